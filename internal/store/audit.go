@@ -1,0 +1,125 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/aldyn-kg/aldyn"
+)
+
+// Audit appends an entry for a change made in this transaction. before
+// and after are marshalled to JSON; nil means "did not exist".
+func (tx *Tx) Audit(ctx context.Context, action, entity, entityID, territoryCode string, before, after any) error {
+	var path string
+	if territoryCode != "" {
+		if err := tx.queryRow(ctx, `SELECT path FROM territories WHERE code = ?`, territoryCode).Scan(&path); err != nil {
+			return fmt.Errorf("audit territory %s: %w", territoryCode, tx.db.normalize(err))
+		}
+	}
+	enc := func(v any) (*string, error) {
+		if v == nil {
+			return nil, nil
+		}
+		b, err := json.Marshal(v)
+		if err != nil {
+			return nil, err
+		}
+		s := string(b)
+		return &s, nil
+	}
+	b, err := enc(before)
+	if err != nil {
+		return err
+	}
+	a, err := enc(after)
+	if err != nil {
+		return err
+	}
+	var uid *int64
+	actor := "system"
+	if tx.actor != nil {
+		if tx.actor.UserID != 0 {
+			uid = &tx.actor.UserID
+		}
+		if tx.actor.Login != "" {
+			actor = tx.actor.Login
+		}
+	}
+	_, err = tx.exec(ctx, `INSERT INTO audit_log (at, user_id, actor, action, entity, entity_id, territory_code, territory_path, before_json, after_json)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, tx.now, uid, actor, action, entity, entityID, territoryCode, path, b, a)
+	return err
+}
+
+// FindAuditEntries lists audit entries, newest first by default.
+func (db *DB) FindAuditEntries(ctx context.Context, f aldyn.AuditFilter) ([]*aldyn.AuditEntry, int, error) {
+	where, args := "WHERE 1=1", []any{}
+	if f.Entity != nil {
+		where += " AND entity = ?"
+		args = append(args, *f.Entity)
+	}
+	if f.EntityID != nil {
+		where += " AND entity_id = ?"
+		args = append(args, *f.EntityID)
+	}
+	if f.Action != nil {
+		where += " AND action = ?"
+		args = append(args, *f.Action)
+	}
+	if f.Actor != nil {
+		where += " AND actor = ?"
+		args = append(args, *f.Actor)
+	}
+	if f.From != nil {
+		where += " AND at >= ?"
+		args = append(args, f.From.UTC())
+	}
+	if f.To != nil {
+		where += " AND at < ?"
+		args = append(args, f.To.UTC())
+	}
+	if f.Under != "" {
+		// Entries about the platform itself (no territory) are visible to
+		// national administrators only.
+		if strings.Count(f.Under, "/") <= 2 {
+			where += " AND (territory_path LIKE ? ESCAPE '\\' OR territory_path = '')"
+		} else {
+			where += " AND territory_path LIKE ? ESCAPE '\\'"
+		}
+		args = append(args, likeEscape(f.Under)+"%")
+	}
+	var total int
+	if err := db.queryRow(ctx, "SELECT COUNT(*) FROM audit_log "+where, args...).Scan(&total); err != nil {
+		return nil, 0, db.normalize(err)
+	}
+	if f.Sort == "" {
+		f.Sort, f.Desc = "at", true
+	}
+	q := `SELECT id, at, user_id, actor, action, entity, entity_id, territory_code, before_json, after_json FROM audit_log ` + where +
+		orderBy(f.Page, map[string]string{"at": "at, id", "actor": "actor, id", "entity": "entity, id", "action": "action, id"}, "at, id") + limitOffset(f.Page)
+	rows, err := db.query(ctx, q, args...)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	var out []*aldyn.AuditEntry
+	for rows.Next() {
+		var e aldyn.AuditEntry
+		var before, after *string
+		var at time.Time
+		if err := rows.Scan(&e.ID, &at, &e.UserID, &e.Actor, &e.Action, &e.Entity, &e.EntityID, &e.TerritoryCode, &before, &after); err != nil {
+			return nil, 0, err
+		}
+		e.At = at.UTC()
+		if before != nil {
+			e.Before = json.RawMessage(*before)
+		}
+		if after != nil {
+			e.After = json.RawMessage(*after)
+		}
+		out = append(out, &e)
+	}
+	return out, total, rows.Err()
+}

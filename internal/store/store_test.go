@@ -1,0 +1,72 @@
+package store_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/aldyn-kg/aldyn"
+	"github.com/aldyn-kg/aldyn/internal/store"
+	"github.com/aldyn-kg/aldyn/internal/store/storetest"
+)
+
+func TestSeedReference(t *testing.T) {
+	db := storetest.MustOpenDB(t)
+	ctx := context.Background()
+	ts, total, err := db.FindTerritories(ctx, aldyn.TerritoryFilter{Page: aldyn.Page{Limit: 500}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if total != 66 || len(ts) != 66 {
+		t.Fatalf("got %d territories (total %d), want 66", len(ts), total)
+	}
+	chui, err := db.FindTerritoryByCode(ctx, "41708203000000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "/41700000000000/41708000000000/41708203000000/"; chui.Path != want {
+		t.Errorf("got path %q, want %q", chui.Path, want)
+	}
+	if chui.Population == nil || *chui.Population != 188484 || *chui.PopulationYear != 2021 {
+		t.Errorf("got population %v/%v, want 188484 in 2021", chui.Population, chui.PopulationYear)
+	}
+	// Seeding again changes nothing.
+	if err := db.SeedReference(ctx); err != nil {
+		t.Fatal(err)
+	}
+	bs, err := db.FindBoundaries(ctx, "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(bs) != 8 {
+		t.Errorf("got %d boundaries, want 8", len(bs))
+	}
+	found, _, err := db.FindTerritories(ctx, aldyn.TerritoryFilter{Query: "ЧҮЙ"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(found) == 0 {
+		t.Errorf("search for ЧҮЙ found nothing")
+	}
+}
+
+func TestAuditLogIsAppendOnly(t *testing.T) {
+	db := storetest.MustOpenDB(t)
+	ctx := context.Background()
+	b := &aldyn.Body{TerritoryCode: "41708203000000", Type: "police", NameKy: "Аламүдүн РИИБ", NameRu: "Аламудинский РОВД", NameEn: "Alamüdün District Police"}
+	if err := db.CreateBody(ctx, aldyn.System, b); err != nil {
+		t.Fatal(err)
+	}
+	entries, n, err := db.FindAuditEntries(ctx, aldyn.AuditFilter{})
+	if err != nil || n != 1 {
+		t.Fatalf("got %d entries, err %v; want 1", n, err)
+	}
+	if entries[0].Action != aldyn.AuditCreate || entries[0].Entity != "body" {
+		t.Errorf("got %+v", entries[0])
+	}
+	for _, q := range []string{"UPDATE audit_log SET actor = 'x'", "DELETE FROM audit_log"} {
+		err := db.Update(ctx, aldyn.System, func(tx *store.Tx) error { return tx.ExecForTest(ctx, q) })
+		if err == nil {
+			t.Errorf("%s: got no error, want the append-only trigger to refuse it", q)
+		}
+	}
+}

@@ -1,0 +1,352 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/aldyn-kg/aldyn"
+	"github.com/aldyn-kg/aldyn/internal/refdata"
+)
+
+const territoryCols = `t.code, t.slug, t.level, t.kind, COALESCE(t.parent_code, ''), t.path, t.name_ky, t.name_ru, t.name_en, t.iso, t.lat, t.lon, t.source`
+
+func scanTerritory(s interface{ Scan(...any) error }, extra ...any) (*aldyn.Territory, error) {
+	var t aldyn.Territory
+	dest := append([]any{&t.Code, &t.Slug, &t.Level, &t.Kind, &t.ParentCode, &t.Path, &t.NameKy, &t.NameRu, &t.NameEn, &t.ISO, &t.Lat, &t.Lon, &t.Source}, extra...)
+	if err := s.Scan(dest...); err != nil {
+		return nil, err
+	}
+	return &t, nil
+}
+
+// latestPopulation is a correlated subquery for a territory's most recent figure.
+const latestPopulation = `(SELECT p.population FROM territory_populations p WHERE p.territory_code = t.code ORDER BY p.year DESC LIMIT 1),
+	(SELECT p.year FROM territory_populations p WHERE p.territory_code = t.code ORDER BY p.year DESC LIMIT 1)`
+
+// FindTerritories lists territories with their latest population.
+func (db *DB) FindTerritories(ctx context.Context, f aldyn.TerritoryFilter) ([]*aldyn.Territory, int, error) {
+	where, args := "WHERE 1=1", []any{}
+	if f.Code != nil {
+		where += " AND t.code = ?"
+		args = append(args, *f.Code)
+	}
+	if f.ParentCode != nil {
+		where += " AND t.parent_code = ?"
+		args = append(args, *f.ParentCode)
+	}
+	if f.Level != nil {
+		where += " AND t.level = ?"
+		args = append(args, *f.Level)
+	}
+	if f.Under != "" {
+		where += " AND t.path LIKE ? ESCAPE '\\'"
+		args = append(args, likeEscape(f.Under)+"%")
+	}
+	if q := strings.TrimSpace(f.Query); q != "" {
+		where += " AND t.search_text LIKE ? ESCAPE '\\'"
+		args = append(args, "%"+likeEscape(strings.ToLower(q))+"%")
+	}
+	var total int
+	if err := db.queryRow(ctx, "SELECT COUNT(*) FROM territories t "+where, args...).Scan(&total); err != nil {
+		return nil, 0, db.normalize(err)
+	}
+	q := "SELECT " + territoryCols + ", " + latestPopulation + " FROM territories t " + where +
+		orderBy(f.Page, map[string]string{"code": "t.code", "path": "t.path", "name_ky": "t.name_ky", "name_ru": "t.name_ru", "name_en": "t.name_en", "level": "t.level, t.path"}, "t.path") +
+		limitOffset(f.Page)
+	rows, err := db.query(ctx, q, args...)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	var out []*aldyn.Territory
+	for rows.Next() {
+		var pop sql.NullInt64
+		var year sql.NullInt64
+		t, err := scanTerritory(rows, &pop, &year)
+		if err != nil {
+			return nil, 0, err
+		}
+		if pop.Valid {
+			t.Population = &pop.Int64
+			y := int(year.Int64)
+			t.PopulationYear = &y
+		}
+		out = append(out, t)
+	}
+	return out, total, rows.Err()
+}
+
+// FindTerritoryByCode returns one territory.
+func (db *DB) FindTerritoryByCode(ctx context.Context, code string) (*aldyn.Territory, error) {
+	ts, _, err := db.FindTerritories(ctx, aldyn.TerritoryFilter{Code: &code, Page: aldyn.Page{Limit: 1}})
+	if err != nil {
+		return nil, err
+	}
+	if len(ts) == 0 {
+		return nil, aldyn.Errorf(aldyn.ENOTFOUND, "territory.error.not_found", "code", code)
+	}
+	return ts[0], nil
+}
+
+// TerritoryPaths returns code → path of every territory; small enough to
+// keep in memory (tens of thousands at most with precincts).
+func (db *DB) TerritoryPaths(ctx context.Context) (map[string]string, error) {
+	rows, err := db.query(ctx, `SELECT code, path FROM territories`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	m := map[string]string{}
+	for rows.Next() {
+		var c, p string
+		if err := rows.Scan(&c, &p); err != nil {
+			return nil, err
+		}
+		m[c] = p
+	}
+	return m, rows.Err()
+}
+
+func (tx *Tx) insertTerritory(ctx context.Context, t *aldyn.Territory) error {
+	var parent any
+	if t.ParentCode != "" {
+		var pp string
+		if err := tx.queryRow(ctx, `SELECT path FROM territories WHERE code = ?`, t.ParentCode).Scan(&pp); err != nil {
+			if err == sql.ErrNoRows {
+				return &aldyn.Error{Code: aldyn.EINVALID, Message: "error.validation", Fields: map[string]string{"parent_code": "territory.error.not_found"}}
+			}
+			return tx.db.normalize(err)
+		}
+		t.Path = aldyn.TerritoryPath(pp, t.Code)
+		parent = t.ParentCode
+	} else {
+		t.Path = aldyn.TerritoryPath("", t.Code)
+	}
+	_, err := tx.exec(ctx, `INSERT INTO territories (code, slug, level, kind, parent_code, path, name_ky, name_ru, name_en, iso, lat, lon, source, search_text, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		t.Code, t.Slug, t.Level, t.Kind, parent, t.Path, t.NameKy, t.NameRu, t.NameEn, t.ISO, t.Lat, t.Lon, t.Source,
+		searchText(t.Code, t.Slug, t.NameKy, t.NameRu, t.NameEn), tx.now, tx.now)
+	return err
+}
+
+// CreatePrecinct adds a police precinct under an existing territory.
+func (db *DB) CreatePrecinct(ctx context.Context, actor *aldyn.Actor, t *aldyn.Territory) error {
+	t.Level, t.Kind = aldyn.LevelPrecinct, aldyn.KindPrecinct
+	if t.Slug == "" {
+		t.Slug = strings.ToLower(strings.ReplaceAll(t.Code, "-", "-p"))
+	}
+	if err := t.ValidatePrecinct(); err != nil {
+		return err
+	}
+	return db.Update(ctx, actor, func(tx *Tx) error {
+		parent, err := tx.territory(ctx, t.ParentCode)
+		if err != nil {
+			return &aldyn.Error{Code: aldyn.EINVALID, Message: "error.validation", Fields: map[string]string{"parent_code": "territory.error.not_found"}}
+		}
+		if !actor.CanAdminister(parent.Path) {
+			return aldyn.Errorf(aldyn.EFORBIDDEN, "error.forbidden")
+		}
+		if parent.Level == aldyn.LevelPrecinct {
+			return &aldyn.Error{Code: aldyn.EINVALID, Message: "error.validation", Fields: map[string]string{"parent_code": "territory.error.precinct_parent"}}
+		}
+		if err := tx.insertTerritory(ctx, t); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, aldyn.AuditCreate, "territory", t.Code, t.Code, nil, t)
+	})
+}
+
+func (tx *Tx) territory(ctx context.Context, code string) (*aldyn.Territory, error) {
+	t, err := scanTerritory(tx.queryRow(ctx, `SELECT `+territoryCols+` FROM territories t WHERE t.code = ?`, code))
+	if err != nil {
+		if err == sql.ErrNoRows {
+			return nil, aldyn.Errorf(aldyn.ENOTFOUND, "territory.error.not_found", "code", code)
+		}
+		return nil, tx.db.normalize(err)
+	}
+	return t, nil
+}
+
+// SeedReference loads the embedded territories and populations when the
+// territories table is empty; it does nothing on later starts.
+func (db *DB) SeedReference(ctx context.Context) error {
+	var n int
+	if err := db.queryRow(ctx, `SELECT COUNT(*) FROM territories`).Scan(&n); err != nil {
+		return db.normalize(err)
+	}
+	if n > 0 {
+		return nil
+	}
+	ts, err := parseReferenceTerritories(refdata.MustRead("territories.csv"))
+	if err != nil {
+		return err
+	}
+	slugToCode := map[string]string{}
+	for _, t := range ts {
+		slugToCode[t.Slug] = t.Code
+	}
+	return db.Update(ctx, aldyn.System, func(tx *Tx) error {
+		for _, t := range ts {
+			if err := tx.insertTerritory(ctx, t); err != nil {
+				return fmt.Errorf("seed territory %s: %w", t.Code, err)
+			}
+		}
+		pops, err := readCSV(refdata.MustRead("population.csv"))
+		if err != nil {
+			return err
+		}
+		for _, r := range pops {
+			code, ok := slugToCode[r["slug"]]
+			if !ok {
+				return fmt.Errorf("population.csv: unknown slug %q", r["slug"])
+			}
+			year, _ := strconv.Atoi(r["year"])
+			pop, _ := strconv.ParseInt(r["population"], 10, 64)
+			if _, err := tx.exec(ctx, `INSERT INTO territory_populations (territory_code, year, population, kind, source) VALUES (?, ?, ?, ?, ?)`,
+				code, year, pop, r["kind"], r["source"]); err != nil {
+				return fmt.Errorf("seed population %s %d: %w", code, year, err)
+			}
+		}
+		var fc struct {
+			Features []struct {
+				Properties struct {
+					Code string `json:"code"`
+				} `json:"properties"`
+				Geometry json.RawMessage `json:"geometry"`
+			} `json:"features"`
+		}
+		if err := json.Unmarshal(refdata.MustRead("kg-adm1.geojson"), &fc); err != nil {
+			return fmt.Errorf("kg-adm1.geojson: %w", err)
+		}
+		for _, f := range fc.Features {
+			if _, err := tx.exec(ctx, `INSERT INTO territory_boundaries (territory_code, geometry, source, updated_at) VALUES (?, ?, ?, ?)`,
+				f.Properties.Code, string(f.Geometry), "Natural Earth admin-1 (public domain)", tx.now); err != nil {
+				return fmt.Errorf("seed boundary %s: %w", f.Properties.Code, err)
+			}
+		}
+		return nil
+	})
+}
+
+var levelOrder = map[string]int{aldyn.LevelCountry: 0, aldyn.LevelRegion: 1, aldyn.LevelDistrict: 2, aldyn.LevelCity: 2}
+
+func parseReferenceTerritories(b []byte) ([]*aldyn.Territory, error) {
+	recs, err := readCSV(b)
+	if err != nil {
+		return nil, err
+	}
+	slugToCode := map[string]string{}
+	for _, r := range recs {
+		slugToCode[r["slug"]] = r["code"]
+	}
+	var out []*aldyn.Territory
+	for _, r := range recs {
+		t := &aldyn.Territory{Code: r["code"], Slug: r["slug"], Level: r["level"], Kind: r["kind"], NameKy: r["name_ky"], NameRu: r["name_ru"],
+			NameEn: r["name_en"], ISO: r["iso"], Source: r["source"]}
+		if p := r["parent_slug"]; p != "" {
+			t.ParentCode = slugToCode[p]
+		}
+		if lat, err := strconv.ParseFloat(r["lat"], 64); err == nil {
+			t.Lat = &lat
+		}
+		if lon, err := strconv.ParseFloat(r["lon"], 64); err == nil {
+			t.Lon = &lon
+		}
+		out = append(out, t)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return levelOrder[out[i].Level] < levelOrder[out[j].Level] })
+	return out, nil
+}
+
+// readCSV reads a small headed CSV into maps.
+func readCSV(b []byte) ([]map[string]string, error) {
+	r := csv.NewReader(bytes.NewReader(b))
+	head, err := r.Read()
+	if err != nil {
+		return nil, err
+	}
+	var out []map[string]string
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			return out, nil
+		} else if err != nil {
+			return nil, err
+		}
+		m := map[string]string{}
+		for i, h := range head {
+			m[h] = rec[i]
+		}
+		out = append(out, m)
+	}
+}
+
+// Populations returns a territory's population figures, oldest first.
+func (db *DB) Populations(ctx context.Context, code string) ([]aldyn.Population, error) {
+	rows, err := db.query(ctx, `SELECT territory_code, year, population, kind, source FROM territory_populations WHERE territory_code = ? ORDER BY year`, code)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []aldyn.Population
+	for rows.Next() {
+		var p aldyn.Population
+		if err := rows.Scan(&p.TerritoryCode, &p.Year, &p.Population, &p.Kind, &p.Source); err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// AllPopulations returns every population figure keyed by territory code.
+func (db *DB) AllPopulations(ctx context.Context) (map[string][]aldyn.Population, error) {
+	rows, err := db.query(ctx, `SELECT territory_code, year, population, kind, source FROM territory_populations ORDER BY territory_code, year`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string][]aldyn.Population{}
+	for rows.Next() {
+		var p aldyn.Population
+		if err := rows.Scan(&p.TerritoryCode, &p.Year, &p.Population, &p.Kind, &p.Source); err != nil {
+			return nil, err
+		}
+		out[p.TerritoryCode] = append(out[p.TerritoryCode], p)
+	}
+	return out, rows.Err()
+}
+
+// Boundary is a territory's geometry as GeoJSON.
+type Boundary struct {
+	Territory *aldyn.Territory
+	Geometry  json.RawMessage
+}
+
+// FindBoundaries returns the boundaries of territories under a path prefix.
+func (db *DB) FindBoundaries(ctx context.Context, under string) ([]Boundary, error) {
+	rows, err := db.query(ctx, `SELECT `+territoryCols+`, b.geometry FROM territory_boundaries b JOIN territories t ON t.code = b.territory_code
+		WHERE t.path LIKE ? ESCAPE '\' ORDER BY t.path`, likeEscape(under)+"%")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Boundary
+	for rows.Next() {
+		var g string
+		t, err := scanTerritory(rows, &g)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Boundary{Territory: t, Geometry: json.RawMessage(g)})
+	}
+	return out, rows.Err()
+}

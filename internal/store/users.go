@@ -1,0 +1,343 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/aldyn-kg/aldyn"
+)
+
+const userCols = `u.id, u.login, u.name, u.role, u.body_id, u.lang, u.disabled, u.must_change_password, u.password_hash,
+	u.created_at, u.updated_at, u.last_login_at, b.territory_code, t.path`
+
+func scanUser(s interface{ Scan(...any) error }) (*aldyn.User, error) {
+	var u aldyn.User
+	if err := s.Scan(&u.ID, &u.Login, &u.Name, &u.Role, &u.BodyID, &u.Lang, &u.Disabled, &u.MustChangePassword, &u.PasswordHash,
+		&u.CreatedAt, &u.UpdatedAt, &u.LastLoginAt, &u.TerritoryCode, &u.TerritoryPath); err != nil {
+		return nil, err
+	}
+	u.CreatedAt, u.UpdatedAt = u.CreatedAt.UTC(), u.UpdatedAt.UTC()
+	return &u, nil
+}
+
+const userFrom = ` FROM users u JOIN bodies b ON b.id = u.body_id JOIN territories t ON t.code = b.territory_code `
+
+// UserSorts are the columns a user list can be sorted by.
+var UserSorts = map[string]string{"login": "u.login", "name": "u.name", "role": "u.role, u.login", "last_login_at": "u.last_login_at", "id": "u.id"}
+
+// FindUsers lists users matching f.
+func (db *DB) FindUsers(ctx context.Context, f aldyn.UserFilter) ([]*aldyn.User, int, error) {
+	where, args := "WHERE 1=1", []any{}
+	if f.ID != nil {
+		where += " AND u.id = ?"
+		args = append(args, *f.ID)
+	}
+	if f.Login != nil {
+		where += " AND u.login = ?"
+		args = append(args, strings.ToLower(*f.Login))
+	}
+	if f.BodyID != nil {
+		where += " AND u.body_id = ?"
+		args = append(args, *f.BodyID)
+	}
+	if f.Role != nil {
+		where += " AND u.role = ?"
+		args = append(args, *f.Role)
+	}
+	if f.Under != "" {
+		where += " AND t.path LIKE ? ESCAPE '\\'"
+		args = append(args, likeEscape(f.Under)+"%")
+	}
+	if q := strings.TrimSpace(f.Query); q != "" {
+		where += " AND (u.login LIKE ? ESCAPE '\\' OR LOWER(u.name) LIKE ? ESCAPE '\\')"
+		p := "%" + likeEscape(strings.ToLower(q)) + "%"
+		args = append(args, p, p)
+	}
+	var total int
+	if err := db.queryRow(ctx, "SELECT COUNT(*)"+userFrom+where, args...).Scan(&total); err != nil {
+		return nil, 0, db.normalize(err)
+	}
+	rows, err := db.query(ctx, "SELECT "+userCols+userFrom+where+orderBy(f.Page, UserSorts, "u.login")+limitOffset(f.Page), args...)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	var out []*aldyn.User
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, 0, err
+		}
+		out = append(out, u)
+	}
+	return out, total, rows.Err()
+}
+
+// FindUserByID returns one user.
+func (db *DB) FindUserByID(ctx context.Context, id int64) (*aldyn.User, error) {
+	return db.findUser(ctx, aldyn.UserFilter{ID: &id})
+}
+
+// FindUserByLogin returns one user.
+func (db *DB) FindUserByLogin(ctx context.Context, login string) (*aldyn.User, error) {
+	return db.findUser(ctx, aldyn.UserFilter{Login: &login})
+}
+
+func (db *DB) findUser(ctx context.Context, f aldyn.UserFilter) (*aldyn.User, error) {
+	f.Limit = 1
+	us, _, err := db.FindUsers(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	if len(us) == 0 {
+		return nil, aldyn.Errorf(aldyn.ENOTFOUND, "user.error.not_found")
+	}
+	return us[0], nil
+}
+
+func (tx *Tx) user(ctx context.Context, id int64) (*aldyn.User, error) {
+	u, err := scanUser(tx.queryRow(ctx, "SELECT "+userCols+userFrom+"WHERE u.id = ?", id))
+	if err == sql.ErrNoRows {
+		return nil, aldyn.Errorf(aldyn.ENOTFOUND, "user.error.not_found")
+	}
+	return u, tx.db.normalize(err)
+}
+
+// auditUser is the audited view of a user: never the password hash.
+func auditUser(u *aldyn.User) map[string]any {
+	return map[string]any{"id": u.ID, "login": u.Login, "name": u.Name, "role": u.Role, "body_id": u.BodyID, "lang": u.Lang,
+		"disabled": u.Disabled, "must_change_password": u.MustChangePassword}
+}
+
+// CreateUser inserts a user whose password hash the caller computed.
+func (db *DB) CreateUser(ctx context.Context, actor *aldyn.Actor, u *aldyn.User) error {
+	if err := u.Validate(); err != nil {
+		return err
+	}
+	return db.Update(ctx, actor, func(tx *Tx) error {
+		b, err := tx.body(ctx, u.BodyID)
+		if err != nil {
+			return &aldyn.Error{Code: aldyn.EINVALID, Message: "error.validation", Fields: map[string]string{"body_id": "body.error.not_found"}}
+		}
+		if !actor.CanAdminister(b.Territory.Path) {
+			return aldyn.Errorf(aldyn.EFORBIDDEN, "error.forbidden")
+		}
+		u.CreatedAt, u.UpdatedAt, u.TerritoryCode, u.TerritoryPath = tx.now, tx.now, b.TerritoryCode, b.Territory.Path
+		if err := tx.queryRow(ctx, `INSERT INTO users (login, name, role, body_id, lang, password_hash, must_change_password, disabled, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, u.Login, u.Name, u.Role, u.BodyID, u.Lang, u.PasswordHash, u.MustChangePassword, u.Disabled,
+			tx.now, tx.now).Scan(&u.ID); err != nil {
+			if e := tx.db.normalize(err); aldyn.ErrorCode(e) == aldyn.ECONFLICT {
+				return &aldyn.Error{Code: aldyn.ECONFLICT, Message: "error.validation", Fields: map[string]string{"login": "user.error.login_taken"}}
+			}
+			return tx.db.normalize(err)
+		}
+		return tx.Audit(ctx, aldyn.AuditCreate, "user", strconv.FormatInt(u.ID, 10), b.TerritoryCode, nil, auditUser(u))
+	})
+}
+
+// UserUpdate holds the fields of a user to change; nil means unchanged.
+type UserUpdate struct {
+	Name               *string
+	Role               *string
+	BodyID             *int64
+	Lang               *string
+	Disabled           *bool
+	PasswordHash       *string
+	MustChangePassword *bool
+}
+
+// UpdateUser changes a user. Users may change their own language and
+// password; everything else needs an administrator covering both the old
+// and the new body.
+func (db *DB) UpdateUser(ctx context.Context, actor *aldyn.Actor, id int64, upd UserUpdate) (*aldyn.User, error) {
+	var out *aldyn.User
+	err := db.Update(ctx, actor, func(tx *Tx) error {
+		old, err := tx.user(ctx, id)
+		if err != nil {
+			return err
+		}
+		self := actor.UserID == id && upd.Name == nil && upd.Role == nil && upd.BodyID == nil && upd.Disabled == nil
+		if !self && !actor.CanAdminister(old.TerritoryPath) {
+			if actor.Covers(old.TerritoryPath) {
+				return aldyn.Errorf(aldyn.EFORBIDDEN, "error.forbidden")
+			}
+			return aldyn.Errorf(aldyn.ENOTFOUND, "user.error.not_found")
+		}
+		u := *old
+		if upd.Name != nil {
+			u.Name = *upd.Name
+		}
+		if upd.Role != nil {
+			u.Role = *upd.Role
+		}
+		if upd.BodyID != nil {
+			u.BodyID = *upd.BodyID
+		}
+		if upd.Lang != nil {
+			u.Lang = *upd.Lang
+		}
+		if upd.Disabled != nil {
+			u.Disabled = *upd.Disabled
+		}
+		if upd.PasswordHash != nil {
+			u.PasswordHash = *upd.PasswordHash
+		}
+		if upd.MustChangePassword != nil {
+			u.MustChangePassword = *upd.MustChangePassword
+		}
+		if err := u.Validate(); err != nil {
+			return err
+		}
+		if u.BodyID != old.BodyID {
+			b, err := tx.body(ctx, u.BodyID)
+			if err != nil {
+				return &aldyn.Error{Code: aldyn.EINVALID, Message: "error.validation", Fields: map[string]string{"body_id": "body.error.not_found"}}
+			}
+			if !actor.CanAdminister(b.Territory.Path) {
+				return aldyn.Errorf(aldyn.EFORBIDDEN, "error.forbidden")
+			}
+			u.TerritoryCode, u.TerritoryPath = b.TerritoryCode, b.Territory.Path
+		}
+		u.UpdatedAt = tx.now
+		if _, err := tx.exec(ctx, `UPDATE users SET name = ?, role = ?, body_id = ?, lang = ?, disabled = ?, password_hash = ?, must_change_password = ?, updated_at = ?
+			WHERE id = ?`, u.Name, u.Role, u.BodyID, u.Lang, u.Disabled, u.PasswordHash, u.MustChangePassword, tx.now, id); err != nil {
+			return err
+		}
+		if u.Disabled || upd.PasswordHash != nil {
+			// A disabled account or a new password ends every session and token.
+			if _, err := tx.exec(ctx, `DELETE FROM sessions WHERE user_id = ?`, id); err != nil {
+				return err
+			}
+		}
+		if u.Disabled {
+			if _, err := tx.exec(ctx, `UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL`, tx.now, id); err != nil {
+				return err
+			}
+		}
+		after := auditUser(&u)
+		if upd.PasswordHash != nil {
+			after["password_changed"] = true
+		}
+		out = &u
+		return tx.Audit(ctx, aldyn.AuditUpdate, "user", strconv.FormatInt(id, 10), u.TerritoryCode, auditUser(old), after)
+	})
+	return out, err
+}
+
+// TouchLogin records a successful login.
+func (db *DB) TouchLogin(ctx context.Context, id int64) error {
+	return db.Update(ctx, nil, func(tx *Tx) error {
+		_, err := tx.exec(ctx, `UPDATE users SET last_login_at = ? WHERE id = ?`, tx.now, id)
+		return err
+	})
+}
+
+// Session is a server-side login session; only the token's hash is stored.
+type Session struct {
+	TokenHash string
+	UserID    int64
+	CreatedAt time.Time
+	ExpiresAt time.Time
+}
+
+// CreateSession stores a new session.
+func (db *DB) CreateSession(ctx context.Context, s Session) error {
+	return db.Update(ctx, nil, func(tx *Tx) error {
+		_, err := tx.exec(ctx, `INSERT INTO sessions (token_hash, user_id, created_at, expires_at, last_seen_at) VALUES (?, ?, ?, ?, ?)`,
+			s.TokenHash, s.UserID, tx.now, s.ExpiresAt.UTC(), tx.now)
+		return err
+	})
+}
+
+// FindSessionUser returns the enabled user of an unexpired session.
+func (db *DB) FindSessionUser(ctx context.Context, tokenHash string) (*aldyn.User, error) {
+	u, err := scanUser(db.queryRow(ctx, "SELECT "+userCols+userFrom+
+		"JOIN sessions s ON s.user_id = u.id WHERE s.token_hash = ? AND s.expires_at > ? AND u.disabled = ?", tokenHash, db.Now(), false))
+	if err == sql.ErrNoRows {
+		return nil, aldyn.Errorf(aldyn.EUNAUTHORIZED, "error.unauthorized")
+	}
+	return u, db.normalize(err)
+}
+
+// DeleteSession ends a session (logout).
+func (db *DB) DeleteSession(ctx context.Context, tokenHash string) error {
+	return db.Update(ctx, nil, func(tx *Tx) error {
+		_, err := tx.exec(ctx, `DELETE FROM sessions WHERE token_hash = ? OR expires_at < ?`, tokenHash, tx.now)
+		return err
+	})
+}
+
+// CreateAPIToken stores the hash of a new token for user id.
+func (db *DB) CreateAPIToken(ctx context.Context, actor *aldyn.Actor, userID int64, name, tokenHash string) (*aldyn.APIToken, error) {
+	t := &aldyn.APIToken{UserID: userID, Name: name}
+	err := db.Update(ctx, actor, func(tx *Tx) error {
+		u, err := tx.user(ctx, userID)
+		if err != nil {
+			return err
+		}
+		if actor.UserID != userID && !actor.CanAdminister(u.TerritoryPath) {
+			return aldyn.Errorf(aldyn.EFORBIDDEN, "error.forbidden")
+		}
+		t.CreatedAt = tx.now
+		if err := tx.queryRow(ctx, `INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES (?, ?, ?, ?) RETURNING id`,
+			userID, name, tokenHash, tx.now).Scan(&t.ID); err != nil {
+			return tx.db.normalize(err)
+		}
+		return tx.Audit(ctx, aldyn.AuditCreate, "api_token", strconv.FormatInt(t.ID, 10), u.TerritoryCode, nil, t)
+	})
+	return t, err
+}
+
+// RevokeAPIToken revokes a token.
+func (db *DB) RevokeAPIToken(ctx context.Context, actor *aldyn.Actor, id int64) error {
+	return db.Update(ctx, actor, func(tx *Tx) error {
+		var t aldyn.APIToken
+		if err := tx.queryRow(ctx, `SELECT id, user_id, name, created_at FROM api_tokens WHERE id = ? AND revoked_at IS NULL`, id).Scan(&t.ID, &t.UserID, &t.Name, &t.CreatedAt); err != nil {
+			return tx.db.normalize(err)
+		}
+		u, err := tx.user(ctx, t.UserID)
+		if err != nil {
+			return err
+		}
+		if actor.UserID != t.UserID && !actor.CanAdminister(u.TerritoryPath) {
+			return aldyn.Errorf(aldyn.EFORBIDDEN, "error.forbidden")
+		}
+		if _, err := tx.exec(ctx, `UPDATE api_tokens SET revoked_at = ? WHERE id = ?`, tx.now, id); err != nil {
+			return err
+		}
+		after := t
+		after.RevokedAt = &tx.now
+		return tx.Audit(ctx, aldyn.AuditUpdate, "api_token", strconv.FormatInt(id, 10), u.TerritoryCode, t, after)
+	})
+}
+
+// FindAPITokens lists a user's tokens.
+func (db *DB) FindAPITokens(ctx context.Context, userID int64) ([]*aldyn.APIToken, error) {
+	rows, err := db.query(ctx, `SELECT id, user_id, name, created_at, last_used_at, revoked_at FROM api_tokens WHERE user_id = ? ORDER BY id`, userID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*aldyn.APIToken
+	for rows.Next() {
+		var t aldyn.APIToken
+		if err := rows.Scan(&t.ID, &t.UserID, &t.Name, &t.CreatedAt, &t.LastUsedAt, &t.RevokedAt); err != nil {
+			return nil, err
+		}
+		out = append(out, &t)
+	}
+	return out, rows.Err()
+}
+
+// FindTokenUser returns the enabled user of an unrevoked token.
+func (db *DB) FindTokenUser(ctx context.Context, tokenHash string) (*aldyn.User, error) {
+	u, err := scanUser(db.queryRow(ctx, "SELECT "+userCols+userFrom+
+		"JOIN api_tokens k ON k.user_id = u.id WHERE k.token_hash = ? AND k.revoked_at IS NULL AND u.disabled = ?", tokenHash, false))
+	if err == sql.ErrNoRows {
+		return nil, aldyn.Errorf(aldyn.EUNAUTHORIZED, "error.unauthorized")
+	}
+	return u, db.normalize(err)
+}
