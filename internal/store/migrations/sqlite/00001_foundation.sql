@@ -1,4 +1,10 @@
 -- +goose Up
+-- Installation settings: the key of pseudonymous ids, demo markers.
+CREATE TABLE settings (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+
 CREATE TABLE territories (
     code        TEXT PRIMARY KEY,
     slug        TEXT NOT NULL UNIQUE,
@@ -122,3 +128,4 @@ DROP TABLE bodies;
 DROP TABLE territory_boundaries;
 DROP TABLE territory_populations;
 DROP TABLE territories;
+DROP TABLE settings;
