@@ -141,7 +141,7 @@ func (tx *Tx) insertTerritory(ctx context.Context, t *aldyn.Territory) error {
 func (db *DB) CreatePrecinct(ctx context.Context, actor *aldyn.Actor, t *aldyn.Territory) error {
 	t.Level, t.Kind = aldyn.LevelPrecinct, aldyn.KindPrecinct
 	if t.Slug == "" {
-		t.Slug = strings.ToLower(strings.ReplaceAll(t.Code, "-", "-p"))
+		t.Slug = precinctSlug(t.Code)
 	}
 	if err := t.ValidatePrecinct(); err != nil {
 		return err
