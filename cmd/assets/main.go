@@ -1,0 +1,276 @@
+// Command assets bundles the front-end sources in web/src (app.js, app.css
+// and what they import from web/node_modules: htmx, Leaflet, ECharts) into
+// internal/web/static/dist, where package static embeds them in the binary.
+// It uses esbuild's Go API, so building needs Node only for `npm ci`, and
+// running the product needs no Node at all.
+//
+// Usage, from anywhere inside the repository:
+//
+//	npm ci --prefix web
+//	go run ./cmd/assets
+package main
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/evanw/esbuild/pkg/api"
+)
+
+// publicPath is the URL the bundles and their images are served from; the
+// web package mounts package static at /static/.
+const publicPath = "/static/dist"
+
+// placeholder is the committed file that keeps the embed pattern matching;
+// cleaning the output directory must leave it.
+const placeholder = "README.md"
+
+// requiredPackages are the npm packages the sources import. Checking them
+// first turns esbuild's "could not resolve" into one clear instruction.
+var requiredPackages = []string{"htmx.org", "leaflet", "echarts"}
+
+// gzipExts are the outputs worth a precompressed twin; PNGs are compressed
+// already.
+var gzipExts = []string{".js", ".css", ".svg"}
+
+// Output describes one file the build wrote.
+type Output struct {
+	Name     string // relative to the output directory
+	Size     int
+	GzipSize int // 0 when no gzip twin was written
+}
+
+func main() {
+	webDir := flag.String("web", "", "front-end directory with package.json, node_modules and src/ (default: <repository>/web)")
+	outDir := flag.String("out", "", "output directory (default: <repository>/internal/web/static/dist)")
+	flag.Usage = func() {
+		fmt.Fprintf(flag.CommandLine.Output(), "Usage: go run ./cmd/assets [-web DIR] [-out DIR]\n\n"+
+			"Bundles web/src into internal/web/static/dist (minified, no source maps).\n"+
+			"Run `npm ci --prefix web` first.\n\n")
+		flag.PrintDefaults()
+	}
+	flag.Parse()
+
+	if *webDir == "" || *outDir == "" {
+		root, err := repoRoot()
+		if err != nil {
+			fail(err)
+		}
+		if *webDir == "" {
+			*webDir = filepath.Join(root, "web")
+		}
+		if *outDir == "" {
+			*outDir = filepath.Join(root, "internal", "web", "static", "dist")
+		}
+	}
+	outs, err := Build(*webDir, *outDir)
+	if err != nil {
+		fail(err)
+	}
+	fmt.Printf("assets: wrote %s\n", *outDir)
+	for _, o := range outs {
+		if o.GzipSize > 0 {
+			fmt.Printf("  %-32s %9d bytes  (gzip %d)\n", o.Name, o.Size, o.GzipSize)
+		} else {
+			fmt.Printf("  %-32s %9d bytes\n", o.Name, o.Size)
+		}
+	}
+}
+
+func fail(err error) {
+	fmt.Fprintln(os.Stderr, "assets:", err)
+	os.Exit(1)
+}
+
+// repoRoot finds the directory holding go.mod, so the command works from any
+// directory inside the repository (go generate runs it from package static).
+func repoRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("go.mod not found above the current directory; run from inside the repository or pass -web and -out")
+		}
+		dir = parent
+	}
+}
+
+// Build bundles webDir/src/app.js and webDir/src/app.css into outDir,
+// replacing whatever an earlier build left there except the placeholder.
+func Build(webDir, outDir string) ([]Output, error) {
+	webDir, err := filepath.Abs(webDir)
+	if err != nil {
+		return nil, err
+	}
+	outDir, err = filepath.Abs(outDir)
+	if err != nil {
+		return nil, err
+	}
+	if err := CheckPackages(webDir); err != nil {
+		return nil, err
+	}
+
+	res := api.Build(api.BuildOptions{
+		AbsWorkingDir: webDir,
+		EntryPoints:   []string{"src/app.js", "src/app.css"},
+		Outdir:        outDir,
+		EntryNames:    "[name]",
+		AssetNames:    "[name]-[hash]",
+		PublicPath:    publicPath,
+		Bundle:        true,
+		Write:         false,
+		Platform:      api.PlatformBrowser,
+		Format:        api.FormatIIFE,
+		// Browsers of the last few years; Leaflet, ECharts and htmx need no more.
+		Target:            api.ES2020,
+		MinifyWhitespace:  true,
+		MinifyIdentifiers: true,
+		MinifySyntax:      true,
+		Sourcemap:         api.SourceMapNone,
+		// Keep the libraries' licence notices, gathered at the end of each file.
+		LegalComments: api.LegalCommentsEndOfFile,
+		// ECharts and zrender strip their development checks on this.
+		Define: map[string]string{"process.env.NODE_ENV": `"production"`},
+		Loader: map[string]api.Loader{
+			".png":   api.LoaderFile,
+			".gif":   api.LoaderFile,
+			".jpg":   api.LoaderFile,
+			".svg":   api.LoaderFile,
+			".woff":  api.LoaderFile,
+			".woff2": api.LoaderFile,
+		},
+		LogLevel: api.LogLevelSilent,
+	})
+	if len(res.Errors) > 0 {
+		msgs := api.FormatMessages(res.Errors, api.FormatMessagesOptions{Kind: api.ErrorMessage})
+		return nil, fmt.Errorf("esbuild failed with %d error(s):\n%s", len(res.Errors), strings.Join(msgs, ""))
+	}
+	if len(res.OutputFiles) == 0 {
+		return nil, errors.New("esbuild produced no output")
+	}
+
+	if err := os.MkdirAll(outDir, 0o755); err != nil {
+		return nil, err
+	}
+	if err := clean(outDir); err != nil {
+		return nil, err
+	}
+	var outs []Output
+	for _, f := range res.OutputFiles {
+		rel, err := filepath.Rel(outDir, f.Path)
+		if err != nil || strings.HasPrefix(rel, "..") {
+			return nil, fmt.Errorf("esbuild wrote outside %s: %s", outDir, f.Path)
+		}
+		if err := os.MkdirAll(filepath.Dir(f.Path), 0o755); err != nil {
+			return nil, err
+		}
+		if err := os.WriteFile(f.Path, f.Contents, 0o644); err != nil {
+			return nil, err
+		}
+		o := Output{Name: filepath.ToSlash(rel), Size: len(f.Contents)}
+		if slices.Contains(gzipExts, filepath.Ext(f.Path)) {
+			gz, err := gzipBytes(f.Contents)
+			if err != nil {
+				return nil, err
+			}
+			if err := os.WriteFile(f.Path+".gz", gz, 0o644); err != nil {
+				return nil, err
+			}
+			o.GzipSize = len(gz)
+		}
+		outs = append(outs, o)
+	}
+	slices.SortFunc(outs, func(a, b Output) int { return strings.Compare(a.Name, b.Name) })
+	return outs, nil
+}
+
+// CheckPackages reports, with the command that fixes it, a node_modules that
+// is missing or does not hold the versions package.json pins.
+func CheckPackages(webDir string) error {
+	const fix = "run `npm ci --prefix web` from the repository root"
+	pkgJSON, err := os.ReadFile(filepath.Join(webDir, "package.json"))
+	if err != nil {
+		return fmt.Errorf("read front-end package.json: %w", err)
+	}
+	var manifest struct {
+		Dependencies map[string]string `json:"dependencies"`
+	}
+	if err := json.Unmarshal(pkgJSON, &manifest); err != nil {
+		return fmt.Errorf("parse %s: %w", filepath.Join(webDir, "package.json"), err)
+	}
+	modules := filepath.Join(webDir, "node_modules")
+	if fi, err := os.Stat(modules); err != nil || !fi.IsDir() {
+		return fmt.Errorf("front-end packages are not installed (%s is missing): %s", modules, fix)
+	}
+	for _, name := range requiredPackages {
+		want, ok := manifest.Dependencies[name]
+		if !ok {
+			return fmt.Errorf("package.json does not list %q, which the sources import", name)
+		}
+		b, err := os.ReadFile(filepath.Join(modules, name, "package.json"))
+		if err != nil {
+			return fmt.Errorf("front-end package %s is not installed in %s: %s", name, modules, fix)
+		}
+		var installed struct {
+			Version string `json:"version"`
+		}
+		if err := json.Unmarshal(b, &installed); err != nil {
+			return fmt.Errorf("parse installed %s/package.json: %w", name, err)
+		}
+		// package.json pins exact versions, so anything else is a stale install.
+		if installed.Version != want {
+			return fmt.Errorf("front-end package %s is %s in node_modules but package.json pins %s: %s", name, installed.Version, want, fix)
+		}
+	}
+	return nil
+}
+
+// clean removes an earlier build's files (asset names carry content hashes,
+// so stale ones would pile up and be embedded) but keeps the placeholder.
+func clean(outDir string) error {
+	entries, err := os.ReadDir(outDir)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if e.Name() == placeholder {
+			continue
+		}
+		if err := os.RemoveAll(filepath.Join(outDir, e.Name())); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+	}
+	return nil
+}
+
+// gzipBytes compresses at the best level: it runs once per build, and the
+// result is served to every visitor.
+func gzipBytes(b []byte) ([]byte, error) {
+	var buf bytes.Buffer
+	zw, err := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := zw.Write(b); err != nil {
+		return nil, err
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}

@@ -1,0 +1,157 @@
+// Package static owns the files the web UI serves under /static/: the
+// front-end bundles that `go run ./cmd/assets` writes into dist/ and the
+// hand-made images in img/. Everything is embedded in the binary, so the
+// product needs neither Node nor a CDN at run time.
+//
+// Names given to Path and Handler are relative to this directory, e.g.
+// "dist/app.js" or "img/favicon.svg".
+package static
+
+//go:generate go run ../../../cmd/assets
+
+import (
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"io"
+	"io/fs"
+	"mime"
+	"net/http"
+	"path"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// FS holds dist/ (build output; its README.md placeholder is committed so the
+// pattern matches before the bundles are built) and img/.
+//
+//go:embed all:dist img
+var FS embed.FS
+
+// Prefix is where the web package mounts Handler.
+const Prefix = "/static/"
+
+// sums maps every embedded file name to a short content hash, computed once:
+// the files cannot change while the binary runs.
+var sums = hashAll(FS)
+
+func hashAll(fsys fs.FS) map[string]string {
+	m := make(map[string]string)
+	err := fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(b)
+		m[name] = hex.EncodeToString(sum[:6])
+		return nil
+	})
+	if err != nil {
+		// An embed.FS cannot fail to read; reaching this is a toolchain bug.
+		panic("static: hash embedded files: " + err.Error())
+	}
+	return m
+}
+
+// Path returns the URL of an embedded file with a content hash in the query
+// ("/static/dist/app.js?v=1a2b3c4d5e6f"), so a new build busts browser caches
+// while an unchanged file stays cached for a year. A file that is not
+// embedded (bundles not built) gets its plain URL, which will answer 404.
+func Path(name string) string {
+	name = strings.TrimPrefix(name, "/")
+	if sum, ok := sums[name]; ok {
+		return Prefix + name + "?v=" + sum
+	}
+	return Prefix + name
+}
+
+// Built reports whether the bundles were built into dist/ before compiling.
+// The server logs a warning when they were not: pages then render without
+// scripts and styles.
+func Built() bool {
+	_, js := sums["dist/app.js"]
+	_, css := sums["dist/app.css"]
+	return js && css
+}
+
+// Handler serves the embedded files; mount it with
+// http.StripPrefix(Prefix, Handler()). Requests carrying the current
+// content hash (?v=…, as Path makes them) are cacheable for a year; others
+// must revalidate with the ETag. When the build wrote a gzip twin
+// ("app.js.gz") and the client accepts gzip, the twin is sent instead.
+// Directories and unknown names answer 404.
+func Handler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			w.Header().Set("Allow", "GET, HEAD")
+			http.Error(w, http.StatusText(http.StatusMethodNotAllowed), http.StatusMethodNotAllowed)
+			return
+		}
+		name := strings.TrimPrefix(path.Clean("/"+r.URL.Path), "/")
+		sum, ok := sums[name]
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		h := w.Header()
+		if v := r.URL.Query().Get("v"); v != "" && v == sum {
+			h.Set("Cache-Control", "public, max-age=31536000, immutable")
+		} else {
+			h.Set("Cache-Control", "no-cache")
+		}
+		if ct := mime.TypeByExtension(path.Ext(name)); ct != "" {
+			h.Set("Content-Type", ct)
+		}
+		etag := `"` + sum + `"`
+		file := name
+		if gzSum, ok := sums[name+".gz"]; ok {
+			h.Add("Vary", "Accept-Encoding")
+			if acceptsGzip(r.Header.Get("Accept-Encoding")) {
+				file = name + ".gz"
+				etag = `"` + gzSum + `-gz"`
+				h.Set("Content-Encoding", "gzip")
+			}
+		}
+		h.Set("ETag", etag)
+		f, err := FS.Open(file)
+		if err != nil {
+			http.NotFound(w, r)
+			return
+		}
+		defer f.Close()
+		// embed's files are seekable, which ServeContent needs for ranges.
+		http.ServeContent(w, r, name, time.Time{}, f.(io.ReadSeeker))
+	})
+}
+
+// acceptsGzip parses an Accept-Encoding header enough to honour "gzip;q=0"
+// and "*": an explicit gzip entry wins over a wildcard.
+func acceptsGzip(header string) bool {
+	gzipQ, starQ := -1.0, -1.0
+	for part := range strings.SplitSeq(header, ",") {
+		coding, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		q := 1.0
+		for p := range strings.SplitSeq(params, ";") {
+			k, v, ok := strings.Cut(strings.TrimSpace(p), "=")
+			if ok && strings.EqualFold(strings.TrimSpace(k), "q") {
+				if f, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil {
+					q = f
+				}
+			}
+		}
+		switch strings.ToLower(strings.TrimSpace(coding)) {
+		case "gzip", "x-gzip":
+			gzipQ = q
+		case "*":
+			starQ = q
+		}
+	}
+	if gzipQ >= 0 {
+		return gzipQ > 0
+	}
+	return starQ > 0
+}

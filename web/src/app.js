@@ -1,0 +1,37 @@
+// Entry point of Aldyn's front end, bundled by `go run ./cmd/assets`.
+//
+// Pages carry no inline scripts (the CSP is `script-src 'self'`): every
+// behaviour is declared with data attributes and wired here, once when the
+// page loads and again for content htmx swaps in.
+import htmx from 'htmx.org';
+import { initMaps, destroyMaps } from './map.js';
+import { initCharts, destroyCharts } from './charts.js';
+import { initBehaviours, initProgress } from './behaviours.js';
+
+// The CSP forbids inline <style> and eval, so htmx must not rely on them:
+// indicator styles live in app.css, and hx-on / js: expressions stay off.
+// These run before htmx's DOMContentLoaded setup, which reads them.
+htmx.config.includeIndicatorStyles = false;
+htmx.config.allowEval = false;
+htmx.config.allowScriptTags = false;
+window.htmx = htmx;
+
+initBehaviours(document);
+
+// htmx.onLoad runs for the body once the page is ready and for every
+// element htmx inserts afterwards, so one hook covers both cases.
+htmx.onLoad((root) => {
+  if (!(root instanceof Element)) return;
+  initMaps(root);
+  initCharts(root);
+  initProgress(root);
+});
+
+// Free Leaflet maps and ECharts instances (listeners, canvases, observers)
+// when htmx removes the element that holds them.
+document.addEventListener('htmx:beforeCleanupElement', (ev) => {
+  const el = ev.target;
+  if (!(el instanceof Element)) return;
+  destroyMaps(el);
+  destroyCharts(el);
+});

@@ -1,0 +1,178 @@
+// ECharts charts declared in markup:
+//
+//   <div class="chart" data-chart data-chart-url="/stats/…/chart.json"
+//        aria-label="…" data-error-text="…"></div>
+//   <div class="chart" data-chart data-chart-option='{"xAxis":…}'></div>
+//
+// The server builds the whole ECharts option as JSON; this module only draws
+// it. Only the chart types and components the platform uses are imported
+// (echarts/core), which keeps the bundle far smaller than all of ECharts.
+import * as echarts from 'echarts/core';
+import { LineChart, BarChart, HeatmapChart, PieChart } from 'echarts/charts';
+import {
+  GridComponent,
+  TooltipComponent,
+  LegendComponent,
+  VisualMapComponent,
+  TitleComponent,
+  DataZoomComponent,
+  DatasetComponent,
+} from 'echarts/components';
+import { CanvasRenderer } from 'echarts/renderers';
+import { fetchJSON, pageLang, matchAll } from './util.js';
+
+echarts.use([
+  LineChart, BarChart, HeatmapChart, PieChart,
+  GridComponent, TooltipComponent, LegendComponent, VisualMapComponent,
+  TitleComponent, DataZoomComponent, DatasetComponent,
+  CanvasRenderer,
+]);
+
+// Time axes print month and weekday names; ECharts ships English and
+// Chinese only in its core, and no Kyrgyz at all. Missing keys fall back to
+// English.
+echarts.registerLocale('KY', {
+  time: {
+    month: ['Январь', 'Февраль', 'Март', 'Апрель', 'Май', 'Июнь', 'Июль', 'Август', 'Сентябрь', 'Октябрь', 'Ноябрь', 'Декабрь'],
+    monthAbbr: ['Янв', 'Фев', 'Мар', 'Апр', 'Май', 'Июн', 'Июл', 'Авг', 'Сен', 'Окт', 'Ноя', 'Дек'],
+    dayOfWeek: ['Жекшемби', 'Дүйшөмбү', 'Шейшемби', 'Шаршемби', 'Бейшемби', 'Жума', 'Ишемби'],
+    dayOfWeekAbbr: ['жк', 'дш', 'шш', 'шр', 'бш', 'жм', 'иш'],
+  },
+  legend: { selector: { all: 'Баары', inverse: 'Тескерисинче' } },
+});
+echarts.registerLocale('RU', {
+  time: {
+    month: ['Январь', 'Февраль', 'Март', 'Апрель', 'Май', 'Июнь', 'Июль', 'Август', 'Сентябрь', 'Октябрь', 'Ноябрь', 'Декабрь'],
+    monthAbbr: ['Янв', 'Фев', 'Мар', 'Апр', 'Май', 'Июн', 'Июл', 'Авг', 'Сен', 'Окт', 'Ноя', 'Дек'],
+    dayOfWeek: ['Воскресенье', 'Понедельник', 'Вторник', 'Среда', 'Четверг', 'Пятница', 'Суббота'],
+    dayOfWeekAbbr: ['вс', 'пн', 'вт', 'ср', 'чт', 'пт', 'сб'],
+  },
+  legend: { selector: { all: 'Всё', inverse: 'Обратить' } },
+});
+
+const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "DejaVu Sans", Arial, sans-serif';
+
+/** @type {WeakMap<Element, {chart: any, observer: ResizeObserver|null, ctl: AbortController}>} */
+const charts = new WeakMap();
+/** Live elements, for the window resize handler (a WeakMap cannot be iterated). */
+const live = new Set();
+
+/** Draws every [data-chart] in root (root included), once. */
+export function initCharts(root) {
+  for (const el of matchAll(root, '[data-chart]')) {
+    if (charts.has(el)) continue;
+    createChart(el);
+  }
+}
+
+/** Disposes of the chart held by el, if any; called as htmx cleans up. */
+export function destroyCharts(el) {
+  const st = charts.get(el);
+  if (!st) return;
+  charts.delete(el);
+  live.delete(el);
+  st.ctl.abort();
+  if (st.observer) st.observer.disconnect();
+  st.chart.dispose();
+}
+
+function createChart(el) {
+  const ds = el.dataset;
+  // Content restored from htmx's history cache may hold a dead chart's canvas.
+  el.replaceChildren();
+  el.classList.remove('chart-error');
+  if (!el.hasAttribute('role')) el.setAttribute('role', 'img');
+
+  const chart = echarts.init(el, null, { renderer: 'canvas', locale: localeFor(pageLang()) });
+  const st = { chart, observer: null, ctl: new AbortController() };
+  charts.set(el, st);
+  live.add(el);
+  if ('ResizeObserver' in window) {
+    st.observer = new ResizeObserver(() => scheduleResize());
+    st.observer.observe(el);
+  }
+
+  const fail = (err) => {
+    if (err && err.name === 'AbortError') return;
+    console.warn('aldyn: chart', err);
+    destroyCharts(el);
+    el.classList.add('chart-error');
+    el.textContent = ds.errorText || (err && err.message) || 'Error';
+  };
+
+  if (ds.chartOption) {
+    try {
+      draw(el, chart, JSON.parse(ds.chartOption));
+    } catch (err) {
+      fail(err);
+    }
+  } else if (ds.chartUrl) {
+    chart.showLoading('default', { text: '', color: '#1f4e79' });
+    el.setAttribute('aria-busy', 'true');
+    fetchJSON(ds.chartUrl, st.ctl.signal)
+      .then((opt) => {
+        if (!charts.has(el)) return;
+        chart.hideLoading();
+        el.removeAttribute('aria-busy');
+        draw(el, chart, opt && opt.option && !opt.series ? opt.option : opt);
+      })
+      .catch((err) => {
+        el.removeAttribute('aria-busy');
+        fail(err);
+      });
+  } else {
+    fail(new Error('data-chart needs data-chart-url or data-chart-option'));
+  }
+}
+
+function draw(el, chart, option) {
+  if (!option || typeof option !== 'object') throw new Error('chart option is not an object');
+  option = prepare(option);
+  chart.setOption(option, { notMerge: true });
+  if (!el.hasAttribute('aria-label')) {
+    const title = Array.isArray(option.title) ? option.title[0] : option.title;
+    if (title && title.text) el.setAttribute('aria-label', String(title.text));
+  }
+}
+
+/**
+ * Fills in defaults the server need not repeat. HTML tooltips build their
+ * layout with style="" attributes, which the CSP (style-src 'self') blocks;
+ * rich-text tooltips are drawn on the canvas and need no inline styles.
+ */
+export function prepare(option) {
+  const out = { ...option };
+  const fixTooltip = (t) => ({ renderMode: 'richText', confine: true, ...t });
+  if (Array.isArray(out.tooltip)) out.tooltip = out.tooltip.map(fixTooltip);
+  else if (out.tooltip && typeof out.tooltip === 'object') out.tooltip = fixTooltip(out.tooltip);
+  out.textStyle = { fontFamily: FONT, ...(out.textStyle || {}) };
+  if (out.animation === undefined && reducedMotion()) out.animation = false;
+  return out;
+}
+
+function localeFor(lang) {
+  switch ((lang || '').slice(0, 2).toLowerCase()) {
+    case 'ky': return 'KY';
+    case 'ru': return 'RU';
+    default: return 'EN';
+  }
+}
+
+function reducedMotion() {
+  return window.matchMedia && window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+}
+
+let resizeFrame = 0;
+function scheduleResize() {
+  if (resizeFrame) return;
+  resizeFrame = requestAnimationFrame(() => {
+    resizeFrame = 0;
+    for (const el of live) {
+      // An element removed without htmx (no cleanup event) is freed here.
+      if (!el.isConnected) destroyCharts(el);
+      else charts.get(el).chart.resize();
+    }
+  });
+}
+
+window.addEventListener('resize', scheduleResize);

@@ -1,0 +1,410 @@
+// Leaflet maps declared in markup:
+//
+//   <div class="map" data-map
+//        data-geojson="/api/v1/boundaries?lang=ky"   boundaries (FeatureCollection)
+//        data-tiles="https://tile.example/{z}/{x}/{y}.png"   empty: no tiles
+//        data-attribution="&copy; …"
+//        data-center="41.4,74.6" data-zoom="6"       no centre: fit the boundaries
+//        data-grid-url="/api/v1/…/grid?…"            counts per cell, re-fetched
+//        data-points-url="/api/v1/…/points?…"        points, re-fetched
+//        data-label-count="…" data-label-hot="…" data-label-gi="…"
+//        data-error-text="…">
+//
+// Without tiles the map still draws the boundaries on a plain background, so
+// it stays useful on a network without internet access.
+import * as L from 'leaflet/dist/leaflet-src.esm.js';
+import iconUrl from 'leaflet/dist/images/marker-icon.png';
+import iconRetinaUrl from 'leaflet/dist/images/marker-icon-2x.png';
+import shadowUrl from 'leaflet/dist/images/marker-shadow.png';
+import { fetchJSON, safeURL, formatNumber, matchAll } from './util.js';
+
+// Leaflet guesses its marker image directory from leaflet.css at run time,
+// which fails once the CSS is bundled and the images renamed by hash; give it
+// the bundled URLs instead. An empty string (not undefined) stops the guess.
+L.Icon.Default.imagePath = '';
+L.Icon.Default.mergeOptions({ iconUrl, iconRetinaUrl, shadowUrl });
+
+// Fallback view: the whole Kyrgyz Republic.
+const KG_CENTER = [41.3, 74.6];
+const KG_ZOOM = 6;
+
+// ColorBrewer YlOrRd, 5 classes: sequential, readable for common colour
+// vision deficiencies, and printable in grey.
+const RAMP = ['#ffffb2', '#fecc5c', '#fd8d3c', '#f03b20', '#bd0026'];
+
+const BOUNDARY_STYLE = { color: '#1f4e79', weight: 1.5, opacity: 0.9, fillColor: '#5b8db8', fillOpacity: 0.12 };
+const BOUNDARY_HOVER = { weight: 3, fillOpacity: 0.3 };
+const POINT_STYLE = { radius: 5, color: '#ffffff', weight: 1, fillColor: '#9a3412', fillOpacity: 0.9 };
+
+/** @type {WeakMap<Element, MapState>} */
+const maps = new WeakMap();
+
+/**
+ * @typedef {object} MapState
+ * @property {L.Map} map
+ * @property {ResizeObserver|null} observer
+ * @property {Array<() => void>} cleanups
+ */
+
+/** Turns every [data-map] in root (root included) into a map, once. */
+export function initMaps(root) {
+  for (const el of matchAll(root, '[data-map]')) {
+    if (maps.has(el)) continue;
+    try {
+      createMap(el);
+    } catch (err) {
+      console.error('aldyn: map', err);
+    }
+  }
+}
+
+/** Removes the map held by el, if any; called as htmx cleans elements up. */
+export function destroyMaps(el) {
+  const state = maps.get(el);
+  if (!state) return;
+  maps.delete(el);
+  for (const fn of state.cleanups) fn();
+  if (state.observer) state.observer.disconnect();
+  state.map.remove();
+}
+
+function createMap(el) {
+  const ds = el.dataset;
+  // Content restored from htmx's history cache may hold a dead map's DOM.
+  el.replaceChildren();
+
+  const center = parseLatLng(ds.center);
+  const zoom = parseNumber(ds.zoom, KG_ZOOM);
+  const map = L.map(el, { center: center || KG_CENTER, zoom, zoomSnap: 0.5 });
+  map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
+  /** @type {MapState} */
+  const state = { map, observer: null, cleanups: [] };
+  maps.set(el, state);
+
+  if (ds.tiles) {
+    L.tileLayer(ds.tiles, { attribution: ds.attribution || '', maxZoom: 19 }).addTo(map);
+  } else {
+    el.classList.add('map-no-tiles');
+    if (ds.attribution) map.attributionControl.addAttribution(ds.attribution);
+  }
+
+  const status = statusControl(map, ds.errorText);
+
+  if (ds.geojson) {
+    const ctl = new AbortController();
+    state.cleanups.push(() => ctl.abort());
+    loadBoundaries(map, ds.geojson, !center, ctl.signal).catch((err) => {
+      if (err.name === 'AbortError') return;
+      console.warn('aldyn: map boundaries', err);
+      status.show();
+    });
+  }
+  if (ds.gridUrl) {
+    state.cleanups.push(dynamicLayer(map, ds.gridUrl, gridLayerOptions(map, labelsOf(ds)), status));
+  }
+  if (ds.pointsUrl) {
+    state.cleanups.push(dynamicLayer(map, ds.pointsUrl, pointLayerOptions(), status));
+  }
+
+  // A map laid out while hidden (closed <details>, a tab) measures 0×0;
+  // re-measure whenever its box changes.
+  if ('ResizeObserver' in window) {
+    state.observer = new ResizeObserver(() => map.invalidateSize({ pan: false }));
+    state.observer.observe(el);
+  }
+}
+
+async function loadBoundaries(map, url, fit, signal) {
+  const data = await fetchJSON(url, signal, 'application/geo+json, application/json');
+  const layer = L.geoJSON(data, {
+    style: () => BOUNDARY_STYLE,
+    pointToLayer: (_f, latlng) => L.circleMarker(latlng, POINT_STYLE),
+    onEachFeature: (feature, lyr) => {
+      const props = feature.properties || {};
+      const name = props.name || props.code;
+      if (name) lyr.bindTooltip(String(name), { sticky: true, direction: 'top' });
+      lyr.bindPopup(() => featurePopup(props));
+      if (lyr.setStyle) {
+        lyr.on('mouseover', () => lyr.setStyle(BOUNDARY_HOVER));
+        lyr.on('mouseout', () => layer.resetStyle(lyr));
+      }
+    },
+  }).addTo(map);
+  // Boundaries stay under the grid and points drawn later.
+  layer.bringToBack();
+  if (fit) {
+    const b = layer.getBounds();
+    if (b.isValid()) map.fitBounds(b, { padding: [8, 8] });
+  }
+}
+
+// featurePopup builds the popup with DOM calls: names come from data, never
+// from markup, so nothing in a feature can inject HTML.
+function featurePopup(props) {
+  const box = document.createElement('div');
+  box.className = 'map-popup';
+  const title = document.createElement('strong');
+  const name = String(props.name || props.code || '');
+  const href = props.url ? safeURL(String(props.url)) : '';
+  if (href) {
+    const a = document.createElement('a');
+    a.href = href;
+    a.textContent = name;
+    title.append(a);
+  } else {
+    title.textContent = name;
+  }
+  box.append(title);
+  if (props.code && props.name) {
+    const code = document.createElement('span');
+    code.className = 'map-popup-code';
+    code.textContent = String(props.code);
+    box.append(document.createElement('br'), code);
+  }
+  return box;
+}
+
+function labelsOf(ds) {
+  return {
+    count: ds.labelCount || 'count',
+    hot: ds.labelHot || 'hot spot',
+    gi: ds.labelGi || 'Gi* z',
+  };
+}
+
+// dynamicLayer keeps a GeoJSON layer in step with the view: on every
+// moveend/zoomend it asks url for the visible box (bbox=minLon,minLat,
+// maxLon,maxLat&zoom=z) and replaces the layer's content. Returns a cleanup.
+function dynamicLayer(map, url, opts, status) {
+  const layer = L.geoJSON(null, opts.geojson).addTo(map);
+  let ctl = null;
+  let timer = 0;
+  const refresh = async () => {
+    if (ctl) ctl.abort();
+    ctl = new AbortController();
+    const signal = ctl.signal;
+    const container = map.getContainer();
+    container.setAttribute('aria-busy', 'true');
+    try {
+      const data = await fetchJSON(withView(url, map), signal, 'application/geo+json, application/json');
+      if (signal.aborted) return;
+      if (opts.prepare) opts.prepare(data);
+      layer.clearLayers();
+      layer.addData(data);
+      status.hide();
+    } catch (err) {
+      if (err.name === 'AbortError') return;
+      console.warn('aldyn: map layer', url, err);
+      status.show();
+    } finally {
+      if (!signal.aborted) container.removeAttribute('aria-busy');
+    }
+  };
+  // zoomend is followed by moveend: the short delay merges them (and a burst
+  // of pans) into one request.
+  const schedule = () => {
+    clearTimeout(timer);
+    timer = setTimeout(refresh, 200);
+  };
+  map.on('moveend zoomend', schedule);
+  // The first view may still change when the boundaries arrive and fit.
+  map.whenReady(schedule);
+  return () => {
+    clearTimeout(timer);
+    if (ctl) ctl.abort();
+    map.off('moveend zoomend', schedule);
+    if (opts.legend) opts.legend.remove();
+  };
+}
+
+/** Appends bbox and zoom of the current view to a URL template. */
+export function withView(url, map) {
+  const b = map.getBounds();
+  const bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map((v) => v.toFixed(5)).join(',');
+  const sep = url.includes('?') ? '&' : '?';
+  return `${url}${sep}bbox=${bbox}&zoom=${Math.round(map.getZoom())}`;
+}
+
+function gridLayerOptions(map, labels) {
+  let breaks = [];
+  const legend = legendControl(labels);
+  legend.addTo(map);
+  return {
+    legend,
+    prepare(data) {
+      const counts = (data.features || []).map((f) => Number((f.properties || {}).count) || 0);
+      breaks = quantileBreaks(counts, RAMP.length);
+      legend.update(breaks);
+    },
+    geojson: {
+      // Thousands of cells draw far faster on one canvas than as SVG paths.
+      renderer: L.canvas({ padding: 0.2 }),
+      style: (feature) => {
+        const p = feature.properties || {};
+        const count = Number(p.count) || 0;
+        const cls = classOf(count, breaks);
+        const hot = isHot(p);
+        return {
+          stroke: true,
+          color: hot ? '#000000' : '#7a4b00',
+          weight: hot ? 2.5 : 0.5,
+          opacity: hot ? 1 : 0.5,
+          fillColor: cls < 0 ? '#ffffff' : RAMP[cls],
+          fillOpacity: count > 0 ? 0.7 : 0.05,
+        };
+      },
+      onEachFeature: (feature, lyr) => {
+        const p = feature.properties || {};
+        lyr.bindPopup(() => cellPopup(p, labels));
+        if (isHot(p)) lyr.on('add', () => lyr.bringToFront());
+      },
+    },
+  };
+}
+
+function pointLayerOptions() {
+  return {
+    geojson: {
+      renderer: L.canvas({ padding: 0.2 }),
+      pointToLayer: (_f, latlng) => L.circleMarker(latlng, POINT_STYLE),
+      onEachFeature: (feature, lyr) => {
+        const p = feature.properties || {};
+        if (p.name || p.title || p.url) lyr.bindPopup(() => featurePopup({ ...p, name: p.name || p.title }));
+      },
+    },
+  };
+}
+
+function isHot(p) {
+  return p.hot === true || p.hot === 1 || p.hot === 'true';
+}
+
+function cellPopup(p, labels) {
+  const box = document.createElement('div');
+  box.className = 'map-popup';
+  const rows = [];
+  if (p.name) rows.push([null, String(p.name)]);
+  rows.push([labels.count, formatNumber(Number(p.count) || 0)]);
+  if (p.gi_z !== undefined && p.gi_z !== null && p.gi_z !== '') {
+    rows.push([labels.gi, formatNumber(Number(p.gi_z), 2)]);
+  }
+  if (isHot(p)) rows.push([null, labels.hot]);
+  for (const [k, v] of rows) {
+    const line = document.createElement('div');
+    if (k) {
+      const key = document.createElement('span');
+      key.className = 'map-popup-key';
+      key.textContent = `${k}: `;
+      line.append(key);
+    }
+    const val = document.createElement(k ? 'span' : 'strong');
+    val.textContent = v;
+    line.append(val);
+    box.append(line);
+  }
+  return box;
+}
+
+/**
+ * Upper bounds of up to k classes holding about equal numbers of the
+ * positive counts (quantiles), without duplicates.
+ * @param {number[]} counts
+ * @param {number} k
+ * @returns {number[]}
+ */
+export function quantileBreaks(counts, k) {
+  const v = counts.filter((c) => c > 0).sort((a, b) => a - b);
+  if (v.length === 0) return [];
+  const out = [];
+  for (let i = 1; i <= k; i++) {
+    const ub = v[Math.max(0, Math.ceil((i * v.length) / k) - 1)];
+    if (out.length === 0 || ub > out[out.length - 1]) out.push(ub);
+  }
+  return out;
+}
+
+/**
+ * The colour class of a count: the index of the first upper bound it does
+ * not exceed, spread over the ramp when there are fewer classes than colours;
+ * -1 for zero or no data.
+ */
+export function classOf(count, breaks) {
+  if (!(count > 0) || breaks.length === 0) return -1;
+  let i = breaks.findIndex((ub) => count <= ub);
+  if (i < 0) i = breaks.length - 1;
+  if (breaks.length === 1) return RAMP.length - 1;
+  return Math.round((i * (RAMP.length - 1)) / (breaks.length - 1));
+}
+
+function legendControl(labels) {
+  const ctl = L.control({ position: 'bottomright' });
+  let box = null;
+  ctl.onAdd = () => {
+    box = L.DomUtil.create('div', 'map-legend');
+    box.setAttribute('role', 'group');
+    box.setAttribute('aria-label', labels.count);
+    return box;
+  };
+  ctl.update = (breaks) => {
+    if (!box) return;
+    box.replaceChildren();
+    if (breaks.length === 0) {
+      box.hidden = true;
+      return;
+    }
+    box.hidden = false;
+    const title = document.createElement('div');
+    title.className = 'map-legend-title';
+    title.textContent = labels.count;
+    box.append(title);
+    let lo = 1;
+    breaks.forEach((ub) => {
+      const text = lo >= ub ? formatNumber(ub) : `${formatNumber(lo)}–${formatNumber(ub)}`;
+      box.append(legendRow(RAMP[classOf(ub, breaks)], text, false));
+      lo = Math.floor(ub) + 1;
+    });
+    box.append(legendRow('transparent', labels.hot, true));
+  };
+  return ctl;
+}
+
+function legendRow(color, text, hot) {
+  const row = document.createElement('div');
+  const sw = document.createElement('span');
+  sw.className = hot ? 'map-legend-swatch hot' : 'map-legend-swatch';
+  // CSSOM writes are allowed under the CSP; style="" attributes are not.
+  sw.style.backgroundColor = color;
+  row.append(sw, document.createTextNode(text));
+  return row;
+}
+
+// statusControl shows one short message over the map when a layer fails to
+// load; the map itself stays usable.
+function statusControl(map, text) {
+  const ctl = L.control({ position: 'topright' });
+  let box = null;
+  ctl.onAdd = () => {
+    box = L.DomUtil.create('div', 'map-status');
+    box.setAttribute('role', 'status');
+    box.hidden = true;
+    box.textContent = text || '⚠';
+    return box;
+  };
+  ctl.addTo(map);
+  return {
+    show: () => { if (box) box.hidden = false; },
+    hide: () => { if (box) box.hidden = true; },
+  };
+}
+
+function parseLatLng(s) {
+  if (!s) return null;
+  const parts = s.split(',').map((x) => Number(x.trim()));
+  if (parts.length !== 2 || parts.some((x) => !Number.isFinite(x))) return null;
+  return parts;
+}
+
+function parseNumber(s, dflt) {
+  const n = Number(s);
+  return s !== undefined && s !== '' && Number.isFinite(n) ? n : dflt;
+}

@@ -1,0 +1,67 @@
+// Small helpers shared by the map, chart and behaviour modules.
+
+/** The page language (<html lang>), which the server sets per user. */
+export function pageLang() {
+  return document.documentElement.lang || 'ky';
+}
+
+/**
+ * GETs JSON from the same origin with the session cookie; rejects on a
+ * non-2xx status with the server's error message when it sent one
+ * ({"error":{"message":…}}).
+ */
+export async function fetchJSON(url, signal, accept = 'application/json') {
+  const res = await fetch(url, {
+    credentials: 'same-origin',
+    headers: { Accept: accept },
+    signal,
+  });
+  if (!res.ok) {
+    let msg = `${res.status} ${res.statusText}`;
+    try {
+      const body = await res.json();
+      if (body && body.error && body.error.message) msg = body.error.message;
+    } catch {
+      // Not JSON: keep the status line.
+    }
+    const err = new Error(msg);
+    err.status = res.status;
+    throw err;
+  }
+  return res.json();
+}
+
+/** Returns url if it is relative or http(s), else '' (no javascript: links from data). */
+export function safeURL(url) {
+  try {
+    const u = new URL(url, window.location.href);
+    return u.protocol === 'http:' || u.protocol === 'https:' ? url : '';
+  } catch {
+    return '';
+  }
+}
+
+const numberFormats = new Map();
+
+/** Formats a number for the page language (ky/ru use a space for thousands). */
+export function formatNumber(n, digits = 0) {
+  if (!Number.isFinite(n)) return '—';
+  const key = `${pageLang()}/${digits}`;
+  let f = numberFormats.get(key);
+  if (!f) {
+    try {
+      f = new Intl.NumberFormat(pageLang(), { maximumFractionDigits: digits, minimumFractionDigits: digits });
+    } catch {
+      f = new Intl.NumberFormat(undefined, { maximumFractionDigits: digits, minimumFractionDigits: digits });
+    }
+    numberFormats.set(key, f);
+  }
+  return f.format(n);
+}
+
+/** Elements matching sel in root, root itself included. */
+export function matchAll(root, sel) {
+  const out = root.matches && root.matches(sel) ? [root] : [];
+  out.push(...root.querySelectorAll(sel));
+  return out;
+}
