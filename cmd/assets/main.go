@@ -142,6 +142,9 @@ func Build(webDir, outDir string) ([]Output, error) {
 		MinifyIdentifiers: true,
 		MinifySyntax:      true,
 		Sourcemap:         api.SourceMapNone,
+		// Kyrgyz and Russian strings stay readable and smaller than \u escapes;
+		// package static serves .js and .css as UTF-8.
+		Charset: api.CharsetUTF8,
 		// Keep the libraries' licence notices, gathered at the end of each file.
 		LegalComments: api.LegalCommentsEndOfFile,
 		// ECharts and zrender strip their development checks on this.

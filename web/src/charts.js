@@ -146,6 +146,15 @@ export function prepare(option) {
   if (Array.isArray(out.tooltip)) out.tooltip = out.tooltip.map(fixTooltip);
   else if (out.tooltip && typeof out.tooltip === 'object') out.tooltip = fixTooltip(out.tooltip);
   out.textStyle = { fontFamily: FONT, ...(out.textStyle || {}) };
+  // A title and a legend both sit at the top by default and collide on a
+  // phone; unless the server placed the legend, put it under the title and
+  // let it scroll instead of wrapping over the plot.
+  if (out.title && out.legend && !Array.isArray(out.legend) && typeof out.legend === 'object') {
+    const l = out.legend;
+    if (l.top === undefined && l.bottom === undefined && l.y === undefined) {
+      out.legend = { type: 'scroll', top: 28, ...l };
+    }
+  }
   if (out.animation === undefined && reducedMotion()) out.animation = false;
   return out;
 }

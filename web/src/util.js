@@ -43,17 +43,23 @@ export function safeURL(url) {
 
 const numberFormats = new Map();
 
-/** Formats a number for the page language (ky/ru use a space for thousands). */
+// Browsers with reduced ICU data (Chromium among them) lack Kyrgyz number
+// formats; Russian ones match Kyrgyz usage (space for thousands, comma for
+// decimals), so they stand in rather than the browser's English default.
+const LOCALE_FALLBACKS = { ky: ['ky', 'ru'] };
+
+/** Formats a number for the page language. */
 export function formatNumber(n, digits = 0) {
   if (!Number.isFinite(n)) return '—';
-  const key = `${pageLang()}/${digits}`;
+  const lang = pageLang();
+  const key = `${lang}/${digits}`;
   let f = numberFormats.get(key);
   if (!f) {
-    try {
-      f = new Intl.NumberFormat(pageLang(), { maximumFractionDigits: digits, minimumFractionDigits: digits });
-    } catch {
-      f = new Intl.NumberFormat(undefined, { maximumFractionDigits: digits, minimumFractionDigits: digits });
-    }
+    const opts = { maximumFractionDigits: digits, minimumFractionDigits: digits };
+    const base = lang.slice(0, 2).toLowerCase();
+    const wanted = LOCALE_FALLBACKS[base] || [lang];
+    const supported = Intl.NumberFormat.supportedLocalesOf(wanted);
+    f = new Intl.NumberFormat(supported.length ? supported : undefined, opts);
     numberFormats.set(key, f);
   }
   return f.format(n);

@@ -10,6 +10,7 @@ package static
 //go:generate go run ../../../cmd/assets
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
@@ -32,12 +33,18 @@ var FS embed.FS
 // Prefix is where the web package mounts Handler.
 const Prefix = "/static/"
 
-// sums maps every embedded file name to a short content hash, computed once:
-// the files cannot change while the binary runs.
-var sums = hashAll(FS)
+// embedded serves FS; its hashes are computed once, since the files cannot
+// change while the binary runs.
+var embedded = newAssets(FS)
 
-func hashAll(fsys fs.FS) map[string]string {
-	m := make(map[string]string)
+// assets serves the files of an fs.FS by name with content-hash validators.
+type assets struct {
+	fsys fs.FS
+	sums map[string]string // file name → short content hash
+}
+
+func newAssets(fsys fs.FS) *assets {
+	a := &assets{fsys: fsys, sums: make(map[string]string)}
 	err := fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
@@ -47,34 +54,36 @@ func hashAll(fsys fs.FS) map[string]string {
 			return err
 		}
 		sum := sha256.Sum256(b)
-		m[name] = hex.EncodeToString(sum[:6])
+		a.sums[name] = hex.EncodeToString(sum[:6])
 		return nil
 	})
 	if err != nil {
 		// An embed.FS cannot fail to read; reaching this is a toolchain bug.
 		panic("static: hash embedded files: " + err.Error())
 	}
-	return m
+	return a
 }
 
 // Path returns the URL of an embedded file with a content hash in the query
 // ("/static/dist/app.js?v=1a2b3c4d5e6f"), so a new build busts browser caches
 // while an unchanged file stays cached for a year. A file that is not
 // embedded (bundles not built) gets its plain URL, which will answer 404.
-func Path(name string) string {
+func Path(name string) string { return embedded.path(name) }
+
+func (a *assets) path(name string) string {
 	name = strings.TrimPrefix(name, "/")
-	if sum, ok := sums[name]; ok {
+	if sum, ok := a.sums[name]; ok {
 		return Prefix + name + "?v=" + sum
 	}
 	return Prefix + name
 }
 
 // Built reports whether the bundles were built into dist/ before compiling.
-// The server logs a warning when they were not: pages then render without
-// scripts and styles.
+// The server should log a warning when they were not: pages then render
+// without scripts and styles.
 func Built() bool {
-	_, js := sums["dist/app.js"]
-	_, css := sums["dist/app.css"]
+	_, js := embedded.sums["dist/app.js"]
+	_, css := embedded.sums["dist/app.css"]
 	return js && css
 }
 
@@ -84,48 +93,56 @@ func Built() bool {
 // must revalidate with the ETag. When the build wrote a gzip twin
 // ("app.js.gz") and the client accepts gzip, the twin is sent instead.
 // Directories and unknown names answer 404.
-func Handler() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodGet && r.Method != http.MethodHead {
-			w.Header().Set("Allow", "GET, HEAD")
-			http.Error(w, http.StatusText(http.StatusMethodNotAllowed), http.StatusMethodNotAllowed)
-			return
+func Handler() http.Handler { return embedded }
+
+func (a *assets) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		http.Error(w, http.StatusText(http.StatusMethodNotAllowed), http.StatusMethodNotAllowed)
+		return
+	}
+	name := strings.TrimPrefix(path.Clean("/"+r.URL.Path), "/")
+	sum, ok := a.sums[name]
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	h := w.Header()
+	if v := r.URL.Query().Get("v"); v != "" && v == sum {
+		h.Set("Cache-Control", "public, max-age=31536000, immutable")
+	} else {
+		h.Set("Cache-Control", "no-cache")
+	}
+	if ct := mime.TypeByExtension(path.Ext(name)); ct != "" {
+		h.Set("Content-Type", ct)
+	}
+	etag := `"` + sum + `"`
+	file := name
+	if gzSum, ok := a.sums[name+".gz"]; ok {
+		h.Add("Vary", "Accept-Encoding")
+		if acceptsGzip(r.Header.Get("Accept-Encoding")) {
+			file = name + ".gz"
+			etag = `"` + gzSum + `-gz"`
+			h.Set("Content-Encoding", "gzip")
 		}
-		name := strings.TrimPrefix(path.Clean("/"+r.URL.Path), "/")
-		sum, ok := sums[name]
-		if !ok {
-			http.NotFound(w, r)
-			return
-		}
-		h := w.Header()
-		if v := r.URL.Query().Get("v"); v != "" && v == sum {
-			h.Set("Cache-Control", "public, max-age=31536000, immutable")
-		} else {
-			h.Set("Cache-Control", "no-cache")
-		}
-		if ct := mime.TypeByExtension(path.Ext(name)); ct != "" {
-			h.Set("Content-Type", ct)
-		}
-		etag := `"` + sum + `"`
-		file := name
-		if gzSum, ok := sums[name+".gz"]; ok {
-			h.Add("Vary", "Accept-Encoding")
-			if acceptsGzip(r.Header.Get("Accept-Encoding")) {
-				file = name + ".gz"
-				etag = `"` + gzSum + `-gz"`
-				h.Set("Content-Encoding", "gzip")
-			}
-		}
-		h.Set("ETag", etag)
-		f, err := FS.Open(file)
+	}
+	h.Set("ETag", etag)
+	f, err := a.fsys.Open(file)
+	if err != nil {
+		http.NotFound(w, r)
+		return
+	}
+	defer f.Close()
+	rs, ok := f.(io.ReadSeeker)
+	if !ok {
+		b, err := io.ReadAll(f)
 		if err != nil {
-			http.NotFound(w, r)
+			http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
 			return
 		}
-		defer f.Close()
-		// embed's files are seekable, which ServeContent needs for ranges.
-		http.ServeContent(w, r, name, time.Time{}, f.(io.ReadSeeker))
-	})
+		rs = bytes.NewReader(b)
+	}
+	http.ServeContent(w, r, name, time.Time{}, rs)
 }
 
 // acceptsGzip parses an Accept-Encoding header enough to honour "gzip;q=0"
