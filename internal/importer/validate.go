@@ -1,0 +1,362 @@
+package importer
+
+import (
+	"encoding/csv"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/aldyn-kg/aldyn"
+)
+
+// RowError is one problem with one row of a file.
+type RowError struct {
+	Row    int    `json:"row"`    // as the user sees it, see Reader.Next
+	Column string `json:"column"` // the header as written in the file ("" for the whole row)
+	Reason string `json:"reason"` // translation key
+	// Value is the offending value, shortened. Registration numbers are
+	// never echoed, and a value the personal-data guard objects to never
+	// becomes a RowError: the whole file is refused instead.
+	Value string `json:"value,omitempty"`
+}
+
+// Dates before this are typing errors, not records.
+var minDate = time.Date(1950, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// validator turns the values of one row into an Offense.
+type validator struct {
+	p      *compiled
+	col    [numFields]int // column of each field, -1 when absent
+	header []string
+	today  time.Time // local date of Now
+	serial bool      // spreadsheet serial dates are allowed
+	terr   Territories
+	ids    *idHasher
+	errs   []RowError
+	slab   []float64 // Lat, Lon and DamageKGS point into it: one allocation per batch, not per row
+}
+
+func (v *validator) float(f float64) *float64 {
+	if len(v.slab) == cap(v.slab) {
+		v.slab = make([]float64, 0, 3*1024)
+	}
+	v.slab = append(v.slab, f)
+	return &v.slab[len(v.slab)-1]
+}
+
+func (v *validator) column(f int) string {
+	if i := v.col[f]; i >= 0 && i < len(v.header) {
+		return v.header[i]
+	}
+	return Fields[f]
+}
+
+func (v *validator) get(vals []string, f int) string {
+	i := v.col[f]
+	if i < 0 || i >= len(vals) {
+		return ""
+	}
+	return strings.TrimSpace(vals[i])
+}
+
+// check fills o from a row and returns the row's problems (valid until the
+// next call) and the duplicate key.
+func (v *validator) check(row int, vals []string, o *Offense) ([]RowError, uint64) {
+	v.errs = v.errs[:0]
+	add := func(f int, reason, val string) {
+		v.errs = append(v.errs, RowError{Row: row, Column: v.column(f), Reason: reason, Value: clip(val)})
+	}
+	*o = Offense{}
+
+	num := v.get(vals, fRegNum)
+	switch {
+	case num == "":
+		add(fRegNum, "error.required", "")
+	case len(num) > 100:
+		add(fRegNum, "import.error.registration_number", "")
+	}
+
+	o.Source = v.p.source
+	if s := v.get(vals, fSource); s != "" {
+		if src, ok := lookup(sourceWords, s); ok {
+			o.Source = src
+		} else {
+			add(fSource, "import.error.source", s)
+		}
+	} else if o.Source == "" {
+		add(fSource, "error.required", "")
+	}
+
+	if a := v.get(vals, fArticle); a != "" {
+		if o.Article = NormalizeArticle(a); o.Article == "" {
+			add(fArticle, "import.error.article", a)
+		}
+	}
+	if c := v.get(vals, fCategory); c != "" {
+		if code, ok := lookup(v.p.categories, c); ok {
+			o.Category = code
+		} else {
+			add(fCategory, "import.error.category", c)
+		}
+	} else if o.Article != "" {
+		if code, ok := v.p.articles[o.Article]; ok {
+			o.Category = code
+		} else if sg, ok := SubgroupOf(o.Source, o.Article); ok {
+			o.Category = sg.Category
+		} else {
+			// Table 1's "other" is everything the listed rows do not cover.
+			o.Category = CategoryOther
+		}
+	} else if v.get(vals, fArticle) == "" {
+		add(fCategory, "error.required", "")
+	}
+
+	regOK := false
+	if s := v.get(vals, fRegisteredOn); s == "" {
+		add(fRegisteredOn, "error.required", "")
+	} else if d, _, _, ok := parseDateTime(s, v.p.dates, v.serial); !ok {
+		add(fRegisteredOn, "import.error.date", s)
+	} else if d.After(v.today) {
+		add(fRegisteredOn, "import.error.date_future", s)
+	} else if d.Before(minDate) {
+		add(fRegisteredOn, "import.error.date_range", s)
+	} else {
+		o.RegisteredOn, regOK = d, true
+	}
+
+	if s := v.get(vals, fOccurredOn); s != "" {
+		d, t, hasTime, ok := parseDateTime(s, v.p.dates, v.serial)
+		switch {
+		case !ok:
+			add(fOccurredOn, "import.error.date", s)
+		case d.After(v.today):
+			add(fOccurredOn, "import.error.date_future", s)
+		case d.Before(minDate):
+			add(fOccurredOn, "import.error.date_range", s)
+		case regOK && d.After(o.RegisteredOn):
+			add(fOccurredOn, "import.error.occurred_after_registered", s)
+		default:
+			o.OccurredAt = OccurredAt{Date: d, TimeOfDay: t, HasTime: hasTime}
+		}
+	}
+	if s := v.get(vals, fOccurredTime); s != "" {
+		if t, ok := parseTime(s, v.serial); !ok {
+			add(fOccurredTime, "import.error.time", s)
+		} else if v.get(vals, fOccurredOn) == "" {
+			add(fOccurredTime, "import.error.time_without_date", s)
+		} else {
+			o.OccurredAt.TimeOfDay, o.OccurredAt.HasTime = t, true
+		}
+	}
+
+	if s := v.get(vals, fTerritory); s == "" {
+		add(fTerritory, "error.required", "")
+	} else {
+		if e := expandExponent(s); e != "" {
+			s = e // a code a spreadsheet stored as a number
+		}
+		switch {
+		case len(s) != 14 || !allDigits(s):
+			add(fTerritory, "error.territory_code", s)
+		case v.terr != nil && !v.terr.TerritoryExists(s):
+			add(fTerritory, "import.error.territory_unknown", s)
+		default:
+			o.TerritoryCode = s
+		}
+	}
+	if s := v.get(vals, fPrecinct); s != "" {
+		switch {
+		case !validPrecinctCode(s):
+			add(fPrecinct, "import.error.precinct_code", s)
+		case v.terr != nil && !v.terr.PrecinctExists(s):
+			add(fPrecinct, "import.error.precinct_unknown", s)
+		default:
+			o.PrecinctCode = s
+		}
+	}
+
+	latS, lonS := v.get(vals, fLat), v.get(vals, fLon)
+	lat, latOK := parseNumber(latS, v.p.decimal)
+	lon, lonOK := parseNumber(lonS, v.p.decimal)
+	if latS != "" && !latOK {
+		add(fLat, "import.error.number", latS)
+	}
+	if lonS != "" && !lonOK {
+		add(fLon, "import.error.number", lonS)
+	}
+	switch {
+	case latS == "" && lonS == "":
+	case latS == "" || lonS == "":
+		add(fLat, "error.latlon_pair", "")
+	case !latOK || !lonOK:
+	case inLat(lon) && inLon(lat) && !(inLat(lat) && inLon(lon)):
+		add(fLat, "import.error.latlon_swapped", latS)
+	case !inLat(lat):
+		add(fLat, "error.lat_range", latS)
+	case !inLon(lon):
+		add(fLon, "error.lon_range", lonS)
+	default:
+		o.Lat, o.Lon = v.float(lat), v.float(lon)
+	}
+
+	if s := v.get(vals, fPlaceType); s == "" {
+		o.PlaceType = PlaceOther
+	} else if t, ok := lookup(v.p.places, s); ok {
+		o.PlaceType = t
+	} else {
+		add(fPlaceType, "import.error.place_type", s)
+	}
+
+	if s := v.get(vals, fSolved); s != "" {
+		if b, ok := lookup(boolWords, s); ok {
+			o.Solved = b == "1"
+		} else {
+			add(fSolved, "import.error.solved", s)
+		}
+	}
+
+	if s := v.get(vals, fDamage); s != "" {
+		if d, ok := parseNumber(s, v.p.decimal); !ok {
+			add(fDamage, "import.error.number", s)
+		} else if d < 0 {
+			add(fDamage, "import.error.damage_negative", s)
+		} else {
+			o.DamageKGS = v.float(d)
+		}
+	}
+
+	if len(v.errs) > 0 {
+		return v.errs, 0
+	}
+	id, key := v.ids.id(o.Source, num)
+	o.ID = id
+	return nil, key
+}
+
+// validPrecinctCode is aldyn.ValidTerritoryCode's precinct shape, a SOATE
+// code, a dash and up to 12 letters or digits, without a regular expression:
+// it runs for every row.
+func validPrecinctCode(s string) bool {
+	if len(s) < 16 || len(s) > 27 || s[14] != '-' || !allDigits(s[:14]) {
+		return false
+	}
+	for i := 15; i < len(s); i++ {
+		if c := s[i]; !isDigit(c) && !(c|0x20 >= 'a' && c|0x20 <= 'z') {
+			return false
+		}
+	}
+	return true
+}
+
+func inLat(f float64) bool { return f >= aldyn.MinLat && f <= aldyn.MaxLat }
+func inLon(f float64) bool { return f >= aldyn.MinLon && f <= aldyn.MaxLon }
+
+var sourceWords = map[string]string{
+	"crimes": SourceCrimes, "crime": SourceCrimes, "erp": SourceCrimes, "ерп": SourceCrimes, "кбр": SourceCrimes,
+	"kbr": SourceCrimes, "преступления": SourceCrimes, "преступление": SourceCrimes, "кылмыштар": SourceCrimes, "кылмыш": SourceCrimes,
+	"offenses": SourceOffenses, "offences": SourceOffenses, "offense": SourceOffenses, "offence": SourceOffenses,
+	"ern": SourceOffenses, "ерн": SourceOffenses, "уббр": SourceOffenses, "ubbr": SourceOffenses,
+	"правонарушения": SourceOffenses, "правонарушение": SourceOffenses, "проступки": SourceOffenses,
+	"жоруктар": SourceOffenses, "жорук": SourceOffenses, "укук бузуулар": SourceOffenses,
+}
+
+var boolWords = map[string]string{
+	"1": "1", "true": "1", "yes": "1", "y": "1", "да": "1", "ооба": "1", "+": "1", "solved": "1", "раскрыто": "1", "ачылган": "1",
+	"0": "0", "false": "0", "no": "0", "n": "0", "нет": "0", "жок": "0", "-": "0", "unsolved": "0",
+	"не раскрыто": "0", "нераскрыто": "0", "ачылган эмес": "0", "ачылбаган": "0",
+}
+
+// parseNumber reads a decimal number written with the decimal separator
+// dec ('.' or ','; 0 accepts either) and spaces or the other separator
+// between thousands: "1 500 000,50", "42.87", "1,234.5". It refuses NaN,
+// infinities, exponents and hex, which no register writes.
+func parseNumber(s string, dec byte) (float64, bool) {
+	if s == "" {
+		return 0, false
+	}
+	simple := true
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !isDigit(c) && c != '.' && !(c == '-' && i == 0) {
+			simple = false
+			break
+		}
+	}
+	if !simple || dec == ',' {
+		var b strings.Builder
+		seps := strings.Count(s, ".") + strings.Count(s, ",")
+		d := dec
+		if d == 0 {
+			d = '.'
+			if li := strings.LastIndexAny(s, ".,"); li >= 0 && s[li] == ',' && (seps == 1 || strings.Contains(s, ".")) {
+				d = ','
+			}
+		}
+		for _, r := range s {
+			switch {
+			case r >= '0' && r <= '9', r == '-' && b.Len() == 0:
+				b.WriteRune(r)
+			case r == rune(d):
+				b.WriteByte('.')
+			case r == ' ' || r == '\u00a0' || r == '\u202f' || r == '\'' || (r == '.' || r == ',') && r != rune(d):
+			default:
+				return 0, false
+			}
+		}
+		s = b.String()
+	}
+	if s == "" || s == "-" || strings.Count(s, ".") > 1 {
+		return 0, false
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	return f, err == nil
+}
+
+// clip shortens a value for a report.
+func clip(s string) string {
+	if len(s) <= 60 {
+		return s
+	}
+	if r := []rune(s); len(r) > 60 {
+		return string(r[:60]) + "…"
+	}
+	return s
+}
+
+// WriteRowErrorsCSV writes row errors as a CSV report: UTF-8 with a
+// byte-order mark (so that Excel shows Cyrillic), a header and one line per
+// error, reasons translated by translate (the key itself when nil), which
+// gets the row, column and value as arguments. Cells that a spreadsheet
+// would run as formulas are prefixed with an apostrophe.
+func WriteRowErrorsCSV(w io.Writer, errs []RowError, translate func(key string, args map[string]any) string) error {
+	if translate == nil {
+		translate = func(key string, _ map[string]any) string { return key }
+	}
+	if _, err := io.WriteString(w, "\ufeff"); err != nil {
+		return err
+	}
+	cw := csv.NewWriter(w)
+	head := []string{
+		translate("import.report.row", nil), translate("import.report.column", nil),
+		translate("import.report.reason", nil), translate("import.report.value", nil),
+	}
+	if err := cw.Write(head); err != nil {
+		return err
+	}
+	for _, e := range errs {
+		args := map[string]any{"row": e.Row, "column": e.Column, "value": e.Value}
+		rec := []string{strconv.Itoa(e.Row), safeCell(e.Column), safeCell(translate(e.Reason, args)), safeCell(e.Value)}
+		if err := cw.Write(rec); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+func safeCell(s string) string {
+	if s != "" && strings.IndexByte("=+-@\t\r", s[0]) >= 0 {
+		return "'" + s
+	}
+	return s
+}
