@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/aldyn-kg/aldyn"
 )
@@ -94,7 +95,18 @@ func headerReason(h string, mapped bool) string {
 	for i := 0; i+1 < len(toks); i++ {
 		words = append(words, toks[i]+toks[i+1])
 	}
-	words = append(words, strings.Join(toks, "")) // "ф.и.о." → фио
+	words = append(words, strings.Join(toks, ""))
+	// Runs of single letters are abbreviations: "Ф.И.О. потерпевшего" → фио.
+	for i := 0; i < len(toks); {
+		j := i
+		for j < len(toks) && utf8.RuneCountInString(toks[j]) == 1 {
+			j++
+		}
+		if j-i > 1 {
+			words = append(words, strings.Join(toks[i:j], ""))
+		}
+		i = max(j, i+1)
+	}
 	has := func(m map[string]bool) bool {
 		for _, w := range words {
 			if m[w] {

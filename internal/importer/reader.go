@@ -222,6 +222,9 @@ func (c *CSVReader) readLine() ([]byte, error) {
 			line, err = c.br.ReadSlice('\n')
 			c.long = append(c.long, line...)
 		}
+		if len(c.long) > MaxRecordBytes {
+			return nil, c.tooLong(c.line + 1)
+		}
 		line = c.long
 	}
 	if len(line) == 0 && err != nil {
@@ -384,6 +387,9 @@ func (j *JSONLReader) Next() (int, []string, error) {
 				}
 				line, err = j.br.ReadSlice('\n')
 				j.long = append(j.long, line...)
+			}
+			if len(j.long) > MaxRecordBytes {
+				return 0, nil, aldyn.Errorf(aldyn.EINVALID, "import.error.record_too_long", "row", j.line+1, "limit", "1 MB")
 			}
 			line = j.long
 		}

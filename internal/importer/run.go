@@ -121,7 +121,7 @@ func Run(ctx context.Context, src io.Reader, format Format, profile Profile, opt
 		im.rd.Close()
 	}
 	if err == nil && im.failed {
-		err = aldyn.Errorf(aldyn.EINVALID, "import.error.rejected", "rows", im.res.Rejected)
+		err = aldyn.Errorf(aldyn.EINVALID, "import.error.rejected", "count", im.res.Rejected)
 	}
 	return im.res, err
 }

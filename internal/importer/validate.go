@@ -337,8 +337,8 @@ func WriteRowErrorsCSV(w io.Writer, errs []RowError, translate func(key string, 
 	}
 	cw := csv.NewWriter(w)
 	head := []string{
-		translate("import.report.row", nil), translate("import.report.column", nil),
-		translate("import.report.reason", nil), translate("import.report.value", nil),
+		translate("import.row", nil), translate("import.column", nil),
+		translate("import.reason", nil), translate("import.value", nil),
 	}
 	if err := cw.Write(head); err != nil {
 		return err
