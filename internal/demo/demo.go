@@ -38,7 +38,7 @@ var Bodies = []Body{
 		NameEn: "Coordination Council for Offense Prevention under the Cabinet of Ministers", Address: "Бишкек ш., Бейшеналиева к., 1", Website: "https://www.gov.kg"}},
 	{"mvd", aldyn.Body{TerritoryCode: Country, Type: "police",
 		NameKy: "Кыргыз Республикасынын Ички иштер министрлиги", NameRu: "Министерство внутренних дел Кыргызской Республики",
-		NameEn: "Ministry of Internal Affairs of the Kyrgyz Republic", Phone: "102", Website: "https://mvd.gov.kg"}},
+		NameEn: "Ministry of Internal Affairs of the Kyrgyz Republic", Phone: "+996 312 000 102", Website: "https://mvd.gov.kg"}},
 	{"gp", aldyn.Body{TerritoryCode: Country, Type: "prosecutor",
 		NameKy: "Кыргыз Республикасынын Башкы прокуратурасы", NameRu: "Генеральная прокуратура Кыргызской Республики",
 		NameEn: "General Prosecutor's Office of the Kyrgyz Republic", Website: "https://prokuror.kg"}},

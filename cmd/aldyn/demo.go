@@ -1,0 +1,56 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+
+	"github.com/aldyn-kg/aldyn"
+	"github.com/aldyn-kg/aldyn/internal/auth"
+	"github.com/aldyn-kg/aldyn/internal/demo"
+	"github.com/aldyn-kg/aldyn/internal/store"
+)
+
+func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var cfg config
+	fs := newFlags("demo", "Loads the demo dataset (clearly labelled demo/synthetic) into the database, once.", stderr, &cfg)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	db, err := store.Open(ctx, cfg.dsn())
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	log := cfg.logger(stderr)
+	db.Log = log
+	if err := db.SeedReference(ctx); err != nil {
+		return err
+	}
+	pw, err := loadDemo(ctx, db, log, stdout)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Demo administrator: login admin, one-time password %s\n", pw)
+	return nil
+}
+
+// loadDemo loads every module's demo data (each part only once) and gives
+// the demo administrator a new one-time password, which it returns.
+func loadDemo(ctx context.Context, db *store.DB, log *slog.Logger, stdout io.Writer) (string, error) {
+	if _, err := demo.Load(ctx, db, auth.HashPassword, auth.RandomPassword); err != nil {
+		return "", fmt.Errorf("demo data: %w", err)
+	}
+	admin, err := db.FindUserByLogin(ctx, "admin")
+	if err != nil {
+		return "", fmt.Errorf("demo administrator: %w", err)
+	}
+	svc := auth.NewService(db, auth.Options{})
+	pw, err := svc.ResetPassword(ctx, aldyn.System, admin.ID)
+	if err != nil {
+		return "", err
+	}
+	log.Info("demo data loaded")
+	return pw, nil
+}

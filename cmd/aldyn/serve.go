@@ -1,0 +1,104 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"strings"
+	"time"
+
+	"github.com/aldyn-kg/aldyn/internal/auth"
+	"github.com/aldyn-kg/aldyn/internal/store"
+	"github.com/aldyn-kg/aldyn/internal/web"
+)
+
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var cfg config
+	var wc web.Config
+	var demoData bool
+	var sessionTTL time.Duration
+	fs := newFlags("serve", "Runs the web UI and the JSON API.", stderr, &cfg)
+	fs.StringVar(&wc.Addr, "addr", "127.0.0.1:8080", "address to listen on")
+	fs.BoolVar(&demoData, "demo", false, "load the demo dataset (if not loaded yet) and print a one-time password for the demo administrator 'admin'")
+	fs.StringVar(&wc.TileURL, "tile-url", "", "map tile URL template, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png; empty draws boundaries only (works offline)")
+	fs.StringVar(&wc.TileAttribution, "tile-attribution", "", "attribution shown under maps with tiles")
+	fs.BoolVar(&wc.Secure, "secure-cookies", false, "mark cookies Secure (set when a TLS proxy is in front)")
+	fs.StringVar(&wc.TLSCert, "tls-cert", "", "TLS certificate file (serve HTTPS directly)")
+	fs.StringVar(&wc.TLSKey, "tls-key", "", "TLS key file")
+	fs.DurationVar(&sessionTTL, "session-ttl", 12*time.Hour, "lifetime of a login session")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	log := cfg.logger(stderr)
+	logConfig(log, fs, func(name, v string) string {
+		if name == "db" {
+			return store.Redacted(v)
+		}
+		return v
+	})
+	started := time.Now()
+	db, err := store.Open(ctx, cfg.dsn())
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	db.Log = log
+	if err := db.SeedReference(ctx); err != nil {
+		return err
+	}
+	svc := auth.NewService(db, auth.Options{SessionTTL: sessionTTL})
+	if wc.TLSCert != "" {
+		wc.Secure = true
+	}
+	wc.Demo = demoData
+	var adminPassword string
+	if demoData {
+		if adminPassword, err = loadDemo(ctx, db, log, stdout); err != nil {
+			return err
+		}
+	}
+	srv, err := web.New(wc, db, svc, log)
+	if err != nil {
+		return err
+	}
+	return srv.ListenAndServe(ctx, func(addr string) {
+		scheme := "http"
+		if wc.TLSCert != "" {
+			scheme = "https"
+		}
+		host, port, _ := net.SplitHostPort(addr)
+		if host == "" || host == "::" || host == "0.0.0.0" {
+			host = "localhost"
+		}
+		url := fmt.Sprintf("%s://%s", scheme, net.JoinHostPort(strings.Trim(host, "[]"), port))
+		log.Info("listening", "url", url, "startup", time.Since(started).String())
+		fmt.Fprintf(stdout, "Aldyn is running at %s\n", url)
+		if adminPassword != "" {
+			fmt.Fprintf(stdout, "Demo administrator: login admin, one-time password %s\n", adminPassword)
+		}
+	})
+}
+
+func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var cfg config
+	fs := newFlags("migrate", "Applies pending database migrations and exits.", stderr, &cfg)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	db, err := store.Open(ctx, cfg.dsn())
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	db.Log = cfg.logger(stderr)
+	if err := db.SeedReference(ctx); err != nil {
+		return err
+	}
+	v, err := db.Version(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "schema version %d (%s)\n", v, db.Dialect)
+	return nil
+}

@@ -1,0 +1,360 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/aldyn-kg/aldyn"
+	"github.com/aldyn-kg/aldyn/internal/export"
+	"github.com/aldyn-kg/aldyn/internal/store"
+)
+
+func (s *Server) registerBodies() {
+	s.handle("GET", "/bodies", s.bodiesPage)
+	s.handle("GET", "/bodies/new", s.bodyNewPage)
+	s.handle("POST", "/bodies", s.bodyCreate)
+	s.handle("GET", "/bodies/{id}", s.bodyPage)
+	s.handle("GET", "/bodies/{id}/edit", s.bodyEditPage)
+	s.handle("POST", "/bodies/{id}", s.bodyUpdate)
+	s.handle("POST", "/bodies/{id}/delete", s.bodyDelete)
+
+	s.handle("GET", "/api/v1/bodies", s.apiBodies)
+	s.handle("GET", "/api/v1/bodies/{id}", s.apiBody)
+	s.handle("POST", "/api/v1/bodies", s.apiBodyCreate)
+	s.handle("PUT", "/api/v1/bodies/{id}", s.apiBodyUpdate)
+	s.handle("DELETE", "/api/v1/bodies/{id}", s.apiBodyDelete)
+}
+
+// bodyFilter reads a body list's filter from the query.
+func bodyFilter(q url.Values) (aldyn.BodyFilter, error) {
+	p, err := pageFromQuery(q)
+	if err != nil {
+		return aldyn.BodyFilter{}, err
+	}
+	if _, ok := store.BodySorts[p.Sort]; p.Sort != "" && !ok {
+		return aldyn.BodyFilter{}, badParam("sort")
+	}
+	f := aldyn.BodyFilter{Query: q.Get("q"), Page: p}
+	if t := q.Get("type"); t != "" {
+		if !aldyn.IsBodyType(t) {
+			return f, badParam("type")
+		}
+		f.Type = &t
+	}
+	if c := q.Get("territory"); c != "" {
+		if !aldyn.ValidTerritoryCode(c) {
+			return f, badParam("territory")
+		}
+		f.TerritoryCode = &c
+	}
+	return f, nil
+}
+
+// visibleBody hides internal fields from those whose scope does not cover
+// the body.
+func visibleBody(a *aldyn.Actor, b *aldyn.Body) *aldyn.Body {
+	if a.CanSeeInternal(b.Territory.Path) {
+		return b
+	}
+	return b.Public()
+}
+
+func (s *Server) bodiesPage(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	f, err := bodyFilter(q)
+	if err != nil {
+		return err
+	}
+	if format := q.Get("format"); format != "" {
+		return s.exportBodies(w, r, f, format)
+	}
+	bs, total, err := s.db.FindBodies(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	a := actor(r)
+	for i, b := range bs {
+		bs[i] = visibleBody(a, b)
+	}
+	regions, _, err := s.db.FindTerritories(r.Context(), aldyn.TerritoryFilter{Page: aldyn.Page{Limit: aldyn.MaxLimit, Sort: "path"}})
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, http.StatusOK, "bodies", &page{Title: info(r).loc.T("body.list_title"), Form: q, Data: map[string]any{
+		"Bodies": bs, "Pager": newPager(f.Page, total), "Types": aldyn.BodyTypes, "Territories": regions,
+	}})
+}
+
+// exportBodies writes the whole filtered list (every page) as CSV or XLSX.
+func (s *Server) exportBodies(w http.ResponseWriter, r *http.Request, f aldyn.BodyFilter, format string) error {
+	if format != "csv" && format != "xlsx" {
+		return badParam("format")
+	}
+	loc, a := info(r).loc, actor(r)
+	t := export.Table{Title: loc.T("body.list_title"), Columns: []export.Column{
+		{Key: "id", Label: "ID", Kind: export.Int},
+		{Key: "name", Label: loc.T("common.name")},
+		{Key: "name_ky", Label: loc.T("common.name_ky")},
+		{Key: "name_ru", Label: loc.T("common.name_ru")},
+		{Key: "name_en", Label: loc.T("common.name_en")},
+		{Key: "type", Label: loc.T("common.type")},
+		{Key: "territory_code", Label: loc.T("common.code")},
+		{Key: "territory", Label: loc.T("common.territory")},
+		{Key: "address", Label: loc.T("common.address")},
+		{Key: "phone", Label: loc.T("common.phone")},
+		{Key: "email", Label: loc.T("common.email")},
+		{Key: "website", Label: loc.T("common.website")},
+	}}
+	f.Page = aldyn.Page{Limit: aldyn.MaxLimit, Sort: f.Sort, Desc: f.Desc}
+	for {
+		bs, total, err := s.db.FindBodies(r.Context(), f)
+		if err != nil {
+			return err
+		}
+		for _, b := range bs {
+			b = visibleBody(a, b)
+			t.Rows = append(t.Rows, []any{b.ID, b.Name(info(r).lang), b.NameKy, b.NameRu, b.NameEn, loc.T("body.type." + b.Type), b.TerritoryCode,
+				b.Territory.Name(info(r).lang), b.Address, b.Phone, b.Email, b.Website})
+		}
+		f.Offset += len(bs)
+		if len(bs) == 0 || f.Offset >= total {
+			break
+		}
+	}
+	return export.Serve(w, format, "bodies", t)
+}
+
+func (s *Server) bodyByPath(r *http.Request) (*aldyn.Body, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return nil, aldyn.Errorf(aldyn.ENOTFOUND, "body.error.not_found")
+	}
+	return s.db.FindBodyByID(r.Context(), id)
+}
+
+func (s *Server) bodyPage(w http.ResponseWriter, r *http.Request) error {
+	b, err := s.bodyByPath(r)
+	if err != nil {
+		return err
+	}
+	a := actor(r)
+	data := map[string]any{"Body": visibleBody(a, b), "Internal": a.CanSeeInternal(b.Territory.Path), "CanEdit": a.CanAdminister(b.Territory.Path)}
+	return s.render(w, r, http.StatusOK, "body", &page{Title: b.Name(info(r).lang), Data: data})
+}
+
+// bodyFromForm reads the body form.
+func bodyFromForm(r *http.Request) (*aldyn.Body, url.Values, error) {
+	if err := r.ParseForm(); err != nil {
+		return nil, nil, aldyn.Errorf(aldyn.EINVALID, "error.bad_param", "param", "form")
+	}
+	f := r.PostForm
+	return &aldyn.Body{TerritoryCode: f.Get("territory_code"), Type: f.Get("type"), NameKy: f.Get("name_ky"), NameRu: f.Get("name_ru"), NameEn: f.Get("name_en"),
+		Address: f.Get("address"), Phone: f.Get("phone"), Email: f.Get("email"), Website: f.Get("website"), ContactPerson: f.Get("contact_person"),
+		DirectPhone: f.Get("direct_phone"), Notes: f.Get("notes")}, f, nil
+}
+
+func (s *Server) bodyForm(w http.ResponseWriter, r *http.Request, status int, title string, b *aldyn.Body, form url.Values, errs map[string]string) error {
+	ts, _, err := s.db.FindTerritories(r.Context(), aldyn.TerritoryFilter{Under: actor(r).ScopeUnder(), Page: aldyn.Page{Limit: aldyn.MaxLimit, Sort: "path"}})
+	if err != nil {
+		return err
+	}
+	if form == nil {
+		form = url.Values{}
+		if b != nil {
+			for k, v := range map[string]string{"territory_code": b.TerritoryCode, "type": b.Type, "name_ky": b.NameKy, "name_ru": b.NameRu, "name_en": b.NameEn,
+				"address": b.Address, "phone": b.Phone, "email": b.Email, "website": b.Website, "contact_person": b.ContactPerson,
+				"direct_phone": b.DirectPhone, "notes": b.Notes} {
+				form.Set(k, v)
+			}
+		}
+	}
+	return s.render(w, r, status, "body_form", &page{Title: title, Form: form, Errors: errs, Data: map[string]any{"Body": b, "Types": aldyn.BodyTypes, "Territories": ts}})
+}
+
+func requireAdmin(r *http.Request) error {
+	a := actor(r)
+	if !a.SignedIn() {
+		return aldyn.Errorf(aldyn.EUNAUTHORIZED, "error.unauthorized")
+	}
+	if !a.Is(aldyn.RoleAdministrator) {
+		return aldyn.Errorf(aldyn.EFORBIDDEN, "error.forbidden")
+	}
+	return nil
+}
+
+func (s *Server) bodyNewPage(w http.ResponseWriter, r *http.Request) error {
+	if err := requireAdmin(r); err != nil {
+		return err
+	}
+	return s.bodyForm(w, r, http.StatusOK, info(r).loc.T("body.new"), nil, nil, nil)
+}
+
+func (s *Server) bodyCreate(w http.ResponseWriter, r *http.Request) error {
+	if err := requireAdmin(r); err != nil {
+		return err
+	}
+	b, form, err := bodyFromForm(r)
+	if err != nil {
+		return err
+	}
+	if err := s.db.CreateBody(r.Context(), actor(r), b); err != nil {
+		errs, err := formErrors(info(r).loc, err)
+		if err != nil {
+			return err
+		}
+		return s.bodyForm(w, r, http.StatusBadRequest, info(r).loc.T("body.new"), nil, form, errs)
+	}
+	return redirect(w, r, "/bodies/"+strconv.FormatInt(b.ID, 10), "common.created")
+}
+
+func (s *Server) bodyEditPage(w http.ResponseWriter, r *http.Request) error {
+	if err := requireAdmin(r); err != nil {
+		return err
+	}
+	b, err := s.bodyByPath(r)
+	if err != nil {
+		return err
+	}
+	if !actor(r).CanAdminister(b.Territory.Path) {
+		return aldyn.Errorf(aldyn.EFORBIDDEN, "error.forbidden")
+	}
+	return s.bodyForm(w, r, http.StatusOK, info(r).loc.T("body.edit"), b, nil, nil)
+}
+
+func (s *Server) bodyUpdate(w http.ResponseWriter, r *http.Request) error {
+	if err := requireAdmin(r); err != nil {
+		return err
+	}
+	old, err := s.bodyByPath(r)
+	if err != nil {
+		return err
+	}
+	b, form, err := bodyFromForm(r)
+	if err != nil {
+		return err
+	}
+	if err := s.db.UpdateBody(r.Context(), actor(r), old.ID, b); err != nil {
+		errs, err := formErrors(info(r).loc, err)
+		if err != nil {
+			return err
+		}
+		return s.bodyForm(w, r, http.StatusBadRequest, info(r).loc.T("body.edit"), old, form, errs)
+	}
+	return redirect(w, r, "/bodies/"+strconv.FormatInt(old.ID, 10), "common.saved")
+}
+
+func (s *Server) bodyDelete(w http.ResponseWriter, r *http.Request) error {
+	if err := requireAdmin(r); err != nil {
+		return err
+	}
+	b, err := s.bodyByPath(r)
+	if err != nil {
+		return err
+	}
+	if err := s.db.DeleteBody(r.Context(), actor(r), b.ID); err != nil {
+		return err
+	}
+	return redirect(w, r, "/bodies", "common.deleted")
+}
+
+// API.
+
+func (s *Server) apiBodies(w http.ResponseWriter, r *http.Request) error {
+	f, err := bodyFilter(r.URL.Query())
+	if err != nil {
+		return err
+	}
+	bs, total, err := s.db.FindBodies(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	a := actor(r)
+	for i, b := range bs {
+		bs[i] = visibleBody(a, b)
+		bs[i].Territory = nil
+	}
+	return writeJSON(w, http.StatusOK, newList(bs, total, f.Page))
+}
+
+func (s *Server) apiBody(w http.ResponseWriter, r *http.Request) error {
+	b, err := s.bodyByPath(r)
+	if err != nil {
+		return err
+	}
+	b = visibleBody(actor(r), b)
+	b.Territory = nil
+	return writeJSON(w, http.StatusOK, b)
+}
+
+// bodyInput is the JSON body of create and update.
+type bodyInput struct {
+	TerritoryCode string `json:"territory_code"`
+	Type          string `json:"type"`
+	NameKy        string `json:"name_ky"`
+	NameRu        string `json:"name_ru"`
+	NameEn        string `json:"name_en"`
+	Address       string `json:"address"`
+	Phone         string `json:"phone"`
+	Email         string `json:"email"`
+	Website       string `json:"website"`
+	ContactPerson string `json:"contact_person"`
+	DirectPhone   string `json:"direct_phone"`
+	Notes         string `json:"notes"`
+}
+
+func (in bodyInput) body() *aldyn.Body {
+	return &aldyn.Body{TerritoryCode: in.TerritoryCode, Type: in.Type, NameKy: in.NameKy, NameRu: in.NameRu, NameEn: in.NameEn, Address: in.Address,
+		Phone: in.Phone, Email: in.Email, Website: in.Website, ContactPerson: in.ContactPerson, DirectPhone: in.DirectPhone, Notes: in.Notes}
+}
+
+func (s *Server) apiBodyCreate(w http.ResponseWriter, r *http.Request) error {
+	if err := requireAdmin(r); err != nil {
+		return err
+	}
+	var in bodyInput
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	b := in.body()
+	if err := s.db.CreateBody(r.Context(), actor(r), b); err != nil {
+		return err
+	}
+	b.Territory = nil
+	return writeJSON(w, http.StatusCreated, b)
+}
+
+func (s *Server) apiBodyUpdate(w http.ResponseWriter, r *http.Request) error {
+	if err := requireAdmin(r); err != nil {
+		return err
+	}
+	old, err := s.bodyByPath(r)
+	if err != nil {
+		return err
+	}
+	var in bodyInput
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	b := in.body()
+	if err := s.db.UpdateBody(r.Context(), actor(r), old.ID, b); err != nil {
+		return err
+	}
+	b.Territory = nil
+	return writeJSON(w, http.StatusOK, b)
+}
+
+func (s *Server) apiBodyDelete(w http.ResponseWriter, r *http.Request) error {
+	if err := requireAdmin(r); err != nil {
+		return err
+	}
+	b, err := s.bodyByPath(r)
+	if err != nil {
+		return err
+	}
+	if err := s.db.DeleteBody(r.Context(), actor(r), b.ID); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}

@@ -1,0 +1,184 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"runtime/debug"
+	"strconv"
+	"time"
+
+	"github.com/aldyn-kg/aldyn"
+	"github.com/aldyn-kg/aldyn/internal/auth"
+	"github.com/aldyn-kg/aldyn/internal/i18n"
+)
+
+const langCookie = "aldyn_lang"
+
+// identify resolves the actor (session cookie or bearer token) and the
+// language of the request, and applies cross-origin protection to every
+// state-changing request.
+func (s *Server) identify(next http.Handler) http.Handler {
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.writeError(w, r, aldyn.Errorf(aldyn.EFORBIDDEN, "error.csrf"))
+	}))
+	protected := cop.Handler(next)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ri := &reqInfo{actor: aldyn.Public}
+		if tok := auth.BearerToken(r); tok != "" {
+			if u, err := s.auth.UserFromAPIToken(r.Context(), tok); err == nil {
+				ri.user, ri.viaToken = u, true
+			} else {
+				ri.lang = i18n.Negotiate(r.Header.Get("Accept-Language"), "")
+				ri.loc = i18n.For(ri.lang)
+				r = r.WithContext(withInfo(r.Context(), ri))
+				s.writeError(w, r, aldyn.Errorf(aldyn.EUNAUTHORIZED, "error.unauthorized"))
+				return
+			}
+		} else if c, err := r.Cookie(auth.CookieName); err == nil && c.Value != "" {
+			if u, err := s.auth.UserFromSession(r.Context(), c.Value); err == nil {
+				ri.user = u
+			} else {
+				http.SetCookie(w, auth.ClearCookie(s.cfg.Secure))
+			}
+		}
+		if ri.user != nil {
+			ri.actor = s.auth.Actor(ri.user)
+		}
+		cookieLang := ""
+		if c, err := r.Cookie(langCookie); err == nil {
+			cookieLang = c.Value
+		}
+		if cookieLang == "" && ri.user != nil && !ri.viaToken {
+			cookieLang = ri.user.Lang
+		}
+		if ri.viaToken || isAPI(r) {
+			// Machines choose their language by header only.
+			cookieLang = ""
+		}
+		ri.lang = i18n.Negotiate(r.Header.Get("Accept-Language"), cookieLang)
+		ri.loc = i18n.For(ri.lang)
+		ri.actor.Lang = ri.lang
+		r = r.WithContext(withInfo(r.Context(), ri))
+		if ri.viaToken {
+			// Bearer requests carry no ambient credentials, so the
+			// browser-oriented origin check does not apply to them.
+			next.ServeHTTP(w, r)
+			return
+		}
+		protected.ServeHTTP(w, r)
+	})
+}
+
+func isAPI(r *http.Request) bool { return len(r.URL.Path) >= 8 && r.URL.Path[:8] == "/api/v1/" }
+
+// securityHeaders sets the headers every response carries. The CSP allows
+// no inline scripts; map tiles may come from the configured tile host.
+func (s *Server) securityHeaders(next http.Handler) http.Handler {
+	img := "'self' data:"
+	if h := tileOrigin(s.cfg.TileURL); h != "" {
+		img += " " + h
+	}
+	csp := "default-src 'self'; script-src 'self'; style-src 'self'; img-src " + img +
+		"; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", csp)
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(self)")
+		if s.cfg.Secure || r.TLS != nil {
+			h.Set("Strict-Transport-Security", "max-age=31536000")
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) recoverPanics(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.log.Error("panic", "path", r.URL.Path, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+				s.writeError(w, r, fmt.Errorf("panic: %v", v))
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// statusWriter records the status code written.
+type statusWriter struct {
+	http.ResponseWriter
+	code int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.code == 0 {
+		w.code = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.code == 0 {
+		w.code = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// instrument wraps a route's handler: body size limit, error rendering,
+// metrics and the access log.
+func (s *Server) instrument(rt Route) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		ri := info(r)
+		ri.route = &rt
+		if r.Body != nil {
+			limit := s.cfg.MaxBodyBytes
+			if rt.maxBody > 0 {
+				limit = rt.maxBody
+			}
+			r.Body = http.MaxBytesReader(w, r.Body, limit)
+		}
+		sw := &statusWriter{ResponseWriter: w}
+		if err := rt.handler(sw, r); err != nil {
+			s.writeError(sw, r, err)
+		}
+		if sw.code == 0 {
+			sw.code = http.StatusOK
+		}
+		d := time.Since(start)
+		label := rt.Method + " " + rt.Pattern
+		if rt.Method == "" {
+			label = "unmatched"
+		}
+		s.metrics.requests.WithLabelValues(label, strconv.Itoa(sw.code)).Inc()
+		s.metrics.latency.WithLabelValues(label).Observe(d.Seconds())
+		s.log.Debug("request", "method", r.Method, "path", r.URL.Path, "status", sw.code, "duration", d, "actor", ri.actor.Login)
+	})
+}
+
+
+// tileOrigin returns the scheme and host of a tile URL template for the CSP.
+func tileOrigin(tmpl string) string {
+	if tmpl == "" {
+		return ""
+	}
+	u, err := url.Parse(strings.NewReplacer("{s}", "a", "{z}", "0", "{x}", "0", "{y}", "0", "{r}", "").Replace(tmpl))
+	if err != nil || u.Host == "" {
+		return ""
+	}
+	host := u.Host
+	if strings.Contains(tmpl, "{s}.") {
+		host = "*." + strings.SplitN(host, ".", 2)[1]
+	}
+	return u.Scheme + "://" + host
+}

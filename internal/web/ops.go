@@ -1,0 +1,119 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/aldyn-kg/aldyn"
+	"github.com/aldyn-kg/aldyn/internal/store"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+type metrics struct {
+	requests *prometheus.CounterVec
+	latency  *prometheus.HistogramVec
+}
+
+func newMetrics(reg *prometheus.Registry, db *store.DB) *metrics {
+	m := &metrics{
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "aldyn_http_requests_total", Help: "HTTP requests by route and status code."},
+			[]string{"route", "code"}),
+		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "aldyn_http_request_duration_seconds", Help: "HTTP request latency by route.",
+			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 10}}, []string{"route"}),
+	}
+	for _, g := range []struct {
+		name, help string
+		get        func() float64
+	}{
+		{"aldyn_db_open_connections", "Open database connections (write and read pools).", func() float64 {
+			w, r := db.Stats()
+			if w == r {
+				return float64(w.OpenConnections)
+			}
+			return float64(w.OpenConnections + r.OpenConnections)
+		}},
+		{"aldyn_db_in_use_connections", "Database connections in use.", func() float64 {
+			w, r := db.Stats()
+			if w == r {
+				return float64(w.InUse)
+			}
+			return float64(w.InUse + r.InUse)
+		}},
+		{"aldyn_db_wait_count_total", "Times a request waited for a database connection.", func() float64 {
+			w, r := db.Stats()
+			if w == r {
+				return float64(w.WaitCount)
+			}
+			return float64(w.WaitCount + r.WaitCount)
+		}},
+	} {
+		reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: g.name, Help: g.help}, g.get))
+	}
+	reg.MustRegister(m.requests, m.latency, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return m
+}
+
+func (s *Server) metricsHandler() http.Handler {
+	return promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{})
+}
+
+func (s *Server) registerOps() {
+	s.handle("GET", "/healthz", s.healthz)
+	s.handle("GET", "/readyz", s.readyz)
+	s.handle("GET", "/{$}", s.home)
+	s.handle("GET", "/lang/{lang}", s.setLanguage)
+}
+
+// healthz says the process is alive.
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) error {
+	return writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+// readyz says the database answers and the schema is current.
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) error {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if err := s.db.Ping(ctx); err != nil {
+		s.log.Warn("not ready", "err", err)
+		return writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable"})
+	}
+	v, err := s.db.Version(ctx)
+	if err != nil {
+		return writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable"})
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "schema_version": v})
+}
+
+func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
+	ts, _, err := s.db.FindTerritories(r.Context(), aldyn.TerritoryFilter{Level: ptr(aldyn.LevelRegion), Page: aldyn.Page{Limit: 50, Sort: "code"}})
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, http.StatusOK, "home", &page{Title: info(r).loc.T("home.title"), Data: ts})
+}
+
+// setLanguage remembers the chosen language in a cookie (and on the
+// user's account) and returns to the page the user came from.
+func (s *Server) setLanguage(w http.ResponseWriter, r *http.Request) error {
+	lang := r.PathValue("lang")
+	if !aldyn.IsLanguage(lang) {
+		return aldyn.Errorf(aldyn.ENOTFOUND, "error.not_found")
+	}
+	http.SetCookie(w, &http.Cookie{Name: langCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.cfg.Secure})
+	next := r.URL.Query().Get("next")
+	if u, err := url.Parse(next); err != nil || next == "" || u.IsAbs() || u.Host != "" || next[0] != '/' || (len(next) > 1 && next[1] == '/') {
+		next = "/"
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) error {
+	return aldyn.Errorf(aldyn.ENOTFOUND, "error.not_found")
+}
+
+func ptr[T any](v T) *T { return &v }

@@ -1,0 +1,419 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html/template"
+	"io"
+	"io/fs"
+	"math"
+	"net/http"
+	"net/url"
+	"path"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/aldyn-kg/aldyn"
+	"github.com/aldyn-kg/aldyn/internal/i18n"
+	"github.com/aldyn-kg/aldyn/internal/web/static"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+// templates holds one parsed set per page: the layout plus the page.
+type templates struct{ pages map[string]*template.Template }
+
+var funcs = template.FuncMap{
+	"asset": static.Path,
+	"json": func(v any) (string, error) {
+		b, err := json.Marshal(v)
+		return string(b), err
+	},
+	"add":   func(a, b int) int { return a + b },
+	"list3": func(a, b, c string) []string { return []string{a, b, c} },
+	"deref": func(p any) any {
+		switch v := p.(type) {
+		case *float64:
+			if v == nil {
+				return ""
+			}
+			return *v
+		case *int64:
+			if v == nil {
+				return ""
+			}
+			return *v
+		case *int:
+			if v == nil {
+				return ""
+			}
+			return *v
+		}
+		return p
+	},
+	"dict": func(kv ...any) map[string]any {
+		m := map[string]any{}
+		for i := 0; i+1 < len(kv); i += 2 {
+			m[fmt.Sprint(kv[i])] = kv[i+1]
+		}
+		return m
+	},
+}
+
+func parseTemplates() (*templates, error) {
+	t := &templates{pages: map[string]*template.Template{}}
+	partials, err := fs.Glob(templateFS, "templates/_*.html")
+	if err != nil {
+		return nil, err
+	}
+	files, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range files {
+		name := strings.TrimSuffix(path.Base(f), ".html")
+		if strings.HasPrefix(name, "_") {
+			continue
+		}
+		set := append([]string{}, partials...)
+		set = append(set, f)
+		tm, err := template.New(name).Funcs(funcs).ParseFS(templateFS, set...)
+		if err != nil {
+			return nil, fmt.Errorf("parse template %s: %w", name, err)
+		}
+		t.pages[name] = tm
+	}
+	return t, nil
+}
+
+// page is what every template receives.
+type page struct {
+	Title string
+	Data  any
+	Flash string
+	// Errors maps form fields to translated messages.
+	Errors map[string]string
+	Form   url.Values
+	ri     *reqInfo
+	r      *http.Request
+	s      *Server
+}
+
+func (p *page) T(key string, args ...any) string { return p.ri.loc.T(key, args...) }
+func (p *page) Lang() string                     { return p.ri.lang }
+func (p *page) Actor() *aldyn.Actor              { return p.ri.actor }
+func (p *page) User() *aldyn.User                { return p.ri.user }
+func (p *page) Path() string                     { return p.r.URL.RequestURI() }
+func (p *page) Languages() []string              { return aldyn.Languages }
+func (p *page) Is(roles ...string) bool          { return p.ri.actor.Is(roles...) }
+func (p *page) TileURL() string                  { return p.s.cfg.TileURL }
+func (p *page) TileAttribution() string          { return p.s.cfg.TileAttribution }
+func (p *page) Demo() bool                       { return p.s.cfg.Demo }
+func (p *page) Num(n int64) string               { return p.ri.loc.Number(n) }
+func (p *page) Date(t time.Time) string          { return p.ri.loc.Date(t) }
+func (p *page) DateTime(t time.Time) string      { return p.ri.loc.DateTime(t) }
+
+// Name picks the name of a territory or body in the page's language.
+func (p *page) Name(v interface{ Name(string) string }) string { return v.Name(p.ri.lang) }
+
+// Value returns the submitted form value of a field.
+func (p *page) Value(field string) string { return p.Form.Get(field) }
+
+// URL returns the current URL with query parameters replaced.
+func (p *page) URL(kv ...string) string {
+	u := *p.r.URL
+	q := u.Query()
+	for i := 0; i+1 < len(kv); i += 2 {
+		if kv[i+1] == "" {
+			q.Del(kv[i])
+		} else {
+			q.Set(kv[i], kv[i+1])
+		}
+	}
+	u.RawQuery = q.Encode()
+	return u.RequestURI()
+}
+
+// SortURL returns the URL that sorts a list by col, toggling direction.
+func (p *page) SortURL(col string) string {
+	q := p.r.URL.Query()
+	desc := "1"
+	if q.Get("sort") == col && q.Get("desc") == "1" {
+		desc = ""
+	}
+	return p.URL("sort", col, "desc", desc, "page", "")
+}
+
+// SortMark returns an arrow for the current sort column.
+func (p *page) SortMark(col string) string {
+	q := p.r.URL.Query()
+	if q.Get("sort") != col {
+		return ""
+	}
+	if q.Get("desc") == "1" {
+		return "↓"
+	}
+	return "↑"
+}
+
+// render writes a page template into a buffer, so no half page reaches
+// the browser when a template fails.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p *page) error {
+	tm, ok := s.tmpl.pages[name]
+	if !ok {
+		return fmt.Errorf("no template %q", name)
+	}
+	p.ri, p.r, p.s = info(r), r, s
+	if p.Form == nil {
+		p.Form = url.Values{}
+	}
+	if p.Flash == "" {
+		if c, err := r.Cookie("aldyn_flash"); err == nil {
+			if v, err := url.QueryUnescape(c.Value); err == nil {
+				p.Flash = p.T(v)
+			}
+			http.SetCookie(w, &http.Cookie{Name: "aldyn_flash", Path: "/", MaxAge: -1})
+		}
+	}
+	var buf bytes.Buffer
+	if err := tm.ExecuteTemplate(&buf, "layout", p); err != nil {
+		return fmt.Errorf("render %s: %w", name, err)
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+// redirect sends the browser on after a successful form, with a flash
+// message key shown on the next page.
+func redirect(w http.ResponseWriter, r *http.Request, to, flashKey string) error {
+	if flashKey != "" {
+		http.SetCookie(w, &http.Cookie{Name: "aldyn_flash", Value: url.QueryEscape(flashKey), Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode, MaxAge: 60})
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
+	return nil
+}
+
+// writeJSON writes v as JSON with status.
+func writeJSON(w http.ResponseWriter, status int, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, err = w.Write(append(b, '\n'))
+	return err
+}
+
+// list is the envelope of every paginated JSON list.
+type list[T any] struct {
+	Items  []T `json:"items"`
+	Total  int `json:"total"`
+	Limit  int `json:"limit"`
+	Offset int `json:"offset"`
+}
+
+func newList[T any](items []T, total int, p aldyn.Page) list[T] {
+	p = p.Normalize()
+	if items == nil {
+		items = []T{}
+	}
+	return list[T]{Items: items, Total: total, Limit: p.Limit, Offset: p.Offset}
+}
+
+var statusByCode = map[string]int{
+	aldyn.EINVALID:      http.StatusBadRequest,
+	aldyn.ENOTFOUND:     http.StatusNotFound,
+	aldyn.ECONFLICT:     http.StatusConflict,
+	aldyn.EFORBIDDEN:    http.StatusForbidden,
+	aldyn.EUNAUTHORIZED: http.StatusUnauthorized,
+	aldyn.ETOOLARGE:     http.StatusRequestEntityTooLarge,
+	aldyn.ETOOMANY:      http.StatusTooManyRequests,
+	aldyn.EINTERNAL:     http.StatusInternalServerError,
+	"method_not_allowed": http.StatusMethodNotAllowed,
+}
+
+// apiError is the JSON error body: {"error":{"code","message","fields"}}.
+type apiError struct {
+	Error struct {
+		Code    string            `json:"code"`
+		Message string            `json:"message"`
+		Fields  map[string]string `json:"fields,omitempty"`
+	} `json:"error"`
+}
+
+// writeError maps an error to its status and writes it as JSON for the API
+// and as a page otherwise. Internal errors are logged here, once.
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		err = aldyn.Errorf(aldyn.ETOOLARGE, "error.too_large", "limit", byteSize(mbe.Limit))
+	}
+	code := aldyn.ErrorCode(err)
+	status, ok := statusByCode[code]
+	if !ok {
+		status = http.StatusInternalServerError
+	}
+	ri := info(r)
+	if status == http.StatusInternalServerError {
+		s.log.Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	var e *aldyn.Error
+	if !errors.As(err, &e) || code == aldyn.EINTERNAL {
+		e = aldyn.Errorf(aldyn.EINTERNAL, "error.internal")
+	}
+	var body apiError
+	body.Error.Code = e.Code
+	body.Error.Message = ri.loc.T(e.Message, e.Args)
+	if len(e.Fields) > 0 {
+		body.Error.Fields = map[string]string{}
+		for f, k := range e.Fields {
+			body.Error.Fields[f] = ri.loc.T(k)
+		}
+	}
+	if isAPI(r) || wantsJSON(r) {
+		writeJSON(w, status, body)
+		return
+	}
+	if status == http.StatusUnauthorized && r.Method == http.MethodGet {
+		http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+		return
+	}
+	if rerr := s.render(w, r, status, "error", &page{Title: body.Error.Message, Data: body}); rerr != nil {
+		s.log.Error("render error page", "err", rerr)
+		http.Error(w, body.Error.Message, status)
+	}
+}
+
+func wantsJSON(r *http.Request) bool {
+	return strings.Contains(r.Header.Get("Accept"), "application/json") && !strings.Contains(r.Header.Get("Accept"), "text/html")
+}
+
+func byteSize(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return strconv.FormatInt(n>>20, 10) + " MB"
+	case n >= 1<<10:
+		return strconv.FormatInt(n>>10, 10) + " KB"
+	}
+	return strconv.FormatInt(n, 10) + " B"
+}
+
+// decodeJSON reads a JSON request body strictly: unknown fields, wrong
+// types, trailing data and oversized bodies are client errors with a
+// translated message naming the problem.
+func decodeJSON(r *http.Request, v any) error {
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	err := dec.Decode(v)
+	if err == nil {
+		if _, terr := dec.Token(); terr != io.EOF {
+			return aldyn.Errorf(aldyn.EINVALID, "error.malformed_json", "detail", "trailing data after the JSON value")
+		}
+		return nil
+	}
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	var mbe *http.MaxBytesError
+	switch {
+	case errors.As(err, &mbe):
+		return aldyn.Errorf(aldyn.ETOOLARGE, "error.too_large", "limit", byteSize(mbe.Limit))
+	case errors.As(err, &syn):
+		return aldyn.Errorf(aldyn.EINVALID, "error.malformed_json", "detail", fmt.Sprintf("syntax error at byte %d", syn.Offset))
+	case errors.As(err, &typ):
+		field := typ.Field
+		if field == "" {
+			field = "(body)"
+		}
+		return &aldyn.Error{Code: aldyn.EINVALID, Message: "error.wrong_type", Args: map[string]any{"field": field, "type": typ.Type.String()},
+			Fields: map[string]string{field: "error.wrong_type_short"}}
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return aldyn.Errorf(aldyn.EINVALID, "error.malformed_json", "detail", "empty or truncated body")
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		f := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		return &aldyn.Error{Code: aldyn.EINVALID, Message: "error.unknown_field", Args: map[string]any{"field": f}}
+	}
+	return aldyn.Errorf(aldyn.EINVALID, "error.malformed_json", "detail", err.Error())
+}
+
+// pageFromQuery reads pagination and sorting from the query: the API uses
+// limit/offset, pages use page/per_page; both use sort and desc.
+func pageFromQuery(q url.Values) (aldyn.Page, error) {
+	var p aldyn.Page
+	num := func(name string) (int, error) {
+		v := q.Get(name)
+		if v == "" {
+			return 0, nil
+		}
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return 0, badParam(name)
+		}
+		return n, nil
+	}
+	var err error
+	if p.Limit, err = num("limit"); err != nil {
+		return p, err
+	}
+	if p.Offset, err = num("offset"); err != nil {
+		return p, err
+	}
+	per, err := num("per_page")
+	if err != nil {
+		return p, err
+	}
+	if per > 0 {
+		p.Limit = per
+	}
+	pg, err := num("page")
+	if err != nil {
+		return p, err
+	}
+	p = p.Normalize()
+	if pg > 1 {
+		p.Offset = (pg - 1) * p.Limit
+	}
+	p.Sort = q.Get("sort")
+	if strings.HasPrefix(p.Sort, "-") {
+		p.Sort, p.Desc = p.Sort[1:], true
+	}
+	p.Desc = p.Desc || q.Get("desc") == "1" || q.Get("desc") == "true"
+	return p, nil
+}
+
+func badParam(name string) error {
+	return &aldyn.Error{Code: aldyn.EINVALID, Message: "error.bad_param", Args: map[string]any{"param": name}, Fields: map[string]string{name: "error.bad_param_short"}}
+}
+
+// pager is the template data of a pagination bar.
+type pager struct {
+	Page, Pages, Total int
+}
+
+func newPager(p aldyn.Page, total int) pager {
+	p = p.Normalize()
+	return pager{Page: p.Offset/p.Limit + 1, Pages: int(math.Max(1, math.Ceil(float64(total)/float64(p.Limit)))), Total: total}
+}
+
+// formErrors translates the field errors of a validation error for a form;
+// other errors are returned as they are.
+func formErrors(loc *i18n.Localizer, err error) (map[string]string, error) {
+	var e *aldyn.Error
+	if !errors.As(err, &e) || len(e.Fields) == 0 {
+		return nil, err
+	}
+	m := map[string]string{}
+	for f, k := range e.Fields {
+		m[f] = loc.T(k)
+	}
+	return m, nil
+}

@@ -1,0 +1,113 @@
+// Package web serves Aldyn over HTTP: the server-rendered pages, the JSON
+// API under /api/v1, health checks and metrics. Handlers read the request,
+// call the store or a module, and render HTML or JSON; they never build SQL.
+package web
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/aldyn-kg/aldyn/internal/auth"
+	"github.com/aldyn-kg/aldyn/internal/store"
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// Config is the web server's configuration.
+type Config struct {
+	Addr    string
+	TileURL string // map tile URL template; empty draws boundaries only
+	// TileAttribution is shown under maps that use TileURL.
+	TileAttribution string
+	// Secure marks cookies Secure; set when served over TLS directly or
+	// behind a TLS-terminating proxy.
+	Secure       bool
+	TLSCert      string
+	TLSKey       string
+	MaxBodyBytes int64
+	Demo         bool
+}
+
+// Server is Aldyn's HTTP server.
+type Server struct {
+	cfg      Config
+	db       *store.DB
+	auth     *auth.Service
+	log      *slog.Logger
+	mux      *http.ServeMux
+	routes   []Route
+	tmpl     *templates
+	metrics  *metrics
+	registry *prometheus.Registry
+	srv      *http.Server
+}
+
+// New builds a server; call ListenAndServe to run it.
+func New(cfg Config, db *store.DB, a *auth.Service, log *slog.Logger) (*Server, error) {
+	if cfg.MaxBodyBytes == 0 {
+		cfg.MaxBodyBytes = 1 << 20
+	}
+	s := &Server{cfg: cfg, db: db, auth: a, log: log, mux: http.NewServeMux(), registry: prometheus.NewRegistry()}
+	var err error
+	if s.tmpl, err = parseTemplates(); err != nil {
+		return nil, err
+	}
+	s.metrics = newMetrics(s.registry, db)
+	s.registerRoutes()
+	return s, nil
+}
+
+// Handler returns the server's handler with all middleware.
+func (s *Server) Handler() http.Handler {
+	return s.recoverPanics(s.securityHeaders(s.identify(s.mux)))
+}
+
+// Routes returns the registered routes (for tests and the OpenAPI check).
+func (s *Server) Routes() []Route { return s.routes }
+
+// ListenAndServe serves until ctx is cancelled, then shuts down gracefully,
+// letting requests in flight finish for up to 20 seconds. ready, if not
+// nil, receives the bound address once the listener is open.
+func (s *Server) ListenAndServe(ctx context.Context, ready func(addr string)) error {
+	ln, err := net.Listen("tcp", s.cfg.Addr)
+	if err != nil {
+		return err
+	}
+	s.srv = &http.Server{
+		Handler:           s.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       5 * time.Minute, // uploads of large offense files
+		WriteTimeout:      5 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+	errc := make(chan error, 1)
+	go func() {
+		if s.cfg.TLSCert != "" {
+			errc <- s.srv.ServeTLS(ln, s.cfg.TLSCert, s.cfg.TLSKey)
+		} else {
+			errc <- s.srv.Serve(ln)
+		}
+	}()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	s.log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := s.srv.Shutdown(sctx); err != nil {
+		return err
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

@@ -1,0 +1,182 @@
+package web
+
+import (
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/aldyn-kg/aldyn"
+	"github.com/aldyn-kg/aldyn/internal/auth"
+)
+
+func (s *Server) registerSession() {
+	s.handle("GET", "/login", s.loginPage)
+	s.handle("POST", "/login", s.loginSubmit)
+	s.handle("POST", "/logout", s.logout)
+	s.handle("GET", "/profile", s.profilePage)
+	s.handle("POST", "/profile/password", s.profilePassword)
+	s.handle("POST", "/profile/tokens", s.profileTokenCreate)
+	s.handle("POST", "/profile/tokens/{id}/revoke", s.profileTokenRevoke)
+	s.handle("GET", "/api/v1/me", s.apiMe)
+}
+
+// safeNext returns a local path to go to after login, or "/".
+func safeNext(next string) string {
+	u, err := url.Parse(next)
+	if err != nil || next == "" || next[0] != '/' || u.IsAbs() || u.Host != "" || (len(next) > 1 && (next[1] == '/' || next[1] == '\\')) {
+		return "/"
+	}
+	return next
+}
+
+func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) error {
+	form := url.Values{"next": {safeNext(r.URL.Query().Get("next"))}}
+	return s.render(w, r, http.StatusOK, "login", &page{Title: info(r).loc.T("auth.login_title"), Form: form})
+}
+
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return badParam("form")
+	}
+	login, pw := r.PostForm.Get("login"), r.PostForm.Get("password")
+	next := safeNext(r.PostForm.Get("next"))
+	token, u, err := s.auth.Login(r.Context(), login, pw, clientIP(r))
+	if err != nil {
+		code := aldyn.ErrorCode(err)
+		if code != aldyn.EUNAUTHORIZED && code != aldyn.ETOOMANY {
+			return err
+		}
+		status := http.StatusUnauthorized
+		if code == aldyn.ETOOMANY {
+			status = http.StatusTooManyRequests
+		}
+		e := err.(*aldyn.Error)
+		form := url.Values{"login": {login}, "next": {next}}
+		return s.render(w, r, status, "login", &page{Title: info(r).loc.T("auth.login_title"), Form: form, Flash: info(r).loc.T(e.Message, e.Args)})
+	}
+	http.SetCookie(w, auth.SessionCookie(token, s.cfg.Secure || r.TLS != nil, s.auth.SessionTTL()))
+	if u.MustChangePassword {
+		return redirect(w, r, "/profile", "user.must_change_password")
+	}
+	return redirect(w, r, next, "")
+}
+
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
+	if c, err := r.Cookie(auth.CookieName); err == nil {
+		if err := s.auth.Logout(r.Context(), c.Value); err != nil {
+			return err
+		}
+	}
+	http.SetCookie(w, auth.ClearCookie(s.cfg.Secure || r.TLS != nil))
+	return redirect(w, r, "/", "auth.logged_out")
+}
+
+func requireUser(r *http.Request) (*aldyn.User, error) {
+	if u := info(r).user; u != nil {
+		return u, nil
+	}
+	return nil, aldyn.Errorf(aldyn.EUNAUTHORIZED, "error.unauthorized")
+}
+
+func (s *Server) profilePage(w http.ResponseWriter, r *http.Request) error {
+	return s.renderProfile(w, r, http.StatusOK, nil, "")
+}
+
+func (s *Server) renderProfile(w http.ResponseWriter, r *http.Request, status int, errs map[string]string, newToken string) error {
+	u, err := requireUser(r)
+	if err != nil {
+		return err
+	}
+	b, err := s.db.FindBodyByID(r.Context(), u.BodyID)
+	if err != nil {
+		return err
+	}
+	toks, err := s.db.FindAPITokens(r.Context(), u.ID)
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, status, "profile", &page{Title: info(r).loc.T("nav.profile"), Errors: errs,
+		Data: map[string]any{"User": u, "Body": b, "Tokens": toks, "NewToken": newToken}})
+}
+
+func (s *Server) profilePassword(w http.ResponseWriter, r *http.Request) error {
+	u, err := requireUser(r)
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return badParam("form")
+	}
+	ok, err := auth.CheckPassword(u.PasswordHash, r.PostForm.Get("password"))
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return s.renderProfile(w, r, http.StatusBadRequest, map[string]string{"password": info(r).loc.T("auth.login_failed")}, "")
+	}
+	if err := s.auth.SetPassword(r.Context(), actor(r), u.ID, r.PostForm.Get("new_password")); err != nil {
+		errs, err := formErrors(info(r).loc, err)
+		if err != nil {
+			return err
+		}
+		if m, ok := errs["password"]; ok {
+			errs["new_password"] = m
+			delete(errs, "password")
+		}
+		return s.renderProfile(w, r, http.StatusBadRequest, errs, "")
+	}
+	// A new password ends every session, this one too: sign in again.
+	http.SetCookie(w, auth.ClearCookie(s.cfg.Secure || r.TLS != nil))
+	return redirect(w, r, "/login?next=/profile", "common.saved")
+}
+
+func (s *Server) profileTokenCreate(w http.ResponseWriter, r *http.Request) error {
+	u, err := requireUser(r)
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return badParam("form")
+	}
+	name := r.PostForm.Get("name")
+	if name == "" || len(name) > 100 {
+		return s.renderProfile(w, r, http.StatusBadRequest, map[string]string{"name": info(r).loc.T("error.required")}, "")
+	}
+	tok, err := s.auth.IssueAPIToken(r.Context(), actor(r), u.ID, name)
+	if err != nil {
+		return err
+	}
+	return s.renderProfile(w, r, http.StatusOK, nil, tok)
+}
+
+func (s *Server) profileTokenRevoke(w http.ResponseWriter, r *http.Request) error {
+	if _, err := requireUser(r); err != nil {
+		return err
+	}
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return aldyn.Errorf(aldyn.ENOTFOUND, "error.not_found")
+	}
+	if err := s.db.RevokeAPIToken(r.Context(), actor(r), id); err != nil {
+		return err
+	}
+	return redirect(w, r, "/profile", "common.saved")
+}
+
+// apiMe returns the caller's account, or 401.
+func (s *Server) apiMe(w http.ResponseWriter, r *http.Request) error {
+	u, err := requireUser(r)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, u)
+}

@@ -1,0 +1,394 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/aldyn-kg/aldyn"
+	"github.com/aldyn-kg/aldyn/internal/export"
+	"github.com/aldyn-kg/aldyn/internal/store"
+	"github.com/aldyn-kg/aldyn/internal/territories"
+)
+
+const importLimit = territories.MaxFileBytes + 1<<20
+
+func (s *Server) registerTerritories() {
+	s.handle("GET", "/territories", s.territoriesPage)
+	s.handle("GET", "/territories/{code}", s.territoryPage)
+	s.handle("GET", "/territories/{code}/precincts/new", s.precinctNewPage)
+	s.handle("POST", "/territories/{code}/precincts", s.precinctCreate)
+	s.handle("GET", "/territories-import", s.territoryImportPage)
+	s.handleUpload("POST", "/territories-import", importLimit, s.territoryImport)
+
+	s.handle("GET", "/api/v1/territories", s.apiTerritories)
+	s.handle("GET", "/api/v1/territories/{code}", s.apiTerritory)
+	s.handle("GET", "/api/v1/boundaries", s.apiBoundaries)
+	s.handle("POST", "/api/v1/territories", s.apiPrecinctCreate)
+	s.handleUpload("POST", "/api/v1/territories/import/{kind}", importLimit, s.apiTerritoryImport)
+}
+
+func territoryFilter(q url.Values) (aldyn.TerritoryFilter, error) {
+	p, err := pageFromQuery(q)
+	if err != nil {
+		return aldyn.TerritoryFilter{}, err
+	}
+	if p.Sort == "" {
+		p.Sort = "path"
+	}
+	switch p.Sort {
+	case "code", "path", "name_ky", "name_ru", "name_en", "level":
+	default:
+		return aldyn.TerritoryFilter{}, badParam("sort")
+	}
+	f := aldyn.TerritoryFilter{Query: q.Get("q"), Page: p}
+	if l := q.Get("level"); l != "" {
+		switch l {
+		case aldyn.LevelCountry, aldyn.LevelRegion, aldyn.LevelDistrict, aldyn.LevelCity, aldyn.LevelPrecinct:
+			f.Level = &l
+		default:
+			return f, badParam("level")
+		}
+	}
+	if c := q.Get("parent"); c != "" {
+		if !aldyn.ValidTerritoryCode(c) {
+			return f, badParam("parent")
+		}
+		f.ParentCode = &c
+	}
+	return f, nil
+}
+
+func (s *Server) territoriesPage(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	f, err := territoryFilter(q)
+	if err != nil {
+		return err
+	}
+	loc, lang := info(r).loc, info(r).lang
+	if format := q.Get("format"); format != "" {
+		if format != "csv" && format != "xlsx" {
+			return badParam("format")
+		}
+		f.Page = aldyn.Page{Limit: aldyn.MaxLimit, Sort: f.Sort, Desc: f.Desc}
+		t := export.Table{Title: loc.T("nav.territories"), Columns: []export.Column{{Key: "code", Label: loc.T("common.code")},
+			{Key: "name", Label: loc.T("common.name")}, {Key: "name_ky", Label: loc.T("common.name_ky")}, {Key: "name_ru", Label: loc.T("common.name_ru")},
+			{Key: "name_en", Label: loc.T("common.name_en")}, {Key: "level", Label: loc.T("common.type")}, {Key: "parent", Label: loc.T("territory.parent")},
+			{Key: "population", Label: loc.T("common.population"), Kind: export.Int}, {Key: "population_year", Label: loc.T("common.year"), Kind: export.Int}}}
+		for {
+			ts, total, err := s.db.FindTerritories(r.Context(), f)
+			if err != nil {
+				return err
+			}
+			for _, x := range ts {
+				var pop, year any
+				if x.Population != nil {
+					pop, year = *x.Population, *x.PopulationYear
+				}
+				t.Rows = append(t.Rows, []any{x.Code, x.Name(lang), x.NameKy, x.NameRu, x.NameEn, loc.T("territory.kind." + x.Kind), x.ParentCode, pop, year})
+			}
+			f.Offset += len(ts)
+			if len(ts) == 0 || f.Offset >= total {
+				break
+			}
+		}
+		return export.Serve(w, format, "territories", t)
+	}
+	ts, total, err := s.db.FindTerritories(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, http.StatusOK, "territories", &page{Title: loc.T("nav.territories"), Form: q,
+		Data: map[string]any{"Territories": ts, "Pager": newPager(f.Page, total), "Levels": []string{aldyn.LevelCountry, aldyn.LevelRegion, aldyn.LevelDistrict, aldyn.LevelCity, aldyn.LevelPrecinct}}})
+}
+
+func (s *Server) territoryPage(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	t, err := s.db.FindTerritoryByCode(ctx, r.PathValue("code"))
+	if err != nil {
+		return err
+	}
+	children, _, err := s.db.FindTerritories(ctx, aldyn.TerritoryFilter{ParentCode: &t.Code, Page: aldyn.Page{Limit: aldyn.MaxLimit, Sort: "path"}})
+	if err != nil {
+		return err
+	}
+	bodies, nBodies, err := s.db.FindBodies(ctx, aldyn.BodyFilter{TerritoryCode: &t.Code, Page: aldyn.Page{Limit: 50}})
+	if err != nil {
+		return err
+	}
+	pops, err := s.db.Populations(ctx, t.Code)
+	if err != nil {
+		return err
+	}
+	var parent *aldyn.Territory
+	if t.ParentCode != "" {
+		if parent, err = s.db.FindTerritoryByCode(ctx, t.ParentCode); err != nil {
+			return err
+		}
+	}
+	cur, exact, ok := aldyn.PopulationFor(pops, time.Now().Year())
+	return s.render(w, r, http.StatusOK, "territory", &page{Title: t.Name(info(r).lang), Data: map[string]any{
+		"Territory": t, "Parent": parent, "Children": children, "Bodies": bodies, "BodyCount": nBodies, "Populations": pops,
+		"Current": cur, "CurrentExact": exact, "HasCurrent": ok, "CanAdmin": actor(r).CanAdminister(t.Path),
+	}})
+}
+
+func (s *Server) precinctNewPage(w http.ResponseWriter, r *http.Request) error {
+	if err := requireAdmin(r); err != nil {
+		return err
+	}
+	parent, err := s.db.FindTerritoryByCode(r.Context(), r.PathValue("code"))
+	if err != nil {
+		return err
+	}
+	if !actor(r).CanAdminister(parent.Path) {
+		return aldyn.Errorf(aldyn.EFORBIDDEN, "error.forbidden")
+	}
+	return s.render(w, r, http.StatusOK, "precinct_form", &page{Title: info(r).loc.T("territory.add_precinct"),
+		Form: url.Values{"code": {parent.Code + "-"}}, Data: parent})
+}
+
+func (s *Server) precinctCreate(w http.ResponseWriter, r *http.Request) error {
+	if err := requireAdmin(r); err != nil {
+		return err
+	}
+	parent, err := s.db.FindTerritoryByCode(r.Context(), r.PathValue("code"))
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return badParam("form")
+	}
+	f := r.PostForm
+	t := &aldyn.Territory{Code: strings.TrimSpace(f.Get("code")), ParentCode: parent.Code, NameKy: f.Get("name_ky"), NameRu: f.Get("name_ru"), NameEn: f.Get("name_en")}
+	errs := map[string]string{}
+	for name, dst := range map[string]**float64{"lat": &t.Lat, "lon": &t.Lon} {
+		if v := strings.TrimSpace(f.Get(name)); v != "" {
+			x, err := strconv.ParseFloat(strings.Replace(v, ",", ".", 1), 64)
+			if err != nil {
+				errs[name] = info(r).loc.T("import.error.number")
+				continue
+			}
+			*dst = &x
+		}
+	}
+	if len(errs) == 0 {
+		err = s.db.CreatePrecinct(r.Context(), actor(r), t)
+		if err == nil {
+			return redirect(w, r, "/territories/"+url.PathEscape(t.Code), "common.created")
+		}
+		if errs, err = formErrors(info(r).loc, err); err != nil {
+			if aldyn.ErrorCode(err) != aldyn.ECONFLICT {
+				return err
+			}
+			errs = map[string]string{"code": info(r).loc.T("error.conflict")}
+		}
+	}
+	return s.render(w, r, http.StatusBadRequest, "precinct_form", &page{Title: info(r).loc.T("territory.add_precinct"), Form: f, Errors: errs, Data: parent})
+}
+
+func (s *Server) territoryImportPage(w http.ResponseWriter, r *http.Request) error {
+	if err := requireAdmin(r); err != nil {
+		return err
+	}
+	return s.render(w, r, http.StatusOK, "territory_import", &page{Title: info(r).loc.T("territory.import_title")})
+}
+
+// importResult is the outcome of a territory import shown to the user.
+type importResult struct {
+	Kind     string              `json:"kind"`
+	Report   *store.ImportReport `json:"report,omitempty"`
+	Rejected []territories.Issue `json:"rejected,omitempty"`
+}
+
+// runTerritoryImport parses and applies one import; invalid records fail
+// the whole import and nothing is written.
+func (s *Server) runTerritoryImport(r *http.Request, kind, filename string, body io.Reader) (*importResult, error) {
+	a := actor(r)
+	res := &importResult{Kind: kind}
+	var err error
+	switch kind {
+	case "boundaries":
+		var bs []territories.Boundary
+		if bs, res.Rejected, err = territories.ParseBoundaries(body); err == nil && len(res.Rejected) == 0 {
+			res.Report, err = s.db.ImportBoundaries(r.Context(), a, bs, "import: "+filename)
+		}
+	case "populations":
+		var ps territories.Populations
+		if ps, res.Rejected, err = territories.ParsePopulationsRows(body); err == nil && len(res.Rejected) == 0 {
+			res.Report, err = s.db.ImportPopulations(r.Context(), a, ps.Populations, ps.Rows)
+		}
+	case "precincts":
+		var ps []territories.Precinct
+		if strings.HasSuffix(strings.ToLower(filename), ".csv") {
+			ps, res.Rejected, err = territories.ParsePrecinctsCSV(body)
+		} else {
+			ps, res.Rejected, err = territories.ParsePrecinctsGeoJSON(body)
+		}
+		if err == nil && len(res.Rejected) == 0 {
+			res.Report, err = s.db.ImportPrecincts(r.Context(), a, ps)
+		}
+	default:
+		return nil, aldyn.Errorf(aldyn.ENOTFOUND, "error.not_found")
+	}
+	return res, err
+}
+
+func (s *Server) territoryImport(w http.ResponseWriter, r *http.Request) error {
+	if err := requireAdmin(r); err != nil {
+		return err
+	}
+	kind := r.FormValue("kind")
+	file, hdr, err := r.FormFile("file")
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return err
+		}
+		return s.render(w, r, http.StatusBadRequest, "territory_import", &page{Title: info(r).loc.T("territory.import_title"),
+			Errors: map[string]string{"file": info(r).loc.T("error.required")}})
+	}
+	defer file.Close()
+	res, err := s.runTerritoryImport(r, kind, hdr.Filename, file)
+	if err != nil {
+		return err
+	}
+	status := http.StatusOK
+	if len(res.Rejected) > 0 {
+		status = http.StatusBadRequest
+	}
+	return s.render(w, r, status, "territory_import", &page{Title: info(r).loc.T("territory.import_title"), Data: res})
+}
+
+// API.
+
+func (s *Server) apiTerritories(w http.ResponseWriter, r *http.Request) error {
+	f, err := territoryFilter(r.URL.Query())
+	if err != nil {
+		return err
+	}
+	ts, total, err := s.db.FindTerritories(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, newList(ts, total, f.Page))
+}
+
+func (s *Server) apiTerritory(w http.ResponseWriter, r *http.Request) error {
+	t, err := s.db.FindTerritoryByCode(r.Context(), r.PathValue("code"))
+	if err != nil {
+		return err
+	}
+	pops, err := s.db.Populations(r.Context(), t.Code)
+	if err != nil {
+		return err
+	}
+	if pops == nil {
+		pops = []aldyn.Population{}
+	}
+	return writeJSON(w, http.StatusOK, struct {
+		*aldyn.Territory
+		Populations []aldyn.Population `json:"populations"`
+	}{t, pops})
+}
+
+// apiBoundaries returns the boundaries under a territory (default: all) as
+// a GeoJSON FeatureCollection whose properties name each territory in the
+// request's language and link to its page.
+func (s *Server) apiBoundaries(w http.ResponseWriter, r *http.Request) error {
+	under := "/"
+	if c := r.URL.Query().Get("territory"); c != "" {
+		t, err := s.db.FindTerritoryByCode(r.Context(), c)
+		if err != nil {
+			return err
+		}
+		under = t.Path
+	}
+	lang := info(r).lang
+	if l := r.URL.Query().Get("lang"); aldyn.IsLanguage(l) {
+		lang = l
+	}
+	bs, err := s.db.FindBoundaries(r.Context(), under)
+	if err != nil {
+		return err
+	}
+	type feature struct {
+		Type       string          `json:"type"`
+		ID         string          `json:"id"`
+		Properties map[string]any  `json:"properties"`
+		Geometry   json.RawMessage `json:"geometry"`
+	}
+	fc := struct {
+		Type     string    `json:"type"`
+		Features []feature `json:"features"`
+	}{Type: "FeatureCollection", Features: []feature{}}
+	for _, b := range bs {
+		t := b.Territory
+		fc.Features = append(fc.Features, feature{Type: "Feature", ID: t.Code, Geometry: b.Geometry, Properties: map[string]any{
+			"code": t.Code, "name": t.Name(lang), "level": t.Level, "kind": t.Kind, "url": "/territories/" + t.Code,
+		}})
+	}
+	w.Header().Set("Content-Type", "application/geo+json")
+	b, err := json.Marshal(fc)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Cache-Control", "public, max-age=300")
+	_, err = w.Write(b)
+	return err
+}
+
+type precinctInput struct {
+	Code       string   `json:"code"`
+	ParentCode string   `json:"parent_code"`
+	NameKy     string   `json:"name_ky"`
+	NameRu     string   `json:"name_ru"`
+	NameEn     string   `json:"name_en"`
+	Lat        *float64 `json:"lat"`
+	Lon        *float64 `json:"lon"`
+}
+
+func (s *Server) apiPrecinctCreate(w http.ResponseWriter, r *http.Request) error {
+	if err := requireAdmin(r); err != nil {
+		return err
+	}
+	var in precinctInput
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	t := &aldyn.Territory{Code: in.Code, ParentCode: in.ParentCode, NameKy: in.NameKy, NameRu: in.NameRu, NameEn: in.NameEn, Lat: in.Lat, Lon: in.Lon}
+	if err := s.db.CreatePrecinct(r.Context(), actor(r), t); err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, t)
+}
+
+// apiTerritoryImport takes the file as the request body: GeoJSON for
+// boundaries and precincts, CSV for populations (and precincts when the
+// Content-Type is text/csv).
+func (s *Server) apiTerritoryImport(w http.ResponseWriter, r *http.Request) error {
+	if err := requireAdmin(r); err != nil {
+		return err
+	}
+	name := "upload.geojson"
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "text/csv") {
+		name = "upload.csv"
+	}
+	res, err := s.runTerritoryImport(r, r.PathValue("kind"), name, r.Body)
+	if err != nil {
+		return err
+	}
+	if len(res.Rejected) > 0 {
+		loc := info(r).loc
+		for i := range res.Rejected {
+			res.Rejected[i].Reason = loc.T(res.Rejected[i].Reason)
+		}
+		return writeJSON(w, http.StatusBadRequest, res)
+	}
+	return writeJSON(w, http.StatusOK, res)
+}

@@ -1,0 +1,136 @@
+package web_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/aldyn-kg/aldyn"
+	"github.com/aldyn-kg/aldyn/internal/auth"
+	"github.com/aldyn-kg/aldyn/internal/store"
+	"github.com/aldyn-kg/aldyn/internal/store/storetest"
+	"github.com/aldyn-kg/aldyn/internal/web"
+)
+
+// Territory codes of the fixture: district A is Alamüdün (Chüy), district
+// B is Suzak (Jalal-Abad).
+const (
+	codeA = "41708203000000"
+	codeB = "41703225000000"
+)
+
+// fixture is a running server with bodies and users of every role.
+type fixture struct {
+	srv    *httptest.Server
+	web    *web.Server
+	db     *store.DB
+	auth   *auth.Service
+	bodyA  *aldyn.Body
+	bodyB  *aldyn.Body
+	users  map[string]*aldyn.User // by actor name
+	tokens map[string]string      // API tokens by actor name
+}
+
+// Actor names of the access matrix.
+const (
+	anon        = "anonymous"
+	reporterA   = "reporterA"
+	coordinator = "coordinatorA"
+	analystA    = "analystA"
+	adminA      = "adminA"
+	adminKG     = "adminKG"
+)
+
+var actorNames = []string{anon, reporterA, coordinator, analystA, adminA, adminKG}
+
+func mustFixture(tb testing.TB) *fixture {
+	tb.Helper()
+	ctx := context.Background()
+	db := storetest.MustOpenDB(tb)
+	svc := auth.NewService(db, auth.Options{Params: &auth.Params{Memory: 1024, Time: 1, Threads: 1}})
+	f := &fixture{db: db, auth: svc, users: map[string]*aldyn.User{}, tokens: map[string]string{}}
+	mustBody := func(code, name string) *aldyn.Body {
+		b := &aldyn.Body{TerritoryCode: code, Type: "police", NameKy: name + " ИИБ", NameRu: name + " ОВД", NameEn: name + " police",
+			ContactPerson: "Duty officer " + name, DirectPhone: "+996 312 000 000"}
+		if err := db.CreateBody(ctx, aldyn.System, b); err != nil {
+			tb.Fatal(err)
+		}
+		return b
+	}
+	f.bodyA, f.bodyB = mustBody(codeA, "Аламүдүн"), mustBody(codeB, "Сузак")
+	national := mustBody("41700000000000", "Republic")
+	for name, spec := range map[string]struct {
+		role string
+		body *aldyn.Body
+	}{
+		reporterA: {aldyn.RoleReporter, f.bodyA}, coordinator: {aldyn.RoleCoordinator, f.bodyA}, analystA: {aldyn.RoleAnalyst, f.bodyA},
+		adminA: {aldyn.RoleAdministrator, f.bodyA}, adminKG: {aldyn.RoleAdministrator, national}, "analystB": {aldyn.RoleAnalyst, f.bodyB},
+	} {
+		u := &aldyn.User{Login: strings.ToLower(name), Name: name, Role: spec.role, BodyID: spec.body.ID}
+		if err := svc.CreateUser(ctx, aldyn.System, u, "correct horse battery"); err != nil {
+			tb.Fatal(err)
+		}
+		tok, err := svc.IssueAPIToken(ctx, aldyn.System, u.ID, "test")
+		if err != nil {
+			tb.Fatal(err)
+		}
+		f.users[name], f.tokens[name] = u, tok
+	}
+	s, err := web.New(web.Config{}, db, svc, slog.New(slog.NewTextHandler(tbWriter{tb}, &slog.HandlerOptions{Level: slog.LevelError})))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	f.web = s
+	f.srv = httptest.NewServer(s.Handler())
+	tb.Cleanup(f.srv.Close)
+	return f
+}
+
+// do sends a request as the named actor (by API token) without following
+// redirects.
+func (f *fixture) do(tb testing.TB, who, method, path, contentType, body string) *http.Response {
+	tb.Helper()
+	req, err := http.NewRequest(method, f.srv.URL+path, strings.NewReader(body))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	if tok, ok := f.tokens[who]; ok {
+		req.Header.Set("Authorization", "Bearer "+tok)
+	}
+	resp, err := noRedirect().Do(req)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { resp.Body.Close() })
+	return resp
+}
+
+func noRedirect() *http.Client {
+	jar, _ := cookiejar.New(nil)
+	return &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
+
+func readBody(tb testing.TB, resp *http.Response) string {
+	tb.Helper()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return string(b)
+}
+
+// tbWriter sends server logs to the test's log, so internal errors show.
+type tbWriter struct{ tb testing.TB }
+
+func (w tbWriter) Write(b []byte) (int, error) {
+	w.tb.Log(strings.TrimSpace(string(b)))
+	return len(b), nil
+}
