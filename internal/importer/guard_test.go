@@ -50,6 +50,8 @@ func TestRunRefusesPersonalData(t *testing.T) {
 		{"narrative text", withColumn(20, "circumstances", func(i int) string {
 			return fmt.Sprintf("Гражданин %d вечером возле магазина отобрал у потерпевшей сумку и скрылся", i)
 		}), "circumstances", 2, importer.GuardFreeText, "сумку"},
+		{"file without a header", validRow(1) + ",21501199012345\n" + validRow(2) + ",21501199012346\n",
+			"column 15", 1, importer.GuardPIN, "21501199012345"},
 		{"PIN in a mapped column", canonicalHeader + "\n" + validRow(1) + "\n" +
 			strings.Replace(validRow(2), "KUI-0000002", "21501199012345", 1) + "\n", "registration_number", 3, importer.GuardPIN, "21501199012345"},
 	}

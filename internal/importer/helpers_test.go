@@ -3,6 +3,7 @@ package importer_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -66,3 +67,5 @@ func generateCSV(n int) []byte {
 	}
 	return b.Bytes()
 }
+
+func errorsAs(err error, target any) bool { return errors.As(err, target) }

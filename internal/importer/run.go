@@ -227,6 +227,11 @@ func (im *run) stop() {
 func (im *run) bind(row int) error {
 	h := im.rd.Header()
 	for i := im.bound; i < len(h); i++ {
+		// A file without a header row has data for headers; they are
+		// checked as values and never named.
+		if r := valueReason(h[i], im.today.Year()); r != "" {
+			return &Refusal{Column: columnName(i), Row: row, Reason: r}
+		}
 		k := headerKey(h[i])
 		isMapped := false
 		for f := range numFields {
