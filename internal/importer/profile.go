@@ -122,8 +122,8 @@ func (p Profile) Validate() error {
 		if k == "" {
 			v.Add("columns."+f, "error.required")
 		} else if other, dup := seen[k]; dup {
-			v.Add("columns."+f, "import.error.duplicate_column")
-			v.Add("columns."+other, "import.error.duplicate_column")
+			v.Add("columns."+f, "import.error.profile_duplicate_column")
+			v.Add("columns."+other, "import.error.profile_duplicate_column")
 		}
 		seen[k] = f
 	}

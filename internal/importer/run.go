@@ -188,11 +188,11 @@ func (im *run) start(ctx context.Context) error {
 		}
 		for _, f := range requiredFields {
 			if im.cols[fieldIndex(f)] < 0 {
-				return aldyn.Errorf(aldyn.EINVALID, "import.error.missing_column", "column", im.p.names[fieldIndex(f)])
+				return aldyn.Errorf(aldyn.EINVALID, "import.error.no_column", "column", im.p.names[fieldIndex(f)])
 			}
 		}
 		if im.cols[fCategory] < 0 && im.cols[fArticle] < 0 {
-			return aldyn.Errorf(aldyn.EINVALID, "import.error.missing_column", "column", im.p.names[fCategory])
+			return aldyn.Errorf(aldyn.EINVALID, "import.error.no_column", "column", im.p.names[fCategory])
 		}
 	}
 	workers := max(1, runtime.GOMAXPROCS(0))

@@ -227,8 +227,8 @@ func TestRunFileErrors(t *testing.T) {
 		in   string
 		key  string
 	}{
-		{"missing territory", "registration_number,category,registered_on\n1,theft,2024-01-01\n", "import.error.missing_column"},
-		{"missing category and article", "registration_number,registered_on,territory_code\n1,2024-01-01,41711201000000\n", "import.error.missing_column"},
+		{"missing territory", "registration_number,category,registered_on\n1,theft,2024-01-01\n", "import.error.no_column"},
+		{"missing category and article", "registration_number,registered_on,territory_code\n1,2024-01-01,41711201000000\n", "import.error.no_column"},
 		{"duplicate column", "registration_number,category,registered_on,territory_code,Category\n", "import.error.duplicate_column"},
 		{"empty", "", "import.error.empty"},
 	}
