@@ -25,19 +25,26 @@ func OffenseID(key []byte, source, registrationNumber string) string {
 }
 
 type idHasher struct {
-	mac hash.Hash
-	buf []byte
-	sum []byte
-	hex [2 * sha256.Size]byte
+	mac    hash.Hash
+	buf    []byte
+	digest []byte
+	hex    [2 * sha256.Size]byte
 }
 
 func newIDHasher(key []byte) *idHasher {
-	return &idHasher{mac: hmac.New(sha256.New, key), sum: make([]byte, 0, sha256.Size)}
+	return &idHasher{mac: hmac.New(sha256.New, key), digest: make([]byte, 0, sha256.Size)}
 }
 
 // id returns the hex ID of a trimmed registration number and its first 8
 // bytes as a number, the within-file duplicate key.
 func (h *idHasher) id(source, num string) (string, uint64) {
+	sum, key := h.sum(source, num)
+	hex.Encode(h.hex[:], sum)
+	return string(h.hex[:]), key
+}
+
+// sum is id without the hex string; the slice is valid until the next call.
+func (h *idHasher) sum(source, num string) ([]byte, uint64) {
 	h.buf = append(append(h.buf[:0], source...), 0x1f)
 	// Upper-case ASCII in place; other letters through strings.ToUpper.
 	for i := 0; i < len(num); i++ {
@@ -53,7 +60,6 @@ func (h *idHasher) id(source, num string) (string, uint64) {
 	}
 	h.mac.Reset()
 	h.mac.Write(h.buf)
-	h.sum = h.mac.Sum(h.sum[:0])
-	hex.Encode(h.hex[:], h.sum)
-	return string(h.hex[:]), binary.BigEndian.Uint64(h.sum)
+	h.digest = h.mac.Sum(h.digest[:0])
+	return h.digest, binary.BigEndian.Uint64(h.digest)
 }

@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"strconv"
 	"testing"
 	"time"
 )
@@ -150,5 +151,32 @@ func TestTextReaderSniff(t *testing.T) {
 	}
 	if tr.charset() != "windows-1251" {
 		t.Errorf("got charset %q, want windows-1251", tr.charset())
+	}
+}
+
+func TestFastFloatMatchesStrconv(t *testing.T) {
+	// One division of exact operands rounds like strconv; check it on
+	// numbers shaped like coordinates and amounts.
+	x := uint64(88172645463325252)
+	for range 100_000 {
+		x ^= x << 13
+		x ^= x >> 7
+		x ^= x << 17
+		digits := 1 + int(x%15)
+		s := strconv.FormatUint(x%uint64(pow10[digits]), 10)
+		if dot := int(x>>40) % (len(s) + 1); dot < len(s) {
+			s = s[:dot] + "." + s[dot:]
+		}
+		if x&1 == 1 {
+			s = "-" + s
+		}
+		want, err := strconv.ParseFloat(s, 64)
+		got, ok := fastFloat(s)
+		if err == nil && (!ok || got != want) {
+			t.Fatalf("fastFloat(%q) = %v %v, want %v", s, got, ok, want)
+		}
+	}
+	if _, ok := fastFloat("1234567890123456"); ok {
+		t.Error("16 digits: got the fast path, want strconv")
 	}
 }

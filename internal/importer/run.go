@@ -366,6 +366,7 @@ func (im *run) check(v *validator) {
 		default:
 		}
 		v.col, v.header = c.cols, c.header
+		v.hexIDs = v.hexIDs[:0]
 	rows:
 		for i, row := range c.rows {
 			c.checked++
@@ -387,6 +388,10 @@ func (im *run) check(v *validator) {
 			} else {
 				c.offenses, c.keys = append(c.offenses, o), append(c.keys, key)
 			}
+		}
+		ids := string(v.hexIDs)
+		for i := range c.offenses {
+			c.offenses[i].ID = ids[64*i : 64*i+64]
 		}
 		close(c.done)
 	}

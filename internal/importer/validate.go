@@ -2,6 +2,7 @@ package importer
 
 import (
 	"encoding/csv"
+	"encoding/hex"
 	"io"
 	"strconv"
 	"strings"
@@ -34,6 +35,7 @@ type validator struct {
 	terr   Territories
 	ids    *idHasher
 	errs   []RowError
+	hexIDs []byte    // IDs of the valid rows, 64 hex digits each
 	slab   []float64 // Lat, Lon and DamageKGS point into it: one allocation per batch, not per row
 }
 
@@ -60,8 +62,9 @@ func (v *validator) get(vals []string, f int) string {
 	return strings.TrimSpace(vals[i])
 }
 
-// check fills o from a row and returns the row's problems (valid until the
-// next call) and the duplicate key.
+// check fills o, all but its ID, from a row and returns the row's problems
+// (valid until the next call), or appends the ID to v.hexIDs and returns
+// its duplicate key.
 func (v *validator) check(row int, vals []string, o *Offense) ([]RowError, uint64) {
 	v.errs = v.errs[:0]
 	add := func(f int, reason, val string) {
@@ -229,8 +232,10 @@ func (v *validator) check(row int, vals []string, o *Offense) ([]RowError, uint6
 	if len(v.errs) > 0 {
 		return v.errs, 0
 	}
-	id, key := v.ids.id(o.Source, num)
-	o.ID = id
+	// The ID's hex goes to hexIDs; the caller makes one string of a whole
+	// chunk's IDs instead of one allocation per row.
+	sum, key := v.ids.sum(o.Source, num)
+	v.hexIDs = hex.AppendEncode(v.hexIDs, sum)
 	return nil, key
 }
 
@@ -308,8 +313,49 @@ func parseNumber(s string, dec byte) (float64, bool) {
 	if s == "" || s == "-" || strings.Count(s, ".") > 1 {
 		return 0, false
 	}
+	if f, ok := fastFloat(s); ok {
+		return f, true
+	}
 	f, err := strconv.ParseFloat(s, 64)
 	return f, err == nil
+}
+
+// pow10 are the powers of ten a float64 holds exactly.
+var pow10 = [...]float64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15}
+
+// fastFloat reads [-]digits[.digits] with at most 15 digits: the integer
+// and the power of ten are exact, so one division rounds correctly, as
+// strconv would, several times faster. It runs three times a row.
+func fastFloat(s string) (float64, bool) {
+	neg := s[0] == '-'
+	if neg {
+		s = s[1:]
+	}
+	var m uint64
+	digits, frac, dot := 0, 0, false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case isDigit(c):
+			m = m*10 + uint64(c-'0')
+			digits++
+			if dot {
+				frac++
+			}
+		case c == '.' && !dot:
+			dot = true
+		default:
+			return 0, false
+		}
+	}
+	if digits == 0 || digits > 15 {
+		return 0, false
+	}
+	f := float64(m) / pow10[frac]
+	if neg {
+		f = -f
+	}
+	return f, true
 }
 
 // clip shortens a value for a report.
