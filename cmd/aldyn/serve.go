@@ -11,6 +11,7 @@ import (
 	"github.com/aldyn-kg/aldyn/internal/auth"
 	"github.com/aldyn-kg/aldyn/internal/store"
 	"github.com/aldyn-kg/aldyn/internal/web"
+	"github.com/aldyn-kg/aldyn/internal/web/static"
 )
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -57,6 +58,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if adminPassword, err = loadDemo(ctx, db, log, stdout); err != nil {
 			return err
 		}
+	}
+	if !static.Built() {
+		log.Warn("front-end bundles are not built into this binary; run `make build` (npm ci --prefix web && go run ./cmd/assets) before go build")
 	}
 	srv, err := web.New(wc, db, svc, log)
 	if err != nil {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"time"
 
@@ -58,28 +59,16 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	loc := info(r).loc
 	if format := r.URL.Query().Get("format"); format != "" {
-		if format != "csv" && format != "xlsx" {
-			return badParam("format")
-		}
 		t := export.Table{Title: loc.T("audit.title"), Columns: []export.Column{{Key: "id", Label: "ID", Kind: export.Int},
 			{Key: "at", Label: loc.T("audit.at"), Kind: export.Date}, {Key: "actor", Label: loc.T("audit.actor")}, {Key: "action", Label: loc.T("common.actions")},
 			{Key: "entity", Label: loc.T("audit.entity")}, {Key: "entity_id", Label: "ID"}, {Key: "territory", Label: loc.T("common.territory")},
 			{Key: "before", Label: loc.T("audit.before")}, {Key: "after", Label: loc.T("audit.after")}}}
-		f.Page = aldyn.Page{Limit: aldyn.MaxLimit, Sort: f.Sort, Desc: f.Desc}
-		for {
-			es, total, err := s.db.FindAuditEntries(r.Context(), f)
-			if err != nil {
-				return err
-			}
-			for _, e := range es {
-				t.Rows = append(t.Rows, []any{e.ID, e.At, e.Actor, loc.T("audit.action." + e.Action), e.Entity, e.EntityID, e.TerritoryCode, string(e.Before), string(e.After)})
-			}
-			f.Offset += len(es)
-			if len(es) == 0 || f.Offset >= total {
-				break
-			}
-		}
-		return export.Serve(w, format, "audit", t)
+		return exportList(r.Context(), w, format, "audit", t, f.Page, func(ctx context.Context, p aldyn.Page) ([]*aldyn.AuditEntry, int, error) {
+			f.Page = p
+			return s.db.FindAuditEntries(ctx, f)
+		}, func(e *aldyn.AuditEntry) []any {
+			return []any{e.ID, e.At, e.Actor, loc.T("audit.action." + e.Action), e.Entity, e.EntityID, e.TerritoryCode, string(e.Before), string(e.After)}
+		})
 	}
 	es, total, err := s.db.FindAuditEntries(r.Context(), f)
 	if err != nil {

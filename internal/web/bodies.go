@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -88,9 +89,6 @@ func (s *Server) bodiesPage(w http.ResponseWriter, r *http.Request) error {
 
 // exportBodies writes the whole filtered list (every page) as CSV or XLSX.
 func (s *Server) exportBodies(w http.ResponseWriter, r *http.Request, f aldyn.BodyFilter, format string) error {
-	if format != "csv" && format != "xlsx" {
-		return badParam("format")
-	}
 	loc, a := info(r).loc, actor(r)
 	t := export.Table{Title: loc.T("body.list_title"), Columns: []export.Column{
 		{Key: "id", Label: "ID", Kind: export.Int},
@@ -106,23 +104,15 @@ func (s *Server) exportBodies(w http.ResponseWriter, r *http.Request, f aldyn.Bo
 		{Key: "email", Label: loc.T("common.email")},
 		{Key: "website", Label: loc.T("common.website")},
 	}}
-	f.Page = aldyn.Page{Limit: aldyn.MaxLimit, Sort: f.Sort, Desc: f.Desc}
-	for {
-		bs, total, err := s.db.FindBodies(r.Context(), f)
-		if err != nil {
-			return err
-		}
-		for _, b := range bs {
-			b = visibleBody(a, b)
-			t.Rows = append(t.Rows, []any{b.ID, b.Name(info(r).lang), b.NameKy, b.NameRu, b.NameEn, loc.T("body.type." + b.Type), b.TerritoryCode,
-				b.Territory.Name(info(r).lang), b.Address, b.Phone, b.Email, b.Website})
-		}
-		f.Offset += len(bs)
-		if len(bs) == 0 || f.Offset >= total {
-			break
-		}
-	}
-	return export.Serve(w, format, "bodies", t)
+	lang := info(r).lang
+	return exportList(r.Context(), w, format, "bodies", t, f.Page, func(ctx context.Context, p aldyn.Page) ([]*aldyn.Body, int, error) {
+		f.Page = p
+		return s.db.FindBodies(ctx, f)
+	}, func(b *aldyn.Body) []any {
+		b = visibleBody(a, b)
+		return []any{b.ID, b.Name(lang), b.NameKy, b.NameRu, b.NameEn, loc.T("body.type." + b.Type), b.TerritoryCode, b.Territory.Name(lang),
+			b.Address, b.Phone, b.Email, b.Website}
+	})
 }
 
 func (s *Server) bodyByPath(r *http.Request) (*aldyn.Body, error) {

@@ -28,6 +28,8 @@ func info(r *http.Request) *reqInfo {
 	return &reqInfo{actor: aldyn.Public, lang: "ky", loc: i18n.For("ky")}
 }
 
-func withInfo(ctx context.Context, ri *reqInfo) context.Context { return context.WithValue(ctx, ctxKey{}, ri) }
+func withInfo(ctx context.Context, ri *reqInfo) context.Context {
+	return context.WithValue(ctx, ctxKey{}, ri)
+}
 
 func actor(r *http.Request) *aldyn.Actor { return info(r).actor }

@@ -141,7 +141,7 @@ func TestBrowserBodyWorkflow(t *testing.T) {
 	for _, c := range []struct{ lang, want string }{{"ky", "Органдар"}, {"ru", "Органы"}, {"en", "Prevention bodies"}} {
 		do(chromedp.Navigate(base + "/bodies"))
 		if c.lang != "ky" {
-			do(chromedp.Click(chromedp.CSS(`.lang-switch a[hreflang="`+c.lang+`"]`)))
+			do(chromedp.Click(chromedp.CSS(`.lang-switch a[hreflang="` + c.lang + `"]`)))
 			waitFor(t, ctx, `document.readyState === "complete" && document.documentElement.lang === "`+c.lang+`"`)
 		}
 		if got, lang := text("h1"), attr("html", "lang"); lang != c.lang || !strings.Contains(got, c.want) {

@@ -4,9 +4,9 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strings"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/aldyn-kg/aldyn"
@@ -165,7 +165,6 @@ func (s *Server) instrument(rt Route) http.Handler {
 		s.log.Debug("request", "method", r.Method, "path", r.URL.Path, "status", sw.code, "duration", d, "actor", ri.actor.Login)
 	})
 }
-
 
 // tileOrigin returns the scheme and host of a tile URL template for the CSP.
 func tileOrigin(tmpl string) string {

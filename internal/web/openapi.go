@@ -67,7 +67,7 @@ var apiOps = []apiOp{
 	{Method: "DELETE", Path: "/api/v1/bodies/{id}", Summary: "Delete a body without users", Tag: "bodies", Access: "administrator (territory in scope)", Params: []apiParam{idParam}, Status: "204"},
 
 	{Method: "GET", Path: "/api/v1/users", Summary: "List users in the administrator's territory", Tag: "users", Access: "administrator",
-		Params: withPage(apiParam{Name: "q", In: "query", Type: "string"}, apiParam{Name: "role", In: "query", Type: "string"}, apiParam{Name: "body", In: "query", Type: "integer"}),
+		Params:   withPage(apiParam{Name: "q", In: "query", Type: "string"}, apiParam{Name: "role", In: "query", Type: "string"}, apiParam{Name: "body", In: "query", Type: "integer"}),
 		Response: "UserList"},
 	{Method: "GET", Path: "/api/v1/users/{id}", Summary: "One user", Tag: "users", Access: "administrator", Params: []apiParam{idParam}, Response: "User"},
 	{Method: "POST", Path: "/api/v1/users", Summary: "Create a user; the response holds a one-time password", Tag: "users", Access: "administrator", Body: "UserInput",
@@ -103,7 +103,7 @@ var schemas = map[string]any{
 		"fields": map[string]any{"type": "object", "additionalProperties": str()}}, "code", "message")}, "error"),
 	"Territory": obj(map[string]any{"code": str(), "slug": str(), "level": str(), "kind": str(), "parent_code": str(), "name_ky": str(), "name_ru": str(),
 		"name_en": str(), "iso": str(), "lat": num(), "lon": num(), "source": str(), "population": integer(), "population_year": integer()}),
-	"Population": obj(map[string]any{"territory_code": str(), "year": integer(), "population": integer(), "kind": str(), "source": str()}),
+	"Population":      obj(map[string]any{"territory_code": str(), "year": integer(), "population": integer(), "kind": str(), "source": str()}),
 	"TerritoryDetail": map[string]any{"allOf": []any{ref("Territory"), obj(map[string]any{"populations": map[string]any{"type": "array", "items": ref("Population")}})}},
 	"TerritoryList":   listOf("Territory"),
 	"FeatureCollection": obj(map[string]any{"type": str(), "features": map[string]any{"type": "array", "items": obj(map[string]any{

@@ -231,14 +231,14 @@ func newList[T any](items []T, total int, p aldyn.Page) list[T] {
 }
 
 var statusByCode = map[string]int{
-	aldyn.EINVALID:      http.StatusBadRequest,
-	aldyn.ENOTFOUND:     http.StatusNotFound,
-	aldyn.ECONFLICT:     http.StatusConflict,
-	aldyn.EFORBIDDEN:    http.StatusForbidden,
-	aldyn.EUNAUTHORIZED: http.StatusUnauthorized,
-	aldyn.ETOOLARGE:     http.StatusRequestEntityTooLarge,
-	aldyn.ETOOMANY:      http.StatusTooManyRequests,
-	aldyn.EINTERNAL:     http.StatusInternalServerError,
+	aldyn.EINVALID:       http.StatusBadRequest,
+	aldyn.ENOTFOUND:      http.StatusNotFound,
+	aldyn.ECONFLICT:      http.StatusConflict,
+	aldyn.EFORBIDDEN:     http.StatusForbidden,
+	aldyn.EUNAUTHORIZED:  http.StatusUnauthorized,
+	aldyn.ETOOLARGE:      http.StatusRequestEntityTooLarge,
+	aldyn.ETOOMANY:       http.StatusTooManyRequests,
+	aldyn.EINTERNAL:      http.StatusInternalServerError,
 	"method_not_allowed": http.StatusMethodNotAllowed,
 }
 

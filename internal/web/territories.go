@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -72,32 +73,20 @@ func (s *Server) territoriesPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	loc, lang := info(r).loc, info(r).lang
 	if format := q.Get("format"); format != "" {
-		if format != "csv" && format != "xlsx" {
-			return badParam("format")
-		}
-		f.Page = aldyn.Page{Limit: aldyn.MaxLimit, Sort: f.Sort, Desc: f.Desc}
 		t := export.Table{Title: loc.T("nav.territories"), Columns: []export.Column{{Key: "code", Label: loc.T("common.code")},
 			{Key: "name", Label: loc.T("common.name")}, {Key: "name_ky", Label: loc.T("common.name_ky")}, {Key: "name_ru", Label: loc.T("common.name_ru")},
 			{Key: "name_en", Label: loc.T("common.name_en")}, {Key: "level", Label: loc.T("common.type")}, {Key: "parent", Label: loc.T("territory.parent")},
 			{Key: "population", Label: loc.T("common.population"), Kind: export.Int}, {Key: "population_year", Label: loc.T("common.year"), Kind: export.Int}}}
-		for {
-			ts, total, err := s.db.FindTerritories(r.Context(), f)
-			if err != nil {
-				return err
+		return exportList(r.Context(), w, format, "territories", t, f.Page, func(ctx context.Context, p aldyn.Page) ([]*aldyn.Territory, int, error) {
+			f.Page = p
+			return s.db.FindTerritories(ctx, f)
+		}, func(x *aldyn.Territory) []any {
+			var pop, year any
+			if x.Population != nil {
+				pop, year = *x.Population, *x.PopulationYear
 			}
-			for _, x := range ts {
-				var pop, year any
-				if x.Population != nil {
-					pop, year = *x.Population, *x.PopulationYear
-				}
-				t.Rows = append(t.Rows, []any{x.Code, x.Name(lang), x.NameKy, x.NameRu, x.NameEn, loc.T("territory.kind." + x.Kind), x.ParentCode, pop, year})
-			}
-			f.Offset += len(ts)
-			if len(ts) == 0 || f.Offset >= total {
-				break
-			}
-		}
-		return export.Serve(w, format, "territories", t)
+			return []any{x.Code, x.Name(lang), x.NameKy, x.NameRu, x.NameEn, loc.T("territory.kind." + x.Kind), x.ParentCode, pop, year}
+		})
 	}
 	ts, total, err := s.db.FindTerritories(r.Context(), f)
 	if err != nil {

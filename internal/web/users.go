@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -63,28 +64,16 @@ func (s *Server) usersPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	loc := info(r).loc
 	if format := r.URL.Query().Get("format"); format != "" {
-		if format != "csv" && format != "xlsx" {
-			return badParam("format")
-		}
 		t := export.Table{Title: loc.T("nav.users"), Columns: []export.Column{{Key: "id", Label: "ID", Kind: export.Int},
 			{Key: "login", Label: loc.T("user.login")}, {Key: "name", Label: loc.T("user.name")}, {Key: "role", Label: loc.T("common.type")},
 			{Key: "body_id", Label: loc.T("user.body"), Kind: export.Int}, {Key: "territory", Label: loc.T("common.territory")},
 			{Key: "disabled", Label: loc.T("user.disabled")}}}
-		f.Page = aldyn.Page{Limit: aldyn.MaxLimit, Sort: f.Sort, Desc: f.Desc}
-		for {
-			us, total, err := s.db.FindUsers(r.Context(), f)
-			if err != nil {
-				return err
-			}
-			for _, u := range us {
-				t.Rows = append(t.Rows, []any{u.ID, u.Login, u.Name, loc.T("user.role." + u.Role), u.BodyID, u.TerritoryCode, yesNo(loc.T, u.Disabled)})
-			}
-			f.Offset += len(us)
-			if len(us) == 0 || f.Offset >= total {
-				break
-			}
-		}
-		return export.Serve(w, format, "users", t)
+		return exportList(r.Context(), w, format, "users", t, f.Page, func(ctx context.Context, p aldyn.Page) ([]*aldyn.User, int, error) {
+			f.Page = p
+			return s.db.FindUsers(ctx, f)
+		}, func(u *aldyn.User) []any {
+			return []any{u.ID, u.Login, u.Name, loc.T("user.role." + u.Role), u.BodyID, u.TerritoryCode, yesNo(loc.T, u.Disabled)}
+		})
 	}
 	us, total, err := s.db.FindUsers(r.Context(), f)
 	if err != nil {

@@ -1,0 +1,34 @@
+package web
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/aldyn-kg/aldyn"
+	"github.com/aldyn-kg/aldyn/internal/export"
+)
+
+// exportList writes every page of a filtered list as CSV or XLSX: find
+// returns one page of items and the total, row turns an item into the
+// table's cells. Every list page's download goes through here.
+func exportList[T any](ctx context.Context, w http.ResponseWriter, format, filename string, t export.Table, p aldyn.Page,
+	find func(context.Context, aldyn.Page) ([]T, int, error), row func(T) []any) error {
+	if format != "csv" && format != "xlsx" {
+		return badParam("format")
+	}
+	p = aldyn.Page{Limit: aldyn.MaxLimit, Sort: p.Sort, Desc: p.Desc}
+	for {
+		items, total, err := find(ctx, p)
+		if err != nil {
+			return err
+		}
+		for _, it := range items {
+			t.Rows = append(t.Rows, row(it))
+		}
+		p.Offset += len(items)
+		if len(items) == 0 || p.Offset >= total {
+			break
+		}
+	}
+	return export.Serve(w, format, filename, t)
+}
