@@ -44,10 +44,11 @@ type Options struct {
 }
 
 // Result counts what an import read. Rows = Accepted + Rejected +
-// Duplicates once the whole file was read.
+// Duplicates, and SHA256 covers the whole file, when Run read it all: when
+// it returned nil or import.error.rejected.
 type Result struct {
-	SHA256     string // of the file's bytes, hex
-	Bytes      int64
+	SHA256     string // of the file's bytes as read, hex
+	Bytes      int64  // read
 	Charset    string // how text was decoded (CSV and JSON Lines)
 	Rows       int64  // non-blank data rows read
 	Accepted   int64  // valid rows with a new ID; given to the sink unless the import failed
