@@ -115,7 +115,7 @@ var (
 	categoryByCode  = map[string]*Category{}
 	categoryByName  = map[string]string{} // lower-cased name in any language → code
 	subgroupByCode  = map[string]*Subgroup{}
-	subgroupArticle = map[string]*Subgroup{} // source + "/" + article
+	subgroupArticle = map[[2]string]*Subgroup{} // source, article
 )
 
 func init() {
@@ -130,7 +130,7 @@ func init() {
 		s := &Subgroups[i]
 		subgroupByCode[s.Code] = s
 		for _, a := range s.Articles {
-			subgroupArticle[s.Source+"/"+a] = s
+			subgroupArticle[[2]string{s.Source, a}] = s
 		}
 	}
 }
@@ -152,7 +152,7 @@ func IsSensitive(category, subgroup string) bool {
 // SubgroupOf returns the default subgroup an article of a register's code
 // belongs to.
 func SubgroupOf(source, article string) (Subgroup, bool) {
-	s := subgroupArticle[source+"/"+NormalizeArticle(article)]
+	s := subgroupArticle[[2]string{source, NormalizeArticle(article)}]
 	if s == nil {
 		return Subgroup{}, false
 	}

@@ -42,13 +42,15 @@ func FormatOf(name string) (Format, bool) {
 // a JSON line), so that memory stays constant whatever the file holds.
 const MaxRecordBytes = 1 << 20
 
-// Reader reads the records of a table one at a time, in constant memory.
+// Reader reads the records of a table one at a time, in memory that does
+// not grow with the number of rows (see XLSXReader for workbooks).
 type Reader interface {
 	// Header returns the column names in file order. It can grow while
 	// reading: JSON keys first seen on a later line, or cells beyond the
 	// header of a CSV row (named "column N"), are appended.
 	Header() []string
-	// Next returns the next non-blank record: its row number as the user
+	// Next returns the next record, skipping empty lines and rows (a
+	// record of empty cells may still come): its row number as the user
 	// sees it (the line where a CSV record starts, with the header on line
 	// 1; the sheet row of an XLSX; the line of a JSON Lines file) and its
 	// values, values[i] being the cell under Header()[i] ("" when missing).
