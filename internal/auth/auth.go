@@ -156,12 +156,13 @@ type Options struct {
 
 // Service signs people in and out and resolves tokens to users.
 type Service struct {
-	db      *store.DB
-	opts    Options
-	mu      sync.Mutex
-	fails   map[string][]time.Time // "login:x" or "ip:y" → failure times
-	dummy   string
-	hashPwd func(string) (string, error)
+	db        *store.DB
+	opts      Options
+	mu        sync.Mutex
+	fails     map[string][]time.Time // "login:x" or "ip:y" → failure times
+	dummy     string                 // a hash to check unknown logins against, made on first need
+	dummyOnce sync.Once
+	hashPwd   func(string) (string, error)
 }
 
 // NewService returns a Service on db.
@@ -186,7 +187,6 @@ func NewService(db *store.DB, opts Options) *Service {
 		p = *opts.Params
 	}
 	s := &Service{db: db, opts: opts, fails: map[string][]time.Time{}, hashPwd: func(pw string) (string, error) { return hashWith(p, pw) }}
-	s.dummy, _ = s.hashPwd("unknown-user-dummy-password")
 	return s
 }
 
@@ -229,6 +229,7 @@ func (s *Service) Login(ctx context.Context, login, password, ip string) (string
 	}
 	u, err := s.db.FindUserByLogin(ctx, login)
 	if aldyn.ErrorCode(err) == aldyn.ENOTFOUND {
+		s.dummyOnce.Do(func() { s.dummy, _ = s.hashPwd("unknown-user-dummy-password") })
 		CheckPassword(s.dummy, password) // same time as a real check
 		return fail()
 	} else if err != nil {
