@@ -1,0 +1,926 @@
+package store
+
+// Offense records, their imports and the counts served from the monthly
+// aggregate.
+//
+// An import is one database transaction from BeginOffenseImport to Commit:
+// records go into offenses with ON CONFLICT (id) DO NOTHING, so a record an
+// earlier import stored stays as it was and re-importing a file changes
+// nothing, and offense_monthly is incremented by exactly the rows that were
+// inserted, in the same transaction. A failed, cancelled or killed import
+// leaves both tables as they were (PostgreSQL rolls back the transaction of
+// a lost connection; SQLite's WAL never commits frames without a commit
+// record). Only the import log row is written apart: it says running from
+// the start, so a killed import stays visible.
+//
+// Territory levels in the aggregate: materialized paths are made of 14-digit
+// SOATE codes, "/<country>/<region>/<district>/", so the ancestor at depth d
+// is the 14 characters at offset 2+15(d-1) (1-based) when the path is at
+// least 1+15d long. offense_monthly stores the depth-2 and depth-3 codes
+// (region_code, district_code) so counts group by a column, not by SUBSTR.
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/aldyn-kg/aldyn"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+)
+
+// OffenseImportMeta describes the file an import reads.
+type OffenseImportMeta struct {
+	FileName string
+	Format   string // csv, jsonl, xlsx, demo …
+	SHA256   string // when known before reading; Commit's counts may set it
+	// Synthetic marks every record of the import as synthetic demo data.
+	Synthetic bool
+}
+
+// OffenseImportCounts are what the importer counted in the file, recorded
+// in the log at Commit.
+type OffenseImportCounts struct {
+	SHA256     string // of the whole file; replaces the one given at Begin when set
+	RowsRead   int64
+	Accepted   int64
+	Rejected   int64
+	Duplicates int64 // rows repeating an earlier row of the file
+}
+
+// OffenseImport is an import in progress: one open write transaction. It is
+// the importer's Sink (Add). Always end it with Commit or Rollback; with
+// SQLite it holds the only write connection until then. It is not safe for
+// concurrent use.
+type OffenseImport struct {
+	ID int64
+
+	db        *DB
+	actor     *aldyn.Actor
+	meta      OffenseImportMeta
+	conn      *sql.Conn
+	tx        *sql.Tx
+	paths     map[string]string // territory code → path
+	chunk     int               // rows per INSERT (SQLite) or COPY (PostgreSQL)
+	buf       []offenseRow
+	finished  bool
+	inserted  int64
+	existing  int64
+	lastRowid int64 // SQLite: the highest rowid of offenses so far
+
+	// SQLite keeps the import's monthly counts in memory (one entry per
+	// territory × category × source × month, so bounded whatever the file
+	// size) and adds them to offense_monthly at Commit.
+	cells map[cellKey]*cellCount
+	stmts map[int]*sql.Stmt
+	args  []any
+}
+
+type offenseRow struct {
+	o                      aldyn.Offense
+	path, region, district string
+	day                    time.Time
+	year, month            int
+	weekday, hour          int
+	synthetic              bool
+}
+
+type cellKey struct {
+	territory, category, source string
+	year, month                 int
+}
+
+type cellCount struct {
+	path                     string
+	count, solved, synthetic int64
+}
+
+// Rows of one SQLite INSERT: as many as the statement's parameter limit
+// (32766) allows.
+const (
+	sqliteMaxVars    = 32766
+	offenseInsertCol = 22 // parameters per row; import_id is a literal
+	pgCopyRows       = 20000
+)
+
+const offenseCols = `id, source, category, subgroup, article, registered_on, occurred_on, occurred_minute, day, year, month, weekday, hour,
+	territory_code, territory_path, precinct_code, lat, lon, place_type, solved, damage_kgs, synthetic`
+
+// BeginOffenseImport logs a running import and opens the transaction its
+// records go into.
+func (db *DB) BeginOffenseImport(ctx context.Context, actor *aldyn.Actor, meta OffenseImportMeta) (*OffenseImport, error) {
+	paths, err := db.TerritoryPaths(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("begin offense import: %w", err)
+	}
+	imp := &OffenseImport{db: db, actor: actor, meta: meta, paths: paths}
+	var uid *int64
+	name := "system"
+	if actor != nil {
+		if actor.UserID != 0 {
+			uid = &actor.UserID
+		}
+		if actor.Login != "" {
+			name = actor.Login
+		}
+	}
+	err = db.Update(ctx, actor, func(tx *Tx) error {
+		return tx.queryRow(ctx, `INSERT INTO offense_imports (started_at, actor, user_id, file_name, sha256, format, status, synthetic)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			tx.now, name, uid, meta.FileName, meta.SHA256, meta.Format, aldyn.ImportRunning, meta.Synthetic).Scan(&imp.ID)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("begin offense import: %w", db.normalize(err))
+	}
+	if err := imp.open(ctx); err != nil {
+		imp.closeConn()
+		imp.finished = true
+		return nil, errors.Join(fmt.Errorf("begin offense import: %w", err), imp.logFailed(ctx, err.Error()))
+	}
+	return imp, nil
+}
+
+func (imp *OffenseImport) open(ctx context.Context) error {
+	db := imp.db
+	var err error
+	if imp.conn, err = db.w.Conn(ctx); err != nil {
+		return db.normalize(err)
+	}
+	if imp.tx, err = imp.conn.BeginTx(ctx, nil); err != nil {
+		return db.normalize(err)
+	}
+	if db.Dialect == Postgres {
+		imp.chunk = pgCopyRows
+		_, err = imp.tx.ExecContext(ctx, `CREATE TEMP TABLE offense_stage (
+			id text, source text, category text, subgroup text, article text, registered_on date, occurred_on date,
+			occurred_minute integer, day date, year integer, month integer, weekday integer, hour integer,
+			territory_code text, territory_path text, precinct_code text, lat double precision, lon double precision,
+			place_type text, solved boolean, damage_kgs bigint, synthetic boolean) ON COMMIT DROP`)
+		return db.normalize(err)
+	}
+	imp.chunk = sqliteMaxVars / offenseInsertCol
+	imp.cells = map[cellKey]*cellCount{}
+	imp.stmts = map[int]*sql.Stmt{}
+	// A larger page cache for this connection while it inserts: the
+	// primary key is a random hash, so its index is written all over.
+	if _, err := imp.tx.ExecContext(ctx, `PRAGMA cache_size = -65536`); err != nil {
+		return db.normalize(err)
+	}
+	return db.normalize(imp.tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(rowid), 0) FROM offenses`).Scan(&imp.lastRowid))
+}
+
+// Add stores a batch of records in the import's transaction. It implements
+// the importer's Sink: it copies what it keeps, and a record whose ID is
+// already stored is left as it is and counted as existing. Records are
+// written in chunks, so an error may concern a record of an earlier call;
+// after any error the import must be rolled back.
+func (imp *OffenseImport) Add(ctx context.Context, batch []aldyn.Offense) error {
+	if imp.finished {
+		return aldyn.Errorf(aldyn.EINVALID, "import.error.finished")
+	}
+	for i := range batch {
+		r, err := imp.row(&batch[i])
+		if err != nil {
+			return err
+		}
+		imp.buf = append(imp.buf, r)
+		if len(imp.buf) == imp.chunk {
+			if err := imp.flush(ctx); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// Inserted returns how many records so far were new to the database, and
+// how many were already stored by an earlier import; records still
+// buffered are not counted yet.
+func (imp *OffenseImport) Inserted() (inserted, existing int64) { return imp.inserted, imp.existing }
+
+func invalidOffense(id, field, key string) error {
+	return fmt.Errorf("offense %.12s: %w", id, &aldyn.Error{Code: aldyn.EINVALID, Message: "error.validation", Fields: map[string]string{field: key}})
+}
+
+var validCategory = func() map[string]bool {
+	m := map[string]bool{}
+	for _, c := range aldyn.OffenseCategories {
+		m[c] = true
+	}
+	return m
+}()
+
+// row checks what the database relies on and derives the stored columns.
+func (imp *OffenseImport) row(o *aldyn.Offense) (offenseRow, error) {
+	r := offenseRow{o: *o}
+	switch {
+	case o.ID == "" || len(o.ID) > 128:
+		return r, invalidOffense(o.ID, "id", "error.required")
+	case o.Source != aldyn.SourceCrimes && o.Source != aldyn.SourceOffenses:
+		return r, invalidOffense(o.ID, "source", "offense.error.source")
+	case !validCategory[o.Category]:
+		return r, invalidOffense(o.ID, "category", "offense.error.category")
+	case o.RegisteredOn.IsZero():
+		return r, invalidOffense(o.ID, "registered_on", "error.required")
+	case o.OccurredMinute < -1 || o.OccurredMinute >= 24*60:
+		return r, invalidOffense(o.ID, "occurred_minute", "offense.error.time")
+	case (o.Lat == nil) != (o.Lon == nil):
+		return r, invalidOffense(o.ID, "lat", "error.latlon_pair")
+	}
+	path, ok := imp.paths[o.TerritoryCode]
+	if !ok || len(o.TerritoryCode) != 14 {
+		return r, invalidOffense(o.ID, "territory_code", "territory.error.not_found")
+	}
+	if o.PrecinctCode != "" {
+		if _, ok := imp.paths[o.PrecinctCode]; !ok {
+			return r, invalidOffense(o.ID, "precinct_code", "territory.error.not_found")
+		}
+	}
+	r.path = path
+	r.region = ancestorCode(path, o.TerritoryCode, aldyn.DepthRegion)
+	r.district = ancestorCode(path, o.TerritoryCode, aldyn.DepthDistrict)
+	r.day = o.Day().UTC()
+	r.year, r.month = r.day.Year(), int(r.day.Month())
+	r.weekday, r.hour = o.Weekday(), o.Hour()
+	r.synthetic = o.Synthetic || imp.meta.Synthetic
+	return r, nil
+}
+
+// ancestorCode is the code at depth d of a path of 14-character codes, or
+// code itself when the path is shallower.
+func ancestorCode(path, code string, d int) string {
+	if len(path) >= 1+15*d {
+		return path[1+15*(d-1) : 15*d]
+	}
+	return code
+}
+
+// pathAncestorSQL is ancestorCode in SQL, on columns territory_path and
+// territory_code.
+func pathAncestorSQL(d int) string {
+	return fmt.Sprintf("CASE WHEN LENGTH(territory_path) >= %d THEN SUBSTR(territory_path, %d, 14) ELSE territory_code END", 1+15*d, 2+15*(d-1))
+}
+
+// ancestorSQL is the territory at depth d of a row of offense_monthly.
+func ancestorSQL(d int) string {
+	switch d {
+	case aldyn.DepthRegion:
+		return "region_code"
+	case aldyn.DepthDistrict:
+		return "district_code"
+	}
+	return pathAncestorSQL(d)
+}
+
+func (imp *OffenseImport) flush(ctx context.Context) error {
+	if len(imp.buf) == 0 {
+		return nil
+	}
+	var err error
+	if imp.db.Dialect == Postgres {
+		err = imp.flushPostgres(ctx)
+	} else {
+		err = imp.flushSQLite(ctx)
+	}
+	clear(imp.buf) // drop references to the caller's pointers
+	imp.buf = imp.buf[:0]
+	return err
+}
+
+func isoDate(t time.Time) string { return t.Format(time.DateOnly) }
+
+func (imp *OffenseImport) flushSQLite(ctx context.Context) error {
+	n := len(imp.buf)
+	stmt, ok := imp.stmts[n]
+	if !ok {
+		var b strings.Builder
+		b.WriteString("INSERT INTO offenses (" + offenseCols + ", import_id) VALUES ")
+		row := "(" + strings.Repeat("?, ", offenseInsertCol) + strconv.FormatInt(imp.ID, 10) + ")"
+		for i := 0; i < n; i++ {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString(row)
+		}
+		b.WriteString(" ON CONFLICT (id) DO NOTHING")
+		var err error
+		if stmt, err = imp.tx.PrepareContext(ctx, b.String()); err != nil {
+			return imp.db.normalize(err)
+		}
+		imp.stmts[n] = stmt
+	}
+	args := imp.args[:0]
+	for i := range imp.buf {
+		r := &imp.buf[i]
+		o := &r.o
+		var occurred any
+		if !o.OccurredOn.IsZero() {
+			occurred = isoDate(o.OccurredOn)
+		}
+		args = append(args, o.ID, o.Source, o.Category, o.Subgroup, o.Article, isoDate(o.RegisteredOn), occurred, o.OccurredMinute,
+			isoDate(r.day), r.year, r.month, r.weekday, r.hour, o.TerritoryCode, r.path, o.PrecinctCode,
+			o.Lat, o.Lon, o.PlaceType, o.Solved, o.DamageKGS, r.synthetic)
+	}
+	imp.args = args
+	res, err := stmt.ExecContext(ctx, args...)
+	clear(args)
+	if err != nil {
+		return imp.db.normalize(err)
+	}
+	affected, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	imp.inserted += affected
+	imp.existing += int64(n) - affected
+	if affected == int64(n) {
+		// Every row is new: count them from memory.
+		for i := range imp.buf {
+			r := &imp.buf[i]
+			imp.count(cellKey{r.o.TerritoryCode, r.o.Category, r.o.Source, r.year, r.month}, r.path, 1, r.o.Solved, r.synthetic)
+		}
+	} else if affected > 0 {
+		// Some were stored before: count the rows this statement added,
+		// which are the ones past the highest rowid before it (rowids are
+		// allocated upwards and nothing else writes during the import).
+		rows, err := imp.tx.QueryContext(ctx, `SELECT territory_code, territory_path, category, source, year, month, solved, synthetic
+			FROM offenses WHERE rowid > ?`, imp.lastRowid)
+		if err != nil {
+			return imp.db.normalize(err)
+		}
+		var got int64
+		for rows.Next() {
+			var k cellKey
+			var path string
+			var solved, synthetic bool
+			if err := rows.Scan(&k.territory, &path, &k.category, &k.source, &k.year, &k.month, &solved, &synthetic); err != nil {
+				rows.Close()
+				return err
+			}
+			imp.count(k, path, 1, solved, synthetic)
+			got++
+		}
+		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+			return imp.db.normalize(err)
+		}
+		if got != affected {
+			return fmt.Errorf("offense import: %d rows inserted but %d found past rowid %d", affected, got, imp.lastRowid)
+		}
+	}
+	if affected > 0 {
+		if imp.lastRowid, err = res.LastInsertId(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (imp *OffenseImport) count(k cellKey, path string, n int64, solved, synthetic bool) {
+	c := imp.cells[k]
+	if c == nil {
+		c = &cellCount{path: path}
+		imp.cells[k] = c
+	}
+	c.count += n
+	if solved {
+		c.solved += n
+	}
+	if synthetic {
+		c.synthetic += n
+	}
+}
+
+const monthlyUpsert = ` ON CONFLICT (territory_code, category, source, year, month) DO UPDATE SET
+	count = offense_monthly.count + excluded.count,
+	solved = offense_monthly.solved + excluded.solved,
+	synthetic = offense_monthly.synthetic + excluded.synthetic`
+
+// flushCells adds the import's monthly counts to offense_monthly (SQLite).
+func (imp *OffenseImport) flushCells(ctx context.Context) error {
+	const per = 1000
+	keys := make([]cellKey, 0, len(imp.cells))
+	for k := range imp.cells {
+		keys = append(keys, k)
+	}
+	for len(keys) > 0 {
+		part := keys[:min(per, len(keys))]
+		keys = keys[len(part):]
+		q := "INSERT INTO offense_monthly (territory_code, territory_path, region_code, district_code, category, source, year, month, count, solved, synthetic) VALUES " +
+			strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?),", len(part)), ",") + monthlyUpsert
+		args := make([]any, 0, 11*len(part))
+		for _, k := range part {
+			c := imp.cells[k]
+			args = append(args, k.territory, c.path, ancestorCode(c.path, k.territory, aldyn.DepthRegion), ancestorCode(c.path, k.territory, aldyn.DepthDistrict),
+				k.category, k.source, k.year, k.month, c.count, c.solved, c.synthetic)
+		}
+		if _, err := imp.tx.ExecContext(ctx, q, args...); err != nil {
+			return fmt.Errorf("offense_monthly: %w", imp.db.normalize(err))
+		}
+	}
+	clear(imp.cells)
+	return nil
+}
+
+var stageCols = strings.Fields(strings.ReplaceAll(offenseCols, ",", " "))
+
+// pgInsert moves the staged rows into offenses and adds the ones actually
+// inserted to offense_monthly, in one statement; it returns how many.
+var pgInsert = `WITH ins AS (
+	INSERT INTO offenses (` + offenseCols + `, import_id)
+	SELECT ` + offenseCols + `, $1 FROM offense_stage
+	ON CONFLICT (id) DO NOTHING
+	RETURNING territory_code, territory_path, category, source, year, month, solved, synthetic
+), agg AS (
+	INSERT INTO offense_monthly (territory_code, territory_path, region_code, district_code, category, source, year, month, count, solved, synthetic)
+	SELECT territory_code, territory_path, ` + pathAncestorSQL(aldyn.DepthRegion) + `, ` + pathAncestorSQL(aldyn.DepthDistrict) + `, category, source, year, month,
+		COUNT(*), COUNT(*) FILTER (WHERE solved), COUNT(*) FILTER (WHERE synthetic)
+	FROM ins GROUP BY territory_code, territory_path, category, source, year, month` + monthlyUpsert + `
+)
+SELECT COUNT(*) FROM ins`
+
+func (imp *OffenseImport) flushPostgres(ctx context.Context) error {
+	buf := imp.buf
+	err := imp.conn.Raw(func(dc any) error {
+		c := dc.(*stdlib.Conn).Conn()
+		_, err := c.CopyFrom(ctx, pgx.Identifier{"offense_stage"}, stageCols, pgx.CopyFromSlice(len(buf), func(i int) ([]any, error) {
+			r := &buf[i]
+			o := &r.o
+			var occurred any
+			if !o.OccurredOn.IsZero() {
+				occurred = o.OccurredOn
+			}
+			return []any{o.ID, o.Source, o.Category, o.Subgroup, o.Article, o.RegisteredOn, occurred, int32(o.OccurredMinute),
+				r.day, int32(r.year), int32(r.month), int32(r.weekday), int32(r.hour), o.TerritoryCode, r.path, o.PrecinctCode,
+				o.Lat, o.Lon, o.PlaceType, o.Solved, o.DamageKGS, r.synthetic}, nil
+		}))
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("copy offenses: %w", imp.db.normalize(err))
+	}
+	var n int64
+	if err := imp.tx.QueryRowContext(ctx, pgInsert, imp.ID).Scan(&n); err != nil {
+		return fmt.Errorf("insert offenses: %w", imp.db.normalize(err))
+	}
+	imp.inserted += n
+	imp.existing += int64(len(buf)) - n
+	_, err = imp.tx.ExecContext(ctx, `TRUNCATE offense_stage`)
+	return imp.db.normalize(err)
+}
+
+// Commit stores what is still buffered, brings offense_monthly up to date,
+// marks the log row done with the importer's counts and commits, all in
+// the import's transaction. On error the import is rolled back and logged
+// as failed.
+func (imp *OffenseImport) Commit(ctx context.Context, c OffenseImportCounts) error {
+	if imp.finished {
+		return aldyn.Errorf(aldyn.EINVALID, "import.error.finished")
+	}
+	err := imp.flush(ctx)
+	if err == nil && imp.cells != nil {
+		err = imp.flushCells(ctx)
+	}
+	if err == nil {
+		sha := imp.meta.SHA256
+		if c.SHA256 != "" {
+			sha = c.SHA256
+		}
+		_, err = imp.tx.ExecContext(ctx, imp.db.rebind(`UPDATE offense_imports SET finished_at = ?, sha256 = ?, rows_read = ?, accepted = ?, rejected = ?,
+			duplicates = ?, existing = ?, inserted = ?, status = ? WHERE id = ?`),
+			imp.db.Now(), sha, c.RowsRead, c.Accepted, c.Rejected, c.Duplicates, imp.existing, imp.inserted, aldyn.ImportDone, imp.ID)
+		err = imp.db.normalize(err)
+	}
+	if err == nil {
+		err = imp.db.normalize(imp.tx.Commit())
+	}
+	if err != nil {
+		return errors.Join(fmt.Errorf("commit offense import: %w", err), imp.Rollback(ctx, err.Error()))
+	}
+	imp.finished = true
+	imp.closeConn()
+	return nil
+}
+
+// Rollback abandons the import: nothing it added stays, and the log row
+// says failed, with reason. It does nothing after Commit, so it can be
+// deferred.
+func (imp *OffenseImport) Rollback(ctx context.Context, reason string) error {
+	if imp.finished {
+		return nil
+	}
+	imp.finished = true
+	var err error
+	if imp.tx != nil {
+		if err = imp.tx.Rollback(); errors.Is(err, sql.ErrTxDone) {
+			err = nil // the context's cancellation rolled it back already
+		}
+	}
+	imp.closeConn()
+	return errors.Join(err, imp.logFailed(ctx, reason))
+}
+
+func (imp *OffenseImport) closeConn() {
+	for _, s := range imp.stmts {
+		s.Close()
+	}
+	if imp.conn != nil {
+		if imp.db.Dialect == SQLite {
+			// Give the pooled connection its usual cache back.
+			imp.conn.ExecContext(context.Background(), `PRAGMA cache_size = -2000`)
+		}
+		imp.conn.Close()
+		imp.conn = nil
+	}
+}
+
+// logFailed marks the log row failed in its own transaction, which runs
+// even when ctx is cancelled (a cancelled import is a failed one).
+func (imp *OffenseImport) logFailed(ctx context.Context, reason string) error {
+	ctx = context.WithoutCancel(ctx)
+	return imp.db.Update(ctx, imp.actor, func(tx *Tx) error {
+		_, err := tx.exec(ctx, `UPDATE offense_imports SET finished_at = ?, status = ?, error = ? WHERE id = ?`,
+			tx.now, aldyn.ImportFailed, reason, imp.ID)
+		return err
+	})
+}
+
+// FindOffenseImports lists the import log, newest first unless p sorts.
+func (db *DB) FindOffenseImports(ctx context.Context, p aldyn.Page) ([]*aldyn.OffenseImportEntry, int, error) {
+	var total int
+	if err := db.queryRow(ctx, `SELECT COUNT(*) FROM offense_imports`).Scan(&total); err != nil {
+		return nil, 0, db.normalize(err)
+	}
+	if p.Sort == "" {
+		p.Sort, p.Desc = "started_at", true
+	}
+	rows, err := db.query(ctx, `SELECT id, started_at, finished_at, actor, user_id, file_name, sha256, format, rows_read, accepted, rejected,
+		duplicates, existing, inserted, status, error, synthetic FROM offense_imports`+
+		orderBy(p, map[string]string{"started_at": "started_at", "id": "id", "file_name": "file_name", "status": "status"}, "started_at")+", id DESC"+
+		limitOffset(p))
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	var out []*aldyn.OffenseImportEntry
+	for rows.Next() {
+		var e aldyn.OffenseImportEntry
+		var fin sql.NullTime
+		var uid sql.NullInt64
+		if err := rows.Scan(&e.ID, &e.StartedAt, &fin, &e.Actor, &uid, &e.FileName, &e.SHA256, &e.Format, &e.RowsRead, &e.Accepted, &e.Rejected,
+			&e.Duplicates, &e.Existing, &e.Inserted, &e.Status, &e.Error, &e.Synthetic); err != nil {
+			return nil, 0, err
+		}
+		e.StartedAt = e.StartedAt.UTC()
+		if fin.Valid {
+			t := fin.Time.UTC()
+			e.FinishedAt = &t
+		}
+		if uid.Valid {
+			e.UserID = &uid.Int64
+		}
+		out = append(out, &e)
+	}
+	return out, total, db.normalize(rows.Err())
+}
+
+// dateArg is a date parameter: ISO text for SQLite, a time for PostgreSQL.
+func (db *DB) dateArg(t time.Time) any {
+	if db.Dialect == Postgres {
+		return t
+	}
+	return isoDate(t)
+}
+
+// pathRange adds a path prefix filter as a range, which both databases
+// answer from an index (PostgreSQL's path columns sort bytewise, COLLATE "C").
+func pathRange(col, prefix string, where *strings.Builder, args *[]any) {
+	if prefix == "" {
+		return
+	}
+	end := prefix[:len(prefix)-1] + string(prefix[len(prefix)-1]+1)
+	where.WriteString(" AND " + col + " >= ? AND " + col + " < ?")
+	*args = append(*args, prefix, end)
+}
+
+func inList(col string, vals []string, where *strings.Builder, args *[]any) {
+	if len(vals) == 0 {
+		return
+	}
+	where.WriteString(" AND " + col + " IN (" + strings.TrimSuffix(strings.Repeat("?, ", len(vals)), ", ") + ")")
+	for _, v := range vals {
+		*args = append(*args, v)
+	}
+}
+
+// offenseWhere is the WHERE clause of a filter on the offenses table.
+func (db *DB) offenseWhere(f aldyn.OffenseFilter) (string, []any) {
+	var w strings.Builder
+	var args []any
+	w.WriteString(" WHERE 1=1")
+	pathRange("territory_path", f.Under, &w, &args)
+	if f.From != nil {
+		w.WriteString(" AND day >= ?")
+		args = append(args, db.dateArg(*f.From))
+	}
+	if f.To != nil {
+		w.WriteString(" AND day < ?")
+		args = append(args, db.dateArg(*f.To))
+	}
+	if f.TerritoryCode != "" {
+		w.WriteString(" AND territory_code = ?")
+		args = append(args, f.TerritoryCode)
+	}
+	if f.PrecinctCode != "" {
+		w.WriteString(" AND precinct_code = ?")
+		args = append(args, f.PrecinctCode)
+	}
+	inList("category", f.Categories, &w, &args)
+	if f.Source != "" {
+		w.WriteString(" AND source = ?")
+		args = append(args, f.Source)
+	}
+	if f.ExcludeSensitive {
+		w.WriteString(" AND category <> ? AND subgroup NOT IN (?, ?)")
+		args = append(args, aldyn.CategoryRape, aldyn.SubgroupDomesticViolence, aldyn.SubgroupCrimesAgainstChildren)
+	}
+	return w.String(), args
+}
+
+// OffenseTimeProfile counts the records of f by weekday (0 = Monday) and
+// hour of the day; unknownHour counts those whose date or time of
+// occurrence is unknown.
+func (db *DB) OffenseTimeProfile(ctx context.Context, f aldyn.OffenseFilter) (grid [7][24]int, unknownHour int, err error) {
+	where, args := db.offenseWhere(f)
+	rows, err := db.query(ctx, `SELECT weekday, hour, COUNT(*) FROM offenses`+where+` GROUP BY weekday, hour`, args...)
+	if err != nil {
+		return grid, 0, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var wd, h, n int
+		if err := rows.Scan(&wd, &h, &n); err != nil {
+			return grid, 0, err
+		}
+		if wd < 0 || wd > 6 || h < 0 || h > 23 {
+			unknownHour += n
+			continue
+		}
+		grid[wd][h] += n
+	}
+	return grid, unknownHour, db.normalize(rows.Err())
+}
+
+// OffensePoints calls fn with the location of every record of f that has
+// one within bbox (nil for anywhere), at most limit of them (0 for no
+// limit), streaming them so memory stays constant. It returns how many fn
+// received; an error from fn stops the scan and is returned.
+func (db *DB) OffensePoints(ctx context.Context, f aldyn.OffenseFilter, bbox *aldyn.BBox, limit int, fn func(aldyn.OffensePoint) error) (int, error) {
+	where, args := db.offenseWhere(f)
+	q := `SELECT lon, lat, category FROM offenses` + where + ` AND lat IS NOT NULL`
+	if bbox != nil {
+		q += ` AND lon >= ? AND lon <= ? AND lat >= ? AND lat <= ?`
+		args = append(args, bbox.MinLon, bbox.MaxLon, bbox.MinLat, bbox.MaxLat)
+	}
+	if limit > 0 {
+		q += " LIMIT " + strconv.Itoa(limit)
+	}
+	rows, err := db.query(ctx, q, args...)
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	n := 0
+	var p aldyn.OffensePoint
+	var cat sql.RawBytes
+	for rows.Next() {
+		if err := rows.Scan(&p.Lon, &p.Lat, &cat); err != nil {
+			return n, err
+		}
+		p.Category = internCategory(cat)
+		if err := fn(p); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, db.normalize(rows.Err())
+}
+
+// internCategory returns the category code as a shared string, so that
+// streaming millions of points allocates nothing per point.
+func internCategory(b []byte) string {
+	for _, c := range aldyn.OffenseCategories {
+		if string(b) == c {
+			return c
+		}
+	}
+	return string(b)
+}
+
+// TopPrecincts ranks the precincts of f by their number of records, most
+// first, at most n.
+func (db *DB) TopPrecincts(ctx context.Context, f aldyn.OffenseFilter, n int) ([]aldyn.PrecinctCount, error) {
+	where, args := db.offenseWhere(f)
+	rows, err := db.query(ctx, `SELECT precinct_code, COUNT(*), SUM(CASE WHEN solved THEN 1 ELSE 0 END) FROM offenses`+where+
+		` AND precinct_code <> '' GROUP BY precinct_code ORDER BY 2 DESC, 1 LIMIT `+strconv.Itoa(max(n, 0)), args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []aldyn.PrecinctCount
+	for rows.Next() {
+		var p aldyn.PrecinctCount
+		if err := rows.Scan(&p.PrecinctCode, &p.Count, &p.Solved); err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, db.normalize(rows.Err())
+}
+
+// monthlyWhere is the WHERE clause of a counts query on offense_monthly.
+func monthlyWhere(q aldyn.CountsQuery) (string, []any) {
+	var w strings.Builder
+	var args []any
+	w.WriteString(" WHERE 1=1")
+	if q.From != nil {
+		w.WriteString(" AND (year, month) >= (?, ?)")
+		args = append(args, q.From.Year(), int(q.From.Month()))
+	}
+	if q.To != nil {
+		w.WriteString(" AND (year, month) < (?, ?)")
+		args = append(args, q.To.Year(), int(q.To.Month()))
+	}
+	pathRange("territory_path", q.Under, &w, &args)
+	inList("category", q.Categories, &w, &args)
+	if q.Source != "" {
+		w.WriteString(" AND source = ?")
+		args = append(args, q.Source)
+	}
+	return w.String(), args
+}
+
+// OffenseCounts counts records grouped as q says, from the monthly
+// aggregate; rows come sorted by their keys in the order of q.By.
+func (db *DB) OffenseCounts(ctx context.Context, q aldyn.CountsQuery) ([]aldyn.CountRow, error) {
+	depth := q.Depth
+	if depth == 0 {
+		depth = aldyn.DepthRegion
+	}
+	if depth < aldyn.DepthCountry || depth > aldyn.DepthDistrict {
+		return nil, &aldyn.Error{Code: aldyn.EINVALID, Message: "error.validation", Fields: map[string]string{"depth": "stats.error.depth"}}
+	}
+	var keys []string
+	seen := map[string]bool{}
+	for _, b := range q.By {
+		if seen[b] {
+			continue
+		}
+		seen[b] = true
+		switch b {
+		case aldyn.ByCategory, aldyn.BySource, aldyn.ByYear, aldyn.ByMonth:
+			keys = append(keys, b)
+		case aldyn.ByQuarter:
+			keys = append(keys, "(month + 2) / 3")
+		case aldyn.ByTerritory:
+			keys = append(keys, ancestorSQL(depth))
+		default:
+			return nil, &aldyn.Error{Code: aldyn.EINVALID, Message: "error.validation", Fields: map[string]string{"by": "stats.error.by"}}
+		}
+	}
+	where, args := monthlyWhere(q)
+	sel := "SELECT "
+	group := ""
+	if len(keys) > 0 {
+		sel += strings.Join(keys, ", ") + ", "
+		var nums []string
+		for i := range keys {
+			nums = append(nums, strconv.Itoa(i+1))
+		}
+		group = " GROUP BY " + strings.Join(nums, ", ")
+	}
+	sel += "CAST(SUM(count) AS BIGINT), CAST(SUM(solved) AS BIGINT), CAST(SUM(synthetic) AS BIGINT) FROM offense_monthly"
+	rows, err := db.query(ctx, sel+where+group, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []aldyn.CountRow
+	for rows.Next() {
+		var r aldyn.CountRow
+		dest := make([]any, 0, len(keys)+3)
+		for _, b := range q.By {
+			if !seen[b] {
+				continue
+			}
+			switch b {
+			case aldyn.ByCategory:
+				dest = append(dest, &r.Category)
+			case aldyn.BySource:
+				dest = append(dest, &r.Source)
+			case aldyn.ByYear:
+				dest = append(dest, &r.Year)
+			case aldyn.ByMonth:
+				dest = append(dest, &r.Month)
+			case aldyn.ByQuarter:
+				dest = append(dest, &r.Quarter)
+			case aldyn.ByTerritory:
+				dest = append(dest, &r.TerritoryCode)
+			}
+		}
+		var count, solved, synthetic sql.NullInt64
+		dest = append(dest, &count, &solved, &synthetic)
+		if err := rows.Scan(dest...); err != nil {
+			return nil, err
+		}
+		if !count.Valid { // no grouping and no rows: SUM is NULL
+			continue
+		}
+		r.Count, r.Solved, r.Synthetic = count.Int64, solved.Int64, synthetic.Int64
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, db.normalize(err)
+	}
+	// Sorted here, not by the database, so that both engines give one
+	// order whatever their collation.
+	slices.SortFunc(out, func(a, b aldyn.CountRow) int { return compareCountRows(a, b, q.By) })
+	return out, nil
+}
+
+// compareCountRows orders rows by their keys in the order of by.
+func compareCountRows(a, b aldyn.CountRow, by []string) int {
+	for _, k := range by {
+		var c int
+		switch k {
+		case aldyn.ByCategory:
+			c = strings.Compare(a.Category, b.Category)
+		case aldyn.ByTerritory:
+			c = strings.Compare(a.TerritoryCode, b.TerritoryCode)
+		case aldyn.BySource:
+			c = strings.Compare(a.Source, b.Source)
+		case aldyn.ByYear:
+			c = cmp.Compare(a.Year, b.Year)
+		case aldyn.ByQuarter:
+			c = cmp.Compare(a.Quarter, b.Quarter)
+		case aldyn.ByMonth:
+			c = cmp.Compare(a.Month, b.Month)
+		}
+		if c != 0 {
+			return c
+		}
+	}
+	return 0
+}
+
+// SolvedShare returns how many records of q (its By is ignored) are solved,
+// and how many there are, from the monthly aggregate.
+func (db *DB) SolvedShare(ctx context.Context, q aldyn.CountsQuery) (solved, total int64, err error) {
+	q.By = nil
+	rows, err := db.OffenseCounts(ctx, q)
+	if err != nil || len(rows) == 0 {
+		return 0, 0, err
+	}
+	return rows[0].Solved, rows[0].Count, nil
+}
+
+// OffenseMonthlySeries returns the monthly counts of the records under a
+// territory path prefix, of one category ("" for all), for every month
+// from the first to the last month of any record in the database, with
+// zeros for months without records: the series forecasts are fitted on.
+func (db *DB) OffenseMonthlySeries(ctx context.Context, under, category string) ([]aldyn.MonthCount, error) {
+	var fy, fm, ly, lm int
+	err := db.queryRow(ctx, `SELECT year, month FROM offense_monthly ORDER BY year, month LIMIT 1`).Scan(&fy, &fm)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, db.normalize(err)
+	}
+	if err := db.queryRow(ctx, `SELECT year, month FROM offense_monthly ORDER BY year DESC, month DESC LIMIT 1`).Scan(&ly, &lm); err != nil {
+		return nil, db.normalize(err)
+	}
+	q := aldyn.CountsQuery{By: []string{aldyn.ByYear, aldyn.ByMonth}, Under: under}
+	if category != "" {
+		q.Categories = []string{category}
+	}
+	rows, err := db.OffenseCounts(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	first := fy*12 + fm - 1
+	out := make([]aldyn.MonthCount, ly*12+lm-1-first+1)
+	for i := range out {
+		m := first + i
+		out[i] = aldyn.MonthCount{Year: m / 12, Month: m%12 + 1}
+	}
+	for _, r := range rows {
+		out[r.Year*12+r.Month-1-first].Count = r.Count
+	}
+	return out, nil
+}
