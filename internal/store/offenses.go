@@ -42,7 +42,14 @@ type OffenseImportMeta struct {
 	SHA256   string // when known before reading; Commit's counts may set it
 	// Synthetic marks every record of the import as synthetic demo data.
 	Synthetic bool
+	// CacheMiB is the page cache of the SQLite connection while it imports
+	// (DefaultImportCacheMiB when 0): more is faster on large tables, whose
+	// random primary key is written all over its index.
+	CacheMiB int
 }
+
+// DefaultImportCacheMiB is the SQLite page cache of an import.
+const DefaultImportCacheMiB = 64
 
 // OffenseImportCounts are what the importer counted in the file, recorded
 // in the log at Commit.
@@ -73,6 +80,7 @@ type OffenseImport struct {
 	inserted  int64
 	existing  int64
 	lastRowid int64 // SQLite: the highest rowid of offenses so far
+	ctxErr    func() error
 
 	// SQLite keeps the import's monthly counts in memory (one entry per
 	// territory × category × source × month, so bounded whatever the file
@@ -119,7 +127,7 @@ func (db *DB) BeginOffenseImport(ctx context.Context, actor *aldyn.Actor, meta O
 	if err != nil {
 		return nil, fmt.Errorf("begin offense import: %w", err)
 	}
-	imp := &OffenseImport{db: db, actor: actor, meta: meta, paths: paths}
+	imp := &OffenseImport{db: db, actor: actor, meta: meta, paths: paths, ctxErr: ctx.Err}
 	var uid *int64
 	name := "system"
 	if actor != nil {
@@ -167,9 +175,11 @@ func (imp *OffenseImport) open(ctx context.Context) error {
 	imp.chunk = sqliteMaxVars / offenseInsertCol
 	imp.cells = map[cellKey]*cellCount{}
 	imp.stmts = map[int]*sql.Stmt{}
-	// A larger page cache for this connection while it inserts: the
-	// primary key is a random hash, so its index is written all over.
-	if _, err := imp.tx.ExecContext(ctx, `PRAGMA cache_size = -65536`); err != nil {
+	cache := imp.meta.CacheMiB
+	if cache <= 0 {
+		cache = DefaultImportCacheMiB
+	}
+	if _, err := imp.tx.ExecContext(ctx, fmt.Sprintf(`PRAGMA cache_size = -%d`, cache*1024)); err != nil {
 		return db.normalize(err)
 	}
 	return db.normalize(imp.tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(rowid), 0) FROM offenses`).Scan(&imp.lastRowid))
@@ -517,8 +527,12 @@ func (imp *OffenseImport) Rollback(ctx context.Context, reason string) error {
 	imp.finished = true
 	var err error
 	if imp.tx != nil {
-		if err = imp.tx.Rollback(); errors.Is(err, sql.ErrTxDone) {
-			err = nil // the context's cancellation rolled it back already
+		err = imp.tx.Rollback()
+		if errors.Is(err, sql.ErrTxDone) || err != nil && imp.ctxErr() != nil {
+			// The context's cancellation rolled it back already, or made
+			// the driver drop the connection, which the server then
+			// rolls back.
+			err = nil
 		}
 	}
 	imp.closeConn()
@@ -601,6 +615,12 @@ func (db *DB) dateArg(t time.Time) any {
 // answer from an index (PostgreSQL's path columns sort bytewise, COLLATE "C").
 func pathRange(col, prefix string, where *strings.Builder, args *[]any) {
 	if prefix == "" {
+		return
+	}
+	if strings.ContainsRune(prefix, 0) {
+		// Paths hold no NUL, and PostgreSQL refuses one in text: this is
+		// the match-nothing scope of the public (aldyn.Actor.ScopeUnder).
+		where.WriteString(" AND 1=0")
 		return
 	}
 	end := prefix[:len(prefix)-1] + string(prefix[len(prefix)-1]+1)
@@ -775,13 +795,12 @@ func (db *DB) OffenseCounts(ctx context.Context, q aldyn.CountsQuery) ([]aldyn.C
 	if depth < aldyn.DepthCountry || depth > aldyn.DepthDistrict {
 		return nil, &aldyn.Error{Code: aldyn.EINVALID, Message: "error.validation", Fields: map[string]string{"depth": "stats.error.depth"}}
 	}
-	var keys []string
-	seen := map[string]bool{}
+	var by, keys []string
 	for _, b := range q.By {
-		if seen[b] {
+		if slices.Contains(by, b) {
 			continue
 		}
-		seen[b] = true
+		by = append(by, b)
 		switch b {
 		case aldyn.ByCategory, aldyn.BySource, aldyn.ByYear, aldyn.ByMonth:
 			keys = append(keys, b)
@@ -814,10 +833,7 @@ func (db *DB) OffenseCounts(ctx context.Context, q aldyn.CountsQuery) ([]aldyn.C
 	for rows.Next() {
 		var r aldyn.CountRow
 		dest := make([]any, 0, len(keys)+3)
-		for _, b := range q.By {
-			if !seen[b] {
-				continue
-			}
+		for _, b := range by {
 			switch b {
 			case aldyn.ByCategory:
 				dest = append(dest, &r.Category)
@@ -849,7 +865,7 @@ func (db *DB) OffenseCounts(ctx context.Context, q aldyn.CountsQuery) ([]aldyn.C
 	}
 	// Sorted here, not by the database, so that both engines give one
 	// order whatever their collation.
-	slices.SortFunc(out, func(a, b aldyn.CountRow) int { return compareCountRows(a, b, q.By) })
+	slices.SortFunc(out, func(a, b aldyn.CountRow) int { return compareCountRows(a, b, by) })
 	return out, nil
 }
 
