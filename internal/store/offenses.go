@@ -49,7 +49,7 @@ type OffenseImportMeta struct {
 }
 
 // DefaultImportCacheMiB is the SQLite page cache of an import.
-const DefaultImportCacheMiB = 64
+const DefaultImportCacheMiB = 16
 
 // OffenseImportCounts are what the importer counted in the file, recorded
 // in the log at Commit.
@@ -80,11 +80,16 @@ type OffenseImport struct {
 	inserted  int64
 	existing  int64
 	lastRowid int64 // SQLite: the highest rowid of offenses so far
+	// PostgreSQL: whether chunks still go straight into offenses, and how
+	// many have (see flushPostgres).
+	direct     bool
+	savepoints int
 	ctxErr    func() error
 
-	// SQLite keeps the import's monthly counts in memory (one entry per
-	// territory × category × source × month, so bounded whatever the file
-	// size) and adds them to offense_monthly at Commit.
+	// The monthly counts of the rows known to be new (SQLite, and
+	// PostgreSQL's direct path), one entry per territory × category ×
+	// source × month, so bounded whatever the file size; added to
+	// offense_monthly at Commit.
 	cells map[cellKey]*cellCount
 	stmts map[int]*sql.Stmt
 	args  []any
@@ -115,6 +120,7 @@ const (
 	sqliteMaxVars    = 32766
 	offenseInsertCol = 22 // parameters per row; import_id is a literal
 	pgCopyRows       = 20000
+	pgMaxSavepoints  = 60
 )
 
 const offenseCols = `id, source, category, subgroup, article, registered_on, occurred_on, occurred_minute, day, year, month, weekday, hour,
@@ -163,8 +169,10 @@ func (imp *OffenseImport) open(ctx context.Context) error {
 	if imp.tx, err = imp.conn.BeginTx(ctx, nil); err != nil {
 		return db.normalize(err)
 	}
+	imp.cells = map[cellKey]*cellCount{}
 	if db.Dialect == Postgres {
 		imp.chunk = pgCopyRows
+		imp.direct = true
 		_, err = imp.tx.ExecContext(ctx, `CREATE TEMP TABLE offense_stage (
 			id text, source text, category text, subgroup text, article text, registered_on date, occurred_on date,
 			occurred_minute integer, day date, year integer, month integer, weekday integer, hour integer,
@@ -173,7 +181,6 @@ func (imp *OffenseImport) open(ctx context.Context) error {
 		return db.normalize(err)
 	}
 	imp.chunk = sqliteMaxVars / offenseInsertCol
-	imp.cells = map[cellKey]*cellCount{}
 	imp.stmts = map[int]*sql.Stmt{}
 	cache := imp.meta.CacheMiB
 	if cache <= 0 {
@@ -310,7 +317,13 @@ func (imp *OffenseImport) flushSQLite(ctx context.Context) error {
 	stmt, ok := imp.stmts[n]
 	if !ok {
 		var b strings.Builder
-		b.WriteString("INSERT INTO offenses (" + offenseCols + ", import_id) VALUES ")
+		// OR IGNORE, not ON CONFLICT (id) DO NOTHING: with the NOT NULL
+		// constraints able to abort the statement, the upsert form makes
+		// SQLite keep a statement journal, a copy of every page the
+		// statement changes, which costs a third of the time. Rows are
+		// complete by construction (row), so only the primary key can
+		// conflict, and the counts come from the rows actually inserted.
+		b.WriteString("INSERT OR IGNORE INTO offenses (" + offenseCols + ", import_id) VALUES ")
 		row := "(" + strings.Repeat("?, ", offenseInsertCol) + strconv.FormatInt(imp.ID, 10) + ")"
 		for i := 0; i < n; i++ {
 			if i > 0 {
@@ -318,13 +331,15 @@ func (imp *OffenseImport) flushSQLite(ctx context.Context) error {
 			}
 			b.WriteString(row)
 		}
-		b.WriteString(" ON CONFLICT (id) DO NOTHING")
 		var err error
 		if stmt, err = imp.tx.PrepareContext(ctx, b.String()); err != nil {
 			return imp.db.normalize(err)
 		}
 		imp.stmts[n] = stmt
 	}
+	// In key order, consecutive inserts into the primary key's index
+	// find their pages still in the CPU's cache.
+	slices.SortFunc(imp.buf, func(a, b offenseRow) int { return strings.Compare(a.o.ID, b.o.ID) })
 	args := imp.args[:0]
 	for i := range imp.buf {
 		r := &imp.buf[i]
@@ -411,7 +426,7 @@ const monthlyUpsert = ` ON CONFLICT (territory_code, category, source, year, mon
 	solved = offense_monthly.solved + excluded.solved,
 	synthetic = offense_monthly.synthetic + excluded.synthetic`
 
-// flushCells adds the import's monthly counts to offense_monthly (SQLite).
+// flushCells adds the import's monthly counts kept in memory to offense_monthly.
 func (imp *OffenseImport) flushCells(ctx context.Context) error {
 	const per = 1000
 	keys := make([]cellKey, 0, len(imp.cells))
@@ -429,7 +444,7 @@ func (imp *OffenseImport) flushCells(ctx context.Context) error {
 			args = append(args, k.territory, c.path, ancestorCode(c.path, k.territory, aldyn.DepthRegion), ancestorCode(c.path, k.territory, aldyn.DepthDistrict),
 				k.category, k.source, k.year, k.month, c.count, c.solved, c.synthetic)
 		}
-		if _, err := imp.tx.ExecContext(ctx, q, args...); err != nil {
+		if _, err := imp.tx.ExecContext(ctx, imp.db.rebind(q), args...); err != nil {
 			return fmt.Errorf("offense_monthly: %w", imp.db.normalize(err))
 		}
 	}
@@ -454,24 +469,46 @@ var pgInsert = `WITH ins AS (
 )
 SELECT COUNT(*) FROM ins`
 
+// flushPostgres stores the buffered rows. While no chunk of the import has
+// met a stored id, it copies each chunk straight into offenses inside a
+// savepoint and counts it from memory: COPY is the fastest way in, and
+// first imports of a file never conflict. When a COPY meets a stored id it
+// fails whole; the chunk is rolled back to its savepoint and this chunk and
+// the rest of the import take the slower path (copy to a temporary table,
+// then INSERT … ON CONFLICT DO NOTHING, counting the rows it returns). The
+// direct path stops after pgMaxSavepoints chunks: past 64 subtransactions
+// PostgreSQL's snapshots overflow and every session's visibility checks
+// slow down while the import runs.
 func (imp *OffenseImport) flushPostgres(ctx context.Context) error {
-	buf := imp.buf
-	err := imp.conn.Raw(func(dc any) error {
-		c := dc.(*stdlib.Conn).Conn()
-		_, err := c.CopyFrom(ctx, pgx.Identifier{"offense_stage"}, stageCols, pgx.CopyFromSlice(len(buf), func(i int) ([]any, error) {
-			r := &buf[i]
-			o := &r.o
-			var occurred any
-			if !o.OccurredOn.IsZero() {
-				occurred = o.OccurredOn
+	if imp.direct && imp.savepoints < pgMaxSavepoints {
+		imp.savepoints++
+		if _, err := imp.tx.ExecContext(ctx, `SAVEPOINT offense_chunk`); err != nil {
+			return imp.db.normalize(err)
+		}
+		err := imp.copyRows(ctx, "offenses", slices.Concat(stageCols, []string{"import_id"}))
+		if err == nil {
+			if _, err := imp.tx.ExecContext(ctx, `RELEASE SAVEPOINT offense_chunk`); err != nil {
+				return imp.db.normalize(err)
 			}
-			return []any{o.ID, o.Source, o.Category, o.Subgroup, o.Article, o.RegisteredOn, occurred, int32(o.OccurredMinute),
-				r.day, int32(r.year), int32(r.month), int32(r.weekday), int32(r.hour), o.TerritoryCode, r.path, o.PrecinctCode,
-				o.Lat, o.Lon, o.PlaceType, o.Solved, o.DamageKGS, r.synthetic}, nil
-		}))
-		return err
-	})
-	if err != nil {
+			for i := range imp.buf {
+				r := &imp.buf[i]
+				imp.count(cellKey{r.o.TerritoryCode, r.o.Category, r.o.Source, r.year, r.month}, r.path, 1, r.o.Solved, r.synthetic)
+			}
+			imp.inserted += int64(len(imp.buf))
+			return nil
+		}
+		if aldyn.ErrorCode(imp.db.normalize(err)) != aldyn.ECONFLICT {
+			return fmt.Errorf("copy offenses: %w", imp.db.normalize(err))
+		}
+		if _, err := imp.tx.ExecContext(ctx, `ROLLBACK TO SAVEPOINT offense_chunk`); err != nil {
+			return imp.db.normalize(err)
+		}
+		if _, err := imp.tx.ExecContext(ctx, `RELEASE SAVEPOINT offense_chunk`); err != nil {
+			return imp.db.normalize(err)
+		}
+		imp.direct = false
+	}
+	if err := imp.copyRows(ctx, "offense_stage", stageCols); err != nil {
 		return fmt.Errorf("copy offenses: %w", imp.db.normalize(err))
 	}
 	var n int64
@@ -479,9 +516,36 @@ func (imp *OffenseImport) flushPostgres(ctx context.Context) error {
 		return fmt.Errorf("insert offenses: %w", imp.db.normalize(err))
 	}
 	imp.inserted += n
-	imp.existing += int64(len(buf)) - n
-	_, err = imp.tx.ExecContext(ctx, `TRUNCATE offense_stage`)
+	imp.existing += int64(len(imp.buf)) - n
+	_, err := imp.tx.ExecContext(ctx, `TRUNCATE offense_stage`)
 	return imp.db.normalize(err)
+}
+
+// copyRows copies the buffered rows into table with COPY, on the import's
+// connection and so in its transaction.
+func (imp *OffenseImport) copyRows(ctx context.Context, table string, cols []string) error {
+	buf := imp.buf
+	withImport := len(cols) > len(stageCols)
+	row := make([]any, len(cols))
+	return imp.conn.Raw(func(dc any) error {
+		c := dc.(*stdlib.Conn).Conn()
+		_, err := c.CopyFrom(ctx, pgx.Identifier{table}, cols, pgx.CopyFromSlice(len(buf), func(i int) ([]any, error) {
+			r := &buf[i]
+			o := &r.o
+			var occurred any
+			if !o.OccurredOn.IsZero() {
+				occurred = o.OccurredOn
+			}
+			row = append(row[:0], o.ID, o.Source, o.Category, o.Subgroup, o.Article, o.RegisteredOn, occurred, int32(o.OccurredMinute),
+				r.day, int32(r.year), int32(r.month), int32(r.weekday), int32(r.hour), o.TerritoryCode, r.path, o.PrecinctCode,
+				o.Lat, o.Lon, o.PlaceType, o.Solved, o.DamageKGS, r.synthetic)
+			if withImport {
+				row = append(row, imp.ID)
+			}
+			return row, nil
+		}))
+		return err
+	})
 }
 
 // Commit stores what is still buffered, brings offense_monthly up to date,
@@ -493,7 +557,7 @@ func (imp *OffenseImport) Commit(ctx context.Context, c OffenseImportCounts) err
 		return aldyn.Errorf(aldyn.EINVALID, "import.error.finished")
 	}
 	err := imp.flush(ctx)
-	if err == nil && imp.cells != nil {
+	if err == nil && len(imp.cells) > 0 {
 		err = imp.flushCells(ctx)
 	}
 	if err == nil {
