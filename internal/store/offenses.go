@@ -15,9 +15,11 @@ package store
 //
 // Territory levels in the aggregate: materialized paths are made of 14-digit
 // SOATE codes, "/<country>/<region>/<district>/", so the ancestor at depth d
-// is the 14 characters at offset 2+15(d-1) (1-based) when the path is at
-// least 1+15d long. offense_monthly stores the depth-2 and depth-3 codes
-// (region_code, district_code) so counts group by a column, not by SUBSTR.
+// of a territory is the first 1+15d characters of its path (the whole path
+// when it is shorter: a territory counts as its own ancestor at the depths
+// below it), and a path's code is its last 14 characters before the final
+// slash. offense_monthly counts every record once at each depth 1–3 (see
+// the migration), so that a query reads the rows of one depth.
 
 import (
 	"cmp"
@@ -97,7 +99,7 @@ type OffenseImport struct {
 
 type offenseRow struct {
 	o                      aldyn.Offense
-	path, region, district string
+	path                   string
 	day                    time.Time
 	year, month            int
 	weekday, hour          int
@@ -105,14 +107,17 @@ type offenseRow struct {
 }
 
 type cellKey struct {
-	territory, category, source string
-	year, month                 int
+	depth                  int
+	path, category, source string
+	year, month            int
 }
 
 type cellCount struct {
-	path                     string
 	count, solved, synthetic int64
 }
+
+// aggregateDepths are the depths offense_monthly counts records at.
+const aggregateDepths = aldyn.DepthDistrict
 
 // Rows of one SQLite INSERT: as many as the statement's parameter limit
 // (32766) allows.
@@ -260,8 +265,6 @@ func (imp *OffenseImport) row(o *aldyn.Offense) (offenseRow, error) {
 		}
 	}
 	r.path = path
-	r.region = ancestorCode(path, o.TerritoryCode, aldyn.DepthRegion)
-	r.district = ancestorCode(path, o.TerritoryCode, aldyn.DepthDistrict)
 	r.day = o.Day().UTC()
 	r.year, r.month = r.day.Year(), int(r.day.Month())
 	r.weekday, r.hour = o.Weekday(), o.Hour()
@@ -269,31 +272,31 @@ func (imp *OffenseImport) row(o *aldyn.Offense) (offenseRow, error) {
 	return r, nil
 }
 
-// ancestorCode is the code at depth d of a path of 14-character codes, or
-// code itself when the path is shallower.
-func ancestorCode(path, code string, d int) string {
-	if len(path) >= 1+15*d {
-		return path[1+15*(d-1) : 15*d]
+// ancestorPath is the path of the ancestor at depth d of the territory
+// with path p, or p itself when p is not deeper than d.
+func ancestorPath(p string, d int) string {
+	if len(p) > 1+15*d {
+		return p[:1+15*d]
 	}
-	return code
+	return p
 }
 
-// pathAncestorSQL is ancestorCode in SQL, on columns territory_path and
-// territory_code.
-func pathAncestorSQL(d int) string {
-	return fmt.Sprintf("CASE WHEN LENGTH(territory_path) >= %d THEN SUBSTR(territory_path, %d, 14) ELSE territory_code END", 1+15*d, 2+15*(d-1))
+// ancestorPathSQL is ancestorPath in SQL, on a column p and a depth d (an
+// expression).
+func ancestorPathSQL(p, d string) string {
+	return "CASE WHEN LENGTH(" + p + ") > 1 + 15 * " + d + " THEN SUBSTR(" + p + ", 1, 1 + 15 * " + d + ") ELSE " + p + " END"
 }
 
-// ancestorSQL is the territory at depth d of a row of offense_monthly.
-func ancestorSQL(d int) string {
-	switch d {
-	case aldyn.DepthRegion:
-		return "region_code"
-	case aldyn.DepthDistrict:
-		return "district_code"
+// pathCode is the code of the territory with path p.
+func pathCode(p string) string {
+	if len(p) < 16 {
+		return ""
 	}
-	return pathAncestorSQL(d)
+	return p[len(p)-15 : len(p)-1]
 }
+
+// pathDepth is the depth of path p: 0 for "/", 1 for the country's.
+func pathDepth(p string) int { return max(strings.Count(p, "/")-1, 0) }
 
 func (imp *OffenseImport) flush(ctx context.Context) error {
 	if len(imp.buf) == 0 {
@@ -368,27 +371,27 @@ func (imp *OffenseImport) flushSQLite(ctx context.Context) error {
 		// Every row is new: count them from memory.
 		for i := range imp.buf {
 			r := &imp.buf[i]
-			imp.count(cellKey{r.o.TerritoryCode, r.o.Category, r.o.Source, r.year, r.month}, r.path, 1, r.o.Solved, r.synthetic)
+			imp.count(r.path, r.o.Category, r.o.Source, r.year, r.month, r.o.Solved, r.synthetic)
 		}
 	} else if affected > 0 {
 		// Some were stored before: count the rows this statement added,
 		// which are the ones past the highest rowid before it (rowids are
 		// allocated upwards and nothing else writes during the import).
-		rows, err := imp.tx.QueryContext(ctx, `SELECT territory_code, territory_path, category, source, year, month, solved, synthetic
+		rows, err := imp.tx.QueryContext(ctx, `SELECT territory_path, category, source, year, month, solved, synthetic
 			FROM offenses WHERE rowid > ?`, imp.lastRowid)
 		if err != nil {
 			return imp.db.normalize(err)
 		}
 		var got int64
 		for rows.Next() {
-			var k cellKey
-			var path string
+			var path, category, source string
+			var year, month int
 			var solved, synthetic bool
-			if err := rows.Scan(&k.territory, &path, &k.category, &k.source, &k.year, &k.month, &solved, &synthetic); err != nil {
+			if err := rows.Scan(&path, &category, &source, &year, &month, &solved, &synthetic); err != nil {
 				rows.Close()
 				return err
 			}
-			imp.count(k, path, 1, solved, synthetic)
+			imp.count(path, category, source, year, month, solved, synthetic)
 			got++
 		}
 		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
@@ -406,22 +409,26 @@ func (imp *OffenseImport) flushSQLite(ctx context.Context) error {
 	return nil
 }
 
-func (imp *OffenseImport) count(k cellKey, path string, n int64, solved, synthetic bool) {
-	c := imp.cells[k]
-	if c == nil {
-		c = &cellCount{path: path}
-		imp.cells[k] = c
-	}
-	c.count += n
-	if solved {
-		c.solved += n
-	}
-	if synthetic {
-		c.synthetic += n
+// count adds a new record to the import's monthly counts at every depth.
+func (imp *OffenseImport) count(path, category, source string, year, month int, solved, synthetic bool) {
+	for d := 1; d <= aggregateDepths; d++ {
+		k := cellKey{d, ancestorPath(path, d), category, source, year, month}
+		c := imp.cells[k]
+		if c == nil {
+			c = &cellCount{}
+			imp.cells[k] = c
+		}
+		c.count++
+		if solved {
+			c.solved++
+		}
+		if synthetic {
+			c.synthetic++
+		}
 	}
 }
 
-const monthlyUpsert = ` ON CONFLICT (territory_code, category, source, year, month) DO UPDATE SET
+const monthlyUpsert = ` ON CONFLICT (depth, territory_path, category, year, month, source) DO UPDATE SET
 	count = offense_monthly.count + excluded.count,
 	solved = offense_monthly.solved + excluded.solved,
 	synthetic = offense_monthly.synthetic + excluded.synthetic`
@@ -436,13 +443,12 @@ func (imp *OffenseImport) flushCells(ctx context.Context) error {
 	for len(keys) > 0 {
 		part := keys[:min(per, len(keys))]
 		keys = keys[len(part):]
-		q := "INSERT INTO offense_monthly (territory_code, territory_path, region_code, district_code, category, source, year, month, count, solved, synthetic) VALUES " +
-			strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?),", len(part)), ",") + monthlyUpsert
-		args := make([]any, 0, 11*len(part))
+		q := "INSERT INTO offense_monthly (depth, territory_path, territory_code, category, source, year, month, count, solved, synthetic) VALUES " +
+			strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?),", len(part)), ",") + monthlyUpsert
+		args := make([]any, 0, 10*len(part))
 		for _, k := range part {
 			c := imp.cells[k]
-			args = append(args, k.territory, c.path, ancestorCode(c.path, k.territory, aldyn.DepthRegion), ancestorCode(c.path, k.territory, aldyn.DepthDistrict),
-				k.category, k.source, k.year, k.month, c.count, c.solved, c.synthetic)
+			args = append(args, k.depth, k.path, pathCode(k.path), k.category, k.source, k.year, k.month, c.count, c.solved, c.synthetic)
 		}
 		if _, err := imp.tx.ExecContext(ctx, imp.db.rebind(q), args...); err != nil {
 			return fmt.Errorf("offense_monthly: %w", imp.db.normalize(err))
@@ -460,12 +466,14 @@ var pgInsert = `WITH ins AS (
 	INSERT INTO offenses (` + offenseCols + `, import_id)
 	SELECT ` + offenseCols + `, $1 FROM offense_stage
 	ON CONFLICT (id) DO NOTHING
-	RETURNING territory_code, territory_path, category, source, year, month, solved, synthetic
+	RETURNING territory_path, category, source, year, month, solved, synthetic
 ), agg AS (
-	INSERT INTO offense_monthly (territory_code, territory_path, region_code, district_code, category, source, year, month, count, solved, synthetic)
-	SELECT territory_code, territory_path, ` + pathAncestorSQL(aldyn.DepthRegion) + `, ` + pathAncestorSQL(aldyn.DepthDistrict) + `, category, source, year, month,
+	INSERT INTO offense_monthly (depth, territory_path, territory_code, category, source, year, month, count, solved, synthetic)
+	SELECT depth, path, SUBSTR(path, LENGTH(path) - 14, 14), category, source, year, month,
 		COUNT(*), COUNT(*) FILTER (WHERE solved), COUNT(*) FILTER (WHERE synthetic)
-	FROM ins GROUP BY territory_code, territory_path, category, source, year, month` + monthlyUpsert + `
+	FROM (SELECT d.depth, ` + ancestorPathSQL("ins.territory_path", "d.depth") + ` AS path, category, source, year, month, solved, synthetic
+		FROM ins CROSS JOIN (VALUES (1), (2), (3)) d(depth)) a
+	GROUP BY depth, path, category, source, year, month` + monthlyUpsert + `
 )
 SELECT COUNT(*) FROM ins`
 
@@ -492,7 +500,7 @@ func (imp *OffenseImport) flushPostgres(ctx context.Context) error {
 			}
 			for i := range imp.buf {
 				r := &imp.buf[i]
-				imp.count(cellKey{r.o.TerritoryCode, r.o.Category, r.o.Source, r.year, r.month}, r.path, 1, r.o.Solved, r.synthetic)
+				imp.count(r.path, r.o.Category, r.o.Source, r.year, r.month, r.o.Solved, r.synthetic)
 			}
 			imp.inserted += int64(len(imp.buf))
 			return nil
@@ -806,6 +814,16 @@ func internCategory(b []byte) string {
 	return string(b)
 }
 
+func internSource(b []byte) string {
+	switch string(b) {
+	case aldyn.SourceCrimes:
+		return aldyn.SourceCrimes
+	case aldyn.SourceOffenses:
+		return aldyn.SourceOffenses
+	}
+	return string(b)
+}
+
 // TopPrecincts ranks the precincts of f by their number of records, most
 // first, at most n.
 func (db *DB) TopPrecincts(ctx context.Context, f aldyn.OffenseFilter, n int) ([]aldyn.PrecinctCount, error) {
@@ -827,11 +845,12 @@ func (db *DB) TopPrecincts(ctx context.Context, f aldyn.OffenseFilter, n int) ([
 	return out, db.normalize(rows.Err())
 }
 
-// monthlyWhere is the WHERE clause of a counts query on offense_monthly.
-func monthlyWhere(q aldyn.CountsQuery) (string, []any) {
+// monthlyWhere is the WHERE clause of a counts query on the rows of
+// offense_monthly at depth.
+func monthlyWhere(q aldyn.CountsQuery, depth int) (string, []any) {
 	var w strings.Builder
-	var args []any
-	w.WriteString(" WHERE 1=1")
+	args := []any{depth}
+	w.WriteString(" WHERE depth = ?")
 	if q.From != nil {
 		w.WriteString(" AND (year, month) >= (?, ?)")
 		args = append(args, q.From.Year(), int(q.From.Month()))
@@ -851,14 +870,24 @@ func monthlyWhere(q aldyn.CountsQuery) (string, []any) {
 
 // OffenseCounts counts records grouped as q says, from the monthly
 // aggregate; rows come sorted by their keys in the order of q.By.
+//
+// It reads the aggregate rows of one depth: the depth territories are
+// grouped at (the country's when they are not), or the depth of the scope
+// q.Under when that is deeper, so that the scope is a range of paths.
+// Counts by oblast over the whole country read the oblasts' rows only.
 func (db *DB) OffenseCounts(ctx context.Context, q aldyn.CountsQuery) ([]aldyn.CountRow, error) {
-	depth := q.Depth
-	if depth == 0 {
-		depth = aldyn.DepthRegion
+	group := q.Depth
+	if group == 0 {
+		group = aldyn.DepthRegion
 	}
-	if depth < aldyn.DepthCountry || depth > aldyn.DepthDistrict {
+	if group < aldyn.DepthCountry || group > aggregateDepths {
 		return nil, &aldyn.Error{Code: aldyn.EINVALID, Message: "error.validation", Fields: map[string]string{"depth": "stats.error.depth"}}
 	}
+	read := aldyn.DepthCountry
+	if slices.Contains(q.By, aldyn.ByTerritory) {
+		read = group
+	}
+	read = min(max(read, pathDepth(q.Under)), aggregateDepths)
 	var by, keys []string
 	for _, b := range q.By {
 		if slices.Contains(by, b) {
@@ -871,57 +900,80 @@ func (db *DB) OffenseCounts(ctx context.Context, q aldyn.CountsQuery) ([]aldyn.C
 		case aldyn.ByQuarter:
 			keys = append(keys, "(month + 2) / 3")
 		case aldyn.ByTerritory:
-			keys = append(keys, ancestorSQL(depth))
+			if read == group {
+				keys = append(keys, "territory_path")
+			} else {
+				keys = append(keys, ancestorPathSQL("territory_path", strconv.Itoa(group)))
+			}
 		default:
 			return nil, &aldyn.Error{Code: aldyn.EINVALID, Message: "error.validation", Fields: map[string]string{"by": "stats.error.by"}}
 		}
 	}
-	where, args := monthlyWhere(q)
+	where, args := monthlyWhere(q, read)
 	sel := "SELECT "
-	group := ""
+	groupBy := ""
 	if len(keys) > 0 {
 		sel += strings.Join(keys, ", ") + ", "
 		var nums []string
 		for i := range keys {
 			nums = append(nums, strconv.Itoa(i+1))
 		}
-		group = " GROUP BY " + strings.Join(nums, ", ")
+		groupBy = " GROUP BY " + strings.Join(nums, ", ")
 	}
-	sel += "CAST(SUM(count) AS BIGINT), CAST(SUM(solved) AS BIGINT), CAST(SUM(synthetic) AS BIGINT) FROM offense_monthly"
-	rows, err := db.query(ctx, sel+where+group, args...)
+	// COALESCE for the query without groups over no rows; no group has a
+	// zero count, since the aggregate only holds counted records.
+	sel += "CAST(COALESCE(SUM(count), 0) AS BIGINT), CAST(COALESCE(SUM(solved), 0) AS BIGINT), CAST(COALESCE(SUM(synthetic), 0) AS BIGINT) FROM offense_monthly"
+	rows, err := db.query(ctx, sel+where+groupBy, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []aldyn.CountRow
-	for rows.Next() {
-		var r aldyn.CountRow
-		dest := make([]any, 0, len(keys)+3)
-		for _, b := range by {
-			switch b {
-			case aldyn.ByCategory:
-				dest = append(dest, &r.Category)
-			case aldyn.BySource:
-				dest = append(dest, &r.Source)
-			case aldyn.ByYear:
-				dest = append(dest, &r.Year)
-			case aldyn.ByMonth:
-				dest = append(dest, &r.Month)
-			case aldyn.ByQuarter:
-				dest = append(dest, &r.Quarter)
-			case aldyn.ByTerritory:
-				dest = append(dest, &r.TerritoryCode)
-			}
+	// Rows are scanned into one record through fixed destinations, and
+	// text keys through raw bytes into shared strings: a query by month,
+	// category and oblast over ten years returns some 13,000 rows.
+	var r aldyn.CountRow
+	var category, source, path sql.RawBytes
+	dest := make([]any, 0, len(keys)+3)
+	for _, b := range by {
+		switch b {
+		case aldyn.ByCategory:
+			dest = append(dest, &category)
+		case aldyn.BySource:
+			dest = append(dest, &source)
+		case aldyn.ByYear:
+			dest = append(dest, &r.Year)
+		case aldyn.ByMonth:
+			dest = append(dest, &r.Month)
+		case aldyn.ByQuarter:
+			dest = append(dest, &r.Quarter)
+		case aldyn.ByTerritory:
+			dest = append(dest, &path)
 		}
-		var count, solved, synthetic sql.NullInt64
-		dest = append(dest, &count, &solved, &synthetic)
+	}
+	dest = append(dest, &r.Count, &r.Solved, &r.Synthetic)
+	codes := map[string]string{}
+	out := make([]aldyn.CountRow, 0, 1024)
+	for rows.Next() {
 		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
-		if !count.Valid { // no grouping and no rows: SUM is NULL
+		if r.Count == 0 {
 			continue
 		}
-		r.Count, r.Solved, r.Synthetic = count.Int64, solved.Int64, synthetic.Int64
+		if category != nil {
+			r.Category = internCategory(category)
+		}
+		if source != nil {
+			r.Source = internSource(source)
+		}
+		if path != nil {
+			code, ok := codes[string(path)]
+			if !ok {
+				code = pathCode(string(path))
+				codes[string(path)] = code
+			}
+			r.TerritoryCode = code
+		}
 		out = append(out, r)
 	}
 	if err := rows.Err(); err != nil {
@@ -929,7 +981,10 @@ func (db *DB) OffenseCounts(ctx context.Context, q aldyn.CountsQuery) ([]aldyn.C
 	}
 	// Sorted here, not by the database, so that both engines give one
 	// order whatever their collation.
-	slices.SortFunc(out, func(a, b aldyn.CountRow) int { return compareCountRows(a, b, by) })
+	cmpRows := func(a, b aldyn.CountRow) int { return compareCountRows(a, b, by) }
+	if !slices.IsSortedFunc(out, cmpRows) {
+		slices.SortFunc(out, cmpRows)
+	}
 	return out, nil
 }
 
@@ -974,16 +1029,13 @@ func (db *DB) SolvedShare(ctx context.Context, q aldyn.CountsQuery) (solved, tot
 // from the first to the last month of any record in the database, with
 // zeros for months without records: the series forecasts are fitted on.
 func (db *DB) OffenseMonthlySeries(ctx context.Context, under, category string) ([]aldyn.MonthCount, error) {
-	var fy, fm, ly, lm int
-	err := db.queryRow(ctx, `SELECT year, month FROM offense_monthly ORDER BY year, month LIMIT 1`).Scan(&fy, &fm)
-	if errors.Is(err, sql.ErrNoRows) {
+	var first, last sql.NullInt64
+	if err := db.queryRow(ctx, `SELECT MIN(year * 12 + month - 1), MAX(year * 12 + month - 1) FROM offense_monthly WHERE depth = ?`,
+		aldyn.DepthCountry).Scan(&first, &last); err != nil {
+		return nil, db.normalize(err)
+	}
+	if !first.Valid {
 		return nil, nil
-	}
-	if err != nil {
-		return nil, db.normalize(err)
-	}
-	if err := db.queryRow(ctx, `SELECT year, month FROM offense_monthly ORDER BY year DESC, month DESC LIMIT 1`).Scan(&ly, &lm); err != nil {
-		return nil, db.normalize(err)
 	}
 	q := aldyn.CountsQuery{By: []string{aldyn.ByYear, aldyn.ByMonth}, Under: under}
 	if category != "" {
@@ -993,14 +1045,13 @@ func (db *DB) OffenseMonthlySeries(ctx context.Context, under, category string) 
 	if err != nil {
 		return nil, err
 	}
-	first := fy*12 + fm - 1
-	out := make([]aldyn.MonthCount, ly*12+lm-1-first+1)
+	out := make([]aldyn.MonthCount, last.Int64-first.Int64+1)
 	for i := range out {
-		m := first + i
+		m := int(first.Int64) + i
 		out[i] = aldyn.MonthCount{Year: m / 12, Month: m%12 + 1}
 	}
 	for _, r := range rows {
-		out[r.Year*12+r.Month-1-first].Count = r.Count
+		out[r.Year*12+r.Month-1-int(first.Int64)].Count = r.Count
 	}
 	return out, nil
 }

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"net/url"
 	"os"
 	"os/exec"
@@ -177,4 +178,163 @@ func cliImport(tb testing.TB, csvPath string) (time.Duration, error) {
 		tb.Fatalf("%s loaded %d rows, want %d", cmd.Args[0], n, benchRows)
 	}
 	return d, nil
+}
+
+// BenchmarkCountsCategoryMonthOblast counts by category × month × oblast
+// over 10 million records and reports the 95th percentile of the query's
+// time. The aggregate of 10 million records is the rows they produce in
+// offense_monthly, one per territory × category × source × month that has
+// any: 200,000 records are imported for real, through the import that
+// maintains the aggregate, and the rest are added to the aggregate
+// directly, spread over every leaf territory, 15 category × source pairs
+// and ten years (about as many aggregate rows as 10 million records
+// spread that way would fill).
+func BenchmarkCountsCategoryMonthOblast(b *testing.B) {
+	const records, real = 10_000_000, 200_000
+	ctx := context.Background()
+	w := MustOffenseWorld(b)
+	leaves := leafTerritories(w.paths)
+	pairs := [][2]string{}
+	for _, c := range aldyn.OffenseCategories {
+		pairs = append(pairs, [2]string{c, aldyn.SourceCrimes})
+		if c == aldyn.CategoryTheft || c == aldyn.CategoryHooliganism || c == aldyn.CategoryTraffic {
+			pairs = append(pairs, [2]string{c, aldyn.SourceOffenses})
+		}
+	}
+	const firstYear, years = 2016, 10
+	// Real records, spread the same way.
+	rng := newBenchRand()
+	offs := make([]aldyn.Offense, real)
+	for i := range offs {
+		p := pairs[rng.IntN(len(pairs))]
+		day := time.Date(firstYear, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, rng.IntN(years*365))
+		offs[i] = aldyn.Offense{ID: fmt.Sprintf("agg-%d", i), Source: p[1], Category: p[0], RegisteredOn: day, OccurredOn: day,
+			OccurredMinute: rng.IntN(1440), TerritoryCode: leaves[rng.IntN(len(leaves))], Solved: rng.IntN(2) == 0}
+	}
+	MustImport(b, w.db, offs, 5000)
+	// The other records, straight into the aggregate, counted once at
+	// each depth as the import counts them.
+	type cell struct {
+		depth          int
+		path, cat, src string
+		month          int
+	}
+	agg := map[cell]int{}
+	cells := len(leaves) * len(pairs) * years * 12
+	perCell := (records - real) / cells
+	left := records - real - perCell*cells
+	for _, t := range leaves {
+		for _, p := range pairs {
+			for m := 0; m < years*12; m++ {
+				n := perCell
+				if left > 0 {
+					n++
+					left--
+				}
+				for d := 1; d <= 3; d++ {
+					agg[cell{d, benchAncestor(w.paths[t], d), p[0], p[1], m}] += n
+				}
+			}
+		}
+	}
+	var values []string
+	flush := func() {
+		if len(values) == 0 {
+			return
+		}
+		q := `INSERT INTO offense_monthly (depth, territory_path, territory_code, category, source, year, month, count, solved, synthetic) VALUES ` +
+			strings.Join(values, ",") + ` ON CONFLICT (depth, territory_path, category, year, month, source) DO UPDATE SET
+			count = offense_monthly.count + excluded.count, solved = offense_monthly.solved + excluded.solved`
+		if err := w.db.Update(ctx, aldyn.System, func(tx *store.Tx) error { return tx.ExecForTest(ctx, q) }); err != nil {
+			b.Fatal(err)
+		}
+		values = values[:0]
+	}
+	for c, n := range agg {
+		code := c.path[len(c.path)-15 : len(c.path)-1]
+		values = append(values, fmt.Sprintf("(%d,'%s','%s','%s','%s',%d,%d,%d,%d,0)", c.depth, c.path, code, c.cat, c.src, firstYear+c.month/12, c.month%12+1, n, n/3))
+		if len(values) == 1000 {
+			flush()
+		}
+	}
+	flush()
+	all := MustCounts(b, w.db, aldyn.CountsQuery{})
+	if len(all) != 1 || all[0].Count != records {
+		b.Fatalf("got %v records in the aggregate, want %d", all, records)
+	}
+	b.Logf("%d leaf territories; %d aggregate rows for %d records, %d of them at the oblasts' depth", len(leaves), len(agg), records,
+		countDepth(agg, func(c cell) bool { return c.depth == 2 }))
+
+	from, to := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	for _, bq := range []struct {
+		name string
+		q    aldyn.CountsQuery
+	}{
+		{"ten years", byOblastMonth},
+		{"one year", aldyn.CountsQuery{By: byOblastMonth.By, From: &from, To: &to}},
+		{"one year in Chüy", aldyn.CountsQuery{By: byOblastMonth.By, From: &from, To: &to, Under: offChuiPath}},
+	} {
+		b.Run(strings.ReplaceAll(bq.name, " ", "-"), func(b *testing.B) {
+			var times []time.Duration
+			var rows int
+			for b.Loop() {
+				start := time.Now()
+				r, err := w.db.OffenseCounts(ctx, bq.q)
+				if err != nil {
+					b.Fatal(err)
+				}
+				times = append(times, time.Since(start))
+				rows = len(r)
+			}
+			slices.Sort(times)
+			p95 := times[min(len(times)-1, len(times)*95/100)]
+			b.ReportMetric(float64(p95.Microseconds())/1000, "p95-ms")
+			b.ReportMetric(float64(rows), "rows")
+		})
+	}
+}
+
+// leafTerritories are the administrative units without children: where
+// records are registered.
+func leafTerritories(paths map[string]string) []string {
+	var out []string
+	for code, p := range paths {
+		if len(code) != 14 {
+			continue
+		}
+		leaf := true
+		for c, q := range paths {
+			if len(c) == 14 && c != code && strings.HasPrefix(q, p) {
+				leaf = false
+				break
+			}
+		}
+		if leaf {
+			out = append(out, code)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+func newBenchRand() *rand.Rand { return rand.New(rand.NewPCG(7, 11)) }
+
+// benchAncestor is the path of the ancestor at depth d of the territory
+// with path p, or p when it is not deeper.
+func benchAncestor(p string, d int) string {
+	segs := strings.Split(strings.Trim(p, "/"), "/")
+	if len(segs) <= d {
+		return p
+	}
+	return "/" + strings.Join(segs[:d], "/") + "/"
+}
+
+func countDepth[K comparable](m map[K]int, f func(K) bool) int {
+	n := 0
+	for k := range m {
+		if f(k) {
+			n++
+		}
+	}
+	return n
 }

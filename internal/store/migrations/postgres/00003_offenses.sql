@@ -28,6 +28,9 @@ CREATE TABLE offense_imports (
 );
 CREATE INDEX offense_imports_started ON offense_imports(started_at);
 
+-- Text compared by range or grouped is COLLATE "C": paths compare
+-- bytewise, so a path prefix is a range an index answers, and grouping
+-- does not pay for a locale's collation.
 -- day is the date statistics count on: the
 -- occurrence date, or the registration date when that is unknown; year,
 -- month, weekday (0 = Monday, -1 unknown) and hour (-1 unknown) are derived
@@ -65,26 +68,29 @@ CREATE INDEX offenses_scope ON offenses(territory_path, day);
 CREATE INDEX offenses_precinct ON offenses(precinct_code, day) WHERE precinct_code <> '';
 
 -- Counts by territory, category, source and month, kept in step with
--- offenses by every import in the same transaction. region_code and
--- district_code are the territory's ancestors at depth 2 (oblasts and
--- cities of republican significance) and 3 (districts and cities), or the
--- territory itself when it lies higher, so grouping by them needs no
--- string work. synthetic counts the demo records among count.
+-- offenses by every import in the same transaction. Each record is counted
+-- once at each depth of the territory tree: under its country (depth 1),
+-- its region (2: oblasts and cities of republican significance) and its
+-- district (3: rayons, city districts, cities of regional significance),
+-- or under its own territory at the depths below it. A query reads one
+-- depth only, so counts by oblast over ten years read the oblast rows, not
+-- every district's. territory_path is the path of territory_code; the key
+-- starts with depth and path so that a scope is one range of the key and
+-- groups by territory come in key order. synthetic counts the demo records
+-- among count.
 CREATE TABLE offense_monthly (
-    territory_code TEXT NOT NULL,
+    depth          INTEGER NOT NULL,
     territory_path TEXT COLLATE "C" NOT NULL,
-    region_code    TEXT NOT NULL,
-    district_code  TEXT NOT NULL,
-    category       TEXT NOT NULL,
-    source         TEXT NOT NULL,
+    territory_code TEXT COLLATE "C" NOT NULL,
+    category       TEXT COLLATE "C" NOT NULL,
+    source         TEXT COLLATE "C" NOT NULL,
     year           INTEGER NOT NULL,
     month          INTEGER NOT NULL,
     count          BIGINT NOT NULL,
     solved         BIGINT NOT NULL,
     synthetic      BIGINT NOT NULL,
-    PRIMARY KEY (territory_code, category, source, year, month)
+    PRIMARY KEY (depth, territory_path, category, year, month, source)
 );
-CREATE INDEX offense_monthly_period ON offense_monthly(year, month);
 
 -- +goose Down
 DROP TABLE offense_monthly;
