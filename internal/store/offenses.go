@@ -4,10 +4,11 @@ package store
 // aggregate.
 //
 // An import is one database transaction from BeginOffenseImport to Commit:
-// records go into offenses with ON CONFLICT (id) DO NOTHING, so a record an
-// earlier import stored stays as it was and re-importing a file changes
-// nothing, and offense_monthly is incremented by exactly the rows that were
-// inserted, in the same transaction. A failed, cancelled or killed import
+// a record whose id is already stored is skipped (SQLite: INSERT OR IGNORE;
+// PostgreSQL: COPY until a conflict, then INSERT … ON CONFLICT DO NOTHING),
+// so a record an earlier import stored stays as it was and re-importing a
+// file changes nothing, and offense_monthly is incremented by exactly the
+// rows that were inserted, in the same transaction. A failed, cancelled or killed import
 // leaves both tables as they were (PostgreSQL rolls back the transaction of
 // a lost connection; SQLite's WAL never commits frames without a commit
 // record). Only the import log row is written apart: it says running from
@@ -86,7 +87,7 @@ type OffenseImport struct {
 	// many have (see flushPostgres).
 	direct     bool
 	savepoints int
-	ctxErr    func() error
+	ctxErr     func() error
 
 	// The monthly counts of the rows known to be new (SQLite, and
 	// PostgreSQL's direct path), one entry per territory × category ×
@@ -98,12 +99,12 @@ type OffenseImport struct {
 }
 
 type offenseRow struct {
-	o                      aldyn.Offense
-	path                   string
-	day                    time.Time
-	year, month            int
-	weekday, hour          int
-	synthetic              bool
+	o             aldyn.Offense
+	path          string
+	day           time.Time
+	year, month   int
+	weekday, hour int
+	synthetic     bool
 }
 
 type cellKey struct {
@@ -245,23 +246,23 @@ func (imp *OffenseImport) row(o *aldyn.Offense) (offenseRow, error) {
 	case o.ID == "" || len(o.ID) > 128:
 		return r, invalidOffense(o.ID, "id", "error.required")
 	case o.Source != aldyn.SourceCrimes && o.Source != aldyn.SourceOffenses:
-		return r, invalidOffense(o.ID, "source", "offense.error.source")
+		return r, invalidOffense(o.ID, "source", "import.error.source")
 	case !validCategory[o.Category]:
-		return r, invalidOffense(o.ID, "category", "offense.error.category")
+		return r, invalidOffense(o.ID, "category", "import.error.category")
 	case o.RegisteredOn.IsZero():
 		return r, invalidOffense(o.ID, "registered_on", "error.required")
 	case o.OccurredMinute < -1 || o.OccurredMinute >= 24*60:
-		return r, invalidOffense(o.ID, "occurred_minute", "offense.error.time")
+		return r, invalidOffense(o.ID, "occurred_minute", "import.error.time")
 	case (o.Lat == nil) != (o.Lon == nil):
 		return r, invalidOffense(o.ID, "lat", "error.latlon_pair")
 	}
 	path, ok := imp.paths[o.TerritoryCode]
 	if !ok || len(o.TerritoryCode) != 14 {
-		return r, invalidOffense(o.ID, "territory_code", "territory.error.not_found")
+		return r, invalidOffense(o.ID, "territory_code", "import.error.territory_unknown")
 	}
 	if o.PrecinctCode != "" {
 		if _, ok := imp.paths[o.PrecinctCode]; !ok {
-			return r, invalidOffense(o.ID, "precinct_code", "territory.error.not_found")
+			return r, invalidOffense(o.ID, "precinct_code", "import.error.precinct_unknown")
 		}
 	}
 	r.path = path
@@ -869,7 +870,9 @@ func monthlyWhere(q aldyn.CountsQuery, depth int) (string, []any) {
 }
 
 // OffenseCounts counts records grouped as q says, from the monthly
-// aggregate; rows come sorted by their keys in the order of q.By.
+// aggregate. Rows come sorted by territory (code), category, source,
+// year, quarter and month, whatever the order of q.By: the order the
+// aggregate's key gives, so the database need not sort.
 //
 // It reads the aggregate rows of one depth: the depth territories are
 // grouped at (the country's when they are not), or the depth of the scope
@@ -918,7 +921,15 @@ func (db *DB) OffenseCounts(ctx context.Context, q aldyn.CountsQuery) ([]aldyn.C
 		for i := range keys {
 			nums = append(nums, strconv.Itoa(i+1))
 		}
-		groupBy = " GROUP BY " + strings.Join(nums, ", ")
+		// In the key order of compareCountRows, for both clauses: SQLite
+		// then groups and orders in one pass along the primary key.
+		var order []string
+		for _, k := range countOrder {
+			if i := slices.Index(by, k); i >= 0 {
+				order = append(order, nums[i])
+			}
+		}
+		groupBy = " GROUP BY " + strings.Join(order, ", ") + " ORDER BY " + strings.Join(order, ", ")
 	}
 	// COALESCE for the query without groups over no rows; no group has a
 	// zero count, since the aggregate only holds counted records.
@@ -928,11 +939,13 @@ func (db *DB) OffenseCounts(ctx context.Context, q aldyn.CountsQuery) ([]aldyn.C
 		return nil, err
 	}
 	defer rows.Close()
-	// Rows are scanned into one record through fixed destinations, and
-	// text keys through raw bytes into shared strings: a query by month,
+	// Rows are scanned through fixed destinations of the driver's own
+	// types (int64, raw bytes), which database/sql assigns without
+	// reflection, and text keys become shared strings: a query by month,
 	// category and oblast over ten years returns some 13,000 rows.
-	var r aldyn.CountRow
 	var category, source, path sql.RawBytes
+	var year, quarter, month int64
+	var r aldyn.CountRow
 	dest := make([]any, 0, len(keys)+3)
 	for _, b := range by {
 		switch b {
@@ -941,11 +954,11 @@ func (db *DB) OffenseCounts(ctx context.Context, q aldyn.CountsQuery) ([]aldyn.C
 		case aldyn.BySource:
 			dest = append(dest, &source)
 		case aldyn.ByYear:
-			dest = append(dest, &r.Year)
+			dest = append(dest, &year)
 		case aldyn.ByMonth:
-			dest = append(dest, &r.Month)
+			dest = append(dest, &month)
 		case aldyn.ByQuarter:
-			dest = append(dest, &r.Quarter)
+			dest = append(dest, &quarter)
 		case aldyn.ByTerritory:
 			dest = append(dest, &path)
 		}
@@ -960,6 +973,7 @@ func (db *DB) OffenseCounts(ctx context.Context, q aldyn.CountsQuery) ([]aldyn.C
 		if r.Count == 0 {
 			continue
 		}
+		r.Year, r.Quarter, r.Month = int(year), int(quarter), int(month)
 		if category != nil {
 			r.Category = internCategory(category)
 		}
@@ -981,36 +995,22 @@ func (db *DB) OffenseCounts(ctx context.Context, q aldyn.CountsQuery) ([]aldyn.C
 	}
 	// Sorted here, not by the database, so that both engines give one
 	// order whatever their collation.
-	cmpRows := func(a, b aldyn.CountRow) int { return compareCountRows(a, b, by) }
-	if !slices.IsSortedFunc(out, cmpRows) {
-		slices.SortFunc(out, cmpRows)
+	// The database sorted them; this guards against a collation that
+	// orders text otherwise.
+	if !slices.IsSortedFunc(out, compareCountRows) {
+		slices.SortFunc(out, compareCountRows)
 	}
 	return out, nil
 }
 
-// compareCountRows orders rows by their keys in the order of by.
-func compareCountRows(a, b aldyn.CountRow, by []string) int {
-	for _, k := range by {
-		var c int
-		switch k {
-		case aldyn.ByCategory:
-			c = strings.Compare(a.Category, b.Category)
-		case aldyn.ByTerritory:
-			c = strings.Compare(a.TerritoryCode, b.TerritoryCode)
-		case aldyn.BySource:
-			c = strings.Compare(a.Source, b.Source)
-		case aldyn.ByYear:
-			c = cmp.Compare(a.Year, b.Year)
-		case aldyn.ByQuarter:
-			c = cmp.Compare(a.Quarter, b.Quarter)
-		case aldyn.ByMonth:
-			c = cmp.Compare(a.Month, b.Month)
-		}
-		if c != 0 {
-			return c
-		}
-	}
-	return 0
+// countOrder is the order of counts' keys.
+var countOrder = []string{aldyn.ByTerritory, aldyn.ByCategory, aldyn.BySource, aldyn.ByYear, aldyn.ByQuarter, aldyn.ByMonth}
+
+// compareCountRows orders rows by territory code, category, source, year,
+// quarter and month; keys not grouped by are equal in every row.
+func compareCountRows(a, b aldyn.CountRow) int {
+	return cmp.Or(strings.Compare(a.TerritoryCode, b.TerritoryCode), strings.Compare(a.Category, b.Category),
+		strings.Compare(a.Source, b.Source), cmp.Compare(a.Year, b.Year), cmp.Compare(a.Quarter, b.Quarter), cmp.Compare(a.Month, b.Month))
 }
 
 // SolvedShare returns how many records of q (its By is ignored) are solved,

@@ -27,12 +27,12 @@ import (
 // district of Osh region, and Bishkek city itself (a depth-2 territory,
 // so grouping by district counts it under its own code).
 const (
-	offDistrict  = "41708203000000"
+	offDistrict      = "41708203000000"
 	offOtherDistrict = "41708206000000"
-	offBishkek   = "41711000000000"
-	offChuiPath  = "/41700000000000/41708000000000/"
-	offPrecinctA = offDistrict + "-1"
-	offPrecinctB = offDistrict + "-2"
+	offBishkek       = "41711000000000"
+	offChuiPath      = "/41700000000000/41708000000000/"
+	offPrecinctA     = offDistrict + "-1"
+	offPrecinctB     = offDistrict + "-2"
 )
 
 // offenseWorld is a database with precincts and the paths of its territories.
@@ -196,27 +196,8 @@ func wantCounts(paths map[string]string, offs []aldyn.Offense, q aldyn.CountsQue
 		out = append(out, *r)
 	}
 	slices.SortFunc(out, func(a, b aldyn.CountRow) int {
-		for _, k := range q.By {
-			c := 0
-			switch k {
-			case aldyn.ByCategory:
-				c = strings.Compare(a.Category, b.Category)
-			case aldyn.ByTerritory:
-				c = strings.Compare(a.TerritoryCode, b.TerritoryCode)
-			case aldyn.BySource:
-				c = strings.Compare(a.Source, b.Source)
-			case aldyn.ByYear:
-				c = a.Year - b.Year
-			case aldyn.ByQuarter:
-				c = a.Quarter - b.Quarter
-			case aldyn.ByMonth:
-				c = a.Month - b.Month
-			}
-			if c != 0 {
-				return c
-			}
-		}
-		return 0
+		return cmp.Or(strings.Compare(a.TerritoryCode, b.TerritoryCode), strings.Compare(a.Category, b.Category),
+			strings.Compare(a.Source, b.Source), a.Year-b.Year, a.Quarter-b.Quarter, a.Month-b.Month)
 	})
 	return out
 }
@@ -339,7 +320,9 @@ func TestOffenseImportRollback(t *testing.T) {
 		name string
 		fail func(imp *store.OffenseImport, cancel context.CancelFunc) error
 	}{
-		{"rollback", func(imp *store.OffenseImport, _ context.CancelFunc) error { return imp.Rollback(ctx, "row 7: bad date") }},
+		{"rollback", func(imp *store.OffenseImport, _ context.CancelFunc) error {
+			return imp.Rollback(ctx, "row 7: bad date")
+		}},
 		{"invalid record", func(imp *store.OffenseImport, _ context.CancelFunc) error {
 			err := imp.Add(ctx, []aldyn.Offense{{ID: "x", Source: aldyn.SourceCrimes, Category: aldyn.CategoryTheft, RegisteredOn: time.Now(), TerritoryCode: "41799999999999"}})
 			if aldyn.ErrorCode(err) != aldyn.EINVALID {
