@@ -186,7 +186,8 @@ func cliImport(tb testing.TB, csvPath string) (time.Duration, error) {
 // offense_monthly, one per territory × category × source × month that has
 // any: 200,000 records are imported for real, through the import that
 // maintains the aggregate, and the rest are added to the aggregate
-// directly, spread over every leaf territory, 15 category × source pairs
+// directly (between two imports, so that the last one leaves the
+// aggregate as it would after a real import), spread over every leaf territory, 15 category × source pairs
 // and ten years (about as many aggregate rows as 10 million records
 // spread that way would fill).
 func BenchmarkCountsCategoryMonthOblast(b *testing.B) {
@@ -211,7 +212,10 @@ func BenchmarkCountsCategoryMonthOblast(b *testing.B) {
 		offs[i] = aldyn.Offense{ID: fmt.Sprintf("agg-%d", i), Source: p[1], Category: p[0], RegisteredOn: day, OccurredOn: day,
 			OccurredMinute: rng.IntN(1440), TerritoryCode: leaves[rng.IntN(len(leaves))], Solved: rng.IntN(2) == 0}
 	}
-	MustImport(b, w.db, offs, 5000)
+	// Most before the direct rows, the rest after them, so that the
+	// aggregate ends as an import leaves it (PostgreSQL: vacuumed and
+	// analysed by the import's Commit).
+	MustImport(b, w.db, offs[:real-1000], 5000)
 	// The other records, straight into the aggregate, counted once at
 	// each depth as the import counts them.
 	type cell struct {
@@ -258,6 +262,7 @@ func BenchmarkCountsCategoryMonthOblast(b *testing.B) {
 		}
 	}
 	flush()
+	MustImport(b, w.db, offs[real-1000:], 5000)
 	all := MustCounts(b, w.db, aldyn.CountsQuery{})
 	if len(all) != 1 || all[0].Count != records {
 		b.Fatalf("got %v records in the aggregate, want %d", all, records)
@@ -337,4 +342,43 @@ func countDepth[K comparable](m map[K]int, f func(K) bool) int {
 		}
 	}
 	return n
+}
+
+// BenchmarkOffensePoints streams the locations of a million records at
+// national extent, as a hot-spot map over the whole country reads them.
+func BenchmarkOffensePoints(b *testing.B) {
+	const n = 1_000_000
+	ctx := context.Background()
+	w := MustOffenseWorld(b)
+	leaves := leafTerritories(w.paths)
+	rng := newBenchRand()
+	day := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	imp, err := w.db.BeginOffenseImport(ctx, aldyn.System, store.OffenseImportMeta{FileName: "points"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	batch := make([]aldyn.Offense, 0, 5000)
+	for i := 0; i < n; i++ {
+		lat, lon := aldyn.MinLat+rng.Float64()*(aldyn.MaxLat-aldyn.MinLat), aldyn.MinLon+rng.Float64()*(aldyn.MaxLon-aldyn.MinLon)
+		batch = append(batch, aldyn.Offense{ID: fmt.Sprintf("pt-%d", i), Source: aldyn.SourceCrimes, Category: aldyn.OffenseCategories[i%12],
+			RegisteredOn: day.AddDate(0, 0, i%365), OccurredMinute: -1, TerritoryCode: leaves[i%len(leaves)], Lat: &lat, Lon: &lon})
+		if len(batch) == cap(batch) {
+			if err := imp.Add(ctx, batch); err != nil {
+				b.Fatal(err)
+			}
+			batch = batch[:0]
+		}
+	}
+	if err := imp.Commit(ctx, store.OffenseImportCounts{}); err != nil {
+		b.Fatal(err)
+	}
+	box := &aldyn.BBox{MinLon: aldyn.MinLon, MinLat: aldyn.MinLat, MaxLon: aldyn.MaxLon, MaxLat: aldyn.MaxLat}
+	b.ResetTimer()
+	for b.Loop() {
+		got, err := w.db.OffensePoints(ctx, aldyn.OffenseFilter{Under: "/"}, box, 0, func(aldyn.OffensePoint) error { return nil })
+		if err != nil || got != n {
+			b.Fatalf("got %d points, %v; want %d", got, err, n)
+		}
+	}
+	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "points/s")
 }

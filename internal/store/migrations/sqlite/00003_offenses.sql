@@ -74,7 +74,8 @@ CREATE INDEX offenses_precinct ON offenses(precinct_code, day) WHERE precinct_co
 -- every district's. territory_path is the path of territory_code; the key
 -- starts with depth and path so that a scope is one range of the key and
 -- groups by territory come in key order. synthetic counts the demo records
--- among count.
+-- among count. The table is WITHOUT ROWID: stored in key order, so that
+-- counts are read in key order, with no sort.
 CREATE TABLE offense_monthly (
     depth          INTEGER NOT NULL,
     territory_path TEXT NOT NULL,
@@ -83,9 +84,9 @@ CREATE TABLE offense_monthly (
     source         TEXT NOT NULL,
     year           INTEGER NOT NULL,
     month          INTEGER NOT NULL,
-    count          BIGINT NOT NULL,
-    solved         BIGINT NOT NULL,
-    synthetic      BIGINT NOT NULL,
+    count          INTEGER NOT NULL,
+    solved         INTEGER NOT NULL,
+    synthetic      INTEGER NOT NULL,
     PRIMARY KEY (depth, territory_path, category, year, month, source)
 ) WITHOUT ROWID;
 
