@@ -158,7 +158,21 @@ func (db *DB) BeginOffenseImport(ctx context.Context, actor *aldyn.Actor, meta O
 	if err != nil {
 		return nil, fmt.Errorf("begin offense import: %w", db.normalize(err))
 	}
-	if err := imp.open(ctx); err != nil {
+	err = imp.open(ctx)
+	for attempt := 1; isBusy(err) && attempt < 5; attempt++ {
+		// Another process writes (SQLite): wait as Update does.
+		if imp.tx != nil {
+			imp.tx.Rollback()
+			imp.tx = nil
+		}
+		imp.closeConn()
+		time.Sleep(time.Duration(50*attempt) * time.Millisecond)
+		err = imp.open(ctx)
+	}
+	if err != nil {
+		if imp.tx != nil {
+			imp.tx.Rollback()
+		}
 		imp.closeConn()
 		imp.finished = true
 		return nil, errors.Join(fmt.Errorf("begin offense import: %w", err), imp.logFailed(ctx, err.Error()))
@@ -587,10 +601,10 @@ func (imp *OffenseImport) Commit(ctx context.Context, c OffenseImportCounts) err
 	}
 	imp.finished = true
 	imp.closeConn()
-	if imp.db.Dialect == Postgres {
+	if imp.db.Dialect == Postgres && imp.inserted >= 10000 {
 		// Fresh statistics for the planner, and a visibility map that lets
-		// counts read offense_monthly by an index-only scan. Best effort:
-		// autovacuum would do it too, later.
+		// counts read offense_monthly by an index-only scan, after a large
+		// import. Best effort: autovacuum would do it too, later.
 		for _, q := range []string{`VACUUM (ANALYZE) offense_monthly`, `ANALYZE offenses`} {
 			if _, err := imp.db.w.ExecContext(ctx, q); err != nil {
 				imp.db.Log.Warn("after offense import", "statement", q, "err", err)

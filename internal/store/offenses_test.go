@@ -788,7 +788,7 @@ func TestOffenseImportKilled(t *testing.T) {
 	wantCounts := MustCounts(t, db, byOblastMonth)
 	db.Close()
 
-	const rows = 60000
+	const rows = 25000
 	cmd := exec.Command(bin, dsn, fmt.Sprint(rows))
 	cmd.Stderr = os.Stderr
 	out, err := cmd.StdoutPipe()
