@@ -275,16 +275,27 @@ func (imp *OffenseImport) row(o *aldyn.Offense) (offenseRow, error) {
 		return r, invalidOffense(o.ID, "territory_code", "import.error.territory_unknown")
 	}
 	if o.PrecinctCode != "" {
-		if _, ok := imp.paths[o.PrecinctCode]; !ok {
+		if _, ok := imp.paths[o.PrecinctCode]; !ok || !strings.Contains(o.PrecinctCode, "-") {
 			return r, invalidOffense(o.ID, "precinct_code", "import.error.precinct_unknown")
 		}
 	}
 	r.path = path
-	r.day = o.Day().UTC()
+	// Dates are the calendar dates as written, whatever their location.
+	r.o.RegisteredOn = calendarDate(o.RegisteredOn)
+	if !o.OccurredOn.IsZero() {
+		r.o.OccurredOn = calendarDate(o.OccurredOn)
+	}
+	r.day = r.o.Day()
 	r.year, r.month = r.day.Year(), int(r.day.Month())
-	r.weekday, r.hour = o.Weekday(), o.Hour()
+	r.weekday, r.hour = r.o.Weekday(), r.o.Hour()
 	r.synthetic = o.Synthetic || imp.meta.Synthetic
 	return r, nil
+}
+
+// calendarDate is t's date at 00:00 UTC.
+func calendarDate(t time.Time) time.Time {
+	y, m, d := t.Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 
 // ancestorPath is the path of the ancestor at depth d of the territory

@@ -415,6 +415,7 @@ func TestOffenseImportRejects(t *testing.T) {
 		{"unknown territory", func(o *aldyn.Offense) { o.TerritoryCode = "41799999999999" }, "territory_code"},
 		{"precinct as territory", func(o *aldyn.Offense) { o.TerritoryCode = offPrecinctA }, "territory_code"},
 		{"unknown precinct", func(o *aldyn.Offense) { o.PrecinctCode = offDistrict + "-9" }, "precinct_code"},
+		{"territory as precinct", func(o *aldyn.Offense) { o.PrecinctCode = offDistrict }, "precinct_code"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -432,6 +433,27 @@ func TestOffenseImportRejects(t *testing.T) {
 				t.Errorf("got %v, want %s on field %s", err, aldyn.EINVALID, tt.field)
 			}
 		})
+	}
+}
+
+func TestOffenseDatesAreCalendarDates(t *testing.T) {
+	w := MustOffenseWorld(t)
+	bishkekTime := time.FixedZone("KGT", 6*3600)
+	// Monday 2021-03-01 00:30 in Bishkek is Sunday in UTC: the date as
+	// written counts.
+	o := aldyn.Offense{ID: "local", Source: aldyn.SourceCrimes, Category: aldyn.CategoryFraud, TerritoryCode: offBishkek,
+		RegisteredOn: time.Date(2021, 3, 1, 0, 0, 0, 0, bishkekTime), OccurredOn: time.Date(2021, 3, 1, 0, 0, 0, 0, bishkekTime), OccurredMinute: 30}
+	MustImport(t, w.db, []aldyn.Offense{o}, 1)
+	got, _, err := w.db.OffenseTimeProfile(context.Background(), aldyn.OffenseFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got[0][0] != 1 {
+		t.Errorf("got %v, want the record on Monday 00:00", got)
+	}
+	rows := MustCounts(t, w.db, aldyn.CountsQuery{By: []string{aldyn.ByYear, aldyn.ByMonth}})
+	if want := []aldyn.CountRow{{Year: 2021, Month: 3, Count: 1}}; !reflect.DeepEqual(rows, want) {
+		t.Errorf("got %v, want %v", rows, want)
 	}
 }
 
