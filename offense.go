@@ -109,8 +109,11 @@ func (o *Offense) Hour() int {
 // (a path within) the actor's scope.
 type OffenseFilter struct {
 	// From (inclusive) and To (exclusive) bound the offense's Day.
-	From, To      *time.Time
-	Under         string // territory path prefix
+	From, To *time.Time
+	// Under is a territory path prefix, matched against the path of the
+	// record's territory (never its precinct: a precinct's path matches
+	// nothing; filter by PrecinctCode instead).
+	Under         string
 	TerritoryCode string
 	PrecinctCode  string
 	Categories    []string
@@ -157,9 +160,11 @@ type CountsQuery struct {
 	// Depth is the level territories are grouped at (DepthRegion when 0).
 	// A record of a territory above that level is counted under its own
 	// territory.
-	Depth      int
-	From, To   *time.Time
-	Under      string // territory path prefix; the caller sets the actor's scope
+	Depth    int
+	From, To *time.Time
+	// Under is a territory path prefix; the caller sets the actor's scope.
+	// As in OffenseFilter, a precinct's path matches nothing.
+	Under      string
 	Categories []string
 	Source     string
 }
