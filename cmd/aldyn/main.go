@@ -30,6 +30,7 @@ var commands = []command{
 	{"serve", "run the web UI and JSON API", runServe},
 	{"migrate", "apply database migrations and exit", runMigrate},
 	{"demo", "load the demo dataset into a database", runDemo},
+	{"import", "import offense records: import offenses FILE", runImport},
 	{"user", "manage users: create, disable, enable, reset-password, list, token", runUser},
 	{"backup", "copy the embedded database to a file (backup) or back (backup restore)", runBackup},
 	{"version", "print the version", runVersion},

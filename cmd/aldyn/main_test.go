@@ -149,10 +149,66 @@ func TestBackupCommand(t *testing.T) {
 }
 
 func TestHelp(t *testing.T) {
-	for _, cmd := range []string{"serve", "migrate", "demo", "user", "backup", "version"} {
+	for _, cmd := range []string{"serve", "migrate", "demo", "user", "backup", "import", "version"} {
 		var errb bytes.Buffer
 		if code := run(context.Background(), []string{cmd, "--help"}, io.Discard, &errb); code != 0 || !strings.Contains(errb.String(), "Usage") && cmd != "version" {
 			t.Errorf("%s --help: exit %d, %q", cmd, code, errb.String())
 		}
+	}
+}
+
+// TestImportOffensesCommand imports a file with a bad row (refused whole,
+// the rejected rows written with row, column and reason), then the good
+// rows, then the same file again (nothing new), and a file with a personal
+// number (refused, naming the column).
+func TestImportOffensesCommand(t *testing.T) {
+	dir := t.TempDir()
+	db := dbArgs(t, dir)
+	const header = "registration_number,source,category,registered_on,occurred_on,occurred_time,territory_code,lat,lon,place_type,solved\n"
+	good := "A-1,crimes,theft,2024-03-02,2024-03-01,22:15,41711000000000,42.87,74.6,street,0\n" +
+		"A-2,crimes,fraud,2024-03-05,,,41711000000000,,,other,1\n"
+	bad := "A-3,crimes,nonsense,2024-03-05,,,41799999999999,,,other,1\n"
+	file := filepath.Join(dir, "offenses.csv")
+	if err := os.WriteFile(file, []byte(header+good+bad), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	errFile := filepath.Join(dir, "rejected.csv")
+	var out, errb bytes.Buffer
+	args := append(append([]string{"import", "offenses"}, db...), "--errors", errFile, file)
+	if code := run(context.Background(), args, &out, &errb); code != 1 {
+		t.Fatalf("bad file: exit %d, want 1: %s", code, errb.String())
+	}
+	rejected, err := os.ReadFile(errFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"4,category,Unknown category", "4,territory_code,No territory has this SOATE code,41799999999999"} {
+		if !strings.Contains(string(rejected), want) {
+			t.Errorf("rejected rows %q lack %q", rejected, want)
+		}
+	}
+	if !strings.Contains(errb.String(), "nothing was imported") {
+		t.Errorf("stderr %q does not say nothing was imported", errb.String())
+	}
+
+	if err := os.WriteFile(file, []byte(header+good), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	first := mustRun(t, append(append([]string{"import", "offenses"}, db...), file)...)
+	if !strings.Contains(first, "2 rows read, 2 new, 0 already stored") {
+		t.Errorf("first import: %q", first)
+	}
+	again := mustRun(t, append(append([]string{"import", "offenses"}, db...), file)...)
+	if !strings.Contains(again, "2 rows read, 0 new, 2 already stored") {
+		t.Errorf("re-import: %q", again)
+	}
+
+	pin := filepath.Join(dir, "pin.csv")
+	if err := os.WriteFile(pin, []byte("registration_number,registered_on,territory_code,category,инн\nB-1,2024-03-02,41711000000000,theft,21203199001234\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	errb.Reset()
+	if code := run(context.Background(), append(append([]string{"import", "offenses"}, db...), pin), io.Discard, &errb); code != 1 || !strings.Contains(errb.String(), "инн") {
+		t.Errorf("personal number: exit %d, stderr %q; want a refusal naming the column", code, errb.String())
 	}
 }

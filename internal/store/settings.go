@@ -38,3 +38,21 @@ func (db *DB) EnsureSetting(ctx context.Context, key string, value func() string
 	v, _, err := db.Setting(ctx, key)
 	return v, err
 }
+
+// SettingsWithPrefix returns the settings whose keys start with prefix, by key.
+func (db *DB) SettingsWithPrefix(ctx context.Context, prefix string) (map[string]string, error) {
+	rows, err := db.query(ctx, `SELECT key, value FROM settings WHERE key LIKE ? ESCAPE '\' ORDER BY key`, likeEscape(prefix)+"%")
+	if err != nil {
+		return nil, db.normalize(err)
+	}
+	defer rows.Close()
+	m := map[string]string{}
+	for rows.Next() {
+		var k, v string
+		if err := rows.Scan(&k, &v); err != nil {
+			return nil, db.normalize(err)
+		}
+		m[k] = v
+	}
+	return m, db.normalize(rows.Err())
+}

@@ -1,0 +1,147 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/aldyn-kg/aldyn"
+	"github.com/aldyn-kg/aldyn/internal/i18n"
+	"github.com/aldyn-kg/aldyn/internal/importer"
+	"github.com/aldyn-kg/aldyn/internal/offenses"
+	"github.com/aldyn-kg/aldyn/internal/store"
+)
+
+func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] != "offenses" {
+		fmt.Fprintln(stderr, "Usage: aldyn import offenses [flags] FILE")
+		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
+			return flag.ErrHelp
+		}
+		return errors.New("what to import: offenses")
+	}
+	var cfg config
+	fs := newFlags("import offenses", "Imports offense records (CSV, JSON Lines or XLSX) exported from the crimes or offenses register.\n"+
+		"All or nothing unless --skip-bad; every rejected row is listed with its row, column and reason.\n"+
+		"Usage: aldyn import offenses [flags] FILE", stderr, &cfg)
+	profile := fs.String("profile", "", "saved column profile (default: the canonical headers)")
+	format := fs.String("format", "", "csv, jsonl or xlsx (default: from the file name)")
+	skipBad := fs.Bool("skip-bad", false, "load the good rows of a file with bad ones")
+	errorsOut := fs.String("errors", "", "write the rejected rows to this CSV file")
+	lang := fs.String("lang", "en", "language of messages: ky, ru or en")
+	if err := parse(fs, args[1:]); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return errors.New("one FILE is needed")
+	}
+	name := fs.Arg(0)
+	f, err := os.Open(name)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	size := int64(-1)
+	if st, err := f.Stat(); err == nil {
+		size = st.Size()
+	}
+	db, err := store.Open(ctx, cfg.dsn())
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	db.Log = cfg.logger(stderr)
+	if err := db.SeedReference(ctx); err != nil {
+		return err
+	}
+	tr := i18n.For(*lang)
+	bar := newProgressBar(stderr, size)
+	rep, err := offenses.Import(ctx, db, aldyn.System, f, offenses.Input{
+		FileName: filepath.Base(name), Format: importer.Format(*format), Profile: *profile, SkipBad: *skipBad,
+		Progress: bar.update,
+	})
+	bar.finish()
+	if len(rep.Errors) > 0 {
+		limit := min(len(rep.Errors), 20)
+		for _, e := range rep.Errors[:limit] {
+			fmt.Fprintf(stderr, "%s %d, %s %q: %s\n", tr.T("import.row"), e.Row, tr.T("import.column"), e.Column, tr.T(e.Reason, "row", e.Row, "column", e.Column, "value", e.Value))
+		}
+		if n := int64(len(rep.Errors)-limit) + rep.ErrorsOmitted; n > 0 {
+			fmt.Fprintf(stderr, "… %d more\n", n)
+		}
+		if *errorsOut != "" {
+			if werr := writeRowErrors(*errorsOut, rep.Errors, tr); werr != nil {
+				return errors.Join(err, werr)
+			}
+			fmt.Fprintf(stderr, "rejected rows written to %s\n", *errorsOut)
+		}
+	}
+	if err != nil {
+		var ae *aldyn.Error
+		if errors.As(err, &ae) {
+			return errors.New(tr.T(ae.Message, ae.Args))
+		}
+		return err
+	}
+	fmt.Fprintf(stdout, "import %d: %d rows read, %d new, %d already stored, %d duplicates in the file, %d rejected; sha256 %s\n",
+		rep.ImportID, rep.Rows, rep.Inserted, rep.Existing, rep.Duplicates, rep.Rejected, rep.SHA256)
+	return nil
+}
+
+func writeRowErrors(path string, errs []importer.RowError, tr *i18n.Localizer) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := importer.WriteRowErrorsCSV(f, errs, func(key string, args map[string]any) string { return tr.T(key, args) }); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// progressBar draws the share of the file read on a terminal line.
+type progressBar struct {
+	w     io.Writer
+	size  int64
+	last  time.Time
+	start time.Time
+	rows  int64
+}
+
+func newProgressBar(w io.Writer, size int64) *progressBar {
+	return &progressBar{w: w, size: size, start: time.Now()}
+}
+
+func (p *progressBar) update(rows, bytes int64) {
+	p.rows = rows
+	if time.Since(p.last) < 200*time.Millisecond {
+		return
+	}
+	p.last = time.Now()
+	const width = 30
+	if p.size > 0 {
+		done := min(int(bytes*width/p.size), width)
+		bar := make([]byte, width)
+		for i := range bar {
+			bar[i] = '.'
+			if i < done {
+				bar[i] = '#'
+			}
+		}
+		fmt.Fprintf(p.w, "\r[%s] %3d%% %d rows", bar, bytes*100/p.size, rows)
+		return
+	}
+	fmt.Fprintf(p.w, "\r%d rows", rows)
+}
+
+func (p *progressBar) finish() {
+	p.last = time.Time{}
+	fmt.Fprintf(p.w, "\r%-60s\n", fmt.Sprintf("%d rows in %s", p.rows, time.Since(p.start).Round(time.Millisecond)))
+}

@@ -1,0 +1,211 @@
+// Package offenses runs offense imports end to end: it keeps the
+// installation's secret for pseudonymous record IDs and the saved column
+// profiles, runs the importer over one store transaction, and commits only a
+// file that is acceptable as a whole (or, when asked, its good rows). The
+// command line and the upload page both import through Import.
+package offenses
+
+import (
+	"cmp"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/aldyn-kg/aldyn"
+	"github.com/aldyn-kg/aldyn/internal/importer"
+	"github.com/aldyn-kg/aldyn/internal/store"
+)
+
+// Setting keys.
+const (
+	keySetting     = "offense.id_key"
+	profilePrefix  = "offense.profile."
+	defaultProfile = "default"
+)
+
+// Key returns the installation's secret for record IDs, making it on first
+// use. It must never change: re-imports deduplicate by the IDs it keys.
+func Key(ctx context.Context, db *store.DB) ([]byte, error) {
+	v, err := db.EnsureSetting(ctx, keySetting, func() string {
+		b := make([]byte, 32)
+		rand.Read(b)
+		return hex.EncodeToString(b)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("offense id key: %w", err)
+	}
+	return hex.DecodeString(v)
+}
+
+// Profiles returns the saved column profiles by name, the built-in default
+// (the canonical headers) included unless a saved one replaces it.
+func Profiles(ctx context.Context, db *store.DB) ([]importer.Profile, error) {
+	m, err := db.SettingsWithPrefix(ctx, profilePrefix)
+	if err != nil {
+		return nil, err
+	}
+	out := []importer.Profile{}
+	seenDefault := false
+	for k, v := range m {
+		var p importer.Profile
+		if err := json.Unmarshal([]byte(v), &p); err != nil {
+			return nil, fmt.Errorf("profile %s: %w", k, err)
+		}
+		p.Name = strings.TrimPrefix(k, profilePrefix)
+		seenDefault = seenDefault || p.Name == defaultProfile
+		out = append(out, p)
+	}
+	if !seenDefault {
+		out = append(out, importer.DefaultProfile())
+	}
+	slices.SortFunc(out, func(a, b importer.Profile) int { return cmp.Compare(a.Name, b.Name) })
+	return out, nil
+}
+
+// Profile returns one profile by name ("" is the default).
+func Profile(ctx context.Context, db *store.DB, name string) (importer.Profile, error) {
+	if name == "" {
+		name = defaultProfile
+	}
+	ps, err := Profiles(ctx, db)
+	if err != nil {
+		return importer.Profile{}, err
+	}
+	for _, p := range ps {
+		if p.Name == name {
+			return p, nil
+		}
+	}
+	return importer.Profile{}, aldyn.Errorf(aldyn.ENOTFOUND, "import.error.profile_unknown", "name", name)
+}
+
+// SaveProfile validates and stores a profile under its name (audited).
+func SaveProfile(ctx context.Context, db *store.DB, actor *aldyn.Actor, p importer.Profile) error {
+	p.Name = strings.TrimSpace(p.Name)
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	b, err := json.Marshal(p)
+	if err != nil {
+		return err
+	}
+	return db.Update(ctx, actor, func(tx *store.Tx) error {
+		return tx.SetSetting(ctx, profilePrefix+p.Name, string(b))
+	})
+}
+
+// Input describes one import.
+type Input struct {
+	FileName string
+	Format   importer.Format // from the file name when empty
+	Profile  string          // saved profile name; "" is the default
+	SkipBad  bool
+	// Progress is called now and then with the rows and bytes read.
+	Progress func(rows, bytes int64)
+	Now      func() time.Time
+}
+
+// Report is what an import did.
+type Report struct {
+	ImportID int64  `json:"import_id"`
+	FileName string `json:"file_name"`
+	importer.Result
+	Inserted int64 `json:"inserted"` // new to the database
+	Existing int64 `json:"existing"` // stored by an earlier import: left as they were
+	// Committed says whether anything was written; false when the file
+	// was refused or rejected as a whole.
+	Committed bool `json:"committed"`
+}
+
+// Import reads one file into the database: all or nothing unless
+// in.SkipBad. The returned report is filled in even when the error is not
+// nil, so callers can show the rejected rows (Report.Errors) and, for a
+// personal-data refusal, the column (the error is an *importer.Refusal).
+func Import(ctx context.Context, db *store.DB, actor *aldyn.Actor, src io.Reader, in Input) (*Report, error) {
+	rep := &Report{FileName: in.FileName}
+	format := in.Format
+	if format == "" {
+		f, ok := importer.FormatOf(in.FileName)
+		if !ok {
+			return rep, aldyn.Errorf(aldyn.EINVALID, "import.error.format", "format", in.FileName)
+		}
+		format = f
+	}
+	profile, err := Profile(ctx, db, in.Profile)
+	if err != nil {
+		return rep, err
+	}
+	key, err := Key(ctx, db)
+	if err != nil {
+		return rep, err
+	}
+	terr, prec, err := db.TerritoryCodes(ctx)
+	if err != nil {
+		return rep, err
+	}
+	imp, err := db.BeginOffenseImport(ctx, actor, store.OffenseImportMeta{FileName: in.FileName, Format: string(format)})
+	if err != nil {
+		return rep, err
+	}
+	rep.ImportID = imp.ID
+	res, err := importer.Run(ctx, src, format, profile, importer.Options{
+		Key: key, SkipBad: in.SkipBad, Progress: in.Progress, Now: in.Now,
+	}, &sink{imp: imp}, importer.CodeSet{Territories: terr, Precincts: prec})
+	rep.Result = res
+	if err != nil {
+		return rep, errors.Join(err, imp.Rollback(ctx, err.Error()))
+	}
+	err = imp.Commit(ctx, store.OffenseImportCounts{
+		SHA256: res.SHA256, RowsRead: res.Rows, Accepted: res.Accepted, Rejected: res.Rejected, Duplicates: res.Duplicates,
+	})
+	if err != nil {
+		return rep, err
+	}
+	rep.Inserted, rep.Existing = imp.Inserted()
+	rep.Committed = true
+	return rep, nil
+}
+
+// sink hands the importer's records to the store's import as domain records.
+type sink struct {
+	imp   *store.OffenseImport
+	batch []aldyn.Offense
+}
+
+func (s *sink) Add(ctx context.Context, batch []importer.Offense) error {
+	s.batch = s.batch[:0]
+	for i := range batch {
+		s.batch = append(s.batch, Record(&batch[i]))
+	}
+	return s.imp.Add(ctx, s.batch)
+}
+
+// Record turns an imported record into the domain's: the subgroup from its
+// article, the time of day as a minute, damage in whole som.
+func Record(o *importer.Offense) aldyn.Offense {
+	r := aldyn.Offense{
+		ID: o.ID, Source: o.Source, Category: o.Category, Article: o.Article,
+		RegisteredOn: o.RegisteredOn, OccurredOn: o.OccurredAt.Date, OccurredMinute: aldyn.UnknownMinute,
+		TerritoryCode: o.TerritoryCode, PrecinctCode: o.PrecinctCode, Lat: o.Lat, Lon: o.Lon,
+		PlaceType: o.PlaceType, Solved: o.Solved,
+	}
+	if sg, ok := importer.SubgroupOf(o.Source, o.Article); ok {
+		r.Subgroup = sg.Code
+	}
+	if o.OccurredAt.HasTime && !o.OccurredAt.Date.IsZero() {
+		r.OccurredMinute = int(o.OccurredAt.TimeOfDay / time.Minute)
+	}
+	if o.DamageKGS != nil {
+		d := int64(math.Round(*o.DamageKGS))
+		r.DamageKGS = &d
+	}
+	return r
+}
