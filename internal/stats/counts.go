@@ -1,0 +1,101 @@
+package stats
+
+import (
+	"math"
+	"slices"
+
+	"github.com/aldyn-kg/aldyn"
+)
+
+// CountStat is a row of offense counts with what the platform derives from
+// it: the share of the total of its period, the change on the same period
+// of the year before, and the rate per 100,000 residents when it is a
+// territory's.
+type CountStat struct {
+	aldyn.CountRow
+	// Share of the row's count in the total of the rows of the same period
+	// (of all rows when not grouped by period), 0–1.
+	Share float64 `json:"share"`
+	// SolvedShare is solved / count, 0–1.
+	SolvedShare float64 `json:"solved_share"`
+	// YoY is the relative change on the same keys a year earlier, when
+	// grouped by year (or quarter or month within years) and that row has a
+	// count; nil otherwise.
+	YoY *float64 `json:"yoy_change,omitempty"`
+	// RatePer100k is count per 100,000 residents of the row's territory,
+	// from the population of the row's year (or the nearest earlier one),
+	// when grouped by territory and the population is known.
+	RatePer100k *float64 `json:"rate_per_100k,omitempty"`
+	// PopulationYear is the year of the population figure the rate used.
+	PopulationYear int `json:"population_year,omitempty"`
+}
+
+// PopulationFunc returns the population of a territory for a year.
+type PopulationFunc func(code string, year int) (aldyn.Population, bool)
+
+// Counts derives shares, year-on-year changes and rates for rows of a
+// counts query. year is used for rates of rows without a year (the last
+// year of the query's period).
+func Counts(rows []aldyn.CountRow, by []string, year int, pop PopulationFunc) []CountStat {
+	out := make([]CountStat, len(rows))
+	type period struct{ y, q, m int }
+	type key struct {
+		cat, terr, src string
+		y, q, m        int
+	}
+	periodTotal := map[period]int64{}
+	index := make(map[key]int, len(rows))
+	for i, r := range rows {
+		periodTotal[period{r.Year, r.Quarter, r.Month}] += r.Count
+		index[key{r.Category, r.TerritoryCode, r.Source, r.Year, r.Quarter, r.Month}] = i
+	}
+	byTerritory := slices.Contains(by, aldyn.ByTerritory)
+	for i, r := range rows {
+		s := CountStat{CountRow: r}
+		if t := periodTotal[period{r.Year, r.Quarter, r.Month}]; t > 0 {
+			s.Share = float64(r.Count) / float64(t)
+		}
+		if r.Count > 0 {
+			s.SolvedShare = float64(r.Solved) / float64(r.Count)
+		}
+		if r.Year > 0 {
+			if j, ok := index[key{r.Category, r.TerritoryCode, r.Source, r.Year - 1, r.Quarter, r.Month}]; ok && rows[j].Count > 0 {
+				v := float64(r.Count-rows[j].Count) / float64(rows[j].Count)
+				s.YoY = &v
+			}
+		}
+		if byTerritory && pop != nil && r.TerritoryCode != "" {
+			y := r.Year
+			if y == 0 {
+				y = year
+			}
+			if p, ok := pop(r.TerritoryCode, y); ok && p.Population > 0 {
+				v := float64(r.Count) * 1e5 / float64(p.Population)
+				v = math.Round(v*100) / 100
+				s.RatePer100k = &v
+				s.PopulationYear = p.Year
+			}
+		}
+		out[i] = s
+	}
+	return out
+}
+
+// TimeProfile is the 7 × 24 table of counts by weekday (0 Monday … 6
+// Sunday) and hour, with the records whose time of day is unknown.
+type TimeProfile struct {
+	Grid        [7][24]int `json:"grid"`
+	UnknownHour int        `json:"unknown_hour"`
+	Total       int        `json:"total"`
+}
+
+// NewTimeProfile totals a weekday × hour grid.
+func NewTimeProfile(grid [7][24]int, unknown int) TimeProfile {
+	tp := TimeProfile{Grid: grid, UnknownHour: unknown, Total: unknown}
+	for _, row := range grid {
+		for _, c := range row {
+			tp.Total += c
+		}
+	}
+	return tp
+}
