@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
+	"time"
 
 	"github.com/aldyn-kg/aldyn"
 	"github.com/aldyn-kg/aldyn/internal/auth"
@@ -15,6 +17,7 @@ import (
 func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var cfg config
 	fs := newFlags("demo", "Loads the demo dataset (clearly labelled demo/synthetic) into the database, once.", stderr, &cfg)
+	scale := demoScaleFlag(fs)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -28,7 +31,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := db.SeedReference(ctx); err != nil {
 		return err
 	}
-	pw, err := loadDemo(ctx, db, log, stdout)
+	pw, err := loadDemo(ctx, db, log, *scale)
 	if err != nil {
 		return err
 	}
@@ -36,11 +39,27 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	return nil
 }
 
+// demoScaleFlag adds --demo-offenses: how many synthetic offense records
+// the demo loads, as a share of the official totals.
+func demoScaleFlag(fs *flag.FlagSet) *float64 {
+	return fs.Float64("demo-offenses", 1, "synthetic offense records of the demo, as a share of the official yearly totals (1: Table 1 exactly, 0: none)")
+}
+
 // loadDemo loads every module's demo data (each part only once) and gives
 // the demo administrator a new one-time password, which it returns.
-func loadDemo(ctx context.Context, db *store.DB, log *slog.Logger, stdout io.Writer) (string, error) {
+func loadDemo(ctx context.Context, db *store.DB, log *slog.Logger, offenseScale float64) (string, error) {
 	if _, err := demo.Load(ctx, db, auth.HashPassword, auth.RandomPassword); err != nil {
 		return "", fmt.Errorf("demo data: %w", err)
+	}
+	if offenseScale > 0 {
+		start := time.Now()
+		n, err := demo.LoadOffenses(ctx, db, offenseScale, nil)
+		if err != nil {
+			return "", fmt.Errorf("demo offenses: %w", err)
+		}
+		if n > 0 {
+			log.Info("synthetic offense records loaded", "records", n, "took", time.Since(start).Round(time.Millisecond).String())
+		}
 	}
 	admin, err := db.FindUserByLogin(ctx, "admin")
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/url"
@@ -45,7 +46,7 @@ func TestServeDemo(t *testing.T) {
 	pr, pw := io.Pipe()
 	done := make(chan int, 1)
 	go func() {
-		done <- run(ctx, append([]string{"serve", "--demo", "--addr", "127.0.0.1:0"}, dbArgs(t, dir)...), pw, io.Discard)
+		done <- run(ctx, append([]string{"serve", "--demo", "--demo-offenses", "0.01", "--addr", "127.0.0.1:0"}, dbArgs(t, dir)...), pw, io.Discard)
 		pw.Close()
 	}()
 	var base, password string
@@ -92,6 +93,19 @@ func TestServeDemo(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.Contains(string(body), `"login":"alamudun.analyst"`) {
 		t.Errorf("demo users: got %d %s", resp.StatusCode, body)
 	}
+	// The synthetic offense records are loaded and counted as synthetic.
+	req, _ = http.NewRequest("GET", base+"/api/v1/stats/counts?by=year", nil)
+	req.AddCookie(session)
+	resp, err = client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var counts struct{ Total, Synthetic int64 }
+	err = json.NewDecoder(resp.Body).Decode(&counts)
+	resp.Body.Close()
+	if err != nil || counts.Total == 0 || counts.Synthetic != counts.Total {
+		t.Errorf("demo offense counts: %+v, %v; want synthetic records only", counts, err)
+	}
 	cancel()
 	select {
 	case code := <-done:
@@ -110,7 +124,7 @@ func noRedirect() *http.Client {
 func TestUserCommands(t *testing.T) {
 	dir := t.TempDir()
 	args := dbArgs(t, dir)
-	mustRun(t, append([]string{"demo"}, args...)...)
+	mustRun(t, append([]string{"demo", "--demo-offenses", "0"}, args...)...)
 	out := mustRun(t, append([]string{"user", "list"}, args...)...)
 	if !strings.Contains(out, "alamudun.reporter") {
 		t.Errorf("user list: %s", out)
@@ -136,7 +150,7 @@ func TestUserCommands(t *testing.T) {
 
 func TestBackupCommand(t *testing.T) {
 	dir := t.TempDir()
-	mustRun(t, "demo", "--data", dir, "--log-level", "error")
+	mustRun(t, "demo", "--data", dir, "--log-level", "error", "--demo-offenses", "0.01")
 	file := filepath.Join(t.TempDir(), "aldyn-backup.db")
 	mustRun(t, "backup", file, "--data", dir)
 	other := t.TempDir()

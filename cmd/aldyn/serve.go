@@ -21,6 +21,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	var sessionTTL time.Duration
 	fs := newFlags("serve", "Runs the web UI and the JSON API.", stderr, &cfg)
 	fs.StringVar(&wc.Addr, "addr", "127.0.0.1:8080", "address to listen on")
+	demoScale := demoScaleFlag(fs)
 	fs.BoolVar(&demoData, "demo", false, "load the demo dataset (if not loaded yet) and print a one-time password for the demo administrator 'admin'")
 	fs.StringVar(&wc.TileURL, "tile-url", "", "map tile URL template, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png; empty draws boundaries only (works offline)")
 	fs.StringVar(&wc.TileAttribution, "tile-attribution", "", "attribution shown under maps with tiles")
@@ -55,7 +56,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	wc.Demo = demoData
 	var adminPassword string
 	if demoData {
-		if adminPassword, err = loadDemo(ctx, db, log, stdout); err != nil {
+		if adminPassword, err = loadDemo(ctx, db, log, *demoScale); err != nil {
 			return err
 		}
 	}

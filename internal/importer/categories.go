@@ -296,3 +296,12 @@ func pick(lang, ky, ru, en string) string {
 	}
 	return en
 }
+
+// CategoryName returns the name of the category code in lang, or the code
+// itself when it is not a category.
+func CategoryName(code, lang string) string {
+	if c := categoryByCode[code]; c != nil {
+		return c.Name(lang)
+	}
+	return code
+}

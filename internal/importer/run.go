@@ -47,16 +47,16 @@ type Options struct {
 // Duplicates, and SHA256 covers the whole file, when Run read it all: when
 // it returned nil or import.error.rejected.
 type Result struct {
-	SHA256     string // of the file's bytes as read, hex
-	Bytes      int64  // read
-	Charset    string // how text was decoded (CSV and JSON Lines)
-	Rows       int64  // non-blank data rows read
-	Accepted   int64  // valid rows with a new ID; given to the sink unless the import failed
-	Rejected   int64  // rows with at least one problem
-	Duplicates int64  // valid rows whose ID an earlier row of the file had
-	Errors     []RowError
+	SHA256     string     `json:"sha256"`     // of the file's bytes as read, hex
+	Bytes      int64      `json:"bytes"`      // read
+	Charset    string     `json:"charset"`    // how text was decoded (CSV and JSON Lines)
+	Rows       int64      `json:"rows"`       // non-blank data rows read
+	Accepted   int64      `json:"accepted"`   // valid rows with a new ID; given to the sink unless the import failed
+	Rejected   int64      `json:"rejected"`   // rows with at least one problem
+	Duplicates int64      `json:"duplicates"` // valid rows whose ID an earlier row of the file had
+	Errors     []RowError `json:"errors"`
 	// ErrorsOmitted counts row errors beyond Options.MaxRowErrors.
-	ErrorsOmitted int64
+	ErrorsOmitted int64 `json:"errors_omitted"`
 }
 
 // Discard is a Sink that keeps nothing: a dry run checks a file.

@@ -80,6 +80,12 @@ func TestAccessMatrix(t *testing.T) {
 	validBodyForm := "type=ngo&territory_code=" + codeB + "&name_ky=Жаңы&name_ru=Новый&name_en=New"
 	validBodyJSON := `{"type":"ngo","territory_code":"` + codeB + `","name_ky":"Жаңы","name_ru":"Новый","name_en":"New"}`
 	popType, popBody := multipartBody(t, "populations", "pop.csv", "territory_code,year,population,source\n"+codeB+",2024,300000,NSC\n")
+	precinctA := &aldyn.Territory{Code: codeA + "-P9", ParentCode: codeA, Level: aldyn.LevelPrecinct, NameKy: "9-участок", NameRu: "Участок 9", NameEn: "Precinct 9"}
+	if err := f.db.CreatePrecinct(ctx, aldyn.System, precinctA); err != nil {
+		t.Fatal(err)
+	}
+	const offenseCSV = "registration_number,source,category,registered_on,territory_code\nM-1,crimes,theft,2024-03-02," + codeA + "\n"
+	uploadType, uploadBody := multipartBody(t, "offenses", "offenses.csv", offenseCSV)
 	// Redirects to the login page are 303; HTML form posts by the anonymous are 401.
 	const see, unauth, forbid, notFound = http.StatusSeeOther, http.StatusUnauthorized, http.StatusForbidden, http.StatusNotFound
 	cases := []matrixCase{
@@ -146,6 +152,25 @@ func TestAccessMatrix(t *testing.T) {
 		{method: "POST", path: "/api/v1/users", ctype: js, body: `{"login":"apib","name":"API B","role":"reporter","body_id":` + idB + `}`, want: adminOnly(unauth, forbid, 201)},
 		{method: "PATCH", path: "/api/v1/users/" + userB, route: "/api/v1/users/{id}", ctype: js, body: `{"name":"Analyst B"}`, want: adminOnly(unauth, notFound, 200)},
 		{method: "GET", path: "/api/v1/audit", want: adminOnly(unauth, 200, 200)},
+
+		{method: "GET", path: "/stats", want: signedIn(see, 200)},
+		{method: "GET", path: "/stats/map", want: signedIn(see, 200)},
+		{method: "GET", path: "/stats/official", want: all(200)},
+		{method: "GET", path: "/stats/precincts/" + precinctA.Code, route: "/stats/precincts/{code}", want: signedIn(see, 200)},
+		{method: "GET", path: "/api/v1/stats/counts?by=category,territory,year", route: "/api/v1/stats/counts", want: signedIn(unauth, 200)},
+		{method: "GET", path: "/api/v1/stats/timeprofile", want: signedIn(unauth, 200)},
+		{method: "GET", path: "/api/v1/stats/hotspots", want: signedIn(unauth, 200)},
+		{method: "GET", path: "/api/v1/stats/points", want: expect{def: forbid, byRole: map[string]int{anon: unauth, analystA: 200, adminA: 200, adminKG: 200}}},
+		{method: "GET", path: "/api/v1/stats/forecast", want: signedIn(unauth, 200)},
+		{method: "GET", path: "/api/v1/stats/official", want: all(200)},
+		// Only national analysts and administrators import offense records.
+		{method: "GET", path: "/stats/imports", want: expect{def: forbid, byRole: map[string]int{anon: see, adminKG: 200}}},
+		{method: "POST", path: "/stats/imports", ctype: uploadType, body: uploadBody, want: expect{def: forbid, byRole: map[string]int{anon: unauth, adminKG: see}}},
+		{method: "GET", path: "/stats/imports/jobs/1", route: "/stats/imports/jobs/{id}", want: expect{def: forbid, byRole: map[string]int{anon: see, adminKG: 200}}},
+		{method: "GET", path: "/stats/imports/jobs/1/errors.csv", route: "/stats/imports/jobs/{id}/errors.csv", want: expect{def: forbid, byRole: map[string]int{anon: see, adminKG: 200}}},
+		{method: "GET", path: "/api/v1/stats/imports", want: expect{def: forbid, byRole: map[string]int{anon: unauth, adminKG: 200}}},
+		{method: "POST", path: "/api/v1/stats/imports", ctype: "text/csv", body: offenseCSV, want: expect{def: forbid, byRole: map[string]int{anon: unauth, adminKG: 200}}},
+		{method: "GET", path: "/api/v1/stats/imports/jobs/1", route: "/api/v1/stats/imports/jobs/{id}", want: expect{def: forbid, byRole: map[string]int{anon: unauth, adminKG: 200}}},
 	}
 
 	covered := map[string]bool{}

@@ -19,6 +19,7 @@ import (
 
 	"github.com/aldyn-kg/aldyn"
 	"github.com/aldyn-kg/aldyn/internal/i18n"
+	"github.com/aldyn-kg/aldyn/internal/importer"
 	"github.com/aldyn-kg/aldyn/internal/web/static"
 )
 
@@ -34,8 +35,16 @@ var funcs = template.FuncMap{
 		b, err := json.Marshal(v)
 		return string(b), err
 	},
-	"add":   func(a, b int) int { return a + b },
-	"list3": func(a, b, c string) []string { return []string{a, b, c} },
+	"add": func(a, b int) int { return a + b },
+	"divf": func(a, b int64) float64 {
+		if b == 0 {
+			return 0
+		}
+		return float64(a) / float64(b)
+	},
+	"int64":       func(n int) int64 { return int64(n) },
+	"periodLabel": periodLabel,
+	"list3":       func(a, b, c string) []string { return []string{a, b, c} },
 	"deref": func(p any) any {
 		switch v := p.(type) {
 		case *float64:
@@ -117,6 +126,28 @@ func (p *page) Demo() bool                       { return p.s.cfg.Demo }
 func (p *page) Num(n int64) string               { return p.ri.loc.Number(n) }
 func (p *page) Date(t time.Time) string          { return p.ri.loc.Date(t) }
 func (p *page) DateTime(t time.Time) string      { return p.ri.loc.DateTime(t) }
+
+// Share formats a fraction (0.2565) as a percentage with one decimal.
+func (p *page) Share(f float64) string { return p.ri.loc.Percent(f*100, 1) }
+
+// Change formats a relative change (-0.0787) as a signed percentage, or a
+// dash when there is nothing to compare with.
+func (p *page) Change(f *float64) string {
+	if f == nil {
+		return "—"
+	}
+	s := p.ri.loc.Percent(*f*100, 1)
+	if *f > 0 {
+		s = "+" + s
+	}
+	return s
+}
+
+// Dec formats a number with digits decimals.
+func (p *page) Dec(f float64, digits int) string { return p.ri.loc.Decimal(f, digits) }
+
+// Category names an offense category in the page's language.
+func (p *page) Category(code string) string { return importer.CategoryName(code, p.ri.lang) }
 
 // Name picks the name of a territory or body in the page's language.
 func (p *page) Name(v interface{ Name(string) string }) string { return v.Name(p.ri.lang) }
@@ -201,13 +232,16 @@ func redirect(w http.ResponseWriter, r *http.Request, to, flashKey string) error
 	return nil
 }
 
-// writeJSON writes v as JSON with status.
+// writeJSON writes v as JSON with status, as application/json unless the
+// handler set another JSON type (GeoJSON).
 func writeJSON(w http.ResponseWriter, status int, v any) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	if w.Header().Get("Content-Type") == "" {
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	}
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	_, err = w.Write(append(b, '\n'))

@@ -40,6 +40,7 @@ func (s *Server) registerRoutes() {
 	s.registerBodies()
 	s.registerUsers()
 	s.registerAudit()
+	s.registerStats()
 	s.registerModules()
 	s.handle("GET", "/api/v1/openapi.json", s.apiOpenAPI)
 	// Unknown paths get the same error rendering as everything else.

@@ -29,6 +29,9 @@ type Config struct {
 	TLSKey       string
 	MaxBodyBytes int64
 	Demo         bool
+	// UploadDir holds uploads while they are imported (the system's
+	// temporary directory when empty).
+	UploadDir string
 }
 
 // Server is Aldyn's HTTP server.
@@ -43,6 +46,7 @@ type Server struct {
 	metrics  *metrics
 	registry *prometheus.Registry
 	srv      *http.Server
+	jobs     importJobs
 }
 
 // New builds a server; call ListenAndServe to run it.

@@ -1,0 +1,540 @@
+// Package planreport builds the monitoring report the Coordination Council
+// hears, for one plan and reporting cycle, as XLSX tables or a PDF/DOCX
+// narrative, in ky, ru or en.
+//
+// The figures are aldyn.ComputeDashboard's: the plan-wide ones from one
+// call, and each measure's row from a call on that measure alone, so that
+// rows always add up to the totals. Evidence file names are internal to
+// the reviewing coordinator and never reach the report.
+package planreport
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/aldyn-kg/aldyn"
+	"github.com/aldyn-kg/aldyn/internal/export"
+	"github.com/aldyn-kg/aldyn/internal/i18n"
+)
+
+// Input is what the report is built from: a plan with its measures,
+// indicators, observed values, reporting cycles and the current version of
+// every report (as aldyn.ComputeDashboard takes them), the cycle to report
+// on, and the names of the bodies in the report's language.
+type Input struct {
+	Plan       *aldyn.Plan
+	Cycle      *aldyn.ReportingCycle // nil: the latest cycle begun by Now
+	Measures   []aldyn.Measure
+	Indicators []aldyn.Indicator
+	Values     []aldyn.IndicatorValue
+	Reports    []aldyn.Report
+	Cycles     []aldyn.ReportingCycle
+	Bodies     map[int64]string // body id → name in the chosen language
+	Concept    *aldyn.Concept   // for component titles; may be nil
+	Now        time.Time
+}
+
+// Report is the monitoring report of one plan and cycle in one language:
+// its figures and the tables every format writes.
+type Report struct {
+	Lang      string
+	Title     string   // the plan's title
+	Subtitle  string   // the cycle and the date of the figures
+	Narrative []string // paragraphs summarising the figures
+
+	Dashboard aldyn.Dashboard     // the plan at Input.Now
+	Cycle     *aldyn.CycleSummary // reporting in the chosen cycle; nil without one
+
+	// The tables, in the order the workbook and documents show them.
+	Summary    export.Table // measures by status, with shares
+	Budget     export.Table // planned and spent by source
+	Components export.Table // measures by component and status
+	Measures   export.Table // one row per measure
+	Bodies     export.Table // reporting by responsible body
+	Lapses     export.Table // late and missing reports
+	Indicators export.Table // baseline, target, actual, progress
+
+	statusChart export.BarChart
+	budgetChart export.BarChart
+	loc         *i18n.Localizer
+}
+
+// Tables returns the report's tables in display order.
+func (r *Report) Tables() []*export.Table {
+	return []*export.Table{&r.Summary, &r.Budget, &r.Components, &r.Measures, &r.Bodies, &r.Lapses, &r.Indicators}
+}
+
+// measureRow is what one measure's row needs beyond the measure itself.
+type measureRow struct {
+	m        *aldyn.Measure
+	status   aldyn.MeasureState
+	progress *int // of the latest accepted report
+	planned  int64
+	spent    int64
+	report   *aldyn.Report       // in the chosen cycle, not a draft
+	cycle    aldyn.BodyReporting // this measure's reporting in the chosen cycle
+}
+
+// Build computes the dashboard of in.Plan at in.Now and prepares the
+// report in lang ("ky", "ru" or "en").
+func Build(in Input, lang string) (*Report, error) {
+	switch {
+	case in.Plan == nil:
+		return nil, errors.New("planreport: no plan")
+	case in.Now.IsZero():
+		return nil, errors.New("planreport: no time of the report")
+	case !i18n.Supported(lang):
+		return nil, fmt.Errorf("planreport: unsupported language %q", lang)
+	}
+	loc := i18n.For(lang)
+	d := aldyn.ComputeDashboard(in.Plan, in.Measures, in.Indicators, in.Values, in.Reports, in.Cycles, in.Now)
+
+	cycle := in.Cycle
+	if cycle == nil && d.Cycle != nil {
+		if i := slices.IndexFunc(in.Cycles, func(c aldyn.ReportingCycle) bool { return c.ID == d.Cycle.CycleID }); i >= 0 {
+			cycle = &in.Cycles[i]
+		}
+	}
+
+	// The reporting view: ComputeDashboard summarises the latest cycle
+	// begun; for an earlier cycle it is shown the plan as it stood then.
+	viewCycles, viewReports, viewAt := in.Cycles, in.Reports, in.Now
+	summary, sameView := d.Cycle, true
+	if cycle != nil && (d.Cycle == nil || d.Cycle.CycleID != cycle.ID) {
+		sameView = false
+		viewCycles, viewReports, viewAt = cycleView(in, cycle)
+		summary = aldyn.ComputeDashboard(in.Plan, in.Measures, nil, nil, viewReports, viewCycles, viewAt).Cycle
+	}
+
+	byMeasure := groupReports(in.Reports)
+	viewByMeasure := byMeasure
+	if !sameView {
+		viewByMeasure = groupReports(viewReports)
+	}
+	cycleByID := make(map[int64]*aldyn.ReportingCycle, len(in.Cycles))
+	for i := range in.Cycles {
+		cycleByID[in.Cycles[i].ID] = &in.Cycles[i]
+	}
+
+	rows := make([]measureRow, len(in.Measures))
+	for i := range in.Measures {
+		m := &in.Measures[i]
+		rs := byMeasure[m.ID]
+		one := aldyn.ComputeDashboard(in.Plan, in.Measures[i:i+1], nil, nil, rs, in.Cycles, in.Now)
+		row := measureRow{m: m, status: stateOf(one.Measures), planned: one.Budget.PlannedKGS, spent: one.Budget.SpentKGS}
+		if a := latestAccepted(rs, cycleByID); a != nil {
+			p := a.Progress
+			row.progress = &p
+		}
+		if cycle != nil {
+			if !sameView {
+				one = aldyn.ComputeDashboard(in.Plan, in.Measures[i:i+1], nil, nil, viewByMeasure[m.ID], viewCycles, viewAt)
+			}
+			if one.Cycle != nil && one.Cycle.CycleID == cycle.ID {
+				row.cycle = one.Cycle.Totals
+			}
+			for j := range rs {
+				if rs[j].CycleID == cycle.ID && rs[j].Status != aldyn.ReportDraft {
+					row.report = &rs[j]
+				}
+			}
+		}
+		rows[i] = row
+	}
+	slices.SortStableFunc(rows, func(a, b measureRow) int { return aldyn.CompareCodes(a.m.Code, b.m.Code) })
+
+	r := &Report{Lang: lang, Title: in.Plan.Title.In(lang), Dashboard: d, Cycle: summary, loc: loc}
+	if cycle != nil {
+		r.Subtitle = tr(loc, "planreport.subtitle", "period", cycle.Period, "from", loc.Date(cycle.From),
+			"to", loc.Date(cycle.To), "date", loc.Date(in.Now))
+	} else {
+		r.Subtitle = tr(loc, "planreport.subtitle_no_cycle", "date", loc.Date(in.Now))
+	}
+	r.Narrative = narrative(loc, &d, summary, cycle)
+	r.Summary = summaryTable(loc, &d)
+	r.Budget = budgetTable(loc, &d)
+	r.Components = componentTable(loc, &d, in.Concept, lang)
+	r.Measures = measureTable(loc, rows, in.Bodies, lang)
+	r.Bodies = bodyTable(loc, summary, in.Bodies)
+	r.Lapses = lapseTable(loc, rows, in.Bodies, lang)
+	r.Indicators = indicatorTable(loc, &d, lang)
+	r.statusChart = statusChart(loc, &d)
+	r.budgetChart = budgetChart(loc, &d)
+	return r, nil
+}
+
+// cycleView returns the cycles and reports as they stood for cycle c: the
+// cycles begun before it and itself, their reports, and the moment to judge
+// them at (now, or c's first day if it has not begun).
+func cycleView(in Input, c *aldyn.ReportingCycle) ([]aldyn.ReportingCycle, []aldyn.Report, time.Time) {
+	cycles := []aldyn.ReportingCycle{*c}
+	keep := map[int64]bool{c.ID: true}
+	for _, x := range in.Cycles {
+		if x.ID != c.ID && x.From.Before(c.From) {
+			cycles = append(cycles, x)
+			keep[x.ID] = true
+		}
+	}
+	var reports []aldyn.Report
+	for _, r := range in.Reports {
+		if keep[r.CycleID] {
+			reports = append(reports, r)
+		}
+	}
+	at := in.Now
+	if c.From.After(at) {
+		at = c.From
+	}
+	return cycles, reports, at
+}
+
+func groupReports(reports []aldyn.Report) map[int64][]aldyn.Report {
+	out := map[int64][]aldyn.Report{}
+	for _, r := range reports {
+		out[r.MeasureID] = append(out[r.MeasureID], r)
+	}
+	return out
+}
+
+// latestAccepted picks the report whose progress a measure's status rests
+// on, by ComputeDashboard's rule: the latest accepted by the end of its
+// cycle, then by decision time.
+func latestAccepted(reports []aldyn.Report, cycles map[int64]*aldyn.ReportingCycle) *aldyn.Report {
+	var best *aldyn.Report
+	var bestTo time.Time
+	for i := range reports {
+		r := &reports[i]
+		if r.Status != aldyn.ReportAccepted {
+			continue
+		}
+		var to time.Time
+		if c := cycles[r.CycleID]; c != nil {
+			to = c.To
+		} else if r.SubmittedAt != nil {
+			to = *r.SubmittedAt
+		}
+		later := best == nil || to.After(bestTo) ||
+			(to.Equal(bestTo) && r.DecidedAt != nil && (best.DecidedAt == nil || r.DecidedAt.After(*best.DecidedAt)))
+		if later {
+			best, bestTo = r, to
+		}
+	}
+	return best
+}
+
+// stateOf returns the state counted in the counts of a single measure.
+func stateOf(c aldyn.StatusCounts) aldyn.MeasureState {
+	switch {
+	case c.Cancelled > 0:
+		return aldyn.MeasureCancelled
+	case c.Done > 0:
+		return aldyn.MeasureDone
+	case c.Overdue > 0:
+		return aldyn.MeasureOverdue
+	case c.AtRisk > 0:
+		return aldyn.MeasureAtRisk
+	case c.OnTrack > 0:
+		return aldyn.MeasureOnTrack
+	}
+	return aldyn.MeasureNotStarted
+}
+
+func statusCount(c aldyn.StatusCounts, s aldyn.MeasureState) int {
+	switch s {
+	case aldyn.MeasureNotStarted:
+		return c.NotStarted
+	case aldyn.MeasureOnTrack:
+		return c.OnTrack
+	case aldyn.MeasureAtRisk:
+		return c.AtRisk
+	case aldyn.MeasureOverdue:
+		return c.Overdue
+	case aldyn.MeasureDone:
+		return c.Done
+	case aldyn.MeasureCancelled:
+		return c.Cancelled
+	}
+	return 0
+}
+
+func statusShare(s aldyn.StatusShares, st aldyn.MeasureState) float64 {
+	switch st {
+	case aldyn.MeasureNotStarted:
+		return s.NotStarted
+	case aldyn.MeasureOnTrack:
+		return s.OnTrack
+	case aldyn.MeasureAtRisk:
+		return s.AtRisk
+	case aldyn.MeasureOverdue:
+		return s.Overdue
+	case aldyn.MeasureDone:
+		return s.Done
+	case aldyn.MeasureCancelled:
+		return s.Cancelled
+	}
+	return 0
+}
+
+// share is n of total in percentage points, 0 when total is 0.
+func share(n, total int) float64 {
+	if total == 0 {
+		return 0
+	}
+	return 100 * float64(n) / float64(total)
+}
+
+func narrative(loc *i18n.Localizer, d *aldyn.Dashboard, s *aldyn.CycleSummary, c *aldyn.ReportingCycle) []string {
+	n := func(x int) string { return loc.Number(int64(x)) }
+	m := d.Measures
+	good := m.Done + m.OnTrack
+	out := []string{tr(loc, "planreport.narrative.measures",
+		"total", n(m.Total), "good", n(good), "share", loc.Percent(share(good, m.Total), 1),
+		"at_risk", n(m.AtRisk), "overdue", n(m.Overdue), "not_started", n(m.NotStarted), "cancelled", n(m.Cancelled))}
+	if m.Done > 0 {
+		out = append(out, tr(loc, "planreport.narrative.done_on_time", "done", n(m.Done), "on_time", n(m.DoneOnTime)))
+	}
+	if b := d.Budget; b.PlannedKGS > 0 || b.SpentKGS > 0 {
+		out = append(out, tr(loc, "planreport.narrative.budget", "planned", loc.Number(b.PlannedKGS),
+			"spent", loc.Number(b.SpentKGS), "share", loc.Percent(100*b.SpentShare, 1)))
+	}
+	if s != nil && c != nil {
+		t := s.Totals
+		out = append(out, tr(loc, "planreport.narrative.reporting", "period", c.Period, "deadline", loc.Date(c.Deadline),
+			"expected", n(t.Expected), "submitted", n(t.Submitted), "late", n(t.Late), "accepted", n(t.Accepted),
+			"returned", n(t.Returned), "missing", n(t.Missing)))
+	}
+	if ic := d.IndicatorCounts; ic.Total > 0 {
+		out = append(out, tr(loc, "planreport.narrative.indicators", "total", n(ic.Total), "on_track", n(ic.OnTrack),
+			"at_risk", n(ic.AtRisk), "off_track", n(ic.OffTrack), "no_data", n(ic.NoData)))
+	}
+	return out
+}
+
+func col(loc *i18n.Localizer, key string, kind export.Kind) export.Column {
+	return export.Column{Key: key, Label: tr(loc, "planreport.col."+key), Kind: kind}
+}
+
+func statusLabel(loc *i18n.Localizer, s aldyn.MeasureState) string {
+	return tr(loc, "planreport.status."+string(s))
+}
+
+func summaryTable(loc *i18n.Localizer, d *aldyn.Dashboard) export.Table {
+	t := export.Table{
+		Title:   tr(loc, "planreport.table.summary"),
+		Columns: []export.Column{col(loc, "figure", export.Text), col(loc, "count", export.Int), col(loc, "share", export.Percent)},
+	}
+	t.Rows = append(t.Rows, []any{tr(loc, "planreport.col.total"), d.Measures.Total, nil})
+	for _, s := range aldyn.MeasureStates {
+		t.Rows = append(t.Rows, []any{statusLabel(loc, s), statusCount(d.Measures, s), 100 * statusShare(d.Shares, s)})
+	}
+	t.Rows = append(t.Rows, []any{tr(loc, "planreport.status.done_on_time"), d.Measures.DoneOnTime, 100 * d.Shares.DoneOnTime})
+	return t
+}
+
+func budgetTable(loc *i18n.Localizer, d *aldyn.Dashboard) export.Table {
+	t := export.Table{
+		Title: tr(loc, "planreport.table.budget"),
+		Columns: []export.Column{col(loc, "source", export.Text), col(loc, "planned", export.Int),
+			col(loc, "spent", export.Int), col(loc, "spent_share", export.Percent)},
+	}
+	row := func(label string, planned, spent int64) []any {
+		var sh any
+		if planned > 0 {
+			sh = 100 * float64(spent) / float64(planned)
+		}
+		return []any{label, planned, spent, sh}
+	}
+	for _, s := range d.Budget.Sources {
+		t.Rows = append(t.Rows, row(tr(loc, "planreport.budget."+s.Source), s.PlannedKGS, s.SpentKGS))
+	}
+	t.Rows = append(t.Rows, row(tr(loc, "planreport.col.total"), d.Budget.PlannedKGS, d.Budget.SpentKGS))
+	return t
+}
+
+func componentTitle(loc *i18n.Localizer, c *aldyn.Concept, code, lang string) string {
+	if code == "" {
+		return tr(loc, "planreport.untraced")
+	}
+	if comp := c.Component(code); comp != nil {
+		return comp.Title.In(lang)
+	}
+	return ""
+}
+
+func componentTable(loc *i18n.Localizer, d *aldyn.Dashboard, c *aldyn.Concept, lang string) export.Table {
+	t := export.Table{
+		Title:   tr(loc, "planreport.table.components"),
+		Columns: []export.Column{col(loc, "component", export.Text), col(loc, "title", export.Text), col(loc, "total", export.Int)},
+	}
+	for _, s := range aldyn.MeasureStates {
+		t.Columns = append(t.Columns, export.Column{Key: string(s), Label: statusLabel(loc, s), Kind: export.Int})
+	}
+	t.Columns = append(t.Columns,
+		export.Column{Key: "done_on_time", Label: tr(loc, "planreport.status.done_on_time"), Kind: export.Int},
+		col(loc, "planned", export.Int), col(loc, "spent", export.Int))
+	for _, g := range d.Components {
+		row := []any{g.ComponentCode, componentTitle(loc, c, g.ComponentCode, lang), g.Measures.Total}
+		for _, s := range aldyn.MeasureStates {
+			row = append(row, statusCount(g.Measures, s))
+		}
+		t.Rows = append(t.Rows, append(row, g.Measures.DoneOnTime, g.PlannedKGS, g.SpentKGS))
+	}
+	return t
+}
+
+func bodyName(bodies map[int64]string, id int64) string {
+	if s, ok := bodies[id]; ok && s != "" {
+		return s
+	}
+	return "#" + strconv.FormatInt(id, 10)
+}
+
+func measureTable(loc *i18n.Localizer, rows []measureRow, bodies map[int64]string, lang string) export.Table {
+	t := export.Table{
+		Title: tr(loc, "planreport.table.measures"),
+		Columns: []export.Column{
+			col(loc, "code", export.Text), col(loc, "component", export.Text), col(loc, "task", export.Text),
+			col(loc, "measure", export.Text), col(loc, "body", export.Text), col(loc, "due", export.Date),
+			col(loc, "status", export.Text), col(loc, "progress", export.Int), col(loc, "planned", export.Int),
+			col(loc, "spent", export.Int), col(loc, "narrative", export.Text), col(loc, "comment", export.Text),
+		},
+		Rows: make([][]any, 0, len(rows)),
+	}
+	for i := range rows {
+		r := &rows[i]
+		var progress any
+		if r.progress != nil {
+			progress = *r.progress
+		}
+		var narrative, comment string
+		if r.report != nil {
+			narrative, comment = r.report.Narrative, r.report.Comment
+		}
+		t.Rows = append(t.Rows, []any{
+			r.m.Code, r.m.ComponentCode, r.m.TaskCode, r.m.Title.In(lang), bodyName(bodies, r.m.ResponsibleBodyID),
+			r.m.Due, statusLabel(loc, r.status), progress, r.planned, r.spent, narrative, comment,
+		})
+	}
+	return t
+}
+
+func bodyTable(loc *i18n.Localizer, s *aldyn.CycleSummary, bodies map[int64]string) export.Table {
+	t := export.Table{
+		Title: tr(loc, "planreport.table.bodies"),
+		Columns: []export.Column{
+			col(loc, "body", export.Text), col(loc, "expected", export.Int), col(loc, "submitted", export.Int),
+			col(loc, "accepted", export.Int), col(loc, "returned", export.Int), col(loc, "missing", export.Int),
+			col(loc, "late", export.Int), col(loc, "pending", export.Int),
+		},
+	}
+	if s == nil {
+		return t
+	}
+	row := func(name string, b aldyn.BodyReporting) []any {
+		return []any{name, b.Expected, b.Submitted, b.Accepted, b.Returned, b.Missing, b.Late, b.Pending}
+	}
+	for _, b := range s.Bodies {
+		t.Rows = append(t.Rows, row(bodyName(bodies, b.BodyID), b))
+	}
+	t.Rows = append(t.Rows, row(tr(loc, "planreport.col.total"), s.Totals))
+	return t
+}
+
+func lapseTable(loc *i18n.Localizer, rows []measureRow, bodies map[int64]string, lang string) export.Table {
+	t := export.Table{
+		Title: tr(loc, "planreport.table.lapses"),
+		Columns: []export.Column{
+			col(loc, "code", export.Text), col(loc, "measure", export.Text), col(loc, "body", export.Text),
+			col(loc, "issue", export.Text), col(loc, "first_submitted", export.Date),
+		},
+	}
+	for i := range rows {
+		r := &rows[i]
+		var issue string
+		var first any
+		switch {
+		case r.cycle.Missing > 0:
+			issue = tr(loc, "planreport.issue.missing")
+		case r.cycle.Late > 0:
+			issue = tr(loc, "planreport.issue.late")
+			if r.report != nil && r.report.FirstSubmittedAt != nil {
+				first = *r.report.FirstSubmittedAt
+			} else if r.report != nil && r.report.SubmittedAt != nil {
+				first = *r.report.SubmittedAt
+			}
+		default:
+			continue
+		}
+		t.Rows = append(t.Rows, []any{r.m.Code, r.m.Title.In(lang), bodyName(bodies, r.m.ResponsibleBodyID), issue, first})
+	}
+	return t
+}
+
+func indicatorTable(loc *i18n.Localizer, d *aldyn.Dashboard, lang string) export.Table {
+	t := export.Table{
+		Title: tr(loc, "planreport.table.indicators"),
+		Columns: []export.Column{
+			col(loc, "code", export.Text), col(loc, "indicator", export.Text), col(loc, "unit", export.Text),
+			col(loc, "baseline", export.Float), col(loc, "baseline_year", export.Int),
+			col(loc, "target", export.Float), col(loc, "target_year", export.Int),
+			col(loc, "actual", export.Float), col(loc, "actual_period", export.Text),
+			col(loc, "progress", export.Percent), col(loc, "state", export.Text),
+		},
+		Rows: make([][]any, 0, len(d.Indicators)),
+	}
+	for _, p := range d.Indicators {
+		var target, targetYear, actual, progress any
+		if p.TargetValue != nil {
+			target, targetYear = *p.TargetValue, p.TargetYear
+		}
+		if p.ActualValue != nil {
+			actual = *p.ActualValue
+		}
+		if p.Progress != nil {
+			progress = 100 * *p.Progress
+		}
+		t.Rows = append(t.Rows, []any{
+			p.Code, p.Name.In(lang), p.Unit, p.BaselineValue, p.BaselineYear, target, targetYear,
+			actual, p.ActualPeriod, progress, tr(loc, "planreport.indicator."+p.State),
+		})
+	}
+	return t
+}
+
+func statusChart(loc *i18n.Localizer, d *aldyn.Dashboard) export.BarChart {
+	c := export.BarChart{Title: tr(loc, "planreport.chart.status_by_component"), Horizontal: true}
+	for _, g := range d.Components {
+		label := g.ComponentCode
+		if label == "" {
+			label = tr(loc, "planreport.untraced")
+		}
+		c.Labels = append(c.Labels, label)
+	}
+	for _, s := range aldyn.MeasureStates {
+		if statusCount(d.Measures, s) == 0 {
+			continue // an empty series only crowds the legend
+		}
+		series := export.ChartSeries{Name: statusLabel(loc, s)}
+		for _, g := range d.Components {
+			series.Values = append(series.Values, float64(statusCount(g.Measures, s)))
+		}
+		c.Series = append(c.Series, series)
+	}
+	return c
+}
+
+func budgetChart(loc *i18n.Localizer, d *aldyn.Dashboard) export.BarChart {
+	c := export.BarChart{Title: tr(loc, "planreport.chart.budget"), Unit: tr(loc, "planreport.unit.kgs")}
+	planned := export.ChartSeries{Name: tr(loc, "planreport.chart.planned")}
+	spent := export.ChartSeries{Name: tr(loc, "planreport.chart.spent")}
+	for _, s := range d.Budget.Sources {
+		c.Labels = append(c.Labels, tr(loc, "planreport.budget."+s.Source))
+		planned.Values = append(planned.Values, float64(s.PlannedKGS))
+		spent.Values = append(spent.Values, float64(s.SpentKGS))
+	}
+	c.Series = []export.ChartSeries{planned, spent}
+	return c
+}

@@ -1,0 +1,608 @@
+package web
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/aldyn-kg/aldyn"
+	"github.com/aldyn-kg/aldyn/internal/forecast"
+	"github.com/aldyn-kg/aldyn/internal/importer"
+	"github.com/aldyn-kg/aldyn/internal/stats"
+)
+
+// Statistics: counts, rates and trends, the weekday × hour profile, hot
+// spots, forecasts and the official aggregates. Record-level analytics need
+// an account and always stay within the actor's territory; the official
+// aggregates are published figures and public. Point locations reach only
+// analysts and administrators, and never for sensitive categories.
+
+func (s *Server) registerStats() {
+	s.handle("GET", "/stats", s.statsPage)
+	s.handle("GET", "/stats/map", s.statsMapPage)
+	s.handle("GET", "/stats/official", s.officialPage)
+	s.handle("GET", "/stats/precincts/{code}", s.precinctPage)
+	s.handle("GET", "/api/v1/stats/counts", s.apiCounts)
+	s.handle("GET", "/api/v1/stats/timeprofile", s.apiTimeProfile)
+	s.handle("GET", "/api/v1/stats/hotspots", s.apiHotspots)
+	s.handle("GET", "/api/v1/stats/points", s.apiPoints)
+	s.handle("GET", "/api/v1/stats/forecast", s.apiForecast)
+	s.handle("GET", "/api/v1/stats/official", s.apiOfficial)
+	s.registerOffenseImports()
+}
+
+// statsScope is what a statistics request asks about, resolved against
+// the actor's territory.
+type statsScope struct {
+	Territory  *aldyn.Territory // nil: the actor's whole territory
+	Under      string           // path prefix every query uses
+	Precinct   string
+	Categories []string
+	Source     string
+	From, To   *time.Time // To exclusive
+}
+
+// requireStats lets any signed-in user read statistics of their territory.
+func requireStats(r *http.Request) error {
+	if !actor(r).SignedIn() {
+		return aldyn.Errorf(aldyn.EUNAUTHORIZED, "error.unauthorized")
+	}
+	return nil
+}
+
+// parseStatsScope reads territory, precinct, category, source, from and to.
+// A territory outside the actor's scope is not found, as if it did not exist.
+func (s *Server) parseStatsScope(r *http.Request) (*statsScope, error) {
+	if err := requireStats(r); err != nil {
+		return nil, err
+	}
+	q := r.URL.Query()
+	a := actor(r)
+	sc := &statsScope{Under: a.ScopeUnder()}
+	if code := q.Get("territory"); code != "" {
+		if !aldyn.ValidTerritoryCode(code) {
+			return nil, badParam("territory")
+		}
+		t, err := s.db.FindTerritoryByCode(r.Context(), code)
+		if err != nil {
+			return nil, err
+		}
+		if !a.Covers(t.Path) {
+			return nil, aldyn.Errorf(aldyn.ENOTFOUND, "error.not_found")
+		}
+		if t.Level == aldyn.LevelPrecinct {
+			return nil, badParam("territory")
+		}
+		sc.Territory, sc.Under = t, t.Path
+	}
+	if p := q.Get("precinct"); p != "" {
+		t, err := s.db.FindTerritoryByCode(r.Context(), p)
+		if err != nil || t.Level != aldyn.LevelPrecinct {
+			return nil, badParam("precinct")
+		}
+		if !a.Covers(t.Path) {
+			return nil, aldyn.Errorf(aldyn.ENOTFOUND, "error.not_found")
+		}
+		sc.Precinct = p
+	}
+	for _, c := range splitList(q.Get("category")) {
+		if !slices.Contains(aldyn.OffenseCategories, c) {
+			return nil, badParam("category")
+		}
+		sc.Categories = append(sc.Categories, c)
+	}
+	if src := q.Get("source"); src != "" {
+		if src != aldyn.SourceCrimes && src != aldyn.SourceOffenses {
+			return nil, badParam("source")
+		}
+		sc.Source = src
+	}
+	var err error
+	if sc.From, err = parsePeriodBound(q.Get("from"), false); err != nil {
+		return nil, badParam("from")
+	}
+	if sc.To, err = parsePeriodBound(q.Get("to"), true); err != nil {
+		return nil, badParam("to")
+	}
+	if sc.From != nil && sc.To != nil && !sc.From.Before(*sc.To) {
+		return nil, badParam("to")
+	}
+	return sc, nil
+}
+
+func splitList(v string) []string {
+	var out []string
+	for _, p := range strings.Split(v, ",") {
+		if p = strings.TrimSpace(p); p != "" && !slices.Contains(out, p) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// parsePeriodBound reads YYYY, YYYY-MM or YYYY-MM-DD. An upper bound is
+// inclusive as written, so it returns the start of the next year, month or
+// day.
+func parsePeriodBound(v string, upper bool) (*time.Time, error) {
+	if v == "" {
+		return nil, nil
+	}
+	for _, f := range []struct {
+		layout  string
+		y, m, d int
+	}{{"2006", 1, 0, 0}, {"2006-01", 0, 1, 0}, {"2006-01-02", 0, 0, 1}} {
+		t, err := time.Parse(f.layout, v)
+		if err != nil {
+			continue
+		}
+		if t.Year() < 1950 || t.Year() > 2100 {
+			return nil, errors.New("year out of range")
+		}
+		if upper {
+			t = t.AddDate(f.y, f.m, f.d)
+		}
+		return &t, nil
+	}
+	return nil, errors.New("not a period")
+}
+
+func (sc *statsScope) filter() aldyn.OffenseFilter {
+	return aldyn.OffenseFilter{From: sc.From, To: sc.To, Under: sc.Under, PrecinctCode: sc.Precinct,
+		Categories: sc.Categories, Source: sc.Source}
+}
+
+func (sc *statsScope) countsQuery(by []string, depth int) aldyn.CountsQuery {
+	return aldyn.CountsQuery{By: by, Depth: depth, From: sc.From, To: sc.To, Under: sc.Under, Categories: sc.Categories, Source: sc.Source}
+}
+
+// countsResult is the response of /api/v1/stats/counts.
+type countsResult struct {
+	By        []string         `json:"by"`
+	Rows      []countStatNamed `json:"rows"`
+	Total     int64            `json:"total"`
+	Solved    int64            `json:"solved"`
+	Synthetic int64            `json:"synthetic"`
+}
+
+type countStatNamed struct {
+	stats.CountStat
+	TerritoryName string `json:"territory_name,omitempty"`
+	CategoryName  string `json:"category_name,omitempty"`
+}
+
+var depthNames = map[string]int{"country": aldyn.DepthCountry, "region": aldyn.DepthRegion, "district": aldyn.DepthDistrict}
+
+func (s *Server) counts(r *http.Request, sc *statsScope, by []string, depth int) (*countsResult, error) {
+	ctx := r.Context()
+	rows, err := s.db.OffenseCounts(ctx, sc.countsQuery(by, depth))
+	if err != nil {
+		return nil, err
+	}
+	pops, err := s.db.AllPopulations(ctx)
+	if err != nil {
+		return nil, err
+	}
+	year := time.Now().Year()
+	if sc.To != nil {
+		year = sc.To.AddDate(0, 0, -1).Year()
+	}
+	popFn := func(code string, y int) (aldyn.Population, bool) {
+		p, _, ok := aldyn.PopulationFor(pops[code], y)
+		return p, ok
+	}
+	names, err := s.territoryNames(ctx, info(r).loc.Lang())
+	if err != nil {
+		return nil, err
+	}
+	loc := info(r).loc
+	res := &countsResult{By: by, Rows: []countStatNamed{}}
+	// Table 1's order of categories, not the alphabet's.
+	slices.SortStableFunc(rows, func(a, b aldyn.CountRow) int {
+		return cmp.Or(strings.Compare(a.TerritoryCode, b.TerritoryCode),
+			cmp.Compare(slices.Index(aldyn.OffenseCategories, a.Category), slices.Index(aldyn.OffenseCategories, b.Category)))
+	})
+	for _, st := range stats.Counts(rows, by, year, popFn) {
+		n := countStatNamed{CountStat: st, TerritoryName: names[st.TerritoryCode]}
+		if st.Category != "" {
+			n.CategoryName = importer.CategoryName(st.Category, loc.Lang())
+		}
+		res.Rows = append(res.Rows, n)
+		res.Total += st.Count
+		res.Solved += st.Solved
+		res.Synthetic += st.Synthetic
+	}
+	return res, nil
+}
+
+// territoryNames maps every territory code to its name in lang.
+func (s *Server) territoryNames(ctx context.Context, lang string) (map[string]string, error) {
+	ts, _, err := s.db.FindTerritories(ctx, aldyn.TerritoryFilter{Page: aldyn.Page{Limit: aldyn.MaxLimit}})
+	if err != nil {
+		return nil, err
+	}
+	m := make(map[string]string, len(ts))
+	for _, t := range ts {
+		m[t.Code] = t.Name(lang)
+	}
+	return m, nil
+}
+
+// parseBy reads the groupings of a counts request.
+func parseBy(v string) ([]string, error) {
+	by := splitList(v)
+	if len(by) == 0 {
+		by = []string{aldyn.ByCategory}
+	}
+	periods := 0
+	for _, b := range by {
+		switch b {
+		case aldyn.ByCategory, aldyn.ByTerritory, aldyn.BySource:
+		case aldyn.ByYear, aldyn.ByQuarter, aldyn.ByMonth:
+			periods++
+		default:
+			return nil, badParam("by")
+		}
+	}
+	// A quarter or a month is always within its year.
+	if (slices.Contains(by, aldyn.ByQuarter) || slices.Contains(by, aldyn.ByMonth)) && !slices.Contains(by, aldyn.ByYear) {
+		by = append(by, aldyn.ByYear)
+	}
+	if slices.Contains(by, aldyn.ByQuarter) && slices.Contains(by, aldyn.ByMonth) {
+		return nil, badParam("by")
+	}
+	return by, nil
+}
+
+func parseDepth(v string) (int, error) {
+	if v == "" {
+		return aldyn.DepthRegion, nil
+	}
+	d, ok := depthNames[v]
+	if !ok {
+		return 0, badParam("depth")
+	}
+	return d, nil
+}
+
+func (s *Server) apiCounts(w http.ResponseWriter, r *http.Request) error {
+	sc, err := s.parseStatsScope(r)
+	if err != nil {
+		return err
+	}
+	if sc.Precinct != "" {
+		return badParam("precinct")
+	}
+	by, err := parseBy(r.URL.Query().Get("by"))
+	if err != nil {
+		return err
+	}
+	depth, err := parseDepth(r.URL.Query().Get("depth"))
+	if err != nil {
+		return err
+	}
+	res, err := s.counts(r, sc, by, depth)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, res)
+}
+
+func (s *Server) apiTimeProfile(w http.ResponseWriter, r *http.Request) error {
+	sc, err := s.parseStatsScope(r)
+	if err != nil {
+		return err
+	}
+	grid, unknown, err := s.db.OffenseTimeProfile(r.Context(), sc.filter())
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, stats.NewTimeProfile(grid, unknown))
+}
+
+// Hot-spot grids: cells no smaller than minCellM, so that a cell never
+// stands for a single address, and bounded in number.
+const (
+	minCellM     = 250
+	maxCellM     = 50000
+	maxGiRadius  = 5
+	maxMapPoints = 20000
+)
+
+// parseBBox reads bbox=minLon,minLat,maxLon,maxLat, clipped to the
+// country; empty means the whole country.
+func parseBBox(v string) (aldyn.BBox, error) {
+	country := aldyn.BBox{MinLon: aldyn.MinLon, MinLat: aldyn.MinLat, MaxLon: aldyn.MaxLon, MaxLat: aldyn.MaxLat}
+	if v == "" {
+		return country, nil
+	}
+	parts := strings.Split(v, ",")
+	if len(parts) != 4 {
+		return aldyn.BBox{}, badParam("bbox")
+	}
+	var f [4]float64
+	for i, p := range parts {
+		x, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
+		if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
+			return aldyn.BBox{}, badParam("bbox")
+		}
+		f[i] = x
+	}
+	b := aldyn.BBox{MinLon: max(f[0], country.MinLon), MinLat: max(f[1], country.MinLat), MaxLon: min(f[2], country.MaxLon), MaxLat: min(f[3], country.MaxLat)}
+	if f[0] >= f[2] || f[1] >= f[3] {
+		return aldyn.BBox{}, badParam("bbox")
+	}
+	if b.MinLon >= b.MaxLon || b.MinLat >= b.MaxLat {
+		// The view is outside the country: an empty box at its corner.
+		b = aldyn.BBox{MinLon: country.MinLon, MinLat: country.MinLat, MaxLon: country.MinLon + 0.01, MaxLat: country.MinLat + 0.01}
+	}
+	return b, nil
+}
+
+type geoFeature struct {
+	Type       string         `json:"type"`
+	Geometry   geoGeometry    `json:"geometry"`
+	Properties map[string]any `json:"properties"`
+}
+
+type geoGeometry struct {
+	Type        string `json:"type"`
+	Coordinates any    `json:"coordinates"`
+}
+
+type featureCollection struct {
+	Type     string         `json:"type"`
+	Features []geoFeature   `json:"features"`
+	Meta     map[string]any `json:"meta,omitempty"`
+}
+
+func round6(v float64) float64 { return math.Round(v*1e6) / 1e6 }
+
+func (s *Server) apiHotspots(w http.ResponseWriter, r *http.Request) error {
+	sc, err := s.parseStatsScope(r)
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	bbox, err := parseBBox(q.Get("bbox"))
+	if err != nil {
+		return err
+	}
+	cell := stats.CellForZoom(6)
+	if v := q.Get("zoom"); v != "" {
+		z, err := strconv.Atoi(v)
+		if err != nil || z < 0 || z > 22 {
+			return badParam("zoom")
+		}
+		cell = stats.CellForZoom(z)
+	}
+	if v := q.Get("cell_m"); v != "" {
+		c, err := strconv.ParseFloat(v, 64)
+		if err != nil || c < minCellM || c > maxCellM {
+			return badParam("cell_m")
+		}
+		cell = c
+	}
+	cell = max(cell, minCellM)
+	radius := 1
+	if v := q.Get("radius"); v != "" {
+		if radius, err = strconv.Atoi(v); err != nil || radius < 0 || radius > maxGiRadius {
+			return badParam("radius")
+		}
+	}
+	g, err := stats.NewGrid(bbox, cell)
+	if err != nil {
+		return err
+	}
+	ext := g.Extent()
+	if _, err := s.db.OffensePoints(r.Context(), sc.filter(), &ext, 0, func(p aldyn.OffensePoint) error {
+		g.Add(p.Lon, p.Lat)
+		return nil
+	}); err != nil {
+		return err
+	}
+	hs := stats.GiStar(g, radius)
+	var density []float64
+	if q.Get("density") == "1" {
+		density = stats.Density(g, 2*cell)
+	}
+	fc := featureCollection{Type: "FeatureCollection", Features: make([]geoFeature, 0, len(hs)),
+		Meta: map[string]any{"cell_m": cell, "radius_cells": radius, "fdr": stats.FDR, "method": "Getis-Ord Gi*, Benjamini-Hochberg"}}
+	for _, h := range hs {
+		b := g.CellBounds(h.Cell)
+		ring := [][2]float64{{round6(b.MinLon), round6(b.MinLat)}, {round6(b.MaxLon), round6(b.MinLat)},
+			{round6(b.MaxLon), round6(b.MaxLat)}, {round6(b.MinLon), round6(b.MaxLat)}, {round6(b.MinLon), round6(b.MinLat)}}
+		props := map[string]any{"count": h.Count, "gi_z": math.Round(h.Z*1000) / 1000, "p": h.P, "hot": h.Hot, "cold": h.Cold}
+		if density != nil {
+			props["density_km2"] = math.Round(density[h.Cell]*1000) / 1000
+		}
+		fc.Features = append(fc.Features, geoFeature{Type: "Feature", Geometry: geoGeometry{Type: "Polygon", Coordinates: [][][2]float64{ring}}, Properties: props})
+	}
+	w.Header().Set("Content-Type", "application/geo+json")
+	return writeJSON(w, http.StatusOK, fc)
+}
+
+// apiPoints serves record locations to analysts and administrators, never
+// those of sensitive records, at most maxMapPoints of them.
+func (s *Server) apiPoints(w http.ResponseWriter, r *http.Request) error {
+	sc, err := s.parseStatsScope(r)
+	if err != nil {
+		return err
+	}
+	if !actor(r).Is(aldyn.RoleAnalyst, aldyn.RoleAdministrator) {
+		return aldyn.Errorf(aldyn.EFORBIDDEN, "error.forbidden")
+	}
+	bbox, err := parseBBox(r.URL.Query().Get("bbox"))
+	if err != nil {
+		return err
+	}
+	f := sc.filter()
+	f.ExcludeSensitive = true
+	fc := featureCollection{Type: "FeatureCollection", Features: []geoFeature{}}
+	n, err := s.db.OffensePoints(r.Context(), f, &bbox, maxMapPoints+1, func(p aldyn.OffensePoint) error {
+		fc.Features = append(fc.Features, geoFeature{Type: "Feature", Geometry: geoGeometry{Type: "Point", Coordinates: [2]float64{round6(p.Lon), round6(p.Lat)}},
+			Properties: map[string]any{"category": p.Category}})
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if n > maxMapPoints {
+		fc.Features = fc.Features[:maxMapPoints]
+		fc.Meta = map[string]any{"truncated": true}
+	}
+	w.Header().Set("Content-Type", "application/geo+json")
+	return writeJSON(w, http.StatusOK, fc)
+}
+
+// forecastResult is the response of /api/v1/stats/forecast.
+type forecastResult struct {
+	TerritoryCode string           `json:"territory_code,omitempty"`
+	Category      string           `json:"category,omitempty"`
+	Model         string           `json:"model"`
+	History       []historyMonth   `json:"history"`
+	Months        []forecastMonth  `json:"months"`
+	Anomaly       bool             `json:"anomaly"`
+	Latest        *forecastMonth   `json:"latest,omitempty"`
+	BackTests     []forecastBTJSON `json:"back_tests"`
+}
+
+type historyMonth struct {
+	Month string `json:"month"`
+	Count int64  `json:"count"`
+}
+
+type forecastMonth struct {
+	Month  string   `json:"month"`
+	Mean   float64  `json:"mean"`
+	Lo80   float64  `json:"lo80"`
+	Hi80   float64  `json:"hi80"`
+	Lo95   float64  `json:"lo95"`
+	Hi95   float64  `json:"hi95"`
+	Actual *float64 `json:"actual,omitempty"`
+}
+
+type forecastBTJSON struct {
+	Model    string  `json:"model"`
+	MAE      float64 `json:"mae"`
+	MASE     float64 `json:"mase"`
+	NaiveMAE float64 `json:"naive_mae"`
+	Origins  int     `json:"origins"`
+}
+
+func r2(v float64) float64 { return math.Round(v*100) / 100 }
+
+func monthJSON(m forecast.Month) forecastMonth {
+	return forecastMonth{Month: m.Month.Format("2006-01"), Mean: r2(m.Mean), Lo80: r2(m.Lo80), Hi80: r2(m.Hi80), Lo95: r2(m.Lo95), Hi95: r2(m.Hi95), Actual: m.Actual}
+}
+
+func (s *Server) forecast(r *http.Request, sc *statsScope, horizon int) (*forecastResult, error) {
+	if len(sc.Categories) > 1 {
+		return nil, badParam("category")
+	}
+	cat := ""
+	if len(sc.Categories) == 1 {
+		cat = sc.Categories[0]
+	}
+	series, err := s.db.OffenseMonthlySeries(r.Context(), sc.Under, cat)
+	if err != nil {
+		return nil, err
+	}
+	res := &forecastResult{Category: cat, History: []historyMonth{}, Months: []forecastMonth{}, BackTests: []forecastBTJSON{}}
+	if sc.Territory != nil {
+		res.TerritoryCode = sc.Territory.Code
+	}
+	if len(series) == 0 {
+		return res, nil
+	}
+	fs := forecast.Series{Start: time.Date(series[0].Year, time.Month(series[0].Month), 1, 0, 0, 0, 0, time.UTC)}
+	for _, m := range series {
+		fs.Values = append(fs.Values, float64(m.Count))
+	}
+	fr, err := forecast.Forecast(fs, horizon)
+	if err != nil {
+		if errors.Is(err, forecast.ErrInvalid) {
+			return nil, badParam("horizon")
+		}
+		return nil, err
+	}
+	res.Model, res.Anomaly = fr.Model, fr.Anomaly
+	for _, m := range series[max(0, len(series)-36):] {
+		res.History = append(res.History, historyMonth{Month: fmt.Sprintf("%04d-%02d", m.Year, m.Month), Count: m.Count})
+	}
+	for _, m := range fr.Months {
+		res.Months = append(res.Months, monthJSON(m))
+	}
+	if fr.Latest != nil {
+		l := monthJSON(*fr.Latest)
+		res.Latest = &l
+	}
+	for _, b := range fr.BackTests {
+		res.BackTests = append(res.BackTests, forecastBTJSON{Model: b.Model, MAE: r2(b.MAE), MASE: math.Round(b.MASE*1000) / 1000, NaiveMAE: r2(b.NaiveMAE), Origins: b.Origins})
+	}
+	return res, nil
+}
+
+func parseHorizon(v string) (int, error) {
+	if v == "" {
+		return 12, nil
+	}
+	h, err := strconv.Atoi(v)
+	if err != nil || h < 3 || h > 12 {
+		return 0, badParam("horizon")
+	}
+	return h, nil
+}
+
+func (s *Server) apiForecast(w http.ResponseWriter, r *http.Request) error {
+	sc, err := s.parseStatsScope(r)
+	if err != nil {
+		return err
+	}
+	h, err := parseHorizon(r.URL.Query().Get("horizon"))
+	if err != nil {
+		return err
+	}
+	res, err := s.forecast(r, sc, h)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, res)
+}
+
+// officialResult is the response of /api/v1/stats/official.
+type officialResult struct {
+	Figures []stats.OfficialFigure `json:"figures"`
+	Checks  []stats.Check          `json:"checks"`
+}
+
+func (s *Server) apiOfficial(w http.ResponseWriter, r *http.Request) error {
+	figs := stats.Official()
+	return writeJSON(w, http.StatusOK, officialResult{Figures: figs, Checks: stats.OfficialChecks(figs)})
+}
+
+// statsURL is the URL of a statistics page with the query q changed by kv.
+func statsURL(path string, q url.Values, kv ...string) string {
+	v := url.Values{}
+	for k, vs := range q {
+		v[k] = append([]string(nil), vs...)
+	}
+	for i := 0; i+1 < len(kv); i += 2 {
+		if kv[i+1] == "" {
+			v.Del(kv[i])
+		} else {
+			v.Set(kv[i], kv[i+1])
+		}
+	}
+	if e := v.Encode(); e != "" {
+		return path + "?" + e
+	}
+	return path
+}

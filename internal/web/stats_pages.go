@@ -1,0 +1,403 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/aldyn-kg/aldyn"
+	"github.com/aldyn-kg/aldyn/internal/export"
+	"github.com/aldyn-kg/aldyn/internal/i18n"
+	"github.com/aldyn-kg/aldyn/internal/importer"
+	"github.com/aldyn-kg/aldyn/internal/stats"
+)
+
+// The statistics pages draw the same figures the API serves; every table
+// on them downloads as CSV or XLSX (table=…&format=csv|xlsx).
+
+// maxCompared bounds the territories compared on one chart.
+const maxCompared = 6
+
+// statsFilterData is what the filter form offers.
+type statsFilterData struct {
+	Territories []*aldyn.Territory // regions and districts in scope
+	Categories  []importer.Category
+}
+
+func (s *Server) statsFilterData(r *http.Request) (*statsFilterData, error) {
+	a := actor(r)
+	ts, _, err := s.db.FindTerritories(r.Context(), aldyn.TerritoryFilter{Under: a.ScopeUnder(), Page: aldyn.Page{Limit: aldyn.MaxLimit}})
+	if err != nil {
+		return nil, err
+	}
+	d := &statsFilterData{Categories: importer.Categories}
+	for _, t := range ts {
+		if t.Level != aldyn.LevelPrecinct {
+			d.Territories = append(d.Territories, t)
+		}
+	}
+	return d, nil
+}
+
+// chart is an ECharts option built on the server; the page only draws it.
+type chart map[string]any
+
+func lineChart(title string, labels []string, series ...map[string]any) chart {
+	return chart{
+		"title":   map[string]any{"text": title, "textStyle": map[string]any{"fontSize": 14}},
+		"tooltip": map[string]any{"trigger": "axis"},
+		"legend":  map[string]any{"top": 24, "type": "scroll"},
+		"grid":    map[string]any{"top": 64, "left": 48, "right": 16, "bottom": 32},
+		"xAxis":   map[string]any{"type": "category", "data": labels},
+		"yAxis":   map[string]any{"type": "value"},
+		"series":  series,
+	}
+}
+
+func (s *Server) statsPage(w http.ResponseWriter, r *http.Request) error {
+	sc, err := s.parseStatsScope(r)
+	if err != nil {
+		return err
+	}
+	if sc.Precinct != "" {
+		return badParam("precinct")
+	}
+	q := r.URL.Query()
+	loc := info(r).loc
+	lang := loc.Lang()
+	period := q.Get("period")
+	if period == "" {
+		period = aldyn.ByYear
+	}
+	if period != aldyn.ByYear && period != aldyn.ByQuarter && period != aldyn.ByMonth {
+		return badParam("period")
+	}
+	depth, err := parseDepth(q.Get("depth"))
+	if err != nil {
+		return err
+	}
+	if sc.Territory != nil && depth <= pathDepth(sc.Territory.Path) {
+		depth = min(pathDepth(sc.Territory.Path)+1, aldyn.DepthDistrict)
+	}
+	byCat, err := s.counts(r, sc, []string{aldyn.ByCategory, aldyn.ByYear}, depth)
+	if err != nil {
+		return err
+	}
+	byTerr, err := s.counts(r, sc, []string{aldyn.ByTerritory}, depth)
+	if err != nil {
+		return err
+	}
+	byPeriod, err := s.counts(r, sc, periodBy(period), depth)
+	if err != nil {
+		return err
+	}
+	if table := q.Get("table"); table != "" {
+		return s.exportStatsTable(w, r, table, byCat, byTerr, byPeriod, period)
+	}
+	fd, err := s.statsFilterData(r)
+	if err != nil {
+		return err
+	}
+	data := map[string]any{"Filter": fd, "ByCategory": byCat, "ByTerritory": byTerr, "ByPeriod": byPeriod, "Period": period,
+		"Years": yearsOf(byCat.Rows), "Scope": sc, "CanImport": requireImporter(r) == nil}
+	if byPeriod.Total > 0 {
+		// Trend of the period, one line per compared territory (the
+		// territories of compare=…, or the scope as a whole).
+		labels, series, err := s.compareSeries(r, sc, period, depth)
+		if err != nil {
+			return err
+		}
+		data["TrendChart"] = lineChart(loc.T("stats.trend"), labels, series...)
+		grid, unknown, err := s.db.OffenseTimeProfile(r.Context(), sc.filter())
+		if err != nil {
+			return err
+		}
+		data["TimeProfile"] = stats.NewTimeProfile(grid, unknown)
+		data["TimeChart"] = timeProfileChart(loc, grid)
+		top, err := s.db.TopPrecincts(r.Context(), sc.filter(), 10)
+		if err != nil {
+			return err
+		}
+		names, err := s.territoryNames(r.Context(), lang)
+		if err != nil {
+			return err
+		}
+		data["TopPrecincts"], data["Names"] = top, names
+		if h, err := parseHorizon(q.Get("horizon")); err == nil {
+			fr, err := s.forecast(r, sc, h)
+			if err != nil {
+				return err
+			}
+			data["Forecast"] = fr
+			data["ForecastChart"] = forecastChart(loc, fr)
+		}
+	}
+	return s.render(w, r, http.StatusOK, "stats", &page{Title: loc.T("stats.title"), Form: q, Data: data})
+}
+
+func periodBy(period string) []string {
+	if period == aldyn.ByYear {
+		return []string{aldyn.ByYear}
+	}
+	return []string{aldyn.ByYear, period}
+}
+
+// periodLabel names a period of a count row: 2021, 2021 Q3, 2021-07.
+func periodLabel(r aldyn.CountRow) string {
+	switch {
+	case r.Month > 0:
+		return fmt.Sprintf("%04d-%02d", r.Year, r.Month)
+	case r.Quarter > 0:
+		return fmt.Sprintf("%04d Q%d", r.Year, r.Quarter)
+	}
+	return fmt.Sprint(r.Year)
+}
+
+func yearsOf(rows []countStatNamed) []int {
+	var ys []int
+	for _, r := range rows {
+		if !slices.Contains(ys, r.Year) {
+			ys = append(ys, r.Year)
+		}
+	}
+	slices.Sort(ys)
+	return ys
+}
+
+func pathDepth(p string) int { return max(strings.Count(p, "/")-1, 0) }
+
+// compareSeries counts the period series of each compared territory.
+func (s *Server) compareSeries(r *http.Request, sc *statsScope, period string, depth int) ([]string, []map[string]any, error) {
+	lang := info(r).loc.Lang()
+	codes := splitList(r.URL.Query().Get("compare"))
+	if len(codes) > maxCompared {
+		return nil, nil, badParam("compare")
+	}
+	type line struct {
+		name string
+		sc   statsScope
+	}
+	var lines []line
+	for _, code := range codes {
+		t, err := s.db.FindTerritoryByCode(r.Context(), code)
+		if err != nil || !actor(r).Covers(t.Path) || t.Level == aldyn.LevelPrecinct {
+			return nil, nil, badParam("compare")
+		}
+		c := *sc
+		c.Territory, c.Under = t, t.Path
+		lines = append(lines, line{t.Name(lang), c})
+	}
+	if len(lines) == 0 {
+		name := info(r).loc.T("stats.all_territories")
+		if sc.Territory != nil {
+			name = sc.Territory.Name(lang)
+		}
+		lines = append(lines, line{name, *sc})
+	}
+	var labels []string
+	counts := make([]map[string]int64, len(lines))
+	for i, l := range lines {
+		res, err := s.counts(r, &l.sc, periodBy(period), depth)
+		if err != nil {
+			return nil, nil, err
+		}
+		counts[i] = map[string]int64{}
+		for _, row := range res.Rows {
+			k := periodLabel(row.CountRow)
+			counts[i][k] = row.Count
+			if !slices.Contains(labels, k) {
+				labels = append(labels, k)
+			}
+		}
+	}
+	slices.Sort(labels)
+	var series []map[string]any
+	for i, l := range lines {
+		vals := make([]int64, len(labels))
+		for j, k := range labels {
+			vals[j] = counts[i][k]
+		}
+		series = append(series, map[string]any{"name": l.name, "type": "line", "data": vals, "smooth": false})
+	}
+	return labels, series, nil
+}
+
+func weekdayNames(loc *i18n.Localizer) []string {
+	out := make([]string, 7)
+	for i := range out {
+		out[i] = loc.Weekday(time.Weekday((i + 1) % 7)) // Monday first
+	}
+	return out
+}
+
+func timeProfileChart(loc *i18n.Localizer, grid [7][24]int) chart {
+	var data [][3]int
+	hi := 1
+	for d := range 7 {
+		for h := range 24 {
+			data = append(data, [3]int{h, d, grid[d][h]})
+			hi = max(hi, grid[d][h])
+		}
+	}
+	hours := make([]string, 24)
+	for h := range hours {
+		hours[h] = fmt.Sprintf("%02d", h)
+	}
+	return chart{
+		"title":     map[string]any{"text": loc.T("stats.time_profile"), "textStyle": map[string]any{"fontSize": 14}},
+		"tooltip":   map[string]any{"position": "top"},
+		"grid":      map[string]any{"top": 40, "left": 96, "right": 16, "bottom": 72},
+		"xAxis":     map[string]any{"type": "category", "data": hours, "name": loc.T("stats.hour")},
+		"yAxis":     map[string]any{"type": "category", "data": weekdayNames(loc)},
+		"visualMap": map[string]any{"min": 0, "max": hi, "calculable": true, "orient": "horizontal", "left": "center", "bottom": 0},
+		"series":    []map[string]any{{"type": "heatmap", "data": data}},
+	}
+}
+
+func forecastChart(loc *i18n.Localizer, fr *forecastResult) chart {
+	var labels []string
+	n := len(fr.History) + len(fr.Months)
+	actual, mean := make([]any, n), make([]any, n)
+	lo80, band80, lo95, band95 := make([]any, n), make([]any, n), make([]any, n), make([]any, n)
+	for i, m := range fr.History {
+		labels = append(labels, m.Month)
+		actual[i] = m.Count
+	}
+	for j, m := range fr.Months {
+		i := len(fr.History) + j
+		labels = append(labels, m.Month)
+		mean[i], lo80[i], band80[i] = m.Mean, m.Lo80, r2(m.Hi80-m.Lo80)
+		lo95[i], band95[i] = m.Lo95, r2(m.Hi95-m.Lo95)
+	}
+	band := func(name, stack string, lo, width []any, color string) []map[string]any {
+		return []map[string]any{
+			{"name": name, "type": "line", "stack": stack, "data": lo, "lineStyle": map[string]any{"opacity": 0}, "symbol": "none", "tooltip": map[string]any{"show": false}},
+			{"name": name, "type": "line", "stack": stack, "data": width, "lineStyle": map[string]any{"opacity": 0}, "symbol": "none",
+				"areaStyle": map[string]any{"color": color}},
+		}
+	}
+	series := append(band(loc.T("stats.forecast.interval95"), "b95", lo95, band95, "rgba(0,94,184,0.12)"),
+		band(loc.T("stats.forecast.interval80"), "b80", lo80, band80, "rgba(0,94,184,0.25)")...)
+	series = append(series,
+		map[string]any{"name": loc.T("stats.forecast.actual"), "type": "line", "data": actual, "color": "#333"},
+		map[string]any{"name": loc.T("stats.forecast.mean"), "type": "line", "data": mean, "color": "#005eb8", "lineStyle": map[string]any{"type": "dashed"}})
+	c := lineChart(loc.T("stats.forecast.title"), labels, series...)
+	c["tooltip"] = map[string]any{"trigger": "axis"}
+	return c
+}
+
+// exportStatsTable downloads one of the statistics page's tables.
+func (s *Server) exportStatsTable(w http.ResponseWriter, r *http.Request, table string, byCat, byTerr, byPeriod *countsResult, period string) error {
+	format := r.URL.Query().Get("format")
+	loc := info(r).loc
+	cols := func(first ...export.Column) []export.Column {
+		return append(first, export.Column{Key: "count", Label: loc.T("stats.count"), Kind: export.Int},
+			export.Column{Key: "share", Label: loc.T("stats.share"), Kind: export.Percent},
+			export.Column{Key: "yoy", Label: loc.T("stats.yoy"), Kind: export.Percent},
+			export.Column{Key: "rate", Label: loc.T("stats.rate"), Kind: export.Float},
+			export.Column{Key: "solved", Label: loc.T("stats.solved_share"), Kind: export.Percent},
+			export.Column{Key: "synthetic", Label: loc.T("stats.synthetic_records"), Kind: export.Int})
+	}
+	tail := func(r countStatNamed) []any {
+		var yoy, rate any
+		if r.YoY != nil {
+			yoy = *r.YoY
+		}
+		if r.RatePer100k != nil {
+			rate = *r.RatePer100k
+		}
+		return []any{r.Count, r.Share, yoy, rate, r.SolvedShare, r.Synthetic}
+	}
+	var t export.Table
+	switch table {
+	case "categories":
+		t = export.Table{Title: loc.T("stats.by_category"), Columns: cols(export.Column{Key: "category", Label: loc.T("stats.category")},
+			export.Column{Key: "year", Label: loc.T("common.year"), Kind: export.Int})}
+		for _, r := range byCat.Rows {
+			t.Rows = append(t.Rows, append([]any{r.CategoryName, r.Year}, tail(r)...))
+		}
+	case "territories":
+		t = export.Table{Title: loc.T("stats.by_territory"), Columns: cols(export.Column{Key: "code", Label: loc.T("common.code")},
+			export.Column{Key: "territory", Label: loc.T("common.territory")})}
+		for _, r := range byTerr.Rows {
+			t.Rows = append(t.Rows, append([]any{r.TerritoryCode, r.TerritoryName}, tail(r)...))
+		}
+	case "periods":
+		t = export.Table{Title: loc.T("stats.by_period"), Columns: cols(export.Column{Key: "period", Label: loc.T("stats.period." + period)})}
+		for _, r := range byPeriod.Rows {
+			t.Rows = append(t.Rows, append([]any{periodLabel(r.CountRow)}, tail(r)...))
+		}
+	default:
+		return badParam("table")
+	}
+	if format != "csv" && format != "xlsx" {
+		return badParam("format")
+	}
+	return export.Serve(w, format, "offense-statistics-"+table, t)
+}
+
+func (s *Server) statsMapPage(w http.ResponseWriter, r *http.Request) error {
+	sc, err := s.parseStatsScope(r)
+	if err != nil {
+		return err
+	}
+	fd, err := s.statsFilterData(r)
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	api := statsURL("/api/v1/stats/hotspots", q, "density", "")
+	points := ""
+	if actor(r).Is(aldyn.RoleAnalyst, aldyn.RoleAdministrator) && q.Get("points") == "1" {
+		points = statsURL("/api/v1/stats/points", q, "points", "")
+	}
+	return s.render(w, r, http.StatusOK, "stats_map", &page{Title: info(r).loc.T("stats.map.title"), Form: q,
+		Data: map[string]any{"Filter": fd, "Scope": sc, "GridURL": api, "PointsURL": points,
+			"CanSeePoints": actor(r).Is(aldyn.RoleAnalyst, aldyn.RoleAdministrator)}})
+}
+
+func (s *Server) officialPage(w http.ResponseWriter, r *http.Request) error {
+	figs := stats.Official()
+	return s.render(w, r, http.StatusOK, "official", &page{Title: info(r).loc.T("stats.official.title"),
+		Data: map[string]any{"Figures": figs, "Checks": stats.OfficialChecks(figs)}})
+}
+
+// precinctPage profiles one police precinct: its map, weekday × hour
+// table, trend and forecast, within the actor's scope.
+func (s *Server) precinctPage(w http.ResponseWriter, r *http.Request) error {
+	if err := requireStats(r); err != nil {
+		return err
+	}
+	t, err := s.db.FindTerritoryByCode(r.Context(), r.PathValue("code"))
+	if err != nil {
+		return err
+	}
+	if t.Level != aldyn.LevelPrecinct || !actor(r).Covers(t.Path) {
+		return aldyn.Errorf(aldyn.ENOTFOUND, "error.not_found")
+	}
+	loc := info(r).loc
+	sc := &statsScope{Precinct: t.Code, Under: actor(r).ScopeUnder()}
+	grid, unknown, err := s.db.OffenseTimeProfile(r.Context(), sc.filter())
+	if err != nil {
+		return err
+	}
+	tp := stats.NewTimeProfile(grid, unknown)
+	parent, err := s.db.FindTerritoryByCode(r.Context(), t.ParentCode)
+	if err != nil {
+		return err
+	}
+	data := map[string]any{"Precinct": t, "Parent": parent, "TimeProfile": tp, "TimeChart": timeProfileChart(loc, grid)}
+	if tp.Total > 0 {
+		// The trend and forecast are those of the precinct's territory:
+		// the monthly aggregate is kept by territory.
+		psc := &statsScope{Territory: parent, Under: parent.Path}
+		fr, err := s.forecast(r, psc, 6)
+		if err != nil {
+			return err
+		}
+		data["Forecast"], data["ForecastChart"] = fr, forecastChart(loc, fr)
+	}
+	return s.render(w, r, http.StatusOK, "precinct", &page{Title: t.Name(loc.Lang()), Data: data})
+}

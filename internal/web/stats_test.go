@@ -1,0 +1,217 @@
+package web_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/aldyn-kg/aldyn"
+	"github.com/aldyn-kg/aldyn/internal/demo"
+	"github.com/aldyn-kg/aldyn/internal/offenses"
+	"github.com/aldyn-kg/aldyn/internal/stats"
+)
+
+// mustImportOffenses stores CSV rows (canonical headers) as the system.
+func mustImportOffenses(tb testing.TB, f *fixture, csv string) {
+	tb.Helper()
+	rep, err := offenses.Import(context.Background(), f.db, aldyn.System, strings.NewReader(csv), offenses.Input{FileName: "fixture.csv"})
+	if err != nil {
+		tb.Fatalf("import: %v (%+v)", err, rep.Errors)
+	}
+}
+
+type countsBody struct {
+	Rows []struct {
+		Category      string   `json:"category"`
+		TerritoryCode string   `json:"territory_code"`
+		Year          int      `json:"year"`
+		Count         int64    `json:"count"`
+		Share         float64  `json:"share"`
+		YoY           *float64 `json:"yoy_change"`
+		Rate          *float64 `json:"rate_per_100k"`
+	} `json:"rows"`
+	Total int64 `json:"total"`
+}
+
+func mustGetJSON(tb testing.TB, f *fixture, who, path string, wantStatus int, v any) {
+	tb.Helper()
+	resp := f.do(tb, who, "GET", path, "", "")
+	body := readBody(tb, resp)
+	if resp.StatusCode != wantStatus {
+		tb.Fatalf("GET %s as %s: status %d, want %d: %.300s", path, who, resp.StatusCode, wantStatus, body)
+	}
+	if v != nil {
+		if err := json.Unmarshal([]byte(body), v); err != nil {
+			tb.Fatalf("GET %s: %v: %.300s", path, err, body)
+		}
+	}
+}
+
+// TestStatsScope: an analyst of one district sees only its records and gets
+// nothing (404) when asking for another district; point locations reach
+// analysts only, never for sensitive categories, and never the anonymous.
+func TestStatsScope(t *testing.T) {
+	f := mustFixture(t)
+	mustImportOffenses(t, f, "registration_number,source,category,registered_on,occurred_on,occurred_time,territory_code,lat,lon,place_type,solved\n"+
+		"A-1,crimes,theft,2023-03-02,2023-03-01,22:15,"+codeA+",42.90,74.60,street,0\n"+
+		"A-2,crimes,theft,2024-03-05,2024-03-04,10:00,"+codeA+",42.91,74.61,shop,1\n"+
+		"A-3,crimes,rape,2024-04-05,2024-04-04,23:00,"+codeA+",42.92,74.62,dwelling,1\n"+
+		"B-1,crimes,fraud,2024-03-05,,,"+codeB+",40.90,73.00,other,0\n")
+
+	var a countsBody
+	mustGetJSON(t, f, analystA, "/api/v1/stats/counts?by=territory,category,year&depth=district", 200, &a)
+	for _, r := range a.Rows {
+		if r.TerritoryCode != codeA {
+			t.Errorf("analyst of district A sees a row of %s: %+v", r.TerritoryCode, r)
+		}
+	}
+	if a.Total != 3 {
+		t.Errorf("analyst A total %d, want 3", a.Total)
+	}
+	var yoyChecked bool
+	for _, r := range a.Rows {
+		if r.Category == "theft" && r.Year == 2024 {
+			if r.YoY == nil || *r.YoY != 0 {
+				t.Errorf("theft 2024 year-on-year %v, want 0 (1 → 1)", r.YoY)
+			}
+			yoyChecked = true
+		}
+	}
+	if !yoyChecked {
+		t.Errorf("no theft 2024 row: %+v", a.Rows)
+	}
+	mustGetJSON(t, f, analystA, "/api/v1/stats/counts?territory="+codeB, http.StatusNotFound, nil)
+	mustGetJSON(t, f, analystA, "/api/v1/stats/timeprofile?territory="+codeB, http.StatusNotFound, nil)
+	mustGetJSON(t, f, analystA, "/api/v1/stats/forecast?territory="+codeB, http.StatusNotFound, nil)
+	mustGetJSON(t, f, analystA, "/api/v1/stats/hotspots?territory="+codeB, http.StatusNotFound, nil)
+
+	var b countsBody
+	mustGetJSON(t, f, "analystB", "/api/v1/stats/counts?by=category", 200, &b)
+	if b.Total != 1 || len(b.Rows) != 1 || b.Rows[0].Category != "fraud" || b.Rows[0].Share != 1 {
+		t.Errorf("analyst B counts %+v, want one fraud row with share 1", b)
+	}
+
+	var tp stats.TimeProfile
+	mustGetJSON(t, f, analystA, "/api/v1/stats/timeprofile?category=theft", 200, &tp)
+	// 2023-03-01 was a Wednesday (2), 22:15; 2024-03-04 a Monday (0), 10:00.
+	if tp.Total != 2 || tp.Grid[2][22] != 1 || tp.Grid[0][10] != 1 {
+		t.Errorf("time profile %+v", tp)
+	}
+
+	var hot struct {
+		Features []struct {
+			Properties struct {
+				Count int `json:"count"`
+			} `json:"properties"`
+		} `json:"features"`
+	}
+	mustGetJSON(t, f, coordinator, "/api/v1/stats/hotspots?cell_m=50000", 200, &hot)
+	cells := 0
+	for _, ft := range hot.Features {
+		cells += ft.Properties.Count
+	}
+	if cells != 3 {
+		t.Errorf("coordinator of A: hot-spot cells count %d records, want 3", cells)
+	}
+
+	mustGetJSON(t, f, anon, "/api/v1/stats/points", http.StatusUnauthorized, nil)
+	mustGetJSON(t, f, anon, "/api/v1/stats/hotspots", http.StatusUnauthorized, nil)
+	mustGetJSON(t, f, reporterA, "/api/v1/stats/points", http.StatusForbidden, nil)
+	var pts struct {
+		Features []struct {
+			Properties struct {
+				Category string `json:"category"`
+			} `json:"properties"`
+		} `json:"features"`
+	}
+	mustGetJSON(t, f, analystA, "/api/v1/stats/points", 200, &pts)
+	if len(pts.Features) != 2 {
+		t.Errorf("analyst A got %d points, want the 2 thefts", len(pts.Features))
+	}
+	for _, p := range pts.Features {
+		if p.Properties.Category == "rape" {
+			t.Error("a sensitive record's location reached the browser")
+		}
+	}
+	body := readBody(t, f.do(t, anon, "GET", "/stats/map", "", ""))
+	if strings.Contains(body, "/api/v1/stats/points") {
+		t.Error("the anonymous map page refers to point locations")
+	}
+}
+
+// TestStatsDemoEqualsTable1 loads the synthetic demo records of 2019–2021
+// and checks that counts by category and year equal the Concept's Table 1,
+// figure by figure, read from the official statistics.
+func TestStatsDemoEqualsTable1(t *testing.T) {
+	f := mustFixture(t)
+	n, err := demo.LoadOffenses(context.Background(), f.db, 1, []int{2019, 2020, 2021})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]float64{} // category/year → Table 1
+	keys := map[string]string{
+		"registered_crimes_murder_incl_attempts": "murder", "registered_crimes_grievous_bodily_harm": "grave_harm",
+		"registered_crimes_rape_incl_attempts": "rape", "registered_crimes_robbery_with_violence": "robbery_violent",
+		"registered_crimes_robbery": "robbery", "registered_crimes_theft": "theft", "registered_crimes_fraud": "fraud",
+		"registered_crimes_extortion": "extortion", "registered_crimes_drug_trafficking": "drugs",
+		"registered_crimes_hooliganism": "hooliganism", "registered_crimes_road_traffic_violations": "traffic",
+	}
+	totals := map[string]float64{}
+	for _, fig := range stats.Official() {
+		if fig.Section != "1" || fig.Territory != "KG" {
+			continue
+		}
+		if c, ok := keys[fig.Key]; ok {
+			want[c+"/"+fig.Year] = fig.Value
+		}
+		if fig.Key == "registered_crimes_total" {
+			totals[fig.Year] = fig.Value
+		}
+	}
+	var sum float64
+	for _, y := range []string{"2019", "2020", "2021"} {
+		sum += totals[y]
+	}
+	if float64(n) != sum {
+		t.Errorf("demo loaded %d records, want Table 1's %v", n, sum)
+	}
+	var c countsBody
+	mustGetJSON(t, f, adminKG, "/api/v1/stats/counts?by=category,year", 200, &c)
+	got := map[string]float64{}
+	listed := map[int]float64{}
+	for _, r := range c.Rows {
+		got[fmt.Sprintf("%s/%d", r.Category, r.Year)] = float64(r.Count)
+		if r.Category != "other" {
+			listed[r.Year] += float64(r.Count)
+		}
+	}
+	if len(want) != 33 {
+		t.Fatalf("Table 1 has %d category figures, want 11 × 3", len(want))
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s: counts %v, Table 1 %v", k, got[k], v)
+		}
+	}
+	for _, y := range []int{2019, 2020, 2021} {
+		if o := got[fmt.Sprintf("other/%d", y)]; listed[y]+o != totals[fmt.Sprint(y)] {
+			t.Errorf("%d: listed %v + other %v ≠ total %v", y, listed[y], o, totals[fmt.Sprint(y)])
+		}
+	}
+	// Bishkek and Chüy hold about 58 % (the Concept's "approximately 58 %").
+	var terr countsBody
+	mustGetJSON(t, f, adminKG, "/api/v1/stats/counts?by=territory", 200, &terr)
+	var bc float64
+	for _, r := range terr.Rows {
+		if r.TerritoryCode == "41711000000000" || r.TerritoryCode == "41708000000000" {
+			bc += r.Share
+		}
+	}
+	if bc < 0.575 || bc > 0.585 {
+		t.Errorf("Bishkek and Chüy share %.4f, want about 0.58", bc)
+	}
+	t.Logf("demo records %d; Bishkek + Chüy %.2f %%", n, bc*100)
+}
