@@ -25,10 +25,14 @@ type ImportError struct {
 	Issues []territories.Issue
 }
 
-func (e *ImportError) Error() string { return "import has " + strconv.Itoa(len(e.Issues)) + " invalid records" }
+func (e *ImportError) Error() string {
+	return "import has " + strconv.Itoa(len(e.Issues)) + " invalid records"
+}
 
 // Unwrap lets errors.As find the EINVALID code.
-func (e *ImportError) Unwrap() error { return aldyn.Errorf(aldyn.EINVALID, "import.error.rejected", "count", len(e.Issues)) }
+func (e *ImportError) Unwrap() error {
+	return aldyn.Errorf(aldyn.EINVALID, "import.error.rejected", "count", len(e.Issues))
+}
 
 // scopedTerritory returns a territory the actor administers, or an issue
 // saying why the record does not match.

@@ -100,8 +100,9 @@ func (s *Server) statsPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	data := map[string]any{"Filter": fd, "ByCategory": byCat, "ByTerritory": byTerr, "ByPeriod": byPeriod, "Period": period,
-		"Years": yearsOf(byCat.Rows), "Scope": sc, "CanImport": requireImporter(r) == nil}
+	years := yearsOf(byCat.Rows)
+	data := map[string]any{"Filter": fd, "ByCategory": byCat, "CategoryPivot": pivotByCategory(byCat.Rows, years), "ByTerritory": byTerr,
+		"ByPeriod": byPeriod, "Period": period, "Years": years, "Scope": sc, "CanImport": requireImporter(r) == nil}
 	if byPeriod.Total > 0 {
 		// Trend of the period, one line per compared territory (the
 		// territories of compare=…, or the scope as a whole).
@@ -153,6 +154,29 @@ func periodLabel(r aldyn.CountRow) string {
 		return fmt.Sprintf("%04d Q%d", r.Year, r.Quarter)
 	}
 	return fmt.Sprint(r.Year)
+}
+
+// categoryRow is a category's counts per year, for a table with a column
+// per year; the change and share are those of the last year.
+type categoryRow struct {
+	Code, Name string
+	Counts     []int64
+	Last       countStatNamed
+}
+
+func pivotByCategory(rows []countStatNamed, years []int) []categoryRow {
+	var out []categoryRow
+	for _, r := range rows {
+		if len(out) == 0 || out[len(out)-1].Code != r.Category {
+			out = append(out, categoryRow{Code: r.Category, Name: r.CategoryName, Counts: make([]int64, len(years))})
+		}
+		c := &out[len(out)-1]
+		c.Counts[slices.Index(years, r.Year)] = r.Count
+		if r.Year == years[len(years)-1] {
+			c.Last = r
+		}
+	}
+	return out
 }
 
 func yearsOf(rows []countStatNamed) []int {

@@ -8,8 +8,9 @@
 //     <span data-progress-message></span>
 //   </div>
 //   polls {done,total,state[,message]} every second until state is
-//   "done" or "failed"; sets data-state on the element and fires
-//   "aldyn:progress-end" (bubbling; htmx can trigger on it).
+//   "done" or "failed"; sets data-state on the element, fires
+//   "aldyn:progress-end" (bubbling; htmx can trigger on it) and, when the
+//   server said done or failed, goes to data-progress-done-url.
 import { fetchJSON, formatNumber, safeURL, matchAll } from './util.js';
 
 // Must match the breakpoint in app.css where the menu stops collapsing.
@@ -97,7 +98,9 @@ function pollProgress(el) {
     el.dataset.state = st.state;
     el.dispatchEvent(new CustomEvent('aldyn:progress-end', { bubbles: true, detail: st }));
     const next = el.dataset.progressDoneUrl ? safeURL(el.dataset.progressDoneUrl) : '';
-    if (st.state === 'done' && next) window.location.assign(next);
+    // The server's own verdict (done or failed) has a page of its own; a
+    // job that cannot be polled does not.
+    if (FINAL.has(st.state) && !st.error && next) window.location.assign(next);
   };
 
   const tick = async () => {
