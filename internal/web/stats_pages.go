@@ -372,13 +372,17 @@ func (s *Server) statsMapPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	q := r.URL.Query()
-	api := statsURL("/api/v1/stats/hotspots", q, "density", "")
+	density := q.Get("layer") == "density"
+	api := statsURL("/api/v1/stats/hotspots", q, "layer", "", "points", "")
+	if density {
+		api = statsURL("/api/v1/stats/hotspots", q, "layer", "", "points", "", "density", "1")
+	}
 	points := ""
 	if actor(r).Is(aldyn.RoleAnalyst, aldyn.RoleAdministrator) && q.Get("points") == "1" {
-		points = statsURL("/api/v1/stats/points", q, "points", "")
+		points = statsURL("/api/v1/stats/points", q, "points", "", "layer", "")
 	}
 	return s.render(w, r, http.StatusOK, "stats_map", &page{Title: info(r).loc.T("stats.map.title"), Form: q,
-		Data: map[string]any{"Filter": fd, "Scope": sc, "GridURL": api, "PointsURL": points,
+		Data: map[string]any{"Filter": fd, "Scope": sc, "GridURL": api, "PointsURL": points, "Density": density,
 			"CanSeePoints": actor(r).Is(aldyn.RoleAnalyst, aldyn.RoleAdministrator)}})
 }
 

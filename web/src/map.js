@@ -6,6 +6,7 @@
 //        data-attribution="&copy; …"
 //        data-center="41.4,74.6" data-zoom="6"       no centre: fit the boundaries
 //        data-grid-url="/api/v1/…/grid?…"            counts per cell, re-fetched
+//        data-grid-value="density_km2"               cell property to colour by (default count)
 //        data-points-url="/api/v1/…/points?…"        points, re-fetched
 //        data-label-count="…" data-label-hot="…" data-label-gi="…"
 //        data-error-text="…">
@@ -166,7 +167,9 @@ function featurePopup(props) {
 
 function labelsOf(ds) {
   return {
+    value: ds.gridValue || 'count',
     count: ds.labelCount || 'count',
+    density: ds.labelDensity || 'per km²',
     hot: ds.labelHot || 'hot spot',
     gi: ds.labelGi || 'Gi* z',
   };
@@ -232,7 +235,7 @@ function gridLayerOptions(map, labels) {
   return {
     legend,
     prepare(data) {
-      const counts = (data.features || []).map((f) => Number((f.properties || {}).count) || 0);
+      const counts = (data.features || []).map((f) => Number((f.properties || {})[labels.value]) || 0);
       breaks = quantileBreaks(counts, RAMP.length);
       legend.update(breaks);
     },
@@ -241,7 +244,7 @@ function gridLayerOptions(map, labels) {
       renderer: L.canvas({ padding: 0.2 }),
       style: (feature) => {
         const p = feature.properties || {};
-        const count = Number(p.count) || 0;
+        const count = Number(p[labels.value]) || 0;
         const cls = classOf(count, breaks);
         const hot = isHot(p);
         return {
@@ -285,6 +288,9 @@ function cellPopup(p, labels) {
   const rows = [];
   if (p.name) rows.push([null, String(p.name)]);
   rows.push([labels.count, formatNumber(Number(p.count) || 0)]);
+  if (p.density_km2 !== undefined && p.density_km2 !== null) {
+    rows.push([labels.density, formatNumber(Number(p.density_km2), 2)]);
+  }
   if (p.gi_z !== undefined && p.gi_z !== null && p.gi_z !== '') {
     rows.push([labels.gi, formatNumber(Number(p.gi_z), 2)]);
   }
@@ -357,9 +363,13 @@ function legendControl(labels) {
     title.className = 'map-legend-title';
     title.textContent = labels.count;
     box.append(title);
+    // Counts get ranges of whole numbers; densities, upper bounds.
+    const whole = breaks.every((ub) => Number.isInteger(ub));
     let lo = 1;
     breaks.forEach((ub) => {
-      const text = lo >= ub ? formatNumber(ub) : `${formatNumber(lo)}–${formatNumber(ub)}`;
+      let text;
+      if (!whole) text = `≤ ${formatNumber(ub, 2)}`;
+      else text = lo >= ub ? formatNumber(ub) : `${formatNumber(lo)}–${formatNumber(ub)}`;
       box.append(legendRow(RAMP[classOf(ub, breaks)], text, false));
       lo = Math.floor(ub) + 1;
     });
