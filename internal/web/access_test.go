@@ -171,6 +171,12 @@ func TestAccessMatrix(t *testing.T) {
 		{method: "GET", path: "/api/v1/stats/imports", want: expect{def: forbid, byRole: map[string]int{anon: unauth, adminKG: 200}}},
 		{method: "POST", path: "/api/v1/stats/imports", ctype: "text/csv", body: offenseCSV, want: expect{def: forbid, byRole: map[string]int{anon: unauth, adminKG: 200}}},
 		{method: "GET", path: "/api/v1/stats/imports/jobs/1", route: "/api/v1/stats/imports/jobs/{id}", want: expect{def: forbid, byRole: map[string]int{anon: unauth, adminKG: 200}}},
+		{method: "POST", path: "/stats/import-profiles", ctype: form, body: `name=erp&profile_json={"source":"crimes","columns":{"registration_number":"N","registered_on":"D","territory_code":"T","category":"C"}}`,
+			want: expect{def: forbid, byRole: map[string]int{anon: unauth, adminKG: see}}},
+		{method: "GET", path: "/api/v1/stats/import-profiles", want: expect{def: forbid, byRole: map[string]int{anon: unauth, adminKG: 200}}},
+		{method: "PUT", path: "/api/v1/stats/import-profiles/erp2", route: "/api/v1/stats/import-profiles/{name}", ctype: js,
+			body: `{"source":"crimes","columns":{"registration_number":"N","registered_on":"D","territory_code":"T","category":"C"}}`,
+			want: expect{def: forbid, byRole: map[string]int{anon: unauth, adminKG: 200}}},
 	}
 
 	covered := map[string]bool{}

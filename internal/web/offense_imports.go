@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -34,6 +35,59 @@ func (s *Server) registerOffenseImports() {
 	s.handle("GET", "/api/v1/stats/imports", s.apiOffenseImports)
 	s.handleUpload("POST", "/api/v1/stats/imports", maxOffenseUpload, s.apiOffenseImport)
 	s.handle("GET", "/api/v1/stats/imports/jobs/{id}", s.apiOffenseImportJob)
+	s.handle("POST", "/stats/import-profiles", s.offenseProfileForm)
+	s.handle("GET", "/api/v1/stats/import-profiles", s.apiOffenseProfiles)
+	s.handle("PUT", "/api/v1/stats/import-profiles/{name}", s.apiSaveOffenseProfile)
+}
+
+// Column profiles: how the columns of one register's export map to the
+// fields of a record, saved by name (audited) and chosen at import.
+
+func (s *Server) apiOffenseProfiles(w http.ResponseWriter, r *http.Request) error {
+	if err := requireImporter(r); err != nil {
+		return err
+	}
+	ps, err := offenses.Profiles(r.Context(), s.db)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, ps)
+}
+
+func (s *Server) apiSaveOffenseProfile(w http.ResponseWriter, r *http.Request) error {
+	if err := requireImporter(r); err != nil {
+		return err
+	}
+	var p importer.Profile
+	if err := decodeJSON(r, &p); err != nil {
+		return err
+	}
+	p.Name = r.PathValue("name")
+	if err := offenses.SaveProfile(r.Context(), s.db, actor(r), p); err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, p)
+}
+
+// offenseProfileForm saves a profile written as JSON on the imports page.
+func (s *Server) offenseProfileForm(w http.ResponseWriter, r *http.Request) error {
+	if err := requireImporter(r); err != nil {
+		return err
+	}
+	var p importer.Profile
+	loc := info(r).loc
+	if err := json.Unmarshal([]byte(r.FormValue("profile_json")), &p); err != nil {
+		return s.renderOffenseImports(w, r, http.StatusBadRequest, map[string]string{"profile_json": loc.T("error.malformed_json", "detail", err.Error())})
+	}
+	p.Name = r.FormValue("name")
+	if err := offenses.SaveProfile(r.Context(), s.db, actor(r), p); err != nil {
+		errs, ferr := formErrors(loc, err)
+		if ferr != nil {
+			return ferr
+		}
+		return s.renderOffenseImports(w, r, http.StatusBadRequest, errs)
+	}
+	return redirect(w, r, "/stats/imports", "stats.import.profile_saved")
 }
 
 // requireImporter lets analysts and administrators of the whole country import.

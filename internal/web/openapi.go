@@ -114,6 +114,10 @@ var apiOps = []apiOp{
 			{Name: "name", In: "query", Type: "string", Description: "file name for the log"}}, Response: "OffenseImport"},
 	{Method: "GET", Path: "/api/v1/stats/imports/jobs/{id}", Summary: "Progress of an import started from the upload page", Tag: "statistics",
 		Access: "the user who started it, or an administrator", Params: []apiParam{idParam}, Response: "ImportJob"},
+	{Method: "GET", Path: "/api/v1/stats/import-profiles", Summary: "Saved column profiles of offense imports", Tag: "statistics",
+		Access: "national analyst or administrator", Response: "ImportProfiles"},
+	{Method: "PUT", Path: "/api/v1/stats/import-profiles/{name}", Summary: "Save a column profile (how a register's columns and values map to record fields)", Tag: "statistics",
+		Access: "national analyst or administrator", Params: []apiParam{{Name: "name", In: "path", Type: "string", Required: true}}, Body: "ImportProfile", Response: "ImportProfile"},
 }
 
 var statsParams = []apiParam{
@@ -189,6 +193,11 @@ var schemas = map[string]any{
 		"status": str(), "error": str(), "synthetic": boolean()}),
 	"OffenseImport": obj(map[string]any{"import_id": integer(), "file_name": str(), "sha256": str(), "bytes": integer(), "charset": str(), "rows": integer(), "accepted": integer(), "rejected": integer(),
 		"duplicates": integer(), "errors": map[string]any{"type": "array", "items": ref("ImportIssue")}, "errors_omitted": integer(), "inserted": integer(), "existing": integer(), "committed": boolean()}),
+	"ImportProfiles": map[string]any{"type": "array", "items": ref("ImportProfile")},
+	"ImportProfile": obj(map[string]any{"name": str(), "source": str(), "columns": map[string]any{"type": "object", "additionalProperties": str()},
+		"date_formats": map[string]any{"type": "array", "items": str()}, "decimal": str(),
+		"categories": map[string]any{"type": "object", "additionalProperties": str()}, "articles": map[string]any{"type": "object", "additionalProperties": str()},
+		"place_types": map[string]any{"type": "object", "additionalProperties": str()}}),
 	"ImportJob": obj(map[string]any{"id": integer(), "file": str(), "state": str(), "done": integer(), "total": integer(), "rows": integer(), "message": str(),
 		"report": ref("OffenseImport")}),
 }
