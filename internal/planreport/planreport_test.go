@@ -452,9 +452,9 @@ func TestBuildErrors(t *testing.T) {
 
 var keyRe = regexp.MustCompile(`"planreport\.[a-z_.]+[a-z_]"`)
 
-// TestMessages checks that every key the code uses has a text in every
-// language, in the locale files or in messages.md, and that messages.md
-// has nothing unused.
+// TestMessages checks that every key the code uses, including those built
+// from values, is in the locale files (which the i18n tests keep complete
+// in every language).
 func TestMessages(t *testing.T) {
 	used := map[string]bool{}
 	files, _ := filepath.Glob("*.go")
@@ -490,19 +490,9 @@ func TestMessages(t *testing.T) {
 		used["planreport.col."+c] = true
 	}
 	for k := range used {
-		if i18n.Has(k) {
-			continue
-		}
-		for _, lang := range i18n.Languages {
-			if fallback[k][lang] == "" {
-				t.Errorf("%s: no %s text", k, lang)
-			}
+		if !i18n.Has(k) {
+			t.Errorf("%s is not in the locale files", k)
 		}
 	}
-	for k := range fallback {
-		if !used[k] {
-			t.Errorf("messages.md: %s is not used", k)
-		}
-	}
-	t.Logf("%d message keys", len(fallback))
+	t.Logf("%d message keys", len(used))
 }
