@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -54,6 +56,16 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		wc.Secure = true
 	}
 	wc.Demo = demoData
+	// Uploads wait in data/uploads while they are imported; report evidence
+	// files are kept in data/evidence, outside anything the server serves
+	// as static files.
+	wc.UploadDir = filepath.Join(cfg.data, "uploads")
+	wc.EvidenceDir = filepath.Join(cfg.data, "evidence")
+	for _, d := range []string{wc.UploadDir, wc.EvidenceDir} {
+		if err := os.MkdirAll(d, 0o750); err != nil {
+			return err
+		}
+	}
 	var adminPassword string
 	if demoData {
 		if adminPassword, err = loadDemo(ctx, db, log, *demoScale); err != nil {

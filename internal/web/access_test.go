@@ -39,6 +39,10 @@ func adminOnly(anonStatus, adminAStatus, ok int) expect {
 	return expect{def: http.StatusForbidden, byRole: map[string]int{anon: anonStatus, adminA: adminAStatus, adminKG: ok}}
 }
 
+// moduleCases lets a module's test file add its routes' cases to the
+// access matrix (from an init function), next to its own tests.
+var moduleCases []func(tb testing.TB, f *fixture) []matrixCase
+
 type matrixCase struct {
 	method, path string
 	route        string // the registered pattern this case covers
@@ -102,7 +106,7 @@ func TestAccessMatrix(t *testing.T) {
 		{method: "POST", path: "/profile/tokens", ctype: form, body: "name=", want: signedIn(unauth, 400)},
 		{method: "POST", path: "/profile/tokens/" + tokB + "/revoke", route: "/profile/tokens/{id}/revoke",
 			want: expect{def: forbid, byRole: map[string]int{anon: unauth, adminKG: see}}},
-		{method: "GET", path: "/modules/plans", route: "/modules/{module}", want: all(200)},
+		{method: "GET", path: "/modules/reports", route: "/modules/{module}", want: all(200)},
 
 		{method: "GET", path: "/territories", want: all(200)},
 		{method: "GET", path: "/territories/" + codeA, route: "/territories/{code}", want: all(200)},
@@ -179,6 +183,9 @@ func TestAccessMatrix(t *testing.T) {
 			want: expect{def: forbid, byRole: map[string]int{anon: unauth, adminKG: 200}}},
 	}
 
+	for _, more := range moduleCases {
+		cases = append(cases, more(t, f)...)
+	}
 	covered := map[string]bool{}
 	for _, c := range cases {
 		route := c.route

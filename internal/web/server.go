@@ -32,6 +32,9 @@ type Config struct {
 	// UploadDir holds uploads while they are imported (the system's
 	// temporary directory when empty).
 	UploadDir string
+	// EvidenceDir keeps the evidence files of plan reports (the system's
+	// temporary directory when empty, as in tests).
+	EvidenceDir string
 }
 
 // Server is Aldyn's HTTP server.
