@@ -123,7 +123,9 @@ func (db *DB) provider() (*goose.Provider, error) {
 	if db.Dialect == Postgres {
 		d = goose.DialectPostgres
 	}
-	return goose.NewProvider(d, db.w, sub)
+	// 00002 (plans) came after 00003 (offenses) was released: databases
+	// already at 3 still get 2.
+	return goose.NewProvider(d, db.w, sub, goose.WithAllowOutofOrder(true))
 }
 
 // Migrate applies pending migrations.

@@ -1,0 +1,137 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+
+	"github.com/aldyn-kg/aldyn"
+)
+
+// This file holds what the plan pages need beyond plans.go: replacing a
+// draft's content with a template's in one transaction, and the list of
+// plans the public may read.
+
+// ReplacePlanContent replaces the measures and indicators of draft plan
+// planID with those given, all or nothing. Indicators carry provisional
+// IDs (as plantemplate.Read numbers them) that the measures'
+// IndicatorIDs refer to; they are mapped to the stored IDs. The records
+// are validated again against the plan.
+func (db *DB) ReplacePlanContent(ctx context.Context, actor *aldyn.Actor, planID int64, measures []aldyn.Measure, indicators []aldyn.Indicator) error {
+	return db.Update(ctx, actor, func(tx *Tx) error {
+		p, err := tx.editablePlan(ctx, planID)
+		if err != nil {
+			return err
+		}
+		for _, q := range []string{`DELETE FROM measures WHERE plan_id = ?`, `DELETE FROM indicators WHERE plan_id = ?`} {
+			if _, err := tx.exec(ctx, q, planID); err != nil {
+				return err
+			}
+		}
+		ids := make(map[int64]int64, len(indicators))
+		for i := range indicators {
+			ind := &indicators[i]
+			provisional := ind.ID
+			ind.PlanID = planID
+			if err := ind.Validate(); err != nil {
+				return err
+			}
+			ind.ID, ind.CreatedAt, ind.UpdatedAt = 0, tx.now, tx.now
+			if err := tx.queryRow(ctx, `INSERT INTO indicators (plan_id, code, sort_key, name_ky, name_ru, name_en, unit, higher_is_better, kind,
+				numerator, denominator, source, offense_category, disaggregation, verification_ky, verification_ru, verification_en,
+				frequency, baseline_value, baseline_year, search_text, created_at, updated_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+				planID, ind.Code, codeKey(ind.Code), ind.Name.KY, ind.Name.RU, ind.Name.EN, ind.Unit, ind.HigherIsBetter, ind.Kind,
+				ind.Numerator, ind.Denominator, ind.Source, ind.OffenseCategory, ind.Disaggregation, ind.Verification.KY, ind.Verification.RU, ind.Verification.EN,
+				ind.Frequency, ind.BaselineValue, ind.BaselineYear, indicatorSearch(ind), tx.now, tx.now).Scan(&ind.ID); err != nil {
+				return tx.db.normalize(err)
+			}
+			if err := tx.insertTargets(ctx, ind); err != nil {
+				return err
+			}
+			ids[provisional] = ind.ID
+		}
+		for i := range measures {
+			m := &measures[i]
+			m.PlanID = planID
+			for k, id := range m.IndicatorIDs {
+				stored, ok := ids[id]
+				if !ok {
+					return invalidField("indicator_ids", "measure.error.indicator_plan")
+				}
+				m.IndicatorIDs[k] = stored
+			}
+			if err := m.Validate(p, nil); err != nil {
+				return err
+			}
+			m.ID, m.CreatedAt, m.UpdatedAt = 0, tx.now, tx.now
+			if err := tx.queryRow(ctx, `INSERT INTO measures (plan_id, code, sort_key, component_code, task_code, title_ky, title_ru, title_en,
+				description_ky, description_ru, description_en, expected_result_ky, expected_result_ru, expected_result_en,
+				responsible_body_id, start_on, due_on, cancelled, search_text, created_at, updated_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+				planID, m.Code, codeKey(m.Code), m.ComponentCode, m.TaskCode, m.Title.KY, m.Title.RU, m.Title.EN,
+				m.Description.KY, m.Description.RU, m.Description.EN, m.ExpectedResult.KY, m.ExpectedResult.RU, m.ExpectedResult.EN,
+				m.ResponsibleBodyID, isoDate(m.Start), isoDate(m.Due), m.Cancelled, measureSearch(m), tx.now, tx.now).Scan(&m.ID); err != nil {
+				return tx.db.normalize(err)
+			}
+			if err := tx.insertMeasureChildren(ctx, m); err != nil {
+				return err
+			}
+		}
+		if err := tx.planContentChanged(ctx, p); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, aldyn.AuditUpdate, "plan", idString(planID), p.TerritoryCode, nil,
+			map[string]any{"imported_measures": len(measures), "imported_indicators": len(indicators)})
+	})
+}
+
+// PublicPlanStatuses are the statuses of the plan versions the public
+// reads: drafts are work in progress, superseded versions history.
+var PublicPlanStatuses = []aldyn.PlanStatus{aldyn.PlanApproved, aldyn.PlanClosed}
+
+// FindPublicPlans lists the approved and closed plans matching f (its
+// Status, when set, must be one of them; Under and ID are honoured) with
+// the total count, without signatures.
+func (db *DB) FindPublicPlans(ctx context.Context, f PlanFilter) ([]*aldyn.Plan, int, error) {
+	var w strings.Builder
+	var args []any
+	w.WriteString(" WHERE p.status IN (?, ?)")
+	args = append(args, string(aldyn.PlanApproved), string(aldyn.PlanClosed))
+	if f.ID != nil {
+		w.WriteString(" AND p.id = ?")
+		args = append(args, *f.ID)
+	}
+	pathRange("p.territory_path", f.Under, &w, &args)
+	if f.Kind != nil {
+		w.WriteString(" AND p.kind = ?")
+		args = append(args, *f.Kind)
+	}
+	if f.Status != nil {
+		w.WriteString(" AND p.status = ?")
+		args = append(args, string(*f.Status))
+	}
+	if f.TerritoryCode != nil {
+		w.WriteString(" AND p.territory_code = ?")
+		args = append(args, *f.TerritoryCode)
+	}
+	if q := strings.TrimSpace(f.Query); q != "" {
+		w.WriteString(" AND p.search_text LIKE ? ESCAPE '\\'")
+		args = append(args, "%"+likeEscape(strings.ToLower(q))+"%")
+	}
+	var out []*aldyn.Plan
+	var total int
+	err := db.read(ctx, func(r reader) error {
+		if err := r.queryRow(ctx, "SELECT COUNT(*) FROM plans p"+w.String(), args...).Scan(&total); err != nil {
+			return err
+		}
+		return scanAll(ctx, r, func(rows *sql.Rows) error {
+			p, err := scanPlan(rows)
+			if err == nil {
+				out = append(out, p)
+			}
+			return err
+		}, "SELECT "+planCols+" FROM plans p"+w.String()+orderBy(f.Page, PlanSorts, "p.start_year")+", p.version, p.id"+limitOffset(f.Page), args...)
+	})
+	return out, total, err
+}
