@@ -1020,7 +1020,7 @@ const (
 	atRiskLagPoints     = 25 // elapsed-time share ahead of progress, in points
 	atRiskDueWithin     = 30 * 24 * time.Hour
 	atRiskDueProgress   = 75 // progress below which a close due date is a risk
-	measureDoneProgress = 100
+	MeasureDoneProgress = 100 // accepted progress that makes a measure done
 )
 
 // MeasureStatus derives a measure's status at now from its latest
@@ -1046,7 +1046,7 @@ func MeasureStatus(m *Measure, latestAccepted *Report, now time.Time) MeasureSta
 	switch {
 	case m.Cancelled:
 		return MeasureCancelled
-	case progress >= measureDoneProgress:
+	case progress >= MeasureDoneProgress:
 		return MeasureDone
 	case !now.Before(end):
 		return MeasureOverdue
@@ -1295,7 +1295,7 @@ func ComputeDashboard(plan *Plan, measures []Measure, indicators []Indicator, va
 		if a.accepted == nil || cTo.After(a.acceptedTo) || (cTo.Equal(a.acceptedTo) && laterDecision(r, a.accepted)) {
 			a.accepted, a.acceptedTo = r, cTo
 		}
-		if r.Progress >= measureDoneProgress && (a.done == nil || cFrom.Before(a.doneFrom)) {
+		if r.Progress >= MeasureDoneProgress && (a.done == nil || cFrom.Before(a.doneFrom)) {
 			a.done, a.doneFrom = r, cFrom
 		}
 	}

@@ -659,3 +659,79 @@ func TestDashboardFromStore(t *testing.T) {
 		t.Errorf("indicators: got %+v", d.IndicatorCounts)
 	}
 }
+
+// TestDashboardSumsAcceptedSpending: across cycles, the dashboard counts
+// the spending of every accepted report, the progress of the latest
+// accepted one and the reports of the latest cycle, though the store loads
+// only the reports that decide them.
+func TestDashboardSumsAcceptedSpending(t *testing.T) {
+	f := mustPlanFixture(t)
+	p := f.mustPlan(t)
+	m1 := f.mustMeasure(t, p.ID, "1", f.police)
+	m2 := f.mustMeasure(t, p.ID, "2", f.okmotu)
+	f.mustApprove(t, p.ID)
+	cycle := func(period string, from time.Time) *aldyn.ReportingCycle {
+		t.Helper()
+		c := &aldyn.ReportingCycle{PlanID: p.ID, Period: period, From: from, To: from.AddDate(0, 3, -1), Deadline: from.AddDate(0, 3, 9)}
+		if err := f.db.CreateCycle(f.ctx, f.coord, c); err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	report := func(a *aldyn.Actor, c *aldyn.ReportingCycle, m *aldyn.Measure, progress int, spent int64, accept bool) {
+		t.Helper()
+		f.clock = c.To.Add(24 * time.Hour)
+		r := &aldyn.Report{CycleID: c.ID, MeasureID: m.ID, Progress: progress, Narrative: "n",
+			Spent: []aldyn.BudgetLine{{Source: aldyn.BudgetLocal, AmountKGS: spent}, {Source: aldyn.BudgetRepublican, AmountKGS: spent / 2}}}
+		if err := f.db.SaveReport(f.ctx, a, r); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.db.SubmitReport(f.ctx, a, r.ID); err != nil {
+			t.Fatal(err)
+		}
+		if accept {
+			if _, err := f.db.AcceptReport(f.ctx, f.coord, r.ID, ""); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	q1 := cycle("2024-Q1", time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC))
+	q2 := cycle("2024-Q2", time.Date(2024, 4, 1, 0, 0, 0, 0, time.UTC))
+	q3 := cycle("2024-Q3", time.Date(2024, 7, 1, 0, 0, 0, 0, time.UTC))
+	report(f.policeRep, q1, m1, 30, 1000, true)
+	report(f.okmotuRep, q1, m2, 20, 2000, true)
+	report(f.policeRep, q2, m1, 60, 4000, true)
+	report(f.okmotuRep, q2, m2, 40, 8000, false) // submitted, never accepted: not spent
+	report(f.policeRep, q3, m1, 90, 16000, true)
+
+	in, err := f.db.LoadDashboardInput(f.ctx, p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := in.Compute(f.clock)
+	// Accepted: m1 1000 + 4000 + 16000, m2 2000 (local) and half that from the republican budget.
+	if want := int64(21000+2000) * 3 / 2; d.Budget.SpentKGS != want {
+		t.Errorf("spent %d, want %d", d.Budget.SpentKGS, want)
+	}
+	var local int64
+	for _, s := range d.Budget.Sources {
+		if s.Source == aldyn.BudgetLocal {
+			local = s.SpentKGS
+		}
+	}
+	if local != 23000 {
+		t.Errorf("spent from local budgets %d, want 23000", local)
+	}
+	if d.Cycle == nil || d.Cycle.CycleID != q3.ID || d.Cycle.Totals.Accepted != 1 || d.Cycle.Totals.Expected != 2 {
+		t.Errorf("latest cycle: %+v", d.Cycle)
+	}
+	if len(in.Reports) > 2*3 {
+		t.Errorf("loaded %d reports for 2 measures, want at most 3 each", len(in.Reports))
+	}
+	// m1's latest accepted progress is 90 (Q3), m2's 20 (Q1).
+	for _, r := range in.Reports {
+		if r.Status == aldyn.ReportAccepted && r.MeasureID == m1.ID && r.CycleID == q3.ID && r.Progress != 90 {
+			t.Errorf("m1's latest accepted report: %+v", r)
+		}
+	}
+}
