@@ -51,6 +51,9 @@ func loadDemo(ctx context.Context, db *store.DB, log *slog.Logger, offenseScale 
 	if _, err := demo.Load(ctx, db, auth.HashPassword, auth.RandomPassword); err != nil {
 		return "", fmt.Errorf("demo data: %w", err)
 	}
+	if err := demo.LoadPlans(ctx, db, auth.HashPassword, auth.RandomPassword); err != nil {
+		return "", fmt.Errorf("demo plans: %w", err)
+	}
 	if offenseScale > 0 {
 		start := time.Now()
 		n, err := demo.LoadOffenses(ctx, db, offenseScale, nil)
