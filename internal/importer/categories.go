@@ -62,16 +62,16 @@ const (
 
 // Subgroup is a part of a category made of articles of the codes.
 type Subgroup struct {
-	Code     string
-	Category string
-	NameKy   string
-	NameRu   string
-	NameEn   string
+	Code     string `json:"code"`
+	Category string `json:"category"`
+	NameKy   string `json:"name_ky"`
+	NameRu   string `json:"name_ru"`
+	NameEn   string `json:"name_en"`
 	// Source is the register whose code the articles belong to: crimes
 	// (Criminal Code) or offenses (Code of Offenses).
-	Source    string
-	Articles  []string // normalized, see NormalizeArticle
-	Sensitive bool
+	Source    string   `json:"source"`
+	Articles  []string `json:"articles"` // normalized, see NormalizeArticle
+	Sensitive bool     `json:"sensitive"`
 }
 
 // Name returns the subgroup's name in lang (ky, ru or en), Kyrgyz otherwise.

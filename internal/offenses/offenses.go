@@ -143,6 +143,11 @@ func Import(ctx context.Context, db *store.DB, actor *aldyn.Actor, src io.Reader
 	if err != nil {
 		return rep, err
 	}
+	sgs, err := Classification(ctx, db)
+	if err != nil {
+		return rep, err
+	}
+	profile = withArticles(profile, sgs)
 	key, err := Key(ctx, db)
 	if err != nil {
 		return rep, err
@@ -158,7 +163,7 @@ func Import(ctx context.Context, db *store.DB, actor *aldyn.Actor, src io.Reader
 	rep.ImportID = imp.ID
 	res, err := importer.Run(ctx, src, format, profile, importer.Options{
 		Key: key, SkipBad: in.SkipBad, Progress: in.Progress, Now: in.Now,
-	}, &sink{imp: imp}, importer.CodeSet{Territories: terr, Precincts: prec})
+	}, &sink{imp: imp, articles: newArticleIndex(sgs)}, importer.CodeSet{Territories: terr, Precincts: prec})
 	rep.Result = res
 	if err != nil {
 		return rep, errors.Join(err, imp.Rollback(ctx, err.Error()))
@@ -176,28 +181,30 @@ func Import(ctx context.Context, db *store.DB, actor *aldyn.Actor, src io.Reader
 
 // sink hands the importer's records to the store's import as domain records.
 type sink struct {
-	imp   *store.OffenseImport
-	batch []aldyn.Offense
+	imp      *store.OffenseImport
+	articles articleIndex
+	batch    []aldyn.Offense
 }
 
 func (s *sink) Add(ctx context.Context, batch []importer.Offense) error {
 	s.batch = s.batch[:0]
 	for i := range batch {
-		s.batch = append(s.batch, Record(&batch[i]))
+		s.batch = append(s.batch, record(&batch[i], s.articles))
 	}
 	return s.imp.Add(ctx, s.batch)
 }
 
-// Record turns an imported record into the domain's: the subgroup from its
-// article, the time of day as a minute, damage in whole som.
-func Record(o *importer.Offense) aldyn.Offense {
+// record turns an imported record into the domain's: the subgroup of its
+// article in the classification, the time of day as a minute, damage in
+// whole som.
+func record(o *importer.Offense, articles articleIndex) aldyn.Offense {
 	r := aldyn.Offense{
 		ID: o.ID, Source: o.Source, Category: o.Category, Article: o.Article,
 		RegisteredOn: o.RegisteredOn, OccurredOn: o.OccurredAt.Date, OccurredMinute: aldyn.UnknownMinute,
 		TerritoryCode: o.TerritoryCode, PrecinctCode: o.PrecinctCode, Lat: o.Lat, Lon: o.Lon,
 		PlaceType: o.PlaceType, Solved: o.Solved,
 	}
-	if sg, ok := importer.SubgroupOf(o.Source, o.Article); ok {
+	if sg := articles[[2]string{o.Source, importer.NormalizeArticle(o.Article)}]; sg != nil {
 		r.Subgroup = sg.Code
 	}
 	if o.OccurredAt.HasTime && !o.OccurredAt.Date.IsZero() {

@@ -95,3 +95,75 @@ func TestImportSkipBadAndProfiles(t *testing.T) {
 		}
 	}
 }
+
+// TestClassification: administrators map articles to subgroups; rows
+// without a category take the category of their article's subgroup, and
+// records of a sensitive subgroup never give their location away. The
+// sensitive subgroups cannot be removed or moved, and an article belongs
+// to one subgroup of its register.
+func TestClassification(t *testing.T) {
+	ctx := context.Background()
+	db := mustDB(t)
+	dv := importer.Subgroup{Code: "domestic_violence", Category: "other", Source: "crimes", NameKy: "Үй-бүлөлүк зомбулук",
+		NameRu: "Семейное насилие", NameEn: "Domestic violence", Articles: []string{"ст. 177 ч.1"}}
+	if err := offenses.SaveSubgroup(ctx, db, aldyn.System, dv); err != nil {
+		t.Fatal(err)
+	}
+	hool := importer.Subgroup{Code: "hooliganism", Category: "hooliganism", Source: "crimes", NameKy: "Бейбаштык",
+		NameRu: "Хулиганство", NameEn: "Hooliganism", Articles: []string{"282"}}
+	if err := offenses.SaveSubgroup(ctx, db, aldyn.System, hool); err != nil {
+		t.Fatal(err)
+	}
+	taken := hool
+	taken.Code, taken.Articles = "hooliganism_2", []string{"177"}
+	if err := offenses.SaveSubgroup(ctx, db, aldyn.System, taken); aldyn.ErrorCode(err) != aldyn.EINVALID {
+		t.Errorf("an article of another subgroup: %v, want EINVALID", err)
+	}
+	moved := dv
+	moved.Category = "hooliganism"
+	if err := offenses.SaveSubgroup(ctx, db, aldyn.System, moved); aldyn.ErrorCode(err) != aldyn.EINVALID {
+		t.Errorf("moving a sensitive subgroup: %v, want EINVALID", err)
+	}
+	if err := offenses.DeleteSubgroup(ctx, db, aldyn.System, "domestic_violence"); aldyn.ErrorCode(err) != aldyn.ECONFLICT {
+		t.Errorf("deleting a sensitive subgroup: %v, want ECONFLICT", err)
+	}
+	sgs, err := offenses.Classification(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var found bool
+	for _, s := range sgs {
+		if s.Code == "domestic_violence" {
+			found = s.Sensitive && len(s.Articles) == 1 && s.Articles[0] == "177"
+		}
+	}
+	if !found {
+		t.Errorf("classification %+v lacks domestic violence with article 177", sgs)
+	}
+	file := "registration_number,source,article,registered_on,territory_code,lat,lon\n" +
+		"D-1,crimes,ст.177 ч.2,2024-03-05,41711000000000,42.87,74.6\n" +
+		"H-1,crimes,282,2024-03-06,41711000000000,42.88,74.61\n"
+	if _, err := offenses.Import(ctx, db, aldyn.System, strings.NewReader(file), offenses.Input{FileName: "articles.csv"}); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := db.OffenseCounts(ctx, aldyn.CountsQuery{By: []string{aldyn.ByCategory}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]int64{}
+	for _, r := range rows {
+		got[r.Category] = r.Count
+	}
+	if got["other"] != 1 || got["hooliganism"] != 1 {
+		t.Errorf("categories from articles: %v, want other 1 and hooliganism 1", got)
+	}
+	for _, exclude := range []bool{false, true} {
+		n, err := db.OffensePoints(ctx, aldyn.OffenseFilter{Under: "/", ExcludeSensitive: exclude}, nil, 0, func(aldyn.OffensePoint) error { return nil })
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := map[bool]int{false: 2, true: 1}[exclude]; n != want {
+			t.Errorf("points with ExcludeSensitive %v: %d, want %d", exclude, n, want)
+		}
+	}
+}

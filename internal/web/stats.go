@@ -37,6 +37,7 @@ func (s *Server) registerStats() {
 	s.handle("GET", "/api/v1/stats/forecast", s.apiForecast)
 	s.handle("GET", "/api/v1/stats/official", s.apiOfficial)
 	s.registerOffenseImports()
+	s.registerClassification()
 }
 
 // statsScope is what a statistics request asks about, resolved against

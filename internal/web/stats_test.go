@@ -215,3 +215,22 @@ func TestStatsDemoEqualsTable1(t *testing.T) {
 	}
 	t.Logf("demo records %d; Bishkek + Chüy %.2f %%", n, bc*100)
 }
+
+func init() {
+	moduleCases = append(moduleCases, func(tb testing.TB, f *fixture) []matrixCase {
+		const form = "application/x-www-form-urlencoded"
+		return []matrixCase{
+			{method: "GET", path: "/stats/classification", want: all(200)},
+			{method: "POST", path: "/stats/classification", ctype: form, body: "code=hooligan_small&category=hooliganism&source=offenses&name_ky=Майда бейбаштык&name_ru=Мелкое хулиганство&name_en=Petty hooliganism&articles=66",
+				want: expect{def: http.StatusForbidden, byRole: map[string]int{anon: http.StatusUnauthorized, adminKG: http.StatusSeeOther}}},
+			{method: "POST", path: "/stats/classification/hooligan_small/delete", route: "/stats/classification/{code}/delete",
+				want: expect{def: http.StatusForbidden, byRole: map[string]int{anon: http.StatusUnauthorized, adminKG: http.StatusSeeOther}}},
+			{method: "GET", path: "/api/v1/stats/categories", want: all(200)},
+			{method: "PUT", path: "/api/v1/stats/categories/subgroups/petty", route: "/api/v1/stats/categories/subgroups/{code}", ctype: "application/json",
+				body: `{"category":"hooliganism","source":"offenses","name_ky":"Майда","name_ru":"Мелкое","name_en":"Petty","articles":["67"]}`,
+				want: expect{def: http.StatusForbidden, byRole: map[string]int{anon: http.StatusUnauthorized, adminKG: 200}}},
+			{method: "DELETE", path: "/api/v1/stats/categories/subgroups/petty", route: "/api/v1/stats/categories/subgroups/{code}",
+				want: expect{def: http.StatusForbidden, byRole: map[string]int{anon: http.StatusUnauthorized, adminKG: http.StatusNoContent}}},
+		}
+	})
+}
