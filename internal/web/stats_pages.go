@@ -93,7 +93,11 @@ func (s *Server) statsPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if table := q.Get("table"); table != "" {
+	switch table := q.Get("table"); table {
+	case "":
+	case "timeprofile", "precincts":
+		return s.exportStatsDetail(w, r, sc, table)
+	default:
 		return s.exportStatsTable(w, r, table, byCat, byTerr, byPeriod, period)
 	}
 	fd, err := s.statsFilterData(r)
@@ -428,4 +432,62 @@ func (s *Server) precinctPage(w http.ResponseWriter, r *http.Request) error {
 		data["Forecast"], data["ForecastChart"] = fr, forecastChart(loc, fr)
 	}
 	return s.render(w, r, http.StatusOK, "precinct", &page{Title: t.Name(loc.Lang()), Data: data})
+}
+
+// exportStatsDetail downloads the weekday × hour table or the precincts
+// ranked by their records.
+func (s *Server) exportStatsDetail(w http.ResponseWriter, r *http.Request, sc *statsScope, table string) error {
+	format := r.URL.Query().Get("format")
+	if format != "csv" && format != "xlsx" {
+		return badParam("format")
+	}
+	loc := info(r).loc
+	var t export.Table
+	switch table {
+	case "timeprofile":
+		grid, unknown, err := s.db.OffenseTimeProfile(r.Context(), sc.filter())
+		if err != nil {
+			return err
+		}
+		t = export.Table{Title: loc.T("stats.time_profile"), Columns: []export.Column{{Key: "weekday", Label: loc.T("stats.weekday")}}}
+		for h := range 24 {
+			t.Columns = append(t.Columns, export.Column{Key: fmt.Sprintf("h%02d", h), Label: fmt.Sprintf("%02d", h), Kind: export.Int})
+		}
+		for d, name := range weekdayNames(loc) {
+			row := []any{name}
+			for h := range 24 {
+				row = append(row, grid[d][h])
+			}
+			t.Rows = append(t.Rows, row)
+		}
+		unknownRow := []any{loc.T("stats.time_unknown_row")}
+		for h := range 24 {
+			if h == 0 {
+				unknownRow = append(unknownRow, unknown)
+			} else {
+				unknownRow = append(unknownRow, nil)
+			}
+		}
+		t.Rows = append(t.Rows, unknownRow)
+	case "precincts":
+		top, err := s.db.TopPrecincts(r.Context(), sc.filter(), aldyn.MaxLimit)
+		if err != nil {
+			return err
+		}
+		names, err := s.territoryNames(r.Context(), loc.Lang())
+		if err != nil {
+			return err
+		}
+		t = export.Table{Title: loc.T("stats.top_precincts"), Columns: []export.Column{{Key: "code", Label: loc.T("common.code")},
+			{Key: "precinct", Label: loc.T("stats.precinct")}, {Key: "count", Label: loc.T("stats.count"), Kind: export.Int},
+			{Key: "solved", Label: loc.T("stats.solved_share"), Kind: export.Percent}}}
+		for _, p := range top {
+			share := 0.0
+			if p.Count > 0 {
+				share = float64(p.Solved) / float64(p.Count)
+			}
+			t.Rows = append(t.Rows, []any{p.PrecinctCode, names[p.PrecinctCode], p.Count, share})
+		}
+	}
+	return export.Serve(w, format, "offense-statistics-"+table, t)
 }

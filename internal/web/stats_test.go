@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -99,6 +100,17 @@ func TestStatsScope(t *testing.T) {
 	// 2023-03-01 was a Wednesday (2), 22:15; 2024-03-04 a Monday (0), 10:00.
 	if tp.Total != 2 || tp.Grid[2][22] != 1 || tp.Grid[0][10] != 1 {
 		t.Errorf("time profile %+v", tp)
+	}
+
+	// The same table downloads as CSV: a row per weekday from Monday, a
+	// column per hour.
+	raw := readBody(t, f.do(t, analystA, "GET", "/stats?table=timeprofile&format=csv&category=theft", "", ""))
+	tab, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(raw, "\ufeff"))).ReadAll()
+	if err != nil || len(tab) != 9 || len(tab[0]) != 25 {
+		t.Fatalf("time profile CSV: %v, %q", err, raw)
+	}
+	if tab[3][1+22] != "1" || tab[1][1+10] != "1" || tab[2][1+10] != "0" {
+		t.Errorf("time profile CSV: Wednesday 22h %q, Monday 10h %q, Tuesday 10h %q; want 1, 1, 0", tab[3][23], tab[1][11], tab[2][11])
 	}
 
 	var hot struct {
