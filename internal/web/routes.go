@@ -41,6 +41,7 @@ func (s *Server) registerRoutes() {
 	s.registerUsers()
 	s.registerAudit()
 	s.registerStats()
+	s.registerPlans()
 	s.registerModules()
 	s.handle("GET", "/api/v1/openapi.json", s.apiOpenAPI)
 	// Unknown paths get the same error rendering as everything else.

@@ -1,0 +1,952 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/aldyn-kg/aldyn"
+	"github.com/aldyn-kg/aldyn/internal/concept"
+	"github.com/aldyn-kg/aldyn/internal/export"
+	"github.com/aldyn-kg/aldyn/internal/store"
+)
+
+// This file serves plans: the list, the plan form, the plan page with its
+// signatures, lifecycle, measures, indicators and versions, the version
+// diff, the public transparency pages and the plan API. Measures and
+// indicators are in plans_items.go, the spreadsheet template in
+// plans_template.go.
+
+func (s *Server) registerPlans() {
+	s.handle("GET", "/plans", s.plansPage)
+	s.handle("GET", "/plans/new", s.planNewPage)
+	s.handle("POST", "/plans", s.planCreate)
+	s.handle("GET", "/plans/{id}", s.planPage)
+	s.handle("GET", "/plans/{id}/edit", s.planEditPage)
+	s.handle("POST", "/plans/{id}", s.planUpdate)
+	s.handle("GET", "/plans/{id}/diff", s.planDiffPage)
+	for _, a := range planActions {
+		s.handle("POST", "/plans/{id}/"+a, s.planAction(a))
+	}
+	s.handle("GET", "/public/plans", s.publicPlansPage)
+	s.handle("GET", "/public/plans/{id}", s.publicPlanPage)
+
+	s.handle("GET", "/api/v1/plans", s.apiPlans)
+	s.handle("POST", "/api/v1/plans", s.apiPlanCreate)
+	s.handle("GET", "/api/v1/plans/{id}", s.apiPlan)
+	s.handle("PUT", "/api/v1/plans/{id}", s.apiPlanUpdate)
+	for _, a := range planActions {
+		s.handle("POST", "/api/v1/plans/{id}/"+a, s.apiPlanAction(a))
+	}
+	s.registerPlanItems()
+	s.registerPlanTemplate()
+}
+
+// planActions are the lifecycle moves of a plan, each a POST.
+var planActions = []string{"sign", "approve", "amend", "close"}
+
+var (
+	conceptOnce sync.Once
+	conceptTax  *aldyn.Concept
+	conceptErr  error
+)
+
+// theConcept returns the Concept's taxonomy, loaded once.
+func theConcept() (*aldyn.Concept, error) {
+	conceptOnce.Do(func() {
+		conceptTax, conceptErr = concept.Load()
+		if conceptErr == nil {
+			conceptTax.Index()
+		}
+	})
+	return conceptTax, conceptErr
+}
+
+// isPublicPlan reports whether anyone may read the plan: approved and
+// closed versions are published.
+func isPublicPlan(p *aldyn.Plan) bool {
+	return slices.Contains(store.PublicPlanStatuses, p.Status)
+}
+
+// planInternal reports whether the actor reads the plan as its staff: its
+// territory or one above it, or a body required to sign it.
+func planInternal(a *aldyn.Actor, p *aldyn.Plan) bool {
+	return a.Covers(p.TerritoryPath) || (a.SignedIn() && a.BodyID != 0 && slices.Contains(p.RequiredSignatures, a.BodyID))
+}
+
+// publicPlan strips what only the plan's staff read: the signatures (who
+// signed, by user) and the notes of the situation analysis.
+func publicPlan(p *aldyn.Plan) *aldyn.Plan {
+	c := *p
+	c.Evidence = []aldyn.PlanEvidence{}
+	c.Signatures = []aldyn.PlanSignature{}
+	return &c
+}
+
+func planPathID(r *http.Request, key string) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, aldyn.Errorf(aldyn.ENOTFOUND, key)
+	}
+	return id, nil
+}
+
+// planByPath loads the plan of the path for reading: it is found when the
+// actor is its staff or it is published; internal says which.
+func (s *Server) planByPath(r *http.Request) (p *aldyn.Plan, internal bool, err error) {
+	id, err := planPathID(r, "plans.error.not_found")
+	if err != nil {
+		return nil, false, err
+	}
+	return s.visiblePlan(r.Context(), actor(r), id)
+}
+
+func (s *Server) visiblePlan(ctx context.Context, a *aldyn.Actor, id int64) (*aldyn.Plan, bool, error) {
+	p, err := s.db.FindPlanByID(ctx, id)
+	if err != nil {
+		if aldyn.ErrorCode(err) == aldyn.ENOTFOUND {
+			return nil, false, aldyn.Errorf(aldyn.ENOTFOUND, "plans.error.not_found")
+		}
+		return nil, false, err
+	}
+	if planInternal(a, p) {
+		return p, true, nil
+	}
+	if isPublicPlan(p) {
+		return p, false, nil
+	}
+	return nil, false, aldyn.Errorf(aldyn.ENOTFOUND, "plans.error.not_found")
+}
+
+// bodyNames loads the bodies with the given ids (unknown ones are left
+// out).
+func (s *Server) bodiesByID(ctx context.Context, ids []int64) (map[int64]*aldyn.Body, error) {
+	out := map[int64]*aldyn.Body{}
+	for _, id := range ids {
+		if _, ok := out[id]; ok || id <= 0 {
+			continue
+		}
+		b, err := s.db.FindBodyByID(ctx, id)
+		if aldyn.ErrorCode(err) == aldyn.ENOTFOUND {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out[id] = b
+	}
+	return out, nil
+}
+
+// scopeBodies lists the bodies within the actor's territory (a plan's
+// owner, signatories and executors are chosen from them).
+func (s *Server) scopeBodies(ctx context.Context, a *aldyn.Actor) ([]*aldyn.Body, error) {
+	var out []*aldyn.Body
+	f := aldyn.BodyFilter{Under: a.ScopeUnder(), Page: aldyn.Page{Limit: aldyn.MaxLimit}}
+	for {
+		bs, total, err := s.db.FindBodies(ctx, f)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, bs...)
+		f.Offset += len(bs)
+		if len(bs) == 0 || f.Offset >= total {
+			return out, nil
+		}
+	}
+}
+
+// allMeasures and allIndicators load every measure or indicator of a plan.
+func (s *Server) allMeasures(ctx context.Context, planID int64) ([]aldyn.Measure, error) {
+	var out []aldyn.Measure
+	f := store.MeasureFilter{Page: aldyn.Page{Limit: aldyn.MaxLimit}}
+	for {
+		ms, total, err := s.db.FindMeasures(ctx, planID, f)
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range ms {
+			out = append(out, *m)
+		}
+		f.Page.Offset += len(ms)
+		if len(ms) == 0 || f.Page.Offset >= total {
+			return out, nil
+		}
+	}
+}
+
+func (s *Server) allIndicators(ctx context.Context, planID int64) ([]aldyn.Indicator, error) {
+	var out []aldyn.Indicator
+	f := store.IndicatorFilter{PlanID: &planID, Page: aldyn.Page{Limit: aldyn.MaxLimit}}
+	for {
+		is, total, err := s.db.FindIndicators(ctx, f)
+		if err != nil {
+			return nil, err
+		}
+		for _, i := range is {
+			out = append(out, *i)
+		}
+		f.Page.Offset += len(is)
+		if len(is) == 0 || f.Page.Offset >= total {
+			return out, nil
+		}
+	}
+}
+
+// List.
+
+func planFilter(q url.Values) (store.PlanFilter, error) {
+	p, err := pageFromQuery(q)
+	if err != nil {
+		return store.PlanFilter{}, err
+	}
+	if _, ok := store.PlanSorts[p.Sort]; p.Sort != "" && !ok {
+		return store.PlanFilter{}, badParam("sort")
+	}
+	f := store.PlanFilter{Query: q.Get("q"), Page: p}
+	if k := q.Get("kind"); k != "" {
+		if !aldyn.IsPlanKind(k) {
+			return f, badParam("kind")
+		}
+		f.Kind = &k
+	}
+	if st := aldyn.PlanStatus(q.Get("status")); st != "" {
+		if !st.Valid() {
+			return f, badParam("status")
+		}
+		f.Status = &st
+	}
+	if c := q.Get("territory"); c != "" {
+		if !aldyn.ValidTerritoryCode(c) {
+			return f, badParam("territory")
+		}
+		f.TerritoryCode = &c
+	}
+	return f, nil
+}
+
+// findPlans lists the plans the actor reads: those of its territory for
+// the signed in, the published ones for the public (and on the public
+// pages).
+func (s *Server) findPlans(ctx context.Context, a *aldyn.Actor, f store.PlanFilter, public bool) ([]*aldyn.Plan, int, error) {
+	if public || !a.SignedIn() {
+		if f.Status != nil && !slices.Contains(store.PublicPlanStatuses, *f.Status) {
+			return nil, 0, nil
+		}
+		ps, total, err := s.db.FindPublicPlans(ctx, f)
+		for i, p := range ps {
+			ps[i] = publicPlan(p)
+		}
+		return ps, total, err
+	}
+	f.Under = a.ScopeUnder()
+	return s.db.FindPlans(ctx, f)
+}
+
+func (s *Server) plansPage(w http.ResponseWriter, r *http.Request) error {
+	return s.plansList(w, r, false)
+}
+
+func (s *Server) publicPlansPage(w http.ResponseWriter, r *http.Request) error {
+	return s.plansList(w, r, true)
+}
+
+func (s *Server) plansList(w http.ResponseWriter, r *http.Request, public bool) error {
+	q := r.URL.Query()
+	f, err := planFilter(q)
+	if err != nil {
+		return err
+	}
+	a := actor(r)
+	if format := q.Get("format"); format != "" {
+		return s.exportPlans(w, r, f, public, format)
+	}
+	ps, total, err := s.findPlans(r.Context(), a, f, public)
+	if err != nil {
+		return err
+	}
+	under := a.ScopeUnder()
+	if public || !a.SignedIn() {
+		under = ""
+	}
+	ts, _, err := s.db.FindTerritories(r.Context(), aldyn.TerritoryFilter{Under: under, Page: aldyn.Page{Limit: aldyn.MaxLimit, Sort: "path"}})
+	if err != nil {
+		return err
+	}
+	names := map[string]*aldyn.Territory{}
+	for _, t := range ts {
+		names[t.Code] = t
+	}
+	statuses := aldyn.PlanStatuses
+	if public || !a.SignedIn() {
+		statuses = store.PublicPlanStatuses
+	}
+	title := info(r).loc.T("plans.list_title")
+	if public {
+		title = info(r).loc.T("plans.public_title")
+	}
+	base := "/plans"
+	if public {
+		base = "/public/plans"
+	}
+	return s.render(w, r, http.StatusOK, "plans", &page{Title: title, Form: q, Data: map[string]any{
+		"Plans": ps, "Pager": newPager(f.Page, total), "Territories": ts, "TerritoryOf": names, "Statuses": statuses,
+		"Kinds": []string{aldyn.PlanNational, aldyn.PlanJoint}, "Base": base, "Public": public,
+		"CanCreate": a.Is(aldyn.RoleCoordinator) && !public,
+	}})
+}
+
+func (s *Server) exportPlans(w http.ResponseWriter, r *http.Request, f store.PlanFilter, public bool, format string) error {
+	loc, a, lang := info(r).loc, actor(r), info(r).lang
+	t := export.Table{Title: loc.T("plans.list_title"), Columns: []export.Column{
+		{Key: "id", Label: "ID", Kind: export.Int},
+		{Key: "kind", Label: loc.T("plans.field.kind")},
+		{Key: "title", Label: loc.T("plans.field.title")},
+		{Key: "title_ky", Label: loc.T("plans.field.title_ky")},
+		{Key: "title_ru", Label: loc.T("plans.field.title_ru")},
+		{Key: "title_en", Label: loc.T("plans.field.title_en")},
+		{Key: "territory_code", Label: loc.T("common.code")},
+		{Key: "start_year", Label: loc.T("plans.field.start_year"), Kind: export.Int},
+		{Key: "end_year", Label: loc.T("plans.field.end_year"), Kind: export.Int},
+		{Key: "status", Label: loc.T("common.status")},
+		{Key: "version", Label: loc.T("plans.field.version"), Kind: export.Int},
+		{Key: "signatures", Label: loc.T("plans.signatures"), Kind: export.Int},
+		{Key: "required", Label: loc.T("plans.field.required_signatures"), Kind: export.Int},
+	}}
+	name := "plans"
+	return exportList(r.Context(), w, format, name, t, f.Page, func(ctx context.Context, p aldyn.Page) ([]*aldyn.Plan, int, error) {
+		f.Page = p
+		return s.findPlans(ctx, a, f, public)
+	}, func(p *aldyn.Plan) []any {
+		return []any{p.ID, loc.T("plans.kind." + p.Kind), p.Title.In(lang), p.Title.KY, p.Title.RU, p.Title.EN, p.TerritoryCode, p.StartYear, p.EndYear,
+			loc.T("plans.status." + string(p.Status)), p.Version, len(p.Signatures), len(p.RequiredSignatures)}
+	})
+}
+
+// Form.
+
+// planFromForm reads the plan form: signatories are repeated
+// required_signatures values, evidence lines repeated evidence_kind and
+// evidence_note pairs (blank pairs are skipped).
+func planFromForm(r *http.Request) (*aldyn.Plan, url.Values, error) {
+	if err := r.ParseForm(); err != nil {
+		return nil, nil, badParam("form")
+	}
+	f := r.PostForm
+	p := &aldyn.Plan{Kind: f.Get("kind"), TerritoryCode: f.Get("territory_code"),
+		Title: aldyn.Text{KY: f.Get("title_ky"), RU: f.Get("title_ru"), EN: f.Get("title_en")}}
+	errs := aldyn.Validation{}
+	p.OwnerBodyID = formInt(f, "owner_body_id", errs)
+	p.StartYear = int(formInt(f, "start_year", errs))
+	p.EndYear = int(formInt(f, "end_year", errs))
+	for _, v := range f["required_signatures"] {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			errs.Add("required_signatures", "error.invalid")
+			continue
+		}
+		if !slices.Contains(p.RequiredSignatures, id) {
+			p.RequiredSignatures = append(p.RequiredSignatures, id)
+		}
+	}
+	kinds, notes := f["evidence_kind"], f["evidence_note"]
+	for i := range max(len(kinds), len(notes)) {
+		var k, n string
+		if i < len(kinds) {
+			k = strings.TrimSpace(kinds[i])
+		}
+		if i < len(notes) {
+			n = strings.TrimSpace(notes[i])
+		}
+		if k == "" && n == "" {
+			continue
+		}
+		p.Evidence = append(p.Evidence, aldyn.PlanEvidence{Kind: k, Note: n})
+	}
+	return p, f, errs.Err()
+}
+
+// formInt reads an optional whole number; a malformed one is a field error.
+func formInt(f url.Values, name string, errs aldyn.Validation) int64 {
+	v := strings.TrimSpace(f.Get(name))
+	if v == "" {
+		return 0
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		errs.Add(name, "error.invalid")
+	}
+	return n
+}
+
+// mergeErrors joins the field errors of reading a form with those of
+// saving it, the reading ones first.
+func mergeErrors(loc interface{ T(string, ...any) string }, read error, save map[string]string) map[string]string {
+	out := map[string]string{}
+	for k, v := range save {
+		out[k] = v
+	}
+	if e, ok := read.(*aldyn.Error); ok {
+		for f, k := range e.Fields {
+			out[f] = loc.T(k)
+		}
+	}
+	return out
+}
+
+func planForm(p *aldyn.Plan) url.Values {
+	form := url.Values{}
+	if p == nil {
+		form.Set("kind", aldyn.PlanJoint)
+		y := time.Now().Year()
+		form.Set("start_year", strconv.Itoa(y))
+		form.Set("end_year", strconv.Itoa(min(y+2, aldyn.ConceptEndYear)))
+		return form
+	}
+	form.Set("kind", p.Kind)
+	form.Set("title_ky", p.Title.KY)
+	form.Set("title_ru", p.Title.RU)
+	form.Set("title_en", p.Title.EN)
+	form.Set("territory_code", p.TerritoryCode)
+	form.Set("owner_body_id", strconv.FormatInt(p.OwnerBodyID, 10))
+	form.Set("start_year", strconv.Itoa(p.StartYear))
+	form.Set("end_year", strconv.Itoa(p.EndYear))
+	for _, id := range p.RequiredSignatures {
+		form.Add("required_signatures", strconv.FormatInt(id, 10))
+	}
+	for _, e := range p.Evidence {
+		form.Add("evidence_kind", e.Kind)
+		form.Add("evidence_note", e.Note)
+	}
+	return form
+}
+
+// evidenceRow is one line of the evidence table of the plan form.
+type evidenceRow struct{ Kind, Note string }
+
+func (s *Server) renderPlanForm(w http.ResponseWriter, r *http.Request, status int, p *aldyn.Plan, form url.Values, errs map[string]string) error {
+	a := actor(r)
+	ts, _, err := s.db.FindTerritories(r.Context(), aldyn.TerritoryFilter{Under: a.ScopeUnder(), Page: aldyn.Page{Limit: aldyn.MaxLimit, Sort: "path"}})
+	if err != nil {
+		return err
+	}
+	bodies, err := s.scopeBodies(r.Context(), a)
+	if err != nil {
+		return err
+	}
+	var owners []*aldyn.Body
+	for _, b := range bodies {
+		if b.Type == "coordination_council" || b.Type == "coordination_commission" {
+			owners = append(owners, b)
+		}
+	}
+	var rows []evidenceRow
+	kinds, notes := form["evidence_kind"], form["evidence_note"]
+	for i := range max(len(kinds), len(notes)) {
+		var row evidenceRow
+		if i < len(kinds) {
+			row.Kind = kinds[i]
+		}
+		if i < len(notes) {
+			row.Note = notes[i]
+		}
+		rows = append(rows, row)
+	}
+	for range 2 {
+		rows = append(rows, evidenceRow{})
+	}
+	selected := map[int64]bool{}
+	for _, v := range form["required_signatures"] {
+		if id, err := strconv.ParseInt(v, 10, 64); err == nil {
+			selected[id] = true
+		}
+	}
+	title := info(r).loc.T("plans.new")
+	action := "/plans"
+	if p != nil {
+		title = info(r).loc.T("plans.edit")
+		action = "/plans/" + strconv.FormatInt(p.ID, 10)
+	}
+	return s.render(w, r, status, "plan_form", &page{Title: title, Form: form, Errors: errs, Data: map[string]any{
+		"Plan": p, "Action": action, "Territories": ts, "Owners": owners, "Bodies": bodies, "Selected": selected,
+		"Evidence": rows, "EvidenceKinds": aldyn.EvidenceKinds, "Kinds": []string{aldyn.PlanNational, aldyn.PlanJoint},
+	}})
+}
+
+// requirePlanner refuses those who cannot manage plans anywhere.
+func requirePlanner(r *http.Request) error {
+	a := actor(r)
+	if !a.SignedIn() {
+		return aldyn.Errorf(aldyn.EUNAUTHORIZED, "error.unauthorized")
+	}
+	if !a.Is(aldyn.RoleCoordinator) {
+		return aldyn.Errorf(aldyn.EFORBIDDEN, "error.forbidden")
+	}
+	return nil
+}
+
+func (s *Server) planNewPage(w http.ResponseWriter, r *http.Request) error {
+	if err := requirePlanner(r); err != nil {
+		return err
+	}
+	return s.renderPlanForm(w, r, http.StatusOK, nil, planForm(nil), nil)
+}
+
+func (s *Server) planCreate(w http.ResponseWriter, r *http.Request) error {
+	if err := requirePlanner(r); err != nil {
+		return err
+	}
+	p, form, readErr := planFromForm(r)
+	if form == nil {
+		return readErr
+	}
+	var saveErr error
+	if readErr == nil {
+		saveErr = s.db.CreatePlan(r.Context(), actor(r), p)
+	}
+	if readErr != nil || saveErr != nil {
+		errs, err := formErrors(info(r).loc, saveErr)
+		if err != nil {
+			return err
+		}
+		return s.renderPlanForm(w, r, http.StatusBadRequest, nil, form, mergeErrors(info(r).loc, readErr, errs))
+	}
+	return redirect(w, r, "/plans/"+strconv.FormatInt(p.ID, 10), "common.created")
+}
+
+func (s *Server) planEditPage(w http.ResponseWriter, r *http.Request) error {
+	id, err := planPathID(r, "plans.error.not_found")
+	if err != nil {
+		return err
+	}
+	p, err := s.managedDraft(r, id)
+	if err != nil {
+		return err
+	}
+	return s.renderPlanForm(w, r, http.StatusOK, p, planForm(p), nil)
+}
+
+func (s *Server) planUpdate(w http.ResponseWriter, r *http.Request) error {
+	if err := requirePlanner(r); err != nil {
+		return err
+	}
+	id, err := planPathID(r, "plans.error.not_found")
+	if err != nil {
+		return err
+	}
+	p, form, readErr := planFromForm(r)
+	if form == nil {
+		return readErr
+	}
+	var saveErr error
+	if readErr == nil {
+		saveErr = s.db.UpdatePlan(r.Context(), actor(r), id, p)
+	} else if old, err := s.db.FindPlanByID(r.Context(), id); err != nil {
+		return err
+	} else if !actor(r).CanManagePlan(old.TerritoryPath) {
+		return aldyn.Errorf(aldyn.EFORBIDDEN, "error.forbidden")
+	}
+	if readErr != nil || saveErr != nil {
+		errs, err := formErrors(info(r).loc, saveErr)
+		if err != nil {
+			return err
+		}
+		old, err := s.db.FindPlanByID(r.Context(), id)
+		if err != nil {
+			return err
+		}
+		return s.renderPlanForm(w, r, http.StatusBadRequest, old, form, mergeErrors(info(r).loc, readErr, errs))
+	}
+	return redirect(w, r, "/plans/"+strconv.FormatInt(id, 10), "common.saved")
+}
+
+// Detail.
+
+// signatureRow is one required signatory on the plan page.
+type signatureRow struct {
+	Body   *aldyn.Body
+	BodyID int64
+	Signed bool
+	At     time.Time
+}
+
+// measureRow is a measure with what the tables show beside it.
+type measureRow struct {
+	M      *aldyn.Measure
+	Body   *aldyn.Body
+	Status aldyn.MeasureState
+	Total  int64
+}
+
+// measureGroup is the measures of one Concept component ("" untraced).
+type measureGroup struct {
+	Code      string
+	Component *aldyn.Component
+	Measures  []measureRow
+}
+
+// planContent loads what the plan pages show: measures grouped by
+// component with their status, indicators with their progress.
+type planContent struct {
+	Groups     []measureGroup
+	Indicators []aldyn.Indicator
+	Progress   map[int64]aldyn.IndicatorProgress
+	Bodies     map[int64]*aldyn.Body
+	Measures   int
+}
+
+func (s *Server) loadPlanContent(ctx context.Context, p *aldyn.Plan) (*planContent, error) {
+	in, err := s.db.LoadDashboardInput(ctx, p.ID)
+	if err != nil {
+		return nil, err
+	}
+	c, err := theConcept()
+	if err != nil {
+		return nil, err
+	}
+	now := time.Now().UTC()
+	// The latest accepted report of each measure decides its status.
+	cycleEnd := map[int64]time.Time{}
+	for _, cy := range in.Cycles {
+		cycleEnd[cy.ID] = cy.To
+	}
+	latest := map[int64]*aldyn.Report{}
+	for i := range in.Reports {
+		rep := &in.Reports[i]
+		if rep.Status != aldyn.ReportAccepted {
+			continue
+		}
+		if cur := latest[rep.MeasureID]; cur == nil || cycleEnd[rep.CycleID].After(cycleEnd[cur.CycleID]) ||
+			(cycleEnd[rep.CycleID].Equal(cycleEnd[cur.CycleID]) && rep.DecidedAt != nil && cur.DecidedAt != nil && rep.DecidedAt.After(*cur.DecidedAt)) {
+			latest[rep.MeasureID] = rep
+		}
+	}
+	var ids []int64
+	for _, m := range in.Measures {
+		ids = append(ids, m.ResponsibleBodyID)
+		ids = append(ids, m.CoExecutorIDs...)
+	}
+	bodies, err := s.bodiesByID(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	pc := &planContent{Indicators: in.Indicators, Progress: map[int64]aldyn.IndicatorProgress{}, Bodies: bodies, Measures: len(in.Measures)}
+	byCode := map[string]int{}
+	for i := range in.Measures {
+		m := &in.Measures[i]
+		k, ok := byCode[m.ComponentCode]
+		if !ok {
+			k = len(pc.Groups)
+			byCode[m.ComponentCode] = k
+			pc.Groups = append(pc.Groups, measureGroup{Code: m.ComponentCode, Component: c.Component(m.ComponentCode)})
+		}
+		pc.Groups[k].Measures = append(pc.Groups[k].Measures, measureRow{M: m, Body: bodies[m.ResponsibleBodyID],
+			Status: aldyn.MeasureStatus(m, latest[m.ID], now), Total: m.BudgetTotal()})
+	}
+	slices.SortStableFunc(pc.Groups, func(a, b measureGroup) int { return aldyn.CompareCodes(a.Code, b.Code) })
+	for _, ip := range in.Compute(now).Indicators {
+		pc.Progress[ip.IndicatorID] = ip
+	}
+	return pc, nil
+}
+
+// planVersions lists the versions of the plan's lineage the actor may read,
+// oldest first.
+func (s *Server) planVersions(ctx context.Context, a *aldyn.Actor, p *aldyn.Plan, public bool) ([]*aldyn.Plan, error) {
+	root := p
+	for root.ParentID != nil {
+		parent, err := s.db.FindPlanByID(ctx, *root.ParentID)
+		if err != nil {
+			return nil, err
+		}
+		root = parent
+	}
+	var out []*aldyn.Plan
+	for cur := []*aldyn.Plan{root}; len(cur) > 0; {
+		var next []*aldyn.Plan
+		for _, v := range cur {
+			if (!public && planInternal(a, v)) || isPublicPlan(v) || v.Status == aldyn.PlanSuperseded && !public && planInternal(a, v) {
+				out = append(out, v)
+			}
+			id := v.ID
+			kids, _, err := s.db.FindPlans(ctx, store.PlanFilter{ParentID: &id, Page: aldyn.Page{Limit: aldyn.MaxLimit}})
+			if err != nil {
+				return nil, err
+			}
+			next = append(next, kids...)
+		}
+		cur = next
+	}
+	slices.SortFunc(out, func(x, y *aldyn.Plan) int { return x.Version - y.Version })
+	return out, nil
+}
+
+func (s *Server) planPage(w http.ResponseWriter, r *http.Request) error {
+	p, internal, err := s.planByPath(r)
+	if err != nil {
+		return err
+	}
+	if !internal {
+		return s.renderPublicPlan(w, r, p)
+	}
+	a := actor(r)
+	ctx := r.Context()
+	pc, err := s.loadPlanContent(ctx, p)
+	if err != nil {
+		return err
+	}
+	bodies, err := s.bodiesByID(ctx, append([]int64{p.OwnerBodyID}, p.RequiredSignatures...))
+	if err != nil {
+		return err
+	}
+	var sigs []signatureRow
+	for _, id := range p.RequiredSignatures {
+		row := signatureRow{Body: bodies[id], BodyID: id}
+		for _, sg := range p.Signatures {
+			if sg.BodyID == id {
+				row.Signed, row.At = true, sg.At
+			}
+		}
+		sigs = append(sigs, row)
+	}
+	versions, err := s.planVersions(ctx, a, p, false)
+	if err != nil {
+		return err
+	}
+	t, err := s.db.FindTerritoryByCode(ctx, p.TerritoryCode)
+	if err != nil {
+		return err
+	}
+	manage := a.CanManagePlan(p.TerritoryPath)
+	canSign := p.Status == aldyn.PlanDraft && a.Is(aldyn.RoleReporter, aldyn.RoleCoordinator) &&
+		slices.Contains(p.RequiredSignatures, a.BodyID) && !p.Signed(a.BodyID)
+	return s.render(w, r, http.StatusOK, "plan", &page{Title: p.Title.In(info(r).lang), Data: map[string]any{
+		"Plan": p, "Territory": t, "Owner": bodies[p.OwnerBodyID], "Signatures": sigs, "Content": pc, "Versions": versions,
+		"CanManage": manage, "CanEdit": manage && p.CanEdit(), "CanSign": canSign, "MyBody": bodies[a.BodyID],
+		"CanApprove": manage && p.Status == aldyn.PlanDraft, "AllSigned": len(p.RequiredSignatures) > 0 && len(p.MissingSignatures()) == 0,
+		"CanAmend": manage && p.Status == aldyn.PlanApproved, "CanClose": manage && p.Status == aldyn.PlanApproved,
+	}})
+}
+
+func (s *Server) publicPlanPage(w http.ResponseWriter, r *http.Request) error {
+	id, err := planPathID(r, "plans.error.not_found")
+	if err != nil {
+		return err
+	}
+	ps, _, err := s.db.FindPublicPlans(r.Context(), store.PlanFilter{ID: &id, Page: aldyn.Page{Limit: 1}})
+	if err != nil {
+		return err
+	}
+	if len(ps) == 0 {
+		return aldyn.Errorf(aldyn.ENOTFOUND, "plans.error.not_found")
+	}
+	return s.renderPublicPlan(w, r, ps[0])
+}
+
+// renderPublicPlan shows a published plan as the public sees it: its
+// measures with their status and indicators with their progress; no
+// signatories' officers, situation-analysis notes, reports or evidence.
+func (s *Server) renderPublicPlan(w http.ResponseWriter, r *http.Request, p *aldyn.Plan) error {
+	ctx := r.Context()
+	pc, err := s.loadPlanContent(ctx, p)
+	if err != nil {
+		return err
+	}
+	for id, b := range pc.Bodies {
+		pc.Bodies[id] = b.Public()
+	}
+	for gi := range pc.Groups {
+		for mi := range pc.Groups[gi].Measures {
+			if b := pc.Groups[gi].Measures[mi].Body; b != nil {
+				pc.Groups[gi].Measures[mi].Body = b.Public()
+			}
+		}
+	}
+	t, err := s.db.FindTerritoryByCode(ctx, p.TerritoryCode)
+	if err != nil {
+		return err
+	}
+	owner, err := s.bodiesByID(ctx, []int64{p.OwnerBodyID})
+	if err != nil {
+		return err
+	}
+	var ob *aldyn.Body
+	if b := owner[p.OwnerBodyID]; b != nil {
+		ob = b.Public()
+	}
+	return s.render(w, r, http.StatusOK, "plan_public", &page{Title: p.Title.In(info(r).lang), Data: map[string]any{
+		"Plan": publicPlan(p), "Territory": t, "Owner": ob, "Content": pc,
+	}})
+}
+
+// Lifecycle.
+
+func (s *Server) runPlanAction(r *http.Request, action string) (*aldyn.Plan, error) {
+	a := actor(r)
+	if !a.SignedIn() {
+		return nil, aldyn.Errorf(aldyn.EUNAUTHORIZED, "error.unauthorized")
+	}
+	id, err := planPathID(r, "plans.error.not_found")
+	if err != nil {
+		return nil, err
+	}
+	// Those who cannot read the plan do not learn it exists.
+	if _, _, err := s.visiblePlan(r.Context(), a, id); err != nil && !a.Is(aldyn.RoleCoordinator) {
+		return nil, err
+	}
+	switch action {
+	case "sign":
+		return s.db.SignPlan(r.Context(), a, id)
+	case "approve":
+		return s.db.ApprovePlan(r.Context(), a, id)
+	case "amend":
+		return s.db.AmendPlan(r.Context(), a, id)
+	case "close":
+		return s.db.ClosePlan(r.Context(), a, id)
+	}
+	return nil, aldyn.Errorf(aldyn.ENOTFOUND, "error.not_found")
+}
+
+func (s *Server) planAction(action string) func(http.ResponseWriter, *http.Request) error {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		p, err := s.runPlanAction(r, action)
+		if err != nil {
+			return err
+		}
+		return redirect(w, r, "/plans/"+strconv.FormatInt(p.ID, 10), "plans.done."+action)
+	}
+}
+
+func (s *Server) apiPlanAction(action string) func(http.ResponseWriter, *http.Request) error {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		p, err := s.runPlanAction(r, action)
+		if err != nil {
+			return err
+		}
+		status := http.StatusOK
+		if action == "amend" {
+			status = http.StatusCreated
+		}
+		return writeJSON(w, status, p)
+	}
+}
+
+// Diff.
+
+func (s *Server) planDiffPage(w http.ResponseWriter, r *http.Request) error {
+	p, internal, err := s.planByPath(r)
+	if err != nil {
+		return err
+	}
+	var prev *aldyn.Plan
+	var changes []aldyn.MeasureChange
+	if p.ParentID != nil {
+		if prev, internal, err = s.visiblePlan(r.Context(), actor(r), *p.ParentID); err != nil {
+			return err
+		}
+		olds, err := s.allMeasures(r.Context(), prev.ID)
+		if err != nil {
+			return err
+		}
+		news, err := s.allMeasures(r.Context(), p.ID)
+		if err != nil {
+			return err
+		}
+		changes = aldyn.DiffPlans(olds, news)
+	}
+	_ = internal
+	if wantsJSON(r) {
+		if changes == nil {
+			changes = []aldyn.MeasureChange{}
+		}
+		return writeJSON(w, http.StatusOK, changes)
+	}
+	return s.render(w, r, http.StatusOK, "plan_diff", &page{Title: info(r).loc.T("plans.diff_title", map[string]any{"version": p.Version}), Data: map[string]any{
+		"Plan": p, "Previous": prev, "Changes": changes,
+	}})
+}
+
+// API.
+
+func (s *Server) apiPlans(w http.ResponseWriter, r *http.Request) error {
+	f, err := planFilter(r.URL.Query())
+	if err != nil {
+		return err
+	}
+	ps, total, err := s.findPlans(r.Context(), actor(r), f, false)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, newList(ps, total, f.Page))
+}
+
+func (s *Server) apiPlan(w http.ResponseWriter, r *http.Request) error {
+	p, internal, err := s.planByPath(r)
+	if err != nil {
+		return err
+	}
+	if !internal {
+		p = publicPlan(p)
+	}
+	return writeJSON(w, http.StatusOK, p)
+}
+
+// planInput is the JSON body of plan create and update.
+type planInput struct {
+	Kind               string               `json:"kind"`
+	Title              aldyn.Text           `json:"title"`
+	TerritoryCode      string               `json:"territory_code"`
+	OwnerBodyID        int64                `json:"owner_body_id"`
+	StartYear          int                  `json:"start_year"`
+	EndYear            int                  `json:"end_year"`
+	RequiredSignatures []int64              `json:"required_signatures"`
+	Evidence           []aldyn.PlanEvidence `json:"evidence"`
+}
+
+func (in planInput) plan() *aldyn.Plan {
+	return &aldyn.Plan{Kind: in.Kind, Title: in.Title, TerritoryCode: in.TerritoryCode, OwnerBodyID: in.OwnerBodyID, StartYear: in.StartYear,
+		EndYear: in.EndYear, RequiredSignatures: in.RequiredSignatures, Evidence: in.Evidence}
+}
+
+func (s *Server) apiPlanCreate(w http.ResponseWriter, r *http.Request) error {
+	if err := requirePlanner(r); err != nil {
+		return err
+	}
+	var in planInput
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	p := in.plan()
+	if err := s.db.CreatePlan(r.Context(), actor(r), p); err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, p)
+}
+
+func (s *Server) apiPlanUpdate(w http.ResponseWriter, r *http.Request) error {
+	if err := requirePlanner(r); err != nil {
+		return err
+	}
+	id, err := planPathID(r, "plans.error.not_found")
+	if err != nil {
+		return err
+	}
+	var in planInput
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	p := in.plan()
+	if err := s.db.UpdatePlan(r.Context(), actor(r), id, p); err != nil {
+		return err
+	}
+	p, err = s.db.FindPlanByID(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, p)
+}
