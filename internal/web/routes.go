@@ -42,6 +42,7 @@ func (s *Server) registerRoutes() {
 	s.registerAudit()
 	s.registerStats()
 	s.registerPlans()
+	s.registerMeetings()
 	s.registerModules()
 	s.handle("GET", "/api/v1/openapi.json", s.apiOpenAPI)
 	// Unknown paths get the same error rendering as everything else.

@@ -1,0 +1,955 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/aldyn-kg/aldyn"
+	"github.com/aldyn-kg/aldyn/internal/export"
+	"github.com/aldyn-kg/aldyn/internal/store"
+)
+
+// Coordination meetings, their decisions and tasks, and the reports and
+// questions commissions send up (§4.3 of the Concept). Meetings are
+// internal: every page needs an account, and a meeting outside the
+// actor's territory does not exist for it.
+
+func (s *Server) registerMeetings() {
+	s.handle("GET", "/meetings", s.meetingsPage)
+	s.handle("GET", "/meetings/new", s.meetingNewPage)
+	s.handle("POST", "/meetings", s.meetingCreate)
+	s.handle("GET", "/meetings/{id}", s.meetingPage)
+	s.handle("GET", "/meetings/{id}/edit", s.meetingEditPage)
+	s.handle("POST", "/meetings/{id}", s.meetingUpdate)
+	s.handle("POST", "/meetings/{id}/decisions", s.decisionCreate)
+	s.handle("GET", "/decisions", s.decisionsPage)
+	s.handle("POST", "/decisions/{id}", s.decisionUpdate)
+	s.handle("GET", "/questions", s.questionsPage)
+	s.handle("POST", "/questions", s.questionCreate)
+	s.handle("GET", "/questions/{id}", s.questionPage)
+	s.handle("POST", "/questions/{id}/answer", s.questionAnswer)
+
+	s.handle("GET", "/api/v1/meetings", s.apiMeetings)
+	s.handle("POST", "/api/v1/meetings", s.apiMeetingCreate)
+	s.handle("GET", "/api/v1/meetings/{id}", s.apiMeeting)
+	s.handle("PUT", "/api/v1/meetings/{id}", s.apiMeetingUpdate)
+	s.handle("POST", "/api/v1/meetings/{id}/decisions", s.apiDecisionCreate)
+	s.handle("PUT", "/api/v1/decisions/{id}", s.apiDecisionUpdate)
+	s.handle("GET", "/api/v1/questions", s.apiQuestions)
+	s.handle("POST", "/api/v1/questions", s.apiQuestionCreate)
+	s.handle("POST", "/api/v1/questions/{id}/answer", s.apiQuestionAnswer)
+
+	s.registerRisks()
+}
+
+// meetingsSignedIn refuses the public.
+func meetingsSignedIn(r *http.Request) error {
+	if !actor(r).SignedIn() {
+		return aldyn.Errorf(aldyn.EUNAUTHORIZED, "error.unauthorized")
+	}
+	return nil
+}
+
+// meetingsCoordinator refuses all but coordinators and administrators.
+func meetingsCoordinator(r *http.Request) error {
+	if err := meetingsSignedIn(r); err != nil {
+		return err
+	}
+	if !actor(r).Is(aldyn.RoleCoordinator, aldyn.RoleAdministrator) {
+		return aldyn.Errorf(aldyn.EFORBIDDEN, "error.forbidden")
+	}
+	return nil
+}
+
+func meetingsPathID(r *http.Request, notFound string) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, aldyn.Errorf(aldyn.ENOTFOUND, notFound)
+	}
+	return id, nil
+}
+
+// meetingByPath loads the meeting of the path if the actor may see it.
+func (s *Server) meetingByPath(r *http.Request) (*aldyn.Meeting, error) {
+	if err := meetingsSignedIn(r); err != nil {
+		return nil, err
+	}
+	id, err := meetingsPathID(r, "meetings.error.not_found")
+	if err != nil {
+		return nil, err
+	}
+	m, err := s.db.FindMeetingByID(r.Context(), id)
+	if err != nil {
+		return nil, err
+	}
+	if !actor(r).Covers(m.TerritoryPath) {
+		return nil, aldyn.Errorf(aldyn.ENOTFOUND, "meetings.error.not_found")
+	}
+	return m, nil
+}
+
+// meetingsDay parses a YYYY-MM-DD day.
+func meetingsDay(s string) (time.Time, bool) {
+	t, err := time.Parse(time.DateOnly, strings.TrimSpace(s))
+	return t, err == nil
+}
+
+// meetingFilter reads a meeting list's filter from the query, limited to
+// the actor's territory.
+func meetingFilter(r *http.Request) (store.MeetingFilter, error) {
+	q := r.URL.Query()
+	p, err := pageFromQuery(q)
+	if err != nil {
+		return store.MeetingFilter{}, err
+	}
+	if _, ok := store.MeetingSorts[p.Sort]; p.Sort != "" && !ok {
+		return store.MeetingFilter{}, badParam("sort")
+	}
+	f := store.MeetingFilter{Under: actor(r).ScopeUnder(), Page: p}
+	if v := q.Get("body"); v != "" {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return f, badParam("body")
+		}
+		f.BodyID = &id
+	}
+	for name, dst := range map[string]**time.Time{"from": &f.From, "to": &f.To} {
+		if v := q.Get(name); v != "" {
+			t, ok := meetingsDay(v)
+			if !ok {
+				return f, badParam(name)
+			}
+			*dst = &t
+		}
+	}
+	if v := q.Get("status"); v != "" {
+		st := aldyn.MeetingStatus(v)
+		if !st.Valid() {
+			return f, badParam("status")
+		}
+		f.Status = &st
+	}
+	return f, nil
+}
+
+// coordinationBodies lists the coordination bodies in the actor's scope.
+func (s *Server) coordinationBodies(ctx context.Context, a *aldyn.Actor) ([]*aldyn.Body, error) {
+	var out []*aldyn.Body
+	for _, t := range []string{"coordination_council", "coordination_commission"} {
+		bs, _, err := s.db.FindBodies(ctx, aldyn.BodyFilter{Under: a.ScopeUnder(), Type: &t, Page: aldyn.Page{Limit: aldyn.MaxLimit, Sort: "territory"}})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, bs...)
+	}
+	return out, nil
+}
+
+// bodyNames looks up the bodies with the given ids, for display.
+func (s *Server) bodyNames(ctx context.Context, ids ...int64) (map[int64]*aldyn.Body, error) {
+	out := map[int64]*aldyn.Body{}
+	for _, id := range ids {
+		if _, ok := out[id]; ok || id == 0 {
+			continue
+		}
+		b, err := s.db.FindBodyByID(ctx, id)
+		if aldyn.ErrorCode(err) == aldyn.ENOTFOUND {
+			continue
+		} else if err != nil {
+			return nil, err
+		}
+		out[id] = b
+	}
+	return out, nil
+}
+
+func (s *Server) meetingsPage(w http.ResponseWriter, r *http.Request) error {
+	if err := meetingsSignedIn(r); err != nil {
+		return err
+	}
+	f, err := meetingFilter(r)
+	if err != nil {
+		return err
+	}
+	if format := r.URL.Query().Get("format"); format != "" {
+		return s.exportMeetings(w, r, f, format)
+	}
+	ms, total, err := s.db.FindMeetings(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	a := actor(r)
+	bodies, err := s.coordinationBodies(r.Context(), a)
+	if err != nil {
+		return err
+	}
+	names := map[int64]*aldyn.Body{}
+	for _, b := range bodies {
+		names[b.ID] = b
+	}
+	return s.render(w, r, http.StatusOK, "meetings", &page{Title: info(r).loc.T("meetings.list_title"), Form: r.URL.Query(), Data: map[string]any{
+		"Meetings": ms, "Pager": newPager(f.Page, total), "Bodies": bodies, "Names": names, "Statuses": aldyn.MeetingStatuses,
+		"CanCreate": a.Is(aldyn.RoleCoordinator, aldyn.RoleAdministrator),
+	}})
+}
+
+// exportMeetings writes the whole filtered list as CSV or XLSX.
+func (s *Server) exportMeetings(w http.ResponseWriter, r *http.Request, f store.MeetingFilter, format string) error {
+	loc, lang := info(r).loc, info(r).lang
+	t := export.Table{Title: loc.T("meetings.list_title"), Columns: []export.Column{
+		{Key: "id", Label: "ID", Kind: export.Int},
+		{Key: "date", Label: loc.T("meetings.date")},
+		{Key: "body", Label: loc.T("meetings.body")},
+		{Key: "territory_code", Label: loc.T("common.code")},
+		{Key: "status", Label: loc.T("common.status")},
+		{Key: "agenda", Label: loc.T("meetings.agenda")},
+		{Key: "participants", Label: loc.T("meetings.participants")},
+	}}
+	names := map[int64]*aldyn.Body{}
+	return exportList(r.Context(), w, format, "meetings", t, f.Page, func(ctx context.Context, p aldyn.Page) ([]*aldyn.Meeting, int, error) {
+		f.Page = p
+		ms, total, err := s.db.FindMeetings(ctx, f)
+		if err != nil {
+			return nil, 0, err
+		}
+		for _, m := range ms {
+			more, err := s.bodyNames(ctx, append([]int64{m.BodyID}, m.Participants...)...)
+			if err != nil {
+				return nil, 0, err
+			}
+			for id, b := range more {
+				names[id] = b
+			}
+		}
+		return ms, total, nil
+	}, func(m *aldyn.Meeting) []any {
+		var parts []string
+		for _, id := range m.Participants {
+			if b := names[id]; b != nil {
+				parts = append(parts, b.Name(lang))
+			}
+		}
+		body := ""
+		if b := names[m.BodyID]; b != nil {
+			body = b.Name(lang)
+		}
+		return []any{m.ID, m.Date.Format(time.DateOnly), body, m.TerritoryCode, loc.T("meetings.status." + string(m.Status)), m.Agenda.In(lang),
+			strings.Join(parts, "; ")}
+	})
+}
+
+func (s *Server) meetingPage(w http.ResponseWriter, r *http.Request) error {
+	m, err := s.meetingByPath(r)
+	if err != nil {
+		return err
+	}
+	return s.renderMeeting(w, r, http.StatusOK, m, nil, nil)
+}
+
+// renderMeeting shows a meeting with its decisions and, for its
+// coordinators, the form to add one (with errors when it was refused).
+func (s *Server) renderMeeting(w http.ResponseWriter, r *http.Request, status int, m *aldyn.Meeting, form url.Values, errs map[string]string) error {
+	a := actor(r)
+	ids := append([]int64{m.BodyID}, m.Participants...)
+	for _, d := range m.Decisions {
+		ids = append(ids, d.ResponsibleBodyID)
+	}
+	names, err := s.bodyNames(r.Context(), ids...)
+	if err != nil {
+		return err
+	}
+	var bodies []*aldyn.Body
+	canEdit := a.CanCoordinate(m.TerritoryPath)
+	if canEdit {
+		if bodies, _, err = s.db.FindBodies(r.Context(), aldyn.BodyFilter{Under: a.ScopeUnder(), Page: aldyn.Page{Limit: aldyn.MaxLimit, Sort: "territory"}}); err != nil {
+			return err
+		}
+	}
+	reports := map[int64]bool{}
+	for _, d := range m.Decisions {
+		reports[d.ID] = a.CanReportOnDecision(d)
+	}
+	title := info(r).loc.T("meetings.meeting_title", map[string]any{"date": info(r).loc.Date(m.Date)})
+	return s.render(w, r, status, "meeting", &page{Title: title, Form: form, Errors: errs, Data: map[string]any{
+		"Meeting": m, "Names": names, "CanEdit": canEdit, "Bodies": bodies, "Reports": reports, "Statuses": aldyn.DecisionStatuses,
+	}})
+}
+
+// meetingFromForm reads the meeting form.
+func meetingFromForm(r *http.Request) (*aldyn.Meeting, url.Values, error) {
+	if err := r.ParseForm(); err != nil {
+		return nil, nil, aldyn.Errorf(aldyn.EINVALID, "error.bad_param", "param", "form")
+	}
+	f := r.PostForm
+	m := &aldyn.Meeting{Agenda: aldyn.Text{KY: f.Get("agenda_ky"), RU: f.Get("agenda_ru"), EN: f.Get("agenda_en")}, Minutes: f.Get("minutes"),
+		Status: aldyn.MeetingStatus(f.Get("status")), Participants: []int64{}}
+	v := aldyn.Validation{}
+	if id, err := strconv.ParseInt(f.Get("body_id"), 10, 64); err == nil {
+		m.BodyID = id
+	} else if f.Get("body_id") != "" {
+		v.Add("body_id", "error.bad_param_short")
+	}
+	if d := f.Get("date"); d != "" {
+		if t, ok := meetingsDay(d); ok {
+			m.Date = t
+		} else {
+			v.Add("date", "error.bad_param_short")
+		}
+	}
+	for _, p := range f["participants"] {
+		id, err := strconv.ParseInt(p, 10, 64)
+		if err != nil {
+			v.Add("participants", "error.bad_param_short")
+			continue
+		}
+		m.Participants = append(m.Participants, id)
+	}
+	return m, f, v.Err()
+}
+
+func (s *Server) meetingForm(w http.ResponseWriter, r *http.Request, status int, title string, m *aldyn.Meeting, form url.Values, errs map[string]string) error {
+	a := actor(r)
+	coord, err := s.coordinationBodies(r.Context(), a)
+	if err != nil {
+		return err
+	}
+	all, _, err := s.db.FindBodies(r.Context(), aldyn.BodyFilter{Under: a.ScopeUnder(), Page: aldyn.Page{Limit: aldyn.MaxLimit, Sort: "territory"}})
+	if err != nil {
+		return err
+	}
+	if form == nil {
+		form = url.Values{}
+		if m != nil {
+			form.Set("body_id", strconv.FormatInt(m.BodyID, 10))
+			form.Set("date", m.Date.Format(time.DateOnly))
+			form.Set("agenda_ky", m.Agenda.KY)
+			form.Set("agenda_ru", m.Agenda.RU)
+			form.Set("agenda_en", m.Agenda.EN)
+			form.Set("minutes", m.Minutes)
+			form.Set("status", string(m.Status))
+			for _, id := range m.Participants {
+				form.Add("participants", strconv.FormatInt(id, 10))
+			}
+		} else if v := r.URL.Query().Get("body"); v != "" {
+			form.Set("body_id", v)
+		}
+	}
+	selected := map[int64]bool{}
+	for _, p := range form["participants"] {
+		if id, err := strconv.ParseInt(p, 10, 64); err == nil {
+			selected[id] = true
+		}
+	}
+	return s.render(w, r, status, "meeting_form", &page{Title: title, Form: form, Errors: errs, Data: map[string]any{
+		"Meeting": m, "Coordination": coord, "Bodies": all, "Selected": selected, "Statuses": aldyn.MeetingStatuses,
+	}})
+}
+
+func (s *Server) meetingNewPage(w http.ResponseWriter, r *http.Request) error {
+	if err := meetingsCoordinator(r); err != nil {
+		return err
+	}
+	return s.meetingForm(w, r, http.StatusOK, info(r).loc.T("meetings.new"), nil, nil, nil)
+}
+
+// formFailure renders a refused form when the error is about its fields,
+// and returns any other error.
+func formFailure(r *http.Request, err error, show func(map[string]string) error) error {
+	errs, err := formErrors(info(r).loc, err)
+	if err != nil {
+		return err
+	}
+	return show(errs)
+}
+
+func (s *Server) meetingCreate(w http.ResponseWriter, r *http.Request) error {
+	if err := meetingsCoordinator(r); err != nil {
+		return err
+	}
+	m, form, err := meetingFromForm(r)
+	if err == nil {
+		err = s.db.CreateMeeting(r.Context(), actor(r), m)
+	}
+	if err != nil {
+		return formFailure(r, err, func(errs map[string]string) error {
+			return s.meetingForm(w, r, http.StatusBadRequest, info(r).loc.T("meetings.new"), nil, form, errs)
+		})
+	}
+	return redirect(w, r, "/meetings/"+strconv.FormatInt(m.ID, 10), "common.created")
+}
+
+func (s *Server) meetingEditPage(w http.ResponseWriter, r *http.Request) error {
+	m, err := s.meetingByPath(r)
+	if err != nil {
+		return err
+	}
+	if !actor(r).CanCoordinate(m.TerritoryPath) {
+		return aldyn.Errorf(aldyn.EFORBIDDEN, "error.forbidden")
+	}
+	return s.meetingForm(w, r, http.StatusOK, info(r).loc.T("meetings.edit"), m, nil, nil)
+}
+
+func (s *Server) meetingUpdate(w http.ResponseWriter, r *http.Request) error {
+	old, err := s.meetingByPath(r)
+	if err != nil {
+		return err
+	}
+	if !actor(r).CanCoordinate(old.TerritoryPath) {
+		return aldyn.Errorf(aldyn.EFORBIDDEN, "error.forbidden")
+	}
+	m, form, err := meetingFromForm(r)
+	if err == nil {
+		err = s.db.UpdateMeeting(r.Context(), actor(r), old.ID, m)
+	}
+	if err != nil {
+		return formFailure(r, err, func(errs map[string]string) error {
+			return s.meetingForm(w, r, http.StatusBadRequest, info(r).loc.T("meetings.edit"), old, form, errs)
+		})
+	}
+	return redirect(w, r, "/meetings/"+strconv.FormatInt(old.ID, 10), "common.saved")
+}
+
+// decisionFromForm reads the decision form: text, and for a task the
+// responsible body and deadline; status and progress when editing.
+func decisionFromForm(r *http.Request) (*aldyn.Decision, url.Values, error) {
+	if err := r.ParseForm(); err != nil {
+		return nil, nil, aldyn.Errorf(aldyn.EINVALID, "error.bad_param", "param", "form")
+	}
+	f := r.PostForm
+	d := &aldyn.Decision{Text: f.Get("text"), Status: aldyn.DecisionStatus(f.Get("status")), Progress: f.Get("progress")}
+	v := aldyn.Validation{}
+	if b := f.Get("responsible_body_id"); b != "" {
+		id, err := strconv.ParseInt(b, 10, 64)
+		if err != nil {
+			v.Add("responsible_body_id", "error.bad_param_short")
+		}
+		d.ResponsibleBodyID = id
+	}
+	if dl := f.Get("deadline"); dl != "" {
+		t, ok := meetingsDay(dl)
+		if !ok {
+			v.Add("deadline", "error.bad_param_short")
+		}
+		d.Deadline = &t
+	}
+	return d, f, v.Err()
+}
+
+func (s *Server) decisionCreate(w http.ResponseWriter, r *http.Request) error {
+	m, err := s.meetingByPath(r)
+	if err != nil {
+		return err
+	}
+	d, form, err := decisionFromForm(r)
+	if err == nil {
+		d.MeetingID = m.ID
+		err = s.db.CreateDecision(r.Context(), actor(r), d)
+	}
+	if err != nil {
+		return formFailure(r, err, func(errs map[string]string) error {
+			return s.renderMeeting(w, r, http.StatusBadRequest, m, form, errs)
+		})
+	}
+	return redirect(w, r, "/meetings/"+strconv.FormatInt(m.ID, 10)+"#decisions", "common.created")
+}
+
+// decisionByPath loads the decision of the path if the actor may see it:
+// its meeting or its responsible body lies in the actor's territory.
+func (s *Server) decisionByPath(r *http.Request) (*aldyn.Decision, error) {
+	if err := meetingsSignedIn(r); err != nil {
+		return nil, err
+	}
+	id, err := meetingsPathID(r, "meetings.error.decision_not_found")
+	if err != nil {
+		return nil, err
+	}
+	d, err := s.db.FindDecisionByID(r.Context(), id)
+	if err != nil {
+		return nil, err
+	}
+	a := actor(r)
+	if !a.Covers(d.MeetingPath) && !a.Covers(d.ResponsiblePath) {
+		return nil, aldyn.Errorf(aldyn.ENOTFOUND, "meetings.error.decision_not_found")
+	}
+	return d, nil
+}
+
+// decisionUpdate takes the progress form of the responsible body (status
+// and note) or the full form of the meeting's coordinators: fields not
+// posted keep their values.
+func (s *Server) decisionUpdate(w http.ResponseWriter, r *http.Request) error {
+	old, err := s.decisionByPath(r)
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return aldyn.Errorf(aldyn.EINVALID, "error.bad_param", "param", "form")
+	}
+	d := *old
+	f := r.PostForm
+	if f.Has("status") {
+		d.Status = aldyn.DecisionStatus(f.Get("status"))
+	}
+	if f.Has("progress") {
+		d.Progress = f.Get("progress")
+	}
+	if f.Has("text") {
+		d.Text = f.Get("text")
+	}
+	if err := s.db.UpdateDecision(r.Context(), actor(r), old.ID, &d); err != nil {
+		return err
+	}
+	next := "/meetings/" + strconv.FormatInt(old.MeetingID, 10) + "#decision-" + strconv.FormatInt(old.ID, 10)
+	if v := f.Get("next"); v == "/decisions" {
+		next = v
+	}
+	return redirect(w, r, next, "common.saved")
+}
+
+func (s *Server) decisionsPage(w http.ResponseWriter, r *http.Request) error {
+	if err := meetingsSignedIn(r); err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	p, err := pageFromQuery(q)
+	if err != nil {
+		return err
+	}
+	if _, ok := store.DecisionSorts[p.Sort]; p.Sort != "" && !ok {
+		return badParam("sort")
+	}
+	a := actor(r)
+	f := store.DecisionFilter{TasksOnly: true, Under: a.ScopeUnder(), Page: p}
+	switch q.Get("scope") {
+	case "", "territory":
+	case "mine":
+		f.ResponsibleBodyID = &a.BodyID
+	default:
+		return badParam("scope")
+	}
+	if v := q.Get("status"); v == "overdue" {
+		f.OverdueOnly = true
+	} else if v != "" {
+		st := aldyn.DecisionStatus(v)
+		if !st.Valid() {
+			return badParam("status")
+		}
+		f.Status = &st
+	}
+	ds, total, err := s.db.FindDecisions(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	var ids []int64
+	reports := map[int64]bool{}
+	for _, d := range ds {
+		ids = append(ids, d.ResponsibleBodyID, d.MeetingBodyID)
+		reports[d.ID] = a.CanReportOnDecision(d) || a.CanCoordinate(d.MeetingPath)
+	}
+	names, err := s.bodyNames(r.Context(), ids...)
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, http.StatusOK, "meeting_decisions", &page{Title: info(r).loc.T("meetings.decisions_title"), Form: q, Data: map[string]any{
+		"Decisions": ds, "Pager": newPager(f.Page, total), "Names": names, "Reports": reports, "Statuses": aldyn.DecisionStatuses,
+	}})
+}
+
+// Questions.
+
+func questionFilter(r *http.Request) (store.QuestionFilter, error) {
+	q := r.URL.Query()
+	p, err := pageFromQuery(q)
+	if err != nil {
+		return store.QuestionFilter{}, err
+	}
+	if _, ok := store.QuestionSorts[p.Sort]; p.Sort != "" && !ok {
+		return store.QuestionFilter{}, badParam("sort")
+	}
+	f := store.QuestionFilter{Under: actor(r).ScopeUnder(), Page: p}
+	switch box := q.Get("box"); box {
+	case "", store.BoxIn, store.BoxOut:
+		f.Box = box
+	default:
+		return f, badParam("box")
+	}
+	switch q.Get("answered") {
+	case "":
+	case "true", "1":
+		f.Answered = new(bool)
+		*f.Answered = true
+	case "false", "0":
+		f.Answered = new(bool)
+	default:
+		return f, badParam("answered")
+	}
+	return f, nil
+}
+
+func (s *Server) questionsPage(w http.ResponseWriter, r *http.Request) error {
+	if err := meetingsSignedIn(r); err != nil {
+		return err
+	}
+	f, err := questionFilter(r)
+	if err != nil {
+		return err
+	}
+	if f.Box == "" {
+		f.Box = store.BoxIn
+	}
+	return s.renderQuestions(w, r, http.StatusOK, f, nil, nil)
+}
+
+func (s *Server) renderQuestions(w http.ResponseWriter, r *http.Request, status int, f store.QuestionFilter, form url.Values, errs map[string]string) error {
+	a := actor(r)
+	qs, total, err := s.db.FindQuestions(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	var ids []int64
+	for _, q := range qs {
+		ids = append(ids, q.FromBodyID, q.ToBodyID)
+	}
+	names, err := s.bodyNames(r.Context(), ids...)
+	if err != nil {
+		return err
+	}
+	// The commissions the actor speaks for, and the bodies above them.
+	var from, to []*aldyn.Body
+	if a.Is(aldyn.RoleCoordinator, aldyn.RoleAdministrator) {
+		coord, err := s.coordinationBodies(r.Context(), a)
+		if err != nil {
+			return err
+		}
+		for _, b := range coord {
+			if b.Type == "coordination_commission" && a.ActsFor(b.ID, b.Territory.Path) {
+				from = append(from, b)
+			}
+		}
+		if len(from) > 0 {
+			for _, t := range []string{"coordination_council", "coordination_commission"} {
+				bs, _, err := s.db.FindBodies(r.Context(), aldyn.BodyFilter{Type: &t, Page: aldyn.Page{Limit: aldyn.MaxLimit, Sort: "territory"}})
+				if err != nil {
+					return err
+				}
+				for _, b := range bs {
+					if slices.ContainsFunc(from, func(c *aldyn.Body) bool {
+						return aldyn.QuestionRoute(c, b, c.Territory.Path, b.Territory.Path) == nil
+					}) {
+						to = append(to, b)
+					}
+				}
+			}
+		}
+	}
+	return s.render(w, r, status, "meeting_questions", &page{Title: info(r).loc.T("meetings.questions_title"), Form: form, Errors: errs, Data: map[string]any{
+		"Questions": qs, "Pager": newPager(f.Page, total), "Names": names, "Box": f.Box, "From": from, "To": to, "Kinds": aldyn.QuestionKinds,
+	}})
+}
+
+func questionFromForm(r *http.Request) (*aldyn.Question, url.Values, error) {
+	if err := r.ParseForm(); err != nil {
+		return nil, nil, aldyn.Errorf(aldyn.EINVALID, "error.bad_param", "param", "form")
+	}
+	f := r.PostForm
+	q := &aldyn.Question{Kind: f.Get("kind"), Subject: f.Get("subject"), Text: f.Get("text")}
+	q.FromBodyID, _ = strconv.ParseInt(f.Get("from_body_id"), 10, 64)
+	q.ToBodyID, _ = strconv.ParseInt(f.Get("to_body_id"), 10, 64)
+	return q, f, nil
+}
+
+func (s *Server) questionCreate(w http.ResponseWriter, r *http.Request) error {
+	if err := meetingsSignedIn(r); err != nil {
+		return err
+	}
+	q, form, err := questionFromForm(r)
+	if err == nil {
+		err = s.db.CreateQuestion(r.Context(), actor(r), q)
+	}
+	if err != nil {
+		return formFailure(r, err, func(errs map[string]string) error {
+			f := store.QuestionFilter{Under: actor(r).ScopeUnder(), Box: store.BoxOut}
+			return s.renderQuestions(w, r, http.StatusBadRequest, f, form, errs)
+		})
+	}
+	return redirect(w, r, "/questions/"+strconv.FormatInt(q.ID, 10), "meetings.question_sent")
+}
+
+// questionByPath loads the question of the path if the actor may see it:
+// the sending or the receiving body lies in the actor's territory.
+func (s *Server) questionByPath(r *http.Request) (*aldyn.Question, error) {
+	if err := meetingsSignedIn(r); err != nil {
+		return nil, err
+	}
+	id, err := meetingsPathID(r, "meetings.error.question_not_found")
+	if err != nil {
+		return nil, err
+	}
+	q, err := s.db.FindQuestionByID(r.Context(), id)
+	if err != nil {
+		return nil, err
+	}
+	if a := actor(r); !a.Covers(q.FromPath) && !a.Covers(q.ToPath) {
+		return nil, aldyn.Errorf(aldyn.ENOTFOUND, "meetings.error.question_not_found")
+	}
+	return q, nil
+}
+
+func (s *Server) questionPage(w http.ResponseWriter, r *http.Request) error {
+	q, err := s.questionByPath(r)
+	if err != nil {
+		return err
+	}
+	return s.renderQuestion(w, r, http.StatusOK, q, nil, nil)
+}
+
+func (s *Server) renderQuestion(w http.ResponseWriter, r *http.Request, status int, q *aldyn.Question, form url.Values, errs map[string]string) error {
+	names, err := s.bodyNames(r.Context(), q.FromBodyID, q.ToBodyID)
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, status, "meeting_question", &page{Title: q.Subject, Form: form, Errors: errs, Data: map[string]any{
+		"Question": q, "Names": names, "CanAnswer": !q.Answered() && actor(r).ActsFor(q.ToBodyID, q.ToPath),
+	}})
+}
+
+func (s *Server) questionAnswer(w http.ResponseWriter, r *http.Request) error {
+	q, err := s.questionByPath(r)
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return aldyn.Errorf(aldyn.EINVALID, "error.bad_param", "param", "form")
+	}
+	if _, err := s.db.AnswerQuestion(r.Context(), actor(r), q.ID, r.PostForm.Get("answer")); err != nil {
+		return formFailure(r, err, func(errs map[string]string) error {
+			return s.renderQuestion(w, r, http.StatusBadRequest, q, r.PostForm, errs)
+		})
+	}
+	return redirect(w, r, "/questions/"+strconv.FormatInt(q.ID, 10), "meetings.answer_sent")
+}
+
+// API.
+
+func (s *Server) apiMeetings(w http.ResponseWriter, r *http.Request) error {
+	if err := meetingsSignedIn(r); err != nil {
+		return err
+	}
+	f, err := meetingFilter(r)
+	if err != nil {
+		return err
+	}
+	ms, total, err := s.db.FindMeetings(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, newList(ms, total, f.Page))
+}
+
+func (s *Server) apiMeeting(w http.ResponseWriter, r *http.Request) error {
+	m, err := s.meetingByPath(r)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, m)
+}
+
+// meetingInput is the JSON body of a meeting's create and update.
+type meetingInput struct {
+	BodyID       int64               `json:"body_id"`
+	Date         string              `json:"date"`
+	Agenda       aldyn.Text          `json:"agenda"`
+	Minutes      string              `json:"minutes"`
+	Status       aldyn.MeetingStatus `json:"status"`
+	Participants []int64             `json:"participants"`
+}
+
+func (in meetingInput) meeting() (*aldyn.Meeting, error) {
+	m := &aldyn.Meeting{BodyID: in.BodyID, Agenda: in.Agenda, Minutes: in.Minutes, Status: in.Status, Participants: in.Participants}
+	if m.Participants == nil {
+		m.Participants = []int64{}
+	}
+	if in.Date != "" {
+		t, ok := meetingsDay(in.Date)
+		if !ok {
+			return nil, badParam("date")
+		}
+		m.Date = t
+	}
+	return m, nil
+}
+
+func (s *Server) apiMeetingCreate(w http.ResponseWriter, r *http.Request) error {
+	if err := meetingsCoordinator(r); err != nil {
+		return err
+	}
+	var in meetingInput
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	m, err := in.meeting()
+	if err != nil {
+		return err
+	}
+	if err := s.db.CreateMeeting(r.Context(), actor(r), m); err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, m)
+}
+
+func (s *Server) apiMeetingUpdate(w http.ResponseWriter, r *http.Request) error {
+	old, err := s.meetingByPath(r)
+	if err != nil {
+		return err
+	}
+	var in meetingInput
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	m, err := in.meeting()
+	if err != nil {
+		return err
+	}
+	if err := s.db.UpdateMeeting(r.Context(), actor(r), old.ID, m); err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, m)
+}
+
+// decisionInput is the JSON body of a decision; on update, fields left
+// out keep their values (a responsible body sends only status and
+// progress).
+type decisionInput struct {
+	Text              *string               `json:"text"`
+	ResponsibleBodyID *int64                `json:"responsible_body_id"`
+	Deadline          *string               `json:"deadline"`
+	Status            *aldyn.DecisionStatus `json:"status"`
+	Progress          *string               `json:"progress"`
+}
+
+func (in decisionInput) apply(d *aldyn.Decision) error {
+	if in.Text != nil {
+		d.Text = *in.Text
+	}
+	if in.ResponsibleBodyID != nil {
+		d.ResponsibleBodyID = *in.ResponsibleBodyID
+	}
+	if in.Deadline != nil {
+		if *in.Deadline == "" {
+			d.Deadline = nil
+		} else {
+			t, ok := meetingsDay(*in.Deadline)
+			if !ok {
+				return badParam("deadline")
+			}
+			d.Deadline = &t
+		}
+	}
+	if in.Status != nil {
+		d.Status = *in.Status
+	}
+	if in.Progress != nil {
+		d.Progress = *in.Progress
+	}
+	return nil
+}
+
+func (s *Server) apiDecisionCreate(w http.ResponseWriter, r *http.Request) error {
+	m, err := s.meetingByPath(r)
+	if err != nil {
+		return err
+	}
+	var in decisionInput
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	d := &aldyn.Decision{MeetingID: m.ID}
+	if err := in.apply(d); err != nil {
+		return err
+	}
+	if err := s.db.CreateDecision(r.Context(), actor(r), d); err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, d)
+}
+
+func (s *Server) apiDecisionUpdate(w http.ResponseWriter, r *http.Request) error {
+	old, err := s.decisionByPath(r)
+	if err != nil {
+		return err
+	}
+	var in decisionInput
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	d := *old
+	if err := in.apply(&d); err != nil {
+		return err
+	}
+	if err := s.db.UpdateDecision(r.Context(), actor(r), old.ID, &d); err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, &d)
+}
+
+func (s *Server) apiQuestions(w http.ResponseWriter, r *http.Request) error {
+	if err := meetingsSignedIn(r); err != nil {
+		return err
+	}
+	f, err := questionFilter(r)
+	if err != nil {
+		return err
+	}
+	qs, total, err := s.db.FindQuestions(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, newList(qs, total, f.Page))
+}
+
+// questionInput is the JSON body of a new question.
+type questionInput struct {
+	Kind       string `json:"kind"`
+	FromBodyID int64  `json:"from_body_id"`
+	ToBodyID   int64  `json:"to_body_id"`
+	Subject    string `json:"subject"`
+	Text       string `json:"text"`
+}
+
+func (s *Server) apiQuestionCreate(w http.ResponseWriter, r *http.Request) error {
+	if err := meetingsSignedIn(r); err != nil {
+		return err
+	}
+	var in questionInput
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	q := &aldyn.Question{Kind: in.Kind, FromBodyID: in.FromBodyID, ToBodyID: in.ToBodyID, Subject: in.Subject, Text: in.Text}
+	if err := s.db.CreateQuestion(r.Context(), actor(r), q); err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, q)
+}
+
+func (s *Server) apiQuestionAnswer(w http.ResponseWriter, r *http.Request) error {
+	q, err := s.questionByPath(r)
+	if err != nil {
+		return err
+	}
+	var in struct {
+		Answer string `json:"answer"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	q, err = s.db.AnswerQuestion(r.Context(), actor(r), q.ID, in.Answer)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, q)
+}

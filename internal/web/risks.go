@@ -1,0 +1,332 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"sync"
+
+	"github.com/aldyn-kg/aldyn"
+	"github.com/aldyn-kg/aldyn/internal/concept"
+)
+
+// The risk register of a plan (§8 of the Concept): pre-filled with the
+// Concept's risks and mitigations on first view, rated and extended by the
+// coordinators who manage the plan, and drawn as a 5 × 5 matrix.
+
+func (s *Server) registerRisks() {
+	s.handle("GET", "/plans/{id}/risks", s.risksPage)
+	s.handle("GET", "/plans/{id}/risks/new", s.riskNewPage)
+	s.handle("POST", "/plans/{id}/risks", s.riskCreate)
+	s.handle("GET", "/risks/{id}/edit", s.riskEditPage)
+	s.handle("POST", "/risks/{id}", s.riskUpdate)
+
+	s.handle("GET", "/api/v1/plans/{id}/risks", s.apiRisks)
+	s.handle("POST", "/api/v1/plans/{id}/risks", s.apiRiskCreate)
+	s.handle("PUT", "/api/v1/risks/{id}", s.apiRiskUpdate)
+}
+
+// riskConcept is the Concept whose §8 risks pre-fill every register.
+var riskConcept = sync.OnceValues(concept.Load)
+
+// riskPlan loads the plan of the path if the actor may read its register,
+// pre-filling the register on first view.
+func (s *Server) riskPlan(r *http.Request, planID int64) (*aldyn.Plan, error) {
+	if err := meetingsSignedIn(r); err != nil {
+		return nil, err
+	}
+	p, err := s.db.FindPlanByID(r.Context(), planID)
+	if err != nil {
+		return nil, err
+	}
+	if !actor(r).CanSeePlanRisks(p.TerritoryPath) {
+		return nil, aldyn.Errorf(aldyn.ENOTFOUND, "plan.error.not_found")
+	}
+	c, err := riskConcept()
+	if err != nil {
+		return nil, err
+	}
+	// The platform fills the register, whoever happens to open it first.
+	if _, err := s.db.EnsurePlanRisks(r.Context(), aldyn.System, p.ID, c); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+func (s *Server) riskPlanByPath(r *http.Request) (*aldyn.Plan, error) {
+	id, err := meetingsPathID(r, "plan.error.not_found")
+	if err != nil {
+		return nil, err
+	}
+	return s.riskPlan(r, id)
+}
+
+// riskByPath loads the risk of the path and its plan, if the actor may
+// read the plan's register.
+func (s *Server) riskByPath(r *http.Request) (*aldyn.Risk, *aldyn.Plan, error) {
+	if err := meetingsSignedIn(r); err != nil {
+		return nil, nil, err
+	}
+	id, err := meetingsPathID(r, "risks.error.not_found")
+	if err != nil {
+		return nil, nil, err
+	}
+	rk, err := s.db.FindRiskByID(r.Context(), id)
+	if err != nil {
+		return nil, nil, err
+	}
+	p, err := s.db.FindPlanByID(r.Context(), rk.PlanID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !actor(r).CanSeePlanRisks(p.TerritoryPath) {
+		return nil, nil, aldyn.Errorf(aldyn.ENOTFOUND, "risks.error.not_found")
+	}
+	return rk, p, nil
+}
+
+// riskCell is a cell of the 5 × 5 matrix.
+type riskCell struct {
+	Likelihood, Impact int
+	Level              string
+	Numbers            []int // 1-based positions in the register
+}
+
+// riskMatrix lays the register out by impact (rows, 5 at the top) and
+// likelihood (columns). Closed risks are left out.
+func riskMatrix(rs []*aldyn.Risk) [][]riskCell {
+	rows := make([][]riskCell, 0, aldyn.RiskScaleMax)
+	for i := aldyn.RiskScaleMax; i >= aldyn.RiskScaleMin; i-- {
+		row := make([]riskCell, 0, aldyn.RiskScaleMax)
+		for l := aldyn.RiskScaleMin; l <= aldyn.RiskScaleMax; l++ {
+			row = append(row, riskCell{Likelihood: l, Impact: i, Level: aldyn.RiskLevel(l, i)})
+		}
+		rows = append(rows, row)
+	}
+	for n, rk := range rs {
+		if rk.Status == aldyn.RiskClosed {
+			continue
+		}
+		c := &rows[aldyn.RiskScaleMax-rk.Impact][rk.Likelihood-aldyn.RiskScaleMin]
+		c.Numbers = append(c.Numbers, n+1)
+	}
+	return rows
+}
+
+func (s *Server) risksPage(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.riskPlanByPath(r)
+	if err != nil {
+		return err
+	}
+	return s.renderRisks(w, r, http.StatusOK, p)
+}
+
+func (s *Server) renderRisks(w http.ResponseWriter, r *http.Request, status int, p *aldyn.Plan) error {
+	rs, err := s.db.FindPlanRisks(r.Context(), p.ID)
+	if err != nil {
+		return err
+	}
+	var ids []int64
+	for _, rk := range rs {
+		ids = append(ids, rk.OwnerBodyID)
+	}
+	names, err := s.bodyNames(r.Context(), ids...)
+	if err != nil {
+		return err
+	}
+	title := info(r).loc.T("risks.title", map[string]any{"plan": p.Title.In(info(r).lang)})
+	return s.render(w, r, status, "risks", &page{Title: title, Data: map[string]any{
+		"Plan": p, "Risks": rs, "Names": names, "CanEdit": actor(r).CanManagePlan(p.TerritoryPath), "Matrix": riskMatrix(rs),
+		"Scale": []int{1, 2, 3, 4, 5},
+	}})
+}
+
+// riskFromForm reads the risk form.
+func riskFromForm(r *http.Request) (*aldyn.Risk, url.Values, error) {
+	if err := r.ParseForm(); err != nil {
+		return nil, nil, aldyn.Errorf(aldyn.EINVALID, "error.bad_param", "param", "form")
+	}
+	f := r.PostForm
+	rk := &aldyn.Risk{Text: aldyn.Text{KY: f.Get("text_ky"), RU: f.Get("text_ru"), EN: f.Get("text_en")},
+		Mitigation: aldyn.Text{KY: f.Get("mitigation_ky"), RU: f.Get("mitigation_ru"), EN: f.Get("mitigation_en")}, Status: aldyn.RiskStatus(f.Get("status"))}
+	v := aldyn.Validation{}
+	for name, dst := range map[string]*int{"likelihood": &rk.Likelihood, "impact": &rk.Impact} {
+		n, err := strconv.Atoi(f.Get(name))
+		if err != nil {
+			v.Add(name, "risks.error.scale")
+		}
+		*dst = n
+	}
+	if b := f.Get("owner_body_id"); b != "" {
+		id, err := strconv.ParseInt(b, 10, 64)
+		if err != nil {
+			v.Add("owner_body_id", "error.bad_param_short")
+		}
+		rk.OwnerBodyID = id
+	}
+	return rk, f, v.Err()
+}
+
+func riskForm(rk *aldyn.Risk) url.Values {
+	return url.Values{"text_ky": {rk.Text.KY}, "text_ru": {rk.Text.RU}, "text_en": {rk.Text.EN}, "mitigation_ky": {rk.Mitigation.KY},
+		"mitigation_ru": {rk.Mitigation.RU}, "mitigation_en": {rk.Mitigation.EN}, "likelihood": {strconv.Itoa(rk.Likelihood)},
+		"impact": {strconv.Itoa(rk.Impact)}, "status": {string(rk.Status)}, "owner_body_id": {strconv.FormatInt(rk.OwnerBodyID, 10)}}
+}
+
+func (s *Server) riskCreate(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.riskPlanByPath(r)
+	if err != nil {
+		return err
+	}
+	if !actor(r).CanManagePlan(p.TerritoryPath) {
+		return aldyn.Errorf(aldyn.EFORBIDDEN, "error.forbidden")
+	}
+	rk, form, err := riskFromForm(r)
+	if err == nil {
+		rk.PlanID = p.ID
+		err = s.db.CreateRisk(r.Context(), actor(r), rk)
+	}
+	if err != nil {
+		return formFailure(r, err, func(errs map[string]string) error {
+			return s.riskFormPage(w, r, http.StatusBadRequest, nil, p, form, errs)
+		})
+	}
+	return redirect(w, r, "/plans/"+strconv.FormatInt(p.ID, 10)+"/risks", "common.created")
+}
+
+func (s *Server) riskFormPage(w http.ResponseWriter, r *http.Request, status int, rk *aldyn.Risk, p *aldyn.Plan, form url.Values, errs map[string]string) error {
+	bodies, _, err := s.db.FindBodies(r.Context(), aldyn.BodyFilter{Under: p.TerritoryPath, Page: aldyn.Page{Limit: aldyn.MaxLimit, Sort: "territory"}})
+	if err != nil {
+		return err
+	}
+	title := info(r).loc.T("risks.add")
+	if rk != nil {
+		title = info(r).loc.T("risks.edit")
+	}
+	if form == nil && rk != nil {
+		form = riskForm(rk)
+	} else if form == nil {
+		form = url.Values{"likelihood": {"3"}, "impact": {"3"}}
+	}
+	return s.render(w, r, status, "risk_form", &page{Title: title, Form: form, Errors: errs, Data: map[string]any{
+		"Risk": rk, "Plan": p, "Bodies": bodies, "Statuses": aldyn.RiskStatuses, "Scale": []int{1, 2, 3, 4, 5},
+	}})
+}
+
+func (s *Server) riskNewPage(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.riskPlanByPath(r)
+	if err != nil {
+		return err
+	}
+	if !actor(r).CanManagePlan(p.TerritoryPath) {
+		return aldyn.Errorf(aldyn.EFORBIDDEN, "error.forbidden")
+	}
+	return s.riskFormPage(w, r, http.StatusOK, nil, p, nil, nil)
+}
+
+func (s *Server) riskEditPage(w http.ResponseWriter, r *http.Request) error {
+	rk, p, err := s.riskByPath(r)
+	if err != nil {
+		return err
+	}
+	if !actor(r).CanManagePlan(p.TerritoryPath) {
+		return aldyn.Errorf(aldyn.EFORBIDDEN, "error.forbidden")
+	}
+	return s.riskFormPage(w, r, http.StatusOK, rk, p, nil, nil)
+}
+
+func (s *Server) riskUpdate(w http.ResponseWriter, r *http.Request) error {
+	old, p, err := s.riskByPath(r)
+	if err != nil {
+		return err
+	}
+	if !actor(r).CanManagePlan(p.TerritoryPath) {
+		return aldyn.Errorf(aldyn.EFORBIDDEN, "error.forbidden")
+	}
+	rk, form, err := riskFromForm(r)
+	if err == nil {
+		err = s.db.UpdateRisk(r.Context(), actor(r), old.ID, rk)
+	}
+	if err != nil {
+		return formFailure(r, err, func(errs map[string]string) error {
+			return s.riskFormPage(w, r, http.StatusBadRequest, old, p, form, errs)
+		})
+	}
+	return redirect(w, r, "/plans/"+strconv.FormatInt(p.ID, 10)+"/risks#risk-"+strconv.FormatInt(old.ID, 10), "common.saved")
+}
+
+// API.
+
+// riskJSON is a risk with its score and level.
+type riskJSON struct {
+	*aldyn.Risk
+	Score int    `json:"score"`
+	Level string `json:"level"`
+}
+
+func risksJSON(rs []*aldyn.Risk) []riskJSON {
+	out := make([]riskJSON, len(rs))
+	for i, rk := range rs {
+		out[i] = riskJSON{rk, rk.Score(), rk.Level()}
+	}
+	return out
+}
+
+func (s *Server) apiRisks(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.riskPlanByPath(r)
+	if err != nil {
+		return err
+	}
+	rs, err := s.db.FindPlanRisks(r.Context(), p.ID)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"plan_id": p.ID, "items": risksJSON(rs)})
+}
+
+// riskInput is the JSON body of a risk's create and update.
+type riskInput struct {
+	Text        aldyn.Text       `json:"text"`
+	Mitigation  aldyn.Text       `json:"mitigation"`
+	OwnerBodyID int64            `json:"owner_body_id"`
+	Likelihood  int              `json:"likelihood"`
+	Impact      int              `json:"impact"`
+	Status      aldyn.RiskStatus `json:"status"`
+}
+
+func (in riskInput) risk() *aldyn.Risk {
+	return &aldyn.Risk{Text: in.Text, Mitigation: in.Mitigation, OwnerBodyID: in.OwnerBodyID, Likelihood: in.Likelihood, Impact: in.Impact, Status: in.Status}
+}
+
+func (s *Server) apiRiskCreate(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.riskPlanByPath(r)
+	if err != nil {
+		return err
+	}
+	var in riskInput
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	rk := in.risk()
+	rk.PlanID = p.ID
+	if err := s.db.CreateRisk(r.Context(), actor(r), rk); err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, riskJSON{rk, rk.Score(), rk.Level()})
+}
+
+func (s *Server) apiRiskUpdate(w http.ResponseWriter, r *http.Request) error {
+	old, _, err := s.riskByPath(r)
+	if err != nil {
+		return err
+	}
+	var in riskInput
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	rk := in.risk()
+	if err := s.db.UpdateRisk(r.Context(), actor(r), old.ID, rk); err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, riskJSON{rk, rk.Score(), rk.Level()})
+}
