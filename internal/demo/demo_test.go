@@ -56,15 +56,14 @@ func TestLoadPlans(t *testing.T) {
 		if d.Measures.Total == 0 || d.Budget.PlannedKGS == 0 {
 			t.Errorf("plan %q: empty dashboard %+v", p.Title.EN, d.Measures)
 		}
-		var accepted, returned int
-		for _, r := range in.Reports {
-			switch r.Status {
-			case aldyn.ReportAccepted:
-				accepted++
-			case aldyn.ReportReturned:
-				returned++
+		count := func(st aldyn.ReportStatus) int {
+			_, n, err := db.FindReports(ctx, store.ReportFilter{PlanID: &p.ID, Status: &st, Under: "/"})
+			if err != nil {
+				t.Fatal(err)
 			}
+			return n
 		}
+		accepted, returned := count(aldyn.ReportAccepted), count(aldyn.ReportReturned)
 		if accepted == 0 {
 			t.Errorf("plan %q: no accepted reports", p.Title.EN)
 		}
@@ -77,5 +76,29 @@ func TestLoadPlans(t *testing.T) {
 	}
 	if national != 1 || joint != 4 {
 		t.Errorf("%d national and %d joint plans", national, joint)
+	}
+	ms, n, err := db.FindMeetings(ctx, store.MeetingFilter{Under: "/", Page: aldyn.Page{Limit: 100}})
+	if err != nil || n != 2 || ms[0].Status != aldyn.MeetingHeld {
+		t.Errorf("demo meetings: %d, %v", n, err)
+	}
+	ds, _, err := db.FindDecisions(ctx, store.DecisionFilter{Under: "/", Page: aldyn.Page{Limit: 100}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var done, overdue int
+	for _, d := range ds {
+		if d.Status == aldyn.DecisionDone {
+			done++
+		}
+		if d.Overdue {
+			overdue++
+		}
+	}
+	if len(ds) != 5 || done != 2 || overdue == 0 {
+		t.Errorf("demo decisions: %d, %d done, %d overdue", len(ds), done, overdue)
+	}
+	risks, err := db.FindPlanRisks(ctx, plans[0].ID)
+	if err != nil || len(risks) == 0 {
+		t.Errorf("risk register: %d risks, %v", len(risks), err)
 	}
 }

@@ -44,7 +44,9 @@ type demoPlans struct {
 // LoadPlans loads, once, the demo plans: a National Action Plan built from
 // the Concept's tasks, joint plans of two oblasts and two districts, and
 // for each two completed reporting cycles (accepted, returned, late and
-// missing reports) and an open one. Plan titles say they are demo data.
+// missing reports) and an open one, with risk registers; and the
+// coordination bodies' meetings, decisions and questions. Plan titles say
+// they are demo data.
 func LoadPlans(ctx context.Context, db *store.DB, hash Hasher, newPassword func() string) error {
 	if _, done, err := db.Setting(ctx, PlansMarker); err != nil || done {
 		return err
@@ -73,6 +75,9 @@ func LoadPlans(ctx context.Context, db *store.DB, hash Hasher, newPassword func(
 		if err := d.joint(j); err != nil {
 			return fmt.Errorf("demo joint plan %s: %w", j.owner, err)
 		}
+	}
+	if err := d.meetings(); err != nil {
+		return fmt.Errorf("demo meetings: %w", err)
 	}
 	db.Now = now
 	return db.Update(ctx, aldyn.System, func(tx *store.Tx) error { return tx.SetSetting(ctx, PlansMarker, "loaded") })
@@ -190,6 +195,9 @@ func (d *demoPlans) create(s planSpec) error {
 	d.at(day(s.start-1, time.December, 20), 15)
 	if _, err := d.db.ApprovePlan(d.ctx, coord, p.ID); err != nil {
 		return fmt.Errorf("approval: %w", err)
+	}
+	if _, err := d.db.EnsurePlanRisks(d.ctx, coord, p.ID, d.concept); err != nil {
+		return fmt.Errorf("risk register: %w", err)
 	}
 	return d.cycles(p, coord, measures, s.indicators, inds)
 }
