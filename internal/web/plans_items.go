@@ -582,7 +582,8 @@ func (s *Server) indicatorPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	return s.render(w, r, http.StatusOK, "plan_indicator", &page{Title: ind.Code + " " + ind.Name.In(info(r).lang), Data: map[string]any{
 		"Indicator": ind, "Plan": p, "Internal": internal, "Values": values,
-		"CanEdit": actor(r).CanManagePlan(p.TerritoryPath) && p.CanEdit(),
+		"CanEdit":    actor(r).CanManagePlan(p.TerritoryPath) && p.CanEdit(),
+		"CanCompute": internal && actor(r).CanManagePlan(p.TerritoryPath),
 	}})
 }
 

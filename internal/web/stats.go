@@ -38,6 +38,7 @@ func (s *Server) registerStats() {
 	s.handle("GET", "/api/v1/stats/official", s.apiOfficial)
 	s.registerOffenseImports()
 	s.registerClassification()
+	s.registerIndicatorCompute()
 }
 
 // statsScope is what a statistics request asks about, resolved against

@@ -1,0 +1,54 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/aldyn-kg/aldyn"
+	"github.com/aldyn-kg/aldyn/internal/offenses"
+)
+
+// Indicators whose source is the offense statistics are computed, not
+// typed in: the plan's coordinator recomputes their values from the
+// records (e.g. registered thefts per 100,000 residents of the district).
+
+func (s *Server) registerIndicatorCompute() {
+	s.handle("POST", "/indicators/{id}/compute", s.indicatorCompute)
+	s.handle("POST", "/api/v1/indicators/{id}/compute", s.indicatorCompute)
+}
+
+func (s *Server) indicatorCompute(w http.ResponseWriter, r *http.Request) error {
+	if !actor(r).SignedIn() {
+		return aldyn.Errorf(aldyn.EUNAUTHORIZED, "error.unauthorized")
+	}
+	ind, p, internal, err := s.indicatorByPath(r)
+	if err != nil {
+		return err
+	}
+	if !internal || !actor(r).CanManagePlan(p.TerritoryPath) {
+		return aldyn.Errorf(aldyn.EFORBIDDEN, "error.forbidden")
+	}
+	vals, err := offenses.IndicatorValues(r.Context(), s.db, p, ind, time.Now())
+	if err != nil {
+		return err
+	}
+	if err := s.db.UpsertIndicatorValues(r.Context(), actor(r), vals); err != nil {
+		return err
+	}
+	if isAPI(r) {
+		if vals == nil {
+			vals = []aldyn.IndicatorValue{}
+		}
+		return writeJSON(w, http.StatusOK, vals)
+	}
+	return redirect(w, r, fmt.Sprintf("/indicators/%d", ind.ID), "plans.indicator.computed")
+}
+
+func init() {
+	apiOps = append(apiOps, apiOp{Method: "POST", Path: "/api/v1/indicators/{id}/compute",
+		Summary: "Recompute an indicator whose source is the offense statistics (count or rate per 100,000 for each ended period of the plan)",
+		Tag:     "plans", Access: "coordinator of the plan's territory", Params: []apiParam{idParam}, Response: "IndicatorValues"})
+	schemas["IndicatorValues"] = map[string]any{"type": "array", "items": obj(map[string]any{"indicator_id": integer(), "period": str(),
+		"territory_code": str(), "value": num()})}
+}
