@@ -370,7 +370,7 @@ func (d *demoPlans) national() error {
 				EN: "Registered thefts per 100,000 residents"}, Unit: "100k", Kind: aldyn.IndicatorRate, Numerator: "offenses:theft", Denominator: "population",
 				Source: aldyn.IndicatorOffenses, OffenseCategory: aldyn.CategoryTheft, Disaggregation: aldyn.DisaggregationTerritory,
 				Frequency: aldyn.FrequencyAnnual, BaselineValue: 216.3, BaselineYear: 2021,
-				Targets: []aldyn.IndicatorTarget{{Year: 2025, Value: 205}, {Year: 2026, Value: 195}, {Year: 2027, Value: 185}},
+				Targets:      []aldyn.IndicatorTarget{{Year: 2025, Value: 205}, {Year: 2026, Value: 195}, {Year: 2027, Value: 185}},
 				Verification: aldyn.Text{KY: "КБРдин маалыматтары жана УСКнын калктын саны", RU: "Данные ЕРП и численность населения НСК", EN: "Unified Register of Crimes and NSC population"}},
 				actual: []float64{201.4, 198.2}},
 			{ind: aldyn.Indicator{Name: aldyn.Text{KY: "Караңгыда жалгыз жүргөндө өзүн коопсуз сезген аялдардын үлүшү", RU: "Доля женщин, чувствующих себя в безопасности, гуляя одни в темноте",
