@@ -42,6 +42,7 @@ func (s *Server) registerRoutes() {
 	s.registerAudit()
 	s.registerStats()
 	s.registerPlans()
+	s.registerReporting()
 	s.registerMeetings()
 	s.registerModules()
 	s.handle("GET", "/api/v1/openapi.json", s.apiOpenAPI)
