@@ -14,7 +14,7 @@ import (
 	"github.com/aldyn-kg/aldyn/internal/territories"
 )
 
-const alamudun, suzak = "41708203000000", "41703225000000"
+const alamudun, suzak = "41708203000000", "41703220000000"
 
 func mustBody(tb testing.TB, db *store.DB, code, name string) *aldyn.Body {
 	tb.Helper()

@@ -21,7 +21,7 @@ import (
 // B is Suzak (Jalal-Abad).
 const (
 	codeA = "41708203000000"
-	codeB = "41703225000000"
+	codeB = "41703220000000"
 )
 
 // fixture is a running server with bodies and users of every role.
