@@ -39,6 +39,7 @@ func (s *Server) registerStats() {
 	s.registerOffenseImports()
 	s.registerClassification()
 	s.registerIndicatorCompute()
+	s.registerTerritoryDashboard()
 }
 
 // statsScope is what a statistics request asks about, resolved against
