@@ -46,6 +46,7 @@ type DB struct {
 	w, r    *sql.DB
 	Now     func() time.Time
 	Log     *slog.Logger
+	monthly monthlyCache // offense_monthly in memory, see offense_cache.go
 }
 
 // Open opens the database named by dsn: a postgres:// or postgresql:// URL

@@ -1,10 +1,20 @@
 package store
 
-import "context"
+import (
+	"context"
+
+	"github.com/aldyn-kg/aldyn"
+)
 
 // ExecForTest runs raw SQL in a transaction; tests use it to prove what
 // the schema refuses.
 func (tx *Tx) ExecForTest(ctx context.Context, q string) error {
 	_, err := tx.exec(ctx, q)
 	return err
+}
+
+// OffenseCountsSQLForTest sums counts in the database, to compare with
+// the in-memory aggregate OffenseCounts reads.
+func (db *DB) OffenseCountsSQLForTest(ctx context.Context, q aldyn.CountsQuery) ([]aldyn.CountRow, error) {
+	return db.offenseCountsSQL(ctx, q)
 }

@@ -924,24 +924,53 @@ func monthlyWhere(q aldyn.CountsQuery, depth int) (string, []any) {
 // q.Under when that is deeper, so that the scope is a range of paths.
 // Counts by oblast over the whole country read the oblasts' rows only.
 func (db *DB) OffenseCounts(ctx context.Context, q aldyn.CountsQuery) ([]aldyn.CountRow, error) {
-	group := q.Depth
+	group, read, by, err := countsPlan(q)
+	if err != nil {
+		return nil, err
+	}
+	return db.offenseCountsMemory(ctx, q, group, read, by)
+}
+
+// countsPlan checks a counts query and says at which depth territories
+// are grouped, which depth of the aggregate is read, and the distinct
+// groupings.
+func countsPlan(q aldyn.CountsQuery) (group, read int, by []string, err error) {
+	group = q.Depth
 	if group == 0 {
 		group = aldyn.DepthRegion
 	}
 	if group < aldyn.DepthCountry || group > aggregateDepths {
-		return nil, &aldyn.Error{Code: aldyn.EINVALID, Message: "error.validation", Fields: map[string]string{"depth": "stats.error.depth"}}
+		return 0, 0, nil, &aldyn.Error{Code: aldyn.EINVALID, Message: "error.validation", Fields: map[string]string{"depth": "stats.error.depth"}}
 	}
-	read := aldyn.DepthCountry
+	read = aldyn.DepthCountry
 	if slices.Contains(q.By, aldyn.ByTerritory) {
 		read = group
 	}
 	read = min(max(read, pathDepth(q.Under)), aggregateDepths)
-	var by, keys []string
 	for _, b := range q.By {
 		if slices.Contains(by, b) {
 			continue
 		}
-		by = append(by, b)
+		switch b {
+		case aldyn.ByCategory, aldyn.BySource, aldyn.ByYear, aldyn.ByMonth, aldyn.ByQuarter, aldyn.ByTerritory:
+			by = append(by, b)
+		default:
+			return 0, 0, nil, &aldyn.Error{Code: aldyn.EINVALID, Message: "error.validation", Fields: map[string]string{"by": "stats.error.by"}}
+		}
+	}
+	return group, read, by, nil
+}
+
+// offenseCountsSQL is OffenseCounts summed by the database, as it was
+// before the aggregate was kept in memory; a test checks that both give the
+// same rows.
+func (db *DB) offenseCountsSQL(ctx context.Context, q aldyn.CountsQuery) ([]aldyn.CountRow, error) {
+	group, read, by, err := countsPlan(q)
+	if err != nil {
+		return nil, err
+	}
+	var keys []string
+	for _, b := range by {
 		switch b {
 		case aldyn.ByCategory, aldyn.BySource, aldyn.ByYear, aldyn.ByMonth:
 			keys = append(keys, b)
@@ -953,8 +982,6 @@ func (db *DB) OffenseCounts(ctx context.Context, q aldyn.CountsQuery) ([]aldyn.C
 			} else {
 				keys = append(keys, ancestorPathSQL("territory_path", strconv.Itoa(group)))
 			}
-		default:
-			return nil, &aldyn.Error{Code: aldyn.EINVALID, Message: "error.validation", Fields: map[string]string{"by": "stats.error.by"}}
 		}
 	}
 	where, args := monthlyWhere(q, read)

@@ -553,6 +553,12 @@ func (db *DB) UpdatePlan(ctx context.Context, actor *aldyn.Actor, id int64, p *a
 			jsonText(p.Evidence), jsonText(p.RequiredSignatures), searchText(p.Title.KY, p.Title.RU, p.Title.EN), tx.now, id); err != nil {
 			return err
 		}
+		// The plan-wide values are those of its territory.
+		if p.TerritoryCode != old.TerritoryCode {
+			if err := tx.refreshIndicatorSummaries(ctx, "i.plan_id = ?", id); err != nil {
+				return err
+			}
+		}
 		return tx.Audit(ctx, aldyn.AuditUpdate, "plan", idString(id), p.TerritoryCode, auditPlan(old), auditPlan(p))
 	})
 }
@@ -734,7 +740,7 @@ func (tx *Tx) copyPlanContent(ctx context.Context, from, to int64) error {
 			return err
 		}
 	}
-	return nil
+	return tx.RefreshDashboard(ctx, to)
 }
 
 // Measures.
@@ -985,7 +991,7 @@ func (tx *Tx) insertMeasureChildren(ctx context.Context, m *aldyn.Measure) error
 			return err
 		}
 	}
-	return nil
+	return tx.refreshMeasureSummaries(ctx, "m.id = ?", m.ID)
 }
 
 // UpdateMeasure replaces measure id of a draft plan with m.
@@ -1218,7 +1224,7 @@ func (tx *Tx) insertTargets(ctx context.Context, ind *aldyn.Indicator) error {
 			return err
 		}
 	}
-	return nil
+	return tx.refreshIndicatorSummaries(ctx, "i.id = ?", ind.ID)
 }
 
 // UpdateIndicator replaces indicator id of a draft plan with ind.
@@ -1314,6 +1320,9 @@ func (db *DB) UpsertIndicatorValues(ctx context.Context, actor *aldyn.Actor, val
 				if err := tx.upsertValue(ctx, x, 0); err != nil {
 					return err
 				}
+			}
+			if err := tx.refreshIndicatorSummaries(ctx, "i.id = ?", id); err != nil {
+				return err
 			}
 			p := plans[inds[id].PlanID]
 			if err := tx.Audit(ctx, aldyn.AuditUpdate, "indicator_values", idString(id), p.TerritoryCode, before, after); err != nil {
@@ -1792,8 +1801,9 @@ type ReportVersion struct {
 }
 
 // decideReport runs a transition of report id made by fn and persists
-// it: the status fields, a version snapshot and the audit entry, with
-// after, if set, in the same transaction.
+// it: the status fields, a version snapshot, the measure's summary for
+// the dashboard and the audit entry, with after, if set, in the same
+// transaction.
 func (db *DB) decideReport(ctx context.Context, actor *aldyn.Actor, id int64,
 	fn func(r *aldyn.Report, c *aldyn.ReportingCycle, p *aldyn.Plan, now time.Time) error,
 	after func(tx *Tx, r *aldyn.Report) error) (*aldyn.Report, error) {
@@ -1824,6 +1834,9 @@ func (db *DB) decideReport(ctx context.Context, actor *aldyn.Actor, id int64,
 				return err
 			}
 		}
+		if err := tx.refreshMeasureSummaries(ctx, "m.id = ?", r.MeasureID); err != nil {
+			return err
+		}
 		return tx.Audit(ctx, aldyn.AuditUpdate, "report", idString(id), p.TerritoryCode, &old, r)
 	})
 	if err != nil {
@@ -1845,8 +1858,17 @@ func (db *DB) AcceptReport(ctx context.Context, actor *aldyn.Actor, id int64, co
 	return db.decideReport(ctx, actor, id, func(r *aldyn.Report, _ *aldyn.ReportingCycle, p *aldyn.Plan, now time.Time) error {
 		return r.Accept(actor, p.TerritoryPath, comment, now)
 	}, func(tx *Tx, r *aldyn.Report) error {
+		var ids []int64
 		for _, x := range r.Values {
 			if err := tx.upsertValue(ctx, x, r.ID); err != nil {
+				return err
+			}
+			if !slices.Contains(ids, x.IndicatorID) {
+				ids = append(ids, x.IndicatorID)
+			}
+		}
+		for _, id := range ids {
+			if err := tx.refreshIndicatorSummaries(ctx, "i.id = ?", id); err != nil {
 				return err
 			}
 		}
@@ -2130,11 +2152,30 @@ func (db *DB) MarkNotificationRead(ctx context.Context, actor *aldyn.Actor, id i
 // The dashboard.
 
 // DashboardInput is what aldyn.ComputeDashboard needs of a plan, and no
-// more. Reports are the current state of each report on the plan's
-// measures (one per cycle and measure) with their spent lines, without
-// narrative, evidence or values. Values are, per
-// indicator, the plan-wide values of its latest period (FindIndicatorValues
-// gives the whole series).
+// more, loaded so that Compute(now) gives what ComputeDashboard gives on
+// the plan's full measures, indicators, values, cycles and reports, for
+// any now from At on. The store keeps summaries of budget lines, reports,
+// targets and values for it (see 00005_measure_summary.sql):
+//
+//   - Measures have the fields the dashboard and its measure list read:
+//     ID, PlanID, Code, ComponentCode, Title, ResponsibleBodyID, Start,
+//     Due, Cancelled, and Budget as one line per source with the planned
+//     total of that source (no funders). Descriptions, expected results,
+//     co-executors, indicator links and timestamps are left empty.
+//   - Indicators have ID, PlanID, Code, Name, Unit, HigherIsBetter, the
+//     baseline and the targets.
+//   - Values are, per indicator, the value the dashboard takes: of its
+//     latest period, plan-wide, the latest stored (FindIndicatorValues
+//     gives the whole series).
+//   - Cycles are all the plan's cycles.
+//   - Reports are, per measure and in this order, its latest accepted
+//     report, carrying in Spent the spending of all its accepted reports
+//     by source; its first accepted report at 100 % if another; and its
+//     reports of the cycle latest begun at At and of the cycles after it.
+//     They have ID, CycleID, MeasureID, Status, Progress and, the latter
+//     (and the former when of those cycles), SubmittedAt, FirstSubmittedAt
+//     and DecidedAt; the latest accepted has DecidedAt. FindReports gives
+//     every report with every field.
 type DashboardInput struct {
 	Plan       *aldyn.Plan
 	Measures   []aldyn.Measure
@@ -2142,68 +2183,150 @@ type DashboardInput struct {
 	Values     []aldyn.IndicatorValue
 	Reports    []aldyn.Report
 	Cycles     []aldyn.ReportingCycle
+	At         time.Time // the database clock when loaded
 }
 
-// Compute computes the dashboard at now.
+// Compute computes the dashboard at now (not before At).
 func (in *DashboardInput) Compute(now time.Time) aldyn.Dashboard {
 	return aldyn.ComputeDashboard(in.Plan, in.Measures, in.Indicators, in.Values, in.Reports, in.Cycles, now)
 }
 
-// LoadDashboardInput loads what the dashboard of plan planID computes on,
-// in one read snapshot and a query per table.
+// boolInto scans a boolean that SQLite stores as an integer.
+type boolInto struct{ p *bool }
+
+func (s boolInto) Scan(v any) error {
+	switch x := v.(type) {
+	case bool:
+		*s.p = x
+	case int64:
+		*s.p = x != 0
+	default:
+		return fmt.Errorf("scan %T into a boolean", v)
+	}
+	return nil
+}
+
+// floatInto scans a float without database/sql's reflective conversion.
+type floatInto struct{ p *float64 }
+
+func (s floatInto) Scan(v any) error {
+	switch x := v.(type) {
+	case float64:
+		*s.p = x
+	case int64:
+		*s.p = float64(x)
+	case nil:
+		*s.p = 0
+	default:
+		return fmt.Errorf("scan %T into a float", v)
+	}
+	return nil
+}
+
+// measureSummary is a row of measure_summaries: what the dashboard needs
+// of a measure's budget lines and reports (see 00005_measure_summary.sql).
+type measureSummary struct {
+	planned                     [4]int64 // by aldyn.BudgetSources index
+	acceptedID, acceptedCycleID int64    // zero: nothing accepted
+	acceptedProgress            int
+	acceptedDecidedAt           *time.Time
+	doneID, doneCycleID         int64 // zero: never accepted at 100 %
+	spent                       [4]int64
+}
+
+// sumBySource sums the amounts of x (measure_budget_lines or
+// report_spent) by source, in aldyn.BudgetSources order.
+const sumBySource = `SUM(CASE WHEN x.source = 'republican' THEN x.amount_kgs END) AS s_rep,
+		SUM(CASE WHEN x.source = 'local' THEN x.amount_kgs END) AS s_loc,
+		SUM(CASE WHEN x.source = 'partners' THEN x.amount_kgs END) AS s_par,
+		SUM(CASE WHEN x.source = 'other' THEN x.amount_kgs END) AS s_oth`
+
+// measureSummarySQL writes the summaries of the measures m matching %[1]s.
+// Its rules are ComputeDashboard's: the latest accepted report by cycle
+// end, then decision, then id (the first of equals wins there); the first
+// at 100 % by cycle start, then id; amounts in aldyn.BudgetSources.
+const measureSummarySQL = `INSERT INTO measure_summaries (measure_id, planned_republican, planned_local, planned_partners, planned_other,
+	accepted_report_id, accepted_cycle_id, accepted_progress, accepted_decided_at, done_report_id, done_cycle_id,
+	spent_republican, spent_local, spent_partners, spent_other)
+SELECT m.id, CAST(COALESCE(b.s_rep, 0) AS BIGINT), CAST(COALESCE(b.s_loc, 0) AS BIGINT), CAST(COALESCE(b.s_par, 0) AS BIGINT),
+	CAST(COALESCE(b.s_oth, 0) AS BIGINT), a.id, a.cycle_id, a.progress, a.decided_at, d.id, d.cycle_id,
+	CAST(COALESCE(s.s_rep, 0) AS BIGINT), CAST(COALESCE(s.s_loc, 0) AS BIGINT), CAST(COALESCE(s.s_par, 0) AS BIGINT), CAST(COALESCE(s.s_oth, 0) AS BIGINT)
+FROM measures m
+LEFT JOIN (SELECT x.measure_id, ` + sumBySource + `
+	FROM measure_budget_lines x JOIN measures m ON m.id = x.measure_id WHERE %[1]s GROUP BY x.measure_id) b ON b.measure_id = m.id
+LEFT JOIN (SELECT r.measure_id, r.id, r.cycle_id, r.progress, r.decided_at,
+		ROW_NUMBER() OVER (PARTITION BY r.measure_id ORDER BY c.to_on DESC, r.decided_at DESC NULLS LAST, r.id) AS n
+	FROM reports r JOIN reporting_cycles c ON c.id = r.cycle_id JOIN measures m ON m.id = r.measure_id
+	WHERE r.status = 'accepted' AND %[1]s) a ON a.measure_id = m.id AND a.n = 1
+LEFT JOIN (SELECT r.measure_id, r.id, r.cycle_id, ROW_NUMBER() OVER (PARTITION BY r.measure_id ORDER BY c.from_on, r.id) AS n
+	FROM reports r JOIN reporting_cycles c ON c.id = r.cycle_id JOIN measures m ON m.id = r.measure_id
+	WHERE r.status = 'accepted' AND r.progress >= 100 AND %[1]s) d ON d.measure_id = m.id AND d.n = 1
+LEFT JOIN (SELECT r.measure_id, ` + sumBySource + `
+	FROM reports r JOIN report_spent x ON x.report_id = r.id JOIN measures m ON m.id = r.measure_id
+	WHERE r.status = 'accepted' AND %[1]s GROUP BY r.measure_id) s ON s.measure_id = m.id
+WHERE %[1]s`
+
+// refreshMeasureSummaries rewrites the summaries of the measures m
+// matching cond, whose one argument is arg. Every write to a measure's
+// budget lines or a report's status refreshes its measure's, in the same
+// transaction.
+func (tx *Tx) refreshMeasureSummaries(ctx context.Context, cond string, arg any) error {
+	if _, err := tx.exec(ctx, `DELETE FROM measure_summaries WHERE measure_id IN (SELECT m.id FROM measures m WHERE `+cond+`)`, arg); err != nil {
+		return err
+	}
+	_, err := tx.exec(ctx, fmt.Sprintf(measureSummarySQL, cond), arg, arg, arg, arg, arg)
+	return err
+}
+
+// indicatorSummarySQL writes the summaries of the indicators i matching
+// %[1]s: targets as "year:value;…" and the value the dashboard takes (the
+// latest stored of the latest period, plan-wide).
+const indicatorSummarySQL = `INSERT INTO indicator_summaries (indicator_id, targets, period, territory_code, value)
+SELECT i.id, COALESCE((SELECT string_agg(CAST(t.year AS TEXT) || ':' || CAST(t.value AS TEXT), ';' ORDER BY t.year)
+		FROM indicator_targets t WHERE t.indicator_id = i.id), ''),
+	x.period, x.territory_code, x.value
+FROM indicators i JOIN plans p ON p.id = i.plan_id
+LEFT JOIN indicator_values x ON x.indicator_id = i.id AND x.territory_code IN ('', p.territory_code)
+	AND NOT EXISTS (SELECT 1 FROM indicator_values y WHERE y.indicator_id = i.id AND y.territory_code IN ('', p.territory_code)
+		AND (y.period > x.period OR (y.period = x.period AND (y.updated_at > x.updated_at
+			OR (y.updated_at = x.updated_at AND y.territory_code > x.territory_code)))))
+WHERE %[1]s`
+
+// refreshIndicatorSummaries rewrites the summaries of the indicators i
+// matching cond, whose one argument is arg. Every write to an indicator's
+// targets, to observed values or to a plan's territory refreshes them, in
+// the same transaction.
+func (tx *Tx) refreshIndicatorSummaries(ctx context.Context, cond string, arg any) error {
+	if tx.dialect() == Postgres {
+		// Floats as text in the shortest form that reads back exactly.
+		if _, err := tx.exec(ctx, `SET LOCAL extra_float_digits = 3`); err != nil {
+			return err
+		}
+	}
+	if _, err := tx.exec(ctx, `DELETE FROM indicator_summaries WHERE indicator_id IN (SELECT i.id FROM indicators i WHERE `+cond+`)`, arg); err != nil {
+		return err
+	}
+	_, err := tx.exec(ctx, fmt.Sprintf(indicatorSummarySQL, cond), arg)
+	return err
+}
+
+// RefreshDashboard rewrites what the store keeps for the dashboard of plan
+// planID (the summaries of its measures and indicators), for data written
+// around the store: bulk loads, repairs.
+func (tx *Tx) RefreshDashboard(ctx context.Context, planID int64) error {
+	if err := tx.refreshMeasureSummaries(ctx, "m.plan_id = ?", planID); err != nil {
+		return err
+	}
+	return tx.refreshIndicatorSummaries(ctx, "i.plan_id = ?", planID)
+}
+
+// LoadDashboardInput loads what the dashboard of plan planID computes on
+// (see DashboardInput), in one read snapshot and a query per table.
 func (db *DB) LoadDashboardInput(ctx context.Context, planID int64) (*DashboardInput, error) {
-	in := &DashboardInput{}
+	in := &DashboardInput{At: db.Now()}
 	err := db.read(ctx, func(r reader) error {
 		var err error
 		if in.Plan, err = planByID(ctx, r, planID); err != nil {
-			return err
-		}
-
-		var measures []*aldyn.Measure
-		if err := scanAll(ctx, r, func(rows *sql.Rows) error {
-			m, err := scanMeasure(rows)
-			measures = append(measures, m)
-			return err
-		}, "SELECT "+measureCols(r)+" FROM measures m WHERE m.plan_id = ? ORDER BY m.sort_key, m.id", planID); err != nil {
-			return err
-		}
-		if err := loadMeasureChildren(ctx, r, measures, "m.plan_id = ?", planID); err != nil {
-			return err
-		}
-		in.Measures = make([]aldyn.Measure, len(measures))
-		for i, m := range measures {
-			in.Measures[i] = *m
-		}
-
-		var indicators []*aldyn.Indicator
-		if err := scanAll(ctx, r, func(rows *sql.Rows) error {
-			i, err := scanIndicator(rows)
-			indicators = append(indicators, i)
-			return err
-		}, "SELECT "+indicatorCols(r)+" FROM indicators i WHERE i.plan_id = ? ORDER BY i.sort_key, i.id", planID); err != nil {
-			return err
-		}
-		if err := loadTargets(ctx, r, indicators, "i.plan_id = ?", planID); err != nil {
-			return err
-		}
-		in.Indicators = make([]aldyn.Indicator, len(indicators))
-		for k, i := range indicators {
-			in.Indicators[k] = *i
-		}
-
-		// Of the series, the dashboard reads each indicator's plan-wide
-		// values of its latest period; periods of one frequency sort as
-		// text. The latest stored comes last and wins.
-		in.Values = make([]aldyn.IndicatorValue, 0, len(indicators))
-		if err := scanAll(ctx, r, func(rows *sql.Rows) error {
-			var x aldyn.IndicatorValue
-			err := rows.Scan(intInto[int64]{&x.IndicatorID}, &x.Period, &x.TerritoryCode, &x.Value)
-			in.Values = append(in.Values, x)
-			return err
-		}, `SELECT x.indicator_id, x.period, x.territory_code, x.value FROM indicators i
-			JOIN indicator_values x ON x.indicator_id = i.id AND x.territory_code IN ('', ?) AND x.period = (SELECT MAX(y.period)
-				FROM indicator_values y WHERE y.indicator_id = i.id AND y.territory_code IN ('', ?))
-			WHERE i.plan_id = ? ORDER BY x.updated_at`, in.Plan.TerritoryCode, in.Plan.TerritoryCode, planID); err != nil {
 			return err
 		}
 
@@ -2217,26 +2340,182 @@ func (db *DB) LoadDashboardInput(ctx context.Context, planID int64) (*DashboardI
 			return err
 		}
 
-		in.Reports = make([]aldyn.Report, 0, 1024)
-		if err := scanAll(ctx, r, func(rows *sql.Rows) error {
-			in.Reports = append(in.Reports, aldyn.Report{})
-			x := &in.Reports[len(in.Reports)-1]
-			return rows.Scan(intInto[int64]{&x.ID}, intInto[int64]{&x.CycleID}, intInto[int64]{&x.MeasureID}, intInto[int64]{&x.BodyID},
-				strInto[aldyn.ReportStatus]{&x.Status}, intInto[int]{&x.Progress}, intInto[int]{&x.Version}, intInto[int64]{&x.SubmittedBy},
-				nullTimeScan{&x.SubmittedAt}, nullTimeScan{&x.FirstSubmittedAt}, intInto[int64]{&x.DecidedBy}, nullTimeScan{&x.DecidedAt})
-		}, `SELECT r.id, r.cycle_id, r.measure_id, r.body_id, r.status, r.progress, r.version,
-			r.submitted_by, `+timeCol(r, "r.submitted_at")+`, `+timeCol(r, "r.first_submitted_at")+`, r.decided_by, `+timeCol(r, "r.decided_at")+`
-			FROM reports r JOIN reporting_cycles c ON c.id = r.cycle_id WHERE c.plan_id = ?`, planID); err != nil {
+		// Sized slices: measures and indicators are large structs.
+		var nMeasures, nIndicators int
+		if err := r.queryRow(ctx, `SELECT (SELECT COUNT(*) FROM measures WHERE plan_id = ?), (SELECT COUNT(*) FROM indicators WHERE plan_id = ?)`,
+			planID, planID).Scan(&nMeasures, &nIndicators); err != nil {
 			return err
 		}
-		reports := make([]*aldyn.Report, len(in.Reports))
-		for i := range in.Reports {
-			reports[i] = &in.Reports[i]
+
+		// Measures with their summaries.
+		in.Measures = make([]aldyn.Measure, 0, nMeasures)
+		sums := make([]measureSummary, 0, nMeasures)
+		var start, due string
+		if err := scanAll(ctx, r, func(rows *sql.Rows) error {
+			in.Measures = append(in.Measures, aldyn.Measure{})
+			sums = append(sums, measureSummary{})
+			m, s := &in.Measures[len(in.Measures)-1], &sums[len(sums)-1]
+			if err := rows.Scan(intInto[int64]{&m.ID}, &m.Code, &m.ComponentCode, &m.Title.KY, &m.Title.RU, &m.Title.EN,
+				intInto[int64]{&m.ResponsibleBodyID}, &start, &due, boolInto{&m.Cancelled},
+				intInto[int64]{&s.planned[0]}, intInto[int64]{&s.planned[1]}, intInto[int64]{&s.planned[2]}, intInto[int64]{&s.planned[3]},
+				intInto[int64]{&s.acceptedID}, intInto[int64]{&s.acceptedCycleID}, intInto[int]{&s.acceptedProgress}, nullTimeScan{&s.acceptedDecidedAt},
+				intInto[int64]{&s.doneID}, intInto[int64]{&s.doneCycleID},
+				intInto[int64]{&s.spent[0]}, intInto[int64]{&s.spent[1]}, intInto[int64]{&s.spent[2]}, intInto[int64]{&s.spent[3]}); err != nil {
+				return err
+			}
+			m.PlanID, m.Start, m.Due = planID, parseDate(start), parseDate(due)
+			m.Budget = sourceLines(s.planned)
+			return nil
+		}, `SELECT m.id, m.code, m.component_code, m.title_ky, m.title_ru, m.title_en, m.responsible_body_id, m.start_on, m.due_on, m.cancelled,
+			s.planned_republican, s.planned_local, s.planned_partners, s.planned_other,
+			s.accepted_report_id, s.accepted_cycle_id, s.accepted_progress, `+timeCol(r, "s.accepted_decided_at")+`, s.done_report_id, s.done_cycle_id,
+			s.spent_republican, s.spent_local, s.spent_partners, s.spent_other
+			FROM measures m LEFT JOIN measure_summaries s ON s.measure_id = m.id WHERE m.plan_id = ? ORDER BY m.sort_key, m.id`, planID); err != nil {
+			return err
 		}
-		return loadSpent(ctx, r, reports, "c.plan_id = ?", "", planID)
+
+		// Indicators with their targets and the value the dashboard takes.
+		in.Indicators = make([]aldyn.Indicator, 0, nIndicators)
+		in.Values = make([]aldyn.IndicatorValue, 0, nIndicators)
+		var targets, period, territory string
+		var value float64
+		if err := scanAll(ctx, r, func(rows *sql.Rows) error {
+			in.Indicators = append(in.Indicators, aldyn.Indicator{})
+			i := &in.Indicators[len(in.Indicators)-1]
+			if err := rows.Scan(intInto[int64]{&i.ID}, &i.Code, &i.Name.KY, &i.Name.RU, &i.Name.EN, &i.Unit, boolInto{&i.HigherIsBetter},
+				floatInto{&i.BaselineValue}, intInto[int]{&i.BaselineYear}, &targets, &period, &territory, floatInto{&value}); err != nil {
+				return err
+			}
+			var err error
+			if i.Targets, err = parseTargets(targets); err != nil {
+				return fmt.Errorf("indicator %d: %w", i.ID, err)
+			}
+			i.PlanID = planID
+			if period != "" { // observed
+				in.Values = append(in.Values, aldyn.IndicatorValue{IndicatorID: i.ID, Period: period, TerritoryCode: territory, Value: value})
+			}
+			return nil
+		}, `SELECT i.id, i.code, i.name_ky, i.name_ru, i.name_en, i.unit, i.higher_is_better, i.baseline_value, i.baseline_year,
+			COALESCE(s.targets, ''), COALESCE(s.period, ''), COALESCE(s.territory_code, ''), s.value
+			FROM indicators i LEFT JOIN indicator_summaries s ON s.indicator_id = i.id WHERE i.plan_id = ? ORDER BY i.sort_key, i.id`, planID); err != nil {
+			return err
+		}
+
+		// The reports of the cycle latest begun at At, by ComputeDashboard's
+		// rule, and of the cycles after it.
+		var latest *aldyn.ReportingCycle
+		for i := range in.Cycles {
+			c := &in.Cycles[i]
+			if !c.From.After(in.At) && (latest == nil || c.From.After(latest.From)) {
+				latest = c
+			}
+		}
+		var current []int64
+		for _, c := range in.Cycles {
+			if latest == nil || !c.From.Before(latest.From) {
+				current = append(current, c.ID)
+			}
+		}
+		var reports []aldyn.Report
+		if len(current) > 0 {
+			list, args := idList(current)
+			reports = make([]aldyn.Report, 0, len(in.Measures))
+			if err := scanAll(ctx, r, func(rows *sql.Rows) error {
+				reports = append(reports, aldyn.Report{})
+				x := &reports[len(reports)-1]
+				return rows.Scan(intInto[int64]{&x.ID}, intInto[int64]{&x.CycleID}, intInto[int64]{&x.MeasureID}, strInto[aldyn.ReportStatus]{&x.Status},
+					intInto[int]{&x.Progress}, nullTimeScan{&x.SubmittedAt}, nullTimeScan{&x.FirstSubmittedAt}, nullTimeScan{&x.DecidedAt})
+			}, `SELECT r.id, r.cycle_id, r.measure_id, r.status, r.progress, `+timeCol(r, "r.submitted_at")+`, `+
+				timeCol(r, "r.first_submitted_at")+`, `+timeCol(r, "r.decided_at")+`
+				FROM reports r WHERE r.cycle_id IN (`+list+`)`, args...); err != nil {
+				return err
+			}
+		}
+		in.Reports = dashboardReports(in.Measures, sums, reports)
+		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
 	return in, nil
+}
+
+// sourceLines returns amounts by aldyn.BudgetSources index as budget
+// lines, one per source with an amount.
+func sourceLines(amounts [4]int64) []aldyn.BudgetLine {
+	var out []aldyn.BudgetLine
+	for k, amount := range amounts {
+		if amount != 0 {
+			out = append(out, aldyn.BudgetLine{Source: aldyn.BudgetSources[k], AmountKGS: amount})
+		}
+	}
+	return out
+}
+
+// parseTargets reads indicator_summaries.targets: "year:value;…".
+func parseTargets(s string) ([]aldyn.IndicatorTarget, error) {
+	out := make([]aldyn.IndicatorTarget, 0, strings.Count(s, ";")+1)
+	for s != "" {
+		var t string
+		t, s, _ = strings.Cut(s, ";")
+		y, v, ok := strings.Cut(t, ":")
+		year, err1 := strconv.Atoi(y)
+		value, err2 := strconv.ParseFloat(v, 64)
+		if !ok || err1 != nil || err2 != nil {
+			return nil, fmt.Errorf("bad target %q", t)
+		}
+		out = append(out, aldyn.IndicatorTarget{Year: year, Value: value})
+	}
+	return out, nil
+}
+
+// dashboardReports lays out DashboardInput.Reports: per measure, the
+// latest accepted report with the spending of all, the first at 100 %,
+// then its current reports, each report once.
+func dashboardReports(measures []aldyn.Measure, sums []measureSummary, current []aldyn.Report) []aldyn.Report {
+	// The current reports of each measure, as lists through next.
+	at := make(map[int64]int, len(measures))
+	for i := range measures {
+		at[measures[i].ID] = i
+	}
+	head, next := make([]int, len(measures)), make([]int, len(current))
+	for i := range head {
+		head[i] = -1
+	}
+	for k := len(current) - 1; k >= 0; k-- {
+		if i, ok := at[current[k].MeasureID]; ok {
+			head[i], next[k] = k, head[i]
+		}
+	}
+	out := make([]aldyn.Report, 0, len(current)+len(measures))
+	for i := range measures {
+		m, s := &measures[i], &sums[i]
+		// found returns the current report id, or a stand-in from the
+		// summary.
+		found := func(id, cycleID int64, progress int) aldyn.Report {
+			for k := head[i]; k >= 0; k = next[k] {
+				if current[k].ID == id {
+					return current[k]
+				}
+			}
+			return aldyn.Report{ID: id, CycleID: cycleID, MeasureID: m.ID, Status: aldyn.ReportAccepted, Progress: progress}
+		}
+		if s.acceptedID != 0 {
+			w := found(s.acceptedID, s.acceptedCycleID, s.acceptedProgress)
+			if w.DecidedAt == nil {
+				w.DecidedAt = s.acceptedDecidedAt
+			}
+			w.Spent = sourceLines(s.spent)
+			out = append(out, w)
+		}
+		if s.doneID != 0 && s.doneID != s.acceptedID {
+			out = append(out, found(s.doneID, s.doneCycleID, aldyn.MeasureDoneProgress))
+		}
+		for k := head[i]; k >= 0; k = next[k] {
+			if x := current[k].ID; x != s.acceptedID && x != s.doneID {
+				out = append(out, current[k])
+			}
+		}
+	}
+	return out
 }

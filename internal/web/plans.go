@@ -601,7 +601,7 @@ type planContent struct {
 }
 
 func (s *Server) loadPlanContent(ctx context.Context, p *aldyn.Plan) (*planContent, error) {
-	in, err := s.db.LoadDashboardInput(ctx, p.ID)
+	in, err := s.db.LoadPlanInput(ctx, p.ID)
 	if err != nil {
 		return nil, err
 	}

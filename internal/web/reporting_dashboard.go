@@ -57,12 +57,19 @@ func (s *Server) monitoredPlan(r *http.Request) (*aldyn.Plan, error) {
 // cycles begun by the chosen one and their reports, so the figures are
 // those of the plan as it stood for that cycle.
 func (s *Server) loadDashboardView(r *http.Request, p *aldyn.Plan) (*dashboardView, error) {
-	in, err := s.db.LoadDashboardInput(r.Context(), p.ID)
+	q := r.URL.Query().Get("cycle")
+	// The figures of today need only what LoadDashboardInput loads; the
+	// page's drill-down to every report, and a look back at an earlier
+	// cycle, need the plan whole.
+	load := s.db.LoadPlanInput
+	if q == "" && isAPI(r) {
+		load = s.db.LoadDashboardInput
+	}
+	in, err := load(r.Context(), p.ID)
 	if err != nil {
 		return nil, err
 	}
 	v := &dashboardView{in: in, at: s.db.Now()}
-	q := r.URL.Query().Get("cycle")
 	if q == "" {
 		return v, nil
 	}
@@ -360,7 +367,7 @@ var reportFormats = map[string]struct{ ctype, ext string }{
 // input with the reports' narratives and comments, and the body names in
 // lang.
 func (s *Server) planReportInput(ctx context.Context, p *aldyn.Plan, cycleID string, lang string) (*planreport.Input, error) {
-	in, err := s.db.LoadDashboardInput(ctx, p.ID)
+	in, err := s.db.LoadPlanInput(ctx, p.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -376,22 +383,10 @@ func (s *Server) planReportInput(ctx context.Context, p *aldyn.Plan, cycleID str
 		}
 		pin.Cycle = &in.Cycles[i]
 	}
-	// The full reports (narratives, comments) of the plan.
-	pid := p.ID
-	pg := aldyn.Page{Limit: aldyn.MaxLimit, Sort: "id"}
-	for {
-		rs, total, err := s.db.FindReports(ctx, store.ReportFilter{PlanID: &pid, Page: pg})
-		if err != nil {
-			return nil, err
-		}
-		for _, x := range rs {
-			x.Evidence = nil
-			pin.Reports = append(pin.Reports, *x)
-		}
-		pg.Offset += len(rs)
-		if len(rs) == 0 || pg.Offset >= total {
-			break
-		}
+	// Every report with its narrative and comment; never the evidence.
+	for _, x := range in.Reports {
+		x.Evidence = nil
+		pin.Reports = append(pin.Reports, x)
 	}
 	bodies := map[int64]string{}
 	for _, m := range in.Measures {
