@@ -124,7 +124,7 @@ func init() {
 	apiOps = append(apiOps, apiOp{Method: "GET", Path: "/api/v1/monitoring",
 		Summary: "The monitoring dashboard of a territory: the figures of every approved plan of it and below it, and their totals",
 		Tag:     "plans", Access: "signed in (the user's territory)",
-		Params:  []apiParam{{Name: "territory", In: "query", Type: "string", Description: "SOATE code (default: the user's territory)"}}, Response: "TerritoryDashboard"})
+		Params: []apiParam{{Name: "territory", In: "query", Type: "string", Description: "SOATE code (default: the user's territory)"}}, Response: "TerritoryDashboard"})
 	schemas["TerritoryDashboard"] = obj(map[string]any{"territory_code": str(), "plans": map[string]any{"type": "array", "items": map[string]any{"type": "object"}},
 		"measures": map[string]any{"type": "object"}, "shares": map[string]any{"type": "object"}, "planned_kgs": integer(), "spent_kgs": integer()})
 }

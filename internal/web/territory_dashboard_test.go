@@ -31,9 +31,9 @@ func TestTerritoryDashboard(t *testing.T) {
 				TerritoryCode string `json:"territory_code"`
 			} `json:"plan"`
 		} `json:"plans"`
-		Measures struct{ Total, Done, Overdue int } `json:"measures"`
-		PlannedKGS int64 `json:"planned_kgs"`
-		SpentKGS   int64 `json:"spent_kgs"`
+		Measures   struct{ Total, Done, Overdue int } `json:"measures"`
+		PlannedKGS int64                              `json:"planned_kgs"`
+		SpentKGS   int64                              `json:"spent_kgs"`
 	}
 	mustGetJSON(t, f, adminKG, "/api/v1/monitoring?territory=41708000000000", 200, &td)
 	if len(td.Plans) != 2 {
