@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 	"syscall"
@@ -8,6 +9,8 @@ import (
 	"time"
 
 	"github.com/aldyn-kg/aldyn"
+	"github.com/aldyn-kg/aldyn/internal/concept"
+	"github.com/aldyn-kg/aldyn/internal/planreport"
 	"github.com/aldyn-kg/aldyn/internal/store"
 )
 
@@ -60,6 +63,49 @@ func BenchmarkDashboard(b *testing.B) {
 	if d.Measures.Total != benchMeasures || d.IndicatorCounts.Total != benchMeasures*benchPerIndic || d.Cycle == nil {
 		b.Errorf("dashboard: got %+v", d.Measures)
 	}
+}
+
+// BenchmarkReportXLSX times the monitoring report of the same plan as an
+// XLSX workbook: the plan loaded whole (every report with its narrative),
+// the report built, the workbook written. Target: under 2 s on SQLite and
+// on PostgreSQL.
+func BenchmarkReportXLSX(b *testing.B) {
+	f := mustPlanFixture(b)
+	bodies := make([]*aldyn.Body, benchBodies)
+	names := map[int64]string{}
+	for i := range bodies {
+		bodies[i] = mustTypedBody(b, f.db, alamudun, "state", fmt.Sprintf("Орган %d", i))
+		names[bodies[i].ID] = bodies[i].NameRu
+	}
+	p := f.mustPlan(b)
+	mustInsertDashboardFixture(b, f, p.ID, bodies)
+	c, err := concept.Load()
+	if err != nil {
+		b.Fatal(err)
+	}
+	now := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+	f.clock = now
+	var size int
+	for b.Loop() {
+		in, err := f.db.LoadPlanInput(f.ctx, p.ID)
+		if err != nil {
+			b.Fatal(err)
+		}
+		rep, err := planreport.Build(planreport.Input{Plan: in.Plan, Measures: in.Measures, Indicators: in.Indicators, Values: in.Values,
+			Reports: in.Reports, Cycles: in.Cycles, Bodies: names, Concept: c, Now: now}, "ru")
+		if err != nil {
+			b.Fatal(err)
+		}
+		var buf bytes.Buffer
+		if err := rep.WriteXLSX(&buf); err != nil {
+			b.Fatal(err)
+		}
+		size = buf.Len()
+		if len(in.Reports) != benchMeasures*benchCycles {
+			b.Fatalf("%d reports loaded", len(in.Reports))
+		}
+	}
+	b.ReportMetric(float64(size)/1e6, "MB")
 }
 
 func processCPU() time.Duration {

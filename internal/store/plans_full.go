@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 
 	"github.com/aldyn-kg/aldyn"
 )
@@ -36,12 +37,14 @@ func (db *DB) LoadPlanInput(ctx context.Context, planID int64) (*DashboardInput,
 	}); err != nil {
 		return nil, err
 	}
-	for _, i := range in.Indicators {
-		xs, err := db.FindIndicatorValues(ctx, i.ID)
-		if err != nil {
-			return nil, err
-		}
-		in.Values = append(in.Values, xs...)
+	if err := scanAll(ctx, db, func(rows *sql.Rows) error {
+		var x aldyn.IndicatorValue
+		err := rows.Scan(&x.IndicatorID, &x.Period, &x.TerritoryCode, &x.Value)
+		in.Values = append(in.Values, x)
+		return err
+	}, `SELECT x.indicator_id, x.period, x.territory_code, x.value FROM indicator_values x JOIN indicators i ON i.id = x.indicator_id
+		WHERE i.plan_id = ? ORDER BY x.indicator_id, x.period, x.territory_code`, planID); err != nil {
+		return nil, err
 	}
 	if err := pages(func(pg aldyn.Page) (int, int, error) {
 		cs, total, err := db.FindCycles(ctx, CycleFilter{PlanID: &planID, Page: pg})
@@ -52,14 +55,28 @@ func (db *DB) LoadPlanInput(ctx context.Context, planID int64) (*DashboardInput,
 	}); err != nil {
 		return nil, err
 	}
-	if err := pages(func(pg aldyn.Page) (int, int, error) {
-		rs, total, err := db.FindReports(ctx, ReportFilter{PlanID: &planID, Page: pg})
-		for _, r := range rs {
-			in.Reports = append(in.Reports, *r)
+	// Every report in one query (the pages of FindReports would count and
+	// skip rows again for each page), with its spent lines.
+	var reports []*aldyn.Report
+	err = db.read(ctx, func(rd reader) error {
+		from := " FROM reports r JOIN reporting_cycles c ON c.id = r.cycle_id JOIN plans p ON p.id = c.plan_id JOIN measures m ON m.id = r.measure_id"
+		if err := scanAll(ctx, rd, func(rows *sql.Rows) error {
+			r, err := scanReport(rows)
+			if err == nil {
+				reports = append(reports, r)
+			}
+			return err
+		}, "SELECT "+reportCols+from+" WHERE c.plan_id = ? ORDER BY r.id", planID); err != nil {
+			return err
 		}
-		return len(rs), total, err
-	}); err != nil {
+		return loadSpent(ctx, rd, reports, "c.plan_id = ?", " ORDER BY x.report_id, x.line_no", planID)
+	})
+	if err != nil {
 		return nil, err
+	}
+	in.Reports = make([]aldyn.Report, len(reports))
+	for i, r := range reports {
+		in.Reports[i] = *r
 	}
 	return in, nil
 }
