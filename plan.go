@@ -1105,6 +1105,18 @@ func (c *StatusCounts) add(s MeasureState) {
 	}
 }
 
+// Add adds the counts of o, for totals over several plans.
+func (c *StatusCounts) Add(o StatusCounts) {
+	c.Total += o.Total
+	c.NotStarted += o.NotStarted
+	c.OnTrack += o.OnTrack
+	c.AtRisk += o.AtRisk
+	c.Overdue += o.Overdue
+	c.Done += o.Done
+	c.Cancelled += o.Cancelled
+	c.DoneOnTime += o.DoneOnTime
+}
+
 // StatusShares are StatusCounts as shares (0–1) of the total; DoneOnTime
 // is a share of the measures not cancelled.
 type StatusShares struct {

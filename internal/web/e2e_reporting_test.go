@@ -30,22 +30,8 @@ func TestBrowserReportingWorkflow(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	ctx := mustBrowser(t)
-	base := f.srv.URL
-	do := func(steps ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, steps...); err != nil {
-			t.Fatal(err)
-		}
-	}
-	text := func(sel string) string {
-		t.Helper()
-		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
-		if err != nil {
-			t.Fatalf("text of %s: %v", sel, err)
-		}
-		return strings.TrimSpace(s)
-	}
+	b := mustBrowserFor(t, f)
+	ctx, base, do, text := b.ctx, b.base, b.do, b.text
 	settle := func() {
 		t.Helper()
 		waitFor(t, ctx, `document.readyState === "complete"`)

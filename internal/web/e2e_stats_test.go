@@ -16,22 +16,8 @@ import (
 // result, and sees the records on the statistics page with its charts.
 func TestBrowserOffenseImport(t *testing.T) {
 	f := mustFixture(t)
-	ctx := mustBrowser(t)
-	base := f.srv.URL
-	do := func(steps ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, steps...); err != nil {
-			t.Fatal(err)
-		}
-	}
-	text := func(sel string) string {
-		t.Helper()
-		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
-		if err != nil {
-			t.Fatalf("text of %s: %v", sel, err)
-		}
-		return strings.TrimSpace(s)
-	}
+	b := mustBrowserFor(t, f)
+	ctx, base, do, text := b.ctx, b.base, b.do, b.text
 	var rows strings.Builder
 	rows.WriteString("registration_number,source,category,registered_on,occurred_on,occurred_time,territory_code,lat,lon,place_type,solved\n")
 	for i := range 300 {
@@ -47,11 +33,8 @@ func TestBrowserOffenseImport(t *testing.T) {
 	if err := os.WriteFile(good, []byte(rows.String()), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	do(chromedp.Navigate(base+"/login?next=/stats/imports"),
-		chromedp.SendKeys(chromedp.CSS("#f-login"), "adminkg"),
-		chromedp.SendKeys(chromedp.CSS("#f-password"), "correct horse battery"),
-		chromedp.Submit(chromedp.CSS("#f-password")),
-		chromedp.WaitVisible(chromedp.CSS("#offense-upload")))
+	b.login("adminkg", "/stats/imports")
+	do(chromedp.WaitVisible(chromedp.CSS("#offense-upload")))
 
 	// A file with one bad date: nothing is imported, the row is listed.
 	do(chromedp.SetUploadFiles(chromedp.CSS("#f-file"), []string{bad}),

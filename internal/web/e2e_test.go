@@ -58,6 +58,58 @@ func mustBrowser(tb testing.TB) context.Context {
 	return ctx
 }
 
+// browser drives one headless Chromium for a test against the fixture's
+// server; its steps fail the test instead of returning errors.
+type browser struct {
+	tb   testing.TB
+	ctx  context.Context
+	base string
+}
+
+func mustBrowserFor(tb testing.TB, f *fixture) *browser {
+	tb.Helper()
+	return &browser{tb: tb, ctx: mustBrowser(tb), base: f.srv.URL}
+}
+
+// do runs browser actions.
+func (b *browser) do(steps ...chromedp.Action[chromedp.Void]) {
+	b.tb.Helper()
+	if err := chromedp.Do(b.ctx, steps...); err != nil {
+		b.tb.Fatal(err)
+	}
+}
+
+// text is the trimmed text of the first element sel matches.
+func (b *browser) text(sel string) string {
+	b.tb.Helper()
+	s, err := chromedp.Run(b.ctx, chromedp.Text(chromedp.CSS(sel)))
+	if err != nil {
+		b.tb.Fatalf("text of %s: %v", sel, err)
+	}
+	return strings.TrimSpace(s)
+}
+
+// attr is an attribute of the first element sel matches.
+func (b *browser) attr(sel, name string) string {
+	b.tb.Helper()
+	a, err := chromedp.Run(b.ctx, chromedp.AttributeValue(chromedp.CSS(sel), name))
+	if err != nil {
+		b.tb.Fatalf("attribute %s of %s: %v", name, sel, err)
+	}
+	return a.Value
+}
+
+// login signs in on the login page of next (a path) with the fixture's password.
+func (b *browser) login(user, next string) {
+	b.tb.Helper()
+	b.do(chromedp.Navigate(b.base+"/login?next="+next),
+		chromedp.WaitVisible(chromedp.CSS("#f-login")),
+		chromedp.SendKeys(chromedp.CSS("#f-login"), user),
+		chromedp.SendKeys(chromedp.CSS("#f-password"), "correct horse battery"),
+		chromedp.Submit(chromedp.CSS("#f-password")),
+		chromedp.WaitVisible(chromedp.CSS(".user-link")))
+}
+
 // fetchLink downloads the target of a link with the page's own session,
 // as the browser does when the user clicks it, and returns the bytes.
 func fetchLink(tb testing.TB, ctx context.Context, selector string) []byte {
@@ -104,30 +156,8 @@ func waitFor(tb testing.TB, ctx context.Context, cond string) {
 // valid, find the body in the list and export the list as CSV and XLSX.
 func TestBrowserBodyWorkflow(t *testing.T) {
 	f := mustFixture(t)
-	ctx := mustBrowser(t)
-	base := f.srv.URL
-	do := func(steps ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, steps...); err != nil {
-			t.Fatal(err)
-		}
-	}
-	text := func(sel string) string {
-		t.Helper()
-		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
-		if err != nil {
-			t.Fatalf("text of %s: %v", sel, err)
-		}
-		return strings.TrimSpace(s)
-	}
-	attr := func(sel, name string) string {
-		t.Helper()
-		a, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS(sel), name))
-		if err != nil {
-			t.Fatalf("attribute %s of %s: %v", name, sel, err)
-		}
-		return a.Value
-	}
+	b := mustBrowserFor(t, f)
+	ctx, base, do, text, attr := b.ctx, b.base, b.do, b.text, b.attr
 	// Log in as the national administrator.
 	do(chromedp.Navigate(base+"/login"),
 		chromedp.SendKeys(chromedp.CSS("#f-login"), "adminkg"),

@@ -83,16 +83,7 @@ func (s *Server) territoryDashboard(r *http.Request) (*territoryDashboard, *aldy
 		td.Plans = append(td.Plans, pf)
 		td.PlannedKGS += d.Budget.PlannedKGS
 		td.SpentKGS += d.Budget.SpentKGS
-		c := &td.Measures
-		m := d.Measures
-		c.Total += m.Total
-		c.NotStarted += m.NotStarted
-		c.OnTrack += m.OnTrack
-		c.AtRisk += m.AtRisk
-		c.Overdue += m.Overdue
-		c.Done += m.Done
-		c.Cancelled += m.Cancelled
-		c.DoneOnTime += m.DoneOnTime
+		td.Measures.Add(d.Measures)
 	}
 	td.Shares = td.Measures.Shares()
 	return td, t, nil
