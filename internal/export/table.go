@@ -100,17 +100,13 @@ func WriteCSV(w io.Writer, t Table) error {
 
 // WriteXLSX writes t as one sheet with a bold, frozen header row; numbers
 // stay numbers and dates dates. It streams rows, so big tables are fine.
-func WriteXLSX(w io.Writer, t Table) error {
+func WriteXLSX(w io.Writer, t Table) error { return WriteWorkbook(w, &t) }
+
+// WriteWorkbook writes the tables as one workbook, a sheet per table named
+// by its title (made unique), each as WriteXLSX writes its sheet.
+func WriteWorkbook(w io.Writer, tables ...*Table) error {
 	f := excelize.NewFile()
 	defer f.Close()
-	sheet := sheetName(t.Title)
-	if err := f.SetSheetName("Sheet1", sheet); err != nil {
-		return err
-	}
-	sw, err := f.NewStreamWriter(sheet)
-	if err != nil {
-		return err
-	}
 	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
 	if err != nil {
 		return err
@@ -118,6 +114,29 @@ func WriteXLSX(w io.Writer, t Table) error {
 	dateStyle, _ := f.NewStyle(&excelize.Style{NumFmt: 14})
 	pctFmt := "0.00"
 	pctStyle, _ := f.NewStyle(&excelize.Style{CustomNumFmt: &pctFmt})
+	used := map[string]bool{}
+	for i, t := range tables {
+		sheet := uniqueSheetName(t.Title, used)
+		if i == 0 {
+			err = f.SetSheetName("Sheet1", sheet)
+		} else {
+			_, err = f.NewSheet(sheet)
+		}
+		if err != nil {
+			return fmt.Errorf("xlsx sheet %q: %w", sheet, err)
+		}
+		if err := writeSheet(f, sheet, t, bold, dateStyle, pctStyle); err != nil {
+			return fmt.Errorf("xlsx sheet %q: %w", sheet, err)
+		}
+	}
+	return f.Write(w)
+}
+
+func writeSheet(f *excelize.File, sheet string, t *Table, bold, dateStyle, pctStyle int) error {
+	sw, err := f.NewStreamWriter(sheet)
+	if err != nil {
+		return err
+	}
 	widths := make([]int, len(t.Columns))
 	head := make([]any, len(t.Columns))
 	for i, c := range t.Columns {
@@ -172,10 +191,21 @@ func WriteXLSX(w io.Writer, t Table) error {
 			return err
 		}
 	}
-	if err := sw.Flush(); err != nil {
-		return err
+	return sw.Flush()
+}
+
+// uniqueSheetName makes a valid sheet name (≤ 31 characters, no
+// []:*?/\) that no earlier sheet of the workbook has.
+func uniqueSheetName(title string, used map[string]bool) string {
+	title = sheetName(title)
+	name := title
+	for n := 2; used[strings.ToLower(name)]; n++ {
+		suffix := " " + strconv.Itoa(n)
+		r := []rune(title)
+		name = string(r[:min(len(r), 31-len(suffix))]) + suffix
 	}
-	return f.Write(w)
+	used[strings.ToLower(name)] = true
+	return name
 }
 
 // sheetName makes a valid sheet name (≤ 31 characters, no []:*?/\).
