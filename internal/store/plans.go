@@ -1715,6 +1715,11 @@ func (db *DB) SaveReport(ctx context.Context, actor *aldyn.Actor, r *aldyn.Repor
 			if err != nil || m.PlanID != c.PlanID {
 				return invalidField("measure_id", "report.error.measure_plan")
 			}
+			// A measure that has not begun by the cycle's end has nothing
+			// to report; an overdue one still does.
+			if m.Start.After(c.To) {
+				return invalidField("measure_id", "report.error.measure_outside_cycle")
+			}
 			if p, err = planByID(ctx, tx, c.PlanID); err != nil {
 				return err
 			}

@@ -1031,3 +1031,38 @@ func TestDashboardInputMatchesFullLoad(t *testing.T) {
 	mustSameDashboard(t, f, "amendment changed", n.ID, day(12, 31))
 	mustSameDashboard(t, f, "after the amendment", p.ID, day(12, 31))
 }
+
+// TestReportOnMeasureNotBegun: a measure that begins after a cycle ends
+// has no report in it; an overdue one still gets its report.
+func TestReportOnMeasureNotBegun(t *testing.T) {
+	f := mustPlanFixture(t)
+	p := f.mustPlan(t)
+	late := f.mustMeasure(t, p.ID, "1", f.police)
+	x := *late
+	x.Start = time.Date(2024, 7, 1, 0, 0, 0, 0, time.UTC)
+	if err := f.db.UpdateMeasure(f.ctx, f.coord, late.ID, &x); err != nil {
+		t.Fatal(err)
+	}
+	early := f.mustMeasure(t, p.ID, "2", f.police)
+	x = *early
+	x.Due = time.Date(2024, 1, 31, 0, 0, 0, 0, time.UTC)
+	if err := f.db.UpdateMeasure(f.ctx, f.coord, early.ID, &x); err != nil {
+		t.Fatal(err)
+	}
+	f.mustApprove(t, p.ID)
+	c := &aldyn.ReportingCycle{PlanID: p.ID, Period: "2024-Q1", From: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC),
+		To: time.Date(2024, 3, 31, 0, 0, 0, 0, time.UTC), Deadline: time.Date(2024, 4, 10, 0, 0, 0, 0, time.UTC)}
+	if err := f.db.CreateCycle(f.ctx, f.coord, c); err != nil {
+		t.Fatal(err)
+	}
+	err := f.db.SaveReport(f.ctx, f.policeRep, &aldyn.Report{CycleID: c.ID, MeasureID: late.ID, Progress: 10, Narrative: "n"})
+	mustCode(t, "a report on a measure that begins in July", err, aldyn.EINVALID)
+	q2 := &aldyn.ReportingCycle{PlanID: p.ID, Period: "2024-Q2", From: time.Date(2024, 4, 1, 0, 0, 0, 0, time.UTC),
+		To: time.Date(2024, 6, 30, 0, 0, 0, 0, time.UTC), Deadline: time.Date(2024, 7, 10, 0, 0, 0, 0, time.UTC)}
+	if err := f.db.CreateCycle(f.ctx, f.coord, q2); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.db.SaveReport(f.ctx, f.policeRep, &aldyn.Report{CycleID: q2.ID, MeasureID: early.ID, Progress: 100, Narrative: "late"}); err != nil {
+		t.Errorf("a report on an overdue measure: %v", err)
+	}
+}
