@@ -30,6 +30,7 @@ func (s *Server) registerStats() {
 	s.handle("GET", "/stats/map", s.statsMapPage)
 	s.handle("GET", "/stats/official", s.officialPage)
 	s.handle("GET", "/stats/precincts/{code}", s.precinctPage)
+	s.handle("GET", "/stats/charts/timeprofile", s.timeProfileChartPage)
 	s.handle("GET", "/api/v1/stats/counts", s.apiCounts)
 	s.handle("GET", "/api/v1/stats/timeprofile", s.apiTimeProfile)
 	s.handle("GET", "/api/v1/stats/hotspots", s.apiHotspots)

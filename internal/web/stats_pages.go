@@ -115,12 +115,8 @@ func (s *Server) statsPage(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		data["TrendChart"] = lineChart(loc.T("stats.trend"), labels, series...)
-		grid, unknown, err := s.db.OffenseTimeProfile(r.Context(), sc.filter())
-		if err != nil {
-			return err
-		}
-		data["TimeProfile"] = stats.NewTimeProfile(grid, unknown)
-		data["TimeChart"] = timeProfileChart(loc, grid)
+		// The weekday × hour table scans the records: the page asks for it
+		// after it has loaded (/stats/charts/timeprofile).
 		top, err := s.db.TopPrecincts(r.Context(), sc.filter(), 10)
 		if err != nil {
 			return err
@@ -250,6 +246,26 @@ func (s *Server) compareSeries(r *http.Request, sc *statsScope, period string, d
 		series = append(series, map[string]any{"name": l.name, "type": "line", "data": vals, "smooth": false})
 	}
 	return labels, series, nil
+}
+
+// timeProfileChartPage serves the statistics page's weekday × hour chart:
+// counting it scans the records in scope, which on a large register takes
+// longer than the rest of the page.
+func (s *Server) timeProfileChartPage(w http.ResponseWriter, r *http.Request) error {
+	sc, err := s.parseStatsScope(r)
+	if err != nil {
+		return err
+	}
+	grid, unknown, err := s.db.OffenseTimeProfile(r.Context(), sc.filter())
+	if err != nil {
+		return err
+	}
+	loc := info(r).loc
+	c := timeProfileChart(loc, grid)
+	c["title"] = map[string]any{"text": loc.T("stats.time_profile"), "subtext": loc.T("stats.time_unknown", "count", loc.Number(int64(unknown))),
+		"textStyle": map[string]any{"fontSize": 14}}
+	c["grid"] = map[string]any{"top": 56, "left": 96, "right": 16, "bottom": 72}
+	return writeJSON(w, http.StatusOK, c)
 }
 
 func weekdayNames(loc *i18n.Localizer) []string {

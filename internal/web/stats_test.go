@@ -233,6 +233,7 @@ func init() {
 		const form = "application/x-www-form-urlencoded"
 		return []matrixCase{
 			{method: "GET", path: "/stats/classification", want: all(200)},
+			{method: "GET", path: "/stats/charts/timeprofile", want: signedIn(http.StatusSeeOther, 200)},
 			{method: "POST", path: "/stats/classification", ctype: form, body: "code=hooligan_small&category=hooliganism&source=offenses&name_ky=Майда бейбаштык&name_ru=Мелкое хулиганство&name_en=Petty hooliganism&articles=66",
 				want: expect{def: http.StatusForbidden, byRole: map[string]int{anon: http.StatusUnauthorized, adminKG: http.StatusSeeOther}}},
 			{method: "POST", path: "/stats/classification/hooligan_small/delete", route: "/stats/classification/{code}/delete",
