@@ -18,3 +18,9 @@ func (tx *Tx) ExecForTest(ctx context.Context, q string) error {
 func (db *DB) OffenseCountsSQLForTest(ctx context.Context, q aldyn.CountsQuery) ([]aldyn.CountRow, error) {
 	return db.offenseCountsSQL(ctx, q)
 }
+
+// OffenseTimeProfileScanForTest counts the weekday × hour table over the
+// records, to compare with offense_hourly.
+func (db *DB) OffenseTimeProfileScanForTest(ctx context.Context, f aldyn.OffenseFilter) ([7][24]int, int, error) {
+	return db.offenseTimeProfileScan(ctx, f)
+}

@@ -94,6 +94,7 @@ type OffenseImport struct {
 	// source × month, so bounded whatever the file size; added to
 	// offense_monthly at Commit.
 	cells map[cellKey]*cellCount
+	hours map[hourKey]int64 // counts by weekday and hour, see offense_hourly
 	stmts map[int]*sql.Stmt
 	args  []any
 }
@@ -111,6 +112,14 @@ type cellKey struct {
 	depth                  int
 	path, category, source string
 	year, month            int
+}
+
+// hourKey is a row of offense_hourly: records of a territory, category
+// and register in a year by weekday and hour (-1 for unknown).
+type hourKey struct {
+	depth                  int
+	path, category, source string
+	year, weekday, hour    int
 }
 
 type cellCount struct {
@@ -190,6 +199,7 @@ func (imp *OffenseImport) open(ctx context.Context) error {
 		return db.normalize(err)
 	}
 	imp.cells = map[cellKey]*cellCount{}
+	imp.hours = map[hourKey]int64{}
 	if db.Dialect == Postgres {
 		imp.chunk = pgCopyRows
 		imp.direct = true
@@ -397,13 +407,13 @@ func (imp *OffenseImport) flushSQLite(ctx context.Context) error {
 		// Every row is new: count them from memory.
 		for i := range imp.buf {
 			r := &imp.buf[i]
-			imp.count(r.path, r.o.Category, r.o.Source, r.year, r.month, r.o.Solved, r.synthetic)
+			imp.count(r.path, r.o.Category, r.o.Source, r.year, r.month, r.weekday, r.hour, r.o.Solved, r.synthetic)
 		}
 	} else if affected > 0 {
 		// Some were stored before: count the rows this statement added,
 		// which are the ones past the highest rowid before it (rowids are
 		// allocated upwards and nothing else writes during the import).
-		rows, err := imp.tx.QueryContext(ctx, `SELECT territory_path, category, source, year, month, solved, synthetic
+		rows, err := imp.tx.QueryContext(ctx, `SELECT territory_path, category, source, year, month, weekday, hour, solved, synthetic
 			FROM offenses WHERE rowid > ?`, imp.lastRowid)
 		if err != nil {
 			return imp.db.normalize(err)
@@ -411,13 +421,13 @@ func (imp *OffenseImport) flushSQLite(ctx context.Context) error {
 		var got int64
 		for rows.Next() {
 			var path, category, source string
-			var year, month int
+			var year, month, weekday, hour int
 			var solved, synthetic bool
-			if err := rows.Scan(&path, &category, &source, &year, &month, &solved, &synthetic); err != nil {
+			if err := rows.Scan(&path, &category, &source, &year, &month, &weekday, &hour, &solved, &synthetic); err != nil {
 				rows.Close()
 				return err
 			}
-			imp.count(path, category, source, year, month, solved, synthetic)
+			imp.count(path, category, source, year, month, weekday, hour, solved, synthetic)
 			got++
 		}
 		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
@@ -435,9 +445,11 @@ func (imp *OffenseImport) flushSQLite(ctx context.Context) error {
 	return nil
 }
 
-// count adds a new record to the import's monthly counts at every depth.
-func (imp *OffenseImport) count(path, category, source string, year, month int, solved, synthetic bool) {
+// count adds a new record to the import's monthly and weekday × hour
+// counts at every depth.
+func (imp *OffenseImport) count(path, category, source string, year, month, weekday, hour int, solved, synthetic bool) {
 	for d := 1; d <= aggregateDepths; d++ {
+		imp.hours[hourKey{d, ancestorPath(path, d), category, source, year, weekday, hour}]++
 		k := cellKey{d, ancestorPath(path, d), category, source, year, month}
 		c := imp.cells[k]
 		if c == nil {
@@ -481,8 +493,29 @@ func (imp *OffenseImport) flushCells(ctx context.Context) error {
 		}
 	}
 	clear(imp.cells)
+	hkeys := make([]hourKey, 0, len(imp.hours))
+	for k := range imp.hours {
+		hkeys = append(hkeys, k)
+	}
+	for len(hkeys) > 0 {
+		part := hkeys[:min(per, len(hkeys))]
+		hkeys = hkeys[len(part):]
+		q := "INSERT INTO offense_hourly (depth, territory_path, category, source, year, weekday, hour, count) VALUES " +
+			strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?),", len(part)), ",") + hourlyUpsert
+		args := make([]any, 0, 8*len(part))
+		for _, k := range part {
+			args = append(args, k.depth, k.path, k.category, k.source, k.year, k.weekday, k.hour, imp.hours[k])
+		}
+		if _, err := imp.tx.ExecContext(ctx, imp.db.rebind(q), args...); err != nil {
+			return fmt.Errorf("offense_hourly: %w", imp.db.normalize(err))
+		}
+	}
+	clear(imp.hours)
 	return nil
 }
+
+const hourlyUpsert = ` ON CONFLICT (depth, territory_path, category, source, year, weekday, hour) DO UPDATE SET
+	count = offense_hourly.count + excluded.count`
 
 var stageCols = strings.Fields(strings.ReplaceAll(offenseCols, ",", " "))
 
@@ -492,7 +525,13 @@ var pgInsert = `WITH ins AS (
 	INSERT INTO offenses (` + offenseCols + `, import_id)
 	SELECT ` + offenseCols + `, $1 FROM offense_stage
 	ON CONFLICT (id) DO NOTHING
-	RETURNING territory_path, category, source, year, month, solved, synthetic
+	RETURNING territory_path, category, source, year, month, weekday, hour, solved, synthetic
+), hagg AS (
+	INSERT INTO offense_hourly (depth, territory_path, category, source, year, weekday, hour, count)
+	SELECT depth, path, category, source, year, weekday, hour, COUNT(*)
+	FROM (SELECT d.depth, ` + ancestorPathSQL("ins.territory_path", "d.depth") + ` AS path, category, source, year, weekday, hour
+		FROM ins CROSS JOIN (VALUES (1), (2), (3)) d(depth)) h
+	GROUP BY depth, path, category, source, year, weekday, hour` + hourlyUpsert + `
 ), agg AS (
 	INSERT INTO offense_monthly (depth, territory_path, territory_code, category, source, year, month, count, solved, synthetic)
 	SELECT depth, path, SUBSTR(path, LENGTH(path) - 14, 14), category, source, year, month,
@@ -526,7 +565,7 @@ func (imp *OffenseImport) flushPostgres(ctx context.Context) error {
 			}
 			for i := range imp.buf {
 				r := &imp.buf[i]
-				imp.count(r.path, r.o.Category, r.o.Source, r.year, r.month, r.o.Solved, r.synthetic)
+				imp.count(r.path, r.o.Category, r.o.Source, r.year, r.month, r.weekday, r.hour, r.o.Solved, r.synthetic)
 			}
 			imp.inserted += int64(len(imp.buf))
 			return nil
@@ -591,7 +630,7 @@ func (imp *OffenseImport) Commit(ctx context.Context, c OffenseImportCounts) err
 		return aldyn.Errorf(aldyn.EINVALID, "import.error.finished")
 	}
 	err := imp.flush(ctx)
-	if err == nil && len(imp.cells) > 0 {
+	if err == nil && (len(imp.cells) > 0 || len(imp.hours) > 0) {
 		err = imp.flushCells(ctx)
 	}
 	if err == nil {
@@ -794,8 +833,53 @@ func (db *DB) offenseWhere(f aldyn.OffenseFilter) (string, []any) {
 // hour of the day; unknownHour counts those whose date or time of
 // occurrence is unknown.
 func (db *DB) OffenseTimeProfile(ctx context.Context, f aldyn.OffenseFilter) (grid [7][24]int, unknownHour int, err error) {
+	if q, args, ok := hourlyQuery(f); ok {
+		return db.timeProfile(ctx, q, args)
+	}
+	return db.offenseTimeProfileScan(ctx, f)
+}
+
+// hourlyQuery is the query of a weekday × hour table over offense_hourly,
+// when the filter allows it: territory scope, categories and register over
+// whole years; a precinct, a single territory, sensitive records left out or
+// a period that does not fall on years need the records themselves.
+func hourlyQuery(f aldyn.OffenseFilter) (string, []any, bool) {
+	yearStart := func(t *time.Time) bool {
+		return t == nil || t.Month() == time.January && t.Day() == 1 && t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 && t.Nanosecond() == 0
+	}
+	depth := pathDepth(f.Under)
+	if f.PrecinctCode != "" || f.TerritoryCode != "" || f.ExcludeSensitive || !yearStart(f.From) || !yearStart(f.To) ||
+		depth > aggregateDepths || strings.ContainsRune(f.Under, 0) {
+		return "", nil, false
+	}
+	var w strings.Builder
+	args := []any{max(depth, aldyn.DepthCountry)}
+	w.WriteString(" WHERE depth = ?")
+	if f.From != nil {
+		w.WriteString(" AND year >= ?")
+		args = append(args, f.From.Year())
+	}
+	if f.To != nil {
+		w.WriteString(" AND year < ?")
+		args = append(args, f.To.Year())
+	}
+	pathRange("territory_path", f.Under, &w, &args)
+	inList("category", f.Categories, &w, &args)
+	if f.Source != "" {
+		w.WriteString(" AND source = ?")
+		args = append(args, f.Source)
+	}
+	return `SELECT weekday, hour, CAST(SUM(count) AS BIGINT) FROM offense_hourly` + w.String() + ` GROUP BY weekday, hour`, args, true
+}
+
+// offenseTimeProfileScan counts the weekday × hour table over the records.
+func (db *DB) offenseTimeProfileScan(ctx context.Context, f aldyn.OffenseFilter) (grid [7][24]int, unknownHour int, err error) {
 	where, args := db.offenseWhere(f)
-	rows, err := db.query(ctx, `SELECT weekday, hour, COUNT(*) FROM offenses`+where+` GROUP BY weekday, hour`, args...)
+	return db.timeProfile(ctx, `SELECT weekday, hour, COUNT(*) FROM offenses`+where+` GROUP BY weekday, hour`, args)
+}
+
+func (db *DB) timeProfile(ctx context.Context, q string, args []any) (grid [7][24]int, unknownHour int, err error) {
+	rows, err := db.query(ctx, q, args...)
 	if err != nil {
 		return grid, 0, err
 	}
