@@ -114,13 +114,19 @@ type cellKey struct {
 	year, month            int
 }
 
-// hourKey is a row of offense_hourly: records of a territory, category
-// and register in a year by weekday and hour (-1 for unknown).
+// hourKey is a row of offense_hourly: records of the country or an
+// oblast (depths 1 and 2) and a category in a year by weekday and hour
+// (-1 for unknown). Deeper scopes are counted over the records, which
+// their path index finds quickly; more keys would cost imports more than
+// they save.
 type hourKey struct {
-	depth                  int
-	path, category, source string
-	year, weekday, hour    int
+	depth               int
+	path, category      string
+	year, weekday, hour int
 }
+
+// hourlyDepths are the depths offense_hourly counts records at.
+const hourlyDepths = aldyn.DepthRegion
 
 type cellCount struct {
 	count, solved, synthetic int64
@@ -448,8 +454,10 @@ func (imp *OffenseImport) flushSQLite(ctx context.Context) error {
 // count adds a new record to the import's monthly and weekday × hour
 // counts at every depth.
 func (imp *OffenseImport) count(path, category, source string, year, month, weekday, hour int, solved, synthetic bool) {
+	for d := 1; d <= hourlyDepths; d++ {
+		imp.hours[hourKey{d, ancestorPath(path, d), category, year, weekday, hour}]++
+	}
 	for d := 1; d <= aggregateDepths; d++ {
-		imp.hours[hourKey{d, ancestorPath(path, d), category, source, year, weekday, hour}]++
 		k := cellKey{d, ancestorPath(path, d), category, source, year, month}
 		c := imp.cells[k]
 		if c == nil {
@@ -493,6 +501,9 @@ func (imp *OffenseImport) flushCells(ctx context.Context) error {
 		}
 	}
 	clear(imp.cells)
+	if imp.db.Dialect == Postgres {
+		return imp.flushHoursPostgres(ctx)
+	}
 	hkeys := make([]hourKey, 0, len(imp.hours))
 	for k := range imp.hours {
 		hkeys = append(hkeys, k)
@@ -500,11 +511,11 @@ func (imp *OffenseImport) flushCells(ctx context.Context) error {
 	for len(hkeys) > 0 {
 		part := hkeys[:min(per, len(hkeys))]
 		hkeys = hkeys[len(part):]
-		q := "INSERT INTO offense_hourly (depth, territory_path, category, source, year, weekday, hour, count) VALUES " +
-			strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?),", len(part)), ",") + hourlyUpsert
-		args := make([]any, 0, 8*len(part))
+		q := "INSERT INTO offense_hourly (depth, territory_path, category, year, weekday, hour, count) VALUES " +
+			strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?),", len(part)), ",") + hourlyUpsert
+		args := make([]any, 0, 7*len(part))
 		for _, k := range part {
-			args = append(args, k.depth, k.path, k.category, k.source, k.year, k.weekday, k.hour, imp.hours[k])
+			args = append(args, k.depth, k.path, k.category, k.year, k.weekday, k.hour, imp.hours[k])
 		}
 		if _, err := imp.tx.ExecContext(ctx, imp.db.rebind(q), args...); err != nil {
 			return fmt.Errorf("offense_hourly: %w", imp.db.normalize(err))
@@ -514,7 +525,43 @@ func (imp *OffenseImport) flushCells(ctx context.Context) error {
 	return nil
 }
 
-const hourlyUpsert = ` ON CONFLICT (depth, territory_path, category, source, year, weekday, hour) DO UPDATE SET
+// flushHoursPostgres copies the weekday × hour counts into a temporary
+// table and adds them to offense_hourly in one statement: an import of
+// records spread over years and territories has about as many of them as
+// records, too many for multi-row INSERTs.
+func (imp *OffenseImport) flushHoursPostgres(ctx context.Context) error {
+	if len(imp.hours) == 0 {
+		return nil
+	}
+	if _, err := imp.tx.ExecContext(ctx, `CREATE TEMP TABLE IF NOT EXISTS hourly_stage (depth integer, territory_path text COLLATE "C",
+		category text COLLATE "C", year integer, weekday integer, hour integer, count bigint) ON COMMIT DROP`); err != nil {
+		return imp.db.normalize(err)
+	}
+	keys := make([]hourKey, 0, len(imp.hours))
+	for k := range imp.hours {
+		keys = append(keys, k)
+	}
+	err := imp.conn.Raw(func(dc any) error {
+		c := dc.(*stdlib.Conn).Conn()
+		_, err := c.CopyFrom(ctx, pgx.Identifier{"hourly_stage"}, []string{"depth", "territory_path", "category", "year", "weekday", "hour", "count"},
+			pgx.CopyFromSlice(len(keys), func(i int) ([]any, error) {
+				k := keys[i]
+				return []any{int32(k.depth), k.path, k.category, int32(k.year), int32(k.weekday), int32(k.hour), imp.hours[k]}, nil
+			}))
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("offense_hourly: %w", imp.db.normalize(err))
+	}
+	if _, err := imp.tx.ExecContext(ctx, `INSERT INTO offense_hourly (depth, territory_path, category, year, weekday, hour, count)
+		SELECT depth, territory_path, category, year, weekday, hour, count FROM hourly_stage`+hourlyUpsert); err != nil {
+		return fmt.Errorf("offense_hourly: %w", imp.db.normalize(err))
+	}
+	clear(imp.hours)
+	return nil
+}
+
+const hourlyUpsert = ` ON CONFLICT (depth, territory_path, category, year, weekday, hour) DO UPDATE SET
 	count = offense_hourly.count + excluded.count`
 
 var stageCols = strings.Fields(strings.ReplaceAll(offenseCols, ",", " "))
@@ -527,11 +574,11 @@ var pgInsert = `WITH ins AS (
 	ON CONFLICT (id) DO NOTHING
 	RETURNING territory_path, category, source, year, month, weekday, hour, solved, synthetic
 ), hagg AS (
-	INSERT INTO offense_hourly (depth, territory_path, category, source, year, weekday, hour, count)
-	SELECT depth, path, category, source, year, weekday, hour, COUNT(*)
-	FROM (SELECT d.depth, ` + ancestorPathSQL("ins.territory_path", "d.depth") + ` AS path, category, source, year, weekday, hour
-		FROM ins CROSS JOIN (VALUES (1), (2), (3)) d(depth)) h
-	GROUP BY depth, path, category, source, year, weekday, hour` + hourlyUpsert + `
+	INSERT INTO offense_hourly (depth, territory_path, category, year, weekday, hour, count)
+	SELECT depth, path, category, year, weekday, hour, COUNT(*)
+	FROM (SELECT d.depth, ` + ancestorPathSQL("ins.territory_path", "d.depth") + ` AS path, category, year, weekday, hour
+		FROM ins CROSS JOIN (VALUES (1), (2)) d(depth)) h
+	GROUP BY depth, path, category, year, weekday, hour` + hourlyUpsert + `
 ), agg AS (
 	INSERT INTO offense_monthly (depth, territory_path, territory_code, category, source, year, month, count, solved, synthetic)
 	SELECT depth, path, SUBSTR(path, LENGTH(path) - 14, 14), category, source, year, month,
@@ -840,16 +887,17 @@ func (db *DB) OffenseTimeProfile(ctx context.Context, f aldyn.OffenseFilter) (gr
 }
 
 // hourlyQuery is the query of a weekday × hour table over offense_hourly,
-// when the filter allows it: territory scope, categories and register over
-// whole years; a precinct, a single territory, sensitive records left out or
-// a period that does not fall on years need the records themselves.
+// when the filter allows it: the country's or an oblast's scope, categories,
+// whole years; a deeper scope, a precinct, a single territory, a register,
+// sensitive records left out or a period that does not fall on years need
+// the records themselves.
 func hourlyQuery(f aldyn.OffenseFilter) (string, []any, bool) {
 	yearStart := func(t *time.Time) bool {
 		return t == nil || t.Month() == time.January && t.Day() == 1 && t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 && t.Nanosecond() == 0
 	}
 	depth := pathDepth(f.Under)
-	if f.PrecinctCode != "" || f.TerritoryCode != "" || f.ExcludeSensitive || !yearStart(f.From) || !yearStart(f.To) ||
-		depth > aggregateDepths || strings.ContainsRune(f.Under, 0) {
+	if f.PrecinctCode != "" || f.TerritoryCode != "" || f.Source != "" || f.ExcludeSensitive || !yearStart(f.From) || !yearStart(f.To) ||
+		depth > hourlyDepths || strings.ContainsRune(f.Under, 0) {
 		return "", nil, false
 	}
 	var w strings.Builder
@@ -865,10 +913,6 @@ func hourlyQuery(f aldyn.OffenseFilter) (string, []any, bool) {
 	}
 	pathRange("territory_path", f.Under, &w, &args)
 	inList("category", f.Categories, &w, &args)
-	if f.Source != "" {
-		w.WriteString(" AND source = ?")
-		args = append(args, f.Source)
-	}
 	return `SELECT weekday, hour, CAST(SUM(count) AS BIGINT) FROM offense_hourly` + w.String() + ` GROUP BY weekday, hour`, args, true
 }
 
