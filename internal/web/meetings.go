@@ -541,6 +541,9 @@ func (s *Server) decisionsPage(w http.ResponseWriter, r *http.Request) error {
 		}
 		f.Status = &st
 	}
+	if format := q.Get("format"); format != "" {
+		return s.exportDecisions(w, r, format, f)
+	}
 	ds, total, err := s.db.FindDecisions(r.Context(), f)
 	if err != nil {
 		return err
@@ -558,6 +561,42 @@ func (s *Server) decisionsPage(w http.ResponseWriter, r *http.Request) error {
 	return s.render(w, r, http.StatusOK, "meeting_decisions", &page{Title: info(r).loc.T("meetings.decisions_title"), Form: q, Data: map[string]any{
 		"Decisions": ds, "Pager": newPager(f.Page, total), "Names": names, "Reports": reports, "Statuses": aldyn.DecisionStatuses,
 	}})
+}
+
+// exportDecisions downloads the filtered tasks of decisions as CSV or XLSX.
+func (s *Server) exportDecisions(w http.ResponseWriter, r *http.Request, format string, f store.DecisionFilter) error {
+	loc := info(r).loc
+	lang := loc.Lang()
+	t := export.Table{Title: loc.T("meetings.decisions_title"), Columns: []export.Column{
+		{Key: "meeting", Label: loc.T("meetings.meeting"), Kind: export.Date}, {Key: "body", Label: loc.T("meetings.body")},
+		{Key: "decision", Label: loc.T("meetings.decision_text")}, {Key: "responsible", Label: loc.T("meetings.responsible")},
+		{Key: "deadline", Label: loc.T("meetings.deadline"), Kind: export.Date}, {Key: "status", Label: loc.T("common.status")},
+		{Key: "overdue", Label: loc.T("meetings.overdue")}, {Key: "progress", Label: loc.T("meetings.progress")}}}
+	names := map[int64]string{}
+	name := func(id int64) string {
+		if n, ok := names[id]; ok {
+			return n
+		}
+		if b, err := s.db.FindBodyByID(r.Context(), id); err == nil {
+			names[id] = b.Name(lang)
+		}
+		return names[id]
+	}
+	return exportList(r.Context(), w, format, "decisions", t, f.Page, func(ctx context.Context, p aldyn.Page) ([]*aldyn.Decision, int, error) {
+		f.Page = p
+		return s.db.FindDecisions(ctx, f)
+	}, func(d *aldyn.Decision) []any {
+		var deadline any
+		if d.Deadline != nil {
+			deadline = *d.Deadline
+		}
+		overdue := ""
+		if d.Overdue {
+			overdue = loc.T("meetings.overdue")
+		}
+		return []any{d.MeetingDate, name(d.MeetingBodyID), d.Text, name(d.ResponsibleBodyID), deadline,
+			loc.T("meetings.decision_status." + string(d.Status)), overdue, d.Progress}
+	})
 }
 
 // Questions.
