@@ -1019,7 +1019,7 @@ var MeasureStates = []MeasureState{MeasureNotStarted, MeasureOnTrack, MeasureAtR
 const (
 	atRiskLagPoints     = 25 // elapsed-time share ahead of progress, in points
 	atRiskDueWithin     = 30 * 24 * time.Hour
-	atRiskDueProgress   = 75 // progress below which a close due date is a risk
+	atRiskDueProgress   = 75  // progress below which a close due date is a risk
 	MeasureDoneProgress = 100 // accepted progress that makes a measure done
 )
 
@@ -1115,6 +1115,47 @@ func (c *StatusCounts) Add(o StatusCounts) {
 	c.Done += o.Done
 	c.Cancelled += o.Cancelled
 	c.DoneOnTime += o.DoneOnTime
+}
+
+// State is the state of the one measure whose counts c are.
+func (c StatusCounts) State() MeasureState {
+	switch {
+	case c.Cancelled > 0:
+		return MeasureCancelled
+	case c.Done > 0:
+		return MeasureDone
+	case c.Overdue > 0:
+		return MeasureOverdue
+	case c.AtRisk > 0:
+		return MeasureAtRisk
+	case c.OnTrack > 0:
+		return MeasureOnTrack
+	}
+	return MeasureNotStarted
+}
+
+// LatestAccepted picks, of one measure's reports, the one its status rests
+// on by ComputeDashboard's rule: the latest accepted by the end of its
+// cycle, then by decision time.
+func LatestAccepted(reports []Report, cycles map[int64]*ReportingCycle) *Report {
+	var best *Report
+	var bestTo time.Time
+	for i := range reports {
+		r := &reports[i]
+		if r.Status != ReportAccepted {
+			continue
+		}
+		var to time.Time
+		if c := cycles[r.CycleID]; c != nil {
+			to = c.To
+		} else if r.SubmittedAt != nil {
+			to = *r.SubmittedAt
+		}
+		if best == nil || to.After(bestTo) || to.Equal(bestTo) && laterDecision(r, best) {
+			best, bestTo = r, to
+		}
+	}
+	return best
 }
 
 // StatusShares are StatusCounts as shares (0–1) of the total; DoneOnTime

@@ -124,8 +124,8 @@ func Build(in Input, lang string) (*Report, error) {
 		m := &in.Measures[i]
 		rs := byMeasure[m.ID]
 		one := aldyn.ComputeDashboard(in.Plan, in.Measures[i:i+1], nil, nil, rs, in.Cycles, in.Now)
-		row := measureRow{m: m, status: stateOf(one.Measures), planned: one.Budget.PlannedKGS, spent: one.Budget.SpentKGS}
-		if a := latestAccepted(rs, cycleByID); a != nil {
+		row := measureRow{m: m, status: one.Measures.State(), planned: one.Budget.PlannedKGS, spent: one.Budget.SpentKGS}
+		if a := aldyn.LatestAccepted(rs, cycleByID); a != nil {
 			p := a.Progress
 			row.progress = &p
 		}
@@ -197,49 +197,6 @@ func groupReports(reports []aldyn.Report) map[int64][]aldyn.Report {
 		out[r.MeasureID] = append(out[r.MeasureID], r)
 	}
 	return out
-}
-
-// latestAccepted picks the report whose progress a measure's status rests
-// on, by ComputeDashboard's rule: the latest accepted by the end of its
-// cycle, then by decision time.
-func latestAccepted(reports []aldyn.Report, cycles map[int64]*aldyn.ReportingCycle) *aldyn.Report {
-	var best *aldyn.Report
-	var bestTo time.Time
-	for i := range reports {
-		r := &reports[i]
-		if r.Status != aldyn.ReportAccepted {
-			continue
-		}
-		var to time.Time
-		if c := cycles[r.CycleID]; c != nil {
-			to = c.To
-		} else if r.SubmittedAt != nil {
-			to = *r.SubmittedAt
-		}
-		later := best == nil || to.After(bestTo) ||
-			(to.Equal(bestTo) && r.DecidedAt != nil && (best.DecidedAt == nil || r.DecidedAt.After(*best.DecidedAt)))
-		if later {
-			best, bestTo = r, to
-		}
-	}
-	return best
-}
-
-// stateOf returns the state counted in the counts of a single measure.
-func stateOf(c aldyn.StatusCounts) aldyn.MeasureState {
-	switch {
-	case c.Cancelled > 0:
-		return aldyn.MeasureCancelled
-	case c.Done > 0:
-		return aldyn.MeasureDone
-	case c.Overdue > 0:
-		return aldyn.MeasureOverdue
-	case c.AtRisk > 0:
-		return aldyn.MeasureAtRisk
-	case c.OnTrack > 0:
-		return aldyn.MeasureOnTrack
-	}
-	return aldyn.MeasureNotStarted
 }
 
 func statusCount(c aldyn.StatusCounts, s aldyn.MeasureState) int {

@@ -291,7 +291,7 @@ func TestRowsAddUp(t *testing.T) {
 	for i := range in.Measures {
 		m := &in.Measures[i]
 		d := aldyn.ComputeDashboard(in.Plan, in.Measures[i:i+1], nil, nil, byMeasure[m.ID], in.Cycles, in.Now)
-		if got, want := aldyn.MeasureStatus(m, latestAccepted(byMeasure[m.ID], cycles), in.Now), stateOf(d.Measures); got != want {
+		if got, want := aldyn.MeasureStatus(m, aldyn.LatestAccepted(byMeasure[m.ID], cycles), in.Now), d.Measures.State(); got != want {
 			t.Errorf("measure %s: status from latestAccepted %s, dashboard %s", m.Code, got, want)
 		}
 	}

@@ -611,20 +611,13 @@ func (s *Server) loadPlanContent(ctx context.Context, p *aldyn.Plan) (*planConte
 	}
 	now := time.Now().UTC()
 	// The latest accepted report of each measure decides its status.
-	cycleEnd := map[int64]time.Time{}
-	for _, cy := range in.Cycles {
-		cycleEnd[cy.ID] = cy.To
+	cycles := map[int64]*aldyn.ReportingCycle{}
+	for i := range in.Cycles {
+		cycles[in.Cycles[i].ID] = &in.Cycles[i]
 	}
-	latest := map[int64]*aldyn.Report{}
-	for i := range in.Reports {
-		rep := &in.Reports[i]
-		if rep.Status != aldyn.ReportAccepted {
-			continue
-		}
-		if cur := latest[rep.MeasureID]; cur == nil || cycleEnd[rep.CycleID].After(cycleEnd[cur.CycleID]) ||
-			(cycleEnd[rep.CycleID].Equal(cycleEnd[cur.CycleID]) && rep.DecidedAt != nil && cur.DecidedAt != nil && rep.DecidedAt.After(*cur.DecidedAt)) {
-			latest[rep.MeasureID] = rep
-		}
+	byMeasure := map[int64][]aldyn.Report{}
+	for _, rep := range in.Reports {
+		byMeasure[rep.MeasureID] = append(byMeasure[rep.MeasureID], rep)
 	}
 	var ids []int64
 	for _, m := range in.Measures {
@@ -646,7 +639,7 @@ func (s *Server) loadPlanContent(ctx context.Context, p *aldyn.Plan) (*planConte
 			pc.Groups = append(pc.Groups, measureGroup{Code: m.ComponentCode, Component: c.Component(m.ComponentCode)})
 		}
 		pc.Groups[k].Measures = append(pc.Groups[k].Measures, measureRow{M: m, Body: bodies[m.ResponsibleBodyID],
-			Status: aldyn.MeasureStatus(m, latest[m.ID], now), Total: m.BudgetTotal()})
+			Status: aldyn.MeasureStatus(m, aldyn.LatestAccepted(byMeasure[m.ID], cycles), now), Total: m.BudgetTotal()})
 	}
 	slices.SortStableFunc(pc.Groups, func(a, b measureGroup) int { return aldyn.CompareCodes(a.Code, b.Code) })
 	for _, ip := range in.Compute(now).Indicators {

@@ -114,22 +114,6 @@ type measureLine struct {
 	Cycles   map[int64]*aldyn.ReportingCycle
 }
 
-func measureState(c aldyn.StatusCounts) aldyn.MeasureState {
-	switch {
-	case c.Done > 0:
-		return aldyn.MeasureDone
-	case c.Cancelled > 0:
-		return aldyn.MeasureCancelled
-	case c.Overdue > 0:
-		return aldyn.MeasureOverdue
-	case c.AtRisk > 0:
-		return aldyn.MeasureAtRisk
-	case c.OnTrack > 0:
-		return aldyn.MeasureOnTrack
-	}
-	return aldyn.MeasureNotStarted
-}
-
 // measureLines computes each measure's state on its own reports, as the
 // monitoring report does, so rows add up to the totals.
 func measureLines(v *dashboardView, names *bodyNames) []measureLine {
@@ -147,7 +131,7 @@ func measureLines(v *dashboardView, names *bodyNames) []measureLine {
 		m := &in.Measures[i]
 		rs := byMeasure[m.ID]
 		d := aldyn.ComputeDashboard(in.Plan, in.Measures[i:i+1], nil, nil, rs, in.Cycles, v.at)
-		l := measureLine{Measure: m, Body: names.Name(m.ResponsibleBodyID), State: measureState(d.Measures), Cycles: cycles}
+		l := measureLine{Measure: m, Body: names.Name(m.ResponsibleBodyID), State: d.Measures.State(), Cycles: cycles}
 		var best *aldyn.Report
 		for k := range rs {
 			x := &rs[k]
