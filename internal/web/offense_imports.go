@@ -118,6 +118,7 @@ type importJob struct {
 	report   *offenses.Report
 	err      error
 	finished time.Time
+	done     chan struct{} // closed when the import has ended
 }
 
 func (j *importJob) progress(rows, bytes int64) {
@@ -266,13 +267,14 @@ func (s *Server) offenseImportUpload(w http.ResponseWriter, r *http.Request) err
 	}
 	in := offenses.Input{FileName: name, Profile: fields["profile"], SkipBad: fields["skip_bad"] != ""}
 	a := actor(r)
-	job := &importJob{UserID: a.UserID, Name: name, Size: size, state: "running"}
+	job := &importJob{UserID: a.UserID, Name: name, Size: size, state: "running", done: make(chan struct{})}
 	s.jobs.add(job)
 	in.Progress = job.progress
 	go func(f *os.File) {
 		defer os.Remove(f.Name())
 		defer f.Close()
 		rep, err := offenses.Import(context.WithoutCancel(r.Context()), s.db, a, f, in)
+		defer close(job.done)
 		job.mu.Lock()
 		defer job.mu.Unlock()
 		job.report, job.err, job.finished = rep, err, time.Now()
@@ -351,6 +353,12 @@ func (s *Server) offenseImportErrors(w http.ResponseWriter, r *http.Request) err
 	j, err := s.jobs.job(r)
 	if err != nil {
 		return err
+	}
+	// The rejected rows are known when the import has ended.
+	select {
+	case <-j.done:
+	case <-r.Context().Done():
+		return r.Context().Err()
 	}
 	st := s.jobStatus(r, j)
 	if st.Report == nil {
