@@ -2,7 +2,8 @@
 # Resident memory of `aldyn serve` with about 10 million offense records:
 # loads the synthetic demo records at 17.45 times the official totals
 # (≈ 10 million, seeded) into a fresh data directory, starts the server,
-# requests the statistics pages and APIs that read the records, and prints
+# waits for the record locations to be loaded into memory, requests the
+# statistics pages and APIs that read the records, and prints
 # the server's resident set size (VmRSS) and its peak (VmHWM).
 # Usage: scripts/bench-serve-rss.sh [DATA_DIR]   (needs bin/aldyn: make build)
 set -euo pipefail
@@ -14,10 +15,14 @@ if [ ! -s "$data/aldyn.db" ]; then
   /usr/bin/time -f "load: %e s, peak RSS %M KiB" $bin demo --data "$data" --demo-offenses 17.45 --log-level warn
 fi
 token=$($bin user token admin --data "$data" 2>/dev/null | tail -1)
-$bin serve --data "$data" --addr 127.0.0.1:18080 --log-level warn &
+log=$(mktemp)
+$bin serve --data "$data" --addr 127.0.0.1:18080 --log-level info >"$log" 2>&1 &
 pid=$!
-trap 'kill $pid 2>/dev/null' EXIT
+trap 'kill $pid 2>/dev/null; rm -f "$log"' EXIT
 for _ in $(seq 50); do curl -sf http://127.0.0.1:18080/healthz >/dev/null && break; sleep 0.2; done
+# Maps answer from memory once the record locations are loaded there.
+for _ in $(seq 300); do grep -q "offense locations in memory" "$log" && break; sleep 0.2; done
+grep -o '"msg":"offense locations in memory".*' "$log" || echo "record locations not in memory yet"
 get() { curl -sf -o /dev/null -w "%{http_code} %{time_total}s $1\n" -H "Authorization: Bearer $token" "http://127.0.0.1:18080$1"; }
 for round in 1 2; do
   get "/api/v1/stats/counts?by=category,territory,month"

@@ -47,6 +47,11 @@ type DB struct {
 	Now     func() time.Time
 	Log     *slog.Logger
 	monthly monthlyCache // offense_monthly in memory, see offense_cache.go
+	locs    locCache     // record locations in memory, see offense_spatial.go
+	// bg is the context of work the handle does in the background; Close
+	// cancels it and waits for that work to end.
+	bg     context.Context
+	stopBg context.CancelFunc
 }
 
 // Open opens the database named by dsn: a postgres:// or postgresql:// URL
@@ -54,6 +59,7 @@ type DB struct {
 // with its directory if missing). Open applies pending migrations.
 func Open(ctx context.Context, dsn string) (*DB, error) {
 	db := &DB{DSN: dsn, Now: func() time.Time { return time.Now().UTC() }, Log: slog.Default()}
+	db.bg, db.stopBg = context.WithCancel(context.Background())
 	var err error
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
 		db.Dialect = Postgres
@@ -92,8 +98,10 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	return db, nil
 }
 
-// Close closes the connection pools.
+// Close ends the background work and closes the connection pools.
 func (db *DB) Close() error {
+	db.stopBg()
+	db.locs.wg.Wait()
 	err := db.w.Close()
 	if db.r != db.w {
 		err = errors.Join(err, db.r.Close())

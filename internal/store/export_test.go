@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 
 	"github.com/aldyn-kg/aldyn"
 )
@@ -23,4 +24,23 @@ func (db *DB) OffenseCountsSQLForTest(ctx context.Context, q aldyn.CountsQuery) 
 // records, to compare with offense_hourly.
 func (db *DB) OffenseTimeProfileScanForTest(ctx context.Context, f aldyn.OffenseFilter) ([7][24]int, int, error) {
 	return db.offenseTimeProfileScan(ctx, f)
+}
+
+// OffenseLocationsSQLForTest reads record locations from the database, to
+// compare with the in-memory index.
+func (db *DB) OffenseLocationsSQLForTest(ctx context.Context, f aldyn.OffenseFilter, bbox aldyn.BBox, fn func(lon, lat float64)) error {
+	return db.offenseLocationsSQL(ctx, f, bbox, fn)
+}
+
+// WaitLocationIndexForTest brings the location index up to date and
+// returns when OffenseLocations answers from it.
+func (db *DB) WaitLocationIndexForTest(ctx context.Context) error {
+	for range 20 {
+		idx, err := db.locations(ctx)
+		if err != nil || idx != nil {
+			return err
+		}
+		db.locs.wg.Wait()
+	}
+	return errors.New("the location index did not catch up")
 }

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/aldyn-kg/aldyn"
+	"github.com/aldyn-kg/aldyn/internal/stats"
 	"github.com/aldyn-kg/aldyn/internal/store"
 	"github.com/aldyn-kg/aldyn/internal/store/storetest"
 )
@@ -344,9 +345,12 @@ func countDepth[K comparable](m map[K]int, f func(K) bool) int {
 	return n
 }
 
-// BenchmarkOffensePoints streams the locations of a million records at
-// national extent, as a hot-spot map over the whole country reads them.
-func BenchmarkOffensePoints(b *testing.B) {
+// BenchmarkHotspotsNational counts a million located records into the
+// grid of a map of the whole country and computes Gi* over it, as
+// /api/v1/stats/hotspots does: with the locations read from the in-memory
+// index (index), and from the database (database). It reports the time of
+// one map and the records read per second.
+func BenchmarkHotspotsNational(b *testing.B) {
 	const n = 1_000_000
 	ctx := context.Background()
 	w := MustOffenseWorld(b)
@@ -372,13 +376,46 @@ func BenchmarkOffensePoints(b *testing.B) {
 	if err := imp.Commit(ctx, store.OffenseImportCounts{}); err != nil {
 		b.Fatal(err)
 	}
-	box := &aldyn.BBox{MinLon: aldyn.MinLon, MinLat: aldyn.MinLat, MaxLon: aldyn.MaxLon, MaxLat: aldyn.MaxLat}
-	b.ResetTimer()
-	for b.Loop() {
-		got, err := w.db.OffensePoints(ctx, aldyn.OffenseFilter{Under: "/"}, box, 0, func(aldyn.OffensePoint) error { return nil })
-		if err != nil || got != n {
-			b.Fatalf("got %d points, %v; want %d", got, err, n)
-		}
+	if err := w.db.WaitLocationIndexForTest(ctx); err != nil {
+		b.Fatal(err)
 	}
-	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "points/s")
+	country := aldyn.BBox{MinLon: aldyn.MinLon, MinLat: aldyn.MinLat, MaxLon: aldyn.MaxLon, MaxLat: aldyn.MaxLat}
+	for _, bc := range []struct {
+		name  string
+		read  func(aldyn.BBox, func(lon, lat float64)) error
+		cellM float64
+	}{
+		{"index/cell-20km", func(box aldyn.BBox, fn func(lon, lat float64)) error {
+			_, err := w.db.OffenseLocations(ctx, aldyn.OffenseFilter{Under: "/"}, box, fn)
+			return err
+		}, stats.CellForZoom(7)},
+		{"index/cell-1km", func(box aldyn.BBox, fn func(lon, lat float64)) error {
+			_, err := w.db.OffenseLocations(ctx, aldyn.OffenseFilter{Under: "/"}, box, fn)
+			return err
+		}, 1000},
+		{"database/cell-20km", func(box aldyn.BBox, fn func(lon, lat float64)) error {
+			return w.db.OffenseLocationsSQLForTest(ctx, aldyn.OffenseFilter{Under: "/"}, box, fn)
+		}, stats.CellForZoom(7)},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			for b.Loop() {
+				g, err := stats.NewGrid(country, bc.cellM)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if err := bc.read(g.Extent(), func(lon, lat float64) { g.Add(lon, lat) }); err != nil {
+					b.Fatal(err)
+				}
+				if got := slices.Max(g.Counts); got == 0 {
+					b.Fatal("empty grid")
+				}
+				hs := stats.GiStar(g, 1)
+				if len(hs) == 0 {
+					b.Fatal("no cells")
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/map")
+			b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "records/s")
+		})
+	}
 }

@@ -406,10 +406,7 @@ func (s *Server) apiHotspots(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ext := g.Extent()
-	if _, err := s.db.OffensePoints(r.Context(), sc.filter(), &ext, 0, func(p aldyn.OffensePoint) error {
-		g.Add(p.Lon, p.Lat)
-		return nil
-	}); err != nil {
+	if _, err := s.db.OffenseLocations(r.Context(), sc.filter(), ext, func(lon, lat float64) { g.Add(lon, lat) }); err != nil {
 		return err
 	}
 	hs := stats.GiStar(g, radius)

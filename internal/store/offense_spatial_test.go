@@ -1,0 +1,114 @@
+package store_test
+
+import (
+	"context"
+	"reflect"
+	"testing"
+
+	"github.com/aldyn-kg/aldyn"
+	"github.com/aldyn-kg/aldyn/internal/store"
+)
+
+// TestOffenseLocations: the located records a map counts, read from the
+// in-memory index, equal those read from the database and those the
+// records themselves give, for every filter and box tried; records of a
+// later import show once the index has caught up, and until then the
+// database answers, with them.
+func TestOffenseLocations(t *testing.T) {
+	ctx := context.Background()
+	w := MustOffenseWorld(t)
+	offs := w.MustOffenses(t, "loc", 3000)
+	MustImport(t, w.db, offs, 700)
+	if err := w.db.WaitLocationIndexForTest(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// A box whose edges fall on a record's snapped location, to catch an
+	// off-by-one at the edges.
+	var edge aldyn.BBox
+	for _, o := range offs {
+		if o.Lat != nil {
+			lon, lat, _ := store.SnapLocation(*o.Lon, *o.Lat)
+			edge = aldyn.BBox{MinLon: lon, MinLat: lat - 0.5, MaxLon: lon + 1, MaxLat: lat}
+			break
+		}
+	}
+	boxes := map[string]aldyn.BBox{
+		"country": {MinLon: aldyn.MinLon, MinLat: aldyn.MinLat, MaxLon: aldyn.MaxLon, MaxLat: aldyn.MaxLat},
+		"box":     {MinLon: 72, MinLat: 41, MaxLon: 75, MaxLat: 42.5},
+		"edges":   edge,
+		"empty":   {MinLon: 69.3, MinLat: 39.2, MaxLon: 69.4, MaxLat: 39.3},
+	}
+	filters := offenseFilters()
+	filters = append(filters, struct {
+		name string
+		f    aldyn.OffenseFilter
+	}{"public", aldyn.OffenseFilter{Under: "\x00"}}, struct {
+		name string
+		f    aldyn.OffenseFilter
+	}{"under district, offenses register", aldyn.OffenseFilter{Under: w.paths[offDistrict], Source: aldyn.SourceOffenses}})
+	compared := 0
+	for _, tt := range filters {
+		for name, box := range boxes {
+			want := wantLocations(w, offs, tt.f, box)
+			got, fromIndex := mustLocations(t, w.db, tt.f, box)
+			indexable := tt.f.PrecinctCode == "" && !tt.f.ExcludeSensitive
+			if fromIndex != indexable {
+				t.Errorf("%s, %s: answered from the index: %v", tt.name, name, fromIndex)
+			}
+			sql := map[[2]float64]int{}
+			if err := w.db.OffenseLocationsSQLForTest(ctx, tt.f, box, func(lon, lat float64) { sql[[2]float64{lon, lat}]++ }); err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, want) || !reflect.DeepEqual(sql, want) {
+				t.Errorf("%s, %s: %d locations (database %d), want %d", tt.name, name, len(got), len(sql), len(want))
+			}
+			if len(want) > 0 {
+				compared++
+			}
+		}
+	}
+	if compared < 12 {
+		t.Errorf("only %d non-empty comparisons", compared)
+	}
+
+	later := w.MustOffenses(t, "loc-later", 200)
+	MustImport(t, w.db, append(later, offs[:50]...), 250)
+	all := append(offs, later...)
+	box := boxes["country"]
+	want := wantLocations(w, all, aldyn.OffenseFilter{}, box)
+	got, _ := mustLocations(t, w.db, aldyn.OffenseFilter{}, box) // from either
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("right after an import: %d locations, want %d", len(got), len(want))
+	}
+	if err := w.db.WaitLocationIndexForTest(ctx); err != nil {
+		t.Fatal(err)
+	}
+	got, fromIndex := mustLocations(t, w.db, aldyn.OffenseFilter{}, box)
+	if !fromIndex || !reflect.DeepEqual(got, want) {
+		t.Errorf("once caught up: %d locations from the index (%v), want %d", len(got), fromIndex, len(want))
+	}
+}
+
+func mustLocations(tb testing.TB, db *store.DB, f aldyn.OffenseFilter, box aldyn.BBox) (map[[2]float64]int, bool) {
+	tb.Helper()
+	got := map[[2]float64]int{}
+	fromIndex, err := db.OffenseLocations(context.Background(), f, box, func(lon, lat float64) { got[[2]float64{lon, lat}]++ })
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return got, fromIndex
+}
+
+func wantLocations(w *offenseWorld, offs []aldyn.Offense, f aldyn.OffenseFilter, box aldyn.BBox) map[[2]float64]int {
+	want := map[[2]float64]int{}
+	for _, o := range offs {
+		if o.Lat == nil || !matches(w.paths, o, f) {
+			continue
+		}
+		lon, lat, ok := store.SnapLocation(*o.Lon, *o.Lat)
+		if ok && lon >= box.MinLon && lon <= box.MaxLon && lat >= box.MinLat && lat <= box.MaxLat {
+			want[[2]float64{lon, lat}]++
+		}
+	}
+	return want
+}
