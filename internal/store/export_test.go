@@ -28,7 +28,7 @@ func (db *DB) OffenseTimeProfileScanForTest(ctx context.Context, f aldyn.Offense
 
 // OffenseLocationsSQLForTest reads record locations from the database, to
 // compare with the in-memory index.
-func (db *DB) OffenseLocationsSQLForTest(ctx context.Context, f aldyn.OffenseFilter, bbox aldyn.BBox, fn func(lon, lat float64)) error {
+func (db *DB) OffenseLocationsSQLForTest(ctx context.Context, f aldyn.OffenseFilter, bbox aldyn.BBox, fn func(aldyn.OffensePoint) bool) error {
 	return db.offenseLocationsSQL(ctx, f, bbox, fn)
 }
 

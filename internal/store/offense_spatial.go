@@ -25,9 +25,9 @@ import (
 // as columns of small integers: the location snapped to a lattice of
 // 65,536 × 65,536 nodes over the country's box (about 14 m east–west and
 // 7 m north–south, far finer than the smallest map cell of 250 m), the
-// day, the category and register, and the territory. Counting a grid over
-// them is one pass of integer comparisons: tens of milliseconds for ten
-// million records.
+// day, the category, register and sensitivity (aldyn.IsSensitive), and
+// the territory. Counting a grid over them is one pass of integer
+// comparisons: tens of milliseconds for ten million records.
 //
 // Both ways of answering, from memory and from the database, count a
 // record at its snapped location (SnapLocation), so they give the same
@@ -36,9 +36,8 @@ import (
 // Records are only ever added, by imports that each leave a done entry in
 // offense_imports when they commit: the index remembers the imports it
 // holds and, when others are done, reads their records and appends them,
-// in the background. Until the index has caught up, and for the filters it
-// cannot answer (a precinct, the sensitive subgroups), OffenseLocations
-// reads the database.
+// in the background. Until the index has caught up, and for a precinct,
+// OffenseLocations reads the database.
 
 // The lattice over the country's box.
 const (
@@ -92,10 +91,15 @@ const locBlockSize = 1 << 16
 
 type locBlock struct {
 	x, y, day, terr [locBlockSize]uint16
-	kind            [locBlockSize]uint8 // category index | sourceBit for the offenses register
+	kind            [locBlockSize]uint8 // category index | sensitiveBit | sourceBit
 }
 
-const sourceBit = 0x80
+// The bits of locBlock.kind above the category's index.
+const (
+	sensitiveBit = 0x40 // aldyn.IsSensitive
+	sourceBit    = 0x80 // the offenses register (else crimes)
+	categoryMask = 0x3f
+)
 
 // locIndex is one immutable state of the index.
 type locIndex struct {
@@ -243,7 +247,7 @@ func (db *DB) extendLocations(ctx context.Context, old *locIndex, done map[int64
 	next := &locIndex{pathIdx: map[string]uint16{}, imports: done}
 	var q string
 	if old == nil {
-		q = `SELECT lon, lat, ` + db.epochDaySQL("day") + `, category, source, territory_path FROM offenses WHERE lat IS NOT NULL`
+		q = `SELECT lon, lat, ` + db.epochDaySQL("day") + `, category, subgroup, source, territory_path FROM offenses WHERE lat IS NOT NULL`
 	} else {
 		next.paths = slices.Clone(old.paths)
 		for i, p := range next.paths {
@@ -272,7 +276,7 @@ func (db *DB) extendLocations(ctx context.Context, old *locIndex, done map[int64
 			b := *next.blocks[k-1]
 			next.blocks[k-1] = &b
 		}
-		q = `SELECT lon, lat, ` + db.epochDaySQL("day") + `, category, source, territory_path FROM offenses
+		q = `SELECT lon, lat, ` + db.epochDaySQL("day") + `, category, subgroup, source, territory_path FROM offenses
 			WHERE lat IS NOT NULL AND import_id IN (` + strings.Join(ids, ",") + `)`
 	}
 	rows, err := db.query(ctx, q)
@@ -286,9 +290,9 @@ func (db *DB) extendLocations(ctx context.Context, old *locIndex, done map[int64
 	}
 	var lon, lat float64
 	var day int64
-	var cat, src, path sql.RawBytes
+	var cat, subgroup, src, path sql.RawBytes
 	for rows.Next() {
-		if err := rows.Scan(&lon, &lat, &day, &cat, &src, &path); err != nil {
+		if err := rows.Scan(&lon, &lat, &day, &cat, &subgroup, &src, &path); err != nil {
 			return nil, db.normalize(err)
 		}
 		x, okx := snapLon(lon)
@@ -305,6 +309,9 @@ func (db *DB) extendLocations(ctx context.Context, old *locIndex, done map[int64
 		}
 		if string(src) == aldyn.SourceOffenses {
 			kind |= sourceBit
+		}
+		if aldyn.IsSensitive(string(cat), string(subgroup)) {
+			kind |= sensitiveBit
 		}
 		t, ok := next.pathIdx[string(path)]
 		if !ok {
@@ -341,13 +348,13 @@ func (db *DB) PrepareOffenseLocations(ctx context.Context) error {
 	return err
 }
 
-// OffenseLocations calls fn with the location, snapped to the lattice
-// (SnapLocation), of every record of f located within bbox (edges
-// included), from the in-memory index when it is up to date and can
-// answer f, from the database otherwise. It reports whether the index
-// answered.
-func (db *DB) OffenseLocations(ctx context.Context, f aldyn.OffenseFilter, bbox aldyn.BBox, fn func(lon, lat float64)) (fromIndex bool, err error) {
-	if f.PrecinctCode == "" && !f.ExcludeSensitive {
+// OffenseLocations calls fn with every record of f located within bbox
+// (edges included), at its location snapped to the lattice (SnapLocation),
+// until fn returns false; from the in-memory index when it is up to date
+// and can answer f (not for a precinct), from the database otherwise. It
+// reports whether the index answered.
+func (db *DB) OffenseLocations(ctx context.Context, f aldyn.OffenseFilter, bbox aldyn.BBox, fn func(aldyn.OffensePoint) bool) (fromIndex bool, err error) {
+	if f.PrecinctCode == "" {
 		idx, err := db.locations(ctx)
 		if err != nil {
 			return false, err
@@ -360,23 +367,31 @@ func (db *DB) OffenseLocations(ctx context.Context, f aldyn.OffenseFilter, bbox 
 	return false, db.offenseLocationsSQL(ctx, f, bbox, fn)
 }
 
+var errStop = errors.New("stop")
+
 // offenseLocationsSQL is OffenseLocations read from the database.
-func (db *DB) offenseLocationsSQL(ctx context.Context, f aldyn.OffenseFilter, bbox aldyn.BBox, fn func(lon, lat float64)) error {
+func (db *DB) offenseLocationsSQL(ctx context.Context, f aldyn.OffenseFilter, bbox aldyn.BBox, fn func(aldyn.OffensePoint) bool) error {
 	// Records up to a lattice step outside the box may snap into it.
 	wide := aldyn.BBox{MinLon: bbox.MinLon - 2*lonStep, MaxLon: bbox.MaxLon + 2*lonStep,
 		MinLat: bbox.MinLat - 2*latStep, MaxLat: bbox.MaxLat + 2*latStep}
 	_, err := db.OffensePoints(ctx, f, &wide, 0, func(p aldyn.OffensePoint) error {
 		lon, lat, ok := SnapLocation(p.Lon, p.Lat)
 		if ok && lon >= bbox.MinLon && lon <= bbox.MaxLon && lat >= bbox.MinLat && lat <= bbox.MaxLat {
-			fn(lon, lat)
+			p.Lon, p.Lat = lon, lat
+			if !fn(p) {
+				return errStop
+			}
 		}
 		return nil
 	})
+	if errors.Is(err, errStop) {
+		return nil
+	}
 	return err
 }
 
-// scan calls fn for the records of f within bbox.
-func (idx *locIndex) scan(f aldyn.OffenseFilter, bbox aldyn.BBox, fn func(lon, lat float64)) {
+// scan calls fn for the records of f within bbox until it returns false.
+func (idx *locIndex) scan(f aldyn.OffenseFilter, bbox aldyn.BBox, fn func(aldyn.OffensePoint) bool) {
 	if strings.ContainsRune(f.Under, 0) {
 		return // the public's match-nothing scope
 	}
@@ -394,11 +409,12 @@ func (idx *locIndex) scan(f aldyn.OffenseFilter, bbox aldyn.BBox, fn func(lon, l
 		if len(f.Categories) > 0 && !slices.Contains(f.Categories, c) {
 			continue
 		}
-		if f.Source != aldyn.SourceOffenses {
-			kinds[i] = true
-		}
-		if f.Source != aldyn.SourceCrimes {
-			kinds[i|sourceBit] = true
+		for _, src := range []uint8{0, sourceBit} {
+			if src == 0 && f.Source == aldyn.SourceOffenses || src == sourceBit && f.Source == aldyn.SourceCrimes {
+				continue
+			}
+			kinds[uint8(i)|src] = !(f.ExcludeSensitive && c == aldyn.CategoryRape)
+			kinds[uint8(i)|src|sensitiveBit] = !f.ExcludeSensitive
 		}
 	}
 	d0, d1 := 0, math.MaxUint16+1
@@ -415,7 +431,10 @@ func (idx *locIndex) scan(f aldyn.OffenseFilter, bbox aldyn.BBox, fn func(lon, l
 			if x < x0 || x >= x1 || y < y0 || y >= y1 || d < d0 || d >= d1 || !kinds[b.kind[i]] || !terr[b.terr[i]] {
 				continue
 			}
-			fn(latticeLon(b.x[i]), latticeLat(b.y[i]))
+			p := aldyn.OffensePoint{Lon: latticeLon(b.x[i]), Lat: latticeLat(b.y[i]), Category: aldyn.OffenseCategories[b.kind[i]&categoryMask]}
+			if !fn(p) {
+				return
+			}
 		}
 	}
 }

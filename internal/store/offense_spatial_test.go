@@ -51,12 +51,15 @@ func TestOffenseLocations(t *testing.T) {
 		for name, box := range boxes {
 			want := wantLocations(w, offs, tt.f, box)
 			got, fromIndex := mustLocations(t, w.db, tt.f, box)
-			indexable := tt.f.PrecinctCode == "" && !tt.f.ExcludeSensitive
+			indexable := tt.f.PrecinctCode == ""
 			if fromIndex != indexable {
 				t.Errorf("%s, %s: answered from the index: %v", tt.name, name, fromIndex)
 			}
-			sql := map[[2]float64]int{}
-			if err := w.db.OffenseLocationsSQLForTest(ctx, tt.f, box, func(lon, lat float64) { sql[[2]float64{lon, lat}]++ }); err != nil {
+			sql := map[aldyn.OffensePoint]int{}
+			if err := w.db.OffenseLocationsSQLForTest(ctx, tt.f, box, func(p aldyn.OffensePoint) bool {
+				sql[p]++
+				return true
+			}); err != nil {
 				t.Fatal(err)
 			}
 			if !reflect.DeepEqual(got, want) || !reflect.DeepEqual(sql, want) {
@@ -69,6 +72,22 @@ func TestOffenseLocations(t *testing.T) {
 	}
 	if compared < 12 {
 		t.Errorf("only %d non-empty comparisons", compared)
+	}
+
+	// fn stops the scan, on either path.
+	for name, read := range map[string]func(func(aldyn.OffensePoint) bool) error{
+		"index": func(fn func(aldyn.OffensePoint) bool) error {
+			_, err := w.db.OffenseLocations(ctx, aldyn.OffenseFilter{}, boxes["country"], fn)
+			return err
+		},
+		"database": func(fn func(aldyn.OffensePoint) bool) error {
+			return w.db.OffenseLocationsSQLForTest(ctx, aldyn.OffenseFilter{}, boxes["country"], fn)
+		},
+	} {
+		n := 0
+		if err := read(func(aldyn.OffensePoint) bool { n++; return n < 7 }); err != nil || n != 7 {
+			t.Errorf("%s: %d records after fn said stop at the 7th (%v)", name, n, err)
+		}
 	}
 
 	later := w.MustOffenses(t, "loc-later", 200)
@@ -89,25 +108,28 @@ func TestOffenseLocations(t *testing.T) {
 	}
 }
 
-func mustLocations(tb testing.TB, db *store.DB, f aldyn.OffenseFilter, box aldyn.BBox) (map[[2]float64]int, bool) {
+func mustLocations(tb testing.TB, db *store.DB, f aldyn.OffenseFilter, box aldyn.BBox) (map[aldyn.OffensePoint]int, bool) {
 	tb.Helper()
-	got := map[[2]float64]int{}
-	fromIndex, err := db.OffenseLocations(context.Background(), f, box, func(lon, lat float64) { got[[2]float64{lon, lat}]++ })
+	got := map[aldyn.OffensePoint]int{}
+	fromIndex, err := db.OffenseLocations(context.Background(), f, box, func(p aldyn.OffensePoint) bool {
+		got[p]++
+		return true
+	})
 	if err != nil {
 		tb.Fatal(err)
 	}
 	return got, fromIndex
 }
 
-func wantLocations(w *offenseWorld, offs []aldyn.Offense, f aldyn.OffenseFilter, box aldyn.BBox) map[[2]float64]int {
-	want := map[[2]float64]int{}
+func wantLocations(w *offenseWorld, offs []aldyn.Offense, f aldyn.OffenseFilter, box aldyn.BBox) map[aldyn.OffensePoint]int {
+	want := map[aldyn.OffensePoint]int{}
 	for _, o := range offs {
 		if o.Lat == nil || !matches(w.paths, o, f) {
 			continue
 		}
 		lon, lat, ok := store.SnapLocation(*o.Lon, *o.Lat)
 		if ok && lon >= box.MinLon && lon <= box.MaxLon && lat >= box.MinLat && lat <= box.MaxLat {
-			want[[2]float64{lon, lat}]++
+			want[aldyn.OffensePoint{Lon: lon, Lat: lat, Category: o.Category}]++
 		}
 	}
 	return want

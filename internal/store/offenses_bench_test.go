@@ -382,18 +382,18 @@ func BenchmarkHotspotsNational(b *testing.B) {
 	country := aldyn.BBox{MinLon: aldyn.MinLon, MinLat: aldyn.MinLat, MaxLon: aldyn.MaxLon, MaxLat: aldyn.MaxLat}
 	for _, bc := range []struct {
 		name  string
-		read  func(aldyn.BBox, func(lon, lat float64)) error
+		read  func(aldyn.BBox, func(aldyn.OffensePoint) bool) error
 		cellM float64
 	}{
-		{"index/cell-20km", func(box aldyn.BBox, fn func(lon, lat float64)) error {
+		{"index/cell-20km", func(box aldyn.BBox, fn func(aldyn.OffensePoint) bool) error {
 			_, err := w.db.OffenseLocations(ctx, aldyn.OffenseFilter{Under: "/"}, box, fn)
 			return err
 		}, stats.CellForZoom(7)},
-		{"index/cell-1km", func(box aldyn.BBox, fn func(lon, lat float64)) error {
+		{"index/cell-1km", func(box aldyn.BBox, fn func(aldyn.OffensePoint) bool) error {
 			_, err := w.db.OffenseLocations(ctx, aldyn.OffenseFilter{Under: "/"}, box, fn)
 			return err
 		}, 1000},
-		{"database/cell-20km", func(box aldyn.BBox, fn func(lon, lat float64)) error {
+		{"database/cell-20km", func(box aldyn.BBox, fn func(aldyn.OffensePoint) bool) error {
 			return w.db.OffenseLocationsSQLForTest(ctx, aldyn.OffenseFilter{Under: "/"}, box, fn)
 		}, stats.CellForZoom(7)},
 	} {
@@ -403,7 +403,10 @@ func BenchmarkHotspotsNational(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				if err := bc.read(g.Extent(), func(lon, lat float64) { g.Add(lon, lat) }); err != nil {
+				if err := bc.read(g.Extent(), func(p aldyn.OffensePoint) bool {
+					g.Add(p.Lon, p.Lat)
+					return true
+				}); err != nil {
 					b.Fatal(err)
 				}
 				if got := slices.Max(g.Counts); got == 0 {

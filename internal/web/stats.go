@@ -406,7 +406,10 @@ func (s *Server) apiHotspots(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ext := g.Extent()
-	if _, err := s.db.OffenseLocations(r.Context(), sc.filter(), ext, func(lon, lat float64) { g.Add(lon, lat) }); err != nil {
+	if _, err := s.db.OffenseLocations(r.Context(), sc.filter(), ext, func(p aldyn.OffensePoint) bool {
+		g.Add(p.Lon, p.Lat)
+		return true
+	}); err != nil {
 		return err
 	}
 	hs := stats.GiStar(g, radius)
@@ -430,8 +433,9 @@ func (s *Server) apiHotspots(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, fc)
 }
 
-// apiPoints serves record locations to analysts and administrators, never
-// those of sensitive records, at most maxMapPoints of them.
+// apiPoints serves record locations, snapped to the lattice of the maps
+// (store.SnapLocation), to analysts and administrators, never those of
+// sensitive records, at most maxMapPoints of them.
 func (s *Server) apiPoints(w http.ResponseWriter, r *http.Request) error {
 	sc, err := s.parseStatsScope(r)
 	if err != nil {
@@ -447,10 +451,12 @@ func (s *Server) apiPoints(w http.ResponseWriter, r *http.Request) error {
 	f := sc.filter()
 	f.ExcludeSensitive = true
 	fc := featureCollection{Type: "FeatureCollection", Features: []geoFeature{}}
-	n, err := s.db.OffensePoints(r.Context(), f, &bbox, maxMapPoints+1, func(p aldyn.OffensePoint) error {
+	n := 0
+	_, err = s.db.OffenseLocations(r.Context(), f, bbox, func(p aldyn.OffensePoint) bool {
 		fc.Features = append(fc.Features, geoFeature{Type: "Feature", Geometry: geoGeometry{Type: "Point", Coordinates: [2]float64{round6(p.Lon), round6(p.Lat)}},
 			Properties: map[string]any{"category": p.Category}})
-		return nil
+		n++
+		return n <= maxMapPoints
 	})
 	if err != nil {
 		return err
