@@ -52,25 +52,9 @@ func (db *DB) FindBodies(ctx context.Context, f aldyn.BodyFilter) ([]*aldyn.Body
 		where += " AND b.search_text LIKE ? ESCAPE '\\'"
 		args = append(args, "%"+likeEscape(strings.ToLower(q))+"%")
 	}
-	from := " FROM bodies b JOIN territories t ON t.code = b.territory_code "
-	var total int
-	if err := db.queryRow(ctx, "SELECT COUNT(*)"+from+where, args...).Scan(&total); err != nil {
-		return nil, 0, db.normalize(err)
-	}
-	rows, err := db.query(ctx, "SELECT "+bodyCols+from+where+orderBy(f.Page, BodySorts, "b.name_ky")+", b.id"+limitOffset(f.Page), args...)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
-	var out []*aldyn.Body
-	for rows.Next() {
-		b, err := scanBody(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, b)
-	}
-	return out, total, rows.Err()
+	out, total, err := findPage(ctx, db, bodyCols, " FROM bodies b JOIN territories t ON t.code = b.territory_code ", where, args,
+		orderBy(f.Page, BodySorts, "b.name_ky")+", b.id", nil, f.Page, scanBody)
+	return out, total, db.normalize(err)
 }
 
 // searchText is what a body's list search matches: names folded to lower

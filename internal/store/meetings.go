@@ -76,41 +76,19 @@ func (db *DB) FindMeetings(ctx context.Context, f MeetingFilter) ([]*aldyn.Meeti
 		where += " AND m.status = ?"
 		args = append(args, string(*f.Status))
 	}
-	var total int
-	if err := db.queryRow(ctx, "SELECT COUNT(*)"+meetingFrom+where, args...).Scan(&total); err != nil {
-		return nil, 0, db.normalize(err)
-	}
 	p := f.Page
 	if p.Sort == "" {
 		p.Sort, p.Desc = "date", true
 	}
-	rows, err := db.query(ctx, "SELECT "+meetingCols+meetingFrom+where+orderBy(p, MeetingSorts, "m.held_on")+", m.id"+limitOffset(p), args...)
-	if err != nil {
-		return nil, 0, err
+	out, total, err := findPage(ctx, db, meetingCols, meetingFrom, where, args, orderBy(p, MeetingSorts, "m.held_on")+", m.id", nil, p, scanMeeting)
+	if err != nil || len(out) == 0 {
+		return out, total, db.normalize(err)
 	}
-	defer rows.Close()
-	var out []*aldyn.Meeting
-	byID := map[int64]*aldyn.Meeting{}
-	for rows.Next() {
-		m, err := scanMeeting(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, m)
+	byID := make(map[int64]*aldyn.Meeting, len(out))
+	for _, m := range out {
 		byID[m.ID] = m
 	}
-	if err := rows.Err(); err != nil {
-		return nil, 0, err
-	}
-	rows.Close()
-	if len(out) == 0 {
-		return out, total, nil
-	}
-	ids := make([]int64, len(out))
-	for i, m := range out {
-		ids[i] = m.ID
-	}
-	in, idArgs := idList(ids)
+	in, idArgs := idList(idsOf(out, func(m *aldyn.Meeting) int64 { return m.ID }))
 	err = scanAll(ctx, db, func(rows *sql.Rows) error {
 		var mid, bid int64
 		if err := rows.Scan(&mid, &bid); err != nil {
@@ -349,30 +327,15 @@ func (db *DB) FindDecisions(ctx context.Context, f DecisionFilter) ([]*aldyn.Dec
 		where += " AND d.status = 'open' AND d.deadline < ?"
 		args = append(args, today)
 	}
-	var total int
-	if err := db.queryRow(ctx, "SELECT COUNT(*)"+decisionFrom+where, args...).Scan(&total); err != nil {
-		return nil, 0, db.normalize(err)
-	}
-	order := orderBy(f.Page, DecisionSorts, "d.deadline")
+	order, orderArgs := orderBy(f.Page, DecisionSorts, "d.deadline"), []any(nil)
 	if _, ok := DecisionSorts[f.Page.Sort]; !ok {
 		// Overdue first, then open tasks by deadline, then the rest.
 		order = " ORDER BY CASE WHEN d.status = 'open' AND d.deadline < ? THEN 0 WHEN d.status = 'open' THEN 1 ELSE 2 END, d.deadline"
-		args = append(args, today)
+		orderArgs = []any{today}
 	}
-	rows, err := db.query(ctx, "SELECT "+decisionCols+decisionFrom+where+order+", d.id"+limitOffset(f.Page), args...)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
-	out := []*aldyn.Decision{}
-	for rows.Next() {
-		d, err := scanDecision(rows, now)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, d)
-	}
-	return out, total, rows.Err()
+	out, total, err := findPage(ctx, db, decisionCols, decisionFrom, where, args, order+", d.id", orderArgs, f.Page,
+		func(s interface{ Scan(...any) error }) (*aldyn.Decision, error) { return scanDecision(s, now) })
+	return out, total, db.normalize(err)
 }
 
 // FindDecisionByID returns one decision.
@@ -567,28 +530,12 @@ func (db *DB) FindQuestions(ctx context.Context, f QuestionFilter) ([]*aldyn.Que
 			where += " AND q.answered_at IS NULL"
 		}
 	}
-	var total int
-	if err := db.queryRow(ctx, "SELECT COUNT(*)"+questionFrom+where, args...).Scan(&total); err != nil {
-		return nil, 0, db.normalize(err)
-	}
 	p := f.Page
 	if p.Sort == "" {
 		p.Sort, p.Desc = "created_at", true
 	}
-	rows, err := db.query(ctx, "SELECT "+questionCols+questionFrom+where+orderBy(p, QuestionSorts, "q.created_at")+", q.id"+limitOffset(p), args...)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
-	out := []*aldyn.Question{}
-	for rows.Next() {
-		q, err := scanQuestion(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, q)
-	}
-	return out, total, rows.Err()
+	out, total, err := findPage(ctx, db, questionCols, questionFrom, where, args, orderBy(p, QuestionSorts, "q.created_at")+", q.id", nil, p, scanQuestion)
+	return out, total, db.normalize(err)
 }
 
 // FindQuestionByID returns one question.

@@ -231,6 +231,35 @@ func scanAll(ctx context.Context, r reader, scan func(*sql.Rows) error, q string
 	return rows.Err()
 }
 
+// findPage counts the rows that from and where select, and reads the
+// page p asks for (its limit and offset) in the order given (an ORDER BY
+// clause, with orderArgs for its parameters), each row with scan.
+func findPage[T any](ctx context.Context, r reader, cols, from, where string, args []any, order string, orderArgs []any, p aldyn.Page,
+	scan func(interface{ Scan(...any) error }) (T, error)) ([]T, int, error) {
+	var total int
+	if err := r.queryRow(ctx, "SELECT COUNT(*)"+from+where, args...).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	out := []T{}
+	err := scanAll(ctx, r, func(rows *sql.Rows) error {
+		v, err := scan(rows)
+		if err == nil {
+			out = append(out, v)
+		}
+		return err
+	}, "SELECT "+cols+from+where+order+limitOffset(p), append(slices.Clip(args), orderArgs...)...)
+	return out, total, err
+}
+
+// idsOf returns the ids of items.
+func idsOf[T any](items []T, id func(T) int64) []int64 {
+	ids := make([]int64, len(items))
+	for i, v := range items {
+		ids[i] = id(v)
+	}
+	return ids
+}
+
 // idList returns "?, ?, ?" and the ids as arguments.
 func idList(ids []int64) (string, []any) {
 	args := make([]any, len(ids))
@@ -823,27 +852,12 @@ func findMeasures(ctx context.Context, r reader, f MeasureFilter) ([]*aldyn.Meas
 		w.WriteString(" AND m.search_text LIKE ? ESCAPE '\\'")
 		args = append(args, "%"+likeEscape(strings.ToLower(q))+"%")
 	}
-	from := " FROM measures m JOIN plans p ON p.id = m.plan_id"
-	var total int
-	if err := r.queryRow(ctx, "SELECT COUNT(*)"+from+w.String(), args...).Scan(&total); err != nil {
-		return nil, 0, err
-	}
-	var out []*aldyn.Measure
-	err := scanAll(ctx, r, func(rows *sql.Rows) error {
-		m, err := scanMeasure(rows)
-		if err == nil {
-			out = append(out, m)
-		}
-		return err
-	}, "SELECT "+measureCols(r)+from+w.String()+orderBy(f.Page, MeasureSorts, "m.sort_key")+", m.id"+limitOffset(f.Page), args...)
+	out, total, err := findPage(ctx, r, measureCols(r), " FROM measures m JOIN plans p ON p.id = m.plan_id", w.String(), args,
+		orderBy(f.Page, MeasureSorts, "m.sort_key")+", m.id", nil, f.Page, scanMeasure)
 	if err != nil || len(out) == 0 {
 		return out, total, err
 	}
-	ids := make([]int64, len(out))
-	for i, m := range out {
-		ids[i] = m.ID
-	}
-	in, idArgs := idList(ids)
+	in, idArgs := idList(idsOf(out, func(m *aldyn.Measure) int64 { return m.ID }))
 	return out, total, loadMeasureChildren(ctx, r, out, "m.id IN ("+in+")", idArgs...)
 }
 
@@ -1119,27 +1133,12 @@ func findIndicators(ctx context.Context, r reader, f IndicatorFilter) ([]*aldyn.
 		w.WriteString(" AND i.search_text LIKE ? ESCAPE '\\'")
 		args = append(args, "%"+likeEscape(strings.ToLower(q))+"%")
 	}
-	from := " FROM indicators i JOIN plans p ON p.id = i.plan_id"
-	var total int
-	if err := r.queryRow(ctx, "SELECT COUNT(*)"+from+w.String(), args...).Scan(&total); err != nil {
-		return nil, 0, err
-	}
-	var out []*aldyn.Indicator
-	err := scanAll(ctx, r, func(rows *sql.Rows) error {
-		i, err := scanIndicator(rows)
-		if err == nil {
-			out = append(out, i)
-		}
-		return err
-	}, "SELECT "+indicatorCols(r)+from+w.String()+orderBy(f.Page, IndicatorSorts, "i.sort_key")+", i.id"+limitOffset(f.Page), args...)
+	out, total, err := findPage(ctx, r, indicatorCols(r), " FROM indicators i JOIN plans p ON p.id = i.plan_id", w.String(), args,
+		orderBy(f.Page, IndicatorSorts, "i.sort_key")+", i.id", nil, f.Page, scanIndicator)
 	if err != nil || len(out) == 0 {
 		return out, total, err
 	}
-	ids := make([]int64, len(out))
-	for k, i := range out {
-		ids[k] = i.ID
-	}
-	in, idArgs := idList(ids)
+	in, idArgs := idList(idsOf(out, func(i *aldyn.Indicator) int64 { return i.ID }))
 	return out, total, loadTargets(ctx, r, out, "i.id IN ("+in+")", idArgs...)
 }
 
@@ -1411,20 +1410,8 @@ func findCycles(ctx context.Context, r reader, f CycleFilter) ([]*aldyn.Reportin
 		w.WriteString(" AND c.status = ?")
 		args = append(args, *f.Status)
 	}
-	from := " FROM reporting_cycles c JOIN plans p ON p.id = c.plan_id"
-	var total int
-	if err := r.queryRow(ctx, "SELECT COUNT(*)"+from+w.String(), args...).Scan(&total); err != nil {
-		return nil, 0, err
-	}
-	var out []*aldyn.ReportingCycle
-	err := scanAll(ctx, r, func(rows *sql.Rows) error {
-		c, err := scanCycle(rows)
-		if err == nil {
-			out = append(out, c)
-		}
-		return err
-	}, "SELECT "+cycleCols+from+w.String()+orderBy(f.Page, CycleSorts, "c.from_on")+", c.id"+limitOffset(f.Page), args...)
-	return out, total, err
+	return findPage(ctx, r, cycleCols, " FROM reporting_cycles c JOIN plans p ON p.id = c.plan_id", w.String(), args,
+		orderBy(f.Page, CycleSorts, "c.from_on")+", c.id", nil, f.Page, scanCycle)
 }
 
 // FindCycleByID returns one reporting cycle.
@@ -1570,27 +1557,13 @@ func findReports(ctx context.Context, rd reader, f ReportFilter, values bool) ([
 		args = append(args, string(*f.Status))
 	}
 	pathRange("p.territory_path", f.Under, &w, &args)
-	from := " FROM reports r JOIN reporting_cycles c ON c.id = r.cycle_id JOIN plans p ON p.id = c.plan_id JOIN measures m ON m.id = r.measure_id"
-	var total int
-	if err := rd.queryRow(ctx, "SELECT COUNT(*)"+from+w.String(), args...).Scan(&total); err != nil {
-		return nil, 0, err
-	}
-	var out []*aldyn.Report
-	err := scanAll(ctx, rd, func(rows *sql.Rows) error {
-		r, err := scanReport(rows)
-		if err == nil {
-			out = append(out, r)
-		}
-		return err
-	}, "SELECT "+reportCols+from+w.String()+orderBy(f.Page, ReportSorts, "r.updated_at")+", r.id"+limitOffset(f.Page), args...)
+	out, total, err := findPage(ctx, rd, reportCols,
+		" FROM reports r JOIN reporting_cycles c ON c.id = r.cycle_id JOIN plans p ON p.id = c.plan_id JOIN measures m ON m.id = r.measure_id",
+		w.String(), args, orderBy(f.Page, ReportSorts, "r.updated_at")+", r.id", nil, f.Page, scanReport)
 	if err != nil || len(out) == 0 {
 		return out, total, err
 	}
-	ids := make([]int64, len(out))
-	for i, r := range out {
-		ids[i] = r.ID
-	}
-	in, idArgs := idList(ids)
+	in, idArgs := idList(idsOf(out, func(r *aldyn.Report) int64 { return r.ID }))
 	if err := loadSpent(ctx, rd, out, "r.id IN ("+in+")", " ORDER BY x.report_id, x.line_no", idArgs...); err != nil {
 		return nil, 0, err
 	}

@@ -56,24 +56,8 @@ func (db *DB) FindUsers(ctx context.Context, f aldyn.UserFilter) ([]*aldyn.User,
 		p := "%" + likeEscape(strings.ToLower(q)) + "%"
 		args = append(args, p, p)
 	}
-	var total int
-	if err := db.queryRow(ctx, "SELECT COUNT(*)"+userFrom+where, args...).Scan(&total); err != nil {
-		return nil, 0, db.normalize(err)
-	}
-	rows, err := db.query(ctx, "SELECT "+userCols+userFrom+where+orderBy(f.Page, UserSorts, "u.login")+limitOffset(f.Page), args...)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
-	var out []*aldyn.User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, u)
-	}
-	return out, total, rows.Err()
+	out, total, err := findPage(ctx, db, userCols, userFrom, where, args, orderBy(f.Page, UserSorts, "u.login"), nil, f.Page, scanUser)
+	return out, total, db.normalize(err)
 }
 
 // FindUserByID returns one user.
