@@ -13,7 +13,8 @@ import (
 // TestBrowserOffenseImport uploads an offense file with a bad row in
 // headless Chromium (the import is refused and the rejected rows listed and
 // downloadable), then the corrected file, follows its progress to the
-// result, and sees the records on the statistics page with its charts.
+// result, and sees the records on the statistics page with its charts and
+// on the map.
 func TestBrowserOffenseImport(t *testing.T) {
 	f := mustFixture(t)
 	b := mustBrowserFor(t, f)
@@ -73,5 +74,14 @@ func TestBrowserOffenseImport(t *testing.T) {
 	waitFor(t, ctx, `document.querySelectorAll("[data-chart] canvas").length >= 2`)
 	if got := text("#table-categories tbody"); !strings.Contains(got, "100") {
 		t.Errorf("categories table %q, want 100 of each", got)
+	}
+
+	// The map: the grid of the view is fetched and drawn, and its legend
+	// ranges up to the one cell holding all 300 records.
+	do(chromedp.Navigate(base + "/stats/map?territory=" + codeA))
+	waitFor(t, ctx, `(document.querySelector(".map-legend:not([hidden])")?.textContent || "").includes("300")`)
+	waitFor(t, ctx, `!document.querySelector("[data-map]").hasAttribute("aria-busy")`)
+	if got := text(".map-legend"); !strings.Contains(got, "1–300") {
+		t.Errorf("map legend %q, want the range 1–300", got)
 	}
 }
