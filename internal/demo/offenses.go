@@ -20,9 +20,15 @@ const OffenseSeed = 2022
 // LoadOffenses loads the synthetic offense records (every one marked
 // synthetic, and the import logged as such) once: scale 1 gives the
 // Concept's Table 1 totals for 2019–2021 exactly; tests use less, or fewer
-// years (nil: synth.DefaultYears). It returns how many records were stored.
+// years (nil: synth.DefaultYears). Records located where the demo has
+// precincts are assigned to them (see demoPrecincts). It returns how many
+// records were stored.
 func LoadOffenses(ctx context.Context, db *store.DB, scale float64, years []int) (int64, error) {
 	if _, done, err := db.Setting(ctx, OffensesMarker); err != nil || done {
+		return 0, err
+	}
+	posts, err := ensurePrecincts(ctx, db)
+	if err != nil {
 		return 0, err
 	}
 	imp, err := db.BeginOffenseImport(ctx, aldyn.System, store.OffenseImportMeta{
@@ -34,6 +40,9 @@ func LoadOffenses(ctx context.Context, db *store.DB, scale float64, years []int)
 	const batchSize = 5000
 	batch := make([]aldyn.Offense, 0, batchSize)
 	sum, err := synth.Generate(ctx, synth.Config{Seed: OffenseSeed, Scale: scale, Years: years}, nil, func(o *aldyn.Offense) error {
+		if ps := posts[o.TerritoryCode]; len(ps) > 0 && o.Lat != nil {
+			o.PrecinctCode = nearestPost(ps, *o.Lat, *o.Lon)
+		}
 		batch = append(batch, *o)
 		if len(batch) == batchSize {
 			err := imp.Add(ctx, batch)

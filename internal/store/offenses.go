@@ -1237,10 +1237,12 @@ func (db *DB) SolvedShare(ctx context.Context, q aldyn.CountsQuery) (solved, tot
 }
 
 // OffenseMonthlySeries returns the monthly counts of the records under a
-// territory path prefix, of one category ("" for all), for every month
-// from the first to the last month of any record in the database, with
-// zeros for months without records: the series forecasts are fitted on.
-func (db *DB) OffenseMonthlySeries(ctx context.Context, under, category string) ([]aldyn.MonthCount, error) {
+// territory path prefix, or of a precinct when precinct is set, of one
+// category ("" for all), for every month from the first to the last month
+// of any record in the database, with zeros for months without records:
+// the series forecasts are fitted on. Territories' counts come from the
+// monthly aggregate, a precinct's from its records (by their index).
+func (db *DB) OffenseMonthlySeries(ctx context.Context, under, precinct, category string) ([]aldyn.MonthCount, error) {
 	var first, last sql.NullInt64
 	if err := db.queryRow(ctx, `SELECT MIN(year * 12 + month - 1), MAX(year * 12 + month - 1) FROM offense_monthly WHERE depth = ?`,
 		aldyn.DepthCountry).Scan(&first, &last); err != nil {
@@ -1248,6 +1250,31 @@ func (db *DB) OffenseMonthlySeries(ctx context.Context, under, category string) 
 	}
 	if !first.Valid {
 		return nil, nil
+	}
+	out := make([]aldyn.MonthCount, last.Int64-first.Int64+1)
+	for i := range out {
+		m := int(first.Int64) + i
+		out[i] = aldyn.MonthCount{Year: m / 12, Month: m%12 + 1}
+	}
+	add := func(year, month int, n int64) {
+		if i := year*12 + month - 1 - int(first.Int64); i >= 0 && i < len(out) {
+			out[i].Count += n
+		}
+	}
+	if precinct != "" {
+		f := aldyn.OffenseFilter{Under: under, PrecinctCode: precinct}
+		if category != "" {
+			f.Categories = []string{category}
+		}
+		where, args := db.offenseWhere(f)
+		err := scanAll(ctx, db, func(rows *sql.Rows) error {
+			var year, month int
+			var n int64
+			err := rows.Scan(&year, &month, &n)
+			add(year, month, n)
+			return err
+		}, `SELECT year, month, COUNT(*) FROM offenses`+where+` GROUP BY year, month`, args...)
+		return out, db.normalize(err)
 	}
 	q := aldyn.CountsQuery{By: []string{aldyn.ByYear, aldyn.ByMonth}, Under: under}
 	if category != "" {
@@ -1257,13 +1284,8 @@ func (db *DB) OffenseMonthlySeries(ctx context.Context, under, category string) 
 	if err != nil {
 		return nil, err
 	}
-	out := make([]aldyn.MonthCount, last.Int64-first.Int64+1)
-	for i := range out {
-		m := int(first.Int64) + i
-		out[i] = aldyn.MonthCount{Year: m / 12, Month: m%12 + 1}
-	}
 	for _, r := range rows {
-		out[r.Year*12+r.Month-1-int(first.Int64)].Count = r.Count
+		add(r.Year, r.Month, r.Count)
 	}
 	return out, nil
 }

@@ -748,7 +748,7 @@ func TestTopPrecincts(t *testing.T) {
 func TestOffenseMonthlySeries(t *testing.T) {
 	w := MustOffenseWorld(t)
 	ctx := context.Background()
-	if s, err := w.db.OffenseMonthlySeries(ctx, "/", ""); err != nil || len(s) != 0 {
+	if s, err := w.db.OffenseMonthlySeries(ctx, "/", "", ""); err != nil || len(s) != 0 {
 		t.Fatalf("empty database: got %v, %v; want no months", s, err)
 	}
 	offs := w.MustOffenses(t, "m", 3000)
@@ -757,15 +757,17 @@ func TestOffenseMonthlySeries(t *testing.T) {
 	early.RegisteredOn, early.OccurredOn = time.Date(2017, 6, 10, 0, 0, 0, 0, time.UTC), time.Time{}
 	offs = append(offs, early)
 	MustImport(t, w.db, offs, 3001)
-	for _, tt := range []struct{ under, category string }{{"/", ""}, {w.paths[offOtherDistrict], aldyn.CategoryTheft}, {w.paths[early.TerritoryCode], early.Category}} {
-		t.Run(tt.under+" "+tt.category, func(t *testing.T) {
-			got, err := w.db.OffenseMonthlySeries(ctx, tt.under, tt.category)
+	for _, tt := range []struct{ under, precinct, category string }{{"/", "", ""}, {w.paths[offOtherDistrict], "", aldyn.CategoryTheft},
+		{w.paths[early.TerritoryCode], "", early.Category}, {"/", offPrecinctA, ""}, {w.paths[offDistrict], offPrecinctB, aldyn.CategoryFraud}} {
+		t.Run(tt.under+" "+tt.precinct+" "+tt.category, func(t *testing.T) {
+			got, err := w.db.OffenseMonthlySeries(ctx, tt.under, tt.precinct, tt.category)
 			if err != nil {
 				t.Fatal(err)
 			}
 			want := map[[2]int]int64{}
 			for _, o := range offs {
-				if strings.HasPrefix(w.paths[o.TerritoryCode], tt.under) && (tt.category == "" || o.Category == tt.category) {
+				if strings.HasPrefix(w.paths[o.TerritoryCode], tt.under) && (tt.category == "" || o.Category == tt.category) &&
+					(tt.precinct == "" || o.PrecinctCode == tt.precinct) {
 					want[[2]int{o.Day().Year(), int(o.Day().Month())}]++
 				}
 			}

@@ -87,7 +87,7 @@ var apiOps = []apiOp{
 			{Name: "depth", In: "query", Type: "string", Enum: []string{"country", "region", "district"}, Description: "level territories are grouped at (default region)"}},
 			statsParams...), Response: "Counts"},
 	{Method: "GET", Path: "/api/v1/stats/timeprofile", Summary: "Counts by weekday (Monday first) and hour of day: a 7 × 24 table", Tag: "statistics",
-		Access: "signed in (the user's territory)", Params: append([]apiParam{{Name: "precinct", In: "query", Type: "string", Description: "precinct code"}}, statsParams...),
+		Access: "signed in (the user's territory)", Params: append([]apiParam{precinctParam}, statsParams...),
 		Response: "TimeProfile"},
 	{Method: "GET", Path: "/api/v1/stats/hotspots", Summary: "Grid cells with counts and Getis-Ord Gi* hot spots (Benjamini-Hochberg FDR 5 %) as GeoJSON", Tag: "statistics",
 		Access: "signed in (the user's territory)", Params: append([]apiParam{
@@ -95,14 +95,14 @@ var apiOps = []apiOp{
 			{Name: "cell_m", In: "query", Type: "number", Description: "cell size in metres, 250–50000 (default from zoom)"},
 			{Name: "zoom", In: "query", Type: "integer", Description: "map zoom the cell size follows"},
 			{Name: "radius", In: "query", Type: "integer", Description: "neighbourhood radius in cells, 0–5 (default 1: 3 × 3 cells)"},
-			{Name: "density", In: "query", Type: "string", Enum: []string{"1"}, Description: "add a kernel density (records per km²) to each cell"}}, statsParams...),
+			{Name: "density", In: "query", Type: "string", Enum: []string{"1"}, Description: "add a kernel density (records per km²) to each cell"}, precinctParam}, statsParams...),
 		Response: "FeatureCollection"},
 	{Method: "GET", Path: "/api/v1/stats/points", Summary: "Record locations (never of sensitive records), at most 20,000", Tag: "statistics",
-		Access: "analyst or administrator (the user's territory)", Params: append([]apiParam{{Name: "bbox", In: "query", Type: "string"}}, statsParams...),
+		Access: "analyst or administrator (the user's territory)", Params: append([]apiParam{{Name: "bbox", In: "query", Type: "string"}, precinctParam}, statsParams...),
 		Response: "FeatureCollection"},
 	{Method: "GET", Path: "/api/v1/stats/forecast", Summary: "Monthly forecast with 80 % and 95 % intervals from a seasonal model chosen by back-test, and an anomaly flag for the latest month",
-		Tag: "statistics", Access: "signed in (the user's territory)", Params: append([]apiParam{{Name: "horizon", In: "query", Type: "integer", Description: "months ahead, 3–12 (default 12)"}},
-			statsParams...), Response: "Forecast"},
+		Tag: "statistics", Access: "signed in (the user's territory)", Params: append([]apiParam{{Name: "horizon", In: "query", Type: "integer", Description: "months ahead, 3–12 (default 12)"},
+			precinctParam}, statsParams...), Response: "Forecast"},
 	{Method: "GET", Path: "/api/v1/stats/official", Summary: "The official aggregates published in the Concept, and the arithmetic checks they must pass", Tag: "statistics",
 		Access: "public", Response: "Official"},
 	{Method: "GET", Path: "/api/v1/stats/imports", Summary: "The offense import log", Tag: "statistics", Access: "national analyst or administrator",
@@ -119,6 +119,9 @@ var apiOps = []apiOp{
 	{Method: "PUT", Path: "/api/v1/stats/import-profiles/{name}", Summary: "Save a column profile (how a register's columns and values map to record fields)", Tag: "statistics",
 		Access: "national analyst or administrator", Params: []apiParam{{Name: "name", In: "path", Type: "string", Required: true}}, Body: "ImportProfile", Response: "ImportProfile"},
 }
+
+// precinctParam narrows a statistic to one precinct's records.
+var precinctParam = apiParam{Name: "precinct", In: "query", Type: "string", Description: "precinct code: only the records of that precinct"}
 
 var statsParams = []apiParam{
 	{Name: "territory", In: "query", Type: "string", Description: "SOATE code within the user's territory (default: all of it)"},

@@ -472,6 +472,7 @@ func (s *Server) apiPoints(w http.ResponseWriter, r *http.Request) error {
 // forecastResult is the response of /api/v1/stats/forecast.
 type forecastResult struct {
 	TerritoryCode string           `json:"territory_code,omitempty"`
+	PrecinctCode  string           `json:"precinct_code,omitempty"`
 	Category      string           `json:"category,omitempty"`
 	Model         string           `json:"model"`
 	History       []historyMonth   `json:"history"`
@@ -518,11 +519,11 @@ func (s *Server) forecast(r *http.Request, sc *statsScope, horizon int) (*foreca
 	if len(sc.Categories) == 1 {
 		cat = sc.Categories[0]
 	}
-	series, err := s.db.OffenseMonthlySeries(r.Context(), sc.Under, cat)
+	series, err := s.db.OffenseMonthlySeries(r.Context(), sc.Under, sc.Precinct, cat)
 	if err != nil {
 		return nil, err
 	}
-	res := &forecastResult{Category: cat, History: []historyMonth{}, Months: []forecastMonth{}, BackTests: []forecastBTJSON{}}
+	res := &forecastResult{Category: cat, PrecinctCode: sc.Precinct, History: []historyMonth{}, Months: []forecastMonth{}, BackTests: []forecastBTJSON{}}
 	if sc.Territory != nil {
 		res.TerritoryCode = sc.Territory.Code
 	}

@@ -438,10 +438,7 @@ func (s *Server) precinctPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	data := map[string]any{"Precinct": t, "Parent": parent, "TimeProfile": tp, "TimeChart": timeProfileChart(loc, grid)}
 	if tp.Total > 0 {
-		// The trend and forecast are those of the precinct's territory:
-		// the monthly aggregate is kept by territory.
-		psc := &statsScope{Territory: parent, Under: parent.Path}
-		fr, err := s.forecast(r, psc, 6)
+		fr, err := s.forecast(r, sc, 6)
 		if err != nil {
 			return err
 		}

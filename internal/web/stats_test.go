@@ -247,3 +247,59 @@ func init() {
 		}
 	})
 }
+
+// TestPrecinctProfile: a precinct's profile counts its own records: its
+// map's grid, its weekday × hour table and the monthly history its
+// forecast is fitted on hold the precinct's records, not its district's.
+func TestPrecinctProfile(t *testing.T) {
+	f := mustFixture(t)
+	ctx := context.Background()
+	p1, p2 := codeA+"-P1", codeA+"-P2"
+	for _, code := range []string{p1, p2} {
+		if err := f.db.CreatePrecinct(ctx, aldyn.System, &aldyn.Territory{Code: code, ParentCode: codeA, NameKy: code, NameRu: code, NameEn: code}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var rows strings.Builder
+	rows.WriteString("registration_number,source,category,registered_on,occurred_on,occurred_time,territory_code,precinct_code,lat,lon,place_type,solved\n")
+	for i := range 60 {
+		precinct := []string{p1, p1, p1, p2, p2, ""}[i%6] // 30 in P1, 20 in P2, 10 in neither
+		fmt.Fprintf(&rows, "PP-%d,crimes,theft,2023-%02d-11,2023-%02d-10,%02d:05,%s,%s,42.9%d,74.60,street,0\n", i, i%12+1, i%12+1, i%24, codeA, precinct, i%3)
+	}
+	mustImportOffenses(t, f, rows.String())
+
+	var fr struct {
+		PrecinctCode string `json:"precinct_code"`
+		History      []struct {
+			Count int64 `json:"count"`
+		} `json:"history"`
+	}
+	mustGetJSON(t, f, analystA, "/api/v1/stats/forecast?precinct="+p1, 200, &fr)
+	var history int64
+	for _, m := range fr.History {
+		history += m.Count
+	}
+	if fr.PrecinctCode != p1 || history != 30 {
+		t.Errorf("forecast of %s: precinct %q, %d records in its history, want 30", p1, fr.PrecinctCode, history)
+	}
+	var grid struct {
+		Features []struct {
+			Properties struct {
+				Count int `json:"count"`
+			} `json:"properties"`
+		} `json:"features"`
+	}
+	mustGetJSON(t, f, analystA, "/api/v1/stats/hotspots?zoom=12&precinct="+p2, 200, &grid)
+	cells := 0
+	for _, c := range grid.Features {
+		cells += c.Properties.Count
+	}
+	if cells != 20 {
+		t.Errorf("grid of %s counts %d records, want 20", p2, cells)
+	}
+	resp := f.do(t, analystA, "GET", "/stats/precincts/"+p1, "", "")
+	body := readBody(t, resp)
+	if resp.StatusCode != 200 || !strings.Contains(body, ": 30</p>") || !strings.Contains(body, "/api/v1/stats/hotspots?precinct="+p1) {
+		t.Errorf("profile of %s: status %d, want its 30 records and its own grid: %.2000s", p1, resp.StatusCode, body)
+	}
+}
