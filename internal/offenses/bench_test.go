@@ -3,7 +3,13 @@ package offenses_test
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"fmt"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -15,8 +21,10 @@ import (
 // BenchmarkImportCSV imports a CSV file of 200,000 rows end to end (read,
 // check, depersonalize, store with the monthly aggregate) into a fresh
 // database per iteration, on SQLite or, with ALDYN_TEST_POSTGRES, on
-// PostgreSQL, and reports rows/s. internal/store's insert benchmarks
-// compare the storing part with the sqlite3 CLI's .import and psql's \copy.
+// PostgreSQL, and reports rows/s, and as a ratio to the database's CLI
+// loading the same file as text into a bare table (x-raw-cli).
+// internal/store's insert benchmarks compare the storing part with the
+// sqlite3 CLI's .import and psql's \copy into the same schema.
 func BenchmarkImportCSV(b *testing.B) {
 	const rows = 200_000
 	file := csvFile(rows)
@@ -37,7 +45,72 @@ func BenchmarkImportCSV(b *testing.B) {
 			b.Fatalf("import: %v, %d inserted", err, rep.Inserted)
 		}
 	}
-	b.ReportMetric(float64(rows*b.N)/elapsed.Seconds(), "rows/s")
+	ours := float64(rows*b.N) / elapsed.Seconds()
+	b.ReportMetric(ours, "rows/s")
+
+	// The database's own command-line tool loading the same file into a
+	// table of its columns as text, with no key, no index and no check:
+	// the ceiling of loading this file at all.
+	b.StopTimer()
+	path := filepath.Join(b.TempDir(), "raw.csv")
+	if err := os.WriteFile(path, file, 0o600); err != nil {
+		b.Fatal(err)
+	}
+	d, err := rawCLILoad(b, path)
+	if err != nil {
+		b.Logf("no command-line comparison: %v", err)
+		return
+	}
+	cli := float64(rows) / d.Seconds()
+	b.ReportMetric(cli, "raw-cli-rows/s")
+	b.ReportMetric(ours/cli, "x-raw-cli")
+}
+
+// rawCLILoad times sqlite3's .import (or psql's \copy, with
+// ALDYN_TEST_POSTGRES) of a CSV file with a header into a new table of
+// text columns named by that header.
+func rawCLILoad(tb testing.TB, path string) (time.Duration, error) {
+	dsn := storetest.MustDSN(tb)
+	var cmd *exec.Cmd
+	if os.Getenv(storetest.PostgresEnv) == "" {
+		if _, err := exec.LookPath("sqlite3"); err != nil {
+			return 0, err
+		}
+		cmd = exec.Command("sqlite3", filepath.Join(filepath.Dir(dsn), "raw.db"), ".import --csv "+path+" raw")
+	} else {
+		if _, err := exec.LookPath("psql"); err != nil {
+			return 0, err
+		}
+		u, err := url.Parse(dsn)
+		if err != nil {
+			return 0, err
+		}
+		q := u.Query()
+		q.Set("options", "-csearch_path="+q.Get("search_path"))
+		q.Del("search_path")
+		u.RawQuery = q.Encode()
+		f, err := os.Open(path)
+		if err != nil {
+			return 0, err
+		}
+		header, err := csv.NewReader(f).Read()
+		f.Close()
+		if err != nil {
+			return 0, err
+		}
+		create := exec.Command("psql", "-v", "ON_ERROR_STOP=1", "-q", u.String(), "-c",
+			"CREATE TABLE raw ("+strings.Join(header, " text, ")+" text)")
+		if out, err := create.CombinedOutput(); err != nil {
+			return 0, fmt.Errorf("psql: %v %s", err, out)
+		}
+		cmd = exec.Command("psql", "-v", "ON_ERROR_STOP=1", "-q", u.String(), "-c", `\copy raw from '`+path+`' csv header`)
+	}
+	start := time.Now()
+	out, err := cmd.CombinedOutput()
+	if err != nil || len(strings.TrimSpace(string(out))) > 0 {
+		return 0, fmt.Errorf("%s: %v %s", cmd.Args[0], err, out)
+	}
+	return time.Since(start), nil
 }
 
 // csvFile writes n plausible records across Bishkek's and Chüy's codes.
