@@ -184,18 +184,12 @@ func (s *Server) bodyCreate(w http.ResponseWriter, r *http.Request) error {
 	if err := requireAdmin(r); err != nil {
 		return err
 	}
-	b, form, err := bodyFromForm(r)
-	if err != nil {
-		return err
-	}
-	if err := s.db.CreateBody(r.Context(), actor(r), b); err != nil {
-		errs, err := formErrors(info(r).loc, err)
-		if err != nil {
-			return err
-		}
-		return s.bodyForm(w, r, http.StatusBadRequest, info(r).loc.T("body.new"), nil, form, errs)
-	}
-	return redirect(w, r, "/bodies/"+strconv.FormatInt(b.ID, 10), "common.created")
+	b, form, readErr := bodyFromForm(r)
+	return submitForm(w, r, form, readErr, func() error { return s.db.CreateBody(r.Context(), actor(r), b) },
+		func(errs map[string]string) error {
+			return s.bodyForm(w, r, http.StatusBadRequest, info(r).loc.T("body.new"), nil, form, errs)
+		},
+		func() string { return "/bodies/" + strconv.FormatInt(b.ID, 10) }, "common.created")
 }
 
 func (s *Server) bodyEditPage(w http.ResponseWriter, r *http.Request) error {
@@ -220,18 +214,12 @@ func (s *Server) bodyUpdate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	b, form, err := bodyFromForm(r)
-	if err != nil {
-		return err
-	}
-	if err := s.db.UpdateBody(r.Context(), actor(r), old.ID, b); err != nil {
-		errs, err := formErrors(info(r).loc, err)
-		if err != nil {
-			return err
-		}
-		return s.bodyForm(w, r, http.StatusBadRequest, info(r).loc.T("body.edit"), old, form, errs)
-	}
-	return redirect(w, r, "/bodies/"+strconv.FormatInt(old.ID, 10), "common.saved")
+	b, form, readErr := bodyFromForm(r)
+	return submitForm(w, r, form, readErr, func() error { return s.db.UpdateBody(r.Context(), actor(r), old.ID, b) },
+		func(errs map[string]string) error {
+			return s.bodyForm(w, r, http.StatusBadRequest, info(r).loc.T("body.edit"), old, form, errs)
+		},
+		func() string { return "/bodies/" + strconv.FormatInt(old.ID, 10) }, "common.saved")
 }
 
 func (s *Server) bodyDelete(w http.ResponseWriter, r *http.Request) error {

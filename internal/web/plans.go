@@ -384,21 +384,6 @@ func formInt(f url.Values, name string, errs aldyn.Validation) int64 {
 	return n
 }
 
-// mergeErrors joins the field errors of reading a form with those of
-// saving it, the reading ones first.
-func mergeErrors(loc interface{ T(string, ...any) string }, read error, save map[string]string) map[string]string {
-	out := map[string]string{}
-	for k, v := range save {
-		out[k] = v
-	}
-	if e, ok := read.(*aldyn.Error); ok {
-		for f, k := range e.Fields {
-			out[f] = loc.T(k)
-		}
-	}
-	return out
-}
-
 func planForm(p *aldyn.Plan) url.Values {
 	form := url.Values{}
 	if p == nil {
@@ -502,21 +487,11 @@ func (s *Server) planCreate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p, form, readErr := planFromForm(r)
-	if form == nil {
-		return readErr
-	}
-	var saveErr error
-	if readErr == nil {
-		saveErr = s.db.CreatePlan(r.Context(), actor(r), p)
-	}
-	if readErr != nil || saveErr != nil {
-		errs, err := formErrors(info(r).loc, saveErr)
-		if err != nil {
-			return err
-		}
-		return s.renderPlanForm(w, r, http.StatusBadRequest, nil, form, mergeErrors(info(r).loc, readErr, errs))
-	}
-	return redirect(w, r, "/plans/"+strconv.FormatInt(p.ID, 10), "common.created")
+	return submitForm(w, r, form, readErr, func() error { return s.db.CreatePlan(r.Context(), actor(r), p) },
+		func(errs map[string]string) error {
+			return s.renderPlanForm(w, r, http.StatusBadRequest, nil, form, errs)
+		},
+		func() string { return "/plans/" + strconv.FormatInt(p.ID, 10) }, "common.created")
 }
 
 func (s *Server) planEditPage(w http.ResponseWriter, r *http.Request) error {
@@ -540,29 +515,20 @@ func (s *Server) planUpdate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p, form, readErr := planFromForm(r)
-	if form == nil {
-		return readErr
-	}
-	var saveErr error
-	if readErr == nil {
-		saveErr = s.db.UpdatePlan(r.Context(), actor(r), id, p)
-	} else if old, err := s.db.FindPlanByID(r.Context(), id); err != nil {
-		return err
-	} else if !actor(r).CanManagePlan(old.TerritoryPath) {
-		return aldyn.Errorf(aldyn.EFORBIDDEN, "error.forbidden")
-	}
-	if readErr != nil || saveErr != nil {
-		errs, err := formErrors(info(r).loc, saveErr)
-		if err != nil {
-			return err
-		}
-		old, err := s.db.FindPlanByID(r.Context(), id)
-		if err != nil {
-			return err
-		}
-		return s.renderPlanForm(w, r, http.StatusBadRequest, old, form, mergeErrors(info(r).loc, readErr, errs))
-	}
-	return redirect(w, r, "/plans/"+strconv.FormatInt(id, 10), "common.saved")
+	return submitForm(w, r, form, readErr, func() error { return s.db.UpdatePlan(r.Context(), actor(r), id, p) },
+		func(errs map[string]string) error {
+			// UpdatePlan checks who may edit; a form refused before it
+			// reached the store is shown only to those who may.
+			old, err := s.db.FindPlanByID(r.Context(), id)
+			if err != nil {
+				return err
+			}
+			if !actor(r).CanManagePlan(old.TerritoryPath) {
+				return aldyn.Errorf(aldyn.EFORBIDDEN, "error.forbidden")
+			}
+			return s.renderPlanForm(w, r, http.StatusBadRequest, old, form, errs)
+		},
+		func() string { return "/plans/" + strconv.FormatInt(id, 10) }, "common.saved")
 }
 
 // Detail.

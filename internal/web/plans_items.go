@@ -310,21 +310,11 @@ func (s *Server) measureCreate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	m, form, readErr := measureFromForm(r)
-	if form == nil {
-		return readErr
-	}
-	var saveErr error
-	if readErr == nil {
-		saveErr = s.saveMeasure(r.Context(), actor(r), p, 0, m)
-	}
-	if readErr != nil || saveErr != nil {
-		errs, err := formErrors(info(r).loc, saveErr)
-		if err != nil {
-			return err
-		}
-		return s.renderMeasureForm(w, r, http.StatusBadRequest, p, nil, form, mergeErrors(info(r).loc, readErr, errs))
-	}
-	return redirect(w, r, "/measures/"+strconv.FormatInt(m.ID, 10), "common.created")
+	return submitForm(w, r, form, readErr, func() error { return s.saveMeasure(r.Context(), actor(r), p, 0, m) },
+		func(errs map[string]string) error {
+			return s.renderMeasureForm(w, r, http.StatusBadRequest, p, nil, form, errs)
+		},
+		func() string { return "/measures/" + strconv.FormatInt(m.ID, 10) }, "common.created")
 }
 
 func (s *Server) measurePage(w http.ResponseWriter, r *http.Request) error {
@@ -393,21 +383,11 @@ func (s *Server) measureUpdate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	m, form, readErr := measureFromForm(r)
-	if form == nil {
-		return readErr
-	}
-	var saveErr error
-	if readErr == nil {
-		saveErr = s.saveMeasure(r.Context(), actor(r), p, old.ID, m)
-	}
-	if readErr != nil || saveErr != nil {
-		errs, err := formErrors(info(r).loc, saveErr)
-		if err != nil {
-			return err
-		}
-		return s.renderMeasureForm(w, r, http.StatusBadRequest, p, old, form, mergeErrors(info(r).loc, readErr, errs))
-	}
-	return redirect(w, r, "/measures/"+strconv.FormatInt(old.ID, 10), "common.saved")
+	return submitForm(w, r, form, readErr, func() error { return s.saveMeasure(r.Context(), actor(r), p, old.ID, m) },
+		func(errs map[string]string) error {
+			return s.renderMeasureForm(w, r, http.StatusBadRequest, p, old, form, errs)
+		},
+		func() string { return "/measures/" + strconv.FormatInt(old.ID, 10) }, "common.saved")
 }
 
 func (s *Server) measureDelete(w http.ResponseWriter, r *http.Request) error {
@@ -553,22 +533,14 @@ func (s *Server) indicatorCreate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ind, form, readErr := indicatorFromForm(r)
-	if form == nil {
-		return readErr
-	}
-	var saveErr error
-	if readErr == nil {
+	return submitForm(w, r, form, readErr, func() error {
 		ind.PlanID = p.ID
-		saveErr = s.db.CreateIndicator(r.Context(), actor(r), ind)
-	}
-	if readErr != nil || saveErr != nil {
-		errs, err := formErrors(info(r).loc, saveErr)
-		if err != nil {
-			return err
-		}
-		return s.renderIndicatorForm(w, r, http.StatusBadRequest, p, nil, form, mergeErrors(info(r).loc, readErr, errs))
-	}
-	return redirect(w, r, "/indicators/"+strconv.FormatInt(ind.ID, 10), "common.created")
+		return s.db.CreateIndicator(r.Context(), actor(r), ind)
+	},
+		func(errs map[string]string) error {
+			return s.renderIndicatorForm(w, r, http.StatusBadRequest, p, nil, form, errs)
+		},
+		func() string { return "/indicators/" + strconv.FormatInt(ind.ID, 10) }, "common.created")
 }
 
 func (s *Server) indicatorPage(w http.ResponseWriter, r *http.Request) error {
@@ -615,21 +587,11 @@ func (s *Server) indicatorUpdate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ind, form, readErr := indicatorFromForm(r)
-	if form == nil {
-		return readErr
-	}
-	var saveErr error
-	if readErr == nil {
-		saveErr = s.db.UpdateIndicator(r.Context(), actor(r), old.ID, ind)
-	}
-	if readErr != nil || saveErr != nil {
-		errs, err := formErrors(info(r).loc, saveErr)
-		if err != nil {
-			return err
-		}
-		return s.renderIndicatorForm(w, r, http.StatusBadRequest, p, old, form, mergeErrors(info(r).loc, readErr, errs))
-	}
-	return redirect(w, r, "/indicators/"+strconv.FormatInt(old.ID, 10), "common.saved")
+	return submitForm(w, r, form, readErr, func() error { return s.db.UpdateIndicator(r.Context(), actor(r), old.ID, ind) },
+		func(errs map[string]string) error {
+			return s.renderIndicatorForm(w, r, http.StatusBadRequest, p, old, form, errs)
+		},
+		func() string { return "/indicators/" + strconv.FormatInt(old.ID, 10) }, "common.saved")
 }
 
 // API.

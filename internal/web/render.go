@@ -440,6 +440,46 @@ func newPager(p aldyn.Page, total int) pager {
 
 // formErrors translates the field errors of a validation error for a form;
 // other errors are returned as they are.
+// submitForm ends a form post. form and readErr are what reading the form
+// gave: no form means the request itself was refused, and readErr is
+// returned. When the form read cleanly, save stores it. When reading or
+// saving found errors in fields, show renders the form again with them,
+// translated (with status 400); other errors are returned. Otherwise the
+// browser goes to next(), the stored item's page, with the flash message.
+func submitForm(w http.ResponseWriter, r *http.Request, form url.Values, readErr error, save func() error,
+	show func(errs map[string]string) error, next func() string, flash string) error {
+	if form == nil {
+		return readErr
+	}
+	var saveErr error
+	if readErr == nil {
+		saveErr = save()
+	}
+	if readErr != nil || saveErr != nil {
+		errs, err := formErrors(info(r).loc, saveErr)
+		if err != nil {
+			return err
+		}
+		return show(mergeErrors(info(r).loc, readErr, errs))
+	}
+	return redirect(w, r, next(), flash)
+}
+
+// mergeErrors joins the field errors of reading a form with those of
+// saving it, the reading ones first.
+func mergeErrors(loc interface{ T(string, ...any) string }, read error, save map[string]string) map[string]string {
+	out := map[string]string{}
+	for k, v := range save {
+		out[k] = v
+	}
+	if e, ok := read.(*aldyn.Error); ok {
+		for f, k := range e.Fields {
+			out[f] = loc.T(k)
+		}
+	}
+	return out
+}
+
 func formErrors(loc *i18n.Localizer, err error) (map[string]string, error) {
 	var e *aldyn.Error
 	if !errors.As(err, &e) || len(e.Fields) == 0 {
