@@ -2,7 +2,7 @@
 # Resident memory of `aldyn serve` with about 10 million offense records:
 # loads the synthetic demo records at 17.45 times the official totals
 # (≈ 10 million, seeded) into a fresh data directory, starts the server,
-# waits for the record locations to be loaded into memory, requests the
+# waits for the records to be loaded into memory, requests the
 # statistics pages and APIs that read the records, and prints
 # the server's resident set size (VmRSS) and its peak (VmHWM).
 # Usage: scripts/bench-serve-rss.sh [DATA_DIR]   (needs bin/aldyn: make build)
@@ -20,14 +20,16 @@ $bin serve --data "$data" --addr 127.0.0.1:18080 --log-level info >"$log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null; rm -f "$log"' EXIT
 for _ in $(seq 50); do curl -sf http://127.0.0.1:18080/healthz >/dev/null && break; sleep 0.2; done
-# Maps answer from memory once the record locations are loaded there.
-for _ in $(seq 300); do grep -q "offense locations in memory" "$log" && break; sleep 0.2; done
-grep -o '"msg":"offense locations in memory".*' "$log" || echo "record locations not in memory yet"
+# Maps and tables answer from memory once the records are loaded there.
+for _ in $(seq 300); do grep -q "offense records in memory" "$log" && break; sleep 0.2; done
+grep -o '"msg":"offense records in memory".*' "$log" || echo "records not in memory yet"
 get() { curl -sf -o /dev/null -w "%{http_code} %{time_total}s $1\n" -H "Authorization: Bearer $token" "http://127.0.0.1:18080$1"; }
 for round in 1 2; do
   get "/api/v1/stats/counts?by=category,territory,month"
   get "/api/v1/stats/counts?by=category,year&depth=district"
   get "/api/v1/stats/timeprofile"
+  get "/api/v1/stats/timeprofile?territory=41711201000000"
+  get "/stats?territory=41711201000000"
   get "/api/v1/stats/hotspots?zoom=7"
   get "/api/v1/stats/hotspots?zoom=12&bbox=74.5,42.8,74.7,42.95&density=1"
   get "/api/v1/stats/forecast?category=theft"

@@ -79,8 +79,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	// Maps read record locations from memory once they are loaded there.
-	if err := db.PrepareOffenseLocations(ctx); err != nil {
+	// Maps and weekday × hour tables read the records from memory once they are loaded there.
+	if err := db.PrepareOffenseIndex(ctx); err != nil {
 		return err
 	}
 	return srv.ListenAndServe(ctx, func(addr string) {

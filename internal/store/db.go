@@ -47,7 +47,7 @@ type DB struct {
 	Now     func() time.Time
 	Log     *slog.Logger
 	monthly monthlyCache // offense_monthly in memory, see offense_cache.go
-	locs    locCache     // record locations in memory, see offense_spatial.go
+	records recCache     // records in memory for maps and time tables, see offense_index.go
 	// bg is the context of work the handle does in the background; Close
 	// cancels it and waits for that work to end.
 	bg     context.Context
@@ -101,7 +101,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 // Close ends the background work and closes the connection pools.
 func (db *DB) Close() error {
 	db.stopBg()
-	db.locs.wg.Wait()
+	db.records.wg.Wait()
 	err := db.w.Close()
 	if db.r != db.w {
 		err = errors.Join(err, db.r.Close())

@@ -32,15 +32,26 @@ func (db *DB) OffenseLocationsSQLForTest(ctx context.Context, f aldyn.OffenseFil
 	return db.offenseLocationsSQL(ctx, f, bbox, fn)
 }
 
-// WaitLocationIndexForTest brings the location index up to date and
+// WaitOffenseIndexForTest brings the location index up to date and
 // returns when OffenseLocations answers from it.
-func (db *DB) WaitLocationIndexForTest(ctx context.Context) error {
+func (db *DB) WaitOffenseIndexForTest(ctx context.Context) error {
 	for range 20 {
-		idx, err := db.locations(ctx)
+		idx, err := db.recordIndex(ctx)
 		if err != nil || idx != nil {
 			return err
 		}
-		db.locs.wg.Wait()
+		db.records.wg.Wait()
 	}
 	return errors.New("the location index did not catch up")
+}
+
+// OffenseTimeProfileIndexForTest counts the weekday × hour table over the
+// records in memory; ok is false when the index is not up to date.
+func (db *DB) OffenseTimeProfileIndexForTest(ctx context.Context, f aldyn.OffenseFilter) (grid [7][24]int, unknown int, ok bool, err error) {
+	idx, err := db.recordIndex(ctx)
+	if err != nil || idx == nil {
+		return grid, 0, false, err
+	}
+	grid, unknown = idx.timeProfile(f)
+	return grid, unknown, true, nil
 }

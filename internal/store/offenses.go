@@ -879,9 +879,22 @@ func (db *DB) offenseWhere(f aldyn.OffenseFilter) (string, []any) {
 // OffenseTimeProfile counts the records of f by weekday (0 = Monday) and
 // hour of the day; unknownHour counts those whose date or time of
 // occurrence is unknown.
+// It reads offense_hourly when the filter allows, else the records in
+// memory (offense_index.go) when they are up to date and f names no
+// precinct, else the records in the database.
 func (db *DB) OffenseTimeProfile(ctx context.Context, f aldyn.OffenseFilter) (grid [7][24]int, unknownHour int, err error) {
 	if q, args, ok := hourlyQuery(f); ok {
 		return db.timeProfile(ctx, q, args)
+	}
+	if f.PrecinctCode == "" {
+		idx, err := db.recordIndex(ctx)
+		if err != nil {
+			return grid, 0, err
+		}
+		if idx != nil {
+			grid, unknownHour = idx.timeProfile(f)
+			return grid, unknownHour, nil
+		}
 	}
 	return db.offenseTimeProfileScan(ctx, f)
 }

@@ -376,7 +376,7 @@ func BenchmarkHotspotsNational(b *testing.B) {
 	if err := imp.Commit(ctx, store.OffenseImportCounts{}); err != nil {
 		b.Fatal(err)
 	}
-	if err := w.db.WaitLocationIndexForTest(ctx); err != nil {
+	if err := w.db.WaitOffenseIndexForTest(ctx); err != nil {
 		b.Fatal(err)
 	}
 	country := aldyn.BBox{MinLon: aldyn.MinLon, MinLat: aldyn.MinLat, MaxLon: aldyn.MaxLon, MaxLat: aldyn.MaxLat}

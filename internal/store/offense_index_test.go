@@ -4,6 +4,7 @@ import (
 	"context"
 	"reflect"
 	"testing"
+	"time"
 
 	"github.com/aldyn-kg/aldyn"
 	"github.com/aldyn-kg/aldyn/internal/store"
@@ -11,15 +12,15 @@ import (
 
 // TestOffenseLocations: the located records a map counts, read from the
 // in-memory index, equal those read from the database and those the
-// records themselves give, for every filter and box tried; records of a
-// later import show once the index has caught up, and until then the
-// database answers, with them.
+// records themselves give, for every filter and box tried, and so do the
+// weekday × hour tables; records of a later import show once the index
+// has caught up, and until then the database answers, with them.
 func TestOffenseLocations(t *testing.T) {
 	ctx := context.Background()
 	w := MustOffenseWorld(t)
 	offs := w.MustOffenses(t, "loc", 3000)
 	MustImport(t, w.db, offs, 700)
-	if err := w.db.WaitLocationIndexForTest(ctx); err != nil {
+	if err := w.db.WaitOffenseIndexForTest(ctx); err != nil {
 		t.Fatal(err)
 	}
 	// A box whose edges fall on a record's snapped location, to catch an
@@ -74,6 +75,37 @@ func TestOffenseLocations(t *testing.T) {
 		t.Errorf("only %d non-empty comparisons", compared)
 	}
 
+	// The weekday × hour tables from memory equal those counted in the
+	// database, for every filter, with periods to the day.
+	from, to := time.Date(2020, 3, 17, 0, 0, 0, 0, time.UTC), time.Date(2021, 11, 2, 0, 0, 0, 0, time.UTC)
+	tables := 0
+	for _, tt := range filters {
+		for _, period := range [][2]*time.Time{{nil, nil}, {&from, &to}, {&from, nil}} {
+			f := tt.f
+			f.From, f.To = period[0], period[1]
+			if f.PrecinctCode != "" {
+				continue // the database answers
+			}
+			mem, memUnknown, ok, err := w.db.OffenseTimeProfileIndexForTest(ctx, f)
+			if err != nil || !ok {
+				t.Fatalf("%s: index not ready (%v)", tt.name, err)
+			}
+			scan, scanUnknown, err := w.db.OffenseTimeProfileScanForTest(ctx, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if mem != scan || memUnknown != scanUnknown {
+				t.Errorf("%s %v: weekday × hour from memory differs from the database (unknown %d / %d)", tt.name, period, memUnknown, scanUnknown)
+			}
+			if scanUnknown > 0 {
+				tables++
+			}
+		}
+	}
+	if tables < 10 {
+		t.Errorf("only %d non-empty tables compared", tables)
+	}
+
 	// fn stops the scan, on either path.
 	for name, read := range map[string]func(func(aldyn.OffensePoint) bool) error{
 		"index": func(fn func(aldyn.OffensePoint) bool) error {
@@ -99,7 +131,7 @@ func TestOffenseLocations(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("right after an import: %d locations, want %d", len(got), len(want))
 	}
-	if err := w.db.WaitLocationIndexForTest(ctx); err != nil {
+	if err := w.db.WaitOffenseIndexForTest(ctx); err != nil {
 		t.Fatal(err)
 	}
 	got, fromIndex := mustLocations(t, w.db, aldyn.OffenseFilter{}, box)

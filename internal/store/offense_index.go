@@ -16,28 +16,31 @@ import (
 	"github.com/aldyn-kg/aldyn"
 )
 
-// Locations for grids and hot spots.
+// The records in memory, for maps and weekday × hour tables.
 //
 // A map cell counts the records located in it, and at national extent
 // that is every located record: ten million of them take the database
-// seconds to hand over, whatever the index. So the locations are also
-// kept in memory, nine bytes a record (ninety megabytes for ten million),
-// as columns of small integers: the location snapped to a lattice of
+// seconds to hand over, whatever the index; a district's weekday × hour
+// table reads a million. So what these need of every record is also kept
+// in memory, ten bytes a record (a hundred megabytes for ten million), as
+// columns of small integers: the location snapped to a lattice of
 // 65,536 × 65,536 nodes over the country's box (about 14 m east–west and
 // 7 m north–south, far finer than the smallest map cell of 250 m), the
-// day, the category, register and sensitivity (aldyn.IsSensitive), and
-// the territory. Counting a grid over them is one pass of integer
-// comparisons: tens of milliseconds for ten million records.
+// day, the weekday and hour, the category, register and sensitivity
+// (aldyn.IsSensitive), and the territory. Answering from them is one pass
+// of integer comparisons: tens of milliseconds for ten million records.
 //
-// Both ways of answering, from memory and from the database, count a
+// Both ways of answering, from memory and from the database, place a
 // record at its snapped location (SnapLocation), so they give the same
-// grid to the last cell, which a test checks on many filters.
+// grid to the last cell and the same tables, which tests check on many
+// filters.
 //
 // Records are only ever added, by imports that each leave a done entry in
 // offense_imports when they commit: the index remembers the imports it
 // holds and, when others are done, reads their records and appends them,
-// in the background. Until the index has caught up, and for a precinct,
-// OffenseLocations reads the database.
+// in the background. Until the index has caught up, and for a precinct
+// (whose records the database finds by their own index), queries read
+// the database.
 
 // The lattice over the country's box.
 const (
@@ -84,26 +87,32 @@ func latticeRange(lo, hi float64, at func(uint16) float64, step, origin float64)
 	return from, to
 }
 
-// locBlock holds the located records of a stretch of the index. Blocks
-// are filled in order and never change once full, so a published index
-// shares its full blocks with the next.
-const locBlockSize = 1 << 16
+// recBlock holds the records of a stretch of the index. Blocks are filled
+// in order and never change once full, so a published index shares its
+// full blocks with the next.
+const recBlockSize = 1 << 16
 
-type locBlock struct {
-	x, y, day, terr [locBlockSize]uint16
-	kind            [locBlockSize]uint8 // category index | sensitiveBit | sourceBit
+type recBlock struct {
+	x, y, day, terr [recBlockSize]uint16
+	kind            [recBlockSize]uint8 // category index | unlocatedBit | sensitiveBit | sourceBit
+	when            [recBlockSize]uint8 // weekday<<5 | hour, or unknownWhen
 }
 
-// The bits of locBlock.kind above the category's index.
+// The bits of recBlock.kind above the category's index.
 const (
+	unlocatedBit = 0x20 // no location (x and y are 0)
 	sensitiveBit = 0x40 // aldyn.IsSensitive
 	sourceBit    = 0x80 // the offenses register (else crimes)
-	categoryMask = 0x3f
+	categoryMask = 0x1f
 )
 
-// locIndex is one immutable state of the index.
-type locIndex struct {
-	blocks  []*locBlock
+// unknownWhen is recBlock.when of a record whose weekday or hour is
+// unknown: those the weekday × hour table counts apart.
+const unknownWhen = 0xff
+
+// recIndex is one immutable state of the index.
+type recIndex struct {
+	blocks  []*recBlock
 	n       int
 	paths   []string // territory paths, by terr
 	pathIdx map[string]uint16
@@ -116,9 +125,9 @@ func epochDay(t time.Time) int {
 	return int(calendarDate(t).Unix() / 86400)
 }
 
-type locCache struct {
+type recCache struct {
 	mu      sync.Mutex
-	idx     *locIndex
+	idx     *recIndex
 	running bool
 	// unusable says why the index cannot hold the records (a category it
 	// does not know, a day out of range, too many territories): every
@@ -145,15 +154,15 @@ func (db *DB) doneImports(ctx context.Context) (map[int64]bool, error) {
 	return ids, db.normalize(rows.Err())
 }
 
-// locations returns the index when it holds every done import. Otherwise
+// recordIndex returns the index when it holds every done import. Otherwise
 // it starts bringing it up to date in the background, unless that is
 // already under way, and returns nil.
-func (db *DB) locations(ctx context.Context) (*locIndex, error) {
+func (db *DB) recordIndex(ctx context.Context) (*recIndex, error) {
 	done, err := db.doneImports(ctx)
 	if err != nil {
 		return nil, err
 	}
-	c := &db.locs
+	c := &db.records
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.unusable != "" {
@@ -167,12 +176,12 @@ func (db *DB) locations(ctx context.Context) (*locIndex, error) {
 		c.wg.Add(1)
 		go func() {
 			defer c.wg.Done()
-			err := db.refreshLocations(db.bg)
+			err := db.refreshIndex(db.bg)
 			c.mu.Lock()
 			c.running = false
 			c.mu.Unlock()
 			if err != nil && db.bg.Err() == nil {
-				db.Log.Warn("offense location index", "error", err)
+				db.Log.Warn("offense records in memory", "error", err)
 			}
 		}()
 	}
@@ -191,29 +200,29 @@ func sameKeys(a, b map[int64]bool) bool {
 	return true
 }
 
-// refreshLocations reads the records of the done imports the index lacks
+// refreshIndex reads the records of the done imports the index lacks
 // and publishes the index with them. A concurrent import may commit while
 // it reads; it publishes only when the done imports did not change
 // meanwhile, and reads again otherwise (a few times at most).
-func (db *DB) refreshLocations(ctx context.Context) error {
+func (db *DB) refreshIndex(ctx context.Context) error {
 	start := time.Now()
 	for attempt := 0; attempt < 3; attempt++ {
 		before, err := db.doneImports(ctx)
 		if err != nil {
 			return err
 		}
-		c := &db.locs
+		c := &db.records
 		c.mu.Lock()
 		old := c.idx
 		c.mu.Unlock()
-		next, err := db.extendLocations(ctx, old, before)
+		next, err := db.extendIndex(ctx, old, before)
 		if err != nil {
 			var u unusableIndex
 			if errors.As(err, &u) {
 				c.mu.Lock()
 				c.unusable, c.idx = string(u), nil
 				c.mu.Unlock()
-				db.Log.Warn("offense location index unusable, maps read the database", "reason", string(u))
+				db.Log.Warn("offense records cannot be kept in memory; maps and tables read the database", "reason", string(u))
 				return nil
 			}
 			return err
@@ -230,7 +239,7 @@ func (db *DB) refreshLocations(ctx context.Context) error {
 			// index's size: hand its pages back to the system now rather
 			// than over the next minutes.
 			debug.FreeOSMemory()
-			db.Log.Info("offense locations in memory", "records", next.n, "took", time.Since(start).Round(time.Millisecond).String())
+			db.Log.Info("offense records in memory", "records", next.n, "took", time.Since(start).Round(time.Millisecond).String())
 			return nil
 		}
 	}
@@ -241,13 +250,13 @@ type unusableIndex string
 
 func (u unusableIndex) Error() string { return string(u) }
 
-// extendLocations returns old with the located records of the imports of
-// done it lacks (all records when old is nil).
-func (db *DB) extendLocations(ctx context.Context, old *locIndex, done map[int64]bool) (*locIndex, error) {
-	next := &locIndex{pathIdx: map[string]uint16{}, imports: done}
+// extendIndex returns old with the records of the imports of done it
+// lacks (all records when old is nil).
+func (db *DB) extendIndex(ctx context.Context, old *recIndex, done map[int64]bool) (*recIndex, error) {
+	next := &recIndex{pathIdx: map[string]uint16{}, imports: done}
 	var q string
 	if old == nil {
-		q = `SELECT lon, lat, ` + db.epochDaySQL("day") + `, category, subgroup, source, territory_path FROM offenses WHERE lat IS NOT NULL`
+		q = `SELECT lon, lat, ` + db.epochDaySQL("day") + `, weekday, hour, category, subgroup, source, territory_path FROM offenses`
 	} else {
 		next.paths = slices.Clone(old.paths)
 		for i, p := range next.paths {
@@ -266,18 +275,18 @@ func (db *DB) extendLocations(ctx context.Context, old *locIndex, done map[int64
 		for id := range old.imports {
 			if !done[id] {
 				// An import it holds is no longer done: rebuild.
-				return db.extendLocations(ctx, nil, done)
+				return db.extendIndex(ctx, nil, done)
 			}
 		}
 		// The full blocks are shared; the last, partly filled one is
 		// copied so that readers of old never see it change.
 		next.blocks, next.n = slices.Clone(old.blocks), old.n
-		if k := len(next.blocks); k > 0 && old.n%locBlockSize != 0 {
+		if k := len(next.blocks); k > 0 && old.n%recBlockSize != 0 {
 			b := *next.blocks[k-1]
 			next.blocks[k-1] = &b
 		}
-		q = `SELECT lon, lat, ` + db.epochDaySQL("day") + `, category, subgroup, source, territory_path FROM offenses
-			WHERE lat IS NOT NULL AND import_id IN (` + strings.Join(ids, ",") + `)`
+		q = `SELECT lon, lat, ` + db.epochDaySQL("day") + `, weekday, hour, category, subgroup, source, territory_path FROM offenses
+			WHERE import_id IN (` + strings.Join(ids, ",") + `)`
 	}
 	rows, err := db.query(ctx, q)
 	if err != nil {
@@ -288,25 +297,33 @@ func (db *DB) extendLocations(ctx context.Context, old *locIndex, done map[int64
 	for i, c := range aldyn.OffenseCategories {
 		catIdx[c] = uint8(i)
 	}
-	var lon, lat float64
-	var day int64
+	var lon, lat sql.NullFloat64
+	var day, weekday, hour int64
 	var cat, subgroup, src, path sql.RawBytes
 	for rows.Next() {
-		if err := rows.Scan(&lon, &lat, &day, &cat, &subgroup, &src, &path); err != nil {
+		if err := rows.Scan(&lon, &lat, &day, &weekday, &hour, &cat, &subgroup, &src, &path); err != nil {
 			return nil, db.normalize(err)
 		}
-		x, okx := snapLon(lon)
-		y, oky := snapLat(lat)
-		if !okx || !oky {
-			continue // on no map (see SnapLocation)
+		var kind uint8
+		x, okx := snapLon(lon.Float64)
+		y, oky := snapLat(lat.Float64)
+		if !lon.Valid || !lat.Valid || !okx || !oky {
+			// Without a location, or outside the country's box: on no
+			// map (see SnapLocation), in every table.
+			x, y, kind = 0, 0, unlocatedBit
+		}
+		when := uint8(unknownWhen)
+		if weekday >= 0 && weekday < 7 && hour >= 0 && hour < 24 {
+			when = uint8(weekday<<5 | hour)
 		}
 		if day < 0 || day > math.MaxUint16 {
 			return nil, unusableIndex(fmt.Sprintf("a record's day %d is outside the index's range", day))
 		}
-		kind, ok := catIdx[string(cat)]
+		c, ok := catIdx[string(cat)]
 		if !ok {
 			return nil, unusableIndex(fmt.Sprintf("unknown category %q", cat))
 		}
+		kind |= c
 		if string(src) == aldyn.SourceOffenses {
 			kind |= sourceBit
 		}
@@ -322,12 +339,12 @@ func (db *DB) extendLocations(ctx context.Context, old *locIndex, done map[int64
 			next.paths = append(next.paths, string(path))
 			next.pathIdx[string(path)] = t
 		}
-		i := next.n % locBlockSize
+		i := next.n % recBlockSize
 		if i == 0 {
-			next.blocks = append(next.blocks, new(locBlock))
+			next.blocks = append(next.blocks, new(recBlock))
 		}
 		b := next.blocks[len(next.blocks)-1]
-		b.x[i], b.y[i], b.day[i], b.kind[i], b.terr[i] = x, y, uint16(day), kind, t
+		b.x[i], b.y[i], b.day[i], b.kind[i], b.when[i], b.terr[i] = x, y, uint16(day), kind, when, t
 		next.n++
 	}
 	return next, db.normalize(rows.Err())
@@ -341,10 +358,10 @@ func (db *DB) epochDaySQL(col string) string {
 	return "CAST(julianday(" + col + ") - 2440587.5 AS INTEGER)"
 }
 
-// PrepareOffenseLocations starts loading the record locations into memory
-// in the background, so that the first map need not read the database.
-func (db *DB) PrepareOffenseLocations(ctx context.Context) error {
-	_, err := db.locations(ctx)
+// PrepareOffenseIndex starts loading the records into memory in the
+// background, so that the first map need not read the database.
+func (db *DB) PrepareOffenseIndex(ctx context.Context) error {
+	_, err := db.recordIndex(ctx)
 	return err
 }
 
@@ -355,7 +372,7 @@ func (db *DB) PrepareOffenseLocations(ctx context.Context) error {
 // reports whether the index answered.
 func (db *DB) OffenseLocations(ctx context.Context, f aldyn.OffenseFilter, bbox aldyn.BBox, fn func(aldyn.OffensePoint) bool) (fromIndex bool, err error) {
 	if f.PrecinctCode == "" {
-		idx, err := db.locations(ctx)
+		idx, err := db.recordIndex(ctx)
 		if err != nil {
 			return false, err
 		}
@@ -390,21 +407,24 @@ func (db *DB) offenseLocationsSQL(ctx context.Context, f aldyn.OffenseFilter, bb
 	return err
 }
 
-// scan calls fn for the records of f within bbox until it returns false.
-func (idx *locIndex) scan(f aldyn.OffenseFilter, bbox aldyn.BBox, fn func(aldyn.OffensePoint) bool) {
+// recFilter is an aldyn.OffenseFilter compiled for the index: the
+// territories, the kinds and the days it takes.
+type recFilter struct {
+	terr   []bool
+	kinds  [256]bool
+	d0, d1 int
+}
+
+// compile returns f for the index, and false when f matches nothing. With
+// located, records without a location are left out.
+func (idx *recIndex) compile(f aldyn.OffenseFilter, located bool) (*recFilter, bool) {
 	if strings.ContainsRune(f.Under, 0) {
-		return // the public's match-nothing scope
+		return nil, false // the public's match-nothing scope
 	}
-	x0, x1 := latticeRange(bbox.MinLon, bbox.MaxLon, latticeLon, lonStep, aldyn.MinLon)
-	y0, y1 := latticeRange(bbox.MinLat, bbox.MaxLat, latticeLat, latStep, aldyn.MinLat)
-	if x0 >= x1 || y0 >= y1 {
-		return
-	}
-	terr := make([]bool, len(idx.paths))
+	rf := &recFilter{terr: make([]bool, len(idx.paths)), d0: 0, d1: math.MaxUint16 + 1}
 	for i, p := range idx.paths {
-		terr[i] = strings.HasPrefix(p, f.Under) && (f.TerritoryCode == "" || pathCode(p) == f.TerritoryCode)
+		rf.terr[i] = strings.HasPrefix(p, f.Under) && (f.TerritoryCode == "" || pathCode(p) == f.TerritoryCode)
 	}
-	var kinds [256]bool
 	for i, c := range aldyn.OffenseCategories {
 		if len(f.Categories) > 0 && !slices.Contains(f.Categories, c) {
 			continue
@@ -413,22 +433,38 @@ func (idx *locIndex) scan(f aldyn.OffenseFilter, bbox aldyn.BBox, fn func(aldyn.
 			if src == 0 && f.Source == aldyn.SourceOffenses || src == sourceBit && f.Source == aldyn.SourceCrimes {
 				continue
 			}
-			kinds[uint8(i)|src] = !(f.ExcludeSensitive && c == aldyn.CategoryRape)
-			kinds[uint8(i)|src|sensitiveBit] = !f.ExcludeSensitive
+			for _, loc := range []uint8{0, unlocatedBit} {
+				if loc != 0 && located {
+					continue
+				}
+				rf.kinds[uint8(i)|src|loc] = !(f.ExcludeSensitive && c == aldyn.CategoryRape)
+				rf.kinds[uint8(i)|src|loc|sensitiveBit] = !f.ExcludeSensitive
+			}
 		}
 	}
-	d0, d1 := 0, math.MaxUint16+1
 	if f.From != nil {
-		d0 = max(d0, epochDay(*f.From))
+		rf.d0 = max(rf.d0, epochDay(*f.From))
 	}
 	if f.To != nil {
-		d1 = min(d1, epochDay(*f.To))
+		rf.d1 = min(rf.d1, epochDay(*f.To))
+	}
+	return rf, rf.d0 < rf.d1
+}
+
+// scan calls fn for the located records of f within bbox until it
+// returns false.
+func (idx *recIndex) scan(f aldyn.OffenseFilter, bbox aldyn.BBox, fn func(aldyn.OffensePoint) bool) {
+	rf, ok := idx.compile(f, true)
+	x0, x1 := latticeRange(bbox.MinLon, bbox.MaxLon, latticeLon, lonStep, aldyn.MinLon)
+	y0, y1 := latticeRange(bbox.MinLat, bbox.MaxLat, latticeLat, latStep, aldyn.MinLat)
+	if !ok || x0 >= x1 || y0 >= y1 {
+		return
 	}
 	for bi, b := range idx.blocks {
-		n := min(idx.n-bi*locBlockSize, locBlockSize)
+		n := min(idx.n-bi*recBlockSize, recBlockSize)
 		for i := 0; i < n; i++ {
 			x, y, d := int(b.x[i]), int(b.y[i]), int(b.day[i])
-			if x < x0 || x >= x1 || y < y0 || y >= y1 || d < d0 || d >= d1 || !kinds[b.kind[i]] || !terr[b.terr[i]] {
+			if x < x0 || x >= x1 || y < y0 || y >= y1 || d < rf.d0 || d >= rf.d1 || !rf.kinds[b.kind[i]] || !rf.terr[b.terr[i]] {
 				continue
 			}
 			p := aldyn.OffensePoint{Lon: latticeLon(b.x[i]), Lat: latticeLat(b.y[i]), Category: aldyn.OffenseCategories[b.kind[i]&categoryMask]}
@@ -437,4 +473,30 @@ func (idx *locIndex) scan(f aldyn.OffenseFilter, bbox aldyn.BBox, fn func(aldyn.
 			}
 		}
 	}
+}
+
+// timeProfile counts the records of f by weekday and hour of the day, as
+// OffenseTimeProfile does.
+func (idx *recIndex) timeProfile(f aldyn.OffenseFilter) (grid [7][24]int, unknownHour int) {
+	rf, ok := idx.compile(f, false)
+	if !ok {
+		return grid, 0
+	}
+	var counts [256]int
+	for bi, b := range idx.blocks {
+		n := min(idx.n-bi*recBlockSize, recBlockSize)
+		for i := 0; i < n; i++ {
+			if d := int(b.day[i]); d >= rf.d0 && d < rf.d1 && rf.kinds[b.kind[i]] && rf.terr[b.terr[i]] {
+				counts[b.when[i]]++
+			}
+		}
+	}
+	for w, n := range counts {
+		if w == unknownWhen {
+			unknownHour = n
+		} else if n > 0 {
+			grid[w>>5][w&31] = n
+		}
+	}
+	return grid, unknownHour
 }
