@@ -88,8 +88,11 @@ func checkStored(tb testing.TB, o importer.Offense) {
 	if o.Article != "" && importer.NormalizeArticle(o.Article) != o.Article {
 		bad("an unnormalized article")
 	}
-	if !testTerritories.TerritoryExists(o.TerritoryCode) || o.PrecinctCode != "" && !testTerritories.PrecinctExists(o.PrecinctCode) {
-		bad("an unknown territory or precinct")
+	if !testTerritories.TerritoryExists(o.TerritoryCode) {
+		bad("an unknown territory")
+	}
+	if _, within := testTerritories.PrecinctWithin(o.PrecinctCode, o.TerritoryCode); o.PrecinctCode != "" && !within {
+		bad("a precinct outside its territory")
 	}
 	if o.RegisteredOn.After(today) || o.RegisteredOn.Year() < 1950 {
 		bad("a registration date out of range")

@@ -16,8 +16,12 @@ var (
 	testKey         = []byte("test-installation-secret-32-byte")
 	testNow         = time.Date(2024, 6, 1, 12, 0, 0, 0, time.UTC)
 	testTerritories = importer.CodeSet{
-		Territories: map[string]bool{"41711201000000": true, "41708203000000": true, "41705214000000": true},
-		Precincts:   map[string]bool{"41711201000000-P01": true},
+		Territories: map[string]string{
+			"41711201000000": "/41700000000000/41711000000000/41711201000000/",
+			"41708203000000": "/41700000000000/41708000000000/41708203000000/",
+			"41705214000000": "/41700000000000/41705000000000/41705214000000/",
+		},
+		Precincts: map[string]string{"41711201000000-P01": "/41700000000000/41711000000000/41711201000000/41711201000000-P01/"},
 	}
 )
 

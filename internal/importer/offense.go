@@ -12,6 +12,7 @@ package importer
 
 import (
 	"context"
+	"strings"
 	"time"
 )
 
@@ -83,18 +84,24 @@ type Sink interface {
 type Territories interface {
 	// TerritoryExists reports whether code is the SOATE code of a known territory.
 	TerritoryExists(code string) bool
-	// PrecinctExists reports whether code is the code of a known police precinct.
-	PrecinctExists(code string) bool
+	// PrecinctWithin reports whether code is the code of a known police
+	// precinct, and whether it lies within the territory (at any depth).
+	PrecinctWithin(code, territory string) (known, within bool)
 }
 
-// CodeSet is a Territories held in memory.
+// CodeSet is a Territories held in memory: the materialized paths
+// (aldyn.TerritoryPath) of the territories and of the precincts, by code.
 type CodeSet struct {
-	Territories map[string]bool
-	Precincts   map[string]bool
+	Territories map[string]string
+	Precincts   map[string]string
 }
 
 // TerritoryExists implements Territories.
-func (s CodeSet) TerritoryExists(code string) bool { return s.Territories[code] }
+func (s CodeSet) TerritoryExists(code string) bool { _, ok := s.Territories[code]; return ok }
 
-// PrecinctExists implements Territories.
-func (s CodeSet) PrecinctExists(code string) bool { return s.Precincts[code] }
+// PrecinctWithin implements Territories.
+func (s CodeSet) PrecinctWithin(code, territory string) (known, within bool) {
+	p, known := s.Precincts[code]
+	t, ok := s.Territories[territory]
+	return known, known && ok && strings.HasPrefix(p, t)
+}

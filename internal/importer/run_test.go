@@ -54,7 +54,8 @@ func TestRunRowErrors(t *testing.T) {
 		",crimes,thft,,2024-06-02,,,123,,,,,maybe,-5\n" + // row 3
 		"KUI-4,police,theft,,2024-02-30,2024-01-01,9h,4171120100000x,41711201000000-P99,42.8,,beach,,12abc\n" + // row 4
 		"KUI-5,crimes,,ст. 205 ч.2,2024-03-01,2024-03-02,,41711201000000,P01,74.6,42.9,street,1,\n" + // row 5
-		"KUI-6,crimes,fraud,,1949-12-31,,12:00,41700000000000,,38.0,74.0,,1,\n" // row 6
+		"KUI-6,crimes,fraud,,1949-12-31,,12:00,41700000000000,,38.0,74.0,,1,\n" + // row 6
+		"KUI-7,crimes,fraud,,2024-01-10,,,41708203000000,41711201000000-P01,,,,1,\n" // row 7: a Bishkek precinct in Alamüdün
 	res, sink, err := MustRun(t, in, testOptions())
 	if aldyn.ErrorMessage(err) != "import.error.rejected" || aldyn.ErrorCode(err) != aldyn.EINVALID {
 		t.Fatalf("got %v, want EINVALID import.error.rejected", err)
@@ -81,12 +82,13 @@ func TestRunRowErrors(t *testing.T) {
 		{Row: 6, Column: "occurred_time", Reason: "import.error.time_without_date", Value: "12:00"},
 		{Row: 6, Column: "territory_code", Reason: "import.error.territory_unknown", Value: "41700000000000"},
 		{Row: 6, Column: "lat", Reason: "error.lat_range", Value: "38.0"},
+		{Row: 7, Column: "precinct_code", Reason: "import.error.precinct_territory", Value: "41711201000000-P01"},
 	}
 	if !reflect.DeepEqual(res.Errors, want) {
 		t.Errorf("got\n%+v\nwant\n%+v", res.Errors, want)
 	}
-	if res.Rows != 5 || res.Accepted != 1 || res.Rejected != 4 {
-		t.Errorf("got rows %d accepted %d rejected %d, want 5, 1, 4", res.Rows, res.Accepted, res.Rejected)
+	if res.Rows != 6 || res.Accepted != 1 || res.Rejected != 5 {
+		t.Errorf("got rows %d accepted %d rejected %d, want 6, 1, 5", res.Rows, res.Accepted, res.Rejected)
 	}
 	if len(sink.got) != 0 {
 		t.Errorf("got %d records in the sink, want none: the import failed", len(sink.got))

@@ -172,10 +172,19 @@ func (v *validator) check(row int, vals []string, o *Offense) ([]RowError, uint6
 		switch {
 		case !validPrecinctCode(s):
 			add(fPrecinct, "import.error.precinct_code", s)
-		case v.terr != nil && !v.terr.PrecinctExists(s):
-			add(fPrecinct, "import.error.precinct_unknown", s)
 		default:
-			o.PrecinctCode = s
+			known, within := true, true
+			if v.terr != nil {
+				known, within = v.terr.PrecinctWithin(s, o.TerritoryCode)
+			}
+			switch {
+			case !known:
+				add(fPrecinct, "import.error.precinct_unknown", s)
+			case !within && o.TerritoryCode != "":
+				add(fPrecinct, "import.error.precinct_territory", s)
+			default:
+				o.PrecinctCode = s
+			}
 		}
 	}
 

@@ -291,8 +291,12 @@ func (imp *OffenseImport) row(o *aldyn.Offense) (offenseRow, error) {
 		return r, invalidOffense(o.ID, "territory_code", "import.error.territory_unknown")
 	}
 	if o.PrecinctCode != "" {
-		if _, ok := imp.paths[o.PrecinctCode]; !ok || !strings.Contains(o.PrecinctCode, "-") {
+		p, ok := imp.paths[o.PrecinctCode]
+		if !ok || !strings.Contains(o.PrecinctCode, "-") {
 			return r, invalidOffense(o.ID, "precinct_code", "import.error.precinct_unknown")
+		}
+		if !strings.HasPrefix(p, path) {
+			return r, invalidOffense(o.ID, "precinct_code", "import.error.precinct_territory")
 		}
 	}
 	r.path = path
@@ -1014,9 +1018,42 @@ func internSource(b []byte) string {
 // TopPrecincts ranks the precincts of f by their number of records, most
 // first, at most n.
 func (db *DB) TopPrecincts(ctx context.Context, f aldyn.OffenseFilter, n int) ([]aldyn.PrecinctCount, error) {
+	// The precincts of the scope first (a record's precinct lies within
+	// its territory: imports check it): most territories have none, and
+	// then no record need be read; else their records are found by the
+	// precinct index, not by reading every record of the scope.
+	var pw strings.Builder
+	var pargs []any
+	pw.WriteString(" WHERE level = ?")
+	pargs = append(pargs, aldyn.LevelPrecinct)
+	pathRange("path", f.Under, &pw, &pargs)
+	if f.PrecinctCode != "" {
+		pw.WriteString(" AND code = ?")
+		pargs = append(pargs, f.PrecinctCode)
+	}
+	var codes []string
+	if err := scanAll(ctx, db, func(rows *sql.Rows) error {
+		var c string
+		err := rows.Scan(&c)
+		codes = append(codes, c)
+		return err
+	}, `SELECT code FROM territories`+pw.String(), pargs...); err != nil {
+		return nil, db.normalize(err)
+	}
+	if len(codes) == 0 {
+		return nil, nil
+	}
 	where, args := db.offenseWhere(f)
-	rows, err := db.query(ctx, `SELECT precinct_code, COUNT(*), SUM(CASE WHEN solved THEN 1 ELSE 0 END) FROM offenses`+where+
-		` AND precinct_code <> '' GROUP BY precinct_code ORDER BY 2 DESC, 1 LIMIT `+strconv.Itoa(max(n, 0)), args...)
+	var in strings.Builder
+	inList("precinct_code", codes, &in, &args)
+	q := `SELECT precinct_code, COUNT(*), SUM(CASE WHEN solved THEN 1 ELSE 0 END) FROM offenses` + where + in.String() +
+		` AND precinct_code <> '' GROUP BY precinct_code ORDER BY 2 DESC, 1 LIMIT ` + strconv.Itoa(max(n, 0))
+	if db.Dialect == SQLite {
+		// Steer SQLite to the precinct index: the scope's path index
+		// would read every record of the scope.
+		q = strings.Replace(q, " territory_path >= ?", " +territory_path >= ?", 1)
+	}
+	rows, err := db.query(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}

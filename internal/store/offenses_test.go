@@ -418,6 +418,7 @@ func TestOffenseImportRejects(t *testing.T) {
 		{"precinct as territory", func(o *aldyn.Offense) { o.TerritoryCode = offPrecinctA }, "territory_code"},
 		{"unknown precinct", func(o *aldyn.Offense) { o.PrecinctCode = offDistrict + "-9" }, "precinct_code"},
 		{"territory as precinct", func(o *aldyn.Offense) { o.PrecinctCode = offDistrict }, "precinct_code"},
+		{"precinct of another territory", func(o *aldyn.Offense) { o.TerritoryCode, o.PrecinctCode = offBishkek, offPrecinctA }, "precinct_code"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

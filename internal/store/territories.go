@@ -351,24 +351,25 @@ func (db *DB) FindBoundaries(ctx context.Context, under string) ([]Boundary, err
 	return out, rows.Err()
 }
 
-// TerritoryCodes returns the codes of every territory and, apart, of every
-// police precinct, for checking imported records against them in memory.
-func (db *DB) TerritoryCodes(ctx context.Context) (territories, precincts map[string]bool, err error) {
-	rows, err := db.query(ctx, `SELECT code, level FROM territories`)
+// TerritoryCodes returns the paths of every territory and, apart, of every
+// police precinct, by code, for checking imported records against them in
+// memory.
+func (db *DB) TerritoryCodes(ctx context.Context) (territories, precincts map[string]string, err error) {
+	rows, err := db.query(ctx, `SELECT code, level, path FROM territories`)
 	if err != nil {
 		return nil, nil, db.normalize(err)
 	}
 	defer rows.Close()
-	territories, precincts = map[string]bool{}, map[string]bool{}
+	territories, precincts = map[string]string{}, map[string]string{}
 	for rows.Next() {
-		var code, level string
-		if err := rows.Scan(&code, &level); err != nil {
+		var code, level, path string
+		if err := rows.Scan(&code, &level, &path); err != nil {
 			return nil, nil, db.normalize(err)
 		}
 		if level == aldyn.LevelPrecinct {
-			precincts[code] = true
+			precincts[code] = path
 		} else {
-			territories[code] = true
+			territories[code] = path
 		}
 	}
 	return territories, precincts, db.normalize(rows.Err())
