@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/csv"
 	"fmt"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -81,14 +80,10 @@ func rawCLILoad(tb testing.TB, path string) (time.Duration, error) {
 		if _, err := exec.LookPath("psql"); err != nil {
 			return 0, err
 		}
-		u, err := url.Parse(dsn)
+		psql, err := storetest.PsqlURL(dsn)
 		if err != nil {
 			return 0, err
 		}
-		q := u.Query()
-		q.Set("options", "-csearch_path="+q.Get("search_path"))
-		q.Del("search_path")
-		u.RawQuery = q.Encode()
 		f, err := os.Open(path)
 		if err != nil {
 			return 0, err
@@ -98,12 +93,12 @@ func rawCLILoad(tb testing.TB, path string) (time.Duration, error) {
 		if err != nil {
 			return 0, err
 		}
-		create := exec.Command("psql", "-v", "ON_ERROR_STOP=1", "-q", u.String(), "-c",
+		create := exec.Command("psql", "-v", "ON_ERROR_STOP=1", "-q", psql, "-c",
 			"CREATE TABLE raw ("+strings.Join(header, " text, ")+" text)")
 		if out, err := create.CombinedOutput(); err != nil {
 			return 0, fmt.Errorf("psql: %v %s", err, out)
 		}
-		cmd = exec.Command("psql", "-v", "ON_ERROR_STOP=1", "-q", u.String(), "-c", `\copy raw from '`+path+`' csv header`)
+		cmd = exec.Command("psql", "-v", "ON_ERROR_STOP=1", "-q", psql, "-c", `\copy raw from '`+path+`' csv header`)
 	}
 	start := time.Now()
 	out, err := cmd.CombinedOutput()

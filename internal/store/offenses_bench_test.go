@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -155,15 +154,11 @@ func cliImport(tb testing.TB, csvPath string) (time.Duration, error) {
 		if _, err := exec.LookPath("psql"); err != nil {
 			return 0, err
 		}
-		u, err := url.Parse(dsn)
+		psql, err := storetest.PsqlURL(dsn)
 		if err != nil {
 			return 0, err
 		}
-		q := u.Query()
-		q.Set("options", "-csearch_path="+q.Get("search_path"))
-		q.Del("search_path")
-		u.RawQuery = q.Encode()
-		cmd = exec.Command("psql", "-v", "ON_ERROR_STOP=1", "-q", u.String(), "-c", `\copy offenses from '`+csvPath+`' csv`)
+		cmd = exec.Command("psql", "-v", "ON_ERROR_STOP=1", "-q", psql, "-c", `\copy offenses from '`+csvPath+`' csv`)
 	}
 	start := time.Now()
 	out, err := cmd.CombinedOutput()

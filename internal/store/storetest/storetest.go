@@ -70,3 +70,17 @@ func MustDSN(tb testing.TB) string {
 	u.RawQuery = q.Encode()
 	return u.String()
 }
+
+// PsqlURL is a PostgreSQL DSN from MustDSN written for psql, which does not
+// know the search_path parameter and takes it as a server option instead.
+func PsqlURL(dsn string) (string, error) {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return "", err
+	}
+	q := u.Query()
+	q.Set("options", "-csearch_path="+q.Get("search_path"))
+	q.Del("search_path")
+	u.RawQuery = q.Encode()
+	return u.String(), nil
+}
