@@ -148,7 +148,10 @@ func waitFor(tb testing.TB, ctx context.Context, cond string) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	tb.Fatalf("waited 15 s for %s", cond)
+	// Say where the browser is and what it shows, to tell a slow server
+	// from a page that never changes.
+	page, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`location.href + "\n" + document.body.innerText.slice(0, 1000)`))
+	tb.Fatalf("waited 15 s for %s; the browser shows %s", cond, page)
 }
 
 // TestBrowserBodyWorkflow drives the UI in headless Chromium: log in, read

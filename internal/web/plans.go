@@ -495,11 +495,7 @@ func (s *Server) planCreate(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) planEditPage(w http.ResponseWriter, r *http.Request) error {
-	id, err := planPathID(r, "plans.error.not_found")
-	if err != nil {
-		return err
-	}
-	p, err := s.managedDraft(r, id)
+	p, err := s.pathDraft(r)
 	if err != nil {
 		return err
 	}

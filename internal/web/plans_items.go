@@ -46,41 +46,71 @@ func (s *Server) registerPlanItems() {
 // measureByPath loads the measure of the path and its plan, found when
 // the actor reads the plan.
 func (s *Server) measureByPath(r *http.Request) (*aldyn.Measure, *aldyn.Plan, bool, error) {
-	id, err := planPathID(r, "plans.error.measure_not_found")
-	if err != nil {
-		return nil, nil, false, err
-	}
-	m, err := s.db.FindMeasureByID(r.Context(), id)
-	if aldyn.ErrorCode(err) == aldyn.ENOTFOUND {
-		return nil, nil, false, aldyn.Errorf(aldyn.ENOTFOUND, "plans.error.measure_not_found")
-	}
-	if err != nil {
-		return nil, nil, false, err
-	}
-	p, internal, err := s.visiblePlan(r.Context(), actor(r), m.PlanID)
-	if err != nil {
-		return nil, nil, false, aldyn.Errorf(aldyn.ENOTFOUND, "plans.error.measure_not_found")
-	}
-	return m, p, internal, nil
+	return planItemByPath(s, r, "plans.error.measure_not_found", s.db.FindMeasureByID, func(m *aldyn.Measure) int64 { return m.PlanID })
 }
 
+// indicatorByPath is measureByPath for an indicator.
 func (s *Server) indicatorByPath(r *http.Request) (*aldyn.Indicator, *aldyn.Plan, bool, error) {
-	id, err := planPathID(r, "plans.error.indicator_not_found")
+	return planItemByPath(s, r, "plans.error.indicator_not_found", s.db.FindIndicatorByID, func(i *aldyn.Indicator) int64 { return i.PlanID })
+}
+
+// planItemByPath loads the item (measure or indicator) of the path with
+// find, and its plan; both are not found (notFound) unless the actor reads
+// the plan, and internal says whether the actor is the plan's staff.
+func planItemByPath[T any](s *Server, r *http.Request, notFound string, find func(context.Context, int64) (T, error), planID func(T) int64) (item T, p *aldyn.Plan, internal bool, err error) {
+	var zero T
+	id, err := planPathID(r, notFound)
 	if err != nil {
-		return nil, nil, false, err
+		return zero, nil, false, err
 	}
-	ind, err := s.db.FindIndicatorByID(r.Context(), id)
+	item, err = find(r.Context(), id)
 	if aldyn.ErrorCode(err) == aldyn.ENOTFOUND {
-		return nil, nil, false, aldyn.Errorf(aldyn.ENOTFOUND, "plans.error.indicator_not_found")
+		return zero, nil, false, aldyn.Errorf(aldyn.ENOTFOUND, notFound)
 	}
 	if err != nil {
-		return nil, nil, false, err
+		return zero, nil, false, err
 	}
-	p, internal, err := s.visiblePlan(r.Context(), actor(r), ind.PlanID)
+	p, internal, err = s.visiblePlan(r.Context(), actor(r), planID(item))
 	if err != nil {
-		return nil, nil, false, aldyn.Errorf(aldyn.ENOTFOUND, "plans.error.indicator_not_found")
+		return zero, nil, false, aldyn.Errorf(aldyn.ENOTFOUND, notFound)
 	}
-	return ind, p, internal, nil
+	return item, p, internal, nil
+}
+
+// draftItem loads the item of the path (with byPath) and its plan for a
+// change of the item: as managedDraft, and only for planners.
+func draftItem[T any](s *Server, r *http.Request, byPath func(*http.Request) (T, *aldyn.Plan, bool, error), planID func(T) int64) (T, *aldyn.Plan, error) {
+	var zero T
+	if err := requirePlanner(r); err != nil {
+		return zero, nil, err
+	}
+	item, _, _, err := byPath(r)
+	if err != nil {
+		return zero, nil, err
+	}
+	p, err := s.managedDraft(r, planID(item))
+	if err != nil {
+		return zero, nil, err
+	}
+	return item, p, nil
+}
+
+func (s *Server) draftMeasure(r *http.Request) (*aldyn.Measure, *aldyn.Plan, error) {
+	return draftItem(s, r, s.measureByPath, func(m *aldyn.Measure) int64 { return m.PlanID })
+}
+
+func (s *Server) draftIndicator(r *http.Request) (*aldyn.Indicator, *aldyn.Plan, error) {
+	return draftItem(s, r, s.indicatorByPath, func(i *aldyn.Indicator) int64 { return i.PlanID })
+}
+
+// pathDraft loads the plan of the path for a change of its content, as
+// managedDraft.
+func (s *Server) pathDraft(r *http.Request) (*aldyn.Plan, error) {
+	id, err := planPathID(r, "plans.error.not_found")
+	if err != nil {
+		return nil, err
+	}
+	return s.managedDraft(r, id)
 }
 
 // managedDraft loads the plan of the path for a change of its content:
@@ -289,11 +319,7 @@ func (s *Server) saveMeasure(ctx context.Context, a *aldyn.Actor, p *aldyn.Plan,
 }
 
 func (s *Server) measureNewPage(w http.ResponseWriter, r *http.Request) error {
-	id, err := planPathID(r, "plans.error.not_found")
-	if err != nil {
-		return err
-	}
-	p, err := s.managedDraft(r, id)
+	p, err := s.pathDraft(r)
 	if err != nil {
 		return err
 	}
@@ -301,11 +327,7 @@ func (s *Server) measureNewPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) measureCreate(w http.ResponseWriter, r *http.Request) error {
-	id, err := planPathID(r, "plans.error.not_found")
-	if err != nil {
-		return err
-	}
-	p, err := s.managedDraft(r, id)
+	p, err := s.pathDraft(r)
 	if err != nil {
 		return err
 	}
@@ -356,14 +378,7 @@ func (s *Server) measurePage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) measureEditPage(w http.ResponseWriter, r *http.Request) error {
-	if err := requirePlanner(r); err != nil {
-		return err
-	}
-	m, _, _, err := s.measureByPath(r)
-	if err != nil {
-		return err
-	}
-	p, err := s.managedDraft(r, m.PlanID)
+	m, p, err := s.draftMeasure(r)
 	if err != nil {
 		return err
 	}
@@ -371,14 +386,7 @@ func (s *Server) measureEditPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) measureUpdate(w http.ResponseWriter, r *http.Request) error {
-	if err := requirePlanner(r); err != nil {
-		return err
-	}
-	old, _, _, err := s.measureByPath(r)
-	if err != nil {
-		return err
-	}
-	p, err := s.managedDraft(r, old.PlanID)
+	old, p, err := s.draftMeasure(r)
 	if err != nil {
 		return err
 	}
@@ -391,14 +399,8 @@ func (s *Server) measureUpdate(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) measureDelete(w http.ResponseWriter, r *http.Request) error {
-	if err := requirePlanner(r); err != nil {
-		return err
-	}
-	m, _, _, err := s.measureByPath(r)
+	m, _, err := s.draftMeasure(r)
 	if err != nil {
-		return err
-	}
-	if _, err := s.managedDraft(r, m.PlanID); err != nil {
 		return err
 	}
 	if err := s.db.DeleteMeasure(r.Context(), actor(r), m.ID); err != nil {
@@ -512,11 +514,7 @@ func (s *Server) renderIndicatorForm(w http.ResponseWriter, r *http.Request, sta
 }
 
 func (s *Server) indicatorNewPage(w http.ResponseWriter, r *http.Request) error {
-	id, err := planPathID(r, "plans.error.not_found")
-	if err != nil {
-		return err
-	}
-	p, err := s.managedDraft(r, id)
+	p, err := s.pathDraft(r)
 	if err != nil {
 		return err
 	}
@@ -524,11 +522,7 @@ func (s *Server) indicatorNewPage(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (s *Server) indicatorCreate(w http.ResponseWriter, r *http.Request) error {
-	id, err := planPathID(r, "plans.error.not_found")
-	if err != nil {
-		return err
-	}
-	p, err := s.managedDraft(r, id)
+	p, err := s.pathDraft(r)
 	if err != nil {
 		return err
 	}
@@ -560,14 +554,7 @@ func (s *Server) indicatorPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) indicatorEditPage(w http.ResponseWriter, r *http.Request) error {
-	if err := requirePlanner(r); err != nil {
-		return err
-	}
-	ind, _, _, err := s.indicatorByPath(r)
-	if err != nil {
-		return err
-	}
-	p, err := s.managedDraft(r, ind.PlanID)
+	ind, p, err := s.draftIndicator(r)
 	if err != nil {
 		return err
 	}
@@ -575,14 +562,7 @@ func (s *Server) indicatorEditPage(w http.ResponseWriter, r *http.Request) error
 }
 
 func (s *Server) indicatorUpdate(w http.ResponseWriter, r *http.Request) error {
-	if err := requirePlanner(r); err != nil {
-		return err
-	}
-	old, _, _, err := s.indicatorByPath(r)
-	if err != nil {
-		return err
-	}
-	p, err := s.managedDraft(r, old.PlanID)
+	old, p, err := s.draftIndicator(r)
 	if err != nil {
 		return err
 	}
@@ -657,11 +637,7 @@ func (s *Server) apiMeasures(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiMeasureCreate(w http.ResponseWriter, r *http.Request) error {
-	id, err := planPathID(r, "plans.error.not_found")
-	if err != nil {
-		return err
-	}
-	p, err := s.managedDraft(r, id)
+	p, err := s.pathDraft(r)
 	if err != nil {
 		return err
 	}
@@ -688,14 +664,7 @@ func (s *Server) apiMeasure(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiMeasureUpdate(w http.ResponseWriter, r *http.Request) error {
-	if err := requirePlanner(r); err != nil {
-		return err
-	}
-	old, _, _, err := s.measureByPath(r)
-	if err != nil {
-		return err
-	}
-	p, err := s.managedDraft(r, old.PlanID)
+	old, p, err := s.draftMeasure(r)
 	if err != nil {
 		return err
 	}
@@ -714,14 +683,8 @@ func (s *Server) apiMeasureUpdate(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (s *Server) apiMeasureDelete(w http.ResponseWriter, r *http.Request) error {
-	if err := requirePlanner(r); err != nil {
-		return err
-	}
-	m, _, _, err := s.measureByPath(r)
+	m, _, err := s.draftMeasure(r)
 	if err != nil {
-		return err
-	}
-	if _, err := s.managedDraft(r, m.PlanID); err != nil {
 		return err
 	}
 	if err := s.db.DeleteMeasure(r.Context(), actor(r), m.ID); err != nil {
@@ -800,11 +763,7 @@ func (s *Server) apiIndicators(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiIndicatorCreate(w http.ResponseWriter, r *http.Request) error {
-	id, err := planPathID(r, "plans.error.not_found")
-	if err != nil {
-		return err
-	}
-	p, err := s.managedDraft(r, id)
+	p, err := s.pathDraft(r)
 	if err != nil {
 		return err
 	}
@@ -829,14 +788,8 @@ func (s *Server) apiIndicator(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiIndicatorUpdate(w http.ResponseWriter, r *http.Request) error {
-	if err := requirePlanner(r); err != nil {
-		return err
-	}
-	old, _, _, err := s.indicatorByPath(r)
+	old, _, err := s.draftIndicator(r)
 	if err != nil {
-		return err
-	}
-	if _, err := s.managedDraft(r, old.PlanID); err != nil {
 		return err
 	}
 	var in indicatorInput

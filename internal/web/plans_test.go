@@ -243,6 +243,8 @@ func TestPlanLifecycle(t *testing.T) {
 	w.expectStatus(t, coordinator, "POST", "/plans/"+pid, planFormType, planFormBody(w, "Өзгөртүлгөн"), 409)
 	w.expectStatus(t, coordinator, "GET", "/plans/"+pid+"/edit", "", "", 409)
 	w.expectStatus(t, coordinator, "POST", "/api/v1/plans/"+pid+"/measures", planJSONType, `{"code":"9","title":{"en":"x"},"responsible_body_id":`+idStr(w.bodyA.ID)+`,"start":"2025-01-01","due":"2025-02-01"}`, 409)
+	w.expectStatus(t, coordinator, "GET", "/measures/"+idStr(ms[0].ID)+"/edit", "", "", 409)
+	w.expectStatus(t, coordinator, "GET", "/indicators/"+idStr(mustIndicators(t, w, planID)[0].ID)+"/edit", "", "", 409)
 	w.expectStatus(t, coordinator, "POST", "/measures/"+idStr(ms[0].ID)+"/delete", "", "", 409)
 	w.expectStatus(t, coordinator, "DELETE", "/api/v1/measures/"+idStr(ms[0].ID), "", "", 409)
 	w.expectStatus(t, coordinator, "POST", "/api/v1/plans/"+pid+"/approve", "", "", 409)
