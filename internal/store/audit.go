@@ -55,41 +55,25 @@ func (tx *Tx) Audit(ctx context.Context, action, entity, entityID, territoryCode
 
 // FindAuditEntries lists audit entries, newest first by default.
 func (db *DB) FindAuditEntries(ctx context.Context, f aldyn.AuditFilter) ([]*aldyn.AuditEntry, int, error) {
-	where, args := "WHERE 1=1", []any{}
-	if f.Entity != nil {
-		where += " AND entity = ?"
-		args = append(args, *f.Entity)
-	}
-	if f.EntityID != nil {
-		where += " AND entity_id = ?"
-		args = append(args, *f.EntityID)
-	}
-	if f.Action != nil {
-		where += " AND action = ?"
-		args = append(args, *f.Action)
-	}
-	if f.Actor != nil {
-		where += " AND actor = ?"
-		args = append(args, *f.Actor)
-	}
+	var w where
+	eq(&w, "entity", f.Entity)
+	eq(&w, "entity_id", f.EntityID)
+	eq(&w, "action", f.Action)
+	eq(&w, "actor", f.Actor)
 	if f.From != nil {
-		where += " AND at >= ?"
-		args = append(args, f.From.UTC())
+		w.and("at >= ?", f.From.UTC())
 	}
 	if f.To != nil {
-		where += " AND at < ?"
-		args = append(args, f.To.UTC())
+		w.and("at < ?", f.To.UTC())
 	}
-	if f.Under != "" {
+	if f.Under != "" && strings.Count(f.Under, "/") <= 2 && !matchesNothing(f.Under) {
 		// Entries about the platform itself (no territory) are visible to
 		// national administrators only.
-		if strings.Count(f.Under, "/") <= 2 {
-			where += " AND (territory_path LIKE ? ESCAPE '\\' OR territory_path = '')"
-		} else {
-			where += " AND territory_path LIKE ? ESCAPE '\\'"
-		}
-		args = append(args, likeEscape(f.Under)+"%")
+		w.and(`(territory_path LIKE ? ESCAPE '\' OR territory_path = '')`, likeEscape(f.Under)+"%")
+	} else {
+		w.pathLike(f.Under, "territory_path")
 	}
+	where, args := w.String(), w.args
 	var total int
 	if err := db.queryRow(ctx, "SELECT COUNT(*) FROM audit_log "+where, args...).Scan(&total); err != nil {
 		return nil, 0, db.normalize(err)

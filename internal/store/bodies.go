@@ -31,28 +31,13 @@ var BodySorts = map[string]string{"name_ky": "b.name_ky", "name_ru": "b.name_ru"
 
 // FindBodies lists bodies matching f, with the total count.
 func (db *DB) FindBodies(ctx context.Context, f aldyn.BodyFilter) ([]*aldyn.Body, int, error) {
-	where, args := "WHERE 1=1", []any{}
-	if f.ID != nil {
-		where += " AND b.id = ?"
-		args = append(args, *f.ID)
-	}
-	if f.TerritoryCode != nil {
-		where += " AND b.territory_code = ?"
-		args = append(args, *f.TerritoryCode)
-	}
-	if f.Under != "" {
-		where += " AND t.path LIKE ? ESCAPE '\\'"
-		args = append(args, likeEscape(f.Under)+"%")
-	}
-	if f.Type != nil {
-		where += " AND b.type = ?"
-		args = append(args, *f.Type)
-	}
-	if q := strings.TrimSpace(f.Query); q != "" {
-		where += " AND b.search_text LIKE ? ESCAPE '\\'"
-		args = append(args, "%"+likeEscape(strings.ToLower(q))+"%")
-	}
-	out, total, err := findPage(ctx, db, bodyCols, " FROM bodies b JOIN territories t ON t.code = b.territory_code ", where, args,
+	var w where
+	eq(&w, "b.id", f.ID)
+	eq(&w, "b.territory_code", f.TerritoryCode)
+	w.pathLike(f.Under, "t.path")
+	eq(&w, "b.type", f.Type)
+	w.search(f.Query, "b.search_text")
+	out, total, err := findPage(ctx, db, bodyCols, " FROM bodies b JOIN territories t ON t.code = b.territory_code", w.String(), w.args,
 		orderBy(f.Page, BodySorts, "b.name_ky")+", b.id", nil, f.Page, scanBody)
 	return out, total, db.normalize(err)
 }

@@ -51,36 +51,24 @@ func scanMeeting(s interface{ Scan(...any) error }) (*aldyn.Meeting, error) {
 // FindMeetings lists meetings matching f with their participants, newest
 // first by default, and the total count.
 func (db *DB) FindMeetings(ctx context.Context, f MeetingFilter) ([]*aldyn.Meeting, int, error) {
-	where, args := "WHERE 1=1", []any{}
-	if f.ID != nil {
-		where += " AND m.id = ?"
-		args = append(args, *f.ID)
-	}
-	if f.BodyID != nil {
-		where += " AND m.body_id = ?"
-		args = append(args, *f.BodyID)
-	}
-	if f.Under != "" {
-		where += " AND t.path LIKE ? ESCAPE '\\'"
-		args = append(args, likeEscape(f.Under)+"%")
-	}
+	var w where
+	eq(&w, "m.id", f.ID)
+	eq(&w, "m.body_id", f.BodyID)
+	w.pathLike(f.Under, "t.path")
 	if f.From != nil {
-		where += " AND m.held_on >= ?"
-		args = append(args, f.From.Format(time.DateOnly))
+		w.and("m.held_on >= ?", f.From.Format(time.DateOnly))
 	}
 	if f.To != nil {
-		where += " AND m.held_on <= ?"
-		args = append(args, f.To.Format(time.DateOnly))
+		w.and("m.held_on <= ?", f.To.Format(time.DateOnly))
 	}
 	if f.Status != nil {
-		where += " AND m.status = ?"
-		args = append(args, string(*f.Status))
+		w.and("m.status = ?", string(*f.Status))
 	}
 	p := f.Page
 	if p.Sort == "" {
 		p.Sort, p.Desc = "date", true
 	}
-	out, total, err := findPage(ctx, db, meetingCols, meetingFrom, where, args, orderBy(p, MeetingSorts, "m.held_on")+", m.id", nil, p, scanMeeting)
+	out, total, err := findPage(ctx, db, meetingCols, meetingFrom, w.String(), w.args, orderBy(p, MeetingSorts, "m.held_on")+", m.id", nil, p, scanMeeting)
 	if err != nil || len(out) == 0 {
 		return out, total, db.normalize(err)
 	}
@@ -298,34 +286,19 @@ func scanDecision(s interface{ Scan(...any) error }, now time.Time) (*aldyn.Deci
 func (db *DB) FindDecisions(ctx context.Context, f DecisionFilter) ([]*aldyn.Decision, int, error) {
 	now := db.Now()
 	today := now.Format(time.DateOnly)
-	where, args := "WHERE 1=1", []any{}
-	if f.ID != nil {
-		where += " AND d.id = ?"
-		args = append(args, *f.ID)
-	}
-	if f.MeetingID != nil {
-		where += " AND d.meeting_id = ?"
-		args = append(args, *f.MeetingID)
-	}
-	if f.ResponsibleBodyID != nil {
-		where += " AND d.responsible_body_id = ?"
-		args = append(args, *f.ResponsibleBodyID)
-	}
-	if f.Under != "" {
-		where += " AND (t.path LIKE ? ESCAPE '\\' OR rt.path LIKE ? ESCAPE '\\')"
-		p := likeEscape(f.Under) + "%"
-		args = append(args, p, p)
-	}
+	var w where
+	eq(&w, "d.id", f.ID)
+	eq(&w, "d.meeting_id", f.MeetingID)
+	eq(&w, "d.responsible_body_id", f.ResponsibleBodyID)
+	w.pathLike(f.Under, "t.path", "rt.path")
 	if f.TasksOnly {
-		where += " AND d.responsible_body_id IS NOT NULL"
+		w.and("d.responsible_body_id IS NOT NULL")
 	}
 	if f.Status != nil {
-		where += " AND d.status = ?"
-		args = append(args, string(*f.Status))
+		w.and("d.status = ?", string(*f.Status))
 	}
 	if f.OverdueOnly {
-		where += " AND d.status = 'open' AND d.deadline < ?"
-		args = append(args, today)
+		w.and("d.status = 'open' AND d.deadline < ?", today)
 	}
 	order, orderArgs := orderBy(f.Page, DecisionSorts, "d.deadline"), []any(nil)
 	if _, ok := DecisionSorts[f.Page.Sort]; !ok {
@@ -333,7 +306,7 @@ func (db *DB) FindDecisions(ctx context.Context, f DecisionFilter) ([]*aldyn.Dec
 		order = " ORDER BY CASE WHEN d.status = 'open' AND d.deadline < ? THEN 0 WHEN d.status = 'open' THEN 1 ELSE 2 END, d.deadline"
 		orderArgs = []any{today}
 	}
-	out, total, err := findPage(ctx, db, decisionCols, decisionFrom, where, args, order+", d.id", orderArgs, f.Page,
+	out, total, err := findPage(ctx, db, decisionCols, decisionFrom, w.String(), w.args, order+", d.id", orderArgs, f.Page,
 		func(s interface{ Scan(...any) error }) (*aldyn.Decision, error) { return scanDecision(s, now) })
 	return out, total, db.normalize(err)
 }
@@ -504,37 +477,28 @@ func scanQuestion(s interface{ Scan(...any) error }) (*aldyn.Question, error) {
 
 // FindQuestions lists questions matching f, newest first by default.
 func (db *DB) FindQuestions(ctx context.Context, f QuestionFilter) ([]*aldyn.Question, int, error) {
-	where, args := "WHERE 1=1", []any{}
-	if f.ID != nil {
-		where += " AND q.id = ?"
-		args = append(args, *f.ID)
-	}
-	if f.Under != "" {
-		p := likeEscape(f.Under) + "%"
-		switch f.Box {
-		case BoxIn:
-			where += " AND tt.path LIKE ? ESCAPE '\\'"
-			args = append(args, p)
-		case BoxOut:
-			where += " AND ft.path LIKE ? ESCAPE '\\'"
-			args = append(args, p)
-		default:
-			where += " AND (ft.path LIKE ? ESCAPE '\\' OR tt.path LIKE ? ESCAPE '\\')"
-			args = append(args, p, p)
-		}
+	var w where
+	eq(&w, "q.id", f.ID)
+	switch f.Box {
+	case BoxIn:
+		w.pathLike(f.Under, "tt.path")
+	case BoxOut:
+		w.pathLike(f.Under, "ft.path")
+	default:
+		w.pathLike(f.Under, "ft.path", "tt.path")
 	}
 	if f.Answered != nil {
 		if *f.Answered {
-			where += " AND q.answered_at IS NOT NULL"
+			w.and("q.answered_at IS NOT NULL")
 		} else {
-			where += " AND q.answered_at IS NULL"
+			w.and("q.answered_at IS NULL")
 		}
 	}
 	p := f.Page
 	if p.Sort == "" {
 		p.Sort, p.Desc = "created_at", true
 	}
-	out, total, err := findPage(ctx, db, questionCols, questionFrom, where, args, orderBy(p, QuestionSorts, "q.created_at")+", q.id", nil, p, scanQuestion)
+	out, total, err := findPage(ctx, db, questionCols, questionFrom, w.String(), w.args, orderBy(p, QuestionSorts, "q.created_at")+", q.id", nil, p, scanQuestion)
 	return out, total, db.normalize(err)
 }
 

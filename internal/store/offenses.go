@@ -810,38 +810,15 @@ func (db *DB) dateArg(t time.Time) any {
 	return isoDate(t)
 }
 
-// pathRange adds a path prefix filter as a range, which both databases
-// answer from an index (PostgreSQL's path columns sort bytewise, COLLATE "C").
-func pathRange(col, prefix string, where *strings.Builder, args *[]any) {
-	if prefix == "" {
-		return
-	}
-	if strings.ContainsRune(prefix, 0) {
-		// Paths hold no NUL, and PostgreSQL refuses one in text: this is
-		// the match-nothing scope of the public (aldyn.Actor.ScopeUnder).
-		where.WriteString(" AND 1=0")
-		return
-	}
-	end := prefix[:len(prefix)-1] + string(prefix[len(prefix)-1]+1)
-	where.WriteString(" AND " + col + " >= ? AND " + col + " < ?")
-	*args = append(*args, prefix, end)
-}
-
-func inList(col string, vals []string, where *strings.Builder, args *[]any) {
-	if len(vals) == 0 {
-		return
-	}
-	where.WriteString(" AND " + col + " IN (" + strings.TrimSuffix(strings.Repeat("?, ", len(vals)), ", ") + ")")
-	for _, v := range vals {
-		*args = append(*args, v)
-	}
-}
-
 // offenseWhere is the WHERE clause of a filter on the offenses table.
 func (db *DB) offenseWhere(f aldyn.OffenseFilter) (string, []any) {
-	var w strings.Builder
-	var args []any
-	w.WriteString(" WHERE 1=1")
+	w := db.offenseFilter(f)
+	return w.String(), w.args
+}
+
+// offenseFilter is the conditions of a filter on the offenses table.
+func (db *DB) offenseFilter(f aldyn.OffenseFilter) *where {
+	var w where
 	col := "territory_path"
 	if db.Dialect == SQLite && pathDepth(f.Under) < aldyn.DepthDistrict {
 		// A scope wider than a district covers a large share of the
@@ -851,33 +828,21 @@ func (db *DB) offenseWhere(f aldyn.OffenseFilter) (string, []any) {
 		// the index. (PostgreSQL's planner knows the paths' histogram.)
 		col = "+territory_path"
 	}
-	pathRange(col, f.Under, &w, &args)
+	w.pathRange(col, f.Under)
 	if f.From != nil {
-		w.WriteString(" AND day >= ?")
-		args = append(args, db.dateArg(*f.From))
+		w.and("day >= ?", db.dateArg(*f.From))
 	}
 	if f.To != nil {
-		w.WriteString(" AND day < ?")
-		args = append(args, db.dateArg(*f.To))
+		w.and("day < ?", db.dateArg(*f.To))
 	}
-	if f.TerritoryCode != "" {
-		w.WriteString(" AND territory_code = ?")
-		args = append(args, f.TerritoryCode)
-	}
-	if f.PrecinctCode != "" {
-		w.WriteString(" AND precinct_code = ?")
-		args = append(args, f.PrecinctCode)
-	}
-	inList("category", f.Categories, &w, &args)
-	if f.Source != "" {
-		w.WriteString(" AND source = ?")
-		args = append(args, f.Source)
-	}
+	w.eqText("territory_code", f.TerritoryCode)
+	w.eqText("precinct_code", f.PrecinctCode)
+	w.in("category", f.Categories)
+	w.eqText("source", f.Source)
 	if f.ExcludeSensitive {
-		w.WriteString(" AND category <> ? AND subgroup NOT IN (?, ?)")
-		args = append(args, aldyn.CategoryRape, aldyn.SubgroupDomesticViolence, aldyn.SubgroupCrimesAgainstChildren)
+		w.and("category <> ? AND subgroup NOT IN (?, ?)", aldyn.CategoryRape, aldyn.SubgroupDomesticViolence, aldyn.SubgroupCrimesAgainstChildren)
 	}
-	return w.String(), args
+	return &w
 }
 
 // OffenseTimeProfile counts the records of f by weekday (0 = Monday) and
@@ -917,20 +882,17 @@ func hourlyQuery(f aldyn.OffenseFilter) (string, []any, bool) {
 		depth > hourlyDepths || strings.ContainsRune(f.Under, 0) {
 		return "", nil, false
 	}
-	var w strings.Builder
-	args := []any{max(depth, aldyn.DepthCountry)}
-	w.WriteString(" WHERE depth = ?")
+	var w where
+	w.and("depth = ?", max(depth, aldyn.DepthCountry))
 	if f.From != nil {
-		w.WriteString(" AND year >= ?")
-		args = append(args, f.From.Year())
+		w.and("year >= ?", f.From.Year())
 	}
 	if f.To != nil {
-		w.WriteString(" AND year < ?")
-		args = append(args, f.To.Year())
+		w.and("year < ?", f.To.Year())
 	}
-	pathRange("territory_path", f.Under, &w, &args)
-	inList("category", f.Categories, &w, &args)
-	return `SELECT weekday, hour, CAST(SUM(count) AS BIGINT) FROM offense_hourly` + w.String() + ` GROUP BY weekday, hour`, args, true
+	w.pathRange("territory_path", f.Under)
+	w.in("category", f.Categories)
+	return `SELECT weekday, hour, CAST(SUM(count) AS BIGINT) FROM offense_hourly` + w.String() + ` GROUP BY weekday, hour`, w.args, true
 }
 
 // offenseTimeProfileScan counts the weekday × hour table over the records.
@@ -1022,31 +984,26 @@ func (db *DB) TopPrecincts(ctx context.Context, f aldyn.OffenseFilter, n int) ([
 	// its territory: imports check it): most territories have none, and
 	// then no record need be read; else their records are found by the
 	// precinct index, not by reading every record of the scope.
-	var pw strings.Builder
-	var pargs []any
-	pw.WriteString(" WHERE level = ?")
-	pargs = append(pargs, aldyn.LevelPrecinct)
-	pathRange("path", f.Under, &pw, &pargs)
-	if f.PrecinctCode != "" {
-		pw.WriteString(" AND code = ?")
-		pargs = append(pargs, f.PrecinctCode)
-	}
+	var pw where
+	pw.and("level = ?", aldyn.LevelPrecinct)
+	pw.pathLike(f.Under, "path")
+	pw.eqText("code", f.PrecinctCode)
 	var codes []string
 	if err := scanAll(ctx, db, func(rows *sql.Rows) error {
 		var c string
 		err := rows.Scan(&c)
 		codes = append(codes, c)
 		return err
-	}, `SELECT code FROM territories`+pw.String(), pargs...); err != nil {
+	}, `SELECT code FROM territories`+pw.String(), pw.args...); err != nil {
 		return nil, db.normalize(err)
 	}
 	if len(codes) == 0 {
 		return nil, nil
 	}
-	where, args := db.offenseWhere(f)
-	var in strings.Builder
-	inList("precinct_code", codes, &in, &args)
-	q := `SELECT precinct_code, COUNT(*), SUM(CASE WHEN solved THEN 1 ELSE 0 END) FROM offenses` + where + in.String() +
+	w := db.offenseFilter(f)
+	w.in("precinct_code", codes)
+	args := w.args
+	q := `SELECT precinct_code, COUNT(*), SUM(CASE WHEN solved THEN 1 ELSE 0 END) FROM offenses` + w.String() +
 		` AND precinct_code <> '' GROUP BY precinct_code ORDER BY 2 DESC, 1 LIMIT ` + strconv.Itoa(max(n, 0))
 	if db.Dialect == SQLite {
 		// Steer SQLite to the precinct index: the scope's path index
@@ -1072,24 +1029,18 @@ func (db *DB) TopPrecincts(ctx context.Context, f aldyn.OffenseFilter, n int) ([
 // monthlyWhere is the WHERE clause of a counts query on the rows of
 // offense_monthly at depth.
 func monthlyWhere(q aldyn.CountsQuery, depth int) (string, []any) {
-	var w strings.Builder
-	args := []any{depth}
-	w.WriteString(" WHERE depth = ?")
+	var w where
+	w.and("depth = ?", depth)
 	if q.From != nil {
-		w.WriteString(" AND (year, month) >= (?, ?)")
-		args = append(args, q.From.Year(), int(q.From.Month()))
+		w.and("(year, month) >= (?, ?)", q.From.Year(), int(q.From.Month()))
 	}
 	if q.To != nil {
-		w.WriteString(" AND (year, month) < (?, ?)")
-		args = append(args, q.To.Year(), int(q.To.Month()))
+		w.and("(year, month) < (?, ?)", q.To.Year(), int(q.To.Month()))
 	}
-	pathRange("territory_path", q.Under, &w, &args)
-	inList("category", q.Categories, &w, &args)
-	if q.Source != "" {
-		w.WriteString(" AND source = ?")
-		args = append(args, q.Source)
-	}
-	return w.String(), args
+	w.pathRange("territory_path", q.Under)
+	w.in("category", q.Categories)
+	w.eqText("source", q.Source)
+	return w.String(), w.args
 }
 
 // OffenseCounts counts records grouped as q says, from the monthly

@@ -370,35 +370,23 @@ func (db *DB) FindPlans(ctx context.Context, f PlanFilter) ([]*aldyn.Plan, int, 
 	return out, total, err
 }
 
-func findPlans(ctx context.Context, r reader, f PlanFilter) ([]*aldyn.Plan, int, error) {
-	var w strings.Builder
-	var args []any
-	w.WriteString(" WHERE 1=1")
-	if f.ID != nil {
-		w.WriteString(" AND p.id = ?")
-		args = append(args, *f.ID)
-	}
-	pathRange("p.territory_path", f.Under, &w, &args)
-	if f.Kind != nil {
-		w.WriteString(" AND p.kind = ?")
-		args = append(args, *f.Kind)
-	}
+// planWhere adds the conditions of f on plans p to w.
+func planWhere(w *where, f PlanFilter) {
+	eq(w, "p.id", f.ID)
+	w.pathRange("p.territory_path", f.Under)
+	eq(w, "p.kind", f.Kind)
 	if f.Status != nil {
-		w.WriteString(" AND p.status = ?")
-		args = append(args, string(*f.Status))
+		w.and("p.status = ?", string(*f.Status))
 	}
-	if f.TerritoryCode != nil {
-		w.WriteString(" AND p.territory_code = ?")
-		args = append(args, *f.TerritoryCode)
-	}
-	if f.ParentID != nil {
-		w.WriteString(" AND p.parent_id = ?")
-		args = append(args, *f.ParentID)
-	}
-	if q := strings.TrimSpace(f.Query); q != "" {
-		w.WriteString(" AND p.search_text LIKE ? ESCAPE '\\'")
-		args = append(args, "%"+likeEscape(strings.ToLower(q))+"%")
-	}
+	eq(w, "p.territory_code", f.TerritoryCode)
+	eq(w, "p.parent_id", f.ParentID)
+	w.search(f.Query, "p.search_text")
+}
+
+func findPlans(ctx context.Context, r reader, f PlanFilter) ([]*aldyn.Plan, int, error) {
+	var w where
+	planWhere(&w, f)
+	args := w.args
 	var total int
 	if err := r.queryRow(ctx, "SELECT COUNT(*) FROM plans p"+w.String(), args...).Scan(&total); err != nil {
 		return nil, 0, err
@@ -828,31 +816,14 @@ func (db *DB) findMeasures(ctx context.Context, f MeasureFilter) ([]*aldyn.Measu
 }
 
 func findMeasures(ctx context.Context, r reader, f MeasureFilter) ([]*aldyn.Measure, int, error) {
-	var w strings.Builder
-	var args []any
-	w.WriteString(" WHERE 1=1")
-	if f.ID != nil {
-		w.WriteString(" AND m.id = ?")
-		args = append(args, *f.ID)
-	}
-	if f.PlanID != nil {
-		w.WriteString(" AND m.plan_id = ?")
-		args = append(args, *f.PlanID)
-	}
-	pathRange("p.territory_path", f.Under, &w, &args)
-	if f.ComponentCode != nil {
-		w.WriteString(" AND m.component_code = ?")
-		args = append(args, *f.ComponentCode)
-	}
-	if f.ResponsibleBodyID != nil {
-		w.WriteString(" AND m.responsible_body_id = ?")
-		args = append(args, *f.ResponsibleBodyID)
-	}
-	if q := strings.TrimSpace(f.Query); q != "" {
-		w.WriteString(" AND m.search_text LIKE ? ESCAPE '\\'")
-		args = append(args, "%"+likeEscape(strings.ToLower(q))+"%")
-	}
-	out, total, err := findPage(ctx, r, measureCols(r), " FROM measures m JOIN plans p ON p.id = m.plan_id", w.String(), args,
+	var w where
+	eq(&w, "m.id", f.ID)
+	eq(&w, "m.plan_id", f.PlanID)
+	w.pathRange("p.territory_path", f.Under)
+	eq(&w, "m.component_code", f.ComponentCode)
+	eq(&w, "m.responsible_body_id", f.ResponsibleBodyID)
+	w.search(f.Query, "m.search_text")
+	out, total, err := findPage(ctx, r, measureCols(r), " FROM measures m JOIN plans p ON p.id = m.plan_id", w.String(), w.args,
 		orderBy(f.Page, MeasureSorts, "m.sort_key")+", m.id", nil, f.Page, scanMeasure)
 	if err != nil || len(out) == 0 {
 		return out, total, err
@@ -1117,23 +1088,12 @@ func (db *DB) FindIndicators(ctx context.Context, f IndicatorFilter) ([]*aldyn.I
 }
 
 func findIndicators(ctx context.Context, r reader, f IndicatorFilter) ([]*aldyn.Indicator, int, error) {
-	var w strings.Builder
-	var args []any
-	w.WriteString(" WHERE 1=1")
-	if f.ID != nil {
-		w.WriteString(" AND i.id = ?")
-		args = append(args, *f.ID)
-	}
-	if f.PlanID != nil {
-		w.WriteString(" AND i.plan_id = ?")
-		args = append(args, *f.PlanID)
-	}
-	pathRange("p.territory_path", f.Under, &w, &args)
-	if q := strings.TrimSpace(f.Query); q != "" {
-		w.WriteString(" AND i.search_text LIKE ? ESCAPE '\\'")
-		args = append(args, "%"+likeEscape(strings.ToLower(q))+"%")
-	}
-	out, total, err := findPage(ctx, r, indicatorCols(r), " FROM indicators i JOIN plans p ON p.id = i.plan_id", w.String(), args,
+	var w where
+	eq(&w, "i.id", f.ID)
+	eq(&w, "i.plan_id", f.PlanID)
+	w.pathRange("p.territory_path", f.Under)
+	w.search(f.Query, "i.search_text")
+	out, total, err := findPage(ctx, r, indicatorCols(r), " FROM indicators i JOIN plans p ON p.id = i.plan_id", w.String(), w.args,
 		orderBy(f.Page, IndicatorSorts, "i.sort_key")+", i.id", nil, f.Page, scanIndicator)
 	if err != nil || len(out) == 0 {
 		return out, total, err
@@ -1394,23 +1354,12 @@ func (db *DB) FindCycles(ctx context.Context, f CycleFilter) ([]*aldyn.Reporting
 }
 
 func findCycles(ctx context.Context, r reader, f CycleFilter) ([]*aldyn.ReportingCycle, int, error) {
-	var w strings.Builder
-	var args []any
-	w.WriteString(" WHERE 1=1")
-	if f.ID != nil {
-		w.WriteString(" AND c.id = ?")
-		args = append(args, *f.ID)
-	}
-	if f.PlanID != nil {
-		w.WriteString(" AND c.plan_id = ?")
-		args = append(args, *f.PlanID)
-	}
-	pathRange("p.territory_path", f.Under, &w, &args)
-	if f.Status != nil {
-		w.WriteString(" AND c.status = ?")
-		args = append(args, *f.Status)
-	}
-	return findPage(ctx, r, cycleCols, " FROM reporting_cycles c JOIN plans p ON p.id = c.plan_id", w.String(), args,
+	var w where
+	eq(&w, "c.id", f.ID)
+	eq(&w, "c.plan_id", f.PlanID)
+	w.pathRange("p.territory_path", f.Under)
+	eq(&w, "c.status", f.Status)
+	return findPage(ctx, r, cycleCols, " FROM reporting_cycles c JOIN plans p ON p.id = c.plan_id", w.String(), w.args,
 		orderBy(f.Page, CycleSorts, "c.from_on")+", c.id", nil, f.Page, scanCycle)
 }
 
@@ -1540,26 +1489,19 @@ func (db *DB) FindReports(ctx context.Context, f ReportFilter) ([]*aldyn.Report,
 }
 
 func findReports(ctx context.Context, rd reader, f ReportFilter, values bool) ([]*aldyn.Report, int, error) {
-	var w strings.Builder
-	var args []any
-	w.WriteString(" WHERE 1=1")
-	for _, c := range []struct {
-		col string
-		v   *int64
-	}{{"r.id", f.ID}, {"c.plan_id", f.PlanID}, {"r.cycle_id", f.CycleID}, {"r.measure_id", f.MeasureID}, {"r.body_id", f.BodyID}} {
-		if c.v != nil {
-			w.WriteString(" AND " + c.col + " = ?")
-			args = append(args, *c.v)
-		}
-	}
+	var w where
+	eq(&w, "r.id", f.ID)
+	eq(&w, "c.plan_id", f.PlanID)
+	eq(&w, "r.cycle_id", f.CycleID)
+	eq(&w, "r.measure_id", f.MeasureID)
+	eq(&w, "r.body_id", f.BodyID)
 	if f.Status != nil {
-		w.WriteString(" AND r.status = ?")
-		args = append(args, string(*f.Status))
+		w.and("r.status = ?", string(*f.Status))
 	}
-	pathRange("p.territory_path", f.Under, &w, &args)
+	w.pathRange("p.territory_path", f.Under)
 	out, total, err := findPage(ctx, rd, reportCols,
 		" FROM reports r JOIN reporting_cycles c ON c.id = r.cycle_id JOIN plans p ON p.id = c.plan_id JOIN measures m ON m.id = r.measure_id",
-		w.String(), args, orderBy(f.Page, ReportSorts, "r.updated_at")+", r.id", nil, f.Page, scanReport)
+		w.String(), w.args, orderBy(f.Page, ReportSorts, "r.updated_at")+", r.id", nil, f.Page, scanReport)
 	if err != nil || len(out) == 0 {
 		return out, total, err
 	}
@@ -2074,11 +2016,12 @@ func (db *DB) Notify(ctx context.Context, actor *aldyn.Actor, ns ...*Notificatio
 // FindNotifications lists the notifications of f's user and body, newest
 // first, with the total count.
 func (db *DB) FindNotifications(ctx context.Context, f NotificationFilter) ([]*Notification, int, error) {
-	where := " WHERE (user_id = ? OR body_id = ?)"
-	args := []any{f.UserID, f.BodyID}
+	var w where
+	w.and("(user_id = ? OR body_id = ?)", f.UserID, f.BodyID)
 	if f.Unread {
-		where += " AND read_at IS NULL"
+		w.and("read_at IS NULL")
 	}
+	where, args := w.String(), w.args
 	var total int
 	if err := db.queryRow(ctx, "SELECT COUNT(*) FROM notifications"+where, args...).Scan(&total); err != nil {
 		return nil, 0, db.normalize(err)

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"strings"
 
 	"github.com/aldyn-kg/aldyn"
 )
@@ -94,31 +93,10 @@ var PublicPlanStatuses = []aldyn.PlanStatus{aldyn.PlanApproved, aldyn.PlanClosed
 // Status, when set, must be one of them; Under and ID are honoured) with
 // the total count, without signatures.
 func (db *DB) FindPublicPlans(ctx context.Context, f PlanFilter) ([]*aldyn.Plan, int, error) {
-	var w strings.Builder
-	var args []any
-	w.WriteString(" WHERE p.status IN (?, ?)")
-	args = append(args, string(aldyn.PlanApproved), string(aldyn.PlanClosed))
-	if f.ID != nil {
-		w.WriteString(" AND p.id = ?")
-		args = append(args, *f.ID)
-	}
-	pathRange("p.territory_path", f.Under, &w, &args)
-	if f.Kind != nil {
-		w.WriteString(" AND p.kind = ?")
-		args = append(args, *f.Kind)
-	}
-	if f.Status != nil {
-		w.WriteString(" AND p.status = ?")
-		args = append(args, string(*f.Status))
-	}
-	if f.TerritoryCode != nil {
-		w.WriteString(" AND p.territory_code = ?")
-		args = append(args, *f.TerritoryCode)
-	}
-	if q := strings.TrimSpace(f.Query); q != "" {
-		w.WriteString(" AND p.search_text LIKE ? ESCAPE '\\'")
-		args = append(args, "%"+likeEscape(strings.ToLower(q))+"%")
-	}
+	var w where
+	w.and("p.status IN (?, ?)", string(aldyn.PlanApproved), string(aldyn.PlanClosed))
+	planWhere(&w, f)
+	args := w.args
 	var out []*aldyn.Plan
 	var total int
 	err := db.read(ctx, func(r reader) error {

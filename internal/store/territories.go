@@ -10,7 +10,6 @@ import (
 	"io"
 	"sort"
 	"strconv"
-	"strings"
 
 	"github.com/aldyn-kg/aldyn"
 	"github.com/aldyn-kg/aldyn/internal/refdata"
@@ -33,27 +32,13 @@ const latestPopulation = `(SELECT p.population FROM territory_populations p WHER
 
 // FindTerritories lists territories with their latest population.
 func (db *DB) FindTerritories(ctx context.Context, f aldyn.TerritoryFilter) ([]*aldyn.Territory, int, error) {
-	where, args := "WHERE 1=1", []any{}
-	if f.Code != nil {
-		where += " AND t.code = ?"
-		args = append(args, *f.Code)
-	}
-	if f.ParentCode != nil {
-		where += " AND t.parent_code = ?"
-		args = append(args, *f.ParentCode)
-	}
-	if f.Level != nil {
-		where += " AND t.level = ?"
-		args = append(args, *f.Level)
-	}
-	if f.Under != "" {
-		where += " AND t.path LIKE ? ESCAPE '\\'"
-		args = append(args, likeEscape(f.Under)+"%")
-	}
-	if q := strings.TrimSpace(f.Query); q != "" {
-		where += " AND t.search_text LIKE ? ESCAPE '\\'"
-		args = append(args, "%"+likeEscape(strings.ToLower(q))+"%")
-	}
+	var w where
+	eq(&w, "t.code", f.Code)
+	eq(&w, "t.parent_code", f.ParentCode)
+	eq(&w, "t.level", f.Level)
+	w.pathLike(f.Under, "t.path")
+	w.search(f.Query, "t.search_text")
+	where, args := w.String(), w.args
 	var total int
 	if err := db.queryRow(ctx, "SELECT COUNT(*) FROM territories t "+where, args...).Scan(&total); err != nil {
 		return nil, 0, db.normalize(err)

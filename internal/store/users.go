@@ -30,33 +30,16 @@ var UserSorts = map[string]string{"login": "u.login", "name": "u.name", "role": 
 
 // FindUsers lists users matching f.
 func (db *DB) FindUsers(ctx context.Context, f aldyn.UserFilter) ([]*aldyn.User, int, error) {
-	where, args := "WHERE 1=1", []any{}
-	if f.ID != nil {
-		where += " AND u.id = ?"
-		args = append(args, *f.ID)
-	}
+	var w where
+	eq(&w, "u.id", f.ID)
 	if f.Login != nil {
-		where += " AND u.login = ?"
-		args = append(args, strings.ToLower(*f.Login))
+		w.and("u.login = ?", strings.ToLower(*f.Login))
 	}
-	if f.BodyID != nil {
-		where += " AND u.body_id = ?"
-		args = append(args, *f.BodyID)
-	}
-	if f.Role != nil {
-		where += " AND u.role = ?"
-		args = append(args, *f.Role)
-	}
-	if f.Under != "" {
-		where += " AND t.path LIKE ? ESCAPE '\\'"
-		args = append(args, likeEscape(f.Under)+"%")
-	}
-	if q := strings.TrimSpace(f.Query); q != "" {
-		where += " AND (u.login LIKE ? ESCAPE '\\' OR LOWER(u.name) LIKE ? ESCAPE '\\')"
-		p := "%" + likeEscape(strings.ToLower(q)) + "%"
-		args = append(args, p, p)
-	}
-	out, total, err := findPage(ctx, db, userCols, userFrom, where, args, orderBy(f.Page, UserSorts, "u.login"), nil, f.Page, scanUser)
+	eq(&w, "u.body_id", f.BodyID)
+	eq(&w, "u.role", f.Role)
+	w.pathLike(f.Under, "t.path")
+	w.search(f.Query, "u.login", "LOWER(u.name)")
+	out, total, err := findPage(ctx, db, userCols, userFrom, w.String(), w.args, orderBy(f.Page, UserSorts, "u.login"), nil, f.Page, scanUser)
 	return out, total, db.normalize(err)
 }
 

@@ -1,0 +1,103 @@
+package store
+
+import "strings"
+
+// where builds the WHERE clause of a query from optional filters: its
+// conditions are joined by AND, and its arguments are in their order. It is
+// the one way the store writes a filter; an empty one matches every row.
+type where struct {
+	conds []string
+	args  []any
+}
+
+// String is the clause, with a leading space: " WHERE …".
+func (w *where) String() string {
+	if len(w.conds) == 0 {
+		return " WHERE 1=1"
+	}
+	return " WHERE " + strings.Join(w.conds, " AND ")
+}
+
+// and adds a condition with its arguments.
+func (w *where) and(cond string, args ...any) {
+	w.conds = append(w.conds, cond)
+	w.args = append(w.args, args...)
+}
+
+// eq adds col = *v when v is set.
+func eq[T any](w *where, col string, v *T) {
+	if v != nil {
+		w.and(col+" = ?", *v)
+	}
+}
+
+// eqText adds col = v unless v is empty.
+func (w *where) eqText(col, v string) {
+	if v != "" {
+		w.and(col+" = ?", v)
+	}
+}
+
+// in adds col IN (vals) unless vals is empty.
+func (w *where) in(col string, vals []string) {
+	if len(vals) == 0 {
+		return
+	}
+	w.conds = append(w.conds, col+" IN ("+strings.TrimSuffix(strings.Repeat("?, ", len(vals)), ", ")+")")
+	for _, v := range vals {
+		w.args = append(w.args, v)
+	}
+}
+
+// matchesNothing reports whether a scope prefix is the public's
+// match-nothing scope (aldyn.Actor.ScopeUnder): paths hold no NUL, and
+// PostgreSQL refuses one in text, so it must not reach the database.
+func matchesNothing(prefix string) bool { return strings.ContainsRune(prefix, 0) }
+
+// pathRange keeps the rows whose path column col lies under prefix, as a
+// range that both databases answer from an index. On PostgreSQL the column
+// must sort bytewise (COLLATE "C"); pathLike serves the others.
+func (w *where) pathRange(col, prefix string) {
+	switch {
+	case prefix == "":
+	case matchesNothing(prefix):
+		w.and("1=0")
+	default:
+		end := prefix[:len(prefix)-1] + string(prefix[len(prefix)-1]+1)
+		w.and(col+" >= ? AND "+col+" < ?", prefix, end)
+	}
+}
+
+// pathLike keeps the rows where any of the path columns cols starts with
+// prefix, by LIKE, which holds in any collation.
+func (w *where) pathLike(prefix string, cols ...string) {
+	switch {
+	case prefix == "":
+	case matchesNothing(prefix):
+		w.and("1=0")
+	default:
+		w.anyLike(likeEscape(prefix)+"%", cols)
+	}
+}
+
+// search keeps the rows where any of cols, which hold lower-case text,
+// contains q (trimmed, and lower-cased in Go so that both databases fold
+// Cyrillic alike); a blank q keeps every row.
+func (w *where) search(q string, cols ...string) {
+	if q = strings.TrimSpace(q); q != "" {
+		w.anyLike("%"+likeEscape(strings.ToLower(q))+"%", cols)
+	}
+}
+
+func (w *where) anyLike(pattern string, cols []string) {
+	conds := make([]string, len(cols))
+	for i, c := range cols {
+		conds[i] = c + ` LIKE ? ESCAPE '\'`
+		w.args = append(w.args, pattern)
+	}
+	if len(conds) == 1 {
+		w.conds = append(w.conds, conds[0])
+		return
+	}
+	w.conds = append(w.conds, "("+strings.Join(conds, " OR ")+")")
+}
