@@ -216,6 +216,24 @@ func (db *DB) read(ctx context.Context, fn func(reader) error) error {
 	return fn(snapshot{db: db, tx: tx})
 }
 
+// readList runs a list query, find with filter f, in one read transaction.
+func readList[T, F any](ctx context.Context, db *DB, f F, find func(context.Context, reader, F) ([]T, int, error)) (out []T, total int, err error) {
+	err = db.read(ctx, func(r reader) (err error) {
+		out, total, err = find(ctx, r, f)
+		return err
+	})
+	return out, total, err
+}
+
+// readOne runs a lookup by id, find, in one read transaction.
+func readOne[T any](ctx context.Context, db *DB, id int64, find func(context.Context, reader, int64) (T, error)) (v T, err error) {
+	err = db.read(ctx, func(r reader) (err error) {
+		v, err = find(ctx, r, id)
+		return err
+	})
+	return v, err
+}
+
 // scanAll runs a query and calls scan for each row.
 func scanAll(ctx context.Context, r reader, scan func(*sql.Rows) error, q string, args ...any) error {
 	rows, err := r.query(ctx, q, args...)
@@ -361,13 +379,7 @@ func scanPlan(s interface{ Scan(...any) error }) (*aldyn.Plan, error) {
 // FindPlans lists plan versions matching f, with their signatures, and
 // the total count.
 func (db *DB) FindPlans(ctx context.Context, f PlanFilter) ([]*aldyn.Plan, int, error) {
-	var out []*aldyn.Plan
-	var total int
-	err := db.read(ctx, func(r reader) (err error) {
-		out, total, err = findPlans(ctx, r, f)
-		return err
-	})
-	return out, total, err
+	return readList(ctx, db, f, findPlans)
 }
 
 // planWhere adds the conditions of f on plans p to w.
@@ -425,12 +437,7 @@ func findPlans(ctx context.Context, r reader, f PlanFilter) ([]*aldyn.Plan, int,
 
 // FindPlanByID returns one plan version with its signatures.
 func (db *DB) FindPlanByID(ctx context.Context, id int64) (*aldyn.Plan, error) {
-	var p *aldyn.Plan
-	err := db.read(ctx, func(r reader) (err error) {
-		p, err = planByID(ctx, r, id)
-		return err
-	})
-	return p, err
+	return readOne(ctx, db, id, planByID)
 }
 
 func planByID(ctx context.Context, r reader, id int64) (*aldyn.Plan, error) {
@@ -806,13 +813,7 @@ func (db *DB) FindMeasures(ctx context.Context, planID int64, f MeasureFilter) (
 }
 
 func (db *DB) findMeasures(ctx context.Context, f MeasureFilter) ([]*aldyn.Measure, int, error) {
-	var out []*aldyn.Measure
-	var total int
-	err := db.read(ctx, func(r reader) (err error) {
-		out, total, err = findMeasures(ctx, r, f)
-		return err
-	})
-	return out, total, err
+	return readList(ctx, db, f, findMeasures)
 }
 
 func findMeasures(ctx context.Context, r reader, f MeasureFilter) ([]*aldyn.Measure, int, error) {
@@ -1078,13 +1079,7 @@ func scanIndicator(s interface{ Scan(...any) error }) (*aldyn.Indicator, error) 
 // FindIndicators lists indicators matching f, in code order by default,
 // with their targets and the total count.
 func (db *DB) FindIndicators(ctx context.Context, f IndicatorFilter) ([]*aldyn.Indicator, int, error) {
-	var out []*aldyn.Indicator
-	var total int
-	err := db.read(ctx, func(r reader) (err error) {
-		out, total, err = findIndicators(ctx, r, f)
-		return err
-	})
-	return out, total, err
+	return readList(ctx, db, f, findIndicators)
 }
 
 func findIndicators(ctx context.Context, r reader, f IndicatorFilter) ([]*aldyn.Indicator, int, error) {
@@ -1124,12 +1119,7 @@ func loadTargets(ctx context.Context, r reader, indicators []*aldyn.Indicator, c
 
 // FindIndicatorByID returns one indicator with its targets.
 func (db *DB) FindIndicatorByID(ctx context.Context, id int64) (*aldyn.Indicator, error) {
-	var i *aldyn.Indicator
-	err := db.read(ctx, func(r reader) (err error) {
-		i, err = indicatorByID(ctx, r, id)
-		return err
-	})
-	return i, err
+	return readOne(ctx, db, id, indicatorByID)
 }
 
 func indicatorByID(ctx context.Context, r reader, id int64) (*aldyn.Indicator, error) {
@@ -1344,13 +1334,7 @@ func scanCycle(s interface{ Scan(...any) error }) (*aldyn.ReportingCycle, error)
 // FindCycles lists reporting cycles matching f, earliest first by
 // default, with the total count.
 func (db *DB) FindCycles(ctx context.Context, f CycleFilter) ([]*aldyn.ReportingCycle, int, error) {
-	var out []*aldyn.ReportingCycle
-	var total int
-	err := db.read(ctx, func(r reader) (err error) {
-		out, total, err = findCycles(ctx, r, f)
-		return err
-	})
-	return out, total, err
+	return readList(ctx, db, f, findCycles)
 }
 
 func findCycles(ctx context.Context, r reader, f CycleFilter) ([]*aldyn.ReportingCycle, int, error) {
@@ -1365,12 +1349,7 @@ func findCycles(ctx context.Context, r reader, f CycleFilter) ([]*aldyn.Reportin
 
 // FindCycleByID returns one reporting cycle.
 func (db *DB) FindCycleByID(ctx context.Context, id int64) (*aldyn.ReportingCycle, error) {
-	var c *aldyn.ReportingCycle
-	err := db.read(ctx, func(r reader) (err error) {
-		c, err = cycleByID(ctx, r, id)
-		return err
-	})
-	return c, err
+	return readOne(ctx, db, id, cycleByID)
 }
 
 func cycleByID(ctx context.Context, r reader, id int64) (*aldyn.ReportingCycle, error) {
@@ -1479,13 +1458,9 @@ func scanReport(s interface{ Scan(...any) error }) (*aldyn.Report, error) {
 // FindReports lists reports matching f, with their spent lines (not their
 // values) and the total count.
 func (db *DB) FindReports(ctx context.Context, f ReportFilter) ([]*aldyn.Report, int, error) {
-	var out []*aldyn.Report
-	var total int
-	err := db.read(ctx, func(r reader) (err error) {
-		out, total, err = findReports(ctx, r, f, false)
-		return err
+	return readList(ctx, db, f, func(ctx context.Context, r reader, f ReportFilter) ([]*aldyn.Report, int, error) {
+		return findReports(ctx, r, f, false)
 	})
-	return out, total, err
 }
 
 func findReports(ctx context.Context, rd reader, f ReportFilter, values bool) ([]*aldyn.Report, int, error) {

@@ -290,16 +290,11 @@ func (s *Server) apiBodyCreate(w http.ResponseWriter, r *http.Request) error {
 	if err := requireAdmin(r); err != nil {
 		return err
 	}
-	var in bodyInput
-	if err := decodeJSON(r, &in); err != nil {
+	return saveJSON(w, r, http.StatusCreated, infallible(bodyInput.body), func(ctx context.Context, a *aldyn.Actor, b *aldyn.Body) error {
+		err := s.db.CreateBody(ctx, a, b)
+		b.Territory = nil
 		return err
-	}
-	b := in.body()
-	if err := s.db.CreateBody(r.Context(), actor(r), b); err != nil {
-		return err
-	}
-	b.Territory = nil
-	return writeJSON(w, http.StatusCreated, b)
+	})
 }
 
 func (s *Server) apiBodyUpdate(w http.ResponseWriter, r *http.Request) error {
@@ -310,16 +305,11 @@ func (s *Server) apiBodyUpdate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var in bodyInput
-	if err := decodeJSON(r, &in); err != nil {
+	return saveJSON(w, r, http.StatusOK, infallible(bodyInput.body), func(ctx context.Context, a *aldyn.Actor, b *aldyn.Body) error {
+		err := s.db.UpdateBody(ctx, a, old.ID, b)
+		b.Territory = nil
 		return err
-	}
-	b := in.body()
-	if err := s.db.UpdateBody(r.Context(), actor(r), old.ID, b); err != nil {
-		return err
-	}
-	b.Territory = nil
-	return writeJSON(w, http.StatusOK, b)
+	})
 }
 
 func (s *Server) apiBodyDelete(w http.ResponseWriter, r *http.Request) error {

@@ -827,18 +827,7 @@ func (s *Server) apiMeetingCreate(w http.ResponseWriter, r *http.Request) error 
 	if err := meetingsCoordinator(r); err != nil {
 		return err
 	}
-	var in meetingInput
-	if err := decodeJSON(r, &in); err != nil {
-		return err
-	}
-	m, err := in.meeting()
-	if err != nil {
-		return err
-	}
-	if err := s.db.CreateMeeting(r.Context(), actor(r), m); err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusCreated, m)
+	return saveJSON(w, r, http.StatusCreated, meetingInput.meeting, s.db.CreateMeeting)
 }
 
 func (s *Server) apiMeetingUpdate(w http.ResponseWriter, r *http.Request) error {
@@ -846,18 +835,9 @@ func (s *Server) apiMeetingUpdate(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	var in meetingInput
-	if err := decodeJSON(r, &in); err != nil {
-		return err
-	}
-	m, err := in.meeting()
-	if err != nil {
-		return err
-	}
-	if err := s.db.UpdateMeeting(r.Context(), actor(r), old.ID, m); err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, m)
+	return saveJSON(w, r, http.StatusOK, meetingInput.meeting, func(ctx context.Context, a *aldyn.Actor, m *aldyn.Meeting) error {
+		return s.db.UpdateMeeting(ctx, a, old.ID, m)
+	})
 }
 
 // decisionInput is the JSON body of a decision; on update, fields left
@@ -903,18 +883,10 @@ func (s *Server) apiDecisionCreate(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	var in decisionInput
-	if err := decodeJSON(r, &in); err != nil {
-		return err
-	}
-	d := &aldyn.Decision{MeetingID: m.ID}
-	if err := in.apply(d); err != nil {
-		return err
-	}
-	if err := s.db.CreateDecision(r.Context(), actor(r), d); err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusCreated, d)
+	return saveJSON(w, r, http.StatusCreated, func(in decisionInput) (*aldyn.Decision, error) {
+		d := &aldyn.Decision{MeetingID: m.ID}
+		return d, in.apply(d)
+	}, s.db.CreateDecision)
 }
 
 func (s *Server) apiDecisionUpdate(w http.ResponseWriter, r *http.Request) error {
@@ -964,15 +936,9 @@ func (s *Server) apiQuestionCreate(w http.ResponseWriter, r *http.Request) error
 	if err := meetingsSignedIn(r); err != nil {
 		return err
 	}
-	var in questionInput
-	if err := decodeJSON(r, &in); err != nil {
-		return err
-	}
-	q := &aldyn.Question{Kind: in.Kind, FromBodyID: in.FromBodyID, ToBodyID: in.ToBodyID, Subject: in.Subject, Text: in.Text}
-	if err := s.db.CreateQuestion(r.Context(), actor(r), q); err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusCreated, q)
+	return saveJSON(w, r, http.StatusCreated, infallible(func(in questionInput) *aldyn.Question {
+		return &aldyn.Question{Kind: in.Kind, FromBodyID: in.FromBodyID, ToBodyID: in.ToBodyID, Subject: in.Subject, Text: in.Text}
+	}), s.db.CreateQuestion)
 }
 
 func (s *Server) apiQuestionAnswer(w http.ResponseWriter, r *http.Request) error {

@@ -872,15 +872,7 @@ func (s *Server) apiPlanCreate(w http.ResponseWriter, r *http.Request) error {
 	if err := requirePlanner(r); err != nil {
 		return err
 	}
-	var in planInput
-	if err := decodeJSON(r, &in); err != nil {
-		return err
-	}
-	p := in.plan()
-	if err := s.db.CreatePlan(r.Context(), actor(r), p); err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusCreated, p)
+	return saveJSON(w, r, http.StatusCreated, infallible(planInput.plan), s.db.CreatePlan)
 }
 
 func (s *Server) apiPlanUpdate(w http.ResponseWriter, r *http.Request) error {

@@ -641,18 +641,9 @@ func (s *Server) apiMeasureCreate(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	var in measureInput
-	if err := decodeJSON(r, &in); err != nil {
-		return err
-	}
-	m, err := in.measure()
-	if err != nil {
-		return err
-	}
-	if err := s.saveMeasure(r.Context(), actor(r), p, 0, m); err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusCreated, m)
+	return saveJSON(w, r, http.StatusCreated, measureInput.measure, func(ctx context.Context, a *aldyn.Actor, m *aldyn.Measure) error {
+		return s.saveMeasure(ctx, a, p, 0, m)
+	})
 }
 
 func (s *Server) apiMeasure(w http.ResponseWriter, r *http.Request) error {
@@ -668,18 +659,9 @@ func (s *Server) apiMeasureUpdate(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	var in measureInput
-	if err := decodeJSON(r, &in); err != nil {
-		return err
-	}
-	m, err := in.measure()
-	if err != nil {
-		return err
-	}
-	if err := s.saveMeasure(r.Context(), actor(r), p, old.ID, m); err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, m)
+	return saveJSON(w, r, http.StatusOK, measureInput.measure, func(ctx context.Context, a *aldyn.Actor, m *aldyn.Measure) error {
+		return s.saveMeasure(ctx, a, p, old.ID, m)
+	})
 }
 
 func (s *Server) apiMeasureDelete(w http.ResponseWriter, r *http.Request) error {
@@ -767,16 +749,10 @@ func (s *Server) apiIndicatorCreate(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	var in indicatorInput
-	if err := decodeJSON(r, &in); err != nil {
-		return err
-	}
-	ind := in.indicator()
-	ind.PlanID = p.ID
-	if err := s.db.CreateIndicator(r.Context(), actor(r), ind); err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusCreated, ind)
+	return saveJSON(w, r, http.StatusCreated, infallible(indicatorInput.indicator), func(ctx context.Context, a *aldyn.Actor, ind *aldyn.Indicator) error {
+		ind.PlanID = p.ID
+		return s.db.CreateIndicator(ctx, a, ind)
+	})
 }
 
 func (s *Server) apiIndicator(w http.ResponseWriter, r *http.Request) error {
@@ -792,13 +768,7 @@ func (s *Server) apiIndicatorUpdate(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	var in indicatorInput
-	if err := decodeJSON(r, &in); err != nil {
-		return err
-	}
-	ind := in.indicator()
-	if err := s.db.UpdateIndicator(r.Context(), actor(r), old.ID, ind); err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, ind)
+	return saveJSON(w, r, http.StatusOK, infallible(indicatorInput.indicator), func(ctx context.Context, a *aldyn.Actor, ind *aldyn.Indicator) error {
+		return s.db.UpdateIndicator(ctx, a, old.ID, ind)
+	})
 }

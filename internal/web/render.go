@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"embed"
 	"encoding/json"
 	"errors"
@@ -340,6 +341,30 @@ func byteSize(n int64) string {
 		return strconv.FormatInt(n>>10, 10) + " KB"
 	}
 	return strconv.FormatInt(n, 10) + " B"
+}
+
+// saveJSON answers an API create or update: it reads the JSON body into
+// an In, makes the item from it with make (which may refuse it), stores it
+// with save and answers status with the item as stored.
+func saveJSON[In, T any](w http.ResponseWriter, r *http.Request, status int, make func(In) (T, error), save func(context.Context, *aldyn.Actor, T) error) error {
+	var in In
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	item, err := make(in)
+	if err != nil {
+		return err
+	}
+	if err := save(r.Context(), actor(r), item); err != nil {
+		return err
+	}
+	return writeJSON(w, status, item)
+}
+
+// infallible is a conversion from an input that cannot fail, as saveJSON's
+// make.
+func infallible[In, T any](f func(In) T) func(In) (T, error) {
+	return func(in In) (T, error) { return f(in), nil }
 }
 
 // decodeJSON reads a JSON request body strictly: unknown fields, wrong

@@ -346,15 +346,9 @@ func (s *Server) apiPrecinctCreate(w http.ResponseWriter, r *http.Request) error
 	if err := requireAdmin(r); err != nil {
 		return err
 	}
-	var in precinctInput
-	if err := decodeJSON(r, &in); err != nil {
-		return err
-	}
-	t := &aldyn.Territory{Code: in.Code, ParentCode: in.ParentCode, NameKy: in.NameKy, NameRu: in.NameRu, NameEn: in.NameEn, Lat: in.Lat, Lon: in.Lon}
-	if err := s.db.CreatePrecinct(r.Context(), actor(r), t); err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusCreated, t)
+	return saveJSON(w, r, http.StatusCreated, infallible(func(in precinctInput) *aldyn.Territory {
+		return &aldyn.Territory{Code: in.Code, ParentCode: in.ParentCode, NameKy: in.NameKy, NameRu: in.NameRu, NameEn: in.NameEn, Lat: in.Lat, Lon: in.Lon}
+	}), s.db.CreatePrecinct)
 }
 
 // apiTerritoryImport takes the file as the request body: GeoJSON for
