@@ -117,6 +117,11 @@ type recIndex struct {
 	paths   []string // territory paths, by terr
 	pathIdx map[string]uint16
 	imports map[int64]bool // done imports whose records it holds
+	// lastRowid is the highest rowid among the records it holds (SQLite):
+	// rowids grow with every import, which write one at a time, so later
+	// imports' records lie past it, and the index finds them by rowid
+	// without reading the table.
+	lastRowid int64
 }
 
 // epochDay is the number of days from 1970-01-01 to t's date, the day a
@@ -254,9 +259,16 @@ func (u unusableIndex) Error() string { return string(u) }
 // lacks (all records when old is nil).
 func (db *DB) extendIndex(ctx context.Context, old *recIndex, done map[int64]bool) (*recIndex, error) {
 	next := &recIndex{pathIdx: map[string]uint16{}, imports: done}
+	cols := `lon, lat, ` + db.epochDaySQL("day") + `, weekday, hour, category, subgroup, source, territory_path`
+	if db.Dialect == SQLite {
+		cols += ", rowid"
+	} else {
+		cols += ", 0"
+	}
 	var q string
+	var args []any
 	if old == nil {
-		q = `SELECT lon, lat, ` + db.epochDaySQL("day") + `, weekday, hour, category, subgroup, source, territory_path FROM offenses`
+		q = `SELECT ` + cols + ` FROM offenses`
 	} else {
 		next.paths = slices.Clone(old.paths)
 		for i, p := range next.paths {
@@ -280,15 +292,18 @@ func (db *DB) extendIndex(ctx context.Context, old *recIndex, done map[int64]boo
 		}
 		// The full blocks are shared; the last, partly filled one is
 		// copied so that readers of old never see it change.
-		next.blocks, next.n = slices.Clone(old.blocks), old.n
+		next.blocks, next.n, next.lastRowid = slices.Clone(old.blocks), old.n, old.lastRowid
 		if k := len(next.blocks); k > 0 && old.n%recBlockSize != 0 {
 			b := *next.blocks[k-1]
 			next.blocks[k-1] = &b
 		}
-		q = `SELECT lon, lat, ` + db.epochDaySQL("day") + `, weekday, hour, category, subgroup, source, territory_path FROM offenses
-			WHERE import_id IN (` + strings.Join(ids, ",") + `)`
+		q = `SELECT ` + cols + ` FROM offenses WHERE import_id IN (` + strings.Join(ids, ",") + `)`
+		if db.Dialect == SQLite {
+			q += ` AND rowid > ?`
+			args = append(args, old.lastRowid)
+		}
 	}
-	rows, err := db.query(ctx, q)
+	rows, err := db.query(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -298,12 +313,13 @@ func (db *DB) extendIndex(ctx context.Context, old *recIndex, done map[int64]boo
 		catIdx[c] = uint8(i)
 	}
 	var lon, lat sql.NullFloat64
-	var day, weekday, hour int64
+	var day, weekday, hour, rowid int64
 	var cat, subgroup, src, path sql.RawBytes
 	for rows.Next() {
-		if err := rows.Scan(&lon, &lat, &day, &weekday, &hour, &cat, &subgroup, &src, &path); err != nil {
+		if err := rows.Scan(&lon, &lat, &day, &weekday, &hour, &cat, &subgroup, &src, &path, &rowid); err != nil {
 			return nil, db.normalize(err)
 		}
+		next.lastRowid = max(next.lastRowid, rowid)
 		var kind uint8
 		x, okx := snapLon(lon.Float64)
 		y, oky := snapLat(lat.Float64)

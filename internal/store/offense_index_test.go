@@ -138,6 +138,25 @@ func TestOffenseLocations(t *testing.T) {
 	if !fromIndex || !reflect.DeepEqual(got, want) {
 		t.Errorf("once caught up: %d locations from the index (%v), want %d", len(got), fromIndex, len(want))
 	}
+	// Every record, located or not, is in memory once: the weekday × hour
+	// table counts them all.
+	mem, memUnknown, ok, err := w.db.OffenseTimeProfileIndexForTest(ctx, aldyn.OffenseFilter{})
+	if err != nil || !ok {
+		t.Fatalf("index not ready (%v)", err)
+	}
+	scan, scanUnknown, err := w.db.OffenseTimeProfileScanForTest(ctx, aldyn.OffenseFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := memUnknown
+	for _, day := range mem {
+		for _, c := range day {
+			n += c
+		}
+	}
+	if mem != scan || memUnknown != scanUnknown || n != len(all) {
+		t.Errorf("once caught up: %d records in memory, want %d; weekday × hour equal to the database: %v", n, len(all), mem == scan && memUnknown == scanUnknown)
+	}
 }
 
 func mustLocations(tb testing.TB, db *store.DB, f aldyn.OffenseFilter, box aldyn.BBox) (map[aldyn.OffensePoint]int, bool) {

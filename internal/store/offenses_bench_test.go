@@ -349,28 +349,7 @@ func BenchmarkHotspotsNational(b *testing.B) {
 	const n = 1_000_000
 	ctx := context.Background()
 	w := MustOffenseWorld(b)
-	leaves := leafTerritories(w.paths)
-	rng := newBenchRand()
-	day := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
-	imp, err := w.db.BeginOffenseImport(ctx, aldyn.System, store.OffenseImportMeta{FileName: "points"})
-	if err != nil {
-		b.Fatal(err)
-	}
-	batch := make([]aldyn.Offense, 0, 5000)
-	for i := 0; i < n; i++ {
-		lat, lon := aldyn.MinLat+rng.Float64()*(aldyn.MaxLat-aldyn.MinLat), aldyn.MinLon+rng.Float64()*(aldyn.MaxLon-aldyn.MinLon)
-		batch = append(batch, aldyn.Offense{ID: fmt.Sprintf("pt-%d", i), Source: aldyn.SourceCrimes, Category: aldyn.OffenseCategories[i%12],
-			RegisteredOn: day.AddDate(0, 0, i%365), OccurredMinute: -1, TerritoryCode: leaves[i%len(leaves)], Lat: &lat, Lon: &lon})
-		if len(batch) == cap(batch) {
-			if err := imp.Add(ctx, batch); err != nil {
-				b.Fatal(err)
-			}
-			batch = batch[:0]
-		}
-	}
-	if err := imp.Commit(ctx, store.OffenseImportCounts{}); err != nil {
-		b.Fatal(err)
-	}
+	importRandomPoints(b, w, "pt", n)
 	if err := w.db.WaitOffenseIndexForTest(ctx); err != nil {
 		b.Fatal(err)
 	}
@@ -416,4 +395,56 @@ func BenchmarkHotspotsNational(b *testing.B) {
 			b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "records/s")
 		})
 	}
+}
+
+// importRandomPoints imports n records located uniformly over the
+// country's box, across its leaf territories, with IDs prefix-0….
+func importRandomPoints(tb testing.TB, w *offenseWorld, prefix string, n int) {
+	tb.Helper()
+	ctx := context.Background()
+	leaves := leafTerritories(w.paths)
+	rng := newBenchRand()
+	day := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	imp, err := w.db.BeginOffenseImport(ctx, aldyn.System, store.OffenseImportMeta{FileName: prefix})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	batch := make([]aldyn.Offense, 0, 5000)
+	for i := 0; i < n; i++ {
+		lat, lon := aldyn.MinLat+rng.Float64()*(aldyn.MaxLat-aldyn.MinLat), aldyn.MinLon+rng.Float64()*(aldyn.MaxLon-aldyn.MinLon)
+		batch = append(batch, aldyn.Offense{ID: fmt.Sprintf("%s-%d", prefix, i), Source: aldyn.SourceCrimes, Category: aldyn.OffenseCategories[i%12],
+			RegisteredOn: day.AddDate(0, 0, i%365), OccurredMinute: -1, TerritoryCode: leaves[i%len(leaves)], Lat: &lat, Lon: &lon})
+		if len(batch) == cap(batch) || i == n-1 {
+			if err := imp.Add(ctx, batch); err != nil {
+				tb.Fatal(err)
+			}
+			batch = batch[:0]
+		}
+	}
+	if err := imp.Commit(ctx, store.OffenseImportCounts{}); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// BenchmarkOffenseIndexCatchUp times how long the records in memory take
+// to catch up with an import of 1,000 records into a database of a
+// million: the time maps and tables read the database instead.
+func BenchmarkOffenseIndexCatchUp(b *testing.B) {
+	ctx := context.Background()
+	w := MustOffenseWorld(b)
+	importRandomPoints(b, w, "base", 1_000_000)
+	if err := w.db.WaitOffenseIndexForTest(ctx); err != nil {
+		b.Fatal(err)
+	}
+	i := 0
+	for b.Loop() {
+		b.StopTimer()
+		importRandomPoints(b, w, fmt.Sprintf("more%d", i), 1000)
+		i++
+		b.StartTimer()
+		if err := w.db.WaitOffenseIndexForTest(ctx); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/catch-up")
 }
