@@ -303,3 +303,34 @@ func TestPrecinctProfile(t *testing.T) {
 		t.Errorf("profile of %s: status %d, want its 30 records and its own grid: %.2000s", p1, resp.StatusCode, body)
 	}
 }
+
+// TestStatsForecastNamesModels: the statistics page names the forecast's
+// models in the reader's language, never by their API codes.
+func TestStatsForecastNamesModels(t *testing.T) {
+	f := mustFixture(t)
+	var rows strings.Builder
+	rows.WriteString("registration_number,source,category,registered_on,territory_code,place_type,solved\n")
+	for i := range 480 {
+		fmt.Fprintf(&rows, "FM-%d,crimes,theft,%d-%02d-11,%s,street,0\n", i, 2021+i/160, i%12+1, codeA)
+	}
+	mustImportOffenses(t, f, rows.String())
+	want := map[string]string{"ky": "Сезондук жөнөкөй модель", "ru": "Сезонная наивная модель", "en": "Seasonal naive"}
+	for lang, name := range want {
+		req, _ := http.NewRequest("GET", f.srv.URL+"/stats?territory="+codeA, nil)
+		req.Header.Set("Authorization", "Bearer "+f.tokens[analystA])
+		req.Header.Set("Accept-Language", lang)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		page := readBody(t, resp)
+		if resp.StatusCode != http.StatusOK || !strings.Contains(page, name) {
+			t.Errorf("%s: status %d, the back-test does not name %q", lang, resp.StatusCode, name)
+		}
+		for _, code := range []string{"seasonal_naive", "holt_winters", "stats.forecast.models"} {
+			if strings.Contains(page, code) {
+				t.Errorf("%s: the page shows %q", lang, code)
+			}
+		}
+	}
+}
