@@ -90,17 +90,26 @@ func Official() []OfficialFigure { return official() }
 
 // Check is one arithmetic check of the official figures (refdata's
 // checks.md): a formula, what the text states, and what the figures give.
+// Its words are messages, written in the reader's language by the web
+// layer: Formula names stats.official.check.<Formula> and StatedKey
+// stats.official.stated.<StatedKey>, both filled from Args.
 type Check struct {
-	ID      string  `json:"id"`
-	Formula string  `json:"formula"`
-	Stated  string  `json:"stated"`
-	Value   float64 `json:"value"`
+	ID      string
+	Formula string
+	Args    map[string]string
+	// Missing names the figures the check needs and did not find.
+	Missing []string
+	// Stated quotes what the text states (its Kyrgyz words) unless
+	// StatedKey says it in a message.
+	Stated    string
+	StatedKey string
+	Value     float64
 	// Display is Value rounded half up the way checks.md writes it.
-	Display string `json:"display"`
+	Display string
 	// OK reports that the figures agree with what the text states (or, for
 	// a derived figure, with the rule checks.md gives). It is false when a
 	// figure the check needs is missing and for the known disagreements.
-	OK bool `json:"ok"`
+	OK bool
 }
 
 // figureSet finds figures by key, year and section; territory KG unless
@@ -160,10 +169,7 @@ func OfficialChecks(figs []OfficialFigure) []Check {
 				c.Value = math.NaN()
 			}
 		}
-		if len(s.missing) > 0 {
-			c.Formula += " (missing: " + strings.Join(s.missing, ", ") + ")"
-			s.missing = nil
-		}
+		c.Missing, s.missing = s.missing, nil
 		checks = append(checks, c)
 	}
 
@@ -176,27 +182,25 @@ func OfficialChecks(figs []OfficialFigure) []Check {
 		stated := s.get("property_crimes_4types_share_of_registered", "2020", "5.2")
 		d := roundHalfUp(v, 2)
 		add(Check{
-			ID:      "C1",
-			Formula: fmt.Sprintf("(theft + robbery + robbery with violence + fraud, 2020, §5.2) / registered crimes 2020 (Table 1) = %s / %s", num(sum), num(total)),
-			Stated:  s.stated("property_crimes_4types_share_of_registered", "2020", "5.2"),
-			Value:   v, Display: d, OK: d == roundHalfUp(stated, 2),
+			ID: "C1", Formula: "c1", Args: map[string]string{"sum": num(sum), "total": num(total)},
+			Stated: s.stated("property_crimes_4types_share_of_registered", "2020", "5.2"),
+			Value:  v, Display: d, OK: d == roundHalfUp(stated, 2),
 		}, v, stated)
 	}
 
 	// C2, C3: yearly averages of 2018–2020 road deaths.
-	for _, a := range []struct{ id, key, avg, what string }{
-		{"C2", "road_deaths", "road_deaths_avg_per_year", "road deaths"},
-		{"C3", "road_child_deaths", "road_child_deaths_avg_per_year", "child road deaths"},
+	for _, a := range []struct{ id, key, avg string }{
+		{"C2", "road_deaths", "road_deaths_avg_per_year"},
+		{"C3", "road_child_deaths", "road_child_deaths_avg_per_year"},
 	} {
 		total := s.get(a.key, "2018-2020", "")
 		v := total / 3
 		stated := s.get(a.avg, "2018-2020", "")
 		d := roundHalfUp(v, 0)
 		add(Check{
-			ID:      a.id,
-			Formula: fmt.Sprintf("%s 2018–2020 / 3 = %s / 3", a.what, num(total)),
-			Stated:  s.stated(a.avg, "2018-2020", ""),
-			Value:   v, Display: d, OK: d == roundHalfUp(stated, 0),
+			ID: a.id, Formula: strings.ToLower(a.id), Args: map[string]string{"total": num(total)},
+			Stated: s.stated(a.avg, "2018-2020", ""),
+			Value:  v, Display: d, OK: d == roundHalfUp(stated, 0),
 		}, v, stated)
 	}
 
@@ -213,10 +217,8 @@ func OfficialChecks(figs []OfficialFigure) []Check {
 			ok = ok && v > bound
 		}
 		add(Check{
-			ID:      "C4",
-			Formula: fmt.Sprintf("registered crimes 2019, 2020, 2021 each > %s", num(bound)),
-			Stated:  "> " + num(bound),
-			Value:   minV, Display: strings.Join(vals, ", "), OK: ok,
+			ID: "C4", Formula: "c4", Args: map[string]string{"bound": num(bound)}, StatedKey: "more_than",
+			Value: minV, Display: strings.Join(vals, ", "), OK: ok,
 		}, minV, bound)
 	}
 
@@ -228,10 +230,8 @@ func OfficialChecks(figs []OfficialFigure) []Check {
 		// "Every fourth" and "about a third" allow a few points either way.
 		ok := safe < 50 && math.Abs(unsafe-100.0/4) < 2.5 && math.Abs(never-100.0/3) < 5
 		add(Check{
-			ID:      "C5",
-			Formula: fmt.Sprintf("women who feel safe %s %% < 50 %% (less than half); feel unsafe %s %% ≈ 25 %% (every fourth); never walk alone %s %% ≈ 33 %% (about a third)", num(safe), num(unsafe), num(never)),
-			Stated:  "as worded",
-			Value:   safe, Display: fmt.Sprintf("%s, %s, %s", num(safe), num(unsafe), num(never)), OK: ok,
+			ID: "C5", Formula: "c5", Args: map[string]string{"safe": num(safe), "unsafe": num(unsafe), "never": num(never)}, StatedKey: "as_worded",
+			Value: safe, Display: fmt.Sprintf("%s, %s, %s", num(safe), num(unsafe), num(never)), OK: ok,
 		}, safe, unsafe, never)
 	}
 
@@ -240,10 +240,8 @@ func OfficialChecks(figs []OfficialFigure) []Check {
 		sum := s.get("juvenile_suicides", "2018", "") + s.get("juvenile_suicides", "2019", "") + s.get("juvenile_suicides", "2020", "")
 		decade := s.get("juvenile_suicides", "2011-2020", "")
 		add(Check{
-			ID:      "C6",
-			Formula: fmt.Sprintf("juvenile suicides 2018 + 2019 + 2020 ≤ juvenile suicides 2011–2020 (%s), leaving %s for 2011–2017", num(decade), num(decade-sum)),
-			Stated:  "≤ " + num(decade),
-			Value:   sum, Display: roundHalfUp(sum, 0), OK: sum <= decade,
+			ID: "C6", Formula: "c6", Args: map[string]string{"decade": num(decade), "rest": num(decade - sum)}, StatedKey: "at_most",
+			Value: sum, Display: roundHalfUp(sum, 0), OK: sum <= decade,
 		}, sum, decade)
 	}
 
@@ -252,10 +250,9 @@ func OfficialChecks(figs []OfficialFigure) []Check {
 		factor := s.get("safe_city_public_place_crime_reduction_factor", "undated", "")
 		v := 100 * (1 - 1/factor)
 		add(Check{
-			ID:      "C7",
-			Formula: fmt.Sprintf("Safe City crime at camera sites: %s times less = 1 − 1/%s reduction, in %%", num(factor), num(factor)),
-			Stated:  s.stated("safe_city_public_place_crime_reduction_factor", "undated", ""),
-			Value:   v, Display: roundHalfUp(v, 0), OK: factor > 1,
+			ID: "C7", Formula: "c7", Args: map[string]string{"factor": num(factor)},
+			Stated: s.stated("safe_city_public_place_crime_reduction_factor", "undated", ""),
+			Value:  v, Display: roundHalfUp(v, 0), OK: factor > 1,
 		}, v)
 	}
 
@@ -266,10 +263,8 @@ func OfficialChecks(figs []OfficialFigure) []Check {
 		unit := s.get("state_cost_per_homicide_investigation", "2012", "")
 		v := total / unit
 		add(Check{
-			ID:      "C8",
-			Formula: fmt.Sprintf("state cost of homicides 2018 / cost per homicide investigation (2012 prices) = %s / %s; not checkable: Table 1 has no 2018 column", num(total), num(unit)),
-			Stated:  "not stated",
-			Value:   v, Display: roundHalfUp(v, 0), OK: v > 0,
+			ID: "C8", Formula: "c8", Args: map[string]string{"total": num(total), "unit": num(unit)}, StatedKey: "not_stated",
+			Value: v, Display: roundHalfUp(v, 0), OK: v > 0,
 		}, v)
 	}
 
@@ -280,10 +275,8 @@ func OfficialChecks(figs []OfficialFigure) []Check {
 		lo := s.get("property_victimization_vs_official_factor_min", "undated", "")
 		hi := s.get("property_victimization_vs_official_factor_max", "undated", "")
 		add(Check{
-			ID:      "C9",
-			Formula: fmt.Sprintf("1 / (1 − share of victims not reporting 2015) = 1 / (1 − %s), against §5.2's %s–%s times", num(share/100), num(lo), num(hi)),
-			Stated:  fmt.Sprintf("%s–%s times", num(lo), num(hi)),
-			Value:   v, Display: roundHalfUp(v, 2), OK: v >= lo && v <= hi,
+			ID: "C9", Formula: "c9", Args: map[string]string{"share": num(share / 100), "lo": num(lo), "hi": num(hi)}, StatedKey: "times",
+			Value: v, Display: roundHalfUp(v, 2), OK: v >= lo && v <= hi,
 		}, v, lo, hi)
 	}
 
@@ -293,10 +286,8 @@ func OfficialChecks(figs []OfficialFigure) []Check {
 		total := s.get(keyTotal, y, "1")
 		v := 100 * sum / total
 		add(Check{
-			ID:      "C10-" + y,
-			Formula: fmt.Sprintf("(theft + robbery + robbery with violence + fraud, %s, Table 1) / registered crimes %s = %s / %s", y, y, num(sum), num(total)),
-			Stated:  "not stated",
-			Value:   v, Display: roundHalfUp(v, 2), OK: true,
+			ID: "C10-" + y, Formula: "c10", Args: map[string]string{"year": y, "sum": num(sum), "total": num(total)}, StatedKey: "not_stated",
+			Value: v, Display: roundHalfUp(v, 2), OK: true,
 		}, v)
 	}
 
@@ -309,10 +300,9 @@ func OfficialChecks(figs []OfficialFigure) []Check {
 			d = "+" + d
 		}
 		add(Check{
-			ID:      "Y" + p[1],
-			Formula: fmt.Sprintf("change of registered crimes, %s against %s, in %% = (%s − %s) / %s", p[1], p[0], num(to), num(from), num(from)),
-			Stated:  "not stated",
-			Value:   v, Display: d, OK: true,
+			ID: "Y" + p[1], Formula: "yoy", Args: map[string]string{"from_year": p[0], "to_year": p[1], "from": num(from), "to": num(to)},
+			StatedKey: "not_stated",
+			Value:     v, Display: d, OK: true,
 		}, v)
 	}
 
@@ -322,10 +312,9 @@ func OfficialChecks(figs []OfficialFigure) []Check {
 		s52 := s.get(keyFraud, "2020", "5.2")
 		v := s52 - t1
 		add(Check{
-			ID:      "D1",
-			Formula: fmt.Sprintf("fraud 2020: §5.2 (%s) − Table 1 (%s); C1's stated share uses §5.2, Table 1 gives C10-2020", num(s52), num(t1)),
-			Stated:  s.stated(keyFraud, "2020", "5.2"),
-			Value:   v, Display: roundHalfUp(v, 0), OK: v == 0,
+			ID: "D1", Formula: "d1", Args: map[string]string{"s52": num(s52), "t1": num(t1)},
+			Stated: s.stated(keyFraud, "2020", "5.2"),
+			Value:  v, Display: roundHalfUp(v, 0), OK: v == 0,
 		}, v)
 	}
 	return checks

@@ -3,6 +3,7 @@ package stats
 import (
 	"bytes"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -87,10 +88,10 @@ func TestOfficialChecks(t *testing.T) {
 				t.Fatalf("no check %s", want.id)
 			}
 			if c.Display != want.display || c.OK != want.ok {
-				t.Errorf("got %q ok=%v, want %q ok=%v (%s)", c.Display, c.OK, want.display, want.ok, c.Formula)
+				t.Errorf("got %q ok=%v, want %q ok=%v (%s %v)", c.Display, c.OK, want.display, want.ok, c.Formula, c.Args)
 			}
-			if c.Formula == "" || c.Stated == "" || strings.Contains(c.Formula, "missing") {
-				t.Errorf("formula %q, stated %q", c.Formula, c.Stated)
+			if c.Formula == "" || len(c.Args) == 0 || (c.Stated == "") == (c.StatedKey == "") || len(c.Missing) > 0 {
+				t.Errorf("formula %q %v, stated %q or %q, missing %v", c.Formula, c.Args, c.Stated, c.StatedKey, c.Missing)
 			}
 		})
 	}
@@ -153,7 +154,7 @@ func TestOfficialChecksFollowData(t *testing.T) {
 			t.Fatal(err)
 		}
 		c := checkByID(OfficialChecks(figs))["C9"]
-		if c.OK || !strings.Contains(c.Formula, "missing") {
+		if c.OK || !slices.Contains(c.Missing, "victims_not_reporting_share 2015") {
 			t.Errorf("C9 without its figure: got %+v, want not OK and missing named", c)
 		}
 	})

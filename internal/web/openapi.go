@@ -103,7 +103,7 @@ var apiOps = []apiOp{
 	{Method: "GET", Path: "/api/v1/stats/forecast", Summary: "Monthly forecast with 80 % and 95 % intervals from a seasonal model chosen by back-test, and an anomaly flag for the latest month",
 		Tag: "statistics", Access: "signed in (the user's territory)", Params: append([]apiParam{{Name: "horizon", In: "query", Type: "integer", Description: "months ahead, 3–12 (default 12)"},
 			precinctParam}, statsParams...), Response: "Forecast"},
-	{Method: "GET", Path: "/api/v1/stats/official", Summary: "The official aggregates published in the Concept, and the arithmetic checks they must pass", Tag: "statistics",
+	{Method: "GET", Path: "/api/v1/stats/official", Summary: "The official aggregates published in the Concept, and the arithmetic checks they must pass (formulas in the request's language)", Tag: "statistics",
 		Access: "public", Response: "Official"},
 	{Method: "GET", Path: "/api/v1/stats/imports", Summary: "The offense import log", Tag: "statistics", Access: "national analyst or administrator",
 		Params: withPage(), Response: "ImportLog"},

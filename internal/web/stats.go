@@ -588,12 +588,12 @@ func (s *Server) apiForecast(w http.ResponseWriter, r *http.Request) error {
 // officialResult is the response of /api/v1/stats/official.
 type officialResult struct {
 	Figures []stats.OfficialFigure `json:"figures"`
-	Checks  []stats.Check          `json:"checks"`
+	Checks  []officialCheck        `json:"checks"`
 }
 
 func (s *Server) apiOfficial(w http.ResponseWriter, r *http.Request) error {
 	figs := stats.Official()
-	return writeJSON(w, http.StatusOK, officialResult{Figures: figs, Checks: stats.OfficialChecks(figs)})
+	return writeJSON(w, http.StatusOK, officialResult{Figures: figs, Checks: localChecks(info(r).loc, stats.OfficialChecks(figs))})
 }
 
 // statsURL is the URL of a statistics page with the query q changed by kv.

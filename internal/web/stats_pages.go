@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -407,9 +408,100 @@ func (s *Server) statsMapPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) officialPage(w http.ResponseWriter, r *http.Request) error {
+	loc := info(r).loc
 	figs := stats.Official()
-	return s.render(w, r, http.StatusOK, "official", &page{Title: info(r).loc.T("stats.official.title"),
-		Data: map[string]any{"Figures": figs, "Checks": stats.OfficialChecks(figs)}})
+	views := make([]officialFigure, len(figs))
+	for i, f := range figs {
+		views[i] = localFigure(loc, f)
+	}
+	return s.render(w, r, http.StatusOK, "official", &page{Title: loc.T("stats.official.title"),
+		Data: map[string]any{"Figures": views, "Checks": localChecks(loc, stats.OfficialChecks(figs))}})
+}
+
+// officialCheck is a check of the official figures in the reader's
+// language.
+type officialCheck struct {
+	ID      string  `json:"id"`
+	Formula string  `json:"formula"`
+	Stated  string  `json:"stated"`
+	Quoted  bool    `json:"-"` // Stated quotes the Concept's Kyrgyz text
+	Value   float64 `json:"value"`
+	Display string  `json:"display"`
+	OK      bool    `json:"ok"`
+}
+
+func localChecks(loc *i18n.Localizer, checks []stats.Check) []officialCheck {
+	out := make([]officialCheck, len(checks))
+	for i, c := range checks {
+		v := officialCheck{ID: c.ID, Formula: loc.T("stats.official.check."+c.Formula, c.Args), Stated: c.Stated, Quoted: true,
+			Value: c.Value, Display: localNumber(loc, c.Display), OK: c.OK}
+		if c.StatedKey != "" {
+			v.Stated, v.Quoted = loc.T("stats.official.stated."+c.StatedKey, c.Args), false
+		}
+		if len(c.Missing) > 0 {
+			v.Formula += " (" + loc.T("stats.official.missing", "figures", strings.Join(c.Missing, ", ")) + ")"
+		}
+		out[i] = v
+	}
+	return out
+}
+
+// localNumber writes a number written plainly ("+14.80", "-7.87", "271")
+// the reader's way, with its decimals; anything else as it is.
+func localNumber(loc *i18n.Localizer, s string) string {
+	sign, plain := "", s
+	if strings.HasPrefix(s, "+") {
+		sign, plain = "+", s[1:]
+	}
+	f, err := strconv.ParseFloat(plain, 64)
+	if err != nil {
+		return s
+	}
+	_, frac, _ := strings.Cut(plain, ".")
+	return sign + loc.Decimal(f, len(frac))
+}
+
+// officialFigure is an official figure with its words and value in the
+// reader's language.
+type officialFigure struct {
+	stats.OfficialFigure
+	Indicator, Where, When, ValueText, UnitName, Source string
+}
+
+// officialSources names the message of each source the official figures
+// cite.
+var officialSources = map[string]string{
+	"official statistics (body not named)":                                "official_unnamed",
+	"General Prosecutor's Office (Table 1)":                               "gpo_table1",
+	"National Statistics Committee victimization survey (published 2019)": "nsc_survey_2019",
+	"not attributed in the text":                                          "not_attributed",
+	"registered facts as quoted in §5.2 (not attributed)":                 "s52_registered",
+	"MVD (registered in КЖБР)":                                            "mvd_register",
+	"practice of the Safe City component (not attributed)":                "safe_city",
+	"Concept's own calculation (§5.2)":                                    "concept_calculation",
+	"Global Finance":                                                      "global_finance",
+	"MVD (Ministry of Internal Affairs)":                                  "mvd",
+	"Concept's estimate (not attributed)":                                 "concept_estimate",
+	"Concept's estimate using the 2012 study methodology":                 "concept_estimate_2012",
+	"international ratings (not named)":                                   "ratings",
+	"victimization survey 2015 ('Коомдук коопсуздукту эл аралык изилдөө' / International Crime Victims Survey, Bishkek, 2015)": "icvs_2015",
+	"2012 study on domestic-violence cases 'How much does domestic violence cost?' (Үй-бүлөдөгү зомбулук канча турат?)":        "dv_cost_2012",
+}
+
+func localFigure(loc *i18n.Localizer, f stats.OfficialFigure) officialFigure {
+	v := officialFigure{OfficialFigure: f, Indicator: loc.T("stats.official.indicator." + f.Key),
+		Where: loc.T("stats.official.territory." + f.Territory), When: strings.ReplaceAll(f.Year, "-", "–"),
+		ValueText: localNumber(loc, strconv.FormatFloat(f.Value, 'f', -1, 64)), Source: f.SourceEN}
+	if f.Year == "undated" {
+		v.When = loc.T("stats.official.undated")
+	}
+	if f.Unit != "count" {
+		v.UnitName = loc.T("stats.official.unit." + f.Unit)
+	}
+	if key, ok := officialSources[f.SourceEN]; ok {
+		v.Source = loc.T("stats.official.source." + key)
+	}
+	return v
 }
 
 // precinctPage profiles one police precinct: its map, weekday × hour

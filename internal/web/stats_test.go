@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"html"
 	"net/http"
 	"strings"
 	"testing"
@@ -332,5 +333,68 @@ func TestStatsForecastNamesModels(t *testing.T) {
 				t.Errorf("%s: the page shows %q", lang, code)
 			}
 		}
+	}
+}
+
+// TestOfficialPageLanguages: the official statistics and their checks
+// read in the reader's language, every figure's words included; only the
+// Concept's own Kyrgyz quotes stay as they are.
+func TestOfficialPageLanguages(t *testing.T) {
+	f := mustFixture(t)
+	figs := stats.Official()
+	for _, c := range []struct{ lang, formula, indicator string }{
+		{"ky", "(уурулук + тоноо + каракчылык + алдамчылык, 2020, §5.2)", "Катталган кылмыштар, бардыгы"},
+		{"ru", "(кражи + грабежи + разбои + мошенничества, 2020, §5.2)", "Зарегистрированные преступления, всего"},
+		{"en", "(theft + robbery + robbery with violence + fraud, 2020, §5.2)", "Registered crimes, total"},
+	} {
+		t.Run(c.lang, func(t *testing.T) {
+			req, _ := http.NewRequest("GET", f.srv.URL+"/stats/official", nil)
+			req.Header.Set("Accept-Language", c.lang)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			page := html.UnescapeString(readBody(t, resp))
+			if !strings.Contains(page, c.formula) || !strings.Contains(page, c.indicator) {
+				t.Errorf("the page lacks the C1 formula %q or the indicator %q", c.formula, c.indicator)
+			}
+			if strings.Contains(page, "stats.official.") {
+				t.Errorf("the page shows a message key")
+			}
+			yoy := map[string]string{"ky": "+14,80", "ru": "+14,80", "en": "+14.80"}[c.lang]
+			if !strings.Contains(page, ">"+yoy+"<") {
+				t.Errorf("the 2021 change is not written %s", yoy)
+			}
+			if c.lang == "en" {
+				return
+			}
+			for _, fig := range figs {
+				if fig.SourceEN != "Global Finance" && strings.Contains(page, fig.SourceEN) {
+					t.Errorf("the page cites %q in English", fig.SourceEN)
+				}
+				if strings.Contains(page, fig.IndicatorEN) {
+					t.Errorf("the page names %q in English", fig.IndicatorEN)
+				}
+			}
+			for _, en := range []string{"not stated", "undated", "registered crimes", "count"} {
+				if strings.Contains(page, en) {
+					t.Errorf("the page shows %q", en)
+				}
+			}
+		})
+	}
+	var api struct {
+		Checks []struct {
+			ID, Formula string
+		} `json:"checks"`
+	}
+	req, _ := http.NewRequest("GET", f.srv.URL+"/api/v1/stats/official", nil)
+	req.Header.Set("Accept-Language", "ru")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal([]byte(readBody(t, resp)), &api); err != nil || len(api.Checks) != 15 || !strings.HasPrefix(api.Checks[0].Formula, "(кражи") {
+		t.Errorf("API checks in Russian: %d, first %+v (%v)", len(api.Checks), api.Checks[0], err)
 	}
 }
