@@ -93,10 +93,11 @@ type OffenseImport struct {
 	// PostgreSQL's direct path), one entry per territory × category ×
 	// source × month, so bounded whatever the file size; added to
 	// offense_monthly at Commit.
-	cells map[cellKey]*cellCount
-	hours map[hourKey]int64 // counts by weekday and hour, see offense_hourly
-	stmts map[int]*sql.Stmt
-	args  []any
+	cells     map[cellKey]*cellCount
+	hours     map[hourKey]int64          // counts by weekday and hour, see offense_hourly
+	precincts map[precinctKey]*cellCount // counts by precinct, see offense_precinct_monthly
+	stmts     map[int]*sql.Stmt
+	args      []any
 }
 
 type offenseRow struct {
@@ -123,6 +124,13 @@ type hourKey struct {
 	depth               int
 	path, category      string
 	year, weekday, hour int
+}
+
+// precinctKey is a row of offense_precinct_monthly: the records of a
+// precinct, a category and a register in a month.
+type precinctKey struct {
+	code, category, source string
+	year, month            int
 }
 
 // hourlyDepths are the depths offense_hourly counts records at.
@@ -206,6 +214,7 @@ func (imp *OffenseImport) open(ctx context.Context) error {
 	}
 	imp.cells = map[cellKey]*cellCount{}
 	imp.hours = map[hourKey]int64{}
+	imp.precincts = map[precinctKey]*cellCount{}
 	if db.Dialect == Postgres {
 		imp.chunk = pgCopyRows
 		imp.direct = true
@@ -417,27 +426,27 @@ func (imp *OffenseImport) flushSQLite(ctx context.Context) error {
 		// Every row is new: count them from memory.
 		for i := range imp.buf {
 			r := &imp.buf[i]
-			imp.count(r.path, r.o.Category, r.o.Source, r.year, r.month, r.weekday, r.hour, r.o.Solved, r.synthetic)
+			imp.count(r.path, r.o.PrecinctCode, r.o.Category, r.o.Source, r.year, r.month, r.weekday, r.hour, r.o.Solved, r.synthetic)
 		}
 	} else if affected > 0 {
 		// Some were stored before: count the rows this statement added,
 		// which are the ones past the highest rowid before it (rowids are
 		// allocated upwards and nothing else writes during the import).
-		rows, err := imp.tx.QueryContext(ctx, `SELECT territory_path, category, source, year, month, weekday, hour, solved, synthetic
+		rows, err := imp.tx.QueryContext(ctx, `SELECT territory_path, precinct_code, category, source, year, month, weekday, hour, solved, synthetic
 			FROM offenses WHERE rowid > ?`, imp.lastRowid)
 		if err != nil {
 			return imp.db.normalize(err)
 		}
 		var got int64
 		for rows.Next() {
-			var path, category, source string
+			var path, precinct, category, source string
 			var year, month, weekday, hour int
 			var solved, synthetic bool
-			if err := rows.Scan(&path, &category, &source, &year, &month, &weekday, &hour, &solved, &synthetic); err != nil {
+			if err := rows.Scan(&path, &precinct, &category, &source, &year, &month, &weekday, &hour, &solved, &synthetic); err != nil {
 				rows.Close()
 				return err
 			}
-			imp.count(path, category, source, year, month, weekday, hour, solved, synthetic)
+			imp.count(path, precinct, category, source, year, month, weekday, hour, solved, synthetic)
 			got++
 		}
 		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
@@ -456,25 +465,32 @@ func (imp *OffenseImport) flushSQLite(ctx context.Context) error {
 }
 
 // count adds a new record to the import's monthly and weekday × hour
-// counts at every depth.
-func (imp *OffenseImport) count(path, category, source string, year, month, weekday, hour int, solved, synthetic bool) {
+// counts at every depth, and to its precinct's monthly counts.
+func (imp *OffenseImport) count(path, precinct, category, source string, year, month, weekday, hour int, solved, synthetic bool) {
+	if precinct != "" {
+		addCount(imp.precincts, precinctKey{precinct, category, source, year, month}, solved, false)
+	}
 	for d := 1; d <= hourlyDepths; d++ {
 		imp.hours[hourKey{d, ancestorPath(path, d), category, year, weekday, hour}]++
 	}
 	for d := 1; d <= aggregateDepths; d++ {
-		k := cellKey{d, ancestorPath(path, d), category, source, year, month}
-		c := imp.cells[k]
-		if c == nil {
-			c = &cellCount{}
-			imp.cells[k] = c
-		}
-		c.count++
-		if solved {
-			c.solved++
-		}
-		if synthetic {
-			c.synthetic++
-		}
+		addCount(imp.cells, cellKey{d, ancestorPath(path, d), category, source, year, month}, solved, synthetic)
+	}
+}
+
+// addCount adds one record to the counts kept under k.
+func addCount[K comparable](m map[K]*cellCount, k K, solved, synthetic bool) {
+	c := m[k]
+	if c == nil {
+		c = &cellCount{}
+		m[k] = c
+	}
+	c.count++
+	if solved {
+		c.solved++
+	}
+	if synthetic {
+		c.synthetic++
 	}
 }
 
@@ -483,49 +499,68 @@ const monthlyUpsert = ` ON CONFLICT (depth, territory_path, category, year, mont
 	solved = offense_monthly.solved + excluded.solved,
 	synthetic = offense_monthly.synthetic + excluded.synthetic`
 
-// flushCells adds the import's monthly counts kept in memory to offense_monthly.
+const precinctUpsert = ` ON CONFLICT (precinct_code, category, year, month, source) DO UPDATE SET
+	count = offense_precinct_monthly.count + excluded.count,
+	solved = offense_precinct_monthly.solved + excluded.solved`
+
+// flushCells adds the import's counts kept in memory to offense_monthly,
+// offense_precinct_monthly and offense_hourly.
 func (imp *OffenseImport) flushCells(ctx context.Context) error {
-	const per = 1000
-	keys := make([]cellKey, 0, len(imp.cells))
-	for k := range imp.cells {
-		keys = append(keys, k)
+	err := upsertCounts(ctx, imp, imp.cells, "offense_monthly (depth, territory_path, territory_code, category, source, year, month, count, solved, synthetic)",
+		monthlyUpsert, func(k cellKey, c *cellCount) []any {
+			return []any{k.depth, k.path, pathCode(k.path), k.category, k.source, k.year, k.month, c.count, c.solved, c.synthetic}
+		})
+	if err == nil {
+		err = upsertCounts(ctx, imp, imp.precincts, "offense_precinct_monthly (precinct_code, category, source, year, month, count, solved)",
+			precinctUpsert, func(k precinctKey, c *cellCount) []any {
+				return []any{k.code, k.category, k.source, k.year, k.month, c.count, c.solved}
+			})
 	}
-	for len(keys) > 0 {
-		part := keys[:min(per, len(keys))]
-		keys = keys[len(part):]
-		q := "INSERT INTO offense_monthly (depth, territory_path, territory_code, category, source, year, month, count, solved, synthetic) VALUES " +
-			strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?),", len(part)), ",") + monthlyUpsert
-		args := make([]any, 0, 10*len(part))
-		for _, k := range part {
-			c := imp.cells[k]
-			args = append(args, k.depth, k.path, pathCode(k.path), k.category, k.source, k.year, k.month, c.count, c.solved, c.synthetic)
-		}
-		if _, err := imp.tx.ExecContext(ctx, imp.db.rebind(q), args...); err != nil {
-			return fmt.Errorf("offense_monthly: %w", imp.db.normalize(err))
-		}
+	if err != nil {
+		return err
 	}
-	clear(imp.cells)
 	if imp.db.Dialect == Postgres {
 		return imp.flushHoursPostgres(ctx)
 	}
-	hkeys := make([]hourKey, 0, len(imp.hours))
-	for k := range imp.hours {
-		hkeys = append(hkeys, k)
-	}
-	for len(hkeys) > 0 {
-		part := hkeys[:min(per, len(hkeys))]
-		hkeys = hkeys[len(part):]
-		q := "INSERT INTO offense_hourly (depth, territory_path, category, year, weekday, hour, count) VALUES " +
-			strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?),", len(part)), ",") + hourlyUpsert
-		args := make([]any, 0, 7*len(part))
-		for _, k := range part {
-			args = append(args, k.depth, k.path, k.category, k.year, k.weekday, k.hour, imp.hours[k])
+	return upsertCounts(ctx, imp, imp.hours, "offense_hourly (depth, territory_path, category, year, weekday, hour, count)",
+		hourlyUpsert, func(k hourKey, n int64) []any {
+			return []any{k.depth, k.path, k.category, k.year, k.weekday, k.hour, n}
+		})
+}
+
+// upsertCounts adds counts kept in memory to an aggregate table (the
+// table and its columns, as INSERT INTO names them), a thousand rows a
+// statement, and empties them.
+func upsertCounts[K comparable, V any](ctx context.Context, imp *OffenseImport, counts map[K]V, into, upsert string, row func(K, V) []any) error {
+	const per = 1000
+	table, _, _ := strings.Cut(into, " ")
+	var args []any
+	n := 0
+	flush := func() error {
+		if n == 0 {
+			return nil
 		}
+		cols := len(args) / n
+		q := "INSERT INTO " + into + " VALUES " +
+			strings.TrimSuffix(strings.Repeat("("+strings.TrimSuffix(strings.Repeat("?, ", cols), ", ")+"),", n), ",") + upsert
 		if _, err := imp.tx.ExecContext(ctx, imp.db.rebind(q), args...); err != nil {
-			return fmt.Errorf("offense_hourly: %w", imp.db.normalize(err))
+			return fmt.Errorf("%s: %w", table, imp.db.normalize(err))
+		}
+		args, n = args[:0], 0
+		return nil
+	}
+	for k, v := range counts {
+		args = append(args, row(k, v)...)
+		if n++; n == per {
+			if err := flush(); err != nil {
+				return err
+			}
 		}
 	}
-	clear(imp.hours)
+	if err := flush(); err != nil {
+		return err
+	}
+	clear(counts)
 	return nil
 }
 
@@ -571,12 +606,18 @@ const hourlyUpsert = ` ON CONFLICT (depth, territory_path, category, year, weekd
 var stageCols = strings.Fields(strings.ReplaceAll(offenseCols, ",", " "))
 
 // pgInsert moves the staged rows into offenses and adds the ones actually
-// inserted to offense_monthly, in one statement; it returns how many.
+// inserted to offense_monthly, offense_precinct_monthly and offense_hourly,
+// in one statement; it returns how many.
 var pgInsert = `WITH ins AS (
 	INSERT INTO offenses (` + offenseCols + `, import_id)
 	SELECT ` + offenseCols + `, $1 FROM offense_stage
 	ON CONFLICT (id) DO NOTHING
-	RETURNING territory_path, category, source, year, month, weekday, hour, solved, synthetic
+	RETURNING territory_path, precinct_code, category, source, year, month, weekday, hour, solved, synthetic
+), pagg AS (
+	INSERT INTO offense_precinct_monthly (precinct_code, category, source, year, month, count, solved)
+	SELECT precinct_code, category, source, year, month, COUNT(*), COUNT(*) FILTER (WHERE solved)
+	FROM ins WHERE precinct_code <> ''
+	GROUP BY precinct_code, category, source, year, month` + precinctUpsert + `
 ), hagg AS (
 	INSERT INTO offense_hourly (depth, territory_path, category, year, weekday, hour, count)
 	SELECT depth, path, category, year, weekday, hour, COUNT(*)
@@ -616,7 +657,7 @@ func (imp *OffenseImport) flushPostgres(ctx context.Context) error {
 			}
 			for i := range imp.buf {
 				r := &imp.buf[i]
-				imp.count(r.path, r.o.Category, r.o.Source, r.year, r.month, r.weekday, r.hour, r.o.Solved, r.synthetic)
+				imp.count(r.path, r.o.PrecinctCode, r.o.Category, r.o.Source, r.year, r.month, r.weekday, r.hour, r.o.Solved, r.synthetic)
 			}
 			imp.inserted += int64(len(imp.buf))
 			return nil
@@ -681,7 +722,7 @@ func (imp *OffenseImport) Commit(ctx context.Context, c OffenseImportCounts) err
 		return aldyn.Errorf(aldyn.EINVALID, "import.error.finished")
 	}
 	err := imp.flush(ctx)
-	if err == nil && (len(imp.cells) > 0 || len(imp.hours) > 0) {
+	if err == nil && (len(imp.cells) > 0 || len(imp.hours) > 0 || len(imp.precincts) > 0) {
 		err = imp.flushCells(ctx)
 	}
 	if err == nil {
@@ -703,12 +744,12 @@ func (imp *OffenseImport) Commit(ctx context.Context, c OffenseImportCounts) err
 	imp.finished = true
 	imp.closeConn()
 	if imp.db.Dialect == Postgres && imp.inserted >= 10000 {
-		// A visibility map that lets counts read offense_monthly by an
-		// index-only scan, and fresh statistics of it, after a large
-		// import; cheap, as the aggregate is small, where autovacuum might
+		// A visibility map that lets counts read the aggregates by an
+		// index-only scan, and fresh statistics of them, after a large
+		// import; cheap, as the aggregates are small, where autovacuum might
 		// wait minutes. (offenses is left to autovacuum: analysing it at
 		// every import would cost more than its queries gain.)
-		const q = `VACUUM (ANALYZE) offense_monthly`
+		const q = `VACUUM (ANALYZE) offense_monthly, offense_precinct_monthly`
 		if _, err := imp.db.w.ExecContext(ctx, q); err != nil {
 			imp.db.Log.Warn("after offense import", "statement", q, "err", err)
 		}
@@ -978,12 +1019,12 @@ func internSource(b []byte) string {
 }
 
 // TopPrecincts ranks the precincts of f by their number of records, most
-// first, at most n.
+// first, at most n. It reads offense_precinct_monthly when f allows (see
+// precinctMonthlyFilter), else the records of the scope's precincts.
 func (db *DB) TopPrecincts(ctx context.Context, f aldyn.OffenseFilter, n int) ([]aldyn.PrecinctCount, error) {
 	// The precincts of the scope first (a record's precinct lies within
 	// its territory: imports check it): most territories have none, and
-	// then no record need be read; else their records are found by the
-	// precinct index, not by reading every record of the scope.
+	// then nothing more need be read.
 	var pw where
 	pw.and("level = ?", aldyn.LevelPrecinct)
 	pw.pathLike(f.Under, "path")
@@ -1000,30 +1041,44 @@ func (db *DB) TopPrecincts(ctx context.Context, f aldyn.OffenseFilter, n int) ([
 	if len(codes) == 0 {
 		return nil, nil
 	}
-	w := db.offenseFilter(f)
-	w.in("precinct_code", codes)
-	args := w.args
-	q := `SELECT precinct_code, COUNT(*), SUM(CASE WHEN solved THEN 1 ELSE 0 END) FROM offenses` + w.String() +
-		` AND precinct_code <> '' GROUP BY precinct_code ORDER BY 2 DESC, 1 LIMIT ` + strconv.Itoa(max(n, 0))
-	if db.Dialect == SQLite {
-		// Steer SQLite to the precinct index: the scope's path index
-		// would read every record of the scope.
-		q = strings.Replace(q, " territory_path >= ?", " +territory_path >= ?", 1)
-	}
-	rows, err := db.query(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []aldyn.PrecinctCount
-	for rows.Next() {
-		var p aldyn.PrecinctCount
-		if err := rows.Scan(&p.PrecinctCode, &p.Count, &p.Solved); err != nil {
-			return nil, err
+	var q string
+	var args []any
+	if w, ok := precinctMonthlyFilter(f); ok {
+		w.in("precinct_code", codes)
+		q, args = `SELECT precinct_code, SUM(count), SUM(solved) FROM offense_precinct_monthly`+w.String()+` GROUP BY precinct_code`, w.args
+	} else {
+		w := db.offenseFilter(f)
+		w.in("precinct_code", codes)
+		q, args = `SELECT precinct_code, COUNT(*), SUM(CASE WHEN solved THEN 1 ELSE 0 END) FROM offenses`+w.String()+
+			` AND precinct_code <> '' GROUP BY precinct_code`, w.args
+		if db.Dialect == SQLite {
+			// Steer SQLite to the precinct index: the scope's path index
+			// would read every record of the scope.
+			q = strings.Replace(q, " territory_path >= ?", " +territory_path >= ?", 1)
 		}
-		out = append(out, p)
 	}
-	return out, db.normalize(rows.Err())
+	var out []aldyn.PrecinctCount
+	err := scanAll(ctx, db, func(rows *sql.Rows) error {
+		var p aldyn.PrecinctCount
+		err := rows.Scan(&p.PrecinctCode, &p.Count, &p.Solved)
+		out = append(out, p)
+		return err
+	}, q+` ORDER BY 2 DESC, 1 LIMIT `+strconv.Itoa(max(n, 0)), args...)
+	return out, db.normalize(err)
+}
+
+// precinctMonthlyFilter is f's conditions on offense_precinct_monthly,
+// and whether that table can answer f: whole months, and no condition on
+// the records' territory or subgroup (the caller adds the precincts).
+func precinctMonthlyFilter(f aldyn.OffenseFilter) (*where, bool) {
+	if (f.From != nil && f.From.Day() != 1) || (f.To != nil && f.To.Day() != 1) || f.TerritoryCode != "" || f.ExcludeSensitive {
+		return nil, false
+	}
+	var w where
+	w.monthRange(f.From, f.To)
+	w.in("category", f.Categories)
+	w.eqText("source", f.Source)
+	return &w, true
 }
 
 // monthlyWhere is the WHERE clause of a counts query on the rows of
@@ -1031,12 +1086,7 @@ func (db *DB) TopPrecincts(ctx context.Context, f aldyn.OffenseFilter, n int) ([
 func monthlyWhere(q aldyn.CountsQuery, depth int) (string, []any) {
 	var w where
 	w.and("depth = ?", depth)
-	if q.From != nil {
-		w.and("(year, month) >= (?, ?)", q.From.Year(), int(q.From.Month()))
-	}
-	if q.To != nil {
-		w.and("(year, month) < (?, ?)", q.To.Year(), int(q.To.Month()))
-	}
+	w.monthRange(q.From, q.To)
 	w.pathRange("territory_path", q.Under)
 	w.in("category", q.Categories)
 	w.eqText("source", q.Source)
@@ -1242,7 +1292,7 @@ func (db *DB) SolvedShare(ctx context.Context, q aldyn.CountsQuery) (solved, tot
 // category ("" for all), for every month from the first to the last month
 // of any record in the database, with zeros for months without records:
 // the series forecasts are fitted on. Territories' counts come from the
-// monthly aggregate, a precinct's from its records (by their index).
+// monthly aggregate, a precinct's from the precincts' one.
 func (db *DB) OffenseMonthlySeries(ctx context.Context, under, precinct, category string) ([]aldyn.MonthCount, error) {
 	var first, last sql.NullInt64
 	if err := db.queryRow(ctx, `SELECT MIN(year * 12 + month - 1), MAX(year * 12 + month - 1) FROM offense_monthly WHERE depth = ?`,
@@ -1263,18 +1313,28 @@ func (db *DB) OffenseMonthlySeries(ctx context.Context, under, precinct, categor
 		}
 	}
 	if precinct != "" {
-		f := aldyn.OffenseFilter{Under: under, PrecinctCode: precinct}
-		if category != "" {
-			f.Categories = []string{category}
+		// Only a precinct within the scope under has records here.
+		var pw where
+		pw.and("level = ?", aldyn.LevelPrecinct)
+		pw.eqText("code", precinct)
+		pw.pathLike(under, "path")
+		var found int
+		switch err := db.queryRow(ctx, `SELECT COUNT(*) FROM territories`+pw.String(), pw.args...).Scan(&found); {
+		case err != nil:
+			return nil, db.normalize(err)
+		case found == 0:
+			return out, nil
 		}
-		where, args := db.offenseWhere(f)
+		var w where
+		w.eqText("precinct_code", precinct)
+		w.eqText("category", category)
 		err := scanAll(ctx, db, func(rows *sql.Rows) error {
 			var year, month int
 			var n int64
 			err := rows.Scan(&year, &month, &n)
 			add(year, month, n)
 			return err
-		}, `SELECT year, month, COUNT(*) FROM offenses`+where+` GROUP BY year, month`, args...)
+		}, `SELECT year, month, SUM(count) FROM offense_precinct_monthly`+w.String()+` GROUP BY year, month`, w.args...)
 		return out, db.normalize(err)
 	}
 	q := aldyn.CountsQuery{By: []string{aldyn.ByYear, aldyn.ByMonth}, Under: under}

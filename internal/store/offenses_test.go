@@ -712,26 +712,7 @@ func TestTopPrecincts(t *testing.T) {
 	MustImport(t, w.db, offs, 2000)
 	for _, tt := range offenseFilters() {
 		t.Run(tt.name, func(t *testing.T) {
-			m := map[string]*aldyn.PrecinctCount{}
-			for _, o := range offs {
-				if o.PrecinctCode == "" || !matches(w.paths, o, tt.f) {
-					continue
-				}
-				if m[o.PrecinctCode] == nil {
-					m[o.PrecinctCode] = &aldyn.PrecinctCount{PrecinctCode: o.PrecinctCode}
-				}
-				m[o.PrecinctCode].Count++
-				if o.Solved {
-					m[o.PrecinctCode].Solved++
-				}
-			}
-			var want []aldyn.PrecinctCount
-			for _, p := range m {
-				want = append(want, *p)
-			}
-			slices.SortFunc(want, func(a, b aldyn.PrecinctCount) int {
-				return cmp.Or(cmp.Compare(b.Count, a.Count), strings.Compare(a.PrecinctCode, b.PrecinctCode))
-			})
+			want := wantTopPrecincts(w.paths, offs, tt.f)
 			got, err := w.db.TopPrecincts(context.Background(), tt.f, 5)
 			if err != nil {
 				t.Fatal(err)
@@ -744,6 +725,32 @@ func TestTopPrecincts(t *testing.T) {
 			}
 		})
 	}
+}
+
+// wantTopPrecincts ranks the precincts of the records that match f by
+// count, most first, then by code: what TopPrecincts must return.
+func wantTopPrecincts(paths map[string]string, offs []aldyn.Offense, f aldyn.OffenseFilter) []aldyn.PrecinctCount {
+	m := map[string]*aldyn.PrecinctCount{}
+	for _, o := range offs {
+		if o.PrecinctCode == "" || !matches(paths, o, f) {
+			continue
+		}
+		if m[o.PrecinctCode] == nil {
+			m[o.PrecinctCode] = &aldyn.PrecinctCount{PrecinctCode: o.PrecinctCode}
+		}
+		m[o.PrecinctCode].Count++
+		if o.Solved {
+			m[o.PrecinctCode].Solved++
+		}
+	}
+	var want []aldyn.PrecinctCount
+	for _, p := range m {
+		want = append(want, *p)
+	}
+	slices.SortFunc(want, func(a, b aldyn.PrecinctCount) int {
+		return cmp.Or(cmp.Compare(b.Count, a.Count), strings.Compare(a.PrecinctCode, b.PrecinctCode))
+	})
+	return want
 }
 
 func TestOffenseMonthlySeries(t *testing.T) {
@@ -759,7 +766,9 @@ func TestOffenseMonthlySeries(t *testing.T) {
 	offs = append(offs, early)
 	MustImport(t, w.db, offs, 3001)
 	for _, tt := range []struct{ under, precinct, category string }{{"/", "", ""}, {w.paths[offOtherDistrict], "", aldyn.CategoryTheft},
-		{w.paths[early.TerritoryCode], "", early.Category}, {"/", offPrecinctA, ""}, {w.paths[offDistrict], offPrecinctB, aldyn.CategoryFraud}} {
+		{w.paths[early.TerritoryCode], "", early.Category}, {"/", offPrecinctA, ""}, {w.paths[offDistrict], offPrecinctB, aldyn.CategoryFraud},
+		{w.paths[offOtherDistrict], offPrecinctA, ""}} { // a precinct outside the scope: no records
+
 		t.Run(tt.under+" "+tt.precinct+" "+tt.category, func(t *testing.T) {
 			got, err := w.db.OffenseMonthlySeries(ctx, tt.under, tt.precinct, tt.category)
 			if err != nil {

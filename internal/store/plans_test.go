@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
 	"reflect"
 	"slices"
 	"strings"
@@ -977,22 +976,8 @@ func TestDashboardInputMatchesFullLoad(t *testing.T) {
 	}
 	rebuild()
 	mustSameDashboard(t, f, "RefreshDashboard", p.ID, day(12, 31))
-	up, err := os.ReadFile("migrations/" + f.db.Dialect + "/00005_measure_summary.sql")
-	if err != nil {
-		t.Fatal(err)
-	}
-	stmts := []string{"DELETE FROM measure_summaries", "DELETE FROM indicator_summaries"}
-	for _, q := range strings.Split(strings.SplitN(string(up), "-- +goose Down", 2)[0], ";\n") {
-		var lines []string
-		for _, l := range strings.Split(q, "\n") {
-			if !strings.HasPrefix(l, "--") {
-				lines = append(lines, l)
-			}
-		}
-		if q := strings.TrimSpace(strings.Join(lines, "\n")); strings.HasPrefix(q, "INSERT") || strings.HasPrefix(q, "SET") {
-			stmts = append(stmts, q)
-		}
-	}
+	stmts := append([]string{"DELETE FROM measure_summaries", "DELETE FROM indicator_summaries"},
+		migrationBackFill(t, f.db.Dialect, "measure_summary")...)
 	if len(stmts) != 4+map[string]int{store.Postgres: 1}[f.db.Dialect] {
 		t.Fatalf("back-fill statements: %q", stmts)
 	}

@@ -2,6 +2,9 @@ package store_test
 
 import (
 	"context"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/aldyn-kg/aldyn"
@@ -69,4 +72,33 @@ func TestAuditLogIsAppendOnly(t *testing.T) {
 			t.Errorf("%s: got no error, want the append-only trigger to refuse it", q)
 		}
 	}
+}
+
+// migrationBackFill returns the INSERT and SET statements of the up
+// migration of dialect named name (its file name past the version): the
+// statements that fill a new table from existing rows, for tests to run
+// again over data written since.
+func migrationBackFill(tb testing.TB, dialect, name string) []string {
+	tb.Helper()
+	files, err := filepath.Glob("migrations/" + dialect + "/*_" + name + ".sql")
+	if err != nil || len(files) != 1 {
+		tb.Fatalf("migration %s of %s: %v %v", name, dialect, files, err)
+	}
+	up, err := os.ReadFile(files[0])
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var stmts []string
+	for _, q := range strings.Split(strings.SplitN(string(up), "-- +goose Down", 2)[0], ";\n") {
+		var lines []string
+		for _, l := range strings.Split(q, "\n") {
+			if !strings.HasPrefix(l, "--") {
+				lines = append(lines, l)
+			}
+		}
+		if q := strings.TrimSpace(strings.Join(lines, "\n")); strings.HasPrefix(q, "INSERT") || strings.HasPrefix(q, "SET") {
+			stmts = append(stmts, q)
+		}
+	}
+	return stmts
 }

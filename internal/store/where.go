@@ -1,6 +1,9 @@
 package store
 
-import "strings"
+import (
+	"strings"
+	"time"
+)
 
 // where builds the WHERE clause of a query from optional filters: its
 // conditions are joined by AND, and its arguments are in their order. It is
@@ -100,4 +103,16 @@ func (w *where) anyLike(pattern string, cols []string) {
 		return
 	}
 	w.conds = append(w.conds, "("+strings.Join(conds, " OR ")+")")
+}
+
+// monthRange bounds the columns year and month to the months from the
+// month of from (inclusive) to the month of to (exclusive); a nil bound is
+// open.
+func (w *where) monthRange(from, to *time.Time) {
+	if from != nil {
+		w.and("(year, month) >= (?, ?)", from.Year(), int(from.Month()))
+	}
+	if to != nil {
+		w.and("(year, month) < (?, ?)", to.Year(), int(to.Month()))
+	}
 }
