@@ -4,7 +4,10 @@
 # (≈ 10 million, seeded) into a fresh data directory, starts the server,
 # waits for the records to be loaded into memory, requests the
 # statistics pages and APIs that read the records, and prints
-# the server's resident set size (VmRSS) and its peak (VmHWM).
+# the server's resident set size (VmRSS) and its peak (VmHWM). The
+# server saves the records in memory to DATA_DIR/offense-index.bin, and
+# the next run reads them from there: delete it to time loading them
+# from the database.
 # Usage: scripts/bench-serve-rss.sh [DATA_DIR]   (needs bin/aldyn: make build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,7 +24,7 @@ pid=$!
 trap 'kill $pid 2>/dev/null; rm -f "$log"' EXIT
 for _ in $(seq 50); do curl -sf http://127.0.0.1:18080/healthz >/dev/null && break; sleep 0.2; done
 # Maps and tables answer from memory once the records are loaded there.
-for _ in $(seq 300); do grep -q "offense records in memory" "$log" && break; sleep 0.2; done
+for _ in $(seq 300); do grep -q '"msg":"offense records in memory"' "$log" && break; sleep 0.2; done
 grep -o '"msg":"offense records in memory".*' "$log" || echo "records not in memory yet"
 get() { curl -sf -o /dev/null -w "%{http_code} %{time_total}s $1\n" -H "Authorization: Bearer $token" "http://127.0.0.1:18080$1"; }
 for round in 1 2; do

@@ -79,8 +79,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	// Maps and weekday × hour tables read the records from memory once they are loaded there.
-	if err := db.PrepareOffenseIndex(ctx); err != nil {
+	// Maps and weekday × hour tables read the records from memory once
+	// they are loaded there, from the copy the last run saved in data
+	// when it still holds.
+	if err := db.PrepareOffenseIndex(ctx, filepath.Join(cfg.data, "offense-index.bin")); err != nil {
 		return err
 	}
 	return srv.ListenAndServe(ctx, func(addr string) {

@@ -33,16 +33,25 @@ func (db *DB) OffenseLocationsSQLForTest(ctx context.Context, f aldyn.OffenseFil
 }
 
 // WaitOffenseIndexForTest brings the location index up to date and
-// returns when OffenseLocations answers from it.
+// returns when OffenseLocations answers from it and the index is saved,
+// if it is saved anywhere.
 func (db *DB) WaitOffenseIndexForTest(ctx context.Context) error {
 	for range 20 {
 		idx, err := db.recordIndex(ctx)
+		db.records.wg.Wait()
 		if err != nil || idx != nil {
 			return err
 		}
-		db.records.wg.Wait()
 	}
 	return errors.New("the location index did not catch up")
+}
+
+// OffenseIndexFromFileForTest is how many records the index read from its
+// file when it started.
+func (db *DB) OffenseIndexFromFileForTest() int {
+	db.records.mu.Lock()
+	defer db.records.mu.Unlock()
+	return db.records.fromFile
 }
 
 // OffenseTimeProfileIndexForTest counts the weekday × hour table over the

@@ -139,6 +139,12 @@ type recCache struct {
 	// query then reads the database.
 	unusable string
 	wg       sync.WaitGroup
+	// file is where the index is saved (see offense_index_file.go), ""
+	// for nowhere; saved holds the imports the file holds, and fromFile
+	// how many records were read from it at start.
+	file     string
+	saved    map[int64]bool
+	fromFile int
 }
 
 // doneImports returns the ids of the done imports.
@@ -186,7 +192,7 @@ func (db *DB) recordIndex(ctx context.Context) (*recIndex, error) {
 			c.running = false
 			c.mu.Unlock()
 			if err != nil && db.bg.Err() == nil {
-				db.Log.Warn("offense records in memory", "error", err)
+				db.Log.Warn("could not load the offense records into memory", "error", err)
 			}
 		}()
 	}
@@ -211,12 +217,32 @@ func sameKeys(a, b map[int64]bool) bool {
 // meanwhile, and reads again otherwise (a few times at most).
 func (db *DB) refreshIndex(ctx context.Context) error {
 	start := time.Now()
+	c := &db.records
+	c.mu.Lock()
+	file, first := c.file, c.idx == nil && c.saved == nil
+	c.mu.Unlock()
+	if file != "" && first {
+		// At start, the records saved by the last run, if they are still
+		// this database's; the imports done since are read below.
+		idx, why, err := db.readIndexFile(ctx, file)
+		if err != nil {
+			return err
+		}
+		c.mu.Lock()
+		c.saved = map[int64]bool{}
+		if idx != nil {
+			c.idx, c.saved, c.fromFile = idx, idx.imports, idx.n
+		}
+		c.mu.Unlock()
+		if idx == nil {
+			db.Log.Info("saved offense records not used; reading them from the database", "file", file, "reason", why)
+		}
+	}
 	for attempt := 0; attempt < 3; attempt++ {
 		before, err := db.doneImports(ctx)
 		if err != nil {
 			return err
 		}
-		c := &db.records
 		c.mu.Lock()
 		old := c.idx
 		c.mu.Unlock()
@@ -244,7 +270,19 @@ func (db *DB) refreshIndex(ctx context.Context) error {
 			// index's size: hand its pages back to the system now rather
 			// than over the next minutes.
 			debug.FreeOSMemory()
-			db.Log.Info("offense records in memory", "records", next.n, "took", time.Since(start).Round(time.Millisecond).String())
+			c.mu.Lock()
+			fromFile := c.fromFile
+			c.mu.Unlock()
+			db.Log.Info("offense records in memory", "records", next.n, "from_file", fromFile, "took", time.Since(start).Round(time.Millisecond).String())
+			if file != "" && !sameKeys(c.saved, next.imports) {
+				if err := db.writeIndexFile(ctx, file, next); err != nil {
+					db.Log.Warn("could not save the offense records in memory", "file", file, "error", err)
+				} else {
+					c.mu.Lock()
+					c.saved = next.imports
+					c.mu.Unlock()
+				}
+			}
 			return nil
 		}
 	}
@@ -375,8 +413,15 @@ func (db *DB) epochDaySQL(col string) string {
 }
 
 // PrepareOffenseIndex starts loading the records into memory in the
-// background, so that the first map need not read the database.
-func (db *DB) PrepareOffenseIndex(ctx context.Context) error {
+// background, so that the first map need not read the database. When file
+// is not "", the records are read from it if it holds this database's
+// index as saved by an earlier run, and the index is saved there whenever
+// it changes (see offense_index_file.go).
+func (db *DB) PrepareOffenseIndex(ctx context.Context, file string) error {
+	c := &db.records
+	c.mu.Lock()
+	c.file = file
+	c.mu.Unlock()
 	_, err := db.recordIndex(ctx)
 	return err
 }

@@ -138,15 +138,22 @@ func TestOffenseLocations(t *testing.T) {
 	if !fromIndex || !reflect.DeepEqual(got, want) {
 		t.Errorf("once caught up: %d locations from the index (%v), want %d", len(got), fromIndex, len(want))
 	}
-	// Every record, located or not, is in memory once: the weekday × hour
-	// table counts them all.
-	mem, memUnknown, ok, err := w.db.OffenseTimeProfileIndexForTest(ctx, aldyn.OffenseFilter{})
+	checkIndexCount(t, "once caught up", w.db, len(all))
+}
+
+// checkIndexCount checks that every record, located or not, is in db's
+// index once, and no other: its weekday × hour table counts want records
+// and equals the database's.
+func checkIndexCount(tb testing.TB, name string, db *store.DB, want int) {
+	tb.Helper()
+	ctx := context.Background()
+	mem, memUnknown, ok, err := db.OffenseTimeProfileIndexForTest(ctx, aldyn.OffenseFilter{})
 	if err != nil || !ok {
-		t.Fatalf("index not ready (%v)", err)
+		tb.Fatalf("%s: index not ready (%v)", name, err)
 	}
-	scan, scanUnknown, err := w.db.OffenseTimeProfileScanForTest(ctx, aldyn.OffenseFilter{})
+	scan, scanUnknown, err := db.OffenseTimeProfileScanForTest(ctx, aldyn.OffenseFilter{})
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	n := memUnknown
 	for _, day := range mem {
@@ -154,8 +161,8 @@ func TestOffenseLocations(t *testing.T) {
 			n += c
 		}
 	}
-	if mem != scan || memUnknown != scanUnknown || n != len(all) {
-		t.Errorf("once caught up: %d records in memory, want %d; weekday × hour equal to the database: %v", n, len(all), mem == scan && memUnknown == scanUnknown)
+	if mem != scan || memUnknown != scanUnknown || n != want {
+		tb.Errorf("%s: %d records in memory, want %d; weekday × hour equal to the database: %v", name, n, want, mem == scan && memUnknown == scanUnknown)
 	}
 }
 
