@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 
 	"github.com/aldyn-kg/aldyn/internal/store"
 )
@@ -45,6 +47,11 @@ func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		fmt.Fprintf(stdout, "backup written to %s\n", pos[0])
 	case len(pos) == 2 && pos[0] == "restore":
 		if err := store.Restore(ctx, pos[1], cfg.dsn(), force); err != nil {
+			return err
+		}
+		// The records in memory saved by the server were those of the
+		// database replaced: the next start reads them from the restored one.
+		if err := os.Remove(filepath.Join(cfg.data, store.OffenseIndexFile)); err != nil && !errors.Is(err, os.ErrNotExist) {
 			return err
 		}
 		fmt.Fprintf(stdout, "restored %s into %s\n", pos[1], cfg.dsn())

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/url"
@@ -15,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aldyn-kg/aldyn/internal/store"
 	"github.com/aldyn-kg/aldyn/internal/store/storetest"
 )
 
@@ -154,7 +156,16 @@ func TestBackupCommand(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "aldyn-backup.db")
 	mustRun(t, "backup", file, "--data", dir)
 	other := t.TempDir()
+	// The records in memory a server saved for the database a restore
+	// replaces are not read for the restored one.
+	saved := filepath.Join(other, store.OffenseIndexFile)
+	if err := os.WriteFile(saved, []byte("records of the replaced database"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	mustRun(t, "backup", "restore", file, "--data", other)
+	if _, err := os.Stat(saved); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("saved records in memory after a restore: %v", err)
+	}
 	a := mustRun(t, "user", "list", "--data", dir)
 	b := mustRun(t, "user", "list", "--data", other)
 	if a != b || !strings.Contains(b, "admin") {

@@ -82,7 +82,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	// Maps and weekday × hour tables read the records from memory once
 	// they are loaded there, from the copy the last run saved in data
 	// when it still holds.
-	if err := db.PrepareOffenseIndex(ctx, filepath.Join(cfg.data, "offense-index.bin")); err != nil {
+	if err := db.PrepareOffenseIndex(ctx, filepath.Join(cfg.data, store.OffenseIndexFile)); err != nil {
 		return err
 	}
 	return srv.ListenAndServe(ctx, func(addr string) {

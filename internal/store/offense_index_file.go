@@ -39,6 +39,9 @@ import (
 // weekday and hour, category, register and territory, never an id; it is
 // written readable by the server's user only, as the database is.
 
+// OffenseIndexFile is the name of the file in the server's data directory.
+const OffenseIndexFile = "offense-index.bin"
+
 // indexFileMagic starts the file; its last byte is the format's version.
 const indexFileMagic = "ALDYNIX\x01"
 
@@ -232,11 +235,28 @@ func (db *DB) readIndexFile(ctx context.Context, file string) (*recIndex, string
 	}
 	idx := &recIndex{n: h.Records, paths: h.Paths, pathIdx: make(map[string]uint16, len(h.Paths)),
 		imports: make(map[int64]bool, len(h.Imports)), lastRowid: h.LastRowid}
+	var inserted int64
 	for _, p := range h.Imports {
 		if prints[p.ID] != p {
 			return nil, fmt.Sprintf("import %d is not as it was when saved", p.ID), nil
 		}
 		idx.imports[p.ID] = true
+		inserted += p.Inserted
+	}
+	if inserted != int64(h.Records) {
+		return nil, "damaged header", nil
+	}
+	if db.Dialect == SQLite && h.LastRowid > 0 {
+		// Later imports are read past this rowid: it must be the last
+		// record of the saved imports still.
+		var imp int64
+		err := db.queryRow(ctx, `SELECT import_id FROM offenses WHERE rowid = ?`, h.LastRowid).Scan(&imp)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return nil, "", db.normalize(err)
+		}
+		if err != nil || !idx.imports[imp] {
+			return nil, "the records are not as they were when saved", nil
+		}
 	}
 	for i, p := range h.Paths {
 		idx.pathIdx[p] = uint16(i)

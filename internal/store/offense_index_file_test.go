@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -86,7 +87,7 @@ func TestOffenseIndexFile(t *testing.T) {
 			b[len(b)/2] ^= 0x10
 			os.WriteFile(file, b, 0o600)
 		},
-		"torn": func() { os.WriteFile(file, saved[:len(saved)-5000], 0o600) },
+		"torn":               func() { os.WriteFile(file, saved[:len(saved)-5000], 0o600) },
 		"not a file of ours": func() { os.WriteFile(file, []byte("offense records, perhaps"), 0o600) },
 	} {
 		damage()
@@ -104,4 +105,21 @@ func TestOffenseIndexFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	check("an import changed", open(w.db.DSN), all, 0)
+
+	if w.db.Dialect == store.SQLite {
+		// The imports as saved, but not their records: later imports are
+		// read past the last record's rowid, which must be as it was.
+		os.WriteFile(file, saved, 0o600)
+		if err := w.db.Update(ctx, aldyn.System, func(tx *store.Tx) error {
+			return errors.Join(tx.ExecForTest(ctx, "UPDATE offense_imports SET inserted = inserted - 1 WHERE inserted = 301"),
+				tx.ExecForTest(ctx, "DELETE FROM offenses WHERE rowid = (SELECT MAX(rowid) FROM offenses)"))
+		}); err != nil {
+			t.Fatal(err)
+		}
+		db := open(w.db.DSN)
+		if got := db.OffenseIndexFromFileForTest(); got != 0 {
+			t.Errorf("a record gone: %d records read from the file, want 0", got)
+		}
+		checkIndexCount(t, "a record gone", db, len(all)-1)
+	}
 }
