@@ -234,7 +234,7 @@ func (db *DB) refreshIndex(ctx context.Context) error {
 			c.idx, c.saved, c.fromFile = idx, idx.imports, idx.n
 		}
 		c.mu.Unlock()
-		if idx == nil {
+		if why != "" {
 			db.Log.Info("saved offense records not used; reading them from the database", "file", file, "reason", why)
 		}
 	}

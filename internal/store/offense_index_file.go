@@ -188,12 +188,13 @@ func (db *DB) writeIndexFile(ctx context.Context, file string, idx *recIndex) (e
 	return os.Rename(tmp.Name(), file)
 }
 
-// readIndexFile reads the index saved in file. It returns nil, and why,
-// when there is no file or it is not this database's index as it stands.
+// readIndexFile reads the index saved in file. It returns nil when there
+// is no file, and nil and why when the file is not this database's index
+// as it stands.
 func (db *DB) readIndexFile(ctx context.Context, file string) (*recIndex, string, error) {
 	f, err := os.Open(file)
 	if errors.Is(err, os.ErrNotExist) {
-		return nil, "no file", nil
+		return nil, "", nil
 	}
 	if err != nil {
 		return nil, "", err
