@@ -496,7 +496,8 @@ func localFigure(loc *i18n.Localizer, f stats.OfficialFigure) officialFigure {
 		v.When = loc.T("stats.official.undated")
 	}
 	if f.Unit != "count" {
-		v.UnitName = loc.T("stats.official.unit." + f.Unit)
+		// The unit agrees with the figure (Russian: 60 баллов, 11,43 балла).
+		v.UnitName = loc.Tn("stats.official.unit."+f.Unit, strconv.FormatFloat(f.Value, 'f', -1, 64))
 	}
 	if key, ok := officialSources[f.SourceEN]; ok {
 		v.Source = loc.T("stats.official.source." + key)

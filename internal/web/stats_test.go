@@ -358,6 +358,17 @@ func TestOfficialPageLanguages(t *testing.T) {
 			if !strings.Contains(page, c.formula) || !strings.Contains(page, c.indicator) {
 				t.Errorf("the page lacks the C1 formula %q or the indicator %q", c.formula, c.indicator)
 			}
+			// Units agree with their figures (crime index 60, safety index 11.43, factor 2).
+			units := map[string][]string{
+				"ky": {"60 <small>балл</small>", "11,43 <small>балл</small>", "2 <small>эсе</small>"},
+				"ru": {"60 <small>баллов</small>", "11,43 <small>балла</small>", "2 <small>раза</small>"},
+				"en": {"60 <small>points</small>", "11.43 <small>points</small>", "2 <small>times</small>"},
+			}[c.lang]
+			for _, u := range units {
+				if !strings.Contains(page, u) {
+					t.Errorf("the page lacks %q", u)
+				}
+			}
 			if strings.Contains(page, "stats.official.") {
 				t.Errorf("the page shows a message key")
 			}
