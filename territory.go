@@ -146,6 +146,10 @@ type Population struct {
 	Population    int64  `json:"population"`
 	Kind          string `json:"kind,omitempty"` // census or estimate
 	Source        string `json:"source,omitempty"`
+	// Citation is the short reference shown beside figures computed from
+	// the population ("National census 2022 (NSC KR)"); Source is the
+	// provenance, for the record.
+	Citation string `json:"citation,omitempty"`
 }
 
 // PopulationFor chooses, from a territory's figures sorted by year, the one

@@ -3,19 +3,19 @@ package offenses
 import (
 	"context"
 	"fmt"
-	"math"
 	"time"
 
 	"github.com/aldyn-kg/aldyn"
+	"github.com/aldyn-kg/aldyn/internal/stats"
 	"github.com/aldyn-kg/aldyn/internal/store"
 )
 
 // IndicatorValues computes the values of a plan indicator whose source is
 // the offense statistics: for every period of its frequency from the
 // plan's first year to the last full period before now, the records of its
-// category in the plan's territory, or that count per 100,000 residents of
-// the territory (the population of the period's year, or the nearest
-// earlier one) for rates. Periods without records count zero; periods
+// category in the plan's territory, or for rates that count per 100,000
+// residents of the territory and year (stats.AnnualRate, so a quarter's
+// count is annualised). Periods without records count zero; periods
 // without a population give no rate.
 func IndicatorValues(ctx context.Context, db *store.DB, plan *aldyn.Plan, ind *aldyn.Indicator, now time.Time) ([]aldyn.IndicatorValue, error) {
 	if ind.Source != aldyn.IndicatorOffenses {
@@ -65,16 +65,17 @@ func IndicatorValues(ctx context.Context, db *store.DB, plan *aldyn.Plan, ind *a
 			default:
 				p = period(ind.Frequency, y, 0, 0)
 			}
-			if end, ok := aldyn.PeriodEnd(p); !ok || end.After(now) {
+			end, ok := aldyn.PeriodEnd(p)
+			if !ok || end.After(now) {
 				continue // the period is not over
 			}
 			v := float64(counts[p])
 			if ind.Kind == aldyn.IndicatorRate {
-				pop, _, ok := aldyn.PopulationFor(pops, y)
-				if !ok || pop.Population <= 0 {
+				rate, ok := stats.AnnualRate(counts[p], end.AddDate(0, -12/n, 0), end, pops)
+				if !ok {
 					continue
 				}
-				v = math.Round(v*1e5/float64(pop.Population)*100) / 100
+				v = rate.PerYear
 			}
 			out = append(out, aldyn.IndicatorValue{IndicatorID: ind.ID, Period: p, Value: v})
 		}

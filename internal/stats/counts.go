@@ -1,8 +1,8 @@
 package stats
 
 import (
-	"math"
 	"slices"
+	"time"
 
 	"github.com/aldyn-kg/aldyn"
 )
@@ -22,21 +22,25 @@ type CountStat struct {
 	// grouped by year (or quarter or month within years) and that row has a
 	// count; nil otherwise.
 	YoY *float64 `json:"yoy_change,omitempty"`
-	// RatePer100k is count per 100,000 residents of the row's territory,
-	// from the population of the row's year (or the nearest earlier one),
-	// when grouped by territory and the population is known.
+	// RatePer100k is the count per 100,000 residents of the row's
+	// territory and year (AnnualRate over the row's period), when grouped
+	// by territory and the population is known.
 	RatePer100k *float64 `json:"rate_per_100k,omitempty"`
-	// PopulationYear is the year of the population figure the rate used.
-	PopulationYear int `json:"population_year,omitempty"`
+	// PopulationYears are the years of the population figures the rate
+	// used.
+	PopulationYears []int `json:"population_years,omitempty"`
+	// Citations are the population figures' citations.
+	Citations []string `json:"population_citations,omitempty"`
 }
 
-// PopulationFunc returns the population of a territory for a year.
-type PopulationFunc func(code string, year int) (aldyn.Population, bool)
+// PopulationFunc returns a territory's population figures.
+type PopulationFunc func(code string) []aldyn.Population
 
 // Counts derives shares, year-on-year changes and rates for rows of a
-// counts query. year is used for rates of rows without a year (the last
-// year of the query's period).
-func Counts(rows []aldyn.CountRow, by []string, year int, pop PopulationFunc) []CountStat {
+// counts query over the period [from, to): rows of a year, quarter or
+// month are rated over that period (within [from, to)), other rows over
+// [from, to).
+func Counts(rows []aldyn.CountRow, by []string, from, to time.Time, pop PopulationFunc) []CountStat {
 	out := make([]CountStat, len(rows))
 	type period struct{ y, q, m int }
 	type key struct {
@@ -65,15 +69,10 @@ func Counts(rows []aldyn.CountRow, by []string, year int, pop PopulationFunc) []
 			}
 		}
 		if byTerritory && pop != nil && r.TerritoryCode != "" {
-			y := r.Year
-			if y == 0 {
-				y = year
-			}
-			if p, ok := pop(r.TerritoryCode, y); ok && p.Population > 0 {
-				v := float64(r.Count) * 1e5 / float64(p.Population)
-				v = math.Round(v*100) / 100
-				s.RatePer100k = &v
-				s.PopulationYear = p.Year
+			pf, pt := RowPeriod(r, from, to)
+			if rate, ok := AnnualRate(r.Count, pf, pt, pop(r.TerritoryCode)); ok {
+				s.RatePer100k = &rate.PerYear
+				s.PopulationYears, s.Citations = rate.PopulationYears, rate.Citations
 			}
 		}
 		out[i] = s

@@ -45,6 +45,7 @@ var funcs = template.FuncMap{
 	},
 	"int64":       func(n int) int64 { return int64(n) },
 	"periodLabel": periodLabel,
+	"years":       joinYears,
 	"list3":       func(a, b, c string) []string { return []string{a, b, c} },
 	"deref": func(p any) any {
 		switch v := p.(type) {

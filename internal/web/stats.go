@@ -169,11 +169,15 @@ func (sc *statsScope) countsQuery(by []string, depth int) aldyn.CountsQuery {
 
 // countsResult is the response of /api/v1/stats/counts.
 type countsResult struct {
-	By        []string         `json:"by"`
-	Rows      []countStatNamed `json:"rows"`
-	Total     int64            `json:"total"`
-	Solved    int64            `json:"solved"`
-	Synthetic int64            `json:"synthetic"`
+	By []string `json:"by"`
+	// PeriodFrom and PeriodTo (inclusive) are the period rates are
+	// annualised over: the request's, within the months with records.
+	PeriodFrom string           `json:"period_from,omitempty"`
+	PeriodTo   string           `json:"period_to,omitempty"`
+	Rows       []countStatNamed `json:"rows"`
+	Total      int64            `json:"total"`
+	Solved     int64            `json:"solved"`
+	Synthetic  int64            `json:"synthetic"`
 }
 
 type countStatNamed struct {
@@ -194,26 +198,26 @@ func (s *Server) counts(r *http.Request, sc *statsScope, by []string, depth int)
 	if err != nil {
 		return nil, err
 	}
-	year := time.Now().Year()
-	if sc.To != nil {
-		year = sc.To.AddDate(0, 0, -1).Year()
+	from, to, err := s.statsPeriod(ctx, sc)
+	if err != nil {
+		return nil, err
 	}
-	popFn := func(code string, y int) (aldyn.Population, bool) {
-		p, _, ok := aldyn.PopulationFor(pops[code], y)
-		return p, ok
-	}
+	popFn := func(code string) []aldyn.Population { return pops[code] }
 	names, err := s.territoryNames(ctx, info(r).loc.Lang())
 	if err != nil {
 		return nil, err
 	}
 	loc := info(r).loc
 	res := &countsResult{By: by, Rows: []countStatNamed{}}
+	if from.Before(to) {
+		res.PeriodFrom, res.PeriodTo = from.Format(time.DateOnly), to.AddDate(0, 0, -1).Format(time.DateOnly)
+	}
 	// Table 1's order of categories, not the alphabet's.
 	slices.SortStableFunc(rows, func(a, b aldyn.CountRow) int {
 		return cmp.Or(strings.Compare(a.TerritoryCode, b.TerritoryCode),
 			cmp.Compare(slices.Index(aldyn.OffenseCategories, a.Category), slices.Index(aldyn.OffenseCategories, b.Category)))
 	})
-	for _, st := range stats.Counts(rows, by, year, popFn) {
+	for _, st := range stats.Counts(rows, by, from, to, popFn) {
 		n := countStatNamed{CountStat: st, TerritoryName: names[st.TerritoryCode]}
 		if st.Category != "" {
 			n.CategoryName = importer.CategoryName(st.Category, loc.Lang())
@@ -224,6 +228,22 @@ func (s *Server) counts(r *http.Request, sc *statsScope, by []string, depth int)
 		res.Synthetic += st.Synthetic
 	}
 	return res, nil
+}
+
+// statsPeriod is the period a statistics request covers: its from and to,
+// each limited to the months that have records.
+func (s *Server) statsPeriod(ctx context.Context, sc *statsScope) (from, to time.Time, err error) {
+	from, to, ok, err := s.db.OffensePeriod(ctx)
+	if err != nil || !ok {
+		return from, to, err
+	}
+	if sc.From != nil && sc.From.After(from) {
+		from = *sc.From
+	}
+	if sc.To != nil && sc.To.Before(to) {
+		to = *sc.To
+	}
+	return from, to, nil
 }
 
 // territoryNames maps every territory code to its name in lang.

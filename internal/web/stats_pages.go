@@ -333,6 +333,15 @@ func forecastChart(loc *i18n.Localizer, fr *forecastResult) chart {
 	return c
 }
 
+// joinYears lists the population years a rate used: "2009, 2021".
+func joinYears(ys []int) string {
+	s := make([]string, len(ys))
+	for i, y := range ys {
+		s[i] = strconv.Itoa(y)
+	}
+	return strings.Join(s, ", ")
+}
+
 // exportStatsTable downloads one of the statistics page's tables.
 func (s *Server) exportStatsTable(w http.ResponseWriter, r *http.Request, table string, byCat, byTerr, byPeriod *countsResult, period string) error {
 	format := r.URL.Query().Get("format")
@@ -342,6 +351,7 @@ func (s *Server) exportStatsTable(w http.ResponseWriter, r *http.Request, table 
 			export.Column{Key: "share", Label: loc.T("stats.share"), Kind: export.Percent},
 			export.Column{Key: "yoy", Label: loc.T("stats.yoy"), Kind: export.Percent},
 			export.Column{Key: "rate", Label: loc.T("stats.rate"), Kind: export.Float},
+			export.Column{Key: "population_years", Label: loc.T("stats.population_years")},
 			export.Column{Key: "solved", Label: loc.T("stats.solved_share"), Kind: export.Percent},
 			export.Column{Key: "synthetic", Label: loc.T("stats.synthetic_records"), Kind: export.Int})
 	}
@@ -353,7 +363,7 @@ func (s *Server) exportStatsTable(w http.ResponseWriter, r *http.Request, table 
 		if r.RatePer100k != nil {
 			rate = *r.RatePer100k
 		}
-		return []any{r.Count, r.Share, yoy, rate, r.SolvedShare, r.Synthetic}
+		return []any{r.Count, r.Share, yoy, rate, joinYears(r.PopulationYears), r.SolvedShare, r.Synthetic}
 	}
 	var t export.Table
 	switch table {

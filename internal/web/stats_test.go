@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"html"
+	"math"
 	"net/http"
 	"strings"
 	"testing"
@@ -407,5 +408,58 @@ func TestOfficialPageLanguages(t *testing.T) {
 	}
 	if err := json.Unmarshal([]byte(readBody(t, resp)), &api); err != nil || len(api.Checks) != 15 || !strings.HasPrefix(api.Checks[0].Formula, "(кражи") {
 		t.Errorf("API checks in Russian: %d, first %+v (%v)", len(api.Checks), api.Checks[0], err)
+	}
+}
+
+// TestStatsRateAnnualised: a territory's rate over several years is the
+// count per 100,000 residents and year, each year with its own population
+// (or the nearest earlier), and the answer says which population years.
+func TestStatsRateAnnualised(t *testing.T) {
+	f := mustFixture(t)
+	mustImportOffenses(t, f, "registration_number,source,category,registered_on,occurred_on,occurred_time,territory_code,lat,lon,place_type,solved\n"+
+		"R-1,crimes,theft,2019-01-02,2019-01-01,10:00,"+codeA+",42.90,74.60,street,0\n"+
+		"R-2,crimes,theft,2022-06-02,2022-06-01,10:00,"+codeA+",42.90,74.60,street,0\n"+
+		"R-3,crimes,theft,2024-12-02,2024-12-01,10:00,"+codeA+",42.90,74.60,street,0\n")
+	pops, err := f.db.Populations(context.Background(), codeA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var personYears float64
+	want := map[int]bool{}
+	for y := 2019; y <= 2024; y++ {
+		p, _, ok := aldyn.PopulationFor(pops, y)
+		if !ok {
+			t.Fatalf("no population of %s for %d", codeA, y)
+		}
+		personYears += float64(p.Population)
+		want[p.Year] = true
+	}
+	var c struct {
+		PeriodFrom string `json:"period_from"`
+		PeriodTo   string `json:"period_to"`
+		Rows       []struct {
+			TerritoryCode   string   `json:"territory_code"`
+			Count           int64    `json:"count"`
+			Rate            *float64 `json:"rate_per_100k"`
+			PopulationYears []int    `json:"population_years"`
+		} `json:"rows"`
+	}
+	mustGetJSON(t, f, analystA, "/api/v1/stats/counts?by=territory&depth=district&territory="+codeA, 200, &c)
+	if len(c.Rows) != 1 || c.Rows[0].Count != 3 || c.Rows[0].Rate == nil {
+		t.Fatalf("got %+v, want one row of 3 records with a rate", c)
+	}
+	if c.PeriodFrom != "2019-01-01" || c.PeriodTo != "2024-12-31" {
+		t.Errorf("got period %s – %s, want 2019-01-01 – 2024-12-31", c.PeriodFrom, c.PeriodTo)
+	}
+	if w := math.Round(3*1e5/personYears*100) / 100; *c.Rows[0].Rate != w {
+		t.Errorf("got rate %v, want %v per 100,000 a year", *c.Rows[0].Rate, w)
+	}
+	if len(c.Rows[0].PopulationYears) != len(want) || len(want) < 2 {
+		t.Errorf("got population years %v, want the %d figures of 2019–2024", c.Rows[0].PopulationYears, len(want))
+	}
+	for _, y := range c.Rows[0].PopulationYears {
+		if !want[y] {
+			t.Errorf("population year %d was not used for 2019–2024", y)
+		}
 	}
 }
