@@ -102,3 +102,61 @@ func migrationBackFill(tb testing.TB, dialect, name string) []string {
 	}
 	return stmts
 }
+
+// TestSeedPopulations: every oblast-level unit has a figure of 2021 or
+// later with its citation, and a database seeded from an older table gets
+// the missing figures and citations at its next start, keeping what an
+// administrator imported.
+func TestSeedPopulations(t *testing.T) {
+	db := storetest.MustOpenDB(t)
+	ctx := context.Background()
+	all, err := db.AllPopulations(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	regions, _, err := db.FindTerritories(ctx, aldyn.TerritoryFilter{Level: ptr(aldyn.LevelRegion), Page: aldyn.Page{Limit: 50}})
+	if err != nil || len(regions) != 9 {
+		t.Fatalf("got %d oblast-level units (%v), want 9", len(regions), err)
+	}
+	for _, r := range regions {
+		p, _, ok := aldyn.PopulationFor(all[r.Code], 2025)
+		if !ok || p.Year < 2021 || p.Citation == "" {
+			t.Errorf("%s: 2025 divides by %+v, want a figure of 2021 or later with a citation", r.Slug, p)
+		}
+	}
+	const bishkek = "41711000000000"
+	err = db.Update(ctx, aldyn.System, func(tx *store.Tx) error {
+		if err := tx.ExecForTest(ctx, `DELETE FROM territory_populations WHERE territory_code = '`+bishkek+`' AND year = 2023`); err != nil {
+			return err
+		}
+		if err := tx.ExecForTest(ctx, `UPDATE territory_populations SET citation = '' WHERE territory_code = '`+bishkek+`'`); err != nil {
+			return err
+		}
+		return tx.ExecForTest(ctx, `UPDATE territory_populations SET population = 900000, source = 'imported', citation = '' WHERE territory_code = '`+bishkek+`' AND year = 2021`)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SeedReference(ctx); err != nil {
+		t.Fatal(err)
+	}
+	pops, err := db.Populations(ctx, bishkek)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byYear := map[int]aldyn.Population{}
+	for _, p := range pops {
+		byYear[p.Year] = p
+	}
+	if p := byYear[2023]; p.Population == 0 || p.Citation == "" {
+		t.Errorf("2023 after a restart: %+v, want the embedded figure back with its citation", p)
+	}
+	if p := byYear[2009]; p.Citation != "National census 2009 (NSC KR)" {
+		t.Errorf("2009 citation %q, want it restored", p.Citation)
+	}
+	if p := byYear[2021]; p.Population != 900000 || p.Citation != "" {
+		t.Errorf("imported 2021 figure became %+v, want it kept", p)
+	}
+}
+
+func ptr[T any](v T) *T { return &v }

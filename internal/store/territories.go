@@ -161,14 +161,13 @@ func (tx *Tx) territory(ctx context.Context, code string) (*aldyn.Territory, err
 }
 
 // SeedReference loads the embedded territories and populations when the
-// territories table is empty; it does nothing on later starts.
+// territories table is empty. On later starts it adds the embedded
+// population figures the database lacks and their citations to figures
+// still as seeded; figures an administrator imported are kept.
 func (db *DB) SeedReference(ctx context.Context) error {
 	var n int
 	if err := db.queryRow(ctx, `SELECT COUNT(*) FROM territories`).Scan(&n); err != nil {
 		return db.normalize(err)
-	}
-	if n > 0 {
-		return nil
 	}
 	ts, err := parseReferenceTerritories(refdata.MustRead("territories.csv"))
 	if err != nil {
@@ -178,27 +177,18 @@ func (db *DB) SeedReference(ctx context.Context) error {
 	for _, t := range ts {
 		slugToCode[t.Slug] = t.Code
 	}
+	if n > 0 {
+		// Later starts add the figures of a newer embedded table.
+		return db.Update(ctx, aldyn.System, func(tx *Tx) error { return tx.seedPopulations(ctx, slugToCode) })
+	}
 	return db.Update(ctx, aldyn.System, func(tx *Tx) error {
 		for _, t := range ts {
 			if err := tx.insertTerritory(ctx, t); err != nil {
 				return fmt.Errorf("seed territory %s: %w", t.Code, err)
 			}
 		}
-		pops, err := readCSV(refdata.MustRead("population.csv"))
-		if err != nil {
+		if err := tx.seedPopulations(ctx, slugToCode); err != nil {
 			return err
-		}
-		for _, r := range pops {
-			code, ok := slugToCode[r["slug"]]
-			if !ok {
-				return fmt.Errorf("population.csv: unknown slug %q", r["slug"])
-			}
-			year, _ := strconv.Atoi(r["year"])
-			pop, _ := strconv.ParseInt(r["population"], 10, 64)
-			if _, err := tx.exec(ctx, `INSERT INTO territory_populations (territory_code, year, population, kind, source) VALUES (?, ?, ?, ?, ?)`,
-				code, year, pop, r["kind"], r["source"]); err != nil {
-				return fmt.Errorf("seed population %s %d: %w", code, year, err)
-			}
 		}
 		var fc struct {
 			Features []struct {
@@ -219,6 +209,34 @@ func (db *DB) SeedReference(ctx context.Context) error {
 		}
 		return nil
 	})
+}
+
+// seedPopulations stores the embedded population figures of existing
+// territories: new figures are added; a figure already stored gets the
+// embedded citation when it has none and its source is the embedded one.
+func (tx *Tx) seedPopulations(ctx context.Context, slugToCode map[string]string) error {
+	pops, err := readCSV(refdata.MustRead("population.csv"))
+	if err != nil {
+		return err
+	}
+	for _, r := range pops {
+		code, ok := slugToCode[r["slug"]]
+		if !ok {
+			return fmt.Errorf("population.csv: unknown slug %q", r["slug"])
+		}
+		year, _ := strconv.Atoi(r["year"])
+		pop, _ := strconv.ParseInt(r["population"], 10, 64)
+		if _, err := tx.exec(ctx, `INSERT INTO territory_populations (territory_code, year, population, kind, source, citation) VALUES (?, ?, ?, ?, ?, ?)
+			ON CONFLICT (territory_code, year) DO NOTHING`,
+			code, year, pop, r["kind"], r["source"], r["citation"]); err != nil {
+			return fmt.Errorf("seed population %s %d: %w", code, year, err)
+		}
+		if _, err := tx.exec(ctx, `UPDATE territory_populations SET citation = ? WHERE territory_code = ? AND year = ? AND citation = '' AND source = ?`,
+			r["citation"], code, year, r["source"]); err != nil {
+			return fmt.Errorf("seed population citation %s %d: %w", code, year, err)
+		}
+	}
+	return nil
 }
 
 var levelOrder = map[string]int{aldyn.LevelCountry: 0, aldyn.LevelRegion: 1, aldyn.LevelDistrict: 2, aldyn.LevelCity: 2}
@@ -276,7 +294,7 @@ func readCSV(b []byte) ([]map[string]string, error) {
 
 // Populations returns a territory's population figures, oldest first.
 func (db *DB) Populations(ctx context.Context, code string) ([]aldyn.Population, error) {
-	rows, err := db.query(ctx, `SELECT territory_code, year, population, kind, source FROM territory_populations WHERE territory_code = ? ORDER BY year`, code)
+	rows, err := db.query(ctx, `SELECT territory_code, year, population, kind, source, citation FROM territory_populations WHERE territory_code = ? ORDER BY year`, code)
 	if err != nil {
 		return nil, err
 	}
@@ -284,7 +302,7 @@ func (db *DB) Populations(ctx context.Context, code string) ([]aldyn.Population,
 	var out []aldyn.Population
 	for rows.Next() {
 		var p aldyn.Population
-		if err := rows.Scan(&p.TerritoryCode, &p.Year, &p.Population, &p.Kind, &p.Source); err != nil {
+		if err := rows.Scan(&p.TerritoryCode, &p.Year, &p.Population, &p.Kind, &p.Source, &p.Citation); err != nil {
 			return nil, err
 		}
 		out = append(out, p)
@@ -294,7 +312,7 @@ func (db *DB) Populations(ctx context.Context, code string) ([]aldyn.Population,
 
 // AllPopulations returns every population figure keyed by territory code.
 func (db *DB) AllPopulations(ctx context.Context) (map[string][]aldyn.Population, error) {
-	rows, err := db.query(ctx, `SELECT territory_code, year, population, kind, source FROM territory_populations ORDER BY territory_code, year`)
+	rows, err := db.query(ctx, `SELECT territory_code, year, population, kind, source, citation FROM territory_populations ORDER BY territory_code, year`)
 	if err != nil {
 		return nil, err
 	}
@@ -302,7 +320,7 @@ func (db *DB) AllPopulations(ctx context.Context) (map[string][]aldyn.Population
 	out := map[string][]aldyn.Population{}
 	for rows.Next() {
 		var p aldyn.Population
-		if err := rows.Scan(&p.TerritoryCode, &p.Year, &p.Population, &p.Kind, &p.Source); err != nil {
+		if err := rows.Scan(&p.TerritoryCode, &p.Year, &p.Population, &p.Kind, &p.Source, &p.Citation); err != nil {
 			return nil, err
 		}
 		out[p.TerritoryCode] = append(out[p.TerritoryCode], p)

@@ -105,13 +105,13 @@ func (db *DB) ImportPopulations(ctx context.Context, actor *aldyn.Actor, ps []al
 			}
 			rep.Matched++
 			var old aldyn.Population
-			err := tx.queryRow(ctx, `SELECT territory_code, year, population, kind, source FROM territory_populations WHERE territory_code = ? AND year = ?`,
-				t.Code, p.Year).Scan(&old.TerritoryCode, &old.Year, &old.Population, &old.Kind, &old.Source)
+			err := tx.queryRow(ctx, `SELECT territory_code, year, population, kind, source, citation FROM territory_populations WHERE territory_code = ? AND year = ?`,
+				t.Code, p.Year).Scan(&old.TerritoryCode, &old.Year, &old.Population, &old.Kind, &old.Source, &old.Citation)
 			var before any
 			switch {
 			case err == sql.ErrNoRows:
-				_, err = tx.exec(ctx, `INSERT INTO territory_populations (territory_code, year, population, kind, source) VALUES (?, ?, ?, ?, ?)`,
-					t.Code, p.Year, p.Population, p.Kind, p.Source)
+				_, err = tx.exec(ctx, `INSERT INTO territory_populations (territory_code, year, population, kind, source, citation) VALUES (?, ?, ?, ?, ?, ?)`,
+					t.Code, p.Year, p.Population, p.Kind, p.Source, p.Citation)
 			case err != nil:
 				return tx.db.normalize(err)
 			case old == p:
@@ -119,8 +119,8 @@ func (db *DB) ImportPopulations(ctx context.Context, actor *aldyn.Actor, ps []al
 				continue
 			default:
 				before = old
-				_, err = tx.exec(ctx, `UPDATE territory_populations SET population = ?, kind = ?, source = ? WHERE territory_code = ? AND year = ?`,
-					p.Population, p.Kind, p.Source, t.Code, p.Year)
+				_, err = tx.exec(ctx, `UPDATE territory_populations SET population = ?, kind = ?, source = ?, citation = ? WHERE territory_code = ? AND year = ?`,
+					p.Population, p.Kind, p.Source, p.Citation, t.Code, p.Year)
 			}
 			if err != nil {
 				return err

@@ -185,7 +185,7 @@ func ParsePopulationsRows(r io.Reader) (Populations, []Issue, error) {
 
 // ParsePopulations reads a population table with the columns
 // territory_code (or code), year, population and source, and optionally kind
-// (census or estimate). Population may be written with spaces or
+// (census or estimate) and citation (the short reference shown to people). Population may be written with spaces or
 // non-breaking spaces between thousands.
 func ParsePopulations(r io.Reader) ([]aldyn.Population, []Issue, error) {
 	return parsePopulations(r, nil)
@@ -197,6 +197,7 @@ func parsePopulations(r io.Reader, rowNums *[]int) ([]aldyn.Population, []Issue,
 		return nil, nil, err
 	}
 	ci, yi, pi, si, ki := index(head, "territory_code", "code", "soate"), index(head, "year"), index(head, "population"), index(head, "source"), index(head, "kind")
+	cti := index(head, "citation")
 	var issues []Issue
 	for name, i := range map[string]int{"territory_code": ci, "year": yi, "population": pi, "source": si} {
 		if i < 0 {
@@ -210,7 +211,7 @@ func parsePopulations(r io.Reader, rowNums *[]int) ([]aldyn.Population, []Issue,
 	seen := map[string]int{}
 	for n, rec := range rows {
 		row := n + 2
-		p := aldyn.Population{TerritoryCode: cell(rec, ci), Source: cell(rec, si), Kind: cell(rec, ki)}
+		p := aldyn.Population{TerritoryCode: cell(rec, ci), Source: cell(rec, si), Kind: cell(rec, ki), Citation: cell(rec, cti)}
 		bad := false
 		add := func(col, reason, val string) {
 			issues = append(issues, Issue{Row: row, Column: col, Reason: reason, Value: clip(val)})

@@ -125,6 +125,8 @@ func (p *page) Is(roles ...string) bool          { return p.ri.actor.Is(roles...
 func (p *page) TileURL() string                  { return p.s.cfg.TileURL }
 func (p *page) TileAttribution() string          { return p.s.cfg.TileAttribution }
 func (p *page) Demo() bool                       { return p.s.cfg.Demo }
+func (p *page) Citation(c string) string         { return citation(p.ri.loc, c) }
+func (p *page) Citations(cs []string) string     { return citations(p.ri.loc, cs) }
 func (p *page) Num(n int64) string               { return p.ri.loc.Number(n) }
 func (p *page) Date(t time.Time) string          { return p.ri.loc.Date(t) }
 func (p *page) DateTime(t time.Time) string      { return p.ri.loc.DateTime(t) }

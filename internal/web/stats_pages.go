@@ -105,8 +105,16 @@ func (s *Server) statsPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	var rateCitations []string
+	for _, r := range byTerr.Rows {
+		for _, c := range r.Citations {
+			if !slices.Contains(rateCitations, c) {
+				rateCitations = append(rateCitations, c)
+			}
+		}
+	}
 	years := yearsOf(byCat.Rows)
-	data := map[string]any{"Filter": fd, "ByCategory": byCat, "CategoryPivot": pivotByCategory(byCat.Rows, years), "ByTerritory": byTerr,
+	data := map[string]any{"Filter": fd, "ByCategory": byCat, "CategoryPivot": pivotByCategory(byCat.Rows, years), "ByTerritory": byTerr, "RateCitations": rateCitations,
 		"ByPeriod": byPeriod, "Period": period, "Years": years, "Scope": sc, "CanImport": requireImporter(r) == nil}
 	if byPeriod.Total > 0 {
 		// Trend of the period, one line per compared territory (the

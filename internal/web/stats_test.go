@@ -463,3 +463,44 @@ func TestStatsRateAnnualised(t *testing.T) {
 		}
 	}
 }
+
+// TestPopulationCitations: the territory page and the statistics page
+// name the population figures by their citation in the reader's language,
+// and never show the provenance note.
+func TestPopulationCitations(t *testing.T) {
+	f := mustFixture(t)
+	mustImportOffenses(t, f, "registration_number,source,category,registered_on,occurred_on,occurred_time,territory_code,lat,lon,place_type,solved\n"+
+		"C-1,crimes,theft,2023-01-02,2023-01-01,10:00,"+codeA+",42.90,74.60,street,0\n")
+	get := func(path, lang string) string {
+		req, _ := http.NewRequest("GET", f.srv.URL+path, nil)
+		req.Header.Set("Authorization", "Bearer "+f.tokens[adminKG])
+		req.Header.Set("Accept-Language", lang)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return readBody(t, resp)
+	}
+	for _, tc := range []struct{ lang, census, estimate string }{
+		{"ky", "2022-жылкы калкты улуттук каттоо (КР УСК)", "КР УСКнын 2021-жылдын 1-январына карата баалоосу"},
+		{"ru", "Национальная перепись населения 2022 г. (НСК КР)", "Оценка НСК КР на 1 января 2021 г."},
+		{"en", "National census 2022 (NSC KR)", "NSC KR estimate, 1 January 2021"},
+	} {
+		t.Run(tc.lang, func(t *testing.T) {
+			body := get("/territories/41711000000000", tc.lang)
+			for _, want := range []string{tc.census, tc.estimate} {
+				if !strings.Contains(body, want) {
+					t.Errorf("Bishkek's page in %s lacks %q", tc.lang, want)
+				}
+			}
+			if strings.Contains(body, "wikipedia") {
+				t.Errorf("Bishkek's page in %s shows the provenance note", tc.lang)
+			}
+			// Alamüdün's 2023 rate divides by the 2021 estimate.
+			body = get("/stats?depth=district&territory="+codeA, tc.lang)
+			if want := map[string]string{"ky": "КР УСКнын баалоосу, 2021-жыл", "ru": "Оценка НСК КР, 2021 г.", "en": "NSC KR estimate, 2021"}[tc.lang]; !strings.Contains(body, want) {
+				t.Errorf("statistics page in %s lacks the citation %q", tc.lang, want)
+			}
+		})
+	}
+}
