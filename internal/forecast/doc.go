@@ -54,7 +54,18 @@
 // for the degrees of freedom. With fewer than 10 back-test errors the
 // interval is normal instead: the standard deviation of the model's
 // one-month-ahead residuals, times √h, and at least the Poisson noise
-// √forecast. Bounds below zero are set to zero. On simulated seasonal
+// √forecast.
+//
+// Two rules then hold whatever the errors: the point forecast always lies
+// inside its own 80 % interval, and the 80 % inside the 95 % (a model that
+// has always missed on one side leans its interval that way, but a bound
+// that would pass the forecast stops at it); and the width grows with the
+// horizon — each side of month h's interval reaches at least as far from
+// its forecast as month h−1's does, so where the back-test errors of a
+// longer horizon happen to be smaller the shorter horizon's width is kept.
+// The widening therefore comes from the per-horizon back-test errors (and,
+// with too few of them, from the model's own one-month residual variance
+// times h), never from assumption alone. Bounds below zero are set to zero. On simulated seasonal
 // counts the intervals held 79 % and 93 % of later months.
 //
 // # Latest month

@@ -264,3 +264,48 @@ func BenchmarkForecast84(b *testing.B) {
 		}
 	}
 }
+
+// TestIntervalsHoldForecastAndWiden is a property test over many series
+// (seasonal, trending, with level breaks, short and long, near zero and
+// large): every point forecast lies inside its 80 % and 95 % intervals,
+// the 80 % interval inside the 95 %, and neither side of an interval comes
+// closer to its forecast further ahead.
+func TestIntervalsHoldForecastAndWiden(t *testing.T) {
+	r := rand.New(rand.NewPCG(14, 5))
+	for i := range 300 {
+		n := 6 + r.IntN(90)
+		base := math.Exp(r.Float64() * 8) // 1 … 3,000 a month
+		amp := base * r.Float64() * 0.4
+		trend := base * (r.Float64() - 0.5) * 0.02
+		s := forecast.Series{Start: start, Values: make([]float64, n)}
+		brk := r.IntN(n)
+		for j := range s.Values {
+			lambda := base + trend*float64(j) + amp*math.Sin(2*math.Pi*float64(j%12)/12)
+			if j >= brk && i%3 == 0 {
+				lambda *= 0.7 // a level break
+			}
+			s.Values[j] = poisson(r, math.Max(lambda, 0.5))
+		}
+		h := 1 + r.IntN(forecast.MaxHorizon)
+		res := MustForecast(t, s, h)
+		for k, m := range res.Months {
+			if !(m.Lo95 <= m.Lo80 && m.Lo80 <= m.Mean && m.Mean <= m.Hi80 && m.Hi80 <= m.Hi95) {
+				t.Fatalf("series %d (%d months, %s), month %d: %.2f [%.2f, %.2f] [%.2f, %.2f], want the forecast inside its intervals",
+					i, n, res.Model, k+1, m.Mean, m.Lo80, m.Hi80, m.Lo95, m.Hi95)
+			}
+			if k == 0 {
+				continue
+			}
+			p := res.Months[k-1]
+			const eps = 1e-9
+			if m.Hi95-m.Mean < p.Hi95-p.Mean-eps || m.Hi80-m.Mean < p.Hi80-p.Mean-eps ||
+				(m.Lo95 > 0 && m.Mean-m.Lo95 < p.Mean-p.Lo95-eps) || (m.Lo80 > 0 && m.Mean-m.Lo80 < p.Mean-p.Lo80-eps) {
+				t.Fatalf("series %d (%d months, %s): month %d's interval [%.2f, %.2f] around %.2f is narrower than month %d's [%.2f, %.2f] around %.2f",
+					i, n, res.Model, k+1, m.Lo95, m.Hi95, m.Mean, k, p.Lo95, p.Hi95, p.Mean)
+			}
+		}
+		if l := res.Latest; l != nil && !(l.Lo95 <= l.Mean && l.Mean <= l.Hi95) {
+			t.Fatalf("series %d: latest month %.2f outside [%.2f, %.2f]", i, l.Mean, l.Lo95, l.Hi95)
+		}
+	}
+}
