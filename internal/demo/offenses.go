@@ -20,7 +20,8 @@ const OffenseSeed = 2022
 // LoadOffenses loads the synthetic offense records (every one marked
 // synthetic, and the import logged as such) once: scale 1 gives the
 // Concept's Table 1 totals for 2019–2021 exactly; tests use less, or fewer
-// years (nil: synth.DefaultYears). Records located where the demo has
+// years (nil: from 2019 to the last complete month before the store's
+// clock says it is now; never later than that month). Records located where the demo has
 // precincts are assigned to them (see demoPrecincts). It returns how many
 // records were stored.
 func LoadOffenses(ctx context.Context, db *store.DB, scale float64, years []int) (int64, error) {
@@ -39,7 +40,11 @@ func LoadOffenses(ctx context.Context, db *store.DB, scale float64, years []int)
 	}
 	const batchSize = 5000
 	batch := make([]aldyn.Offense, 0, batchSize)
-	sum, err := synth.Generate(ctx, synth.Config{Seed: OffenseSeed, Scale: scale, Years: years}, nil, func(o *aldyn.Offense) error {
+	all, until := synth.YearsUntil(db.Now())
+	if years == nil {
+		years = all
+	}
+	sum, err := synth.Generate(ctx, synth.Config{Seed: OffenseSeed, Scale: scale, Years: years, Until: until}, nil, func(o *aldyn.Offense) error {
 		if ps := posts[o.TerritoryCode]; len(ps) > 0 && o.Lat != nil {
 			o.PrecinctCode = nearestPost(ps, *o.Lat, *o.Lon)
 		}

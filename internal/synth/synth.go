@@ -34,10 +34,29 @@ type Config struct {
 	// Scale multiplies every yearly total (1 when zero): 1 reproduces the
 	// official totals, benchmarks use more.
 	Scale float64
+	// Until, when set, ends the records before that month: a year it falls
+	// in is allocated whole, so earlier months are the same as in a full
+	// year, and only its months before Until are handed over.
+	Until time.Time
 }
 
 // DefaultYears are generated when Config.Years is empty.
 var DefaultYears = []int{2019, 2020, 2021, 2022, 2023, 2024, 2025}
+
+// FirstYear is the first year of the demo records: the first of Table 1.
+const FirstYear = 2019
+
+// YearsUntil are the years from FirstYear to the year of the last whole
+// month before the month of now, and the first day of now's month: the
+// Config.Years and Config.Until of records up to the last complete month.
+func YearsUntil(now time.Time) ([]int, time.Time) {
+	until := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC)
+	var years []int
+	for y := FirstYear; y <= until.AddDate(0, -1, 0).Year(); y++ {
+		years = append(years, y)
+	}
+	return years, until
+}
 
 // Summary counts what Generate handed over.
 type Summary struct {
@@ -104,6 +123,7 @@ type unit struct {
 }
 
 type generator struct {
+	until time.Time
 	seed  uint64
 	years []int
 	scale float64
@@ -122,7 +142,7 @@ type generator struct {
 }
 
 func newGenerator(cfg Config, terr []*aldyn.Territory) (*generator, error) {
-	g := &generator{seed: cfg.Seed, years: cfg.Years, scale: cfg.Scale}
+	g := &generator{seed: cfg.Seed, years: cfg.Years, scale: cfg.Scale, until: cfg.Until}
 	if len(g.years) == 0 {
 		g.years = DefaultYears
 	}
@@ -462,6 +482,9 @@ func (g *generator) category(ctx context.Context, year, ci int, fn func(*aldyn.O
 	rc := newRecorder(g.seed, year, ci, cat, p, n)
 	done, bc := 0, 0
 	for m := range 12 {
+		if !g.until.IsZero() && !time.Date(year, time.Month(m+1), 1, 0, 0, 0, 0, time.UTC).Before(g.until) {
+			break
+		}
 		rc.month(year, m)
 		for ui := range g.units {
 			u := &g.units[ui]

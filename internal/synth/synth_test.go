@@ -455,3 +455,34 @@ func TestIDsDistinctAcrossSeeds(t *testing.T) {
 		t.Errorf("seeds 1 and 2 give the same first ID %s", a)
 	}
 }
+
+// TestUntil: records stop before Config.Until, and the months before it
+// are those of the whole year.
+func TestUntil(t *testing.T) {
+	until := time.Date(2024, time.June, 1, 0, 0, 0, 0, time.UTC)
+	count := func(cfg Config) map[time.Month]int {
+		m := map[time.Month]int{}
+		if _, err := Generate(context.Background(), cfg, nil, func(o *aldyn.Offense) error {
+			m[o.Day().Month()]++
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	whole := count(Config{Seed: 3, Scale: 0.05, Years: []int{2024}})
+	part := count(Config{Seed: 3, Scale: 0.05, Years: []int{2024}, Until: until})
+	for m := time.January; m <= time.December; m++ {
+		want := whole[m]
+		if m >= time.June {
+			want = 0
+		}
+		if part[m] != want {
+			t.Errorf("%v: %d records, want %d", m, part[m], want)
+		}
+	}
+	years, u := YearsUntil(time.Date(2027, 1, 15, 10, 0, 0, 0, time.UTC))
+	if len(years) != 8 || years[0] != 2019 || years[7] != 2026 || !u.Equal(time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)) {
+		t.Errorf("YearsUntil(15 January 2027) = %v, %v; want 2019–2026 until 1 January 2027", years, u)
+	}
+}
