@@ -26,7 +26,7 @@ import (
 // on, and the names of the bodies in the report's language.
 type Input struct {
 	Plan       *aldyn.Plan
-	Cycle      *aldyn.ReportingCycle // nil: the latest cycle begun by Now
+	Cycle      *aldyn.ReportingCycle // nil: the last closed cycle (DefaultCycle)
 	Measures   []aldyn.Measure
 	Indicators []aldyn.Indicator
 	Values     []aldyn.IndicatorValue
@@ -45,7 +45,8 @@ type Report struct {
 	Subtitle  string   // the cycle and the date of the figures
 	Narrative []string // paragraphs summarising the figures
 
-	Dashboard aldyn.Dashboard     // the plan at Input.Now
+	Dashboard aldyn.Dashboard     // the plan at the end of the chosen cycle (at Input.Now when it has not ended)
+	AsOf      time.Time           // the moment Dashboard is of
 	Cycle     *aldyn.CycleSummary // reporting in the chosen cycle; nil without one
 
 	// The tables, in the order the workbook and documents show them.
@@ -90,30 +91,37 @@ func Build(in Input, lang string) (*Report, error) {
 		return nil, fmt.Errorf("planreport: unsupported language %q", lang)
 	}
 	loc := i18n.For(lang)
-	d := aldyn.ComputeDashboard(in.Plan, in.Measures, in.Indicators, in.Values, in.Reports, in.Cycles, in.Now)
-
 	cycle := in.Cycle
-	if cycle == nil && d.Cycle != nil {
-		if i := slices.IndexFunc(in.Cycles, func(c aldyn.ReportingCycle) bool { return c.ID == d.Cycle.CycleID }); i >= 0 {
-			cycle = &in.Cycles[i]
-		}
+	if cycle == nil {
+		cycle = DefaultCycle(in.Cycles, in.Now)
 	}
 
-	// The reporting view: ComputeDashboard summarises the latest cycle
-	// begun; for an earlier cycle it is shown the plan as it stood then.
+	// The reporting view: the cycles begun up to the chosen one and their
+	// reports, judged now (a report due in it and still missing is missing
+	// today). The plan's status and budget are those at the end of the
+	// chosen cycle, from the same reports, so a report on a closed quarter
+	// does not change with what happened after it.
 	viewCycles, viewReports, viewAt := in.Cycles, in.Reports, in.Now
-	summary, sameView := d.Cycle, true
-	if cycle != nil && (d.Cycle == nil || d.Cycle.CycleID != cycle.ID) {
-		sameView = false
+	asOf, values := in.Now, in.Values
+	if cycle != nil {
 		viewCycles, viewReports, viewAt = cycleView(in, cycle)
+		if end := cycle.To.AddDate(0, 0, 1); end.Before(in.Now) {
+			asOf = end
+			values = nil
+			for _, v := range in.Values {
+				if e, ok := aldyn.PeriodEnd(v.Period); ok && !e.After(asOf) {
+					values = append(values, v)
+				}
+			}
+		}
+	}
+	d := aldyn.ComputeDashboard(in.Plan, in.Measures, in.Indicators, values, viewReports, viewCycles, asOf)
+	var summary *aldyn.CycleSummary
+	if cycle != nil {
 		summary = aldyn.ComputeDashboard(in.Plan, in.Measures, nil, nil, viewReports, viewCycles, viewAt).Cycle
 	}
 
-	byMeasure := groupReports(in.Reports)
-	viewByMeasure := byMeasure
-	if !sameView {
-		viewByMeasure = groupReports(viewReports)
-	}
+	viewByMeasure := groupReports(viewReports)
 	cycleByID := make(map[int64]*aldyn.ReportingCycle, len(in.Cycles))
 	for i := range in.Cycles {
 		cycleByID[in.Cycles[i].ID] = &in.Cycles[i]
@@ -122,17 +130,15 @@ func Build(in Input, lang string) (*Report, error) {
 	rows := make([]measureRow, len(in.Measures))
 	for i := range in.Measures {
 		m := &in.Measures[i]
-		rs := byMeasure[m.ID]
-		one := aldyn.ComputeDashboard(in.Plan, in.Measures[i:i+1], nil, nil, rs, in.Cycles, in.Now)
+		rs := viewByMeasure[m.ID]
+		one := aldyn.ComputeDashboard(in.Plan, in.Measures[i:i+1], nil, nil, rs, viewCycles, asOf)
 		row := measureRow{m: m, status: one.Measures.State(), planned: one.Budget.PlannedKGS, spent: one.Budget.SpentKGS}
 		if a := aldyn.LatestAccepted(rs, cycleByID); a != nil {
 			p := a.Progress
 			row.progress = &p
 		}
 		if cycle != nil {
-			if !sameView {
-				one = aldyn.ComputeDashboard(in.Plan, in.Measures[i:i+1], nil, nil, viewByMeasure[m.ID], viewCycles, viewAt)
-			}
+			one = aldyn.ComputeDashboard(in.Plan, in.Measures[i:i+1], nil, nil, rs, viewCycles, viewAt)
 			if one.Cycle != nil && one.Cycle.CycleID == cycle.ID {
 				row.cycle = one.Cycle.Totals
 			}
@@ -146,7 +152,7 @@ func Build(in Input, lang string) (*Report, error) {
 	}
 	slices.SortStableFunc(rows, func(a, b measureRow) int { return aldyn.CompareCodes(a.m.Code, b.m.Code) })
 
-	r := &Report{Lang: lang, Title: in.Plan.Title.In(lang), Dashboard: d, Cycle: summary, loc: loc}
+	r := &Report{Lang: lang, Title: in.Plan.Title.In(lang), Dashboard: d, AsOf: asOf, Cycle: summary, loc: loc}
 	if cycle != nil {
 		r.Subtitle = tr(loc, "planreport.subtitle", "period", cycle.Period, "from", loc.Date(cycle.From),
 			"to", loc.Date(cycle.To), "date", loc.Date(in.Now))
@@ -164,6 +170,26 @@ func Build(in Input, lang string) (*Report, error) {
 	r.statusChart = statusChart(loc, &d)
 	r.budgetChart = budgetChart(loc, &d)
 	return r, nil
+}
+
+// DefaultCycle is the cycle a monitoring report is of unless another is
+// asked for: the last closed one (by its end), or, before any is closed,
+// the latest begun by now; nil without cycles.
+func DefaultCycle(cycles []aldyn.ReportingCycle, now time.Time) *aldyn.ReportingCycle {
+	var closed, begun *aldyn.ReportingCycle
+	for i := range cycles {
+		c := &cycles[i]
+		if c.Status == aldyn.CycleClosed && (closed == nil || c.To.After(closed.To)) {
+			closed = c
+		}
+		if !c.From.After(now) && (begun == nil || c.From.After(begun.From)) {
+			begun = c
+		}
+	}
+	if closed != nil {
+		return closed
+	}
+	return begun
 }
 
 // cycleView returns the cycles and reports as they stood for cycle c: the

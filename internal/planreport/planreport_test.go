@@ -263,12 +263,32 @@ func TestEarlierCycle(t *testing.T) {
 	if len(r.Lapses.Rows) != 1 || r.Lapses.Rows[0][0] != "3.1" {
 		t.Errorf("got lapses %v, want 3.1 missing", r.Lapses.Rows)
 	}
-	// Statuses stay those of now.
-	if r.Dashboard.Measures.Overdue != 1 || r.Dashboard.Measures.Done != 1 {
-		t.Errorf("got measures %+v", r.Dashboard.Measures)
+	// Statuses and budget are those at the end of Q1 (1 April 2025), not
+	// of 20 July: 2.1 (due 30 June) is not yet overdue; only Q1's accepted
+	// reports have spent anything (90 000 + 10 000 + 50 000).
+	if m := r.Dashboard.Measures; m.Overdue != 0 || m.Done != 1 || m.OnTrack != 2 {
+		t.Errorf("got measures %+v, want none overdue, 1 done, 2 on track", m)
+	}
+	if r.Dashboard.Budget.SpentKGS != 150000 || !r.AsOf.Equal(day(2025, 4, 1)) {
+		t.Errorf("got spent %d as of %v, want 150000 as of 1 April 2025", r.Dashboard.Budget.SpentKGS, r.AsOf)
 	}
 	if !strings.Contains(r.Subtitle, "2025-Q1") {
 		t.Errorf("subtitle %q lacks the cycle", r.Subtitle)
+	}
+}
+
+// TestDefaultCycleIsLastClosed: without a cycle asked for, the report is
+// of the last closed cycle, not of the open one nobody has reported on yet.
+func TestDefaultCycleIsLastClosed(t *testing.T) {
+	in := MustFixture(t)
+	in.Cycle = nil
+	r := MustBuild(t, in, "en")
+	if r.Cycle == nil || r.Cycle.CycleID != 1 || !strings.Contains(r.Subtitle, "2025-Q1") {
+		t.Fatalf("got cycle %+v (%q), want the closed 2025-Q1", r.Cycle, r.Subtitle)
+	}
+	in.Cycles[0].Status = aldyn.CycleOpen
+	if c := DefaultCycle(in.Cycles, in.Now); c == nil || c.ID != 2 {
+		t.Errorf("with none closed got %+v, want the latest begun, 2025-Q2", c)
 	}
 }
 
