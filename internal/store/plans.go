@@ -2279,7 +2279,8 @@ func (db *DB) LoadDashboardInput(ctx context.Context, planID int64) (*DashboardI
 			in.Indicators = append(in.Indicators, aldyn.Indicator{})
 			i := &in.Indicators[len(in.Indicators)-1]
 			if err := rows.Scan(intInto[int64]{&i.ID}, &i.Code, &i.Name.KY, &i.Name.RU, &i.Name.EN, &i.Unit, boolInto{&i.HigherIsBetter},
-				floatInto{&i.BaselineValue}, intInto[int]{&i.BaselineYear}, &targets, &period, &territory, floatInto{&value}); err != nil {
+				floatInto{&i.BaselineValue}, intInto[int]{&i.BaselineYear}, &i.Kind, &i.Source, &i.OffenseCategory, &i.Frequency,
+				&targets, &period, &territory, floatInto{&value}); err != nil {
 				return err
 			}
 			var err error
@@ -2292,7 +2293,7 @@ func (db *DB) LoadDashboardInput(ctx context.Context, planID int64) (*DashboardI
 			}
 			return nil
 		}, `SELECT i.id, i.code, i.name_ky, i.name_ru, i.name_en, i.unit, i.higher_is_better, i.baseline_value, i.baseline_year,
-			COALESCE(s.targets, ''), COALESCE(s.period, ''), COALESCE(s.territory_code, ''), s.value
+			i.kind, i.source, i.offense_category, i.frequency, COALESCE(s.targets, ''), COALESCE(s.period, ''), COALESCE(s.territory_code, ''), s.value
 			FROM indicators i LEFT JOIN indicator_summaries s ON s.indicator_id = i.id WHERE i.plan_id = ? ORDER BY i.sort_key, i.id`, planID); err != nil {
 			return err
 		}

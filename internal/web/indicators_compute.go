@@ -1,12 +1,14 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"time"
 
 	"github.com/aldyn-kg/aldyn"
 	"github.com/aldyn-kg/aldyn/internal/offenses"
+	"github.com/aldyn-kg/aldyn/internal/store"
 )
 
 // Indicators whose source is the offense statistics are computed, not
@@ -43,6 +45,38 @@ func (s *Server) indicatorCompute(w http.ResponseWriter, r *http.Request) error 
 		return writeJSON(w, http.StatusOK, vals)
 	}
 	return redirect(w, r, fmt.Sprintf("/indicators/%d", ind.ID), "plans.indicator.computed")
+}
+
+// withComputedIndicators sets the values of the plan's indicators whose
+// source is the offense statistics to those the records give at now: a
+// dashboard or report shows them without anyone recomputing first, and
+// values stored by an earlier recompute or typed into a report do not
+// stand in for the records.
+func (s *Server) withComputedIndicators(ctx context.Context, in *store.DashboardInput, now time.Time) error {
+	computed := map[int64]bool{}
+	var vals []aldyn.IndicatorValue
+	for i := range in.Indicators {
+		ind := &in.Indicators[i]
+		if ind.Source != aldyn.IndicatorOffenses {
+			continue
+		}
+		v, err := offenses.IndicatorValues(ctx, s.db, in.Plan, ind, now)
+		if err != nil {
+			return fmt.Errorf("indicator %d: %w", ind.ID, err)
+		}
+		computed[ind.ID] = true
+		vals = append(vals, v...)
+	}
+	if len(computed) == 0 {
+		return nil
+	}
+	for _, v := range in.Values {
+		if !computed[v.IndicatorID] {
+			vals = append(vals, v)
+		}
+	}
+	in.Values = vals
+	return nil
 }
 
 func init() {

@@ -567,6 +567,9 @@ func (s *Server) loadPlanContent(ctx context.Context, p *aldyn.Plan) (*planConte
 	if err != nil {
 		return nil, err
 	}
+	if err := s.withComputedIndicators(ctx, in, s.db.Now()); err != nil {
+		return nil, err
+	}
 	c, err := theConcept()
 	if err != nil {
 		return nil, err

@@ -69,6 +69,9 @@ func (s *Server) loadDashboardView(r *http.Request, p *aldyn.Plan) (*dashboardVi
 	if err != nil {
 		return nil, err
 	}
+	if err := s.withComputedIndicators(r.Context(), in, s.db.Now()); err != nil {
+		return nil, err
+	}
 	v := &dashboardView{in: in, at: s.db.Now()}
 	if q == "" {
 		return v, nil
@@ -353,6 +356,9 @@ var reportFormats = map[string]struct{ ctype, ext string }{
 func (s *Server) planReportInput(ctx context.Context, p *aldyn.Plan, cycleID string, lang string) (*planreport.Input, error) {
 	in, err := s.db.LoadPlanInput(ctx, p.ID)
 	if err != nil {
+		return nil, err
+	}
+	if err := s.withComputedIndicators(ctx, in, s.db.Now()); err != nil {
 		return nil, err
 	}
 	pin := &planreport.Input{Plan: in.Plan, Measures: in.Measures, Indicators: in.Indicators, Values: in.Values, Cycles: in.Cycles, Now: s.db.Now()}
