@@ -968,7 +968,7 @@ func (db *DB) timeProfile(ctx context.Context, q string, args []any) (grid [7][2
 // received; an error from fn stops the scan and is returned.
 func (db *DB) OffensePoints(ctx context.Context, f aldyn.OffenseFilter, bbox *aldyn.BBox, limit int, fn func(aldyn.OffensePoint) error) (int, error) {
 	where, args := db.offenseWhere(f)
-	q := `SELECT lon, lat, category FROM offenses` + where + ` AND lat IS NOT NULL`
+	q := `SELECT lon, lat, category, subgroup FROM offenses` + where + ` AND lat IS NOT NULL`
 	if bbox != nil {
 		q += ` AND lon >= ? AND lon <= ? AND lat >= ? AND lat <= ?`
 		args = append(args, bbox.MinLon, bbox.MaxLon, bbox.MinLat, bbox.MaxLat)
@@ -983,12 +983,13 @@ func (db *DB) OffensePoints(ctx context.Context, f aldyn.OffenseFilter, bbox *al
 	defer rows.Close()
 	n := 0
 	var p aldyn.OffensePoint
-	var cat sql.RawBytes
+	var cat, subgroup sql.RawBytes
 	for rows.Next() {
-		if err := rows.Scan(&p.Lon, &p.Lat, &cat); err != nil {
+		if err := rows.Scan(&p.Lon, &p.Lat, &cat, &subgroup); err != nil {
 			return n, err
 		}
 		p.Category = internCategory(cat)
+		p.Sensitive = aldyn.IsSensitive(p.Category, string(subgroup))
 		if err := fn(p); err != nil {
 			return n, err
 		}

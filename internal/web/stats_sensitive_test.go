@@ -1,0 +1,288 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/aldyn-kg/aldyn"
+	"github.com/aldyn-kg/aldyn/internal/disclosure"
+	"github.com/aldyn-kg/aldyn/internal/importer"
+	"github.com/aldyn-kg/aldyn/internal/offenses"
+	"github.com/aldyn-kg/aldyn/internal/stats"
+	"github.com/aldyn-kg/aldyn/internal/store"
+)
+
+// seeded is one group of records at one place.
+type seeded struct {
+	category, article string
+	lat, lon          float64
+	days              []string // one record per day
+	sensitive         bool
+}
+
+// The records of TestHotspotsSensitive, in district A. The rapes and the
+// domestic violence near the first theft are the reporter's target: two
+// and one records, fewer than the minimum cell count; the six rapes up the
+// road are enough to show to an analyst.
+var sensitiveSeed = []seeded{
+	{category: "rape", lat: 42.9000, lon: 74.6000, days: []string{"2024-05-10", "2024-05-10"}, sensitive: true},
+	{category: "other", article: "177", lat: 42.9020, lon: 74.6040, days: []string{"2024-05-10"}, sensitive: true},
+	{category: "theft", lat: 42.8980, lon: 74.5960, days: []string{"2024-05-10", "2024-05-10", "2024-05-11"}},
+	{category: "rape", lat: 42.9500, lon: 74.7000, days: []string{"2024-05-01", "2024-05-02", "2024-05-03", "2024-05-04", "2024-05-05", "2024-05-06"}, sensitive: true},
+	{category: "other", lat: 42.9300, lon: 74.6600, days: []string{"2024-05-10", "2024-05-12"}},
+}
+
+// mustSeedSensitive imports sensitiveSeed; article 177 is filed under
+// domestic violence, as an administrator would set it up.
+func mustSeedSensitive(t *testing.T, f *fixture) {
+	t.Helper()
+	dv := importer.Subgroup{Code: importer.SubgroupDomesticViolence, Category: "other", Source: "crimes",
+		NameKy: "Үй-бүлөлүк зомбулук", NameRu: "Семейное насилие", NameEn: "Domestic violence", Articles: []string{"177"}}
+	if err := offenses.SaveSubgroup(context.Background(), f.db, aldyn.System, dv); err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	b.WriteString("registration_number,source,category,article,registered_on,occurred_on,occurred_time,territory_code,lat,lon,place_type,solved\n")
+	n := 0
+	for _, s := range sensitiveSeed {
+		for _, d := range s.days {
+			n++
+			fmt.Fprintf(&b, "S-%d,crimes,%s,%s,%s,%s,21:30,%s,%.4f,%.4f,dwelling,0\n", n, s.category, s.article, d, d, codeA, s.lat, s.lon)
+		}
+	}
+	mustImportOffenses(t, f, b.String())
+}
+
+type gridCell struct {
+	Geometry struct {
+		Coordinates [][][2]float64 `json:"coordinates"`
+	} `json:"geometry"`
+	Properties struct {
+		Count int `json:"count"`
+	} `json:"properties"`
+}
+
+func (c gridCell) holds(lat, lon float64) bool {
+	ring := c.Geometry.Coordinates[0]
+	return lon >= ring[0][0] && lon < ring[2][0] && lat >= ring[0][1] && lat < ring[2][1]
+}
+
+// gridQuery is one request of the attack.
+type gridQuery struct {
+	category, period, bbox, size string
+}
+
+type gridBody struct {
+	Features []gridCell    `json:"features"`
+	Meta     map[string]any `json:"meta"`
+}
+
+// The boxes of the attack: one around the reporter's target, slid by about
+// 6 m at a time, and the whole country.
+func attackBoxes() []string {
+	var out []string
+	for i := range 5 {
+		d := float64(i) * 0.00007
+		out = append(out, fmt.Sprintf("%.5f,%.5f,%.5f,%.5f", 74.590+d, 42.894+d/2, 74.612+d, 42.906+d/2))
+	}
+	return out
+}
+
+// TestHotspotsSensitive reproduces the attack of issue 13: a reporter (or a
+// coordinator) asking the hot-spot grid for rapes, or for "other" with its
+// domestic-violence subgroup, of one day, in the smallest cells, sliding
+// the box, located a record within metres. Sensitive records now count on
+// no one's map but analysts' and administrators', and there only in cells
+// holding at least the minimum cell count of them.
+func TestHotspotsSensitive(t *testing.T) {
+	f := mustFixture(t)
+	mustSeedSensitive(t, f)
+	var queries []gridQuery
+	for _, cat := range []string{"rape", "other", "", "rape,theft"} {
+		for _, period := range []string{"&from=2024-05-10&to=2024-05-10", ""} {
+			for _, bbox := range attackBoxes() {
+				for _, size := range []string{"cell_m=250", "cell_m=300", "cell_m=500", "cell_m=1000", "zoom=18"} {
+					queries = append(queries, gridQuery{cat, period, bbox, size})
+				}
+			}
+			for _, size := range []string{"cell_m=50000", "zoom=10"} {
+				queries = append(queries, gridQuery{cat, period, "", size})
+			}
+		}
+	}
+	path := func(q gridQuery) string {
+		p := "/api/v1/stats/hotspots?" + q.size + q.period
+		if q.category != "" {
+			p += "&category=" + url.QueryEscape(q.category)
+		}
+		if q.bbox != "" {
+			p += "&bbox=" + q.bbox
+		}
+		return p
+	}
+	// want counts the seeded records of a query in the lattice's cells the
+	// server draws, the sensitive ones of a cell only when they are at
+	// least k (k = 0: not at all).
+	want := func(q gridQuery, k int) (total int) {
+		bbox := aldyn.BBox{MinLon: aldyn.MinLon, MinLat: aldyn.MinLat, MaxLon: aldyn.MaxLon, MaxLat: aldyn.MaxLat}
+		if q.bbox != "" {
+			fmt.Sscanf(q.bbox, "%g,%g,%g,%g", &bbox.MinLon, &bbox.MinLat, &bbox.MaxLon, &bbox.MaxLat)
+		}
+		var cell float64
+		if z, ok := strings.CutPrefix(q.size, "zoom="); ok {
+			var zoom int
+			fmt.Sscan(z, &zoom)
+			cell = stats.CellForZoom(zoom)
+		} else {
+			fmt.Sscan(strings.TrimPrefix(q.size, "cell_m="), &cell)
+		}
+		g, err := stats.NewGrid(bbox, stats.SnapCell(cell))
+		if err != nil {
+			t.Fatal(err)
+		}
+		open, sensitive := map[int]int{}, map[int]int{}
+		for _, s := range sensitiveSeed {
+			if q.category != "" && !strings.Contains(","+q.category+",", ","+s.category+",") {
+				continue
+			}
+			lon, lat, _ := store.SnapLocation(s.lon, s.lat)
+			i, ok := g.Cell(lon, lat)
+			if !ok {
+				continue
+			}
+			for _, d := range s.days {
+				if q.period != "" && d != "2024-05-10" {
+					continue
+				}
+				if s.sensitive {
+					sensitive[i]++
+				} else {
+					open[i]++
+				}
+			}
+		}
+		for _, n := range open {
+			total += n
+		}
+		for _, n := range sensitive {
+			if k > 0 && n >= k {
+				total += n
+			}
+		}
+		return total
+	}
+
+	for _, who := range []string{reporterA, coordinator} {
+		t.Run(who, func(t *testing.T) {
+			for _, q := range queries {
+				var g gridBody
+				mustGetJSON(t, f, who, path(q), http.StatusOK, &g)
+				total := 0
+				for _, c := range g.Features {
+					total += c.Properties.Count
+					for _, s := range sensitiveSeed {
+						if s.sensitive && c.holds(s.lat, s.lon) && c.Properties.Count > 0 && !holdsOpen(c, q) {
+							t.Errorf("%s: a cell of sensitive records only counts %d", path(q), c.Properties.Count)
+						}
+					}
+				}
+				if w := want(q, 0); total != w {
+					t.Errorf("%s: the cells count %d records, want the %d that are not sensitive", path(q), total, w)
+				}
+				if _, ok := g.Meta["sensitive_min_cell_count"]; ok {
+					t.Errorf("%s: meta %v names a minimum count for records it leaves out", path(q), g.Meta)
+				}
+			}
+		})
+	}
+
+	t.Run(analystA, func(t *testing.T) {
+		// The cell of the thefts is the same piece of ground in every slid
+		// box: boxes select whole cells of one lattice.
+		theftCell := map[string][2]float64{}
+		for _, q := range queries {
+			var g gridBody
+			mustGetJSON(t, f, analystA, path(q), http.StatusOK, &g)
+			total := 0
+			for _, c := range g.Features {
+				total += c.Properties.Count
+				if c.holds(42.8980, 74.5960) {
+					key := q.size + q.category + q.period
+					corner := c.Geometry.Coordinates[0][0]
+					if prev, ok := theftCell[key]; ok && prev != corner {
+						t.Errorf("%s: the cell of the thefts has its corner at %v, in another box at %v", path(q), corner, prev)
+					}
+					theftCell[key] = corner
+				}
+				if c.holds(42.9000, 74.6000) && c.Properties.Count > 0 && !holdsOpen(c, q) {
+					t.Errorf("%s: the cell of two rapes shows %d", path(q), c.Properties.Count)
+				}
+			}
+			if w := want(q, disclosure.DefaultMinCellCount); total != w {
+				t.Errorf("%s: the cells count %d records, want %d", path(q), total, w)
+			}
+		}
+		// The six rapes show in every cell size, as six.
+		for _, size := range []string{"cell_m=250&bbox=74.69,42.94,74.71,42.96", "cell_m=1000&bbox=74.69,42.94,74.71,42.96", "zoom=10"} {
+			var g gridBody
+			mustGetJSON(t, f, analystA, "/api/v1/stats/hotspots?category=rape&"+size, http.StatusOK, &g)
+			found := false
+			for _, c := range g.Features {
+				if c.holds(42.95, 74.70) {
+					found = c.Properties.Count == 6
+				}
+			}
+			if !found {
+				t.Errorf("%s: no cell of the six rapes counting 6: %+v", size, g.Features)
+			}
+			if k := g.Meta["sensitive_min_cell_count"]; k != float64(disclosure.DefaultMinCellCount) {
+				t.Errorf("meta names minimum count %v, want %d", k, disclosure.DefaultMinCellCount)
+			}
+		}
+	})
+
+	t.Run("setting", func(t *testing.T) {
+		// Seven is more than the six: their cell goes too.
+		if err := disclosure.SetMinCellCount(context.Background(), f.db, aldyn.System, 7); err != nil {
+			t.Fatal(err)
+		}
+		var g gridBody
+		mustGetJSON(t, f, adminKG, "/api/v1/stats/hotspots?category=rape&cell_m=250&bbox=74.69,42.94,74.71,42.96", http.StatusOK, &g)
+		for _, c := range g.Features {
+			if c.Properties.Count > 0 {
+				t.Errorf("minimum count 7: a cell of rapes counts %d", c.Properties.Count)
+			}
+		}
+	})
+
+	// Points never were of sensitive records, nor for these roles.
+	for _, who := range []string{reporterA, coordinator} {
+		mustGetJSON(t, f, who, "/api/v1/stats/points?category=rape", http.StatusForbidden, nil)
+	}
+	var pts struct {
+		Features []struct {
+			Geometry struct {
+				Coordinates [2]float64 `json:"coordinates"`
+			} `json:"geometry"`
+		} `json:"features"`
+	}
+	mustGetJSON(t, f, analystA, "/api/v1/stats/points?category=rape,other&from=2024-05-10&to=2024-05-10", http.StatusOK, &pts)
+	if len(pts.Features) != 1 {
+		t.Errorf("analyst got %d points of rapes and other offences on the day, want the one that is not sensitive", len(pts.Features))
+	}
+}
+
+// holdsOpen reports whether a cell of query q also holds a place of records
+// that are not sensitive (then its count is theirs).
+func holdsOpen(c gridCell, q gridQuery) bool {
+	for _, s := range sensitiveSeed {
+		if !s.sensitive && c.holds(s.lat, s.lon) && (q.category == "" || strings.Contains(","+q.category+",", ","+s.category+",")) {
+			return true
+		}
+	}
+	return false
+}
