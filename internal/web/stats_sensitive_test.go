@@ -77,7 +77,7 @@ type gridQuery struct {
 }
 
 type gridBody struct {
-	Features []gridCell    `json:"features"`
+	Features []gridCell     `json:"features"`
 	Meta     map[string]any `json:"meta"`
 }
 
