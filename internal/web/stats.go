@@ -42,6 +42,7 @@ func (s *Server) registerStats() {
 	s.handle("GET", "/api/v1/stats/official", s.apiOfficial)
 	s.registerOffenseImports()
 	s.registerClassification()
+	s.registerDisclosure()
 	s.registerIndicatorCompute()
 	s.registerTerritoryDashboard()
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/aldyn-kg/aldyn"
+	"github.com/aldyn-kg/aldyn/internal/disclosure"
 	"github.com/aldyn-kg/aldyn/internal/export"
 	"github.com/aldyn-kg/aldyn/internal/i18n"
 	"github.com/aldyn-kg/aldyn/internal/importer"
@@ -402,9 +403,16 @@ func (s *Server) statsMapPage(w http.ResponseWriter, r *http.Request) error {
 	if actor(r).Is(aldyn.RoleAnalyst, aldyn.RoleAdministrator) && q.Get("points") == "1" {
 		points = statsURL("/api/v1/stats/points", q, "points", "", "layer", "")
 	}
+	// The page says how sensitive records count on the map (recordGrid).
+	minCount := 0
+	if actor(r).SeesSensitiveRecords() {
+		if minCount, err = disclosure.MinCellCount(r.Context(), s.db); err != nil {
+			return err
+		}
+	}
 	return s.render(w, r, http.StatusOK, "stats_map", &page{Title: info(r).loc.T("stats.map.title"), Form: q,
 		Data: map[string]any{"Filter": fd, "Scope": sc, "GridURL": api, "PointsURL": points, "Density": density,
-			"CanSeePoints": actor(r).Is(aldyn.RoleAnalyst, aldyn.RoleAdministrator)}})
+			"CanSeePoints": actor(r).Is(aldyn.RoleAnalyst, aldyn.RoleAdministrator), "SensitiveMinCount": minCount}})
 }
 
 func (s *Server) officialPage(w http.ResponseWriter, r *http.Request) error {

@@ -286,3 +286,62 @@ func holdsOpen(c gridCell, q gridQuery) bool {
 	}
 	return false
 }
+
+func init() {
+	moduleCases = append(moduleCases, func(tb testing.TB, f *fixture) []matrixCase {
+		nationalAdmin := func(ok int) expect {
+			return expect{def: http.StatusForbidden, byRole: map[string]int{anon: http.StatusUnauthorized, adminKG: ok}}
+		}
+		return []matrixCase{
+			{method: "POST", path: "/stats/disclosure", ctype: "application/x-www-form-urlencoded", body: "min_cell_count=5", want: nationalAdmin(http.StatusSeeOther)},
+			{method: "GET", path: "/api/v1/stats/disclosure", want: signedIn(http.StatusUnauthorized, 200)},
+			{method: "PUT", path: "/api/v1/stats/disclosure", ctype: "application/json", body: `{"min_cell_count":5}`, want: nationalAdmin(200)},
+		}
+	})
+}
+
+// TestDisclosureSetting: national administrators set the minimum cell
+// count, within 3–100, by the API or the classification page's form.
+func TestDisclosureSetting(t *testing.T) {
+	f := mustFixture(t)
+	var got struct {
+		MinCellCount int `json:"min_cell_count"`
+	}
+	mustGetJSON(t, f, reporterA, "/api/v1/stats/disclosure", http.StatusOK, &got)
+	if got.MinCellCount != disclosure.DefaultMinCellCount {
+		t.Errorf("got minimum %d, want the default %d", got.MinCellCount, disclosure.DefaultMinCellCount)
+	}
+	for _, bad := range []string{`{"min_cell_count":2}`, `{"min_cell_count":101}`, `{"min_cell_count":"7"}`} {
+		resp := f.do(t, adminKG, "PUT", "/api/v1/stats/disclosure", "application/json", bad)
+		if body := readBody(t, resp); resp.StatusCode != http.StatusBadRequest {
+			t.Errorf("PUT %s: status %d, want 400: %s", bad, resp.StatusCode, body)
+		}
+	}
+	resp := f.do(t, adminKG, "PUT", "/api/v1/stats/disclosure", "application/json", `{"min_cell_count":8}`)
+	if body := readBody(t, resp); resp.StatusCode != http.StatusOK || !strings.Contains(body, `"min_cell_count":8`) {
+		t.Errorf("PUT 8: status %d, %s", resp.StatusCode, body)
+	}
+	if k, err := disclosure.MinCellCount(context.Background(), f.db); err != nil || k != 8 {
+		t.Errorf("stored minimum %d, %v; want 8", k, err)
+	}
+	// The form says what is wrong, in the user's language (Kyrgyz by default).
+	resp = f.do(t, adminKG, "POST", "/stats/disclosure", "application/x-www-form-urlencoded", "min_cell_count=two")
+	if body := readBody(t, resp); resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "эң азы 3, эң көбү 100") {
+		t.Errorf("form with two: status %d, want 400 with the range: %.2000s", resp.StatusCode, body)
+	}
+	resp = f.do(t, adminKG, "POST", "/stats/disclosure", "application/x-www-form-urlencoded", "min_cell_count=6")
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("form with 6: status %d, want 303", resp.StatusCode)
+	}
+	if k, _ := disclosure.MinCellCount(context.Background(), f.db); k != 6 {
+		t.Errorf("stored minimum %d, want 6", k)
+	}
+	// The map page tells an analyst the minimum, and a reporter that such
+	// records are not on the map.
+	if body := readBody(t, f.do(t, analystA, "GET", "/stats/map", "", "")); !strings.Contains(body, "саны 6 же андан көп") {
+		t.Errorf("analyst's map page does not name the minimum 6")
+	}
+	if body := readBody(t, f.do(t, reporterA, "GET", "/stats/map", "", "")); !strings.Contains(body, "бул картада көрсөтүлбөйт") {
+		t.Errorf("reporter's map page does not say sensitive records are left out")
+	}
+}
