@@ -56,6 +56,10 @@ type statsScope struct {
 	Categories []string
 	Source     string
 	From, To   *time.Time // To exclusive
+	// ExcludeSensitive leaves sensitive records out of a precinct's
+	// figures for actors who may not see them: a precinct is a small area,
+	// and its figures of one day could point at a victim.
+	ExcludeSensitive bool
 }
 
 // requireStats lets any signed-in user read statistics of their territory.
@@ -100,6 +104,7 @@ func (s *Server) parseStatsScope(r *http.Request) (*statsScope, error) {
 			return nil, aldyn.Errorf(aldyn.ENOTFOUND, "error.not_found")
 		}
 		sc.Precinct = p
+		sc.ExcludeSensitive = !a.SeesSensitiveRecords()
 	}
 	for _, c := range splitList(q.Get("category")) {
 		if !slices.Contains(aldyn.OffenseCategories, c) {
@@ -164,7 +169,15 @@ func parsePeriodBound(v string, upper bool) (*time.Time, error) {
 
 func (sc *statsScope) filter() aldyn.OffenseFilter {
 	return aldyn.OffenseFilter{From: sc.From, To: sc.To, Under: sc.Under, PrecinctCode: sc.Precinct,
-		Categories: sc.Categories, Source: sc.Source}
+		Categories: sc.Categories, Source: sc.Source, ExcludeSensitive: sc.ExcludeSensitive}
+}
+
+// byPrecinct is the filter of figures broken down by precinct, which are
+// small areas too (see statsScope.ExcludeSensitive).
+func (sc *statsScope) byPrecinct(a *aldyn.Actor) aldyn.OffenseFilter {
+	f := sc.filter()
+	f.ExcludeSensitive = f.ExcludeSensitive || !a.SeesSensitiveRecords()
+	return f
 }
 
 func (sc *statsScope) countsQuery(by []string, depth int) aldyn.CountsQuery {
@@ -572,7 +585,7 @@ func (s *Server) forecast(r *http.Request, sc *statsScope, horizon int) (*foreca
 	if len(sc.Categories) == 1 {
 		cat = sc.Categories[0]
 	}
-	series, err := s.db.OffenseMonthlySeries(r.Context(), sc.Under, sc.Precinct, cat)
+	series, err := s.db.OffenseMonthlySeries(r.Context(), sc.Under, sc.Precinct, cat, sc.ExcludeSensitive)
 	if err != nil {
 		return nil, err
 	}

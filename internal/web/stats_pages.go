@@ -119,7 +119,7 @@ func (s *Server) statsPage(w http.ResponseWriter, r *http.Request) error {
 		data["TrendChart"] = lineChart(loc.T("stats.trend"), labels, series...)
 		// The weekday × hour table scans the records: the page asks for it
 		// after it has loaded (/stats/charts/timeprofile).
-		top, err := s.db.TopPrecincts(r.Context(), sc.filter(), 10)
+		top, err := s.db.TopPrecincts(r.Context(), sc.byPrecinct(actor(r)), 10)
 		if err != nil {
 			return err
 		}
@@ -527,7 +527,7 @@ func (s *Server) precinctPage(w http.ResponseWriter, r *http.Request) error {
 		return aldyn.Errorf(aldyn.ENOTFOUND, "error.not_found")
 	}
 	loc := info(r).loc
-	sc := &statsScope{Precinct: t.Code, Under: actor(r).ScopeUnder()}
+	sc := &statsScope{Precinct: t.Code, Under: actor(r).ScopeUnder(), ExcludeSensitive: !actor(r).SeesSensitiveRecords()}
 	grid, unknown, err := s.db.OffenseTimeProfile(r.Context(), sc.filter())
 	if err != nil {
 		return err
@@ -584,7 +584,7 @@ func (s *Server) exportStatsDetail(w http.ResponseWriter, r *http.Request, sc *s
 		}
 		t.Rows = append(t.Rows, unknownRow)
 	case "precincts":
-		top, err := s.db.TopPrecincts(r.Context(), sc.filter(), aldyn.MaxLimit)
+		top, err := s.db.TopPrecincts(r.Context(), sc.byPrecinct(actor(r)), aldyn.MaxLimit)
 		if err != nil {
 			return err
 		}

@@ -345,3 +345,62 @@ func TestDisclosureSetting(t *testing.T) {
 		t.Errorf("reporter's map page does not say sensitive records are left out")
 	}
 }
+
+// TestPrecinctSensitive: a precinct is a small area too. Its weekday × hour
+// table, monthly history and place in the precinct ranking leave sensitive
+// records out for reporters and coordinators, and count them for analysts.
+func TestPrecinctSensitive(t *testing.T) {
+	f := mustFixture(t)
+	ctx := context.Background()
+	p := codeA + "-P1"
+	if err := f.db.CreatePrecinct(ctx, aldyn.System, &aldyn.Territory{Code: p, ParentCode: codeA, NameKy: p, NameRu: p, NameEn: p}); err != nil {
+		t.Fatal(err)
+	}
+	dv := importer.Subgroup{Code: importer.SubgroupDomesticViolence, Category: "other", Source: "crimes",
+		NameKy: "Үй-бүлөлүк зомбулук", NameRu: "Семейное насилие", NameEn: "Domestic violence", Articles: []string{"177"}}
+	if err := offenses.SaveSubgroup(ctx, f.db, aldyn.System, dv); err != nil {
+		t.Fatal(err)
+	}
+	mustImportOffenses(t, f, "registration_number,source,category,article,registered_on,occurred_on,occurred_time,territory_code,precinct_code,lat,lon,place_type,solved\n"+
+		"P-1,crimes,rape,,2024-05-10,2024-05-10,21:30,"+codeA+","+p+",42.90,74.60,dwelling,0\n"+
+		"P-2,crimes,rape,,2024-05-10,2024-05-10,22:30,"+codeA+","+p+",42.90,74.60,dwelling,0\n"+
+		"P-3,crimes,other,177,2024-05-10,2024-05-10,20:00,"+codeA+","+p+",42.90,74.60,dwelling,0\n"+
+		"P-4,crimes,theft,,2024-05-10,2024-05-10,10:00,"+codeA+","+p+",42.91,74.61,street,0\n")
+	for _, tc := range []struct {
+		who              string
+		rape, everything int
+	}{{reporterA, 0, 1}, {coordinator, 0, 1}, {analystA, 2, 4}, {adminKG, 2, 4}} {
+		t.Run(tc.who, func(t *testing.T) {
+			for _, c := range []struct {
+				query string
+				want  int
+			}{{"&category=rape&from=2024-05-10&to=2024-05-10", tc.rape}, {"", tc.everything}} {
+				var tp struct {
+					Total int `json:"total"`
+				}
+				mustGetJSON(t, f, tc.who, "/api/v1/stats/timeprofile?precinct="+p+c.query, http.StatusOK, &tp)
+				if tp.Total != c.want {
+					t.Errorf("time profile of the precinct%s: %d records, want %d", c.query, tp.Total, c.want)
+				}
+				var fr struct {
+					History []struct {
+						Count int `json:"count"`
+					} `json:"history"`
+				}
+				q := strings.Replace(c.query, "&from=2024-05-10&to=2024-05-10", "", 1)
+				mustGetJSON(t, f, tc.who, "/api/v1/stats/forecast?precinct="+p+q, http.StatusOK, &fr)
+				n := 0
+				for _, m := range fr.History {
+					n += m.Count
+				}
+				if n != c.want {
+					t.Errorf("monthly history of the precinct%s: %d records, want %d", q, n, c.want)
+				}
+			}
+			csv := readBody(t, f.do(t, tc.who, "GET", "/stats?category=rape&from=2024-05-10&to=2024-05-10&table=precincts&format=csv", "", ""))
+			if got := strings.Contains(csv, p); got != (tc.rape > 0) {
+				t.Errorf("precinct ranking of rapes lists the precinct: %v, want %v: %q", got, tc.rape > 0, csv)
+			}
+		})
+	}
+}
