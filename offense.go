@@ -131,6 +131,10 @@ type BBox struct {
 type OffensePoint struct {
 	Lon, Lat float64
 	Category string
+	// Sensitive is IsSensitive of the record: it joins a grid only where
+	// the actor may see such records, in cells of at least the minimum
+	// count (see Actor.SeesSensitiveRecords).
+	Sensitive bool
 }
 
 // Groupings of offense counts (CountsQuery.By).

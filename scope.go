@@ -57,6 +57,14 @@ func (a *Actor) CanAdminister(territoryPath string) bool {
 	return a.Is(RoleAdministrator) && a.Covers(territoryPath)
 }
 
+// SeesSensitiveRecords reports whether sensitive records (IsSensitive)
+// may count on the actor's maps and grids: analysts' and administrators'
+// only, and even then in cells of at least the minimum count. For everyone
+// else they are left out of every map, whatever the cell, period or box.
+func (a *Actor) SeesSensitiveRecords() bool {
+	return a.Is(RoleAnalyst, RoleAdministrator)
+}
+
 // CanSeeInternal reports whether the actor may read the internal fields of
 // something attached to the territory with the given path.
 func (a *Actor) CanSeeInternal(territoryPath string) bool { return a.Covers(territoryPath) }

@@ -12,20 +12,27 @@
 //
 // # Grids
 //
-// Points arrive as longitude/latitude (WGS 84). A Grid projects them to
-// metres with a local equirectangular projection centred on the grid's
-// bounding box:
+// Points arrive as longitude/latitude (WGS 84). Every Grid projects them to
+// metres with the same equirectangular projection, centred on the
+// country's box:
 //
 //	x = R·(lon − lon0)·cos(lat0)·π/180,  y = R·(lat − lat0)·π/180
 //
 // with R = 6 371 008.8 m (the mean Earth radius) and (lon0, lat0) the centre
-// of the box. Over a box the size of Kyrgyzstan (about 930 × 470 km, 39–43°N)
-// cell widths stay within about ±4 % of their nominal size at the box's
-// northern and southern edges; that is the price of keeping the cells square
-// and the arithmetic trivial. The cells cover the box and may reach past its
-// east and north edges (Grid.Extent); points are selected by that extent so
-// that no edge cell is partly empty. CellForZoom picks a cell size that follows the
-// map zoom: 40 km at zoom 6, halving with each zoom level, never below 100 m.
+// of the country's box. Over Kyrgyzstan (about 930 × 470 km, 39–43°N) cell
+// widths stay within about ±4 % of their nominal size at its northern and
+// southern edges; that is the price of keeping the cells square and the
+// arithmetic trivial. The cells are those of a fixed lattice, columns and
+// rows of CellM metres counted from the projection's centre, and their
+// sizes are MinCellM (250 m) doubled n times (SnapCell): a grid holds the
+// lattice cells that meet its box, so two grids of one size share their
+// cells and a cell of one size is four of the next smaller. A box moved by
+// a few metres therefore adds or removes whole cells and never counts a
+// cell's records differently, which matters where cells holding too few
+// records are left out (AddSmallest). Points are selected by the cells'
+// extent (Grid.Extent) so that no edge cell is partly empty. CellForZoom
+// picks a cell size that follows the map zoom: 40 km at zoom 6, halving
+// with each zoom level, never below 100 m (callers snap it to the lattice).
 //
 // # Hot spots
 //

@@ -285,20 +285,111 @@ func TestGridAddAndCellBounds(t *testing.T) {
 		t.Errorf("north-east corner in cell %d, want %d", last, len(g.Counts)-1)
 	}
 	e := g.Extent()
-	if e.MinLon != kgBBox.MinLon || e.MinLat != kgBBox.MinLat || e.MaxLon < kgBBox.MaxLon || e.MaxLon > kgBBox.MaxLon+0.07 ||
-		e.MaxLat < kgBBox.MaxLat || e.MaxLat > kgBBox.MaxLat+0.05 {
-		t.Errorf("got extent %+v, want the box stretched by less than a 5 km cell", e)
+	if e.MinLon > kgBBox.MinLon || e.MinLon < kgBBox.MinLon-0.07 || e.MinLat > kgBBox.MinLat || e.MinLat < kgBBox.MinLat-0.05 ||
+		e.MaxLon < kgBBox.MaxLon || e.MaxLon > kgBBox.MaxLon+0.07 || e.MaxLat < kgBBox.MaxLat || e.MaxLat > kgBBox.MaxLat+0.05 {
+		t.Errorf("got extent %+v, want the box stretched by less than a 5 km cell on every side", e)
 	}
-	if !g.Add(e.MaxLon, e.MaxLat) {
-		t.Errorf("north-east corner of the extent not added")
-	}
-	for _, c := range [][2]float64{{69.19, 40}, {75, e.MaxLat + 1e-6}, {e.MaxLon + 1e-6, 40}, {math.NaN(), 40}} {
+	// A point on the extent's outer edge lies in the lattice's next cell,
+	// outside this grid, as it would in a larger one.
+	for _, c := range [][2]float64{{69.0, 40}, {75, e.MaxLat + 1e-6}, {e.MaxLon + 1e-6, 40}, {math.NaN(), 40}} {
 		if g.Add(c[0], c[1]) {
 			t.Errorf("%v added, want outside", c)
 		}
 	}
 	if g.Outside != 4 {
 		t.Errorf("got Outside %d, want 4", g.Outside)
+	}
+}
+
+// TestGridLattice: grids of one cell size share their cells whatever their
+// box, so a box slid by a few metres adds or removes whole cells and counts
+// every cell it keeps as any other box does; a cell of one size is four of
+// the next smaller.
+func TestGridLattice(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 14))
+	pts := make([][2]float64, 3000)
+	for i := range pts {
+		pts[i] = [2]float64{74.58 + rng.Float64()*0.04, 42.86 + rng.Float64()*0.03}
+	}
+	type cellKey struct{ x, y int }
+	count := func(g *Grid) map[cellKey]int32 {
+		for _, p := range pts {
+			g.Add(p[0], p[1])
+		}
+		m := map[cellKey]int32{}
+		for i, c := range g.Counts {
+			m[cellKey{g.X0 + i%g.NX, g.Y0 + i/g.NX}] = c
+		}
+		return m
+	}
+	for _, cell := range []float64{250, 500, 2000} {
+		base := aldyn.BBox{MinLon: 74.585, MinLat: 42.865, MaxLon: 74.615, MaxLat: 42.885}
+		ref, err := NewGrid(aldyn.BBox{MinLon: 74.5, MinLat: 42.8, MaxLon: 74.7, MaxLat: 42.95}, cell)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := count(ref)
+		for i := range 40 {
+			// Slides of about 6 m to 600 m in every direction.
+			d := float64(i) * 0.00008
+			b := aldyn.BBox{MinLon: base.MinLon + d, MinLat: base.MinLat - d/2, MaxLon: base.MaxLon + d, MaxLat: base.MaxLat - d/2}
+			g, err := NewGrid(b, cell)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for k, c := range count(g) {
+				if c != want[k] {
+					t.Fatalf("%v m cells, box slid by %v°: cell %v counts %d, the large box %d", cell, d, k, c, want[k])
+				}
+			}
+			// The cells' corners are the lattice's, not the box's.
+			cb := g.CellBounds(0)
+			rb := ref.CellBounds((g.Y0-ref.Y0)*ref.NX + g.X0 - ref.X0)
+			if math.Abs(cb.MinLon-rb.MinLon) > 1e-9 || math.Abs(cb.MinLat-rb.MinLat) > 1e-9 {
+				t.Fatalf("%v m cells, box slid by %v°: first cell %+v, the same cell of the large box %+v", cell, d, cb, rb)
+			}
+		}
+	}
+	fine, _ := NewGrid(kgBBox, 500)
+	coarse, _ := NewGrid(kgBBox, 1000)
+	for _, p := range pts {
+		i, _ := fine.Cell(p[0], p[1])
+		j, _ := coarse.Cell(p[0], p[1])
+		fx, fy := fine.X0+i%fine.NX, fine.Y0+i/fine.NX
+		cx, cy := coarse.X0+j%coarse.NX, coarse.Y0+j/coarse.NX
+		if fx>>1 != cx || fy>>1 != cy {
+			t.Fatalf("point %v: 500 m cell (%d, %d) is not within 1 km cell (%d, %d)", p, fx, fy, cx, cy)
+		}
+	}
+}
+
+func TestSnapCell(t *testing.T) {
+	for _, tc := range []struct{ in, want float64 }{
+		{0, 250}, {100, 250}, {250, 250}, {300, 250}, {400, 500}, {1000, 1000}, {40000, 32000}, {50000, 64000}, {math.NaN(), 250},
+	} {
+		if got := SnapCell(tc.in); got != tc.want {
+			t.Errorf("SnapCell(%v): got %v, want %v", tc.in, got, tc.want)
+		}
+	}
+}
+
+// TestAddSmallest: cells of the second grid holding fewer than the minimum
+// add nothing.
+func TestAddSmallest(t *testing.T) {
+	g, _ := NewGrid(kgBBox, 20000)
+	s, _ := NewGrid(kgBBox, 20000)
+	g.Add(74.6, 42.87)
+	for range 2 {
+		s.Add(74.6, 42.87) // with one other record: 3 in all, 2 of them small
+	}
+	for range 5 {
+		s.Add(72.8, 40.53)
+	}
+	g.AddSmallest(s, 5)
+	bishkek, _ := g.Cell(74.6, 42.87)
+	osh, _ := g.Cell(72.8, 40.53)
+	if g.Counts[bishkek] != 1 || g.Counts[osh] != 5 {
+		t.Errorf("got %d in Bishkek's cell and %d in Osh's, want 1 and 5", g.Counts[bishkek], g.Counts[osh])
 	}
 }
 

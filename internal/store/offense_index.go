@@ -528,7 +528,8 @@ func (idx *recIndex) scan(f aldyn.OffenseFilter, bbox aldyn.BBox, fn func(aldyn.
 			if x < x0 || x >= x1 || y < y0 || y >= y1 || d < rf.d0 || d >= rf.d1 || !rf.kinds[b.kind[i]] || !rf.terr[b.terr[i]] {
 				continue
 			}
-			p := aldyn.OffensePoint{Lon: latticeLon(b.x[i]), Lat: latticeLat(b.y[i]), Category: aldyn.OffenseCategories[b.kind[i]&categoryMask]}
+			p := aldyn.OffensePoint{Lon: latticeLon(b.x[i]), Lat: latticeLat(b.y[i]), Category: aldyn.OffenseCategories[b.kind[i]&categoryMask],
+				Sensitive: b.kind[i]&sensitiveBit != 0}
 			if !fn(p) {
 				return
 			}

@@ -187,7 +187,7 @@ func wantLocations(w *offenseWorld, offs []aldyn.Offense, f aldyn.OffenseFilter,
 		}
 		lon, lat, ok := store.SnapLocation(*o.Lon, *o.Lat)
 		if ok && lon >= box.MinLon && lon <= box.MaxLon && lat >= box.MinLat && lat <= box.MaxLat {
-			want[aldyn.OffensePoint{Lon: lon, Lat: lat, Category: o.Category}]++
+			want[aldyn.OffensePoint{Lon: lon, Lat: lat, Category: o.Category, Sensitive: aldyn.IsSensitive(o.Category, o.Subgroup)}]++
 		}
 	}
 	return want

@@ -968,7 +968,7 @@ func (db *DB) timeProfile(ctx context.Context, q string, args []any) (grid [7][2
 // received; an error from fn stops the scan and is returned.
 func (db *DB) OffensePoints(ctx context.Context, f aldyn.OffenseFilter, bbox *aldyn.BBox, limit int, fn func(aldyn.OffensePoint) error) (int, error) {
 	where, args := db.offenseWhere(f)
-	q := `SELECT lon, lat, category FROM offenses` + where + ` AND lat IS NOT NULL`
+	q := `SELECT lon, lat, category, subgroup FROM offenses` + where + ` AND lat IS NOT NULL`
 	if bbox != nil {
 		q += ` AND lon >= ? AND lon <= ? AND lat >= ? AND lat <= ?`
 		args = append(args, bbox.MinLon, bbox.MaxLon, bbox.MinLat, bbox.MaxLat)
@@ -983,12 +983,13 @@ func (db *DB) OffensePoints(ctx context.Context, f aldyn.OffenseFilter, bbox *al
 	defer rows.Close()
 	n := 0
 	var p aldyn.OffensePoint
-	var cat sql.RawBytes
+	var cat, subgroup sql.RawBytes
 	for rows.Next() {
-		if err := rows.Scan(&p.Lon, &p.Lat, &cat); err != nil {
+		if err := rows.Scan(&p.Lon, &p.Lat, &cat, &subgroup); err != nil {
 			return n, err
 		}
 		p.Category = internCategory(cat)
+		p.Sensitive = aldyn.IsSensitive(p.Category, string(subgroup))
 		if err := fn(p); err != nil {
 			return n, err
 		}
@@ -1292,8 +1293,11 @@ func (db *DB) SolvedShare(ctx context.Context, q aldyn.CountsQuery) (solved, tot
 // category ("" for all), for every month from the first to the last month
 // of any record in the database, with zeros for months without records:
 // the series forecasts are fitted on. Territories' counts come from the
-// monthly aggregate, a precinct's from the precincts' one.
-func (db *DB) OffenseMonthlySeries(ctx context.Context, under, precinct, category string) ([]aldyn.MonthCount, error) {
+// monthly aggregate, a precinct's from the precincts' one. With
+// excludeSensitive, the sensitive records (aldyn.IsSensitive) are left out,
+// which the aggregates cannot do: the records themselves are counted then
+// (the web asks so only of a precinct's, for actors who may not see them).
+func (db *DB) OffenseMonthlySeries(ctx context.Context, under, precinct, category string, excludeSensitive bool) ([]aldyn.MonthCount, error) {
 	var first, last sql.NullInt64
 	if err := db.queryRow(ctx, `SELECT MIN(year * 12 + month - 1), MAX(year * 12 + month - 1) FROM offense_monthly WHERE depth = ?`,
 		aldyn.DepthCountry).Scan(&first, &last); err != nil {
@@ -1311,6 +1315,21 @@ func (db *DB) OffenseMonthlySeries(ctx context.Context, under, precinct, categor
 		if i := year*12 + month - 1 - int(first.Int64); i >= 0 && i < len(out) {
 			out[i].Count += n
 		}
+	}
+	if excludeSensitive {
+		f := aldyn.OffenseFilter{Under: under, PrecinctCode: precinct, ExcludeSensitive: true}
+		if category != "" {
+			f.Categories = []string{category}
+		}
+		w := db.offenseFilter(f)
+		err := scanAll(ctx, db, func(rows *sql.Rows) error {
+			var year, month int
+			var n int64
+			err := rows.Scan(&year, &month, &n)
+			add(year, month, n)
+			return err
+		}, `SELECT year, month, COUNT(*) FROM offenses`+w.String()+` GROUP BY year, month`, w.args...)
+		return out, db.normalize(err)
 	}
 	if precinct != "" {
 		// Only a precinct within the scope under has records here.

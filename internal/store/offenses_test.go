@@ -756,7 +756,7 @@ func wantTopPrecincts(paths map[string]string, offs []aldyn.Offense, f aldyn.Off
 func TestOffenseMonthlySeries(t *testing.T) {
 	w := MustOffenseWorld(t)
 	ctx := context.Background()
-	if s, err := w.db.OffenseMonthlySeries(ctx, "/", "", ""); err != nil || len(s) != 0 {
+	if s, err := w.db.OffenseMonthlySeries(ctx, "/", "", "", false); err != nil || len(s) != 0 {
 		t.Fatalf("empty database: got %v, %v; want no months", s, err)
 	}
 	offs := w.MustOffenses(t, "m", 3000)
@@ -765,19 +765,24 @@ func TestOffenseMonthlySeries(t *testing.T) {
 	early.RegisteredOn, early.OccurredOn = time.Date(2017, 6, 10, 0, 0, 0, 0, time.UTC), time.Time{}
 	offs = append(offs, early)
 	MustImport(t, w.db, offs, 3001)
-	for _, tt := range []struct{ under, precinct, category string }{{"/", "", ""}, {w.paths[offOtherDistrict], "", aldyn.CategoryTheft},
-		{w.paths[early.TerritoryCode], "", early.Category}, {"/", offPrecinctA, ""}, {w.paths[offDistrict], offPrecinctB, aldyn.CategoryFraud},
-		{w.paths[offOtherDistrict], offPrecinctA, ""}} { // a precinct outside the scope: no records
+	for _, tt := range []struct {
+		under, precinct, category string
+		excludeSensitive          bool
+	}{{"/", "", "", false}, {w.paths[offOtherDistrict], "", aldyn.CategoryTheft, false},
+		{w.paths[early.TerritoryCode], "", early.Category, false}, {"/", offPrecinctA, "", false}, {w.paths[offDistrict], offPrecinctB, aldyn.CategoryFraud, false},
+		{w.paths[offOtherDistrict], offPrecinctA, "", false}, // a precinct outside the scope: no records
+		{"/", offPrecinctA, "", true}, {"/", offPrecinctA, aldyn.CategoryRape, true}, {"/", offPrecinctA, aldyn.CategoryOther, true},
+		{w.paths[offDistrict], "", "", true}} {
 
-		t.Run(tt.under+" "+tt.precinct+" "+tt.category, func(t *testing.T) {
-			got, err := w.db.OffenseMonthlySeries(ctx, tt.under, tt.precinct, tt.category)
+		t.Run(fmt.Sprint(tt.under, " ", tt.precinct, " ", tt.category, " ", tt.excludeSensitive), func(t *testing.T) {
+			got, err := w.db.OffenseMonthlySeries(ctx, tt.under, tt.precinct, tt.category, tt.excludeSensitive)
 			if err != nil {
 				t.Fatal(err)
 			}
 			want := map[[2]int]int64{}
 			for _, o := range offs {
 				if strings.HasPrefix(w.paths[o.TerritoryCode], tt.under) && (tt.category == "" || o.Category == tt.category) &&
-					(tt.precinct == "" || o.PrecinctCode == tt.precinct) {
+					(tt.precinct == "" || o.PrecinctCode == tt.precinct) && !(tt.excludeSensitive && aldyn.IsSensitive(o.Category, o.Subgroup)) {
 					want[[2]int{o.Day().Year(), int(o.Day().Month())}]++
 				}
 			}

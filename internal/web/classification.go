@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/aldyn-kg/aldyn"
+	"github.com/aldyn-kg/aldyn/internal/disclosure"
 	"github.com/aldyn-kg/aldyn/internal/importer"
 	"github.com/aldyn-kg/aldyn/internal/offenses"
 )
@@ -69,8 +70,12 @@ func (s *Server) renderClassification(w http.ResponseWriter, r *http.Request, st
 	if err != nil {
 		return err
 	}
+	k, err := disclosure.MinCellCount(r.Context(), s.db)
+	if err != nil {
+		return err
+	}
 	return s.render(w, r, status, "classification", &page{Title: info(r).loc.T("stats.classification.title"), Errors: errs, Form: r.Form,
-		Data: map[string]any{"Categories": cats, "CanEdit": requireNationalAdmin(r) == nil}})
+		Data: map[string]any{"Categories": cats, "CanEdit": requireNationalAdmin(r) == nil, "MinCellCount": k}})
 }
 
 // subgroupFromForm reads a subgroup; articles are comma- or

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/aldyn-kg/aldyn"
+	"github.com/aldyn-kg/aldyn/internal/disclosure"
 	"github.com/aldyn-kg/aldyn/internal/forecast"
 	"github.com/aldyn-kg/aldyn/internal/importer"
 	"github.com/aldyn-kg/aldyn/internal/stats"
@@ -23,7 +24,9 @@ import (
 // spots, forecasts and the official aggregates. Record-level analytics need
 // an account and always stay within the actor's territory; the official
 // aggregates are published figures and public. Point locations reach only
-// analysts and administrators, and never for sensitive categories.
+// analysts and administrators, and never for sensitive records; maps count
+// sensitive records only for them, in cells of at least the minimum count
+// (recordGrid).
 
 func (s *Server) registerStats() {
 	s.handle("GET", "/stats", s.statsPage)
@@ -39,6 +42,7 @@ func (s *Server) registerStats() {
 	s.handle("GET", "/api/v1/stats/official", s.apiOfficial)
 	s.registerOffenseImports()
 	s.registerClassification()
+	s.registerDisclosure()
 	s.registerIndicatorCompute()
 	s.registerTerritoryDashboard()
 }
@@ -52,6 +56,10 @@ type statsScope struct {
 	Categories []string
 	Source     string
 	From, To   *time.Time // To exclusive
+	// ExcludeSensitive leaves sensitive records out of a precinct's
+	// figures for actors who may not see them: a precinct is a small area,
+	// and its figures of one day could point at a victim.
+	ExcludeSensitive bool
 }
 
 // requireStats lets any signed-in user read statistics of their territory.
@@ -96,6 +104,7 @@ func (s *Server) parseStatsScope(r *http.Request) (*statsScope, error) {
 			return nil, aldyn.Errorf(aldyn.ENOTFOUND, "error.not_found")
 		}
 		sc.Precinct = p
+		sc.ExcludeSensitive = !a.SeesSensitiveRecords()
 	}
 	for _, c := range splitList(q.Get("category")) {
 		if !slices.Contains(aldyn.OffenseCategories, c) {
@@ -160,7 +169,15 @@ func parsePeriodBound(v string, upper bool) (*time.Time, error) {
 
 func (sc *statsScope) filter() aldyn.OffenseFilter {
 	return aldyn.OffenseFilter{From: sc.From, To: sc.To, Under: sc.Under, PrecinctCode: sc.Precinct,
-		Categories: sc.Categories, Source: sc.Source}
+		Categories: sc.Categories, Source: sc.Source, ExcludeSensitive: sc.ExcludeSensitive}
+}
+
+// byPrecinct is the filter of figures broken down by precinct, which are
+// small areas too (see statsScope.ExcludeSensitive).
+func (sc *statsScope) byPrecinct(a *aldyn.Actor) aldyn.OffenseFilter {
+	f := sc.filter()
+	f.ExcludeSensitive = f.ExcludeSensitive || !a.SeesSensitiveRecords()
+	return f
 }
 
 func (sc *statsScope) countsQuery(by []string, depth int) aldyn.CountsQuery {
@@ -331,10 +348,10 @@ func (s *Server) apiTimeProfile(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, stats.NewTimeProfile(grid, unknown))
 }
 
-// Hot-spot grids: cells no smaller than minCellM, so that a cell never
-// stands for a single address, and bounded in number.
+// Hot-spot grids: cells no smaller than stats.MinCellM, so that a cell
+// never stands for a single address, and bounded in number.
 const (
-	minCellM     = 250
+	minCellM     = stats.MinCellM
 	maxCellM     = 50000
 	maxGiRadius  = 5
 	maxMapPoints = 20000
@@ -414,31 +431,31 @@ func (s *Server) apiHotspots(w http.ResponseWriter, r *http.Request) error {
 		}
 		cell = c
 	}
-	cell = max(cell, minCellM)
+	// Cells of the lattice only (stats.SnapCell), so that answers for two
+	// sizes or two boxes never split a cell differently.
+	cell = stats.SnapCell(cell)
 	radius := 1
 	if v := q.Get("radius"); v != "" {
 		if radius, err = strconv.Atoi(v); err != nil || radius < 0 || radius > maxGiRadius {
 			return badParam("radius")
 		}
 	}
-	g, err := stats.NewGrid(bbox, cell)
+	g, err := s.recordGrid(r, sc.filter(), bbox, cell)
 	if err != nil {
 		return err
 	}
-	ext := g.Extent()
-	if _, err := s.db.OffenseLocations(r.Context(), sc.filter(), ext, func(p aldyn.OffensePoint) bool {
-		g.Add(p.Lon, p.Lat)
-		return true
-	}); err != nil {
-		return err
-	}
-	hs := stats.GiStar(g, radius)
+	// Everything below is computed from the counts as published, so that
+	// neither Gi* nor the density reveals a cell left out.
+	hs := stats.GiStar(g.Grid, radius)
 	var density []float64
 	if q.Get("density") == "1" {
-		density = stats.Density(g, 2*cell)
+		density = stats.Density(g.Grid, 2*cell)
 	}
 	fc := featureCollection{Type: "FeatureCollection", Features: make([]geoFeature, 0, len(hs)),
 		Meta: map[string]any{"cell_m": cell, "radius_cells": radius, "fdr": stats.FDR, "method": "Getis-Ord Gi*, Benjamini-Hochberg"}}
+	if g.minCount > 0 {
+		fc.Meta["sensitive_min_cell_count"] = g.minCount
+	}
 	for _, h := range hs {
 		b := g.CellBounds(h.Cell)
 		ring := [][2]float64{{round6(b.MinLon), round6(b.MinLat)}, {round6(b.MaxLon), round6(b.MinLat)},
@@ -451,6 +468,55 @@ func (s *Server) apiHotspots(w http.ResponseWriter, r *http.Request) error {
 	}
 	w.Header().Set("Content-Type", "application/geo+json")
 	return writeJSON(w, http.StatusOK, fc)
+}
+
+// publishedGrid is a grid of records as the actor may see it.
+type publishedGrid struct {
+	*stats.Grid
+	// minCount is the minimum count of sensitive records a cell shows
+	// them at, 0 when they are left out altogether.
+	minCount int
+}
+
+// recordGrid counts the records of f located in the cells of the
+// lattice that meet bbox. Sensitive records count only for analysts and
+// administrators, and only in cells holding at least the minimum cell
+// count of them (package disclosure); for everyone else they are left out.
+// Either way a cell's count never reveals a handful of them, whatever the
+// cell size, period or box.
+func (s *Server) recordGrid(r *http.Request, f aldyn.OffenseFilter, bbox aldyn.BBox, cell float64) (*publishedGrid, error) {
+	g, err := stats.NewGrid(bbox, cell)
+	if err != nil {
+		return nil, err
+	}
+	pg := &publishedGrid{Grid: g}
+	if actor(r).SeesSensitiveRecords() {
+		if pg.minCount, err = disclosure.MinCellCount(r.Context(), s.db); err != nil {
+			return nil, err
+		}
+	} else {
+		f.ExcludeSensitive = true
+	}
+	var sensitive *stats.Grid
+	_, err = s.db.OffenseLocations(r.Context(), f, g.Extent(), func(p aldyn.OffensePoint) bool {
+		if !p.Sensitive {
+			g.Add(p.Lon, p.Lat)
+			return true
+		}
+		if sensitive == nil {
+			// Made as g was, so it cannot fail.
+			sensitive, _ = stats.NewGrid(bbox, cell)
+		}
+		sensitive.Add(p.Lon, p.Lat)
+		return true
+	})
+	if err != nil {
+		return nil, err
+	}
+	if sensitive != nil {
+		g.AddSmallest(sensitive, int32(pg.minCount))
+	}
+	return pg, nil
 }
 
 // apiPoints serves record locations, snapped to the lattice of the maps
@@ -539,7 +605,7 @@ func (s *Server) forecast(r *http.Request, sc *statsScope, horizon int) (*foreca
 	if len(sc.Categories) == 1 {
 		cat = sc.Categories[0]
 	}
-	series, err := s.db.OffenseMonthlySeries(r.Context(), sc.Under, sc.Precinct, cat)
+	series, err := s.db.OffenseMonthlySeries(r.Context(), sc.Under, sc.Precinct, cat, sc.ExcludeSensitive)
 	if err != nil {
 		return nil, err
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/aldyn-kg/aldyn"
+	"github.com/aldyn-kg/aldyn/internal/disclosure"
 	"github.com/aldyn-kg/aldyn/internal/export"
 	"github.com/aldyn-kg/aldyn/internal/i18n"
 	"github.com/aldyn-kg/aldyn/internal/importer"
@@ -126,7 +127,7 @@ func (s *Server) statsPage(w http.ResponseWriter, r *http.Request) error {
 		data["TrendChart"] = lineChart(loc.T("stats.trend"), labels, series...)
 		// The weekday × hour table scans the records: the page asks for it
 		// after it has loaded (/stats/charts/timeprofile).
-		top, err := s.db.TopPrecincts(r.Context(), sc.filter(), 10)
+		top, err := s.db.TopPrecincts(r.Context(), sc.byPrecinct(actor(r)), 10)
 		if err != nil {
 			return err
 		}
@@ -420,9 +421,16 @@ func (s *Server) statsMapPage(w http.ResponseWriter, r *http.Request) error {
 	if actor(r).Is(aldyn.RoleAnalyst, aldyn.RoleAdministrator) && q.Get("points") == "1" {
 		points = statsURL("/api/v1/stats/points", q, "points", "", "layer", "")
 	}
+	// The page says how sensitive records count on the map (recordGrid).
+	minCount := 0
+	if actor(r).SeesSensitiveRecords() {
+		if minCount, err = disclosure.MinCellCount(r.Context(), s.db); err != nil {
+			return err
+		}
+	}
 	return s.render(w, r, http.StatusOK, "stats_map", &page{Title: info(r).loc.T("stats.map.title"), Form: q,
 		Data: map[string]any{"Filter": fd, "Scope": sc, "GridURL": api, "PointsURL": points, "Density": density,
-			"CanSeePoints": actor(r).Is(aldyn.RoleAnalyst, aldyn.RoleAdministrator)}})
+			"CanSeePoints": actor(r).Is(aldyn.RoleAnalyst, aldyn.RoleAdministrator), "SensitiveMinCount": minCount}})
 }
 
 func (s *Server) officialPage(w http.ResponseWriter, r *http.Request) error {
@@ -537,7 +545,7 @@ func (s *Server) precinctPage(w http.ResponseWriter, r *http.Request) error {
 		return aldyn.Errorf(aldyn.ENOTFOUND, "error.not_found")
 	}
 	loc := info(r).loc
-	sc := &statsScope{Precinct: t.Code, Under: actor(r).ScopeUnder()}
+	sc := &statsScope{Precinct: t.Code, Under: actor(r).ScopeUnder(), ExcludeSensitive: !actor(r).SeesSensitiveRecords()}
 	grid, unknown, err := s.db.OffenseTimeProfile(r.Context(), sc.filter())
 	if err != nil {
 		return err
@@ -594,7 +602,7 @@ func (s *Server) exportStatsDetail(w http.ResponseWriter, r *http.Request, sc *s
 		}
 		t.Rows = append(t.Rows, unknownRow)
 	case "precincts":
-		top, err := s.db.TopPrecincts(r.Context(), sc.filter(), aldyn.MaxLimit)
+		top, err := s.db.TopPrecincts(r.Context(), sc.byPrecinct(actor(r)), aldyn.MaxLimit)
 		if err != nil {
 			return err
 		}

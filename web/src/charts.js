@@ -142,7 +142,9 @@ function draw(el, chart, option) {
  */
 export function prepare(option) {
   const out = { ...option };
-  const fixTooltip = (t) => ({ renderMode: 'richText', confine: true, ...t });
+  // Always rich text, whatever the option says: an HTML tooltip would also
+  // take the series and category names, which are data, as markup.
+  const fixTooltip = (t) => ({ confine: true, ...t, renderMode: 'richText' });
   if (Array.isArray(out.tooltip)) out.tooltip = out.tooltip.map(fixTooltip);
   else if (out.tooltip && typeof out.tooltip === 'object') out.tooltip = fixTooltip(out.tooltip);
   out.textStyle = { fontFamily: FONT, ...(out.textStyle || {}) };

@@ -17,7 +17,7 @@ import * as L from 'leaflet/dist/leaflet-src.esm.js';
 import iconUrl from 'leaflet/dist/images/marker-icon.png';
 import iconRetinaUrl from 'leaflet/dist/images/marker-icon-2x.png';
 import shadowUrl from 'leaflet/dist/images/marker-shadow.png';
-import { fetchJSON, safeURL, formatNumber, matchAll } from './util.js';
+import { fetchJSON, safeURL, formatNumber, matchAll, escapeHTML } from './util.js';
 
 // Leaflet guesses its marker image directory from leaflet.css at run time,
 // which fails once the CSS is bundled and the images renamed by hash; give it
@@ -123,7 +123,8 @@ async function loadBoundaries(map, url, fit, signal) {
     onEachFeature: (feature, lyr) => {
       const props = feature.properties || {};
       const name = props.name || props.code;
-      if (name) lyr.bindTooltip(String(name), { sticky: true, direction: 'top' });
+      // A string tooltip is HTML to Leaflet: the name is escaped.
+      if (name) lyr.bindTooltip(escapeHTML(name), { sticky: true, direction: 'top' });
       lyr.bindPopup(() => featurePopup(props));
       if (lyr.setStyle) {
         lyr.on('mouseover', () => lyr.setStyle(BOUNDARY_HOVER));

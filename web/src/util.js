@@ -31,6 +31,21 @@ export async function fetchJSON(url, signal, accept = 'application/json') {
   return res.json();
 }
 
+const HTML_ESCAPES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/**
+ * Escapes text for an HTML string. Every piece of server data handed to an
+ * API that takes HTML (Leaflet's bindTooltip and bindPopup, innerHTML,
+ * ECharts HTML formatters) goes through it, or is built with DOM calls and
+ * textContent instead: names come from imports and forms, and a precinct
+ * named `<img onerror=…>` must read as just that.
+ * @param {unknown} s
+ * @returns {string}
+ */
+export function escapeHTML(s) {
+  return String(s ?? '').replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
+}
+
 /** Returns url if it is relative or http(s), else '' (no javascript: links from data). */
 export function safeURL(url) {
   try {
