@@ -198,7 +198,11 @@ func Build(webDir, outDir string) ([]Output, error) {
 	if err != nil {
 		return nil, fmt.Errorf("third-party notices: %w", err)
 	}
-	for name, b := range map[string][]byte{noticesText: txt, noticesJSON: js} {
+	licence, err := projectLicence(root)
+	if err != nil {
+		return nil, err
+	}
+	for name, b := range map[string][]byte{noticesText: txt, noticesJSON: js, licenceText: licence} {
 		o, err := writeOutput(outDir, name, b)
 		if err != nil {
 			return nil, err

@@ -25,7 +25,21 @@ import (
 const (
 	noticesText = "NOTICES.txt"
 	noticesJSON = "notices.json"
+	licenceText = "LICENSE.txt" // Aldyn's own licence, linked from the about page
 )
+
+// projectLicence reads Aldyn's LICENSE, which the binary serves beside the
+// notices, and checks it is still the Apache licence the about page names.
+func projectLicence(root string) ([]byte, error) {
+	b, err := os.ReadFile(filepath.Join(root, "LICENSE"))
+	if err != nil {
+		return nil, fmt.Errorf("Aldyn's own licence: %w", err)
+	}
+	if id, err := notices.Identify(string(b)); err != nil || id != "Apache-2.0" {
+		return nil, fmt.Errorf("Aldyn's LICENSE reads as %q (%v), but the about page says Apache-2.0", id, err)
+	}
+	return b, nil
+}
 
 // mainPackage is the program whose linked modules are listed.
 const mainPackage = "./cmd/aldyn"

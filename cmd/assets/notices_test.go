@@ -158,6 +158,9 @@ func TestNotices(t *testing.T) {
 				t.Errorf("NOTICES.txt lacks %q", want)
 			}
 		}
+		if got, want := readFile(t, filepath.Join(out, licenceText)), readFile(t, "../../LICENSE"); got != want {
+			t.Errorf("%s differs from the repository's LICENSE", licenceText)
+		}
 		if _, err := os.Stat(filepath.Join(out, noticesText+".gz")); err != nil {
 			t.Errorf("no gzip twin of %s: %v", noticesText, err)
 		}

@@ -24,8 +24,9 @@ const (
 	Data     Kind = "data"      // embedded reference data
 )
 
-// Kinds lists every kind, in the order the about page groups them.
-var Kinds = []Kind{GoModule, NPM, Font, Data}
+// Kinds lists every kind in the order the notices list them: what a
+// reader recognises (the front-end libraries, fonts and data) first.
+var Kinds = []Kind{NPM, Font, Data, GoModule}
 
 // Licence values that are not SPDX licence identifiers.
 const (
