@@ -4,6 +4,10 @@
 // It uses esbuild's Go API, so building needs Node only for `npm ci`, and
 // running the product needs no Node at all.
 //
+// Beside the bundles it writes the third-party notices of everything the
+// aldyn binary contains (NOTICES.txt with every licence text, notices.json
+// for the about page) and a copy of Aldyn's LICENSE; see notices.go.
+//
 // Usage, from anywhere inside the repository:
 //
 //	npm ci --prefix web
