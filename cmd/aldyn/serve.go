@@ -18,7 +18,7 @@ import (
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var cfg config
-	var wc web.Config
+	wc := web.Config{Version: version}
 	var demoData bool
 	var sessionTTL time.Duration
 	fs := newFlags("serve", "Runs the web UI and the JSON API.", stderr, &cfg)

@@ -4,6 +4,10 @@
 // It uses esbuild's Go API, so building needs Node only for `npm ci`, and
 // running the product needs no Node at all.
 //
+// Beside the bundles it writes the third-party notices of everything the
+// aldyn binary contains (NOTICES.txt with every licence text, notices.json
+// for the about page) and a copy of Aldyn's LICENSE; see notices.go.
+//
 // Usage, from anywhere inside the repository:
 //
 //	npm ci --prefix web
@@ -40,7 +44,7 @@ var requiredPackages = []string{"htmx.org", "leaflet", "echarts"}
 
 // gzipExts are the outputs worth a precompressed twin; PNGs are compressed
 // already.
-var gzipExts = []string{".js", ".css", ".svg"}
+var gzipExts = []string{".js", ".css", ".svg", ".txt"}
 
 // Output describes one file the build wrote.
 type Output struct {
@@ -98,16 +102,11 @@ func repoRoot() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("go.mod not found above the current directory; run from inside the repository or pass -web and -out")
-		}
-		dir = parent
+	root, err := moduleRoot(dir)
+	if err != nil {
+		return "", errors.New("go.mod not found above the current directory; run from inside the repository or pass -web and -out")
 	}
+	return root, nil
 }
 
 // Build bundles webDir/src/app.js and webDir/src/app.css into outDir,
@@ -158,6 +157,9 @@ func Build(webDir, outDir string) ([]Output, error) {
 			".woff2": api.LoaderFile,
 		},
 		LogLevel: api.LogLevelSilent,
+		// The metafile says which npm packages reached the bundles, for
+		// the third-party notices.
+		Metafile: true,
 	})
 	if len(res.Errors) > 0 {
 		msgs := api.FormatMessages(res.Errors, api.FormatMessagesOptions{Kind: api.ErrorMessage})
@@ -179,27 +181,64 @@ func Build(webDir, outDir string) ([]Output, error) {
 		if err != nil || strings.HasPrefix(rel, "..") {
 			return nil, fmt.Errorf("esbuild wrote outside %s: %s", outDir, f.Path)
 		}
-		if err := os.MkdirAll(filepath.Dir(f.Path), 0o755); err != nil {
+		o, err := writeOutput(outDir, rel, f.Contents)
+		if err != nil {
 			return nil, err
 		}
-		if err := os.WriteFile(f.Path, f.Contents, 0o644); err != nil {
+		outs = append(outs, o)
+	}
+	// The notices of what the binary holds are built with the bundles, so
+	// that every build ships them and a dependency of unknown licence
+	// fails the build.
+	root, err := moduleRoot(webDir)
+	if err != nil {
+		return nil, err
+	}
+	ns, err := collectNotices(root, webDir, res.Metafile)
+	if err != nil {
+		return nil, fmt.Errorf("third-party notices: %w", err)
+	}
+	txt, js, err := renderNotices(ns)
+	if err != nil {
+		return nil, fmt.Errorf("third-party notices: %w", err)
+	}
+	licence, err := projectLicence(root)
+	if err != nil {
+		return nil, err
+	}
+	for name, b := range map[string][]byte{noticesText: txt, noticesJSON: js, licenceText: licence} {
+		o, err := writeOutput(outDir, name, b)
+		if err != nil {
 			return nil, err
-		}
-		o := Output{Name: filepath.ToSlash(rel), Size: len(f.Contents)}
-		if slices.Contains(gzipExts, filepath.Ext(f.Path)) {
-			gz, err := gzipBytes(f.Contents)
-			if err != nil {
-				return nil, err
-			}
-			if err := os.WriteFile(f.Path+".gz", gz, 0o644); err != nil {
-				return nil, err
-			}
-			o.GzipSize = len(gz)
 		}
 		outs = append(outs, o)
 	}
 	slices.SortFunc(outs, func(a, b Output) int { return strings.Compare(a.Name, b.Name) })
 	return outs, nil
+}
+
+// writeOutput writes one output file (name relative to outDir) and, for
+// the types in gzipExts, its gzip twin.
+func writeOutput(outDir, name string, b []byte) (Output, error) {
+	path := filepath.Join(outDir, name)
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return Output{}, err
+	}
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		return Output{}, err
+	}
+	o := Output{Name: filepath.ToSlash(name), Size: len(b)}
+	if slices.Contains(gzipExts, filepath.Ext(path)) {
+		gz, err := gzipBytes(b)
+		if err != nil {
+			return Output{}, err
+		}
+		if err := os.WriteFile(path+".gz", gz, 0o644); err != nil {
+			return Output{}, err
+		}
+		o.GzipSize = len(gz)
+	}
+	return o, nil
 }
 
 // CheckPackages reports, with the command that fixes it, a node_modules that

@@ -95,6 +95,7 @@ func TestAccessMatrix(t *testing.T) {
 	cases := []matrixCase{
 		{method: "GET", path: "/healthz", want: all(200)},
 		{method: "GET", path: "/readyz", want: all(200)},
+		{method: "GET", path: "/about", want: all(200)},
 		{method: "GET", path: "/", route: "/{$}", want: all(200)},
 		{method: "GET", path: "/lang/ru?next=/bodies", route: "/lang/{lang}", want: all(see)},
 		{method: "GET", path: "/login", want: all(200)},

@@ -45,6 +45,7 @@ func (s *Server) registerRoutes() {
 	s.registerReporting()
 	s.registerMeetings()
 	s.registerModules()
+	s.registerAbout()
 	s.handle("GET", "/api/v1/openapi.json", s.apiOpenAPI)
 	// Unknown paths get the same error rendering as everything else.
 	s.mux.Handle("/", s.instrument(Route{Pattern: "/", handler: s.notFound}))

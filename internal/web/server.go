@@ -18,7 +18,9 @@ import (
 
 // Config is the web server's configuration.
 type Config struct {
-	Addr    string
+	Addr string
+	// Version is the release the about page names ("dev" when empty).
+	Version string
 	TileURL string // map tile URL template; empty draws boundaries only
 	// TileAttribution is shown under maps that use TileURL.
 	TileAttribution string
