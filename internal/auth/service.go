@@ -107,9 +107,9 @@ func (s *Service) check(ctx context.Context, encoded, pw string) (bool, error) {
 		return false, err
 	}
 	defer func() { <-s.slots }()
-	ok, err := CheckPassword(encoded, pw)
+	ok, err := checkPassword(encoded, pw)
 	if err != nil {
-		CheckPassword(s.dummy, pw)
+		checkPassword(s.dummy, pw)
 		return false, nil
 	}
 	return ok, nil
@@ -119,51 +119,66 @@ func tooMany(wait time.Duration) error {
 	return aldyn.Errorf(aldyn.ETOOMANY, "auth.too_many_attempts", "minutes", max(1, int(math.Ceil(wait.Minutes()))))
 }
 
-// Login checks a login and password and starts a session, whose token it
-// returns with the user. An unknown login, a wrong password and a disabled
-// account all get EUNAUTHORIZED "auth.login_failed" after the same work,
-// so the answer does not tell which logins exist. More than PerLogin
-// failures for one login or PerIP from one address within Window get
-// ETOOMANY "auth.too_many_attempts" (argument "minutes") without a check,
-// even for the right password.
-func (s *Service) Login(ctx context.Context, login, password, remoteIP string) (string, *aldyn.User, error) {
-	login = strings.ToLower(strings.TrimSpace(login))
-	lk, ik := loginKey(login), ipKey(remoteIP)
-	at, wait := s.limit.reserve(limitedKey{lk, s.opts.PerLogin}, limitedKey{ik, s.opts.PerIP})
+// verify checks password against the stored hash of the user find
+// returns, as a sign-in of login from remoteIP: every password check goes
+// through it, so each is within the rate limit and the pool of hashes. An
+// unknown user, a wrong password and a disabled account all get
+// EUNAUTHORIZED "auth.login_failed" after the same work and count as
+// failures; more than PerLogin failures for one login or PerIP from one
+// address within Window get ETOOMANY "auth.too_many_attempts" (argument
+// "minutes") without a check, even for the right password. Errors that are
+// not the caller's fault do not count.
+func (s *Service) verify(ctx context.Context, login, remoteIP, password string, find func(context.Context) (*aldyn.User, error)) (*aldyn.User, error) {
+	lk := loginKey(login)
+	a, wait, err := s.limit.begin(ctx, limitedKey{lk, s.opts.PerLogin}, limitedKey{ipKey(remoteIP), s.opts.PerIP})
+	if err != nil {
+		return nil, err
+	}
 	if wait > 0 {
-		return "", nil, tooMany(wait)
+		return nil, tooMany(wait)
 	}
-	// Errors that are not the caller's fault do not count as attempts.
-	abort := func(err error) (string, *aldyn.User, error) {
-		s.limit.release(at, lk, ik)
-		return "", nil, err
-	}
-	u, err := s.db.FindUserByLogin(ctx, login)
+	u, err := find(ctx)
 	encoded := s.dummy
 	if err == nil {
 		encoded = u.PasswordHash
 	} else if aldyn.ErrorCode(err) != aldyn.ENOTFOUND {
-		return abort(fmt.Errorf("login: %w", err))
+		a.end()
+		return nil, err
 	}
 	ok, err := s.check(ctx, encoded, password)
 	if err != nil {
-		return abort(err)
+		a.end()
+		return nil, err
 	}
 	if u == nil || !ok || u.Disabled {
-		return "", nil, aldyn.Errorf(aldyn.EUNAUTHORIZED, "auth.login_failed")
+		a.fail()
+		return nil, aldyn.Errorf(aldyn.EUNAUTHORIZED, "auth.login_failed")
+	}
+	a.end()
+	// The owner got in: earlier failures for this login were most likely
+	// theirs. The address keeps its other failures.
+	s.limit.reset(lk)
+	return u, nil
+}
+
+// Login checks a login and password (see verify for the answers and the
+// limits) and starts a session, whose token it returns with the user.
+func (s *Service) Login(ctx context.Context, login, password, remoteIP string) (string, *aldyn.User, error) {
+	login = strings.ToLower(strings.TrimSpace(login))
+	u, err := s.verify(ctx, login, remoteIP, password, func(ctx context.Context) (*aldyn.User, error) {
+		return s.db.FindUserByLogin(ctx, login)
+	})
+	if err != nil {
+		return "", nil, err
 	}
 	token, hash := NewToken("")
 	now := s.opts.Now()
 	if err := s.db.CreateSession(ctx, store.Session{TokenHash: hash, UserID: u.ID, ExpiresAt: now.Add(s.opts.SessionTTL)}); err != nil {
-		return abort(fmt.Errorf("login: %w", err))
+		return "", nil, fmt.Errorf("login: %w", err)
 	}
 	if err := s.db.TouchLogin(ctx, u.ID); err != nil {
-		return abort(fmt.Errorf("login: %w", err))
+		return "", nil, fmt.Errorf("login: %w", err)
 	}
-	// The owner got in: earlier failures for this login were most likely
-	// theirs. The address keeps its other failures.
-	s.limit.reset(lk)
-	s.limit.release(at, ik)
 	u.LastLoginAt = &now
 	return token, u, nil
 }
@@ -278,26 +293,15 @@ func (s *Service) ChangePassword(ctx context.Context, actor *aldyn.Actor, curren
 		e := err.(*aldyn.Error)
 		return &aldyn.Error{Code: e.Code, Message: e.Message, Fields: map[string]string{"new_password": e.Fields["password"]}}
 	}
-	lk, ik := loginKey(actor.Login), ipKey(remoteIP)
-	at, wait := s.limit.reserve(limitedKey{lk, s.opts.PerLogin}, limitedKey{ik, s.opts.PerIP})
-	if wait > 0 {
-		return tooMany(wait)
-	}
-	u, err := s.db.FindUserByID(ctx, actor.UserID)
-	if err != nil {
-		s.limit.release(at, lk, ik)
-		return err
-	}
-	ok, err := s.check(ctx, u.PasswordHash, current)
-	if err != nil {
-		s.limit.release(at, lk, ik)
-		return err
-	}
-	if !ok {
+	u, err := s.verify(ctx, actor.Login, remoteIP, current, func(ctx context.Context) (*aldyn.User, error) {
+		return s.db.FindUserByID(ctx, actor.UserID)
+	})
+	if aldyn.ErrorCode(err) == aldyn.EUNAUTHORIZED {
 		return &aldyn.Error{Code: aldyn.EINVALID, Message: "error.validation", Fields: map[string]string{"password": "auth.login_failed"}}
 	}
-	s.limit.reset(lk)
-	s.limit.release(at, ik)
+	if err != nil {
+		return err
+	}
 	return s.setHash(ctx, actor, u.ID, newPassword, false)
 }
 

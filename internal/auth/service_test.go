@@ -302,6 +302,40 @@ func TestLoginRateLimit(t *testing.T) {
 			t.Errorf("30 parallel failures: got %v, want 5 checked and 25 refused", got)
 		}
 	})
+
+	t.Run("parallel right passwords", func(t *testing.T) {
+		// Successes do not count: 40 people of one office (one address)
+		// signing in with the same account at once all get in, even after
+		// some failures, and the limit still holds for wrong passwords.
+		f := mustFixture(t, auth.Options{})
+		for i := 0; i < 4; i++ {
+			fail(t, f, "analyst", "10.0.0.9")
+		}
+		run := func(pw string, n int) map[string]int {
+			codes := make(chan string, n)
+			var wg sync.WaitGroup
+			for i := 0; i < n; i++ {
+				wg.Go(func() {
+					_, _, err := f.svc.Login(ctx, "analyst", pw, "10.0.0.9")
+					codes <- aldyn.ErrorCode(err)
+				})
+			}
+			wg.Wait()
+			close(codes)
+			got := map[string]int{}
+			for c := range codes {
+				got[c]++
+			}
+			return got
+		}
+		if got := run(password, 40); got[""] != 40 {
+			t.Errorf("40 parallel right passwords: got %v, want 40 successes", got)
+		}
+		// The successes reset the login's count: 5 more failures, no more.
+		if got := run("wrong password!", 30); got[aldyn.EUNAUTHORIZED] != 5 || got[aldyn.ETOOMANY] != 25 {
+			t.Errorf("30 parallel wrong passwords after: got %v, want 5 checked and 25 refused", got)
+		}
+	})
 }
 
 func TestAPITokens(t *testing.T) {

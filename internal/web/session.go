@@ -109,28 +109,18 @@ func (s *Server) renderProfile(w http.ResponseWriter, r *http.Request, status in
 }
 
 func (s *Server) profilePassword(w http.ResponseWriter, r *http.Request) error {
-	u, err := requireUser(r)
-	if err != nil {
+	if _, err := requireUser(r); err != nil {
 		return err
 	}
 	if err := r.ParseForm(); err != nil {
 		return badParam("form")
 	}
-	ok, err := auth.CheckPassword(u.PasswordHash, r.PostForm.Get("password"))
-	if err != nil {
-		return err
-	}
-	if !ok {
-		return s.renderProfile(w, r, http.StatusBadRequest, map[string]string{"password": info(r).loc.T("auth.login_failed")}, "")
-	}
-	if err := s.auth.SetPassword(r.Context(), actor(r), u.ID, r.PostForm.Get("new_password")); err != nil {
+	// The current password is checked as a sign-in is: rate-limited and
+	// within the pool of hashes. Too many attempts is the error page's 429.
+	if err := s.auth.ChangePassword(r.Context(), actor(r), r.PostForm.Get("password"), r.PostForm.Get("new_password"), clientIP(r)); err != nil {
 		errs, err := formErrors(info(r).loc, err)
 		if err != nil {
 			return err
-		}
-		if m, ok := errs["password"]; ok {
-			errs["new_password"] = m
-			delete(errs, "password")
 		}
 		return s.renderProfile(w, r, http.StatusBadRequest, errs, "")
 	}
