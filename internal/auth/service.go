@@ -18,6 +18,10 @@ type Options struct {
 	// session is not extended by use: one working day, after which the
 	// officer signs in again, bounds what a stolen cookie is worth.
 	SessionTTL time.Duration
+	// TokenTTL is the lifetime of a new or renewed API token; default 90
+	// days, so a forgotten token stops working by itself while one in use
+	// is renewed a few times a year.
+	TokenTTL time.Duration
 	// Failed sign-ins allowed within Window per login (default 5) and per
 	// client address (default 20; an office often shares one address).
 	PerLogin, PerIP int
@@ -51,6 +55,9 @@ type Service struct {
 func NewService(db *store.DB, opts Options) *Service {
 	if opts.SessionTTL <= 0 {
 		opts.SessionTTL = 12 * time.Hour
+	}
+	if opts.TokenTTL <= 0 {
+		opts.TokenTTL = 90 * 24 * time.Hour
 	}
 	if opts.PerLogin <= 0 {
 		opts.PerLogin = 5
@@ -207,7 +214,7 @@ func (s *Service) UserFromSession(ctx context.Context, token string) (*aldyn.Use
 	return s.db.FindSessionUser(ctx, HashToken(token))
 }
 
-// UserFromAPIToken returns the enabled user of an unrevoked API token, or
+// UserFromAPIToken returns the enabled user of an unrevoked, unexpired API token, or
 // EUNAUTHORIZED. A session token is no API token: it lacks the prefix.
 func (s *Service) UserFromAPIToken(ctx context.Context, token string) (*aldyn.User, error) {
 	if !strings.HasPrefix(token, APITokenPrefix) || len(token) > maxTokenLen {
@@ -225,10 +232,11 @@ func (s *Service) Actor(u *aldyn.User) *aldyn.Actor {
 		TerritoryPath: u.TerritoryPath, Lang: u.Lang}
 }
 
-// IssueAPIToken creates an API token named name for user userID and
-// returns it; it is shown this once, since only its hash is kept. Users
-// may issue tokens for themselves, administrators for users within their
-// territory.
+// IssueAPIToken creates an API token named name for user userID, valid
+// for TokenTTL, and returns it; it is shown this once, since only its hash
+// is kept. Users may issue tokens for themselves, administrators for users
+// within their territory; users who must still replace a one-time
+// password get none.
 func (s *Service) IssueAPIToken(ctx context.Context, actor *aldyn.Actor, userID int64, name string) (string, error) {
 	name = strings.TrimSpace(name)
 	v := aldyn.Validation{}
@@ -241,10 +249,17 @@ func (s *Service) IssueAPIToken(ctx context.Context, actor *aldyn.Actor, userID 
 		return "", err
 	}
 	token, hash := NewToken(APITokenPrefix)
-	if _, err := s.db.CreateAPIToken(ctx, actor, userID, name, hash); err != nil {
+	if _, err := s.db.CreateAPIToken(ctx, actor, userID, name, hash, s.opts.Now().Add(s.opts.TokenTTL)); err != nil {
 		return "", err
 	}
 	return token, nil
+}
+
+// RenewAPIToken makes the unrevoked API token id, expired or not, valid
+// for TokenTTL from now, keeping its value. Who may renew a token is who
+// may revoke it: its owner and administrators of the owner's territory.
+func (s *Service) RenewAPIToken(ctx context.Context, actor *aldyn.Actor, id int64) (*aldyn.APIToken, error) {
+	return s.db.RenewAPIToken(ctx, actor, id, s.opts.Now().Add(s.opts.TokenTTL))
 }
 
 // CreateUser creates u with password pw, which must pass
@@ -307,7 +322,8 @@ func (s *Service) ChangePassword(ctx context.Context, actor *aldyn.Actor, curren
 
 // ResetPassword gives user userID a new one-time password, returned to be
 // handed over, and sets MustChangePassword so the user replaces it after
-// signing in. The store ends every session of the user.
+// signing in. The store ends every session of the user and revokes the
+// user's API tokens.
 func (s *Service) ResetPassword(ctx context.Context, actor *aldyn.Actor, userID int64) (string, error) {
 	pw := RandomPassword()
 	if err := s.setHash(ctx, actor, userID, pw, true); err != nil {
