@@ -86,6 +86,9 @@ func NewService(db *store.DB, opts Options) *Service {
 // SessionTTL is the lifetime of new sessions, for the cookie's Max-Age.
 func (s *Service) SessionTTL() time.Duration { return s.opts.SessionTTL }
 
+// TokenTTL is the lifetime of a new or renewed API token.
+func (s *Service) TokenTTL() time.Duration { return s.opts.TokenTTL }
+
 // acquire waits for a free hashing slot.
 func (s *Service) acquire(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {

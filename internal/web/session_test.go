@@ -1,6 +1,8 @@
 package web_test
 
 import (
+	"context"
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"os"
@@ -9,8 +11,11 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
+	"github.com/aldyn-kg/aldyn"
 	"github.com/aldyn-kg/aldyn/internal/auth"
+	"github.com/aldyn-kg/aldyn/internal/i18n"
 )
 
 // burst is what n parallel requests got and what memory they took.
@@ -152,4 +157,185 @@ func peakRSS() uint64 {
 		}
 	}
 	return 0
+}
+
+// formClient is a client with a cookie jar that does not follow
+// redirects, sending forms as a browser does.
+type formClient struct {
+	tb  testing.TB
+	f   *fixture
+	c   *http.Client
+	hdr http.Header
+}
+
+func (f *fixture) formClient(tb testing.TB) *formClient {
+	return &formClient{tb: tb, f: f, c: noRedirect(), hdr: http.Header{}}
+}
+
+func (b *formClient) send(method, path, form string) *http.Response {
+	b.tb.Helper()
+	req, err := http.NewRequest(method, b.f.srv.URL+path, strings.NewReader(form))
+	if err != nil {
+		b.tb.Fatal(err)
+	}
+	for k, v := range b.hdr {
+		req.Header[k] = v
+	}
+	if form != "" {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	resp, err := b.c.Do(req)
+	if err != nil {
+		b.tb.Fatal(err)
+	}
+	b.tb.Cleanup(func() { resp.Body.Close() })
+	return resp
+}
+
+// signIn signs in with the login form and checks where it leads.
+func (b *formClient) signIn(login, password, wantLocation string) {
+	b.tb.Helper()
+	resp := b.send("POST", "/login", url.Values{"login": {login}, "password": {password}}.Encode())
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != wantLocation {
+		b.tb.Fatalf("sign in as %s: got %d to %q, want 303 to %q", login, resp.StatusCode, resp.Header.Get("Location"), wantLocation)
+	}
+}
+
+func TestOneTimePasswordMustBeChanged(t *testing.T) {
+	f := mustFixture(t)
+	ctx := context.Background()
+	u := &aldyn.User{Login: "newcomer", Name: "Newcomer", Role: aldyn.RoleAnalyst, BodyID: f.bodyA.ID, MustChangePassword: true}
+	oneTime := auth.RandomPassword()
+	if err := f.auth.CreateUser(ctx, aldyn.System, u, oneTime); err != nil {
+		t.Fatal(err)
+	}
+	b := f.formClient(t)
+	b.hdr.Set("Accept-Language", "ru")
+	b.signIn("newcomer", oneTime, "/profile")
+	for _, c := range []struct {
+		method, path, form string
+		status             int
+	}{
+		{"GET", "/", "", http.StatusSeeOther},
+		{"GET", "/bodies", "", http.StatusSeeOther},
+		{"GET", "/stats", "", http.StatusSeeOther},
+		{"POST", "/profile/tokens", "name=mine", http.StatusSeeOther},
+		{"GET", "/api/v1/me", "", http.StatusForbidden},
+		{"GET", "/api/v1/bodies", "", http.StatusForbidden},
+		{"GET", "/nowhere", "", http.StatusSeeOther},
+	} {
+		t.Run("refused "+c.method+" "+c.path, func(t *testing.T) {
+			resp := b.send(c.method, c.path, c.form)
+			if resp.StatusCode != c.status {
+				t.Fatalf("got %d, want %d", resp.StatusCode, c.status)
+			}
+			if c.status == http.StatusSeeOther {
+				if got := resp.Header.Get("Location"); got != "/profile" {
+					t.Errorf("redirect: got %q, want /profile", got)
+				}
+				return
+			}
+			var body struct{ Error struct{ Code, Message string } }
+			if err := json.NewDecoder(resp.Body).Decode(&body); err != nil {
+				t.Fatal(err)
+			}
+			want := i18n.For("ru").T("auth.password_change_required")
+			if body.Error.Code != aldyn.EFORBIDDEN || body.Error.Message != want || !strings.Contains(want, "одноразовый пароль") {
+				t.Errorf("error: got %+v, want forbidden %q", body.Error, want)
+			}
+		})
+	}
+	if toks, err := f.db.FindAPITokens(ctx, u.ID); err != nil || len(toks) != 0 {
+		t.Errorf("tokens of the one-time password: got %d, %v, want none", len(toks), err)
+	}
+	_, err := f.auth.IssueAPIToken(ctx, aldyn.System, u.ID, "cli")
+	if aldyn.ErrorCode(err) != aldyn.EFORBIDDEN {
+		t.Errorf("an administrator issuing a token to the one-time password: got %v, want forbidden", err)
+	}
+	for _, c := range []struct{ path, status string }{
+		{"/profile", "200"}, {"/lang/en?next=/profile", "303"}, {"/healthz", "200"}, {"/readyz", "200"}, {"/static/dist/app.css", "200"},
+	} {
+		if got := strconv.Itoa(b.send("GET", c.path, "").StatusCode); got != c.status {
+			t.Errorf("open GET %s: got %s, want %s", c.path, got, c.status)
+		}
+	}
+	if page := readBody(t, b.send("GET", "/profile", "")); strings.Contains(page, `action="/profile/tokens"`) || !strings.Contains(page, `action="/profile/password"`) {
+		t.Error("the profile of a one-time password: want the password form and no token form")
+	}
+
+	// Changing the password opens everything.
+	resp := b.send("POST", "/profile/password", url.Values{"password": {oneTime}, "new_password": {"my own long passphrase"}}.Encode())
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("password change: got %d, want 303; %.300s", resp.StatusCode, readBody(t, resp))
+	}
+	b.signIn("newcomer", "my own long passphrase", "/")
+	if got := b.send("GET", "/bodies", "").StatusCode; got != http.StatusOK {
+		t.Errorf("GET /bodies after the change: got %d, want 200", got)
+	}
+	if got := b.send("POST", "/profile/tokens", "name=mine").StatusCode; got != http.StatusOK {
+		t.Errorf("a token after the change: got %d, want 200", got)
+	}
+}
+
+func TestTokensEndWithResetAndDisable(t *testing.T) {
+	f := mustFixture(t)
+	me := func(who string) int { return f.do(t, who, "GET", "/api/v1/me", "", "").StatusCode }
+	if got := me(analystA); got != http.StatusOK {
+		t.Fatalf("before: got %d, want 200", got)
+	}
+	resp := f.do(t, adminA, "POST", "/users/"+strconv.FormatInt(f.users[analystA].ID, 10)+"/reset-password", "", "")
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("reset: got %d, want 200", resp.StatusCode)
+	}
+	if got := me(analystA); got != http.StatusUnauthorized {
+		t.Errorf("token after the administrator's reset: got %d, want 401", got)
+	}
+	resp = f.do(t, adminA, "PATCH", "/api/v1/users/"+strconv.FormatInt(f.users[coordinator].ID, 10), "application/json", `{"disabled":true}`)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("disable: got %d, want 200", resp.StatusCode)
+	}
+	if got := me(coordinator); got != http.StatusUnauthorized {
+		t.Errorf("token after disabling: got %d, want 401", got)
+	}
+}
+
+func TestTokenExpiryAndRenewal(t *testing.T) {
+	f := mustFixture(t)
+	ctx := context.Background()
+	toks, err := f.db.FindAPITokens(ctx, f.users[reporterA].ID)
+	if err != nil || len(toks) != 1 {
+		t.Fatalf("tokens: %v, %v", toks, err)
+	}
+	loc := i18n.For("en")
+	b := f.formClient(t)
+	b.hdr.Set("Accept-Language", "en")
+	b.signIn("reportera", "correct horse battery", "/")
+	b.send("GET", "/lang/en", "") // the page in English, not the user's Kyrgyz
+	page := readBody(t, b.send("GET", "/profile", ""))
+	if !strings.Contains(page, loc.DateTime(toks[0].ExpiresAt)) || !strings.Contains(page, loc.Tn("user.tokens_hint", 90)) {
+		t.Errorf("profile: want the token's expiry %s and the 90 days hint", loc.DateTime(toks[0].ExpiresAt))
+	}
+
+	now := time.Now().UTC().Add(91 * 24 * time.Hour)
+	f.db.Now = func() time.Time { return now }
+	if got := f.do(t, reporterA, "GET", "/api/v1/me", "", "").StatusCode; got != http.StatusUnauthorized {
+		t.Errorf("an expired token: got %d, want 401", got)
+	}
+	b = f.formClient(t)
+	b.hdr.Set("Accept-Language", "en")
+	b.signIn("reportera", "correct horse battery", "/")
+	b.send("GET", "/lang/en", "") // the page in English, not the user's Kyrgyz
+	if page := readBody(t, b.send("GET", "/profile", "")); !strings.Contains(page, "("+loc.T("user.token_expired")+")") {
+		t.Error("profile: want the token marked expired")
+	}
+	resp := b.send("POST", "/profile/tokens/"+strconv.FormatInt(toks[0].ID, 10)+"/renew", "")
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("renew: got %d, want 303", resp.StatusCode)
+	}
+	if got := f.do(t, reporterA, "GET", "/api/v1/me", "", "").StatusCode; got != http.StatusOK {
+		t.Errorf("the renewed token: got %d, want 200", got)
+	}
+	if page := readBody(t, b.send("GET", "/profile", "")); !strings.Contains(page, loc.DateTime(now.Add(90*24*time.Hour))) {
+		t.Errorf("profile after renewal: want the expiry %s", loc.DateTime(now.Add(90*24*time.Hour)))
+	}
 }
