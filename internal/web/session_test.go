@@ -235,7 +235,9 @@ func TestOneTimePasswordMustBeChanged(t *testing.T) {
 				}
 				return
 			}
-			var body struct{ Error struct{ Code, Message string } }
+			var body struct {
+				Error struct{ Code, Message string }
+			}
 			if err := json.NewDecoder(resp.Body).Decode(&body); err != nil {
 				t.Fatal(err)
 			}
