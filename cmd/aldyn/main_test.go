@@ -83,24 +83,43 @@ func TestServeDemo(t *testing.T) {
 		t.Fatalf("serve --demo printed no URL or password (url %q)", base)
 	}
 	client := noRedirect()
-	resp, err := client.PostForm(base+"/login", url.Values{"login": {"admin"}, "password": {password}})
+	signIn := func(password, wantLocation string) *http.Cookie {
+		t.Helper()
+		resp, err := client.PostForm(base+"/login", url.Values{"login": {"admin"}, "password": {password}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != wantLocation {
+			t.Fatalf("login: got %d to %q, want 303 to %s", resp.StatusCode, resp.Header.Get("Location"), wantLocation)
+		}
+		for _, c := range resp.Cookies() {
+			if c.Name == "aldyn_session" {
+				if !c.HttpOnly || c.SameSite != http.SameSiteLaxMode {
+					t.Fatalf("session cookie: got %+v", c)
+				}
+				return c
+			}
+		}
+		t.Fatal("login: no session cookie")
+		return nil
+	}
+	// The printed password is one-time: the profile asks for a new one first.
+	session := signIn(password, "/profile")
+	req, _ := http.NewRequest("POST", base+"/profile/password",
+		strings.NewReader(url.Values{"password": {password}, "new_password": {"the demo's own passphrase"}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.AddCookie(session)
+	resp, err := client.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusSeeOther {
-		t.Fatalf("login with the printed password: got %d, want 303", resp.StatusCode)
+		t.Fatalf("password change: got %d, want 303", resp.StatusCode)
 	}
-	var session *http.Cookie
-	for _, c := range resp.Cookies() {
-		if c.Name == "aldyn_session" {
-			session = c
-		}
-	}
-	if session == nil || !session.HttpOnly || session.SameSite != http.SameSiteLaxMode {
-		t.Fatalf("session cookie: got %+v", session)
-	}
-	req, _ := http.NewRequest("GET", base+"/api/v1/users?limit=100", nil)
+	session = signIn("the demo's own passphrase", "/")
+	req, _ = http.NewRequest("GET", base+"/api/v1/users?limit=100", nil)
 	req.AddCookie(session)
 	resp, err = client.Do(req)
 	if err != nil {
