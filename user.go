@@ -115,6 +115,10 @@ type APIToken struct {
 	UserID     int64      `json:"user_id"`
 	Name       string     `json:"name"`
 	CreatedAt  time.Time  `json:"created_at"`
+	ExpiresAt  time.Time  `json:"expires_at"`
 	LastUsedAt *time.Time `json:"last_used_at,omitempty"`
 	RevokedAt  *time.Time `json:"revoked_at,omitempty"`
 }
+
+// Expired reports whether t is past its expiry at now.
+func (t *APIToken) Expired(now time.Time) bool { return !now.Before(t.ExpiresAt) }

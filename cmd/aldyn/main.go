@@ -31,7 +31,7 @@ var commands = []command{
 	{"migrate", "apply database migrations and exit", runMigrate},
 	{"demo", "load the demo dataset into a database", runDemo},
 	{"import", "import offense records: import offenses FILE", runImport},
-	{"user", "manage users: create, disable, enable, reset-password, list, token", runUser},
+	{"user", "manage users: create, disable, enable, reset-password, list, token, tokens", runUser},
 	{"backup", "copy the embedded database to a file (backup) or back (backup restore)", runBackup},
 	{"version", "print the version", runVersion},
 }

@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aldyn-kg/aldyn"
+	"github.com/aldyn-kg/aldyn/internal/auth"
 	"github.com/aldyn-kg/aldyn/internal/store"
 	"github.com/aldyn-kg/aldyn/internal/store/storetest"
 )
@@ -28,6 +30,20 @@ func dbArgs(tb testing.TB, dir string) []string {
 		args = append(args, "--db", storetest.MustDSN(tb))
 	}
 	return args
+}
+
+// dsnOf is the database that args from dbArgs point at.
+func dsnOf(args []string) string {
+	var c config
+	for i := 0; i+1 < len(args); i++ {
+		switch args[i] {
+		case "--data":
+			c.data = args[i+1]
+		case "--db":
+			c.db = args[i+1]
+		}
+	}
+	return c.dsn()
 }
 
 func mustRun(tb testing.TB, args ...string) string {
@@ -67,24 +83,43 @@ func TestServeDemo(t *testing.T) {
 		t.Fatalf("serve --demo printed no URL or password (url %q)", base)
 	}
 	client := noRedirect()
-	resp, err := client.PostForm(base+"/login", url.Values{"login": {"admin"}, "password": {password}})
+	signIn := func(password, wantLocation string) *http.Cookie {
+		t.Helper()
+		resp, err := client.PostForm(base+"/login", url.Values{"login": {"admin"}, "password": {password}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != wantLocation {
+			t.Fatalf("login: got %d to %q, want 303 to %s", resp.StatusCode, resp.Header.Get("Location"), wantLocation)
+		}
+		for _, c := range resp.Cookies() {
+			if c.Name == "aldyn_session" {
+				if !c.HttpOnly || c.SameSite != http.SameSiteLaxMode {
+					t.Fatalf("session cookie: got %+v", c)
+				}
+				return c
+			}
+		}
+		t.Fatal("login: no session cookie")
+		return nil
+	}
+	// The printed password is one-time: the profile asks for a new one first.
+	session := signIn(password, "/profile")
+	req, _ := http.NewRequest("POST", base+"/profile/password",
+		strings.NewReader(url.Values{"password": {password}, "new_password": {"the demo's own passphrase"}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.AddCookie(session)
+	resp, err := client.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusSeeOther {
-		t.Fatalf("login with the printed password: got %d, want 303", resp.StatusCode)
+		t.Fatalf("password change: got %d, want 303", resp.StatusCode)
 	}
-	var session *http.Cookie
-	for _, c := range resp.Cookies() {
-		if c.Name == "aldyn_session" {
-			session = c
-		}
-	}
-	if session == nil || !session.HttpOnly || session.SameSite != http.SameSiteLaxMode {
-		t.Fatalf("session cookie: got %+v", session)
-	}
-	req, _ := http.NewRequest("GET", base+"/api/v1/users?limit=100", nil)
+	session = signIn("the demo's own passphrase", "/")
+	req, _ = http.NewRequest("GET", base+"/api/v1/users?limit=100", nil)
 	req.AddCookie(session)
 	resp, err = client.Do(req)
 	if err != nil {
@@ -135,6 +170,60 @@ func TestUserCommands(t *testing.T) {
 	if !strings.HasPrefix(tok, "aldyn_") || len(tok) < 40 {
 		t.Errorf("token: got %q", tok)
 	}
+	t.Run("token expiry, renewal and reset", func(t *testing.T) {
+		var out, errb bytes.Buffer
+		if code := run(context.Background(), append([]string{"user", "token", "alamudun.analyst", "--token-name", "etl"}, args...), &out, &errb); code != 0 {
+			t.Fatalf("token: exit %d: %s", code, errb.String())
+		}
+		etl := strings.TrimSpace(out.String())
+		want := time.Now().UTC().Add(90 * 24 * time.Hour).Format("2006-01-02")
+		if !strings.HasPrefix(etl, "aldyn_") || !strings.Contains(errb.String(), "valid until "+want) || !strings.Contains(errb.String(), "--renew") {
+			t.Errorf("token: got stdout %q, stderr %q, want the token alone and its expiry on %s", etl, errb.String(), want)
+		}
+		list := mustRun(t, append([]string{"user", "tokens", "alamudun.analyst"}, args...)...)
+		if !strings.Contains(list, "etl") || strings.Count(list, want) != 2 || strings.Count(list, "active") != 2 {
+			t.Errorf("tokens: got\n%s\nwant cli and etl active until %s", list, want)
+		}
+		// Expire the token in the database, then renew it.
+		db, err := store.Open(context.Background(), dsnOf(args))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		db.Now = func() time.Time { return time.Now().UTC().Add(91 * 24 * time.Hour) }
+		if _, err := db.FindTokenUser(context.Background(), auth.HashToken(etl)); aldyn.ErrorCode(err) != aldyn.EUNAUTHORIZED {
+			t.Errorf("token 91 days on: got %v, want unauthorized", err)
+		}
+		out2 := mustRun(t, append([]string{"user", "token", "alamudun.analyst", "--token-name", "etl", "--renew"}, args...)...)
+		if !strings.Contains(out2, `renewed token "etl"`) || !strings.Contains(out2, "valid until "+want) {
+			t.Errorf("renew: got %q, want etl renewed until %s", out2, want)
+		}
+		db.Now = func() time.Time { return time.Now().UTC().Add(89 * 24 * time.Hour) }
+		if _, err := db.FindTokenUser(context.Background(), auth.HashToken(etl)); err != nil {
+			t.Errorf("renewed token 89 days on: got %v, want the user", err)
+		}
+		var errc bytes.Buffer
+		if code := run(context.Background(), append([]string{"user", "token", "alamudun.analyst", "--token-name", "none", "--renew"}, args...), io.Discard, &errc); code == 0 ||
+			!strings.Contains(errc.String(), `no unrevoked token named "none"`) {
+			t.Errorf("renewing a missing token: exit %d, %s", code, errc.String())
+		}
+		out3 := mustRun(t, append([]string{"user", "reset-password", "alamudun.analyst"}, args...)...)
+		if !strings.Contains(out3, "API tokens revoked") {
+			t.Errorf("reset-password: %s", out3)
+		}
+		db.Now = func() time.Time { return time.Now().UTC() }
+		if _, err := db.FindTokenUser(context.Background(), auth.HashToken(etl)); aldyn.ErrorCode(err) != aldyn.EUNAUTHORIZED {
+			t.Errorf("token after reset-password: got %v, want unauthorized", err)
+		}
+		if list := mustRun(t, append([]string{"user", "tokens", "alamudun.analyst"}, args...)...); strings.Count(list, "revoked") != 2 {
+			t.Errorf("tokens after reset-password: got\n%s\nwant both revoked", list)
+		}
+		errc.Reset()
+		if code := run(context.Background(), append([]string{"user", "token", "alamudun.analyst"}, args...), io.Discard, &errc); code == 0 ||
+			!strings.Contains(errc.String(), "one-time password") {
+			t.Errorf("token for a one-time password: exit %d, %s, want refused", code, errc.String())
+		}
+	})
 	out = mustRun(t, append([]string{"user", "disable", "alamudun.analyst"}, args...)...)
 	if !strings.Contains(out, "disabled alamudun.analyst") {
 		t.Errorf("disable: %s", out)

@@ -1,72 +1,136 @@
 package auth
 
 import (
+	"context"
+	"errors"
 	"testing"
 	"time"
 )
+
+// mustFail records one failure for keys and fails the test if the
+// limiter refuses or waits.
+func mustFail(tb testing.TB, l *limiter, keys ...limitedKey) {
+	tb.Helper()
+	a, wait, err := l.begin(context.Background(), keys...)
+	if err != nil || wait != 0 {
+		tb.Fatalf("begin: got wait %v, %v, want none", wait, err)
+	}
+	a.fail()
+}
 
 func TestLimiterSlidingWindow(t *testing.T) {
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	l := newLimiter(func() time.Time { return now }, 10*time.Minute)
 	k := limitedKey{"login:a", 3}
 	for i := 0; i < 3; i++ {
-		if _, wait := l.reserve(k); wait != 0 {
-			t.Fatalf("attempt %d: got wait %v, want none", i+1, wait)
-		}
+		mustFail(t, l, k)
 		now = now.Add(time.Minute)
 	}
-	// Minute 3: attempts at 0, 1, 2; the one at 0 leaves at 10.
-	if _, wait := l.reserve(k); wait != 7*time.Minute {
+	// Minute 3: failures at 0, 1, 2; the one at 0 leaves at 10.
+	if _, wait, _ := l.begin(context.Background(), k); wait != 7*time.Minute {
 		t.Errorf("fourth attempt: got wait %v, want 7m", wait)
 	}
-	if n := len(l.hits["login:a"]); n != 3 {
-		t.Errorf("a refused attempt was recorded: got %d attempts, want 3", n)
+	if n := len(l.fails["login:a"]); n != 3 {
+		t.Errorf("a refused attempt was recorded: got %d failures, want 3", n)
 	}
 	now = now.Add(7 * time.Minute)
-	if _, wait := l.reserve(k); wait != 0 {
-		t.Errorf("at minute 10: got wait %v, want none", wait)
-	}
+	mustFail(t, l, k)
 }
 
 func TestLimiterAllKeysOrNone(t *testing.T) {
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	l := newLimiter(func() time.Time { return now }, time.Minute)
 	ip := limitedKey{"ip:x", 1}
-	l.reserve(ip)
-	if _, wait := l.reserve(limitedKey{"login:b", 5}, ip); wait == 0 {
+	mustFail(t, l, ip)
+	if _, wait, _ := l.begin(context.Background(), limitedKey{"login:b", 5}, ip); wait == 0 {
 		t.Fatal("got no wait with the address over its limit")
 	}
-	if _, ok := l.hits["login:b"]; ok {
+	if l.running["login:b"] != 0 {
 		t.Error("a refused attempt counted against the login")
 	}
 }
 
-func TestLimiterRelease(t *testing.T) {
+func TestLimiterOnlyFailuresCount(t *testing.T) {
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	l := newLimiter(func() time.Time { return now }, time.Minute)
 	k := limitedKey{"ip:x", 2}
-	l.reserve(k)
-	at, _ := l.reserve(k)
-	l.release(at, "ip:x")
-	if _, wait := l.reserve(k); wait != 0 {
-		t.Errorf("after a release: got wait %v, want none", wait)
+	for i := 0; i < 10; i++ {
+		a, wait, err := l.begin(context.Background(), k)
+		if err != nil || wait != 0 {
+			t.Fatalf("success %d: got wait %v, %v, want none", i+1, wait, err)
+		}
+		a.end()
 	}
-	at, _ = l.reserve(limitedKey{"ip:y", 2})
-	l.release(at, "ip:y")
-	if _, ok := l.hits["ip:y"]; ok {
-		t.Error("a key with no attempts left is kept")
+	if _, ok := l.running["ip:x"]; ok {
+		t.Error("a key with no check running is kept")
 	}
+	mustFail(t, l, k)
+	mustFail(t, l, k)
+	if _, wait, _ := l.begin(context.Background(), k); wait == 0 {
+		t.Error("after two failures: got no wait")
+	}
+}
+
+func TestLimiterWaitsForRunningChecks(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	l := newLimiter(func() time.Time { return now }, time.Minute)
+	k := limitedKey{"login:a", 2}
+	mustFail(t, l, k)
+	running, _, _ := l.begin(context.Background(), k)
+	// One failure and one check running: a third check could be the
+	// failure too many, so it waits.
+	got := make(chan time.Duration)
+	go func() {
+		a, wait, err := l.begin(context.Background(), k)
+		if err != nil {
+			t.Error(err)
+		}
+		if a != nil {
+			a.end()
+		}
+		got <- wait
+	}()
+	select {
+	case w := <-got:
+		t.Fatalf("third check: got wait %v before the running one ended, want it to wait", w)
+	case <-time.After(20 * time.Millisecond):
+	}
+	running.end() // a right password: the third check may go
+	if w := <-got; w != 0 {
+		t.Errorf("after a success: got wait %v, want none", w)
+	}
+
+	running, _, _ = l.begin(context.Background(), k)
+	go func() {
+		_, wait, _ := l.begin(context.Background(), k)
+		got <- wait
+	}()
+	running.fail() // the second failure: the waiting check is refused
+	if w := <-got; w != time.Minute {
+		t.Errorf("after a failure: got wait %v, want 1m", w)
+	}
+
+	t.Run("cancelled while waiting", func(t *testing.T) {
+		l := newLimiter(func() time.Time { return now }, time.Minute)
+		k := limitedKey{"login:a", 1}
+		l.begin(context.Background(), k)
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		if _, _, err := l.begin(ctx, k); !errors.Is(err, context.Canceled) {
+			t.Errorf("got %v, want context.Canceled", err)
+		}
+	})
 }
 
 func TestLimiterSweepsStaleKeys(t *testing.T) {
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	l := newLimiter(func() time.Time { return now }, time.Minute)
 	for i := 0; i < 1000; i++ {
-		l.reserve(limitedKey{"login:" + time.Duration(i).String(), 5})
+		mustFail(t, l, limitedKey{"login:" + time.Duration(i).String(), 5})
 	}
 	now = now.Add(time.Minute)
-	l.reserve(limitedKey{"login:fresh", 5})
-	if n := len(l.hits); n != 1 {
+	mustFail(t, l, limitedKey{"login:fresh", 5})
+	if n := len(l.fails); n != 1 {
 		t.Errorf("after a window: got %d keys, want only the fresh one", n)
 	}
 }

@@ -114,11 +114,12 @@ func decode(encoded string) (p Params, salt, key []byte, err error) {
 	return p, salt, key, nil
 }
 
-// CheckPassword reports whether pw matches the PHC argon2id string
+// checkPassword reports whether pw matches the PHC argon2id string
 // encoded. The comparison takes the same time wherever the keys differ. A
 // string that is not a well-formed argon2id hash is an error, never a
-// match.
-func CheckPassword(encoded, pw string) (bool, error) {
+// match. It is unexported so that every check outside tests goes through
+// Service.verify, within the rate limit and the pool of hashes.
+func checkPassword(encoded, pw string) (bool, error) {
 	p, salt, key, err := decode(encoded)
 	if err != nil {
 		return false, err

@@ -18,6 +18,10 @@ type Options struct {
 	// session is not extended by use: one working day, after which the
 	// officer signs in again, bounds what a stolen cookie is worth.
 	SessionTTL time.Duration
+	// TokenTTL is the lifetime of a new or renewed API token; default 90
+	// days, so a forgotten token stops working by itself while one in use
+	// is renewed a few times a year.
+	TokenTTL time.Duration
 	// Failed sign-ins allowed within Window per login (default 5) and per
 	// client address (default 20; an office often shares one address).
 	PerLogin, PerIP int
@@ -52,6 +56,9 @@ func NewService(db *store.DB, opts Options) *Service {
 	if opts.SessionTTL <= 0 {
 		opts.SessionTTL = 12 * time.Hour
 	}
+	if opts.TokenTTL <= 0 {
+		opts.TokenTTL = 90 * 24 * time.Hour
+	}
 	if opts.PerLogin <= 0 {
 		opts.PerLogin = 5
 	}
@@ -78,6 +85,9 @@ func NewService(db *store.DB, opts Options) *Service {
 
 // SessionTTL is the lifetime of new sessions, for the cookie's Max-Age.
 func (s *Service) SessionTTL() time.Duration { return s.opts.SessionTTL }
+
+// TokenTTL is the lifetime of a new or renewed API token.
+func (s *Service) TokenTTL() time.Duration { return s.opts.TokenTTL }
 
 // acquire waits for a free hashing slot.
 func (s *Service) acquire(ctx context.Context) error {
@@ -107,9 +117,9 @@ func (s *Service) check(ctx context.Context, encoded, pw string) (bool, error) {
 		return false, err
 	}
 	defer func() { <-s.slots }()
-	ok, err := CheckPassword(encoded, pw)
+	ok, err := checkPassword(encoded, pw)
 	if err != nil {
-		CheckPassword(s.dummy, pw)
+		checkPassword(s.dummy, pw)
 		return false, nil
 	}
 	return ok, nil
@@ -119,51 +129,66 @@ func tooMany(wait time.Duration) error {
 	return aldyn.Errorf(aldyn.ETOOMANY, "auth.too_many_attempts", "minutes", max(1, int(math.Ceil(wait.Minutes()))))
 }
 
-// Login checks a login and password and starts a session, whose token it
-// returns with the user. An unknown login, a wrong password and a disabled
-// account all get EUNAUTHORIZED "auth.login_failed" after the same work,
-// so the answer does not tell which logins exist. More than PerLogin
-// failures for one login or PerIP from one address within Window get
-// ETOOMANY "auth.too_many_attempts" (argument "minutes") without a check,
-// even for the right password.
-func (s *Service) Login(ctx context.Context, login, password, remoteIP string) (string, *aldyn.User, error) {
-	login = strings.ToLower(strings.TrimSpace(login))
-	lk, ik := loginKey(login), ipKey(remoteIP)
-	at, wait := s.limit.reserve(limitedKey{lk, s.opts.PerLogin}, limitedKey{ik, s.opts.PerIP})
+// verify checks password against the stored hash of the user find
+// returns, as a sign-in of login from remoteIP: every password check goes
+// through it, so each is within the rate limit and the pool of hashes. An
+// unknown user, a wrong password and a disabled account all get
+// EUNAUTHORIZED "auth.login_failed" after the same work and count as
+// failures; more than PerLogin failures for one login or PerIP from one
+// address within Window get ETOOMANY "auth.too_many_attempts" (argument
+// "minutes") without a check, even for the right password. Errors that are
+// not the caller's fault do not count.
+func (s *Service) verify(ctx context.Context, login, remoteIP, password string, find func(context.Context) (*aldyn.User, error)) (*aldyn.User, error) {
+	lk := loginKey(login)
+	a, wait, err := s.limit.begin(ctx, limitedKey{lk, s.opts.PerLogin}, limitedKey{ipKey(remoteIP), s.opts.PerIP})
+	if err != nil {
+		return nil, err
+	}
 	if wait > 0 {
-		return "", nil, tooMany(wait)
+		return nil, tooMany(wait)
 	}
-	// Errors that are not the caller's fault do not count as attempts.
-	abort := func(err error) (string, *aldyn.User, error) {
-		s.limit.release(at, lk, ik)
-		return "", nil, err
-	}
-	u, err := s.db.FindUserByLogin(ctx, login)
+	u, err := find(ctx)
 	encoded := s.dummy
 	if err == nil {
 		encoded = u.PasswordHash
 	} else if aldyn.ErrorCode(err) != aldyn.ENOTFOUND {
-		return abort(fmt.Errorf("login: %w", err))
+		a.end()
+		return nil, err
 	}
 	ok, err := s.check(ctx, encoded, password)
 	if err != nil {
-		return abort(err)
+		a.end()
+		return nil, err
 	}
 	if u == nil || !ok || u.Disabled {
-		return "", nil, aldyn.Errorf(aldyn.EUNAUTHORIZED, "auth.login_failed")
+		a.fail()
+		return nil, aldyn.Errorf(aldyn.EUNAUTHORIZED, "auth.login_failed")
+	}
+	a.end()
+	// The owner got in: earlier failures for this login were most likely
+	// theirs. The address keeps its other failures.
+	s.limit.reset(lk)
+	return u, nil
+}
+
+// Login checks a login and password (see verify for the answers and the
+// limits) and starts a session, whose token it returns with the user.
+func (s *Service) Login(ctx context.Context, login, password, remoteIP string) (string, *aldyn.User, error) {
+	login = strings.ToLower(strings.TrimSpace(login))
+	u, err := s.verify(ctx, login, remoteIP, password, func(ctx context.Context) (*aldyn.User, error) {
+		return s.db.FindUserByLogin(ctx, login)
+	})
+	if err != nil {
+		return "", nil, err
 	}
 	token, hash := NewToken("")
 	now := s.opts.Now()
 	if err := s.db.CreateSession(ctx, store.Session{TokenHash: hash, UserID: u.ID, ExpiresAt: now.Add(s.opts.SessionTTL)}); err != nil {
-		return abort(fmt.Errorf("login: %w", err))
+		return "", nil, fmt.Errorf("login: %w", err)
 	}
 	if err := s.db.TouchLogin(ctx, u.ID); err != nil {
-		return abort(fmt.Errorf("login: %w", err))
+		return "", nil, fmt.Errorf("login: %w", err)
 	}
-	// The owner got in: earlier failures for this login were most likely
-	// theirs. The address keeps its other failures.
-	s.limit.reset(lk)
-	s.limit.release(at, ik)
 	u.LastLoginAt = &now
 	return token, u, nil
 }
@@ -192,7 +217,7 @@ func (s *Service) UserFromSession(ctx context.Context, token string) (*aldyn.Use
 	return s.db.FindSessionUser(ctx, HashToken(token))
 }
 
-// UserFromAPIToken returns the enabled user of an unrevoked API token, or
+// UserFromAPIToken returns the enabled user of an unrevoked, unexpired API token, or
 // EUNAUTHORIZED. A session token is no API token: it lacks the prefix.
 func (s *Service) UserFromAPIToken(ctx context.Context, token string) (*aldyn.User, error) {
 	if !strings.HasPrefix(token, APITokenPrefix) || len(token) > maxTokenLen {
@@ -210,10 +235,11 @@ func (s *Service) Actor(u *aldyn.User) *aldyn.Actor {
 		TerritoryPath: u.TerritoryPath, Lang: u.Lang}
 }
 
-// IssueAPIToken creates an API token named name for user userID and
-// returns it; it is shown this once, since only its hash is kept. Users
-// may issue tokens for themselves, administrators for users within their
-// territory.
+// IssueAPIToken creates an API token named name for user userID, valid
+// for TokenTTL, and returns it; it is shown this once, since only its hash
+// is kept. Users may issue tokens for themselves, administrators for users
+// within their territory; users who must still replace a one-time
+// password get none.
 func (s *Service) IssueAPIToken(ctx context.Context, actor *aldyn.Actor, userID int64, name string) (string, error) {
 	name = strings.TrimSpace(name)
 	v := aldyn.Validation{}
@@ -226,10 +252,17 @@ func (s *Service) IssueAPIToken(ctx context.Context, actor *aldyn.Actor, userID 
 		return "", err
 	}
 	token, hash := NewToken(APITokenPrefix)
-	if _, err := s.db.CreateAPIToken(ctx, actor, userID, name, hash); err != nil {
+	if _, err := s.db.CreateAPIToken(ctx, actor, userID, name, hash, s.opts.Now().Add(s.opts.TokenTTL)); err != nil {
 		return "", err
 	}
 	return token, nil
+}
+
+// RenewAPIToken makes the unrevoked API token id, expired or not, valid
+// for TokenTTL from now, keeping its value. Who may renew a token is who
+// may revoke it: its owner and administrators of the owner's territory.
+func (s *Service) RenewAPIToken(ctx context.Context, actor *aldyn.Actor, id int64) (*aldyn.APIToken, error) {
+	return s.db.RenewAPIToken(ctx, actor, id, s.opts.Now().Add(s.opts.TokenTTL))
 }
 
 // CreateUser creates u with password pw, which must pass
@@ -278,32 +311,22 @@ func (s *Service) ChangePassword(ctx context.Context, actor *aldyn.Actor, curren
 		e := err.(*aldyn.Error)
 		return &aldyn.Error{Code: e.Code, Message: e.Message, Fields: map[string]string{"new_password": e.Fields["password"]}}
 	}
-	lk, ik := loginKey(actor.Login), ipKey(remoteIP)
-	at, wait := s.limit.reserve(limitedKey{lk, s.opts.PerLogin}, limitedKey{ik, s.opts.PerIP})
-	if wait > 0 {
-		return tooMany(wait)
-	}
-	u, err := s.db.FindUserByID(ctx, actor.UserID)
-	if err != nil {
-		s.limit.release(at, lk, ik)
-		return err
-	}
-	ok, err := s.check(ctx, u.PasswordHash, current)
-	if err != nil {
-		s.limit.release(at, lk, ik)
-		return err
-	}
-	if !ok {
+	u, err := s.verify(ctx, actor.Login, remoteIP, current, func(ctx context.Context) (*aldyn.User, error) {
+		return s.db.FindUserByID(ctx, actor.UserID)
+	})
+	if aldyn.ErrorCode(err) == aldyn.EUNAUTHORIZED {
 		return &aldyn.Error{Code: aldyn.EINVALID, Message: "error.validation", Fields: map[string]string{"password": "auth.login_failed"}}
 	}
-	s.limit.reset(lk)
-	s.limit.release(at, ik)
+	if err != nil {
+		return err
+	}
 	return s.setHash(ctx, actor, u.ID, newPassword, false)
 }
 
 // ResetPassword gives user userID a new one-time password, returned to be
 // handed over, and sets MustChangePassword so the user replaces it after
-// signing in. The store ends every session of the user.
+// signing in. The store ends every session of the user and revokes the
+// user's API tokens.
 func (s *Service) ResetPassword(ctx context.Context, actor *aldyn.Actor, userID int64) (string, error) {
 	pw := RandomPassword()
 	if err := s.setHash(ctx, actor, userID, pw, true); err != nil {

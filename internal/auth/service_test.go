@@ -302,6 +302,40 @@ func TestLoginRateLimit(t *testing.T) {
 			t.Errorf("30 parallel failures: got %v, want 5 checked and 25 refused", got)
 		}
 	})
+
+	t.Run("parallel right passwords", func(t *testing.T) {
+		// Successes do not count: 40 people of one office (one address)
+		// signing in with the same account at once all get in, even after
+		// some failures, and the limit still holds for wrong passwords.
+		f := mustFixture(t, auth.Options{})
+		for i := 0; i < 4; i++ {
+			fail(t, f, "analyst", "10.0.0.9")
+		}
+		run := func(pw string, n int) map[string]int {
+			codes := make(chan string, n)
+			var wg sync.WaitGroup
+			for i := 0; i < n; i++ {
+				wg.Go(func() {
+					_, _, err := f.svc.Login(ctx, "analyst", pw, "10.0.0.9")
+					codes <- aldyn.ErrorCode(err)
+				})
+			}
+			wg.Wait()
+			close(codes)
+			got := map[string]int{}
+			for c := range codes {
+				got[c]++
+			}
+			return got
+		}
+		if got := run(password, 40); got[""] != 40 {
+			t.Errorf("40 parallel right passwords: got %v, want 40 successes", got)
+		}
+		// The successes reset the login's count: 5 more failures, no more.
+		if got := run("wrong password!", 30); got[aldyn.EUNAUTHORIZED] != 5 || got[aldyn.ETOOMANY] != 25 {
+			t.Errorf("30 parallel wrong passwords after: got %v, want 5 checked and 25 refused", got)
+		}
+	})
 }
 
 func TestAPITokens(t *testing.T) {
@@ -378,6 +412,55 @@ func TestAPITokens(t *testing.T) {
 	})
 }
 
+func TestAPITokenExpiry(t *testing.T) {
+	f := mustFixture(t, auth.Options{TokenTTL: 30 * 24 * time.Hour})
+	ctx := context.Background()
+	me := f.svc.Actor(f.user)
+	tok, err := f.svc.IssueAPIToken(ctx, me, f.user.ID, "etl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	toks, _ := f.db.FindAPITokens(ctx, f.user.ID)
+	if len(toks) != 1 || !toks[0].ExpiresAt.Equal(f.now.Add(30*24*time.Hour)) {
+		t.Fatalf("stored tokens: got %+v, want one expiring in 30 days", toks)
+	}
+	id := toks[0].ID
+	f.now = f.now.Add(30*24*time.Hour - time.Second)
+	if _, err := f.svc.UserFromAPIToken(ctx, tok); err != nil {
+		t.Errorf("a second before expiry: got %v, want the user", err)
+	}
+	f.now = f.now.Add(time.Second)
+	_, err = f.svc.UserFromAPIToken(ctx, tok)
+	wantCode(t, "expired token", err, aldyn.EUNAUTHORIZED, "error.unauthorized")
+	if toks, _ := f.db.FindAPITokens(ctx, f.user.ID); !toks[0].Expired(f.now) {
+		t.Errorf("listed token: Expired at %v got false, want true", f.now)
+	}
+
+	t.Run("renewal", func(t *testing.T) {
+		other := f.mustUser(t, "other", password)
+		_, err := f.svc.RenewAPIToken(ctx, f.svc.Actor(other), id)
+		wantCode(t, "another analyst renewing the token", err, aldyn.EFORBIDDEN, "")
+		renewed, err := f.svc.RenewAPIToken(ctx, me, id)
+		if err != nil || !renewed.ExpiresAt.Equal(f.now.Add(30*24*time.Hour)) {
+			t.Fatalf("renew: got %+v, %v, want expiry in 30 days from now", renewed, err)
+		}
+		if u, err := f.svc.UserFromAPIToken(ctx, tok); err != nil || u.ID != f.user.ID {
+			t.Errorf("the renewed token: got %v, %v, want the user", u, err)
+		}
+		f.now = f.now.Add(29 * 24 * time.Hour)
+		if _, err := f.svc.UserFromAPIToken(ctx, tok); err != nil {
+			t.Errorf("29 days after renewal: got %v, want the user", err)
+		}
+		if err := f.db.RevokeAPIToken(ctx, me, id); err != nil {
+			t.Fatal(err)
+		}
+		_, err = f.svc.RenewAPIToken(ctx, me, id)
+		wantCode(t, "renewing a revoked token", err, aldyn.ENOTFOUND, "")
+		_, err = f.svc.UserFromAPIToken(ctx, tok)
+		wantCode(t, "revoked token", err, aldyn.EUNAUTHORIZED, "")
+	})
+}
+
 // flipLast changes the last character of s to another base64url one.
 func flipLast(s string) string {
 	c := "A"
@@ -392,6 +475,10 @@ func TestPasswords(t *testing.T) {
 	ctx := context.Background()
 	old := f.mustLogin(t, "analyst", password)
 
+	tok, err := f.svc.IssueAPIToken(ctx, f.svc.Actor(f.user), f.user.ID, "etl")
+	if err != nil {
+		t.Fatal(err)
+	}
 	pw, err := f.svc.ResetPassword(ctx, aldyn.System, f.user.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -399,6 +486,10 @@ func TestPasswords(t *testing.T) {
 	if _, err := f.svc.UserFromSession(ctx, old); err == nil {
 		t.Error("a session survived the password reset")
 	}
+	_, err = f.svc.UserFromAPIToken(ctx, tok)
+	wantCode(t, "an API token after the password reset", err, aldyn.EUNAUTHORIZED, "")
+	_, err = f.svc.IssueAPIToken(ctx, aldyn.System, f.user.ID, "etl")
+	wantCode(t, "a token for a user with a one-time password", err, aldyn.EFORBIDDEN, "user.error.token_one_time_password")
 	_, _, err = f.svc.Login(ctx, "analyst", password, "10.0.1.1")
 	wantCode(t, "old password after reset", err, aldyn.EUNAUTHORIZED, "auth.login_failed")
 	_, u, err := f.svc.Login(ctx, "analyst", pw, "10.0.1.1")
@@ -429,6 +520,18 @@ func TestPasswords(t *testing.T) {
 		_, u, err := f.svc.Login(ctx, "analyst", "a new long passphrase", "10.0.1.1")
 		if err != nil || u.MustChangePassword {
 			t.Errorf("login with the new password: got %v, must change %v, want success and false", err, u != nil && u.MustChangePassword)
+		}
+		// Once the password is the user's own, tokens may be issued again,
+		// and changing it again keeps them.
+		tok, err := f.svc.IssueAPIToken(ctx, f.svc.Actor(f.user), f.user.ID, "etl")
+		if err != nil {
+			t.Fatalf("a token after the change: %v", err)
+		}
+		if err := f.svc.SetPassword(ctx, f.svc.Actor(f.user), f.user.ID, "another long passphrase"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.svc.UserFromAPIToken(ctx, tok); err != nil {
+			t.Errorf("a token after the user's own change: got %v, want it to work", err)
 		}
 	})
 

@@ -174,12 +174,15 @@ func (db *DB) UpdateUser(ctx context.Context, actor *aldyn.Actor, id int64, upd 
 			return err
 		}
 		if u.Disabled || upd.PasswordHash != nil {
-			// A disabled account or a new password ends every session and token.
+			// A disabled account or a new password ends every session.
 			if _, err := tx.exec(ctx, `DELETE FROM sessions WHERE user_id = ?`, id); err != nil {
 				return err
 			}
 		}
-		if u.Disabled {
+		if u.Disabled || (upd.PasswordHash != nil && u.MustChangePassword) {
+			// A disabled account or a reset (a new one-time password) also
+			// revokes the API tokens: whoever held the account may have made
+			// them. A change by the user keeps them.
 			if _, err := tx.exec(ctx, `UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL`, tx.now, id); err != nil {
 				return err
 			}
@@ -237,9 +240,22 @@ func (db *DB) DeleteSession(ctx context.Context, tokenHash string) error {
 	})
 }
 
-// CreateAPIToken stores the hash of a new token for user id.
-func (db *DB) CreateAPIToken(ctx context.Context, actor *aldyn.Actor, userID int64, name, tokenHash string) (*aldyn.APIToken, error) {
-	t := &aldyn.APIToken{UserID: userID, Name: name}
+const tokenCols = `id, user_id, name, created_at, expires_at, last_used_at, revoked_at`
+
+func scanToken(s interface{ Scan(...any) error }) (*aldyn.APIToken, error) {
+	var t aldyn.APIToken
+	if err := s.Scan(&t.ID, &t.UserID, &t.Name, &t.CreatedAt, &t.ExpiresAt, &t.LastUsedAt, &t.RevokedAt); err != nil {
+		return nil, err
+	}
+	t.CreatedAt, t.ExpiresAt = t.CreatedAt.UTC(), t.ExpiresAt.UTC()
+	return &t, nil
+}
+
+// CreateAPIToken stores the hash of a new token for user userID, valid
+// until expiresAt. A user who must still replace a one-time password gets
+// no token: it would outlive the password change it skips.
+func (db *DB) CreateAPIToken(ctx context.Context, actor *aldyn.Actor, userID int64, name, tokenHash string, expiresAt time.Time) (*aldyn.APIToken, error) {
+	t := &aldyn.APIToken{UserID: userID, Name: name, ExpiresAt: expiresAt.UTC()}
 	err := db.Update(ctx, actor, func(tx *Tx) error {
 		u, err := tx.user(ctx, userID)
 		if err != nil {
@@ -248,9 +264,12 @@ func (db *DB) CreateAPIToken(ctx context.Context, actor *aldyn.Actor, userID int
 		if actor.UserID != userID && !actor.CanAdminister(u.TerritoryPath) {
 			return aldyn.Errorf(aldyn.EFORBIDDEN, "error.forbidden")
 		}
+		if u.MustChangePassword {
+			return aldyn.Errorf(aldyn.EFORBIDDEN, "user.error.token_one_time_password")
+		}
 		t.CreatedAt = tx.now
-		if err := tx.queryRow(ctx, `INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES (?, ?, ?, ?) RETURNING id`,
-			userID, name, tokenHash, tx.now).Scan(&t.ID); err != nil {
+		if err := tx.queryRow(ctx, `INSERT INTO api_tokens (user_id, name, token_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?) RETURNING id`,
+			userID, name, tokenHash, tx.now, t.ExpiresAt).Scan(&t.ID); err != nil {
 			return tx.db.normalize(err)
 		}
 		return tx.Audit(ctx, aldyn.AuditCreate, "api_token", strconv.FormatInt(t.ID, 10), u.TerritoryCode, nil, t)
@@ -258,11 +277,13 @@ func (db *DB) CreateAPIToken(ctx context.Context, actor *aldyn.Actor, userID int
 	return t, err
 }
 
-// RevokeAPIToken revokes a token.
-func (db *DB) RevokeAPIToken(ctx context.Context, actor *aldyn.Actor, id int64) error {
-	return db.Update(ctx, actor, func(tx *Tx) error {
-		var t aldyn.APIToken
-		if err := tx.queryRow(ctx, `SELECT id, user_id, name, created_at FROM api_tokens WHERE id = ? AND revoked_at IS NULL`, id).Scan(&t.ID, &t.UserID, &t.Name, &t.CreatedAt); err != nil {
+// updateAPIToken loads an unrevoked token for the owner or an
+// administrator of the owner's territory, applies change and audits it.
+func (db *DB) updateAPIToken(ctx context.Context, actor *aldyn.Actor, id int64, change func(tx *Tx, t *aldyn.APIToken) error) (*aldyn.APIToken, error) {
+	var out *aldyn.APIToken
+	err := db.Update(ctx, actor, func(tx *Tx) error {
+		t, err := scanToken(tx.queryRow(ctx, `SELECT `+tokenCols+` FROM api_tokens WHERE id = ? AND revoked_at IS NULL`, id))
+		if err != nil {
 			return tx.db.normalize(err)
 		}
 		u, err := tx.user(ctx, t.UserID)
@@ -272,37 +293,60 @@ func (db *DB) RevokeAPIToken(ctx context.Context, actor *aldyn.Actor, id int64) 
 		if actor.UserID != t.UserID && !actor.CanAdminister(u.TerritoryPath) {
 			return aldyn.Errorf(aldyn.EFORBIDDEN, "error.forbidden")
 		}
-		if _, err := tx.exec(ctx, `UPDATE api_tokens SET revoked_at = ? WHERE id = ?`, tx.now, id); err != nil {
+		before := *t
+		if err := change(tx, t); err != nil {
 			return err
 		}
-		after := t
-		after.RevokedAt = &tx.now
-		return tx.Audit(ctx, aldyn.AuditUpdate, "api_token", strconv.FormatInt(id, 10), u.TerritoryCode, t, after)
+		out = t
+		return tx.Audit(ctx, aldyn.AuditUpdate, "api_token", strconv.FormatInt(id, 10), u.TerritoryCode, before, t)
+	})
+	return out, err
+}
+
+// RevokeAPIToken revokes a token.
+func (db *DB) RevokeAPIToken(ctx context.Context, actor *aldyn.Actor, id int64) error {
+	_, err := db.updateAPIToken(ctx, actor, id, func(tx *Tx, t *aldyn.APIToken) error {
+		t.RevokedAt = &tx.now
+		_, err := tx.exec(ctx, `UPDATE api_tokens SET revoked_at = ? WHERE id = ?`, tx.now, id)
+		return err
+	})
+	return err
+}
+
+// RenewAPIToken makes an unrevoked token, expired or not, valid until
+// expiresAt; the token's value stays the same, so what uses it need not
+// change.
+func (db *DB) RenewAPIToken(ctx context.Context, actor *aldyn.Actor, id int64, expiresAt time.Time) (*aldyn.APIToken, error) {
+	return db.updateAPIToken(ctx, actor, id, func(tx *Tx, t *aldyn.APIToken) error {
+		t.ExpiresAt = expiresAt.UTC()
+		_, err := tx.exec(ctx, `UPDATE api_tokens SET expires_at = ? WHERE id = ?`, t.ExpiresAt, id)
+		return err
 	})
 }
 
 // FindAPITokens lists a user's tokens.
 func (db *DB) FindAPITokens(ctx context.Context, userID int64) ([]*aldyn.APIToken, error) {
-	rows, err := db.query(ctx, `SELECT id, user_id, name, created_at, last_used_at, revoked_at FROM api_tokens WHERE user_id = ? ORDER BY id`, userID)
+	rows, err := db.query(ctx, `SELECT `+tokenCols+` FROM api_tokens WHERE user_id = ? ORDER BY id`, userID)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	var out []*aldyn.APIToken
 	for rows.Next() {
-		var t aldyn.APIToken
-		if err := rows.Scan(&t.ID, &t.UserID, &t.Name, &t.CreatedAt, &t.LastUsedAt, &t.RevokedAt); err != nil {
+		t, err := scanToken(rows)
+		if err != nil {
 			return nil, err
 		}
-		out = append(out, &t)
+		out = append(out, t)
 	}
 	return out, rows.Err()
 }
 
-// FindTokenUser returns the enabled user of an unrevoked token.
+// FindTokenUser returns the enabled user of an unrevoked, unexpired token.
 func (db *DB) FindTokenUser(ctx context.Context, tokenHash string) (*aldyn.User, error) {
 	u, err := scanUser(db.queryRow(ctx, "SELECT "+userCols+userFrom+
-		"JOIN api_tokens k ON k.user_id = u.id WHERE k.token_hash = ? AND k.revoked_at IS NULL AND u.disabled = ?", tokenHash, false))
+		"JOIN api_tokens k ON k.user_id = u.id WHERE k.token_hash = ? AND k.revoked_at IS NULL AND k.expires_at > ? AND u.disabled = ?",
+		tokenHash, db.Now(), false))
 	if err == sql.ErrNoRows {
 		return nil, aldyn.Errorf(aldyn.EUNAUTHORIZED, "error.unauthorized")
 	}

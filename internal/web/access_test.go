@@ -105,6 +105,9 @@ func TestAccessMatrix(t *testing.T) {
 		{method: "GET", path: "/profile", want: signedIn(see, 200)},
 		{method: "POST", path: "/profile/password", ctype: form, body: "password=wrong&new_password=x", want: signedIn(unauth, 400)},
 		{method: "POST", path: "/profile/tokens", ctype: form, body: "name=", want: signedIn(unauth, 400)},
+		// Renewed before it is revoked: a revoked token cannot be renewed.
+		{method: "POST", path: "/profile/tokens/" + tokB + "/renew", route: "/profile/tokens/{id}/renew",
+			want: expect{def: forbid, byRole: map[string]int{anon: unauth, adminKG: see}}},
 		{method: "POST", path: "/profile/tokens/" + tokB + "/revoke", route: "/profile/tokens/{id}/revoke",
 			want: expect{def: forbid, byRole: map[string]int{anon: unauth, adminKG: see}}},
 		{method: "GET", path: "/modules/reports", route: "/modules/{module}", want: all(200)},

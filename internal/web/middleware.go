@@ -134,8 +134,29 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
-// instrument wraps a route's handler: body size limit, error rendering,
-// metrics and the access log.
+// openBeforePasswordChange are the routes open to a user who must still
+// replace a one-time password: the profile page with its password form,
+// signing in and out, the language and the health checks. Static assets
+// are served outside the routes.
+var openBeforePasswordChange = map[string]bool{
+	"GET /profile": true, "POST /profile/password": true, "GET /login": true, "POST /login": true, "POST /logout": true,
+	"GET /lang/{lang}": true, "GET /healthz": true, "GET /readyz": true,
+}
+
+// passwordChangeRequired answers every other route for such a user: pages
+// go to the profile to change the password, the API refuses. Whoever
+// knows only the one-time password (the administrator who set it, or
+// anyone it passed through) must not use the account.
+func passwordChangeRequired(w http.ResponseWriter, r *http.Request) error {
+	if isAPI(r) || wantsJSON(r) {
+		return aldyn.Errorf(aldyn.EFORBIDDEN, "auth.password_change_required")
+	}
+	return redirect(w, r, "/profile", "user.must_change_password")
+}
+
+// instrument wraps a route's handler: body size limit, the password
+// change a one-time password requires, error rendering, metrics and the
+// access log.
 func (s *Server) instrument(rt Route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
@@ -149,7 +170,11 @@ func (s *Server) instrument(rt Route) http.Handler {
 			r.Body = http.MaxBytesReader(w, r.Body, limit)
 		}
 		sw := &statusWriter{ResponseWriter: w}
-		if err := rt.handler(sw, r); err != nil {
+		h := rt.handler
+		if u := ri.user; u != nil && u.MustChangePassword && !openBeforePasswordChange[rt.Method+" "+rt.Pattern] {
+			h = passwordChangeRequired
+		}
+		if err := h(sw, r); err != nil {
 			s.writeError(sw, r, err)
 		}
 		if sw.code == 0 {

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 
 	"github.com/aldyn-kg/aldyn"
 	"github.com/aldyn-kg/aldyn/internal/auth"
@@ -18,6 +19,7 @@ func (s *Server) registerSession() {
 	s.handle("POST", "/profile/password", s.profilePassword)
 	s.handle("POST", "/profile/tokens", s.profileTokenCreate)
 	s.handle("POST", "/profile/tokens/{id}/revoke", s.profileTokenRevoke)
+	s.handle("POST", "/profile/tokens/{id}/renew", s.profileTokenRenew)
 	s.handle("GET", "/api/v1/me", s.apiMe)
 }
 
@@ -91,6 +93,18 @@ func (s *Server) profilePage(w http.ResponseWriter, r *http.Request) error {
 	return s.renderProfile(w, r, http.StatusOK, nil, "")
 }
 
+// profileData is what the profile page shows.
+type profileData struct {
+	User   *aldyn.User
+	Body   *aldyn.Body
+	Tokens []*aldyn.APIToken
+	// NewToken is a token just issued, shown this once.
+	NewToken string
+	// TokensHint says how long tokens are valid and how to renew them.
+	TokensHint string
+	Now        time.Time
+}
+
 func (s *Server) renderProfile(w http.ResponseWriter, r *http.Request, status int, errs map[string]string, newToken string) error {
 	u, err := requireUser(r)
 	if err != nil {
@@ -104,33 +118,25 @@ func (s *Server) renderProfile(w http.ResponseWriter, r *http.Request, status in
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, status, "profile", &page{Title: info(r).loc.T("nav.profile"), Errors: errs,
-		Data: map[string]any{"User": u, "Body": b, "Tokens": toks, "NewToken": newToken}})
+	loc := info(r).loc
+	return s.render(w, r, status, "profile", &page{Title: loc.T("nav.profile"), Errors: errs,
+		Data: &profileData{User: u, Body: b, Tokens: toks, NewToken: newToken, Now: s.db.Now(),
+			TokensHint: loc.Tn("user.tokens_hint", int(s.auth.TokenTTL()/(24*time.Hour)))}})
 }
 
 func (s *Server) profilePassword(w http.ResponseWriter, r *http.Request) error {
-	u, err := requireUser(r)
-	if err != nil {
+	if _, err := requireUser(r); err != nil {
 		return err
 	}
 	if err := r.ParseForm(); err != nil {
 		return badParam("form")
 	}
-	ok, err := auth.CheckPassword(u.PasswordHash, r.PostForm.Get("password"))
-	if err != nil {
-		return err
-	}
-	if !ok {
-		return s.renderProfile(w, r, http.StatusBadRequest, map[string]string{"password": info(r).loc.T("auth.login_failed")}, "")
-	}
-	if err := s.auth.SetPassword(r.Context(), actor(r), u.ID, r.PostForm.Get("new_password")); err != nil {
+	// The current password is checked as a sign-in is: rate-limited and
+	// within the pool of hashes. Too many attempts is the error page's 429.
+	if err := s.auth.ChangePassword(r.Context(), actor(r), r.PostForm.Get("password"), r.PostForm.Get("new_password"), clientIP(r)); err != nil {
 		errs, err := formErrors(info(r).loc, err)
 		if err != nil {
 			return err
-		}
-		if m, ok := errs["password"]; ok {
-			errs["new_password"] = m
-			delete(errs, "password")
 		}
 		return s.renderProfile(w, r, http.StatusBadRequest, errs, "")
 	}
@@ -158,18 +164,43 @@ func (s *Server) profileTokenCreate(w http.ResponseWriter, r *http.Request) erro
 	return s.renderProfile(w, r, http.StatusOK, nil, tok)
 }
 
+// tokenID reads the id of an API token from the path.
+func tokenID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return 0, aldyn.Errorf(aldyn.ENOTFOUND, "error.not_found")
+	}
+	return id, nil
+}
+
 func (s *Server) profileTokenRevoke(w http.ResponseWriter, r *http.Request) error {
 	if _, err := requireUser(r); err != nil {
 		return err
 	}
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	id, err := tokenID(r)
 	if err != nil {
-		return aldyn.Errorf(aldyn.ENOTFOUND, "error.not_found")
+		return err
 	}
 	if err := s.db.RevokeAPIToken(r.Context(), actor(r), id); err != nil {
 		return err
 	}
 	return redirect(w, r, "/profile", "common.saved")
+}
+
+// profileTokenRenew makes a token valid for the token lifetime from now,
+// keeping its value.
+func (s *Server) profileTokenRenew(w http.ResponseWriter, r *http.Request) error {
+	if _, err := requireUser(r); err != nil {
+		return err
+	}
+	id, err := tokenID(r)
+	if err != nil {
+		return err
+	}
+	if _, err := s.auth.RenewAPIToken(r.Context(), actor(r), id); err != nil {
+		return err
+	}
+	return redirect(w, r, "/profile", "user.token_renewed")
 }
 
 // apiMe returns the caller's account, or 401.

@@ -50,9 +50,19 @@ var actorNames = []string{anon, reporterA, coordinator, analystA, adminA, adminK
 
 func mustFixture(tb testing.TB) *fixture {
 	tb.Helper()
+	return mustFixtureWith(tb, auth.Options{})
+}
+
+// mustFixtureWith is mustFixture with the sign-in service configured by
+// opts; cheap hash parameters unless opts sets some.
+func mustFixtureWith(tb testing.TB, opts auth.Options) *fixture {
+	tb.Helper()
 	ctx := context.Background()
 	db := storetest.MustOpenDB(tb)
-	svc := auth.NewService(db, auth.Options{Params: &auth.Params{Memory: 1024, Time: 1, Threads: 1}})
+	if opts.Params == nil {
+		opts.Params = &auth.Params{Memory: 1024, Time: 1, Threads: 1}
+	}
+	svc := auth.NewService(db, opts)
 	f := &fixture{db: db, auth: svc, users: map[string]*aldyn.User{}, tokens: map[string]string{}}
 	mustBody := func(code, name string) *aldyn.Body {
 		b := &aldyn.Body{TerritoryCode: code, Type: "police", NameKy: name + " ИИБ", NameRu: name + " ОВД", NameEn: name + " police",
