@@ -938,14 +938,7 @@ func (s *Server) apiReportReturn(w http.ResponseWriter, r *http.Request) error {
 // The cycles API.
 
 func (s *Server) apiCycles(w http.ResponseWriter, r *http.Request) error {
-	if err := requireSignedIn(r); err != nil {
-		return err
-	}
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	p, err := s.planByID(r.Context(), id)
+	p, err := s.pathPlan(r)
 	if err != nil {
 		return err
 	}
@@ -957,14 +950,7 @@ func (s *Server) apiCycles(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiCycleCreate(w http.ResponseWriter, r *http.Request) error {
-	if err := requireSignedIn(r); err != nil {
-		return err
-	}
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	p, err := s.planByID(r.Context(), id)
+	p, err := s.pathPlan(r)
 	if err != nil {
 		return err
 	}
