@@ -32,6 +32,9 @@ type Config struct {
 	// UploadDir holds uploads while they are imported (the system's
 	// temporary directory when empty).
 	UploadDir string
+	// Metrics says who may read /metrics: MetricsLoopback (also when
+	// empty), MetricsPublic or "token:<secret>".
+	Metrics string
 	// EvidenceDir keeps the evidence files of plan reports (the system's
 	// temporary directory when empty, as in tests).
 	EvidenceDir string
@@ -50,6 +53,8 @@ type Server struct {
 	registry *prometheus.Registry
 	srv      *http.Server
 	jobs     importJobs
+
+	metricsAccess metricsAccess
 }
 
 // New builds a server; call ListenAndServe to run it.
@@ -59,6 +64,9 @@ func New(cfg Config, db *store.DB, a *auth.Service, log *slog.Logger) (*Server, 
 	}
 	s := &Server{cfg: cfg, db: db, auth: a, log: log, mux: http.NewServeMux(), registry: prometheus.NewRegistry()}
 	var err error
+	if s.metricsAccess, err = parseMetricsAccess(cfg.Metrics); err != nil {
+		return nil, err
+	}
 	if s.tmpl, err = parseTemplates(); err != nil {
 		return nil, err
 	}
@@ -69,7 +77,7 @@ func New(cfg Config, db *store.DB, a *auth.Service, log *slog.Logger) (*Server, 
 
 // Handler returns the server's handler with all middleware.
 func (s *Server) Handler() http.Handler {
-	return s.recoverPanics(s.securityHeaders(s.identify(s.mux)))
+	return s.recoverPanics(s.securityHeaders(s.serveMetrics(s.identify(s.mux))))
 }
 
 // Routes returns the registered routes (for tests and the OpenAPI check).
