@@ -28,6 +28,12 @@ type Config struct {
 	TLSCert      string
 	TLSKey       string
 	MaxBodyBytes int64
+	// ReadTimeout bounds the reading of a request, body included (30 s
+	// when zero); UploadReadTimeout replaces it on upload routes (5 min
+	// when zero), so a slow client holds a connection long only where
+	// large files are expected.
+	ReadTimeout       time.Duration
+	UploadReadTimeout time.Duration
 	Demo         bool
 	// UploadDir holds uploads while they are imported (the system's
 	// temporary directory when empty).
@@ -62,6 +68,12 @@ func New(cfg Config, db *store.DB, a *auth.Service, log *slog.Logger) (*Server, 
 	if cfg.MaxBodyBytes == 0 {
 		cfg.MaxBodyBytes = 1 << 20
 	}
+	if cfg.ReadTimeout == 0 {
+		cfg.ReadTimeout = 30 * time.Second
+	}
+	if cfg.UploadReadTimeout == 0 {
+		cfg.UploadReadTimeout = 5 * time.Minute
+	}
 	s := &Server{cfg: cfg, db: db, auth: a, log: log, mux: http.NewServeMux(), registry: prometheus.NewRegistry()}
 	var err error
 	if s.metricsAccess, err = parseMetricsAccess(cfg.Metrics); err != nil {
@@ -77,7 +89,7 @@ func New(cfg Config, db *store.DB, a *auth.Service, log *slog.Logger) (*Server, 
 
 // Handler returns the server's handler with all middleware.
 func (s *Server) Handler() http.Handler {
-	return s.recoverPanics(s.securityHeaders(s.serveMetrics(s.identify(s.mux))))
+	return s.readDeadline(s.recoverPanics(s.securityHeaders(s.serveMetrics(s.identify(s.mux)))))
 }
 
 // Routes returns the registered routes (for tests and the OpenAPI check).
@@ -93,8 +105,9 @@ func (s *Server) ListenAndServe(ctx context.Context, ready func(addr string)) er
 	}
 	s.srv = &http.Server{
 		Handler:           s.Handler(),
+		// Reading a body is bounded per request (readDeadline), short
+		// except on upload routes.
 		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       5 * time.Minute, // uploads of large offense files
 		WriteTimeout:      5 * time.Minute,
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
