@@ -34,7 +34,7 @@ type Config struct {
 	// large files are expected.
 	ReadTimeout       time.Duration
 	UploadReadTimeout time.Duration
-	Demo         bool
+	Demo              bool
 	// UploadDir holds uploads while they are imported (the system's
 	// temporary directory when empty).
 	UploadDir string
@@ -104,7 +104,7 @@ func (s *Server) ListenAndServe(ctx context.Context, ready func(addr string)) er
 		return err
 	}
 	s.srv = &http.Server{
-		Handler:           s.Handler(),
+		Handler: s.Handler(),
 		// Reading a body is bounded per request (readDeadline), short
 		// except on upload routes.
 		ReadHeaderTimeout: 10 * time.Second,
