@@ -832,6 +832,10 @@ type Report struct {
 	// Comment is the coordinator's, given when accepting or returning.
 	Comment string `json:"comment"`
 	Version int    `json:"version"` // 1 on first submission, +1 on each resubmission
+	// Revision counts saves of the content (1 when created); an edit
+	// carries the revision it was made from and is refused when the report
+	// has been saved since.
+	Revision int `json:"revision"`
 
 	SubmittedBy      int64      `json:"submitted_by,omitempty"`
 	SubmittedAt      *time.Time `json:"submitted_at,omitempty"`       // the latest submission

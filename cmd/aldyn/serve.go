@@ -31,13 +31,17 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.StringVar(&wc.TLSCert, "tls-cert", "", "TLS certificate file (serve HTTPS directly)")
 	fs.StringVar(&wc.TLSKey, "tls-key", "", "TLS key file")
 	fs.DurationVar(&sessionTTL, "session-ttl", 12*time.Hour, "lifetime of a login session")
+	fs.StringVar(&wc.Metrics, "metrics", web.MetricsLoopback, "who may read /metrics: loopback (requests from this machine, not through a proxy), token:<secret> (requests with 'Authorization: Bearer <secret>'), or public")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	log := cfg.logger(stderr)
 	logConfig(log, fs, func(name, v string) string {
-		if name == "db" {
+		switch name {
+		case "db":
 			return store.Redacted(v)
+		case "metrics":
+			return web.RedactMetrics(v)
 		}
 		return v
 	})

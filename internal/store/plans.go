@@ -1434,7 +1434,7 @@ var ReportSorts = map[string]string{"updated_at": "r.updated_at", "submitted_at"
 	"measure": "m.sort_key", "cycle": "c.from_on", "id": "r.id"}
 
 const reportCols = `r.id, r.cycle_id, r.measure_id, r.body_id, r.status, r.progress, r.narrative, r.evidence_json, r.comment, r.version,
-	r.submitted_by, r.submitted_at, r.first_submitted_at, r.decided_by, r.decided_at, r.created_at, r.updated_at`
+	r.revision, r.submitted_by, r.submitted_at, r.first_submitted_at, r.decided_by, r.decided_at, r.created_at, r.updated_at`
 
 func scanReport(s interface{ Scan(...any) error }) (*aldyn.Report, error) {
 	var r aldyn.Report
@@ -1442,7 +1442,7 @@ func scanReport(s interface{ Scan(...any) error }) (*aldyn.Report, error) {
 	var submittedBy, decidedBy sql.NullInt64
 	var submitted, first, decided sql.NullTime
 	if err := s.Scan(&r.ID, &r.CycleID, &r.MeasureID, &r.BodyID, &r.Status, &r.Progress, &r.Narrative, &evidence, &r.Comment, &r.Version,
-		&submittedBy, &submitted, &first, &decidedBy, &decided, &r.CreatedAt, &r.UpdatedAt); err != nil {
+		&r.Revision, &submittedBy, &submitted, &first, &decidedBy, &decided, &r.CreatedAt, &r.UpdatedAt); err != nil {
 		return nil, err
 	}
 	if err := json.Unmarshal([]byte(evidence), &r.Evidence); err != nil {
@@ -1587,10 +1587,20 @@ func (tx *Tx) checkReportValues(ctx context.Context, planID int64, r *aldyn.Repo
 	return nil
 }
 
+// staleReport refuses an edit made from an older revision of a report.
+func staleReport() error {
+	e := aldyn.Errorf(aldyn.ECONFLICT, "report.error.stale")
+	e.Fields = map[string]string{"revision": "report.error.stale"}
+	return e
+}
+
 // SaveReport creates a draft report (r.ID zero) or updates the editable
 // fields (progress, narrative, evidence references, spent lines, values)
 // of a draft or returned report. A report is written by the measure's
-// responsible body, which the store sets as r.BodyID.
+// responsible body, which the store sets as r.BodyID. An update carries
+// in r.Revision the revision it was made from: when the report has been
+// saved since, it is refused (ECONFLICT report.error.stale). r.Revision is
+// the report's new revision after a save.
 func (db *DB) SaveReport(ctx context.Context, actor *aldyn.Actor, r *aldyn.Report) error {
 	return db.Update(ctx, actor, func(tx *Tx) error {
 		var old *aldyn.Report
@@ -1615,7 +1625,7 @@ func (db *DB) SaveReport(ctx context.Context, actor *aldyn.Actor, r *aldyn.Repor
 			}
 			r.BodyID, r.Status, r.Version, r.Comment = m.ResponsibleBodyID, aldyn.ReportDraft, 0, ""
 			r.SubmittedBy, r.SubmittedAt, r.FirstSubmittedAt, r.DecidedBy, r.DecidedAt = 0, nil, nil, 0, nil
-			r.CreatedAt = tx.now
+			r.CreatedAt, r.Revision = tx.now, 1
 		} else {
 			if old, c, p, err = tx.reportFor(ctx, r.ID); err != nil {
 				return err
@@ -1626,6 +1636,13 @@ func (db *DB) SaveReport(ctx context.Context, actor *aldyn.Actor, r *aldyn.Repor
 			if !old.CanEdit() {
 				return aldyn.Errorf(aldyn.ECONFLICT, "report.error.locked", "status", string(old.Status))
 			}
+			if r.Revision <= 0 {
+				return invalidField("revision", "report.error.revision_required")
+			}
+			if r.Revision != old.Revision {
+				return staleReport()
+			}
+			r.Revision = old.Revision + 1
 			r.CycleID, r.MeasureID, r.BodyID, r.Status, r.Version, r.Comment = old.CycleID, old.MeasureID, old.BodyID, old.Status, old.Version, old.Comment
 			r.SubmittedBy, r.SubmittedAt, r.FirstSubmittedAt, r.DecidedBy, r.DecidedAt = old.SubmittedBy, old.SubmittedAt, old.FirstSubmittedAt, old.DecidedBy, old.DecidedAt
 			r.CreatedAt = old.CreatedAt
@@ -1648,15 +1665,23 @@ func (db *DB) SaveReport(ctx context.Context, actor *aldyn.Actor, r *aldyn.Repor
 		}
 		if old == nil {
 			if err := tx.queryRow(ctx, `INSERT INTO reports (cycle_id, measure_id, body_id, status, progress, narrative, evidence_json, comment,
-				version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+				version, revision, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 				r.CycleID, r.MeasureID, r.BodyID, string(r.Status), r.Progress, r.Narrative, jsonText(r.Evidence), r.Comment, r.Version,
-				tx.now, tx.now).Scan(&r.ID); err != nil {
+				r.Revision, tx.now, tx.now).Scan(&r.ID); err != nil {
 				return tx.db.normalize(err)
 			}
 		} else {
-			if _, err := tx.exec(ctx, `UPDATE reports SET progress = ?, narrative = ?, evidence_json = ?, updated_at = ? WHERE id = ?`,
-				r.Progress, r.Narrative, jsonText(r.Evidence), tx.now, r.ID); err != nil {
+			// The revision in the WHERE holds against a save committed
+			// since the read above (PostgreSQL reads committed rows).
+			res, err := tx.exec(ctx, `UPDATE reports SET progress = ?, narrative = ?, evidence_json = ?, revision = ?, updated_at = ?
+				WHERE id = ? AND revision = ?`, r.Progress, r.Narrative, jsonText(r.Evidence), r.Revision, tx.now, r.ID, old.Revision)
+			if err != nil {
 				return err
+			}
+			if n, err := res.RowsAffected(); err != nil {
+				return err
+			} else if n == 0 {
+				return staleReport()
 			}
 			for _, t := range []string{"report_spent", "report_values"} {
 				if _, err := tx.exec(ctx, "DELETE FROM "+t+" WHERE report_id = ?", r.ID); err != nil {

@@ -3,10 +3,12 @@ package store_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -434,6 +436,79 @@ func TestReportLifecycleKeepsHistory(t *testing.T) {
 	}
 	if vs, _ := f.db.FindIndicatorValues(f.ctx, ind.ID); len(vs) != 1 || vs[0].Value != 44 {
 		t.Errorf("accepted values: got %+v", vs)
+	}
+}
+
+// TestSaveReportRevision checks optimistic concurrency on reports: two
+// edits made from the same revision, one after the other or at the same
+// moment, save the first and refuse the other as stale, which changes
+// nothing; an edit naming no revision is invalid.
+func TestSaveReportRevision(t *testing.T) {
+	f := mustPlanFixture(t)
+	_, m, _, c := f.mustReportWorld(t)
+	f.clock = time.Date(2024, 4, 2, 10, 0, 0, 0, time.UTC)
+	r := &aldyn.Report{CycleID: c.ID, MeasureID: m.ID, Progress: 10, Narrative: "Started"}
+	if err := f.db.SaveReport(f.ctx, f.policeRep, r); err != nil {
+		t.Fatal(err)
+	}
+	if r.Revision != 1 {
+		t.Fatalf("new report: got revision %d, want 1", r.Revision)
+	}
+	first, second := *r, *r
+	first.Narrative, second.Narrative = "Patrols held (first)", "Patrols held (second)"
+	if err := f.db.SaveReport(f.ctx, f.policeRep, &first); err != nil {
+		t.Fatal(err)
+	}
+	if first.Revision != 2 {
+		t.Errorf("after a save: got revision %d, want 2", first.Revision)
+	}
+	err := f.db.SaveReport(f.ctx, f.policeRep, &second)
+	mustCode(t, "save from an older revision", err, aldyn.ECONFLICT)
+	var e *aldyn.Error
+	if !errors.As(err, &e) || e.Message != "report.error.stale" || e.Fields["revision"] == "" {
+		t.Errorf("stale save: got %#v, want report.error.stale on field revision", err)
+	}
+	none := first
+	none.Revision = 0
+	mustCode(t, "save without a revision", f.db.SaveReport(f.ctx, f.policeRep, &none), aldyn.EINVALID)
+	got, err := f.db.FindReportByID(f.ctx, r.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Narrative != first.Narrative || got.Revision != 2 {
+		t.Errorf("after the refused saves: got %q at revision %d, want %q at 2", got.Narrative, got.Revision, first.Narrative)
+	}
+
+	// Eight saves from revision 2 at once: one is saved, seven refused.
+	const n = 8
+	errs := make(chan error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			x := *got
+			x.Narrative = fmt.Sprintf("Concurrent edit %d", i)
+			errs <- f.db.SaveReport(f.ctx, f.policeRep, &x)
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	saved := 0
+	for err := range errs {
+		switch aldyn.ErrorCode(err) {
+		case "":
+			saved++
+		case aldyn.ECONFLICT:
+		default:
+			t.Errorf("concurrent save: %v", err)
+		}
+	}
+	if saved != 1 {
+		t.Errorf("concurrent saves from one revision: %d saved, want 1", saved)
+	}
+	if got, err := f.db.FindReportByID(f.ctx, r.ID); err != nil || got.Revision != 3 {
+		t.Errorf("after the concurrent saves: got revision %v (%v), want 3", got, err)
 	}
 }
 

@@ -123,3 +123,45 @@ func TestCrossOriginFormRefused(t *testing.T) {
 		}
 	}
 }
+
+// TestSearchTooLong sends an over-long search text (longer than SQLite's
+// LIKE pattern limit, which failed the query with a 500) to every list that
+// searches, pages and API: each answers 400 with a translated message, and
+// a search of the longest allowed length (in Cyrillic, two bytes a
+// character) still answers 200.
+func TestSearchTooLong(t *testing.T) {
+	w := mustPlanWorld(t)
+	p := w.mustPlan(t, "Search plan", w.bodyA.ID)
+	lists := []string{"/bodies", "/users", "/territories", "/plans", "/public/plans",
+		"/api/v1/bodies", "/api/v1/users", "/api/v1/territories", "/api/v1/plans", "/api/v1/indicators",
+		"/api/v1/plans/" + idStr(p.ID) + "/measures"}
+	long := strings.Repeat("a", 60000)
+	longest := strings.Repeat("ы", aldyn.MaxSearchLength)
+	want := map[string]string{"ky": "белгиден ашпашы керек", "ru": "не более 200 символов", "en": "at most 200 characters"}
+	for _, path := range lists {
+		for lang, msg := range want {
+			t.Run(path+" "+lang, func(t *testing.T) {
+				req, _ := http.NewRequest("GET", w.srv.URL+path+"?q="+long, nil)
+				req.Header.Set("Authorization", "Bearer "+w.tokens[adminKG])
+				req.Header.Set("Accept-Language", lang)
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				body := readBody(t, resp)
+				resp.Body.Close()
+				if resp.StatusCode != http.StatusBadRequest {
+					t.Fatalf("got status %d, want 400; body %.300s", resp.StatusCode, body)
+				}
+				if !strings.Contains(body, msg) {
+					t.Errorf("message lacks %q: %.500s", msg, body)
+				}
+			})
+		}
+		t.Run(path+" longest", func(t *testing.T) {
+			if got := w.do(t, adminKG, "GET", path+"?q="+longest, "", "").StatusCode; got != http.StatusOK {
+				t.Errorf("q of %d characters: got status %d, want 200", aldyn.MaxSearchLength, got)
+			}
+		})
+	}
+}

@@ -72,6 +72,17 @@ func (s *Server) identify(next http.Handler) http.Handler {
 	})
 }
 
+// readDeadline bounds the reading of every request by cfg.ReadTimeout;
+// instrument extends it on upload routes. (The server's own ReadTimeout
+// would be one bound for all.)
+func (s *Server) readDeadline(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Not every ResponseWriter has a connection (tests' recorders).
+		_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(s.cfg.ReadTimeout))
+		next.ServeHTTP(w, r)
+	})
+}
+
 func isAPI(r *http.Request) bool { return len(r.URL.Path) >= 8 && r.URL.Path[:8] == "/api/v1/" }
 
 // securityHeaders sets the headers every response carries. The CSP allows
@@ -166,6 +177,7 @@ func (s *Server) instrument(rt Route) http.Handler {
 			limit := s.cfg.MaxBodyBytes
 			if rt.maxBody > 0 {
 				limit = rt.maxBody
+				_ = http.NewResponseController(w).SetReadDeadline(start.Add(s.cfg.UploadReadTimeout))
 			}
 			r.Body = http.MaxBytesReader(w, r.Body, limit)
 		}

@@ -2,11 +2,16 @@ package web
 
 import (
 	"context"
+	"crypto/subtle"
+	"fmt"
+	"net"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/aldyn-kg/aldyn"
+	"github.com/aldyn-kg/aldyn/internal/auth"
 	"github.com/aldyn-kg/aldyn/internal/store"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -57,8 +62,76 @@ func newMetrics(reg *prometheus.Registry, db *store.DB) *metrics {
 	return m
 }
 
-func (s *Server) metricsHandler() http.Handler {
-	return promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{})
+// Who may read /metrics (Config.Metrics).
+const (
+	MetricsLoopback = "loopback" // requests from this machine, not through a proxy (the default)
+	MetricsPublic   = "public"   // anyone
+	metricsToken    = "token:"   // token:<secret>: requests with "Authorization: Bearer <secret>"
+)
+
+// metricsAccess is a parsed Config.Metrics.
+type metricsAccess struct {
+	public bool
+	token  string // "" with public false: loopback only
+}
+
+func parseMetricsAccess(v string) (metricsAccess, error) {
+	switch {
+	case v == "" || v == MetricsLoopback:
+		return metricsAccess{}, nil
+	case v == MetricsPublic:
+		return metricsAccess{public: true}, nil
+	case strings.HasPrefix(v, metricsToken) && len(v) > len(metricsToken):
+		return metricsAccess{token: v[len(metricsToken):]}, nil
+	}
+	return metricsAccess{}, fmt.Errorf("metrics access %q: want loopback, public or token:<secret>", RedactMetrics(v))
+}
+
+// RedactMetrics hides the secret of a token:<secret> setting, for logs.
+func RedactMetrics(v string) string {
+	if strings.HasPrefix(v, metricsToken) {
+		return metricsToken + "…"
+	}
+	return v
+}
+
+// allows reports whether r may read the metrics. A request through a
+// proxy on this machine comes from loopback too; the forwarding headers
+// such proxies add tell it apart.
+func (m metricsAccess) allows(r *http.Request) bool {
+	switch {
+	case m.public:
+		return true
+	case m.token != "":
+		tok := auth.BearerToken(r)
+		return tok != "" && subtle.ConstantTimeCompare([]byte(tok), []byte(m.token)) == 1
+	}
+	for _, h := range []string{"Forwarded", "X-Forwarded-For", "X-Real-Ip"} {
+		if r.Header.Get(h) != "" {
+			return false
+		}
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// serveMetrics answers GET /metrics to those cfg.Metrics lets read them,
+// ahead of the sign-in (the metrics token is no user's token); everyone
+// else, and every other request, goes on to app, where /metrics is not
+// found.
+func (s *Server) serveMetrics(app http.Handler) http.Handler {
+	h := promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{})
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/metrics" && (r.Method == http.MethodGet || r.Method == http.MethodHead) && s.metricsAccess.allows(r) {
+			h.ServeHTTP(w, r)
+			return
+		}
+		app.ServeHTTP(w, r)
+	})
 }
 
 func (s *Server) registerOps() {

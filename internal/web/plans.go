@@ -503,25 +503,14 @@ func (s *Server) planEditPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) planUpdate(w http.ResponseWriter, r *http.Request) error {
-	if err := requirePlanner(r); err != nil {
-		return err
-	}
-	id, err := planPathID(r, "plans.error.not_found")
+	old, err := s.pathDraft(r)
 	if err != nil {
 		return err
 	}
+	id := old.ID
 	p, form, readErr := planFromForm(r)
 	return submitForm(w, r, form, readErr, func() error { return s.db.UpdatePlan(r.Context(), actor(r), id, p) },
 		func(errs map[string]string) error {
-			// UpdatePlan checks who may edit; a form refused before it
-			// reached the store is shown only to those who may.
-			old, err := s.db.FindPlanByID(r.Context(), id)
-			if err != nil {
-				return err
-			}
-			if !actor(r).CanManagePlan(old.TerritoryPath) {
-				return aldyn.Errorf(aldyn.EFORBIDDEN, "error.forbidden")
-			}
 			return s.renderPlanForm(w, r, http.StatusBadRequest, old, form, errs)
 		},
 		func() string { return "/plans/" + strconv.FormatInt(id, 10) }, "common.saved")
@@ -754,7 +743,7 @@ func (s *Server) runPlanAction(r *http.Request, action string) (*aldyn.Plan, err
 		return nil, err
 	}
 	// Those who cannot read the plan do not learn it exists.
-	if _, _, err := s.visiblePlan(r.Context(), a, id); err != nil && !a.Is(aldyn.RoleCoordinator) {
+	if _, _, err := s.visiblePlan(r.Context(), a, id); err != nil {
 		return nil, err
 	}
 	switch action {
@@ -879,13 +868,11 @@ func (s *Server) apiPlanCreate(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiPlanUpdate(w http.ResponseWriter, r *http.Request) error {
-	if err := requirePlanner(r); err != nil {
-		return err
-	}
-	id, err := planPathID(r, "plans.error.not_found")
+	old, err := s.pathDraft(r)
 	if err != nil {
 		return err
 	}
+	id := old.ID
 	var in planInput
 	if err := decodeJSON(r, &in); err != nil {
 		return err

@@ -121,10 +121,7 @@ func (s *Server) managedDraft(r *http.Request, planID int64) (*aldyn.Plan, error
 		return nil, err
 	}
 	a := actor(r)
-	p, err := s.db.FindPlanByID(r.Context(), planID)
-	if aldyn.ErrorCode(err) == aldyn.ENOTFOUND {
-		return nil, aldyn.Errorf(aldyn.ENOTFOUND, "plans.error.not_found")
-	}
+	p, _, err := s.visiblePlan(r.Context(), a, planID)
 	if err != nil {
 		return nil, err
 	}

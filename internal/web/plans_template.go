@@ -138,9 +138,6 @@ func (s *Server) planImportPage(w http.ResponseWriter, r *http.Request) error {
 	if err := requirePlanner(r); err != nil {
 		return err
 	}
-	if _, _, err := s.visiblePlan(r.Context(), actor(r), id); err != nil {
-		return err
-	}
 	p, err := s.managedDraft(r, id)
 	if err != nil {
 		return err
@@ -154,9 +151,6 @@ func (s *Server) planImport(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if err := requirePlanner(r); err != nil {
-		return err
-	}
-	if _, _, err := s.visiblePlan(r.Context(), actor(r), id); err != nil {
 		return err
 	}
 	p, err := s.managedDraft(r, id)

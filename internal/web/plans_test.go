@@ -367,13 +367,14 @@ func TestPlanScope(t *testing.T) {
 		t.Fatal(err)
 	}
 	oid := idStr(op.ID)
-	w.expectStatus(t, coordinator, "POST", "/plans/"+oid+"/approve", "", "", 403)
-	w.expectStatus(t, coordinator, "POST", "/api/v1/plans/"+oid+"/approve", "", "", 403)
+	// The oblast draft is not the district's to read: it is not found.
+	w.expectStatus(t, coordinator, "POST", "/plans/"+oid+"/approve", "", "", 404)
+	w.expectStatus(t, coordinator, "POST", "/api/v1/plans/"+oid+"/approve", "", "", 404)
 	w.expectStatus(t, coordinator, "PUT", "/api/v1/plans/"+oid, planJSONType,
-		`{"kind":"joint","title":{"ru":"Изменён"},"territory_code":"`+planCodeChuy+`","owner_body_id":`+idStr(w.oblast.ID)+`,"start_year":2025,"end_year":2027}`, 403)
-	w.expectStatus(t, coordinator, "POST", "/plans/"+oid, planFormType, "kind=joint&title_ru=x&territory_code="+planCodeChuy+"&owner_body_id="+idStr(w.oblast.ID)+"&start_year=2025&end_year=2027", 403)
-	w.expectStatus(t, coordinator, "GET", "/plans/"+oid+"/edit", "", "", 403)
-	w.expectStatus(t, coordinator, "POST", "/api/v1/plans/"+oid+"/indicators", planJSONType, `{"code":"1"}`, 403)
+		`{"kind":"joint","title":{"ru":"Изменён"},"territory_code":"`+planCodeChuy+`","owner_body_id":`+idStr(w.oblast.ID)+`,"start_year":2025,"end_year":2027}`, 404)
+	w.expectStatus(t, coordinator, "POST", "/plans/"+oid, planFormType, "kind=joint&title_ru=x&territory_code="+planCodeChuy+"&owner_body_id="+idStr(w.oblast.ID)+"&start_year=2025&end_year=2027", 404)
+	w.expectStatus(t, coordinator, "GET", "/plans/"+oid+"/edit", "", "", 404)
+	w.expectStatus(t, coordinator, "POST", "/api/v1/plans/"+oid+"/indicators", planJSONType, `{"code":"1"}`, 404)
 	// The district A coordinator cannot create a plan for the oblast.
 	w.expectStatus(t, coordinator, "POST", "/api/v1/plans", planJSONType,
 		`{"kind":"joint","title":{"ru":"x"},"territory_code":"`+planCodeChuy+`","owner_body_id":`+idStr(w.oblast.ID)+`,"start_year":2025,"end_year":2027}`, 403)
@@ -405,9 +406,67 @@ func TestPlanScope(t *testing.T) {
 	if b := readBody(t, w.do(t, coordinator, "GET", "/api/v1/plans?status=draft", "", "")); !strings.Contains(b, "Draft of A") || strings.Contains(b, "Областной") {
 		t.Errorf("district A coordinator's plan list: %.400s", b)
 	}
-	// Nor may they change it (403: they manage no plan of district A).
-	w.expectStatus(t, "coordB", "POST", "/api/v1/plans/"+idStr(pa.ID)+"/approve", "", "", 403)
+	// Nor may they change it (not found either).
+	w.expectStatus(t, "coordB", "POST", "/api/v1/plans/"+idStr(pa.ID)+"/approve", "", "", 404)
 	w.expectStatus(t, "coordB", "PUT", "/api/v1/measures/"+idStr(ms[0].ID), planJSONType, `{}`, 404)
+}
+
+// TestPlanRoutesHideOtherDistrictsPlans sends every route of a plan (its
+// cycles, dashboard, measures, template, lifecycle …) for a district A
+// draft as users of district B: each answers as for a plan that does not
+// exist (404, as the plan page does; 403 for a role refused the route
+// whatever the plan), so none learns the draft or its content exists. A
+// cycle of a superseded plan (no longer published) is hidden the same way.
+func TestPlanRoutesHideOtherDistrictsPlans(t *testing.T) {
+	w := mustPlanWorld(t)
+	mustPlanUser(t, w.fixture, "reporterB", aldyn.RoleReporter, w.bodyB)
+	draft := w.mustPlan(t, "Hidden draft of A", w.bodyA.ID)
+	w.mustContent(t, draft)
+	old := w.mustPlan(t, "Superseded plan of A", w.bodyA.ID)
+	w.mustContent(t, old)
+	w.mustApproved(t, old)
+	c := repCycle(t, w.fixture, old.ID, "2025-Q1", "2025-01-01", "2025-03-31", time.Date(2025, 4, 10, 0, 0, 0, 0, time.UTC))
+	amended, err := w.db.AmendPlan(context.Background(), w.coordA, old.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.mustApproved(t, amended)
+	outsiders := []string{"coordB", "analystB", "reporterB"}
+	n := 0
+	for _, rt := range w.web.Routes() {
+		if !strings.Contains(rt.Pattern, "/plans/{id}") {
+			continue
+		}
+		n++
+		path := strings.Replace(rt.Pattern, "{id}", idStr(draft.ID), 1)
+		ctype := planFormType
+		if rt.API {
+			ctype = planJSONType
+		}
+		missing := strings.Replace(rt.Pattern, "{id}", "999999", 1)
+		for _, who := range outsiders {
+			// A role that never may use the route is refused whatever the
+			// plan (403); everyone else is told the plan does not exist.
+			want := w.do(t, who, rt.Method, missing, ctype, "").StatusCode
+			if want != http.StatusNotFound && want != http.StatusForbidden {
+				t.Errorf("%s %s as %s: got status %d for a missing plan", rt.Method, missing, who, want)
+			}
+			body := w.expectStatus(t, who, rt.Method, path, ctype, "", want)
+			if strings.Contains(body, "Hidden draft") {
+				t.Errorf("%s %s as %s shows the draft: %.300s", rt.Method, path, who, body)
+			}
+		}
+	}
+	if n < 20 {
+		t.Fatalf("only %d plan routes checked", n)
+	}
+	for _, who := range outsiders {
+		w.expectStatus(t, who, "GET", "/cycles/"+idStr(c.ID), "", "", http.StatusNotFound)
+	}
+	// The plan's staff still read them.
+	w.expectStatus(t, coordinator, "GET", "/plans/"+idStr(draft.ID)+"/cycles", "", "", http.StatusOK)
+	w.expectStatus(t, coordinator, "GET", "/api/v1/plans/"+idStr(draft.ID)+"/cycles", "", "", http.StatusOK)
+	w.expectStatus(t, coordinator, "GET", "/cycles/"+idStr(c.ID), "", "", http.StatusOK)
 }
 
 // TestPlanTemplateRoundTrip exports a plan's measures and indicators and

@@ -37,6 +37,8 @@ var funcs = template.FuncMap{
 		return string(b), err
 	},
 	"add": func(a, b int) int { return a + b },
+	// maxSearch is the maxlength of the lists' search fields.
+	"maxSearch": func() int { return aldyn.MaxSearchLength },
 	"divf": func(a, b int64) float64 {
 		if b == 0 {
 			return 0
@@ -449,7 +451,9 @@ func pageFromQuery(q url.Values) (aldyn.Page, error) {
 		p.Sort, p.Desc = p.Sort[1:], true
 	}
 	p.Desc = p.Desc || q.Get("desc") == "1" || q.Get("desc") == "true"
-	return p, nil
+	// Every list that searches reads its page here, so the search text of
+	// all of them is checked here once.
+	return p, aldyn.CheckSearch(q.Get("q"))
 }
 
 func badParam(name string) error {

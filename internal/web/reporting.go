@@ -71,6 +71,22 @@ func requireSignedIn(r *http.Request) error {
 
 func forbidden() error { return aldyn.Errorf(aldyn.EFORBIDDEN, "error.forbidden") }
 
+// pathPlan loads the plan of the path for its reporting pages: not found,
+// as on the plan's own pages, unless the actor reads the plan.
+func (s *Server) pathPlan(r *http.Request) (*aldyn.Plan, error) {
+	if err := requireSignedIn(r); err != nil {
+		return nil, err
+	}
+	id, err := planPathID(r, "plans.error.not_found")
+	if err != nil {
+		return nil, err
+	}
+	p, _, err := s.visiblePlan(r.Context(), actor(r), id)
+	return p, err
+}
+
+// planByID loads the plan of a cycle or report; the caller checks the
+// actor's access (a reporting body reads its reports on any plan).
 func (s *Server) planByID(ctx context.Context, id int64) (*aldyn.Plan, error) {
 	p, err := s.db.FindPlanByID(ctx, id)
 	if aldyn.ErrorCode(err) == aldyn.ENOTFOUND {
@@ -221,14 +237,7 @@ func (s *Server) cyclesPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) renderCycles(w http.ResponseWriter, r *http.Request, status int, form map[string][]string, errs map[string]string) error {
-	if err := requireSignedIn(r); err != nil {
-		return err
-	}
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	p, err := s.planByID(r.Context(), id)
+	p, err := s.pathPlan(r)
 	if err != nil {
 		return err
 	}
@@ -319,14 +328,7 @@ func (s *Server) openCycle(r *http.Request, c *aldyn.ReportingCycle) error {
 }
 
 func (s *Server) cycleCreate(w http.ResponseWriter, r *http.Request) error {
-	if err := requireSignedIn(r); err != nil {
-		return err
-	}
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	p, err := s.planByID(r.Context(), id)
+	p, err := s.pathPlan(r)
 	if err != nil {
 		return err
 	}
@@ -459,6 +461,10 @@ func (s *Server) cyclePage(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	if !all && len(rows) == 0 && !canMonitor(a, p) {
+		// Those who cannot read the plan do not learn its cycles exist.
+		if !planInternal(a, p) && !isPublicPlan(p) {
+			return aldyn.Errorf(aldyn.ENOTFOUND, "reporting.error.not_found")
+		}
 		return forbidden()
 	}
 	sums := make([]*cycleBody, len(order))

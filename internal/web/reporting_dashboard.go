@@ -36,14 +36,7 @@ type dashboardView struct {
 
 // monitoredPlan loads a plan whose monitoring the actor may see.
 func (s *Server) monitoredPlan(r *http.Request) (*aldyn.Plan, error) {
-	if err := requireSignedIn(r); err != nil {
-		return nil, err
-	}
-	id, err := pathID(r, "id")
-	if err != nil {
-		return nil, err
-	}
-	p, err := s.planByID(r.Context(), id)
+	p, err := s.pathPlan(r)
 	if err != nil {
 		return nil, err
 	}

@@ -17,7 +17,7 @@ func init() {
 			Access: "reporter or coordinator of the measure's responsible body", Body: "ReportInput", Response: "Report", Status: "201"},
 		apiOp{Method: "GET", Path: "/api/v1/reports/{id}", Summary: "A report with its files and its history of submissions and decisions", Tag: "reporting",
 			Access: "the reporting body; coordinators, analysts and administrators of the plan's territory", Params: []apiParam{idParam}, Response: "Report"},
-		apiOp{Method: "PUT", Path: "/api/v1/reports/{id}", Summary: "Replace the editable fields of a draft or returned report", Tag: "reporting",
+		apiOp{Method: "PUT", Path: "/api/v1/reports/{id}", Summary: "Replace the editable fields of a draft or returned report; give the revision read (409 when the report was saved since, 400 without one)", Tag: "reporting",
 			Access: "reporter or coordinator of the responsible body", Params: []apiParam{idParam}, Body: "ReportInput", Response: "Report"},
 		apiOp{Method: "POST", Path: "/api/v1/reports/{id}/submit", Summary: "Submit a draft or returned report (409 from any other state)", Tag: "reporting",
 			Access: "reporter or coordinator of the responsible body", Params: []apiParam{idParam}, Response: "Report"},
@@ -55,14 +55,14 @@ func init() {
 		"status": map[string]any{"type": "string", "enum": []string{"not_started", "draft", "submitted", "returned", "accepted"}}, "comment": str(), "overdue": boolean()})
 	schemas["TaskList"] = obj(map[string]any{"items": arr(ref("Task")), "total": integer()})
 	schemas["ReportInput"] = obj(map[string]any{"cycle_id": integer(), "measure_id": integer(), "progress": integer(), "narrative": str(),
-		"evidence": arr(str()), "spent": arr(budgetLine), "values": arr(value)})
+		"evidence": arr(str()), "spent": arr(budgetLine), "values": arr(value), "revision": integer()})
 	schemas["Decision"] = obj(map[string]any{"comment": str()})
 	schemas["Evidence"] = obj(map[string]any{"id": integer(), "report_id": integer(), "file_name": str(), "content_type": str(), "size": integer(),
 		"sha256": str(), "user_id": integer(), "created_at": dateTime})
 	schemas["EvidenceList"] = obj(map[string]any{"items": arr(ref("Evidence"))})
 	schemas["Report"] = obj(map[string]any{"id": integer(), "cycle_id": integer(), "measure_id": integer(), "body_id": integer(), "status": str(),
 		"progress": integer(), "narrative": str(), "evidence": arr(str()), "spent": arr(budgetLine), "values": arr(value), "comment": str(),
-		"version": integer(), "submitted_by": integer(), "submitted_at": dateTime, "first_submitted_at": dateTime, "decided_by": integer(),
+		"version": integer(), "revision": integer(), "submitted_by": integer(), "submitted_at": dateTime, "first_submitted_at": dateTime, "decided_by": integer(),
 		"decided_at": dateTime, "created_at": dateTime, "updated_at": dateTime, "files": arr(ref("Evidence")),
 		"history": arr(obj(map[string]any{"version": integer(), "status": str(), "by": str(), "at": dateTime, "comment": str()}))})
 	schemas["Dashboard"] = obj(map[string]any{"plan_id": integer(), "at": dateTime, "measures": counts,

@@ -442,7 +442,8 @@ func (s *Server) reportFormSave(w http.ResponseWriter, r *http.Request) error {
 		}
 		return err
 	}
-	if rp == nil {
+	begun := rp == nil
+	if begun {
 		rp = &aldyn.Report{CycleID: c.ID, MeasureID: m.ID}
 		if err := s.db.SaveReport(ctx, a, rp); err != nil {
 			removeStaged(files)
@@ -458,6 +459,12 @@ func (s *Server) reportFormSave(w http.ResponseWriter, r *http.Request) error {
 	in, err := reportFromForm(form, m, inds)
 	if err == nil {
 		in.ID = rp.ID
+		// The revision the form was opened at; a report begun by this
+		// very request is at its first.
+		in.Revision = rp.Revision
+		if !begun {
+			in.Revision, _ = strconv.Atoi(form.Get("revision"))
+		}
 		err = s.db.SaveReport(ctx, a, in)
 	}
 	if err == nil {
@@ -476,10 +483,17 @@ func (s *Server) reportFormSave(w http.ResponseWriter, r *http.Request) error {
 		if ferr != nil {
 			return ferr
 		}
+		// The form shows the report as saved now, so that after a
+		// conflict the kept input is saved over the newer revision only
+		// when sent again.
 		if fresh, e := s.db.FindReportByID(ctx, rp.ID); e == nil {
 			rc.R = fresh
 		}
-		return s.renderReportForm(w, r, http.StatusBadRequest, rc, form, errs)
+		status := http.StatusBadRequest
+		if aldyn.ErrorCode(err) == aldyn.ECONFLICT {
+			status = http.StatusConflict
+		}
+		return s.renderReportForm(w, r, status, rc, form, errs)
 	}
 	return redirect(w, r, "/cycles/"+strconv.FormatInt(c.ID, 10)+"/measures/"+strconv.FormatInt(m.ID, 10)+"/report", "common.saved")
 }
@@ -781,6 +795,9 @@ type reportInput struct {
 	Evidence  []string               `json:"evidence"`
 	Spent     []aldyn.BudgetLine     `json:"spent"`
 	Values    []aldyn.IndicatorValue `json:"values"`
+	// Revision is the revision of the report read before the edit;
+	// required to update (see aldyn.Report.Revision).
+	Revision int `json:"revision,omitempty"`
 }
 
 func (in reportInput) report() *aldyn.Report {
@@ -874,7 +891,7 @@ func (s *Server) apiReportUpdate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	rp := in.report()
-	rp.ID = rc.R.ID
+	rp.ID, rp.Revision = rc.R.ID, in.Revision
 	if err := s.db.SaveReport(r.Context(), actor(r), rp); err != nil {
 		return err
 	}
@@ -938,14 +955,7 @@ func (s *Server) apiReportReturn(w http.ResponseWriter, r *http.Request) error {
 // The cycles API.
 
 func (s *Server) apiCycles(w http.ResponseWriter, r *http.Request) error {
-	if err := requireSignedIn(r); err != nil {
-		return err
-	}
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	p, err := s.planByID(r.Context(), id)
+	p, err := s.pathPlan(r)
 	if err != nil {
 		return err
 	}
@@ -957,14 +967,7 @@ func (s *Server) apiCycles(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiCycleCreate(w http.ResponseWriter, r *http.Request) error {
-	if err := requireSignedIn(r); err != nil {
-		return err
-	}
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	p, err := s.planByID(r.Context(), id)
+	p, err := s.pathPlan(r)
 	if err != nil {
 		return err
 	}

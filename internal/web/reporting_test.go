@@ -6,11 +6,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"html"
 	"io"
 	"log/slog"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -277,7 +279,7 @@ func TestReportStateMachineHTTP(t *testing.T) {
 	illegalPut := func(t *testing.T) {
 		t.Helper()
 		before := state()
-		if st, out := f.repCall(t, reporterA, "PUT", path, `{"progress":99,"narrative":"changed"}`); st != http.StatusConflict {
+		if st, out := f.repCall(t, reporterA, "PUT", path, `{"progress":99,"narrative":"changed","revision":3}`); st != http.StatusConflict {
 			t.Errorf("PUT: got %d %v, want 409", st, out)
 		}
 		if after := state(); after != before {
@@ -291,7 +293,7 @@ func TestReportStateMachineHTTP(t *testing.T) {
 		if st, _ := f.repCall(t, reporterA, "POST", path+"/submit", ""); st != http.StatusBadRequest {
 			t.Errorf("submit without narrative: got %d, want 400", st)
 		}
-		if st, out := f.repCall(t, reporterA, "PUT", path, fmt.Sprintf(`{"progress":40,"narrative":"Trainings held","spent":[{"source":"local","amount_kgs":30000}],
+		if st, out := f.repCall(t, reporterA, "PUT", path, fmt.Sprintf(`{"revision":1,"progress":40,"narrative":"Trainings held","spent":[{"source":"local","amount_kgs":30000}],
 			"values":[{"indicator_id":%d,"period":"2025-Q2","value":15}]}`, rf.indicators["1"].ID)); st != 200 || out["progress"].(float64) != 40 {
 			t.Fatalf("save draft: got %d %v", st, out)
 		}
@@ -314,7 +316,7 @@ func TestReportStateMachineHTTP(t *testing.T) {
 	t.Run("returned", func(t *testing.T) {
 		illegal(t, coordinator, "accept", "")
 		illegal(t, coordinator, "return", `{"comment":"again"}`)
-		if st, out := f.repCall(t, reporterA, "PUT", path, fmt.Sprintf(`{"progress":50,"narrative":"Trainings held; lists attached",
+		if st, out := f.repCall(t, reporterA, "PUT", path, fmt.Sprintf(`{"revision":2,"progress":50,"narrative":"Trainings held; lists attached",
 			"values":[{"indicator_id":%d,"period":"2025-Q2","value":15}]}`, rf.indicators["1"].ID)); st != 200 || out["comment"] != "Attach the attendance lists" {
 			t.Fatalf("edit returned report: got %d %v", st, out)
 		}
@@ -358,6 +360,79 @@ func TestReportStateMachineHTTP(t *testing.T) {
 	})
 }
 
+// TestReportConcurrentEdits opens a report's form as two users of its
+// body: the first save wins; the second, made from the revision both
+// read, answers 409 with the form showing why and keeping its input, and
+// saves when sent again. The API refuses a stale revision alike, with a
+// message in the reader's language.
+func TestReportConcurrentEdits(t *testing.T) {
+	rf := repSimplePlan(t)
+	f, m := rf.fixture, rf.measures["1.1"]
+	form := fmt.Sprintf("/cycles/%d/measures/%d/report", rf.cycle.ID, m.ID)
+	revision := regexp.MustCompile(`name="revision" value="(\d+)"`)
+	open := func(who string) string {
+		t.Helper()
+		page := readBody(t, f.do(t, who, "GET", form, "", ""))
+		mm := revision.FindStringSubmatch(page)
+		if mm == nil {
+			t.Fatalf("%s's form has no revision", who)
+		}
+		return mm[1]
+	}
+	const ctype = "application/x-www-form-urlencoded"
+	save := func(who, rev, narrative string) (int, string) {
+		resp := f.do(t, who, "POST", form, ctype, url.Values{"revision": {rev}, "progress": {"30"}, "narrative": {narrative}, "action": {"save"}}.Encode())
+		return resp.StatusCode, readBody(t, resp)
+	}
+	revA, revC := open(reporterA), open(coordinator)
+	if revA != "1" || revC != "1" {
+		t.Fatalf("revisions read: %s, %s; want 1, 1", revA, revC)
+	}
+	if st, body := save(reporterA, revA, "Reporter's account"); st != http.StatusSeeOther {
+		t.Fatalf("first save: got %d, want 303: %.300s", st, body)
+	}
+	st, page := save(coordinator, revC, "Coordinator's account")
+	if st != http.StatusConflict {
+		t.Fatalf("second save from the same revision: got %d, want 409", st)
+	}
+	loc := i18n.For("ky")
+	for _, want := range []string{`id="report-stale"`, html.EscapeString(loc.T("report.error.stale")), "Coordinator&#39;s account", `name="revision" value="2"`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("conflict page lacks %s", want)
+		}
+	}
+	rs, _, err := f.db.FindReports(context.Background(), store.ReportFilter{CycleID: &rf.cycle.ID, MeasureID: &m.ID})
+	if err != nil || len(rs) != 1 || rs[0].Narrative != "Reporter's account" || rs[0].Revision != 2 {
+		t.Fatalf("after the refused save: %+v %v", rs, err)
+	}
+	// Sent again from the form as shown, it is saved over the first.
+	if st, body := save(coordinator, "2", "Coordinator's account"); st != http.StatusSeeOther {
+		t.Fatalf("save after the conflict: got %d, want 303: %.300s", st, body)
+	}
+	path := "/api/v1/reports/" + repID(rs[0].ID)
+	for lang, want := range map[string]string{"ky": "башка бирөө сактады", "ru": "сохранил кто-то другой", "en": "Someone else saved"} {
+		req, _ := http.NewRequest("PUT", f.srv.URL+path, strings.NewReader(`{"revision":2,"progress":40,"narrative":"Stale API edit"}`))
+		req.Header.Set("Authorization", "Bearer "+f.tokens[reporterA])
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Accept-Language", lang)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body := readBody(t, resp)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusConflict || !strings.Contains(body, want) {
+			t.Errorf("stale API edit in %s: got %d %s, want 409 with %q", lang, resp.StatusCode, body, want)
+		}
+	}
+	if st, out := f.repCall(t, reporterA, "PUT", path, `{"progress":40,"narrative":"No revision"}`); st != http.StatusBadRequest {
+		t.Errorf("API edit without a revision: got %d %v, want 400", st, out)
+	}
+	if st, out := f.repCall(t, reporterA, "PUT", path, `{"revision":3,"progress":40,"narrative":"Current API edit"}`); st != http.StatusOK || out["revision"].(float64) != 4 {
+		t.Errorf("API edit from the current revision: got %d %v, want 200 at revision 4", st, out)
+	}
+}
+
 // TestReportScope checks who may write and review: a reporter of another
 // body cannot report on body A's measure, a coordinator of another
 // district cannot accept, nobody reviews their own submission.
@@ -391,7 +466,7 @@ func TestReportScope(t *testing.T) {
 			t.Errorf("%s %s %s: got %d, want 403", c.who, c.method, c.path, st)
 		}
 	}
-	if st, _ := f.repCall(t, reporterA, "PUT", path, `{"progress":30,"narrative":"Started"}`); st != 200 {
+	if st, _ := f.repCall(t, reporterA, "PUT", path, `{"progress":30,"narrative":"Started","revision":1}`); st != 200 {
 		t.Fatalf("save: %d", st)
 	}
 	if st, _ := f.repCall(t, reporterA, "POST", path+"/submit", ""); st != 200 {
@@ -965,8 +1040,8 @@ func reportingCases(tb testing.TB, f *fixture) []matrixCase {
 		{method: "POST", path: "/notifications/" + repID(n.ID) + "/read", route: "/notifications/{id}/read",
 			want: expect{def: see, byRole: map[string]int{anon: unauth, adminKG: notFound}}},
 		{method: "GET", path: formURL, route: "/cycles/{cid}/measures/{mid}/report", want: expect{def: see, byRole: map[string]int{reporterA: 200, coordinator: 200}}},
-		{method: "POST", path: formURL, route: "/cycles/{cid}/measures/{mid}/report", ctype: form, body: "progress=15&narrative=Saved&action=save",
-			want: writers(unauth, see, see)},
+		{method: "POST", path: formURL, route: "/cycles/{cid}/measures/{mid}/report", ctype: form, body: "progress=15&narrative=Saved&action=save&revision=1",
+			want: writers(unauth, see, conflict)}, // the coordinator's save comes after the reporter's
 		{method: "GET", path: "/reports/" + draft, route: "/reports/{id}", want: signedIn(see, 200)},
 		{method: "POST", path: "/reports/" + submitHTML + "/submit", route: "/reports/{id}/submit", want: writers(unauth, see, conflict)},
 		{method: "POST", path: "/reports/" + acceptHTML + "/accept", route: "/reports/{id}/accept", ctype: form, body: "comment=", want: coordOnly(unauth, see)},
@@ -985,8 +1060,8 @@ func reportingCases(tb testing.TB, f *fixture) []matrixCase {
 		{method: "POST", path: "/api/v1/reports", ctype: js, body: fmt.Sprintf(`{"cycle_id":%d,"measure_id":%d}`, c.ID, ms["1.8"].ID),
 			want: writers(unauth, 201, conflict)},
 		{method: "GET", path: "/api/v1/reports/" + draft, route: "/api/v1/reports/{id}", want: signedIn(unauth, 200)},
-		{method: "PUT", path: "/api/v1/reports/" + draft, route: "/api/v1/reports/{id}", ctype: js, body: `{"progress":20,"narrative":"By API"}`,
-			want: writers(unauth, 200, 200)},
+		{method: "PUT", path: "/api/v1/reports/" + draft, route: "/api/v1/reports/{id}", ctype: js, body: `{"progress":20,"narrative":"By API","revision":2}`,
+			want: writers(unauth, 200, conflict)}, // as the form's: revision 2 is the reporter's form save
 		{method: "POST", path: "/api/v1/reports/" + submitAPI + "/submit", route: "/api/v1/reports/{id}/submit", want: writers(unauth, 200, conflict)},
 		{method: "POST", path: "/api/v1/reports/" + acceptAPI + "/accept", route: "/api/v1/reports/{id}/accept", want: coordOnly(unauth, 200)},
 		{method: "POST", path: "/api/v1/reports/" + returnAPI + "/return", route: "/api/v1/reports/{id}/return", ctype: js, body: `{"comment":"Add the act"}`,

@@ -31,7 +31,6 @@ func (s *Server) handleUpload(method, pattern string, limit int64, h func(http.R
 }
 
 func (s *Server) registerRoutes() {
-	s.mux.Handle("GET /metrics", s.metricsHandler())
 	s.mux.Handle("GET /static/", http.StripPrefix("/static/", static.Handler()))
 	// Each module registers its pages and API routes in its own file.
 	s.registerOps()

@@ -30,10 +30,19 @@ type Config struct {
 	TLSCert      string
 	TLSKey       string
 	MaxBodyBytes int64
-	Demo         bool
+	// ReadTimeout bounds the reading of a request, body included (30 s
+	// when zero); UploadReadTimeout replaces it on upload routes (5 min
+	// when zero), so a slow client holds a connection long only where
+	// large files are expected.
+	ReadTimeout       time.Duration
+	UploadReadTimeout time.Duration
+	Demo              bool
 	// UploadDir holds uploads while they are imported (the system's
 	// temporary directory when empty).
 	UploadDir string
+	// Metrics says who may read /metrics: MetricsLoopback (also when
+	// empty), MetricsPublic or "token:<secret>".
+	Metrics string
 	// EvidenceDir keeps the evidence files of plan reports (the system's
 	// temporary directory when empty, as in tests).
 	EvidenceDir string
@@ -52,6 +61,8 @@ type Server struct {
 	registry *prometheus.Registry
 	srv      *http.Server
 	jobs     importJobs
+
+	metricsAccess metricsAccess
 }
 
 // New builds a server; call ListenAndServe to run it.
@@ -59,8 +70,17 @@ func New(cfg Config, db *store.DB, a *auth.Service, log *slog.Logger) (*Server, 
 	if cfg.MaxBodyBytes == 0 {
 		cfg.MaxBodyBytes = 1 << 20
 	}
+	if cfg.ReadTimeout == 0 {
+		cfg.ReadTimeout = 30 * time.Second
+	}
+	if cfg.UploadReadTimeout == 0 {
+		cfg.UploadReadTimeout = 5 * time.Minute
+	}
 	s := &Server{cfg: cfg, db: db, auth: a, log: log, mux: http.NewServeMux(), registry: prometheus.NewRegistry()}
 	var err error
+	if s.metricsAccess, err = parseMetricsAccess(cfg.Metrics); err != nil {
+		return nil, err
+	}
 	if s.tmpl, err = parseTemplates(); err != nil {
 		return nil, err
 	}
@@ -71,7 +91,7 @@ func New(cfg Config, db *store.DB, a *auth.Service, log *slog.Logger) (*Server, 
 
 // Handler returns the server's handler with all middleware.
 func (s *Server) Handler() http.Handler {
-	return s.recoverPanics(s.securityHeaders(s.identify(s.mux)))
+	return s.readDeadline(s.recoverPanics(s.securityHeaders(s.serveMetrics(s.identify(s.mux)))))
 }
 
 // Routes returns the registered routes (for tests and the OpenAPI check).
@@ -86,9 +106,10 @@ func (s *Server) ListenAndServe(ctx context.Context, ready func(addr string)) er
 		return err
 	}
 	s.srv = &http.Server{
-		Handler:           s.Handler(),
+		Handler: s.Handler(),
+		// Reading a body is bounded per request (readDeadline), short
+		// except on upload routes.
 		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       5 * time.Minute, // uploads of large offense files
 		WriteTimeout:      5 * time.Minute,
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
