@@ -237,3 +237,29 @@ func TestImportOffensesCommand(t *testing.T) {
 		t.Errorf("personal number: exit %d, stderr %q; want a refusal naming the column", code, errb.String())
 	}
 }
+
+// TestFlagsAfterArguments: every command takes its flags after its
+// positional arguments as well as before them, and "--" ends the flags.
+func TestFlagsAfterArguments(t *testing.T) {
+	dir := t.TempDir()
+	db := dbArgs(t, dir)
+	mustRun(t, append([]string{"migrate"}, db...)...)
+	file := filepath.Join(dir, "offenses.csv")
+	if err := os.WriteFile(file, []byte("registration_number,source,category,registered_on,territory_code\nA-1,crimes,theft,2024-03-02,41711000000000\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out := mustRun(t, append([]string{"import", "offenses", file}, db...)...)
+	if !strings.Contains(out, "1 rows read, 1 new") {
+		t.Errorf("import offenses FILE --data DIR: %q", out)
+	}
+	out = mustRun(t, append([]string{"user", "list"}, db...)...)
+	if !strings.Contains(out, "LOGIN") {
+		t.Errorf("user list --data DIR: %q", out)
+	}
+	// After "--" a name that looks like a flag is a file name.
+	var errb bytes.Buffer
+	code := run(context.Background(), append(append([]string{"import", "offenses"}, db...), "--", "--no-such-file"), io.Discard, &errb)
+	if code != 1 || !strings.Contains(errb.String(), "--no-such-file") || strings.Contains(errb.String(), "flag provided but not defined") {
+		t.Errorf("import offenses -- --no-such-file: exit %d, %q; want the file not found", code, errb.String())
+	}
+}
