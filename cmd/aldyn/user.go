@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"text/tabwriter"
@@ -25,22 +24,6 @@ Roles: reporter, coordinator, analyst, administrator.
 create and reset-password print a one-time password; token prints a new API
 token, sent as "Authorization: Bearer <token>".`
 
-// parseInterspersed parses flags that may come after positional arguments.
-func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
-	var pos []string
-	for {
-		if err := parse(fs, args); err != nil {
-			return nil, err
-		}
-		args = fs.Args()
-		if len(args) == 0 {
-			return pos, nil
-		}
-		pos = append(pos, args[0])
-		args = args[1:]
-	}
-}
-
 func runUser(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var cfg config
 	var login, name, role, tokenName string
@@ -55,10 +38,10 @@ func runUser(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.StringVar(&role, "role", "", "role of the new user (create)")
 	fs.Int64Var(&bodyID, "body", 0, "id of the new user's body (create)")
 	fs.StringVar(&tokenName, "token-name", "cli", "name of the new API token (token)")
-	pos, err := parseInterspersed(fs, args)
-	if err != nil {
+	if err := parse(fs, args); err != nil {
 		return err
 	}
+	pos := fs.Args()
 	if len(pos) == 0 {
 		fs.Usage()
 		return errors.New("missing subcommand")
