@@ -29,6 +29,7 @@ type command struct {
 var commands = []command{
 	{"serve", "run the web UI and JSON API", runServe},
 	{"migrate", "apply database migrations and exit", runMigrate},
+	{"init", "first start without the demo: the national body and its administrator", runInit},
 	{"demo", "load the demo dataset into a database", runDemo},
 	{"import", "import offense records: import offenses FILE", runImport},
 	{"user", "manage users: create, disable, enable, reset-password, list, token", runUser},

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aldyn-kg/aldyn/internal/auth"
 	"github.com/aldyn-kg/aldyn/internal/store"
 	"github.com/aldyn-kg/aldyn/internal/store/storetest"
 )
@@ -174,7 +175,7 @@ func TestBackupCommand(t *testing.T) {
 }
 
 func TestHelp(t *testing.T) {
-	for _, cmd := range []string{"serve", "migrate", "demo", "user", "backup", "import", "version"} {
+	for _, cmd := range []string{"serve", "migrate", "init", "demo", "user", "backup", "import", "version"} {
 		var errb bytes.Buffer
 		if code := run(context.Background(), []string{cmd, "--help"}, io.Discard, &errb); code != 0 || !strings.Contains(errb.String(), "Usage") && cmd != "version" {
 			t.Errorf("%s --help: exit %d, %q", cmd, code, errb.String())
@@ -262,4 +263,68 @@ func TestFlagsAfterArguments(t *testing.T) {
 	if code != 1 || !strings.Contains(errb.String(), "--no-such-file") || strings.Contains(errb.String(), "flag provided but not defined") {
 		t.Errorf("import offenses -- --no-such-file: exit %d, %q; want the file not found", code, errb.String())
 	}
+}
+
+// TestInit starts a production instance from an empty data directory (or
+// an empty PostgreSQL schema): the administrator it prints signs in with
+// the one-time password, has the national scope, and a second init is
+// refused without touching anything.
+func TestInit(t *testing.T) {
+	dir := t.TempDir()
+	args := dbArgs(t, dir)
+	var errb bytes.Buffer
+	if code := run(context.Background(), append([]string{"init"}, args...), io.Discard, &errb); code == 0 || !strings.Contains(errb.String(), "--admin") {
+		t.Errorf("init without --admin: exit %d, %q", code, errb.String())
+	}
+	out := mustRun(t, append([]string{"init", "--admin", "chief", "--name", "Chief Administrator"}, args...)...)
+	m := regexp.MustCompile(`administrator chief; one-time password (\S+)`).FindStringSubmatch(out)
+	if m == nil {
+		t.Fatalf("init printed %q, want the administrator's one-time password", out)
+	}
+	list := mustRun(t, append([]string{"user", "list"}, args...)...)
+	if !regexp.MustCompile(`chief\s+Chief Administrator\s+administrator\s+\d+\s+41700000000000`).MatchString(list) {
+		t.Errorf("user list after init: %q; want chief, a national administrator", list)
+	}
+	// The first administrator can create the next users.
+	out = mustRun(t, append([]string{"user", "create", "--login", "oblast.analyst", "--name", "Analyst", "--role", "analyst", "--body", "1"}, args...)...)
+	if !strings.Contains(out, "one-time password") {
+		t.Errorf("user create after init: %q", out)
+	}
+
+	errb.Reset()
+	if code := run(context.Background(), append([]string{"init", "--admin", "second", "--lang", "ru"}, args...), io.Discard, &errb); code != 1 ||
+		!strings.Contains(errb.String(), "База данных уже настроена (органов: 1, пользователей: 2)") {
+		t.Errorf("second init: exit %d, %q; want a refusal in Russian", code, errb.String())
+	}
+	if list := mustRun(t, append([]string{"user", "list"}, args...)...); strings.Contains(list, "second") {
+		t.Errorf("second init created a user: %q", list)
+	}
+
+	// A password that signs in: the one printed.
+	db, err := store.Open(context.Background(), dsnOf(t, args))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	u, err := db.FindUserByLogin(context.Background(), "chief")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ok, _ := auth.CheckPassword(u.PasswordHash, m[1]); !ok || !u.MustChangePassword {
+		t.Errorf("chief: password check %v, must change %v; want the printed one-time password", ok, u.MustChangePassword)
+	}
+}
+
+// dsnOf is the database dbArgs points at.
+func dsnOf(tb testing.TB, args []string) string {
+	c := config{}
+	for i := 0; i+1 < len(args); i++ {
+		switch args[i] {
+		case "--data":
+			c.data = args[i+1]
+		case "--db":
+			c.db = args[i+1]
+		}
+	}
+	return c.dsn()
 }
