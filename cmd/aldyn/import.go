@@ -70,7 +70,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if len(rep.Errors) > 0 {
 		limit := min(len(rep.Errors), 20)
 		for _, e := range rep.Errors[:limit] {
-			fmt.Fprintf(stderr, "%s %d, %s %q: %s\n", tr.T("import.row"), e.Row, tr.T("import.column"), e.Column, tr.T(e.Reason, "row", e.Row, "column", e.Column, "value", e.Value))
+			fmt.Fprintf(stderr, "%s %d, %s %q: %s\n", tr.T("import.row"), e.Row, tr.T("import.column"), e.Column, tr.T(e.Reason, e.MessageArgs(tr.Lang())))
 		}
 		if n := int64(len(rep.Errors)-limit) + rep.ErrorsOmitted; n > 0 {
 			fmt.Fprintf(stderr, "… %d more\n", n)
@@ -99,7 +99,7 @@ func writeRowErrors(path string, errs []importer.RowError, tr *i18n.Localizer) e
 	if err != nil {
 		return err
 	}
-	if err := importer.WriteRowErrorsCSV(f, errs, func(key string, args map[string]any) string { return tr.T(key, args) }); err != nil {
+	if err := importer.WriteRowErrorsCSV(f, errs, tr.Lang(), func(key string, args map[string]any) string { return tr.T(key, args) }); err != nil {
 		f.Close()
 		return err
 	}

@@ -172,14 +172,10 @@ func validPlaceType(t string) bool {
 	return false
 }
 
-// headerKey is how headers are compared: trimmed, lower-cased, inner
-// whitespace collapsed, without a byte-order mark.
+// headerKey is how headers are compared: as values are (see foldKey),
+// without a byte-order mark.
 func headerKey(h string) string {
-	return foldSpaces(strings.ToLower(strings.TrimPrefix(strings.TrimSpace(h), "\ufeff")))
-}
-
-func foldSpaces(s string) string {
-	return strings.Join(strings.Fields(s), " ")
+	return foldKey(strings.TrimPrefix(strings.TrimSpace(h), "\ufeff"))
 }
 
 // compiled is a profile ready for use: lookups folded and formats parsed.

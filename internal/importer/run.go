@@ -39,6 +39,9 @@ type Options struct {
 	Progress func(rows, bytes int64)
 	// Now is the clock; dates after its day in Kyrgyzstan are in the future.
 	Now          func() time.Time
+	// Subgroups are the classification in force (Subgroups when nil): an
+	// article must be one of theirs, or of the profile's article map.
+	Subgroups    []Subgroup
 	BatchSize    int // records per Sink.Add; DefaultBatchSize when 0
 	MaxRowErrors int // row errors kept; DefaultMaxRowErrors when 0
 }
@@ -134,6 +137,7 @@ const chunkRows = 512
 type chunk struct {
 	rows    []int
 	reasons []string // a RecordError's reason, "" for rows that were read
+	columns []string // a RecordError's column
 	vals    []string // len(rows) rows of width values
 	width   int
 	header  []string
@@ -196,6 +200,7 @@ func (im *run) start(ctx context.Context) error {
 			return aldyn.Errorf(aldyn.EINVALID, "import.error.no_column", "column", im.p.names[fCategory])
 		}
 	}
+	articles := articleCategories(im.opts.Subgroups)
 	workers := max(1, runtime.GOMAXPROCS(0))
 	im.work = make(chan *chunk, workers)
 	im.order = make(chan *chunk, 2*workers+2)
@@ -204,7 +209,7 @@ func (im *run) start(ctx context.Context) error {
 	im.wg.Add(1 + workers)
 	go im.read(ctx)
 	for range workers {
-		v := &validator{p: im.p, today: im.today, serial: im.format == XLSX, terr: im.terr, ids: newIDHasher(im.opts.Key)}
+		v := &validator{p: im.p, today: im.today, serial: im.format == XLSX, terr: im.terr, articles: articles, ids: newIDHasher(im.opts.Key)}
 		go im.check(v)
 	}
 	return nil
@@ -271,7 +276,7 @@ func (c *chunk) reset() {
 	clear(c.vals)
 	clear(c.offenses)
 	clear(c.errs)
-	c.rows, c.reasons, c.vals = c.rows[:0], c.reasons[:0], c.vals[:0]
+	c.rows, c.reasons, c.columns, c.vals = c.rows[:0], c.reasons[:0], c.columns[:0], c.vals[:0]
 	c.offenses, c.keys, c.errs = c.offenses[:0], c.keys[:0], c.errs[:0]
 	c.checked, c.rejected, c.refusal, c.end = 0, 0, nil, nil
 }
@@ -322,8 +327,25 @@ func (im *run) read(ctx context.Context) {
 				send()
 				return
 			}
-			c.rows, c.reasons = append(c.rows, re.Row), append(c.reasons, re.Reason)
-			for range c.width {
+			if len(im.rd.Header()) > im.bound {
+				// A row too long has grown the header.
+				if len(c.rows) > 0 && !send() {
+					return
+				}
+				if err := im.bind(re.Row); err != nil {
+					c.end = err
+					send()
+					return
+				}
+				c.width, c.header, c.cols, c.mapped = im.bound, im.rd.Header()[:im.bound:im.bound], im.cols, im.mapped[:im.bound:im.bound]
+			}
+			if vals != nil && blank(vals) {
+				continue
+			}
+			// The values of a malformed row, if any, still go to the guard.
+			c.rows, c.reasons, c.columns = append(c.rows, re.Row), append(c.reasons, re.Reason), append(c.columns, re.Column)
+			c.vals = append(c.vals, vals...)
+			for range c.width - len(vals) {
 				c.vals = append(c.vals, "")
 			}
 		} else {
@@ -342,7 +364,7 @@ func (im *run) read(ctx context.Context) {
 			if blank(vals) {
 				continue
 			}
-			c.rows, c.reasons = append(c.rows, row), append(c.reasons, "")
+			c.rows, c.reasons, c.columns = append(c.rows, row), append(c.reasons, ""), append(c.columns, "")
 			c.vals = append(c.vals, vals...)
 			for range c.width - len(vals) {
 				c.vals = append(c.vals, "")
@@ -371,17 +393,17 @@ func (im *run) check(v *validator) {
 	rows:
 		for i, row := range c.rows {
 			c.checked++
-			if c.reasons[i] != "" {
-				c.errs = append(c.errs, RowError{Row: row, Reason: c.reasons[i]})
-				c.rejected++
-				continue
-			}
 			vals := c.vals[i*c.width : (i+1)*c.width]
 			for j, s := range vals {
 				if r := valueReason(s, year); r != "" {
 					c.refusal = &Refusal{Column: c.header[j], Row: row, Reason: r}
 					break rows
 				}
+			}
+			if c.reasons[i] != "" {
+				c.errs = append(c.errs, RowError{Row: row, Column: c.columns[i], Reason: c.reasons[i]})
+				c.rejected++
+				continue
 			}
 			if errs, key := v.check(row, vals, &o); len(errs) > 0 {
 				c.errs = append(c.errs, errs...)

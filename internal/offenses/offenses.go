@@ -147,12 +147,11 @@ func Import(ctx context.Context, db *store.DB, actor *aldyn.Actor, src io.Reader
 	if err != nil {
 		return rep, err
 	}
-	profile = withArticles(profile, sgs)
 	key, err := Key(ctx, db)
 	if err != nil {
 		return rep, err
 	}
-	terr, prec, err := db.TerritoryCodes(ctx)
+	terr, err := db.TerritoryNames(ctx)
 	if err != nil {
 		return rep, err
 	}
@@ -162,8 +161,8 @@ func Import(ctx context.Context, db *store.DB, actor *aldyn.Actor, src io.Reader
 	}
 	rep.ImportID = imp.ID
 	res, err := importer.Run(ctx, src, format, profile, importer.Options{
-		Key: key, SkipBad: in.SkipBad, Progress: in.Progress, Now: in.Now,
-	}, &sink{imp: imp, articles: newArticleIndex(sgs)}, importer.CodeSet{Territories: terr, Precincts: prec})
+		Key: key, SkipBad: in.SkipBad, Progress: in.Progress, Now: in.Now, Subgroups: sgs,
+	}, &sink{imp: imp, articles: newArticleIndex(sgs)}, importer.NewCodeSet(terr))
 	rep.Result = res
 	if err != nil {
 		return rep, errors.Join(err, imp.Rollback(ctx, err.Error()))
