@@ -10,6 +10,7 @@ import (
 	"hash/maphash"
 	"io"
 	"runtime"
+	"slices"
 	"sync"
 	"time"
 
@@ -38,7 +39,10 @@ type Options struct {
 	// bytes read so far.
 	Progress func(rows, bytes int64)
 	// Now is the clock; dates after its day in Kyrgyzstan are in the future.
-	Now          func() time.Time
+	Now func() time.Time
+	// Alternatives are profiles to read the file with when profile does
+	// not fit its header (see Profile.Fits): the first that fits is used.
+	Alternatives []Profile
 	// Subgroups are the classification in force (Subgroups when nil): an
 	// article must be one of theirs, or of the profile's article map.
 	Subgroups    []Subgroup
@@ -58,6 +62,8 @@ type Result struct {
 	Rejected   int64      `json:"rejected"`   // rows with at least one problem
 	Duplicates int64      `json:"duplicates"` // valid rows whose ID an earlier row of the file had
 	Errors     []RowError `json:"errors"`
+	Profile    string     `json:"profile"`          // the profile the file was read with
+	Header     []string   `json:"header,omitempty"` // the file's column headers (CSV, XLSX)
 	// ErrorsOmitted counts row errors beyond Options.MaxRowErrors.
 	ErrorsOmitted int64 `json:"errors_omitted"`
 }
@@ -100,13 +106,15 @@ func Run(ctx context.Context, src io.Reader, format Format, profile Profile, opt
 	}
 	now := opts.Now().UTC().Add(localOffset)
 	im := &run{
-		opts:   opts,
-		p:      p,
-		format: format,
-		today:  time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC),
-		terr:   terr,
-		hr:     &hashingReader{r: src, h: sha256.New()},
-		sink:   sink,
+		opts:    opts,
+		p:       p,
+		profile: profile,
+		res:     Result{Profile: profile.Name},
+		format:  format,
+		today:   time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC),
+		terr:    terr,
+		hr:      &hashingReader{r: src, h: sha256.New()},
+		sink:    sink,
 	}
 	for i := range im.cols {
 		im.cols[i] = -1
@@ -156,15 +164,16 @@ type chunk struct {
 }
 
 type run struct {
-	opts   Options
-	p      *compiled
-	format Format
-	today  time.Time
-	terr   Territories
-	hr     *hashingReader
-	rd     Reader
-	sink   Sink
-	res    Result
+	opts    Options
+	p       *compiled
+	profile Profile
+	format  Format
+	today   time.Time
+	terr    Territories
+	hr      *hashingReader
+	rd      Reader
+	sink    Sink
+	res     Result
 
 	// Owned by the reading goroutine once it runs.
 	bound  int // header columns bound and checked so far
@@ -188,6 +197,24 @@ func (im *run) start(ctx context.Context) error {
 	}
 	im.rd = rd
 	if im.format != JSONL { // JSON Lines learn their columns line by line
+		im.res.Header = slices.Clone(rd.Header())
+		if !im.profile.Fits(im.res.Header) {
+			// The alternative with most of its columns in the file.
+			best, most := -1, -1
+			for i, alt := range im.opts.Alternatives {
+				if n := alt.fitness(im.res.Header); n > most {
+					best, most = i, n
+				}
+			}
+			if best >= 0 && most >= 0 {
+				alt := im.opts.Alternatives[best]
+				p, err := compile(alt)
+				if err != nil {
+					return fmt.Errorf("import profile %q: %w", alt.Name, err)
+				}
+				im.p, im.res.Profile = p, alt.Name
+			}
+		}
 		if err := im.bind(1); err != nil {
 			return err
 		}

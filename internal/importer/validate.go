@@ -89,9 +89,9 @@ type validator struct {
 	// article → category.
 	articles map[[2]string]string
 	ids      *idHasher
-	errs   []RowError
-	hexIDs []byte    // IDs of the valid rows, 64 hex digits each
-	slab   []float64 // Lat, Lon and DamageKGS point into it: one allocation per batch, not per row
+	errs     []RowError
+	hexIDs   []byte    // IDs of the valid rows, 64 hex digits each
+	slab     []float64 // Lat, Lon and DamageKGS point into it: one allocation per batch, not per row
 }
 
 func (v *validator) float(f float64) *float64 {

@@ -45,26 +45,29 @@ func Key(ctx context.Context, db *store.DB) ([]byte, error) {
 	return hex.DecodeString(v)
 }
 
-// Profiles returns the saved column profiles by name, the built-in default
-// (the canonical headers) included unless a saved one replaces it.
+// Profiles returns the column profiles by name: the saved ones, and the
+// built-in default (the canonical headers) and registers' layouts
+// (importer.BuiltinProfiles) unless a saved one has their name.
 func Profiles(ctx context.Context, db *store.DB) ([]importer.Profile, error) {
 	m, err := db.SettingsWithPrefix(ctx, profilePrefix)
 	if err != nil {
 		return nil, err
 	}
 	out := []importer.Profile{}
-	seenDefault := false
+	saved := map[string]bool{}
 	for k, v := range m {
 		var p importer.Profile
 		if err := json.Unmarshal([]byte(v), &p); err != nil {
 			return nil, fmt.Errorf("profile %s: %w", k, err)
 		}
 		p.Name = strings.TrimPrefix(k, profilePrefix)
-		seenDefault = seenDefault || p.Name == defaultProfile
+		saved[p.Name] = true
 		out = append(out, p)
 	}
-	if !seenDefault {
-		out = append(out, importer.DefaultProfile())
+	for _, p := range append([]importer.Profile{importer.DefaultProfile()}, importer.BuiltinProfiles...) {
+		if !saved[p.Name] {
+			out = append(out, p)
+		}
 	}
 	slices.SortFunc(out, func(a, b importer.Profile) int { return cmp.Compare(a.Name, b.Name) })
 	return out, nil
@@ -118,8 +121,13 @@ type Report struct {
 	ImportID int64  `json:"import_id"`
 	FileName string `json:"file_name"`
 	importer.Result
-	Inserted int64 `json:"inserted"` // new to the database
-	Existing int64 `json:"existing"` // stored by an earlier import: left as they were
+	// Suggested is a profile proposed from the file's headers when no
+	// profile fits them (import.error.no_column), for the user to check
+	// and save; SuggestedMissing are the required fields it lacks.
+	Suggested        *importer.Profile `json:"suggested,omitempty"`
+	SuggestedMissing []string          `json:"suggested_missing,omitempty"`
+	Inserted         int64             `json:"inserted"` // new to the database
+	Existing         int64             `json:"existing"` // stored by an earlier import: left as they were
 	// Committed says whether anything was written; false when the file
 	// was refused or rejected as a whole.
 	Committed bool `json:"committed"`
@@ -143,6 +151,13 @@ func Import(ctx context.Context, db *store.DB, actor *aldyn.Actor, src io.Reader
 	if err != nil {
 		return rep, err
 	}
+	var alternatives []importer.Profile
+	if in.Profile == "" {
+		// No profile chosen: any known layout that fits the file.
+		if alternatives, err = Profiles(ctx, db); err != nil {
+			return rep, err
+		}
+	}
 	sgs, err := Classification(ctx, db)
 	if err != nil {
 		return rep, err
@@ -161,9 +176,13 @@ func Import(ctx context.Context, db *store.DB, actor *aldyn.Actor, src io.Reader
 	}
 	rep.ImportID = imp.ID
 	res, err := importer.Run(ctx, src, format, profile, importer.Options{
-		Key: key, SkipBad: in.SkipBad, Progress: in.Progress, Now: in.Now, Subgroups: sgs,
+		Key: key, SkipBad: in.SkipBad, Progress: in.Progress, Now: in.Now, Subgroups: sgs, Alternatives: alternatives,
 	}, &sink{imp: imp, articles: newArticleIndex(sgs)}, importer.NewCodeSet(terr))
 	rep.Result = res
+	if aldyn.ErrorMessage(err) == "import.error.no_column" && len(res.Header) > 0 {
+		p, missing := importer.Suggest(res.Header)
+		rep.Suggested, rep.SuggestedMissing = &p, missing
+	}
 	if err != nil {
 		return rep, errors.Join(err, imp.Rollback(ctx, err.Error()))
 	}
