@@ -120,6 +120,17 @@ var (
 	subgroupArticle = map[[2]string]*Subgroup{} // source, article
 )
 
+// categoryShortNames are the short names registers write for the
+// categories whose full names are long.
+var categoryShortNames = map[string]string{
+	"убийство": CategoryMurder, "адам өлтүрүү": CategoryMurder, "murder": CategoryMurder,
+	"тяжкий вред здоровью": CategoryGraveHarm, "оор зыян": CategoryGraveHarm,
+	"изнасилование": CategoryRape, "зордуктоо": CategoryRape, "rape": CategoryRape,
+	"наркотики": CategoryDrugs, "баңгизат": CategoryDrugs, "баңгизаттар": CategoryDrugs, "drugs": CategoryDrugs,
+	"дтп": CategoryTraffic, "нарушение пдд": CategoryTraffic, "traffic": CategoryTraffic,
+	"прочие": CategoryOther, "прочее": CategoryOther, "башка": CategoryOther,
+}
+
 func init() {
 	for i := range Categories {
 		c := &Categories[i]
@@ -127,6 +138,9 @@ func init() {
 		for _, n := range []string{c.NameKy, c.NameRu, c.NameEn} {
 			categoryByName[foldKey(n)] = c.Code
 		}
+	}
+	for n, code := range categoryShortNames {
+		categoryByName[foldKey(n)] = code
 	}
 	for i := range Subgroups {
 		s := &Subgroups[i]
