@@ -410,3 +410,32 @@ func TestRunDryRunWithoutTerritories(t *testing.T) {
 		t.Errorf("got %v and %+v, want 1 accepted", err, res)
 	}
 }
+
+// TestRunXLSXNumbers: a workbook's numeric cells are numbers, whatever the
+// profile's decimal separator says about text: with a decimal comma,
+// 42.86069 is a latitude, not 4 286 069, and 1500.5 som is not 15 005.
+// Text cells still follow the profile.
+func TestRunXLSXNumbers(t *testing.T) {
+	prof := importer.DefaultProfile()
+	prof.Decimal = ","
+	data := MustXLSX(t, [][]any{
+		{"registration_number", "source", "category", "registered_on", "territory_code", "lat", "lon", "damage_kgs"},
+		{"X-1", "crimes", "theft", "2024-03-01", "41711201000000", 42.86069, 74.60121, 1500.5},
+		{"X-2", "crimes", "theft", "2024-03-01", "41711201000000", "42,87", "74,59", "2 000,25"},
+		{"X-3", "crimes", "theft", "2024-03-01", "41711201000000", 42.8, 74.6, 1.5e15},
+	})
+	sink := &memSink{}
+	res, err := importer.Run(context.Background(), bytes.NewReader(data), importer.XLSX, prof, testOptions(), sink, testTerritories)
+	if err != nil {
+		t.Fatalf("got %v, want nil; errors %+v", err, res.Errors)
+	}
+	type brief struct{ Lat, Lon, Damage float64 }
+	var got []brief
+	for _, o := range sink.got {
+		got = append(got, brief{*o.Lat, *o.Lon, *o.DamageKGS})
+	}
+	want := []brief{{42.86069, 74.60121, 1500.5}, {42.87, 74.59, 2000.25}, {42.8, 74.6, 1.5e15}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %+v, want %+v", got, want)
+	}
+}
