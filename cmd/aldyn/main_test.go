@@ -328,3 +328,34 @@ func dsnOf(tb testing.TB, args []string) string {
 	}
 	return c.dsn()
 }
+
+// TestImportProfileSave saves a profile from a JSON file and imports a file
+// with its headers; a profile that maps an unknown field is refused.
+func TestImportProfileSave(t *testing.T) {
+	dir := t.TempDir()
+	db := dbArgs(t, dir)
+	prof := filepath.Join(dir, "profile.json")
+	if err := os.WriteFile(prof, []byte(`{"source": "crimes", "columns": {"registration_number": "Номер", "category": "Вид", "registered_on": "Дата", "territory_code": "Район"}, "date_formats": ["D.M.YYYY"]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out := mustRun(t, append([]string{"import", "profile", "save", "район-2024", prof}, db...)...)
+	if !strings.Contains(out, "profile район-2024 saved") {
+		t.Errorf("profile save: %q", out)
+	}
+	file := filepath.Join(dir, "export.csv")
+	if err := os.WriteFile(file, []byte("Номер;Вид;Дата;Район\nN-1;Кража;02.03.2024;Аламудунский район\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out = mustRun(t, append([]string{"import", "offenses", file, "--profile", "район-2024"}, db...)...)
+	if !strings.Contains(out, "1 rows read, 1 new") {
+		t.Errorf("import with the saved profile: %q", out)
+	}
+	bad := filepath.Join(dir, "bad.json")
+	if err := os.WriteFile(bad, []byte(`{"columns": {"victim": "ФИО"}}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var errb bytes.Buffer
+	if code := run(context.Background(), append([]string{"import", "profile", "save", "bad", bad}, db...), io.Discard, &errb); code != 1 || !strings.Contains(errb.String(), "columns.victim: Unknown field") {
+		t.Errorf("bad profile: exit %d, %q", code, errb.String())
+	}
+}
