@@ -3,8 +3,11 @@ package offenses_test
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -15,6 +18,7 @@ import (
 	"github.com/aldyn-kg/aldyn/internal/importer"
 	"github.com/aldyn-kg/aldyn/internal/offenses"
 	"github.com/aldyn-kg/aldyn/internal/store"
+	"github.com/aldyn-kg/aldyn/internal/store/storetest"
 	"golang.org/x/text/encoding/charmap"
 )
 
@@ -258,3 +262,72 @@ func (s *keepSink) Add(_ context.Context, batch []importer.Offense) error {
 func cp1251(s string) ([]byte, error) { return charmap.Windows1251.NewEncoder().Bytes([]byte(s)) }
 
 func errorsAs(err error, target any) bool { return errors.As(err, target) }
+
+// TestFailedImportLog: a rejected file is logged failed with its SHA-256,
+// its counts, and its error as a message the log shows in the reader's
+// language.
+func TestFailedImportLog(t *testing.T) {
+	ctx := context.Background()
+	db := mustDB(t)
+	mustPoliceSetup(t, db)
+	data, err := os.ReadFile(policeExport)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := offenses.Import(ctx, db, aldyn.System, bytes.NewReader(data), offenses.Input{FileName: "export.csv", Now: exportNow}); err == nil {
+		t.Fatal("the export with bad rows was accepted")
+	}
+	es, _, err := db.FindOffenseImports(ctx, aldyn.Page{Limit: 10})
+	if err != nil || len(es) != 1 {
+		t.Fatalf("import log: %v, %d entries", err, len(es))
+	}
+	e := es[0]
+	sum := sha256.Sum256(data)
+	if e.Status != aldyn.ImportFailed || e.SHA256 != hex.EncodeToString(sum[:]) || e.RowsRead != 32 || e.Rejected != 20 || e.Accepted != 12 {
+		t.Errorf("failed import logged as %+v; want failed, the file's SHA-256, 32 rows, 20 rejected, 12 accepted", e)
+	}
+	if got := i18n.For("ru").T(e.Error, e.ErrorArgs); !strings.Contains(got, "20") || !strings.Contains(got, "ничего не импортировано") {
+		t.Errorf("logged error in Russian: %q", got)
+	}
+}
+
+// TestRecoverInterrupted: an import whose process died is logged as
+// running; at the next start it is marked failed and its upload deleted.
+func TestRecoverInterrupted(t *testing.T) {
+	ctx := context.Background()
+	dsn := storetest.MustDSN(t)
+	db, err := store.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.SeedReference(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// The dying process: its own connection, its transaction gone with it.
+	dying, err := store.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dctx, kill := context.WithCancel(ctx)
+	if _, err := dying.BeginOffenseImport(dctx, aldyn.System, store.OffenseImportMeta{FileName: "big.csv", Format: "csv"}); err != nil {
+		t.Fatal(err)
+	}
+	kill()
+	uploads := t.TempDir()
+	upload := filepath.Join(uploads, "offense-import-123")
+	if err := os.WriteFile(upload, []byte("registration_number"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	n, err := offenses.RecoverInterrupted(ctx, db, uploads)
+	if err != nil || n != 1 {
+		t.Fatalf("recover: %d, %v; want 1 import", n, err)
+	}
+	es, _, err := db.FindOffenseImports(ctx, aldyn.Page{Limit: 10})
+	if err != nil || len(es) != 1 || es[0].Status != aldyn.ImportFailed || es[0].Error != "import.error.interrupted" {
+		t.Errorf("log after recovery: %+v, %v; want the import failed as interrupted", es, err)
+	}
+	if _, err := os.Stat(upload); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the interrupted upload is still there: %v", err)
+	}
+}

@@ -15,6 +15,8 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -184,7 +186,9 @@ func Import(ctx context.Context, db *store.DB, actor *aldyn.Actor, src io.Reader
 		rep.Suggested, rep.SuggestedMissing = &p, missing
 	}
 	if err != nil {
-		return rep, errors.Join(err, imp.Rollback(ctx, err.Error()))
+		return rep, errors.Join(err, imp.Fail(ctx, store.OffenseImportCounts{
+			SHA256: res.SHA256, RowsRead: res.Rows, Accepted: res.Accepted, Rejected: res.Rejected, Duplicates: res.Duplicates,
+		}, err))
 	}
 	err = imp.Commit(ctx, store.OffenseImportCounts{
 		SHA256: res.SHA256, RowsRead: res.Rows, Accepted: res.Accepted, Rejected: res.Rejected, Duplicates: res.Duplicates,
@@ -234,3 +238,26 @@ func record(o *importer.Offense, articles articleIndex) aldyn.Offense {
 	}
 	return r
 }
+
+// RecoverInterrupted cleans up after a process killed mid-import: imports
+// still logged as running are marked failed, and the uploads they were
+// reading (offense-import-* in uploadDir) are deleted. Call it at start,
+// before any import runs.
+func RecoverInterrupted(ctx context.Context, db *store.DB, uploadDir string) (int64, error) {
+	n, err := db.FailInterruptedImports(ctx)
+	if err != nil {
+		return 0, err
+	}
+	if uploadDir != "" {
+		files, _ := filepath.Glob(filepath.Join(uploadDir, UploadPattern))
+		for _, f := range files {
+			if rerr := os.Remove(f); rerr != nil && !errors.Is(rerr, os.ErrNotExist) {
+				err = errors.Join(err, rerr)
+			}
+		}
+	}
+	return n, err
+}
+
+// UploadPattern names the temporary files uploads are imported from.
+const UploadPattern = "offense-import-*"

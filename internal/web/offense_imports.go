@@ -251,7 +251,7 @@ func (s *Server) offenseImportUpload(w http.ResponseWriter, r *http.Request) err
 			continue
 		}
 		name = part.FileName()
-		if tmp, err = os.CreateTemp(s.cfg.UploadDir, "offense-import-*"); err != nil {
+		if tmp, err = os.CreateTemp(s.cfg.UploadDir, offenses.UploadPattern); err != nil {
 			return err
 		}
 		if size, err = io.Copy(tmp, part); err != nil {
