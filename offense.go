@@ -229,6 +229,8 @@ type OffenseImportEntry struct {
 	Existing   int64      `json:"existing"`
 	Inserted   int64      `json:"inserted"`
 	Status     string     `json:"status"`
-	Error      string     `json:"error,omitempty"`
-	Synthetic  bool       `json:"synthetic"`
+	Error      string     `json:"error,omitempty"` // a message key, see ErrorArgs
+	// ErrorArgs are the arguments of the Error message.
+	ErrorArgs map[string]any `json:"error_args,omitempty"`
+	Synthetic bool           `json:"synthetic"`
 }

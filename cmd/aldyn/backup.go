@@ -26,10 +26,10 @@ func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		fs.PrintDefaults()
 	}
 	fs.BoolVar(&force, "force", false, "replace an existing database when restoring")
-	pos, err := parseInterspersed(fs, args)
-	if err != nil {
+	if err := parse(fs, args); err != nil {
 		return err
 	}
+	pos := fs.Args()
 	if cfg.db != "" {
 		return errors.New("backup works on the embedded SQLite database; back up PostgreSQL with pg_dump")
 	}

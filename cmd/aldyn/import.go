@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -18,8 +20,11 @@ import (
 )
 
 func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "profile" {
+		return runImportProfile(ctx, args[1:], stdout, stderr)
+	}
 	if len(args) == 0 || args[0] != "offenses" {
-		fmt.Fprintln(stderr, "Usage: aldyn import offenses [flags] FILE")
+		fmt.Fprintln(stderr, "Usage: aldyn import offenses [flags] FILE\n       aldyn import profile save NAME FILE.json [flags]")
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
 			return flag.ErrHelp
 		}
@@ -70,7 +75,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if len(rep.Errors) > 0 {
 		limit := min(len(rep.Errors), 20)
 		for _, e := range rep.Errors[:limit] {
-			fmt.Fprintf(stderr, "%s %d, %s %q: %s\n", tr.T("import.row"), e.Row, tr.T("import.column"), e.Column, tr.T(e.Reason, "row", e.Row, "column", e.Column, "value", e.Value))
+			fmt.Fprintf(stderr, "%s %d, %s %q: %s\n", tr.T("import.row"), e.Row, tr.T("import.column"), e.Column, tr.T(e.Reason, e.MessageArgs(tr.Lang())))
 		}
 		if n := int64(len(rep.Errors)-limit) + rep.ErrorsOmitted; n > 0 {
 			fmt.Fprintf(stderr, "… %d more\n", n)
@@ -99,7 +104,7 @@ func writeRowErrors(path string, errs []importer.RowError, tr *i18n.Localizer) e
 	if err != nil {
 		return err
 	}
-	if err := importer.WriteRowErrorsCSV(f, errs, func(key string, args map[string]any) string { return tr.T(key, args) }); err != nil {
+	if err := importer.WriteRowErrorsCSV(f, errs, tr.Lang(), func(key string, args map[string]any) string { return tr.T(key, args) }); err != nil {
 		f.Close()
 		return err
 	}
@@ -144,4 +149,45 @@ func (p *progressBar) update(rows, bytes int64) {
 func (p *progressBar) finish() {
 	p.last = time.Time{}
 	fmt.Fprintf(p.w, "\r%-60s\n", fmt.Sprintf("%d rows in %s", p.rows, time.Since(p.start).Round(time.Millisecond)))
+}
+
+// runImportProfile saves a column profile written as JSON (the fields of
+// importer.Profile; its name is NAME), as the imports page does.
+func runImportProfile(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var cfg config
+	fs := newFlags("import profile save", "Saves a column profile for imports from a JSON file (see the README for its fields).\n"+
+		"Usage: aldyn import profile save NAME FILE.json [flags]", stderr, &cfg)
+	lang := fs.String("lang", "en", "language of messages: ky, ru or en")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 3 || fs.Arg(0) != "save" {
+		fs.Usage()
+		return errors.New("save NAME FILE.json is needed")
+	}
+	b, err := os.ReadFile(fs.Arg(2))
+	if err != nil {
+		return err
+	}
+	var p importer.Profile
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&p); err != nil {
+		return fmt.Errorf("%s: %w", fs.Arg(2), err)
+	}
+	p.Name = fs.Arg(1)
+	db, err := store.Open(ctx, cfg.dsn())
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	db.Log = cfg.logger(stderr)
+	if err := db.SeedReference(ctx); err != nil {
+		return err
+	}
+	if err := offenses.SaveProfile(ctx, db, aldyn.System, p); err != nil {
+		return localized(err, i18n.For(*lang))
+	}
+	fmt.Fprintf(stdout, "profile %s saved\n", p.Name)
+	return nil
 }

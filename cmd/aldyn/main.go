@@ -29,6 +29,7 @@ type command struct {
 var commands = []command{
 	{"serve", "run the web UI and JSON API", runServe},
 	{"migrate", "apply database migrations and exit", runMigrate},
+	{"init", "first start without the demo: the national body and its administrator", runInit},
 	{"demo", "load the demo dataset into a database", runDemo},
 	{"import", "import offense records: import offenses FILE", runImport},
 	{"user", "manage users: create, disable, enable, reset-password, list, token, tokens", runUser},
@@ -99,10 +100,28 @@ func newFlags(name, summary string, stderr io.Writer, cfg *config) *flag.FlagSet
 	return fs
 }
 
-// parse applies ALDYN_* variables to flags not given on the command line,
-// then parses the arguments.
+// parse parses the arguments, flags before or after the positional ones
+// ("import offenses FILE --data DIR" as well as "--data DIR FILE"; after
+// "--" everything is positional), leaves the positional arguments in
+// fs.Args(), and applies ALDYN_* variables to flags not given.
 func parse(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			break
+		}
+		if consumed := len(args) - len(rest); consumed > 0 && args[consumed-1] == "--" {
+			pos = append(pos, rest...)
+			break
+		}
+		pos, args = append(pos, rest[0]), rest[1:]
+	}
+	// Parse stops at "--" and leaves what follows in fs.Args().
+	if err := fs.Parse(append([]string{"--"}, pos...)); err != nil {
 		return err
 	}
 	set := map[string]bool{}

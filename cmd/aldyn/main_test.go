@@ -263,7 +263,7 @@ func TestBackupCommand(t *testing.T) {
 }
 
 func TestHelp(t *testing.T) {
-	for _, cmd := range []string{"serve", "migrate", "demo", "user", "backup", "import", "version"} {
+	for _, cmd := range []string{"serve", "migrate", "init", "demo", "user", "backup", "import", "version"} {
 		var errb bytes.Buffer
 		if code := run(context.Background(), []string{cmd, "--help"}, io.Discard, &errb); code != 0 || !strings.Contains(errb.String(), "Usage") && cmd != "version" {
 			t.Errorf("%s --help: exit %d, %q", cmd, code, errb.String())
@@ -324,5 +324,110 @@ func TestImportOffensesCommand(t *testing.T) {
 	errb.Reset()
 	if code := run(context.Background(), append(append([]string{"import", "offenses"}, db...), pin), io.Discard, &errb); code != 1 || !strings.Contains(errb.String(), "инн") {
 		t.Errorf("personal number: exit %d, stderr %q; want a refusal naming the column", code, errb.String())
+	}
+}
+
+// TestFlagsAfterArguments: every command takes its flags after its
+// positional arguments as well as before them, and "--" ends the flags.
+func TestFlagsAfterArguments(t *testing.T) {
+	dir := t.TempDir()
+	db := dbArgs(t, dir)
+	mustRun(t, append([]string{"migrate"}, db...)...)
+	file := filepath.Join(dir, "offenses.csv")
+	if err := os.WriteFile(file, []byte("registration_number,source,category,registered_on,territory_code\nA-1,crimes,theft,2024-03-02,41711000000000\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out := mustRun(t, append([]string{"import", "offenses", file}, db...)...)
+	if !strings.Contains(out, "1 rows read, 1 new") {
+		t.Errorf("import offenses FILE --data DIR: %q", out)
+	}
+	out = mustRun(t, append([]string{"user", "list"}, db...)...)
+	if !strings.Contains(out, "LOGIN") {
+		t.Errorf("user list --data DIR: %q", out)
+	}
+	// After "--" a name that looks like a flag is a file name.
+	var errb bytes.Buffer
+	code := run(context.Background(), append(append([]string{"import", "offenses"}, db...), "--", "--no-such-file"), io.Discard, &errb)
+	if code != 1 || !strings.Contains(errb.String(), "--no-such-file") || strings.Contains(errb.String(), "flag provided but not defined") {
+		t.Errorf("import offenses -- --no-such-file: exit %d, %q; want the file not found", code, errb.String())
+	}
+}
+
+// TestInit starts a production instance from an empty data directory (or
+// an empty PostgreSQL schema): the administrator it prints signs in with
+// the one-time password, has the national scope, and a second init is
+// refused without touching anything.
+func TestInit(t *testing.T) {
+	dir := t.TempDir()
+	args := dbArgs(t, dir)
+	var errb bytes.Buffer
+	if code := run(context.Background(), append([]string{"init"}, args...), io.Discard, &errb); code == 0 || !strings.Contains(errb.String(), "--admin") {
+		t.Errorf("init without --admin: exit %d, %q", code, errb.String())
+	}
+	out := mustRun(t, append([]string{"init", "--admin", "chief", "--name", "Chief Administrator"}, args...)...)
+	m := regexp.MustCompile(`administrator chief; one-time password (\S+)`).FindStringSubmatch(out)
+	if m == nil {
+		t.Fatalf("init printed %q, want the administrator's one-time password", out)
+	}
+	list := mustRun(t, append([]string{"user", "list"}, args...)...)
+	if !regexp.MustCompile(`chief\s+Chief Administrator\s+administrator\s+\d+\s+41700000000000`).MatchString(list) {
+		t.Errorf("user list after init: %q; want chief, a national administrator", list)
+	}
+	// The first administrator can create the next users.
+	out = mustRun(t, append([]string{"user", "create", "--login", "oblast.analyst", "--name", "Analyst", "--role", "analyst", "--body", "1"}, args...)...)
+	if !strings.Contains(out, "one-time password") {
+		t.Errorf("user create after init: %q", out)
+	}
+
+	errb.Reset()
+	if code := run(context.Background(), append([]string{"init", "--admin", "second", "--lang", "ru"}, args...), io.Discard, &errb); code != 1 ||
+		!strings.Contains(errb.String(), "База данных уже настроена (органов: 1, пользователей: 2)") {
+		t.Errorf("second init: exit %d, %q; want a refusal in Russian", code, errb.String())
+	}
+	if list := mustRun(t, append([]string{"user", "list"}, args...)...); strings.Contains(list, "second") {
+		t.Errorf("second init created a user: %q", list)
+	}
+
+	// A password that signs in: the one printed.
+	db, err := store.Open(context.Background(), dsnOf(args))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	_, u, err := auth.NewService(db, auth.Options{}).Login(context.Background(), "chief", m[1], "127.0.0.1")
+	if err != nil || !u.MustChangePassword {
+		t.Errorf("chief: sign-in with the printed password: %v (user %+v); want a user who must change it", err, u)
+	}
+}
+
+
+// TestImportProfileSave saves a profile from a JSON file and imports a file
+// with its headers; a profile that maps an unknown field is refused.
+func TestImportProfileSave(t *testing.T) {
+	dir := t.TempDir()
+	db := dbArgs(t, dir)
+	prof := filepath.Join(dir, "profile.json")
+	if err := os.WriteFile(prof, []byte(`{"source": "crimes", "columns": {"registration_number": "Номер", "category": "Вид", "registered_on": "Дата", "territory_code": "Район"}, "date_formats": ["D.M.YYYY"]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out := mustRun(t, append([]string{"import", "profile", "save", "район-2024", prof}, db...)...)
+	if !strings.Contains(out, "profile район-2024 saved") {
+		t.Errorf("profile save: %q", out)
+	}
+	file := filepath.Join(dir, "export.csv")
+	if err := os.WriteFile(file, []byte("Номер;Вид;Дата;Район\nN-1;Кража;02.03.2024;Аламудунский район\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out = mustRun(t, append([]string{"import", "offenses", file, "--profile", "район-2024"}, db...)...)
+	if !strings.Contains(out, "1 rows read, 1 new") {
+		t.Errorf("import with the saved profile: %q", out)
+	}
+	bad := filepath.Join(dir, "bad.json")
+	if err := os.WriteFile(bad, []byte(`{"columns": {"victim": "ФИО"}}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var errb bytes.Buffer
+	if code := run(context.Background(), append([]string{"import", "profile", "save", "bad", bad}, db...), io.Discard, &errb); code != 1 || !strings.Contains(errb.String(), "columns.victim: Unknown field") {
+		t.Errorf("bad profile: exit %d, %q", code, errb.String())
 	}
 }

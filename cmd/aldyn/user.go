@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"slices"
@@ -34,22 +33,6 @@ token on stdout (its expiry on stderr), sent as "Authorization: Bearer
 tokens named NAME valid for 90 days from now without changing them. tokens
 lists a user's tokens with their expiry.`
 
-// parseInterspersed parses flags that may come after positional arguments.
-func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
-	var pos []string
-	for {
-		if err := parse(fs, args); err != nil {
-			return nil, err
-		}
-		args = fs.Args()
-		if len(args) == 0 {
-			return pos, nil
-		}
-		pos = append(pos, args[0])
-		args = args[1:]
-	}
-}
-
 func runUser(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var cfg config
 	var login, name, role, tokenName string
@@ -66,10 +49,10 @@ func runUser(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.Int64Var(&bodyID, "body", 0, "id of the new user's body (create)")
 	fs.StringVar(&tokenName, "token-name", "cli", "name of the new API token, or of the tokens to renew (token)")
 	fs.BoolVar(&renew, "renew", false, "renew the user's tokens named --token-name instead of issuing one (token)")
-	pos, err := parseInterspersed(fs, args)
-	if err != nil {
+	if err := parse(fs, args); err != nil {
 		return err
 	}
+	pos := fs.Args()
 	if len(pos) == 0 {
 		fs.Usage()
 		return errors.New("missing subcommand")

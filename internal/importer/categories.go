@@ -4,6 +4,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // Category codes. They are stable: stored records, saved profiles, URLs and
@@ -118,6 +120,17 @@ var (
 	subgroupArticle = map[[2]string]*Subgroup{} // source, article
 )
 
+// categoryShortNames are the short names registers write for the
+// categories whose full names are long.
+var categoryShortNames = map[string]string{
+	"убийство": CategoryMurder, "адам өлтүрүү": CategoryMurder, "murder": CategoryMurder,
+	"тяжкий вред здоровью": CategoryGraveHarm, "оор зыян": CategoryGraveHarm,
+	"изнасилование": CategoryRape, "зордуктоо": CategoryRape, "rape": CategoryRape,
+	"наркотики": CategoryDrugs, "баңгизат": CategoryDrugs, "баңгизаттар": CategoryDrugs, "drugs": CategoryDrugs,
+	"дтп": CategoryTraffic, "нарушение пдд": CategoryTraffic, "traffic": CategoryTraffic,
+	"прочие": CategoryOther, "прочее": CategoryOther, "башка": CategoryOther,
+}
+
 func init() {
 	for i := range Categories {
 		c := &Categories[i]
@@ -125,6 +138,9 @@ func init() {
 		for _, n := range []string{c.NameKy, c.NameRu, c.NameEn} {
 			categoryByName[foldKey(n)] = c.Code
 		}
+	}
+	for n, code := range categoryShortNames {
+		categoryByName[foldKey(n)] = code
 	}
 	for i := range Subgroups {
 		s := &Subgroups[i]
@@ -157,6 +173,21 @@ func SubgroupOf(source, article string) (Subgroup, bool) {
 		return Subgroup{}, false
 	}
 	return *s, true
+}
+
+// articleCategories maps register and article to the category of a
+// classification's subgroups (Subgroups when sgs is nil).
+func articleCategories(sgs []Subgroup) map[[2]string]string {
+	if sgs == nil {
+		sgs = Subgroups
+	}
+	m := map[[2]string]string{}
+	for _, sg := range sgs {
+		for _, a := range sg.Articles {
+			m[[2]string{sg.Source, NormalizeArticle(a)}] = sg.Category
+		}
+	}
+	return m
 }
 
 // NormalizeArticle reduces the way registers and people write an article to
@@ -252,8 +283,11 @@ func superscript(r rune) (string, bool) {
 
 func isDigit(c byte) bool { return c-'0' < 10 }
 
-// foldKey is how source values are compared: lower-cased, trimmed, with
-// runs of spaces, dashes and underscores made one space.
+// foldKey is how source values are compared: Unicode-normalised (NFKC),
+// lower-cased, trimmed, with runs of spaces, dashes and underscores made one
+// space, ё written е (registers and people drop the dots: "Грабеж" is
+// "Грабёж") and the look-alikes of Kyrgyz letters that old fonts and
+// keyboards type (ӊ, ӈ and ҥ for ң; Latin ɵ for ө) made the letter itself.
 func foldKey(s string) string {
 	s = strings.TrimSpace(s)
 	simple := true
@@ -267,10 +301,13 @@ func foldKey(s string) string {
 	if simple {
 		return s
 	}
+	if !isASCII(s) {
+		s = norm.NFKC.String(s)
+	}
 	var b strings.Builder
 	space := false
 	for _, r := range s {
-		if unicode.IsSpace(r) || r == '_' || r == '-' {
+		if unicode.IsSpace(r) || r == '_' || r == '-' || r == '\u2010' || r == '\u2011' || r == '\u2013' || r == '\u2014' {
 			space = true
 			continue
 		}
@@ -278,9 +315,31 @@ func foldKey(s string) string {
 			b.WriteByte(' ')
 		}
 		space = false
-		b.WriteRune(unicode.ToLower(r))
+		b.WriteRune(foldRune(unicode.ToLower(r)))
 	}
 	return b.String()
+}
+
+// foldRune maps a lower-case letter to the one it stands for.
+func foldRune(r rune) rune {
+	switch r {
+	case 'ё':
+		return 'е'
+	case 'ӊ', 'ӈ', 'ҥ':
+		return 'ң'
+	case 'ɵ':
+		return 'ө'
+	}
+	return r
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 func pick(lang, ky, ru, en string) string {

@@ -12,7 +12,6 @@ package importer
 
 import (
 	"context"
-	"strings"
 	"time"
 )
 
@@ -77,31 +76,4 @@ type Sink interface {
 	// Records in one import have distinct IDs; an ID already stored by an
 	// earlier import must leave the stored record as it is.
 	Add(ctx context.Context, batch []Offense) error
-}
-
-// Territories tells Run which territory and precinct codes exist. Run calls
-// it for every row, so implementations should answer from memory.
-type Territories interface {
-	// TerritoryExists reports whether code is the SOATE code of a known territory.
-	TerritoryExists(code string) bool
-	// PrecinctWithin reports whether code is the code of a known police
-	// precinct, and whether it lies within the territory (at any depth).
-	PrecinctWithin(code, territory string) (known, within bool)
-}
-
-// CodeSet is a Territories held in memory: the materialized paths
-// (aldyn.TerritoryPath) of the territories and of the precincts, by code.
-type CodeSet struct {
-	Territories map[string]string
-	Precincts   map[string]string
-}
-
-// TerritoryExists implements Territories.
-func (s CodeSet) TerritoryExists(code string) bool { _, ok := s.Territories[code]; return ok }
-
-// PrecinctWithin implements Territories.
-func (s CodeSet) PrecinctWithin(code, territory string) (known, within bool) {
-	p, known := s.Precincts[code]
-	t, ok := s.Territories[territory]
-	return known, known && ok && strings.HasPrefix(p, t)
 }

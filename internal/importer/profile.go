@@ -2,6 +2,7 @@ package importer
 
 import (
 	"fmt"
+	"maps"
 	"strings"
 
 	"github.com/aldyn-kg/aldyn"
@@ -95,6 +96,144 @@ func DefaultProfile() Profile {
 	return p
 }
 
+// BuiltinProfiles are the column headers of the usual Russian and Kyrgyz
+// exports of the crimes register (ЕРП/КБР) and the offenses register
+// (ЕРН/УББР): day-first dates, decimal commas, districts by name.
+var BuiltinProfiles = []Profile{
+	builtin("erp-ru", SourceCrimes, russianHeaders, "Статья УК"),
+	builtin("erp-ky", SourceCrimes, kyrgyzHeaders, "КЖК берене"),
+	builtin("ern-ru", SourceOffenses, russianHeaders, "Статья КоП"),
+	builtin("ern-ky", SourceOffenses, kyrgyzHeaders, "УБК берене"),
+}
+
+var russianHeaders = map[string]string{
+	FieldRegistrationNumber: "Регистрационный номер",
+	FieldSource:             "Реестр",
+	FieldCategory:           "Категория",
+	FieldRegisteredOn:       "Дата регистрации",
+	FieldOccurredOn:         "Дата совершения",
+	FieldOccurredTime:       "Время совершения",
+	FieldTerritoryCode:      "Район",
+	FieldPrecinctCode:       "Участок",
+	FieldLat:                "Широта",
+	FieldLon:                "Долгота",
+	FieldPlaceType:          "Место совершения",
+	FieldSolved:             "Раскрыто",
+	FieldDamageKGS:          "Ущерб, сом",
+}
+
+var kyrgyzHeaders = map[string]string{
+	FieldRegistrationNumber: "Каттоо номери",
+	FieldSource:             "Реестр",
+	FieldCategory:           "Категория",
+	FieldRegisteredOn:       "Катталган күнү",
+	FieldOccurredOn:         "Жасалган күнү",
+	FieldOccurredTime:       "Жасалган убактысы",
+	FieldTerritoryCode:      "Район",
+	FieldPrecinctCode:       "Участок",
+	FieldLat:                "Кеңдик",
+	FieldLon:                "Узундук",
+	FieldPlaceType:          "Жасалган жери",
+	FieldSolved:             "Ачылды",
+	FieldDamageKGS:          "Зыяны, сом",
+}
+
+// builtin makes a register's profile; the article column's header (of the
+// Criminal Code, УК/КЖК, or the Code of Offenses, КоП/УБК) tells the
+// registers' files apart.
+func builtin(name, source string, headers map[string]string, article string) Profile {
+	cols := maps.Clone(headers)
+	cols[FieldArticle] = article
+	return Profile{Name: name, Source: source, Columns: cols, DateFormats: []string{"D.M.YYYY", "YYYY-MM-DD"}, Decimal: ","}
+}
+
+// fieldSynonyms are further headers Suggest recognises, folded (see
+// headerKey); the field names and the built-in profiles' headers count too.
+var fieldSynonyms = map[string][]string{
+	FieldRegistrationNumber: {"рег. номер", "рег номер", "номер", "№ кусп", "номер кусп", "регистрационный №", "каттоо №", "номери"},
+	FieldSource:             {"источник", "register", "реестр"},
+	FieldCategory:           {"вид", "вид преступления", "вид правонарушения", "категория преступления", "кылмыштын түрү", "түрү", "category"},
+	FieldArticle:            {"статья", "ст.", "ст", "берене", "article"},
+	FieldRegisteredOn:       {"дата рег.", "дата рег", "дата регистрации", "каттоо күнү", "катталган датасы", "registered"},
+	FieldOccurredOn:         {"дата происшествия", "дата совершения преступления", "жасалган датасы", "occurred"},
+	FieldOccurredTime:       {"время", "время совершения", "убактысы", "убакыт", "time"},
+	FieldTerritoryCode:      {"район", "территория", "соате", "код соате", "аймак", "territory", "district"},
+	FieldPrecinctCode:       {"участок", "уч.", "участковый пункт", "precinct"},
+	FieldLat:                {"широта", "кеңдик", "latitude", "lat"},
+	FieldLon:                {"долгота", "узундук", "longitude", "lon", "lng"},
+	FieldPlaceType:          {"место", "место совершения", "жери", "place"},
+	FieldSolved:             {"раскрыто", "раскрыт", "раскрытие", "ачылды", "ачылган", "solved"},
+	FieldDamageKGS:          {"ущерб", "ущерб, сом", "ущерб (сом)", "сумма ущерба", "зыян", "зыяны", "damage"},
+}
+
+// Fits reports whether a file with this header can be read with the
+// profile: every required field's column is there.
+func (p Profile) Fits(header []string) bool {
+	have := map[string]bool{}
+	for _, h := range header {
+		have[headerKey(h)] = true
+	}
+	for _, f := range requiredFields {
+		if !have[headerKey(p.Columns[f])] {
+			return false
+		}
+	}
+	return have[headerKey(p.Columns[FieldCategory])] && p.Columns[FieldCategory] != "" ||
+		have[headerKey(p.Columns[FieldArticle])] && p.Columns[FieldArticle] != ""
+}
+
+// fitness is how many of the profile's columns the header has, or -1
+// when it does not fit.
+func (p Profile) fitness(header []string) int {
+	if !p.Fits(header) {
+		return -1
+	}
+	have := map[string]bool{}
+	for _, h := range header {
+		have[headerKey(h)] = true
+	}
+	n := 0
+	for _, h := range p.Columns {
+		if have[headerKey(h)] {
+			n++
+		}
+	}
+	return n
+}
+
+// Suggest proposes a profile for a file's header: each field mapped to
+// the first column whose header is the field's name, a built-in profile's
+// header or a known synonym. Missing reports the required fields it could
+// not place; the caller shows the rest for the user to complete and save.
+func Suggest(header []string) (p Profile, missing []string) {
+	p = Profile{Name: "", DateFormats: []string{"D.M.YYYY", "YYYY-MM-DD"}, Columns: map[string]string{}}
+	used := map[int]bool{}
+	for _, f := range Fields {
+		keys := map[string]bool{headerKey(f): true}
+		for _, b := range BuiltinProfiles {
+			keys[headerKey(b.Columns[f])] = true
+		}
+		for _, s := range fieldSynonyms[f] {
+			keys[headerKey(s)] = true
+		}
+		for i, h := range header {
+			if !used[i] && keys[headerKey(h)] {
+				p.Columns[f], used[i] = h, true
+				break
+			}
+		}
+	}
+	for _, f := range requiredFields {
+		if p.Columns[f] == "" {
+			missing = append(missing, f)
+		}
+	}
+	if p.Columns[FieldCategory] == "" && p.Columns[FieldArticle] == "" {
+		missing = append(missing, FieldCategory)
+	}
+	return p, missing
+}
+
 // requiredFields must be mapped and present in the file; a category needs
 // the category or the article column.
 var requiredFields = []string{FieldRegistrationNumber, FieldRegisteredOn, FieldTerritoryCode}
@@ -172,14 +311,10 @@ func validPlaceType(t string) bool {
 	return false
 }
 
-// headerKey is how headers are compared: trimmed, lower-cased, inner
-// whitespace collapsed, without a byte-order mark.
+// headerKey is how headers are compared: as values are (see foldKey),
+// without a byte-order mark.
 func headerKey(h string) string {
-	return foldSpaces(strings.ToLower(strings.TrimPrefix(strings.TrimSpace(h), "\ufeff")))
-}
-
-func foldSpaces(s string) string {
-	return strings.Join(strings.Fields(s), " ")
+	return foldKey(strings.TrimPrefix(strings.TrimSpace(h), "\ufeff"))
 }
 
 // compiled is a profile ready for use: lookups folded and formats parsed.

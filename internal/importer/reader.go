@@ -55,7 +55,9 @@ type Reader interface {
 	// 1; the sheet row of an XLSX; the line of a JSON Lines file) and its
 	// values, values[i] being the cell under Header()[i] ("" when missing).
 	// The slice is overwritten by the next call. At the end it returns
-	// io.EOF. A *RecordError leaves the reader usable.
+	// io.EOF. A *RecordError leaves the reader usable; it comes with the
+	// record's values when the record could be read but is malformed (a
+	// CSV row with more or fewer cells than the header).
 	Next() (row int, values []string, err error)
 	Close() error
 }
@@ -63,6 +65,7 @@ type Reader interface {
 // RecordError is a record that could not be read; reading can go on.
 type RecordError struct {
 	Row    int
+	Column string // the first column concerned, "" for the whole record
 	Reason string // translation key
 }
 
@@ -143,6 +146,7 @@ type CSVReader struct {
 	br     *bufio.Reader
 	comma  byte
 	header []string
+	width  int // cells of the header row, which every row must have
 	vals   []string
 	line   int   // lines consumed
 	bounds []int // start and end of each field in the record string
@@ -172,6 +176,7 @@ func NewCSVReader(r io.Reader) (*CSVReader, error) {
 			}
 			c.header[i] = v
 		}
+		c.width = len(vals)
 		return c, nil
 	}
 }
@@ -290,6 +295,16 @@ func (c *CSVReader) Next() (int, []string, error) {
 			c.vals[i] = rec[c.bounds[2*i]:c.bounds[2*i+1]]
 		}
 		clear(c.vals[n:])
+		// A row with cells missing or too many has its values in the wrong
+		// columns, or none: reading empty cells into them would store a
+		// record without its coordinates or with solved=false.
+		switch {
+		case c.header == nil || n == c.width:
+		case n < c.width:
+			return row, c.vals, &RecordError{Row: row, Column: c.header[n], Reason: "import.error.row_short"}
+		default:
+			return row, c.vals, &RecordError{Row: row, Column: c.header[c.width], Reason: "import.error.row_long"}
+		}
 		return row, c.vals, nil
 	}
 }

@@ -101,7 +101,7 @@ func TestCSVReaderRows(t *testing.T) {
 	want := []record{
 		{3, map[string]string{"a": "1", "b": `x,"y"`}},
 		{4, map[string]string{"a": "2", "b": "two\nlines"}},
-		{6, map[string]string{"a": "3", "b": "z", "column 3": "extra"}},
+		// Row 6 has a cell too many: an error (see TestCSVReaderRowWidth).
 	}
 	if got := MustReadAll(t, rd); !reflect.DeepEqual(got, want) {
 		t.Errorf("got %v, want %v", got, want)
@@ -240,5 +240,47 @@ func TestFormatOf(t *testing.T) {
 	}
 	if _, ok := importer.FormatOf("f.xls"); ok {
 		t.Error("f.xls: got a format, want none (old binary Excel is not read)")
+	}
+}
+
+// TestCSVReaderRowWidth: a row with fewer or more cells than the header is
+// an error naming the first missing or extra column, with its values for
+// the personal-data guard; empty trailing cells are cells.
+func TestCSVReaderRowWidth(t *testing.T) {
+	in := "a;b;c\n1;2;3\n1;2\n1;2;;\n1;;\n;\n"
+	rd, err := importer.NewCSVReader(strings.NewReader(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	type got struct {
+		row    int
+		vals   string
+		column string
+		reason string
+	}
+	var all []got
+	for {
+		row, vals, err := rd.Next()
+		if err == io.EOF {
+			break
+		}
+		g := got{row: row, vals: strings.Join(vals, "|")}
+		var re *importer.RecordError
+		if errors.As(err, &re) {
+			g.column, g.reason = re.Column, re.Reason
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		all = append(all, g)
+	}
+	want := []got{
+		{2, "1|2|3", "", ""},
+		{3, "1|2|", "c", "import.error.row_short"},
+		{4, "1|2||", "column 4", "import.error.row_long"},
+		{5, "1|||", "", ""}, // the header has grown by the long row's cell
+		{6, "|||", "c", "import.error.row_short"},
+	}
+	if !reflect.DeepEqual(all, want) {
+		t.Errorf("got %+v, want %+v", all, want)
 	}
 }

@@ -28,7 +28,7 @@ func TestWriteRowErrorsCSV(t *testing.T) {
 		return texts[key]
 	}
 	var b bytes.Buffer
-	if err := importer.WriteRowErrorsCSV(&b, errs, translate); err != nil {
+	if err := importer.WriteRowErrorsCSV(&b, errs, "en", translate); err != nil {
 		t.Fatal(err)
 	}
 	want := "\ufeffСтрока,Столбец,Причина,Значение\n" +
@@ -44,7 +44,7 @@ func TestWriteRowErrorsCSV(t *testing.T) {
 	}
 
 	b.Reset()
-	if err := importer.WriteRowErrorsCSV(&b, errs[:1], nil); err != nil {
+	if err := importer.WriteRowErrorsCSV(&b, errs[:1], "en", nil); err != nil {
 		t.Fatal(err)
 	}
 	if want := "\ufeffimport.row,import.column,import.reason,import.value\n3,Дата регистрации,import.error.date,31.02.2024\n"; b.String() != want {

@@ -10,6 +10,7 @@ import (
 	"hash/maphash"
 	"io"
 	"runtime"
+	"slices"
 	"sync"
 	"time"
 
@@ -38,7 +39,13 @@ type Options struct {
 	// bytes read so far.
 	Progress func(rows, bytes int64)
 	// Now is the clock; dates after its day in Kyrgyzstan are in the future.
-	Now          func() time.Time
+	Now func() time.Time
+	// Alternatives are profiles to read the file with when profile does
+	// not fit its header (see Profile.Fits): the first that fits is used.
+	Alternatives []Profile
+	// Subgroups are the classification in force (Subgroups when nil): an
+	// article must be one of theirs, or of the profile's article map.
+	Subgroups    []Subgroup
 	BatchSize    int // records per Sink.Add; DefaultBatchSize when 0
 	MaxRowErrors int // row errors kept; DefaultMaxRowErrors when 0
 }
@@ -55,6 +62,8 @@ type Result struct {
 	Rejected   int64      `json:"rejected"`   // rows with at least one problem
 	Duplicates int64      `json:"duplicates"` // valid rows whose ID an earlier row of the file had
 	Errors     []RowError `json:"errors"`
+	Profile    string     `json:"profile"`          // the profile the file was read with
+	Header     []string   `json:"header,omitempty"` // the file's column headers (CSV, XLSX)
 	// ErrorsOmitted counts row errors beyond Options.MaxRowErrors.
 	ErrorsOmitted int64 `json:"errors_omitted"`
 }
@@ -97,13 +106,15 @@ func Run(ctx context.Context, src io.Reader, format Format, profile Profile, opt
 	}
 	now := opts.Now().UTC().Add(localOffset)
 	im := &run{
-		opts:   opts,
-		p:      p,
-		format: format,
-		today:  time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC),
-		terr:   terr,
-		hr:     &hashingReader{r: src, h: sha256.New()},
-		sink:   sink,
+		opts:    opts,
+		p:       p,
+		profile: profile,
+		res:     Result{Profile: profile.Name},
+		format:  format,
+		today:   time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC),
+		terr:    terr,
+		hr:      &hashingReader{r: src, h: sha256.New()},
+		sink:    sink,
 	}
 	for i := range im.cols {
 		im.cols[i] = -1
@@ -134,6 +145,7 @@ const chunkRows = 512
 type chunk struct {
 	rows    []int
 	reasons []string // a RecordError's reason, "" for rows that were read
+	columns []string // a RecordError's column
 	vals    []string // len(rows) rows of width values
 	width   int
 	header  []string
@@ -152,15 +164,16 @@ type chunk struct {
 }
 
 type run struct {
-	opts   Options
-	p      *compiled
-	format Format
-	today  time.Time
-	terr   Territories
-	hr     *hashingReader
-	rd     Reader
-	sink   Sink
-	res    Result
+	opts    Options
+	p       *compiled
+	profile Profile
+	format  Format
+	today   time.Time
+	terr    Territories
+	hr      *hashingReader
+	rd      Reader
+	sink    Sink
+	res     Result
 
 	// Owned by the reading goroutine once it runs.
 	bound  int // header columns bound and checked so far
@@ -184,6 +197,24 @@ func (im *run) start(ctx context.Context) error {
 	}
 	im.rd = rd
 	if im.format != JSONL { // JSON Lines learn their columns line by line
+		im.res.Header = slices.Clone(rd.Header())
+		if !im.profile.Fits(im.res.Header) {
+			// The alternative with most of its columns in the file.
+			best, most := -1, -1
+			for i, alt := range im.opts.Alternatives {
+				if n := alt.fitness(im.res.Header); n > most {
+					best, most = i, n
+				}
+			}
+			if best >= 0 && most >= 0 {
+				alt := im.opts.Alternatives[best]
+				p, err := compile(alt)
+				if err != nil {
+					return fmt.Errorf("import profile %q: %w", alt.Name, err)
+				}
+				im.p, im.res.Profile = p, alt.Name
+			}
+		}
 		if err := im.bind(1); err != nil {
 			return err
 		}
@@ -196,6 +227,7 @@ func (im *run) start(ctx context.Context) error {
 			return aldyn.Errorf(aldyn.EINVALID, "import.error.no_column", "column", im.p.names[fCategory])
 		}
 	}
+	articles := articleCategories(im.opts.Subgroups)
 	workers := max(1, runtime.GOMAXPROCS(0))
 	im.work = make(chan *chunk, workers)
 	im.order = make(chan *chunk, 2*workers+2)
@@ -204,7 +236,7 @@ func (im *run) start(ctx context.Context) error {
 	im.wg.Add(1 + workers)
 	go im.read(ctx)
 	for range workers {
-		v := &validator{p: im.p, today: im.today, serial: im.format == XLSX, terr: im.terr, ids: newIDHasher(im.opts.Key)}
+		v := &validator{p: im.p, today: im.today, serial: im.format == XLSX, terr: im.terr, articles: articles, ids: newIDHasher(im.opts.Key)}
 		go im.check(v)
 	}
 	return nil
@@ -271,7 +303,7 @@ func (c *chunk) reset() {
 	clear(c.vals)
 	clear(c.offenses)
 	clear(c.errs)
-	c.rows, c.reasons, c.vals = c.rows[:0], c.reasons[:0], c.vals[:0]
+	c.rows, c.reasons, c.columns, c.vals = c.rows[:0], c.reasons[:0], c.columns[:0], c.vals[:0]
 	c.offenses, c.keys, c.errs = c.offenses[:0], c.keys[:0], c.errs[:0]
 	c.checked, c.rejected, c.refusal, c.end = 0, 0, nil, nil
 }
@@ -322,8 +354,25 @@ func (im *run) read(ctx context.Context) {
 				send()
 				return
 			}
-			c.rows, c.reasons = append(c.rows, re.Row), append(c.reasons, re.Reason)
-			for range c.width {
+			if len(im.rd.Header()) > im.bound {
+				// A row too long has grown the header.
+				if len(c.rows) > 0 && !send() {
+					return
+				}
+				if err := im.bind(re.Row); err != nil {
+					c.end = err
+					send()
+					return
+				}
+				c.width, c.header, c.cols, c.mapped = im.bound, im.rd.Header()[:im.bound:im.bound], im.cols, im.mapped[:im.bound:im.bound]
+			}
+			if vals != nil && blank(vals) {
+				continue
+			}
+			// The values of a malformed row, if any, still go to the guard.
+			c.rows, c.reasons, c.columns = append(c.rows, re.Row), append(c.reasons, re.Reason), append(c.columns, re.Column)
+			c.vals = append(c.vals, vals...)
+			for range c.width - len(vals) {
 				c.vals = append(c.vals, "")
 			}
 		} else {
@@ -342,7 +391,7 @@ func (im *run) read(ctx context.Context) {
 			if blank(vals) {
 				continue
 			}
-			c.rows, c.reasons = append(c.rows, row), append(c.reasons, "")
+			c.rows, c.reasons, c.columns = append(c.rows, row), append(c.reasons, ""), append(c.columns, "")
 			c.vals = append(c.vals, vals...)
 			for range c.width - len(vals) {
 				c.vals = append(c.vals, "")
@@ -371,17 +420,17 @@ func (im *run) check(v *validator) {
 	rows:
 		for i, row := range c.rows {
 			c.checked++
-			if c.reasons[i] != "" {
-				c.errs = append(c.errs, RowError{Row: row, Reason: c.reasons[i]})
-				c.rejected++
-				continue
-			}
 			vals := c.vals[i*c.width : (i+1)*c.width]
 			for j, s := range vals {
 				if r := valueReason(s, year); r != "" {
 					c.refusal = &Refusal{Column: c.header[j], Row: row, Reason: r}
 					break rows
 				}
+			}
+			if c.reasons[i] != "" {
+				c.errs = append(c.errs, RowError{Row: row, Column: c.columns[i], Reason: c.reasons[i]})
+				c.rejected++
+				continue
 			}
 			if errs, key := v.check(row, vals, &o); len(errs) > 0 {
 				c.errs = append(c.errs, errs...)

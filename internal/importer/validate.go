@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"encoding/hex"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -20,6 +21,57 @@ type RowError struct {
 	// never echoed, and a value the personal-data guard objects to never
 	// becomes a RowError: the whole file is refused instead.
 	Value string `json:"value,omitempty"`
+	// Args are further arguments of the reason's message. A key ending in
+	// _ky, _ru or _en is the argument without the suffix in that language
+	// (names of categories and territories); see MessageArgs.
+	Args map[string]string `json:"args,omitempty"`
+}
+
+// MessageArgs are the arguments of the error's message in lang: row,
+// column, value and Args, the language variants of lang chosen.
+func (e RowError) MessageArgs(lang string) map[string]any {
+	m := map[string]any{"row": e.Row, "column": e.Column, "value": e.Value}
+	for k, v := range e.Args {
+		base, l, ok := cutLang(k)
+		switch {
+		case !ok:
+			if _, set := m[k]; !set {
+				m[k] = v
+			}
+		case l == lang, l == "ky" && m[base] == nil:
+			m[base] = v // Kyrgyz when lang has no variant
+		}
+	}
+	return m
+}
+
+func cutLang(k string) (base, lang string, ok bool) {
+	if i := len(k) - 3; i > 0 && k[i] == '_' {
+		switch l := k[i+1:]; l {
+		case "ky", "ru", "en":
+			return k[:i], l, true
+		}
+	}
+	return k, "", false
+}
+
+// namesArgs puts the names of territories, "code name", one per language,
+// into args under key.
+func namesArgs(args map[string]string, key string, ts []aldyn.Territory) {
+	for _, lang := range []string{"ky", "ru", "en"} {
+		var parts []string
+		for _, t := range ts {
+			parts = append(parts, t.Code+" "+t.Name(lang))
+		}
+		args[key+"_"+lang] = strings.Join(parts, "; ")
+	}
+}
+
+// categoryArgs puts a category's name in each language into args under key.
+func categoryArgs(args map[string]string, key, code string) {
+	for _, lang := range []string{"ky", "ru", "en"} {
+		args[key+"_"+lang] = CategoryName(code, lang)
+	}
 }
 
 // Dates before this are typing errors, not records.
@@ -33,10 +85,13 @@ type validator struct {
 	today  time.Time // local date of Now
 	serial bool      // spreadsheet serial dates are allowed
 	terr   Territories
-	ids    *idHasher
-	errs   []RowError
-	hexIDs []byte    // IDs of the valid rows, 64 hex digits each
-	slab   []float64 // Lat, Lon and DamageKGS point into it: one allocation per batch, not per row
+	// articles are the articles of the classification: register and
+	// article → category.
+	articles map[[2]string]string
+	ids      *idHasher
+	errs     []RowError
+	hexIDs   []byte    // IDs of the valid rows, 64 hex digits each
+	slab     []float64 // Lat, Lon and DamageKGS point into it: one allocation per batch, not per row
 }
 
 func (v *validator) float(f float64) *float64 {
@@ -70,6 +125,10 @@ func (v *validator) check(row int, vals []string, o *Offense) ([]RowError, uint6
 	add := func(f int, reason, val string) {
 		v.errs = append(v.errs, RowError{Row: row, Column: v.column(f), Reason: reason, Value: clip(val)})
 	}
+	addArgs := func(f int, reason, val string, args map[string]string) {
+		add(f, reason, val)
+		v.errs[len(v.errs)-1].Args = args
+	}
 	*o = Offense{}
 
 	num := v.get(vals, fRegNum)
@@ -91,27 +150,37 @@ func (v *validator) check(row int, vals []string, o *Offense) ([]RowError, uint6
 		add(fSource, "error.required", "")
 	}
 
-	if a := v.get(vals, fArticle); a != "" {
+	// An article must be one the classification (or the profile) knows,
+	// and agree with the row's category: a number that is not there is a
+	// typing error or a code the classification has yet to learn, and
+	// either would misfile the record.
+	a := v.get(vals, fArticle)
+	artCat := ""
+	if a != "" {
 		if o.Article = NormalizeArticle(a); o.Article == "" {
 			add(fArticle, "import.error.article", a)
+		} else if c, ok := v.p.articles[o.Article]; ok {
+			artCat = c
+		} else if c, ok := v.articles[[2]string{o.Source, o.Article}]; ok {
+			artCat = c
+		} else if o.Source != "" {
+			add(fArticle, "import.error.article_unknown", a)
 		}
 	}
 	if c := v.get(vals, fCategory); c != "" {
-		if code, ok := lookup(v.p.categories, c); ok {
-			o.Category = code
-		} else {
+		if code, ok := lookup(v.p.categories, c); !ok {
 			add(fCategory, "import.error.category", c)
-		}
-	} else if o.Article != "" {
-		if code, ok := v.p.articles[o.Article]; ok {
-			o.Category = code
-		} else if sg, ok := SubgroupOf(o.Source, o.Article); ok {
-			o.Category = sg.Category
+		} else if artCat != "" && artCat != code {
+			args := map[string]string{"article": o.Article}
+			categoryArgs(args, "category", code)
+			categoryArgs(args, "expected", artCat)
+			addArgs(fCategory, "import.error.article_category", c, args)
 		} else {
-			// Table 1's "other" is everything the listed rows do not cover.
-			o.Category = CategoryOther
+			o.Category = code
 		}
-	} else if v.get(vals, fArticle) == "" {
+	} else if artCat != "" {
+		o.Category = artCat
+	} else if a == "" {
 		add(fCategory, "error.required", "")
 	}
 
@@ -160,18 +229,50 @@ func (v *validator) check(row int, vals []string, o *Offense) ([]RowError, uint6
 			s = e // a code a spreadsheet stored as a number
 		}
 		switch {
-		case len(s) != 14 || !allDigits(s):
+		case len(s) == 14 && allDigits(s):
+			if v.terr != nil && !v.terr.TerritoryExists(s) {
+				add(fTerritory, "import.error.territory_unknown", s)
+			} else {
+				o.TerritoryCode = s
+			}
+		case v.terr == nil || strings.ContainsAny(s, "0123456789"):
+			// Names have no digits: this is a code mistyped.
 			add(fTerritory, "error.territory_code", s)
-		case v.terr != nil && !v.terr.TerritoryExists(s):
-			add(fTerritory, "import.error.territory_unknown", s)
 		default:
-			o.TerritoryCode = s
+			// A name: registers write districts, not codes.
+			code, cands := v.terr.TerritoryByName(s)
+			switch {
+			case code != "":
+				o.TerritoryCode = code
+			case len(cands) > 1:
+				args := map[string]string{}
+				namesArgs(args, "candidates", cands)
+				addArgs(fTerritory, "import.error.territory_ambiguous", s, args)
+			default:
+				add(fTerritory, "import.error.territory_name", s)
+			}
 		}
 	}
 	if s := v.get(vals, fPrecinct); s != "" {
 		switch {
-		case !validPrecinctCode(s):
+		case !validPrecinctCode(s) && (v.terr == nil || strings.IndexByte(s, '-') == 14 && allDigits(s[:14])):
 			add(fPrecinct, "import.error.precinct_code", s)
+		case !validPrecinctCode(s):
+			// A name or a number within the row's territory ("уч. 4").
+			if o.TerritoryCode == "" {
+				break // the territory's own error says enough
+			}
+			code, cands := v.terr.PrecinctByName(s, o.TerritoryCode)
+			switch {
+			case code != "":
+				o.PrecinctCode = code
+			case len(cands) > 1:
+				args := map[string]string{}
+				namesArgs(args, "candidates", cands)
+				addArgs(fPrecinct, "import.error.precinct_ambiguous", s, args)
+			default:
+				add(fPrecinct, "import.error.precinct_name", s)
+			}
 		default:
 			known, within := true, true
 			if v.terr != nil {
@@ -189,8 +290,8 @@ func (v *validator) check(row int, vals []string, o *Offense) ([]RowError, uint6
 	}
 
 	latS, lonS := v.get(vals, fLat), v.get(vals, fLon)
-	lat, latOK := parseNumber(latS, v.p.decimal)
-	lon, lonOK := parseNumber(lonS, v.p.decimal)
+	lat, latOK := v.number(latS)
+	lon, lonOK := v.number(lonS)
 	if latS != "" && !latOK {
 		add(fLat, "import.error.number", latS)
 	}
@@ -229,7 +330,7 @@ func (v *validator) check(row int, vals []string, o *Offense) ([]RowError, uint6
 	}
 
 	if s := v.get(vals, fDamage); s != "" {
-		if d, ok := parseNumber(s, v.p.decimal); !ok {
+		if d, ok := v.number(s); !ok {
 			add(fDamage, "import.error.number", s)
 		} else if d < 0 {
 			add(fDamage, "import.error.damage_negative", s)
@@ -246,6 +347,61 @@ func (v *validator) check(row int, vals []string, o *Offense) ([]RowError, uint6
 	sum, key := v.ids.sum(o.Source, num)
 	v.hexIDs = hex.AppendEncode(v.hexIDs, sum)
 	return nil, key
+}
+
+// number reads a number cell. A workbook's numeric cells hold the number
+// itself, written with a point ("42.86069", "1.5E-3"), whatever the
+// profile's decimal separator, which is about text; only text cells are
+// read as written by people.
+func (v *validator) number(s string) (float64, bool) {
+	if v.serial && machineNumber(s) {
+		if f, ok := fastFloat(s); ok {
+			return f, true
+		}
+		f, err := strconv.ParseFloat(s, 64)
+		return f, err == nil && !math.IsInf(f, 0)
+	}
+	return parseNumber(s, v.p.decimal)
+}
+
+// machineNumber reports whether s is a number as a workbook stores it:
+// [-]digits[.digits][E[+-]digits].
+func machineNumber(s string) bool {
+	i := 0
+	if i < len(s) && s[i] == '-' {
+		i++
+	}
+	start := i
+	for i < len(s) && isDigit(s[i]) {
+		i++
+	}
+	if i == start {
+		return false
+	}
+	if i < len(s) && s[i] == '.' {
+		i++
+		j := i
+		for i < len(s) && isDigit(s[i]) {
+			i++
+		}
+		if i == j {
+			return false
+		}
+	}
+	if i < len(s) && (s[i] == 'E' || s[i] == 'e') {
+		i++
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			i++
+		}
+		j := i
+		for i < len(s) && isDigit(s[i]) {
+			i++
+		}
+		if i == j {
+			return false
+		}
+	}
+	return i == len(s)
 }
 
 // validPrecinctCode is aldyn.ValidTerritoryCode's precinct shape, a SOATE
@@ -380,10 +536,10 @@ func clip(s string) string {
 
 // WriteRowErrorsCSV writes row errors as a CSV report: UTF-8 with a
 // byte-order mark (so that Excel shows Cyrillic), a header and one line per
-// error, reasons translated by translate (the key itself when nil), which
-// gets the row, column and value as arguments. Cells that a spreadsheet
-// would run as formulas are prefixed with an apostrophe.
-func WriteRowErrorsCSV(w io.Writer, errs []RowError, translate func(key string, args map[string]any) string) error {
+// error, reasons translated into lang by translate (the key itself when
+// nil), which gets the error's MessageArgs. Cells that a spreadsheet would
+// run as formulas are prefixed with an apostrophe.
+func WriteRowErrorsCSV(w io.Writer, errs []RowError, lang string, translate func(key string, args map[string]any) string) error {
 	if translate == nil {
 		translate = func(key string, _ map[string]any) string { return key }
 	}
@@ -399,8 +555,7 @@ func WriteRowErrorsCSV(w io.Writer, errs []RowError, translate func(key string, 
 		return err
 	}
 	for _, e := range errs {
-		args := map[string]any{"row": e.Row, "column": e.Column, "value": e.Value}
-		rec := []string{strconv.Itoa(e.Row), safeCell(e.Column), safeCell(translate(e.Reason, args)), safeCell(e.Value)}
+		rec := []string{strconv.Itoa(e.Row), safeCell(e.Column), safeCell(translate(e.Reason, e.MessageArgs(lang))), safeCell(e.Value)}
 		if err := cw.Write(rec); err != nil {
 			return err
 		}

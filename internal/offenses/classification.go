@@ -159,20 +159,3 @@ func newArticleIndex(sgs []importer.Subgroup) articleIndex {
 	}
 	return idx
 }
-
-// withArticles adds the classification's articles to a profile's article
-// map, which the importer reads when a row has no category; the profile's
-// own entries win.
-func withArticles(p importer.Profile, sgs []importer.Subgroup) importer.Profile {
-	m := map[string]string{}
-	for _, sg := range sgs {
-		for _, a := range sg.Articles {
-			m[a] = sg.Category
-		}
-	}
-	for k, v := range p.Articles {
-		m[importer.NormalizeArticle(k)] = v
-	}
-	p.Articles = m
-	return p
-}

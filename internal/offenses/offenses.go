@@ -15,6 +15,8 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -45,26 +47,29 @@ func Key(ctx context.Context, db *store.DB) ([]byte, error) {
 	return hex.DecodeString(v)
 }
 
-// Profiles returns the saved column profiles by name, the built-in default
-// (the canonical headers) included unless a saved one replaces it.
+// Profiles returns the column profiles by name: the saved ones, and the
+// built-in default (the canonical headers) and registers' layouts
+// (importer.BuiltinProfiles) unless a saved one has their name.
 func Profiles(ctx context.Context, db *store.DB) ([]importer.Profile, error) {
 	m, err := db.SettingsWithPrefix(ctx, profilePrefix)
 	if err != nil {
 		return nil, err
 	}
 	out := []importer.Profile{}
-	seenDefault := false
+	saved := map[string]bool{}
 	for k, v := range m {
 		var p importer.Profile
 		if err := json.Unmarshal([]byte(v), &p); err != nil {
 			return nil, fmt.Errorf("profile %s: %w", k, err)
 		}
 		p.Name = strings.TrimPrefix(k, profilePrefix)
-		seenDefault = seenDefault || p.Name == defaultProfile
+		saved[p.Name] = true
 		out = append(out, p)
 	}
-	if !seenDefault {
-		out = append(out, importer.DefaultProfile())
+	for _, p := range append([]importer.Profile{importer.DefaultProfile()}, importer.BuiltinProfiles...) {
+		if !saved[p.Name] {
+			out = append(out, p)
+		}
 	}
 	slices.SortFunc(out, func(a, b importer.Profile) int { return cmp.Compare(a.Name, b.Name) })
 	return out, nil
@@ -118,8 +123,13 @@ type Report struct {
 	ImportID int64  `json:"import_id"`
 	FileName string `json:"file_name"`
 	importer.Result
-	Inserted int64 `json:"inserted"` // new to the database
-	Existing int64 `json:"existing"` // stored by an earlier import: left as they were
+	// Suggested is a profile proposed from the file's headers when no
+	// profile fits them (import.error.no_column), for the user to check
+	// and save; SuggestedMissing are the required fields it lacks.
+	Suggested        *importer.Profile `json:"suggested,omitempty"`
+	SuggestedMissing []string          `json:"suggested_missing,omitempty"`
+	Inserted         int64             `json:"inserted"` // new to the database
+	Existing         int64             `json:"existing"` // stored by an earlier import: left as they were
 	// Committed says whether anything was written; false when the file
 	// was refused or rejected as a whole.
 	Committed bool `json:"committed"`
@@ -143,16 +153,22 @@ func Import(ctx context.Context, db *store.DB, actor *aldyn.Actor, src io.Reader
 	if err != nil {
 		return rep, err
 	}
+	var alternatives []importer.Profile
+	if in.Profile == "" {
+		// No profile chosen: any known layout that fits the file.
+		if alternatives, err = Profiles(ctx, db); err != nil {
+			return rep, err
+		}
+	}
 	sgs, err := Classification(ctx, db)
 	if err != nil {
 		return rep, err
 	}
-	profile = withArticles(profile, sgs)
 	key, err := Key(ctx, db)
 	if err != nil {
 		return rep, err
 	}
-	terr, prec, err := db.TerritoryCodes(ctx)
+	terr, err := db.TerritoryNames(ctx)
 	if err != nil {
 		return rep, err
 	}
@@ -162,11 +178,17 @@ func Import(ctx context.Context, db *store.DB, actor *aldyn.Actor, src io.Reader
 	}
 	rep.ImportID = imp.ID
 	res, err := importer.Run(ctx, src, format, profile, importer.Options{
-		Key: key, SkipBad: in.SkipBad, Progress: in.Progress, Now: in.Now,
-	}, &sink{imp: imp, articles: newArticleIndex(sgs)}, importer.CodeSet{Territories: terr, Precincts: prec})
+		Key: key, SkipBad: in.SkipBad, Progress: in.Progress, Now: in.Now, Subgroups: sgs, Alternatives: alternatives,
+	}, &sink{imp: imp, articles: newArticleIndex(sgs)}, importer.NewCodeSet(terr))
 	rep.Result = res
+	if aldyn.ErrorMessage(err) == "import.error.no_column" && len(res.Header) > 0 {
+		p, missing := importer.Suggest(res.Header)
+		rep.Suggested, rep.SuggestedMissing = &p, missing
+	}
 	if err != nil {
-		return rep, errors.Join(err, imp.Rollback(ctx, err.Error()))
+		return rep, errors.Join(err, imp.Fail(ctx, store.OffenseImportCounts{
+			SHA256: res.SHA256, RowsRead: res.Rows, Accepted: res.Accepted, Rejected: res.Rejected, Duplicates: res.Duplicates,
+		}, err))
 	}
 	err = imp.Commit(ctx, store.OffenseImportCounts{
 		SHA256: res.SHA256, RowsRead: res.Rows, Accepted: res.Accepted, Rejected: res.Rejected, Duplicates: res.Duplicates,
@@ -216,3 +238,26 @@ func record(o *importer.Offense, articles articleIndex) aldyn.Offense {
 	}
 	return r
 }
+
+// RecoverInterrupted cleans up after a process killed mid-import: imports
+// still logged as running are marked failed, and the uploads they were
+// reading (offense-import-* in uploadDir) are deleted. Call it at start,
+// before any import runs.
+func RecoverInterrupted(ctx context.Context, db *store.DB, uploadDir string) (int64, error) {
+	n, err := db.FailInterruptedImports(ctx)
+	if err != nil {
+		return 0, err
+	}
+	if uploadDir != "" {
+		files, _ := filepath.Glob(filepath.Join(uploadDir, UploadPattern))
+		for _, f := range files {
+			if rerr := os.Remove(f); rerr != nil && !errors.Is(rerr, os.ErrNotExist) {
+				err = errors.Join(err, rerr)
+			}
+		}
+	}
+	return n, err
+}
+
+// UploadPattern names the temporary files uploads are imported from.
+const UploadPattern = "offense-import-*"

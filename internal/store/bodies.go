@@ -84,20 +84,22 @@ func (db *DB) CreateBody(ctx context.Context, actor *aldyn.Actor, b *aldyn.Body)
 	if err := b.Validate(); err != nil {
 		return err
 	}
-	return db.Update(ctx, actor, func(tx *Tx) error {
-		t, err := tx.checkBodyTerritory(ctx, b)
-		if err != nil {
-			return err
-		}
-		b.CreatedAt, b.UpdatedAt, b.Territory = tx.now, tx.now, t
-		if err := tx.queryRow(ctx, `INSERT INTO bodies (territory_code, type, name_ky, name_ru, name_en, address, phone, email, website, contact_person, direct_phone, notes, search_text, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			b.TerritoryCode, b.Type, b.NameKy, b.NameRu, b.NameEn, b.Address, b.Phone, b.Email, b.Website, b.ContactPerson, b.DirectPhone, b.Notes,
-			searchText(b.NameKy, b.NameRu, b.NameEn), tx.now, tx.now).Scan(&b.ID); err != nil {
-			return tx.db.normalize(err)
-		}
-		return tx.Audit(ctx, aldyn.AuditCreate, "body", strconv.FormatInt(b.ID, 10), b.TerritoryCode, nil, auditBody(b))
-	})
+	return db.Update(ctx, actor, func(tx *Tx) error { return tx.createBody(ctx, b) })
+}
+
+func (tx *Tx) createBody(ctx context.Context, b *aldyn.Body) error {
+	t, err := tx.checkBodyTerritory(ctx, b)
+	if err != nil {
+		return err
+	}
+	b.CreatedAt, b.UpdatedAt, b.Territory = tx.now, tx.now, t
+	if err := tx.queryRow(ctx, `INSERT INTO bodies (territory_code, type, name_ky, name_ru, name_en, address, phone, email, website, contact_person, direct_phone, notes, search_text, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		b.TerritoryCode, b.Type, b.NameKy, b.NameRu, b.NameEn, b.Address, b.Phone, b.Email, b.Website, b.ContactPerson, b.DirectPhone, b.Notes,
+		searchText(b.NameKy, b.NameRu, b.NameEn), tx.now, tx.now).Scan(&b.ID); err != nil {
+		return tx.db.normalize(err)
+	}
+	return tx.Audit(ctx, aldyn.AuditCreate, "body", strconv.FormatInt(b.ID, 10), b.TerritoryCode, nil, auditBody(b))
 }
 
 // UpdateBody replaces the editable fields of body id with those of b.

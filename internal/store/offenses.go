@@ -26,6 +26,7 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -88,6 +89,9 @@ type OffenseImport struct {
 	direct     bool
 	savepoints int
 	ctxErr     func() error
+	// What Fail logs.
+	failCounts *OffenseImportCounts
+	failArgs   string
 
 	// The monthly counts of the rows known to be new (SQLite, and
 	// PostgreSQL's direct path), one entry per territory × category ×
@@ -757,6 +761,27 @@ func (imp *OffenseImport) Commit(ctx context.Context, c OffenseImportCounts) err
 	return nil
 }
 
+// Fail abandons the import as Rollback does, and logs what was read before
+// it failed: the file's SHA-256 and counts, and the cause as a message key
+// with its arguments (an *aldyn.Error's; error.internal for any other,
+// whose text is logged).
+func (imp *OffenseImport) Fail(ctx context.Context, c OffenseImportCounts, cause error) error {
+	key, args := "error.internal", ""
+	var e *aldyn.Error
+	if errors.As(cause, &e) && e.Code != aldyn.EINTERNAL {
+		key = e.Message
+		if len(e.Args) > 0 {
+			if b, err := json.Marshal(e.Args); err == nil {
+				args = string(b)
+			}
+		}
+	} else if imp.db.Log != nil {
+		imp.db.Log.Error("offense import failed", "import", imp.ID, "err", cause)
+	}
+	imp.failCounts, imp.failArgs = &c, args
+	return imp.Rollback(ctx, key)
+}
+
 // Rollback abandons the import: nothing it added stays, and the log row
 // says failed, with reason. It does nothing after Commit, so it can be
 // deferred.
@@ -798,10 +823,33 @@ func (imp *OffenseImport) closeConn() {
 func (imp *OffenseImport) logFailed(ctx context.Context, reason string) error {
 	ctx = context.WithoutCancel(ctx)
 	return imp.db.Update(ctx, imp.actor, func(tx *Tx) error {
+		if c := imp.failCounts; c != nil {
+			_, err := tx.exec(ctx, `UPDATE offense_imports SET finished_at = ?, status = ?, error = ?, error_args = ?, sha256 = ?,
+				rows_read = ?, accepted = ?, rejected = ?, duplicates = ? WHERE id = ?`,
+				tx.now, aldyn.ImportFailed, reason, imp.failArgs, c.SHA256, c.RowsRead, c.Accepted, c.Rejected, c.Duplicates, imp.ID)
+			return err
+		}
 		_, err := tx.exec(ctx, `UPDATE offense_imports SET finished_at = ?, status = ?, error = ? WHERE id = ?`,
 			tx.now, aldyn.ImportFailed, reason, imp.ID)
 		return err
 	})
+}
+
+// FailInterruptedImports marks failed the imports logged as running, which
+// only a process killed mid-import leaves: at start no import can be
+// running in it. It returns how many there were.
+func (db *DB) FailInterruptedImports(ctx context.Context) (int64, error) {
+	var n int64
+	err := db.Update(ctx, aldyn.System, func(tx *Tx) error {
+		res, err := tx.exec(ctx, `UPDATE offense_imports SET finished_at = ?, status = ?, error = ? WHERE status = ?`,
+			tx.now, aldyn.ImportFailed, "import.error.interrupted", aldyn.ImportRunning)
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	return n, err
 }
 
 // FindOffenseImports lists the import log, newest first unless p sorts.
@@ -814,7 +862,7 @@ func (db *DB) FindOffenseImports(ctx context.Context, p aldyn.Page) ([]*aldyn.Of
 		p.Sort, p.Desc = "started_at", true
 	}
 	rows, err := db.query(ctx, `SELECT id, started_at, finished_at, actor, user_id, file_name, sha256, format, rows_read, accepted, rejected,
-		duplicates, existing, inserted, status, error, synthetic FROM offense_imports`+
+		duplicates, existing, inserted, status, error, error_args, synthetic FROM offense_imports`+
 		orderBy(p, map[string]string{"started_at": "started_at", "id": "id", "file_name": "file_name", "status": "status"}, "started_at")+", id DESC"+
 		limitOffset(p))
 	if err != nil {
@@ -825,10 +873,14 @@ func (db *DB) FindOffenseImports(ctx context.Context, p aldyn.Page) ([]*aldyn.Of
 	for rows.Next() {
 		var e aldyn.OffenseImportEntry
 		var fin sql.NullTime
+		var errArgs string
 		var uid sql.NullInt64
 		if err := rows.Scan(&e.ID, &e.StartedAt, &fin, &e.Actor, &uid, &e.FileName, &e.SHA256, &e.Format, &e.RowsRead, &e.Accepted, &e.Rejected,
-			&e.Duplicates, &e.Existing, &e.Inserted, &e.Status, &e.Error, &e.Synthetic); err != nil {
+			&e.Duplicates, &e.Existing, &e.Inserted, &e.Status, &e.Error, &errArgs, &e.Synthetic); err != nil {
 			return nil, 0, err
+		}
+		if errArgs != "" {
+			json.Unmarshal([]byte(errArgs), &e.ErrorArgs)
 		}
 		e.StartedAt = e.StartedAt.UTC()
 		if fin.Valid {

@@ -354,26 +354,22 @@ func (db *DB) FindBoundaries(ctx context.Context, under string) ([]Boundary, err
 	return out, rows.Err()
 }
 
-// TerritoryCodes returns the paths of every territory and, apart, of every
-// police precinct, by code, for checking imported records against them in
-// memory.
-func (db *DB) TerritoryCodes(ctx context.Context) (territories, precincts map[string]string, err error) {
-	rows, err := db.query(ctx, `SELECT code, level, path FROM territories`)
+// TerritoryNames returns every territory and police precinct with its
+// code, level, path and names only, for matching imported records against
+// them in memory.
+func (db *DB) TerritoryNames(ctx context.Context) ([]aldyn.Territory, error) {
+	rows, err := db.query(ctx, `SELECT code, level, path, name_ky, name_ru, name_en FROM territories ORDER BY code`)
 	if err != nil {
-		return nil, nil, db.normalize(err)
+		return nil, db.normalize(err)
 	}
 	defer rows.Close()
-	territories, precincts = map[string]string{}, map[string]string{}
+	var out []aldyn.Territory
 	for rows.Next() {
-		var code, level, path string
-		if err := rows.Scan(&code, &level, &path); err != nil {
-			return nil, nil, db.normalize(err)
+		var t aldyn.Territory
+		if err := rows.Scan(&t.Code, &t.Level, &t.Path, &t.NameKy, &t.NameRu, &t.NameEn); err != nil {
+			return nil, db.normalize(err)
 		}
-		if level == aldyn.LevelPrecinct {
-			precincts[code] = path
-		} else {
-			territories[code] = path
-		}
+		out = append(out, t)
 	}
-	return territories, precincts, db.normalize(rows.Err())
+	return out, db.normalize(rows.Err())
 }

@@ -84,25 +84,27 @@ func (db *DB) CreateUser(ctx context.Context, actor *aldyn.Actor, u *aldyn.User)
 	if err := u.Validate(); err != nil {
 		return err
 	}
-	return db.Update(ctx, actor, func(tx *Tx) error {
-		b, err := tx.body(ctx, u.BodyID)
-		if err != nil {
-			return &aldyn.Error{Code: aldyn.EINVALID, Message: "error.validation", Fields: map[string]string{"body_id": "body.error.not_found"}}
+	return db.Update(ctx, actor, func(tx *Tx) error { return tx.createUser(ctx, actor, u) })
+}
+
+func (tx *Tx) createUser(ctx context.Context, actor *aldyn.Actor, u *aldyn.User) error {
+	b, err := tx.body(ctx, u.BodyID)
+	if err != nil {
+		return &aldyn.Error{Code: aldyn.EINVALID, Message: "error.validation", Fields: map[string]string{"body_id": "body.error.not_found"}}
+	}
+	if !actor.CanAdminister(b.Territory.Path) {
+		return aldyn.Errorf(aldyn.EFORBIDDEN, "error.forbidden")
+	}
+	u.CreatedAt, u.UpdatedAt, u.TerritoryCode, u.TerritoryPath = tx.now, tx.now, b.TerritoryCode, b.Territory.Path
+	if err := tx.queryRow(ctx, `INSERT INTO users (login, name, role, body_id, lang, password_hash, must_change_password, disabled, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, u.Login, u.Name, u.Role, u.BodyID, u.Lang, u.PasswordHash, u.MustChangePassword, u.Disabled,
+		tx.now, tx.now).Scan(&u.ID); err != nil {
+		if e := tx.db.normalize(err); aldyn.ErrorCode(e) == aldyn.ECONFLICT {
+			return &aldyn.Error{Code: aldyn.ECONFLICT, Message: "error.validation", Fields: map[string]string{"login": "user.error.login_taken"}}
 		}
-		if !actor.CanAdminister(b.Territory.Path) {
-			return aldyn.Errorf(aldyn.EFORBIDDEN, "error.forbidden")
-		}
-		u.CreatedAt, u.UpdatedAt, u.TerritoryCode, u.TerritoryPath = tx.now, tx.now, b.TerritoryCode, b.Territory.Path
-		if err := tx.queryRow(ctx, `INSERT INTO users (login, name, role, body_id, lang, password_hash, must_change_password, disabled, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, u.Login, u.Name, u.Role, u.BodyID, u.Lang, u.PasswordHash, u.MustChangePassword, u.Disabled,
-			tx.now, tx.now).Scan(&u.ID); err != nil {
-			if e := tx.db.normalize(err); aldyn.ErrorCode(e) == aldyn.ECONFLICT {
-				return &aldyn.Error{Code: aldyn.ECONFLICT, Message: "error.validation", Fields: map[string]string{"login": "user.error.login_taken"}}
-			}
-			return tx.db.normalize(err)
-		}
-		return tx.Audit(ctx, aldyn.AuditCreate, "user", strconv.FormatInt(u.ID, 10), b.TerritoryCode, nil, auditUser(u))
-	})
+		return tx.db.normalize(err)
+	}
+	return tx.Audit(ctx, aldyn.AuditCreate, "user", strconv.FormatInt(u.ID, 10), b.TerritoryCode, nil, auditUser(u))
 }
 
 // UserUpdate holds the fields of a user to change; nil means unchanged.

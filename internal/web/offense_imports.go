@@ -251,7 +251,7 @@ func (s *Server) offenseImportUpload(w http.ResponseWriter, r *http.Request) err
 			continue
 		}
 		name = part.FileName()
-		if tmp, err = os.CreateTemp(s.cfg.UploadDir, "offense-import-*"); err != nil {
+		if tmp, err = os.CreateTemp(s.cfg.UploadDir, offenses.UploadPattern); err != nil {
 			return err
 		}
 		if size, err = io.Copy(tmp, part); err != nil {
@@ -336,11 +336,15 @@ func (s *Server) offenseImportJobPage(w http.ResponseWriter, r *http.Request) er
 		return err
 	}
 	st := s.jobStatus(r, j)
-	var errs []importer.RowError
+	var errs []rowErrorJSON
 	var omitted int64
 	if st.Report != nil {
-		errs = st.Report.Errors[:min(len(st.Report.Errors), 100)]
-		omitted = int64(len(st.Report.Errors)-len(errs)) + st.Report.ErrorsOmitted
+		loc := info(r).loc
+		shown := st.Report.Errors[:min(len(st.Report.Errors), 100)]
+		for _, e := range shown {
+			errs = append(errs, rowErrorJSON{RowError: e, Message: loc.T(e.Reason, e.MessageArgs(loc.Lang()))})
+		}
+		omitted = int64(len(st.Report.Errors)-len(shown)) + st.Report.ErrorsOmitted
 	}
 	return s.render(w, r, http.StatusOK, "offense_import_job", &page{Title: info(r).loc.T("stats.import.job_title", "file", j.Name),
 		Data: map[string]any{"Job": st, "Errors": errs, "Omitted": omitted}})
@@ -367,7 +371,7 @@ func (s *Server) offenseImportErrors(w http.ResponseWriter, r *http.Request) err
 	loc := info(r).loc
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="rejected-rows.csv"`)
-	return importer.WriteRowErrorsCSV(w, st.Report.Errors, func(key string, args map[string]any) string { return loc.T(key, args) })
+	return importer.WriteRowErrorsCSV(w, st.Report.Errors, loc.Lang(), func(key string, args map[string]any) string { return loc.T(key, args) })
 }
 
 func (s *Server) apiOffenseImports(w http.ResponseWriter, r *http.Request) error {
@@ -444,7 +448,7 @@ type rowErrorJSON struct {
 func translatedReport(loc *i18n.Localizer, rep *offenses.Report) map[string]any {
 	errs := make([]rowErrorJSON, len(rep.Errors))
 	for i, e := range rep.Errors {
-		errs[i] = rowErrorJSON{RowError: e, Message: loc.T(e.Reason, "row", e.Row, "column", e.Column, "value", e.Value)}
+		errs[i] = rowErrorJSON{RowError: e, Message: loc.T(e.Reason, e.MessageArgs(loc.Lang()))}
 	}
 	return map[string]any{"file_name": rep.FileName, "rows": rep.Rows, "accepted": rep.Accepted, "rejected": rep.Rejected,
 		"duplicates": rep.Duplicates, "sha256": rep.SHA256, "errors": errs, "errors_omitted": rep.ErrorsOmitted}

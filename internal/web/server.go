@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/aldyn-kg/aldyn/internal/auth"
+	"github.com/aldyn-kg/aldyn/internal/offenses"
 	"github.com/aldyn-kg/aldyn/internal/store"
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -86,6 +87,12 @@ func New(cfg Config, db *store.DB, a *auth.Service, log *slog.Logger) (*Server, 
 	}
 	s.metrics = newMetrics(s.registry, db)
 	s.registerRoutes()
+	// Imports a killed process left running are failed, their uploads deleted.
+	if n, err := offenses.RecoverInterrupted(context.Background(), db, cfg.UploadDir); err != nil {
+		return nil, err
+	} else if n > 0 {
+		log.Warn("offense imports interrupted by the last stop marked failed", "imports", n)
+	}
 	return s, nil
 }
 
