@@ -400,7 +400,6 @@ func TestInit(t *testing.T) {
 	}
 }
 
-
 // TestImportProfileSave saves a profile from a JSON file and imports a file
 // with its headers; a profile that maps an unknown field is refused.
 func TestImportProfileSave(t *testing.T) {
