@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/aldyn-kg/aldyn"
+	"github.com/aldyn-kg/aldyn/internal/export"
 )
 
 // RowError is one problem with one row of a file.
@@ -400,18 +401,11 @@ func WriteRowErrorsCSV(w io.Writer, errs []RowError, translate func(key string, 
 	}
 	for _, e := range errs {
 		args := map[string]any{"row": e.Row, "column": e.Column, "value": e.Value}
-		rec := []string{strconv.Itoa(e.Row), safeCell(e.Column), safeCell(translate(e.Reason, args)), safeCell(e.Value)}
+		rec := []string{strconv.Itoa(e.Row), export.CSVText(e.Column), export.CSVText(translate(e.Reason, args)), export.CSVText(e.Value)}
 		if err := cw.Write(rec); err != nil {
 			return err
 		}
 	}
 	cw.Flush()
 	return cw.Error()
-}
-
-func safeCell(s string) string {
-	if s != "" && strings.IndexByte("=+-@\t\r", s[0]) >= 0 {
-		return "'" + s
-	}
-	return s
 }

@@ -105,7 +105,8 @@ func MustSample(tb testing.TB) ([]aldyn.Measure, []aldyn.Indicator) {
 		},
 		{
 			PlanID: 7, Code: "2",
-			Title:             aldyn.Text{KY: "Көчө жарыгын калыбына келтирүү (ңөү)"},
+			Title:             aldyn.Text{KY: "Көчө жарыгын калыбына келтирүү (ңөү)", EN: "=HYPERLINK(\"http://evil.example\")"},
+			ExpectedResult:    aldyn.Text{RU: "- освещено 20 улиц"},
 			ResponsibleBodyID: 12,
 			Start:             day(2027, 3, 1), Due: day(2027, 3, 1),
 		},
@@ -155,6 +156,11 @@ func TestRoundTrip(t *testing.T) {
 			var buf bytes.Buffer
 			if err := plantemplate.Write(&buf, tc.format, ms, inds, tc.bodyName); err != nil {
 				t.Fatalf("Write: %v", err)
+			}
+			// A CSV neutralises texts a spreadsheet would run as formulas,
+			// and reading it back restores them.
+			if csv := buf.String(); tc.format == plantemplate.CSV && (!strings.Contains(csv, `"'=HYPERLINK(""http://evil.example"")"`) || !strings.Contains(csv, "'- освещено")) {
+				t.Errorf("formula-like texts not neutralised in\n%s", csv)
 			}
 			gotMs, gotInds, errs, err := plantemplate.Read(&buf, tc.format, testPlan(), MustConcept(t), tc.bodies)
 			if err != nil || len(errs) > 0 {

@@ -11,6 +11,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/aldyn-kg/aldyn"
+	"github.com/aldyn-kg/aldyn/internal/export"
 	"github.com/aldyn-kg/aldyn/internal/importer"
 )
 
@@ -246,6 +247,9 @@ func (rd *reader) readCSV(data []byte) (ms, is *table, err error) {
 			continue
 		}
 		vals = slices.Clone(vals[:min(len(vals), width)])
+		for i, v := range vals {
+			vals[i] = export.PlainCSVText(v) // as export.WriteCSV wrote it
+		}
 		t := ms
 		switch s := strings.ToLower(strings.TrimSpace(vals[sheetCol])); s {
 		case "measures", "measure":
