@@ -13,6 +13,7 @@ import (
 	"github.com/aldyn-kg/aldyn"
 	"github.com/aldyn-kg/aldyn/internal/concept"
 	"github.com/aldyn-kg/aldyn/internal/plantemplate"
+	wt "github.com/aldyn-kg/aldyn/internal/workbook/workbooktest"
 )
 
 func MustConcept(tb testing.TB) *aldyn.Concept {
@@ -573,4 +574,24 @@ func FuzzRead(f *testing.F) {
 			t.Fatalf("read back differently:\n%+v\n%+v\n%+v\n%+v", ms, ms2, inds, inds2)
 		}
 	})
+}
+
+func TestReadRefusesXLSXBombs(t *testing.T) {
+	header := []string{"code", "title_ky"}
+	for _, tc := range []struct {
+		name string
+		data []byte
+		want string
+	}{
+		{"a cell of 30 MB", wt.MustHugeCell(t, header, 30<<20, false), "import.error.xlsx_cell_too_long"},
+		{"a sheet of 1 GB", wt.MustHugeCell(t, header, 1<<30, true), "import.error.xlsx_unpacked_too_large"},
+		{"a sheet that says it holds 4 KB", wt.MustManyCells(t, header, 100_000, 4096), "import.error.xlsx_damaged"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, _, _, err := plantemplate.Read(bytes.NewReader(tc.data), plantemplate.XLSX, testPlan(), MustConcept(t), nil)
+			if got := aldyn.ErrorMessage(err); got != tc.want {
+				t.Errorf("got %v, want %s", err, tc.want)
+			}
+		})
+	}
 }
