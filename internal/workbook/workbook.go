@@ -12,7 +12,6 @@ package workbook
 
 import (
 	"archive/zip"
-	"bufio"
 	"bytes"
 	"errors"
 	"io"
@@ -200,7 +199,7 @@ type scan struct {
 	cStart     int64
 	inC        bool
 	cShared    bool
-	cRef       string
+	cRef       []byte
 }
 
 // budgetReader counts the bytes that come out of a part.
@@ -231,7 +230,7 @@ func (s *scan) unpack(zf *zip.File) error {
 	if s.part == partBinary {
 		_, err = io.Copy(io.Discard, br)
 	} else {
-		err = s.xml(bufio.NewReaderSize(br, 64<<10))
+		err = s.xml(br)
 	}
 	switch {
 	case br.over:
@@ -260,82 +259,104 @@ const (
 // xml walks a part's XML token by token, without building anything,
 // bounding each token and, in sheets and shared texts, each cell, text
 // and row.
-func (s *scan) xml(r *bufio.Reader) error {
+func (s *scan) xml(r io.Reader) error {
 	var (
-		off      int64 // bytes of the part read
+		buf      = make([]byte, 64<<10)
+		base     int64 // offset in the part of buf[0]
 		state    = inText
-		start    int64  // where the current token began
+		start    int64  // where the current markup began
 		tag      []byte // the current tag, up to its first 256 bytes
 		quote    byte
 		tail     [2]byte // the last two bytes, for the ends of comments and CDATA
-		textFrom int64   // where text began (for its length)
+		textFrom int64   // where the current text began
 	)
 	for {
-		c, err := r.ReadByte()
-		if err == io.EOF {
+		n, err := io.ReadFull(r, buf)
+		if n == 0 {
+			if err == io.EOF || err == io.ErrUnexpectedEOF {
+				return nil
+			}
+			return err
+		}
+		b := buf[:n]
+		for i := 0; i < len(b); i++ {
+			if state == inText {
+				// Text runs to the next '<': skip it whole.
+				j := bytes.IndexByte(b[i:], '<')
+				if j < 0 {
+					i = len(b) - 1
+					if base+int64(len(b))-textFrom > maxToken {
+						return s.tokenTooLong()
+					}
+					tail = [2]byte{} // only markup looks at it
+					continue
+				}
+				i += j
+				if base+int64(i)-textFrom > maxToken {
+					return s.tokenTooLong()
+				}
+				state, start, tag, quote = inTag, base+int64(i), tag[:0], 0
+				tail = [2]byte{0, '<'}
+				continue
+			}
+			c := b[i]
+			off := base + int64(i)
+			switch state {
+			case inTag:
+				if len(tag) < 256 {
+					tag = append(tag, c)
+				}
+				switch {
+				case quote != 0:
+					if c == quote {
+						quote = 0
+					}
+				case c == '"' || c == '\'':
+					quote = c
+				case len(tag) == 3 && string(tag) == "!--":
+					state = inComment
+				case len(tag) == 8 && string(tag) == "![CDATA[":
+					state = inCDATA
+				case len(tag) == 1 && c == '?':
+					state = inPI
+				case len(tag) == 2 && tag[0] == '!' && c != '-' && c != '[':
+					// Excel writes no document type declarations; encoding/xml
+					// would read one as a single token of any length.
+					return damaged()
+				case c == '>':
+					if err := s.element(tag[:len(tag)-1], start, off+1); err != nil {
+						return err
+					}
+					state, textFrom = inText, off+1
+				}
+				if state == inTag && off-start > maxToken {
+					return s.tokenTooLong()
+				}
+			case inComment, inCDATA, inPI:
+				end := c == '>' && (state == inComment && tail == [2]byte{'-', '-'} ||
+					state == inCDATA && tail == [2]byte{']', ']'} ||
+					state == inPI && tail[1] == '?')
+				if end {
+					state, textFrom = inText, off+1
+				} else if off-start > maxToken {
+					return s.tokenTooLong()
+				}
+			}
+			tail[0], tail[1] = tail[1], c
+		}
+		base += int64(n)
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
 			return nil
 		} else if err != nil {
 			return err
 		}
-		switch state {
-		case inText:
-			if c == '<' {
-				if off-textFrom > maxToken {
-					return s.tokenTooLong()
-				}
-				state, start, tag, quote = inTag, off, tag[:0], 0
-			} else if off-textFrom > maxToken {
-				return s.tokenTooLong()
-			}
-		case inTag:
-			if len(tag) < 256 {
-				tag = append(tag, c)
-			}
-			switch {
-			case quote != 0:
-				if c == quote {
-					quote = 0
-				}
-			case c == '"' || c == '\'':
-				quote = c
-			case len(tag) == 3 && string(tag) == "!--":
-				state = inComment
-			case len(tag) == 8 && string(tag) == "![CDATA[":
-				state = inCDATA
-			case len(tag) == 1 && c == '?':
-				state = inPI
-			case len(tag) == 2 && tag[0] == '!' && c != '-' && c != '[':
-				// Excel writes no document type declarations; encoding/xml
-				// would read one as a single token of any length.
-				return damaged()
-			case c == '>':
-				if err := s.element(tag[:len(tag)-1], start, off+1); err != nil {
-					return err
-				}
-				state, textFrom = inText, off+1
-			}
-			if state == inTag && off-start > maxToken {
-				return s.tokenTooLong()
-			}
-		case inComment, inCDATA, inPI:
-			end := (state == inComment && c == '>' && tail == [2]byte{'-', '-'}) ||
-				(state == inCDATA && c == '>' && tail == [2]byte{']', ']'}) ||
-				(state == inPI && c == '>' && tail[1] == '?')
-			if end {
-				state, textFrom = inText, off+1
-			} else if off-start > maxToken {
-				return s.tokenTooLong()
-			}
-		}
-		tail[0], tail[1] = tail[1], c
-		off++
 	}
 }
 
 func (s *scan) tokenTooLong() error {
 	switch {
-	case s.part == partSheet && s.inC && s.cRef != "":
-		col, row, err := excelize.SplitCellName(s.cRef)
+	case s.part == partSheet && s.inC && len(s.cRef) > 0:
+		col, row, err := excelize.SplitCellName(string(s.cRef))
 		if err == nil {
 			return cellTooLong(row, col)
 		}
@@ -357,8 +378,11 @@ func (s *scan) element(tag []byte, from, to int64) error {
 	if end {
 		name = name[1:]
 	}
-	if i := bytes.IndexAny(name, " \t\r\n/"); i >= 0 {
-		name = name[:i]
+	for i, c := range name {
+		if c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '/' {
+			name = name[:i]
+			break
+		}
 	}
 	if i := bytes.IndexByte(name, ':'); i >= 0 {
 		name = name[i+1:]
@@ -388,7 +412,7 @@ func (s *scan) element(tag []byte, from, to int64) error {
 		case "row":
 			if !end {
 				s.rowN++
-				if n, ok := attr(tag, "r"); ok {
+				if n, ok := attr(tag, attrR); ok {
 					if v, ok := atoi(n); ok {
 						s.rowN = v
 					}
@@ -402,9 +426,10 @@ func (s *scan) element(tag []byte, from, to int64) error {
 			s.inRow = false
 		case "c":
 			if !end {
-				t, _ := attr(tag, "t")
-				s.cRef, _ = attr(tag, "r")
-				s.cShared = t == "s"
+				t, _ := attr(tag, attrT)
+				ref, _ := attr(tag, attrR)
+				s.cRef = append(s.cRef[:0], ref...)
+				s.cShared = string(t) == "s"
 				s.cStart, s.inC = from, !empty
 				return nil
 			}
@@ -420,28 +445,31 @@ func (s *scan) element(tag []byte, from, to int64) error {
 	return nil
 }
 
-// attr finds an attribute's value in the first bytes of a tag.
-func attr(tag []byte, name string) (string, bool) {
+var attrR, attrT = []byte("r="), []byte("t=")
+
+// attr finds an attribute's value (needle is its name and "=") in the
+// first bytes of a tag.
+func attr(tag, needle []byte) ([]byte, bool) {
 	for i := 0; i < len(tag); {
-		j := bytes.Index(tag[i:], []byte(name+"="))
+		j := bytes.Index(tag[i:], needle)
 		if j < 0 {
-			return "", false
+			return nil, false
 		}
 		j += i
 		if j == 0 || !(tag[j-1] == ' ' || tag[j-1] == '\t' || tag[j-1] == '\n' || tag[j-1] == '\r') {
 			i = j + 1
 			continue
 		}
-		v := tag[j+len(name)+1:]
+		v := tag[j+len(needle):]
 		if len(v) == 0 || (v[0] != '"' && v[0] != '\'') {
-			return "", false
+			return nil, false
 		}
 		if k := bytes.IndexByte(v[1:], v[0]); k >= 0 {
-			return string(v[1 : 1+k]), true
+			return v[1 : 1+k], true
 		}
-		return "", false
+		return nil, false
 	}
-	return "", false
+	return nil, false
 }
 
 // sizeText writes a size as the importer's messages show one: "64 MB".
@@ -452,12 +480,12 @@ func sizeText(n int64) string {
 	return strconv.FormatInt(n>>20, 10) + " MB"
 }
 
-func atoi(s string) (int, bool) {
+func atoi(s []byte) (int, bool) {
 	n := 0
-	if s == "" || len(s) > 9 {
+	if len(s) == 0 || len(s) > 9 {
 		return 0, false
 	}
-	for _, c := range []byte(s) {
+	for _, c := range s {
 		if c < '0' || c > '9' {
 			return 0, false
 		}

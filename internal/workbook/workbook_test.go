@@ -153,3 +153,16 @@ func TestCheckRow(t *testing.T) {
 		t.Errorf("got %v, want import.error.xlsx_cell_too_long at row 7, column C", err)
 	}
 }
+
+// BenchmarkCheck measures what the checks add to opening a large, honest
+// workbook: 300,000 rows of ten cells, about 100 MB unpacked.
+func BenchmarkCheck(b *testing.B) {
+	data := wt.MustManyCells(b, header, 300_000, 0)
+	lim := workbook.Limits{File: 64 << 20, Unpacked: 1 << 30}
+	b.SetBytes(int64(len(wt.ManyCellsRow)) * 300_000)
+	for b.Loop() {
+		if err := workbook.Check(data, lim); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
