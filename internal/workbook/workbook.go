@@ -226,6 +226,7 @@ func (s *scan) unpack(zf *zip.File) error {
 		return damaged()
 	}
 	defer rc.Close()
+	s.rowN, s.inRow, s.inC, s.inSI = 0, false, false, false // each sheet counts its own rows
 	br := &budgetReader{r: rc, left: &s.budget}
 	if s.part == partBinary {
 		_, err = io.Copy(io.Discard, br)
