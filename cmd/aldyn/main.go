@@ -149,6 +149,10 @@ func (c *config) dsn() string {
 	return filepath.Join(c.data, "aldyn.db")
 }
 
+// evidenceDir is where the server keeps evidence files, which backups
+// carry along with the database.
+func (c *config) evidenceDir() string { return filepath.Join(c.data, "evidence") }
+
 func (c *config) logger(w io.Writer) *slog.Logger {
 	var lvl slog.Level
 	if err := lvl.UnmarshalText([]byte(c.logLevel)); err != nil {

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -20,6 +21,7 @@ import (
 	"github.com/aldyn-kg/aldyn/internal/auth"
 	"github.com/aldyn-kg/aldyn/internal/store"
 	"github.com/aldyn-kg/aldyn/internal/store/storetest"
+	"github.com/aldyn-kg/aldyn/internal/workbook/workbooktest"
 )
 
 // dbArgs points a command at the test database: the SQLite file in dir,
@@ -428,5 +430,43 @@ func TestImportProfileSave(t *testing.T) {
 	var errb bytes.Buffer
 	if code := run(context.Background(), append([]string{"import", "profile", "save", "bad", bad}, db...), io.Discard, &errb); code != 1 || !strings.Contains(errb.String(), "columns.victim: Unknown field") {
 		t.Errorf("bad profile: exit %d, %q", code, errb.String())
+	}
+}
+
+// TestImportOffensesXLSXBomb imports a workbook of 1 MB whose one cell
+// unpacks to 1 GB: it is refused, naming the cell in the language asked
+// for, within memory of the order of the file.
+func TestImportOffensesXLSXBomb(t *testing.T) {
+	dir := t.TempDir()
+	db := dbArgs(t, dir)
+	mustRun(t, append([]string{"migrate"}, db...)...)
+	header := strings.Split("registration_number,source,category,registered_on,territory_code", ",")
+	for _, tc := range []struct {
+		name string
+		data []byte
+		want string
+	}{
+		{"huge cell", workbooktest.MustHugeCell(t, header, 1_000_000_000, false), "Строка 2, столбец B: ячейка длиннее 32767 символов"},
+		{"lying sizes", workbooktest.MustManyCells(t, header, 1_000_000, 4096), "Книга Excel повреждена"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			file := filepath.Join(dir, "bomb.xlsx")
+			if err := os.WriteFile(file, tc.data, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			var errb bytes.Buffer
+			var before, after runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&before)
+			code := run(context.Background(), append(append([]string{"import", "offenses", "--lang", "ru"}, db...), file), io.Discard, &errb)
+			runtime.ReadMemStats(&after)
+			if code != 1 || !strings.Contains(errb.String(), tc.want) {
+				t.Errorf("exit %d, stderr %q; want 1 and %q", code, errb.String(), tc.want)
+			}
+			// The database's reference data, and the file read twice over.
+			if alloc, limit := after.TotalAlloc-before.TotalAlloc, 4*uint64(len(tc.data))+96<<20; alloc > limit {
+				t.Errorf("allocated %d MB refusing a %d KB file, want at most %d MB", alloc>>20, len(tc.data)>>10, limit>>20)
+			}
+		})
 	}
 }

@@ -64,7 +64,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	// files are kept in data/evidence, outside anything the server serves
 	// as static files.
 	wc.UploadDir = filepath.Join(cfg.data, "uploads")
-	wc.EvidenceDir = filepath.Join(cfg.data, "evidence")
+	wc.EvidenceDir = cfg.evidenceDir()
 	for _, d := range []string{wc.UploadDir, wc.EvidenceDir} {
 		if err := os.MkdirAll(d, 0o750); err != nil {
 			return err

@@ -66,8 +66,53 @@ func cellText(v any, k Kind) string {
 	return fmt.Sprint(v)
 }
 
+// formulaStart holds what makes a spreadsheet read a CSV cell as a formula
+// (OWASP's list for CSV injection).
+const formulaStart = "=+-@\t\r"
+
+// CSVText neutralises a text cell that a spreadsheet would run as a
+// formula by putting an apostrophe before it, as OWASP advises; a text that
+// is only a number ("-5", "+1.5") stays as it is, since it runs nothing.
+// Every CSV writer of Aldyn passes its text cells through it.
+func CSVText(s string) string {
+	if s == "" || strings.IndexByte(formulaStart, s[0]) < 0 || plainNumber(s) {
+		return s
+	}
+	return "'" + s
+}
+
+// PlainCSVText undoes CSVText for a cell of a CSV that Aldyn wrote and a
+// user sends back (the plan template).
+func PlainCSVText(s string) string {
+	if len(s) > 1 && s[0] == '\'' && strings.IndexByte(formulaStart, s[1]) >= 0 && !plainNumber(s[1:]) {
+		return s[1:]
+	}
+	return s
+}
+
+func plainNumber(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !(c >= '0' && c <= '9' || c == '.' || c == '-' || c == '+' || c == 'e' || c == 'E') {
+			return false
+		}
+	}
+	_, err := strconv.ParseFloat(s, 64)
+	return err == nil
+}
+
+// csvCell writes a value as CSV text, neutralising texts; numbers, dates
+// and booleans are written as they are.
+func csvCell(v any, k Kind) string {
+	switch v.(type) {
+	case nil, time.Time, bool, int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64, float32, float64:
+		return cellText(v, k)
+	}
+	return CSVText(cellText(v, k))
+}
+
 // WriteCSV writes t as RFC 4180 CSV in UTF-8 with a byte-order mark, so
-// Excel opens Cyrillic text correctly.
+// Excel opens Cyrillic text correctly. Text cells that a spreadsheet would
+// run as formulas are neutralised (CSVText).
 func WriteCSV(w io.Writer, t Table) error {
 	bw := bufio.NewWriter(w)
 	bw.WriteString("\ufeff")
@@ -84,7 +129,7 @@ func WriteCSV(w io.Writer, t Table) error {
 		for i := range rec {
 			rec[i] = ""
 			if i < len(row) {
-				rec[i] = cellText(row[i], t.Columns[i].Kind)
+				rec[i] = csvCell(row[i], t.Columns[i].Kind)
 			}
 		}
 		if err := cw.Write(rec); err != nil {

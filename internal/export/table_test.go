@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"net/http/httptest"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -70,5 +71,53 @@ func TestXLSXKeepsTypes(t *testing.T) {
 	}
 	if err := Serve(httptest.NewRecorder(), "pdf", "x", sample()); err == nil {
 		t.Error("unknown format: got no error")
+	}
+}
+
+type role string
+
+func TestCSVNeutralisesFormulas(t *testing.T) {
+	tbl := Table{Columns: []Column{{Label: "text"}, {Label: "n", Kind: Int}, {Label: "x", Kind: Float}}, Rows: [][]any{
+		{"=1+2", -5, -2.5},
+		{"+996 312 000 000", int64(-7), float32(-1.5)},
+		{"-2+3+cmd|' /C calc'!A0", nil, nil},
+		{"@SUM(A1:A9)", nil, nil},
+		{"\t=1", nil, nil},
+		{"\r=1", nil, nil},
+		{"-5", nil, nil},
+		{"+1.5e3", nil, nil},
+		{role("=admin"), nil, nil},
+		{"Ош - Бишкек", nil, nil},
+		{"", nil, nil},
+	}}
+	var b bytes.Buffer
+	if err := WriteCSV(&b, tbl); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(b.Bytes(), []byte("\ufeff")))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := [][]string{
+		{"text", "n", "x"},
+		{"'=1+2", "-5", "-2.5"},
+		{"'+996 312 000 000", "-7", "-1.5"},
+		{"'-2+3+cmd|' /C calc'!A0", "", ""},
+		{"'@SUM(A1:A9)", "", ""},
+		{"'\t=1", "", ""},
+		{"'\r=1", "", ""},
+		{"-5", "", ""},
+		{"+1.5e3", "", ""},
+		{"'=admin", "", ""},
+		{"Ош - Бишкек", "", ""},
+		{"", "", ""},
+	}
+	if !reflect.DeepEqual(rows, want) {
+		t.Errorf("got  %q\nwant %q", rows, want)
+	}
+	for _, r := range want[1:] {
+		if got := PlainCSVText(r[0]); got != PlainCSVText(CSVText(got)) || strings.HasPrefix(got, "'") {
+			t.Errorf("PlainCSVText(%q) = %q, not the text written", r[0], got)
+		}
 	}
 }

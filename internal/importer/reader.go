@@ -11,8 +11,10 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/aldyn-kg/aldyn"
 	"github.com/xuri/excelize/v2"
+
+	"github.com/aldyn-kg/aldyn"
+	"github.com/aldyn-kg/aldyn/internal/workbook"
 )
 
 // Format is a file format the importer reads.
@@ -479,12 +481,19 @@ func (j *JSONLReader) object(data []byte, prefix string) error {
 	return nil
 }
 
+// XLSXLimits bound an offense workbook (see workbook.Open): a full Excel
+// sheet of offense records (a million rows) unpacks to well under a
+// gigabyte; larger files are better sent as CSV, which streams.
+var XLSXLimits = workbook.Limits{File: 64 << 20, Unpacked: 1 << 30}
+
 // XLSXReader reads the first sheet of a workbook. A workbook is a zip
 // archive that can only be read with random access, so the file is held in
 // memory while it is read (it is compressed, typically a tenth of the same
 // CSV); the sheet itself is streamed from a temporary file, so memory does
 // not grow with the number of rows beyond that. Cells are read raw: dates
-// are serial numbers, which the importer understands.
+// are serial numbers, which the importer understands. The workbook is
+// checked first against XLSXLimits, and each row against Excel's limit on
+// a cell.
 type XLSXReader struct {
 	f      *excelize.File
 	rows   *excelize.Rows
@@ -496,9 +505,9 @@ type XLSXReader struct {
 // NewXLSXReader opens the workbook in r and reads the header row (the
 // first non-blank row).
 func NewXLSXReader(r io.Reader) (*XLSXReader, error) {
-	f, err := excelize.OpenReader(r, excelize.Options{RawCellValue: true})
+	f, err := workbook.Open(r, XLSXLimits)
 	if err != nil {
-		return nil, aldyn.Errorf(aldyn.EINVALID, "import.error.xlsx", "detail", err.Error())
+		return nil, err
 	}
 	sheets := f.GetSheetList()
 	if len(sheets) == 0 {
@@ -544,6 +553,9 @@ func (x *XLSXReader) Next() (int, []string, error) {
 		cols, err := x.rows.Columns()
 		if err != nil {
 			return 0, nil, aldyn.Errorf(aldyn.EINVALID, "import.error.xlsx", "detail", err.Error())
+		}
+		if err := workbook.CheckRow(x.row, cols); err != nil {
+			return 0, nil, err
 		}
 		if blank(cols) {
 			continue

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/aldyn-kg/aldyn"
+	"github.com/aldyn-kg/aldyn/internal/export"
 )
 
 // RowError is one problem with one row of a file.
@@ -555,18 +556,11 @@ func WriteRowErrorsCSV(w io.Writer, errs []RowError, lang string, translate func
 		return err
 	}
 	for _, e := range errs {
-		rec := []string{strconv.Itoa(e.Row), safeCell(e.Column), safeCell(translate(e.Reason, e.MessageArgs(lang))), safeCell(e.Value)}
+		rec := []string{strconv.Itoa(e.Row), export.CSVText(e.Column), export.CSVText(translate(e.Reason, e.MessageArgs(lang))), export.CSVText(e.Value)}
 		if err := cw.Write(rec); err != nil {
 			return err
 		}
 	}
 	cw.Flush()
 	return cw.Error()
-}
-
-func safeCell(s string) string {
-	if s != "" && strings.IndexByte("=+-@\t\r", s[0]) >= 0 {
-		return "'" + s
-	}
-	return s
 }

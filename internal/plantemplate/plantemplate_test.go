@@ -13,6 +13,7 @@ import (
 	"github.com/aldyn-kg/aldyn"
 	"github.com/aldyn-kg/aldyn/internal/concept"
 	"github.com/aldyn-kg/aldyn/internal/plantemplate"
+	wt "github.com/aldyn-kg/aldyn/internal/workbook/workbooktest"
 )
 
 func MustConcept(tb testing.TB) *aldyn.Concept {
@@ -105,7 +106,8 @@ func MustSample(tb testing.TB) ([]aldyn.Measure, []aldyn.Indicator) {
 		},
 		{
 			PlanID: 7, Code: "2",
-			Title:             aldyn.Text{KY: "Көчө жарыгын калыбына келтирүү (ңөү)"},
+			Title:             aldyn.Text{KY: "Көчө жарыгын калыбына келтирүү (ңөү)", EN: "=HYPERLINK(\"http://evil.example\")"},
+			ExpectedResult:    aldyn.Text{RU: "- освещено 20 улиц"},
 			ResponsibleBodyID: 12,
 			Start:             day(2027, 3, 1), Due: day(2027, 3, 1),
 		},
@@ -155,6 +157,11 @@ func TestRoundTrip(t *testing.T) {
 			var buf bytes.Buffer
 			if err := plantemplate.Write(&buf, tc.format, ms, inds, tc.bodyName); err != nil {
 				t.Fatalf("Write: %v", err)
+			}
+			// A CSV neutralises texts a spreadsheet would run as formulas,
+			// and reading it back restores them.
+			if csv := buf.String(); tc.format == plantemplate.CSV && (!strings.Contains(csv, `"'=HYPERLINK(""http://evil.example"")"`) || !strings.Contains(csv, "'- освещено")) {
+				t.Errorf("formula-like texts not neutralised in\n%s", csv)
 			}
 			gotMs, gotInds, errs, err := plantemplate.Read(&buf, tc.format, testPlan(), MustConcept(t), tc.bodies)
 			if err != nil || len(errs) > 0 {
@@ -567,4 +574,24 @@ func FuzzRead(f *testing.F) {
 			t.Fatalf("read back differently:\n%+v\n%+v\n%+v\n%+v", ms, ms2, inds, inds2)
 		}
 	})
+}
+
+func TestReadRefusesXLSXBombs(t *testing.T) {
+	header := []string{"code", "title_ky"}
+	for _, tc := range []struct {
+		name string
+		data []byte
+		want string
+	}{
+		{"a cell of 30 MB", wt.MustHugeCell(t, header, 30<<20, false), "import.error.xlsx_cell_too_long"},
+		{"a sheet of 1 GB", wt.MustHugeCell(t, header, 1<<30, true), "import.error.xlsx_unpacked_too_large"},
+		{"a sheet that says it holds 4 KB", wt.MustManyCells(t, header, 100_000, 4096), "import.error.xlsx_damaged"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, _, _, err := plantemplate.Read(bytes.NewReader(tc.data), plantemplate.XLSX, testPlan(), MustConcept(t), nil)
+			if got := aldyn.ErrorMessage(err); got != tc.want {
+				t.Errorf("got %v, want %s", err, tc.want)
+			}
+		})
+	}
 }

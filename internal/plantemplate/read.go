@@ -8,10 +8,10 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/xuri/excelize/v2"
-
 	"github.com/aldyn-kg/aldyn"
+	"github.com/aldyn-kg/aldyn/internal/export"
 	"github.com/aldyn-kg/aldyn/internal/importer"
+	"github.com/aldyn-kg/aldyn/internal/workbook"
 )
 
 // row is one non-blank row of a sheet.
@@ -154,12 +154,14 @@ func normaliseHeader(vals []string) []string {
 	return h
 }
 
+// xlsxLimits bound a template workbook: a plan of a few thousand measures
+// unpacks to a few megabytes.
+var xlsxLimits = workbook.Limits{File: 16 << 20, Unpacked: 64 << 20}
+
 func (rd *reader) readXLSX(data []byte) (ms, is *table, err error) {
-	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{
-		RawCellValue: true, UnzipSizeLimit: 64 << 20, UnzipXMLSizeLimit: 16 << 20,
-	})
+	f, err := workbook.Open(bytes.NewReader(data), xlsxLimits)
 	if err != nil {
-		return nil, nil, aldyn.Errorf(aldyn.EINVALID, "import.error.xlsx", "detail", err.Error())
+		return nil, nil, err
 	}
 	defer f.Close()
 	names := map[string]string{}
@@ -185,6 +187,9 @@ func (rd *reader) readXLSX(data []byte) (ms, is *table, err error) {
 			cols, err := rows.Columns()
 			if err != nil {
 				return nil, aldyn.Errorf(aldyn.EINVALID, "import.error.xlsx", "detail", err.Error())
+			}
+			if err := workbook.CheckRow(n, cols); err != nil {
+				return nil, err
 			}
 			if blank(cols) {
 				continue
@@ -246,6 +251,9 @@ func (rd *reader) readCSV(data []byte) (ms, is *table, err error) {
 			continue
 		}
 		vals = slices.Clone(vals[:min(len(vals), width)])
+		for i, v := range vals {
+			vals[i] = export.PlainCSVText(v) // as export.WriteCSV wrote it
+		}
 		t := ms
 		switch s := strings.ToLower(strings.TrimSpace(vals[sheetCol])); s {
 		case "measures", "measure":

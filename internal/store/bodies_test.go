@@ -141,18 +141,18 @@ func TestBackupRestoreYieldsIdenticalData(t *testing.T) {
 	for i, code := range []string{alamudun, suzak} {
 		mustBody(t, db, code, "Орган "+string(rune('A'+i)))
 	}
-	backup := filepath.Join(dir, "backup.db")
-	if err := db.Backup(ctx, backup); err != nil {
+	backup := filepath.Join(dir, "backup.tar.gz")
+	if _, err := db.Backup(ctx, backup, filepath.Join(dir, "a", "evidence")); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.Backup(ctx, backup); err == nil {
+	if _, err := db.Backup(ctx, backup, filepath.Join(dir, "a", "evidence")); err == nil {
 		t.Error("second backup to the same file: got no error")
 	}
 	restored := filepath.Join(dir, "b", "aldyn.db")
-	if err := store.Restore(ctx, backup, restored, false); err != nil {
+	if _, err := store.Restore(ctx, backup, restored, filepath.Join(dir, "b", "evidence"), false); err != nil {
 		t.Fatal(err)
 	}
-	if err := store.Restore(ctx, backup, restored, false); err == nil {
+	if _, err := store.Restore(ctx, backup, restored, filepath.Join(dir, "b", "evidence"), false); err == nil {
 		t.Error("restore over an existing database without force: got no error")
 	}
 	db2, err := store.Open(ctx, restored)

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
@@ -177,11 +176,7 @@ func (s *Server) setLanguage(w http.ResponseWriter, r *http.Request) error {
 		return aldyn.Errorf(aldyn.ENOTFOUND, "error.not_found")
 	}
 	http.SetCookie(w, &http.Cookie{Name: langCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.cfg.Secure})
-	next := r.URL.Query().Get("next")
-	if u, err := url.Parse(next); err != nil || next == "" || u.IsAbs() || u.Host != "" || next[0] != '/' || (len(next) > 1 && next[1] == '/') {
-		next = "/"
-	}
-	http.Redirect(w, r, next, http.StatusSeeOther)
+	http.Redirect(w, r, localTarget(r.URL.Query().Get("next")), http.StatusSeeOther)
 	return nil
 }
 

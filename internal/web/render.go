@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/aldyn-kg/aldyn"
 	"github.com/aldyn-kg/aldyn/internal/i18n"
@@ -236,6 +237,27 @@ func redirect(w http.ResponseWriter, r *http.Request, to, flashKey string) error
 	}
 	http.Redirect(w, r, to, http.StatusSeeOther)
 	return nil
+}
+
+// localTarget returns next when it is a path on this site, else "/"; every
+// route that sends the browser on to a target it was given uses it. The
+// target is judged raw, decoded and cleaned as http.Redirect cleans it:
+// "/x/../\\evil.example" becomes "/\\evil.example", which browsers read as
+// "//evil.example", and they drop tabs and newlines, so "/\t/evil" is "//evil".
+func localTarget(next string) string {
+	if !strings.HasPrefix(next, "/") || len(next) > 2048 {
+		return "/"
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
+		return "/"
+	}
+	for _, s := range []string{next, u.Path, path.Clean(next), path.Clean(u.Path)} {
+		if strings.HasPrefix(s, "//") || strings.ContainsFunc(s, func(r rune) bool { return r == '\\' || unicode.IsControl(r) }) {
+			return "/"
+		}
+	}
+	return next
 }
 
 // writeJSON writes v as JSON with status, as application/json unless the

@@ -23,17 +23,8 @@ func (s *Server) registerSession() {
 	s.handle("GET", "/api/v1/me", s.apiMe)
 }
 
-// safeNext returns a local path to go to after login, or "/".
-func safeNext(next string) string {
-	u, err := url.Parse(next)
-	if err != nil || next == "" || next[0] != '/' || u.IsAbs() || u.Host != "" || (len(next) > 1 && (next[1] == '/' || next[1] == '\\')) {
-		return "/"
-	}
-	return next
-}
-
 func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) error {
-	form := url.Values{"next": {safeNext(r.URL.Query().Get("next"))}}
+	form := url.Values{"next": {localTarget(r.URL.Query().Get("next"))}}
 	return s.render(w, r, http.StatusOK, "login", &page{Title: info(r).loc.T("auth.login_title"), Form: form})
 }
 
@@ -50,7 +41,7 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) error {
 		return badParam("form")
 	}
 	login, pw := r.PostForm.Get("login"), r.PostForm.Get("password")
-	next := safeNext(r.PostForm.Get("next"))
+	next := localTarget(r.PostForm.Get("next"))
 	token, u, err := s.auth.Login(r.Context(), login, pw, clientIP(r))
 	if err != nil {
 		code := aldyn.ErrorCode(err)
