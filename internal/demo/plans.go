@@ -428,7 +428,7 @@ func (d *demoPlans) national() error {
 		},
 		indicators: []indicatorSpec{
 			{ind: aldyn.Indicator{Name: aldyn.Text{KY: "100 000 тургунга катталган уурулуктар", RU: "Зарегистрированные кражи на 100 000 жителей",
-				EN: "Registered thefts per 100,000 residents"}, Unit: "100k", Kind: aldyn.IndicatorRate, Numerator: "offenses:theft", Denominator: "population",
+				EN: "Registered thefts per 100,000 residents"}, Kind: aldyn.IndicatorRate, Numerator: "offenses:theft", Denominator: "population",
 				Source: aldyn.IndicatorOffenses, OffenseCategory: aldyn.CategoryTheft, Disaggregation: aldyn.DisaggregationTerritory,
 				Frequency: aldyn.FrequencyAnnual, BaselineValue: 216.3, BaselineYear: 2021,
 				Targets:      []aldyn.IndicatorTarget{{Year: y, Value: 205}, {Year: y + 1, Value: 195}, {Year: y + 2, Value: 185}},
@@ -441,7 +441,7 @@ func (d *demoPlans) national() error {
 				Verification: aldyn.Text{KY: "УСКнын сурамжылоосу", RU: "Опрос НСК", EN: "NSC survey"}},
 				actual: []float64{49, 50.5}},
 			{ind: aldyn.Indicator{Name: aldyn.Text{KY: "Иштеп жаткан координациялык комиссиялардын саны", RU: "Число действующих координационных комиссий",
-				EN: "Coordination commissions at work"}, Unit: "count", Kind: aldyn.IndicatorNumber, HigherIsBetter: true,
+				EN: "Coordination commissions at work"}, Kind: aldyn.IndicatorNumber, HigherIsBetter: true,
 				Source: aldyn.IndicatorManual, Disaggregation: aldyn.DisaggregationNone, Frequency: aldyn.FrequencyAnnual, BaselineValue: 12, BaselineYear: 2022,
 				Targets:      []aldyn.IndicatorTarget{{Year: y, Value: 30}, {Year: y + 1, Value: 45}, {Year: y + 2, Value: 60}},
 				Verification: aldyn.Text{KY: "Комиссиялардын жыйындарынын протоколдору", RU: "Протоколы заседаний комиссий", EN: "Minutes of commission meetings"}},
