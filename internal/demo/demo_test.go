@@ -14,11 +14,26 @@ import (
 func cheapHash(pw string) (string, error) { return "demo-" + pw, nil }
 
 // TestLoadPlans loads the demo foundation and plans twice (the second time
-// changes nothing) and checks the dashboards show accepted, returned and
-// missing reports in the closed cycles and reports due in the open one.
+// changes nothing) on days of different years and quarters (the store's
+// clock), and checks that the plans fit the day: a current national plan
+// whose two closed quarters have accepted, returned, late and missing
+// reports, an open cycle of the current quarter, nothing dated after the
+// day, meetings held and planned, decisions done, overdue and open.
 func TestLoadPlans(t *testing.T) {
+	for _, now := range []time.Time{
+		time.Date(2026, 12, 6, 9, 0, 0, 0, time.UTC),
+		time.Date(2028, 3, 15, 9, 0, 0, 0, time.UTC),
+		// Early in a quarter: the one before it is still collecting reports.
+		time.Date(2027, 1, 5, 9, 0, 0, 0, time.UTC),
+	} {
+		t.Run(now.Format(time.DateOnly), func(t *testing.T) { testLoadPlans(t, now) })
+	}
+}
+
+func testLoadPlans(t *testing.T, now time.Time) {
 	ctx := context.Background()
 	db := storetest.MustOpenDB(t)
+	db.Now = func() time.Time { return now }
 	if err := db.SeedReference(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -43,6 +58,9 @@ func TestLoadPlans(t *testing.T) {
 		if p.Status != aldyn.PlanApproved {
 			t.Errorf("plan %q is %s, want approved", p.Title.EN, p.Status)
 		}
+		if now.Year() < p.StartYear || now.Year() > p.EndYear {
+			t.Errorf("plan %q runs %d–%d, not in force on %s", p.Title.EN, p.StartYear, p.EndYear, now.Format(time.DateOnly))
+		}
 		if p.Kind == aldyn.PlanNational {
 			national++
 		} else {
@@ -52,7 +70,7 @@ func TestLoadPlans(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		d := in.Compute(time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC))
+		d := in.Compute(now)
 		if d.Measures.Total == 0 || d.Budget.PlannedKGS == 0 {
 			t.Errorf("plan %q: empty dashboard %+v", p.Title.EN, d.Measures)
 		}
@@ -70,32 +88,95 @@ func TestLoadPlans(t *testing.T) {
 		if p.Kind == aldyn.PlanNational && (returned == 0 || d.Budget.SpentKGS == 0) {
 			t.Errorf("national plan: %d returned reports, spent %d", returned, d.Budget.SpentKGS)
 		}
-		if len(in.Cycles) != 3 {
-			t.Errorf("plan %q: %d cycles, want 3", p.Title.EN, len(in.Cycles))
+		// Two closed cycles, then open ones, the last of them now's.
+		var closed, open []aldyn.ReportingCycle
+		for _, c := range in.Cycles {
+			if c.Status == aldyn.CycleClosed {
+				closed = append(closed, c)
+			} else {
+				open = append(open, c)
+			}
+			if c.From.After(now) {
+				t.Errorf("plan %q: cycle %s starts after now", p.Title.EN, c.Period)
+			}
+		}
+		if len(closed) != 2 || len(open) == 0 || len(open) > 2 || !closed[1].To.Before(open[0].From) {
+			t.Errorf("plan %q: cycles %+v; want two closed, then one or two open", p.Title.EN, in.Cycles)
+			continue
+		}
+		if cur := open[len(open)-1]; now.Before(cur.From) || now.After(cur.To.AddDate(0, 0, 1)) {
+			t.Errorf("plan %q: the last open cycle %s does not hold %s", p.Title.EN, cur.Period, now.Format(time.DateOnly))
+		}
+		if p.Kind != aldyn.PlanNational {
+			continue
+		}
+		last := closed[1]
+		reported := map[int64]bool{}
+		late := 0
+		rs, _, err := db.FindReports(ctx, store.ReportFilter{PlanID: &p.ID, Under: "/", Page: aldyn.Page{Limit: aldyn.MaxLimit}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range rs {
+			if r.SubmittedAt != nil && r.SubmittedAt.After(now) || r.CreatedAt.After(now) {
+				t.Errorf("report %d is dated after now (%v)", r.ID, r.SubmittedAt)
+			}
+			if r.CycleID == last.ID {
+				reported[r.MeasureID] = true
+				if r.FirstSubmittedAt != nil && r.FirstSubmittedAt.After(last.Deadline) {
+					late++
+				}
+			}
+		}
+		covered := 0
+		for i := range in.Measures {
+			if last.Covers(&in.Measures[i]) {
+				covered++
+			}
+		}
+		if len(reported) == 0 || len(reported) == covered || late == 0 {
+			t.Errorf("national plan, last closed cycle %s: %d of %d measures reported, %d late; want some missing and some late",
+				last.Period, len(reported), covered, late)
 		}
 	}
 	if national != 1 || joint != 4 {
 		t.Errorf("%d national and %d joint plans", national, joint)
 	}
-	ms, n, err := db.FindMeetings(ctx, store.MeetingFilter{Under: "/", Page: aldyn.Page{Limit: 100}})
-	if err != nil || n != 2 || ms[0].Status != aldyn.MeetingHeld {
-		t.Errorf("demo meetings: %d, %v", n, err)
+	ms, _, err := db.FindMeetings(ctx, store.MeetingFilter{Under: "/", Page: aldyn.Page{Limit: 100}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var held, planned int
+	for _, m := range ms {
+		switch {
+		case m.Status == aldyn.MeetingHeld && m.Date.Before(now):
+			held++
+		case m.Status == aldyn.MeetingPlanned && m.Date.After(now):
+			planned++
+		default:
+			t.Errorf("meeting on %s is %s on %s", m.Date.Format(time.DateOnly), m.Status, now.Format(time.DateOnly))
+		}
+	}
+	if held != 2 || planned != 2 {
+		t.Errorf("demo meetings: %d held, %d planned; want 2 and 2", held, planned)
 	}
 	ds, _, err := db.FindDecisions(ctx, store.DecisionFilter{Under: "/", Page: aldyn.Page{Limit: 100}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	var done, overdue int
+	var done, overdue, pending int
 	for _, d := range ds {
-		if d.Status == aldyn.DecisionDone {
+		switch {
+		case d.Status == aldyn.DecisionDone:
 			done++
-		}
-		if d.Overdue {
+		case d.Overdue:
 			overdue++
+		case d.Deadline != nil && d.Deadline.After(now):
+			pending++
 		}
 	}
-	if len(ds) != 5 || done != 2 || overdue == 0 {
-		t.Errorf("demo decisions: %d, %d done, %d overdue", len(ds), done, overdue)
+	if len(ds) != 5 || done != 2 || overdue == 0 || pending == 0 {
+		t.Errorf("demo decisions: %d, %d done, %d overdue, %d open and not yet due", len(ds), done, overdue, pending)
 	}
 	risks, err := db.FindPlanRisks(ctx, plans[0].ID)
 	if err != nil || len(risks) == 0 {

@@ -39,7 +39,58 @@ type demoPlans struct {
 	bodies  map[string]int64
 	actors  map[string]*aldyn.Actor // by login
 	clock   time.Time
+	// now is the store's clock when the demo is loaded: the plans' cycles,
+	// reports and meetings are laid out around it, nothing after it.
+	now time.Time
+	// quarters are the reporting cycles every plan gets: the last two
+	// closed before now, then those still open up to now's own.
+	quarters []quarter
 }
+
+// quarter is a calendar quarter, one reporting cycle.
+type quarter struct {
+	period   string
+	from, to time.Time
+}
+
+func quarterOf(t time.Time) quarter {
+	q := (int(t.Month()) - 1) / 3
+	from := day(t.Year(), time.Month(3*q+1), 1)
+	return quarter{period: fmt.Sprintf("%d-Q%d", t.Year(), q+1), from: from, to: from.AddDate(0, 3, -1)}
+}
+
+func (q quarter) prev() quarter { return quarterOf(q.from.AddDate(0, 0, -1)) }
+
+// deadline is when a quarter's reports are due: ten days after it ends.
+func (q quarter) deadline() time.Time { return q.to.AddDate(0, 0, 10).Add(12 * time.Hour) }
+
+// closing is when the coordinator closes a quarter's cycle, the late
+// reports in.
+func (q quarter) closing() time.Time { return q.deadline().AddDate(0, 0, 20) }
+
+// timeline returns the demo's quarters at now: the two latest whose
+// cycles could be closed by now, and the quarters after them up to now's
+// (the one before now's is still open in the first month or so of a
+// quarter, while its reports come in).
+func timeline(now time.Time) []quarter {
+	cur := quarterOf(now)
+	last := cur.prev()
+	if !last.closing().Before(now) {
+		last = last.prev()
+	}
+	qs := []quarter{last.prev(), last}
+	for q := last; q.to.Before(cur.from); {
+		q = quarterOf(q.to.AddDate(0, 0, 1))
+		qs = append(qs, q)
+	}
+	return qs
+}
+
+// current is the quarter now falls in.
+func (d *demoPlans) current() quarter { return d.quarters[len(d.quarters)-1] }
+
+// firstClosed is the earlier of the two closed quarters.
+func (d *demoPlans) firstClosed() quarter { return d.quarters[0] }
 
 // LoadPlans loads, once, the demo plans: a National Action Plan built from
 // the Concept's tasks, joint plans of two oblasts and two districts, and
@@ -59,7 +110,8 @@ func LoadPlans(ctx context.Context, db *store.DB, hash Hasher, newPassword func(
 	if err != nil {
 		return err
 	}
-	d := &demoPlans{ctx: ctx, db: db, concept: c, bodies: bodies, actors: map[string]*aldyn.Actor{}}
+	d := &demoPlans{ctx: ctx, db: db, concept: c, bodies: bodies, actors: map[string]*aldyn.Actor{}, now: db.Now().UTC()}
+	d.quarters = timeline(d.now)
 	for _, u := range append(append([]User{}, Users...), PlanUsers...) {
 		if err := d.ensureUser(u, hash, newPassword); err != nil {
 			return err
@@ -71,7 +123,7 @@ func LoadPlans(ctx context.Context, db *store.DB, hash Hasher, newPassword func(
 	if err := d.national(); err != nil {
 		return fmt.Errorf("demo national plan: %w", err)
 	}
-	for _, j := range joint {
+	for _, j := range joints {
 		if err := d.joint(j); err != nil {
 			return fmt.Errorf("demo joint plan %s: %w", j.owner, err)
 		}
@@ -106,8 +158,13 @@ func (d *demoPlans) ensureUser(u User, hash Hasher, newPassword func() string) e
 
 func day(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
 
-// at moves the store's clock to a moment of a day (Bishkek office hours).
-func (d *demoPlans) at(t time.Time, hour int) { d.clock = t.Add(time.Duration(hour-6) * time.Hour) }
+// at moves the store's clock to a moment of a day (Bishkek office hours)
+// and says whether that moment has come by now; what has not is left
+// undone.
+func (d *demoPlans) at(t time.Time, hour int) bool {
+	d.clock = t.Add(time.Duration(hour-6) * time.Hour)
+	return d.clock.Before(d.now)
+}
 
 // reporterOf is the login that reports for a body.
 var reporterOf = map[string]string{
@@ -211,95 +268,96 @@ func componentOf(task string) string {
 	return task
 }
 
-// cycles runs the quarters of 2026: Q2 and Q3 reported and closed (with
-// accepted, returned, late and missing reports), Q4 open and due.
+// cycles runs the demo's quarters: the two closed ones reported and closed
+// (with accepted, returned, late and missing reports), the later ones open
+// and, where their quarter is over, with the reports that have come in by
+// now.
 func (d *demoPlans) cycles(p *aldyn.Plan, coord *aldyn.Actor, measures []*aldyn.Measure, specs []indicatorSpec, inds []*aldyn.Indicator) error {
-	type quarter struct {
-		period   string
-		from, to time.Time
-		closed   bool
-	}
-	quarters := []quarter{
-		{"2026-Q2", day(2026, time.April, 1), day(2026, time.June, 30), true},
-		{"2026-Q3", day(2026, time.July, 1), day(2026, time.September, 30), true},
-		{"2026-Q4", day(2026, time.October, 1), day(2026, time.December, 31), false},
-	}
-	for qi, q := range quarters {
+	for qi, q := range d.quarters {
+		if q.from.Year() < p.StartYear || q.to.Year() > p.EndYear {
+			continue
+		}
 		d.at(q.from, 9)
-		c := &aldyn.ReportingCycle{PlanID: p.ID, Period: q.period, From: q.from, To: q.to, Deadline: q.to.AddDate(0, 0, 10).Add(12 * time.Hour)}
+		c := &aldyn.ReportingCycle{PlanID: p.ID, Period: q.period, From: q.from, To: q.to, Deadline: q.deadline()}
 		if err := d.db.CreateCycle(d.ctx, coord, c); err != nil {
 			return fmt.Errorf("cycle %s: %w", q.period, err)
-		}
-		if !q.closed {
-			continue
 		}
 		for mi, m := range measures {
 			if !c.Covers(m) {
 				continue
 			}
-			// A fixed pattern: every fifth measure's report is missing, one in
-			// five is returned, one in seven is late, the others accepted.
-			switch (mi + qi) % 5 {
-			case 0:
-				continue // missing
-			}
-			reporter := d.actors[reporterOf[keyOf(d.bodies, m.ResponsibleBodyID)]]
-			if reporter == nil {
-				return fmt.Errorf("no reporter for the body of measure %s", m.Code)
-			}
-			elapsed := float64(q.to.Sub(m.Start)) / float64(m.Due.Sub(m.Start))
-			progress := min(100, int(elapsed*100)+((mi*7)%15)-5)
-			if progress < 5 {
-				progress = 5
-			}
-			r := &aldyn.Report{CycleID: c.ID, MeasureID: m.ID, Progress: progress,
-				Narrative: narrative(progress),
-				Spent:     spent(m, qi)}
-			for _, id := range m.IndicatorIDs {
-				for k, ind := range inds {
-					if ind.ID == id && len(specs[k].actual) > qi {
-						r.Values = append(r.Values, aldyn.IndicatorValue{IndicatorID: id, Period: periodFor(ind.Frequency, q.to), Value: specs[k].actual[qi]})
-					}
-				}
-			}
-			submitted := q.to.AddDate(0, 0, 3+mi%5)
-			if (mi+qi)%7 == 3 {
-				submitted = c.Deadline.AddDate(0, 0, 4) // late
-			}
-			d.at(submitted, 10)
-			if err := d.db.SaveReport(d.ctx, reporter, r); err != nil {
-				return fmt.Errorf("report on %s: %w", m.Code, err)
-			}
-			if _, err := d.db.SubmitReport(d.ctx, reporter, r.ID); err != nil {
-				return fmt.Errorf("submit %s: %w", m.Code, err)
-			}
-			d.at(submitted.AddDate(0, 0, 2), 16)
-			if (mi+qi)%5 == 1 {
-				if _, err := d.db.ReturnReport(d.ctx, coord, r.ID, returnComment); err != nil {
-					return fmt.Errorf("return %s: %w", m.Code, err)
-				}
-				if qi == 0 {
-					continue // returned and never resubmitted
-				}
-				// Resubmitted with the missing document, then accepted.
-				d.at(submitted.AddDate(0, 0, 5), 10)
-				r.Narrative += " " + resubmitNote
-				if err := d.db.SaveReport(d.ctx, reporter, r); err != nil {
-					return err
-				}
-				if _, err := d.db.SubmitReport(d.ctx, reporter, r.ID); err != nil {
-					return err
-				}
-				d.at(submitted.AddDate(0, 0, 6), 15)
-			}
-			if _, err := d.db.AcceptReport(d.ctx, coord, r.ID, ""); err != nil {
-				return fmt.Errorf("accept %s: %w", m.Code, err)
+			if err := d.report(c, coord, qi, mi, m, specs, inds); err != nil {
+				return err
 			}
 		}
-		d.at(c.Deadline.AddDate(0, 0, 20), 12)
-		if _, err := d.db.CloseCycle(d.ctx, coord, c.ID); err != nil {
-			return fmt.Errorf("close %s: %w", q.period, err)
+		if d.at(q.closing(), 12) {
+			if _, err := d.db.CloseCycle(d.ctx, coord, c.ID); err != nil {
+				return fmt.Errorf("close %s: %w", q.period, err)
+			}
 		}
+	}
+	return nil
+}
+
+// report files measure mi's report in cycle c (quarter qi) as far as now
+// allows. A fixed pattern: every fifth measure's report is missing, one in
+// five is returned, one in seven is late, the others accepted.
+func (d *demoPlans) report(c *aldyn.ReportingCycle, coord *aldyn.Actor, qi, mi int, m *aldyn.Measure, specs []indicatorSpec, inds []*aldyn.Indicator) error {
+	if (mi+qi)%5 == 0 {
+		return nil // missing
+	}
+	reporter := d.actors[reporterOf[keyOf(d.bodies, m.ResponsibleBodyID)]]
+	if reporter == nil {
+		return fmt.Errorf("no reporter for the body of measure %s", m.Code)
+	}
+	submitted := c.To.AddDate(0, 0, 3+mi%5)
+	if (mi+qi)%7 == 3 {
+		submitted = c.Deadline.AddDate(0, 0, 4) // late
+	}
+	if !d.at(submitted, 10) {
+		return nil
+	}
+	elapsed := float64(c.To.Sub(m.Start)) / float64(m.Due.Sub(m.Start))
+	progress := max(5, min(100, int(elapsed*100)+((mi*7)%15)-5))
+	r := &aldyn.Report{CycleID: c.ID, MeasureID: m.ID, Progress: progress, Narrative: narrative(progress), Spent: spent(m, qi)}
+	for _, id := range m.IndicatorIDs {
+		for k, ind := range inds {
+			if ind.ID == id && len(specs[k].actual) > qi {
+				r.Values = append(r.Values, aldyn.IndicatorValue{IndicatorID: id, Period: periodFor(ind.Frequency, c.To), Value: specs[k].actual[qi]})
+			}
+		}
+	}
+	if err := d.db.SaveReport(d.ctx, reporter, r); err != nil {
+		return fmt.Errorf("report on %s: %w", m.Code, err)
+	}
+	if _, err := d.db.SubmitReport(d.ctx, reporter, r.ID); err != nil {
+		return fmt.Errorf("submit %s: %w", m.Code, err)
+	}
+	if !d.at(submitted.AddDate(0, 0, 2), 16) {
+		return nil
+	}
+	if (mi+qi)%5 == 1 {
+		if _, err := d.db.ReturnReport(d.ctx, coord, r.ID, returnComment); err != nil {
+			return fmt.Errorf("return %s: %w", m.Code, err)
+		}
+		// Returned and never resubmitted in the first quarter; later,
+		// resubmitted with the missing document, then accepted.
+		if qi == 0 || !d.at(submitted.AddDate(0, 0, 5), 10) {
+			return nil
+		}
+		r.Narrative += " " + resubmitNote
+		if err := d.db.SaveReport(d.ctx, reporter, r); err != nil {
+			return err
+		}
+		if _, err := d.db.SubmitReport(d.ctx, reporter, r.ID); err != nil {
+			return err
+		}
+		if !d.at(submitted.AddDate(0, 0, 6), 15) {
+			return nil
+		}
+	}
+	if _, err := d.db.AcceptReport(d.ctx, coord, r.ID, ""); err != nil {
+		return fmt.Errorf("accept %s: %w", m.Code, err)
 	}
 	return nil
 }
@@ -351,38 +409,41 @@ func keyOf(m map[string]int64, id int64) string {
 
 var errNoTasks = errors.New("the Concept has no tasks")
 
-// national builds the National Action Plan 2025–2027: a measure for each
-// task of the Concept, spread over the national bodies.
+// national builds the three-year National Action Plan that began the year
+// before now's: a measure for each task of the Concept, spread over the
+// national bodies.
 func (d *demoPlans) national() error {
 	bodies := []string{"mvd", "gp", "education", "probation", "court"}
+	// Three years, within the Concept's.
+	y := max(aldyn.ConceptStartYear, min(d.current().from.Year()-1, aldyn.ConceptEndYear-2))
 	s := planSpec{kind: aldyn.PlanNational, territory: Country, owner: "council", coordinator: "council.coordinator",
 		title: aldyn.Text{
-			KY: "Укук бузуулардын алдын алуу боюнча 2025–2027-жылдарга карата иш-аракеттердин улуттук планы (демо)",
-			RU: "Национальный план действий по профилактике правонарушений на 2025–2027 годы (демо)",
-			EN: "National Action Plan on Offense Prevention 2025–2027 (demo)"},
-		start: 2025, end: 2027, signers: []string{"council.coordinator", "mvd.reporter"},
+			KY: fmt.Sprintf("Укук бузуулардын алдын алуу боюнча %d–%d-жылдарга карата иш-аракеттердин улуттук планы (демо)", y, y+2),
+			RU: fmt.Sprintf("Национальный план действий по профилактике правонарушений на %d–%d годы (демо)", y, y+2),
+			EN: fmt.Sprintf("National Action Plan on Offense Prevention %d–%d (demo)", y, y+2)},
+		start: y, end: y + 2, signers: []string{"council.coordinator", "mvd.reporter"},
 		evidence: []aldyn.PlanEvidence{
 			{Kind: aldyn.EvidenceStatistics, Note: "Башкы прокуратуранын 2019–2021-жылдардагы катталган кылмыштар боюнча маалыматтары (Концепциянын 1-таблицасы)."},
 			{Kind: aldyn.EvidenceSurvey, Note: "Улуттук статистика комитетинин виктимизациялык сурамжылоосу (2019): аялдардын 47 % караңгыда жалгыз жүргөндө өзүн коопсуз сезет."},
 		},
 		indicators: []indicatorSpec{
 			{ind: aldyn.Indicator{Name: aldyn.Text{KY: "100 000 тургунга катталган уурулуктар", RU: "Зарегистрированные кражи на 100 000 жителей",
-				EN: "Registered thefts per 100,000 residents"}, Unit: "100k", Kind: aldyn.IndicatorRate, Numerator: "offenses:theft", Denominator: "population",
+				EN: "Registered thefts per 100,000 residents"}, Kind: aldyn.IndicatorRate, Numerator: "offenses:theft", Denominator: "population",
 				Source: aldyn.IndicatorOffenses, OffenseCategory: aldyn.CategoryTheft, Disaggregation: aldyn.DisaggregationTerritory,
 				Frequency: aldyn.FrequencyAnnual, BaselineValue: 216.3, BaselineYear: 2021,
-				Targets:      []aldyn.IndicatorTarget{{Year: 2025, Value: 205}, {Year: 2026, Value: 195}, {Year: 2027, Value: 185}},
+				Targets:      []aldyn.IndicatorTarget{{Year: y, Value: 205}, {Year: y + 1, Value: 195}, {Year: y + 2, Value: 185}},
 				Verification: aldyn.Text{KY: "КБРдин маалыматтары жана УСКнын калктын саны", RU: "Данные ЕРП и численность населения НСК", EN: "Unified Register of Crimes and NSC population"}},
 				actual: []float64{201.4, 198.2}},
 			{ind: aldyn.Indicator{Name: aldyn.Text{KY: "Караңгыда жалгыз жүргөндө өзүн коопсуз сезген аялдардын үлүшү", RU: "Доля женщин, чувствующих себя в безопасности, гуляя одни в темноте",
 				EN: "Share of women who feel safe walking alone after dark"}, Unit: "%", Kind: aldyn.IndicatorPercent, HigherIsBetter: true,
 				Source: aldyn.IndicatorManual, Disaggregation: aldyn.DisaggregationNone, Frequency: aldyn.FrequencyAnnual, BaselineValue: 47, BaselineYear: 2019,
-				Targets:      []aldyn.IndicatorTarget{{Year: 2025, Value: 50}, {Year: 2026, Value: 53}, {Year: 2027, Value: 56}},
+				Targets:      []aldyn.IndicatorTarget{{Year: y, Value: 50}, {Year: y + 1, Value: 53}, {Year: y + 2, Value: 56}},
 				Verification: aldyn.Text{KY: "УСКнын сурамжылоосу", RU: "Опрос НСК", EN: "NSC survey"}},
 				actual: []float64{49, 50.5}},
 			{ind: aldyn.Indicator{Name: aldyn.Text{KY: "Иштеп жаткан координациялык комиссиялардын саны", RU: "Число действующих координационных комиссий",
-				EN: "Coordination commissions at work"}, Unit: "count", Kind: aldyn.IndicatorNumber, HigherIsBetter: true,
+				EN: "Coordination commissions at work"}, Kind: aldyn.IndicatorNumber, HigherIsBetter: true,
 				Source: aldyn.IndicatorManual, Disaggregation: aldyn.DisaggregationNone, Frequency: aldyn.FrequencyAnnual, BaselineValue: 12, BaselineYear: 2022,
-				Targets:      []aldyn.IndicatorTarget{{Year: 2025, Value: 30}, {Year: 2026, Value: 45}, {Year: 2027, Value: 60}},
+				Targets:      []aldyn.IndicatorTarget{{Year: y, Value: 30}, {Year: y + 1, Value: 45}, {Year: y + 2, Value: 60}},
 				Verification: aldyn.Text{KY: "Комиссиялардын жыйындарынын протоколдору", RU: "Протоколы заседаний комиссий", EN: "Minutes of commission meetings"}},
 				actual: []float64{31, 38}},
 		},
@@ -390,8 +451,8 @@ func (d *demoPlans) national() error {
 	n := 0
 	for _, comp := range d.concept.Components {
 		for ti, t := range comp.Tasks {
-			start := day(2025, time.January, 1).AddDate(0, (n%4)*3, 0)
-			due := day(2025, time.December, 31).AddDate((n % 3), 0, 0)
+			start := day(y, time.January, 1).AddDate(0, (n%4)*3, 0)
+			due := day(y, time.December, 31).AddDate((n % 3), 0, 0)
 			m := measureSpec{task: t.Code, body: bodies[n%len(bodies)], start: start, due: due,
 				budget: []aldyn.BudgetLine{{Source: aldyn.BudgetRepublican, AmountKGS: int64(500+100*(n%9)) * 1000}}}
 			if n%4 == 1 {
@@ -415,17 +476,24 @@ func (d *demoPlans) national() error {
 	return d.create(s)
 }
 
-// jointSpec is a territory's joint plan for 2026.
+// jointSpec is a territory's joint plan. Its title has a %s for the years
+// it covers.
 type jointSpec struct {
 	territory, owner, coordinator string
 	title                         aldyn.Text
 	signers                       []string
-	measures                      []measureSpec
+	measures                      []jointMeasure
 }
 
-func local(task string, ky, ru, en, body string, from, to time.Month, local, partners int64) measureSpec {
-	m := measureSpec{task: task, title: aldyn.Text{KY: ky, RU: ru, EN: en}, body: body, start: day(2026, from, 1),
-		due: day(2026, to, 1).AddDate(0, 1, -1)}
+// jointMeasure is a measure of a joint plan, from a month of the plan's
+// first year to a month of its last.
+type jointMeasure struct {
+	measureSpec
+	from, to time.Month
+}
+
+func local(task string, ky, ru, en, body string, from, to time.Month, local, partners int64) jointMeasure {
+	m := jointMeasure{measureSpec{task: task, title: aldyn.Text{KY: ky, RU: ru, EN: en}, body: body}, from, to}
 	if local > 0 {
 		m.budget = append(m.budget, aldyn.BudgetLine{Source: aldyn.BudgetLocal, AmountKGS: local})
 	}
@@ -435,11 +503,19 @@ func local(task string, ky, ru, en, body string, from, to time.Month, local, par
 	return m
 }
 
-var joint = []jointSpec{
+// yearsText says "for these years" in each language, as a plan's title does.
+func yearsText(from, to int) aldyn.Text {
+	if from == to {
+		return aldyn.Text{KY: fmt.Sprintf("%d-жылга", from), RU: fmt.Sprintf("на %d год", from), EN: fmt.Sprint(from)}
+	}
+	return aldyn.Text{KY: fmt.Sprintf("%d–%d-жылдарга", from, to), RU: fmt.Sprintf("на %d–%d годы", from, to), EN: fmt.Sprintf("%d–%d", from, to)}
+}
+
+var joints = []jointSpec{
 	{territory: Chui, owner: "chui-commission", coordinator: "chui.coordinator", signers: []string{"chui.coordinator", "chui.reporter"},
-		title: aldyn.Text{KY: "Чүй облусунун укук бузуулардын алдын алуу боюнча 2026-жылга биргелешкен планы (демо)",
-			RU: "Совместный план профилактики правонарушений Чуйской области на 2026 год (демо)", EN: "Chüy Region joint offense-prevention plan 2026 (demo)"},
-		measures: []measureSpec{
+		title: aldyn.Text{KY: "Чүй облусунун укук бузуулардын алдын алуу боюнча %s биргелешкен планы (демо)",
+			RU: "Совместный план профилактики правонарушений Чуйской области %s (демо)", EN: "Chüy Region joint offense-prevention plan %s (demo)"},
+		measures: []jointMeasure{
 			local("4.2.1", "Участкалык инспекторлордун калк менен чейрек сайын отчеттук жолугушуулары", "Ежеквартальные отчётные встречи участковых инспекторов с населением",
 				"Quarterly report-back meetings of district officers with residents", "chui-police", time.January, time.December, 120000, 0),
 			local("5.3.1", "Мектептердин жанындагы жөө жүрүүчүлөр өтмөктөрүн жарыктандыруу", "Освещение пешеходных переходов у школ",
@@ -448,9 +524,9 @@ var joint = []jointSpec{
 				"Patrols and CCTV against theft at markets", "chui-police", time.February, time.November, 300000, 0),
 		}},
 	{territory: JalalAbad, owner: "jalal-abad-commission", coordinator: "jalalabad.coordinator", signers: []string{"jalalabad.coordinator"},
-		title: aldyn.Text{KY: "Жалал-Абад облусунун укук бузуулардын алдын алуу боюнча 2026-жылга биргелешкен планы (демо)",
-			RU: "Совместный план профилактики правонарушений Джалал-Абадской области на 2026 год (демо)", EN: "Jalal-Abad Region joint offense-prevention plan 2026 (demo)"},
-		measures: []measureSpec{
+		title: aldyn.Text{KY: "Жалал-Абад облусунун укук бузуулардын алдын алуу боюнча %s биргелешкен планы (демо)",
+			RU: "Совместный план профилактики правонарушений Джалал-Абадской области %s (демо)", EN: "Jalal-Abad Region joint offense-prevention plan %s (demo)"},
+		measures: []jointMeasure{
 			local("5.4.1", "Мектептерде укуктук билим берүү сабактары", "Уроки правового просвещения в школах",
 				"Legal-awareness lessons in schools", "suzak-ngo", time.January, time.May, 90000, 150000),
 			local("4.2.1", "Райондук ИИБдердин профилактикалык тегеректерин өткөрүү", "Профилактические обходы районных ОВД",
@@ -458,9 +534,9 @@ var joint = []jointSpec{
 		}},
 	{territory: Alamudun, owner: "alamudun-commission", coordinator: "alamudun.coordinator",
 		signers: []string{"alamudun.coordinator", "alamudun.reporter", "alamudun.okmotu"},
-		title: aldyn.Text{KY: "Аламүдүн районунун укук бузуулардын алдын алуу боюнча 2026-жылга биргелешкен планы (демо)",
-			RU: "Совместный план профилактики правонарушений Аламудинского района на 2026 год (демо)", EN: "Alamüdün District joint offense-prevention plan 2026 (demo)"},
-		measures: []measureSpec{
+		title: aldyn.Text{KY: "Аламүдүн районунун укук бузуулардын алдын алуу боюнча %s биргелешкен планы (демо)",
+			RU: "Совместный план профилактики правонарушений Аламудинского района %s (демо)", EN: "Alamüdün District joint offense-prevention plan %s (demo)"},
+		measures: []jointMeasure{
 			local("5.1.2", "Лебединовкадагы караңгы көчөлөрдү жарыктандыруу", "Освещение тёмных улиц Лебединовки",
 				"Lighting dark streets in Lebedinovka", "alamudun-ao", time.March, time.August, 640000, 0),
 			local("5.4.1", "Өспүрүмдөр үчүн кечки спорт секциялары", "Вечерние спортивные секции для подростков",
@@ -471,9 +547,9 @@ var joint = []jointSpec{
 				"District officer's office hours at the ayil okmotu", "alamudun-police", time.January, time.December, 0, 0),
 		}},
 	{territory: Suzak, owner: "suzak-commission", coordinator: "suzak.coordinator", signers: []string{"suzak.coordinator", "suzak.reporter", "suzak.ngo"},
-		title: aldyn.Text{KY: "Сузак районунун укук бузуулардын алдын алуу боюнча 2026-жылга биргелешкен планы (демо)",
-			RU: "Совместный план профилактики правонарушений Сузакского района на 2026 год (демо)", EN: "Suzak District joint offense-prevention plan 2026 (demo)"},
-		measures: []measureSpec{
+		title: aldyn.Text{KY: "Сузак районунун укук бузуулардын алдын алуу боюнча %s биргелешкен планы (демо)",
+			RU: "Совместный план профилактики правонарушений Сузакского района %s (демо)", EN: "Suzak District joint offense-prevention plan %s (demo)"},
+		measures: []jointMeasure{
 			local("5.3.1", "Айылдардын жанындагы трассада ылдамдыкты чектөө белгилери", "Знаки ограничения скорости на трассе у сёл",
 				"Speed-limit signs on the highway by the villages", "suzak-police", time.March, time.June, 270000, 0),
 			local("5.4.1", "Ата-энелер үчүн тренингдер", "Тренинги для родителей", "Training for parents", "suzak-ngo", time.February, time.November, 40000, 120000),
@@ -482,12 +558,24 @@ var joint = []jointSpec{
 		}},
 }
 
+// joint creates a joint plan for the years from the first closed quarter
+// to now's: one year, or two around the new year.
 func (d *demoPlans) joint(j jointSpec) error {
-	return d.create(planSpec{kind: aldyn.PlanJoint, territory: j.territory, owner: j.owner, coordinator: j.coordinator,
-		title: j.title, start: 2026, end: 2026, signers: j.signers, measures: j.measures,
+	from := max(aldyn.ConceptStartYear, d.firstClosed().from.Year())
+	to := max(from, min(d.current().from.Year(), aldyn.ConceptEndYear))
+	y := yearsText(from, to)
+	s := planSpec{kind: aldyn.PlanJoint, territory: j.territory, owner: j.owner, coordinator: j.coordinator,
+		title: aldyn.Text{KY: fmt.Sprintf(j.title.KY, y.KY), RU: fmt.Sprintf(j.title.RU, y.RU), EN: fmt.Sprintf(j.title.EN, y.EN)},
+		start: from, end: to, signers: j.signers,
 		evidence: []aldyn.PlanEvidence{
-			{Kind: aldyn.EvidenceStatistics, Note: "Прокуратуранын жана ИИБнын 2025-жылдагы криминогендик абал боюнча маалыматы."},
-			{Kind: aldyn.EvidenceSurvey, Note: "Тургундардын коопсуздук боюнча сурамжылоосу (2025-жылдын ноябры)."},
+			{Kind: aldyn.EvidenceStatistics, Note: fmt.Sprintf("Прокуратуранын жана ИИБнын %d-жылдагы криминогендик абал боюнча маалыматы.", from-1)},
+			{Kind: aldyn.EvidenceSurvey, Note: fmt.Sprintf("Тургундардын коопсуздук боюнча сурамжылоосу (%d-жылдын ноябры).", from-1)},
 			{Kind: aldyn.EvidenceFocusGroup, Note: "Жаштар жана аялдар менен фокус-топтор."},
-		}})
+		}}
+	for _, m := range j.measures {
+		ms := m.measureSpec
+		ms.start, ms.due = day(from, m.from, 1), day(to, m.to+1, 0)
+		s.measures = append(s.measures, ms)
+	}
+	return d.create(s)
 }

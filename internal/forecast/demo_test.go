@@ -13,8 +13,9 @@ import (
 // TestBackTestOnDemoData fits forecasts to the monthly national counts of
 // the synthetic demo records (2019–2025, the seed the demo uses) per
 // category and checks that the chosen model's back-test error is below the
-// seasonal-naive baseline's on the whole and for most categories, printing
-// the figures.
+// seasonal-naive baseline's on the whole and for most categories, that the
+// series are noisy enough for seasonal naive to miss, and that every model
+// has a hold-out score, printing the figures (the README's table).
 func TestBackTestOnDemoData(t *testing.T) {
 	start := time.Date(2019, 1, 1, 0, 0, 0, 0, time.UTC)
 	series := map[string][]float64{}
@@ -32,7 +33,7 @@ func TestBackTestOnDemoData(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var chosenSum, naiveSum float64
+	var chosenSum, naiveSum, chosenHold, naiveHold float64
 	better := 0
 	for _, cat := range aldyn.OffenseCategories {
 		res, err := forecast.Forecast(forecast.Series{Start: start, Values: series[cat]}, 12)
@@ -51,7 +52,20 @@ func TestBackTestOnDemoData(t *testing.T) {
 		if naive.Origins == 0 || chosen.Origins == 0 {
 			t.Fatalf("%s: no back-test (%+v)", cat, res.BackTests)
 		}
-		t.Logf("%-16s %-22s MAE %8.2f   seasonal naive MAE %8.2f   (%d origins)", cat, res.Model, chosen.MAE, naive.MAE, chosen.Origins)
+		// Noise-free series would let "same month last year" be exact.
+		if naive.MAE == 0 || naive.HoldOutMAE == 0 {
+			t.Errorf("%s: seasonal naive has rolling MAE %.2f and hold-out MAE %.2f; the demo series are too regular", cat, naive.MAE, naive.HoldOutMAE)
+		}
+		for _, b := range res.BackTests {
+			if b.HoldOutMonths != 12 || b.HoldOutMAE <= 0 || b.HoldOutMASE <= 0 {
+				t.Errorf("%s %s: hold-out over %d months, MAE %.2f, MASE %.3f; want 12 months scored", cat, b.Model, b.HoldOutMonths, b.HoldOutMAE, b.HoldOutMASE)
+			}
+		}
+		// A row of the README's table.
+		t.Logf("| %s | %s | %.1f | %.1f | %.2f | %.1f | %.1f | %.2f |", cat, res.Model,
+			chosen.MAE, naive.MAE, chosen.MASE, chosen.HoldOutMAE, naive.HoldOutMAE, chosen.HoldOutMASE)
+		chosenHold += chosen.HoldOutMAE
+		naiveHold += naive.HoldOutMAE
 		chosenSum += chosen.MAE
 		naiveSum += naive.MAE
 		if chosen.MAE <= naive.MAE {
@@ -60,6 +74,8 @@ func TestBackTestOnDemoData(t *testing.T) {
 	}
 	t.Logf("all categories: chosen MAE %.2f, seasonal naive MAE %.2f (%.1f %% lower); chosen model at least as good in %d of %d",
 		chosenSum, naiveSum, 100*(1-chosenSum/naiveSum), better, len(aldyn.OffenseCategories))
+	t.Logf("hold-out (last 12 months): chosen MAE %.2f, seasonal naive MAE %.2f (%.1f %% lower)",
+		chosenHold, naiveHold, 100*(1-chosenHold/naiveHold))
 	if chosenSum >= naiveSum {
 		t.Errorf("chosen models' back-test MAE %.2f is not below seasonal naive's %.2f", chosenSum, naiveSum)
 	}

@@ -40,6 +40,19 @@
 // below 1 means the model forecasts better than "same as last year" does
 // within the history.
 //
+// A rolling back-test picks the model on the very months it is judged on,
+// so every candidate is also scored on a true hold-out: fitted once on all
+// but the last 12 months, it forecasts those 12 and its MAE (and MASE,
+// scaled on the fitted months) is reported beside the rolling one
+// (BackTest.HoldOut…). The hold-out does not choose the model.
+//
+// On the synthetic demo records (internal/synth, seed 2022, 2019–2025),
+// whose months are overdispersed and have a 2020 lockdown dip and level
+// breaks, the chosen models' MAE summed over the twelve categories is 708
+// against 862 for seasonal naive in the rolling back-test (18 % lower) and
+// 719 against 829 in the 2025 hold-out (13 % lower); TestBackTestOnDemoData
+// prints each category.
+//
 // # Intervals
 //
 // The 80 % and 95 % intervals come from the chosen model's own back-test

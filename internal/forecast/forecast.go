@@ -40,11 +40,21 @@ type Month struct {
 // year's same month) on the data before the first origin, and MASE is
 // MAE/NaiveMAE (0 when NaiveMAE is 0). Origins is the number of forecast
 // origins; 0 means the series was too short to back-test.
+//
+// HoldOutMAE is the model's error on a true hold-out: fitted once on all
+// but the last 12 months and scored on those 12; HoldOutMASE divides it by
+// the seasonal naive method's in-sample error on the fitted months.
+// HoldOutMonths is 12, or 0 when the rest is too short to fit the model.
 type BackTest struct {
-	Model               string
-	MAE, MASE, NaiveMAE float64
-	Origins             int
+	Model                   string
+	MAE, MASE, NaiveMAE     float64
+	Origins                 int
+	HoldOutMAE, HoldOutMASE float64
+	HoldOutMonths           int
 }
+
+// holdOut is the number of last months the hold-out test keeps back.
+const holdOut = period
 
 // Result is a forecast: the chosen model, one Month per month of the
 // horizon, the back-test of every candidate, and the check of the latest
@@ -117,6 +127,18 @@ func Forecast(s Series, horizon int) (Result, error) {
 		}
 		if scale > 0 {
 			bt.MASE = bt.MAE / scale
+		}
+		if train := n - holdOut; train >= c.minTrain {
+			fc, _ := c.predict(y[:train], holdOut)
+			var sum float64
+			for i, f := range fc {
+				sum += math.Abs(y[train+i] - f)
+			}
+			bt.HoldOutMonths = holdOut
+			bt.HoldOutMAE = sum / holdOut
+			if hs := naiveScale(y[:train]); hs > 0 {
+				bt.HoldOutMASE = bt.HoldOutMAE / hs
+			}
 		}
 		res.BackTests[ci] = bt
 		if bt.MAE < res.BackTests[best].MAE {

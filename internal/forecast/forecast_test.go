@@ -309,3 +309,39 @@ func TestIntervalsHoldForecastAndWiden(t *testing.T) {
 		}
 	}
 }
+
+// TestHoldOut: each model is fitted once on all but the last 12 months and
+// scored on them. A series whose last year is its previous year plus 10
+// gives seasonal naive a hold-out error of exactly 10; a series too short
+// to keep a year back has no hold-out.
+func TestHoldOut(t *testing.T) {
+	var v []float64
+	for i := range 48 {
+		x := 100 + 20*math.Sin(2*math.Pi*float64(i%12)/12)
+		if i >= 36 {
+			x += 10
+		}
+		v = append(v, x)
+	}
+	res := MustForecast(t, forecast.Series{Start: start, Values: v}, 6)
+	naive := MustBackTest(t, res, forecast.ModelSeasonalNaive)
+	if naive.HoldOutMonths != 12 || math.Abs(naive.HoldOutMAE-10) > 1e-9 {
+		t.Errorf("seasonal naive hold-out: %d months, MAE %v; want 12 months, MAE 10", naive.HoldOutMonths, naive.HoldOutMAE)
+	}
+	// The fitted 36 months repeat exactly, so the scale is 0 and MASE is
+	// left 0 rather than infinite.
+	if naive.HoldOutMASE != 0 {
+		t.Errorf("hold-out MASE with a zero scale: got %v, want 0", naive.HoldOutMASE)
+	}
+	for _, b := range res.BackTests {
+		if b.HoldOutMonths != 12 {
+			t.Errorf("%s: hold-out over %d months, want 12", b.Model, b.HoldOutMonths)
+		}
+	}
+	short := MustForecast(t, forecast.Series{Start: start, Values: v[:20]}, 3)
+	for _, b := range short.BackTests {
+		if b.Model == forecast.ModelSeasonalNaive && (b.HoldOutMonths != 0 || b.HoldOutMAE != 0) {
+			t.Errorf("20 months: seasonal naive hold-out over %d months, want none (8 months cannot fit it)", b.HoldOutMonths)
+		}
+	}
+}

@@ -1,6 +1,8 @@
 package synth
 
 import (
+	"time"
+
 	"github.com/aldyn-kg/aldyn"
 	"github.com/aldyn-kg/aldyn/internal/importer"
 )
@@ -25,6 +27,20 @@ type profile struct {
 	solved    float64
 	// damageMedian (KGS) is set for property crimes; damage is log-normal.
 	damageMedian, damageSigma float64
+	// lockdown is the part of the category's records that the spring 2020
+	// state of emergency took away in its worst month (April); negative
+	// where it added (fraud moved online).
+	lockdown float64
+	// breaks are lasting changes of level from a month on.
+	breaks []levelBreak
+}
+
+// levelBreak multiplies a category's level from the first day of Year and
+// Month on, on top of the yearly trend.
+type levelBreak struct {
+	year   int
+	month  time.Month
+	factor float64
 }
 
 type share struct {
@@ -63,38 +79,52 @@ const (
 // profiles holds one profile per category code. Trends after 2021 follow
 // the direction of the Concept's own narrative: fraud (much of it online)
 // grows, street property crime slowly falls, the rest stays nearly flat.
+// The lockdown of spring 2020 emptied the streets, so street crimes fall
+// most then. The level breaks are invented, as real series have them (a
+// camera network, a campaign, a change of law), to give forecasts
+// something to miss.
 var profiles = map[string]*profile{
 	aldyn.CategoryMurder: {season: seasonMost, weekday: weekWeekend, hours: &hoursEvening, urban: 0.9, trend: 0,
+		lockdown: 0.05, breaks: []levelBreak{{2024, time.January, 0.92}},
 		places: []share{{pDwelling, 0.55}, {pStreet, 0.25}, {pOther, 0.20}}, solved: 0.90},
 	aldyn.CategoryGraveHarm: {season: seasonMost, weekday: weekWeekend, hours: &hoursEvening, urban: 0.9, trend: 0.01,
+		lockdown: 0.10, breaks: []levelBreak{{2024, time.March, 1.12}},
 		places:    []share{{pDwelling, 0.50}, {pStreet, 0.35}, {pOther, 0.15}},
 		subgroups: []share{{aldyn.SubgroupDomesticViolence, 0.30}}, solved: 0.80},
-	aldyn.CategoryRape: {season: seasonMost, weekday: weekWeekend, hours: &hoursNight, urban: 1.0, trend: 0,
+	aldyn.CategoryRape: {season: seasonMost, weekday: weekWeekend, hours: &hoursNight, urban: 1.0, trend: 0, lockdown: 0.15,
 		places:    []share{{pDwelling, 0.65}, {pStreet, 0.10}, {pOther, 0.25}},
 		subgroups: []share{{aldyn.SubgroupCrimesAgainstChildren, 0.25}}, solved: 0.75},
 	aldyn.CategoryRobberyViolent: {season: seasonMost, weekday: weekFlat, hours: &hoursEvening, urban: 1.3, trend: -0.02,
+		lockdown: 0.40, breaks: []levelBreak{{2023, time.July, 0.90}},
 		places: []share{{pStreet, 0.55}, {pDwelling, 0.20}, {pShop, 0.15}, {pOther, 0.10}}, solved: 0.70,
 		damageMedian: 20000, damageSigma: 1.0},
 	aldyn.CategoryRobbery: {season: seasonMost, weekday: weekFlat, hours: &hoursEvening, urban: 1.6, trend: -0.02,
+		lockdown: 0.50, breaks: []levelBreak{{2023, time.July, 0.88}},
 		places: []share{{pStreet, 0.60}, {pTransport, 0.12}, {pShop, 0.13}, {pDwelling, 0.05}, {pOther, 0.10}}, solved: 0.50,
 		damageMedian: 8000, damageSigma: 0.9},
 	aldyn.CategoryTheft: {season: seasonMost, weekday: weekFlat, hours: &hoursDay, dwellingHours: &hoursNight, urban: 1.4, trend: -0.02,
+		lockdown: 0.45, breaks: []levelBreak{{2023, time.July, 0.88}},
 		places: []share{{pDwelling, 0.35}, {pStreet, 0.20}, {pShop, 0.18}, {pTransport, 0.07}, {pSchool, 0.03}, {pOther, 0.17}},
 		solved: 0.35, damageMedian: 12000, damageSigma: 1.0},
 	aldyn.CategoryFraud: {season: seasonFlat, weekday: weekOffice, hours: &hoursDay, urban: 1.6, trend: 0.06,
+		lockdown: -0.15, breaks: []levelBreak{{2023, time.April, 0.88}},
 		places: []share{{pOther, 0.60}, {pDwelling, 0.20}, {pShop, 0.15}, {pStreet, 0.05}}, solved: 0.30,
 		damageMedian: 50000, damageSigma: 1.2},
 	aldyn.CategoryExtortion: {season: seasonFlat, weekday: weekOffice, hours: &hoursDay, urban: 1.3, trend: 0,
+		lockdown: 0.20, breaks: []levelBreak{{2023, time.October, 0.75}},
 		places: []share{{pOther, 0.50}, {pShop, 0.25}, {pStreet, 0.15}, {pDwelling, 0.10}}, solved: 0.65,
 		damageMedian: 80000, damageSigma: 1.0},
 	aldyn.CategoryDrugs: {season: seasonDrugs, weekday: weekFlat, hours: &hoursMixed, urban: 1.0, trend: 0,
+		lockdown: 0.30, breaks: []levelBreak{{2024, time.May, 1.20}},
 		places: []share{{pStreet, 0.50}, {pDwelling, 0.25}, {pOther, 0.25}}, solved: 0.95},
 	aldyn.CategoryHooliganism: {season: seasonMost, weekday: weekWeekend, hours: &hoursEvening, urban: 1.2, trend: -0.01,
+		lockdown: 0.50, breaks: []levelBreak{{2024, time.January, 0.90}},
 		places:    []share{{pStreet, 0.55}, {pDwelling, 0.15}, {pTransport, 0.08}, {pShop, 0.07}, {pSchool, 0.05}, {pOther, 0.10}},
 		subgroups: []share{{aldyn.SubgroupDomesticViolence, 0.10}}, solved: 0.75},
 	aldyn.CategoryTraffic: {season: seasonRoad, weekday: weekRoad, hours: &hoursRoad, urban: 0.9, trend: 0.01,
+		lockdown: 0.45, breaks: []levelBreak{{2022, time.September, 0.90}},
 		places: []share{{pStreet, 0.95}, {pOther, 0.05}}, solved: 0.85},
-	aldyn.CategoryOther: {season: seasonMost, weekday: weekFlat, hours: &hoursMixed, urban: 1.0, trend: 0.01,
+	aldyn.CategoryOther: {season: seasonMost, weekday: weekFlat, hours: &hoursMixed, urban: 1.0, trend: 0.01, lockdown: 0.25,
 		places:    []share{{pStreet, 0.30}, {pDwelling, 0.30}, {pShop, 0.10}, {pSchool, 0.05}, {pTransport, 0.05}, {pOther, 0.20}},
 		subgroups: []share{{aldyn.SubgroupDomesticViolence, 0.06}, {aldyn.SubgroupCrimesAgainstChildren, 0.02}}, solved: 0.60},
 }
@@ -137,6 +167,16 @@ const (
 	noPointShare  = 0.10   // records without coordinates
 	noDamageShare = 0.15   // property crimes without a damage figure
 )
+
+// Month counts are overdispersed like real ones: given its expected
+// count μ, a month's count varies as a negative binomial with variance
+// μ + μ²/monthDispersion (Poisson noise plus a coefficient of variation of
+// about 1/√monthDispersion that does not fade with size).
+const monthDispersion = 60
+
+// lockdownShape spreads Profile.lockdown over March to June 2020, the state
+// of emergency from 25 March to 10 May and the weeks after it.
+var lockdownShape = [12]float64{2: 0.3, 3: 1, 4: 0.6, 5: 0.2}
 
 // lagWeights are the chances of registration 0, 1, … 10 days after the
 // offense.

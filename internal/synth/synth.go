@@ -5,10 +5,11 @@
 // plausibly: the yearly national totals per category of the Concept's
 // Table 1 exactly, the share of crimes in Bishkek and Chüy oblast, and
 // made-up but realistic spreads over districts, months, weekdays, hours,
-// places and points. Counts per year, category, district and month come
-// from deterministic largest-remainder rounding of expected shares, so
-// totals are exact; only the details within a district and month are
-// random, drawn from a PCG seeded by Config.Seed.
+// places and points. Month counts are noisy (overdispersed, with a dip in
+// the spring 2020 lockdown and lasting level breaks) but add up to the
+// year's total exactly: counts per year, category, district and month come
+// from largest-remainder rounding of noisy expected shares. Everything
+// random is drawn from PCGs seeded by Config.Seed.
 package synth
 
 import (
@@ -354,14 +355,66 @@ func (g *generator) yearTotal(year int, cat string) int {
 			base, dist = y, d
 		}
 	}
-	n := float64(g.off.totals[base][cat]) * math.Pow(1+profiles[cat].trend, float64(year-base))
+	p := profiles[cat]
+	n := float64(g.off.totals[base][cat])
+	if year != base {
+		// The level breaks of an invented year count by the part of the
+		// year they cover, weighted by season.
+		var lv, w float64
+		for m := range 12 {
+			lv += p.season[m] * level(p, year, m)
+			w += p.season[m]
+		}
+		n *= math.Pow(1+p.trend, float64(year-base)) * lv / w
+	}
 	return int(math.Round(n * g.scale))
+}
+
+// level is the product of a category's level breaks in force in month m
+// (0 for January) of year.
+func level(p *profile, year, m int) float64 {
+	f := 1.0
+	for _, b := range p.breaks {
+		if year > b.year || year == b.year && m+1 >= int(b.month) {
+			f *= b.factor
+		}
+	}
+	return f
+}
+
+// noiseStream is mixed into the seed of the month-count noise so that it
+// is not the stream of the records' details.
+const noiseStream = 0x6e6f697365
+
+// gamma draws from the gamma distribution with the given shape and scale
+// 1/shape (mean 1) by Marsaglia and Tsang's method.
+func gamma(rng *rand.Rand, shape float64) float64 {
+	if shape < 1 {
+		return gamma(rng, shape+1) * math.Pow(rng.Float64(), 1/shape)
+	}
+	d := shape - 1.0/3
+	c := 1 / math.Sqrt(9*d)
+	for {
+		x := rng.NormFloat64()
+		v := 1 + c*x
+		if v <= 0 {
+			continue
+		}
+		v = v * v * v
+		u := rng.Float64()
+		if math.Log(u) < 0.5*x*x+d-d*v+d*math.Log(v) {
+			return d * v / shape
+		}
+	}
 }
 
 // allocate fills g.counts with the records of a year and category per
 // unit and month (index unit*12+month). Every step is largest-remainder
 // rounding of expected counts, so the year's n is met exactly: n is split
-// into months; each month's count into Bishkek and Chüy and the rest; each
+// into months, by season, level breaks, the 2020 lockdown and a
+// gamma-distributed factor per month, which makes each month's count a
+// negative binomial given the year's (variance μ + μ²/monthDispersion);
+// each month's count into Bishkek and Chüy and the rest; each
 // of those among its units. The two later steps carry each part's rounding
 // residual into the next month (Hamilton's method on cumulative expected
 // counts), so a unit expecting 0.3 records a month gets about one in three
@@ -374,11 +427,24 @@ func (g *generator) allocate(year, ci, n int) {
 	var msum float64
 	x := g.x[:12]
 	for m := range 12 {
-		x[m] = p.season[m] * float64(daysIn(year, m))
+		x[m] = p.season[m] * float64(daysIn(year, m)) * level(p, year, m)
+		if year == 2020 {
+			x[m] *= 1 - p.lockdown*lockdownShape[m]
+		}
 		msum += x[m]
 	}
+	// A stream of its own per year and category, as for the records.
+	rng := rand.New(rand.NewPCG(g.seed^noiseStream, uint64(year)<<8|uint64(ci)))
+	var nsum float64
 	for m := range x {
-		x[m] *= float64(n) / msum
+		mu := x[m] * float64(n) / msum
+		if mu > 0 {
+			x[m] *= gamma(rng, 1/(1/mu+1.0/monthDispersion))
+		}
+		nsum += x[m]
+	}
+	for m := range x {
+		x[m] *= float64(n) / nsum
 	}
 	largestRemainder(x, n, months[:], g.order)
 

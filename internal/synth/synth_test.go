@@ -486,3 +486,79 @@ func TestUntil(t *testing.T) {
 		t.Errorf("YearsUntil(15 January 2027) = %v, %v; want 2019–2026 until 1 January 2027", years, u)
 	}
 }
+
+// TestMonthNoise: month counts scatter around their seasonal shape more
+// than Poisson noise alone would, street crimes dip in the spring 2020
+// lockdown, and level breaks last; Table 1's years stay exact
+// (TestTable1Exact).
+func TestMonthNoise(t *testing.T) {
+	recs, _ := all()
+	counts := map[string]map[int]*[12]float64{}
+	for _, o := range recs {
+		d := o.Day()
+		c := counts[o.Category]
+		if c == nil {
+			c = map[int]*[12]float64{}
+			counts[o.Category] = c
+		}
+		if c[d.Year()] == nil {
+			c[d.Year()] = &[12]float64{}
+		}
+		c[d.Year()][d.Month()-1]++
+	}
+	t.Run("overdispersed", func(t *testing.T) {
+		for _, cat := range []string{aldyn.CategoryTheft, aldyn.CategoryFraud, aldyn.CategoryMurder, aldyn.CategoryExtortion} {
+			p := profiles[cat]
+			// Each month against its expectation from the season and
+			// the year's total, in units of its Poisson standard deviation.
+			var z2 float64
+			var k int
+			for _, y := range []int{2022, 2025} {
+				c := counts[cat][y]
+				var tot, w float64
+				for m := range 12 {
+					tot += c[m]
+					w += p.season[m] * float64(daysIn(y, m)) * level(p, y, m)
+				}
+				for m := range 12 {
+					mu := tot * p.season[m] * float64(daysIn(y, m)) * level(p, y, m) / w
+					z2 += (c[m] - mu) * (c[m] - mu) / mu
+					k++
+				}
+			}
+			// Largest-remainder rounding alone gives almost 0; Poisson
+			// noise about 1.
+			if d := z2 / float64(k); d < 0.5 {
+				t.Errorf("%s: month counts vary %.2f times as much as Poisson noise, want at least 0.5", cat, d)
+			} else {
+				t.Logf("%s: dispersion %.2f × Poisson", cat, d)
+			}
+		}
+	})
+	t.Run("lockdown", func(t *testing.T) {
+		for _, cat := range []string{aldyn.CategoryTheft, aldyn.CategoryRobbery, aldyn.CategoryHooliganism} {
+			c19, c20 := counts[cat][2019], counts[cat][2020]
+			var y19, y20 float64
+			for m := range 12 {
+				y19 += c19[m]
+				y20 += c20[m]
+			}
+			// April and May's share of the year.
+			s19, s20 := (c19[3]+c19[4])/y19, (c20[3]+c20[4])/y20
+			if s20 > 0.8*s19 {
+				t.Errorf("%s: April–May held %.3f of 2020, %.3f of 2019; want a lockdown dip", cat, s20, s19)
+			}
+		}
+	})
+	t.Run("breaks", func(t *testing.T) {
+		sum := func(cat string, y int) (s float64) {
+			for _, v := range counts[cat][y] {
+				s += v
+			}
+			return s
+		}
+		if a, b := sum(aldyn.CategoryExtortion, 2022), sum(aldyn.CategoryExtortion, 2024); b > 0.85*a {
+			t.Errorf("extortion: %.0f in 2022, %.0f in 2024; want the October 2023 break to last", a, b)
+		}
+	})
+}

@@ -224,8 +224,11 @@ func statusChart(loc *i18n.Localizer, d *aldyn.Dashboard) chart {
 	return chart{
 		"title":   map[string]any{"text": loc.T("reporting.dashboard.by_status"), "textStyle": map[string]any{"fontSize": 14}},
 		"tooltip": map[string]any{"trigger": "item"},
-		"legend":  map[string]any{"bottom": 0, "type": "scroll"},
-		"series":  []map[string]any{{"type": "pie", "radius": []string{"40%", "70%"}, "data": data}},
+		// Names sit in the legend, which wraps; the slices carry counts,
+		// so no long label runs off the chart.
+		"legend": map[string]any{"bottom": 0},
+		"series": []map[string]any{{"type": "pie", "radius": []string{"35%", "60%"}, "center": []string{"50%", "45%"},
+			"label": map[string]any{"formatter": "{c}"}, "data": data}},
 	}
 }
 
@@ -239,7 +242,6 @@ func budgetChart(loc *i18n.Localizer, d *aldyn.Dashboard) chart {
 	c := lineChart(loc.T("reporting.dashboard.budget"), labels,
 		map[string]any{"name": loc.T("reporting.dashboard.planned"), "type": "bar", "data": planned, "color": "#8fb5e6"},
 		map[string]any{"name": loc.T("reporting.dashboard.spent"), "type": "bar", "data": spent, "color": "#0b4a8b"})
-	c["grid"] = map[string]any{"top": 64, "left": 80, "right": 16, "bottom": 32}
 	return c
 }
 
@@ -316,6 +318,7 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request) error {
 		"Plan": p, "D": d, "Components": components, "Bodies": bodies, "CycleBodies": cycleBodies, "Measures": measureLines(v, names),
 		"Badges": badges, "StatusChart": statusChart(loc, &d), "BudgetChart": budgetChart(loc, &d), "IndicatorChart": indicatorChart(loc, &d, lang),
 		"Cycles": cycles, "CycleID": cycleID, "Languages": aldyn.Languages,
+		"FormatNames": map[string]string{"xlsx": "Excel", "pdf": "PDF", "docx": "Word"},
 	}})
 }
 

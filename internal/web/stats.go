@@ -583,12 +583,18 @@ type forecastMonth struct {
 	Actual *float64 `json:"actual,omitempty"`
 }
 
+// forecastBTJSON is one model's rolling-origin back-test and, beside it,
+// its true hold-out (fitted without the last 12 months, scored on them;
+// hold_out_months is 0 when the series is too short).
 type forecastBTJSON struct {
-	Model    string  `json:"model"`
-	MAE      float64 `json:"mae"`
-	MASE     float64 `json:"mase"`
-	NaiveMAE float64 `json:"naive_mae"`
-	Origins  int     `json:"origins"`
+	Model         string  `json:"model"`
+	MAE           float64 `json:"mae"`
+	MASE          float64 `json:"mase"`
+	NaiveMAE      float64 `json:"naive_mae"`
+	Origins       int     `json:"origins"`
+	HoldOutMAE    float64 `json:"hold_out_mae"`
+	HoldOutMASE   float64 `json:"hold_out_mase"`
+	HoldOutMonths int     `json:"hold_out_months"`
 }
 
 func r2(v float64) float64 { return math.Round(v*100) / 100 }
@@ -639,7 +645,8 @@ func (s *Server) forecast(r *http.Request, sc *statsScope, horizon int) (*foreca
 		res.Latest = &l
 	}
 	for _, b := range fr.BackTests {
-		res.BackTests = append(res.BackTests, forecastBTJSON{Model: b.Model, MAE: r2(b.MAE), MASE: math.Round(b.MASE*1000) / 1000, NaiveMAE: r2(b.NaiveMAE), Origins: b.Origins})
+		res.BackTests = append(res.BackTests, forecastBTJSON{Model: b.Model, MAE: r2(b.MAE), MASE: math.Round(b.MASE*1000) / 1000, NaiveMAE: r2(b.NaiveMAE), Origins: b.Origins,
+			HoldOutMAE: r2(b.HoldOutMAE), HoldOutMASE: math.Round(b.HoldOutMASE*1000) / 1000, HoldOutMonths: b.HoldOutMonths})
 	}
 	return res, nil
 }

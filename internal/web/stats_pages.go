@@ -51,7 +51,7 @@ func lineChart(title string, labels []string, series ...map[string]any) chart {
 		"title":   map[string]any{"text": title, "textStyle": map[string]any{"fontSize": 14}},
 		"tooltip": map[string]any{"trigger": "axis"},
 		"legend":  map[string]any{"top": 24, "type": "scroll"},
-		"grid":    map[string]any{"top": 64, "left": 48, "right": 16, "bottom": 32},
+		"grid":    map[string]any{"top": 64, "left": 16, "right": 16, "bottom": 32, "containLabel": true},
 		"xAxis":   map[string]any{"type": "category", "data": labels},
 		"yAxis":   map[string]any{"type": "value"},
 		"series":  series,
@@ -327,8 +327,9 @@ func forecastChart(loc *i18n.Localizer, fr *forecastResult) chart {
 	}
 	band := func(name, stack string, lo, width []any, color string) []map[string]any {
 		return []map[string]any{
-			{"name": name, "type": "line", "stack": stack, "data": lo, "lineStyle": map[string]any{"opacity": 0}, "symbol": "none", "tooltip": map[string]any{"show": false}},
-			{"name": name, "type": "line", "stack": stack, "data": width, "lineStyle": map[string]any{"opacity": 0}, "symbol": "none",
+			// The colour is the band's, so its legend mark matches it.
+			{"name": name, "type": "line", "stack": stack, "data": lo, "lineStyle": map[string]any{"opacity": 0}, "symbol": "none", "color": color, "tooltip": map[string]any{"show": false}},
+			{"name": name, "type": "line", "stack": stack, "data": width, "lineStyle": map[string]any{"opacity": 0}, "symbol": "none", "color": color,
 				"areaStyle": map[string]any{"color": color}},
 		}
 	}

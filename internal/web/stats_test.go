@@ -308,7 +308,9 @@ func TestPrecinctProfile(t *testing.T) {
 }
 
 // TestStatsForecastNamesModels: the statistics page names the forecast's
-// models in the reader's language, never by their API codes.
+// models in the reader's language, never by their API codes, and shows
+// the hold-out of the last 12 months beside the rolling back-test, as the
+// API does.
 func TestStatsForecastNamesModels(t *testing.T) {
 	f := mustFixture(t)
 	var rows strings.Builder
@@ -317,7 +319,24 @@ func TestStatsForecastNamesModels(t *testing.T) {
 		fmt.Fprintf(&rows, "FM-%d,crimes,theft,%d-%02d-11,%s,street,0\n", i, 2021+i/160, i%12+1, codeA)
 	}
 	mustImportOffenses(t, f, rows.String())
+	var fr struct {
+		BackTests []struct {
+			Model         string `json:"model"`
+			Origins       int    `json:"origins"`
+			HoldOutMonths int    `json:"hold_out_months"`
+		} `json:"back_tests"`
+	}
+	mustGetJSON(t, f, analystA, "/api/v1/stats/forecast?territory="+codeA, 200, &fr)
+	if len(fr.BackTests) != 3 {
+		t.Fatalf("36 months: %d models back-tested, want 3", len(fr.BackTests))
+	}
+	for _, b := range fr.BackTests {
+		if b.Origins == 0 || b.HoldOutMonths != 12 {
+			t.Errorf("%s: %d rolling origins, hold-out over %d months; want both", b.Model, b.Origins, b.HoldOutMonths)
+		}
+	}
 	want := map[string]string{"ky": "Сезондук жөнөкөй модель", "ru": "Сезонная наивная модель", "en": "Seasonal naive"}
+	holdOut := map[string]string{"ky": "Четке калтырылган текшерүү", "ru": "Отложенная проверка", "en": "Hold-out"}
 	for lang, name := range want {
 		req, _ := http.NewRequest("GET", f.srv.URL+"/stats?territory="+codeA, nil)
 		req.Header.Set("Authorization", "Bearer "+f.tokens[analystA])
@@ -329,6 +348,9 @@ func TestStatsForecastNamesModels(t *testing.T) {
 		page := readBody(t, resp)
 		if resp.StatusCode != http.StatusOK || !strings.Contains(page, name) {
 			t.Errorf("%s: status %d, the back-test does not name %q", lang, resp.StatusCode, name)
+		}
+		if !strings.Contains(page, holdOut[lang]) {
+			t.Errorf("%s: the back-test has no hold-out column %q", lang, holdOut[lang])
 		}
 		for _, code := range []string{"seasonal_naive", "holt_winters", "stats.forecast.models"} {
 			if strings.Contains(page, code) {

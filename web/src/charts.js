@@ -157,6 +157,26 @@ export function prepare(option) {
       out.legend = { type: 'scroll', top: 28, ...l };
     }
   }
+  // Numbers read as in the page's language ("10 000" in Kyrgyz and
+  // Russian), not ECharts' English "10,000", on value axes, tooltips and
+  // the heat map's scale, unless the server chose a format.
+  const nf = new Intl.NumberFormat(pageLang() || 'en', { maximumFractionDigits: 2 });
+  const num = (v) => (typeof v === 'number' ? nf.format(v) : v);
+  const fixAxis = (a) => {
+    if (!a || typeof a !== 'object' || (a.type && a.type !== 'value')) return a;
+    const label = a.axisLabel || {};
+    return label.formatter === undefined ? { ...a, axisLabel: { ...label, formatter: num } } : a;
+  };
+  for (const k of ['xAxis', 'yAxis']) {
+    if (Array.isArray(out[k])) out[k] = out[k].map(fixAxis);
+    else if (out[k]) out[k] = fixAxis(out[k]);
+  }
+  if (out.tooltip && !Array.isArray(out.tooltip) && out.tooltip.valueFormatter === undefined) {
+    out.tooltip = { ...out.tooltip, valueFormatter: num };
+  }
+  if (out.visualMap && !Array.isArray(out.visualMap) && out.visualMap.formatter === undefined) {
+    out.visualMap = { ...out.visualMap, formatter: num };
+  }
   if (out.animation === undefined && reducedMotion()) out.animation = false;
   return out;
 }

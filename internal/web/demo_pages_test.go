@@ -1,0 +1,58 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aldyn-kg/aldyn"
+	"github.com/aldyn-kg/aldyn/internal/demo"
+	"github.com/aldyn-kg/aldyn/internal/store"
+)
+
+// TestDemoMonitoringPageInWords: the national demo plan's monitoring page
+// names its report downloads and indicator units in the reader's language
+// (no "xlsx (ky)", "(100k)", "(count)"), its charts keep their axis labels
+// inside the drawing (containLabel) and its status chart labels slices with
+// counts, names going to a legend that wraps instead of running off.
+func TestDemoMonitoringPageInWords(t *testing.T) {
+	f := mustFixture(t)
+	ctx := context.Background()
+	f.db.Now = func() time.Time { return time.Date(2026, 12, 6, 9, 0, 0, 0, time.UTC) }
+	h := func(s string) (string, error) { return "h" + s, nil }
+	pw := func() string { return "x" }
+	if _, err := demo.Load(ctx, f.db, h, pw); err != nil {
+		t.Fatal(err)
+	}
+	if err := demo.LoadPlans(ctx, f.db, h, pw); err != nil {
+		t.Fatal(err)
+	}
+	kind := aldyn.PlanNational
+	plans, _, err := f.db.FindPlans(ctx, store.PlanFilter{Under: "/", Kind: &kind})
+	if err != nil || len(plans) != 1 {
+		t.Fatalf("national plan: %v %v", plans, err)
+	}
+	for lang, want := range map[string]string{"ky": "Excel · Кыргызча", "ru": "PDF · На русском", "en": "Word · In English"} {
+		req, _ := http.NewRequest("GET", f.srv.URL+"/plans/"+idStr(plans[0].ID)+"/dashboard", nil)
+		req.Header.Set("Authorization", "Bearer "+f.tokens[adminKG])
+		req.Header.Set("Accept-Language", lang)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		page := readBody(t, resp)
+		if resp.StatusCode != http.StatusOK || !strings.Contains(page, want) {
+			t.Errorf("%s: status %d, no download named %q", lang, resp.StatusCode, want)
+		}
+		for _, raw := range []string{">xlsx (", ">pdf (", "(100k)", "(count)"} {
+			if strings.Contains(page, raw) {
+				t.Errorf("%s: the page shows %q", lang, raw)
+			}
+		}
+		if !strings.Contains(page, "containLabel&#34;:true") || !strings.Contains(page, "formatter&#34;:&#34;{c}") {
+			t.Errorf("%s: charts without containLabel or the status chart without count labels", lang)
+		}
+	}
+}
