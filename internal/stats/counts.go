@@ -20,8 +20,17 @@ type CountStat struct {
 	SolvedShare float64 `json:"solved_share"`
 	// YoY is the relative change on the same keys a year earlier, when
 	// grouped by year (or quarter or month within years) and that row has a
-	// count; nil otherwise.
+	// count; nil otherwise. A period the query's period cuts short (the
+	// current year up to its last complete month) is compared with the same
+	// months a year earlier, never with a whole period; nil when those
+	// months are not all covered.
 	YoY *float64 `json:"yoy_change,omitempty"`
+	// Partial marks a row whose year, quarter or month the query's period
+	// covers only in part; PeriodFrom and PeriodTo (inclusive) then say
+	// which part.
+	Partial    bool   `json:"partial,omitempty"`
+	PeriodFrom string `json:"row_period_from,omitempty"`
+	PeriodTo   string `json:"row_period_to,omitempty"`
 	// RatePer100k is the count per 100,000 residents of the row's
 	// territory and year (AnnualRate over the row's period), when grouped
 	// by territory and the population is known.
@@ -39,8 +48,10 @@ type PopulationFunc func(code string) []aldyn.Population
 // Counts derives shares, year-on-year changes and rates for rows of a
 // counts query over the period [from, to): rows of a year, quarter or
 // month are rated over that period (within [from, to)), other rows over
-// [from, to).
-func Counts(rows []aldyn.CountRow, by []string, from, to time.Time, pop PopulationFunc) []CountStat {
+// [from, to). earlier are the rows of the same query counted over
+// EarlierWindow, which give a period cut short by to its change; nil when
+// there is no such window.
+func Counts(rows, earlier []aldyn.CountRow, by []string, from, to time.Time, pop PopulationFunc) []CountStat {
 	out := make([]CountStat, len(rows))
 	type period struct{ y, q, m int }
 	type key struct {
@@ -53,6 +64,11 @@ func Counts(rows []aldyn.CountRow, by []string, from, to time.Time, pop Populati
 		periodTotal[period{r.Year, r.Quarter, r.Month}] += r.Count
 		index[key{r.Category, r.TerritoryCode, r.Source, r.Year, r.Quarter, r.Month}] = i
 	}
+	earlierIndex := make(map[key]int64, len(earlier))
+	for _, r := range earlier {
+		earlierIndex[key{r.Category, r.TerritoryCode, r.Source, r.Year, r.Quarter, r.Month}] += r.Count
+	}
+	ef, _, hasEarlier := EarlierWindow(by, from, to)
 	byTerritory := slices.Contains(by, aldyn.ByTerritory)
 	for i, r := range rows {
 		s := CountStat{CountRow: r}
@@ -63,8 +79,26 @@ func Counts(rows []aldyn.CountRow, by []string, from, to time.Time, pop Populati
 			s.SolvedShare = float64(r.Solved) / float64(r.Count)
 		}
 		if r.Year > 0 {
-			if j, ok := index[key{r.Category, r.TerritoryCode, r.Source, r.Year - 1, r.Quarter, r.Month}]; ok && rows[j].Count > 0 {
-				v := float64(r.Count-rows[j].Count) / float64(rows[j].Count)
+			prevKey := key{r.Category, r.TerritoryCode, r.Source, r.Year - 1, r.Quarter, r.Month}
+			ws, we := wholePeriod(r)
+			pf, pt := RowPeriod(r, from, to)
+			var prev int64
+			switch {
+			case pf.Equal(ws) && pt.Equal(we):
+				// A whole period is compared with the whole period a year
+				// earlier, when the query covers all of it.
+				if j, ok := index[prevKey]; ok && !ws.AddDate(-1, 0, 0).Before(from) {
+					prev = rows[j].Count
+				}
+			default:
+				s.Partial = true
+				s.PeriodFrom, s.PeriodTo = pf.Format(time.DateOnly), pt.AddDate(0, 0, -1).Format(time.DateOnly)
+				if hasEarlier && pt.Equal(to) && !ef.Before(from) && ef.Equal(pf.AddDate(-1, 0, 0)) {
+					prev = earlierIndex[prevKey]
+				}
+			}
+			if prev > 0 {
+				v := float64(r.Count-prev) / float64(prev)
 				s.YoY = &v
 			}
 		}

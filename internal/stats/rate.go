@@ -79,19 +79,48 @@ func maxTime(a, b time.Time) time.Time {
 // quarter or month when grouped by period, clipped to the query's period
 // [qFrom, qTo); the query's period otherwise.
 func RowPeriod(r aldyn.CountRow, qFrom, qTo time.Time) (from, to time.Time) {
-	from, to = qFrom, qTo
-	if r.Year > 0 {
-		from = time.Date(r.Year, 1, 1, 0, 0, 0, 0, time.UTC)
-		to = from.AddDate(1, 0, 0)
-		switch {
-		case r.Month > 0:
-			from = from.AddDate(0, r.Month-1, 0)
-			to = from.AddDate(0, 1, 0)
-		case r.Quarter > 0:
-			from = from.AddDate(0, 3*(r.Quarter-1), 0)
-			to = from.AddDate(0, 3, 0)
-		}
-		from, to = maxTime(from, qFrom), minTime(to, qTo)
+	if r.Year == 0 {
+		return qFrom, qTo
 	}
-	return from, to
+	from, to = wholePeriod(r)
+	return maxTime(from, qFrom), minTime(to, qTo)
+}
+
+// wholePeriod is the whole year, quarter or month of a row grouped by
+// period.
+func wholePeriod(r aldyn.CountRow) (from, to time.Time) {
+	from = time.Date(r.Year, 1, 1, 0, 0, 0, 0, time.UTC)
+	switch {
+	case r.Month > 0:
+		from = from.AddDate(0, r.Month-1, 0)
+		return from, from.AddDate(0, 1, 0)
+	case r.Quarter > 0:
+		from = from.AddDate(0, 3*(r.Quarter-1), 0)
+		return from, from.AddDate(0, 3, 0)
+	}
+	return from, from.AddDate(1, 0, 0)
+}
+
+// EarlierWindow is, when the last period of a counts query grouped by
+// period is cut short by to (the current year holds January–November, say),
+// the same part of that period a year earlier: counted over it, the
+// previous year's figures compare like with like (Counts' earlier rows).
+// ok is false when by has no period or the last period is whole.
+func EarlierWindow(by []string, from, to time.Time) (ef, et time.Time, ok bool) {
+	if !slices.Contains(by, aldyn.ByYear) || !from.Before(to) {
+		return ef, et, false
+	}
+	last := to.Add(-time.Nanosecond)
+	r := aldyn.CountRow{Year: last.Year()}
+	switch {
+	case slices.Contains(by, aldyn.ByMonth):
+		r.Month = int(last.Month())
+	case slices.Contains(by, aldyn.ByQuarter):
+		r.Quarter = (int(last.Month())-1)/3 + 1
+	}
+	ps, pe := wholePeriod(r)
+	if pe.Equal(to) && !ps.Before(from) {
+		return ef, et, false
+	}
+	return maxTime(ps, from).AddDate(-1, 0, 0), to.AddDate(-1, 0, 0), true
 }

@@ -70,14 +70,60 @@ func TestCountsRateOverPeriod(t *testing.T) {
 		return []aldyn.Population{{Year: 2009, Population: 100000}, {Year: 2022, Population: 200000}}
 	}
 	rows := []aldyn.CountRow{{TerritoryCode: "41711000000000", Count: 7000}}
-	got := Counts(rows, []string{aldyn.ByTerritory}, day(2019, 1, 1), day(2026, 1, 1), pop)
+	got := Counts(rows, nil, []string{aldyn.ByTerritory}, day(2019, 1, 1), day(2026, 1, 1), pop)
 	// 3 years at 100,000 and 4 at 200,000: 1.1 million person-years.
 	if got[0].RatePer100k == nil || *got[0].RatePer100k != 636.36 {
 		t.Errorf("got rate %v, want 636.36 per 100,000 a year", got[0].RatePer100k)
 	}
 	rows = []aldyn.CountRow{{TerritoryCode: "41711000000000", Year: 2023, Count: 1000}}
-	got = Counts(rows, []string{aldyn.ByTerritory, aldyn.ByYear}, day(2019, 1, 1), day(2026, 1, 1), pop)
+	got = Counts(rows, nil, []string{aldyn.ByTerritory, aldyn.ByYear}, day(2019, 1, 1), day(2026, 1, 1), pop)
 	if got[0].RatePer100k == nil || *got[0].RatePer100k != 500 || got[0].PopulationYears[0] != 2022 {
 		t.Errorf("got rate %v (%v), want 500 from 2022's population", got[0].RatePer100k, got[0].PopulationYears)
+	}
+}
+
+// TestPartialYearChange: the current year, recorded up to its last complete
+// month, is compared with the same months of the year before, not with the
+// whole year; a whole year after a year the period covers only in part has
+// no change.
+func TestPartialYearChange(t *testing.T) {
+	by := []string{aldyn.ByCategory, aldyn.ByYear}
+	rows := []aldyn.CountRow{
+		{Category: "theft", Year: 2024, Count: 900},  // March–December only
+		{Category: "theft", Year: 2025, Count: 1200}, // whole
+		{Category: "theft", Year: 2026, Count: 1100}, // January–November
+	}
+	from, to := day(2024, 3, 1), day(2026, 12, 1)
+	ef, et, ok := EarlierWindow(by, from, to)
+	if !ok || !ef.Equal(day(2025, 1, 1)) || !et.Equal(day(2025, 12, 1)) {
+		t.Fatalf("EarlierWindow = %v, %v, %v; want 2025-01-01, 2025-12-01, true", ef, et, ok)
+	}
+	// January–November 2025 held 1,000 of the year's 1,200.
+	earlier := []aldyn.CountRow{{Category: "theft", Year: 2025, Count: 1000}}
+	got := Counts(rows, earlier, by, from, to, nil)
+	if got[0].YoY != nil || !got[0].Partial || got[0].PeriodFrom != "2024-03-01" {
+		t.Errorf("2024 (from March): change %v, partial %v from %q; want no change, partial from 2024-03-01", got[0].YoY, got[0].Partial, got[0].PeriodFrom)
+	}
+	if got[1].YoY != nil || got[1].Partial {
+		t.Errorf("2025 after a partial 2024: change %v, partial %v; want no change, whole", got[1].YoY, got[1].Partial)
+	}
+	if got[2].YoY == nil || math.Abs(*got[2].YoY-0.1) > 1e-9 || !got[2].Partial || got[2].PeriodTo != "2026-11-30" {
+		t.Errorf("2026 (to November): change %v, partial %v to %q; want +10 %% on January–November 2025, partial to 2026-11-30", got[2].YoY, got[2].Partial, got[2].PeriodTo)
+	}
+	// Without the earlier months there is no change rather than a wrong one.
+	if got := Counts(rows, nil, by, from, to, nil); got[2].YoY != nil {
+		t.Errorf("2026 without earlier rows: change %v, want none", *got[2].YoY)
+	}
+	// Whole years compare whole years.
+	whole := Counts(rows[1:], nil, by, day(2025, 1, 1), day(2027, 1, 1), nil)
+	if whole[1].YoY == nil || math.Abs(*whole[1].YoY-(1100.0-1200)/1200) > 1e-9 {
+		t.Errorf("whole 2026 on whole 2025: change %v", whole[1].YoY)
+	}
+	if _, _, ok := EarlierWindow(by, day(2025, 1, 1), day(2027, 1, 1)); ok {
+		t.Error("EarlierWindow of whole years")
+	}
+	// By quarter, the quarter cut short is compared with the same months.
+	if ef, et, ok := EarlierWindow([]string{aldyn.ByYear, aldyn.ByQuarter}, from, to); !ok || !ef.Equal(day(2025, 10, 1)) || !et.Equal(day(2025, 12, 1)) {
+		t.Errorf("EarlierWindow by quarter = %v, %v, %v; want 2025-10-01, 2025-12-01", ef, et, ok)
 	}
 }

@@ -234,7 +234,17 @@ func (s *Server) counts(r *http.Request, sc *statsScope, by []string, depth int)
 		return cmp.Or(strings.Compare(a.TerritoryCode, b.TerritoryCode),
 			cmp.Compare(slices.Index(aldyn.OffenseCategories, a.Category), slices.Index(aldyn.OffenseCategories, b.Category)))
 	})
-	for _, st := range stats.Counts(rows, by, from, to, popFn) {
+	// The last period cut short (this year up to its last complete month)
+	// is compared with the same months a year earlier.
+	var earlier []aldyn.CountRow
+	if ef, et, ok := stats.EarlierWindow(by, from, to); ok && !ef.Before(from) {
+		q := sc.countsQuery(by, depth)
+		q.From, q.To = &ef, &et
+		if earlier, err = s.db.OffenseCounts(ctx, q); err != nil {
+			return nil, err
+		}
+	}
+	for _, st := range stats.Counts(rows, earlier, by, from, to, popFn) {
 		n := countStatNamed{CountStat: st, TerritoryName: names[st.TerritoryCode]}
 		if st.Category != "" {
 			n.CategoryName = importer.CategoryName(st.Category, loc.Lang())

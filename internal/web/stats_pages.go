@@ -116,7 +116,7 @@ func (s *Server) statsPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	years := yearsOf(byCat.Rows)
 	data := map[string]any{"Filter": fd, "ByCategory": byCat, "CategoryPivot": pivotByCategory(byCat.Rows, years), "ByTerritory": byTerr, "RateCitations": rateCitations,
-		"ByPeriod": byPeriod, "Period": period, "Years": years, "Scope": sc, "CanImport": requireImporter(r) == nil}
+		"ByPeriod": byPeriod, "Period": period, "Years": years, "PartialYear": partialYearNote(byCat.Rows, info(r).loc), "Scope": sc, "CanImport": requireImporter(r) == nil}
 	if byPeriod.Total > 0 {
 		// Trend of the period, one line per compared territory (the
 		// territories of compare=…, or the scope as a whole).
@@ -164,6 +164,29 @@ func periodLabel(r aldyn.CountRow) string {
 		return fmt.Sprintf("%04d Q%d", r.Year, r.Quarter)
 	}
 	return fmt.Sprint(r.Year)
+}
+
+// partialYear is the last year of rows when the period covers it only in
+// part, with the note that says which months and what its change compares.
+type partialYear struct {
+	Year int
+	Note string
+}
+
+func partialYearNote(rows []countStatNamed, loc *i18n.Localizer) *partialYear {
+	for _, r := range rows {
+		if !r.Partial || r.Year == 0 || r.Quarter != 0 || r.Month != 0 {
+			continue
+		}
+		from, err1 := time.Parse(time.DateOnly, r.PeriodFrom)
+		to, err2 := time.Parse(time.DateOnly, r.PeriodTo)
+		if err1 != nil || err2 != nil {
+			continue
+		}
+		return &partialYear{Year: r.Year, Note: loc.T("stats.partial_year_note", "year", r.Year, "prev", r.Year-1,
+			"from", loc.T(fmt.Sprintf("common.month.%d", from.Month())), "to", loc.T(fmt.Sprintf("common.month.%d", to.Month())))}
+	}
+	return nil
 }
 
 // categoryRow is a category's counts per year, for a table with a column

@@ -527,3 +527,37 @@ func TestPopulationCitations(t *testing.T) {
 		})
 	}
 }
+
+// TestStatsPartialYearChange: records that end in November make the last
+// year partial; its change compares January–November with the same months
+// of the year before (2 records then, 3 now: +50 %), not with the whole
+// year (4 records: −25 %), and the page says which months it covers.
+func TestStatsPartialYearChange(t *testing.T) {
+	f := mustFixture(t)
+	csv := "registration_number,source,category,registered_on,occurred_on,occurred_time,territory_code,lat,lon,place_type,solved\n"
+	for i, d := range []string{"2025-01-10", "2025-11-10", "2025-12-10", "2025-12-20", "2026-02-10", "2026-05-10", "2026-11-10"} {
+		csv += fmt.Sprintf("P-%d,crimes,theft,%s,%s,10:00,%s,42.90,74.60,street,0\n", i, d, d, codeA)
+	}
+	mustImportOffenses(t, f, csv)
+	var c struct {
+		Rows []struct {
+			Year    int      `json:"year"`
+			Count   int64    `json:"count"`
+			YoY     *float64 `json:"yoy_change"`
+			Partial bool     `json:"partial"`
+			From    string   `json:"row_period_from"`
+			To      string   `json:"row_period_to"`
+		} `json:"rows"`
+	}
+	mustGetJSON(t, f, analystA, "/api/v1/stats/counts?by=category,year", 200, &c)
+	if len(c.Rows) != 2 || c.Rows[1].Year != 2026 || c.Rows[1].Count != 3 {
+		t.Fatalf("got %+v, want 2025 and 2026 rows", c.Rows)
+	}
+	if r := c.Rows[1]; r.YoY == nil || math.Abs(*r.YoY-0.5) > 1e-9 || !r.Partial || r.From != "2026-01-01" || r.To != "2026-11-30" {
+		t.Errorf("2026: %+v (change %v); want +50 %% on January–November 2025, partial 2026-01-01 – 2026-11-30", r, r.YoY)
+	}
+	body := readBody(t, f.do(t, analystA, "GET", "/stats?lang=ru", "", ""))
+	if !strings.Contains(body, "2026*") || !strings.Contains(body, "январь–ноябрь") {
+		t.Errorf("statistics page does not mark 2026 as January–November")
+	}
+}
