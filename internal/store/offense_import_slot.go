@@ -37,6 +37,10 @@ var (
 	importPoll  = 100 * time.Millisecond
 )
 
+// importChunkRows, when positive, lowers the records per batch: tests
+// make PostgreSQL's imports of a few thousand records span batches.
+var importChunkRows int
+
 // dropBatch is how many records of a failed import one transaction deletes.
 const dropBatch = 2000
 
@@ -192,13 +196,19 @@ func (imp *OffenseImport) batch(ctx context.Context, fn func(context.Context) er
 	db := imp.db
 	if db.Dialect == SQLite {
 		// A large page cache while the import runs: its random primary
-		// keys are written all over their index. Setting the same size
-		// again keeps the cached pages.
+		// keys are written all over their index. And no checkpoint at each
+		// batch's commit, which would copy most of that index back to the
+		// database file and sync it every time, twice as slow; release
+		// checkpoints once. Setting the same values again keeps the cached
+		// pages.
 		cache := imp.meta.CacheMiB
 		if cache <= 0 {
 			cache = DefaultImportCacheMiB
 		}
 		if _, err := imp.tx.ExecContext(ctx, fmt.Sprintf(`PRAGMA cache_size = -%d`, cache*1024)); err != nil {
+			return db.normalize(err)
+		}
+		if _, err := imp.tx.ExecContext(ctx, `PRAGMA wal_autocheckpoint = 0`); err != nil {
 			return db.normalize(err)
 		}
 	}

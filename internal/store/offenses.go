@@ -199,6 +199,9 @@ func (db *DB) BeginOffenseImport(ctx context.Context, actor *aldyn.Actor, meta O
 	} else {
 		imp.chunk, imp.stmts = sqliteMaxVars/offenseInsertCol, map[int]*sql.Stmt{}
 	}
+	if importChunkRows > 0 {
+		imp.chunk = min(imp.chunk, importChunkRows)
+	}
 	if err := db.claimImportSlot(ctx, imp); err != nil {
 		imp.finished = true
 		return nil, errors.Join(fmt.Errorf("begin offense import: %w", err), imp.logFailed(ctx, err.Error()))
@@ -760,8 +763,16 @@ func (imp *OffenseImport) release() {
 	}
 	clear(imp.stmts)
 	if imp.db.Dialect == SQLite && imp.claimed {
-		// Give the write connection its usual cache back.
-		imp.db.w.ExecContext(context.Background(), `PRAGMA cache_size = -2000`)
+		// Give the write connection its usual cache and checkpoints back,
+		// and copy the import's pages from the WAL to the database now, on
+		// a connection of the read pool, which no writer waits for (a
+		// passive checkpoint takes no write lock).
+		ctx := context.Background()
+		imp.db.w.ExecContext(ctx, `PRAGMA cache_size = -2000`)
+		imp.db.w.ExecContext(ctx, `PRAGMA wal_autocheckpoint = 1000`)
+		if _, err := imp.db.r.ExecContext(ctx, `PRAGMA wal_checkpoint(PASSIVE)`); err != nil {
+			imp.db.Log.Warn("after offense import", "statement", "wal_checkpoint", "err", err)
+		}
 	}
 }
 
