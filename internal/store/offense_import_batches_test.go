@@ -24,6 +24,15 @@ type readerView struct {
 	Precincts []aldyn.PrecinctCount
 }
 
+// String summarises a view for failure messages.
+func (v readerView) String() string {
+	var n int64
+	for _, r := range v.Counts {
+		n += r.Count
+	}
+	return fmt.Sprintf("%d counted, %d records, %d located, hourly %v, index %v, precincts %v", n, v.Scan, v.Points, v.Hourly, v.Index, v.Precincts)
+}
+
 func mustView(tb testing.TB, db *store.DB) readerView {
 	tb.Helper()
 	ctx := context.Background()
@@ -94,7 +103,7 @@ func TestOffenseImportHiddenUntilCommit(t *testing.T) {
 		t.Fatalf("rows stored while importing: got %d, want at least %d (the batches committed)", got, rowsBefore+5000)
 	}
 	if got := mustView(t, w.db); !reflect.DeepEqual(got, before) {
-		t.Errorf("while importing, readers see %+v; want %+v", got, before)
+		t.Errorf("while importing, readers see %v; want %v", got, before)
 	}
 
 	if err := imp.Commit(context.Background(), store.OffenseImportCounts{}); err != nil {
@@ -132,7 +141,7 @@ func TestOffenseImportRollbackDropsBatches(t *testing.T) {
 		t.Errorf("rows after rollback: got %d, want %d", got, rowsBefore)
 	}
 	if got := mustView(t, w.db); !reflect.DeepEqual(got, before) {
-		t.Errorf("after rollback, readers see %+v; want %+v", got, before)
+		t.Errorf("after rollback, readers see %v; want %v", got, before)
 	}
 	log, _, err := w.db.FindOffenseImports(context.Background(), aldyn.Page{})
 	if err != nil {
