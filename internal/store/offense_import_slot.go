@@ -37,6 +37,11 @@ var (
 	importPoll  = 100 * time.Millisecond
 )
 
+// importTxTime is how long SQLite's batch transaction may grow, chunk by
+// chunk, within one Add: a few chunks a commit write their index pages to
+// the WAL once, not once a chunk, and another write waits for one batch.
+const importTxTime = 40 * time.Millisecond
+
 // importChunkRows, when positive, lowers the records per batch: tests
 // make PostgreSQL's imports of a few thousand records span batches.
 var importChunkRows int
@@ -166,10 +171,22 @@ func (imp *OffenseImport) startBeat() {
 	}()
 }
 
-// inBatch runs fn in a write transaction of its own on one connection
-// (imp.conn and imp.tx while it runs), after checking that imp still holds
-// the import slot, and commits when fn returns nil.
-func (imp *OffenseImport) inBatch(ctx context.Context, fn func(context.Context) error) (err error) {
+// inBatch runs fn in a write transaction of its own (see beginTx) and
+// commits when fn returns nil.
+func (imp *OffenseImport) inBatch(ctx context.Context, fn func(context.Context) error) error {
+	if err := imp.endTx(nil); err != nil {
+		return err
+	}
+	if err := imp.beginTx(ctx); err != nil {
+		return err
+	}
+	return imp.endTx(fn(ctx))
+}
+
+// beginTx opens a write transaction on one connection (imp.conn and
+// imp.tx until endTx), after checking that imp still holds the import
+// slot.
+func (imp *OffenseImport) beginTx(ctx context.Context) (err error) {
 	db := imp.db
 	if !imp.claimed {
 		return aldyn.Errorf(aldyn.EINVALID, "import.error.finished")
@@ -177,19 +194,32 @@ func (imp *OffenseImport) inBatch(ctx context.Context, fn func(context.Context) 
 	if imp.conn, err = db.w.Conn(ctx); err != nil {
 		return db.normalize(err)
 	}
-	defer func() {
-		imp.conn.Close()
-		imp.conn, imp.tx = nil, nil
-	}()
-	if imp.tx, err = imp.conn.BeginTx(ctx, nil); err != nil {
-		return db.normalize(err)
+	if imp.tx, err = imp.conn.BeginTx(ctx, nil); err == nil {
+		imp.txStart = time.Now()
+		err = imp.batch(ctx, func(context.Context) error { return nil })
 	}
-	err = imp.batch(ctx, fn)
 	if err != nil {
-		imp.tx.Rollback()
+		return imp.endTx(db.normalize(err))
+	}
+	return nil
+}
+
+// endTx ends the open transaction, if any: commits it when err is nil,
+// else rolls it back and returns err.
+func (imp *OffenseImport) endTx(err error) error {
+	if imp.conn == nil {
 		return err
 	}
-	return db.normalize(imp.tx.Commit())
+	if imp.tx != nil {
+		if err == nil {
+			err = imp.db.normalize(imp.tx.Commit())
+		} else {
+			imp.tx.Rollback()
+		}
+	}
+	imp.conn.Close()
+	imp.conn, imp.tx = nil, nil
+	return err
 }
 
 func (imp *OffenseImport) batch(ctx context.Context, fn func(context.Context) error) error {

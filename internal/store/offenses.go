@@ -97,9 +97,10 @@ type OffenseImport struct {
 	direct bool
 	ctxErr func() error
 
-	// The batch transaction in progress, only while a chunk is written.
-	conn *sql.Conn
-	tx   *sql.Tx
+	// The batch transaction in progress, only within a call.
+	conn    *sql.Conn
+	tx      *sql.Tx
+	txStart time.Time
 
 	// The counts of the rows known to be new, one entry per territory ×
 	// category × source × month, so bounded whatever the file size; added
@@ -227,11 +228,12 @@ func (imp *OffenseImport) Add(ctx context.Context, batch []aldyn.Offense) error 
 		imp.buf = append(imp.buf, r)
 		if len(imp.buf) == imp.chunk {
 			if err := imp.flush(ctx); err != nil {
-				return err
+				return imp.endTx(err)
 			}
 		}
 	}
-	return nil
+	// No transaction stays open between calls.
+	return imp.endTx(nil)
 }
 
 // Inserted returns how many records so far were new to the database, and
@@ -334,14 +336,40 @@ func (imp *OffenseImport) flush(ctx context.Context) error {
 	if imp.db.Dialect == Postgres {
 		err = imp.flushPostgres(ctx)
 	} else {
-		var stmt *sql.Stmt
-		if stmt, err = imp.sqliteInsert(ctx, len(imp.buf)); err == nil {
-			err = imp.inBatch(ctx, func(ctx context.Context) error { return imp.flushSQLite(ctx, stmt) })
-		}
+		err = imp.flushSQLiteBatch(ctx)
 	}
 	clear(imp.buf) // drop references to the caller's pointers
 	imp.buf = imp.buf[:0]
 	return err
+}
+
+// flushSQLiteBatch writes the buffered rows in the open transaction, or
+// a new one, and commits it once it has been open for importTxTime.
+func (imp *OffenseImport) flushSQLiteBatch(ctx context.Context) error {
+	stmt, ok := imp.stmts[len(imp.buf)]
+	if !ok {
+		// Prepared on the pool, whose one connection the open
+		// transaction holds: end it first.
+		if err := imp.endTx(nil); err != nil {
+			return err
+		}
+		var err error
+		if stmt, err = imp.sqliteInsert(ctx, len(imp.buf)); err != nil {
+			return err
+		}
+	}
+	if imp.tx == nil {
+		if err := imp.beginTx(ctx); err != nil {
+			return err
+		}
+	}
+	if err := imp.flushSQLite(ctx, stmt); err != nil {
+		return imp.endTx(err)
+	}
+	if time.Since(imp.txStart) >= importTxTime {
+		return imp.endTx(nil)
+	}
+	return nil
 }
 
 func isoDate(t time.Time) string { return t.Format(time.DateOnly) }
@@ -694,7 +722,7 @@ func (imp *OffenseImport) Commit(ctx context.Context, c OffenseImportCounts) err
 	if imp.finished {
 		return aldyn.Errorf(aldyn.EINVALID, "import.error.finished")
 	}
-	err := imp.flush(ctx)
+	err := imp.endTx(imp.flush(ctx))
 	if err == nil {
 		err = imp.inBatch(ctx, func(ctx context.Context) error {
 			if err := imp.flushCells(ctx); err != nil {
@@ -741,6 +769,7 @@ func (imp *OffenseImport) Rollback(ctx context.Context, reason string) error {
 	}
 	imp.finished = true
 	ctx = context.WithoutCancel(ctx)
+	imp.endTx(errors.New("rolled back"))
 	imp.release()
 	var err error
 	if imp.claimed {
