@@ -314,6 +314,7 @@ func TestRecoverInterrupted(t *testing.T) {
 		t.Fatal(err)
 	}
 	kill()
+	dying.Close() // a dead process beats no more
 	uploads := t.TempDir()
 	upload := filepath.Join(uploads, "offense-import-123")
 	if err := os.WriteFile(upload, []byte("registration_number"), 0o600); err != nil {

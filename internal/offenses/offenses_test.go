@@ -1,8 +1,10 @@
 package offenses_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -169,5 +171,39 @@ func TestClassification(t *testing.T) {
 		if want := map[bool]int{false: 2, true: 1}[exclude]; n != want {
 			t.Errorf("points with ExcludeSensitive %v: %d, want %d", exclude, n, want)
 		}
+	}
+}
+
+// TestImportFailingLateLeavesNothing: a file whose bad row comes after many
+// committed batches, imported all or nothing, leaves the counts exactly as
+// they were, records an earlier import stored included, and leaves none
+// of its own rows behind: the same file without the bad row then stores
+// every new record.
+func TestImportFailingLateLeavesNothing(t *testing.T) {
+	ctx := context.Background()
+	db := mustDB(t)
+	if _, err := offenses.Import(ctx, db, aldyn.System, bytes.NewReader(csvFile(2000)), offenses.Input{FileName: "first.csv"}); err != nil {
+		t.Fatal(err)
+	}
+	before := total(t, db)
+	// More than a batch of PostgreSQL's (50,000) before the bad row.
+	good := csvFile(62000)
+	bad := append(slices.Clone(good), "KBR-BAD,crimes,theft,2024-03-05,2024-03-05,10:00,41799999999999,42.8,74.5,street,0\n"...)
+	rep, err := offenses.Import(ctx, db, aldyn.System, bytes.NewReader(bad), offenses.Input{FileName: "late.csv"})
+	if aldyn.ErrorCode(err) != aldyn.EINVALID || rep.Committed || rep.Rejected != 1 {
+		t.Fatalf("a file with a bad last row: got %v, committed %v, %d rejected; want EINVALID, nothing committed, 1 rejected", err, rep.Committed, rep.Rejected)
+	}
+	if got := total(t, db); got != before {
+		t.Errorf("records after the failed import: got %d, want %d", got, before)
+	}
+	rep, err = offenses.Import(ctx, db, aldyn.System, bytes.NewReader(good), offenses.Input{FileName: "late.csv"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Inserted != 60000 || rep.Existing != 2000 {
+		t.Errorf("the file without its bad row: got %d inserted, %d existing; want 60000, 2000", rep.Inserted, rep.Existing)
+	}
+	if got := total(t, db); got != 62000 {
+		t.Errorf("records: got %d, want 62000", got)
 	}
 }

@@ -123,7 +123,8 @@ func Redacted(dsn string) string {
 	return dsn
 }
 
-func (db *DB) provider() (*goose.Provider, error) {
+// provider reads and applies migrations through pool.
+func (db *DB) provider(pool *sql.DB) (*goose.Provider, error) {
 	sub, err := fs.Sub(migrations, "migrations/"+db.Dialect)
 	if err != nil {
 		return nil, err
@@ -134,12 +135,12 @@ func (db *DB) provider() (*goose.Provider, error) {
 	}
 	// 00002 (plans) came after 00003 (offenses) was released: databases
 	// already at 3 still get 2.
-	return goose.NewProvider(d, db.w, sub, goose.WithAllowOutofOrder(true))
+	return goose.NewProvider(d, pool, sub, goose.WithAllowOutofOrder(true))
 }
 
 // Migrate applies pending migrations.
 func (db *DB) Migrate(ctx context.Context) error {
-	p, err := db.provider()
+	p, err := db.provider(db.w)
 	if err != nil {
 		return fmt.Errorf("migrations: %w", err)
 	}
@@ -153,9 +154,10 @@ func (db *DB) Migrate(ctx context.Context) error {
 	return nil
 }
 
-// Version returns the current schema version.
+// Version returns the current schema version, read through the read pool
+// so that readiness never waits for a write.
 func (db *DB) Version(ctx context.Context) (int64, error) {
-	p, err := db.provider()
+	p, err := db.provider(db.r)
 	if err != nil {
 		return 0, err
 	}

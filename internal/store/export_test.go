@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"errors"
+	"testing"
+	"time"
 
 	"github.com/aldyn-kg/aldyn"
 )
@@ -63,4 +65,34 @@ func (db *DB) OffenseTimeProfileIndexForTest(ctx context.Context, f aldyn.Offens
 	}
 	grid, unknown = idx.timeProfile(f)
 	return grid, unknown, true, nil
+}
+
+// OffenseRowsForTest counts the rows of offenses, published or not.
+func (db *DB) OffenseRowsForTest(ctx context.Context) (n int, err error) {
+	err = db.queryRow(ctx, `SELECT COUNT(*) FROM offenses`).Scan(&n)
+	return n, err
+}
+
+// SetImportChunkForTest makes imports write at most rows records per
+// batch until the test ends.
+func SetImportChunkForTest(tb testing.TB, rows int) {
+	old := importChunkRows
+	importChunkRows = rows
+	tb.Cleanup(func() { importChunkRows = old })
+}
+
+// SetImportLeaseForTest shortens how long an import's beat must stand
+// still before another import takes it for dead, until the test ends.
+func SetImportLeaseForTest(tb testing.TB, lease time.Duration) {
+	old := importLease
+	importLease = lease
+	tb.Cleanup(func() { importLease = old })
+}
+
+// StopBeatForTest stops the import's heartbeat, as if its process hung.
+func (imp *OffenseImport) StopBeatForTest() {
+	if imp.stopBeat != nil {
+		imp.stopBeat()
+		imp.stopBeat = nil
+	}
 }

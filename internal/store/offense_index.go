@@ -306,7 +306,7 @@ func (db *DB) extendIndex(ctx context.Context, old *recIndex, done map[int64]boo
 	var q string
 	var args []any
 	if old == nil {
-		q = `SELECT ` + cols + ` FROM offenses`
+		q = `SELECT ` + cols + ` FROM offenses WHERE ` + unpublished
 	} else {
 		next.paths = slices.Clone(old.paths)
 		for i, p := range next.paths {

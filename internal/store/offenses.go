@@ -3,16 +3,22 @@ package store
 // Offense records, their imports and the counts served from the monthly
 // aggregate.
 //
-// An import is one database transaction from BeginOffenseImport to Commit:
-// a record whose id is already stored is skipped (SQLite: INSERT OR IGNORE;
-// PostgreSQL: COPY until a conflict, then INSERT … ON CONFLICT DO NOTHING),
-// so a record an earlier import stored stays as it was and re-importing a
-// file changes nothing, and offense_monthly is incremented by exactly the
-// rows that were inserted, in the same transaction. A failed, cancelled or killed import
-// leaves both tables as they were (PostgreSQL rolls back the transaction of
-// a lost connection; SQLite's WAL never commits frames without a commit
-// record). Only the import log row is written apart: it says running from
-// the start, so a killed import stays visible.
+// An import commits its records in batches of bounded size, each its own
+// short write transaction, so that other writes (a login, a report) wait
+// for one batch at most, never for the whole import (with SQLite, every
+// write shares one connection). Its records carry its import_id and stay
+// out of every count, map and table (offenseFilter, the index in memory)
+// while its log row says running; Commit publishes them in one last
+// transaction that adds the import's counts to the aggregates
+// (offense_monthly, offense_hourly, offense_precinct_monthly) and marks the
+// row done. So readers see all of an import or none of it. A record whose
+// id is already stored is skipped (SQLite: INSERT OR IGNORE; PostgreSQL:
+// COPY until a conflict, then INSERT … ON CONFLICT DO NOTHING), so a record
+// an earlier import stored stays as it was and re-importing a file changes
+// nothing. A failed import deletes its records, in batches too, before its
+// row says failed; the records of a killed one stay hidden until the next
+// import deletes them (offense_import_slot.go: one import writes at a
+// time, and a live one proves it by its heartbeat).
 //
 // Territory levels in the aggregate: materialized paths are made of 14-digit
 // SOATE codes, "/<country>/<region>/<district>/", so the ancestor at depth d
@@ -65,42 +71,48 @@ type OffenseImportCounts struct {
 	Duplicates int64 // rows repeating an earlier row of the file
 }
 
-// OffenseImport is an import in progress: one open write transaction. It is
-// the importer's Sink (Add). Always end it with Commit or Rollback; with
-// SQLite it holds the only write connection until then. It is not safe for
-// concurrent use.
+// OffenseImport is an import in progress. It is the importer's Sink
+// (Add). Always end it with Commit or Rollback. Between calls it holds no
+// connection and no transaction. It is not safe for concurrent use.
 type OffenseImport struct {
 	ID int64
 
-	db        *DB
-	actor     *aldyn.Actor
-	meta      OffenseImportMeta
-	conn      *sql.Conn
-	tx        *sql.Tx
-	paths     map[string]string // territory code → path
-	chunk     int               // rows per INSERT (SQLite) or COPY (PostgreSQL)
-	buf       []offenseRow
-	finished  bool
-	inserted  int64
-	existing  int64
-	lastRowid int64 // SQLite: the highest rowid of offenses so far
-	// PostgreSQL: whether chunks still go straight into offenses, and how
-	// many have (see flushPostgres).
-	direct     bool
-	savepoints int
-	ctxErr     func() error
+	db       *DB
+	actor    *aldyn.Actor
+	meta     OffenseImportMeta
+	paths    map[string]string // territory code → path
+	chunk    int               // rows per INSERT (SQLite) or COPY (PostgreSQL), and per transaction
+	buf      []offenseRow
+	finished bool
+	inserted int64
+	existing int64
+	// claimed says the import holds the import slot and so may have
+	// written records; stopBeat ends its heartbeat.
+	claimed  bool
+	stopBeat func()
+	// SQLite: the highest rowid of offenses before the import wrote
+	// (its records lie past it), and so far.
+	firstRowid, lastRowid int64
+	// PostgreSQL: whether chunks still go straight into offenses (see
+	// flushPostgres).
+	direct bool
+	ctxErr func() error
 	// What Fail logs.
 	failCounts *OffenseImportCounts
 	failArgs   string
 
-	// The monthly counts of the rows known to be new (SQLite, and
-	// PostgreSQL's direct path), one entry per territory × category ×
-	// source × month, so bounded whatever the file size; added to
-	// offense_monthly at Commit.
+	// The batch transaction in progress, only within a call.
+	conn    *sql.Conn
+	tx      *sql.Tx
+	txStart time.Time
+
+	// The counts of the rows known to be new, one entry per territory ×
+	// category × source × month, so bounded whatever the file size; added
+	// to offense_monthly at Commit.
 	cells     map[cellKey]*cellCount
 	hours     map[hourKey]int64          // counts by weekday and hour, see offense_hourly
 	precincts map[precinctKey]*cellCount // counts by precinct, see offense_precinct_monthly
-	stmts     map[int]*sql.Stmt
+	stmts     map[int]*sql.Stmt          // SQLite: prepared on the write pool, by rows
 	args      []any
 }
 
@@ -148,25 +160,27 @@ type cellCount struct {
 const aggregateDepths = aldyn.DepthDistrict
 
 // Rows of one SQLite INSERT: as many as the statement's parameter limit
-// (32766) allows.
+// (32766) allows, some 1,500, which SQLite writes in tens of milliseconds;
+// PostgreSQL's batches can be larger, as its writers do not wait for each
+// other's transactions.
 const (
 	sqliteMaxVars    = 32766
 	offenseInsertCol = 22 // parameters per row; import_id is a literal
 	pgCopyRows       = 50000
-	pgMaxSavepoints  = 60
 )
 
 const offenseCols = `id, source, category, subgroup, article, registered_on, occurred_on, occurred_minute, day, year, month, weekday, hour,
 	territory_code, territory_path, precinct_code, lat, lon, place_type, solved, damage_kgs, synthetic`
 
-// BeginOffenseImport logs a running import and opens the transaction its
-// records go into.
+// BeginOffenseImport logs a running import and waits until no other
+// import writes (see claimImportSlot).
 func (db *DB) BeginOffenseImport(ctx context.Context, actor *aldyn.Actor, meta OffenseImportMeta) (*OffenseImport, error) {
 	paths, err := db.TerritoryPaths(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("begin offense import: %w", err)
 	}
-	imp := &OffenseImport{db: db, actor: actor, meta: meta, paths: paths, ctxErr: ctx.Err}
+	imp := &OffenseImport{db: db, actor: actor, meta: meta, paths: paths, ctxErr: ctx.Err,
+		cells: map[cellKey]*cellCount{}, hours: map[hourKey]int64{}, precincts: map[precinctKey]*cellCount{}}
 	var uid *int64
 	name := "system"
 	if actor != nil {
@@ -185,67 +199,27 @@ func (db *DB) BeginOffenseImport(ctx context.Context, actor *aldyn.Actor, meta O
 	if err != nil {
 		return nil, fmt.Errorf("begin offense import: %w", db.normalize(err))
 	}
-	err = imp.open(ctx)
-	for attempt := 1; isBusy(err) && attempt < 5; attempt++ {
-		// Another process writes (SQLite): wait as Update does.
-		if imp.tx != nil {
-			imp.tx.Rollback()
-			imp.tx = nil
-		}
-		imp.closeConn()
-		time.Sleep(time.Duration(50*attempt) * time.Millisecond)
-		err = imp.open(ctx)
+	if db.Dialect == Postgres {
+		imp.chunk, imp.direct = pgCopyRows, true
+	} else {
+		imp.chunk, imp.stmts = sqliteMaxVars/offenseInsertCol, map[int]*sql.Stmt{}
 	}
-	if err != nil {
-		if imp.tx != nil {
-			imp.tx.Rollback()
-		}
-		imp.closeConn()
+	if importChunkRows > 0 {
+		imp.chunk = min(imp.chunk, importChunkRows)
+	}
+	if err := db.claimImportSlot(ctx, imp); err != nil {
 		imp.finished = true
 		return nil, errors.Join(fmt.Errorf("begin offense import: %w", err), imp.logFailed(ctx, err.Error()))
 	}
 	return imp, nil
 }
 
-func (imp *OffenseImport) open(ctx context.Context) error {
-	db := imp.db
-	var err error
-	if imp.conn, err = db.w.Conn(ctx); err != nil {
-		return db.normalize(err)
-	}
-	if imp.tx, err = imp.conn.BeginTx(ctx, nil); err != nil {
-		return db.normalize(err)
-	}
-	imp.cells = map[cellKey]*cellCount{}
-	imp.hours = map[hourKey]int64{}
-	imp.precincts = map[precinctKey]*cellCount{}
-	if db.Dialect == Postgres {
-		imp.chunk = pgCopyRows
-		imp.direct = true
-		_, err = imp.tx.ExecContext(ctx, `CREATE TEMP TABLE offense_stage (
-			id text, source text, category text, subgroup text, article text, registered_on date, occurred_on date,
-			occurred_minute integer, day date, year integer, month integer, weekday integer, hour integer,
-			territory_code text, territory_path text, precinct_code text, lat double precision, lon double precision,
-			place_type text, solved boolean, damage_kgs bigint, synthetic boolean) ON COMMIT DROP`)
-		return db.normalize(err)
-	}
-	imp.chunk = sqliteMaxVars / offenseInsertCol
-	imp.stmts = map[int]*sql.Stmt{}
-	cache := imp.meta.CacheMiB
-	if cache <= 0 {
-		cache = DefaultImportCacheMiB
-	}
-	if _, err := imp.tx.ExecContext(ctx, fmt.Sprintf(`PRAGMA cache_size = -%d`, cache*1024)); err != nil {
-		return db.normalize(err)
-	}
-	return db.normalize(imp.tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(rowid), 0) FROM offenses`).Scan(&imp.lastRowid))
-}
-
-// Add stores a batch of records in the import's transaction. It implements
+// Add stores a batch of records, unpublished until Commit. It implements
 // the importer's Sink: it copies what it keeps, and a record whose ID is
 // already stored is left as it is and counted as existing. Records are
-// written in chunks, so an error may concern a record of an earlier call;
-// after any error the import must be rolled back.
+// written in chunks, each in its own transaction, so an error may concern
+// a record of an earlier call; after any error the import must be rolled
+// back.
 func (imp *OffenseImport) Add(ctx context.Context, batch []aldyn.Offense) error {
 	if imp.finished {
 		return aldyn.Errorf(aldyn.EINVALID, "import.error.finished")
@@ -258,11 +232,12 @@ func (imp *OffenseImport) Add(ctx context.Context, batch []aldyn.Offense) error 
 		imp.buf = append(imp.buf, r)
 		if len(imp.buf) == imp.chunk {
 			if err := imp.flush(ctx); err != nil {
-				return err
+				return imp.endTx(err)
 			}
 		}
 	}
-	return nil
+	// No transaction stays open between calls.
+	return imp.endTx(nil)
 }
 
 // Inserted returns how many records so far were new to the database, and
@@ -365,40 +340,78 @@ func (imp *OffenseImport) flush(ctx context.Context) error {
 	if imp.db.Dialect == Postgres {
 		err = imp.flushPostgres(ctx)
 	} else {
-		err = imp.flushSQLite(ctx)
+		err = imp.flushSQLiteBatch(ctx)
 	}
 	clear(imp.buf) // drop references to the caller's pointers
 	imp.buf = imp.buf[:0]
 	return err
 }
 
-func isoDate(t time.Time) string { return t.Format(time.DateOnly) }
-
-func (imp *OffenseImport) flushSQLite(ctx context.Context) error {
-	n := len(imp.buf)
-	stmt, ok := imp.stmts[n]
+// flushSQLiteBatch writes the buffered rows in the open transaction, or
+// a new one, and commits it once it has been open for importTxTime.
+func (imp *OffenseImport) flushSQLiteBatch(ctx context.Context) error {
+	stmt, ok := imp.stmts[len(imp.buf)]
 	if !ok {
-		var b strings.Builder
-		// OR IGNORE, not ON CONFLICT (id) DO NOTHING: with the NOT NULL
-		// constraints able to abort the statement, the upsert form makes
-		// SQLite keep a statement journal, a copy of every page the
-		// statement changes, which costs a third of the time. Rows are
-		// complete by construction (row), so only the primary key can
-		// conflict, and the counts come from the rows actually inserted.
-		b.WriteString("INSERT OR IGNORE INTO offenses (" + offenseCols + ", import_id) VALUES ")
-		row := "(" + strings.Repeat("?, ", offenseInsertCol) + strconv.FormatInt(imp.ID, 10) + ")"
-		for i := 0; i < n; i++ {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			b.WriteString(row)
+		// Prepared on the pool, whose one connection the open
+		// transaction holds: end it first.
+		if err := imp.endTx(nil); err != nil {
+			return err
 		}
 		var err error
-		if stmt, err = imp.tx.PrepareContext(ctx, b.String()); err != nil {
-			return imp.db.normalize(err)
+		if stmt, err = imp.sqliteInsert(ctx, len(imp.buf)); err != nil {
+			return err
 		}
-		imp.stmts[n] = stmt
 	}
+	if imp.tx == nil {
+		if err := imp.beginTx(ctx); err != nil {
+			return err
+		}
+	}
+	if err := imp.flushSQLite(ctx, stmt); err != nil {
+		return imp.endTx(err)
+	}
+	if time.Since(imp.txStart) >= importTxTime {
+		return imp.endTx(nil)
+	}
+	return nil
+}
+
+func isoDate(t time.Time) string { return t.Format(time.DateOnly) }
+
+// sqliteInsert returns the statement that inserts n rows, prepared on the
+// write pool before the batch's transaction takes its one connection, so
+// that it outlives the transaction.
+func (imp *OffenseImport) sqliteInsert(ctx context.Context, n int) (*sql.Stmt, error) {
+	if stmt, ok := imp.stmts[n]; ok {
+		return stmt, nil
+	}
+	var b strings.Builder
+	// OR IGNORE, not ON CONFLICT (id) DO NOTHING: with the NOT NULL
+	// constraints able to abort the statement, the upsert form makes
+	// SQLite keep a statement journal, a copy of every page the
+	// statement changes, which costs a third of the time. Rows are
+	// complete by construction (row), so only the primary key can
+	// conflict, and the counts come from the rows actually inserted.
+	b.WriteString("INSERT OR IGNORE INTO offenses (" + offenseCols + ", import_id) VALUES ")
+	row := "(" + strings.Repeat("?, ", offenseInsertCol) + strconv.FormatInt(imp.ID, 10) + ")"
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(row)
+	}
+	stmt, err := imp.db.w.PrepareContext(ctx, b.String())
+	if err != nil {
+		return nil, imp.db.normalize(err)
+	}
+	imp.stmts[n] = stmt
+	return stmt, nil
+}
+
+func (imp *OffenseImport) flushSQLite(ctx context.Context, stmt *sql.Stmt) error {
+	n := len(imp.buf)
+	stmt = imp.tx.StmtContext(ctx, stmt)
+	defer stmt.Close()
 	// In key order, consecutive inserts into the primary key's index
 	// find their pages still in the CPU's cache.
 	slices.SortFunc(imp.buf, func(a, b offenseRow) int { return strings.Compare(a.o.ID, b.o.ID) })
@@ -435,7 +448,8 @@ func (imp *OffenseImport) flushSQLite(ctx context.Context) error {
 	} else if affected > 0 {
 		// Some were stored before: count the rows this statement added,
 		// which are the ones past the highest rowid before it (rowids are
-		// allocated upwards and nothing else writes during the import).
+		// allocated upwards, and only the import that holds the import
+		// slot writes records).
 		rows, err := imp.tx.QueryContext(ctx, `SELECT territory_path, precinct_code, category, source, year, month, weekday, hour, solved, synthetic
 			FROM offenses WHERE rowid > ?`, imp.lastRowid)
 		if err != nil {
@@ -609,56 +623,26 @@ const hourlyUpsert = ` ON CONFLICT (depth, territory_path, category, year, weekd
 
 var stageCols = strings.Fields(strings.ReplaceAll(offenseCols, ",", " "))
 
-// pgInsert moves the staged rows into offenses and adds the ones actually
-// inserted to offense_monthly, offense_precinct_monthly and offense_hourly,
-// in one statement; it returns how many.
-var pgInsert = `WITH ins AS (
-	INSERT INTO offenses (` + offenseCols + `, import_id)
+// pgInsert moves the rows of offense_stage into offenses, skipping the
+// ids already stored, and returns the ones it inserted for counting.
+var pgInsert = `INSERT INTO offenses (` + offenseCols + `, import_id)
 	SELECT ` + offenseCols + `, $1 FROM offense_stage
 	ON CONFLICT (id) DO NOTHING
-	RETURNING territory_path, precinct_code, category, source, year, month, weekday, hour, solved, synthetic
-), pagg AS (
-	INSERT INTO offense_precinct_monthly (precinct_code, category, source, year, month, count, solved)
-	SELECT precinct_code, category, source, year, month, COUNT(*), COUNT(*) FILTER (WHERE solved)
-	FROM ins WHERE precinct_code <> ''
-	GROUP BY precinct_code, category, source, year, month` + precinctUpsert + `
-), hagg AS (
-	INSERT INTO offense_hourly (depth, territory_path, category, year, weekday, hour, count)
-	SELECT depth, path, category, year, weekday, hour, COUNT(*)
-	FROM (SELECT d.depth, ` + ancestorPathSQL("ins.territory_path", "d.depth") + ` AS path, category, year, weekday, hour
-		FROM ins CROSS JOIN (VALUES (1), (2)) d(depth)) h
-	GROUP BY depth, path, category, year, weekday, hour` + hourlyUpsert + `
-), agg AS (
-	INSERT INTO offense_monthly (depth, territory_path, territory_code, category, source, year, month, count, solved, synthetic)
-	SELECT depth, path, SUBSTR(path, LENGTH(path) - 14, 14), category, source, year, month,
-		COUNT(*), COUNT(*) FILTER (WHERE solved), COUNT(*) FILTER (WHERE synthetic)
-	FROM (SELECT d.depth, ` + ancestorPathSQL("ins.territory_path", "d.depth") + ` AS path, category, source, year, month, solved, synthetic
-		FROM ins CROSS JOIN (VALUES (1), (2), (3)) d(depth)) a
-	GROUP BY depth, path, category, source, year, month` + monthlyUpsert + `
-)
-SELECT COUNT(*) FROM ins`
+	RETURNING territory_path, precinct_code, category, source, year, month, weekday, hour, solved, synthetic`
 
-// flushPostgres stores the buffered rows. While no chunk of the import has
-// met a stored id, it copies each chunk straight into offenses inside a
-// savepoint and counts it from memory: COPY is the fastest way in, and
-// first imports of a file never conflict. When a COPY meets a stored id it
-// fails whole; the chunk is rolled back to its savepoint and this chunk and
-// the rest of the import take the slower path (copy to a temporary table,
-// then INSERT … ON CONFLICT DO NOTHING, counting the rows it returns). The
-// direct path stops after pgMaxSavepoints chunks: past 64 subtransactions
-// PostgreSQL's snapshots overflow and every session's visibility checks
-// slow down while the import runs.
+// flushPostgres stores the buffered rows in one transaction. While no chunk
+// of the import has met a stored id, it copies each chunk straight into
+// offenses and counts it from memory: COPY is the fastest way in, and first
+// imports of a file never conflict. When a COPY meets a stored id it fails
+// whole; its transaction is rolled back, and this chunk and the rest of the
+// import take the slower path: copy to a temporary table, then INSERT … ON
+// CONFLICT DO NOTHING, counting the rows it returns.
 func (imp *OffenseImport) flushPostgres(ctx context.Context) error {
-	if imp.direct && imp.savepoints < pgMaxSavepoints {
-		imp.savepoints++
-		if _, err := imp.tx.ExecContext(ctx, `SAVEPOINT offense_chunk`); err != nil {
-			return imp.db.normalize(err)
-		}
-		err := imp.copyRows(ctx, "offenses", slices.Concat(stageCols, []string{"import_id"}))
+	if imp.direct {
+		err := imp.inBatch(ctx, func(ctx context.Context) error {
+			return imp.copyRows(ctx, "offenses", slices.Concat(stageCols, []string{"import_id"}))
+		})
 		if err == nil {
-			if _, err := imp.tx.ExecContext(ctx, `RELEASE SAVEPOINT offense_chunk`); err != nil {
-				return imp.db.normalize(err)
-			}
 			for i := range imp.buf {
 				r := &imp.buf[i]
 				imp.count(r.path, r.o.PrecinctCode, r.o.Category, r.o.Source, r.year, r.month, r.weekday, r.hour, r.o.Solved, r.synthetic)
@@ -669,25 +653,42 @@ func (imp *OffenseImport) flushPostgres(ctx context.Context) error {
 		if aldyn.ErrorCode(imp.db.normalize(err)) != aldyn.ECONFLICT {
 			return fmt.Errorf("copy offenses: %w", imp.db.normalize(err))
 		}
-		if _, err := imp.tx.ExecContext(ctx, `ROLLBACK TO SAVEPOINT offense_chunk`); err != nil {
-			return imp.db.normalize(err)
-		}
-		if _, err := imp.tx.ExecContext(ctx, `RELEASE SAVEPOINT offense_chunk`); err != nil {
-			return imp.db.normalize(err)
-		}
 		imp.direct = false
 	}
-	if err := imp.copyRows(ctx, "offense_stage", stageCols); err != nil {
-		return fmt.Errorf("copy offenses: %w", imp.db.normalize(err))
-	}
-	var n int64
-	if err := imp.tx.QueryRowContext(ctx, pgInsert, imp.ID).Scan(&n); err != nil {
-		return fmt.Errorf("insert offenses: %w", imp.db.normalize(err))
-	}
-	imp.inserted += n
-	imp.existing += int64(len(imp.buf)) - n
-	_, err := imp.tx.ExecContext(ctx, `TRUNCATE offense_stage`)
-	return imp.db.normalize(err)
+	return imp.inBatch(ctx, func(ctx context.Context) error {
+		if _, err := imp.tx.ExecContext(ctx, `CREATE TEMP TABLE offense_stage (
+			id text, source text, category text, subgroup text, article text, registered_on date, occurred_on date,
+			occurred_minute integer, day date, year integer, month integer, weekday integer, hour integer,
+			territory_code text, territory_path text, precinct_code text, lat double precision, lon double precision,
+			place_type text, solved boolean, damage_kgs bigint, synthetic boolean) ON COMMIT DROP`); err != nil {
+			return imp.db.normalize(err)
+		}
+		if err := imp.copyRows(ctx, "offense_stage", stageCols); err != nil {
+			return fmt.Errorf("copy offenses: %w", imp.db.normalize(err))
+		}
+		rows, err := imp.tx.QueryContext(ctx, pgInsert, imp.ID)
+		if err != nil {
+			return fmt.Errorf("insert offenses: %w", imp.db.normalize(err))
+		}
+		defer rows.Close()
+		var n int64
+		for rows.Next() {
+			var path, precinct, category, source string
+			var year, month, weekday, hour int
+			var solved, synthetic bool
+			if err := rows.Scan(&path, &precinct, &category, &source, &year, &month, &weekday, &hour, &solved, &synthetic); err != nil {
+				return err
+			}
+			imp.count(path, precinct, category, source, year, month, weekday, hour, solved, synthetic)
+			n++
+		}
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("insert offenses: %w", imp.db.normalize(err))
+		}
+		imp.inserted += n
+		imp.existing += int64(len(imp.buf)) - n
+		return nil
+	})
 }
 
 // copyRows copies the buffered rows into table with COPY, on the import's
@@ -717,36 +718,35 @@ func (imp *OffenseImport) copyRows(ctx context.Context, table string, cols []str
 	})
 }
 
-// Commit stores what is still buffered, brings offense_monthly up to date,
-// marks the log row done with the importer's counts and commits, all in
-// the import's transaction. On error the import is rolled back and logged
-// as failed.
+// Commit stores what is still buffered and publishes the import: in one
+// transaction, it adds the import's counts to the aggregates and marks the
+// log row done with the importer's counts. On error the import is rolled
+// back and logged as failed.
 func (imp *OffenseImport) Commit(ctx context.Context, c OffenseImportCounts) error {
 	if imp.finished {
 		return aldyn.Errorf(aldyn.EINVALID, "import.error.finished")
 	}
-	err := imp.flush(ctx)
-	if err == nil && (len(imp.cells) > 0 || len(imp.hours) > 0 || len(imp.precincts) > 0) {
-		err = imp.flushCells(ctx)
-	}
+	err := imp.endTx(imp.flush(ctx))
 	if err == nil {
-		sha := imp.meta.SHA256
-		if c.SHA256 != "" {
-			sha = c.SHA256
-		}
-		_, err = imp.tx.ExecContext(ctx, imp.db.rebind(`UPDATE offense_imports SET finished_at = ?, sha256 = ?, rows_read = ?, accepted = ?, rejected = ?,
-			duplicates = ?, existing = ?, inserted = ?, status = ? WHERE id = ?`),
-			imp.db.Now(), sha, c.RowsRead, c.Accepted, c.Rejected, c.Duplicates, imp.existing, imp.inserted, aldyn.ImportDone, imp.ID)
-		err = imp.db.normalize(err)
-	}
-	if err == nil {
-		err = imp.db.normalize(imp.tx.Commit())
+		err = imp.inBatch(ctx, func(ctx context.Context) error {
+			if err := imp.flushCells(ctx); err != nil {
+				return err
+			}
+			sha := imp.meta.SHA256
+			if c.SHA256 != "" {
+				sha = c.SHA256
+			}
+			_, err := imp.tx.ExecContext(ctx, imp.db.rebind(`UPDATE offense_imports SET finished_at = ?, sha256 = ?, rows_read = ?, accepted = ?,
+				rejected = ?, duplicates = ?, existing = ?, inserted = ?, status = ?, beat = 0 WHERE id = ?`),
+				imp.db.Now(), sha, c.RowsRead, c.Accepted, c.Rejected, c.Duplicates, imp.existing, imp.inserted, aldyn.ImportDone, imp.ID)
+			return imp.db.normalize(err)
+		})
 	}
 	if err != nil {
 		return errors.Join(fmt.Errorf("commit offense import: %w", err), imp.Rollback(ctx, err.Error()))
 	}
 	imp.finished = true
-	imp.closeConn()
+	imp.release()
 	if imp.db.Dialect == Postgres && imp.inserted >= 10000 {
 		// A visibility map that lets counts read the aggregates by an
 		// index-only scan, and fresh statistics of them, after a large
@@ -782,74 +782,136 @@ func (imp *OffenseImport) Fail(ctx context.Context, c OffenseImportCounts, cause
 	return imp.Rollback(ctx, key)
 }
 
-// Rollback abandons the import: nothing it added stays, and the log row
-// says failed, with reason. It does nothing after Commit, so it can be
-// deferred.
+// Rollback abandons the import: it deletes the records it stored, in
+// batches, and then the log row says failed, with reason. Readers never
+// saw the records. It runs even when ctx is cancelled (a cancelled import
+// is a failed one), and does nothing after Commit, so it can be deferred.
+// Should it fail too, the records stay hidden and the next import deletes
+// them.
 func (imp *OffenseImport) Rollback(ctx context.Context, reason string) error {
 	if imp.finished {
 		return nil
 	}
 	imp.finished = true
+	ctx = context.WithoutCancel(ctx)
+	imp.endTx(errors.New("rolled back"))
+	imp.release()
 	var err error
-	if imp.tx != nil {
-		err = imp.tx.Rollback()
-		if errors.Is(err, sql.ErrTxDone) || err != nil && imp.ctxErr() != nil {
-			// The context's cancellation rolled it back already, or made
-			// the driver drop the connection, which the server then
-			// rolls back.
-			err = nil
-		}
+	if imp.claimed {
+		err = imp.db.dropImport(ctx, imp.ID, imp.firstRowid)
 	}
-	imp.closeConn()
-	return errors.Join(err, imp.logFailed(ctx, reason))
+	if err != nil {
+		return fmt.Errorf("roll back offense import %d: %w", imp.ID, err)
+	}
+	return imp.logFailed(ctx, reason)
 }
 
-func (imp *OffenseImport) closeConn() {
+// release stops the heartbeat and closes the prepared statements.
+func (imp *OffenseImport) release() {
+	if imp.stopBeat != nil {
+		imp.stopBeat()
+		imp.stopBeat = nil
+	}
 	for _, s := range imp.stmts {
 		s.Close()
 	}
-	if imp.conn != nil {
-		if imp.db.Dialect == SQLite {
-			// Give the pooled connection its usual cache back.
-			imp.conn.ExecContext(context.Background(), `PRAGMA cache_size = -2000`)
+	clear(imp.stmts)
+	if imp.db.Dialect == SQLite && imp.claimed {
+		// Give the write connection its usual cache and checkpoints back,
+		// and copy the import's pages from the WAL to the database now, on
+		// a connection of the read pool, which no writer waits for (a
+		// passive checkpoint takes no write lock).
+		ctx := context.Background()
+		imp.db.w.ExecContext(ctx, `PRAGMA cache_size = -2000`)
+		imp.db.w.ExecContext(ctx, `PRAGMA wal_autocheckpoint = 1000`)
+		if _, err := imp.db.r.ExecContext(ctx, `PRAGMA wal_checkpoint(PASSIVE)`); err != nil {
+			imp.db.Log.Warn("after offense import", "statement", "wal_checkpoint", "err", err)
 		}
-		imp.conn.Close()
-		imp.conn = nil
 	}
 }
 
 // logFailed marks the log row failed in its own transaction, which runs
-// even when ctx is cancelled (a cancelled import is a failed one).
+// even when ctx is cancelled.
 func (imp *OffenseImport) logFailed(ctx context.Context, reason string) error {
 	ctx = context.WithoutCancel(ctx)
 	return imp.db.Update(ctx, imp.actor, func(tx *Tx) error {
 		if c := imp.failCounts; c != nil {
-			_, err := tx.exec(ctx, `UPDATE offense_imports SET finished_at = ?, status = ?, error = ?, error_args = ?, sha256 = ?,
+			_, err := tx.exec(ctx, `UPDATE offense_imports SET finished_at = ?, status = ?, error = ?, error_args = ?, sha256 = ?, beat = 0,
 				rows_read = ?, accepted = ?, rejected = ?, duplicates = ? WHERE id = ?`,
 				tx.now, aldyn.ImportFailed, reason, imp.failArgs, c.SHA256, c.RowsRead, c.Accepted, c.Rejected, c.Duplicates, imp.ID)
 			return err
 		}
-		_, err := tx.exec(ctx, `UPDATE offense_imports SET finished_at = ?, status = ?, error = ? WHERE id = ?`,
+		_, err := tx.exec(ctx, `UPDATE offense_imports SET finished_at = ?, status = ?, error = ?, beat = 0 WHERE id = ?`,
 			tx.now, aldyn.ImportFailed, reason, imp.ID)
 		return err
 	})
 }
 
-// FailInterruptedImports marks failed the imports logged as running, which
-// only a process killed mid-import leaves: at start no import can be
-// running in it. It returns how many there were.
+// FailInterruptedImports marks failed the imports a killed process left
+// running, after deleting the records they stored in their committed
+// batches (hidden from readers until then). An import is taken for dead
+// when its beat stands still over a few beats, since a live one's advances
+// every importBeat: a server starting while a CLI import runs leaves that
+// import be. It returns how many there were.
 func (db *DB) FailInterruptedImports(ctx context.Context) (int64, error) {
-	var n int64
-	err := db.Update(ctx, aldyn.System, func(tx *Tx) error {
-		res, err := tx.exec(ctx, `UPDATE offense_imports SET finished_at = ?, status = ?, error = ? WHERE status = ?`,
-			tx.now, aldyn.ImportFailed, "import.error.interrupted", aldyn.ImportRunning)
-		if err != nil {
+	running := func() (map[int64]int64, error) {
+		beats := map[int64]int64{}
+		err := scanAll(ctx, db, func(rows *sql.Rows) error {
+			var id, beat int64
+			err := rows.Scan(&id, &beat)
+			beats[id] = beat
 			return err
+		}, `SELECT id, beat FROM offense_imports WHERE status = ?`, aldyn.ImportRunning)
+		return beats, db.normalize(err)
+	}
+	before, err := running()
+	if err != nil || len(before) == 0 {
+		return 0, err
+	}
+	select {
+	case <-ctx.Done():
+		return 0, ctx.Err()
+	case <-time.After(3 * importBeat):
+	}
+	after, err := running()
+	if err != nil {
+		return 0, err
+	}
+	var n int64
+	for id, beat := range after {
+		if b, ok := before[id]; !ok || b != beat {
+			continue // alive
 		}
-		n, err = res.RowsAffected()
-		return err
-	})
-	return n, err
+		// Revoke the claim, so that the import could write nothing more
+		// even if it lived, then delete what it wrote.
+		var revoked int64
+		err := db.Update(ctx, aldyn.System, func(tx *Tx) error {
+			res, err := tx.exec(ctx, `UPDATE offense_imports SET beat = -1 WHERE id = ? AND beat = ? AND status = ?`, id, beat, aldyn.ImportRunning)
+			if err == nil {
+				revoked, err = res.RowsAffected()
+			}
+			return err
+		})
+		if err != nil {
+			return n, err
+		}
+		if revoked == 0 {
+			continue
+		}
+		if err := db.dropImport(ctx, id, 0); err != nil {
+			return n, err
+		}
+		err = db.Update(ctx, aldyn.System, func(tx *Tx) error {
+			_, err := tx.exec(ctx, `UPDATE offense_imports SET finished_at = ?, status = ?, error = ?, beat = 0 WHERE id = ?`,
+				tx.now, aldyn.ImportFailed, "import.error.interrupted", id)
+			return err
+		})
+		if err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
 }
 
 // FindOffenseImports lists the import log, newest first unless p sorts.
@@ -912,6 +974,7 @@ func (db *DB) offenseWhere(f aldyn.OffenseFilter) (string, []any) {
 // offenseFilter is the conditions of a filter on the offenses table.
 func (db *DB) offenseFilter(f aldyn.OffenseFilter) *where {
 	var w where
+	w.and(unpublished)
 	col := "territory_path"
 	if db.Dialect == SQLite && pathDepth(f.Under) < aldyn.DepthDistrict {
 		// A scope wider than a district covers a large share of the

@@ -1,9 +1,8 @@
 // Command killimport starts an offense import and never finishes it: it
 // opens the database named by its first argument, adds as many records as
 // its second argument says (ids kill-0, kill-1 …), prints "ready" and
-// blocks until it is killed. TestOffenseImportKilled uses it. With SQLite,
-// its page cache is small, so the open transaction spills to the WAL and the
-// test sees the database recover from uncommitted frames.
+// blocks until it is killed, its batches committed but never published.
+// TestOffenseImportKilled uses it.
 package main
 
 import (
