@@ -85,15 +85,17 @@ func Counts(rows, earlier []aldyn.CountRow, by []string, from, to time.Time, pop
 			var prev int64
 			switch {
 			case pf.Equal(ws) && pt.Equal(we):
-				// A whole period is compared with the whole period a year
-				// earlier, when the query covers all of it.
-				if j, ok := index[prevKey]; ok && !ws.AddDate(-1, 0, 0).Before(from) {
+				// A whole period is compared with the period a year earlier.
+				// (The first months with records are not taken to cut that
+				// one short: a district's first record of the year may come
+				// in March.)
+				if j, ok := index[prevKey]; ok {
 					prev = rows[j].Count
 				}
 			default:
 				s.Partial = true
 				s.PeriodFrom, s.PeriodTo = pf.Format(time.DateOnly), pt.AddDate(0, 0, -1).Format(time.DateOnly)
-				if hasEarlier && pt.Equal(to) && !ef.Before(from) && ef.Equal(pf.AddDate(-1, 0, 0)) {
+				if hasEarlier && pt.Equal(to) && ef.Equal(pf.AddDate(-1, 0, 0)) {
 					prev = earlierIndex[prevKey]
 				}
 			}

@@ -84,8 +84,7 @@ func TestCountsRateOverPeriod(t *testing.T) {
 
 // TestPartialYearChange: the current year, recorded up to its last complete
 // month, is compared with the same months of the year before, not with the
-// whole year; a whole year after a year the period covers only in part has
-// no change.
+// whole year; a year the period covers only in part is marked.
 func TestPartialYearChange(t *testing.T) {
 	by := []string{aldyn.ByCategory, aldyn.ByYear}
 	rows := []aldyn.CountRow{
@@ -104,8 +103,8 @@ func TestPartialYearChange(t *testing.T) {
 	if got[0].YoY != nil || !got[0].Partial || got[0].PeriodFrom != "2024-03-01" {
 		t.Errorf("2024 (from March): change %v, partial %v from %q; want no change, partial from 2024-03-01", got[0].YoY, got[0].Partial, got[0].PeriodFrom)
 	}
-	if got[1].YoY != nil || got[1].Partial {
-		t.Errorf("2025 after a partial 2024: change %v, partial %v; want no change, whole", got[1].YoY, got[1].Partial)
+	if got[1].YoY == nil || got[1].Partial {
+		t.Errorf("2025: change %v, partial %v; want a change on 2024, whole", got[1].YoY, got[1].Partial)
 	}
 	if got[2].YoY == nil || math.Abs(*got[2].YoY-0.1) > 1e-9 || !got[2].Partial || got[2].PeriodTo != "2026-11-30" {
 		t.Errorf("2026 (to November): change %v, partial %v to %q; want +10 %% on January–November 2025, partial to 2026-11-30", got[2].YoY, got[2].Partial, got[2].PeriodTo)

@@ -237,7 +237,7 @@ func (s *Server) counts(r *http.Request, sc *statsScope, by []string, depth int)
 	// The last period cut short (this year up to its last complete month)
 	// is compared with the same months a year earlier.
 	var earlier []aldyn.CountRow
-	if ef, et, ok := stats.EarlierWindow(by, from, to); ok && !ef.Before(from) {
+	if ef, et, ok := stats.EarlierWindow(by, from, to); ok {
 		q := sc.countsQuery(by, depth)
 		q.From, q.To = &ef, &et
 		if earlier, err = s.db.OffenseCounts(ctx, q); err != nil {
