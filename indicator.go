@@ -78,6 +78,16 @@ type IndicatorValue struct {
 	Value         float64 `json:"value"`
 }
 
+// IndicatorFilter selects indicators. Under limits them to plans of a
+// territory path prefix; Query matches codes and names.
+type IndicatorFilter struct {
+	ID     *int64
+	PlanID *int64
+	Under  string
+	Query  string
+	Page   Page
+}
+
 // Validate checks an indicator's fields. Computed indicators get their
 // Numerator (and, for rates, Denominator) set from the category.
 func (ind *Indicator) Validate() error {

@@ -74,6 +74,18 @@ type Measure struct {
 	UpdatedAt         time.Time    `json:"updated_at"`
 }
 
+// MeasureFilter selects measures. Under limits them to plans of a
+// territory path prefix; Query matches titles.
+type MeasureFilter struct {
+	ID                *int64
+	PlanID            *int64
+	Under             string
+	ComponentCode     *string
+	ResponsibleBodyID *int64
+	Query             string
+	Page              Page
+}
+
 var codeRe = regexp.MustCompile(`^[0-9]{1,3}(\.[0-9]{1,3}){0,3}$`)
 
 // BudgetTotal is the planned amount from all sources.

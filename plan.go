@@ -105,6 +105,19 @@ type PlanSignature struct {
 	At     time.Time `json:"at"`
 }
 
+// PlanFilter selects plans. Under limits them to a territory path prefix
+// (Actor.ScopeUnder); Query matches titles.
+type PlanFilter struct {
+	ID            *int64
+	Under         string
+	Kind          *string
+	Status        *PlanStatus
+	TerritoryCode *string
+	ParentID      *int64
+	Query         string
+	Page          Page
+}
+
 // IsPlanKind reports whether s is a plan kind.
 func IsPlanKind(s string) bool { return s == PlanNational || s == PlanJoint }
 

@@ -25,6 +25,16 @@ type ReportingCycle struct {
 	Status   string    `json:"status"`
 }
 
+// CycleFilter selects reporting cycles. Under limits them to plans of a
+// territory path prefix.
+type CycleFilter struct {
+	ID     *int64
+	PlanID *int64
+	Under  string
+	Status *string
+	Page   Page
+}
+
 // Validate checks a cycle's fields.
 func (c *ReportingCycle) Validate() error {
 	c.Period = strings.TrimSpace(c.Period)
@@ -125,6 +135,19 @@ type Report struct {
 	DecidedAt        *time.Time `json:"decided_at,omitempty"`
 	CreatedAt        time.Time  `json:"created_at"`
 	UpdatedAt        time.Time  `json:"updated_at"`
+}
+
+// ReportFilter selects reports. Under limits them to plans of a territory
+// path prefix.
+type ReportFilter struct {
+	ID        *int64
+	PlanID    *int64
+	CycleID   *int64
+	MeasureID *int64
+	BodyID    *int64
+	Status    *ReportStatus
+	Under     string
+	Page      Page
 }
 
 // Validate checks the fields a reporter fills in.

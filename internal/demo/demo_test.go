@@ -31,7 +31,7 @@ func TestLoadPlans(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	plans, n, err := db.FindPlans(ctx, store.PlanFilter{Under: "/", Page: aldyn.Page{Limit: 100}})
+	plans, n, err := db.FindPlans(ctx, aldyn.PlanFilter{Under: "/", Page: aldyn.Page{Limit: 100}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +57,7 @@ func TestLoadPlans(t *testing.T) {
 			t.Errorf("plan %q: empty dashboard %+v", p.Title.EN, d.Measures)
 		}
 		count := func(st aldyn.ReportStatus) int {
-			_, n, err := db.FindReports(ctx, store.ReportFilter{PlanID: &p.ID, Status: &st, Under: "/"})
+			_, n, err := db.FindReports(ctx, aldyn.ReportFilter{PlanID: &p.ID, Status: &st, Under: "/"})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -8,16 +8,6 @@ import (
 
 // Reporting cycles.
 
-// CycleFilter selects reporting cycles. Under limits them to plans of a
-// territory path prefix.
-type CycleFilter struct {
-	ID     *int64
-	PlanID *int64
-	Under  string
-	Status *string
-	Page   aldyn.Page
-}
-
 // CycleSorts are the columns a cycle list can be sorted by.
 var CycleSorts = map[string]string{"from": "c.from_on", "deadline": "c.deadline", "period": "c.period", "id": "c.id"}
 
@@ -35,11 +25,11 @@ func scanCycle(s interface{ Scan(...any) error }) (*aldyn.ReportingCycle, error)
 
 // FindCycles lists reporting cycles matching f, earliest first by
 // default, with the total count.
-func (db *DB) FindCycles(ctx context.Context, f CycleFilter) ([]*aldyn.ReportingCycle, int, error) {
+func (db *DB) FindCycles(ctx context.Context, f aldyn.CycleFilter) ([]*aldyn.ReportingCycle, int, error) {
 	return readList(ctx, db, f, findCycles)
 }
 
-func findCycles(ctx context.Context, r reader, f CycleFilter) ([]*aldyn.ReportingCycle, int, error) {
+func findCycles(ctx context.Context, r reader, f aldyn.CycleFilter) ([]*aldyn.ReportingCycle, int, error) {
 	var w where
 	eq(&w, "c.id", f.ID)
 	eq(&w, "c.plan_id", f.PlanID)
@@ -55,7 +45,7 @@ func (db *DB) FindCycleByID(ctx context.Context, id int64) (*aldyn.ReportingCycl
 }
 
 func cycleByID(ctx context.Context, r reader, id int64) (*aldyn.ReportingCycle, error) {
-	cs, _, err := findCycles(ctx, r, CycleFilter{ID: &id, Page: aldyn.Page{Limit: 1}})
+	cs, _, err := findCycles(ctx, r, aldyn.CycleFilter{ID: &id, Page: aldyn.Page{Limit: 1}})
 	if err != nil {
 		return nil, err
 	}

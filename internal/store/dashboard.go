@@ -364,7 +364,7 @@ func (db *DB) LoadPlanInput(ctx context.Context, planID int64) (*DashboardInput,
 	}
 	in := &DashboardInput{Plan: p, At: db.Now()}
 	if err := pages(func(pg aldyn.Page) (int, int, error) {
-		ms, total, err := db.FindMeasures(ctx, planID, MeasureFilter{Page: pg})
+		ms, total, err := db.FindMeasures(ctx, planID, aldyn.MeasureFilter{Page: pg})
 		for _, m := range ms {
 			in.Measures = append(in.Measures, *m)
 		}
@@ -373,7 +373,7 @@ func (db *DB) LoadPlanInput(ctx context.Context, planID int64) (*DashboardInput,
 		return nil, err
 	}
 	if err := pages(func(pg aldyn.Page) (int, int, error) {
-		is, total, err := db.FindIndicators(ctx, IndicatorFilter{PlanID: &planID, Page: pg})
+		is, total, err := db.FindIndicators(ctx, aldyn.IndicatorFilter{PlanID: &planID, Page: pg})
 		for _, i := range is {
 			in.Indicators = append(in.Indicators, *i)
 		}
@@ -391,7 +391,7 @@ func (db *DB) LoadPlanInput(ctx context.Context, planID int64) (*DashboardInput,
 		return nil, err
 	}
 	if err := pages(func(pg aldyn.Page) (int, int, error) {
-		cs, total, err := db.FindCycles(ctx, CycleFilter{PlanID: &planID, Page: pg})
+		cs, total, err := db.FindCycles(ctx, aldyn.CycleFilter{PlanID: &planID, Page: pg})
 		for _, c := range cs {
 			in.Cycles = append(in.Cycles, *c)
 		}

@@ -162,19 +162,19 @@ func fullDashboard(t *testing.T, f *planFixture, planID int64, now time.Time) al
 	if err != nil {
 		t.Fatal(err)
 	}
-	ms, _, err := f.db.FindMeasures(f.ctx, planID, store.MeasureFilter{Page: page})
+	ms, _, err := f.db.FindMeasures(f.ctx, planID, aldyn.MeasureFilter{Page: page})
 	if err != nil {
 		t.Fatal(err)
 	}
-	is, _, err := f.db.FindIndicators(f.ctx, store.IndicatorFilter{PlanID: &planID, Page: page})
+	is, _, err := f.db.FindIndicators(f.ctx, aldyn.IndicatorFilter{PlanID: &planID, Page: page})
 	if err != nil {
 		t.Fatal(err)
 	}
-	cs, _, err := f.db.FindCycles(f.ctx, store.CycleFilter{PlanID: &planID, Page: page})
+	cs, _, err := f.db.FindCycles(f.ctx, aldyn.CycleFilter{PlanID: &planID, Page: page})
 	if err != nil {
 		t.Fatal(err)
 	}
-	rs, _, err := f.db.FindReports(f.ctx, store.ReportFilter{PlanID: &planID, Page: page})
+	rs, _, err := f.db.FindReports(f.ctx, aldyn.ReportFilter{PlanID: &planID, Page: page})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -406,7 +406,7 @@ func TestDashboardInputMatchesFullLoad(t *testing.T) {
 		t.Fatal(err)
 	}
 	mustSameDashboard(t, f, "amendment", n.ID)
-	nm, _, err := f.db.FindMeasures(f.ctx, n.ID, store.MeasureFilter{Page: aldyn.Page{Limit: 10}})
+	nm, _, err := f.db.FindMeasures(f.ctx, n.ID, aldyn.MeasureFilter{Page: aldyn.Page{Limit: 10}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -418,7 +418,7 @@ func TestDashboardInputMatchesFullLoad(t *testing.T) {
 	if err := f.db.UpdateMeasure(f.ctx, f.coord, x.ID, &x); err != nil {
 		t.Fatal(err)
 	}
-	ni, _, err := f.db.FindIndicators(f.ctx, store.IndicatorFilter{PlanID: &n.ID, Page: aldyn.Page{Limit: 10}})
+	ni, _, err := f.db.FindIndicators(f.ctx, aldyn.IndicatorFilter{PlanID: &n.ID, Page: aldyn.Page{Limit: 10}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,16 +9,6 @@ import (
 
 // Indicators.
 
-// IndicatorFilter selects indicators. Under limits them to plans of a
-// territory path prefix; Query matches codes and names.
-type IndicatorFilter struct {
-	ID     *int64
-	PlanID *int64
-	Under  string
-	Query  string
-	Page   aldyn.Page
-}
-
 // IndicatorSorts are the columns an indicator list can be sorted by.
 var IndicatorSorts = map[string]string{"code": "i.sort_key", "name_ky": "i.name_ky", "name_ru": "i.name_ru", "name_en": "i.name_en", "id": "i.id"}
 
@@ -43,11 +33,11 @@ func scanIndicator(s interface{ Scan(...any) error }) (*aldyn.Indicator, error) 
 
 // FindIndicators lists indicators matching f, in code order by default,
 // with their targets and the total count.
-func (db *DB) FindIndicators(ctx context.Context, f IndicatorFilter) ([]*aldyn.Indicator, int, error) {
+func (db *DB) FindIndicators(ctx context.Context, f aldyn.IndicatorFilter) ([]*aldyn.Indicator, int, error) {
 	return readList(ctx, db, f, findIndicators)
 }
 
-func findIndicators(ctx context.Context, r reader, f IndicatorFilter) ([]*aldyn.Indicator, int, error) {
+func findIndicators(ctx context.Context, r reader, f aldyn.IndicatorFilter) ([]*aldyn.Indicator, int, error) {
 	var w where
 	eq(&w, "i.id", f.ID)
 	eq(&w, "i.plan_id", f.PlanID)
@@ -88,7 +78,7 @@ func (db *DB) FindIndicatorByID(ctx context.Context, id int64) (*aldyn.Indicator
 }
 
 func indicatorByID(ctx context.Context, r reader, id int64) (*aldyn.Indicator, error) {
-	is, _, err := findIndicators(ctx, r, IndicatorFilter{ID: &id, Page: aldyn.Page{Limit: 1}})
+	is, _, err := findIndicators(ctx, r, aldyn.IndicatorFilter{ID: &id, Page: aldyn.Page{Limit: 1}})
 	if err != nil {
 		return nil, err
 	}

@@ -9,18 +9,6 @@ import (
 
 // Measures.
 
-// MeasureFilter selects measures. Under limits them to plans of a
-// territory path prefix; Query matches titles.
-type MeasureFilter struct {
-	ID                *int64
-	PlanID            *int64
-	Under             string
-	ComponentCode     *string
-	ResponsibleBodyID *int64
-	Query             string
-	Page              aldyn.Page
-}
-
 // MeasureSorts are the columns a measure list can be sorted by.
 var MeasureSorts = map[string]string{"code": "m.sort_key", "title_ky": "m.title_ky", "title_ru": "m.title_ru", "title_en": "m.title_en",
 	"component": "m.component_code, m.sort_key", "body": "m.responsible_body_id, m.sort_key", "start": "m.start_on", "due": "m.due_on", "id": "m.id"}
@@ -47,16 +35,16 @@ func scanMeasure(s interface{ Scan(...any) error }) (*aldyn.Measure, error) {
 
 // FindMeasures lists the measures of plan planID matching f, in code
 // order by default, with the total count.
-func (db *DB) FindMeasures(ctx context.Context, planID int64, f MeasureFilter) ([]*aldyn.Measure, int, error) {
+func (db *DB) FindMeasures(ctx context.Context, planID int64, f aldyn.MeasureFilter) ([]*aldyn.Measure, int, error) {
 	f.PlanID = &planID
 	return db.findMeasures(ctx, f)
 }
 
-func (db *DB) findMeasures(ctx context.Context, f MeasureFilter) ([]*aldyn.Measure, int, error) {
+func (db *DB) findMeasures(ctx context.Context, f aldyn.MeasureFilter) ([]*aldyn.Measure, int, error) {
 	return readList(ctx, db, f, findMeasures)
 }
 
-func findMeasures(ctx context.Context, r reader, f MeasureFilter) ([]*aldyn.Measure, int, error) {
+func findMeasures(ctx context.Context, r reader, f aldyn.MeasureFilter) ([]*aldyn.Measure, int, error) {
 	var w where
 	eq(&w, "m.id", f.ID)
 	eq(&w, "m.plan_id", f.PlanID)
@@ -123,7 +111,7 @@ func loadMeasureChildren(ctx context.Context, r reader, measures []*aldyn.Measur
 // FindMeasureByID returns one measure with its co-executors, budget and
 // indicator links.
 func (db *DB) FindMeasureByID(ctx context.Context, id int64) (*aldyn.Measure, error) {
-	ms, _, err := db.findMeasures(ctx, MeasureFilter{ID: &id, Page: aldyn.Page{Limit: 1}})
+	ms, _, err := db.findMeasures(ctx, aldyn.MeasureFilter{ID: &id, Page: aldyn.Page{Limit: 1}})
 	if err != nil {
 		return nil, err
 	}
@@ -134,7 +122,7 @@ func (db *DB) FindMeasureByID(ctx context.Context, id int64) (*aldyn.Measure, er
 }
 
 func (tx *Tx) measure(ctx context.Context, id int64) (*aldyn.Measure, error) {
-	ms, _, err := findMeasures(ctx, tx, MeasureFilter{ID: &id, Page: aldyn.Page{Limit: 1}})
+	ms, _, err := findMeasures(ctx, tx, aldyn.MeasureFilter{ID: &id, Page: aldyn.Page{Limit: 1}})
 	if err != nil {
 		return nil, err
 	}

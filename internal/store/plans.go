@@ -16,19 +16,6 @@ import (
 // measures, indicators, cycles, reports, notifications and dashboard each
 // have their own file.
 
-// PlanFilter selects plans. Under limits them to a territory path prefix
-// (aldyn.Actor.ScopeUnder); Query matches titles.
-type PlanFilter struct {
-	ID            *int64
-	Under         string
-	Kind          *string
-	Status        *aldyn.PlanStatus
-	TerritoryCode *string
-	ParentID      *int64
-	Query         string
-	Page          aldyn.Page
-}
-
 // PlanSorts are the columns a plan list can be sorted by.
 var PlanSorts = map[string]string{"title_ky": "p.title_ky", "title_ru": "p.title_ru", "title_en": "p.title_en",
 	"start_year": "p.start_year", "territory": "p.territory_path", "status": "p.status", "updated_at": "p.updated_at", "id": "p.id"}
@@ -59,12 +46,12 @@ func scanPlan(s interface{ Scan(...any) error }) (*aldyn.Plan, error) {
 
 // FindPlans lists plan versions matching f, with their signatures, and
 // the total count.
-func (db *DB) FindPlans(ctx context.Context, f PlanFilter) ([]*aldyn.Plan, int, error) {
+func (db *DB) FindPlans(ctx context.Context, f aldyn.PlanFilter) ([]*aldyn.Plan, int, error) {
 	return readList(ctx, db, f, findPlans)
 }
 
 // planWhere adds the conditions of f on plans p to w.
-func planWhere(w *where, f PlanFilter) {
+func planWhere(w *where, f aldyn.PlanFilter) {
 	eq(w, "p.id", f.ID)
 	w.pathRange("p.territory_path", f.Under)
 	eq(w, "p.kind", f.Kind)
@@ -76,7 +63,7 @@ func planWhere(w *where, f PlanFilter) {
 	w.search(f.Query, "p.search_text")
 }
 
-func findPlans(ctx context.Context, r reader, f PlanFilter) ([]*aldyn.Plan, int, error) {
+func findPlans(ctx context.Context, r reader, f aldyn.PlanFilter) ([]*aldyn.Plan, int, error) {
 	var w where
 	planWhere(&w, f)
 	args := w.args
@@ -122,7 +109,7 @@ func (db *DB) FindPlanByID(ctx context.Context, id int64) (*aldyn.Plan, error) {
 }
 
 func planByID(ctx context.Context, r reader, id int64) (*aldyn.Plan, error) {
-	ps, _, err := findPlans(ctx, r, PlanFilter{ID: &id, Page: aldyn.Page{Limit: 1}})
+	ps, _, err := findPlans(ctx, r, aldyn.PlanFilter{ID: &id, Page: aldyn.Page{Limit: 1}})
 	if err != nil {
 		return nil, err
 	}

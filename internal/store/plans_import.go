@@ -92,7 +92,7 @@ var PublicPlanStatuses = []aldyn.PlanStatus{aldyn.PlanApproved, aldyn.PlanClosed
 // FindPublicPlans lists the approved and closed plans matching f (its
 // Status, when set, must be one of them; Under and ID are honoured) with
 // the total count, without signatures.
-func (db *DB) FindPublicPlans(ctx context.Context, f PlanFilter) ([]*aldyn.Plan, int, error) {
+func (db *DB) FindPublicPlans(ctx context.Context, f aldyn.PlanFilter) ([]*aldyn.Plan, int, error) {
 	var w where
 	w.and("p.status IN (?, ?)", string(aldyn.PlanApproved), string(aldyn.PlanClosed))
 	planWhere(&w, f)

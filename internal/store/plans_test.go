@@ -129,7 +129,7 @@ func TestPlanRoundTrip(t *testing.T) {
 	if !reflect.DeepEqual(got, p) {
 		t.Errorf("plan: got %+v, want %+v", got, p)
 	}
-	ms, total, err := f.db.FindMeasures(f.ctx, p.ID, store.MeasureFilter{})
+	ms, total, err := f.db.FindMeasures(f.ctx, p.ID, aldyn.MeasureFilter{})
 	if err != nil || total != 2 {
 		t.Fatalf("measures: got %d, %v; want 2", total, err)
 	}
@@ -145,7 +145,7 @@ func TestPlanRoundTrip(t *testing.T) {
 	if ms[0].BudgetTotal() != 150000 || ms[0].Budget[1].Funder != "UNDP" {
 		t.Errorf("budget: got %+v", ms[0].Budget)
 	}
-	inds, _, err := f.db.FindIndicators(f.ctx, store.IndicatorFilter{PlanID: &p.ID})
+	inds, _, err := f.db.FindIndicators(f.ctx, aldyn.IndicatorFilter{PlanID: &p.ID})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -156,11 +156,11 @@ func TestPlanRoundTrip(t *testing.T) {
 		t.Errorf("targets: got %+v, want sorted by year", inds[0].Targets)
 	}
 	component := "4.3"
-	found, n, err := f.db.FindMeasures(f.ctx, p.ID, store.MeasureFilter{Query: "мероприятие 1.10", ComponentCode: &component, ResponsibleBodyID: &f.okmotu.ID})
+	found, n, err := f.db.FindMeasures(f.ctx, p.ID, aldyn.MeasureFilter{Query: "мероприятие 1.10", ComponentCode: &component, ResponsibleBodyID: &f.okmotu.ID})
 	if err != nil || n != 1 || found[0].ID != m10.ID {
 		t.Errorf("measure search: got %d %v", n, err)
 	}
-	if ps, n, err := f.db.FindPlans(f.ctx, store.PlanFilter{Query: "СОВМЕСТНЫЙ"}); err != nil || n != 1 || ps[0].ID != p.ID {
+	if ps, n, err := f.db.FindPlans(f.ctx, aldyn.PlanFilter{Query: "СОВМЕСТНЫЙ"}); err != nil || n != 1 || ps[0].ID != p.ID {
 		t.Errorf("plan search: got %d %v", n, err)
 	}
 }
@@ -293,12 +293,12 @@ func TestPlanAmendSupersedes(t *testing.T) {
 	_, err = f.db.AmendPlan(f.ctx, f.coord, p.ID)
 	mustCode(t, "second open amendment", err, aldyn.ECONFLICT)
 
-	old, _, _ := f.db.FindMeasures(f.ctx, p.ID, store.MeasureFilter{})
-	copied, _, _ := f.db.FindMeasures(f.ctx, v2.ID, store.MeasureFilter{})
+	old, _, _ := f.db.FindMeasures(f.ctx, p.ID, aldyn.MeasureFilter{})
+	copied, _, _ := f.db.FindMeasures(f.ctx, v2.ID, aldyn.MeasureFilter{})
 	if len(copied) != 2 || len(aldyn.DiffPlans(derefMeasures(old), derefMeasures(copied))) != 0 {
 		t.Errorf("copied measures differ: %v", aldyn.DiffPlans(derefMeasures(old), derefMeasures(copied)))
 	}
-	inds, _, _ := f.db.FindIndicators(f.ctx, store.IndicatorFilter{PlanID: &v2.ID})
+	inds, _, _ := f.db.FindIndicators(f.ctx, aldyn.IndicatorFilter{PlanID: &v2.ID})
 	if len(inds) != 1 || inds[0].ID == i1.ID || !reflect.DeepEqual(inds[0].Targets, i1.Targets) {
 		t.Fatalf("copied indicators: got %+v", inds)
 	}
@@ -326,7 +326,7 @@ func TestPlanAmendSupersedes(t *testing.T) {
 		t.Errorf("v1's measure changed with the amendment")
 	}
 	st := aldyn.PlanApproved
-	if ps, n, _ := f.db.FindPlans(f.ctx, store.PlanFilter{Status: &st}); n != 1 || ps[0].ID != v2.ID {
+	if ps, n, _ := f.db.FindPlans(f.ctx, aldyn.PlanFilter{Status: &st}); n != 1 || ps[0].ID != v2.ID {
 		t.Errorf("approved plans: got %d", n)
 	}
 }
@@ -349,23 +349,23 @@ func TestPlanScope(t *testing.T) {
 		t.Run(tt.under, func(t *testing.T) {
 			counts := map[string]func() (int, error){
 				"plans": func() (int, error) {
-					_, n, err := f.db.FindPlans(f.ctx, store.PlanFilter{Under: tt.under})
+					_, n, err := f.db.FindPlans(f.ctx, aldyn.PlanFilter{Under: tt.under})
 					return n, err
 				},
 				"measures": func() (int, error) {
-					_, n, err := f.db.FindMeasures(f.ctx, p.ID, store.MeasureFilter{Under: tt.under})
+					_, n, err := f.db.FindMeasures(f.ctx, p.ID, aldyn.MeasureFilter{Under: tt.under})
 					return n, err
 				},
 				"indicators": func() (int, error) {
-					_, n, err := f.db.FindIndicators(f.ctx, store.IndicatorFilter{Under: tt.under})
+					_, n, err := f.db.FindIndicators(f.ctx, aldyn.IndicatorFilter{Under: tt.under})
 					return n, err
 				},
 				"cycles": func() (int, error) {
-					_, n, err := f.db.FindCycles(f.ctx, store.CycleFilter{Under: tt.under})
+					_, n, err := f.db.FindCycles(f.ctx, aldyn.CycleFilter{Under: tt.under})
 					return n, err
 				},
 				"reports": func() (int, error) {
-					_, n, err := f.db.FindReports(f.ctx, store.ReportFilter{Under: tt.under})
+					_, n, err := f.db.FindReports(f.ctx, aldyn.ReportFilter{Under: tt.under})
 					return n, err
 				},
 			}

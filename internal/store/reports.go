@@ -14,19 +14,6 @@ import (
 
 // Reports.
 
-// ReportFilter selects reports. Under limits them to plans of a territory
-// path prefix.
-type ReportFilter struct {
-	ID        *int64
-	PlanID    *int64
-	CycleID   *int64
-	MeasureID *int64
-	BodyID    *int64
-	Status    *aldyn.ReportStatus
-	Under     string
-	Page      aldyn.Page
-}
-
 // ReportSorts are the columns a report list can be sorted by.
 var ReportSorts = map[string]string{"updated_at": "r.updated_at", "submitted_at": "r.submitted_at", "status": "r.status",
 	"measure": "m.sort_key", "cycle": "c.from_on", "id": "r.id"}
@@ -55,13 +42,13 @@ func scanReport(s interface{ Scan(...any) error }) (*aldyn.Report, error) {
 
 // FindReports lists reports matching f, with their spent lines (not their
 // values) and the total count.
-func (db *DB) FindReports(ctx context.Context, f ReportFilter) ([]*aldyn.Report, int, error) {
-	return readList(ctx, db, f, func(ctx context.Context, r reader, f ReportFilter) ([]*aldyn.Report, int, error) {
+func (db *DB) FindReports(ctx context.Context, f aldyn.ReportFilter) ([]*aldyn.Report, int, error) {
+	return readList(ctx, db, f, func(ctx context.Context, r reader, f aldyn.ReportFilter) ([]*aldyn.Report, int, error) {
 		return findReports(ctx, r, f, false)
 	})
 }
 
-func findReports(ctx context.Context, rd reader, f ReportFilter, values bool) ([]*aldyn.Report, int, error) {
+func findReports(ctx context.Context, rd reader, f aldyn.ReportFilter, values bool) ([]*aldyn.Report, int, error) {
 	var w where
 	eq(&w, "r.id", f.ID)
 	eq(&w, "c.plan_id", f.PlanID)
@@ -133,7 +120,7 @@ func (db *DB) FindReportByID(ctx context.Context, id int64) (*aldyn.Report, erro
 }
 
 func reportByID(ctx context.Context, rd reader, id int64) (*aldyn.Report, error) {
-	rs, _, err := findReports(ctx, rd, ReportFilter{ID: &id, Page: aldyn.Page{Limit: 1}}, true)
+	rs, _, err := findReports(ctx, rd, aldyn.ReportFilter{ID: &id, Page: aldyn.Page{Limit: 1}}, true)
 	if err != nil {
 		return nil, err
 	}
