@@ -151,17 +151,43 @@ func LatestAccepted(reports []Report, cycles map[int64]*ReportingCycle) *Report 
 		if r.Status != ReportAccepted {
 			continue
 		}
-		var to time.Time
-		if c := cycles[r.CycleID]; c != nil {
-			to = c.To
-		} else if r.SubmittedAt != nil {
-			to = *r.SubmittedAt
-		}
-		if best == nil || to.After(bestTo) || to.Equal(bestTo) && laterDecision(r, best) {
+		if _, to := reportSpan(r, cycles[r.CycleID]); laterAccepted(r, to, best, bestTo) {
 			best, bestTo = r, to
 		}
 	}
 	return best
+}
+
+// reportSpan is the time a report covers: its cycle's, else (a cycle not
+// given) the moment it was submitted.
+func reportSpan(r *Report, c *ReportingCycle) (from, to time.Time) {
+	if c != nil {
+		return c.From, c.To
+	}
+	if r.SubmittedAt != nil {
+		return *r.SubmittedAt, *r.SubmittedAt
+	}
+	return time.Time{}, time.Time{}
+}
+
+// laterAccepted reports whether accepted report r, whose span ends at to,
+// comes after best (ending at bestTo) by LatestAccepted's rule: the later
+// end, then the later decision.
+func laterAccepted(r *Report, to time.Time, best *Report, bestTo time.Time) bool {
+	return best == nil || to.After(bestTo) || to.Equal(bestTo) && laterDecision(r, best)
+}
+
+// LatestCycle returns the cycle latest begun at at: the one with the
+// latest From not after at; nil if none has begun.
+func LatestCycle(cycles []ReportingCycle, at time.Time) *ReportingCycle {
+	var latest *ReportingCycle
+	for i := range cycles {
+		c := &cycles[i]
+		if !c.From.After(at) && (latest == nil || c.From.After(latest.From)) {
+			latest = c
+		}
+	}
+	return latest
 }
 
 // StatusShares are StatusCounts as shares (0–1) of the total; DoneOnTime
@@ -291,12 +317,26 @@ type Dashboard struct {
 	Cycle           *CycleSummary       `json:"cycle,omitempty"` // the latest cycle begun by At; nil if none
 }
 
-// ComputeDashboard summarises a plan at now. It takes the plan's measures,
-// indicators and cycles, the current version of every report on its
-// measures (one per cycle and measure), and the observed indicator values
-// (from accepted reports and computed sources). Reports and values of
-// other measures and indicators are ignored. It runs in time linear in
-// the input.
+// DashboardInput is what ComputeDashboard computes on: a plan, its
+// measures, indicators and cycles, the current version of every report on
+// its measures (one per cycle and measure), and the observed indicator
+// values (from accepted reports and computed sources). The store loads it
+// whole (LoadPlanInput) or with only what the current dashboard reads
+// (LoadDashboardInput), which gives the same dashboard for any now from At
+// on.
+type DashboardInput struct {
+	Plan       *Plan
+	Measures   []Measure
+	Indicators []Indicator
+	Values     []IndicatorValue
+	Reports    []Report
+	Cycles     []ReportingCycle
+	At         time.Time // when it was loaded (the database clock)
+}
+
+// ComputeDashboard summarises a plan at now. Reports and values of
+// measures and indicators not in the input are ignored. It runs in time
+// linear in the input.
 //
 // A measure's status uses its latest accepted report (by cycle end, then
 // decision time); it is done on time when its first accepted 100 % report
@@ -305,19 +345,15 @@ type Dashboard struct {
 // plan-wide value (empty territory or the plan's), later values of the same
 // period winning. The reporting summary is for the cycle with the latest
 // From not after now.
-func ComputeDashboard(plan *Plan, measures []Measure, indicators []Indicator, values []IndicatorValue,
-	reports []Report, cycles []ReportingCycle, now time.Time) Dashboard {
+func ComputeDashboard(in DashboardInput, now time.Time) Dashboard {
+	plan, measures, reports, cycles := in.Plan, in.Measures, in.Reports, in.Cycles
 	d := Dashboard{PlanID: plan.ID, At: now}
 
 	cycleByID := make(map[int64]*ReportingCycle, len(cycles))
-	var latest *ReportingCycle
 	for i := range cycles {
-		c := &cycles[i]
-		cycleByID[c.ID] = c
-		if !c.From.After(now) && (latest == nil || c.From.After(latest.From)) {
-			latest = c
-		}
+		cycleByID[cycles[i].ID] = &cycles[i]
 	}
+	latest := LatestCycle(cycles, now)
 
 	// Per measure: latest accepted report, first accepted 100 % report,
 	// spending, and the report of the latest cycle.
@@ -345,13 +381,8 @@ func ComputeDashboard(plan *Plan, measures []Measure, indicators []Indicator, va
 				a.spent[k] += l.AmountKGS
 			}
 		}
-		var cFrom, cTo time.Time
-		if c != nil {
-			cFrom, cTo = c.From, c.To
-		} else if r.SubmittedAt != nil {
-			cFrom, cTo = *r.SubmittedAt, *r.SubmittedAt
-		}
-		if a.accepted == nil || cTo.After(a.acceptedTo) || (cTo.Equal(a.acceptedTo) && laterDecision(r, a.accepted)) {
+		cFrom, cTo := reportSpan(r, c)
+		if laterAccepted(r, cTo, a.accepted, a.acceptedTo) {
 			a.accepted, a.acceptedTo = r, cTo
 		}
 		if r.Progress >= MeasureDoneProgress && (a.done == nil || cFrom.Before(a.doneFrom)) {
@@ -424,7 +455,7 @@ func ComputeDashboard(plan *Plan, measures []Measure, indicators []Indicator, va
 	}
 	slices.SortFunc(d.Bodies, func(a, b GroupSummary) int { return cmpInt64(a.BodyID, b.BodyID) })
 
-	d.Indicators, d.IndicatorCounts = indicatorProgress(plan, indicators, values, now)
+	d.Indicators, d.IndicatorCounts = indicatorProgress(plan, in.Indicators, in.Values, now)
 	if latest != nil {
 		d.Cycle = cycleSummary(latest, accs, now)
 	}

@@ -49,7 +49,7 @@ func TestMeasureStatus(t *testing.T) {
 
 // dashboardFixture: 5 measures, 4 reports, 2 cycles, 3 indicators, seen on
 // 2025-07-20, after the deadline of the latest cycle (2025-Q2).
-func dashboardFixture() (*aldyn.Plan, []aldyn.Measure, []aldyn.Indicator, []aldyn.IndicatorValue, []aldyn.Report, []aldyn.ReportingCycle, time.Time) {
+func dashboardFixture() (aldyn.DashboardInput, time.Time) {
 	plan := validPlan()
 	cycles := []aldyn.ReportingCycle{
 		{ID: 2, PlanID: 1, Period: "2025-Q2", From: date(2025, 4, 1), To: date(2025, 6, 30), Deadline: date(2025, 7, 15), Status: aldyn.CycleOpen},
@@ -99,7 +99,7 @@ func dashboardFixture() (*aldyn.Plan, []aldyn.Measure, []aldyn.Indicator, []aldy
 		{IndicatorID: 22, Period: "2024", TerritoryCode: batken, Value: 48},
 		{IndicatorID: 99, Period: "2025", Value: 1},
 	}
-	return plan, measures, indicators, values, reports, cycles, date(2025, 7, 20)
+	return aldyn.DashboardInput{Plan: plan, Measures: measures, Indicators: indicators, Values: values, Reports: reports, Cycles: cycles}, date(2025, 7, 20)
 }
 
 func TestComputeDashboard(t *testing.T) {
@@ -188,28 +188,28 @@ func TestComputeDashboard(t *testing.T) {
 	}
 
 	t.Run("before the deadline nothing is missing", func(t *testing.T) {
-		plan, ms, inds, vals, reps, cycles, _ := dashboardFixture()
-		d := aldyn.ComputeDashboard(plan, ms, inds, vals, reps, cycles, date(2025, 7, 12))
+		in, _ := dashboardFixture()
+		d := aldyn.ComputeDashboard(in, date(2025, 7, 12))
 		if got := d.Cycle.Totals; got.Missing != 0 || got.Pending != 1 || got.Submitted != 2 {
 			t.Errorf("got %+v, want 1 pending, 2 submitted, none missing", got)
 		}
 	})
 	t.Run("done late", func(t *testing.T) {
-		plan, ms, inds, vals, reps, cycles, now := dashboardFixture()
-		reps[2].Status = aldyn.ReportAccepted // M3 at 100 % in Q2 …
-		ms[2].Due = date(2025, 3, 15)         // … but it was due in Q1
-		d := aldyn.ComputeDashboard(plan, ms, inds, vals, reps, cycles, now)
+		in, now := dashboardFixture()
+		in.Reports[2].Status = aldyn.ReportAccepted // M3 at 100 % in Q2 …
+		in.Measures[2].Due = date(2025, 3, 15)      // … but it was due in Q1
+		d := aldyn.ComputeDashboard(in, now)
 		if d.Measures.Done != 2 || d.Measures.DoneOnTime != 1 || d.Measures.Overdue != 0 {
 			t.Errorf("got %+v, want 2 done, 1 on time", d.Measures)
 		}
-		ms[2].Due = date(2025, 4, 1) // due on the first day of Q2: on time
-		d = aldyn.ComputeDashboard(plan, ms, inds, vals, reps, cycles, now)
+		in.Measures[2].Due = date(2025, 4, 1) // due on the first day of Q2: on time
+		d = aldyn.ComputeDashboard(in, now)
 		if d.Measures.DoneOnTime != 2 {
 			t.Errorf("got %+v, want 2 done on time", d.Measures)
 		}
 	})
 	t.Run("empty plan", func(t *testing.T) {
-		d := aldyn.ComputeDashboard(validPlan(), nil, nil, nil, nil, nil, date(2025, 1, 1))
+		d := aldyn.ComputeDashboard(aldyn.DashboardInput{Plan: validPlan()}, date(2025, 1, 1))
 		if d.Measures.Total != 0 || d.Cycle != nil || d.Budget.SpentShare != 0 || len(d.Budget.Sources) != 4 {
 			t.Errorf("got %+v", d)
 		}
@@ -219,7 +219,7 @@ func TestComputeDashboard(t *testing.T) {
 // benchmarkPlan builds a plan of the size the dashboard must handle:
 // 2,000 measures, 4,000 indicators with 5 values each, 10 cycles and
 // 20,000 reports.
-func benchmarkPlan() (*aldyn.Plan, []aldyn.Measure, []aldyn.Indicator, []aldyn.IndicatorValue, []aldyn.Report, []aldyn.ReportingCycle, time.Time) {
+func benchmarkPlan() (aldyn.DashboardInput, time.Time) {
 	plan := validPlan()
 	plan.StartYear, plan.EndYear = 2024, 2026
 	var cycles []aldyn.ReportingCycle
@@ -256,14 +256,14 @@ func benchmarkPlan() (*aldyn.Plan, []aldyn.Measure, []aldyn.Indicator, []aldyn.I
 				Spent: []aldyn.BudgetLine{{Source: aldyn.BudgetLocal, AmountKGS: 100}}, FirstSubmittedAt: &at, DecidedAt: &at})
 		}
 	}
-	return plan, measures, indicators, values, reports, cycles, date(2026, 4, 20)
+	return aldyn.DashboardInput{Plan: plan, Measures: measures, Indicators: indicators, Values: values, Reports: reports, Cycles: cycles}, date(2026, 4, 20)
 }
 
 func BenchmarkComputeDashboard(b *testing.B) {
-	plan, ms, inds, vals, reps, cycles, now := benchmarkPlan()
+	in, now := benchmarkPlan()
 	b.ReportAllocs()
 	for b.Loop() {
-		d := aldyn.ComputeDashboard(plan, ms, inds, vals, reps, cycles, now)
+		d := aldyn.ComputeDashboard(in, now)
 		if d.Measures.Total != 2000 || d.Cycle == nil {
 			b.Fatal("unexpected dashboard")
 		}
@@ -275,4 +275,31 @@ func deref(p *float64) any {
 		return nil
 	}
 	return *p
+}
+
+// TestLatestCycle: the cycle latest begun at a moment, whatever the order
+// of the cycles given; none before the first has begun.
+func TestLatestCycle(t *testing.T) {
+	in, _ := dashboardFixture() // cycles Q2, Q1, then Q3 (from October)
+	for _, tc := range []struct {
+		at   time.Time
+		want int64 // 0: none
+	}{
+		{date(2024, 12, 31), 0},
+		{date(2025, 1, 1), 1},
+		{date(2025, 3, 31), 1},
+		{date(2025, 4, 1), 2},
+		{date(2025, 9, 30), 2},
+		{date(2025, 10, 1), 3},
+	} {
+		t.Run(tc.at.Format(time.DateOnly), func(t *testing.T) {
+			var got int64
+			if c := aldyn.LatestCycle(in.Cycles, tc.at); c != nil {
+				got = c.ID
+			}
+			if got != tc.want {
+				t.Errorf("got cycle %d, want %d", got, tc.want)
+			}
+		})
+	}
 }

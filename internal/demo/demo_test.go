@@ -52,7 +52,7 @@ func TestLoadPlans(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		d := in.Compute(time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC))
+		d := aldyn.ComputeDashboard(*in, time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC))
 		if d.Measures.Total == 0 || d.Budget.PlannedKGS == 0 {
 			t.Errorf("plan %q: empty dashboard %+v", p.Title.EN, d.Measures)
 		}

@@ -13,46 +13,6 @@ import (
 
 // The dashboard.
 
-// DashboardInput is what aldyn.ComputeDashboard needs of a plan, and no
-// more, loaded so that Compute(now) gives what ComputeDashboard gives on
-// the plan's full measures, indicators, values, cycles and reports, for
-// any now from At on. The store keeps summaries of budget lines, reports,
-// targets and values for it (see 00005_measure_summary.sql):
-//
-//   - Measures have the fields the dashboard and its measure list read:
-//     ID, PlanID, Code, ComponentCode, Title, ResponsibleBodyID, Start,
-//     Due, Cancelled, and Budget as one line per source with the planned
-//     total of that source (no funders). Descriptions, expected results,
-//     co-executors, indicator links and timestamps are left empty.
-//   - Indicators have ID, PlanID, Code, Name, Unit, HigherIsBetter, the
-//     baseline and the targets.
-//   - Values are, per indicator, the value the dashboard takes: of its
-//     latest period, plan-wide, the latest stored (FindIndicatorValues
-//     gives the whole series).
-//   - Cycles are all the plan's cycles.
-//   - Reports are, per measure and in this order, its latest accepted
-//     report, carrying in Spent the spending of all its accepted reports
-//     by source; its first accepted report at 100 % if another; and its
-//     reports of the cycle latest begun at At and of the cycles after it.
-//     They have ID, CycleID, MeasureID, Status, Progress and, the latter
-//     (and the former when of those cycles), SubmittedAt, FirstSubmittedAt
-//     and DecidedAt; the latest accepted has DecidedAt. FindReports gives
-//     every report with every field.
-type DashboardInput struct {
-	Plan       *aldyn.Plan
-	Measures   []aldyn.Measure
-	Indicators []aldyn.Indicator
-	Values     []aldyn.IndicatorValue
-	Reports    []aldyn.Report
-	Cycles     []aldyn.ReportingCycle
-	At         time.Time // the database clock when loaded
-}
-
-// Compute computes the dashboard at now (not before At).
-func (in *DashboardInput) Compute(now time.Time) aldyn.Dashboard {
-	return aldyn.ComputeDashboard(in.Plan, in.Measures, in.Indicators, in.Values, in.Reports, in.Cycles, now)
-}
-
 // measureSummary is a row of measure_summaries: what the dashboard needs
 // of a measure's budget lines and reports (see 00005_measure_summary.sql).
 type measureSummary struct {
@@ -150,117 +110,56 @@ func (tx *Tx) RefreshDashboard(ctx context.Context, planID int64) error {
 	return tx.refreshIndicatorSummaries(ctx, "i.plan_id = ?", planID)
 }
 
-// LoadDashboardInput loads what the dashboard of plan planID computes on
-// (see DashboardInput), in one read snapshot and a query per table.
-func (db *DB) LoadDashboardInput(ctx context.Context, planID int64) (*DashboardInput, error) {
-	in := &DashboardInput{At: db.Now()}
+// LoadDashboardInput loads what the dashboard of plan planID computes on,
+// and no more, in one read snapshot and a query per table, so that
+// aldyn.ComputeDashboard gives on it what it gives on the plan's full
+// measures, indicators, values, cycles and reports (LoadPlanInput), for
+// any now from At on. The store keeps summaries of budget lines, reports,
+// targets and values for it (see 00005_measure_summary.sql):
+//
+//   - Measures have the fields the dashboard and its measure list read:
+//     ID, PlanID, Code, ComponentCode, Title, ResponsibleBodyID, Start,
+//     Due, Cancelled, and Budget as one line per source with the planned
+//     total of that source (no funders). Descriptions, expected results,
+//     co-executors, indicator links and timestamps are left empty.
+//   - Indicators have ID, PlanID, Code, Name, Unit, HigherIsBetter, the
+//     baseline and the targets.
+//   - Values are, per indicator, the value the dashboard takes: of its
+//     latest period, plan-wide, the latest stored (FindIndicatorValues
+//     gives the whole series).
+//   - Cycles are all the plan's cycles.
+//   - Reports are, per measure and in this order, its latest accepted
+//     report, carrying in Spent the spending of all its accepted reports
+//     by source; its first accepted report at 100 % if another; and its
+//     reports of the cycle latest begun at At and of the cycles after it.
+//     They have ID, CycleID, MeasureID, Status, Progress and, the latter
+//     (and the former when of those cycles), SubmittedAt, FirstSubmittedAt
+//     and DecidedAt; the latest accepted has DecidedAt. FindReports gives
+//     every report with every field.
+func (db *DB) LoadDashboardInput(ctx context.Context, planID int64) (*aldyn.DashboardInput, error) {
+	in := &aldyn.DashboardInput{At: db.Now()}
 	err := db.read(ctx, func(r reader) error {
 		var err error
 		if in.Plan, err = planByID(ctx, r, planID); err != nil {
 			return err
 		}
-
-		if err := scanAll(ctx, r, func(rows *sql.Rows) error {
-			c, err := scanCycle(rows)
-			if err == nil {
-				in.Cycles = append(in.Cycles, *c)
-			}
-			return err
-		}, "SELECT "+cycleCols+" FROM reporting_cycles c WHERE c.plan_id = ? ORDER BY c.from_on, c.id", planID); err != nil {
+		if in.Cycles, err = dashboardCycles(ctx, r, planID); err != nil {
 			return err
 		}
-
-		// Sized slices: measures and indicators are large structs.
-		var nMeasures, nIndicators int
-		if err := r.queryRow(ctx, `SELECT (SELECT COUNT(*) FROM measures WHERE plan_id = ?), (SELECT COUNT(*) FROM indicators WHERE plan_id = ?)`,
-			planID, planID).Scan(&nMeasures, &nIndicators); err != nil {
+		nMeasures, nIndicators, err := countPlanContent(ctx, r, planID)
+		if err != nil {
 			return err
 		}
-
-		// Measures with their summaries.
-		in.Measures = make([]aldyn.Measure, 0, nMeasures)
-		sums := make([]measureSummary, 0, nMeasures)
-		var start, due string
-		if err := scanAll(ctx, r, func(rows *sql.Rows) error {
-			in.Measures = append(in.Measures, aldyn.Measure{})
-			sums = append(sums, measureSummary{})
-			m, s := &in.Measures[len(in.Measures)-1], &sums[len(sums)-1]
-			if err := rows.Scan(intInto[int64]{&m.ID}, &m.Code, &m.ComponentCode, &m.Title.KY, &m.Title.RU, &m.Title.EN,
-				intInto[int64]{&m.ResponsibleBodyID}, &start, &due, boolInto{&m.Cancelled},
-				intInto[int64]{&s.planned[0]}, intInto[int64]{&s.planned[1]}, intInto[int64]{&s.planned[2]}, intInto[int64]{&s.planned[3]},
-				intInto[int64]{&s.acceptedID}, intInto[int64]{&s.acceptedCycleID}, intInto[int]{&s.acceptedProgress}, nullTimeScan{&s.acceptedDecidedAt},
-				intInto[int64]{&s.doneID}, intInto[int64]{&s.doneCycleID},
-				intInto[int64]{&s.spent[0]}, intInto[int64]{&s.spent[1]}, intInto[int64]{&s.spent[2]}, intInto[int64]{&s.spent[3]}); err != nil {
-				return err
-			}
-			m.PlanID, m.Start, m.Due = planID, parseDate(start), parseDate(due)
-			m.Budget = sourceLines(s.planned)
-			return nil
-		}, `SELECT m.id, m.code, m.component_code, m.title_ky, m.title_ru, m.title_en, m.responsible_body_id, m.start_on, m.due_on, m.cancelled,
-			s.planned_republican, s.planned_local, s.planned_partners, s.planned_other,
-			s.accepted_report_id, s.accepted_cycle_id, s.accepted_progress, `+timeCol(r, "s.accepted_decided_at")+`, s.done_report_id, s.done_cycle_id,
-			s.spent_republican, s.spent_local, s.spent_partners, s.spent_other
-			FROM measures m LEFT JOIN measure_summaries s ON s.measure_id = m.id WHERE m.plan_id = ? ORDER BY m.sort_key, m.id`, planID); err != nil {
+		var sums []measureSummary
+		if in.Measures, sums, err = dashboardMeasures(ctx, r, planID, nMeasures); err != nil {
 			return err
 		}
-
-		// Indicators with their targets and the value the dashboard takes.
-		in.Indicators = make([]aldyn.Indicator, 0, nIndicators)
-		in.Values = make([]aldyn.IndicatorValue, 0, nIndicators)
-		var targets, period, territory string
-		var value float64
-		if err := scanAll(ctx, r, func(rows *sql.Rows) error {
-			in.Indicators = append(in.Indicators, aldyn.Indicator{})
-			i := &in.Indicators[len(in.Indicators)-1]
-			if err := rows.Scan(intInto[int64]{&i.ID}, &i.Code, &i.Name.KY, &i.Name.RU, &i.Name.EN, &i.Unit, boolInto{&i.HigherIsBetter},
-				floatInto{&i.BaselineValue}, intInto[int]{&i.BaselineYear}, &i.Kind, &i.Source, &i.OffenseCategory, &i.Frequency,
-				&targets, &period, &territory, floatInto{&value}); err != nil {
-				return err
-			}
-			var err error
-			if i.Targets, err = parseTargets(targets); err != nil {
-				return fmt.Errorf("indicator %d: %w", i.ID, err)
-			}
-			i.PlanID = planID
-			if period != "" { // observed
-				in.Values = append(in.Values, aldyn.IndicatorValue{IndicatorID: i.ID, Period: period, TerritoryCode: territory, Value: value})
-			}
-			return nil
-		}, `SELECT i.id, i.code, i.name_ky, i.name_ru, i.name_en, i.unit, i.higher_is_better, i.baseline_value, i.baseline_year,
-			i.kind, i.source, i.offense_category, i.frequency, COALESCE(s.targets, ''), COALESCE(s.period, ''), COALESCE(s.territory_code, ''), s.value
-			FROM indicators i LEFT JOIN indicator_summaries s ON s.indicator_id = i.id WHERE i.plan_id = ? ORDER BY i.sort_key, i.id`, planID); err != nil {
+		if in.Indicators, in.Values, err = dashboardIndicators(ctx, r, planID, nIndicators); err != nil {
 			return err
 		}
-
-		// The reports of the cycle latest begun at At, by ComputeDashboard's
-		// rule, and of the cycles after it.
-		var latest *aldyn.ReportingCycle
-		for i := range in.Cycles {
-			c := &in.Cycles[i]
-			if !c.From.After(in.At) && (latest == nil || c.From.After(latest.From)) {
-				latest = c
-			}
-		}
-		var current []int64
-		for _, c := range in.Cycles {
-			if latest == nil || !c.From.Before(latest.From) {
-				current = append(current, c.ID)
-			}
-		}
-		var reports []aldyn.Report
-		if len(current) > 0 {
-			list, args := idList(current)
-			reports = make([]aldyn.Report, 0, len(in.Measures))
-			if err := scanAll(ctx, r, func(rows *sql.Rows) error {
-				reports = append(reports, aldyn.Report{})
-				x := &reports[len(reports)-1]
-				return rows.Scan(intInto[int64]{&x.ID}, intInto[int64]{&x.CycleID}, intInto[int64]{&x.MeasureID}, strInto[aldyn.ReportStatus]{&x.Status},
-					intInto[int]{&x.Progress}, nullTimeScan{&x.SubmittedAt}, nullTimeScan{&x.FirstSubmittedAt}, nullTimeScan{&x.DecidedAt})
-			}, `SELECT r.id, r.cycle_id, r.measure_id, r.status, r.progress, `+timeCol(r, "r.submitted_at")+`, `+
-				timeCol(r, "r.first_submitted_at")+`, `+timeCol(r, "r.decided_at")+`
-				FROM reports r WHERE r.cycle_id IN (`+list+`)`, args...); err != nil {
-				return err
-			}
+		reports, err := currentReports(ctx, r, in.Cycles, in.At, len(in.Measures))
+		if err != nil {
+			return err
 		}
 		in.Reports = dashboardReports(in.Measures, sums, reports)
 		return nil
@@ -269,6 +168,113 @@ func (db *DB) LoadDashboardInput(ctx context.Context, planID int64) (*DashboardI
 		return nil, err
 	}
 	return in, nil
+}
+
+// dashboardCycles loads every cycle of plan planID, by start.
+func dashboardCycles(ctx context.Context, r reader, planID int64) ([]aldyn.ReportingCycle, error) {
+	var cycles []aldyn.ReportingCycle
+	err := scanAll(ctx, r, func(rows *sql.Rows) error {
+		c, err := scanCycle(rows)
+		if err == nil {
+			cycles = append(cycles, *c)
+		}
+		return err
+	}, "SELECT "+cycleCols+" FROM reporting_cycles c WHERE c.plan_id = ? ORDER BY c.from_on, c.id", planID)
+	return cycles, err
+}
+
+// countPlanContent counts the measures and indicators of plan planID, to
+// size their slices: they are large structs.
+func countPlanContent(ctx context.Context, r reader, planID int64) (nMeasures, nIndicators int, err error) {
+	err = r.queryRow(ctx, `SELECT (SELECT COUNT(*) FROM measures WHERE plan_id = ?), (SELECT COUNT(*) FROM indicators WHERE plan_id = ?)`,
+		planID, planID).Scan(&nMeasures, &nIndicators)
+	return nMeasures, nIndicators, err
+}
+
+// dashboardMeasures loads the measures of plan planID with their
+// summaries, n of them.
+func dashboardMeasures(ctx context.Context, r reader, planID int64, n int) ([]aldyn.Measure, []measureSummary, error) {
+	measures := make([]aldyn.Measure, 0, n)
+	sums := make([]measureSummary, 0, n)
+	var start, due string
+	err := scanAll(ctx, r, func(rows *sql.Rows) error {
+		measures = append(measures, aldyn.Measure{})
+		sums = append(sums, measureSummary{})
+		m, s := &measures[len(measures)-1], &sums[len(sums)-1]
+		if err := rows.Scan(intInto[int64]{&m.ID}, &m.Code, &m.ComponentCode, &m.Title.KY, &m.Title.RU, &m.Title.EN,
+			intInto[int64]{&m.ResponsibleBodyID}, &start, &due, boolInto{&m.Cancelled},
+			intInto[int64]{&s.planned[0]}, intInto[int64]{&s.planned[1]}, intInto[int64]{&s.planned[2]}, intInto[int64]{&s.planned[3]},
+			intInto[int64]{&s.acceptedID}, intInto[int64]{&s.acceptedCycleID}, intInto[int]{&s.acceptedProgress}, nullTimeScan{&s.acceptedDecidedAt},
+			intInto[int64]{&s.doneID}, intInto[int64]{&s.doneCycleID},
+			intInto[int64]{&s.spent[0]}, intInto[int64]{&s.spent[1]}, intInto[int64]{&s.spent[2]}, intInto[int64]{&s.spent[3]}); err != nil {
+			return err
+		}
+		m.PlanID, m.Start, m.Due = planID, parseDate(start), parseDate(due)
+		m.Budget = sourceLines(s.planned)
+		return nil
+	}, `SELECT m.id, m.code, m.component_code, m.title_ky, m.title_ru, m.title_en, m.responsible_body_id, m.start_on, m.due_on, m.cancelled,
+		s.planned_republican, s.planned_local, s.planned_partners, s.planned_other,
+		s.accepted_report_id, s.accepted_cycle_id, s.accepted_progress, `+timeCol(r, "s.accepted_decided_at")+`, s.done_report_id, s.done_cycle_id,
+		s.spent_republican, s.spent_local, s.spent_partners, s.spent_other
+		FROM measures m LEFT JOIN measure_summaries s ON s.measure_id = m.id WHERE m.plan_id = ? ORDER BY m.sort_key, m.id`, planID)
+	return measures, sums, err
+}
+
+// dashboardIndicators loads the indicators of plan planID, n of them,
+// with their targets and the value the dashboard takes.
+func dashboardIndicators(ctx context.Context, r reader, planID int64, n int) ([]aldyn.Indicator, []aldyn.IndicatorValue, error) {
+	indicators := make([]aldyn.Indicator, 0, n)
+	values := make([]aldyn.IndicatorValue, 0, n)
+	var targets, period, territory string
+	var value float64
+	err := scanAll(ctx, r, func(rows *sql.Rows) error {
+		indicators = append(indicators, aldyn.Indicator{})
+		i := &indicators[len(indicators)-1]
+		if err := rows.Scan(intInto[int64]{&i.ID}, &i.Code, &i.Name.KY, &i.Name.RU, &i.Name.EN, &i.Unit, boolInto{&i.HigherIsBetter},
+			floatInto{&i.BaselineValue}, intInto[int]{&i.BaselineYear}, &i.Kind, &i.Source, &i.OffenseCategory, &i.Frequency,
+			&targets, &period, &territory, floatInto{&value}); err != nil {
+			return err
+		}
+		var err error
+		if i.Targets, err = parseTargets(targets); err != nil {
+			return fmt.Errorf("indicator %d: %w", i.ID, err)
+		}
+		i.PlanID = planID
+		if period != "" { // observed
+			values = append(values, aldyn.IndicatorValue{IndicatorID: i.ID, Period: period, TerritoryCode: territory, Value: value})
+		}
+		return nil
+	}, `SELECT i.id, i.code, i.name_ky, i.name_ru, i.name_en, i.unit, i.higher_is_better, i.baseline_value, i.baseline_year,
+		i.kind, i.source, i.offense_category, i.frequency, COALESCE(s.targets, ''), COALESCE(s.period, ''), COALESCE(s.territory_code, ''), s.value
+		FROM indicators i LEFT JOIN indicator_summaries s ON s.indicator_id = i.id WHERE i.plan_id = ? ORDER BY i.sort_key, i.id`, planID)
+	return indicators, values, err
+}
+
+// currentReports loads the reports of the cycle latest begun at at
+// (aldyn.LatestCycle) and of the cycles after it; about one per measure
+// of the nMeasures.
+func currentReports(ctx context.Context, r reader, cycles []aldyn.ReportingCycle, at time.Time, nMeasures int) ([]aldyn.Report, error) {
+	latest := aldyn.LatestCycle(cycles, at)
+	var current []int64
+	for _, c := range cycles {
+		if latest == nil || !c.From.Before(latest.From) {
+			current = append(current, c.ID)
+		}
+	}
+	if len(current) == 0 {
+		return nil, nil
+	}
+	list, args := idList(current)
+	reports := make([]aldyn.Report, 0, nMeasures)
+	err := scanAll(ctx, r, func(rows *sql.Rows) error {
+		reports = append(reports, aldyn.Report{})
+		x := &reports[len(reports)-1]
+		return rows.Scan(intInto[int64]{&x.ID}, intInto[int64]{&x.CycleID}, intInto[int64]{&x.MeasureID}, strInto[aldyn.ReportStatus]{&x.Status},
+			intInto[int]{&x.Progress}, nullTimeScan{&x.SubmittedAt}, nullTimeScan{&x.FirstSubmittedAt}, nullTimeScan{&x.DecidedAt})
+	}, `SELECT r.id, r.cycle_id, r.measure_id, r.status, r.progress, `+timeCol(r, "r.submitted_at")+`, `+
+		timeCol(r, "r.first_submitted_at")+`, `+timeCol(r, "r.decided_at")+`
+		FROM reports r WHERE r.cycle_id IN (`+list+`)`, args...)
+	return reports, err
 }
 
 // sourceLines returns amounts by aldyn.BudgetSources index as budget
@@ -300,7 +306,7 @@ func parseTargets(s string) ([]aldyn.IndicatorTarget, error) {
 	return out, nil
 }
 
-// dashboardReports lays out DashboardInput.Reports: per measure, the
+// dashboardReports lays out LoadDashboardInput's reports: per measure, the
 // latest accepted report with the spending of all, the first at 100 %,
 // then its current reports, each report once.
 func dashboardReports(measures []aldyn.Measure, sums []measureSummary, current []aldyn.Report) []aldyn.Report {
@@ -357,12 +363,12 @@ func dashboardReports(measures []aldyn.Measure, sums []measureSummary, current [
 // an earlier cycle need it; LoadDashboardInput loads only what the current
 // dashboard needs, and is much faster on large plans. Computed on the same
 // plan at the same moment, both give the same dashboard.
-func (db *DB) LoadPlanInput(ctx context.Context, planID int64) (*DashboardInput, error) {
+func (db *DB) LoadPlanInput(ctx context.Context, planID int64) (*aldyn.DashboardInput, error) {
 	p, err := db.FindPlanByID(ctx, planID)
 	if err != nil {
 		return nil, err
 	}
-	in := &DashboardInput{Plan: p, At: db.Now()}
+	in := &aldyn.DashboardInput{Plan: p, At: db.Now()}
 	if err := pages(func(pg aldyn.Page) (int, int, error) {
 		ms, total, err := db.FindMeasures(ctx, planID, aldyn.MeasureFilter{Page: pg})
 		for _, m := range ms {

@@ -59,7 +59,7 @@ func TestDashboardFromStore(t *testing.T) {
 		t.Fatalf("input: got %d measures, %d indicators, %d values, %d reports, %d cycles",
 			len(in.Measures), len(in.Indicators), len(in.Values), len(in.Reports), len(in.Cycles))
 	}
-	d := in.Compute(time.Date(2024, 4, 15, 0, 0, 0, 0, time.UTC))
+	d := aldyn.ComputeDashboard(*in, time.Date(2024, 4, 15, 0, 0, 0, 0, time.UTC))
 	wantMeasures := aldyn.StatusCounts{Total: 3, Done: 1, AtRisk: 1, Cancelled: 1, DoneOnTime: 1}
 	if d.Measures != wantMeasures {
 		t.Errorf("measures: got %+v, want %+v", d.Measures, wantMeasures)
@@ -124,7 +124,7 @@ func TestDashboardSumsAcceptedSpending(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := in.Compute(f.clock)
+	d := aldyn.ComputeDashboard(*in, f.clock)
 	// Accepted: m1 1000 + 4000 + 16000, m2 2000 (local) and half that from the republican budget.
 	if want := int64(21000+2000) * 3 / 2; d.Budget.SpentKGS != want {
 		t.Errorf("spent %d, want %d", d.Budget.SpentKGS, want)
@@ -200,12 +200,12 @@ func fullDashboard(t *testing.T, f *planFixture, planID int64, now time.Time) al
 	for _, r := range rs {
 		reports = append(reports, *r)
 	}
-	return aldyn.ComputeDashboard(p, measures, indicators, values, reports, cycles, now)
+	return aldyn.ComputeDashboard(aldyn.DashboardInput{Plan: p, Measures: measures, Indicators: indicators, Values: values, Reports: reports, Cycles: cycles}, now)
 }
 
 // mustSameDashboard checks that LoadDashboardInput, loaded at the
 // fixture's clock, computes at each of nows what the full load computes.
-func mustSameDashboard(t *testing.T, f *planFixture, what string, planID int64, nows ...time.Time) *store.DashboardInput {
+func mustSameDashboard(t *testing.T, f *planFixture, what string, planID int64, nows ...time.Time) *aldyn.DashboardInput {
 	t.Helper()
 	in, err := f.db.LoadDashboardInput(f.ctx, planID)
 	if err != nil {
@@ -216,13 +216,13 @@ func mustSameDashboard(t *testing.T, f *planFixture, what string, planID int64, 
 		t.Fatal(err)
 	}
 	for _, now := range append([]time.Time{f.clock}, nows...) {
-		got, want := in.Compute(now), fullDashboard(t, f, planID, now)
+		got, want := aldyn.ComputeDashboard(*in, now), fullDashboard(t, f, planID, now)
 		if !reflect.DeepEqual(got, want) {
 			g, _ := json.Marshal(got)
 			w, _ := json.Marshal(want)
 			t.Errorf("%s, at %v:\n got %s\nwant %s", what, now, g, w)
 		}
-		if all := whole.Compute(now); !reflect.DeepEqual(all, want) {
+		if all := aldyn.ComputeDashboard(*whole, now); !reflect.DeepEqual(all, want) {
 			t.Errorf("%s, at %v: LoadPlanInput computes another dashboard", what, now)
 		}
 	}

@@ -596,7 +596,7 @@ func (s *Server) loadPlanContent(ctx context.Context, p *aldyn.Plan) (*planConte
 			Status: aldyn.MeasureStatus(m, aldyn.LatestAccepted(byMeasure[m.ID], cycles), now), Total: m.BudgetTotal()})
 	}
 	slices.SortStableFunc(pc.Groups, func(a, b measureGroup) int { return aldyn.CompareCodes(a.Code, b.Code) })
-	for _, ip := range in.Compute(now).Indicators {
+	for _, ip := range aldyn.ComputeDashboard(*in, now).Indicators {
 		pc.Progress[ip.IndicatorID] = ip
 	}
 	return pc, nil

@@ -72,7 +72,7 @@ func (s *Server) territoryDashboard(r *http.Request) (*territoryDashboard, *aldy
 		if err != nil {
 			return nil, nil, err
 		}
-		d := in.Compute(now)
+		d := aldyn.ComputeDashboard(*in, now)
 		pf := planFigures{Plan: p, Territory: names[p.TerritoryCode], Measures: d.Measures, Shares: d.Shares}
 		pf.Budget.PlannedKGS, pf.Budget.SpentKGS, pf.Budget.SpentShare = d.Budget.PlannedKGS, d.Budget.SpentKGS, d.Budget.SpentShare
 		if d.Cycle != nil {
