@@ -188,109 +188,135 @@ func staleReport() error {
 // the report's new revision after a save.
 func (db *DB) SaveReport(ctx context.Context, actor *aldyn.Actor, r *aldyn.Report) error {
 	return db.Update(ctx, actor, func(tx *Tx) error {
-		var old *aldyn.Report
-		var c *aldyn.ReportingCycle
-		var p *aldyn.Plan
-		var err error
 		if r.ID == 0 {
-			if c, err = cycleByID(ctx, tx, r.CycleID); err != nil {
-				return invalidField("cycle_id", "cycle.error.not_found")
-			}
-			m, err := tx.measure(ctx, r.MeasureID)
-			if err != nil || m.PlanID != c.PlanID {
-				return invalidField("measure_id", "report.error.measure_plan")
-			}
-			// A measure that has not begun by the cycle's end has nothing
-			// to report; an overdue one still does.
-			if m.Start.After(c.To) {
-				return invalidField("measure_id", "report.error.measure_outside_cycle")
-			}
-			if p, err = planByID(ctx, tx, c.PlanID); err != nil {
-				return err
-			}
-			r.BodyID, r.Status, r.Version, r.Comment = m.ResponsibleBodyID, aldyn.ReportDraft, 0, ""
-			r.SubmittedBy, r.SubmittedAt, r.FirstSubmittedAt, r.DecidedBy, r.DecidedAt = 0, nil, nil, 0, nil
-			r.CreatedAt, r.Revision = tx.now, 1
-		} else {
-			if old, c, p, err = tx.reportFor(ctx, r.ID); err != nil {
-				return err
-			}
-			if !actor.CanSubmitReport(old.BodyID) {
-				return aldyn.Errorf(aldyn.EFORBIDDEN, "report.error.submit_forbidden")
-			}
-			if !old.CanEdit() {
-				return aldyn.Errorf(aldyn.ECONFLICT, "report.error.locked", "status", string(old.Status))
-			}
-			if r.Revision <= 0 {
-				return invalidField("revision", "report.error.revision_required")
-			}
-			if r.Revision != old.Revision {
-				return staleReport()
-			}
-			r.Revision = old.Revision + 1
-			r.CycleID, r.MeasureID, r.BodyID, r.Status, r.Version, r.Comment = old.CycleID, old.MeasureID, old.BodyID, old.Status, old.Version, old.Comment
-			r.SubmittedBy, r.SubmittedAt, r.FirstSubmittedAt, r.DecidedBy, r.DecidedAt = old.SubmittedBy, old.SubmittedAt, old.FirstSubmittedAt, old.DecidedBy, old.DecidedAt
-			r.CreatedAt = old.CreatedAt
+			return tx.createReport(ctx, actor, r)
 		}
-		if !actor.CanSubmitReport(r.BodyID) {
-			return aldyn.Errorf(aldyn.EFORBIDDEN, "report.error.submit_forbidden")
-		}
-		if c.Status != aldyn.CycleOpen {
-			return aldyn.Errorf(aldyn.ECONFLICT, "report.error.cycle_closed")
-		}
-		r.UpdatedAt = tx.now
-		if r.Evidence == nil {
-			r.Evidence = []string{}
-		}
-		if err := r.Validate(); err != nil {
-			return err
-		}
-		if err := tx.checkReportValues(ctx, p.ID, r); err != nil {
-			return err
-		}
-		if old == nil {
-			if err := tx.queryRow(ctx, `INSERT INTO reports (cycle_id, measure_id, body_id, status, progress, narrative, evidence_json, comment,
-				version, revision, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-				r.CycleID, r.MeasureID, r.BodyID, string(r.Status), r.Progress, r.Narrative, jsonText(r.Evidence), r.Comment, r.Version,
-				r.Revision, tx.now, tx.now).Scan(&r.ID); err != nil {
-				return tx.db.normalize(err)
-			}
-		} else {
-			// The revision in the WHERE holds against a save committed
-			// since the read above (PostgreSQL reads committed rows).
-			res, err := tx.exec(ctx, `UPDATE reports SET progress = ?, narrative = ?, evidence_json = ?, revision = ?, updated_at = ?
-				WHERE id = ? AND revision = ?`, r.Progress, r.Narrative, jsonText(r.Evidence), r.Revision, tx.now, r.ID, old.Revision)
-			if err != nil {
-				return err
-			}
-			if n, err := res.RowsAffected(); err != nil {
-				return err
-			} else if n == 0 {
-				return staleReport()
-			}
-			for _, t := range []string{"report_spent", "report_values"} {
-				if _, err := tx.exec(ctx, "DELETE FROM "+t+" WHERE report_id = ?", r.ID); err != nil {
-					return err
-				}
-			}
-		}
-		for i, l := range r.Spent {
-			if _, err := tx.exec(ctx, `INSERT INTO report_spent (report_id, line_no, source, funder, amount_kgs) VALUES (?, ?, ?, ?, ?)`,
-				r.ID, i+1, l.Source, l.Funder, l.AmountKGS); err != nil {
-				return err
-			}
-		}
-		for _, x := range r.Values {
-			if _, err := tx.exec(ctx, `INSERT INTO report_values (report_id, indicator_id, period, territory_code, value) VALUES (?, ?, ?, ?, ?)`,
-				r.ID, x.IndicatorID, x.Period, x.TerritoryCode, x.Value); err != nil {
-				return err
-			}
-		}
-		if old == nil {
-			return tx.Audit(ctx, aldyn.AuditCreate, "report", idString(r.ID), p.TerritoryCode, nil, r)
-		}
-		return tx.Audit(ctx, aldyn.AuditUpdate, "report", idString(r.ID), p.TerritoryCode, old, r)
+		return tx.updateReport(ctx, actor, r)
 	})
+}
+
+// createReport inserts r as a draft of the responsible body of its
+// measure.
+func (tx *Tx) createReport(ctx context.Context, actor *aldyn.Actor, r *aldyn.Report) error {
+	c, err := cycleByID(ctx, tx, r.CycleID)
+	if err != nil {
+		return invalidField("cycle_id", "cycle.error.not_found")
+	}
+	m, err := tx.measure(ctx, r.MeasureID)
+	if err != nil || m.PlanID != c.PlanID {
+		return invalidField("measure_id", "report.error.measure_plan")
+	}
+	// A measure that has not begun by the cycle's end has nothing
+	// to report; an overdue one still does.
+	if m.Start.After(c.To) {
+		return invalidField("measure_id", "report.error.measure_outside_cycle")
+	}
+	p, err := planByID(ctx, tx, c.PlanID)
+	if err != nil {
+		return err
+	}
+	r.BodyID, r.Status, r.Version, r.Comment = m.ResponsibleBodyID, aldyn.ReportDraft, 0, ""
+	r.SubmittedBy, r.SubmittedAt, r.FirstSubmittedAt, r.DecidedBy, r.DecidedAt = 0, nil, nil, 0, nil
+	r.CreatedAt, r.Revision = tx.now, 1
+	if !actor.CanSubmitReport(r.BodyID) {
+		return aldyn.Errorf(aldyn.EFORBIDDEN, "report.error.submit_forbidden")
+	}
+	if err := tx.checkReportEdit(ctx, c, p, r); err != nil {
+		return err
+	}
+	if err := tx.queryRow(ctx, `INSERT INTO reports (cycle_id, measure_id, body_id, status, progress, narrative, evidence_json, comment,
+		version, revision, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		r.CycleID, r.MeasureID, r.BodyID, string(r.Status), r.Progress, r.Narrative, jsonText(r.Evidence), r.Comment, r.Version,
+		r.Revision, tx.now, tx.now).Scan(&r.ID); err != nil {
+		return tx.db.normalize(err)
+	}
+	if err := tx.insertReportLines(ctx, r); err != nil {
+		return err
+	}
+	return tx.Audit(ctx, aldyn.AuditCreate, "report", idString(r.ID), p.TerritoryCode, nil, r)
+}
+
+// updateReport writes the editable fields of report r.ID, a draft or
+// returned one, made from revision r.Revision.
+func (tx *Tx) updateReport(ctx context.Context, actor *aldyn.Actor, r *aldyn.Report) error {
+	old, c, p, err := tx.reportFor(ctx, r.ID)
+	if err != nil {
+		return err
+	}
+	if !actor.CanSubmitReport(old.BodyID) {
+		return aldyn.Errorf(aldyn.EFORBIDDEN, "report.error.submit_forbidden")
+	}
+	if !old.CanEdit() {
+		return aldyn.Errorf(aldyn.ECONFLICT, "report.error.locked", "status", string(old.Status))
+	}
+	if r.Revision <= 0 {
+		return invalidField("revision", "report.error.revision_required")
+	}
+	if r.Revision != old.Revision {
+		return staleReport()
+	}
+	r.Revision = old.Revision + 1
+	r.CycleID, r.MeasureID, r.BodyID, r.Status, r.Version, r.Comment = old.CycleID, old.MeasureID, old.BodyID, old.Status, old.Version, old.Comment
+	r.SubmittedBy, r.SubmittedAt, r.FirstSubmittedAt, r.DecidedBy, r.DecidedAt = old.SubmittedBy, old.SubmittedAt, old.FirstSubmittedAt, old.DecidedBy, old.DecidedAt
+	r.CreatedAt = old.CreatedAt
+	if err := tx.checkReportEdit(ctx, c, p, r); err != nil {
+		return err
+	}
+	// The revision in the WHERE holds against a save committed
+	// since the read above (PostgreSQL reads committed rows).
+	res, err := tx.exec(ctx, `UPDATE reports SET progress = ?, narrative = ?, evidence_json = ?, revision = ?, updated_at = ?
+		WHERE id = ? AND revision = ?`, r.Progress, r.Narrative, jsonText(r.Evidence), r.Revision, tx.now, r.ID, old.Revision)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n == 0 {
+		return staleReport()
+	}
+	for _, t := range []string{"report_spent", "report_values"} {
+		if _, err := tx.exec(ctx, "DELETE FROM "+t+" WHERE report_id = ?", r.ID); err != nil {
+			return err
+		}
+	}
+	if err := tx.insertReportLines(ctx, r); err != nil {
+		return err
+	}
+	return tx.Audit(ctx, aldyn.AuditUpdate, "report", idString(r.ID), p.TerritoryCode, old, r)
+}
+
+// checkReportEdit checks what a create and an update of report r both
+// need: an open cycle c, and valid fields and values of plan p.
+func (tx *Tx) checkReportEdit(ctx context.Context, c *aldyn.ReportingCycle, p *aldyn.Plan, r *aldyn.Report) error {
+	if c.Status != aldyn.CycleOpen {
+		return aldyn.Errorf(aldyn.ECONFLICT, "report.error.cycle_closed")
+	}
+	r.UpdatedAt = tx.now
+	if r.Evidence == nil {
+		r.Evidence = []string{}
+	}
+	if err := r.Validate(); err != nil {
+		return err
+	}
+	return tx.checkReportValues(ctx, p.ID, r)
+}
+
+// insertReportLines writes the spent lines and indicator values of report
+// r.
+func (tx *Tx) insertReportLines(ctx context.Context, r *aldyn.Report) error {
+	for i, l := range r.Spent {
+		if _, err := tx.exec(ctx, `INSERT INTO report_spent (report_id, line_no, source, funder, amount_kgs) VALUES (?, ?, ?, ?, ?)`,
+			r.ID, i+1, l.Source, l.Funder, l.AmountKGS); err != nil {
+			return err
+		}
+	}
+	for _, x := range r.Values {
+		if _, err := tx.exec(ctx, `INSERT INTO report_values (report_id, indicator_id, period, territory_code, value) VALUES (?, ?, ?, ?, ?)`,
+			r.ID, x.IndicatorID, x.Period, x.TerritoryCode, x.Value); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // ReportVersion is a snapshot of a report taken when it was submitted,
