@@ -786,14 +786,14 @@ func (s *Server) apiPlanAction(action string) func(http.ResponseWriter, *http.Re
 // Diff.
 
 func (s *Server) planDiffPage(w http.ResponseWriter, r *http.Request) error {
-	p, internal, err := s.planByPath(r)
+	p, _, err := s.planByPath(r)
 	if err != nil {
 		return err
 	}
 	var prev *aldyn.Plan
 	var changes []aldyn.MeasureChange
 	if p.ParentID != nil {
-		if prev, internal, err = s.visiblePlan(r.Context(), actor(r), *p.ParentID); err != nil {
+		if prev, _, err = s.visiblePlan(r.Context(), actor(r), *p.ParentID); err != nil {
 			return err
 		}
 		olds, err := s.allMeasures(r.Context(), prev.ID)
@@ -806,7 +806,6 @@ func (s *Server) planDiffPage(w http.ResponseWriter, r *http.Request) error {
 		}
 		changes = aldyn.DiffPlans(olds, news)
 	}
-	_ = internal
 	if wantsJSON(r) {
 		if changes == nil {
 			changes = []aldyn.MeasureChange{}
