@@ -102,17 +102,7 @@ func (db *DB) CreateIndicator(ctx context.Context, actor *aldyn.Actor, ind *aldy
 		if err != nil {
 			return err
 		}
-		ind.ID, ind.CreatedAt, ind.UpdatedAt = 0, tx.now, tx.now
-		if err := tx.queryRow(ctx, `INSERT INTO indicators (plan_id, code, sort_key, name_ky, name_ru, name_en, unit, higher_is_better, kind,
-			numerator, denominator, source, offense_category, disaggregation, verification_ky, verification_ru, verification_en,
-			frequency, baseline_value, baseline_year, search_text, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			ind.PlanID, ind.Code, codeKey(ind.Code), ind.Name.KY, ind.Name.RU, ind.Name.EN, ind.Unit, ind.HigherIsBetter, ind.Kind,
-			ind.Numerator, ind.Denominator, ind.Source, ind.OffenseCategory, ind.Disaggregation, ind.Verification.KY, ind.Verification.RU, ind.Verification.EN,
-			ind.Frequency, ind.BaselineValue, ind.BaselineYear, indicatorSearch(ind), tx.now, tx.now).Scan(&ind.ID); err != nil {
-			return tx.db.normalize(err)
-		}
-		if err := tx.insertTargets(ctx, ind); err != nil {
+		if err := tx.insertIndicator(ctx, ind); err != nil {
 			return err
 		}
 		if err := tx.planContentChanged(ctx, p); err != nil {
@@ -120,6 +110,21 @@ func (db *DB) CreateIndicator(ctx context.Context, actor *aldyn.Actor, ind *aldy
 		}
 		return tx.Audit(ctx, aldyn.AuditCreate, "indicator", idString(ind.ID), p.TerritoryCode, nil, ind)
 	})
+}
+
+// insertIndicator inserts ind, a new indicator, with its targets.
+func (tx *Tx) insertIndicator(ctx context.Context, ind *aldyn.Indicator) error {
+	ind.ID, ind.CreatedAt, ind.UpdatedAt = 0, tx.now, tx.now
+	if err := tx.queryRow(ctx, `INSERT INTO indicators (plan_id, code, sort_key, name_ky, name_ru, name_en, unit, higher_is_better, kind,
+		numerator, denominator, source, offense_category, disaggregation, verification_ky, verification_ru, verification_en,
+		frequency, baseline_value, baseline_year, search_text, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		ind.PlanID, ind.Code, codeKey(ind.Code), ind.Name.KY, ind.Name.RU, ind.Name.EN, ind.Unit, ind.HigherIsBetter, ind.Kind,
+		ind.Numerator, ind.Denominator, ind.Source, ind.OffenseCategory, ind.Disaggregation, ind.Verification.KY, ind.Verification.RU, ind.Verification.EN,
+		ind.Frequency, ind.BaselineValue, ind.BaselineYear, indicatorSearch(ind), tx.now, tx.now).Scan(&ind.ID); err != nil {
+		return tx.db.normalize(err)
+	}
+	return tx.insertTargets(ctx, ind)
 }
 
 func (tx *Tx) insertTargets(ctx context.Context, ind *aldyn.Indicator) error {

@@ -164,17 +164,7 @@ func (db *DB) CreateMeasure(ctx context.Context, actor *aldyn.Actor, m *aldyn.Me
 		if err := tx.checkPlanIndicators(ctx, p.ID, m.IndicatorIDs); err != nil {
 			return err
 		}
-		m.ID, m.CreatedAt, m.UpdatedAt = 0, tx.now, tx.now
-		if err := tx.queryRow(ctx, `INSERT INTO measures (plan_id, code, sort_key, component_code, task_code, title_ky, title_ru, title_en,
-			description_ky, description_ru, description_en, expected_result_ky, expected_result_ru, expected_result_en,
-			responsible_body_id, start_on, due_on, cancelled, search_text, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			m.PlanID, m.Code, codeKey(m.Code), m.ComponentCode, m.TaskCode, m.Title.KY, m.Title.RU, m.Title.EN,
-			m.Description.KY, m.Description.RU, m.Description.EN, m.ExpectedResult.KY, m.ExpectedResult.RU, m.ExpectedResult.EN,
-			m.ResponsibleBodyID, isoDate(m.Start), isoDate(m.Due), m.Cancelled, measureSearch(m), tx.now, tx.now).Scan(&m.ID); err != nil {
-			return tx.db.normalize(err)
-		}
-		if err := tx.insertMeasureChildren(ctx, m); err != nil {
+		if err := tx.insertMeasure(ctx, m); err != nil {
 			return err
 		}
 		if err := tx.planContentChanged(ctx, p); err != nil {
@@ -182,6 +172,22 @@ func (db *DB) CreateMeasure(ctx context.Context, actor *aldyn.Actor, m *aldyn.Me
 		}
 		return tx.Audit(ctx, aldyn.AuditCreate, "measure", idString(m.ID), p.TerritoryCode, nil, m)
 	})
+}
+
+// insertMeasure inserts m, a new measure, with its co-executors, budget
+// lines and indicator links.
+func (tx *Tx) insertMeasure(ctx context.Context, m *aldyn.Measure) error {
+	m.ID, m.CreatedAt, m.UpdatedAt = 0, tx.now, tx.now
+	if err := tx.queryRow(ctx, `INSERT INTO measures (plan_id, code, sort_key, component_code, task_code, title_ky, title_ru, title_en,
+		description_ky, description_ru, description_en, expected_result_ky, expected_result_ru, expected_result_en,
+		responsible_body_id, start_on, due_on, cancelled, search_text, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		m.PlanID, m.Code, codeKey(m.Code), m.ComponentCode, m.TaskCode, m.Title.KY, m.Title.RU, m.Title.EN,
+		m.Description.KY, m.Description.RU, m.Description.EN, m.ExpectedResult.KY, m.ExpectedResult.RU, m.ExpectedResult.EN,
+		m.ResponsibleBodyID, isoDate(m.Start), isoDate(m.Due), m.Cancelled, measureSearch(m), tx.now, tx.now).Scan(&m.ID); err != nil {
+		return tx.db.normalize(err)
+	}
+	return tx.insertMeasureChildren(ctx, m)
 }
 
 func measureSearch(m *aldyn.Measure) string {
