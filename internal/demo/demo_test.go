@@ -46,7 +46,7 @@ func testLoadPlans(t *testing.T, now time.Time) {
 			t.Fatal(err)
 		}
 	}
-	plans, n, err := db.FindPlans(ctx, store.PlanFilter{Under: "/", Page: aldyn.Page{Limit: 100}})
+	plans, n, err := db.FindPlans(ctx, aldyn.PlanFilter{Under: "/", Page: aldyn.Page{Limit: 100}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,12 +70,12 @@ func testLoadPlans(t *testing.T, now time.Time) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		d := in.Compute(now)
+		d := aldyn.ComputeDashboard(*in, now)
 		if d.Measures.Total == 0 || d.Budget.PlannedKGS == 0 {
 			t.Errorf("plan %q: empty dashboard %+v", p.Title.EN, d.Measures)
 		}
 		count := func(st aldyn.ReportStatus) int {
-			_, n, err := db.FindReports(ctx, store.ReportFilter{PlanID: &p.ID, Status: &st, Under: "/"})
+			_, n, err := db.FindReports(ctx, aldyn.ReportFilter{PlanID: &p.ID, Status: &st, Under: "/"})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -113,7 +113,7 @@ func testLoadPlans(t *testing.T, now time.Time) {
 		last := closed[1]
 		reported := map[int64]bool{}
 		late := 0
-		rs, _, err := db.FindReports(ctx, store.ReportFilter{PlanID: &p.ID, Under: "/", Page: aldyn.Page{Limit: aldyn.MaxLimit}})
+		rs, _, err := db.FindReports(ctx, aldyn.ReportFilter{PlanID: &p.ID, Under: "/", Page: aldyn.Page{Limit: aldyn.MaxLimit}})
 		if err != nil {
 			t.Fatal(err)
 		}

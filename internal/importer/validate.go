@@ -91,6 +91,7 @@ type validator struct {
 	articles map[[2]string]string
 	ids      *idHasher
 	errs     []RowError
+	row      int       // the row being checked, for its errors
 	hexIDs   []byte    // IDs of the valid rows, 64 hex digits each
 	slab     []float64 // Lat, Lon and DamageKGS point into it: one allocation per batch, not per row
 }
@@ -122,22 +123,44 @@ func (v *validator) get(vals []string, f int) string {
 // (valid until the next call), or appends the ID to v.hexIDs and returns
 // its duplicate key.
 func (v *validator) check(row int, vals []string, o *Offense) ([]RowError, uint64) {
-	v.errs = v.errs[:0]
-	add := func(f int, reason, val string) {
-		v.errs = append(v.errs, RowError{Row: row, Column: v.column(f), Reason: reason, Value: clip(val)})
-	}
-	addArgs := func(f int, reason, val string, args map[string]string) {
-		add(f, reason, val)
-		v.errs[len(v.errs)-1].Args = args
-	}
+	v.errs, v.row = v.errs[:0], row
 	*o = Offense{}
+	num := v.checkIdentity(vals, o)
+	v.checkClassification(vals, o)
+	v.checkDates(vals, o)
+	v.checkPlace(vals, o)
+	v.checkCoordinates(vals, o)
+	v.checkDetails(vals, o)
+	if len(v.errs) > 0 {
+		return v.errs, 0
+	}
+	// The ID's hex goes to hexIDs; the caller makes one string of a whole
+	// chunk's IDs instead of one allocation per row.
+	sum, key := v.ids.sum(o.Source, num)
+	v.hexIDs = hex.AppendEncode(v.hexIDs, sum)
+	return nil, key
+}
 
+// add reports a problem with field f of the row being checked.
+func (v *validator) add(f int, reason, val string) {
+	v.errs = append(v.errs, RowError{Row: v.row, Column: v.column(f), Reason: reason, Value: clip(val)})
+}
+
+// addArgs reports a problem whose message takes arguments.
+func (v *validator) addArgs(f int, reason, val string, args map[string]string) {
+	v.add(f, reason, val)
+	v.errs[len(v.errs)-1].Args = args
+}
+
+// checkIdentity checks the registration number and the register (the
+// source), which make the record's ID, and returns the number.
+func (v *validator) checkIdentity(vals []string, o *Offense) string {
 	num := v.get(vals, fRegNum)
 	switch {
 	case num == "":
-		add(fRegNum, "error.required", "")
+		v.add(fRegNum, "error.required", "")
 	case len(num) > 100:
-		add(fRegNum, "import.error.registration_number", "")
+		v.add(fRegNum, "import.error.registration_number", "")
 	}
 
 	o.Source = v.p.source
@@ -145,12 +168,16 @@ func (v *validator) check(row int, vals []string, o *Offense) ([]RowError, uint6
 		if src, ok := lookup(sourceWords, s); ok {
 			o.Source = src
 		} else {
-			add(fSource, "import.error.source", s)
+			v.add(fSource, "import.error.source", s)
 		}
 	} else if o.Source == "" {
-		add(fSource, "error.required", "")
+		v.add(fSource, "error.required", "")
 	}
+	return num
+}
 
+// checkClassification checks the article and the category.
+func (v *validator) checkClassification(vals []string, o *Offense) {
 	// An article must be one the classification (or the profile) knows,
 	// and agree with the row's category: a number that is not there is a
 	// typing error or a code the classification has yet to learn, and
@@ -159,41 +186,45 @@ func (v *validator) check(row int, vals []string, o *Offense) ([]RowError, uint6
 	artCat := ""
 	if a != "" {
 		if o.Article = NormalizeArticle(a); o.Article == "" {
-			add(fArticle, "import.error.article", a)
+			v.add(fArticle, "import.error.article", a)
 		} else if c, ok := v.p.articles[o.Article]; ok {
 			artCat = c
 		} else if c, ok := v.articles[[2]string{o.Source, o.Article}]; ok {
 			artCat = c
 		} else if o.Source != "" {
-			add(fArticle, "import.error.article_unknown", a)
+			v.add(fArticle, "import.error.article_unknown", a)
 		}
 	}
 	if c := v.get(vals, fCategory); c != "" {
 		if code, ok := lookup(v.p.categories, c); !ok {
-			add(fCategory, "import.error.category", c)
+			v.add(fCategory, "import.error.category", c)
 		} else if artCat != "" && artCat != code {
 			args := map[string]string{"article": o.Article}
 			categoryArgs(args, "category", code)
 			categoryArgs(args, "expected", artCat)
-			addArgs(fCategory, "import.error.article_category", c, args)
+			v.addArgs(fCategory, "import.error.article_category", c, args)
 		} else {
 			o.Category = code
 		}
 	} else if artCat != "" {
 		o.Category = artCat
 	} else if a == "" {
-		add(fCategory, "error.required", "")
+		v.add(fCategory, "error.required", "")
 	}
+}
 
+// checkDates checks the dates of registration and occurrence and the
+// time of day.
+func (v *validator) checkDates(vals []string, o *Offense) {
 	regOK := false
 	if s := v.get(vals, fRegisteredOn); s == "" {
-		add(fRegisteredOn, "error.required", "")
+		v.add(fRegisteredOn, "error.required", "")
 	} else if d, _, _, ok := parseDateTime(s, v.p.dates, v.serial); !ok {
-		add(fRegisteredOn, "import.error.date", s)
+		v.add(fRegisteredOn, "import.error.date", s)
 	} else if d.After(v.today) {
-		add(fRegisteredOn, "import.error.date_future", s)
+		v.add(fRegisteredOn, "import.error.date_future", s)
 	} else if d.Before(minDate) {
-		add(fRegisteredOn, "import.error.date_range", s)
+		v.add(fRegisteredOn, "import.error.date_range", s)
 	} else {
 		o.RegisteredOn, regOK = d, true
 	}
@@ -202,29 +233,32 @@ func (v *validator) check(row int, vals []string, o *Offense) ([]RowError, uint6
 		d, t, hasTime, ok := parseDateTime(s, v.p.dates, v.serial)
 		switch {
 		case !ok:
-			add(fOccurredOn, "import.error.date", s)
+			v.add(fOccurredOn, "import.error.date", s)
 		case d.After(v.today):
-			add(fOccurredOn, "import.error.date_future", s)
+			v.add(fOccurredOn, "import.error.date_future", s)
 		case d.Before(minDate):
-			add(fOccurredOn, "import.error.date_range", s)
+			v.add(fOccurredOn, "import.error.date_range", s)
 		case regOK && d.After(o.RegisteredOn):
-			add(fOccurredOn, "import.error.occurred_after_registered", s)
+			v.add(fOccurredOn, "import.error.occurred_after_registered", s)
 		default:
 			o.OccurredAt = OccurredAt{Date: d, TimeOfDay: t, HasTime: hasTime}
 		}
 	}
 	if s := v.get(vals, fOccurredTime); s != "" {
 		if t, ok := parseTime(s, v.serial); !ok {
-			add(fOccurredTime, "import.error.time", s)
+			v.add(fOccurredTime, "import.error.time", s)
 		} else if v.get(vals, fOccurredOn) == "" {
-			add(fOccurredTime, "import.error.time_without_date", s)
+			v.add(fOccurredTime, "import.error.time_without_date", s)
 		} else {
 			o.OccurredAt.TimeOfDay, o.OccurredAt.HasTime = t, true
 		}
 	}
+}
 
+// checkPlace checks the territory and the precinct.
+func (v *validator) checkPlace(vals []string, o *Offense) {
 	if s := v.get(vals, fTerritory); s == "" {
-		add(fTerritory, "error.required", "")
+		v.add(fTerritory, "error.required", "")
 	} else {
 		if e := expandExponent(s); e != "" {
 			s = e // a code a spreadsheet stored as a number
@@ -232,13 +266,13 @@ func (v *validator) check(row int, vals []string, o *Offense) ([]RowError, uint6
 		switch {
 		case len(s) == 14 && allDigits(s):
 			if v.terr != nil && !v.terr.TerritoryExists(s) {
-				add(fTerritory, "import.error.territory_unknown", s)
+				v.add(fTerritory, "import.error.territory_unknown", s)
 			} else {
 				o.TerritoryCode = s
 			}
 		case v.terr == nil || strings.ContainsAny(s, "0123456789"):
 			// Names have no digits: this is a code mistyped.
-			add(fTerritory, "error.territory_code", s)
+			v.add(fTerritory, "error.territory_code", s)
 		default:
 			// A name: registers write districts, not codes.
 			code, cands := v.terr.TerritoryByName(s)
@@ -248,16 +282,16 @@ func (v *validator) check(row int, vals []string, o *Offense) ([]RowError, uint6
 			case len(cands) > 1:
 				args := map[string]string{}
 				namesArgs(args, "candidates", cands)
-				addArgs(fTerritory, "import.error.territory_ambiguous", s, args)
+				v.addArgs(fTerritory, "import.error.territory_ambiguous", s, args)
 			default:
-				add(fTerritory, "import.error.territory_name", s)
+				v.add(fTerritory, "import.error.territory_name", s)
 			}
 		}
 	}
 	if s := v.get(vals, fPrecinct); s != "" {
 		switch {
 		case !validPrecinctCode(s) && (v.terr == nil || strings.IndexByte(s, '-') == 14 && allDigits(s[:14])):
-			add(fPrecinct, "import.error.precinct_code", s)
+			v.add(fPrecinct, "import.error.precinct_code", s)
 		case !validPrecinctCode(s):
 			// A name or a number within the row's territory ("уч. 4").
 			if o.TerritoryCode == "" {
@@ -270,9 +304,9 @@ func (v *validator) check(row int, vals []string, o *Offense) ([]RowError, uint6
 			case len(cands) > 1:
 				args := map[string]string{}
 				namesArgs(args, "candidates", cands)
-				addArgs(fPrecinct, "import.error.precinct_ambiguous", s, args)
+				v.addArgs(fPrecinct, "import.error.precinct_ambiguous", s, args)
 			default:
-				add(fPrecinct, "import.error.precinct_name", s)
+				v.add(fPrecinct, "import.error.precinct_name", s)
 			}
 		default:
 			known, within := true, true
@@ -281,73 +315,71 @@ func (v *validator) check(row int, vals []string, o *Offense) ([]RowError, uint6
 			}
 			switch {
 			case !known:
-				add(fPrecinct, "import.error.precinct_unknown", s)
+				v.add(fPrecinct, "import.error.precinct_unknown", s)
 			case !within && o.TerritoryCode != "":
-				add(fPrecinct, "import.error.precinct_territory", s)
+				v.add(fPrecinct, "import.error.precinct_territory", s)
 			default:
 				o.PrecinctCode = s
 			}
 		}
 	}
+}
 
+// checkCoordinates checks the latitude and longitude, a pair.
+func (v *validator) checkCoordinates(vals []string, o *Offense) {
 	latS, lonS := v.get(vals, fLat), v.get(vals, fLon)
 	lat, latOK := v.number(latS)
 	lon, lonOK := v.number(lonS)
 	if latS != "" && !latOK {
-		add(fLat, "import.error.number", latS)
+		v.add(fLat, "import.error.number", latS)
 	}
 	if lonS != "" && !lonOK {
-		add(fLon, "import.error.number", lonS)
+		v.add(fLon, "import.error.number", lonS)
 	}
 	switch {
 	case latS == "" && lonS == "":
 	case latS == "" || lonS == "":
-		add(fLat, "error.latlon_pair", "")
+		v.add(fLat, "error.latlon_pair", "")
 	case !latOK || !lonOK:
 	case inLat(lon) && inLon(lat) && !(inLat(lat) && inLon(lon)):
-		add(fLat, "import.error.latlon_swapped", latS)
+		v.add(fLat, "import.error.latlon_swapped", latS)
 	case !inLat(lat):
-		add(fLat, "error.lat_range", latS)
+		v.add(fLat, "error.lat_range", latS)
 	case !inLon(lon):
-		add(fLon, "error.lon_range", lonS)
+		v.add(fLon, "error.lon_range", lonS)
 	default:
 		o.Lat, o.Lon = v.float(lat), v.float(lon)
 	}
+}
 
+// checkDetails checks the kind of place, whether the offense is solved,
+// and the damage.
+func (v *validator) checkDetails(vals []string, o *Offense) {
 	if s := v.get(vals, fPlaceType); s == "" {
 		o.PlaceType = PlaceOther
 	} else if t, ok := lookup(v.p.places, s); ok {
 		o.PlaceType = t
 	} else {
-		add(fPlaceType, "import.error.place_type", s)
+		v.add(fPlaceType, "import.error.place_type", s)
 	}
 
 	if s := v.get(vals, fSolved); s != "" {
 		if b, ok := lookup(boolWords, s); ok {
 			o.Solved = b == "1"
 		} else {
-			add(fSolved, "import.error.solved", s)
+			v.add(fSolved, "import.error.solved", s)
 		}
 	}
 
 	if s := v.get(vals, fDamage); s != "" {
 		if d, ok := v.number(s); !ok {
-			add(fDamage, "import.error.number", s)
+			v.add(fDamage, "import.error.number", s)
 		} else if d < 0 {
-			add(fDamage, "import.error.damage_negative", s)
+			v.add(fDamage, "import.error.damage_negative", s)
 		} else {
 			o.DamageKGS = v.float(d)
 		}
 	}
-
-	if len(v.errs) > 0 {
-		return v.errs, 0
-	}
-	// The ID's hex goes to hexIDs; the caller makes one string of a whole
-	// chunk's IDs instead of one allocation per row.
-	sum, key := v.ids.sum(o.Source, num)
-	v.hexIDs = hex.AppendEncode(v.hexIDs, sum)
-	return nil, key
 }
 
 // number reads a number cell. A workbook's numeric cells hold the number

@@ -9,7 +9,6 @@ import (
 	"github.com/aldyn-kg/aldyn"
 	"github.com/aldyn-kg/aldyn/internal/demo"
 	"github.com/aldyn-kg/aldyn/internal/offenses"
-	"github.com/aldyn-kg/aldyn/internal/store"
 	"github.com/aldyn-kg/aldyn/internal/synth"
 )
 
@@ -37,11 +36,11 @@ func TestIndicatorValues(t *testing.T) {
 		t.Fatal(err)
 	}
 	kind := aldyn.PlanNational
-	plans, _, err := db.FindPlans(ctx, store.PlanFilter{Under: "/", Kind: &kind})
+	plans, _, err := db.FindPlans(ctx, aldyn.PlanFilter{Under: "/", Kind: &kind})
 	if err != nil || len(plans) != 1 {
 		t.Fatalf("national plan: %v %v", plans, err)
 	}
-	inds, _, err := db.FindIndicators(ctx, store.IndicatorFilter{PlanID: &plans[0].ID, Under: "/"})
+	inds, _, err := db.FindIndicators(ctx, aldyn.IndicatorFilter{PlanID: &plans[0].ID, Under: "/"})
 	if err != nil {
 		t.Fatal(err)
 	}

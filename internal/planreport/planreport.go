@@ -115,10 +115,10 @@ func Build(in Input, lang string) (*Report, error) {
 			}
 		}
 	}
-	d := aldyn.ComputeDashboard(in.Plan, in.Measures, in.Indicators, values, viewReports, viewCycles, asOf)
+	d := aldyn.ComputeDashboard(aldyn.DashboardInput{Plan: in.Plan, Measures: in.Measures, Indicators: in.Indicators, Values: values, Reports: viewReports, Cycles: viewCycles}, asOf)
 	var summary *aldyn.CycleSummary
 	if cycle != nil {
-		summary = aldyn.ComputeDashboard(in.Plan, in.Measures, nil, nil, viewReports, viewCycles, viewAt).Cycle
+		summary = aldyn.ComputeDashboard(aldyn.DashboardInput{Plan: in.Plan, Measures: in.Measures, Reports: viewReports, Cycles: viewCycles}, viewAt).Cycle
 	}
 
 	viewByMeasure := groupReports(viewReports)
@@ -131,14 +131,14 @@ func Build(in Input, lang string) (*Report, error) {
 	for i := range in.Measures {
 		m := &in.Measures[i]
 		rs := viewByMeasure[m.ID]
-		one := aldyn.ComputeDashboard(in.Plan, in.Measures[i:i+1], nil, nil, rs, viewCycles, asOf)
+		one := aldyn.ComputeDashboard(aldyn.DashboardInput{Plan: in.Plan, Measures: in.Measures[i : i+1], Reports: rs, Cycles: viewCycles}, asOf)
 		row := measureRow{m: m, status: one.Measures.State(), planned: one.Budget.PlannedKGS, spent: one.Budget.SpentKGS}
 		if a := aldyn.LatestAccepted(rs, cycleByID); a != nil {
 			p := a.Progress
 			row.progress = &p
 		}
 		if cycle != nil {
-			one = aldyn.ComputeDashboard(in.Plan, in.Measures[i:i+1], nil, nil, rs, viewCycles, viewAt)
+			one = aldyn.ComputeDashboard(aldyn.DashboardInput{Plan: in.Plan, Measures: in.Measures[i : i+1], Reports: rs, Cycles: viewCycles}, viewAt)
 			if one.Cycle != nil && one.Cycle.CycleID == cycle.ID {
 				row.cycle = one.Cycle.Totals
 			}
@@ -176,20 +176,17 @@ func Build(in Input, lang string) (*Report, error) {
 // asked for: the last closed one (by its end), or, before any is closed,
 // the latest begun by now; nil without cycles.
 func DefaultCycle(cycles []aldyn.ReportingCycle, now time.Time) *aldyn.ReportingCycle {
-	var closed, begun *aldyn.ReportingCycle
+	var closed *aldyn.ReportingCycle
 	for i := range cycles {
 		c := &cycles[i]
 		if c.Status == aldyn.CycleClosed && (closed == nil || c.To.After(closed.To)) {
 			closed = c
 		}
-		if !c.From.After(now) && (begun == nil || c.From.After(begun.From)) {
-			begun = c
-		}
 	}
 	if closed != nil {
 		return closed
 	}
-	return begun
+	return aldyn.LatestCycle(cycles, now)
 }
 
 // cycleView returns the cycles and reports as they stood for cycle c: the

@@ -310,7 +310,7 @@ func TestRowsAddUp(t *testing.T) {
 	byMeasure := groupReports(in.Reports)
 	for i := range in.Measures {
 		m := &in.Measures[i]
-		d := aldyn.ComputeDashboard(in.Plan, in.Measures[i:i+1], nil, nil, byMeasure[m.ID], in.Cycles, in.Now)
+		d := aldyn.ComputeDashboard(aldyn.DashboardInput{Plan: in.Plan, Measures: in.Measures[i : i+1], Reports: byMeasure[m.ID], Cycles: in.Cycles}, in.Now)
 		if got, want := aldyn.MeasureStatus(m, aldyn.LatestAccepted(byMeasure[m.ID], cycles), in.Now), d.Measures.State(); got != want {
 			t.Errorf("measure %s: status from latestAccepted %s, dashboard %s", m.Code, got, want)
 		}

@@ -3,6 +3,9 @@ package store
 import (
 	"context"
 	"errors"
+	"slices"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -16,10 +19,86 @@ func (tx *Tx) ExecForTest(ctx context.Context, q string) error {
 	return err
 }
 
-// OffenseCountsSQLForTest sums counts in the database, to compare with
-// the in-memory aggregate OffenseCounts reads.
+// OffenseCountsSQLForTest is OffenseCounts summed by the database, to
+// compare with the in-memory aggregate OffenseCounts reads: the same rows
+// in the same order.
 func (db *DB) OffenseCountsSQLForTest(ctx context.Context, q aldyn.CountsQuery) ([]aldyn.CountRow, error) {
-	return db.offenseCountsSQL(ctx, q)
+	group, read, by, err := countsPlan(q)
+	if err != nil {
+		return nil, err
+	}
+	var keys []string
+	for _, b := range by {
+		switch b {
+		case aldyn.ByCategory, aldyn.BySource, aldyn.ByYear, aldyn.ByMonth:
+			keys = append(keys, b)
+		case aldyn.ByQuarter:
+			keys = append(keys, "(month + 2) / 3")
+		case aldyn.ByTerritory:
+			if read == group {
+				keys = append(keys, "territory_path")
+			} else {
+				keys = append(keys, ancestorPathSQL("territory_path", strconv.Itoa(group)))
+			}
+		}
+	}
+	where, args := monthlyWhere(q, read)
+	sel, groupBy := "SELECT ", ""
+	if len(keys) > 0 {
+		sel += strings.Join(keys, ", ") + ", "
+		var nums []string
+		for i := range keys {
+			nums = append(nums, strconv.Itoa(i+1))
+		}
+		groupBy = " GROUP BY " + strings.Join(nums, ", ")
+	}
+	// COALESCE for the query without groups over no rows.
+	sel += "CAST(COALESCE(SUM(count), 0) AS BIGINT), CAST(COALESCE(SUM(solved), 0) AS BIGINT), CAST(COALESCE(SUM(synthetic), 0) AS BIGINT) FROM offense_monthly"
+	rows, err := db.query(ctx, sel+where+groupBy, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []aldyn.CountRow
+	for rows.Next() {
+		var r aldyn.CountRow
+		var category, source, path string
+		var year, quarter, month int64
+		var dest []any
+		for _, b := range by {
+			switch b {
+			case aldyn.ByCategory:
+				dest = append(dest, &category)
+			case aldyn.BySource:
+				dest = append(dest, &source)
+			case aldyn.ByYear:
+				dest = append(dest, &year)
+			case aldyn.ByMonth:
+				dest = append(dest, &month)
+			case aldyn.ByQuarter:
+				dest = append(dest, &quarter)
+			case aldyn.ByTerritory:
+				dest = append(dest, &path)
+			}
+		}
+		if err := rows.Scan(append(dest, &r.Count, &r.Solved, &r.Synthetic)...); err != nil {
+			return nil, err
+		}
+		if r.Count == 0 {
+			continue // the query without groups over no rows
+		}
+		r.Category, r.Source = category, source
+		r.Year, r.Quarter, r.Month = int(year), int(quarter), int(month)
+		if path != "" {
+			r.TerritoryCode = pathCode(path)
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	slices.SortFunc(out, compareCountRows)
+	return out, nil
 }
 
 // OffenseTimeProfileScanForTest counts the weekday × hour table over the

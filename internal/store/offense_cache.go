@@ -87,7 +87,7 @@ func (db *DB) monthlyCells(ctx context.Context) ([]monthlyCell, error) {
 }
 
 // offenseCountsMemory is OffenseCounts summed over the cached aggregate:
-// the same rows in the same order as the SQL (offenseCountsSQL), which a
+// the same rows in the same order as the SQL (OffenseCountsSQLForTest), which a
 // test checks on both engines.
 func (db *DB) offenseCountsMemory(ctx context.Context, q aldyn.CountsQuery, group, read int, by []string) ([]aldyn.CountRow, error) {
 	cells, err := db.monthlyCells(ctx)

@@ -35,17 +35,7 @@ func (db *DB) ReplacePlanContent(ctx context.Context, actor *aldyn.Actor, planID
 			if err := ind.Validate(); err != nil {
 				return err
 			}
-			ind.ID, ind.CreatedAt, ind.UpdatedAt = 0, tx.now, tx.now
-			if err := tx.queryRow(ctx, `INSERT INTO indicators (plan_id, code, sort_key, name_ky, name_ru, name_en, unit, higher_is_better, kind,
-				numerator, denominator, source, offense_category, disaggregation, verification_ky, verification_ru, verification_en,
-				frequency, baseline_value, baseline_year, search_text, created_at, updated_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-				planID, ind.Code, codeKey(ind.Code), ind.Name.KY, ind.Name.RU, ind.Name.EN, ind.Unit, ind.HigherIsBetter, ind.Kind,
-				ind.Numerator, ind.Denominator, ind.Source, ind.OffenseCategory, ind.Disaggregation, ind.Verification.KY, ind.Verification.RU, ind.Verification.EN,
-				ind.Frequency, ind.BaselineValue, ind.BaselineYear, indicatorSearch(ind), tx.now, tx.now).Scan(&ind.ID); err != nil {
-				return tx.db.normalize(err)
-			}
-			if err := tx.insertTargets(ctx, ind); err != nil {
+			if err := tx.insertIndicator(ctx, ind); err != nil {
 				return err
 			}
 			ids[provisional] = ind.ID
@@ -63,17 +53,7 @@ func (db *DB) ReplacePlanContent(ctx context.Context, actor *aldyn.Actor, planID
 			if err := m.Validate(p, nil); err != nil {
 				return err
 			}
-			m.ID, m.CreatedAt, m.UpdatedAt = 0, tx.now, tx.now
-			if err := tx.queryRow(ctx, `INSERT INTO measures (plan_id, code, sort_key, component_code, task_code, title_ky, title_ru, title_en,
-				description_ky, description_ru, description_en, expected_result_ky, expected_result_ru, expected_result_en,
-				responsible_body_id, start_on, due_on, cancelled, search_text, created_at, updated_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-				planID, m.Code, codeKey(m.Code), m.ComponentCode, m.TaskCode, m.Title.KY, m.Title.RU, m.Title.EN,
-				m.Description.KY, m.Description.RU, m.Description.EN, m.ExpectedResult.KY, m.ExpectedResult.RU, m.ExpectedResult.EN,
-				m.ResponsibleBodyID, isoDate(m.Start), isoDate(m.Due), m.Cancelled, measureSearch(m), tx.now, tx.now).Scan(&m.ID); err != nil {
-				return tx.db.normalize(err)
-			}
-			if err := tx.insertMeasureChildren(ctx, m); err != nil {
+			if err := tx.insertMeasure(ctx, m); err != nil {
 				return err
 			}
 		}
@@ -92,7 +72,7 @@ var PublicPlanStatuses = []aldyn.PlanStatus{aldyn.PlanApproved, aldyn.PlanClosed
 // FindPublicPlans lists the approved and closed plans matching f (its
 // Status, when set, must be one of them; Under and ID are honoured) with
 // the total count, without signatures.
-func (db *DB) FindPublicPlans(ctx context.Context, f PlanFilter) ([]*aldyn.Plan, int, error) {
+func (db *DB) FindPublicPlans(ctx context.Context, f aldyn.PlanFilter) ([]*aldyn.Plan, int, error) {
 	var w where
 	w.and("p.status IN (?, ?)", string(aldyn.PlanApproved), string(aldyn.PlanClosed))
 	planWhere(&w, f)

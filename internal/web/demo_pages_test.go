@@ -9,7 +9,6 @@ import (
 
 	"github.com/aldyn-kg/aldyn"
 	"github.com/aldyn-kg/aldyn/internal/demo"
-	"github.com/aldyn-kg/aldyn/internal/store"
 )
 
 // TestDemoMonitoringPageInWords: the national demo plan's monitoring page
@@ -30,7 +29,7 @@ func TestDemoMonitoringPageInWords(t *testing.T) {
 		t.Fatal(err)
 	}
 	kind := aldyn.PlanNational
-	plans, _, err := f.db.FindPlans(ctx, store.PlanFilter{Under: "/", Kind: &kind})
+	plans, _, err := f.db.FindPlans(ctx, aldyn.PlanFilter{Under: "/", Kind: &kind})
 	if err != nil || len(plans) != 1 {
 		t.Fatalf("national plan: %v %v", plans, err)
 	}

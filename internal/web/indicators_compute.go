@@ -8,7 +8,6 @@ import (
 
 	"github.com/aldyn-kg/aldyn"
 	"github.com/aldyn-kg/aldyn/internal/offenses"
-	"github.com/aldyn-kg/aldyn/internal/store"
 )
 
 // Indicators whose source is the offense statistics are computed, not
@@ -52,7 +51,7 @@ func (s *Server) indicatorCompute(w http.ResponseWriter, r *http.Request) error 
 // dashboard or report shows them without anyone recomputing first, and
 // values stored by an earlier recompute or typed into a report do not
 // stand in for the records.
-func (s *Server) withComputedIndicators(ctx context.Context, in *store.DashboardInput, now time.Time) error {
+func (s *Server) withComputedIndicators(ctx context.Context, in *aldyn.DashboardInput, now time.Time) error {
 	computed := map[int64]bool{}
 	var vals []aldyn.IndicatorValue
 	for i := range in.Indicators {

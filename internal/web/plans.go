@@ -164,7 +164,7 @@ func (s *Server) scopeBodies(ctx context.Context, a *aldyn.Actor) ([]*aldyn.Body
 // allMeasures and allIndicators load every measure or indicator of a plan.
 func (s *Server) allMeasures(ctx context.Context, planID int64) ([]aldyn.Measure, error) {
 	var out []aldyn.Measure
-	f := store.MeasureFilter{Page: aldyn.Page{Limit: aldyn.MaxLimit}}
+	f := aldyn.MeasureFilter{Page: aldyn.Page{Limit: aldyn.MaxLimit}}
 	for {
 		ms, total, err := s.db.FindMeasures(ctx, planID, f)
 		if err != nil {
@@ -182,7 +182,7 @@ func (s *Server) allMeasures(ctx context.Context, planID int64) ([]aldyn.Measure
 
 func (s *Server) allIndicators(ctx context.Context, planID int64) ([]aldyn.Indicator, error) {
 	var out []aldyn.Indicator
-	f := store.IndicatorFilter{PlanID: &planID, Page: aldyn.Page{Limit: aldyn.MaxLimit}}
+	f := aldyn.IndicatorFilter{PlanID: &planID, Page: aldyn.Page{Limit: aldyn.MaxLimit}}
 	for {
 		is, total, err := s.db.FindIndicators(ctx, f)
 		if err != nil {
@@ -200,15 +200,15 @@ func (s *Server) allIndicators(ctx context.Context, planID int64) ([]aldyn.Indic
 
 // List.
 
-func planFilter(q url.Values) (store.PlanFilter, error) {
+func planFilter(q url.Values) (aldyn.PlanFilter, error) {
 	p, err := pageFromQuery(q)
 	if err != nil {
-		return store.PlanFilter{}, err
+		return aldyn.PlanFilter{}, err
 	}
 	if _, ok := store.PlanSorts[p.Sort]; p.Sort != "" && !ok {
-		return store.PlanFilter{}, badParam("sort")
+		return aldyn.PlanFilter{}, badParam("sort")
 	}
-	f := store.PlanFilter{Query: q.Get("q"), Page: p}
+	f := aldyn.PlanFilter{Query: q.Get("q"), Page: p}
 	if k := q.Get("kind"); k != "" {
 		if !aldyn.IsPlanKind(k) {
 			return f, badParam("kind")
@@ -233,7 +233,7 @@ func planFilter(q url.Values) (store.PlanFilter, error) {
 // findPlans lists the plans the actor reads: those of its territory for
 // the signed in, the published ones for the public (and on the public
 // pages).
-func (s *Server) findPlans(ctx context.Context, a *aldyn.Actor, f store.PlanFilter, public bool) ([]*aldyn.Plan, int, error) {
+func (s *Server) findPlans(ctx context.Context, a *aldyn.Actor, f aldyn.PlanFilter, public bool) ([]*aldyn.Plan, int, error) {
 	if public || !a.SignedIn() {
 		if f.Status != nil && !slices.Contains(store.PublicPlanStatuses, *f.Status) {
 			return nil, 0, nil
@@ -301,7 +301,7 @@ func (s *Server) plansList(w http.ResponseWriter, r *http.Request, public bool) 
 	}})
 }
 
-func (s *Server) exportPlans(w http.ResponseWriter, r *http.Request, f store.PlanFilter, public bool, format string) error {
+func (s *Server) exportPlans(w http.ResponseWriter, r *http.Request, f aldyn.PlanFilter, public bool, format string) error {
 	loc, a, lang := info(r).loc, actor(r), info(r).lang
 	t := export.Table{Title: loc.T("plans.list_title"), Columns: []export.Column{
 		{Key: "id", Label: "ID", Kind: export.Int},
@@ -596,7 +596,7 @@ func (s *Server) loadPlanContent(ctx context.Context, p *aldyn.Plan) (*planConte
 			Status: aldyn.MeasureStatus(m, aldyn.LatestAccepted(byMeasure[m.ID], cycles), now), Total: m.BudgetTotal()})
 	}
 	slices.SortStableFunc(pc.Groups, func(a, b measureGroup) int { return aldyn.CompareCodes(a.Code, b.Code) })
-	for _, ip := range in.Compute(now).Indicators {
+	for _, ip := range aldyn.ComputeDashboard(*in, now).Indicators {
 		pc.Progress[ip.IndicatorID] = ip
 	}
 	return pc, nil
@@ -621,7 +621,7 @@ func (s *Server) planVersions(ctx context.Context, a *aldyn.Actor, p *aldyn.Plan
 				out = append(out, v)
 			}
 			id := v.ID
-			kids, _, err := s.db.FindPlans(ctx, store.PlanFilter{ParentID: &id, Page: aldyn.Page{Limit: aldyn.MaxLimit}})
+			kids, _, err := s.db.FindPlans(ctx, aldyn.PlanFilter{ParentID: &id, Page: aldyn.Page{Limit: aldyn.MaxLimit}})
 			if err != nil {
 				return nil, err
 			}
@@ -685,7 +685,7 @@ func (s *Server) publicPlanPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ps, _, err := s.db.FindPublicPlans(r.Context(), store.PlanFilter{ID: &id, Page: aldyn.Page{Limit: 1}})
+	ps, _, err := s.db.FindPublicPlans(r.Context(), aldyn.PlanFilter{ID: &id, Page: aldyn.Page{Limit: 1}})
 	if err != nil {
 		return err
 	}
@@ -786,14 +786,14 @@ func (s *Server) apiPlanAction(action string) func(http.ResponseWriter, *http.Re
 // Diff.
 
 func (s *Server) planDiffPage(w http.ResponseWriter, r *http.Request) error {
-	p, internal, err := s.planByPath(r)
+	p, _, err := s.planByPath(r)
 	if err != nil {
 		return err
 	}
 	var prev *aldyn.Plan
 	var changes []aldyn.MeasureChange
 	if p.ParentID != nil {
-		if prev, internal, err = s.visiblePlan(r.Context(), actor(r), *p.ParentID); err != nil {
+		if prev, _, err = s.visiblePlan(r.Context(), actor(r), *p.ParentID); err != nil {
 			return err
 		}
 		olds, err := s.allMeasures(r.Context(), prev.ID)
@@ -806,7 +806,6 @@ func (s *Server) planDiffPage(w http.ResponseWriter, r *http.Request) error {
 		}
 		changes = aldyn.DiffPlans(olds, news)
 	}
-	_ = internal
 	if wantsJSON(r) {
 		if changes == nil {
 			changes = []aldyn.MeasureChange{}

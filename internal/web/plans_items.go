@@ -622,7 +622,7 @@ func (s *Server) apiMeasures(w http.ResponseWriter, r *http.Request) error {
 	if _, ok := store.MeasureSorts[pg.Sort]; pg.Sort != "" && !ok {
 		return badParam("sort")
 	}
-	f := store.MeasureFilter{Query: q.Get("q"), Page: pg}
+	f := aldyn.MeasureFilter{Query: q.Get("q"), Page: pg}
 	if c := q.Get("component"); c != "" {
 		f.ComponentCode = &c
 	}
@@ -711,7 +711,7 @@ func (s *Server) apiIndicators(w http.ResponseWriter, r *http.Request) error {
 		return badParam("sort")
 	}
 	a := actor(r)
-	f := store.IndicatorFilter{Query: q.Get("q"), Page: pg, Under: a.ScopeUnder()}
+	f := aldyn.IndicatorFilter{Query: q.Get("q"), Page: pg, Under: a.ScopeUnder()}
 	if v := q.Get("plan"); v != "" {
 		id, err := strconv.ParseInt(v, 10, 64)
 		if err != nil {

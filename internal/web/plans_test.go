@@ -15,7 +15,6 @@ import (
 
 	"github.com/aldyn-kg/aldyn"
 	"github.com/aldyn-kg/aldyn/internal/plantemplate"
-	"github.com/aldyn-kg/aldyn/internal/store"
 )
 
 const (
@@ -328,7 +327,7 @@ func (f *fixture) doAccept(tb testing.TB, who, path string) *http.Response {
 
 func mustMeasures(tb testing.TB, w *planWorld, planID int64) []aldyn.Measure {
 	tb.Helper()
-	ms, _, err := w.db.FindMeasures(context.Background(), planID, store.MeasureFilter{Page: aldyn.Page{Limit: aldyn.MaxLimit}})
+	ms, _, err := w.db.FindMeasures(context.Background(), planID, aldyn.MeasureFilter{Page: aldyn.Page{Limit: aldyn.MaxLimit}})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -341,7 +340,7 @@ func mustMeasures(tb testing.TB, w *planWorld, planID int64) []aldyn.Measure {
 
 func mustIndicators(tb testing.TB, w *planWorld, planID int64) []aldyn.Indicator {
 	tb.Helper()
-	is, _, err := w.db.FindIndicators(context.Background(), store.IndicatorFilter{PlanID: &planID, Page: aldyn.Page{Limit: aldyn.MaxLimit}})
+	is, _, err := w.db.FindIndicators(context.Background(), aldyn.IndicatorFilter{PlanID: &planID, Page: aldyn.Page{Limit: aldyn.MaxLimit}})
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -228,7 +228,7 @@ func (s *Server) userName(ctx context.Context, cache map[int64]string, id int64)
 // Reporting cycles.
 
 func (s *Server) cycleList(ctx context.Context, planID int64) ([]*aldyn.ReportingCycle, error) {
-	cs, _, err := s.db.FindCycles(ctx, store.CycleFilter{PlanID: &planID, Page: aldyn.Page{Limit: aldyn.MaxLimit, Sort: "from", Desc: true}})
+	cs, _, err := s.db.FindCycles(ctx, aldyn.CycleFilter{PlanID: &planID, Page: aldyn.Page{Limit: aldyn.MaxLimit, Sort: "from", Desc: true}})
 	return cs, err
 }
 
@@ -305,7 +305,7 @@ func (s *Server) openCycle(r *http.Request, c *aldyn.ReportingCycle) error {
 	if err := s.db.CreateCycle(ctx, a, c); err != nil {
 		return err
 	}
-	ms, _, err := s.db.FindMeasures(ctx, c.PlanID, store.MeasureFilter{Page: aldyn.Page{Limit: aldyn.MaxLimit}})
+	ms, _, err := s.db.FindMeasures(ctx, c.PlanID, aldyn.MeasureFilter{Page: aldyn.Page{Limit: aldyn.MaxLimit}})
 	if err != nil {
 		return err
 	}
@@ -414,11 +414,11 @@ func (s *Server) cyclePage(w http.ResponseWriter, r *http.Request) error {
 	}
 	// Those who monitor the plan see every body; others their own.
 	all := canMonitor(a, p) && !a.Is(aldyn.RoleReporter)
-	ms, _, err := s.db.FindMeasures(ctx, p.ID, store.MeasureFilter{Page: aldyn.Page{Limit: aldyn.MaxLimit}})
+	ms, _, err := s.db.FindMeasures(ctx, p.ID, aldyn.MeasureFilter{Page: aldyn.Page{Limit: aldyn.MaxLimit}})
 	if err != nil {
 		return err
 	}
-	rs, _, err := s.db.FindReports(ctx, store.ReportFilter{CycleID: &c.ID, Page: aldyn.Page{Limit: aldyn.MaxLimit}})
+	rs, _, err := s.db.FindReports(ctx, aldyn.ReportFilter{CycleID: &c.ID, Page: aldyn.Page{Limit: aldyn.MaxLimit}})
 	if err != nil {
 		return err
 	}
@@ -532,7 +532,7 @@ func (s *Server) reviewsOf(r *http.Request) ([]review, error) {
 	}
 	ctx := r.Context()
 	st := aldyn.ReportSubmitted
-	rs, _, err := s.db.FindReports(ctx, store.ReportFilter{Status: &st, Under: a.ScopeUnder(), Page: aldyn.Page{Limit: aldyn.MaxLimit, Sort: "submitted_at"}})
+	rs, _, err := s.db.FindReports(ctx, aldyn.ReportFilter{Status: &st, Under: a.ScopeUnder(), Page: aldyn.Page{Limit: aldyn.MaxLimit, Sort: "submitted_at"}})
 	if err != nil {
 		return nil, err
 	}

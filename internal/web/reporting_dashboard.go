@@ -14,7 +14,6 @@ import (
 	"github.com/aldyn-kg/aldyn/internal/concept"
 	"github.com/aldyn-kg/aldyn/internal/i18n"
 	"github.com/aldyn-kg/aldyn/internal/planreport"
-	"github.com/aldyn-kg/aldyn/internal/store"
 )
 
 // The Concept is read-only once loaded; load it once for every request.
@@ -29,7 +28,7 @@ var loadConcept = sync.OnceValues(func() (*aldyn.Concept, error) {
 // dashboardView is what a dashboard is computed on: the plan's input, as
 // it stood for a chosen cycle when one is given.
 type dashboardView struct {
-	in    *store.DashboardInput
+	in    *aldyn.DashboardInput
 	cycle *aldyn.ReportingCycle // chosen with ?cycle=; nil for the latest
 	at    time.Time
 }
@@ -126,7 +125,7 @@ func measureLines(v *dashboardView, names *bodyNames) []measureLine {
 	for i := range in.Measures {
 		m := &in.Measures[i]
 		rs := byMeasure[m.ID]
-		d := aldyn.ComputeDashboard(in.Plan, in.Measures[i:i+1], nil, nil, rs, in.Cycles, v.at)
+		d := aldyn.ComputeDashboard(aldyn.DashboardInput{Plan: in.Plan, Measures: in.Measures[i : i+1], Reports: rs, Cycles: in.Cycles}, v.at)
 		l := measureLine{Measure: m, Body: names.Name(m.ResponsibleBodyID), State: d.Measures.State(), Cycles: cycles}
 		var best *aldyn.Report
 		for k := range rs {
@@ -170,7 +169,7 @@ func (s *Server) apiDashboard(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d := v.in.Compute(v.at)
+	d := aldyn.ComputeDashboard(*v.in, v.at)
 	names := s.newBodyNames(r)
 	out := dashboardJSON{Dashboard: d, BodyNames: map[string]string{}}
 	for _, b := range d.Bodies {
@@ -273,7 +272,7 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	loc, lang := info(r).loc, info(r).lang
-	d := v.in.Compute(v.at)
+	d := aldyn.ComputeDashboard(*v.in, v.at)
 	names := s.newBodyNames(r)
 	c, _ := loadConcept()
 	components := make([]map[string]any, len(d.Components))

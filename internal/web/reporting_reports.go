@@ -359,7 +359,7 @@ func (s *Server) formTarget(r *http.Request) (*aldyn.ReportingCycle, *aldyn.Meas
 	if err != nil {
 		return nil, nil, nil, nil, err
 	}
-	rs, _, err := s.db.FindReports(ctx, store.ReportFilter{CycleID: &c.ID, MeasureID: &m.ID, Page: aldyn.Page{Limit: 1}})
+	rs, _, err := s.db.FindReports(ctx, aldyn.ReportFilter{CycleID: &c.ID, MeasureID: &m.ID, Page: aldyn.Page{Limit: 1}})
 	if err != nil {
 		return nil, nil, nil, nil, err
 	}

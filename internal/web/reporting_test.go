@@ -401,7 +401,7 @@ func TestReportConcurrentEdits(t *testing.T) {
 			t.Errorf("conflict page lacks %s", want)
 		}
 	}
-	rs, _, err := f.db.FindReports(context.Background(), store.ReportFilter{CycleID: &rf.cycle.ID, MeasureID: &m.ID})
+	rs, _, err := f.db.FindReports(context.Background(), aldyn.ReportFilter{CycleID: &rf.cycle.ID, MeasureID: &m.ID})
 	if err != nil || len(rs) != 1 || rs[0].Narrative != "Reporter's account" || rs[0].Revision != 2 {
 		t.Fatalf("after the refused save: %+v %v", rs, err)
 	}
@@ -453,7 +453,7 @@ func TestReportScope(t *testing.T) {
 	if got := f.do(t, reporterA, "GET", form, "", "").StatusCode; got != 200 {
 		t.Fatalf("reporter A opens the form: got %d", got)
 	}
-	rs, _, err := f.db.FindReports(context.Background(), store.ReportFilter{MeasureID: &m.ID, Page: aldyn.Page{Limit: 5}})
+	rs, _, err := f.db.FindReports(context.Background(), aldyn.ReportFilter{MeasureID: &m.ID, Page: aldyn.Page{Limit: 5}})
 	if err != nil || len(rs) != 1 || rs[0].Status != aldyn.ReportDraft {
 		t.Fatalf("draft after opening the form: %v %v", rs, err)
 	}
@@ -580,7 +580,7 @@ func TestReportingTasksAndNotifications(t *testing.T) {
 		t.Errorf("notifications page does not show the returned report")
 	}
 	// The cycle page lists late and missing reports: Q1's deadline passed.
-	cs, _, _ := f.db.FindCycles(context.Background(), store.CycleFilter{PlanID: &rf.plan.ID, Page: aldyn.Page{Limit: 10, Sort: "from"}})
+	cs, _, _ := f.db.FindCycles(context.Background(), aldyn.CycleFilter{PlanID: &rf.plan.ID, Page: aldyn.Page{Limit: 10, Sort: "from"}})
 	page = readBody(t, f.do(t, coordinator, "GET", "/cycles/"+repID(cs[0].ID), "", ""))
 	if strings.Count(page, `class="badge danger"`) != 3 {
 		t.Errorf("Q1 cycle page: want 3 missing reports marked, got %d", strings.Count(page, `class="badge danger"`))

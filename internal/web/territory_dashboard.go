@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/aldyn-kg/aldyn"
-	"github.com/aldyn-kg/aldyn/internal/store"
 )
 
 // The monitoring dashboard of a territory: every approved plan of the
@@ -58,7 +57,7 @@ func (s *Server) territoryDashboard(r *http.Request) (*territoryDashboard, *aldy
 		return nil, nil, aldyn.Errorf(aldyn.ENOTFOUND, "error.not_found")
 	}
 	approved := aldyn.PlanApproved
-	plans, _, err := s.db.FindPlans(r.Context(), store.PlanFilter{Under: t.Path, Status: &approved, Page: aldyn.Page{Limit: aldyn.MaxLimit}})
+	plans, _, err := s.db.FindPlans(r.Context(), aldyn.PlanFilter{Under: t.Path, Status: &approved, Page: aldyn.Page{Limit: aldyn.MaxLimit}})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -73,7 +72,7 @@ func (s *Server) territoryDashboard(r *http.Request) (*territoryDashboard, *aldy
 		if err != nil {
 			return nil, nil, err
 		}
-		d := in.Compute(now)
+		d := aldyn.ComputeDashboard(*in, now)
 		pf := planFigures{Plan: p, Territory: names[p.TerritoryCode], Measures: d.Measures, Shares: d.Shares}
 		pf.Budget.PlannedKGS, pf.Budget.SpentKGS, pf.Budget.SpentShare = d.Budget.PlannedKGS, d.Budget.SpentKGS, d.Budget.SpentShare
 		if d.Cycle != nil {
