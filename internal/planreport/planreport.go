@@ -46,9 +46,9 @@ type Input struct {
 // its figures and the tables every format writes.
 type Report struct {
 	Lang      string
-	Title     string   // the plan's title
-	Subtitle  string   // the cycle and the date of the figures
-	Period    string   // the cycle's period as people write it ("III квартал 2026 года"); "" without a cycle
+	Title     string // the plan's title
+	Subtitle  string // the cycle and the date of the figures
+	Period    string // the cycle's period as people write it ("III квартал 2026 года"); "" without a cycle
 	Issuer    string
 	Place     string
 	Date      time.Time // when the report is drawn up
@@ -60,13 +60,13 @@ type Report struct {
 	Cycle     *aldyn.CycleSummary // reporting in the chosen cycle; nil without one
 
 	// The tables, in the order the workbook and documents show them.
-	Summary    export.Table // measures by status, with shares
-	Budget     export.Table // planned and spent by source
-	Components export.Table // measures by component and status
-	Measures   export.Table // one row per measure
-	Bodies     export.Table // reporting by responsible body
-	Lapses     export.Table // late and missing reports
-	Indicators export.Table // baseline, target, actual, progress
+	Summary          export.Table // measures by status, with shares
+	Budget           export.Table // planned and spent by source
+	Components       export.Table // measures by component and status
+	Measures         export.Table // one row per measure
+	Bodies           export.Table // reporting by responsible body
+	Lapses           export.Table // late and missing reports
+	Indicators       export.Table // baseline, target, actual, progress
 	BudgetComponents export.Table // planned and spent by component
 	Risks            export.Table // the plan's risk register
 	Decisions        export.Table // the Council's decisions and their follow-up

@@ -192,7 +192,6 @@ func indicatorBadge(state string) string {
 	return ""
 }
 
-
 func statusCount(c aldyn.StatusCounts, s aldyn.MeasureState) int {
 	switch s {
 	case aldyn.MeasureNotStarted:
