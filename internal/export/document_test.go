@@ -97,17 +97,17 @@ func TestFitWidths(t *testing.T) {
 		want    []float64
 	}{
 		{"fits, spare spread", []float64{10, 20}, []float64{5, 5}, 50, []float64{20, 30}},
-		{"widest capped", []float64{10, 100, 200}, []float64{5, 5, 5}, 110, []float64{10, 50, 50}},
-		{"all capped", []float64{100, 100}, []float64{5, 5}, 50, []float64{25, 25}},
-		// The narrow text column keeps its longest word; the wide one gives way.
-		{"floor kept", []float64{80, 300}, []float64{70, 40}, 200, []float64{80, 120}},
-		{"floor above cap", []float64{100, 100, 100}, []float64{90, 10, 10}, 150, []float64{90, 30, 30}},
+		// Above the floors, width goes where the text is longest.
+		{"shared by need", []float64{10, 100, 200}, []float64{10, 10, 20}, 130, []float64{10, 40, 80}},
+		{"equal needs", []float64{100, 100}, []float64{5, 5}, 50, []float64{25, 25}},
+		// The short text column keeps its longest word; the long one gives way.
+		{"floor kept", []float64{80, 300}, []float64{70, 40}, 200, []float64{73.3, 126.7}},
 		{"floors too wide", []float64{100, 100}, []float64{60, 40}, 50, []float64{30, 20}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			got := fitWidths(c.natural, c.floor, c.avail)
 			for i := range got {
-				got[i] = math.Round(got[i]*1000) / 1000
+				got[i] = math.Round(got[i]*10) / 10
 			}
 			if fmt.Sprint(got) != fmt.Sprint(c.want) {
 				t.Errorf("got %v, want %v", got, c.want)

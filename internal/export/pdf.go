@@ -346,6 +346,12 @@ func (p *pdfWriter) wrap(s string, width float64) ([]string, error) {
 			// each ending in a hyphen; tables give columns their longest
 			// word's width where they can, so this is the last resort.
 			line = ""
+			if tw, err := p.gp.MeasureTextWidth(word); err != nil {
+				return nil, err
+			} else if tw <= width {
+				line = word
+				continue
+			}
 			for _, r := range word {
 				try := line + string(r)
 				tw, err := p.gp.MeasureTextWidth(try + "-")
@@ -364,12 +370,11 @@ func (p *pdfWriter) wrap(s string, width float64) ([]string, error) {
 	return lines, nil
 }
 
-// fitWidths gives each column its natural width when the table fits, and
-// otherwise caps the widest columns at a common width so the total is
-// avail, never going below a column's floor (its longest word) while the
-// floors fit: narrow columns keep their width and wide ones wrap at
-// spaces. Only when even the floors do not fit are they shrunk in
-// proportion.
+// fitWidths gives each column its natural width when the table fits.
+// Otherwise each column gets its floor (its longest word, so no word is
+// cut) and the width left over is shared in proportion to how much more
+// each column wants: long titles get the room, short columns keep theirs.
+// Only when even the floors do not fit are they shrunk in proportion.
 func fitWidths(natural, floor []float64, avail float64) []float64 {
 	n := len(natural)
 	out := make([]float64, n)
@@ -378,37 +383,22 @@ func fitWidths(natural, floor []float64, avail float64) []float64 {
 		sum += w
 		floors += min(floor[i], w)
 	}
-	if sum <= avail {
+	switch {
+	case sum <= avail:
 		// Spread the spare width so the table spans the text block.
 		for i, w := range natural {
 			out[i] = w + (avail-sum)/float64(n)
 		}
-		return out
-	}
-	if floors >= avail {
+	case floors >= avail:
 		for i, w := range natural {
 			out[i] = min(floor[i], w) * avail / floors
 		}
-		return out
-	}
-	// Find the cap c with Σ clamp(c, floorᵢ, naturalᵢ) = avail by bisection.
-	at := func(c float64) float64 {
-		t := 0.0
+	default:
+		k := (avail - floors) / (sum - floors)
 		for i, w := range natural {
-			t += min(w, max(c, min(floor[i], w)))
+			f := min(floor[i], w)
+			out[i] = f + (w-f)*k
 		}
-		return t
-	}
-	lo, hi := 0.0, avail
-	for range 60 {
-		if mid := (lo + hi) / 2; at(mid) > avail {
-			hi = mid
-		} else {
-			lo = mid
-		}
-	}
-	for i, w := range natural {
-		out[i] = min(w, max(lo, min(floor[i], w)))
 	}
 	return out
 }

@@ -37,7 +37,6 @@ func (r *Report) Document() *export.Document {
 	}
 
 	h(1, "planreport.heading.implementation")
-	add(export.Paragraph{Text: f.measures})
 	add(table(&r.Summary))
 	if len(r.statusChart.Labels) > 0 {
 		add(r.statusChart)

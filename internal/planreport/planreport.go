@@ -327,8 +327,16 @@ func narrative(loc *i18n.Localizer, d *aldyn.Dashboard, s *aldyn.CycleSummary, c
 			"spent", loc.Number(b.SpentKGS), "share", loc.Percent(100*b.SpentShare, 1))
 	}
 	if ic := d.IndicatorCounts; ic.Total > 0 {
-		f.indicators = loc.Tn("planreport.finding.indicators", ic.Total, "on_track", n(ic.OnTrack),
-			"at_risk", n(ic.AtRisk), "off_track", n(ic.OffTrack), "no_data", n(ic.NoData))
+		var items []string
+		for _, x := range []struct {
+			key string
+			n   int
+		}{{"on_track", ic.OnTrack}, {"at_risk", ic.AtRisk}, {"off_track", ic.OffTrack}, {"no_data", ic.NoData}} {
+			if x.n > 0 {
+				items = append(items, loc.Tn("planreport.finding.indicator."+x.key, x.n))
+			}
+		}
+		f.indicators = loc.Tn("planreport.finding.indicators", ic.Total, "list", joinList(loc, items))
 	}
 	if s != nil && c != nil {
 		t := s.Totals
