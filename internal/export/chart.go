@@ -58,7 +58,7 @@ func chartHeight(c BarChart, width float64) float64 {
 	if c.Horizontal {
 		return float64(len(c.Labels))*22 + 40 + legend
 	}
-	return 210 + legend
+	return 220 + legend
 }
 
 // legendRows lays the legend's entries out in rows no wider than width.
@@ -269,7 +269,14 @@ func chartPNG(c BarChart, lang string, width float64, words bool) ([]byte, float
 			}
 		}
 		p.Y.Max = hi * 1.12
-		p.NominalX(c.Labels...)
+		// Labels wrap at spaces to their category's width.
+		face := font.DefaultCache.Lookup(small, 8)
+		slot := (width - 60) / float64(n)
+		labels := make([]string, n)
+		for i, l := range c.Labels {
+			labels[i] = wrapLabel(l, slot, func(s string) float64 { return float64(face.Width(s)) })
+		}
+		p.NominalX(labels...)
 		p.X.Min, p.X.Max = -0.5, float64(n)-0.5
 	}
 	if hi == 0 {
@@ -331,4 +338,20 @@ func lin(c uint8) float64 {
 		return v / 12.92
 	}
 	return math.Pow((v+0.055)/1.055, 2.4)
+}
+
+// wrapLabel breaks a label at spaces into lines no wider than width where
+// the words allow.
+func wrapLabel(s string, width float64, measure func(string) float64) string {
+	var lines []string
+	line := ""
+	for _, w := range strings.Fields(s) {
+		if line != "" && measure(line+" "+w) > width {
+			lines = append(lines, line)
+			line = w
+			continue
+		}
+		line = strings.TrimSpace(line + " " + w)
+	}
+	return strings.Join(append(lines, line), "\n")
 }

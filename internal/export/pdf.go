@@ -56,6 +56,7 @@ type pdfWriter struct {
 	font  string
 	size  float64
 	lang  string
+	tsize float64 // the font size of the table being written
 }
 
 func newPDFWriter(d *Document) (*pdfWriter, error) {
@@ -411,12 +412,25 @@ type tableLayout struct {
 	headLines [][]string
 	headH     float64
 	firstH    float64 // the first row's height, 0 without rows
+	squeezed  bool    // some column is narrower than its longest word
 }
 
-// layout measures t: natural widths from the widest cell, floors from the
-// longest word, both header included.
+// layout measures t at the largest table font size, down to 6.5 pt, at
+// which every column is as wide as its longest word, so that a wide table
+// gets smaller type rather than words cut in pieces.
 func (p *pdfWriter) layout(t *Table) (*tableLayout, error) {
-	lh := tableSize * 1.3
+	for p.tsize = tableSize; ; p.tsize-- {
+		l, err := p.layoutAt(t)
+		if err != nil || !l.squeezed || p.tsize <= 6.5 {
+			return l, err
+		}
+	}
+}
+
+// layoutAt measures t at p.tsize: natural widths from the widest cell, floors from the
+// longest word, both header included.
+func (p *pdfWriter) layoutAt(t *Table) (*tableLayout, error) {
+	lh := p.tsize * 1.3
 	natural := make([]float64, len(t.Columns))
 	floor := make([]float64, len(t.Columns))
 	l := &tableLayout{texts: make([][]string, len(t.Rows))}
@@ -434,7 +448,7 @@ func (p *pdfWriter) layout(t *Table) (*tableLayout, error) {
 		}
 		return nil
 	}
-	if err := p.setFont(fontRegular, tableSize); err != nil {
+	if err := p.setFont(fontRegular, p.tsize); err != nil {
 		return nil, err
 	}
 	for r, row := range t.Rows {
@@ -448,7 +462,7 @@ func (p *pdfWriter) layout(t *Table) (*tableLayout, error) {
 			}
 		}
 	}
-	if err := p.setFont(fontBold, tableSize); err != nil {
+	if err := p.setFont(fontBold, p.tsize); err != nil {
 		return nil, err
 	}
 	l.head = make([]string, len(t.Columns))
@@ -466,6 +480,9 @@ func (p *pdfWriter) layout(t *Table) (*tableLayout, error) {
 		floor[i] += 2*cellPadX + 0.5
 	}
 	l.widths = fitWidths(natural, floor, pdfWidth)
+	for i := range floor {
+		l.squeezed = l.squeezed || l.widths[i] < min(floor[i], natural[i])-0.01
+	}
 	var err error
 	if l.headLines, err = p.rowLines(l.head, l.widths, fontBold); err != nil {
 		return nil, err
@@ -485,11 +502,11 @@ func (p *pdfWriter) table(t *Table) error {
 	if len(t.Columns) == 0 {
 		return nil
 	}
-	lh := tableSize * 1.3
 	l, err := p.layout(t)
 	if err != nil {
 		return err
 	}
+	lh := p.tsize * 1.3
 	maxLines := int((pdfBottom - pdfTop - l.headH - 2*cellPadY) / lh)
 	// Keep the caption and header with the first row.
 	if _, err := p.room(p.titleHeight(t.Title) + l.headH + l.firstH); err != nil {
@@ -539,7 +556,7 @@ func rowHeight(lines [][]string, lh float64) float64 {
 }
 
 func (p *pdfWriter) rowLines(cells []string, widths []float64, font string) ([][]string, error) {
-	if err := p.setFont(font, tableSize); err != nil {
+	if err := p.setFont(font, p.tsize); err != nil {
 		return nil, err
 	}
 	out := make([][]string, len(cells))
@@ -563,7 +580,7 @@ func (p *pdfWriter) row(cells []string, lines [][]string, widths []float64, cols
 		p.gp.SetFillColor(230, 233, 238)
 		p.gp.RectFromUpperLeftWithStyle(pdfMarginX, p.y, pdfWidth, h, "F")
 	}
-	if err := p.setFont(font, tableSize); err != nil {
+	if err := p.setFont(font, p.tsize); err != nil {
 		return err
 	}
 	x := pdfMarginX
