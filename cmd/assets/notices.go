@@ -188,6 +188,14 @@ type fontFamily struct{ name, homepage string }
 
 var fontFamilies = map[string]fontFamily{
 	"github.com/go-fonts/dejavu": {"DejaVu fonts", "https://dejavu-fonts.github.io/"},
+	// gonum/plot registers the Liberation fonts as its default faces.
+	"codeberg.org/go-fonts/liberation": {"Liberation fonts", "https://github.com/liberationfonts/liberation-fonts"},
+}
+
+// isFontModule reports whether a module path is a go-fonts font module,
+// whose fonts carry a licence of their own.
+func isFontModule(path string) bool {
+	return strings.HasPrefix(path, "github.com/go-fonts/") || strings.HasPrefix(path, "codeberg.org/go-fonts/")
 }
 
 // fontVersion finds the upstream font release the module's generator
@@ -237,7 +245,7 @@ func goNotices(pkgs []goPackage, goroot, goversion string) ([]notice, error) {
 				return nil, fmt.Errorf("Go module %s: %w", m.Path, err)
 			}
 			ns = append(ns, font)
-		} else if strings.HasPrefix(m.Path, "github.com/go-fonts/") {
+		} else if isFontModule(m.Path) {
 			return nil, fmt.Errorf("font module %s is linked but its fonts' licence is unknown: add it to fontFamilies in cmd/assets", m.Path)
 		}
 		ns = append(ns, notice{

@@ -13,8 +13,21 @@ import (
 type Document struct {
 	Title    string
 	Subtitle string
-	Lang     string // BCP 47 tag of the text ("ky", "ru", "en"); tells Word which proofing language to use
+	Author   string     // the issuing body: the files' author (PDF Author, DOCX dc:creator)
+	Cover    *TitlePage // when set, a page of its own before the body
+	Lang     string     // BCP 47 tag of the text ("ky", "ru", "en"); tells Word which proofing language to use
 	Blocks   []Block
+}
+
+// TitlePage is the first page of an official document: the issuing body
+// at the head, the kind of document and its subject in the middle, the
+// place and year at the foot.
+type TitlePage struct {
+	Issuer string   // "Coordination Council on Offense Prevention …"
+	Kind   string   // "MONITORING REPORT"
+	Title  string   // the plan's title
+	Lines  []string // the period, the date of the figures, …
+	Place  string   // "Bishkek, 2026"
 }
 
 // Block is one piece of a Document's body: a Heading, Paragraph, TableBlock
@@ -40,7 +53,8 @@ type TableBlock struct {
 }
 
 // BarChart is a grouped bar chart: one group per label, one bar per series.
-// Bars are vertical unless Horizontal is set, which suits long labels.
+// Bars are vertical unless Horizontal is set: then the series stack into
+// one bar per label, which suits parts of a whole (measures by status).
 type BarChart struct {
 	Title      string
 	Labels     []string
@@ -50,9 +64,12 @@ type BarChart struct {
 }
 
 // ChartSeries is one set of bars; Values line up with BarChart.Labels.
+// Color, when set, is the series' fixed colour (a status has one colour
+// in every chart); otherwise series take the palette in order.
 type ChartSeries struct {
 	Name   string
 	Values []float64
+	Color  color.RGBA
 }
 
 func (Heading) block()    {}
@@ -85,33 +102,6 @@ func (c BarChart) value(s, i int) float64 {
 	return 0
 }
 
-// scale returns the axis range of c: it always includes 0 and ends on a
-// round step, so bars start at a visible baseline.
-func (c BarChart) scale() (lo, hi, step float64) {
-	for s := range c.Series {
-		for i := range c.Labels {
-			v := c.value(s, i)
-			lo, hi = min(lo, v), max(hi, v)
-		}
-	}
-	if hi == lo {
-		hi = lo + 1
-	}
-	step = niceStep((hi - lo) / 5)
-	return math.Floor(lo/step) * step, math.Ceil(hi/step) * step, step
-}
-
-// niceStep rounds x up to 1, 2 or 5 times a power of ten.
-func niceStep(x float64) float64 {
-	p := math.Pow(10, math.Floor(math.Log10(x)))
-	for _, m := range []float64{1, 2, 5, 10} {
-		if m*p >= x {
-			return m * p
-		}
-	}
-	return 10 * p
-}
-
 // chartTable lists a chart's numbers, so that readers (and screen readers)
 // get the values that the picture only shows.
 func chartTable(c BarChart) *Table {
@@ -134,7 +124,7 @@ func chartTable(c BarChart) *Table {
 }
 
 // isNumeric reports whether a column's values are right-aligned.
-func isNumeric(k Kind) bool { return k == Int || k == Float || k == Percent }
+func isNumeric(k Kind) bool { return k == Int || k == Float || k == Percent || k == Year }
 
 // headingLevel clamps a heading level to 1…3.
 func headingLevel(l int) int { return min(max(l, 1), 3) }

@@ -5,12 +5,10 @@ import (
 	"bytes"
 	"encoding/xml"
 	"fmt"
-	"image"
-	"image/color"
-	"image/png"
 	"io"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // DOCX geometry: A4 with 2 cm margins, in twentieths of a point (twips)
@@ -29,7 +27,7 @@ const (
 // charts as embedded PNG pictures followed by a table of their values, and
 // a page number in the footer.
 func WriteDOCX(w io.Writer, d *Document) error {
-	x := &docxWriter{}
+	x := &docxWriter{lang: d.Lang}
 	x.document(d)
 	if x.err != nil {
 		return fmt.Errorf("docx: %w", x.err)
@@ -41,6 +39,8 @@ func WriteDOCX(w io.Writer, d *Document) error {
 	}{
 		{"[Content_Types].xml", []byte(docxContentTypes)},
 		{"_rels/.rels", []byte(docxRootRels)},
+		{"docProps/core.xml", docxCore(d, now())},
+		{"docProps/app.xml", []byte(docxApp)},
 		{"word/document.xml", x.body.Bytes()},
 		{"word/styles.xml", []byte(docxStyles(d.Lang))},
 		{"word/footer1.xml", []byte(docxFooter)},
@@ -68,6 +68,7 @@ func WriteDOCX(w io.Writer, d *Document) error {
 }
 
 type docxWriter struct {
+	lang   string
 	body   bytes.Buffer
 	images [][]byte // PNGs, related as rIdImg1…
 	err    error
@@ -90,11 +91,15 @@ func (x *docxWriter) document(d *Document) {
 		` xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"`,
 		` xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"`,
 		` xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture"><w:body>`)
-	if d.Title != "" {
-		x.para("Title", "", d.Title, false)
-	}
-	if d.Subtitle != "" {
-		x.para("Subtitle", "", d.Subtitle, false)
+	if c := d.Cover; c != nil {
+		x.cover(c)
+	} else {
+		if d.Title != "" {
+			x.para("Title", "", d.Title, false)
+		}
+		if d.Subtitle != "" {
+			x.para("Subtitle", "", d.Subtitle, false)
+		}
 	}
 	for i, b := range d.Blocks {
 		switch b := b.(type) {
@@ -118,6 +123,27 @@ func (x *docxWriter) document(d *Document) {
 	m := strconv.Itoa(docxMargin)
 	x.s(`<w:pgMar w:top="`, m, `" w:right="`, m, `" w:bottom="`, m, `" w:left="`, m,
 		`" w:header="567" w:footer="567" w:gutter="0"/></w:sectPr></w:body></w:document>`)
+}
+
+// cover writes the title page, centred, and breaks the page after it.
+func (x *docxWriter) cover(c *TitlePage) {
+	spaced := func(before int, style, text string, bold bool) {
+		x.s(`<w:p><w:pPr>`)
+		if style != "" {
+			x.s(`<w:pStyle w:val="`, style, `"/>`)
+		}
+		x.s(`<w:spacing w:before="`, strconv.Itoa(before), `"/><w:jc w:val="center"/></w:pPr>`)
+		x.run(text, bold, "")
+		x.s(`</w:p>`)
+	}
+	spaced(0, "", c.Issuer, true)
+	spaced(3600, "Title", c.Kind, false)
+	spaced(240, "Subtitle", c.Title, true)
+	for _, l := range c.Lines {
+		spaced(0, "", l, false)
+	}
+	spaced(5400, "", c.Place, false)
+	x.s(`<w:p><w:r><w:br w:type="page"/></w:r></w:p>`)
 }
 
 // para writes a paragraph in style (may be empty) with alignment jc (may
@@ -175,23 +201,32 @@ func (x *docxWriter) table(t *Table) {
 	// Column widths from the longest text, about 100 twips a character at
 	// 9 pt, fitted to the text width like the PDF's.
 	natural := make([]float64, len(t.Columns))
-	for i, c := range t.Columns {
-		for _, word := range strings.Fields(c.Label) {
-			natural[i] = max(natural[i], float64(len([]rune(word))))
+	floor := make([]float64, len(t.Columns))
+	measure := func(i int, s string, whole bool) {
+		if whole {
+			natural[i] = max(natural[i], float64(len([]rune(s))))
 		}
+		for _, word := range strings.Fields(s) {
+			n := float64(len([]rune(word)))
+			natural[i], floor[i] = max(natural[i], n), max(floor[i], n)
+		}
+	}
+	for i, c := range t.Columns {
+		measure(i, c.Label, false)
 	}
 	for _, row := range t.Rows {
 		for i, c := range t.Columns {
 			if i < len(row) {
-				natural[i] = max(natural[i], float64(len([]rune(docCellText(row[i], c.Kind)))))
+				measure(i, docCellText(row[i], c.Kind), true)
 			}
 		}
 	}
 	for i := range natural {
 		natural[i] = natural[i]*100 + 230
+		floor[i] = floor[i]*100 + 230
 	}
 	widths := make([]string, len(natural))
-	for i, w := range fitWidths(natural, docxWidth) {
+	for i, w := range fitWidths(natural, floor, docxWidth) {
 		widths[i] = strconv.Itoa(int(w))
 	}
 	x.s(`<w:tbl><w:tblPr><w:tblStyle w:val="ReportTable"/><w:tblW w:w="`, strconv.Itoa(docxWidth),
@@ -238,20 +273,18 @@ func (x *docxWriter) chart(c BarChart) {
 	if len(c.Labels) == 0 || len(c.Series) == 0 {
 		return
 	}
-	img := chartImage(c)
-	var buf bytes.Buffer
-	if err := png.Encode(&buf, img); err != nil {
+	img, h, err := ChartPNG(c, x.lang, float64(docxWidth)/20)
+	if err != nil {
 		x.err = err
 		return
 	}
-	x.images = append(x.images, buf.Bytes())
+	x.images = append(x.images, img)
 	n := strconv.Itoa(len(x.images))
 	if c.Title != "" {
 		x.para("Caption", "", c.Title, false)
 	}
-	b := img.Bounds()
-	cx := docxWidth * emuPerTwip * 95 / 100
-	cy := cx * b.Dy() / b.Dx()
+	cx := docxWidth * emuPerTwip
+	cy := int(h * 20 * emuPerTwip)
 	ext := `cx="` + strconv.Itoa(cx) + `" cy="` + strconv.Itoa(cy) + `"`
 	x.s(`<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:drawing><wp:inline distT="0" distB="0" distL="0" distR="0"><wp:extent `, ext,
 		`/><wp:docPr id="`, n, `" name="Chart `, n, `" descr="`)
@@ -262,17 +295,7 @@ func (x *docxWriter) chart(c BarChart) {
 		`<pic:blipFill><a:blip r:embed="rIdImg`, n, `"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill>`,
 		`<pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext `, ext, `/></a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr>`,
 		`</pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>`)
-	// The picture has no text: a legend in series colours, then the values.
-	x.s(`<w:p><w:pPr><w:pStyle w:val="Caption"/><w:jc w:val="center"/></w:pPr>`)
-	for s, ser := range c.Series {
-		col := seriesColor(s)
-		x.run("■ ", false, fmt.Sprintf("%02X%02X%02X", col.R, col.G, col.B))
-		x.run(ser.Name+"   ", false, "")
-	}
-	if c.Unit != "" {
-		x.run("("+c.Unit+")", false, "")
-	}
-	x.s(`</w:p>`)
+	// The values again as a table, for screen readers and for copying.
 	t := chartTable(c)
 	t.Title = ""
 	x.table(t)
@@ -289,67 +312,6 @@ func (x *docxWriter) rels() []byte {
 	}
 	b.WriteString(`</Relationships>`)
 	return []byte(b.String())
-}
-
-// chartImage draws c as bars only, on a white ground with light value
-// gridlines; the writer puts the words beside it.
-func chartImage(c BarChart) image.Image {
-	const pad = 20
-	white := color.RGBA{255, 255, 255, 255}
-	grid := color.RGBA{221, 221, 221, 255}
-	axis := color.RGBA{80, 80, 80, 255}
-	pal := color.Palette{white, grid, axis}
-	for _, c := range seriesColors {
-		pal = append(pal, c)
-	}
-	lo, hi, step := c.scale()
-	w, h := chartPixelW, 600
-	groupH := len(c.Series)*28 + 20
-	if c.Horizontal {
-		h = len(c.Labels)*groupH + 2*pad
-	}
-	img := image.NewPaletted(image.Rect(0, 0, w, h), pal)
-	// Colour indices into pal; a new Paletted image is all index 0, white.
-	const gridIx, axisIx, seriesIx = 1, 2, 3
-	fill := func(x0, y0, x1, y1 int, ix int) {
-		r := image.Rect(x0, y0, x1, y1).Intersect(img.Rect)
-		for y := r.Min.Y; y < r.Max.Y; y++ {
-			for x := r.Min.X; x < r.Max.X; x++ {
-				img.SetColorIndex(x, y, uint8(ix))
-			}
-		}
-	}
-	if c.Horizontal {
-		xOf := func(v float64) int { return pad + int(float64(w-2*pad)*(v-lo)/(hi-lo)) }
-		for v := lo; v <= hi+step/2; v += step {
-			fill(xOf(v), pad/2, xOf(v)+1, h-pad/2, gridIx)
-		}
-		for i := range c.Labels {
-			for s := range c.Series {
-				v := c.value(s, i)
-				y := pad + i*groupH + 10 + s*28
-				fill(xOf(min(v, 0)), y+2, xOf(max(v, 0)), y+26, seriesIx+s%len(seriesColors))
-			}
-		}
-		fill(xOf(0), pad/2, xOf(0)+2, h-pad/2, axisIx)
-		return img
-	}
-	yOf := func(v float64) int { return pad + int(float64(h-2*pad)*(hi-v)/(hi-lo)) }
-	for v := lo; v <= hi+step/2; v += step {
-		fill(pad/2, yOf(v), w-pad/2, yOf(v)+1, gridIx)
-	}
-	groupW := float64(w-2*pad) / float64(len(c.Labels))
-	barW := groupW * 0.8 / float64(len(c.Series))
-	for i := range c.Labels {
-		gx := float64(pad) + float64(i)*groupW + groupW*0.1
-		for s := range c.Series {
-			v := c.value(s, i)
-			x0 := int(gx + float64(s)*barW)
-			fill(x0, yOf(max(v, 0)), int(gx+float64(s+1)*barW), yOf(min(v, 0)), seriesIx+s%len(seriesColors))
-		}
-	}
-	fill(pad/2, yOf(0), w-pad/2, yOf(0)+2, axisIx)
-	return img
 }
 
 // docxLang turns a short language tag into the region form Word expects.
@@ -372,10 +334,14 @@ const docxContentTypes = xml.Header + `<Types xmlns="http://schemas.openxmlforma
 	`<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>` +
 	`<Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/>` +
 	`<Override PartName="/word/footer1.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"/>` +
+	`<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>` +
+	`<Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/>` +
 	`</Types>`
 
 const docxRootRels = xml.Header + `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">` +
 	`<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/>` +
+	`<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/>` +
+	`<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties" Target="docProps/app.xml"/>` +
 	`</Relationships>`
 
 const docxFooter = xml.Header + `<w:ftr xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">` +
@@ -425,3 +391,38 @@ func docxStyles(lang string) string {
 		`</w:tblBorders><w:tblCellMar><w:left w:w="57" w:type="dxa"/><w:right w:w="57" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style>` +
 		`</w:styles>`
 }
+
+// now is when documents are written; tests fix it.
+var now = time.Now
+
+// docxCore is the document's core properties: its title, subject, author
+// (the issuing body) and language, which Word shows in File › Info and
+// search indexes read.
+func docxCore(d *Document, at time.Time) []byte {
+	var b bytes.Buffer
+	el := func(name, v string) {
+		if v == "" {
+			return
+		}
+		b.WriteString("<" + name + ">")
+		xml.EscapeText(&b, []byte(v))
+		b.WriteString("</" + name + ">")
+	}
+	b.WriteString(xml.Header)
+	b.WriteString(`<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties"` +
+		` xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/"` +
+		` xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">`)
+	el("dc:title", d.Title)
+	el("dc:subject", d.Subtitle)
+	el("dc:creator", d.Author)
+	el("cp:lastModifiedBy", d.Author)
+	el("dc:language", docxLang(d.Lang))
+	ts := at.UTC().Format("2006-01-02T15:04:05Z")
+	b.WriteString(`<dcterms:created xsi:type="dcterms:W3CDTF">` + ts + `</dcterms:created>`)
+	b.WriteString(`<dcterms:modified xsi:type="dcterms:W3CDTF">` + ts + `</dcterms:modified>`)
+	b.WriteString(`</cp:coreProperties>`)
+	return b.Bytes()
+}
+
+const docxApp = xml.Header + `<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">` +
+	`<Application>Aldyn</Application></Properties>`

@@ -143,6 +143,10 @@ func TestWriteDOCX(t *testing.T) {
 				t.Errorf("document text lacks %q", want)
 			}
 		}
+		// The chart's values follow it as a table.
+		if !strings.Contains(text, "Ысык-Көл") {
+			t.Error("document text lacks the chart's label Ысык-Көл")
+		}
 		// Cell values land in cells of their own.
 		for _, want := range []string{"\t100\t", "\t159\t", "\t73.75\t", "\t2025-04-29\t"} {
 			if !strings.Contains(text, want) {
@@ -164,6 +168,18 @@ func TestWriteDOCX(t *testing.T) {
 		}
 	})
 
+	t.Run("core properties", func(t *testing.T) {
+		core := string(files["docProps/core.xml"])
+		for _, want := range []string{"<dc:title>Мониторинг отчету 2025</dc:title>", "<dc:creator>Бишкек шаардык кеңеши</dc:creator>", "<dc:language>ky-KG</dc:language>"} {
+			if !strings.Contains(core, want) {
+				t.Errorf("core.xml lacks %s:\n%s", want, core)
+			}
+		}
+		if !strings.Contains(string(files["_rels/.rels"]), `Target="docProps/core.xml"`) {
+			t.Error("core properties are not related from the package")
+		}
+	})
+
 	t.Run("charts", func(t *testing.T) {
 		if got, want := count["inline"], 2; got != want {
 			t.Errorf("got %d inline drawings, want %d", got, want)
@@ -175,6 +191,11 @@ func TestWriteDOCX(t *testing.T) {
 			}
 			if b := img.Bounds(); b.Dx() < 100 || b.Dy() < 50 {
 				t.Errorf("%s is %v, want a real picture", name, b)
+			}
+			// Words (ticks, values, legend) are dark pixels; bars alone
+			// and a grey axis line give none.
+			if n := countDark(img); n < 2000 {
+				t.Errorf("%s has %d dark pixels, want the chart's text drawn in it", name, n)
 			}
 		}
 	})

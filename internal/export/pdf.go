@@ -55,12 +55,14 @@ type pdfWriter struct {
 	pages int
 	font  string
 	size  float64
+	lang  string
+	tsize float64 // the font size of the table being written
 }
 
 func newPDFWriter(d *Document) (*pdfWriter, error) {
 	gp := &gopdf.GoPdf{}
 	gp.Start(gopdf.Config{PageSize: *gopdf.PageSizeA4, Unit: gopdf.UnitPT})
-	gp.SetInfo(gopdf.PdfInfo{Title: d.Title, Subject: d.Subtitle, Creator: "Aldyn"})
+	gp.SetInfo(gopdf.PdfInfo{Title: d.Title, Subject: d.Subtitle, Author: d.Author, Creator: "Aldyn"})
 	if err := gp.AddTTFFontData(fontRegular, dejavusans.TTF); err != nil {
 		return nil, fmt.Errorf("pdf: font: %w", err)
 	}
@@ -68,7 +70,7 @@ func newPDFWriter(d *Document) (*pdfWriter, error) {
 		return nil, fmt.Errorf("pdf: font: %w", err)
 	}
 	gp.SetLineWidth(0.5)
-	p := &pdfWriter{gp: gp}
+	p := &pdfWriter{gp: gp, lang: d.Lang}
 	if err := p.newPage(); err != nil {
 		return nil, err
 	}
@@ -125,30 +127,26 @@ func (p *pdfWriter) room(h float64) (bool, error) {
 }
 
 func (p *pdfWriter) document(d *Document) error {
-	if d.Title != "" {
-		if err := p.text(d.Title, fontBold, 18, 6); err != nil {
-			return err
+	if d.Cover != nil {
+		if err := p.cover(d.Cover); err != nil {
+			return fmt.Errorf("pdf: title page: %w", err)
 		}
-	}
-	if d.Subtitle != "" {
-		p.gp.SetTextColor(80, 80, 80)
-		if err := p.text(d.Subtitle, fontRegular, 12, 4); err != nil {
-			return err
-		}
-		p.gp.SetTextColor(0, 0, 0)
-	}
-	if d.Title != "" || d.Subtitle != "" {
-		p.y += 10
+	} else if err := p.header(d); err != nil {
+		return err
 	}
 	for i, b := range d.Blocks {
 		var err error
 		switch b := b.(type) {
 		case Heading:
-			size := [...]float64{15, 13, 11.5}[headingLevel(b.Level)-1]
-			p.y += size * 0.6
-			// Keep a heading with at least two lines of what follows.
-			if _, err = p.room(size*1.3 + 3*bodySize*1.4); err == nil {
-				err = p.text(b.Text, fontBold, size, 4)
+			// Keep the heading with the start of what follows it, so that
+			// no heading is left alone at the foot of a page.
+			var lead float64
+			if lead, err = p.leadHeight(d.Blocks[i:]); err == nil {
+				if _, err = p.room(lead); err == nil {
+					size := headingSize(b.Level)
+					p.y += size * 0.6
+					err = p.text(b.Text, fontBold, size, 4)
+				}
 			}
 		case Paragraph:
 			err = p.text(b.Text, fontRegular, bodySize, 6)
@@ -166,6 +164,117 @@ func (p *pdfWriter) document(d *Document) error {
 		}
 	}
 	return nil
+}
+
+func headingSize(level int) float64 { return [...]float64{15, 13, 11.5}[headingLevel(level)-1] }
+
+// header writes the title and subtitle at the top of the first page.
+func (p *pdfWriter) header(d *Document) error {
+	if d.Title != "" {
+		if err := p.text(d.Title, fontBold, 18, 6); err != nil {
+			return err
+		}
+	}
+	if d.Subtitle != "" {
+		p.gp.SetTextColor(80, 80, 80)
+		if err := p.text(d.Subtitle, fontRegular, 12, 4); err != nil {
+			return err
+		}
+		p.gp.SetTextColor(0, 0, 0)
+	}
+	if d.Title != "" || d.Subtitle != "" {
+		p.y += 10
+	}
+	return nil
+}
+
+// cover fills the first page: the issuer at the head, the kind of
+// document and its subject in the middle, the place and year at the foot;
+// the body starts on the next page.
+func (p *pdfWriter) cover(c *TitlePage) error {
+	centred := func(s, font string, size, after float64) error {
+		if err := p.setFont(font, size); err != nil {
+			return err
+		}
+		lines, err := p.wrap(s, pdfWidth-60)
+		if err != nil {
+			return err
+		}
+		lh := size * 1.4
+		for _, l := range lines {
+			if err := p.cell(pdfMarginX, p.y, pdfWidth, lh, l, gopdf.Center); err != nil {
+				return err
+			}
+			p.y += lh
+		}
+		p.y += after
+		return nil
+	}
+	if err := centred(c.Issuer, fontBold, 13, 0); err != nil {
+		return err
+	}
+	p.gp.SetStrokeColor(80, 80, 80)
+	p.gp.Line(pdfMarginX+60, p.y+6, pdfMarginX+pdfWidth-60, p.y+6)
+	p.y = pdfTop + 250
+	if err := centred(c.Kind, fontBold, 20, 14); err != nil {
+		return err
+	}
+	if err := centred(c.Title, fontBold, 14, 18); err != nil {
+		return err
+	}
+	for _, l := range c.Lines {
+		if err := centred(l, fontRegular, 12, 4); err != nil {
+			return err
+		}
+	}
+	p.y = pdfBottom - 30
+	if err := centred(c.Place, fontRegular, 12, 0); err != nil {
+		return err
+	}
+	return p.newPage()
+}
+
+// leadHeight is the height the first of blocks (a heading) needs on its
+// page together with the start of what follows: two lines of a paragraph,
+// a table's caption, header and first row, or a whole chart.
+func (p *pdfWriter) leadHeight(blocks []Block) (float64, error) {
+	if len(blocks) == 0 {
+		return 0, nil
+	}
+	switch b := blocks[0].(type) {
+	case Heading:
+		size := headingSize(b.Level)
+		if err := p.setFont(fontBold, size); err != nil {
+			return 0, err
+		}
+		lines, err := p.wrap(b.Text, pdfWidth)
+		if err != nil {
+			return 0, err
+		}
+		rest, err := p.leadHeight(blocks[1:])
+		return size*0.6 + float64(len(lines))*size*1.4 + 4 + rest, err
+	case Paragraph:
+		if err := p.setFont(fontRegular, bodySize); err != nil {
+			return 0, err
+		}
+		lines, err := p.wrap(b.Text, pdfWidth)
+		return float64(min(len(lines), 2)) * bodySize * 1.4, err
+	case TableBlock:
+		if b.Table == nil {
+			return 0, nil
+		}
+		l, err := p.layout(b.Table)
+		if err != nil {
+			return 0, err
+		}
+		return p.titleHeight(b.Table.Title) + l.headH + l.firstH, nil
+	case BarChart:
+		if len(b.Labels) == 0 || len(b.Series) == 0 {
+			return 0, nil
+		}
+		return p.titleHeight(b.Title) + min(chartHeight(b, pdfWidth), pdfBottom-pdfTop-bodySize*1.4-10), nil
+	}
+	return 0, nil
 }
 
 // text writes s wrapped to the text width, breaking pages between lines,
@@ -205,7 +314,8 @@ func (p *pdfWriter) cell(x, y, w, h float64, s string, align int) error {
 }
 
 // wrap breaks s into lines no wider than width in the current font, at
-// spaces where it can and inside a word where it must.
+// spaces, and inside a word, with a hyphen, only when the word alone is
+// wider than the line.
 func (p *pdfWriter) wrap(s string, width float64) ([]string, error) {
 	var lines []string
 	for _, para := range strings.Split(s, "\n") {
@@ -233,16 +343,24 @@ func (p *pdfWriter) wrap(s string, width float64) ([]string, error) {
 			if line != "" {
 				lines = append(lines, line)
 			}
-			// A word wider than the line is cut into pieces that fit.
+			// A word wider than the line is cut into pieces that fit,
+			// each ending in a hyphen; tables give columns their longest
+			// word's width where they can, so this is the last resort.
 			line = ""
+			if tw, err := p.gp.MeasureTextWidth(word); err != nil {
+				return nil, err
+			} else if tw <= width {
+				line = word
+				continue
+			}
 			for _, r := range word {
 				try := line + string(r)
-				tw, err := p.gp.MeasureTextWidth(try)
+				tw, err := p.gp.MeasureTextWidth(try + "-")
 				if err != nil {
 					return nil, err
 				}
 				if tw > width && line != "" {
-					lines = append(lines, line)
+					lines = append(lines, line+"-")
 					try = string(r)
 				}
 				line = try
@@ -253,121 +371,157 @@ func (p *pdfWriter) wrap(s string, width float64) ([]string, error) {
 	return lines, nil
 }
 
-// fitWidths gives each column its natural width when the table fits, and
-// otherwise caps the widest columns at a common width so the total is
-// avail; the narrow columns keep theirs and the wide ones wrap.
-func fitWidths(natural []float64, avail float64) []float64 {
-	out := make([]float64, len(natural))
-	sum := 0.0
-	for _, w := range natural {
+// fitWidths gives each column its natural width when the table fits.
+// Otherwise each column gets its floor (its longest word, so no word is
+// cut) and the width left over is shared in proportion to how much more
+// each column wants: long titles get the room, short columns keep theirs.
+// Only when even the floors do not fit are they shrunk in proportion.
+func fitWidths(natural, floor []float64, avail float64) []float64 {
+	n := len(natural)
+	out := make([]float64, n)
+	sum, floors := 0.0, 0.0
+	for i, w := range natural {
 		sum += w
+		floors += min(floor[i], w)
 	}
-	if sum <= avail {
+	switch {
+	case sum <= avail:
 		// Spread the spare width so the table spans the text block.
 		for i, w := range natural {
-			out[i] = w + (avail-sum)/float64(len(natural))
+			out[i] = w + (avail-sum)/float64(n)
 		}
-		return out
-	}
-	// Find cap c with Σ min(wᵢ, c) = avail, by trying columns from the narrowest.
-	rest, n := avail, len(natural)
-	sorted := append([]float64(nil), natural...)
-	for i := 1; i < len(sorted); i++ {
-		for j := i; j > 0 && sorted[j] < sorted[j-1]; j-- {
-			sorted[j], sorted[j-1] = sorted[j-1], sorted[j]
+	case floors >= avail:
+		for i, w := range natural {
+			out[i] = min(floor[i], w) * avail / floors
 		}
-	}
-	c := avail / float64(n)
-	for i, w := range sorted {
-		if w*float64(n-i) > rest {
-			c = rest / float64(n-i)
-			break
+	default:
+		k := (avail - floors) / (sum - floors)
+		for i, w := range natural {
+			f := min(floor[i], w)
+			out[i] = f + (w-f)*k
 		}
-		rest -= w
-	}
-	for i, w := range natural {
-		out[i] = min(w, c)
 	}
 	return out
+}
+
+// tableLayout is a table measured for the page.
+type tableLayout struct {
+	texts     [][]string
+	widths    []float64
+	head      []string
+	headLines [][]string
+	headH     float64
+	firstH    float64 // the first row's height, 0 without rows
+	squeezed  bool    // some column is narrower than its longest word
+}
+
+// layout measures t at the largest table font size, down to 6.5 pt, at
+// which every column is as wide as its longest word, so that a wide table
+// gets smaller type rather than words cut in pieces.
+func (p *pdfWriter) layout(t *Table) (*tableLayout, error) {
+	for p.tsize = tableSize; ; p.tsize-- {
+		l, err := p.layoutAt(t)
+		if err != nil || !l.squeezed || p.tsize <= 6.5 {
+			return l, err
+		}
+	}
+}
+
+// layoutAt measures t at p.tsize: natural widths from the widest cell, floors from the
+// longest word, both header included.
+func (p *pdfWriter) layoutAt(t *Table) (*tableLayout, error) {
+	lh := p.tsize * 1.3
+	natural := make([]float64, len(t.Columns))
+	floor := make([]float64, len(t.Columns))
+	l := &tableLayout{texts: make([][]string, len(t.Rows))}
+	measure := func(i int, s string) error {
+		w, err := p.gp.MeasureTextWidth(s)
+		if err != nil {
+			return err
+		}
+		natural[i] = max(natural[i], w)
+		for _, word := range strings.Fields(s) {
+			if w, err = p.gp.MeasureTextWidth(word); err != nil {
+				return err
+			}
+			floor[i] = max(floor[i], w)
+		}
+		return nil
+	}
+	if err := p.setFont(fontRegular, p.tsize); err != nil {
+		return nil, err
+	}
+	for r, row := range t.Rows {
+		l.texts[r] = make([]string, len(t.Columns))
+		for i, c := range t.Columns {
+			if i < len(row) {
+				l.texts[r][i] = docCellText(row[i], c.Kind)
+			}
+			if err := measure(i, l.texts[r][i]); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if err := p.setFont(fontBold, p.tsize); err != nil {
+		return nil, err
+	}
+	l.head = make([]string, len(t.Columns))
+	for i, c := range t.Columns {
+		l.head[i] = c.Label
+		// A header wraps at spaces, so only its longest word counts.
+		for _, word := range strings.Fields(c.Label) {
+			if err := measure(i, word); err != nil {
+				return nil, err
+			}
+		}
+	}
+	for i := range natural {
+		natural[i] += 2*cellPadX + 0.5
+		floor[i] += 2*cellPadX + 0.5
+	}
+	l.widths = fitWidths(natural, floor, pdfWidth)
+	for i := range floor {
+		l.squeezed = l.squeezed || l.widths[i] < min(floor[i], natural[i])-0.01
+	}
+	var err error
+	if l.headLines, err = p.rowLines(l.head, l.widths, fontBold); err != nil {
+		return nil, err
+	}
+	l.headH = rowHeight(l.headLines, lh)
+	if len(l.texts) > 0 {
+		first, err := p.rowLines(l.texts[0], l.widths, fontRegular)
+		if err != nil {
+			return nil, err
+		}
+		l.firstH = rowHeight(first, lh)
+	}
+	return l, nil
 }
 
 func (p *pdfWriter) table(t *Table) error {
 	if len(t.Columns) == 0 {
 		return nil
 	}
-	lh := tableSize * 1.3
-	// Measure: natural width is the widest cell, header included.
-	natural := make([]float64, len(t.Columns))
-	texts := make([][]string, len(t.Rows))
-	if err := p.setFont(fontRegular, tableSize); err != nil {
-		return err
-	}
-	for r, row := range t.Rows {
-		texts[r] = make([]string, len(t.Columns))
-		for i, c := range t.Columns {
-			if i < len(row) {
-				texts[r][i] = docCellText(row[i], c.Kind)
-			}
-			w, err := p.gp.MeasureTextWidth(texts[r][i])
-			if err != nil {
-				return err
-			}
-			natural[i] = max(natural[i], w)
-		}
-	}
-	if err := p.setFont(fontBold, tableSize); err != nil {
-		return err
-	}
-	for i, c := range t.Columns {
-		// A header may wrap at spaces, so its longest word is what counts.
-		for _, word := range strings.Fields(c.Label) {
-			w, err := p.gp.MeasureTextWidth(word)
-			if err != nil {
-				return err
-			}
-			natural[i] = max(natural[i], w)
-		}
-	}
-	for i := range natural {
-		natural[i] += 2 * cellPadX
-	}
-	widths := fitWidths(natural, pdfWidth)
-
-	head := make([]string, len(t.Columns))
-	for i, c := range t.Columns {
-		head[i] = c.Label
-	}
-	headLines, err := p.rowLines(head, widths, fontBold)
+	l, err := p.layout(t)
 	if err != nil {
 		return err
 	}
-	headH := rowHeight(headLines, lh)
-	maxLines := int((pdfBottom - pdfTop - headH - 2*cellPadY) / lh)
-
-	title := func() error { return nil }
-	if t.Title != "" {
-		title = func() error { return p.text(t.Title, fontBold, bodySize, 2) }
+	lh := p.tsize * 1.3
+	maxLines := int((pdfBottom - pdfTop - l.headH - 2*cellPadY) / lh)
+	// Keep the caption and header with the first row.
+	if _, err := p.room(p.titleHeight(t.Title) + l.headH + l.firstH); err != nil {
+		return err
 	}
-	var firstH float64
-	if len(texts) > 0 {
-		l, err := p.rowLines(texts[0], widths, fontRegular)
-		if err != nil {
+	if t.Title != "" {
+		if err := p.text(t.Title, fontBold, bodySize, 2); err != nil {
 			return err
 		}
-		firstH = rowHeight(l, lh)
 	}
-	// Keep the caption and header with the first row.
-	if _, err := p.room(bodySize*1.4 + headH + firstH); err != nil {
+	if err := p.row(l.head, l.headLines, l.widths, t.Columns, lh, true); err != nil {
 		return err
 	}
-	if err := title(); err != nil {
-		return err
-	}
-	if err := p.row(head, headLines, widths, t.Columns, lh, true); err != nil {
-		return err
-	}
-	for _, row := range texts {
-		lines, err := p.rowLines(row, widths, fontRegular)
+	for _, row := range l.texts {
+		lines, err := p.rowLines(row, l.widths, fontRegular)
 		if err != nil {
 			return err
 		}
@@ -381,11 +535,11 @@ func (p *pdfWriter) table(t *Table) error {
 			return err
 		}
 		if broke {
-			if err := p.row(head, headLines, widths, t.Columns, lh, true); err != nil {
+			if err := p.row(l.head, l.headLines, l.widths, t.Columns, lh, true); err != nil {
 				return err
 			}
 		}
-		if err := p.row(row, lines, widths, t.Columns, lh, false); err != nil {
+		if err := p.row(row, lines, l.widths, t.Columns, lh, false); err != nil {
 			return err
 		}
 	}
@@ -402,7 +556,7 @@ func rowHeight(lines [][]string, lh float64) float64 {
 }
 
 func (p *pdfWriter) rowLines(cells []string, widths []float64, font string) ([][]string, error) {
-	if err := p.setFont(font, tableSize); err != nil {
+	if err := p.setFont(font, p.tsize); err != nil {
 		return nil, err
 	}
 	out := make([][]string, len(cells))
@@ -426,7 +580,7 @@ func (p *pdfWriter) row(cells []string, lines [][]string, widths []float64, cols
 		p.gp.SetFillColor(230, 233, 238)
 		p.gp.RectFromUpperLeftWithStyle(pdfMarginX, p.y, pdfWidth, h, "F")
 	}
-	if err := p.setFont(font, tableSize); err != nil {
+	if err := p.setFont(font, p.tsize); err != nil {
 		return err
 	}
 	x := pdfMarginX
@@ -448,23 +602,18 @@ func (p *pdfWriter) row(cells []string, lines [][]string, widths []float64, cols
 	return nil
 }
 
+// chart draws c as gonum/plot's picture across the text width, with its
+// title above; a chart is never split across pages.
 func (p *pdfWriter) chart(c BarChart) error {
 	if len(c.Labels) == 0 || len(c.Series) == 0 {
 		return nil
 	}
-	legendH := 14.0
-	var h float64
-	if c.Horizontal {
-		h = float64(len(c.Labels))*(float64(len(c.Series))*9+6) + 20
-	} else {
-		h = 200
+	png, h, err := ChartPNG(c, p.lang, pdfWidth)
+	if err != nil {
+		return err
 	}
-	total := bodySize*1.4 + h + legendH + 10
-	if total <= pdfBottom-pdfTop {
-		if _, err := p.room(total); err != nil {
-			return err
-		}
-	} else if _, err := p.room(bodySize*1.4 + legendH + 60); err != nil {
+	h = min(h, pdfBottom-pdfTop-bodySize*1.4-10)
+	if _, err := p.room(p.titleHeight(c.Title) + h); err != nil {
 		return err
 	}
 	if c.Title != "" {
@@ -472,178 +621,21 @@ func (p *pdfWriter) chart(c BarChart) error {
 			return err
 		}
 	}
-	if err := p.legend(c); err != nil {
+	img, err := gopdf.ImageHolderByBytes(png)
+	if err != nil {
 		return err
 	}
-	var err error
-	if c.Horizontal {
-		err = p.hbars(c)
-	} else {
-		err = p.vbars(c, h)
-	}
-	p.y += 10
-	return err
-}
-
-func (p *pdfWriter) legend(c BarChart) error {
-	if err := p.setFont(fontRegular, 8); err != nil {
+	if err := p.gp.ImageByHolder(img, pdfMarginX, p.y, &gopdf.Rect{W: pdfWidth, H: h}); err != nil {
 		return err
 	}
-	x := pdfMarginX
-	items := len(c.Series)
-	if c.Unit != "" {
-		items++
-	}
-	for s := range items {
-		var name string
-		if s < len(c.Series) {
-			name = c.Series[s].Name
-		} else {
-			name = "(" + c.Unit + ")"
-		}
-		w, err := p.gp.MeasureTextWidth(name)
-		if err != nil {
-			return err
-		}
-		if x+12+w > pdfMarginX+pdfWidth && x > pdfMarginX {
-			x = pdfMarginX
-			p.y += 12
-		}
-		if s < len(c.Series) {
-			col := seriesColor(s)
-			p.gp.SetFillColor(col.R, col.G, col.B)
-			p.gp.RectFromUpperLeftWithStyle(x, p.y+2, 8, 8, "F")
-			x += 11
-		}
-		if err := p.cell(x, p.y, w+1, 12, name, gopdf.Left); err != nil {
-			return err
-		}
-		x += w + 14
-	}
-	p.y += 14
+	p.y += h + 10
 	return nil
 }
 
-// vbars draws grouped vertical bars in a box h points high, with value
-// gridlines on the left and labels under each group.
-func (p *pdfWriter) vbars(c BarChart, h float64) error {
-	lo, hi, step := c.scale()
-	if err := p.setFont(fontRegular, 7); err != nil {
-		return err
+// titleHeight is the height of a bold caption line, 0 without one.
+func (p *pdfWriter) titleHeight(title string) float64 {
+	if title == "" {
+		return 0
 	}
-	axisW := 0.0
-	for v := lo; v <= hi+step/2; v += step {
-		w, err := p.gp.MeasureTextWidth(formatValue(v))
-		if err != nil {
-			return err
-		}
-		axisW = max(axisW, w)
-	}
-	labelH := 7 * 1.3 * 2
-	x0 := pdfMarginX + axisW + 4
-	plotW := pdfMarginX + pdfWidth - x0
-	top, plotH := p.y+4, h-labelH-8
-	yOf := func(v float64) float64 { return top + plotH*(hi-v)/(hi-lo) }
-	for v := lo; v <= hi+step/2; v += step {
-		y := yOf(v)
-		p.gp.SetStrokeColor(220, 220, 220)
-		p.gp.Line(x0, y, x0+plotW, y)
-		if err := p.cell(pdfMarginX, y-5, axisW, 10, formatValue(v), gopdf.Right); err != nil {
-			return err
-		}
-	}
-	groupW := plotW / float64(len(c.Labels))
-	barW := groupW * 0.8 / float64(len(c.Series))
-	base := yOf(0)
-	for i, label := range c.Labels {
-		gx := x0 + float64(i)*groupW + groupW*0.1
-		for s := range c.Series {
-			v := c.value(s, i)
-			y1, y2 := yOf(max(v, 0)), yOf(min(v, 0))
-			if y2-y1 < 0.01 {
-				continue
-			}
-			col := seriesColor(s)
-			p.gp.SetFillColor(col.R, col.G, col.B)
-			p.gp.RectFromUpperLeftWithStyle(gx+float64(s)*barW, y1, barW, y2-y1, "F")
-		}
-		lines, err := p.wrap(label, groupW-2)
-		if err != nil {
-			return err
-		}
-		for j, l := range lines[:min(len(lines), 2)] {
-			if err := p.cell(x0+float64(i)*groupW+1, top+plotH+3+float64(j)*7*1.3, groupW-2, 7*1.3, l, gopdf.Center); err != nil {
-				return err
-			}
-		}
-	}
-	p.gp.SetStrokeColor(80, 80, 80)
-	p.gp.Line(x0, base, x0+plotW, base)
-	p.y += h
-	return nil
-}
-
-// hbars draws one horizontal group per label, label on the left and each
-// bar's value at its end; groups may run onto the next page.
-func (p *pdfWriter) hbars(c BarChart) error {
-	lo, hi, _ := c.scale()
-	if err := p.setFont(fontRegular, 7.5); err != nil {
-		return err
-	}
-	labelW := 0.0
-	for _, l := range c.Labels {
-		w, err := p.gp.MeasureTextWidth(l)
-		if err != nil {
-			return err
-		}
-		labelW = max(labelW, w)
-	}
-	labelW = min(labelW+4, pdfWidth*0.3)
-	valueW := 40.0
-	x0 := pdfMarginX + labelW
-	if lo < 0 { // room for the values of negative bars, left of them
-		x0 += valueW
-	}
-	plotW := pdfMarginX + pdfWidth - x0 - valueW
-	xOf := func(v float64) float64 { return x0 + plotW*(v-lo)/(hi-lo) }
-	barH := 9.0
-	groupH := float64(len(c.Series))*barH + 6
-	for i, label := range c.Labels {
-		if broke, err := p.room(groupH); err != nil {
-			return err
-		} else if broke {
-			p.y += 4
-		}
-		if err := p.setFont(fontRegular, 7.5); err != nil {
-			return err
-		}
-		lines, err := p.wrap(label, labelW-4)
-		if err != nil {
-			return err
-		}
-		if err := p.cell(pdfMarginX, p.y, labelW-4, groupH-6, lines[0], gopdf.Right); err != nil {
-			return err
-		}
-		for s := range c.Series {
-			v := c.value(s, i)
-			x1, x2 := xOf(min(v, 0)), xOf(max(v, 0))
-			y := p.y + float64(s)*barH
-			if x2-x1 >= 0.01 {
-				col := seriesColor(s)
-				p.gp.SetFillColor(col.R, col.G, col.B)
-				p.gp.RectFromUpperLeftWithStyle(x1, y+1, x2-x1, barH-2, "F")
-			}
-			vx, align := x2+2, gopdf.Left
-			if v < 0 {
-				vx, align = x1-2-valueW, gopdf.Right
-			}
-			if err := p.cell(vx, y, valueW, barH, formatValue(v), align); err != nil {
-				return err
-			}
-		}
-		p.gp.SetStrokeColor(80, 80, 80)
-		p.gp.Line(xOf(0), p.y-3, xOf(0), p.y+groupH-3)
-		p.y += groupH
-	}
-	return nil
+	return bodySize*1.4 + 2
 }

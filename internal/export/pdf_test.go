@@ -95,3 +95,33 @@ func BenchmarkWritePDF(b *testing.B) {
 		}
 	}
 }
+
+// TestWrapKeepsWords: a word that fits on a line of its own is never cut;
+// only a word wider than the line is, and each piece ends in a hyphen.
+func TestWrapKeepsWords(t *testing.T) {
+	p, err := newPDFWriter(&Document{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.setFont(fontBold, tableSize); err != nil {
+		t.Fatal(err)
+	}
+	word := "исполнения"
+	w, _ := p.gp.MeasureTextWidth(word)
+	lines, err := p.wrap("Срок "+word, w+0.01)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(lines, "|"); got != "Срок|"+word {
+		t.Errorf("got %q, want the word whole on its own line", got)
+	}
+	lines, _ = p.wrap("правонарушений", w*0.6)
+	for i, l := range lines[:len(lines)-1] {
+		if !strings.HasSuffix(l, "-") {
+			t.Errorf("line %d %q of a cut word lacks a hyphen", i, l)
+		}
+	}
+	if got := strings.ReplaceAll(strings.Join(lines, ""), "-", ""); got != "правонарушений" {
+		t.Errorf("pieces %q do not make the word", lines)
+	}
+}

@@ -15,12 +15,12 @@ import (
 func sample() Table {
 	return Table{Title: "Органдар: тизме", Columns: []Column{{Key: "name", Label: "Аталышы"}, {Key: "n", Label: "Саны", Kind: Int},
 		{Key: "share", Label: "%", Kind: Percent}, {Key: "on", Label: "Күнү", Kind: Date}},
-		Rows: [][]any{{"Ысык-Көл облусу, \"өңүт\"", 78405, 25.65, time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)}, {"Чүй", nil, nil, time.Time{}}}}
+		Rows: [][]any{{"Ысык-Көл облусу, \"өңүт\"", 78405, 0.2565, time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)}, {"Чүй", nil, nil, time.Time{}}}}
 }
 
 func TestCSV(t *testing.T) {
 	var b bytes.Buffer
-	if err := WriteCSV(&b, sample()); err != nil {
+	if err := WriteCSV(&b, sample(), CSVComma); err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.HasPrefix(b.Bytes(), []byte("\ufeff")) {
@@ -30,9 +30,45 @@ func TestCSV(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := [][]string{{"Аталышы", "Саны", "%", "Күнү"}, {"Ысык-Көл облусу, \"өңүт\"", "78405", "25.65", "2026-11-25"}, {"Чүй", "", "", ""}}
+	want := [][]string{{"Аталышы", "Саны", "%", "Күнү"}, {"Ысык-Көл облусу, \"өңүт\"", "78405", "25.7%", "2026-11-25"}, {"Чүй", "", "", ""}}
 	if strings.Join(flat(rows), "|") != strings.Join(flat(want), "|") {
 		t.Errorf("got %q, want %q", rows, want)
+	}
+}
+
+// TestCSVForExcel: the semicolon dialect has decimal commas and keeps
+// codes as text, so Kyrgyz and Russian Excel neither splits a row at a
+// decimal comma nor turns "4.1" into 4 January or a SOATE code into
+// 4.17E+13.
+func TestCSVForExcel(t *testing.T) {
+	tab := Table{Columns: []Column{{Key: "code", Label: "Код"}, {Key: "soate", Label: "СОАТЕ"}, {Key: "title", Label: "Аталышы"},
+		{Key: "rate", Label: "Rate", Kind: Float}, {Key: "share", Label: "Үлүшү", Kind: Percent}},
+		Rows: [][]any{{"4.1", "41711000000000", "Бишкек; борбор", 12.5, 0.046}}}
+	var b bytes.Buffer
+	if err := WriteCSV(&b, tab, CSVSemicolon); err != nil {
+		t.Fatal(err)
+	}
+	r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(b.Bytes(), []byte("\ufeff"))))
+	r.Comma = ';'
+	rows, err := r.ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{`="4.1"`, `="41711000000000"`, "Бишкек; борбор", "12,5", "4,6%"}
+	if strings.Join(rows[1], "|") != strings.Join(want, "|") {
+		t.Errorf("got %q, want %q", rows[1], want)
+	}
+	for _, c := range []struct {
+		sep, lang string
+		want      CSVDialect
+		ok        bool
+	}{
+		{"", "ky", CSVSemicolon, true}, {"", "ru", CSVSemicolon, true}, {"", "en", CSVComma, true},
+		{"comma", "ru", CSVComma, true}, {"semicolon", "en", CSVSemicolon, true}, {"tab", "ky", CSVDialect{}, false},
+	} {
+		if got, ok := CSVDialectFor(c.sep, c.lang); got != c.want || ok != c.ok {
+			t.Errorf("CSVDialectFor(%q, %q) = %v %v, want %v %v", c.sep, c.lang, got, ok, c.want, c.ok)
+		}
 	}
 }
 
@@ -46,7 +82,7 @@ func flat(r [][]string) []string {
 
 func TestXLSXKeepsTypes(t *testing.T) {
 	rec := httptest.NewRecorder()
-	if err := Serve(rec, "xlsx", "органдар", sample()); err != nil {
+	if err := Serve(rec, "xlsx", "органдар", sample(), CSVComma); err != nil {
 		t.Fatal(err)
 	}
 	if cd := rec.Header().Get("Content-Disposition"); !strings.Contains(cd, "attachment") || !strings.Contains(cd, "filename*=utf-8''") {
@@ -69,7 +105,7 @@ func TestXLSXKeepsTypes(t *testing.T) {
 	if v, _ := x.GetCellValue(sheet, "A2"); v != "Ысык-Көл облусу, \"өңүт\"" {
 		t.Errorf("A2 = %q", v)
 	}
-	if err := Serve(httptest.NewRecorder(), "pdf", "x", sample()); err == nil {
+	if err := Serve(httptest.NewRecorder(), "pdf", "x", sample(), CSVComma); err == nil {
 		t.Error("unknown format: got no error")
 	}
 }
@@ -91,7 +127,7 @@ func TestCSVNeutralisesFormulas(t *testing.T) {
 		{"", nil, nil},
 	}}
 	var b bytes.Buffer
-	if err := WriteCSV(&b, tbl); err != nil {
+	if err := WriteCSV(&b, tbl, CSVComma); err != nil {
 		t.Fatal(err)
 	}
 	rows, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(b.Bytes(), []byte("\ufeff")))).ReadAll()
@@ -119,5 +155,74 @@ func TestCSVNeutralisesFormulas(t *testing.T) {
 		if got := PlainCSVText(r[0]); got != PlainCSVText(CSVText(got)) || strings.HasPrefix(got, "'") {
 			t.Errorf("PlainCSVText(%q) = %q, not the text written", r[0], got)
 		}
+	}
+}
+
+// TestWorkbookFormats: quantities with thousands separators, shares as
+// percentages, missing values blank, and every sheet filtered and set up
+// for printing, with the issuer as the author.
+func TestWorkbookFormats(t *testing.T) {
+	tab := sample()
+	var b bytes.Buffer
+	wb := Workbook{Title: "Report", Creator: "Координациялык кеңеш", Cover: &Cover{Sheet: "Титул", Title: "Отчёт", Lines: [][2]string{{"План", "Улуттук план"}}},
+		Tables: []*Table{&tab}}
+	if err := wb.Write(&b); err != nil {
+		t.Fatal(err)
+	}
+	x, err := excelize.OpenReader(&b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := x.GetSheetList(); len(got) != 2 || got[0] != "Титул" {
+		t.Fatalf("sheets %q, want the cover first", got)
+	}
+	if v, _ := x.GetCellValue("Титул", "B3"); v != "Улуттук план" {
+		t.Errorf("cover B3 = %q", v)
+	}
+	sheet := x.GetSheetName(1)
+	for cell, want := range map[string]string{"B2": "78,405", "C2": "25.7%", "B3": "", "C3": ""} {
+		if v, _ := x.GetCellValue(sheet, cell); v != want {
+			t.Errorf("%s shows %q, want %q", cell, v, want)
+		}
+	}
+	props, err := x.GetDocProps()
+	if err != nil || props.Creator != "Координациялык кеңеш" || props.Title != "Report" {
+		t.Errorf("properties %+v %v", props, err)
+	}
+	layout, err := x.GetPageLayout(sheet)
+	if err != nil || layout.Orientation == nil || *layout.Orientation != "landscape" || layout.FitToWidth == nil || *layout.FitToWidth != 1 {
+		t.Errorf("page layout %+v %v", layout, err)
+	}
+	names := x.GetDefinedName()
+	var titles, filter bool
+	for _, n := range names {
+		titles = titles || n.Name == "_xlnm.Print_Titles" && n.Scope == sheet && strings.HasSuffix(n.RefersTo, "!$1:$1")
+		filter = filter || n.Name == "_xlnm._FilterDatabase" && n.Scope == sheet
+	}
+	if !titles || !filter {
+		t.Errorf("defined names %+v: want print titles and an autofilter on %q", names, sheet)
+	}
+}
+
+// TestCSVExcelCodesCannotRun: in the semicolon dialect codes are kept as
+// text by ="…", but never a text holding a quote, which could close the
+// string and run a formula; formulas are neutralised as in every dialect.
+func TestCSVExcelCodesCannotRun(t *testing.T) {
+	tbl := Table{Columns: []Column{{Label: "code"}}, Rows: [][]any{
+		{"4.1"}, {"41711000000000"}, {`01"&HYPERLINK("http://evil.example")&"`}, {"=1+2"},
+	}}
+	var b bytes.Buffer
+	if err := WriteCSV(&b, tbl, CSVSemicolon); err != nil {
+		t.Fatal(err)
+	}
+	r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(b.Bytes(), []byte("\ufeff"))))
+	r.Comma = ';'
+	rows, err := r.ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := [][]string{{"code"}, {`="4.1"`}, {`="41711000000000"`}, {`01"&HYPERLINK("http://evil.example")&"`}, {"'=1+2"}}
+	if !reflect.DeepEqual(rows, want) {
+		t.Errorf("got  %q\nwant %q", rows, want)
 	}
 }

@@ -103,6 +103,12 @@ var licences = []licence{
 	{id: "MPL-2.0", anyOf: [][]string{{"mozilla public license version 2 0"}, {"mozilla public license v 2 0"}}},
 	{id: "Bitstream-Vera", anyOf: [][]string{{"bitstream vera", "permission is hereby granted free of charge to any person obtaining a copy of the fonts accompanying this license"}}},
 	{id: "OFL-1.1", anyOf: [][]string{{"sil open font license version 1 1"}}},
+	{id: "CC-BY-4.0", anyOf: [][]string{{"creative commons attribution 4 0 international public license"}},
+		excluded: []string{"noncommercial", "sharealike", "noderivatives"}},
+	// Freetype-Go (linked by gonum/plot's rasteriser) lets the user choose
+	// the FreeType License or the GPL; Aldyn takes the FreeType License.
+	{id: "FTL OR GPL-2.0-or-later", anyOf: [][]string{{"your choice of exactly one of the following two licenses", "the freetype license",
+		"the gnu general public license gpl version 2 or later"}}},
 }
 
 var nonWord = regexp.MustCompile(`[^\p{L}\p{N}]+`)

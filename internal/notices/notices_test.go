@@ -86,6 +86,12 @@ Permission is hereby granted, free of charge, to any person obtaining a copy
 of the fonts accompanying this license ("Fonts") and associated
 documentation files (the "Font Software"), to reproduce and distribute the
 Font Software`, "Bitstream-Vera"},
+		{"CC BY 4.0 (svgo)", "Creative Commons Attribution 4.0 International Public License\n\nBy exercising the Licensed Rights", "CC-BY-4.0"},
+		{"FreeType or GPL (Freetype-Go)", `Use of the Freetype-Go software is subject to your choice of exactly one of
+the following two licenses:
+  * The FreeType License, which is similar to the original BSD license with
+    an advertising clause, or
+  * The GNU General Public License (GPL), version 2 or later.`, "FTL OR GPL-2.0-or-later"},
 		{"SIL OFL", "This Font Software is licensed under the SIL Open Font License, Version 1.1.", "OFL-1.1"},
 	}
 	for _, tt := range tests {

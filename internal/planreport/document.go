@@ -17,52 +17,114 @@ func (r *Report) WritePDF(w io.Writer) error { return export.WritePDF(w, r.Docum
 // WriteDOCX writes the report as a Word document.
 func (r *Report) WriteDOCX(w io.Writer) error { return export.WriteDOCX(w, r.Document()) }
 
-// Document lays the report out for reading: the narrative, the charts and
-// the tables, with numbers and dates written the way the language writes
-// them. An A4 page holds about seven columns, so wide tables keep their
-// main columns here (the workbook has them all) and the measures' reports
-// get a table of their own.
+// Document lays the report out as the Council hears it: a title page,
+// the findings in prose, the measures under the Concept's components and
+// tasks, the indicators, the budget, the risks, the follow-up of the
+// Council's decisions, the reporting discipline, and an annex with the
+// period's reports. Numbers and dates are written the way the language
+// writes them.
 func (r *Report) Document() *export.Document {
 	loc := r.loc
-	d := &export.Document{Title: r.Title, Subtitle: r.Subtitle, Lang: r.Lang}
+	d := &export.Document{Title: r.Title, Subtitle: r.Subtitle, Lang: r.Lang, Author: r.Issuer, Cover: r.Cover()}
 	add := func(b ...export.Block) { d.Blocks = append(d.Blocks, b...) }
 	table := func(t *export.Table) export.Block { return export.TableBlock{Table: readable(loc, t)} }
+	h := func(level int, key string) { add(export.Heading{Text: tr(loc, key), Level: level}) }
+	f := r.findings
 
-	add(export.Heading{Text: tr(loc, "planreport.heading.overview"), Level: 1})
+	h(1, "planreport.heading.findings")
 	for _, p := range r.Narrative {
 		add(export.Paragraph{Text: p})
 	}
-	add(table(&r.Summary), table(&r.Budget))
-	if r.Dashboard.Budget.PlannedKGS+r.Dashboard.Budget.SpentKGS > 0 {
-		add(r.budgetChart)
-	}
 
-	add(export.Heading{Text: tr(loc, "planreport.heading.implementation"), Level: 1})
+	h(1, "planreport.heading.implementation")
+	add(table(&r.Summary))
 	if len(r.statusChart.Labels) > 0 {
 		add(r.statusChart)
 	}
-	add(table(pick(&r.Components, r.Components.Title, nil, "component+title", "total", "done", "on_track", "at_risk", "overdue", "not_started")))
-	add(table(pick(&r.Measures, r.Measures.Title, nil, "code", "measure", "body", "due", "status", "progress")))
+	for _, g := range r.groups {
+		title := g.title
+		if g.code != "" {
+			title = tr(loc, "planreport.heading.component", "code", g.code, "title", g.title)
+		}
+		add(export.Heading{Text: title, Level: 2})
+		for _, t := range g.tasks {
+			if t.code != "" {
+				text := tr(loc, "planreport.heading.task", "code", t.code, "title", t.title)
+				if t.title == "" {
+					text = tr(loc, "planreport.heading.task_code", "code", t.code)
+				}
+				add(export.Heading{Text: text, Level: 3})
+			}
+			add(table(groupTable(loc, t.rows, r.bodies, r.Lang)))
+		}
+	}
+
+	if len(r.Indicators.Rows) > 0 {
+		h(1, "planreport.heading.indicators")
+		add(export.Paragraph{Text: f.indicators})
+		ind := readable(loc, &r.Indicators)
+		add(export.TableBlock{Table: pick(ind, ind.Title, nil, "code", "indicator+unit", "baseline+baseline_year",
+			"target+target_year", "actual+actual_period", "state")})
+	}
+
+	h(1, "planreport.heading.budget")
+	if f.budget != "" {
+		add(export.Paragraph{Text: f.budget})
+	}
+	add(table(&r.Budget))
+	if r.Dashboard.Budget.PlannedKGS+r.Dashboard.Budget.SpentKGS > 0 {
+		add(r.budgetChart)
+	}
+	add(table(&r.BudgetComponents))
+
+	h(1, "planreport.heading.risks")
+	add(export.Paragraph{Text: f.risks})
+	if len(r.Risks.Rows) > 0 {
+		add(table(&r.Risks))
+	}
+
+	h(1, "planreport.heading.decisions")
+	add(export.Paragraph{Text: f.decisions})
+	if len(r.Decisions.Rows) > 0 {
+		add(table(&r.Decisions))
+	}
+
+	h(1, "planreport.heading.reporting")
+	if f.reporting != "" {
+		add(export.Paragraph{Text: f.reporting})
+	}
+	add(table(&r.Bodies))
+	if len(r.Lapses.Rows) > 0 {
+		add(table(&r.Lapses))
+	} else {
+		add(export.Paragraph{Text: tr(loc, "planreport.no_lapses")})
+	}
+
+	h(1, "planreport.heading.annex")
 	hasText := func(row []any) bool {
 		return row[colIndex(&r.Measures, "narrative")] != "" || row[colIndex(&r.Measures, "comment")] != ""
 	}
 	if reports := pick(&r.Measures, tr(loc, "planreport.table.period_reports"), hasText, "code", "narrative", "comment"); len(reports.Rows) > 0 {
 		add(table(reports))
 	}
-
-	add(export.Heading{Text: tr(loc, "planreport.heading.reporting"), Level: 1})
-	add(table(&r.Bodies))
-	if len(r.Lapses.Rows) > 0 {
-		add(table(&r.Lapses))
-	}
-
-	if len(r.Indicators.Rows) > 0 {
-		add(export.Heading{Text: tr(loc, "planreport.heading.indicators"), Level: 1})
-		ind := readable(loc, &r.Indicators)
-		add(export.TableBlock{Table: pick(ind, ind.Title, nil, "code", "indicator+unit", "baseline+baseline_year",
-			"target+target_year", "actual+actual_period", "progress", "state")})
-	}
+	add(table(pick(&r.Measures, tr(loc, "planreport.table.annex"), nil, "code", "measure", "body", "due", "status", "progress", "planned", "spent")))
 	return d
+}
+
+// Cover is the report's title page.
+func (r *Report) Cover() *export.TitlePage {
+	loc := r.loc
+	c := &export.TitlePage{Issuer: r.Issuer, Kind: tr(loc, "planreport.cover.kind"), Title: r.Title}
+	if r.Period != "" {
+		c.Lines = append(c.Lines, tr(loc, "planreport.cover.period", "period", r.Period))
+	}
+	c.Lines = append(c.Lines, tr(loc, "planreport.cover.as_of", "date", loc.Date(r.AsOfDay)),
+		tr(loc, "planreport.cover.date", "date", loc.Date(r.Date)))
+	c.Place = strings.TrimSpace(r.Place + " " + strconv.Itoa(r.Date.In(i18n.Bishkek).Year()))
+	if r.Place != "" {
+		c.Place = tr(loc, "planreport.cover.place", "place", r.Place, "year", strconv.Itoa(r.Date.In(i18n.Bishkek).Year()))
+	}
+	return c
 }
 
 func colIndex(t *export.Table, key string) int {
@@ -153,7 +215,7 @@ func readable(loc *i18n.Localizer, t *export.Table) *export.Table {
 func readableCell(loc *i18n.Localizer, v any, c export.Column) any {
 	switch x := v.(type) {
 	case int:
-		if strings.HasSuffix(c.Key, "_year") {
+		if c.Kind == export.Year {
 			return strconv.Itoa(x) // a year is not a quantity: no "2 024"
 		}
 		return loc.Number(int64(x))
@@ -161,7 +223,7 @@ func readableCell(loc *i18n.Localizer, v any, c export.Column) any {
 		return loc.Number(x)
 	case float64:
 		if c.Kind == export.Percent {
-			return loc.Decimal(x, 1)
+			return loc.Decimal(100*x, 1) // the column's label says "%"
 		}
 		return loc.Decimal(x, decimals(x))
 	case time.Time:

@@ -35,29 +35,46 @@ type Input struct {
 	Bodies     map[int64]string // body id → name in the chosen language
 	Concept    *aldyn.Concept   // for component titles; may be nil
 	Now        time.Time
+
+	Issuer    string           // the body issuing the report (the plan's owner), in the chosen language
+	Place     string           // where it is issued ("Бишкек")
+	Risks     []aldyn.Risk     // the plan's risk register
+	Decisions []aldyn.Decision // decisions of the issuer's meetings up to Now
 }
 
 // Report is the monitoring report of one plan and cycle in one language:
 // its figures and the tables every format writes.
 type Report struct {
 	Lang      string
-	Title     string   // the plan's title
-	Subtitle  string   // the cycle and the date of the figures
-	Narrative []string // paragraphs summarising the figures
+	Title     string // the plan's title
+	Subtitle  string // the cycle and the date of the figures
+	Period    string // the cycle's period as people write it ("III квартал 2026 года"); "" without a cycle
+	Issuer    string
+	Place     string
+	Date      time.Time // when the report is drawn up
+	Narrative []string  // paragraphs summarising the figures
 
 	Dashboard aldyn.Dashboard     // the plan at the end of the chosen cycle (at Input.Now when it has not ended)
 	AsOf      time.Time           // the moment Dashboard is of
+	AsOfDay   time.Time           // the last day the figures include
 	Cycle     *aldyn.CycleSummary // reporting in the chosen cycle; nil without one
 
 	// The tables, in the order the workbook and documents show them.
-	Summary    export.Table // measures by status, with shares
-	Budget     export.Table // planned and spent by source
-	Components export.Table // measures by component and status
-	Measures   export.Table // one row per measure
-	Bodies     export.Table // reporting by responsible body
-	Lapses     export.Table // late and missing reports
-	Indicators export.Table // baseline, target, actual, progress
+	Summary          export.Table // measures by status, with shares
+	Budget           export.Table // planned and spent by source
+	Components       export.Table // measures by component and status
+	Measures         export.Table // one row per measure
+	Bodies           export.Table // reporting by responsible body
+	Lapses           export.Table // late and missing reports
+	Indicators       export.Table // baseline, target, actual, progress
+	BudgetComponents export.Table // planned and spent by component
+	Risks            export.Table // the plan's risk register
+	Decisions        export.Table // the Council's decisions and their follow-up
 
+	groups      []componentGroup
+	rows        []measureRow
+	bodies      map[int64]string
+	findings    findings
 	statusChart export.BarChart
 	budgetChart export.BarChart
 	loc         *i18n.Localizer
@@ -65,7 +82,8 @@ type Report struct {
 
 // Tables returns the report's tables in display order.
 func (r *Report) Tables() []*export.Table {
-	return []*export.Table{&r.Summary, &r.Budget, &r.Components, &r.Measures, &r.Bodies, &r.Lapses, &r.Indicators}
+	return []*export.Table{&r.Summary, &r.Measures, &r.Components, &r.Indicators, &r.Budget, &r.BudgetComponents,
+		&r.Risks, &r.Decisions, &r.Bodies, &r.Lapses}
 }
 
 // measureRow is what one measure's row needs beyond the measure itself.
@@ -152,14 +170,24 @@ func Build(in Input, lang string) (*Report, error) {
 	}
 	slices.SortStableFunc(rows, func(a, b measureRow) int { return aldyn.CompareCodes(a.m.Code, b.m.Code) })
 
-	r := &Report{Lang: lang, Title: in.Plan.Title.In(lang), Dashboard: d, AsOf: asOf, Cycle: summary, loc: loc}
+	r := &Report{Lang: lang, Title: in.Plan.Title.In(lang), Dashboard: d, AsOf: asOf, Cycle: summary, loc: loc,
+		Issuer: in.Issuer, Place: in.Place, Date: in.Now, rows: rows, bodies: in.Bodies, AsOfDay: in.Now}
+	if !asOf.Equal(in.Now) {
+		r.AsOfDay = cycle.To
+	}
 	if cycle != nil {
-		r.Subtitle = tr(loc, "planreport.subtitle", "period", cycle.Period, "from", loc.Date(cycle.From),
+		r.Period = PeriodLabel(loc, cycle.Period)
+		r.Subtitle = tr(loc, "planreport.subtitle", "period", r.Period, "from", loc.Date(cycle.From),
 			"to", loc.Date(cycle.To), "date", loc.Date(in.Now))
 	} else {
 		r.Subtitle = tr(loc, "planreport.subtitle_no_cycle", "date", loc.Date(in.Now))
 	}
-	r.Narrative = narrative(loc, &d, summary, cycle)
+	r.findings = narrative(loc, &d, summary, cycle, in)
+	r.Narrative = r.findings.all()
+	r.groups = groupByComponent(loc, rows, in.Concept, lang)
+	r.BudgetComponents = componentBudgetTable(loc, &d, in.Concept, lang)
+	r.Risks = riskTable(loc, in.Risks, in.Bodies, lang)
+	r.Decisions = decisionTable(loc, in.Decisions, in.Bodies, in)
 	r.Summary = summaryTable(loc, &d)
 	r.Budget = budgetTable(loc, &d)
 	r.Components = componentTable(loc, &d, in.Concept, lang)
@@ -266,31 +294,56 @@ func share(n, total int) float64 {
 	return 100 * float64(n) / float64(total)
 }
 
-func narrative(loc *i18n.Localizer, d *aldyn.Dashboard, s *aldyn.CycleSummary, c *aldyn.ReportingCycle) []string {
+// findings are the report's summary in prose, a paragraph per subject.
+type findings struct {
+	measures, budget, indicators, reporting, risks, decisions string
+}
+
+func (f findings) all() []string {
+	var out []string
+	for _, p := range []string{f.measures, f.budget, f.indicators, f.reporting, f.risks, f.decisions} {
+		if p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// narrative writes the findings from the figures, with the plural forms
+// each language needs.
+func narrative(loc *i18n.Localizer, d *aldyn.Dashboard, s *aldyn.CycleSummary, c *aldyn.ReportingCycle, in Input) findings {
 	n := func(x int) string { return loc.Number(int64(x)) }
 	m := d.Measures
-	good := m.Done + m.OnTrack
-	out := []string{tr(loc, "planreport.narrative.measures",
-		"total", n(m.Total), "good", n(good), "share", loc.Percent(share(good, m.Total), 1),
-		"at_risk", n(m.AtRisk), "overdue", n(m.Overdue), "not_started", n(m.NotStarted), "cancelled", n(m.Cancelled))}
+	var f findings
+	f.measures = measuresSentence(loc, m)
 	if m.Done > 0 {
-		out = append(out, tr(loc, "planreport.narrative.done_on_time", "done", n(m.Done), "on_time", n(m.DoneOnTime)))
+		f.measures += " " + loc.Tn("planreport.finding.done_on_time", m.Done, "on_time", n(m.DoneOnTime))
 	}
 	if b := d.Budget; b.PlannedKGS > 0 || b.SpentKGS > 0 {
-		out = append(out, tr(loc, "planreport.narrative.budget", "planned", loc.Number(b.PlannedKGS),
-			"spent", loc.Number(b.SpentKGS), "share", loc.Percent(100*b.SpentShare, 1)))
+		f.budget = tr(loc, "planreport.finding.budget", "planned", loc.Number(b.PlannedKGS),
+			"spent", loc.Number(b.SpentKGS), "share", loc.Percent(100*b.SpentShare, 1))
+	}
+	if ic := d.IndicatorCounts; ic.Total > 0 {
+		var items []string
+		for _, x := range []struct {
+			key string
+			n   int
+		}{{"on_track", ic.OnTrack}, {"at_risk", ic.AtRisk}, {"off_track", ic.OffTrack}, {"no_data", ic.NoData}} {
+			if x.n > 0 {
+				items = append(items, loc.Tn("planreport.finding.indicator."+x.key, x.n))
+			}
+		}
+		f.indicators = loc.Tn("planreport.finding.indicators", ic.Total, "list", joinList(loc, items))
 	}
 	if s != nil && c != nil {
 		t := s.Totals
-		out = append(out, tr(loc, "planreport.narrative.reporting", "period", c.Period, "deadline", loc.Date(c.Deadline),
-			"expected", n(t.Expected), "submitted", n(t.Submitted), "late", n(t.Late), "accepted", n(t.Accepted),
-			"returned", n(t.Returned), "missing", n(t.Missing)))
+		f.reporting = loc.Tn("planreport.finding.reporting", t.Expected, "period", PeriodLabel(loc, c.Period), "deadline", loc.Date(c.Deadline),
+			"submitted", n(t.Submitted), "late", n(t.Late), "accepted", n(t.Accepted),
+			"returned", n(t.Returned), "missing", n(t.Missing))
 	}
-	if ic := d.IndicatorCounts; ic.Total > 0 {
-		out = append(out, tr(loc, "planreport.narrative.indicators", "total", n(ic.Total), "on_track", n(ic.OnTrack),
-			"at_risk", n(ic.AtRisk), "off_track", n(ic.OffTrack), "no_data", n(ic.NoData)))
-	}
-	return out
+	f.risks = riskSentence(loc, in.Risks)
+	f.decisions = decisionSentence(loc, in.Decisions, in)
+	return f
 }
 
 func col(loc *i18n.Localizer, key string, kind export.Kind) export.Column {
@@ -308,9 +361,9 @@ func summaryTable(loc *i18n.Localizer, d *aldyn.Dashboard) export.Table {
 	}
 	t.Rows = append(t.Rows, []any{tr(loc, "planreport.col.total"), d.Measures.Total, nil})
 	for _, s := range aldyn.MeasureStates {
-		t.Rows = append(t.Rows, []any{statusLabel(loc, s), statusCount(d.Measures, s), 100 * statusShare(d.Shares, s)})
+		t.Rows = append(t.Rows, []any{statusLabel(loc, s), statusCount(d.Measures, s), statusShare(d.Shares, s)})
 	}
-	t.Rows = append(t.Rows, []any{tr(loc, "planreport.status.done_on_time"), d.Measures.DoneOnTime, 100 * d.Shares.DoneOnTime})
+	t.Rows = append(t.Rows, []any{tr(loc, "planreport.status.done_on_time"), d.Measures.DoneOnTime, d.Shares.DoneOnTime})
 	return t
 }
 
@@ -323,7 +376,7 @@ func budgetTable(loc *i18n.Localizer, d *aldyn.Dashboard) export.Table {
 	row := func(label string, planned, spent int64) []any {
 		var sh any
 		if planned > 0 {
-			sh = 100 * float64(spent) / float64(planned)
+			sh = float64(spent) / float64(planned)
 		}
 		return []any{label, planned, spent, sh}
 	}
@@ -458,8 +511,8 @@ func indicatorTable(loc *i18n.Localizer, d *aldyn.Dashboard, lang string) export
 		Title: tr(loc, "planreport.table.indicators"),
 		Columns: []export.Column{
 			col(loc, "code", export.Text), col(loc, "indicator", export.Text), col(loc, "unit", export.Text),
-			col(loc, "baseline", export.Float), col(loc, "baseline_year", export.Int),
-			col(loc, "target", export.Float), col(loc, "target_year", export.Int),
+			col(loc, "baseline", export.Float), col(loc, "baseline_year", export.Year),
+			col(loc, "target", export.Float), col(loc, "target_year", export.Year),
 			col(loc, "actual", export.Float), col(loc, "actual_period", export.Text),
 			col(loc, "progress", export.Percent), col(loc, "state", export.Text),
 		},
@@ -474,7 +527,7 @@ func indicatorTable(loc *i18n.Localizer, d *aldyn.Dashboard, lang string) export
 			actual = *p.ActualValue
 		}
 		if p.Progress != nil {
-			progress = 100 * *p.Progress
+			progress = *p.Progress
 		}
 		t.Rows = append(t.Rows, []any{
 			p.Code, p.Name.In(lang), p.Unit, p.BaselineValue, p.BaselineYear, target, targetYear,
@@ -497,7 +550,7 @@ func statusChart(loc *i18n.Localizer, d *aldyn.Dashboard) export.BarChart {
 		if statusCount(d.Measures, s) == 0 {
 			continue // an empty series only crowds the legend
 		}
-		series := export.ChartSeries{Name: statusLabel(loc, s)}
+		series := export.ChartSeries{Name: statusLabel(loc, s), Color: StatusColor(s)}
 		for _, g := range d.Components {
 			series.Values = append(series.Values, float64(statusCount(g.Measures, s)))
 		}
@@ -508,8 +561,8 @@ func statusChart(loc *i18n.Localizer, d *aldyn.Dashboard) export.BarChart {
 
 func budgetChart(loc *i18n.Localizer, d *aldyn.Dashboard) export.BarChart {
 	c := export.BarChart{Title: tr(loc, "planreport.chart.budget"), Unit: tr(loc, "planreport.unit.kgs")}
-	planned := export.ChartSeries{Name: tr(loc, "planreport.chart.planned")}
-	spent := export.ChartSeries{Name: tr(loc, "planreport.chart.spent")}
+	planned := export.ChartSeries{Name: tr(loc, "planreport.chart.planned"), Color: PlannedColor}
+	spent := export.ChartSeries{Name: tr(loc, "planreport.chart.spent"), Color: SpentColor}
 	for _, s := range d.Budget.Sources {
 		c.Labels = append(c.Labels, tr(loc, "planreport.budget."+s.Source))
 		planned.Values = append(planned.Values, float64(s.PlannedKGS))

@@ -81,7 +81,8 @@ func TestWriteXLSX(t *testing.T) {
 	f := MustOpenXLSX(t, r)
 
 	t.Run("sheets", func(t *testing.T) {
-		want := []string{"Summary", "Budget by source", "By component", "Measures", "Reporting by body", "Late and missing reports", "Indicators"}
+		want := []string{"Cover", "Summary", "Measures", "By component", "Indicators", "Budget by source", "Budget by component",
+			"Risk register", "Follow-up of the Council's task", "Reporting by body", "Late and missing reports"}
 		if got := f.GetSheetList(); !slices.Equal(got, want) {
 			t.Errorf("got sheets %q, want %q", got, want)
 		}
@@ -156,9 +157,9 @@ func TestWriteXLSX(t *testing.T) {
 			count float64
 			share float64
 		}{
-			{"Done", 1, 100.0 / 6}, {"On track", 2, 200.0 / 6}, {"At risk", 1, 100.0 / 6},
-			{"Overdue", 1, 100.0 / 6}, {"Cancelled", 1, 100.0 / 6}, {"Not started", 0, 0},
-			{"Done on time", 1, 20},
+			{"Done", 1, 1.0 / 6}, {"On track", 2, 2.0 / 6}, {"At risk", 1, 1.0 / 6},
+			{"Overdue", 1, 1.0 / 6}, {"Cancelled", 1, 1.0 / 6}, {"Not started", 0, 0},
+			{"Done on time", 1, 0.2},
 		} {
 			row := findRow(t, rows, c.label)
 			wantNumber(t, c.label+" count", row[1], c.count)
@@ -178,7 +179,7 @@ func TestWriteXLSX(t *testing.T) {
 			row := findRow(t, rows, c.label)
 			wantNumber(t, c.label+" planned", row[1], c.planned)
 			wantNumber(t, c.label+" spent", row[2], c.spent)
-			wantNumber(t, c.label+" share", row[3], 100*c.spent/c.planned)
+			wantNumber(t, c.label+" share", row[3], c.spent/c.planned)
 		}
 	})
 	t.Run("bodies", func(t *testing.T) {
@@ -234,7 +235,7 @@ func TestWriteXLSX(t *testing.T) {
 		wantNumber(t, "1 baseline year", i1[4], 2023)
 		wantNumber(t, "1 target", i1[5], 180)
 		wantNumber(t, "1 actual", i1[7], 185)
-		wantNumber(t, "1 progress", i1[9], 75)
+		wantNumber(t, "1 progress", i1[9], 0.75)
 		if i1[10] != "On track" {
 			t.Errorf("1 state: got %q, want On track", i1[10])
 		}
@@ -272,7 +273,7 @@ func TestEarlierCycle(t *testing.T) {
 	if r.Dashboard.Budget.SpentKGS != 150000 || !r.AsOf.Equal(day(2025, 4, 1)) {
 		t.Errorf("got spent %d as of %v, want 150000 as of 1 April 2025", r.Dashboard.Budget.SpentKGS, r.AsOf)
 	}
-	if !strings.Contains(r.Subtitle, "2025-Q1") {
+	if !strings.Contains(r.Subtitle, "Q1 2025") {
 		t.Errorf("subtitle %q lacks the cycle", r.Subtitle)
 	}
 }
@@ -283,7 +284,7 @@ func TestDefaultCycleIsLastClosed(t *testing.T) {
 	in := MustFixture(t)
 	in.Cycle = nil
 	r := MustBuild(t, in, "en")
-	if r.Cycle == nil || r.Cycle.CycleID != 1 || !strings.Contains(r.Subtitle, "2025-Q1") {
+	if r.Cycle == nil || r.Cycle.CycleID != 1 || !strings.Contains(r.Subtitle, "Q1 2025") {
 		t.Fatalf("got cycle %+v (%q), want the closed 2025-Q1", r.Cycle, r.Subtitle)
 	}
 	in.Cycles[0].Status = aldyn.CycleOpen
@@ -385,11 +386,11 @@ func TestDocuments(t *testing.T) {
 	in := MustFixture(t)
 	// Hand-computed: 3 of 6 measures done or on track.
 	for _, c := range []struct {
-		lang, title, measure, share, heading string
+		lang, title, measure, share, heading, period string
 	}{
-		{"ky", "Ысык-Көл районунун биргелешкен планы", "Жаштар спорт клубдары", "50,0 %", "Иш-чаралардын аткарылышы"},
-		{"ru", "Совместный план Иссык-Кульского района", "Молодёжные спортивные клубы", "50,0 %", "Выполнение мероприятий"},
-		{"en", "Issyk-Kul District Joint Plan", "Youth sports clubs", "50.0%", "Implementation of measures"},
+		{"ky", "Ысык-Көл районунун биргелешкен планы", "Жаштар спорт клубдары", "Пландагы 6 иш-чаранын", "Иш-чаралардын аткарылышы", "2025-жылдын II чейреги"},
+		{"ru", "Совместный план Иссык-Кульского района", "Молодёжные спортивные клубы", "Из 6 мероприятий плана", "Выполнение мероприятий", "II квартал 2025 года"},
+		{"en", "Issyk-Kul District Joint Plan", "Youth sports clubs", "Of the plan's 6 measures", "Implementation of measures", "Q2 2025"},
 	} {
 		r := MustBuild(t, in, c.lang)
 		for _, format := range []string{"pdf", "docx"} {
@@ -407,7 +408,7 @@ func TestDocuments(t *testing.T) {
 					}
 					text = flat(docxText(t, buf.Bytes()))
 				}
-				for _, want := range []string{c.title, "2025-Q2", c.measure, c.share, c.heading} {
+				for _, want := range []string{c.title, c.period, c.measure, c.share, c.heading} {
 					if !strings.Contains(text, want) {
 						t.Errorf("text lacks %q", want)
 					}

@@ -171,7 +171,7 @@ func writeCSV(w io.Writer, mrows, irows []map[string]any) error {
 	}
 	add(SheetMeasures, mrows)
 	add(SheetIndicators, irows)
-	return export.WriteCSV(w, t)
+	return export.WriteCSV(w, t, export.CSVComma) // read back by the template import
 }
 
 // textColumns hold codes and lists that a spreadsheet must not turn into

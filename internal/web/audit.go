@@ -63,7 +63,7 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) error {
 			{Key: "at", Label: loc.T("audit.at"), Kind: export.Date}, {Key: "actor", Label: loc.T("audit.actor")}, {Key: "action", Label: loc.T("common.actions")},
 			{Key: "entity", Label: loc.T("audit.entity")}, {Key: "entity_id", Label: "ID"}, {Key: "territory", Label: loc.T("common.territory")},
 			{Key: "before", Label: loc.T("audit.before")}, {Key: "after", Label: loc.T("audit.after")}}}
-		return exportList(r.Context(), w, format, "audit", t, f.Page, func(ctx context.Context, p aldyn.Page) ([]*aldyn.AuditEntry, int, error) {
+		return exportList(r, w, format, "audit", t, f.Page, func(ctx context.Context, p aldyn.Page) ([]*aldyn.AuditEntry, int, error) {
 			f.Page = p
 			return s.db.FindAuditEntries(ctx, f)
 		}, func(e *aldyn.AuditEntry) []any {

@@ -105,7 +105,7 @@ func (s *Server) exportBodies(w http.ResponseWriter, r *http.Request, f aldyn.Bo
 		{Key: "website", Label: loc.T("common.website")},
 	}}
 	lang := info(r).lang
-	return exportList(r.Context(), w, format, "bodies", t, f.Page, func(ctx context.Context, p aldyn.Page) ([]*aldyn.Body, int, error) {
+	return exportList(r, w, format, "bodies", t, f.Page, func(ctx context.Context, p aldyn.Page) ([]*aldyn.Body, int, error) {
 		f.Page = p
 		return s.db.FindBodies(ctx, f)
 	}, func(b *aldyn.Body) []any {

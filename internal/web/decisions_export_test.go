@@ -25,7 +25,7 @@ func TestDecisionsExport(t *testing.T) {
 	if err := demo.LoadPlans(ctx, f.db, h, pw); err != nil {
 		t.Fatal(err)
 	}
-	raw := readBody(t, f.do(t, adminKG, "GET", "/decisions?format=csv", "", ""))
+	raw := readBody(t, f.do(t, adminKG, "GET", "/decisions?format=csv&sep=comma", "", ""))
 	rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(raw, "\ufeff"))).ReadAll()
 	if err != nil {
 		t.Fatal(err)

@@ -35,7 +35,10 @@ func TestListExports(t *testing.T) {
 				var rows [][]string
 				if format == "csv" {
 					var err error
-					if rows, err = csv.NewReader(bytes.NewReader(body)).ReadAll(); err != nil {
+					// ky is the default language: Excel's semicolon dialect.
+					r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(body, []byte("\ufeff"))))
+					r.Comma = ';'
+					if rows, err = r.ReadAll(); err != nil {
 						t.Fatal(err)
 					}
 				} else {
@@ -59,5 +62,47 @@ func TestListExports(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestCSVSeparator: CSV downloads take the sep parameter; ky and ru get
+// semicolons with codes kept as text, en and sep=comma plain RFC 4180,
+// and an unknown sep is a clear error.
+func TestCSVSeparator(t *testing.T) {
+	f := mustFixture(t)
+	for _, c := range []struct {
+		query, sep string
+		status     int
+		code       string // the first data row's code cell, as written
+	}{
+		{"", ";", 200, `="`},
+		{"&sep=semicolon", ";", 200, `="`},
+		{"&sep=comma", ",", 200, ""},
+		{"&sep=tab", "", 400, ""},
+	} {
+		t.Run(c.query, func(t *testing.T) {
+			resp := f.do(t, anon, "GET", "/territories?level=region&format=csv"+c.query, "", "")
+			body := readBody(t, resp)
+			if resp.StatusCode != c.status {
+				t.Fatalf("got %d, want %d: %.200s", resp.StatusCode, c.status, body)
+			}
+			if c.status != 200 {
+				return
+			}
+			r := csv.NewReader(strings.NewReader(strings.TrimPrefix(body, "\ufeff")))
+			r.Comma = rune(c.sep[0])
+			rows, err := r.ReadAll()
+			if err != nil || len(rows) < 2 || len(rows[0]) < 5 {
+				t.Fatalf("not %q-separated: %v %.200s", c.sep, err, body)
+			}
+			// The SOATE code: ="41702000000000" for Excel, as is for programs.
+			code := rows[1][0]
+			if c.code != "" && !strings.HasPrefix(code, c.code) {
+				t.Errorf("code %q is not kept as text", code)
+			}
+			if c.code == "" && strings.Contains(code, `="`) {
+				t.Errorf("code %q: RFC 4180 CSV carries an Excel formula", code)
+			}
+		})
 	}
 }

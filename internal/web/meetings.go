@@ -211,7 +211,7 @@ func (s *Server) exportMeetings(w http.ResponseWriter, r *http.Request, f store.
 		{Key: "participants", Label: loc.T("meetings.participants")},
 	}}
 	names := map[int64]*aldyn.Body{}
-	return exportList(r.Context(), w, format, "meetings", t, f.Page, func(ctx context.Context, p aldyn.Page) ([]*aldyn.Meeting, int, error) {
+	return exportList(r, w, format, "meetings", t, f.Page, func(ctx context.Context, p aldyn.Page) ([]*aldyn.Meeting, int, error) {
 		f.Page = p
 		ms, total, err := s.db.FindMeetings(ctx, f)
 		if err != nil {
@@ -582,7 +582,7 @@ func (s *Server) exportDecisions(w http.ResponseWriter, r *http.Request, format 
 		}
 		return names[id]
 	}
-	return exportList(r.Context(), w, format, "decisions", t, f.Page, func(ctx context.Context, p aldyn.Page) ([]*aldyn.Decision, int, error) {
+	return exportList(r, w, format, "decisions", t, f.Page, func(ctx context.Context, p aldyn.Page) ([]*aldyn.Decision, int, error) {
 		f.Page = p
 		return s.db.FindDecisions(ctx, f)
 	}, func(d *aldyn.Decision) []any {

@@ -197,7 +197,7 @@ func (s *Server) renderOffenseImports(w http.ResponseWriter, r *http.Request, st
 			{Key: "file", Label: loc.T("import.file")}, {Key: "sha256", Label: "SHA-256"}, {Key: "rows", Label: loc.T("stats.import.rows"), Kind: export.Int},
 			{Key: "inserted", Label: loc.T("stats.import.inserted"), Kind: export.Int}, {Key: "existing", Label: loc.T("stats.import.existing"), Kind: export.Int},
 			{Key: "rejected", Label: loc.T("stats.import.rejected"), Kind: export.Int}, {Key: "status", Label: loc.T("common.status")}}}
-		return exportList(r.Context(), w, format, "offense-imports", t, p, s.db.FindOffenseImports, func(e *aldyn.OffenseImportEntry) []any {
+		return exportList(r, w, format, "offense-imports", t, p, s.db.FindOffenseImports, func(e *aldyn.OffenseImportEntry) []any {
 			return []any{e.ID, e.StartedAt, e.Actor, e.FileName, e.SHA256, e.RowsRead, e.Inserted, e.Existing, e.Rejected, loc.T("stats.import.status." + e.Status)}
 		})
 	}

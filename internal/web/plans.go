@@ -319,7 +319,7 @@ func (s *Server) exportPlans(w http.ResponseWriter, r *http.Request, f aldyn.Pla
 		{Key: "required", Label: loc.T("plans.field.required_signatures"), Kind: export.Int},
 	}}
 	name := "plans"
-	return exportList(r.Context(), w, format, name, t, f.Page, func(ctx context.Context, p aldyn.Page) ([]*aldyn.Plan, int, error) {
+	return exportList(r, w, format, name, t, f.Page, func(ctx context.Context, p aldyn.Page) ([]*aldyn.Plan, int, error) {
 		f.Page = p
 		return s.findPlans(ctx, a, f, public)
 	}, func(p *aldyn.Plan) []any {

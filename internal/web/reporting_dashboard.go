@@ -191,11 +191,6 @@ func indicatorBadge(state string) string {
 	return ""
 }
 
-var stateColours = map[aldyn.MeasureState]string{
-	aldyn.MeasureNotStarted: "#aab3bf", aldyn.MeasureOnTrack: "#2e7d32", aldyn.MeasureAtRisk: "#e2a400",
-	aldyn.MeasureOverdue: "#c62828", aldyn.MeasureDone: "#1e6b34", aldyn.MeasureCancelled: "#8a94a3",
-}
-
 func statusCount(c aldyn.StatusCounts, s aldyn.MeasureState) int {
 	switch s {
 	case aldyn.MeasureNotStarted:
@@ -217,7 +212,7 @@ func statusChart(loc *i18n.Localizer, d *aldyn.Dashboard) chart {
 	for _, st := range aldyn.MeasureStates {
 		if n := statusCount(d.Measures, st); n > 0 {
 			data = append(data, map[string]any{"name": loc.T("planreport.status." + string(st)), "value": n,
-				"itemStyle": map[string]any{"color": stateColours[st]}})
+				"itemStyle": map[string]any{"color": planreport.Hex(planreport.StatusColor(st))}})
 		}
 	}
 	return chart{
@@ -239,8 +234,9 @@ func budgetChart(loc *i18n.Localizer, d *aldyn.Dashboard) chart {
 		planned[i], spent[i] = b.PlannedKGS, b.SpentKGS
 	}
 	c := lineChart(loc.T("reporting.dashboard.budget"), labels,
-		map[string]any{"name": loc.T("reporting.dashboard.planned"), "type": "bar", "data": planned, "color": "#8fb5e6"},
-		map[string]any{"name": loc.T("reporting.dashboard.spent"), "type": "bar", "data": spent, "color": "#0b4a8b"})
+		map[string]any{"name": loc.T("reporting.dashboard.planned"), "type": "bar", "data": planned, "color": planreport.Hex(planreport.PlannedColor)},
+		map[string]any{"name": loc.T("reporting.dashboard.spent"), "type": "bar", "data": spent, "color": planreport.Hex(planreport.SpentColor)})
+	c["grid"] = map[string]any{"top": 64, "left": 80, "right": 16, "bottom": 32}
 	return c
 }
 
@@ -381,6 +377,9 @@ func (s *Server) planReportInput(ctx context.Context, p *aldyn.Plan, cycleID str
 				bodies[m.ResponsibleBodyID] = b.Name(lang)
 			}
 		}
+	}
+	if err := s.reportContext(ctx, p, lang, pin, bodies); err != nil {
+		return nil, err
 	}
 	pin.Bodies = bodies
 	if c, err := loadConcept(); err == nil {

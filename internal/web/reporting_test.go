@@ -910,7 +910,8 @@ func TestPlanReportDownloads(t *testing.T) {
 			defer x.Close()
 			var cells []string
 			for _, sh := range x.GetSheetList() {
-				rows, _ := x.GetRows(sh)
+				// Raw values: the cells show "400,000" through #,##0.
+				rows, _ := x.GetRows(sh, excelize.Options{RawCellValue: true})
 				for _, r := range rows {
 					cells = append(cells, strings.Join(r, "|"))
 				}

@@ -423,7 +423,7 @@ func (s *Server) exportStatsTable(w http.ResponseWriter, r *http.Request, table 
 	if format != "csv" && format != "xlsx" {
 		return badParam("format")
 	}
-	return export.Serve(w, format, "offense-statistics-"+table, t)
+	return serveTable(w, r, format, "offense-statistics-"+table, t)
 }
 
 func (s *Server) statsMapPage(w http.ResponseWriter, r *http.Request) error {
@@ -645,5 +645,5 @@ func (s *Server) exportStatsDetail(w http.ResponseWriter, r *http.Request, sc *s
 			t.Rows = append(t.Rows, []any{p.PrecinctCode, names[p.PrecinctCode], p.Count, share})
 		}
 	}
-	return export.Serve(w, format, "offense-statistics-"+table, t)
+	return serveTable(w, r, format, "offense-statistics-"+table, t)
 }

@@ -106,7 +106,7 @@ func TestStatsScope(t *testing.T) {
 
 	// The same table downloads as CSV: a row per weekday from Monday, a
 	// column per hour.
-	raw := readBody(t, f.do(t, analystA, "GET", "/stats?table=timeprofile&format=csv&category=theft", "", ""))
+	raw := readBody(t, f.do(t, analystA, "GET", "/stats?table=timeprofile&format=csv&sep=comma&category=theft", "", ""))
 	tab, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(raw, "\ufeff"))).ReadAll()
 	if err != nil || len(tab) != 9 || len(tab[0]) != 25 {
 		t.Fatalf("time profile CSV: %v, %q", err, raw)

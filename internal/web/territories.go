@@ -77,7 +77,7 @@ func (s *Server) territoriesPage(w http.ResponseWriter, r *http.Request) error {
 			{Key: "name", Label: loc.T("common.name")}, {Key: "name_ky", Label: loc.T("common.name_ky")}, {Key: "name_ru", Label: loc.T("common.name_ru")},
 			{Key: "name_en", Label: loc.T("common.name_en")}, {Key: "level", Label: loc.T("common.type")}, {Key: "parent", Label: loc.T("territory.parent")},
 			{Key: "population", Label: loc.T("common.population"), Kind: export.Int}, {Key: "population_year", Label: loc.T("common.year"), Kind: export.Int}}}
-		return exportList(r.Context(), w, format, "territories", t, f.Page, func(ctx context.Context, p aldyn.Page) ([]*aldyn.Territory, int, error) {
+		return exportList(r, w, format, "territories", t, f.Page, func(ctx context.Context, p aldyn.Page) ([]*aldyn.Territory, int, error) {
 			f.Page = p
 			return s.db.FindTerritories(ctx, f)
 		}, func(x *aldyn.Territory) []any {

@@ -68,7 +68,7 @@ func (s *Server) usersPage(w http.ResponseWriter, r *http.Request) error {
 			{Key: "login", Label: loc.T("user.login")}, {Key: "name", Label: loc.T("user.name")}, {Key: "role", Label: loc.T("common.type")},
 			{Key: "body_id", Label: loc.T("user.body"), Kind: export.Int}, {Key: "territory", Label: loc.T("common.territory")},
 			{Key: "disabled", Label: loc.T("user.disabled")}}}
-		return exportList(r.Context(), w, format, "users", t, f.Page, func(ctx context.Context, p aldyn.Page) ([]*aldyn.User, int, error) {
+		return exportList(r, w, format, "users", t, f.Page, func(ctx context.Context, p aldyn.Page) ([]*aldyn.User, int, error) {
 			f.Page = p
 			return s.db.FindUsers(ctx, f)
 		}, func(u *aldyn.User) []any {
