@@ -62,6 +62,7 @@ type Server struct {
 	registry *prometheus.Registry
 	srv      *http.Server
 	jobs     importJobs
+	stats    statsCache // statistics answers until the next import, see stats_cache.go
 
 	metricsAccess metricsAccess
 }
