@@ -111,25 +111,63 @@ func writeRowErrors(path string, errs []importer.RowError, tr *i18n.Localizer) e
 	return f.Close()
 }
 
-// progressBar draws the share of the file read on a terminal line.
+// progressBar shows how far an import has read its file: on a terminal, a
+// bar redrawn in place; otherwise (a log file, a pipe, a service's
+// journal, where carriage returns pile up into one endless line) a plain
+// line every logEvery.
 type progressBar struct {
-	w     io.Writer
-	size  int64
-	last  time.Time
-	start time.Time
-	rows  int64
+	w        io.Writer
+	size     int64
+	terminal bool
+	every    time.Duration
+	now      func() time.Time
+	last     time.Time
+	start    time.Time
+	rows     int64
 }
 
+// Redraw intervals of the two forms.
+const (
+	drawEvery = 200 * time.Millisecond
+	logEvery  = 10 * time.Second
+)
+
 func newProgressBar(w io.Writer, size int64) *progressBar {
-	return &progressBar{w: w, size: size, start: time.Now()}
+	p := &progressBar{w: w, size: size, terminal: isTerminal(w), every: logEvery, now: time.Now}
+	if p.terminal {
+		p.every = drawEvery
+	}
+	p.start = p.now()
+	p.last = p.start
+	return p
+}
+
+// isTerminal reports whether w is a character device (a terminal), the
+// check that needs no dependency.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
 func (p *progressBar) update(rows, bytes int64) {
 	p.rows = rows
-	if time.Since(p.last) < 200*time.Millisecond {
+	now := p.now()
+	if now.Sub(p.last) < p.every {
 		return
 	}
-	p.last = time.Now()
+	p.last = now
+	if !p.terminal {
+		if p.size > 0 {
+			fmt.Fprintf(p.w, "import: %d%% of %d bytes read, %d rows, %s\n", bytes*100/p.size, p.size, rows, now.Sub(p.start).Round(time.Second))
+		} else {
+			fmt.Fprintf(p.w, "import: %d rows, %s\n", rows, now.Sub(p.start).Round(time.Second))
+		}
+		return
+	}
 	const width = 30
 	if p.size > 0 {
 		done := min(int(bytes*width/p.size), width)
@@ -147,8 +185,12 @@ func (p *progressBar) update(rows, bytes int64) {
 }
 
 func (p *progressBar) finish() {
-	p.last = time.Time{}
-	fmt.Fprintf(p.w, "\r%-60s\n", fmt.Sprintf("%d rows in %s", p.rows, time.Since(p.start).Round(time.Millisecond)))
+	msg := fmt.Sprintf("%d rows in %s", p.rows, p.now().Sub(p.start).Round(time.Millisecond))
+	if p.terminal {
+		fmt.Fprintf(p.w, "\r%-60s\n", msg)
+		return
+	}
+	fmt.Fprintf(p.w, "import: %s\n", msg)
 }
 
 // runImportProfile saves a column profile written as JSON (the fields of

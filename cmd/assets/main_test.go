@@ -9,6 +9,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/andybalholm/brotli"
 )
 
 // repoWeb is the real front-end directory, seen from this package.
@@ -48,18 +50,23 @@ func TestBuild(t *testing.T) {
 
 	js := readFile(t, filepath.Join(out, "app.js"))
 	css := readFile(t, filepath.Join(out, "app.css"))
+	charts := readFile(t, filepath.Join(out, "charts.js"))
+	mapJS := readFile(t, filepath.Join(out, "map.js"))
 
 	markers := []struct {
 		file, content, marker, what string
 	}{
-		{"app.js", js, "leaflet-container", "Leaflet"},
-		{"app.js", js, "_echarts_instance_", "ECharts"},
+		{"map.js", mapJS, "leaflet-container", "Leaflet"},
+		{"charts.js", charts, "_echarts_instance_", "ECharts"},
 		{"app.js", js, "htmx:afterSwap", "htmx"},
 		{"app.js", js, "htmx:beforeCleanupElement", "our htmx wiring (app.js)"},
-		{"app.js", js, "[data-map]", "the map module"},
-		{"app.js", js, "[data-chart]", "the chart module"},
+		{"app.js", js, "aldynBundles", "the loader of the optional bundles"},
+		{"map.js", mapJS, "[data-map]", "the map module"},
+		{"map.js", mapJS, "aldynBundles", "the map bundle's registration"},
+		{"charts.js", charts, "[data-chart]", "the chart module"},
+		{"charts.js", charts, "aldynBundles", "the chart bundle's registration"},
 		{"app.js", js, "[data-progress-url]", "the progress poller"},
-		{"app.js", js, "Дүйшөмбү", "the Kyrgyz chart locale (UTF-8 kept)"},
+		{"charts.js", charts, "Дүйшөмбү", "the Kyrgyz chart locale (UTF-8 kept)"},
 		{"app.css", css, ".leaflet-container", "Leaflet's CSS"},
 		{"app.css", css, ".field-error", "our CSS"},
 		{"app.css", css, ".badge-overdue", "status badges"},
@@ -77,6 +84,10 @@ func TestBuild(t *testing.T) {
 		file, content, text, why string
 	}{
 		{"app.js", js, "sourceMappingURL", "source maps are off"},
+		{"app.js", js, "_echarts_instance_", "ECharts is a bundle of its own, loaded only by chart pages"},
+		{"app.js", js, "leaflet-container", "Leaflet is a bundle of its own, loaded only by map pages"},
+		{"charts.js", charts, "leaflet-container", "the chart bundle needs no Leaflet"},
+		{"map.js", mapJS, "_echarts_instance_", "the map bundle needs no ECharts"},
 		{"app.css", css, "sourceMappingURL", "source maps are off"},
 		{"app.js", js, "process.env", "browsers have no process; it must be defined away"},
 		{"app.css", css, "@import", "imports must be inlined"},
@@ -96,7 +107,7 @@ func TestBuild(t *testing.T) {
 	t.Run("referenced assets exist", func(t *testing.T) {
 		re := regexp.MustCompile(regexp.QuoteMeta(publicPath) + `/([A-Za-z0-9._-]+)`)
 		seen := map[string]bool{}
-		for _, m := range re.FindAllStringSubmatch(js+css, -1) {
+		for _, m := range re.FindAllStringSubmatch(js+css+mapJS, -1) {
 			seen[m[1]] = true
 		}
 		for _, want := range []string{"marker-icon", "marker-icon-2x", "marker-shadow", "layers"} {
@@ -118,7 +129,7 @@ func TestBuild(t *testing.T) {
 	})
 
 	t.Run("gzip twins match", func(t *testing.T) {
-		for _, name := range []string{"app.js", "app.css"} {
+		for _, name := range []string{"app.js", "app.css", "charts.js", "map.js"} {
 			f, err := os.Open(filepath.Join(out, name+".gz"))
 			if err != nil {
 				t.Fatalf("%s.gz: %v", name, err)
@@ -134,6 +145,22 @@ func TestBuild(t *testing.T) {
 			}
 			if want := readFile(t, filepath.Join(out, name)); !bytes.Equal(got, []byte(want)) {
 				t.Errorf("%s.gz inflates to %d bytes, want the %d bytes of %s", name, len(got), len(want), name)
+			}
+		}
+	})
+
+	t.Run("brotli twins match", func(t *testing.T) {
+		for _, name := range []string{"app.js", "app.css", "charts.js", "map.js", "NOTICES.txt"} {
+			b, err := os.ReadFile(filepath.Join(out, name+".br"))
+			if err != nil {
+				t.Fatalf("%s.br: %v", name, err)
+			}
+			got, err := io.ReadAll(brotli.NewReader(bytes.NewReader(b)))
+			if err != nil {
+				t.Fatalf("%s.br: %v", name, err)
+			}
+			if want := readFile(t, filepath.Join(out, name)); !bytes.Equal(got, []byte(want)) {
+				t.Errorf("%s.br inflates to %d bytes, want the %d bytes of %s", name, len(got), len(want), name)
 			}
 		}
 	})

@@ -178,3 +178,18 @@ func CellForZoom(zoom int) float64 {
 	zoom = max(0, min(zoom, 30))
 	return math.Max(100, 40000*math.Pow(2, float64(6-zoom)))
 }
+
+// CellsAcrossBox is how many cells CellForBox lays across a box's longer
+// side: about as many as CellForZoom gives across the screen.
+const CellsAcrossBox = 32
+
+// CellForBox picks a cell size for a box when no zoom says what is on
+// screen: CellsAcrossBox cells across its longer side, so that a district
+// gets cells of a few hundred metres and the country cells of tens of
+// kilometres (callers snap it to the lattice).
+func CellForBox(b aldyn.BBox) float64 {
+	midLat := (b.MinLat + b.MaxLat) / 2 * math.Pi / 180
+	w := (b.MaxLon - b.MinLon) * 111320 * math.Cos(midLat)
+	h := (b.MaxLat - b.MinLat) * 110574
+	return math.Max(MinCellM, math.Max(w, h)/CellsAcrossBox)
+}

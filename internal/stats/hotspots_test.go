@@ -404,6 +404,25 @@ func TestCellForZoom(t *testing.T) {
 	}
 }
 
+func TestCellForBox(t *testing.T) {
+	country := aldyn.BBox{MinLon: aldyn.MinLon, MinLat: aldyn.MinLat, MaxLon: aldyn.MaxLon, MaxLat: aldyn.MaxLat}
+	for _, tc := range []struct {
+		name     string
+		box      aldyn.BBox
+		min, max float64 // snapped size
+	}{
+		{"country", country, 16000, 32000},
+		{"a district, about 20 km", aldyn.BBox{MinLon: 74.5, MinLat: 42.8, MaxLon: 74.75, MaxLat: 42.95}, 500, 1000},
+		{"a town block, 1 km", aldyn.BBox{MinLon: 74.60, MinLat: 42.87, MaxLon: 74.61, MaxLat: 42.88}, MinCellM, MinCellM},
+		{"a tall box: its height counts", aldyn.BBox{MinLon: 74.6, MinLat: 40.0, MaxLon: 74.61, MaxLat: 43.0}, 8000, 16000},
+	} {
+		got := SnapCell(CellForBox(tc.box))
+		if got < tc.min || got > tc.max {
+			t.Errorf("%s: snapped cell %v m, want %v–%v m", tc.name, got, tc.min, tc.max)
+		}
+	}
+}
+
 // clusteredPoints returns n points over Kyrgyzstan: a fifth spread
 // evenly, the rest around its towns.
 func clusteredPoints(n int) [][2]float64 {

@@ -18,6 +18,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/aldyn-kg/aldyn"
@@ -48,6 +49,9 @@ type DB struct {
 	Log     *slog.Logger
 	monthly monthlyCache // offense_monthly in memory, see offense_cache.go
 	records recCache     // records in memory for maps and time tables, see offense_index.go
+	// refGen counts committed changes of territories, boundaries and
+	// populations made through this handle (see StatsVersion).
+	refGen atomic.Int64
 	// bg is the context of work the handle does in the background; Close
 	// cancels it and waits for that work to end.
 	bg     context.Context
@@ -201,6 +205,9 @@ type Tx struct {
 	tx    *sql.Tx
 	actor *aldyn.Actor
 	now   time.Time
+	// refChanged: the transaction writes reference data statistics are
+	// computed with; committing it moves StatsVersion.
+	refChanged bool
 }
 
 func (tx *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
@@ -241,7 +248,13 @@ func (db *DB) update(ctx context.Context, actor *aldyn.Actor, fn func(*Tx) error
 		_ = sqlTx.Rollback()
 		return err
 	}
-	return db.normalize(sqlTx.Commit())
+	if err := sqlTx.Commit(); err != nil {
+		return db.normalize(err)
+	}
+	if tx.refChanged {
+		db.refGen.Add(1)
+	}
+	return nil
 }
 
 func (db *DB) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {

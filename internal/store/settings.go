@@ -17,6 +17,8 @@ func (db *DB) Setting(ctx context.Context, key string) (string, bool, error) {
 
 // SetSetting stores an installation setting.
 func (tx *Tx) SetSetting(ctx context.Context, key, value string) error {
+	// Settings such as the minimum cell count shape statistics answers.
+	tx.refChanged = true
 	_, err := tx.exec(ctx, `INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
 	return err
 }

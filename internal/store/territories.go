@@ -101,6 +101,7 @@ func (db *DB) TerritoryPaths(ctx context.Context) (map[string]string, error) {
 }
 
 func (tx *Tx) insertTerritory(ctx context.Context, t *aldyn.Territory) error {
+	tx.refChanged = true
 	var parent any
 	if t.ParentCode != "" {
 		var pp string
@@ -215,6 +216,7 @@ func (db *DB) SeedReference(ctx context.Context) error {
 // territories: new figures are added; a figure already stored gets the
 // embedded citation when it has none and its source is the embedded one.
 func (tx *Tx) seedPopulations(ctx context.Context, slugToCode map[string]string) error {
+	tx.refChanged = true
 	pops, err := readCSV(refdata.MustRead("population.csv"))
 	if err != nil {
 		return err

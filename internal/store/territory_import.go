@@ -53,6 +53,7 @@ func (tx *Tx) scopedTerritory(ctx context.Context, row int, col, code string) (*
 func (db *DB) ImportBoundaries(ctx context.Context, actor *aldyn.Actor, bs []territories.Boundary, source string) (*ImportReport, error) {
 	rep := &ImportReport{Unmatched: []territories.Issue{}}
 	err := db.Update(ctx, actor, func(tx *Tx) error {
+		tx.refChanged = true
 		for _, b := range bs {
 			t, issue := tx.scopedTerritory(ctx, b.Row, "code", b.Code)
 			if issue != nil {
@@ -97,6 +98,7 @@ func (db *DB) ImportBoundaries(ctx context.Context, actor *aldyn.Actor, bs []ter
 func (db *DB) ImportPopulations(ctx context.Context, actor *aldyn.Actor, ps []aldyn.Population, rows []int) (*ImportReport, error) {
 	rep := &ImportReport{Unmatched: []territories.Issue{}}
 	err := db.Update(ctx, actor, func(tx *Tx) error {
+		tx.refChanged = true
 		for i, p := range ps {
 			t, issue := tx.scopedTerritory(ctx, rows[i], "territory_code", p.TerritoryCode)
 			if issue != nil {
@@ -145,6 +147,7 @@ func (db *DB) ImportPopulations(ctx context.Context, actor *aldyn.Actor, ps []al
 func (db *DB) ImportPrecincts(ctx context.Context, actor *aldyn.Actor, ps []territories.Precinct) (*ImportReport, error) {
 	rep := &ImportReport{Unmatched: []territories.Issue{}}
 	err := db.Update(ctx, actor, func(tx *Tx) error {
+		tx.refChanged = true
 		for _, p := range ps {
 			parent, issue := tx.scopedTerritory(ctx, p.Row, "parent_code", p.Territory.ParentCode)
 			if issue != nil {

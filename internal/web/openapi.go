@@ -93,7 +93,7 @@ var apiOps = []apiOp{
 		"sensitive records count for analysts and administrators only, in cells holding at least the minimum cell count of them", Tag: "statistics",
 		Access: "signed in (the user's territory)", Params: append([]apiParam{
 			{Name: "bbox", In: "query", Type: "string", Description: "minLon,minLat,maxLon,maxLat (default the whole country)"},
-			{Name: "cell_m", In: "query", Type: "number", Description: "cell size in metres, 250–50000 (default from zoom), snapped to 250 m × 2ⁿ"},
+			{Name: "cell_m", In: "query", Type: "number", Description: "cell size in metres, 250–50000 (default from zoom, or without one about 32 cells across the box), snapped to 250 m × 2ⁿ"},
 			{Name: "zoom", In: "query", Type: "integer", Description: "map zoom the cell size follows"},
 			{Name: "radius", In: "query", Type: "integer", Description: "neighbourhood radius in cells, 0–5 (default 1: 3 × 3 cells)"},
 			{Name: "density", In: "query", Type: "string", Enum: []string{"1"}, Description: "add a kernel density (records per km²) to each cell"}, precinctParam}, statsParams...),

@@ -28,8 +28,12 @@ import (
 //go:embed templates/*.html
 var templateFS embed.FS
 
-// templates holds one parsed set per page: the layout plus the page.
-type templates struct{ pages map[string]*template.Template }
+// templates holds one parsed set per page: the layout plus the page, and
+// the optional script bundles each page needs.
+type templates struct {
+	pages   map[string]*template.Template
+	bundles map[string][]bundle
+}
 
 var funcs = template.FuncMap{
 	"asset": static.Path,
@@ -80,7 +84,7 @@ var funcs = template.FuncMap{
 }
 
 func parseTemplates() (*templates, error) {
-	t := &templates{pages: map[string]*template.Template{}}
+	t := &templates{pages: map[string]*template.Template{}, bundles: map[string][]bundle{}}
 	partials, err := fs.Glob(templateFS, "templates/_*.html")
 	if err != nil {
 		return nil, err
@@ -101,6 +105,7 @@ func parseTemplates() (*templates, error) {
 			return nil, fmt.Errorf("parse template %s: %w", name, err)
 		}
 		t.pages[name] = tm
+		t.bundles[name] = bundlesOf(tm)
 	}
 	return t, nil
 }
@@ -113,12 +118,16 @@ type page struct {
 	// Errors maps form fields to translated messages.
 	Errors map[string]string
 	Form   url.Values
-	ri     *reqInfo
-	r      *http.Request
-	s      *Server
+	// bundles are the optional scripts the page's template needs.
+	bundles []bundle
+	ri      *reqInfo
+	r       *http.Request
+	s       *Server
 }
 
 func (p *page) T(key string, args ...any) string { return p.ri.loc.T(key, args...) }
+func (p *page) Bundles() []bundle                { return p.bundles }
+func (p *page) BundleURLs() string               { return bundleURLs }
 func (p *page) Lang() string                     { return p.ri.lang }
 func (p *page) Actor() *aldyn.Actor              { return p.ri.actor }
 func (p *page) User() *aldyn.User                { return p.ri.user }
@@ -207,6 +216,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		return fmt.Errorf("no template %q", name)
 	}
 	p.ri, p.r, p.s = info(r), r, s
+	p.bundles = s.tmpl.bundles[name]
 	if p.Form == nil {
 		p.Form = url.Values{}
 	}

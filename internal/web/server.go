@@ -62,6 +62,7 @@ type Server struct {
 	registry *prometheus.Registry
 	srv      *http.Server
 	jobs     importJobs
+	stats    statsCache // statistics answers until the next import, see stats_cache.go
 
 	metricsAccess metricsAccess
 }
@@ -98,7 +99,7 @@ func New(cfg Config, db *store.DB, a *auth.Service, log *slog.Logger) (*Server, 
 
 // Handler returns the server's handler with all middleware.
 func (s *Server) Handler() http.Handler {
-	return s.readDeadline(s.recoverPanics(s.securityHeaders(s.serveMetrics(s.identify(s.mux)))))
+	return s.readDeadline(s.compress(s.recoverPanics(s.securityHeaders(s.serveMetrics(s.identify(s.mux))))))
 }
 
 // Routes returns the registered routes (for tests and the OpenAPI check).

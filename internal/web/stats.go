@@ -34,12 +34,12 @@ func (s *Server) registerStats() {
 	s.handle("GET", "/stats/official", s.officialPage)
 	s.handle("GET", "/stats/precincts/{code}", s.precinctPage)
 	s.handle("GET", "/stats/charts/timeprofile", s.timeProfileChartPage)
-	s.handle("GET", "/api/v1/stats/counts", s.apiCounts)
-	s.handle("GET", "/api/v1/stats/timeprofile", s.apiTimeProfile)
-	s.handle("GET", "/api/v1/stats/hotspots", s.apiHotspots)
-	s.handle("GET", "/api/v1/stats/points", s.apiPoints)
-	s.handle("GET", "/api/v1/stats/forecast", s.apiForecast)
-	s.handle("GET", "/api/v1/stats/official", s.apiOfficial)
+	s.handle("GET", "/api/v1/stats/counts", s.cachedStats(s.apiCounts))
+	s.handle("GET", "/api/v1/stats/timeprofile", s.cachedStats(s.apiTimeProfile))
+	s.handle("GET", "/api/v1/stats/hotspots", s.cachedStats(s.apiHotspots))
+	s.handle("GET", "/api/v1/stats/points", s.cachedStats(s.apiPoints))
+	s.handle("GET", "/api/v1/stats/forecast", s.cachedStats(s.apiForecast))
+	s.handle("GET", "/api/v1/stats/official", s.cachedStats(s.apiOfficial))
 	s.registerOffenseImports()
 	s.registerClassification()
 	s.registerDisclosure()
@@ -426,7 +426,8 @@ func (s *Server) apiHotspots(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	cell := stats.CellForZoom(6)
+	// Without a zoom, the box says how much ground is asked about.
+	cell := stats.CellForBox(bbox)
 	if v := q.Get("zoom"); v != "" {
 		z, err := strconv.Atoi(v)
 		if err != nil || z < 0 || z > 22 {

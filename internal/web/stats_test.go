@@ -561,3 +561,29 @@ func TestStatsPartialYearChange(t *testing.T) {
 		t.Errorf("statistics page does not mark 2026 as January–November")
 	}
 }
+
+// TestHotspotsCellFromBox: without a zoom, the cell size follows the box
+// asked about (a district gets cells of hundreds of metres), not the
+// country-wide 40 km.
+func TestHotspotsCellFromBox(t *testing.T) {
+	f := mustFixture(t)
+	var got struct {
+		Meta struct {
+			CellM float64 `json:"cell_m"`
+		} `json:"meta"`
+	}
+	for _, tc := range []struct {
+		query    string
+		min, max float64
+	}{
+		{"bbox=74.5,42.8,74.75,42.95", 500, 1000},
+		{"", 16000, 32000},
+		{"bbox=74.5,42.8,74.75,42.95&zoom=6", 32000, 32000}, // 40 km snapped to the lattice
+		{"bbox=74.5,42.8,74.75,42.95&cell_m=4000", 4000, 4000},
+	} {
+		mustGetJSON(t, f, analystA, "/api/v1/stats/hotspots?"+tc.query, http.StatusOK, &got)
+		if got.Meta.CellM < tc.min || got.Meta.CellM > tc.max {
+			t.Errorf("%q: cell %v m, want %v–%v m", tc.query, got.Meta.CellM, tc.min, tc.max)
+		}
+	}
+}

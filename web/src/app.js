@@ -1,12 +1,13 @@
-// Entry point of Aldyn's front end, bundled by `go run ./cmd/assets`.
+// Entry point of Aldyn's front end, bundled by `go run ./cmd/assets`: htmx
+// and the small behaviours every page uses. Charts and maps are bundles of
+// their own (bundles.js), so pages without them stay light.
 //
 // Pages carry no inline scripts (the CSP is `script-src 'self'`): every
 // behaviour is declared with data attributes and wired here, once when the
 // page loads and again for content htmx swaps in.
 import htmx from 'htmx.org';
-import { initMaps, destroyMaps } from './map.js';
-import { initCharts, destroyCharts } from './charts.js';
 import { initBehaviours, initProgress } from './behaviours.js';
+import { initBundles, initNeeded, destroyLoaded } from './bundles.js';
 
 // The CSP forbids inline <style> and eval, so htmx must not rely on them:
 // indicator styles live in app.css, and hx-on / js: expressions stay off.
@@ -17,13 +18,13 @@ htmx.config.allowScriptTags = false;
 window.htmx = htmx;
 
 initBehaviours(document);
+initBundles(document.currentScript);
 
 // htmx.onLoad runs for the body once the page is ready and for every
 // element htmx inserts afterwards, so one hook covers both cases.
 htmx.onLoad((root) => {
   if (!(root instanceof Element)) return;
-  initMaps(root);
-  initCharts(root);
+  initNeeded(root);
   initProgress(root);
 });
 
@@ -32,6 +33,5 @@ htmx.onLoad((root) => {
 document.addEventListener('htmx:beforeCleanupElement', (ev) => {
   const el = ev.target;
   if (!(el instanceof Element)) return;
-  destroyMaps(el);
-  destroyCharts(el);
+  destroyLoaded(el);
 });

@@ -87,11 +87,16 @@ func Built() bool {
 	return js && css
 }
 
+// twins are the precompressed copies the build writes beside a file, in
+// order of preference.
+var twins = []struct{ ext, coding string }{{".br", "br"}, {".gz", "gzip"}}
+
 // Handler serves the embedded files; mount it with
 // http.StripPrefix(Prefix, Handler()). Requests carrying the current
 // content hash (?v=…, as Path makes them) are cacheable for a year; others
-// must revalidate with the ETag. When the build wrote a gzip twin
-// ("app.js.gz") and the client accepts gzip, the twin is sent instead.
+// must revalidate with the ETag. When the build wrote a brotli or gzip twin
+// ("app.js.br", "app.js.gz") and the client accepts its coding, the twin is
+// sent instead.
 // Directories and unknown names answer 404.
 func Handler() http.Handler { return embedded }
 
@@ -118,12 +123,17 @@ func (a *assets) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	etag := `"` + sum + `"`
 	file := name
-	if gzSum, ok := a.sums[name+".gz"]; ok {
+	if _, ok := a.sums[name+".gz"]; ok {
 		h.Add("Vary", "Accept-Encoding")
-		if acceptsGzip(r.Header.Get("Accept-Encoding")) {
-			file = name + ".gz"
-			etag = `"` + gzSum + `-gz"`
-			h.Set("Content-Encoding", "gzip")
+	}
+	// Brotli first: it is the smaller twin.
+	for _, tw := range twins {
+		twSum, ok := a.sums[name+tw.ext]
+		if ok && Accepts(r.Header.Get("Accept-Encoding"), tw.coding) {
+			file = name + tw.ext
+			etag = `"` + twSum + "-" + tw.coding + `"`
+			h.Set("Content-Encoding", tw.coding)
+			break
 		}
 	}
 	h.Set("ETag", etag)
@@ -145,12 +155,13 @@ func (a *assets) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	http.ServeContent(w, r, name, time.Time{}, rs)
 }
 
-// acceptsGzip parses an Accept-Encoding header enough to honour "gzip;q=0"
-// and "*": an explicit gzip entry wins over a wildcard.
-func acceptsGzip(header string) bool {
-	gzipQ, starQ := -1.0, -1.0
+// Accepts reports whether an Accept-Encoding header accepts coding
+// ("gzip" or "br"), honouring "coding;q=0" and "*": an explicit entry wins
+// over the wildcard. The web package's response compression uses it too.
+func Accepts(header, coding string) bool {
+	codingQ, starQ := -1.0, -1.0
 	for part := range strings.SplitSeq(header, ",") {
-		coding, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
 		q := 1.0
 		for p := range strings.SplitSeq(params, ";") {
 			k, v, ok := strings.Cut(strings.TrimSpace(p), "=")
@@ -160,15 +171,16 @@ func acceptsGzip(header string) bool {
 				}
 			}
 		}
-		switch strings.ToLower(strings.TrimSpace(coding)) {
-		case "gzip", "x-gzip":
-			gzipQ = q
-		case "*":
+		name = strings.ToLower(strings.TrimSpace(name))
+		switch {
+		case name == coding, coding == "gzip" && name == "x-gzip":
+			codingQ = q
+		case name == "*":
 			starQ = q
 		}
 	}
-	if gzipQ >= 0 {
-		return gzipQ > 0
+	if codingQ >= 0 {
+		return codingQ > 0
 	}
 	return starQ > 0
 }

@@ -72,8 +72,9 @@ func TestBuiltMatchesDist(t *testing.T) {
 	}
 }
 
-// testAssets is a small tree with a gzip twin, independent of whether the
-// real bundles were built.
+// testAssets is a small tree with gzip and brotli twins, independent of
+// whether the real bundles were built. (The handler does not read the
+// twins, so the brotli one is a stand-in.)
 func testAssets(tb testing.TB) (*assets, []byte, []byte) {
 	tb.Helper()
 	js := []byte(strings.Repeat("console.log('aldyn');\n", 50))
@@ -88,10 +89,13 @@ func testAssets(tb testing.TB) (*assets, []byte, []byte) {
 	a := newAssets(fstest.MapFS{
 		"dist/app.js":     {Data: js},
 		"dist/app.js.gz":  {Data: gz.Bytes()},
+		"dist/app.js.br":  {Data: brStandIn},
 		"img/favicon.svg": {Data: []byte("<svg xmlns='http://www.w3.org/2000/svg'/>")},
 	})
 	return a, js, gz.Bytes()
 }
+
+var brStandIn = []byte("brotli twin")
 
 func TestHandler(t *testing.T) {
 	a, js, gz := testAssets(t)
@@ -131,12 +135,28 @@ func TestHandler(t *testing.T) {
 		},
 		{
 			name: "gzip twin when accepted", method: "GET", target: "/dist/app.js",
-			header:     map[string]string{"Accept-Encoding": "br, gzip"},
+			header:     map[string]string{"Accept-Encoding": "gzip, deflate"},
 			wantStatus: 200, wantBody: gz,
 			wantHeaders: map[string]string{
 				"Content-Encoding": "gzip",
 				"Content-Type":     "text/javascript; charset=utf-8",
 			},
+		},
+		{
+			name: "brotli twin preferred", method: "GET", target: "/dist/app.js",
+			header:     map[string]string{"Accept-Encoding": "gzip, deflate, br"},
+			wantStatus: 200, wantBody: brStandIn,
+			wantHeaders: map[string]string{
+				"Content-Encoding": "br",
+				"Content-Type":     "text/javascript; charset=utf-8",
+				"Vary":             "Accept-Encoding",
+			},
+		},
+		{
+			name: "gzip when brotli refused", method: "GET", target: "/dist/app.js",
+			header:     map[string]string{"Accept-Encoding": "br;q=0, gzip"},
+			wantStatus: 200, wantBody: gz,
+			wantHeaders: map[string]string{"Content-Encoding": "gzip"},
 		},
 		{
 			name: "identity when gzip refused", method: "GET", target: "/dist/app.js",
@@ -204,7 +224,7 @@ func TestHandlerMountedUnderPrefix(t *testing.T) {
 	}
 }
 
-func TestAcceptsGzip(t *testing.T) {
+func TestAccepts(t *testing.T) {
 	tests := []struct {
 		header string
 		want   bool
@@ -224,10 +244,19 @@ func TestAcceptsGzip(t *testing.T) {
 		{"gzip;q=0, *", false},
 		{"identity", false},
 	}
+	// Brotli follows the same rules, without gzip's x- alias.
+	for _, tt := range []struct {
+		header string
+		want   bool
+	}{{"gzip, deflate, br", true}, {"br;q=0, gzip", false}, {"x-br", false}, {"gzip", false}, {"*", true}} {
+		if got := Accepts(tt.header, "br"); got != tt.want {
+			t.Errorf("Accepts(%q, br) = %v, want %v", tt.header, got, tt.want)
+		}
+	}
 	for _, tt := range tests {
 		t.Run(tt.header, func(t *testing.T) {
-			if got := acceptsGzip(tt.header); got != tt.want {
-				t.Errorf("acceptsGzip(%q) = %v, want %v", tt.header, got, tt.want)
+			if got := Accepts(tt.header, "gzip"); got != tt.want {
+				t.Errorf("Accepts(%q, gzip) = %v, want %v", tt.header, got, tt.want)
 			}
 		})
 	}
