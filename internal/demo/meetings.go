@@ -86,13 +86,13 @@ func (d *demoPlans) meetings() error {
 	d.at(day(2026, time.October, 5), 10)
 	q := &aldyn.Question{Kind: aldyn.QuestionQuestion, FromBodyID: d.bodies["alamudun-commission"], ToBodyID: d.bodies["chui-commission"],
 		Subject: "Көчө жарыгына облустук бюджеттен кошумча каражат",
-		Text:    "Лебединовкадагы калган 5 көчөнү жарыктандырууга жергиликтүү бюджет жетпейт. Облустук бюджеттен теӊ каржылоо мүмкүнбү?"}
+		Text:    "Лебединовкадагы калган 5 көчөнү жарыктандырууга жергиликтүү бюджет жетпейт. Облустук бюджеттен тең каржылоо мүмкүнбү?"}
 	if err := d.db.CreateQuestion(d.ctx, d.actors["alamudun.coordinator"], q); err != nil {
 		return fmt.Errorf("question: %w", err)
 	}
 	d.at(day(2026, time.October, 20), 15)
 	if _, err := d.db.AnswerQuestion(d.ctx, d.actors["chui.coordinator"], q.ID,
-		"Облустук комиссия 2027-жылдын бюджетине 300 000 сом теӊ каржылоону сунуштайт; долбоордук сметаны 15-ноябрга чейин жибериңиз."); err != nil {
+		"Облустук комиссия 2027-жылдын бюджетине 300 000 сом тең каржылоону сунуштайт; долбоордук сметаны 15-ноябрга чейин жибериңиз."); err != nil {
 		return fmt.Errorf("answer: %w", err)
 	}
 	rep := &aldyn.Question{Kind: aldyn.QuestionReport, FromBodyID: d.bodies["alamudun-commission"], ToBodyID: d.bodies["council"],
