@@ -2,6 +2,8 @@ package web
 
 import (
 	"context"
+	"encoding/json"
+	"strconv"
 	"net/http"
 	"slices"
 	"strings"
@@ -87,6 +89,22 @@ var auditEntities = []string{"api_token", "body", "boundary", "cycle", "decision
 func (s *Server) auditRows(r *http.Request, es []*aldyn.AuditEntry) []auditRow {
 	loc := info(r).loc
 	users := map[int64]string{}
+	bodies := s.newBodyNames(r)
+	// Ids of bodies and users read as their names.
+	named := func(field, v string) string {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || id <= 0 {
+			return v
+		}
+		last := field[strings.LastIndexByte(field, '.')+1:]
+		switch {
+		case strings.HasSuffix(last, "body_id"):
+			return bodies.Name(id)
+		case last == "user_id" || last == "submitted_by" || last == "decided_by":
+			return s.userName(r.Context(), users, id)
+		}
+		return v
+	}
 	out := make([]auditRow, len(es))
 	for i, e := range es {
 		row := auditRow{AuditEntry: e, Who: e.Actor, What: auditEntityName(loc, e.Entity)}
@@ -98,13 +116,33 @@ func (s *Server) auditRows(r *http.Request, es []*aldyn.AuditEntry) []auditRow {
 		if e.EntityID != "" {
 			row.What += " " + e.EntityID
 		}
+		if e.Entity == "notification" {
+			// A notification reads as the message its recipients read.
+			var n struct {
+				TextKey string         `json:"text_key"`
+				Args    map[string]any `json:"args"`
+			}
+			if json.Unmarshal(e.After, &n) == nil && i18n.Has(n.TextKey) {
+				row.Changes = append(row.Changes, auditChange{Label: loc.T("audit.field.text"), After: loc.T(n.TextKey, n.Args), Has: true})
+			}
+		}
 		for _, c := range e.Changes() {
+			if e.Entity == "notification" && notificationInternal(c.Field) {
+				continue
+			}
 			row.Changes = append(row.Changes, auditChange{Label: auditFieldLabel(loc, c.Field),
-				Before: auditValue(loc, c.Field, c.Before), After: auditValue(loc, c.Field, c.After), HadBefore: c.HadBefore, Has: c.Has})
+				Before: auditValue(loc, c.Field, named(c.Field, c.Before)), After: auditValue(loc, c.Field, named(c.Field, c.After)),
+				HadBefore: c.HadBefore, Has: c.Has})
 		}
 		out[i] = row
 	}
 	return out
+}
+
+// notificationInternal are the fields of a notification its message
+// says in words.
+func notificationInternal(field string) bool {
+	return field == "text_key" || field == "kind" || field == "link" || field == "id" || strings.HasPrefix(field, "args.")
 }
 
 // auditEntityName names an entity kind in the reader's language; kinds
@@ -148,6 +186,9 @@ func auditValue(loc *i18n.Localizer, field, v string) string {
 		if i18n.Has(k) {
 			return loc.T(k)
 		}
+	}
+	if last == "type" && i18n.Has("body.type."+v) {
+		return loc.T("body.type." + v)
 	}
 	if last == "role" && i18n.Has("user.role."+v) {
 		return loc.T("user.role." + v)

@@ -78,7 +78,7 @@ func TestAuditLogReadable(t *testing.T) {
 			if cells[1] != f.users[adminKG].Name || cells[2] != tc.action || !strings.HasPrefix(cells[3], tc.entity+" ") {
 				t.Errorf("change row: got who %q, action %q, what %q; want %q, %q, %q …", cells[1], cells[2], cells[3], f.users[adminKG].Name, tc.action, tc.entity)
 			}
-			for _, want := range []string{tc.field + "Сузак ОВД → Сузакский РОВД", tc.phone + "— → +996 3722 5 00 00"} {
+			for _, want := range []string{tc.field + ": Сузак ОВД → Сузакский РОВД", tc.phone + ": — → +996 3722 5 00 00"} {
 				if !strings.Contains(cells[4], want) {
 					t.Errorf("changes %q lack %q", cells[4], want)
 				}
