@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/aldyn-kg/aldyn/internal/auth"
+	"github.com/aldyn-kg/aldyn/internal/mail"
 	"github.com/aldyn-kg/aldyn/internal/store"
 	"github.com/aldyn-kg/aldyn/internal/web"
 	"github.com/aldyn-kg/aldyn/internal/web/static"
@@ -21,6 +22,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	wc := web.Config{Version: version}
 	var demoData bool
 	var sessionTTL time.Duration
+	var smtpURL, smtpFrom string
 	fs := newFlags("serve", "Runs the web UI and the JSON API.", stderr, &cfg)
 	fs.StringVar(&wc.Addr, "addr", "127.0.0.1:8080", "address to listen on")
 	demoScale := demoScaleFlag(fs)
@@ -32,8 +34,17 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.StringVar(&wc.TLSKey, "tls-key", "", "TLS key file")
 	fs.DurationVar(&sessionTTL, "session-ttl", 12*time.Hour, "lifetime of a login session")
 	fs.StringVar(&wc.Metrics, "metrics", web.MetricsLoopback, "who may read /metrics: loopback (requests from this machine, not through a proxy), token:<secret> (requests with 'Authorization: Bearer <secret>'), or public")
+	fs.StringVar(&smtpURL, "smtp-url", "", "SMTP server for e-mail reminders, smtp://[user:password@]host[:port]; empty sends reminders in the application only")
+	fs.StringVar(&smtpFrom, "smtp-from", "", "sender address of e-mail reminders (required with -smtp-url)")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	if smtpURL != "" {
+		m, err := mail.New(smtpURL, smtpFrom)
+		if err != nil {
+			return err
+		}
+		wc.Mail = m
 	}
 	log := cfg.logger(stderr)
 	logConfig(log, fs, func(name, v string) string {
@@ -42,6 +53,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return store.Redacted(v)
 		case "metrics":
 			return web.RedactMetrics(v)
+		case "smtp-url":
+			return mail.Redacted(v)
 		}
 		return v
 	})

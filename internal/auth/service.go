@@ -179,6 +179,9 @@ func (s *Service) Login(ctx context.Context, login, password, remoteIP string) (
 		return s.db.FindUserByLogin(ctx, login)
 	})
 	if err != nil {
+		if rerr := s.recordFailure(ctx, login, remoteIP, err); rerr != nil {
+			return "", nil, fmt.Errorf("login: %w", rerr)
+		}
 		return "", nil, err
 	}
 	token, hash := NewToken("")
@@ -190,7 +193,38 @@ func (s *Service) Login(ctx context.Context, login, password, remoteIP string) (
 		return "", nil, fmt.Errorf("login: %w", err)
 	}
 	u.LastLoginAt = &now
+	if err := s.db.RecordSignIn(ctx, store.SignIn{Login: login, User: u, IP: remoteIP, Result: store.SignInOK}); err != nil {
+		return "", nil, fmt.Errorf("login: %w", err)
+	}
 	return token, u, nil
+}
+
+// recordFailure puts a refused sign-in in the audit log, with why it was
+// refused; errors that are not a refusal are not sign-in attempts.
+func (s *Service) recordFailure(ctx context.Context, login, remoteIP string, err error) error {
+	in := store.SignIn{Login: login, IP: remoteIP}
+	switch aldyn.ErrorCode(err) {
+	case aldyn.ETOOMANY:
+		in.Result = store.SignInTooMany
+	case aldyn.EUNAUTHORIZED:
+		in.Result = store.SignInUnknownLogin
+	default:
+		return nil
+	}
+	u, ferr := s.db.FindUserByLogin(ctx, login)
+	switch {
+	case ferr == nil:
+		in.User = u
+		if in.Result == store.SignInUnknownLogin {
+			in.Result = store.SignInWrongPassword
+			if u.Disabled {
+				in.Result = store.SignInDisabled
+			}
+		}
+	case aldyn.ErrorCode(ferr) != aldyn.ENOTFOUND:
+		return ferr
+	}
+	return s.db.RecordSignIn(ctx, in)
 }
 
 // Logout ends the session of token. Ending a session that does not exist

@@ -2,6 +2,7 @@ package demo_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -181,5 +182,64 @@ func testLoadPlans(t *testing.T, now time.Time) {
 	risks, err := db.FindPlanRisks(ctx, plans[0].ID)
 	if err != nil || len(risks) == 0 {
 		t.Errorf("risk register: %d risks, %v", len(risks), err)
+	}
+}
+
+// TestNationalLeadsPlausible: in the demo national plan, measures on
+// children and schools are led by the Ministry of Education, road safety
+// by the police, courts' staff by the court, officials' crimes by the
+// prosecutor; no measure falls to a body by rotation.
+func TestNationalLeadsPlausible(t *testing.T) {
+	ctx := context.Background()
+	db := storetest.MustOpenDB(t)
+	if err := db.SeedReference(ctx); err != nil {
+		t.Fatal(err)
+	}
+	pw := func() string { return "x" }
+	if _, err := demo.Load(ctx, db, cheapHash, pw); err != nil {
+		t.Fatal(err)
+	}
+	if err := demo.LoadPlans(ctx, db, cheapHash, pw); err != nil {
+		t.Fatal(err)
+	}
+	kind := string(aldyn.PlanNational)
+	plans, _, err := db.FindPlans(ctx, aldyn.PlanFilter{Under: "/", Kind: &kind, Page: aldyn.Page{Limit: 10}})
+	if err != nil || len(plans) == 0 {
+		t.Fatalf("national plan: %v %v", plans, err)
+	}
+	ms, _, err := db.FindMeasures(ctx, plans[0].ID, aldyn.MeasureFilter{Page: aldyn.Page{Limit: aldyn.MaxLimit}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := func(code string) string {
+		switch {
+		case strings.HasPrefix(code, "5.4."):
+			return "Ministry of Education and Science of the Kyrgyz Republic"
+		case strings.HasPrefix(code, "5.3."), strings.HasPrefix(code, "4.2.1"), strings.HasPrefix(code, "4.7.2"), strings.HasPrefix(code, "5.1."):
+			return "Ministry of Internal Affairs of the Kyrgyz Republic"
+		case code == "5.6.2" || code == "5.6.3":
+			return "Supreme Court of the Kyrgyz Republic"
+		case code == "5.6.1":
+			return "General Prosecutor's Office of the Kyrgyz Republic"
+		}
+		return ""
+	}
+	checked := 0
+	for _, m := range ms {
+		w := want(m.TaskCode)
+		if w == "" {
+			continue
+		}
+		b, err := db.FindBodyByID(ctx, m.ResponsibleBodyID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checked++
+		if b.NameEn != w {
+			t.Errorf("measure %s (%s): led by %s, want %s", m.Code, m.Title.EN, b.NameEn, w)
+		}
+	}
+	if checked < 10 {
+		t.Errorf("checked %d measures, want the plan's children, road, court and prosecutor measures", checked)
 	}
 }

@@ -109,13 +109,13 @@ func (d *demoPlans) meetings() error {
 	d.at(after(97), 10)
 	q := &aldyn.Question{Kind: aldyn.QuestionQuestion, FromBodyID: d.bodies["alamudun-commission"], ToBodyID: d.bodies["chui-commission"],
 		Subject: "Көчө жарыгына облустук бюджеттен кошумча каражат",
-		Text:    "Лебединовкадагы калган 5 көчөнү жарыктандырууга жергиликтүү бюджет жетпейт. Облустук бюджеттен теӊ каржылоо мүмкүнбү?"}
+		Text:    "Лебединовкадагы калган 5 көчөнү жарыктандырууга жергиликтүү бюджет жетпейт. Облустук бюджеттен тең каржылоо мүмкүнбү?"}
 	if err := d.db.CreateQuestion(d.ctx, d.actors["alamudun.coordinator"], q); err != nil {
 		return fmt.Errorf("question: %w", err)
 	}
 	d.at(after(112), 15)
 	if _, err := d.db.AnswerQuestion(d.ctx, d.actors["chui.coordinator"], q.ID,
-		fmt.Sprintf("Облустук комиссия %d-жылдын бюджетине 300 000 сом теӊ каржылоону сунуштайт; долбоордук сметаны бир айдын ичинде жибериңиз.", after(112).Year()+1)); err != nil {
+		fmt.Sprintf("Облустук комиссия %d-жылдын бюджетине 300 000 сом тең каржылоону сунуштайт; долбоордук сметаны бир айдын ичинде жибериңиз.", after(112).Year()+1)); err != nil {
 		return fmt.Errorf("answer: %w", err)
 	}
 	rep := &aldyn.Question{Kind: aldyn.QuestionReport, FromBodyID: d.bodies["alamudun-commission"], ToBodyID: d.bodies["council"],

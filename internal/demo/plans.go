@@ -409,11 +409,25 @@ func keyOf(m map[string]int64, id int64) string {
 
 var errNoTasks = errors.New("the Concept has no tasks")
 
+// nationalLead is the national body that leads each task of the Concept
+// in the demo plan, by what the task is about: the Ministry of Internal
+// Affairs (with its patrol police) policing, roads and victims; the
+// Prosecutor General's Office legality, crime statistics and officials'
+// crimes; the Ministry of Education schools, children and awareness; the
+// Supreme Court the courts' staff. Tasks not listed are the Ministry of
+// Internal Affairs'.
+var nationalLead = map[string]string{
+	"4.1.1": "gp", "4.1.2": "gp", "4.2.2": "gp", "4.6.2": "gp",
+	"4.7.1": "education", "5.2.4": "education",
+	"5.4.1": "education", "5.4.2": "education", "5.4.3": "education", "5.4.4": "education", "5.4.5": "education",
+	"5.6.1": "gp", "5.6.4": "gp",
+	"5.6.2": "court", "5.6.3": "court", "5.6.5": "court",
+}
+
 // national builds the three-year National Action Plan that began the year
-// before now's: a measure for each task of the Concept, spread over the
-// national bodies.
+// before now's: a measure for each task of the Concept, led by the national
+// body the task concerns.
 func (d *demoPlans) national() error {
-	bodies := []string{"mvd", "gp", "education", "probation", "court"}
 	// Three years, within the Concept's.
 	y := max(aldyn.ConceptStartYear, min(d.current().from.Year()-1, aldyn.ConceptEndYear-2))
 	s := planSpec{kind: aldyn.PlanNational, territory: Country, owner: "council", coordinator: "council.coordinator",
@@ -453,7 +467,11 @@ func (d *demoPlans) national() error {
 		for ti, t := range comp.Tasks {
 			start := day(y, time.January, 1).AddDate(0, (n%4)*3, 0)
 			due := day(y, time.December, 31).AddDate((n % 3), 0, 0)
-			m := measureSpec{task: t.Code, body: bodies[n%len(bodies)], start: start, due: due,
+			lead := nationalLead[t.Code]
+			if lead == "" {
+				lead = "mvd"
+			}
+			m := measureSpec{task: t.Code, body: lead, start: start, due: due,
 				budget: []aldyn.BudgetLine{{Source: aldyn.BudgetRepublican, AmountKGS: int64(500+100*(n%9)) * 1000}}}
 			if n%4 == 1 {
 				m.budget = append(m.budget, aldyn.BudgetLine{Source: aldyn.BudgetPartners, Funder: "ПРООН / UNDP", AmountKGS: int64(200+50*(n%5)) * 1000})

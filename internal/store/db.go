@@ -321,7 +321,13 @@ func orderBy(p aldyn.Page, allowed map[string]string, def string) string {
 	if p.Desc {
 		dir = " DESC"
 	}
-	return " ORDER BY " + col + dir
+	// The direction applies to every column of a sort ("at, id" newest
+	// first is "at DESC, id DESC", not "at, id DESC").
+	cols := strings.Split(col, ",")
+	for i, c := range cols {
+		cols[i] = strings.TrimSpace(c) + dir
+	}
+	return " ORDER BY " + strings.Join(cols, ", ")
 }
 
 // limitOffset returns the LIMIT/OFFSET clause of a normalized page.

@@ -22,7 +22,7 @@ func TestListExports(t *testing.T) {
 		{"/bodies?territory=" + codeA, anon, 1, "Аламүдүн ИИБ"},
 		{"/users?role=analyst", adminKG, 2, "analysta"},
 		{"/users?role=analyst", adminA, 1, "analysta"},
-		{"/audit?entity=body", adminKG, 3, "body"},
+		{"/audit?entity=body", adminKG, 3, "Орган"},
 	}
 	for _, c := range cases {
 		for _, format := range []string{"csv", "xlsx"} {

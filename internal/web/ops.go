@@ -161,6 +161,9 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
+	if actor(r).Is(aldyn.RoleCoordinator) {
+		return s.coordinatorHomePage(w, r, http.StatusOK, "")
+	}
 	ts, _, err := s.db.FindTerritories(r.Context(), aldyn.TerritoryFilter{Level: ptr(aldyn.LevelRegion), Page: aldyn.Page{Limit: 50, Sort: "code"}})
 	if err != nil {
 		return err

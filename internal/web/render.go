@@ -133,6 +133,7 @@ func (p *page) Actor() *aldyn.Actor              { return p.ri.actor }
 func (p *page) User() *aldyn.User                { return p.ri.user }
 func (p *page) Path() string                     { return p.r.URL.RequestURI() }
 func (p *page) Languages() []string              { return aldyn.Languages }
+func (p *page) LanguageName(l string) string     { return i18n.LanguageName(l) }
 func (p *page) Is(roles ...string) bool          { return p.ri.actor.Is(roles...) }
 func (p *page) TileURL() string                  { return p.s.cfg.TileURL }
 func (p *page) TileAttribution() string          { return p.s.cfg.TileAttribution }

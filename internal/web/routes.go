@@ -42,6 +42,7 @@ func (s *Server) registerRoutes() {
 	s.registerStats()
 	s.registerPlans()
 	s.registerReporting()
+	s.registerCoordinationHome()
 	s.registerMeetings()
 	s.registerModules()
 	s.registerAbout()

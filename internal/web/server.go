@@ -6,6 +6,7 @@ package web
 import (
 	"context"
 	"errors"
+	"github.com/aldyn-kg/aldyn/internal/mail"
 	"log/slog"
 	"net"
 	"net/http"
@@ -47,6 +48,9 @@ type Config struct {
 	// EvidenceDir keeps the evidence files of plan reports (the system's
 	// temporary directory when empty, as in tests).
 	EvidenceDir string
+	// Mail sends reminders by e-mail too; nil notifies in the
+	// application only.
+	Mail *mail.Sender
 }
 
 // Server is Aldyn's HTTP server.

@@ -58,7 +58,11 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) error {
 	}
 	http.SetCookie(w, auth.SessionCookie(token, s.cfg.Secure || r.TLS != nil, s.auth.SessionTTL()))
 	if u.MustChangePassword {
-		return redirect(w, r, "/profile", "user.must_change_password")
+		to := "/profile"
+		if next != "/" {
+			to += "?next=" + url.QueryEscape(next)
+		}
+		return redirect(w, r, to, "user.must_change_password")
 	}
 	return redirect(w, r, next, "")
 }
@@ -82,6 +86,15 @@ func requireUser(r *http.Request) (*aldyn.User, error) {
 
 func (s *Server) profilePage(w http.ResponseWriter, r *http.Request) error {
 	return s.renderProfile(w, r, http.StatusOK, nil, "")
+}
+
+// profileNext is where to return after the profile: the page the user
+// came from (?next= or the password form's field), else home.
+func profileNext(r *http.Request) string {
+	if v := r.PostFormValue("next"); v != "" {
+		return localTarget(v)
+	}
+	return localTarget(r.URL.Query().Get("next"))
 }
 
 // profileData is what the profile page shows.
@@ -110,7 +123,7 @@ func (s *Server) renderProfile(w http.ResponseWriter, r *http.Request, status in
 		return err
 	}
 	loc := info(r).loc
-	return s.render(w, r, status, "profile", &page{Title: loc.T("nav.profile"), Errors: errs,
+	return s.render(w, r, status, "profile", &page{Title: loc.T("nav.profile"), Errors: errs, Form: url.Values{"next": {profileNext(r)}},
 		Data: &profileData{User: u, Body: b, Tokens: toks, NewToken: newToken, Now: s.db.Now(),
 			TokensHint: loc.Tn("user.tokens_hint", int(s.auth.TokenTTL()/(24*time.Hour)))}})
 }
@@ -131,9 +144,17 @@ func (s *Server) profilePassword(w http.ResponseWriter, r *http.Request) error {
 		}
 		return s.renderProfile(w, r, http.StatusBadRequest, errs, "")
 	}
-	// A new password ends every session, this one too: sign in again.
-	http.SetCookie(w, auth.ClearCookie(s.cfg.Secure || r.TLS != nil))
-	return redirect(w, r, "/login?next=/profile", "common.saved")
+	// A new password ends every session, this one too. The user has just
+	// proved the new one: a fresh session takes them back where they were.
+	next := localTarget(r.PostForm.Get("next"))
+	secure := s.cfg.Secure || r.TLS != nil
+	token, _, err := s.auth.Login(r.Context(), actor(r).Login, r.PostForm.Get("new_password"), clientIP(r))
+	if err != nil {
+		http.SetCookie(w, auth.ClearCookie(secure))
+		return redirect(w, r, "/login?next="+url.QueryEscape(next), "user.password_changed_sign_in")
+	}
+	http.SetCookie(w, auth.SessionCookie(token, secure, s.auth.SessionTTL()))
+	return redirect(w, r, next, "user.password_changed")
 }
 
 func (s *Server) profileTokenCreate(w http.ResponseWriter, r *http.Request) error {
