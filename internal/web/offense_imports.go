@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"os"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -80,6 +82,9 @@ func (s *Server) offenseProfileForm(w http.ResponseWriter, r *http.Request) erro
 		return s.renderOffenseImports(w, r, http.StatusBadRequest, map[string]string{"profile_json": loc.T("error.malformed_json", "detail", err.Error())})
 	}
 	p.Name = r.FormValue("name")
+	if src := r.FormValue("source"); src != "" && p.Source == "" {
+		p.Source = src // the register chosen beside a suggested profile
+	}
 	if err := offenses.SaveProfile(r.Context(), s.db, actor(r), p); err != nil {
 		errs, ferr := formErrors(loc, err)
 		if ferr != nil {
@@ -346,8 +351,37 @@ func (s *Server) offenseImportJobPage(w http.ResponseWriter, r *http.Request) er
 		}
 		omitted = int64(len(st.Report.Errors)-len(shown)) + st.Report.ErrorsOmitted
 	}
+	var sug *profileSuggestion
+	if st.Report != nil && st.Report.Suggested != nil {
+		sug = newProfileSuggestion(*st.Report.Suggested, st.Report.SuggestedMissing)
+	}
 	return s.render(w, r, http.StatusOK, "offense_import_job", &page{Title: info(r).loc.T("stats.import.job_title", "file", j.Name),
-		Data: map[string]any{"Job": st, "Errors": errs, "Omitted": omitted}})
+		Data: map[string]any{"Job": st, "Errors": errs, "Omitted": omitted, "Suggestion": sug}})
+}
+
+// profileSuggestion is the column profile proposed for a file no saved
+// profile fits, shown on its import's page to be saved with one click (or
+// completed first, when required fields have no column).
+type profileSuggestion struct {
+	Rows    []struct{ Field, Column string }
+	Missing []string
+	JSON    string
+	// AskSource: the file has no register column, so the profile must
+	// say which register it reads.
+	AskSource bool
+}
+
+func newProfileSuggestion(p importer.Profile, missing []string) *profileSuggestion {
+	sg := &profileSuggestion{Missing: missing, AskSource: p.Source == "" && p.Columns[importer.FieldSource] == ""}
+	fields := slices.Sorted(maps.Keys(p.Columns))
+	for _, f := range fields {
+		sg.Rows = append(sg.Rows, struct{ Field, Column string }{f, p.Columns[f]})
+	}
+	p.Name = ""
+	if b, err := json.MarshalIndent(p, "", "  "); err == nil {
+		sg.JSON = string(b)
+	}
+	return sg
 }
 
 func (s *Server) offenseImportErrors(w http.ResponseWriter, r *http.Request) error {
