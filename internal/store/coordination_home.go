@@ -100,18 +100,3 @@ func (db *DB) Remind(ctx context.Context, actor *aldyn.Actor, n *Notification, e
 	})
 	return last, err
 }
-
-// insertNotification stores n with an audit entry.
-func (tx *Tx) insertNotification(ctx context.Context, n *Notification) error {
-	args := n.Args
-	if args == nil {
-		args = map[string]any{}
-	}
-	n.CreatedAt, n.ReadAt = tx.now, nil
-	if err := tx.queryRow(ctx, `INSERT INTO notifications (user_id, body_id, kind, text_key, args_json, link, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, nullID(n.UserID), nullID(n.BodyID), n.Kind, n.TextKey, jsonText(args), n.Link,
-		tx.now).Scan(&n.ID); err != nil {
-		return tx.db.normalize(err)
-	}
-	return tx.Audit(ctx, aldyn.AuditCreate, "notification", idString(n.ID), "", nil, n)
-}

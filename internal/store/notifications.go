@@ -56,17 +56,7 @@ func (db *DB) Notify(ctx context.Context, actor *aldyn.Actor, ns ...*Notificatio
 	}
 	return db.Update(ctx, actor, func(tx *Tx) error {
 		for _, n := range ns {
-			args := n.Args
-			if args == nil {
-				args = map[string]any{}
-			}
-			n.CreatedAt, n.ReadAt = tx.now, nil
-			if err := tx.queryRow(ctx, `INSERT INTO notifications (user_id, body_id, kind, text_key, args_json, link, created_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, nullID(n.UserID), nullID(n.BodyID), n.Kind, n.TextKey, jsonText(args), n.Link,
-				tx.now).Scan(&n.ID); err != nil {
-				return tx.db.normalize(err)
-			}
-			if err := tx.Audit(ctx, aldyn.AuditCreate, "notification", idString(n.ID), "", nil, n); err != nil {
+			if err := tx.insertNotification(ctx, n); err != nil {
 				return err
 			}
 		}
@@ -138,4 +128,19 @@ func (db *DB) CountUnreadNotifications(ctx context.Context, userID, bodyID int64
 	err := db.queryRow(ctx, `SELECT COUNT(*) FROM notifications WHERE (user_id = ? OR body_id = ?) AND read_at IS NULL`,
 		userID, bodyID).Scan(&n)
 	return n, db.normalize(err)
+}
+
+// insertNotification stores n with an audit entry.
+func (tx *Tx) insertNotification(ctx context.Context, n *Notification) error {
+	args := n.Args
+	if args == nil {
+		args = map[string]any{}
+	}
+	n.CreatedAt, n.ReadAt = tx.now, nil
+	if err := tx.queryRow(ctx, `INSERT INTO notifications (user_id, body_id, kind, text_key, args_json, link, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, nullID(n.UserID), nullID(n.BodyID), n.Kind, n.TextKey, jsonText(args), n.Link,
+		tx.now).Scan(&n.ID); err != nil {
+		return tx.db.normalize(err)
+	}
+	return tx.Audit(ctx, aldyn.AuditCreate, "notification", idString(n.ID), "", nil, n)
 }
