@@ -16,7 +16,6 @@ import (
 	"github.com/aldyn-kg/aldyn/internal/i18n"
 	"github.com/aldyn-kg/aldyn/internal/importer"
 	"github.com/aldyn-kg/aldyn/internal/offenses"
-	"github.com/aldyn-kg/aldyn/internal/store"
 )
 
 func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -56,15 +55,11 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if st, err := f.Stat(); err == nil {
 		size = st.Size()
 	}
-	db, err := store.Open(ctx, cfg.dsn())
+	db, err := cfg.openDB(ctx, stderr)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	db.Log = cfg.logger(stderr)
-	if err := db.SeedReference(ctx); err != nil {
-		return err
-	}
 	tr := i18n.For(*lang)
 	bar := newProgressBar(stderr, size)
 	rep, err := offenses.Import(ctx, db, aldyn.System, f, offenses.Input{
@@ -218,15 +213,11 @@ func runImportProfile(ctx context.Context, args []string, stdout, stderr io.Writ
 		return fmt.Errorf("%s: %w", fs.Arg(2), err)
 	}
 	p.Name = fs.Arg(1)
-	db, err := store.Open(ctx, cfg.dsn())
+	db, err := cfg.openDB(ctx, stderr)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	db.Log = cfg.logger(stderr)
-	if err := db.SeedReference(ctx); err != nil {
-		return err
-	}
 	if err := offenses.SaveProfile(ctx, db, aldyn.System, p); err != nil {
 		return localized(err, i18n.For(*lang))
 	}

@@ -11,7 +11,6 @@ import (
 	"github.com/aldyn-kg/aldyn"
 	"github.com/aldyn-kg/aldyn/internal/auth"
 	"github.com/aldyn-kg/aldyn/internal/i18n"
-	"github.com/aldyn-kg/aldyn/internal/store"
 )
 
 const initUsage = `Usage: aldyn init --admin LOGIN [--name NAME] [--data DIR | --db URL]
@@ -50,15 +49,11 @@ func runInit(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if *name == "" {
 		*name = *login
 	}
-	db, err := store.Open(ctx, cfg.dsn())
+	db, err := cfg.openDB(ctx, stderr)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	db.Log = cfg.logger(stderr)
-	if err := db.SeedReference(ctx); err != nil {
-		return err
-	}
 	pw := auth.RandomPassword()
 	hash, err := auth.HashPassword(pw)
 	if err != nil {

@@ -16,6 +16,8 @@ import (
 	"sort"
 	"strings"
 	"syscall"
+
+	"github.com/aldyn-kg/aldyn/internal/store"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -151,6 +153,21 @@ func (c *config) dsn() string {
 
 // evidenceDir is where the server keeps evidence files, which backups
 // carry along with the database.
+// openDB opens the configured database, migrated, logging to stderr, with
+// the reference data (territories, populations, classification) seeded.
+func (c *config) openDB(ctx context.Context, stderr io.Writer) (*store.DB, error) {
+	db, err := store.Open(ctx, c.dsn())
+	if err != nil {
+		return nil, err
+	}
+	db.Log = c.logger(stderr)
+	if err := db.SeedReference(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
 func (c *config) evidenceDir() string { return filepath.Join(c.data, "evidence") }
 
 func (c *config) logger(w io.Writer) *slog.Logger {

@@ -126,15 +126,11 @@ func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	db, err := store.Open(ctx, cfg.dsn())
+	db, err := cfg.openDB(ctx, stderr)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	db.Log = cfg.logger(stderr)
-	if err := db.SeedReference(ctx); err != nil {
-		return err
-	}
 	v, err := db.Version(ctx)
 	if err != nil {
 		return err
