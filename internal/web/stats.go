@@ -14,10 +14,12 @@ import (
 	"time"
 
 	"github.com/aldyn-kg/aldyn"
+	"github.com/aldyn-kg/aldyn/internal/country"
 	"github.com/aldyn-kg/aldyn/internal/disclosure"
 	"github.com/aldyn-kg/aldyn/internal/forecast"
 	"github.com/aldyn-kg/aldyn/internal/importer"
 	"github.com/aldyn-kg/aldyn/internal/stats"
+	"github.com/paulmach/orb"
 )
 
 // Statistics: counts, rates and trends, the weekday × hour profile, hot
@@ -406,6 +408,43 @@ type featureCollection struct {
 
 func round6(v float64) float64 { return math.Round(v*1e6) / 1e6 }
 
+// cellGeometry is a grid cell as drawn: clipped to the country's border,
+// so that the map does not paint counts over neighbouring states. A cell
+// wholly outside is dropped unless it holds records (the embedded border
+// is coarse, and records must not vanish from the map); ok is false when
+// it is dropped.
+func cellGeometry(b aldyn.BBox, holdsRecords bool) (g geoGeometry, ok bool) {
+	ring := func(r orb.Ring) [][2]float64 {
+		out := make([][2]float64, len(r))
+		for i, p := range r {
+			out[i] = [2]float64{round6(p[0]), round6(p[1])}
+		}
+		return out
+	}
+	bound := orb.Bound{Min: orb.Point{b.MinLon, b.MinLat}, Max: orb.Point{b.MaxLon, b.MaxLat}}
+	mp := country.ClipBound(bound)
+	switch {
+	case mp == nil && !holdsRecords:
+		return g, false
+	case mp == nil:
+		return geoGeometry{Type: "Polygon", Coordinates: [][][2]float64{ring(bound.ToRing())}}, true
+	case len(mp) == 1:
+		p := make([][][2]float64, len(mp[0]))
+		for i, r := range mp[0] {
+			p[i] = ring(r)
+		}
+		return geoGeometry{Type: "Polygon", Coordinates: p}, true
+	}
+	out := make([][][][2]float64, len(mp))
+	for i, poly := range mp {
+		out[i] = make([][][2]float64, len(poly))
+		for j, r := range poly {
+			out[i][j] = ring(r)
+		}
+	}
+	return geoGeometry{Type: "MultiPolygon", Coordinates: out}, true
+}
+
 func (s *Server) apiHotspots(w http.ResponseWriter, r *http.Request) error {
 	sc, err := s.parseStatsScope(r)
 	if err != nil {
@@ -457,14 +496,15 @@ func (s *Server) apiHotspots(w http.ResponseWriter, r *http.Request) error {
 		fc.Meta["sensitive_min_cell_count"] = g.minCount
 	}
 	for _, h := range hs {
-		b := g.CellBounds(h.Cell)
-		ring := [][2]float64{{round6(b.MinLon), round6(b.MinLat)}, {round6(b.MaxLon), round6(b.MinLat)},
-			{round6(b.MaxLon), round6(b.MaxLat)}, {round6(b.MinLon), round6(b.MaxLat)}, {round6(b.MinLon), round6(b.MinLat)}}
+		geom, ok := cellGeometry(g.CellBounds(h.Cell), h.Count > 0)
+		if !ok {
+			continue
+		}
 		props := map[string]any{"count": h.Count, "gi_z": math.Round(h.Z*1000) / 1000, "p": h.P, "hot": h.Hot, "cold": h.Cold}
 		if density != nil {
 			props["density_km2"] = math.Round(density[h.Cell]*1000) / 1000
 		}
-		fc.Features = append(fc.Features, geoFeature{Type: "Feature", Geometry: geoGeometry{Type: "Polygon", Coordinates: [][][2]float64{ring}}, Properties: props})
+		fc.Features = append(fc.Features, geoFeature{Type: "Feature", Geometry: geom, Properties: props})
 	}
 	w.Header().Set("Content-Type", "application/geo+json")
 	return writeJSON(w, http.StatusOK, fc)

@@ -1,0 +1,67 @@
+package web_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"testing"
+
+	"github.com/aldyn-kg/aldyn/internal/country"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+	"github.com/paulmach/orb/planar"
+)
+
+// TestHotspotCellsClippedToBorder: a grid cell that straddles the state
+// border is drawn only up to it, and no cell paints over a neighbour.
+func TestHotspotCellsClippedToBorder(t *testing.T) {
+	f := mustFixture(t)
+	// Two records near Bishkek, 3 km south of the Kazakh border on the
+	// Chüy river, whose 50 km cell reaches into Kazakhstan.
+	near := orb.Point{74.60, 42.95}
+	if !country.Contains(near, 0) || country.Contains(orb.Point{74.60, 43.40}, 0) {
+		t.Fatalf("fixture: %v must be inside and 43.40° N outside the country", near)
+	}
+	mustImportOffenses(t, f, "registration_number,source,category,registered_on,occurred_on,occurred_time,territory_code,lat,lon,place_type,solved\n"+
+		fmt.Sprintf("C-1,crimes,theft,2024-03-05,2024-03-04,10:00,%s,%.4f,%.4f,street,0\n", codeA, near.Lat(), near.Lon())+
+		fmt.Sprintf("C-2,crimes,theft,2024-03-06,2024-03-05,11:00,%s,%.4f,%.4f,street,0\n", codeA, near.Lat(), near.Lon()))
+
+	var fc geojson.FeatureCollection
+	resp := f.do(t, analystA, "GET", "/api/v1/stats/hotspots?cell_m=50000&bbox=73.5,42.0,75.5,43.3", "", "")
+	body := readBody(t, resp)
+	if resp.StatusCode != 200 {
+		t.Fatalf("hotspots: status %d: %.300s", resp.StatusCode, body)
+	}
+	if err := json.Unmarshal([]byte(body), &fc); err != nil {
+		t.Fatal(err)
+	}
+	total, found := 0, false
+	for _, ft := range fc.Features {
+		total += int(ft.Properties.MustFloat64("count", 0))
+		if !country.Contains(ft.Geometry, 1e-5) {
+			t.Errorf("cell %v reaches outside the country", ft.Geometry.Bound())
+		}
+		if planar.PolygonContains(asPolygon(ft.Geometry), near) || multiContains(ft.Geometry, near) {
+			found = true
+			b := ft.Geometry.Bound()
+			if a := planar.Area(ft.Geometry); a >= 0.98*planar.Area(b.ToPolygon()) {
+				t.Errorf("the cell on the border is not clipped: area %.4f of its box %.4f", a, planar.Area(b.ToPolygon()))
+			}
+		}
+	}
+	if !found {
+		t.Errorf("no cell holds the records at %v: %.500s", near, body)
+	}
+	if total != 2 {
+		t.Errorf("cells count %d records, want 2", total)
+	}
+}
+
+func asPolygon(g orb.Geometry) orb.Polygon {
+	p, _ := g.(orb.Polygon)
+	return p
+}
+
+func multiContains(g orb.Geometry, p orb.Point) bool {
+	mp, ok := g.(orb.MultiPolygon)
+	return ok && planar.MultiPolygonContains(mp, p)
+}
