@@ -143,6 +143,7 @@ func TestAccessMatrix(t *testing.T) {
 		{method: "GET", path: "/api/v1/territories", want: all(200)},
 		{method: "GET", path: "/api/v1/territories/" + codeA, route: "/api/v1/territories/{code}", want: all(200)},
 		{method: "GET", path: "/api/v1/boundaries", want: all(200)},
+		{method: "GET", path: "/api/v1/settlements", want: all(200)},
 		{method: "POST", path: "/api/v1/territories", ctype: js,
 			body: `{"code":"` + codeB + `-P2","parent_code":"` + codeB + `","name_ky":"2-участок","name_ru":"Участок 2","name_en":"Precinct 2"}`,
 			want: adminOnly(unauth, forbid, 201)},

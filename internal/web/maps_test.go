@@ -3,6 +3,7 @@ package web_test
 import (
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"testing"
 
 	"github.com/aldyn-kg/aldyn/internal/country"
@@ -64,4 +65,46 @@ func asPolygon(g orb.Geometry) orb.Polygon {
 func multiContains(g orb.Geometry, p orb.Point) bool {
 	mp, ok := g.(orb.MultiPolygon)
 	return ok && planar.MultiPolygonContains(mp, p)
+}
+
+// TestSettlementsAPI: the gazetteer is served in the asked language, for
+// one oblast, with its licence; bad parameters are refused.
+func TestSettlementsAPI(t *testing.T) {
+	f := mustFixture(t)
+	var fc struct {
+		Features []struct {
+			Properties struct {
+				Name    string `json:"name"`
+				MinZoom int    `json:"min_zoom"`
+			} `json:"properties"`
+		} `json:"features"`
+		Meta map[string]any `json:"meta"`
+	}
+	mustGetJSON(t, f, anon, "/api/v1/settlements?lang=ru&territory=41702000000000", 200, &fc)
+	var names []string
+	for _, ft := range fc.Features {
+		names = append(names, ft.Properties.Name)
+	}
+	if !slicesContains(names, "Каракол") || slicesContains(names, "Бишкек") {
+		t.Errorf("Issyk-Kul settlements in Russian: got %v, want Каракол and no Бишкек", names)
+	}
+	if fc.Meta["licence"] != "CC-BY-4.0" {
+		t.Errorf("meta %v, want the CC-BY-4.0 licence named", fc.Meta)
+	}
+	mustGetJSON(t, f, anon, "/api/v1/settlements?lang=en&q=karak&limit=1", 200, &fc)
+	if len(fc.Features) != 1 || fc.Features[0].Properties.Name != "Karakol" {
+		t.Errorf("q=karak in English: got %+v, want Karakol alone", fc.Features)
+	}
+	for _, bad := range []string{"territory=abc", "limit=0", "limit=abc", "limit=5000"} {
+		mustGetJSON(t, f, anon, "/api/v1/settlements?"+bad, http.StatusBadRequest, nil)
+	}
+}
+
+func slicesContains(ss []string, s string) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
 }
