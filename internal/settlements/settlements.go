@@ -53,8 +53,10 @@ func (s *Settlement) MinZoom() int {
 	switch {
 	case s.Feature == "PPLC" || s.Population >= 200_000:
 		return 5
-	case s.Feature == "PPLA" || s.Population >= 40_000:
+	case s.Feature == "PPLA":
 		return 6
+	case s.Population >= 40_000:
+		return 7
 	case s.Feature == "PPLA2" || s.Population >= 10_000:
 		return 8
 	case s.Population >= 3_000:

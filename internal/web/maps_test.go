@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/aldyn-kg/aldyn/internal/country"
@@ -107,4 +108,52 @@ func slicesContains(ss []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// mustImportSpread stores n thefts of district A spread over a box of
+// about 30 × 20 km around Bishkek, returned as CSV rows too.
+func mustImportSpread(tb testing.TB, f *fixture, n int) {
+	tb.Helper()
+	var b strings.Builder
+	b.WriteString("registration_number,source,category,registered_on,occurred_on,occurred_time,territory_code,lat,lon,place_type,solved\n")
+	for i := range n {
+		lat := 42.80 + float64(i%17)*0.012
+		lon := 74.40 + float64(i%23)*0.016
+		fmt.Fprintf(&b, "S-%d,crimes,theft,2024-03-05,2024-03-04,10:00,%s,%.4f,%.4f,street,0\n", i, codeA, lat, lon)
+	}
+	mustImportOffenses(tb, f, b.String())
+}
+
+// TestPointClusters: at a low zoom the points come as a few clusters
+// whose counts add up to every record; close up, one by one.
+func TestPointClusters(t *testing.T) {
+	f := mustFixture(t)
+	const n = 391
+	mustImportSpread(t, f, n)
+	var fc struct {
+		Features []struct {
+			Properties map[string]any `json:"properties"`
+		} `json:"features"`
+		Meta map[string]any `json:"meta"`
+	}
+	for _, zoom := range []int{6, 9, 11} {
+		mustGetJSON(t, f, analystA, fmt.Sprintf("/api/v1/stats/points?zoom=%d", zoom), 200, &fc)
+		sum := 0
+		for _, ft := range fc.Features {
+			sum += int(ft.Properties["count"].(float64))
+		}
+		if sum != n {
+			t.Errorf("zoom %d: clusters count %d records, want %d", zoom, sum, n)
+		}
+		// 30 × 20 km in cells of 64 px: one cell at zoom 6, a handful at 11.
+		if max := map[int]int{6: 4, 9: 12, 11: 120}[zoom]; len(fc.Features) > max || len(fc.Features) == 0 {
+			t.Errorf("zoom %d: %d clusters, want 1 to %d", zoom, len(fc.Features), max)
+		}
+	}
+	fc.Meta = nil
+	mustGetJSON(t, f, analystA, "/api/v1/stats/points?zoom=14", 200, &fc)
+	if len(fc.Features) != n || fc.Meta["clustered"] != nil {
+		t.Errorf("zoom 14: %d features (meta %v), want the %d points one by one", len(fc.Features), fc.Meta, n)
+	}
+	mustGetJSON(t, f, analystA, "/api/v1/stats/points?zoom=x", http.StatusBadRequest, nil)
 }

@@ -576,6 +576,15 @@ func (s *Server) apiPoints(w http.ResponseWriter, r *http.Request) error {
 	}
 	f := sc.filter()
 	f.ExcludeSensitive = true
+	if v := r.URL.Query().Get("zoom"); v != "" {
+		z, err := strconv.Atoi(v)
+		if err != nil || z < 0 || z > 22 {
+			return badParam("zoom")
+		}
+		if z < clusterBelowZoom {
+			return s.writePointClusters(w, r, f, bbox, z)
+		}
+	}
 	fc := featureCollection{Type: "FeatureCollection", Features: []geoFeature{}}
 	n := 0
 	_, err = s.db.OffenseLocations(r.Context(), f, bbox, func(p aldyn.OffensePoint) bool {
@@ -590,6 +599,65 @@ func (s *Server) apiPoints(w http.ResponseWriter, r *http.Request) error {
 	if n > maxMapPoints {
 		fc.Features = fc.Features[:maxMapPoints]
 		fc.Meta = map[string]any{"truncated": true}
+	}
+	w.Header().Set("Content-Type", "application/geo+json")
+	return writeJSON(w, http.StatusOK, fc)
+}
+
+// clusterBelowZoom is the map zoom (about 40 m a pixel at 13) from which
+// points are drawn one by one; below it they come as clusters.
+const clusterBelowZoom = 13
+
+// clusterPx is the side of a cluster's cell in screen pixels.
+const clusterPx = 64
+
+// writePointClusters answers /api/v1/stats/points at a low zoom: the
+// points of f in bbox grouped in cells of about clusterPx screen pixels,
+// each drawn at the mean place of its points with their count, so that
+// the country view shows how many records are where instead of a blob of
+// thousands of dots. Every point counts (no cap), so the counts add up to
+// the records in view.
+func (s *Server) writePointClusters(w http.ResponseWriter, r *http.Request, f aldyn.OffenseFilter, bbox aldyn.BBox, zoom int) error {
+	// Web Mercator: 256·2^zoom pixels span 360° of longitude; a degree of
+	// latitude is longer by 1/cos(latitude) there.
+	stepLon := clusterPx * 360 / (256 * math.Exp2(float64(zoom)))
+	stepLat := stepLon * math.Cos((bbox.MinLat+bbox.MaxLat)/2*math.Pi/180)
+	type cluster struct {
+		n        int
+		lon, lat float64
+		category string
+	}
+	cells := map[[2]int]*cluster{}
+	var order [][2]int
+	_, err := s.db.OffenseLocations(r.Context(), f, bbox, func(p aldyn.OffensePoint) bool {
+		k := [2]int{int(math.Floor((p.Lon - bbox.MinLon) / stepLon)), int(math.Floor((p.Lat - bbox.MinLat) / stepLat))}
+		c := cells[k]
+		if c == nil {
+			c = &cluster{category: p.Category}
+			cells[k] = c
+			order = append(order, k)
+		}
+		c.n++
+		c.lon += p.Lon
+		c.lat += p.Lat
+		if c.category != p.Category {
+			c.category = ""
+		}
+		return true
+	})
+	if err != nil {
+		return err
+	}
+	fc := featureCollection{Type: "FeatureCollection", Features: make([]geoFeature, 0, len(cells)),
+		Meta: map[string]any{"clustered": true, "cell_deg": round6(stepLon)}}
+	for _, k := range order {
+		c := cells[k]
+		props := map[string]any{"count": c.n}
+		if c.category != "" {
+			props["category"] = c.category
+		}
+		fc.Features = append(fc.Features, geoFeature{Type: "Feature",
+			Geometry: geoGeometry{Type: "Point", Coordinates: [2]float64{round6(c.lon / float64(c.n)), round6(c.lat / float64(c.n))}}, Properties: props})
 	}
 	w.Header().Set("Content-Type", "application/geo+json")
 	return writeJSON(w, http.StatusOK, fc)
