@@ -183,4 +183,3 @@ func TestBrowserMaps(t *testing.T) {
 }
 
 func containsSubstring(s, sub string) bool { return strings.Contains(s, sub) }
-
