@@ -183,3 +183,44 @@ func TestBrowserMaps(t *testing.T) {
 }
 
 func containsSubstring(s, sub string) bool { return strings.Contains(s, sub) }
+
+// TestBrowserPrecinctBoundary: an administrator adds a precinct with its
+// boundary on the form; the precinct's page draws that boundary, fitted
+// to the map and set apart from its neighbours.
+func TestBrowserPrecinctBoundary(t *testing.T) {
+	f := mustFixture(t)
+	b := mustBrowserFor(t, f)
+	ctx := b.ctx
+	b.login("adminkg", "/")
+	code := codeA + "-MAP1"
+	b.do(chromedp.EmulateViewport(1280, 900),
+		chromedp.Navigate(b.base+"/lang/en?next=/territories/"+codeA+"/precincts/new"),
+		chromedp.WaitVisible(chromedp.CSS("#f-boundary")),
+		chromedp.SetValue(chromedp.CSS("#f-code"), code),
+		chromedp.SendKeys(chromedp.CSS("#f-name_ky"), "1-участок"),
+		chromedp.SendKeys(chromedp.CSS("#f-name_ru"), "Участок 1"),
+		chromedp.SendKeys(chromedp.CSS("#f-name_en"), "Precinct 1"),
+		// Outside the country first: refused, on the field.
+		chromedp.SetValue(chromedp.CSS("#f-boundary"), `{"type":"Polygon","coordinates":[`+square(76.90, 43.20, 0.01)+`]}`),
+		chromedp.Submit(chromedp.CSS("#f-boundary")),
+		chromedp.WaitVisible(chromedp.CSS("#e-boundary")))
+	if got := b.text("#e-boundary"); !strings.Contains(got, "outside the Kyrgyz Republic") {
+		t.Errorf("error on the boundary: %q", got)
+	}
+	b.do(chromedp.SetValue(chromedp.CSS("#f-boundary"), `{"type":"Polygon","coordinates":[`+square(74.60, 42.90, 0.01)+`]}`),
+		chromedp.Submit(chromedp.CSS("#f-boundary")))
+	waitFor(t, ctx, `location.pathname === "/territories/`+code+`"`)
+
+	b.do(chromedp.Navigate(b.base + "/stats/precincts/" + code))
+	waitFor(t, ctx, `document.querySelector("path.map-focus") !== null && document.querySelector("path.map-focus").getBoundingClientRect().width > 100`)
+	m, err := chromedp.Run(ctx, chromedp.Evaluate[mapMeasure](mapBoxes))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !within(m.Focus, m.Map, 2) {
+		t.Errorf("the precinct %v is not wholly in view of the map %v", m.Focus, m.Map)
+	}
+	if w, h := (m.Focus[2]-m.Focus[0])/(m.Map[2]-m.Map[0]), (m.Focus[3]-m.Focus[1])/(m.Map[3]-m.Map[1]); w < 0.5 && h < 0.5 {
+		t.Errorf("the precinct fills %.0f %% × %.0f %% of the map, want it fitted", w*100, h*100)
+	}
+}

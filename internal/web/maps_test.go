@@ -3,6 +3,7 @@ package web_test
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"net/http"
 	"strings"
 	"testing"
@@ -156,4 +157,67 @@ func TestPointClusters(t *testing.T) {
 		t.Errorf("zoom 14: %d features (meta %v), want the %d points one by one", len(fc.Features), fc.Meta, n)
 	}
 	mustGetJSON(t, f, analystA, "/api/v1/stats/points?zoom=x", http.StatusBadRequest, nil)
+}
+
+// square is a closed GeoJSON ring of a square of side d degrees at lon, lat.
+func square(lon, lat, d float64) string {
+	return fmt.Sprintf("[[%[1]g,%[2]g],[%[3]g,%[2]g],[%[3]g,%[4]g],[%[1]g,%[4]g],[%[1]g,%[2]g]]", lon, lat, lon+d, lat+d)
+}
+
+// TestPrecinctBoundary: a precinct created through the API keeps the
+// boundary given with it, which the boundaries API then serves; a boundary
+// outside the country, too detailed, unclosed or not a polygon is refused
+// with a translated message on the field (in Kyrgyz, the users' default).
+func TestPrecinctBoundary(t *testing.T) {
+	f := mustFixture(t)
+	body := func(code, boundary string) string {
+		return `{"code":"` + codeA + `-` + code + `","parent_code":"` + codeA + `","name_ky":"Участок","name_ru":"Участок","name_en":"Precinct"` +
+			`,"boundary":` + boundary + `}`
+	}
+	var many strings.Builder
+	many.WriteString(`{"type":"Polygon","coordinates":[[`)
+	for i := range 10_001 {
+		fmt.Fprintf(&many, "[%g,%g],", 74.60+0.01*math.Cos(float64(i)/10_001*2*math.Pi), 42.90+0.01*math.Sin(float64(i)/10_001*2*math.Pi))
+	}
+	many.WriteString(`[74.61,42.90]]]}`)
+	for _, tc := range []struct {
+		name, boundary, want string
+	}{
+		{"outside the country (Almaty)", `{"type":"Polygon","coordinates":[` + square(76.90, 43.20, 0.01) + `]}`, "аймагынан чыгып кетет"},
+		{"too many points", many.String(), "10 000ден ашпашы керек"},
+		{"ring not closed", `{"type":"Polygon","coordinates":[[[74.6,42.9],[74.61,42.9],[74.61,42.91],[74.6,42.91]]]}`, "туюк болушу керек"},
+		{"a point", `{"type":"Point","coordinates":[74.6,42.9]}`, "Полигон же мультиполигон"},
+		{"GeoJSON форматында эмес", `"x"`, "GeoJSON форматында эмес"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			resp := f.do(t, adminKG, "POST", "/api/v1/territories", "application/json", body("BAD", tc.boundary))
+			got := readBody(t, resp)
+			if resp.StatusCode != http.StatusBadRequest || !strings.Contains(got, tc.want) || !strings.Contains(got, `"boundary"`) {
+				t.Errorf("status %d %.300s; want 400 naming the boundary field and %q", resp.StatusCode, got, tc.want)
+			}
+		})
+	}
+	mustGetJSON(t, f, anon, "/api/v1/territories/"+codeA+"-BAD", http.StatusNotFound, nil)
+
+	// A feature is taken as its geometry; the precinct gets its centre.
+	feature := `{"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":[` + square(74.60, 42.90, 0.01) + `]}}`
+	resp := f.do(t, adminKG, "POST", "/api/v1/territories", "application/json", body("B1", feature))
+	if got := readBody(t, resp); resp.StatusCode != http.StatusCreated {
+		t.Fatalf("create with a boundary: status %d %.300s", resp.StatusCode, got)
+	}
+	var tr struct {
+		Lat, Lon float64
+	}
+	mustGetJSON(t, f, anon, "/api/v1/territories/"+codeA+"-B1", 200, &tr)
+	if math.Abs(tr.Lat-42.905) > 1e-9 || math.Abs(tr.Lon-74.605) > 1e-9 {
+		t.Errorf("precinct point %v, %v; want the boundary's centre 42.905, 74.605", tr.Lat, tr.Lon)
+	}
+	var fc geojson.FeatureCollection
+	resp = f.do(t, anon, "GET", "/api/v1/boundaries?territory="+codeA+"-B1", "", "")
+	if err := json.Unmarshal([]byte(readBody(t, resp)), &fc); err != nil {
+		t.Fatal(err)
+	}
+	if len(fc.Features) != 1 || fc.Features[0].Geometry.Bound() != (orb.Bound{Min: orb.Point{74.60, 42.90}, Max: orb.Point{74.61, 42.91}}) {
+		t.Errorf("boundaries of the precinct: %+v, want its square", fc.Features)
+	}
 }
