@@ -164,7 +164,8 @@ var schemas = map[string]any{
 	"TerritoryList":   listOf("Territory"),
 	"FeatureCollection": obj(map[string]any{"type": str(), "features": map[string]any{"type": "array", "items": obj(map[string]any{
 		"type": str(), "id": str(), "properties": map[string]any{"type": "object"}, "geometry": map[string]any{"type": "object"}})}}),
-	"PrecinctInput": obj(map[string]any{"code": str(), "parent_code": str(), "name_ky": str(), "name_ru": str(), "name_en": str(), "lat": num(), "lon": num()},
+	"PrecinctInput": obj(map[string]any{"code": str(), "parent_code": str(), "name_ky": str(), "name_ru": str(), "name_en": str(), "lat": num(), "lon": num(),
+		"boundary": map[string]any{"type": "object", "description": "optional GeoJSON Polygon or MultiPolygon (or a Feature holding one): closed rings, at most 10,000 points, within the Kyrgyz Republic"}},
 		"code", "parent_code", "name_ky", "name_ru", "name_en"),
 	"ImportIssue": obj(map[string]any{"row": integer(), "column": str(), "reason": str(), "value": str()}),
 	"ImportResult": obj(map[string]any{"kind": str(), "report": obj(map[string]any{"matched": integer(), "changed": integer(), "unchanged": integer(),
