@@ -106,6 +106,25 @@ func TestBrowserMaps(t *testing.T) {
 		}
 	}
 
+	t.Run("a map resized before anyone moves it fits again", func(t *testing.T) {
+		open("ru", "/stats/map", 1280, 844)
+		b.do(chromedp.EmulateViewport(390, 844))
+		waitFor(t, ctx, `document.querySelector(".leaflet-container").getBoundingClientRect().width < 400`)
+		// The refit follows the resize observer's callback.
+		waitFor(t, ctx, `(() => {
+		  const m = document.querySelector(".leaflet-container").getBoundingClientRect();
+		  let l = Infinity, r = -Infinity;
+		  for (const p of document.querySelectorAll(".leaflet-overlay-pane svg path")) {
+		    const b = p.getBoundingClientRect(); l = Math.min(l, b.left); r = Math.max(r, b.right);
+		  }
+		  return l >= m.left - 2 && r <= m.right + 2;
+		})()`)
+		m := measure()
+		if w := (m.All[2] - m.All[0]) / (m.Map[2] - m.Map[0]); !within(m.All, m.Map, 2) || w < 0.65 {
+			t.Errorf("after the resize the country %v fills %.0f %% of the map %v's width, want it wholly in view and fitted", m.All, w*100, m.Map)
+		}
+	})
+
 	t.Run("settlements", func(t *testing.T) {
 		open("ru", "/stats/map", 1280, 844)
 		names, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll(".map-settlement-name")].map((e) => e.textContent)`))
@@ -152,6 +171,15 @@ func TestBrowserMaps(t *testing.T) {
 		}
 		if area(m.Focus) < 3*area(country.All)/8 {
 			t.Errorf("the oblast is not drawn larger than at the country view")
+		}
+		if shots != "" {
+			png, err := chromedp.Run(ctx, chromedp.Screenshot(chromedp.CSS(".map")))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(shots, "map-issyk-kul-ky-1280.png"), png, 0o644); err != nil {
+				t.Fatal(err)
+			}
 		}
 	})
 

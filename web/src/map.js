@@ -89,7 +89,7 @@ function createMap(el) {
   const center = parseLatLng(ds.center);
   const zoom = parseNumber(ds.zoom, KG_ZOOM);
   const map = L.map(el, { center: center || KG_CENTER, zoom, zoomSnap: 0.5 });
-  if (!center) map.fitBounds(KG_BOUNDS, { padding: [4, 4] });
+  if (!center) fitView(map, L.latLngBounds(KG_BOUNDS), 4);
   map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
   /** @type {MapState} */
   const state = { map, observer: null, cleanups: [] };
@@ -132,7 +132,12 @@ function createMap(el) {
   // A map laid out while hidden (closed <details>, a tab) measures 0×0;
   // re-measure whenever its box changes.
   if ('ResizeObserver' in window) {
-    state.observer = new ResizeObserver(() => map.invalidateSize({ pan: false }));
+    state.observer = new ResizeObserver(() => {
+      // Asked before invalidateSize, which moves the centre of the view.
+      const fitted = isFitted(map);
+      map.invalidateSize({ pan: false });
+      if (fitted) refitView(map);
+    });
     state.observer.observe(el);
   }
 }
@@ -166,12 +171,34 @@ async function loadBoundaries(map, url, focus, signal) {
   // Boundaries stay under the grid and points drawn later.
   layer.bringToBack();
   if (focused && focused.getBounds) {
-    map.fitBounds(focused.getBounds(), { padding: [8, 8] });
+    fitView(map, focused.getBounds(), 8);
     if (focused.bringToFront) focused.bringToFront();
   } else if (!focus && !map.getContainer().dataset.center) {
     const b = layer.getBounds();
-    if (b.isValid()) map.fitBounds(b, { padding: [8, 8] });
+    if (b.isValid()) fitView(map, b, 8);
   }
+}
+
+/** @type {WeakMap<L.Map, {bounds: L.LatLngBounds, padding: number, zoom: number, center: L.LatLng}>} */
+const fits = new WeakMap();
+
+// fitView fits the map to bounds and remembers it, so that a change of
+// the map's size before anyone moves it (the page still laying out, a
+// phone turned) fits again instead of leaving the territory cut or small.
+function fitView(map, bounds, padding) {
+  map.fitBounds(bounds, { padding: [padding, padding], animate: false });
+  fits.set(map, { bounds, padding, zoom: map.getZoom(), center: map.getCenter() });
+}
+
+// isFitted reports whether the view is still the one fitView set.
+function isFitted(map) {
+  const f = fits.get(map);
+  return !!f && map.getZoom() === f.zoom && map.getCenter().equals(f.center);
+}
+
+function refitView(map) {
+  const f = fits.get(map);
+  if (f) fitView(map, f.bounds, f.padding);
 }
 
 // settlementsLayer names towns and villages from the embedded gazetteer:
@@ -197,13 +224,27 @@ async function settlementsLayer(map, url, label, signal) {
       iconSize: null,
     });
     const marker = L.marker([lat, lon], { icon, pane: 'settlements', interactive: false, keyboard: false });
-    return { marker, minZoom: Number(p.min_zoom) || 10 };
+    const major = p.min_zoom <= 6;
+    // A label's box, estimated from its length: measuring the DOM of
+    // labels not shown would cost a layout each.
+    const size = [12 + text.textContent.length * (major ? 8.5 : 7), major ? 18 : 15];
+    return { marker, latlng: L.latLng(lat, lon), size, minZoom: Number(p.min_zoom) || 10 };
   });
   const update = () => {
     // Half-step zooms round down: labels of the next level would crowd.
     const z = Math.floor(map.getZoom());
-    for (const { marker, minZoom } of places) {
-      if (minZoom <= z) group.addLayer(marker);
+    // Biggest places first (the server's order); a label that would
+    // overlap one already placed is left out at this zoom.
+    const placed = [];
+    for (const { marker, latlng, size, minZoom } of places) {
+      let show = minZoom <= z;
+      if (show) {
+        const pt = map.project(latlng, map.getZoom());
+        const box = [pt.x - 4, pt.y - size[1] / 2, pt.x + size[0], pt.y + size[1] / 2];
+        show = !placed.some((b) => box[0] < b[2] && b[0] < box[2] && box[1] < b[3] && b[1] < box[3]);
+        if (show) placed.push(box);
+      }
+      if (show) group.addLayer(marker);
       else group.removeLayer(marker);
     }
   };
