@@ -186,6 +186,13 @@ const fits = new WeakMap();
 // the map's size before anyone moves it (the page still laying out, a
 // phone turned) fits again instead of leaving the territory cut or small.
 function fitView(map, bounds, padding) {
+  const size = map.getSize();
+  // A map not laid out yet (hidden, 0 × 0) would fit at the maximum zoom;
+  // remember the wish, and fit once it has a size.
+  if (size.x <= 4 * padding || size.y <= 4 * padding) {
+    fits.set(map, { bounds, padding, zoom: NaN, center: null });
+    return;
+  }
   map.fitBounds(bounds, { padding: [padding, padding], animate: false });
   fits.set(map, { bounds, padding, zoom: map.getZoom(), center: map.getCenter() });
 }
@@ -193,7 +200,9 @@ function fitView(map, bounds, padding) {
 // isFitted reports whether the view is still the one fitView set.
 function isFitted(map) {
   const f = fits.get(map);
-  return !!f && map.getZoom() === f.zoom && map.getCenter().equals(f.center);
+  if (!f) return false;
+  if (!f.center) return true; // a fit still waiting for a size
+  return map.getZoom() === f.zoom && map.getCenter().equals(f.center);
 }
 
 function refitView(map) {
