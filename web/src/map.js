@@ -88,7 +88,8 @@ function createMap(el) {
 
   const center = parseLatLng(ds.center);
   const zoom = parseNumber(ds.zoom, KG_ZOOM);
-  const map = L.map(el, { center: center || KG_CENTER, zoom, zoomSnap: 0.5 });
+  // Quarter zoom steps let a fit fill the map (half steps can leave 30 % empty).
+  const map = L.map(el, { center: center || KG_CENTER, zoom, zoomSnap: 0.25, zoomDelta: 1 });
   if (!center) fitView(map, L.latLngBounds(KG_BOUNDS), 4);
   map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
   /** @type {MapState} */
