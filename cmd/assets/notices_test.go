@@ -129,6 +129,7 @@ func TestNotices(t *testing.T) {
 		for _, d := range []struct{ name, license, credited string }{
 			{"Natural Earth boundaries", notices.PublicDomain, "Natural Earth"},
 			{"NSC KR population and SOATE codes", notices.NoAssertion, "NSC"},
+			{"GeoNames settlements of Kyrgyzstan", "CC-BY-4.0", "GeoNames"},
 		} {
 			c, ok := find(notices.Data, d.name)
 			if !ok || c.License != d.license {

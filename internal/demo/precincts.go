@@ -64,7 +64,7 @@ func ensurePrecincts(ctx context.Context, db *store.DB) (map[string][]post, erro
 				NameKy: fmt.Sprintf("%s, милициянын №%d участкалык пункту (демо)", parent.NameKy, k),
 				NameRu: fmt.Sprintf("%s, участковый пункт милиции №%d (демо)", parent.NameRu, k),
 				NameEn: fmt.Sprintf("%s, community police post No. %d (demo)", parent.NameEn, k)}
-			if err := db.CreatePrecinct(ctx, aldyn.System, t); err != nil {
+			if err := db.CreatePrecinct(ctx, aldyn.System, t, nil); err != nil {
 				return nil, fmt.Errorf("demo precinct %s: %w", p.code, err)
 			}
 		}

@@ -71,7 +71,7 @@ func mustPoliceSetup(tb testing.TB, db *store.DB) {
 		{Code: "41711204000000-P07", ParentCode: "41711204000000", NameKy: "7-участок", NameRu: "Участок №7", NameEn: "Precinct No. 7"},
 		{Code: "41711204000000-P07A", ParentCode: "41711204000000", NameKy: "7а-участок", NameRu: "Участок №7а", NameEn: "Precinct No. 7a"},
 	} {
-		if err := db.CreatePrecinct(ctx, aldyn.System, &p); err != nil {
+		if err := db.CreatePrecinct(ctx, aldyn.System, &p, nil); err != nil {
 			tb.Fatalf("precinct %s: %v", p.Code, err)
 		}
 	}

@@ -48,7 +48,7 @@ func MustOffenseWorld(tb testing.TB) *offenseWorld {
 	ctx := context.Background()
 	for _, code := range []string{offPrecinctA, offPrecinctB} {
 		p := &aldyn.Territory{Code: code, ParentCode: offDistrict, NameKy: "Участок " + code, NameRu: "Участок " + code, NameEn: "Precinct " + code}
-		if err := db.CreatePrecinct(ctx, aldyn.System, p); err != nil {
+		if err := db.CreatePrecinct(ctx, aldyn.System, p, nil); err != nil {
 			tb.Fatalf("create precinct %s: %v", code, err)
 		}
 	}

@@ -123,8 +123,10 @@ func (tx *Tx) insertTerritory(ctx context.Context, t *aldyn.Territory) error {
 	return err
 }
 
-// CreatePrecinct adds a police precinct under an existing territory.
-func (db *DB) CreatePrecinct(ctx context.Context, actor *aldyn.Actor, t *aldyn.Territory) error {
+// CreatePrecinct adds a police precinct under an existing territory, with
+// its boundary when one is given (GeoJSON geometry, checked by
+// territories.ParsePrecinctBoundary).
+func (db *DB) CreatePrecinct(ctx context.Context, actor *aldyn.Actor, t *aldyn.Territory, boundary json.RawMessage) error {
 	t.Level, t.Kind = aldyn.LevelPrecinct, aldyn.KindPrecinct
 	if t.Slug == "" {
 		t.Slug = precinctSlug(t.Code)
@@ -146,7 +148,21 @@ func (db *DB) CreatePrecinct(ctx context.Context, actor *aldyn.Actor, t *aldyn.T
 		if err := tx.insertTerritory(ctx, t); err != nil {
 			return err
 		}
-		return tx.Audit(ctx, aldyn.AuditCreate, "territory", t.Code, t.Code, nil, t)
+		if len(boundary) > 0 {
+			if _, err := tx.exec(ctx, `INSERT INTO territory_boundaries (territory_code, geometry, source, updated_at) VALUES (?, ?, ?, ?)`,
+				t.Code, string(boundary), "precinct form", tx.now); err != nil {
+				return err
+			}
+		}
+		// The audit notes the boundary's size, not its thousands of points.
+		after := any(t)
+		if len(boundary) > 0 {
+			after = struct {
+				*aldyn.Territory
+				BoundaryBytes int `json:"boundary_bytes"`
+			}{t, len(boundary)}
+		}
+		return tx.Audit(ctx, aldyn.AuditCreate, "territory", t.Code, t.Code, nil, after)
 	})
 }
 

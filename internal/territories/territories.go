@@ -330,6 +330,11 @@ func ParsePrecinctsGeoJSON(r io.Reader) ([]Precinct, []Issue, error) {
 			lon, lat := g.Lon(), g.Lat()
 			t.Lat, t.Lon = &lat, &lon
 		case orb.Polygon, orb.MultiPolygon:
+			// The same checks as a boundary drawn by hand.
+			if reason := checkBoundary(g); reason != "" {
+				issues = append(issues, Issue{Row: i + 1, Column: "geometry", Reason: reason, Value: geomType(g)})
+				continue
+			}
 			c, _ := planarCentroid(g)
 			lon, lat := c.Lon(), c.Lat()
 			t.Lat, t.Lon = &lat, &lon

@@ -85,7 +85,7 @@ func TestAccessMatrix(t *testing.T) {
 	validBodyJSON := `{"type":"ngo","territory_code":"` + codeB + `","name_ky":"Жаңы","name_ru":"Новый","name_en":"New"}`
 	popType, popBody := multipartBody(t, "populations", "pop.csv", "territory_code,year,population,source\n"+codeB+",2024,300000,NSC\n")
 	precinctA := &aldyn.Territory{Code: codeA + "-P9", ParentCode: codeA, Level: aldyn.LevelPrecinct, NameKy: "9-участок", NameRu: "Участок 9", NameEn: "Precinct 9"}
-	if err := f.db.CreatePrecinct(ctx, aldyn.System, precinctA); err != nil {
+	if err := f.db.CreatePrecinct(ctx, aldyn.System, precinctA, nil); err != nil {
 		t.Fatal(err)
 	}
 	const offenseCSV = "registration_number,source,category,registered_on,territory_code\nM-1,crimes,theft,2024-03-02," + codeA + "\n"
@@ -143,6 +143,7 @@ func TestAccessMatrix(t *testing.T) {
 		{method: "GET", path: "/api/v1/territories", want: all(200)},
 		{method: "GET", path: "/api/v1/territories/" + codeA, route: "/api/v1/territories/{code}", want: all(200)},
 		{method: "GET", path: "/api/v1/boundaries", want: all(200)},
+		{method: "GET", path: "/api/v1/settlements", want: all(200)},
 		{method: "POST", path: "/api/v1/territories", ctype: js,
 			body: `{"code":"` + codeB + `-P2","parent_code":"` + codeB + `","name_ky":"2-участок","name_ru":"Участок 2","name_en":"Precinct 2"}`,
 			want: adminOnly(unauth, forbid, 201)},

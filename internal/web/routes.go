@@ -36,6 +36,7 @@ func (s *Server) registerRoutes() {
 	s.registerOps()
 	s.registerSession()
 	s.registerTerritories()
+	s.registerSettlements()
 	s.registerBodies()
 	s.registerUsers()
 	s.registerAudit()

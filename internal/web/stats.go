@@ -14,10 +14,12 @@ import (
 	"time"
 
 	"github.com/aldyn-kg/aldyn"
+	"github.com/aldyn-kg/aldyn/internal/country"
 	"github.com/aldyn-kg/aldyn/internal/disclosure"
 	"github.com/aldyn-kg/aldyn/internal/forecast"
 	"github.com/aldyn-kg/aldyn/internal/importer"
 	"github.com/aldyn-kg/aldyn/internal/stats"
+	"github.com/paulmach/orb"
 )
 
 // Statistics: counts, rates and trends, the weekday × hour profile, hot
@@ -416,6 +418,43 @@ type featureCollection struct {
 
 func round6(v float64) float64 { return math.Round(v*1e6) / 1e6 }
 
+// cellGeometry is a grid cell as drawn: clipped to the country's border,
+// so that the map does not paint counts over neighbouring states. A cell
+// wholly outside is dropped unless it holds records (the embedded border
+// is coarse, and records must not vanish from the map); ok is false when
+// it is dropped.
+func cellGeometry(b aldyn.BBox, holdsRecords bool) (g geoGeometry, ok bool) {
+	ring := func(r orb.Ring) [][2]float64 {
+		out := make([][2]float64, len(r))
+		for i, p := range r {
+			out[i] = [2]float64{round6(p[0]), round6(p[1])}
+		}
+		return out
+	}
+	bound := orb.Bound{Min: orb.Point{b.MinLon, b.MinLat}, Max: orb.Point{b.MaxLon, b.MaxLat}}
+	mp := country.ClipBound(bound)
+	switch {
+	case mp == nil && !holdsRecords:
+		return g, false
+	case mp == nil:
+		return geoGeometry{Type: "Polygon", Coordinates: [][][2]float64{ring(bound.ToRing())}}, true
+	case len(mp) == 1:
+		p := make([][][2]float64, len(mp[0]))
+		for i, r := range mp[0] {
+			p[i] = ring(r)
+		}
+		return geoGeometry{Type: "Polygon", Coordinates: p}, true
+	}
+	out := make([][][][2]float64, len(mp))
+	for i, poly := range mp {
+		out[i] = make([][][2]float64, len(poly))
+		for j, r := range poly {
+			out[i][j] = ring(r)
+		}
+	}
+	return geoGeometry{Type: "MultiPolygon", Coordinates: out}, true
+}
+
 func (s *Server) apiHotspots(w http.ResponseWriter, r *http.Request) error {
 	sc, err := s.parseStatsScope(r)
 	if err != nil {
@@ -468,14 +507,15 @@ func (s *Server) apiHotspots(w http.ResponseWriter, r *http.Request) error {
 		fc.Meta["sensitive_min_cell_count"] = g.minCount
 	}
 	for _, h := range hs {
-		b := g.CellBounds(h.Cell)
-		ring := [][2]float64{{round6(b.MinLon), round6(b.MinLat)}, {round6(b.MaxLon), round6(b.MinLat)},
-			{round6(b.MaxLon), round6(b.MaxLat)}, {round6(b.MinLon), round6(b.MaxLat)}, {round6(b.MinLon), round6(b.MinLat)}}
+		geom, ok := cellGeometry(g.CellBounds(h.Cell), h.Count > 0)
+		if !ok {
+			continue
+		}
 		props := map[string]any{"count": h.Count, "gi_z": math.Round(h.Z*1000) / 1000, "p": h.P, "hot": h.Hot, "cold": h.Cold}
 		if density != nil {
 			props["density_km2"] = math.Round(density[h.Cell]*1000) / 1000
 		}
-		fc.Features = append(fc.Features, geoFeature{Type: "Feature", Geometry: geoGeometry{Type: "Polygon", Coordinates: [][][2]float64{ring}}, Properties: props})
+		fc.Features = append(fc.Features, geoFeature{Type: "Feature", Geometry: geom, Properties: props})
 	}
 	w.Header().Set("Content-Type", "application/geo+json")
 	return writeJSON(w, http.StatusOK, fc)
@@ -547,6 +587,15 @@ func (s *Server) apiPoints(w http.ResponseWriter, r *http.Request) error {
 	}
 	f := sc.filter()
 	f.ExcludeSensitive = true
+	if v := r.URL.Query().Get("zoom"); v != "" {
+		z, err := strconv.Atoi(v)
+		if err != nil || z < 0 || z > 22 {
+			return badParam("zoom")
+		}
+		if z < clusterBelowZoom {
+			return s.writePointClusters(w, r, f, bbox, z)
+		}
+	}
 	fc := featureCollection{Type: "FeatureCollection", Features: []geoFeature{}}
 	n := 0
 	_, err = s.db.OffenseLocations(r.Context(), f, bbox, func(p aldyn.OffensePoint) bool {
@@ -561,6 +610,65 @@ func (s *Server) apiPoints(w http.ResponseWriter, r *http.Request) error {
 	if n > maxMapPoints {
 		fc.Features = fc.Features[:maxMapPoints]
 		fc.Meta = map[string]any{"truncated": true}
+	}
+	w.Header().Set("Content-Type", "application/geo+json")
+	return writeJSON(w, http.StatusOK, fc)
+}
+
+// clusterBelowZoom is the map zoom (about 40 m a pixel at 13) from which
+// points are drawn one by one; below it they come as clusters.
+const clusterBelowZoom = 13
+
+// clusterPx is the side of a cluster's cell in screen pixels.
+const clusterPx = 64
+
+// writePointClusters answers /api/v1/stats/points at a low zoom: the
+// points of f in bbox grouped in cells of about clusterPx screen pixels,
+// each drawn at the mean place of its points with their count, so that
+// the country view shows how many records are where instead of a blob of
+// thousands of dots. Every point counts (no cap), so the counts add up to
+// the records in view.
+func (s *Server) writePointClusters(w http.ResponseWriter, r *http.Request, f aldyn.OffenseFilter, bbox aldyn.BBox, zoom int) error {
+	// Web Mercator: 256·2^zoom pixels span 360° of longitude; a degree of
+	// latitude is longer by 1/cos(latitude) there.
+	stepLon := clusterPx * 360 / (256 * math.Exp2(float64(zoom)))
+	stepLat := stepLon * math.Cos((bbox.MinLat+bbox.MaxLat)/2*math.Pi/180)
+	type cluster struct {
+		n        int
+		lon, lat float64
+		category string
+	}
+	cells := map[[2]int]*cluster{}
+	var order [][2]int
+	_, err := s.db.OffenseLocations(r.Context(), f, bbox, func(p aldyn.OffensePoint) bool {
+		k := [2]int{int(math.Floor((p.Lon - bbox.MinLon) / stepLon)), int(math.Floor((p.Lat - bbox.MinLat) / stepLat))}
+		c := cells[k]
+		if c == nil {
+			c = &cluster{category: p.Category}
+			cells[k] = c
+			order = append(order, k)
+		}
+		c.n++
+		c.lon += p.Lon
+		c.lat += p.Lat
+		if c.category != p.Category {
+			c.category = ""
+		}
+		return true
+	})
+	if err != nil {
+		return err
+	}
+	fc := featureCollection{Type: "FeatureCollection", Features: make([]geoFeature, 0, len(cells)),
+		Meta: map[string]any{"clustered": true, "cell_deg": round6(stepLon)}}
+	for _, k := range order {
+		c := cells[k]
+		props := map[string]any{"count": c.n}
+		if c.category != "" {
+			props["category"] = c.category
+		}
+		fc.Features = append(fc.Features, geoFeature{Type: "Feature",
+			Geometry: geoGeometry{Type: "Point", Coordinates: [2]float64{round6(c.lon / float64(c.n)), round6(c.lat / float64(c.n))}}, Properties: props})
 	}
 	w.Header().Set("Content-Type", "application/geo+json")
 	return writeJSON(w, http.StatusOK, fc)

@@ -452,9 +452,67 @@ func (s *Server) statsMapPage(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
+	focus, err := s.mapFocus(r, sc)
+	if err != nil {
+		return err
+	}
 	return s.render(w, r, http.StatusOK, "stats_map", &page{Title: info(r).loc.T("stats.map.title"), Form: q,
 		Data: map[string]any{"Filter": fd, "Scope": sc, "GridURL": api, "PointsURL": points, "Density": density,
-			"CanSeePoints": actor(r).Is(aldyn.RoleAnalyst, aldyn.RoleAdministrator), "SensitiveMinCount": minCount}})
+			"CanSeePoints": actor(r).Is(aldyn.RoleAnalyst, aldyn.RoleAdministrator), "SensitiveMinCount": minCount,
+			"Focus": focus}})
+}
+
+// mapView is where a map opens: on a territory (its boundary when it has
+// one, else its point at a zoom for its level), or on the whole country
+// when Code is empty.
+type mapView struct {
+	Code string
+	Lat  *float64
+	Lon  *float64
+	Zoom int
+}
+
+// mapFocus is the territory a statistics map opens on: the precinct or
+// territory chosen in the filter, else the actor's own territory, so that
+// choosing a territory zooms to it.
+func (s *Server) mapFocus(r *http.Request, sc *statsScope) (mapView, error) {
+	t := sc.Territory
+	if sc.Precinct != "" {
+		p, err := s.db.FindTerritoryByCode(r.Context(), sc.Precinct)
+		if err != nil {
+			return mapView{}, err
+		}
+		t = p
+	}
+	if t == nil {
+		// The actor's scope: the last code of its path.
+		parts := strings.Split(strings.Trim(actor(r).ScopeUnder(), "/"), "/")
+		if code := parts[len(parts)-1]; aldyn.ValidTerritoryCode(code) {
+			st, err := s.db.FindTerritoryByCode(r.Context(), code)
+			if err != nil && aldyn.ErrorCode(err) != aldyn.ENOTFOUND {
+				return mapView{}, err
+			}
+			t = st
+		}
+	}
+	if t == nil || t.Level == aldyn.LevelCountry {
+		return mapView{}, nil
+	}
+	return mapView{Code: t.Code, Lat: t.Lat, Lon: t.Lon, Zoom: mapZoom(t.Level)}, nil
+}
+
+// mapZoom is the zoom that shows a territory of a level whole when only
+// its point is known.
+func mapZoom(level string) int {
+	switch level {
+	case aldyn.LevelCountry:
+		return 6
+	case aldyn.LevelRegion:
+		return 8
+	case aldyn.LevelPrecinct:
+		return 12
+	}
+	return 10
 }
 
 func (s *Server) officialPage(w http.ResponseWriter, r *http.Request) error {

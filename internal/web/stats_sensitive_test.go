@@ -353,7 +353,7 @@ func TestPrecinctSensitive(t *testing.T) {
 	f := mustFixture(t)
 	ctx := context.Background()
 	p := codeA + "-P1"
-	if err := f.db.CreatePrecinct(ctx, aldyn.System, &aldyn.Territory{Code: p, ParentCode: codeA, NameKy: p, NameRu: p, NameEn: p}); err != nil {
+	if err := f.db.CreatePrecinct(ctx, aldyn.System, &aldyn.Territory{Code: p, ParentCode: codeA, NameKy: p, NameRu: p, NameEn: p}, nil); err != nil {
 		t.Fatal(err)
 	}
 	dv := importer.Subgroup{Code: importer.SubgroupDomesticViolence, Category: "other", Source: "crimes",

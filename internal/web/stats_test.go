@@ -259,7 +259,7 @@ func TestPrecinctProfile(t *testing.T) {
 	ctx := context.Background()
 	p1, p2 := codeA+"-P1", codeA+"-P2"
 	for _, code := range []string{p1, p2} {
-		if err := f.db.CreatePrecinct(ctx, aldyn.System, &aldyn.Territory{Code: code, ParentCode: codeA, NameKy: code, NameRu: code, NameEn: code}); err != nil {
+		if err := f.db.CreatePrecinct(ctx, aldyn.System, &aldyn.Territory{Code: code, ParentCode: codeA, NameKy: code, NameRu: code, NameEn: code}, nil); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -166,8 +167,16 @@ func (s *Server) precinctCreate(w http.ResponseWriter, r *http.Request) error {
 			*dst = &x
 		}
 	}
+	boundary, err := precinctBoundary(t, f.Get("boundary"))
+	if err != nil {
+		fe, ferr := formErrors(info(r).loc, err)
+		if ferr != nil {
+			return ferr
+		}
+		maps.Copy(errs, fe)
+	}
 	if len(errs) == 0 {
-		err = s.db.CreatePrecinct(r.Context(), actor(r), t)
+		err = s.db.CreatePrecinct(r.Context(), actor(r), t, boundary)
 		if err == nil {
 			return redirect(w, r, "/territories/"+url.PathEscape(t.Code), "common.created")
 		}
@@ -345,15 +354,50 @@ type precinctInput struct {
 	NameEn     string   `json:"name_en"`
 	Lat        *float64 `json:"lat"`
 	Lon        *float64 `json:"lon"`
+	// Boundary is an optional GeoJSON Polygon or MultiPolygon (or a
+	// Feature holding one).
+	Boundary json.RawMessage `json:"boundary"`
+}
+
+// precinctWithBoundary is a precinct to create and its checked boundary.
+type precinctWithBoundary struct {
+	*aldyn.Territory
+	boundary json.RawMessage
 }
 
 func (s *Server) apiPrecinctCreate(w http.ResponseWriter, r *http.Request) error {
 	if err := requireAdmin(r); err != nil {
 		return err
 	}
-	return saveJSON(w, r, http.StatusCreated, infallible(func(in precinctInput) *aldyn.Territory {
-		return &aldyn.Territory{Code: in.Code, ParentCode: in.ParentCode, NameKy: in.NameKy, NameRu: in.NameRu, NameEn: in.NameEn, Lat: in.Lat, Lon: in.Lon}
-	}), s.db.CreatePrecinct)
+	return saveJSON(w, r, http.StatusCreated, func(in precinctInput) (precinctWithBoundary, error) {
+		t := &aldyn.Territory{Code: in.Code, ParentCode: in.ParentCode, NameKy: in.NameKy, NameRu: in.NameRu, NameEn: in.NameEn, Lat: in.Lat, Lon: in.Lon}
+		var raw string
+		if len(in.Boundary) > 0 && string(in.Boundary) != "null" {
+			raw = string(in.Boundary)
+		}
+		b, err := precinctBoundary(t, raw)
+		return precinctWithBoundary{t, b}, err
+	}, func(ctx context.Context, a *aldyn.Actor, p precinctWithBoundary) error {
+		return s.db.CreatePrecinct(ctx, a, p.Territory, p.boundary)
+	})
+}
+
+// precinctBoundary checks a precinct's optional boundary (GeoJSON text;
+// empty for none) and, when the precinct has no point, gives it the
+// centre of the boundary's box, as importing a precinct file does.
+func precinctBoundary(t *aldyn.Territory, raw string) (json.RawMessage, error) {
+	if strings.TrimSpace(raw) == "" {
+		return nil, nil
+	}
+	b, c, err := territories.ParsePrecinctBoundary([]byte(raw))
+	if err != nil {
+		return nil, err
+	}
+	if t.Lat == nil && t.Lon == nil {
+		lat, lon := c.Lat(), c.Lon()
+		t.Lat, t.Lon = &lat, &lon
+	}
+	return b, nil
 }
 
 // apiTerritoryImport takes the file as the request body: GeoJSON for

@@ -4,11 +4,16 @@
 //        data-geojson="/api/v1/boundaries?lang=ky"   boundaries (FeatureCollection)
 //        data-tiles="https://tile.example/{z}/{x}/{y}.png"   empty: no tiles
 //        data-attribution="&copy; …"
-//        data-center="41.4,74.6" data-zoom="6"       no centre: fit the boundaries
+//        data-center="41.4,74.6" data-zoom="6"       no centre: fit the country
+//        data-focus="41702000000000"                 territory to zoom to and
+//                                                    highlight (its boundary)
+//        data-settlements-url="/api/v1/settlements?lang=ky"  town and village
+//        data-label-settlements="…"                  names, a layer to toggle
 //        data-grid-url="/api/v1/…/grid?…"            counts per cell, re-fetched
 //        data-grid-value="density_km2"               cell property to colour by (default count)
 //        data-points-url="/api/v1/…/points?…"        points, re-fetched
 //        data-label-count="…" data-label-hot="…" data-label-gi="…"
+//        data-label-cluster="…"                      hint on point clusters
 //        data-error-text="…">
 //
 // Without tiles the map still draws the boundaries on a plain background, so
@@ -28,6 +33,12 @@ L.Icon.Default.mergeOptions({ iconUrl, iconRetinaUrl, shadowUrl });
 // Fallback view: the whole Kyrgyz Republic.
 const KG_CENTER = [41.3, 74.6];
 const KG_ZOOM = 6;
+// The country's box: a map with no centre opens fitted to it, so that the
+// whole country is in view on a phone as on a desktop.
+const KG_BOUNDS = [[39.17, 69.25], [43.27, 80.28]];
+
+// GeoNames asks for credit wherever its names are shown (CC BY 4.0).
+const SETTLEMENTS_ATTRIBUTION = '<a href="https://www.geonames.org/">GeoNames</a> (<a href="https://creativecommons.org/licenses/by/4.0/">CC BY 4.0</a>)';
 
 // ColorBrewer YlOrRd, 5 classes: sequential, readable for common colour
 // vision deficiencies, and printable in grey.
@@ -35,6 +46,7 @@ const RAMP = ['#ffffb2', '#fecc5c', '#fd8d3c', '#f03b20', '#bd0026'];
 
 const BOUNDARY_STYLE = { color: '#1f4e79', weight: 1.5, opacity: 0.9, fillColor: '#5b8db8', fillOpacity: 0.12 };
 const BOUNDARY_HOVER = { weight: 3, fillOpacity: 0.3 };
+const FOCUS_STYLE = { color: '#0b2e4f', weight: 3, opacity: 1, fillColor: '#5b8db8', fillOpacity: 0.05 };
 const POINT_STYLE = { radius: 5, color: '#ffffff', weight: 1, fillColor: '#9a3412', fillOpacity: 0.9 };
 
 /** @type {WeakMap<Element, MapState>} */
@@ -76,7 +88,9 @@ function createMap(el) {
 
   const center = parseLatLng(ds.center);
   const zoom = parseNumber(ds.zoom, KG_ZOOM);
-  const map = L.map(el, { center: center || KG_CENTER, zoom, zoomSnap: 0.5 });
+  // Quarter zoom steps let a fit fill the map (half steps can leave 30 % empty).
+  const map = L.map(el, { center: center || KG_CENTER, zoom, zoomSnap: 0.25, zoomDelta: 1 });
+  if (!center) fitView(map, L.latLngBounds(KG_BOUNDS), 4);
   map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
   /** @type {MapState} */
   const state = { map, observer: null, cleanups: [] };
@@ -94,7 +108,7 @@ function createMap(el) {
   if (ds.geojson) {
     const ctl = new AbortController();
     state.cleanups.push(() => ctl.abort());
-    loadBoundaries(map, ds.geojson, !center, ctl.signal).catch((err) => {
+    loadBoundaries(map, ds.geojson, ds.focus || '', ctl.signal).catch((err) => {
       if (err.name === 'AbortError') return;
       console.warn('aldyn: map boundaries', err);
       status.show();
@@ -104,21 +118,39 @@ function createMap(el) {
     state.cleanups.push(dynamicLayer(map, ds.gridUrl, gridLayerOptions(map, labelsOf(ds)), status));
   }
   if (ds.pointsUrl) {
-    state.cleanups.push(dynamicLayer(map, ds.pointsUrl, pointLayerOptions(), status));
+    state.cleanups.push(dynamicLayer(map, ds.pointsUrl, pointLayerOptions(map, labelsOf(ds)), status));
+  }
+  if (ds.settlementsUrl) {
+    const ctl = new AbortController();
+    state.cleanups.push(() => ctl.abort());
+    settlementsLayer(map, ds.settlementsUrl, ds.labelSettlements || 'Settlements', ctl.signal).catch((err) => {
+      if (err.name === 'AbortError') return;
+      console.warn('aldyn: map settlements', err);
+      status.show();
+    });
   }
 
   // A map laid out while hidden (closed <details>, a tab) measures 0×0;
   // re-measure whenever its box changes.
   if ('ResizeObserver' in window) {
-    state.observer = new ResizeObserver(() => map.invalidateSize({ pan: false }));
+    state.observer = new ResizeObserver(() => {
+      // Asked before invalidateSize, which moves the centre of the view.
+      const fitted = isFitted(map);
+      map.invalidateSize({ pan: false });
+      if (fitted) refitView(map);
+    });
     state.observer.observe(el);
   }
 }
 
-async function loadBoundaries(map, url, fit, signal) {
+// loadBoundaries draws the boundaries and, when focus names one of them,
+// highlights it and zooms to it; a focus without a boundary (a district
+// known by its point) keeps the centre the markup gave.
+async function loadBoundaries(map, url, focus, signal) {
   const data = await fetchJSON(url, signal, 'application/geo+json, application/json');
+  let focused = null;
   const layer = L.geoJSON(data, {
-    style: () => BOUNDARY_STYLE,
+    style: (feature) => (focus && (feature.properties || {}).code === focus ? FOCUS_STYLE : BOUNDARY_STYLE),
     pointToLayer: (_f, latlng) => L.circleMarker(latlng, POINT_STYLE),
     onEachFeature: (feature, lyr) => {
       const props = feature.properties || {};
@@ -126,6 +158,11 @@ async function loadBoundaries(map, url, fit, signal) {
       // A string tooltip is HTML to Leaflet: the name is escaped.
       if (name) lyr.bindTooltip(escapeHTML(name), { sticky: true, direction: 'top' });
       lyr.bindPopup(() => featurePopup(props));
+      if (focus && props.code === focus) {
+        focused = lyr;
+        // The class lets the page (and its tests) find the territory drawn.
+        lyr.options.className = 'map-focus';
+      }
       if (lyr.setStyle) {
         lyr.on('mouseover', () => lyr.setStyle(BOUNDARY_HOVER));
         lyr.on('mouseout', () => layer.resetStyle(lyr));
@@ -134,10 +171,117 @@ async function loadBoundaries(map, url, fit, signal) {
   }).addTo(map);
   // Boundaries stay under the grid and points drawn later.
   layer.bringToBack();
-  if (fit) {
+  if (focused && focused.getBounds) {
+    fitView(map, focused.getBounds(), 8);
+    if (focused.bringToFront) focused.bringToFront();
+  } else if (!focus && !map.getContainer().dataset.center) {
     const b = layer.getBounds();
-    if (b.isValid()) map.fitBounds(b, { padding: [8, 8] });
+    if (b.isValid()) fitView(map, b, 8);
   }
+}
+
+/** @type {WeakMap<L.Map, {bounds: L.LatLngBounds, padding: number, zoom: number, center: L.LatLng}>} */
+const fits = new WeakMap();
+
+// fitView fits the map to bounds and remembers it, so that a change of
+// the map's size before anyone moves it (the page still laying out, a
+// phone turned) fits again instead of leaving the territory cut or small.
+function fitView(map, bounds, padding) {
+  const size = map.getSize();
+  // A map not laid out yet (hidden, 0 × 0) would fit at the maximum zoom;
+  // remember the wish, and fit once it has a size.
+  if (size.x <= 4 * padding || size.y <= 4 * padding) {
+    fits.set(map, { bounds, padding, zoom: NaN, center: null });
+    return;
+  }
+  map.fitBounds(bounds, { padding: [padding, padding], animate: false });
+  fits.set(map, { bounds, padding, zoom: map.getZoom(), center: map.getCenter() });
+}
+
+// isFitted reports whether the view is still the one fitView set.
+function isFitted(map) {
+  const f = fits.get(map);
+  if (!f) return false;
+  if (!f.center) return true; // a fit still waiting for a size
+  return map.getZoom() === f.zoom && map.getCenter().equals(f.center);
+}
+
+function refitView(map) {
+  const f = fits.get(map);
+  if (f) fitView(map, f.bounds, f.padding);
+}
+
+// settlementsLayer names towns and villages from the embedded gazetteer:
+// a label each, shown from the zoom its size earns (min_zoom), in a pane
+// of its own above the shapes that lets clicks through to them. A check
+// box on the map turns the layer off and on.
+async function settlementsLayer(map, url, label, signal) {
+  const data = await fetchJSON(url, signal, 'application/geo+json, application/json');
+  const pane = map.createPane('settlements');
+  // Above the shapes (400), under markers and popups (600, 700).
+  pane.style.zIndex = '450';
+  pane.classList.add('map-settlements-pane');
+  const group = L.layerGroup();
+  const places = (data.features || []).map((f) => {
+    const p = f.properties || {};
+    const [lon, lat] = (f.geometry || {}).coordinates || [];
+    const text = document.createElement('span');
+    text.className = 'map-settlement-name';
+    text.textContent = String(p.name || '');
+    const icon = L.divIcon({
+      className: p.min_zoom <= 6 ? 'map-settlement major' : 'map-settlement',
+      html: text,
+      iconSize: null,
+    });
+    const marker = L.marker([lat, lon], { icon, pane: 'settlements', interactive: false, keyboard: false });
+    const major = p.min_zoom <= 6;
+    // A label's box, estimated from its length: measuring the DOM of
+    // labels not shown would cost a layout each.
+    const size = [12 + text.textContent.length * (major ? 8.5 : 7), major ? 18 : 15];
+    return { marker, latlng: L.latLng(lat, lon), size, minZoom: Number(p.min_zoom) || 10 };
+  });
+  const update = () => {
+    // Half-step zooms round down: labels of the next level would crowd.
+    const z = Math.floor(map.getZoom());
+    // Biggest places first (the server's order); a label that would
+    // overlap one already placed is left out at this zoom.
+    const placed = [];
+    for (const { marker, latlng, size, minZoom } of places) {
+      let show = minZoom <= z;
+      if (show) {
+        const pt = map.project(latlng, map.getZoom());
+        const box = [pt.x - 4, pt.y - size[1] / 2, pt.x + size[0], pt.y + size[1] / 2];
+        show = !placed.some((b) => box[0] < b[2] && b[0] < box[2] && box[1] < b[3] && b[1] < box[3]);
+        if (show) placed.push(box);
+      }
+      if (show) group.addLayer(marker);
+      else group.removeLayer(marker);
+    }
+  };
+  update();
+  map.on('zoomend', update);
+  const show = (on) => {
+    if (on) {
+      group.addTo(map);
+      map.attributionControl.addAttribution(SETTLEMENTS_ATTRIBUTION);
+    } else {
+      group.remove();
+      map.attributionControl.removeAttribution(SETTLEMENTS_ATTRIBUTION);
+    }
+  };
+  show(true);
+  const ctl = L.control({ position: 'topright' });
+  ctl.onAdd = () => {
+    const box = L.DomUtil.create('label', 'map-toggle');
+    const input = document.createElement('input');
+    input.type = 'checkbox';
+    input.checked = true;
+    input.addEventListener('change', () => show(input.checked));
+    box.append(input, document.createTextNode(' ' + label));
+    L.DomEvent.disableClickPropagation(box);
+    return box;
+  };
+  ctl.addTo(map);
 }
 
 // featurePopup builds the popup with DOM calls: names come from data, never
@@ -173,6 +317,7 @@ function labelsOf(ds) {
     density: ds.labelDensity || 'per km²',
     hot: ds.labelHot || 'hot spot',
     gi: ds.labelGi || 'Gi* z',
+    cluster: ds.labelCluster || '',
   };
 }
 
@@ -266,11 +411,27 @@ function gridLayerOptions(map, labels) {
   };
 }
 
-function pointLayerOptions() {
+// pointLayerOptions draws records one by one close up and, at the zooms
+// where the server groups them (properties.count), a numbered disc per
+// cluster that zooms in when clicked.
+function pointLayerOptions(map, labels) {
   return {
     geojson: {
       renderer: L.canvas({ padding: 0.2 }),
-      pointToLayer: (_f, latlng) => L.circleMarker(latlng, POINT_STYLE),
+      pointToLayer: (f, latlng) => {
+        const n = Number((f.properties || {}).count) || 1;
+        if (n <= 1) return L.circleMarker(latlng, POINT_STYLE);
+        const text = formatNumber(n);
+        const size = Math.round(24 + 6 * Math.log10(n));
+        const icon = L.divIcon({
+          className: 'map-cluster',
+          html: `<span>${escapeHTML(text)}</span>`,
+          iconSize: [size, size],
+        });
+        const m = L.marker(latlng, { icon, keyboard: false, title: labels.cluster ? `${text}: ${labels.cluster}` : text });
+        m.on('click', () => map.setView(latlng, Math.min(map.getZoom() + 2, map.getMaxZoom())));
+        return m;
+      },
       onEachFeature: (feature, lyr) => {
         const p = feature.properties || {};
         if (p.name || p.title || p.url) lyr.bindPopup(() => featurePopup({ ...p, name: p.name || p.title }));
@@ -348,6 +509,8 @@ function legendControl(labels) {
   let box = null;
   ctl.onAdd = () => {
     box = L.DomUtil.create('div', 'map-legend');
+    // Hidden until the first counts arrive, so no empty box shows.
+    box.hidden = true;
     box.setAttribute('role', 'group');
     box.setAttribute('aria-label', labels.count);
     return box;
