@@ -66,7 +66,7 @@ func TestStatsVersion(t *testing.T) {
 		t.Errorf("after a population import: still %q, want it moved", v2)
 	}
 	p := &aldyn.Territory{Code: "41708203000000-Z9", ParentCode: "41708203000000", NameKy: "Z9", NameRu: "Z9", NameEn: "Z9"}
-	if err := db.CreatePrecinct(ctx, aldyn.System, p); err != nil {
+	if err := db.CreatePrecinct(ctx, aldyn.System, p, nil); err != nil {
 		t.Fatal(err)
 	}
 	if v := version(); v == v2 {
