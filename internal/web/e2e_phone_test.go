@@ -2,6 +2,9 @@ package web_test
 
 import (
 	"context"
+	"encoding/json"
+	"html"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -195,6 +198,44 @@ func TestBrowserNoSidewaysScroll(t *testing.T) {
 			b.fitsWidth(lang + " 1280 px " + path)
 			b.tablesNotCut(lang + " 1280 px " + path)
 			b.screenshot("wide-" + name + "-" + lang)
+		}
+	}
+}
+
+// TestDashboardChartsKeepLabels: the demo plan's dashboard charts keep
+// their axis labels inside the drawing (containLabel) and show every label
+// of a short category axis (budget sources), where ECharts would drop every
+// other one on a phone.
+func TestDashboardChartsKeepLabels(t *testing.T) {
+	f := mustFixture(t)
+	plan := mustDemoNationalPlan(t, f)
+	for _, lang := range []string{"ky", "ru"} {
+		status, page := f.getAs(t, adminKG, lang, "/plans/"+idStr(plan)+"/dashboard")
+		if status != 200 {
+			t.Fatalf("%s: status %d", lang, status)
+		}
+		opts := regexp.MustCompile(`data-chart-option="([^"]*)"`).FindAllStringSubmatch(page, -1)
+		if len(opts) == 0 {
+			t.Fatalf("%s: no charts", lang)
+		}
+		for _, m := range opts {
+			var c struct {
+				Grid  *struct{ ContainLabel bool }
+				XAxis struct {
+					Type      string
+					Data      []any
+					AxisLabel struct{ Interval *int }
+				}
+			}
+			if err := json.Unmarshal([]byte(html.UnescapeString(m[1])), &c); err != nil {
+				t.Fatal(err)
+			}
+			if c.Grid != nil && !c.Grid.ContainLabel {
+				t.Errorf("%s: a chart's grid does not contain its labels", lang)
+			}
+			if c.XAxis.Type == "category" && len(c.XAxis.Data) <= 8 && (c.XAxis.AxisLabel.Interval == nil || *c.XAxis.AxisLabel.Interval != 0) {
+				t.Errorf("%s: a chart of %d categories may drop labels (%v)", lang, len(c.XAxis.Data), c.XAxis.Data)
+			}
 		}
 	}
 }
