@@ -148,7 +148,10 @@ export function prepare(option, width) {
     if (!a || a.type !== 'category' || !Array.isArray(a.data) || !a.data.length) return a;
     const label = a.axisLabel || {};
     if (label.overflow !== 'break' || label.width !== undefined || !width) return a;
-    return { ...a, axisLabel: { ...label, width: Math.max(48, Math.floor((width - 96) / a.data.length) - 8) } };
+    const band = Math.floor((width - 96) / a.data.length) - 8;
+    // Too narrow a band (a phone) would break words: slant the labels.
+    if (band < 96) return { ...a, axisLabel: { ...label, width: 120, rotate: 30 } };
+    return { ...a, axisLabel: { ...label, width: band } };
   };
   if (out.xAxis && !Array.isArray(out.xAxis)) out.xAxis = fitCategory(out.xAxis);
   // Always rich text, whatever the option says: an HTML tooltip would also
