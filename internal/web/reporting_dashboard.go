@@ -236,7 +236,6 @@ func budgetChart(loc *i18n.Localizer, d *aldyn.Dashboard) chart {
 	c := lineChart(loc.T("reporting.dashboard.budget"), labels,
 		map[string]any{"name": loc.T("reporting.dashboard.planned"), "type": "bar", "data": planned, "color": planreport.Hex(planreport.PlannedColor)},
 		map[string]any{"name": loc.T("reporting.dashboard.spent"), "type": "bar", "data": spent, "color": planreport.Hex(planreport.SpentColor)})
-	c["grid"] = map[string]any{"top": 64, "left": 80, "right": 16, "bottom": 32}
 	return c
 }
 

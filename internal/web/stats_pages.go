@@ -47,12 +47,18 @@ func (s *Server) statsFilterData(r *http.Request) (*statsFilterData, error) {
 type chart map[string]any
 
 func lineChart(title string, labels []string, series ...map[string]any) chart {
+	x := map[string]any{"type": "category", "data": labels}
+	// A few categories (budget sources) each keep their label, wrapped by
+	// the page to the band's width, rather than every other one dropped.
+	if len(labels) <= 8 {
+		x["axisLabel"] = map[string]any{"interval": 0, "overflow": "break"}
+	}
 	return chart{
 		"title":   map[string]any{"text": title, "textStyle": map[string]any{"fontSize": 14}},
 		"tooltip": map[string]any{"trigger": "axis"},
 		"legend":  map[string]any{"top": 24, "type": "scroll"},
 		"grid":    map[string]any{"top": 64, "left": 16, "right": 16, "bottom": 32, "containLabel": true},
-		"xAxis":   map[string]any{"type": "category", "data": labels},
+		"xAxis":   x,
 		"yAxis":   map[string]any{"type": "value"},
 		"series":  series,
 	}

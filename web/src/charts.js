@@ -127,7 +127,7 @@ function createChart(el) {
 
 function draw(el, chart, option) {
   if (!option || typeof option !== 'object') throw new Error('chart option is not an object');
-  option = prepare(option);
+  option = prepare(option, el.clientWidth);
   chart.setOption(option, { notMerge: true });
   if (!el.hasAttribute('aria-label')) {
     const title = Array.isArray(option.title) ? option.title[0] : option.title;
@@ -140,8 +140,20 @@ function draw(el, chart, option) {
  * layout with style="" attributes, which the CSP (style-src 'self') blocks;
  * rich-text tooltips are drawn on the canvas and need no inline styles.
  */
-export function prepare(option) {
+export function prepare(option, width) {
   const out = { ...option };
+  // Category labels the server asked to show all (interval 0, "break")
+  // wrap to their band's width instead of running into each other.
+  const fitCategory = (a) => {
+    if (!a || a.type !== 'category' || !Array.isArray(a.data) || !a.data.length) return a;
+    const label = a.axisLabel || {};
+    if (label.overflow !== 'break' || label.width !== undefined || !width) return a;
+    const band = Math.floor((width - 96) / a.data.length) - 8;
+    // Too narrow a band (a phone) would break words: slant the labels.
+    if (band < 96) return { ...a, axisLabel: { ...label, width: 120, rotate: 30 } };
+    return { ...a, axisLabel: { ...label, width: band } };
+  };
+  if (out.xAxis && !Array.isArray(out.xAxis)) out.xAxis = fitCategory(out.xAxis);
   // Always rich text, whatever the option says: an HTML tooltip would also
   // take the series and category names, which are data, as markup.
   const fixTooltip = (t) => ({ confine: true, ...t, renderMode: 'richText' });
