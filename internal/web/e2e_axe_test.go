@@ -225,3 +225,35 @@ func TestBrowserAxe(t *testing.T) {
 		})
 	}
 }
+
+// TestBrowserKeyboardFilters: a filter drop-down changed from the keyboard
+// (arrow keys on a closed <select> fire "change" on Windows) does not
+// submit its form, and the language switcher comes right after the skip
+// link and the brand in the tab order, before the menu.
+func TestBrowserKeyboardFilters(t *testing.T) {
+	f := mustFixture(t)
+	b := mustBrowserFor(t, f)
+	b.login("adminkg", "/bodies")
+	submitted, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`(() => {
+	  const sel = document.querySelector('.filters select, form select');
+	  let submitted = false;
+	  sel.form.addEventListener('submit', (e) => { submitted = true; e.preventDefault(); });
+	  sel.selectedIndex = sel.options.length - 1;
+	  sel.dispatchEvent(new Event('change', {bubbles: true}));
+	  return submitted;
+	})()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if submitted {
+		t.Error("changing a filter drop-down submitted its form; want it to wait for the Apply button")
+	}
+	order, err := chromedp.Run(b.ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll('a[href], button, summary, input, select, textarea, [tabindex="0"]')]
+	  .filter(e => !e.closest('[hidden]')).slice(0, 4).map(e => e.className + ':' + (e.closest('.lang-switch') ? 'lang' : e.getAttribute('href') || e.tagName))`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(order) < 3 || !strings.HasPrefix(order[0], "skip-link") || !strings.HasSuffix(order[2], ":lang") {
+		t.Errorf("tab order starts %v; want the skip link, the brand, then the language switcher", order)
+	}
+}
