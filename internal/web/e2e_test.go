@@ -35,6 +35,12 @@ func chromiumPath(tb testing.TB) string {
 // mustBrowser starts headless Chromium for one test.
 func mustBrowser(tb testing.TB) context.Context {
 	tb.Helper()
+	return mustBrowserWithin(tb, 90*time.Second)
+}
+
+// mustBrowserWithin is mustBrowser whose steps all end within d.
+func mustBrowserWithin(tb testing.TB, d time.Duration) context.Context {
+	tb.Helper()
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(chromiumPath(tb)),
 		chromedp.NoSandbox,
@@ -53,7 +59,7 @@ func mustBrowser(tb testing.TB) context.Context {
 		tb.Fatalf("start chromium: %v", err)
 	}
 	// Bound every later step, so a broken page fails instead of hanging.
-	ctx, cancel3 := context.WithTimeout(ctx, 90*time.Second)
+	ctx, cancel3 := context.WithTimeout(ctx, d)
 	tb.Cleanup(cancel3)
 	return ctx
 }

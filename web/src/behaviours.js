@@ -1,6 +1,5 @@
 // Small page behaviours declared with data attributes:
 //
-//   <select data-autosubmit>          submits its form on change
 //   <button data-confirm="Delete?">   asks before it acts (also on <form>)
 //   <div data-progress-url="/import/7/progress.json"
 //        data-progress-done-url="/import/7">   optional: go there when done
@@ -21,16 +20,9 @@ const WIDE = '(min-width: 48em)';
  * htmx swaps in later needs no re-wiring.
  */
 export function initBehaviours(doc) {
-  doc.addEventListener('change', (ev) => {
-    const el = ev.target;
-    if (!(el instanceof Element) || !el.matches('[data-autosubmit]')) return;
-    const form = el.form || el.closest('form');
-    if (!form) return;
-    // requestSubmit fires the submit event (htmx and validation see it);
-    // form.submit() would bypass both.
-    if (typeof form.requestSubmit === 'function') form.requestSubmit();
-    else form.submit();
-  });
+  // Filter drop-downs do not submit on change: arrow keys on a closed
+  // <select> change it on Windows, and a page reload per key press strands
+  // keyboard users. Filters apply with their button.
 
   // Capture phase: the question comes before htmx or the browser act on the
   // click, and a "no" stops both.
