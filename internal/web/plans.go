@@ -88,18 +88,10 @@ func publicPlan(p *aldyn.Plan) *aldyn.Plan {
 	return &c
 }
 
-func planPathID(r *http.Request, key string) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, aldyn.Errorf(aldyn.ENOTFOUND, key)
-	}
-	return id, nil
-}
-
 // planByPath loads the plan of the path for reading: it is found when the
 // actor is its staff or it is published; internal says which.
 func (s *Server) planByPath(r *http.Request) (p *aldyn.Plan, internal bool, err error) {
-	id, err := planPathID(r, "plans.error.not_found")
+	id, err := routeID(r, "id", "plans.error.not_found")
 	if err != nil {
 		return nil, false, err
 	}
@@ -463,18 +455,6 @@ func (s *Server) renderPlanForm(w http.ResponseWriter, r *http.Request, status i
 	}})
 }
 
-// requirePlanner refuses those who cannot manage plans anywhere.
-func requirePlanner(r *http.Request) error {
-	a := actor(r)
-	if !a.SignedIn() {
-		return aldyn.Errorf(aldyn.EUNAUTHORIZED, "error.unauthorized")
-	}
-	if !a.Is(aldyn.RoleCoordinator) {
-		return aldyn.Errorf(aldyn.EFORBIDDEN, "error.forbidden")
-	}
-	return nil
-}
-
 func (s *Server) planNewPage(w http.ResponseWriter, r *http.Request) error {
 	if err := requirePlanner(r); err != nil {
 		return err
@@ -681,7 +661,7 @@ func (s *Server) planPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) publicPlanPage(w http.ResponseWriter, r *http.Request) error {
-	id, err := planPathID(r, "plans.error.not_found")
+	id, err := routeID(r, "id", "plans.error.not_found")
 	if err != nil {
 		return err
 	}
@@ -736,9 +716,9 @@ func (s *Server) renderPublicPlan(w http.ResponseWriter, r *http.Request, p *ald
 func (s *Server) runPlanAction(r *http.Request, action string) (*aldyn.Plan, error) {
 	a := actor(r)
 	if !a.SignedIn() {
-		return nil, aldyn.Errorf(aldyn.EUNAUTHORIZED, "error.unauthorized")
+		return nil, unauthorized()
 	}
-	id, err := planPathID(r, "plans.error.not_found")
+	id, err := routeID(r, "id", "plans.error.not_found")
 	if err != nil {
 		return nil, err
 	}

@@ -32,7 +32,7 @@ var riskConcept = sync.OnceValues(concept.Load)
 // riskPlan loads the plan of the path if the actor may read its register,
 // pre-filling the register on first view.
 func (s *Server) riskPlan(r *http.Request, planID int64) (*aldyn.Plan, error) {
-	if err := meetingsSignedIn(r); err != nil {
+	if err := requireSignedIn(r); err != nil {
 		return nil, err
 	}
 	p, err := s.db.FindPlanByID(r.Context(), planID)
@@ -54,7 +54,7 @@ func (s *Server) riskPlan(r *http.Request, planID int64) (*aldyn.Plan, error) {
 }
 
 func (s *Server) riskPlanByPath(r *http.Request) (*aldyn.Plan, error) {
-	id, err := meetingsPathID(r, "plan.error.not_found")
+	id, err := routeID(r, "id", "plan.error.not_found")
 	if err != nil {
 		return nil, err
 	}
@@ -64,10 +64,10 @@ func (s *Server) riskPlanByPath(r *http.Request) (*aldyn.Plan, error) {
 // riskByPath loads the risk of the path and its plan, if the actor may
 // read the plan's register.
 func (s *Server) riskByPath(r *http.Request) (*aldyn.Risk, *aldyn.Plan, error) {
-	if err := meetingsSignedIn(r); err != nil {
+	if err := requireSignedIn(r); err != nil {
 		return nil, nil, err
 	}
-	id, err := meetingsPathID(r, "risks.error.not_found")
+	id, err := routeID(r, "id", "risks.error.not_found")
 	if err != nil {
 		return nil, nil, err
 	}
@@ -179,7 +179,7 @@ func (s *Server) riskCreate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if !actor(r).CanManagePlan(p.TerritoryPath) {
-		return aldyn.Errorf(aldyn.EFORBIDDEN, "error.forbidden")
+		return forbidden()
 	}
 	rk, form, err := riskFromForm(r)
 	if err == nil {
@@ -219,7 +219,7 @@ func (s *Server) riskNewPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if !actor(r).CanManagePlan(p.TerritoryPath) {
-		return aldyn.Errorf(aldyn.EFORBIDDEN, "error.forbidden")
+		return forbidden()
 	}
 	return s.riskFormPage(w, r, http.StatusOK, nil, p, nil, nil)
 }
@@ -230,7 +230,7 @@ func (s *Server) riskEditPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if !actor(r).CanManagePlan(p.TerritoryPath) {
-		return aldyn.Errorf(aldyn.EFORBIDDEN, "error.forbidden")
+		return forbidden()
 	}
 	return s.riskFormPage(w, r, http.StatusOK, rk, p, nil, nil)
 }
@@ -241,7 +241,7 @@ func (s *Server) riskUpdate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if !actor(r).CanManagePlan(p.TerritoryPath) {
-		return aldyn.Errorf(aldyn.EFORBIDDEN, "error.forbidden")
+		return forbidden()
 	}
 	rk, form, err := riskFromForm(r)
 	if err == nil {

@@ -558,7 +558,7 @@ func localFigure(loc *i18n.Localizer, f stats.OfficialFigure) officialFigure {
 // precinctPage profiles one police precinct: its map, weekday × hour
 // table, trend and forecast, within the actor's scope.
 func (s *Server) precinctPage(w http.ResponseWriter, r *http.Request) error {
-	if err := requireStats(r); err != nil {
+	if err := requireSignedIn(r); err != nil {
 		return err
 	}
 	t, err := s.db.FindTerritoryByCode(r.Context(), r.PathValue("code"))

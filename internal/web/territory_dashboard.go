@@ -41,7 +41,7 @@ type territoryDashboard struct {
 }
 
 func (s *Server) territoryDashboard(r *http.Request) (*territoryDashboard, *aldyn.Territory, error) {
-	if err := requireStats(r); err != nil {
+	if err := requireSignedIn(r); err != nil {
 		return nil, nil, err
 	}
 	a := actor(r)
