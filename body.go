@@ -125,6 +125,7 @@ func (b *Body) Validate() error {
 // BodyFilter selects bodies.
 type BodyFilter struct {
 	ID            *int64
+	IDs           []int64 // any of these, when set (an empty list matches none)
 	TerritoryCode *string // exactly this territory
 	Under         string  // territory path prefix: this territory and below
 	Type          *string
