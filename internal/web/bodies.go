@@ -22,9 +22,9 @@ func (s *Server) registerBodies() {
 
 	s.handle("GET", "/api/v1/bodies", s.apiBodies)
 	s.handle("GET", "/api/v1/bodies/{id}", s.apiBody)
-	s.handle("POST", "/api/v1/bodies", s.apiBodyCreate)
-	s.handle("PUT", "/api/v1/bodies/{id}", s.apiBodyUpdate)
-	s.handle("DELETE", "/api/v1/bodies/{id}", s.apiBodyDelete)
+	s.handle("POST", "/api/v1/bodies", s.bodyCreate)
+	s.handle("PUT", "/api/v1/bodies/{id}", s.bodyUpdate)
+	s.handle("DELETE", "/api/v1/bodies/{id}", s.bodyDelete)
 }
 
 // bodyFilter reads a body list's filter from the query.
@@ -173,12 +173,44 @@ func (s *Server) bodyCreate(w http.ResponseWriter, r *http.Request) error {
 	if err := requireAdmin(r); err != nil {
 		return err
 	}
+	return s.bodySave(w, r, nil)
+}
+
+// bodySave creates a body (old is nil) or updates old, from the form or,
+// on the API, from JSON.
+func (s *Server) bodySave(w http.ResponseWriter, r *http.Request, old *aldyn.Body) error {
+	status, title, flash := http.StatusOK, "body.edit", "common.saved"
+	if old == nil {
+		status, title, flash = http.StatusCreated, "body.new", "common.created"
+	}
+	save := func(b *aldyn.Body) error {
+		if old == nil {
+			return s.db.CreateBody(r.Context(), actor(r), b)
+		}
+		return s.db.UpdateBody(r.Context(), actor(r), old.ID, b)
+	}
+	if isAPI(r) {
+		b, err := bodyFromJSON(r)
+		if err == nil {
+			err = save(b)
+		}
+		if err != nil {
+			return err
+		}
+		b.Territory = nil
+		return writeJSON(w, status, b)
+	}
 	b, form, readErr := bodyFromForm(r)
-	return submitForm(w, r, form, readErr, func() error { return s.db.CreateBody(r.Context(), actor(r), b) },
+	return submitForm(w, r, form, readErr, func() error { return save(b) },
 		func(errs map[string]string) error {
-			return s.bodyForm(w, r, http.StatusBadRequest, info(r).loc.T("body.new"), nil, form, errs)
+			return s.bodyForm(w, r, http.StatusBadRequest, info(r).loc.T(title), old, form, errs)
 		},
-		func() string { return "/bodies/" + strconv.FormatInt(b.ID, 10) }, "common.created")
+		func() string {
+			if old != nil {
+				return "/bodies/" + strconv.FormatInt(old.ID, 10)
+			}
+			return "/bodies/" + strconv.FormatInt(b.ID, 10)
+		}, flash)
 }
 
 func (s *Server) bodyEditPage(w http.ResponseWriter, r *http.Request) error {
@@ -203,12 +235,7 @@ func (s *Server) bodyUpdate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	b, form, readErr := bodyFromForm(r)
-	return submitForm(w, r, form, readErr, func() error { return s.db.UpdateBody(r.Context(), actor(r), old.ID, b) },
-		func(errs map[string]string) error {
-			return s.bodyForm(w, r, http.StatusBadRequest, info(r).loc.T("body.edit"), old, form, errs)
-		},
-		func() string { return "/bodies/" + strconv.FormatInt(old.ID, 10) }, "common.saved")
+	return s.bodySave(w, r, old)
 }
 
 func (s *Server) bodyDelete(w http.ResponseWriter, r *http.Request) error {
@@ -221,6 +248,10 @@ func (s *Server) bodyDelete(w http.ResponseWriter, r *http.Request) error {
 	}
 	if err := s.db.DeleteBody(r.Context(), actor(r), b.ID); err != nil {
 		return err
+	}
+	if isAPI(r) {
+		w.WriteHeader(http.StatusNoContent)
+		return nil
 	}
 	return redirect(w, r, "/bodies", "common.deleted")
 }
@@ -252,53 +283,4 @@ func (s *Server) apiBody(w http.ResponseWriter, r *http.Request) error {
 	b = visibleBody(actor(r), b)
 	b.Territory = nil
 	return writeJSON(w, http.StatusOK, b)
-}
-
-func (s *Server) apiBodyCreate(w http.ResponseWriter, r *http.Request) error {
-	if err := requireAdmin(r); err != nil {
-		return err
-	}
-	b, err := bodyFromJSON(r)
-	if err != nil {
-		return err
-	}
-	if err := s.db.CreateBody(r.Context(), actor(r), b); err != nil {
-		return err
-	}
-	b.Territory = nil
-	return writeJSON(w, http.StatusCreated, b)
-}
-
-func (s *Server) apiBodyUpdate(w http.ResponseWriter, r *http.Request) error {
-	if err := requireAdmin(r); err != nil {
-		return err
-	}
-	old, err := s.bodyByPath(r)
-	if err != nil {
-		return err
-	}
-	b, err := bodyFromJSON(r)
-	if err != nil {
-		return err
-	}
-	if err := s.db.UpdateBody(r.Context(), actor(r), old.ID, b); err != nil {
-		return err
-	}
-	b.Territory = nil
-	return writeJSON(w, http.StatusOK, b)
-}
-
-func (s *Server) apiBodyDelete(w http.ResponseWriter, r *http.Request) error {
-	if err := requireAdmin(r); err != nil {
-		return err
-	}
-	b, err := s.bodyByPath(r)
-	if err != nil {
-		return err
-	}
-	if err := s.db.DeleteBody(r.Context(), actor(r), b.ID); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
 }
