@@ -61,6 +61,26 @@ func (s *Server) riskPlanByPath(r *http.Request) (*aldyn.Plan, error) {
 	return s.riskPlan(r, id)
 }
 
+// riskPlanToManage is riskPlanByPath for the pages that change the
+// register: the actor must manage the plan.
+func (s *Server) riskPlanToManage(r *http.Request) (*aldyn.Plan, error) {
+	p, err := s.riskPlanByPath(r)
+	if err == nil && !actor(r).CanManagePlan(p.TerritoryPath) {
+		err = forbidden()
+	}
+	return p, err
+}
+
+// riskToManage is riskByPath for the pages that change the risk: the
+// actor must manage its plan.
+func (s *Server) riskToManage(r *http.Request) (*aldyn.Risk, *aldyn.Plan, error) {
+	rk, p, err := s.riskByPath(r)
+	if err == nil && !actor(r).CanManagePlan(p.TerritoryPath) {
+		err = forbidden()
+	}
+	return rk, p, err
+}
+
 // riskByPath loads the risk of the path and its plan, if the actor may
 // read the plan's register.
 func (s *Server) riskByPath(r *http.Request) (*aldyn.Risk, *aldyn.Plan, error) {
@@ -174,12 +194,9 @@ func riskForm(rk *aldyn.Risk) url.Values {
 }
 
 func (s *Server) riskCreate(w http.ResponseWriter, r *http.Request) error {
-	p, err := s.riskPlanByPath(r)
+	p, err := s.riskPlanToManage(r)
 	if err != nil {
 		return err
-	}
-	if !actor(r).CanManagePlan(p.TerritoryPath) {
-		return forbidden()
 	}
 	rk, form, err := riskFromForm(r)
 	if err == nil {
@@ -214,34 +231,25 @@ func (s *Server) riskFormPage(w http.ResponseWriter, r *http.Request, status int
 }
 
 func (s *Server) riskNewPage(w http.ResponseWriter, r *http.Request) error {
-	p, err := s.riskPlanByPath(r)
+	p, err := s.riskPlanToManage(r)
 	if err != nil {
 		return err
-	}
-	if !actor(r).CanManagePlan(p.TerritoryPath) {
-		return forbidden()
 	}
 	return s.riskFormPage(w, r, http.StatusOK, nil, p, nil, nil)
 }
 
 func (s *Server) riskEditPage(w http.ResponseWriter, r *http.Request) error {
-	rk, p, err := s.riskByPath(r)
+	rk, p, err := s.riskToManage(r)
 	if err != nil {
 		return err
-	}
-	if !actor(r).CanManagePlan(p.TerritoryPath) {
-		return forbidden()
 	}
 	return s.riskFormPage(w, r, http.StatusOK, rk, p, nil, nil)
 }
 
 func (s *Server) riskUpdate(w http.ResponseWriter, r *http.Request) error {
-	old, p, err := s.riskByPath(r)
+	old, p, err := s.riskToManage(r)
 	if err != nil {
 		return err
-	}
-	if !actor(r).CanManagePlan(p.TerritoryPath) {
-		return forbidden()
 	}
 	rk, form, err := riskFromForm(r)
 	if err == nil {
