@@ -68,10 +68,18 @@ func (b *Body) Public() *Body {
 
 var phoneRe = regexp.MustCompile(`^\+?[0-9 ()\-]{6,20}$`)
 
+// Fields are the body's editable fields by the names its form, its JSON
+// and its Validation use: the one list of them, which the web layer reads
+// forms and JSON into.
+func (b *Body) Fields() map[string]*string {
+	return map[string]*string{"territory_code": &b.TerritoryCode, "type": &b.Type, "name_ky": &b.NameKy, "name_ru": &b.NameRu,
+		"name_en": &b.NameEn, "address": &b.Address, "phone": &b.Phone, "email": &b.Email, "website": &b.Website,
+		"contact_person": &b.ContactPerson, "direct_phone": &b.DirectPhone, "notes": &b.Notes}
+}
+
 // Normalize trims every text field.
 func (b *Body) Normalize() {
-	for _, p := range []*string{&b.TerritoryCode, &b.Type, &b.NameKy, &b.NameRu, &b.NameEn, &b.Address, &b.Phone,
-		&b.Email, &b.Website, &b.ContactPerson, &b.DirectPhone, &b.Notes} {
+	for _, p := range b.Fields() {
 		*p = strings.TrimSpace(*p)
 	}
 }
@@ -117,6 +125,7 @@ func (b *Body) Validate() error {
 // BodyFilter selects bodies.
 type BodyFilter struct {
 	ID            *int64
+	IDs           []int64 // any of these, when set (an empty list matches none)
 	TerritoryCode *string // exactly this territory
 	Under         string  // territory path prefix: this territory and below
 	Type          *string

@@ -44,3 +44,34 @@ func (p Page) Normalize() Page {
 	}
 	return p
 }
+
+// AllPages collects every item of a list: it asks find for successive
+// pages of MaxLimit items, in p's order, until it has the total. It is the
+// one paging loop of exports and loaders.
+func AllPages[T any](p Page, find func(Page) ([]T, int, error)) ([]T, error) {
+	p = Page{Limit: MaxLimit, Sort: p.Sort, Desc: p.Desc}
+	var out []T
+	for {
+		items, total, err := find(p)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, items...)
+		p.Offset += len(items)
+		if len(items) == 0 || p.Offset >= total {
+			return out, nil
+		}
+	}
+}
+
+// Values copies the items pointed to, for inputs held by value; none is nil.
+func Values[T any](ps []*T) []T {
+	if len(ps) == 0 {
+		return nil
+	}
+	out := make([]T, len(ps))
+	for i, p := range ps {
+		out[i] = *p
+	}
+	return out
+}

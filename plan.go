@@ -114,6 +114,7 @@ type PlanFilter struct {
 	Status        *PlanStatus
 	TerritoryCode *string
 	ParentID      *int64
+	Lineage       *int64 // every version of this plan's lineage: its first version and all amendments of it
 	Query         string
 	Page          Page
 }

@@ -33,6 +33,7 @@ var BodySorts = map[string]string{"name_ky": "b.name_ky", "name_ru": "b.name_ru"
 func (db *DB) FindBodies(ctx context.Context, f aldyn.BodyFilter) ([]*aldyn.Body, int, error) {
 	var w where
 	eq(&w, "b.id", f.ID)
+	w.inIDs("b.id", f.IDs)
 	eq(&w, "b.territory_code", f.TerritoryCode)
 	w.pathLike(f.Under, "t.path")
 	eq(&w, "b.type", f.Type)

@@ -179,3 +179,23 @@ func TestBackupRestoreYieldsIdenticalData(t *testing.T) {
 		t.Errorf("restored data differs from the original")
 	}
 }
+
+// TestFindBodiesByIDs finds the listed bodies in one query, and none for
+// an empty list.
+func TestFindBodiesByIDs(t *testing.T) {
+	db := storetest.MustOpenDB(t)
+	ctx := context.Background()
+	a := mustBody(t, db, alamudun, "Биринчи")
+	mustBody(t, db, alamudun, "Экинчи")
+	c := mustBody(t, db, alamudun, "Үчүнчү")
+	bs, n, err := db.FindBodies(ctx, aldyn.BodyFilter{IDs: []int64{c.ID, a.ID, 999999}, Page: aldyn.Page{Sort: "id"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != 2 || len(bs) != 2 || bs[0].ID != a.ID || bs[1].ID != c.ID {
+		t.Errorf("got %d bodies (total %d), want %d and %d", len(bs), n, a.ID, c.ID)
+	}
+	if bs, n, err := db.FindBodies(ctx, aldyn.BodyFilter{IDs: []int64{}}); err != nil || n != 0 || len(bs) != 0 {
+		t.Errorf("empty list: got %d bodies (total %d, %v), want none", len(bs), n, err)
+	}
+}

@@ -369,24 +369,20 @@ func (db *DB) LoadPlanInput(ctx context.Context, planID int64) (*aldyn.Dashboard
 		return nil, err
 	}
 	in := &aldyn.DashboardInput{Plan: p, At: db.Now()}
-	if err := pages(func(pg aldyn.Page) (int, int, error) {
-		ms, total, err := db.FindMeasures(ctx, planID, aldyn.MeasureFilter{Page: pg})
-		for _, m := range ms {
-			in.Measures = append(in.Measures, *m)
-		}
-		return len(ms), total, err
-	}); err != nil {
+	ms, err := aldyn.AllPages(aldyn.Page{}, func(pg aldyn.Page) ([]*aldyn.Measure, int, error) {
+		return db.FindMeasures(ctx, planID, aldyn.MeasureFilter{Page: pg})
+	})
+	if err != nil {
 		return nil, err
 	}
-	if err := pages(func(pg aldyn.Page) (int, int, error) {
-		is, total, err := db.FindIndicators(ctx, aldyn.IndicatorFilter{PlanID: &planID, Page: pg})
-		for _, i := range is {
-			in.Indicators = append(in.Indicators, *i)
-		}
-		return len(is), total, err
-	}); err != nil {
+	in.Measures = aldyn.Values(ms)
+	is, err := aldyn.AllPages(aldyn.Page{}, func(pg aldyn.Page) ([]*aldyn.Indicator, int, error) {
+		return db.FindIndicators(ctx, aldyn.IndicatorFilter{PlanID: &planID, Page: pg})
+	})
+	if err != nil {
 		return nil, err
 	}
+	in.Indicators = aldyn.Values(is)
 	if err := scanAll(ctx, db, func(rows *sql.Rows) error {
 		var x aldyn.IndicatorValue
 		err := rows.Scan(&x.IndicatorID, &x.Period, &x.TerritoryCode, &x.Value)
@@ -396,15 +392,13 @@ func (db *DB) LoadPlanInput(ctx context.Context, planID int64) (*aldyn.Dashboard
 		WHERE i.plan_id = ? ORDER BY x.indicator_id, x.period, x.territory_code`, planID); err != nil {
 		return nil, err
 	}
-	if err := pages(func(pg aldyn.Page) (int, int, error) {
-		cs, total, err := db.FindCycles(ctx, aldyn.CycleFilter{PlanID: &planID, Page: pg})
-		for _, c := range cs {
-			in.Cycles = append(in.Cycles, *c)
-		}
-		return len(cs), total, err
-	}); err != nil {
+	cs, err := aldyn.AllPages(aldyn.Page{}, func(pg aldyn.Page) ([]*aldyn.ReportingCycle, int, error) {
+		return db.FindCycles(ctx, aldyn.CycleFilter{PlanID: &planID, Page: pg})
+	})
+	if err != nil {
 		return nil, err
 	}
+	in.Cycles = aldyn.Values(cs)
 	// Every report in one query (the pages of FindReports would count and
 	// skip rows again for each page), with its spent lines.
 	var reports []*aldyn.Report

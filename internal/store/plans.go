@@ -60,8 +60,22 @@ func planWhere(w *where, f aldyn.PlanFilter) {
 	}
 	eq(w, "p.territory_code", f.TerritoryCode)
 	eq(w, "p.parent_id", f.ParentID)
+	if f.Lineage != nil {
+		w.and("p.id IN ("+lineageSQL+")", *f.Lineage)
+	}
 	w.search(f.Query, "p.search_text")
 }
+
+// lineageSQL selects the ids of every version in the lineage of the plan
+// whose id is its argument: up the parents to the first version, then down
+// all its amendments, in one query on both engines.
+const lineageSQL = `WITH RECURSIVE up(id, parent_id) AS (
+		SELECT id, parent_id FROM plans WHERE id = ?
+		UNION ALL SELECT pl.id, pl.parent_id FROM plans pl JOIN up ON pl.id = up.parent_id),
+	down(id) AS (
+		SELECT id FROM up WHERE parent_id IS NULL
+		UNION ALL SELECT pl.id FROM plans pl JOIN down ON pl.parent_id = down.id)
+	SELECT id FROM down`
 
 func findPlans(ctx context.Context, r reader, f aldyn.PlanFilter) ([]*aldyn.Plan, int, error) {
 	var w where

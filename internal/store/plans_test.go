@@ -385,3 +385,39 @@ func TestPlanScope(t *testing.T) {
 	mine.TerritoryCode = suzak
 	mustCode(t, "move a plan out of scope", f.db.CreatePlan(f.ctx, f.coord, &mine), aldyn.EFORBIDDEN)
 }
+
+// TestPlanLineage finds every version of a plan, from any of them, in one
+// query, and no version of another plan.
+func TestPlanLineage(t *testing.T) {
+	f := mustPlanFixture(t)
+	p := f.mustPlan(t)
+	f.mustApprove(t, p.ID)
+	v2, err := f.db.AmendPlan(f.ctx, f.coord, p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.mustApprove(t, v2.ID)
+	v3, err := f.db.AmendPlan(f.ctx, f.coord, v2.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := f.mustPlan(t)
+	want := []int64{p.ID, v2.ID, v3.ID}
+	for _, from := range want {
+		ps, n, err := f.db.FindPlans(f.ctx, aldyn.PlanFilter{Lineage: &from, Page: aldyn.Page{Limit: aldyn.MaxLimit}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []int64
+		for _, v := range ps {
+			got = append(got, v.ID)
+		}
+		slices.Sort(got)
+		if n != 3 || !slices.Equal(got, want) {
+			t.Errorf("lineage of %d: got %v (total %d), want %v", from, got, n, want)
+		}
+	}
+	if ps, n, err := f.db.FindPlans(f.ctx, aldyn.PlanFilter{Lineage: &other.ID}); err != nil || n != 1 || ps[0].ID != other.ID {
+		t.Errorf("lineage of another plan: got %d plans (%v), want only itself", n, err)
+	}
+}

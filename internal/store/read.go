@@ -361,19 +361,3 @@ func (s floatInto) Scan(v any) error {
 	}
 	return nil
 }
-
-// pages calls find with successive pages of aldyn.MaxLimit items until it
-// has had them all.
-func pages(find func(aldyn.Page) (n, total int, err error)) error {
-	pg := aldyn.Page{Limit: aldyn.MaxLimit}
-	for {
-		n, total, err := find(pg)
-		if err != nil {
-			return err
-		}
-		pg.Offset += n
-		if n == 0 || pg.Offset >= total {
-			return nil
-		}
-	}
-}

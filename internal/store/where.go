@@ -52,6 +52,20 @@ func (w *where) in(col string, vals []string) {
 	}
 }
 
+// inIDs adds col IN (ids) when ids is set; a set but empty list matches
+// no row.
+func (w *where) inIDs(col string, ids []int64) {
+	if ids == nil {
+		return
+	}
+	if len(ids) == 0 {
+		w.and("1=0")
+		return
+	}
+	in, args := idList(ids)
+	w.and(col+" IN ("+in+")", args...)
+}
+
 // matchesNothing reports whether a scope prefix is the public's
 // match-nothing scope (aldyn.Actor.ScopeUnder): paths hold no NUL, and
 // PostgreSQL refuses one in text, so it must not reach the database.

@@ -22,9 +22,9 @@ func (s *Server) registerBodies() {
 
 	s.handle("GET", "/api/v1/bodies", s.apiBodies)
 	s.handle("GET", "/api/v1/bodies/{id}", s.apiBody)
-	s.handle("POST", "/api/v1/bodies", s.apiBodyCreate)
-	s.handle("PUT", "/api/v1/bodies/{id}", s.apiBodyUpdate)
-	s.handle("DELETE", "/api/v1/bodies/{id}", s.apiBodyDelete)
+	s.handle("POST", "/api/v1/bodies", s.bodyCreate)
+	s.handle("PUT", "/api/v1/bodies/{id}", s.bodyUpdate)
+	s.handle("DELETE", "/api/v1/bodies/{id}", s.bodyDelete)
 }
 
 // bodyFilter reads a body list's filter from the query.
@@ -116,9 +116,9 @@ func (s *Server) exportBodies(w http.ResponseWriter, r *http.Request, f aldyn.Bo
 }
 
 func (s *Server) bodyByPath(r *http.Request) (*aldyn.Body, error) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	id, err := routeID(r, "id", "body.error.not_found")
 	if err != nil {
-		return nil, aldyn.Errorf(aldyn.ENOTFOUND, "body.error.not_found")
+		return nil, err
 	}
 	return s.db.FindBodyByID(r.Context(), id)
 }
@@ -133,15 +133,19 @@ func (s *Server) bodyPage(w http.ResponseWriter, r *http.Request) error {
 	return s.render(w, r, http.StatusOK, "body", &page{Title: b.Name(info(r).lang), Data: data})
 }
 
-// bodyFromForm reads the body form.
+// bodyFromForm reads the body form into the body's one field list,
+// aldyn.Body.Fields, as bodyFromJSON reads the API's JSON.
 func bodyFromForm(r *http.Request) (*aldyn.Body, url.Values, error) {
-	if err := r.ParseForm(); err != nil {
-		return nil, nil, aldyn.Errorf(aldyn.EINVALID, "error.bad_param", "param", "form")
-	}
-	f := r.PostForm
-	return &aldyn.Body{TerritoryCode: f.Get("territory_code"), Type: f.Get("type"), NameKy: f.Get("name_ky"), NameRu: f.Get("name_ru"), NameEn: f.Get("name_en"),
-		Address: f.Get("address"), Phone: f.Get("phone"), Email: f.Get("email"), Website: f.Get("website"), ContactPerson: f.Get("contact_person"),
-		DirectPhone: f.Get("direct_phone"), Notes: f.Get("notes")}, f, nil
+	b := &aldyn.Body{}
+	form, err := readFormFields(r, b.Fields())
+	return b, form, err
+}
+
+// bodyFromJSON reads the JSON body of the API's create and update.
+func bodyFromJSON(r *http.Request) (*aldyn.Body, error) {
+	b := &aldyn.Body{}
+	fields := stringFields(b.Fields())
+	return b, decodeJSON(r, &fields)
 }
 
 func (s *Server) bodyForm(w http.ResponseWriter, r *http.Request, status int, title string, b *aldyn.Body, form url.Values, errs map[string]string) error {
@@ -152,25 +156,10 @@ func (s *Server) bodyForm(w http.ResponseWriter, r *http.Request, status int, ti
 	if form == nil {
 		form = url.Values{}
 		if b != nil {
-			for k, v := range map[string]string{"territory_code": b.TerritoryCode, "type": b.Type, "name_ky": b.NameKy, "name_ru": b.NameRu, "name_en": b.NameEn,
-				"address": b.Address, "phone": b.Phone, "email": b.Email, "website": b.Website, "contact_person": b.ContactPerson,
-				"direct_phone": b.DirectPhone, "notes": b.Notes} {
-				form.Set(k, v)
-			}
+			form = formValues(b.Fields())
 		}
 	}
 	return s.render(w, r, status, "body_form", &page{Title: title, Form: form, Errors: errs, Data: map[string]any{"Body": b, "Types": aldyn.BodyTypes, "Territories": ts}})
-}
-
-func requireAdmin(r *http.Request) error {
-	a := actor(r)
-	if !a.SignedIn() {
-		return aldyn.Errorf(aldyn.EUNAUTHORIZED, "error.unauthorized")
-	}
-	if !a.Is(aldyn.RoleAdministrator) {
-		return aldyn.Errorf(aldyn.EFORBIDDEN, "error.forbidden")
-	}
-	return nil
 }
 
 func (s *Server) bodyNewPage(w http.ResponseWriter, r *http.Request) error {
@@ -184,12 +173,44 @@ func (s *Server) bodyCreate(w http.ResponseWriter, r *http.Request) error {
 	if err := requireAdmin(r); err != nil {
 		return err
 	}
+	return s.bodySave(w, r, nil)
+}
+
+// bodySave creates a body (old is nil) or updates old, from the form or,
+// on the API, from JSON.
+func (s *Server) bodySave(w http.ResponseWriter, r *http.Request, old *aldyn.Body) error {
+	status, title, flash := http.StatusOK, "body.edit", "common.saved"
+	if old == nil {
+		status, title, flash = http.StatusCreated, "body.new", "common.created"
+	}
+	save := func(b *aldyn.Body) error {
+		if old == nil {
+			return s.db.CreateBody(r.Context(), actor(r), b)
+		}
+		return s.db.UpdateBody(r.Context(), actor(r), old.ID, b)
+	}
+	if isAPI(r) {
+		b, err := bodyFromJSON(r)
+		if err == nil {
+			err = save(b)
+		}
+		if err != nil {
+			return err
+		}
+		b.Territory = nil
+		return writeJSON(w, status, b)
+	}
 	b, form, readErr := bodyFromForm(r)
-	return submitForm(w, r, form, readErr, func() error { return s.db.CreateBody(r.Context(), actor(r), b) },
+	return submitForm(w, r, form, readErr, func() error { return save(b) },
 		func(errs map[string]string) error {
-			return s.bodyForm(w, r, http.StatusBadRequest, info(r).loc.T("body.new"), nil, form, errs)
+			return s.bodyForm(w, r, http.StatusBadRequest, info(r).loc.T(title), old, form, errs)
 		},
-		func() string { return "/bodies/" + strconv.FormatInt(b.ID, 10) }, "common.created")
+		func() string {
+			if old != nil {
+				return "/bodies/" + strconv.FormatInt(old.ID, 10)
+			}
+			return "/bodies/" + strconv.FormatInt(b.ID, 10)
+		}, flash)
 }
 
 func (s *Server) bodyEditPage(w http.ResponseWriter, r *http.Request) error {
@@ -201,7 +222,7 @@ func (s *Server) bodyEditPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if !actor(r).CanAdminister(b.Territory.Path) {
-		return aldyn.Errorf(aldyn.EFORBIDDEN, "error.forbidden")
+		return forbidden()
 	}
 	return s.bodyForm(w, r, http.StatusOK, info(r).loc.T("body.edit"), b, nil, nil)
 }
@@ -214,12 +235,7 @@ func (s *Server) bodyUpdate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	b, form, readErr := bodyFromForm(r)
-	return submitForm(w, r, form, readErr, func() error { return s.db.UpdateBody(r.Context(), actor(r), old.ID, b) },
-		func(errs map[string]string) error {
-			return s.bodyForm(w, r, http.StatusBadRequest, info(r).loc.T("body.edit"), old, form, errs)
-		},
-		func() string { return "/bodies/" + strconv.FormatInt(old.ID, 10) }, "common.saved")
+	return s.bodySave(w, r, old)
 }
 
 func (s *Server) bodyDelete(w http.ResponseWriter, r *http.Request) error {
@@ -232,6 +248,10 @@ func (s *Server) bodyDelete(w http.ResponseWriter, r *http.Request) error {
 	}
 	if err := s.db.DeleteBody(r.Context(), actor(r), b.ID); err != nil {
 		return err
+	}
+	if isAPI(r) {
+		w.WriteHeader(http.StatusNoContent)
+		return nil
 	}
 	return redirect(w, r, "/bodies", "common.deleted")
 }
@@ -263,66 +283,4 @@ func (s *Server) apiBody(w http.ResponseWriter, r *http.Request) error {
 	b = visibleBody(actor(r), b)
 	b.Territory = nil
 	return writeJSON(w, http.StatusOK, b)
-}
-
-// bodyInput is the JSON body of create and update.
-type bodyInput struct {
-	TerritoryCode string `json:"territory_code"`
-	Type          string `json:"type"`
-	NameKy        string `json:"name_ky"`
-	NameRu        string `json:"name_ru"`
-	NameEn        string `json:"name_en"`
-	Address       string `json:"address"`
-	Phone         string `json:"phone"`
-	Email         string `json:"email"`
-	Website       string `json:"website"`
-	ContactPerson string `json:"contact_person"`
-	DirectPhone   string `json:"direct_phone"`
-	Notes         string `json:"notes"`
-}
-
-func (in bodyInput) body() *aldyn.Body {
-	return &aldyn.Body{TerritoryCode: in.TerritoryCode, Type: in.Type, NameKy: in.NameKy, NameRu: in.NameRu, NameEn: in.NameEn, Address: in.Address,
-		Phone: in.Phone, Email: in.Email, Website: in.Website, ContactPerson: in.ContactPerson, DirectPhone: in.DirectPhone, Notes: in.Notes}
-}
-
-func (s *Server) apiBodyCreate(w http.ResponseWriter, r *http.Request) error {
-	if err := requireAdmin(r); err != nil {
-		return err
-	}
-	return saveJSON(w, r, http.StatusCreated, infallible(bodyInput.body), func(ctx context.Context, a *aldyn.Actor, b *aldyn.Body) error {
-		err := s.db.CreateBody(ctx, a, b)
-		b.Territory = nil
-		return err
-	})
-}
-
-func (s *Server) apiBodyUpdate(w http.ResponseWriter, r *http.Request) error {
-	if err := requireAdmin(r); err != nil {
-		return err
-	}
-	old, err := s.bodyByPath(r)
-	if err != nil {
-		return err
-	}
-	return saveJSON(w, r, http.StatusOK, infallible(bodyInput.body), func(ctx context.Context, a *aldyn.Actor, b *aldyn.Body) error {
-		err := s.db.UpdateBody(ctx, a, old.ID, b)
-		b.Territory = nil
-		return err
-	})
-}
-
-func (s *Server) apiBodyDelete(w http.ResponseWriter, r *http.Request) error {
-	if err := requireAdmin(r); err != nil {
-		return err
-	}
-	b, err := s.bodyByPath(r)
-	if err != nil {
-		return err
-	}
-	if err := s.db.DeleteBody(r.Context(), actor(r), b.ID); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
 }

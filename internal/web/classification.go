@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/aldyn-kg/aldyn"
 	"github.com/aldyn-kg/aldyn/internal/disclosure"
 	"github.com/aldyn-kg/aldyn/internal/importer"
 	"github.com/aldyn-kg/aldyn/internal/offenses"
@@ -20,17 +19,6 @@ func (s *Server) registerClassification() {
 	s.handle("GET", "/api/v1/stats/categories", s.apiCategories)
 	s.handle("PUT", "/api/v1/stats/categories/subgroups/{code}", s.apiSaveSubgroup)
 	s.handle("DELETE", "/api/v1/stats/categories/subgroups/{code}", s.apiDeleteSubgroup)
-}
-
-// requireNationalAdmin lets administrators of the whole country through.
-func requireNationalAdmin(r *http.Request) error {
-	if err := requireAdmin(r); err != nil {
-		return err
-	}
-	if actor(r).TerritoryPath != aldyn.TerritoryPath("", countryCode) {
-		return aldyn.Errorf(aldyn.EFORBIDDEN, "error.forbidden")
-	}
-	return nil
 }
 
 // categoryJSON is a category with its subgroups.

@@ -43,7 +43,7 @@ func (s *Server) disclosureSave(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiDisclosure(w http.ResponseWriter, r *http.Request) error {
-	if err := requireStats(r); err != nil {
+	if err := requireSignedIn(r); err != nil {
 		return err
 	}
 	k, err := disclosure.MinCellCount(r.Context(), s.db)

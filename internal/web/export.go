@@ -16,20 +16,12 @@ func exportList[T any](r *http.Request, w http.ResponseWriter, format, filename 
 	if format != "csv" && format != "xlsx" {
 		return badParam("format")
 	}
-	ctx := r.Context()
-	p = aldyn.Page{Limit: aldyn.MaxLimit, Sort: p.Sort, Desc: p.Desc}
-	for {
-		items, total, err := find(ctx, p)
-		if err != nil {
-			return err
-		}
-		for _, it := range items {
-			t.Rows = append(t.Rows, row(it))
-		}
-		p.Offset += len(items)
-		if len(items) == 0 || p.Offset >= total {
-			break
-		}
+	items, err := aldyn.AllPages(p, func(p aldyn.Page) ([]T, int, error) { return find(r.Context(), p) })
+	if err != nil {
+		return err
+	}
+	for _, it := range items {
+		t.Rows = append(t.Rows, row(it))
 	}
 	return serveTable(w, r, format, filename, t)
 }

@@ -21,14 +21,14 @@ func (s *Server) registerIndicatorCompute() {
 
 func (s *Server) indicatorCompute(w http.ResponseWriter, r *http.Request) error {
 	if !actor(r).SignedIn() {
-		return aldyn.Errorf(aldyn.EUNAUTHORIZED, "error.unauthorized")
+		return unauthorized()
 	}
 	ind, p, internal, err := s.indicatorByPath(r)
 	if err != nil {
 		return err
 	}
 	if !internal || !actor(r).CanManagePlan(p.TerritoryPath) {
-		return aldyn.Errorf(aldyn.EFORBIDDEN, "error.forbidden")
+		return forbidden()
 	}
 	vals, err := offenses.IndicatorValues(r.Context(), s.db, p, ind, time.Now())
 	if err != nil {

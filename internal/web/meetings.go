@@ -47,39 +47,12 @@ func (s *Server) registerMeetings() {
 	s.registerRisks()
 }
 
-// meetingsSignedIn refuses the public.
-func meetingsSignedIn(r *http.Request) error {
-	if !actor(r).SignedIn() {
-		return aldyn.Errorf(aldyn.EUNAUTHORIZED, "error.unauthorized")
-	}
-	return nil
-}
-
-// meetingsCoordinator refuses all but coordinators and administrators.
-func meetingsCoordinator(r *http.Request) error {
-	if err := meetingsSignedIn(r); err != nil {
-		return err
-	}
-	if !actor(r).Is(aldyn.RoleCoordinator, aldyn.RoleAdministrator) {
-		return aldyn.Errorf(aldyn.EFORBIDDEN, "error.forbidden")
-	}
-	return nil
-}
-
-func meetingsPathID(r *http.Request, notFound string) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, aldyn.Errorf(aldyn.ENOTFOUND, notFound)
-	}
-	return id, nil
-}
-
 // meetingByPath loads the meeting of the path if the actor may see it.
 func (s *Server) meetingByPath(r *http.Request) (*aldyn.Meeting, error) {
-	if err := meetingsSignedIn(r); err != nil {
+	if err := requireSignedIn(r); err != nil {
 		return nil, err
 	}
-	id, err := meetingsPathID(r, "meetings.error.not_found")
+	id, err := routeID(r, "id", "meetings.error.not_found")
 	if err != nil {
 		return nil, err
 	}
@@ -169,7 +142,7 @@ func (s *Server) bodyNames(ctx context.Context, ids ...int64) (map[int64]*aldyn.
 }
 
 func (s *Server) meetingsPage(w http.ResponseWriter, r *http.Request) error {
-	if err := meetingsSignedIn(r); err != nil {
+	if err := requireSignedIn(r); err != nil {
 		return err
 	}
 	f, err := meetingFilter(r)
@@ -351,7 +324,7 @@ func (s *Server) meetingForm(w http.ResponseWriter, r *http.Request, status int,
 }
 
 func (s *Server) meetingNewPage(w http.ResponseWriter, r *http.Request) error {
-	if err := meetingsCoordinator(r); err != nil {
+	if err := requireCoordinatorOrAdmin(r); err != nil {
 		return err
 	}
 	return s.meetingForm(w, r, http.StatusOK, info(r).loc.T("meetings.new"), nil, nil, nil)
@@ -368,7 +341,7 @@ func formFailure(r *http.Request, err error, show func(map[string]string) error)
 }
 
 func (s *Server) meetingCreate(w http.ResponseWriter, r *http.Request) error {
-	if err := meetingsCoordinator(r); err != nil {
+	if err := requireCoordinatorOrAdmin(r); err != nil {
 		return err
 	}
 	m, form, err := meetingFromForm(r)
@@ -389,7 +362,7 @@ func (s *Server) meetingEditPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if !actor(r).CanCoordinate(m.TerritoryPath) {
-		return aldyn.Errorf(aldyn.EFORBIDDEN, "error.forbidden")
+		return forbidden()
 	}
 	return s.meetingForm(w, r, http.StatusOK, info(r).loc.T("meetings.edit"), m, nil, nil)
 }
@@ -400,7 +373,7 @@ func (s *Server) meetingUpdate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if !actor(r).CanCoordinate(old.TerritoryPath) {
-		return aldyn.Errorf(aldyn.EFORBIDDEN, "error.forbidden")
+		return forbidden()
 	}
 	m, form, err := meetingFromForm(r)
 	if err == nil {
@@ -461,10 +434,10 @@ func (s *Server) decisionCreate(w http.ResponseWriter, r *http.Request) error {
 // decisionByPath loads the decision of the path if the actor may see it:
 // its meeting or its responsible body lies in the actor's territory.
 func (s *Server) decisionByPath(r *http.Request) (*aldyn.Decision, error) {
-	if err := meetingsSignedIn(r); err != nil {
+	if err := requireSignedIn(r); err != nil {
 		return nil, err
 	}
-	id, err := meetingsPathID(r, "meetings.error.decision_not_found")
+	id, err := routeID(r, "id", "meetings.error.decision_not_found")
 	if err != nil {
 		return nil, err
 	}
@@ -512,7 +485,7 @@ func (s *Server) decisionUpdate(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) decisionsPage(w http.ResponseWriter, r *http.Request) error {
-	if err := meetingsSignedIn(r); err != nil {
+	if err := requireSignedIn(r); err != nil {
 		return err
 	}
 	q := r.URL.Query()
@@ -631,7 +604,7 @@ func questionFilter(r *http.Request) (store.QuestionFilter, error) {
 }
 
 func (s *Server) questionsPage(w http.ResponseWriter, r *http.Request) error {
-	if err := meetingsSignedIn(r); err != nil {
+	if err := requireSignedIn(r); err != nil {
 		return err
 	}
 	f, err := questionFilter(r)
@@ -703,7 +676,7 @@ func questionFromForm(r *http.Request) (*aldyn.Question, url.Values, error) {
 }
 
 func (s *Server) questionCreate(w http.ResponseWriter, r *http.Request) error {
-	if err := meetingsSignedIn(r); err != nil {
+	if err := requireSignedIn(r); err != nil {
 		return err
 	}
 	q, form, err := questionFromForm(r)
@@ -722,10 +695,10 @@ func (s *Server) questionCreate(w http.ResponseWriter, r *http.Request) error {
 // questionByPath loads the question of the path if the actor may see it:
 // the sending or the receiving body lies in the actor's territory.
 func (s *Server) questionByPath(r *http.Request) (*aldyn.Question, error) {
-	if err := meetingsSignedIn(r); err != nil {
+	if err := requireSignedIn(r); err != nil {
 		return nil, err
 	}
-	id, err := meetingsPathID(r, "meetings.error.question_not_found")
+	id, err := routeID(r, "id", "meetings.error.question_not_found")
 	if err != nil {
 		return nil, err
 	}
@@ -776,7 +749,7 @@ func (s *Server) questionAnswer(w http.ResponseWriter, r *http.Request) error {
 // API.
 
 func (s *Server) apiMeetings(w http.ResponseWriter, r *http.Request) error {
-	if err := meetingsSignedIn(r); err != nil {
+	if err := requireSignedIn(r); err != nil {
 		return err
 	}
 	f, err := meetingFilter(r)
@@ -824,7 +797,7 @@ func (in meetingInput) meeting() (*aldyn.Meeting, error) {
 }
 
 func (s *Server) apiMeetingCreate(w http.ResponseWriter, r *http.Request) error {
-	if err := meetingsCoordinator(r); err != nil {
+	if err := requireCoordinatorOrAdmin(r); err != nil {
 		return err
 	}
 	return saveJSON(w, r, http.StatusCreated, meetingInput.meeting, s.db.CreateMeeting)
@@ -909,7 +882,7 @@ func (s *Server) apiDecisionUpdate(w http.ResponseWriter, r *http.Request) error
 }
 
 func (s *Server) apiQuestions(w http.ResponseWriter, r *http.Request) error {
-	if err := meetingsSignedIn(r); err != nil {
+	if err := requireSignedIn(r); err != nil {
 		return err
 	}
 	f, err := questionFilter(r)
@@ -933,7 +906,7 @@ type questionInput struct {
 }
 
 func (s *Server) apiQuestionCreate(w http.ResponseWriter, r *http.Request) error {
-	if err := meetingsSignedIn(r); err != nil {
+	if err := requireSignedIn(r); err != nil {
 		return err
 	}
 	return saveJSON(w, r, http.StatusCreated, infallible(func(in questionInput) *aldyn.Question {

@@ -34,7 +34,7 @@ func (s *Server) identify(next http.Handler) http.Handler {
 				ri.lang = i18n.Negotiate(r.Header.Get("Accept-Language"), "")
 				ri.loc = i18n.For(ri.lang)
 				r = r.WithContext(withInfo(r.Context(), ri))
-				s.writeError(w, r, aldyn.Errorf(aldyn.EUNAUTHORIZED, "error.unauthorized"))
+				s.writeError(w, r, unauthorized())
 				return
 			}
 		} else if c, err := r.Cookie(auth.CookieName); err == nil && c.Value != "" {

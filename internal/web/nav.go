@@ -22,10 +22,10 @@ var navigation = []navEntry{
 	{"/territories", "nav.territories", open},
 	{"/bodies", "nav.bodies", open},
 	{"/plans", "nav.plans", open},
-	{"/monitoring", "nav.monitoring", requireStats},
+	{"/monitoring", "nav.monitoring", requireSignedIn},
 	{"/tasks", "nav.tasks", requireSignedIn},
-	{"/meetings", "nav.meetings", meetingsSignedIn},
-	{"/stats", "nav.statistics", requireStats},
+	{"/meetings", "nav.meetings", requireSignedIn},
+	{"/stats", "nav.statistics", requireSignedIn},
 	{"/users", "nav.users", requireAdmin},
 	{"/audit", "nav.audit", requireAdmin},
 }

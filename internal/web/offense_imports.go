@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"os"
 	"slices"
-	"strconv"
 	"sync"
 	"time"
 
@@ -95,20 +94,6 @@ func (s *Server) offenseProfileForm(w http.ResponseWriter, r *http.Request) erro
 	return redirect(w, r, "/stats/imports", "stats.import.profile_saved")
 }
 
-// requireImporter lets analysts and administrators of the whole country import.
-func requireImporter(r *http.Request) error {
-	a := actor(r)
-	if !a.SignedIn() {
-		return aldyn.Errorf(aldyn.EUNAUTHORIZED, "error.unauthorized")
-	}
-	if !a.Is(aldyn.RoleAnalyst, aldyn.RoleAdministrator) || a.TerritoryPath != aldyn.TerritoryPath("", countryCode) {
-		return aldyn.Errorf(aldyn.EFORBIDDEN, "stats.import.forbidden")
-	}
-	return nil
-}
-
-const countryCode = "41700000000000"
-
 // importJob is a background import the browser follows.
 type importJob struct {
 	ID     int64
@@ -160,9 +145,9 @@ func (js *importJobs) add(j *importJob) {
 
 // job finds a job of the actor (any job for a national administrator).
 func (js *importJobs) job(r *http.Request) (*importJob, error) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	id, err := routeID(r, "id", "error.not_found")
 	if err != nil {
-		return nil, aldyn.Errorf(aldyn.ENOTFOUND, "error.not_found")
+		return nil, err
 	}
 	js.mu.Lock()
 	j := js.jobs[id]

@@ -88,18 +88,10 @@ func publicPlan(p *aldyn.Plan) *aldyn.Plan {
 	return &c
 }
 
-func planPathID(r *http.Request, key string) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, aldyn.Errorf(aldyn.ENOTFOUND, key)
-	}
-	return id, nil
-}
-
 // planByPath loads the plan of the path for reading: it is found when the
 // actor is its staff or it is published; internal says which.
 func (s *Server) planByPath(r *http.Request) (p *aldyn.Plan, internal bool, err error) {
-	id, err := planPathID(r, "plans.error.not_found")
+	id, err := routeID(r, "id", "plans.error.not_found")
 	if err != nil {
 		return nil, false, err
 	}
@@ -123,79 +115,49 @@ func (s *Server) visiblePlan(ctx context.Context, a *aldyn.Actor, id int64) (*al
 	return nil, false, aldyn.Errorf(aldyn.ENOTFOUND, "plans.error.not_found")
 }
 
-// bodyNames loads the bodies with the given ids (unknown ones are left
+// bodiesByID loads the bodies with the given ids in one query (unknown ones are left
 // out).
 func (s *Server) bodiesByID(ctx context.Context, ids []int64) (map[int64]*aldyn.Body, error) {
-	out := map[int64]*aldyn.Body{}
+	var want []int64
 	for _, id := range ids {
-		if _, ok := out[id]; ok || id <= 0 {
-			continue
+		if id > 0 && !slices.Contains(want, id) {
+			want = append(want, id)
 		}
-		b, err := s.db.FindBodyByID(ctx, id)
-		if aldyn.ErrorCode(err) == aldyn.ENOTFOUND {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		out[id] = b
 	}
-	return out, nil
+	out := map[int64]*aldyn.Body{}
+	if len(want) == 0 {
+		return out, nil
+	}
+	bs, err := aldyn.AllPages(aldyn.Page{}, func(pg aldyn.Page) ([]*aldyn.Body, int, error) {
+		return s.db.FindBodies(ctx, aldyn.BodyFilter{IDs: want, Page: pg})
+	})
+	for _, b := range bs {
+		out[b.ID] = b
+	}
+	return out, err
 }
 
 // scopeBodies lists the bodies within the actor's territory (a plan's
 // owner, signatories and executors are chosen from them).
 func (s *Server) scopeBodies(ctx context.Context, a *aldyn.Actor) ([]*aldyn.Body, error) {
-	var out []*aldyn.Body
-	f := aldyn.BodyFilter{Under: a.ScopeUnder(), Page: aldyn.Page{Limit: aldyn.MaxLimit}}
-	for {
-		bs, total, err := s.db.FindBodies(ctx, f)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, bs...)
-		f.Offset += len(bs)
-		if len(bs) == 0 || f.Offset >= total {
-			return out, nil
-		}
-	}
+	return aldyn.AllPages(aldyn.Page{}, func(pg aldyn.Page) ([]*aldyn.Body, int, error) {
+		return s.db.FindBodies(ctx, aldyn.BodyFilter{Under: a.ScopeUnder(), Page: pg})
+	})
 }
 
 // allMeasures and allIndicators load every measure or indicator of a plan.
 func (s *Server) allMeasures(ctx context.Context, planID int64) ([]aldyn.Measure, error) {
-	var out []aldyn.Measure
-	f := aldyn.MeasureFilter{Page: aldyn.Page{Limit: aldyn.MaxLimit}}
-	for {
-		ms, total, err := s.db.FindMeasures(ctx, planID, f)
-		if err != nil {
-			return nil, err
-		}
-		for _, m := range ms {
-			out = append(out, *m)
-		}
-		f.Page.Offset += len(ms)
-		if len(ms) == 0 || f.Page.Offset >= total {
-			return out, nil
-		}
-	}
+	ms, err := aldyn.AllPages(aldyn.Page{}, func(pg aldyn.Page) ([]*aldyn.Measure, int, error) {
+		return s.db.FindMeasures(ctx, planID, aldyn.MeasureFilter{Page: pg})
+	})
+	return aldyn.Values(ms), err
 }
 
 func (s *Server) allIndicators(ctx context.Context, planID int64) ([]aldyn.Indicator, error) {
-	var out []aldyn.Indicator
-	f := aldyn.IndicatorFilter{PlanID: &planID, Page: aldyn.Page{Limit: aldyn.MaxLimit}}
-	for {
-		is, total, err := s.db.FindIndicators(ctx, f)
-		if err != nil {
-			return nil, err
-		}
-		for _, i := range is {
-			out = append(out, *i)
-		}
-		f.Page.Offset += len(is)
-		if len(is) == 0 || f.Page.Offset >= total {
-			return out, nil
-		}
-	}
+	is, err := aldyn.AllPages(aldyn.Page{}, func(pg aldyn.Page) ([]*aldyn.Indicator, int, error) {
+		return s.db.FindIndicators(ctx, aldyn.IndicatorFilter{PlanID: &planID, Page: pg})
+	})
+	return aldyn.Values(is), err
 }
 
 // List.
@@ -463,18 +425,6 @@ func (s *Server) renderPlanForm(w http.ResponseWriter, r *http.Request, status i
 	}})
 }
 
-// requirePlanner refuses those who cannot manage plans anywhere.
-func requirePlanner(r *http.Request) error {
-	a := actor(r)
-	if !a.SignedIn() {
-		return aldyn.Errorf(aldyn.EUNAUTHORIZED, "error.unauthorized")
-	}
-	if !a.Is(aldyn.RoleCoordinator) {
-		return aldyn.Errorf(aldyn.EFORBIDDEN, "error.forbidden")
-	}
-	return nil
-}
-
 func (s *Server) planNewPage(w http.ResponseWriter, r *http.Request) error {
 	if err := requirePlanner(r); err != nil {
 		return err
@@ -605,29 +555,17 @@ func (s *Server) loadPlanContent(ctx context.Context, p *aldyn.Plan) (*planConte
 // planVersions lists the versions of the plan's lineage the actor may read,
 // oldest first.
 func (s *Server) planVersions(ctx context.Context, a *aldyn.Actor, p *aldyn.Plan, public bool) ([]*aldyn.Plan, error) {
-	root := p
-	for root.ParentID != nil {
-		parent, err := s.db.FindPlanByID(ctx, *root.ParentID)
-		if err != nil {
-			return nil, err
-		}
-		root = parent
+	all, err := aldyn.AllPages(aldyn.Page{}, func(pg aldyn.Page) ([]*aldyn.Plan, int, error) {
+		return s.db.FindPlans(ctx, aldyn.PlanFilter{Lineage: &p.ID, Page: pg})
+	})
+	if err != nil {
+		return nil, err
 	}
 	var out []*aldyn.Plan
-	for cur := []*aldyn.Plan{root}; len(cur) > 0; {
-		var next []*aldyn.Plan
-		for _, v := range cur {
-			if (!public && planInternal(a, v)) || isPublicPlan(v) || v.Status == aldyn.PlanSuperseded && !public && planInternal(a, v) {
-				out = append(out, v)
-			}
-			id := v.ID
-			kids, _, err := s.db.FindPlans(ctx, aldyn.PlanFilter{ParentID: &id, Page: aldyn.Page{Limit: aldyn.MaxLimit}})
-			if err != nil {
-				return nil, err
-			}
-			next = append(next, kids...)
+	for _, v := range all {
+		if (!public && planInternal(a, v)) || isPublicPlan(v) {
+			out = append(out, v)
 		}
-		cur = next
 	}
 	slices.SortFunc(out, func(x, y *aldyn.Plan) int { return x.Version - y.Version })
 	return out, nil
@@ -681,7 +619,7 @@ func (s *Server) planPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) publicPlanPage(w http.ResponseWriter, r *http.Request) error {
-	id, err := planPathID(r, "plans.error.not_found")
+	id, err := routeID(r, "id", "plans.error.not_found")
 	if err != nil {
 		return err
 	}
@@ -736,9 +674,9 @@ func (s *Server) renderPublicPlan(w http.ResponseWriter, r *http.Request, p *ald
 func (s *Server) runPlanAction(r *http.Request, action string) (*aldyn.Plan, error) {
 	a := actor(r)
 	if !a.SignedIn() {
-		return nil, aldyn.Errorf(aldyn.EUNAUTHORIZED, "error.unauthorized")
+		return nil, unauthorized()
 	}
-	id, err := planPathID(r, "plans.error.not_found")
+	id, err := routeID(r, "id", "plans.error.not_found")
 	if err != nil {
 		return nil, err
 	}

@@ -59,7 +59,7 @@ func (s *Server) indicatorByPath(r *http.Request) (*aldyn.Indicator, *aldyn.Plan
 // the plan, and internal says whether the actor is the plan's staff.
 func planItemByPath[T any](s *Server, r *http.Request, notFound string, find func(context.Context, int64) (T, error), planID func(T) int64) (item T, p *aldyn.Plan, internal bool, err error) {
 	var zero T
-	id, err := planPathID(r, notFound)
+	id, err := routeID(r, "id", notFound)
 	if err != nil {
 		return zero, nil, false, err
 	}
@@ -106,7 +106,7 @@ func (s *Server) draftIndicator(r *http.Request) (*aldyn.Indicator, *aldyn.Plan,
 // pathDraft loads the plan of the path for a change of its content, as
 // managedDraft.
 func (s *Server) pathDraft(r *http.Request) (*aldyn.Plan, error) {
-	id, err := planPathID(r, "plans.error.not_found")
+	id, err := routeID(r, "id", "plans.error.not_found")
 	if err != nil {
 		return nil, err
 	}
@@ -126,7 +126,7 @@ func (s *Server) managedDraft(r *http.Request, planID int64) (*aldyn.Plan, error
 		return nil, err
 	}
 	if !a.CanManagePlan(p.TerritoryPath) {
-		return nil, aldyn.Errorf(aldyn.EFORBIDDEN, "error.forbidden")
+		return nil, forbidden()
 	}
 	return p, p.CheckEditable()
 }

@@ -131,7 +131,7 @@ type importIssue struct {
 }
 
 func (s *Server) planImportPage(w http.ResponseWriter, r *http.Request) error {
-	id, err := planPathID(r, "plans.error.not_found")
+	id, err := routeID(r, "id", "plans.error.not_found")
 	if err != nil {
 		return err
 	}
@@ -146,7 +146,7 @@ func (s *Server) planImportPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) planImport(w http.ResponseWriter, r *http.Request) error {
-	id, err := planPathID(r, "plans.error.not_found")
+	id, err := routeID(r, "id", "plans.error.not_found")
 	if err != nil {
 		return err
 	}

@@ -53,31 +53,13 @@ func (s *Server) registerReporting() {
 	s.handle("GET", "/api/v1/plans/{id}/report", s.apiPlanReport)
 }
 
-// pathID reads a numeric path value; anything else is not found.
-func pathID(r *http.Request, name string) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, aldyn.Errorf(aldyn.ENOTFOUND, "reporting.error.not_found")
-	}
-	return id, nil
-}
-
-func requireSignedIn(r *http.Request) error {
-	if !actor(r).SignedIn() {
-		return aldyn.Errorf(aldyn.EUNAUTHORIZED, "error.unauthorized")
-	}
-	return nil
-}
-
-func forbidden() error { return aldyn.Errorf(aldyn.EFORBIDDEN, "error.forbidden") }
-
 // pathPlan loads the plan of the path for its reporting pages: not found,
 // as on the plan's own pages, unless the actor reads the plan.
 func (s *Server) pathPlan(r *http.Request) (*aldyn.Plan, error) {
 	if err := requireSignedIn(r); err != nil {
 		return nil, err
 	}
-	id, err := planPathID(r, "plans.error.not_found")
+	id, err := routeID(r, "id", "plans.error.not_found")
 	if err != nil {
 		return nil, err
 	}
@@ -161,7 +143,7 @@ func (s *Server) viewableReport(r *http.Request) (*reportCtx, error) {
 	if err := requireSignedIn(r); err != nil {
 		return nil, err
 	}
-	id, err := pathID(r, "id")
+	id, err := routeID(r, "id", "reporting.error.not_found")
 	if err != nil {
 		return nil, err
 	}
@@ -357,7 +339,7 @@ func (s *Server) cycleClose(w http.ResponseWriter, r *http.Request) error {
 	if err := requireSignedIn(r); err != nil {
 		return err
 	}
-	id, err := pathID(r, "id")
+	id, err := routeID(r, "id", "reporting.error.not_found")
 	if err != nil {
 		return err
 	}
@@ -396,7 +378,7 @@ func (s *Server) cyclePage(w http.ResponseWriter, r *http.Request) error {
 	if err := requireSignedIn(r); err != nil {
 		return err
 	}
-	id, err := pathID(r, "id")
+	id, err := routeID(r, "id", "reporting.error.not_found")
 	if err != nil {
 		return err
 	}
@@ -654,7 +636,7 @@ func (s *Server) notificationRead(w http.ResponseWriter, r *http.Request) error 
 	if err := requireSignedIn(r); err != nil {
 		return err
 	}
-	id, err := pathID(r, "id")
+	id, err := routeID(r, "id", "reporting.error.not_found")
 	if err != nil {
 		return err
 	}

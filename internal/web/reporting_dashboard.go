@@ -257,6 +257,44 @@ func indicatorChart(loc *i18n.Localizer, d *aldyn.Dashboard, lang string) chart 
 	return c
 }
 
+// dashboardPageData is what a plan's dashboard (reporting_dashboard.html)
+// shows: the computed dashboard D of the chosen cycle, its groups with
+// their names, the measures' lines, the charts and the cycles to choose.
+type dashboardPageData struct {
+	Plan           *aldyn.Plan
+	D              aldyn.Dashboard
+	Components     []dashboardComponent
+	Bodies         []dashboardBody
+	CycleBodies    []dashboardCycleBody
+	Measures       []measureLine
+	Badges         map[string]string // indicator badge class by indicator code
+	StatusChart    chart
+	BudgetChart    chart
+	IndicatorChart chart
+	Cycles         []aldyn.ReportingCycle // newest first
+	CycleID        string                 // the chosen cycle, "" for the latest begun
+	Languages      []string
+	FormatNames    map[string]string // the report's download formats
+}
+
+// dashboardComponent is a component's figures with its title.
+type dashboardComponent struct {
+	Group aldyn.GroupSummary
+	Title string
+}
+
+// dashboardBody is a responsible body's figures with its name.
+type dashboardBody struct {
+	Group aldyn.GroupSummary
+	Name  string
+}
+
+// dashboardCycleBody is a body's reporting in the cycle, with its name.
+type dashboardCycleBody struct {
+	R    aldyn.BodyReporting
+	Name string
+}
+
 func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request) error {
 	p, err := s.monitoredPlan(r)
 	if err != nil {
@@ -270,22 +308,22 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request) error {
 	d := aldyn.ComputeDashboard(*v.in, v.at)
 	names := s.newBodyNames(r)
 	c, _ := loadConcept()
-	components := make([]map[string]any, len(d.Components))
+	components := make([]dashboardComponent, len(d.Components))
 	for i, g := range d.Components {
 		title := loc.T("planreport.untraced")
 		if comp := c.Component(g.ComponentCode); comp != nil {
 			title = comp.Title.In(lang)
 		}
-		components[i] = map[string]any{"Group": g, "Title": title}
+		components[i] = dashboardComponent{Group: g, Title: title}
 	}
-	bodies := make([]map[string]any, len(d.Bodies))
+	bodies := make([]dashboardBody, len(d.Bodies))
 	for i, g := range d.Bodies {
-		bodies[i] = map[string]any{"Group": g, "Name": names.Name(g.BodyID)}
+		bodies[i] = dashboardBody{Group: g, Name: names.Name(g.BodyID)}
 	}
-	var cycleBodies []map[string]any
+	var cycleBodies []dashboardCycleBody
 	if d.Cycle != nil {
 		for _, b := range d.Cycle.Bodies {
-			cycleBodies = append(cycleBodies, map[string]any{"R": b, "Name": names.Name(b.BodyID)})
+			cycleBodies = append(cycleBodies, dashboardCycleBody{R: b, Name: names.Name(b.BodyID)})
 		}
 	}
 	badges := map[string]string{}
@@ -308,11 +346,11 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	slices.SortFunc(cycles, func(a, b aldyn.ReportingCycle) int { return b.From.Compare(a.From) })
-	return s.render(w, r, http.StatusOK, "reporting_dashboard", &page{Title: loc.T("reporting.dashboard.title"), Data: map[string]any{
-		"Plan": p, "D": d, "Components": components, "Bodies": bodies, "CycleBodies": cycleBodies, "Measures": measureLines(v, names),
-		"Badges": badges, "StatusChart": statusChart(loc, &d), "BudgetChart": budgetChart(loc, &d), "IndicatorChart": indicatorChart(loc, &d, lang),
-		"Cycles": cycles, "CycleID": cycleID, "Languages": aldyn.Languages,
-		"FormatNames": map[string]string{"xlsx": "Excel", "pdf": "PDF", "docx": "Word"},
+	return s.render(w, r, http.StatusOK, "reporting_dashboard", &page{Title: loc.T("reporting.dashboard.title"), Data: &dashboardPageData{
+		Plan: p, D: d, Components: components, Bodies: bodies, CycleBodies: cycleBodies, Measures: measureLines(v, names),
+		Badges: badges, StatusChart: statusChart(loc, &d), BudgetChart: budgetChart(loc, &d), IndicatorChart: indicatorChart(loc, &d, lang),
+		Cycles: cycles, CycleID: cycleID, Languages: aldyn.Languages,
+		FormatNames: map[string]string{"xlsx": "Excel", "pdf": "PDF", "docx": "Word"},
 	}})
 }
 

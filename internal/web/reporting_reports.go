@@ -332,11 +332,11 @@ func (s *Server) formTarget(r *http.Request) (*aldyn.ReportingCycle, *aldyn.Meas
 		return nil, nil, nil, nil, err
 	}
 	ctx := r.Context()
-	cid, err := pathID(r, "cid")
+	cid, err := routeID(r, "cid", "reporting.error.not_found")
 	if err != nil {
 		return nil, nil, nil, nil, err
 	}
-	mid, err := pathID(r, "mid")
+	mid, err := routeID(r, "mid", "reporting.error.not_found")
 	if err != nil {
 		return nil, nil, nil, nil, err
 	}
@@ -609,7 +609,7 @@ func (s *Server) reportSubmit(w http.ResponseWriter, r *http.Request) error {
 	if err := requireSignedIn(r); err != nil {
 		return err
 	}
-	id, err := pathID(r, "id")
+	id, err := routeID(r, "id", "reporting.error.not_found")
 	if err != nil {
 		return err
 	}
@@ -623,7 +623,7 @@ func (s *Server) reportDecision(w http.ResponseWriter, r *http.Request, accept b
 	if err := requireSignedIn(r); err != nil {
 		return err
 	}
-	id, err := pathID(r, "id")
+	id, err := routeID(r, "id", "reporting.error.not_found")
 	if err != nil {
 		return err
 	}
@@ -713,7 +713,7 @@ func (s *Server) evidenceByPath(r *http.Request) (*store.ReportEvidence, *report
 	if err := requireSignedIn(r); err != nil {
 		return nil, nil, err
 	}
-	id, err := pathID(r, "id")
+	id, err := routeID(r, "id", "reporting.error.not_found")
 	if err != nil {
 		return nil, nil, err
 	}
@@ -911,7 +911,7 @@ func (s *Server) apiReportAction(w http.ResponseWriter, r *http.Request, act fun
 	if err := requireSignedIn(r); err != nil {
 		return err
 	}
-	id, err := pathID(r, "id")
+	id, err := routeID(r, "id", "reporting.error.not_found")
 	if err != nil {
 		return err
 	}
@@ -992,7 +992,7 @@ func (s *Server) apiCycleClose(w http.ResponseWriter, r *http.Request) error {
 	if err := requireSignedIn(r); err != nil {
 		return err
 	}
-	id, err := pathID(r, "id")
+	id, err := routeID(r, "id", "reporting.error.not_found")
 	if err != nil {
 		return err
 	}

@@ -32,7 +32,7 @@ var riskConcept = sync.OnceValues(concept.Load)
 // riskPlan loads the plan of the path if the actor may read its register,
 // pre-filling the register on first view.
 func (s *Server) riskPlan(r *http.Request, planID int64) (*aldyn.Plan, error) {
-	if err := meetingsSignedIn(r); err != nil {
+	if err := requireSignedIn(r); err != nil {
 		return nil, err
 	}
 	p, err := s.db.FindPlanByID(r.Context(), planID)
@@ -54,20 +54,40 @@ func (s *Server) riskPlan(r *http.Request, planID int64) (*aldyn.Plan, error) {
 }
 
 func (s *Server) riskPlanByPath(r *http.Request) (*aldyn.Plan, error) {
-	id, err := meetingsPathID(r, "plan.error.not_found")
+	id, err := routeID(r, "id", "plan.error.not_found")
 	if err != nil {
 		return nil, err
 	}
 	return s.riskPlan(r, id)
 }
 
+// riskPlanToManage is riskPlanByPath for the pages that change the
+// register: the actor must manage the plan.
+func (s *Server) riskPlanToManage(r *http.Request) (*aldyn.Plan, error) {
+	p, err := s.riskPlanByPath(r)
+	if err == nil && !actor(r).CanManagePlan(p.TerritoryPath) {
+		err = forbidden()
+	}
+	return p, err
+}
+
+// riskToManage is riskByPath for the pages that change the risk: the
+// actor must manage its plan.
+func (s *Server) riskToManage(r *http.Request) (*aldyn.Risk, *aldyn.Plan, error) {
+	rk, p, err := s.riskByPath(r)
+	if err == nil && !actor(r).CanManagePlan(p.TerritoryPath) {
+		err = forbidden()
+	}
+	return rk, p, err
+}
+
 // riskByPath loads the risk of the path and its plan, if the actor may
 // read the plan's register.
 func (s *Server) riskByPath(r *http.Request) (*aldyn.Risk, *aldyn.Plan, error) {
-	if err := meetingsSignedIn(r); err != nil {
+	if err := requireSignedIn(r); err != nil {
 		return nil, nil, err
 	}
-	id, err := meetingsPathID(r, "risks.error.not_found")
+	id, err := routeID(r, "id", "risks.error.not_found")
 	if err != nil {
 		return nil, nil, err
 	}
@@ -174,12 +194,9 @@ func riskForm(rk *aldyn.Risk) url.Values {
 }
 
 func (s *Server) riskCreate(w http.ResponseWriter, r *http.Request) error {
-	p, err := s.riskPlanByPath(r)
+	p, err := s.riskPlanToManage(r)
 	if err != nil {
 		return err
-	}
-	if !actor(r).CanManagePlan(p.TerritoryPath) {
-		return aldyn.Errorf(aldyn.EFORBIDDEN, "error.forbidden")
 	}
 	rk, form, err := riskFromForm(r)
 	if err == nil {
@@ -214,34 +231,25 @@ func (s *Server) riskFormPage(w http.ResponseWriter, r *http.Request, status int
 }
 
 func (s *Server) riskNewPage(w http.ResponseWriter, r *http.Request) error {
-	p, err := s.riskPlanByPath(r)
+	p, err := s.riskPlanToManage(r)
 	if err != nil {
 		return err
-	}
-	if !actor(r).CanManagePlan(p.TerritoryPath) {
-		return aldyn.Errorf(aldyn.EFORBIDDEN, "error.forbidden")
 	}
 	return s.riskFormPage(w, r, http.StatusOK, nil, p, nil, nil)
 }
 
 func (s *Server) riskEditPage(w http.ResponseWriter, r *http.Request) error {
-	rk, p, err := s.riskByPath(r)
+	rk, p, err := s.riskToManage(r)
 	if err != nil {
 		return err
-	}
-	if !actor(r).CanManagePlan(p.TerritoryPath) {
-		return aldyn.Errorf(aldyn.EFORBIDDEN, "error.forbidden")
 	}
 	return s.riskFormPage(w, r, http.StatusOK, rk, p, nil, nil)
 }
 
 func (s *Server) riskUpdate(w http.ResponseWriter, r *http.Request) error {
-	old, p, err := s.riskByPath(r)
+	old, p, err := s.riskToManage(r)
 	if err != nil {
 		return err
-	}
-	if !actor(r).CanManagePlan(p.TerritoryPath) {
-		return aldyn.Errorf(aldyn.EFORBIDDEN, "error.forbidden")
 	}
 	rk, form, err := riskFromForm(r)
 	if err == nil {

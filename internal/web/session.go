@@ -4,7 +4,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"strconv"
 	"time"
 
 	"github.com/aldyn-kg/aldyn"
@@ -75,13 +74,6 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
 	}
 	http.SetCookie(w, auth.ClearCookie(s.cfg.Secure || r.TLS != nil))
 	return redirect(w, r, "/", "auth.logged_out")
-}
-
-func requireUser(r *http.Request) (*aldyn.User, error) {
-	if u := info(r).user; u != nil {
-		return u, nil
-	}
-	return nil, aldyn.Errorf(aldyn.EUNAUTHORIZED, "error.unauthorized")
 }
 
 func (s *Server) profilePage(w http.ResponseWriter, r *http.Request) error {
@@ -176,20 +168,11 @@ func (s *Server) profileTokenCreate(w http.ResponseWriter, r *http.Request) erro
 	return s.renderProfile(w, r, http.StatusOK, nil, tok)
 }
 
-// tokenID reads the id of an API token from the path.
-func tokenID(r *http.Request) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil {
-		return 0, aldyn.Errorf(aldyn.ENOTFOUND, "error.not_found")
-	}
-	return id, nil
-}
-
 func (s *Server) profileTokenRevoke(w http.ResponseWriter, r *http.Request) error {
 	if _, err := requireUser(r); err != nil {
 		return err
 	}
-	id, err := tokenID(r)
+	id, err := routeID(r, "id", "error.not_found")
 	if err != nil {
 		return err
 	}
@@ -205,7 +188,7 @@ func (s *Server) profileTokenRenew(w http.ResponseWriter, r *http.Request) error
 	if _, err := requireUser(r); err != nil {
 		return err
 	}
-	id, err := tokenID(r)
+	id, err := routeID(r, "id", "error.not_found")
 	if err != nil {
 		return err
 	}

@@ -64,18 +64,10 @@ type statsScope struct {
 	ExcludeSensitive bool
 }
 
-// requireStats lets any signed-in user read statistics of their territory.
-func requireStats(r *http.Request) error {
-	if !actor(r).SignedIn() {
-		return aldyn.Errorf(aldyn.EUNAUTHORIZED, "error.unauthorized")
-	}
-	return nil
-}
-
 // parseStatsScope reads territory, precinct, category, source, from and to.
 // A territory outside the actor's scope is not found, as if it did not exist.
 func (s *Server) parseStatsScope(r *http.Request) (*statsScope, error) {
-	if err := requireStats(r); err != nil {
+	if err := requireSignedIn(r); err != nil {
 		return nil, err
 	}
 	q := r.URL.Query()
@@ -579,7 +571,7 @@ func (s *Server) apiPoints(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if !actor(r).Is(aldyn.RoleAnalyst, aldyn.RoleAdministrator) {
-		return aldyn.Errorf(aldyn.EFORBIDDEN, "error.forbidden")
+		return forbidden()
 	}
 	bbox, err := parseBBox(r.URL.Query().Get("bbox"))
 	if err != nil {

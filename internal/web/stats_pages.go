@@ -64,6 +64,29 @@ func lineChart(title string, labels []string, series ...map[string]any) chart {
 	}
 }
 
+// statsPageData is what the statistics page (stats.html) shows: the
+// counts by category, territory and period of the filter, and, when the
+// period has records, the trend, the top precincts and the forecast.
+type statsPageData struct {
+	Filter        *statsFilterData
+	Scope         *statsScope
+	ByCategory    *countsResult
+	CategoryPivot []categoryRow
+	ByTerritory   *countsResult
+	RateCitations []string // the sources of the territories' populations
+	ByPeriod      *countsResult
+	Period        string
+	Years         []int
+	PartialYear   *partialYear
+	CanImport     bool
+
+	TrendChart    chart
+	TopPrecincts  []aldyn.PrecinctCount
+	Names         map[string]string // territory names by code
+	Forecast      *forecastResult
+	ForecastChart chart
+}
+
 func (s *Server) statsPage(w http.ResponseWriter, r *http.Request) error {
 	sc, err := s.parseStatsScope(r)
 	if err != nil {
@@ -121,8 +144,8 @@ func (s *Server) statsPage(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	years := yearsOf(byCat.Rows)
-	data := map[string]any{"Filter": fd, "ByCategory": byCat, "CategoryPivot": pivotByCategory(byCat.Rows, years), "ByTerritory": byTerr, "RateCitations": rateCitations,
-		"ByPeriod": byPeriod, "Period": period, "Years": years, "PartialYear": partialYearNote(byCat.Rows, info(r).loc), "Scope": sc, "CanImport": requireImporter(r) == nil}
+	data := &statsPageData{Filter: fd, ByCategory: byCat, CategoryPivot: pivotByCategory(byCat.Rows, years), ByTerritory: byTerr, RateCitations: rateCitations,
+		ByPeriod: byPeriod, Period: period, Years: years, PartialYear: partialYearNote(byCat.Rows, info(r).loc), Scope: sc, CanImport: requireImporter(r) == nil}
 	if byPeriod.Total > 0 {
 		// Trend of the period, one line per compared territory (the
 		// territories of compare=…, or the scope as a whole).
@@ -130,7 +153,7 @@ func (s *Server) statsPage(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		data["TrendChart"] = lineChart(loc.T("stats.trend"), labels, series...)
+		data.TrendChart = lineChart(loc.T("stats.trend"), labels, series...)
 		// The weekday × hour table scans the records: the page asks for it
 		// after it has loaded (/stats/charts/timeprofile).
 		top, err := s.db.TopPrecincts(r.Context(), sc.byPrecinct(actor(r)), 10)
@@ -141,14 +164,14 @@ func (s *Server) statsPage(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		data["TopPrecincts"], data["Names"] = top, names
+		data.TopPrecincts, data.Names = top, names
 		if h, err := parseHorizon(q.Get("horizon")); err == nil {
 			fr, err := s.forecast(r, sc, h)
 			if err != nil {
 				return err
 			}
-			data["Forecast"] = fr
-			data["ForecastChart"] = forecastChart(loc, fr)
+			data.Forecast = fr
+			data.ForecastChart = forecastChart(loc, fr)
 		}
 	}
 	return s.render(w, r, http.StatusOK, "stats", &page{Title: loc.T("stats.title"), Form: q, Data: data})
@@ -622,7 +645,7 @@ func localFigure(loc *i18n.Localizer, f stats.OfficialFigure) officialFigure {
 // precinctPage profiles one police precinct: its map, weekday × hour
 // table, trend and forecast, within the actor's scope.
 func (s *Server) precinctPage(w http.ResponseWriter, r *http.Request) error {
-	if err := requireStats(r); err != nil {
+	if err := requireSignedIn(r); err != nil {
 		return err
 	}
 	t, err := s.db.FindTerritoryByCode(r.Context(), r.PathValue("code"))

@@ -137,7 +137,7 @@ func (s *Server) precinctNewPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if !actor(r).CanAdminister(parent.Path) {
-		return aldyn.Errorf(aldyn.EFORBIDDEN, "error.forbidden")
+		return forbidden()
 	}
 	return s.render(w, r, http.StatusOK, "precinct_form", &page{Title: info(r).loc.T("territory.add_precinct"),
 		Form: url.Values{"code": {parent.Code + "-"}}, Data: parent})

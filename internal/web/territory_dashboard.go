@@ -41,7 +41,7 @@ type territoryDashboard struct {
 }
 
 func (s *Server) territoryDashboard(r *http.Request) (*territoryDashboard, *aldyn.Territory, error) {
-	if err := requireStats(r); err != nil {
+	if err := requireSignedIn(r); err != nil {
 		return nil, nil, err
 	}
 	a := actor(r)
@@ -88,6 +88,14 @@ func (s *Server) territoryDashboard(r *http.Request) (*territoryDashboard, *aldy
 	return td, t, nil
 }
 
+// monitoringPageData is what the monitoring page (monitoring.html) shows:
+// the figures of the approved plans under the filter's territory.
+type monitoringPageData struct {
+	D         *territoryDashboard
+	Territory *aldyn.Territory
+	Filter    *statsFilterData
+}
+
 func (s *Server) territoryDashboardPage(w http.ResponseWriter, r *http.Request) error {
 	td, t, err := s.territoryDashboard(r)
 	if err != nil {
@@ -99,7 +107,7 @@ func (s *Server) territoryDashboardPage(w http.ResponseWriter, r *http.Request) 
 	}
 	loc := info(r).loc
 	return s.render(w, r, http.StatusOK, "monitoring", &page{Title: loc.T("monitoring.title", "territory", t.Name(loc.Lang())), Form: r.URL.Query(),
-		Data: map[string]any{"D": td, "Territory": t, "Filter": fd}})
+		Data: &monitoringPageData{D: td, Territory: t, Filter: fd}})
 }
 
 func (s *Server) apiTerritoryDashboard(w http.ResponseWriter, r *http.Request) error {

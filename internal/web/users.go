@@ -96,9 +96,9 @@ func (s *Server) scopedUser(r *http.Request) (*aldyn.User, error) {
 	if err := requireAdmin(r); err != nil {
 		return nil, err
 	}
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	id, err := routeID(r, "id", "user.error.not_found")
 	if err != nil {
-		return nil, aldyn.Errorf(aldyn.ENOTFOUND, "user.error.not_found")
+		return nil, err
 	}
 	u, err := s.db.FindUserByID(r.Context(), id)
 	if err != nil {
