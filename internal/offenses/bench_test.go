@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -25,7 +26,10 @@ import (
 // internal/store's insert benchmarks compare the storing part with the
 // sqlite3 CLI's .import and psql's \copy into the same schema.
 func BenchmarkImportCSV(b *testing.B) {
-	const rows = 200_000
+	rows := 200_000 // or ALDYN_BENCH_ROWS, as in internal/store's insert benchmarks
+	if n, err := strconv.Atoi(os.Getenv("ALDYN_BENCH_ROWS")); err == nil && n > 0 {
+		rows = n
+	}
 	file := csvFile(rows)
 	b.SetBytes(int64(len(file)))
 	var elapsed time.Duration
@@ -40,7 +44,7 @@ func BenchmarkImportCSV(b *testing.B) {
 		start := time.Now()
 		rep, err := offenses.Import(ctx, db, aldyn.System, bytes.NewReader(file), offenses.Input{FileName: "bench.csv"})
 		elapsed += time.Since(start)
-		if err != nil || rep.Inserted != rows {
+		if err != nil || rep.Inserted != int64(rows) {
 			b.Fatalf("import: %v, %d inserted", err, rep.Inserted)
 		}
 	}
