@@ -147,6 +147,21 @@ func (v *validator) add(f int, reason, val string) {
 }
 
 // addArgs reports a problem whose message takes arguments.
+// byName returns the code a name was found as, or reports it: ambiguous
+// (listing the candidates) or unknown.
+func (v *validator) byName(f int, name, code string, cands []aldyn.Territory, ambiguous, unknown string) string {
+	switch {
+	case code != "":
+	case len(cands) > 1:
+		args := map[string]string{}
+		namesArgs(args, "candidates", cands)
+		v.addArgs(f, ambiguous, name, args)
+	default:
+		v.add(f, unknown, name)
+	}
+	return code
+}
+
 func (v *validator) addArgs(f int, reason, val string, args map[string]string) {
 	v.add(f, reason, val)
 	v.errs[len(v.errs)-1].Args = args
@@ -276,16 +291,7 @@ func (v *validator) checkPlace(vals []string, o *Offense) {
 		default:
 			// A name: registers write districts, not codes.
 			code, cands := v.terr.TerritoryByName(s)
-			switch {
-			case code != "":
-				o.TerritoryCode = code
-			case len(cands) > 1:
-				args := map[string]string{}
-				namesArgs(args, "candidates", cands)
-				v.addArgs(fTerritory, "import.error.territory_ambiguous", s, args)
-			default:
-				v.add(fTerritory, "import.error.territory_name", s)
-			}
+			o.TerritoryCode = v.byName(fTerritory, s, code, cands, "import.error.territory_ambiguous", "import.error.territory_name")
 		}
 	}
 	if s := v.get(vals, fPrecinct); s != "" {
@@ -298,16 +304,7 @@ func (v *validator) checkPlace(vals []string, o *Offense) {
 				break // the territory's own error says enough
 			}
 			code, cands := v.terr.PrecinctByName(s, o.TerritoryCode)
-			switch {
-			case code != "":
-				o.PrecinctCode = code
-			case len(cands) > 1:
-				args := map[string]string{}
-				namesArgs(args, "candidates", cands)
-				v.addArgs(fPrecinct, "import.error.precinct_ambiguous", s, args)
-			default:
-				v.add(fPrecinct, "import.error.precinct_name", s)
-			}
+			o.PrecinctCode = v.byName(fPrecinct, s, code, cands, "import.error.precinct_ambiguous", "import.error.precinct_name")
 		default:
 			known, within := true, true
 			if v.terr != nil {
