@@ -1,5 +1,6 @@
 // Package i18n owns the platform's three languages: the message files
-// locales/{ky,ru,en}.toml, message lookup with plural forms, the choice of
+// locales/{ky,ru,en}.toml (with one locales/<module>.<lang>.toml per module
+// that keeps its messages apart), message lookup with plural forms, the choice of
 // language for a request, and number and date formatting.
 //
 // The message files are embedded and loaded once into one go-i18n bundle at
@@ -52,17 +53,38 @@ func init() {
 	bundle = goi18n.NewBundle(language.Make(Default))
 	bundle.RegisterUnmarshalFunc("toml", toml.Unmarshal)
 	for _, l := range Languages {
-		mf, err := bundle.LoadMessageFileFS(locales, "locales/"+l+".toml")
-		if err != nil {
-			panic(fmt.Sprintf("i18n: load %s.toml: %v", l, err))
-		}
-		cat := make(map[string]*goi18n.Message, len(mf.Messages))
-		for _, m := range mf.Messages {
-			cat[m.ID] = m
+		cat := map[string]*goi18n.Message{}
+		for _, name := range localeFiles(l) {
+			mf, err := bundle.LoadMessageFileFS(locales, name)
+			if err != nil {
+				panic(fmt.Sprintf("i18n: load %s: %v", name, err))
+			}
+			for _, m := range mf.Messages {
+				if _, dup := cat[m.ID]; dup {
+					panic(fmt.Sprintf("i18n: %s: message %q is already in another %s file", name, m.ID, l))
+				}
+				cat[m.ID] = m
+			}
 		}
 		catalogs[l] = cat
 		localizers[l] = &Localizer{lang: l, loc: goi18n.NewLocalizer(bundle, l)}
 	}
+}
+
+// localeFiles are the message files of lang: locales/<lang>.toml first, then
+// every locales/<module>.<lang>.toml in name order.
+func localeFiles(lang string) []string {
+	entries, err := locales.ReadDir("locales")
+	if err != nil {
+		panic(fmt.Sprintf("i18n: %v", err))
+	}
+	files := []string{"locales/" + lang + ".toml"}
+	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), "."+lang+".toml") {
+			files = append(files, "locales/"+e.Name())
+		}
+	}
+	return files
 }
 
 // Supported reports whether lang is one of Languages.

@@ -164,14 +164,16 @@ func TestEveryMessageRenders(t *testing.T) {
 // Appended keys must not land inside a TOML table, so the files keep none.
 func TestLocaleFilesHaveNoTables(t *testing.T) {
 	for _, lang := range Languages {
-		b, err := locales.ReadFile("locales/" + lang + ".toml")
-		if err != nil {
-			t.Fatal(err)
-		}
-		sc := bufio.NewScanner(bytes.NewReader(b))
-		for n := 1; sc.Scan(); n++ {
-			if strings.HasPrefix(strings.TrimSpace(sc.Text()), "[") {
-				t.Errorf("%s.toml:%d: got a table header %q, want plural messages as one-line inline tables", lang, n, sc.Text())
+		for _, name := range localeFiles(lang) {
+			b, err := locales.ReadFile(name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sc := bufio.NewScanner(bytes.NewReader(b))
+			for n := 1; sc.Scan(); n++ {
+				if strings.HasPrefix(strings.TrimSpace(sc.Text()), "[") {
+					t.Errorf("%s:%d: got a table header %q, want plural messages as one-line inline tables", name, n, sc.Text())
+				}
 			}
 		}
 	}
