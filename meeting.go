@@ -82,6 +82,18 @@ type Meeting struct {
 	Decisions     []*Decision `json:"decisions,omitempty"`
 }
 
+// MeetingFilter selects meetings. Under limits them to the territory path
+// prefix of the meeting body (Actor.ScopeUnder); From and To are days,
+// inclusive.
+type MeetingFilter struct {
+	ID       *int64
+	BodyID   *int64
+	Under    string
+	From, To *time.Time
+	Status   *MeetingStatus
+	Page
+}
+
 // Validate checks a meeting's fields; the store checks the bodies exist
 // and that BodyID is a coordination body.
 func (m *Meeting) Validate() error {
@@ -165,6 +177,20 @@ type Decision struct {
 	MeetingPath     string    `json:"-"` // territory path of the meeting's body
 	ResponsiblePath string    `json:"-"` // territory path of the responsible body
 	Overdue         bool      `json:"overdue"`
+}
+
+// DecisionFilter selects decisions. Under limits them to those whose
+// meeting body or responsible body lies under the path; OverdueOnly keeps
+// open tasks past their deadline at the store's clock.
+type DecisionFilter struct {
+	ID                *int64
+	MeetingID         *int64
+	ResponsibleBodyID *int64
+	Under             string
+	TasksOnly         bool
+	Status            *DecisionStatus
+	OverdueOnly       bool
+	Page
 }
 
 // IsTask reports whether the decision sets a task.
@@ -254,6 +280,24 @@ type Question struct {
 	// Filled by queries that join the bodies.
 	FromPath string `json:"-"`
 	ToPath   string `json:"-"`
+}
+
+// Question boxes: the inbox holds what bodies in scope received, the
+// outbox what they sent.
+const (
+	BoxIn  = "in"
+	BoxOut = "out"
+)
+
+// QuestionFilter selects questions. Under limits them to those whose
+// sending (BoxOut), receiving (BoxIn) or either (no box) body lies under
+// the path.
+type QuestionFilter struct {
+	ID       *int64
+	Under    string
+	Box      string
+	Answered *bool
+	Page
 }
 
 // Answered reports whether the receiving body has answered.

@@ -8,7 +8,6 @@ import (
 
 	"github.com/aldyn-kg/aldyn"
 	"github.com/aldyn-kg/aldyn/internal/demo"
-	"github.com/aldyn-kg/aldyn/internal/store"
 	"github.com/aldyn-kg/aldyn/internal/store/storetest"
 )
 
@@ -143,7 +142,7 @@ func testLoadPlans(t *testing.T, now time.Time) {
 	if national != 1 || joint != 4 {
 		t.Errorf("%d national and %d joint plans", national, joint)
 	}
-	ms, _, err := db.FindMeetings(ctx, store.MeetingFilter{Under: "/", Page: aldyn.Page{Limit: 100}})
+	ms, _, err := db.FindMeetings(ctx, aldyn.MeetingFilter{Under: "/", Page: aldyn.Page{Limit: 100}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -161,7 +160,7 @@ func testLoadPlans(t *testing.T, now time.Time) {
 	if held != 2 || planned != 2 {
 		t.Errorf("demo meetings: %d held, %d planned; want 2 and 2", held, planned)
 	}
-	ds, _, err := db.FindDecisions(ctx, store.DecisionFilter{Under: "/", Page: aldyn.Page{Limit: 100}})
+	ds, _, err := db.FindDecisions(ctx, aldyn.DecisionFilter{Under: "/", Page: aldyn.Page{Limit: 100}})
 	if err != nil {
 		t.Fatal(err)
 	}

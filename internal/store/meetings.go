@@ -16,18 +16,6 @@ import (
 
 // Meetings.
 
-// MeetingFilter selects meetings. Under limits them to the territory path
-// prefix of the meeting body (aldyn.Actor.ScopeUnder); From and To are
-// days, inclusive.
-type MeetingFilter struct {
-	ID       *int64
-	BodyID   *int64
-	Under    string
-	From, To *time.Time
-	Status   *aldyn.MeetingStatus
-	aldyn.Page
-}
-
 // MeetingSorts are the columns a meeting list can be sorted by.
 var MeetingSorts = map[string]string{"date": "m.held_on", "status": "m.status, m.held_on", "body": "m.body_id, m.held_on", "id": "m.id"}
 
@@ -50,7 +38,7 @@ func scanMeeting(s interface{ Scan(...any) error }) (*aldyn.Meeting, error) {
 
 // FindMeetings lists meetings matching f with their participants, newest
 // first by default, and the total count.
-func (db *DB) FindMeetings(ctx context.Context, f MeetingFilter) ([]*aldyn.Meeting, int, error) {
+func (db *DB) FindMeetings(ctx context.Context, f aldyn.MeetingFilter) ([]*aldyn.Meeting, int, error) {
 	var w where
 	eq(&w, "m.id", f.ID)
 	eq(&w, "m.body_id", f.BodyID)
@@ -90,7 +78,7 @@ func (db *DB) FindMeetings(ctx context.Context, f MeetingFilter) ([]*aldyn.Meeti
 
 // FindMeetingByID returns one meeting with its participants and decisions.
 func (db *DB) FindMeetingByID(ctx context.Context, id int64) (*aldyn.Meeting, error) {
-	ms, _, err := db.FindMeetings(ctx, MeetingFilter{ID: &id, Page: aldyn.Page{Limit: 1}})
+	ms, _, err := db.FindMeetings(ctx, aldyn.MeetingFilter{ID: &id, Page: aldyn.Page{Limit: 1}})
 	if err != nil {
 		return nil, err
 	}
@@ -98,7 +86,7 @@ func (db *DB) FindMeetingByID(ctx context.Context, id int64) (*aldyn.Meeting, er
 		return nil, aldyn.Errorf(aldyn.ENOTFOUND, "meetings.error.not_found")
 	}
 	m := ms[0]
-	m.Decisions, _, err = db.FindDecisions(ctx, DecisionFilter{MeetingID: &id, Page: aldyn.Page{Limit: aldyn.MaxLimit, Sort: "id"}})
+	m.Decisions, _, err = db.FindDecisions(ctx, aldyn.DecisionFilter{MeetingID: &id, Page: aldyn.Page{Limit: aldyn.MaxLimit, Sort: "id"}})
 	return m, err
 }
 
@@ -238,20 +226,6 @@ func (db *DB) UpdateMeeting(ctx context.Context, actor *aldyn.Actor, id int64, m
 
 // Decisions.
 
-// DecisionFilter selects decisions. Under limits them to those whose
-// meeting body or responsible body lies under the path; Overdue is
-// computed at the store's Now.
-type DecisionFilter struct {
-	ID                *int64
-	MeetingID         *int64
-	ResponsibleBodyID *int64
-	Under             string
-	TasksOnly         bool
-	Status            *aldyn.DecisionStatus
-	OverdueOnly       bool
-	aldyn.Page
-}
-
 // DecisionSorts are the columns a decision list can be sorted by; the
 // default ("urgency") puts overdue tasks first, then by deadline.
 var DecisionSorts = map[string]string{"deadline": "d.deadline", "meeting": "m.held_on", "status": "d.status, d.deadline", "id": "d.id"}
@@ -283,7 +257,7 @@ func scanDecision(s interface{ Scan(...any) error }, now time.Time) (*aldyn.Deci
 }
 
 // FindDecisions lists decisions matching f with the total count.
-func (db *DB) FindDecisions(ctx context.Context, f DecisionFilter) ([]*aldyn.Decision, int, error) {
+func (db *DB) FindDecisions(ctx context.Context, f aldyn.DecisionFilter) ([]*aldyn.Decision, int, error) {
 	now := db.Now()
 	today := now.Format(time.DateOnly)
 	var w where
@@ -313,7 +287,7 @@ func (db *DB) FindDecisions(ctx context.Context, f DecisionFilter) ([]*aldyn.Dec
 
 // FindDecisionByID returns one decision.
 func (db *DB) FindDecisionByID(ctx context.Context, id int64) (*aldyn.Decision, error) {
-	ds, _, err := db.FindDecisions(ctx, DecisionFilter{ID: &id, Page: aldyn.Page{Limit: 1}})
+	ds, _, err := db.FindDecisions(ctx, aldyn.DecisionFilter{ID: &id, Page: aldyn.Page{Limit: 1}})
 	if err != nil {
 		return nil, err
 	}
@@ -439,24 +413,6 @@ func sameDay(a, b *time.Time) bool {
 
 // Questions.
 
-// Question boxes: the inbox holds what bodies in scope received, the
-// outbox what they sent.
-const (
-	BoxIn  = "in"
-	BoxOut = "out"
-)
-
-// QuestionFilter selects questions. Under limits them to those whose
-// sending (BoxOut), receiving (BoxIn) or either (no box) body lies under
-// the path.
-type QuestionFilter struct {
-	ID       *int64
-	Under    string
-	Box      string
-	Answered *bool
-	aldyn.Page
-}
-
 // QuestionSorts are the columns a question list can be sorted by.
 var QuestionSorts = map[string]string{"created_at": "q.created_at", "subject": "q.subject", "answered_at": "q.answered_at", "id": "q.id"}
 
@@ -476,13 +432,13 @@ func scanQuestion(s interface{ Scan(...any) error }) (*aldyn.Question, error) {
 }
 
 // FindQuestions lists questions matching f, newest first by default.
-func (db *DB) FindQuestions(ctx context.Context, f QuestionFilter) ([]*aldyn.Question, int, error) {
+func (db *DB) FindQuestions(ctx context.Context, f aldyn.QuestionFilter) ([]*aldyn.Question, int, error) {
 	var w where
 	eq(&w, "q.id", f.ID)
 	switch f.Box {
-	case BoxIn:
+	case aldyn.BoxIn:
 		w.pathLike(f.Under, "tt.path")
-	case BoxOut:
+	case aldyn.BoxOut:
 		w.pathLike(f.Under, "ft.path")
 	default:
 		w.pathLike(f.Under, "ft.path", "tt.path")
@@ -504,7 +460,7 @@ func (db *DB) FindQuestions(ctx context.Context, f QuestionFilter) ([]*aldyn.Que
 
 // FindQuestionByID returns one question.
 func (db *DB) FindQuestionByID(ctx context.Context, id int64) (*aldyn.Question, error) {
-	qs, _, err := db.FindQuestions(ctx, QuestionFilter{ID: &id, Page: aldyn.Page{Limit: 1}})
+	qs, _, err := db.FindQuestions(ctx, aldyn.QuestionFilter{ID: &id, Page: aldyn.Page{Limit: 1}})
 	if err != nil {
 		return nil, err
 	}

@@ -103,14 +103,14 @@ func TestMeetingRoundTripAndScope(t *testing.T) {
 		pathA := f.coordA.TerritoryPath
 		for _, c := range []struct {
 			name string
-			f    store.MeetingFilter
+			f    aldyn.MeetingFilter
 			want int
 		}{
-			{"scope A", store.MeetingFilter{Under: pathA}, 1},
-			{"scope B", store.MeetingFilter{Under: f.coordB.TerritoryPath}, 0},
-			{"from after", store.MeetingFilter{From: meetingPtr(meetingDay(2025, 3, 21))}, 0},
-			{"to inclusive", store.MeetingFilter{To: meetingPtr(meetingDay(2025, 3, 20))}, 1},
-			{"body B", store.MeetingFilter{BodyID: &f.commB.ID}, 0},
+			{"scope A", aldyn.MeetingFilter{Under: pathA}, 1},
+			{"scope B", aldyn.MeetingFilter{Under: f.coordB.TerritoryPath}, 0},
+			{"from after", aldyn.MeetingFilter{From: meetingPtr(meetingDay(2025, 3, 21))}, 0},
+			{"to inclusive", aldyn.MeetingFilter{To: meetingPtr(meetingDay(2025, 3, 20))}, 1},
+			{"body B", aldyn.MeetingFilter{BodyID: &f.commB.ID}, 0},
 		} {
 			if _, n, err := f.db.FindMeetings(f.ctx, c.f); err != nil || n != c.want {
 				t.Errorf("%s: got %d (%v), want %d", c.name, n, err, c.want)
@@ -152,14 +152,14 @@ func TestDecisionTasks(t *testing.T) {
 	}
 	mustCode(t, "decision by B", f.db.CreateDecision(f.ctx, f.coordB, &aldyn.Decision{MeetingID: m.ID, Text: "x"}), aldyn.EFORBIDDEN)
 
-	ds, _, err := f.db.FindDecisions(f.ctx, store.DecisionFilter{TasksOnly: true, Under: f.coordA.TerritoryPath})
+	ds, _, err := f.db.FindDecisions(f.ctx, aldyn.DecisionFilter{TasksOnly: true, Under: f.coordA.TerritoryPath})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(ds) != 2 || ds[0].ID != late.ID || !ds[0].Overdue || ds[1].Overdue {
 		t.Fatalf("tasks: got %+v, want the overdue one first", ds)
 	}
-	if _, n, _ := f.db.FindDecisions(f.ctx, store.DecisionFilter{OverdueOnly: true}); n != 1 {
+	if _, n, _ := f.db.FindDecisions(f.ctx, aldyn.DecisionFilter{OverdueOnly: true}); n != 1 {
 		t.Errorf("overdue: got %d, want 1", n)
 	}
 
@@ -214,11 +214,11 @@ func TestQuestionsGoUp(t *testing.T) {
 	if err := f.db.CreateQuestion(f.ctx, f.coordA, q); err != nil {
 		t.Fatal(err)
 	}
-	in, _, err := f.db.FindQuestions(f.ctx, store.QuestionFilter{Under: f.national.TerritoryPath, Box: store.BoxIn})
+	in, _, err := f.db.FindQuestions(f.ctx, aldyn.QuestionFilter{Under: f.national.TerritoryPath, Box: aldyn.BoxIn})
 	if err != nil || len(in) != 1 || in[0].ID != q.ID {
 		t.Fatalf("council inbox: got %v %v", in, err)
 	}
-	if _, n, _ := f.db.FindQuestions(f.ctx, store.QuestionFilter{Under: f.coordB.TerritoryPath}); n != 0 {
+	if _, n, _ := f.db.FindQuestions(f.ctx, aldyn.QuestionFilter{Under: f.coordB.TerritoryPath}); n != 0 {
 		t.Errorf("B sees %d questions, want 0", n)
 	}
 	_, err = f.db.AnswerQuestion(f.ctx, f.coordA, q.ID, "Өзүбүз")
@@ -228,7 +228,7 @@ func TestQuestionsGoUp(t *testing.T) {
 	}
 	_, err = f.db.AnswerQuestion(f.ctx, f.national, q.ID, "Дагы")
 	mustCode(t, "answer twice", err, aldyn.ECONFLICT)
-	out, _, err := f.db.FindQuestions(f.ctx, store.QuestionFilter{Under: f.coordA.TerritoryPath, Box: store.BoxOut})
+	out, _, err := f.db.FindQuestions(f.ctx, aldyn.QuestionFilter{Under: f.coordA.TerritoryPath, Box: aldyn.BoxOut})
 	if err != nil || len(out) != 1 || out[0].Answer != "Жергиликтүү бюджеттен" || out[0].AnsweredAt == nil {
 		t.Fatalf("outbox of A: got %+v %v", out, err)
 	}

@@ -133,11 +133,11 @@ func (s *Server) coordinatorHomeData(r *http.Request) (*coordinatorHome, error) 
 	today := now.In(bishkek)
 	today = time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, time.UTC)
 	planned := aldyn.MeetingPlanned
-	if h.Meetings, _, err = s.db.FindMeetings(ctx, store.MeetingFilter{Under: under, From: &today, Status: &planned,
+	if h.Meetings, _, err = s.db.FindMeetings(ctx, aldyn.MeetingFilter{Under: under, From: &today, Status: &planned,
 		Page: aldyn.Page{Limit: 5, Sort: "date"}}); err != nil {
 		return nil, err
 	}
-	if h.Decisions, _, err = s.db.FindDecisions(ctx, store.DecisionFilter{Under: under, OverdueOnly: true, Page: aldyn.Page{Limit: 10}}); err != nil {
+	if h.Decisions, _, err = s.db.FindDecisions(ctx, aldyn.DecisionFilter{Under: under, OverdueOnly: true, Page: aldyn.Page{Limit: 10}}); err != nil {
 		return nil, err
 	}
 	for _, m := range h.Meetings {

@@ -74,16 +74,16 @@ func meetingsDay(s string) (time.Time, bool) {
 
 // meetingFilter reads a meeting list's filter from the query, limited to
 // the actor's territory.
-func meetingFilter(r *http.Request) (store.MeetingFilter, error) {
+func meetingFilter(r *http.Request) (aldyn.MeetingFilter, error) {
 	q := r.URL.Query()
 	p, err := pageFromQuery(q)
 	if err != nil {
-		return store.MeetingFilter{}, err
+		return aldyn.MeetingFilter{}, err
 	}
 	if _, ok := store.MeetingSorts[p.Sort]; p.Sort != "" && !ok {
-		return store.MeetingFilter{}, badParam("sort")
+		return aldyn.MeetingFilter{}, badParam("sort")
 	}
-	f := store.MeetingFilter{Under: actor(r).ScopeUnder(), Page: p}
+	f := aldyn.MeetingFilter{Under: actor(r).ScopeUnder(), Page: p}
 	if v := q.Get("body"); v != "" {
 		id, err := strconv.ParseInt(v, 10, 64)
 		if err != nil {
@@ -172,7 +172,7 @@ func (s *Server) meetingsPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 // exportMeetings writes the whole filtered list as CSV or XLSX.
-func (s *Server) exportMeetings(w http.ResponseWriter, r *http.Request, f store.MeetingFilter, format string) error {
+func (s *Server) exportMeetings(w http.ResponseWriter, r *http.Request, f aldyn.MeetingFilter, format string) error {
 	loc, lang := info(r).loc, info(r).lang
 	t := export.Table{Title: loc.T("meetings.list_title"), Columns: []export.Column{
 		{Key: "id", Label: "ID", Kind: export.Int},
@@ -497,7 +497,7 @@ func (s *Server) decisionsPage(w http.ResponseWriter, r *http.Request) error {
 		return badParam("sort")
 	}
 	a := actor(r)
-	f := store.DecisionFilter{TasksOnly: true, Under: a.ScopeUnder(), Page: p}
+	f := aldyn.DecisionFilter{TasksOnly: true, Under: a.ScopeUnder(), Page: p}
 	switch q.Get("scope") {
 	case "", "territory":
 	case "mine":
@@ -537,7 +537,7 @@ func (s *Server) decisionsPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 // exportDecisions downloads the filtered tasks of decisions as CSV or XLSX.
-func (s *Server) exportDecisions(w http.ResponseWriter, r *http.Request, format string, f store.DecisionFilter) error {
+func (s *Server) exportDecisions(w http.ResponseWriter, r *http.Request, format string, f aldyn.DecisionFilter) error {
 	loc := info(r).loc
 	lang := loc.Lang()
 	t := export.Table{Title: loc.T("meetings.decisions_title"), Columns: []export.Column{
@@ -574,18 +574,18 @@ func (s *Server) exportDecisions(w http.ResponseWriter, r *http.Request, format 
 
 // Questions.
 
-func questionFilter(r *http.Request) (store.QuestionFilter, error) {
+func questionFilter(r *http.Request) (aldyn.QuestionFilter, error) {
 	q := r.URL.Query()
 	p, err := pageFromQuery(q)
 	if err != nil {
-		return store.QuestionFilter{}, err
+		return aldyn.QuestionFilter{}, err
 	}
 	if _, ok := store.QuestionSorts[p.Sort]; p.Sort != "" && !ok {
-		return store.QuestionFilter{}, badParam("sort")
+		return aldyn.QuestionFilter{}, badParam("sort")
 	}
-	f := store.QuestionFilter{Under: actor(r).ScopeUnder(), Page: p}
+	f := aldyn.QuestionFilter{Under: actor(r).ScopeUnder(), Page: p}
 	switch box := q.Get("box"); box {
-	case "", store.BoxIn, store.BoxOut:
+	case "", aldyn.BoxIn, aldyn.BoxOut:
 		f.Box = box
 	default:
 		return f, badParam("box")
@@ -612,12 +612,12 @@ func (s *Server) questionsPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if f.Box == "" {
-		f.Box = store.BoxIn
+		f.Box = aldyn.BoxIn
 	}
 	return s.renderQuestions(w, r, http.StatusOK, f, nil, nil)
 }
 
-func (s *Server) renderQuestions(w http.ResponseWriter, r *http.Request, status int, f store.QuestionFilter, form url.Values, errs map[string]string) error {
+func (s *Server) renderQuestions(w http.ResponseWriter, r *http.Request, status int, f aldyn.QuestionFilter, form url.Values, errs map[string]string) error {
 	a := actor(r)
 	qs, total, err := s.db.FindQuestions(r.Context(), f)
 	if err != nil {
@@ -685,7 +685,7 @@ func (s *Server) questionCreate(w http.ResponseWriter, r *http.Request) error {
 	}
 	if err != nil {
 		return formFailure(r, err, func(errs map[string]string) error {
-			f := store.QuestionFilter{Under: actor(r).ScopeUnder(), Box: store.BoxOut}
+			f := aldyn.QuestionFilter{Under: actor(r).ScopeUnder(), Box: aldyn.BoxOut}
 			return s.renderQuestions(w, r, http.StatusBadRequest, f, form, errs)
 		})
 	}

@@ -7,7 +7,6 @@ import (
 	"github.com/aldyn-kg/aldyn"
 	"github.com/aldyn-kg/aldyn/internal/i18n"
 	"github.com/aldyn-kg/aldyn/internal/planreport"
-	"github.com/aldyn-kg/aldyn/internal/store"
 )
 
 // reportContext adds to a monitoring report's input what it says beyond
@@ -42,13 +41,13 @@ func (s *Server) reportContext(ctx context.Context, p *aldyn.Plan, lang string, 
 	}
 	owner := p.OwnerBodyID
 	to := in.Now
-	meetings, _, err := s.db.FindMeetings(ctx, store.MeetingFilter{BodyID: &owner, To: &to, Page: aldyn.Page{Limit: aldyn.MaxLimit}})
+	meetings, _, err := s.db.FindMeetings(ctx, aldyn.MeetingFilter{BodyID: &owner, To: &to, Page: aldyn.Page{Limit: aldyn.MaxLimit}})
 	if err != nil {
 		return err
 	}
 	for _, m := range meetings {
 		mid := m.ID
-		ds, _, err := s.db.FindDecisions(ctx, store.DecisionFilter{MeetingID: &mid, TasksOnly: true, Page: aldyn.Page{Limit: aldyn.MaxLimit}})
+		ds, _, err := s.db.FindDecisions(ctx, aldyn.DecisionFilter{MeetingID: &mid, TasksOnly: true, Page: aldyn.Page{Limit: aldyn.MaxLimit}})
 		if err != nil {
 			return err
 		}
