@@ -346,17 +346,28 @@ type DashboardInput struct {
 // period winning. The reporting summary is for the cycle with the latest
 // From not after now.
 func ComputeDashboard(in DashboardInput, now time.Time) Dashboard {
-	plan, measures, reports, cycles := in.Plan, in.Measures, in.Reports, in.Cycles
-	d := Dashboard{PlanID: plan.ID, At: now}
+	d := Dashboard{PlanID: in.Plan.ID, At: now}
+	latest := LatestCycle(in.Cycles, now)
+	accs := accumulateReports(in.Measures, in.Reports, in.Cycles, latest)
+	var planned, spent [4]int64
+	d.Components, d.Bodies = d.countMeasures(accs, now, &planned, &spent)
+	d.Shares = d.Measures.Shares()
+	d.Budget = budgetSummary(planned, spent)
+	d.Indicators, d.IndicatorCounts = indicatorProgress(in.Plan, in.Indicators, in.Values, now)
+	if latest != nil {
+		d.Cycle = cycleSummary(latest, accs, now)
+	}
+	return d
+}
 
+// accumulateReports gathers, per measure (in the order of measures), the
+// latest accepted report, the first accepted 100 % report, the spending
+// and the report of the latest cycle.
+func accumulateReports(measures []Measure, reports []Report, cycles []ReportingCycle, latest *ReportingCycle) []measureAcc {
 	cycleByID := make(map[int64]*ReportingCycle, len(cycles))
 	for i := range cycles {
 		cycleByID[cycles[i].ID] = &cycles[i]
 	}
-	latest := LatestCycle(cycles, now)
-
-	// Per measure: latest accepted report, first accepted 100 % report,
-	// spending, and the report of the latest cycle.
 	acc := make(map[int64]*measureAcc, len(measures))
 	accs := make([]measureAcc, len(measures))
 	for i := range measures {
@@ -389,10 +400,16 @@ func ComputeDashboard(in DashboardInput, now time.Time) Dashboard {
 			a.done, a.doneFrom = r, cFrom
 		}
 	}
+	return accs
+}
 
+// countMeasures counts the measures by status into d.Measures and by
+// component and responsible body into the groups it returns (by component
+// code, then by body id), adding each measure's planned budget (when not
+// cancelled) and spending by source into planned and spent.
+func (d *Dashboard) countMeasures(accs []measureAcc, now time.Time, planned, spent *[4]int64) (components, bodies []GroupSummary) {
 	byComponent := map[string]*GroupSummary{}
 	byBody := map[int64]*GroupSummary{}
-	var planned, spent [4]int64
 	for i := range accs {
 		a := &accs[i]
 		m := a.m
@@ -432,34 +449,31 @@ func ComputeDashboard(in DashboardInput, now time.Time) Dashboard {
 		b.PlannedKGS += mPlanned
 		b.SpentKGS += mSpent
 	}
-	d.Shares = d.Measures.Shares()
-
-	d.Budget.Sources = make([]SourceBudget, len(BudgetSources))
-	for k, s := range BudgetSources {
-		d.Budget.Sources[k] = SourceBudget{Source: s, PlannedKGS: planned[k], SpentKGS: spent[k]}
-		d.Budget.PlannedKGS += planned[k]
-		d.Budget.SpentKGS += spent[k]
-	}
-	if d.Budget.PlannedKGS > 0 {
-		d.Budget.SpentShare = float64(d.Budget.SpentKGS) / float64(d.Budget.PlannedKGS)
-	}
-
-	d.Components = make([]GroupSummary, 0, len(byComponent))
+	components = make([]GroupSummary, 0, len(byComponent))
 	for _, g := range byComponent {
-		d.Components = append(d.Components, *g)
+		components = append(components, *g)
 	}
-	slices.SortFunc(d.Components, func(a, b GroupSummary) int { return CompareCodes(a.ComponentCode, b.ComponentCode) })
-	d.Bodies = make([]GroupSummary, 0, len(byBody))
+	slices.SortFunc(components, func(a, b GroupSummary) int { return CompareCodes(a.ComponentCode, b.ComponentCode) })
+	bodies = make([]GroupSummary, 0, len(byBody))
 	for _, g := range byBody {
-		d.Bodies = append(d.Bodies, *g)
+		bodies = append(bodies, *g)
 	}
-	slices.SortFunc(d.Bodies, func(a, b GroupSummary) int { return cmpInt64(a.BodyID, b.BodyID) })
+	slices.SortFunc(bodies, func(a, b GroupSummary) int { return cmpInt64(a.BodyID, b.BodyID) })
+	return components, bodies
+}
 
-	d.Indicators, d.IndicatorCounts = indicatorProgress(plan, in.Indicators, in.Values, now)
-	if latest != nil {
-		d.Cycle = cycleSummary(latest, accs, now)
+// budgetSummary sums the planned and spent amounts by source.
+func budgetSummary(planned, spent [4]int64) BudgetSummary {
+	b := BudgetSummary{Sources: make([]SourceBudget, len(BudgetSources))}
+	for k, s := range BudgetSources {
+		b.Sources[k] = SourceBudget{Source: s, PlannedKGS: planned[k], SpentKGS: spent[k]}
+		b.PlannedKGS += planned[k]
+		b.SpentKGS += spent[k]
 	}
-	return d
+	if b.PlannedKGS > 0 {
+		b.SpentShare = float64(b.SpentKGS) / float64(b.PlannedKGS)
+	}
+	return b
 }
 
 // measureAcc gathers what ComputeDashboard needs of one measure's reports.
