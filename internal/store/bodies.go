@@ -50,13 +50,7 @@ func searchText(parts ...string) string { return strings.ToLower(strings.Join(pa
 // FindBodyByID returns one body.
 func (db *DB) FindBodyByID(ctx context.Context, id int64) (*aldyn.Body, error) {
 	bs, _, err := db.FindBodies(ctx, aldyn.BodyFilter{ID: &id, Page: aldyn.Page{Limit: 1}})
-	if err != nil {
-		return nil, err
-	}
-	if len(bs) == 0 {
-		return nil, aldyn.Errorf(aldyn.ENOTFOUND, "body.error.not_found")
-	}
-	return bs[0], nil
+	return firstFound(bs, err, "body.error.not_found")
 }
 
 func (tx *Tx) body(ctx context.Context, id int64) (*aldyn.Body, error) {

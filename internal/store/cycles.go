@@ -46,13 +46,7 @@ func (db *DB) FindCycleByID(ctx context.Context, id int64) (*aldyn.ReportingCycl
 
 func cycleByID(ctx context.Context, r reader, id int64) (*aldyn.ReportingCycle, error) {
 	cs, _, err := findCycles(ctx, r, aldyn.CycleFilter{ID: &id, Page: aldyn.Page{Limit: 1}})
-	if err != nil {
-		return nil, err
-	}
-	if len(cs) == 0 {
-		return nil, aldyn.Errorf(aldyn.ENOTFOUND, "cycle.error.not_found")
-	}
-	return cs[0], nil
+	return firstFound(cs, err, "cycle.error.not_found")
 }
 
 // CreateCycle opens a reporting cycle of an approved plan.

@@ -296,6 +296,15 @@ func (db *DB) normalize(err error) error {
 	return err
 }
 
+// notFound is normalize for the lookup of one row, with sql.ErrNoRows
+// reported as ENOTFOUND with the message key key.
+func (db *DB) notFound(err error, key string) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return aldyn.Errorf(aldyn.ENOTFOUND, key)
+	}
+	return db.normalize(err)
+}
+
 func isBusy(err error) bool {
 	var sqErr *sqlite.Error
 	if errors.As(err, &sqErr) {

@@ -48,29 +48,21 @@ func findIndicators(ctx context.Context, r reader, f aldyn.IndicatorFilter) ([]*
 	if err != nil || len(out) == 0 {
 		return out, total, err
 	}
-	in, idArgs := idList(idsOf(out, func(i *aldyn.Indicator) int64 { return i.ID }))
+	in, idArgs := idList(idsOf(out, indicatorID))
 	return out, total, loadTargets(ctx, r, out, "i.id IN ("+in+")", idArgs...)
 }
 
 // loadTargets fills the targets of indicators, which are those of the
 // indicators i matching cond.
 func loadTargets(ctx context.Context, r reader, indicators []*aldyn.Indicator, cond string, args ...any) error {
-	byID := make(map[int64]*aldyn.Indicator, len(indicators))
-	for _, i := range indicators {
-		byID[i.ID] = i
-	}
-	return scanAll(ctx, r, func(rows *sql.Rows) error {
-		var id int64
-		var t aldyn.IndicatorTarget
-		if err := rows.Scan(intInto[int64]{&id}, intInto[int]{&t.Year}, &t.Value); err != nil {
-			return err
-		}
-		if i := byID[id]; i != nil {
-			i.Targets = append(i.Targets, t)
-		}
-		return nil
-	}, "SELECT x.indicator_id, x.year, x.value FROM indicator_targets x JOIN indicators i ON i.id = x.indicator_id WHERE "+cond+" ORDER BY x.indicator_id, x.year", args...)
+	return loadChildren(ctx, r, byIDOf(indicators, indicatorID), func(i *aldyn.Indicator) *[]aldyn.IndicatorTarget { return &i.Targets },
+		func(id *int64, t *aldyn.IndicatorTarget) []any {
+			return []any{intInto[int64]{id}, intInto[int]{&t.Year}, &t.Value}
+		},
+		"SELECT x.indicator_id, x.year, x.value FROM indicator_targets x JOIN indicators i ON i.id = x.indicator_id WHERE "+cond+" ORDER BY x.indicator_id, x.year", args...)
 }
+
+func indicatorID(i *aldyn.Indicator) int64 { return i.ID }
 
 // FindIndicatorByID returns one indicator with its targets.
 func (db *DB) FindIndicatorByID(ctx context.Context, id int64) (*aldyn.Indicator, error) {
@@ -79,13 +71,7 @@ func (db *DB) FindIndicatorByID(ctx context.Context, id int64) (*aldyn.Indicator
 
 func indicatorByID(ctx context.Context, r reader, id int64) (*aldyn.Indicator, error) {
 	is, _, err := findIndicators(ctx, r, aldyn.IndicatorFilter{ID: &id, Page: aldyn.Page{Limit: 1}})
-	if err != nil {
-		return nil, err
-	}
-	if len(is) == 0 {
-		return nil, aldyn.Errorf(aldyn.ENOTFOUND, "indicator.error.not_found")
-	}
-	return is[0], nil
+	return firstFound(is, err, "indicator.error.not_found")
 }
 
 func indicatorSearch(i *aldyn.Indicator) string {

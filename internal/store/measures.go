@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 
 	"github.com/aldyn-kg/aldyn"
 )
@@ -57,79 +56,44 @@ func findMeasures(ctx context.Context, r reader, f aldyn.MeasureFilter) ([]*aldy
 	if err != nil || len(out) == 0 {
 		return out, total, err
 	}
-	in, idArgs := idList(idsOf(out, func(m *aldyn.Measure) int64 { return m.ID }))
+	in, idArgs := idList(idsOf(out, measureID))
 	return out, total, loadMeasureChildren(ctx, r, out, "m.id IN ("+in+")", idArgs...)
 }
 
 // loadMeasureChildren fills the co-executors, budget lines and indicator
 // links of measures, which are those of the measures m matching cond.
 func loadMeasureChildren(ctx context.Context, r reader, measures []*aldyn.Measure, cond string, args ...any) error {
-	byID := make(map[int64]*aldyn.Measure, len(measures))
 	for _, m := range measures {
 		m.CoExecutorIDs, m.Budget, m.IndicatorIDs = []int64{}, []aldyn.BudgetLine{}, []int64{}
-		byID[m.ID] = m
 	}
-	err := scanAll(ctx, r, func(rows *sql.Rows) error {
-		var id, body int64
-		if err := rows.Scan(intInto[int64]{&id}, intInto[int64]{&body}); err != nil {
-			return err
-		}
-		if m := byID[id]; m != nil {
-			m.CoExecutorIDs = append(m.CoExecutorIDs, body)
-		}
-		return nil
-	}, "SELECT x.measure_id, x.body_id FROM measure_co_executors x JOIN measures m ON m.id = x.measure_id WHERE "+cond+" ORDER BY x.measure_id, x.body_id", args...)
-	if err != nil {
+	byID := byIDOf(measures, measureID)
+	if err := loadChildren(ctx, r, byID, func(m *aldyn.Measure) *[]int64 { return &m.CoExecutorIDs }, childID,
+		"SELECT x.measure_id, x.body_id FROM measure_co_executors x JOIN measures m ON m.id = x.measure_id WHERE "+cond+" ORDER BY x.measure_id, x.body_id", args...); err != nil {
 		return err
 	}
-	err = scanAll(ctx, r, func(rows *sql.Rows) error {
-		var id int64
-		var l aldyn.BudgetLine
-		if err := rows.Scan(intInto[int64]{&id}, &l.Source, &l.Funder, intInto[int64]{&l.AmountKGS}); err != nil {
-			return err
-		}
-		if m := byID[id]; m != nil {
-			m.Budget = append(m.Budget, l)
-		}
-		return nil
-	}, "SELECT x.measure_id, x.source, x.funder, x.amount_kgs FROM measure_budget_lines x JOIN measures m ON m.id = x.measure_id WHERE "+cond+" ORDER BY x.measure_id, x.line_no", args...)
-	if err != nil {
+	if err := loadChildren(ctx, r, byID, func(m *aldyn.Measure) *[]aldyn.BudgetLine { return &m.Budget }, budgetLine,
+		"SELECT x.measure_id, x.source, x.funder, x.amount_kgs FROM measure_budget_lines x JOIN measures m ON m.id = x.measure_id WHERE "+cond+" ORDER BY x.measure_id, x.line_no", args...); err != nil {
 		return err
 	}
-	return scanAll(ctx, r, func(rows *sql.Rows) error {
-		var id, ind int64
-		if err := rows.Scan(intInto[int64]{&id}, intInto[int64]{&ind}); err != nil {
-			return err
-		}
-		if m := byID[id]; m != nil {
-			m.IndicatorIDs = append(m.IndicatorIDs, ind)
-		}
-		return nil
-	}, "SELECT x.measure_id, x.indicator_id FROM measure_indicators x JOIN measures m ON m.id = x.measure_id WHERE "+cond+" ORDER BY x.measure_id, x.indicator_id", args...)
+	return loadChildren(ctx, r, byID, func(m *aldyn.Measure) *[]int64 { return &m.IndicatorIDs }, childID,
+		"SELECT x.measure_id, x.indicator_id FROM measure_indicators x JOIN measures m ON m.id = x.measure_id WHERE "+cond+" ORDER BY x.measure_id, x.indicator_id", args...)
 }
+
+func measureID(m *aldyn.Measure) int64 { return m.ID }
 
 // FindMeasureByID returns one measure with its co-executors, budget and
 // indicator links.
 func (db *DB) FindMeasureByID(ctx context.Context, id int64) (*aldyn.Measure, error) {
-	ms, _, err := db.findMeasures(ctx, aldyn.MeasureFilter{ID: &id, Page: aldyn.Page{Limit: 1}})
-	if err != nil {
-		return nil, err
-	}
-	if len(ms) == 0 {
-		return nil, aldyn.Errorf(aldyn.ENOTFOUND, "measure.error.not_found")
-	}
-	return ms[0], nil
+	return readOne(ctx, db, id, measureByID)
 }
 
 func (tx *Tx) measure(ctx context.Context, id int64) (*aldyn.Measure, error) {
-	ms, _, err := findMeasures(ctx, tx, aldyn.MeasureFilter{ID: &id, Page: aldyn.Page{Limit: 1}})
-	if err != nil {
-		return nil, err
-	}
-	if len(ms) == 0 {
-		return nil, aldyn.Errorf(aldyn.ENOTFOUND, "measure.error.not_found")
-	}
-	return ms[0], nil
+	return measureByID(ctx, tx, id)
+}
+
+func measureByID(ctx context.Context, r reader, id int64) (*aldyn.Measure, error) {
+	ms, _, err := findMeasures(ctx, r, aldyn.MeasureFilter{ID: &id, Page: aldyn.Page{Limit: 1}})
+	return firstFound(ms, err, "measure.error.not_found")
 }
 
 // checkPlanIndicators checks that ids are indicators of plan planID.

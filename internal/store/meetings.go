@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"slices"
 	"time"
 
@@ -60,56 +59,34 @@ func (db *DB) FindMeetings(ctx context.Context, f aldyn.MeetingFilter) ([]*aldyn
 	if err != nil || len(out) == 0 {
 		return out, total, db.normalize(err)
 	}
-	byID := make(map[int64]*aldyn.Meeting, len(out))
-	for _, m := range out {
-		byID[m.ID] = m
-	}
-	in, idArgs := idList(idsOf(out, func(m *aldyn.Meeting) int64 { return m.ID }))
-	err = scanAll(ctx, db, func(rows *sql.Rows) error {
-		var mid, bid int64
-		if err := rows.Scan(&mid, &bid); err != nil {
-			return err
-		}
-		byID[mid].Participants = append(byID[mid].Participants, bid)
-		return nil
-	}, "SELECT meeting_id, body_id FROM meeting_participants WHERE meeting_id IN ("+in+") ORDER BY meeting_id, body_id", idArgs...)
-	return out, total, err
+	return out, total, loadParticipants(ctx, db, out)
+}
+
+// loadParticipants fills the participants of meetings.
+func loadParticipants(ctx context.Context, r reader, meetings []*aldyn.Meeting) error {
+	id := func(m *aldyn.Meeting) int64 { return m.ID }
+	in, args := idList(idsOf(meetings, id))
+	return loadChildren(ctx, r, byIDOf(meetings, id), func(m *aldyn.Meeting) *[]int64 { return &m.Participants }, childID,
+		"SELECT meeting_id, body_id FROM meeting_participants WHERE meeting_id IN ("+in+") ORDER BY meeting_id, body_id", args...)
 }
 
 // FindMeetingByID returns one meeting with its participants and decisions.
 func (db *DB) FindMeetingByID(ctx context.Context, id int64) (*aldyn.Meeting, error) {
 	ms, _, err := db.FindMeetings(ctx, aldyn.MeetingFilter{ID: &id, Page: aldyn.Page{Limit: 1}})
+	m, err := firstFound(ms, err, "meetings.error.not_found")
 	if err != nil {
 		return nil, err
 	}
-	if len(ms) == 0 {
-		return nil, aldyn.Errorf(aldyn.ENOTFOUND, "meetings.error.not_found")
-	}
-	m := ms[0]
 	m.Decisions, _, err = db.FindDecisions(ctx, aldyn.DecisionFilter{MeetingID: &id, Page: aldyn.Page{Limit: aldyn.MaxLimit, Sort: "id"}})
 	return m, err
 }
 
 func (tx *Tx) meeting(ctx context.Context, id int64) (*aldyn.Meeting, error) {
 	m, err := scanMeeting(tx.queryRow(ctx, "SELECT "+meetingCols+meetingFrom+"WHERE m.id = ?", id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, aldyn.Errorf(aldyn.ENOTFOUND, "meetings.error.not_found")
-	} else if err != nil {
-		return nil, tx.db.normalize(err)
-	}
-	rows, err := tx.query(ctx, "SELECT body_id FROM meeting_participants WHERE meeting_id = ? ORDER BY body_id", id)
 	if err != nil {
-		return nil, err
+		return nil, tx.db.notFound(err, "meetings.error.not_found")
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var bid int64
-		if err := rows.Scan(&bid); err != nil {
-			return nil, err
-		}
-		m.Participants = append(m.Participants, bid)
-	}
-	return m, rows.Err()
+	return m, loadParticipants(ctx, tx, []*aldyn.Meeting{m})
 }
 
 // checkMeetingBodies checks the meeting's body is a coordination body the
@@ -288,21 +265,12 @@ func (db *DB) FindDecisions(ctx context.Context, f aldyn.DecisionFilter) ([]*ald
 // FindDecisionByID returns one decision.
 func (db *DB) FindDecisionByID(ctx context.Context, id int64) (*aldyn.Decision, error) {
 	ds, _, err := db.FindDecisions(ctx, aldyn.DecisionFilter{ID: &id, Page: aldyn.Page{Limit: 1}})
-	if err != nil {
-		return nil, err
-	}
-	if len(ds) == 0 {
-		return nil, aldyn.Errorf(aldyn.ENOTFOUND, "meetings.error.decision_not_found")
-	}
-	return ds[0], nil
+	return firstFound(ds, err, "meetings.error.decision_not_found")
 }
 
 func (tx *Tx) decision(ctx context.Context, id int64) (*aldyn.Decision, error) {
 	d, err := scanDecision(tx.queryRow(ctx, "SELECT "+decisionCols+decisionFrom+"WHERE d.id = ?", id), tx.now)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, aldyn.Errorf(aldyn.ENOTFOUND, "meetings.error.decision_not_found")
-	}
-	return d, tx.db.normalize(err)
+	return d, tx.db.notFound(err, "meetings.error.decision_not_found")
 }
 
 func deadlineArg(d *aldyn.Decision) any {
@@ -461,13 +429,7 @@ func (db *DB) FindQuestions(ctx context.Context, f aldyn.QuestionFilter) ([]*ald
 // FindQuestionByID returns one question.
 func (db *DB) FindQuestionByID(ctx context.Context, id int64) (*aldyn.Question, error) {
 	qs, _, err := db.FindQuestions(ctx, aldyn.QuestionFilter{ID: &id, Page: aldyn.Page{Limit: 1}})
-	if err != nil {
-		return nil, err
-	}
-	if len(qs) == 0 {
-		return nil, aldyn.Errorf(aldyn.ENOTFOUND, "meetings.error.question_not_found")
-	}
-	return qs[0], nil
+	return firstFound(qs, err, "meetings.error.question_not_found")
 }
 
 // CreateQuestion sends a report or question up from a commission the
@@ -506,10 +468,8 @@ func (db *DB) AnswerQuestion(ctx context.Context, actor *aldyn.Actor, id int64, 
 	var q *aldyn.Question
 	err := db.Update(ctx, actor, func(tx *Tx) error {
 		var err error
-		if q, err = scanQuestion(tx.queryRow(ctx, "SELECT "+questionCols+questionFrom+"WHERE q.id = ?", id)); errors.Is(err, sql.ErrNoRows) {
-			return aldyn.Errorf(aldyn.ENOTFOUND, "meetings.error.question_not_found")
-		} else if err != nil {
-			return tx.db.normalize(err)
+		if q, err = scanQuestion(tx.queryRow(ctx, "SELECT "+questionCols+questionFrom+"WHERE q.id = ?", id)); err != nil {
+			return tx.db.notFound(err, "meetings.error.question_not_found")
 		}
 		if !actor.Covers(q.FromPath) && !actor.Covers(q.ToPath) {
 			return aldyn.Errorf(aldyn.ENOTFOUND, "meetings.error.question_not_found")
@@ -568,11 +528,12 @@ func (db *DB) FindPlanRisks(ctx context.Context, planID int64) ([]*aldyn.Risk, e
 
 // FindRiskByID returns one risk.
 func (db *DB) FindRiskByID(ctx context.Context, id int64) (*aldyn.Risk, error) {
-	r, err := scanRisk(db.queryRow(ctx, "SELECT "+riskCols+" FROM plan_risks r WHERE r.id = ?", id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, aldyn.Errorf(aldyn.ENOTFOUND, "risks.error.not_found")
-	}
-	return r, db.normalize(err)
+	return riskByID(ctx, db, db, id)
+}
+
+func riskByID(ctx context.Context, db *DB, r reader, id int64) (*aldyn.Risk, error) {
+	risk, err := scanRisk(r.queryRow(ctx, "SELECT "+riskCols+" FROM plan_risks r WHERE r.id = ?", id))
+	return risk, db.notFound(err, "risks.error.not_found")
 }
 
 func (tx *Tx) insertRisk(ctx context.Context, r *aldyn.Risk) error {
@@ -658,11 +619,9 @@ func (db *DB) UpdateRisk(ctx context.Context, actor *aldyn.Actor, id int64, r *a
 		return err
 	}
 	return db.Update(ctx, actor, func(tx *Tx) error {
-		old, err := scanRisk(tx.queryRow(ctx, "SELECT "+riskCols+" FROM plan_risks r WHERE r.id = ?", id))
-		if errors.Is(err, sql.ErrNoRows) {
-			return aldyn.Errorf(aldyn.ENOTFOUND, "risks.error.not_found")
-		} else if err != nil {
-			return tx.db.normalize(err)
+		old, err := riskByID(ctx, tx.db, tx, id)
+		if err != nil {
+			return err
 		}
 		p, err := tx.managedPlan(ctx, old.PlanID)
 		if err != nil {

@@ -98,22 +98,10 @@ func findPlans(ctx context.Context, r reader, f aldyn.PlanFilter) ([]*aldyn.Plan
 	if err != nil || len(out) == 0 {
 		return out, total, err
 	}
-	ids := make([]int64, len(out))
-	for i, p := range out {
-		ids[i] = p.ID
-	}
-	in, idArgs := idList(ids)
-	err = scanAll(ctx, r, func(rows *sql.Rows) error {
-		var planID int64
-		var s aldyn.PlanSignature
-		if err := rows.Scan(&planID, &s.BodyID, &s.UserID, &s.At); err != nil {
-			return err
-		}
-		s.At = s.At.UTC()
-		p := byID[planID]
-		p.Signatures = append(p.Signatures, s)
-		return nil
-	}, "SELECT plan_id, body_id, user_id, signed_at FROM plan_signatures WHERE plan_id IN ("+in+") ORDER BY plan_id, signed_at, body_id", idArgs...)
+	in, idArgs := idList(idsOf(out, func(p *aldyn.Plan) int64 { return p.ID }))
+	err = loadChildren(ctx, r, byID, func(p *aldyn.Plan) *[]aldyn.PlanSignature { return &p.Signatures },
+		func(id *int64, s *aldyn.PlanSignature) []any { return []any{id, &s.BodyID, &s.UserID, timeScan{&s.At}} },
+		"SELECT plan_id, body_id, user_id, signed_at FROM plan_signatures WHERE plan_id IN ("+in+") ORDER BY plan_id, signed_at, body_id", idArgs...)
 	return out, total, err
 }
 
@@ -124,13 +112,7 @@ func (db *DB) FindPlanByID(ctx context.Context, id int64) (*aldyn.Plan, error) {
 
 func planByID(ctx context.Context, r reader, id int64) (*aldyn.Plan, error) {
 	ps, _, err := findPlans(ctx, r, aldyn.PlanFilter{ID: &id, Page: aldyn.Page{Limit: 1}})
-	if err != nil {
-		return nil, err
-	}
-	if len(ps) == 0 {
-		return nil, aldyn.Errorf(aldyn.ENOTFOUND, "plan.error.not_found")
-	}
-	return ps[0], nil
+	return firstFound(ps, err, "plan.error.not_found")
 }
 
 // managedPlan loads a plan the actor changes and checks the actor manages

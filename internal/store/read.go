@@ -266,6 +266,45 @@ func findPage[T any](ctx context.Context, r reader, cols, from, where string, ar
 	return out, total, err
 }
 
+// byIDOf indexes items by their id.
+func byIDOf[T any](items []T, id func(T) int64) map[int64]T {
+	m := make(map[int64]T, len(items))
+	for _, v := range items {
+		m[id(v)] = v
+	}
+	return m
+}
+
+// loadChildren runs q, whose rows hold a parent's id and then a child's
+// columns, and appends each child to the list (returned by list) of its
+// parent in byID; rows of other parents are skipped. scan returns the
+// destinations of a row, given where the parent id and the child go.
+func loadChildren[P, C any](ctx context.Context, r reader, byID map[int64]P, list func(P) *[]C, scan func(id *int64, c *C) []any,
+	q string, args ...any) error {
+	var id int64
+	var c C
+	dest := scan(&id, &c)
+	return scanAll(ctx, r, func(rows *sql.Rows) error {
+		c = *new(C)
+		if err := rows.Scan(dest...); err != nil {
+			return err
+		}
+		if p, ok := byID[id]; ok {
+			l := list(p)
+			*l = append(*l, c)
+		}
+		return nil
+	}, q, args...)
+}
+
+// childID and budgetLine scan loadChildren rows of a parent id and a
+// child's id, or a budget line (source, funder, amount).
+func childID(id, c *int64) []any { return []any{intInto[int64]{id}, intInto[int64]{c}} }
+
+func budgetLine(id *int64, l *aldyn.BudgetLine) []any {
+	return []any{intInto[int64]{id}, &l.Source, &l.Funder, intInto[int64]{&l.AmountKGS}}
+}
+
 // idsOf returns the ids of items.
 func idsOf[T any](items []T, id func(T) int64) []int64 {
 	ids := make([]int64, len(items))
@@ -360,4 +399,17 @@ func (s floatInto) Scan(v any) error {
 		return fmt.Errorf("scan %T into a float", v)
 	}
 	return nil
+}
+
+// firstFound returns the first of the items a find by id returned, or
+// ENOTFOUND with the message key notFound when there is none.
+func firstFound[T any](items []T, err error, notFound string) (T, error) {
+	var zero T
+	if err != nil {
+		return zero, err
+	}
+	if len(items) == 0 {
+		return zero, aldyn.Errorf(aldyn.ENOTFOUND, notFound)
+	}
+	return items[0], nil
 }

@@ -65,24 +65,16 @@ func findReports(ctx context.Context, rd reader, f aldyn.ReportFilter, values bo
 	if err != nil || len(out) == 0 {
 		return out, total, err
 	}
-	in, idArgs := idList(idsOf(out, func(r *aldyn.Report) int64 { return r.ID }))
+	in, idArgs := idList(idsOf(out, reportID))
 	if err := loadSpent(ctx, rd, out, "r.id IN ("+in+")", " ORDER BY x.report_id, x.line_no", idArgs...); err != nil {
 		return nil, 0, err
 	}
 	if values {
-		byID := make(map[int64]*aldyn.Report, len(out))
-		for _, r := range out {
-			byID[r.ID] = r
-		}
-		err = scanAll(ctx, rd, func(rows *sql.Rows) error {
-			var id int64
-			var x aldyn.IndicatorValue
-			if err := rows.Scan(&id, &x.IndicatorID, &x.Period, &x.TerritoryCode, &x.Value); err != nil {
-				return err
-			}
-			byID[id].Values = append(byID[id].Values, x)
-			return nil
-		}, "SELECT report_id, indicator_id, period, territory_code, value FROM report_values WHERE report_id IN ("+in+") ORDER BY report_id, indicator_id, period, territory_code", idArgs...)
+		err = loadChildren(ctx, rd, byIDOf(out, reportID), func(r *aldyn.Report) *[]aldyn.IndicatorValue { return &r.Values },
+			func(id *int64, x *aldyn.IndicatorValue) []any {
+				return []any{id, &x.IndicatorID, &x.Period, &x.TerritoryCode, &x.Value}
+			},
+			"SELECT report_id, indicator_id, period, territory_code, value FROM report_values WHERE report_id IN ("+in+") ORDER BY report_id, indicator_id, period, territory_code", idArgs...)
 	}
 	return out, total, err
 }
@@ -90,23 +82,12 @@ func findReports(ctx context.Context, rd reader, f aldyn.ReportFilter, values bo
 // loadSpent fills the spent lines of reports, which are those of the
 // reports r matching cond (c is their cycle), in the order given.
 func loadSpent(ctx context.Context, rd reader, reports []*aldyn.Report, cond, order string, args ...any) error {
-	byID := make(map[int64]*aldyn.Report, len(reports))
-	for _, r := range reports {
-		byID[r.ID] = r
-	}
-	return scanAll(ctx, rd, func(rows *sql.Rows) error {
-		var id int64
-		var l aldyn.BudgetLine
-		if err := rows.Scan(intInto[int64]{&id}, &l.Source, &l.Funder, intInto[int64]{&l.AmountKGS}); err != nil {
-			return err
-		}
-		if r := byID[id]; r != nil {
-			r.Spent = append(r.Spent, l)
-		}
-		return nil
-	}, `SELECT x.report_id, x.source, x.funder, x.amount_kgs FROM report_spent x JOIN reports r ON r.id = x.report_id
+	return loadChildren(ctx, rd, byIDOf(reports, reportID), func(r *aldyn.Report) *[]aldyn.BudgetLine { return &r.Spent }, budgetLine,
+		`SELECT x.report_id, x.source, x.funder, x.amount_kgs FROM report_spent x JOIN reports r ON r.id = x.report_id
 		JOIN reporting_cycles c ON c.id = r.cycle_id WHERE `+cond+order, args...)
 }
+
+func reportID(r *aldyn.Report) int64 { return r.ID }
 
 // FindReportByID returns one report with its spent lines and indicator
 // values; its files are listed by FindEvidence.
@@ -121,13 +102,7 @@ func (db *DB) FindReportByID(ctx context.Context, id int64) (*aldyn.Report, erro
 
 func reportByID(ctx context.Context, rd reader, id int64) (*aldyn.Report, error) {
 	rs, _, err := findReports(ctx, rd, aldyn.ReportFilter{ID: &id, Page: aldyn.Page{Limit: 1}}, true)
-	if err != nil {
-		return nil, err
-	}
-	if len(rs) == 0 {
-		return nil, aldyn.Errorf(aldyn.ENOTFOUND, "report.error.not_found")
-	}
-	return rs[0], nil
+	return firstFound(rs, err, "report.error.not_found")
 }
 
 // reportFor loads report id with its cycle and plan.

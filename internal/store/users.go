@@ -56,13 +56,7 @@ func (db *DB) FindUserByLogin(ctx context.Context, login string) (*aldyn.User, e
 func (db *DB) findUser(ctx context.Context, f aldyn.UserFilter) (*aldyn.User, error) {
 	f.Limit = 1
 	us, _, err := db.FindUsers(ctx, f)
-	if err != nil {
-		return nil, err
-	}
-	if len(us) == 0 {
-		return nil, aldyn.Errorf(aldyn.ENOTFOUND, "user.error.not_found")
-	}
-	return us[0], nil
+	return firstFound(us, err, "user.error.not_found")
 }
 
 func (tx *Tx) user(ctx context.Context, id int64) (*aldyn.User, error) {
