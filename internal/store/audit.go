@@ -73,37 +73,27 @@ func (db *DB) FindAuditEntries(ctx context.Context, f aldyn.AuditFilter) ([]*ald
 	} else {
 		w.pathLike(f.Under, "territory_path")
 	}
-	where, args := w.String(), w.args
-	var total int
-	if err := db.queryRow(ctx, "SELECT COUNT(*) FROM audit_log "+where, args...).Scan(&total); err != nil {
-		return nil, 0, db.normalize(err)
-	}
 	if f.Sort == "" {
 		f.Sort, f.Desc = "at", true
 	}
-	q := `SELECT id, at, user_id, actor, action, entity, entity_id, territory_code, before_json, after_json FROM audit_log ` + where +
-		orderBy(f.Page, map[string]string{"at": "at, id", "actor": "actor, id", "entity": "entity, id", "action": "action, id"}, "at, id") + limitOffset(f.Page)
-	rows, err := db.query(ctx, q, args...)
-	if err != nil {
-		return nil, 0, err
+	out, total, err := findPage(ctx, db, "id, at, user_id, actor, action, entity, entity_id, territory_code, before_json, after_json", " FROM audit_log", w.String(), w.args,
+		orderBy(f.Page, map[string]string{"at": "at, id", "actor": "actor, id", "entity": "entity, id", "action": "action, id"}, "at, id"), nil, f.Page, scanAuditEntry)
+	return out, total, db.normalize(err)
+}
+
+func scanAuditEntry(s interface{ Scan(...any) error }) (*aldyn.AuditEntry, error) {
+	var e aldyn.AuditEntry
+	var before, after *string
+	var at time.Time
+	if err := s.Scan(&e.ID, &at, &e.UserID, &e.Actor, &e.Action, &e.Entity, &e.EntityID, &e.TerritoryCode, &before, &after); err != nil {
+		return nil, err
 	}
-	defer rows.Close()
-	var out []*aldyn.AuditEntry
-	for rows.Next() {
-		var e aldyn.AuditEntry
-		var before, after *string
-		var at time.Time
-		if err := rows.Scan(&e.ID, &at, &e.UserID, &e.Actor, &e.Action, &e.Entity, &e.EntityID, &e.TerritoryCode, &before, &after); err != nil {
-			return nil, 0, err
-		}
-		e.At = at.UTC()
-		if before != nil {
-			e.Before = json.RawMessage(*before)
-		}
-		if after != nil {
-			e.After = json.RawMessage(*after)
-		}
-		out = append(out, &e)
+	e.At = at.UTC()
+	if before != nil {
+		e.Before = json.RawMessage(*before)
 	}
-	return out, total, rows.Err()
+	if after != nil {
+		e.After = json.RawMessage(*after)
+	}
+	return &e, nil
 }

@@ -97,18 +97,28 @@ func (tx *Tx) createBody(ctx context.Context, b *aldyn.Body) error {
 	return tx.Audit(ctx, aldyn.AuditCreate, "body", strconv.FormatInt(b.ID, 10), b.TerritoryCode, nil, auditBody(b))
 }
 
+// administeredBody loads body id, which the actor changes, and checks the
+// actor administers its territory.
+func (tx *Tx) administeredBody(ctx context.Context, id int64) (*aldyn.Body, error) {
+	b, err := tx.body(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !tx.actor.CanAdminister(b.Territory.Path) {
+		return nil, aldyn.Errorf(aldyn.EFORBIDDEN, "error.forbidden")
+	}
+	return b, nil
+}
+
 // UpdateBody replaces the editable fields of body id with those of b.
 func (db *DB) UpdateBody(ctx context.Context, actor *aldyn.Actor, id int64, b *aldyn.Body) error {
 	if err := b.Validate(); err != nil {
 		return err
 	}
 	return db.Update(ctx, actor, func(tx *Tx) error {
-		old, err := tx.body(ctx, id)
+		old, err := tx.administeredBody(ctx, id)
 		if err != nil {
 			return err
-		}
-		if !actor.CanAdminister(old.Territory.Path) {
-			return aldyn.Errorf(aldyn.EFORBIDDEN, "error.forbidden")
 		}
 		t, err := tx.checkBodyTerritory(ctx, b)
 		if err != nil {
@@ -128,12 +138,9 @@ func (db *DB) UpdateBody(ctx context.Context, actor *aldyn.Actor, id int64, b *a
 // DeleteBody removes a body that no user belongs to.
 func (db *DB) DeleteBody(ctx context.Context, actor *aldyn.Actor, id int64) error {
 	return db.Update(ctx, actor, func(tx *Tx) error {
-		old, err := tx.body(ctx, id)
+		old, err := tx.administeredBody(ctx, id)
 		if err != nil {
 			return err
-		}
-		if !actor.CanAdminister(old.Territory.Path) {
-			return aldyn.Errorf(aldyn.EFORBIDDEN, "error.forbidden")
 		}
 		var n int
 		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM users WHERE body_id = ?`, id).Scan(&n); err != nil {

@@ -178,14 +178,24 @@ func (tx *Tx) insertMeasureChildren(ctx context.Context, m *aldyn.Measure) error
 	return tx.refreshMeasureSummaries(ctx, "m.id = ?", m.ID)
 }
 
+// editableMeasure loads measure id, which the actor changes, and its plan,
+// which must be a draft the actor manages (Tx.editablePlan).
+func (tx *Tx) editableMeasure(ctx context.Context, id int64) (*aldyn.Measure, *aldyn.Plan, error) {
+	m, err := tx.measure(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	p, err := tx.editablePlan(ctx, m.PlanID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return m, p, nil
+}
+
 // UpdateMeasure replaces measure id of a draft plan with m.
 func (db *DB) UpdateMeasure(ctx context.Context, actor *aldyn.Actor, id int64, m *aldyn.Measure) error {
 	return db.Update(ctx, actor, func(tx *Tx) error {
-		old, err := tx.measure(ctx, id)
-		if err != nil {
-			return err
-		}
-		p, err := tx.editablePlan(ctx, old.PlanID)
+		old, p, err := tx.editableMeasure(ctx, id)
 		if err != nil {
 			return err
 		}
@@ -222,11 +232,7 @@ func (db *DB) UpdateMeasure(ctx context.Context, actor *aldyn.Actor, id int64, m
 // DeleteMeasure removes measure id of a draft plan.
 func (db *DB) DeleteMeasure(ctx context.Context, actor *aldyn.Actor, id int64) error {
 	return db.Update(ctx, actor, func(tx *Tx) error {
-		old, err := tx.measure(ctx, id)
-		if err != nil {
-			return err
-		}
-		p, err := tx.editablePlan(ctx, old.PlanID)
+		old, p, err := tx.editableMeasure(ctx, id)
 		if err != nil {
 			return err
 		}

@@ -89,6 +89,19 @@ func (tx *Tx) meeting(ctx context.Context, id int64) (*aldyn.Meeting, error) {
 	return m, loadParticipants(ctx, tx, []*aldyn.Meeting{m})
 }
 
+// coordinatedMeeting loads meeting id, which the actor changes, and checks
+// the actor coordinates its body's territory.
+func (tx *Tx) coordinatedMeeting(ctx context.Context, id int64) (*aldyn.Meeting, error) {
+	m, err := tx.meeting(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !tx.actor.CanCoordinate(m.TerritoryPath) {
+		return nil, aldyn.Errorf(aldyn.EFORBIDDEN, "error.forbidden")
+	}
+	return m, nil
+}
+
 // checkMeetingBodies checks the meeting's body is a coordination body the
 // actor coordinates (setting the territory fields) and that the
 // participants exist.
@@ -174,12 +187,9 @@ func (db *DB) UpdateMeeting(ctx context.Context, actor *aldyn.Actor, id int64, m
 	}
 	slices.Sort(m.Participants)
 	return db.Update(ctx, actor, func(tx *Tx) error {
-		old, err := tx.meeting(ctx, id)
+		old, err := tx.coordinatedMeeting(ctx, id)
 		if err != nil {
 			return err
-		}
-		if !actor.CanCoordinate(old.TerritoryPath) {
-			return aldyn.Errorf(aldyn.EFORBIDDEN, "error.forbidden")
 		}
 		if err := tx.checkMeetingBodies(ctx, m); err != nil {
 			return err
@@ -303,12 +313,9 @@ func (db *DB) CreateDecision(ctx context.Context, actor *aldyn.Actor, d *aldyn.D
 		return err
 	}
 	return db.Update(ctx, actor, func(tx *Tx) error {
-		m, err := tx.meeting(ctx, d.MeetingID)
+		m, err := tx.coordinatedMeeting(ctx, d.MeetingID)
 		if err != nil {
 			return err
-		}
-		if !actor.CanCoordinate(m.TerritoryPath) {
-			return aldyn.Errorf(aldyn.EFORBIDDEN, "error.forbidden")
 		}
 		if err := tx.checkResponsible(ctx, d); err != nil {
 			return err
@@ -515,15 +522,8 @@ func scanRisk(s interface{ Scan(...any) error }) (*aldyn.Risk, error) {
 // FindPlanRisks returns the risk register of a plan, the Concept's risks
 // first, then by score.
 func (db *DB) FindPlanRisks(ctx context.Context, planID int64) ([]*aldyn.Risk, error) {
-	out := []*aldyn.Risk{}
-	err := scanAll(ctx, db, func(rows *sql.Rows) error {
-		r, err := scanRisk(rows)
-		if err == nil {
-			out = append(out, r)
-		}
-		return err
-	}, "SELECT "+riskCols+" FROM plan_risks r WHERE r.plan_id = ? ORDER BY CASE WHEN r.concept_n > 0 THEN 0 ELSE 1 END, r.concept_n, r.likelihood * r.impact DESC, r.id", planID)
-	return out, err
+	return scanList(ctx, db, scanRisk,
+		"SELECT "+riskCols+" FROM plan_risks r WHERE r.plan_id = ? ORDER BY CASE WHEN r.concept_n > 0 THEN 0 ELSE 1 END, r.concept_n, r.likelihood * r.impact DESC, r.id", planID)
 }
 
 // FindRiskByID returns one risk.

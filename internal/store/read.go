@@ -255,6 +255,12 @@ func findPage[T any](ctx context.Context, r reader, cols, from, where string, ar
 	if err := r.queryRow(ctx, "SELECT COUNT(*)"+from+where, args...).Scan(&total); err != nil {
 		return nil, 0, err
 	}
+	out, err := scanList(ctx, r, scan, "SELECT "+cols+from+where+order+limitOffset(p), append(slices.Clip(args), orderArgs...)...)
+	return out, total, err
+}
+
+// scanList runs a query and returns its rows, each read with scan.
+func scanList[T any](ctx context.Context, r reader, scan func(interface{ Scan(...any) error }) (T, error), q string, args ...any) ([]T, error) {
 	out := []T{}
 	err := scanAll(ctx, r, func(rows *sql.Rows) error {
 		v, err := scan(rows)
@@ -262,8 +268,8 @@ func findPage[T any](ctx context.Context, r reader, cols, from, where string, ar
 			out = append(out, v)
 		}
 		return err
-	}, "SELECT "+cols+from+where+order+limitOffset(p), append(slices.Clip(args), orderArgs...)...)
-	return out, total, err
+	}, q, args...)
+	return out, err
 }
 
 // byIDOf indexes items by their id.

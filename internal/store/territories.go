@@ -38,35 +38,26 @@ func (db *DB) FindTerritories(ctx context.Context, f aldyn.TerritoryFilter) ([]*
 	eq(&w, "t.level", f.Level)
 	w.pathLike(f.Under, "t.path")
 	w.search(f.Query, "t.search_text")
-	where, args := w.String(), w.args
-	var total int
-	if err := db.queryRow(ctx, "SELECT COUNT(*) FROM territories t "+where, args...).Scan(&total); err != nil {
-		return nil, 0, db.normalize(err)
-	}
-	q := "SELECT " + territoryCols + ", " + latestPopulation + " FROM territories t " + where +
-		orderBy(f.Page, map[string]string{"code": "t.code", "path": "t.path", "name_ky": "t.name_ky", "name_ru": "t.name_ru", "name_en": "t.name_en", "level": "t.level, t.path"}, "t.path") +
-		limitOffset(f.Page)
-	rows, err := db.query(ctx, q, args...)
+	out, total, err := findPage(ctx, db, territoryCols+", "+latestPopulation, " FROM territories t", w.String(), w.args,
+		orderBy(f.Page, map[string]string{"code": "t.code", "path": "t.path", "name_ky": "t.name_ky", "name_ru": "t.name_ru", "name_en": "t.name_en", "level": "t.level, t.path"}, "t.path"),
+		nil, f.Page, scanTerritoryPopulation)
+	return out, total, db.normalize(err)
+}
+
+// scanTerritoryPopulation scans a territory and its latest population
+// (latestPopulation).
+func scanTerritoryPopulation(s interface{ Scan(...any) error }) (*aldyn.Territory, error) {
+	var pop, year sql.NullInt64
+	t, err := scanTerritory(s, &pop, &year)
 	if err != nil {
-		return nil, 0, err
+		return nil, err
 	}
-	defer rows.Close()
-	var out []*aldyn.Territory
-	for rows.Next() {
-		var pop sql.NullInt64
-		var year sql.NullInt64
-		t, err := scanTerritory(rows, &pop, &year)
-		if err != nil {
-			return nil, 0, err
-		}
-		if pop.Valid {
-			t.Population = &pop.Int64
-			y := int(year.Int64)
-			t.PopulationYear = &y
-		}
-		out = append(out, t)
+	if pop.Valid {
+		t.Population = &pop.Int64
+		y := int(year.Int64)
+		t.PopulationYear = &y
 	}
-	return out, total, rows.Err()
+	return t, nil
 }
 
 // FindTerritoryByCode returns one territory.
@@ -312,38 +303,28 @@ func readCSV(b []byte) ([]map[string]string, error) {
 
 // Populations returns a territory's population figures, oldest first.
 func (db *DB) Populations(ctx context.Context, code string) ([]aldyn.Population, error) {
-	rows, err := db.query(ctx, `SELECT territory_code, year, population, kind, source, citation FROM territory_populations WHERE territory_code = ? ORDER BY year`, code)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []aldyn.Population
-	for rows.Next() {
-		var p aldyn.Population
-		if err := rows.Scan(&p.TerritoryCode, &p.Year, &p.Population, &p.Kind, &p.Source, &p.Citation); err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
+	return scanList(ctx, db, scanPopulation, `SELECT `+populationCols+` FROM territory_populations WHERE territory_code = ? ORDER BY year`, code)
+}
+
+const populationCols = `territory_code, year, population, kind, source, citation`
+
+func scanPopulation(s interface{ Scan(...any) error }) (aldyn.Population, error) {
+	var p aldyn.Population
+	err := s.Scan(&p.TerritoryCode, &p.Year, &p.Population, &p.Kind, &p.Source, &p.Citation)
+	return p, err
 }
 
 // AllPopulations returns every population figure keyed by territory code.
 func (db *DB) AllPopulations(ctx context.Context) (map[string][]aldyn.Population, error) {
-	rows, err := db.query(ctx, `SELECT territory_code, year, population, kind, source, citation FROM territory_populations ORDER BY territory_code, year`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	out := map[string][]aldyn.Population{}
-	for rows.Next() {
-		var p aldyn.Population
-		if err := rows.Scan(&p.TerritoryCode, &p.Year, &p.Population, &p.Kind, &p.Source, &p.Citation); err != nil {
-			return nil, err
+	err := scanAll(ctx, db, func(rows *sql.Rows) error {
+		p, err := scanPopulation(rows)
+		if err == nil {
+			out[p.TerritoryCode] = append(out[p.TerritoryCode], p)
 		}
-		out[p.TerritoryCode] = append(out[p.TerritoryCode], p)
-	}
-	return out, rows.Err()
+		return err
+	}, `SELECT `+populationCols+` FROM territory_populations ORDER BY territory_code, year`)
+	return out, err
 }
 
 // Boundary is a territory's geometry as GeoJSON.

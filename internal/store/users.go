@@ -112,6 +112,24 @@ type UserUpdate struct {
 	MustChangePassword *bool
 }
 
+// apply sets the fields of u that upd changes.
+func (upd UserUpdate) apply(u *aldyn.User) {
+	setIf(&u.Name, upd.Name)
+	setIf(&u.Role, upd.Role)
+	setIf(&u.BodyID, upd.BodyID)
+	setIf(&u.Lang, upd.Lang)
+	setIf(&u.Disabled, upd.Disabled)
+	setIf(&u.PasswordHash, upd.PasswordHash)
+	setIf(&u.MustChangePassword, upd.MustChangePassword)
+}
+
+// setIf sets *dst to *v when v is not nil.
+func setIf[T any](dst *T, v *T) {
+	if v != nil {
+		*dst = *v
+	}
+}
+
 // UpdateUser changes a user. Users may change their own language and
 // password; everything else needs an administrator covering both the old
 // and the new body.
@@ -130,27 +148,7 @@ func (db *DB) UpdateUser(ctx context.Context, actor *aldyn.Actor, id int64, upd 
 			return aldyn.Errorf(aldyn.ENOTFOUND, "user.error.not_found")
 		}
 		u := *old
-		if upd.Name != nil {
-			u.Name = *upd.Name
-		}
-		if upd.Role != nil {
-			u.Role = *upd.Role
-		}
-		if upd.BodyID != nil {
-			u.BodyID = *upd.BodyID
-		}
-		if upd.Lang != nil {
-			u.Lang = *upd.Lang
-		}
-		if upd.Disabled != nil {
-			u.Disabled = *upd.Disabled
-		}
-		if upd.PasswordHash != nil {
-			u.PasswordHash = *upd.PasswordHash
-		}
-		if upd.MustChangePassword != nil {
-			u.MustChangePassword = *upd.MustChangePassword
-		}
+		upd.apply(&u)
 		if err := u.Validate(); err != nil {
 			return err
 		}
