@@ -24,11 +24,7 @@ func TestDashboardFromStore(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.mustApprove(t, p.ID)
-	c := &aldyn.ReportingCycle{PlanID: p.ID, Period: "2024-Q1", From: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC),
-		To: time.Date(2024, 3, 31, 0, 0, 0, 0, time.UTC), Deadline: time.Date(2024, 4, 10, 18, 0, 0, 0, time.UTC)}
-	if err := f.db.CreateCycle(f.ctx, f.coord, c); err != nil {
-		t.Fatal(err)
-	}
+	c := f.mustCycle(t, p.ID, "2024-Q1", time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2024, 4, 10, 18, 0, 0, 0, time.UTC))
 	report := func(a *aldyn.Actor, m *aldyn.Measure, progress int, at time.Time, spent int64) *aldyn.Report {
 		t.Helper()
 		f.clock = at
@@ -37,9 +33,7 @@ func TestDashboardFromStore(t *testing.T) {
 		if m.ID == m1.ID {
 			r.Values = []aldyn.IndicatorValue{{IndicatorID: ind.ID, Period: "2024-Q1", Value: 48}}
 		}
-		if err := f.db.SaveReport(f.ctx, a, r); err != nil {
-			t.Fatal(err)
-		}
+		f.mustSaveReport(t, a, r)
 		if _, err := f.db.SubmitReport(f.ctx, a, r.ID); err != nil {
 			t.Fatal(err)
 		}
@@ -88,20 +82,14 @@ func TestDashboardSumsAcceptedSpending(t *testing.T) {
 	f.mustApprove(t, p.ID)
 	cycle := func(period string, from time.Time) *aldyn.ReportingCycle {
 		t.Helper()
-		c := &aldyn.ReportingCycle{PlanID: p.ID, Period: period, From: from, To: from.AddDate(0, 3, -1), Deadline: from.AddDate(0, 3, 9)}
-		if err := f.db.CreateCycle(f.ctx, f.coord, c); err != nil {
-			t.Fatal(err)
-		}
-		return c
+		return f.mustCycle(t, p.ID, period, from, from.AddDate(0, 3, 9))
 	}
 	report := func(a *aldyn.Actor, c *aldyn.ReportingCycle, m *aldyn.Measure, progress int, spent int64, accept bool) {
 		t.Helper()
 		f.clock = c.To.Add(24 * time.Hour)
 		r := &aldyn.Report{CycleID: c.ID, MeasureID: m.ID, Progress: progress, Narrative: "n",
 			Spent: []aldyn.BudgetLine{{Source: aldyn.BudgetLocal, AmountKGS: spent}, {Source: aldyn.BudgetRepublican, AmountKGS: spent / 2}}}
-		if err := f.db.SaveReport(f.ctx, a, r); err != nil {
-			t.Fatal(err)
-		}
+		f.mustSaveReport(t, a, r)
 		if _, err := f.db.SubmitReport(f.ctx, a, r.ID); err != nil {
 			t.Fatal(err)
 		}
@@ -264,11 +252,7 @@ func TestDashboardInputMatchesFullLoad(t *testing.T) {
 		from   time.Time
 	}{{"2024-Q1", time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)}, {"2024-Q2", time.Date(2024, 4, 1, 0, 0, 0, 0, time.UTC)},
 		{"2024-Q3", time.Date(2024, 7, 1, 0, 0, 0, 0, time.UTC)}, {"2024-Q4", time.Date(2024, 10, 1, 0, 0, 0, 0, time.UTC)}} {
-		c := &aldyn.ReportingCycle{PlanID: p.ID, Period: q.period, From: q.from, To: q.from.AddDate(0, 3, -1), Deadline: q.from.AddDate(0, 3, 9)}
-		if err := f.db.CreateCycle(f.ctx, f.coord, c); err != nil {
-			t.Fatal(err)
-		}
-		cycles[q.period] = c
+		cycles[q.period] = f.mustCycle(t, p.ID, q.period, q.from, q.from.AddDate(0, 3, 9))
 	}
 	reporter := map[int64]*aldyn.Actor{f.police.ID: f.policeRep, f.okmotu.ID: f.okmotuRep}
 	save := func(at time.Time, period string, m *aldyn.Measure, progress int, spent int64, values ...aldyn.IndicatorValue) *aldyn.Report {
@@ -276,9 +260,7 @@ func TestDashboardInputMatchesFullLoad(t *testing.T) {
 		f.clock = at
 		r := &aldyn.Report{CycleID: cycles[period].ID, MeasureID: m.ID, Progress: progress, Narrative: "n", Values: values,
 			Spent: []aldyn.BudgetLine{{Source: aldyn.BudgetLocal, AmountKGS: spent}, {Source: aldyn.BudgetPartners, Funder: "UNDP", AmountKGS: spent / 4}}}
-		if err := f.db.SaveReport(f.ctx, reporter[m.ResponsibleBodyID], r); err != nil {
-			t.Fatal(err)
-		}
+		f.mustSaveReport(t, reporter[m.ResponsibleBodyID], r)
 		return r
 	}
 	step := func(at time.Time, r *aldyn.Report, action string) {
@@ -309,9 +291,7 @@ func TestDashboardInputMatchesFullLoad(t *testing.T) {
 	step(day(4, 6), r, "return")
 	mustSameDashboard(t, f, "returned", p.ID)
 	r.Progress = 100
-	if err := f.db.SaveReport(f.ctx, f.okmotuRep, r); err != nil {
-		t.Fatal(err)
-	}
+	f.mustSaveReport(t, f.okmotuRep, r)
 	step(day(4, 12), r, "submit")
 	step(day(4, 13), r, "accept")
 	r = save(day(4, 7), "2024-Q1", m4, 100, 3000)

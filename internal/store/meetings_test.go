@@ -29,13 +29,7 @@ func mustMeetingFixture(tb testing.TB) *meetingFixture {
 	db := storetest.MustOpenDB(tb)
 	f := &meetingFixture{db: db, ctx: context.Background(), clock: time.Date(2025, 3, 10, 9, 0, 0, 0, time.UTC)}
 	db.Now = func() time.Time { return f.clock }
-	body := func(code, typ, name string) *aldyn.Body {
-		b := &aldyn.Body{TerritoryCode: code, Type: typ, NameKy: name, NameRu: name, NameEn: name}
-		if err := db.CreateBody(f.ctx, aldyn.System, b); err != nil {
-			tb.Fatal(err)
-		}
-		return b
-	}
+	body := func(code, typ, name string) *aldyn.Body { return mustTypedBody(tb, db, code, typ, name) }
 	path := func(code string) string {
 		t, err := db.FindTerritoryByCode(f.ctx, code)
 		if err != nil {
@@ -62,12 +56,7 @@ func meetingDay(y int, m time.Month, d int) time.Time {
 }
 
 func (f *meetingFixture) auditCount(tb testing.TB, entity string) int {
-	tb.Helper()
-	_, n, err := f.db.FindAuditEntries(f.ctx, aldyn.AuditFilter{Entity: &entity})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return n
+	return mustAuditCount(tb, f.db, entity)
 }
 
 func TestMeetingRoundTripAndScope(t *testing.T) {

@@ -335,9 +335,7 @@ func TestPlanScope(t *testing.T) {
 	f := mustPlanFixture(t)
 	p, m, _, c := f.mustReportWorld(t)
 	r := &aldyn.Report{CycleID: c.ID, MeasureID: m.ID, Narrative: "x"}
-	if err := f.db.SaveReport(f.ctx, f.policeRep, r); err != nil {
-		t.Fatal(err)
-	}
+	f.mustSaveReport(t, f.policeRep, r)
 	other, err := f.db.FindTerritoryByCode(f.ctx, suzak)
 	if err != nil {
 		t.Fatal(err)

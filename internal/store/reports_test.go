@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"reflect"
@@ -22,17 +23,37 @@ func (f *planFixture) mustReportWorld(tb testing.TB) (*aldyn.Plan, *aldyn.Measur
 	ind := f.mustIndicator(tb, p.ID, "1")
 	m := f.mustMeasure(tb, p.ID, "1", f.police, ind.ID)
 	f.mustApprove(tb, p.ID)
-	c := &aldyn.ReportingCycle{PlanID: p.ID, Period: "2024-Q1", From: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC),
-		To: time.Date(2024, 3, 31, 0, 0, 0, 0, time.UTC), Deadline: time.Date(2024, 4, 10, 18, 0, 0, 0, time.UTC)}
-	if err := f.db.CreateCycle(f.ctx, f.coord, c); err != nil {
-		tb.Fatal(err)
-	}
+	c := f.mustCycle(tb, p.ID, "2024-Q1", time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2024, 4, 10, 18, 0, 0, 0, time.UTC))
 	return p, m, ind, c
 }
 
-func (f *planFixture) auditCount(tb testing.TB, entity string) int {
+// mustCycle creates the quarterly cycle period of plan planID, from the
+// day from for three months, with its deadline.
+func (f *planFixture) mustCycle(tb testing.TB, planID int64, period string, from, deadline time.Time) *aldyn.ReportingCycle {
 	tb.Helper()
-	_, n, err := f.db.FindAuditEntries(f.ctx, aldyn.AuditFilter{Entity: &entity})
+	c := &aldyn.ReportingCycle{PlanID: planID, Period: period, From: from, To: from.AddDate(0, 3, -1), Deadline: deadline}
+	if err := f.db.CreateCycle(f.ctx, f.coord, c); err != nil {
+		tb.Fatal(err)
+	}
+	return c
+}
+
+// mustSaveReport saves r as a.
+func (f *planFixture) mustSaveReport(tb testing.TB, a *aldyn.Actor, r *aldyn.Report) {
+	tb.Helper()
+	if err := f.db.SaveReport(f.ctx, a, r); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+func (f *planFixture) auditCount(tb testing.TB, entity string) int {
+	return mustAuditCount(tb, f.db, entity)
+}
+
+// mustAuditCount counts the audit entries about entity.
+func mustAuditCount(tb testing.TB, db *store.DB, entity string) int {
+	tb.Helper()
+	_, n, err := db.FindAuditEntries(context.Background(), aldyn.AuditFilter{Entity: &entity})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -46,9 +67,7 @@ func TestReportLifecycleKeepsHistory(t *testing.T) {
 	r := &aldyn.Report{CycleID: c.ID, MeasureID: m.ID, Progress: 40, Narrative: "Patrols held",
 		Spent:  []aldyn.BudgetLine{{Source: aldyn.BudgetLocal, AmountKGS: 20000}},
 		Values: []aldyn.IndicatorValue{{IndicatorID: ind.ID, Period: "2024-Q1", Value: 44}}}
-	if err := f.db.SaveReport(f.ctx, f.policeRep, r); err != nil {
-		t.Fatal(err)
-	}
+	f.mustSaveReport(t, f.policeRep, r)
 	if r.BodyID != f.police.ID || r.Status != aldyn.ReportDraft {
 		t.Fatalf("saved: got body %d status %s", r.BodyID, r.Status)
 	}
@@ -126,17 +145,13 @@ func TestSaveReportRevision(t *testing.T) {
 	_, m, _, c := f.mustReportWorld(t)
 	f.clock = time.Date(2024, 4, 2, 10, 0, 0, 0, time.UTC)
 	r := &aldyn.Report{CycleID: c.ID, MeasureID: m.ID, Progress: 10, Narrative: "Started"}
-	if err := f.db.SaveReport(f.ctx, f.policeRep, r); err != nil {
-		t.Fatal(err)
-	}
+	f.mustSaveReport(t, f.policeRep, r)
 	if r.Revision != 1 {
 		t.Fatalf("new report: got revision %d, want 1", r.Revision)
 	}
 	first, second := *r, *r
 	first.Narrative, second.Narrative = "Patrols held (first)", "Patrols held (second)"
-	if err := f.db.SaveReport(f.ctx, f.policeRep, &first); err != nil {
-		t.Fatal(err)
-	}
+	f.mustSaveReport(t, f.policeRep, &first)
 	if first.Revision != 2 {
 		t.Errorf("after a save: got revision %d, want 2", first.Revision)
 	}
@@ -195,9 +210,7 @@ func TestReportIllegalTransitionsChangeNothing(t *testing.T) {
 	_, m, _, c := f.mustReportWorld(t)
 	f.clock = time.Date(2024, 4, 2, 10, 0, 0, 0, time.UTC)
 	r := &aldyn.Report{CycleID: c.ID, MeasureID: m.ID, Progress: 10, Narrative: "Started"}
-	if err := f.db.SaveReport(f.ctx, f.policeRep, r); err != nil {
-		t.Fatal(err)
-	}
+	f.mustSaveReport(t, f.policeRep, r)
 	tests := []struct {
 		name   string
 		before func()
@@ -254,9 +267,7 @@ func TestReportEvidenceAndNotifications(t *testing.T) {
 	f := mustPlanFixture(t)
 	_, m, _, c := f.mustReportWorld(t)
 	r := &aldyn.Report{CycleID: c.ID, MeasureID: m.ID, Narrative: "x"}
-	if err := f.db.SaveReport(f.ctx, f.policeRep, r); err != nil {
-		t.Fatal(err)
-	}
+	f.mustSaveReport(t, f.policeRep, r)
 	sum := "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 	e := &store.ReportEvidence{ReportID: r.ID, FileName: "photo.jpg", ContentType: "image/jpeg", Size: 1234, SHA256: sum, StorageKey: "ab/cd"}
 	if err := f.db.AddReportEvidence(f.ctx, f.policeRep, e); err != nil {
@@ -313,18 +324,10 @@ func TestReportOnMeasureNotBegun(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.mustApprove(t, p.ID)
-	c := &aldyn.ReportingCycle{PlanID: p.ID, Period: "2024-Q1", From: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC),
-		To: time.Date(2024, 3, 31, 0, 0, 0, 0, time.UTC), Deadline: time.Date(2024, 4, 10, 0, 0, 0, 0, time.UTC)}
-	if err := f.db.CreateCycle(f.ctx, f.coord, c); err != nil {
-		t.Fatal(err)
-	}
+	c := f.mustCycle(t, p.ID, "2024-Q1", time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2024, 4, 10, 0, 0, 0, 0, time.UTC))
 	err := f.db.SaveReport(f.ctx, f.policeRep, &aldyn.Report{CycleID: c.ID, MeasureID: late.ID, Progress: 10, Narrative: "n"})
 	mustCode(t, "a report on a measure that begins in July", err, aldyn.EINVALID)
-	q2 := &aldyn.ReportingCycle{PlanID: p.ID, Period: "2024-Q2", From: time.Date(2024, 4, 1, 0, 0, 0, 0, time.UTC),
-		To: time.Date(2024, 6, 30, 0, 0, 0, 0, time.UTC), Deadline: time.Date(2024, 7, 10, 0, 0, 0, 0, time.UTC)}
-	if err := f.db.CreateCycle(f.ctx, f.coord, q2); err != nil {
-		t.Fatal(err)
-	}
+	q2 := f.mustCycle(t, p.ID, "2024-Q2", time.Date(2024, 4, 1, 0, 0, 0, 0, time.UTC), time.Date(2024, 7, 10, 0, 0, 0, 0, time.UTC))
 	if err := f.db.SaveReport(f.ctx, f.policeRep, &aldyn.Report{CycleID: q2.ID, MeasureID: early.ID, Progress: 100, Narrative: "late"}); err != nil {
 		t.Errorf("a report on an overdue measure: %v", err)
 	}
