@@ -91,10 +91,7 @@ func (db *DB) CreateIndicator(ctx context.Context, actor *aldyn.Actor, ind *aldy
 		if err := tx.insertIndicator(ctx, ind); err != nil {
 			return err
 		}
-		if err := tx.planContentChanged(ctx, p); err != nil {
-			return err
-		}
-		return tx.Audit(ctx, aldyn.AuditCreate, "indicator", idString(ind.ID), p.TerritoryCode, nil, ind)
+		return tx.planContentChanged(ctx, p, aldyn.AuditCreate, "indicator", idString(ind.ID), nil, ind)
 	})
 }
 
@@ -128,11 +125,7 @@ func (db *DB) UpdateIndicator(ctx context.Context, actor *aldyn.Actor, id int64,
 		return err
 	}
 	return db.Update(ctx, actor, func(tx *Tx) error {
-		old, err := indicatorByID(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		p, err := tx.editablePlan(ctx, old.PlanID)
+		old, p, err := editablePart(ctx, tx, id, indicatorByID, func(i *aldyn.Indicator) int64 { return i.PlanID })
 		if err != nil {
 			return err
 		}
@@ -151,10 +144,7 @@ func (db *DB) UpdateIndicator(ctx context.Context, actor *aldyn.Actor, id int64,
 		if err := tx.insertTargets(ctx, ind); err != nil {
 			return err
 		}
-		if err := tx.planContentChanged(ctx, p); err != nil {
-			return err
-		}
-		return tx.Audit(ctx, aldyn.AuditUpdate, "indicator", idString(id), p.TerritoryCode, old, ind)
+		return tx.planContentChanged(ctx, p, aldyn.AuditUpdate, "indicator", idString(id), old, ind)
 	})
 }
 

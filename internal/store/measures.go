@@ -131,10 +131,7 @@ func (db *DB) CreateMeasure(ctx context.Context, actor *aldyn.Actor, m *aldyn.Me
 		if err := tx.insertMeasure(ctx, m); err != nil {
 			return err
 		}
-		if err := tx.planContentChanged(ctx, p); err != nil {
-			return err
-		}
-		return tx.Audit(ctx, aldyn.AuditCreate, "measure", idString(m.ID), p.TerritoryCode, nil, m)
+		return tx.planContentChanged(ctx, p, aldyn.AuditCreate, "measure", idString(m.ID), nil, m)
 	})
 }
 
@@ -181,15 +178,7 @@ func (tx *Tx) insertMeasureChildren(ctx context.Context, m *aldyn.Measure) error
 // editableMeasure loads measure id, which the actor changes, and its plan,
 // which must be a draft the actor manages (Tx.editablePlan).
 func (tx *Tx) editableMeasure(ctx context.Context, id int64) (*aldyn.Measure, *aldyn.Plan, error) {
-	m, err := tx.measure(ctx, id)
-	if err != nil {
-		return nil, nil, err
-	}
-	p, err := tx.editablePlan(ctx, m.PlanID)
-	if err != nil {
-		return nil, nil, err
-	}
-	return m, p, nil
+	return editablePart(ctx, tx, id, measureByID, func(m *aldyn.Measure) int64 { return m.PlanID })
 }
 
 // UpdateMeasure replaces measure id of a draft plan with m.
@@ -222,10 +211,7 @@ func (db *DB) UpdateMeasure(ctx context.Context, actor *aldyn.Actor, id int64, m
 		if err := tx.insertMeasureChildren(ctx, m); err != nil {
 			return err
 		}
-		if err := tx.planContentChanged(ctx, p); err != nil {
-			return err
-		}
-		return tx.Audit(ctx, aldyn.AuditUpdate, "measure", idString(id), p.TerritoryCode, old, m)
+		return tx.planContentChanged(ctx, p, aldyn.AuditUpdate, "measure", idString(id), old, m)
 	})
 }
 
@@ -239,9 +225,6 @@ func (db *DB) DeleteMeasure(ctx context.Context, actor *aldyn.Actor, id int64) e
 		if _, err := tx.exec(ctx, `DELETE FROM measures WHERE id = ?`, id); err != nil {
 			return err
 		}
-		if err := tx.planContentChanged(ctx, p); err != nil {
-			return err
-		}
-		return tx.Audit(ctx, aldyn.AuditDelete, "measure", idString(id), p.TerritoryCode, old, nil)
+		return tx.planContentChanged(ctx, p, aldyn.AuditDelete, "measure", idString(id), old, nil)
 	})
 }

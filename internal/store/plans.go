@@ -251,14 +251,33 @@ func (db *DB) UpdatePlan(ctx context.Context, actor *aldyn.Actor, id int64, p *a
 	})
 }
 
-// planContentChanged voids the signatures of draft plan id after a change
-// of its measures or indicators, and marks it updated.
-func (tx *Tx) planContentChanged(ctx context.Context, p *aldyn.Plan) error {
+// planContentChanged voids the signatures of draft plan p after a change
+// of its measures or indicators, marks it updated and audits the change
+// (action on entity entityID, from before to after) in its territory.
+func (tx *Tx) planContentChanged(ctx context.Context, p *aldyn.Plan, action, entity, entityID string, before, after any) error {
 	if _, err := tx.exec(ctx, `DELETE FROM plan_signatures WHERE plan_id = ?`, p.ID); err != nil {
 		return err
 	}
-	_, err := tx.exec(ctx, `UPDATE plans SET updated_at = ? WHERE id = ?`, tx.now, p.ID)
-	return err
+	if _, err := tx.exec(ctx, `UPDATE plans SET updated_at = ? WHERE id = ?`, tx.now, p.ID); err != nil {
+		return err
+	}
+	return tx.Audit(ctx, action, entity, entityID, p.TerritoryCode, before, after)
+}
+
+// editablePart loads with load part id of a plan (a measure, an
+// indicator), which the actor changes, and its plan (planID), which must
+// be a draft the actor manages (Tx.editablePlan).
+func editablePart[T any](ctx context.Context, tx *Tx, id int64, load func(context.Context, reader, int64) (T, error), planID func(T) int64) (T, *aldyn.Plan, error) {
+	var zero T
+	v, err := load(ctx, tx, id)
+	if err != nil {
+		return zero, nil, err
+	}
+	p, err := tx.editablePlan(ctx, planID(v))
+	if err != nil {
+		return zero, nil, err
+	}
+	return v, p, nil
 }
 
 // editablePlan loads plan id for a change of its content: the actor must

@@ -57,10 +57,7 @@ func (db *DB) ReplacePlanContent(ctx context.Context, actor *aldyn.Actor, planID
 				return err
 			}
 		}
-		if err := tx.planContentChanged(ctx, p); err != nil {
-			return err
-		}
-		return tx.Audit(ctx, aldyn.AuditUpdate, "plan", idString(planID), p.TerritoryCode, nil,
+		return tx.planContentChanged(ctx, p, aldyn.AuditUpdate, "plan", idString(planID), nil,
 			map[string]any{"imported_measures": len(measures), "imported_indicators": len(indicators)})
 	})
 }
