@@ -101,13 +101,7 @@ func (tx *Tx) createBody(ctx context.Context, b *aldyn.Body) error {
 // actor administers its territory.
 func (tx *Tx) administeredBody(ctx context.Context, id int64) (*aldyn.Body, error) {
 	b, err := tx.body(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	if !tx.actor.CanAdminister(b.Territory.Path) {
-		return nil, aldyn.Errorf(aldyn.EFORBIDDEN, "error.forbidden")
-	}
-	return b, nil
+	return allowed(b, err, func(b *aldyn.Body) bool { return tx.actor.CanAdminister(b.Territory.Path) })
 }
 
 // UpdateBody replaces the editable fields of body id with those of b.

@@ -93,13 +93,7 @@ func (tx *Tx) meeting(ctx context.Context, id int64) (*aldyn.Meeting, error) {
 // the actor coordinates its body's territory.
 func (tx *Tx) coordinatedMeeting(ctx context.Context, id int64) (*aldyn.Meeting, error) {
 	m, err := tx.meeting(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	if !tx.actor.CanCoordinate(m.TerritoryPath) {
-		return nil, aldyn.Errorf(aldyn.EFORBIDDEN, "error.forbidden")
-	}
-	return m, nil
+	return allowed(m, err, func(m *aldyn.Meeting) bool { return tx.actor.CanCoordinate(m.TerritoryPath) })
 }
 
 // checkMeetingBodies checks the meeting's body is a coordination body the

@@ -119,13 +119,7 @@ func planByID(ctx context.Context, r reader, id int64) (*aldyn.Plan, error) {
 // plans of its territory.
 func (tx *Tx) managedPlan(ctx context.Context, id int64) (*aldyn.Plan, error) {
 	p, err := planByID(ctx, tx, id)
-	if err != nil {
-		return nil, err
-	}
-	if !tx.actor.CanManagePlan(p.TerritoryPath) {
-		return nil, aldyn.Errorf(aldyn.EFORBIDDEN, "error.forbidden")
-	}
-	return p, nil
+	return allowed(p, err, func(p *aldyn.Plan) bool { return tx.actor.CanManagePlan(p.TerritoryPath) })
 }
 
 // checkPlanRefs checks the plan's territory (setting TerritoryPath) is in

@@ -272,6 +272,19 @@ func scanList[T any](ctx context.Context, r reader, scan func(interface{ Scan(..
 	return out, err
 }
 
+// allowed returns v, loaded for a change with error err, or EFORBIDDEN
+// when may says the actor may not change it.
+func allowed[T any](v T, err error, may func(T) bool) (T, error) {
+	var zero T
+	if err != nil {
+		return zero, err
+	}
+	if !may(v) {
+		return zero, aldyn.Errorf(aldyn.EFORBIDDEN, "error.forbidden")
+	}
+	return v, nil
+}
+
 // byIDOf indexes items by their id.
 func byIDOf[T any](items []T, id func(T) int64) map[int64]T {
 	m := make(map[int64]T, len(items))

@@ -38,6 +38,17 @@ func (f *planFixture) mustCycle(tb testing.TB, planID int64, period string, from
 	return c
 }
 
+// mustStartedReport is a draft report of the police on the measure of
+// mustReportWorld, saved on 2 April 2024 (the clock stays there).
+func (f *planFixture) mustStartedReport(tb testing.TB) *aldyn.Report {
+	tb.Helper()
+	_, m, _, c := f.mustReportWorld(tb)
+	f.clock = time.Date(2024, 4, 2, 10, 0, 0, 0, time.UTC)
+	r := &aldyn.Report{CycleID: c.ID, MeasureID: m.ID, Progress: 10, Narrative: "Started"}
+	f.mustSaveReport(tb, f.policeRep, r)
+	return r
+}
+
 // mustSaveReport saves r as a.
 func (f *planFixture) mustSaveReport(tb testing.TB, a *aldyn.Actor, r *aldyn.Report) {
 	tb.Helper()
@@ -142,10 +153,7 @@ func TestReportLifecycleKeepsHistory(t *testing.T) {
 // nothing; an edit naming no revision is invalid.
 func TestSaveReportRevision(t *testing.T) {
 	f := mustPlanFixture(t)
-	_, m, _, c := f.mustReportWorld(t)
-	f.clock = time.Date(2024, 4, 2, 10, 0, 0, 0, time.UTC)
-	r := &aldyn.Report{CycleID: c.ID, MeasureID: m.ID, Progress: 10, Narrative: "Started"}
-	f.mustSaveReport(t, f.policeRep, r)
+	r := f.mustStartedReport(t)
 	if r.Revision != 1 {
 		t.Fatalf("new report: got revision %d, want 1", r.Revision)
 	}
@@ -207,10 +215,7 @@ func TestSaveReportRevision(t *testing.T) {
 
 func TestReportIllegalTransitionsChangeNothing(t *testing.T) {
 	f := mustPlanFixture(t)
-	_, m, _, c := f.mustReportWorld(t)
-	f.clock = time.Date(2024, 4, 2, 10, 0, 0, 0, time.UTC)
-	r := &aldyn.Report{CycleID: c.ID, MeasureID: m.ID, Progress: 10, Narrative: "Started"}
-	f.mustSaveReport(t, f.policeRep, r)
+	r := f.mustStartedReport(t)
 	tests := []struct {
 		name   string
 		before func()
