@@ -166,26 +166,22 @@ func TestDecisionTasks(t *testing.T) {
 			t.Errorf("got %+v", got)
 		}
 	})
+	// update saves, as a, decision d changed by change.
+	update := func(a *aldyn.Actor, d *aldyn.Decision, change func(*aldyn.Decision)) error {
+		upd := *d
+		change(&upd)
+		return f.db.UpdateDecision(f.ctx, a, d.ID, &upd)
+	}
 	t.Run("the responsible body cannot rewrite or cancel", func(t *testing.T) {
-		upd := *soon
-		upd.Text = "Другое"
-		mustCode(t, "rewrite", f.db.UpdateDecision(f.ctx, f.repA, soon.ID, &upd), aldyn.EFORBIDDEN)
-		upd = *soon
-		upd.Status = aldyn.DecisionCancelled
-		mustCode(t, "cancel", f.db.UpdateDecision(f.ctx, f.repA, soon.ID, &upd), aldyn.EFORBIDDEN)
+		mustCode(t, "rewrite", update(f.repA, soon, func(d *aldyn.Decision) { d.Text = "Другое" }), aldyn.EFORBIDDEN)
+		mustCode(t, "cancel", update(f.repA, soon, func(d *aldyn.Decision) { d.Status = aldyn.DecisionCancelled }), aldyn.EFORBIDDEN)
 	})
 	t.Run("illegal status changes are refused", func(t *testing.T) {
-		upd := *late
-		upd.Status = aldyn.DecisionOpen
-		mustCode(t, "done → open", f.db.UpdateDecision(f.ctx, f.coordA, late.ID, &upd), aldyn.ECONFLICT)
-		upd = *plain
-		upd.Status = aldyn.DecisionDone
-		mustCode(t, "plain decision done", f.db.UpdateDecision(f.ctx, f.coordA, plain.ID, &upd), aldyn.EINVALID)
+		mustCode(t, "done → open", update(f.coordA, late, func(d *aldyn.Decision) { d.Status = aldyn.DecisionOpen }), aldyn.ECONFLICT)
+		mustCode(t, "plain decision done", update(f.coordA, plain, func(d *aldyn.Decision) { d.Status = aldyn.DecisionDone }), aldyn.EINVALID)
 	})
 	t.Run("out of scope is not found", func(t *testing.T) {
-		upd := *soon
-		upd.Progress = "x"
-		mustCode(t, "B reports", f.db.UpdateDecision(f.ctx, f.coordB, soon.ID, &upd), aldyn.ENOTFOUND)
+		mustCode(t, "B reports", update(f.coordB, soon, func(d *aldyn.Decision) { d.Progress = "x" }), aldyn.ENOTFOUND)
 	})
 	if n := f.auditCount(t, "decision"); n != 4 {
 		t.Errorf("audit entries: got %d, want 4", n)
