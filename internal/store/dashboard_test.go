@@ -223,140 +223,178 @@ func mustSameDashboard(t *testing.T, f *planFixture, what string, planID int64, 
 // computed on everything, and so does it after the summaries are rebuilt
 // by RefreshDashboard and by the migration's back-fill.
 func TestDashboardInputMatchesFullLoad(t *testing.T) {
+	s := mustDashboardScenario(t)
+	s.reportThroughTheYear(t)
+	s.checkRebuiltSummaries(t)
+	s.checkAmendment(t)
+}
+
+// dashboardScenario is an approved plan of three indicators and four
+// measures (one cancelled, one of component 5.1 with a budget and due in
+// May) with the four quarterly cycles of 2024, for
+// TestDashboardInputMatchesFullLoad.
+type dashboardScenario struct {
+	f              *planFixture
+	p              *aldyn.Plan
+	ind1, ind3     *aldyn.Indicator
+	m1, m2, m3, m4 *aldyn.Measure
+	cycles         map[string]*aldyn.ReportingCycle
+	reporter       map[int64]*aldyn.Actor // by body id
+}
+
+func mustDashboardScenario(t *testing.T) *dashboardScenario {
 	f := mustPlanFixture(t)
 	p := f.mustPlan(t)
-	ind1 := f.mustIndicator(t, p.ID, "1")
+	s := &dashboardScenario{f: f, p: p, cycles: map[string]*aldyn.ReportingCycle{},
+		reporter: map[int64]*aldyn.Actor{f.police.ID: f.policeRep, f.okmotu.ID: f.okmotuRep}}
+	s.ind1 = f.mustIndicator(t, p.ID, "1")
 	ind2 := f.mustIndicator(t, p.ID, "2")
-	ind3 := f.mustIndicator(t, p.ID, "10")
-	m1 := f.mustMeasure(t, p.ID, "1", f.police, ind1.ID)
-	m2 := f.mustMeasure(t, p.ID, "2", f.okmotu, ind2.ID)
-	m3 := f.mustMeasure(t, p.ID, "3", f.police)
-	m4 := f.mustMeasure(t, p.ID, "1.10", f.okmotu)
-	x := *m4
+	s.ind3 = f.mustIndicator(t, p.ID, "10")
+	s.m1 = f.mustMeasure(t, p.ID, "1", f.police, s.ind1.ID)
+	s.m2 = f.mustMeasure(t, p.ID, "2", f.okmotu, ind2.ID)
+	s.m3 = f.mustMeasure(t, p.ID, "3", f.police)
+	s.m4 = f.mustMeasure(t, p.ID, "1.10", f.okmotu)
+	x := *s.m4
 	x.ComponentCode, x.TaskCode, x.Due = "5.1", "", time.Date(2024, 5, 31, 0, 0, 0, 0, time.UTC)
 	x.Budget = append(x.Budget, aldyn.BudgetLine{Source: aldyn.BudgetRepublican, AmountKGS: 7}, aldyn.BudgetLine{Source: aldyn.BudgetLocal, AmountKGS: 5})
-	if err := f.db.UpdateMeasure(f.ctx, f.coord, m4.ID, &x); err != nil {
+	if err := f.db.UpdateMeasure(f.ctx, f.coord, s.m4.ID, &x); err != nil {
 		t.Fatal(err)
 	}
-	x = *m3
+	x = *s.m3
 	x.Cancelled = true
-	if err := f.db.UpdateMeasure(f.ctx, f.coord, m3.ID, &x); err != nil {
+	if err := f.db.UpdateMeasure(f.ctx, f.coord, s.m3.ID, &x); err != nil {
 		t.Fatal(err)
 	}
 	f.mustApprove(t, p.ID)
 	mustSameDashboard(t, f, "approved", p.ID)
-
-	cycles := map[string]*aldyn.ReportingCycle{}
 	for _, q := range []struct {
 		period string
 		from   time.Time
 	}{{"2024-Q1", time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)}, {"2024-Q2", time.Date(2024, 4, 1, 0, 0, 0, 0, time.UTC)},
 		{"2024-Q3", time.Date(2024, 7, 1, 0, 0, 0, 0, time.UTC)}, {"2024-Q4", time.Date(2024, 10, 1, 0, 0, 0, 0, time.UTC)}} {
-		cycles[q.period] = f.mustCycle(t, p.ID, q.period, q.from, q.from.AddDate(0, 3, 9))
+		s.cycles[q.period] = f.mustCycle(t, p.ID, q.period, q.from, q.from.AddDate(0, 3, 9))
 	}
-	reporter := map[int64]*aldyn.Actor{f.police.ID: f.policeRep, f.okmotu.ID: f.okmotuRep}
-	save := func(at time.Time, period string, m *aldyn.Measure, progress int, spent int64, values ...aldyn.IndicatorValue) *aldyn.Report {
-		t.Helper()
-		f.clock = at
-		r := &aldyn.Report{CycleID: cycles[period].ID, MeasureID: m.ID, Progress: progress, Narrative: "n", Values: values,
-			Spent: []aldyn.BudgetLine{{Source: aldyn.BudgetLocal, AmountKGS: spent}, {Source: aldyn.BudgetPartners, Funder: "UNDP", AmountKGS: spent / 4}}}
-		f.mustSaveReport(t, reporter[m.ResponsibleBodyID], r)
-		return r
-	}
-	step := func(at time.Time, r *aldyn.Report, action string) {
-		t.Helper()
-		f.clock = at
-		var err error
-		switch action {
-		case "submit":
-			_, err = f.db.SubmitReport(f.ctx, reporter[r.BodyID], r.ID)
-		case "accept":
-			_, err = f.db.AcceptReport(f.ctx, f.coord, r.ID, "")
-		case "return":
-			_, err = f.db.ReturnReport(f.ctx, f.coord, r.ID, "more detail")
-		}
-		if err != nil {
-			t.Fatalf("%s report %d: %v", action, r.ID, err)
-		}
-	}
-	day := func(month, d int) time.Time { return time.Date(2024, time.Month(month), d, 10, 0, 0, 0, time.UTC) }
+	return s
+}
 
+// day is 10:00 on a day of 2024.
+func (s *dashboardScenario) day(month, d int) time.Time {
+	return time.Date(2024, time.Month(month), d, 10, 0, 0, 0, time.UTC)
+}
+
+// save saves, at at, the report of measure m's body for the cycle period.
+func (s *dashboardScenario) save(t *testing.T, at time.Time, period string, m *aldyn.Measure, progress int, spent int64, values ...aldyn.IndicatorValue) *aldyn.Report {
+	t.Helper()
+	s.f.clock = at
+	r := &aldyn.Report{CycleID: s.cycles[period].ID, MeasureID: m.ID, Progress: progress, Narrative: "n", Values: values,
+		Spent: []aldyn.BudgetLine{{Source: aldyn.BudgetLocal, AmountKGS: spent}, {Source: aldyn.BudgetPartners, Funder: "UNDP", AmountKGS: spent / 4}}}
+	s.f.mustSaveReport(t, s.reporter[m.ResponsibleBodyID], r)
+	return r
+}
+
+// step submits, accepts or returns r at at.
+func (s *dashboardScenario) step(t *testing.T, at time.Time, r *aldyn.Report, action string) {
+	t.Helper()
+	f := s.f
+	f.clock = at
+	var err error
+	switch action {
+	case "submit":
+		_, err = f.db.SubmitReport(f.ctx, s.reporter[r.BodyID], r.ID)
+	case "accept":
+		_, err = f.db.AcceptReport(f.ctx, f.coord, r.ID, "")
+	case "return":
+		_, err = f.db.ReturnReport(f.ctx, f.coord, r.ID, "more detail")
+	}
+	if err != nil {
+		t.Fatalf("%s report %d: %v", action, r.ID, err)
+	}
+}
+
+// submitThen submits r at the day at and decides it (action) the next day.
+func (s *dashboardScenario) submitThen(t *testing.T, at time.Time, r *aldyn.Report, action string) {
+	t.Helper()
+	s.step(t, at, r, "submit")
+	s.step(t, at.AddDate(0, 0, 1), r, action)
+}
+
+// reportThroughTheYear reports through the four quarters and checks the
+// dashboard at each stage.
+func (s *dashboardScenario) reportThroughTheYear(t *testing.T) {
+	f := s.f
 	// 2024-Q1: m1 accepted at 40 %; m2 returned, resubmitted (late) and
 	// accepted at 100 %; m4 accepted at 100 %, so done on time.
-	r := save(day(4, 2), "2024-Q1", m1, 40, 1000, aldyn.IndicatorValue{IndicatorID: ind1.ID, Period: "2024-Q1", Value: 45})
-	step(day(4, 3), r, "submit")
-	step(day(4, 4), r, "accept")
-	r = save(day(4, 5), "2024-Q1", m2, 100, 2000)
-	step(day(4, 5), r, "submit")
-	step(day(4, 6), r, "return")
-	mustSameDashboard(t, f, "returned", p.ID)
+	r := s.save(t, s.day(4, 2), "2024-Q1", s.m1, 40, 1000, aldyn.IndicatorValue{IndicatorID: s.ind1.ID, Period: "2024-Q1", Value: 45})
+	s.submitThen(t, s.day(4, 3), r, "accept")
+	r = s.save(t, s.day(4, 5), "2024-Q1", s.m2, 100, 2000)
+	s.submitThen(t, s.day(4, 5), r, "return")
+	mustSameDashboard(t, f, "returned", s.p.ID)
 	r.Progress = 100
 	f.mustSaveReport(t, f.okmotuRep, r)
-	step(day(4, 12), r, "submit")
-	step(day(4, 13), r, "accept")
-	r = save(day(4, 7), "2024-Q1", m4, 100, 3000)
-	step(day(4, 7), r, "submit")
-	step(day(4, 8), r, "accept")
-	mustSameDashboard(t, f, "2024-Q1", p.ID, day(4, 20))
+	s.submitThen(t, s.day(4, 12), r, "accept")
+	r = s.save(t, s.day(4, 7), "2024-Q1", s.m4, 100, 3000)
+	s.submitThen(t, s.day(4, 7), r, "accept")
+	mustSameDashboard(t, f, "2024-Q1", s.p.ID, s.day(4, 20))
 
 	// Observed values: ind1 amended for 2024-Q2, plan-wide twice (the
 	// plan's territory last: the full load takes values by territory, the
 	// dashboard the latest stored), and for another territory later; ind3
 	// only for the plan's territory.
-	f.clock = day(5, 1)
-	if err := f.db.UpsertIndicatorValues(f.ctx, f.coord, []aldyn.IndicatorValue{{IndicatorID: ind1.ID, Period: "2024-Q2", Value: 50},
-		{IndicatorID: ind3.ID, Period: "2024-Q1", TerritoryCode: alamudun, Value: 41.5}}); err != nil {
+	f.clock = s.day(5, 1)
+	if err := f.db.UpsertIndicatorValues(f.ctx, f.coord, []aldyn.IndicatorValue{{IndicatorID: s.ind1.ID, Period: "2024-Q2", Value: 50},
+		{IndicatorID: s.ind3.ID, Period: "2024-Q1", TerritoryCode: alamudun, Value: 41.5}}); err != nil {
 		t.Fatal(err)
 	}
-	f.clock = day(5, 2)
-	if err := f.db.UpsertIndicatorValues(f.ctx, f.coord, []aldyn.IndicatorValue{{IndicatorID: ind1.ID, Period: "2024-Q2", Value: 52},
-		{IndicatorID: ind1.ID, Period: "2024-Q3", TerritoryCode: suzak, Value: 99}}); err != nil {
+	f.clock = s.day(5, 2)
+	if err := f.db.UpsertIndicatorValues(f.ctx, f.coord, []aldyn.IndicatorValue{{IndicatorID: s.ind1.ID, Period: "2024-Q2", Value: 52},
+		{IndicatorID: s.ind1.ID, Period: "2024-Q3", TerritoryCode: suzak, Value: 99}}); err != nil {
 		t.Fatal(err)
 	}
-	f.clock = day(5, 3)
-	if err := f.db.UpsertIndicatorValues(f.ctx, f.coord, []aldyn.IndicatorValue{{IndicatorID: ind1.ID, Period: "2024-Q2", TerritoryCode: alamudun, Value: 1.0 / 3}}); err != nil {
+	f.clock = s.day(5, 3)
+	if err := f.db.UpsertIndicatorValues(f.ctx, f.coord, []aldyn.IndicatorValue{{IndicatorID: s.ind1.ID, Period: "2024-Q2", TerritoryCode: alamudun, Value: 1.0 / 3}}); err != nil {
 		t.Fatal(err)
 	}
-	mustSameDashboard(t, f, "values", p.ID)
+	mustSameDashboard(t, f, "values", s.p.ID)
 
 	// 2024-Q2: m1 accepted at 70 %, then m4 at 100 % again (done stays
 	// 2024-Q1); m3 (cancelled) returned; m2 is done and not expected.
-	r = save(day(7, 2), "2024-Q2", m1, 70, 4000, aldyn.IndicatorValue{IndicatorID: ind1.ID, Period: "2024-Q3", Value: 60})
-	step(day(7, 2), r, "submit")
-	step(day(7, 3), r, "accept")
-	r = save(day(7, 4), "2024-Q2", m4, 100, 500)
-	step(day(7, 4), r, "submit")
-	step(day(7, 5), r, "accept")
-	r = save(day(7, 6), "2024-Q2", m3, 10, 100)
-	step(day(7, 6), r, "submit")
-	step(day(7, 7), r, "return")
-	mustSameDashboard(t, f, "2024-Q2", p.ID, day(9, 30))
+	r = s.save(t, s.day(7, 2), "2024-Q2", s.m1, 70, 4000, aldyn.IndicatorValue{IndicatorID: s.ind1.ID, Period: "2024-Q3", Value: 60})
+	s.submitThen(t, s.day(7, 2), r, "accept")
+	r = s.save(t, s.day(7, 4), "2024-Q2", s.m4, 100, 500)
+	s.submitThen(t, s.day(7, 4), r, "accept")
+	r = s.save(t, s.day(7, 6), "2024-Q2", s.m3, 10, 100)
+	s.submitThen(t, s.day(7, 6), r, "return")
+	mustSameDashboard(t, f, "2024-Q2", s.p.ID, s.day(9, 30))
 
 	// 2024-Q3 begun: m1 submitted late, not decided; m3 a draft. The Q4
 	// cycle, not yet begun, gets an early report on m1.
-	r = save(day(10, 20), "2024-Q3", m1, 80, 8000)
-	step(day(10, 20), r, "submit")
-	save(day(10, 21), "2024-Q3", m3, 20, 0)
+	r = s.save(t, s.day(10, 20), "2024-Q3", s.m1, 80, 8000)
+	s.step(t, s.day(10, 20), r, "submit")
+	s.save(t, s.day(10, 21), "2024-Q3", s.m3, 20, 0)
 	// m4 at 100 % again, after its due date: still done on time, by 2024-Q1.
-	r = save(day(10, 22), "2024-Q3", m4, 100, 50)
-	step(day(10, 22), r, "submit")
-	step(day(10, 23), r, "accept")
-	f.clock = day(9, 1)
-	in := mustSameDashboard(t, f, "2024-Q3", p.ID, day(9, 15), day(10, 2), day(12, 31))
-	r = save(day(9, 2), "2024-Q4", m1, 85, 100)
-	step(day(9, 2), r, "submit")
-	f.clock = day(9, 3)
-	mustSameDashboard(t, f, "early Q4 report", p.ID, day(10, 2), day(12, 31))
+	r = s.save(t, s.day(10, 22), "2024-Q3", s.m4, 100, 50)
+	s.submitThen(t, s.day(10, 22), r, "accept")
+	f.clock = s.day(9, 1)
+	in := mustSameDashboard(t, f, "2024-Q3", s.p.ID, s.day(9, 15), s.day(10, 2), s.day(12, 31))
+	r = s.save(t, s.day(9, 2), "2024-Q4", s.m1, 85, 100)
+	s.step(t, s.day(9, 2), r, "submit")
+	f.clock = s.day(9, 3)
+	mustSameDashboard(t, f, "early Q4 report", s.p.ID, s.day(10, 2), s.day(12, 31))
 	if len(in.Reports) > 3*len(in.Measures) {
 		t.Errorf("loaded %d reports for %d measures", len(in.Reports), len(in.Measures))
 	}
+}
 
+// checkRebuiltSummaries checks the dashboard after the summaries are
+// rebuilt by RefreshDashboard and by the migration's back-fill.
+func (s *dashboardScenario) checkRebuiltSummaries(t *testing.T) {
+	f := s.f
 	// Rebuilt summaries give the same.
 	rebuild := func(stmts ...string) {
 		t.Helper()
 		if err := f.db.Update(f.ctx, aldyn.System, func(tx *store.Tx) error {
 			if len(stmts) == 0 {
-				return tx.RefreshDashboard(f.ctx, p.ID)
+				return tx.RefreshDashboard(f.ctx, s.p.ID)
 			}
 			for _, q := range stmts {
 				if err := tx.ExecForTest(f.ctx, q); err != nil {
@@ -369,19 +407,24 @@ func TestDashboardInputMatchesFullLoad(t *testing.T) {
 		}
 	}
 	rebuild()
-	mustSameDashboard(t, f, "RefreshDashboard", p.ID, day(12, 31))
+	mustSameDashboard(t, f, "RefreshDashboard", s.p.ID, s.day(12, 31))
 	stmts := append([]string{"DELETE FROM measure_summaries", "DELETE FROM indicator_summaries"},
 		migrationBackFill(t, f.db.Dialect, "measure_summary")...)
 	if len(stmts) != 4+map[string]int{store.Postgres: 1}[f.db.Dialect] {
 		t.Fatalf("back-fill statements: %q", stmts)
 	}
 	rebuild(stmts...)
-	mustSameDashboard(t, f, "migration back-fill", p.ID, day(12, 31))
+	mustSameDashboard(t, f, "migration back-fill", s.p.ID, s.day(12, 31))
+}
 
+// checkAmendment checks the dashboards of an amendment and of the plan it
+// amends.
+func (s *dashboardScenario) checkAmendment(t *testing.T) {
+	f := s.f
 	// An amendment copies measures and indicators with their values; its
 	// measures and indicators change.
-	f.clock = day(9, 4)
-	n, err := f.db.AmendPlan(f.ctx, f.coord, p.ID)
+	f.clock = s.day(9, 4)
+	n, err := f.db.AmendPlan(f.ctx, f.coord, s.p.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -393,7 +436,7 @@ func TestDashboardInputMatchesFullLoad(t *testing.T) {
 	if err := f.db.DeleteMeasure(f.ctx, f.coord, nm[0].ID); err != nil {
 		t.Fatal(err)
 	}
-	x = *nm[1]
+	x := *nm[1]
 	x.Budget = []aldyn.BudgetLine{{Source: aldyn.BudgetOther, AmountKGS: 123}}
 	if err := f.db.UpdateMeasure(f.ctx, f.coord, x.ID, &x); err != nil {
 		t.Fatal(err)
@@ -407,6 +450,6 @@ func TestDashboardInputMatchesFullLoad(t *testing.T) {
 	if err := f.db.UpdateIndicator(f.ctx, f.coord, y.ID, &y); err != nil {
 		t.Fatal(err)
 	}
-	mustSameDashboard(t, f, "amendment changed", n.ID, day(12, 31))
-	mustSameDashboard(t, f, "after the amendment", p.ID, day(12, 31))
+	mustSameDashboard(t, f, "amendment changed", n.ID, s.day(12, 31))
+	mustSameDashboard(t, f, "after the amendment", s.p.ID, s.day(12, 31))
 }
