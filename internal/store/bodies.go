@@ -106,10 +106,7 @@ func (tx *Tx) administeredBody(ctx context.Context, id int64) (*aldyn.Body, erro
 
 // UpdateBody replaces the editable fields of body id with those of b.
 func (db *DB) UpdateBody(ctx context.Context, actor *aldyn.Actor, id int64, b *aldyn.Body) error {
-	if err := b.Validate(); err != nil {
-		return err
-	}
-	return db.Update(ctx, actor, func(tx *Tx) error {
+	return db.updateValid(ctx, actor, b, func(tx *Tx) error {
 		old, err := tx.administeredBody(ctx, id)
 		if err != nil {
 			return err

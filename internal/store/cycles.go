@@ -52,10 +52,7 @@ func cycleByID(ctx context.Context, r reader, id int64) (*aldyn.ReportingCycle, 
 // CreateCycle opens a reporting cycle of an approved plan.
 func (db *DB) CreateCycle(ctx context.Context, actor *aldyn.Actor, c *aldyn.ReportingCycle) error {
 	c.ID, c.Status = 0, aldyn.CycleOpen
-	if err := c.Validate(); err != nil {
-		return err
-	}
-	return db.Update(ctx, actor, func(tx *Tx) error {
+	return db.updateValid(ctx, actor, c, func(tx *Tx) error {
 		p, err := tx.managedPlan(ctx, c.PlanID)
 		if err != nil {
 			if aldyn.ErrorCode(err) == aldyn.ENOTFOUND {

@@ -238,6 +238,14 @@ func (db *DB) Update(ctx context.Context, actor *aldyn.Actor, fn func(*Tx) error
 	return err
 }
 
+// updateValid validates v and, when it is valid, runs fn as Update does.
+func (db *DB) updateValid(ctx context.Context, actor *aldyn.Actor, v interface{ Validate() error }, fn func(*Tx) error) error {
+	if err := v.Validate(); err != nil {
+		return err
+	}
+	return db.Update(ctx, actor, fn)
+}
+
 func (db *DB) update(ctx context.Context, actor *aldyn.Actor, fn func(*Tx) error) error {
 	sqlTx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {

@@ -80,10 +80,7 @@ func indicatorSearch(i *aldyn.Indicator) string {
 
 // CreateIndicator validates and inserts an indicator of a draft plan.
 func (db *DB) CreateIndicator(ctx context.Context, actor *aldyn.Actor, ind *aldyn.Indicator) error {
-	if err := ind.Validate(); err != nil {
-		return err
-	}
-	return db.Update(ctx, actor, func(tx *Tx) error {
+	return db.updateValid(ctx, actor, ind, func(tx *Tx) error {
 		p, err := tx.editablePlan(ctx, ind.PlanID)
 		if err != nil {
 			return err
@@ -121,10 +118,7 @@ func (tx *Tx) insertTargets(ctx context.Context, ind *aldyn.Indicator) error {
 
 // UpdateIndicator replaces indicator id of a draft plan with ind.
 func (db *DB) UpdateIndicator(ctx context.Context, actor *aldyn.Actor, id int64, ind *aldyn.Indicator) error {
-	if err := ind.Validate(); err != nil {
-		return err
-	}
-	return db.Update(ctx, actor, func(tx *Tx) error {
+	return db.updateValid(ctx, actor, ind, func(tx *Tx) error {
 		old, p, err := editablePart(ctx, tx, id, indicatorByID, func(i *aldyn.Indicator) int64 { return i.PlanID })
 		if err != nil {
 			return err

@@ -11,10 +11,7 @@ import (
 // with no bodies and no users (ECONFLICT otherwise), so that it can never
 // add a second administrator behind anyone's back.
 func (db *DB) Initialize(ctx context.Context, body *aldyn.Body, admin *aldyn.User) error {
-	if err := body.Validate(); err != nil {
-		return err
-	}
-	return db.Update(ctx, aldyn.System, func(tx *Tx) error {
+	return db.updateValid(ctx, aldyn.System, body, func(tx *Tx) error {
 		var bodies, users int
 		if err := tx.queryRow(ctx, `SELECT (SELECT COUNT(*) FROM bodies), (SELECT COUNT(*) FROM users)`).Scan(&bodies, &users); err != nil {
 			return tx.db.normalize(err)

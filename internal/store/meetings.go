@@ -152,11 +152,8 @@ func auditMeeting(m *aldyn.Meeting) *aldyn.Meeting {
 // CreateMeeting validates and inserts a meeting of a coordination body the
 // actor coordinates.
 func (db *DB) CreateMeeting(ctx context.Context, actor *aldyn.Actor, m *aldyn.Meeting) error {
-	if err := m.Validate(); err != nil {
-		return err
-	}
-	slices.Sort(m.Participants)
-	return db.Update(ctx, actor, func(tx *Tx) error {
+	return db.updateValid(ctx, actor, m, func(tx *Tx) error {
+		slices.Sort(m.Participants)
 		if err := tx.checkMeetingBodies(ctx, m); err != nil {
 			return err
 		}
@@ -176,11 +173,8 @@ func (db *DB) CreateMeeting(ctx context.Context, actor *aldyn.Actor, m *aldyn.Me
 // UpdateMeeting replaces the fields of meeting id with those of m; a held
 // meeting cannot go back to planned.
 func (db *DB) UpdateMeeting(ctx context.Context, actor *aldyn.Actor, id int64, m *aldyn.Meeting) error {
-	if err := m.Validate(); err != nil {
-		return err
-	}
-	slices.Sort(m.Participants)
-	return db.Update(ctx, actor, func(tx *Tx) error {
+	return db.updateValid(ctx, actor, m, func(tx *Tx) error {
+		slices.Sort(m.Participants)
 		old, err := tx.coordinatedMeeting(ctx, id)
 		if err != nil {
 			return err
@@ -303,10 +297,7 @@ func auditDecision(d *aldyn.Decision) map[string]any {
 
 // CreateDecision adds a decision to a meeting the actor coordinates.
 func (db *DB) CreateDecision(ctx context.Context, actor *aldyn.Actor, d *aldyn.Decision) error {
-	if err := d.Validate(); err != nil {
-		return err
-	}
-	return db.Update(ctx, actor, func(tx *Tx) error {
+	return db.updateValid(ctx, actor, d, func(tx *Tx) error {
 		m, err := tx.coordinatedMeeting(ctx, d.MeetingID)
 		if err != nil {
 			return err
@@ -331,10 +322,7 @@ func (db *DB) CreateDecision(ctx context.Context, actor *aldyn.Actor, d *aldyn.D
 // body (aldyn.Actor.CanReportOnDecision) only reports progress: the note
 // and the status open → done. Status changes follow the decision rules.
 func (db *DB) UpdateDecision(ctx context.Context, actor *aldyn.Actor, id int64, d *aldyn.Decision) error {
-	if err := d.Validate(); err != nil {
-		return err
-	}
-	return db.Update(ctx, actor, func(tx *Tx) error {
+	return db.updateValid(ctx, actor, d, func(tx *Tx) error {
 		old, err := tx.decision(ctx, id)
 		if err != nil {
 			return err
@@ -436,10 +424,7 @@ func (db *DB) FindQuestionByID(ctx context.Context, id int64) (*aldyn.Question, 
 // CreateQuestion sends a report or question up from a commission the
 // actor speaks for (aldyn.Actor.ActsFor) to a coordination body above it.
 func (db *DB) CreateQuestion(ctx context.Context, actor *aldyn.Actor, q *aldyn.Question) error {
-	if err := q.Validate(); err != nil {
-		return err
-	}
-	return db.Update(ctx, actor, func(tx *Tx) error {
+	return db.updateValid(ctx, actor, q, func(tx *Tx) error {
 		from, err := tx.body(ctx, q.FromBodyID)
 		if err != nil {
 			return invalidField("from_body_id", "body.error.not_found")
@@ -588,10 +573,7 @@ func (tx *Tx) checkRiskOwner(ctx context.Context, r *aldyn.Risk) error {
 // CreateRisk adds a risk to the register of a plan the actor manages
 // (aldyn.Actor.CanManagePlan).
 func (db *DB) CreateRisk(ctx context.Context, actor *aldyn.Actor, r *aldyn.Risk) error {
-	if err := r.Validate(); err != nil {
-		return err
-	}
-	return db.Update(ctx, actor, func(tx *Tx) error {
+	return db.updateValid(ctx, actor, r, func(tx *Tx) error {
 		p, err := tx.managedPlan(ctx, r.PlanID)
 		if err != nil {
 			return err
@@ -609,10 +591,7 @@ func (db *DB) CreateRisk(ctx context.Context, actor *aldyn.Actor, r *aldyn.Risk)
 
 // UpdateRisk replaces a risk's fields with those of r.
 func (db *DB) UpdateRisk(ctx context.Context, actor *aldyn.Actor, id int64, r *aldyn.Risk) error {
-	if err := r.Validate(); err != nil {
-		return err
-	}
-	return db.Update(ctx, actor, func(tx *Tx) error {
+	return db.updateValid(ctx, actor, r, func(tx *Tx) error {
 		old, err := riskByID(ctx, tx.db, tx, id)
 		if err != nil {
 			return err

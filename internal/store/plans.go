@@ -169,10 +169,7 @@ func auditPlan(p *aldyn.Plan) *aldyn.Plan {
 // Later versions are made with AmendPlan.
 func (db *DB) CreatePlan(ctx context.Context, actor *aldyn.Actor, p *aldyn.Plan) error {
 	p.ID, p.Status, p.Version, p.ParentID, p.Signatures = 0, aldyn.PlanDraft, 1, nil, nil
-	if err := p.Validate(); err != nil {
-		return err
-	}
-	return db.Update(ctx, actor, func(tx *Tx) error {
+	return db.updateValid(ctx, actor, p, func(tx *Tx) error {
 		if err := tx.checkPlanRefs(ctx, p); err != nil {
 			return err
 		}

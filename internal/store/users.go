@@ -75,10 +75,7 @@ func auditUser(u *aldyn.User) map[string]any {
 
 // CreateUser inserts a user whose password hash the caller computed.
 func (db *DB) CreateUser(ctx context.Context, actor *aldyn.Actor, u *aldyn.User) error {
-	if err := u.Validate(); err != nil {
-		return err
-	}
-	return db.Update(ctx, actor, func(tx *Tx) error { return tx.createUser(ctx, actor, u) })
+	return db.updateValid(ctx, actor, u, func(tx *Tx) error { return tx.createUser(ctx, actor, u) })
 }
 
 func (tx *Tx) createUser(ctx context.Context, actor *aldyn.Actor, u *aldyn.User) error {
