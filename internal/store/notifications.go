@@ -72,29 +72,24 @@ func (db *DB) FindNotifications(ctx context.Context, f NotificationFilter) ([]*N
 	if f.Unread {
 		w.and("read_at IS NULL")
 	}
-	where, args := w.String(), w.args
-	var total int
-	if err := db.queryRow(ctx, "SELECT COUNT(*) FROM notifications"+where, args...).Scan(&total); err != nil {
-		return nil, 0, db.normalize(err)
+	out, total, err := findPage(ctx, db, "id, user_id, body_id, kind, text_key, args_json, link, created_at, read_at", " FROM notifications",
+		w.String(), w.args, " ORDER BY created_at DESC, id DESC", nil, f.Page, scanNotification)
+	return out, total, db.normalize(err)
+}
+
+func scanNotification(s interface{ Scan(...any) error }) (*Notification, error) {
+	var n Notification
+	var uid, bid sql.NullInt64
+	var argsJSON string
+	var read sql.NullTime
+	if err := s.Scan(&n.ID, &uid, &bid, &n.Kind, &n.TextKey, &argsJSON, &n.Link, &n.CreatedAt, &read); err != nil {
+		return nil, err
 	}
-	var out []*Notification
-	err := scanAll(ctx, db, func(rows *sql.Rows) error {
-		var n Notification
-		var uid, bid sql.NullInt64
-		var argsJSON string
-		var read sql.NullTime
-		if err := rows.Scan(&n.ID, &uid, &bid, &n.Kind, &n.TextKey, &argsJSON, &n.Link, &n.CreatedAt, &read); err != nil {
-			return err
-		}
-		if err := json.Unmarshal([]byte(argsJSON), &n.Args); err != nil {
-			return fmt.Errorf("notification %d: %w", n.ID, err)
-		}
-		n.UserID, n.BodyID, n.CreatedAt, n.ReadAt = uid.Int64, bid.Int64, n.CreatedAt.UTC(), nullTime(read)
-		out = append(out, &n)
-		return nil
-	}, `SELECT id, user_id, body_id, kind, text_key, args_json, link, created_at, read_at FROM notifications`+where+
-		` ORDER BY created_at DESC, id DESC`+limitOffset(f.Page), args...)
-	return out, total, err
+	if err := json.Unmarshal([]byte(argsJSON), &n.Args); err != nil {
+		return nil, fmt.Errorf("notification %d: %w", n.ID, err)
+	}
+	n.UserID, n.BodyID, n.CreatedAt, n.ReadAt = uid.Int64, bid.Int64, n.CreatedAt.UTC(), nullTime(read)
+	return &n, nil
 }
 
 // MarkNotificationRead marks notification id read, if it is addressed to

@@ -80,29 +80,22 @@ const lineageSQL = `WITH RECURSIVE up(id, parent_id) AS (
 func findPlans(ctx context.Context, r reader, f aldyn.PlanFilter) ([]*aldyn.Plan, int, error) {
 	var w where
 	planWhere(&w, f)
-	args := w.args
-	var total int
-	if err := r.queryRow(ctx, "SELECT COUNT(*) FROM plans p"+w.String(), args...).Scan(&total); err != nil {
-		return nil, 0, err
-	}
-	var out []*aldyn.Plan
-	byID := map[int64]*aldyn.Plan{}
-	err := scanAll(ctx, r, func(rows *sql.Rows) error {
-		p, err := scanPlan(rows)
-		if err == nil {
-			out = append(out, p)
-			byID[p.ID] = p
-		}
-		return err
-	}, "SELECT "+planCols+" FROM plans p"+w.String()+orderBy(f.Page, PlanSorts, "p.start_year")+", p.version, p.id"+limitOffset(f.Page), args...)
+	out, total, err := planPage(ctx, r, &w, f.Page)
 	if err != nil || len(out) == 0 {
 		return out, total, err
 	}
-	in, idArgs := idList(idsOf(out, func(p *aldyn.Plan) int64 { return p.ID }))
-	err = loadChildren(ctx, r, byID, func(p *aldyn.Plan) *[]aldyn.PlanSignature { return &p.Signatures },
+	id := func(p *aldyn.Plan) int64 { return p.ID }
+	in, idArgs := idList(idsOf(out, id))
+	err = loadChildren(ctx, r, byIDOf(out, id), func(p *aldyn.Plan) *[]aldyn.PlanSignature { return &p.Signatures },
 		func(id *int64, s *aldyn.PlanSignature) []any { return []any{id, &s.BodyID, &s.UserID, timeScan{&s.At}} },
 		"SELECT plan_id, body_id, user_id, signed_at FROM plan_signatures WHERE plan_id IN ("+in+") ORDER BY plan_id, signed_at, body_id", idArgs...)
 	return out, total, err
+}
+
+// planPage reads the page p of the plans w selects, in the order p asks
+// for, with the total count.
+func planPage(ctx context.Context, r reader, w *where, p aldyn.Page) ([]*aldyn.Plan, int, error) {
+	return findPage(ctx, r, planCols, " FROM plans p", w.String(), w.args, orderBy(p, PlanSorts, "p.start_year")+", p.version, p.id", nil, p, scanPlan)
 }
 
 // FindPlanByID returns one plan version with its signatures.

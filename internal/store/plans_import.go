@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 
 	"github.com/aldyn-kg/aldyn"
 )
@@ -73,20 +72,5 @@ func (db *DB) FindPublicPlans(ctx context.Context, f aldyn.PlanFilter) ([]*aldyn
 	var w where
 	w.and("p.status IN (?, ?)", string(aldyn.PlanApproved), string(aldyn.PlanClosed))
 	planWhere(&w, f)
-	args := w.args
-	var out []*aldyn.Plan
-	var total int
-	err := db.read(ctx, func(r reader) error {
-		if err := r.queryRow(ctx, "SELECT COUNT(*) FROM plans p"+w.String(), args...).Scan(&total); err != nil {
-			return err
-		}
-		return scanAll(ctx, r, func(rows *sql.Rows) error {
-			p, err := scanPlan(rows)
-			if err == nil {
-				out = append(out, p)
-			}
-			return err
-		}, "SELECT "+planCols+" FROM plans p"+w.String()+orderBy(f.Page, PlanSorts, "p.start_year")+", p.version, p.id"+limitOffset(f.Page), args...)
-	})
-	return out, total, err
+	return readList(ctx, db, f.Page, func(ctx context.Context, r reader, p aldyn.Page) ([]*aldyn.Plan, int, error) { return planPage(ctx, r, &w, p) })
 }
