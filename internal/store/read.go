@@ -246,6 +246,24 @@ func scanAll(ctx context.Context, r reader, scan func(*sql.Rows) error, q string
 	return rows.Err()
 }
 
+// stringMap runs a query of two text columns and returns the first
+// column's values mapped to the second's.
+func stringMap(ctx context.Context, r reader, q string, args ...any) (map[string]string, error) {
+	m := map[string]string{}
+	err := scanAll(ctx, r, func(rows *sql.Rows) error {
+		var k, v string
+		if err := rows.Scan(&k, &v); err != nil {
+			return err
+		}
+		m[k] = v
+		return nil
+	}, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
 // findPage counts the rows that from and where select, and reads the
 // page p asks for (its limit and offset) in the order given (an ORDER BY
 // clause, with orderArgs for its parameters), each row with scan.

@@ -43,18 +43,6 @@ func (db *DB) EnsureSetting(ctx context.Context, key string, value func() string
 
 // SettingsWithPrefix returns the settings whose keys start with prefix, by key.
 func (db *DB) SettingsWithPrefix(ctx context.Context, prefix string) (map[string]string, error) {
-	rows, err := db.query(ctx, `SELECT key, value FROM settings WHERE key LIKE ? ESCAPE '\' ORDER BY key`, likeEscape(prefix)+"%")
-	if err != nil {
-		return nil, db.normalize(err)
-	}
-	defer rows.Close()
-	m := map[string]string{}
-	for rows.Next() {
-		var k, v string
-		if err := rows.Scan(&k, &v); err != nil {
-			return nil, db.normalize(err)
-		}
-		m[k] = v
-	}
-	return m, db.normalize(rows.Err())
+	m, err := stringMap(ctx, db, `SELECT key, value FROM settings WHERE key LIKE ? ESCAPE '\' ORDER BY key`, likeEscape(prefix)+"%")
+	return m, db.normalize(err)
 }

@@ -75,20 +75,7 @@ func (db *DB) FindTerritoryByCode(ctx context.Context, code string) (*aldyn.Terr
 // TerritoryPaths returns code → path of every territory; small enough to
 // keep in memory (tens of thousands at most with precincts).
 func (db *DB) TerritoryPaths(ctx context.Context) (map[string]string, error) {
-	rows, err := db.query(ctx, `SELECT code, path FROM territories`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	m := map[string]string{}
-	for rows.Next() {
-		var c, p string
-		if err := rows.Scan(&c, &p); err != nil {
-			return nil, err
-		}
-		m[c] = p
-	}
-	return m, rows.Err()
+	return stringMap(ctx, db, `SELECT code, path FROM territories`)
 }
 
 func (tx *Tx) insertTerritory(ctx context.Context, t *aldyn.Territory) error {
@@ -335,40 +322,22 @@ type Boundary struct {
 
 // FindBoundaries returns the boundaries of territories under a path prefix.
 func (db *DB) FindBoundaries(ctx context.Context, under string) ([]Boundary, error) {
-	rows, err := db.query(ctx, `SELECT `+territoryCols+`, b.geometry FROM territory_boundaries b JOIN territories t ON t.code = b.territory_code
-		WHERE t.path LIKE ? ESCAPE '\' ORDER BY t.path`, likeEscape(under)+"%")
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Boundary
-	for rows.Next() {
+	return scanList(ctx, db, func(s interface{ Scan(...any) error }) (Boundary, error) {
 		var g string
-		t, err := scanTerritory(rows, &g)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, Boundary{Territory: t, Geometry: json.RawMessage(g)})
-	}
-	return out, rows.Err()
+		t, err := scanTerritory(s, &g)
+		return Boundary{Territory: t, Geometry: json.RawMessage(g)}, err
+	}, `SELECT `+territoryCols+`, b.geometry FROM territory_boundaries b JOIN territories t ON t.code = b.territory_code
+		WHERE t.path LIKE ? ESCAPE '\' ORDER BY t.path`, likeEscape(under)+"%")
 }
 
 // TerritoryNames returns every territory and police precinct with its
 // code, level, path and names only, for matching imported records against
 // them in memory.
 func (db *DB) TerritoryNames(ctx context.Context) ([]aldyn.Territory, error) {
-	rows, err := db.query(ctx, `SELECT code, level, path, name_ky, name_ru, name_en FROM territories ORDER BY code`)
-	if err != nil {
-		return nil, db.normalize(err)
-	}
-	defer rows.Close()
-	var out []aldyn.Territory
-	for rows.Next() {
+	out, err := scanList(ctx, db, func(s interface{ Scan(...any) error }) (aldyn.Territory, error) {
 		var t aldyn.Territory
-		if err := rows.Scan(&t.Code, &t.Level, &t.Path, &t.NameKy, &t.NameRu, &t.NameEn); err != nil {
-			return nil, db.normalize(err)
-		}
-		out = append(out, t)
-	}
-	return out, db.normalize(rows.Err())
+		err := s.Scan(&t.Code, &t.Level, &t.Path, &t.NameKy, &t.NameRu, &t.NameEn)
+		return t, err
+	}, `SELECT code, level, path, name_ky, name_ru, name_en FROM territories ORDER BY code`)
+	return out, db.normalize(err)
 }

@@ -317,20 +317,7 @@ func (db *DB) RenewAPIToken(ctx context.Context, actor *aldyn.Actor, id int64, e
 
 // FindAPITokens lists a user's tokens.
 func (db *DB) FindAPITokens(ctx context.Context, userID int64) ([]*aldyn.APIToken, error) {
-	rows, err := db.query(ctx, `SELECT `+tokenCols+` FROM api_tokens WHERE user_id = ? ORDER BY id`, userID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*aldyn.APIToken
-	for rows.Next() {
-		t, err := scanToken(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, t)
-	}
-	return out, rows.Err()
+	return scanList(ctx, db, scanToken, `SELECT `+tokenCols+` FROM api_tokens WHERE user_id = ? ORDER BY id`, userID)
 }
 
 // FindTokenUser returns the enabled user of an unrevoked, unexpired token.
