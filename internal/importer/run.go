@@ -299,6 +299,16 @@ func (im *run) newChunk() *chunk {
 	return c
 }
 
+// add appends a row (with the reason it is malformed, if it is) and its
+// values, padded to the chunk's width.
+func (c *chunk) add(row int, vals []string, reason, column string) {
+	c.rows, c.reasons, c.columns = append(c.rows, row), append(c.reasons, reason), append(c.columns, column)
+	c.vals = append(c.vals, vals...)
+	for range c.width - len(vals) {
+		c.vals = append(c.vals, "")
+	}
+}
+
 func (c *chunk) reset() {
 	clear(c.vals)
 	clear(c.offenses)
@@ -347,56 +357,36 @@ func (im *run) read(ctx context.Context) {
 			}
 			send()
 			return
-		} else if err != nil {
+		}
+		var reason, column string
+		malformed := err != nil
+		if malformed {
 			var re *RecordError
 			if !errors.As(err, &re) {
 				c.end = fmt.Errorf("import: read: %w", err)
 				send()
 				return
 			}
-			if len(im.rd.Header()) > im.bound {
-				// A row too long has grown the header.
-				if len(c.rows) > 0 && !send() {
-					return
-				}
-				if err := im.bind(re.Row); err != nil {
-					c.end = err
-					send()
-					return
-				}
-				c.width, c.header, c.cols, c.mapped = im.bound, im.rd.Header()[:im.bound:im.bound], im.cols, im.mapped[:im.bound:im.bound]
-			}
-			if vals != nil && blank(vals) {
-				continue
-			}
 			// The values of a malformed row, if any, still go to the guard.
-			c.rows, c.reasons, c.columns = append(c.rows, re.Row), append(c.reasons, re.Reason), append(c.columns, re.Column)
-			c.vals = append(c.vals, vals...)
-			for range c.width - len(vals) {
-				c.vals = append(c.vals, "")
-			}
-		} else {
-			if len(im.rd.Header()) > im.bound {
-				// New columns: the chunk so far keeps the old layout.
-				if len(c.rows) > 0 && !send() {
-					return
-				}
-				if err := im.bind(row); err != nil {
-					c.end = err
-					send()
-					return
-				}
-				c.width, c.header, c.cols, c.mapped = im.bound, im.rd.Header()[:im.bound:im.bound], im.cols, im.mapped[:im.bound:im.bound]
-			}
-			if blank(vals) {
-				continue
-			}
-			c.rows, c.reasons, c.columns = append(c.rows, row), append(c.reasons, ""), append(c.columns, "")
-			c.vals = append(c.vals, vals...)
-			for range c.width - len(vals) {
-				c.vals = append(c.vals, "")
-			}
+			row, reason, column = re.Row, re.Reason, re.Column
 		}
+		if len(im.rd.Header()) > im.bound {
+			// New columns, or a row too long has grown the header: the
+			// chunk so far keeps the old layout.
+			if len(c.rows) > 0 && !send() {
+				return
+			}
+			if err := im.bind(row); err != nil {
+				c.end = err
+				send()
+				return
+			}
+			c.width, c.header, c.cols, c.mapped = im.bound, im.rd.Header()[:im.bound:im.bound], im.cols, im.mapped[:im.bound:im.bound]
+		}
+		if blank(vals) && (!malformed || vals != nil) {
+			continue // a blank line; a malformed row is kept even without values
+		}
+		c.add(row, vals, reason, column)
 		if len(c.rows) == chunkRows && !send() {
 			return
 		}
