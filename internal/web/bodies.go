@@ -133,19 +133,21 @@ func (s *Server) bodyPage(w http.ResponseWriter, r *http.Request) error {
 	return s.render(w, r, http.StatusOK, "body", &page{Title: b.Name(info(r).lang), Data: data})
 }
 
-// bodyFromForm reads the body form into the body's one field list,
-// aldyn.Body.Fields, as bodyFromJSON reads the API's JSON.
+// bodyForm is the body's one form, the form and the API's JSON: its
+// fields are the body's own list, aldyn.Body.Fields.
+type bodyForm struct{ *aldyn.Body }
+
+func (f bodyForm) fields() formFields { return textFields(f.Body.Fields()) }
+
 func bodyFromForm(r *http.Request) (*aldyn.Body, url.Values, error) {
 	b := &aldyn.Body{}
-	form, err := readFormFields(r, b.Fields())
+	form, err := readForm(r, bodyForm{b})
 	return b, form, err
 }
 
-// bodyFromJSON reads the JSON body of the API's create and update.
 func bodyFromJSON(r *http.Request) (*aldyn.Body, error) {
 	b := &aldyn.Body{}
-	fields := stringFields(b.Fields())
-	return b, decodeJSON(r, &fields)
+	return b, readJSON(r, bodyForm{b})
 }
 
 func (s *Server) bodyForm(w http.ResponseWriter, r *http.Request, status int, title string, b *aldyn.Body, form url.Values, errs map[string]string) error {
@@ -156,7 +158,7 @@ func (s *Server) bodyForm(w http.ResponseWriter, r *http.Request, status int, ti
 	if form == nil {
 		form = url.Values{}
 		if b != nil {
-			form = formValues(b.Fields())
+			form = showForm(bodyForm{b})
 		}
 	}
 	return s.render(w, r, status, "body_form", &page{Title: title, Form: form, Errors: errs, Data: map[string]any{"Body": b, "Types": aldyn.BodyTypes, "Territories": ts}})

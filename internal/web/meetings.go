@@ -66,12 +66,6 @@ func (s *Server) meetingByPath(r *http.Request) (*aldyn.Meeting, error) {
 	return m, nil
 }
 
-// meetingsDay parses a YYYY-MM-DD day.
-func meetingsDay(s string) (time.Time, bool) {
-	t, err := time.Parse(time.DateOnly, strings.TrimSpace(s))
-	return t, err == nil
-}
-
 // meetingFilter reads a meeting list's filter from the query, limited to
 // the actor's territory.
 func meetingFilter(r *http.Request) (store.MeetingFilter, error) {
@@ -93,7 +87,7 @@ func meetingFilter(r *http.Request) (store.MeetingFilter, error) {
 	}
 	for name, dst := range map[string]**time.Time{"from": &f.From, "to": &f.To} {
 		if v := q.Get(name); v != "" {
-			t, ok := meetingsDay(v)
+			t, ok := parseDay(v)
 			if !ok {
 				return f, badParam(name)
 			}
@@ -253,36 +247,28 @@ func (s *Server) renderMeeting(w http.ResponseWriter, r *http.Request, status in
 	}})
 }
 
-// meetingFromForm reads the meeting form.
+// meetingForm is the meeting's one form: the meeting form and the API's
+// JSON (the date YYYY-MM-DD); participants are repeated values in the form.
+type meetingForm struct{ *aldyn.Meeting }
+
+func (f meetingForm) fields() formFields {
+	m := f.Meeting
+	return formFields{"body_id": whole(&m.BodyID, "error.bad_param_short"), "date": day(&m.Date, "error.bad_param_short"),
+		"agenda": texts(&m.Agenda), "minutes": text(&m.Minutes), "status": text(&m.Status),
+		"participants": ids(&m.Participants, "error.bad_param_short")}
+}
+
+// finish lists no participants as an empty list.
+func (f meetingForm) finish() {
+	if f.Participants == nil {
+		f.Participants = []int64{}
+	}
+}
+
 func meetingFromForm(r *http.Request) (*aldyn.Meeting, url.Values, error) {
-	if err := r.ParseForm(); err != nil {
-		return nil, nil, aldyn.Errorf(aldyn.EINVALID, "error.bad_param", "param", "form")
-	}
-	f := r.PostForm
-	m := &aldyn.Meeting{Agenda: aldyn.Text{KY: f.Get("agenda_ky"), RU: f.Get("agenda_ru"), EN: f.Get("agenda_en")}, Minutes: f.Get("minutes"),
-		Status: aldyn.MeetingStatus(f.Get("status")), Participants: []int64{}}
-	v := aldyn.Validation{}
-	if id, err := strconv.ParseInt(f.Get("body_id"), 10, 64); err == nil {
-		m.BodyID = id
-	} else if f.Get("body_id") != "" {
-		v.Add("body_id", "error.bad_param_short")
-	}
-	if d := f.Get("date"); d != "" {
-		if t, ok := meetingsDay(d); ok {
-			m.Date = t
-		} else {
-			v.Add("date", "error.bad_param_short")
-		}
-	}
-	for _, p := range f["participants"] {
-		id, err := strconv.ParseInt(p, 10, 64)
-		if err != nil {
-			v.Add("participants", "error.bad_param_short")
-			continue
-		}
-		m.Participants = append(m.Participants, id)
-	}
-	return m, f, v.Err()
+	m := &aldyn.Meeting{}
+	form, err := readForm(r, meetingForm{m})
+	return m, form, err
 }
 
 func (s *Server) meetingForm(w http.ResponseWriter, r *http.Request, status int, title string, m *aldyn.Meeting, form url.Values, errs map[string]string) error {
@@ -298,28 +284,13 @@ func (s *Server) meetingForm(w http.ResponseWriter, r *http.Request, status int,
 	if form == nil {
 		form = url.Values{}
 		if m != nil {
-			form.Set("body_id", strconv.FormatInt(m.BodyID, 10))
-			form.Set("date", m.Date.Format(time.DateOnly))
-			form.Set("agenda_ky", m.Agenda.KY)
-			form.Set("agenda_ru", m.Agenda.RU)
-			form.Set("agenda_en", m.Agenda.EN)
-			form.Set("minutes", m.Minutes)
-			form.Set("status", string(m.Status))
-			for _, id := range m.Participants {
-				form.Add("participants", strconv.FormatInt(id, 10))
-			}
+			form = showForm(meetingForm{m})
 		} else if v := r.URL.Query().Get("body"); v != "" {
 			form.Set("body_id", v)
 		}
 	}
-	selected := map[int64]bool{}
-	for _, p := range form["participants"] {
-		if id, err := strconv.ParseInt(p, 10, 64); err == nil {
-			selected[id] = true
-		}
-	}
 	return s.render(w, r, status, "meeting_form", &page{Title: title, Form: form, Errors: errs, Data: map[string]any{
-		"Meeting": m, "Coordination": coord, "Bodies": all, "Selected": selected, "Statuses": aldyn.MeetingStatuses,
+		"Meeting": m, "Coordination": coord, "Bodies": all, "Selected": idSet(form["participants"]), "Statuses": aldyn.MeetingStatuses,
 	}})
 }
 
@@ -345,6 +316,9 @@ func (s *Server) meetingCreate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	m, form, err := meetingFromForm(r)
+	if form == nil {
+		return err
+	}
 	if err == nil {
 		err = s.db.CreateMeeting(r.Context(), actor(r), m)
 	}
@@ -376,6 +350,9 @@ func (s *Server) meetingUpdate(w http.ResponseWriter, r *http.Request) error {
 		return forbidden()
 	}
 	m, form, err := meetingFromForm(r)
+	if form == nil {
+		return err
+	}
 	if err == nil {
 		err = s.db.UpdateMeeting(r.Context(), actor(r), old.ID, m)
 	}
@@ -387,30 +364,16 @@ func (s *Server) meetingUpdate(w http.ResponseWriter, r *http.Request) error {
 	return redirect(w, r, "/meetings/"+strconv.FormatInt(old.ID, 10), "common.saved")
 }
 
-// decisionFromForm reads the decision form: text, and for a task the
-// responsible body and deadline; status and progress when editing.
-func decisionFromForm(r *http.Request) (*aldyn.Decision, url.Values, error) {
-	if err := r.ParseForm(); err != nil {
-		return nil, nil, aldyn.Errorf(aldyn.EINVALID, "error.bad_param", "param", "form")
-	}
-	f := r.PostForm
-	d := &aldyn.Decision{Text: f.Get("text"), Status: aldyn.DecisionStatus(f.Get("status")), Progress: f.Get("progress")}
-	v := aldyn.Validation{}
-	if b := f.Get("responsible_body_id"); b != "" {
-		id, err := strconv.ParseInt(b, 10, 64)
-		if err != nil {
-			v.Add("responsible_body_id", "error.bad_param_short")
-		}
-		d.ResponsibleBodyID = id
-	}
-	if dl := f.Get("deadline"); dl != "" {
-		t, ok := meetingsDay(dl)
-		if !ok {
-			v.Add("deadline", "error.bad_param_short")
-		}
-		d.Deadline = &t
-	}
-	return d, f, v.Err()
+// decisionForm is the decision's one form, the forms and the API's JSON:
+// its text, and for a task the responsible body and deadline (YYYY-MM-DD);
+// status and progress when editing. Fields a form or JSON leave out keep
+// their values (a responsible body sends only status and progress).
+type decisionForm struct{ *aldyn.Decision }
+
+func (f decisionForm) fields() formFields {
+	d := f.Decision
+	return formFields{"text": text(&d.Text), "responsible_body_id": whole(&d.ResponsibleBodyID, "error.bad_param_short"),
+		"deadline": optionalDay(&d.Deadline, "error.bad_param_short"), "status": text(&d.Status), "progress": text(&d.Progress)}
 }
 
 func (s *Server) decisionCreate(w http.ResponseWriter, r *http.Request) error {
@@ -418,9 +381,12 @@ func (s *Server) decisionCreate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d, form, err := decisionFromForm(r)
+	d := &aldyn.Decision{MeetingID: m.ID}
+	form, err := readForm(r, decisionForm{d})
+	if form == nil {
+		return err
+	}
 	if err == nil {
-		d.MeetingID = m.ID
 		err = s.db.CreateDecision(r.Context(), actor(r), d)
 	}
 	if err != nil {
@@ -460,19 +426,10 @@ func (s *Server) decisionUpdate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := r.ParseForm(); err != nil {
-		return aldyn.Errorf(aldyn.EINVALID, "error.bad_param", "param", "form")
-	}
 	d := *old
-	f := r.PostForm
-	if f.Has("status") {
-		d.Status = aldyn.DecisionStatus(f.Get("status"))
-	}
-	if f.Has("progress") {
-		d.Progress = f.Get("progress")
-	}
-	if f.Has("text") {
-		d.Text = f.Get("text")
+	f, err := readForm(r, decisionForm{&d})
+	if err != nil {
+		return err
 	}
 	if err := s.db.UpdateDecision(r.Context(), actor(r), old.ID, &d); err != nil {
 		return err
@@ -664,22 +621,24 @@ func (s *Server) renderQuestions(w http.ResponseWriter, r *http.Request, status 
 	}})
 }
 
-func questionFromForm(r *http.Request) (*aldyn.Question, url.Values, error) {
-	if err := r.ParseForm(); err != nil {
-		return nil, nil, aldyn.Errorf(aldyn.EINVALID, "error.bad_param", "param", "form")
-	}
-	f := r.PostForm
-	q := &aldyn.Question{Kind: f.Get("kind"), Subject: f.Get("subject"), Text: f.Get("text")}
-	q.FromBodyID, _ = strconv.ParseInt(f.Get("from_body_id"), 10, 64)
-	q.ToBodyID, _ = strconv.ParseInt(f.Get("to_body_id"), 10, 64)
-	return q, f, nil
+// questionForm is the question's one form, the form and the API's JSON.
+type questionForm struct{ *aldyn.Question }
+
+func (f questionForm) fields() formFields {
+	q := f.Question
+	return formFields{"kind": text(&q.Kind), "from_body_id": whole(&q.FromBodyID, "error.bad_param_short"),
+		"to_body_id": whole(&q.ToBodyID, "error.bad_param_short"), "subject": text(&q.Subject), "text": text(&q.Text)}
 }
 
 func (s *Server) questionCreate(w http.ResponseWriter, r *http.Request) error {
 	if err := requireSignedIn(r); err != nil {
 		return err
 	}
-	q, form, err := questionFromForm(r)
+	q := &aldyn.Question{}
+	form, err := readForm(r, questionForm{q})
+	if form == nil {
+		return err
+	}
 	if err == nil {
 		err = s.db.CreateQuestion(r.Context(), actor(r), q)
 	}
@@ -771,36 +730,12 @@ func (s *Server) apiMeeting(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, m)
 }
 
-// meetingInput is the JSON body of a meeting's create and update.
-type meetingInput struct {
-	BodyID       int64               `json:"body_id"`
-	Date         string              `json:"date"`
-	Agenda       aldyn.Text          `json:"agenda"`
-	Minutes      string              `json:"minutes"`
-	Status       aldyn.MeetingStatus `json:"status"`
-	Participants []int64             `json:"participants"`
-}
-
-func (in meetingInput) meeting() (*aldyn.Meeting, error) {
-	m := &aldyn.Meeting{BodyID: in.BodyID, Agenda: in.Agenda, Minutes: in.Minutes, Status: in.Status, Participants: in.Participants}
-	if m.Participants == nil {
-		m.Participants = []int64{}
-	}
-	if in.Date != "" {
-		t, ok := meetingsDay(in.Date)
-		if !ok {
-			return nil, badParam("date")
-		}
-		m.Date = t
-	}
-	return m, nil
-}
-
 func (s *Server) apiMeetingCreate(w http.ResponseWriter, r *http.Request) error {
 	if err := requireCoordinatorOrAdmin(r); err != nil {
 		return err
 	}
-	return saveJSON(w, r, http.StatusCreated, meetingInput.meeting, s.db.CreateMeeting)
+	m := &aldyn.Meeting{}
+	return saveFormJSON(w, r, http.StatusCreated, m, meetingForm{m}, s.db.CreateMeeting)
 }
 
 func (s *Server) apiMeetingUpdate(w http.ResponseWriter, r *http.Request) error {
@@ -808,47 +743,10 @@ func (s *Server) apiMeetingUpdate(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	return saveJSON(w, r, http.StatusOK, meetingInput.meeting, func(ctx context.Context, a *aldyn.Actor, m *aldyn.Meeting) error {
+	m := &aldyn.Meeting{}
+	return saveFormJSON(w, r, http.StatusOK, m, meetingForm{m}, func(ctx context.Context, a *aldyn.Actor, m *aldyn.Meeting) error {
 		return s.db.UpdateMeeting(ctx, a, old.ID, m)
 	})
-}
-
-// decisionInput is the JSON body of a decision; on update, fields left
-// out keep their values (a responsible body sends only status and
-// progress).
-type decisionInput struct {
-	Text              *string               `json:"text"`
-	ResponsibleBodyID *int64                `json:"responsible_body_id"`
-	Deadline          *string               `json:"deadline"`
-	Status            *aldyn.DecisionStatus `json:"status"`
-	Progress          *string               `json:"progress"`
-}
-
-func (in decisionInput) apply(d *aldyn.Decision) error {
-	if in.Text != nil {
-		d.Text = *in.Text
-	}
-	if in.ResponsibleBodyID != nil {
-		d.ResponsibleBodyID = *in.ResponsibleBodyID
-	}
-	if in.Deadline != nil {
-		if *in.Deadline == "" {
-			d.Deadline = nil
-		} else {
-			t, ok := meetingsDay(*in.Deadline)
-			if !ok {
-				return badParam("deadline")
-			}
-			d.Deadline = &t
-		}
-	}
-	if in.Status != nil {
-		d.Status = *in.Status
-	}
-	if in.Progress != nil {
-		d.Progress = *in.Progress
-	}
-	return nil
 }
 
 func (s *Server) apiDecisionCreate(w http.ResponseWriter, r *http.Request) error {
@@ -856,10 +754,8 @@ func (s *Server) apiDecisionCreate(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	return saveJSON(w, r, http.StatusCreated, func(in decisionInput) (*aldyn.Decision, error) {
-		d := &aldyn.Decision{MeetingID: m.ID}
-		return d, in.apply(d)
-	}, s.db.CreateDecision)
+	d := &aldyn.Decision{MeetingID: m.ID}
+	return saveFormJSON(w, r, http.StatusCreated, d, decisionForm{d}, s.db.CreateDecision)
 }
 
 func (s *Server) apiDecisionUpdate(w http.ResponseWriter, r *http.Request) error {
@@ -867,18 +763,10 @@ func (s *Server) apiDecisionUpdate(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	var in decisionInput
-	if err := decodeJSON(r, &in); err != nil {
-		return err
-	}
 	d := *old
-	if err := in.apply(&d); err != nil {
-		return err
-	}
-	if err := s.db.UpdateDecision(r.Context(), actor(r), old.ID, &d); err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, &d)
+	return saveFormJSON(w, r, http.StatusOK, &d, decisionForm{&d}, func(ctx context.Context, a *aldyn.Actor, d *aldyn.Decision) error {
+		return s.db.UpdateDecision(ctx, a, old.ID, d)
+	})
 }
 
 func (s *Server) apiQuestions(w http.ResponseWriter, r *http.Request) error {
@@ -896,22 +784,12 @@ func (s *Server) apiQuestions(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, newList(qs, total, f.Page))
 }
 
-// questionInput is the JSON body of a new question.
-type questionInput struct {
-	Kind       string `json:"kind"`
-	FromBodyID int64  `json:"from_body_id"`
-	ToBodyID   int64  `json:"to_body_id"`
-	Subject    string `json:"subject"`
-	Text       string `json:"text"`
-}
-
 func (s *Server) apiQuestionCreate(w http.ResponseWriter, r *http.Request) error {
 	if err := requireSignedIn(r); err != nil {
 		return err
 	}
-	return saveJSON(w, r, http.StatusCreated, infallible(func(in questionInput) *aldyn.Question {
-		return &aldyn.Question{Kind: in.Kind, FromBodyID: in.FromBodyID, ToBodyID: in.ToBodyID, Subject: in.Subject, Text: in.Text}
-	}), s.db.CreateQuestion)
+	q := &aldyn.Question{}
+	return saveFormJSON(w, r, http.StatusCreated, q, questionForm{q}, s.db.CreateQuestion)
 }
 
 func (s *Server) apiQuestionAnswer(w http.ResponseWriter, r *http.Request) error {

@@ -6,7 +6,6 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -292,85 +291,35 @@ func (s *Server) exportPlans(w http.ResponseWriter, r *http.Request, f aldyn.Pla
 
 // Form.
 
-// planFromForm reads the plan form: signatories are repeated
-// required_signatures values, evidence lines repeated evidence_kind and
-// evidence_note pairs (blank pairs are skipped).
+// planForm is the plan's one form: the plan form and the API's JSON.
+// Signatories are repeated required_signatures values in the form,
+// evidence lines repeated evidence_kind and evidence_note pairs (blank
+// pairs are skipped).
+type planForm struct{ *aldyn.Plan }
+
+func (f planForm) fields() formFields {
+	p := f.Plan
+	return formFields{"kind": text(&p.Kind), "title": texts(&p.Title), "territory_code": text(&p.TerritoryCode),
+		"owner_body_id": whole(&p.OwnerBodyID, "error.invalid"), "start_year": whole(&p.StartYear, "error.invalid"),
+		"end_year": whole(&p.EndYear, "error.invalid"), "required_signatures": ids(&p.RequiredSignatures, "error.invalid"),
+		"evidence": rows(&p.Evidence, []string{"kind", "note"},
+			func(c map[string]string, _ aldyn.Validation) (aldyn.PlanEvidence, bool) {
+				return aldyn.PlanEvidence{Kind: c["kind"], Note: c["note"]}, true
+			},
+			func(e aldyn.PlanEvidence) []string { return []string{e.Kind, e.Note} }),
+	}
+}
+
 func planFromForm(r *http.Request) (*aldyn.Plan, url.Values, error) {
-	if err := r.ParseForm(); err != nil {
-		return nil, nil, badParam("form")
-	}
-	f := r.PostForm
-	p := &aldyn.Plan{Kind: f.Get("kind"), TerritoryCode: f.Get("territory_code"),
-		Title: aldyn.Text{KY: f.Get("title_ky"), RU: f.Get("title_ru"), EN: f.Get("title_en")}}
-	errs := aldyn.Validation{}
-	p.OwnerBodyID = formInt(f, "owner_body_id", errs)
-	p.StartYear = int(formInt(f, "start_year", errs))
-	p.EndYear = int(formInt(f, "end_year", errs))
-	for _, v := range f["required_signatures"] {
-		id, err := strconv.ParseInt(v, 10, 64)
-		if err != nil {
-			errs.Add("required_signatures", "error.invalid")
-			continue
-		}
-		if !slices.Contains(p.RequiredSignatures, id) {
-			p.RequiredSignatures = append(p.RequiredSignatures, id)
-		}
-	}
-	kinds, notes := f["evidence_kind"], f["evidence_note"]
-	for i := range max(len(kinds), len(notes)) {
-		var k, n string
-		if i < len(kinds) {
-			k = strings.TrimSpace(kinds[i])
-		}
-		if i < len(notes) {
-			n = strings.TrimSpace(notes[i])
-		}
-		if k == "" && n == "" {
-			continue
-		}
-		p.Evidence = append(p.Evidence, aldyn.PlanEvidence{Kind: k, Note: n})
-	}
-	return p, f, errs.Err()
+	p := &aldyn.Plan{}
+	form, err := readForm(r, planForm{p})
+	return p, form, err
 }
 
-// formInt reads an optional whole number; a malformed one is a field error.
-func formInt(f url.Values, name string, errs aldyn.Validation) int64 {
-	v := strings.TrimSpace(f.Get(name))
-	if v == "" {
-		return 0
-	}
-	n, err := strconv.ParseInt(v, 10, 64)
-	if err != nil {
-		errs.Add(name, "error.invalid")
-	}
-	return n
-}
-
-func planForm(p *aldyn.Plan) url.Values {
-	form := url.Values{}
-	if p == nil {
-		form.Set("kind", aldyn.PlanJoint)
-		y := time.Now().Year()
-		form.Set("start_year", strconv.Itoa(y))
-		form.Set("end_year", strconv.Itoa(min(y+2, aldyn.ConceptEndYear)))
-		return form
-	}
-	form.Set("kind", p.Kind)
-	form.Set("title_ky", p.Title.KY)
-	form.Set("title_ru", p.Title.RU)
-	form.Set("title_en", p.Title.EN)
-	form.Set("territory_code", p.TerritoryCode)
-	form.Set("owner_body_id", strconv.FormatInt(p.OwnerBodyID, 10))
-	form.Set("start_year", strconv.Itoa(p.StartYear))
-	form.Set("end_year", strconv.Itoa(p.EndYear))
-	for _, id := range p.RequiredSignatures {
-		form.Add("required_signatures", strconv.FormatInt(id, 10))
-	}
-	for _, e := range p.Evidence {
-		form.Add("evidence_kind", e.Kind)
-		form.Add("evidence_note", e.Note)
-	}
-	return form
+// newPlanForm is the form of a new plan: a joint plan from this year.
+func newPlanForm() url.Values {
+	y := time.Now().Year()
+	return url.Values{"kind": {aldyn.PlanJoint}, "start_year": {strconv.Itoa(y)}, "end_year": {strconv.Itoa(min(y+2, aldyn.ConceptEndYear))}}
 }
 
 // evidenceRow is one line of the evidence table of the plan form.
@@ -393,25 +342,11 @@ func (s *Server) renderPlanForm(w http.ResponseWriter, r *http.Request, status i
 		}
 	}
 	var rows []evidenceRow
-	kinds, notes := form["evidence_kind"], form["evidence_note"]
-	for i := range max(len(kinds), len(notes)) {
-		var row evidenceRow
-		if i < len(kinds) {
-			row.Kind = kinds[i]
-		}
-		if i < len(notes) {
-			row.Note = notes[i]
-		}
-		rows = append(rows, row)
+	for _, line := range formTable(form, "evidence", "kind", "note") {
+		rows = append(rows, evidenceRow{Kind: line[0], Note: line[1]})
 	}
 	for range 2 {
 		rows = append(rows, evidenceRow{})
-	}
-	selected := map[int64]bool{}
-	for _, v := range form["required_signatures"] {
-		if id, err := strconv.ParseInt(v, 10, 64); err == nil {
-			selected[id] = true
-		}
 	}
 	title := info(r).loc.T("plans.new")
 	action := "/plans"
@@ -420,7 +355,7 @@ func (s *Server) renderPlanForm(w http.ResponseWriter, r *http.Request, status i
 		action = "/plans/" + strconv.FormatInt(p.ID, 10)
 	}
 	return s.render(w, r, status, "plan_form", &page{Title: title, Form: form, Errors: errs, Data: map[string]any{
-		"Plan": p, "Action": action, "Territories": ts, "Owners": owners, "Bodies": bodies, "Selected": selected,
+		"Plan": p, "Action": action, "Territories": ts, "Owners": owners, "Bodies": bodies, "Selected": idSet(form["required_signatures"]),
 		"Evidence": rows, "EvidenceKinds": aldyn.EvidenceKinds, "Kinds": []string{aldyn.PlanNational, aldyn.PlanJoint},
 	}})
 }
@@ -429,7 +364,7 @@ func (s *Server) planNewPage(w http.ResponseWriter, r *http.Request) error {
 	if err := requirePlanner(r); err != nil {
 		return err
 	}
-	return s.renderPlanForm(w, r, http.StatusOK, nil, planForm(nil), nil)
+	return s.renderPlanForm(w, r, http.StatusOK, nil, newPlanForm(), nil)
 }
 
 func (s *Server) planCreate(w http.ResponseWriter, r *http.Request) error {
@@ -449,7 +384,7 @@ func (s *Server) planEditPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.renderPlanForm(w, r, http.StatusOK, p, planForm(p), nil)
+	return s.renderPlanForm(w, r, http.StatusOK, p, showForm(planForm{p}), nil)
 }
 
 func (s *Server) planUpdate(w http.ResponseWriter, r *http.Request) error {
@@ -780,28 +715,12 @@ func (s *Server) apiPlan(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, p)
 }
 
-// planInput is the JSON body of plan create and update.
-type planInput struct {
-	Kind               string               `json:"kind"`
-	Title              aldyn.Text           `json:"title"`
-	TerritoryCode      string               `json:"territory_code"`
-	OwnerBodyID        int64                `json:"owner_body_id"`
-	StartYear          int                  `json:"start_year"`
-	EndYear            int                  `json:"end_year"`
-	RequiredSignatures []int64              `json:"required_signatures"`
-	Evidence           []aldyn.PlanEvidence `json:"evidence"`
-}
-
-func (in planInput) plan() *aldyn.Plan {
-	return &aldyn.Plan{Kind: in.Kind, Title: in.Title, TerritoryCode: in.TerritoryCode, OwnerBodyID: in.OwnerBodyID, StartYear: in.StartYear,
-		EndYear: in.EndYear, RequiredSignatures: in.RequiredSignatures, Evidence: in.Evidence}
-}
-
 func (s *Server) apiPlanCreate(w http.ResponseWriter, r *http.Request) error {
 	if err := requirePlanner(r); err != nil {
 		return err
 	}
-	return saveJSON(w, r, http.StatusCreated, infallible(planInput.plan), s.db.CreatePlan)
+	p := &aldyn.Plan{}
+	return saveFormJSON(w, r, http.StatusCreated, p, planForm{p}, s.db.CreatePlan)
 }
 
 func (s *Server) apiPlanUpdate(w http.ResponseWriter, r *http.Request) error {
@@ -810,11 +729,10 @@ func (s *Server) apiPlanUpdate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	id := old.ID
-	var in planInput
-	if err := decodeJSON(r, &in); err != nil {
+	p := &aldyn.Plan{}
+	if err := readJSON(r, planForm{p}); err != nil {
 		return err
 	}
-	p := in.plan()
 	if err := s.db.UpdatePlan(r.Context(), actor(r), id, p); err != nil {
 		return err
 	}

@@ -399,6 +399,18 @@ func saveJSON[In, T any](w http.ResponseWriter, r *http.Request, status int, mak
 	return writeJSON(w, status, item)
 }
 
+// saveFormJSON reads the API's JSON into v through its one form, saves v
+// and answers with it.
+func saveFormJSON[T any](w http.ResponseWriter, r *http.Request, status int, v T, form entityForm, save func(context.Context, *aldyn.Actor, T) error) error {
+	if err := readJSON(r, form); err != nil {
+		return err
+	}
+	if err := save(r.Context(), actor(r), v); err != nil {
+		return err
+	}
+	return writeJSON(w, status, v)
+}
+
 // infallible is a conversion from an input that cannot fail, as saveJSON's
 // make.
 func infallible[In, T any](f func(In) T) func(In) (T, error) {
