@@ -61,6 +61,14 @@ func visibleBody(a *aldyn.Actor, b *aldyn.Body) *aldyn.Body {
 	return b.Public()
 }
 
+// bodiesPageData is the data of the bodies page.
+type bodiesPageData struct {
+	Bodies      []*aldyn.Body
+	Pager       pager
+	Types       []string
+	Territories []*aldyn.Territory
+}
+
 func (s *Server) bodiesPage(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	f, err := bodyFilter(q)
@@ -82,8 +90,8 @@ func (s *Server) bodiesPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, http.StatusOK, "bodies", &page{Title: info(r).loc.T("body.list_title"), Form: q, Data: map[string]any{
-		"Bodies": bs, "Pager": newPager(f.Page, total), "Types": aldyn.BodyTypes, "Territories": regions,
+	return s.render(w, r, http.StatusOK, "bodies", &page{Title: info(r).loc.T("body.list_title"), Form: q, Data: &bodiesPageData{
+		Bodies: bs, Pager: newPager(f.Page, total), Types: aldyn.BodyTypes, Territories: regions,
 	}})
 }
 
@@ -123,13 +131,20 @@ func (s *Server) bodyByPath(r *http.Request) (*aldyn.Body, error) {
 	return s.db.FindBodyByID(r.Context(), id)
 }
 
+// bodyPageData is the data of the body page.
+type bodyPageData struct {
+	Body     *aldyn.Body
+	Internal bool
+	CanEdit  bool
+}
+
 func (s *Server) bodyPage(w http.ResponseWriter, r *http.Request) error {
 	b, err := s.bodyByPath(r)
 	if err != nil {
 		return err
 	}
 	a := actor(r)
-	data := map[string]any{"Body": visibleBody(a, b), "Internal": a.CanSeeInternal(b.Territory.Path), "CanEdit": a.CanAdminister(b.Territory.Path)}
+	data := &bodyPageData{Body: visibleBody(a, b), Internal: a.CanSeeInternal(b.Territory.Path), CanEdit: a.CanAdminister(b.Territory.Path)}
 	return s.render(w, r, http.StatusOK, "body", &page{Title: b.Name(info(r).lang), Data: data})
 }
 
@@ -150,6 +165,13 @@ func bodyFromJSON(r *http.Request) (*aldyn.Body, error) {
 	return b, readJSON(r, bodyForm{b})
 }
 
+// bodyFormPageData is the data of the body_form page.
+type bodyFormPageData struct {
+	Body        *aldyn.Body
+	Types       []string
+	Territories []*aldyn.Territory
+}
+
 func (s *Server) bodyForm(w http.ResponseWriter, r *http.Request, status int, title string, b *aldyn.Body, form url.Values, errs map[string]string) error {
 	ts, _, err := s.db.FindTerritories(r.Context(), aldyn.TerritoryFilter{Under: actor(r).ScopeUnder(), Page: aldyn.Page{Limit: aldyn.MaxLimit, Sort: "path"}})
 	if err != nil {
@@ -161,7 +183,7 @@ func (s *Server) bodyForm(w http.ResponseWriter, r *http.Request, status int, ti
 			form = showForm(bodyForm{b})
 		}
 	}
-	return s.render(w, r, status, "body_form", &page{Title: title, Form: form, Errors: errs, Data: map[string]any{"Body": b, "Types": aldyn.BodyTypes, "Territories": ts}})
+	return s.render(w, r, status, "body_form", &page{Title: title, Form: form, Errors: errs, Data: &bodyFormPageData{Body: b, Types: aldyn.BodyTypes, Territories: ts}})
 }
 
 func (s *Server) bodyNewPage(w http.ResponseWriter, r *http.Request) error {

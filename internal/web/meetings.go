@@ -135,6 +135,16 @@ func (s *Server) bodyNames(ctx context.Context, ids ...int64) (map[int64]*aldyn.
 	return out, nil
 }
 
+// meetingsPageData is the data of the meetings page.
+type meetingsPageData struct {
+	Meetings  []*aldyn.Meeting
+	Pager     pager
+	Bodies    []*aldyn.Body
+	Names     map[int64]*aldyn.Body
+	Statuses  []aldyn.MeetingStatus
+	CanCreate bool
+}
+
 func (s *Server) meetingsPage(w http.ResponseWriter, r *http.Request) error {
 	if err := requireSignedIn(r); err != nil {
 		return err
@@ -159,9 +169,9 @@ func (s *Server) meetingsPage(w http.ResponseWriter, r *http.Request) error {
 	for _, b := range bodies {
 		names[b.ID] = b
 	}
-	return s.render(w, r, http.StatusOK, "meetings", &page{Title: info(r).loc.T("meetings.list_title"), Form: r.URL.Query(), Data: map[string]any{
-		"Meetings": ms, "Pager": newPager(f.Page, total), "Bodies": bodies, "Names": names, "Statuses": aldyn.MeetingStatuses,
-		"CanCreate": a.Is(aldyn.RoleCoordinator, aldyn.RoleAdministrator),
+	return s.render(w, r, http.StatusOK, "meetings", &page{Title: info(r).loc.T("meetings.list_title"), Form: r.URL.Query(), Data: &meetingsPageData{
+		Meetings: ms, Pager: newPager(f.Page, total), Bodies: bodies, Names: names, Statuses: aldyn.MeetingStatuses,
+		CanCreate: a.Is(aldyn.RoleCoordinator, aldyn.RoleAdministrator),
 	}})
 }
 
@@ -218,6 +228,16 @@ func (s *Server) meetingPage(w http.ResponseWriter, r *http.Request) error {
 	return s.renderMeeting(w, r, http.StatusOK, m, nil, nil)
 }
 
+// meetingPageData is the data of the meeting page.
+type meetingPageData struct {
+	Meeting  *aldyn.Meeting
+	Names    map[int64]*aldyn.Body
+	CanEdit  bool
+	Bodies   []*aldyn.Body
+	Reports  map[int64]bool
+	Statuses []aldyn.DecisionStatus
+}
+
 // renderMeeting shows a meeting with its decisions and, for its
 // coordinators, the form to add one (with errors when it was refused).
 func (s *Server) renderMeeting(w http.ResponseWriter, r *http.Request, status int, m *aldyn.Meeting, form url.Values, errs map[string]string) error {
@@ -242,8 +262,8 @@ func (s *Server) renderMeeting(w http.ResponseWriter, r *http.Request, status in
 		reports[d.ID] = a.CanReportOnDecision(d)
 	}
 	title := info(r).loc.T("meetings.meeting_title", map[string]any{"date": info(r).loc.Date(m.Date)})
-	return s.render(w, r, status, "meeting", &page{Title: title, Form: form, Errors: errs, Data: map[string]any{
-		"Meeting": m, "Names": names, "CanEdit": canEdit, "Bodies": bodies, "Reports": reports, "Statuses": aldyn.DecisionStatuses,
+	return s.render(w, r, status, "meeting", &page{Title: title, Form: form, Errors: errs, Data: &meetingPageData{
+		Meeting: m, Names: names, CanEdit: canEdit, Bodies: bodies, Reports: reports, Statuses: aldyn.DecisionStatuses,
 	}})
 }
 
@@ -271,6 +291,15 @@ func meetingFromForm(r *http.Request) (*aldyn.Meeting, url.Values, error) {
 	return m, form, err
 }
 
+// meetingFormPageData is the data of the meeting_form page.
+type meetingFormPageData struct {
+	Meeting      *aldyn.Meeting
+	Coordination []*aldyn.Body
+	Bodies       []*aldyn.Body
+	Selected     map[int64]bool
+	Statuses     []aldyn.MeetingStatus
+}
+
 func (s *Server) meetingForm(w http.ResponseWriter, r *http.Request, status int, title string, m *aldyn.Meeting, form url.Values, errs map[string]string) error {
 	a := actor(r)
 	coord, err := s.coordinationBodies(r.Context(), a)
@@ -289,8 +318,8 @@ func (s *Server) meetingForm(w http.ResponseWriter, r *http.Request, status int,
 			form.Set("body_id", v)
 		}
 	}
-	return s.render(w, r, status, "meeting_form", &page{Title: title, Form: form, Errors: errs, Data: map[string]any{
-		"Meeting": m, "Coordination": coord, "Bodies": all, "Selected": idSet(form["participants"]), "Statuses": aldyn.MeetingStatuses,
+	return s.render(w, r, status, "meeting_form", &page{Title: title, Form: form, Errors: errs, Data: &meetingFormPageData{
+		Meeting: m, Coordination: coord, Bodies: all, Selected: idSet(form["participants"]), Statuses: aldyn.MeetingStatuses,
 	}})
 }
 
@@ -441,6 +470,15 @@ func (s *Server) decisionUpdate(w http.ResponseWriter, r *http.Request) error {
 	return redirect(w, r, next, "common.saved")
 }
 
+// meetingDecisionsPageData is the data of the meeting_decisions page.
+type meetingDecisionsPageData struct {
+	Decisions []*aldyn.Decision
+	Pager     pager
+	Names     map[int64]*aldyn.Body
+	Reports   map[int64]bool
+	Statuses  []aldyn.DecisionStatus
+}
+
 func (s *Server) decisionsPage(w http.ResponseWriter, r *http.Request) error {
 	if err := requireSignedIn(r); err != nil {
 		return err
@@ -488,8 +526,8 @@ func (s *Server) decisionsPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, http.StatusOK, "meeting_decisions", &page{Title: info(r).loc.T("meetings.decisions_title"), Form: q, Data: map[string]any{
-		"Decisions": ds, "Pager": newPager(f.Page, total), "Names": names, "Reports": reports, "Statuses": aldyn.DecisionStatuses,
+	return s.render(w, r, http.StatusOK, "meeting_decisions", &page{Title: info(r).loc.T("meetings.decisions_title"), Form: q, Data: &meetingDecisionsPageData{
+		Decisions: ds, Pager: newPager(f.Page, total), Names: names, Reports: reports, Statuses: aldyn.DecisionStatuses,
 	}})
 }
 
@@ -574,6 +612,17 @@ func (s *Server) questionsPage(w http.ResponseWriter, r *http.Request) error {
 	return s.renderQuestions(w, r, http.StatusOK, f, nil, nil)
 }
 
+// meetingQuestionsPageData is the data of the meeting_questions page.
+type meetingQuestionsPageData struct {
+	Questions []*aldyn.Question
+	Pager     pager
+	Names     map[int64]*aldyn.Body
+	Box       string
+	From      []*aldyn.Body
+	To        []*aldyn.Body
+	Kinds     []string
+}
+
 func (s *Server) renderQuestions(w http.ResponseWriter, r *http.Request, status int, f store.QuestionFilter, form url.Values, errs map[string]string) error {
 	a := actor(r)
 	qs, total, err := s.db.FindQuestions(r.Context(), f)
@@ -616,8 +665,8 @@ func (s *Server) renderQuestions(w http.ResponseWriter, r *http.Request, status 
 			}
 		}
 	}
-	return s.render(w, r, status, "meeting_questions", &page{Title: info(r).loc.T("meetings.questions_title"), Form: form, Errors: errs, Data: map[string]any{
-		"Questions": qs, "Pager": newPager(f.Page, total), "Names": names, "Box": f.Box, "From": from, "To": to, "Kinds": aldyn.QuestionKinds,
+	return s.render(w, r, status, "meeting_questions", &page{Title: info(r).loc.T("meetings.questions_title"), Form: form, Errors: errs, Data: &meetingQuestionsPageData{
+		Questions: qs, Pager: newPager(f.Page, total), Names: names, Box: f.Box, From: from, To: to, Kinds: aldyn.QuestionKinds,
 	}})
 }
 
@@ -679,13 +728,20 @@ func (s *Server) questionPage(w http.ResponseWriter, r *http.Request) error {
 	return s.renderQuestion(w, r, http.StatusOK, q, nil, nil)
 }
 
+// meetingQuestionPageData is the data of the meeting_question page.
+type meetingQuestionPageData struct {
+	Question  *aldyn.Question
+	Names     map[int64]*aldyn.Body
+	CanAnswer bool
+}
+
 func (s *Server) renderQuestion(w http.ResponseWriter, r *http.Request, status int, q *aldyn.Question, form url.Values, errs map[string]string) error {
 	names, err := s.bodyNames(r.Context(), q.FromBodyID, q.ToBodyID)
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, status, "meeting_question", &page{Title: q.Subject, Form: form, Errors: errs, Data: map[string]any{
-		"Question": q, "Names": names, "CanAnswer": !q.Answered() && actor(r).ActsFor(q.ToBodyID, q.ToPath),
+	return s.render(w, r, status, "meeting_question", &page{Title: q.Subject, Form: form, Errors: errs, Data: &meetingQuestionPageData{
+		Question: q, Names: names, CanAnswer: !q.Answered() && actor(r).ActsFor(q.ToBodyID, q.ToPath),
 	}})
 }
 

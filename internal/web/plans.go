@@ -217,6 +217,19 @@ func (s *Server) publicPlansPage(w http.ResponseWriter, r *http.Request) error {
 	return s.plansList(w, r, true)
 }
 
+// plansPageData is the data of the plans page.
+type plansPageData struct {
+	Plans       []*aldyn.Plan
+	Pager       pager
+	Territories []*aldyn.Territory
+	TerritoryOf map[string]*aldyn.Territory
+	Statuses    []aldyn.PlanStatus
+	Kinds       []string
+	Base        string
+	Public      bool
+	CanCreate   bool
+}
+
 func (s *Server) plansList(w http.ResponseWriter, r *http.Request, public bool) error {
 	q := r.URL.Query()
 	f, err := planFilter(q)
@@ -255,10 +268,10 @@ func (s *Server) plansList(w http.ResponseWriter, r *http.Request, public bool) 
 	if public {
 		base = "/public/plans"
 	}
-	return s.render(w, r, http.StatusOK, "plans", &page{Title: title, Form: q, Data: map[string]any{
-		"Plans": ps, "Pager": newPager(f.Page, total), "Territories": ts, "TerritoryOf": names, "Statuses": statuses,
-		"Kinds": []string{aldyn.PlanNational, aldyn.PlanJoint}, "Base": base, "Public": public,
-		"CanCreate": a.Is(aldyn.RoleCoordinator) && !public,
+	return s.render(w, r, http.StatusOK, "plans", &page{Title: title, Form: q, Data: &plansPageData{
+		Plans: ps, Pager: newPager(f.Page, total), Territories: ts, TerritoryOf: names, Statuses: statuses,
+		Kinds: []string{aldyn.PlanNational, aldyn.PlanJoint}, Base: base, Public: public,
+		CanCreate: a.Is(aldyn.RoleCoordinator) && !public,
 	}})
 }
 
@@ -325,6 +338,19 @@ func newPlanForm() url.Values {
 // evidenceRow is one line of the evidence table of the plan form.
 type evidenceRow struct{ Kind, Note string }
 
+// planFormPageData is the data of the plan_form page.
+type planFormPageData struct {
+	Plan          *aldyn.Plan
+	Action        string
+	Territories   []*aldyn.Territory
+	Owners        []*aldyn.Body
+	Bodies        []*aldyn.Body
+	Selected      map[int64]bool
+	Evidence      []evidenceRow
+	EvidenceKinds []string
+	Kinds         []string
+}
+
 func (s *Server) renderPlanForm(w http.ResponseWriter, r *http.Request, status int, p *aldyn.Plan, form url.Values, errs map[string]string) error {
 	a := actor(r)
 	ts, _, err := s.db.FindTerritories(r.Context(), aldyn.TerritoryFilter{Under: a.ScopeUnder(), Page: aldyn.Page{Limit: aldyn.MaxLimit, Sort: "path"}})
@@ -354,9 +380,9 @@ func (s *Server) renderPlanForm(w http.ResponseWriter, r *http.Request, status i
 		title = info(r).loc.T("plans.edit")
 		action = "/plans/" + strconv.FormatInt(p.ID, 10)
 	}
-	return s.render(w, r, status, "plan_form", &page{Title: title, Form: form, Errors: errs, Data: map[string]any{
-		"Plan": p, "Action": action, "Territories": ts, "Owners": owners, "Bodies": bodies, "Selected": idSet(form["required_signatures"]),
-		"Evidence": rows, "EvidenceKinds": aldyn.EvidenceKinds, "Kinds": []string{aldyn.PlanNational, aldyn.PlanJoint},
+	return s.render(w, r, status, "plan_form", &page{Title: title, Form: form, Errors: errs, Data: &planFormPageData{
+		Plan: p, Action: action, Territories: ts, Owners: owners, Bodies: bodies, Selected: idSet(form["required_signatures"]),
+		Evidence: rows, EvidenceKinds: aldyn.EvidenceKinds, Kinds: []string{aldyn.PlanNational, aldyn.PlanJoint},
 	}})
 }
 
@@ -506,6 +532,24 @@ func (s *Server) planVersions(ctx context.Context, a *aldyn.Actor, p *aldyn.Plan
 	return out, nil
 }
 
+// planPageData is the data of the plan page.
+type planPageData struct {
+	Plan       *aldyn.Plan
+	Territory  *aldyn.Territory
+	Owner      *aldyn.Body
+	Signatures []signatureRow
+	Content    *planContent
+	Versions   []*aldyn.Plan
+	CanManage  bool
+	CanEdit    bool
+	CanSign    bool
+	MyBody     *aldyn.Body
+	CanApprove bool
+	AllSigned  bool
+	CanAmend   bool
+	CanClose   bool
+}
+
 func (s *Server) planPage(w http.ResponseWriter, r *http.Request) error {
 	p, internal, err := s.planByPath(r)
 	if err != nil {
@@ -545,11 +589,11 @@ func (s *Server) planPage(w http.ResponseWriter, r *http.Request) error {
 	manage := a.CanManagePlan(p.TerritoryPath)
 	canSign := p.Status == aldyn.PlanDraft && a.Is(aldyn.RoleReporter, aldyn.RoleCoordinator) &&
 		slices.Contains(p.RequiredSignatures, a.BodyID) && !p.Signed(a.BodyID)
-	return s.render(w, r, http.StatusOK, "plan", &page{Title: p.Title.In(info(r).lang), Data: map[string]any{
-		"Plan": p, "Territory": t, "Owner": bodies[p.OwnerBodyID], "Signatures": sigs, "Content": pc, "Versions": versions,
-		"CanManage": manage, "CanEdit": manage && p.CanEdit(), "CanSign": canSign, "MyBody": bodies[a.BodyID],
-		"CanApprove": manage && p.Status == aldyn.PlanDraft, "AllSigned": len(p.RequiredSignatures) > 0 && len(p.MissingSignatures()) == 0,
-		"CanAmend": manage && p.Status == aldyn.PlanApproved, "CanClose": manage && p.Status == aldyn.PlanApproved,
+	return s.render(w, r, http.StatusOK, "plan", &page{Title: p.Title.In(info(r).lang), Data: &planPageData{
+		Plan: p, Territory: t, Owner: bodies[p.OwnerBodyID], Signatures: sigs, Content: pc, Versions: versions,
+		CanManage: manage, CanEdit: manage && p.CanEdit(), CanSign: canSign, MyBody: bodies[a.BodyID],
+		CanApprove: manage && p.Status == aldyn.PlanDraft, AllSigned: len(p.RequiredSignatures) > 0 && len(p.MissingSignatures()) == 0,
+		CanAmend: manage && p.Status == aldyn.PlanApproved, CanClose: manage && p.Status == aldyn.PlanApproved,
 	}})
 }
 
@@ -566,6 +610,14 @@ func (s *Server) publicPlanPage(w http.ResponseWriter, r *http.Request) error {
 		return aldyn.Errorf(aldyn.ENOTFOUND, "plans.error.not_found")
 	}
 	return s.renderPublicPlan(w, r, ps[0])
+}
+
+// planPublicPageData is the data of the plan_public page.
+type planPublicPageData struct {
+	Plan      *aldyn.Plan
+	Territory *aldyn.Territory
+	Owner     *aldyn.Body
+	Content   *planContent
 }
 
 // renderPublicPlan shows a published plan as the public sees it: its
@@ -599,8 +651,8 @@ func (s *Server) renderPublicPlan(w http.ResponseWriter, r *http.Request, p *ald
 	if b := owner[p.OwnerBodyID]; b != nil {
 		ob = b.Public()
 	}
-	return s.render(w, r, http.StatusOK, "plan_public", &page{Title: p.Title.In(info(r).lang), Data: map[string]any{
-		"Plan": publicPlan(p), "Territory": t, "Owner": ob, "Content": pc,
+	return s.render(w, r, http.StatusOK, "plan_public", &page{Title: p.Title.In(info(r).lang), Data: &planPublicPageData{
+		Plan: publicPlan(p), Territory: t, Owner: ob, Content: pc,
 	}})
 }
 
@@ -658,6 +710,13 @@ func (s *Server) apiPlanAction(action string) func(http.ResponseWriter, *http.Re
 
 // Diff.
 
+// planDiffPageData is the data of the plan_diff page.
+type planDiffPageData struct {
+	Plan     *aldyn.Plan
+	Previous *aldyn.Plan
+	Changes  []aldyn.MeasureChange
+}
+
 func (s *Server) planDiffPage(w http.ResponseWriter, r *http.Request) error {
 	p, _, err := s.planByPath(r)
 	if err != nil {
@@ -685,8 +744,8 @@ func (s *Server) planDiffPage(w http.ResponseWriter, r *http.Request) error {
 		}
 		return writeJSON(w, http.StatusOK, changes)
 	}
-	return s.render(w, r, http.StatusOK, "plan_diff", &page{Title: info(r).loc.T("plans.diff_title", map[string]any{"version": p.Version}), Data: map[string]any{
-		"Plan": p, "Previous": prev, "Changes": changes,
+	return s.render(w, r, http.StatusOK, "plan_diff", &page{Title: info(r).loc.T("plans.diff_title", map[string]any{"version": p.Version}), Data: &planDiffPageData{
+		Plan: p, Previous: prev, Changes: changes,
 	}})
 }
 

@@ -180,6 +180,20 @@ func measureFromForm(r *http.Request) (*aldyn.Measure, url.Values, error) {
 // budgetRow is one line of the budget table of the measure form.
 type budgetRow struct{ Source, Funder, Amount string }
 
+// planMeasureFormPageData is the data of the plan_measure_form page.
+type planMeasureFormPageData struct {
+	Plan        *aldyn.Plan
+	Measure     *aldyn.Measure
+	Action      string
+	Concept     *aldyn.Concept
+	Bodies      []*aldyn.Body
+	Indicators  []aldyn.Indicator
+	Budget      []budgetRow
+	Sources     []string
+	CoExecutors map[int64]bool
+	Linked      map[int64]bool
+}
+
 func (s *Server) renderMeasureForm(w http.ResponseWriter, r *http.Request, status int, p *aldyn.Plan, m *aldyn.Measure, form url.Values, errs map[string]string) error {
 	ctx := r.Context()
 	c, err := theConcept()
@@ -205,9 +219,9 @@ func (s *Server) renderMeasureForm(w http.ResponseWriter, r *http.Request, statu
 	if m != nil {
 		title, action = info(r).loc.T("plans.measure_edit"), "/measures/"+strconv.FormatInt(m.ID, 10)
 	}
-	return s.render(w, r, status, "plan_measure_form", &page{Title: title, Form: form, Errors: errs, Data: map[string]any{
-		"Plan": p, "Measure": m, "Action": action, "Concept": c, "Bodies": bodies, "Indicators": inds, "Budget": rows,
-		"Sources": aldyn.BudgetSources, "CoExecutors": idSet(form["co_executor_ids"]), "Linked": idSet(form["indicator_ids"]),
+	return s.render(w, r, status, "plan_measure_form", &page{Title: title, Form: form, Errors: errs, Data: &planMeasureFormPageData{
+		Plan: p, Measure: m, Action: action, Concept: c, Bodies: bodies, Indicators: inds, Budget: rows,
+		Sources: aldyn.BudgetSources, CoExecutors: idSet(form["co_executor_ids"]), Linked: idSet(form["indicator_ids"]),
 	}})
 }
 
@@ -248,6 +262,19 @@ func (s *Server) measureCreate(w http.ResponseWriter, r *http.Request) error {
 		func() string { return "/measures/" + strconv.FormatInt(m.ID, 10) }, "common.created")
 }
 
+// planMeasurePageData is the data of the plan_measure page.
+type planMeasurePageData struct {
+	Measure     *aldyn.Measure
+	Plan        *aldyn.Plan
+	Internal    bool
+	Component   *aldyn.Component
+	Task        *aldyn.Task
+	Body        *aldyn.Body
+	CoExecutors []*aldyn.Body
+	Indicators  []*aldyn.Indicator
+	CanEdit     bool
+}
+
 func (s *Server) measurePage(w http.ResponseWriter, r *http.Request) error {
 	m, p, internal, err := s.measureByPath(r)
 	if err != nil {
@@ -280,9 +307,9 @@ func (s *Server) measurePage(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	manage := actor(r).CanManagePlan(p.TerritoryPath) && p.CanEdit()
-	return s.render(w, r, http.StatusOK, "plan_measure", &page{Title: m.Code + " " + m.Title.In(info(r).lang), Data: map[string]any{
-		"Measure": m, "Plan": p, "Internal": internal, "Component": c.Component(m.ComponentCode), "Task": c.Task(m.TaskCode),
-		"Body": bodies[m.ResponsibleBodyID], "CoExecutors": co, "Indicators": inds, "CanEdit": manage,
+	return s.render(w, r, http.StatusOK, "plan_measure", &page{Title: m.Code + " " + m.Title.In(info(r).lang), Data: &planMeasurePageData{
+		Measure: m, Plan: p, Internal: internal, Component: c.Component(m.ComponentCode), Task: c.Task(m.TaskCode),
+		Body: bodies[m.ResponsibleBodyID], CoExecutors: co, Indicators: inds, CanEdit: manage,
 	}})
 }
 
@@ -402,17 +429,29 @@ func (t targetsField) read(f url.Values, name string, v aldyn.Validation) {
 
 func (t targetsField) show(f url.Values, name string) { f.Set(name, formatTargets(*t.p)) }
 
+// planIndicatorFormPageData is the data of the plan_indicator_form page.
+type planIndicatorFormPageData struct {
+	Plan        *aldyn.Plan
+	Indicator   *aldyn.Indicator
+	Action      string
+	Categories  []string
+	Kinds       []string
+	Sources     []string
+	Frequencies []string
+	Disaggs     []string
+}
+
 func (s *Server) renderIndicatorForm(w http.ResponseWriter, r *http.Request, status int, p *aldyn.Plan, ind *aldyn.Indicator, form url.Values, errs map[string]string) error {
 	title, action := info(r).loc.T("plans.indicator_new"), "/plans/"+strconv.FormatInt(p.ID, 10)+"/indicators"
 	if ind != nil {
 		title, action = info(r).loc.T("plans.indicator_edit"), "/indicators/"+strconv.FormatInt(ind.ID, 10)
 	}
-	return s.render(w, r, status, "plan_indicator_form", &page{Title: title, Form: form, Errors: errs, Data: map[string]any{
-		"Plan": p, "Indicator": ind, "Action": action, "Categories": aldyn.OffenseCategories,
-		"Kinds":       []string{aldyn.IndicatorNumber, aldyn.IndicatorPercent, aldyn.IndicatorRate},
-		"Sources":     []string{aldyn.IndicatorManual, aldyn.IndicatorOffenses},
-		"Frequencies": []string{aldyn.FrequencyAnnual, aldyn.FrequencyQuarterly, aldyn.FrequencyMonthly},
-		"Disaggs":     []string{aldyn.DisaggregationNone, aldyn.DisaggregationTerritory},
+	return s.render(w, r, status, "plan_indicator_form", &page{Title: title, Form: form, Errors: errs, Data: &planIndicatorFormPageData{
+		Plan: p, Indicator: ind, Action: action, Categories: aldyn.OffenseCategories,
+		Kinds:       []string{aldyn.IndicatorNumber, aldyn.IndicatorPercent, aldyn.IndicatorRate},
+		Sources:     []string{aldyn.IndicatorManual, aldyn.IndicatorOffenses},
+		Frequencies: []string{aldyn.FrequencyAnnual, aldyn.FrequencyQuarterly, aldyn.FrequencyMonthly},
+		Disaggs:     []string{aldyn.DisaggregationNone, aldyn.DisaggregationTerritory},
 	}})
 }
 
@@ -440,6 +479,16 @@ func (s *Server) indicatorCreate(w http.ResponseWriter, r *http.Request) error {
 		func() string { return "/indicators/" + strconv.FormatInt(ind.ID, 10) }, "common.created")
 }
 
+// planIndicatorPageData is the data of the plan_indicator page.
+type planIndicatorPageData struct {
+	Indicator  *aldyn.Indicator
+	Plan       *aldyn.Plan
+	Internal   bool
+	Values     []aldyn.IndicatorValue
+	CanEdit    bool
+	CanCompute bool
+}
+
 func (s *Server) indicatorPage(w http.ResponseWriter, r *http.Request) error {
 	ind, p, internal, err := s.indicatorByPath(r)
 	if err != nil {
@@ -449,10 +498,10 @@ func (s *Server) indicatorPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, http.StatusOK, "plan_indicator", &page{Title: ind.Code + " " + ind.Name.In(info(r).lang), Data: map[string]any{
-		"Indicator": ind, "Plan": p, "Internal": internal, "Values": values,
-		"CanEdit":    actor(r).CanManagePlan(p.TerritoryPath) && p.CanEdit(),
-		"CanCompute": internal && actor(r).CanManagePlan(p.TerritoryPath),
+	return s.render(w, r, http.StatusOK, "plan_indicator", &page{Title: ind.Code + " " + ind.Name.In(info(r).lang), Data: &planIndicatorPageData{
+		Indicator: ind, Plan: p, Internal: internal, Values: values,
+		CanEdit:    actor(r).CanManagePlan(p.TerritoryPath) && p.CanEdit(),
+		CanCompute: internal && actor(r).CanManagePlan(p.TerritoryPath),
 	}})
 }
 

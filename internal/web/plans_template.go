@@ -130,6 +130,13 @@ type importIssue struct {
 	Value  string `json:"value,omitempty"`
 }
 
+// planImportPageData is the data of the plan_import page: the plan, and
+// what was wrong with an uploaded file.
+type planImportPageData struct {
+	Plan   *aldyn.Plan
+	Issues []importIssue
+}
+
 func (s *Server) planImportPage(w http.ResponseWriter, r *http.Request) error {
 	id, err := routeID(r, "id", "plans.error.not_found")
 	if err != nil {
@@ -142,7 +149,7 @@ func (s *Server) planImportPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, http.StatusOK, "plan_import", &page{Title: info(r).loc.T("plans.import_title"), Data: map[string]any{"Plan": p}})
+	return s.render(w, r, http.StatusOK, "plan_import", &page{Title: info(r).loc.T("plans.import_title"), Data: &planImportPageData{Plan: p}})
 }
 
 func (s *Server) planImport(w http.ResponseWriter, r *http.Request) error {
@@ -226,5 +233,5 @@ func (s *Server) importResult(w http.ResponseWriter, r *http.Request, status int
 		}
 		return writeJSON(w, status, map[string]any{"errors": issues, "fields": errs})
 	}
-	return s.render(w, r, status, "plan_import", &page{Title: title, Errors: errs, Data: map[string]any{"Plan": p, "Issues": issues}})
+	return s.render(w, r, status, "plan_import", &page{Title: title, Errors: errs, Data: &planImportPageData{Plan: p, Issues: issues}})
 }

@@ -218,6 +218,14 @@ func (s *Server) cyclesPage(w http.ResponseWriter, r *http.Request) error {
 	return s.renderCycles(w, r, http.StatusOK, nil, nil)
 }
 
+// reportingCyclesPageData is the data of the reporting_cycles page.
+type reportingCyclesPageData struct {
+	Plan       *aldyn.Plan
+	Cycles     []*aldyn.ReportingCycle
+	CanManage  bool
+	CanMonitor bool
+}
+
 func (s *Server) renderCycles(w http.ResponseWriter, r *http.Request, status int, form map[string][]string, errs map[string]string) error {
 	p, err := s.pathPlan(r)
 	if err != nil {
@@ -227,9 +235,9 @@ func (s *Server) renderCycles(w http.ResponseWriter, r *http.Request, status int
 	if err != nil {
 		return err
 	}
-	pg := &page{Title: info(r).loc.T("reporting.cycles.title"), Errors: errs, Data: map[string]any{
-		"Plan": p, "Cycles": cs, "CanManage": actor(r).CanManagePlan(p.TerritoryPath) && p.Status == aldyn.PlanApproved,
-		"CanMonitor": canMonitor(actor(r), p),
+	pg := &page{Title: info(r).loc.T("reporting.cycles.title"), Errors: errs, Data: &reportingCyclesPageData{
+		Plan: p, Cycles: cs, CanManage: actor(r).CanManagePlan(p.TerritoryPath) && p.Status == aldyn.PlanApproved,
+		CanMonitor: canMonitor(actor(r), p),
 	}}
 	if form != nil {
 		pg.Form = form
@@ -374,6 +382,19 @@ type cycleBody struct {
 	Expected, Submitted, Accepted, Late, Missing int
 }
 
+// reportingCyclePageData is the data of the reporting_cycle page.
+type reportingCyclePageData struct {
+	Cycle      *aldyn.ReportingCycle
+	Plan       *aldyn.Plan
+	Rows       []cycleRow
+	Bodies     []*cycleBody
+	CanManage  bool
+	CanReport  bool
+	MyBody     int64
+	Now        time.Time
+	CanMonitor bool
+}
+
 func (s *Server) cyclePage(w http.ResponseWriter, r *http.Request) error {
 	if err := requireSignedIn(r); err != nil {
 		return err
@@ -454,10 +475,10 @@ func (s *Server) cyclePage(w http.ResponseWriter, r *http.Request) error {
 		sums[i] = bodies[id]
 	}
 	slices.SortFunc(sums, func(x, y *cycleBody) int { return strings.Compare(x.Name, y.Name) })
-	return s.render(w, r, http.StatusOK, "reporting_cycle", &page{Title: info(r).loc.T("reporting.cycle.title", "period", c.Period), Data: map[string]any{
-		"Cycle": c, "Plan": p, "Rows": rows, "Bodies": sums, "CanManage": a.CanManagePlan(p.TerritoryPath) && c.Status == aldyn.CycleOpen,
-		"CanReport": a.Is(aldyn.RoleReporter, aldyn.RoleCoordinator), "MyBody": a.BodyID, "Now": now,
-		"CanMonitor": canMonitor(a, p),
+	return s.render(w, r, http.StatusOK, "reporting_cycle", &page{Title: info(r).loc.T("reporting.cycle.title", "period", c.Period), Data: &reportingCyclePageData{
+		Cycle: c, Plan: p, Rows: rows, Bodies: sums, CanManage: a.CanManagePlan(p.TerritoryPath) && c.Status == aldyn.CycleOpen,
+		CanReport: a.Is(aldyn.RoleReporter, aldyn.RoleCoordinator), MyBody: a.BodyID, Now: now,
+		CanMonitor: canMonitor(a, p),
 	}})
 }
 
@@ -541,6 +562,15 @@ func (s *Server) reviewsOf(r *http.Request) ([]review, error) {
 	return out, nil
 }
 
+// reportingTasksPageData is the data of the reporting_tasks page.
+type reportingTasksPageData struct {
+	Tasks         []task
+	Reviews       []review
+	Outstanding   []outstanding
+	IsCoordinator bool
+	CanReport     bool
+}
+
 func (s *Server) tasksPage(w http.ResponseWriter, r *http.Request) error {
 	if err := requireSignedIn(r); err != nil {
 		return err
@@ -557,9 +587,9 @@ func (s *Server) tasksPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, http.StatusOK, "reporting_tasks", &page{Title: info(r).loc.T("reporting.tasks.title"), Data: map[string]any{
-		"Tasks": ts, "Reviews": rv, "Outstanding": outs, "IsCoordinator": actor(r).Is(aldyn.RoleCoordinator),
-		"CanReport": actor(r).Is(aldyn.RoleReporter, aldyn.RoleCoordinator) && actor(r).BodyID > 0,
+	return s.render(w, r, http.StatusOK, "reporting_tasks", &page{Title: info(r).loc.T("reporting.tasks.title"), Data: &reportingTasksPageData{
+		Tasks: ts, Reviews: rv, Outstanding: outs, IsCoordinator: actor(r).Is(aldyn.RoleCoordinator),
+		CanReport: actor(r).Is(aldyn.RoleReporter, aldyn.RoleCoordinator) && actor(r).BodyID > 0,
 	}})
 }
 
@@ -614,6 +644,12 @@ func (s *Server) apiTasks(w http.ResponseWriter, r *http.Request) error {
 
 // Notifications.
 
+// reportingNotificationsPageData is the data of the reporting_notifications page.
+type reportingNotificationsPageData struct {
+	Items []*store.Notification
+	Pager pager
+}
+
 func (s *Server) notificationsPage(w http.ResponseWriter, r *http.Request) error {
 	if err := requireSignedIn(r); err != nil {
 		return err
@@ -627,8 +663,8 @@ func (s *Server) notificationsPage(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, http.StatusOK, "reporting_notifications", &page{Title: info(r).loc.T("reporting.notifications.title"), Data: map[string]any{
-		"Items": ns, "Pager": newPager(pg, total),
+	return s.render(w, r, http.StatusOK, "reporting_notifications", &page{Title: info(r).loc.T("reporting.notifications.title"), Data: &reportingNotificationsPageData{
+		Items: ns, Pager: newPager(pg, total),
 	}})
 }
 

@@ -207,6 +207,20 @@ func (s *Server) reportFormPage(w http.ResponseWriter, r *http.Request) error {
 	return s.renderReportForm(w, r, http.StatusOK, &reportCtx{R: rp, C: c, P: p, M: m}, nil, nil)
 }
 
+// reportingReportFormPageData is the data of the reporting_report_form page.
+type reportingReportFormPageData struct {
+	Report     *aldyn.Report
+	Cycle      *aldyn.ReportingCycle
+	Plan       *aldyn.Plan
+	Measure    *aldyn.Measure
+	Indicators []formIndicator
+	Budget     []formBudgetLine
+	Files      []*store.ReportEvidence
+	MaxFiles   int
+	MaxSize    string
+	Body       string
+}
+
 func (s *Server) renderReportForm(w http.ResponseWriter, r *http.Request, status int, rc *reportCtx, form url.Values, errs map[string]string) error {
 	ctx := r.Context()
 	inds, err := s.measureIndicators(ctx, rc.M, rc.C)
@@ -221,8 +235,8 @@ func (s *Server) renderReportForm(w http.ResponseWriter, r *http.Request, status
 		form = reportFormValues(rc.R, rc.M, inds)
 	}
 	return s.render(w, r, status, "reporting_report_form", &page{Title: info(r).loc.T("reporting.report.form_title"), Form: form, Errors: errs,
-		Data: map[string]any{"Report": rc.R, "Cycle": rc.C, "Plan": rc.P, "Measure": rc.M, "Indicators": inds, "Budget": budgetFields(rc.M),
-			"Files": files, "MaxFiles": maxEvidenceFiles, "MaxSize": byteSize(maxEvidenceBytes), "Body": s.newBodyNames(r).Name(rc.M.ResponsibleBodyID)}})
+		Data: &reportingReportFormPageData{Report: rc.R, Cycle: rc.C, Plan: rc.P, Measure: rc.M, Indicators: inds, Budget: budgetFields(rc.M),
+			Files: files, MaxFiles: maxEvidenceFiles, MaxSize: byteSize(maxEvidenceBytes), Body: s.newBodyNames(r).Name(rc.M.ResponsibleBodyID)}})
 }
 
 func (s *Server) reportFormSave(w http.ResponseWriter, r *http.Request) error {
@@ -342,6 +356,22 @@ func (s *Server) reportPage(w http.ResponseWriter, r *http.Request) error {
 	return s.renderReportPage(w, r, http.StatusOK, rc, nil)
 }
 
+// reportingReportPageData is the data of the reporting_report page.
+type reportingReportPageData struct {
+	Report     *aldyn.Report
+	Cycle      *aldyn.ReportingCycle
+	Plan       *aldyn.Plan
+	Measure    *aldyn.Measure
+	History    []historyLine
+	Files      []*store.ReportEvidence
+	Indicators map[int64]*aldyn.Indicator
+	Body       string
+	CanEdit    bool
+	CanReview  bool
+	Late       bool
+	FormURL    string
+}
+
 func (s *Server) renderReportPage(w http.ResponseWriter, r *http.Request, status int, rc *reportCtx, errs map[string]string) error {
 	ctx, a := r.Context(), actor(r)
 	hist, err := s.reportHistory(ctx, rc.R.ID)
@@ -364,10 +394,10 @@ func (s *Server) renderReportPage(w http.ResponseWriter, r *http.Request, status
 	}
 	canEdit := a.CanSubmitReport(rc.R.BodyID) && rc.R.CanEdit() && rc.C.Status == aldyn.CycleOpen
 	canReview := a.CanReviewReport(rc.P.TerritoryPath) && rc.R.Status == aldyn.ReportSubmitted && rc.R.SubmittedBy != a.UserID
-	return s.render(w, r, status, "reporting_report", &page{Title: info(r).loc.T("reporting.report.title", "code", rc.M.Code), Errors: errs, Data: map[string]any{
-		"Report": rc.R, "Cycle": rc.C, "Plan": rc.P, "Measure": rc.M, "History": hist, "Files": files, "Indicators": names,
-		"Body": s.newBodyNames(r).Name(rc.R.BodyID), "CanEdit": canEdit, "CanReview": canReview, "Late": rc.R.IsLate(rc.C),
-		"FormURL": fmt.Sprintf("/cycles/%d/measures/%d/report", rc.C.ID, rc.M.ID),
+	return s.render(w, r, status, "reporting_report", &page{Title: info(r).loc.T("reporting.report.title", "code", rc.M.Code), Errors: errs, Data: &reportingReportPageData{
+		Report: rc.R, Cycle: rc.C, Plan: rc.P, Measure: rc.M, History: hist, Files: files, Indicators: names,
+		Body: s.newBodyNames(r).Name(rc.R.BodyID), CanEdit: canEdit, CanReview: canReview, Late: rc.R.IsLate(rc.C),
+		FormURL: fmt.Sprintf("/cycles/%d/measures/%d/report", rc.C.ID, rc.M.ID),
 	}})
 }
 

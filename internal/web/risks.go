@@ -141,6 +141,16 @@ func (s *Server) risksPage(w http.ResponseWriter, r *http.Request) error {
 	return s.renderRisks(w, r, http.StatusOK, p)
 }
 
+// risksPageData is the data of the risks page.
+type risksPageData struct {
+	Plan    *aldyn.Plan
+	Risks   []*aldyn.Risk
+	Names   map[int64]*aldyn.Body
+	CanEdit bool
+	Matrix  [][]riskCell
+	Scale   []int
+}
+
 func (s *Server) renderRisks(w http.ResponseWriter, r *http.Request, status int, p *aldyn.Plan) error {
 	rs, err := s.db.FindPlanRisks(r.Context(), p.ID)
 	if err != nil {
@@ -155,9 +165,9 @@ func (s *Server) renderRisks(w http.ResponseWriter, r *http.Request, status int,
 		return err
 	}
 	title := info(r).loc.T("risks.title", map[string]any{"plan": p.Title.In(info(r).lang)})
-	return s.render(w, r, status, "risks", &page{Title: title, Data: map[string]any{
-		"Plan": p, "Risks": rs, "Names": names, "CanEdit": actor(r).CanManagePlan(p.TerritoryPath), "Matrix": riskMatrix(rs),
-		"Scale": []int{1, 2, 3, 4, 5},
+	return s.render(w, r, status, "risks", &page{Title: title, Data: &risksPageData{
+		Plan: p, Risks: rs, Names: names, CanEdit: actor(r).CanManagePlan(p.TerritoryPath), Matrix: riskMatrix(rs),
+		Scale: []int{1, 2, 3, 4, 5},
 	}})
 }
 
@@ -211,6 +221,15 @@ func (s *Server) riskCreate(w http.ResponseWriter, r *http.Request) error {
 	return redirect(w, r, "/plans/"+strconv.FormatInt(p.ID, 10)+"/risks", "common.created")
 }
 
+// riskFormPageData is the data of the risk_form page.
+type riskFormPageData struct {
+	Risk     *aldyn.Risk
+	Plan     *aldyn.Plan
+	Bodies   []*aldyn.Body
+	Statuses []aldyn.RiskStatus
+	Scale    []int
+}
+
 func (s *Server) riskFormPage(w http.ResponseWriter, r *http.Request, status int, rk *aldyn.Risk, p *aldyn.Plan, form url.Values, errs map[string]string) error {
 	bodies, _, err := s.db.FindBodies(r.Context(), aldyn.BodyFilter{Under: p.TerritoryPath, Page: aldyn.Page{Limit: aldyn.MaxLimit, Sort: "territory"}})
 	if err != nil {
@@ -225,8 +244,8 @@ func (s *Server) riskFormPage(w http.ResponseWriter, r *http.Request, status int
 	} else if form == nil {
 		form = url.Values{"likelihood": {"3"}, "impact": {"3"}}
 	}
-	return s.render(w, r, status, "risk_form", &page{Title: title, Form: form, Errors: errs, Data: map[string]any{
-		"Risk": rk, "Plan": p, "Bodies": bodies, "Statuses": aldyn.RiskStatuses, "Scale": []int{1, 2, 3, 4, 5},
+	return s.render(w, r, status, "risk_form", &page{Title: title, Form: form, Errors: errs, Data: &riskFormPageData{
+		Risk: rk, Plan: p, Bodies: bodies, Statuses: aldyn.RiskStatuses, Scale: []int{1, 2, 3, 4, 5},
 	}})
 }
 

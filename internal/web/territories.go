@@ -66,6 +66,13 @@ func territoryFilter(q url.Values) (aldyn.TerritoryFilter, error) {
 	return f, nil
 }
 
+// territoriesPageData is the data of the territories page.
+type territoriesPageData struct {
+	Territories []*aldyn.Territory
+	Pager       pager
+	Levels      []string
+}
+
 func (s *Server) territoriesPage(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	f, err := territoryFilter(q)
@@ -94,7 +101,21 @@ func (s *Server) territoriesPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return s.render(w, r, http.StatusOK, "territories", &page{Title: loc.T("nav.territories"), Form: q,
-		Data: map[string]any{"Territories": ts, "Pager": newPager(f.Page, total), "Levels": []string{aldyn.LevelCountry, aldyn.LevelRegion, aldyn.LevelDistrict, aldyn.LevelCity, aldyn.LevelPrecinct}}})
+		Data: &territoriesPageData{Territories: ts, Pager: newPager(f.Page, total), Levels: []string{aldyn.LevelCountry, aldyn.LevelRegion, aldyn.LevelDistrict, aldyn.LevelCity, aldyn.LevelPrecinct}}})
+}
+
+// territoryPageData is the data of the territory page.
+type territoryPageData struct {
+	Territory    *aldyn.Territory
+	Parent       *aldyn.Territory
+	Children     []*aldyn.Territory
+	Bodies       []*aldyn.Body
+	BodyCount    int
+	Populations  []aldyn.Population
+	Current      aldyn.Population
+	CurrentExact bool
+	HasCurrent   bool
+	CanAdmin     bool
 }
 
 func (s *Server) territoryPage(w http.ResponseWriter, r *http.Request) error {
@@ -122,9 +143,9 @@ func (s *Server) territoryPage(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	cur, exact, ok := aldyn.PopulationFor(pops, time.Now().Year())
-	return s.render(w, r, http.StatusOK, "territory", &page{Title: t.Name(info(r).lang), Data: map[string]any{
-		"Territory": t, "Parent": parent, "Children": children, "Bodies": bodies, "BodyCount": nBodies, "Populations": pops,
-		"Current": cur, "CurrentExact": exact, "HasCurrent": ok, "CanAdmin": actor(r).CanAdminister(t.Path),
+	return s.render(w, r, http.StatusOK, "territory", &page{Title: t.Name(info(r).lang), Data: &territoryPageData{
+		Territory: t, Parent: parent, Children: children, Bodies: bodies, BodyCount: nBodies, Populations: pops,
+		Current: cur, CurrentExact: exact, HasCurrent: ok, CanAdmin: actor(r).CanAdminister(t.Path),
 	}})
 }
 

@@ -54,6 +54,13 @@ func userFilter(r *http.Request) (aldyn.UserFilter, error) {
 	return f, nil
 }
 
+// usersPageData is the data of the users page.
+type usersPageData struct {
+	Users []*aldyn.User
+	Pager pager
+	Roles []string
+}
+
 func (s *Server) usersPage(w http.ResponseWriter, r *http.Request) error {
 	if err := requireAdmin(r); err != nil {
 		return err
@@ -80,7 +87,7 @@ func (s *Server) usersPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return s.render(w, r, http.StatusOK, "users", &page{Title: loc.T("nav.users"), Form: r.URL.Query(),
-		Data: map[string]any{"Users": us, "Pager": newPager(f.Page, total), "Roles": aldyn.Roles}})
+		Data: &usersPageData{Users: us, Pager: newPager(f.Page, total), Roles: aldyn.Roles}})
 }
 
 func yesNo(t func(string, ...any) string, b bool) string {
@@ -110,6 +117,14 @@ func (s *Server) scopedUser(r *http.Request) (*aldyn.User, error) {
 	return u, nil
 }
 
+// userFormPageData is the data of the user_form page.
+type userFormPageData struct {
+	User    *aldyn.User
+	Roles   []string
+	Bodies  []*aldyn.Body
+	OneTime string
+}
+
 func (s *Server) userForm(w http.ResponseWriter, r *http.Request, status int, u *aldyn.User, form url.Values, errs map[string]string, oneTime string) error {
 	bodies, _, err := s.db.FindBodies(r.Context(), aldyn.BodyFilter{Under: actor(r).ScopeUnder(), Page: aldyn.Page{Limit: aldyn.MaxLimit}})
 	if err != nil {
@@ -132,7 +147,7 @@ func (s *Server) userForm(w http.ResponseWriter, r *http.Request, status int, u 
 		title = u.Login
 	}
 	return s.render(w, r, status, "user_form", &page{Title: title, Form: form, Errors: errs,
-		Data: map[string]any{"User": u, "Roles": aldyn.Roles, "Bodies": bodies, "OneTime": oneTime}})
+		Data: &userFormPageData{User: u, Roles: aldyn.Roles, Bodies: bodies, OneTime: oneTime}})
 }
 
 func (s *Server) userNewPage(w http.ResponseWriter, r *http.Request) error {
