@@ -5,10 +5,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/aldyn-kg/aldyn"
-	"github.com/aldyn-kg/aldyn/internal/demo"
 )
 
 // TestDemoMonitoringPageInWords: the national demo plan's monitoring page
@@ -19,15 +17,8 @@ import (
 func TestDemoMonitoringPageInWords(t *testing.T) {
 	f := mustFixture(t)
 	ctx := context.Background()
-	f.db.Now = func() time.Time { return time.Date(2026, 12, 6, 9, 0, 0, 0, time.UTC) }
-	h := func(s string) (string, error) { return "h" + s, nil }
-	pw := func() string { return "x" }
-	if _, err := demo.Load(ctx, f.db, h, pw); err != nil {
-		t.Fatal(err)
-	}
-	if err := demo.LoadPlans(ctx, f.db, h, pw); err != nil {
-		t.Fatal(err)
-	}
+	f.db.Now = demoDay
+	mustLoadDemo(t, f, fakeHash, "x")
 	kind := aldyn.PlanNational
 	plans, _, err := f.db.FindPlans(ctx, aldyn.PlanFilter{Under: "/", Kind: &kind})
 	if err != nil || len(plans) != 1 {
