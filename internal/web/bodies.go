@@ -283,20 +283,15 @@ func (s *Server) bodyDelete(w http.ResponseWriter, r *http.Request) error {
 // API.
 
 func (s *Server) apiBodies(w http.ResponseWriter, r *http.Request) error {
-	f, err := bodyFilter(r.URL.Query())
-	if err != nil {
-		return err
-	}
-	bs, total, err := s.db.FindBodies(r.Context(), f)
-	if err != nil {
-		return err
-	}
-	a := actor(r)
-	for i, b := range bs {
-		bs[i] = visibleBody(a, b)
-		bs[i].Territory = nil
-	}
-	return writeJSON(w, http.StatusOK, newList(bs, total, f.Page))
+	return writeList(w, r, nil, fromQuery(bodyFilter), func(f aldyn.BodyFilter) aldyn.Page { return f.Page },
+		func(ctx context.Context, f aldyn.BodyFilter) ([]*aldyn.Body, int, error) {
+			bs, total, err := s.db.FindBodies(ctx, f)
+			for i, b := range bs {
+				bs[i] = visibleBody(actor(r), b)
+				bs[i].Territory = nil
+			}
+			return bs, total, err
+		})
 }
 
 func (s *Server) apiBody(w http.ResponseWriter, r *http.Request) error {

@@ -764,18 +764,7 @@ func (s *Server) questionAnswer(w http.ResponseWriter, r *http.Request) error {
 // API.
 
 func (s *Server) apiMeetings(w http.ResponseWriter, r *http.Request) error {
-	if err := requireSignedIn(r); err != nil {
-		return err
-	}
-	f, err := meetingFilter(r)
-	if err != nil {
-		return err
-	}
-	ms, total, err := s.db.FindMeetings(r.Context(), f)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, newList(ms, total, f.Page))
+	return writeList(w, r, requireSignedIn, meetingFilter, func(f store.MeetingFilter) aldyn.Page { return f.Page }, s.db.FindMeetings)
 }
 
 func (s *Server) apiMeeting(w http.ResponseWriter, r *http.Request) error {
@@ -826,18 +815,7 @@ func (s *Server) apiDecisionUpdate(w http.ResponseWriter, r *http.Request) error
 }
 
 func (s *Server) apiQuestions(w http.ResponseWriter, r *http.Request) error {
-	if err := requireSignedIn(r); err != nil {
-		return err
-	}
-	f, err := questionFilter(r)
-	if err != nil {
-		return err
-	}
-	qs, total, err := s.db.FindQuestions(r.Context(), f)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, newList(qs, total, f.Page))
+	return writeList(w, r, requireSignedIn, questionFilter, func(f store.QuestionFilter) aldyn.Page { return f.Page }, s.db.FindQuestions)
 }
 
 func (s *Server) apiQuestionCreate(w http.ResponseWriter, r *http.Request) error {

@@ -409,18 +409,7 @@ func (s *Server) offenseImportErrors(w http.ResponseWriter, r *http.Request) err
 }
 
 func (s *Server) apiOffenseImports(w http.ResponseWriter, r *http.Request) error {
-	if err := requireImporter(r); err != nil {
-		return err
-	}
-	p, err := pageFromQuery(r.URL.Query())
-	if err != nil {
-		return err
-	}
-	es, total, err := s.db.FindOffenseImports(r.Context(), p)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, newList(es, total, p))
+	return writeList(w, r, requireImporter, fromQuery(pageFromQuery), func(p aldyn.Page) aldyn.Page { return p }, s.db.FindOffenseImports)
 }
 
 // apiOffenseImport imports the request body (a CSV, JSON Lines or XLSX

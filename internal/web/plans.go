@@ -752,15 +752,10 @@ func (s *Server) planDiffPage(w http.ResponseWriter, r *http.Request) error {
 // API.
 
 func (s *Server) apiPlans(w http.ResponseWriter, r *http.Request) error {
-	f, err := planFilter(r.URL.Query())
-	if err != nil {
-		return err
-	}
-	ps, total, err := s.findPlans(r.Context(), actor(r), f, false)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, newList(ps, total, f.Page))
+	return writeList(w, r, nil, fromQuery(planFilter), func(f aldyn.PlanFilter) aldyn.Page { return f.Page },
+		func(ctx context.Context, f aldyn.PlanFilter) ([]*aldyn.Plan, int, error) {
+			return s.findPlans(ctx, actor(r), f, false)
+		})
 }
 
 func (s *Server) apiPlan(w http.ResponseWriter, r *http.Request) error {

@@ -287,15 +287,7 @@ func (s *Server) territoryImport(w http.ResponseWriter, r *http.Request) error {
 // API.
 
 func (s *Server) apiTerritories(w http.ResponseWriter, r *http.Request) error {
-	f, err := territoryFilter(r.URL.Query())
-	if err != nil {
-		return err
-	}
-	ts, total, err := s.db.FindTerritories(r.Context(), f)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, newList(ts, total, f.Page))
+	return writeList(w, r, nil, fromQuery(territoryFilter), func(f aldyn.TerritoryFilter) aldyn.Page { return f.Page }, s.db.FindTerritories)
 }
 
 func (s *Server) apiTerritory(w http.ResponseWriter, r *http.Request) error {

@@ -223,18 +223,7 @@ func (s *Server) userResetPassword(w http.ResponseWriter, r *http.Request) error
 // API.
 
 func (s *Server) apiUsers(w http.ResponseWriter, r *http.Request) error {
-	if err := requireAdmin(r); err != nil {
-		return err
-	}
-	f, err := userFilter(r)
-	if err != nil {
-		return err
-	}
-	us, total, err := s.db.FindUsers(r.Context(), f)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, newList(us, total, f.Page))
+	return writeList(w, r, requireAdmin, userFilter, func(f aldyn.UserFilter) aldyn.Page { return f.Page }, s.db.FindUsers)
 }
 
 func (s *Server) apiUser(w http.ResponseWriter, r *http.Request) error {
