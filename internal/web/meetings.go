@@ -49,21 +49,8 @@ func (s *Server) registerMeetings() {
 
 // meetingByPath loads the meeting of the path if the actor may see it.
 func (s *Server) meetingByPath(r *http.Request) (*aldyn.Meeting, error) {
-	if err := requireSignedIn(r); err != nil {
-		return nil, err
-	}
-	id, err := routeID(r, "id", "meetings.error.not_found")
-	if err != nil {
-		return nil, err
-	}
-	m, err := s.db.FindMeetingByID(r.Context(), id)
-	if err != nil {
-		return nil, err
-	}
-	if !actor(r).Covers(m.TerritoryPath) {
-		return nil, aldyn.Errorf(aldyn.ENOTFOUND, "meetings.error.not_found")
-	}
-	return m, nil
+	return recordByPath(r, requireSignedIn, "meetings.error.not_found", s.db.FindMeetingByID,
+		func(a *aldyn.Actor, m *aldyn.Meeting) bool { return a.Covers(m.TerritoryPath) })
 }
 
 // meetingFilter reads a meeting list's filter from the query, limited to
@@ -429,22 +416,10 @@ func (s *Server) decisionCreate(w http.ResponseWriter, r *http.Request) error {
 // decisionByPath loads the decision of the path if the actor may see it:
 // its meeting or its responsible body lies in the actor's territory.
 func (s *Server) decisionByPath(r *http.Request) (*aldyn.Decision, error) {
-	if err := requireSignedIn(r); err != nil {
-		return nil, err
-	}
-	id, err := routeID(r, "id", "meetings.error.decision_not_found")
-	if err != nil {
-		return nil, err
-	}
-	d, err := s.db.FindDecisionByID(r.Context(), id)
-	if err != nil {
-		return nil, err
-	}
-	a := actor(r)
-	if !a.Covers(d.MeetingPath) && !a.Covers(d.ResponsiblePath) {
-		return nil, aldyn.Errorf(aldyn.ENOTFOUND, "meetings.error.decision_not_found")
-	}
-	return d, nil
+	return recordByPath(r, requireSignedIn, "meetings.error.decision_not_found", s.db.FindDecisionByID,
+		func(a *aldyn.Actor, d *aldyn.Decision) bool {
+			return a.Covers(d.MeetingPath) || a.Covers(d.ResponsiblePath)
+		})
 }
 
 // decisionUpdate takes the progress form of the responsible body (status
@@ -703,21 +678,8 @@ func (s *Server) questionCreate(w http.ResponseWriter, r *http.Request) error {
 // questionByPath loads the question of the path if the actor may see it:
 // the sending or the receiving body lies in the actor's territory.
 func (s *Server) questionByPath(r *http.Request) (*aldyn.Question, error) {
-	if err := requireSignedIn(r); err != nil {
-		return nil, err
-	}
-	id, err := routeID(r, "id", "meetings.error.question_not_found")
-	if err != nil {
-		return nil, err
-	}
-	q, err := s.db.FindQuestionByID(r.Context(), id)
-	if err != nil {
-		return nil, err
-	}
-	if a := actor(r); !a.Covers(q.FromPath) && !a.Covers(q.ToPath) {
-		return nil, aldyn.Errorf(aldyn.ENOTFOUND, "meetings.error.question_not_found")
-	}
-	return q, nil
+	return recordByPath(r, requireSignedIn, "meetings.error.question_not_found", s.db.FindQuestionByID,
+		func(a *aldyn.Actor, q *aldyn.Question) bool { return a.Covers(q.FromPath) || a.Covers(q.ToPath) })
 }
 
 func (s *Server) questionPage(w http.ResponseWriter, r *http.Request) error {

@@ -100,10 +100,7 @@ func (s *Server) planByPath(r *http.Request) (p *aldyn.Plan, internal bool, err 
 func (s *Server) visiblePlan(ctx context.Context, a *aldyn.Actor, id int64) (*aldyn.Plan, bool, error) {
 	p, err := s.db.FindPlanByID(ctx, id)
 	if err != nil {
-		if aldyn.ErrorCode(err) == aldyn.ENOTFOUND {
-			return nil, false, aldyn.Errorf(aldyn.ENOTFOUND, "plans.error.not_found")
-		}
-		return nil, false, err
+		return nil, false, notFoundAs(err, "plans.error.not_found")
 	}
 	if planInternal(a, p) {
 		return p, true, nil

@@ -62,11 +62,8 @@ func planItemByPath[T any](s *Server, r *http.Request, notFound string, find fun
 		return zero, nil, false, err
 	}
 	item, err = find(r.Context(), id)
-	if aldyn.ErrorCode(err) == aldyn.ENOTFOUND {
-		return zero, nil, false, aldyn.Errorf(aldyn.ENOTFOUND, notFound)
-	}
 	if err != nil {
-		return zero, nil, false, err
+		return zero, nil, false, notFoundAs(err, notFound)
 	}
 	p, internal, err = s.visiblePlan(r.Context(), actor(r), planID(item))
 	if err != nil {

@@ -56,10 +56,7 @@ func (s *Server) registerReporting() {
 // pathPlan loads the plan of the path for its reporting pages: not found,
 // as on the plan's own pages, unless the actor reads the plan.
 func (s *Server) pathPlan(r *http.Request) (*aldyn.Plan, error) {
-	if err := requireSignedIn(r); err != nil {
-		return nil, err
-	}
-	id, err := routeID(r, "id", "plans.error.not_found")
+	id, err := guardedID(r, requireSignedIn, "plans.error.not_found")
 	if err != nil {
 		return nil, err
 	}
@@ -71,10 +68,7 @@ func (s *Server) pathPlan(r *http.Request) (*aldyn.Plan, error) {
 // actor's access (a reporting body reads its reports on any plan).
 func (s *Server) planByID(ctx context.Context, id int64) (*aldyn.Plan, error) {
 	p, err := s.db.FindPlanByID(ctx, id)
-	if aldyn.ErrorCode(err) == aldyn.ENOTFOUND {
-		return nil, aldyn.Errorf(aldyn.ENOTFOUND, "reporting.error.not_found")
-	}
-	return p, err
+	return p, notFoundAs(err, "reporting.error.not_found")
 }
 
 // canMonitor reports whether the actor may see a plan's monitoring
@@ -95,10 +89,7 @@ type reportCtx struct {
 func (s *Server) loadReport(ctx context.Context, id int64) (*reportCtx, error) {
 	rp, err := s.db.FindReportByID(ctx, id)
 	if err != nil {
-		if aldyn.ErrorCode(err) == aldyn.ENOTFOUND {
-			return nil, aldyn.Errorf(aldyn.ENOTFOUND, "reporting.error.not_found")
-		}
-		return nil, err
+		return nil, notFoundAs(err, "reporting.error.not_found")
 	}
 	c, err := s.db.FindCycleByID(ctx, rp.CycleID)
 	if err != nil {
@@ -140,10 +131,7 @@ func canReadEvidence(a *aldyn.Actor, rc *reportCtx) bool {
 }
 
 func (s *Server) viewableReport(r *http.Request) (*reportCtx, error) {
-	if err := requireSignedIn(r); err != nil {
-		return nil, err
-	}
-	id, err := routeID(r, "id", "reporting.error.not_found")
+	id, err := guardedID(r, requireSignedIn, "reporting.error.not_found")
 	if err != nil {
 		return nil, err
 	}
@@ -344,10 +332,7 @@ func (s *Server) cycleCreate(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) cycleClose(w http.ResponseWriter, r *http.Request) error {
-	if err := requireSignedIn(r); err != nil {
-		return err
-	}
-	id, err := routeID(r, "id", "reporting.error.not_found")
+	id, err := guardedID(r, requireSignedIn, "reporting.error.not_found")
 	if err != nil {
 		return err
 	}
@@ -360,10 +345,7 @@ func (s *Server) cycleClose(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) closeCycle(r *http.Request, id int64) (*aldyn.ReportingCycle, error) {
 	c, err := s.db.CloseCycle(r.Context(), actor(r), id)
-	if aldyn.ErrorCode(err) == aldyn.ENOTFOUND {
-		return nil, aldyn.Errorf(aldyn.ENOTFOUND, "reporting.error.not_found")
-	}
-	return c, err
+	return c, notFoundAs(err, "reporting.error.not_found")
 }
 
 // cycleRow is one measure's report in a cycle.
@@ -396,20 +378,14 @@ type reportingCyclePageData struct {
 }
 
 func (s *Server) cyclePage(w http.ResponseWriter, r *http.Request) error {
-	if err := requireSignedIn(r); err != nil {
-		return err
-	}
-	id, err := routeID(r, "id", "reporting.error.not_found")
+	id, err := guardedID(r, requireSignedIn, "reporting.error.not_found")
 	if err != nil {
 		return err
 	}
 	ctx, a := r.Context(), actor(r)
 	c, err := s.db.FindCycleByID(ctx, id)
 	if err != nil {
-		if aldyn.ErrorCode(err) == aldyn.ENOTFOUND {
-			return aldyn.Errorf(aldyn.ENOTFOUND, "reporting.error.not_found")
-		}
-		return err
+		return notFoundAs(err, "reporting.error.not_found")
 	}
 	p, err := s.planByID(ctx, c.PlanID)
 	if err != nil {
@@ -669,18 +645,12 @@ func (s *Server) notificationsPage(w http.ResponseWriter, r *http.Request) error
 }
 
 func (s *Server) notificationRead(w http.ResponseWriter, r *http.Request) error {
-	if err := requireSignedIn(r); err != nil {
-		return err
-	}
-	id, err := routeID(r, "id", "reporting.error.not_found")
+	id, err := guardedID(r, requireSignedIn, "reporting.error.not_found")
 	if err != nil {
 		return err
 	}
 	if err := s.db.MarkNotificationRead(r.Context(), actor(r), id); err != nil {
-		if aldyn.ErrorCode(err) == aldyn.ENOTFOUND {
-			return aldyn.Errorf(aldyn.ENOTFOUND, "reporting.error.not_found")
-		}
-		return err
+		return notFoundAs(err, "reporting.error.not_found")
 	}
 	return redirect(w, r, "/notifications", "")
 }

@@ -131,10 +131,7 @@ type reportDecisionInput struct {
 }
 
 func (s *Server) apiReportAction(w http.ResponseWriter, r *http.Request, act func(ctx context.Context, a *aldyn.Actor, id int64, comment string) error) error {
-	if err := requireSignedIn(r); err != nil {
-		return err
-	}
-	id, err := routeID(r, "id", "reporting.error.not_found")
+	id, err := guardedID(r, requireSignedIn, "reporting.error.not_found")
 	if err != nil {
 		return err
 	}
@@ -212,10 +209,7 @@ func (s *Server) apiCycleCreate(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiCycleClose(w http.ResponseWriter, r *http.Request) error {
-	if err := requireSignedIn(r); err != nil {
-		return err
-	}
-	id, err := routeID(r, "id", "reporting.error.not_found")
+	id, err := guardedID(r, requireSignedIn, "reporting.error.not_found")
 	if err != nil {
 		return err
 	}

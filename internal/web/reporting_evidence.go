@@ -259,19 +259,13 @@ func evidenceOut(es []*store.ReportEvidence) []store.ReportEvidence {
 }
 
 func (s *Server) evidenceByPath(r *http.Request) (*store.ReportEvidence, *reportCtx, error) {
-	if err := requireSignedIn(r); err != nil {
-		return nil, nil, err
-	}
-	id, err := routeID(r, "id", "reporting.error.not_found")
+	id, err := guardedID(r, requireSignedIn, "reporting.error.not_found")
 	if err != nil {
 		return nil, nil, err
 	}
 	e, err := s.db.FindEvidenceByID(r.Context(), id)
 	if err != nil {
-		if aldyn.ErrorCode(err) == aldyn.ENOTFOUND {
-			return nil, nil, aldyn.Errorf(aldyn.ENOTFOUND, "reporting.error.not_found")
-		}
-		return nil, nil, err
+		return nil, nil, notFoundAs(err, "reporting.error.not_found")
 	}
 	rc, err := s.loadReport(r.Context(), e.ReportID)
 	if err != nil {

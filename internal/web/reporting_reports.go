@@ -421,10 +421,7 @@ func (s *Server) decide(ctx context.Context, a *aldyn.Actor, id int64, accept bo
 		rp, err = s.db.ReturnReport(ctx, a, id, comment)
 	}
 	if err != nil {
-		if aldyn.ErrorCode(err) == aldyn.ENOTFOUND {
-			return nil, aldyn.Errorf(aldyn.ENOTFOUND, "reporting.error.not_found")
-		}
-		return nil, err
+		return nil, notFoundAs(err, "reporting.error.not_found")
 	}
 	key, kind := "reporting.notify.accepted", "report_accepted"
 	if !accept {
@@ -444,10 +441,7 @@ func (s *Server) decide(ctx context.Context, a *aldyn.Actor, id int64, accept bo
 }
 
 func (s *Server) reportSubmit(w http.ResponseWriter, r *http.Request) error {
-	if err := requireSignedIn(r); err != nil {
-		return err
-	}
-	id, err := routeID(r, "id", "reporting.error.not_found")
+	id, err := guardedID(r, requireSignedIn, "reporting.error.not_found")
 	if err != nil {
 		return err
 	}
@@ -458,10 +452,7 @@ func (s *Server) reportSubmit(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) reportDecision(w http.ResponseWriter, r *http.Request, accept bool) error {
-	if err := requireSignedIn(r); err != nil {
-		return err
-	}
-	id, err := routeID(r, "id", "reporting.error.not_found")
+	id, err := guardedID(r, requireSignedIn, "reporting.error.not_found")
 	if err != nil {
 		return err
 	}

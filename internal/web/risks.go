@@ -84,10 +84,7 @@ func (s *Server) riskToManage(r *http.Request) (*aldyn.Risk, *aldyn.Plan, error)
 // riskByPath loads the risk of the path and its plan, if the actor may
 // read the plan's register.
 func (s *Server) riskByPath(r *http.Request) (*aldyn.Risk, *aldyn.Plan, error) {
-	if err := requireSignedIn(r); err != nil {
-		return nil, nil, err
-	}
-	id, err := routeID(r, "id", "risks.error.not_found")
+	id, err := guardedID(r, requireSignedIn, "risks.error.not_found")
 	if err != nil {
 		return nil, nil, err
 	}

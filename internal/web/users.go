@@ -100,21 +100,8 @@ func yesNo(t func(string, ...any) string, b bool) string {
 // scopedUser loads the user in the path and hides users outside the
 // administrator's territory as not found.
 func (s *Server) scopedUser(r *http.Request) (*aldyn.User, error) {
-	if err := requireAdmin(r); err != nil {
-		return nil, err
-	}
-	id, err := routeID(r, "id", "user.error.not_found")
-	if err != nil {
-		return nil, err
-	}
-	u, err := s.db.FindUserByID(r.Context(), id)
-	if err != nil {
-		return nil, err
-	}
-	if !actor(r).CanAdminister(u.TerritoryPath) {
-		return nil, aldyn.Errorf(aldyn.ENOTFOUND, "user.error.not_found")
-	}
-	return u, nil
+	return recordByPath(r, requireAdmin, "user.error.not_found", s.db.FindUserByID,
+		func(a *aldyn.Actor, u *aldyn.User) bool { return a.CanAdminister(u.TerritoryPath) })
 }
 
 // userFormPageData is the data of the user_form page.
