@@ -107,10 +107,7 @@ func (s *Server) classificationDelete(w http.ResponseWriter, r *http.Request) er
 
 func (s *Server) apiCategories(w http.ResponseWriter, r *http.Request) error {
 	cats, err := s.categories(r)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, cats)
+	return writeFound(w, cats, err)
 }
 
 // subgroupInput is the JSON of a subgroup to save.

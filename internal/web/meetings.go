@@ -731,10 +731,7 @@ func (s *Server) apiMeetings(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) apiMeeting(w http.ResponseWriter, r *http.Request) error {
 	m, err := s.meetingByPath(r)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, m)
+	return writeFound(w, m, err)
 }
 
 func (s *Server) apiMeetingCreate(w http.ResponseWriter, r *http.Request) error {
@@ -800,8 +797,5 @@ func (s *Server) apiQuestionAnswer(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	q, err = s.db.AnswerQuestion(r.Context(), actor(r), q.ID, in.Answer)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, q)
+	return writeFound(w, q, err)
 }

@@ -49,10 +49,7 @@ func (s *Server) apiOffenseProfiles(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	ps, err := offenses.Profiles(r.Context(), s.db)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, ps)
+	return writeFound(w, ps, err)
 }
 
 func (s *Server) apiSaveOffenseProfile(w http.ResponseWriter, r *http.Request) error {

@@ -788,8 +788,5 @@ func (s *Server) apiPlanUpdate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p, err = s.db.FindPlanByID(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, p)
+	return writeFound(w, p, err)
 }

@@ -562,10 +562,7 @@ func (s *Server) apiMeasureCreate(w http.ResponseWriter, r *http.Request) error 
 
 func (s *Server) apiMeasure(w http.ResponseWriter, r *http.Request) error {
 	m, _, _, err := s.measureByPath(r)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, m)
+	return writeFound(w, m, err)
 }
 
 func (s *Server) apiMeasureUpdate(w http.ResponseWriter, r *http.Request) error {
@@ -648,10 +645,7 @@ func (s *Server) apiIndicatorCreate(w http.ResponseWriter, r *http.Request) erro
 
 func (s *Server) apiIndicator(w http.ResponseWriter, r *http.Request) error {
 	ind, _, _, err := s.indicatorByPath(r)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, ind)
+	return writeFound(w, ind, err)
 }
 
 func (s *Server) apiIndicatorUpdate(w http.ResponseWriter, r *http.Request) error {

@@ -303,6 +303,14 @@ func newList[T any](items []T, total int, p aldyn.Page) list[T] {
 	return list[T]{Items: items, Total: total, Limit: p.Limit, Offset: p.Offset}
 }
 
+// writeFound answers with x, or returns err, loading x's error.
+func writeFound[T any](w http.ResponseWriter, x T, err error) error {
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, x)
+}
+
 // writeList answers an API list: guard (if any) checks the caller, filter
 // reads the filter from the request, and the answer is the page of it
 // that find finds, paged by the filter's page.

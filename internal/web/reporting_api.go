@@ -79,10 +79,7 @@ func (s *Server) apiReport(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	out, err := s.reportJSON(r.Context(), actor(r), rc.R.ID)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, out)
+	return writeFound(w, out, err)
 }
 
 func (s *Server) apiReportCreate(w http.ResponseWriter, r *http.Request) error {
@@ -119,10 +116,7 @@ func (s *Server) apiReportUpdate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	out, err := s.reportJSON(r.Context(), actor(r), rp.ID)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, out)
+	return writeFound(w, out, err)
 }
 
 // reportDecisionInput is the JSON body of accept and return.
@@ -145,10 +139,7 @@ func (s *Server) apiReportAction(w http.ResponseWriter, r *http.Request, act fun
 		return err
 	}
 	out, err := s.reportJSON(r.Context(), actor(r), id)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, out)
+	return writeFound(w, out, err)
 }
 
 func (s *Server) apiReportSubmit(w http.ResponseWriter, r *http.Request) error {
@@ -214,8 +205,5 @@ func (s *Server) apiCycleClose(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	c, err := s.closeCycle(r, id)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, c)
+	return writeFound(w, c, err)
 }

@@ -201,8 +201,5 @@ func (s *Server) profileTokenRenew(w http.ResponseWriter, r *http.Request) error
 // apiMe returns the caller's account, or 401.
 func (s *Server) apiMe(w http.ResponseWriter, r *http.Request) error {
 	u, err := requireUser(r)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, u)
+	return writeFound(w, u, err)
 }

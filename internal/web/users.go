@@ -215,10 +215,7 @@ func (s *Server) apiUsers(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) apiUser(w http.ResponseWriter, r *http.Request) error {
 	u, err := s.scopedUser(r)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, u)
+	return writeFound(w, u, err)
 }
 
 type userInput struct {
@@ -267,8 +264,5 @@ func (s *Server) apiUserUpdate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	out, err := s.db.UpdateUser(r.Context(), actor(r), u.ID, store.UserUpdate{Name: in.Name, Role: in.Role, BodyID: in.BodyID, Lang: in.Lang, Disabled: in.Disabled})
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, out)
+	return writeFound(w, out, err)
 }
