@@ -317,33 +317,16 @@ func (s *Server) meetingNewPage(w http.ResponseWriter, r *http.Request) error {
 	return s.meetingForm(w, r, http.StatusOK, info(r).loc.T("meetings.new"), nil, nil, nil)
 }
 
-// formFailure renders a refused form when the error is about its fields,
-// and returns any other error.
-func formFailure(r *http.Request, err error, show func(map[string]string) error) error {
-	errs, err := formErrors(info(r).loc, err)
-	if err != nil {
-		return err
-	}
-	return show(errs)
-}
-
 func (s *Server) meetingCreate(w http.ResponseWriter, r *http.Request) error {
 	if err := requireCoordinatorOrAdmin(r); err != nil {
 		return err
 	}
-	m, form, err := meetingFromForm(r)
-	if form == nil {
-		return err
-	}
-	if err == nil {
-		err = s.db.CreateMeeting(r.Context(), actor(r), m)
-	}
-	if err != nil {
-		return formFailure(r, err, func(errs map[string]string) error {
+	m, form, readErr := meetingFromForm(r)
+	return submitForm(w, r, form, readErr, func() error { return s.db.CreateMeeting(r.Context(), actor(r), m) },
+		func(errs map[string]string) error {
 			return s.meetingForm(w, r, http.StatusBadRequest, info(r).loc.T("meetings.new"), nil, form, errs)
-		})
-	}
-	return redirect(w, r, "/meetings/"+strconv.FormatInt(m.ID, 10), "common.created")
+		},
+		func() string { return "/meetings/" + strconv.FormatInt(m.ID, 10) }, "common.created")
 }
 
 func (s *Server) meetingEditPage(w http.ResponseWriter, r *http.Request) error {
@@ -365,19 +348,12 @@ func (s *Server) meetingUpdate(w http.ResponseWriter, r *http.Request) error {
 	if !actor(r).CanCoordinate(old.TerritoryPath) {
 		return forbidden()
 	}
-	m, form, err := meetingFromForm(r)
-	if form == nil {
-		return err
-	}
-	if err == nil {
-		err = s.db.UpdateMeeting(r.Context(), actor(r), old.ID, m)
-	}
-	if err != nil {
-		return formFailure(r, err, func(errs map[string]string) error {
+	m, form, readErr := meetingFromForm(r)
+	return submitForm(w, r, form, readErr, func() error { return s.db.UpdateMeeting(r.Context(), actor(r), old.ID, m) },
+		func(errs map[string]string) error {
 			return s.meetingForm(w, r, http.StatusBadRequest, info(r).loc.T("meetings.edit"), old, form, errs)
-		})
-	}
-	return redirect(w, r, "/meetings/"+strconv.FormatInt(old.ID, 10), "common.saved")
+		},
+		func() string { return "/meetings/" + strconv.FormatInt(old.ID, 10) }, "common.saved")
 }
 
 // decisionForm is the decision's one form, the forms and the API's JSON:
@@ -398,19 +374,10 @@ func (s *Server) decisionCreate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	d := &aldyn.Decision{MeetingID: m.ID}
-	form, err := readForm(r, decisionForm{d})
-	if form == nil {
-		return err
-	}
-	if err == nil {
-		err = s.db.CreateDecision(r.Context(), actor(r), d)
-	}
-	if err != nil {
-		return formFailure(r, err, func(errs map[string]string) error {
-			return s.renderMeeting(w, r, http.StatusBadRequest, m, form, errs)
-		})
-	}
-	return redirect(w, r, "/meetings/"+strconv.FormatInt(m.ID, 10)+"#decisions", "common.created")
+	form, readErr := readForm(r, decisionForm{d})
+	return submitForm(w, r, form, readErr, func() error { return s.db.CreateDecision(r.Context(), actor(r), d) },
+		func(errs map[string]string) error { return s.renderMeeting(w, r, http.StatusBadRequest, m, form, errs) },
+		func() string { return "/meetings/" + strconv.FormatInt(m.ID, 10) + "#decisions" }, "common.created")
 }
 
 // decisionByPath loads the decision of the path if the actor may see it:
@@ -659,20 +626,13 @@ func (s *Server) questionCreate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	q := &aldyn.Question{}
-	form, err := readForm(r, questionForm{q})
-	if form == nil {
-		return err
-	}
-	if err == nil {
-		err = s.db.CreateQuestion(r.Context(), actor(r), q)
-	}
-	if err != nil {
-		return formFailure(r, err, func(errs map[string]string) error {
+	form, readErr := readForm(r, questionForm{q})
+	return submitForm(w, r, form, readErr, func() error { return s.db.CreateQuestion(r.Context(), actor(r), q) },
+		func(errs map[string]string) error {
 			f := store.QuestionFilter{Under: actor(r).ScopeUnder(), Box: store.BoxOut}
 			return s.renderQuestions(w, r, http.StatusBadRequest, f, form, errs)
-		})
-	}
-	return redirect(w, r, "/questions/"+strconv.FormatInt(q.ID, 10), "meetings.question_sent")
+		},
+		func() string { return "/questions/" + strconv.FormatInt(q.ID, 10) }, "meetings.question_sent")
 }
 
 // questionByPath loads the question of the path if the actor may see it:
@@ -713,14 +673,16 @@ func (s *Server) questionAnswer(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if err := r.ParseForm(); err != nil {
-		return aldyn.Errorf(aldyn.EINVALID, "error.bad_param", "param", "form")
+		return badParam("form")
 	}
-	if _, err := s.db.AnswerQuestion(r.Context(), actor(r), q.ID, r.PostForm.Get("answer")); err != nil {
-		return formFailure(r, err, func(errs map[string]string) error {
-			return s.renderQuestion(w, r, http.StatusBadRequest, q, r.PostForm, errs)
-		})
-	}
-	return redirect(w, r, "/questions/"+strconv.FormatInt(q.ID, 10), "meetings.answer_sent")
+	form := r.PostForm
+	return submitForm(w, r, form, nil, func() error {
+		_, err := s.db.AnswerQuestion(r.Context(), actor(r), q.ID, form.Get("answer"))
+		return err
+	}, func(errs map[string]string) error {
+		return s.renderQuestion(w, r, http.StatusBadRequest, q, form, errs)
+	},
+		func() string { return "/questions/" + strconv.FormatInt(q.ID, 10) }, "meetings.answer_sent")
 }
 
 // API.
