@@ -25,16 +25,9 @@ func TestDemoMonitoringPageInWords(t *testing.T) {
 		t.Fatalf("national plan: %v %v", plans, err)
 	}
 	for lang, want := range map[string]string{"ky": "Excel · Кыргызча", "ru": "PDF · На русском", "en": "Word · In English"} {
-		req, _ := http.NewRequest("GET", f.srv.URL+"/plans/"+idStr(plans[0].ID)+"/dashboard", nil)
-		req.Header.Set("Authorization", "Bearer "+f.tokens[adminKG])
-		req.Header.Set("Accept-Language", lang)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		page := readBody(t, resp)
-		if resp.StatusCode != http.StatusOK || !strings.Contains(page, want) {
-			t.Errorf("%s: status %d, no download named %q", lang, resp.StatusCode, want)
+		code, page := f.getAs(t, adminKG, lang, "/plans/"+idStr(plans[0].ID)+"/dashboard")
+		if code != http.StatusOK || !strings.Contains(page, want) {
+			t.Errorf("%s: status %d, no download named %q", lang, code, want)
 		}
 		for _, raw := range []string{">xlsx (", ">pdf (", "(100k)", "(count)"} {
 			if strings.Contains(page, raw) {
