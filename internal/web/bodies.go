@@ -138,6 +138,14 @@ type bodyPageData struct {
 	CanEdit  bool
 }
 
+// adminBodyByPath is bodyByPath for administrators.
+func (s *Server) adminBodyByPath(r *http.Request) (*aldyn.Body, error) {
+	if err := requireAdmin(r); err != nil {
+		return nil, err
+	}
+	return s.bodyByPath(r)
+}
+
 func (s *Server) bodyPage(w http.ResponseWriter, r *http.Request) error {
 	b, err := s.bodyByPath(r)
 	if err != nil {
@@ -238,10 +246,7 @@ func (s *Server) bodySave(w http.ResponseWriter, r *http.Request, old *aldyn.Bod
 }
 
 func (s *Server) bodyEditPage(w http.ResponseWriter, r *http.Request) error {
-	if err := requireAdmin(r); err != nil {
-		return err
-	}
-	b, err := s.bodyByPath(r)
+	b, err := s.adminBodyByPath(r)
 	if err != nil {
 		return err
 	}
@@ -252,10 +257,7 @@ func (s *Server) bodyEditPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) bodyUpdate(w http.ResponseWriter, r *http.Request) error {
-	if err := requireAdmin(r); err != nil {
-		return err
-	}
-	old, err := s.bodyByPath(r)
+	old, err := s.adminBodyByPath(r)
 	if err != nil {
 		return err
 	}
@@ -263,10 +265,7 @@ func (s *Server) bodyUpdate(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) bodyDelete(w http.ResponseWriter, r *http.Request) error {
-	if err := requireAdmin(r); err != nil {
-		return err
-	}
-	b, err := s.bodyByPath(r)
+	b, err := s.adminBodyByPath(r)
 	if err != nil {
 		return err
 	}
