@@ -674,10 +674,7 @@ type precinctPageData struct {
 // precinctPage profiles one police precinct: its map, weekday × hour
 // table, trend and forecast, within the actor's scope.
 func (s *Server) precinctPage(w http.ResponseWriter, r *http.Request) error {
-	if err := requireSignedIn(r); err != nil {
-		return err
-	}
-	t, err := s.db.FindTerritoryByCode(r.Context(), r.PathValue("code"))
+	t, err := s.territoryByPath(r, requireSignedIn)
 	if err != nil {
 		return err
 	}

@@ -149,11 +149,19 @@ func (s *Server) territoryPage(w http.ResponseWriter, r *http.Request) error {
 	}})
 }
 
-func (s *Server) precinctNewPage(w http.ResponseWriter, r *http.Request) error {
-	if err := requireAdmin(r); err != nil {
-		return err
+// territoryByPath loads the territory whose code is in the path, once
+// guard (if any) has let the caller through.
+func (s *Server) territoryByPath(r *http.Request, guard func(*http.Request) error) (*aldyn.Territory, error) {
+	if guard != nil {
+		if err := guard(r); err != nil {
+			return nil, err
+		}
 	}
-	parent, err := s.db.FindTerritoryByCode(r.Context(), r.PathValue("code"))
+	return s.db.FindTerritoryByCode(r.Context(), r.PathValue("code"))
+}
+
+func (s *Server) precinctNewPage(w http.ResponseWriter, r *http.Request) error {
+	parent, err := s.territoryByPath(r, requireAdmin)
 	if err != nil {
 		return err
 	}
@@ -165,10 +173,7 @@ func (s *Server) precinctNewPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) precinctCreate(w http.ResponseWriter, r *http.Request) error {
-	if err := requireAdmin(r); err != nil {
-		return err
-	}
-	parent, err := s.db.FindTerritoryByCode(r.Context(), r.PathValue("code"))
+	parent, err := s.territoryByPath(r, requireAdmin)
 	if err != nil {
 		return err
 	}
@@ -291,7 +296,7 @@ func (s *Server) apiTerritories(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiTerritory(w http.ResponseWriter, r *http.Request) error {
-	t, err := s.db.FindTerritoryByCode(r.Context(), r.PathValue("code"))
+	t, err := s.territoryByPath(r, nil)
 	if err != nil {
 		return err
 	}
