@@ -17,7 +17,7 @@ import (
 
 // Forms, after miniflux's ui/form: each entity has one form struct
 // (bodyForm, planForm, measureForm, indicatorForm, meetingForm,
-// decisionForm, questionForm) whose fields method is the entity's one
+// decisionForm, questionForm, riskForm) whose fields method is the one
 // field list: the names its HTML form, its JSON and its Validation use,
 // each bound to the field of the domain value the form fills. readForm
 // reads a posted form through that list, readJSON the API's JSON, and
@@ -106,6 +106,9 @@ func (j *jsonForm) UnmarshalJSON(data []byte) error {
 		f, ok := j.fields[name]
 		if !ok {
 			return fmt.Errorf("json: unknown field %q", name)
+		}
+		if string(bytes.TrimSpace(raw[name])) == "null" {
+			continue
 		}
 		if err := f.decode(raw[name], name, j.v); err != nil {
 			return err
@@ -339,7 +342,7 @@ func (d dayField) decode(raw json.RawMessage, name string, v aldyn.Validation) e
 	return nil
 }
 
-// optionalDay is a date that may be unset: blank (or null in JSON) unsets it.
+// optionalDay is a date that may be unset: blank unsets it.
 func optionalDay(p **time.Time, bad string) formField { return optionalDayField{p, bad} }
 
 type optionalDayField struct {
@@ -372,11 +375,11 @@ func (d optionalDayField) show(f url.Values, name string) {
 }
 
 func (d optionalDayField) decode(raw json.RawMessage, name string, v aldyn.Validation) error {
-	var s *string
+	var s string
 	if err := decodeValue(raw, name, &s); err != nil {
 		return err
 	}
-	d.set(s, name, v)
+	d.set(&s, name, v)
 	return nil
 }
 
