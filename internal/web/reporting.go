@@ -202,6 +202,16 @@ func (s *Server) cycleList(ctx context.Context, planID int64) ([]*aldyn.Reportin
 	return cs, err
 }
 
+// pathCycles loads the plan of the path and its cycles, the latest first.
+func (s *Server) pathCycles(r *http.Request) (*aldyn.Plan, []*aldyn.ReportingCycle, error) {
+	p, err := s.pathPlan(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	cs, err := s.cycleList(r.Context(), p.ID)
+	return p, cs, err
+}
+
 func (s *Server) cyclesPage(w http.ResponseWriter, r *http.Request) error {
 	return s.renderCycles(w, r, http.StatusOK, nil, nil)
 }
@@ -215,11 +225,7 @@ type reportingCyclesPageData struct {
 }
 
 func (s *Server) renderCycles(w http.ResponseWriter, r *http.Request, status int, form map[string][]string, errs map[string]string) error {
-	p, err := s.pathPlan(r)
-	if err != nil {
-		return err
-	}
-	cs, err := s.cycleList(r.Context(), p.ID)
+	p, cs, err := s.pathCycles(r)
 	if err != nil {
 		return err
 	}

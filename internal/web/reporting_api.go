@@ -166,15 +166,8 @@ func (s *Server) apiReportReturn(w http.ResponseWriter, r *http.Request) error {
 // The cycles API.
 
 func (s *Server) apiCycles(w http.ResponseWriter, r *http.Request) error {
-	p, err := s.pathPlan(r)
-	if err != nil {
-		return err
-	}
-	cs, err := s.cycleList(r.Context(), p.ID)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, newList(cs, len(cs), aldyn.Page{Limit: aldyn.MaxLimit}))
+	_, cs, err := s.pathCycles(r)
+	return writeFound(w, newList(cs, len(cs), aldyn.Page{Limit: aldyn.MaxLimit}), err)
 }
 
 func (s *Server) apiCycleCreate(w http.ResponseWriter, r *http.Request) error {
