@@ -257,16 +257,5 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiAudit(w http.ResponseWriter, r *http.Request) error {
-	if err := requireAdmin(r); err != nil {
-		return err
-	}
-	f, err := auditFilter(r)
-	if err != nil {
-		return err
-	}
-	es, total, err := s.db.FindAuditEntries(r.Context(), f)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, newList(es, total, f.Page))
+	return writeList(w, r, requireAdmin, auditFilter, func(f aldyn.AuditFilter) aldyn.Page { return f.Page }, s.db.FindAuditEntries)
 }

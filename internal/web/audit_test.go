@@ -3,7 +3,6 @@ package web_test
 import (
 	"context"
 	"html"
-	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -12,17 +11,7 @@ import (
 // getAs sends GET path as who (by API token) in language lang.
 func (f *fixture) getAs(tb testing.TB, who, lang, path string) (int, string) {
 	tb.Helper()
-	req, err := http.NewRequest("GET", f.srv.URL+path, nil)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	req.Header.Set("Authorization", "Bearer "+f.tokens[who])
-	req.Header.Set("Accept-Language", lang)
-	resp, err := noRedirect().Do(req)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer resp.Body.Close()
+	resp := f.send(tb, who, "GET", path, nil, map[string]string{"Accept-Language": lang})
 	return resp.StatusCode, readBody(tb, resp)
 }
 

@@ -55,15 +55,7 @@ func TestBadInput(t *testing.T) {
 	for _, c := range cases {
 		for _, lang := range []string{"ky", "ru", "en"} {
 			t.Run(c.name+" "+lang, func(t *testing.T) {
-				req, _ := http.NewRequest(c.method, f.srv.URL+c.path, strings.NewReader(c.body))
-				req.Header.Set("Authorization", "Bearer "+f.tokens[adminKG])
-				req.Header.Set("Content-Type", "application/json")
-				req.Header.Set("Accept-Language", lang)
-				resp, err := http.DefaultClient.Do(req)
-				if err != nil {
-					t.Fatal(err)
-				}
-				defer resp.Body.Close()
+				resp := f.send(t, adminKG, c.method, c.path, strings.NewReader(c.body), map[string]string{"Content-Type": "application/json", "Accept-Language": lang})
 				if resp.StatusCode != c.status {
 					t.Fatalf("got status %d, want %d", resp.StatusCode, c.status)
 				}
@@ -141,17 +133,9 @@ func TestSearchTooLong(t *testing.T) {
 	for _, path := range lists {
 		for lang, msg := range want {
 			t.Run(path+" "+lang, func(t *testing.T) {
-				req, _ := http.NewRequest("GET", w.srv.URL+path+"?q="+long, nil)
-				req.Header.Set("Authorization", "Bearer "+w.tokens[adminKG])
-				req.Header.Set("Accept-Language", lang)
-				resp, err := http.DefaultClient.Do(req)
-				if err != nil {
-					t.Fatal(err)
-				}
-				body := readBody(t, resp)
-				resp.Body.Close()
-				if resp.StatusCode != http.StatusBadRequest {
-					t.Fatalf("got status %d, want 400; body %.300s", resp.StatusCode, body)
+				code, body := w.getAs(t, adminKG, lang, path+"?q="+long)
+				if code != http.StatusBadRequest {
+					t.Fatalf("got status %d, want 400; body %.300s", code, body)
 				}
 				if !strings.Contains(body, msg) {
 					t.Errorf("message lacks %q: %.500s", msg, body)

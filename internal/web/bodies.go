@@ -61,6 +61,14 @@ func visibleBody(a *aldyn.Actor, b *aldyn.Body) *aldyn.Body {
 	return b.Public()
 }
 
+// bodiesPageData is the data of the bodies page.
+type bodiesPageData struct {
+	Bodies      []*aldyn.Body
+	Pager       pager
+	Types       []string
+	Territories []*aldyn.Territory
+}
+
 func (s *Server) bodiesPage(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	f, err := bodyFilter(q)
@@ -82,8 +90,8 @@ func (s *Server) bodiesPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, http.StatusOK, "bodies", &page{Title: info(r).loc.T("body.list_title"), Form: q, Data: map[string]any{
-		"Bodies": bs, "Pager": newPager(f.Page, total), "Types": aldyn.BodyTypes, "Territories": regions,
+	return s.render(w, r, http.StatusOK, "bodies", &page{Title: info(r).loc.T("body.list_title"), Form: q, Data: &bodiesPageData{
+		Bodies: bs, Pager: newPager(f.Page, total), Types: aldyn.BodyTypes, Territories: regions,
 	}})
 }
 
@@ -123,29 +131,53 @@ func (s *Server) bodyByPath(r *http.Request) (*aldyn.Body, error) {
 	return s.db.FindBodyByID(r.Context(), id)
 }
 
+// bodyPageData is the data of the body page.
+type bodyPageData struct {
+	Body     *aldyn.Body
+	Internal bool
+	CanEdit  bool
+}
+
+// adminBodyByPath is bodyByPath for administrators.
+func (s *Server) adminBodyByPath(r *http.Request) (*aldyn.Body, error) {
+	if err := requireAdmin(r); err != nil {
+		return nil, err
+	}
+	return s.bodyByPath(r)
+}
+
 func (s *Server) bodyPage(w http.ResponseWriter, r *http.Request) error {
 	b, err := s.bodyByPath(r)
 	if err != nil {
 		return err
 	}
 	a := actor(r)
-	data := map[string]any{"Body": visibleBody(a, b), "Internal": a.CanSeeInternal(b.Territory.Path), "CanEdit": a.CanAdminister(b.Territory.Path)}
+	data := &bodyPageData{Body: visibleBody(a, b), Internal: a.CanSeeInternal(b.Territory.Path), CanEdit: a.CanAdminister(b.Territory.Path)}
 	return s.render(w, r, http.StatusOK, "body", &page{Title: b.Name(info(r).lang), Data: data})
 }
 
-// bodyFromForm reads the body form into the body's one field list,
-// aldyn.Body.Fields, as bodyFromJSON reads the API's JSON.
+// bodyForm is the body's one form, the form and the API's JSON: its
+// fields are the body's own list, aldyn.Body.Fields.
+type bodyForm struct{ *aldyn.Body }
+
+func (f bodyForm) fields() formFields { return textFields(f.Body.Fields()) }
+
 func bodyFromForm(r *http.Request) (*aldyn.Body, url.Values, error) {
 	b := &aldyn.Body{}
-	form, err := readFormFields(r, b.Fields())
+	form, err := readForm(r, bodyForm{b})
 	return b, form, err
 }
 
-// bodyFromJSON reads the JSON body of the API's create and update.
 func bodyFromJSON(r *http.Request) (*aldyn.Body, error) {
 	b := &aldyn.Body{}
-	fields := stringFields(b.Fields())
-	return b, decodeJSON(r, &fields)
+	return b, readJSON(r, bodyForm{b})
+}
+
+// bodyFormPageData is the data of the body_form page.
+type bodyFormPageData struct {
+	Body        *aldyn.Body
+	Types       []string
+	Territories []*aldyn.Territory
 }
 
 func (s *Server) bodyForm(w http.ResponseWriter, r *http.Request, status int, title string, b *aldyn.Body, form url.Values, errs map[string]string) error {
@@ -156,10 +188,10 @@ func (s *Server) bodyForm(w http.ResponseWriter, r *http.Request, status int, ti
 	if form == nil {
 		form = url.Values{}
 		if b != nil {
-			form = formValues(b.Fields())
+			form = showForm(bodyForm{b})
 		}
 	}
-	return s.render(w, r, status, "body_form", &page{Title: title, Form: form, Errors: errs, Data: map[string]any{"Body": b, "Types": aldyn.BodyTypes, "Territories": ts}})
+	return s.render(w, r, status, "body_form", &page{Title: title, Form: form, Errors: errs, Data: &bodyFormPageData{Body: b, Types: aldyn.BodyTypes, Territories: ts}})
 }
 
 func (s *Server) bodyNewPage(w http.ResponseWriter, r *http.Request) error {
@@ -214,10 +246,7 @@ func (s *Server) bodySave(w http.ResponseWriter, r *http.Request, old *aldyn.Bod
 }
 
 func (s *Server) bodyEditPage(w http.ResponseWriter, r *http.Request) error {
-	if err := requireAdmin(r); err != nil {
-		return err
-	}
-	b, err := s.bodyByPath(r)
+	b, err := s.adminBodyByPath(r)
 	if err != nil {
 		return err
 	}
@@ -228,10 +257,7 @@ func (s *Server) bodyEditPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) bodyUpdate(w http.ResponseWriter, r *http.Request) error {
-	if err := requireAdmin(r); err != nil {
-		return err
-	}
-	old, err := s.bodyByPath(r)
+	old, err := s.adminBodyByPath(r)
 	if err != nil {
 		return err
 	}
@@ -239,10 +265,7 @@ func (s *Server) bodyUpdate(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) bodyDelete(w http.ResponseWriter, r *http.Request) error {
-	if err := requireAdmin(r); err != nil {
-		return err
-	}
-	b, err := s.bodyByPath(r)
+	b, err := s.adminBodyByPath(r)
 	if err != nil {
 		return err
 	}
@@ -259,20 +282,15 @@ func (s *Server) bodyDelete(w http.ResponseWriter, r *http.Request) error {
 // API.
 
 func (s *Server) apiBodies(w http.ResponseWriter, r *http.Request) error {
-	f, err := bodyFilter(r.URL.Query())
-	if err != nil {
-		return err
-	}
-	bs, total, err := s.db.FindBodies(r.Context(), f)
-	if err != nil {
-		return err
-	}
-	a := actor(r)
-	for i, b := range bs {
-		bs[i] = visibleBody(a, b)
-		bs[i].Territory = nil
-	}
-	return writeJSON(w, http.StatusOK, newList(bs, total, f.Page))
+	return writeList(w, r, nil, fromQuery(bodyFilter), func(f aldyn.BodyFilter) aldyn.Page { return f.Page },
+		func(ctx context.Context, f aldyn.BodyFilter) ([]*aldyn.Body, int, error) {
+			bs, total, err := s.db.FindBodies(ctx, f)
+			for i, b := range bs {
+				bs[i] = visibleBody(actor(r), b)
+				bs[i].Territory = nil
+			}
+			return bs, total, err
+		})
 }
 
 func (s *Server) apiBody(w http.ResponseWriter, r *http.Request) error {

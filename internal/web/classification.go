@@ -53,6 +53,13 @@ func (s *Server) classificationPage(w http.ResponseWriter, r *http.Request) erro
 	return s.renderClassification(w, r, http.StatusOK, nil)
 }
 
+// classificationPageData is the data of the classification page.
+type classificationPageData struct {
+	Categories   []categoryJSON
+	CanEdit      bool
+	MinCellCount int
+}
+
 func (s *Server) renderClassification(w http.ResponseWriter, r *http.Request, status int, errs map[string]string) error {
 	cats, err := s.categories(r)
 	if err != nil {
@@ -63,7 +70,7 @@ func (s *Server) renderClassification(w http.ResponseWriter, r *http.Request, st
 		return err
 	}
 	return s.render(w, r, status, "classification", &page{Title: info(r).loc.T("stats.classification.title"), Errors: errs, Form: r.Form,
-		Data: map[string]any{"Categories": cats, "CanEdit": requireNationalAdmin(r) == nil, "MinCellCount": k}})
+		Data: &classificationPageData{Categories: cats, CanEdit: requireNationalAdmin(r) == nil, MinCellCount: k}})
 }
 
 // subgroupFromForm reads a subgroup; articles are comma- or
@@ -100,10 +107,7 @@ func (s *Server) classificationDelete(w http.ResponseWriter, r *http.Request) er
 
 func (s *Server) apiCategories(w http.ResponseWriter, r *http.Request) error {
 	cats, err := s.categories(r)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, cats)
+	return writeFound(w, cats, err)
 }
 
 // subgroupInput is the JSON of a subgroup to save.

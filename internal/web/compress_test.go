@@ -16,22 +16,11 @@ import (
 // setting Accept-Encoding turns it off) and returns the raw answer.
 func (f *fixture) get(tb testing.TB, who, path string, header map[string]string) (*http.Response, []byte) {
 	tb.Helper()
-	req, err := http.NewRequest("GET", f.srv.URL+path, nil)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	req.Header.Set("Accept-Encoding", "identity")
+	h := map[string]string{"Accept-Encoding": "identity"}
 	for k, v := range header {
-		req.Header.Set(k, v)
+		h[k] = v
 	}
-	if tok, ok := f.tokens[who]; ok {
-		req.Header.Set("Authorization", "Bearer "+tok)
-	}
-	resp, err := noRedirect().Do(req)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer resp.Body.Close()
+	resp := f.send(tb, who, "GET", path, nil, h)
 	b, err := io.ReadAll(resp.Body)
 	if err != nil {
 		tb.Fatal(err)

@@ -2,12 +2,10 @@ package web_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/csv"
 	"strings"
 	"testing"
 
-	"github.com/aldyn-kg/aldyn/internal/demo"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -16,15 +14,7 @@ import (
 // status, overdue ones marked.
 func TestDecisionsExport(t *testing.T) {
 	f := mustFixture(t)
-	ctx := context.Background()
-	h := func(s string) (string, error) { return "h" + s, nil }
-	pw := func() string { return "x" }
-	if _, err := demo.Load(ctx, f.db, h, pw); err != nil {
-		t.Fatal(err)
-	}
-	if err := demo.LoadPlans(ctx, f.db, h, pw); err != nil {
-		t.Fatal(err)
-	}
+	mustLoadDemo(t, f, fakeHash, "x")
 	raw := readBody(t, f.do(t, adminKG, "GET", "/decisions?format=csv&sep=comma", "", ""))
 	rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(raw, "\ufeff"))).ReadAll()
 	if err != nil {

@@ -5,10 +5,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/aldyn-kg/aldyn"
-	"github.com/aldyn-kg/aldyn/internal/demo"
 )
 
 // TestDemoMonitoringPageInWords: the national demo plan's monitoring page
@@ -19,31 +17,17 @@ import (
 func TestDemoMonitoringPageInWords(t *testing.T) {
 	f := mustFixture(t)
 	ctx := context.Background()
-	f.db.Now = func() time.Time { return time.Date(2026, 12, 6, 9, 0, 0, 0, time.UTC) }
-	h := func(s string) (string, error) { return "h" + s, nil }
-	pw := func() string { return "x" }
-	if _, err := demo.Load(ctx, f.db, h, pw); err != nil {
-		t.Fatal(err)
-	}
-	if err := demo.LoadPlans(ctx, f.db, h, pw); err != nil {
-		t.Fatal(err)
-	}
+	f.db.Now = demoDay
+	mustLoadDemo(t, f, fakeHash, "x")
 	kind := aldyn.PlanNational
 	plans, _, err := f.db.FindPlans(ctx, aldyn.PlanFilter{Under: "/", Kind: &kind})
 	if err != nil || len(plans) != 1 {
 		t.Fatalf("national plan: %v %v", plans, err)
 	}
 	for lang, want := range map[string]string{"ky": "Excel · Кыргызча", "ru": "PDF · На русском", "en": "Word · In English"} {
-		req, _ := http.NewRequest("GET", f.srv.URL+"/plans/"+idStr(plans[0].ID)+"/dashboard", nil)
-		req.Header.Set("Authorization", "Bearer "+f.tokens[adminKG])
-		req.Header.Set("Accept-Language", lang)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		page := readBody(t, resp)
-		if resp.StatusCode != http.StatusOK || !strings.Contains(page, want) {
-			t.Errorf("%s: status %d, no download named %q", lang, resp.StatusCode, want)
+		code, page := f.getAs(t, adminKG, lang, "/plans/"+idStr(plans[0].ID)+"/dashboard")
+		if code != http.StatusOK || !strings.Contains(page, want) {
+			t.Errorf("%s: status %d, no download named %q", lang, code, want)
 		}
 		for _, raw := range []string{">xlsx (", ">pdf (", "(100k)", "(count)"} {
 			if strings.Contains(page, raw) {

@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"context"
 	"encoding/json"
 	"html"
 	"regexp"
@@ -9,9 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aldyn-kg/aldyn"
 	"github.com/aldyn-kg/aldyn/internal/auth"
-	"github.com/aldyn-kg/aldyn/internal/demo"
 	"github.com/chromedp/chromedp"
 )
 
@@ -28,25 +25,10 @@ const demoPassword = "correct horse battery"
 // national plan's id.
 func mustDemoSite(tb testing.TB, f *fixture) int64 {
 	tb.Helper()
-	ctx := context.Background()
-	f.db.Now = func() time.Time { return time.Date(2026, 12, 6, 9, 0, 0, 0, time.UTC) }
-	h := auth.Params{Memory: 1024, Time: 1, Threads: 1}.Hash
-	pw := func() string { return demoPassword }
-	if _, err := demo.Load(ctx, f.db, h, pw); err != nil {
-		tb.Fatal(err)
-	}
-	if err := demo.LoadPlans(ctx, f.db, h, pw); err != nil {
-		tb.Fatal(err)
-	}
-	if _, err := demo.LoadOffenses(ctx, f.db, 0.01, []int{2025, 2026}); err != nil {
-		tb.Fatal(err)
-	}
-	kind := aldyn.PlanNational
-	plans, _, err := f.db.FindPlans(ctx, aldyn.PlanFilter{Under: "/", Kind: &kind})
-	if err != nil || len(plans) != 1 {
-		tb.Fatalf("national plan: %v %v", plans, err)
-	}
-	return plans[0].ID
+	f.db.Now = demoDay
+	mustLoadDemo(tb, f, auth.Params{Memory: 1024, Time: 1, Threads: 1}.Hash, demoPassword)
+	mustDemoOffenses(tb, f, 0.01, 2025, 2026)
+	return mustNationalPlan(tb, f)
 }
 
 // open navigates to path and waits until the page and its scripts settled.

@@ -1,48 +1,98 @@
 package web
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
+	"strings"
+	"time"
 
 	"github.com/aldyn-kg/aldyn"
 )
 
-// Forms: an entity names its editable text fields once, as a map from the
-// name its form, JSON and Validation use to the field (aldyn.Body.Fields);
-// these helpers read a form post or a JSON object into such a map and
-// show a value back in its form.
+// Forms, after miniflux's ui/form: each entity has one form struct
+// (bodyForm, planForm, measureForm, indicatorForm, meetingForm,
+// decisionForm, questionForm, riskForm) whose fields method is the one
+// field list: the names its HTML form, its JSON and its Validation use,
+// each bound to the field of the domain value the form fills. readForm
+// reads a posted form through that list, readJSON the API's JSON, and
+// showForm shows a value back in its form; a value that cannot be parsed
+// is a field error in aldyn.Validation, and the domain's Validate checks
+// the rest when the store saves.
 
-// readFormFields reads the posted form into fields and returns the form
-// to show again if saving fails.
-func readFormFields(r *http.Request, fields map[string]*string) (url.Values, error) {
-	if err := r.ParseForm(); err != nil {
-		return nil, aldyn.Errorf(aldyn.EINVALID, "error.bad_param", "param", "form")
-	}
-	for name, p := range fields {
-		*p = r.PostForm.Get(name)
-	}
-	return r.PostForm, nil
+// formField is one editable field of an entity.
+type formField interface {
+	// read sets the field from the posted form; a value it cannot parse
+	// is a field error in v.
+	read(f url.Values, name string, v aldyn.Validation)
+	// show puts the field's value into a form.
+	show(f url.Values, name string)
+	// decode sets the field from its JSON value.
+	decode(raw json.RawMessage, name string, v aldyn.Validation) error
 }
 
-// formValues is the form that shows fields.
-func formValues(fields map[string]*string) url.Values {
+// formFields are an entity's fields by name.
+type formFields map[string]formField
+
+// entityForm is an entity's one form.
+type entityForm interface{ fields() formFields }
+
+// formFinisher is a form that completes its value once read (a default
+// that neither the form nor the JSON need send).
+type formFinisher interface{ finish() }
+
+func finish(e entityForm) {
+	if f, ok := e.(formFinisher); ok {
+		f.finish()
+	}
+}
+
+// readForm reads the posted form into e and returns the form to show
+// again if saving fails; no form means the request itself was refused.
+func readForm(r *http.Request, e entityForm) (url.Values, error) {
+	if err := r.ParseForm(); err != nil {
+		return nil, badParam("form")
+	}
+	v := aldyn.Validation{}
+	for name, f := range e.fields() {
+		f.read(r.PostForm, name, v)
+	}
+	finish(e)
+	return r.PostForm, v.Err()
+}
+
+// readJSON reads the API's JSON object into e, as strictly as decodeJSON
+// decodes a struct: an unknown name or a value of the wrong type is
+// refused, naming it; null and names left out keep the value as it is.
+func readJSON(r *http.Request, e entityForm) error {
+	j := jsonForm{fields: e.fields(), v: aldyn.Validation{}}
+	if err := decodeJSON(r, &j); err != nil {
+		return err
+	}
+	finish(e)
+	return j.v.Err()
+}
+
+// showForm is the form that shows e's value.
+func showForm(e entityForm) url.Values {
 	form := url.Values{}
-	for name, p := range fields {
-		form.Set(name, *p)
+	for name, f := range e.fields() {
+		f.show(form, name)
 	}
 	return form
 }
 
-// stringFields decodes a JSON object into the fields it names, as strictly
-// as decodeJSON decodes a struct: an unknown name or a value that is not a
-// string (or null, which leaves the field as it is) is refused, naming it.
-type stringFields map[string]*string
+type jsonForm struct {
+	fields formFields
+	v      aldyn.Validation
+}
 
-func (fs stringFields) UnmarshalJSON(data []byte) error {
+func (j *jsonForm) UnmarshalJSON(data []byte) error {
 	var raw map[string]json.RawMessage
 	if err := json.Unmarshal(data, &raw); err != nil {
 		return err
@@ -53,17 +103,342 @@ func (fs stringFields) UnmarshalJSON(data []byte) error {
 	}
 	slices.Sort(names) // the same error for the same body
 	for _, name := range names {
-		p, ok := fs[name]
+		f, ok := j.fields[name]
 		if !ok {
 			return fmt.Errorf("json: unknown field %q", name)
 		}
-		if err := json.Unmarshal(raw[name], p); err != nil {
-			var typ *json.UnmarshalTypeError
-			if errors.As(err, &typ) {
-				typ.Field = name
-			}
+		if string(bytes.TrimSpace(raw[name])) == "null" {
+			continue
+		}
+		if err := f.decode(raw[name], name, j.v); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// decodeValue decodes a field's JSON value into p, naming the field in a
+// type error.
+func decodeValue(raw json.RawMessage, name string, p any) error {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	err := dec.Decode(p)
+	var typ *json.UnmarshalTypeError
+	if errors.As(err, &typ) {
+		typ.Field = strings.TrimSuffix(name+"."+typ.Field, ".")
+	}
+	return err
+}
+
+// jsonValue is a field whose JSON is its Go value's.
+type jsonValue struct{ p any }
+
+func (j jsonValue) decode(raw json.RawMessage, name string, _ aldyn.Validation) error {
+	return decodeValue(raw, name, j.p)
+}
+
+// posted is the trimmed value of name, and whether the form has it.
+func posted(f url.Values, name string) (string, bool) {
+	return strings.TrimSpace(f.Get(name)), f.Has(name)
+}
+
+// text is a line or a paragraph of text.
+func text[T ~string](p *T) formField { return textField[T]{jsonValue{p}, p} }
+
+type textField[T ~string] struct {
+	jsonValue
+	p *T
+}
+
+func (t textField[T]) read(f url.Values, name string, _ aldyn.Validation) {
+	if f.Has(name) {
+		*t.p = T(f.Get(name))
+	}
+}
+
+func (t textField[T]) show(f url.Values, name string) { f.Set(name, string(*t.p)) }
+
+// textFields are text fields by name, as aldyn.Body.Fields lists them.
+func textFields(ps map[string]*string) formFields {
+	out := formFields{}
+	for name, p := range ps {
+		out[name] = text(p)
+	}
+	return out
+}
+
+// texts is a text in the three languages: name_ky, name_ru and name_en in
+// a form, {"ky", "ru", "en"} in JSON.
+func texts(p *aldyn.Text) formField { return textsField{jsonValue{p}, p} }
+
+type textsField struct {
+	jsonValue
+	p *aldyn.Text
+}
+
+func (t textsField) langs() map[string]*string {
+	return map[string]*string{"_ky": &t.p.KY, "_ru": &t.p.RU, "_en": &t.p.EN}
+}
+
+func (t textsField) read(f url.Values, name string, _ aldyn.Validation) {
+	for suffix, p := range t.langs() {
+		if f.Has(name + suffix) {
+			*p = f.Get(name + suffix)
+		}
+	}
+}
+
+func (t textsField) show(f url.Values, name string) {
+	for suffix, p := range t.langs() {
+		f.Set(name+suffix, *p)
+	}
+}
+
+// check is a checkbox: a form that does not send it turns it off.
+func check(p *bool) formField { return checkField{jsonValue{p}, p} }
+
+type checkField struct {
+	jsonValue
+	p *bool
+}
+
+func (c checkField) read(f url.Values, name string, _ aldyn.Validation) { *c.p = f.Get(name) != "" }
+
+func (c checkField) show(f url.Values, name string) {
+	if *c.p {
+		f.Set(name, "1")
+	}
+}
+
+// whole is a whole number (an id, a year); blank is zero, and a value
+// that is not a number is the field error bad.
+func whole[T int | int64](p *T, bad string) formField { return intField[T]{jsonValue{p}, p, bad} }
+
+type intField[T int | int64] struct {
+	jsonValue
+	p   *T
+	bad string
+}
+
+func (i intField[T]) read(f url.Values, name string, v aldyn.Validation) {
+	s, ok := posted(f, name)
+	if !ok {
+		return
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if s != "" && err != nil {
+		v.Add(name, i.bad)
+	}
+	*i.p = T(n)
+}
+
+func (i intField[T]) show(f url.Values, name string) { f.Set(name, strconv.FormatInt(int64(*i.p), 10)) }
+
+// decimal is a number that may have a decimal point or comma.
+func decimal(p *float64, bad string) formField { return floatField{jsonValue{p}, p, bad} }
+
+type floatField struct {
+	jsonValue
+	p   *float64
+	bad string
+}
+
+func (d floatField) read(f url.Values, name string, v aldyn.Validation) {
+	s, ok := posted(f, name)
+	if !ok || s == "" {
+		return
+	}
+	x, err := strconv.ParseFloat(strings.ReplaceAll(s, ",", "."), 64)
+	if err != nil {
+		v.Add(name, d.bad)
+	}
+	*d.p = x
+}
+
+func (d floatField) show(f url.Values, name string) {
+	f.Set(name, strconv.FormatFloat(*d.p, 'f', -1, 64))
+}
+
+// ids is a set of ids, repeated values in a form (a multiple select,
+// checkboxes): a form that sends none empties it.
+func ids(p *[]int64, bad string) formField { return idsField{jsonValue{p}, p, bad} }
+
+type idsField struct {
+	jsonValue
+	p   *[]int64
+	bad string
+}
+
+func (s idsField) read(f url.Values, name string, v aldyn.Validation) {
+	var out []int64
+	for _, x := range f[name] {
+		if x = strings.TrimSpace(x); x == "" {
+			continue
+		}
+		id, err := strconv.ParseInt(x, 10, 64)
+		if err != nil {
+			v.Add(name, s.bad)
+			continue
+		}
+		if !slices.Contains(out, id) {
+			out = append(out, id)
+		}
+	}
+	*s.p = out
+}
+
+func (s idsField) show(f url.Values, name string) {
+	for _, id := range *s.p {
+		f.Add(name, strconv.FormatInt(id, 10))
+	}
+}
+
+// idSet is the set of ids a form's repeated values select.
+func idSet(vs []string) map[int64]bool {
+	out := map[int64]bool{}
+	for _, v := range vs {
+		if id, err := strconv.ParseInt(v, 10, 64); err == nil {
+			out[id] = true
+		}
+	}
+	return out
+}
+
+// parseDay reads a YYYY-MM-DD day.
+func parseDay(s string) (time.Time, bool) {
+	t, err := time.Parse(time.DateOnly, strings.TrimSpace(s))
+	return t, err == nil
+}
+
+// day is a date, YYYY-MM-DD in a form and in JSON; blank leaves it unset.
+func day(p *time.Time, bad string) formField { return dayField{p, bad} }
+
+type dayField struct {
+	p   *time.Time
+	bad string
+}
+
+func (d dayField) set(s, name string, v aldyn.Validation) {
+	if s = strings.TrimSpace(s); s == "" {
+		return
+	}
+	t, ok := parseDay(s)
+	if !ok {
+		v.Add(name, d.bad)
+	}
+	*d.p = t
+}
+
+func (d dayField) read(f url.Values, name string, v aldyn.Validation) { d.set(f.Get(name), name, v) }
+
+func (d dayField) show(f url.Values, name string) { f.Set(name, d.p.Format(time.DateOnly)) }
+
+func (d dayField) decode(raw json.RawMessage, name string, v aldyn.Validation) error {
+	var s string
+	if err := decodeValue(raw, name, &s); err != nil {
+		return err
+	}
+	d.set(s, name, v)
+	return nil
+}
+
+// optionalDay is a date that may be unset: blank unsets it.
+func optionalDay(p **time.Time, bad string) formField { return optionalDayField{p, bad} }
+
+type optionalDayField struct {
+	p   **time.Time
+	bad string
+}
+
+func (d optionalDayField) set(s *string, name string, v aldyn.Validation) {
+	if s == nil || strings.TrimSpace(*s) == "" {
+		*d.p = nil
+		return
+	}
+	t, ok := parseDay(*s)
+	if !ok {
+		v.Add(name, d.bad)
+	}
+	*d.p = &t
+}
+
+func (d optionalDayField) read(f url.Values, name string, v aldyn.Validation) {
+	if s, ok := posted(f, name); ok {
+		d.set(&s, name, v)
+	}
+}
+
+func (d optionalDayField) show(f url.Values, name string) {
+	if *d.p != nil {
+		f.Set(name, (*d.p).Format(time.DateOnly))
+	}
+}
+
+func (d optionalDayField) decode(raw json.RawMessage, name string, v aldyn.Validation) error {
+	var s string
+	if err := decodeValue(raw, name, &s); err != nil {
+		return err
+	}
+	d.set(&s, name, v)
+	return nil
+}
+
+// rows is a table of lines in a form, one repeated value per column
+// (name_column), each line read and shown by the entity; a line left blank
+// is skipped. In JSON it is an array of the lines' objects.
+func rows[T any](p *[]T, columns []string, read func(cells map[string]string, v aldyn.Validation) (T, bool), show func(T) []string) formField {
+	return rowsField[T]{jsonValue{p}, p, columns, read, show}
+}
+
+type rowsField[T any] struct {
+	jsonValue
+	p       *[]T
+	columns []string
+	parse   func(cells map[string]string, v aldyn.Validation) (T, bool)
+	format  func(T) []string
+}
+
+func (t rowsField[T]) read(f url.Values, name string, v aldyn.Validation) {
+	var out []T
+	for _, line := range formTable(f, name, t.columns...) {
+		cells, blank := map[string]string{}, true
+		for i, c := range t.columns {
+			cells[c] = strings.TrimSpace(line[i])
+			blank = blank && cells[c] == ""
+		}
+		if blank {
+			continue
+		}
+		if row, ok := t.parse(cells, v); ok {
+			out = append(out, row)
+		}
+	}
+	*t.p = out
+}
+
+func (t rowsField[T]) show(f url.Values, name string) {
+	for _, row := range *t.p {
+		for i, cell := range t.format(row) {
+			f.Add(name+"_"+t.columns[i], cell)
+		}
+	}
+}
+
+// formTable is the table name in a form, as its form posts it: one line
+// per value of the longest column, a cell for each column.
+func formTable(f url.Values, name string, columns ...string) [][]string {
+	n := 0
+	for _, c := range columns {
+		n = max(n, len(f[name+"_"+c]))
+	}
+	out := make([][]string, n)
+	for i := range out {
+		out[i] = make([]string, len(columns))
+		for j, c := range columns {
+			if vs := f[name+"_"+c]; i < len(vs) {
+				out[i][j] = vs[i]
+			}
+		}
+	}
+	return out
 }

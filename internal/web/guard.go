@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 
@@ -21,6 +22,44 @@ func routeID(r *http.Request, name, notFound string) (int64, error) {
 		return 0, aldyn.Errorf(aldyn.ENOTFOUND, notFound)
 	}
 	return id, nil
+}
+
+// guardedID is routeID for the path value "id", read once guard has let
+// the caller through.
+func guardedID(r *http.Request, guard func(*http.Request) error, notFound string) (int64, error) {
+	if err := guard(r); err != nil {
+		return 0, err
+	}
+	return routeID(r, "id", notFound)
+}
+
+// recordByPath loads the record whose id is the path value "id", once
+// guard has let the caller through; a record the actor may not see
+// (visible says no) is not found, as one that does not exist.
+func recordByPath[T any](r *http.Request, guard func(*http.Request) error, notFound string,
+	find func(context.Context, int64) (T, error), visible func(*aldyn.Actor, T) bool) (T, error) {
+	var zero T
+	id, err := guardedID(r, guard, notFound)
+	if err != nil {
+		return zero, err
+	}
+	x, err := find(r.Context(), id)
+	if err != nil {
+		return zero, err
+	}
+	if !visible(actor(r), x) {
+		return zero, aldyn.Errorf(aldyn.ENOTFOUND, notFound)
+	}
+	return x, nil
+}
+
+// notFoundAs gives a not-found error the message key; other errors pass
+// as they are.
+func notFoundAs(err error, key string) error {
+	if aldyn.ErrorCode(err) == aldyn.ENOTFOUND {
+		return aldyn.Errorf(aldyn.ENOTFOUND, key)
+	}
+	return err
 }
 
 // forbidden is the error of a signed-in actor refused a page or an action.

@@ -3,10 +3,8 @@ package web_test
 import (
 	"context"
 	"testing"
-	"time"
 
 	"github.com/aldyn-kg/aldyn"
-	"github.com/aldyn-kg/aldyn/internal/demo"
 )
 
 // TestDemoOffenseIndicatorHasData: the national demo plan's indicator 1
@@ -16,18 +14,9 @@ import (
 func TestDemoOffenseIndicatorHasData(t *testing.T) {
 	f := mustFixture(t)
 	ctx := context.Background()
-	f.db.Now = func() time.Time { return time.Date(2026, 12, 6, 9, 0, 0, 0, time.UTC) }
-	h := func(s string) (string, error) { return "h" + s, nil }
-	pw := func() string { return "x" }
-	if _, err := demo.Load(ctx, f.db, h, pw); err != nil {
-		t.Fatal(err)
-	}
-	if err := demo.LoadPlans(ctx, f.db, h, pw); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := demo.LoadOffenses(ctx, f.db, 0.02, []int{2024, 2025, 2026}); err != nil {
-		t.Fatal(err)
-	}
+	f.db.Now = demoDay
+	mustLoadDemo(t, f, fakeHash, "x")
+	mustDemoOffenses(t, f, 0.02, 2024, 2025, 2026)
 	kind := aldyn.PlanNational
 	plans, _, err := f.db.FindPlans(ctx, aldyn.PlanFilter{Under: "/", Kind: &kind})
 	if err != nil || len(plans) != 1 {

@@ -49,27 +49,8 @@ func (s *Server) registerMeetings() {
 
 // meetingByPath loads the meeting of the path if the actor may see it.
 func (s *Server) meetingByPath(r *http.Request) (*aldyn.Meeting, error) {
-	if err := requireSignedIn(r); err != nil {
-		return nil, err
-	}
-	id, err := routeID(r, "id", "meetings.error.not_found")
-	if err != nil {
-		return nil, err
-	}
-	m, err := s.db.FindMeetingByID(r.Context(), id)
-	if err != nil {
-		return nil, err
-	}
-	if !actor(r).Covers(m.TerritoryPath) {
-		return nil, aldyn.Errorf(aldyn.ENOTFOUND, "meetings.error.not_found")
-	}
-	return m, nil
-}
-
-// meetingsDay parses a YYYY-MM-DD day.
-func meetingsDay(s string) (time.Time, bool) {
-	t, err := time.Parse(time.DateOnly, strings.TrimSpace(s))
-	return t, err == nil
+	return recordByPath(r, requireSignedIn, "meetings.error.not_found", s.db.FindMeetingByID,
+		func(a *aldyn.Actor, m *aldyn.Meeting) bool { return a.Covers(m.TerritoryPath) })
 }
 
 // meetingFilter reads a meeting list's filter from the query, limited to
@@ -93,7 +74,7 @@ func meetingFilter(r *http.Request) (aldyn.MeetingFilter, error) {
 	}
 	for name, dst := range map[string]**time.Time{"from": &f.From, "to": &f.To} {
 		if v := q.Get(name); v != "" {
-			t, ok := meetingsDay(v)
+			t, ok := parseDay(v)
 			if !ok {
 				return f, badParam(name)
 			}
@@ -141,6 +122,16 @@ func (s *Server) bodyNames(ctx context.Context, ids ...int64) (map[int64]*aldyn.
 	return out, nil
 }
 
+// meetingsPageData is the data of the meetings page.
+type meetingsPageData struct {
+	Meetings  []*aldyn.Meeting
+	Pager     pager
+	Bodies    []*aldyn.Body
+	Names     map[int64]*aldyn.Body
+	Statuses  []aldyn.MeetingStatus
+	CanCreate bool
+}
+
 func (s *Server) meetingsPage(w http.ResponseWriter, r *http.Request) error {
 	if err := requireSignedIn(r); err != nil {
 		return err
@@ -165,9 +156,9 @@ func (s *Server) meetingsPage(w http.ResponseWriter, r *http.Request) error {
 	for _, b := range bodies {
 		names[b.ID] = b
 	}
-	return s.render(w, r, http.StatusOK, "meetings", &page{Title: info(r).loc.T("meetings.list_title"), Form: r.URL.Query(), Data: map[string]any{
-		"Meetings": ms, "Pager": newPager(f.Page, total), "Bodies": bodies, "Names": names, "Statuses": aldyn.MeetingStatuses,
-		"CanCreate": a.Is(aldyn.RoleCoordinator, aldyn.RoleAdministrator),
+	return s.render(w, r, http.StatusOK, "meetings", &page{Title: info(r).loc.T("meetings.list_title"), Form: r.URL.Query(), Data: &meetingsPageData{
+		Meetings: ms, Pager: newPager(f.Page, total), Bodies: bodies, Names: names, Statuses: aldyn.MeetingStatuses,
+		CanCreate: a.Is(aldyn.RoleCoordinator, aldyn.RoleAdministrator),
 	}})
 }
 
@@ -224,6 +215,16 @@ func (s *Server) meetingPage(w http.ResponseWriter, r *http.Request) error {
 	return s.renderMeeting(w, r, http.StatusOK, m, nil, nil)
 }
 
+// meetingPageData is the data of the meeting page.
+type meetingPageData struct {
+	Meeting  *aldyn.Meeting
+	Names    map[int64]*aldyn.Body
+	CanEdit  bool
+	Bodies   []*aldyn.Body
+	Reports  map[int64]bool
+	Statuses []aldyn.DecisionStatus
+}
+
 // renderMeeting shows a meeting with its decisions and, for its
 // coordinators, the form to add one (with errors when it was refused).
 func (s *Server) renderMeeting(w http.ResponseWriter, r *http.Request, status int, m *aldyn.Meeting, form url.Values, errs map[string]string) error {
@@ -248,41 +249,42 @@ func (s *Server) renderMeeting(w http.ResponseWriter, r *http.Request, status in
 		reports[d.ID] = a.CanReportOnDecision(d)
 	}
 	title := info(r).loc.T("meetings.meeting_title", map[string]any{"date": info(r).loc.Date(m.Date)})
-	return s.render(w, r, status, "meeting", &page{Title: title, Form: form, Errors: errs, Data: map[string]any{
-		"Meeting": m, "Names": names, "CanEdit": canEdit, "Bodies": bodies, "Reports": reports, "Statuses": aldyn.DecisionStatuses,
+	return s.render(w, r, status, "meeting", &page{Title: title, Form: form, Errors: errs, Data: &meetingPageData{
+		Meeting: m, Names: names, CanEdit: canEdit, Bodies: bodies, Reports: reports, Statuses: aldyn.DecisionStatuses,
 	}})
 }
 
-// meetingFromForm reads the meeting form.
+// meetingForm is the meeting's one form: the meeting form and the API's
+// JSON (the date YYYY-MM-DD); participants are repeated values in the form.
+type meetingForm struct{ *aldyn.Meeting }
+
+func (f meetingForm) fields() formFields {
+	m := f.Meeting
+	return formFields{"body_id": whole(&m.BodyID, "error.bad_param_short"), "date": day(&m.Date, "error.bad_param_short"),
+		"agenda": texts(&m.Agenda), "minutes": text(&m.Minutes), "status": text(&m.Status),
+		"participants": ids(&m.Participants, "error.bad_param_short")}
+}
+
+// finish lists no participants as an empty list.
+func (f meetingForm) finish() {
+	if f.Participants == nil {
+		f.Participants = []int64{}
+	}
+}
+
 func meetingFromForm(r *http.Request) (*aldyn.Meeting, url.Values, error) {
-	if err := r.ParseForm(); err != nil {
-		return nil, nil, aldyn.Errorf(aldyn.EINVALID, "error.bad_param", "param", "form")
-	}
-	f := r.PostForm
-	m := &aldyn.Meeting{Agenda: aldyn.Text{KY: f.Get("agenda_ky"), RU: f.Get("agenda_ru"), EN: f.Get("agenda_en")}, Minutes: f.Get("minutes"),
-		Status: aldyn.MeetingStatus(f.Get("status")), Participants: []int64{}}
-	v := aldyn.Validation{}
-	if id, err := strconv.ParseInt(f.Get("body_id"), 10, 64); err == nil {
-		m.BodyID = id
-	} else if f.Get("body_id") != "" {
-		v.Add("body_id", "error.bad_param_short")
-	}
-	if d := f.Get("date"); d != "" {
-		if t, ok := meetingsDay(d); ok {
-			m.Date = t
-		} else {
-			v.Add("date", "error.bad_param_short")
-		}
-	}
-	for _, p := range f["participants"] {
-		id, err := strconv.ParseInt(p, 10, 64)
-		if err != nil {
-			v.Add("participants", "error.bad_param_short")
-			continue
-		}
-		m.Participants = append(m.Participants, id)
-	}
-	return m, f, v.Err()
+	m := &aldyn.Meeting{}
+	form, err := readForm(r, meetingForm{m})
+	return m, form, err
+}
+
+// meetingFormPageData is the data of the meeting_form page.
+type meetingFormPageData struct {
+	Meeting      *aldyn.Meeting
+	Coordination []*aldyn.Body
+	Bodies       []*aldyn.Body
+	Selected     map[int64]bool
+	Statuses     []aldyn.MeetingStatus
 }
 
 func (s *Server) meetingForm(w http.ResponseWriter, r *http.Request, status int, title string, m *aldyn.Meeting, form url.Values, errs map[string]string) error {
@@ -298,28 +300,13 @@ func (s *Server) meetingForm(w http.ResponseWriter, r *http.Request, status int,
 	if form == nil {
 		form = url.Values{}
 		if m != nil {
-			form.Set("body_id", strconv.FormatInt(m.BodyID, 10))
-			form.Set("date", m.Date.Format(time.DateOnly))
-			form.Set("agenda_ky", m.Agenda.KY)
-			form.Set("agenda_ru", m.Agenda.RU)
-			form.Set("agenda_en", m.Agenda.EN)
-			form.Set("minutes", m.Minutes)
-			form.Set("status", string(m.Status))
-			for _, id := range m.Participants {
-				form.Add("participants", strconv.FormatInt(id, 10))
-			}
+			form = showForm(meetingForm{m})
 		} else if v := r.URL.Query().Get("body"); v != "" {
 			form.Set("body_id", v)
 		}
 	}
-	selected := map[int64]bool{}
-	for _, p := range form["participants"] {
-		if id, err := strconv.ParseInt(p, 10, 64); err == nil {
-			selected[id] = true
-		}
-	}
-	return s.render(w, r, status, "meeting_form", &page{Title: title, Form: form, Errors: errs, Data: map[string]any{
-		"Meeting": m, "Coordination": coord, "Bodies": all, "Selected": selected, "Statuses": aldyn.MeetingStatuses,
+	return s.render(w, r, status, "meeting_form", &page{Title: title, Form: form, Errors: errs, Data: &meetingFormPageData{
+		Meeting: m, Coordination: coord, Bodies: all, Selected: idSet(form["participants"]), Statuses: aldyn.MeetingStatuses,
 	}})
 }
 
@@ -330,30 +317,16 @@ func (s *Server) meetingNewPage(w http.ResponseWriter, r *http.Request) error {
 	return s.meetingForm(w, r, http.StatusOK, info(r).loc.T("meetings.new"), nil, nil, nil)
 }
 
-// formFailure renders a refused form when the error is about its fields,
-// and returns any other error.
-func formFailure(r *http.Request, err error, show func(map[string]string) error) error {
-	errs, err := formErrors(info(r).loc, err)
-	if err != nil {
-		return err
-	}
-	return show(errs)
-}
-
 func (s *Server) meetingCreate(w http.ResponseWriter, r *http.Request) error {
 	if err := requireCoordinatorOrAdmin(r); err != nil {
 		return err
 	}
-	m, form, err := meetingFromForm(r)
-	if err == nil {
-		err = s.db.CreateMeeting(r.Context(), actor(r), m)
-	}
-	if err != nil {
-		return formFailure(r, err, func(errs map[string]string) error {
+	m, form, readErr := meetingFromForm(r)
+	return submitForm(w, r, form, readErr, func() error { return s.db.CreateMeeting(r.Context(), actor(r), m) },
+		func(errs map[string]string) error {
 			return s.meetingForm(w, r, http.StatusBadRequest, info(r).loc.T("meetings.new"), nil, form, errs)
-		})
-	}
-	return redirect(w, r, "/meetings/"+strconv.FormatInt(m.ID, 10), "common.created")
+		},
+		func() string { return "/meetings/" + strconv.FormatInt(m.ID, 10) }, "common.created")
 }
 
 func (s *Server) meetingEditPage(w http.ResponseWriter, r *http.Request) error {
@@ -375,42 +348,24 @@ func (s *Server) meetingUpdate(w http.ResponseWriter, r *http.Request) error {
 	if !actor(r).CanCoordinate(old.TerritoryPath) {
 		return forbidden()
 	}
-	m, form, err := meetingFromForm(r)
-	if err == nil {
-		err = s.db.UpdateMeeting(r.Context(), actor(r), old.ID, m)
-	}
-	if err != nil {
-		return formFailure(r, err, func(errs map[string]string) error {
+	m, form, readErr := meetingFromForm(r)
+	return submitForm(w, r, form, readErr, func() error { return s.db.UpdateMeeting(r.Context(), actor(r), old.ID, m) },
+		func(errs map[string]string) error {
 			return s.meetingForm(w, r, http.StatusBadRequest, info(r).loc.T("meetings.edit"), old, form, errs)
-		})
-	}
-	return redirect(w, r, "/meetings/"+strconv.FormatInt(old.ID, 10), "common.saved")
+		},
+		func() string { return "/meetings/" + strconv.FormatInt(old.ID, 10) }, "common.saved")
 }
 
-// decisionFromForm reads the decision form: text, and for a task the
-// responsible body and deadline; status and progress when editing.
-func decisionFromForm(r *http.Request) (*aldyn.Decision, url.Values, error) {
-	if err := r.ParseForm(); err != nil {
-		return nil, nil, aldyn.Errorf(aldyn.EINVALID, "error.bad_param", "param", "form")
-	}
-	f := r.PostForm
-	d := &aldyn.Decision{Text: f.Get("text"), Status: aldyn.DecisionStatus(f.Get("status")), Progress: f.Get("progress")}
-	v := aldyn.Validation{}
-	if b := f.Get("responsible_body_id"); b != "" {
-		id, err := strconv.ParseInt(b, 10, 64)
-		if err != nil {
-			v.Add("responsible_body_id", "error.bad_param_short")
-		}
-		d.ResponsibleBodyID = id
-	}
-	if dl := f.Get("deadline"); dl != "" {
-		t, ok := meetingsDay(dl)
-		if !ok {
-			v.Add("deadline", "error.bad_param_short")
-		}
-		d.Deadline = &t
-	}
-	return d, f, v.Err()
+// decisionForm is the decision's one form, the forms and the API's JSON:
+// its text, and for a task the responsible body and deadline (YYYY-MM-DD);
+// status and progress when editing. Fields a form or JSON leave out keep
+// their values (a responsible body sends only status and progress).
+type decisionForm struct{ *aldyn.Decision }
+
+func (f decisionForm) fields() formFields {
+	d := f.Decision
+	return formFields{"text": text(&d.Text), "responsible_body_id": whole(&d.ResponsibleBodyID, "error.bad_param_short"),
+		"deadline": optionalDay(&d.Deadline, "error.bad_param_short"), "status": text(&d.Status), "progress": text(&d.Progress)}
 }
 
 func (s *Server) decisionCreate(w http.ResponseWriter, r *http.Request) error {
@@ -418,38 +373,20 @@ func (s *Server) decisionCreate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d, form, err := decisionFromForm(r)
-	if err == nil {
-		d.MeetingID = m.ID
-		err = s.db.CreateDecision(r.Context(), actor(r), d)
-	}
-	if err != nil {
-		return formFailure(r, err, func(errs map[string]string) error {
-			return s.renderMeeting(w, r, http.StatusBadRequest, m, form, errs)
-		})
-	}
-	return redirect(w, r, "/meetings/"+strconv.FormatInt(m.ID, 10)+"#decisions", "common.created")
+	d := &aldyn.Decision{MeetingID: m.ID}
+	form, readErr := readForm(r, decisionForm{d})
+	return submitForm(w, r, form, readErr, func() error { return s.db.CreateDecision(r.Context(), actor(r), d) },
+		func(errs map[string]string) error { return s.renderMeeting(w, r, http.StatusBadRequest, m, form, errs) },
+		func() string { return "/meetings/" + strconv.FormatInt(m.ID, 10) + "#decisions" }, "common.created")
 }
 
 // decisionByPath loads the decision of the path if the actor may see it:
 // its meeting or its responsible body lies in the actor's territory.
 func (s *Server) decisionByPath(r *http.Request) (*aldyn.Decision, error) {
-	if err := requireSignedIn(r); err != nil {
-		return nil, err
-	}
-	id, err := routeID(r, "id", "meetings.error.decision_not_found")
-	if err != nil {
-		return nil, err
-	}
-	d, err := s.db.FindDecisionByID(r.Context(), id)
-	if err != nil {
-		return nil, err
-	}
-	a := actor(r)
-	if !a.Covers(d.MeetingPath) && !a.Covers(d.ResponsiblePath) {
-		return nil, aldyn.Errorf(aldyn.ENOTFOUND, "meetings.error.decision_not_found")
-	}
-	return d, nil
+	return recordByPath(r, requireSignedIn, "meetings.error.decision_not_found", s.db.FindDecisionByID,
+		func(a *aldyn.Actor, d *aldyn.Decision) bool {
+			return a.Covers(d.MeetingPath) || a.Covers(d.ResponsiblePath)
+		})
 }
 
 // decisionUpdate takes the progress form of the responsible body (status
@@ -460,19 +397,10 @@ func (s *Server) decisionUpdate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := r.ParseForm(); err != nil {
-		return aldyn.Errorf(aldyn.EINVALID, "error.bad_param", "param", "form")
-	}
 	d := *old
-	f := r.PostForm
-	if f.Has("status") {
-		d.Status = aldyn.DecisionStatus(f.Get("status"))
-	}
-	if f.Has("progress") {
-		d.Progress = f.Get("progress")
-	}
-	if f.Has("text") {
-		d.Text = f.Get("text")
+	f, err := readForm(r, decisionForm{&d})
+	if err != nil {
+		return err
 	}
 	if err := s.db.UpdateDecision(r.Context(), actor(r), old.ID, &d); err != nil {
 		return err
@@ -482,6 +410,15 @@ func (s *Server) decisionUpdate(w http.ResponseWriter, r *http.Request) error {
 		next = v
 	}
 	return redirect(w, r, next, "common.saved")
+}
+
+// meetingDecisionsPageData is the data of the meeting_decisions page.
+type meetingDecisionsPageData struct {
+	Decisions []*aldyn.Decision
+	Pager     pager
+	Names     map[int64]*aldyn.Body
+	Reports   map[int64]bool
+	Statuses  []aldyn.DecisionStatus
 }
 
 func (s *Server) decisionsPage(w http.ResponseWriter, r *http.Request) error {
@@ -531,8 +468,8 @@ func (s *Server) decisionsPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, http.StatusOK, "meeting_decisions", &page{Title: info(r).loc.T("meetings.decisions_title"), Form: q, Data: map[string]any{
-		"Decisions": ds, "Pager": newPager(f.Page, total), "Names": names, "Reports": reports, "Statuses": aldyn.DecisionStatuses,
+	return s.render(w, r, http.StatusOK, "meeting_decisions", &page{Title: info(r).loc.T("meetings.decisions_title"), Form: q, Data: &meetingDecisionsPageData{
+		Decisions: ds, Pager: newPager(f.Page, total), Names: names, Reports: reports, Statuses: aldyn.DecisionStatuses,
 	}})
 }
 
@@ -617,6 +554,17 @@ func (s *Server) questionsPage(w http.ResponseWriter, r *http.Request) error {
 	return s.renderQuestions(w, r, http.StatusOK, f, nil, nil)
 }
 
+// meetingQuestionsPageData is the data of the meeting_questions page.
+type meetingQuestionsPageData struct {
+	Questions []*aldyn.Question
+	Pager     pager
+	Names     map[int64]*aldyn.Body
+	Box       string
+	From      []*aldyn.Body
+	To        []*aldyn.Body
+	Kinds     []string
+}
+
 func (s *Server) renderQuestions(w http.ResponseWriter, r *http.Request, status int, f aldyn.QuestionFilter, form url.Values, errs map[string]string) error {
 	a := actor(r)
 	qs, total, err := s.db.FindQuestions(r.Context(), f)
@@ -659,57 +607,39 @@ func (s *Server) renderQuestions(w http.ResponseWriter, r *http.Request, status 
 			}
 		}
 	}
-	return s.render(w, r, status, "meeting_questions", &page{Title: info(r).loc.T("meetings.questions_title"), Form: form, Errors: errs, Data: map[string]any{
-		"Questions": qs, "Pager": newPager(f.Page, total), "Names": names, "Box": f.Box, "From": from, "To": to, "Kinds": aldyn.QuestionKinds,
+	return s.render(w, r, status, "meeting_questions", &page{Title: info(r).loc.T("meetings.questions_title"), Form: form, Errors: errs, Data: &meetingQuestionsPageData{
+		Questions: qs, Pager: newPager(f.Page, total), Names: names, Box: f.Box, From: from, To: to, Kinds: aldyn.QuestionKinds,
 	}})
 }
 
-func questionFromForm(r *http.Request) (*aldyn.Question, url.Values, error) {
-	if err := r.ParseForm(); err != nil {
-		return nil, nil, aldyn.Errorf(aldyn.EINVALID, "error.bad_param", "param", "form")
-	}
-	f := r.PostForm
-	q := &aldyn.Question{Kind: f.Get("kind"), Subject: f.Get("subject"), Text: f.Get("text")}
-	q.FromBodyID, _ = strconv.ParseInt(f.Get("from_body_id"), 10, 64)
-	q.ToBodyID, _ = strconv.ParseInt(f.Get("to_body_id"), 10, 64)
-	return q, f, nil
+// questionForm is the question's one form, the form and the API's JSON.
+type questionForm struct{ *aldyn.Question }
+
+func (f questionForm) fields() formFields {
+	q := f.Question
+	return formFields{"kind": text(&q.Kind), "from_body_id": whole(&q.FromBodyID, "error.bad_param_short"),
+		"to_body_id": whole(&q.ToBodyID, "error.bad_param_short"), "subject": text(&q.Subject), "text": text(&q.Text)}
 }
 
 func (s *Server) questionCreate(w http.ResponseWriter, r *http.Request) error {
 	if err := requireSignedIn(r); err != nil {
 		return err
 	}
-	q, form, err := questionFromForm(r)
-	if err == nil {
-		err = s.db.CreateQuestion(r.Context(), actor(r), q)
-	}
-	if err != nil {
-		return formFailure(r, err, func(errs map[string]string) error {
+	q := &aldyn.Question{}
+	form, readErr := readForm(r, questionForm{q})
+	return submitForm(w, r, form, readErr, func() error { return s.db.CreateQuestion(r.Context(), actor(r), q) },
+		func(errs map[string]string) error {
 			f := aldyn.QuestionFilter{Under: actor(r).ScopeUnder(), Box: aldyn.BoxOut}
 			return s.renderQuestions(w, r, http.StatusBadRequest, f, form, errs)
-		})
-	}
-	return redirect(w, r, "/questions/"+strconv.FormatInt(q.ID, 10), "meetings.question_sent")
+		},
+		func() string { return "/questions/" + strconv.FormatInt(q.ID, 10) }, "meetings.question_sent")
 }
 
 // questionByPath loads the question of the path if the actor may see it:
 // the sending or the receiving body lies in the actor's territory.
 func (s *Server) questionByPath(r *http.Request) (*aldyn.Question, error) {
-	if err := requireSignedIn(r); err != nil {
-		return nil, err
-	}
-	id, err := routeID(r, "id", "meetings.error.question_not_found")
-	if err != nil {
-		return nil, err
-	}
-	q, err := s.db.FindQuestionByID(r.Context(), id)
-	if err != nil {
-		return nil, err
-	}
-	if a := actor(r); !a.Covers(q.FromPath) && !a.Covers(q.ToPath) {
-		return nil, aldyn.Errorf(aldyn.ENOTFOUND, "meetings.error.question_not_found")
-	}
-	return q, nil
+	return recordByPath(r, requireSignedIn, "meetings.error.question_not_found", s.db.FindQuestionByID,
+		func(a *aldyn.Actor, q *aldyn.Question) bool { return a.Covers(q.FromPath) || a.Covers(q.ToPath) })
 }
 
 func (s *Server) questionPage(w http.ResponseWriter, r *http.Request) error {
@@ -720,13 +650,20 @@ func (s *Server) questionPage(w http.ResponseWriter, r *http.Request) error {
 	return s.renderQuestion(w, r, http.StatusOK, q, nil, nil)
 }
 
+// meetingQuestionPageData is the data of the meeting_question page.
+type meetingQuestionPageData struct {
+	Question  *aldyn.Question
+	Names     map[int64]*aldyn.Body
+	CanAnswer bool
+}
+
 func (s *Server) renderQuestion(w http.ResponseWriter, r *http.Request, status int, q *aldyn.Question, form url.Values, errs map[string]string) error {
 	names, err := s.bodyNames(r.Context(), q.FromBodyID, q.ToBodyID)
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, status, "meeting_question", &page{Title: q.Subject, Form: form, Errors: errs, Data: map[string]any{
-		"Question": q, "Names": names, "CanAnswer": !q.Answered() && actor(r).ActsFor(q.ToBodyID, q.ToPath),
+	return s.render(w, r, status, "meeting_question", &page{Title: q.Subject, Form: form, Errors: errs, Data: &meetingQuestionPageData{
+		Question: q, Names: names, CanAnswer: !q.Answered() && actor(r).ActsFor(q.ToBodyID, q.ToPath),
 	}})
 }
 
@@ -736,71 +673,35 @@ func (s *Server) questionAnswer(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if err := r.ParseForm(); err != nil {
-		return aldyn.Errorf(aldyn.EINVALID, "error.bad_param", "param", "form")
+		return badParam("form")
 	}
-	if _, err := s.db.AnswerQuestion(r.Context(), actor(r), q.ID, r.PostForm.Get("answer")); err != nil {
-		return formFailure(r, err, func(errs map[string]string) error {
-			return s.renderQuestion(w, r, http.StatusBadRequest, q, r.PostForm, errs)
-		})
-	}
-	return redirect(w, r, "/questions/"+strconv.FormatInt(q.ID, 10), "meetings.answer_sent")
+	form := r.PostForm
+	return submitForm(w, r, form, nil, func() error {
+		_, err := s.db.AnswerQuestion(r.Context(), actor(r), q.ID, form.Get("answer"))
+		return err
+	}, func(errs map[string]string) error {
+		return s.renderQuestion(w, r, http.StatusBadRequest, q, form, errs)
+	},
+		func() string { return "/questions/" + strconv.FormatInt(q.ID, 10) }, "meetings.answer_sent")
 }
 
 // API.
 
 func (s *Server) apiMeetings(w http.ResponseWriter, r *http.Request) error {
-	if err := requireSignedIn(r); err != nil {
-		return err
-	}
-	f, err := meetingFilter(r)
-	if err != nil {
-		return err
-	}
-	ms, total, err := s.db.FindMeetings(r.Context(), f)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, newList(ms, total, f.Page))
+	return writeList(w, r, requireSignedIn, meetingFilter, func(f aldyn.MeetingFilter) aldyn.Page { return f.Page }, s.db.FindMeetings)
 }
 
 func (s *Server) apiMeeting(w http.ResponseWriter, r *http.Request) error {
 	m, err := s.meetingByPath(r)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, m)
-}
-
-// meetingInput is the JSON body of a meeting's create and update.
-type meetingInput struct {
-	BodyID       int64               `json:"body_id"`
-	Date         string              `json:"date"`
-	Agenda       aldyn.Text          `json:"agenda"`
-	Minutes      string              `json:"minutes"`
-	Status       aldyn.MeetingStatus `json:"status"`
-	Participants []int64             `json:"participants"`
-}
-
-func (in meetingInput) meeting() (*aldyn.Meeting, error) {
-	m := &aldyn.Meeting{BodyID: in.BodyID, Agenda: in.Agenda, Minutes: in.Minutes, Status: in.Status, Participants: in.Participants}
-	if m.Participants == nil {
-		m.Participants = []int64{}
-	}
-	if in.Date != "" {
-		t, ok := meetingsDay(in.Date)
-		if !ok {
-			return nil, badParam("date")
-		}
-		m.Date = t
-	}
-	return m, nil
+	return writeFound(w, m, err)
 }
 
 func (s *Server) apiMeetingCreate(w http.ResponseWriter, r *http.Request) error {
 	if err := requireCoordinatorOrAdmin(r); err != nil {
 		return err
 	}
-	return saveJSON(w, r, http.StatusCreated, meetingInput.meeting, s.db.CreateMeeting)
+	m := &aldyn.Meeting{}
+	return saveFormJSON(w, r, http.StatusCreated, m, meetingForm{m}, s.db.CreateMeeting)
 }
 
 func (s *Server) apiMeetingUpdate(w http.ResponseWriter, r *http.Request) error {
@@ -808,47 +709,10 @@ func (s *Server) apiMeetingUpdate(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	return saveJSON(w, r, http.StatusOK, meetingInput.meeting, func(ctx context.Context, a *aldyn.Actor, m *aldyn.Meeting) error {
+	m := &aldyn.Meeting{}
+	return saveFormJSON(w, r, http.StatusOK, m, meetingForm{m}, func(ctx context.Context, a *aldyn.Actor, m *aldyn.Meeting) error {
 		return s.db.UpdateMeeting(ctx, a, old.ID, m)
 	})
-}
-
-// decisionInput is the JSON body of a decision; on update, fields left
-// out keep their values (a responsible body sends only status and
-// progress).
-type decisionInput struct {
-	Text              *string               `json:"text"`
-	ResponsibleBodyID *int64                `json:"responsible_body_id"`
-	Deadline          *string               `json:"deadline"`
-	Status            *aldyn.DecisionStatus `json:"status"`
-	Progress          *string               `json:"progress"`
-}
-
-func (in decisionInput) apply(d *aldyn.Decision) error {
-	if in.Text != nil {
-		d.Text = *in.Text
-	}
-	if in.ResponsibleBodyID != nil {
-		d.ResponsibleBodyID = *in.ResponsibleBodyID
-	}
-	if in.Deadline != nil {
-		if *in.Deadline == "" {
-			d.Deadline = nil
-		} else {
-			t, ok := meetingsDay(*in.Deadline)
-			if !ok {
-				return badParam("deadline")
-			}
-			d.Deadline = &t
-		}
-	}
-	if in.Status != nil {
-		d.Status = *in.Status
-	}
-	if in.Progress != nil {
-		d.Progress = *in.Progress
-	}
-	return nil
 }
 
 func (s *Server) apiDecisionCreate(w http.ResponseWriter, r *http.Request) error {
@@ -856,10 +720,8 @@ func (s *Server) apiDecisionCreate(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	return saveJSON(w, r, http.StatusCreated, func(in decisionInput) (*aldyn.Decision, error) {
-		d := &aldyn.Decision{MeetingID: m.ID}
-		return d, in.apply(d)
-	}, s.db.CreateDecision)
+	d := &aldyn.Decision{MeetingID: m.ID}
+	return saveFormJSON(w, r, http.StatusCreated, d, decisionForm{d}, s.db.CreateDecision)
 }
 
 func (s *Server) apiDecisionUpdate(w http.ResponseWriter, r *http.Request) error {
@@ -867,51 +729,22 @@ func (s *Server) apiDecisionUpdate(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	var in decisionInput
-	if err := decodeJSON(r, &in); err != nil {
-		return err
-	}
 	d := *old
-	if err := in.apply(&d); err != nil {
-		return err
-	}
-	if err := s.db.UpdateDecision(r.Context(), actor(r), old.ID, &d); err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, &d)
+	return saveFormJSON(w, r, http.StatusOK, &d, decisionForm{&d}, func(ctx context.Context, a *aldyn.Actor, d *aldyn.Decision) error {
+		return s.db.UpdateDecision(ctx, a, old.ID, d)
+	})
 }
 
 func (s *Server) apiQuestions(w http.ResponseWriter, r *http.Request) error {
-	if err := requireSignedIn(r); err != nil {
-		return err
-	}
-	f, err := questionFilter(r)
-	if err != nil {
-		return err
-	}
-	qs, total, err := s.db.FindQuestions(r.Context(), f)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, newList(qs, total, f.Page))
-}
-
-// questionInput is the JSON body of a new question.
-type questionInput struct {
-	Kind       string `json:"kind"`
-	FromBodyID int64  `json:"from_body_id"`
-	ToBodyID   int64  `json:"to_body_id"`
-	Subject    string `json:"subject"`
-	Text       string `json:"text"`
+	return writeList(w, r, requireSignedIn, questionFilter, func(f aldyn.QuestionFilter) aldyn.Page { return f.Page }, s.db.FindQuestions)
 }
 
 func (s *Server) apiQuestionCreate(w http.ResponseWriter, r *http.Request) error {
 	if err := requireSignedIn(r); err != nil {
 		return err
 	}
-	return saveJSON(w, r, http.StatusCreated, infallible(func(in questionInput) *aldyn.Question {
-		return &aldyn.Question{Kind: in.Kind, FromBodyID: in.FromBodyID, ToBodyID: in.ToBodyID, Subject: in.Subject, Text: in.Text}
-	}), s.db.CreateQuestion)
+	q := &aldyn.Question{}
+	return saveFormJSON(w, r, http.StatusCreated, q, questionForm{q}, s.db.CreateQuestion)
 }
 
 func (s *Server) apiQuestionAnswer(w http.ResponseWriter, r *http.Request) error {
@@ -926,8 +759,5 @@ func (s *Server) apiQuestionAnswer(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	q, err = s.db.AnswerQuestion(r.Context(), actor(r), q.ID, in.Answer)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, q)
+	return writeFound(w, q, err)
 }

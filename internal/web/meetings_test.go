@@ -338,15 +338,7 @@ func TestRiskRegisterPrefilled(t *testing.T) {
 		}
 	}
 	for lang, text := range map[string]string{"ky": c.Risks[0].Risk.KY, "ru": c.Risks[0].Risk.RU, "en": c.Risks[0].Risk.EN} {
-		req, _ := http.NewRequest("GET", f.srv.URL+"/plans/"+mtID(d.planA.ID)+"/risks", nil)
-		req.Header.Set("Authorization", "Bearer "+f.tokens[coordinator])
-		req.Header.Set("Accept-Language", lang)
-		resp, err := noRedirect().Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		page := readBody(t, resp)
-		resp.Body.Close()
+		_, page := f.getAs(t, coordinator, lang, "/plans/"+mtID(d.planA.ID)+"/risks")
 		if !strings.Contains(page, text) || !strings.Contains(page, `class="risk-matrix"`) {
 			t.Errorf("%s page lacks the first risk or the matrix", lang)
 		}

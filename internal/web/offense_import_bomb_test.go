@@ -21,19 +21,7 @@ func TestOffenseImportXLSXBomb(t *testing.T) {
 	const want = "2-сап, B мамычасы: уячадагы белгилердин саны 32767 чегинен ашат"
 	send := func(t *testing.T, path, ctype string, body []byte) *http.Response {
 		t.Helper()
-		req, err := http.NewRequest("POST", f.srv.URL+path, bytes.NewReader(body))
-		if err != nil {
-			t.Fatal(err)
-		}
-		req.Header.Set("Content-Type", ctype)
-		req.Header.Set("Accept-Language", "ky")
-		req.Header.Set("Authorization", "Bearer "+f.tokens[adminKG])
-		resp, err := noRedirect().Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { resp.Body.Close() })
-		return resp
+		return f.send(t, adminKG, "POST", path, bytes.NewReader(body), map[string]string{"Content-Type": ctype, "Accept-Language": "ky"})
 	}
 	t.Run("api", func(t *testing.T) {
 		resp := send(t, "/api/v1/stats/imports?name=bomb.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", bomb)

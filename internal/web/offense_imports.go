@@ -49,10 +49,7 @@ func (s *Server) apiOffenseProfiles(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	ps, err := offenses.Profiles(r.Context(), s.db)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, ps)
+	return writeFound(w, ps, err)
 }
 
 func (s *Server) apiSaveOffenseProfile(w http.ResponseWriter, r *http.Request) error {
@@ -175,6 +172,13 @@ func (s *Server) offenseImportsPage(w http.ResponseWriter, r *http.Request) erro
 	return s.renderOffenseImports(w, r, http.StatusOK, nil)
 }
 
+// offenseImportsPageData is the data of the offense_imports page.
+type offenseImportsPageData struct {
+	Entries  []*aldyn.OffenseImportEntry
+	Pager    pager
+	Profiles []importer.Profile
+}
+
 func (s *Server) renderOffenseImports(w http.ResponseWriter, r *http.Request, status int, errs map[string]string) error {
 	p, err := pageFromQuery(r.URL.Query())
 	if err != nil {
@@ -200,7 +204,7 @@ func (s *Server) renderOffenseImports(w http.ResponseWriter, r *http.Request, st
 		return err
 	}
 	return s.render(w, r, status, "offense_imports", &page{Title: loc.T("stats.import.title"), Errors: errs, Form: r.Form,
-		Data: map[string]any{"Entries": entries, "Pager": newPager(p, total), "Profiles": profiles}})
+		Data: &offenseImportsPageData{Entries: entries, Pager: newPager(p, total), Profiles: profiles}})
 }
 
 // offenseImportUpload saves the uploaded file and imports it in the
@@ -317,6 +321,14 @@ func (s *Server) apiOffenseImportJob(w http.ResponseWriter, r *http.Request) err
 	return writeJSON(w, http.StatusOK, s.jobStatus(r, j))
 }
 
+// offenseImportJobPageData is the data of the offense_import_job page.
+type offenseImportJobPageData struct {
+	Job        jobStatus
+	Errors     []rowErrorJSON
+	Omitted    int64
+	Suggestion *profileSuggestion
+}
+
 func (s *Server) offenseImportJobPage(w http.ResponseWriter, r *http.Request) error {
 	if err := requireImporter(r); err != nil {
 		return err
@@ -341,7 +353,7 @@ func (s *Server) offenseImportJobPage(w http.ResponseWriter, r *http.Request) er
 		sug = newProfileSuggestion(*st.Report.Suggested, st.Report.SuggestedMissing)
 	}
 	return s.render(w, r, http.StatusOK, "offense_import_job", &page{Title: info(r).loc.T("stats.import.job_title", "file", j.Name),
-		Data: map[string]any{"Job": st, "Errors": errs, "Omitted": omitted, "Suggestion": sug}})
+		Data: &offenseImportJobPageData{Job: st, Errors: errs, Omitted: omitted, Suggestion: sug}})
 }
 
 // profileSuggestion is the column profile proposed for a file no saved
@@ -394,18 +406,7 @@ func (s *Server) offenseImportErrors(w http.ResponseWriter, r *http.Request) err
 }
 
 func (s *Server) apiOffenseImports(w http.ResponseWriter, r *http.Request) error {
-	if err := requireImporter(r); err != nil {
-		return err
-	}
-	p, err := pageFromQuery(r.URL.Query())
-	if err != nil {
-		return err
-	}
-	es, total, err := s.db.FindOffenseImports(r.Context(), p)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, newList(es, total, p))
+	return writeList(w, r, requireImporter, fromQuery(pageFromQuery), func(p aldyn.Page) aldyn.Page { return p }, s.db.FindOffenseImports)
 }
 
 // apiOffenseImport imports the request body (a CSV, JSON Lines or XLSX

@@ -6,7 +6,6 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -101,10 +100,7 @@ func (s *Server) planByPath(r *http.Request) (p *aldyn.Plan, internal bool, err 
 func (s *Server) visiblePlan(ctx context.Context, a *aldyn.Actor, id int64) (*aldyn.Plan, bool, error) {
 	p, err := s.db.FindPlanByID(ctx, id)
 	if err != nil {
-		if aldyn.ErrorCode(err) == aldyn.ENOTFOUND {
-			return nil, false, aldyn.Errorf(aldyn.ENOTFOUND, "plans.error.not_found")
-		}
-		return nil, false, err
+		return nil, false, notFoundAs(err, "plans.error.not_found")
 	}
 	if planInternal(a, p) {
 		return p, true, nil
@@ -218,6 +214,19 @@ func (s *Server) publicPlansPage(w http.ResponseWriter, r *http.Request) error {
 	return s.plansList(w, r, true)
 }
 
+// plansPageData is the data of the plans page.
+type plansPageData struct {
+	Plans       []*aldyn.Plan
+	Pager       pager
+	Territories []*aldyn.Territory
+	TerritoryOf map[string]*aldyn.Territory
+	Statuses    []aldyn.PlanStatus
+	Kinds       []string
+	Base        string
+	Public      bool
+	CanCreate   bool
+}
+
 func (s *Server) plansList(w http.ResponseWriter, r *http.Request, public bool) error {
 	q := r.URL.Query()
 	f, err := planFilter(q)
@@ -256,10 +265,10 @@ func (s *Server) plansList(w http.ResponseWriter, r *http.Request, public bool) 
 	if public {
 		base = "/public/plans"
 	}
-	return s.render(w, r, http.StatusOK, "plans", &page{Title: title, Form: q, Data: map[string]any{
-		"Plans": ps, "Pager": newPager(f.Page, total), "Territories": ts, "TerritoryOf": names, "Statuses": statuses,
-		"Kinds": []string{aldyn.PlanNational, aldyn.PlanJoint}, "Base": base, "Public": public,
-		"CanCreate": a.Is(aldyn.RoleCoordinator) && !public,
+	return s.render(w, r, http.StatusOK, "plans", &page{Title: title, Form: q, Data: &plansPageData{
+		Plans: ps, Pager: newPager(f.Page, total), Territories: ts, TerritoryOf: names, Statuses: statuses,
+		Kinds: []string{aldyn.PlanNational, aldyn.PlanJoint}, Base: base, Public: public,
+		CanCreate: a.Is(aldyn.RoleCoordinator) && !public,
 	}})
 }
 
@@ -292,89 +301,52 @@ func (s *Server) exportPlans(w http.ResponseWriter, r *http.Request, f aldyn.Pla
 
 // Form.
 
-// planFromForm reads the plan form: signatories are repeated
-// required_signatures values, evidence lines repeated evidence_kind and
-// evidence_note pairs (blank pairs are skipped).
+// planForm is the plan's one form: the plan form and the API's JSON.
+// Signatories are repeated required_signatures values in the form,
+// evidence lines repeated evidence_kind and evidence_note pairs (blank
+// pairs are skipped).
+type planForm struct{ *aldyn.Plan }
+
+func (f planForm) fields() formFields {
+	p := f.Plan
+	return formFields{"kind": text(&p.Kind), "title": texts(&p.Title), "territory_code": text(&p.TerritoryCode),
+		"owner_body_id": whole(&p.OwnerBodyID, "error.invalid"), "start_year": whole(&p.StartYear, "error.invalid"),
+		"end_year": whole(&p.EndYear, "error.invalid"), "required_signatures": ids(&p.RequiredSignatures, "error.invalid"),
+		"evidence": rows(&p.Evidence, []string{"kind", "note"},
+			func(c map[string]string, _ aldyn.Validation) (aldyn.PlanEvidence, bool) {
+				return aldyn.PlanEvidence{Kind: c["kind"], Note: c["note"]}, true
+			},
+			func(e aldyn.PlanEvidence) []string { return []string{e.Kind, e.Note} }),
+	}
+}
+
 func planFromForm(r *http.Request) (*aldyn.Plan, url.Values, error) {
-	if err := r.ParseForm(); err != nil {
-		return nil, nil, badParam("form")
-	}
-	f := r.PostForm
-	p := &aldyn.Plan{Kind: f.Get("kind"), TerritoryCode: f.Get("territory_code"),
-		Title: aldyn.Text{KY: f.Get("title_ky"), RU: f.Get("title_ru"), EN: f.Get("title_en")}}
-	errs := aldyn.Validation{}
-	p.OwnerBodyID = formInt(f, "owner_body_id", errs)
-	p.StartYear = int(formInt(f, "start_year", errs))
-	p.EndYear = int(formInt(f, "end_year", errs))
-	for _, v := range f["required_signatures"] {
-		id, err := strconv.ParseInt(v, 10, 64)
-		if err != nil {
-			errs.Add("required_signatures", "error.invalid")
-			continue
-		}
-		if !slices.Contains(p.RequiredSignatures, id) {
-			p.RequiredSignatures = append(p.RequiredSignatures, id)
-		}
-	}
-	kinds, notes := f["evidence_kind"], f["evidence_note"]
-	for i := range max(len(kinds), len(notes)) {
-		var k, n string
-		if i < len(kinds) {
-			k = strings.TrimSpace(kinds[i])
-		}
-		if i < len(notes) {
-			n = strings.TrimSpace(notes[i])
-		}
-		if k == "" && n == "" {
-			continue
-		}
-		p.Evidence = append(p.Evidence, aldyn.PlanEvidence{Kind: k, Note: n})
-	}
-	return p, f, errs.Err()
+	p := &aldyn.Plan{}
+	form, err := readForm(r, planForm{p})
+	return p, form, err
 }
 
-// formInt reads an optional whole number; a malformed one is a field error.
-func formInt(f url.Values, name string, errs aldyn.Validation) int64 {
-	v := strings.TrimSpace(f.Get(name))
-	if v == "" {
-		return 0
-	}
-	n, err := strconv.ParseInt(v, 10, 64)
-	if err != nil {
-		errs.Add(name, "error.invalid")
-	}
-	return n
-}
-
-func planForm(p *aldyn.Plan) url.Values {
-	form := url.Values{}
-	if p == nil {
-		form.Set("kind", aldyn.PlanJoint)
-		y := time.Now().Year()
-		form.Set("start_year", strconv.Itoa(y))
-		form.Set("end_year", strconv.Itoa(min(y+2, aldyn.ConceptEndYear)))
-		return form
-	}
-	form.Set("kind", p.Kind)
-	form.Set("title_ky", p.Title.KY)
-	form.Set("title_ru", p.Title.RU)
-	form.Set("title_en", p.Title.EN)
-	form.Set("territory_code", p.TerritoryCode)
-	form.Set("owner_body_id", strconv.FormatInt(p.OwnerBodyID, 10))
-	form.Set("start_year", strconv.Itoa(p.StartYear))
-	form.Set("end_year", strconv.Itoa(p.EndYear))
-	for _, id := range p.RequiredSignatures {
-		form.Add("required_signatures", strconv.FormatInt(id, 10))
-	}
-	for _, e := range p.Evidence {
-		form.Add("evidence_kind", e.Kind)
-		form.Add("evidence_note", e.Note)
-	}
-	return form
+// newPlanForm is the form of a new plan: a joint plan from this year.
+func newPlanForm() url.Values {
+	y := time.Now().Year()
+	return url.Values{"kind": {aldyn.PlanJoint}, "start_year": {strconv.Itoa(y)}, "end_year": {strconv.Itoa(min(y+2, aldyn.ConceptEndYear))}}
 }
 
 // evidenceRow is one line of the evidence table of the plan form.
 type evidenceRow struct{ Kind, Note string }
+
+// planFormPageData is the data of the plan_form page.
+type planFormPageData struct {
+	Plan          *aldyn.Plan
+	Action        string
+	Territories   []*aldyn.Territory
+	Owners        []*aldyn.Body
+	Bodies        []*aldyn.Body
+	Selected      map[int64]bool
+	Evidence      []evidenceRow
+	EvidenceKinds []string
+	Kinds         []string
+}
 
 func (s *Server) renderPlanForm(w http.ResponseWriter, r *http.Request, status int, p *aldyn.Plan, form url.Values, errs map[string]string) error {
 	a := actor(r)
@@ -393,25 +365,11 @@ func (s *Server) renderPlanForm(w http.ResponseWriter, r *http.Request, status i
 		}
 	}
 	var rows []evidenceRow
-	kinds, notes := form["evidence_kind"], form["evidence_note"]
-	for i := range max(len(kinds), len(notes)) {
-		var row evidenceRow
-		if i < len(kinds) {
-			row.Kind = kinds[i]
-		}
-		if i < len(notes) {
-			row.Note = notes[i]
-		}
-		rows = append(rows, row)
+	for _, line := range formTable(form, "evidence", "kind", "note") {
+		rows = append(rows, evidenceRow{Kind: line[0], Note: line[1]})
 	}
 	for range 2 {
 		rows = append(rows, evidenceRow{})
-	}
-	selected := map[int64]bool{}
-	for _, v := range form["required_signatures"] {
-		if id, err := strconv.ParseInt(v, 10, 64); err == nil {
-			selected[id] = true
-		}
 	}
 	title := info(r).loc.T("plans.new")
 	action := "/plans"
@@ -419,9 +377,9 @@ func (s *Server) renderPlanForm(w http.ResponseWriter, r *http.Request, status i
 		title = info(r).loc.T("plans.edit")
 		action = "/plans/" + strconv.FormatInt(p.ID, 10)
 	}
-	return s.render(w, r, status, "plan_form", &page{Title: title, Form: form, Errors: errs, Data: map[string]any{
-		"Plan": p, "Action": action, "Territories": ts, "Owners": owners, "Bodies": bodies, "Selected": selected,
-		"Evidence": rows, "EvidenceKinds": aldyn.EvidenceKinds, "Kinds": []string{aldyn.PlanNational, aldyn.PlanJoint},
+	return s.render(w, r, status, "plan_form", &page{Title: title, Form: form, Errors: errs, Data: &planFormPageData{
+		Plan: p, Action: action, Territories: ts, Owners: owners, Bodies: bodies, Selected: idSet(form["required_signatures"]),
+		Evidence: rows, EvidenceKinds: aldyn.EvidenceKinds, Kinds: []string{aldyn.PlanNational, aldyn.PlanJoint},
 	}})
 }
 
@@ -429,7 +387,7 @@ func (s *Server) planNewPage(w http.ResponseWriter, r *http.Request) error {
 	if err := requirePlanner(r); err != nil {
 		return err
 	}
-	return s.renderPlanForm(w, r, http.StatusOK, nil, planForm(nil), nil)
+	return s.renderPlanForm(w, r, http.StatusOK, nil, newPlanForm(), nil)
 }
 
 func (s *Server) planCreate(w http.ResponseWriter, r *http.Request) error {
@@ -449,7 +407,7 @@ func (s *Server) planEditPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.renderPlanForm(w, r, http.StatusOK, p, planForm(p), nil)
+	return s.renderPlanForm(w, r, http.StatusOK, p, showForm(planForm{p}), nil)
 }
 
 func (s *Server) planUpdate(w http.ResponseWriter, r *http.Request) error {
@@ -571,6 +529,24 @@ func (s *Server) planVersions(ctx context.Context, a *aldyn.Actor, p *aldyn.Plan
 	return out, nil
 }
 
+// planPageData is the data of the plan page.
+type planPageData struct {
+	Plan       *aldyn.Plan
+	Territory  *aldyn.Territory
+	Owner      *aldyn.Body
+	Signatures []signatureRow
+	Content    *planContent
+	Versions   []*aldyn.Plan
+	CanManage  bool
+	CanEdit    bool
+	CanSign    bool
+	MyBody     *aldyn.Body
+	CanApprove bool
+	AllSigned  bool
+	CanAmend   bool
+	CanClose   bool
+}
+
 func (s *Server) planPage(w http.ResponseWriter, r *http.Request) error {
 	p, internal, err := s.planByPath(r)
 	if err != nil {
@@ -610,11 +586,11 @@ func (s *Server) planPage(w http.ResponseWriter, r *http.Request) error {
 	manage := a.CanManagePlan(p.TerritoryPath)
 	canSign := p.Status == aldyn.PlanDraft && a.Is(aldyn.RoleReporter, aldyn.RoleCoordinator) &&
 		slices.Contains(p.RequiredSignatures, a.BodyID) && !p.Signed(a.BodyID)
-	return s.render(w, r, http.StatusOK, "plan", &page{Title: p.Title.In(info(r).lang), Data: map[string]any{
-		"Plan": p, "Territory": t, "Owner": bodies[p.OwnerBodyID], "Signatures": sigs, "Content": pc, "Versions": versions,
-		"CanManage": manage, "CanEdit": manage && p.CanEdit(), "CanSign": canSign, "MyBody": bodies[a.BodyID],
-		"CanApprove": manage && p.Status == aldyn.PlanDraft, "AllSigned": len(p.RequiredSignatures) > 0 && len(p.MissingSignatures()) == 0,
-		"CanAmend": manage && p.Status == aldyn.PlanApproved, "CanClose": manage && p.Status == aldyn.PlanApproved,
+	return s.render(w, r, http.StatusOK, "plan", &page{Title: p.Title.In(info(r).lang), Data: &planPageData{
+		Plan: p, Territory: t, Owner: bodies[p.OwnerBodyID], Signatures: sigs, Content: pc, Versions: versions,
+		CanManage: manage, CanEdit: manage && p.CanEdit(), CanSign: canSign, MyBody: bodies[a.BodyID],
+		CanApprove: manage && p.Status == aldyn.PlanDraft, AllSigned: len(p.RequiredSignatures) > 0 && len(p.MissingSignatures()) == 0,
+		CanAmend: manage && p.Status == aldyn.PlanApproved, CanClose: manage && p.Status == aldyn.PlanApproved,
 	}})
 }
 
@@ -631,6 +607,14 @@ func (s *Server) publicPlanPage(w http.ResponseWriter, r *http.Request) error {
 		return aldyn.Errorf(aldyn.ENOTFOUND, "plans.error.not_found")
 	}
 	return s.renderPublicPlan(w, r, ps[0])
+}
+
+// planPublicPageData is the data of the plan_public page.
+type planPublicPageData struct {
+	Plan      *aldyn.Plan
+	Territory *aldyn.Territory
+	Owner     *aldyn.Body
+	Content   *planContent
 }
 
 // renderPublicPlan shows a published plan as the public sees it: its
@@ -664,8 +648,8 @@ func (s *Server) renderPublicPlan(w http.ResponseWriter, r *http.Request, p *ald
 	if b := owner[p.OwnerBodyID]; b != nil {
 		ob = b.Public()
 	}
-	return s.render(w, r, http.StatusOK, "plan_public", &page{Title: p.Title.In(info(r).lang), Data: map[string]any{
-		"Plan": publicPlan(p), "Territory": t, "Owner": ob, "Content": pc,
+	return s.render(w, r, http.StatusOK, "plan_public", &page{Title: p.Title.In(info(r).lang), Data: &planPublicPageData{
+		Plan: publicPlan(p), Territory: t, Owner: ob, Content: pc,
 	}})
 }
 
@@ -723,6 +707,13 @@ func (s *Server) apiPlanAction(action string) func(http.ResponseWriter, *http.Re
 
 // Diff.
 
+// planDiffPageData is the data of the plan_diff page.
+type planDiffPageData struct {
+	Plan     *aldyn.Plan
+	Previous *aldyn.Plan
+	Changes  []aldyn.MeasureChange
+}
+
 func (s *Server) planDiffPage(w http.ResponseWriter, r *http.Request) error {
 	p, _, err := s.planByPath(r)
 	if err != nil {
@@ -750,23 +741,18 @@ func (s *Server) planDiffPage(w http.ResponseWriter, r *http.Request) error {
 		}
 		return writeJSON(w, http.StatusOK, changes)
 	}
-	return s.render(w, r, http.StatusOK, "plan_diff", &page{Title: info(r).loc.T("plans.diff_title", map[string]any{"version": p.Version}), Data: map[string]any{
-		"Plan": p, "Previous": prev, "Changes": changes,
+	return s.render(w, r, http.StatusOK, "plan_diff", &page{Title: info(r).loc.T("plans.diff_title", map[string]any{"version": p.Version}), Data: &planDiffPageData{
+		Plan: p, Previous: prev, Changes: changes,
 	}})
 }
 
 // API.
 
 func (s *Server) apiPlans(w http.ResponseWriter, r *http.Request) error {
-	f, err := planFilter(r.URL.Query())
-	if err != nil {
-		return err
-	}
-	ps, total, err := s.findPlans(r.Context(), actor(r), f, false)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, newList(ps, total, f.Page))
+	return writeList(w, r, nil, fromQuery(planFilter), func(f aldyn.PlanFilter) aldyn.Page { return f.Page },
+		func(ctx context.Context, f aldyn.PlanFilter) ([]*aldyn.Plan, int, error) {
+			return s.findPlans(ctx, actor(r), f, false)
+		})
 }
 
 func (s *Server) apiPlan(w http.ResponseWriter, r *http.Request) error {
@@ -780,28 +766,12 @@ func (s *Server) apiPlan(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, p)
 }
 
-// planInput is the JSON body of plan create and update.
-type planInput struct {
-	Kind               string               `json:"kind"`
-	Title              aldyn.Text           `json:"title"`
-	TerritoryCode      string               `json:"territory_code"`
-	OwnerBodyID        int64                `json:"owner_body_id"`
-	StartYear          int                  `json:"start_year"`
-	EndYear            int                  `json:"end_year"`
-	RequiredSignatures []int64              `json:"required_signatures"`
-	Evidence           []aldyn.PlanEvidence `json:"evidence"`
-}
-
-func (in planInput) plan() *aldyn.Plan {
-	return &aldyn.Plan{Kind: in.Kind, Title: in.Title, TerritoryCode: in.TerritoryCode, OwnerBodyID: in.OwnerBodyID, StartYear: in.StartYear,
-		EndYear: in.EndYear, RequiredSignatures: in.RequiredSignatures, Evidence: in.Evidence}
-}
-
 func (s *Server) apiPlanCreate(w http.ResponseWriter, r *http.Request) error {
 	if err := requirePlanner(r); err != nil {
 		return err
 	}
-	return saveJSON(w, r, http.StatusCreated, infallible(planInput.plan), s.db.CreatePlan)
+	p := &aldyn.Plan{}
+	return saveFormJSON(w, r, http.StatusCreated, p, planForm{p}, s.db.CreatePlan)
 }
 
 func (s *Server) apiPlanUpdate(w http.ResponseWriter, r *http.Request) error {
@@ -810,17 +780,13 @@ func (s *Server) apiPlanUpdate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	id := old.ID
-	var in planInput
-	if err := decodeJSON(r, &in); err != nil {
+	p := &aldyn.Plan{}
+	if err := readJSON(r, planForm{p}); err != nil {
 		return err
 	}
-	p := in.plan()
 	if err := s.db.UpdatePlan(r.Context(), actor(r), id, p); err != nil {
 		return err
 	}
 	p, err = s.db.FindPlanByID(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, p)
+	return writeFound(w, p, err)
 }

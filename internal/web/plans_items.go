@@ -5,10 +5,8 @@ import (
 	"math"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/aldyn-kg/aldyn"
 	"github.com/aldyn-kg/aldyn/internal/store"
@@ -64,11 +62,8 @@ func planItemByPath[T any](s *Server, r *http.Request, notFound string, find fun
 		return zero, nil, false, err
 	}
 	item, err = find(r.Context(), id)
-	if aldyn.ErrorCode(err) == aldyn.ENOTFOUND {
-		return zero, nil, false, aldyn.Errorf(aldyn.ENOTFOUND, notFound)
-	}
 	if err != nil {
-		return zero, nil, false, err
+		return zero, nil, false, notFoundAs(err, notFound)
 	}
 	p, internal, err = s.visiblePlan(r.Context(), actor(r), planID(item))
 	if err != nil {
@@ -136,19 +131,37 @@ func (s *Server) managedDraft(r *http.Request, planID int64) (*aldyn.Plan, error
 // budgetRows is how many budget lines the measure form offers.
 const budgetRows = 4
 
+// measureForm is the measure's one form: the measure form and the API's
+// JSON (dates YYYY-MM-DD). Co-executors and linked indicators are
+// repeated values in the form, budget lines repeated budget_source,
+// budget_funder and budget_amount values (blank lines are skipped).
+type measureForm struct{ *aldyn.Measure }
+
+func (f measureForm) fields() formFields {
+	m := f.Measure
+	return formFields{"code": text(&m.Code), "component_code": text(&m.ComponentCode), "task_code": text(&m.TaskCode),
+		"title": texts(&m.Title), "description": texts(&m.Description), "expected_result": texts(&m.ExpectedResult),
+		"responsible_body_id": whole(&m.ResponsibleBodyID, "error.invalid"), "co_executor_ids": ids(&m.CoExecutorIDs, "error.invalid"),
+		"indicator_ids": ids(&m.IndicatorIDs, "error.invalid"), "start": day(&m.Start, "plans.error.date"), "due": day(&m.Due, "plans.error.date"),
+		"cancelled": check(&m.Cancelled),
+		"budget": rows(&m.Budget, []string{"source", "funder", "amount"},
+			func(c map[string]string, v aldyn.Validation) (aldyn.BudgetLine, bool) {
+				n, err := strconv.ParseInt(strings.NewReplacer(" ", "", "\u00a0", "").Replace(c["amount"]), 10, 64)
+				if err != nil {
+					v.Add("budget", "plans.error.amount")
+				}
+				return aldyn.BudgetLine{Source: c["source"], Funder: c["funder"], AmountKGS: n}, err == nil
+			},
+			func(l aldyn.BudgetLine) []string {
+				return []string{l.Source, l.Funder, strconv.FormatInt(l.AmountKGS, 10)}
+			}),
+	}
+}
+
+// measureFromForm reads the measure form; a task implies its component.
 func measureFromForm(r *http.Request) (*aldyn.Measure, url.Values, error) {
-	if err := r.ParseForm(); err != nil {
-		return nil, nil, badParam("form")
-	}
-	f := r.PostForm
-	errs := aldyn.Validation{}
-	m := &aldyn.Measure{Code: f.Get("code"), ComponentCode: f.Get("component_code"), TaskCode: f.Get("task_code"),
-		Title:          aldyn.Text{KY: f.Get("title_ky"), RU: f.Get("title_ru"), EN: f.Get("title_en")},
-		Description:    aldyn.Text{KY: f.Get("description_ky"), RU: f.Get("description_ru"), EN: f.Get("description_en")},
-		ExpectedResult: aldyn.Text{KY: f.Get("expected_result_ky"), RU: f.Get("expected_result_ru"), EN: f.Get("expected_result_en")},
-		Cancelled:      f.Get("cancelled") != "",
-	}
-	// A task implies its component.
+	m := &aldyn.Measure{}
+	form, err := readForm(r, measureForm{m})
 	if m.TaskCode != "" && m.ComponentCode == "" {
 		if c, err := theConcept(); err == nil {
 			for _, comp := range c.Components {
@@ -158,103 +171,24 @@ func measureFromForm(r *http.Request) (*aldyn.Measure, url.Values, error) {
 			}
 		}
 	}
-	m.ResponsibleBodyID = formInt(f, "responsible_body_id", errs)
-	m.CoExecutorIDs = formIDs(f, "co_executor_ids", errs)
-	m.IndicatorIDs = formIDs(f, "indicator_ids", errs)
-	m.Start = formDate(f, "start", errs)
-	m.Due = formDate(f, "due", errs)
-	sources, funders, amounts := f["budget_source"], f["budget_funder"], f["budget_amount"]
-	for i := range max(len(sources), len(amounts)) {
-		at := func(vs []string) string {
-			if i < len(vs) {
-				return strings.TrimSpace(vs[i])
-			}
-			return ""
-		}
-		src, amount := at(sources), strings.ReplaceAll(strings.ReplaceAll(at(amounts), " ", ""), "\u00a0", "")
-		if src == "" && amount == "" {
-			continue
-		}
-		n, err := strconv.ParseInt(amount, 10, 64)
-		if err != nil {
-			errs.Add("budget", "plans.error.amount")
-			continue
-		}
-		m.Budget = append(m.Budget, aldyn.BudgetLine{Source: src, Funder: at(funders), AmountKGS: n})
-	}
-	return m, f, errs.Err()
-}
-
-func formIDs(f url.Values, name string, errs aldyn.Validation) []int64 {
-	var out []int64
-	for _, v := range f[name] {
-		if strings.TrimSpace(v) == "" {
-			continue
-		}
-		id, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
-		if err != nil {
-			errs.Add(name, "error.invalid")
-			continue
-		}
-		if !slices.Contains(out, id) {
-			out = append(out, id)
-		}
-	}
-	return out
-}
-
-func formDate(f url.Values, name string, errs aldyn.Validation) time.Time {
-	v := strings.TrimSpace(f.Get(name))
-	if v == "" {
-		return time.Time{}
-	}
-	t, err := time.Parse(time.DateOnly, v)
-	if err != nil {
-		errs.Add(name, "plans.error.date")
-	}
-	return t
-}
-
-func measureForm(m *aldyn.Measure) url.Values {
-	form := url.Values{}
-	if m == nil {
-		return form
-	}
-	for k, v := range map[string]string{"code": m.Code, "component_code": m.ComponentCode, "task_code": m.TaskCode,
-		"title_ky": m.Title.KY, "title_ru": m.Title.RU, "title_en": m.Title.EN,
-		"description_ky": m.Description.KY, "description_ru": m.Description.RU, "description_en": m.Description.EN,
-		"expected_result_ky": m.ExpectedResult.KY, "expected_result_ru": m.ExpectedResult.RU, "expected_result_en": m.ExpectedResult.EN,
-		"responsible_body_id": strconv.FormatInt(m.ResponsibleBodyID, 10), "start": m.Start.Format(time.DateOnly), "due": m.Due.Format(time.DateOnly)} {
-		form.Set(k, v)
-	}
-	if m.Cancelled {
-		form.Set("cancelled", "1")
-	}
-	for _, id := range m.CoExecutorIDs {
-		form.Add("co_executor_ids", strconv.FormatInt(id, 10))
-	}
-	for _, id := range m.IndicatorIDs {
-		form.Add("indicator_ids", strconv.FormatInt(id, 10))
-	}
-	for _, l := range m.Budget {
-		form.Add("budget_source", l.Source)
-		form.Add("budget_funder", l.Funder)
-		form.Add("budget_amount", strconv.FormatInt(l.AmountKGS, 10))
-	}
-	return form
+	return m, form, err
 }
 
 // budgetRow is one line of the budget table of the measure form.
 type budgetRow struct{ Source, Funder, Amount string }
 
-func idSet(vs []string) map[int64]bool {
-	out := map[int64]bool{}
-	for _, v := range vs {
-		if id, err := strconv.ParseInt(v, 10, 64); err == nil {
-			out[id] = true
-		}
-	}
-	return out
+// planMeasureFormPageData is the data of the plan_measure_form page.
+type planMeasureFormPageData struct {
+	Plan        *aldyn.Plan
+	Measure     *aldyn.Measure
+	Action      string
+	Concept     *aldyn.Concept
+	Bodies      []*aldyn.Body
+	Indicators  []aldyn.Indicator
+	Budget      []budgetRow
+	Sources     []string
+	CoExecutors map[int64]bool
+	Linked      map[int64]bool
 }
 
 func (s *Server) renderMeasureForm(w http.ResponseWriter, r *http.Request, status int, p *aldyn.Plan, m *aldyn.Measure, form url.Values, errs map[string]string) error {
@@ -272,19 +206,8 @@ func (s *Server) renderMeasureForm(w http.ResponseWriter, r *http.Request, statu
 		return err
 	}
 	var rows []budgetRow
-	src, fun, amt := form["budget_source"], form["budget_funder"], form["budget_amount"]
-	for i := range max(len(src), len(amt)) {
-		var b budgetRow
-		if i < len(src) {
-			b.Source = src[i]
-		}
-		if i < len(fun) {
-			b.Funder = fun[i]
-		}
-		if i < len(amt) {
-			b.Amount = amt[i]
-		}
-		rows = append(rows, b)
+	for _, line := range formTable(form, "budget", "source", "funder", "amount") {
+		rows = append(rows, budgetRow{Source: line[0], Funder: line[1], Amount: line[2]})
 	}
 	for len(rows) < budgetRows {
 		rows = append(rows, budgetRow{})
@@ -293,9 +216,9 @@ func (s *Server) renderMeasureForm(w http.ResponseWriter, r *http.Request, statu
 	if m != nil {
 		title, action = info(r).loc.T("plans.measure_edit"), "/measures/"+strconv.FormatInt(m.ID, 10)
 	}
-	return s.render(w, r, status, "plan_measure_form", &page{Title: title, Form: form, Errors: errs, Data: map[string]any{
-		"Plan": p, "Measure": m, "Action": action, "Concept": c, "Bodies": bodies, "Indicators": inds, "Budget": rows,
-		"Sources": aldyn.BudgetSources, "CoExecutors": idSet(form["co_executor_ids"]), "Linked": idSet(form["indicator_ids"]),
+	return s.render(w, r, status, "plan_measure_form", &page{Title: title, Form: form, Errors: errs, Data: &planMeasureFormPageData{
+		Plan: p, Measure: m, Action: action, Concept: c, Bodies: bodies, Indicators: inds, Budget: rows,
+		Sources: aldyn.BudgetSources, CoExecutors: idSet(form["co_executor_ids"]), Linked: idSet(form["indicator_ids"]),
 	}})
 }
 
@@ -336,6 +259,19 @@ func (s *Server) measureCreate(w http.ResponseWriter, r *http.Request) error {
 		func() string { return "/measures/" + strconv.FormatInt(m.ID, 10) }, "common.created")
 }
 
+// planMeasurePageData is the data of the plan_measure page.
+type planMeasurePageData struct {
+	Measure     *aldyn.Measure
+	Plan        *aldyn.Plan
+	Internal    bool
+	Component   *aldyn.Component
+	Task        *aldyn.Task
+	Body        *aldyn.Body
+	CoExecutors []*aldyn.Body
+	Indicators  []*aldyn.Indicator
+	CanEdit     bool
+}
+
 func (s *Server) measurePage(w http.ResponseWriter, r *http.Request) error {
 	m, p, internal, err := s.measureByPath(r)
 	if err != nil {
@@ -368,9 +304,9 @@ func (s *Server) measurePage(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	manage := actor(r).CanManagePlan(p.TerritoryPath) && p.CanEdit()
-	return s.render(w, r, http.StatusOK, "plan_measure", &page{Title: m.Code + " " + m.Title.In(info(r).lang), Data: map[string]any{
-		"Measure": m, "Plan": p, "Internal": internal, "Component": c.Component(m.ComponentCode), "Task": c.Task(m.TaskCode),
-		"Body": bodies[m.ResponsibleBodyID], "CoExecutors": co, "Indicators": inds, "CanEdit": manage,
+	return s.render(w, r, http.StatusOK, "plan_measure", &page{Title: m.Code + " " + m.Title.In(info(r).lang), Data: &planMeasurePageData{
+		Measure: m, Plan: p, Internal: internal, Component: c.Component(m.ComponentCode), Task: c.Task(m.TaskCode),
+		Body: bodies[m.ResponsibleBodyID], CoExecutors: co, Indicators: inds, CanEdit: manage,
 	}})
 }
 
@@ -379,7 +315,7 @@ func (s *Server) measureEditPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.renderMeasureForm(w, r, http.StatusOK, p, m, measureForm(m), nil)
+	return s.renderMeasureForm(w, r, http.StatusOK, p, m, showForm(measureForm{m}), nil)
 }
 
 func (s *Server) measureUpdate(w http.ResponseWriter, r *http.Request) error {
@@ -445,55 +381,61 @@ func formatTargets(ts []aldyn.IndicatorTarget) string {
 	return strings.Join(parts, "; ")
 }
 
-func indicatorFromForm(r *http.Request) (*aldyn.Indicator, url.Values, error) {
-	if err := r.ParseForm(); err != nil {
-		return nil, nil, badParam("form")
-	}
-	f := r.PostForm
-	errs := aldyn.Validation{}
-	ind := &aldyn.Indicator{Code: f.Get("code"), Unit: f.Get("unit"), Kind: f.Get("kind"), Numerator: f.Get("numerator"), Denominator: f.Get("denominator"),
-		Name:           aldyn.Text{KY: f.Get("name_ky"), RU: f.Get("name_ru"), EN: f.Get("name_en")},
-		Verification:   aldyn.Text{KY: f.Get("verification_ky"), RU: f.Get("verification_ru"), EN: f.Get("verification_en")},
-		HigherIsBetter: f.Get("higher_is_better") != "", Source: f.Get("source"), OffenseCategory: f.Get("offense_category"),
-		Disaggregation: f.Get("disaggregation"), Frequency: f.Get("frequency"),
-	}
-	if v := strings.TrimSpace(f.Get("baseline_value")); v != "" {
-		x, err := strconv.ParseFloat(strings.ReplaceAll(v, ",", "."), 64)
-		if err != nil {
-			errs.Add("baseline_value", "indicator.error.value")
-		}
-		ind.BaselineValue = x
-	}
-	ind.BaselineYear = int(formInt(f, "baseline_year", errs))
-	ts, ok := parseTargets(f.Get("targets"))
-	if !ok {
-		errs.Add("targets", "plans.error.targets")
-	}
-	ind.Targets = ts
-	return ind, f, errs.Err()
+// indicatorForm is the indicator's one form: the indicator form and the
+// API's JSON. Targets are "2025:10; 2026:8" in the form, an array of
+// {"year", "value"} in JSON.
+type indicatorForm struct{ *aldyn.Indicator }
+
+func (f indicatorForm) fields() formFields {
+	ind := f.Indicator
+	return formFields{"code": text(&ind.Code), "name": texts(&ind.Name), "unit": text(&ind.Unit), "higher_is_better": check(&ind.HigherIsBetter),
+		"kind": text(&ind.Kind), "numerator": text(&ind.Numerator), "denominator": text(&ind.Denominator), "source": text(&ind.Source),
+		"offense_category": text(&ind.OffenseCategory), "disaggregation": text(&ind.Disaggregation), "verification": texts(&ind.Verification),
+		"frequency": text(&ind.Frequency), "baseline_value": decimal(&ind.BaselineValue, "indicator.error.value"),
+		"baseline_year": whole(&ind.BaselineYear, "error.invalid"), "targets": targets(&ind.Targets)}
 }
 
-func indicatorForm(ind *aldyn.Indicator) url.Values {
-	form := url.Values{}
-	if ind == nil {
-		form.Set("kind", aldyn.IndicatorNumber)
-		form.Set("source", aldyn.IndicatorManual)
-		form.Set("disaggregation", aldyn.DisaggregationNone)
-		form.Set("frequency", aldyn.FrequencyAnnual)
-		return form
+func indicatorFromForm(r *http.Request) (*aldyn.Indicator, url.Values, error) {
+	ind := &aldyn.Indicator{}
+	form, err := readForm(r, indicatorForm{ind})
+	return ind, form, err
+}
+
+// newIndicatorForm is the form of a new indicator: a number entered by
+// hand once a year.
+func newIndicatorForm() url.Values {
+	return url.Values{"kind": {aldyn.IndicatorNumber}, "source": {aldyn.IndicatorManual}, "disaggregation": {aldyn.DisaggregationNone},
+		"frequency": {aldyn.FrequencyAnnual}}
+}
+
+// targets are an indicator's yearly targets: "2025:10; 2026:8" in a form.
+func targets(p *[]aldyn.IndicatorTarget) formField { return targetsField{jsonValue{p}, p} }
+
+type targetsField struct {
+	jsonValue
+	p *[]aldyn.IndicatorTarget
+}
+
+func (t targetsField) read(f url.Values, name string, v aldyn.Validation) {
+	ts, ok := parseTargets(f.Get(name))
+	if !ok {
+		v.Add(name, "plans.error.targets")
 	}
-	for k, v := range map[string]string{"code": ind.Code, "unit": ind.Unit, "kind": ind.Kind, "numerator": ind.Numerator, "denominator": ind.Denominator,
-		"name_ky": ind.Name.KY, "name_ru": ind.Name.RU, "name_en": ind.Name.EN,
-		"verification_ky": ind.Verification.KY, "verification_ru": ind.Verification.RU, "verification_en": ind.Verification.EN,
-		"source": ind.Source, "offense_category": ind.OffenseCategory, "disaggregation": ind.Disaggregation, "frequency": ind.Frequency,
-		"baseline_value": strconv.FormatFloat(ind.BaselineValue, 'f', -1, 64), "baseline_year": strconv.Itoa(ind.BaselineYear),
-		"targets": formatTargets(ind.Targets)} {
-		form.Set(k, v)
-	}
-	if ind.HigherIsBetter {
-		form.Set("higher_is_better", "1")
-	}
-	return form
+	*t.p = ts
+}
+
+func (t targetsField) show(f url.Values, name string) { f.Set(name, formatTargets(*t.p)) }
+
+// planIndicatorFormPageData is the data of the plan_indicator_form page.
+type planIndicatorFormPageData struct {
+	Plan        *aldyn.Plan
+	Indicator   *aldyn.Indicator
+	Action      string
+	Categories  []string
+	Kinds       []string
+	Sources     []string
+	Frequencies []string
+	Disaggs     []string
 }
 
 func (s *Server) renderIndicatorForm(w http.ResponseWriter, r *http.Request, status int, p *aldyn.Plan, ind *aldyn.Indicator, form url.Values, errs map[string]string) error {
@@ -501,12 +443,12 @@ func (s *Server) renderIndicatorForm(w http.ResponseWriter, r *http.Request, sta
 	if ind != nil {
 		title, action = info(r).loc.T("plans.indicator_edit"), "/indicators/"+strconv.FormatInt(ind.ID, 10)
 	}
-	return s.render(w, r, status, "plan_indicator_form", &page{Title: title, Form: form, Errors: errs, Data: map[string]any{
-		"Plan": p, "Indicator": ind, "Action": action, "Categories": aldyn.OffenseCategories,
-		"Kinds":       []string{aldyn.IndicatorNumber, aldyn.IndicatorPercent, aldyn.IndicatorRate},
-		"Sources":     []string{aldyn.IndicatorManual, aldyn.IndicatorOffenses},
-		"Frequencies": []string{aldyn.FrequencyAnnual, aldyn.FrequencyQuarterly, aldyn.FrequencyMonthly},
-		"Disaggs":     []string{aldyn.DisaggregationNone, aldyn.DisaggregationTerritory},
+	return s.render(w, r, status, "plan_indicator_form", &page{Title: title, Form: form, Errors: errs, Data: &planIndicatorFormPageData{
+		Plan: p, Indicator: ind, Action: action, Categories: aldyn.OffenseCategories,
+		Kinds:       []string{aldyn.IndicatorNumber, aldyn.IndicatorPercent, aldyn.IndicatorRate},
+		Sources:     []string{aldyn.IndicatorManual, aldyn.IndicatorOffenses},
+		Frequencies: []string{aldyn.FrequencyAnnual, aldyn.FrequencyQuarterly, aldyn.FrequencyMonthly},
+		Disaggs:     []string{aldyn.DisaggregationNone, aldyn.DisaggregationTerritory},
 	}})
 }
 
@@ -515,7 +457,7 @@ func (s *Server) indicatorNewPage(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	return s.renderIndicatorForm(w, r, http.StatusOK, p, nil, indicatorForm(nil), nil)
+	return s.renderIndicatorForm(w, r, http.StatusOK, p, nil, newIndicatorForm(), nil)
 }
 
 func (s *Server) indicatorCreate(w http.ResponseWriter, r *http.Request) error {
@@ -534,6 +476,16 @@ func (s *Server) indicatorCreate(w http.ResponseWriter, r *http.Request) error {
 		func() string { return "/indicators/" + strconv.FormatInt(ind.ID, 10) }, "common.created")
 }
 
+// planIndicatorPageData is the data of the plan_indicator page.
+type planIndicatorPageData struct {
+	Indicator  *aldyn.Indicator
+	Plan       *aldyn.Plan
+	Internal   bool
+	Values     []aldyn.IndicatorValue
+	CanEdit    bool
+	CanCompute bool
+}
+
 func (s *Server) indicatorPage(w http.ResponseWriter, r *http.Request) error {
 	ind, p, internal, err := s.indicatorByPath(r)
 	if err != nil {
@@ -543,10 +495,10 @@ func (s *Server) indicatorPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, http.StatusOK, "plan_indicator", &page{Title: ind.Code + " " + ind.Name.In(info(r).lang), Data: map[string]any{
-		"Indicator": ind, "Plan": p, "Internal": internal, "Values": values,
-		"CanEdit":    actor(r).CanManagePlan(p.TerritoryPath) && p.CanEdit(),
-		"CanCompute": internal && actor(r).CanManagePlan(p.TerritoryPath),
+	return s.render(w, r, http.StatusOK, "plan_indicator", &page{Title: ind.Code + " " + ind.Name.In(info(r).lang), Data: &planIndicatorPageData{
+		Indicator: ind, Plan: p, Internal: internal, Values: values,
+		CanEdit:    actor(r).CanManagePlan(p.TerritoryPath) && p.CanEdit(),
+		CanCompute: internal && actor(r).CanManagePlan(p.TerritoryPath),
 	}})
 }
 
@@ -555,7 +507,7 @@ func (s *Server) indicatorEditPage(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	return s.renderIndicatorForm(w, r, http.StatusOK, p, ind, indicatorForm(ind), nil)
+	return s.renderIndicatorForm(w, r, http.StatusOK, p, ind, showForm(indicatorForm{ind}), nil)
 }
 
 func (s *Server) indicatorUpdate(w http.ResponseWriter, r *http.Request) error {
@@ -572,42 +524,6 @@ func (s *Server) indicatorUpdate(w http.ResponseWriter, r *http.Request) error {
 }
 
 // API.
-
-// measureInput is the JSON body of measure create and update; dates are
-// YYYY-MM-DD.
-type measureInput struct {
-	Code              string             `json:"code"`
-	ComponentCode     string             `json:"component_code"`
-	TaskCode          string             `json:"task_code"`
-	Title             aldyn.Text         `json:"title"`
-	Description       aldyn.Text         `json:"description"`
-	ExpectedResult    aldyn.Text         `json:"expected_result"`
-	ResponsibleBodyID int64              `json:"responsible_body_id"`
-	CoExecutorIDs     []int64            `json:"co_executor_ids"`
-	Start             string             `json:"start"`
-	Due               string             `json:"due"`
-	Budget            []aldyn.BudgetLine `json:"budget"`
-	IndicatorIDs      []int64            `json:"indicator_ids"`
-	Cancelled         bool               `json:"cancelled"`
-}
-
-func (in measureInput) measure() (*aldyn.Measure, error) {
-	errs := aldyn.Validation{}
-	date := func(name, v string) time.Time {
-		if v == "" {
-			return time.Time{}
-		}
-		t, err := time.Parse(time.DateOnly, v)
-		if err != nil {
-			errs.Add(name, "plans.error.date")
-		}
-		return t
-	}
-	m := &aldyn.Measure{Code: in.Code, ComponentCode: in.ComponentCode, TaskCode: in.TaskCode, Title: in.Title, Description: in.Description,
-		ExpectedResult: in.ExpectedResult, ResponsibleBodyID: in.ResponsibleBodyID, CoExecutorIDs: in.CoExecutorIDs,
-		Start: date("start", in.Start), Due: date("due", in.Due), Budget: in.Budget, IndicatorIDs: in.IndicatorIDs, Cancelled: in.Cancelled}
-	return m, errs.Err()
-}
 
 func (s *Server) apiMeasures(w http.ResponseWriter, r *http.Request) error {
 	p, _, err := s.planByPath(r)
@@ -638,17 +554,15 @@ func (s *Server) apiMeasureCreate(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	return saveJSON(w, r, http.StatusCreated, measureInput.measure, func(ctx context.Context, a *aldyn.Actor, m *aldyn.Measure) error {
+	m := &aldyn.Measure{}
+	return saveFormJSON(w, r, http.StatusCreated, m, measureForm{m}, func(ctx context.Context, a *aldyn.Actor, m *aldyn.Measure) error {
 		return s.saveMeasure(ctx, a, p, 0, m)
 	})
 }
 
 func (s *Server) apiMeasure(w http.ResponseWriter, r *http.Request) error {
 	m, _, _, err := s.measureByPath(r)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, m)
+	return writeFound(w, m, err)
 }
 
 func (s *Server) apiMeasureUpdate(w http.ResponseWriter, r *http.Request) error {
@@ -656,7 +570,8 @@ func (s *Server) apiMeasureUpdate(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	return saveJSON(w, r, http.StatusOK, measureInput.measure, func(ctx context.Context, a *aldyn.Actor, m *aldyn.Measure) error {
+	m := &aldyn.Measure{}
+	return saveFormJSON(w, r, http.StatusOK, m, measureForm{m}, func(ctx context.Context, a *aldyn.Actor, m *aldyn.Measure) error {
 		return s.saveMeasure(ctx, a, p, old.ID, m)
 	})
 }
@@ -671,31 +586,6 @@ func (s *Server) apiMeasureDelete(w http.ResponseWriter, r *http.Request) error 
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
-}
-
-// indicatorInput is the JSON body of indicator create and update.
-type indicatorInput struct {
-	Code            string                  `json:"code"`
-	Name            aldyn.Text              `json:"name"`
-	Unit            string                  `json:"unit"`
-	HigherIsBetter  bool                    `json:"higher_is_better"`
-	Kind            string                  `json:"kind"`
-	Numerator       string                  `json:"numerator"`
-	Denominator     string                  `json:"denominator"`
-	Source          string                  `json:"source"`
-	OffenseCategory string                  `json:"offense_category"`
-	Disaggregation  string                  `json:"disaggregation"`
-	Verification    aldyn.Text              `json:"verification"`
-	Frequency       string                  `json:"frequency"`
-	BaselineValue   float64                 `json:"baseline_value"`
-	BaselineYear    int                     `json:"baseline_year"`
-	Targets         []aldyn.IndicatorTarget `json:"targets"`
-}
-
-func (in indicatorInput) indicator() *aldyn.Indicator {
-	return &aldyn.Indicator{Code: in.Code, Name: in.Name, Unit: in.Unit, HigherIsBetter: in.HigherIsBetter, Kind: in.Kind, Numerator: in.Numerator,
-		Denominator: in.Denominator, Source: in.Source, OffenseCategory: in.OffenseCategory, Disaggregation: in.Disaggregation,
-		Verification: in.Verification, Frequency: in.Frequency, BaselineValue: in.BaselineValue, BaselineYear: in.BaselineYear, Targets: in.Targets}
 }
 
 // apiIndicators lists the indicators of the plans the actor reads: of its
@@ -746,7 +636,8 @@ func (s *Server) apiIndicatorCreate(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	return saveJSON(w, r, http.StatusCreated, infallible(indicatorInput.indicator), func(ctx context.Context, a *aldyn.Actor, ind *aldyn.Indicator) error {
+	ind := &aldyn.Indicator{}
+	return saveFormJSON(w, r, http.StatusCreated, ind, indicatorForm{ind}, func(ctx context.Context, a *aldyn.Actor, ind *aldyn.Indicator) error {
 		ind.PlanID = p.ID
 		return s.db.CreateIndicator(ctx, a, ind)
 	})
@@ -754,10 +645,7 @@ func (s *Server) apiIndicatorCreate(w http.ResponseWriter, r *http.Request) erro
 
 func (s *Server) apiIndicator(w http.ResponseWriter, r *http.Request) error {
 	ind, _, _, err := s.indicatorByPath(r)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, ind)
+	return writeFound(w, ind, err)
 }
 
 func (s *Server) apiIndicatorUpdate(w http.ResponseWriter, r *http.Request) error {
@@ -765,7 +653,8 @@ func (s *Server) apiIndicatorUpdate(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	return saveJSON(w, r, http.StatusOK, infallible(indicatorInput.indicator), func(ctx context.Context, a *aldyn.Actor, ind *aldyn.Indicator) error {
+	ind := &aldyn.Indicator{}
+	return saveFormJSON(w, r, http.StatusOK, ind, indicatorForm{ind}, func(ctx context.Context, a *aldyn.Actor, ind *aldyn.Indicator) error {
 		return s.db.UpdateIndicator(ctx, a, old.ID, ind)
 	})
 }

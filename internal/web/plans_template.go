@@ -25,12 +25,17 @@ func (s *Server) registerPlanTemplate() {
 	s.handleUpload("POST", "/plans/{id}/import", maxTemplateUpload, s.planImport)
 }
 
-// templateBodies returns the bodies a template may name: those in the
-// actor's territory and those the plan already names.
-func (s *Server) templateBodies(r *http.Request, ms []aldyn.Measure) ([]aldyn.Body, error) {
+// templateBodies returns the plan's measures and the bodies a template
+// may name: those in the actor's territory and those the plan already
+// names.
+func (s *Server) templateBodies(r *http.Request, p *aldyn.Plan) ([]aldyn.Measure, []aldyn.Body, error) {
+	ms, err := s.allMeasures(r.Context(), p.ID)
+	if err != nil {
+		return nil, nil, err
+	}
 	scope, err := s.scopeBodies(r.Context(), actor(r))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	seen := map[int64]bool{}
 	var out []aldyn.Body
@@ -45,7 +50,7 @@ func (s *Server) templateBodies(r *http.Request, ms []aldyn.Measure) ([]aldyn.Bo
 	}
 	named, err := s.bodiesByID(r.Context(), ids)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	for id, b := range named {
 		if !seen[id] {
@@ -53,7 +58,7 @@ func (s *Server) templateBodies(r *http.Request, ms []aldyn.Measure) ([]aldyn.Bo
 			out = append(out, *b)
 		}
 	}
-	return out, nil
+	return ms, out, nil
 }
 
 func (s *Server) planTemplate(w http.ResponseWriter, r *http.Request) error {
@@ -71,15 +76,11 @@ func (s *Server) planTemplate(w http.ResponseWriter, r *http.Request) error {
 	if format != plantemplate.XLSX && format != plantemplate.CSV {
 		return badParam("format")
 	}
-	ms, err := s.allMeasures(r.Context(), p.ID)
+	ms, bodies, err := s.templateBodies(r, p)
 	if err != nil {
 		return err
 	}
 	inds, err := s.allIndicators(r.Context(), p.ID)
-	if err != nil {
-		return err
-	}
-	bodies, err := s.templateBodies(r, ms)
 	if err != nil {
 		return err
 	}
@@ -130,30 +131,23 @@ type importIssue struct {
 	Value  string `json:"value,omitempty"`
 }
 
+// planImportPageData is the data of the plan_import page: the plan, and
+// what was wrong with an uploaded file.
+type planImportPageData struct {
+	Plan   *aldyn.Plan
+	Issues []importIssue
+}
+
 func (s *Server) planImportPage(w http.ResponseWriter, r *http.Request) error {
-	id, err := routeID(r, "id", "plans.error.not_found")
+	p, err := s.pathDraft(r)
 	if err != nil {
 		return err
 	}
-	if err := requirePlanner(r); err != nil {
-		return err
-	}
-	p, err := s.managedDraft(r, id)
-	if err != nil {
-		return err
-	}
-	return s.render(w, r, http.StatusOK, "plan_import", &page{Title: info(r).loc.T("plans.import_title"), Data: map[string]any{"Plan": p}})
+	return s.render(w, r, http.StatusOK, "plan_import", &page{Title: info(r).loc.T("plans.import_title"), Data: &planImportPageData{Plan: p}})
 }
 
 func (s *Server) planImport(w http.ResponseWriter, r *http.Request) error {
-	id, err := routeID(r, "id", "plans.error.not_found")
-	if err != nil {
-		return err
-	}
-	if err := requirePlanner(r); err != nil {
-		return err
-	}
-	p, err := s.managedDraft(r, id)
+	p, err := s.pathDraft(r)
 	if err != nil {
 		return err
 	}
@@ -179,11 +173,7 @@ func (s *Server) planImport(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	current, err := s.allMeasures(r.Context(), p.ID)
-	if err != nil {
-		return err
-	}
-	bodies, err := s.templateBodies(r, current)
+	_, bodies, err := s.templateBodies(r, p)
 	if err != nil {
 		return err
 	}
@@ -226,5 +216,5 @@ func (s *Server) importResult(w http.ResponseWriter, r *http.Request, status int
 		}
 		return writeJSON(w, status, map[string]any{"errors": issues, "fields": errs})
 	}
-	return s.render(w, r, status, "plan_import", &page{Title: title, Errors: errs, Data: map[string]any{"Plan": p, "Issues": issues}})
+	return s.render(w, r, status, "plan_import", &page{Title: title, Errors: errs, Data: &planImportPageData{Plan: p, Issues: issues}})
 }

@@ -314,15 +314,7 @@ func TestPlanLifecycle(t *testing.T) {
 
 func (f *fixture) doAccept(tb testing.TB, who, path string) *http.Response {
 	tb.Helper()
-	req, _ := http.NewRequest("GET", f.srv.URL+path, nil)
-	req.Header.Set("Accept", planJSONType)
-	req.Header.Set("Authorization", "Bearer "+f.tokens[who])
-	resp, err := noRedirect().Do(req)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { resp.Body.Close() })
-	return resp
+	return f.send(tb, who, "GET", path, nil, map[string]string{"Accept": planJSONType})
 }
 
 func mustMeasures(tb testing.TB, w *planWorld, planID int64) []aldyn.Measure {

@@ -303,6 +303,40 @@ func newList[T any](items []T, total int, p aldyn.Page) list[T] {
 	return list[T]{Items: items, Total: total, Limit: p.Limit, Offset: p.Offset}
 }
 
+// writeFound answers with x, or returns err, loading x's error.
+func writeFound[T any](w http.ResponseWriter, x T, err error) error {
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, x)
+}
+
+// writeList answers an API list: guard (if any) checks the caller, filter
+// reads the filter from the request, and the answer is the page of it
+// that find finds, paged by the filter's page.
+func writeList[F, T any](w http.ResponseWriter, r *http.Request, guard func(*http.Request) error, filter func(*http.Request) (F, error),
+	page func(F) aldyn.Page, find func(context.Context, F) ([]T, int, error)) error {
+	if guard != nil {
+		if err := guard(r); err != nil {
+			return err
+		}
+	}
+	f, err := filter(r)
+	if err != nil {
+		return err
+	}
+	items, total, err := find(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, newList(items, total, page(f)))
+}
+
+// fromQuery is a filter read from the request's query.
+func fromQuery[F any](filter func(url.Values) (F, error)) func(*http.Request) (F, error) {
+	return func(r *http.Request) (F, error) { return filter(r.URL.Query()) }
+}
+
 var statusByCode = map[string]int{
 	aldyn.EINVALID:       http.StatusBadRequest,
 	aldyn.ENOTFOUND:      http.StatusNotFound,
@@ -397,6 +431,18 @@ func saveJSON[In, T any](w http.ResponseWriter, r *http.Request, status int, mak
 		return err
 	}
 	return writeJSON(w, status, item)
+}
+
+// saveFormJSON reads the API's JSON into v through its one form, saves v
+// and answers with it.
+func saveFormJSON[T any](w http.ResponseWriter, r *http.Request, status int, v T, form entityForm, save func(context.Context, *aldyn.Actor, T) error) error {
+	if err := readJSON(r, form); err != nil {
+		return err
+	}
+	if err := save(r.Context(), actor(r), v); err != nil {
+		return err
+	}
+	return writeJSON(w, status, v)
 }
 
 // infallible is a conversion from an input that cannot fail, as saveJSON's

@@ -56,10 +56,7 @@ func (s *Server) registerReporting() {
 // pathPlan loads the plan of the path for its reporting pages: not found,
 // as on the plan's own pages, unless the actor reads the plan.
 func (s *Server) pathPlan(r *http.Request) (*aldyn.Plan, error) {
-	if err := requireSignedIn(r); err != nil {
-		return nil, err
-	}
-	id, err := routeID(r, "id", "plans.error.not_found")
+	id, err := guardedID(r, requireSignedIn, "plans.error.not_found")
 	if err != nil {
 		return nil, err
 	}
@@ -71,10 +68,7 @@ func (s *Server) pathPlan(r *http.Request) (*aldyn.Plan, error) {
 // actor's access (a reporting body reads its reports on any plan).
 func (s *Server) planByID(ctx context.Context, id int64) (*aldyn.Plan, error) {
 	p, err := s.db.FindPlanByID(ctx, id)
-	if aldyn.ErrorCode(err) == aldyn.ENOTFOUND {
-		return nil, aldyn.Errorf(aldyn.ENOTFOUND, "reporting.error.not_found")
-	}
-	return p, err
+	return p, notFoundAs(err, "reporting.error.not_found")
 }
 
 // canMonitor reports whether the actor may see a plan's monitoring
@@ -95,10 +89,7 @@ type reportCtx struct {
 func (s *Server) loadReport(ctx context.Context, id int64) (*reportCtx, error) {
 	rp, err := s.db.FindReportByID(ctx, id)
 	if err != nil {
-		if aldyn.ErrorCode(err) == aldyn.ENOTFOUND {
-			return nil, aldyn.Errorf(aldyn.ENOTFOUND, "reporting.error.not_found")
-		}
-		return nil, err
+		return nil, notFoundAs(err, "reporting.error.not_found")
 	}
 	c, err := s.db.FindCycleByID(ctx, rp.CycleID)
 	if err != nil {
@@ -140,10 +131,7 @@ func canReadEvidence(a *aldyn.Actor, rc *reportCtx) bool {
 }
 
 func (s *Server) viewableReport(r *http.Request) (*reportCtx, error) {
-	if err := requireSignedIn(r); err != nil {
-		return nil, err
-	}
-	id, err := routeID(r, "id", "reporting.error.not_found")
+	id, err := guardedID(r, requireSignedIn, "reporting.error.not_found")
 	if err != nil {
 		return nil, err
 	}
@@ -214,22 +202,36 @@ func (s *Server) cycleList(ctx context.Context, planID int64) ([]*aldyn.Reportin
 	return cs, err
 }
 
+// pathCycles loads the plan of the path and its cycles, the latest first.
+func (s *Server) pathCycles(r *http.Request) (*aldyn.Plan, []*aldyn.ReportingCycle, error) {
+	p, err := s.pathPlan(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	cs, err := s.cycleList(r.Context(), p.ID)
+	return p, cs, err
+}
+
 func (s *Server) cyclesPage(w http.ResponseWriter, r *http.Request) error {
 	return s.renderCycles(w, r, http.StatusOK, nil, nil)
 }
 
+// reportingCyclesPageData is the data of the reporting_cycles page.
+type reportingCyclesPageData struct {
+	Plan       *aldyn.Plan
+	Cycles     []*aldyn.ReportingCycle
+	CanManage  bool
+	CanMonitor bool
+}
+
 func (s *Server) renderCycles(w http.ResponseWriter, r *http.Request, status int, form map[string][]string, errs map[string]string) error {
-	p, err := s.pathPlan(r)
+	p, cs, err := s.pathCycles(r)
 	if err != nil {
 		return err
 	}
-	cs, err := s.cycleList(r.Context(), p.ID)
-	if err != nil {
-		return err
-	}
-	pg := &page{Title: info(r).loc.T("reporting.cycles.title"), Errors: errs, Data: map[string]any{
-		"Plan": p, "Cycles": cs, "CanManage": actor(r).CanManagePlan(p.TerritoryPath) && p.Status == aldyn.PlanApproved,
-		"CanMonitor": canMonitor(actor(r), p),
+	pg := &page{Title: info(r).loc.T("reporting.cycles.title"), Errors: errs, Data: &reportingCyclesPageData{
+		Plan: p, Cycles: cs, CanManage: actor(r).CanManagePlan(p.TerritoryPath) && p.Status == aldyn.PlanApproved,
+		CanMonitor: canMonitor(actor(r), p),
 	}}
 	if form != nil {
 		pg.Form = form
@@ -336,10 +338,7 @@ func (s *Server) cycleCreate(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) cycleClose(w http.ResponseWriter, r *http.Request) error {
-	if err := requireSignedIn(r); err != nil {
-		return err
-	}
-	id, err := routeID(r, "id", "reporting.error.not_found")
+	id, err := guardedID(r, requireSignedIn, "reporting.error.not_found")
 	if err != nil {
 		return err
 	}
@@ -352,10 +351,7 @@ func (s *Server) cycleClose(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) closeCycle(r *http.Request, id int64) (*aldyn.ReportingCycle, error) {
 	c, err := s.db.CloseCycle(r.Context(), actor(r), id)
-	if aldyn.ErrorCode(err) == aldyn.ENOTFOUND {
-		return nil, aldyn.Errorf(aldyn.ENOTFOUND, "reporting.error.not_found")
-	}
-	return c, err
+	return c, notFoundAs(err, "reporting.error.not_found")
 }
 
 // cycleRow is one measure's report in a cycle.
@@ -374,21 +370,28 @@ type cycleBody struct {
 	Expected, Submitted, Accepted, Late, Missing int
 }
 
+// reportingCyclePageData is the data of the reporting_cycle page.
+type reportingCyclePageData struct {
+	Cycle      *aldyn.ReportingCycle
+	Plan       *aldyn.Plan
+	Rows       []cycleRow
+	Bodies     []*cycleBody
+	CanManage  bool
+	CanReport  bool
+	MyBody     int64
+	Now        time.Time
+	CanMonitor bool
+}
+
 func (s *Server) cyclePage(w http.ResponseWriter, r *http.Request) error {
-	if err := requireSignedIn(r); err != nil {
-		return err
-	}
-	id, err := routeID(r, "id", "reporting.error.not_found")
+	id, err := guardedID(r, requireSignedIn, "reporting.error.not_found")
 	if err != nil {
 		return err
 	}
 	ctx, a := r.Context(), actor(r)
 	c, err := s.db.FindCycleByID(ctx, id)
 	if err != nil {
-		if aldyn.ErrorCode(err) == aldyn.ENOTFOUND {
-			return aldyn.Errorf(aldyn.ENOTFOUND, "reporting.error.not_found")
-		}
-		return err
+		return notFoundAs(err, "reporting.error.not_found")
 	}
 	p, err := s.planByID(ctx, c.PlanID)
 	if err != nil {
@@ -454,10 +457,10 @@ func (s *Server) cyclePage(w http.ResponseWriter, r *http.Request) error {
 		sums[i] = bodies[id]
 	}
 	slices.SortFunc(sums, func(x, y *cycleBody) int { return strings.Compare(x.Name, y.Name) })
-	return s.render(w, r, http.StatusOK, "reporting_cycle", &page{Title: info(r).loc.T("reporting.cycle.title", "period", c.Period), Data: map[string]any{
-		"Cycle": c, "Plan": p, "Rows": rows, "Bodies": sums, "CanManage": a.CanManagePlan(p.TerritoryPath) && c.Status == aldyn.CycleOpen,
-		"CanReport": a.Is(aldyn.RoleReporter, aldyn.RoleCoordinator), "MyBody": a.BodyID, "Now": now,
-		"CanMonitor": canMonitor(a, p),
+	return s.render(w, r, http.StatusOK, "reporting_cycle", &page{Title: info(r).loc.T("reporting.cycle.title", "period", c.Period), Data: &reportingCyclePageData{
+		Cycle: c, Plan: p, Rows: rows, Bodies: sums, CanManage: a.CanManagePlan(p.TerritoryPath) && c.Status == aldyn.CycleOpen,
+		CanReport: a.Is(aldyn.RoleReporter, aldyn.RoleCoordinator), MyBody: a.BodyID, Now: now,
+		CanMonitor: canMonitor(a, p),
 	}})
 }
 
@@ -541,6 +544,15 @@ func (s *Server) reviewsOf(r *http.Request) ([]review, error) {
 	return out, nil
 }
 
+// reportingTasksPageData is the data of the reporting_tasks page.
+type reportingTasksPageData struct {
+	Tasks         []task
+	Reviews       []review
+	Outstanding   []outstanding
+	IsCoordinator bool
+	CanReport     bool
+}
+
 func (s *Server) tasksPage(w http.ResponseWriter, r *http.Request) error {
 	if err := requireSignedIn(r); err != nil {
 		return err
@@ -557,9 +569,9 @@ func (s *Server) tasksPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, http.StatusOK, "reporting_tasks", &page{Title: info(r).loc.T("reporting.tasks.title"), Data: map[string]any{
-		"Tasks": ts, "Reviews": rv, "Outstanding": outs, "IsCoordinator": actor(r).Is(aldyn.RoleCoordinator),
-		"CanReport": actor(r).Is(aldyn.RoleReporter, aldyn.RoleCoordinator) && actor(r).BodyID > 0,
+	return s.render(w, r, http.StatusOK, "reporting_tasks", &page{Title: info(r).loc.T("reporting.tasks.title"), Data: &reportingTasksPageData{
+		Tasks: ts, Reviews: rv, Outstanding: outs, IsCoordinator: actor(r).Is(aldyn.RoleCoordinator),
+		CanReport: actor(r).Is(aldyn.RoleReporter, aldyn.RoleCoordinator) && actor(r).BodyID > 0,
 	}})
 }
 
@@ -614,6 +626,12 @@ func (s *Server) apiTasks(w http.ResponseWriter, r *http.Request) error {
 
 // Notifications.
 
+// reportingNotificationsPageData is the data of the reporting_notifications page.
+type reportingNotificationsPageData struct {
+	Items []*store.Notification
+	Pager pager
+}
+
 func (s *Server) notificationsPage(w http.ResponseWriter, r *http.Request) error {
 	if err := requireSignedIn(r); err != nil {
 		return err
@@ -627,24 +645,18 @@ func (s *Server) notificationsPage(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, http.StatusOK, "reporting_notifications", &page{Title: info(r).loc.T("reporting.notifications.title"), Data: map[string]any{
-		"Items": ns, "Pager": newPager(pg, total),
+	return s.render(w, r, http.StatusOK, "reporting_notifications", &page{Title: info(r).loc.T("reporting.notifications.title"), Data: &reportingNotificationsPageData{
+		Items: ns, Pager: newPager(pg, total),
 	}})
 }
 
 func (s *Server) notificationRead(w http.ResponseWriter, r *http.Request) error {
-	if err := requireSignedIn(r); err != nil {
-		return err
-	}
-	id, err := routeID(r, "id", "reporting.error.not_found")
+	id, err := guardedID(r, requireSignedIn, "reporting.error.not_found")
 	if err != nil {
 		return err
 	}
 	if err := s.db.MarkNotificationRead(r.Context(), actor(r), id); err != nil {
-		if aldyn.ErrorCode(err) == aldyn.ENOTFOUND {
-			return aldyn.Errorf(aldyn.ENOTFOUND, "reporting.error.not_found")
-		}
-		return err
+		return notFoundAs(err, "reporting.error.not_found")
 	}
 	return redirect(w, r, "/notifications", "")
 }

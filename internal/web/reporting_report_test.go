@@ -3,7 +3,6 @@ package web_test
 import (
 	"archive/zip"
 	"bytes"
-	"context"
 	"html"
 	"io"
 	"os"
@@ -12,34 +11,17 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/xuri/excelize/v2"
-
-	"github.com/aldyn-kg/aldyn"
-	"github.com/aldyn-kg/aldyn/internal/demo"
 )
 
 // mustDemoNationalPlan loads the demo (plans, risks, meetings) and returns
 // the national plan's id.
 func mustDemoNationalPlan(tb testing.TB, f *fixture) int64 {
 	tb.Helper()
-	ctx := context.Background()
-	f.db.Now = func() time.Time { return time.Date(2026, 12, 6, 9, 0, 0, 0, time.UTC) }
-	h := func(s string) (string, error) { return "h" + s, nil }
-	pw := func() string { return "x" }
-	if _, err := demo.Load(ctx, f.db, h, pw); err != nil {
-		tb.Fatal(err)
-	}
-	if err := demo.LoadPlans(ctx, f.db, h, pw); err != nil {
-		tb.Fatal(err)
-	}
-	kind := aldyn.PlanNational
-	plans, _, err := f.db.FindPlans(ctx, aldyn.PlanFilter{Under: "/", Kind: &kind})
-	if err != nil || len(plans) != 1 {
-		tb.Fatalf("national plan: %v %v", plans, err)
-	}
-	return plans[0].ID
+	f.db.Now = demoDay
+	mustLoadDemo(tb, f, fakeHash, "x")
+	return mustNationalPlan(tb, f)
 }
 
 // pdfPages returns the text of each page of a PDF, by pdftotext.

@@ -1,19 +1,10 @@
 package web
 
 import (
-	"bytes"
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/hex"
-	"errors"
 	"fmt"
-	"io"
-	"mime"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -21,189 +12,6 @@ import (
 	"github.com/aldyn-kg/aldyn"
 	"github.com/aldyn-kg/aldyn/internal/store"
 )
-
-// Evidence files: PDF, PNG or JPEG as their content says, at most
-// maxEvidenceBytes each and maxEvidenceFiles per report.
-const (
-	maxEvidenceBytes     = 10 << 20
-	maxEvidenceFiles     = 5
-	evidenceRequestLimit = maxEvidenceFiles*maxEvidenceBytes + 1<<20
-	maxFormValueBytes    = 256 << 10
-)
-
-var evidenceTypes = map[string]string{"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg"}
-
-// evidenceDir is where evidence files live: the configured directory, or
-// one in the system's temporary directory.
-func (s *Server) evidenceDir() (string, error) {
-	dir := s.cfg.EvidenceDir
-	if dir == "" {
-		dir = filepath.Join(os.TempDir(), "aldyn-evidence")
-	}
-	if err := os.MkdirAll(dir, 0o750); err != nil {
-		return "", fmt.Errorf("evidence directory: %w", err)
-	}
-	return dir, nil
-}
-
-// validStorageKey guards the file system: keys are ours, 32 hex digits.
-func validStorageKey(k string) bool {
-	if len(k) != 32 {
-		return false
-	}
-	_, err := hex.DecodeString(k)
-	return err == nil
-}
-
-// stagedFile is an uploaded file written under a random name, not yet
-// recorded in the store.
-type stagedFile struct {
-	store.ReportEvidence
-	path string
-}
-
-// stageUpload reads one uploaded file into the evidence directory,
-// checking its type by content and its size.
-func (s *Server) stageUpload(name string, body io.Reader) (*stagedFile, error) {
-	head := make([]byte, 512)
-	n, err := io.ReadFull(body, head)
-	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
-		return nil, err
-	}
-	head = head[:n]
-	ctype, _, _ := mime.ParseMediaType(http.DetectContentType(head))
-	if _, ok := evidenceTypes[ctype]; !ok || n == 0 {
-		return nil, &aldyn.Error{Code: aldyn.EINVALID, Message: "reporting.error.file_type", Args: map[string]any{"name": name},
-			Fields: map[string]string{"files": "reporting.error.file_type_short"}}
-	}
-	dir, err := s.evidenceDir()
-	if err != nil {
-		return nil, err
-	}
-	var rnd [16]byte
-	if _, err := rand.Read(rnd[:]); err != nil {
-		return nil, err
-	}
-	key := hex.EncodeToString(rnd[:])
-	path := filepath.Join(dir, key)
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o640)
-	if err != nil {
-		return nil, err
-	}
-	h := sha256.New()
-	size, err := io.Copy(io.MultiWriter(f, h), io.LimitReader(io.MultiReader(bytes.NewReader(head), body), maxEvidenceBytes+1))
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil && size > maxEvidenceBytes {
-		err = aldyn.Errorf(aldyn.ETOOLARGE, "reporting.error.file_too_large", "name", name, "limit", byteSize(maxEvidenceBytes))
-	}
-	if err != nil {
-		os.Remove(path)
-		return nil, err
-	}
-	base := filepath.Base(strings.ReplaceAll(name, "\\", "/"))
-	if base == "." || base == "/" || base == "" {
-		base = "evidence" + evidenceTypes[ctype]
-	}
-	return &stagedFile{ReportEvidence: store.ReportEvidence{FileName: base, ContentType: ctype, Size: size, SHA256: hex.EncodeToString(h.Sum(nil)),
-		StorageKey: key}, path: path}, nil
-}
-
-func removeStaged(files []*stagedFile) {
-	for _, f := range files {
-		os.Remove(f.path)
-	}
-}
-
-// readReportMultipart reads a multipart form, staging its files (fields
-// "files" or "file") and returning its other values.
-func (s *Server) readReportMultipart(r *http.Request) (url.Values, []*stagedFile, error) {
-	mr, err := r.MultipartReader()
-	if err != nil {
-		return nil, nil, aldyn.Errorf(aldyn.EINVALID, "error.bad_param", "param", "form")
-	}
-	vals := url.Values{}
-	var files []*stagedFile
-	fail := func(err error) (url.Values, []*stagedFile, error) {
-		removeStaged(files)
-		return nil, nil, err
-	}
-	for {
-		part, err := mr.NextPart()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			var mbe *http.MaxBytesError
-			if errors.As(err, &mbe) {
-				return fail(err)
-			}
-			return fail(aldyn.Errorf(aldyn.EINVALID, "error.bad_param", "param", "form"))
-		}
-		name := part.FormName()
-		if part.FileName() != "" || name == "files" || name == "file" {
-			if part.FileName() == "" {
-				part.Close()
-				continue // an empty file input
-			}
-			if len(files) >= maxEvidenceFiles {
-				part.Close()
-				return fail(tooManyFiles())
-			}
-			f, err := s.stageUpload(part.FileName(), part)
-			part.Close()
-			if err != nil {
-				return fail(err)
-			}
-			files = append(files, f)
-			continue
-		}
-		b, err := io.ReadAll(io.LimitReader(part, maxFormValueBytes+1))
-		part.Close()
-		if err != nil {
-			return fail(err)
-		}
-		if len(b) > maxFormValueBytes {
-			return fail(aldyn.Errorf(aldyn.ETOOLARGE, "error.too_large", "limit", byteSize(maxFormValueBytes)))
-		}
-		vals.Add(name, string(b))
-	}
-	return vals, files, nil
-}
-
-func tooManyFiles() error {
-	return &aldyn.Error{Code: aldyn.EINVALID, Message: "reporting.error.too_many_files", Args: map[string]any{"max": maxEvidenceFiles},
-		Fields: map[string]string{"files": "reporting.error.too_many_files_short"}}
-}
-
-// attachFiles records staged files on report id; files not recorded are
-// removed.
-func (s *Server) attachFiles(ctx context.Context, a *aldyn.Actor, reportID int64, files []*stagedFile) ([]*store.ReportEvidence, error) {
-	if len(files) == 0 {
-		return nil, nil
-	}
-	existing, err := s.db.FindEvidence(ctx, reportID)
-	if err != nil {
-		removeStaged(files)
-		return nil, err
-	}
-	if len(existing)+len(files) > maxEvidenceFiles {
-		removeStaged(files)
-		return nil, tooManyFiles()
-	}
-	var out []*store.ReportEvidence
-	for i, f := range files {
-		e := f.ReportEvidence
-		e.ReportID = reportID
-		if err := s.db.AddReportEvidence(ctx, a, &e); err != nil {
-			removeStaged(files[i:])
-			return out, err
-		}
-		out = append(out, &e)
-	}
-	return out, nil
-}
 
 // The report form.
 
@@ -399,6 +207,20 @@ func (s *Server) reportFormPage(w http.ResponseWriter, r *http.Request) error {
 	return s.renderReportForm(w, r, http.StatusOK, &reportCtx{R: rp, C: c, P: p, M: m}, nil, nil)
 }
 
+// reportingReportFormPageData is the data of the reporting_report_form page.
+type reportingReportFormPageData struct {
+	Report     *aldyn.Report
+	Cycle      *aldyn.ReportingCycle
+	Plan       *aldyn.Plan
+	Measure    *aldyn.Measure
+	Indicators []formIndicator
+	Budget     []formBudgetLine
+	Files      []*store.ReportEvidence
+	MaxFiles   int
+	MaxSize    string
+	Body       string
+}
+
 func (s *Server) renderReportForm(w http.ResponseWriter, r *http.Request, status int, rc *reportCtx, form url.Values, errs map[string]string) error {
 	ctx := r.Context()
 	inds, err := s.measureIndicators(ctx, rc.M, rc.C)
@@ -413,8 +235,8 @@ func (s *Server) renderReportForm(w http.ResponseWriter, r *http.Request, status
 		form = reportFormValues(rc.R, rc.M, inds)
 	}
 	return s.render(w, r, status, "reporting_report_form", &page{Title: info(r).loc.T("reporting.report.form_title"), Form: form, Errors: errs,
-		Data: map[string]any{"Report": rc.R, "Cycle": rc.C, "Plan": rc.P, "Measure": rc.M, "Indicators": inds, "Budget": budgetFields(rc.M),
-			"Files": files, "MaxFiles": maxEvidenceFiles, "MaxSize": byteSize(maxEvidenceBytes), "Body": s.newBodyNames(r).Name(rc.M.ResponsibleBodyID)}})
+		Data: &reportingReportFormPageData{Report: rc.R, Cycle: rc.C, Plan: rc.P, Measure: rc.M, Indicators: inds, Budget: budgetFields(rc.M),
+			Files: files, MaxFiles: maxEvidenceFiles, MaxSize: byteSize(maxEvidenceBytes), Body: s.newBodyNames(r).Name(rc.M.ResponsibleBodyID)}})
 }
 
 func (s *Server) reportFormSave(w http.ResponseWriter, r *http.Request) error {
@@ -534,6 +356,22 @@ func (s *Server) reportPage(w http.ResponseWriter, r *http.Request) error {
 	return s.renderReportPage(w, r, http.StatusOK, rc, nil)
 }
 
+// reportingReportPageData is the data of the reporting_report page.
+type reportingReportPageData struct {
+	Report     *aldyn.Report
+	Cycle      *aldyn.ReportingCycle
+	Plan       *aldyn.Plan
+	Measure    *aldyn.Measure
+	History    []historyLine
+	Files      []*store.ReportEvidence
+	Indicators map[int64]*aldyn.Indicator
+	Body       string
+	CanEdit    bool
+	CanReview  bool
+	Late       bool
+	FormURL    string
+}
+
 func (s *Server) renderReportPage(w http.ResponseWriter, r *http.Request, status int, rc *reportCtx, errs map[string]string) error {
 	ctx, a := r.Context(), actor(r)
 	hist, err := s.reportHistory(ctx, rc.R.ID)
@@ -556,10 +394,10 @@ func (s *Server) renderReportPage(w http.ResponseWriter, r *http.Request, status
 	}
 	canEdit := a.CanSubmitReport(rc.R.BodyID) && rc.R.CanEdit() && rc.C.Status == aldyn.CycleOpen
 	canReview := a.CanReviewReport(rc.P.TerritoryPath) && rc.R.Status == aldyn.ReportSubmitted && rc.R.SubmittedBy != a.UserID
-	return s.render(w, r, status, "reporting_report", &page{Title: info(r).loc.T("reporting.report.title", "code", rc.M.Code), Errors: errs, Data: map[string]any{
-		"Report": rc.R, "Cycle": rc.C, "Plan": rc.P, "Measure": rc.M, "History": hist, "Files": files, "Indicators": names,
-		"Body": s.newBodyNames(r).Name(rc.R.BodyID), "CanEdit": canEdit, "CanReview": canReview, "Late": rc.R.IsLate(rc.C),
-		"FormURL": fmt.Sprintf("/cycles/%d/measures/%d/report", rc.C.ID, rc.M.ID),
+	return s.render(w, r, status, "reporting_report", &page{Title: info(r).loc.T("reporting.report.title", "code", rc.M.Code), Errors: errs, Data: &reportingReportPageData{
+		Report: rc.R, Cycle: rc.C, Plan: rc.P, Measure: rc.M, History: hist, Files: files, Indicators: names,
+		Body: s.newBodyNames(r).Name(rc.R.BodyID), CanEdit: canEdit, CanReview: canReview, Late: rc.R.IsLate(rc.C),
+		FormURL: fmt.Sprintf("/cycles/%d/measures/%d/report", rc.C.ID, rc.M.ID),
 	}})
 }
 
@@ -583,10 +421,7 @@ func (s *Server) decide(ctx context.Context, a *aldyn.Actor, id int64, accept bo
 		rp, err = s.db.ReturnReport(ctx, a, id, comment)
 	}
 	if err != nil {
-		if aldyn.ErrorCode(err) == aldyn.ENOTFOUND {
-			return nil, aldyn.Errorf(aldyn.ENOTFOUND, "reporting.error.not_found")
-		}
-		return nil, err
+		return nil, notFoundAs(err, "reporting.error.not_found")
 	}
 	key, kind := "reporting.notify.accepted", "report_accepted"
 	if !accept {
@@ -606,10 +441,7 @@ func (s *Server) decide(ctx context.Context, a *aldyn.Actor, id int64, accept bo
 }
 
 func (s *Server) reportSubmit(w http.ResponseWriter, r *http.Request) error {
-	if err := requireSignedIn(r); err != nil {
-		return err
-	}
-	id, err := routeID(r, "id", "reporting.error.not_found")
+	id, err := guardedID(r, requireSignedIn, "reporting.error.not_found")
 	if err != nil {
 		return err
 	}
@@ -620,10 +452,7 @@ func (s *Server) reportSubmit(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) reportDecision(w http.ResponseWriter, r *http.Request, accept bool) error {
-	if err := requireSignedIn(r); err != nil {
-		return err
-	}
-	id, err := routeID(r, "id", "reporting.error.not_found")
+	id, err := guardedID(r, requireSignedIn, "reporting.error.not_found")
 	if err != nil {
 		return err
 	}
@@ -653,352 +482,4 @@ func (s *Server) reportAccept(w http.ResponseWriter, r *http.Request) error {
 }
 func (s *Server) reportReturn(w http.ResponseWriter, r *http.Request) error {
 	return s.reportDecision(w, r, false)
-}
-
-// Evidence files.
-
-func (s *Server) uploadEvidence(r *http.Request) ([]*store.ReportEvidence, int64, error) {
-	if err := requireSignedIn(r); err != nil {
-		return nil, 0, err
-	}
-	rc, err := s.viewableReport(r)
-	if err != nil {
-		return nil, 0, err
-	}
-	a := actor(r)
-	if !a.CanSubmitReport(rc.R.BodyID) {
-		return nil, 0, aldyn.Errorf(aldyn.EFORBIDDEN, "report.error.submit_forbidden")
-	}
-	if !rc.R.CanEdit() {
-		return nil, 0, aldyn.Errorf(aldyn.ECONFLICT, "reporting.error.locked")
-	}
-	_, files, err := s.readReportMultipart(r)
-	if err != nil {
-		return nil, 0, err
-	}
-	if len(files) == 0 {
-		return nil, 0, &aldyn.Error{Code: aldyn.EINVALID, Message: "reporting.error.no_file", Fields: map[string]string{"files": "error.required"}}
-	}
-	es, err := s.attachFiles(r.Context(), a, rc.R.ID, files)
-	return es, rc.R.ID, err
-}
-
-func (s *Server) reportEvidenceUpload(w http.ResponseWriter, r *http.Request) error {
-	_, id, err := s.uploadEvidence(r)
-	if err != nil {
-		return err
-	}
-	return redirect(w, r, "/reports/"+strconv.FormatInt(id, 10), "reporting.evidence.added")
-}
-
-func (s *Server) apiEvidenceUpload(w http.ResponseWriter, r *http.Request) error {
-	es, _, err := s.uploadEvidence(r)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusCreated, map[string]any{"items": evidenceOut(es)})
-}
-
-// evidenceOut hides where files are stored.
-func evidenceOut(es []*store.ReportEvidence) []store.ReportEvidence {
-	out := make([]store.ReportEvidence, len(es))
-	for i, e := range es {
-		out[i] = *e
-		out[i].StorageKey = ""
-	}
-	return out
-}
-
-func (s *Server) evidenceByPath(r *http.Request) (*store.ReportEvidence, *reportCtx, error) {
-	if err := requireSignedIn(r); err != nil {
-		return nil, nil, err
-	}
-	id, err := routeID(r, "id", "reporting.error.not_found")
-	if err != nil {
-		return nil, nil, err
-	}
-	e, err := s.db.FindEvidenceByID(r.Context(), id)
-	if err != nil {
-		if aldyn.ErrorCode(err) == aldyn.ENOTFOUND {
-			return nil, nil, aldyn.Errorf(aldyn.ENOTFOUND, "reporting.error.not_found")
-		}
-		return nil, nil, err
-	}
-	rc, err := s.loadReport(r.Context(), e.ReportID)
-	if err != nil {
-		return nil, nil, err
-	}
-	if !canReadEvidence(actor(r), rc) {
-		return nil, nil, forbidden()
-	}
-	return e, rc, nil
-}
-
-func (s *Server) evidenceDownload(w http.ResponseWriter, r *http.Request) error {
-	e, _, err := s.evidenceByPath(r)
-	if err != nil {
-		return err
-	}
-	if !validStorageKey(e.StorageKey) {
-		return fmt.Errorf("evidence %d: bad storage key", e.ID)
-	}
-	dir, err := s.evidenceDir()
-	if err != nil {
-		return err
-	}
-	f, err := os.Open(filepath.Join(dir, e.StorageKey))
-	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return aldyn.Errorf(aldyn.ENOTFOUND, "reporting.error.not_found")
-		}
-		return err
-	}
-	defer f.Close()
-	ctype := e.ContentType
-	if _, ok := evidenceTypes[ctype]; !ok {
-		ctype = "application/octet-stream"
-	}
-	h := w.Header()
-	h.Set("Content-Type", ctype)
-	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": e.FileName}))
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Cache-Control", "private, no-store")
-	h.Set("Content-Length", strconv.FormatInt(e.Size, 10))
-	_, err = io.Copy(w, f)
-	return err
-}
-
-func (s *Server) evidenceDelete(w http.ResponseWriter, r *http.Request) error {
-	e, rc, err := s.evidenceByPath(r)
-	if err != nil {
-		return err
-	}
-	if _, err := s.db.DeleteReportEvidence(r.Context(), actor(r), e.ID); err != nil {
-		return err
-	}
-	if dir, err := s.evidenceDir(); err == nil && validStorageKey(e.StorageKey) {
-		if err := os.Remove(filepath.Join(dir, e.StorageKey)); err != nil && !errors.Is(err, os.ErrNotExist) {
-			s.log.Warn("remove evidence file", "evidence", e.ID, "err", err)
-		}
-	}
-	return redirect(w, r, fmt.Sprintf("/cycles/%d/measures/%d/report", rc.C.ID, rc.M.ID), "common.deleted")
-}
-
-// The reports API.
-
-// reportInput is the JSON body of a report's editable fields.
-type reportInput struct {
-	CycleID   int64                  `json:"cycle_id,omitempty"`
-	MeasureID int64                  `json:"measure_id,omitempty"`
-	Progress  int                    `json:"progress"`
-	Narrative string                 `json:"narrative"`
-	Evidence  []string               `json:"evidence"`
-	Spent     []aldyn.BudgetLine     `json:"spent"`
-	Values    []aldyn.IndicatorValue `json:"values"`
-	// Revision is the revision of the report read before the edit;
-	// required to update (see aldyn.Report.Revision).
-	Revision int `json:"revision,omitempty"`
-}
-
-func (in reportInput) report() *aldyn.Report {
-	rp := &aldyn.Report{CycleID: in.CycleID, MeasureID: in.MeasureID, Progress: in.Progress, Narrative: in.Narrative,
-		Evidence: in.Evidence, Spent: in.Spent, Values: in.Values}
-	if rp.Spent == nil {
-		rp.Spent = []aldyn.BudgetLine{}
-	}
-	if rp.Values == nil {
-		rp.Values = []aldyn.IndicatorValue{}
-	}
-	return rp
-}
-
-// reportOut is a report in the API with its files and history.
-type reportOut struct {
-	*aldyn.Report
-	Files   []store.ReportEvidence `json:"files"`
-	History []historyOut           `json:"history"`
-}
-
-type historyOut struct {
-	Version int                `json:"version"`
-	Status  aldyn.ReportStatus `json:"status"`
-	By      string             `json:"by"`
-	At      time.Time          `json:"at"`
-	Comment string             `json:"comment,omitempty"`
-}
-
-func (s *Server) reportJSON(ctx context.Context, a *aldyn.Actor, id int64) (*reportOut, error) {
-	rc, err := s.loadReport(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	out := &reportOut{Report: rc.R, Files: []store.ReportEvidence{}, History: []historyOut{}}
-	if canReadEvidence(a, rc) {
-		es, err := s.db.FindEvidence(ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		out.Files = evidenceOut(es)
-	}
-	hist, err := s.reportHistory(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	for _, h := range hist {
-		out.History = append(out.History, historyOut{Version: h.Version, Status: h.Status, By: h.Who, At: h.At, Comment: h.Comment})
-	}
-	return out, nil
-}
-
-func (s *Server) apiReport(w http.ResponseWriter, r *http.Request) error {
-	rc, err := s.viewableReport(r)
-	if err != nil {
-		return err
-	}
-	out, err := s.reportJSON(r.Context(), actor(r), rc.R.ID)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, out)
-}
-
-func (s *Server) apiReportCreate(w http.ResponseWriter, r *http.Request) error {
-	if err := requireSignedIn(r); err != nil {
-		return err
-	}
-	var in reportInput
-	if err := decodeJSON(r, &in); err != nil {
-		return err
-	}
-	rp := in.report()
-	if err := s.db.SaveReport(r.Context(), actor(r), rp); err != nil {
-		return err
-	}
-	out, err := s.reportJSON(r.Context(), actor(r), rp.ID)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusCreated, out)
-}
-
-func (s *Server) apiReportUpdate(w http.ResponseWriter, r *http.Request) error {
-	rc, err := s.viewableReport(r)
-	if err != nil {
-		return err
-	}
-	var in reportInput
-	if err := decodeJSON(r, &in); err != nil {
-		return err
-	}
-	rp := in.report()
-	rp.ID, rp.Revision = rc.R.ID, in.Revision
-	if err := s.db.SaveReport(r.Context(), actor(r), rp); err != nil {
-		return err
-	}
-	out, err := s.reportJSON(r.Context(), actor(r), rp.ID)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, out)
-}
-
-// reportDecisionInput is the JSON body of accept and return.
-type reportDecisionInput struct {
-	Comment string `json:"comment"`
-}
-
-func (s *Server) apiReportAction(w http.ResponseWriter, r *http.Request, act func(ctx context.Context, a *aldyn.Actor, id int64, comment string) error) error {
-	if err := requireSignedIn(r); err != nil {
-		return err
-	}
-	id, err := routeID(r, "id", "reporting.error.not_found")
-	if err != nil {
-		return err
-	}
-	var in reportDecisionInput
-	if r.ContentLength != 0 {
-		if err := decodeJSON(r, &in); err != nil {
-			return err
-		}
-	}
-	if err := act(r.Context(), actor(r), id, in.Comment); err != nil {
-		return err
-	}
-	out, err := s.reportJSON(r.Context(), actor(r), id)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, out)
-}
-
-func (s *Server) apiReportSubmit(w http.ResponseWriter, r *http.Request) error {
-	return s.apiReportAction(w, r, func(ctx context.Context, a *aldyn.Actor, id int64, _ string) error {
-		_, err := s.submitReport(ctx, a, id)
-		return err
-	})
-}
-
-func (s *Server) apiReportAccept(w http.ResponseWriter, r *http.Request) error {
-	return s.apiReportAction(w, r, func(ctx context.Context, a *aldyn.Actor, id int64, comment string) error {
-		_, err := s.decide(ctx, a, id, true, comment)
-		return err
-	})
-}
-
-func (s *Server) apiReportReturn(w http.ResponseWriter, r *http.Request) error {
-	return s.apiReportAction(w, r, func(ctx context.Context, a *aldyn.Actor, id int64, comment string) error {
-		_, err := s.decide(ctx, a, id, false, comment)
-		return err
-	})
-}
-
-// The cycles API.
-
-func (s *Server) apiCycles(w http.ResponseWriter, r *http.Request) error {
-	p, err := s.pathPlan(r)
-	if err != nil {
-		return err
-	}
-	cs, err := s.cycleList(r.Context(), p.ID)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, newList(cs, len(cs), aldyn.Page{Limit: aldyn.MaxLimit}))
-}
-
-func (s *Server) apiCycleCreate(w http.ResponseWriter, r *http.Request) error {
-	p, err := s.pathPlan(r)
-	if err != nil {
-		return err
-	}
-	if !actor(r).CanManagePlan(p.TerritoryPath) {
-		return forbidden()
-	}
-	var in cycleInput
-	if err := decodeJSON(r, &in); err != nil {
-		return err
-	}
-	c, err := in.cycle(p.ID)
-	if err != nil {
-		return err
-	}
-	if err := s.openCycle(r, c); err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusCreated, c)
-}
-
-func (s *Server) apiCycleClose(w http.ResponseWriter, r *http.Request) error {
-	if err := requireSignedIn(r); err != nil {
-		return err
-	}
-	id, err := routeID(r, "id", "reporting.error.not_found")
-	if err != nil {
-		return err
-	}
-	c, err := s.closeCycle(r, id)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, c)
 }

@@ -411,16 +411,9 @@ func TestReportConcurrentEdits(t *testing.T) {
 	}
 	path := "/api/v1/reports/" + repID(rs[0].ID)
 	for lang, want := range map[string]string{"ky": "башка бирөө сактады", "ru": "сохранил кто-то другой", "en": "Someone else saved"} {
-		req, _ := http.NewRequest("PUT", f.srv.URL+path, strings.NewReader(`{"revision":2,"progress":40,"narrative":"Stale API edit"}`))
-		req.Header.Set("Authorization", "Bearer "+f.tokens[reporterA])
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Accept-Language", lang)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
+		resp := f.send(t, reporterA, "PUT", path, strings.NewReader(`{"revision":2,"progress":40,"narrative":"Stale API edit"}`),
+			map[string]string{"Content-Type": "application/json", "Accept-Language": lang})
 		body := readBody(t, resp)
-		resp.Body.Close()
 		if resp.StatusCode != http.StatusConflict || !strings.Contains(body, want) {
 			t.Errorf("stale API edit in %s: got %d %s, want 409 with %q", lang, resp.StatusCode, body, want)
 		}

@@ -84,10 +84,7 @@ func (s *Server) riskToManage(r *http.Request) (*aldyn.Risk, *aldyn.Plan, error)
 // riskByPath loads the risk of the path and its plan, if the actor may
 // read the plan's register.
 func (s *Server) riskByPath(r *http.Request) (*aldyn.Risk, *aldyn.Plan, error) {
-	if err := requireSignedIn(r); err != nil {
-		return nil, nil, err
-	}
-	id, err := routeID(r, "id", "risks.error.not_found")
+	id, err := guardedID(r, requireSignedIn, "risks.error.not_found")
 	if err != nil {
 		return nil, nil, err
 	}
@@ -141,6 +138,16 @@ func (s *Server) risksPage(w http.ResponseWriter, r *http.Request) error {
 	return s.renderRisks(w, r, http.StatusOK, p)
 }
 
+// risksPageData is the data of the risks page.
+type risksPageData struct {
+	Plan    *aldyn.Plan
+	Risks   []*aldyn.Risk
+	Names   map[int64]*aldyn.Body
+	CanEdit bool
+	Matrix  [][]riskCell
+	Scale   []int
+}
+
 func (s *Server) renderRisks(w http.ResponseWriter, r *http.Request, status int, p *aldyn.Plan) error {
 	rs, err := s.db.FindPlanRisks(r.Context(), p.ID)
 	if err != nil {
@@ -155,42 +162,20 @@ func (s *Server) renderRisks(w http.ResponseWriter, r *http.Request, status int,
 		return err
 	}
 	title := info(r).loc.T("risks.title", map[string]any{"plan": p.Title.In(info(r).lang)})
-	return s.render(w, r, status, "risks", &page{Title: title, Data: map[string]any{
-		"Plan": p, "Risks": rs, "Names": names, "CanEdit": actor(r).CanManagePlan(p.TerritoryPath), "Matrix": riskMatrix(rs),
-		"Scale": []int{1, 2, 3, 4, 5},
+	return s.render(w, r, status, "risks", &page{Title: title, Data: &risksPageData{
+		Plan: p, Risks: rs, Names: names, CanEdit: actor(r).CanManagePlan(p.TerritoryPath), Matrix: riskMatrix(rs),
+		Scale: []int{1, 2, 3, 4, 5},
 	}})
 }
 
 // riskFromForm reads the risk form.
-func riskFromForm(r *http.Request) (*aldyn.Risk, url.Values, error) {
-	if err := r.ParseForm(); err != nil {
-		return nil, nil, aldyn.Errorf(aldyn.EINVALID, "error.bad_param", "param", "form")
-	}
-	f := r.PostForm
-	rk := &aldyn.Risk{Text: aldyn.Text{KY: f.Get("text_ky"), RU: f.Get("text_ru"), EN: f.Get("text_en")},
-		Mitigation: aldyn.Text{KY: f.Get("mitigation_ky"), RU: f.Get("mitigation_ru"), EN: f.Get("mitigation_en")}, Status: aldyn.RiskStatus(f.Get("status"))}
-	v := aldyn.Validation{}
-	for name, dst := range map[string]*int{"likelihood": &rk.Likelihood, "impact": &rk.Impact} {
-		n, err := strconv.Atoi(f.Get(name))
-		if err != nil {
-			v.Add(name, "risks.error.scale")
-		}
-		*dst = n
-	}
-	if b := f.Get("owner_body_id"); b != "" {
-		id, err := strconv.ParseInt(b, 10, 64)
-		if err != nil {
-			v.Add("owner_body_id", "error.bad_param_short")
-		}
-		rk.OwnerBodyID = id
-	}
-	return rk, f, v.Err()
-}
+// riskForm is the risk's one form, the form and the API's JSON.
+type riskForm struct{ *aldyn.Risk }
 
-func riskForm(rk *aldyn.Risk) url.Values {
-	return url.Values{"text_ky": {rk.Text.KY}, "text_ru": {rk.Text.RU}, "text_en": {rk.Text.EN}, "mitigation_ky": {rk.Mitigation.KY},
-		"mitigation_ru": {rk.Mitigation.RU}, "mitigation_en": {rk.Mitigation.EN}, "likelihood": {strconv.Itoa(rk.Likelihood)},
-		"impact": {strconv.Itoa(rk.Impact)}, "status": {string(rk.Status)}, "owner_body_id": {strconv.FormatInt(rk.OwnerBodyID, 10)}}
+func (f riskForm) fields() formFields {
+	rk := f.Risk
+	return formFields{"text": texts(&rk.Text), "mitigation": texts(&rk.Mitigation), "owner_body_id": whole(&rk.OwnerBodyID, "error.bad_param_short"),
+		"likelihood": whole(&rk.Likelihood, "risks.error.scale"), "impact": whole(&rk.Impact, "risks.error.scale"), "status": text(&rk.Status)}
 }
 
 func (s *Server) riskCreate(w http.ResponseWriter, r *http.Request) error {
@@ -198,17 +183,22 @@ func (s *Server) riskCreate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	rk, form, err := riskFromForm(r)
-	if err == nil {
-		rk.PlanID = p.ID
-		err = s.db.CreateRisk(r.Context(), actor(r), rk)
-	}
-	if err != nil {
-		return formFailure(r, err, func(errs map[string]string) error {
+	rk := &aldyn.Risk{PlanID: p.ID}
+	form, readErr := readForm(r, riskForm{rk})
+	return submitForm(w, r, form, readErr, func() error { return s.db.CreateRisk(r.Context(), actor(r), rk) },
+		func(errs map[string]string) error {
 			return s.riskFormPage(w, r, http.StatusBadRequest, nil, p, form, errs)
-		})
-	}
-	return redirect(w, r, "/plans/"+strconv.FormatInt(p.ID, 10)+"/risks", "common.created")
+		},
+		func() string { return "/plans/" + strconv.FormatInt(p.ID, 10) + "/risks" }, "common.created")
+}
+
+// riskFormPageData is the data of the risk_form page.
+type riskFormPageData struct {
+	Risk     *aldyn.Risk
+	Plan     *aldyn.Plan
+	Bodies   []*aldyn.Body
+	Statuses []aldyn.RiskStatus
+	Scale    []int
 }
 
 func (s *Server) riskFormPage(w http.ResponseWriter, r *http.Request, status int, rk *aldyn.Risk, p *aldyn.Plan, form url.Values, errs map[string]string) error {
@@ -221,12 +211,12 @@ func (s *Server) riskFormPage(w http.ResponseWriter, r *http.Request, status int
 		title = info(r).loc.T("risks.edit")
 	}
 	if form == nil && rk != nil {
-		form = riskForm(rk)
+		form = showForm(riskForm{rk})
 	} else if form == nil {
 		form = url.Values{"likelihood": {"3"}, "impact": {"3"}}
 	}
-	return s.render(w, r, status, "risk_form", &page{Title: title, Form: form, Errors: errs, Data: map[string]any{
-		"Risk": rk, "Plan": p, "Bodies": bodies, "Statuses": aldyn.RiskStatuses, "Scale": []int{1, 2, 3, 4, 5},
+	return s.render(w, r, status, "risk_form", &page{Title: title, Form: form, Errors: errs, Data: &riskFormPageData{
+		Risk: rk, Plan: p, Bodies: bodies, Statuses: aldyn.RiskStatuses, Scale: []int{1, 2, 3, 4, 5},
 	}})
 }
 
@@ -251,16 +241,15 @@ func (s *Server) riskUpdate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	rk, form, err := riskFromForm(r)
-	if err == nil {
-		err = s.db.UpdateRisk(r.Context(), actor(r), old.ID, rk)
-	}
-	if err != nil {
-		return formFailure(r, err, func(errs map[string]string) error {
+	rk := &aldyn.Risk{}
+	form, readErr := readForm(r, riskForm{rk})
+	return submitForm(w, r, form, readErr, func() error { return s.db.UpdateRisk(r.Context(), actor(r), old.ID, rk) },
+		func(errs map[string]string) error {
 			return s.riskFormPage(w, r, http.StatusBadRequest, old, p, form, errs)
-		})
-	}
-	return redirect(w, r, "/plans/"+strconv.FormatInt(p.ID, 10)+"/risks#risk-"+strconv.FormatInt(old.ID, 10), "common.saved")
+		},
+		func() string {
+			return "/plans/" + strconv.FormatInt(p.ID, 10) + "/risks#risk-" + strconv.FormatInt(old.ID, 10)
+		}, "common.saved")
 }
 
 // API.
@@ -293,30 +282,15 @@ func (s *Server) apiRisks(w http.ResponseWriter, r *http.Request) error {
 }
 
 // riskInput is the JSON body of a risk's create and update.
-type riskInput struct {
-	Text        aldyn.Text       `json:"text"`
-	Mitigation  aldyn.Text       `json:"mitigation"`
-	OwnerBodyID int64            `json:"owner_body_id"`
-	Likelihood  int              `json:"likelihood"`
-	Impact      int              `json:"impact"`
-	Status      aldyn.RiskStatus `json:"status"`
-}
-
-func (in riskInput) risk() *aldyn.Risk {
-	return &aldyn.Risk{Text: in.Text, Mitigation: in.Mitigation, OwnerBodyID: in.OwnerBodyID, Likelihood: in.Likelihood, Impact: in.Impact, Status: in.Status}
-}
-
 func (s *Server) apiRiskCreate(w http.ResponseWriter, r *http.Request) error {
 	p, err := s.riskPlanByPath(r)
 	if err != nil {
 		return err
 	}
-	var in riskInput
-	if err := decodeJSON(r, &in); err != nil {
+	rk := &aldyn.Risk{PlanID: p.ID}
+	if err := readJSON(r, riskForm{rk}); err != nil {
 		return err
 	}
-	rk := in.risk()
-	rk.PlanID = p.ID
 	if err := s.db.CreateRisk(r.Context(), actor(r), rk); err != nil {
 		return err
 	}
@@ -328,11 +302,10 @@ func (s *Server) apiRiskUpdate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var in riskInput
-	if err := decodeJSON(r, &in); err != nil {
+	rk := &aldyn.Risk{}
+	if err := readJSON(r, riskForm{rk}); err != nil {
 		return err
 	}
-	rk := in.risk()
 	if err := s.db.UpdateRisk(r.Context(), actor(r), old.ID, rk); err != nil {
 		return err
 	}

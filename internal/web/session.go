@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net"
 	"net/http"
 	"net/url"
@@ -17,8 +18,8 @@ func (s *Server) registerSession() {
 	s.handle("GET", "/profile", s.profilePage)
 	s.handle("POST", "/profile/password", s.profilePassword)
 	s.handle("POST", "/profile/tokens", s.profileTokenCreate)
-	s.handle("POST", "/profile/tokens/{id}/revoke", s.profileTokenRevoke)
-	s.handle("POST", "/profile/tokens/{id}/renew", s.profileTokenRenew)
+	s.handle("POST", "/profile/tokens/{id}/revoke", s.profileTokenAction(s.db.RevokeAPIToken, "common.saved"))
+	s.handle("POST", "/profile/tokens/{id}/renew", s.profileTokenAction(s.renewToken, "user.token_renewed"))
 	s.handle("GET", "/api/v1/me", s.apiMe)
 }
 
@@ -168,41 +169,33 @@ func (s *Server) profileTokenCreate(w http.ResponseWriter, r *http.Request) erro
 	return s.renderProfile(w, r, http.StatusOK, nil, tok)
 }
 
-func (s *Server) profileTokenRevoke(w http.ResponseWriter, r *http.Request) error {
-	if _, err := requireUser(r); err != nil {
-		return err
+// profileTokenAction runs act on the caller's token of the path, then
+// goes back to the profile with the message flash.
+func (s *Server) profileTokenAction(act func(context.Context, *aldyn.Actor, int64) error, flash string) func(http.ResponseWriter, *http.Request) error {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		if _, err := requireUser(r); err != nil {
+			return err
+		}
+		id, err := routeID(r, "id", "error.not_found")
+		if err != nil {
+			return err
+		}
+		if err := act(r.Context(), actor(r), id); err != nil {
+			return err
+		}
+		return redirect(w, r, "/profile", flash)
 	}
-	id, err := routeID(r, "id", "error.not_found")
-	if err != nil {
-		return err
-	}
-	if err := s.db.RevokeAPIToken(r.Context(), actor(r), id); err != nil {
-		return err
-	}
-	return redirect(w, r, "/profile", "common.saved")
 }
 
-// profileTokenRenew makes a token valid for the token lifetime from now,
-// keeping its value.
-func (s *Server) profileTokenRenew(w http.ResponseWriter, r *http.Request) error {
-	if _, err := requireUser(r); err != nil {
-		return err
-	}
-	id, err := routeID(r, "id", "error.not_found")
-	if err != nil {
-		return err
-	}
-	if _, err := s.auth.RenewAPIToken(r.Context(), actor(r), id); err != nil {
-		return err
-	}
-	return redirect(w, r, "/profile", "user.token_renewed")
+// renewToken makes a token valid for the token lifetime from now, keeping
+// its value.
+func (s *Server) renewToken(ctx context.Context, a *aldyn.Actor, id int64) error {
+	_, err := s.auth.RenewAPIToken(ctx, a, id)
+	return err
 }
 
 // apiMe returns the caller's account, or 401.
 func (s *Server) apiMe(w http.ResponseWriter, r *http.Request) error {
 	u, err := requireUser(r)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, u)
+	return writeFound(w, u, err)
 }

@@ -334,10 +334,7 @@ func (s *Server) apiCounts(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	res, err := s.counts(r, sc, by, depth)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, res)
+	return writeFound(w, res, err)
 }
 
 func (s *Server) apiTimeProfile(w http.ResponseWriter, r *http.Request) error {
@@ -783,10 +780,7 @@ func (s *Server) apiForecast(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	res, err := s.forecast(r, sc, h)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, res)
+	return writeFound(w, res, err)
 }
 
 // officialResult is the response of /api/v1/stats/official.

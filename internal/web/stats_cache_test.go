@@ -139,14 +139,8 @@ func TestStatsCache(t *testing.T) {
 	t.Run("languages do not share answers", func(t *testing.T) {
 		name := func(lang string) string {
 			t.Helper()
-			req, _ := http.NewRequest("GET", f.srv.URL+counts, nil)
-			req.Header.Set("Authorization", "Bearer "+f.tokens[analystA])
-			req.Header.Set("Accept-Language", lang)
-			resp, err := http.DefaultClient.Do(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return readBody(t, resp)
+			_, body := f.getAs(t, analystA, lang, counts)
+			return body
 		}
 		if ru, en := name("ru"), name("en"); ru == en {
 			t.Errorf("Russian and English answers are the same: %.200s", ru)

@@ -455,6 +455,18 @@ func (s *Server) exportStatsTable(w http.ResponseWriter, r *http.Request, table 
 	return serveTable(w, r, format, "offense-statistics-"+table, t)
 }
 
+// statsMapPageData is the data of the stats_map page.
+type statsMapPageData struct {
+	Filter            *statsFilterData
+	Scope             *statsScope
+	GridURL           string
+	PointsURL         string
+	Density           bool
+	CanSeePoints      bool
+	SensitiveMinCount int
+	Focus             mapView
+}
+
 func (s *Server) statsMapPage(w http.ResponseWriter, r *http.Request) error {
 	sc, err := s.parseStatsScope(r)
 	if err != nil {
@@ -486,9 +498,9 @@ func (s *Server) statsMapPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return s.render(w, r, http.StatusOK, "stats_map", &page{Title: info(r).loc.T("stats.map.title"), Form: q,
-		Data: map[string]any{"Filter": fd, "Scope": sc, "GridURL": api, "PointsURL": points, "Density": density,
-			"CanSeePoints": actor(r).Is(aldyn.RoleAnalyst, aldyn.RoleAdministrator), "SensitiveMinCount": minCount,
-			"Focus": focus}})
+		Data: &statsMapPageData{Filter: fd, Scope: sc, GridURL: api, PointsURL: points, Density: density,
+			CanSeePoints: actor(r).Is(aldyn.RoleAnalyst, aldyn.RoleAdministrator), SensitiveMinCount: minCount,
+			Focus: focus}})
 }
 
 // mapView is where a map opens: on a territory (its boundary when it has
@@ -544,6 +556,12 @@ func mapZoom(level string) int {
 	return 10
 }
 
+// officialPageData is the data of the official page.
+type officialPageData struct {
+	Figures []officialFigure
+	Checks  []officialCheck
+}
+
 func (s *Server) officialPage(w http.ResponseWriter, r *http.Request) error {
 	loc := info(r).loc
 	figs := stats.Official()
@@ -552,7 +570,7 @@ func (s *Server) officialPage(w http.ResponseWriter, r *http.Request) error {
 		views[i] = localFigure(loc, f)
 	}
 	return s.render(w, r, http.StatusOK, "official", &page{Title: loc.T("stats.official.title"),
-		Data: map[string]any{"Figures": views, "Checks": localChecks(loc, stats.OfficialChecks(figs))}})
+		Data: &officialPageData{Figures: views, Checks: localChecks(loc, stats.OfficialChecks(figs))}})
 }
 
 // officialCheck is a check of the official figures in the reader's
@@ -642,13 +660,21 @@ func localFigure(loc *i18n.Localizer, f stats.OfficialFigure) officialFigure {
 	return v
 }
 
+// precinctPageData is the data of the precinct page.
+type precinctPageData struct {
+	Precinct    *aldyn.Territory
+	Parent      *aldyn.Territory
+	TimeProfile stats.TimeProfile
+	TimeChart   chart
+	// Forecast and ForecastChart are set when the precinct has offenses.
+	Forecast      *forecastResult
+	ForecastChart chart
+}
+
 // precinctPage profiles one police precinct: its map, weekday × hour
 // table, trend and forecast, within the actor's scope.
 func (s *Server) precinctPage(w http.ResponseWriter, r *http.Request) error {
-	if err := requireSignedIn(r); err != nil {
-		return err
-	}
-	t, err := s.db.FindTerritoryByCode(r.Context(), r.PathValue("code"))
+	t, err := s.territoryByPath(r, requireSignedIn)
 	if err != nil {
 		return err
 	}
@@ -666,13 +692,13 @@ func (s *Server) precinctPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	data := map[string]any{"Precinct": t, "Parent": parent, "TimeProfile": tp, "TimeChart": timeProfileChart(loc, grid)}
+	data := &precinctPageData{Precinct: t, Parent: parent, TimeProfile: tp, TimeChart: timeProfileChart(loc, grid)}
 	if tp.Total > 0 {
 		fr, err := s.forecast(r, sc, 6)
 		if err != nil {
 			return err
 		}
-		data["Forecast"], data["ForecastChart"] = fr, forecastChart(loc, fr)
+		data.Forecast, data.ForecastChart = fr, forecastChart(loc, fr)
 	}
 	return s.render(w, r, http.StatusOK, "precinct", &page{Title: t.Name(loc.Lang()), Data: data})
 }

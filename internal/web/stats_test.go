@@ -338,16 +338,9 @@ func TestStatsForecastNamesModels(t *testing.T) {
 	want := map[string]string{"ky": "Сезондук жөнөкөй модель", "ru": "Сезонная наивная модель", "en": "Seasonal naive"}
 	holdOut := map[string]string{"ky": "Четке калтырылган текшерүү", "ru": "Отложенная проверка", "en": "Hold-out"}
 	for lang, name := range want {
-		req, _ := http.NewRequest("GET", f.srv.URL+"/stats?territory="+codeA, nil)
-		req.Header.Set("Authorization", "Bearer "+f.tokens[analystA])
-		req.Header.Set("Accept-Language", lang)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		page := readBody(t, resp)
-		if resp.StatusCode != http.StatusOK || !strings.Contains(page, name) {
-			t.Errorf("%s: status %d, the back-test does not name %q", lang, resp.StatusCode, name)
+		code, page := f.getAs(t, analystA, lang, "/stats?territory="+codeA)
+		if code != http.StatusOK || !strings.Contains(page, name) {
+			t.Errorf("%s: status %d, the back-test does not name %q", lang, code, name)
 		}
 		if !strings.Contains(page, holdOut[lang]) {
 			t.Errorf("%s: the back-test has no hold-out column %q", lang, holdOut[lang])
@@ -372,13 +365,8 @@ func TestOfficialPageLanguages(t *testing.T) {
 		{"en", "(theft + robbery + robbery with violence + fraud, 2020, §5.2)", "Registered crimes, total"},
 	} {
 		t.Run(c.lang, func(t *testing.T) {
-			req, _ := http.NewRequest("GET", f.srv.URL+"/stats/official", nil)
-			req.Header.Set("Accept-Language", c.lang)
-			resp, err := http.DefaultClient.Do(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			page := html.UnescapeString(readBody(t, resp))
+			_, page := f.getAs(t, anon, c.lang, "/stats/official")
+			page = html.UnescapeString(page)
 			if !strings.Contains(page, c.formula) || !strings.Contains(page, c.indicator) {
 				t.Errorf("the page lacks the C1 formula %q or the indicator %q", c.formula, c.indicator)
 			}
@@ -423,13 +411,8 @@ func TestOfficialPageLanguages(t *testing.T) {
 			ID, Formula string
 		} `json:"checks"`
 	}
-	req, _ := http.NewRequest("GET", f.srv.URL+"/api/v1/stats/official", nil)
-	req.Header.Set("Accept-Language", "ru")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal([]byte(readBody(t, resp)), &api); err != nil || len(api.Checks) != 15 || !strings.HasPrefix(api.Checks[0].Formula, "(кражи") {
+	_, body := f.getAs(t, anon, "ru", "/api/v1/stats/official")
+	if err := json.Unmarshal([]byte(body), &api); err != nil || len(api.Checks) != 15 || !strings.HasPrefix(api.Checks[0].Formula, "(кражи") {
 		t.Errorf("API checks in Russian: %d, first %+v (%v)", len(api.Checks), api.Checks[0], err)
 	}
 }
@@ -495,14 +478,8 @@ func TestPopulationCitations(t *testing.T) {
 	mustImportOffenses(t, f, "registration_number,source,category,registered_on,occurred_on,occurred_time,territory_code,lat,lon,place_type,solved\n"+
 		"C-1,crimes,theft,2023-01-02,2023-01-01,10:00,"+codeA+",42.90,74.60,street,0\n")
 	get := func(path, lang string) string {
-		req, _ := http.NewRequest("GET", f.srv.URL+path, nil)
-		req.Header.Set("Authorization", "Bearer "+f.tokens[adminKG])
-		req.Header.Set("Accept-Language", lang)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return readBody(t, resp)
+		_, body := f.getAs(t, adminKG, lang, path)
+		return body
 	}
 	for _, tc := range []struct{ lang, census, estimate string }{
 		{"ky", "2022-жылкы калкты улуттук каттоо (КР УСК)", "КР УСКнын 2021-жылдын 1-январына карата баалоосу"},

@@ -66,6 +66,13 @@ func territoryFilter(q url.Values) (aldyn.TerritoryFilter, error) {
 	return f, nil
 }
 
+// territoriesPageData is the data of the territories page.
+type territoriesPageData struct {
+	Territories []*aldyn.Territory
+	Pager       pager
+	Levels      []string
+}
+
 func (s *Server) territoriesPage(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	f, err := territoryFilter(q)
@@ -94,7 +101,21 @@ func (s *Server) territoriesPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return s.render(w, r, http.StatusOK, "territories", &page{Title: loc.T("nav.territories"), Form: q,
-		Data: map[string]any{"Territories": ts, "Pager": newPager(f.Page, total), "Levels": []string{aldyn.LevelCountry, aldyn.LevelRegion, aldyn.LevelDistrict, aldyn.LevelCity, aldyn.LevelPrecinct}}})
+		Data: &territoriesPageData{Territories: ts, Pager: newPager(f.Page, total), Levels: []string{aldyn.LevelCountry, aldyn.LevelRegion, aldyn.LevelDistrict, aldyn.LevelCity, aldyn.LevelPrecinct}}})
+}
+
+// territoryPageData is the data of the territory page.
+type territoryPageData struct {
+	Territory    *aldyn.Territory
+	Parent       *aldyn.Territory
+	Children     []*aldyn.Territory
+	Bodies       []*aldyn.Body
+	BodyCount    int
+	Populations  []aldyn.Population
+	Current      aldyn.Population
+	CurrentExact bool
+	HasCurrent   bool
+	CanAdmin     bool
 }
 
 func (s *Server) territoryPage(w http.ResponseWriter, r *http.Request) error {
@@ -122,17 +143,25 @@ func (s *Server) territoryPage(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	cur, exact, ok := aldyn.PopulationFor(pops, time.Now().Year())
-	return s.render(w, r, http.StatusOK, "territory", &page{Title: t.Name(info(r).lang), Data: map[string]any{
-		"Territory": t, "Parent": parent, "Children": children, "Bodies": bodies, "BodyCount": nBodies, "Populations": pops,
-		"Current": cur, "CurrentExact": exact, "HasCurrent": ok, "CanAdmin": actor(r).CanAdminister(t.Path),
+	return s.render(w, r, http.StatusOK, "territory", &page{Title: t.Name(info(r).lang), Data: &territoryPageData{
+		Territory: t, Parent: parent, Children: children, Bodies: bodies, BodyCount: nBodies, Populations: pops,
+		Current: cur, CurrentExact: exact, HasCurrent: ok, CanAdmin: actor(r).CanAdminister(t.Path),
 	}})
 }
 
-func (s *Server) precinctNewPage(w http.ResponseWriter, r *http.Request) error {
-	if err := requireAdmin(r); err != nil {
-		return err
+// territoryByPath loads the territory whose code is in the path, once
+// guard (if any) has let the caller through.
+func (s *Server) territoryByPath(r *http.Request, guard func(*http.Request) error) (*aldyn.Territory, error) {
+	if guard != nil {
+		if err := guard(r); err != nil {
+			return nil, err
+		}
 	}
-	parent, err := s.db.FindTerritoryByCode(r.Context(), r.PathValue("code"))
+	return s.db.FindTerritoryByCode(r.Context(), r.PathValue("code"))
+}
+
+func (s *Server) precinctNewPage(w http.ResponseWriter, r *http.Request) error {
+	parent, err := s.territoryByPath(r, requireAdmin)
 	if err != nil {
 		return err
 	}
@@ -144,10 +173,7 @@ func (s *Server) precinctNewPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) precinctCreate(w http.ResponseWriter, r *http.Request) error {
-	if err := requireAdmin(r); err != nil {
-		return err
-	}
-	parent, err := s.db.FindTerritoryByCode(r.Context(), r.PathValue("code"))
+	parent, err := s.territoryByPath(r, requireAdmin)
 	if err != nil {
 		return err
 	}
@@ -266,19 +292,11 @@ func (s *Server) territoryImport(w http.ResponseWriter, r *http.Request) error {
 // API.
 
 func (s *Server) apiTerritories(w http.ResponseWriter, r *http.Request) error {
-	f, err := territoryFilter(r.URL.Query())
-	if err != nil {
-		return err
-	}
-	ts, total, err := s.db.FindTerritories(r.Context(), f)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, newList(ts, total, f.Page))
+	return writeList(w, r, nil, fromQuery(territoryFilter), func(f aldyn.TerritoryFilter) aldyn.Page { return f.Page }, s.db.FindTerritories)
 }
 
 func (s *Server) apiTerritory(w http.ResponseWriter, r *http.Request) error {
-	t, err := s.db.FindTerritoryByCode(r.Context(), r.PathValue("code"))
+	t, err := s.territoryByPath(r, nil)
 	if err != nil {
 		return err
 	}

@@ -112,10 +112,7 @@ func (s *Server) territoryDashboardPage(w http.ResponseWriter, r *http.Request) 
 
 func (s *Server) apiTerritoryDashboard(w http.ResponseWriter, r *http.Request) error {
 	td, _, err := s.territoryDashboard(r)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, td)
+	return writeFound(w, td, err)
 }
 
 func init() {

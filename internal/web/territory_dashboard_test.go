@@ -1,12 +1,9 @@
 package web_test
 
 import (
-	"context"
 	"net/http"
 	"strings"
 	"testing"
-
-	"github.com/aldyn-kg/aldyn/internal/demo"
 )
 
 // TestTerritoryDashboard: Chüy's dashboard lists the approved plans of the
@@ -15,15 +12,7 @@ import (
 // coordinator cannot read the oblast's.
 func TestTerritoryDashboard(t *testing.T) {
 	f := mustFixture(t)
-	ctx := context.Background()
-	h := func(s string) (string, error) { return "h" + s, nil }
-	pw := func() string { return "x" }
-	if _, err := demo.Load(ctx, f.db, h, pw); err != nil {
-		t.Fatal(err)
-	}
-	if err := demo.LoadPlans(ctx, f.db, h, pw); err != nil {
-		t.Fatal(err)
-	}
+	mustLoadDemo(t, f, fakeHash, "x")
 	var td struct {
 		Plans []struct {
 			Plan struct {

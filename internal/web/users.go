@@ -54,6 +54,13 @@ func userFilter(r *http.Request) (aldyn.UserFilter, error) {
 	return f, nil
 }
 
+// usersPageData is the data of the users page.
+type usersPageData struct {
+	Users []*aldyn.User
+	Pager pager
+	Roles []string
+}
+
 func (s *Server) usersPage(w http.ResponseWriter, r *http.Request) error {
 	if err := requireAdmin(r); err != nil {
 		return err
@@ -80,7 +87,7 @@ func (s *Server) usersPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return s.render(w, r, http.StatusOK, "users", &page{Title: loc.T("nav.users"), Form: r.URL.Query(),
-		Data: map[string]any{"Users": us, "Pager": newPager(f.Page, total), "Roles": aldyn.Roles}})
+		Data: &usersPageData{Users: us, Pager: newPager(f.Page, total), Roles: aldyn.Roles}})
 }
 
 func yesNo(t func(string, ...any) string, b bool) string {
@@ -93,21 +100,16 @@ func yesNo(t func(string, ...any) string, b bool) string {
 // scopedUser loads the user in the path and hides users outside the
 // administrator's territory as not found.
 func (s *Server) scopedUser(r *http.Request) (*aldyn.User, error) {
-	if err := requireAdmin(r); err != nil {
-		return nil, err
-	}
-	id, err := routeID(r, "id", "user.error.not_found")
-	if err != nil {
-		return nil, err
-	}
-	u, err := s.db.FindUserByID(r.Context(), id)
-	if err != nil {
-		return nil, err
-	}
-	if !actor(r).CanAdminister(u.TerritoryPath) {
-		return nil, aldyn.Errorf(aldyn.ENOTFOUND, "user.error.not_found")
-	}
-	return u, nil
+	return recordByPath(r, requireAdmin, "user.error.not_found", s.db.FindUserByID,
+		func(a *aldyn.Actor, u *aldyn.User) bool { return a.CanAdminister(u.TerritoryPath) })
+}
+
+// userFormPageData is the data of the user_form page.
+type userFormPageData struct {
+	User    *aldyn.User
+	Roles   []string
+	Bodies  []*aldyn.Body
+	OneTime string
 }
 
 func (s *Server) userForm(w http.ResponseWriter, r *http.Request, status int, u *aldyn.User, form url.Values, errs map[string]string, oneTime string) error {
@@ -132,7 +134,7 @@ func (s *Server) userForm(w http.ResponseWriter, r *http.Request, status int, u 
 		title = u.Login
 	}
 	return s.render(w, r, status, "user_form", &page{Title: title, Form: form, Errors: errs,
-		Data: map[string]any{"User": u, "Roles": aldyn.Roles, "Bodies": bodies, "OneTime": oneTime}})
+		Data: &userFormPageData{User: u, Roles: aldyn.Roles, Bodies: bodies, OneTime: oneTime}})
 }
 
 func (s *Server) userNewPage(w http.ResponseWriter, r *http.Request) error {
@@ -208,26 +210,12 @@ func (s *Server) userResetPassword(w http.ResponseWriter, r *http.Request) error
 // API.
 
 func (s *Server) apiUsers(w http.ResponseWriter, r *http.Request) error {
-	if err := requireAdmin(r); err != nil {
-		return err
-	}
-	f, err := userFilter(r)
-	if err != nil {
-		return err
-	}
-	us, total, err := s.db.FindUsers(r.Context(), f)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, newList(us, total, f.Page))
+	return writeList(w, r, requireAdmin, userFilter, func(f aldyn.UserFilter) aldyn.Page { return f.Page }, s.db.FindUsers)
 }
 
 func (s *Server) apiUser(w http.ResponseWriter, r *http.Request) error {
 	u, err := s.scopedUser(r)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, u)
+	return writeFound(w, u, err)
 }
 
 type userInput struct {
@@ -276,8 +264,5 @@ func (s *Server) apiUserUpdate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	out, err := s.db.UpdateUser(r.Context(), actor(r), u.ID, store.UserUpdate{Name: in.Name, Role: in.Role, BodyID: in.BodyID, Lang: in.Lang, Disabled: in.Disabled})
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, out)
+	return writeFound(w, out, err)
 }

@@ -105,12 +105,22 @@ func mustFixtureWith(tb testing.TB, opts auth.Options) *fixture {
 // redirects.
 func (f *fixture) do(tb testing.TB, who, method, path, contentType, body string) *http.Response {
 	tb.Helper()
-	req, err := http.NewRequest(method, f.srv.URL+path, strings.NewReader(body))
+	return f.send(tb, who, method, path, strings.NewReader(body), map[string]string{"Content-Type": contentType})
+}
+
+// send sends a request as who (by API token; without one for anonymous)
+// with the headers that are not empty, following no redirect; the answer's
+// body is closed when the test ends.
+func (f *fixture) send(tb testing.TB, who, method, path string, body io.Reader, header map[string]string) *http.Response {
+	tb.Helper()
+	req, err := http.NewRequest(method, f.srv.URL+path, body)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	if contentType != "" {
-		req.Header.Set("Content-Type", contentType)
+	for k, v := range header {
+		if v != "" {
+			req.Header.Set(k, v)
+		}
 	}
 	if tok, ok := f.tokens[who]; ok {
 		req.Header.Set("Authorization", "Bearer "+tok)
