@@ -180,7 +180,7 @@ type bodyFormPageData struct {
 	Territories []*aldyn.Territory
 }
 
-func (s *Server) bodyForm(w http.ResponseWriter, r *http.Request, status int, title string, b *aldyn.Body, form url.Values, errs map[string]string) error {
+func (s *Server) renderBodyForm(w http.ResponseWriter, r *http.Request, status int, title string, b *aldyn.Body, form url.Values, errs map[string]string) error {
 	ts, _, err := s.db.FindTerritories(r.Context(), aldyn.TerritoryFilter{Under: actor(r).ScopeUnder(), Page: aldyn.Page{Limit: aldyn.MaxLimit, Sort: "path"}})
 	if err != nil {
 		return err
@@ -198,7 +198,7 @@ func (s *Server) bodyNewPage(w http.ResponseWriter, r *http.Request) error {
 	if err := requireAdmin(r); err != nil {
 		return err
 	}
-	return s.bodyForm(w, r, http.StatusOK, info(r).loc.T("body.new"), nil, nil, nil)
+	return s.renderBodyForm(w, r, http.StatusOK, info(r).loc.T("body.new"), nil, nil, nil)
 }
 
 func (s *Server) bodyCreate(w http.ResponseWriter, r *http.Request) error {
@@ -235,7 +235,7 @@ func (s *Server) bodySave(w http.ResponseWriter, r *http.Request, old *aldyn.Bod
 	b, form, readErr := bodyFromForm(r)
 	return submitForm(w, r, form, readErr, func() error { return save(b) },
 		func(errs map[string]string) error {
-			return s.bodyForm(w, r, http.StatusBadRequest, info(r).loc.T(title), old, form, errs)
+			return s.renderBodyForm(w, r, http.StatusBadRequest, info(r).loc.T(title), old, form, errs)
 		},
 		func() string {
 			if old != nil {
@@ -253,7 +253,7 @@ func (s *Server) bodyEditPage(w http.ResponseWriter, r *http.Request) error {
 	if !actor(r).CanAdminister(b.Territory.Path) {
 		return forbidden()
 	}
-	return s.bodyForm(w, r, http.StatusOK, info(r).loc.T("body.edit"), b, nil, nil)
+	return s.renderBodyForm(w, r, http.StatusOK, info(r).loc.T("body.edit"), b, nil, nil)
 }
 
 func (s *Server) bodyUpdate(w http.ResponseWriter, r *http.Request) error {

@@ -287,7 +287,7 @@ type meetingFormPageData struct {
 	Statuses     []aldyn.MeetingStatus
 }
 
-func (s *Server) meetingForm(w http.ResponseWriter, r *http.Request, status int, title string, m *aldyn.Meeting, form url.Values, errs map[string]string) error {
+func (s *Server) renderMeetingForm(w http.ResponseWriter, r *http.Request, status int, title string, m *aldyn.Meeting, form url.Values, errs map[string]string) error {
 	a := actor(r)
 	coord, err := s.coordinationBodies(r.Context(), a)
 	if err != nil {
@@ -314,7 +314,7 @@ func (s *Server) meetingNewPage(w http.ResponseWriter, r *http.Request) error {
 	if err := requireCoordinatorOrAdmin(r); err != nil {
 		return err
 	}
-	return s.meetingForm(w, r, http.StatusOK, info(r).loc.T("meetings.new"), nil, nil, nil)
+	return s.renderMeetingForm(w, r, http.StatusOK, info(r).loc.T("meetings.new"), nil, nil, nil)
 }
 
 func (s *Server) meetingCreate(w http.ResponseWriter, r *http.Request) error {
@@ -324,7 +324,7 @@ func (s *Server) meetingCreate(w http.ResponseWriter, r *http.Request) error {
 	m, form, readErr := meetingFromForm(r)
 	return submitForm(w, r, form, readErr, func() error { return s.db.CreateMeeting(r.Context(), actor(r), m) },
 		func(errs map[string]string) error {
-			return s.meetingForm(w, r, http.StatusBadRequest, info(r).loc.T("meetings.new"), nil, form, errs)
+			return s.renderMeetingForm(w, r, http.StatusBadRequest, info(r).loc.T("meetings.new"), nil, form, errs)
 		},
 		func() string { return "/meetings/" + strconv.FormatInt(m.ID, 10) }, "common.created")
 }
@@ -337,7 +337,7 @@ func (s *Server) meetingEditPage(w http.ResponseWriter, r *http.Request) error {
 	if !actor(r).CanCoordinate(m.TerritoryPath) {
 		return forbidden()
 	}
-	return s.meetingForm(w, r, http.StatusOK, info(r).loc.T("meetings.edit"), m, nil, nil)
+	return s.renderMeetingForm(w, r, http.StatusOK, info(r).loc.T("meetings.edit"), m, nil, nil)
 }
 
 func (s *Server) meetingUpdate(w http.ResponseWriter, r *http.Request) error {
@@ -351,7 +351,7 @@ func (s *Server) meetingUpdate(w http.ResponseWriter, r *http.Request) error {
 	m, form, readErr := meetingFromForm(r)
 	return submitForm(w, r, form, readErr, func() error { return s.db.UpdateMeeting(r.Context(), actor(r), old.ID, m) },
 		func(errs map[string]string) error {
-			return s.meetingForm(w, r, http.StatusBadRequest, info(r).loc.T("meetings.edit"), old, form, errs)
+			return s.renderMeetingForm(w, r, http.StatusBadRequest, info(r).loc.T("meetings.edit"), old, form, errs)
 		},
 		func() string { return "/meetings/" + strconv.FormatInt(old.ID, 10) }, "common.saved")
 }
