@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -215,66 +216,80 @@ func TestBrowserAxe(t *testing.T) {
 	anonPaths, _ := pagePaths(t, f, anon, seeds)
 
 	src := axeSource(t)
-	// One browser; a tab per language and actor, each in a browser context
-	// of its own (its own cookies), side by side. axe-core is added once per
-	// tab, to run in every document the tab loads, and charts are drawn
-	// without animation, so the check does not wait for them.
-	bctx := mustBrowserWithin(t, 4*time.Minute)
+	// One browser; tabs side by side, each in a browser context of its own
+	// (its own cookies). axe-core is added once per tab, to run in every
+	// document the tab loads, and charts are drawn without animation, so
+	// the check does not wait for them.
+	bctx := mustBrowserWithin(t, 10*time.Minute)
+	// Pages are checked in chunks of a few, each chunk in a tab of its own,
+	// so that tabs finish together however many pages an actor opens.
 	type axeJob struct {
-		who   string
-		paths map[string]string
+		lang, who string
+		paths     []string
 	}
-	axeJobs := []axeJob{{anon, anonPaths}}
-	for _, who := range signedIn {
-		axeJobs = append(axeJobs, axeJob{who, byActor[who]})
-	}
+	var axeJobs []axeJob
+	const chunk = 8
 	for _, lang := range []string{"ky", "ru"} {
-		for _, j := range axeJobs {
-			t.Run(lang+"/"+j.who, func(t *testing.T) {
-				t.Parallel()
-				tab, cancel := chromedp.NewContext(bctx, chromedp.WithNewBrowserContext())
-				defer cancel()
-				b := &browser{tb: t, ctx: tab, base: f.srv.URL}
-				if _, err := chromedp.Call(tab, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: src}); err != nil {
-					t.Fatalf("add axe to the tab: %v", err)
+		for _, who := range append([]string{anon}, signedIn...) {
+			paths := anonPaths
+			if who != anon {
+				paths = byActor[who]
+			}
+			keys := make([]string, 0, len(paths))
+			for k := range paths {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys)
+			for i := 0; i < len(keys); i += chunk {
+				j := axeJob{lang: lang, who: who}
+				for _, k := range keys[i:min(i+chunk, len(keys))] {
+					j.paths = append(j.paths, paths[k])
 				}
-				if _, err := chromedp.Call(tab, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
-					Features: []*emulation.MediaFeature{{Name: "prefers-reduced-motion", Value: "reduce"}}}); err != nil {
+				axeJobs = append(axeJobs, j)
+			}
+		}
+	}
+	for n, j := range axeJobs {
+		lang := j.lang
+		t.Run(fmt.Sprintf("%s/%s/%d", lang, j.who, n), func(t *testing.T) {
+			t.Parallel()
+			tab, cancel := chromedp.NewContext(bctx, chromedp.WithNewBrowserContext())
+			defer cancel()
+			b := &browser{tb: t, ctx: tab, base: f.srv.URL}
+			if _, err := chromedp.Call(tab, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: src}); err != nil {
+				t.Fatalf("add axe to the tab: %v", err)
+			}
+			if _, err := chromedp.Call(tab, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+				Features: []*emulation.MediaFeature{{Name: "prefers-reduced-motion", Value: "reduce"}}}); err != nil {
+				t.Fatal(err)
+			}
+			b.do(chromedp.Navigate(b.base + "/lang/" + lang + "?next=/about"))
+			if j.who != anon {
+				b.login(strings.ToLower(j.who), "/lang/"+lang)
+			}
+			for _, path := range j.paths {
+				u := b.base + path
+				b.do(chromedp.Navigate(u))
+				out, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](axeRun, chromedp.EvalAwaitPromise))
+				if err != nil {
+					t.Fatalf("axe on %s: %v", u, err)
+				}
+				var vs []string
+				if err := json.Unmarshal([]byte(out), &vs); err != nil {
 					t.Fatal(err)
 				}
-				b.do(chromedp.Navigate(b.base + "/lang/" + lang + "?next=/about"))
-				if j.who != anon {
-					b.login(strings.ToLower(j.who), "/lang/"+lang)
+				for _, v := range vs {
+					t.Errorf("%s %s %s: %s", j.who, lang, path, v)
 				}
-				keys := make([]string, 0, len(j.paths))
-				for k := range j.paths {
-					keys = append(keys, k)
+				regions, err := chromedp.Run(b.ctx, chromedp.Evaluate[[]string](regionRun))
+				if err != nil {
+					t.Fatalf("table regions on %s: %v", u, err)
 				}
-				sort.Strings(keys)
-				for _, k := range keys {
-					u := b.base + j.paths[k]
-					b.do(chromedp.Navigate(u))
-					out, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](axeRun, chromedp.EvalAwaitPromise))
-					if err != nil {
-						t.Fatalf("axe on %s: %v", u, err)
-					}
-					var vs []string
-					if err := json.Unmarshal([]byte(out), &vs); err != nil {
-						t.Fatal(err)
-					}
-					for _, v := range vs {
-						t.Errorf("%s %s %s: %s", j.who, lang, j.paths[k], v)
-					}
-					regions, err := chromedp.Run(b.ctx, chromedp.Evaluate[[]string](regionRun))
-					if err != nil {
-						t.Fatalf("table regions on %s: %v", u, err)
-					}
-					for _, v := range regions {
-						t.Errorf("%s %s %s: %s", j.who, lang, j.paths[k], v)
-					}
+				for _, v := range regions {
+					t.Errorf("%s %s %s: %s", j.who, lang, path, v)
 				}
-			})
-		}
+			}
+		})
 	}
 }
 

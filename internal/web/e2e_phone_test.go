@@ -239,3 +239,87 @@ func TestDashboardChartsKeepLabels(t *testing.T) {
 		}
 	}
 }
+
+// cardsState tells, for the lists of the page (table.list.cards), how many
+// rows there are and which of them did not become a card with its action
+// (td.action) first.
+const cardsState = `(() => {
+  const out = [];
+  let rows = 0;
+  for (const t of document.querySelectorAll("main table.list.cards")) {
+    const name = t.id || t.className;
+    for (const tr of t.querySelectorAll("tbody tr")) {
+      rows++;
+      if (getComputedStyle(tr).display !== "flex") { out.push(name + ": a row is not a card"); break; }
+      const act = tr.querySelector("td.action");
+      if (!act || act.offsetHeight === 0) continue;
+      const top = act.getBoundingClientRect().top;
+      if ([...tr.children].some((td) => td !== act && td.offsetHeight > 0 && td.getBoundingClientRect().top < top - 1)) {
+        out.push(name + ": the action is not first in its card");
+        break;
+      }
+    }
+  }
+  return JSON.stringify({rows, out});
+})()`
+
+// TestBrowserPhoneCards: the lists people act on (cycles, bodies,
+// decisions, risks, questions, users and the coordinator's home) are cards
+// on a 390 px phone, with the action first, no page scrolls sideways and
+// every control is a 44 px target; at 1280 px they are tables not cut off.
+func TestBrowserPhoneCards(t *testing.T) {
+	f := mustFixture(t)
+	plan := mustDemoSite(t, f)
+	bctx := mustBrowserWithin(t, 3*time.Minute)
+	for _, lang := range []string{"ky", "ru"} {
+		for _, who := range []string{"council.coordinator", "admin"} {
+			tab, cancel := chromedp.NewContext(bctx, chromedp.WithNewBrowserContext())
+			b := &browser{tb: t, ctx: tab, base: f.srv.URL}
+			b.do(chromedp.Navigate(b.base + "/lang/" + lang + "?next=/login"))
+			b.login(who, "/lang/"+lang)
+			pages := map[string]string{"users": "/users"}
+			if who != "admin" {
+				b.open("/plans/" + idStr(plan) + "/cycles")
+				cycle, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`document.querySelector("#cycles a").getAttribute("href")`))
+				if err != nil {
+					t.Fatalf("no cycle of the demo plan: %v", err)
+				}
+				pages = map[string]string{
+					"home": "/", "cycles": "/plans/" + idStr(plan) + "/cycles", "cycle": cycle, "bodies": "/bodies",
+					"decisions": "/decisions", "risks": "/plans/" + idStr(plan) + "/risks", "questions": "/questions?box=out",
+				}
+			}
+			for name, path := range pages {
+				what := lang + " " + path
+				b.do(phone())
+				b.open(path)
+				out, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](cardsState))
+				if err != nil {
+					t.Fatal(err)
+				}
+				var s struct {
+					Rows int
+					Out  []string
+				}
+				if err := json.Unmarshal([]byte(out), &s); err != nil {
+					t.Fatal(err)
+				}
+				if s.Rows == 0 {
+					t.Errorf("%s: no list shown as cards", what)
+				}
+				for _, x := range s.Out {
+					t.Errorf("%s at 390 px: %s", what, x)
+				}
+				b.fitsWidth(what + " at 390 px")
+				b.tapTargets(what + " at 390 px")
+				b.screenshot("cards-phone-" + name + "-" + lang)
+				b.do(chromedp.EmulateViewport(1280, 900))
+				b.open(path)
+				b.fitsWidth(what + " at 1280 px")
+				b.tablesNotCut(what + " at 1280 px")
+				b.screenshot("cards-wide-" + name + "-" + lang)
+			}
+			cancel()
+		}
+	}
+}
