@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"html"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -242,12 +243,19 @@ func TestDashboardChartsKeepLabels(t *testing.T) {
 
 // cardsState tells, for the lists of the page (table.list.cards), how many
 // rows there are and which of them did not become a card with its action
-// (td.action) first.
-const cardsState = `(() => {
+// (td.action) first; on a wide screen (wide), which of them are not laid
+// out as tables.
+const cardsState = `((wide) => {
   const out = [];
   let rows = 0;
   for (const t of document.querySelectorAll("main table.list.cards")) {
     const name = t.id || t.className;
+    if (wide) {
+      const tr = t.querySelector("tbody tr");
+      if (getComputedStyle(t).display !== "table" || (tr && getComputedStyle(tr).display !== "table-row")) out.push(name + ": not laid out as a table");
+      rows += t.querySelectorAll("tbody tr").length;
+      continue;
+    }
     for (const tr of t.querySelectorAll("tbody tr")) {
       rows++;
       if (getComputedStyle(tr).display !== "flex") { out.push(name + ": a row is not a card"); break; }
@@ -261,7 +269,7 @@ const cardsState = `(() => {
     }
   }
   return JSON.stringify({rows, out});
-})()`
+})`
 
 // TestBrowserPhoneCards: the lists people act on (cycles, bodies,
 // decisions, risks, questions, users and the coordinator's home) are cards
@@ -293,28 +301,33 @@ func TestBrowserPhoneCards(t *testing.T) {
 				what := lang + " " + path
 				b.do(phone())
 				b.open(path)
-				out, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](cardsState))
-				if err != nil {
-					t.Fatal(err)
+				cards := func(width string) {
+					t.Helper()
+					out, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](cardsState+"("+strconv.FormatBool(width != "390")+")"))
+					if err != nil {
+						t.Fatal(err)
+					}
+					var s struct {
+						Rows int
+						Out  []string
+					}
+					if err := json.Unmarshal([]byte(out), &s); err != nil {
+						t.Fatal(err)
+					}
+					if s.Rows == 0 {
+						t.Errorf("%s at %s px: no list of cards", what, width)
+					}
+					for _, x := range s.Out {
+						t.Errorf("%s at %s px: %s", what, width, x)
+					}
 				}
-				var s struct {
-					Rows int
-					Out  []string
-				}
-				if err := json.Unmarshal([]byte(out), &s); err != nil {
-					t.Fatal(err)
-				}
-				if s.Rows == 0 {
-					t.Errorf("%s: no list shown as cards", what)
-				}
-				for _, x := range s.Out {
-					t.Errorf("%s at 390 px: %s", what, x)
-				}
+				cards("390")
 				b.fitsWidth(what + " at 390 px")
 				b.tapTargets(what + " at 390 px")
 				b.screenshot("cards-phone-" + name + "-" + lang)
 				b.do(chromedp.EmulateViewport(1280, 900))
 				b.open(path)
+				cards("1280")
 				b.fitsWidth(what + " at 1280 px")
 				b.tablesNotCut(what + " at 1280 px")
 				b.screenshot("cards-wide-" + name + "-" + lang)
