@@ -116,10 +116,12 @@ func (t numberTicks) Ticks(lo, hi float64) []plot.Tick {
 	return ts
 }
 
-// wholeTicks keeps the ticks at whole numbers; when fewer than two
-// labelled ones remain (a short axis, 0 to 3), it labels every whole
-// number of the axis instead.
+// wholeTicks keeps the ticks at whole numbers; on a short axis (up to ten)
+// it labels every whole number instead.
 func wholeTicks(ts []plot.Tick, lo, hi float64) []plot.Tick {
+	if math.Floor(hi)-math.Ceil(lo) <= 10 {
+		ts = nil
+	}
 	var out []plot.Tick
 	labelled := 0
 	for _, tk := range ts {

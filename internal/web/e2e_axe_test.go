@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -228,7 +229,14 @@ func TestBrowserAxe(t *testing.T) {
 		paths     []string
 	}
 	var axeJobs []axeJob
-	const chunk = 8
+	// About two chunks per tab the test runs side by side (-parallel):
+	// more would each start a renderer and sign in again for little gain.
+	total := 0
+	for _, who := range signedIn {
+		total += len(byActor[who])
+	}
+	total = 2 * (total + len(anonPaths))
+	chunk := max(8, total/(2*max(1, runtime.GOMAXPROCS(0))))
 	for _, lang := range []string{"ky", "ru"} {
 		for _, who := range append([]string{anon}, signedIn...) {
 			paths := anonPaths
