@@ -95,17 +95,64 @@ func (c BarChart) ChartColor(s int) color.RGBA {
 }
 
 // numberTicks labels the default ticks with the language's thousands and
-// decimal separators ("2 500 000", "2,500,000").
-type numberTicks struct{ format func(float64) string }
+// decimal separators ("2 500 000", "2,500,000"). With whole set, the axis
+// counts things (measures): it has ticks at whole numbers only, never
+// "2,5".
+type numberTicks struct {
+	format func(float64) string
+	whole  bool
+}
 
 func (t numberTicks) Ticks(lo, hi float64) []plot.Tick {
 	ts := plot.DefaultTicks{}.Ticks(lo, hi)
+	if t.whole {
+		ts = wholeTicks(ts, lo, hi)
+	}
 	for i := range ts {
 		if ts[i].Label != "" {
 			ts[i].Label = t.format(ts[i].Value)
 		}
 	}
 	return ts
+}
+
+// wholeTicks keeps the ticks at whole numbers; on a short axis (up to ten)
+// it labels every whole number instead.
+func wholeTicks(ts []plot.Tick, lo, hi float64) []plot.Tick {
+	if math.Floor(hi)-math.Ceil(lo) <= 10 {
+		ts = nil
+	}
+	var out []plot.Tick
+	labelled := 0
+	for _, tk := range ts {
+		if tk.Value != math.Trunc(tk.Value) {
+			continue
+		}
+		if tk.Label != "" {
+			labelled++
+		}
+		out = append(out, tk)
+	}
+	if labelled >= 2 {
+		return out
+	}
+	out = out[:0]
+	for v := math.Ceil(lo); v <= math.Floor(hi); v++ {
+		out = append(out, plot.Tick{Value: v, Label: "x"})
+	}
+	return out
+}
+
+// whole tells whether every value of c is a whole number (a count).
+func (c BarChart) whole() bool {
+	for _, s := range c.Series {
+		for _, v := range s.Values {
+			if v != math.Trunc(v) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // chartNumber formats a chart value in lang with at most two decimals.
@@ -137,11 +184,35 @@ func chartPNG(c BarChart, lang string, width float64, words bool) ([]byte, float
 	if len(c.Labels) == 0 || len(c.Series) == 0 {
 		return nil, 0, fmt.Errorf("chart %q has no data", c.Title)
 	}
-	num := chartNumber(lang)
 	height := chartHeight(c, width)
+	p, err := chartPlot(c, lang, width, words)
+	if err != nil {
+		return nil, 0, err
+	}
+	canvas := vgimg.NewWith(vgimg.UseWH(vg.Length(width), vg.Length(height)), vgimg.UseDPI(chartDPI), vgimg.UseBackgroundColor(color.White))
+	dc := draw.New(canvas)
+	legendH := vg.Length(legendHeight(c, width))
+	p.Draw(draw.Crop(dc, 0, -4, legendH, 0))
+	if words {
+		drawLegend(dc, c, width, legendH)
+	}
+	var buf bytes.Buffer
+	if _, err := (vgimg.PngCanvas{Canvas: canvas}).WriteTo(&buf); err != nil {
+		return nil, 0, err
+	}
+	return buf.Bytes(), height, nil
+}
+
+// chartPlot lays c out as a plot width points wide: axes, bars and, with
+// words, the values.
+func chartPlot(c BarChart, lang string, width float64, words bool) (*plot.Plot, error) {
+	if err := chartFonts(); err != nil {
+		return nil, fmt.Errorf("chart font: %w", err)
+	}
+	num := chartNumber(lang)
 	p := plot.New()
 	p.BackgroundColor = color.White
-	tick := numberTicks{num}
+	tick := numberTicks{format: num, whole: c.whole()}
 	small := font.Font{Typeface: chartFont, Size: 8}
 	p.X.Tick.Label.Font, p.Y.Tick.Label.Font = small, small
 	p.X.Label.TextStyle.Font.Size, p.Y.Label.TextStyle.Font.Size = 8, 8
@@ -188,11 +259,11 @@ func chartPNG(c BarChart, lang string, width float64, words bool) ([]byte, float
 		for s := range c.Series {
 			vals := make(plotter.Values, n)
 			for i := range n {
-				vals[i] = c.value(s, i)
+				vals[int(rowY(n, i))] = c.value(s, i)
 			}
 			b, err := plotter.NewBarChart(vals, barW)
 			if err != nil {
-				return nil, 0, err
+				return nil, err
 			}
 			b.Horizontal = true
 			b.Color = c.ChartColor(s)
@@ -202,8 +273,8 @@ func chartPNG(c BarChart, lang string, width float64, words bool) ([]byte, float
 			}
 			p.Add(b)
 			below = b
-			for i, v := range vals {
-				sums[i] += v
+			for i := range n {
+				sums[i] += c.value(s, i)
 			}
 		}
 		for _, v := range sums {
@@ -217,9 +288,9 @@ func chartPNG(c BarChart, lang string, width float64, words bool) ([]byte, float
 					v := c.value(s, i)
 					// A value shows inside its segment when it fits there.
 					if v > 0 && v/p.X.Max > 0.035 {
-						l, err := label(v, start[i]+v/2, float64(i), textOn(c.ChartColor(s)), draw.XCenter, draw.YCenter, vg.Point{})
+						l, err := label(v, start[i]+v/2, rowY(n, i), textOn(c.ChartColor(s)), draw.XCenter, draw.YCenter, vg.Point{})
 						if err != nil {
-							return nil, 0, err
+							return nil, err
 						}
 						p.Add(l)
 					}
@@ -233,14 +304,19 @@ func chartPNG(c BarChart, lang string, width float64, words bool) ([]byte, float
 				if v < 0 {
 					xa, off = draw.XRight, vg.Point{X: -3}
 				}
-				l, err := label(v, v, float64(i), color.Black, xa, draw.YCenter, off)
+				l, err := label(v, v, rowY(n, i), color.Black, xa, draw.YCenter, off)
 				if err != nil {
-					return nil, 0, err
+					return nil, err
 				}
 				p.Add(l)
 			}
 		}
-		p.NominalY(c.Labels...)
+		// The first label on top, as the document lists them.
+		top := make([]string, n)
+		for i, l := range c.Labels {
+			top[int(rowY(n, i))] = l
+		}
+		p.NominalY(top...)
 	} else {
 		groupW := vg.Length(width) * 0.6 / vg.Length(n)
 		barW := min(groupW/vg.Length(len(c.Series)), 40)
@@ -252,7 +328,7 @@ func chartPNG(c BarChart, lang string, width float64, words bool) ([]byte, float
 			}
 			b, err := plotter.NewBarChart(vals, barW)
 			if err != nil {
-				return nil, 0, err
+				return nil, err
 			}
 			b.Color = c.ChartColor(s)
 			b.LineStyle.Width = 0
@@ -262,7 +338,7 @@ func chartPNG(c BarChart, lang string, width float64, words bool) ([]byte, float
 				for i, v := range vals {
 					l, err := label(v, float64(i), v, color.Black, draw.XCenter, draw.YBottom, vg.Point{X: b.Offset, Y: 2})
 					if err != nil {
-						return nil, 0, err
+						return nil, err
 					}
 					p.Add(l)
 				}
@@ -292,19 +368,12 @@ func chartPNG(c BarChart, lang string, width float64, words bool) ([]byte, float
 		p.X.Label.TextStyle.Color, p.Y.Label.TextStyle.Color = blank, blank
 	}
 
-	canvas := vgimg.NewWith(vgimg.UseWH(vg.Length(width), vg.Length(height)), vgimg.UseDPI(chartDPI), vgimg.UseBackgroundColor(color.White))
-	dc := draw.New(canvas)
-	legendH := vg.Length(legendHeight(c, width))
-	p.Draw(draw.Crop(dc, 0, -4, legendH, 0))
-	if words {
-		drawLegend(dc, c, width, legendH)
-	}
-	var buf bytes.Buffer
-	if _, err := (vgimg.PngCanvas{Canvas: canvas}).WriteTo(&buf); err != nil {
-		return nil, 0, err
-	}
-	return buf.Bytes(), height, nil
+	return p, nil
 }
+
+// rowY is where the bar of label i of n sits on a horizontal chart's
+// axis, which grows upwards: the first label at the top.
+func rowY(n, i int) float64 { return float64(n - 1 - i) }
 
 // drawLegend writes the series' names with their colours in rows across
 // the foot of the picture.

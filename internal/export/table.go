@@ -6,6 +6,7 @@ import (
 	"bufio"
 	"encoding/csv"
 	"fmt"
+	"image/color"
 	"io"
 	"math"
 	"mime"
@@ -38,6 +39,9 @@ type Column struct {
 	Key   string
 	Label string
 	Kind  Kind
+	// Fill colours the cells whose text is a key of the map (a status
+	// written in its fixed colour) in the XLSX; other formats ignore it.
+	Fill map[string]color.RGBA
 }
 
 // Table is what every exported list is turned into.
@@ -298,7 +302,7 @@ func (wb *Workbook) Write(w io.Writer) error {
 	for _, t := range wb.Tables {
 		sheet, err := newSheet(t.Title)
 		if err == nil {
-			err = writeSheet(f, sheet, t, st)
+			err = writeSheet(f, sheet, t, &st)
 		}
 		if err != nil {
 			return fmt.Errorf("xlsx sheet %q: %w", sheet, err)
@@ -310,10 +314,36 @@ func (wb *Workbook) Write(w io.Writer) error {
 // sheetStyles are the style ids a sheet's cells take.
 type sheetStyles struct {
 	bold, title, date, integer, float, percent, year int
+	fills                                            map[color.RGBA]int // by background, for Column.Fill
+	f                                                *excelize.File
 }
 
+// fill is the style of a cell filled with c, its text black or white,
+// whichever reads better on it.
+func (st *sheetStyles) fill(c color.RGBA) (int, error) {
+	if id, ok := st.fills[c]; ok {
+		return id, nil
+	}
+	ink := "000000"
+	if textOn(c) == color.White {
+		ink = "FFFFFF"
+	}
+	id, err := st.f.NewStyle(&excelize.Style{
+		Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{hexRGB(c)}},
+		Font: &excelize.Font{Color: ink},
+	})
+	if err != nil {
+		return 0, err
+	}
+	st.fills[c] = id
+	return id, nil
+}
+
+// hexRGB writes c as spreadsheets take it: "1B7F3B".
+func hexRGB(c color.RGBA) string { return fmt.Sprintf("%02X%02X%02X", c.R, c.G, c.B) }
+
 func newSheetStyles(f *excelize.File) (sheetStyles, error) {
-	var st sheetStyles
+	st := sheetStyles{fills: map[color.RGBA]int{}, f: f}
 	var err error
 	style := func(s *excelize.Style) int {
 		if err != nil {
@@ -379,7 +409,7 @@ func printSetup(f *excelize.File, sheet string, header bool) error {
 	return f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", RefersTo: "'" + strings.ReplaceAll(sheet, "'", "''") + "'!$1:$1", Scope: sheet})
 }
 
-func writeSheet(f *excelize.File, sheet string, t *Table, st sheetStyles) error {
+func writeSheet(f *excelize.File, sheet string, t *Table, st *sheetStyles) error {
 	// The stream writer writes the worksheet's settings as they are when
 	// it starts: filter and print setup go first.
 	if len(t.Columns) > 0 {
@@ -390,6 +420,13 @@ func writeSheet(f *excelize.File, sheet string, t *Table, st sheetStyles) error 
 	}
 	if err := printSetup(f, sheet, true); err != nil {
 		return err
+	}
+	for _, c := range t.Columns {
+		for _, col := range c.Fill {
+			if _, err := st.fill(col); err != nil {
+				return err
+			}
+		}
 	}
 	sw, err := f.NewStreamWriter(sheet)
 	if err != nil {
@@ -430,7 +467,16 @@ func writeSheet(f *excelize.File, sheet string, t *Table, st sheetStyles) error 
 			if i < len(row) {
 				v = row[i]
 			}
-			cells[i] = xlsxCell(v, c.Kind, st)
+			cells[i] = xlsxCell(v, c.Kind, *st)
+			if s, ok := v.(string); ok && c.Fill != nil {
+				if col, ok := c.Fill[s]; ok {
+					id, err := st.fill(col)
+					if err != nil {
+						return err
+					}
+					cells[i] = excelize.Cell{StyleID: id, Value: s}
+				}
+			}
 		}
 		cell, _ := excelize.CoordinatesToCellName(1, r+2)
 		if err := sw.SetRow(cell, cells); err != nil {

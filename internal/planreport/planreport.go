@@ -11,6 +11,7 @@ package planreport
 import (
 	"errors"
 	"fmt"
+	"image/color"
 	"slices"
 	"strconv"
 	"time"
@@ -354,10 +355,27 @@ func statusLabel(loc *i18n.Localizer, s aldyn.MeasureState) string {
 	return tr(loc, "planreport.status."+string(s))
 }
 
+// statusFill colours each status, written in loc, with its fixed colour:
+// the XLSX shows a status cell as the charts draw it.
+func statusFill(loc *i18n.Localizer) map[string]color.RGBA {
+	m := make(map[string]color.RGBA, len(aldyn.MeasureStates))
+	for _, s := range aldyn.MeasureStates {
+		m[statusLabel(loc, s)] = StatusColor(s)
+	}
+	return m
+}
+
+// statusCol is a column of statuses, coloured.
+func statusCol(loc *i18n.Localizer, key string) export.Column {
+	c := col(loc, key, export.Text)
+	c.Fill = statusFill(loc)
+	return c
+}
+
 func summaryTable(loc *i18n.Localizer, d *aldyn.Dashboard) export.Table {
 	t := export.Table{
 		Title:   tr(loc, "planreport.table.summary"),
-		Columns: []export.Column{col(loc, "figure", export.Text), col(loc, "count", export.Int), col(loc, "share", export.Percent)},
+		Columns: []export.Column{statusCol(loc, "figure"), col(loc, "count", export.Int), col(loc, "share", export.Percent)},
 	}
 	t.Rows = append(t.Rows, []any{tr(loc, "planreport.col.total"), d.Measures.Total, nil})
 	for _, s := range aldyn.MeasureStates {
@@ -431,7 +449,7 @@ func measureTable(loc *i18n.Localizer, rows []measureRow, bodies map[int64]strin
 		Columns: []export.Column{
 			col(loc, "code", export.Text), col(loc, "component", export.Text), col(loc, "task", export.Text),
 			col(loc, "measure", export.Text), col(loc, "body", export.Text), col(loc, "due", export.Date),
-			col(loc, "status", export.Text), col(loc, "progress", export.Int), col(loc, "planned", export.Int),
+			statusCol(loc, "status"), col(loc, "progress", export.Int), col(loc, "planned", export.Int),
 			col(loc, "spent", export.Int), col(loc, "narrative", export.Text), col(loc, "comment", export.Text),
 		},
 		Rows: make([][]any, 0, len(rows)),

@@ -250,6 +250,63 @@ func TestWriteXLSX(t *testing.T) {
 
 // TestEarlierCycle reports on the closed 2025-Q1 cycle: 1.1, 1.2, 2.1 and
 // 3.1 ran in it (2.2 began in April, 3.2 is cancelled); 3.1 has no report.
+// TestXLSXStatusColours: in the workbook a status cell is filled with the
+// status's fixed colour (StatusColor), as the charts of the PDF and DOCX
+// draw it, in every language; other cells keep no fill.
+func TestXLSXStatusColours(t *testing.T) {
+	for _, lang := range []string{"ky", "ru", "en"} {
+		r := MustBuild(t, MustFixture(t), lang)
+		f := MustOpenXLSX(t, r)
+		fill := func(sheet, cell string) string {
+			id, err := f.GetCellStyle(sheet, cell)
+			if err != nil {
+				t.Fatal(err)
+			}
+			st, err := f.GetStyle(id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(st.Fill.Color) == 0 {
+				return ""
+			}
+			return strings.ToLower(st.Fill.Color[0])
+		}
+		want := map[string]string{}
+		for _, s := range aldyn.MeasureStates {
+			want[statusLabel(r.loc, s)] = strings.TrimPrefix(Hex(StatusColor(s)), "#")
+		}
+		check := func(sheet string, col int, from int) int {
+			rows := rawRows(t, f, sheet)
+			n := 0
+			for i, row := range rows[from:] {
+				cell, _ := excelize.CoordinatesToCellName(col+1, i+from+1)
+				w, isStatus := want[row[col]]
+				got := fill(sheet, cell)
+				switch {
+				case isStatus && got != w:
+					t.Errorf("%s %s!%s %q: fill %q, want %q", lang, sheet, cell, row[col], got, w)
+				case !isStatus && got != "":
+					t.Errorf("%s %s!%s %q: fill %q, want none", lang, sheet, cell, row[col], got)
+				}
+				if isStatus {
+					n++
+				}
+			}
+			return n
+		}
+		sheets := f.GetSheetList()
+		if n := check(sheets[2], colIndex(&r.Measures, "status"), 1); n != len(r.Measures.Rows) {
+			t.Errorf("%s: %d coloured statuses of %d measures", lang, n, len(r.Measures.Rows))
+		}
+		if n := check(sheets[1], 0, 1); n != len(aldyn.MeasureStates) {
+			t.Errorf("%s: %d coloured statuses in the summary, want %d", lang, n, len(aldyn.MeasureStates))
+		}
+		if got := fill(sheets[2], "A1"); got != "" {
+			t.Errorf("%s: the header is filled %q", lang, got)
+		}
+	}
+}
+
 func TestEarlierCycle(t *testing.T) {
 	in := MustFixture(t)
 	in.Cycle = &in.Cycles[0]

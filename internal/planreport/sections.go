@@ -140,7 +140,7 @@ func groupByComponent(loc *i18n.Localizer, rows []measureRow, c *aldyn.Concept, 
 func groupTable(loc *i18n.Localizer, rows []*measureRow, bodies map[int64]string, lang string) *export.Table {
 	t := &export.Table{Columns: []export.Column{
 		col(loc, "code", export.Text), col(loc, "measure", export.Text), col(loc, "body", export.Text),
-		col(loc, "due", export.Date), col(loc, "status", export.Text), col(loc, "progress", export.Int),
+		col(loc, "due", export.Date), statusCol(loc, "status"), col(loc, "progress", export.Int),
 	}}
 	for _, r := range rows {
 		var progress any

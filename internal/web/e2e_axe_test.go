@@ -3,11 +3,13 @@ package web_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -15,6 +17,8 @@ import (
 	"time"
 
 	"github.com/aldyn-kg/aldyn"
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 )
 
@@ -40,6 +44,39 @@ const axeRun = `(async () => {
     out.push(v.id + ' (' + v.impact + ', ' + v.nodes.length + ' nodes): ' + targets + ' — ' + v.help);
   }
   return JSON.stringify(out);
+})()`
+
+// regionRun lists the page's scrolling table regions that a keyboard or
+// screen-reader user cannot use: each must take the focus (tabindex=0),
+// be a region and be labelled (aria-labelledby) by its table's own
+// heading or caption, not by the page's title.
+const regionRun = `(() => {
+  const out = [];
+  const h1 = document.querySelector('h1');
+  const title = h1 ? h1.textContent.trim() : '';
+  const seen = new Set();
+  for (const t of document.querySelectorAll('main table')) {
+    let box = null;
+    for (let p = t.parentElement; p && p.tagName !== 'MAIN'; p = p.parentElement) {
+      const ox = getComputedStyle(p).overflowX;
+      if (ox === 'auto' || ox === 'scroll' || p.classList.contains('table-wrap')) { box = p; break; }
+    }
+    if (!box || seen.has(box)) continue;
+    seen.add(box);
+    const name = (t.id || t.className || 'table');
+    if (box.getAttribute('tabindex') !== '0') out.push(name + ': its scrolling box takes no focus');
+    if (box.getAttribute('role') !== 'region') out.push(name + ': its scrolling box is not a region');
+    const ids = (box.getAttribute('aria-labelledby') || '').split(/\s+/).filter(Boolean);
+    if (ids.length === 0) { out.push(name + ': its region is not labelled by a heading or caption (aria-labelledby)'); continue; }
+    for (const id of ids) {
+      const l = document.getElementById(id);
+      const text = l ? l.textContent.trim() : '';
+      if (!l) out.push(name + ': its region is labelled by #' + id + ', which is not on the page');
+      else if (l === h1 || text === title) out.push(name + ': its region is labelled by the page title');
+      else if (!text) out.push(name + ': its region label #' + id + ' is empty');
+    }
+  }
+  return out;
 })()`
 
 // pagePaths finds a concrete URL for every GET page of the server's route
@@ -110,7 +147,9 @@ var axeNotPages = map[string]bool{
 // TestBrowserAxe runs axe-core (WCAG 2.1 A and AA rules) over every page of
 // the route list, for a signed-in national administrator and for an
 // anonymous visitor, in Kyrgyz and Russian, on the demo data, and fails
-// on any violation, naming rule, impact, targets and page.
+// on any violation, naming rule, impact, targets and page; on each page it
+// also checks that every scrolling table region is focusable and labelled
+// by its own heading or caption (regionRun).
 func TestBrowserAxe(t *testing.T) {
 	f := mustFixture(t)
 	planID := mustDemoNationalPlan(t, f)
@@ -178,49 +217,85 @@ func TestBrowserAxe(t *testing.T) {
 	anonPaths, _ := pagePaths(t, f, anon, seeds)
 
 	src := axeSource(t)
-	// One browser; each language in its own tab and browser context (its
-	// own cookies), the two running side by side.
-	bctx := mustBrowserWithin(t, 4*time.Minute)
+	// One browser; tabs side by side, each in a browser context of its own
+	// (its own cookies). axe-core is added once per tab, to run in every
+	// document the tab loads, and charts are drawn without animation, so
+	// the check does not wait for them.
+	bctx := mustBrowserWithin(t, 10*time.Minute)
+	// Pages are checked in chunks of a few, each chunk in a tab of its own,
+	// so that tabs finish together however many pages an actor opens.
+	type axeJob struct {
+		lang, who string
+		paths     []string
+	}
+	var axeJobs []axeJob
+	// About two chunks per tab the test runs side by side (-parallel):
+	// more would each start a renderer and sign in again for little gain.
+	total := 0
+	for _, who := range signedIn {
+		total += len(byActor[who])
+	}
+	total = 2 * (total + len(anonPaths))
+	chunk := max(8, total/(2*max(1, runtime.GOMAXPROCS(0))))
 	for _, lang := range []string{"ky", "ru"} {
-		t.Run(lang, func(t *testing.T) {
+		for _, who := range append([]string{anon}, signedIn...) {
+			paths := anonPaths
+			if who != anon {
+				paths = byActor[who]
+			}
+			keys := make([]string, 0, len(paths))
+			for k := range paths {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys)
+			for i := 0; i < len(keys); i += chunk {
+				j := axeJob{lang: lang, who: who}
+				for _, k := range keys[i:min(i+chunk, len(keys))] {
+					j.paths = append(j.paths, paths[k])
+				}
+				axeJobs = append(axeJobs, j)
+			}
+		}
+	}
+	for n, j := range axeJobs {
+		lang := j.lang
+		t.Run(fmt.Sprintf("%s/%s/%d", lang, j.who, n), func(t *testing.T) {
 			t.Parallel()
 			tab, cancel := chromedp.NewContext(bctx, chromedp.WithNewBrowserContext())
 			defer cancel()
 			b := &browser{tb: t, ctx: tab, base: f.srv.URL}
-			check := func(who string, paths map[string]string) {
-				keys := make([]string, 0, len(paths))
-				for k := range paths {
-					keys = append(keys, k)
-				}
-				sort.Strings(keys)
-				for _, k := range keys {
-					u := b.base + paths[k]
-					b.do(chromedp.Navigate(u))
-					if _, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](src+";true")); err != nil {
-						t.Fatalf("inject axe into %s: %v", u, err)
-					}
-					out, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](axeRun, chromedp.EvalAwaitPromise))
-					if err != nil {
-						t.Fatalf("axe on %s: %v", u, err)
-					}
-					var vs []string
-					if err := json.Unmarshal([]byte(out), &vs); err != nil {
-						t.Fatal(err)
-					}
-					for _, v := range vs {
-						t.Errorf("%s %s %s: %s", who, lang, paths[k], v)
-					}
-				}
+			if _, err := chromedp.Call(tab, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: src}); err != nil {
+				t.Fatalf("add axe to the tab: %v", err)
+			}
+			if _, err := chromedp.Call(tab, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+				Features: []*emulation.MediaFeature{{Name: "prefers-reduced-motion", Value: "reduce"}}}); err != nil {
+				t.Fatal(err)
 			}
 			b.do(chromedp.Navigate(b.base + "/lang/" + lang + "?next=/about"))
-			check(anon, anonPaths)
-			for i, who := range signedIn {
-				if i > 0 {
-					b.do(chromedp.Navigate(b.base+"/about"), chromedp.Submit(chromedp.CSS(`form[action="/logout"] button`)),
-						chromedp.WaitVisible(chromedp.CSS(`a[href^="/login"]`)))
+			if j.who != anon {
+				b.login(strings.ToLower(j.who), "/lang/"+lang)
+			}
+			for _, path := range j.paths {
+				u := b.base + path
+				b.do(chromedp.Navigate(u))
+				out, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](axeRun, chromedp.EvalAwaitPromise))
+				if err != nil {
+					t.Fatalf("axe on %s: %v", u, err)
 				}
-				b.login(strings.ToLower(who), "/lang/"+lang)
-				check(who, byActor[who])
+				var vs []string
+				if err := json.Unmarshal([]byte(out), &vs); err != nil {
+					t.Fatal(err)
+				}
+				for _, v := range vs {
+					t.Errorf("%s %s %s: %s", j.who, lang, path, v)
+				}
+				regions, err := chromedp.Run(b.ctx, chromedp.Evaluate[[]string](regionRun))
+				if err != nil {
+					t.Fatalf("table regions on %s: %v", u, err)
+				}
+				for _, v := range regions {
+					t.Errorf("%s %s %s: %s", j.who, lang, path, v)
+				}
 			}
 		})
 	}

@@ -184,6 +184,46 @@ func TestBrowserMaps(t *testing.T) {
 		}
 	})
 
+	// Keyboard and screen-reader users: the zoom buttons are named in the
+	// page's language, and every part of the map the Tab key reaches
+	// (shapes, markers, controls) has a name; shapes without one stay out
+	// of the tab order.
+	t.Run("keyboard and screen readers", func(t *testing.T) {
+		zoom := map[string][2]string{"ky": {"Чоңойтуу", "Кичирейтүү"}, "ru": {"Приблизить", "Отдалить"}}
+		for _, lang := range []string{"ky", "ru"} {
+			open(lang, "/stats/map?points=1", 1280, 844)
+			waitFor(t, ctx, `document.querySelectorAll(".map-cluster").length > 0`)
+			for i, sel := range []string{".leaflet-control-zoom-in", ".leaflet-control-zoom-out"} {
+				if got := b.attr(sel, "title"); got != zoom[lang][i] {
+					t.Errorf("%s: %s title %q, want %q", lang, sel, got, zoom[lang][i])
+				}
+				if got := b.attr(sel, "aria-label"); got != zoom[lang][i] {
+					t.Errorf("%s: %s aria-label %q, want %q", lang, sel, got, zoom[lang][i])
+				}
+			}
+			unnamed, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`(() => {
+			  const out = [];
+			  const all = document.querySelectorAll(".leaflet-container, .leaflet-container *");
+			  let shapes = 0;
+			  for (const el of all) {
+			    if (el.closest(".leaflet-overlay-pane")) shapes++;
+			    if (el.tabIndex < 0 || el.closest("[hidden]")) continue;
+			    const name = (el.getAttribute("aria-label") || el.getAttribute("title") || el.textContent || "").trim() ||
+			      (el.id && document.querySelector('label[for="' + el.id + '"]') ? "label" : "") || (el.closest("label") ? "label" : "");
+			    if (!name) out.push(el.tagName.toLowerCase() + "." + String(el.getAttribute("class") || "").split(" ").join("."));
+			  }
+			  if (shapes === 0) out.push("no shapes drawn");
+			  return out;
+			})()`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, u := range unnamed {
+				t.Errorf("%s: %s is in the tab order without a name", lang, u)
+			}
+		}
+	})
+
 	t.Run("points cluster at the country view", func(t *testing.T) {
 		open("en", "/stats/map?points=1", 1280, 844)
 		waitFor(t, ctx, `document.querySelectorAll(".map-cluster").length > 0 && !document.querySelector(".map[aria-busy]")`)

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"html"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -218,6 +219,102 @@ func TestDashboardChartsKeepLabels(t *testing.T) {
 			if c.XAxis.Type == "category" && len(c.XAxis.Data) <= 8 && (c.XAxis.AxisLabel.Interval == nil || *c.XAxis.AxisLabel.Interval != 0) {
 				t.Errorf("%s: a chart of %d categories may drop labels (%v)", lang, len(c.XAxis.Data), c.XAxis.Data)
 			}
+		}
+	}
+}
+
+// cardsState tells, for the lists of the page (table.list.cards), how many
+// rows there are and which of them did not become a card with its action
+// (td.action) first; on a wide screen (wide), which of them are not laid
+// out as tables.
+const cardsState = `((wide) => {
+  const out = [];
+  let rows = 0;
+  for (const t of document.querySelectorAll("main table.list.cards")) {
+    const name = t.id || t.className;
+    if (wide) {
+      const tr = t.querySelector("tbody tr");
+      if (getComputedStyle(t).display !== "table" || (tr && getComputedStyle(tr).display !== "table-row")) out.push(name + ": not laid out as a table");
+      rows += t.querySelectorAll("tbody tr").length;
+      continue;
+    }
+    for (const tr of t.querySelectorAll("tbody tr")) {
+      rows++;
+      if (getComputedStyle(tr).display !== "flex") { out.push(name + ": a row is not a card"); break; }
+      const act = tr.querySelector("td.action");
+      if (!act || act.offsetHeight === 0) continue;
+      const top = act.getBoundingClientRect().top;
+      if ([...tr.children].some((td) => td !== act && td.offsetHeight > 0 && td.getBoundingClientRect().top < top - 1)) {
+        out.push(name + ": the action is not first in its card");
+        break;
+      }
+    }
+  }
+  return JSON.stringify({rows, out});
+})`
+
+// TestBrowserPhoneCards: the lists people act on (cycles, bodies,
+// decisions, risks, questions, users and the coordinator's home) are cards
+// on a 390 px phone, with the action first, no page scrolls sideways and
+// every control is a 44 px target; at 1280 px they are tables not cut off.
+func TestBrowserPhoneCards(t *testing.T) {
+	f := mustFixture(t)
+	plan := mustDemoSite(t, f)
+	bctx := mustBrowserWithin(t, 3*time.Minute)
+	for _, lang := range []string{"ky", "ru"} {
+		for _, who := range []string{"council.coordinator", "admin"} {
+			tab, cancel := chromedp.NewContext(bctx, chromedp.WithNewBrowserContext())
+			b := &browser{tb: t, ctx: tab, base: f.srv.URL}
+			b.do(chromedp.Navigate(b.base + "/lang/" + lang + "?next=/login"))
+			b.login(who, "/lang/"+lang)
+			pages := map[string]string{"users": "/users"}
+			if who != "admin" {
+				b.open("/plans/" + idStr(plan) + "/cycles")
+				cycle, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`document.querySelector("#cycles a").getAttribute("href")`))
+				if err != nil {
+					t.Fatalf("no cycle of the demo plan: %v", err)
+				}
+				pages = map[string]string{
+					"home": "/", "cycles": "/plans/" + idStr(plan) + "/cycles", "cycle": cycle, "bodies": "/bodies",
+					"decisions": "/decisions", "risks": "/plans/" + idStr(plan) + "/risks", "questions": "/questions?box=out",
+				}
+			}
+			for name, path := range pages {
+				what := lang + " " + path
+				b.do(phone())
+				b.open(path)
+				cards := func(width string) {
+					t.Helper()
+					out, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](cardsState+"("+strconv.FormatBool(width != "390")+")"))
+					if err != nil {
+						t.Fatal(err)
+					}
+					var s struct {
+						Rows int
+						Out  []string
+					}
+					if err := json.Unmarshal([]byte(out), &s); err != nil {
+						t.Fatal(err)
+					}
+					if s.Rows == 0 {
+						t.Errorf("%s at %s px: no list of cards", what, width)
+					}
+					for _, x := range s.Out {
+						t.Errorf("%s at %s px: %s", what, width, x)
+					}
+				}
+				cards("390")
+				b.fitsWidth(what + " at 390 px")
+				b.tapTargets(what + " at 390 px")
+				b.screenshot("cards-phone-" + name + "-" + lang)
+				b.do(chromedp.EmulateViewport(1280, 900))
+				b.open(path)
+				cards("1280")
+				b.fitsWidth(what + " at 1280 px")
+				b.tablesNotCut(what + " at 1280 px")
+				b.screenshot("cards-wide-" + name + "-" + lang)
+			}
+			cancel()
 		}
 	}
 }

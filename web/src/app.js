@@ -8,6 +8,7 @@
 import htmx from 'htmx.org';
 import { initBehaviours, initProgress } from './behaviours.js';
 import { initBundles, initNeeded, destroyLoaded } from './bundles.js';
+import { initErrorSummary } from './errorsummary.js';
 
 // The CSP forbids inline <style> and eval, so htmx must not rely on them:
 // indicator styles live in app.css, and hx-on / js: expressions stay off.
@@ -18,6 +19,7 @@ htmx.config.allowScriptTags = false;
 window.htmx = htmx;
 
 initBehaviours(document);
+initErrorSummary(document);
 initBundles(document.currentScript);
 
 // htmx.onLoad runs for the body once the page is ready and for every

@@ -14,6 +14,7 @@
 //        data-points-url="/api/v1/…/points?…"        points, re-fetched
 //        data-label-count="…" data-label-hot="…" data-label-gi="…"
 //        data-label-cluster="…"                      hint on point clusters
+//        data-label-zoom-in="…" data-label-zoom-out="…"  the zoom buttons' names
 //        data-error-text="…">
 //
 // Without tiles the map still draws the boundaries on a plain background, so
@@ -89,7 +90,9 @@ function createMap(el) {
   const center = parseLatLng(ds.center);
   const zoom = parseNumber(ds.zoom, KG_ZOOM);
   // Quarter zoom steps let a fit fill the map (half steps can leave 30 % empty).
-  const map = L.map(el, { center: center || KG_CENTER, zoom, zoomSnap: 0.25, zoomDelta: 1 });
+  const map = L.map(el, { center: center || KG_CENTER, zoom, zoomSnap: 0.25, zoomDelta: 1, zoomControl: false });
+  // The zoom buttons named in the page's language (title and aria-label).
+  L.control.zoom({ zoomInTitle: ds.labelZoomIn || 'Zoom in', zoomOutTitle: ds.labelZoomOut || 'Zoom out' }).addTo(map);
   if (!center) fitView(map, L.latLngBounds(KG_BOUNDS), 4);
   map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
   /** @type {MapState} */
