@@ -2,7 +2,7 @@ package store
 
 // The import slot: one offense import writes records at a time.
 //
-// Imports commit their records in batches (see offenses.go), so two at once
+// Imports commit their records in batches (see offense_import.go), so two at once
 // could skip each other's unpublished records as already stored, and a
 // failed one would then delete a record the other counted. So an import
 // claims the slot before it writes: its log row's beat becomes positive,
