@@ -14,7 +14,8 @@ import (
 )
 
 // flushSQLiteBatch writes the buffered rows in the open transaction, or
-// a new one, and commits it once it has been open for importTxTime.
+// a new one, and commits it when another write waits for the connection
+// or it has been open for importTxMax.
 func (imp *OffenseImport) flushSQLiteBatch(ctx context.Context) error {
 	stmt, ok := imp.stmts[len(imp.buf)]
 	if !ok {
@@ -36,7 +37,7 @@ func (imp *OffenseImport) flushSQLiteBatch(ctx context.Context) error {
 	if err := imp.flushSQLite(ctx, stmt); err != nil {
 		return imp.endTx(err)
 	}
-	if time.Since(imp.txStart) >= importTxTime {
+	if imp.db.w.Stats().WaitCount != imp.txWaits || time.Since(imp.txStart) >= importTxMax {
 		return imp.endTx(nil)
 	}
 	return nil
