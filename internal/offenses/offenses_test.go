@@ -186,7 +186,7 @@ func TestImportFailingLateLeavesNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	before := total(t, db)
-	// More than a batch of PostgreSQL's (50,000) before the bad row.
+	// More than a batch of PostgreSQL's (16,384) before the bad row.
 	good := csvFile(62000)
 	bad := append(slices.Clone(good), "KBR-BAD,crimes,theft,2024-03-05,2024-03-05,10:00,41799999999999,42.8,74.5,street,0\n"...)
 	rep, err := offenses.Import(ctx, db, aldyn.System, bytes.NewReader(bad), offenses.Input{FileName: "late.csv"})
