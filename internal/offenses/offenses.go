@@ -177,9 +177,14 @@ func Import(ctx context.Context, db *store.DB, actor *aldyn.Actor, src io.Reader
 		return rep, err
 	}
 	rep.ImportID = imp.ID
+	s := newSink(ctx, imp, newArticleIndex(sgs))
 	res, err := importer.Run(ctx, src, format, profile, importer.Options{
 		Key: key, SkipBad: in.SkipBad, Progress: in.Progress, Now: in.Now, Subgroups: sgs, Alternatives: alternatives,
-	}, &sink{imp: imp, articles: newArticleIndex(sgs)}, importer.NewCodeSet(terr))
+		BatchSize: batchRows,
+	}, s, importer.NewCodeSet(terr))
+	if serr := s.wait(); err == nil && serr != nil {
+		err = fmt.Errorf("import: store batch: %w", serr)
+	}
 	rep.Result = res
 	if aldyn.ErrorMessage(err) == "import.error.no_column" && len(res.Header) > 0 {
 		p, missing := importer.Suggest(res.Header)
@@ -201,19 +206,76 @@ func Import(ctx context.Context, db *store.DB, actor *aldyn.Actor, src io.Reader
 	return rep, nil
 }
 
-// sink hands the importer's records to the store's import as domain records.
+// sink hands the importer's records to the store's import as domain
+// records. It stores them in a goroutine of its own, so that the file is
+// read and checked while the previous batches are written: Add converts a
+// batch and queues it, at most storeAhead batches ahead of the store, which
+// bounds the memory they take (a batch is batchRows records). An error of
+// the store is returned by the next Add, and by wait.
 type sink struct {
 	imp      *store.OffenseImport
 	articles articleIndex
-	batch    []aldyn.Offense
+	todo     chan []aldyn.Offense // to the storing goroutine
+	free     chan []aldyn.Offense // batches stored, for reuse
+	done     chan struct{}        // closed when the storing goroutine ends
+	err      error                // why it ended early; read after done
+}
+
+// storeAhead is how many converted batches may wait for the store.
+const storeAhead = 2
+
+// batchRows are the records of a batch: the store writes each batch in
+// long transactions (store.OffenseImport.Add), which write an index page
+// changed by many of its records once. A batch takes some 0.5 KB a record
+// in the importer's and the domain's form, so the batches the sink holds
+// (storeAhead waiting, one being stored, one being converted, one being
+// filled by the importer) take about 40 MB.
+const batchRows = 16384
+
+func newSink(ctx context.Context, imp *store.OffenseImport, articles articleIndex) *sink {
+	s := &sink{imp: imp, articles: articles, todo: make(chan []aldyn.Offense, storeAhead),
+		free: make(chan []aldyn.Offense, storeAhead+1), done: make(chan struct{})}
+	for range storeAhead + 1 {
+		s.free <- nil
+	}
+	go func() {
+		defer close(s.done)
+		for b := range s.todo {
+			if err := s.imp.Add(ctx, b); err != nil {
+				s.err = err
+				return
+			}
+			clear(b)
+			s.free <- b[:0]
+		}
+	}()
+	return s
 }
 
 func (s *sink) Add(ctx context.Context, batch []importer.Offense) error {
-	s.batch = s.batch[:0]
-	for i := range batch {
-		s.batch = append(s.batch, record(&batch[i], s.articles))
+	var b []aldyn.Offense
+	select {
+	case b = <-s.free:
+	case <-s.done:
+		return s.err
 	}
-	return s.imp.Add(ctx, s.batch)
+	for i := range batch {
+		b = append(b, record(&batch[i], s.articles))
+	}
+	select {
+	case s.todo <- b:
+		return nil
+	case <-s.done:
+		return s.err
+	}
+}
+
+// wait lets the store finish the batches queued and returns its error, if
+// any. Call it once, after the last Add.
+func (s *sink) wait() error {
+	close(s.todo)
+	<-s.done
+	return s.err
 }
 
 // record turns an imported record into the domain's: the subgroup of its

@@ -186,7 +186,7 @@ func TestImportFailingLateLeavesNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	before := total(t, db)
-	// More than a batch of PostgreSQL's (50,000) before the bad row.
+	// More than a batch of PostgreSQL's (16,384) before the bad row.
 	good := csvFile(62000)
 	bad := append(slices.Clone(good), "KBR-BAD,crimes,theft,2024-03-05,2024-03-05,10:00,41799999999999,42.8,74.5,street,0\n"...)
 	rep, err := offenses.Import(ctx, db, aldyn.System, bytes.NewReader(bad), offenses.Input{FileName: "late.csv"})
@@ -205,5 +205,36 @@ func TestImportFailingLateLeavesNothing(t *testing.T) {
 	}
 	if got := total(t, db); got != 62000 {
 		t.Errorf("records: got %d, want 62000", got)
+	}
+}
+
+// TestImportCancelledWhileStoring: an import cancelled while its batches
+// are being stored (the store works in a goroutine of its own, behind the
+// reading) fails, returns, and leaves the counts as they were; its log row
+// says failed; the same file then imports whole.
+func TestImportCancelledWhileStoring(t *testing.T) {
+	db := mustDB(t)
+	file := csvFile(40000)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	rep, err := offenses.Import(ctx, db, aldyn.System, bytes.NewReader(file), offenses.Input{FileName: "cancelled.csv",
+		Progress: func(rows, _ int64) {
+			if rows >= 12000 {
+				cancel()
+			}
+		}})
+	if !errors.Is(err, context.Canceled) || rep.Committed {
+		t.Fatalf("cancelled import: got %v, committed %v; want context.Canceled, nothing committed", err, rep.Committed)
+	}
+	if got := total(t, db); got != 0 {
+		t.Errorf("records after the cancelled import: got %d, want 0", got)
+	}
+	log, _, err := db.FindOffenseImports(context.Background(), aldyn.Page{})
+	if err != nil || len(log) != 1 || log[0].Status != aldyn.ImportFailed {
+		t.Fatalf("import log: %v, %v; want one failed import", log, err)
+	}
+	rep, err = offenses.Import(context.Background(), db, aldyn.System, bytes.NewReader(file), offenses.Input{FileName: "again.csv"})
+	if err != nil || rep.Inserted != 40000 || total(t, db) != 40000 {
+		t.Fatalf("the same file again: %v, %d inserted, %d counted; want 40000", err, rep.Inserted, total(t, db))
 	}
 }

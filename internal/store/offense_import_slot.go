@@ -2,7 +2,7 @@ package store
 
 // The import slot: one offense import writes records at a time.
 //
-// Imports commit their records in batches (see offenses.go), so two at once
+// Imports commit their records in batches (see offense_import.go), so two at once
 // could skip each other's unpublished records as already stored, and a
 // failed one would then delete a record the other counted. So an import
 // claims the slot before it writes: its log row's beat becomes positive,
@@ -37,10 +37,23 @@ var (
 	importPoll  = 100 * time.Millisecond
 )
 
-// importTxTime is how long SQLite's batch transaction may grow, chunk by
-// chunk, within one Add: a few chunks a commit write their index pages to
-// the WAL once, not once a chunk, and another write waits for one batch.
-const importTxTime = 40 * time.Millisecond
+// importTxMax is how long SQLite's batch transaction may grow, chunk by
+// chunk, within one Add, while no other write of this process waits for
+// the connection: flushSQLiteBatch commits after the chunk in progress as
+// soon as one does, so such a write waits for one chunk at most; a write
+// of another process (a server beside a command-line import) waits for
+// the transaction, importTxMax at most. Every commit writes each page its
+// rows changed to the WAL, and records with random ids, spread over
+// territories and days, change a page of the primary key and one of
+// offenses_scope each: transactions of one chunk (1,489 rows) wrote some
+// 2.5 pages a record, a WAL of 10 GB for a million records, where long
+// ones write a page changed by many records once.
+//
+// The beat others see stands still while the transaction is open, as the
+// heartbeat skips it (startBeat); the transaction advanced it at its start
+// (batch), so a revocation, which asks for the beat it saw, waits for the
+// commit and then finds the import alive.
+const importTxMax = 2 * time.Second
 
 // importChunkRows, when positive, lowers the records per batch: tests
 // make PostgreSQL's imports of a few thousand records span batches.
@@ -166,6 +179,11 @@ func (imp *OffenseImport) startBeat() {
 				return
 			case <-t.C:
 			}
+			if imp.inTx.Load() {
+				// Its batch transaction has advanced the beat, and a
+				// write waiting here would end it early (importTxMax).
+				continue
+			}
 			err := imp.db.Update(ctx, imp.actor, func(tx *Tx) error {
 				_, err := tx.exec(ctx, `UPDATE offense_imports SET beat = beat + 1 WHERE id = ? AND beat > 0`, imp.ID)
 				return err
@@ -201,7 +219,8 @@ func (imp *OffenseImport) beginTx(ctx context.Context) (err error) {
 		return db.normalize(err)
 	}
 	if imp.tx, err = imp.conn.BeginTx(ctx, nil); err == nil {
-		imp.txStart = time.Now()
+		imp.txStart, imp.txWaits = time.Now(), db.w.Stats().WaitCount
+		imp.inTx.Store(true)
 		err = imp.batch(ctx, func(context.Context) error { return nil })
 	}
 	if err != nil {
@@ -225,6 +244,7 @@ func (imp *OffenseImport) endTx(err error) error {
 	}
 	imp.conn.Close()
 	imp.conn, imp.tx = nil, nil
+	imp.inTx.Store(false)
 	return err
 }
 

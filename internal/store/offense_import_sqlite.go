@@ -1,0 +1,135 @@
+package store
+
+// SQLite's write path of an offense import: multi-row INSERT OR IGNORE
+// statements in short batch transactions.
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// flushSQLiteBatch writes the buffered rows in the open transaction, or
+// a new one, and commits it when another write waits for the connection
+// or it has been open for importTxMax.
+func (imp *OffenseImport) flushSQLiteBatch(ctx context.Context) error {
+	stmt, ok := imp.stmts[len(imp.buf)]
+	if !ok {
+		// Prepared on the pool, whose one connection the open
+		// transaction holds: end it first.
+		if err := imp.endTx(nil); err != nil {
+			return err
+		}
+		var err error
+		if stmt, err = imp.sqliteInsert(ctx, len(imp.buf)); err != nil {
+			return err
+		}
+	}
+	if imp.tx == nil {
+		if err := imp.beginTx(ctx); err != nil {
+			return err
+		}
+	}
+	if err := imp.flushSQLite(ctx, stmt); err != nil {
+		return imp.endTx(err)
+	}
+	if imp.db.w.Stats().WaitCount != imp.txWaits || time.Since(imp.txStart) >= importTxMax {
+		return imp.endTx(nil)
+	}
+	return nil
+}
+
+func isoDate(t time.Time) string { return t.Format(time.DateOnly) }
+
+// sqliteInsert returns the statement that inserts n rows, prepared on the
+// write pool before the batch's transaction takes its one connection, so
+// that it outlives the transaction.
+func (imp *OffenseImport) sqliteInsert(ctx context.Context, n int) (*sql.Stmt, error) {
+	if stmt, ok := imp.stmts[n]; ok {
+		return stmt, nil
+	}
+	var b strings.Builder
+	// OR IGNORE, not ON CONFLICT (id) DO NOTHING: with the NOT NULL
+	// constraints able to abort the statement, the upsert form makes
+	// SQLite keep a statement journal, a copy of every page the
+	// statement changes, which costs a third of the time. Rows are
+	// complete by construction (row), so only the primary key can
+	// conflict, and the counts come from the rows actually inserted.
+	b.WriteString("INSERT OR IGNORE INTO offenses (" + offenseCols + ", import_id) VALUES ")
+	row := "(" + strings.Repeat("?, ", offenseInsertCol) + strconv.FormatInt(imp.ID, 10) + ")"
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(row)
+	}
+	stmt, err := imp.db.w.PrepareContext(ctx, b.String())
+	if err != nil {
+		return nil, imp.db.normalize(err)
+	}
+	imp.stmts[n] = stmt
+	return stmt, nil
+}
+
+func (imp *OffenseImport) flushSQLite(ctx context.Context, stmt *sql.Stmt) error {
+	n := len(imp.buf)
+	stmt = imp.tx.StmtContext(ctx, stmt)
+	defer stmt.Close()
+	// In key order, consecutive inserts into the primary key's index
+	// find their pages still in the CPU's cache.
+	slices.SortFunc(imp.buf, func(a, b offenseRow) int { return strings.Compare(a.o.ID, b.o.ID) })
+	args := imp.args[:0]
+	for i := range imp.buf {
+		r := &imp.buf[i]
+		o := &r.o
+		var occurred any
+		if !o.OccurredOn.IsZero() {
+			occurred = isoDate(o.OccurredOn)
+		}
+		args = append(args, o.ID, o.Source, o.Category, o.Subgroup, o.Article, isoDate(o.RegisteredOn), occurred, o.OccurredMinute,
+			isoDate(r.day), r.year, r.month, r.weekday, r.hour, o.TerritoryCode, r.path, o.PrecinctCode,
+			o.Lat, o.Lon, o.PlaceType, o.Solved, o.DamageKGS, r.synthetic)
+	}
+	imp.args = args
+	res, err := stmt.ExecContext(ctx, args...)
+	clear(args)
+	if err != nil {
+		return imp.db.normalize(err)
+	}
+	affected, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	imp.inserted += affected
+	imp.existing += int64(n) - affected
+	if affected == int64(n) {
+		// Every row is new: count them from memory.
+		imp.countBuffered()
+	} else if affected > 0 {
+		// Some were stored before: count the rows this statement added,
+		// which are the ones past the highest rowid before it (rowids are
+		// allocated upwards, and only the import that holds the import
+		// slot writes records).
+		rows, err := imp.tx.QueryContext(ctx, `SELECT `+countedCols+` FROM offenses WHERE rowid > ?`, imp.lastRowid)
+		if err != nil {
+			return imp.db.normalize(err)
+		}
+		got, err := imp.countRows(rows)
+		if err != nil {
+			return imp.db.normalize(err)
+		}
+		if got != affected {
+			return fmt.Errorf("offense import: %d rows inserted but %d found past rowid %d", affected, got, imp.lastRowid)
+		}
+	}
+	if affected > 0 {
+		if imp.lastRowid, err = res.LastInsertId(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
