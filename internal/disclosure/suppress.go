@@ -15,7 +15,7 @@ import (
 //     and its total, a column and its total, districts and their oblast,
 //     oblasts and the country) is one Sum; a Sum with exactly one withheld
 //     member gets a second one withheld — its smallest non-zero member, the
-//     cheapest complement, as statistics offices choose — until no Sum has
+//     cheapest complement, as statistics offices choose, never a zero — until no Sum has
 //     exactly one. That alone does not rule out a cell pinned by several
 //     sums together, so a linear-algebra audit follows: a withheld cell whose
 //     value the published cells determine (it lies in the row space of the
@@ -89,16 +89,19 @@ func Suppress(t *Table, k int) ([]Flag, error) {
 		}
 	}
 	members := func(s Sum) []int { return append([]int{s.Total}, s.Parts...) }
-	// complement withholds the cheapest published member of s other than
-	// the known ones: the smallest non-zero, else a zero (which still
-	// widens the withheld cell's interval to the sum's total).
+	// complement withholds the cheapest published member of s: the
+	// smallest count, never a zero (a withheld zero could only grow, and
+	// with two of them the non-negative solutions can pin a cell the sums
+	// alone do not) nor a known cell. With only positive cells withheld,
+	// a cell the sums leave free can always move a little either way, so
+	// the audit's linear algebra is exact.
 	complement := func(s Sum) bool {
 		best := -1
 		for _, m := range members(s) {
-			if flags[m].Suppressed() || known(m) {
+			if flags[m].Suppressed() || known(m) || t.Values[m] == 0 {
 				continue
 			}
-			if best < 0 || rank(t.Values[m]) < rank(t.Values[best]) {
+			if best < 0 || t.Values[m] < t.Values[best] {
 				best = m
 			}
 		}
@@ -127,68 +130,126 @@ func Suppress(t *Table, k int) ([]Flag, error) {
 				}
 			}
 		}
-		// The audit: complement any withheld cell the sums still determine.
+		// The audit: complement any withheld cell the sums still
+		// determine, in one of its sums or, when those have nothing left
+		// to withhold, in a sum of a cell withheld beside it.
 		det := determined(t, flags)
 		if len(det) == 0 {
 			return flags, nil
 		}
-		progress := false
 		for _, c := range det {
-			for _, si := range sums[c] {
-				if complement(t.Sums[si]) {
-					progress = true
-					break
-				}
+			if !complementNear(c, sums, t.Sums, flags, complement) {
+				return flags, ErrUnprotectable
 			}
-		}
-		if !progress {
-			return flags, ErrUnprotectable
 		}
 	}
 }
 
-// rank orders complements: the smallest non-zero value first, zeros last.
-func rank(v int64) int64 {
-	if v == 0 {
-		return math.MaxInt64
+// complementNear withholds one more cell in a sum of cell c, or of the
+// withheld cells reached from c through sums (breadth first).
+func complementNear(c int, sumsOf [][]int, all []Sum, flags []Flag, complement func(Sum) bool) bool {
+	seen := map[int]bool{c: true}
+	queue := []int{c}
+	for len(queue) > 0 {
+		x := queue[0]
+		queue = queue[1:]
+		for _, si := range sumsOf[x] {
+			if complement(all[si]) {
+				return true
+			}
+		}
+		for _, si := range sumsOf[x] {
+			for _, m := range append([]int{all[si].Total}, all[si].Parts...) {
+				if flags[m].Suppressed() && !seen[m] {
+					seen[m] = true
+					queue = append(queue, m)
+				}
+			}
+		}
 	}
-	return v
+	return false
 }
 
 // determined returns the withheld cells whose value follows from the
 // published cells and the sums: those whose unit vector lies in the row
-// space of the sums restricted to the withheld cells (Gauss–Jordan
-// elimination; coefficients are small integers, so float64 with a
-// tolerance is exact enough).
+// space of the sums restricted to the withheld cells. Sums link withheld
+// cells into independent groups (one month's table, say), each solved
+// apart by Gauss–Jordan elimination; coefficients are small integers, so
+// float64 with a tolerance is exact enough.
 func determined(t *Table, flags []Flag) []int {
-	col := map[int]int{} // cell → column of the withheld cells
-	var cells []int
-	for i, f := range flags {
-		if f.Suppressed() {
-			col[i] = len(cells)
-			cells = append(cells, i)
+	parent := map[int]int{}
+	var find func(int) int
+	find = func(i int) int {
+		p, ok := parent[i]
+		if !ok || p == i {
+			parent[i] = i
+			return i
 		}
+		r := find(p)
+		parent[i] = r
+		return r
 	}
-	if len(cells) == 0 {
-		return nil
-	}
-	var rows [][]float64
+	var rowsOf [][]int // per sum: its withheld members (total first, marked by sign below)
 	for _, s := range t.Sums {
-		row := make([]float64, len(cells))
-		any := false
-		add := func(c int, x float64) {
-			if j, ok := col[c]; ok {
-				row[j] += x
-				any = true
+		var ws []int
+		if flags[s.Total].Suppressed() {
+			ws = append(ws, s.Total)
+		}
+		for _, p := range s.Parts {
+			if flags[p].Suppressed() {
+				ws = append(ws, p)
 			}
 		}
-		add(s.Total, 1)
+		for _, w := range ws[min(1, len(ws)):] {
+			parent[find(w)] = find(ws[0])
+		}
+		rowsOf = append(rowsOf, ws)
+	}
+	groups := map[int][]int{} // root → sums
+	for si, ws := range rowsOf {
+		if len(ws) > 0 {
+			r := find(ws[0])
+			groups[r] = append(groups[r], si)
+		}
+	}
+	var out []int
+	for _, sums := range groups {
+		out = append(out, solveGroup(t, flags, sums)...)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// solveGroup returns the withheld cells of one group of sums that the sums
+// determine.
+func solveGroup(t *Table, flags []Flag, sums []int) []int {
+	col := map[int]int{}
+	var cells []int
+	use := func(c int) {
+		if _, ok := col[c]; !ok && flags[c].Suppressed() {
+			col[c] = len(cells)
+			cells = append(cells, c)
+		}
+	}
+	for _, si := range sums {
+		use(t.Sums[si].Total)
+		for _, p := range t.Sums[si].Parts {
+			use(p)
+		}
+	}
+	rows := make([][]float64, 0, len(sums))
+	for _, si := range sums {
+		s := t.Sums[si]
+		row := make([]float64, len(cells))
+		if j, ok := col[s.Total]; ok {
+			row[j]++
+		}
 		for _, p := range s.Parts {
-			add(p, -1)
+			if j, ok := col[p]; ok {
+				row[j]--
+			}
 		}
-		if any {
-			rows = append(rows, row)
-		}
+		rows = append(rows, row)
 	}
 	const eps = 1e-9
 	pivotOf := make([]int, len(cells)) // column → row of its pivot, or -1
@@ -214,7 +275,7 @@ func determined(t *Table, flags []Flag) []int {
 		for i := range rows {
 			if i != r && math.Abs(rows[i][j]) > eps {
 				f := rows[i][j]
-				for c := range rows[i] {
+				for c := j; c < len(rows[i]); c++ {
 					rows[i][c] -= f * rows[r][c]
 				}
 			}
@@ -238,6 +299,5 @@ func determined(t *Table, flags []Flag) []int {
 			out = append(out, cells[j])
 		}
 	}
-	slices.Sort(out)
 	return out
 }

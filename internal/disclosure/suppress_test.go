@@ -66,7 +66,7 @@ func TestSuppressOnlyZerosBeside(t *testing.T) {
 
 func TestSuppressKnownTotal(t *testing.T) {
 	// Cells of a grid whose total (7) another table publishes: one small
-	// cell needs a complement among the cells, even a zero one.
+	// cell needs a complement among the cells (never a zero).
 	tab := &disclosure.Table{Values: []int64{7, 0, 0, 7}, Known: []bool{false, false, false, true},
 		Sums: []disclosure.Sum{{Total: 3, Parts: []int{0, 1, 2}}}}
 	tab.Values = []int64{3, 0, 4, 7}
@@ -215,6 +215,27 @@ func TestSuppressHierarchiesAdversarial(t *testing.T) {
 			flags, err := disclosure.Suppress(tab, 5)
 			if err != nil {
 				t.Fatal(err)
+			}
+			check(t, tab, flags, reader, 5)
+		})
+	}
+}
+
+// Tables the size of a month of district counts: the case that showed
+// zero complements let non-negativity pin cells the sums alone did not.
+func TestSuppressLargeHierarchies(t *testing.T) {
+	for seed := uint64(1); seed <= 6; seed++ {
+		rng := rand.New(rand.NewPCG(seed, 9))
+		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
+			tab, reader := hierarchy(rng, 9, 7, 11, 0.8)
+			flags, err := disclosure.Suppress(tab, 5)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, f := range flags {
+				if f == disclosure.Secondary && tab.Values[i] == 0 {
+					t.Errorf("cell %d: a zero withheld as a complement", i)
+				}
 			}
 			check(t, tab, flags, reader, 5)
 		})

@@ -21,6 +21,10 @@ type Cell struct {
 	Suppressed bool
 	Published  int64 // the value shown when not Suppressed
 	True       int64
+	// Unpublished marks a quantity no table shows and none needs to
+	// protect (records without a location, say): Suppressed, and never
+	// reported as recoverable.
+	Unpublished bool
 }
 
 // Sum is a relation a reader knows: Total = Σ Parts (cell indexes).
@@ -57,16 +61,59 @@ func Check(cells []Cell, sums []Sum, k int) []string {
 	if len(out) > 0 {
 		return out
 	}
-	var vars []int
-	col := map[int]int{}
-	for i, c := range cells {
-		if c.Suppressed {
-			col[i] = len(vars)
-			vars = append(vars, i)
+	// Sums link withheld cells into independent groups; each is solved
+	// apart.
+	parent := map[int]int{}
+	var find func(int) int
+	find = func(i int) int {
+		if p, ok := parent[i]; ok && p != i {
+			r := find(p)
+			parent[i] = r
+			return r
+		}
+		parent[i] = i
+		return i
+	}
+	for _, s := range sums {
+		first := -1
+		for _, c := range append([]int{s.Total}, s.Parts...) {
+			if !cells[c].Suppressed {
+				continue
+			}
+			if first < 0 {
+				first = c
+			}
+			parent[find(c)] = find(first)
 		}
 	}
-	if len(vars) == 0 {
-		return nil
+	groupSums := map[int][]Sum{}
+	groupVars := map[int][]int{}
+	for i, c := range cells {
+		if c.Suppressed {
+			r := find(i)
+			groupVars[r] = append(groupVars[r], i)
+		}
+	}
+	for _, s := range sums {
+		for _, c := range append([]int{s.Total}, s.Parts...) {
+			if cells[c].Suppressed {
+				r := find(c)
+				groupSums[r] = append(groupSums[r], s)
+				break
+			}
+		}
+	}
+	for r, vars := range groupVars {
+		out = append(out, checkGroup(cells, vars, groupSums[r])...)
+	}
+	return out
+}
+
+func checkGroup(cells []Cell, vars []int, sums []Sum) []string {
+	var out []string
+	col := map[int]int{}
+	for j, i := range vars {
+		col[i] = j
 	}
 	// The homogeneous system on the withheld cells: a change v of them
 	// keeps every sum iff M·v = 0.
@@ -76,23 +123,21 @@ func Check(cells []Cell, sums []Sum, k int) []string {
 		for j := range row {
 			row[j] = new(big.Rat)
 		}
-		used := false
 		if j, ok := col[s.Total]; ok {
 			row[j].Add(row[j], big.NewRat(1, 1))
-			used = true
 		}
 		for _, p := range s.Parts {
 			if j, ok := col[p]; ok {
 				row[j].Sub(row[j], big.NewRat(1, 1))
-				used = true
 			}
 		}
-		if used {
-			m = append(m, row)
-		}
+		m = append(m, row)
 	}
 	basis := nullSpace(m, len(vars))
 	for j, cell := range vars {
+		if cells[cell].Unpublished {
+			continue
+		}
 		if !movable(cells, vars, basis, j) {
 			out = append(out, fmt.Sprintf("%s: withheld, but its value %d follows from the published cells", cells[cell].Key, cells[cell].True))
 		}

@@ -1,0 +1,286 @@
+package opendata_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/aldyn-kg/aldyn"
+	"github.com/aldyn-kg/aldyn/internal/demo"
+	"github.com/aldyn-kg/aldyn/internal/disclosure/disclosuretest"
+	"github.com/aldyn-kg/aldyn/internal/opendata"
+	"github.com/aldyn-kg/aldyn/internal/store"
+	"github.com/aldyn-kg/aldyn/internal/store/storetest"
+)
+
+// MustDemoDB opens a database with the demo bodies, plans and a sparse
+// year of synthetic offense records (sparse on purpose: many small cells
+// to suppress).
+func MustDemoDB(tb testing.TB) *store.DB {
+	tb.Helper()
+	ctx := context.Background()
+	db := storetest.MustOpenDB(tb)
+	db.Now = func() time.Time { return time.Date(2026, 3, 15, 10, 0, 0, 0, time.UTC) }
+	pw := func() string { return "x" }
+	hash := func(s string) (string, error) { return "h" + s, nil }
+	if _, err := demo.Load(ctx, db, hash, pw); err != nil {
+		tb.Fatal(err)
+	}
+	if err := demo.LoadPlans(ctx, db, hash, pw); err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := demo.LoadOffenses(ctx, db, 0.03, []int{2025, 2026}); err != nil {
+		tb.Fatal(err)
+	}
+	return db
+}
+
+func mustBuild(tb testing.TB, db *store.DB, slug string, k int) *opendata.Build {
+	tb.Helper()
+	b := opendata.BuildDataset(context.Background(), db, opendata.Lookup(slug), k)
+	if b.Err != nil {
+		tb.Fatalf("%s: %v", slug, b.Err)
+	}
+	return b
+}
+
+// col returns the index of a field.
+func col(tb testing.TB, t *opendata.Table, name string) int {
+	tb.Helper()
+	i := slices.IndexFunc(t.Fields, func(f opendata.Field) bool { return f.Name == name })
+	if i < 0 {
+		tb.Fatalf("%s: no field %s", t.Name, name)
+	}
+	return i
+}
+
+// truth recomputes, apart from the builder, the true count of every cell
+// of the offense tables: the records by district, category and month, the
+// sensitive subgroups taken out, summed up the territory tree.
+type truth struct {
+	paths  map[string]string // code → path
+	counts map[string]int64  // level|code|category|period → count
+}
+
+func mustTruth(tb testing.TB, db *store.DB) *truth {
+	ctx := context.Background()
+	paths, err := db.TerritoryPaths(ctx)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	rows, err := db.OffenseCounts(ctx, aldyn.CountsQuery{By: []string{aldyn.ByTerritory, aldyn.ByCategory, aldyn.ByYear, aldyn.ByMonth}, Depth: aldyn.DepthDistrict})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	subs, err := db.SensitiveSubgroupCounts(ctx)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tr := &truth{paths: paths, counts: map[string]int64{}}
+	add := func(path, cat string, y, m int, n int64) {
+		month := fmt.Sprintf("%04d-%02d", y, m)
+		quarter := fmt.Sprintf("%d-Q%d", y, (m-1)/3+1)
+		levels := [][2]string{}
+		switch len(path) {
+		case 46:
+			levels = [][2]string{{"district", path}, {"region", path[:31]}, {"country", path[:16]}}
+		case 31:
+			levels = [][2]string{{"unallocated", path}, {"region", path}, {"country", path[:16]}}
+		default:
+			levels = [][2]string{{"unallocated", path}, {"country", path[:16]}}
+		}
+		for _, l := range levels {
+			c := l[1][len(l[1])-15 : len(l[1])-1]
+			tr.counts[l[0]+"|"+c+"|"+cat+"|"+month] += n
+			tr.counts[l[0]+"|"+c+"|"+cat+"|"+quarter] += n
+		}
+	}
+	for _, r := range rows {
+		p := paths[r.TerritoryCode]
+		if len(p) > 46 {
+			p = p[:46]
+		}
+		add(p, r.Category, r.Year, r.Month, r.Count)
+		if r.Category != aldyn.CategoryRape {
+			add(p, "total", r.Year, r.Month, r.Count)
+		}
+	}
+	for _, s := range subs {
+		p := s.TerritoryPath
+		if len(p) > 46 {
+			p = p[:46]
+		}
+		add(p, s.Category, s.Year, s.Month, -s.Count)
+		add(p, "total", s.Year, s.Month, -s.Count)
+		add(p, s.Subgroup, s.Year, s.Month, s.Count)
+	}
+	return tr
+}
+
+// parentCode is the code of a territory's region (for a district) or the
+// country (for a region).
+func (tr *truth) parentCode(code string) string {
+	p := tr.paths[code]
+	return p[len(p)-30 : len(p)-16]
+}
+
+// readerView turns a published offense table into the checker's cells and
+// the sums a reader can form from its own columns: each territory's
+// categories add up to its total, a region's districts (and its
+// unallocated row) to the region, the regions (and the country's
+// unallocated row) to the country — built here from the territory tree,
+// not from the builder's sums.
+func readerView(tb testing.TB, tr *truth, t *opendata.Table, period func(row []any) string, series string) ([]disclosuretest.Cell, []disclosuretest.Sum) {
+	level, code, cat, count, supp := col(tb, t, "level"), col(tb, t, "territory_code"), col(tb, t, series), col(tb, t, "count"), col(tb, t, opendata.SuppressedField)
+	cells := make([]disclosuretest.Cell, len(t.Rows))
+	idx := map[string]int{}
+	for i, r := range t.Rows {
+		id := fmt.Sprintf("%s|%s|%s|%s", r[level], r[code], r[cat], period(r))
+		idx[id] = i
+		cells[i] = disclosuretest.Cell{Key: t.Name + " " + id, Suppressed: r[supp].(bool), True: tr.counts[id]}
+		if !cells[i].Suppressed {
+			cells[i].Published = r[count].(int64)
+		}
+	}
+	groups := map[string][]int{}
+	var sums []disclosuretest.Sum
+	for i, r := range t.Rows {
+		lv, c, p, s := r[level].(string), r[code].(string), period(r), r[cat].(string)
+		switch lv {
+		case "district":
+			groups["region|"+tr.parentCode(c)+"|"+s+"|"+p] = append(groups["region|"+tr.parentCode(c)+"|"+s+"|"+p], i)
+		case "region":
+			groups["country|"+tr.parentCode(c)+"|"+s+"|"+p] = append(groups["country|"+tr.parentCode(c)+"|"+s+"|"+p], i)
+		case "unallocated":
+			parent := "region"
+			if len(tr.paths[c]) == 16 {
+				parent = "country"
+			}
+			groups[parent+"|"+c+"|"+s+"|"+p] = append(groups[parent+"|"+c+"|"+s+"|"+p], i)
+		}
+		if s != "total" && series == "category" {
+			k := "total|" + lv + "|" + c + "|" + p
+			groups[k] = append(groups[k], i)
+		}
+	}
+	for k, parts := range groups {
+		var total int
+		var ok bool
+		if k[:6] == "total|" {
+			f := splitN(k, 4)
+			total, ok = idx[f[1]+"|"+f[2]+"|total|"+f[3]]
+		} else {
+			total, ok = idx[k]
+		}
+		if !ok {
+			tb.Fatalf("%s: no total row for %s", t.Name, k)
+		}
+		sums = append(sums, disclosuretest.Sum{Total: total, Parts: parts})
+	}
+	return cells, sums
+}
+
+func splitN(s string, n int) []string {
+	var out []string
+	for len(out) < n-1 {
+		i := 0
+		for i < len(s) && s[i] != '|' {
+			i++
+		}
+		out = append(out, s[:i])
+		s = s[min(i+1, len(s)):]
+	}
+	return append(out, s)
+}
+
+func monthOf(t *opendata.Table) func([]any) string {
+	i := slices.IndexFunc(t.Fields, func(f opendata.Field) bool { return f.Name == "month" })
+	return func(r []any) string { return r[i].(string) }
+}
+
+func quarterOf(t *opendata.Table) func([]any) string {
+	y := slices.IndexFunc(t.Fields, func(f opendata.Field) bool { return f.Name == "year" })
+	q := slices.IndexFunc(t.Fields, func(f opendata.Field) bool { return f.Name == "quarter" })
+	return func(r []any) string { return fmt.Sprintf("%d-Q%d", r[y], r[q]) }
+}
+
+// TestOffenseDatasetsDisclosure checks every published offense table as an
+// attacker would, on the demo data, for several minimum counts.
+func TestOffenseDatasetsDisclosure(t *testing.T) {
+	db := MustDemoDB(t)
+	tr := mustTruth(t, db)
+	for _, k := range []int{3, 5, 10} {
+		t.Run(fmt.Sprint("k", k), func(t *testing.T) {
+			monthly := mustBuild(t, db, "offenses-monthly", k).Tables[0]
+			sensitive := mustBuild(t, db, "sensitive-offenses-quarterly", k).Tables[0]
+			withheld := 0
+			for _, tc := range []struct {
+				t      *opendata.Table
+				period func([]any) string
+				series string
+			}{{monthly, monthOf(monthly), "category"}, {sensitive, quarterOf(sensitive), "series"}} {
+				cells, sums := readerView(t, tr, tc.t, tc.period, tc.series)
+				for _, c := range cells {
+					if c.Suppressed {
+						withheld++
+					}
+				}
+				for _, msg := range disclosuretest.Check(cells, sums, k) {
+					t.Error(msg)
+				}
+			}
+			if withheld == 0 {
+				t.Error("nothing withheld on sparse demo data: the check proves nothing")
+			}
+			// Sensitive records never in the monthly table; the sensitive
+			// table never below region × quarter.
+			cat := col(t, monthly, "category")
+			for _, r := range monthly.Rows {
+				if s := r[cat].(string); s == aldyn.CategoryRape || s == aldyn.SubgroupDomesticViolence || s == aldyn.SubgroupCrimesAgainstChildren {
+					t.Fatalf("monthly table has %s", s)
+				}
+			}
+			lv := col(t, sensitive, "level")
+			for _, r := range sensitive.Rows {
+				if l := r[lv].(string); l != opendata.LevelCountry && l != opendata.LevelRegion && l != opendata.LevelUnallocated {
+					t.Fatalf("sensitive table at level %s", l)
+				}
+			}
+			if slices.ContainsFunc(sensitive.Fields, func(f opendata.Field) bool { return f.Name == "month" }) {
+				t.Fatal("sensitive table by month")
+			}
+		})
+	}
+}
+
+// TestDifferencingAcrossReleases: the same table published later (a month
+// on) covers more periods, and every cell of a period published before is
+// published again with the same value and the same flag, so no two
+// releases differ by a few records of one period; and within a release
+// both territory levels are checked together by the reader's sums above.
+func TestDifferencingAcrossReleases(t *testing.T) {
+	db := MustDemoDB(t)
+	for _, slug := range []string{"offenses-monthly", "sensitive-offenses-quarterly"} {
+		before := mustBuild(t, db, slug, 5).Tables[0]
+		now := db.Now
+		db.Now = func() time.Time { return now().AddDate(0, 4, 0) }
+		after := mustBuild(t, db, slug, 5).Tables[0]
+		db.Now = now
+		cnt, supp := col(t, before, "count"), col(t, before, opendata.SuppressedField)
+		seen := map[string][]any{}
+		for _, r := range after.Rows {
+			seen[fmt.Sprint(r[:cnt])] = r
+		}
+		for _, r := range before.Rows {
+			a, ok := seen[fmt.Sprint(r[:cnt])]
+			if !ok {
+				t.Fatalf("%s: row %v of the earlier release is gone", slug, r[:cnt])
+			}
+			if a[cnt] != r[cnt] || a[supp] != r[supp] {
+				t.Errorf("%s: %v: earlier %v/%v, later %v/%v", slug, r[:cnt], r[cnt], r[supp], a[cnt], a[supp])
+			}
+		}
+	}
+}
