@@ -36,9 +36,11 @@ type Build struct {
 	Dataset   *Dataset
 	Tables    []*Table
 	Resources []*Resource
-	Version     aldyn.OpenDatasetVersion
+	Version   aldyn.OpenDatasetVersion
 	// Temporal is the period the tables cover (zero when none).
 	From, To time.Time
+	// Chart is the dataset page's chart (see Dataset.Chart).
+	Chart []ChartPoint
 	// Err is why the latest build failed; the dataset is then not served.
 	Err error
 }
@@ -230,6 +232,9 @@ func BuildDataset(ctx context.Context, db *store.DB, d *Dataset, k int) *Build {
 	}
 	b.Version.Checksum = hex.EncodeToString(sum.Sum(nil))
 	b.From, b.To = temporal(tables)
+	if d.Chart != nil {
+		b.Chart = d.Chart.chart(tables)
+	}
 	return b
 }
 

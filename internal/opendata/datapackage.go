@@ -75,10 +75,12 @@ func DataPackage(b *Build, licence string) (*Resource, error) {
 	}
 	dp := map[string]any{
 		"profile": "tabular-data-package", "name": d.Slug, "title": d.Title.EN, "description": d.Description.EN,
-		"version":   fmt.Sprintf("%d.0.0", b.Version.Version),
-		"created":   b.Version.CreatedAt.UTC().Format(time.RFC3339),
-		"keywords":  d.Keywords,
-		"licenses":  []map[string]any{{"name": li.ID, "path": li.URL, "title": li.Title}},
+		"version":  fmt.Sprintf("%d.0.0", b.Version.Version),
+		"created":  b.Version.CreatedAt.UTC().Format(time.RFC3339),
+		"keywords": d.Keywords,
+		// Name and title only: the v1 schema's oneOf refuses a licence with
+		// both a name and a path, though its own examples give both.
+		"licenses":  []map[string]any{{"name": li.ID, "title": li.Title}},
 		"resources": res,
 	}
 	body, err := json.MarshalIndent(dp, "", "  ")

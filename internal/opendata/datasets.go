@@ -27,6 +27,7 @@ func init() {
 			EN: "Offenses registered in the unified registers of crimes and offenses: category × country, region and district × calendar month, with the rate per 100,000 residents, annualised. Rape, domestic violence and crimes against children are not here: they are published apart, by region and quarter only. Counts from 1 to k−1, and the counts they could be recomputed from, are withheld.",
 		},
 		Source: StatsSource, Build: buildOffensesMonthly,
+		Chart: &ChartSpec{Table: "counts", X: "month", Y: "count", Where: map[string]string{"level": LevelCountry, "category": TotalCategory}, Points: 24},
 	})
 	Register(Dataset{
 		Slug: "sensitive-offenses-quarterly", Theme: ThemeOffenses, Frequency: Quarterly,
@@ -42,6 +43,7 @@ func init() {
 			EN: "Offenses that could point at a victim are published by country and region × calendar quarter only, never finer. Counts from 1 to k−1, and the counts they could be recomputed from, are withheld.",
 		},
 		Source: StatsSource, Build: buildSensitiveQuarterly,
+		Chart: &ChartSpec{Table: "counts", X: "series", Y: "count", Where: map[string]string{"level": LevelCountry}},
 	})
 	Register(Dataset{
 		Slug: "concept-official-statistics", Theme: ThemeOfficial, Frequency: Never,
@@ -73,6 +75,7 @@ func init() {
 			EN: "Approved plans: measures and their status, budget planned and spent by source, indicators with baseline, target and actual values.",
 		},
 		Source: WritesSource, Build: buildPlanProgress,
+		Chart: &ChartSpec{Table: "budget", X: "source", Y: "spent_kgs"},
 	})
 	Register(Dataset{
 		Slug: "coordination", Theme: ThemeCoordination, Frequency: Quarterly,
@@ -88,6 +91,7 @@ func init() {
 			EN: "Meetings held by each coordination body by year, and the status of their decisions. No minutes text.",
 		},
 		Source: WritesSource, Build: buildCoordination,
+		Chart: &ChartSpec{Table: "meetings-decisions", X: "year", Y: "meetings_held"},
 	})
 }
 

@@ -73,6 +73,69 @@ type Dataset struct {
 	Source func(ctx context.Context, db *store.DB) (string, error)
 	// Build makes the dataset's tables.
 	Build func(ctx context.Context, in Input) ([]*Table, error)
+	// Chart says what the dataset page draws (nil: no chart).
+	Chart *ChartSpec
+}
+
+// ChartSpec draws the sum of field Y of a table's rows by field X (in the
+// order X first appears), over the rows whose fields equal Where; the
+// last Points periods only.
+type ChartSpec struct {
+	Table, X, Y string
+	Where       map[string]string
+	Points      int
+}
+
+// ChartPoint is one bar of a dataset's chart.
+type ChartPoint struct {
+	Label string
+	Value float64
+}
+
+// chart computes a spec's bars from a build's tables.
+func (c *ChartSpec) chart(tables []*Table) []ChartPoint {
+	for _, t := range tables {
+		if t.Name != c.Table {
+			continue
+		}
+		idx := map[string]int{}
+		for i, f := range t.Fields {
+			idx[f.Name] = i
+		}
+		xi, xok := idx[c.X]
+		yi, yok := idx[c.Y]
+		if !xok || !yok {
+			return nil
+		}
+		var out []ChartPoint
+		at := map[string]int{}
+	rows:
+		for _, r := range t.Rows {
+			for k, v := range c.Where {
+				if fmt.Sprint(r[idx[k]]) != v {
+					continue rows
+				}
+			}
+			label := fmt.Sprint(r[xi])
+			i, ok := at[label]
+			if !ok {
+				i = len(out)
+				at[label] = i
+				out = append(out, ChartPoint{Label: label})
+			}
+			switch v := r[yi].(type) {
+			case int64:
+				out[i].Value += float64(v)
+			case float64:
+				out[i].Value += v
+			}
+		}
+		if c.Points > 0 && len(out) > c.Points {
+			out = out[len(out)-c.Points:]
+		}
+		return out
+	}
+	return nil
 }
 
 // Input is what a build gets.
