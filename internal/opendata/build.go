@@ -27,8 +27,9 @@ type Resource struct {
 	Format    string // CSV, XLSX, JSON, GeoJSON
 	MediaType string
 	Body      []byte
-	// ETag is a strong validator: a hash of Body, quoted.
-	ETag string
+	// SHA256 is the hex SHA-256 of Body; ETag, a strong validator, is
+	// its first 24 digits, quoted.
+	SHA256, ETag string
 }
 
 // Build is a dataset built: its tables, its files and its version.
@@ -243,8 +244,10 @@ func newResource(d *Dataset, t *Table, ext, format, media string, body []byte) *
 	if t != nil {
 		name = t.Name + "." + ext
 	}
-	return &Resource{ID: d.Slug + "." + name, Name: name, Table: t, Format: format, MediaType: media,
-		Body: bytes.Clone(body), ETag: `"` + sha256Hex(body)[:24] + `"`}
+	r := &Resource{ID: d.Slug + "." + name, Name: name, Table: t, Format: format, MediaType: media,
+		Body: bytes.Clone(body), SHA256: sha256Hex(body)}
+	r.ETag = `"` + r.SHA256[:24] + `"`
+	return r
 }
 
 // temporal is the period the tables' month, or year and quarter, columns

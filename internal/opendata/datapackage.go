@@ -68,7 +68,7 @@ func DataPackage(b *Build, licence string) (*Resource, error) {
 		res = append(res, map[string]any{
 			"profile": "tabular-data-resource", "name": r.Table.Name, "path": r.Name,
 			"title": r.Table.Title.EN, "format": "csv", "mediatype": MediaCSV, "encoding": "utf-8",
-			"bytes": len(r.Body), "hash": "sha256:" + sha256Hex(r.Body),
+			"bytes": len(r.Body), "hash": "sha256:" + r.SHA256,
 			"dialect": map[string]any{"delimiter": ",", "header": true, "doubleQuote": true, "lineTerminator": "\n"},
 			"schema":  tableSchema(r.Table),
 		})

@@ -277,7 +277,10 @@ func (c *ckanView) organization(withCount bool) map[string]any {
 	o := map[string]any{
 		"id": c.publisher.Name, "name": c.publisher.Name, "title": c.publisher.Title, "display_name": c.publisher.Title,
 		"description": c.publisher.Description, "image_url": "", "image_display_url": "", "type": "organization",
-		"is_organization": true, "approval_status": "approved", "state": "active", "created": ckanTime(c.publisher.Created),
+		"is_organization": true, "approval_status": "approved", "state": "active",
+	}
+	if !c.publisher.Created.IsZero() {
+		o["created"] = ckanTime(c.publisher.Created)
 	}
 	if withCount {
 		o["package_count"] = len(c.snap.Published())
@@ -314,7 +317,7 @@ func (c *ckanView) resource(b *opendata.Build, res *opendata.Resource, pos int) 
 	return map[string]any{
 		"id": res.ID, "package_id": b.Dataset.Slug, "name": res.Name, "description": desc, "format": res.Format,
 		"url": c.base + "/open/" + b.Dataset.Slug + "/" + res.Name, "mimetype": res.MediaType, "size": len(res.Body),
-		"hash": "sha256:" + strings.Trim(res.ETag, `"`), "created": ckanTime(b.Version.CreatedAt), "last_modified": ckanTime(b.Version.CreatedAt),
+		"hash": "sha256:" + res.SHA256, "created": ckanTime(b.Version.CreatedAt), "last_modified": ckanTime(b.Version.CreatedAt),
 		"metadata_modified": ckanTime(b.Version.BuiltAt), "position": pos, "state": "active", "datastore_active": false,
 		"url_type": nil, "resource_type": nil, "cache_url": nil, "mimetype_inner": nil, "cache_last_updated": nil,
 	}
