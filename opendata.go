@@ -34,8 +34,8 @@ func (s *OpenDatasetSettings) Validate() error {
 // whose content (Checksum) differs from the version before. A rebuild with
 // the same content moves BuiltAt and SourceVersion only.
 type OpenDatasetVersion struct {
-	Slug    string    `json:"slug"`
-	Version int `json:"version"`
+	Slug    string `json:"slug"`
+	Version int    `json:"version"`
 	// CreatedAt is when this content was first built; BuiltAt the latest
 	// build that found it unchanged.
 	CreatedAt time.Time `json:"created_at"`
