@@ -263,6 +263,10 @@ func (s *Server) openDataset(w http.ResponseWriter, r *http.Request) error {
 		for i, row := range t.Rows[:min(openPreviewRows, len(t.Rows))] {
 			cells := make([]string, len(row))
 			for j, v := range row {
+				if t.Fields[j].Type == "year" && v != nil {
+					cells[j] = fmt.Sprint(v) // 2025, not 2 025
+					continue
+				}
 				cells[j] = openCell(loc, v)
 			}
 			ot.Preview = append(ot.Preview, cells)
