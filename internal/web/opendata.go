@@ -30,6 +30,48 @@ type openDataState struct {
 	pubMu  sync.Mutex
 	pub    openPublisher
 	pubFor *opendata.Snapshot
+
+	// answers keeps the CKAN and catalogue answers of the current
+	// snapshot, so that they are computed once per build, not per request.
+	ansMu   sync.Mutex
+	ansFor  *opendata.Snapshot
+	answers map[string]openAnswer
+}
+
+// openAnswer is a finished machine answer.
+type openAnswer struct {
+	body        []byte
+	etag, ctype string
+	status      int
+	modified    time.Time
+}
+
+// maxOpenAnswers bounds the answers kept per snapshot: searches with
+// parameters nobody repeats must not fill memory.
+const maxOpenAnswers = 2048
+
+// cachedAnswer returns the answer stored under key for snap, or computes
+// it (ok answers only are kept).
+func (st *openDataState) cachedAnswer(snap *opendata.Snapshot, key string, compute func() (openAnswer, error)) (openAnswer, error) {
+	st.ansMu.Lock()
+	if st.ansFor != snap {
+		st.ansFor, st.answers = snap, map[string]openAnswer{}
+	}
+	a, ok := st.answers[key]
+	st.ansMu.Unlock()
+	if ok {
+		return a, nil
+	}
+	a, err := compute()
+	if err != nil || a.status != http.StatusOK {
+		return a, err
+	}
+	st.ansMu.Lock()
+	if st.ansFor == snap && len(st.answers) < maxOpenAnswers {
+		st.answers[key] = a
+	}
+	st.ansMu.Unlock()
+	return a, nil
 }
 
 // openPublisher is the body that publishes the datasets: the national

@@ -120,18 +120,6 @@ func serveBytes(w http.ResponseWriter, r *http.Request, body []byte, etag, ctype
 	http.ServeContent(w, r, "", modified.Truncate(time.Second), bytes.NewReader(body))
 }
 
-// serveJSONCached answers a JSON value computed from a snapshot with an
-// ETag of its bytes.
-func serveJSONCached(w http.ResponseWriter, r *http.Request, v any, modified time.Time, ctype string) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b = append(b, '\n')
-	serveBytes(w, r, b, `"`+shortHash(b)+`"`, ctype, modified, true)
-	return nil
-}
-
 // openFile serves a file of a built dataset: a table in a format, or
 // datapackage.json.
 func (s *Server) openFile(w http.ResponseWriter, r *http.Request) error {
@@ -243,13 +231,40 @@ func (s *Server) ckanAction(action string) func(http.ResponseWriter, *http.Reque
 		if err != nil {
 			return err
 		}
-		c := &ckanView{r: r, snap: snap, base: baseURL(r), publisher: s.openPublisher(r)}
-		result, status, typ, msg, fields := c.answer(action, p)
-		if status != http.StatusOK {
-			ckanError(w, r, status, typ, msg, fields)
+		keys := make([]string, 0, len(p))
+		for k, v := range p {
+			keys = append(keys, k+"="+v)
+		}
+		slices.Sort(keys)
+		key := baseURL(r) + "\x00" + action + "\x00" + strings.Join(keys, "&")
+		var fail struct {
+			typ, msg string
+			fields   map[string][]string
+		}
+		a, err := s.open.cachedAnswer(snap, key, func() (openAnswer, error) {
+			c := &ckanView{r: r, snap: snap, base: baseURL(r), publisher: s.openPublisher(r)}
+			result, status, typ, msg, fields := c.answer(action, p)
+			if status != http.StatusOK {
+				fail.typ, fail.msg, fail.fields = typ, msg, fields
+				return openAnswer{status: status}, nil
+			}
+			b, err := json.Marshal(map[string]any{"help": ckanHelp(r, action), "success": true, "result": result})
+			if err != nil {
+				return openAnswer{}, err
+			}
+			b = append(b, '\n')
+			return openAnswer{body: b, etag: `"` + shortHash(b) + `"`, ctype: "application/json;charset=utf-8",
+				status: http.StatusOK, modified: c.modified()}, nil
+		})
+		if err != nil {
+			return err
+		}
+		if a.status != http.StatusOK {
+			ckanError(w, r, a.status, fail.typ, fail.msg, fail.fields)
 			return nil
 		}
-		return serveJSONCached(w, r, map[string]any{"help": ckanHelp(r, action), "success": true, "result": result}, c.modified(), "application/json;charset=utf-8")
+		serveBytes(w, r, a.body, a.etag, a.ctype, a.modified, true)
+		return nil
 	}
 }
 

@@ -259,24 +259,33 @@ func (g *rdfGraph) turtle() []byte {
 }
 
 func (s *Server) catalogJSONLD(w http.ResponseWriter, r *http.Request) error {
-	snap, err := s.open.cat.Current(r.Context())
-	if err != nil {
-		return err
-	}
-	b, err := json.MarshalIndent(s.catalogGraph(r, snap).jsonLD(), "", " ")
-	if err != nil {
-		return err
-	}
-	serveBytes(w, r, b, `"`+shortHash(b)+`"`, "application/ld+json; charset=utf-8", (&ckanView{snap: snap}).modified(), true)
-	return nil
+	return s.serveCatalog(w, r, "application/ld+json; charset=utf-8", func(g *rdfGraph) ([]byte, error) {
+		return json.MarshalIndent(g.jsonLD(), "", " ")
+	})
 }
 
 func (s *Server) catalogTTL(w http.ResponseWriter, r *http.Request) error {
+	return s.serveCatalog(w, r, "text/turtle; charset=utf-8", func(g *rdfGraph) ([]byte, error) { return g.turtle(), nil })
+}
+
+// serveCatalog answers the catalogue in one serialisation, computed once
+// per snapshot and host.
+func (s *Server) serveCatalog(w http.ResponseWriter, r *http.Request, ctype string, write func(*rdfGraph) ([]byte, error)) error {
 	snap, err := s.open.cat.Current(r.Context())
 	if err != nil {
 		return err
 	}
-	b := s.catalogGraph(r, snap).turtle()
-	serveBytes(w, r, b, `"`+shortHash(b)+`"`, "text/turtle; charset=utf-8", (&ckanView{snap: snap}).modified(), true)
+	a, err := s.open.cachedAnswer(snap, baseURL(r)+"\x00"+r.URL.Path, func() (openAnswer, error) {
+		b, err := write(s.catalogGraph(r, snap))
+		if err != nil {
+			return openAnswer{}, err
+		}
+		return openAnswer{body: b, etag: `"` + shortHash(b) + `"`, ctype: ctype, status: http.StatusOK,
+			modified: (&ckanView{snap: snap}).modified()}, nil
+	})
+	if err != nil {
+		return err
+	}
+	serveBytes(w, r, a.body, a.etag, a.ctype, a.modified, true)
 	return nil
 }
