@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"log/slog"
+	"maps"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -78,9 +79,7 @@ type Snapshot struct {
 	// licence.
 	Packages map[string]*Resource
 	// K is the minimum cell count the builds applied.
-	K int
-	// Checked is when sources were last compared.
-	Checked time.Time
+	K       int
 	sources map[string]string
 }
 
@@ -114,6 +113,7 @@ type Catalogue struct {
 	CheckEvery time.Duration
 	mu         sync.Mutex // one check and build at a time
 	snap       atomic.Pointer[Snapshot]
+	checked    atomic.Int64 // when sources were last compared (Unix ns)
 	stale      atomic.Bool
 }
 
@@ -133,12 +133,13 @@ func (c *Catalogue) Current(ctx context.Context) (*Snapshot, error) {
 	if every == 0 {
 		every = 2 * time.Second
 	}
-	if s := c.snap.Load(); s != nil && !c.stale.Load() && time.Since(s.Checked) < every {
+	fresh := func() bool { return !c.stale.Load() && time.Since(time.Unix(0, c.checked.Load())) < every }
+	if s := c.snap.Load(); s != nil && fresh() {
 		return s, nil
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if s := c.snap.Load(); s != nil && !c.stale.Load() && time.Since(s.Checked) < every {
+	if s := c.snap.Load(); s != nil && fresh() {
 		return s, nil // another request checked meanwhile
 	}
 	c.stale.Store(false)
@@ -147,6 +148,7 @@ func (c *Catalogue) Current(ctx context.Context) (*Snapshot, error) {
 		return nil, err
 	}
 	c.snap.Store(s)
+	c.checked.Store(time.Now().UnixNano())
 	return s, nil
 }
 
@@ -160,7 +162,8 @@ func (c *Catalogue) refresh(ctx context.Context, old *Snapshot) (*Snapshot, erro
 	if err != nil {
 		return nil, err
 	}
-	s := &Snapshot{Builds: map[string]*Build{}, Settings: settings, K: k, Checked: time.Now(), sources: map[string]string{}}
+	s := &Snapshot{Builds: map[string]*Build{}, Settings: settings, K: k, sources: map[string]string{}}
+	same := old != nil && old.K == k && maps.Equal(old.Settings, settings)
 	for _, d := range registry {
 		src, err := d.Source(ctx, c.db)
 		if err != nil {
@@ -172,6 +175,7 @@ func (c *Catalogue) refresh(ctx context.Context, old *Snapshot) (*Snapshot, erro
 			s.Builds[d.Slug] = old.Builds[d.Slug]
 			continue
 		}
+		same = false
 		b := BuildDataset(ctx, c.db, d, k)
 		if b.Err == nil {
 			b.Version.SourceVersion = src
@@ -182,6 +186,10 @@ func (c *Catalogue) refresh(ctx context.Context, old *Snapshot) (*Snapshot, erro
 			c.log.Error("open dataset build failed", "dataset", d.Slug, "err", b.Err)
 		}
 		s.Builds[d.Slug] = b
+	}
+	if same {
+		// Nothing changed: keep the snapshot, and what callers keep with it.
+		return old, nil
 	}
 	s.Packages = map[string]*Resource{}
 	for slug, b := range s.Builds {

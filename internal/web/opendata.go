@@ -33,6 +33,10 @@ type openDataState struct {
 
 	// answers keeps the CKAN and catalogue answers of the current
 	// snapshot, so that they are computed once per build, not per request.
+	// gz holds each resource's gzipped body (keyed by *Resource; a
+	// rebuild makes new resources, and old ones go with their snapshot).
+	gz sync.Map
+
 	ansMu   sync.Mutex
 	ansFor  *opendata.Snapshot
 	answers map[string]openAnswer
@@ -40,7 +44,7 @@ type openDataState struct {
 
 // openAnswer is a finished machine answer.
 type openAnswer struct {
-	body        []byte
+	body, gz    []byte
 	etag, ctype string
 	status      int
 	modified    time.Time
@@ -55,6 +59,9 @@ const maxOpenAnswers = 2048
 func (st *openDataState) cachedAnswer(snap *opendata.Snapshot, key string, compute func() (openAnswer, error)) (openAnswer, error) {
 	st.ansMu.Lock()
 	if st.ansFor != snap {
+		if st.ansFor != nil {
+			st.gz.Clear() // the old builds' files are no longer served
+		}
 		st.ansFor, st.answers = snap, map[string]openAnswer{}
 	}
 	a, ok := st.answers[key]

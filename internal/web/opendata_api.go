@@ -13,7 +13,30 @@ import (
 	"time"
 
 	"github.com/aldyn-kg/aldyn/internal/opendata"
+	"github.com/aldyn-kg/aldyn/internal/web/static"
 )
+
+// gzipIfLarge is b gzipped when compressing pays, else nil.
+func gzipIfLarge(b []byte) []byte {
+	if len(b) < minCompressSize {
+		return nil
+	}
+	return gzipAnswer(b)
+}
+
+// gzipped is a resource's body gzipped, made on first use and kept with
+// the build (nil for formats already compressed, such as XLSX).
+func (st *openDataState) gzipped(res *opendata.Resource) []byte {
+	if res.Format == "XLSX" {
+		return nil
+	}
+	if v, ok := st.gz.Load(res); ok {
+		return v.([]byte)
+	}
+	gz := gzipIfLarge(res.Body)
+	st.gz.Store(res, gz)
+	return gz
+}
 
 // The machine side of open data: the built files, the CKAN action API
 // (a read-only subset, shaped as CKAN 2.10 answers), the DCAT-AP
@@ -108,9 +131,19 @@ func (s *Server) machine(h func(http.ResponseWriter, *http.Request) error) func(
 // serveBytes answers with body, its validators and caching headers; 304
 // and ranges come from http.ServeContent. Published files may be cached by
 // anyone for a minute; previews of unpublished ones only privately.
-func serveBytes(w http.ResponseWriter, r *http.Request, body []byte, etag, ctype string, modified time.Time, public bool) {
+//
+// gz, when not nil, is body gzipped, made once: it is sent to clients that
+// accept gzip (under its own validator), so that no request compresses.
+func serveBytes(w http.ResponseWriter, r *http.Request, body, gz []byte, etag, ctype string, modified time.Time, public bool) {
 	h := w.Header()
 	h.Set("Content-Type", ctype)
+	if gz != nil {
+		h.Add("Vary", "Accept-Encoding")
+		if static.Accepts(r.Header.Get("Accept-Encoding"), "gzip") {
+			h.Set("Content-Encoding", "gzip")
+			body, etag = gz, strings.TrimSuffix(etag, `"`)+`-gz"`
+		}
+	}
 	h.Set("ETag", etag)
 	if public {
 		h.Set("Cache-Control", "public, max-age=60")
@@ -142,7 +175,7 @@ func (s *Server) openFile(w http.ResponseWriter, r *http.Request) error {
 	if res.Format == "CSV" || res.Format == "XLSX" {
 		w.Header().Set("Content-Disposition", `attachment; filename="`+b.Dataset.Slug+"-"+res.Name+`"`)
 	}
-	serveBytes(w, r, res.Body, res.ETag, ctype, b.Version.CreatedAt, snap.Settings[b.Dataset.Slug].Published)
+	serveBytes(w, r, res.Body, s.open.gzipped(res), res.ETag, ctype, b.Version.CreatedAt, snap.Settings[b.Dataset.Slug].Published)
 	return nil
 }
 
@@ -253,7 +286,7 @@ func (s *Server) ckanAction(action string) func(http.ResponseWriter, *http.Reque
 				return openAnswer{}, err
 			}
 			b = append(b, '\n')
-			return openAnswer{body: b, etag: `"` + shortHash(b) + `"`, ctype: "application/json;charset=utf-8",
+			return openAnswer{body: b, gz: gzipIfLarge(b), etag: `"` + shortHash(b) + `"`, ctype: "application/json;charset=utf-8",
 				status: http.StatusOK, modified: c.modified()}, nil
 		})
 		if err != nil {
@@ -263,7 +296,7 @@ func (s *Server) ckanAction(action string) func(http.ResponseWriter, *http.Reque
 			ckanError(w, r, a.status, fail.typ, fail.msg, fail.fields)
 			return nil
 		}
-		serveBytes(w, r, a.body, a.etag, a.ctype, a.modified, true)
+		serveBytes(w, r, a.body, a.gz, a.etag, a.ctype, a.modified, true)
 		return nil
 	}
 }

@@ -280,12 +280,12 @@ func (s *Server) serveCatalog(w http.ResponseWriter, r *http.Request, ctype stri
 		if err != nil {
 			return openAnswer{}, err
 		}
-		return openAnswer{body: b, etag: `"` + shortHash(b) + `"`, ctype: ctype, status: http.StatusOK,
+		return openAnswer{body: b, gz: gzipIfLarge(b), etag: `"` + shortHash(b) + `"`, ctype: ctype, status: http.StatusOK,
 			modified: (&ckanView{snap: snap}).modified()}, nil
 	})
 	if err != nil {
 		return err
 	}
-	serveBytes(w, r, a.body, a.etag, a.ctype, a.modified, true)
+	serveBytes(w, r, a.body, a.gz, a.etag, a.ctype, a.modified, true)
 	return nil
 }

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"io"
@@ -270,6 +271,22 @@ func TestOpenDataCaching(t *testing.T) {
 		if r3.StatusCode != http.StatusNotModified {
 			t.Errorf("%s If-Modified-Since: %d, want 304", path, r3.StatusCode)
 		}
+	}
+	// Compressed once, sent to clients that take gzip, under its own ETag.
+	plain := readBody(t, f.do(t, anon, "GET", "/open/offenses-monthly/counts.csv", "", ""))
+	req, _ := http.NewRequest("GET", f.srv.URL+"/open/offenses-monthly/counts.csv", nil)
+	req.Header.Set("Accept-Encoding", "gzip")
+	gzResp, err := (&http.Transport{DisableCompression: true}).RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer gzResp.Body.Close()
+	zr, err := gzip.NewReader(gzResp.Body)
+	if err != nil || gzResp.Header.Get("Content-Encoding") != "gzip" || !strings.HasSuffix(gzResp.Header.Get("ETag"), `-gz"`) {
+		t.Fatalf("gzip: %v %q %q", err, gzResp.Header.Get("Content-Encoding"), gzResp.Header.Get("ETag"))
+	}
+	if unz, _ := io.ReadAll(zr); string(unz) != plain {
+		t.Error("the gzipped CSV differs from the plain one")
 	}
 	resp := f.do(t, adminKG, "GET", "/open/coordination/meetings-decisions.csv", "", "")
 	if cc := resp.Header.Get("Cache-Control"); !strings.Contains(cc, "private") {
