@@ -64,6 +64,12 @@ type Table struct {
 	Sums   []Sum
 	// Known marks cells published elsewhere (nil: none).
 	Known []bool
+	// ZeroComplements lets a zero be withheld as a complement when a sum
+	// has no other: safe only where every cell is in at most one sum (a
+	// grid's cells under their district's total), where a withheld zero
+	// beside a withheld count leaves the count free between 0 and the
+	// total. Where sums overlap, non-negativity could pin cells.
+	ZeroComplements bool
 }
 
 // ErrUnprotectable is returned when a withheld cell has no complement: every
@@ -96,14 +102,23 @@ func Suppress(t *Table, k int) ([]Flag, error) {
 	// a cell the sums leave free can always move a little either way, so
 	// the audit's linear algebra is exact.
 	complement := func(s Sum) bool {
-		best := -1
+		best, zero := -1, -1
 		for _, m := range members(s) {
-			if flags[m].Suppressed() || known(m) || t.Values[m] == 0 {
+			if flags[m].Suppressed() || known(m) {
+				continue
+			}
+			if t.Values[m] == 0 {
+				if zero < 0 {
+					zero = m
+				}
 				continue
 			}
 			if best < 0 || t.Values[m] < t.Values[best] {
 				best = m
 			}
+		}
+		if best < 0 && t.ZeroComplements {
+			best = zero
 		}
 		if best < 0 {
 			return false

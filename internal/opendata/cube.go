@@ -11,6 +11,13 @@ import (
 // parts, a row and its total). Table applies the disclosure policy to it:
 // primary and secondary suppression (disclosure.Suppress) over those sums.
 type Cube struct {
+	// ZeroComplements: see disclosure.Table; only for cubes whose cells
+	// are each in one sum.
+	ZeroComplements bool
+	// OmitZeros leaves out the rows of published zeros (a table that says
+	// an absent row is zero: the grid's empty cells).
+	OmitZeros bool
+
 	keys   [][]any
 	counts []int64
 	known  []bool
@@ -78,7 +85,7 @@ type Derived struct {
 // table: the key fields, the count field, the derived fields, and the
 // suppressed flag; withheld counts and their derived figures are nil.
 func (c *Cube) Table(name string, title aldyn.Text, keyFields []Field, count Field, derived Derived, k int, spatial bool) (*Table, error) {
-	flags, err := disclosure.Suppress(&disclosure.Table{Values: c.counts, Sums: c.sums, Known: c.known}, k)
+	flags, err := disclosure.Suppress(&disclosure.Table{Values: c.counts, Sums: c.sums, Known: c.known, ZeroComplements: c.ZeroComplements}, k)
 	if err != nil {
 		return nil, err
 	}
@@ -97,8 +104,11 @@ func (c *Cube) Table(name string, title aldyn.Text, keyFields []Field, count Fie
 		if c.known[i] {
 			continue
 		}
-		row := append([]any{}, c.keys[i]...)
 		withheld := flags[i].Suppressed()
+		if c.OmitZeros && !withheld && c.counts[i] == 0 {
+			continue
+		}
+		row := append([]any{}, c.keys[i]...)
 		var dv []any
 		if derived.Values != nil {
 			dv = derived.Values(i, c.counts[i])

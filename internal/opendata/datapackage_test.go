@@ -308,3 +308,49 @@ func TestCSVCheckerRejects(t *testing.T) {
 		t.Errorf("valid CSV: %v", errs)
 	}
 }
+
+// TestGridGeoJSON: the grid's GeoJSON is a FeatureCollection (RFC 7946)
+// of closed square polygons inside the country's box, one per CSV row,
+// with the row's values as properties.
+func TestGridGeoJSON(t *testing.T) {
+	db := MustDemoDB(t)
+	b := opendata.BuildDataset(context.Background(), db, opendata.Lookup("offenses-grid-quarterly"), 5)
+	if b.Err != nil {
+		t.Fatal(b.Err)
+	}
+	res := b.Resource("cells.geojson")
+	if res == nil || res.MediaType != "application/geo+json" {
+		t.Fatalf("no GeoJSON resource: %v", res)
+	}
+	var fc struct {
+		Type     string `json:"type"`
+		Features []struct {
+			Type     string `json:"type"`
+			Geometry struct {
+				Type        string         `json:"type"`
+				Coordinates [][][2]float64 `json:"coordinates"`
+			} `json:"geometry"`
+			Properties map[string]any `json:"properties"`
+		} `json:"features"`
+	}
+	if err := json.Unmarshal(res.Body, &fc); err != nil {
+		t.Fatal(err)
+	}
+	if fc.Type != "FeatureCollection" || len(fc.Features) != len(b.Tables[0].Rows) || len(fc.Features) == 0 {
+		t.Fatalf("%s with %d features for %d rows", fc.Type, len(fc.Features), len(b.Tables[0].Rows))
+	}
+	for i, f := range fc.Features {
+		ring := f.Geometry.Coordinates[0]
+		if f.Type != "Feature" || f.Geometry.Type != "Polygon" || len(ring) != 5 || ring[0] != ring[4] {
+			t.Fatalf("feature %d: %s %s %v", i, f.Type, f.Geometry.Type, ring)
+		}
+		for _, p := range ring {
+			if p[0] < 69 || p[0] > 81 || p[1] < 39 || p[1] > 44 {
+				t.Fatalf("feature %d: point %v outside the country's box", i, p)
+			}
+		}
+		if _, ok := f.Properties["suppressed"].(bool); !ok {
+			t.Fatalf("feature %d: no suppressed flag: %v", i, f.Properties)
+		}
+	}
+}

@@ -46,6 +46,22 @@ func init() {
 		Chart: &ChartSpec{Table: "counts", X: "series", Y: "count", Where: map[string]string{"level": LevelCountry}},
 	})
 	Register(Dataset{
+		Slug: "offenses-grid-quarterly", Theme: ThemeOffenses, Frequency: Quarterly, Spatial: true,
+		Keywords: []string{"crime", "offenses", "grid", "map", "kyrgyzstan"},
+		Title: aldyn.Text{
+			KY: "Укук бузуулар 8 км торчодо: категориялар топтору жана чейректер боюнча",
+			RU: "Правонарушения на сетке 8 км по группам категорий и кварталам",
+			EN: "Offenses on an 8 km grid by category group and quarter",
+		},
+		Description: aldyn.Text{
+			KY: "Жайгашкан жери белгилүү укук бузуулардын саны 8 км квадрат уячаларда, ар бир район өзүнчө (жазуулар райондун чегинен жылдырылбайт), категориялар тобу × акыркы сегиз календардык чейрек. Зордуктоо жана сезимтал топтор кирбейт. Жок уяча — нөл. 1ден k−1ге чейинки сандар жана аларды райондун жыйынтыгынан эсептеп чыгарууга мүмкүн болгон сандар жашырылат.",
+			RU: "Число правонарушений с известным местом в квадратных ячейках 8 км, отдельно по каждому району (записи не переносятся через границу района), группа категорий × последние восемь календарных кварталов. Изнасилования и чувствительные подгруппы не входят. Отсутствующая ячейка — ноль. Числа от 1 до k−1 и числа, по которым их можно вычислить из итога района, скрыты.",
+			EN: "Located offenses counted in 8 km square cells, each district apart (no record is moved across a district boundary), by category group × the last eight calendar quarters. Rape and the sensitive subgroups are left out. A cell without a row counts zero. Counts from 1 to k−1, and counts they could be recomputed from with the district's total, are withheld.",
+		},
+		Source: StatsSource, Build: buildOffenseGrid,
+		Chart: &ChartSpec{Table: "cells", X: "category_group", Y: "count"},
+	})
+	Register(Dataset{
 		Slug: "concept-official-statistics", Theme: ThemeOfficial, Frequency: Never,
 		Keywords: []string{"official-statistics", "concept", "crime", "kyrgyzstan"},
 		Title: aldyn.Text{

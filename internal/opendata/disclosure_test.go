@@ -284,3 +284,87 @@ func TestDifferencingAcrossReleases(t *testing.T) {
 		}
 	}
 }
+
+// TestOffenseGridDisclosure: the reader knows each district's located
+// total of a group and quarter (from the monthly table, at worst); the
+// checker, given those totals computed here from the records, must find
+// every withheld cell free, and no cell below k is shown. Cells of
+// sensitive records never count.
+func TestOffenseGridDisclosure(t *testing.T) {
+	db := MustDemoDB(t)
+	ctx := context.Background()
+	// The located, non-sensitive records by district, group and quarter.
+	groupOf := map[string]string{"murder": "violent", "grave_harm": "violent", "robbery_violent": "violent", "robbery": "property",
+		"theft": "property", "fraud": "property", "extortion": "property", "drugs": "drugs", "hooliganism": "public_order", "traffic": "traffic", "other": "other"}
+	totals := map[string]int64{}
+	err := db.OpenGridLocations(ctx, time.Time{}, time.Now(), func(l *store.GridLocation) error {
+		g, ok := groupOf[l.Category]
+		if !ok || aldyn.IsSensitive(l.Category, l.Subgroup) {
+			return nil
+		}
+		p := l.TerritoryPath
+		if len(p) > 46 {
+			p = p[:46]
+		}
+		totals[fmt.Sprintf("%s|%s|%d-Q%d", p[len(p)-15:len(p)-1], g, l.Year, (l.Month-1)/3+1)]++
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []int{3, 5, 10} {
+		tab := mustBuild(t, db, "offenses-grid-quarterly", k).Tables[0]
+		code, grp, cnt, supp := col(t, tab, "territory_code"), col(t, tab, "category_group"), col(t, tab, "count"), col(t, tab, opendata.SuppressedField)
+		period := quarterOf(tab)
+		var cells []disclosuretest.Cell
+		groups := map[string][]int{}
+		withheld := 0
+		for _, r := range tab.Rows {
+			c := disclosuretest.Cell{Key: fmt.Sprint(r[:cnt]), Suppressed: r[supp].(bool)}
+			if !c.Suppressed {
+				c.Published = r[cnt].(int64)
+			} else {
+				withheld++
+			}
+			g := fmt.Sprintf("%s|%s|%s", r[code], r[grp], period(r))
+			groups[g] = append(groups[g], len(cells))
+			cells = append(cells, c)
+		}
+		// True values of withheld cells come from the total less the
+		// published cells, split as the group of withheld cells allows:
+		// the checker needs only a feasible truth, and the sums.
+		var sums []disclosuretest.Sum
+		for g, parts := range groups {
+			total := totals[g]
+			rest := total
+			var hidden []int
+			for _, i := range parts {
+				if cells[i].Suppressed {
+					hidden = append(hidden, i)
+				} else {
+					rest -= cells[i].Published
+					cells[i].True = cells[i].Published
+				}
+			}
+			if len(hidden) == 1 {
+				t.Errorf("k%d %s: one withheld cell in a district's group: it equals %d", k, g, rest)
+			}
+			for j, i := range hidden {
+				if j == 0 {
+					cells[i].True = rest
+				}
+			}
+			if rest < 0 {
+				t.Errorf("k%d %s: published cells exceed the district's total", k, g)
+			}
+			cells = append(cells, disclosuretest.Cell{Key: g + " total", Published: total, True: total, Known: true})
+			sums = append(sums, disclosuretest.Sum{Total: len(cells) - 1, Parts: parts})
+		}
+		for _, msg := range disclosuretest.Check(cells, sums, k) {
+			t.Errorf("k%d %s", k, msg)
+		}
+		if withheld == 0 {
+			t.Errorf("k%d: nothing withheld on sparse data", k)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"strconv"
+	"time"
 
 	"github.com/aldyn-kg/aldyn"
 )
@@ -140,4 +141,44 @@ func (db *DB) WritesVersion(ctx context.Context) (string, error) {
 	var n int64
 	err := db.queryRow(ctx, `SELECT COALESCE(MAX(id), 0) FROM audit_log`).Scan(&n)
 	return strconv.FormatInt(n, 10), db.normalize(err)
+}
+
+// GridLocation is a located record as the open-data grid counts it: its
+// point, category, subgroup, territory path and month (by Offense.Day).
+type GridLocation struct {
+	Lon, Lat      float64
+	Category      string
+	Subgroup      string
+	TerritoryPath string
+	Year, Month   int
+}
+
+// OpenGridLocations streams the located records whose day is in [from, to)
+// to fn; the slice-free callback keeps a million records out of memory.
+func (db *DB) OpenGridLocations(ctx context.Context, from, to time.Time, fn func(*GridLocation) error) error {
+	rows, err := db.query(ctx, `SELECT lon, lat, category, subgroup, territory_path, year, month FROM offenses
+		WHERE lat IS NOT NULL AND lon IS NOT NULL AND day >= ? AND day < ?`, db.dateArg(from), db.dateArg(to))
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var l GridLocation
+	var cat, sub, path sql.RawBytes
+	paths := map[string]string{}
+	for rows.Next() {
+		if err := rows.Scan(&l.Lon, &l.Lat, &cat, &sub, &path, &l.Year, &l.Month); err != nil {
+			return db.normalize(err)
+		}
+		l.Category, l.Subgroup = internCategory(cat), string(sub)
+		p, ok := paths[string(path)]
+		if !ok {
+			p = string(path)
+			paths[p] = p
+		}
+		l.TerritoryPath = p
+		if err := fn(&l); err != nil {
+			return err
+		}
+	}
+	return db.normalize(rows.Err())
 }
