@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"time"
 
 	"github.com/aldyn-kg/aldyn"
 	"github.com/aldyn-kg/aldyn/internal/stats"
@@ -45,15 +44,10 @@ var categoryGroups = map[string]string{
 }
 
 func buildOffenseGrid(ctx context.Context, in Input) ([]*Table, error) {
-	g, err := loadGeography(ctx, in.DB)
+	g, until, err := quarterly(ctx, in)
 	if err != nil {
 		return nil, err
 	}
-	until, err := dataUntil(ctx, in.DB, in.Now)
-	if err != nil {
-		return nil, err
-	}
-	until = time.Date(until.Year(), time.Month((int(until.Month())-1)/3*3+1), 1, 0, 0, 0, 0, time.UTC)
 	from := until.AddDate(0, -3*GridQuarters, 0)
 	grid, err := stats.NewGrid(aldyn.BBox{MinLon: aldyn.MinLon, MinLat: aldyn.MinLat, MaxLon: aldyn.MaxLon, MaxLat: aldyn.MaxLat}, GridCellM)
 	if err != nil {
@@ -127,10 +121,6 @@ func buildOffenseGrid(ctx context.Context, in Input) ([]*Table, error) {
 		}
 	}
 	c.ZeroComplements, c.OmitZeros = true, true
-	year := Field{Name: "year", Type: "year", Title: aldyn.Text{KY: "Жыл", RU: "Год", EN: "Year"},
-		Description: aldyn.Text{KY: "Календардык жыл.", RU: "Календарный год.", EN: "The calendar year."}}
-	quarter := Field{Name: "quarter", Type: "integer", Title: aldyn.Text{KY: "Чейрек", RU: "Квартал", EN: "Quarter"},
-		Description: aldyn.Text{KY: "Жылдын чейреги, 1ден 4кө чейин.", RU: "Квартал года, от 1 до 4.", EN: "The quarter of the year, 1 to 4."}}
 	group := Field{Name: "category_group", Type: "string", Title: aldyn.Text{KY: "Категориялар тобу", RU: "Группа категорий", EN: "Category group"},
 		Description: aldyn.Text{
 			KY: "violent — зомбулук (киши өлтүрүү, ден соолукка оор зыян, каракчылык); property — мүлккө каршы (тоноо, уурулук, алдамчылык, опузалап талап кылуу); drugs — баңгизат; public_order — бейбаштык; traffic — жол кыймылы; other — башкалар.",
@@ -144,7 +134,7 @@ func buildOffenseGrid(ctx context.Context, in Input) ([]*Table, error) {
 			EN: "The grid cell as column_row: an 8 km square of the country's one lattice; its bounds are in the GeoJSON.",
 		}}
 	t, err := c.Table("cells", aldyn.Text{KY: "Торчонун уячалары", RU: "Ячейки сетки", EN: "Grid cells"},
-		[]Field{year, quarter, group, cellField, fieldLevel, fieldCode, fieldNameKy, fieldNameRu, fieldNameEn}, fieldCount, Derived{}, in.K, true)
+		[]Field{fieldYear, fieldQuarter, group, cellField, fieldLevel, fieldCode, fieldNameKy, fieldNameRu, fieldNameEn}, fieldCount, Derived{}, in.K, true)
 	if err != nil {
 		return nil, err
 	}

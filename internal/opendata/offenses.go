@@ -362,17 +362,32 @@ func sumUp(c *Cube, total []int, parts [][]int) {
 	}
 }
 
-func buildSensitiveQuarterly(ctx context.Context, in Input) ([]*Table, error) {
+// quarterly loads the geography of a quarterly table and the end of its
+// last whole quarter.
+func quarterly(ctx context.Context, in Input) (*geography, time.Time, error) {
 	g, err := loadGeography(ctx, in.DB)
 	if err != nil {
-		return nil, err
+		return nil, time.Time{}, err
 	}
 	until, err := dataUntil(ctx, in.DB, in.Now)
 	if err != nil {
+		return nil, time.Time{}, err
+	}
+	return g, time.Date(until.Year(), time.Month((int(until.Month())-1)/3*3+1), 1, 0, 0, 0, 0, time.UTC), nil
+}
+
+var (
+	fieldYear = Field{Name: "year", Type: "year", Title: aldyn.Text{KY: "Жыл", RU: "Год", EN: "Year"},
+		Description: aldyn.Text{KY: "Календардык жыл.", RU: "Календарный год.", EN: "The calendar year."}}
+	fieldQuarter = Field{Name: "quarter", Type: "integer", Title: aldyn.Text{KY: "Чейрек", RU: "Квартал", EN: "Quarter"},
+		Description: aldyn.Text{KY: "Жылдын чейреги, 1ден 4кө чейин.", RU: "Квартал года, от 1 до 4.", EN: "The quarter of the year, 1 to 4."}}
+)
+
+func buildSensitiveQuarterly(ctx context.Context, in Input) ([]*Table, error) {
+	g, until, err := quarterly(ctx, in)
+	if err != nil {
 		return nil, err
 	}
-	// Whole quarters only.
-	until = time.Date(until.Year(), time.Month((int(until.Month())-1)/3*3+1), 1, 0, 0, 0, 0, time.UTC)
 	paths, err := in.DB.TerritoryPaths(ctx)
 	if err != nil {
 		return nil, err
@@ -450,10 +465,6 @@ func buildSensitiveQuarterly(ctx context.Context, in Input) ([]*Table, error) {
 			c.Sum(total, parts)
 		}
 	}
-	year := Field{Name: "year", Type: "year", Title: aldyn.Text{KY: "Жыл", RU: "Год", EN: "Year"},
-		Description: aldyn.Text{KY: "Календардык жыл.", RU: "Календарный год.", EN: "The calendar year."}}
-	quarter := Field{Name: "quarter", Type: "integer", Title: aldyn.Text{KY: "Чейрек", RU: "Квартал", EN: "Quarter"},
-		Description: aldyn.Text{KY: "Жылдын чейреги, 1ден 4кө чейин.", RU: "Квартал года, от 1 до 4.", EN: "The quarter of the year, 1 to 4."}}
 	series_ := Field{Name: "series", Type: "string", Title: aldyn.Text{KY: "Катар", RU: "Ряд", EN: "Series"},
 		Description: aldyn.Text{
 			KY: "rape — зордуктоо; domestic_violence — үй-бүлөлүк зомбулук; crimes_against_children — балдарга каршы кылмыштар (зордуктоодон башкалары).",
@@ -473,7 +484,7 @@ func buildSensitiveQuarterly(ctx context.Context, in Input) ([]*Table, error) {
 		return []any{r.PerYear, int64(r.PopulationYears[len(r.PopulationYears)-1])}
 	}}
 	t, err := c.Table("counts", aldyn.Text{KY: "Чейректер боюнча саны", RU: "Число по кварталам", EN: "Counts by quarter"},
-		[]Field{year, quarter, fieldLevel, fieldCode, fieldNameKy, fieldNameRu, fieldNameEn, series_}, fieldCount, rate, in.K, false)
+		[]Field{fieldYear, fieldQuarter, fieldLevel, fieldCode, fieldNameKy, fieldNameRu, fieldNameEn, series_}, fieldCount, rate, in.K, false)
 	if err != nil {
 		return nil, err
 	}
