@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -107,6 +108,28 @@ func (s *Server) registerOpenData() {
 	s.handle("GET", "/catalog.jsonld", s.machine(s.catalogJSONLD))
 	s.handle("GET", "/catalog.ttl", s.machine(s.catalogTTL))
 	s.registerCKAN()
+}
+
+// openRebuildEvery is how often the running server compares the open
+// datasets' sources, so that a dataset is rebuilt soon after an import or
+// a plan decision even when nobody is asking for it.
+const openRebuildEvery = 30 * time.Second
+
+// keepOpenDataBuilt builds the catalogue at start and keeps it current
+// until ctx ends.
+func (s *Server) keepOpenDataBuilt(ctx context.Context) {
+	t := time.NewTicker(openRebuildEvery)
+	defer t.Stop()
+	for {
+		if _, err := s.open.cat.Current(ctx); err != nil && ctx.Err() == nil {
+			s.log.Error("open data rebuild", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
 
 func shortHash(b []byte) string {

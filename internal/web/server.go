@@ -134,6 +134,7 @@ func (s *Server) ListenAndServe(ctx context.Context, ready func(addr string)) er
 	if ready != nil {
 		ready(ln.Addr().String())
 	}
+	go s.keepOpenDataBuilt(ctx)
 	errc := make(chan error, 1)
 	go func() {
 		if s.cfg.TLSCert != "" {
