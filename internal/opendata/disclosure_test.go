@@ -368,3 +368,156 @@ func TestOffenseGridDisclosure(t *testing.T) {
 		}
 	}
 }
+
+// TestDifferencingPairs checks every pair of published count tables
+// together, as a reader holding both would: the cells and sums of each
+// (as above) and the sums that link them. The monthly table and the grid
+// are linked — a district's counts of a group's categories over a
+// quarter's months equal its grid cells of that group and quarter plus its
+// records without a location (unknown to the reader); the sensitive
+// table shares no total with either (its records are in neither). No
+// withheld cell of either table may follow from the pair.
+func TestDifferencingPairs(t *testing.T) {
+	db := MustDemoDB(t)
+	tr := mustTruth(t, db)
+	const k = 5
+	monthly := mustBuild(t, db, "offenses-monthly", k).Tables[0]
+	sensitive := mustBuild(t, db, "sensitive-offenses-quarterly", k).Tables[0]
+	grid := mustBuild(t, db, "offenses-grid-quarterly", k).Tables[0]
+
+	type view struct {
+		name  string
+		cells []disclosuretest.Cell
+		sums  []disclosuretest.Sum
+		rows  []int // cell index of each table row
+	}
+	mv := func(name string, c []disclosuretest.Cell, s []disclosuretest.Sum) view {
+		v := view{name: name, cells: c, sums: s}
+		for i := range c {
+			v.rows = append(v.rows, i)
+		}
+		return v
+	}
+	mc, ms := readerView(t, tr, monthly, monthOf(monthly), "category")
+	sc, ss := readerView(t, tr, sensitive, quarterOf(sensitive), "series")
+
+	// The grid's cells, their true values split feasibly within each
+	// district's located total (the truth of one cell is not needed, only
+	// a truth consistent with every sum).
+	groupOf := map[string]string{"murder": "violent", "grave_harm": "violent", "robbery_violent": "violent", "robbery": "property",
+		"theft": "property", "fraud": "property", "extortion": "property", "drugs": "drugs", "hooliganism": "public_order", "traffic": "traffic", "other": "other"}
+	located := map[string]int64{}
+	if err := db.OpenGridLocations(context.Background(), time.Time{}, time.Now(), func(l *store.GridLocation) error {
+		g, ok := groupOf[l.Category]
+		if !ok || aldyn.IsSensitive(l.Category, l.Subgroup) {
+			return nil
+		}
+		p := l.TerritoryPath
+		if len(p) > 46 {
+			p = p[:46]
+		}
+		located[fmt.Sprintf("%s|%s|%d-Q%d", p[len(p)-15:len(p)-1], g, l.Year, (l.Month-1)/3+1)]++
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	gcode, ggrp, gcnt, gsupp, glevel := col(t, grid, "territory_code"), col(t, grid, "category_group"), col(t, grid, "count"),
+		col(t, grid, opendata.SuppressedField), col(t, grid, "level")
+	gperiod := quarterOf(grid)
+	var gc []disclosuretest.Cell
+	gparts := map[string][]int{} // level|code|group|quarter → grid cells
+	for _, r := range grid.Rows {
+		c := disclosuretest.Cell{Key: "grid " + fmt.Sprint(r[:gcnt]), Suppressed: r[gsupp].(bool)}
+		if !c.Suppressed {
+			c.Published, c.True = r[gcnt].(int64), r[gcnt].(int64)
+		}
+		key := fmt.Sprintf("%s|%s|%s|%s", r[glevel], r[gcode], r[ggrp], gperiod(r))
+		gparts[key] = append(gparts[key], len(gc))
+		gc = append(gc, c)
+	}
+	for key, parts := range gparts {
+		f := splitN(key, 4)
+		rest := located[f[1]+"|"+f[2]+"|"+f[3]]
+		var hidden []int
+		for _, i := range parts {
+			if gc[i].Suppressed {
+				hidden = append(hidden, i)
+			} else {
+				rest -= gc[i].True
+			}
+		}
+		if len(hidden) > 0 {
+			gc[hidden[0]].True = rest
+		}
+	}
+	gv := mv("grid", gc, nil)
+
+	// join puts two views' cells in one list and returns the offset of the
+	// second's.
+	join := func(a, b view) ([]disclosuretest.Cell, []disclosuretest.Sum, int) {
+		cells := append(append([]disclosuretest.Cell{}, a.cells...), b.cells...)
+		off := len(a.cells)
+		sums := append([]disclosuretest.Sum{}, a.sums...)
+		for _, s := range b.sums {
+			p := make([]int, len(s.Parts))
+			for i, x := range s.Parts {
+				p[i] = x + off
+			}
+			sums = append(sums, disclosuretest.Sum{Total: s.Total + off, Parts: p})
+		}
+		return cells, sums, off
+	}
+	monthlyV, sensitiveV := mv("monthly", mc, ms), mv("sensitive", sc, ss)
+	pairs := []struct{ a, b view }{{monthlyV, sensitiveV}, {monthlyV, gv}, {sensitiveV, gv}}
+	for _, p := range pairs {
+		cells, sums, off := join(p.a, p.b)
+		if p.a.name == "monthly" && p.b.name == "grid" {
+			// The link: for each district part of the grid, group and
+			// quarter, X = Σ monthly cells of the group's categories in the
+			// quarter's months, and X = Σ grid cells + unlocated.
+			level, code, cat, month := col(t, monthly, "level"), col(t, monthly, "territory_code"), col(t, monthly, "category"), col(t, monthly, "month")
+			byKey := map[string][]int{}
+			for i, r := range monthly.Rows {
+				g, ok := groupOf[r[cat].(string)]
+				if !ok {
+					continue
+				}
+				m, _ := time.Parse("2006-01", r[month].(string))
+				key := fmt.Sprintf("%s|%s|%s|%d-Q%d", r[level], r[code], g, m.Year(), (int(m.Month())-1)/3+1)
+				byKey[key] = append(byKey[key], i)
+			}
+			links := 0
+			for key, parts := range gparts {
+				mparts, ok := byKey[key]
+				if !ok {
+					t.Fatalf("grid %s has no monthly cells", key)
+				}
+				var x int64
+				for _, i := range mparts {
+					x += cells[i].True
+				}
+				var loc int64
+				shifted := make([]int, len(parts))
+				for j, i := range parts {
+					shifted[j] = i + off
+					loc += cells[i+off].True
+				}
+				if x < loc {
+					t.Fatalf("%s: %d located records in the grid, %d in the monthly table", key, loc, x)
+				}
+				cells = append(cells, disclosuretest.Cell{Key: key + " total", Suppressed: true, Unpublished: true, True: x})
+				xi := len(cells) - 1
+				cells = append(cells, disclosuretest.Cell{Key: key + " unlocated", Suppressed: true, Unpublished: true, True: x - loc})
+				sums = append(sums, disclosuretest.Sum{Total: xi, Parts: mparts},
+					disclosuretest.Sum{Total: xi, Parts: append(shifted, len(cells)-1)})
+				links++
+			}
+			if links == 0 {
+				t.Fatal("no link between the monthly table and the grid: the pair proves nothing")
+			}
+		}
+		for _, msg := range disclosuretest.Check(cells, sums, k) {
+			t.Errorf("%s × %s: %s", p.a.name, p.b.name, msg)
+		}
+	}
+}
