@@ -38,7 +38,7 @@ func BenchmarkRebuildAfterImport(b *testing.B) {
 	}
 	rebuild := func() (cells int) {
 		for _, d := range opendata.Datasets() {
-			bd := opendata.BuildDataset(ctx, db, d, 5)
+			bd := opendata.BuildDataset(ctx, db, d, opendata.Input{K: 5})
 			if bd.Err != nil {
 				b.Fatal(bd.Err)
 			}

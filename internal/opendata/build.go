@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"maps"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -162,6 +163,10 @@ func (c *Catalogue) refresh(ctx context.Context, old *Snapshot) (*Snapshot, erro
 	if err != nil {
 		return nil, err
 	}
+	marked, err := disclosure.MarkedSensitive(ctx, c.db)
+	if err != nil {
+		return nil, err
+	}
 	s := &Snapshot{Builds: map[string]*Build{}, Settings: settings, K: k, sources: map[string]string{}}
 	same := old != nil && old.K == k && maps.Equal(old.Settings, settings)
 	for _, d := range registry {
@@ -169,14 +174,14 @@ func (c *Catalogue) refresh(ctx context.Context, old *Snapshot) (*Snapshot, erro
 		if err != nil {
 			return nil, err
 		}
-		src = fmt.Sprintf("%s;k=%d", src, k)
+		src = fmt.Sprintf("%s;k=%d;sensitive=%s", src, k, strings.Join(marked, ","))
 		s.sources[d.Slug] = src
 		if old != nil && old.sources[d.Slug] == src && old.Builds[d.Slug] != nil {
 			s.Builds[d.Slug] = old.Builds[d.Slug]
 			continue
 		}
 		same = false
-		b := BuildDataset(ctx, c.db, d, k)
+		b := BuildDataset(ctx, c.db, d, Input{K: k, Marked: marked})
 		if b.Err == nil {
 			b.Version.SourceVersion = src
 			if err := c.db.RecordOpenDatasetBuild(ctx, &b.Version); err != nil {
@@ -205,11 +210,13 @@ func (c *Catalogue) refresh(ctx context.Context, old *Snapshot) (*Snapshot, erro
 	return s, nil
 }
 
-// BuildDataset builds one dataset with minimum cell count k: its tables
-// and every file. A failed build carries its error.
-func BuildDataset(ctx context.Context, db *store.DB, d *Dataset, k int) *Build {
+// BuildDataset builds one dataset with in's minimum cell count and marked
+// categories (its DB and Now are set here): its tables and every file. A
+// failed build carries its error.
+func BuildDataset(ctx context.Context, db *store.DB, d *Dataset, in Input) *Build {
 	b := &Build{Dataset: d, Version: aldyn.OpenDatasetVersion{Slug: d.Slug}}
-	tables, err := d.Build(ctx, Input{DB: db, K: k, Now: db.Now()})
+	in.DB, in.Now = db, db.Now()
+	tables, err := d.Build(ctx, in)
 	if err != nil {
 		b.Err = err
 		return b

@@ -258,7 +258,7 @@ func TestDataPackagesValid(t *testing.T) {
 	schema := mustSchema(t)
 	for _, d := range opendata.Datasets() {
 		t.Run(d.Slug, func(t *testing.T) {
-			b := opendata.BuildDataset(context.Background(), db, d, 5)
+			b := opendata.BuildDataset(context.Background(), db, d, opendata.Input{K: 5})
 			if b.Err != nil {
 				t.Fatal(b.Err)
 			}
@@ -314,7 +314,7 @@ func TestCSVCheckerRejects(t *testing.T) {
 // with the row's values as properties.
 func TestGridGeoJSON(t *testing.T) {
 	db := MustDemoDB(t)
-	b := opendata.BuildDataset(context.Background(), db, opendata.Lookup("offenses-grid-quarterly"), 5)
+	b := opendata.BuildDataset(context.Background(), db, opendata.Lookup("offenses-grid-quarterly"), opendata.Input{K: 5})
 	if b.Err != nil {
 		t.Fatal(b.Err)
 	}

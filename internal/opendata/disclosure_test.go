@@ -2,6 +2,7 @@ package opendata_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"testing"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/aldyn-kg/aldyn"
 	"github.com/aldyn-kg/aldyn/internal/demo"
+	"github.com/aldyn-kg/aldyn/internal/disclosure"
 	"github.com/aldyn-kg/aldyn/internal/disclosure/disclosuretest"
 	"github.com/aldyn-kg/aldyn/internal/opendata"
 	"github.com/aldyn-kg/aldyn/internal/store"
@@ -39,7 +41,7 @@ func MustDemoDB(tb testing.TB) *store.DB {
 
 func mustBuild(tb testing.TB, db *store.DB, slug string, k int) *opendata.Build {
 	tb.Helper()
-	b := opendata.BuildDataset(context.Background(), db, opendata.Lookup(slug), k)
+	b := opendata.BuildDataset(context.Background(), db, opendata.Lookup(slug), opendata.Input{K: k})
 	if b.Err != nil {
 		tb.Fatalf("%s: %v", slug, b.Err)
 	}
@@ -519,5 +521,51 @@ func TestDifferencingPairs(t *testing.T) {
 		for _, msg := range disclosuretest.Check(cells, sums, k) {
 			t.Errorf("%s × %s: %s", p.a.name, p.b.name, msg)
 		}
+	}
+}
+
+// TestMarkedSensitive: a category administrators mark sensitive leaves the
+// monthly table and the grid and is published by region and quarter only,
+// under the same checks; an unknown code is refused.
+func TestMarkedSensitive(t *testing.T) {
+	db := MustDemoDB(t)
+	ctx := context.Background()
+	var e *aldyn.Error
+	if err := disclosure.SetMarkedSensitive(ctx, db, aldyn.System, []string{"no_such"}); !errors.As(err, &e) {
+		t.Fatalf("unknown category: got %v, want a validation error", err)
+	}
+	before, err := db.StatsVersion(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := disclosure.SetMarkedSensitive(ctx, db, aldyn.System, []string{aldyn.CategoryExtortion}); err != nil {
+		t.Fatal(err)
+	}
+	if after, _ := db.StatsVersion(ctx); after == before {
+		t.Error("marking a category did not move the statistics version: datasets would not be rebuilt")
+	}
+	marked, err := disclosure.MarkedSensitive(ctx, db)
+	if err != nil || !slices.Equal(marked, []string{aldyn.CategoryExtortion}) {
+		t.Fatalf("marked: %v %v", marked, err)
+	}
+	in := opendata.Input{K: 5, Marked: marked}
+	monthly := opendata.BuildDataset(ctx, db, opendata.Lookup("offenses-monthly"), in)
+	sensitive := opendata.BuildDataset(ctx, db, opendata.Lookup("sensitive-offenses-quarterly"), in)
+	if monthly.Err != nil || sensitive.Err != nil {
+		t.Fatal(monthly.Err, sensitive.Err)
+	}
+	cat := col(t, monthly.Tables[0], "category")
+	for _, r := range monthly.Tables[0].Rows {
+		if r[cat] == aldyn.CategoryExtortion {
+			t.Fatal("extortion still in the monthly table")
+		}
+	}
+	series := col(t, sensitive.Tables[0], "series")
+	found := false
+	for _, r := range sensitive.Tables[0].Rows {
+		found = found || r[series] == aldyn.CategoryExtortion
+	}
+	if !found {
+		t.Error("extortion not in the sensitive table")
 	}
 }

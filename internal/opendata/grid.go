@@ -63,7 +63,7 @@ func buildOffenseGrid(ctx context.Context, in Input) ([]*Table, error) {
 	cellsOf := map[string][]int{} // district → its cells with any record
 	seen := map[[2]any]bool{}
 	err = in.DB.OpenGridLocations(ctx, from, until, func(l *store.GridLocation) error {
-		if SensitiveCategory(l.Category) || aldyn.IsSensitive(l.Category, l.Subgroup) {
+		if in.SensitiveCategory(l.Category) || aldyn.IsSensitive(l.Category, l.Subgroup) {
 			return nil
 		}
 		c, ok := grid.Cell(l.Lon, l.Lat)

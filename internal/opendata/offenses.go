@@ -45,22 +45,27 @@ const TotalCategory = "total"
 func StatsSource(ctx context.Context, db *store.DB) (string, error) { return db.StatsVersion(ctx) }
 
 // SensitiveCategory reports whether records of a category are published
-// only in the sensitive dataset.
-func SensitiveCategory(code string) bool {
+// only in the sensitive dataset: aldyn.IsSensitive, the classification's
+// sensitive categories, and those administrators marked
+// (disclosure.MarkedSensitive, in Input.Marked).
+func (in Input) SensitiveCategory(code string) bool {
+	if aldyn.IsSensitive(code, "") || slices.Contains(in.Marked, code) {
+		return true
+	}
 	for _, c := range importer.Categories {
 		if c.Code == code {
-			return c.Sensitive || aldyn.IsSensitive(code, "")
+			return c.Sensitive
 		}
 	}
-	return aldyn.IsSensitive(code, "")
+	return false
 }
 
 // sensitiveSeries are the rows of the sensitive dataset: the sensitive
 // categories, then the sensitive subgroups.
-func sensitiveSeries() []string {
+func (in Input) sensitiveSeries() []string {
 	var out []string
 	for _, c := range aldyn.OffenseCategories {
-		if SensitiveCategory(c) {
+		if in.SensitiveCategory(c) {
 			out = append(out, c)
 		}
 	}
@@ -68,10 +73,10 @@ func sensitiveSeries() []string {
 }
 
 // publicCategories are the categories of offenses-monthly.
-func publicCategories() []string {
+func (in Input) publicCategories() []string {
 	var out []string
 	for _, c := range aldyn.OffenseCategories {
-		if !SensitiveCategory(c) {
+		if !in.SensitiveCategory(c) {
 			out = append(out, c)
 		}
 	}
@@ -225,7 +230,7 @@ func buildOffensesMonthly(ctx context.Context, in Input) ([]*Table, error) {
 	if err != nil {
 		return nil, err
 	}
-	cats := publicCategories()
+	cats := in.publicCategories()
 	type leafKey struct {
 		path, cat string
 		ym        int
@@ -233,7 +238,7 @@ func buildOffensesMonthly(ctx context.Context, in Input) ([]*Table, error) {
 	leaves := map[leafKey]int64{}
 	first := until
 	for _, r := range rows {
-		if SensitiveCategory(r.Category) {
+		if in.SensitiveCategory(r.Category) {
 			continue
 		}
 		p, ok := paths[r.TerritoryCode]
@@ -420,7 +425,7 @@ func buildSensitiveQuarterly(ctx context.Context, in Input) ([]*Table, error) {
 	}
 	var sens []string
 	for _, cat := range aldyn.OffenseCategories {
-		if SensitiveCategory(cat) {
+		if in.SensitiveCategory(cat) {
 			sens = append(sens, cat)
 		}
 	}
@@ -444,7 +449,7 @@ func buildSensitiveQuarterly(ctx context.Context, in Input) ([]*Table, error) {
 		add(s.TerritoryPath, s.Subgroup, s.Year, s.Month, s.Count)
 	}
 	c := NewCube()
-	series := sensitiveSeries()
+	series := in.sensitiveSeries()
 	for q := first; q.Before(until); q = q.AddDate(0, 3, 0) {
 		y, qn := q.Year(), (int(q.Month())-1)/3+1
 		for _, s := range series {

@@ -144,6 +144,9 @@ type Input struct {
 	// K is the minimum cell count in force (disclosure.MinCellCount).
 	K   int
 	Now time.Time
+	// Marked are the categories administrators marked sensitive
+	// (disclosure.MarkedSensitive): see SensitiveCategory.
+	Marked []string
 }
 
 // Field is one column of a table, as the data dictionary and the Table

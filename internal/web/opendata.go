@@ -14,6 +14,7 @@ import (
 
 	"github.com/aldyn-kg/aldyn"
 	"github.com/aldyn-kg/aldyn/internal/disclosure"
+	"github.com/aldyn-kg/aldyn/internal/importer"
 	"github.com/aldyn-kg/aldyn/internal/opendata"
 )
 
@@ -102,6 +103,7 @@ func (s *Server) registerOpenData() {
 	s.handle("GET", "/open/policy", s.openPolicy)
 	s.handle("GET", "/open/admin", s.openAdmin)
 	s.handle("POST", "/open/admin/{slug}", s.openAdminSave)
+	s.handle("POST", "/open/admin/sensitive", s.openAdminSensitive)
 	s.handle("GET", "/open/admin/{slug}", s.openAdminDataset)
 	s.handle("GET", "/open/{slug}", s.openDataset)
 	s.handle("GET", "/open/{slug}/{file}", s.machine(s.openFile))
@@ -441,8 +443,37 @@ func (s *Server) openAdmin(w http.ResponseWriter, r *http.Request) error {
 		}
 		rows = append(rows, row)
 	}
+	marked, err := disclosure.MarkedSensitive(r.Context(), s.db)
+	if err != nil {
+		return err
+	}
+	type category struct {
+		Code, Name     string
+		Marked, Always bool
+	}
+	var cats []category
+	for _, c := range importer.Categories {
+		cats = append(cats, category{Code: c.Code, Name: c.Name(lang), Marked: slices.Contains(marked, c.Code),
+			Always: c.Sensitive || aldyn.IsSensitive(c.Code, "")})
+	}
 	return s.render(w, r, http.StatusOK, "open_admin", &page{Title: info(r).loc.T("opendata.admin.title"),
-		Data: map[string]any{"Rows": rows, "Licences": aldyn.Licences, "K": snap.K}})
+		Data: map[string]any{"Rows": rows, "Licences": aldyn.Licences, "K": snap.K, "Categories": cats}})
+}
+
+// openAdminSensitive sets the categories published only by region and
+// quarter (audited); the datasets are rebuilt.
+func (s *Server) openAdminSensitive(w http.ResponseWriter, r *http.Request) error {
+	if err := requireNationalAdmin(r); err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return aldyn.Errorf(aldyn.EINVALID, "error.bad_param", "param", "sensitive")
+	}
+	if err := disclosure.SetMarkedSensitive(r.Context(), s.db, actor(r), r.PostForm["sensitive"]); err != nil {
+		return err
+	}
+	s.open.cat.Invalidate()
+	return redirect(w, r, "/open/admin", "common.saved")
 }
 
 func (s *Server) openAdminSave(w http.ResponseWriter, r *http.Request) error {

@@ -71,6 +71,7 @@ func init() {
 			admin("GET", "/open/admin", "", "", "", 200),
 			admin("GET", "/open/admin/offenses-monthly", "/open/admin/{slug}", "", "", 200),
 			admin("POST", "/open/admin/offenses-monthly", "/open/admin/{slug}", "application/x-www-form-urlencoded", "published=on&licence=CC-BY-4.0", http.StatusSeeOther),
+			admin("POST", "/open/admin/sensitive", "", "application/x-www-form-urlencoded", "", http.StatusSeeOther),
 		)
 		for _, a := range []string{"package_list", "package_search", "organization_list", "group_list", "tag_list", "status_show"} {
 			cases = append(cases, matrixCase{method: "GET", path: "/api/3/action/" + a, want: all(200)},
@@ -456,6 +457,16 @@ func TestOpenDataPortal(t *testing.T) {
 		if !strings.Contains(page, want) {
 			t.Errorf("dataset page lacks %q", want)
 		}
+	}
+	// Marking a category sensitive moves it out of the monthly table.
+	if resp := f.do(t, adminKG, "POST", "/open/admin/sensitive", "application/x-www-form-urlencoded", "sensitive=extortion"); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("mark extortion: %d", resp.StatusCode)
+	}
+	if csv := readBody(t, f.do(t, anon, "GET", "/open/offenses-monthly/counts.csv", "", "")); strings.Contains(csv, ",extortion,") {
+		t.Error("extortion still in the monthly CSV after it was marked sensitive")
+	}
+	if resp := f.do(t, adminKG, "POST", "/open/admin/sensitive", "application/x-www-form-urlencoded", "sensitive=nope"); resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("unknown category: %d, want 400", resp.StatusCode)
 	}
 	entries, _, err := f.db.FindAuditEntries(context.Background(), aldyn.AuditFilter{Entity: ptr("open_dataset"), Under: "/"})
 	if err != nil || len(entries) < 4 {
