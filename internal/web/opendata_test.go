@@ -433,8 +433,18 @@ func TestCatalogJSONLDIsRDF(t *testing.T) {
 func TestOpenDataPortal(t *testing.T) {
 	f := mustFixture(t)
 	mustOpenData(t, f)
+	titles := map[string]string{"ky": "Ачык маалыматтар", "ru": "Открытые данные", "en": "Open data"}
 	for _, lang := range aldyn.Languages {
-		body := readBody(t, f.do(t, anon, "GET", "/open?lang="+lang, "", ""))
+		req, _ := http.NewRequest("GET", f.srv.URL+"/open", nil)
+		req.Header.Set("Accept-Language", lang)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body := readBody(t, resp)
+		if !strings.Contains(body, "<h1>"+titles[lang]+"</h1>") {
+			t.Errorf("%s: /open lacks its title %q", lang, titles[lang])
+		}
 		for _, slug := range []string{"offenses-monthly", "plan-progress"} {
 			if !strings.Contains(body, "/open/"+slug) {
 				t.Errorf("%s: /open lacks %s", lang, slug)
