@@ -7,7 +7,9 @@ package disclosure
 
 import (
 	"context"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/aldyn-kg/aldyn"
 	"github.com/aldyn-kg/aldyn/internal/store"
@@ -61,5 +63,57 @@ func SetMinCellCount(ctx context.Context, db *store.DB, actor *aldyn.Actor, k in
 		}
 		return tx.Audit(ctx, aldyn.AuditUpdate, "setting", SettingMinCellCount, "",
 			map[string]int{"min_cell_count": old}, map[string]int{"min_cell_count": k})
+	})
+}
+
+// SettingSensitiveCategories is the settings key of the categories national
+// administrators mark sensitive beside those aldyn.IsSensitive names: open
+// data publishes them only by region and quarter, as it does rape.
+const SettingSensitiveCategories = "disclosure.sensitive_categories"
+
+// MarkedSensitive returns the categories administrators marked sensitive,
+// in aldyn.OffenseCategories order (codes no longer known are dropped).
+func MarkedSensitive(ctx context.Context, db *store.DB) ([]string, error) {
+	v, ok, err := db.Setting(ctx, SettingSensitiveCategories)
+	if err != nil || !ok {
+		return nil, err
+	}
+	marked := strings.Split(v, ",")
+	var out []string
+	for _, c := range aldyn.OffenseCategories {
+		if slices.Contains(marked, c) {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+// SetMarkedSensitive replaces the categories marked sensitive (audited);
+// an unknown code is refused. The caller lets only national
+// administrators change them.
+func SetMarkedSensitive(ctx context.Context, db *store.DB, actor *aldyn.Actor, cats []string) error {
+	for _, c := range cats {
+		if !slices.Contains(aldyn.OffenseCategories, c) {
+			v := aldyn.Validation{}
+			v.Add("sensitive", "opendata.error.category")
+			return v.Err()
+		}
+	}
+	old, err := MarkedSensitive(ctx, db)
+	if err != nil {
+		return err
+	}
+	var keep []string
+	for _, c := range aldyn.OffenseCategories {
+		if slices.Contains(cats, c) {
+			keep = append(keep, c)
+		}
+	}
+	return db.Update(ctx, actor, func(tx *store.Tx) error {
+		if err := tx.SetSetting(ctx, SettingSensitiveCategories, strings.Join(keep, ",")); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, aldyn.AuditUpdate, "setting", SettingSensitiveCategories, "",
+			map[string][]string{"sensitive_categories": old}, map[string][]string{"sensitive_categories": keep})
 	})
 }

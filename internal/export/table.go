@@ -107,6 +107,9 @@ type CSVDialect struct {
 	// decimal commas, and codes Excel would read as numbers or dates
 	// ("4.1", a 14-digit SOATE code) written as ="…" so they stay text.
 	Excel bool
+	// NoBOM leaves out the byte-order mark, for files read by programs
+	// (open data, Frictionless tools) rather than opened in Excel.
+	NoBOM bool
 }
 
 // The CSV dialects: RFC 4180 with decimal points for programs and
@@ -114,6 +117,8 @@ type CSVDialect struct {
 var (
 	CSVComma     = CSVDialect{Name: "comma", Sep: ','}
 	CSVSemicolon = CSVDialect{Name: "semicolon", Sep: ';', Excel: true}
+	// CSVData is RFC 4180 in UTF-8 without a byte-order mark: open data.
+	CSVData = CSVDialect{Name: "data", Sep: ',', NoBOM: true}
 )
 
 // CSVDialectFor returns the dialect named by a sep parameter ("comma",
@@ -189,7 +194,9 @@ func plainNumber(s string) bool {
 // reads as percentages.
 func WriteCSV(w io.Writer, t Table, d CSVDialect) error {
 	bw := bufio.NewWriter(w)
-	bw.WriteString("\ufeff")
+	if !d.NoBOM {
+		bw.WriteString("\ufeff")
+	}
 	cw := csv.NewWriter(bw)
 	if d.Sep != 0 {
 		cw.Comma = d.Sep

@@ -26,6 +26,7 @@ var navigation = []navEntry{
 	{"/tasks", "nav.tasks", requireSignedIn},
 	{"/meetings", "nav.meetings", requireSignedIn},
 	{"/stats", "nav.statistics", requireSignedIn},
+	{"/open", "nav.open_data", open},
 	{"/users", "nav.users", requireAdmin},
 	{"/audit", "nav.audit", requireAdmin},
 }

@@ -51,6 +51,10 @@ type Config struct {
 	// Mail sends reminders by e-mail too; nil notifies in the
 	// application only.
 	Mail *mail.Sender
+	// OpenDataRate is the request rate per client address of the open
+	// data files and APIs (requests a second; 0: the default, negative:
+	// no limit).
+	OpenDataRate float64
 }
 
 // Server is Aldyn's HTTP server.
@@ -66,7 +70,8 @@ type Server struct {
 	registry *prometheus.Registry
 	srv      *http.Server
 	jobs     importJobs
-	stats    statsCache // statistics answers until the next import, see stats_cache.go
+	stats    statsCache     // statistics answers until the next import, see stats_cache.go
+	open     *openDataState // the open-data catalogue, see opendata.go
 
 	metricsAccess metricsAccess
 }
@@ -129,6 +134,7 @@ func (s *Server) ListenAndServe(ctx context.Context, ready func(addr string)) er
 	if ready != nil {
 		ready(ln.Addr().String())
 	}
+	go s.keepOpenDataBuilt(ctx)
 	errc := make(chan error, 1)
 	go func() {
 		if s.cfg.TLSCert != "" {
