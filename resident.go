@@ -368,9 +368,10 @@ func (a *Actor) CanModerateResidents(territoryPath string) bool {
 	return a == System || (a.Is(RoleCoordinator, RoleAdministrator) && a.Covers(territoryPath))
 }
 
-// CanEditResidentCategories: national administrators only.
+// CanEditResidentCategories: national administrators only (the country
+// is the one territory at the top of the tree, "/<code>/").
 func (a *Actor) CanEditResidentCategories() bool {
-	return a == System || (a.Is(RoleAdministrator) && a.TerritoryPath == "/")
+	return a == System || (a.Is(RoleAdministrator) && a.SignedIn() && strings.Count(a.TerritoryPath, "/") == 2)
 }
 
 // ResidentNote is an internal note on a report, never shown publicly.
@@ -390,6 +391,7 @@ type ResidentReportFilter struct {
 	ID            *int64
 	IDs           []int64
 	BodyID        *int64
+	DuplicateOf   *int64
 	CategoryID    *int64
 	CategoryIDs   []int64
 	Territory     string // a territory path prefix the report lies in

@@ -200,7 +200,8 @@ func TestResidentScope(t *testing.T) {
 	if Public.CanSeeResident(7, "/k/a/", "/k/a/") || Public.CanModerateResidents("/k/a/") {
 		t.Error("the public sees internals")
 	}
-	if coord.CanEditResidentCategories() || !(&Actor{Role: RoleAdministrator, UserID: 4, TerritoryPath: "/"}).CanEditResidentCategories() {
+	if coord.CanEditResidentCategories() || !(&Actor{Role: RoleAdministrator, UserID: 4, TerritoryPath: "/41700000000000/"}).CanEditResidentCategories() ||
+		(&Actor{Role: RoleAdministrator, UserID: 5, TerritoryPath: "/41700000000000/41708000000000/"}).CanEditResidentCategories() {
 		t.Error("categories are national administrators'")
 	}
 }

@@ -63,6 +63,7 @@ func residentWhere(f aldyn.ResidentReportFilter) where {
 	eq(&w, "r.id", f.ID)
 	w.inIDs("r.id", f.IDs)
 	eq(&w, "r.body_id", f.BodyID)
+	eq(&w, "r.duplicate_of", f.DuplicateOf)
 	eq(&w, "r.category_id", f.CategoryID)
 	w.inIDs("r.category_id", f.CategoryIDs)
 	w.pathLike(f.Territory, "t.path")

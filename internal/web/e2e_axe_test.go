@@ -149,7 +149,7 @@ func TestBrowserAxe(t *testing.T) {
 		"/plans/" + id(rev.ID), "/plans/" + id(p.ID),
 		"/measures/" + id(revMeasures[0].ID) + "/edit", "/indicators/" + id(revInds[0].ID) + "/edit",
 		"/cycles/" + id(c.ID) + "/measures/" + id(ms["1"].ID) + "/report",
-		"/modules/reports",
+		"/report",
 	}
 	// Each page is checked once, by the first signed-in actor that
 	// reaches it: the coordinator and the reporter open forms an

@@ -51,22 +51,26 @@ type Config struct {
 	// Mail sends reminders by e-mail too; nil notifies in the
 	// application only.
 	Mail *mail.Sender
+	// ResidentsPerHour is how many reports one address or device may send
+	// through /report in an hour (10 when zero).
+	ResidentsPerHour int
 }
 
 // Server is Aldyn's HTTP server.
 type Server struct {
-	cfg      Config
-	db       *store.DB
-	auth     *auth.Service
-	log      *slog.Logger
-	mux      *http.ServeMux
-	routes   []Route
-	tmpl     *templates
-	metrics  *metrics
-	registry *prometheus.Registry
-	srv      *http.Server
-	jobs     importJobs
-	stats    statsCache // statistics answers until the next import, see stats_cache.go
+	cfg       Config
+	db        *store.DB
+	auth      *auth.Service
+	log       *slog.Logger
+	mux       *http.ServeMux
+	routes    []Route
+	tmpl      *templates
+	metrics   *metrics
+	registry  *prometheus.Registry
+	srv       *http.Server
+	jobs      importJobs
+	stats     statsCache // statistics answers until the next import, see stats_cache.go
+	residents residentsState
 
 	metricsAccess metricsAccess
 }

@@ -14,6 +14,8 @@
 //        data-points-url="/api/v1/…/points?…"        points, re-fetched
 //        data-label-count="…" data-label-hot="…" data-label-gi="…"
 //        data-label-cluster="…"                      hint on point clusters
+//        data-pick-lat="f-lat" data-pick-lon="f-lon"  ids of inputs a tap on
+//                                                    the map fills (a pin)
 //        data-error-text="…">
 //
 // Without tiles the map still draws the boundaries on a plain background, so
@@ -129,6 +131,8 @@ function createMap(el) {
       status.show();
     });
   }
+
+  if (ds.pickLat && ds.pickLon) state.cleanups.push(pickPoint(map, ds.pickLat, ds.pickLon));
 
   // A map laid out while hidden (closed <details>, a tab) measures 0×0;
   // re-measure whenever its box changes.
@@ -581,4 +585,39 @@ function parseLatLng(s) {
 function parseNumber(s, dflt) {
   const n = Number(s);
   return s !== undefined && s !== '' && Number.isFinite(n) ? n : dflt;
+}
+
+/**
+ * Lets a tap on the map set a point into two inputs (latitude, longitude),
+ * with a marker; typing in the inputs moves the marker. Returns the
+ * cleanup.
+ */
+function pickPoint(map, latId, lonId) {
+  const lat = /** @type {HTMLInputElement|null} */ (document.getElementById(latId));
+  const lon = /** @type {HTMLInputElement|null} */ (document.getElementById(lonId));
+  if (!lat || !lon) return () => {};
+  let marker = null;
+  const place = (ll) => {
+    if (marker) marker.setLatLng(ll);
+    else marker = L.marker(ll).addTo(map);
+  };
+  const fromInputs = () => {
+    const a = parseFloat(lat.value.replace(',', '.'));
+    const b = parseFloat(lon.value.replace(',', '.'));
+    if (Number.isFinite(a) && Number.isFinite(b)) place([a, b]);
+  };
+  fromInputs();
+  const onClick = (e) => {
+    lat.value = e.latlng.lat.toFixed(6);
+    lon.value = e.latlng.lng.toFixed(6);
+    place(e.latlng);
+  };
+  map.on('click', onClick);
+  lat.addEventListener('change', fromInputs);
+  lon.addEventListener('change', fromInputs);
+  return () => {
+    map.off('click', onClick);
+    lat.removeEventListener('change', fromInputs);
+    lon.removeEventListener('change', fromInputs);
+  };
 }

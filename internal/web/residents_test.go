@@ -1,0 +1,294 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"image"
+	"image/jpeg"
+	"maps"
+	"mime/multipart"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/aldyn-kg/aldyn"
+	"github.com/aldyn-kg/aldyn/internal/residents"
+	"github.com/aldyn-kg/aldyn/internal/store"
+)
+
+// residentData is the residents' part of the access matrix's fixture: a
+// report in district A (routed to body A) with a photo, and one in B.
+type residentData struct {
+	rA, rB *aldyn.ResidentReport
+	media  *store.ResidentMedia
+}
+
+func mustResidentReport(tb testing.TB, f *fixture, code, territory string, media ...*store.ResidentMedia) *aldyn.ResidentReport {
+	tb.Helper()
+	ctx := context.Background()
+	c, err := f.db.FindResidentCategoryByCode(ctx, code)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	r := &aldyn.ResidentReport{CategoryID: c.ID, TerritoryCode: territory, Description: "Түнкүсүн көчөдө мушташ болот, тел. 0555 123 456",
+		ContactPhone: "+996 700 111 222", ContactEmail: "planted@example.kg", Lang: "ky"}
+	if err := f.db.CreateResidentReport(ctx, aldyn.Public, r, media); err != nil {
+		tb.Fatal(err)
+	}
+	return r
+}
+
+func mustResidentData(tb testing.TB, f *fixture) *residentData {
+	tb.Helper()
+	dir := filepath.Join(os.TempDir(), "aldyn-evidence")
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		tb.Fatal(err)
+	}
+	key := "0123456789abcdef0123456789abcdef"
+	if err := os.WriteFile(filepath.Join(dir, key), []byte("\x89PNG\r\n\x1a\n"), 0o640); err != nil {
+		tb.Fatal(err)
+	}
+	d := &residentData{media: &store.ResidentMedia{ContentType: "image/png", Size: 8, SHA256: "x", StorageKey: key}}
+	// A unique key per fixture: the media table's storage keys are unique.
+	d.rA = mustResidentReport(tb, f, "disorder_public", codeA, d.media)
+	d.rB = mustResidentReport(tb, f, "disorder_public", codeB)
+	return d
+}
+
+func residentFormBody(tb testing.TB, fields map[string]string) (string, string) {
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	for k, v := range fields {
+		mw.WriteField(k, v)
+	}
+	mw.Close()
+	return mw.FormDataContentType(), buf.String()
+}
+
+func init() {
+	moduleCases = append(moduleCases, func(tb testing.TB, f *fixture) []matrixCase {
+		d := mustResidentData(tb, f)
+		const see, unauth, forbid, notFound, bad = http.StatusSeeOther, http.StatusUnauthorized, http.StatusForbidden, http.StatusNotFound, http.StatusBadRequest
+		const form, js = "application/x-www-form-urlencoded", "application/json"
+		cat, err := f.db.FindResidentCategoryByCode(context.Background(), "disorder_public")
+		if err != nil {
+			tb.Fatal(err)
+		}
+		ctype, body := residentFormBody(tb, map[string]string{"category_id": mtID(cat.ID), "territory_code": codeA,
+			"description": "Көчө чырагы бир айдан бери күйбөйт"})
+		a, b := mtID(d.rA.ID), mtID(d.rB.ID)
+		// Those who handle A's report: its body's reporter, A's coordinator
+		// and administrators; the analyst sees it but may not act.
+		handles := func(anonStatus, ok int) expect {
+			return expect{def: ok, byRole: map[string]int{anon: anonStatus, analystA: forbid}}
+		}
+		onlyKG := func(anonStatus, ok int) expect {
+			return expect{def: notFound, byRole: map[string]int{anon: anonStatus, adminKG: ok}}
+		}
+		return []matrixCase{
+			{method: "GET", path: "/report", want: all(200)},
+			{method: "GET", path: "/report?category=violence_home", route: "/report", want: all(200)},
+			{method: "POST", path: "/report", ctype: ctype, body: body, want: all(see)},
+			{method: "GET", path: "/reports/track/" + d.rA.TrackingCode, route: "/reports/track/{code}", want: all(200)},
+			{method: "GET", path: "/reports/track/aaaaaaaaaaaaaaaaaaaa", route: "/reports/track/{code}", want: all(notFound)},
+			{method: "POST", path: "/reports/track/" + d.rA.TrackingCode + "/support", route: "/reports/track/{code}/support", want: all(see)},
+			// An unpublished report's photo: staff who see the report only.
+			{method: "GET", path: "/reports/media/" + mtID(d.media.ID), route: "/reports/media/{id}", want: expect{def: 200, byRole: map[string]int{anon: notFound}}},
+			{method: "GET", path: "/reports/media/" + mtID(d.media.ID) + "?code=" + d.rA.TrackingCode, route: "/reports/media/{id}", want: all(200)},
+			{method: "GET", path: "/residents", want: signedIn(see, 200)},
+			{method: "GET", path: "/residents?format=csv", route: "/residents", want: signedIn(see, 200)},
+			{method: "GET", path: "/residents/" + a, route: "/residents/{id}", want: signedIn(see, 200)},
+			{method: "GET", path: "/residents/" + b, route: "/residents/{id}", want: onlyKG(see, 200)},
+			// An answer without text is refused; that the actor may try is what counts.
+			{method: "POST", path: "/residents/" + a + "/status", route: "/residents/{id}/status", ctype: form, body: "status=answered&answer=", want: handles(unauth, bad)},
+			{method: "POST", path: "/residents/" + b + "/status", route: "/residents/{id}/status", ctype: form, body: "status=answered&answer=", want: onlyKG(unauth, bad)},
+			{method: "POST", path: "/residents/" + a + "/notes", route: "/residents/{id}/notes", ctype: form, body: "text=Белги", want: handles(unauth, see)},
+			{method: "POST", path: "/residents/" + b + "/notes", route: "/residents/{id}/notes", ctype: form, body: "text=Белги", want: onlyKG(unauth, see)},
+			{method: "POST", path: "/residents/" + a + "/reassign", route: "/residents/{id}/reassign", ctype: form,
+				body: "reason=x&body_id=" + mtID(f.bodyA.ID), want: handles(unauth, bad)},
+			{method: "POST", path: "/residents/" + a + "/merge", route: "/residents/{id}/merge", ctype: form, body: "into=" + a, want: handles(unauth, bad)},
+			{method: "POST", path: "/residents/" + a + "/moderate", route: "/residents/{id}/moderate", ctype: form, body: "published=0", want: handles(unauth, see)},
+			{method: "POST", path: "/residents/" + b + "/moderate", route: "/residents/{id}/moderate", ctype: form, body: "published=0", want: onlyKG(unauth, see)},
+			{method: "GET", path: "/api/v1/resident-categories", want: all(200)},
+			{method: "GET", path: "/api/v1/resident-reports", want: signedIn(unauth, 200)},
+			{method: "GET", path: "/api/v1/resident-reports/" + a, route: "/api/v1/resident-reports/{id}", want: signedIn(unauth, 200)},
+			{method: "GET", path: "/api/v1/resident-reports/" + b, route: "/api/v1/resident-reports/{id}", want: onlyKG(unauth, 200)},
+			{method: "POST", path: "/api/v1/resident-reports/" + a + "/transition", route: "/api/v1/resident-reports/{id}/transition", ctype: js,
+				body: `{"status":"answered","text":""}`, want: handles(unauth, bad)},
+		}
+	})
+}
+
+// gpsJPEG is a small JPEG carrying an EXIF segment with a GPS position
+// and a comment naming someone.
+func gpsJPEG(tb testing.TB) []byte {
+	tb.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, 16, 16))
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, img, nil); err != nil {
+		tb.Fatal(err)
+	}
+	b := buf.Bytes()
+	seg := func(m byte, payload string) []byte {
+		n := len(payload) + 2
+		return append([]byte{0xFF, m, byte(n >> 8), byte(n)}, payload...)
+	}
+	out := append([]byte{}, b[:2]...)
+	out = append(out, seg(0xE1, "Exif\x00\x00II*\x00\x08\x00\x00\x00GPSLatitude=42.8746N GPSLongitude=74.5698E")...)
+	out = append(out, seg(0xFE, "Photo by Aibek Asanov")...)
+	return append(out, b[2:]...)
+}
+
+// submitResident posts the report form as a browser would, with files.
+func submitResident(tb testing.TB, f *fixture, c *http.Client, fields map[string]string, files map[string][]byte) *http.Response {
+	tb.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	for k, v := range fields {
+		mw.WriteField(k, v)
+	}
+	for name, content := range files {
+		fw, _ := mw.CreateFormFile("files", name)
+		fw.Write(content)
+	}
+	mw.Close()
+	req, _ := http.NewRequest("POST", f.srv.URL+"/report", &buf)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	resp, err := c.Do(req)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return resp
+}
+
+func TestResidentReportFlow(t *testing.T) {
+	f := mustFixture(t)
+	ctx := context.Background()
+	cat, err := f.db.FindResidentCategoryByCode(ctx, "disorder_public")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fields := map[string]string{"category_id": mtID(cat.ID), "territory_code": codeA, "address": "Ленин көчөсү",
+		"description": "Кечинде сейил бакта мас адамдар мушташат. Айбек Асанов, ПИН 21203199012345, тел. 0555 987 654, aibek@example.kg",
+		"contact_phone": "+996 700 111 222", "contact_email": "planted@example.kg"}
+	c := noRedirect()
+
+	t.Run("a PDF named .jpg is refused", func(t *testing.T) {
+		resp := submitResident(t, f, c, fields, map[string][]byte{"photo.jpg": []byte("%PDF-1.7\n1 0 obj\n<<>>\nendobj\n")})
+		body := readBody(t, resp)
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "photo.jpg") || !strings.Contains(body, "JPEG") {
+			t.Fatalf("got %d, want 400 naming the file; %.400s", resp.StatusCode, body)
+		}
+	})
+	t.Run("an oversize photo is refused", func(t *testing.T) {
+		big := append(gpsJPEG(t), make([]byte, residents.MaxPhotoBytes)...)
+		resp := submitResident(t, f, c, fields, map[string][]byte{"big.jpg": big})
+		body := readBody(t, resp)
+		if resp.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(body, "big.jpg") || !strings.Contains(body, "10") {
+			t.Fatalf("got %d, want 413 naming the file and the limit; %.400s", resp.StatusCode, body)
+		}
+	})
+	if _, n, _ := f.db.FindResidentReports(ctx, aldyn.ResidentReportFilter{}); n != 0 {
+		t.Fatalf("refused submissions stored %d reports", n)
+	}
+	t.Run("the honeypot stores nothing", func(t *testing.T) {
+		hp := maps.Clone(fields)
+		hp["website"] = "http://spam.example"
+		resp := submitResident(t, f, c, hp, nil)
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("got %d", resp.StatusCode)
+		}
+		if _, n, _ := f.db.FindResidentReports(ctx, aldyn.ResidentReportFilter{}); n != 0 {
+			t.Fatalf("the honeypot stored %d reports", n)
+		}
+	})
+
+	resp := submitResident(t, f, c, fields, map[string][]byte{"IMG_0001.jpg": gpsJPEG(t)})
+	loc := resp.Header.Get("Location")
+	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, "/reports/track/") {
+		t.Fatalf("got %d to %q; %.500s", resp.StatusCode, loc, readBody(t, resp))
+	}
+	code := strings.TrimSuffix(strings.TrimPrefix(loc, "/reports/track/"), "?new=1")
+	rr, err := f.db.FindResidentReportByCode(ctx, code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rr.BodyID != f.bodyA.ID || rr.MediaCount != 1 {
+		t.Fatalf("routed to %d with %d files, want body A with 1", rr.BodyID, rr.MediaCount)
+	}
+	// The photo as stored carries no EXIF, no position, no comment.
+	media, err := f.db.FindResidentMedia(ctx, rr.ID)
+	if err != nil || len(media) != 1 {
+		t.Fatal(media, err)
+	}
+	stored, err := os.ReadFile(filepath.Join(os.TempDir(), "aldyn-evidence", media[0].StorageKey))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, leak := range []string{"Exif", "GPS", "42.8746", "Aibek"} {
+		if bytes.Contains(stored, []byte(leak)) {
+			t.Errorf("%q in the stored photo", leak)
+		}
+	}
+	if _, err := jpeg.Decode(bytes.NewReader(stored)); err != nil {
+		t.Errorf("stored photo does not decode: %v", err)
+	}
+
+	// The tracking page: status, no contact details, personal data redacted.
+	get := func(path string) string {
+		resp, err := c.Get(f.srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if resp.StatusCode != 200 {
+			t.Fatalf("GET %s: %d", path, resp.StatusCode)
+		}
+		return readBody(t, resp)
+	}
+	page := get("/reports/track/" + code)
+	for _, leak := range []string{"700 111 222", "planted@example.kg", "21203199012345", "987 654", "aibek@example.kg"} {
+		if strings.Contains(page, leak) {
+			t.Errorf("tracking page shows %q", leak)
+		}
+	}
+	if !strings.Contains(page, `id="track-status"`) {
+		t.Error("no status on the tracking page")
+	}
+	// The body answers; the resident sees the answer.
+	if _, err := f.db.TransitionResidentReport(ctx, &aldyn.Actor{UserID: f.users[reporterA].ID, Login: "reportera", Role: aldyn.RoleReporter,
+		BodyID: f.bodyA.ID}, rr.ID, aldyn.ResidentAnswered, "Патрулдук кароо күчөтүлдү"); err != nil {
+		t.Fatal(err)
+	}
+	if page = get("/reports/track/" + code); !strings.Contains(page, "Патрулдук кароо күчөтүлдү") {
+		t.Error("the answer is not on the tracking page")
+	}
+	// Staff see the contact details.
+	staff := readBody(t, f.do(t, reporterA, "GET", "/residents/"+mtID(rr.ID), "", ""))
+	if !strings.Contains(staff, "planted@example.kg") {
+		t.Error("the handling body does not see the contact")
+	}
+}
+
+func TestResidentRateLimit(t *testing.T) {
+	f := mustFixture(t)
+	cat, err := f.db.FindResidentCategoryByCode(context.Background(), "disorder_public")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fields := map[string]string{"category_id": mtID(cat.ID), "territory_code": codeA, "description": "Көчө чырагы күйбөйт, караңгы"}
+	c := noRedirect()
+	var last int
+	for i := 0; i < 11; i++ {
+		resp := submitResident(t, f, c, fields, nil)
+		readBody(t, resp)
+		last = resp.StatusCode
+		if i < 10 && last != http.StatusSeeOther {
+			t.Fatalf("submission %d: %d", i+1, last)
+		}
+	}
+	if last != http.StatusTooManyRequests {
+		t.Fatalf("the 11th submission in an hour: got %d, want 429", last)
+	}
+}
