@@ -171,7 +171,7 @@ func TestResidentReportFlow(t *testing.T) {
 		t.Fatal(err)
 	}
 	fields := map[string]string{"category_id": mtID(cat.ID), "territory_code": codeA, "address": "Ленин көчөсү",
-		"description": "Кечинде сейил бакта мас адамдар мушташат. Айбек Асанов, ПИН 21203199012345, тел. 0555 987 654, aibek@example.kg",
+		"description":   "Кечинде сейил бакта мас адамдар мушташат. Айбек Асанов, ПИН 21203199012345, тел. 0555 987 654, aibek@example.kg",
 		"contact_phone": "+996 700 111 222", "contact_email": "planted@example.kg"}
 	c := noRedirect()
 
