@@ -46,7 +46,7 @@ func residentScope(a *aldyn.Actor, f *aldyn.ResidentReportFilter) {
 	f.Under = a.ScopeUnder()
 }
 
-func residentFilter(r *http.Request) (aldyn.ResidentReportFilter, error) {
+func residentFilter(r *http.Request, now time.Time) (aldyn.ResidentReportFilter, error) {
 	q := r.URL.Query()
 	p, err := pageFromQuery(q)
 	if err != nil {
@@ -71,7 +71,6 @@ func residentFilter(r *http.Request) (aldyn.ResidentReportFilter, error) {
 		f.CategoryID = &id
 	}
 	if q.Get("overdue") == "1" {
-		now := time.Now().UTC()
 		f.OverdueAt = &now
 	}
 	if q.Get("open") == "1" {
@@ -141,7 +140,7 @@ func (s *Server) residentsPage(w http.ResponseWriter, r *http.Request) error {
 	if err := requireSignedIn(r); err != nil {
 		return err
 	}
-	f, err := residentFilter(r)
+	f, err := residentFilter(r, s.db.Now())
 	if err != nil {
 		return err
 	}
@@ -413,7 +412,7 @@ func (s *Server) apiResidentReports(w http.ResponseWriter, r *http.Request) erro
 	if err := requireSignedIn(r); err != nil {
 		return err
 	}
-	f, err := residentFilter(r)
+	f, err := residentFilter(r, s.db.Now())
 	if err != nil {
 		return err
 	}
@@ -457,4 +456,21 @@ func (s *Server) apiResidentTransition(w http.ResponseWriter, r *http.Request) e
 		return err
 	}
 	return writeJSON(w, http.StatusOK, out)
+}
+
+// RunResidentEscalation escalates overdue reports now and then every
+// interval until ctx ends; siteURL prefixes links in e-mails.
+func (s *Server) RunResidentEscalation(ctx context.Context, every time.Duration, siteURL string) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		if err := s.EscalateResidents(ctx, siteURL); err != nil && ctx.Err() == nil {
+			s.log.Error("escalating overdue resident reports", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aldyn-kg/aldyn"
 	"github.com/aldyn-kg/aldyn/internal/residents"
@@ -290,5 +291,47 @@ func TestResidentRateLimit(t *testing.T) {
 	}
 	if last != http.StatusTooManyRequests {
 		t.Fatalf("the 11th submission in an hour: got %d, want 429", last)
+	}
+}
+
+// TestResidentEscalation: with a fake clock, a report unanswered after its
+// deadline is escalated once to district A's commission, which is
+// notified, and shown red on the staff list.
+func TestResidentEscalation(t *testing.T) {
+	f := mustFixture(t)
+	ctx := context.Background()
+	now := time.Date(2026, 3, 6, 9, 0, 0, 0, time.UTC) // a Friday
+	f.db.Now = func() time.Time { return now }
+	comm := &aldyn.Body{TerritoryCode: codeA, Type: "coordination_commission", NameKy: "Комиссия", NameRu: "Комиссия", NameEn: "Commission"}
+	if err := f.db.CreateBody(ctx, aldyn.System, comm); err != nil {
+		t.Fatal(err)
+	}
+	r := mustResidentReport(t, f, "disorder_public", codeA) // 10 working days: due 20 March
+	if got := r.DueOn.Format(time.DateOnly); got != "2026-03-20" {
+		t.Fatalf("due %s", got)
+	}
+	count := func() int {
+		_, n, err := f.db.FindNotifications(ctx, store.NotificationFilter{BodyID: comm.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	now = time.Date(2026, 3, 20, 18, 0, 0, 0, time.UTC)
+	if err := f.web.EscalateResidents(ctx, ""); err != nil || count() != 0 {
+		t.Fatalf("escalated on its due day: %v, %d notifications", err, count())
+	}
+	now = time.Date(2026, 3, 23, 8, 0, 0, 0, time.UTC)
+	for i := 0; i < 2; i++ {
+		if err := f.web.EscalateResidents(ctx, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if count() != 1 {
+		t.Fatalf("%d notifications to the commission, want 1", count())
+	}
+	list := readBody(t, f.do(t, coordinator, "GET", "/residents", "", ""))
+	if !strings.Contains(list, `class="overdue" data-resident="`+mtID(r.ID)+`"`) {
+		t.Errorf("the overdue report is not shown red: %.2000s", list)
 	}
 }
