@@ -153,13 +153,18 @@ function createMap(el) {
 async function loadBoundaries(map, url, focus, signal) {
   const data = await fetchJSON(url, signal, 'application/geo+json, application/json');
   let focused = null;
+  // On a map that picks a point, a tap sets the point: the boundaries
+  // only show where it falls.
+  const picking = Boolean(map.getContainer().dataset.pickLat);
   const layer = L.geoJSON(data, {
+    interactive: !picking,
     style: (feature) => (focus && (feature.properties || {}).code === focus ? FOCUS_STYLE : BOUNDARY_STYLE),
     pointToLayer: (_f, latlng) => L.circleMarker(latlng, POINT_STYLE),
     onEachFeature: (feature, lyr) => {
       const props = feature.properties || {};
       const name = props.name || props.code;
       // A string tooltip is HTML to Leaflet: the name is escaped.
+      if (picking) return;
       if (name) lyr.bindTooltip(escapeHTML(name), { sticky: true, direction: 'top' });
       lyr.bindPopup(() => featurePopup(props));
       if (focus && props.code === focus) {
