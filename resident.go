@@ -127,6 +127,10 @@ type ResidentReport struct {
 	SettlementID  int            `json:"settlement_id,omitempty"` // a GeoNames id from internal/settlements
 	Lat           *float64       `json:"lat,omitempty"`           // the exact pin: staff only
 	Lon           *float64       `json:"lon,omitempty"`
+	// PublicLat and PublicLon are the point public maps show (PublicPoint
+	// of the pin, or the settlement), set when the report is made.
+	PublicLat *float64 `json:"public_lat,omitempty"`
+	PublicLon *float64 `json:"public_lon,omitempty"`
 	Address       string         `json:"address"`
 	Description   string         `json:"description"`
 	ContactName   string         `json:"contact_name,omitempty"`

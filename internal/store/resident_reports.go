@@ -19,7 +19,7 @@ import (
 // audited in its transaction; the audited view leaves contact details
 // out, as the audit log is read more widely than the reports.
 
-const residentReportCols = `r.id, r.tracking_code, r.category_id, r.territory_code, r.settlement_id, r.lat, r.lon, r.address, r.description,
+const residentReportCols = `r.id, r.tracking_code, r.category_id, r.territory_code, r.settlement_id, r.lat, r.lon, r.pub_lat, r.pub_lon, r.address, r.description,
 	r.contact_name, r.contact_email, r.contact_phone, r.status, r.body_id, r.answer, r.reject_reason, r.duplicate_of, r.supporters,
 	r.published, r.redactions_json, r.due_on, r.escalated, r.source, r.demo, r.lang, r.created_at, r.updated_at, r.answered_at,
 	t.path, bt.path, (SELECT COUNT(*) FROM resident_media m WHERE m.report_id = r.id AND m.kind = 'report')`
@@ -30,11 +30,11 @@ const residentReportFrom = ` FROM resident_reports r JOIN territories t ON t.cod
 
 func scanResidentReport(s interface{ Scan(...any) error }) (*aldyn.ResidentReport, error) {
 	var r aldyn.ResidentReport
-	var lat, lon sql.NullFloat64
+	var lat, lon, plat, plon sql.NullFloat64
 	var dup sql.NullInt64
 	var redactions, due string
 	var answered sql.NullTime
-	if err := s.Scan(&r.ID, &r.TrackingCode, &r.CategoryID, &r.TerritoryCode, &r.SettlementID, &lat, &lon, &r.Address, &r.Description,
+	if err := s.Scan(&r.ID, &r.TrackingCode, &r.CategoryID, &r.TerritoryCode, &r.SettlementID, &lat, &lon, &plat, &plon, &r.Address, &r.Description,
 		&r.ContactName, &r.ContactEmail, &r.ContactPhone, &r.Status, &r.BodyID, &r.Answer, &r.RejectReason, &dup, &r.Supporters,
 		boolInto{&r.Published}, &redactions, &due, boolInto{&r.Escalated}, &r.Source, boolInto{&r.Demo}, &r.Lang, &r.CreatedAt, &r.UpdatedAt, &answered,
 		&r.TerritoryPath, &r.BodyPath, &r.MediaCount); err != nil {
@@ -42,6 +42,9 @@ func scanResidentReport(s interface{ Scan(...any) error }) (*aldyn.ResidentRepor
 	}
 	if lat.Valid && lon.Valid {
 		r.Lat, r.Lon = &lat.Float64, &lon.Float64
+	}
+	if plat.Valid && plon.Valid {
+		r.PublicLat, r.PublicLon = &plat.Float64, &plon.Float64
 	}
 	if dup.Valid {
 		r.DuplicateOf = &dup.Int64
@@ -235,11 +238,11 @@ func (db *DB) CreateResidentReport(ctx context.Context, actor *aldyn.Actor, r *a
 		if r.Redactions == nil {
 			r.Redactions = []string{}
 		}
-		if err := tx.queryRow(ctx, `INSERT INTO resident_reports (tracking_code, category_id, territory_code, settlement_id, lat, lon, address,
+		if err := tx.queryRow(ctx, `INSERT INTO resident_reports (tracking_code, category_id, territory_code, settlement_id, lat, lon, pub_lat, pub_lon, address,
 			description, contact_name, contact_email, contact_phone, status, body_id, supporters, published, redactions_json, due_on, escalated,
 			source, demo, lang, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			r.TrackingCode, r.CategoryID, r.TerritoryCode, r.SettlementID, r.Lat, r.Lon, r.Address,
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			r.TrackingCode, r.CategoryID, r.TerritoryCode, r.SettlementID, r.Lat, r.Lon, r.PublicLat, r.PublicLon, r.Address,
 			r.Description, r.ContactName, r.ContactEmail, r.ContactPhone, string(r.Status), r.BodyID, r.Supporters, r.Published,
 			jsonText(r.Redactions), r.DueOn.Format(time.DateOnly), r.Escalated, r.Source, r.Demo, r.Lang, tx.now, tx.now).Scan(&r.ID); err != nil {
 			return tx.db.normalize(err)
@@ -549,4 +552,44 @@ func (db *DB) CoordinationBodyFor(ctx context.Context, path string) (*aldyn.Body
 		return nil, aldyn.Errorf(aldyn.ENOTFOUND, "body.error.not_found")
 	}
 	return b, db.normalize(err)
+}
+
+// MapCell is a cell of the public map: how many reports have their public
+// point in it, and where they are on average.
+type MapCell struct {
+	Lat, Lon float64
+	Count    int
+	ID       int64 // the report, when the cell holds one
+}
+
+// ResidentMapCells aggregates the public points of the reports f selects
+// inside the box (west, south, east, north) into square cells of size
+// degrees, so that a map of any extent gets at most a few hundred
+// features. The grid is fixed to whole multiples of size, so cells do not
+// move as the map pans.
+func (db *DB) ResidentMapCells(ctx context.Context, f aldyn.ResidentReportFilter, box [4]float64, size float64) ([]MapCell, error) {
+	w := residentWhere(f)
+	w.and("r.pub_lat IS NOT NULL AND r.pub_lon IS NOT NULL")
+	w.and("r.pub_lon >= ? AND r.pub_lon <= ? AND r.pub_lat >= ? AND r.pub_lat <= ?", box[0], box[2], box[1], box[3])
+	// Kyrgyzstan lies at positive latitudes and longitudes: a cast
+	// truncates as floor does, on both databases.
+	cell := "CAST(r.pub_lat / ? AS INTEGER), CAST(r.pub_lon / ? AS INTEGER)"
+	if db.Dialect == Postgres {
+		cell = "FLOOR(r.pub_lat / ?), FLOOR(r.pub_lon / ?)"
+	}
+	var out []MapCell
+	err := scanAll(ctx, db, func(rows *sql.Rows) error {
+		var c MapCell
+		var a, b float64
+		if err := rows.Scan(&a, &b, &c.Count, &c.Lat, &c.Lon, &c.ID); err != nil {
+			return err
+		}
+		if c.Count > 1 {
+			c.ID = 0
+		}
+		out = append(out, c)
+		return nil
+	}, "SELECT "+cell+", COUNT(*), AVG(r.pub_lat), AVG(r.pub_lon), MIN(r.id)"+residentReportFrom+w.String()+" GROUP BY 1, 2",
+		append([]any{size, size}, w.args...)...)
+	return out, db.normalize(err)
 }

@@ -53,6 +53,7 @@ func (s *Server) registerResidents() {
 	s.handle("POST", "/reports/track/{code}/support", s.residentSupport)
 	s.handle("GET", "/reports/media/{id}", s.residentMedia)
 	s.registerResidentHandling()
+	s.registerResidentPublic()
 }
 
 // Emergency numbers of the Kyrgyz Republic shown beside the form and
@@ -431,6 +432,11 @@ func (s *Server) checkSettlement(rr *aldyn.ResidentReport) error {
 			if rr.TerritoryCode != "" && st.RegionCode != "" && !strings.HasPrefix(rr.TerritoryCode, st.RegionCode[:5]) {
 				return invalid("settlement_id", "residents.error.settlement_region")
 			}
+			// Without a pin, public maps show the place itself.
+			if rr.Lat == nil {
+				la, lo := st.Lat, st.Lon
+				rr.PublicLat, rr.PublicLon = &la, &lo
+			}
 			return nil
 		}
 	}
@@ -440,7 +446,8 @@ func (s *Server) checkSettlement(rr *aldyn.ResidentReport) error {
 // placeByPrecinct checks a pin lies in the chosen territory (when its
 // boundary is known) and, when it falls in a precinct drawn there, makes
 // the precinct the report's territory, so that routing finds the
-// precinct's body.
+// precinct's body. It sets the public point: the pin rounded to about
+// 100 m without leaving that territory.
 func (s *Server) placeByPrecinct(ctx context.Context, rr *aldyn.ResidentReport) error {
 	if rr.Lat == nil || rr.Lon == nil || !aldyn.ValidTerritoryCode(rr.TerritoryCode) {
 		return nil
@@ -453,21 +460,34 @@ func (s *Server) placeByPrecinct(ctx context.Context, rr *aldyn.ResidentReport) 
 	if err != nil {
 		return err
 	}
+	lat, lon := *rr.Lat, *rr.Lon
+	var own []byte
 	var areas []residents.Area
 	for _, b := range bs {
 		if b.Territory.Code == t.Code {
-			if !residents.Contains(b.Geometry, *rr.Lat, *rr.Lon) {
+			if !residents.Contains(b.Geometry, lat, lon) {
 				return invalid("lat", "residents.error.pin_outside")
 			}
+			own = b.Geometry
 			continue
 		}
 		if b.Territory.Level == aldyn.LevelPrecinct {
 			areas = append(areas, residents.Area{Code: b.Territory.Code, Path: b.Territory.Path, Geometry: b.Geometry})
 		}
 	}
-	if a, ok := residents.Locate(areas, *rr.Lat, *rr.Lon); ok {
-		rr.TerritoryCode = a.Code
+	if a, ok := residents.Locate(areas, lat, lon); ok {
+		rr.TerritoryCode, own = a.Code, a.Geometry
 	}
+	var inside func(float64, float64) bool
+	if own != nil {
+		inside = func(la, lo float64) bool { return residents.Contains(own, la, lo) }
+	}
+	var centre *[2]float64
+	if t.Lat != nil && t.Lon != nil {
+		centre = &[2]float64{*t.Lat, *t.Lon}
+	}
+	pla, plo := aldyn.PublicPoint(lat, lon, inside, centre)
+	rr.PublicLat, rr.PublicLon = &pla, &plo
 	return nil
 }
 

@@ -160,14 +160,14 @@ func (s *Server) residentsPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, http.StatusOK, "residents", &page{Title: info(r).loc.T("nav.reports"), Form: r.URL.Query(), Data: map[string]any{
+	return s.render(w, r, http.StatusOK, "residents", &page{Title: info(r).loc.T("residents.staff.title"), Form: r.URL.Query(), Data: map[string]any{
 		"Rows": rows, "Pager": newPager(f.Page, total), "Statuses": aldyn.ResidentStatuses, "Categories": cats,
 	}})
 }
 
 func (s *Server) exportResidents(w http.ResponseWriter, r *http.Request, f aldyn.ResidentReportFilter, format string) error {
 	loc, lang := info(r).loc, info(r).lang
-	t := export.Table{Title: loc.T("nav.reports"), Columns: []export.Column{
+	t := export.Table{Title: loc.T("residents.staff.title"), Columns: []export.Column{
 		{Key: "id", Label: "ID", Kind: export.Int},
 		{Key: "created", Label: loc.T("residents.received_at")},
 		{Key: "category", Label: loc.T("residents.category")},

@@ -2,6 +2,14 @@ package web
 
 // OpenAPI operations and schemas of the residents' channel (staff side).
 
+var publicReportParams = []apiParam{
+	{Name: "category", In: "query", Type: "string", Description: "category code or id"},
+	{Name: "territory", In: "query", Type: "string", Description: "territory code: reports in it or below"},
+	{Name: "status", In: "query", Type: "string", Enum: []string{"received", "in_progress", "answered", "referred", "rejected"}},
+	{Name: "from", In: "query", Type: "string", Description: "first day received, YYYY-MM-DD"},
+	{Name: "to", In: "query", Type: "string", Description: "last day received, YYYY-MM-DD, inclusive"},
+}
+
 func init() {
 	dateTime := map[string]any{"type": "string", "format": "date-time"}
 	num := map[string]any{"type": "number"}
@@ -22,7 +30,17 @@ func init() {
 		apiOp{Method: "POST", Path: "/api/v1/resident-reports/{id}/transition", Summary: "Move a report on: received → in_progress → answered, referred or rejected; text is the public answer or the reason",
 			Tag: "residents", Access: "the receiving body's users, coordinators and administrators covering it", Params: []apiParam{idParam},
 			Body: "ResidentTransition", Response: "ResidentReport"},
+		apiOp{Method: "GET", Path: "/api/v1/public-reports", Summary: "Moderated residents' reports as the public sees them: names, phones, e-mails and personal numbers hidden, points rounded",
+			Tag: "residents", Access: "public", Params: withPage(publicReportParams...), Response: "PublicReportList"},
+		apiOp{Method: "GET", Path: "/api/v1/public-reports/map", Summary: "The public map of moderated reports: their rounded points in the view aggregated into cells of about 40 px (GeoJSON)",
+			Tag: "residents", Access: "public", Params: append(publicReportParams,
+				apiParam{Name: "bbox", In: "query", Type: "string", Description: "west,south,east,north in degrees"},
+				apiParam{Name: "zoom", In: "query", Type: "integer", Description: "web map zoom, 0–22"}), Response: "FeatureCollection"},
 	)
+	schemas["PublicReport"] = obj(map[string]any{"id": integer(), "category": str(), "category_code": str(), "territory_code": str(), "territory": str(),
+		"status": status, "status_name": str(), "body": str(), "description": str(), "answer": str(), "supporters": integer(), "lat": num, "lon": num,
+		"created_at": dateTime, "answered_at": dateTime, "overdue": boolean()})
+	schemas["PublicReportList"] = listOf("PublicReport")
 	if _, ok := schemas["Text"]; !ok {
 		schemas["Text"] = obj(map[string]any{"ky": str(), "ru": str(), "en": str()})
 	}

@@ -23,6 +23,7 @@ import (
 // report in district A (routed to body A) with a photo, and one in B.
 type residentData struct {
 	rA, rB *aldyn.ResidentReport
+	pub    *aldyn.ResidentReport // published
 	media  *store.ResidentMedia
 }
 
@@ -55,6 +56,10 @@ func mustResidentData(tb testing.TB, f *fixture) *residentData {
 	// A unique key per fixture: the media table's storage keys are unique.
 	d.rA = mustResidentReport(tb, f, "disorder_public", codeA, d.media)
 	d.rB = mustResidentReport(tb, f, "disorder_public", codeB)
+	d.pub = mustResidentReport(tb, f, "disorder_public", codeA)
+	if err := f.db.ModerateResidentReport(context.Background(), aldyn.System, d.pub.ID, true, nil); err != nil {
+		tb.Fatal(err)
+	}
 	return d
 }
 
@@ -112,6 +117,16 @@ func init() {
 			{method: "POST", path: "/residents/" + a + "/merge", route: "/residents/{id}/merge", ctype: form, body: "into=" + a, want: handles(unauth, bad)},
 			{method: "POST", path: "/residents/" + a + "/moderate", route: "/residents/{id}/moderate", ctype: form, body: "published=0", want: handles(unauth, see)},
 			{method: "POST", path: "/residents/" + b + "/moderate", route: "/residents/{id}/moderate", ctype: form, body: "published=0", want: onlyKG(unauth, see)},
+			{method: "GET", path: "/reports", want: all(200)},
+			{method: "GET", path: "/reports?category=disorder_public&territory=" + codeA + "&status=received&from=2020-01-01&to=2030-01-01", route: "/reports", want: all(200)},
+			{method: "GET", path: "/reports?territory=nowhere", route: "/reports", want: all(bad)},
+			// Published in a public category: everyone; unpublished: no one.
+			{method: "GET", path: "/reports/public/" + mtID(d.pub.ID), route: "/reports/public/{id}", want: all(200)},
+			{method: "GET", path: "/reports/public/" + a, route: "/reports/public/{id}", want: all(notFound)},
+			{method: "POST", path: "/reports/public/" + mtID(d.pub.ID) + "/support", route: "/reports/public/{id}/support", want: all(see)},
+			{method: "GET", path: "/api/v1/public-reports", want: all(200)},
+			{method: "GET", path: "/api/v1/public-reports/map?bbox=69,39,81,44&zoom=7", route: "/api/v1/public-reports/map", want: all(200)},
+			{method: "GET", path: "/api/v1/public-reports/map?bbox=1,2", route: "/api/v1/public-reports/map", want: all(bad)},
 			{method: "GET", path: "/api/v1/resident-categories", want: all(200)},
 			{method: "GET", path: "/api/v1/resident-reports", want: signedIn(unauth, 200)},
 			{method: "GET", path: "/api/v1/resident-reports/" + a, route: "/api/v1/resident-reports/{id}", want: signedIn(unauth, 200)},
@@ -333,5 +348,52 @@ func TestResidentEscalation(t *testing.T) {
 	list := readBody(t, f.do(t, coordinator, "GET", "/residents", "", ""))
 	if !strings.Contains(list, `class="overdue" data-resident="`+mtID(r.ID)+`"`) {
 		t.Errorf("the overdue report is not shown red: %.2000s", list)
+	}
+}
+
+// TestResidentPublicPagesLeakNothing plants a phone, an e-mail and a
+// personal number in a published report's description and contact fields,
+// and a pin, and scans every public page and API answer for them.
+func TestResidentPublicPagesLeakNothing(t *testing.T) {
+	f := mustFixture(t)
+	ctx := context.Background()
+	cat, err := f.db.FindResidentCategoryByCode(ctx, "disorder_public")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lat, lon, plat, plon := 42.873456, 74.612345, 42.873, 74.612
+	r := &aldyn.ResidentReport{CategoryID: cat.ID, TerritoryCode: codeA, Lat: &lat, Lon: &lon, PublicLat: &plat, PublicLon: &plon,
+		Description: "Сосед Бакыт Осмонов (ПИН 21203199012345) продаёт, звоните 0555 987 654 или пишите bakyt@example.kg",
+		ContactName: "Айгүл Сыдыкова", ContactPhone: "+996 700 111 222", ContactEmail: "planted@example.kg", Lang: "ru"}
+	if err := f.db.CreateResidentReport(ctx, aldyn.Public, r, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.db.ModerateResidentReport(ctx, aldyn.System, r.ID, true, []string{"Бакыт Осмонов"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.db.TransitionResidentReport(ctx, aldyn.System, r.ID, aldyn.ResidentAnswered, "Связались с заявителем по 0555 987 654"); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.db.AddResidentNote(ctx, aldyn.System, &aldyn.ResidentNote{ReportID: r.ID, Text: "СЛУЖЕБНАЯ-ЗАМЕТКА"}); err != nil {
+		t.Fatal(err)
+	}
+	planted := []string{"21203199012345", "987 654", "bakyt@example.kg", "700 111 222", "planted@example.kg", "Айгүл", "Бакыт", "Осмонов",
+		"42.873456", "74.612345", "СЛУЖЕБНАЯ-ЗАМЕТКА", r.TrackingCode}
+	id := mtID(r.ID)
+	for _, path := range []string{"/reports", "/reports/public/" + id, "/api/v1/public-reports", "/api/v1/public-reports?territory=" + codeA,
+		"/api/v1/public-reports/map?bbox=69,39,81,44&zoom=16", "/api/v1/public-reports/map"} {
+		resp := f.do(t, anon, "GET", path, "", "")
+		body := readBody(t, resp)
+		if resp.StatusCode != 200 {
+			t.Fatalf("%s: %d", path, resp.StatusCode)
+		}
+		if !strings.Contains(body, id) {
+			t.Errorf("%s does not show the report", path)
+		}
+		for _, p := range planted {
+			if strings.Contains(body, p) {
+				t.Errorf("%s shows %q", path, p)
+			}
+		}
 	}
 }

@@ -36,6 +36,10 @@ CREATE TABLE resident_reports (
     settlement_id   INTEGER NOT NULL DEFAULT 0,
     lat             REAL,
     lon             REAL,
+    -- The point public maps show: the pin rounded to about 100 m inside
+    -- the report's territory, or the chosen settlement; never the pin.
+    pub_lat         REAL,
+    pub_lon         REAL,
     address         TEXT NOT NULL DEFAULT '',
     description     TEXT NOT NULL,
     contact_name    TEXT NOT NULL DEFAULT '',
@@ -61,6 +65,7 @@ CREATE TABLE resident_reports (
 CREATE INDEX resident_reports_body ON resident_reports(body_id, status, due_on);
 CREATE INDEX resident_reports_territory ON resident_reports(territory_code, created_at);
 CREATE INDEX resident_reports_public ON resident_reports(published, created_at);
+CREATE INDEX resident_reports_public_point ON resident_reports(published, pub_lat, pub_lon);
 CREATE INDEX resident_reports_created ON resident_reports(created_at);
 CREATE INDEX resident_reports_updated ON resident_reports(updated_at);
 CREATE INDEX resident_reports_duplicate ON resident_reports(duplicate_of);
