@@ -120,28 +120,28 @@ const (
 // exact point and internal notes are never public; Description is shown
 // publicly only through PublicText, after moderation.
 type ResidentReport struct {
-	ID            int64          `json:"id"`
-	TrackingCode  string         `json:"-"` // the resident's secret
-	CategoryID    int64          `json:"category_id"`
-	TerritoryCode string         `json:"territory_code"`
-	SettlementID  int            `json:"settlement_id,omitempty"` // a GeoNames id from internal/settlements
-	Lat           *float64       `json:"lat,omitempty"`           // the exact pin: staff only
-	Lon           *float64       `json:"lon,omitempty"`
+	ID            int64    `json:"id"`
+	TrackingCode  string   `json:"-"` // the resident's secret
+	CategoryID    int64    `json:"category_id"`
+	TerritoryCode string   `json:"territory_code"`
+	SettlementID  int      `json:"settlement_id,omitempty"` // a GeoNames id from internal/settlements
+	Lat           *float64 `json:"lat,omitempty"`           // the exact pin: staff only
+	Lon           *float64 `json:"lon,omitempty"`
 	// PublicLat and PublicLon are the point public maps show (PublicPoint
 	// of the pin, or the settlement), set when the report is made.
-	PublicLat *float64 `json:"public_lat,omitempty"`
-	PublicLon *float64 `json:"public_lon,omitempty"`
-	Address       string         `json:"address"`
-	Description   string         `json:"description"`
-	ContactName   string         `json:"contact_name,omitempty"`
-	ContactEmail  string         `json:"contact_email,omitempty"`
-	ContactPhone  string         `json:"contact_phone,omitempty"`
-	Status        ResidentStatus `json:"status"`
-	BodyID        int64          `json:"body_id"`
-	Answer        string         `json:"answer"`        // the public answer
-	RejectReason  string         `json:"reject_reason"` // shown to the resident
-	DuplicateOf   *int64         `json:"duplicate_of,omitempty"`
-	Supporters    int            `json:"supporters"` // "me too" and merged duplicates
+	PublicLat    *float64       `json:"public_lat,omitempty"`
+	PublicLon    *float64       `json:"public_lon,omitempty"`
+	Address      string         `json:"address"`
+	Description  string         `json:"description"`
+	ContactName  string         `json:"contact_name,omitempty"`
+	ContactEmail string         `json:"contact_email,omitempty"`
+	ContactPhone string         `json:"contact_phone,omitempty"`
+	Status       ResidentStatus `json:"status"`
+	BodyID       int64          `json:"body_id"`
+	Answer       string         `json:"answer"`        // the public answer
+	RejectReason string         `json:"reject_reason"` // shown to the resident
+	DuplicateOf  *int64         `json:"duplicate_of,omitempty"`
+	Supporters   int            `json:"supporters"` // "me too" and merged duplicates
 	// Published: a moderator has read the report and allowed it on the
 	// public pages; Redactions are words (names) the moderator blanked.
 	Published  bool       `json:"published"`
