@@ -34,7 +34,8 @@ const residentRequestLimit = residents.MaxVideoBytes + 1<<20
 
 // residentsState is what the channel keeps between requests.
 type residentsState struct {
-	limit *residents.Limiter
+	limit   *residents.Limiter // /report, per address and device
+	open311 *residents.Limiter // Open311 POST requests, per api_key
 }
 
 // residentsPerHour is the default number of reports one address or one
@@ -47,6 +48,7 @@ func (s *Server) registerResidents() {
 		n = residentsPerHour
 	}
 	s.residents.limit = residents.NewLimiter(n, time.Hour)
+	s.residents.open311 = residents.NewLimiter(open311KeyPerHour, time.Hour)
 	s.handle("GET", "/report", s.residentForm)
 	s.handleUpload("POST", "/report", residentRequestLimit, s.residentSubmit)
 	s.handle("GET", "/reports/track/{code}", s.residentTrack)
@@ -54,6 +56,7 @@ func (s *Server) registerResidents() {
 	s.handle("GET", "/reports/media/{id}", s.residentMedia)
 	s.registerResidentHandling()
 	s.registerResidentPublic()
+	s.registerOpen311()
 }
 
 // Emergency numbers of the Kyrgyz Republic shown beside the form and

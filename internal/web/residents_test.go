@@ -24,6 +24,7 @@ import (
 type residentData struct {
 	rA, rB *aldyn.ResidentReport
 	pub    *aldyn.ResidentReport // published
+	key    string                // an Open311 api_key
 	media  *store.ResidentMedia
 }
 
@@ -58,6 +59,10 @@ func mustResidentData(tb testing.TB, f *fixture) *residentData {
 	d.rB = mustResidentReport(tb, f, "disorder_public", codeB)
 	d.pub = mustResidentReport(tb, f, "disorder_public", codeA)
 	if err := f.db.ModerateResidentReport(context.Background(), aldyn.System, d.pub.ID, true, nil); err != nil {
+		tb.Fatal(err)
+	}
+	var err error
+	if _, d.key, err = f.db.CreateOpen311Key(context.Background(), aldyn.System, "matrix"); err != nil {
 		tb.Fatal(err)
 	}
 	return d
@@ -128,6 +133,17 @@ func init() {
 			{method: "GET", path: "/api/v1/public-reports/map?bbox=69,39,81,44&zoom=7", route: "/api/v1/public-reports/map", want: all(200)},
 			{method: "GET", path: "/api/v1/public-reports/map?bbox=1,2", route: "/api/v1/public-reports/map", want: all(bad)},
 			{method: "GET", path: "/api/v1/resident-categories", want: all(200)},
+			// Open311: public reads; POST needs an api_key, not an account.
+			{method: "GET", path: "/open311/v2/discovery.json", route: "/open311/v2/{file}", want: all(200)},
+			{method: "GET", path: "/open311/v2/services.xml", route: "/open311/v2/{file}", want: all(200)},
+			{method: "GET", path: "/open311/v2/requests.json", route: "/open311/v2/{file}", want: all(200)},
+			{method: "GET", path: "/open311/v2/services/disorder_public.json", route: "/open311/v2/services/{file}", want: all(200)},
+			{method: "GET", path: "/open311/v2/requests/" + mtID(d.pub.ID) + ".xml", route: "/open311/v2/requests/{file}", want: all(200)},
+			{method: "GET", path: "/open311/v2/tokens/" + d.rA.TrackingCode + ".json", route: "/open311/v2/tokens/{file}", want: all(200)},
+			{method: "POST", path: "/open311/v2/requests.json", route: "/open311/v2/{file}", ctype: form,
+				body: "service_code=disorder_public&lat=42.97&long=74.70", want: all(forbid)},
+			{method: "POST", path: "/open311/v2/requests.json", route: "/open311/v2/{file}", ctype: form,
+				body: "api_key=" + d.key + "&service_code=disorder_public&lat=42.97&long=74.70&description=Түнкүсүн+ызы-чуу+болот", want: all(http.StatusCreated)},
 			{method: "GET", path: "/api/v1/resident-reports", want: signedIn(unauth, 200)},
 			{method: "GET", path: "/api/v1/resident-reports/" + a, route: "/api/v1/resident-reports/{id}", want: signedIn(unauth, 200)},
 			{method: "GET", path: "/api/v1/resident-reports/" + b, route: "/api/v1/resident-reports/{id}", want: onlyKG(unauth, 200)},
