@@ -7,6 +7,8 @@ import (
 	"encoding/base32"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -592,4 +594,73 @@ func (db *DB) ResidentMapCells(ctx context.Context, f aldyn.ResidentReportFilter
 	}, "SELECT "+cell+", COUNT(*), AVG(r.pub_lat), AVG(r.pub_lon), MIN(r.id)"+residentReportFrom+w.String()+" GROUP BY 1, 2",
 		append([]any{size, size}, w.args...)...)
 	return out, db.normalize(err)
+}
+
+// LoadResidentReports stores many reports in one transaction, for demo
+// data and benchmarks: each is validated and routed as CreateResidentReport
+// does, keeps the CreatedAt, Status, Published and public point it is
+// given, and the batch is audited as one entry.
+func (db *DB) LoadResidentReports(ctx context.Context, actor *aldyn.Actor, rs []*aldyn.ResidentReport) error {
+	for i, r := range rs {
+		if err := r.Validate(); err != nil {
+			return fmt.Errorf("report %d: %w", i, err)
+		}
+	}
+	return db.Update(ctx, actor, func(tx *Tx) error {
+		cats := map[int64]*aldyn.ResidentCategory{}
+		paths := map[string]string{}
+		routes := map[string]int64{}
+		for i, r := range rs {
+			c := cats[r.CategoryID]
+			if c == nil {
+				var err error
+				if c, err = tx.residentCategory(ctx, r.CategoryID); err != nil {
+					return fmt.Errorf("report %d: %w", i, err)
+				}
+				cats[r.CategoryID] = c
+			}
+			path, ok := paths[r.TerritoryCode]
+			if !ok {
+				t, err := tx.territory(ctx, r.TerritoryCode)
+				if err != nil {
+					return fmt.Errorf("report %d: %w", i, err)
+				}
+				path, paths[r.TerritoryCode] = t.Path, t.Path
+			}
+			rk := path + "|" + strconv.FormatInt(c.ID, 10)
+			if _, ok := routes[rk]; !ok {
+				id, err := tx.routeResident(ctx, path, c.BodyTypes)
+				if err != nil {
+					return fmt.Errorf("report %d: %w", i, err)
+				}
+				routes[rk] = id
+			}
+			if r.BodyID == 0 {
+				r.BodyID = routes[rk]
+			}
+			code, err := newTrackingCode()
+			if err != nil {
+				return err
+			}
+			if r.CreatedAt.IsZero() {
+				r.CreatedAt = tx.now
+			}
+			r.TrackingCode, r.UpdatedAt = code, r.CreatedAt
+			r.DueOn = aldyn.AddWorkingDays(r.CreatedAt, c.DeadlineDays)
+			if r.Redactions == nil {
+				r.Redactions = []string{}
+			}
+			if err := tx.queryRow(ctx, `INSERT INTO resident_reports (tracking_code, category_id, territory_code, settlement_id, lat, lon, pub_lat, pub_lon,
+				address, description, contact_name, contact_email, contact_phone, status, body_id, answer, reject_reason, supporters, published,
+				redactions_json, due_on, escalated, source, demo, lang, created_at, updated_at, answered_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+				r.TrackingCode, r.CategoryID, r.TerritoryCode, r.SettlementID, r.Lat, r.Lon, r.PublicLat, r.PublicLon,
+				r.Address, r.Description, r.ContactName, r.ContactEmail, r.ContactPhone, string(r.Status), r.BodyID, r.Answer, r.RejectReason,
+				r.Supporters, r.Published, jsonText(r.Redactions), r.DueOn.Format(time.DateOnly), r.Escalated, r.Source, r.Demo, r.Lang,
+				r.CreatedAt, r.UpdatedAt, r.AnsweredAt).Scan(&r.ID); err != nil {
+				return fmt.Errorf("report %d: %w", i, tx.db.normalize(err))
+			}
+		}
+		return tx.Audit(ctx, aldyn.AuditCreate, "resident_report", "batch", "", nil, map[string]any{"reports": len(rs)})
+	})
 }
