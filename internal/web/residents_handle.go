@@ -30,6 +30,8 @@ func (s *Server) registerResidentHandling() {
 	s.handle("POST", "/residents/{id}/moderate", s.residentModerate)
 
 	s.handle("GET", "/api/v1/resident-categories", s.apiResidentCategories)
+	s.handle("POST", "/api/v1/resident-categories", s.apiResidentCategoryCreate)
+	s.handle("PUT", "/api/v1/resident-categories/{id}", s.apiResidentCategoryUpdate)
 	s.handle("GET", "/api/v1/resident-reports", s.apiResidentReports)
 	s.handle("GET", "/api/v1/resident-reports/{id}", s.apiResidentReport)
 	s.handle("POST", "/api/v1/resident-reports/{id}/transition", s.apiResidentTransition)
@@ -406,6 +408,60 @@ func (s *Server) apiResidentCategories(w http.ResponseWriter, r *http.Request) e
 		cats = []*aldyn.ResidentCategory{}
 	}
 	return writeJSON(w, http.StatusOK, map[string]any{"items": cats})
+}
+
+// residentCategoryInput is the body of the category API: every field but
+// the id and times; the code cannot change once created.
+type residentCategoryInput struct {
+	Code         string     `json:"code"`
+	Name         aldyn.Text `json:"name"`
+	Description  aldyn.Text `json:"description"`
+	BodyTypes    []string   `json:"body_types"`
+	DeadlineDays int        `json:"deadline_days"`
+	Public       bool       `json:"public"`
+	Sensitive    bool       `json:"sensitive"`
+	Active       bool       `json:"active"`
+	Position     int        `json:"position"`
+}
+
+func (in residentCategoryInput) category() *aldyn.ResidentCategory {
+	return &aldyn.ResidentCategory{Code: in.Code, Name: in.Name, Description: in.Description, BodyTypes: in.BodyTypes,
+		DeadlineDays: in.DeadlineDays, Public: in.Public, Sensitive: in.Sensitive, Active: in.Active, Position: in.Position}
+}
+
+func (s *Server) apiResidentCategoryCreate(w http.ResponseWriter, r *http.Request) error {
+	if err := requireNationalAdmin(r); err != nil {
+		return err
+	}
+	var in residentCategoryInput
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	c := in.category()
+	if err := s.db.CreateResidentCategory(r.Context(), actor(r), c); err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, c)
+}
+
+func (s *Server) apiResidentCategoryUpdate(w http.ResponseWriter, r *http.Request) error {
+	if err := requireNationalAdmin(r); err != nil {
+		return err
+	}
+	id, err := routeID(r, "id", "residents.error.category_not_found")
+	if err != nil {
+		return err
+	}
+	var in residentCategoryInput
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	c := in.category()
+	c.ID = id
+	if err := s.db.UpdateResidentCategory(r.Context(), actor(r), c); err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, c)
 }
 
 func (s *Server) apiResidentReports(w http.ResponseWriter, r *http.Request) error {

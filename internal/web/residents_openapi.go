@@ -19,6 +19,10 @@ func init() {
 	apiOps = append(apiOps,
 		apiOp{Method: "GET", Path: "/api/v1/resident-categories", Summary: "Categories of residents' reports (active ones; all=1 for every one), with their competent body types and deadlines",
 			Tag: "residents", Access: "public", Params: []apiParam{{Name: "all", In: "query", Type: "string", Enum: []string{"1"}}}, Response: "ResidentCategoryList"},
+		apiOp{Method: "POST", Path: "/api/v1/resident-categories", Summary: "Add a category of residents' reports", Tag: "residents",
+			Access: "national administrator", Body: "ResidentCategoryInput", Response: "ResidentCategory", Status: "201"},
+		apiOp{Method: "PUT", Path: "/api/v1/resident-categories/{id}", Summary: "Replace a category's fields (its code stays)", Tag: "residents",
+			Access: "national administrator", Params: []apiParam{idParam}, Body: "ResidentCategoryInput", Response: "ResidentCategory"},
 		apiOp{Method: "GET", Path: "/api/v1/resident-reports", Summary: "Residents' reports the caller handles (a reporter: its body's) or covers, newest first; merged duplicates left out",
 			Tag: "residents", Access: "signed in", Params: withPage(apiParam{Name: "status", In: "query", Type: "string", Enum: statuses},
 				apiParam{Name: "category", In: "query", Type: "integer", Description: "category id"},
@@ -47,6 +51,9 @@ func init() {
 	schemas["ResidentCategory"] = obj(map[string]any{"id": integer(), "code": str(), "name": ref("Text"), "description": ref("Text"),
 		"body_types": map[string]any{"type": "array", "items": str()}, "deadline_days": integer(), "public": boolean(), "sensitive": boolean(),
 		"active": boolean(), "position": integer(), "created_at": dateTime, "updated_at": dateTime})
+	schemas["ResidentCategoryInput"] = obj(map[string]any{"code": str(), "name": ref("Text"), "description": ref("Text"),
+		"body_types": map[string]any{"type": "array", "items": str()}, "deadline_days": integer(), "public": boolean(), "sensitive": boolean(),
+		"active": boolean(), "position": integer()}, "code", "name")
 	schemas["ResidentCategoryList"] = obj(map[string]any{"items": map[string]any{"type": "array", "items": ref("ResidentCategory")}}, "items")
 	schemas["ResidentReport"] = obj(map[string]any{"id": integer(), "category_id": integer(), "territory_code": str(), "settlement_id": integer(),
 		"lat": num, "lon": num, "address": str(), "description": str(), "contact_name": str(), "contact_email": str(), "contact_phone": str(),

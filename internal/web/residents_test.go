@@ -133,6 +133,12 @@ func init() {
 			{method: "GET", path: "/api/v1/public-reports/map?bbox=69,39,81,44&zoom=7", route: "/api/v1/public-reports/map", want: all(200)},
 			{method: "GET", path: "/api/v1/public-reports/map?bbox=1,2", route: "/api/v1/public-reports/map", want: all(bad)},
 			{method: "GET", path: "/api/v1/resident-categories", want: all(200)},
+			// Categories: national administrators only; a bad body is refused.
+			{method: "POST", path: "/api/v1/resident-categories", ctype: js, body: `{"code":"x"}`,
+				want: expect{def: forbid, byRole: map[string]int{anon: unauth, adminKG: bad}}},
+			{method: "PUT", path: "/api/v1/resident-categories/" + mtID(cat.ID), route: "/api/v1/resident-categories/{id}", ctype: js,
+				body: `{"code":"disorder_public","name":{"ky":"Тартип бузуу","ru":"Нарушение порядка","en":"Disorder"},"body_types":["police"],"deadline_days":10,"public":true,"active":true,"position":10}`,
+				want: expect{def: forbid, byRole: map[string]int{anon: unauth, adminKG: 200}}},
 			// Open311: public reads; POST needs an api_key, not an account.
 			{method: "GET", path: "/open311/v2/discovery.json", route: "/open311/v2/{file}", want: all(200)},
 			{method: "GET", path: "/open311/v2/services.xml", route: "/open311/v2/{file}", want: all(200)},
