@@ -36,6 +36,7 @@ const residentRequestLimit = residents.MaxVideoBytes + 1<<20
 type residentsState struct {
 	limit   *residents.Limiter // /report, per address and device
 	open311 *residents.Limiter // Open311 POST requests, per api_key
+	maps    mapCache           // the public map's answers
 }
 
 // residentsPerHour is the default number of reports one address or one

@@ -175,7 +175,10 @@ func BenchmarkResidentPublicMap(b *testing.B) {
 	f := mustFixture(b)
 	mustManyReports(b, f, benchReports)
 	path := "/api/v1/public-reports/map?bbox=69.2,39.1,80.3,43.3&zoom=6"
+	// The first answer is computed; later ones come from the minute's cache.
+	start := time.Now()
 	benchGet(b, f, path)
+	b.ReportMetric(float64(time.Since(start).Microseconds())/1000, "first_ms")
 	times := make([]time.Duration, 0, b.N)
 	b.ResetTimer()
 	for n := 0; n < b.N; n++ {

@@ -2,11 +2,13 @@ package web
 
 import (
 	"context"
+	"encoding/json"
 	"math"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aldyn-kg/aldyn"
@@ -236,6 +238,13 @@ func (s *Server) apiPublicReports(w http.ResponseWriter, r *http.Request) error 
 // one report links to its page.
 func (s *Server) apiPublicReportsMap(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
+	key := q.Encode()
+	if b, ok := s.residents.maps.get(key, s.db.Now()); ok {
+		w.Header().Set("Content-Type", "application/geo+json")
+		w.Header().Set("Cache-Control", "public, max-age=60")
+		_, err := w.Write(b)
+		return err
+	}
 	f, err := s.publicReportFilter(r.Context(), q)
 	if err != nil {
 		return err
@@ -279,6 +288,51 @@ func (s *Server) apiPublicReportsMap(w http.ResponseWriter, r *http.Request) err
 		fc.Features = append(fc.Features, geoFeature{Type: "Feature",
 			Geometry: geoGeometry{Type: "Point", Coordinates: [2]float64{round6(c.Lon), round6(c.Lat)}}, Properties: props})
 	}
+	b, err := json.Marshal(fc)
+	if err != nil {
+		return err
+	}
+	b = append(b, '\n')
+	s.residents.maps.put(key, b, s.db.Now())
 	w.Header().Set("Content-Type", "application/geo+json")
-	return writeJSON(w, http.StatusOK, fc)
+	w.Header().Set("Cache-Control", "public, max-age=60")
+	_, err = w.Write(b)
+	return err
+}
+
+// mapCache keeps the public map's answers for a minute: published reports
+// appear after moderation anyway, and a map pans over the same cells many
+// times. It holds at most mapCacheSize answers.
+type mapCache struct {
+	mu      sync.Mutex
+	entries map[string]mapCacheEntry
+}
+
+type mapCacheEntry struct {
+	at   time.Time
+	body []byte
+}
+
+const (
+	mapCacheTTL  = time.Minute
+	mapCacheSize = 2000
+)
+
+func (c *mapCache) get(key string, now time.Time) ([]byte, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.entries[key]
+	if !ok || now.Sub(e.at) >= mapCacheTTL || now.Before(e.at) {
+		return nil, false
+	}
+	return e.body, true
+}
+
+func (c *mapCache) put(key string, body []byte, now time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.entries == nil || len(c.entries) >= mapCacheSize {
+		c.entries = map[string]mapCacheEntry{}
+	}
+	c.entries[key] = mapCacheEntry{at: now, body: body}
 }

@@ -65,7 +65,9 @@ CREATE TABLE resident_reports (
 CREATE INDEX resident_reports_body ON resident_reports(body_id, status, due_on);
 CREATE INDEX resident_reports_territory ON resident_reports(territory_code, created_at);
 CREATE INDEX resident_reports_public ON resident_reports(published, created_at);
-CREATE INDEX resident_reports_public_point ON resident_reports(published, pub_lat, pub_lon);
+-- Covers the public map's query (published points in a box, by category,
+-- status and period).
+CREATE INDEX resident_reports_public_point ON resident_reports(published, pub_lat, pub_lon, category_id, status, created_at, duplicate_of, territory_code);
 CREATE INDEX resident_reports_created ON resident_reports(created_at);
 CREATE INDEX resident_reports_updated ON resident_reports(updated_at);
 CREATE INDEX resident_reports_duplicate ON resident_reports(duplicate_of);
