@@ -105,6 +105,8 @@ var axeNotPages = map[string]bool{
 	"/healthz": true, "/readyz": true, "/lang/{lang}": true,
 	"/stats/imports/jobs/{id}/errors.csv": true, "/evidence/{id}": true, "/plans/{id}/template": true,
 	"/stats/charts/timeprofile": true,
+	"/reports/media/{id}": true, "/open311/v2/{file}": true, "/open311/v2/services/{file}": true, "/open311/v2/requests/{file}": true,
+	"/open311/v2/tokens/{file}": true,
 }
 
 // TestBrowserAxe runs axe-core (WCAG 2.1 A and AA rules) over every page of
@@ -151,6 +153,11 @@ func TestBrowserAxe(t *testing.T) {
 		"/cycles/" + id(c.ID) + "/measures/" + id(ms["1"].ID) + "/report",
 		"/report",
 	}
+	resident := mustResidentReport(t, f, "disorder_public", codeA)
+	if err := f.db.ModerateResidentReport(ctx, aldyn.System, resident.ID, true, nil); err != nil {
+		t.Fatal(err)
+	}
+	seeds = append(seeds, "/reports/track/"+resident.TrackingCode, "/residents/"+id(resident.ID), "/reports/public/"+id(resident.ID))
 	// Each page is checked once, by the first signed-in actor that
 	// reaches it: the coordinator and the reporter open forms an
 	// administrator does not.
