@@ -35,6 +35,7 @@ var commands = []command{
 	{"demo", "load the demo dataset into a database", runDemo},
 	{"import", "import offense records: import offenses FILE", runImport},
 	{"user", "manage users: create, disable, enable, reset-password, list, token, tokens", runUser},
+	{"open311", "manage Open311 api_keys: open311 key create NAME, list, revoke ID", runOpen311},
 	{"backup", "copy the embedded database to a file (backup) or back (backup restore)", runBackup},
 	{"version", "print the version", runVersion},
 }

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -468,5 +469,32 @@ func TestImportOffensesXLSXBomb(t *testing.T) {
 				t.Errorf("allocated %d MB refusing a %d KB file, want at most %d MB", alloc>>20, len(tc.data)>>10, limit>>20)
 			}
 		})
+	}
+}
+
+func TestOpen311KeyCommands(t *testing.T) {
+	dir := t.TempDir()
+	args := dbArgs(t, dir)
+	mustRun(t, append([]string{"migrate"}, args...)...)
+	key := strings.TrimSpace(mustRun(t, append([]string{"open311", "key", "create", "City", "app"}, args...)...))
+	if !strings.HasPrefix(key, "o311_") || len(key) < 40 {
+		t.Fatalf("key: %q", key)
+	}
+	list := mustRun(t, append([]string{"open311", "key", "list"}, args...)...)
+	if !strings.Contains(list, "City app") || strings.Contains(list, key) {
+		t.Errorf("list: %s", list)
+	}
+	db, err := store.Open(context.Background(), dsnOf(args))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	k, err := db.Open311KeyFor(context.Background(), key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustRun(t, append([]string{"open311", "key", "revoke", strconv.FormatInt(k.ID, 10)}, args...)...)
+	if _, err := db.Open311KeyFor(context.Background(), key); aldyn.ErrorCode(err) != aldyn.EUNAUTHORIZED {
+		t.Errorf("a revoked key still works: %v", err)
 	}
 }

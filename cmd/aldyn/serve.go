@@ -102,6 +102,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := db.PrepareOffenseIndex(ctx, filepath.Join(cfg.data, store.OffenseIndexFile)); err != nil {
 		return err
 	}
+	// Residents' reports past their deadline go to the commission.
+	go srv.RunResidentEscalation(ctx, 10*time.Minute, "")
 	return srv.ListenAndServe(ctx, func(addr string) {
 		scheme := "http"
 		if wc.TLSCert != "" {

@@ -145,9 +145,9 @@ func (db *DB) writeBackup(ctx context.Context, out *os.File, path, evidenceDir s
 }
 
 // evidenceKeys lists the storage keys of evidence files in the database q
-// reads.
+// reads: plan reports' evidence and residents' photos and videos.
 func evidenceKeys(ctx context.Context, q *sql.DB) ([]string, error) {
-	rows, err := q.QueryContext(ctx, `SELECT storage_key FROM report_evidence ORDER BY storage_key`)
+	rows, err := q.QueryContext(ctx, `SELECT storage_key FROM report_evidence UNION SELECT storage_key FROM resident_media ORDER BY 1`)
 	if err != nil {
 		return nil, fmt.Errorf("backup: evidence files: %w", err)
 	}

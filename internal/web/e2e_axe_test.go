@@ -143,6 +143,8 @@ var axeNotPages = map[string]bool{
 	"/stats/imports/jobs/{id}/errors.csv": true, "/evidence/{id}": true, "/plans/{id}/template": true,
 	"/stats/charts/timeprofile": true,
 	"/open/{slug}/{file}": true, "/catalog.jsonld": true, "/catalog.ttl": true,
+	"/reports/media/{id}": true, "/open311/v2/{file}": true, "/open311/v2/services/{file}": true, "/open311/v2/requests/{file}": true,
+	"/open311/v2/tokens/{file}": true,
 }
 
 // TestBrowserAxe runs axe-core (WCAG 2.1 A and AA rules) over every page of
@@ -189,9 +191,14 @@ func TestBrowserAxe(t *testing.T) {
 		"/plans/" + id(rev.ID), "/plans/" + id(p.ID),
 		"/measures/" + id(revMeasures[0].ID) + "/edit", "/indicators/" + id(revInds[0].ID) + "/edit",
 		"/cycles/" + id(c.ID) + "/measures/" + id(ms["1"].ID) + "/report",
-		"/modules/reports",
 		"/open/offenses-monthly", "/open/admin/offenses-monthly",
+		"/report",
 	}
+	resident := mustResidentReport(t, f, "disorder_public", codeA)
+	if err := f.db.ModerateResidentReport(ctx, aldyn.System, resident.ID, true, nil); err != nil {
+		t.Fatal(err)
+	}
+	seeds = append(seeds, "/reports/track/"+resident.TrackingCode, "/residents/"+id(resident.ID), "/reports/public/"+id(resident.ID))
 	// Each page is checked once, by the first signed-in actor that
 	// reaches it: the coordinator and the reporter open forms an
 	// administrator does not.

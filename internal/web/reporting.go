@@ -551,6 +551,9 @@ type reportingTasksPageData struct {
 	Outstanding   []outstanding
 	IsCoordinator bool
 	CanReport     bool
+	// Residents are the residents' reports open at the actor's body.
+	Residents      []residentRow
+	ResidentsTotal int
 }
 
 func (s *Server) tasksPage(w http.ResponseWriter, r *http.Request) error {
@@ -569,8 +572,13 @@ func (s *Server) tasksPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	residents, residentsTotal, err := s.openResidentTasks(r.Context(), actor(r))
+	if err != nil {
+		return err
+	}
 	return s.render(w, r, http.StatusOK, "reporting_tasks", &page{Title: info(r).loc.T("reporting.tasks.title"), Data: &reportingTasksPageData{
 		Tasks: ts, Reviews: rv, Outstanding: outs, IsCoordinator: actor(r).Is(aldyn.RoleCoordinator),
+		Residents: residents, ResidentsTotal: residentsTotal,
 		CanReport: actor(r).Is(aldyn.RoleReporter, aldyn.RoleCoordinator) && actor(r).BodyID > 0,
 	}})
 }

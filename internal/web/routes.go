@@ -45,6 +45,7 @@ func (s *Server) registerRoutes() {
 	s.registerReporting()
 	s.registerCoordinationHome()
 	s.registerMeetings()
+	s.registerResidents()
 	s.registerModules()
 	s.registerOpenData()
 	s.registerAbout()

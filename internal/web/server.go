@@ -55,23 +55,27 @@ type Config struct {
 	// data files and APIs (requests a second; 0: the default, negative:
 	// no limit).
 	OpenDataRate float64
+	// ResidentsPerHour is how many reports one address or device may send
+	// through /report in an hour (10 when zero).
+	ResidentsPerHour int
 }
 
 // Server is Aldyn's HTTP server.
 type Server struct {
-	cfg      Config
-	db       *store.DB
-	auth     *auth.Service
-	log      *slog.Logger
-	mux      *http.ServeMux
-	routes   []Route
-	tmpl     *templates
-	metrics  *metrics
-	registry *prometheus.Registry
-	srv      *http.Server
-	jobs     importJobs
-	stats    statsCache     // statistics answers until the next import, see stats_cache.go
-	open     *openDataState // the open-data catalogue, see opendata.go
+	cfg       Config
+	db        *store.DB
+	auth      *auth.Service
+	log       *slog.Logger
+	mux       *http.ServeMux
+	routes    []Route
+	tmpl      *templates
+	metrics   *metrics
+	registry  *prometheus.Registry
+	srv       *http.Server
+	jobs      importJobs
+	stats     statsCache     // statistics answers until the next import, see stats_cache.go
+	open      *openDataState // the open-data catalogue, see opendata.go
+	residents residentsState
 
 	metricsAccess metricsAccess
 }

@@ -15,6 +15,8 @@
 //        data-label-count="…" data-label-hot="…" data-label-gi="…"
 //        data-label-cluster="…"                      hint on point clusters
 //        data-label-zoom-in="…" data-label-zoom-out="…"  the zoom buttons' names
+//        data-pick-lat="f-lat" data-pick-lon="f-lon"  ids of inputs a tap on
+//                                                    the map fills (a pin)
 //        data-error-text="…">
 //
 // Without tiles the map still draws the boundaries on a plain background, so
@@ -133,6 +135,8 @@ function createMap(el) {
     });
   }
 
+  if (ds.pickLat && ds.pickLon) state.cleanups.push(pickPoint(map, ds.pickLat, ds.pickLon));
+
   // A map laid out while hidden (closed <details>, a tab) measures 0×0;
   // re-measure whenever its box changes.
   if ('ResizeObserver' in window) {
@@ -152,13 +156,18 @@ function createMap(el) {
 async function loadBoundaries(map, url, focus, signal) {
   const data = await fetchJSON(url, signal, 'application/geo+json, application/json');
   let focused = null;
+  // On a map that picks a point, a tap sets the point: the boundaries
+  // only show where it falls.
+  const picking = Boolean(map.getContainer().dataset.pickLat);
   const layer = L.geoJSON(data, {
+    interactive: !picking,
     style: (feature) => (focus && (feature.properties || {}).code === focus ? FOCUS_STYLE : BOUNDARY_STYLE),
     pointToLayer: (_f, latlng) => L.circleMarker(latlng, POINT_STYLE),
     onEachFeature: (feature, lyr) => {
       const props = feature.properties || {};
       const name = props.name || props.code;
       // A string tooltip is HTML to Leaflet: the name is escaped.
+      if (picking) return;
       if (name) lyr.bindTooltip(escapeHTML(name), { sticky: true, direction: 'top' });
       lyr.bindPopup(() => featurePopup(props));
       if (focus && props.code === focus) {
@@ -584,4 +593,39 @@ function parseLatLng(s) {
 function parseNumber(s, dflt) {
   const n = Number(s);
   return s !== undefined && s !== '' && Number.isFinite(n) ? n : dflt;
+}
+
+/**
+ * Lets a tap on the map set a point into two inputs (latitude, longitude),
+ * with a marker; typing in the inputs moves the marker. Returns the
+ * cleanup.
+ */
+function pickPoint(map, latId, lonId) {
+  const lat = /** @type {HTMLInputElement|null} */ (document.getElementById(latId));
+  const lon = /** @type {HTMLInputElement|null} */ (document.getElementById(lonId));
+  if (!lat || !lon) return () => {};
+  let marker = null;
+  const place = (ll) => {
+    if (marker) marker.setLatLng(ll);
+    else marker = L.marker(ll).addTo(map);
+  };
+  const fromInputs = () => {
+    const a = parseFloat(lat.value.replace(',', '.'));
+    const b = parseFloat(lon.value.replace(',', '.'));
+    if (Number.isFinite(a) && Number.isFinite(b)) place([a, b]);
+  };
+  fromInputs();
+  const onClick = (e) => {
+    lat.value = e.latlng.lat.toFixed(6);
+    lon.value = e.latlng.lng.toFixed(6);
+    place(e.latlng);
+  };
+  map.on('click', onClick);
+  lat.addEventListener('change', fromInputs);
+  lon.addEventListener('change', fromInputs);
+  return () => {
+    map.off('click', onClick);
+    lat.removeEventListener('change', fromInputs);
+    lon.removeEventListener('change', fromInputs);
+  };
 }

@@ -1,0 +1,117 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/aldyn-kg/aldyn"
+)
+
+// Open311Key is an api_key issued to a third-party Open311 client; only
+// the key's SHA-256 is stored, so a key is shown once, when created.
+type Open311Key struct {
+	ID         int64      `json:"id"`
+	Name       string     `json:"name"`
+	CreatedAt  time.Time  `json:"created_at"`
+	RevokedAt  *time.Time `json:"revoked_at,omitempty"`
+	LastUsedAt *time.Time `json:"last_used_at,omitempty"`
+}
+
+func open311Hash(key string) string {
+	h := sha256.Sum256([]byte(key))
+	return hex.EncodeToString(h[:])
+}
+
+// CreateOpen311Key issues a key named name and returns it in clear.
+func (db *DB) CreateOpen311Key(ctx context.Context, actor *aldyn.Actor, name string) (*Open311Key, string, error) {
+	name = strings.TrimSpace(name)
+	if name == "" || len([]rune(name)) > 200 {
+		return nil, "", invalidField("name", "error.required")
+	}
+	var b [24]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return nil, "", err
+	}
+	key := "o311_" + hex.EncodeToString(b[:])
+	k := &Open311Key{Name: name}
+	err := db.Update(ctx, actor, func(tx *Tx) error {
+		k.CreatedAt = tx.now
+		if err := tx.queryRow(ctx, `INSERT INTO open311_keys (name, key_hash, created_at) VALUES (?, ?, ?) RETURNING id`,
+			name, open311Hash(key), tx.now).Scan(&k.ID); err != nil {
+			return tx.db.normalize(err)
+		}
+		return tx.Audit(ctx, aldyn.AuditCreate, "open311_key", idString(k.ID), "", nil, k)
+	})
+	return k, key, err
+}
+
+// RevokeOpen311Key stops a key from working.
+func (db *DB) RevokeOpen311Key(ctx context.Context, actor *aldyn.Actor, id int64) error {
+	return db.Update(ctx, actor, func(tx *Tx) error {
+		res, err := tx.exec(ctx, `UPDATE open311_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL`, tx.now, id)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return aldyn.Errorf(aldyn.ENOTFOUND, "error.not_found")
+		}
+		return tx.Audit(ctx, aldyn.AuditUpdate, "open311_key", idString(id), "", nil, map[string]any{"revoked_at": tx.now})
+	})
+}
+
+// FindOpen311Keys lists the keys, newest first.
+func (db *DB) FindOpen311Keys(ctx context.Context) ([]*Open311Key, error) {
+	var out []*Open311Key
+	err := scanAll(ctx, db, func(rows *sql.Rows) error {
+		var k Open311Key
+		var rev, used sql.NullTime
+		if err := rows.Scan(&k.ID, &k.Name, &k.CreatedAt, &rev, &used); err != nil {
+			return err
+		}
+		k.CreatedAt, k.RevokedAt, k.LastUsedAt = k.CreatedAt.UTC(), nullTime(rev), nullTime(used)
+		out = append(out, &k)
+		return nil
+	}, `SELECT id, name, created_at, revoked_at, last_used_at FROM open311_keys ORDER BY id DESC`)
+	return out, db.normalize(err)
+}
+
+// Open311KeyFor returns the live key whose clear text is key, noting its
+// use; a revoked or unknown key is EUNAUTHORIZED.
+func (db *DB) Open311KeyFor(ctx context.Context, key string) (*Open311Key, error) {
+	if key == "" || len(key) > 200 {
+		return nil, aldyn.Errorf(aldyn.EUNAUTHORIZED, "error.unauthorized")
+	}
+	var k Open311Key
+	var rev sql.NullTime
+	err := db.queryRow(ctx, `SELECT id, name, created_at, revoked_at FROM open311_keys WHERE key_hash = ?`, open311Hash(key)).
+		Scan(&k.ID, &k.Name, &k.CreatedAt, &rev)
+	if errors.Is(err, sql.ErrNoRows) || err == nil && rev.Valid {
+		return nil, aldyn.Errorf(aldyn.EUNAUTHORIZED, "error.unauthorized")
+	} else if err != nil {
+		return nil, db.normalize(err)
+	}
+	_, err = db.w.ExecContext(ctx, db.rebind(`UPDATE open311_keys SET last_used_at = ? WHERE id = ?`), db.Now(), k.ID)
+	return &k, db.normalize(err)
+}
+
+// FindOpen311Requests lists the reports f selects, newest first, at most
+// limit, without counting them all (Open311 lists carry no total).
+func (db *DB) FindOpen311Requests(ctx context.Context, f aldyn.ResidentReportFilter, limit int) ([]*aldyn.ResidentReport, error) {
+	w := residentWhere(f)
+	var out []*aldyn.ResidentReport
+	err := scanAll(ctx, db, func(rows *sql.Rows) error {
+		r, err := scanResidentReport(rows)
+		if err == nil {
+			out = append(out, r)
+		}
+		return err
+	}, "SELECT "+residentReportCols+residentReportFrom+w.String()+" ORDER BY r.created_at DESC, r.id DESC LIMIT "+strconv.Itoa(max(limit, 1)), w.args...)
+	return out, db.normalize(err)
+}

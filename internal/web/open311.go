@@ -1,0 +1,696 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"encoding/xml"
+	"fmt"
+	"math"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/aldyn-kg/aldyn"
+	"github.com/aldyn-kg/aldyn/internal/residents"
+)
+
+// Open311 GeoReport v2 (http://wiki.open311.org/GeoReport_v2) at
+// /open311/v2/, jurisdiction "kg": service discovery, the list of services
+// (the residents' report categories taken through the public channel),
+// service definitions, POST requests with an api_key, GET requests with
+// the specification's filters, GET one request, and tokens. Every method
+// answers XML (.xml, the specification's required format) and JSON
+// (.json); errors come in the specification's format, with its codes.
+//
+// What a request shows follows the residents' channel's rules: lists hold
+// only moderated reports of public categories; any other request answers
+// its status alone. Contact details, notes and the exact pin never leave.
+
+const (
+	open311Jurisdiction = "kg"
+	open311Spec         = "http://wiki.open311.org/GeoReport_v2"
+	open311MaxResults   = 1000
+	open311MaxDays      = 90
+	open311KeyPerHour   = 600
+	open311MaxDesc      = 4000
+)
+
+func (s *Server) registerOpen311() {
+	s.handle("GET", "/open311/v2/{file}", s.open311Get)
+	s.handle("POST", "/open311/v2/{file}", s.open311Post)
+	s.handle("GET", "/open311/v2/services/{file}", s.open311Service)
+	s.handle("GET", "/open311/v2/requests/{file}", s.open311Request)
+	s.handle("GET", "/open311/v2/tokens/{file}", s.open311Token)
+}
+
+// o311Error is an error as the specification writes it.
+type o311Error struct {
+	XMLName     xml.Name `xml:"error" json:"-"`
+	Code        int      `xml:"code" json:"code"`
+	Description string   `xml:"description" json:"description"`
+}
+
+type o311Errors struct {
+	XMLName xml.Name    `xml:"errors"`
+	Errors  []o311Error `xml:"error"`
+}
+
+// open311Write writes v as XML (wrapped in its root, xmlRoot) or JSON.
+func open311Write(w http.ResponseWriter, format string, status int, jsonValue, xmlValue any) error {
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Access-Control-Allow-Origin", "*")
+	if format == "json" {
+		b, err := json.Marshal(jsonValue)
+		if err != nil {
+			return err
+		}
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		w.WriteHeader(status)
+		_, err = w.Write(append(b, '\n'))
+		return err
+	}
+	b, err := xml.MarshalIndent(xmlValue, "", "  ")
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "text/xml; charset=utf-8")
+	w.WriteHeader(status)
+	_, err = w.Write([]byte(`<?xml version="1.0" encoding="utf-8"?>` + "\n" + string(b) + "\n"))
+	return err
+}
+
+func open311Fail(w http.ResponseWriter, format string, status int, desc string) error {
+	e := o311Error{Code: status, Description: desc}
+	return open311Write(w, format, status, []o311Error{e}, o311Errors{Errors: []o311Error{e}})
+}
+
+// open311File splits "requests.json" into its name and format; a name
+// without a known format is answered in XML, the required one.
+func open311File(file string) (name, format string, ok bool) {
+	i := strings.LastIndexByte(file, '.')
+	if i < 0 {
+		return file, "xml", false
+	}
+	name, format = file[:i], file[i+1:]
+	if format != "json" && format != "xml" {
+		return name, "xml", false
+	}
+	return name, format, true
+}
+
+// open311Jurisdiction checks the optional jurisdiction_id.
+func open311BadJurisdiction(r *http.Request) bool {
+	j := r.FormValue("jurisdiction_id")
+	return j != "" && j != open311Jurisdiction
+}
+
+func (s *Server) open311Get(w http.ResponseWriter, r *http.Request) error {
+	name, format, ok := open311File(r.PathValue("file"))
+	if !ok {
+		return open311Fail(w, format, http.StatusNotFound, "unknown format: use .xml or .json")
+	}
+	if open311BadJurisdiction(r) {
+		return open311Fail(w, format, http.StatusNotFound, "jurisdiction_id not found: this server serves "+open311Jurisdiction)
+	}
+	switch name {
+	case "discovery":
+		return s.open311Discovery(w, r, format)
+	case "services":
+		return s.open311Services(w, r, format)
+	case "requests":
+		return s.open311Requests(w, r, format)
+	}
+	return open311Fail(w, format, http.StatusNotFound, "no such resource: "+name)
+}
+
+// Discovery.
+
+type o311Endpoint struct {
+	XMLName       xml.Name `xml:"endpoint" json:"-"`
+	Specification string   `xml:"specification" json:"specification"`
+	URL           string   `xml:"url" json:"url"`
+	Changeset     string   `xml:"changeset" json:"changeset"`
+	Type          string   `xml:"type" json:"type"`
+	Formats       []string `xml:"formats>format" json:"formats"`
+}
+
+type o311Discovery struct {
+	XMLName    xml.Name       `xml:"discovery" json:"-"`
+	Changeset  string         `xml:"changeset" json:"changeset"`
+	Contact    string         `xml:"contact" json:"contact"`
+	KeyService string         `xml:"key_service" json:"key_service"`
+	Endpoints  []o311Endpoint `xml:"endpoints>endpoint" json:"endpoints"`
+}
+
+// open311Changeset is when the services last changed (the categories).
+func (s *Server) open311Changeset(ctx context.Context) (string, error) {
+	cats, err := s.db.FindResidentCategories(ctx, false)
+	if err != nil {
+		return "", err
+	}
+	var last time.Time
+	for _, c := range cats {
+		if c.UpdatedAt.After(last) {
+			last = c.UpdatedAt
+		}
+	}
+	return last.UTC().Format(time.RFC3339), nil
+}
+
+func (s *Server) open311Discovery(w http.ResponseWriter, r *http.Request, format string) error {
+	cs, err := s.open311Changeset(r.Context())
+	if err != nil {
+		return err
+	}
+	base := siteURL(r)
+	d := o311Discovery{Changeset: cs, Contact: base + "/about",
+		KeyService: "api_key values are issued by the operator of this server (aldyn open311 key create NAME)",
+		Endpoints: []o311Endpoint{{Specification: open311Spec, URL: base + "/open311/v2", Changeset: cs, Type: "production",
+			Formats: []string{"text/xml", "application/json"}}}}
+	return open311Write(w, format, http.StatusOK, d, d)
+}
+
+// Services.
+
+type o311Service struct {
+	XMLName     xml.Name `xml:"service" json:"-"`
+	ServiceCode string   `xml:"service_code" json:"service_code"`
+	ServiceName string   `xml:"service_name" json:"service_name"`
+	Description string   `xml:"description" json:"description"`
+	Metadata    bool     `xml:"metadata" json:"metadata"`
+	Type        string   `xml:"type" json:"type"`
+	Keywords    string   `xml:"keywords" json:"keywords"`
+	Group       string   `xml:"group" json:"group"`
+}
+
+type o311Services struct {
+	XMLName  xml.Name      `xml:"services"`
+	Services []o311Service `xml:"service"`
+}
+
+// open311Categories are the categories taken through the public channel.
+func (s *Server) open311Categories(ctx context.Context) ([]*aldyn.ResidentCategory, error) {
+	cats, err := s.db.FindResidentCategories(ctx, true)
+	if err != nil {
+		return nil, err
+	}
+	out := cats[:0]
+	for _, c := range cats {
+		if !c.Sensitive {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+func (s *Server) open311Services(w http.ResponseWriter, r *http.Request, format string) error {
+	cats, err := s.open311Categories(r.Context())
+	if err != nil {
+		return err
+	}
+	lang := info(r).lang
+	list := make([]o311Service, 0, len(cats))
+	for _, c := range cats {
+		list = append(list, o311Service{ServiceCode: c.Code, ServiceName: c.Name.In(lang), Description: c.Description.In(lang),
+			Metadata: false, Type: "realtime", Keywords: strings.Join(c.BodyTypes, ","), Group: "residents"})
+	}
+	return open311Write(w, format, http.StatusOK, list, o311Services{Services: list})
+}
+
+type o311Definition struct {
+	XMLName     xml.Name `xml:"service_definition" json:"-"`
+	ServiceCode string   `xml:"service_code" json:"service_code"`
+	Attributes  []struct {
+		XMLName xml.Name `xml:"attribute" json:"-"`
+	} `xml:"attributes>attribute" json:"attributes"`
+}
+
+// open311Service is a service definition: the categories ask nothing
+// beyond the request's standard fields, so their attributes are empty
+// (and metadata false in the service list).
+func (s *Server) open311Service(w http.ResponseWriter, r *http.Request) error {
+	code, format, ok := open311File(r.PathValue("file"))
+	if !ok {
+		return open311Fail(w, format, http.StatusNotFound, "unknown format: use .xml or .json")
+	}
+	if open311BadJurisdiction(r) {
+		return open311Fail(w, format, http.StatusNotFound, "jurisdiction_id not found: this server serves "+open311Jurisdiction)
+	}
+	cats, err := s.open311Categories(r.Context())
+	if err != nil {
+		return err
+	}
+	for _, c := range cats {
+		if c.Code == code {
+			d := o311Definition{ServiceCode: c.Code}
+			d.Attributes = []struct {
+				XMLName xml.Name `xml:"attribute" json:"-"`
+			}{}
+			return open311Write(w, format, http.StatusOK, d, d)
+		}
+	}
+	return open311Fail(w, format, http.StatusNotFound, "service_code not found: "+code)
+}
+
+// Requests.
+
+type o311Request struct {
+	XMLName           xml.Name `xml:"request" json:"-"`
+	ServiceRequestID  int64    `xml:"service_request_id" json:"service_request_id"`
+	Status            string   `xml:"status" json:"status"`
+	StatusNotes       string   `xml:"status_notes" json:"status_notes"`
+	ServiceName       string   `xml:"service_name" json:"service_name"`
+	ServiceCode       string   `xml:"service_code" json:"service_code"`
+	Description       string   `xml:"description" json:"description"`
+	AgencyResponsible string   `xml:"agency_responsible" json:"agency_responsible"`
+	ServiceNotice     string   `xml:"service_notice" json:"service_notice"`
+	RequestedDatetime string   `xml:"requested_datetime" json:"requested_datetime"`
+	UpdatedDatetime   string   `xml:"updated_datetime" json:"updated_datetime"`
+	ExpectedDatetime  string   `xml:"expected_datetime" json:"expected_datetime"`
+	Address           string   `xml:"address" json:"address"`
+	AddressID         string   `xml:"address_id" json:"address_id"`
+	Zipcode           string   `xml:"zipcode" json:"zipcode"`
+	Lat               *float64 `xml:"lat" json:"lat"`
+	Long              *float64 `xml:"long" json:"long"`
+	MediaURL          string   `xml:"media_url" json:"media_url"`
+}
+
+type o311Requests struct {
+	XMLName  xml.Name      `xml:"service_requests"`
+	Requests []o311Request `xml:"request"`
+}
+
+// open311Status maps the report's status onto the specification's two.
+func open311Status(st aldyn.ResidentStatus) string {
+	if st.Closed() {
+		return "closed"
+	}
+	return "open"
+}
+
+// open311Views renders reports as requests; full says the reports are
+// public (moderated, public category), else only their status is shown.
+func (s *Server) open311Views(ctx context.Context, r *http.Request, rs []*aldyn.ResidentReport) ([]o311Request, error) {
+	lang := info(r).lang
+	cats, err := s.residentCategoryMap(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]int64, 0, len(rs))
+	for _, x := range rs {
+		ids = append(ids, x.BodyID)
+	}
+	bodies, err := s.bodyNames(ctx, ids...)
+	if err != nil {
+		return nil, err
+	}
+	names, err := s.territoryNames(ctx, lang)
+	if err != nil {
+		return nil, err
+	}
+	base := siteURL(r)
+	out := make([]o311Request, 0, len(rs))
+	for _, x := range rs {
+		c := cats[x.CategoryID]
+		v := o311Request{ServiceRequestID: x.ID, Status: open311Status(x.Status),
+			RequestedDatetime: x.CreatedAt.UTC().Format(time.RFC3339), UpdatedDatetime: x.UpdatedAt.UTC().Format(time.RFC3339)}
+		if c == nil || !c.Public || !x.Published || x.DuplicateOf != nil {
+			out = append(out, v)
+			continue
+		}
+		v.ServiceCode, v.ServiceName = c.Code, c.Name.In(lang)
+		v.Description = x.PublicText()
+		if b := bodies[x.BodyID]; b != nil {
+			v.AgencyResponsible = b.Name(lang)
+		}
+		switch x.Status {
+		case aldyn.ResidentAnswered, aldyn.ResidentReferred:
+			v.StatusNotes = x.PublicAnswer()
+		case aldyn.ResidentRejected:
+			v.StatusNotes = aldyn.RedactPersonalData(x.RejectReason)
+		}
+		if !x.Status.Closed() {
+			// The whole due day, Bishkek time.
+			due := time.Date(x.DueOn.Year(), x.DueOn.Month(), x.DueOn.Day(), 23, 59, 59, 0, bishkek)
+			v.ExpectedDatetime = due.Format(time.RFC3339)
+		}
+		v.Address = names[x.TerritoryCode]
+		v.Lat, v.Long = x.PublicLat, x.PublicLon
+		if x.MediaCount > 0 {
+			media, err := s.db.FindResidentMedia(ctx, x.ID)
+			if err != nil {
+				return nil, err
+			}
+			if len(media) > 0 {
+				v.MediaURL = base + "/reports/media/" + strconv.FormatInt(media[0].ID, 10)
+			}
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// open311Filter reads GET requests' filters: service_request_id (a comma
+// list, which overrides the others), service_code (a comma list),
+// start_date and end_date (ISO 8601, at most 90 days apart; the last 90
+// days by default), status (open, closed or both).
+func (s *Server) open311Filter(ctx context.Context, r *http.Request) (aldyn.ResidentReportFilter, string) {
+	f := aldyn.ResidentReportFilter{Public: true}
+	if v := strings.TrimSpace(r.FormValue("service_request_id")); v != "" {
+		for _, p := range strings.Split(v, ",") {
+			id, err := strconv.ParseInt(strings.TrimSpace(p), 10, 64)
+			if err != nil || id <= 0 {
+				return f, "service_request_id must be a comma-separated list of request ids"
+			}
+			f.IDs = append(f.IDs, id)
+		}
+		return f, ""
+	}
+	if v := strings.TrimSpace(r.FormValue("service_code")); v != "" {
+		f.CategoryIDs = []int64{}
+		for _, p := range strings.Split(v, ",") {
+			c, err := s.db.FindResidentCategoryByCode(ctx, strings.TrimSpace(p))
+			if err != nil {
+				return f, "service_code not found: " + strings.TrimSpace(p)
+			}
+			f.CategoryIDs = append(f.CategoryIDs, c.ID)
+		}
+	}
+	if v := strings.TrimSpace(r.FormValue("status")); v != "" {
+		for _, p := range strings.Split(v, ",") {
+			switch strings.TrimSpace(p) {
+			case "open":
+				f.Statuses = append(f.Statuses, aldyn.ResidentReceived, aldyn.ResidentInProgress)
+			case "closed":
+				f.Statuses = append(f.Statuses, aldyn.ResidentAnswered, aldyn.ResidentReferred, aldyn.ResidentRejected)
+			default:
+				return f, "status must be open, closed or both, comma-separated"
+			}
+		}
+	}
+	var start, end time.Time
+	for _, d := range []struct {
+		name string
+		t    *time.Time
+	}{{"start_date", &start}, {"end_date", &end}} {
+		if v := strings.TrimSpace(r.FormValue(d.name)); v != "" {
+			t, err := time.Parse(time.RFC3339, v)
+			if err != nil {
+				return f, d.name + " must be an ISO 8601 date and time with a time zone, such as 2026-03-01T00:00:00Z"
+			}
+			*d.t = t
+		}
+	}
+	span := open311MaxDays * 24 * time.Hour
+	switch {
+	case start.IsZero() && end.IsZero():
+		end = s.db.Now()
+		start = end.Add(-span)
+	case start.IsZero():
+		start = end.Add(-span)
+	case end.IsZero():
+		end = start.Add(span)
+	}
+	if end.Before(start) {
+		return f, "end_date is before start_date"
+	}
+	if end.Sub(start) > span {
+		return f, fmt.Sprintf("start_date and end_date may not be more than %d days apart", open311MaxDays)
+	}
+	// end_date is inclusive.
+	end = end.Add(time.Nanosecond)
+	f.From, f.To = &start, &end
+	return f, ""
+}
+
+func (s *Server) open311Requests(w http.ResponseWriter, r *http.Request, format string) error {
+	f, bad := s.open311Filter(r.Context(), r)
+	if bad != "" {
+		return open311Fail(w, format, http.StatusBadRequest, bad)
+	}
+	rs, err := s.db.FindOpen311Requests(r.Context(), f, open311MaxResults)
+	if err != nil {
+		return err
+	}
+	views, err := s.open311Views(r.Context(), r, rs)
+	if err != nil {
+		return err
+	}
+	return open311Write(w, format, http.StatusOK, views, o311Requests{Requests: views})
+}
+
+func (s *Server) open311Request(w http.ResponseWriter, r *http.Request) error {
+	name, format, ok := open311File(r.PathValue("file"))
+	if !ok {
+		return open311Fail(w, format, http.StatusNotFound, "unknown format: use .xml or .json")
+	}
+	if open311BadJurisdiction(r) {
+		return open311Fail(w, format, http.StatusNotFound, "jurisdiction_id not found: this server serves "+open311Jurisdiction)
+	}
+	id, err := strconv.ParseInt(name, 10, 64)
+	if err != nil || id <= 0 {
+		return open311Fail(w, format, http.StatusNotFound, "service_request_id not found: "+name)
+	}
+	x, err := s.db.FindResidentReportByID(r.Context(), id)
+	if aldyn.ErrorCode(err) == aldyn.ENOTFOUND {
+		return open311Fail(w, format, http.StatusNotFound, "service_request_id not found: "+name)
+	} else if err != nil {
+		return err
+	}
+	// A merged duplicate answers as the request it was merged into does,
+	// under its own id.
+	shown := x
+	if x.DuplicateOf != nil {
+		if shown, err = s.db.FindResidentReportByID(r.Context(), *x.DuplicateOf); err != nil {
+			return err
+		}
+	}
+	views, err := s.open311Views(r.Context(), r, []*aldyn.ResidentReport{shown})
+	if err != nil {
+		return err
+	}
+	views[0].ServiceRequestID = x.ID
+	return open311Write(w, format, http.StatusOK, views, o311Requests{Requests: views})
+}
+
+// Tokens: requests are created at once, so a token is the request's
+// tracking code, which the POST answer gives beside its id.
+
+type o311Token struct {
+	XMLName          xml.Name `xml:"request" json:"-"`
+	ServiceRequestID int64    `xml:"service_request_id" json:"service_request_id"`
+	Token            string   `xml:"token" json:"token"`
+}
+
+type o311Tokens struct {
+	XMLName  xml.Name    `xml:"service_requests"`
+	Requests []o311Token `xml:"request"`
+}
+
+func (s *Server) open311Token(w http.ResponseWriter, r *http.Request) error {
+	token, format, ok := open311File(r.PathValue("file"))
+	if !ok {
+		return open311Fail(w, format, http.StatusNotFound, "unknown format: use .xml or .json")
+	}
+	x, err := s.db.FindResidentReportByCode(r.Context(), token)
+	if aldyn.ErrorCode(err) == aldyn.ENOTFOUND {
+		return open311Fail(w, format, http.StatusNotFound, "token not found")
+	} else if err != nil {
+		return err
+	}
+	list := []o311Token{{ServiceRequestID: x.ID, Token: token}}
+	return open311Write(w, format, http.StatusOK, list, o311Tokens{Requests: list})
+}
+
+// POST requests.
+
+type o311Created struct {
+	XMLName          xml.Name `xml:"request" json:"-"`
+	ServiceRequestID int64    `xml:"service_request_id" json:"service_request_id"`
+	Token            string   `xml:"token" json:"token"`
+	ServiceNotice    string   `xml:"service_notice" json:"service_notice"`
+	AccountID        *string  `xml:"account_id" json:"account_id"`
+}
+
+type o311CreatedList struct {
+	XMLName  xml.Name      `xml:"service_requests"`
+	Requests []o311Created `xml:"request"`
+}
+
+func (s *Server) open311Post(w http.ResponseWriter, r *http.Request) error {
+	name, format, ok := open311File(r.PathValue("file"))
+	if !ok || name != "requests" {
+		return open311Fail(w, format, http.StatusNotFound, "POST is accepted on requests.xml and requests.json only")
+	}
+	if err := r.ParseForm(); err != nil {
+		return open311Fail(w, format, http.StatusBadRequest, "the body must be application/x-www-form-urlencoded")
+	}
+	if open311BadJurisdiction(r) {
+		return open311Fail(w, format, http.StatusNotFound, "jurisdiction_id not found: this server serves "+open311Jurisdiction)
+	}
+	ctx := r.Context()
+	key, err := s.db.Open311KeyFor(ctx, r.PostFormValue("api_key"))
+	if aldyn.ErrorCode(err) == aldyn.EUNAUTHORIZED {
+		return open311Fail(w, format, http.StatusForbidden, "api_key is missing or invalid")
+	} else if err != nil {
+		return err
+	}
+	if !s.residents.open311.Allow("key:" + strconv.FormatInt(key.ID, 10)) {
+		return open311Fail(w, format, http.StatusTooManyRequests, fmt.Sprintf("this api_key sent more than %d requests in the last hour", open311KeyPerHour))
+	}
+	code := strings.TrimSpace(r.PostFormValue("service_code"))
+	if code == "" {
+		return open311Fail(w, format, http.StatusBadRequest, "service_code is required")
+	}
+	cats, err := s.open311Categories(ctx)
+	if err != nil {
+		return err
+	}
+	var cat *aldyn.ResidentCategory
+	for _, c := range cats {
+		if c.Code == code {
+			cat = c
+		}
+	}
+	if cat == nil {
+		return open311Fail(w, format, http.StatusBadRequest, "service_code not found: "+code)
+	}
+	desc := strings.TrimSpace(r.PostFormValue("description"))
+	if len([]rune(desc)) > open311MaxDesc {
+		return open311Fail(w, format, http.StatusBadRequest, fmt.Sprintf("description is longer than %d characters", open311MaxDesc))
+	}
+	if len([]rune(desc)) < 10 {
+		desc = strings.TrimSpace(cat.Name.In("ru") + ". " + desc)
+	}
+	name2 := strings.TrimSpace(r.PostFormValue("first_name") + " " + r.PostFormValue("last_name"))
+	rr := &aldyn.ResidentReport{CategoryID: cat.ID, Description: desc, Address: r.PostFormValue("address_string"),
+		ContactName: name2, ContactEmail: r.PostFormValue("email"), ContactPhone: r.PostFormValue("phone"),
+		Source: aldyn.SourceOpen311, Lang: info(r).lang}
+	latS, lonS := strings.TrimSpace(r.PostFormValue("lat")), strings.TrimSpace(r.PostFormValue("long"))
+	switch {
+	case latS != "" || lonS != "":
+		lat, err1 := strconv.ParseFloat(latS, 64)
+		lon, err2 := strconv.ParseFloat(lonS, 64)
+		if err1 != nil || err2 != nil || math.IsNaN(lat) || math.IsNaN(lon) {
+			return open311Fail(w, format, http.StatusBadRequest, "lat and long must both be decimal degrees (WGS84)")
+		}
+		if lat < aldyn.MinLat || lat > aldyn.MaxLat || lon < aldyn.MinLon || lon > aldyn.MaxLon {
+			return open311Fail(w, format, http.StatusBadRequest, "lat and long are outside the Kyrgyz Republic")
+		}
+		rr.Lat, rr.Lon = &lat, &lon
+		if rr.TerritoryCode, err = s.territoryAt(ctx, lat, lon); err != nil {
+			return err
+		}
+	case strings.TrimSpace(rr.Address) != "":
+		t, err := s.territoryNamed(ctx, rr.Address)
+		if err != nil {
+			return err
+		}
+		if t == "" {
+			return open311Fail(w, format, http.StatusBadRequest, "address_string must name one district or city; or send lat and long")
+		}
+		rr.TerritoryCode = t
+	case r.PostFormValue("address_id") != "":
+		return open311Fail(w, format, http.StatusBadRequest, "address_id is not supported here; send lat and long or address_string")
+	default:
+		return open311Fail(w, format, http.StatusBadRequest, "a location is required: lat and long, or address_string")
+	}
+	if err := s.placeByPrecinct(ctx, rr); err != nil {
+		return open311Fail(w, format, http.StatusBadRequest, open311Describe(r, err))
+	}
+	if err := s.db.CreateResidentReport(ctx, aldyn.Public, rr, nil); err != nil {
+		if aldyn.ErrorCode(err) == aldyn.EINVALID {
+			return open311Fail(w, format, http.StatusBadRequest, open311Describe(r, err))
+		}
+		return err
+	}
+	notice := "Received; the answer is due by " + rr.DueOn.Format(time.DateOnly) + ". It is shown publicly after moderation."
+	list := []o311Created{{ServiceRequestID: rr.ID, Token: rr.TrackingCode, ServiceNotice: notice}}
+	return open311Write(w, format, http.StatusCreated, list, o311CreatedList{Requests: list})
+}
+
+// open311Describe puts a validation error in one English sentence naming
+// the fields.
+func open311Describe(r *http.Request, err error) string {
+	e, ok := err.(*aldyn.Error)
+	if !ok {
+		return "the request is invalid"
+	}
+	if len(e.Fields) == 0 {
+		return e.Message
+	}
+	var parts []string
+	for f, k := range e.Fields {
+		name := map[string]string{"contact_email": "email", "contact_phone": "phone", "contact_name": "first_name/last_name",
+			"territory_code": "location", "lat": "lat/long", "category_id": "service_code", "address": "address_string"}[f]
+		if name == "" {
+			name = f
+		}
+		parts = append(parts, name+": "+k)
+	}
+	return "invalid " + strings.Join(parts, "; ")
+}
+
+// territoryAt finds the district or city holding a point: the deepest
+// boundary that holds it where boundaries are known, else the territory
+// whose centre is nearest within the region that holds it (or anywhere).
+func (s *Server) territoryAt(ctx context.Context, lat, lon float64) (string, error) {
+	bs, err := s.db.FindBoundaries(ctx, "/")
+	if err != nil {
+		return "", err
+	}
+	var best *aldyn.Territory
+	for _, b := range bs {
+		if (best == nil || len(b.Territory.Path) > len(best.Path)) && residents.Contains(b.Geometry, lat, lon) {
+			best = b.Territory
+		}
+	}
+	if best != nil && (best.Level == aldyn.LevelDistrict || best.Level == aldyn.LevelCity || best.Level == aldyn.LevelPrecinct ||
+		best.Kind == aldyn.KindCityRepublican) {
+		return best.Code, nil
+	}
+	under := "/"
+	if best != nil {
+		under = best.Path
+	}
+	ts, err := aldyn.AllPages(aldyn.Page{}, func(p aldyn.Page) ([]*aldyn.Territory, int, error) {
+		return s.db.FindTerritories(ctx, aldyn.TerritoryFilter{Under: under, Page: p})
+	})
+	if err != nil {
+		return "", err
+	}
+	code, nearest := "", math.Inf(1)
+	for _, t := range ts {
+		if t.Lat == nil || t.Lon == nil || !(t.Level == aldyn.LevelDistrict || t.Level == aldyn.LevelCity || t.Kind == aldyn.KindCityRepublican) {
+			continue
+		}
+		dy, dx := *t.Lat-lat, (*t.Lon-lon)*math.Cos(lat*math.Pi/180)
+		if d := dx*dx + dy*dy; d < nearest {
+			code, nearest = t.Code, d
+		}
+	}
+	return code, nil
+}
+
+// territoryNamed finds the one district or city an address names.
+func (s *Server) territoryNamed(ctx context.Context, address string) (string, error) {
+	q := strings.TrimSpace(address)
+	if len([]rune(q)) > aldyn.MaxSearchLength {
+		q = string([]rune(q)[:aldyn.MaxSearchLength])
+	}
+	ts, _, err := s.db.FindTerritories(ctx, aldyn.TerritoryFilter{Query: q, Page: aldyn.Page{Limit: 10}})
+	if err != nil {
+		return "", err
+	}
+	var found []string
+	for _, t := range ts {
+		if t.Level == aldyn.LevelDistrict || t.Level == aldyn.LevelCity || t.Kind == aldyn.KindCityRepublican {
+			found = append(found, t.Code)
+		}
+	}
+	if len(found) != 1 {
+		return "", nil
+	}
+	return found[0], nil
+}

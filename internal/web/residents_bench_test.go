@@ -1,0 +1,211 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"image"
+	"image/color"
+	"image/jpeg"
+	"log/slog"
+	"math/rand/v2"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aldyn-kg/aldyn"
+	"github.com/aldyn-kg/aldyn/internal/web"
+)
+
+// photo300KB is a real JPEG of about 300 KB (noise compresses badly).
+func photo300KB(tb testing.TB) []byte {
+	tb.Helper()
+	rng := rand.New(rand.NewPCG(1, 2))
+	for side := 300; ; side += 20 {
+		img := image.NewRGBA(image.Rect(0, 0, side, side))
+		for i := range img.Pix {
+			img.Pix[i] = uint8(rng.IntN(256))
+		}
+		img.Set(0, 0, color.RGBA{1, 2, 3, 255})
+		var buf bytes.Buffer
+		if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 80}); err != nil {
+			tb.Fatal(err)
+		}
+		if buf.Len() >= 300<<10 {
+			return buf.Bytes()
+		}
+	}
+}
+
+func p99(ds []time.Duration) (time.Duration, time.Duration) {
+	slices.Sort(ds)
+	return ds[len(ds)/2], ds[(len(ds)*99+99)/100-1]
+}
+
+// BenchmarkResidentSubmit sends 1,000 reports with a 300 KB photo each
+// from 50 concurrent clients to a server on SQLite (or PostgreSQL) and
+// reports the median and 99th percentile of a submission's time; every
+// report must be stored.
+func BenchmarkResidentSubmit(b *testing.B) {
+	f := mustFixture(b)
+	s, err := web.New(web.Config{ResidentsPerHour: 1 << 30}, f.db, f.auth, slog.New(slog.NewTextHandler(tbWriter{b}, &slog.HandlerOptions{Level: slog.LevelError})))
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv := httptest.NewServer(s.Handler())
+	defer srv.Close()
+	cat, err := f.db.FindResidentCategoryByCode(context.Background(), "disorder_public")
+	if err != nil {
+		b.Fatal(err)
+	}
+	photo := photo300KB(b)
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	mw.WriteField("category_id", mtID(cat.ID))
+	mw.WriteField("territory_code", codeA)
+	mw.WriteField("description", "Кечинде сейил бакта мас адамдар мушташат")
+	fw, _ := mw.CreateFormFile("files", "IMG.jpg")
+	fw.Write(photo)
+	mw.Close()
+	payload, ctype := body.Bytes(), mw.FormDataContentType()
+	const reports, clients = 1000, 50
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: clients}, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	b.ResetTimer()
+	var all []time.Duration
+	for n := 0; n < b.N; n++ {
+		times := make([]time.Duration, reports)
+		var wg sync.WaitGroup
+		var failed sync.Map
+		next := make(chan int, reports)
+		for i := 0; i < reports; i++ {
+			next <- i
+		}
+		close(next)
+		for c := 0; c < clients; c++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := range next {
+					start := time.Now()
+					resp, err := client.Post(srv.URL+"/report", ctype, bytes.NewReader(payload))
+					if err != nil {
+						failed.Store(i, err.Error())
+						continue
+					}
+					resp.Body.Close()
+					times[i] = time.Since(start)
+					if resp.StatusCode != http.StatusSeeOther {
+						failed.Store(i, resp.Status)
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		failed.Range(func(k, v any) bool { b.Fatalf("report %v: %v", k, v); return false })
+		all = append(all, times...)
+	}
+	b.StopTimer()
+	_, total, err := f.db.FindResidentReports(context.Background(), aldyn.ResidentReportFilter{})
+	if err != nil || total != reports*b.N {
+		b.Fatalf("stored %d reports, want %d (%v)", total, reports*b.N, err)
+	}
+	med, p := p99(all)
+	b.ReportMetric(float64(med.Microseconds())/1000, "p50_ms")
+	b.ReportMetric(float64(p.Microseconds())/1000, "p99_ms")
+	b.ReportMetric(float64(len(photo))/1024, "photo_KB")
+}
+
+// mustManyReports loads n published reports across the fixture's two
+// districts with public points spread over the country.
+func mustManyReports(tb testing.TB, f *fixture, n int) {
+	tb.Helper()
+	ctx := context.Background()
+	cats := map[string]int64{}
+	for _, code := range []string{"disorder_public", "traffic_violation", "drug_dealing"} {
+		c, err := f.db.FindResidentCategoryByCode(ctx, code)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		cats[code] = c.ID
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	now := f.db.Now()
+	statuses := []aldyn.ResidentStatus{aldyn.ResidentReceived, aldyn.ResidentInProgress, aldyn.ResidentAnswered, aldyn.ResidentRejected}
+	for done := 0; done < n; {
+		batch := make([]*aldyn.ResidentReport, 0, 10000)
+		for i := 0; i < 10000 && done < n; i, done = i+1, done+1 {
+			lat, lon := aldyn.MinLat+0.2+rng.Float64()*3.6, aldyn.MinLon+0.3+rng.Float64()*10.5
+			cat := cats["disorder_public"]
+			if i%3 == 1 {
+				cat = cats["traffic_violation"]
+			} else if i%10 == 9 {
+				cat = cats["drug_dealing"]
+			}
+			terr := codeA
+			if i%2 == 1 {
+				terr = codeB
+			}
+			batch = append(batch, &aldyn.ResidentReport{CategoryID: cat, TerritoryCode: terr, Description: fmt.Sprintf("Отчёт номер %d о проблеме", done),
+				PublicLat: &lat, PublicLon: &lon, Status: statuses[i%4], Published: i%5 != 0, Lang: "ru",
+				CreatedAt: now.Add(-time.Duration(rng.IntN(120*24)) * time.Hour)})
+		}
+		if err := f.db.LoadResidentReports(ctx, aldyn.System, batch); err != nil {
+			tb.Fatal(err)
+		}
+	}
+}
+
+var benchReports = 100_000
+
+func benchGet(b *testing.B, f *fixture, path string) {
+	resp := f.do(b, anon, "GET", path, "", "")
+	body := readBody(b, resp)
+	if resp.StatusCode != 200 {
+		b.Fatalf("%s: %d %s", path, resp.StatusCode, body)
+	}
+}
+
+// BenchmarkResidentPublicMap is the public map of 100,000 reports at the
+// national extent: cells aggregated by the database, not markers.
+func BenchmarkResidentPublicMap(b *testing.B) {
+	f := mustFixture(b)
+	mustManyReports(b, f, benchReports)
+	path := "/api/v1/public-reports/map?bbox=69.2,39.1,80.3,43.3&zoom=6"
+	// The first answer is computed; later ones come from the minute's cache.
+	start := time.Now()
+	benchGet(b, f, path)
+	b.ReportMetric(float64(time.Since(start).Microseconds())/1000, "first_ms")
+	times := make([]time.Duration, 0, b.N)
+	b.ResetTimer()
+	for n := 0; n < b.N; n++ {
+		start := time.Now()
+		benchGet(b, f, path)
+		times = append(times, time.Since(start))
+	}
+	med, p := p99(times)
+	b.ReportMetric(float64(med.Microseconds())/1000, "p50_ms")
+	b.ReportMetric(float64(p.Microseconds())/1000, "p99_ms")
+}
+
+// BenchmarkOpen311Requests is GET requests.json with filters over 100,000
+// reports.
+func BenchmarkOpen311Requests(b *testing.B) {
+	f := mustFixture(b)
+	mustManyReports(b, f, benchReports)
+	path := "/open311/v2/requests.json?service_code=disorder_public,traffic_violation&status=open"
+	benchGet(b, f, path)
+	times := make([]time.Duration, 0, b.N)
+	b.ResetTimer()
+	for n := 0; n < b.N; n++ {
+		start := time.Now()
+		benchGet(b, f, path)
+		times = append(times, time.Since(start))
+	}
+	med, p := p99(times)
+	b.ReportMetric(float64(med.Microseconds())/1000, "p50_ms")
+	b.ReportMetric(float64(p.Microseconds())/1000, "p99_ms")
+}

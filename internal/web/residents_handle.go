@@ -1,0 +1,532 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/aldyn-kg/aldyn"
+	"github.com/aldyn-kg/aldyn/internal/export"
+	"github.com/aldyn-kg/aldyn/internal/i18n"
+	"github.com/aldyn-kg/aldyn/internal/store"
+)
+
+// The residents' channel, staff side: the scoped list of reports
+// (/residents, also on /tasks), one report with its handling (status and
+// public answer, internal notes, reassignment, merging, moderation), the
+// JSON API, and escalation of overdue reports to the coordination
+// commission of their territory.
+
+func (s *Server) registerResidentHandling() {
+	s.handle("GET", "/residents", s.residentsPage)
+	s.handle("GET", "/residents/{id}", s.residentPage)
+	s.handle("POST", "/residents/{id}/status", s.residentStatus)
+	s.handle("POST", "/residents/{id}/notes", s.residentNote)
+	s.handle("POST", "/residents/{id}/reassign", s.residentReassign)
+	s.handle("POST", "/residents/{id}/merge", s.residentMerge)
+	s.handle("POST", "/residents/{id}/moderate", s.residentModerate)
+
+	s.handle("GET", "/api/v1/resident-categories", s.apiResidentCategories)
+	s.handle("POST", "/api/v1/resident-categories", s.apiResidentCategoryCreate)
+	s.handle("PUT", "/api/v1/resident-categories/{id}", s.apiResidentCategoryUpdate)
+	s.handle("GET", "/api/v1/resident-reports", s.apiResidentReports)
+	s.handle("GET", "/api/v1/resident-reports/{id}", s.apiResidentReport)
+	s.handle("POST", "/api/v1/resident-reports/{id}/transition", s.apiResidentTransition)
+}
+
+// residentScope limits a staff list to what the actor handles or covers:
+// a reporter its body's reports, others their territory's.
+func residentScope(a *aldyn.Actor, f *aldyn.ResidentReportFilter) {
+	if a.Is(aldyn.RoleReporter) {
+		id := a.BodyID
+		f.BodyID = &id
+		return
+	}
+	f.Under = a.ScopeUnder()
+}
+
+func residentFilter(r *http.Request, now time.Time) (aldyn.ResidentReportFilter, error) {
+	q := r.URL.Query()
+	p, err := pageFromQuery(q)
+	if err != nil {
+		return aldyn.ResidentReportFilter{}, err
+	}
+	f := aldyn.ResidentReportFilter{Page: p, Query: q.Get("q")}
+	if err := aldyn.CheckSearch(f.Query); err != nil {
+		return f, err
+	}
+	if v := q.Get("status"); v != "" {
+		st := aldyn.ResidentStatus(v)
+		if !st.Valid() {
+			return f, badParam("status")
+		}
+		f.Status = &st
+	}
+	if v := q.Get("category"); v != "" {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return f, badParam("category")
+		}
+		f.CategoryID = &id
+	}
+	if q.Get("overdue") == "1" {
+		f.OverdueAt = &now
+	}
+	if q.Get("open") == "1" {
+		f.OpenOnly = true
+	}
+	return f, nil
+}
+
+// residentRow is a report in a staff list with its names.
+type residentRow struct {
+	*aldyn.ResidentReport
+	Category *aldyn.ResidentCategory
+	Body     *aldyn.Body
+	Overdue  bool
+}
+
+func (s *Server) residentRows(ctx context.Context, rs []*aldyn.ResidentReport) ([]residentRow, error) {
+	cats, err := s.residentCategoryMap(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]int64, 0, len(rs))
+	for _, r := range rs {
+		ids = append(ids, r.BodyID)
+	}
+	bodies, err := s.bodyNames(ctx, ids...)
+	if err != nil {
+		return nil, err
+	}
+	now := s.db.Now()
+	out := make([]residentRow, len(rs))
+	for i, r := range rs {
+		out[i] = residentRow{ResidentReport: r, Category: cats[r.CategoryID], Body: bodies[r.BodyID], Overdue: r.IsOverdue(now)}
+	}
+	return out, nil
+}
+
+func (s *Server) residentCategoryMap(ctx context.Context) (map[int64]*aldyn.ResidentCategory, error) {
+	cats, err := s.db.FindResidentCategories(ctx, false)
+	if err != nil {
+		return nil, err
+	}
+	m := make(map[int64]*aldyn.ResidentCategory, len(cats))
+	for _, c := range cats {
+		m[c.ID] = c
+	}
+	return m, nil
+}
+
+// openResidentTasks lists the open reports the actor handles, overdue
+// first, for /tasks.
+func (s *Server) openResidentTasks(ctx context.Context, a *aldyn.Actor) ([]residentRow, int, error) {
+	if !a.Is(aldyn.RoleReporter, aldyn.RoleCoordinator, aldyn.RoleAdministrator) {
+		return nil, 0, nil
+	}
+	f := aldyn.ResidentReportFilter{OpenOnly: true, Page: aldyn.Page{Limit: 20, Sort: "due"}}
+	residentScope(a, &f)
+	rs, total, err := s.db.FindResidentReports(ctx, f)
+	if err != nil {
+		return nil, 0, err
+	}
+	rows, err := s.residentRows(ctx, rs)
+	return rows, total, err
+}
+
+func (s *Server) residentsPage(w http.ResponseWriter, r *http.Request) error {
+	if err := requireSignedIn(r); err != nil {
+		return err
+	}
+	f, err := residentFilter(r, s.db.Now())
+	if err != nil {
+		return err
+	}
+	residentScope(actor(r), &f)
+	if format := r.URL.Query().Get("format"); format != "" {
+		return s.exportResidents(w, r, f, format)
+	}
+	rs, total, err := s.db.FindResidentReports(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	rows, err := s.residentRows(r.Context(), rs)
+	if err != nil {
+		return err
+	}
+	cats, err := s.db.FindResidentCategories(r.Context(), false)
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, http.StatusOK, "residents", &page{Title: info(r).loc.T("residents.staff.title"), Form: r.URL.Query(), Data: map[string]any{
+		"Rows": rows, "Pager": newPager(f.Page, total), "Statuses": aldyn.ResidentStatuses, "Categories": cats,
+	}})
+}
+
+func (s *Server) exportResidents(w http.ResponseWriter, r *http.Request, f aldyn.ResidentReportFilter, format string) error {
+	loc, lang := info(r).loc, info(r).lang
+	t := export.Table{Title: loc.T("residents.staff.title"), Columns: []export.Column{
+		{Key: "id", Label: "ID", Kind: export.Int},
+		{Key: "created", Label: loc.T("residents.received_at")},
+		{Key: "category", Label: loc.T("residents.category")},
+		{Key: "territory_code", Label: loc.T("common.code")},
+		{Key: "body", Label: loc.T("residents.body")},
+		{Key: "status", Label: loc.T("common.status")},
+		{Key: "due", Label: loc.T("residents.due")},
+		{Key: "supporters", Label: loc.T("residents.supporters"), Kind: export.Int},
+	}}
+	var rows map[int64]residentRow
+	return exportList(r, w, format, "resident-reports", t, f.Page, func(ctx context.Context, p aldyn.Page) ([]*aldyn.ResidentReport, int, error) {
+		f.Page = p
+		rs, total, err := s.db.FindResidentReports(ctx, f)
+		if err != nil {
+			return nil, 0, err
+		}
+		rr, err := s.residentRows(ctx, rs)
+		rows = map[int64]residentRow{}
+		for _, x := range rr {
+			rows[x.ID] = x
+		}
+		return rs, total, err
+	}, func(x *aldyn.ResidentReport) []any {
+		row := rows[x.ID]
+		cat, body := "", ""
+		if row.Category != nil {
+			cat = row.Category.Name.In(lang)
+		}
+		if row.Body != nil {
+			body = row.Body.Name(lang)
+		}
+		return []any{x.ID, x.CreatedAt.Format(time.DateOnly), cat, x.TerritoryCode, body, loc.T("residents.status." + string(x.Status)),
+			x.DueOn.Format(time.DateOnly), x.Supporters}
+	})
+}
+
+// residentByPath loads the report of the path for staff who may see it;
+// anyone else is told it does not exist.
+func (s *Server) residentByPath(r *http.Request) (*aldyn.ResidentReport, error) {
+	if err := requireSignedIn(r); err != nil {
+		return nil, err
+	}
+	id, err := routeID(r, "id", "residents.error.not_found")
+	if err != nil {
+		return nil, err
+	}
+	rr, err := s.db.FindResidentReportByID(r.Context(), id)
+	if err != nil {
+		return nil, err
+	}
+	if !actor(r).CanSeeResident(rr.BodyID, rr.BodyPath, rr.TerritoryPath) {
+		return nil, aldyn.Errorf(aldyn.ENOTFOUND, "residents.error.not_found")
+	}
+	return rr, nil
+}
+
+// residentPageData is what templates/resident.html receives.
+type residentPageData struct {
+	residentRow
+	Place       *aldyn.Territory
+	Notes       []*aldyn.ResidentNote
+	Media       []*store.ResidentMedia
+	Duplicates  []residentRow
+	Bodies      []*aldyn.Body // bodies it can be reassigned to
+	CanHandle   bool
+	CanModerate bool
+	Next        []aldyn.ResidentStatus
+}
+
+func (s *Server) residentPage(w http.ResponseWriter, r *http.Request) error {
+	rr, err := s.residentByPath(r)
+	if err != nil {
+		return err
+	}
+	return s.renderResident(w, r, http.StatusOK, rr, nil, nil)
+}
+
+func (s *Server) renderResident(w http.ResponseWriter, r *http.Request, status int, rr *aldyn.ResidentReport, form url.Values, errs map[string]string) error {
+	ctx, a := r.Context(), actor(r)
+	rows, err := s.residentRows(ctx, []*aldyn.ResidentReport{rr})
+	if err != nil {
+		return err
+	}
+	d := &residentPageData{residentRow: rows[0], CanHandle: a.CanHandleResident(rr.BodyID, rr.BodyPath),
+		CanModerate: a.CanModerateResidents(rr.TerritoryPath) || a.CanHandleResident(rr.BodyID, rr.BodyPath)}
+	if d.Place, err = s.db.FindTerritoryByCode(ctx, rr.TerritoryCode); err != nil {
+		return err
+	}
+	if d.Notes, err = s.db.FindResidentNotes(ctx, rr.ID); err != nil {
+		return err
+	}
+	if d.Media, err = s.db.FindResidentMedia(ctx, rr.ID); err != nil {
+		return err
+	}
+	id := rr.ID
+	dups, _, err := s.db.FindResidentReports(ctx, aldyn.ResidentReportFilter{DuplicateOf: &id, IncludeMerged: true, Page: aldyn.Page{Limit: aldyn.MaxLimit}})
+	if err != nil {
+		return err
+	}
+	if d.Duplicates, err = s.residentRows(ctx, dups); err != nil {
+		return err
+	}
+	for _, to := range aldyn.ResidentStatuses {
+		if rr.Status.CanTransition(to) && rr.DuplicateOf == nil {
+			d.Next = append(d.Next, to)
+		}
+	}
+	if d.CanHandle && !rr.Status.Closed() {
+		all, _, err := s.db.FindBodies(ctx, aldyn.BodyFilter{Page: aldyn.Page{Limit: aldyn.MaxLimit, Sort: "territory"}})
+		if err != nil {
+			return err
+		}
+		for _, b := range all {
+			if b.ID != rr.BodyID && !aldyn.IsCoordinationBody(b.Type) {
+				d.Bodies = append(d.Bodies, b)
+			}
+		}
+	}
+	return s.render(w, r, status, "resident", &page{Title: info(r).loc.T("residents.report_title", "id", rr.ID), Data: d, Form: form, Errors: errs})
+}
+
+// residentAction runs a change on the report of the path and shows the
+// report again, with the change's errors when it was refused.
+func (s *Server) residentAction(w http.ResponseWriter, r *http.Request, flash string, do func(rr *aldyn.ResidentReport, form url.Values) error) error {
+	rr, err := s.residentByPath(r)
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return badParam("form")
+	}
+	if err := do(rr, r.PostForm); err != nil {
+		e, ok := err.(*aldyn.Error)
+		if !ok || e.Code != aldyn.EINVALID && e.Code != aldyn.ECONFLICT {
+			return err
+		}
+		loc := info(r).loc
+		errs := map[string]string{}
+		for f, k := range e.Fields {
+			errs[f] = loc.T(k)
+		}
+		if len(errs) == 0 {
+			errs["_"] = loc.T(e.Message, e.Args)
+		}
+		return s.renderResident(w, r, http.StatusBadRequest, rr, r.PostForm, errs)
+	}
+	return redirect(w, r, "/residents/"+strconv.FormatInt(rr.ID, 10), flash)
+}
+
+func (s *Server) residentStatus(w http.ResponseWriter, r *http.Request) error {
+	return s.residentAction(w, r, "common.saved", func(rr *aldyn.ResidentReport, form url.Values) error {
+		_, err := s.db.TransitionResidentReport(r.Context(), actor(r), rr.ID, aldyn.ResidentStatus(form.Get("status")), form.Get("answer"))
+		return err
+	})
+}
+
+func (s *Server) residentNote(w http.ResponseWriter, r *http.Request) error {
+	return s.residentAction(w, r, "common.saved", func(rr *aldyn.ResidentReport, form url.Values) error {
+		return s.db.AddResidentNote(r.Context(), actor(r), &aldyn.ResidentNote{ReportID: rr.ID, Text: form.Get("text")})
+	})
+}
+
+func (s *Server) residentReassign(w http.ResponseWriter, r *http.Request) error {
+	return s.residentAction(w, r, "residents.reassigned", func(rr *aldyn.ResidentReport, form url.Values) error {
+		id, err := strconv.ParseInt(form.Get("body_id"), 10, 64)
+		if err != nil {
+			return invalid("body_id", "error.required")
+		}
+		return s.db.ReassignResidentReport(r.Context(), actor(r), rr.ID, id, form.Get("reason"))
+	})
+}
+
+func (s *Server) residentMerge(w http.ResponseWriter, r *http.Request) error {
+	return s.residentAction(w, r, "residents.merged", func(rr *aldyn.ResidentReport, form url.Values) error {
+		into, err := strconv.ParseInt(strings.TrimPrefix(strings.TrimSpace(form.Get("into")), "#"), 10, 64)
+		if err != nil {
+			return invalid("into", "error.required")
+		}
+		return s.db.MergeResidentReports(r.Context(), actor(r), rr.ID, into)
+	})
+}
+
+func (s *Server) residentModerate(w http.ResponseWriter, r *http.Request) error {
+	return s.residentAction(w, r, "common.saved", func(rr *aldyn.ResidentReport, form url.Values) error {
+		words := strings.FieldsFunc(form.Get("redactions"), func(c rune) bool { return c == '\n' || c == ';' || c == ',' })
+		return s.db.ModerateResidentReport(r.Context(), actor(r), rr.ID, form.Get("published") == "1", words)
+	})
+}
+
+// Escalation.
+
+// EscalateResidents marks open reports past their deadline as escalated
+// and notifies the coordination commission of each one's territory (by
+// e-mail too when mail is set up). cmd/aldyn runs it every few minutes.
+func (s *Server) EscalateResidents(ctx context.Context, siteURL string) error {
+	rs, err := s.db.EscalateOverdueResidentReports(ctx)
+	if err != nil {
+		return err
+	}
+	for _, rr := range rs {
+		comm, err := s.db.CoordinationBodyFor(ctx, rr.TerritoryPath)
+		if err != nil {
+			s.log.Warn("overdue resident report: no coordination body above it", "report", rr.ID, "err", err)
+			continue
+		}
+		link := "/residents/" + strconv.FormatInt(rr.ID, 10)
+		args := map[string]any{"id": rr.ID, "due": rr.DueOn.Format(time.DateOnly)}
+		n := &store.Notification{BodyID: comm.ID, Kind: "resident_overdue", TextKey: "residents.notify.overdue", Args: args, Link: link}
+		if err := s.db.Notify(ctx, aldyn.System, n); err != nil {
+			return err
+		}
+		if s.cfg.Mail != nil && comm.Email != "" {
+			var subject []string
+			var text strings.Builder
+			for _, lang := range []string{"ky", "ru"} {
+				l := i18n.For(lang)
+				subject = append(subject, l.T("residents.notify.mail_subject"))
+				text.WriteString(l.T("residents.notify.overdue", args) + "\n" + siteURL + link + "\n\n")
+			}
+			if err := s.cfg.Mail.Send(ctx, []string{comm.Email}, strings.Join(subject, " / "), text.String()); err != nil {
+				s.log.Warn("overdue resident report e-mail", "report", rr.ID, "err", err)
+			}
+		}
+	}
+	return nil
+}
+
+// API.
+
+func (s *Server) apiResidentCategories(w http.ResponseWriter, r *http.Request) error {
+	cats, err := s.db.FindResidentCategories(r.Context(), r.URL.Query().Get("all") != "1")
+	if err != nil {
+		return err
+	}
+	if cats == nil {
+		cats = []*aldyn.ResidentCategory{}
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"items": cats})
+}
+
+// residentCategoryInput is the body of the category API: every field but
+// the id and times; the code cannot change once created.
+type residentCategoryInput struct {
+	Code         string     `json:"code"`
+	Name         aldyn.Text `json:"name"`
+	Description  aldyn.Text `json:"description"`
+	BodyTypes    []string   `json:"body_types"`
+	DeadlineDays int        `json:"deadline_days"`
+	Public       bool       `json:"public"`
+	Sensitive    bool       `json:"sensitive"`
+	Active       bool       `json:"active"`
+	Position     int        `json:"position"`
+}
+
+func (in residentCategoryInput) category() *aldyn.ResidentCategory {
+	return &aldyn.ResidentCategory{Code: in.Code, Name: in.Name, Description: in.Description, BodyTypes: in.BodyTypes,
+		DeadlineDays: in.DeadlineDays, Public: in.Public, Sensitive: in.Sensitive, Active: in.Active, Position: in.Position}
+}
+
+func (s *Server) apiResidentCategoryCreate(w http.ResponseWriter, r *http.Request) error {
+	if err := requireNationalAdmin(r); err != nil {
+		return err
+	}
+	var in residentCategoryInput
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	c := in.category()
+	if err := s.db.CreateResidentCategory(r.Context(), actor(r), c); err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, c)
+}
+
+func (s *Server) apiResidentCategoryUpdate(w http.ResponseWriter, r *http.Request) error {
+	if err := requireNationalAdmin(r); err != nil {
+		return err
+	}
+	id, err := routeID(r, "id", "residents.error.category_not_found")
+	if err != nil {
+		return err
+	}
+	var in residentCategoryInput
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	c := in.category()
+	c.ID = id
+	if err := s.db.UpdateResidentCategory(r.Context(), actor(r), c); err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, c)
+}
+
+func (s *Server) apiResidentReports(w http.ResponseWriter, r *http.Request) error {
+	if err := requireSignedIn(r); err != nil {
+		return err
+	}
+	f, err := residentFilter(r, s.db.Now())
+	if err != nil {
+		return err
+	}
+	residentScope(actor(r), &f)
+	rs, total, err := s.db.FindResidentReports(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, newList(rs, total, f.Page))
+}
+
+func (s *Server) apiResidentReport(w http.ResponseWriter, r *http.Request) error {
+	rr, err := s.residentByPath(r)
+	if err != nil {
+		return err
+	}
+	notes, err := s.db.FindResidentNotes(r.Context(), rr.ID)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"report": rr, "notes": notes})
+}
+
+// residentTransition is the body of POST /api/v1/resident-reports/{id}/transition.
+type residentTransition struct {
+	Status aldyn.ResidentStatus `json:"status"`
+	Text   string               `json:"text"` // the public answer or the reason
+}
+
+func (s *Server) apiResidentTransition(w http.ResponseWriter, r *http.Request) error {
+	rr, err := s.residentByPath(r)
+	if err != nil {
+		return err
+	}
+	var in residentTransition
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	out, err := s.db.TransitionResidentReport(r.Context(), actor(r), rr.ID, in.Status, in.Text)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, out)
+}
+
+// RunResidentEscalation escalates overdue reports now and then every
+// interval until ctx ends; siteURL prefixes links in e-mails.
+func (s *Server) RunResidentEscalation(ctx context.Context, every time.Duration, siteURL string) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		if err := s.EscalateResidents(ctx, siteURL); err != nil && ctx.Err() == nil {
+			s.log.Error("escalating overdue resident reports", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}

@@ -1,0 +1,338 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"math"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/aldyn-kg/aldyn"
+	"github.com/aldyn-kg/aldyn/internal/store"
+)
+
+// The public side of residents' reports: the moderated reports in a list
+// and on a map (/reports), one report's page, and "me too". Only what a
+// moderator published in a public category is shown, through PublicText
+// and PublicAnswer; contact details, notes and the exact pin never are.
+
+func (s *Server) registerResidentPublic() {
+	s.handle("GET", "/reports", s.publicReportsPage)
+	s.handle("GET", "/reports/public/{id}", s.publicReportPage)
+	s.handle("POST", "/reports/public/{id}/support", s.publicReportSupport)
+	s.handle("GET", "/api/v1/public-reports", s.apiPublicReports)
+	s.handle("GET", "/api/v1/public-reports/map", s.apiPublicReportsMap)
+}
+
+// publicReport is a report as the public may see it.
+type publicReport struct {
+	ID            int64      `json:"id"`
+	Category      string     `json:"category"`
+	CategoryCode  string     `json:"category_code"`
+	TerritoryCode string     `json:"territory_code"`
+	Territory     string     `json:"territory"`
+	Status        string     `json:"status"`
+	StatusName    string     `json:"status_name"`
+	Body          string     `json:"body"`
+	Description   string     `json:"description"`
+	Answer        string     `json:"answer,omitempty"`
+	Supporters    int        `json:"supporters"`
+	Lat           *float64   `json:"lat,omitempty"` // the public point, not the pin
+	Lon           *float64   `json:"lon,omitempty"`
+	CreatedAt     time.Time  `json:"created_at"`
+	AnsweredAt    *time.Time `json:"answered_at,omitempty"`
+	Overdue       bool       `json:"overdue"`
+}
+
+// publicReportFilter reads the public filters: category (code or id),
+// territory (code), status, from and to (days).
+func (s *Server) publicReportFilter(ctx context.Context, q url.Values) (aldyn.ResidentReportFilter, error) {
+	p, err := pageFromQuery(q)
+	if err != nil {
+		return aldyn.ResidentReportFilter{}, err
+	}
+	f := aldyn.ResidentReportFilter{Public: true, Page: p}
+	if v := q.Get("category"); v != "" {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			c, err := s.db.FindResidentCategoryByCode(ctx, v)
+			if err != nil {
+				return f, badParam("category")
+			}
+			id = c.ID
+		}
+		f.CategoryID = &id
+	}
+	if v := q.Get("territory"); v != "" {
+		t, err := s.db.FindTerritoryByCode(ctx, v)
+		if err != nil {
+			return f, badParam("territory")
+		}
+		f.Territory = t.Path
+	}
+	if v := q.Get("status"); v != "" {
+		st := aldyn.ResidentStatus(v)
+		if !st.Valid() {
+			return f, badParam("status")
+		}
+		f.Status = &st
+	}
+	for _, d := range []struct {
+		name string
+		p    **time.Time
+		add  int
+	}{{"from", &f.From, 0}, {"to", &f.To, 1}} {
+		if v := q.Get(d.name); v != "" {
+			t, err := time.Parse(time.DateOnly, v)
+			if err != nil {
+				return f, badParam(d.name)
+			}
+			t = t.AddDate(0, 0, d.add)
+			*d.p = &t
+		}
+	}
+	return f, nil
+}
+
+func (s *Server) publicReports(ctx context.Context, lang string, rs []*aldyn.ResidentReport) ([]publicReport, error) {
+	cats, err := s.residentCategoryMap(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]int64, 0, len(rs))
+	for _, r := range rs {
+		ids = append(ids, r.BodyID)
+	}
+	bodies, err := s.bodyNames(ctx, ids...)
+	if err != nil {
+		return nil, err
+	}
+	names, err := s.territoryNames(ctx, lang)
+	if err != nil {
+		return nil, err
+	}
+	now := s.db.Now()
+	out := make([]publicReport, len(rs))
+	for i, r := range rs {
+		p := publicReport{ID: r.ID, TerritoryCode: r.TerritoryCode, Territory: names[r.TerritoryCode], Status: string(r.Status),
+			Description: r.PublicText(), Answer: r.PublicAnswer(), Supporters: r.Supporters, Lat: r.PublicLat, Lon: r.PublicLon,
+			CreatedAt: r.CreatedAt, AnsweredAt: r.AnsweredAt, Overdue: r.IsOverdue(now)}
+		if r.Status == aldyn.ResidentRejected {
+			p.Answer = aldyn.RedactPersonalData(r.RejectReason)
+		}
+		if c := cats[r.CategoryID]; c != nil {
+			p.Category, p.CategoryCode = c.Name.In(lang), c.Code
+		}
+		if b := bodies[r.BodyID]; b != nil {
+			p.Body = b.Name(lang)
+		}
+		out[i] = p
+	}
+	return out, nil
+}
+
+func (s *Server) publicReportsPage(w http.ResponseWriter, r *http.Request) error {
+	ctx, lang := r.Context(), info(r).lang
+	f, err := s.publicReportFilter(ctx, r.URL.Query())
+	if err != nil {
+		return err
+	}
+	rs, total, err := s.db.FindResidentReports(ctx, f)
+	if err != nil {
+		return err
+	}
+	items, err := s.publicReports(ctx, lang, rs)
+	if err != nil {
+		return err
+	}
+	cats, err := s.db.FindResidentCategories(ctx, false)
+	if err != nil {
+		return err
+	}
+	groups, _, err := s.reportTerritories(ctx, lang)
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	q.Del("page")
+	return s.render(w, r, http.StatusOK, "residents_public", &page{Title: info(r).loc.T("nav.reports"), Form: r.URL.Query(), Data: map[string]any{
+		"Items": items, "Pager": newPager(f.Page, total), "Categories": cats, "Territories": groups, "Statuses": aldyn.ResidentStatuses,
+		"MapQuery": q.Encode(),
+	}})
+}
+
+// publicReportByPath loads a published report in a public category; any
+// other is not found.
+func (s *Server) publicReportByPath(r *http.Request) (*aldyn.ResidentReport, error) {
+	id, err := routeID(r, "id", "residents.error.not_found")
+	if err != nil {
+		return nil, err
+	}
+	rs, _, err := s.db.FindResidentReports(r.Context(), aldyn.ResidentReportFilter{ID: &id, Public: true, Page: aldyn.Page{Limit: 1}})
+	if err != nil {
+		return nil, err
+	}
+	if len(rs) == 0 || rs[0].DuplicateOf != nil {
+		return nil, aldyn.Errorf(aldyn.ENOTFOUND, "residents.error.not_found")
+	}
+	return rs[0], nil
+}
+
+func (s *Server) publicReportPage(w http.ResponseWriter, r *http.Request) error {
+	rr, err := s.publicReportByPath(r)
+	if err != nil {
+		return err
+	}
+	items, err := s.publicReports(r.Context(), info(r).lang, []*aldyn.ResidentReport{rr})
+	if err != nil {
+		return err
+	}
+	media, err := s.db.FindResidentMedia(r.Context(), rr.ID)
+	if err != nil {
+		return err
+	}
+	var photos []*store.ResidentMedia
+	for _, m := range media {
+		if m.Kind == "report" || m.Kind == "answer" {
+			photos = append(photos, m)
+		}
+	}
+	return s.render(w, r, http.StatusOK, "resident_public", &page{Title: info(r).loc.T("residents.track.title", "id", rr.ID),
+		Data: map[string]any{"R": items[0], "Media": photos}})
+}
+
+func (s *Server) publicReportSupport(w http.ResponseWriter, r *http.Request) error {
+	rr, err := s.publicReportByPath(r)
+	if err != nil {
+		return err
+	}
+	if _, err := s.db.SupportResidentReport(r.Context(), rr.ID, deviceKey(w, r, s.cfg.Secure || r.TLS != nil)); err != nil {
+		return err
+	}
+	return redirect(w, r, "/reports/public/"+strconv.FormatInt(rr.ID, 10), "residents.track.supported")
+}
+
+func (s *Server) apiPublicReports(w http.ResponseWriter, r *http.Request) error {
+	f, err := s.publicReportFilter(r.Context(), r.URL.Query())
+	if err != nil {
+		return err
+	}
+	rs, total, err := s.db.FindResidentReports(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	items, err := s.publicReports(r.Context(), info(r).lang, rs)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, newList(items, total, f.Page))
+}
+
+// apiPublicReportsMap answers the public map: the public points of the
+// filtered reports in the view (bbox=west,south,east,north), aggregated
+// into cells of about 40 screen pixels at the zoom asked for; a cell of
+// one report links to its page.
+func (s *Server) apiPublicReportsMap(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	key := q.Encode()
+	if b, ok := s.residents.maps.get(key, s.db.Now()); ok {
+		w.Header().Set("Content-Type", "application/geo+json")
+		w.Header().Set("Cache-Control", "public, max-age=60")
+		_, err := w.Write(b)
+		return err
+	}
+	f, err := s.publicReportFilter(r.Context(), q)
+	if err != nil {
+		return err
+	}
+	box := [4]float64{aldyn.MinLon, aldyn.MinLat, aldyn.MaxLon, aldyn.MaxLat}
+	if v := q.Get("bbox"); v != "" {
+		parts := strings.Split(v, ",")
+		if len(parts) != 4 {
+			return badParam("bbox")
+		}
+		for i, p := range parts {
+			x, err := strconv.ParseFloat(p, 64)
+			if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
+				return badParam("bbox")
+			}
+			box[i] = x
+		}
+	}
+	zoom := 6
+	if v := q.Get("zoom"); v != "" {
+		z, err := strconv.Atoi(v)
+		if err != nil || z < 0 || z > 22 {
+			return badParam("zoom")
+		}
+		zoom = z
+	}
+	// 256 px tiles: 360/2^zoom degrees of longitude span 256 px.
+	size := 360 / math.Exp2(float64(zoom)) * 40 / 256
+	size = math.Max(size, 0.001) // never finer than the public rounding
+	cells, err := s.db.ResidentMapCells(r.Context(), f, box, size)
+	if err != nil {
+		return err
+	}
+	fc := featureCollection{Type: "FeatureCollection", Features: make([]geoFeature, 0, len(cells))}
+	for _, c := range cells {
+		props := map[string]any{"count": c.Count}
+		if c.ID != 0 {
+			props["url"] = "/reports/public/" + strconv.FormatInt(c.ID, 10)
+			props["name"] = "№ " + strconv.FormatInt(c.ID, 10)
+		}
+		fc.Features = append(fc.Features, geoFeature{Type: "Feature",
+			Geometry: geoGeometry{Type: "Point", Coordinates: [2]float64{round6(c.Lon), round6(c.Lat)}}, Properties: props})
+	}
+	b, err := json.Marshal(fc)
+	if err != nil {
+		return err
+	}
+	b = append(b, '\n')
+	s.residents.maps.put(key, b, s.db.Now())
+	w.Header().Set("Content-Type", "application/geo+json")
+	w.Header().Set("Cache-Control", "public, max-age=60")
+	_, err = w.Write(b)
+	return err
+}
+
+// mapCache keeps the public map's answers for a minute: published reports
+// appear after moderation anyway, and a map pans over the same cells many
+// times. It holds at most mapCacheSize answers.
+type mapCache struct {
+	mu      sync.Mutex
+	entries map[string]mapCacheEntry
+}
+
+type mapCacheEntry struct {
+	at   time.Time
+	body []byte
+}
+
+const (
+	mapCacheTTL  = time.Minute
+	mapCacheSize = 2000
+)
+
+func (c *mapCache) get(key string, now time.Time) ([]byte, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.entries[key]
+	if !ok || now.Sub(e.at) >= mapCacheTTL || now.Before(e.at) {
+		return nil, false
+	}
+	return e.body, true
+}
+
+func (c *mapCache) put(key string, body []byte, now time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.entries == nil || len(c.entries) >= mapCacheSize {
+		c.entries = map[string]mapCacheEntry{}
+	}
+	c.entries[key] = mapCacheEntry{at: now, body: body}
+}
