@@ -301,3 +301,14 @@ func (f *DataForm) IsLate(s *DataSet) bool {
 	}
 	return f.FirstSubmittedAt.After(s.Deadline(p).AddDate(0, 0, 1))
 }
+
+// CanSeeDataForm reports whether the actor may read the form of a body at
+// the territory with the given path: the body's own users, and the
+// coordinators, analysts and administrators whose territory covers it.
+// Another body's reporter does not see it, even in the same district.
+func (a *Actor) CanSeeDataForm(bodyID int64, bodyPath string) bool {
+	if a.Is(RoleReporter) {
+		return a.BodyID == bodyID
+	}
+	return a.Is(RoleCoordinator, RoleAnalyst, RoleAdministrator) && a.Covers(bodyPath)
+}

@@ -25,6 +25,7 @@ var navigation = []navEntry{
 	{"/monitoring", "nav.monitoring", requireSignedIn},
 	{"/tasks", "nav.tasks", requireSignedIn},
 	{"/meetings", "nav.meetings", requireSignedIn},
+	{"/data-sets", "datasets.title", requireSignedIn},
 	{"/stats", "nav.statistics", requireSignedIn},
 	{"/users", "nav.users", requireAdmin},
 	{"/audit", "nav.audit", requireAdmin},

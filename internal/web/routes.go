@@ -45,6 +45,7 @@ func (s *Server) registerRoutes() {
 	s.registerReporting()
 	s.registerCoordinationHome()
 	s.registerMeetings()
+	s.registerDataSets()
 	s.registerModules()
 	s.registerAbout()
 	s.handle("GET", "/api/v1/openapi.json", s.apiOpenAPI)

@@ -1,0 +1,169 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/aldyn-kg/aldyn"
+	"github.com/aldyn-kg/aldyn/internal/datasets"
+	"github.com/aldyn-kg/aldyn/internal/store"
+)
+
+// dataSetFixture installs the Concept's data sets in a web fixture and
+// returns the actors of district A's police reporter and coordinator and
+// the protection orders periods the tests use: quarters before the
+// current one, all open.
+type dataSetFixture struct {
+	rep, coord *aldyn.Actor
+	periods    []string // newest first
+}
+
+func mustDataSets(tb testing.TB, f *fixture) *dataSetFixture {
+	tb.Helper()
+	ctx := context.Background()
+	admin := &aldyn.Actor{UserID: f.users[adminKG].ID, Role: aldyn.RoleAdministrator, TerritoryPath: "/41700000000000/"}
+	if _, err := datasets.Install(ctx, f.db, admin); err != nil {
+		tb.Fatal(err)
+	}
+	path := "/41700000000000/41708000000000/" + codeA + "/"
+	d := &dataSetFixture{
+		rep:   &aldyn.Actor{UserID: f.users[reporterA].ID, Role: aldyn.RoleReporter, BodyID: f.bodyA.ID, TerritoryPath: path, Lang: "ky"},
+		coord: &aldyn.Actor{UserID: f.users[coordinator].ID, Role: aldyn.RoleCoordinator, BodyID: f.bodyA.ID, TerritoryPath: path},
+	}
+	p := aldyn.PeriodOf(aldyn.PeriodQuarter, f.db.Now())
+	for i := 0; i < 8; i++ {
+		p = aldyn.PeriodOf(aldyn.PeriodQuarter, p.Start().AddDate(0, 0, -1))
+		d.periods = append(d.periods, p.String())
+	}
+	return d
+}
+
+// submit enters and submits a valid protection orders form of body A.
+func (d *dataSetFixture) submit(tb testing.TB, f *fixture, period string, issued string) *aldyn.DataForm {
+	tb.Helper()
+	form, err := f.db.EnterDataForm(context.Background(), d.rep, store.FormEntry{DataSetCode: "protection_orders", BodyID: f.bodyA.ID, Period: period,
+		Cells: map[string]map[string]string{"po_issued": {"female,age_18_29": issued}, "po_breached": {"female,age_18_29": "1"}}}, true)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return form
+}
+
+func formPath(body *aldyn.Body, period string) string {
+	return "/data-sets/protection_orders/forms/" + strconv.FormatInt(body.ID, 10) + "/" + period
+}
+
+func init() {
+	moduleCases = append(moduleCases, func(tb testing.TB, f *fixture) []matrixCase {
+		d := mustDataSets(tb, f)
+		const see, unauth, forbid, notFound, conflict = http.StatusSeeOther, http.StatusUnauthorized, http.StatusForbidden, http.StatusNotFound, http.StatusConflict
+		const form, js = "application/x-www-form-urlencoded", "application/json"
+		p := d.periods
+		// p[2] and p[3] are submitted, for the API's accept and return;
+		// p[6] and p[7] for the pages'.
+		for _, i := range []int{2, 3, 6, 7} {
+			d.submit(tb, f, p[i], "5")
+		}
+		formRoute, apiRoute := "/data-sets/{code}/forms/{body}/{period}", "/api/v1/data-sets/{code}/forms/{body}/{period}"
+		api := func(b *aldyn.Body, period string) string { return "/api" + "/v1" + formPath(b, period) }
+		// Forms of body A: its users and district A's coordinator,
+		// analyst and administrators see them; body B's only the nation.
+		seesA := func(anonStatus int) expect { return signedIn(anonStatus, 200) }
+		seesB := func(anonStatus int) expect {
+			return expect{def: notFound, byRole: map[string]int{anon: anonStatus, adminKG: 200}}
+		}
+		// Body A's reporter enters; the coordinator of the same body then
+		// holds a stale revision (or a submitted form); others may not.
+		enters := func(anonStatus, ok, second int) expect {
+			return expect{def: forbid, byRole: map[string]int{anon: anonStatus, reporterA: ok, coordinator: second}}
+		}
+		// Only district A's coordinator decides on body A's forms.
+		decides := func(anonStatus, ok int) expect {
+			return expect{def: forbid, byRole: map[string]int{anon: anonStatus, coordinator: ok}}
+		}
+		values := `{"values":{"po_issued":{"female,age_18_29":"4"},"po_breached":{"female,age_18_29":"1"}},"revision":%d}`
+		return []matrixCase{
+			{method: "GET", path: "/data-sets", want: signedIn(see, 200)},
+			{method: "GET", path: "/data-sets/protection_orders", route: "/data-sets/{code}", want: signedIn(see, 200)},
+			{method: "GET", path: formPath(f.bodyA, p[0]), route: formRoute, want: seesA(see)},
+			{method: "GET", path: formPath(f.bodyB, p[0]), route: formRoute, want: seesB(see)},
+			{method: "POST", path: formPath(f.bodyA, p[4]), route: formRoute, ctype: form,
+				body: url.Values{"revision": {"0"}, "cell:po_issued:male,age_30_59": {"2"}, "action": {"save"}}.Encode(), want: enters(unauth, see, conflict)},
+			{method: "POST", path: formPath(f.bodyB, p[4]), route: formRoute, ctype: form,
+				body: url.Values{"revision": {"0"}, "cell:po_issued:male,age_30_59": {"2"}}.Encode(), want: expect{def: notFound, byRole: map[string]int{anon: unauth, adminKG: forbid}}},
+			{method: "POST", path: formPath(f.bodyA, p[6]) + "/accept", route: formRoute + "/accept", ctype: form, want: decides(unauth, see)},
+			{method: "POST", path: formPath(f.bodyA, p[7]) + "/return", route: formRoute + "/return", ctype: form, body: "comment=Текшериңиз", want: decides(unauth, see)},
+
+			{method: "GET", path: "/api/v1/data-elements", want: all(200)},
+			{method: "GET", path: "/api/v1/data-sets", want: all(200)},
+			{method: "GET", path: "/api/v1/validation-rules?data_set=protection_orders", route: "/api/v1/validation-rules", want: all(200)},
+			{method: "GET", path: api(f.bodyA, p[0]), route: apiRoute, want: seesA(unauth)},
+			{method: "GET", path: api(f.bodyB, p[0]), route: apiRoute, want: seesB(unauth)},
+			{method: "PUT", path: api(f.bodyA, p[0]), route: apiRoute, ctype: js, body: strings.Replace(values, "%d", "0", 1), want: enters(unauth, 200, conflict)},
+			{method: "PUT", path: api(f.bodyB, p[0]), route: apiRoute, ctype: js, body: strings.Replace(values, "%d", "0", 1),
+				want: expect{def: notFound, byRole: map[string]int{anon: unauth, adminKG: forbid}}},
+			{method: "POST", path: api(f.bodyA, p[0]) + "/submit", route: apiRoute + "/submit", ctype: js, body: strings.Replace(values, "%d", "1", 1),
+				want: enters(unauth, 200, conflict)},
+			{method: "POST", path: api(f.bodyA, p[2]) + "/accept", route: apiRoute + "/accept", want: decides(unauth, 200)},
+			{method: "POST", path: api(f.bodyA, p[3]) + "/return", route: apiRoute + "/return", ctype: js, body: `{"comment":"Текшериңиз"}`, want: decides(unauth, 200)},
+		}
+	})
+}
+
+// TestDataFormHardRuleInReadersLanguage submits a form breaking a hard
+// rule through the page: it is refused with the rule's Kyrgyz message,
+// nothing is saved, and the corrected form is submitted with the soft
+// rule it breaks listed.
+func TestDataFormHardRuleInReadersLanguage(t *testing.T) {
+	f := mustFixture(t)
+	d := mustDataSets(t, f)
+	path := formPath(f.bodyA, d.periods[0])
+	post := func(cells url.Values) *http.Response {
+		cells.Set("revision", "0")
+		cells.Set("action", "submit")
+		req, _ := http.NewRequest("POST", f.srv.URL+path, strings.NewReader(cells.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Authorization", "Bearer "+f.tokens[reporterA])
+		req.Header.Set("Accept-Language", "ky")
+		resp, err := noRedirect().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp
+	}
+	resp := post(url.Values{"cell:po_issued:female,age_18_29": {"2"}, "cell:po_breached:female,age_18_29": {"3"}})
+	body := readBody(t, resp)
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "Бузулган ордерлер берилген ордерлерден көп болушу мүмкүн эмес") {
+		t.Fatalf("hard rule: status %d; %.2000s", resp.StatusCode, body)
+	}
+	if !strings.Contains(body, `value="3"`) {
+		t.Error("the refused form did not keep what was typed")
+	}
+	if got, err := f.db.FindDataForm(context.Background(), "protection_orders", f.bodyA.ID, d.periods[0]); err != nil || got != nil {
+		t.Fatalf("a refused submission left a form: %+v %v", got, err)
+	}
+	resp = post(url.Values{"cell:po_issued:female,age_18_29": {"2"}, "cell:po_breached:female,age_18_29": {"х"}})
+	if body := readBody(t, resp); resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "Сан жазыңыз.") {
+		t.Errorf("bad cell: status %d", resp.StatusCode)
+	}
+	resp = post(url.Values{"cell:po_issued:female,age_18_29": {"3"}, "cell:po_breached:female,age_18_29": {"1"}, "cell:po_repeat:female,age_18_29": {"4"}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("corrected form: status %d %.1000s", resp.StatusCode, readBody(t, resp))
+	}
+	got, err := f.db.FindDataForm(context.Background(), "protection_orders", f.bodyA.ID, d.periods[0])
+	if err != nil || got == nil || got.Status != aldyn.ReportSubmitted || len(got.Warnings) != 1 || got.Warnings[0].Code != "repeat_le_issued" {
+		t.Fatalf("submitted: %+v %v", got, err)
+	}
+	// The coordinator sees the warning and accepts.
+	page := readBody(t, f.do(t, coordinator, "GET", path, "", ""))
+	if !strings.Contains(page, `id="form-warnings"`) || !strings.Contains(page, `id="form-accept"`) {
+		t.Errorf("coordinator's view lacks the warning or the decision: %.3000s", page)
+	}
+	if resp := f.do(t, coordinator, "POST", path+"/accept", "application/x-www-form-urlencoded", ""); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("accept: %d", resp.StatusCode)
+	}
+}
