@@ -33,6 +33,8 @@ func (s *Server) registerDataSets() {
 	s.handle("POST", "/api/v1/data-sets/{code}/forms/{body}/{period}/submit", s.apiDataFormSubmit)
 	s.handle("POST", "/api/v1/data-sets/{code}/forms/{body}/{period}/accept", s.apiDataFormAccept)
 	s.handle("POST", "/api/v1/data-sets/{code}/forms/{body}/{period}/return", s.apiDataFormReturn)
+
+	s.registerDataSetAnalysis()
 }
 
 // formKey is what a form's path names: the data set's code, the body and

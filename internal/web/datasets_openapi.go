@@ -31,6 +31,19 @@ func init() {
 			Access: "coordinator whose territory covers the body (not the submitter)", Params: formParams, Body: "DataFormDecision", Response: "DataForm"},
 		apiOp{Method: "POST", Path: formPath + "/return", Summary: "Return a submitted form for correction with a comment", Tag: "data sets",
 			Access: "coordinator whose territory covers the body (not the submitter)", Params: formParams, Body: "DataFormDecision", Response: "DataForm"},
+		apiOp{Method: "GET", Path: "/api/v1/data-values", Tag: "data sets", Access: "public; sensitive data sets' values from 1 to the disclosure threshold are suppressed except for national users",
+			Summary: "Accepted values rolled up the territory tree, as DHIS2's analytics answers: headers dx, co, ou, pe, value, suppressed, rate",
+			Params: []apiParam{
+				{Name: "element", In: "query", Type: "string", Required: true, Description: "element codes, comma-separated"},
+				{Name: "disagg", In: "query", Type: "boolean", Description: "keep the disaggregation (co); otherwise totals"},
+				{Name: "territory", In: "query", Type: "string", Description: "SOATE code; the country by default"},
+				{Name: "level", In: "query", Type: "string", Enum: []string{"", "region", "district"}, Description: "rows for the territories of this level under territory; empty: the territory itself"},
+				{Name: "period_type", In: "query", Type: "string", Enum: []string{"month", "quarter", "half_year", "year"}, Description: "combine periods into this type by each element's aggregation"},
+				{Name: "period", In: "query", Type: "string", Description: "periods to keep, comma-separated (2025Q1,2025Q2)"},
+				{Name: "from", In: "query", Type: "string", Description: "first period"},
+				{Name: "to", In: "query", Type: "string", Description: "last period"},
+				{Name: "rates", In: "query", Type: "boolean"},
+			}, Response: "DataValues"},
 	)
 	if _, ok := schemas["Text"]; !ok {
 		schemas["Text"] = obj(map[string]any{"ky": str(), "ru": str(), "en": str()})
@@ -62,5 +75,10 @@ func init() {
 	cells := map[string]any{"type": "object", "additionalProperties": map[string]any{"type": "object", "additionalProperties": str()},
 		"description": "element code → combination key (option codes joined by commas; \"\" for a total) → the cell's text"}
 	schemas["DataFormInput"] = obj(map[string]any{"values": cells, "revision": integer()}, "values")
+	header := obj(map[string]any{"name": str(), "column": str(), "valueType": str()})
+	schemas["DataValues"] = obj(map[string]any{"headers": map[string]any{"type": "array", "items": header},
+		"rows": map[string]any{"type": "array", "items": map[string]any{"type": "array", "items": map[string]any{}}},
+		"height": integer(), "width": integer(),
+		"metaData": obj(map[string]any{"items": map[string]any{"type": "object", "additionalProperties": obj(map[string]any{"name": str()})}})})
 	schemas["DataFormDecision"] = obj(map[string]any{"comment": str()})
 }

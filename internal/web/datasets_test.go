@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -98,6 +99,9 @@ func init() {
 			{method: "POST", path: formPath(f.bodyA, p[6]) + "/accept", route: formRoute + "/accept", ctype: form, want: decides(unauth, see)},
 			{method: "POST", path: formPath(f.bodyA, p[7]) + "/return", route: formRoute + "/return", ctype: form, body: "comment=Текшериңиз", want: decides(unauth, see)},
 
+			{method: "GET", path: "/data-sets/protection_orders/analysis?level=district", route: "/data-sets/{code}/analysis", want: signedIn(see, 200)},
+			{method: "GET", path: "/data-sets/protection_orders/analysis?format=xlsx", route: "/data-sets/{code}/analysis", want: signedIn(see, 200)},
+			{method: "GET", path: "/api/v1/data-values?element=po_issued&level=region", route: "/api/v1/data-values", want: all(200)},
 			{method: "GET", path: "/api/v1/data-elements", want: all(200)},
 			{method: "GET", path: "/api/v1/data-sets", want: all(200)},
 			{method: "GET", path: "/api/v1/validation-rules?data_set=protection_orders", route: "/api/v1/validation-rules", want: all(200)},
@@ -165,5 +169,47 @@ func TestDataFormHardRuleInReadersLanguage(t *testing.T) {
 	}
 	if resp := f.do(t, coordinator, "POST", path+"/accept", "application/x-www-form-urlencoded", ""); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("accept: %d", resp.StatusCode)
+	}
+}
+
+// TestDataValuesSuppressed accepts a form with small numbers: the national
+// administrator reads them from /api/v1/data-values, a district analyst
+// and the public get them suppressed, and the pivot page shows the
+// national figure.
+func TestDataValuesSuppressed(t *testing.T) {
+	f := mustFixture(t)
+	d := mustDataSets(t, f)
+	form := d.submit(t, f, d.periods[0], "3") // 3 orders, 1 breached
+	if _, err := f.db.DecideDataForm(context.Background(), d.coord, form.ID, true, ""); err != nil {
+		t.Fatal(err)
+	}
+	q := "/api/v1/data-values?element=po_issued,po_breached&territory=" + codeA + "&period=" + d.periods[0]
+	type answer struct {
+		Rows [][]any `json:"rows"`
+	}
+	read := func(who string) map[string][]any {
+		var a answer
+		resp := f.do(t, who, "GET", q, "", "")
+		if body := readBody(t, resp); resp.StatusCode != 200 || json.Unmarshal([]byte(body), &a) != nil {
+			t.Fatalf("%s: %d %s", who, resp.StatusCode, body)
+		}
+		out := map[string][]any{}
+		for _, r := range a.Rows {
+			out[r[0].(string)] = r
+		}
+		return out
+	}
+	if got := read(adminKG); len(got) != 2 || got["po_issued"][4] != "3" || got["po_breached"][4] != "1" {
+		t.Errorf("national administrator: %v", got)
+	}
+	for _, who := range []string{analystA, anon} {
+		got := read(who)
+		if len(got) != 2 || got["po_issued"][4] != nil || got["po_issued"][5] != true || got["po_breached"][4] != nil {
+			t.Errorf("%s sees small numbers: %v", who, got)
+		}
+	}
+	page := readBody(t, f.do(t, adminKG, "GET", "/data-sets/protection_orders/analysis?level=district&element=po_issued&from="+d.periods[0], "", ""))
+	if !strings.Contains(page, `id="pivot"`) || !strings.Contains(page, "Аламүдүн") {
+		t.Errorf("pivot lacks Alamüdün: %.3000s", page)
 	}
 }
