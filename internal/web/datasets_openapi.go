@@ -77,7 +77,7 @@ func init() {
 	schemas["DataFormInput"] = obj(map[string]any{"values": cells, "revision": integer()}, "values")
 	header := obj(map[string]any{"name": str(), "column": str(), "valueType": str()})
 	schemas["DataValues"] = obj(map[string]any{"headers": map[string]any{"type": "array", "items": header},
-		"rows": map[string]any{"type": "array", "items": map[string]any{"type": "array", "items": map[string]any{}}},
+		"rows":   map[string]any{"type": "array", "items": map[string]any{"type": "array", "items": map[string]any{}}},
 		"height": integer(), "width": integer(),
 		"metaData": obj(map[string]any{"items": map[string]any{"type": "object", "additionalProperties": obj(map[string]any{"name": str()})}})})
 	schemas["DataFormDecision"] = obj(map[string]any{"comment": str()})
