@@ -201,6 +201,10 @@ func (db *DB) EnterDataForm(ctx context.Context, actor *aldyn.Actor, in FormEntr
 		if bad := f.SetValues(s, in.Cells); len(bad) > 0 {
 			return CellsError(bad)
 		}
+		if !submit && before != nil && sameValues(before.Values, f.Values) {
+			// Saving (or importing) what is already there changes nothing.
+			return nil
+		}
 		if submit {
 			rules, _, err := findValidationRules(ctx, tx, aldyn.ValidationRuleFilter{DataSetCode: &s.Code})
 			if err != nil {
@@ -219,6 +223,25 @@ func (db *DB) EnterDataForm(ctx context.Context, actor *aldyn.Actor, in FormEntr
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// sameValues reports whether two forms hold the same cells, in any order.
+func sameValues(a, b []aldyn.DataValue) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	type key struct{ element, combo string }
+	m := make(map[key]aldyn.DataValue, len(a))
+	for _, v := range a {
+		m[key{v.Element, v.Combo}] = v
+	}
+	for _, v := range b {
+		w, ok := m[key{v.Element, v.Combo}]
+		if !ok || w.Text != v.Text || (w.Value == nil) != (v.Value == nil) || (w.Value != nil && *w.Value != *v.Value) {
+			return false
+		}
+	}
+	return true
+}
 
 // writeDataForm inserts or updates the form and replaces its values.
 func (tx *Tx) writeDataForm(ctx context.Context, s *aldyn.DataSet, f *aldyn.DataForm, before *aldyn.DataForm) error {

@@ -35,6 +35,7 @@ func (s *Server) registerDataSets() {
 	s.handle("POST", "/api/v1/data-sets/{code}/forms/{body}/{period}/return", s.apiDataFormReturn)
 
 	s.registerDataSetAnalysis()
+	s.registerDataSetXLSX()
 }
 
 // formKey is what a form's path names: the data set's code, the body and
@@ -130,6 +131,8 @@ type dataFormPageData struct {
 	Broken     []aldyn.RuleResult // hard rules of a refused submission
 	BodyName   string
 	PeriodName string
+	// ImportErrors are the bad cells of a refused workbook.
+	ImportErrors []string
 }
 
 func cellName(element, combo string) string { return "cell:" + element + ":" + combo }

@@ -1,13 +1,17 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 
 	"github.com/aldyn-kg/aldyn"
 	"github.com/aldyn-kg/aldyn/internal/datasets"
@@ -102,6 +106,12 @@ func init() {
 			{method: "GET", path: "/data-sets/protection_orders/analysis?level=district", route: "/data-sets/{code}/analysis", want: signedIn(see, 200)},
 			{method: "GET", path: "/data-sets/protection_orders/analysis?format=xlsx", route: "/data-sets/{code}/analysis", want: signedIn(see, 200)},
 			{method: "GET", path: "/api/v1/data-values?element=po_issued&level=region", route: "/api/v1/data-values", want: all(200)},
+			{method: "GET", path: formPath(f.bodyA, p[0]) + "/xlsx", route: formRoute + "/xlsx", want: seesA(see)},
+			{method: "GET", path: formPath(f.bodyB, p[0]) + "/xlsx", route: formRoute + "/xlsx", want: seesB(see)},
+			// An upload without a file is refused with the form shown again
+			// to those who may enter it.
+			{method: "POST", path: formPath(f.bodyA, p[5]) + "/xlsx", route: formRoute + "/xlsx", ctype: form, body: "",
+				want: expect{def: forbid, byRole: map[string]int{anon: unauth, reporterA: 400, coordinator: 400}}},
 			{method: "GET", path: "/api/v1/data-elements", want: all(200)},
 			{method: "GET", path: "/api/v1/data-sets", want: all(200)},
 			{method: "GET", path: "/api/v1/validation-rules?data_set=protection_orders", route: "/api/v1/validation-rules", want: all(200)},
@@ -212,4 +222,68 @@ func TestDataValuesSuppressed(t *testing.T) {
 	if !strings.Contains(page, `id="pivot"`) || !strings.Contains(page, "Аламүдүн") {
 		t.Errorf("pivot lacks Alamüdün: %.3000s", page)
 	}
+}
+
+// TestDataFormXLSXUpload downloads a body's form, fills it in, uploads it
+// (saved), uploads it again (nothing changes), and uploads a broken one
+// (refused, every bad cell named, nothing saved).
+func TestDataFormXLSXUpload(t *testing.T) {
+	f := mustFixture(t)
+	d := mustDataSets(t, f)
+	path := formPath(f.bodyA, d.periods[1])
+	resp := f.do(t, reporterA, "GET", path+"/xlsx", "", "")
+	file := []byte(readBody(t, resp))
+	if resp.StatusCode != 200 {
+		t.Fatalf("download: %d", resp.StatusCode)
+	}
+	x, err := excelize.OpenReader(bytes.NewReader(file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	x.SetCellValue("data", "F3", "7") // po_issued female,age_18_29
+	var filled bytes.Buffer
+	x.Write(&filled)
+	upload := func(data []byte) *http.Response {
+		ctype, body := multipartFile(t, "file", "form.xlsx", data)
+		return f.do(t, reporterA, "POST", path+"/xlsx", ctype, body)
+	}
+	if resp := upload(filled.Bytes()); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("upload: %d %.2000s", resp.StatusCode, readBody(t, resp))
+	}
+	saved, err := f.db.FindDataForm(context.Background(), "protection_orders", f.bodyA.ID, d.periods[1])
+	if err != nil || saved == nil || saved.Value("po_issued", "female,age_18_29") == nil || *saved.Value("po_issued", "female,age_18_29").Value != 7 {
+		t.Fatalf("saved: %+v %v", saved, err)
+	}
+	if resp := upload(filled.Bytes()); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("upload again: %d", resp.StatusCode)
+	}
+	again, _ := f.db.FindDataForm(context.Background(), "protection_orders", f.bodyA.ID, d.periods[1])
+	if again.Revision != saved.Revision || !again.UpdatedAt.Equal(saved.UpdatedAt) {
+		t.Errorf("the same file changed the form: revision %d → %d", saved.Revision, again.Revision)
+	}
+	x.SetCellValue("data", "F3", "9")
+	x.SetCellValue("data", "F4", "x")
+	var broken bytes.Buffer
+	x.Write(&broken)
+	resp = upload(broken.Bytes())
+	body := readBody(t, resp)
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "«data» барагы, 4-сап, F мамычасы: Сан жазыңыз. x") {
+		t.Errorf("broken upload: %d %.3000s", resp.StatusCode, body)
+	}
+	after, _ := f.db.FindDataForm(context.Background(), "protection_orders", f.bodyA.ID, d.periods[1])
+	if *after.Value("po_issued", "female,age_18_29").Value != 7 || after.Revision != saved.Revision {
+		t.Errorf("a refused upload changed the form")
+	}
+}
+
+func multipartFile(tb testing.TB, field, name string, data []byte) (string, string) {
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	fw, err := mw.CreateFormFile(field, name)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	fw.Write(data)
+	mw.Close()
+	return mw.FormDataContentType(), buf.String()
 }

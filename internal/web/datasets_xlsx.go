@@ -1,0 +1,116 @@
+package web
+
+import (
+	"bytes"
+	"errors"
+	"net/http"
+
+	"github.com/aldyn-kg/aldyn"
+	"github.com/aldyn-kg/aldyn/internal/datasets"
+	"github.com/aldyn-kg/aldyn/internal/store"
+)
+
+// A form as the official's own Excel: downloaded filled in as it is, and
+// uploaded back all or nothing, every bad cell named by sheet, row and
+// column.
+
+// maxFormUpload bounds an uploaded form (the workbook's own limit, and the
+// multipart envelope around it).
+const maxFormUpload = 4<<20 + 64<<10
+
+func (s *Server) registerDataSetXLSX() {
+	s.handle("GET", "/data-sets/{code}/forms/{body}/{period}/xlsx", s.dataFormXLSX)
+	s.handleUpload("POST", "/data-sets/{code}/forms/{body}/{period}/xlsx", maxFormUpload, s.dataFormImport)
+}
+
+func (s *Server) dataFormXLSX(w http.ResponseWriter, r *http.Request) error {
+	k, active, err := s.dataFormTarget(r)
+	if err != nil {
+		return err
+	}
+	f, ds, err := s.loadDataForm(r.Context(), k, active)
+	if err != nil {
+		return err
+	}
+	loc, lang := info(r).loc, info(r).lang
+	var buf bytes.Buffer
+	if err := datasets.WriteFormXLSX(&buf, ds, f, k.Body.Name(lang), lang, datasets.Labels{Title: loc.T("datasets.period"),
+		Body: loc.T("reporting.body"), Version: loc.T("datasets.version"), Element: loc.T("datasets.element"),
+		Breakdown: loc.T("datasets.disaggregation"), Unit: loc.T("datasets.unit")}); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+k.Code+"-"+k.Period.String()+`.xlsx"`)
+	_, err = w.Write(buf.Bytes())
+	return err
+}
+
+func (s *Server) dataFormImport(w http.ResponseWriter, r *http.Request) error {
+	k, active, err := s.dataFormTarget(r)
+	if err != nil {
+		return err
+	}
+	ctx, a, loc := r.Context(), actor(r), info(r).loc
+	if !a.CanSubmitReport(k.Body.ID) {
+		return aldyn.Errorf(aldyn.EFORBIDDEN, "datasets.error.entry_forbidden")
+	}
+	f, ds, err := s.loadDataForm(ctx, k, active)
+	if err != nil {
+		return err
+	}
+	fail := func(msg string, lines []string) error {
+		d := map[string]string{"form": msg}
+		return s.renderDataFormImport(w, r, k, f, ds, d, lines)
+	}
+	file, _, err := r.FormFile("file")
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return err
+		}
+		return fail(loc.T("datasets.xlsx.file_required"), nil)
+	}
+	defer file.Close()
+	cells, bad, err := datasets.ReadFormXLSX(file, ds, k.Period.String())
+	if err != nil {
+		if aldyn.ErrorCode(err) == aldyn.EINVALID {
+			return fail(loc.T(aldyn.ErrorMessage(err)), nil)
+		}
+		return err
+	}
+	if len(bad) > 0 {
+		lines := make([]string, len(bad))
+		for i, b := range bad {
+			lines[i] = loc.T("datasets.xlsx.error_line", map[string]any{"sheet": b.Sheet, "row": b.Row, "column": b.Column,
+				"reason": loc.T(b.Reason), "value": b.Value})
+		}
+		return fail(loc.T("datasets.xlsx.refused"), lines)
+	}
+	if _, err := s.db.EnterDataForm(ctx, a, store.FormEntry{DataSetCode: k.Code, BodyID: k.Body.ID, Period: k.Period.String(),
+		Cells: cells, Revision: f.Revision}, false); err != nil {
+		if aldyn.ErrorCode(err) == aldyn.EINVALID || aldyn.ErrorCode(err) == aldyn.ECONFLICT {
+			return fail(loc.T(aldyn.ErrorMessage(err), errArgs(err)), nil)
+		}
+		return err
+	}
+	return redirect(w, r, k.Path(), "datasets.xlsx.imported")
+}
+
+func errArgs(err error) map[string]any {
+	var e *aldyn.Error
+	if errors.As(err, &e) {
+		return e.Args
+	}
+	return nil
+}
+
+// renderDataFormImport shows the form again with the import's errors.
+func (s *Server) renderDataFormImport(w http.ResponseWriter, r *http.Request, k formKey, f *aldyn.DataForm, ds *aldyn.DataSet,
+	errs map[string]string, lines []string) error {
+	a, lang := actor(r), info(r).lang
+	d := &dataFormPageData{Key: k, Set: ds, Form: f, Started: f.ID != 0, Elements: formElements(ds, f, nil, nil, lang),
+		Editable: a.CanSubmitReport(k.Body.ID) && f.CanEdit(), CanReview: false, Late: f.IsLate(ds), Deadline: ds.Deadline(k.Period),
+		BodyName: k.Body.Name(lang), PeriodName: k.Period.Label(), ImportErrors: lines}
+	title := info(r).loc.T("datasets.form.title", map[string]any{"set": ds.Name.In(lang), "period": k.Period.Label()})
+	return s.render(w, r, http.StatusBadRequest, "dataset_form", &page{Title: title, Data: d, Errors: errs})
+}
