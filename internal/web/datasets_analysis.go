@@ -144,7 +144,7 @@ type pivotRow struct {
 type analysisPageData struct {
 	Set         *aldyn.DataSet
 	Query       analysisQuery
-	Periods     []string
+	Periods     []aldyn.Period
 	Rows        []pivotRow
 	Territories map[string]*aldyn.Territory
 	ComboNames  map[string]string
@@ -243,8 +243,12 @@ func (s *Server) dataSetAnalysisPage(w http.ResponseWriter, r *http.Request) err
 		return s.exportAnalysis(w, r, format, ds, periods, rows, terrs, combos, aq.Rates)
 	}
 	suppressed := slices.ContainsFunc(cells, func(c datasets.Cell) bool { return c.Suppressed })
+	ps := make([]aldyn.Period, len(periods))
+	for i, p := range periods {
+		ps[i], _ = aldyn.ParsePeriod(p)
+	}
 	return s.render(w, r, http.StatusOK, "dataset_analysis", &page{Title: info(r).loc.T("datasets.analysis.title", map[string]any{"set": ds.Name.In(lang)}),
-		Form: q, Data: &analysisPageData{Set: ds, Query: aq, Periods: periods, Rows: rows, Territories: terrs, ComboNames: combos,
+		Form: q, Data: &analysisPageData{Set: ds, Query: aq, Periods: ps, Rows: rows, Territories: terrs, ComboNames: combos,
 			Levels: analysisLevels, PeriodTypes: aldyn.PeriodTypes, Suppressed: suppressed}})
 }
 

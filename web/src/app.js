@@ -8,6 +8,7 @@
 import htmx from 'htmx.org';
 import { initBehaviours, initProgress } from './behaviours.js';
 import { initBundles, initNeeded, destroyLoaded } from './bundles.js';
+import { initDataForms, initRowTotals } from './dataform.js';
 
 // The CSP forbids inline <style> and eval, so htmx must not rely on them:
 // indicator styles live in app.css, and hx-on / js: expressions stay off.
@@ -18,6 +19,7 @@ htmx.config.allowScriptTags = false;
 window.htmx = htmx;
 
 initBehaviours(document);
+initDataForms(document);
 initBundles(document.currentScript);
 
 // htmx.onLoad runs for the body once the page is ready and for every
@@ -26,6 +28,7 @@ htmx.onLoad((root) => {
   if (!(root instanceof Element)) return;
   initNeeded(root);
   initProgress(root);
+  initRowTotals(root);
 });
 
 // Free Leaflet maps and ECharts instances (listeners, canvases, observers)
