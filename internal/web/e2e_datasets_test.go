@@ -90,4 +90,3 @@ func TestBrowserDataFormWorkflow(t *testing.T) {
 		b.screenshot("datasets-form-accepted-" + lang)
 	}
 }
-
