@@ -269,3 +269,41 @@ func validateText(v Validation, field string, t *Text, max int) {
 		}
 	}
 }
+
+// DataRefPrefix starts the numerator (and a percentage's denominator) of
+// an indicator computed from reported figures: "data:po_issued" or
+// "data:staff[female]".
+const DataRefPrefix = "data:"
+
+var dataRefRe = regexp.MustCompile(`^data:([a-z][a-z0-9_]{0,62})(?:\[([a-z0-9][a-z0-9_]{0,62})\])?$`)
+
+// ParseDataRef reads a "data:element[option]" reference.
+func ParseDataRef(s string) (ValueRef, bool) {
+	m := dataRefRe.FindStringSubmatch(strings.TrimSpace(s))
+	if m == nil {
+		return ValueRef{}, false
+	}
+	return ValueRef{Code: m[1], Option: m[2]}, true
+}
+
+// validateDataRefs checks an indicator computed from reported figures: a
+// count (number), a rate per 100,000 residents of a count, or a
+// percentage of one reference over another.
+func validateDataRefs(v Validation, ind *Indicator) {
+	if ind.OffenseCategory != "" {
+		v.Add("offense_category", "indicator.error.category_manual")
+	}
+	if _, ok := ParseDataRef(ind.Numerator); !ok {
+		v.Add("numerator", "datasets.error.indicator_ref")
+	}
+	switch ind.Kind {
+	case IndicatorRate:
+		ind.Denominator = DenominatorPopulation
+	case IndicatorPercent:
+		if _, ok := ParseDataRef(ind.Denominator); !ok {
+			v.Add("denominator", "datasets.error.indicator_ref")
+		}
+	default:
+		ind.Denominator = ""
+	}
+}
