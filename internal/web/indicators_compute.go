@@ -102,7 +102,7 @@ func (s *Server) withComputedIndicators(ctx context.Context, in *aldyn.Dashboard
 
 func init() {
 	apiOps = append(apiOps, apiOp{Method: "POST", Path: "/api/v1/indicators/{id}/compute",
-		Summary: "Recompute an indicator whose source is the offense statistics (count or rate per 100,000 for each ended period of the plan)",
+		Summary: "Recompute an indicator whose source is the offense statistics or reported figures (count, rate per 100,000 or percentage for each ended period of the plan)",
 		Tag:     "plans", Access: "coordinator of the plan's territory", Params: []apiParam{idParam}, Response: "IndicatorValues"})
 	schemas["IndicatorValues"] = map[string]any{"type": "array", "items": obj(map[string]any{"indicator_id": integer(), "period": str(),
 		"territory_code": str(), "value": num()})}
