@@ -112,6 +112,9 @@ func init() {
 			// to those who may enter it.
 			{method: "POST", path: formPath(f.bodyA, p[5]) + "/xlsx", route: formRoute + "/xlsx", ctype: form, body: "",
 				want: expect{def: forbid, byRole: map[string]int{anon: unauth, reporterA: 400, coordinator: 400}}},
+			{method: "POST", path: formPath(f.bodyA, p[1]) + "/remind", route: formRoute + "/remind", ctype: form, want: decides(unauth, see)},
+			{method: "POST", path: formPath(f.bodyB, p[1]) + "/remind", route: formRoute + "/remind", ctype: form,
+				want: expect{def: notFound, byRole: map[string]int{anon: unauth, adminKG: forbid}}},
 			{method: "GET", path: "/api/v1/data-elements", want: all(200)},
 			{method: "GET", path: "/api/v1/data-sets", want: all(200)},
 			{method: "GET", path: "/api/v1/validation-rules?data_set=protection_orders", route: "/api/v1/validation-rules", want: all(200)},
@@ -286,4 +289,41 @@ func multipartFile(tb testing.TB, field, name string, data []byte) (string, stri
 	fw.Write(data)
 	mw.Close()
 	return mw.FormDataContentType(), buf.String()
+}
+
+// TestDataFormTasks: the body's reporter finds its forms to fill in on the
+// task list; district A's coordinator finds the submitted form to review
+// and body A's form of the latest closed period as missing, and sends a
+// reminder that reaches the body.
+func TestDataFormTasks(t *testing.T) {
+	f := mustFixture(t)
+	d := mustDataSets(t, f)
+	d.submit(t, f, d.periods[3], "6")
+	rep := readBody(t, f.do(t, reporterA, "GET", "/tasks", "", ""))
+	if !strings.Contains(rep, `data-kind="enter"`) || !strings.Contains(rep, formPath(f.bodyA, d.periods[0])) {
+		t.Errorf("reporter's tasks lack the forms to fill in: %.3000s", rep)
+	}
+	coord := readBody(t, f.do(t, coordinator, "GET", "/tasks", "", ""))
+	if !strings.Contains(coord, `data-kind="review"`) || !strings.Contains(coord, `data-kind="missing"`) {
+		t.Errorf("coordinator's tasks lack review or missing forms: %.3000s", coord)
+	}
+	if strings.Contains(coord, formPath(f.bodyB, d.periods[0])) {
+		t.Error("district A's coordinator is shown district B's form")
+	}
+	missing := ""
+	for _, p := range d.periods {
+		if strings.Contains(coord, formPath(f.bodyA, p)+"/remind") {
+			missing = p
+		}
+	}
+	if missing == "" {
+		t.Fatal("no reminder to send")
+	}
+	if resp := f.do(t, coordinator, "POST", formPath(f.bodyA, missing)+"/remind", "application/x-www-form-urlencoded", ""); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("remind: %d", resp.StatusCode)
+	}
+	ns, _, err := f.db.FindNotifications(context.Background(), store.NotificationFilter{BodyID: f.bodyA.ID})
+	if err != nil || len(ns) == 0 || ns[0].TextKey != "datasets.tasks.reminder" {
+		t.Errorf("reminder: %+v %v", ns, err)
+	}
 }

@@ -557,8 +557,12 @@ func (s *Server) tasksPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	dfs, err := s.dataFormTasksOf(r.Context(), actor(r))
+	if err != nil {
+		return err
+	}
 	return s.render(w, r, http.StatusOK, "reporting_tasks", &page{Title: info(r).loc.T("reporting.tasks.title"), Data: map[string]any{
-		"Tasks": ts, "Reviews": rv, "Outstanding": outs, "IsCoordinator": actor(r).Is(aldyn.RoleCoordinator),
+		"Tasks": ts, "Reviews": rv, "Outstanding": outs, "DataForms": dfs, "IsCoordinator": actor(r).Is(aldyn.RoleCoordinator),
 		"CanReport": actor(r).Is(aldyn.RoleReporter, aldyn.RoleCoordinator) && actor(r).BodyID > 0,
 	}})
 }
