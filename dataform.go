@@ -186,9 +186,12 @@ func ScreenPersonalData(text string, sensitive bool) string {
 func (f *DataForm) SetValues(s *DataSet, raw map[string]map[string]string) []CellError {
 	var bad []CellError
 	var values []DataValue
+	keys := map[string]map[string]bool{}
 	for _, e := range s.Elements {
 		cells := raw[e.Code]
+		keys[e.Code] = map[string]bool{}
 		for _, c := range e.Combos() {
+			keys[e.Code][c.Key] = true
 			v, key := ParseValue(e, cells[c.Key], s.Sensitive)
 			if key != "" {
 				bad = append(bad, CellError{Element: e.Code, Combo: c.Key, Key: key})
@@ -201,9 +204,8 @@ func (f *DataForm) SetValues(s *DataSet, raw map[string]map[string]string) []Cel
 		}
 	}
 	for code, cells := range raw {
-		e := s.Element(code)
 		for combo := range cells {
-			if e == nil || !validCombo(e, combo) {
+			if !keys[code][combo] {
 				bad = append(bad, CellError{Element: code, Combo: combo, Key: "datasets.error.unknown_cell"})
 			}
 		}
@@ -212,15 +214,6 @@ func (f *DataForm) SetValues(s *DataSet, raw map[string]map[string]string) []Cel
 		f.Values = values
 	}
 	return bad
-}
-
-func validCombo(e *DataElement, key string) bool {
-	for _, c := range e.Combos() {
-		if c.Key == key {
-			return true
-		}
-	}
-	return false
 }
 
 // CheckEntry refuses a change of the form by someone other than its body

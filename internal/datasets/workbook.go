@@ -121,6 +121,7 @@ func ReadFormXLSX(r io.Reader, ds *aldyn.DataSet, period string) (map[string]map
 	defer rows.Close()
 	cells := map[string]map[string]string{}
 	seen := map[[2]string]bool{}
+	keys := map[string]map[string]bool{} // valid combinations by element
 	n := 0
 	for rows.Next() {
 		n++
@@ -159,7 +160,13 @@ func ReadFormXLSX(r io.Reader, ds *aldyn.DataSet, period string) (map[string]map
 			add(data, n, "A", "datasets.xlsx.error.element", code)
 			continue
 		}
-		if !validComboKey(e, combo) {
+		if keys[code] == nil {
+			keys[code] = map[string]bool{}
+			for _, c := range e.Combos() {
+				keys[code][c.Key] = true
+			}
+		}
+		if !keys[code][combo] {
 			add(data, n, "B", "datasets.xlsx.error.combo", combo)
 			continue
 		}
@@ -184,15 +191,6 @@ func ReadFormXLSX(r io.Reader, ds *aldyn.DataSet, period string) (map[string]map
 		return nil, errs, nil
 	}
 	return cells, nil, nil
-}
-
-func validComboKey(e *aldyn.DataElement, key string) bool {
-	for _, c := range e.Combos() {
-		if c.Key == key {
-			return true
-		}
-	}
-	return false
 }
 
 // clip shortens a value quoted in an error.

@@ -275,9 +275,16 @@ func (tx *Tx) writeDataForm(ctx context.Context, s *aldyn.DataSet, f *aldyn.Data
 	for _, e := range s.Elements {
 		ids[e.Code] = e.ID
 	}
-	for _, v := range f.Values {
-		if _, err := tx.exec(ctx, "INSERT INTO data_values (form_id, element_id, combo, value, text) VALUES (?, ?, ?, ?, ?)",
-			f.ID, ids[v.Element], v.Combo, v.Value, v.Text); err != nil {
+	// Rows go in batches: a form may hold thousands of cells.
+	const batch = 400
+	for start := 0; start < len(f.Values); start += batch {
+		part := f.Values[start:min(start+batch, len(f.Values))]
+		args := make([]any, 0, 5*len(part))
+		for _, v := range part {
+			args = append(args, f.ID, ids[v.Element], v.Combo, v.Value, v.Text)
+		}
+		if _, err := tx.exec(ctx, "INSERT INTO data_values (form_id, element_id, combo, value, text) VALUES "+
+			strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?), ", len(part)), ", "), args...); err != nil {
 			return err
 		}
 	}
