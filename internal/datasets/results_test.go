@@ -68,7 +68,7 @@ func TestConceptResults(t *testing.T) {
 	}
 	for _, m := range []struct {
 		code, component, task string
-		budget               int64
+		budget                int64
 	}{{"1", "4.3", "4.3.1", 150000}, {"2", "4.3", "4.3.1", 50000}, {"3", "5.5", "5.5.1", 20000}} {
 		x := &aldyn.Measure{PlanID: p.ID, Code: m.code, ComponentCode: m.component, TaskCode: m.task, Title: aldyn.Text{KY: "a", RU: "b", EN: "c"},
 			ResponsibleBodyID: comm.ID, Start: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), Due: time.Date(2025, 12, 31, 0, 0, 0, 0, time.UTC),

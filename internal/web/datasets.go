@@ -37,6 +37,7 @@ func (s *Server) registerDataSets() {
 	s.registerDataSetAnalysis()
 	s.registerDataSetXLSX()
 	s.handle("POST", "/data-sets/{code}/forms/{body}/{period}/remind", s.dataFormRemind)
+	s.registerConceptResults()
 }
 
 // formKey is what a form's path names: the data set's code, the body and

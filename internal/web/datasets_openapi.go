@@ -44,6 +44,8 @@ func init() {
 				{Name: "to", In: "query", Type: "string", Description: "last period"},
 				{Name: "rates", In: "query", Type: "boolean"},
 			}, Response: "DataValues"},
+		apiOp{Method: "GET", Path: "/api/v1/concept/results", Tag: "data sets", Access: "public", Response: "ConceptResults",
+			Summary: "The Concept's eight overall results with the indicators computed from Aldyn's data (baseline, latest, trend), the measures serving each of its tasks, and tasks_without_measures"},
 	)
 	if _, ok := schemas["Text"]; !ok {
 		schemas["Text"] = obj(map[string]any{"ky": str(), "ru": str(), "en": str()})
@@ -80,5 +82,12 @@ func init() {
 		"rows":   map[string]any{"type": "array", "items": map[string]any{"type": "array", "items": map[string]any{}}},
 		"height": integer(), "width": integer(),
 		"metaData": obj(map[string]any{"items": map[string]any{"type": "object", "additionalProperties": obj(map[string]any{"name": str()})}})})
+	yearValue := obj(map[string]any{"year": integer(), "value": map[string]any{"type": "number"}})
+	resultIndicator := obj(map[string]any{"code": str(), "name": text, "unit": text, "source": enum("data_sets", "plans"),
+		"values": map[string]any{"type": "array", "items": yearValue}, "baseline": yearValue, "latest": yearValue, "trend": map[string]any{"type": "number"}})
+	result := obj(map[string]any{"n": integer(), "title": text, "verification": text, "indicators": map[string]any{"type": "array", "items": resultIndicator}})
+	task := obj(map[string]any{"code": str(), "component": str(), "title": text, "measures": integer(), "cancelled": integer(), "plans": integer(), "budget_kgs": integer()})
+	schemas["ConceptResults"] = obj(map[string]any{"results": map[string]any{"type": "array", "items": result},
+		"tasks": map[string]any{"type": "array", "items": task}, "tasks_without_measures": map[string]any{"type": "array", "items": str()}})
 	schemas["DataFormDecision"] = obj(map[string]any{"comment": str()})
 }

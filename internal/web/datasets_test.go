@@ -115,6 +115,8 @@ func init() {
 			{method: "POST", path: formPath(f.bodyA, p[1]) + "/remind", route: formRoute + "/remind", ctype: form, want: decides(unauth, see)},
 			{method: "POST", path: formPath(f.bodyB, p[1]) + "/remind", route: formRoute + "/remind", ctype: form,
 				want: expect{def: notFound, byRole: map[string]int{anon: unauth, adminKG: forbid}}},
+			{method: "GET", path: "/concept", want: all(200)},
+			{method: "GET", path: "/api/v1/concept/results", want: all(200)},
 			{method: "GET", path: "/api/v1/data-elements", want: all(200)},
 			{method: "GET", path: "/api/v1/data-sets", want: all(200)},
 			{method: "GET", path: "/api/v1/validation-rules?data_set=protection_orders", route: "/api/v1/validation-rules", want: all(200)},
@@ -325,5 +327,27 @@ func TestDataFormTasks(t *testing.T) {
 	ns, _, err := f.db.FindNotifications(context.Background(), store.NotificationFilter{BodyID: f.bodyA.ID})
 	if err != nil || len(ns) == 0 || ns[0].TextKey != "datasets.tasks.reminder" {
 		t.Errorf("reminder: %+v %v", ns, err)
+	}
+}
+
+// TestConceptResultsPage: the public page and API list the eight results
+// and the tasks without measures (all 42 in the empty fixture).
+func TestConceptResultsPage(t *testing.T) {
+	f := mustFixture(t)
+	mustDataSets(t, f)
+	var res struct {
+		Results              []any    `json:"results"`
+		TasksWithoutMeasures []string `json:"tasks_without_measures"`
+	}
+	resp := f.do(t, anon, "GET", "/api/v1/concept/results", "", "")
+	if body := readBody(t, resp); resp.StatusCode != 200 || json.Unmarshal([]byte(body), &res) != nil {
+		t.Fatalf("%d %s", resp.StatusCode, body)
+	}
+	if len(res.Results) != 8 || len(res.TasksWithoutMeasures) != 42 {
+		t.Errorf("%d results, %d tasks without measures", len(res.Results), len(res.TasksWithoutMeasures))
+	}
+	page := readBody(t, f.do(t, anon, "GET", "/concept", "", ""))
+	if !strings.Contains(page, `id="result-8"`) || !strings.Contains(page, `data-indicator="women_police_staff"`) || !strings.Contains(page, `data-task="4.1.1"`) {
+		t.Errorf("page: %.2000s", page)
 	}
 }

@@ -88,5 +88,8 @@ func TestBrowserDataFormWorkflow(t *testing.T) {
 		b.do(chromedp.Navigate(b.base + path))
 		waitFor(t, b.ctx, `document.readyState === "complete"`)
 		b.screenshot("datasets-form-accepted-" + lang)
+		b.do(chromedp.Navigate(b.base+"/concept"), chromedp.WaitVisible(chromedp.CSS("#concept-results")))
+		b.fitsWidth("concept " + lang)
+		b.screenshot("concept-results-" + lang)
 	}
 }

@@ -22,6 +22,7 @@ var navigation = []navEntry{
 	{"/territories", "nav.territories", open},
 	{"/bodies", "nav.bodies", open},
 	{"/plans", "nav.plans", open},
+	{"/concept", "concept.results.title", open},
 	{"/monitoring", "nav.monitoring", requireSignedIn},
 	{"/tasks", "nav.tasks", requireSignedIn},
 	{"/meetings", "nav.meetings", requireSignedIn},
