@@ -99,6 +99,16 @@ func (s *Server) loadDataForm(ctx context.Context, k formKey, active *aldyn.Data
 	return f, ds, err
 }
 
+// dataFormOfPath is the form the path names, with its data set version.
+func (s *Server) dataFormOfPath(r *http.Request) (formKey, *aldyn.DataForm, *aldyn.DataSet, error) {
+	k, active, err := s.dataFormTarget(r)
+	if err != nil {
+		return k, nil, nil, err
+	}
+	f, ds, err := s.loadDataForm(r.Context(), k, active)
+	return k, f, ds, err
+}
+
 // The form page.
 
 // gridCell is one input of the form.
@@ -200,25 +210,31 @@ func formElements(ds *aldyn.DataSet, f *aldyn.DataForm, posted url.Values, errs 
 }
 
 func (s *Server) dataFormPage(w http.ResponseWriter, r *http.Request) error {
-	k, active, err := s.dataFormTarget(r)
+	k, f, ds, err := s.dataFormOfPath(r)
 	if err != nil {
 		return err
 	}
-	f, ds, err := s.loadDataForm(r.Context(), k, active)
-	if err != nil {
-		return err
-	}
-	return s.renderDataForm(w, r, http.StatusOK, k, f, ds, nil, nil, nil)
+	return s.renderDataForm(w, r, http.StatusOK, k, f, ds, formView{})
 }
 
-func (s *Server) renderDataForm(w http.ResponseWriter, r *http.Request, status int, k formKey, f *aldyn.DataForm, ds *aldyn.DataSet,
-	posted url.Values, errs map[string]string, broken []aldyn.RuleResult) error {
+// formView is what a form page shows beyond the stored form: the posted
+// cells and their errors, the hard rules that refused it, the bad cells of
+// a refused workbook.
+type formView struct {
+	posted       url.Values
+	errs         map[string]string
+	broken       []aldyn.RuleResult
+	importErrors []string
+}
+
+func (s *Server) renderDataForm(w http.ResponseWriter, r *http.Request, status int, k formKey, f *aldyn.DataForm, ds *aldyn.DataSet, v formView) error {
 	a, lang := actor(r), info(r).lang
-	d := &dataFormPageData{Key: k, Set: ds, Form: f, Started: f.ID != 0, Elements: formElements(ds, f, posted, errs, lang),
+	d := &dataFormPageData{Key: k, Set: ds, Form: f, Started: f.ID != 0, Elements: formElements(ds, f, v.posted, v.errs, lang),
 		Editable: a.CanSubmitReport(k.Body.ID) && f.CanEdit(), CanReview: f.Status == aldyn.ReportSubmitted && a.CanReviewDataForm(k.Body.Territory.Path),
-		Late: f.IsLate(ds), Deadline: ds.Deadline(k.Period), Broken: broken, BodyName: k.Body.Name(lang), PeriodName: k.Period.Label()}
+		Late: f.IsLate(ds), Deadline: ds.Deadline(k.Period), Broken: v.broken, BodyName: k.Body.Name(lang), PeriodName: k.Period.Label(),
+		ImportErrors: v.importErrors}
 	title := info(r).loc.T("datasets.form.title", map[string]any{"set": ds.Name.In(lang), "period": k.Period.Label()})
-	return s.render(w, r, status, "dataset_form", &page{Title: title, Data: d, Errors: errs, Form: posted})
+	return s.render(w, r, status, "dataset_form", &page{Title: title, Data: d, Errors: v.errs, Form: v.posted})
 }
 
 // cellsFromForm reads the posted cells: "cell:<element>:<combo>" → text.
@@ -279,7 +295,7 @@ func (s *Server) dataFormSave(w http.ResponseWriter, r *http.Request) error {
 	if e.Code == aldyn.ECONFLICT {
 		status = http.StatusConflict
 	}
-	return s.renderDataForm(w, r, status, k, f, ds, r.PostForm, errs, broken)
+	return s.renderDataForm(w, r, status, k, f, ds, formView{posted: r.PostForm, errs: errs, broken: broken})
 }
 
 func asAldynError(err error, e **aldyn.Error) bool {
@@ -289,16 +305,12 @@ func asAldynError(err error, e **aldyn.Error) bool {
 }
 
 func (s *Server) dataFormDecision(w http.ResponseWriter, r *http.Request, accept bool) error {
-	k, active, err := s.dataFormTarget(r)
+	k, f, ds, err := s.dataFormOfPath(r)
 	if err != nil {
 		return err
 	}
 	if err := r.ParseForm(); err != nil {
 		return badParam("form")
-	}
-	f, ds, err := s.loadDataForm(r.Context(), k, active)
-	if err != nil {
-		return err
 	}
 	if f.ID == 0 {
 		return aldyn.Errorf(aldyn.ENOTFOUND, "datasets.error.form_not_found")
@@ -308,7 +320,7 @@ func (s *Server) dataFormDecision(w http.ResponseWriter, r *http.Request, accept
 		if ferr != nil {
 			return ferr
 		}
-		return s.renderDataForm(w, r, http.StatusBadRequest, k, f, ds, nil, errs, nil)
+		return s.renderDataForm(w, r, http.StatusBadRequest, k, f, ds, formView{errs: errs})
 	}
 	flash := "datasets.form.accepted"
 	if !accept {

@@ -24,11 +24,7 @@ func (s *Server) registerDataSetXLSX() {
 }
 
 func (s *Server) dataFormXLSX(w http.ResponseWriter, r *http.Request) error {
-	k, active, err := s.dataFormTarget(r)
-	if err != nil {
-		return err
-	}
-	f, ds, err := s.loadDataForm(r.Context(), k, active)
+	k, f, ds, err := s.dataFormOfPath(r)
 	if err != nil {
 		return err
 	}
@@ -46,7 +42,7 @@ func (s *Server) dataFormXLSX(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) dataFormImport(w http.ResponseWriter, r *http.Request) error {
-	k, active, err := s.dataFormTarget(r)
+	k, f, ds, err := s.dataFormOfPath(r)
 	if err != nil {
 		return err
 	}
@@ -54,13 +50,8 @@ func (s *Server) dataFormImport(w http.ResponseWriter, r *http.Request) error {
 	if !a.CanSubmitReport(k.Body.ID) {
 		return aldyn.Errorf(aldyn.EFORBIDDEN, "datasets.error.entry_forbidden")
 	}
-	f, ds, err := s.loadDataForm(ctx, k, active)
-	if err != nil {
-		return err
-	}
 	fail := func(msg string, lines []string) error {
-		d := map[string]string{"form": msg}
-		return s.renderDataFormImport(w, r, k, f, ds, d, lines)
+		return s.renderDataForm(w, r, http.StatusBadRequest, k, f, ds, formView{errs: map[string]string{"form": msg}, importErrors: lines})
 	}
 	file, _, err := r.FormFile("file")
 	if err != nil {
@@ -102,15 +93,4 @@ func errArgs(err error) map[string]any {
 		return e.Args
 	}
 	return nil
-}
-
-// renderDataFormImport shows the form again with the import's errors.
-func (s *Server) renderDataFormImport(w http.ResponseWriter, r *http.Request, k formKey, f *aldyn.DataForm, ds *aldyn.DataSet,
-	errs map[string]string, lines []string) error {
-	a, lang := actor(r), info(r).lang
-	d := &dataFormPageData{Key: k, Set: ds, Form: f, Started: f.ID != 0, Elements: formElements(ds, f, nil, nil, lang),
-		Editable: a.CanSubmitReport(k.Body.ID) && f.CanEdit(), CanReview: false, Late: f.IsLate(ds), Deadline: ds.Deadline(k.Period),
-		BodyName: k.Body.Name(lang), PeriodName: k.Period.Label(), ImportErrors: lines}
-	title := info(r).loc.T("datasets.form.title", map[string]any{"set": ds.Name.In(lang), "period": k.Period.Label()})
-	return s.render(w, r, http.StatusBadRequest, "dataset_form", &page{Title: title, Data: d, Errors: errs})
 }
