@@ -16,10 +16,11 @@ const (
 )
 
 // Indicator sources: entered by reporters, or computed from the offense
-// registers.
+// registers or from the accepted values of reported figures (data sets).
 const (
 	IndicatorManual   = "manual"
 	IndicatorOffenses = "offenses"
+	IndicatorDataSets = "data_sets"
 )
 
 // Indicator disaggregations.
@@ -127,6 +128,8 @@ func (ind *Indicator) Validate() error {
 				ind.Denominator = DenominatorPopulation
 			}
 		}
+	case IndicatorDataSets:
+		validateDataRefs(v, ind)
 	default:
 		v.Add("source", "indicator.error.source")
 	}

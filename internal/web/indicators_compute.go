@@ -7,12 +7,34 @@ import (
 	"time"
 
 	"github.com/aldyn-kg/aldyn"
+	"github.com/aldyn-kg/aldyn/internal/datasets"
 	"github.com/aldyn-kg/aldyn/internal/offenses"
+	"github.com/aldyn-kg/aldyn/internal/store"
 )
 
-// Indicators whose source is the offense statistics are computed, not
-// typed in: the plan's coordinator recomputes their values from the
-// records (e.g. registered thefts per 100,000 residents of the district).
+// Indicators whose source is the offense statistics or reported figures
+// are computed, not typed in: the plan's coordinator recomputes their
+// values from the records (e.g. registered thefts per 100,000 residents
+// of the district) or the accepted data set values.
+
+// indicatorSource computes the values of a plan's indicator from one kind
+// of the platform's data; each module that can feed indicators offers one.
+type indicatorSource func(ctx context.Context, db *store.DB, plan *aldyn.Plan, ind *aldyn.Indicator, now time.Time) ([]aldyn.IndicatorValue, error)
+
+// indicatorSources are the computed sources by aldyn.Indicator.Source.
+var indicatorSources = map[string]indicatorSource{
+	aldyn.IndicatorOffenses: offenses.IndicatorValues,
+	aldyn.IndicatorDataSets: datasets.IndicatorValues,
+}
+
+// computeIndicator runs the indicator's source; a manual indicator has none.
+func (s *Server) computeIndicator(ctx context.Context, plan *aldyn.Plan, ind *aldyn.Indicator, now time.Time) ([]aldyn.IndicatorValue, error) {
+	src, ok := indicatorSources[ind.Source]
+	if !ok {
+		return nil, aldyn.Errorf(aldyn.EINVALID, "indicator.error.not_computed")
+	}
+	return src(ctx, s.db, plan, ind, now)
+}
 
 func (s *Server) registerIndicatorCompute() {
 	s.handle("POST", "/indicators/{id}/compute", s.indicatorCompute)
@@ -30,7 +52,7 @@ func (s *Server) indicatorCompute(w http.ResponseWriter, r *http.Request) error 
 	if !internal || !actor(r).CanManagePlan(p.TerritoryPath) {
 		return forbidden()
 	}
-	vals, err := offenses.IndicatorValues(r.Context(), s.db, p, ind, time.Now())
+	vals, err := s.computeIndicator(r.Context(), p, ind, time.Now())
 	if err != nil {
 		return err
 	}
@@ -56,10 +78,10 @@ func (s *Server) withComputedIndicators(ctx context.Context, in *aldyn.Dashboard
 	var vals []aldyn.IndicatorValue
 	for i := range in.Indicators {
 		ind := &in.Indicators[i]
-		if ind.Source != aldyn.IndicatorOffenses {
+		if _, ok := indicatorSources[ind.Source]; !ok {
 			continue
 		}
-		v, err := offenses.IndicatorValues(ctx, s.db, in.Plan, ind, now)
+		v, err := s.computeIndicator(ctx, in.Plan, ind, now)
 		if err != nil {
 			return fmt.Errorf("indicator %d: %w", ind.ID, err)
 		}
@@ -80,7 +102,7 @@ func (s *Server) withComputedIndicators(ctx context.Context, in *aldyn.Dashboard
 
 func init() {
 	apiOps = append(apiOps, apiOp{Method: "POST", Path: "/api/v1/indicators/{id}/compute",
-		Summary: "Recompute an indicator whose source is the offense statistics (count or rate per 100,000 for each ended period of the plan)",
+		Summary: "Recompute an indicator whose source is the offense statistics or reported figures (count, rate per 100,000 or percentage for each ended period of the plan)",
 		Tag:     "plans", Access: "coordinator of the plan's territory", Params: []apiParam{idParam}, Response: "IndicatorValues"})
 	schemas["IndicatorValues"] = map[string]any{"type": "array", "items": obj(map[string]any{"indicator_id": integer(), "period": str(),
 		"territory_code": str(), "value": num()})}

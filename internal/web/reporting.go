@@ -554,6 +554,8 @@ type reportingTasksPageData struct {
 	// Residents are the residents' reports open at the actor's body.
 	Residents      []residentRow
 	ResidentsTotal int
+	// DataForms are the reported-figures forms to fill in and review.
+	DataForms *dataFormTasks
 }
 
 func (s *Server) tasksPage(w http.ResponseWriter, r *http.Request) error {
@@ -576,8 +578,12 @@ func (s *Server) tasksPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	dfs, err := s.dataFormTasksOf(r.Context(), actor(r))
+	if err != nil {
+		return err
+	}
 	return s.render(w, r, http.StatusOK, "reporting_tasks", &page{Title: info(r).loc.T("reporting.tasks.title"), Data: &reportingTasksPageData{
-		Tasks: ts, Reviews: rv, Outstanding: outs, IsCoordinator: actor(r).Is(aldyn.RoleCoordinator),
+		Tasks: ts, Reviews: rv, Outstanding: outs, DataForms: dfs, IsCoordinator: actor(r).Is(aldyn.RoleCoordinator),
 		Residents: residents, ResidentsTotal: residentsTotal,
 		CanReport: actor(r).Is(aldyn.RoleReporter, aldyn.RoleCoordinator) && actor(r).BodyID > 0,
 	}})

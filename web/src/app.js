@@ -9,6 +9,7 @@ import htmx from 'htmx.org';
 import { initBehaviours, initProgress } from './behaviours.js';
 import { initBundles, initNeeded, destroyLoaded } from './bundles.js';
 import { initErrorSummary } from './errorsummary.js';
+import { initDataForms, initRowTotals } from './dataform.js';
 
 // The CSP forbids inline <style> and eval, so htmx must not rely on them:
 // indicator styles live in app.css, and hx-on / js: expressions stay off.
@@ -20,6 +21,7 @@ window.htmx = htmx;
 
 initBehaviours(document);
 initErrorSummary(document);
+initDataForms(document);
 initBundles(document.currentScript);
 
 // htmx.onLoad runs for the body once the page is ready and for every
@@ -28,6 +30,7 @@ htmx.onLoad((root) => {
   if (!(root instanceof Element)) return;
   initNeeded(root);
   initProgress(root);
+  initRowTotals(root);
 });
 
 // Free Leaflet maps and ECharts instances (listeners, canvases, observers)

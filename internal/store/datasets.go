@@ -1,0 +1,598 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"time"
+
+	"github.com/aldyn-kg/aldyn"
+)
+
+// This file stores the design of reported figures: disaggregations, data
+// elements, data sets (one row per version) and validation rules. Only
+// national administrators change them (aldyn.Actor.CanDesignDataSets);
+// every signed-in user and the public read them.
+
+func (tx *Tx) checkDesigner() error {
+	if !tx.actor.CanDesignDataSets() {
+		return aldyn.Errorf(aldyn.EFORBIDDEN, "error.forbidden")
+	}
+	return nil
+}
+
+// Disaggregations.
+
+const disaggregationCols = `d.id, d.code, d.name_ky, d.name_ru, d.name_en, d.categories, d.created_at, d.updated_at`
+
+func scanDisaggregation(s interface{ Scan(...any) error }) (*aldyn.Disaggregation, error) {
+	var d aldyn.Disaggregation
+	var cats string
+	if err := s.Scan(&d.ID, &d.Code, &d.Name.KY, &d.Name.RU, &d.Name.EN, &cats, &d.CreatedAt, &d.UpdatedAt); err != nil {
+		return nil, err
+	}
+	d.CreatedAt, d.UpdatedAt = d.CreatedAt.UTC(), d.UpdatedAt.UTC()
+	return &d, json.Unmarshal([]byte(cats), &d.Categories)
+}
+
+// FindDisaggregations lists every disaggregation by code.
+func (db *DB) FindDisaggregations(ctx context.Context) ([]*aldyn.Disaggregation, error) {
+	var out []*aldyn.Disaggregation
+	err := db.read(ctx, func(r reader) error {
+		return scanAll(ctx, r, func(rows *sql.Rows) error {
+			d, err := scanDisaggregation(rows)
+			if err == nil {
+				out = append(out, d)
+			}
+			return err
+		}, "SELECT "+disaggregationCols+" FROM disaggregations d ORDER BY d.code")
+	})
+	return out, db.normalize(err)
+}
+
+// CreateDisaggregation validates and inserts a disaggregation.
+func (db *DB) CreateDisaggregation(ctx context.Context, actor *aldyn.Actor, d *aldyn.Disaggregation) error {
+	if err := d.Validate(); err != nil {
+		return err
+	}
+	return db.Update(ctx, actor, func(tx *Tx) error {
+		if err := tx.checkDesigner(); err != nil {
+			return err
+		}
+		d.CreatedAt, d.UpdatedAt = tx.now, tx.now
+		if err := tx.queryRow(ctx, `INSERT INTO disaggregations (code, name_ky, name_ru, name_en, categories, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, d.Code, d.Name.KY, d.Name.RU, d.Name.EN, jsonText(d.Categories), tx.now, tx.now).Scan(&d.ID); err != nil {
+			return codeTaken(tx.db.normalize(err))
+		}
+		return tx.Audit(ctx, aldyn.AuditCreate, "disaggregation", idString(d.ID), "", nil, d)
+	})
+}
+
+// codeTaken turns a unique violation into the field error of a code.
+func codeTaken(err error) error {
+	if aldyn.ErrorCode(err) == aldyn.ECONFLICT {
+		return invalidField("code", "datasets.error.code_taken")
+	}
+	return err
+}
+
+// Data elements.
+
+const elementCols = `e.id, e.code, e.name_ky, e.name_ru, e.name_en, e.description_ky, e.description_ru, e.description_en, e.value_type,
+	e.unit_ky, e.unit_ru, e.unit_en, e.aggregation, COALESCE(e.disaggregation_id, 0), e.created_at, e.updated_at`
+
+func scanElement(s interface{ Scan(...any) error }) (*aldyn.DataElement, error) {
+	var e aldyn.DataElement
+	if err := s.Scan(&e.ID, &e.Code, &e.Name.KY, &e.Name.RU, &e.Name.EN, &e.Description.KY, &e.Description.RU, &e.Description.EN, &e.ValueType,
+		&e.Unit.KY, &e.Unit.RU, &e.Unit.EN, &e.Aggregation, &e.DisaggregationID, &e.CreatedAt, &e.UpdatedAt); err != nil {
+		return nil, err
+	}
+	e.CreatedAt, e.UpdatedAt = e.CreatedAt.UTC(), e.UpdatedAt.UTC()
+	return &e, nil
+}
+
+// DataElementSorts are the columns a data element list can be sorted by.
+var DataElementSorts = map[string]string{"code": "e.code", "name_ky": "e.name_ky", "name_ru": "e.name_ru", "name_en": "e.name_en", "id": "e.id"}
+
+// FindDataElements lists data elements matching f with their
+// disaggregations, and the total count.
+func (db *DB) FindDataElements(ctx context.Context, f aldyn.DataElementFilter) ([]*aldyn.DataElement, int, error) {
+	if err := aldyn.CheckSearch(f.Q); err != nil {
+		return nil, 0, err
+	}
+	return readList(ctx, db, f, findDataElements)
+}
+
+func findDataElements(ctx context.Context, r reader, f aldyn.DataElementFilter) ([]*aldyn.DataElement, int, error) {
+	var w where
+	eq(&w, "e.id", f.ID)
+	eq(&w, "e.code", f.Code)
+	if f.Codes != nil {
+		if len(f.Codes) == 0 {
+			w.and("1=0")
+		}
+		w.in("e.code", f.Codes)
+	}
+	if f.Q != "" {
+		w.search(f.Q, "LOWER(e.code || ' ' || e.name_ky || ' ' || e.name_ru || ' ' || e.name_en)")
+	}
+	out, total, err := findPage(ctx, r, elementCols, " FROM data_elements e", w.String(), w.args, orderBy(f.Page, DataElementSorts, "e.code")+", e.id", nil,
+		f.Page, scanElement)
+	if err != nil {
+		return nil, 0, err
+	}
+	return out, total, attachDisaggregations(ctx, r, out)
+}
+
+// attachDisaggregations fills the Disaggregation of each element.
+func attachDisaggregations(ctx context.Context, r reader, es []*aldyn.DataElement) error {
+	byID := map[int64]*aldyn.Disaggregation{}
+	for _, e := range es {
+		if e.DisaggregationID != 0 {
+			byID[e.DisaggregationID] = nil
+		}
+	}
+	if len(byID) == 0 {
+		return nil
+	}
+	ids := make([]int64, 0, len(byID))
+	for id := range byID {
+		ids = append(ids, id)
+	}
+	in, args := idList(ids)
+	err := scanAll(ctx, r, func(rows *sql.Rows) error {
+		d, err := scanDisaggregation(rows)
+		if err == nil {
+			byID[d.ID] = d
+		}
+		return err
+	}, "SELECT "+disaggregationCols+" FROM disaggregations d WHERE d.id IN ("+in+")", args...)
+	for _, e := range es {
+		if e.DisaggregationID != 0 {
+			e.Disaggregation = byID[e.DisaggregationID]
+		}
+	}
+	return err
+}
+
+// FindDataElementByID returns one data element.
+func (db *DB) FindDataElementByID(ctx context.Context, id int64) (*aldyn.DataElement, error) {
+	es, _, err := db.FindDataElements(ctx, aldyn.DataElementFilter{ID: &id, Page: aldyn.Page{Limit: 1}})
+	if err != nil {
+		return nil, err
+	}
+	if len(es) == 0 {
+		return nil, aldyn.Errorf(aldyn.ENOTFOUND, "datasets.error.element_not_found")
+	}
+	return es[0], nil
+}
+
+func (tx *Tx) checkDisaggregation(ctx context.Context, id int64) error {
+	if id == 0 {
+		return nil
+	}
+	var n int
+	if err := tx.queryRow(ctx, "SELECT COUNT(*) FROM disaggregations WHERE id = ?", id).Scan(&n); err != nil {
+		return tx.db.normalize(err)
+	}
+	if n == 0 {
+		return invalidField("disaggregation_id", "datasets.error.disaggregation_not_found")
+	}
+	return nil
+}
+
+// CreateDataElement validates and inserts a data element.
+func (db *DB) CreateDataElement(ctx context.Context, actor *aldyn.Actor, e *aldyn.DataElement) error {
+	if err := e.Validate(); err != nil {
+		return err
+	}
+	return db.Update(ctx, actor, func(tx *Tx) error {
+		if err := tx.checkDesigner(); err != nil {
+			return err
+		}
+		if err := tx.checkDisaggregation(ctx, e.DisaggregationID); err != nil {
+			return err
+		}
+		e.CreatedAt, e.UpdatedAt = tx.now, tx.now
+		if err := tx.queryRow(ctx, `INSERT INTO data_elements (code, name_ky, name_ru, name_en, description_ky, description_ru, description_en,
+			value_type, unit_ky, unit_ru, unit_en, aggregation, disaggregation_id, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			e.Code, e.Name.KY, e.Name.RU, e.Name.EN, e.Description.KY, e.Description.RU, e.Description.EN,
+			e.ValueType, e.Unit.KY, e.Unit.RU, e.Unit.EN, e.Aggregation, nullID(e.DisaggregationID), tx.now, tx.now).Scan(&e.ID); err != nil {
+			return codeTaken(tx.db.normalize(err))
+		}
+		return tx.Audit(ctx, aldyn.AuditCreate, "data_element", idString(e.ID), "", nil, e)
+	})
+}
+
+// UpdateDataElement replaces the names, description and unit of element
+// id. Its code, value type, aggregation and disaggregation are what
+// reported values mean: they change only while nothing has been reported.
+func (db *DB) UpdateDataElement(ctx context.Context, actor *aldyn.Actor, id int64, e *aldyn.DataElement) error {
+	if err := e.Validate(); err != nil {
+		return err
+	}
+	return db.Update(ctx, actor, func(tx *Tx) error {
+		if err := tx.checkDesigner(); err != nil {
+			return err
+		}
+		old, err := scanElement(tx.queryRow(ctx, "SELECT "+elementCols+" FROM data_elements e WHERE e.id = ?", id))
+		if errors.Is(err, sql.ErrNoRows) {
+			return aldyn.Errorf(aldyn.ENOTFOUND, "datasets.error.element_not_found")
+		} else if err != nil {
+			return tx.db.normalize(err)
+		}
+		if old.Code != e.Code || old.ValueType != e.ValueType || old.Aggregation != e.Aggregation || old.DisaggregationID != e.DisaggregationID {
+			var n int
+			if err := tx.queryRow(ctx, "SELECT COUNT(*) FROM data_values WHERE element_id = ?", id).Scan(&n); err != nil {
+				return tx.db.normalize(err)
+			}
+			if n > 0 {
+				return aldyn.Errorf(aldyn.ECONFLICT, "datasets.error.element_in_use")
+			}
+		}
+		if err := tx.checkDisaggregation(ctx, e.DisaggregationID); err != nil {
+			return err
+		}
+		e.ID, e.CreatedAt, e.UpdatedAt = id, old.CreatedAt, tx.now
+		if _, err := tx.exec(ctx, `UPDATE data_elements SET code = ?, name_ky = ?, name_ru = ?, name_en = ?, description_ky = ?, description_ru = ?,
+			description_en = ?, value_type = ?, unit_ky = ?, unit_ru = ?, unit_en = ?, aggregation = ?, disaggregation_id = ?, updated_at = ? WHERE id = ?`,
+			e.Code, e.Name.KY, e.Name.RU, e.Name.EN, e.Description.KY, e.Description.RU, e.Description.EN, e.ValueType,
+			e.Unit.KY, e.Unit.RU, e.Unit.EN, e.Aggregation, nullID(e.DisaggregationID), tx.now, id); err != nil {
+			return codeTaken(err)
+		}
+		return tx.Audit(ctx, aldyn.AuditUpdate, "data_element", idString(id), "", old, e)
+	})
+}
+
+// Data sets.
+
+const dataSetCols = `s.id, s.code, s.version, s.name_ky, s.name_ru, s.name_en, s.description_ky, s.description_ru, s.description_en,
+	s.period_type, s.body_types, s.level, s.open_days, s.deadline_days, s.close_days, s.sensitive, s.status, s.created_at, s.updated_at`
+
+func scanDataSet(s interface{ Scan(...any) error }) (*aldyn.DataSet, error) {
+	var d aldyn.DataSet
+	var types string
+	if err := s.Scan(&d.ID, &d.Code, &d.Version, &d.Name.KY, &d.Name.RU, &d.Name.EN, &d.Description.KY, &d.Description.RU, &d.Description.EN,
+		&d.PeriodType, &types, &d.Level, &d.OpenDays, &d.DeadlineDays, &d.CloseDays, boolInto{&d.Sensitive}, &d.Status, &d.CreatedAt, &d.UpdatedAt); err != nil {
+		return nil, err
+	}
+	d.CreatedAt, d.UpdatedAt = d.CreatedAt.UTC(), d.UpdatedAt.UTC()
+	return &d, json.Unmarshal([]byte(types), &d.BodyTypes)
+}
+
+// DataSetSorts are the columns a data set list can be sorted by.
+var DataSetSorts = map[string]string{"code": "s.code, s.version", "name_ky": "s.name_ky", "name_ru": "s.name_ru", "name_en": "s.name_en",
+	"status": "s.status, s.code", "id": "s.id"}
+
+// FindDataSets lists data sets matching f with their elements, and the
+// total count.
+func (db *DB) FindDataSets(ctx context.Context, f aldyn.DataSetFilter) ([]*aldyn.DataSet, int, error) {
+	return readList(ctx, db, f, findDataSets)
+}
+
+func findDataSets(ctx context.Context, r reader, f aldyn.DataSetFilter) ([]*aldyn.DataSet, int, error) {
+	var w where
+	eq(&w, "s.id", f.ID)
+	eq(&w, "s.code", f.Code)
+	eq(&w, "s.status", f.Status)
+	if f.Latest {
+		w.and("s.version = (SELECT MAX(x.version) FROM data_sets x WHERE x.code = s.code)")
+	}
+	out, total, err := findPage(ctx, r, dataSetCols, " FROM data_sets s", w.String(), w.args, orderBy(f.Page, DataSetSorts, "s.code, s.version")+", s.id", nil,
+		f.Page, scanDataSet)
+	if err != nil || len(out) == 0 {
+		return out, total, err
+	}
+	return out, total, attachElements(ctx, r, out)
+}
+
+// attachElements fills the ElementIDs and Elements of each data set.
+func attachElements(ctx context.Context, r reader, sets []*aldyn.DataSet) error {
+	byID := map[int64]*aldyn.DataSet{}
+	for _, s := range sets {
+		byID[s.ID], s.ElementIDs, s.Elements = s, []int64{}, nil
+	}
+	in, args := idList(idsOf(sets, func(s *aldyn.DataSet) int64 { return s.ID }))
+	var elems []*aldyn.DataElement
+	err := scanAll(ctx, r, func(rows *sql.Rows) error {
+		var sid int64
+		var e aldyn.DataElement
+		if err := rows.Scan(&sid, &e.ID, &e.Code, &e.Name.KY, &e.Name.RU, &e.Name.EN, &e.Description.KY, &e.Description.RU, &e.Description.EN,
+			&e.ValueType, &e.Unit.KY, &e.Unit.RU, &e.Unit.EN, &e.Aggregation, &e.DisaggregationID, &e.CreatedAt, &e.UpdatedAt); err != nil {
+			return err
+		}
+		s := byID[sid]
+		s.ElementIDs = append(s.ElementIDs, e.ID)
+		s.Elements = append(s.Elements, &e)
+		elems = append(elems, &e)
+		return nil
+	}, "SELECT se.data_set_id, "+elementCols+" FROM data_set_elements se JOIN data_elements e ON e.id = se.element_id WHERE se.data_set_id IN ("+in+
+		") ORDER BY se.data_set_id, se.position", args...)
+	if err != nil {
+		return err
+	}
+	return attachDisaggregations(ctx, r, elems)
+}
+
+// FindDataSetByID returns one data set version with its elements.
+func (db *DB) FindDataSetByID(ctx context.Context, id int64) (*aldyn.DataSet, error) {
+	return readOne(ctx, db, id, findDataSetByID)
+}
+
+func findDataSetByID(ctx context.Context, r reader, id int64) (*aldyn.DataSet, error) {
+	ss, _, err := findDataSets(ctx, r, aldyn.DataSetFilter{ID: &id, Page: aldyn.Page{Limit: 1}})
+	if err != nil {
+		return nil, err
+	}
+	if len(ss) == 0 {
+		return nil, aldyn.Errorf(aldyn.ENOTFOUND, "datasets.error.not_found")
+	}
+	return ss[0], nil
+}
+
+// FindActiveDataSet returns the active version of the data set with code.
+func (db *DB) FindActiveDataSet(ctx context.Context, code string) (*aldyn.DataSet, error) {
+	active := aldyn.DataSetActive
+	ss, _, err := db.FindDataSets(ctx, aldyn.DataSetFilter{Code: &code, Status: &active, Page: aldyn.Page{Limit: 1}})
+	if err != nil {
+		return nil, err
+	}
+	if len(ss) == 0 {
+		return nil, aldyn.Errorf(aldyn.ENOTFOUND, "datasets.error.not_found")
+	}
+	return ss[0], nil
+}
+
+// checkElements checks the data set's elements exist.
+func (tx *Tx) checkElements(ctx context.Context, s *aldyn.DataSet) error {
+	in, args := idList(s.ElementIDs)
+	var n int
+	if err := tx.queryRow(ctx, "SELECT COUNT(*) FROM data_elements WHERE id IN ("+in+")", args...).Scan(&n); err != nil {
+		return tx.db.normalize(err)
+	}
+	if n != len(s.ElementIDs) {
+		return invalidField("element_ids", "datasets.error.element_not_found")
+	}
+	return nil
+}
+
+func (tx *Tx) setDataSetElements(ctx context.Context, s *aldyn.DataSet) error {
+	if _, err := tx.exec(ctx, "DELETE FROM data_set_elements WHERE data_set_id = ?", s.ID); err != nil {
+		return err
+	}
+	for i, id := range s.ElementIDs {
+		if _, err := tx.exec(ctx, "INSERT INTO data_set_elements (data_set_id, element_id, position) VALUES (?, ?, ?)", s.ID, id, i+1); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// auditDataSet is the audited view of a data set (without its elements'
+// definitions).
+func auditDataSet(s *aldyn.DataSet) *aldyn.DataSet {
+	c := *s
+	c.Elements = nil
+	return &c
+}
+
+// CreateDataSet inserts the first version of a data set, as a draft.
+func (db *DB) CreateDataSet(ctx context.Context, actor *aldyn.Actor, s *aldyn.DataSet) error {
+	s.Status, s.Version = aldyn.DataSetDraft, 1
+	if err := s.Validate(); err != nil {
+		return err
+	}
+	return db.Update(ctx, actor, func(tx *Tx) error {
+		if err := tx.checkDesigner(); err != nil {
+			return err
+		}
+		return tx.insertDataSet(ctx, s)
+	})
+}
+
+func (tx *Tx) insertDataSet(ctx context.Context, s *aldyn.DataSet) error {
+	if err := tx.checkElements(ctx, s); err != nil {
+		return err
+	}
+	s.CreatedAt, s.UpdatedAt = tx.now, tx.now
+	if err := tx.queryRow(ctx, `INSERT INTO data_sets (code, version, name_ky, name_ru, name_en, description_ky, description_ru, description_en,
+		period_type, body_types, level, open_days, deadline_days, close_days, sensitive, status, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		s.Code, s.Version, s.Name.KY, s.Name.RU, s.Name.EN, s.Description.KY, s.Description.RU, s.Description.EN,
+		s.PeriodType, jsonText(s.BodyTypes), s.Level, s.OpenDays, s.DeadlineDays, s.CloseDays, s.Sensitive, s.Status, tx.now, tx.now).Scan(&s.ID); err != nil {
+		return codeTaken(tx.db.normalize(err))
+	}
+	if err := tx.setDataSetElements(ctx, s); err != nil {
+		return err
+	}
+	return tx.Audit(ctx, aldyn.AuditCreate, "data_set", idString(s.ID), "", nil, auditDataSet(s))
+}
+
+// UpdateDataSet replaces the fields of a draft data set version. An active
+// or retired version is never changed: NewDataSetVersion makes the draft
+// of its successor.
+func (db *DB) UpdateDataSet(ctx context.Context, actor *aldyn.Actor, id int64, s *aldyn.DataSet) error {
+	return db.Update(ctx, actor, func(tx *Tx) error {
+		if err := tx.checkDesigner(); err != nil {
+			return err
+		}
+		old, err := findDataSetByID(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if old.Status != aldyn.DataSetDraft {
+			return aldyn.Errorf(aldyn.ECONFLICT, "datasets.error.not_draft")
+		}
+		s.ID, s.Code, s.Version, s.Status, s.CreatedAt = id, old.Code, old.Version, aldyn.DataSetDraft, old.CreatedAt
+		if err := s.Validate(); err != nil {
+			return err
+		}
+		if err := tx.checkElements(ctx, s); err != nil {
+			return err
+		}
+		s.UpdatedAt = tx.now
+		if _, err := tx.exec(ctx, `UPDATE data_sets SET name_ky = ?, name_ru = ?, name_en = ?, description_ky = ?, description_ru = ?, description_en = ?,
+			period_type = ?, body_types = ?, level = ?, open_days = ?, deadline_days = ?, close_days = ?, sensitive = ?, updated_at = ? WHERE id = ?`,
+			s.Name.KY, s.Name.RU, s.Name.EN, s.Description.KY, s.Description.RU, s.Description.EN, s.PeriodType, jsonText(s.BodyTypes), s.Level,
+			s.OpenDays, s.DeadlineDays, s.CloseDays, s.Sensitive, tx.now, id); err != nil {
+			return err
+		}
+		if err := tx.setDataSetElements(ctx, s); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, aldyn.AuditUpdate, "data_set", idString(id), "", auditDataSet(old), auditDataSet(s))
+	})
+}
+
+// ActivateDataSet makes a draft version the one bodies report, retiring
+// the version active before it; forms entered with that one keep it.
+func (db *DB) ActivateDataSet(ctx context.Context, actor *aldyn.Actor, id int64) (*aldyn.DataSet, error) {
+	var s *aldyn.DataSet
+	err := db.Update(ctx, actor, func(tx *Tx) (err error) {
+		if err := tx.checkDesigner(); err != nil {
+			return err
+		}
+		if s, err = findDataSetByID(ctx, tx, id); err != nil {
+			return err
+		}
+		if s.Status != aldyn.DataSetDraft {
+			return aldyn.Errorf(aldyn.ECONFLICT, "datasets.error.not_draft")
+		}
+		if _, err := tx.exec(ctx, "UPDATE data_sets SET status = ?, updated_at = ? WHERE code = ? AND status = ?",
+			aldyn.DataSetRetired, tx.now, s.Code, aldyn.DataSetActive); err != nil {
+			return err
+		}
+		if _, err := tx.exec(ctx, "UPDATE data_sets SET status = ?, updated_at = ? WHERE id = ?", aldyn.DataSetActive, tx.now, id); err != nil {
+			return err
+		}
+		before := auditDataSet(s)
+		s.Status, s.UpdatedAt = aldyn.DataSetActive, tx.now
+		return tx.Audit(ctx, aldyn.AuditUpdate, "data_set", idString(id), "", before, auditDataSet(s))
+	})
+	return s, err
+}
+
+// NewDataSetVersion copies the newest version of the data set with code
+// into a new draft version, which UpdateDataSet then changes.
+func (db *DB) NewDataSetVersion(ctx context.Context, actor *aldyn.Actor, code string) (*aldyn.DataSet, error) {
+	var s *aldyn.DataSet
+	err := db.Update(ctx, actor, func(tx *Tx) error {
+		if err := tx.checkDesigner(); err != nil {
+			return err
+		}
+		ss, _, err := findDataSets(ctx, tx, aldyn.DataSetFilter{Code: &code, Latest: true, Page: aldyn.Page{Limit: 1}})
+		if err != nil {
+			return err
+		}
+		if len(ss) == 0 {
+			return aldyn.Errorf(aldyn.ENOTFOUND, "datasets.error.not_found")
+		}
+		if ss[0].Status == aldyn.DataSetDraft {
+			return aldyn.Errorf(aldyn.ECONFLICT, "datasets.error.draft_exists")
+		}
+		s = ss[0]
+		s.ID, s.Version, s.Status, s.Elements = 0, s.Version+1, aldyn.DataSetDraft, nil
+		return tx.insertDataSet(ctx, s)
+	})
+	return s, err
+}
+
+// Validation rules.
+
+const ruleCols = `r.id, r.data_set_code, r.code, r.expression, r.severity, r.message_ky, r.message_ru, r.message_en, r.created_at, r.updated_at`
+
+func scanRule(s interface{ Scan(...any) error }) (*aldyn.ValidationRule, error) {
+	var r aldyn.ValidationRule
+	if err := s.Scan(&r.ID, &r.DataSetCode, &r.Code, &r.Expression, &r.Severity, &r.Message.KY, &r.Message.RU, &r.Message.EN, &r.CreatedAt, &r.UpdatedAt); err != nil {
+		return nil, err
+	}
+	r.CreatedAt, r.UpdatedAt = r.CreatedAt.UTC(), r.UpdatedAt.UTC()
+	return &r, nil
+}
+
+// FindValidationRules lists validation rules matching f, by data set and
+// code, and the total count.
+func (db *DB) FindValidationRules(ctx context.Context, f aldyn.ValidationRuleFilter) ([]*aldyn.ValidationRule, int, error) {
+	return readList(ctx, db, f, findValidationRules)
+}
+
+func findValidationRules(ctx context.Context, r reader, f aldyn.ValidationRuleFilter) ([]*aldyn.ValidationRule, int, error) {
+	var w where
+	eq(&w, "r.id", f.ID)
+	eq(&w, "r.data_set_code", f.DataSetCode)
+	p := f.Page
+	if p.Limit == 0 {
+		p.Limit = aldyn.MaxLimit
+	}
+	return findPage(ctx, r, ruleCols, " FROM validation_rules r", w.String(), w.args, " ORDER BY r.data_set_code, r.code", nil, p, scanRule)
+}
+
+// checkRule checks the rule names elements of the newest version of its
+// data set.
+func (tx *Tx) checkRule(ctx context.Context, r *aldyn.ValidationRule) error {
+	ss, _, err := findDataSets(ctx, tx, aldyn.DataSetFilter{Code: &r.DataSetCode, Latest: true, Page: aldyn.Page{Limit: 1}})
+	if err != nil {
+		return err
+	}
+	if len(ss) == 0 {
+		return invalidField("data_set_code", "datasets.error.not_found")
+	}
+	return r.CheckRefs(ss[0])
+}
+
+// CreateValidationRule validates and inserts a rule.
+func (db *DB) CreateValidationRule(ctx context.Context, actor *aldyn.Actor, r *aldyn.ValidationRule) error {
+	if err := r.Validate(); err != nil {
+		return err
+	}
+	return db.Update(ctx, actor, func(tx *Tx) error {
+		if err := tx.checkDesigner(); err != nil {
+			return err
+		}
+		if err := tx.checkRule(ctx, r); err != nil {
+			return err
+		}
+		r.CreatedAt, r.UpdatedAt = tx.now, tx.now
+		if err := tx.queryRow(ctx, `INSERT INTO validation_rules (data_set_code, code, expression, severity, message_ky, message_ru, message_en,
+			created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, r.DataSetCode, r.Code, r.Expression, r.Severity,
+			r.Message.KY, r.Message.RU, r.Message.EN, tx.now, tx.now).Scan(&r.ID); err != nil {
+			return codeTaken(tx.db.normalize(err))
+		}
+		return tx.Audit(ctx, aldyn.AuditCreate, "validation_rule", idString(r.ID), "", nil, r)
+	})
+}
+
+// UpdateValidationRule replaces rule id; it applies to forms submitted
+// from then on.
+func (db *DB) UpdateValidationRule(ctx context.Context, actor *aldyn.Actor, id int64, r *aldyn.ValidationRule) error {
+	if err := r.Validate(); err != nil {
+		return err
+	}
+	return db.Update(ctx, actor, func(tx *Tx) error {
+		if err := tx.checkDesigner(); err != nil {
+			return err
+		}
+		rs, _, err := findValidationRules(ctx, tx, aldyn.ValidationRuleFilter{ID: &id, Page: aldyn.Page{Limit: 1}})
+		if err != nil {
+			return err
+		}
+		if len(rs) == 0 {
+			return aldyn.Errorf(aldyn.ENOTFOUND, "datasets.error.rule_not_found")
+		}
+		if err := tx.checkRule(ctx, r); err != nil {
+			return err
+		}
+		r.ID, r.CreatedAt, r.UpdatedAt = id, rs[0].CreatedAt, tx.now
+		if _, err := tx.exec(ctx, `UPDATE validation_rules SET data_set_code = ?, code = ?, expression = ?, severity = ?, message_ky = ?, message_ru = ?,
+			message_en = ?, updated_at = ? WHERE id = ?`, r.DataSetCode, r.Code, r.Expression, r.Severity, r.Message.KY, r.Message.RU, r.Message.EN,
+			tx.now, id); err != nil {
+			return codeTaken(err)
+		}
+		return tx.Audit(ctx, aldyn.AuditUpdate, "validation_rule", idString(id), "", rs[0], r)
+	})
+}
+
+// periodStart is the first day of a period, as stored.
+func periodStart(p aldyn.Period) string { return p.Start().Format(time.DateOnly) }

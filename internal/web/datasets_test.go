@@ -1,0 +1,353 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/aldyn-kg/aldyn"
+	"github.com/aldyn-kg/aldyn/internal/datasets"
+	"github.com/aldyn-kg/aldyn/internal/store"
+)
+
+// dataSetFixture installs the Concept's data sets in a web fixture and
+// returns the actors of district A's police reporter and coordinator and
+// the protection orders periods the tests use: quarters before the
+// current one, all open.
+type dataSetFixture struct {
+	rep, coord *aldyn.Actor
+	periods    []string // newest first
+}
+
+func mustDataSets(tb testing.TB, f *fixture) *dataSetFixture {
+	tb.Helper()
+	ctx := context.Background()
+	admin := &aldyn.Actor{UserID: f.users[adminKG].ID, Role: aldyn.RoleAdministrator, TerritoryPath: "/41700000000000/"}
+	if _, err := datasets.Install(ctx, f.db, admin); err != nil {
+		tb.Fatal(err)
+	}
+	path := "/41700000000000/41708000000000/" + codeA + "/"
+	d := &dataSetFixture{
+		rep:   &aldyn.Actor{UserID: f.users[reporterA].ID, Role: aldyn.RoleReporter, BodyID: f.bodyA.ID, TerritoryPath: path, Lang: "ky"},
+		coord: &aldyn.Actor{UserID: f.users[coordinator].ID, Role: aldyn.RoleCoordinator, BodyID: f.bodyA.ID, TerritoryPath: path},
+	}
+	p := aldyn.PeriodOf(aldyn.PeriodQuarter, f.db.Now())
+	for i := 0; i < 8; i++ {
+		p = aldyn.PeriodOf(aldyn.PeriodQuarter, p.Start().AddDate(0, 0, -1))
+		d.periods = append(d.periods, p.String())
+	}
+	return d
+}
+
+// submit enters and submits a valid protection orders form of body A.
+func (d *dataSetFixture) submit(tb testing.TB, f *fixture, period string, issued string) *aldyn.DataForm {
+	tb.Helper()
+	form, err := f.db.EnterDataForm(context.Background(), d.rep, store.FormEntry{DataSetCode: "protection_orders", BodyID: f.bodyA.ID, Period: period,
+		Cells: map[string]map[string]string{"po_issued": {"female,age_18_29": issued}, "po_breached": {"female,age_18_29": "1"}}}, true)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return form
+}
+
+func formPath(body *aldyn.Body, period string) string {
+	return "/data-sets/protection_orders/forms/" + strconv.FormatInt(body.ID, 10) + "/" + period
+}
+
+func init() {
+	moduleCases = append(moduleCases, func(tb testing.TB, f *fixture) []matrixCase {
+		d := mustDataSets(tb, f)
+		const see, unauth, forbid, notFound, conflict = http.StatusSeeOther, http.StatusUnauthorized, http.StatusForbidden, http.StatusNotFound, http.StatusConflict
+		const form, js = "application/x-www-form-urlencoded", "application/json"
+		p := d.periods
+		// p[2] and p[3] are submitted, for the API's accept and return;
+		// p[6] and p[7] for the pages'.
+		for _, i := range []int{2, 3, 6, 7} {
+			d.submit(tb, f, p[i], "5")
+		}
+		formRoute, apiRoute := "/data-sets/{code}/forms/{body}/{period}", "/api/v1/data-sets/{code}/forms/{body}/{period}"
+		api := func(b *aldyn.Body, period string) string { return "/api" + "/v1" + formPath(b, period) }
+		// Forms of body A: its users and district A's coordinator,
+		// analyst and administrators see them; body B's only the nation.
+		seesA := func(anonStatus int) expect { return signedIn(anonStatus, 200) }
+		seesB := func(anonStatus int) expect {
+			return expect{def: notFound, byRole: map[string]int{anon: anonStatus, adminKG: 200}}
+		}
+		// Body A's reporter enters; the coordinator of the same body then
+		// holds a stale revision (or a submitted form); others may not.
+		enters := func(anonStatus, ok, second int) expect {
+			return expect{def: forbid, byRole: map[string]int{anon: anonStatus, reporterA: ok, coordinator: second}}
+		}
+		// Only district A's coordinator decides on body A's forms.
+		decides := func(anonStatus, ok int) expect {
+			return expect{def: forbid, byRole: map[string]int{anon: anonStatus, coordinator: ok}}
+		}
+		values := `{"values":{"po_issued":{"female,age_18_29":"4"},"po_breached":{"female,age_18_29":"1"}},"revision":%d}`
+		return []matrixCase{
+			{method: "GET", path: "/data-sets", want: signedIn(see, 200)},
+			{method: "GET", path: "/data-sets/protection_orders", route: "/data-sets/{code}", want: signedIn(see, 200)},
+			{method: "GET", path: formPath(f.bodyA, p[0]), route: formRoute, want: seesA(see)},
+			{method: "GET", path: formPath(f.bodyB, p[0]), route: formRoute, want: seesB(see)},
+			{method: "POST", path: formPath(f.bodyA, p[4]), route: formRoute, ctype: form,
+				body: url.Values{"revision": {"0"}, "cell:po_issued:male,age_30_59": {"2"}, "action": {"save"}}.Encode(), want: enters(unauth, see, conflict)},
+			{method: "POST", path: formPath(f.bodyB, p[4]), route: formRoute, ctype: form,
+				body: url.Values{"revision": {"0"}, "cell:po_issued:male,age_30_59": {"2"}}.Encode(), want: expect{def: notFound, byRole: map[string]int{anon: unauth, adminKG: forbid}}},
+			{method: "POST", path: formPath(f.bodyA, p[6]) + "/accept", route: formRoute + "/accept", ctype: form, want: decides(unauth, see)},
+			{method: "POST", path: formPath(f.bodyA, p[7]) + "/return", route: formRoute + "/return", ctype: form, body: "comment=Текшериңиз", want: decides(unauth, see)},
+
+			{method: "GET", path: "/data-sets/protection_orders/analysis?level=district", route: "/data-sets/{code}/analysis", want: signedIn(see, 200)},
+			{method: "GET", path: "/data-sets/protection_orders/analysis?format=xlsx", route: "/data-sets/{code}/analysis", want: signedIn(see, 200)},
+			{method: "GET", path: "/api/v1/data-values?element=po_issued&level=region", route: "/api/v1/data-values", want: all(200)},
+			{method: "GET", path: formPath(f.bodyA, p[0]) + "/xlsx", route: formRoute + "/xlsx", want: seesA(see)},
+			{method: "GET", path: formPath(f.bodyB, p[0]) + "/xlsx", route: formRoute + "/xlsx", want: seesB(see)},
+			// An upload without a file is refused with the form shown again
+			// to those who may enter it.
+			{method: "POST", path: formPath(f.bodyA, p[5]) + "/xlsx", route: formRoute + "/xlsx", ctype: form, body: "",
+				want: expect{def: forbid, byRole: map[string]int{anon: unauth, reporterA: 400, coordinator: 400}}},
+			{method: "POST", path: formPath(f.bodyA, p[1]) + "/remind", route: formRoute + "/remind", ctype: form, want: decides(unauth, see)},
+			{method: "POST", path: formPath(f.bodyB, p[1]) + "/remind", route: formRoute + "/remind", ctype: form,
+				want: expect{def: notFound, byRole: map[string]int{anon: unauth, adminKG: forbid}}},
+			{method: "GET", path: "/concept", want: all(200)},
+			{method: "GET", path: "/api/v1/concept/results", want: all(200)},
+			{method: "GET", path: "/api/v1/data-elements", want: all(200)},
+			{method: "GET", path: "/api/v1/data-sets", want: all(200)},
+			{method: "GET", path: "/api/v1/validation-rules?data_set=protection_orders", route: "/api/v1/validation-rules", want: all(200)},
+			{method: "GET", path: api(f.bodyA, p[0]), route: apiRoute, want: seesA(unauth)},
+			{method: "GET", path: api(f.bodyB, p[0]), route: apiRoute, want: seesB(unauth)},
+			{method: "PUT", path: api(f.bodyA, p[0]), route: apiRoute, ctype: js, body: strings.Replace(values, "%d", "0", 1), want: enters(unauth, 200, conflict)},
+			{method: "PUT", path: api(f.bodyB, p[0]), route: apiRoute, ctype: js, body: strings.Replace(values, "%d", "0", 1),
+				want: expect{def: notFound, byRole: map[string]int{anon: unauth, adminKG: forbid}}},
+			{method: "POST", path: api(f.bodyA, p[0]) + "/submit", route: apiRoute + "/submit", ctype: js, body: strings.Replace(values, "%d", "1", 1),
+				want: enters(unauth, 200, conflict)},
+			{method: "POST", path: api(f.bodyA, p[2]) + "/accept", route: apiRoute + "/accept", want: decides(unauth, 200)},
+			{method: "POST", path: api(f.bodyA, p[3]) + "/return", route: apiRoute + "/return", ctype: js, body: `{"comment":"Текшериңиз"}`, want: decides(unauth, 200)},
+		}
+	})
+}
+
+// TestDataFormHardRuleInReadersLanguage submits a form breaking a hard
+// rule through the page: it is refused with the rule's Kyrgyz message,
+// nothing is saved, and the corrected form is submitted with the soft
+// rule it breaks listed.
+func TestDataFormHardRuleInReadersLanguage(t *testing.T) {
+	f := mustFixture(t)
+	d := mustDataSets(t, f)
+	path := formPath(f.bodyA, d.periods[0])
+	post := func(cells url.Values) *http.Response {
+		cells.Set("revision", "0")
+		cells.Set("action", "submit")
+		req, _ := http.NewRequest("POST", f.srv.URL+path, strings.NewReader(cells.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Authorization", "Bearer "+f.tokens[reporterA])
+		req.Header.Set("Accept-Language", "ky")
+		resp, err := noRedirect().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp
+	}
+	resp := post(url.Values{"cell:po_issued:female,age_18_29": {"2"}, "cell:po_breached:female,age_18_29": {"3"}})
+	body := readBody(t, resp)
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "Бузулган ордерлер берилген ордерлерден көп болушу мүмкүн эмес") {
+		t.Fatalf("hard rule: status %d; %.2000s", resp.StatusCode, body)
+	}
+	if !strings.Contains(body, `value="3"`) {
+		t.Error("the refused form did not keep what was typed")
+	}
+	if got, err := f.db.FindDataForm(context.Background(), "protection_orders", f.bodyA.ID, d.periods[0]); err != nil || got != nil {
+		t.Fatalf("a refused submission left a form: %+v %v", got, err)
+	}
+	resp = post(url.Values{"cell:po_issued:female,age_18_29": {"2"}, "cell:po_breached:female,age_18_29": {"х"}})
+	if body := readBody(t, resp); resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "Сан жазыңыз.") {
+		t.Errorf("bad cell: status %d", resp.StatusCode)
+	}
+	resp = post(url.Values{"cell:po_issued:female,age_18_29": {"3"}, "cell:po_breached:female,age_18_29": {"1"}, "cell:po_repeat:female,age_18_29": {"4"}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("corrected form: status %d %.1000s", resp.StatusCode, readBody(t, resp))
+	}
+	got, err := f.db.FindDataForm(context.Background(), "protection_orders", f.bodyA.ID, d.periods[0])
+	if err != nil || got == nil || got.Status != aldyn.ReportSubmitted || len(got.Warnings) != 1 || got.Warnings[0].Code != "repeat_le_issued" {
+		t.Fatalf("submitted: %+v %v", got, err)
+	}
+	// The coordinator sees the warning and accepts.
+	page := readBody(t, f.do(t, coordinator, "GET", path, "", ""))
+	if !strings.Contains(page, `id="form-warnings"`) || !strings.Contains(page, `id="form-accept"`) {
+		t.Errorf("coordinator's view lacks the warning or the decision: %.3000s", page)
+	}
+	if resp := f.do(t, coordinator, "POST", path+"/accept", "application/x-www-form-urlencoded", ""); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("accept: %d", resp.StatusCode)
+	}
+}
+
+// TestDataValuesSuppressed accepts a form with small numbers: the national
+// administrator reads them from /api/v1/data-values, a district analyst
+// and the public get them suppressed, and the pivot page shows the
+// national figure.
+func TestDataValuesSuppressed(t *testing.T) {
+	f := mustFixture(t)
+	d := mustDataSets(t, f)
+	form := d.submit(t, f, d.periods[0], "3") // 3 orders, 1 breached
+	if _, err := f.db.DecideDataForm(context.Background(), d.coord, form.ID, true, ""); err != nil {
+		t.Fatal(err)
+	}
+	q := "/api/v1/data-values?element=po_issued,po_breached&territory=" + codeA + "&period=" + d.periods[0]
+	type answer struct {
+		Rows [][]any `json:"rows"`
+	}
+	read := func(who string) map[string][]any {
+		var a answer
+		resp := f.do(t, who, "GET", q, "", "")
+		if body := readBody(t, resp); resp.StatusCode != 200 || json.Unmarshal([]byte(body), &a) != nil {
+			t.Fatalf("%s: %d %s", who, resp.StatusCode, body)
+		}
+		out := map[string][]any{}
+		for _, r := range a.Rows {
+			out[r[0].(string)] = r
+		}
+		return out
+	}
+	if got := read(adminKG); len(got) != 2 || got["po_issued"][4] != "3" || got["po_breached"][4] != "1" {
+		t.Errorf("national administrator: %v", got)
+	}
+	for _, who := range []string{analystA, anon} {
+		got := read(who)
+		if len(got) != 2 || got["po_issued"][4] != nil || got["po_issued"][5] != true || got["po_breached"][4] != nil {
+			t.Errorf("%s sees small numbers: %v", who, got)
+		}
+	}
+	page := readBody(t, f.do(t, adminKG, "GET", "/data-sets/protection_orders/analysis?level=district&element=po_issued&from="+d.periods[0], "", ""))
+	if !strings.Contains(page, `id="pivot"`) || !strings.Contains(page, "Аламүдүн") {
+		t.Errorf("pivot lacks Alamüdün: %.3000s", page)
+	}
+}
+
+// TestDataFormXLSXUpload downloads a body's form, fills it in, uploads it
+// (saved), uploads it again (nothing changes), and uploads a broken one
+// (refused, every bad cell named, nothing saved).
+func TestDataFormXLSXUpload(t *testing.T) {
+	f := mustFixture(t)
+	d := mustDataSets(t, f)
+	path := formPath(f.bodyA, d.periods[1])
+	resp := f.do(t, reporterA, "GET", path+"/xlsx", "", "")
+	file := []byte(readBody(t, resp))
+	if resp.StatusCode != 200 {
+		t.Fatalf("download: %d", resp.StatusCode)
+	}
+	x, err := excelize.OpenReader(bytes.NewReader(file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	x.SetCellValue("data", "F3", "7") // po_issued female,age_18_29
+	var filled bytes.Buffer
+	x.Write(&filled)
+	upload := func(data []byte) *http.Response {
+		ctype, body := multipartFile(t, "file", "form.xlsx", data)
+		return f.do(t, reporterA, "POST", path+"/xlsx", ctype, body)
+	}
+	if resp := upload(filled.Bytes()); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("upload: %d %.2000s", resp.StatusCode, readBody(t, resp))
+	}
+	saved, err := f.db.FindDataForm(context.Background(), "protection_orders", f.bodyA.ID, d.periods[1])
+	if err != nil || saved == nil || saved.Value("po_issued", "female,age_18_29") == nil || *saved.Value("po_issued", "female,age_18_29").Value != 7 {
+		t.Fatalf("saved: %+v %v", saved, err)
+	}
+	if resp := upload(filled.Bytes()); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("upload again: %d", resp.StatusCode)
+	}
+	again, _ := f.db.FindDataForm(context.Background(), "protection_orders", f.bodyA.ID, d.periods[1])
+	if again.Revision != saved.Revision || !again.UpdatedAt.Equal(saved.UpdatedAt) {
+		t.Errorf("the same file changed the form: revision %d → %d", saved.Revision, again.Revision)
+	}
+	x.SetCellValue("data", "F3", "9")
+	x.SetCellValue("data", "F4", "x")
+	var broken bytes.Buffer
+	x.Write(&broken)
+	resp = upload(broken.Bytes())
+	body := readBody(t, resp)
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "«data» барагы, 4-сап, F мамычасы: Сан жазыңыз. x") {
+		t.Errorf("broken upload: %d %.3000s", resp.StatusCode, body)
+	}
+	after, _ := f.db.FindDataForm(context.Background(), "protection_orders", f.bodyA.ID, d.periods[1])
+	if *after.Value("po_issued", "female,age_18_29").Value != 7 || after.Revision != saved.Revision {
+		t.Errorf("a refused upload changed the form")
+	}
+}
+
+func multipartFile(tb testing.TB, field, name string, data []byte) (string, string) {
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	fw, err := mw.CreateFormFile(field, name)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	fw.Write(data)
+	mw.Close()
+	return mw.FormDataContentType(), buf.String()
+}
+
+// TestDataFormTasks: the body's reporter finds its forms to fill in on the
+// task list; district A's coordinator finds the submitted form to review
+// and body A's form of the latest closed period as missing, and sends a
+// reminder that reaches the body.
+func TestDataFormTasks(t *testing.T) {
+	f := mustFixture(t)
+	d := mustDataSets(t, f)
+	d.submit(t, f, d.periods[3], "6")
+	rep := readBody(t, f.do(t, reporterA, "GET", "/tasks", "", ""))
+	if !strings.Contains(rep, `data-kind="enter"`) || !strings.Contains(rep, formPath(f.bodyA, d.periods[0])) {
+		t.Errorf("reporter's tasks lack the forms to fill in: %.3000s", rep)
+	}
+	coord := readBody(t, f.do(t, coordinator, "GET", "/tasks", "", ""))
+	if !strings.Contains(coord, `data-kind="review"`) || !strings.Contains(coord, `data-kind="missing"`) {
+		t.Errorf("coordinator's tasks lack review or missing forms: %.3000s", coord)
+	}
+	if strings.Contains(coord, formPath(f.bodyB, d.periods[0])) {
+		t.Error("district A's coordinator is shown district B's form")
+	}
+	missing := ""
+	for _, p := range d.periods {
+		if strings.Contains(coord, formPath(f.bodyA, p)+"/remind") {
+			missing = p
+		}
+	}
+	if missing == "" {
+		t.Fatal("no reminder to send")
+	}
+	if resp := f.do(t, coordinator, "POST", formPath(f.bodyA, missing)+"/remind", "application/x-www-form-urlencoded", ""); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("remind: %d", resp.StatusCode)
+	}
+	ns, _, err := f.db.FindNotifications(context.Background(), store.NotificationFilter{BodyID: f.bodyA.ID})
+	if err != nil || len(ns) == 0 || ns[0].TextKey != "datasets.tasks.reminder" {
+		t.Errorf("reminder: %+v %v", ns, err)
+	}
+}
+
+// TestConceptResultsPage: the public page and API list the eight results
+// and the tasks without measures (all 42 in the empty fixture).
+func TestConceptResultsPage(t *testing.T) {
+	f := mustFixture(t)
+	mustDataSets(t, f)
+	var res struct {
+		Results              []any    `json:"results"`
+		TasksWithoutMeasures []string `json:"tasks_without_measures"`
+	}
+	resp := f.do(t, anon, "GET", "/api/v1/concept/results", "", "")
+	if body := readBody(t, resp); resp.StatusCode != 200 || json.Unmarshal([]byte(body), &res) != nil {
+		t.Fatalf("%d %s", resp.StatusCode, body)
+	}
+	if len(res.Results) != 8 || len(res.TasksWithoutMeasures) != 42 {
+		t.Errorf("%d results, %d tasks without measures", len(res.Results), len(res.TasksWithoutMeasures))
+	}
+	page := readBody(t, f.do(t, anon, "GET", "/concept", "", ""))
+	if !strings.Contains(page, `id="result-8"`) || !strings.Contains(page, `data-indicator="women_police_staff"`) || !strings.Contains(page, `data-task="4.1.1"`) {
+		t.Errorf("page: %.2000s", page)
+	}
+}

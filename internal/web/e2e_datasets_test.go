@@ -1,0 +1,95 @@
+package web_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+)
+
+// TestBrowserDataFormWorkflow drives a reported-figures form in headless
+// Chromium, in Kyrgyz: district A's police fills the disaggregated
+// protection orders grid (a wrong cell is marked as typed), submits more
+// breaches than orders and is refused with the rule's Kyrgyz message,
+// corrects and submits; the coordinator accepts; the pivot shows the
+// figure. Screenshots in ky and ru when ALDYN_SCREENSHOTS is set.
+func TestBrowserDataFormWorkflow(t *testing.T) {
+	f := mustFixture(t)
+	d := mustDataSets(t, f)
+	path := formPath(f.bodyA, d.periods[0])
+	b := mustBrowserFor(t, f)
+	b.do(chromedp.EmulateViewport(1280, 900))
+	cell := func(name string) string { return `input[name="` + name + `"]` }
+	issued, breached := cell("cell:po_issued:female,age_18_29"), cell("cell:po_breached:female,age_18_29")
+	clear := func(sel string) {
+		t.Helper()
+		if _, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`(document.querySelector('`+sel+`').value = "") === ""`)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// submit clicks a button and waits for the page it leads to.
+	submit := func(sel string) {
+		t.Helper()
+		if _, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`(document.documentElement.dataset.stale = "1") === "1"`)); err != nil {
+			t.Fatal(err)
+		}
+		b.do(chromedp.Click(chromedp.CSS(sel)))
+		waitFor(t, b.ctx, `document.readyState === "complete" && document.documentElement.dataset.stale !== "1"`)
+	}
+
+	b.login("reportera", "/")
+	b.do(chromedp.Navigate(b.base+"/lang/ky?next="+path), chromedp.WaitVisible(chromedp.CSS("#data-form")))
+	// As typed: a fraction in a whole-number cell is marked at once.
+	b.do(chromedp.SendKeys(chromedp.CSS(issued), "2,5"))
+	waitFor(t, b.ctx, `document.querySelector('`+issued+`').getAttribute("aria-invalid") === "true"`)
+	if got := b.text(`[id="e-cell:po_issued:female,age_18_29"]`); got != "Бүтүн сан жазыңыз." {
+		t.Errorf("message as typed: %q", got)
+	}
+	clear(issued)
+	b.do(chromedp.SendKeys(chromedp.CSS(issued), "6"),
+		chromedp.SendKeys(chromedp.CSS(cell("cell:po_issued:male,age_30_59")), "2"),
+		chromedp.SendKeys(chromedp.CSS(breached), "9"))
+	waitFor(t, b.ctx, `!document.querySelector('`+issued+`').hasAttribute("aria-invalid")`)
+	if got := b.text(`#el-po_issued tbody tr:first-child [data-row-total]`); got != "6" {
+		t.Errorf("row total of women: %q, want 6", got)
+	}
+	submit("#form-submit")
+	if got := b.text("#broken-rules"); got == "" || !strings.Contains(got, "Бузулган ордерлер берилген ордерлерден көп болушу мүмкүн эмес") {
+		t.Fatalf("hard rule refusal: %q", got)
+	}
+	if got := b.attr(breached, "value"); got != "9" {
+		t.Errorf("the refused form lost what was typed: %q", got)
+	}
+	b.screenshot("datasets-form-refused-ky")
+	clear(breached)
+	b.do(chromedp.SendKeys(chromedp.CSS(breached), "1"))
+	submit("#form-submit")
+	if got := b.text("#form-status"); got != "Тапшырылды" {
+		t.Errorf("status after submitting: %q", got)
+	}
+	b.screenshot("datasets-form-submitted-ky")
+	b.do(chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)))
+	waitFor(t, b.ctx, `document.readyState === "complete" && !document.querySelector(".user-link")`)
+
+	b.login("coordinatora", "/")
+	b.do(chromedp.Navigate(b.base+"/lang/ky?next="+path), chromedp.WaitVisible(chromedp.CSS("#form-accept")))
+	submit("#form-accept")
+	if got := b.text("#form-status"); got != "Кабыл алынды" {
+		t.Errorf("status after accepting: %q", got)
+	}
+	for _, lang := range []string{"ky", "ru"} {
+		b.do(chromedp.Navigate(b.base+"/lang/"+lang+"?next=/data-sets/protection_orders/analysis%3Flevel%3Ddistrict%26element%3Dpo_issued%26rates%3Dtrue%26from%3D"+d.periods[0]),
+			chromedp.WaitVisible(chromedp.CSS("#pivot")))
+		if got := b.text("#pivot tbody tr:first-child td.num"); !strings.Contains(got, "8") {
+			t.Errorf("%s pivot: %q, want the 8 orders", lang, got)
+		}
+		b.fitsWidth("pivot " + lang)
+		b.screenshot("datasets-pivot-" + lang)
+		b.do(chromedp.Navigate(b.base + path))
+		waitFor(t, b.ctx, `document.readyState === "complete"`)
+		b.screenshot("datasets-form-accepted-" + lang)
+		b.do(chromedp.Navigate(b.base+"/concept"), chromedp.WaitVisible(chromedp.CSS("#concept-results")))
+		b.fitsWidth("concept " + lang)
+		b.screenshot("concept-results-" + lang)
+	}
+}
