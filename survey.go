@@ -257,3 +257,55 @@ func checkChoices(v Validation, f string, cs []SurveyChoice) {
 func (a *Actor) CanDesignSurvey(path string) bool {
 	return a.Is(RoleCoordinator, RoleAnalyst, RoleAdministrator) && a.Covers(path)
 }
+
+// ResponseSource says how a response came in.
+type ResponseSource string
+
+// Response sources: the public web form, an interviewer typing in a
+// face-to-face or phone interview, a file exported from KoboToolbox or ODK.
+const (
+	SourceWeb       ResponseSource = "web"
+	SourceInterview ResponseSource = "interview"
+	SourceImport    ResponseSource = "import"
+)
+
+// SurveyResponse is one respondent's answers. Answers maps a question's
+// name to the answer as ODK stores it (a multiple choice as its choice
+// names separated by spaces); they are never public, only aggregates are.
+// TerritoryCode is where the respondent lives (the answer to the survey's
+// territory question, else the survey's territory); Weight is the design
+// weight (1 when the sample is self-weighting). Wave names the round of
+// the survey the response belongs to ("2026").
+type SurveyResponse struct {
+	ID            int64             `json:"id"`
+	SurveyID      int64             `json:"survey_id"`
+	Version       int               `json:"version"`
+	Wave          string            `json:"wave"`
+	TerritoryCode string            `json:"territory_code"`
+	TerritoryPath string            `json:"-"`
+	Answers       map[string]string `json:"answers"`
+	Weight        float64           `json:"weight"`
+	Source        ResponseSource    `json:"source"`
+	RespondentKey string            `json:"-"`
+	ExternalID    string            `json:"external_id,omitempty"`
+	CreatedAt     time.Time         `json:"created_at"`
+}
+
+// SurveyFilter selects surveys; Under limits them to a territory path
+// prefix (aldyn.Actor.ScopeUnder), Running to those collecting responses.
+type SurveyFilter struct {
+	ID      *int64
+	Slug    *string
+	Under   string
+	Running bool
+	Page
+}
+
+// ResponseFilter selects a survey's responses; Under limits them to the
+// respondents of a territory (a district coordinator sees its district's).
+type ResponseFilter struct {
+	SurveyID int64
+	Wave     *string
+	Under    string
+	Page
+}
