@@ -1,0 +1,78 @@
+package surveys
+
+import (
+	"math"
+	"testing"
+
+	"github.com/aldyn-kg/aldyn/internal/surveyform"
+)
+
+func demoDistricts() []District {
+	return []District{{"41702000000000", 1100000}, {"41708203000000", 190000}, {"41703220000000", 280000},
+		{"41704000000000", 520000}, {"41706000000000", 560000}, {"41707000000000", 300000}, {"41709000000000", 290000}, {"41711000000000", 1300000}}
+}
+
+// The demo waves must reproduce the Concept's figures once weighted: 47 %
+// of women feeling safe (±2 pp) and a 38 % reporting rate (±2 pp).
+func TestDemoReproducesConcept(t *testing.T) {
+	sv := Standard("demo", "41700000000000")
+	for i, w := range DemoWaves {
+		rs := Demo(w, demoDistricts(), uint64(i+1))
+		if len(rs) != w.Respondents {
+			t.Fatalf("wave %s: got %d respondents, want %d", w.Wave, len(rs), w.Respondents)
+		}
+		for _, r := range rs {
+			clean, v := surveyform.Answers(sv, r.Answers, 2026)
+			if len(v) != 0 || len(clean) != len(r.Answers) {
+				t.Fatalf("wave %s: a demo response does not pass the survey's checks: %v (%d of %d answers kept)", w.Wave, v, len(clean), len(r.Answers))
+			}
+		}
+		safe, err := Share(sv, rs, "safe_night", SafeYes, SafeNo, "sex")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range safe {
+			if r.Group == "f" && math.Abs(*r.Estimate-100*w.WomenSafeNight) > 2 {
+				t.Errorf("wave %s: women feeling safe after dark: got %.1f %%, want %.1f ± 2", w.Wave, *r.Estimate, 100*w.WomenSafeNight)
+			}
+		}
+		rep, err := ReportingRate(sv, rs, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if math.Abs(*rep[0].Estimate-100*w.ReportingRate) > 2 {
+			t.Errorf("wave %s: reporting rate: got %.1f %%, want %.1f ± 2", w.Wave, *rep[0].Estimate, 100*w.ReportingRate)
+		}
+		t.Logf("wave %s: women safe after dark %.1f %% [%.1f, %.1f]; reporting rate %.1f %% [%.1f, %.1f]", w.Wave,
+			*safe[0].Estimate, *safe[0].CILow, *safe[0].CIHigh, *rep[0].Estimate, *rep[0].CILow, *rep[0].CIHigh)
+	}
+}
+
+func TestEstimatesWithholdSmallCells(t *testing.T) {
+	sv := Standard("demo", "41700000000000")
+	rs := Demo(DemoWaves[0], demoDistricts(), 1)
+	rows, err := Estimate(sv, rs[:40], "safe_night", "sex")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rows {
+		if r.UnweightedN < 30 && (r.Estimate != nil || r.Reliable) {
+			t.Errorf("group %s choice %s from %d respondents: got a value shown", r.Group, r.Choice, r.UnweightedN)
+		}
+	}
+	trust, err := TrustIndex(sv, rs, ByTerritory)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(trust) != len(TrustBodies)*len(demoDistricts()) {
+		t.Errorf("got %d trust rows, want %d", len(trust), len(TrustBodies)*len(demoDistricts()))
+	}
+	for _, r := range trust {
+		if r.Estimate != nil && (*r.Estimate < 0 || *r.Estimate > 100) {
+			t.Errorf("trust index %s %s: got %v, want 0–100", r.BodyType, r.Group, *r.Estimate)
+		}
+	}
+	if _, err := Estimate(sv, rs, "why_not_other", ""); err == nil {
+		t.Error("free text estimated: want it refused")
+	}
+}
