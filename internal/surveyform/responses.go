@@ -231,9 +231,16 @@ func ReadResponses(r io.Reader, format importer.Format, sv *aldyn.Survey, wave s
 			}
 		}
 	}
+	// A required question asked of everyone needs its column; one asked
+	// only under a condition may lack it, and rows where the condition
+	// holds are then reported as unanswered.
+	conditional := map[string]bool{}
+	for _, sec := range sv.Sections {
+		conditional[sec.Name] = sec.Relevant != ""
+	}
 	var errs RowErrors
 	for _, q := range sv.Questions {
-		if _, ok := col[q.Name]; !ok && split[q.Name] == nil && q.Required {
+		if _, ok := col[q.Name]; !ok && split[q.Name] == nil && q.Required && q.Relevant == "" && !conditional[q.Section] {
 			errs = append(errs, RowError{Row: 1, Column: q.Name, Reason: "surveys.error.column_missing"})
 		}
 	}

@@ -10,7 +10,7 @@ import (
 // pages are still to come; each gets an honest "being built" page.
 var modules = map[string]string{
 	"open-data": "nav.open_data", "reports": "nav.reports",
-	"surveys": "nav.surveys", "road-safety": "nav.road_safety",
+	"road-safety": "nav.road_safety",
 }
 
 func (s *Server) registerModules() {

@@ -26,6 +26,7 @@ var navigation = []navEntry{
 	{"/tasks", "nav.tasks", requireSignedIn},
 	{"/meetings", "nav.meetings", requireSignedIn},
 	{"/stats", "nav.statistics", requireSignedIn},
+	{"/surveys", "nav.surveys", open},
 	{"/users", "nav.users", requireAdmin},
 	{"/audit", "nav.audit", requireAdmin},
 }

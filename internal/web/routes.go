@@ -46,6 +46,7 @@ func (s *Server) registerRoutes() {
 	s.registerCoordinationHome()
 	s.registerMeetings()
 	s.registerModules()
+	s.registerSurveys()
 	s.registerAbout()
 	s.handle("GET", "/api/v1/openapi.json", s.apiOpenAPI)
 	// Unknown paths get the same error rendering as everything else.

@@ -8,6 +8,7 @@
 import htmx from 'htmx.org';
 import { initBehaviours, initProgress } from './behaviours.js';
 import { initBundles, initNeeded, destroyLoaded } from './bundles.js';
+import { initSkipLogic } from './skiplogic.js';
 
 // The CSP forbids inline <style> and eval, so htmx must not rely on them:
 // indicator styles live in app.css, and hx-on / js: expressions stay off.
@@ -26,6 +27,7 @@ htmx.onLoad((root) => {
   if (!(root instanceof Element)) return;
   initNeeded(root);
   initProgress(root);
+  initSkipLogic(root);
 });
 
 // Free Leaflet maps and ECharts instances (listeners, canvases, observers)
