@@ -7,6 +7,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/aldyn-kg/aldyn"
+	"github.com/aldyn-kg/aldyn/internal/demo"
 	"github.com/aldyn-kg/aldyn/internal/surveys"
 )
 
@@ -99,5 +100,28 @@ func TestBrowserSurveyForm(t *testing.T) {
 		if r.Answers["times_theft"] != "1" || r.Answers["why_not"] != "no_use" || r.Answers["sex"] != "f" {
 			t.Errorf("got answers %v", r.Answers)
 		}
+	}
+}
+
+// TestBrowserTrustIndex opens the public trust index of the demo survey on
+// a phone in Kyrgyz and Russian: both waves' values with intervals, the
+// definition, and no sideways scrolling.
+func TestBrowserTrustIndex(t *testing.T) {
+	f := mustFixture(t)
+	if err := demo.LoadSurveys(context.Background(), f.db); err != nil {
+		t.Fatal(err)
+	}
+	b := mustBrowserFor(t, f)
+	b.do(phone())
+	for _, lang := range []string{"ky", "ru"} {
+		b.open("/lang/" + lang + "?next=/trust-index")
+		if got := b.text("main table th[scope=row]"); got == "" {
+			t.Fatalf("%s: no body in the national table", lang)
+		}
+		if n, err := chromedp.Run(b.ctx, chromedp.Evaluate[int](`document.querySelectorAll("main table strong").length`)); err != nil || n < 10 {
+			t.Errorf("%s: got %d values shown (%v), want the five bodies in two waves and the districts", lang, n, err)
+		}
+		b.fitsWidth("trust index " + lang)
+		b.screenshot("trust-index-" + lang)
 	}
 }

@@ -362,7 +362,7 @@ func (s *Server) formSurvey(r *http.Request) (*aldyn.Survey, error) {
 
 func (s *Server) renderSurveyForm(w http.ResponseWriter, r *http.Request, status int, sv *aldyn.Survey, d surveyFormData) error {
 	districts, _, err := s.db.FindTerritories(r.Context(), aldyn.TerritoryFilter{Level: ptr(aldyn.LevelDistrict), Under: sv.TerritoryPath,
-		Page: aldyn.Page{Limit: aldyn.MaxLimit, Sort: "name"}})
+		Page: aldyn.Page{Limit: aldyn.MaxLimit, Sort: "name_" + info(r).lang}})
 	if err != nil {
 		return err
 	}
