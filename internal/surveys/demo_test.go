@@ -76,3 +76,41 @@ func TestEstimatesWithholdSmallCells(t *testing.T) {
 		t.Error("free text estimated: want it refused")
 	}
 }
+
+func TestVictimizationAndDarkFigure(t *testing.T) {
+	sv := Standard("demo", "41700000000000")
+	rs := Demo(DemoWaves[0], demoDistricts(), 1)
+	rows, err := Victimization(sv, rs, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != len(Crimes) {
+		t.Fatalf("got %d rows, want one per crime type", len(rows))
+	}
+	for _, r := range rows {
+		if r.Crime == "theft" {
+			// The demo makes 7 % of respondents victims of theft, some more than once.
+			if p := *r.Prevalence.Estimate; p < 5 || p > 9 {
+				t.Errorf("theft prevalence: got %.1f %%, want about 7", p)
+			}
+			if in := *r.Incidence.Estimate; in < *r.Prevalence.Estimate*1000 {
+				t.Errorf("theft incidence %.0f per 100,000 below prevalence %.1f %%", in, *r.Prevalence.Estimate)
+			}
+		}
+	}
+	dark, err := DarkFigures(sv, rs, 5_000_000, map[string]int64{"theft": 20000, "fraud": 9000, "robbery": 500, "robbery_violent": 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range dark {
+		if d.Ratio == nil || *d.Ratio <= 1 || *d.RatioLo > *d.Ratio || *d.RatioHi < *d.Ratio {
+			t.Errorf("%s: got ratio %v [%v, %v], want more offenses than recorded, inside its interval", d.Crime, d.Ratio, d.RatioLo, d.RatioHi)
+		}
+		if d.Crime == "robbery" && d.Recorded != 600 {
+			t.Errorf("robbery: got %d recorded, want both robbery categories (600)", d.Recorded)
+		}
+	}
+	if none, _ := DarkFigures(sv, rs, 5_000_000, map[string]int64{}); none[0].Ratio != nil {
+		t.Error("nothing recorded: got a ratio, want it withheld")
+	}
+}

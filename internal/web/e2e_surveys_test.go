@@ -111,6 +111,9 @@ func TestBrowserTrustIndex(t *testing.T) {
 	if err := demo.LoadSurveys(context.Background(), f.db); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := demo.LoadOffenses(context.Background(), f.db, 0.05, []int{2025, 2026}); err != nil {
+		t.Fatal(err)
+	}
 	b := mustBrowserFor(t, f)
 	b.do(phone())
 	for _, lang := range []string{"ky", "ru"} {
@@ -123,5 +126,11 @@ func TestBrowserTrustIndex(t *testing.T) {
 		}
 		b.fitsWidth("trust index " + lang)
 		b.screenshot("trust-index-" + lang)
+		b.open("/victimization")
+		if n, err := chromedp.Run(b.ctx, chromedp.Evaluate[int](`document.querySelectorAll("main table strong").length`)); err != nil || n < 2*len(surveys.Crimes) {
+			t.Errorf("%s victimization: got %d values shown (%v), want the crime types of both waves", lang, n, err)
+		}
+		b.fitsWidth("victimization " + lang)
+		b.screenshot("victimization-" + lang)
 	}
 }

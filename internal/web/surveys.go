@@ -43,6 +43,7 @@ func (s *Server) registerSurveys() {
 	s.handle("GET", "/surveys/{slug}", s.surveyFormPage)
 	s.handle("POST", "/surveys/{slug}", s.surveySubmit)
 	s.handle("GET", "/trust-index", s.trustIndexPage)
+	s.handle("GET", "/victimization", s.victimizationPage)
 
 	s.handle("GET", "/api/v1/surveys", s.apiSurveys)
 	s.handleUpload("POST", "/api/v1/surveys/xlsform", maxSurveyUpload, s.surveyXLSFormUpload)
@@ -53,6 +54,7 @@ func (s *Server) registerSurveys() {
 	s.handleUpload("POST", "/api/v1/surveys/{id}/responses", maxSurveyUpload, s.apiSurveyImport)
 	s.handle("GET", "/api/v1/surveys/{id}/estimates", s.apiSurveyEstimates)
 	s.handle("GET", "/api/v1/trust-index", s.apiTrustIndex)
+	s.handle("GET", "/api/v1/victimization", s.apiVictimization)
 }
 
 // requireSurveyDesigner lets through those who may design surveys
@@ -690,4 +692,123 @@ func (s *Server) trustIndexPage(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	return s.render(w, r, http.StatusOK, "trust_index", &page{Title: info(r).loc.T("surveys.trust.title"), Data: d})
+}
+
+// Victimization and the dark figure.
+
+// victimizationResult is the victimization of one survey wave in one
+// territory and the dark figure against the offenses recorded there in
+// the wave's year.
+type victimizationResult struct {
+	SurveyID      int64                `json:"survey_id"`
+	Title         aldyn.Text           `json:"title"`
+	Wave          string               `json:"wave"`
+	TerritoryCode string               `json:"territory_code"`
+	Year          int                  `json:"year"`
+	Population    int64                `json:"population"`
+	Crimes        []surveys.VictimRow  `json:"crimes"`
+	Reporting     *surveys.Row         `json:"reporting_rate"`
+	DarkFigures   []surveys.DarkFigure `json:"dark_figures"`
+}
+
+// victimization computes, for every survey with the victimization module
+// that has run, each wave's (or the wave asked for) figures in the
+// territory asked for (default the survey's).
+func (s *Server) victimization(r *http.Request) ([]victimizationResult, error) {
+	ctx := r.Context()
+	q := r.URL.Query()
+	list, _, err := s.db.FindSurveys(ctx, aldyn.SurveyFilter{Page: aldyn.Page{Limit: aldyn.MaxLimit}})
+	if err != nil {
+		return nil, err
+	}
+	out := []victimizationResult{}
+	for _, sv := range list {
+		if sv.Status == aldyn.SurveyDraft || sv.Question("victim_12m") == nil {
+			continue
+		}
+		terr, err := s.db.FindTerritoryByCode(ctx, cmpOr(q.Get("territory"), sv.TerritoryCode))
+		if err != nil {
+			return nil, err
+		}
+		if !aldyn.PathContains(sv.TerritoryPath, terr.Path) {
+			continue
+		}
+		waves, err := s.db.SurveyWaves(ctx, sv.ID)
+		if err != nil {
+			return nil, err
+		}
+		pops, err := s.db.Populations(ctx, terr.Code)
+		if err != nil {
+			return nil, err
+		}
+		for _, wave := range waves {
+			if wq := q.Get("wave"); wq != "" && wq != wave {
+				continue
+			}
+			var rs []*aldyn.SurveyResponse
+			f := aldyn.ResponseFilter{SurveyID: sv.ID, Wave: &wave, Under: terr.Path}
+			if err := s.db.EachResponse(ctx, f, func(r *aldyn.SurveyResponse) error { rs = append(rs, r); return nil }); err != nil {
+				return nil, err
+			}
+			res := victimizationResult{SurveyID: sv.ID, Title: sv.Title, Wave: wave, TerritoryCode: terr.Code}
+			if res.Crimes, err = surveys.Victimization(sv, rs, ""); err != nil {
+				return nil, err
+			}
+			rep, err := surveys.ReportingRate(sv, rs, "")
+			if err != nil {
+				return nil, err
+			}
+			if len(rep) > 0 {
+				res.Reporting = &rep[0]
+			}
+			year, err := strconv.Atoi(wave)
+			if p, _, ok := aldyn.PopulationFor(pops, year); err == nil && ok {
+				res.Year, res.Population = year, p.Population
+				from, to := time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(year+1, 1, 1, 0, 0, 0, 0, time.UTC)
+				var cats []string
+				for _, cs := range surveys.RecordedCategories {
+					cats = append(cats, cs...)
+				}
+				counts, err := s.db.OffenseCounts(ctx, aldyn.CountsQuery{By: []string{aldyn.ByCategory}, From: &from, To: &to, Under: terr.Path, Categories: cats})
+				if err != nil {
+					return nil, err
+				}
+				recorded := map[string]int64{}
+				for _, c := range counts {
+					recorded[c.Category] += c.Count
+				}
+				if res.DarkFigures, err = surveys.DarkFigures(sv, rs, float64(p.Population), recorded); err != nil {
+					return nil, err
+				}
+			}
+			out = append(out, res)
+		}
+	}
+	return out, nil
+}
+
+func (s *Server) apiVictimization(w http.ResponseWriter, r *http.Request) error {
+	res, err := s.victimization(r)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"caveat": info(r).loc.T("surveys.victim.caveat"), "items": res})
+}
+
+func (s *Server) victimizationPage(w http.ResponseWriter, r *http.Request) error {
+	res, err := s.victimization(r)
+	if err != nil {
+		return err
+	}
+	names := map[string]aldyn.Text{}
+	for _, c := range surveys.Crimes {
+		names[c.Name] = c.Short
+	}
+	return s.render(w, r, http.StatusOK, "victimization", &page{Title: info(r).loc.T("surveys.victim.title"),
+		Data: victimizationPageData{Results: res, Crimes: names}})
+}
+
+type victimizationPageData struct {
+	Results []victimizationResult
+	Crimes  map[string]aldyn.Text
 }

@@ -34,6 +34,9 @@ func init() {
 			Tag: "surveys", Access: "public",
 			Params: []apiParam{{Name: "body_type", In: "query", Type: "string", Enum: []string{"police", "courts", "prosecutors", "local_government", "ayil_okmotu"}},
 				{Name: "territory", In: "query", Type: "string"}, waveParam}, Response: "TrustIndex"},
+		apiOp{Method: "GET", Path: "/api/v1/victimization", Summary: "Victimization prevalence and incidence per 100,000 by crime type, the reporting rate, and the dark figure against recorded offenses of the same categories, territory and year",
+			Tag: "surveys", Access: "public",
+			Params: []apiParam{{Name: "territory", In: "query", Type: "string", Description: "default the survey's territory"}, waveParam}, Response: "Victimization"},
 	)
 	if _, ok := schemas["Text"]; !ok {
 		schemas["Text"] = obj(map[string]any{"ky": str(), "ru": str(), "en": str()})
@@ -64,5 +67,14 @@ func init() {
 	trust := map[string]any{"survey_id": integer(), "wave": str(), "territory_code": str(), "overall": boolean(), "body_type": str(),
 		"value": nullable(num()), "se": nullable(num()), "ci_low": nullable(num()), "ci_high": nullable(num()), "n": num(), "unweighted_n": integer(), "reliable": boolean()}
 	schemas["TrustIndexRow"] = obj(trust)
+	row := ref("SurveyEstimate")
+	schemas["DarkFigure"] = obj(map[string]any{"crime": str(), "categories": map[string]any{"type": "array", "items": str()},
+		"estimated": nullable(num()), "estimated_ci_low": nullable(num()), "estimated_ci_high": nullable(num()), "recorded": integer(),
+		"ratio": nullable(num()), "ratio_ci_low": nullable(num()), "ratio_ci_high": nullable(num()), "reliable": boolean()})
+	schemas["VictimizationResult"] = obj(map[string]any{"survey_id": integer(), "title": text, "wave": str(), "territory_code": str(), "year": integer(),
+		"population": integer(), "reporting_rate": row,
+		"crimes": map[string]any{"type": "array", "items": obj(map[string]any{"crime": str(), "group": str(), "prevalence": row, "incidence_per_100k": row})},
+		"dark_figures": map[string]any{"type": "array", "items": ref("DarkFigure")}})
+	schemas["Victimization"] = obj(map[string]any{"caveat": str(), "items": map[string]any{"type": "array", "items": ref("VictimizationResult")}})
 	schemas["TrustIndex"] = obj(map[string]any{"definition": str(), "items": map[string]any{"type": "array", "items": ref("TrustIndexRow")}})
 }

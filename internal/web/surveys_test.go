@@ -109,6 +109,8 @@ func init() {
 			{method: "POST", path: "/api/v1/surveys/" + r + "/responses", route: "/api/v1/surveys/{id}/responses", ctype: "text/csv", body: badCSV, want: designs(unauth, bad)},
 			{method: "GET", path: "/api/v1/surveys/" + r + "/estimates?question=safe_night", route: "/api/v1/surveys/{id}/estimates", want: signedIn(unauth, 200)},
 			{method: "GET", path: "/api/v1/trust-index", want: all(200)},
+			{method: "GET", path: "/victimization", want: all(200)},
+			{method: "GET", path: "/api/v1/victimization", want: all(200)},
 		}
 	})
 }
