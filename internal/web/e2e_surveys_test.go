@@ -40,7 +40,7 @@ func TestBrowserSurveyForm(t *testing.T) {
 	}
 	click := func(name, value string) {
 		t.Helper()
-		b.do(chromedp.Click(chromedp.CSS(`input[name="`+name+`"][value="`+value+`"]`)))
+		b.do(chromedp.Click(chromedp.CSS(`input[name="` + name + `"][value="` + value + `"]`)))
 	}
 	for _, lang := range []string{"ky", "ru"} {
 		b.open("/lang/" + lang + "?next=/surveys/phone-2026")

@@ -28,7 +28,7 @@ func init() {
 			Params: []apiParam{idParam, waveParam, {Name: "format", In: "query", Type: "string", Enum: []string{"csv", "xlsx"}}}, Response: "SurveyImportResult"},
 		apiOp{Method: "GET", Path: "/api/v1/surveys/{id}/estimates", Summary: "Weighted estimates (shares of each answer, or the mean) with 95 % intervals by linearization; fewer than 30 respondents withheld",
 			Tag: "surveys", Access: "signed in (respondents' territory in scope)",
-			Params: []apiParam{idParam, {Name: "question", In: "query", Type: "string", Required: true}, {Name: "by", In: "query", Type: "string", Description: "territory, or a single-choice question"}, waveParam},
+			Params:   []apiParam{idParam, {Name: "question", In: "query", Type: "string", Required: true}, {Name: "by", In: "query", Type: "string", Description: "territory, or a single-choice question"}, waveParam},
 			Response: "SurveyEstimates"},
 		apiOp{Method: "GET", Path: "/api/v1/trust-index", Summary: "The trust index: share (0–100) who trust a body fully or rather, per body type, territory and wave, with intervals",
 			Tag: "surveys", Access: "public",
@@ -73,7 +73,7 @@ func init() {
 		"ratio": nullable(num()), "ratio_ci_low": nullable(num()), "ratio_ci_high": nullable(num()), "reliable": boolean()})
 	schemas["VictimizationResult"] = obj(map[string]any{"survey_id": integer(), "title": text, "wave": str(), "territory_code": str(), "year": integer(),
 		"population": integer(), "reporting_rate": row,
-		"crimes": map[string]any{"type": "array", "items": obj(map[string]any{"crime": str(), "group": str(), "prevalence": row, "incidence_per_100k": row})},
+		"crimes":       map[string]any{"type": "array", "items": obj(map[string]any{"crime": str(), "group": str(), "prevalence": row, "incidence_per_100k": row})},
 		"dark_figures": map[string]any{"type": "array", "items": ref("DarkFigure")}})
 	schemas["Victimization"] = obj(map[string]any{"caveat": str(), "items": map[string]any{"type": "array", "items": ref("VictimizationResult")}})
 	schemas["TrustIndex"] = obj(map[string]any{"definition": str(), "items": map[string]any{"type": "array", "items": ref("TrustIndexRow")}})
