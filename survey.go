@@ -273,8 +273,9 @@ const (
 // name to the answer as ODK stores it (a multiple choice as its choice
 // names separated by spaces); they are never public, only aggregates are.
 // TerritoryCode is where the respondent lives (the answer to the survey's
-// territory question, else the survey's territory); Weight is the design
-// weight (1 when the sample is self-weighting). Wave names the round of
+// territory question, else the survey's territory); DesignWeight is the
+// weight the sample gave (1 when it is self-weighting) and Weight the one
+// estimates use, after weighting to population margins. Wave names the round of
 // the survey the response belongs to ("2026").
 type SurveyResponse struct {
 	ID            int64             `json:"id"`
@@ -285,6 +286,7 @@ type SurveyResponse struct {
 	TerritoryPath string            `json:"-"`
 	Answers       map[string]string `json:"answers"`
 	Weight        float64           `json:"weight"`
+	DesignWeight  float64           `json:"design_weight"`
 	Source        ResponseSource    `json:"source"`
 	RespondentKey string            `json:"-"`
 	ExternalID    string            `json:"external_id,omitempty"`

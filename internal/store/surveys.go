@@ -225,7 +225,7 @@ func (db *DB) UpdateSurvey(ctx context.Context, actor *aldyn.Actor, id int64, sv
 // ResponseSorts are the columns a response list can be sorted by.
 var ResponseSorts = map[string]string{"created": "r.created_at", "wave": "r.wave, r.created_at", "territory": "r.territory_code, r.id", "id": "r.id"}
 
-const responseCols = `r.id, r.survey_id, r.version, r.wave, r.territory_code, t.path, r.answers, r.weight, r.source,
+const responseCols = `r.id, r.survey_id, r.version, r.wave, r.territory_code, t.path, r.answers, r.weight, r.design_weight, r.source,
 	COALESCE(r.external_id, ''), r.created_at`
 
 const responseFrom = ` FROM survey_responses r JOIN territories t ON t.code = r.territory_code `
@@ -234,7 +234,7 @@ func scanResponse(s interface{ Scan(...any) error }) (*aldyn.SurveyResponse, err
 	var r aldyn.SurveyResponse
 	var answers string
 	if err := s.Scan(&r.ID, &r.SurveyID, &r.Version, &r.Wave, &r.TerritoryCode, &r.TerritoryPath, &answers, floatInto{&r.Weight},
-		&r.Source, &r.ExternalID, timeScan{&r.CreatedAt}); err != nil {
+		floatInto{&r.DesignWeight}, &r.Source, &r.ExternalID, timeScan{&r.CreatedAt}); err != nil {
 		return nil, err
 	}
 	if err := json.Unmarshal([]byte(answers), &r.Answers); err != nil {
@@ -329,6 +329,7 @@ func (db *DB) AddResponses(ctx context.Context, actor *aldyn.Actor, surveyID int
 			if r.Weight == 0 {
 				r.Weight = 1
 			}
+			r.DesignWeight = r.Weight
 			if r.ExternalID != "" {
 				var n int
 				if err := tx.queryRow(ctx, "SELECT COUNT(*) FROM survey_responses WHERE survey_id = ? AND external_id = ?", surveyID, r.ExternalID).Scan(&n); err != nil {
@@ -339,9 +340,9 @@ func (db *DB) AddResponses(ctx context.Context, actor *aldyn.Actor, surveyID int
 				}
 			}
 			r.SurveyID, r.TerritoryPath, r.CreatedAt = surveyID, path, tx.now
-			if err := tx.queryRow(ctx, `INSERT INTO survey_responses (survey_id, version, wave, territory_code, answers, weight, source,
-				respondent_key, external_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-				surveyID, r.Version, r.Wave, r.TerritoryCode, jsonText(r.Answers), r.Weight, string(r.Source),
+			if err := tx.queryRow(ctx, `INSERT INTO survey_responses (survey_id, version, wave, territory_code, answers, weight, design_weight,
+				source, respondent_key, external_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+				surveyID, r.Version, r.Wave, r.TerritoryCode, jsonText(r.Answers), r.Weight, r.DesignWeight, string(r.Source),
 				nullText(r.RespondentKey), nullText(r.ExternalID), tx.now).Scan(&r.ID); err != nil {
 				err = tx.db.normalize(err)
 				if aldyn.ErrorCode(err) == aldyn.ECONFLICT {
@@ -365,4 +366,29 @@ func nullText(s string) any {
 		return nil
 	}
 	return s
+}
+
+// SetResponseWeights replaces the weights estimates use of survey id's
+// responses (by response id), after weighting to population margins; the
+// design weights stay. All or none.
+func (db *DB) SetResponseWeights(ctx context.Context, actor *aldyn.Actor, surveyID int64, weights map[int64]float64, summary any) error {
+	return db.Update(ctx, actor, func(tx *Tx) error {
+		sv, err := tx.survey(ctx, surveyID)
+		if err != nil {
+			return err
+		}
+		if !actor.CanDesignSurvey(sv.TerritoryPath) {
+			return aldyn.Errorf(aldyn.EFORBIDDEN, "error.forbidden")
+		}
+		for id, w := range weights {
+			res, err := tx.exec(ctx, "UPDATE survey_responses SET weight = ? WHERE id = ? AND survey_id = ?", w, id, surveyID)
+			if err != nil {
+				return tx.db.normalize(err)
+			}
+			if n, err := res.RowsAffected(); err != nil || n != 1 {
+				return aldyn.Errorf(aldyn.ENOTFOUND, "surveys.error.response_not_found")
+			}
+		}
+		return tx.Audit(ctx, aldyn.AuditUpdate, "survey_weights", idString(surveyID), sv.TerritoryCode, nil, summary)
+	})
 }

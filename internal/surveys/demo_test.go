@@ -2,6 +2,8 @@ package surveys
 
 import (
 	"math"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/aldyn-kg/aldyn/internal/surveyform"
@@ -112,5 +114,53 @@ func TestVictimizationAndDarkFigure(t *testing.T) {
 	}
 	if none, _ := DarkFigures(sv, rs, 5_000_000, map[string]int64{}); none[0].Ratio != nil {
 		t.Error("nothing recorded: got a ratio, want it withheld")
+	}
+}
+
+func TestWeightToMargins(t *testing.T) {
+	sv := Standard("demo", "41700000000000")
+	rs := Demo(DemoWaves[0], demoDistricts(), 1)
+	for _, r := range rs {
+		r.DesignWeight = 1
+	}
+	csv := "variable,category,population\n"
+	for _, d := range demoDistricts() {
+		csv += "territory," + d.Code + "," + strconv.FormatFloat(d.Population, 'f', 0, 64) + "\n"
+	}
+	csv += "sex,f,2340000\nsex,m,2200000\n"
+	for _, a := range []string{"18-24", "25-34", "35-44", "45-54", "55-64", "65+"} {
+		csv += "age_group," + a + ",756666.67\n"
+	}
+	margins, err := ReadMargins(strings.NewReader(csv))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Weight(sv, rs, margins, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Converged || res.After.DesignEffect < 1 || res.After.EffectiveN > float64(len(rs)) || res.Before.DesignEffect != 1 {
+		t.Errorf("got %+v", res)
+	}
+	var women float64
+	for i, r := range rs {
+		if r.Answers["sex"] == "f" {
+			women += res.Weights[i]
+		}
+	}
+	if math.Abs(women-2340000) > 2340000*0.01 {
+		t.Errorf("weighted women: got %.0f, want 2,340,000 (±1 %% after trimming)", women)
+	}
+	for _, tt := range []struct{ name, csv string }{
+		{"bad population", "variable,category,population\nsex,f,many\n"},
+		{"duplicate category", "variable,category,population\nsex,f,1\nsex,f,2\n"},
+		{"no population column", "variable,category\nsex,f\n"},
+	} {
+		if _, err := ReadMargins(strings.NewReader(tt.csv)); err == nil {
+			t.Errorf("%s: read without error", tt.name)
+		}
+	}
+	if _, err := Weight(sv, rs, []Margin{{Variable: "sex", Totals: map[string]float64{"f": 1}}}, 0); err == nil {
+		t.Error("men outside the margin's categories: weighted without error")
 	}
 }

@@ -53,6 +53,7 @@ func (s *Server) registerSurveys() {
 	s.handle("GET", "/api/v1/surveys/{id}/responses", s.apiSurveyResponses)
 	s.handleUpload("POST", "/api/v1/surveys/{id}/responses", maxSurveyUpload, s.apiSurveyImport)
 	s.handle("GET", "/api/v1/surveys/{id}/estimates", s.apiSurveyEstimates)
+	s.handleUpload("POST", "/api/v1/surveys/{id}/weighting", maxSurveyUpload, s.apiSurveyWeighting)
 	s.handle("GET", "/api/v1/trust-index", s.apiTrustIndex)
 	s.handle("GET", "/api/v1/victimization", s.apiVictimization)
 }
@@ -811,4 +812,59 @@ func (s *Server) victimizationPage(w http.ResponseWriter, r *http.Request) error
 type victimizationPageData struct {
 	Results []victimizationResult
 	Crimes  map[string]aldyn.Text
+}
+
+// apiSurveyWeighting rakes a wave's design weights to the population
+// margins posted (CSV: variable, category, population), trims them at the
+// stated cap, stores them for the estimates, and reports convergence and
+// the weights' summary.
+func (s *Server) apiSurveyWeighting(w http.ResponseWriter, r *http.Request) error {
+	if err := requireSurveyDesigner(r); err != nil {
+		return err
+	}
+	sv, err := s.surveyByID(r)
+	if err != nil {
+		return err
+	}
+	if !actor(r).CanDesignSurvey(sv.TerritoryPath) {
+		return forbidden()
+	}
+	wave := r.URL.Query().Get("wave")
+	if wave == "" {
+		return badParam("wave")
+	}
+	capMult := 0.0
+	if c := r.URL.Query().Get("cap"); c != "" {
+		if capMult, err = strconv.ParseFloat(c, 64); err != nil || capMult < 1 || capMult > 100 {
+			return badParam("cap")
+		}
+	}
+	file, _, done, err := uploadedFile(r)
+	if err != nil {
+		return err
+	}
+	defer done()
+	margins, err := surveys.ReadMargins(file)
+	if err != nil {
+		if p := fileProblems(r, err); p != nil {
+			return writeJSON(w, http.StatusBadRequest, p)
+		}
+		return err
+	}
+	rs, err := s.responsesOf(r.Context(), aldyn.System, sv, wave)
+	if err != nil {
+		return err
+	}
+	res, err := surveys.Weight(sv, rs, margins, capMult)
+	if err != nil {
+		return err
+	}
+	weights := make(map[int64]float64, len(rs))
+	for i, resp := range rs {
+		weights[resp.ID] = res.Weights[i]
+	}
+	if err := s.db.SetResponseWeights(r.Context(), actor(r), sv.ID, weights, map[string]any{"wave": wave, "margins": margins, "result": res}); err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, res)
 }

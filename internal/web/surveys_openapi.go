@@ -30,6 +30,10 @@ func init() {
 			Tag: "surveys", Access: "signed in (respondents' territory in scope)",
 			Params:   []apiParam{idParam, {Name: "question", In: "query", Type: "string", Required: true}, {Name: "by", In: "query", Type: "string", Description: "territory, or a single-choice question"}, waveParam},
 			Response: "SurveyEstimates"},
+		apiOp{Method: "POST", Path: "/api/v1/surveys/{id}/weighting", Summary: "Rake a wave's design weights to population margins (CSV: variable, category, population; variable territory or a single-choice question), trim at cap × the mean weight, store them for estimates; reports convergence and the weights' summary (min, max, design effect, effective sample size)",
+			Tag: "surveys", Access: "coordinator, analyst or administrator (survey's territory in scope)", BodyType: "text/csv, multipart/form-data",
+			Params: []apiParam{idParam, {Name: "wave", In: "query", Type: "string", Required: true}, {Name: "cap", In: "query", Type: "number", Description: "trim weights above cap × the mean weight (1–100; none when absent)"}},
+			Response: "WeightingResult"},
 		apiOp{Method: "GET", Path: "/api/v1/trust-index", Summary: "The trust index: share (0–100) who trust a body fully or rather, per body type, territory and wave, with intervals",
 			Tag: "surveys", Access: "public",
 			Params: []apiParam{{Name: "body_type", In: "query", Type: "string", Enum: []string{"police", "courts", "prosecutors", "local_government", "ayil_okmotu"}},
@@ -67,6 +71,9 @@ func init() {
 	trust := map[string]any{"survey_id": integer(), "wave": str(), "territory_code": str(), "overall": boolean(), "body_type": str(),
 		"value": nullable(num()), "se": nullable(num()), "ci_low": nullable(num()), "ci_high": nullable(num()), "n": num(), "unweighted_n": integer(), "reliable": boolean()}
 	schemas["TrustIndexRow"] = obj(trust)
+	summary := obj(map[string]any{"n": integer(), "sum": num(), "min": num(), "max": num(), "mean": num(), "design_effect": num(), "effective_n": num()})
+	schemas["WeightingResult"] = obj(map[string]any{"iterations": integer(), "converged": boolean(), "deltas": map[string]any{"type": "array", "items": num()},
+		"cap": num(), "trimmed": integer(), "before": summary, "after": summary})
 	row := ref("SurveyEstimate")
 	schemas["DarkFigure"] = obj(map[string]any{"crime": str(), "categories": map[string]any{"type": "array", "items": str()},
 		"estimated": nullable(num()), "estimated_ci_low": nullable(num()), "estimated_ci_high": nullable(num()), "recorded": integer(),

@@ -109,6 +109,8 @@ func init() {
 			{method: "POST", path: "/api/v1/surveys/" + r + "/responses", route: "/api/v1/surveys/{id}/responses", ctype: "text/csv", body: badCSV, want: designs(unauth, bad)},
 			{method: "GET", path: "/api/v1/surveys/" + r + "/estimates?question=safe_night", route: "/api/v1/surveys/{id}/estimates", want: signedIn(unauth, 200)},
 			{method: "GET", path: "/api/v1/trust-index", want: all(200)},
+			{method: "POST", path: "/api/v1/surveys/" + r + "/weighting?wave=2026", route: "/api/v1/surveys/{id}/weighting", ctype: "text/csv",
+				body: "variable,category,population\nsex,f,1\n", want: expect{def: forbid, byRole: map[string]int{anon: unauth, adminKG: bad}}},
 			{method: "GET", path: "/victimization", want: all(200)},
 			{method: "GET", path: "/api/v1/victimization", want: all(200)},
 		}
@@ -287,5 +289,46 @@ func TestSurveyPublicForm(t *testing.T) {
 	}
 	if a["victim_12m"] != "theft fraud" || a["why_not_other"] != "не поверят" || rs[0].Source != aldyn.SourceWeb || rs[0].Version != 1 {
 		t.Errorf("got %+v", rs[0])
+	}
+}
+
+func TestSurveyWeighting(t *testing.T) {
+	f := mustFixture(t)
+	d := mustSurveyData(t, f)
+	id := surveyID(d.running)
+	margins := "variable,category,population\nterritory," + codeA + ",190000\nterritory," + codeB + ",280000\nsex,f,240000\nsex,m,230000\n"
+	resp := f.do(t, adminKG, "POST", "/api/v1/surveys/"+id+"/weighting?wave=2026&cap=5", "text/csv", margins)
+	var res struct {
+		Converged bool
+		After     struct {
+			DesignEffect float64 `json:"design_effect"`
+			EffectiveN   float64 `json:"effective_n"`
+		}
+	}
+	decodeInto(t, resp, &res)
+	if resp.StatusCode != 200 || !res.Converged || res.After.EffectiveN <= 0 || res.After.EffectiveN > 400 {
+		t.Fatalf("got %d %+v", resp.StatusCode, res)
+	}
+	var women float64
+	rs, _, err := f.db.FindResponses(context.Background(), aldyn.ResponseFilter{SurveyID: d.running.ID, Page: aldyn.Page{Limit: aldyn.MaxLimit}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rs {
+		if r.Answers["sex"] == "f" {
+			women += r.Weight
+		}
+		if r.DesignWeight == r.Weight {
+			t.Fatalf("response %d: weight left at its design weight", r.ID)
+		}
+	}
+	if women < 239000 || women > 241000 {
+		t.Errorf("weighted women: got %.0f, want 240,000", women)
+	}
+	bad := f.do(t, adminKG, "POST", "/api/v1/surveys/"+id+"/weighting?wave=2026", "text/csv", "variable,category,population\nsex,f,lots\n")
+	var problems struct{ Problems []struct{ Row int } }
+	decodeInto(t, bad, &problems)
+	if bad.StatusCode != 400 || len(problems.Problems) != 1 || problems.Problems[0].Row != 2 {
+		t.Errorf("a bad population: got %d %+v, want row 2 reported", bad.StatusCode, problems)
 	}
 }

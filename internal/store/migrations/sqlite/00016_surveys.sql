@@ -31,6 +31,8 @@ CREATE TABLE survey_versions (
 -- multiple choice as its choice names separated by spaces). respondent_key
 -- is a hash of the invitation code or device a response is counted by;
 -- external_id the submission's id in the file it was imported from.
+-- design_weight is the weight the sample gave; weight the one estimates
+-- use, after weighting to population margins (raking).
 CREATE TABLE survey_responses (
     id             INTEGER PRIMARY KEY,
     survey_id      BIGINT NOT NULL REFERENCES surveys(id) ON DELETE CASCADE,
@@ -39,6 +41,7 @@ CREATE TABLE survey_responses (
     territory_code TEXT NOT NULL REFERENCES territories(code),
     answers        TEXT NOT NULL,
     weight         REAL NOT NULL,
+    design_weight  REAL NOT NULL,
     source         TEXT NOT NULL,
     respondent_key TEXT,
     external_id    TEXT,
