@@ -32,7 +32,7 @@ func init() {
 			Response: "SurveyEstimates"},
 		apiOp{Method: "POST", Path: "/api/v1/surveys/{id}/weighting", Summary: "Rake a wave's design weights to population margins (CSV: variable, category, population; variable territory or a single-choice question), trim at cap × the mean weight, store them for estimates; reports convergence and the weights' summary (min, max, design effect, effective sample size)",
 			Tag: "surveys", Access: "coordinator, analyst or administrator (survey's territory in scope)", BodyType: "text/csv, multipart/form-data",
-			Params: []apiParam{idParam, {Name: "wave", In: "query", Type: "string", Required: true}, {Name: "cap", In: "query", Type: "number", Description: "trim weights above cap × the mean weight (1–100; none when absent)"}},
+			Params:   []apiParam{idParam, {Name: "wave", In: "query", Type: "string", Required: true}, {Name: "cap", In: "query", Type: "number", Description: "trim weights above cap × the mean weight (1–100; none when absent)"}},
 			Response: "WeightingResult"},
 		apiOp{Method: "GET", Path: "/api/v1/trust-index", Summary: "The trust index: share (0–100) who trust a body fully or rather, per body type, territory and wave, with intervals",
 			Tag: "surveys", Access: "public",
