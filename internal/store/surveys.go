@@ -392,3 +392,73 @@ func (db *DB) SetResponseWeights(ctx context.Context, actor *aldyn.Actor, survey
 		return tx.Audit(ctx, aldyn.AuditUpdate, "survey_weights", idString(surveyID), sv.TerritoryCode, nil, summary)
 	})
 }
+
+// AddPublicResponses stores responses sent by the public web form, many
+// at once in one transaction (the form's writer gathers them), each with
+// its own outcome: a response to a survey that is not running, or counted
+// by a respondent key already used, is refused alone; the others are
+// stored. An error of the database fails them all.
+func (db *DB) AddPublicResponses(ctx context.Context, rs []*aldyn.SurveyResponse) ([]error, error) {
+	out := make([]error, len(rs))
+	err := db.Update(ctx, aldyn.Public, func(tx *Tx) error {
+		clear(out)
+		surveys := map[int64]*aldyn.Survey{}
+		paths := map[string]string{}
+		keys := map[string]bool{}
+		for i, r := range rs {
+			sv, ok := surveys[r.SurveyID]
+			if !ok {
+				var err error
+				if sv, err = tx.survey(ctx, r.SurveyID); err != nil && aldyn.ErrorCode(err) != aldyn.ENOTFOUND {
+					return err
+				}
+				surveys[r.SurveyID] = sv
+			}
+			if sv == nil || sv.Status != aldyn.SurveyRunning {
+				out[i] = aldyn.Errorf(aldyn.EFORBIDDEN, "surveys.error.not_running")
+				continue
+			}
+			if r.TerritoryCode == "" {
+				r.TerritoryCode = sv.TerritoryCode
+			}
+			path, ok := paths[r.TerritoryCode]
+			if !ok {
+				if t, err := tx.territory(ctx, r.TerritoryCode); err == nil {
+					path = t.Path
+				}
+				paths[r.TerritoryCode] = path
+			}
+			if path == "" || !aldyn.PathContains(sv.TerritoryPath, path) {
+				out[i] = aldyn.Errorf(aldyn.EINVALID, "surveys.error.territory_outside", "row", 1)
+				continue
+			}
+			if r.RespondentKey != "" {
+				k := idString(r.SurveyID) + "/" + r.RespondentKey
+				var n int
+				if err := tx.queryRow(ctx, "SELECT COUNT(*) FROM survey_responses WHERE survey_id = ? AND respondent_key = ?", r.SurveyID, r.RespondentKey).Scan(&n); err != nil {
+					return tx.db.normalize(err)
+				}
+				if n > 0 || keys[k] {
+					out[i] = aldyn.Errorf(aldyn.ECONFLICT, "surveys.error.already_answered")
+					continue
+				}
+				keys[k] = true
+			}
+			if r.Version == 0 {
+				r.Version = sv.Version
+			}
+			if r.Weight == 0 {
+				r.Weight = 1
+			}
+			r.DesignWeight, r.TerritoryPath, r.CreatedAt = r.Weight, path, tx.now
+			if err := tx.queryRow(ctx, `INSERT INTO survey_responses (survey_id, version, wave, territory_code, answers, weight, design_weight,
+				source, respondent_key, external_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+				r.SurveyID, r.Version, r.Wave, r.TerritoryCode, jsonText(r.Answers), r.Weight, r.DesignWeight, string(r.Source),
+				nullText(r.RespondentKey), nullText(r.ExternalID), tx.now).Scan(&r.ID); err != nil {
+				return tx.db.normalize(err)
+			}
+		}
+		return nil
+	})
+	return out, err
+}

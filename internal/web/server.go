@@ -67,6 +67,9 @@ type Server struct {
 	srv      *http.Server
 	jobs     importJobs
 	stats    statsCache // statistics answers until the next import, see stats_cache.go
+	// responses gathers public survey responses into shared commits (surveys_writer.go).
+	responses responseWriter
+	forms     formCache
 
 	metricsAccess metricsAccess
 }

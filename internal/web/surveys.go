@@ -353,9 +353,14 @@ func formSections(sv *aldyn.Survey) []formSection {
 // formSurvey loads the survey of a public form: running for the public,
 // any for staff (to preview a draft).
 func (s *Server) formSurvey(r *http.Request) (*aldyn.Survey, error) {
-	sv, err := s.db.FindSurveyBySlug(r.Context(), r.PathValue("slug"))
-	if err != nil {
-		return nil, err
+	slug, now := r.PathValue("slug"), time.Now()
+	sv := s.forms.get(slug, now)
+	if sv == nil || actor(r).SignedIn() {
+		var err error
+		if sv, err = s.db.FindSurveyBySlug(r.Context(), slug); err != nil {
+			return nil, err
+		}
+		s.forms.put(slug, sv, now)
 	}
 	if !actor(r).SignedIn() && sv.Status != aldyn.SurveyRunning {
 		return nil, aldyn.Errorf(aldyn.ENOTFOUND, "surveys.error.not_found")
@@ -427,7 +432,12 @@ func (s *Server) surveySubmit(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	if len(problems) == 0 {
-		_, err = s.db.AddResponses(r.Context(), actor(r), sv.ID, []*aldyn.SurveyResponse{resp})
+		if actor(r).SignedIn() {
+			_, err = s.db.AddResponses(r.Context(), actor(r), sv.ID, []*aldyn.SurveyResponse{resp})
+		} else {
+			resp.SurveyID = sv.ID
+			err = s.addPublicResponse(r.Context(), resp)
+		}
 		if err == nil {
 			return redirect(w, r, "/surveys/"+url.PathEscape(sv.Slug)+"?done=1", "")
 		}
