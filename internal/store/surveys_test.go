@@ -149,3 +149,38 @@ func TestSurveyResponses(t *testing.T) {
 		t.Errorf("EachResponse: got %d, %v; want 4", count, err)
 	}
 }
+
+func TestAddPublicResponses(t *testing.T) {
+	db := storetest.MustOpenDB(t)
+	ctx := context.Background()
+	running, draft := testSurvey(kyrgyzstan), testSurvey(kyrgyzstan)
+	draft.Slug = "draft"
+	for _, sv := range []*aldyn.Survey{running, draft} {
+		if err := db.CreateSurvey(ctx, aldyn.System, sv); err != nil {
+			t.Fatal(err)
+		}
+	}
+	running.Status = aldyn.SurveyRunning
+	if err := db.UpdateSurvey(ctx, aldyn.System, running.ID, running); err != nil {
+		t.Fatal(err)
+	}
+	resp := func(sv *aldyn.Survey, key string) *aldyn.SurveyResponse {
+		return &aldyn.SurveyResponse{SurveyID: sv.ID, Wave: "2026", Answers: map[string]string{"safe": "yes"}, Source: aldyn.SourceWeb, RespondentKey: key}
+	}
+	errs, err := db.AddPublicResponses(ctx, []*aldyn.SurveyResponse{resp(running, "a"), resp(running, "a"), resp(draft, "b"), resp(running, "")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"", aldyn.ECONFLICT, aldyn.EFORBIDDEN, ""}
+	for i, e := range errs {
+		if got := aldyn.ErrorCode(e); e != nil && got != want[i] || e == nil && want[i] != "" {
+			t.Errorf("response %d: got %v, want %q", i, e, want[i])
+		}
+	}
+	if _, total, _ := db.FindResponses(ctx, aldyn.ResponseFilter{SurveyID: running.ID}); total != 2 {
+		t.Errorf("got %d stored, want 2", total)
+	}
+	if errs, _ := db.AddPublicResponses(ctx, []*aldyn.SurveyResponse{resp(running, "a")}); aldyn.ErrorCode(errs[0]) != aldyn.ECONFLICT {
+		t.Errorf("a key used in an earlier batch: got %v, want ECONFLICT", errs[0])
+	}
+}
