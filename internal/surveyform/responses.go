@@ -145,18 +145,7 @@ type RowError struct {
 type RowErrors []RowError
 
 func (e RowErrors) Error() string {
-	var b strings.Builder
-	for i, r := range e {
-		if i == 5 {
-			fmt.Fprintf(&b, "; and %d more", len(e)-5)
-			break
-		}
-		if i > 0 {
-			b.WriteString("; ")
-		}
-		fmt.Fprintf(&b, "row %d column %q: %s", r.Row, r.Column, r.Reason)
-	}
-	return "responses: " + b.String()
+	return "responses: " + firstFive(e, func(r RowError) string { return fmt.Sprintf("row %d column %q: %s", r.Row, r.Column, r.Reason) })
 }
 
 // Unwrap makes the errors an EINVALID *aldyn.Error.

@@ -50,18 +50,25 @@ type CellError struct {
 type Errors []CellError
 
 func (e Errors) Error() string {
+	return "xlsform: " + firstFive(e, func(c CellError) string {
+		return fmt.Sprintf("%s row %d column %q: %s", c.Sheet, c.Row, c.Column, c.Reason)
+	})
+}
+
+// firstFive joins the first five problems of a list and counts the rest.
+func firstFive[T any](items []T, text func(T) string) string {
 	var b strings.Builder
-	for i, c := range e {
+	for i, it := range items {
 		if i == 5 {
-			fmt.Fprintf(&b, "; and %d more", len(e)-5)
+			fmt.Fprintf(&b, "; and %d more", len(items)-5)
 			break
 		}
 		if i > 0 {
 			b.WriteString("; ")
 		}
-		fmt.Fprintf(&b, "%s row %d column %q: %s", c.Sheet, c.Row, c.Column, c.Reason)
+		b.WriteString(text(it))
 	}
-	return "xlsform: " + b.String()
+	return b.String()
 }
 
 // Unwrap makes the errors an EINVALID *aldyn.Error for callers that only

@@ -73,6 +73,21 @@ func groups(sv *aldyn.Survey, rs []*aldyn.SurveyResponse, by string) ([]string, 
 	return out, nil
 }
 
+// prepare finds the question, each response's group and the design an
+// estimate needs; the design is nil when there are no responses.
+func prepare(sv *aldyn.Survey, rs []*aldyn.SurveyResponse, question, by string) (*aldyn.SurveyQuestion, []string, *survey.Design, error) {
+	q := sv.Question(question)
+	if q == nil {
+		return nil, nil, nil, aldyn.Errorf(aldyn.EINVALID, "surveys.error.question", "question", question)
+	}
+	g, err := groups(sv, rs, by)
+	if err != nil || len(rs) == 0 {
+		return q, g, nil, err
+	}
+	d, err := design(rs)
+	return q, g, d, err
+}
+
 func design(rs []*aldyn.SurveyResponse) (*survey.Design, error) {
 	w := make([]float64, len(rs))
 	for i, r := range rs {
@@ -86,23 +101,14 @@ func design(rs []*aldyn.SurveyResponse) (*survey.Design, error) {
 // (multiple choice: of respondents who picked it), for a number the
 // weighted mean; respondents who skipped the question are left out.
 func Estimate(sv *aldyn.Survey, rs []*aldyn.SurveyResponse, question, by string) ([]Row, error) {
-	q := sv.Question(question)
-	if q == nil {
-		return nil, aldyn.Errorf(aldyn.EINVALID, "surveys.error.question", "question", question)
-	}
-	if q.Type == aldyn.QuestionText || q.Type == aldyn.QuestionDate || q.Type == aldyn.QuestionTerritory {
+	q, g, d, err := prepare(sv, rs, question, by)
+	switch {
+	case err != nil:
+		return nil, err
+	case q.Type == aldyn.QuestionText || q.Type == aldyn.QuestionDate || q.Type == aldyn.QuestionTerritory:
 		return nil, aldyn.Errorf(aldyn.EINVALID, "surveys.error.not_estimable", "question", question)
-	}
-	g, err := groups(sv, rs, by)
-	if err != nil {
-		return nil, err
-	}
-	if len(rs) == 0 {
+	case d == nil:
 		return []Row{}, nil
-	}
-	d, err := design(rs)
-	if err != nil {
-		return nil, err
 	}
 	y := make([]float64, len(rs))
 	var out []Row
@@ -167,20 +173,11 @@ func picked(answer, choice string, multiple bool) bool {
 // or no (other answers, such as "don't know", and skips left out), by the
 // breakdown by.
 func Share(sv *aldyn.Survey, rs []*aldyn.SurveyResponse, question string, yes, no []string, by string) ([]Row, error) {
-	q := sv.Question(question)
-	if q == nil {
-		return nil, aldyn.Errorf(aldyn.EINVALID, "surveys.error.question", "question", question)
-	}
-	g, err := groups(sv, rs, by)
+	q, g, d, err := prepare(sv, rs, question, by)
 	if err != nil {
 		return nil, err
-	}
-	if len(rs) == 0 {
+	} else if d == nil {
 		return []Row{}, nil
-	}
-	d, err := design(rs)
-	if err != nil {
-		return nil, err
 	}
 	y := make([]float64, len(rs))
 	for i, r := range rs {
