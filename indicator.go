@@ -20,6 +20,7 @@ const (
 const (
 	IndicatorManual   = "manual"
 	IndicatorOffenses = "offenses"
+	IndicatorSurvey   = "survey" // a weighted share from a survey, per wave (Numerator holds the SurveyMeasure)
 )
 
 // Indicator disaggregations.
@@ -125,6 +126,17 @@ func (ind *Indicator) Validate() error {
 			ind.Numerator = "offenses:" + ind.OffenseCategory
 			if ind.Kind == IndicatorRate {
 				ind.Denominator = DenominatorPopulation
+			}
+		}
+	case IndicatorSurvey:
+		switch {
+		case ind.OffenseCategory != "":
+			v.Add("offense_category", "indicator.error.category_manual")
+		case ind.Kind != IndicatorPercent:
+			v.Add("kind", "indicator.error.survey_kind")
+		default:
+			if _, err := ParseSurveyMeasure(ind.Numerator); err != nil {
+				v.Add("numerator", "indicator.error.survey_measure")
 			}
 		}
 	default:

@@ -311,3 +311,53 @@ type ResponseFilter struct {
 	Under    string
 	Page
 }
+
+// SurveyMeasure is what a plan indicator computed from a survey measures:
+// the weighted share (%) of respondents of the survey at Slug whose answer
+// to Question is one of Yes, among those who answered it, optionally only
+// among respondents whose answer to FilterQuestion is FilterValue (women:
+// sex=f). The plan's territory limits the respondents. Written in the
+// indicator's numerator as
+//
+//	survey:demo-safety-trust:safe_night=very_safe,rather_safe;sex=f
+type SurveyMeasure struct {
+	Slug, Question string
+	Yes            []string
+	FilterQuestion string
+	FilterValue    string
+}
+
+// ParseSurveyMeasure reads a survey measure from an indicator's numerator.
+func ParseSurveyMeasure(s string) (SurveyMeasure, error) {
+	var m SurveyMeasure
+	bad := Errorf(EINVALID, "indicator.error.survey_measure")
+	rest, ok := strings.CutPrefix(strings.TrimSpace(s), "survey:")
+	if !ok {
+		return m, bad
+	}
+	slug, rest, ok := strings.Cut(rest, ":")
+	if !ok || !surveySlug.MatchString(slug) {
+		return m, bad
+	}
+	m.Slug = slug
+	main, filter, hasFilter := strings.Cut(rest, ";")
+	q, yes, ok := strings.Cut(main, "=")
+	if !ok || !questionName.MatchString(q) || yes == "" {
+		return m, bad
+	}
+	m.Question = q
+	for _, y := range strings.Split(yes, ",") {
+		if !choiceName.MatchString(y) {
+			return m, bad
+		}
+		m.Yes = append(m.Yes, y)
+	}
+	if hasFilter {
+		fq, fv, ok := strings.Cut(filter, "=")
+		if !ok || !questionName.MatchString(fq) || !choiceName.MatchString(fv) {
+			return m, bad
+		}
+		m.FilterQuestion, m.FilterValue = fq, fv
+	}
+	return m, nil
+}

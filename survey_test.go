@@ -45,3 +45,18 @@ func TestSurveyValidate(t *testing.T) {
 		})
 	}
 }
+
+func TestParseSurveyMeasure(t *testing.T) {
+	m, err := ParseSurveyMeasure("survey:demo-safety-trust:safe_night=very_safe,rather_safe;sex=f")
+	if err != nil || m.Slug != "demo-safety-trust" || m.Question != "safe_night" || len(m.Yes) != 2 || m.FilterQuestion != "sex" || m.FilterValue != "f" {
+		t.Errorf("got %+v, %v", m, err)
+	}
+	if m, err := ParseSurveyMeasure("survey:s1:trust_police=rather_trust,fully_trust"); err != nil || m.FilterQuestion != "" {
+		t.Errorf("without a filter: got %+v, %v", m, err)
+	}
+	for _, bad := range []string{"", "offenses:theft", "survey:Bad:q=a", "survey:s1:q", "survey:s1:q=", "survey:s1:q=a b", "survey:s1:q=a;sex", "survey:s1:1q=a"} {
+		if _, err := ParseSurveyMeasure(bad); err == nil {
+			t.Errorf("%q: parsed", bad)
+		}
+	}
+}

@@ -8,11 +8,36 @@ import (
 
 	"github.com/aldyn-kg/aldyn"
 	"github.com/aldyn-kg/aldyn/internal/offenses"
+	"github.com/aldyn-kg/aldyn/internal/surveys"
 )
 
-// Indicators whose source is the offense statistics are computed, not
-// typed in: the plan's coordinator recomputes their values from the
-// records (e.g. registered thefts per 100,000 residents of the district).
+// Indicators whose source is the offense statistics or a survey are
+// computed, not typed in: the plan's coordinator recomputes their values
+// from the records (e.g. registered thefts per 100,000 residents of the
+// district) or the responses (women who feel safe after dark, per wave).
+
+// indicatorSource computes the values of an indicator of one source.
+type indicatorSource func(ctx context.Context, s *Server, plan *aldyn.Plan, ind *aldyn.Indicator, now time.Time) ([]aldyn.IndicatorValue, error)
+
+// indicatorSources are the computed sources, by aldyn.Indicator.Source.
+var indicatorSources = map[string]indicatorSource{
+	aldyn.IndicatorOffenses: func(ctx context.Context, s *Server, p *aldyn.Plan, ind *aldyn.Indicator, now time.Time) ([]aldyn.IndicatorValue, error) {
+		return offenses.IndicatorValues(ctx, s.db, p, ind, now)
+	},
+	aldyn.IndicatorSurvey: func(ctx context.Context, s *Server, p *aldyn.Plan, ind *aldyn.Indicator, _ time.Time) ([]aldyn.IndicatorValue, error) {
+		return surveys.IndicatorValues(ctx, s.db, p, ind)
+	},
+}
+
+// computeIndicator computes ind's values, or errors when its source is
+// typed in.
+func (s *Server) computeIndicator(ctx context.Context, p *aldyn.Plan, ind *aldyn.Indicator, now time.Time) ([]aldyn.IndicatorValue, error) {
+	src, ok := indicatorSources[ind.Source]
+	if !ok {
+		return nil, aldyn.Errorf(aldyn.EINVALID, "indicator.error.not_computed")
+	}
+	return src(ctx, s, p, ind, now)
+}
 
 func (s *Server) registerIndicatorCompute() {
 	s.handle("POST", "/indicators/{id}/compute", s.indicatorCompute)
@@ -30,7 +55,7 @@ func (s *Server) indicatorCompute(w http.ResponseWriter, r *http.Request) error 
 	if !internal || !actor(r).CanManagePlan(p.TerritoryPath) {
 		return forbidden()
 	}
-	vals, err := offenses.IndicatorValues(r.Context(), s.db, p, ind, time.Now())
+	vals, err := s.computeIndicator(r.Context(), p, ind, time.Now())
 	if err != nil {
 		return err
 	}
@@ -56,10 +81,10 @@ func (s *Server) withComputedIndicators(ctx context.Context, in *aldyn.Dashboard
 	var vals []aldyn.IndicatorValue
 	for i := range in.Indicators {
 		ind := &in.Indicators[i]
-		if ind.Source != aldyn.IndicatorOffenses {
+		if _, ok := indicatorSources[ind.Source]; !ok {
 			continue
 		}
-		v, err := offenses.IndicatorValues(ctx, s.db, in.Plan, ind, now)
+		v, err := s.computeIndicator(ctx, in.Plan, ind, now)
 		if err != nil {
 			return fmt.Errorf("indicator %d: %w", ind.ID, err)
 		}

@@ -504,7 +504,7 @@ func (s *Server) renderIndicatorForm(w http.ResponseWriter, r *http.Request, sta
 	return s.render(w, r, status, "plan_indicator_form", &page{Title: title, Form: form, Errors: errs, Data: map[string]any{
 		"Plan": p, "Indicator": ind, "Action": action, "Categories": aldyn.OffenseCategories,
 		"Kinds":       []string{aldyn.IndicatorNumber, aldyn.IndicatorPercent, aldyn.IndicatorRate},
-		"Sources":     []string{aldyn.IndicatorManual, aldyn.IndicatorOffenses},
+		"Sources":     []string{aldyn.IndicatorManual, aldyn.IndicatorOffenses, aldyn.IndicatorSurvey},
 		"Frequencies": []string{aldyn.FrequencyAnnual, aldyn.FrequencyQuarterly, aldyn.FrequencyMonthly},
 		"Disaggs":     []string{aldyn.DisaggregationNone, aldyn.DisaggregationTerritory},
 	}})

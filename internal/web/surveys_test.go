@@ -332,3 +332,36 @@ func TestSurveyWeighting(t *testing.T) {
 		t.Errorf("a bad population: got %d %+v, want row 2 reported", bad.StatusCode, problems)
 	}
 }
+
+// A plan indicator takes its values from a survey: women of district A
+// who feel safe after dark, per wave, computed from the responses.
+func TestIndicatorComputedFromSurvey(t *testing.T) {
+	w := mustPlanWorld(t)
+	mustSurveyData(t, w.fixture)
+	if w.council == nil {
+		w.council = mustPlanBody(t, w.fixture, codeA, "coordination_commission", "Survey commission")
+		w.coordA = w.actorOf(t, coordinator, aldyn.RoleCoordinator, w.bodyA, codeA)
+	}
+	p := w.mustPlan(t, "Survey indicators", w.bodyA.ID)
+	ind := &aldyn.Indicator{PlanID: p.ID, Code: "1", Name: aldyn.Text{EN: "Women who feel safe after dark"}, Unit: "%", Kind: aldyn.IndicatorPercent,
+		Source: aldyn.IndicatorSurvey, Numerator: "survey:national-2026:safe_night=very_safe,rather_safe;sex=f", Disaggregation: aldyn.DisaggregationNone,
+		Frequency: aldyn.FrequencyAnnual, BaselineValue: 47, BaselineYear: 2026, HigherIsBetter: true, Verification: aldyn.Text{EN: "Survey"},
+		Targets: []aldyn.IndicatorTarget{{Year: 2028, Value: 55}}}
+	if err := w.db.CreateIndicator(context.Background(), w.coordA, ind); err != nil {
+		t.Fatal(err)
+	}
+	var vals []aldyn.IndicatorValue
+	resp := w.do(t, coordinator, "POST", "/api/v1/indicators/"+idStr(ind.ID)+"/compute", "", "")
+	if err := json.Unmarshal([]byte(readBody(t, resp)), &vals); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("compute: %d %v", resp.StatusCode, err)
+	}
+	// The demo responses of district A: 47 % of its women feel safe after dark (±2 pp, cells rounded).
+	if len(vals) != 1 || vals[0].Period != "2026" || vals[0].Value < 42 || vals[0].Value > 52 {
+		t.Fatalf("values %+v, want 2026 ≈ 47", vals)
+	}
+	bad := *ind
+	bad.ID, bad.Code, bad.Numerator = 0, "2", "survey:national-2026:safe_night"
+	if err := w.db.CreateIndicator(context.Background(), w.coordA, &bad); aldyn.ErrorCode(err) != aldyn.EINVALID {
+		t.Errorf("a malformed survey measure: got %v, want EINVALID", err)
+	}
+}
