@@ -1,6 +1,7 @@
 package surveyform
 
 import (
+	"bytes"
 	"errors"
 	"strings"
 	"testing"
@@ -118,5 +119,22 @@ func TestReadResponsesReportsEveryBadRow(t *testing.T) {
 	dup := strings.Replace(koboExport, "uuid-2", "uuid-1", 1)
 	if _, err := ReadResponses(strings.NewReader(dup), importer.CSV, sv, "2026", 2026); !errors.As(err, &errs) || errs[0].Reason != "surveys.error.duplicate_submission" {
 		t.Errorf("a submission twice: got %v", err)
+	}
+}
+
+// The same export as XLSX (KoboToolbox's default download).
+func TestReadKoboExportXLSX(t *testing.T) {
+	sv := mustKoboSurvey(t)
+	var rows [][]string
+	for _, line := range strings.Split(strings.TrimSpace(koboExport), "\n") {
+		rows = append(rows, strings.Split(line, ","))
+	}
+	data := mustWorkbook(t, map[string][][]string{"safety_2026": rows}, "safety_2026")
+	rs, err := ReadResponses(bytes.NewReader(data), importer.XLSX, sv, "2026", 2026)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rs) != 3 || rs[0].ExternalID != "uuid-1" || rs[0].Answers["victim"] != "theft fraud" || rs[1].TerritoryCode != "41703220000000" {
+		t.Errorf("got %d responses, first %+v", len(rs), rs[0])
 	}
 }
