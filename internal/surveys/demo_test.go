@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aldyn-kg/aldyn"
+
 	"github.com/aldyn-kg/aldyn/internal/surveyform"
 )
 
@@ -162,5 +164,34 @@ func TestWeightToMargins(t *testing.T) {
 	}
 	if _, err := Weight(sv, rs, []Margin{{Variable: "sex", Totals: map[string]float64{"f": 1}}}, 0); err == nil {
 		t.Error("men outside the margin's categories: weighted without error")
+	}
+}
+
+func TestScoreUnit(t *testing.T) {
+	sv := Standard("demo", "41700000000000")
+	rs := Demo(DemoWaves[0], demoDistricts(), 1)
+	var unit []*aldyn.SurveyResponse
+	for _, r := range rs {
+		if r.TerritoryCode == "41702000000000" {
+			unit = append(unit, r)
+		}
+	}
+	c, err := ScoreUnit(sv, UnitInput{TerritoryCode: "41702000000000", Responses: unit, Registered: 1000, Solved: 450, RegisteredBefore: 1100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Score == nil || *c.Values["solved"] != 45 || math.Abs(*c.Values["offense_change"]-(50+100.0/11)) > 1e-9 || c.Grade == "" {
+		t.Fatalf("got %+v", c)
+	}
+	want := 0.0
+	for _, comp := range ScoreComponents {
+		want += comp.Weight * *c.Values[comp.Key]
+	}
+	if math.Abs(*c.Score-round(want, 1)) > 1e-9 {
+		t.Errorf("score: got %v, want %v", *c.Score, round(want, 1))
+	}
+	few, err := ScoreUnit(sv, UnitInput{TerritoryCode: "x", Responses: unit[:10], Registered: 10, Solved: 5})
+	if err != nil || few.Score != nil || few.Values["trust"] != nil {
+		t.Errorf("10 respondents: got %+v, want no trust value and no score", few)
 	}
 }

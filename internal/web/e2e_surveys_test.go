@@ -132,5 +132,11 @@ func TestBrowserTrustIndex(t *testing.T) {
 		}
 		b.fitsWidth("victimization " + lang)
 		b.screenshot("victimization-" + lang)
+		b.open("/scorecards")
+		if n, err := chromedp.Run(b.ctx, chromedp.Evaluate[int](`document.querySelectorAll("main table strong").length`)); err != nil || n == 0 {
+			t.Errorf("%s scorecards: got %d scores shown (%v)", lang, n, err)
+		}
+		b.fitsWidth("scorecards " + lang)
+		b.screenshot("scorecards-" + lang)
 	}
 }

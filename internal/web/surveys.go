@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/aldyn-kg/aldyn"
+	"github.com/aldyn-kg/aldyn/internal/export"
 	"github.com/aldyn-kg/aldyn/internal/importer"
 	"github.com/aldyn-kg/aldyn/internal/surveyform"
 	"github.com/aldyn-kg/aldyn/internal/surveys"
@@ -44,6 +45,7 @@ func (s *Server) registerSurveys() {
 	s.handle("POST", "/surveys/{slug}", s.surveySubmit)
 	s.handle("GET", "/trust-index", s.trustIndexPage)
 	s.handle("GET", "/victimization", s.victimizationPage)
+	s.handle("GET", "/scorecards", s.scorecardsPage)
 
 	s.handle("GET", "/api/v1/surveys", s.apiSurveys)
 	s.handleUpload("POST", "/api/v1/surveys/xlsform", maxSurveyUpload, s.surveyXLSFormUpload)
@@ -56,6 +58,7 @@ func (s *Server) registerSurveys() {
 	s.handleUpload("POST", "/api/v1/surveys/{id}/weighting", maxSurveyUpload, s.apiSurveyWeighting)
 	s.handle("GET", "/api/v1/trust-index", s.apiTrustIndex)
 	s.handle("GET", "/api/v1/victimization", s.apiVictimization)
+	s.handle("GET", "/api/v1/scorecards", s.apiScorecards)
 }
 
 // requireSurveyDesigner lets through those who may design surveys
@@ -877,4 +880,129 @@ func (s *Server) apiSurveyWeighting(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	return writeJSON(w, http.StatusOK, res)
+}
+
+// The police unit scorecard.
+
+type scorecardData struct {
+	SurveyID   int64                    `json:"survey_id"`
+	Wave       string                   `json:"wave"`
+	Year       int                      `json:"year"`
+	Components []surveys.ScoreComponent `json:"components"`
+	GoodFrom   float64                  `json:"good_from"`
+	FairFrom   float64                  `json:"fair_from"`
+	Items      []scorecardRow           `json:"items"`
+}
+
+type scorecardRow struct {
+	surveys.Scorecard
+	Name string `json:"name"`
+}
+
+// scorecards computes the scorecard of every district with respondents in
+// the latest wave (or the wave asked for) of the most recent survey that
+// asks about trust in the police.
+func (s *Server) scorecards(r *http.Request) (*scorecardData, error) {
+	ctx := r.Context()
+	list, _, err := s.db.FindSurveys(ctx, aldyn.SurveyFilter{Page: aldyn.Page{Limit: aldyn.MaxLimit}})
+	if err != nil {
+		return nil, err
+	}
+	d := &scorecardData{Components: surveys.ScoreComponents, GoodFrom: surveys.GoodFrom, FairFrom: surveys.FairFrom, Items: []scorecardRow{}}
+	var sv *aldyn.Survey
+	for _, c := range list {
+		if c.Status != aldyn.SurveyDraft && c.Question("trust_police") != nil {
+			sv = c
+			break
+		}
+	}
+	if sv == nil {
+		return d, nil
+	}
+	waves, err := s.db.SurveyWaves(ctx, sv.ID)
+	if err != nil || len(waves) == 0 {
+		return d, err
+	}
+	d.SurveyID, d.Wave = sv.ID, waves[len(waves)-1]
+	if wq := r.URL.Query().Get("wave"); wq != "" {
+		d.Wave = wq
+	}
+	byUnit := map[string][]*aldyn.SurveyResponse{}
+	var codes []string
+	if err := s.db.EachResponse(ctx, aldyn.ResponseFilter{SurveyID: sv.ID, Wave: &d.Wave}, func(resp *aldyn.SurveyResponse) error {
+		if _, ok := byUnit[resp.TerritoryCode]; !ok {
+			codes = append(codes, resp.TerritoryCode)
+		}
+		byUnit[resp.TerritoryCode] = append(byUnit[resp.TerritoryCode], resp)
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	d.Year, _ = strconv.Atoi(d.Wave)
+	counts := map[int]map[string]aldyn.CountRow{}
+	for _, y := range []int{d.Year - 1, d.Year} {
+		from, to := time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(y+1, 1, 1, 0, 0, 0, 0, time.UTC)
+		rows, err := s.db.OffenseCounts(ctx, aldyn.CountsQuery{By: []string{aldyn.ByTerritory}, Depth: aldyn.DepthDistrict, From: &from, To: &to, Under: sv.TerritoryPath})
+		if err != nil {
+			return nil, err
+		}
+		counts[y] = map[string]aldyn.CountRow{}
+		for _, c := range rows {
+			counts[y][c.TerritoryCode] = c
+		}
+	}
+	lang := info(r).lang
+	slices.Sort(codes)
+	for _, code := range codes {
+		now, before := counts[d.Year][code], counts[d.Year-1][code]
+		c, err := surveys.ScoreUnit(sv, surveys.UnitInput{TerritoryCode: code, Responses: byUnit[code], Registered: now.Count, Solved: now.Solved,
+			RegisteredBefore: before.Count})
+		if err != nil {
+			return nil, err
+		}
+		name := code
+		if t, err := s.db.FindTerritoryByCode(ctx, code); err == nil {
+			name = t.Name(lang)
+		}
+		d.Items = append(d.Items, scorecardRow{Scorecard: c, Name: name})
+	}
+	return d, nil
+}
+
+func (s *Server) apiScorecards(w http.ResponseWriter, r *http.Request) error {
+	d, err := s.scorecards(r)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, d)
+}
+
+func (s *Server) scorecardsPage(w http.ResponseWriter, r *http.Request) error {
+	d, err := s.scorecards(r)
+	if err != nil {
+		return err
+	}
+	loc := info(r).loc
+	if format := r.URL.Query().Get("format"); format != "" {
+		t := export.Table{Title: loc.T("surveys.score.title"), Columns: []export.Column{{Key: "unit", Label: loc.T("surveys.trust.territory")}}}
+		for _, c := range surveys.ScoreComponents {
+			t.Columns = append(t.Columns, export.Column{Key: c.Key, Label: loc.T("surveys.score.component." + c.Key), Kind: export.Float})
+		}
+		t.Columns = append(t.Columns, export.Column{Key: "score", Label: loc.T("surveys.score.score"), Kind: export.Float},
+			export.Column{Key: "grade", Label: loc.T("surveys.score.grade")}, export.Column{Key: "respondents", Label: loc.T("surveys.trust.respondents"), Kind: export.Int})
+		for _, it := range d.Items {
+			row := []any{it.Name}
+			for _, c := range surveys.ScoreComponents {
+				row = append(row, it.Values[c.Key])
+			}
+			grade := ""
+			if it.Grade != "" {
+				grade = loc.T("surveys.score.grade." + it.Grade)
+			}
+			row = append(row, it.Score, grade, it.Respondents)
+			t.Rows = append(t.Rows, row)
+		}
+		return serveTable(w, r, format, "scorecards-"+d.Wave, t)
+	}
+	return s.render(w, r, http.StatusOK, "scorecards", &page{Title: loc.T("surveys.score.title"), Data: d})
 }

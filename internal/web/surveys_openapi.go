@@ -41,6 +41,8 @@ func init() {
 		apiOp{Method: "GET", Path: "/api/v1/victimization", Summary: "Victimization prevalence and incidence per 100,000 by crime type, the reporting rate, and the dark figure against recorded offenses of the same categories, territory and year",
 			Tag: "surveys", Access: "public",
 			Params: []apiParam{{Name: "territory", In: "query", Type: "string", Description: "default the survey's territory"}, waveParam}, Response: "Victimization"},
+		apiOp{Method: "GET", Path: "/api/v1/scorecards", Summary: "Police unit scorecards: per district, residents' trust and satisfaction (latest wave), share solved and change of registered offenses, each 0–100, combined with the published weights",
+			Tag: "surveys", Access: "public", Params: []apiParam{waveParam}, Response: "Scorecards"},
 	)
 	if _, ok := schemas["Text"]; !ok {
 		schemas["Text"] = obj(map[string]any{"ky": str(), "ru": str(), "en": str()})
@@ -71,6 +73,11 @@ func init() {
 	trust := map[string]any{"survey_id": integer(), "wave": str(), "territory_code": str(), "overall": boolean(), "body_type": str(),
 		"value": nullable(num()), "se": nullable(num()), "ci_low": nullable(num()), "ci_high": nullable(num()), "n": num(), "unweighted_n": integer(), "reliable": boolean()}
 	schemas["TrustIndexRow"] = obj(trust)
+	schemas["Scorecards"] = obj(map[string]any{"survey_id": integer(), "wave": str(), "year": integer(), "good_from": num(), "fair_from": num(),
+		"components": map[string]any{"type": "array", "items": obj(map[string]any{"key": str(), "weight": num()})},
+		"items": map[string]any{"type": "array", "items": obj(map[string]any{"territory_code": str(), "name": str(), "respondents": integer(),
+			"values": map[string]any{"type": "object", "additionalProperties": nullable(num())}, "score": nullable(num()),
+			"grade": map[string]any{"type": "string", "enum": []string{"good", "fair", "weak", ""}}})}})
 	summary := obj(map[string]any{"n": integer(), "sum": num(), "min": num(), "max": num(), "mean": num(), "design_effect": num(), "effective_n": num()})
 	schemas["WeightingResult"] = obj(map[string]any{"iterations": integer(), "converged": boolean(), "deltas": map[string]any{"type": "array", "items": num()},
 		"cap": num(), "trimmed": integer(), "before": summary, "after": summary})

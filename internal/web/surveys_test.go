@@ -113,6 +113,9 @@ func init() {
 				body: "variable,category,population\nsex,f,1\n", want: expect{def: forbid, byRole: map[string]int{anon: unauth, adminKG: bad}}},
 			{method: "GET", path: "/victimization", want: all(200)},
 			{method: "GET", path: "/api/v1/victimization", want: all(200)},
+			{method: "GET", path: "/scorecards", want: all(200)},
+			{method: "GET", path: "/scorecards?format=xlsx", route: "/scorecards", want: all(200)},
+			{method: "GET", path: "/api/v1/scorecards", want: all(200)},
 		}
 	})
 }
@@ -363,5 +366,33 @@ func TestIndicatorComputedFromSurvey(t *testing.T) {
 	bad.ID, bad.Code, bad.Numerator = 0, "2", "survey:national-2026:safe_night"
 	if err := w.db.CreateIndicator(context.Background(), w.coordA, &bad); aldyn.ErrorCode(err) != aldyn.EINVALID {
 		t.Errorf("a malformed survey measure: got %v, want EINVALID", err)
+	}
+}
+
+func TestScorecards(t *testing.T) {
+	f := mustFixture(t)
+	mustSurveyData(t, f)
+	var d struct {
+		Wave  string
+		Items []struct {
+			TerritoryCode string              `json:"territory_code"`
+			Values        map[string]*float64 `json:"values"`
+			Score         *float64
+			Grade         string
+			Respondents   int
+		}
+	}
+	decodeInto(t, f.do(t, anon, "GET", "/api/v1/scorecards", "", ""), &d)
+	if d.Wave != "2026" || len(d.Items) != 2 {
+		t.Fatalf("got %+v, want districts A and B of wave 2026", d)
+	}
+	for _, it := range d.Items {
+		if it.Respondents < 30 || it.Score == nil || it.Values["trust"] == nil || it.Grade == "" {
+			t.Errorf("%s: got %+v, want a score from its respondents' trust", it.TerritoryCode, it)
+		}
+	}
+	resp := f.do(t, anon, "GET", "/scorecards?format=xlsx", "", "")
+	if resp.StatusCode != 200 || !strings.Contains(resp.Header.Get("Content-Type"), "spreadsheetml") {
+		t.Errorf("XLSX: got %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
 	}
 }

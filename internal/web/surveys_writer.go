@@ -127,4 +127,6 @@ func (c *formCache) get(slug string, now time.Time) *aldyn.Survey {
 	return nil
 }
 
-func (c *formCache) put(slug string, sv *aldyn.Survey, now time.Time) { c.m.Store(slug, cachedForm{sv, now}) }
+func (c *formCache) put(slug string, sv *aldyn.Survey, now time.Time) {
+	c.m.Store(slug, cachedForm{sv, now})
+}
