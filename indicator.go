@@ -21,6 +21,7 @@ const (
 	IndicatorManual   = "manual"
 	IndicatorOffenses = "offenses"
 	IndicatorDataSets = "data_sets"
+	IndicatorSurvey   = "survey" // a weighted share from a survey, per wave (Numerator holds the SurveyMeasure)
 )
 
 // Indicator disaggregations.
@@ -130,6 +131,17 @@ func (ind *Indicator) Validate() error {
 		}
 	case IndicatorDataSets:
 		validateDataRefs(v, ind)
+	case IndicatorSurvey:
+		switch {
+		case ind.OffenseCategory != "":
+			v.Add("offense_category", "indicator.error.category_manual")
+		case ind.Kind != IndicatorPercent:
+			v.Add("kind", "indicator.error.survey_kind")
+		default:
+			if _, err := ParseSurveyMeasure(ind.Numerator); err != nil {
+				v.Add("numerator", "indicator.error.survey_measure")
+			}
+		}
 	default:
 		v.Add("source", "indicator.error.source")
 	}

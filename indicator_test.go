@@ -33,7 +33,11 @@ func TestIndicatorValidate(t *testing.T) {
 		{"computed percent", func(i *aldyn.Indicator) { i.Kind = aldyn.IndicatorPercent }, "kind"},
 		{"unknown category", func(i *aldyn.Indicator) { i.OffenseCategory = "cattle" }, "offense_category"},
 		{"manual rate without denominator", func(i *aldyn.Indicator) { i.Source, i.OffenseCategory = aldyn.IndicatorManual, "" }, "denominator"},
-		{"unknown source", func(i *aldyn.Indicator) { i.Source = "survey" }, "source"},
+		{"unknown source", func(i *aldyn.Indicator) { i.Source = "poll" }, "source"},
+		{"survey source with a bad measure", func(i *aldyn.Indicator) {
+			i.Source, i.OffenseCategory, i.Kind, i.Numerator = aldyn.IndicatorSurvey, "", aldyn.IndicatorPercent, "survey:x"
+		}, "numerator"},
+		{"survey source, not a percentage", func(i *aldyn.Indicator) { i.Source, i.OffenseCategory = aldyn.IndicatorSurvey, "" }, "kind"},
 		{"unknown frequency", func(i *aldyn.Indicator) { i.Frequency = "weekly" }, "frequency"},
 		{"unknown disaggregation", func(i *aldyn.Indicator) { i.Disaggregation = "sex" }, "disaggregation"},
 		{"no verification", func(i *aldyn.Indicator) { i.Verification = aldyn.Text{} }, "verification"},

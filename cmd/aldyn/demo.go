@@ -57,6 +57,9 @@ func loadDemo(ctx context.Context, db *store.DB, log *slog.Logger, offenseScale 
 	if err := demo.LoadDataSets(ctx, db, auth.HashPassword, auth.RandomPassword); err != nil {
 		return "", fmt.Errorf("demo data sets: %w", err)
 	}
+	if err := demo.LoadSurveys(ctx, db); err != nil {
+		return "", fmt.Errorf("demo surveys: %w", err)
+	}
 	if offenseScale > 0 {
 		start := time.Now()
 		n, err := demo.LoadOffenses(ctx, db, offenseScale, nil)

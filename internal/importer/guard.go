@@ -313,3 +313,14 @@ func expandExponent(v string) string {
 	}
 	return strconv.FormatFloat(f, 'f', 0, 64)
 }
+
+// PersonalHeader says why a column header, or a question put to people,
+// asks for personal data (a name, a personal number or identity document,
+// a phone, a date or place of birth): one of the Guard… keys, or "" when
+// it does not. The survey designer refuses such questions with it.
+func PersonalHeader(h string) string { return headerReason(h, true) }
+
+// PersonalValue says whether a value holds a personal identification
+// number or a phone number (GuardPIN, GuardPhone) or neither (""); year is
+// the current year. Free-text survey answers are screened with it.
+func PersonalValue(v string, year int) string { return valueReason(v, year) }

@@ -10,12 +10,13 @@ import (
 	"github.com/aldyn-kg/aldyn/internal/datasets"
 	"github.com/aldyn-kg/aldyn/internal/offenses"
 	"github.com/aldyn-kg/aldyn/internal/store"
+	"github.com/aldyn-kg/aldyn/internal/surveys"
 )
 
-// Indicators whose source is the offense statistics or reported figures
-// are computed, not typed in: the plan's coordinator recomputes their
+// Indicators whose source is the offense statistics, reported figures or
+// a survey are computed, not typed in: the plan's coordinator recomputes their
 // values from the records (e.g. registered thefts per 100,000 residents
-// of the district) or the accepted data set values.
+// of the district), the accepted data set values or the survey responses.
 
 // indicatorSource computes the values of a plan's indicator from one kind
 // of the platform's data; each module that can feed indicators offers one.
@@ -25,6 +26,9 @@ type indicatorSource func(ctx context.Context, db *store.DB, plan *aldyn.Plan, i
 var indicatorSources = map[string]indicatorSource{
 	aldyn.IndicatorOffenses: offenses.IndicatorValues,
 	aldyn.IndicatorDataSets: datasets.IndicatorValues,
+	aldyn.IndicatorSurvey: func(ctx context.Context, db *store.DB, p *aldyn.Plan, ind *aldyn.Indicator, _ time.Time) ([]aldyn.IndicatorValue, error) {
+		return surveys.IndicatorValues(ctx, db, p, ind)
+	},
 }
 
 // computeIndicator runs the indicator's source; a manual indicator has none.

@@ -9,7 +9,7 @@ import (
 // modules are the parts of the platform announced in the navigation whose
 // pages are still to come; each gets an honest "being built" page.
 var modules = map[string]string{
-	"surveys": "nav.surveys", "road-safety": "nav.road_safety",
+	"road-safety": "nav.road_safety",
 }
 
 func (s *Server) registerModules() {

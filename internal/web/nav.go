@@ -31,6 +31,7 @@ var navigation = []navEntry{
 	{"/data-sets", "datasets.title", requireSignedIn},
 	{"/stats", "nav.statistics", requireSignedIn},
 	{"/open", "nav.open_data", open},
+	{"/surveys", "nav.surveys", open},
 	{"/users", "nav.users", requireAdmin},
 	{"/audit", "nav.audit", requireAdmin},
 }

@@ -49,6 +49,7 @@ func (s *Server) registerRoutes() {
 	s.registerDataSets()
 	s.registerModules()
 	s.registerOpenData()
+	s.registerSurveys()
 	s.registerAbout()
 	s.handle("GET", "/api/v1/openapi.json", s.apiOpenAPI)
 	// Unknown paths get the same error rendering as everything else.

@@ -76,6 +76,9 @@ type Server struct {
 	stats     statsCache     // statistics answers until the next import, see stats_cache.go
 	open      *openDataState // the open-data catalogue, see opendata.go
 	residents residentsState
+	// responses gathers public survey responses into shared commits (surveys_writer.go).
+	responses responseWriter
+	forms     formCache
 
 	metricsAccess metricsAccess
 }

@@ -10,6 +10,7 @@ import { initBehaviours, initProgress } from './behaviours.js';
 import { initBundles, initNeeded, destroyLoaded } from './bundles.js';
 import { initErrorSummary } from './errorsummary.js';
 import { initDataForms, initRowTotals } from './dataform.js';
+import { initSkipLogic } from './skiplogic.js';
 
 // The CSP forbids inline <style> and eval, so htmx must not rely on them:
 // indicator styles live in app.css, and hx-on / js: expressions stay off.
@@ -31,6 +32,7 @@ htmx.onLoad((root) => {
   initNeeded(root);
   initProgress(root);
   initRowTotals(root);
+  initSkipLogic(root);
 });
 
 // Free Leaflet maps and ECharts instances (listeners, canvases, observers)

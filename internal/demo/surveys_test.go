@@ -1,0 +1,58 @@
+package demo_test
+
+import (
+	"context"
+	"math"
+	"testing"
+
+	"github.com/aldyn-kg/aldyn"
+	"github.com/aldyn-kg/aldyn/internal/demo"
+	"github.com/aldyn-kg/aldyn/internal/store/storetest"
+	"github.com/aldyn-kg/aldyn/internal/surveys"
+)
+
+// The demo national survey, stored and read back, reproduces the
+// Concept's figures in both waves; loading twice loads once.
+func TestLoadSurveys(t *testing.T) {
+	ctx := context.Background()
+	db := storetest.MustOpenDB(t)
+	if err := db.SeedReference(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if err := demo.LoadSurveys(ctx, db); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sv, err := db.FindSurveyBySlug(ctx, demo.DemoSurveySlug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range surveys.DemoWaves {
+		wave := w.Wave
+		var rs []*aldyn.SurveyResponse
+		if err := db.EachResponse(ctx, aldyn.ResponseFilter{SurveyID: sv.ID, Wave: &wave}, func(r *aldyn.SurveyResponse) error {
+			rs = append(rs, r)
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if math.Abs(float64(len(rs))-3000) > 0 {
+			t.Errorf("wave %s: got %d respondents, want 3,000", wave, len(rs))
+		}
+		safe, err := surveys.Share(sv, rs, "safe_night", surveys.SafeYes, surveys.SafeNo, "sex")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if math.Abs(*safe[0].Estimate-47) > 2 || safe[0].Group != "f" {
+			t.Errorf("wave %s: women feeling safe after dark: got %v %.1f, want 47 ± 2", wave, safe[0].Group, *safe[0].Estimate)
+		}
+		rep, err := surveys.ReportingRate(sv, rs, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if math.Abs(*rep[0].Estimate-38) > 2 {
+			t.Errorf("wave %s: reporting rate: got %.1f, want 38 ± 2", wave, *rep[0].Estimate)
+		}
+	}
+}

@@ -1,0 +1,111 @@
+package surveys
+
+import (
+	"math"
+
+	"github.com/aldyn-kg/aldyn"
+)
+
+// The police unit scorecard (§4.2 task 1 of the Concept, "an external
+// evaluation system"): for each district police department, residents'
+// opinion from surveys beside indicators from the offense statistics,
+// each scored 0–100 and combined with published weights.
+
+// ScoreComponent is one component of the scorecard, its weight and how
+// its value becomes a score.
+type ScoreComponent struct {
+	Key    string  `json:"key"`
+	Weight float64 `json:"weight"`
+}
+
+// ScoreComponents are the components and weights of the scorecard: trust
+// in the police and satisfaction with the precinct inspector (shares of
+// residents, %), the share of registered offenses solved (%), and the
+// change of the registered offense rate from the year before (a fall
+// scores above 50, a rise below).
+var ScoreComponents = []ScoreComponent{
+	{Key: "trust", Weight: 0.35},
+	{Key: "satisfaction", Weight: 0.25},
+	{Key: "solved", Weight: 0.25},
+	{Key: "offense_change", Weight: 0.15},
+}
+
+// Grade thresholds of the combined score.
+const (
+	GoodFrom = 60.0
+	FairFrom = 40.0
+)
+
+// UnitInput is what a unit's scorecard is computed from: its survey
+// respondents, and its registered and solved offenses in the year and the
+// year before.
+type UnitInput struct {
+	TerritoryCode      string
+	Responses          []*aldyn.SurveyResponse
+	Registered, Solved int64
+	RegisteredBefore   int64
+}
+
+// Scorecard is one unit's scorecard: each component's value (nil when
+// withheld or unknown), the combined score over the components known
+// (their weights rescaled), and the grade.
+type Scorecard struct {
+	TerritoryCode string              `json:"territory_code"`
+	Values        map[string]*float64 `json:"values"`
+	Respondents   int                 `json:"respondents"`
+	Score         *float64            `json:"score"`
+	Grade         string              `json:"grade"` // good, fair, weak, or "" without a score
+}
+
+// ScoreUnit computes the scorecard of one unit from survey sv.
+func ScoreUnit(sv *aldyn.Survey, in UnitInput) (Scorecard, error) {
+	c := Scorecard{TerritoryCode: in.TerritoryCode, Values: map[string]*float64{}, Respondents: len(in.Responses)}
+	share := func(question string, yes, no []string) (*float64, error) {
+		if sv.Question(question) == nil {
+			return nil, nil
+		}
+		rows, err := Share(sv, in.Responses, question, yes, no, "")
+		if err != nil || len(rows) == 0 {
+			return nil, err
+		}
+		return rows[0].Estimate, nil
+	}
+	var err error
+	if c.Values["trust"], err = share("trust_police", TrustYes, TrustNo); err != nil {
+		return c, err
+	}
+	if c.Values["satisfaction"], err = share("inspector_satisfaction", []string{"rather_satisfied", "very_satisfied"},
+		[]string{"very_dissatisfied", "rather_dissatisfied", "neutral"}); err != nil {
+		return c, err
+	}
+	if in.Registered > 0 {
+		v := 100 * float64(in.Solved) / float64(in.Registered)
+		c.Values["solved"] = &v
+	}
+	if in.RegisteredBefore > 0 {
+		change := 100 * (float64(in.Registered) - float64(in.RegisteredBefore)) / float64(in.RegisteredBefore)
+		v := math.Max(0, math.Min(100, 50-change))
+		c.Values["offense_change"] = &v
+	}
+	var sum, weights float64
+	for _, comp := range ScoreComponents {
+		if v := c.Values[comp.Key]; v != nil {
+			sum += comp.Weight * *v
+			weights += comp.Weight
+		}
+	}
+	// A score needs residents' opinion and at least one indicator.
+	if weights > 0 && c.Values["trust"] != nil {
+		s := round(sum/weights, 1)
+		c.Score = &s
+		switch {
+		case s >= GoodFrom:
+			c.Grade = "good"
+		case s >= FairFrom:
+			c.Grade = "fair"
+		default:
+			c.Grade = "weak"
+		}
+	}
+	return c, nil
+}

@@ -1,0 +1,169 @@
+package surveys
+
+import (
+	"io"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/aldyn-kg/aldyn"
+	"github.com/aldyn-kg/aldyn/internal/importer"
+	"github.com/aldyn-kg/aldyn/internal/survey"
+	"github.com/aldyn-kg/aldyn/internal/surveyform"
+)
+
+// Margin is one population margin to weight to: a variable ("territory",
+// the respondents' territory codes, or a single-choice question such as
+// sex or age_group) and the population of each of its categories.
+type Margin struct {
+	Variable string             `json:"variable"`
+	Totals   map[string]float64 `json:"totals"`
+}
+
+// ReadMargins reads a margins table (CSV: variable, category, population —
+// as the analyst prepares it from NSC figures). Every bad row is reported.
+func ReadMargins(r io.Reader) ([]Margin, error) {
+	rd, err := importer.NewReader(r, importer.CSV)
+	if err != nil {
+		return nil, err
+	}
+	defer rd.Close()
+	col := map[string]int{}
+	for i, h := range rd.Header() {
+		col[strings.ToLower(strings.TrimSpace(h))] = i
+	}
+	var errs surveyform.RowErrors
+	for _, c := range []string{"variable", "category", "population"} {
+		if _, ok := col[c]; !ok {
+			errs = append(errs, surveyform.RowError{Row: 1, Column: c, Reason: "surveys.error.column_missing"})
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	byVar := map[string]*Margin{}
+	var order []string
+	for {
+		row, vals, err := rd.Next()
+		if err == io.EOF {
+			break
+		} else if err != nil {
+			return nil, err
+		}
+		cell := func(c string) string {
+			if i := col[c]; i < len(vals) {
+				return strings.TrimSpace(vals[i])
+			}
+			return ""
+		}
+		v, c := cell("variable"), cell("category")
+		p, perr := strconv.ParseFloat(strings.ReplaceAll(strings.ReplaceAll(cell("population"), " ", ""), ",", "."), 64)
+		switch {
+		case v == "":
+			errs = append(errs, surveyform.RowError{Row: row, Column: "variable", Reason: "surveyform.error.required"})
+			continue
+		case c == "":
+			errs = append(errs, surveyform.RowError{Row: row, Column: "category", Reason: "surveyform.error.required"})
+			continue
+		case perr != nil || p < 0 || math.IsInf(p, 0):
+			errs = append(errs, surveyform.RowError{Row: row, Column: "population", Reason: "surveys.error.population"})
+			continue
+		}
+		m, ok := byVar[v]
+		if !ok {
+			m = &Margin{Variable: v, Totals: map[string]float64{}}
+			byVar[v] = m
+			order = append(order, v)
+		}
+		if _, dup := m.Totals[c]; dup {
+			errs = append(errs, surveyform.RowError{Row: row, Column: "category", Reason: "surveys.error.duplicate_category"})
+			continue
+		}
+		m.Totals[c] = p
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	out := make([]Margin, 0, len(order))
+	for _, v := range order {
+		out = append(out, *byVar[v])
+	}
+	return out, nil
+}
+
+// WeightingResult is how weighting went: raking's passes, whether it
+// settled, the largest change of a cell after each pass, the trimming cap
+// (a multiple of the mean weight) and how many weights it cut, and the
+// weights' summary before and after.
+type WeightingResult struct {
+	Weights    []float64             `json:"-"`
+	Iterations int                   `json:"iterations"`
+	Converged  bool                  `json:"converged"`
+	Deltas     []float64             `json:"deltas"`
+	Cap        float64               `json:"cap"`
+	Trimmed    int                   `json:"trimmed"`
+	Before     survey.WeightsSummary `json:"before"`
+	After      survey.WeightsSummary `json:"after"`
+}
+
+// Weight rakes the design weights of rs to the margins (iterative
+// proportional fitting, until no joint cell moves by more than a
+// millionth of the total), then trims weights above cap times the mean
+// weight (0: no trimming), spreading what was cut over the others.
+// Every respondent must fall in a category of every margin.
+func Weight(sv *aldyn.Survey, rs []*aldyn.SurveyResponse, margins []Margin, cap float64) (*WeightingResult, error) {
+	if len(rs) == 0 || len(margins) == 0 {
+		return nil, aldyn.Errorf(aldyn.EINVALID, "surveys.error.nothing_to_weight")
+	}
+	w := make([]float64, len(rs))
+	for i, r := range rs {
+		w[i] = r.DesignWeight
+		if !(w[i] > 0) {
+			w[i] = 1
+		}
+	}
+	ms := make([]survey.Margin, 0, len(margins))
+	for _, m := range margins {
+		if m.Variable != ByTerritory {
+			if q := sv.Question(m.Variable); q == nil || !(q.Type == aldyn.QuestionSingle || q.Type == aldyn.QuestionLikert) {
+				return nil, aldyn.Errorf(aldyn.EINVALID, "surveys.error.margin_variable", "variable", m.Variable)
+			}
+		}
+		cats := make([]string, 0, len(m.Totals))
+		for c := range m.Totals {
+			cats = append(cats, c)
+		}
+		sort.Strings(cats)
+		idx := make(map[string]int, len(cats))
+		pop := make([]float64, len(cats))
+		for i, c := range cats {
+			idx[c], pop[i] = i, m.Totals[c]
+		}
+		cell := make([]int, len(rs))
+		for i, r := range rs {
+			v := r.TerritoryCode
+			if m.Variable != ByTerritory {
+				v = r.Answers[m.Variable]
+			}
+			c, ok := idx[v]
+			if !ok {
+				return nil, aldyn.Errorf(aldyn.EINVALID, "surveys.error.margin_category", "variable", m.Variable, "category", v)
+			}
+			cell[i] = c
+		}
+		ms = append(ms, survey.Margin{Name: m.Variable, Cell: cell, Pop: pop})
+	}
+	rk, err := survey.Rake(w, ms, survey.RakeOptions{MaxIter: 100, Epsilon: 1e-6})
+	if err != nil {
+		return nil, aldyn.Errorf(aldyn.EINVALID, "surveys.error.raking", "detail", err.Error())
+	}
+	res := &WeightingResult{Iterations: rk.Iterations, Converged: rk.Converged, Deltas: rk.Deltas, Cap: cap, Before: survey.Summarize(w)}
+	res.Weights = rk.Weights
+	if cap > 0 {
+		mean := survey.Summarize(rk.Weights).Mean
+		res.Weights, res.Trimmed = survey.Trim(rk.Weights, math.Inf(-1), cap*mean, true)
+	}
+	res.After = survey.Summarize(res.Weights)
+	return res, nil
+}

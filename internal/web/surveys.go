@@ -1,0 +1,1008 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/aldyn-kg/aldyn"
+	"github.com/aldyn-kg/aldyn/internal/export"
+	"github.com/aldyn-kg/aldyn/internal/importer"
+	"github.com/aldyn-kg/aldyn/internal/surveyform"
+	"github.com/aldyn-kg/aldyn/internal/surveys"
+)
+
+// Surveys of residents (issue 17): the list and design (XLSForm upload,
+// the standard questionnaire), the public web form with its skip logic,
+// response import from KoboToolbox/ODK exports, estimates, and the public
+// trust index.
+
+const maxSurveyUpload = 64 << 20
+
+func init() {
+	// hasField reports whether a stored answer (choice names separated by
+	// spaces) holds the choice name.
+	funcs["hasField"] = func(answer, name string) bool { return slices.Contains(strings.Fields(answer), name) }
+}
+
+func (s *Server) registerSurveys() {
+	s.handle("GET", "/surveys", s.surveysPage)
+	s.handleUpload("POST", "/surveys/xlsform", maxSurveyUpload, s.surveyXLSFormUpload)
+	s.handle("POST", "/surveys/standard", s.surveyStandardCreate)
+	s.handle("POST", "/surveys/{id}/status", s.surveyStatus)
+	s.handle("GET", "/surveys/{slug}", s.surveyFormPage)
+	s.handle("POST", "/surveys/{slug}", s.surveySubmit)
+	s.handle("GET", "/trust-index", s.trustIndexPage)
+	s.handle("GET", "/victimization", s.victimizationPage)
+	s.handle("GET", "/scorecards", s.scorecardsPage)
+
+	s.handle("GET", "/api/v1/surveys", s.apiSurveys)
+	s.handleUpload("POST", "/api/v1/surveys/xlsform", maxSurveyUpload, s.surveyXLSFormUpload)
+	s.handle("GET", "/api/v1/surveys/{id}", s.apiSurvey)
+	s.handle("GET", "/api/v1/surveys/{id}/xlsform", s.surveyXLSForm)
+	s.handle("POST", "/api/v1/surveys/{id}/status", s.surveyStatus)
+	s.handle("GET", "/api/v1/surveys/{id}/responses", s.apiSurveyResponses)
+	s.handleUpload("POST", "/api/v1/surveys/{id}/responses", maxSurveyUpload, s.apiSurveyImport)
+	s.handle("GET", "/api/v1/surveys/{id}/estimates", s.apiSurveyEstimates)
+	s.handleUpload("POST", "/api/v1/surveys/{id}/weighting", maxSurveyUpload, s.apiSurveyWeighting)
+	s.handle("GET", "/api/v1/trust-index", s.apiTrustIndex)
+	s.handle("GET", "/api/v1/victimization", s.apiVictimization)
+	s.handle("GET", "/api/v1/scorecards", s.apiScorecards)
+}
+
+// requireSurveyDesigner lets through those who may design surveys
+// somewhere: coordinators, analysts and administrators.
+func requireSurveyDesigner(r *http.Request) error {
+	return requireRole(r, aldyn.RoleCoordinator, aldyn.RoleAnalyst, aldyn.RoleAdministrator)
+}
+
+// visibleSurveys lists the surveys the actor may see: the public the
+// running ones; staff every survey (definitions hold no answers; the
+// responses and estimates they see are those of their territory).
+func (s *Server) visibleSurveys(r *http.Request, p aldyn.Page) ([]*aldyn.Survey, int, error) {
+	f := aldyn.SurveyFilter{Page: p, Running: !actor(r).SignedIn()}
+	return s.db.FindSurveys(r.Context(), f)
+}
+
+type surveysPageData struct {
+	Surveys   []*aldyn.Survey
+	Pager     pager
+	CanDesign bool
+	Territory string
+}
+
+func (s *Server) surveysPage(w http.ResponseWriter, r *http.Request) error {
+	p, err := pageFromQuery(r.URL.Query())
+	if err != nil {
+		return err
+	}
+	list, total, err := s.visibleSurveys(r, p)
+	if err != nil {
+		return err
+	}
+	a := actor(r)
+	return s.render(w, r, http.StatusOK, "surveys", &page{Title: info(r).loc.T("surveys.title"), Data: surveysPageData{
+		Surveys: list, Pager: newPager(p, total), CanDesign: a.Is(aldyn.RoleCoordinator, aldyn.RoleAnalyst, aldyn.RoleAdministrator),
+		Territory: a.TerritoryCode}})
+}
+
+func (s *Server) apiSurveys(w http.ResponseWriter, r *http.Request) error {
+	p, err := pageFromQuery(r.URL.Query())
+	if err != nil {
+		return err
+	}
+	list, total, err := s.visibleSurveys(r, p)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, newList(list, total, p))
+}
+
+// surveyByID loads survey {id}; the public sees only running surveys.
+func (s *Server) surveyByID(r *http.Request) (*aldyn.Survey, error) {
+	id, err := routeID(r, "id", "surveys.error.not_found")
+	if err != nil {
+		return nil, err
+	}
+	sv, err := s.db.FindSurveyByID(r.Context(), id)
+	if err != nil {
+		return nil, err
+	}
+	if !actor(r).SignedIn() && sv.Status != aldyn.SurveyRunning {
+		return nil, aldyn.Errorf(aldyn.ENOTFOUND, "surveys.error.not_found")
+	}
+	return sv, nil
+}
+
+func (s *Server) apiSurvey(w http.ResponseWriter, r *http.Request) error {
+	sv, err := s.surveyByID(r)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, sv)
+}
+
+func (s *Server) surveyXLSForm(w http.ResponseWriter, r *http.Request) error {
+	sv, err := s.surveyByID(r)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := surveyform.Write(&buf, sv); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+sv.Slug+`.xlsx"`)
+	_, err = w.Write(buf.Bytes())
+	return err
+}
+
+// uploadedFile returns the request's file: the "file" part of a multipart
+// form, or the body itself (API clients may post the file as it is).
+func uploadedFile(r *http.Request) (io.Reader, string, func(), error) {
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		file, hdr, err := r.FormFile("file")
+		if err != nil {
+			var mbe *http.MaxBytesError
+			if errors.As(err, &mbe) {
+				return nil, "", nil, err
+			}
+			return nil, "", nil, invalidFieldErr("file", "error.required")
+		}
+		return file, hdr.Filename, func() { file.Close() }, nil
+	}
+	return r.Body, "", func() {}, nil
+}
+
+func invalidFieldErr(field, key string) error {
+	return &aldyn.Error{Code: aldyn.EINVALID, Message: "error.validation", Fields: map[string]string{field: key}}
+}
+
+// cellProblems is how a refused file's problems are answered: the error
+// and every bad cell or row, translated.
+type cellProblems struct {
+	Error struct {
+		Code    string `json:"code"`
+		Message string `json:"message"`
+	} `json:"error"`
+	Problems []problem `json:"problems"`
+}
+
+type problem struct {
+	Sheet  string `json:"sheet,omitempty"`
+	Row    int    `json:"row"`
+	Column string `json:"column"`
+	Reason string `json:"reason"`
+}
+
+// fileProblems turns the cell or row errors of a refused file into
+// translated problems, or returns nil for any other error.
+func fileProblems(r *http.Request, err error) *cellProblems {
+	loc := info(r).loc
+	var out cellProblems
+	var cells surveyform.Errors
+	var rows surveyform.RowErrors
+	switch {
+	case errors.As(err, &cells):
+		for _, c := range cells {
+			out.Problems = append(out.Problems, problem{Sheet: c.Sheet, Row: c.Row, Column: c.Column, Reason: loc.T(c.Reason)})
+		}
+	case errors.As(err, &rows):
+		for _, c := range rows {
+			out.Problems = append(out.Problems, problem{Row: c.Row, Column: c.Column, Reason: loc.T(c.Reason)})
+		}
+	default:
+		return nil
+	}
+	var e *aldyn.Error
+	errors.As(err, &e)
+	out.Error.Code, out.Error.Message = e.Code, loc.T(e.Message, e.Args)
+	return &out
+}
+
+// surveyXLSFormUpload creates a survey from an XLSForm: every bad cell is
+// reported and nothing is created.
+func (s *Server) surveyXLSFormUpload(w http.ResponseWriter, r *http.Request) error {
+	if err := requireSurveyDesigner(r); err != nil {
+		return err
+	}
+	file, _, done, err := uploadedFile(r)
+	if err != nil {
+		return err
+	}
+	defer done()
+	sv, err := surveyform.Read(file)
+	if err == nil {
+		sv.TerritoryCode = cmpOr(r.FormValue("territory"), actor(r).TerritoryCode)
+		if slug := r.FormValue("slug"); slug != "" {
+			sv.Slug = slug
+		}
+		err = s.db.CreateSurvey(r.Context(), actor(r), sv)
+	}
+	if err != nil {
+		if p := fileProblems(r, err); p != nil {
+			if isAPI(r) {
+				return writeJSON(w, http.StatusBadRequest, p)
+			}
+			return s.render(w, r, http.StatusBadRequest, "survey_problems", &page{Title: p.Error.Message, Data: p})
+		}
+		return err
+	}
+	if isAPI(r) {
+		return writeJSON(w, http.StatusCreated, sv)
+	}
+	return redirect(w, r, "/surveys", "surveys.created")
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// surveyStandardCreate creates a draft of the standard questionnaire.
+func (s *Server) surveyStandardCreate(w http.ResponseWriter, r *http.Request) error {
+	if err := requireSurveyDesigner(r); err != nil {
+		return err
+	}
+	slug := strings.TrimSpace(r.FormValue("slug"))
+	if slug == "" {
+		slug = "safety-" + strconv.Itoa(time.Now().Year()) + "-" + strings.ToLower(randomToken()[:6])
+	}
+	sv := surveys.Standard(slug, cmpOr(r.FormValue("territory"), actor(r).TerritoryCode))
+	if err := s.db.CreateSurvey(r.Context(), actor(r), sv); err != nil {
+		return err
+	}
+	return redirect(w, r, "/surveys", "surveys.created")
+}
+
+// surveyStatus starts, closes or reopens a survey.
+func (s *Server) surveyStatus(w http.ResponseWriter, r *http.Request) error {
+	if err := requireSurveyDesigner(r); err != nil {
+		return err
+	}
+	sv, err := s.surveyByID(r)
+	if err != nil {
+		return err
+	}
+	status := r.FormValue("status")
+	if isAPI(r) && status == "" {
+		var in struct {
+			Status string `json:"status"`
+		}
+		if err := decodeJSON(r, &in); err != nil {
+			return err
+		}
+		status = in.Status
+	}
+	sv.Status = aldyn.SurveyStatus(status)
+	if err := s.db.UpdateSurvey(r.Context(), actor(r), sv.ID, sv); err != nil {
+		return err
+	}
+	if isAPI(r) {
+		return writeJSON(w, http.StatusOK, sv)
+	}
+	return redirect(w, r, "/surveys", "surveys.status_changed")
+}
+
+func randomToken() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// The public form.
+
+type surveyFormData struct {
+	Survey     *aldyn.Survey
+	Sections   []formSection
+	Districts  []*aldyn.Territory
+	Invitation bool
+	Problems   map[string]string
+	Answers    map[string]string
+	Done       bool
+}
+
+type formSection struct {
+	Section   aldyn.SurveySection
+	Relevant  string // the parsed condition, JSON, for the browser
+	Questions []formQuestion
+}
+
+type formQuestion struct {
+	aldyn.SurveyQuestion
+	Relevant string
+}
+
+func relevantJSON(cond string) string {
+	e, err := surveyform.ParseRelevant(cond)
+	if err != nil || e == nil {
+		return ""
+	}
+	b, _ := json.Marshal(e)
+	return string(b)
+}
+
+func formSections(sv *aldyn.Survey) []formSection {
+	var out []formSection
+	byName := map[string]aldyn.SurveySection{}
+	for _, sec := range sv.Sections {
+		byName[sec.Name] = sec
+	}
+	for _, q := range sv.Questions {
+		if len(out) == 0 || out[len(out)-1].Section.Name != q.Section {
+			sec := byName[q.Section]
+			sec.Name = q.Section
+			out = append(out, formSection{Section: sec, Relevant: relevantJSON(sec.Relevant)})
+		}
+		last := &out[len(out)-1]
+		last.Questions = append(last.Questions, formQuestion{SurveyQuestion: q, Relevant: relevantJSON(q.Relevant)})
+	}
+	return out
+}
+
+// formSurvey loads the survey of a public form: running for the public,
+// any for staff (to preview a draft).
+func (s *Server) formSurvey(r *http.Request) (*aldyn.Survey, error) {
+	slug, now := r.PathValue("slug"), time.Now()
+	sv := s.forms.get(slug, now)
+	if sv == nil || actor(r).SignedIn() {
+		var err error
+		if sv, err = s.db.FindSurveyBySlug(r.Context(), slug); err != nil {
+			return nil, err
+		}
+		s.forms.put(slug, sv, now)
+	}
+	if !actor(r).SignedIn() && sv.Status != aldyn.SurveyRunning {
+		return nil, aldyn.Errorf(aldyn.ENOTFOUND, "surveys.error.not_found")
+	}
+	return sv, nil
+}
+
+func (s *Server) renderSurveyForm(w http.ResponseWriter, r *http.Request, status int, sv *aldyn.Survey, d surveyFormData) error {
+	districts, _, err := s.db.FindTerritories(r.Context(), aldyn.TerritoryFilter{Level: ptr(aldyn.LevelDistrict), Under: sv.TerritoryPath,
+		Page: aldyn.Page{Limit: aldyn.MaxLimit, Sort: "name_" + info(r).lang}})
+	if err != nil {
+		return err
+	}
+	d.Survey, d.Sections, d.Districts, d.Invitation = sv, formSections(sv), districts, sv.OnePer == aldyn.OnePerInvitation
+	return s.render(w, r, status, "survey_form", &page{Title: sv.Title.In(info(r).lang), Data: d})
+}
+
+const respondentCookie = "aldyn_respondent"
+
+func (s *Server) surveyFormPage(w http.ResponseWriter, r *http.Request) error {
+	sv, err := s.formSurvey(r)
+	if err != nil {
+		return err
+	}
+	if sv.OnePer == aldyn.OnePerDevice {
+		if _, err := r.Cookie(respondentCookie); err != nil {
+			http.SetCookie(w, &http.Cookie{Name: respondentCookie, Value: randomToken(), Path: "/surveys/", HttpOnly: true,
+				SameSite: http.SameSiteLaxMode, MaxAge: 400 * 24 * 3600, Secure: r.TLS != nil})
+		}
+	}
+	return s.renderSurveyForm(w, r, http.StatusOK, sv, surveyFormData{Done: r.URL.Query().Get("done") == "1", Answers: map[string]string{}})
+}
+
+// surveySubmit takes one response from the web form: from the public
+// (anonymous, one per invitation code or device when the survey says so)
+// or from staff typing in an interview.
+func (s *Server) surveySubmit(w http.ResponseWriter, r *http.Request) error {
+	sv, err := s.formSurvey(r)
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return aldyn.Errorf(aldyn.EINVALID, "error.bad_param", "param", "form")
+	}
+	in := map[string]string{}
+	for _, q := range sv.Questions {
+		in[q.Name] = strings.Join(r.PostForm[q.Name], " ")
+	}
+	answers, problems := surveyform.Answers(sv, in, time.Now().Year())
+	resp := &aldyn.SurveyResponse{Wave: strconv.Itoa(time.Now().Year()), Answers: answers, Source: aldyn.ResponseWeb,
+		TerritoryCode: surveyform.TerritoryAnswer(sv, answers), Version: sv.Version}
+	if actor(r).SignedIn() {
+		resp.Source = aldyn.ResponseInterview
+	} else {
+		switch sv.OnePer {
+		case aldyn.OnePerInvitation:
+			code := strings.TrimSpace(r.PostForm.Get("invitation"))
+			if code == "" {
+				problems.Add("invitation", "surveys.error.invitation_required")
+			}
+			resp.RespondentKey = respondentKey(sv.Slug, "invitation:"+code)
+		case aldyn.OnePerDevice:
+			c, err := r.Cookie(respondentCookie)
+			if err != nil || len(c.Value) < 16 {
+				problems.Add("invitation", "surveys.error.device_cookie")
+			} else {
+				resp.RespondentKey = respondentKey(sv.Slug, "device:"+c.Value)
+			}
+		}
+	}
+	if len(problems) == 0 {
+		if actor(r).SignedIn() {
+			_, err = s.db.AddResponses(r.Context(), actor(r), sv.ID, []*aldyn.SurveyResponse{resp})
+		} else {
+			resp.SurveyID = sv.ID
+			err = s.addPublicResponse(r.Context(), resp)
+		}
+		if err == nil {
+			return redirect(w, r, "/surveys/"+url.PathEscape(sv.Slug)+"?done=1", "")
+		}
+		if aldyn.ErrorCode(err) != aldyn.ECONFLICT {
+			return err
+		}
+		problems.Add("invitation", "surveys.error.already_answered")
+	}
+	loc := info(r).loc
+	shown := map[string]string{}
+	for f, k := range problems {
+		shown[f] = loc.T(k)
+	}
+	return s.renderSurveyForm(w, r, http.StatusBadRequest, sv, surveyFormData{Problems: shown, Answers: in})
+}
+
+// respondentKey is what a response is counted by: a hash, so that neither
+// invitation codes nor device tokens are stored.
+func respondentKey(slug, key string) string {
+	h := sha256.Sum256([]byte(slug + "\x00" + key))
+	return hex.EncodeToString(h[:])
+}
+
+// Responses and estimates.
+
+func (s *Server) apiSurveyResponses(w http.ResponseWriter, r *http.Request) error {
+	if err := requireSignedIn(r); err != nil {
+		return err
+	}
+	sv, err := s.surveyByID(r)
+	if err != nil {
+		return err
+	}
+	p, err := pageFromQuery(r.URL.Query())
+	if err != nil {
+		return err
+	}
+	f := aldyn.ResponseFilter{SurveyID: sv.ID, Under: actor(r).ScopeUnder(), Page: p}
+	if wv := r.URL.Query().Get("wave"); wv != "" {
+		f.Wave = &wv
+	}
+	list, total, err := s.db.FindResponses(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, newList(list, total, p))
+}
+
+// apiSurveyImport imports responses from a KoboToolbox/ODK export (CSV or
+// XLSX), all or nothing; every bad row is reported.
+func (s *Server) apiSurveyImport(w http.ResponseWriter, r *http.Request) error {
+	if err := requireSurveyDesigner(r); err != nil {
+		return err
+	}
+	sv, err := s.surveyByID(r)
+	if err != nil {
+		return err
+	}
+	file, name, done, err := uploadedFile(r)
+	if err != nil {
+		return err
+	}
+	defer done()
+	format := importer.Format(r.FormValue("format"))
+	if format == "" {
+		format = importer.CSV
+		if f, ok := importer.FormatOf(name); ok {
+			format = f
+		} else if strings.Contains(r.Header.Get("Content-Type"), "spreadsheetml") {
+			format = importer.XLSX
+		}
+	}
+	if format != importer.CSV && format != importer.XLSX {
+		return invalidFieldErr("format", "surveys.error.format")
+	}
+	wave := cmpOr(strings.TrimSpace(r.FormValue("wave")), strconv.Itoa(time.Now().Year()))
+	rs, err := surveyform.ReadResponses(file, format, sv, wave, time.Now().Year())
+	var added int
+	if err == nil {
+		added, err = s.db.AddResponses(r.Context(), actor(r), sv.ID, rs)
+	}
+	if err != nil {
+		if p := fileProblems(r, err); p != nil {
+			return writeJSON(w, http.StatusBadRequest, p)
+		}
+		return err
+	}
+	return writeJSON(w, http.StatusOK, map[string]int{"added": added, "skipped": len(rs) - added})
+}
+
+// responsesOf loads the responses of a survey's wave the actor may see,
+// each checked against the version it answered.
+func (s *Server) responsesOf(ctx context.Context, a *aldyn.Actor, sv *aldyn.Survey, wave string) ([]*aldyn.SurveyResponse, error) {
+	f := aldyn.ResponseFilter{SurveyID: sv.ID, Under: a.ScopeUnder()}
+	if !a.SignedIn() {
+		f.Under = "" // aggregates only: the public sees published indexes
+	}
+	if wave != "" {
+		f.Wave = &wave
+	}
+	var out []*aldyn.SurveyResponse
+	err := s.db.EachResponse(ctx, f, func(r *aldyn.SurveyResponse) error {
+		out = append(out, r)
+		return nil
+	})
+	return out, err
+}
+
+func (s *Server) apiSurveyEstimates(w http.ResponseWriter, r *http.Request) error {
+	if err := requireSignedIn(r); err != nil {
+		return err
+	}
+	sv, err := s.surveyByID(r)
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	question, by, wave := q.Get("question"), q.Get("by"), q.Get("wave")
+	if question == "" {
+		return badParam("question")
+	}
+	rs, err := s.responsesOf(r.Context(), actor(r), sv, wave)
+	if err != nil {
+		return err
+	}
+	rows, err := surveys.Estimate(sv, rs, question, by)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"survey_id": sv.ID, "question": question, "by": by, "wave": wave, "items": rows})
+}
+
+// The trust index.
+
+// trustRow is one published value of the trust index: of all the
+// survey's respondents (Overall; TerritoryCode is the survey's territory)
+// or of those of one territory.
+type trustRow struct {
+	SurveyID      int64    `json:"survey_id"`
+	Wave          string   `json:"wave"`
+	TerritoryCode string   `json:"territory_code"`
+	Overall       bool     `json:"overall"`
+	BodyType      string   `json:"body_type"`
+	Value         *float64 `json:"value"`
+	SE            *float64 `json:"se"`
+	CILow         *float64 `json:"ci_low"`
+	CIHigh        *float64 `json:"ci_high"`
+	N             float64  `json:"n"`
+	UnweightedN   int      `json:"unweighted_n"`
+	Reliable      bool     `json:"reliable"`
+}
+
+func (s *Server) trustIndex(r *http.Request) ([]trustRow, error) {
+	q := r.URL.Query()
+	list, _, err := s.db.FindSurveys(r.Context(), aldyn.SurveyFilter{Page: aldyn.Page{Limit: aldyn.MaxLimit}})
+	if err != nil {
+		return nil, err
+	}
+	out := []trustRow{}
+	for _, sv := range list {
+		if sv.Status == aldyn.SurveyDraft || sv.Question("trust_police") == nil {
+			continue
+		}
+		waves, err := s.db.SurveyWaves(r.Context(), sv.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, wave := range waves {
+			if wq := q.Get("wave"); wq != "" && wq != wave {
+				continue
+			}
+			rs, err := s.responsesOf(r.Context(), aldyn.Public, sv, wave)
+			if err != nil {
+				return nil, err
+			}
+			for _, by := range []string{"", surveys.ByTerritory} {
+				rows, err := surveys.TrustIndex(sv, rs, by)
+				if err != nil {
+					return nil, err
+				}
+				for _, t := range rows {
+					code := t.Group
+					if by == "" {
+						code = sv.TerritoryCode
+					}
+					if bt := q.Get("body_type"); bt != "" && bt != t.BodyType {
+						continue
+					}
+					if tc := q.Get("territory"); tc != "" && tc != code {
+						continue
+					}
+					out = append(out, trustRow{SurveyID: sv.ID, Wave: wave, TerritoryCode: code, Overall: by == "", BodyType: t.BodyType,
+						Value: t.Estimate, SE: t.SE, CILow: t.CILow, CIHigh: t.CIHigh, N: t.N, UnweightedN: t.UnweightedN, Reliable: t.Reliable})
+				}
+			}
+		}
+	}
+	return out, nil
+}
+
+func (s *Server) apiTrustIndex(w http.ResponseWriter, r *http.Request) error {
+	rows, err := s.trustIndex(r)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"definition": info(r).loc.T("surveys.trust.definition"), "items": rows})
+}
+
+type trustPageData struct {
+	Bodies    []trustBody
+	Waves     []string
+	National  map[string]map[string]*trustRow // body type → wave → row
+	Districts []trustDistrict
+	LastWave  string
+}
+
+type trustBody struct {
+	Type string
+	Name aldyn.Text
+}
+
+type trustDistrict struct {
+	Name string
+	Row  *trustRow
+}
+
+func (s *Server) trustIndexPage(w http.ResponseWriter, r *http.Request) error {
+	rows, err := s.trustIndex(r)
+	if err != nil {
+		return err
+	}
+	d := trustPageData{National: map[string]map[string]*trustRow{}}
+	for _, b := range surveys.TrustBodies {
+		d.Bodies = append(d.Bodies, trustBody{Type: b.Type, Name: b.Name})
+		d.National[b.Type] = map[string]*trustRow{}
+	}
+	seen := map[string]bool{}
+	for _, t := range rows {
+		if !seen[t.Wave] {
+			seen[t.Wave] = true
+			d.Waves = append(d.Waves, t.Wave)
+		}
+	}
+	slices.Sort(d.Waves)
+	if len(d.Waves) > 0 {
+		d.LastWave = d.Waves[len(d.Waves)-1]
+	}
+	lang := info(r).lang
+	for i := range rows {
+		t := &rows[i]
+		if t.Overall {
+			if t.TerritoryCode == countryCode {
+				d.National[t.BodyType][t.Wave] = t
+			}
+			continue
+		}
+		if t.Wave == d.LastWave && t.BodyType == "police" {
+			name := t.TerritoryCode
+			if tr, err := s.db.FindTerritoryByCode(r.Context(), t.TerritoryCode); err == nil {
+				name = tr.Name(lang)
+			}
+			d.Districts = append(d.Districts, trustDistrict{Name: name, Row: t})
+		}
+	}
+	return s.render(w, r, http.StatusOK, "trust_index", &page{Title: info(r).loc.T("surveys.trust.title"), Data: d})
+}
+
+// Victimization and the dark figure.
+
+// victimizationResult is the victimization of one survey wave in one
+// territory and the dark figure against the offenses recorded there in
+// the wave's year.
+type victimizationResult struct {
+	SurveyID      int64                `json:"survey_id"`
+	Title         aldyn.Text           `json:"title"`
+	Wave          string               `json:"wave"`
+	TerritoryCode string               `json:"territory_code"`
+	Year          int                  `json:"year"`
+	Population    int64                `json:"population"`
+	Crimes        []surveys.VictimRow  `json:"crimes"`
+	Reporting     *surveys.Row         `json:"reporting_rate"`
+	DarkFigures   []surveys.DarkFigure `json:"dark_figures"`
+}
+
+// victimization computes, for every survey with the victimization module
+// that has run, each wave's (or the wave asked for) figures in the
+// territory asked for (default the survey's).
+func (s *Server) victimization(r *http.Request) ([]victimizationResult, error) {
+	ctx := r.Context()
+	q := r.URL.Query()
+	list, _, err := s.db.FindSurveys(ctx, aldyn.SurveyFilter{Page: aldyn.Page{Limit: aldyn.MaxLimit}})
+	if err != nil {
+		return nil, err
+	}
+	out := []victimizationResult{}
+	for _, sv := range list {
+		if sv.Status == aldyn.SurveyDraft || sv.Question("victim_12m") == nil {
+			continue
+		}
+		terr, err := s.db.FindTerritoryByCode(ctx, cmpOr(q.Get("territory"), sv.TerritoryCode))
+		if err != nil {
+			return nil, err
+		}
+		if !aldyn.PathContains(sv.TerritoryPath, terr.Path) {
+			continue
+		}
+		waves, err := s.db.SurveyWaves(ctx, sv.ID)
+		if err != nil {
+			return nil, err
+		}
+		pops, err := s.db.Populations(ctx, terr.Code)
+		if err != nil {
+			return nil, err
+		}
+		for _, wave := range waves {
+			if wq := q.Get("wave"); wq != "" && wq != wave {
+				continue
+			}
+			var rs []*aldyn.SurveyResponse
+			f := aldyn.ResponseFilter{SurveyID: sv.ID, Wave: &wave, Under: terr.Path}
+			if err := s.db.EachResponse(ctx, f, func(r *aldyn.SurveyResponse) error { rs = append(rs, r); return nil }); err != nil {
+				return nil, err
+			}
+			res := victimizationResult{SurveyID: sv.ID, Title: sv.Title, Wave: wave, TerritoryCode: terr.Code}
+			if res.Crimes, err = surveys.Victimization(sv, rs, ""); err != nil {
+				return nil, err
+			}
+			rep, err := surveys.ReportingRate(sv, rs, "")
+			if err != nil {
+				return nil, err
+			}
+			if len(rep) > 0 {
+				res.Reporting = &rep[0]
+			}
+			year, err := strconv.Atoi(wave)
+			if p, _, ok := aldyn.PopulationFor(pops, year); err == nil && ok {
+				res.Year, res.Population = year, p.Population
+				from, to := time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(year+1, 1, 1, 0, 0, 0, 0, time.UTC)
+				var cats []string
+				for _, cs := range surveys.RecordedCategories {
+					cats = append(cats, cs...)
+				}
+				counts, err := s.db.OffenseCounts(ctx, aldyn.CountsQuery{By: []string{aldyn.ByCategory}, From: &from, To: &to, Under: terr.Path, Categories: cats})
+				if err != nil {
+					return nil, err
+				}
+				recorded := map[string]int64{}
+				for _, c := range counts {
+					recorded[c.Category] += c.Count
+				}
+				if res.DarkFigures, err = surveys.DarkFigures(sv, rs, float64(p.Population), recorded); err != nil {
+					return nil, err
+				}
+			}
+			out = append(out, res)
+		}
+	}
+	return out, nil
+}
+
+func (s *Server) apiVictimization(w http.ResponseWriter, r *http.Request) error {
+	res, err := s.victimization(r)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"caveat": info(r).loc.T("surveys.victim.caveat"), "items": res})
+}
+
+func (s *Server) victimizationPage(w http.ResponseWriter, r *http.Request) error {
+	res, err := s.victimization(r)
+	if err != nil {
+		return err
+	}
+	names := map[string]aldyn.Text{}
+	for _, c := range surveys.Crimes {
+		names[c.Name] = c.Short
+	}
+	return s.render(w, r, http.StatusOK, "victimization", &page{Title: info(r).loc.T("surveys.victim.title"),
+		Data: victimizationPageData{Results: res, Crimes: names}})
+}
+
+type victimizationPageData struct {
+	Results []victimizationResult
+	Crimes  map[string]aldyn.Text
+}
+
+// apiSurveyWeighting rakes a wave's design weights to the population
+// margins posted (CSV: variable, category, population), trims them at the
+// stated cap, stores them for the estimates, and reports convergence and
+// the weights' summary.
+func (s *Server) apiSurveyWeighting(w http.ResponseWriter, r *http.Request) error {
+	if err := requireSurveyDesigner(r); err != nil {
+		return err
+	}
+	sv, err := s.surveyByID(r)
+	if err != nil {
+		return err
+	}
+	if !actor(r).CanDesignSurvey(sv.TerritoryPath) {
+		return forbidden()
+	}
+	wave := r.URL.Query().Get("wave")
+	if wave == "" {
+		return badParam("wave")
+	}
+	capMult := 0.0
+	if c := r.URL.Query().Get("cap"); c != "" {
+		if capMult, err = strconv.ParseFloat(c, 64); err != nil || capMult < 1 || capMult > 100 {
+			return badParam("cap")
+		}
+	}
+	file, _, done, err := uploadedFile(r)
+	if err != nil {
+		return err
+	}
+	defer done()
+	margins, err := surveys.ReadMargins(file)
+	if err != nil {
+		if p := fileProblems(r, err); p != nil {
+			return writeJSON(w, http.StatusBadRequest, p)
+		}
+		return err
+	}
+	rs, err := s.responsesOf(r.Context(), aldyn.System, sv, wave)
+	if err != nil {
+		return err
+	}
+	res, err := surveys.Weight(sv, rs, margins, capMult)
+	if err != nil {
+		return err
+	}
+	weights := make(map[int64]float64, len(rs))
+	for i, resp := range rs {
+		weights[resp.ID] = res.Weights[i]
+	}
+	if err := s.db.SetResponseWeights(r.Context(), actor(r), sv.ID, weights, map[string]any{"wave": wave, "margins": margins, "result": res}); err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, res)
+}
+
+// The police unit scorecard.
+
+type scorecardData struct {
+	SurveyID   int64                    `json:"survey_id"`
+	Wave       string                   `json:"wave"`
+	Year       int                      `json:"year"`
+	Components []surveys.ScoreComponent `json:"components"`
+	GoodFrom   float64                  `json:"good_from"`
+	FairFrom   float64                  `json:"fair_from"`
+	Items      []scorecardRow           `json:"items"`
+}
+
+type scorecardRow struct {
+	surveys.Scorecard
+	Name string `json:"name"`
+}
+
+// scorecards computes the scorecard of every district with respondents in
+// the latest wave (or the wave asked for) of the most recent survey that
+// asks about trust in the police.
+func (s *Server) scorecards(r *http.Request) (*scorecardData, error) {
+	ctx := r.Context()
+	list, _, err := s.db.FindSurveys(ctx, aldyn.SurveyFilter{Page: aldyn.Page{Limit: aldyn.MaxLimit}})
+	if err != nil {
+		return nil, err
+	}
+	d := &scorecardData{Components: surveys.ScoreComponents, GoodFrom: surveys.GoodFrom, FairFrom: surveys.FairFrom, Items: []scorecardRow{}}
+	var sv *aldyn.Survey
+	for _, c := range list {
+		if c.Status != aldyn.SurveyDraft && c.Question("trust_police") != nil {
+			sv = c
+			break
+		}
+	}
+	if sv == nil {
+		return d, nil
+	}
+	waves, err := s.db.SurveyWaves(ctx, sv.ID)
+	if err != nil || len(waves) == 0 {
+		return d, err
+	}
+	d.SurveyID, d.Wave = sv.ID, waves[len(waves)-1]
+	if wq := r.URL.Query().Get("wave"); wq != "" {
+		d.Wave = wq
+	}
+	byUnit := map[string][]*aldyn.SurveyResponse{}
+	var codes []string
+	if err := s.db.EachResponse(ctx, aldyn.ResponseFilter{SurveyID: sv.ID, Wave: &d.Wave}, func(resp *aldyn.SurveyResponse) error {
+		if _, ok := byUnit[resp.TerritoryCode]; !ok {
+			codes = append(codes, resp.TerritoryCode)
+		}
+		byUnit[resp.TerritoryCode] = append(byUnit[resp.TerritoryCode], resp)
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	d.Year, _ = strconv.Atoi(d.Wave)
+	counts := map[int]map[string]aldyn.CountRow{}
+	for _, y := range []int{d.Year - 1, d.Year} {
+		from, to := time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(y+1, 1, 1, 0, 0, 0, 0, time.UTC)
+		rows, err := s.db.OffenseCounts(ctx, aldyn.CountsQuery{By: []string{aldyn.ByTerritory}, Depth: aldyn.DepthDistrict, From: &from, To: &to, Under: sv.TerritoryPath})
+		if err != nil {
+			return nil, err
+		}
+		counts[y] = map[string]aldyn.CountRow{}
+		for _, c := range rows {
+			counts[y][c.TerritoryCode] = c
+		}
+	}
+	lang := info(r).lang
+	slices.Sort(codes)
+	for _, code := range codes {
+		now, before := counts[d.Year][code], counts[d.Year-1][code]
+		c, err := surveys.ScoreUnit(sv, surveys.UnitInput{TerritoryCode: code, Responses: byUnit[code], Registered: now.Count, Solved: now.Solved,
+			RegisteredBefore: before.Count})
+		if err != nil {
+			return nil, err
+		}
+		name := code
+		if t, err := s.db.FindTerritoryByCode(ctx, code); err == nil {
+			name = t.Name(lang)
+		}
+		d.Items = append(d.Items, scorecardRow{Scorecard: c, Name: name})
+	}
+	return d, nil
+}
+
+func (s *Server) apiScorecards(w http.ResponseWriter, r *http.Request) error {
+	d, err := s.scorecards(r)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, d)
+}
+
+func (s *Server) scorecardsPage(w http.ResponseWriter, r *http.Request) error {
+	d, err := s.scorecards(r)
+	if err != nil {
+		return err
+	}
+	loc := info(r).loc
+	if format := r.URL.Query().Get("format"); format != "" {
+		t := export.Table{Title: loc.T("surveys.score.title"), Columns: []export.Column{{Key: "unit", Label: loc.T("surveys.trust.territory")}}}
+		for _, c := range surveys.ScoreComponents {
+			t.Columns = append(t.Columns, export.Column{Key: c.Key, Label: loc.T("surveys.score.component." + c.Key), Kind: export.Float})
+		}
+		t.Columns = append(t.Columns, export.Column{Key: "score", Label: loc.T("surveys.score.score"), Kind: export.Float},
+			export.Column{Key: "grade", Label: loc.T("surveys.score.grade")}, export.Column{Key: "respondents", Label: loc.T("surveys.trust.respondents"), Kind: export.Int})
+		for _, it := range d.Items {
+			row := []any{it.Name}
+			for _, c := range surveys.ScoreComponents {
+				row = append(row, it.Values[c.Key])
+			}
+			grade := ""
+			if it.Grade != "" {
+				grade = loc.T("surveys.score.grade." + it.Grade)
+			}
+			row = append(row, it.Score, grade, it.Respondents)
+			t.Rows = append(t.Rows, row)
+		}
+		return serveTable(w, r, format, "scorecards-"+d.Wave, t)
+	}
+	return s.render(w, r, http.StatusOK, "scorecards", &page{Title: loc.T("surveys.score.title"), Data: d})
+}
