@@ -105,7 +105,7 @@ var axeNotPages = map[string]bool{
 	"/healthz": true, "/readyz": true, "/lang/{lang}": true,
 	"/stats/imports/jobs/{id}/errors.csv": true, "/evidence/{id}": true, "/plans/{id}/template": true,
 	"/stats/charts/timeprofile": true,
-	"/reports/media/{id}": true, "/open311/v2/{file}": true, "/open311/v2/services/{file}": true, "/open311/v2/requests/{file}": true,
+	"/reports/media/{id}":       true, "/open311/v2/{file}": true, "/open311/v2/services/{file}": true, "/open311/v2/requests/{file}": true,
 	"/open311/v2/tokens/{file}": true,
 }
 
