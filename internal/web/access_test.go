@@ -110,7 +110,7 @@ func TestAccessMatrix(t *testing.T) {
 			want: expect{def: forbid, byRole: map[string]int{anon: unauth, adminKG: see}}},
 		{method: "POST", path: "/profile/tokens/" + tokB + "/revoke", route: "/profile/tokens/{id}/revoke",
 			want: expect{def: forbid, byRole: map[string]int{anon: unauth, adminKG: see}}},
-		{method: "GET", path: "/modules/surveys", route: "/modules/{module}", want: all(200)},
+		{method: "GET", path: "/modules/road-safety", route: "/modules/{module}", want: all(200)},
 
 		{method: "GET", path: "/territories", want: all(200)},
 		{method: "GET", path: "/territories/" + codeA, route: "/territories/{code}", want: all(200)},

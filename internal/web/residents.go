@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
+	"crypto/subtle"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -600,7 +601,8 @@ func (s *Server) residentMedia(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	a := actor(r)
-	ok := a.CanSeeResident(rr.BodyID, rr.BodyPath, rr.TerritoryPath) || r.URL.Query().Get("code") == rr.TrackingCode
+	ok := a.CanSeeResident(rr.BodyID, rr.BodyPath, rr.TerritoryPath) ||
+		subtle.ConstantTimeCompare([]byte(r.URL.Query().Get("code")), []byte(rr.TrackingCode)) == 1
 	if !ok && rr.Published && rr.DuplicateOf == nil {
 		c, err := s.db.FindResidentCategoryByID(ctx, rr.CategoryID)
 		if err != nil {

@@ -12,7 +12,9 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"slices"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -159,7 +161,14 @@ func mustManyReports(tb testing.TB, f *fixture, n int) {
 	}
 }
 
-var benchReports = 100_000
+// benchReports is how many reports the map and Open311 benchmarks load:
+// 100,000, or ALDYN_BENCH_RESIDENTS.
+var benchReports = func() int {
+	if n, err := strconv.Atoi(os.Getenv("ALDYN_BENCH_RESIDENTS")); err == nil && n > 0 {
+		return n
+	}
+	return 100_000
+}()
 
 func benchGet(b *testing.B, f *fixture, path string) {
 	resp := f.do(b, anon, "GET", path, "", "")
@@ -178,7 +187,7 @@ func BenchmarkResidentPublicMap(b *testing.B) {
 	// The first answer is computed; later ones come from the minute's cache.
 	start := time.Now()
 	benchGet(b, f, path)
-	b.ReportMetric(float64(time.Since(start).Microseconds())/1000, "first_ms")
+	first := time.Since(start)
 	times := make([]time.Duration, 0, b.N)
 	b.ResetTimer()
 	for n := 0; n < b.N; n++ {
@@ -187,6 +196,7 @@ func BenchmarkResidentPublicMap(b *testing.B) {
 		times = append(times, time.Since(start))
 	}
 	med, p := p99(times)
+	b.ReportMetric(float64(first.Microseconds())/1000, "first_ms")
 	b.ReportMetric(float64(med.Microseconds())/1000, "p50_ms")
 	b.ReportMetric(float64(p.Microseconds())/1000, "p99_ms")
 }
