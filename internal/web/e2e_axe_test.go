@@ -105,7 +105,7 @@ var axeNotPages = map[string]bool{
 	"/healthz": true, "/readyz": true, "/lang/{lang}": true,
 	"/stats/imports/jobs/{id}/errors.csv": true, "/evidence/{id}": true, "/plans/{id}/template": true,
 	"/stats/charts/timeprofile": true,
-	"/open/{slug}/{file}": true, "/catalog.jsonld": true, "/catalog.ttl": true,
+	"/open/{slug}/{file}":       true, "/catalog.jsonld": true, "/catalog.ttl": true,
 }
 
 // TestBrowserAxe runs axe-core (WCAG 2.1 A and AA rules) over every page of
