@@ -54,7 +54,7 @@ func BenchmarkRebuildAfterImport(b *testing.B) {
 	for range b.N {
 		rebuild()
 	}
-	b.ReportMetric((cpuTime() - c1).Seconds()/float64(b.N), "cpu_s/op")
+	b.ReportMetric((cpuTime()-c1).Seconds()/float64(b.N), "cpu_s/op")
 	// Reported after ResetTimer, which drops metrics reported before it.
 	b.ReportMetric(float64(n), "records")
 	b.ReportMetric(first.Seconds(), "first_rebuild_s")
