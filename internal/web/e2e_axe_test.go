@@ -104,7 +104,7 @@ func pagePaths(tb testing.TB, f *fixture, who string, seeds []string) (map[strin
 var axeNotPages = map[string]bool{
 	"/healthz": true, "/readyz": true, "/lang/{lang}": true,
 	"/stats/imports/jobs/{id}/errors.csv": true, "/evidence/{id}": true, "/plans/{id}/template": true,
-	"/stats/charts/timeprofile": true,
+	"/stats/charts/timeprofile": true, "/data-sets/{code}/forms/{body}/{period}/xlsx": true,
 }
 
 // TestBrowserAxe runs axe-core (WCAG 2.1 A and AA rules) over every page of
@@ -140,6 +140,8 @@ func TestBrowserAxe(t *testing.T) {
 	if err != nil || len(revInds) == 0 {
 		t.Fatalf("indicators of the revision: %v %v", revInds, err)
 	}
+	ds := mustDataSets(t, f)
+	ds.submit(t, f, ds.periods[1], "6")
 	id := func(n int64) string { return strconv.FormatInt(n, 10) }
 	seeds := []string{
 		"/users/" + id(f.users[analystA].ID),
@@ -150,6 +152,7 @@ func TestBrowserAxe(t *testing.T) {
 		"/measures/" + id(revMeasures[0].ID) + "/edit", "/indicators/" + id(revInds[0].ID) + "/edit",
 		"/cycles/" + id(c.ID) + "/measures/" + id(ms["1"].ID) + "/report",
 		"/modules/reports",
+		"/data-sets/protection_orders", "/data-sets/protection_orders/analysis", formPath(f.bodyA, ds.periods[0]),
 	}
 	// Each page is checked once, by the first signed-in actor that
 	// reaches it: the coordinator and the reporter open forms an
