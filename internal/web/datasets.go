@@ -38,6 +38,7 @@ func (s *Server) registerDataSets() {
 	s.registerDataSetXLSX()
 	s.handle("POST", "/data-sets/{code}/forms/{body}/{period}/remind", s.dataFormRemind)
 	s.registerConceptResults()
+	s.registerDataSetDesign()
 }
 
 // formKey is what a form's path names: the data set's code, the body and

@@ -89,8 +89,9 @@ func init() {
 		decides := func(anonStatus, ok int) expect {
 			return expect{def: forbid, byRole: map[string]int{anon: anonStatus, coordinator: ok}}
 		}
+		design := mustDesignCases(tb, f)
 		values := `{"values":{"po_issued":{"female,age_18_29":"4"},"po_breached":{"female,age_18_29":"1"}},"revision":%d}`
-		return []matrixCase{
+		return append(design, []matrixCase{
 			{method: "GET", path: "/data-sets", want: signedIn(see, 200)},
 			{method: "GET", path: "/data-sets/protection_orders", route: "/data-sets/{code}", want: signedIn(see, 200)},
 			{method: "GET", path: formPath(f.bodyA, p[0]), route: formRoute, want: seesA(see)},
@@ -128,7 +129,7 @@ func init() {
 				want: enters(unauth, 200, conflict)},
 			{method: "POST", path: api(f.bodyA, p[2]) + "/accept", route: apiRoute + "/accept", want: decides(unauth, 200)},
 			{method: "POST", path: api(f.bodyA, p[3]) + "/return", route: apiRoute + "/return", ctype: js, body: `{"comment":"Текшериңиз"}`, want: decides(unauth, 200)},
-		}
+		}...)
 	})
 }
 
@@ -336,5 +337,57 @@ func TestConceptResultsPage(t *testing.T) {
 	page := readBody(t, f.do(t, anon, "GET", "/concept", "", ""))
 	if !strings.Contains(page, `id="result-8"`) || !strings.Contains(page, `data-indicator="women_police_staff"`) || !strings.Contains(page, `data-task="4.1.1"`) {
 		t.Errorf("page: %.2000s", page)
+	}
+}
+
+// mustDesignCases are the access matrix cases of the design API: only the
+// national administrator designs (201 or 200), on records made for it.
+func mustDesignCases(tb testing.TB, f *fixture) []matrixCase {
+	tb.Helper()
+	ctx := context.Background()
+	admin := &aldyn.Actor{UserID: f.users[adminKG].ID, Role: aldyn.RoleAdministrator, TerritoryPath: "/41700000000000/"}
+	code := "po_issued"
+	es, _, err := f.db.FindDataElements(ctx, aldyn.DataElementFilter{Code: &code, Page: aldyn.Page{Limit: 1}})
+	if err != nil || len(es) != 1 {
+		tb.Fatalf("po_issued: %v", err)
+	}
+	el := strconv.FormatInt(es[0].ID, 10)
+	draft := func(c string) string {
+		ds := &aldyn.DataSet{Code: c, Name: aldyn.Text{KY: "a", RU: "b", EN: "c"}, PeriodType: aldyn.PeriodYear, BodyTypes: []string{"police"},
+			Level: aldyn.LevelDistrict, ElementIDs: []int64{es[0].ID}}
+		if err := f.db.CreateDataSet(ctx, admin, ds); err != nil {
+			tb.Fatal(err)
+		}
+		return strconv.FormatInt(ds.ID, 10)
+	}
+	toEdit, toActivate := draft("matrix_edit"), draft("matrix_activate")
+	active, err := f.db.FindActiveDataSet(ctx, "protection_orders")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	pc := "protection_orders"
+	rules, _, err := f.db.FindValidationRules(ctx, aldyn.ValidationRuleFilter{DataSetCode: &pc})
+	if err != nil || len(rules) == 0 {
+		tb.Fatal(err)
+	}
+	const js = "application/json"
+	designs := func(ok int) expect {
+		return expect{def: http.StatusForbidden, byRole: map[string]int{anon: http.StatusUnauthorized, adminKG: ok}}
+	}
+	text := `{"ky":"Сыноо","ru":"Проверка","en":"Test"}`
+	set := `{"code":"%s","name":` + text + `,"period_type":"year","body_types":["police"],"level":"district","element_ids":[` + el + `]}`
+	rule := `{"data_set_code":"protection_orders","code":"%s","expression":"po_breached <= po_issued * 2","severity":"soft","message":` + text + `}`
+	return []matrixCase{
+		{method: "POST", path: "/api/v1/disaggregations", ctype: js, want: designs(201),
+			body: `{"code":"matrix_sex","name":` + text + `,"categories":[{"code":"sex","name":` + text + `,"options":[{"code":"f","name":` + text + `},{"code":"m","name":` + text + `}]}]}`},
+		{method: "POST", path: "/api/v1/data-elements", ctype: js, want: designs(201),
+			body: `{"code":"matrix_el","name":` + text + `,"value_type":"integer","aggregation":"sum"}`},
+		{method: "POST", path: "/api/v1/data-sets", ctype: js, want: designs(201), body: strings.Replace(set, "%s", "matrix_new", 1)},
+		{method: "PUT", path: "/api/v1/data-sets/" + toEdit, route: "/api/v1/data-sets/{id}", ctype: js, want: designs(200), body: strings.Replace(set, "%s", "matrix_edit", 1)},
+		{method: "POST", path: "/api/v1/data-sets/" + toActivate + "/activate", route: "/api/v1/data-sets/{id}/activate", want: designs(200)},
+		{method: "POST", path: "/api/v1/data-sets/" + strconv.FormatInt(active.ID, 10) + "/versions", route: "/api/v1/data-sets/{id}/versions", want: designs(201)},
+		{method: "POST", path: "/api/v1/validation-rules", ctype: js, want: designs(201), body: strings.Replace(rule, "%s", "matrix_rule", 1)},
+		{method: "PUT", path: "/api/v1/validation-rules/" + strconv.FormatInt(rules[0].ID, 10), route: "/api/v1/validation-rules/{id}", ctype: js,
+			want: designs(200), body: strings.Replace(rule, "%s", rules[0].Code, 1)},
 	}
 }

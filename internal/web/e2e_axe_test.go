@@ -141,8 +141,8 @@ func pagePaths(tb testing.TB, f *fixture, who string, seeds []string) (map[strin
 var axeNotPages = map[string]bool{
 	"/healthz": true, "/readyz": true, "/lang/{lang}": true,
 	"/stats/imports/jobs/{id}/errors.csv": true, "/evidence/{id}": true, "/plans/{id}/template": true,
-	"/stats/charts/timeprofile": true,
-	"/open/{slug}/{file}":       true, "/catalog.jsonld": true, "/catalog.ttl": true,
+	"/stats/charts/timeprofile": true, "/data-sets/{code}/forms/{body}/{period}/xlsx": true,
+	"/open/{slug}/{file}": true, "/catalog.jsonld": true, "/catalog.ttl": true,
 	"/reports/media/{id}": true, "/open311/v2/{file}": true, "/open311/v2/services/{file}": true, "/open311/v2/requests/{file}": true,
 	"/open311/v2/tokens/{file}": true,
 }
@@ -182,6 +182,8 @@ func TestBrowserAxe(t *testing.T) {
 	if err != nil || len(revInds) == 0 {
 		t.Fatalf("indicators of the revision: %v %v", revInds, err)
 	}
+	ds := mustDataSets(t, f)
+	ds.submit(t, f, ds.periods[1], "6")
 	id := func(n int64) string { return strconv.FormatInt(n, 10) }
 	seeds := []string{
 		"/users/" + id(f.users[analystA].ID),
@@ -193,6 +195,7 @@ func TestBrowserAxe(t *testing.T) {
 		"/cycles/" + id(c.ID) + "/measures/" + id(ms["1"].ID) + "/report",
 		"/open/offenses-monthly", "/open/admin/offenses-monthly",
 		"/report",
+		"/data-sets/protection_orders", "/data-sets/protection_orders/analysis", formPath(f.bodyA, ds.periods[0]),
 	}
 	resident := mustResidentReport(t, f, "disorder_public", codeA)
 	if err := f.db.ModerateResidentReport(ctx, aldyn.System, resident.ID, true, nil); err != nil {
