@@ -140,6 +140,7 @@ func TestBrowserAxe(t *testing.T) {
 	if err != nil || len(revInds) == 0 {
 		t.Fatalf("indicators of the revision: %v %v", revInds, err)
 	}
+	mustSurveyData(t, f)
 	id := func(n int64) string { return strconv.FormatInt(n, 10) }
 	seeds := []string{
 		"/users/" + id(f.users[analystA].ID),
@@ -150,6 +151,7 @@ func TestBrowserAxe(t *testing.T) {
 		"/measures/" + id(revMeasures[0].ID) + "/edit", "/indicators/" + id(revInds[0].ID) + "/edit",
 		"/cycles/" + id(c.ID) + "/measures/" + id(ms["1"].ID) + "/report",
 		"/modules/reports",
+		"/surveys/national-2026",
 	}
 	// Each page is checked once, by the first signed-in actor that
 	// reaches it: the coordinator and the reporter open forms an
