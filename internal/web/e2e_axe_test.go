@@ -184,6 +184,7 @@ func TestBrowserAxe(t *testing.T) {
 	}
 	ds := mustDataSets(t, f)
 	ds.submit(t, f, ds.periods[1], "6")
+	mustSurveyData(t, f)
 	id := func(n int64) string { return strconv.FormatInt(n, 10) }
 	seeds := []string{
 		"/users/" + id(f.users[analystA].ID),
@@ -196,6 +197,7 @@ func TestBrowserAxe(t *testing.T) {
 		"/open/offenses-monthly", "/open/admin/offenses-monthly",
 		"/report",
 		"/data-sets/protection_orders", "/data-sets/protection_orders/analysis", formPath(f.bodyA, ds.periods[0]),
+		"/surveys/national-2026",
 	}
 	resident := mustResidentReport(t, f, "disorder_public", codeA)
 	if err := f.db.ModerateResidentReport(ctx, aldyn.System, resident.ID, true, nil); err != nil {
