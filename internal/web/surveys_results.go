@@ -1,0 +1,449 @@
+package web
+
+import (
+	"net/http"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/aldyn-kg/aldyn"
+	"github.com/aldyn-kg/aldyn/internal/export"
+	"github.com/aldyn-kg/aldyn/internal/surveys"
+)
+
+// What surveys publish: the trust index, victimization and the dark
+// figure, weighting to population margins, and police unit scorecards.
+
+// The trust index.
+
+// trustRow is one published value of the trust index: of all the
+// survey's respondents (Overall; TerritoryCode is the survey's territory)
+// or of those of one territory.
+type trustRow struct {
+	SurveyID      int64    `json:"survey_id"`
+	Wave          string   `json:"wave"`
+	TerritoryCode string   `json:"territory_code"`
+	Overall       bool     `json:"overall"`
+	BodyType      string   `json:"body_type"`
+	Value         *float64 `json:"value"`
+	SE            *float64 `json:"se"`
+	CILow         *float64 `json:"ci_low"`
+	CIHigh        *float64 `json:"ci_high"`
+	N             float64  `json:"n"`
+	UnweightedN   int      `json:"unweighted_n"`
+	Reliable      bool     `json:"reliable"`
+}
+
+func (s *Server) trustIndex(r *http.Request) ([]trustRow, error) {
+	q := r.URL.Query()
+	list, _, err := s.db.FindSurveys(r.Context(), aldyn.SurveyFilter{Page: aldyn.Page{Limit: aldyn.MaxLimit}})
+	if err != nil {
+		return nil, err
+	}
+	out := []trustRow{}
+	for _, sv := range list {
+		if sv.Status == aldyn.SurveyDraft || sv.Question("trust_police") == nil {
+			continue
+		}
+		waves, err := s.db.SurveyWaves(r.Context(), sv.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, wave := range waves {
+			if wq := q.Get("wave"); wq != "" && wq != wave {
+				continue
+			}
+			rs, err := s.responsesOf(r.Context(), aldyn.Public, sv, wave)
+			if err != nil {
+				return nil, err
+			}
+			for _, by := range []string{"", surveys.ByTerritory} {
+				rows, err := surveys.TrustIndex(sv, rs, by)
+				if err != nil {
+					return nil, err
+				}
+				for _, t := range rows {
+					code := t.Group
+					if by == "" {
+						code = sv.TerritoryCode
+					}
+					if bt := q.Get("body_type"); bt != "" && bt != t.BodyType {
+						continue
+					}
+					if tc := q.Get("territory"); tc != "" && tc != code {
+						continue
+					}
+					out = append(out, trustRow{SurveyID: sv.ID, Wave: wave, TerritoryCode: code, Overall: by == "", BodyType: t.BodyType,
+						Value: t.Estimate, SE: t.SE, CILow: t.CILow, CIHigh: t.CIHigh, N: t.N, UnweightedN: t.UnweightedN, Reliable: t.Reliable})
+				}
+			}
+		}
+	}
+	return out, nil
+}
+
+func (s *Server) apiTrustIndex(w http.ResponseWriter, r *http.Request) error {
+	rows, err := s.trustIndex(r)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"definition": info(r).loc.T("surveys.trust.definition"), "items": rows})
+}
+
+type trustPageData struct {
+	Bodies    []trustBody
+	Waves     []string
+	National  map[string]map[string]*trustRow // body type → wave → row
+	Districts []trustDistrict
+	LastWave  string
+}
+
+type trustBody struct {
+	Type string
+	Name aldyn.Text
+}
+
+type trustDistrict struct {
+	Name string
+	Row  *trustRow
+}
+
+func (s *Server) trustIndexPage(w http.ResponseWriter, r *http.Request) error {
+	rows, err := s.trustIndex(r)
+	if err != nil {
+		return err
+	}
+	d := trustPageData{National: map[string]map[string]*trustRow{}}
+	for _, b := range surveys.TrustBodies {
+		d.Bodies = append(d.Bodies, trustBody{Type: b.Type, Name: b.Name})
+		d.National[b.Type] = map[string]*trustRow{}
+	}
+	seen := map[string]bool{}
+	for _, t := range rows {
+		if !seen[t.Wave] {
+			seen[t.Wave] = true
+			d.Waves = append(d.Waves, t.Wave)
+		}
+	}
+	slices.Sort(d.Waves)
+	if len(d.Waves) > 0 {
+		d.LastWave = d.Waves[len(d.Waves)-1]
+	}
+	lang := info(r).lang
+	for i := range rows {
+		t := &rows[i]
+		if t.Overall {
+			if t.TerritoryCode == countryCode {
+				d.National[t.BodyType][t.Wave] = t
+			}
+			continue
+		}
+		if t.Wave == d.LastWave && t.BodyType == "police" {
+			name := t.TerritoryCode
+			if tr, err := s.db.FindTerritoryByCode(r.Context(), t.TerritoryCode); err == nil {
+				name = tr.Name(lang)
+			}
+			d.Districts = append(d.Districts, trustDistrict{Name: name, Row: t})
+		}
+	}
+	return s.render(w, r, http.StatusOK, "trust_index", &page{Title: info(r).loc.T("surveys.trust.title"), Data: d})
+}
+
+// Victimization and the dark figure.
+
+// victimizationResult is the victimization of one survey wave in one
+// territory and the dark figure against the offenses recorded there in
+// the wave's year.
+type victimizationResult struct {
+	SurveyID      int64                `json:"survey_id"`
+	Title         aldyn.Text           `json:"title"`
+	Wave          string               `json:"wave"`
+	TerritoryCode string               `json:"territory_code"`
+	Year          int                  `json:"year"`
+	Population    int64                `json:"population"`
+	Crimes        []surveys.VictimRow  `json:"crimes"`
+	Reporting     *surveys.Row         `json:"reporting_rate"`
+	DarkFigures   []surveys.DarkFigure `json:"dark_figures"`
+}
+
+// victimization computes, for every survey with the victimization module
+// that has run, each wave's (or the wave asked for) figures in the
+// territory asked for (default the survey's).
+func (s *Server) victimization(r *http.Request) ([]victimizationResult, error) {
+	ctx := r.Context()
+	q := r.URL.Query()
+	list, _, err := s.db.FindSurveys(ctx, aldyn.SurveyFilter{Page: aldyn.Page{Limit: aldyn.MaxLimit}})
+	if err != nil {
+		return nil, err
+	}
+	out := []victimizationResult{}
+	for _, sv := range list {
+		if sv.Status == aldyn.SurveyDraft || sv.Question("victim_12m") == nil {
+			continue
+		}
+		terr, err := s.db.FindTerritoryByCode(ctx, cmpOr(q.Get("territory"), sv.TerritoryCode))
+		if err != nil {
+			return nil, err
+		}
+		if !aldyn.PathContains(sv.TerritoryPath, terr.Path) {
+			continue
+		}
+		waves, err := s.db.SurveyWaves(ctx, sv.ID)
+		if err != nil {
+			return nil, err
+		}
+		pops, err := s.db.Populations(ctx, terr.Code)
+		if err != nil {
+			return nil, err
+		}
+		for _, wave := range waves {
+			if wq := q.Get("wave"); wq != "" && wq != wave {
+				continue
+			}
+			var rs []*aldyn.SurveyResponse
+			f := aldyn.ResponseFilter{SurveyID: sv.ID, Wave: &wave, Under: terr.Path}
+			if err := s.db.EachResponse(ctx, f, func(r *aldyn.SurveyResponse) error { rs = append(rs, r); return nil }); err != nil {
+				return nil, err
+			}
+			res := victimizationResult{SurveyID: sv.ID, Title: sv.Title, Wave: wave, TerritoryCode: terr.Code}
+			if res.Crimes, err = surveys.Victimization(sv, rs, ""); err != nil {
+				return nil, err
+			}
+			rep, err := surveys.ReportingRate(sv, rs, "")
+			if err != nil {
+				return nil, err
+			}
+			if len(rep) > 0 {
+				res.Reporting = &rep[0]
+			}
+			year, err := strconv.Atoi(wave)
+			if p, _, ok := aldyn.PopulationFor(pops, year); err == nil && ok {
+				res.Year, res.Population = year, p.Population
+				from, to := time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(year+1, 1, 1, 0, 0, 0, 0, time.UTC)
+				var cats []string
+				for _, cs := range surveys.RecordedCategories {
+					cats = append(cats, cs...)
+				}
+				counts, err := s.db.OffenseCounts(ctx, aldyn.CountsQuery{By: []string{aldyn.ByCategory}, From: &from, To: &to, Under: terr.Path, Categories: cats})
+				if err != nil {
+					return nil, err
+				}
+				recorded := map[string]int64{}
+				for _, c := range counts {
+					recorded[c.Category] += c.Count
+				}
+				if res.DarkFigures, err = surveys.DarkFigures(sv, rs, float64(p.Population), recorded); err != nil {
+					return nil, err
+				}
+			}
+			out = append(out, res)
+		}
+	}
+	return out, nil
+}
+
+func (s *Server) apiVictimization(w http.ResponseWriter, r *http.Request) error {
+	res, err := s.victimization(r)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"caveat": info(r).loc.T("surveys.victim.caveat"), "items": res})
+}
+
+func (s *Server) victimizationPage(w http.ResponseWriter, r *http.Request) error {
+	res, err := s.victimization(r)
+	if err != nil {
+		return err
+	}
+	names := map[string]aldyn.Text{}
+	for _, c := range surveys.Crimes {
+		names[c.Name] = c.Short
+	}
+	return s.render(w, r, http.StatusOK, "victimization", &page{Title: info(r).loc.T("surveys.victim.title"),
+		Data: victimizationPageData{Results: res, Crimes: names}})
+}
+
+type victimizationPageData struct {
+	Results []victimizationResult
+	Crimes  map[string]aldyn.Text
+}
+
+// apiSurveyWeighting rakes a wave's design weights to the population
+// margins posted (CSV: variable, category, population), trims them at the
+// stated cap, stores them for the estimates, and reports convergence and
+// the weights' summary.
+func (s *Server) apiSurveyWeighting(w http.ResponseWriter, r *http.Request) error {
+	if err := requireSurveyDesigner(r); err != nil {
+		return err
+	}
+	sv, err := s.surveyByID(r)
+	if err != nil {
+		return err
+	}
+	if !actor(r).CanDesignSurvey(sv.TerritoryPath) {
+		return forbidden()
+	}
+	wave := r.URL.Query().Get("wave")
+	if wave == "" {
+		return badParam("wave")
+	}
+	capMult := 0.0
+	if c := r.URL.Query().Get("cap"); c != "" {
+		if capMult, err = strconv.ParseFloat(c, 64); err != nil || capMult < 1 || capMult > 100 {
+			return badParam("cap")
+		}
+	}
+	file, _, done, err := uploadedFile(r)
+	if err != nil {
+		return err
+	}
+	defer done()
+	margins, err := surveys.ReadMargins(file)
+	if err != nil {
+		if p := fileProblems(r, err); p != nil {
+			return writeJSON(w, http.StatusBadRequest, p)
+		}
+		return err
+	}
+	rs, err := s.responsesOf(r.Context(), aldyn.System, sv, wave)
+	if err != nil {
+		return err
+	}
+	res, err := surveys.Weight(sv, rs, margins, capMult)
+	if err != nil {
+		return err
+	}
+	weights := make(map[int64]float64, len(rs))
+	for i, resp := range rs {
+		weights[resp.ID] = res.Weights[i]
+	}
+	if err := s.db.SetResponseWeights(r.Context(), actor(r), sv.ID, weights, map[string]any{"wave": wave, "margins": margins, "result": res}); err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, res)
+}
+
+// The police unit scorecard.
+
+type scorecardData struct {
+	SurveyID   int64                    `json:"survey_id"`
+	Wave       string                   `json:"wave"`
+	Year       int                      `json:"year"`
+	Components []surveys.ScoreComponent `json:"components"`
+	GoodFrom   float64                  `json:"good_from"`
+	FairFrom   float64                  `json:"fair_from"`
+	Items      []scorecardRow           `json:"items"`
+}
+
+type scorecardRow struct {
+	surveys.Scorecard
+	Name string `json:"name"`
+}
+
+// scorecards computes the scorecard of every district with respondents in
+// the latest wave (or the wave asked for) of the most recent survey that
+// asks about trust in the police.
+func (s *Server) scorecards(r *http.Request) (*scorecardData, error) {
+	ctx := r.Context()
+	list, _, err := s.db.FindSurveys(ctx, aldyn.SurveyFilter{Page: aldyn.Page{Limit: aldyn.MaxLimit}})
+	if err != nil {
+		return nil, err
+	}
+	d := &scorecardData{Components: surveys.ScoreComponents, GoodFrom: surveys.GoodFrom, FairFrom: surveys.FairFrom, Items: []scorecardRow{}}
+	var sv *aldyn.Survey
+	for _, c := range list {
+		if c.Status != aldyn.SurveyDraft && c.Question("trust_police") != nil {
+			sv = c
+			break
+		}
+	}
+	if sv == nil {
+		return d, nil
+	}
+	waves, err := s.db.SurveyWaves(ctx, sv.ID)
+	if err != nil || len(waves) == 0 {
+		return d, err
+	}
+	d.SurveyID, d.Wave = sv.ID, waves[len(waves)-1]
+	if wq := r.URL.Query().Get("wave"); wq != "" {
+		d.Wave = wq
+	}
+	byUnit := map[string][]*aldyn.SurveyResponse{}
+	var codes []string
+	if err := s.db.EachResponse(ctx, aldyn.ResponseFilter{SurveyID: sv.ID, Wave: &d.Wave}, func(resp *aldyn.SurveyResponse) error {
+		if _, ok := byUnit[resp.TerritoryCode]; !ok {
+			codes = append(codes, resp.TerritoryCode)
+		}
+		byUnit[resp.TerritoryCode] = append(byUnit[resp.TerritoryCode], resp)
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	d.Year, _ = strconv.Atoi(d.Wave)
+	counts := map[int]map[string]aldyn.CountRow{}
+	for _, y := range []int{d.Year - 1, d.Year} {
+		from, to := time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(y+1, 1, 1, 0, 0, 0, 0, time.UTC)
+		rows, err := s.db.OffenseCounts(ctx, aldyn.CountsQuery{By: []string{aldyn.ByTerritory}, Depth: aldyn.DepthDistrict, From: &from, To: &to, Under: sv.TerritoryPath})
+		if err != nil {
+			return nil, err
+		}
+		counts[y] = map[string]aldyn.CountRow{}
+		for _, c := range rows {
+			counts[y][c.TerritoryCode] = c
+		}
+	}
+	lang := info(r).lang
+	slices.Sort(codes)
+	for _, code := range codes {
+		now, before := counts[d.Year][code], counts[d.Year-1][code]
+		c, err := surveys.ScoreUnit(sv, surveys.UnitInput{TerritoryCode: code, Responses: byUnit[code], Registered: now.Count, Solved: now.Solved,
+			RegisteredBefore: before.Count})
+		if err != nil {
+			return nil, err
+		}
+		name := code
+		if t, err := s.db.FindTerritoryByCode(ctx, code); err == nil {
+			name = t.Name(lang)
+		}
+		d.Items = append(d.Items, scorecardRow{Scorecard: c, Name: name})
+	}
+	return d, nil
+}
+
+func (s *Server) apiScorecards(w http.ResponseWriter, r *http.Request) error {
+	d, err := s.scorecards(r)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, d)
+}
+
+func (s *Server) scorecardsPage(w http.ResponseWriter, r *http.Request) error {
+	d, err := s.scorecards(r)
+	if err != nil {
+		return err
+	}
+	loc := info(r).loc
+	if format := r.URL.Query().Get("format"); format != "" {
+		t := export.Table{Title: loc.T("surveys.score.title"), Columns: []export.Column{{Key: "unit", Label: loc.T("surveys.trust.territory")}}}
+		for _, c := range surveys.ScoreComponents {
+			t.Columns = append(t.Columns, export.Column{Key: c.Key, Label: loc.T("surveys.score.component." + c.Key), Kind: export.Float})
+		}
+		t.Columns = append(t.Columns, export.Column{Key: "score", Label: loc.T("surveys.score.score"), Kind: export.Float},
+			export.Column{Key: "grade", Label: loc.T("surveys.score.grade")}, export.Column{Key: "respondents", Label: loc.T("surveys.trust.respondents"), Kind: export.Int})
+		for _, it := range d.Items {
+			row := []any{it.Name}
+			for _, c := range surveys.ScoreComponents {
+				row = append(row, it.Values[c.Key])
+			}
+			grade := ""
+			if it.Grade != "" {
+				grade = loc.T("surveys.score.grade." + it.Grade)
+			}
+			row = append(row, it.Score, grade, it.Respondents)
+			t.Rows = append(t.Rows, row)
+		}
+		return serveTable(w, r, format, "scorecards-"+d.Wave, t)
+	}
+	return s.render(w, r, http.StatusOK, "scorecards", &page{Title: loc.T("surveys.score.title"), Data: d})
+}
