@@ -50,11 +50,9 @@ type OffenseImportMeta struct {
 // the pages a batch transaction (importTxMax) changes, some 16,000 for a
 // batch of 16,384 records into a million, so that they are written to the
 // WAL once at its commit, not spilled and read back; and the hot part of
-// the primary key's index. With it and those transactions, the end-to-end
-// import of a million records went from 0.28× to about 0.9× the sqlite3
-// CLI's speed (README, "Import speed"); 128 MiB gained a little more for
-// 130 MB more of peak memory. The cache is given back at the end of the
-// import (release).
+// the primary key's index (README, "Import speed", has the figures; 128
+// MiB gained a little more for 130 MB more of peak memory). The cache is
+// given back at the end of the import (release).
 const DefaultImportCacheMiB = 64
 
 // OffenseImportCounts are what the importer counted in the file, recorded
