@@ -13,7 +13,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -262,59 +261,24 @@ func (s *Server) readResidentFile(name string, body io.Reader) (*residentUpload,
 	if err != nil {
 		return nil, fileError("residents.error.file_damaged", name)
 	}
-	dir, err := s.evidenceDir()
+	w, err := s.writeEvidenceFile(bytes.NewReader(clean))
 	if err != nil {
 		return nil, err
 	}
-	var rnd [16]byte
-	if _, err := rand.Read(rnd[:]); err != nil {
-		return nil, err
-	}
-	key := hex.EncodeToString(rnd[:])
-	path := filepath.Join(dir, key)
-	if err := os.WriteFile(path, clean, 0o640); err != nil {
-		os.Remove(path)
-		return nil, err
-	}
-	sum := sha256.Sum256(clean)
-	return &residentUpload{ResidentMedia: store.ResidentMedia{ContentType: kind, Size: int64(len(clean)), SHA256: hex.EncodeToString(sum[:]),
-		StorageKey: key}, path: path}, nil
+	return &residentUpload{ResidentMedia: store.ResidentMedia{ContentType: kind, Size: w.size, SHA256: w.sha256,
+		StorageKey: w.key}, path: w.path}, nil
 }
 
 // readResidentMultipart reads the report form: its values and up to five
 // photos or one video, each checked and cleaned as it arrives.
 func (s *Server) readResidentMultipart(r *http.Request) (url.Values, []*residentUpload, error) {
-	mr, err := r.MultipartReader()
-	if err != nil {
-		return nil, nil, badParam("form")
-	}
-	vals := url.Values{}
-	var files []*residentUpload
-	fail := func(err error) (url.Values, []*residentUpload, error) {
-		removeUploads(files)
-		return nil, nil, err
-	}
-	for {
-		part, err := mr.NextPart()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			var mbe *http.MaxBytesError
-			if errors.As(err, &mbe) {
-				return fail(err)
-			}
-			return fail(badParam("form"))
-		}
-		if part.FileName() != "" || part.FormName() == "files" {
-			if part.FileName() == "" {
-				part.Close()
-				continue
-			}
-			f, err := s.readResidentFile(part.FileName(), part)
-			part.Close()
+	return multipartForm[*residentUpload]{
+		fileFields: []string{"files"},
+		bad:        badParam("form"),
+		add: func(files []*residentUpload, name string, body io.Reader) ([]*residentUpload, error) {
+			f, err := s.readResidentFile(name, body)
 			if err != nil {
-				return fail(err)
+				return files, err
 			}
 			files = append(files, f)
 			videos := 0
@@ -324,22 +288,13 @@ func (s *Server) readResidentMultipart(r *http.Request) (url.Values, []*resident
 				}
 			}
 			if len(files) > residents.MaxPhotos || videos > 0 && len(files) > 1 {
-				return fail(&aldyn.Error{Code: aldyn.EINVALID, Message: "residents.error.too_many_files",
-					Fields: map[string]string{"files": "residents.error.too_many_files"}})
+				return files, &aldyn.Error{Code: aldyn.EINVALID, Message: "residents.error.too_many_files",
+					Fields: map[string]string{"files": "residents.error.too_many_files"}}
 			}
-			continue
-		}
-		b, err := io.ReadAll(io.LimitReader(part, maxFormValueBytes+1))
-		part.Close()
-		if err != nil {
-			return fail(err)
-		}
-		if len(b) > maxFormValueBytes {
-			return fail(aldyn.Errorf(aldyn.ETOOLARGE, "error.too_large", "limit", byteSize(maxFormValueBytes)))
-		}
-		vals.Add(part.FormName(), string(b))
-	}
-	return vals, files, nil
+			return files, nil
+		},
+		remove: removeUploads,
+	}.read(r)
 }
 
 // residentFromForm reads the report's fields; a bad number is a field
@@ -613,19 +568,9 @@ func (s *Server) residentMedia(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return aldyn.Errorf(aldyn.ENOTFOUND, "residents.error.not_found")
 	}
-	if !validStorageKey(m.StorageKey) {
-		return fmt.Errorf("resident media %d: bad storage key", m.ID)
-	}
-	dir, err := s.evidenceDir()
+	f, err := s.openEvidenceFile(m.StorageKey, "residents.error.not_found")
 	if err != nil {
-		return err
-	}
-	f, err := os.Open(filepath.Join(dir, m.StorageKey))
-	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return aldyn.Errorf(aldyn.ENOTFOUND, "residents.error.not_found")
-		}
-		return err
+		return fmt.Errorf("resident media %d: %w", m.ID, err)
 	}
 	defer f.Close()
 	h := w.Header()
