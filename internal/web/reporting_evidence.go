@@ -82,18 +82,15 @@ type stagedFile struct {
 // stageUpload reads one uploaded file into the evidence directory,
 // checking its type by content and its size.
 func (s *Server) stageUpload(name string, body io.Reader) (*stagedFile, error) {
-	head := make([]byte, 512)
-	n, err := io.ReadFull(body, head)
-	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+	head, all, err := peek(body, 512)
+	if err != nil {
 		return nil, err
 	}
-	head = head[:n]
 	ctype, _, _ := mime.ParseMediaType(http.DetectContentType(head))
-	if _, ok := evidenceTypes[ctype]; !ok || n == 0 {
-		return nil, &aldyn.Error{Code: aldyn.EINVALID, Message: "reporting.error.file_type", Args: map[string]any{"name": name},
-			Fields: map[string]string{"files": "reporting.error.file_type_short"}}
+	if _, ok := evidenceTypes[ctype]; !ok || len(head) == 0 {
+		return nil, fileError("reporting.error.file_type", name)
 	}
-	w, err := s.writeEvidenceFile(io.LimitReader(io.MultiReader(bytes.NewReader(head), body), maxEvidenceBytes+1))
+	w, err := s.writeEvidenceFile(io.LimitReader(all, maxEvidenceBytes+1))
 	if err != nil {
 		return nil, err
 	}
@@ -107,6 +104,26 @@ func (s *Server) stageUpload(name string, body io.Reader) (*stagedFile, error) {
 	}
 	return &stagedFile{ReportEvidence: store.ReportEvidence{FileName: base, ContentType: ctype, Size: w.size, SHA256: w.sha256,
 		StorageKey: w.key}, path: w.path}, nil
+}
+
+// peek reads the first n bytes of body (fewer if it is shorter), to tell
+// its kind, and returns them with a reader of the whole body.
+func peek(body io.Reader, n int) ([]byte, io.Reader, error) {
+	head := make([]byte, n)
+	k, err := io.ReadFull(body, head)
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+		return nil, nil, err
+	}
+	head = head[:k]
+	return head, io.MultiReader(bytes.NewReader(head), body), nil
+}
+
+// fileError is the error of an uploaded file: key names the reason, its
+// "_short" form the reason under the files field.
+func fileError(key, name string, args ...any) *aldyn.Error {
+	e := aldyn.Errorf(aldyn.EINVALID, key, append([]any{"name", name}, args...)...)
+	e.Fields = map[string]string{"files": key + "_short"}
+	return e
 }
 
 // writtenFile is a file written to the evidence directory under a random

@@ -7,7 +7,6 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -229,26 +228,19 @@ func removeUploads(us []*residentUpload) {
 	}
 }
 
-func fileError(key, name string, args ...any) *aldyn.Error {
-	e := aldyn.Errorf(aldyn.EINVALID, key, append([]any{"name", name}, args...)...)
-	e.Fields = map[string]string{"files": key + "_short"}
-	return e
-}
-
 // readResidentFile reads one uploaded file, checks its kind by content and
 // its size, strips its metadata and writes it to the evidence directory.
 func (s *Server) readResidentFile(name string, body io.Reader) (*residentUpload, error) {
-	head := make([]byte, 16)
-	n, err := io.ReadFull(body, head)
-	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+	head, all, err := peek(body, 16)
+	if err != nil {
 		return nil, err
 	}
-	kind := residents.Detect(head[:n])
+	kind := residents.Detect(head)
 	if kind == "" {
 		return nil, fileError("residents.error.file_type", name)
 	}
 	limit := residents.MaxBytes(kind)
-	b, err := io.ReadAll(io.LimitReader(io.MultiReader(bytes.NewReader(head[:n]), body), limit+1))
+	b, err := io.ReadAll(io.LimitReader(all, limit+1))
 	if err != nil {
 		return nil, err
 	}

@@ -7,11 +7,9 @@ import (
 	"image"
 	"image/color"
 	"image/jpeg"
-	"log/slog"
 	"math/rand/v2"
 	"mime/multipart"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"slices"
 	"strconv"
@@ -54,12 +52,7 @@ func p99(ds []time.Duration) (time.Duration, time.Duration) {
 // report must be stored.
 func BenchmarkResidentSubmit(b *testing.B) {
 	f := mustFixture(b)
-	s, err := web.New(web.Config{ResidentsPerHour: 1 << 30}, f.db, f.auth, slog.New(slog.NewTextHandler(tbWriter{b}, &slog.HandlerOptions{Level: slog.LevelError})))
-	if err != nil {
-		b.Fatal(err)
-	}
-	srv := httptest.NewServer(s.Handler())
-	defer srv.Close()
+	srv := mustServer(b, f, web.Config{ResidentsPerHour: 1 << 30})
 	cat := mustResidentCategory(b, f, "disorder_public")
 	photo := photo300KB(b)
 	var body bytes.Buffer
