@@ -15,11 +15,20 @@ import (
 // national administrators change them (aldyn.Actor.CanDesignDataSets);
 // every signed-in user and the public read them.
 
-func (tx *Tx) checkDesigner() error {
-	if !tx.actor.CanDesignDataSets() {
-		return aldyn.Errorf(aldyn.EFORBIDDEN, "error.forbidden")
+// design validates v (when given) and runs fn in a transaction of an
+// actor who may design data sets.
+func (db *DB) design(ctx context.Context, actor *aldyn.Actor, v interface{ Validate() error }, fn func(*Tx) error) error {
+	if v != nil {
+		if err := v.Validate(); err != nil {
+			return err
+		}
 	}
-	return nil
+	return db.Update(ctx, actor, func(tx *Tx) error {
+		if !tx.actor.CanDesignDataSets() {
+			return aldyn.Errorf(aldyn.EFORBIDDEN, "error.forbidden")
+		}
+		return fn(tx)
+	})
 }
 
 // Disaggregations.
@@ -39,27 +48,16 @@ func scanDisaggregation(s interface{ Scan(...any) error }) (*aldyn.Disaggregatio
 // FindDisaggregations lists every disaggregation by code.
 func (db *DB) FindDisaggregations(ctx context.Context) ([]*aldyn.Disaggregation, error) {
 	var out []*aldyn.Disaggregation
-	err := db.read(ctx, func(r reader) error {
-		return scanAll(ctx, r, func(rows *sql.Rows) error {
-			d, err := scanDisaggregation(rows)
-			if err == nil {
-				out = append(out, d)
-			}
-			return err
-		}, "SELECT "+disaggregationCols+" FROM disaggregations d ORDER BY d.code")
+	err := db.read(ctx, func(r reader) (err error) {
+		out, err = scanList(ctx, r, scanDisaggregation, "SELECT "+disaggregationCols+" FROM disaggregations d ORDER BY d.code")
+		return err
 	})
 	return out, db.normalize(err)
 }
 
 // CreateDisaggregation validates and inserts a disaggregation.
 func (db *DB) CreateDisaggregation(ctx context.Context, actor *aldyn.Actor, d *aldyn.Disaggregation) error {
-	if err := d.Validate(); err != nil {
-		return err
-	}
-	return db.Update(ctx, actor, func(tx *Tx) error {
-		if err := tx.checkDesigner(); err != nil {
-			return err
-		}
+	return db.design(ctx, actor, d, func(tx *Tx) error {
 		d.CreatedAt, d.UpdatedAt = tx.now, tx.now
 		if err := tx.queryRow(ctx, `INSERT INTO disaggregations (code, name_ky, name_ru, name_en, categories, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, d.Code, d.Name.KY, d.Name.RU, d.Name.EN, jsonText(d.Categories), tx.now, tx.now).Scan(&d.ID); err != nil {
@@ -184,13 +182,7 @@ func (tx *Tx) checkDisaggregation(ctx context.Context, id int64) error {
 
 // CreateDataElement validates and inserts a data element.
 func (db *DB) CreateDataElement(ctx context.Context, actor *aldyn.Actor, e *aldyn.DataElement) error {
-	if err := e.Validate(); err != nil {
-		return err
-	}
-	return db.Update(ctx, actor, func(tx *Tx) error {
-		if err := tx.checkDesigner(); err != nil {
-			return err
-		}
+	return db.design(ctx, actor, e, func(tx *Tx) error {
 		if err := tx.checkDisaggregation(ctx, e.DisaggregationID); err != nil {
 			return err
 		}
@@ -210,13 +202,7 @@ func (db *DB) CreateDataElement(ctx context.Context, actor *aldyn.Actor, e *aldy
 // id. Its code, value type, aggregation and disaggregation are what
 // reported values mean: they change only while nothing has been reported.
 func (db *DB) UpdateDataElement(ctx context.Context, actor *aldyn.Actor, id int64, e *aldyn.DataElement) error {
-	if err := e.Validate(); err != nil {
-		return err
-	}
-	return db.Update(ctx, actor, func(tx *Tx) error {
-		if err := tx.checkDesigner(); err != nil {
-			return err
-		}
+	return db.design(ctx, actor, e, func(tx *Tx) error {
 		old, err := scanElement(tx.queryRow(ctx, "SELECT "+elementCols+" FROM data_elements e WHERE e.id = ?", id))
 		if errors.Is(err, sql.ErrNoRows) {
 			return aldyn.Errorf(aldyn.ENOTFOUND, "datasets.error.element_not_found")
@@ -381,13 +367,7 @@ func auditDataSet(s *aldyn.DataSet) *aldyn.DataSet {
 // CreateDataSet inserts the first version of a data set, as a draft.
 func (db *DB) CreateDataSet(ctx context.Context, actor *aldyn.Actor, s *aldyn.DataSet) error {
 	s.Status, s.Version = aldyn.DataSetDraft, 1
-	if err := s.Validate(); err != nil {
-		return err
-	}
-	return db.Update(ctx, actor, func(tx *Tx) error {
-		if err := tx.checkDesigner(); err != nil {
-			return err
-		}
+	return db.design(ctx, actor, s, func(tx *Tx) error {
 		return tx.insertDataSet(ctx, s)
 	})
 }
@@ -414,10 +394,7 @@ func (tx *Tx) insertDataSet(ctx context.Context, s *aldyn.DataSet) error {
 // or retired version is never changed: NewDataSetVersion makes the draft
 // of its successor.
 func (db *DB) UpdateDataSet(ctx context.Context, actor *aldyn.Actor, id int64, s *aldyn.DataSet) error {
-	return db.Update(ctx, actor, func(tx *Tx) error {
-		if err := tx.checkDesigner(); err != nil {
-			return err
-		}
+	return db.design(ctx, actor, nil, func(tx *Tx) error {
 		old, err := findDataSetByID(ctx, tx, id)
 		if err != nil {
 			return err
@@ -450,10 +427,7 @@ func (db *DB) UpdateDataSet(ctx context.Context, actor *aldyn.Actor, id int64, s
 // the version active before it; forms entered with that one keep it.
 func (db *DB) ActivateDataSet(ctx context.Context, actor *aldyn.Actor, id int64) (*aldyn.DataSet, error) {
 	var s *aldyn.DataSet
-	err := db.Update(ctx, actor, func(tx *Tx) (err error) {
-		if err := tx.checkDesigner(); err != nil {
-			return err
-		}
+	err := db.design(ctx, actor, nil, func(tx *Tx) (err error) {
 		if s, err = findDataSetByID(ctx, tx, id); err != nil {
 			return err
 		}
@@ -478,10 +452,7 @@ func (db *DB) ActivateDataSet(ctx context.Context, actor *aldyn.Actor, id int64)
 // into a new draft version, which UpdateDataSet then changes.
 func (db *DB) NewDataSetVersion(ctx context.Context, actor *aldyn.Actor, code string) (*aldyn.DataSet, error) {
 	var s *aldyn.DataSet
-	err := db.Update(ctx, actor, func(tx *Tx) error {
-		if err := tx.checkDesigner(); err != nil {
-			return err
-		}
+	err := db.design(ctx, actor, nil, func(tx *Tx) error {
 		ss, _, err := findDataSets(ctx, tx, aldyn.DataSetFilter{Code: &code, Latest: true, Page: aldyn.Page{Limit: 1}})
 		if err != nil {
 			return err
@@ -544,13 +515,7 @@ func (tx *Tx) checkRule(ctx context.Context, r *aldyn.ValidationRule) error {
 
 // CreateValidationRule validates and inserts a rule.
 func (db *DB) CreateValidationRule(ctx context.Context, actor *aldyn.Actor, r *aldyn.ValidationRule) error {
-	if err := r.Validate(); err != nil {
-		return err
-	}
-	return db.Update(ctx, actor, func(tx *Tx) error {
-		if err := tx.checkDesigner(); err != nil {
-			return err
-		}
+	return db.design(ctx, actor, r, func(tx *Tx) error {
 		if err := tx.checkRule(ctx, r); err != nil {
 			return err
 		}
@@ -567,13 +532,7 @@ func (db *DB) CreateValidationRule(ctx context.Context, actor *aldyn.Actor, r *a
 // UpdateValidationRule replaces rule id; it applies to forms submitted
 // from then on.
 func (db *DB) UpdateValidationRule(ctx context.Context, actor *aldyn.Actor, id int64, r *aldyn.ValidationRule) error {
-	if err := r.Validate(); err != nil {
-		return err
-	}
-	return db.Update(ctx, actor, func(tx *Tx) error {
-		if err := tx.checkDesigner(); err != nil {
-			return err
-		}
+	return db.design(ctx, actor, r, func(tx *Tx) error {
 		rs, _, err := findValidationRules(ctx, tx, aldyn.ValidationRuleFilter{ID: &id, Page: aldyn.Page{Limit: 1}})
 		if err != nil {
 			return err

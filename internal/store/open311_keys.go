@@ -105,13 +105,6 @@ func (db *DB) Open311KeyFor(ctx context.Context, key string) (*Open311Key, error
 // limit, without counting them all (Open311 lists carry no total).
 func (db *DB) FindOpen311Requests(ctx context.Context, f aldyn.ResidentReportFilter, limit int) ([]*aldyn.ResidentReport, error) {
 	w := residentWhere(f)
-	var out []*aldyn.ResidentReport
-	err := scanAll(ctx, db, func(rows *sql.Rows) error {
-		r, err := scanResidentReport(rows)
-		if err == nil {
-			out = append(out, r)
-		}
-		return err
-	}, "SELECT "+residentReportCols+residentReportFrom+w.String()+" ORDER BY r.created_at DESC, r.id DESC LIMIT "+strconv.Itoa(max(limit, 1)), w.args...)
+	out, err := scanList(ctx, db, scanResidentReport, "SELECT "+residentReportCols+residentReportFrom+w.String()+" ORDER BY r.created_at DESC, r.id DESC LIMIT "+strconv.Itoa(max(limit, 1)), w.args...)
 	return out, db.normalize(err)
 }

@@ -36,14 +36,7 @@ func (db *DB) FindResidentCategories(ctx context.Context, activeOnly bool) ([]*a
 	if activeOnly {
 		q += " WHERE c.active = TRUE"
 	}
-	var out []*aldyn.ResidentCategory
-	err := scanAll(ctx, db, func(rows *sql.Rows) error {
-		c, err := scanResidentCategory(rows)
-		if err == nil {
-			out = append(out, c)
-		}
-		return err
-	}, q+" ORDER BY c.position, c.id")
+	out, err := scanList(ctx, db, scanResidentCategory, q+" ORDER BY c.position, c.id")
 	return out, db.normalize(err)
 }
 
@@ -72,16 +65,21 @@ func (tx *Tx) residentCategory(ctx context.Context, id int64) (*aldyn.ResidentCa
 	return c, notFound(err, "residents.error.category_not_found", tx.db)
 }
 
-// CreateResidentCategory validates and inserts a category (national
-// administrators).
-func (db *DB) CreateResidentCategory(ctx context.Context, actor *aldyn.Actor, c *aldyn.ResidentCategory) error {
-	if err := c.Validate(); err != nil {
-		return err
-	}
-	return db.Update(ctx, actor, func(tx *Tx) error {
+// editResidentCategory validates c and runs fn in a transaction of an
+// actor who may edit the categories (national administrators).
+func (db *DB) editResidentCategory(ctx context.Context, actor *aldyn.Actor, c *aldyn.ResidentCategory, fn func(*Tx) error) error {
+	return db.updateValid(ctx, actor, c, func(tx *Tx) error {
 		if !actor.CanEditResidentCategories() {
 			return aldyn.Errorf(aldyn.EFORBIDDEN, "error.forbidden")
 		}
+		return fn(tx)
+	})
+}
+
+// CreateResidentCategory validates and inserts a category (national
+// administrators).
+func (db *DB) CreateResidentCategory(ctx context.Context, actor *aldyn.Actor, c *aldyn.ResidentCategory) error {
+	return db.editResidentCategory(ctx, actor, c, func(tx *Tx) error {
 		c.CreatedAt, c.UpdatedAt = tx.now, tx.now
 		if err := tx.queryRow(ctx, `INSERT INTO resident_categories (code, name_ky, name_ru, name_en, description_ky, description_ru, description_en,
 			body_types_json, deadline_days, public, sensitive, active, position, created_at, updated_at)
@@ -96,13 +94,7 @@ func (db *DB) CreateResidentCategory(ctx context.Context, actor *aldyn.Actor, c 
 
 // UpdateResidentCategory validates and saves a category; its code stays.
 func (db *DB) UpdateResidentCategory(ctx context.Context, actor *aldyn.Actor, c *aldyn.ResidentCategory) error {
-	if err := c.Validate(); err != nil {
-		return err
-	}
-	return db.Update(ctx, actor, func(tx *Tx) error {
-		if !actor.CanEditResidentCategories() {
-			return aldyn.Errorf(aldyn.EFORBIDDEN, "error.forbidden")
-		}
+	return db.editResidentCategory(ctx, actor, c, func(tx *Tx) error {
 		before, err := tx.residentCategory(ctx, c.ID)
 		if err != nil {
 			return err

@@ -266,27 +266,25 @@ func (tx *Tx) insertResidentMedia(ctx context.Context, m *ResidentMedia) error {
 		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, m.ReportID, m.Kind, m.ContentType, m.Size, m.SHA256, m.StorageKey, tx.now).Scan(&m.ID))
 }
 
+const residentMediaSelect = "SELECT id, report_id, kind, content_type, size_bytes, sha256, storage_key, created_at FROM resident_media"
+
+func scanResidentMedia(s interface{ Scan(...any) error }) (*ResidentMedia, error) {
+	var m ResidentMedia
+	err := s.Scan(&m.ID, &m.ReportID, &m.Kind, &m.ContentType, &m.Size, &m.SHA256, &m.StorageKey, &m.CreatedAt)
+	m.CreatedAt = m.CreatedAt.UTC()
+	return &m, err
+}
+
 // FindResidentMedia lists the media of a report.
 func (db *DB) FindResidentMedia(ctx context.Context, reportID int64) ([]*ResidentMedia, error) {
-	var out []*ResidentMedia
-	err := scanAll(ctx, db, func(rows *sql.Rows) error {
-		var m ResidentMedia
-		if err := rows.Scan(&m.ID, &m.ReportID, &m.Kind, &m.ContentType, &m.Size, &m.SHA256, &m.StorageKey, &m.CreatedAt); err != nil {
-			return err
-		}
-		m.CreatedAt = m.CreatedAt.UTC()
-		out = append(out, &m)
-		return nil
-	}, `SELECT id, report_id, kind, content_type, size_bytes, sha256, storage_key, created_at FROM resident_media WHERE report_id = ? ORDER BY id`, reportID)
+	out, err := scanList(ctx, db, scanResidentMedia, residentMediaSelect+" WHERE report_id = ? ORDER BY id", reportID)
 	return out, db.normalize(err)
 }
 
 // FindResidentMediaByID returns one media file's record.
 func (db *DB) FindResidentMediaByID(ctx context.Context, id int64) (*ResidentMedia, error) {
-	var m ResidentMedia
-	err := db.queryRow(ctx, `SELECT id, report_id, kind, content_type, size_bytes, sha256, storage_key, created_at FROM resident_media WHERE id = ?`, id).
-		Scan(&m.ID, &m.ReportID, &m.Kind, &m.ContentType, &m.Size, &m.SHA256, &m.StorageKey, &m.CreatedAt)
-	return &m, notFound(err, "residents.error.not_found", db)
+	m, err := scanResidentMedia(db.queryRow(ctx, residentMediaSelect+" WHERE id = ?", id))
+	return m, notFound(err, "residents.error.not_found", db)
 }
 
 // handle loads a report for a change by the actor, who must handle it.

@@ -482,50 +482,32 @@ func (s *Server) dataSetPage(w http.ResponseWriter, r *http.Request) error {
 // The API.
 
 func (s *Server) apiDataElements(w http.ResponseWriter, r *http.Request) error {
-	q := r.URL.Query()
-	p, err := pageFromQuery(q)
-	if err != nil {
-		return err
-	}
-	es, total, err := s.db.FindDataElements(r.Context(), aldyn.DataElementFilter{Q: q.Get("q"), Page: p})
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, newList(es, total, p))
+	return writeList(w, r, nil, fromQuery(func(q url.Values) (aldyn.DataElementFilter, error) {
+		p, err := pageFromQuery(q)
+		return aldyn.DataElementFilter{Q: q.Get("q"), Page: p}, err
+	}), func(f aldyn.DataElementFilter) aldyn.Page { return f.Page }, s.db.FindDataElements)
 }
 
 func (s *Server) apiDataSets(w http.ResponseWriter, r *http.Request) error {
-	q := r.URL.Query()
-	p, err := pageFromQuery(q)
-	if err != nil {
-		return err
-	}
-	f := aldyn.DataSetFilter{Page: p, Latest: q.Get("all_versions") != "true"}
-	if v := q.Get("code"); v != "" {
-		f.Code = &v
-	}
-	ss, total, err := s.db.FindDataSets(r.Context(), f)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, newList(ss, total, p))
+	return writeList(w, r, nil, fromQuery(func(q url.Values) (aldyn.DataSetFilter, error) {
+		p, err := pageFromQuery(q)
+		f := aldyn.DataSetFilter{Page: p, Latest: q.Get("all_versions") != "true"}
+		if v := q.Get("code"); v != "" {
+			f.Code = &v
+		}
+		return f, err
+	}), func(f aldyn.DataSetFilter) aldyn.Page { return f.Page }, s.db.FindDataSets)
 }
 
 func (s *Server) apiValidationRules(w http.ResponseWriter, r *http.Request) error {
-	q := r.URL.Query()
-	p, err := pageFromQuery(q)
-	if err != nil {
-		return err
-	}
-	f := aldyn.ValidationRuleFilter{Page: p}
-	if v := q.Get("data_set"); v != "" {
-		f.DataSetCode = &v
-	}
-	rs, total, err := s.db.FindValidationRules(r.Context(), f)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, newList(rs, total, p))
+	return writeList(w, r, nil, fromQuery(func(q url.Values) (aldyn.ValidationRuleFilter, error) {
+		p, err := pageFromQuery(q)
+		f := aldyn.ValidationRuleFilter{Page: p}
+		if v := q.Get("data_set"); v != "" {
+			f.DataSetCode = &v
+		}
+		return f, err
+	}), func(f aldyn.ValidationRuleFilter) aldyn.Page { return f.Page }, s.db.FindValidationRules)
 }
 
 // dataFormOut is a form as the API shows it.

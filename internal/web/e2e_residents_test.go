@@ -18,10 +18,7 @@ import (
 func TestBrowserResidentReport(t *testing.T) {
 	f := mustFixture(t)
 	ctx := context.Background()
-	cat, err := f.db.FindResidentCategoryByCode(ctx, "disorder_public")
-	if err != nil {
-		t.Fatal(err)
-	}
+	cat := mustResidentCategory(t, f, "disorder_public")
 	photo := filepath.Join(t.TempDir(), "IMG_0042.jpg")
 	if err := os.WriteFile(photo, gpsJPEG(t), 0o644); err != nil {
 		t.Fatal(err)

@@ -99,19 +99,29 @@ func open311File(file string) (name, format string, ok bool) {
 	return name, format, true
 }
 
-// open311Jurisdiction checks the optional jurisdiction_id.
-func open311BadJurisdiction(r *http.Request) bool {
-	j := r.FormValue("jurisdiction_id")
-	return j != "" && j != open311Jurisdiction
+// open311WrongJurisdiction checks the optional jurisdiction_id: it says
+// why the request is not found, or "".
+func open311WrongJurisdiction(r *http.Request) string {
+	if j := r.FormValue("jurisdiction_id"); j != "" && j != open311Jurisdiction {
+		return "jurisdiction_id not found: this server serves " + open311Jurisdiction
+	}
+	return ""
+}
+
+// open311Target reads the path's file as a name and a format and checks
+// the jurisdiction; bad, when not "", says why the request is not found.
+func open311Target(r *http.Request) (name, format, bad string) {
+	name, format, ok := open311File(r.PathValue("file"))
+	if !ok {
+		return name, format, "unknown format: use .xml or .json"
+	}
+	return name, format, open311WrongJurisdiction(r)
 }
 
 func (s *Server) open311Get(w http.ResponseWriter, r *http.Request) error {
-	name, format, ok := open311File(r.PathValue("file"))
-	if !ok {
-		return open311Fail(w, format, http.StatusNotFound, "unknown format: use .xml or .json")
-	}
-	if open311BadJurisdiction(r) {
-		return open311Fail(w, format, http.StatusNotFound, "jurisdiction_id not found: this server serves "+open311Jurisdiction)
+	name, format, bad := open311Target(r)
+	if bad != "" {
+		return open311Fail(w, format, http.StatusNotFound, bad)
 	}
 	switch name {
 	case "discovery":
@@ -230,12 +240,9 @@ type o311Definition struct {
 // beyond the request's standard fields, so their attributes are empty
 // (and metadata false in the service list).
 func (s *Server) open311Service(w http.ResponseWriter, r *http.Request) error {
-	code, format, ok := open311File(r.PathValue("file"))
-	if !ok {
-		return open311Fail(w, format, http.StatusNotFound, "unknown format: use .xml or .json")
-	}
-	if open311BadJurisdiction(r) {
-		return open311Fail(w, format, http.StatusNotFound, "jurisdiction_id not found: this server serves "+open311Jurisdiction)
+	code, format, bad := open311Target(r)
+	if bad != "" {
+		return open311Fail(w, format, http.StatusNotFound, bad)
 	}
 	cats, err := s.open311Categories(r.Context())
 	if err != nil {
@@ -293,22 +300,11 @@ func open311Status(st aldyn.ResidentStatus) string {
 // public (moderated, public category), else only their status is shown.
 func (s *Server) open311Views(ctx context.Context, r *http.Request, rs []*aldyn.ResidentReport) ([]o311Request, error) {
 	lang := info(r).lang
-	cats, err := s.residentCategoryMap(ctx)
+	n, err := s.residentNames(ctx, lang, rs)
 	if err != nil {
 		return nil, err
 	}
-	ids := make([]int64, 0, len(rs))
-	for _, x := range rs {
-		ids = append(ids, x.BodyID)
-	}
-	bodies, err := s.bodyNames(ctx, ids...)
-	if err != nil {
-		return nil, err
-	}
-	names, err := s.territoryNames(ctx, lang)
-	if err != nil {
-		return nil, err
-	}
+	cats, bodies, names := n.cats, n.bodies, n.territories
 	base := siteURL(r)
 	out := make([]o311Request, 0, len(rs))
 	for _, x := range rs {
@@ -441,12 +437,9 @@ func (s *Server) open311Requests(w http.ResponseWriter, r *http.Request, format 
 }
 
 func (s *Server) open311Request(w http.ResponseWriter, r *http.Request) error {
-	name, format, ok := open311File(r.PathValue("file"))
-	if !ok {
-		return open311Fail(w, format, http.StatusNotFound, "unknown format: use .xml or .json")
-	}
-	if open311BadJurisdiction(r) {
-		return open311Fail(w, format, http.StatusNotFound, "jurisdiction_id not found: this server serves "+open311Jurisdiction)
+	name, format, bad := open311Target(r)
+	if bad != "" {
+		return open311Fail(w, format, http.StatusNotFound, bad)
 	}
 	id, err := strconv.ParseInt(name, 10, 64)
 	if err != nil || id <= 0 {
@@ -526,8 +519,8 @@ func (s *Server) open311Post(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		return open311Fail(w, format, http.StatusBadRequest, "the body must be application/x-www-form-urlencoded")
 	}
-	if open311BadJurisdiction(r) {
-		return open311Fail(w, format, http.StatusNotFound, "jurisdiction_id not found: this server serves "+open311Jurisdiction)
+	if bad := open311WrongJurisdiction(r); bad != "" {
+		return open311Fail(w, format, http.StatusNotFound, bad)
 	}
 	ctx := r.Context()
 	key, err := s.db.Open311KeyFor(ctx, r.PostFormValue("api_key"))

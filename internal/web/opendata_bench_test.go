@@ -67,15 +67,23 @@ func loadRun(tb testing.TB, url string, conns int, d time.Duration) (rps float64
 // serving that CSV and CKAN package_show and package_search, at 50
 // connections for ALDYN_BENCH_SECONDS (3 s) each, and reports requests a
 // second, p99 and the ratio to the static server. Run with -benchtime=1x.
+// mustServer serves the fixture's database through a server configured
+// with cfg, until the test ends.
+func mustServer(tb testing.TB, f *fixture, cfg web.Config) *httptest.Server {
+	tb.Helper()
+	s, err := web.New(cfg, f.db, f.auth, slog.New(slog.NewTextHandler(tbWriter{tb}, &slog.HandlerOptions{Level: slog.LevelError})))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	srv := httptest.NewServer(s.Handler())
+	tb.Cleanup(srv.Close)
+	return srv
+}
+
 func BenchmarkOpenDataServe(b *testing.B) {
 	f := mustFixture(b)
 	mustOpenData(b, f)
-	s, err := web.New(web.Config{OpenDataRate: -1}, f.db, f.auth, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		b.Fatal(err)
-	}
-	srv := httptest.NewServer(s.Handler())
-	defer srv.Close()
+	srv := mustServer(b, f, web.Config{OpenDataRate: -1})
 	const path = "/open/sensitive-offenses-quarterly/counts.csv"
 	resp, err := http.Get(srv.URL + path)
 	if err != nil {

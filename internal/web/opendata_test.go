@@ -5,9 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"slices"
 	"strings"
@@ -300,12 +298,7 @@ func TestOpenDataCaching(t *testing.T) {
 func TestOpenDataRateLimit(t *testing.T) {
 	f := mustFixture(t)
 	mustOpenData(t, f)
-	s, err := web.New(web.Config{OpenDataRate: 1}, f.db, f.auth, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(s.Handler())
-	defer srv.Close()
+	srv := mustServer(t, f, web.Config{OpenDataRate: 1})
 	var last *http.Response
 	for i := 0; i < 10; i++ {
 		resp, err := http.Get(srv.URL + "/api/3/action/package_list")

@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -45,6 +46,23 @@ func (s *Server) evidenceDir() (string, error) {
 	return dir, nil
 }
 
+// openEvidenceFile opens the file stored under key; a missing file is
+// ENOTFOUND with the message notFound.
+func (s *Server) openEvidenceFile(key, notFound string) (*os.File, error) {
+	if !validStorageKey(key) {
+		return nil, errors.New("bad storage key")
+	}
+	dir, err := s.evidenceDir()
+	if err != nil {
+		return nil, err
+	}
+	f, err := os.Open(filepath.Join(dir, key))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, aldyn.Errorf(aldyn.ENOTFOUND, notFound)
+	}
+	return f, err
+}
+
 // validStorageKey guards the file system: keys are ours, 32 hex digits.
 func validStorageKey(k string) bool {
 	if len(k) != 32 {
@@ -64,17 +82,60 @@ type stagedFile struct {
 // stageUpload reads one uploaded file into the evidence directory,
 // checking its type by content and its size.
 func (s *Server) stageUpload(name string, body io.Reader) (*stagedFile, error) {
-	head := make([]byte, 512)
-	n, err := io.ReadFull(body, head)
-	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+	head, all, err := peek(body, 512)
+	if err != nil {
 		return nil, err
 	}
-	head = head[:n]
 	ctype, _, _ := mime.ParseMediaType(http.DetectContentType(head))
-	if _, ok := evidenceTypes[ctype]; !ok || n == 0 {
-		return nil, &aldyn.Error{Code: aldyn.EINVALID, Message: "reporting.error.file_type", Args: map[string]any{"name": name},
-			Fields: map[string]string{"files": "reporting.error.file_type_short"}}
+	if _, ok := evidenceTypes[ctype]; !ok || len(head) == 0 {
+		return nil, fileError("reporting.error.file_type", name)
 	}
+	w, err := s.writeEvidenceFile(io.LimitReader(all, maxEvidenceBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	if w.size > maxEvidenceBytes {
+		os.Remove(w.path)
+		return nil, aldyn.Errorf(aldyn.ETOOLARGE, "reporting.error.file_too_large", "name", name, "limit", byteSize(maxEvidenceBytes))
+	}
+	base := filepath.Base(strings.ReplaceAll(name, "\\", "/"))
+	if base == "." || base == "/" || base == "" {
+		base = "evidence" + evidenceTypes[ctype]
+	}
+	return &stagedFile{ReportEvidence: store.ReportEvidence{FileName: base, ContentType: ctype, Size: w.size, SHA256: w.sha256,
+		StorageKey: w.key}, path: w.path}, nil
+}
+
+// peek reads the first n bytes of body (fewer if it is shorter), to tell
+// its kind, and returns them with a reader of the whole body.
+func peek(body io.Reader, n int) ([]byte, io.Reader, error) {
+	head := make([]byte, n)
+	k, err := io.ReadFull(body, head)
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+		return nil, nil, err
+	}
+	head = head[:k]
+	return head, io.MultiReader(bytes.NewReader(head), body), nil
+}
+
+// fileError is the error of an uploaded file: key names the reason, its
+// "_short" form the reason under the files field.
+func fileError(key, name string, args ...any) *aldyn.Error {
+	e := aldyn.Errorf(aldyn.EINVALID, key, append([]any{"name", name}, args...)...)
+	e.Fields = map[string]string{"files": key + "_short"}
+	return e
+}
+
+// writtenFile is a file written to the evidence directory under a random
+// storage key.
+type writtenFile struct {
+	key, path, sha256 string
+	size              int64
+}
+
+// writeEvidenceFile writes src to a new file in the evidence directory; on
+// an error nothing is left behind.
+func (s *Server) writeEvidenceFile(src io.Reader) (*writtenFile, error) {
 	dir, err := s.evidenceDir()
 	if err != nil {
 		return nil, err
@@ -90,23 +151,15 @@ func (s *Server) stageUpload(name string, body io.Reader) (*stagedFile, error) {
 		return nil, err
 	}
 	h := sha256.New()
-	size, err := io.Copy(io.MultiWriter(f, h), io.LimitReader(io.MultiReader(bytes.NewReader(head), body), maxEvidenceBytes+1))
+	size, err := io.Copy(io.MultiWriter(f, h), src)
 	if cerr := f.Close(); err == nil {
 		err = cerr
-	}
-	if err == nil && size > maxEvidenceBytes {
-		err = aldyn.Errorf(aldyn.ETOOLARGE, "reporting.error.file_too_large", "name", name, "limit", byteSize(maxEvidenceBytes))
 	}
 	if err != nil {
 		os.Remove(path)
 		return nil, err
 	}
-	base := filepath.Base(strings.ReplaceAll(name, "\\", "/"))
-	if base == "." || base == "/" || base == "" {
-		base = "evidence" + evidenceTypes[ctype]
-	}
-	return &stagedFile{ReportEvidence: store.ReportEvidence{FileName: base, ContentType: ctype, Size: size, SHA256: hex.EncodeToString(h.Sum(nil)),
-		StorageKey: key}, path: path}, nil
+	return &writtenFile{key: key, path: path, sha256: hex.EncodeToString(h.Sum(nil)), size: size}, nil
 }
 
 func removeStaged(files []*stagedFile) {
@@ -115,17 +168,26 @@ func removeStaged(files []*stagedFile) {
 	}
 }
 
-// readReportMultipart reads a multipart form, staging its files (fields
-// "files" or "file") and returning its other values.
-func (s *Server) readReportMultipart(r *http.Request) (url.Values, []*stagedFile, error) {
+// multipartForm reads a multipart form with files: a part carrying a file,
+// or named as one of fileFields, goes to add, which stages it, checks the
+// count and returns the files so far; the other parts are its values, each
+// at most maxFormValueBytes. On an error the files staged are removed.
+type multipartForm[F any] struct {
+	fileFields []string
+	bad        error // the answer to a body that is not multipart
+	add        func(files []F, name string, body io.Reader) ([]F, error)
+	remove     func([]F)
+}
+
+func (m multipartForm[F]) read(r *http.Request) (url.Values, []F, error) {
 	mr, err := r.MultipartReader()
 	if err != nil {
-		return nil, nil, aldyn.Errorf(aldyn.EINVALID, "error.bad_param", "param", "form")
+		return nil, nil, m.bad
 	}
 	vals := url.Values{}
-	var files []*stagedFile
-	fail := func(err error) (url.Values, []*stagedFile, error) {
-		removeStaged(files)
+	var files []F
+	fail := func(err error) (url.Values, []F, error) {
+		m.remove(files)
 		return nil, nil, err
 	}
 	for {
@@ -138,24 +200,19 @@ func (s *Server) readReportMultipart(r *http.Request) (url.Values, []*stagedFile
 			if errors.As(err, &mbe) {
 				return fail(err)
 			}
-			return fail(aldyn.Errorf(aldyn.EINVALID, "error.bad_param", "param", "form"))
+			return fail(m.bad)
 		}
 		name := part.FormName()
-		if part.FileName() != "" || name == "files" || name == "file" {
+		if part.FileName() != "" || slices.Contains(m.fileFields, name) {
 			if part.FileName() == "" {
 				part.Close()
 				continue // an empty file input
 			}
-			if len(files) >= maxEvidenceFiles {
-				part.Close()
-				return fail(tooManyFiles())
-			}
-			f, err := s.stageUpload(part.FileName(), part)
+			files, err = m.add(files, part.FileName(), part)
 			part.Close()
 			if err != nil {
 				return fail(err)
 			}
-			files = append(files, f)
 			continue
 		}
 		b, err := io.ReadAll(io.LimitReader(part, maxFormValueBytes+1))
@@ -169,6 +226,26 @@ func (s *Server) readReportMultipart(r *http.Request) (url.Values, []*stagedFile
 		vals.Add(name, string(b))
 	}
 	return vals, files, nil
+}
+
+// readReportMultipart reads a report's multipart form, staging its files
+// (fields "files" or "file") and returning its other values.
+func (s *Server) readReportMultipart(r *http.Request) (url.Values, []*stagedFile, error) {
+	return multipartForm[*stagedFile]{
+		fileFields: []string{"files", "file"},
+		bad:        aldyn.Errorf(aldyn.EINVALID, "error.bad_param", "param", "form"),
+		add: func(files []*stagedFile, name string, body io.Reader) ([]*stagedFile, error) {
+			if len(files) >= maxEvidenceFiles {
+				return files, tooManyFiles()
+			}
+			f, err := s.stageUpload(name, body)
+			if err != nil {
+				return files, err
+			}
+			return append(files, f), nil
+		},
+		remove: removeStaged,
+	}.read(r)
 }
 
 func tooManyFiles() error {
@@ -282,19 +359,9 @@ func (s *Server) evidenceDownload(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	if !validStorageKey(e.StorageKey) {
-		return fmt.Errorf("evidence %d: bad storage key", e.ID)
-	}
-	dir, err := s.evidenceDir()
+	f, err := s.openEvidenceFile(e.StorageKey, "reporting.error.not_found")
 	if err != nil {
-		return err
-	}
-	f, err := os.Open(filepath.Join(dir, e.StorageKey))
-	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return aldyn.Errorf(aldyn.ENOTFOUND, "reporting.error.not_found")
-		}
-		return err
+		return fmt.Errorf("evidence %d: %w", e.ID, err)
 	}
 	defer f.Close()
 	ctype := e.ContentType

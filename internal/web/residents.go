@@ -7,13 +7,11 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
 	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -230,26 +228,19 @@ func removeUploads(us []*residentUpload) {
 	}
 }
 
-func fileError(key, name string, args ...any) *aldyn.Error {
-	e := aldyn.Errorf(aldyn.EINVALID, key, append([]any{"name", name}, args...)...)
-	e.Fields = map[string]string{"files": key + "_short"}
-	return e
-}
-
 // readResidentFile reads one uploaded file, checks its kind by content and
 // its size, strips its metadata and writes it to the evidence directory.
 func (s *Server) readResidentFile(name string, body io.Reader) (*residentUpload, error) {
-	head := make([]byte, 16)
-	n, err := io.ReadFull(body, head)
-	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+	head, all, err := peek(body, 16)
+	if err != nil {
 		return nil, err
 	}
-	kind := residents.Detect(head[:n])
+	kind := residents.Detect(head)
 	if kind == "" {
 		return nil, fileError("residents.error.file_type", name)
 	}
 	limit := residents.MaxBytes(kind)
-	b, err := io.ReadAll(io.LimitReader(io.MultiReader(bytes.NewReader(head[:n]), body), limit+1))
+	b, err := io.ReadAll(io.LimitReader(all, limit+1))
 	if err != nil {
 		return nil, err
 	}
@@ -262,59 +253,24 @@ func (s *Server) readResidentFile(name string, body io.Reader) (*residentUpload,
 	if err != nil {
 		return nil, fileError("residents.error.file_damaged", name)
 	}
-	dir, err := s.evidenceDir()
+	w, err := s.writeEvidenceFile(bytes.NewReader(clean))
 	if err != nil {
 		return nil, err
 	}
-	var rnd [16]byte
-	if _, err := rand.Read(rnd[:]); err != nil {
-		return nil, err
-	}
-	key := hex.EncodeToString(rnd[:])
-	path := filepath.Join(dir, key)
-	if err := os.WriteFile(path, clean, 0o640); err != nil {
-		os.Remove(path)
-		return nil, err
-	}
-	sum := sha256.Sum256(clean)
-	return &residentUpload{ResidentMedia: store.ResidentMedia{ContentType: kind, Size: int64(len(clean)), SHA256: hex.EncodeToString(sum[:]),
-		StorageKey: key}, path: path}, nil
+	return &residentUpload{ResidentMedia: store.ResidentMedia{ContentType: kind, Size: w.size, SHA256: w.sha256,
+		StorageKey: w.key}, path: w.path}, nil
 }
 
 // readResidentMultipart reads the report form: its values and up to five
 // photos or one video, each checked and cleaned as it arrives.
 func (s *Server) readResidentMultipart(r *http.Request) (url.Values, []*residentUpload, error) {
-	mr, err := r.MultipartReader()
-	if err != nil {
-		return nil, nil, badParam("form")
-	}
-	vals := url.Values{}
-	var files []*residentUpload
-	fail := func(err error) (url.Values, []*residentUpload, error) {
-		removeUploads(files)
-		return nil, nil, err
-	}
-	for {
-		part, err := mr.NextPart()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			var mbe *http.MaxBytesError
-			if errors.As(err, &mbe) {
-				return fail(err)
-			}
-			return fail(badParam("form"))
-		}
-		if part.FileName() != "" || part.FormName() == "files" {
-			if part.FileName() == "" {
-				part.Close()
-				continue
-			}
-			f, err := s.readResidentFile(part.FileName(), part)
-			part.Close()
+	return multipartForm[*residentUpload]{
+		fileFields: []string{"files"},
+		bad:        badParam("form"),
+		add: func(files []*residentUpload, name string, body io.Reader) ([]*residentUpload, error) {
+			f, err := s.readResidentFile(name, body)
 			if err != nil {
-				return fail(err)
+				return files, err
 			}
 			files = append(files, f)
 			videos := 0
@@ -324,22 +280,13 @@ func (s *Server) readResidentMultipart(r *http.Request) (url.Values, []*resident
 				}
 			}
 			if len(files) > residents.MaxPhotos || videos > 0 && len(files) > 1 {
-				return fail(&aldyn.Error{Code: aldyn.EINVALID, Message: "residents.error.too_many_files",
-					Fields: map[string]string{"files": "residents.error.too_many_files"}})
+				return files, &aldyn.Error{Code: aldyn.EINVALID, Message: "residents.error.too_many_files",
+					Fields: map[string]string{"files": "residents.error.too_many_files"}}
 			}
-			continue
-		}
-		b, err := io.ReadAll(io.LimitReader(part, maxFormValueBytes+1))
-		part.Close()
-		if err != nil {
-			return fail(err)
-		}
-		if len(b) > maxFormValueBytes {
-			return fail(aldyn.Errorf(aldyn.ETOOLARGE, "error.too_large", "limit", byteSize(maxFormValueBytes)))
-		}
-		vals.Add(part.FormName(), string(b))
-	}
-	return vals, files, nil
+			return files, nil
+		},
+		remove: removeUploads,
+	}.read(r)
 }
 
 // residentFromForm reads the report's fields; a bad number is a field
@@ -613,19 +560,9 @@ func (s *Server) residentMedia(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return aldyn.Errorf(aldyn.ENOTFOUND, "residents.error.not_found")
 	}
-	if !validStorageKey(m.StorageKey) {
-		return fmt.Errorf("resident media %d: bad storage key", m.ID)
-	}
-	dir, err := s.evidenceDir()
+	f, err := s.openEvidenceFile(m.StorageKey, "residents.error.not_found")
 	if err != nil {
-		return err
-	}
-	f, err := os.Open(filepath.Join(dir, m.StorageKey))
-	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return aldyn.Errorf(aldyn.ENOTFOUND, "residents.error.not_found")
-		}
-		return err
+		return fmt.Errorf("resident media %d: %w", m.ID, err)
 	}
 	defer f.Close()
 	h := w.Header()

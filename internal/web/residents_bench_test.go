@@ -7,11 +7,9 @@ import (
 	"image"
 	"image/color"
 	"image/jpeg"
-	"log/slog"
 	"math/rand/v2"
 	"mime/multipart"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"slices"
 	"strconv"
@@ -54,16 +52,8 @@ func p99(ds []time.Duration) (time.Duration, time.Duration) {
 // report must be stored.
 func BenchmarkResidentSubmit(b *testing.B) {
 	f := mustFixture(b)
-	s, err := web.New(web.Config{ResidentsPerHour: 1 << 30}, f.db, f.auth, slog.New(slog.NewTextHandler(tbWriter{b}, &slog.HandlerOptions{Level: slog.LevelError})))
-	if err != nil {
-		b.Fatal(err)
-	}
-	srv := httptest.NewServer(s.Handler())
-	defer srv.Close()
-	cat, err := f.db.FindResidentCategoryByCode(context.Background(), "disorder_public")
-	if err != nil {
-		b.Fatal(err)
-	}
+	srv := mustServer(b, f, web.Config{ResidentsPerHour: 1 << 30})
+	cat := mustResidentCategory(b, f, "disorder_public")
 	photo := photo300KB(b)
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
@@ -115,9 +105,7 @@ func BenchmarkResidentSubmit(b *testing.B) {
 	if err != nil || total != reports*b.N {
 		b.Fatalf("stored %d reports, want %d (%v)", total, reports*b.N, err)
 	}
-	med, p := p99(all)
-	b.ReportMetric(float64(med.Microseconds())/1000, "p50_ms")
-	b.ReportMetric(float64(p.Microseconds())/1000, "p99_ms")
+	reportLatency(b, all)
 	b.ReportMetric(float64(len(photo))/1024, "photo_KB")
 }
 
@@ -128,10 +116,7 @@ func mustManyReports(tb testing.TB, f *fixture, n int) {
 	ctx := context.Background()
 	cats := map[string]int64{}
 	for _, code := range []string{"disorder_public", "traffic_violation", "drug_dealing"} {
-		c, err := f.db.FindResidentCategoryByCode(ctx, code)
-		if err != nil {
-			tb.Fatal(err)
-		}
+		c := mustResidentCategory(tb, f, code)
 		cats[code] = c.ID
 	}
 	rng := rand.New(rand.NewPCG(3, 4))
@@ -178,6 +163,25 @@ func benchGet(b *testing.B, f *fixture, path string) {
 	}
 }
 
+// benchGets times b.N GET requests of path.
+func benchGets(b *testing.B, f *fixture, path string) []time.Duration {
+	times := make([]time.Duration, 0, b.N)
+	b.ResetTimer()
+	for n := 0; n < b.N; n++ {
+		start := time.Now()
+		benchGet(b, f, path)
+		times = append(times, time.Since(start))
+	}
+	return times
+}
+
+// reportLatency reports the median and the 99th percentile of times.
+func reportLatency(b *testing.B, times []time.Duration) {
+	med, p := p99(times)
+	b.ReportMetric(float64(med.Microseconds())/1000, "p50_ms")
+	b.ReportMetric(float64(p.Microseconds())/1000, "p99_ms")
+}
+
 // BenchmarkResidentPublicMap is the public map of 100,000 reports at the
 // national extent: cells aggregated by the database, not markers.
 func BenchmarkResidentPublicMap(b *testing.B) {
@@ -188,17 +192,8 @@ func BenchmarkResidentPublicMap(b *testing.B) {
 	start := time.Now()
 	benchGet(b, f, path)
 	first := time.Since(start)
-	times := make([]time.Duration, 0, b.N)
-	b.ResetTimer()
-	for n := 0; n < b.N; n++ {
-		start := time.Now()
-		benchGet(b, f, path)
-		times = append(times, time.Since(start))
-	}
-	med, p := p99(times)
+	reportLatency(b, benchGets(b, f, path))
 	b.ReportMetric(float64(first.Microseconds())/1000, "first_ms")
-	b.ReportMetric(float64(med.Microseconds())/1000, "p50_ms")
-	b.ReportMetric(float64(p.Microseconds())/1000, "p99_ms")
 }
 
 // BenchmarkOpen311Requests is GET requests.json with filters over 100,000
@@ -208,14 +203,5 @@ func BenchmarkOpen311Requests(b *testing.B) {
 	mustManyReports(b, f, benchReports)
 	path := "/open311/v2/requests.json?service_code=disorder_public,traffic_violation&status=open"
 	benchGet(b, f, path)
-	times := make([]time.Duration, 0, b.N)
-	b.ResetTimer()
-	for n := 0; n < b.N; n++ {
-		start := time.Now()
-		benchGet(b, f, path)
-		times = append(times, time.Since(start))
-	}
-	med, p := p99(times)
-	b.ReportMetric(float64(med.Microseconds())/1000, "p50_ms")
-	b.ReportMetric(float64(p.Microseconds())/1000, "p99_ms")
+	reportLatency(b, benchGets(b, f, path))
 }

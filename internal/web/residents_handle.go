@@ -89,7 +89,43 @@ type residentRow struct {
 	Overdue  bool
 }
 
+// staffResidentFilter is the filter of a staff list of reports: the
+// query's, within the signed-in actor's scope.
+func (s *Server) staffResidentFilter(r *http.Request) (aldyn.ResidentReportFilter, error) {
+	if err := requireSignedIn(r); err != nil {
+		return aldyn.ResidentReportFilter{}, err
+	}
+	f, err := residentFilter(r, s.db.Now())
+	if err != nil {
+		return f, err
+	}
+	residentScope(actor(r), &f)
+	return f, nil
+}
+
 func (s *Server) residentRows(ctx context.Context, rs []*aldyn.ResidentReport) ([]residentRow, error) {
+	n, err := s.residentNames(ctx, "", rs)
+	if err != nil {
+		return nil, err
+	}
+	now := s.db.Now()
+	out := make([]residentRow, len(rs))
+	for i, r := range rs {
+		out[i] = residentRow{ResidentReport: r, Category: n.cats[r.CategoryID], Body: n.bodies[r.BodyID], Overdue: r.IsOverdue(now)}
+	}
+	return out, nil
+}
+
+// residentLookup holds what a list of reports names: the categories, the
+// bodies the reports are assigned to and, given a language, the
+// territories.
+type residentLookup struct {
+	cats        map[int64]*aldyn.ResidentCategory
+	bodies      map[int64]*aldyn.Body
+	territories map[string]string
+}
+
+func (s *Server) residentNames(ctx context.Context, lang string, rs []*aldyn.ResidentReport) (*residentLookup, error) {
 	cats, err := s.residentCategoryMap(ctx)
 	if err != nil {
 		return nil, err
@@ -98,16 +134,16 @@ func (s *Server) residentRows(ctx context.Context, rs []*aldyn.ResidentReport) (
 	for _, r := range rs {
 		ids = append(ids, r.BodyID)
 	}
-	bodies, err := s.bodyNames(ctx, ids...)
-	if err != nil {
+	n := &residentLookup{cats: cats}
+	if n.bodies, err = s.bodyNames(ctx, ids...); err != nil {
 		return nil, err
 	}
-	now := s.db.Now()
-	out := make([]residentRow, len(rs))
-	for i, r := range rs {
-		out[i] = residentRow{ResidentReport: r, Category: cats[r.CategoryID], Body: bodies[r.BodyID], Overdue: r.IsOverdue(now)}
+	if lang != "" {
+		if n.territories, err = s.territoryNames(ctx, lang); err != nil {
+			return nil, err
+		}
 	}
-	return out, nil
+	return n, nil
 }
 
 func (s *Server) residentCategoryMap(ctx context.Context) (map[int64]*aldyn.ResidentCategory, error) {
@@ -139,14 +175,10 @@ func (s *Server) openResidentTasks(ctx context.Context, a *aldyn.Actor) ([]resid
 }
 
 func (s *Server) residentsPage(w http.ResponseWriter, r *http.Request) error {
-	if err := requireSignedIn(r); err != nil {
-		return err
-	}
-	f, err := residentFilter(r, s.db.Now())
+	f, err := s.staffResidentFilter(r)
 	if err != nil {
 		return err
 	}
-	residentScope(actor(r), &f)
 	if format := r.URL.Query().Get("format"); format != "" {
 		return s.exportResidents(w, r, f, format)
 	}
@@ -404,9 +436,6 @@ func (s *Server) apiResidentCategories(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return err
 	}
-	if cats == nil {
-		cats = []*aldyn.ResidentCategory{}
-	}
 	return writeJSON(w, http.StatusOK, map[string]any{"items": cats})
 }
 
@@ -433,51 +462,35 @@ func (s *Server) apiResidentCategoryCreate(w http.ResponseWriter, r *http.Reques
 	if err := requireNationalAdmin(r); err != nil {
 		return err
 	}
-	var in residentCategoryInput
-	if err := decodeJSON(r, &in); err != nil {
-		return err
-	}
-	c := in.category()
-	if err := s.db.CreateResidentCategory(r.Context(), actor(r), c); err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusCreated, c)
+	return saveResidentCategory(w, r, http.StatusCreated, 0, s.db.CreateResidentCategory)
 }
 
 func (s *Server) apiResidentCategoryUpdate(w http.ResponseWriter, r *http.Request) error {
-	if err := requireNationalAdmin(r); err != nil {
-		return err
-	}
-	id, err := routeID(r, "id", "residents.error.category_not_found")
+	id, err := guardedID(r, requireNationalAdmin, "residents.error.category_not_found")
 	if err != nil {
 		return err
 	}
+	return saveResidentCategory(w, r, http.StatusOK, id, s.db.UpdateResidentCategory)
+}
+
+// saveResidentCategory saves the category in the request's body, as
+// category id (0 for a new one), and answers it with status.
+func saveResidentCategory(w http.ResponseWriter, r *http.Request, status int, id int64,
+	save func(context.Context, *aldyn.Actor, *aldyn.ResidentCategory) error) error {
 	var in residentCategoryInput
 	if err := decodeJSON(r, &in); err != nil {
 		return err
 	}
 	c := in.category()
 	c.ID = id
-	if err := s.db.UpdateResidentCategory(r.Context(), actor(r), c); err != nil {
+	if err := save(r.Context(), actor(r), c); err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, c)
+	return writeJSON(w, status, c)
 }
 
 func (s *Server) apiResidentReports(w http.ResponseWriter, r *http.Request) error {
-	if err := requireSignedIn(r); err != nil {
-		return err
-	}
-	f, err := residentFilter(r, s.db.Now())
-	if err != nil {
-		return err
-	}
-	residentScope(actor(r), &f)
-	rs, total, err := s.db.FindResidentReports(r.Context(), f)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, newList(rs, total, f.Page))
+	return writeList(w, r, nil, s.staffResidentFilter, func(f aldyn.ResidentReportFilter) aldyn.Page { return f.Page }, s.db.FindResidentReports)
 }
 
 func (s *Server) apiResidentReport(w http.ResponseWriter, r *http.Request) error {

@@ -99,22 +99,11 @@ func (s *Server) publicReportFilter(ctx context.Context, q url.Values) (aldyn.Re
 }
 
 func (s *Server) publicReports(ctx context.Context, lang string, rs []*aldyn.ResidentReport) ([]publicReport, error) {
-	cats, err := s.residentCategoryMap(ctx)
+	n, err := s.residentNames(ctx, lang, rs)
 	if err != nil {
 		return nil, err
 	}
-	ids := make([]int64, 0, len(rs))
-	for _, r := range rs {
-		ids = append(ids, r.BodyID)
-	}
-	bodies, err := s.bodyNames(ctx, ids...)
-	if err != nil {
-		return nil, err
-	}
-	names, err := s.territoryNames(ctx, lang)
-	if err != nil {
-		return nil, err
-	}
+	cats, bodies, names := n.cats, n.bodies, n.territories
 	now := s.db.Now()
 	out := make([]publicReport, len(rs))
 	for i, r := range rs {

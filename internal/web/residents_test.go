@@ -28,13 +28,20 @@ type residentData struct {
 	media  *store.ResidentMedia
 }
 
-func mustResidentReport(tb testing.TB, f *fixture, code, territory string, media ...*store.ResidentMedia) *aldyn.ResidentReport {
+// mustResidentCategory returns the seeded category with the given code.
+func mustResidentCategory(tb testing.TB, f *fixture, code string) *aldyn.ResidentCategory {
 	tb.Helper()
-	ctx := context.Background()
-	c, err := f.db.FindResidentCategoryByCode(ctx, code)
+	c, err := f.db.FindResidentCategoryByCode(context.Background(), code)
 	if err != nil {
 		tb.Fatal(err)
 	}
+	return c
+}
+
+func mustResidentReport(tb testing.TB, f *fixture, code, territory string, media ...*store.ResidentMedia) *aldyn.ResidentReport {
+	tb.Helper()
+	ctx := context.Background()
+	c := mustResidentCategory(tb, f, code)
 	r := &aldyn.ResidentReport{CategoryID: c.ID, TerritoryCode: territory, Description: "Түнкүсүн көчөдө мушташ болот, тел. 0555 123 456",
 		ContactPhone: "+996 700 111 222", ContactEmail: "planted@example.kg", Lang: "ky"}
 	if err := f.db.CreateResidentReport(ctx, aldyn.Public, r, media); err != nil {
@@ -83,10 +90,7 @@ func init() {
 		d := mustResidentData(tb, f)
 		const see, unauth, forbid, notFound, bad = http.StatusSeeOther, http.StatusUnauthorized, http.StatusForbidden, http.StatusNotFound, http.StatusBadRequest
 		const form, js = "application/x-www-form-urlencoded", "application/json"
-		cat, err := f.db.FindResidentCategoryByCode(context.Background(), "disorder_public")
-		if err != nil {
-			tb.Fatal(err)
-		}
+		cat := mustResidentCategory(tb, f, "disorder_public")
 		ctype, body := residentFormBody(tb, map[string]string{"category_id": mtID(cat.ID), "territory_code": codeA,
 			"description": "Көчө чырагы бир айдан бери күйбөйт"})
 		a, b := mtID(d.rA.ID), mtID(d.rB.ID)
@@ -204,10 +208,7 @@ func submitResident(tb testing.TB, f *fixture, c *http.Client, fields map[string
 func TestResidentReportFlow(t *testing.T) {
 	f := mustFixture(t)
 	ctx := context.Background()
-	cat, err := f.db.FindResidentCategoryByCode(ctx, "disorder_public")
-	if err != nil {
-		t.Fatal(err)
-	}
+	cat := mustResidentCategory(t, f, "disorder_public")
 	fields := map[string]string{"category_id": mtID(cat.ID), "territory_code": codeA, "address": "Ленин көчөсү",
 		"description":   "Кечинде сейил бакта мас адамдар мушташат. Айбек Асанов, ПИН 21203199012345, тел. 0555 987 654, aibek@example.kg",
 		"contact_phone": "+996 700 111 222", "contact_email": "planted@example.kg"}
@@ -311,10 +312,7 @@ func TestResidentReportFlow(t *testing.T) {
 
 func TestResidentRateLimit(t *testing.T) {
 	f := mustFixture(t)
-	cat, err := f.db.FindResidentCategoryByCode(context.Background(), "disorder_public")
-	if err != nil {
-		t.Fatal(err)
-	}
+	cat := mustResidentCategory(t, f, "disorder_public")
 	fields := map[string]string{"category_id": mtID(cat.ID), "territory_code": codeA, "description": "Көчө чырагы күйбөйт, караңгы"}
 	c := noRedirect()
 	var last int
@@ -379,10 +377,7 @@ func TestResidentEscalation(t *testing.T) {
 func TestResidentPublicPagesLeakNothing(t *testing.T) {
 	f := mustFixture(t)
 	ctx := context.Background()
-	cat, err := f.db.FindResidentCategoryByCode(ctx, "disorder_public")
-	if err != nil {
-		t.Fatal(err)
-	}
+	cat := mustResidentCategory(t, f, "disorder_public")
 	lat, lon, plat, plon := 42.873456, 74.612345, 42.873, 74.612
 	r := &aldyn.ResidentReport{CategoryID: cat.ID, TerritoryCode: codeA, Lat: &lat, Lon: &lon, PublicLat: &plat, PublicLon: &plon,
 		Description: "Сосед Бакыт Осмонов (ПИН 21203199012345) продаёт, звоните 0555 987 654 или пишите bakyt@example.kg",
