@@ -72,5 +72,7 @@ func (db *DB) FindPublicPlans(ctx context.Context, f aldyn.PlanFilter) ([]*aldyn
 	var w where
 	w.and("p.status IN (?, ?)", string(aldyn.PlanApproved), string(aldyn.PlanClosed))
 	planWhere(&w, f)
-	return readList(ctx, db, f.Page, func(ctx context.Context, r reader, p aldyn.Page) ([]*aldyn.Plan, int, error) { return planPage(ctx, r, &w, p) })
+	return readList(ctx, db, f.Page, func(ctx context.Context, r reader, p aldyn.Page) ([]*aldyn.Plan, int, error) {
+		return planPage(ctx, r, &w, p)
+	})
 }
