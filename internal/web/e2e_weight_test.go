@@ -94,6 +94,9 @@ func (b *browser) load(rec *netRecorder, target string) pageLoad {
 	if _, err := chromedp.Call(b.ctx, network.ClearBrowserCache, cdp.Empty{}); err != nil {
 		b.tb.Fatal(err)
 	}
+	// Leave the previous page first: a request it still had in flight (the
+	// home page's map boundaries) is cancelled before counting starts.
+	b.do(chromedp.Navigate("about:blank"))
 	rec.reset()
 	b.do(chromedp.Navigate(b.base + target))
 	waitFor(b.tb, b.ctx, `document.readyState === "complete"`)
