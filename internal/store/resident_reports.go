@@ -688,3 +688,18 @@ func (db *DB) LoadResidentReports(ctx context.Context, actor *aldyn.Actor, rs []
 		return tx.Audit(ctx, aldyn.AuditCreate, "resident_report", "batch", "", nil, map[string]any{"reports": len(rs)})
 	})
 }
+
+// PoliceResidentReports lists the reports created in [from, to) that
+// belong to the police of the territory under path: routed to a police
+// body there, or made there in a category routed to the police. Merged
+// duplicates are left out.
+func (db *DB) PoliceResidentReports(ctx context.Context, under string, from, to time.Time) ([]*aldyn.ResidentReport, error) {
+	var w where
+	w.and("r.duplicate_of IS NULL")
+	w.and("r.created_at >= ?", from.UTC())
+	w.and("r.created_at < ?", to.UTC())
+	under = likeEscape(under) + "%"
+	w.and(`((b.type = 'police' AND bt.path LIKE ? ESCAPE '\') OR (c.body_types_json LIKE '%"police"%' AND t.path LIKE ? ESCAPE '\'))`, under, under)
+	out, err := scanList(ctx, db, scanResidentReport, "SELECT "+residentReportCols+residentReportFrom+w.String()+" ORDER BY r.id", w.args...)
+	return out, db.normalize(err)
+}
