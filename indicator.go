@@ -18,10 +18,11 @@ const (
 // Indicator sources: entered by reporters, or computed from the offense
 // registers or from the accepted values of reported figures (data sets).
 const (
-	IndicatorManual   = "manual"
-	IndicatorOffenses = "offenses"
-	IndicatorDataSets = "data_sets"
-	IndicatorSurvey   = "survey" // a weighted share from a survey, per wave (Numerator holds the SurveyMeasure)
+	IndicatorManual    = "manual"
+	IndicatorOffenses  = "offenses"
+	IndicatorDataSets  = "data_sets"
+	IndicatorSurvey    = "survey"    // a weighted share from a survey, per wave (Numerator holds the SurveyMeasure)
+	IndicatorResidents = "residents" // the share of residents' reports made in the territory answered on time, per year
 )
 
 // Indicator disaggregations.
@@ -141,6 +142,15 @@ func (ind *Indicator) Validate() error {
 			if _, err := ParseSurveyMeasure(ind.Numerator); err != nil {
 				v.Add("numerator", "indicator.error.survey_measure")
 			}
+		}
+	case IndicatorResidents:
+		switch {
+		case ind.OffenseCategory != "":
+			v.Add("offense_category", "indicator.error.category_manual")
+		case ind.Kind != IndicatorPercent:
+			v.Add("kind", "indicator.error.residents_kind")
+		default:
+			ind.Numerator, ind.Denominator = "residents:answered_on_time", "residents:due"
 		}
 	default:
 		v.Add("source", "indicator.error.source")
