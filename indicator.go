@@ -18,10 +18,11 @@ const (
 // Indicator sources: entered by reporters, or computed from the offense
 // registers or from the accepted values of reported figures (data sets).
 const (
-	IndicatorManual   = "manual"
-	IndicatorOffenses = "offenses"
-	IndicatorDataSets = "data_sets"
-	IndicatorSurvey   = "survey" // a weighted share from a survey, per wave (Numerator holds the SurveyMeasure)
+	IndicatorManual    = "manual"
+	IndicatorOffenses  = "offenses"
+	IndicatorDataSets  = "data_sets"
+	IndicatorSurvey    = "survey"    // a weighted share from a survey, per wave (Numerator holds the SurveyMeasure)
+	IndicatorResidents = "residents" // the share of residents' reports made in the territory answered on time, per year
 )
 
 // Indicator disaggregations.
@@ -132,15 +133,14 @@ func (ind *Indicator) Validate() error {
 	case IndicatorDataSets:
 		validateDataRefs(v, ind)
 	case IndicatorSurvey:
-		switch {
-		case ind.OffenseCategory != "":
-			v.Add("offense_category", "indicator.error.category_manual")
-		case ind.Kind != IndicatorPercent:
-			v.Add("kind", "indicator.error.survey_kind")
-		default:
+		if sharePercent(v, ind, "indicator.error.survey_kind") {
 			if _, err := ParseSurveyMeasure(ind.Numerator); err != nil {
 				v.Add("numerator", "indicator.error.survey_measure")
 			}
+		}
+	case IndicatorResidents:
+		if sharePercent(v, ind, "indicator.error.residents_kind") {
+			ind.Numerator, ind.Denominator = "residents:answered_on_time", "residents:due"
 		}
 	default:
 		v.Add("source", "indicator.error.source")
@@ -329,4 +329,19 @@ func IndicatorState(progress, expected float64) string {
 		return IndicatorAtRisk
 	}
 	return IndicatorOffTrack
+}
+
+// sharePercent checks that an indicator computed as a share (from a survey
+// or residents' reports) names no offense category and is a percentage,
+// kindKey being the message when it is not; it reports whether both hold.
+func sharePercent(v Validation, ind *Indicator, kindKey string) bool {
+	switch {
+	case ind.OffenseCategory != "":
+		v.Add("offense_category", "indicator.error.category_manual")
+	case ind.Kind != IndicatorPercent:
+		v.Add("kind", kindKey)
+	default:
+		return true
+	}
+	return false
 }

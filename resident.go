@@ -254,6 +254,19 @@ func (r *ResidentReport) IsOverdue(now time.Time) bool {
 	return !r.Status.Closed() && r.DuplicateOf == nil && !r.DueOn.IsZero() && !now.Before(dayEnd(r.DueOn))
 }
 
+// Timeliness reports whether the report counts towards the share of
+// reports answered on time at now (it was closed, or its due day is over)
+// and whether it was closed by the end of its due day.
+func (r *ResidentReport) Timeliness(now time.Time) (counted, onTime bool) {
+	if r.DuplicateOf != nil || r.DueOn.IsZero() {
+		return false, false
+	}
+	if r.Status.Closed() && r.AnsweredAt != nil {
+		return true, r.AnsweredAt.Before(dayEnd(r.DueOn))
+	}
+	return r.IsOverdue(now), false
+}
+
 // CanMerge checks that dup may be merged into into: two different reports,
 // neither already merged, into an open one handled by the same body.
 func CanMerge(dup, into *ResidentReport) error {

@@ -237,3 +237,26 @@ func TestRouteResident(t *testing.T) {
 		t.Error("routed to a body of another type")
 	}
 }
+
+func TestResidentTimeliness(t *testing.T) {
+	due := time.Date(2026, 3, 9, 0, 0, 0, 0, time.UTC)
+	at := func(d, h int) *time.Time { t := time.Date(2026, 3, d, h, 0, 0, 0, time.UTC); return &t }
+	now := *at(20, 12)
+	one := int64(1)
+	for _, c := range []struct {
+		name            string
+		r               ResidentReport
+		counted, onTime bool
+	}{
+		{"answered on the due day", ResidentReport{Status: ResidentAnswered, DueOn: due, AnsweredAt: at(9, 23)}, true, true},
+		{"answered the day after", ResidentReport{Status: ResidentAnswered, DueOn: due, AnsweredAt: at(10, 0)}, true, false},
+		{"rejected in time", ResidentReport{Status: ResidentRejected, DueOn: due, AnsweredAt: at(5, 10)}, true, true},
+		{"open past its due day", ResidentReport{Status: ResidentInProgress, DueOn: due}, true, false},
+		{"open, not yet due", ResidentReport{Status: ResidentReceived, DueOn: time.Date(2026, 3, 25, 0, 0, 0, 0, time.UTC)}, false, false},
+		{"merged", ResidentReport{Status: ResidentAnswered, DueOn: due, AnsweredAt: at(5, 10), DuplicateOf: &one}, false, false},
+	} {
+		if counted, onTime := c.r.Timeliness(now); counted != c.counted || onTime != c.onTime {
+			t.Errorf("%s: got counted %v on time %v, want %v %v", c.name, counted, onTime, c.counted, c.onTime)
+		}
+	}
+}

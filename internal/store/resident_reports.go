@@ -688,3 +688,28 @@ func (db *DB) LoadResidentReports(ctx context.Context, actor *aldyn.Actor, rs []
 		return tx.Audit(ctx, aldyn.AuditCreate, "resident_report", "batch", "", nil, map[string]any{"reports": len(rs)})
 	})
 }
+
+// PoliceResidentReports lists the reports created in [from, to) that
+// belong to the police of the territory under path: routed to a police
+// body there, or made there in a category routed to the police. Merged
+// duplicates are left out.
+func (db *DB) PoliceResidentReports(ctx context.Context, under string, from, to time.Time) ([]*aldyn.ResidentReport, error) {
+	under = likeEscape(under) + "%"
+	return db.residentReportsMade(ctx, from, to, `((b.type = 'police' AND bt.path LIKE ? ESCAPE '\') OR (c.body_types_json LIKE '%"police"%' AND t.path LIKE ? ESCAPE '\'))`, under, under)
+}
+
+// ResidentReportsMadeIn lists the reports made in the territory under path
+// and created in [from, to), merged duplicates left out.
+func (db *DB) ResidentReportsMadeIn(ctx context.Context, under string, from, to time.Time) ([]*aldyn.ResidentReport, error) {
+	return db.residentReportsMade(ctx, from, to, `t.path LIKE ? ESCAPE '\'`, likeEscape(under)+"%")
+}
+
+func (db *DB) residentReportsMade(ctx context.Context, from, to time.Time, cond string, args ...any) ([]*aldyn.ResidentReport, error) {
+	var w where
+	w.and("r.duplicate_of IS NULL")
+	w.and("r.created_at >= ?", from.UTC())
+	w.and("r.created_at < ?", to.UTC())
+	w.and(cond, args...)
+	out, err := scanList(ctx, db, scanResidentReport, "SELECT "+residentReportCols+residentReportFrom+w.String()+" ORDER BY r.id", w.args...)
+	return out, db.normalize(err)
+}

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -303,4 +304,42 @@ func es0Path(tb testing.TB, f *residentFixture, id int64) string {
 		tb.Fatal(err)
 	}
 	return r.TerritoryPath
+}
+
+func TestResidentPoliceReportsForScorecard(t *testing.T) {
+	f := mustResidentFixture(t)
+	a := f.report(t, "disorder_public", alamudun)
+	f.report(t, "unsafe_place", alamudun) // the local government's
+	s := f.report(t, "disorder_public", sokuluk)
+	path := func(code string) string {
+		tr, err := f.db.FindTerritoryByCode(f.ctx, code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tr.Path
+	}
+	year := func(y int) (time.Time, time.Time) {
+		return time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(y+1, 1, 1, 0, 0, 0, 0, time.UTC)
+	}
+	from, to := year(2026)
+	for _, c := range []struct {
+		code string
+		want []int64
+	}{{alamudun, []int64{a.ID}}, {sokuluk, []int64{s.ID}}} {
+		got, err := f.db.PoliceResidentReports(f.ctx, path(c.code), from, to)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []int64
+		for _, r := range got {
+			ids = append(ids, r.ID)
+		}
+		if !slices.Equal(ids, c.want) {
+			t.Errorf("%s: got reports %v, want %v (routed to its police, or made there in a police category)", c.code, ids, c.want)
+		}
+	}
+	from, to = year(2025)
+	if got, err := f.db.PoliceResidentReports(f.ctx, path(alamudun), from, to); err != nil || len(got) != 0 {
+		t.Errorf("2025: got %d reports, %v; want none", len(got), err)
+	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/aldyn-kg/aldyn"
 
+	"github.com/aldyn-kg/aldyn/internal/survey"
 	"github.com/aldyn-kg/aldyn/internal/surveyform"
 )
 
@@ -176,11 +177,15 @@ func TestScoreUnit(t *testing.T) {
 			unit = append(unit, r)
 		}
 	}
-	c, err := ScoreUnit(sv, UnitInput{TerritoryCode: "41702000000000", Responses: unit, Registered: 1000, Solved: 450, RegisteredBefore: 1100})
+	in := UnitInput{TerritoryCode: "41702000000000", Responses: unit, Registered: 1000, Solved: 450, RegisteredBefore: 1100,
+		Reports: survey.MinRespondents + 10, ReportsOnTime: survey.MinRespondents - 2}
+	c, err := ScoreUnit(sv, in)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Score == nil || *c.Values["solved"] != 45 || math.Abs(*c.Values["offense_change"]-(50+100.0/11)) > 1e-9 || c.Grade == "" {
+	onTime := round(100*float64(in.ReportsOnTime)/float64(in.Reports), 1)
+	if c.Score == nil || *c.Values["solved"] != 45 || math.Abs(*c.Values["offense_change"]-(50+100.0/11)) > 1e-9 || c.Grade == "" ||
+		*c.Values["reports_on_time"] != onTime || c.Reports != in.Reports || c.ReportsFew {
 		t.Fatalf("got %+v", c)
 	}
 	want := 0.0
@@ -189,6 +194,23 @@ func TestScoreUnit(t *testing.T) {
 	}
 	if math.Abs(*c.Score-round(want, 1)) > 1e-9 {
 		t.Errorf("score: got %v, want %v", *c.Score, round(want, 1))
+	}
+	// Too few reports: the share is shown, flagged, and the score is the
+	// other components' with their weights rescaled.
+	in.Reports, in.ReportsOnTime = survey.MinRespondents-1, 1
+	fewReports, err := ScoreUnit(sv, in)
+	if err != nil || !fewReports.ReportsFew || fewReports.Values["reports_on_time"] == nil {
+		t.Fatalf("%d reports: got %+v, want the share flagged as from too few reports", in.Reports, fewReports)
+	}
+	want, weights := 0.0, 0.0
+	for _, comp := range ScoreComponents {
+		if comp.Key != "reports_on_time" {
+			want += comp.Weight * *fewReports.Values[comp.Key]
+			weights += comp.Weight
+		}
+	}
+	if math.Abs(*fewReports.Score-round(want/weights, 1)) > 1e-9 {
+		t.Errorf("score with too few reports: got %v, want %v without the reports' share", *fewReports.Score, round(want/weights, 1))
 	}
 	few, err := ScoreUnit(sv, UnitInput{TerritoryCode: "x", Responses: unit[:10], Registered: 10, Solved: 5})
 	if err != nil || few.Score != nil || few.Values["trust"] != nil {

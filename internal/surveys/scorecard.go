@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/aldyn-kg/aldyn"
+	"github.com/aldyn-kg/aldyn/internal/survey"
 )
 
 // The police unit scorecard (§4.2 task 1 of the Concept, "an external
@@ -20,14 +21,16 @@ type ScoreComponent struct {
 
 // ScoreComponents are the components and weights of the scorecard: trust
 // in the police and satisfaction with the precinct inspector (shares of
-// residents, %), the share of registered offenses solved (%), and the
+// residents, %), the share of registered offenses solved (%), the
 // change of the registered offense rate from the year before (a fall
-// scores above 50, a rise below).
+// scores above 50, a rise below), and the share of residents' reports
+// answered on time (%).
 var ScoreComponents = []ScoreComponent{
-	{Key: "trust", Weight: 0.35},
-	{Key: "satisfaction", Weight: 0.25},
-	{Key: "solved", Weight: 0.25},
+	{Key: "trust", Weight: 0.30},
+	{Key: "satisfaction", Weight: 0.20},
+	{Key: "solved", Weight: 0.20},
 	{Key: "offense_change", Weight: 0.15},
+	{Key: "reports_on_time", Weight: 0.15},
 }
 
 // Grade thresholds of the combined score.
@@ -38,28 +41,36 @@ const (
 
 // UnitInput is what a unit's scorecard is computed from: its survey
 // respondents, and its registered and solved offenses in the year and the
-// year before.
+// year before, and its residents' reports whose deadline has come (or
+// that were answered) and how many of them were answered on time.
 type UnitInput struct {
-	TerritoryCode      string
-	Responses          []*aldyn.SurveyResponse
-	Registered, Solved int64
-	RegisteredBefore   int64
+	TerritoryCode          string
+	Responses              []*aldyn.SurveyResponse
+	Registered, Solved     int64
+	RegisteredBefore       int64
+	Reports, ReportsOnTime int
 }
 
 // Scorecard is one unit's scorecard: each component's value (nil when
 // withheld or unknown), the combined score over the components known
-// (their weights rescaled), and the grade.
+// (their weights rescaled), and the grade. The share of reports answered
+// on time is shown with its count; from fewer than survey.MinRespondents
+// reports it is flagged (ReportsFew) and left out of the score, as a
+// survey share from too few respondents is.
 type Scorecard struct {
 	TerritoryCode string              `json:"territory_code"`
 	Values        map[string]*float64 `json:"values"`
 	Respondents   int                 `json:"respondents"`
+	Reports       int                 `json:"reports"`
+	ReportsFew    bool                `json:"reports_few"`
 	Score         *float64            `json:"score"`
 	Grade         string              `json:"grade"` // good, fair, weak, or "" without a score
 }
 
 // ScoreUnit computes the scorecard of one unit from survey sv.
 func ScoreUnit(sv *aldyn.Survey, in UnitInput) (Scorecard, error) {
-	c := Scorecard{TerritoryCode: in.TerritoryCode, Values: map[string]*float64{}, Respondents: len(in.Responses)}
+	c := Scorecard{TerritoryCode: in.TerritoryCode, Values: map[string]*float64{}, Respondents: len(in.Responses), Reports: in.Reports,
+		ReportsFew: in.Reports < survey.MinRespondents}
 	share := func(question string, yes, no []string) (*float64, error) {
 		if sv.Question(question) == nil {
 			return nil, nil
@@ -87,8 +98,15 @@ func ScoreUnit(sv *aldyn.Survey, in UnitInput) (Scorecard, error) {
 		v := math.Max(0, math.Min(100, 50-change))
 		c.Values["offense_change"] = &v
 	}
+	if in.Reports > 0 {
+		v := round(100*float64(in.ReportsOnTime)/float64(in.Reports), 1)
+		c.Values["reports_on_time"] = &v
+	}
 	var sum, weights float64
 	for _, comp := range ScoreComponents {
+		if comp.Key == "reports_on_time" && c.ReportsFew {
+			continue
+		}
 		if v := c.Values[comp.Key]; v != nil {
 			sum += comp.Weight * *v
 			weights += comp.Weight

@@ -9,6 +9,7 @@ import (
 	"github.com/aldyn-kg/aldyn"
 	"github.com/aldyn-kg/aldyn/internal/datasets"
 	"github.com/aldyn-kg/aldyn/internal/offenses"
+	"github.com/aldyn-kg/aldyn/internal/residents"
 	"github.com/aldyn-kg/aldyn/internal/store"
 	"github.com/aldyn-kg/aldyn/internal/surveys"
 )
@@ -24,8 +25,9 @@ type indicatorSource func(ctx context.Context, db *store.DB, plan *aldyn.Plan, i
 
 // indicatorSources are the computed sources by aldyn.Indicator.Source.
 var indicatorSources = map[string]indicatorSource{
-	aldyn.IndicatorOffenses: offenses.IndicatorValues,
-	aldyn.IndicatorDataSets: datasets.IndicatorValues,
+	aldyn.IndicatorOffenses:  offenses.IndicatorValues,
+	aldyn.IndicatorDataSets:  datasets.IndicatorValues,
+	aldyn.IndicatorResidents: residents.IndicatorValues,
 	aldyn.IndicatorSurvey: func(ctx context.Context, db *store.DB, p *aldyn.Plan, ind *aldyn.Indicator, _ time.Time) ([]aldyn.IndicatorValue, error) {
 		return surveys.IndicatorValues(ctx, db, p, ind)
 	},
@@ -106,7 +108,7 @@ func (s *Server) withComputedIndicators(ctx context.Context, in *aldyn.Dashboard
 
 func init() {
 	apiOps = append(apiOps, apiOp{Method: "POST", Path: "/api/v1/indicators/{id}/compute",
-		Summary: "Recompute an indicator whose source is the offense statistics or reported figures (count, rate per 100,000 or percentage for each ended period of the plan)",
+		Summary: "Recompute an indicator whose source is the offense statistics, reported figures, a survey or residents' reports (count, rate per 100,000 or percentage for each ended period of the plan)",
 		Tag:     "plans", Access: "coordinator of the plan's territory", Params: []apiParam{idParam}, Response: "IndicatorValues"})
 	schemas["IndicatorValues"] = map[string]any{"type": "array", "items": obj(map[string]any{"indicator_id": integer(), "period": str(),
 		"territory_code": str(), "value": num()})}

@@ -446,7 +446,7 @@ func (s *Server) renderIndicatorForm(w http.ResponseWriter, r *http.Request, sta
 	return s.render(w, r, status, "plan_indicator_form", &page{Title: title, Form: form, Errors: errs, Data: &planIndicatorFormPageData{
 		Plan: p, Indicator: ind, Action: action, Categories: aldyn.OffenseCategories,
 		Kinds:       []string{aldyn.IndicatorNumber, aldyn.IndicatorPercent, aldyn.IndicatorRate},
-		Sources:     []string{aldyn.IndicatorManual, aldyn.IndicatorOffenses, aldyn.IndicatorDataSets, aldyn.IndicatorSurvey},
+		Sources:     []string{aldyn.IndicatorManual, aldyn.IndicatorOffenses, aldyn.IndicatorDataSets, aldyn.IndicatorSurvey, aldyn.IndicatorResidents},
 		Frequencies: []string{aldyn.FrequencyAnnual, aldyn.FrequencyQuarterly, aldyn.FrequencyMonthly},
 		Disaggs:     []string{aldyn.DisaggregationNone, aldyn.DisaggregationTerritory},
 	}})

@@ -75,7 +75,7 @@ func init() {
 	schemas["MeasureList"] = listOf("Measure")
 	indicator := map[string]any{"code": str(), "name": text(), "unit": str(), "higher_is_better": boolean(),
 		"kind": map[string]any{"type": "string", "enum": []string{"number", "percent", "rate_per_100k"}}, "numerator": str(), "denominator": str(),
-		"source": map[string]any{"type": "string", "enum": []string{"manual", "offenses", "survey"}}, "offense_category": str(),
+		"source": map[string]any{"type": "string", "enum": []string{"manual", "offenses", "data_sets", "survey", "residents"}}, "offense_category": str(),
 		"disaggregation": map[string]any{"type": "string", "enum": []string{"none", "territory"}}, "verification": text(),
 		"frequency": map[string]any{"type": "string", "enum": []string{"monthly", "quarterly", "annual"}}, "baseline_value": num(), "baseline_year": integer(),
 		"targets": arr(target)}

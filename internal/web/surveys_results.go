@@ -394,16 +394,29 @@ func (s *Server) scorecards(r *http.Request) (*scorecardData, error) {
 	}
 	lang := info(r).lang
 	slices.Sort(codes)
+	from, to, clock := time.Date(d.Year, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(d.Year+1, 1, 1, 0, 0, 0, 0, time.UTC), s.db.Now()
 	for _, code := range codes {
 		now, before := counts[d.Year][code], counts[d.Year-1][code]
-		c, err := surveys.ScoreUnit(sv, surveys.UnitInput{TerritoryCode: code, Responses: byUnit[code], Registered: now.Count, Solved: now.Solved,
-			RegisteredBefore: before.Count})
-		if err != nil {
-			return nil, err
-		}
+		in := surveys.UnitInput{TerritoryCode: code, Responses: byUnit[code], Registered: now.Count, Solved: now.Solved, RegisteredBefore: before.Count}
 		name := code
 		if t, err := s.db.FindTerritoryByCode(ctx, code); err == nil {
 			name = t.Name(lang)
+			reports, err := s.db.PoliceResidentReports(ctx, t.Path, from, to)
+			if err != nil {
+				return nil, err
+			}
+			for _, rep := range reports {
+				if counted, onTime := rep.Timeliness(clock); counted {
+					in.Reports++
+					if onTime {
+						in.ReportsOnTime++
+					}
+				}
+			}
+		}
+		c, err := surveys.ScoreUnit(sv, in)
+		if err != nil {
+			return nil, err
 		}
 		d.Items = append(d.Items, scorecardRow{Scorecard: c, Name: name})
 	}
@@ -430,7 +443,9 @@ func (s *Server) scorecardsPage(w http.ResponseWriter, r *http.Request) error {
 			t.Columns = append(t.Columns, export.Column{Key: c.Key, Label: loc.T("surveys.score.component." + c.Key), Kind: export.Float})
 		}
 		t.Columns = append(t.Columns, export.Column{Key: "score", Label: loc.T("surveys.score.score"), Kind: export.Float},
-			export.Column{Key: "grade", Label: loc.T("surveys.score.grade")}, export.Column{Key: "respondents", Label: loc.T("surveys.trust.respondents"), Kind: export.Int})
+			export.Column{Key: "grade", Label: loc.T("surveys.score.grade")}, export.Column{Key: "respondents", Label: loc.T("surveys.trust.respondents"), Kind: export.Int},
+			export.Column{Key: "reports", Label: loc.T("surveys.score.reports"), Kind: export.Int},
+			export.Column{Key: "reports_few", Label: loc.T("surveys.score.reports_few")})
 		for _, it := range d.Items {
 			row := []any{it.Name}
 			for _, c := range surveys.ScoreComponents {
@@ -440,7 +455,11 @@ func (s *Server) scorecardsPage(w http.ResponseWriter, r *http.Request) error {
 			if it.Grade != "" {
 				grade = loc.T("surveys.score.grade." + it.Grade)
 			}
-			row = append(row, it.Score, grade, it.Respondents)
+			few := ""
+			if it.ReportsFew {
+				few = loc.T("surveys.score.reports_few_yes")
+			}
+			row = append(row, it.Score, grade, it.Respondents, it.Reports, few)
 			t.Rows = append(t.Rows, row)
 		}
 		return serveTable(w, r, format, "scorecards-"+d.Wave, t)

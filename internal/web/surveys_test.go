@@ -3,7 +3,9 @@ package web_test
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"encoding/json"
+	"math"
 	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
@@ -11,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aldyn-kg/aldyn"
 	"github.com/aldyn-kg/aldyn/internal/surveyform"
@@ -396,5 +399,83 @@ func TestScorecards(t *testing.T) {
 	resp := f.do(t, anon, "GET", "/scorecards?format=xlsx", "", "")
 	if resp.StatusCode != 200 || !strings.Contains(resp.Header.Get("Content-Type"), "spreadsheetml") {
 		t.Errorf("XLSX: got %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+}
+
+// TestScorecardsResidentReports checks the scorecard's share of residents'
+// reports answered on time against fixture reports counted by hand.
+func TestScorecardsResidentReports(t *testing.T) {
+	f := mustFixture(t)
+	mustSurveyData(t, f)
+	ctx := context.Background()
+	f.repSetNow(time.Date(2026, 6, 15, 12, 0, 0, 0, time.UTC))
+	police := mustResidentCategory(t, f, "disorder_public")
+	day := func(m time.Month, d int) time.Time { return time.Date(2026, m, d, 9, 0, 0, 0, time.UTC) }
+	report := func(territory string, created time.Time, status aldyn.ResidentStatus, answered *time.Time) *aldyn.ResidentReport {
+		r := &aldyn.ResidentReport{CategoryID: police.ID, TerritoryCode: territory, Description: "Түнкүсүн аялдаманын жанында мушташ болот",
+			Status: status, AnsweredAt: answered, CreatedAt: created, Lang: "ky", Source: "web"}
+		if status.Closed() {
+			r.Answer = "Патрулдук кароо күчөтүлдү"
+		}
+		return r
+	}
+	due := func(created time.Time) time.Time { return aldyn.AddWorkingDays(created, police.DeadlineDays) }
+	at := func(t time.Time) *time.Time { return &t }
+	var onTime, late, overdue, ignored []*aldyn.ResidentReport
+	for i := range 3 { // answered a day or two after they were made
+		c := day(3, 2+i)
+		onTime = append(onTime, report(codeA, c, aldyn.ResidentAnswered, at(c.AddDate(0, 0, 1))))
+	}
+	onTime = append(onTime, report(codeA, day(3, 9), aldyn.ResidentAnswered, at(due(day(3, 9)).Add(23*time.Hour)))) // late on the due day
+	for i := range 2 {                                                                                              // answered three days after the due day
+		c := day(4, 6+i)
+		late = append(late, report(codeA, c, aldyn.ResidentAnswered, at(due(c).AddDate(0, 0, 3))))
+	}
+	overdue = append(overdue, report(codeA, day(4, 1), aldyn.ResidentReceived, nil))                                               // still open, due in April
+	ignored = append(ignored, report(codeA, day(6, 12), aldyn.ResidentInProgress, nil))                                            // open, not yet due
+	ignored = append(ignored, report(codeA, day(3, 2).AddDate(-1, 0, 0), aldyn.ResidentAnswered, at(day(3, 3).AddDate(-1, 0, 0)))) // the year before
+	lateB := report(codeB, day(2, 2), aldyn.ResidentAnswered, at(due(day(2, 2)).AddDate(0, 0, 1)))
+	all := append(append(append(append([]*aldyn.ResidentReport{lateB}, onTime...), late...), overdue...), ignored...)
+	if err := f.db.LoadResidentReports(ctx, aldyn.System, all); err != nil {
+		t.Fatal(err)
+	}
+	var d struct {
+		Components []struct {
+			Key    string
+			Weight float64
+		}
+		Items []struct {
+			TerritoryCode string              `json:"territory_code"`
+			Values        map[string]*float64 `json:"values"`
+			Reports       int                 `json:"reports"`
+			ReportsFew    bool                `json:"reports_few"`
+		}
+	}
+	decodeInto(t, f.do(t, anon, "GET", "/api/v1/scorecards", "", ""), &d)
+	weighted := false
+	for _, c := range d.Components {
+		weighted = weighted || (c.Key == "reports_on_time" && c.Weight > 0)
+	}
+	if !weighted {
+		t.Errorf("components %+v: want reports_on_time with a published weight", d.Components)
+	}
+	counted := len(onTime) + len(late) + len(overdue)
+	want := map[string][2]float64{codeA: {float64(counted), 100 * float64(len(onTime)) / float64(counted)}, codeB: {1, 0}}
+	for _, it := range d.Items {
+		w := want[it.TerritoryCode]
+		v := it.Values["reports_on_time"]
+		if it.Reports != int(w[0]) || v == nil || math.Abs(*v-w[1]) > 0.05 || !it.ReportsFew {
+			t.Errorf("%s: got %d reports, share %v, few %v; want %v reports, share %.1f, flagged as too few", it.TerritoryCode, it.Reports, v, it.ReportsFew, w[0], w[1])
+		}
+	}
+	resp := f.do(t, anon, "GET", "/scorecards?format=csv&sep=comma", "", "")
+	rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(readBody(t, resp), "\ufeff"))).ReadAll()
+	if err != nil || len(rows) != 3 || len(rows[0]) != 1+len(d.Components)+5 {
+		t.Fatalf("CSV: got %v %v, want a header and two units with the reports' count and flag", rows, err)
+	}
+	for _, row := range rows[1:] {
+		if n := row[len(row)-2]; n != strconv.Itoa(counted) && n != "1" || row[len(row)-1] == "" {
+			t.Errorf("CSV row %v: want the reports' count and the too-few flag", row)
+		}
 	}
 }
