@@ -127,7 +127,7 @@ func TestCKANShapes(t *testing.T) {
 	}
 	var names []string
 	json.Unmarshal(call("/api/3/action/package_list", 200).Result, &names)
-	want := []string{"concept-official-statistics", "offenses-grid-quarterly", "offenses-monthly", "plan-progress", "reported-figures-yearly", "resident-reports-quarterly", "sensitive-offenses-quarterly"}
+	want := []string{"concept-official-statistics", "offenses-grid-quarterly", "offenses-monthly", "plan-progress", "reported-figures-yearly", "resident-reports-quarterly", "sensitive-offenses-quarterly", "survey-trust-index"}
 	if !slices.Equal(names, want) {
 		t.Errorf("package_list: got %v, want %v (unpublished coordination left out)", names, want)
 	}
