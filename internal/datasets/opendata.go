@@ -7,7 +7,6 @@ import (
 	"strconv"
 
 	"github.com/aldyn-kg/aldyn"
-	"github.com/aldyn-kg/aldyn/internal/i18n"
 	"github.com/aldyn-kg/aldyn/internal/opendata"
 	"github.com/aldyn-kg/aldyn/internal/store"
 )
@@ -19,18 +18,10 @@ func init() {
 	opendata.Register(opendata.Dataset{
 		Slug: "reported-figures-yearly", Theme: opendata.ThemeOfficial, Frequency: opendata.Irregular,
 		Keywords:    []string{"reporting", "statistics", "police", "kyrgyzstan"},
-		Title:       localized("datasets.open.title"),
-		Description: localized("datasets.open.description"),
+		Title:       opendata.Message("datasets.open.title"),
+		Description: opendata.Message("datasets.open.description"),
 		Source:      opendata.WritesSource, Build: buildFiguresYearly,
 	})
-}
-
-func localized(key string) aldyn.Text {
-	return aldyn.Text{KY: i18n.For("ky").T(key), RU: i18n.For("ru").T(key), EN: i18n.For("en").T(key)}
-}
-
-func openField(name, typ string) opendata.Field {
-	return opendata.Field{Name: name, Type: typ, Title: localized("datasets.open.field." + name), Description: localized("datasets.open.field." + name + "_desc")}
 }
 
 // publicElements returns, for each non-sensitive shipped data set that is
@@ -146,9 +137,9 @@ func buildFiguresYearly(ctx context.Context, in opendata.Input) ([]*opendata.Tab
 			}
 		}
 	}
-	keys := append(append([]opendata.Field{openField("year", "year")}, opendata.TerritoryFields...),
-		openField("data_set", "string"), openField("element", "string"), openField("options", "string"))
-	t, err := c.Table("values", localized("datasets.open.table"), keys, openField("value", "integer"), opendata.Derived{}, in.K, false)
+	keys := append(append([]opendata.Field{opendata.MessageField("datasets.open.field.", "year", "year")}, opendata.TerritoryFields...),
+		opendata.MessageField("datasets.open.field.", "data_set", "string"), opendata.MessageField("datasets.open.field.", "element", "string"), opendata.MessageField("datasets.open.field.", "options", "string"))
+	t, err := c.Table("values", opendata.Message("datasets.open.table"), keys, opendata.MessageField("datasets.open.field.", "value", "integer"), opendata.Derived{}, in.K, false)
 	if err != nil {
 		return nil, err
 	}

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/aldyn-kg/aldyn"
-	"github.com/aldyn-kg/aldyn/internal/i18n"
 	"github.com/aldyn-kg/aldyn/internal/opendata"
 )
 
@@ -19,20 +18,11 @@ func init() {
 	opendata.Register(opendata.Dataset{
 		Slug: "resident-reports-quarterly", Theme: opendata.ThemeOffenses, Frequency: opendata.Quarterly,
 		Keywords:    []string{"residents", "reports", "open311", "kyrgyzstan"},
-		Title:       localized("residents.open.title"),
-		Description: localized("residents.open.description"),
+		Title:       opendata.Message("residents.open.title"),
+		Description: opendata.Message("residents.open.description"),
 		Source:      opendata.WritesSource, Build: buildReportsQuarterly,
 		Chart: &opendata.ChartSpec{Table: "counts", X: "category", Y: "count", Where: map[string]string{"level": opendata.LevelCountry}},
 	})
-}
-
-// localized is a message of the module's locale files in every language.
-func localized(key string) aldyn.Text {
-	return aldyn.Text{KY: i18n.For("ky").T(key), RU: i18n.For("ru").T(key), EN: i18n.For("en").T(key)}
-}
-
-func openField(name, typ string) opendata.Field {
-	return opendata.Field{Name: name, Type: typ, Title: localized("residents.open.field." + name), Description: localized("residents.open.field." + name + "_desc")}
 }
 
 // quarterStart is the first day of t's calendar quarter.
@@ -122,9 +112,9 @@ func buildReportsQuarterly(ctx context.Context, in opendata.Input) ([]*opendata.
 			c.Sum(total, parts)
 		}
 	}
-	keys := append(append([]opendata.Field{openField("year", "year"), openField("quarter", "integer")}, opendata.TerritoryFields...), openField("category", "string"))
-	t, err := c.Table("counts", localized("residents.open.table"), keys, openField("count", "integer"), opendata.Derived{
-		Fields: []opendata.Field{openField("answered_on_time_share", "number")},
+	keys := append(append([]opendata.Field{opendata.MessageField("residents.open.field.", "year", "year"), opendata.MessageField("residents.open.field.", "quarter", "integer")}, opendata.TerritoryFields...), opendata.MessageField("residents.open.field.", "category", "string"))
+	t, err := c.Table("counts", opendata.Message("residents.open.table"), keys, opendata.MessageField("residents.open.field.", "count", "integer"), opendata.Derived{
+		Fields: []opendata.Field{opendata.MessageField("residents.open.field.", "answered_on_time_share", "number")},
 		Values: func(i int, n int64) []any {
 			if n == 0 {
 				return []any{nil}

@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/aldyn-kg/aldyn"
-	"github.com/aldyn-kg/aldyn/internal/i18n"
 	"github.com/aldyn-kg/aldyn/internal/opendata"
 )
 
@@ -14,18 +13,10 @@ func init() {
 	opendata.Register(opendata.Dataset{
 		Slug: "survey-trust-index", Theme: opendata.ThemeOfficial, Frequency: opendata.Irregular,
 		Keywords:    []string{"survey", "trust", "police", "kyrgyzstan"},
-		Title:       localized("surveys.open.title"),
-		Description: localized("surveys.open.description"),
+		Title:       opendata.Message("surveys.open.title"),
+		Description: opendata.Message("surveys.open.description"),
 		Source:      opendata.WritesSource, Build: buildTrustIndex,
 	})
-}
-
-func localized(key string) aldyn.Text {
-	return aldyn.Text{KY: i18n.For("ky").T(key), RU: i18n.For("ru").T(key), EN: i18n.For("en").T(key)}
-}
-
-func openField(name, typ string) opendata.Field {
-	return opendata.Field{Name: name, Type: typ, Title: localized("surveys.open.field." + name), Description: localized("surveys.open.field." + name + "_desc")}
 }
 
 func buildTrustIndex(ctx context.Context, in opendata.Input) ([]*opendata.Table, error) {
@@ -41,9 +32,9 @@ func buildTrustIndex(ctx context.Context, in opendata.Input) ([]*opendata.Table,
 	if err != nil {
 		return nil, err
 	}
-	t := &opendata.Table{Name: "trust-index", Title: localized("surveys.open.table")}
-	t.Fields = append(append([]opendata.Field{openField("survey", "string"), openField("wave", "string")}, opendata.TerritoryFields...),
-		openField("body_type", "string"), openField("trust_index", "number"), openField("ci_low", "number"), openField("ci_high", "number"), openField("n", "integer"))
+	t := &opendata.Table{Name: "trust-index", Title: opendata.Message("surveys.open.table")}
+	t.Fields = append(append([]opendata.Field{opendata.MessageField("surveys.open.field.", "survey", "string"), opendata.MessageField("surveys.open.field.", "wave", "string")}, opendata.TerritoryFields...),
+		opendata.MessageField("surveys.open.field.", "body_type", "string"), opendata.MessageField("surveys.open.field.", "trust_index", "number"), opendata.MessageField("surveys.open.field.", "ci_low", "number"), opendata.MessageField("surveys.open.field.", "ci_high", "number"), opendata.MessageField("surveys.open.field.", "n", "integer"))
 	for _, sv := range list {
 		if sv.Status == aldyn.SurveyDraft || sv.Question(TrustBodies[0].Question) == nil {
 			continue
