@@ -495,3 +495,7 @@ func buildSensitiveQuarterly(ctx context.Context, in Input) ([]*Table, error) {
 	}
 	return []*Table{t}, nil
 }
+
+// TerritoryFields are the key fields of a territory row (level, SOATE
+// code, names), for other modules' tables: see territoryKey.
+var TerritoryFields = []Field{fieldLevel, fieldCode, fieldNameKy, fieldNameRu, fieldNameEn}

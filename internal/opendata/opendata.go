@@ -34,6 +34,7 @@ import (
 
 	"github.com/aldyn-kg/aldyn"
 	"github.com/aldyn-kg/aldyn/internal/disclosure"
+	"github.com/aldyn-kg/aldyn/internal/i18n"
 	"github.com/aldyn-kg/aldyn/internal/store"
 )
 
@@ -247,4 +248,16 @@ func checkTable(d *Dataset, t *Table) error {
 		}
 	}
 	return nil
+}
+
+// Message is a message of the locale files in every language: a module's
+// titles and descriptions live in its own locale files.
+func Message(key string) aldyn.Text {
+	return aldyn.Text{KY: i18n.For("ky").T(key), RU: i18n.For("ru").T(key), EN: i18n.For("en").T(key)}
+}
+
+// MessageField is a field whose title is the message prefix+name and whose
+// description is prefix+name+"_desc".
+func MessageField(prefix, name, typ string) Field {
+	return Field{Name: name, Type: typ, Title: Message(prefix + name), Description: Message(prefix + name + "_desc")}
 }

@@ -713,3 +713,31 @@ func (db *DB) residentReportsMade(ctx context.Context, from, to time.Time, cond 
 	out, err := scanList(ctx, db, scanResidentReport, "SELECT "+residentReportCols+residentReportFrom+w.String()+" ORDER BY r.id", w.args...)
 	return out, db.normalize(err)
 }
+
+// ResidentReportTally is what the open dataset counts of one report: its
+// category, territory path, when it came and whether it was answered by
+// the end of its due day. No text, contact or point.
+type ResidentReportTally struct {
+	CategoryCode  string
+	TerritoryPath string
+	CreatedAt     time.Time
+	OnTime        bool
+}
+
+// ResidentReportTallies returns every report of a public category that is
+// not a merged duplicate, created before until, for the open dataset.
+func (db *DB) ResidentReportTallies(ctx context.Context, until time.Time) ([]ResidentReportTally, error) {
+	return scanList(ctx, db, func(s interface{ Scan(...any) error }) (ResidentReportTally, error) {
+		var t ResidentReportTally
+		var due string
+		var answered sql.NullTime
+		if err := s.Scan(&t.CategoryCode, &t.TerritoryPath, &t.CreatedAt, &due, &answered); err != nil {
+			return t, err
+		}
+		t.CreatedAt = t.CreatedAt.UTC()
+		t.OnTime = answered.Valid && answered.Time.Before(parseDate(due).AddDate(0, 0, 1))
+		return t, nil
+	}, `SELECT c.code, t.path, r.created_at, r.due_on, r.answered_at FROM resident_reports r
+		JOIN territories t ON t.code = r.territory_code JOIN resident_categories c ON c.id = r.category_id
+		WHERE c.public AND r.duplicate_of IS NULL AND r.created_at < ? ORDER BY r.id`, until)
+}
