@@ -70,6 +70,9 @@ func loadDemo(ctx context.Context, db *store.DB, log *slog.Logger, offenseScale 
 			log.Info("synthetic offense records loaded", "records", n, "took", time.Since(start).Round(time.Millisecond).String())
 		}
 	}
+	if err := demo.PublishOpenData(ctx, db); err != nil {
+		return "", fmt.Errorf("demo open data: %w", err)
+	}
 	admin, err := db.FindUserByLogin(ctx, "admin")
 	if err != nil {
 		return "", fmt.Errorf("demo administrator: %w", err)
