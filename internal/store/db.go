@@ -99,6 +99,10 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		db.Close()
 		return nil, err
 	}
+	if err := db.ensureOffenseIndexes(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
 	return db, nil
 }
 

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"slices"
 	"strconv"
@@ -175,3 +176,24 @@ func (imp *OffenseImport) StopBeatForTest() {
 		imp.stopBeat = nil
 	}
 }
+
+// OffenseIndexesForTest returns offenses' indexes other than the primary
+// key's, by name, with the statement that defines them.
+func (db *DB) OffenseIndexesForTest(ctx context.Context) (map[string]string, error) {
+	q := `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'offenses' AND sql IS NOT NULL`
+	if db.Dialect == Postgres {
+		q = `SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'offenses' AND schemaname = current_schema() AND indexname <> 'offenses_pkey'`
+	}
+	m := map[string]string{}
+	err := scanAll(ctx, db, func(rows *sql.Rows) error {
+		var name, def string
+		err := rows.Scan(&name, &def)
+		m[name] = def
+		return err
+	}, q)
+	return m, err
+}
+
+// IndexesDeferredForTest tells whether the import builds offenses'
+// secondary indexes at Commit.
+func (imp *OffenseImport) IndexesDeferredForTest() bool { return imp.deferIndexes }

@@ -87,6 +87,10 @@ type OffenseImport struct {
 	// SQLite: the highest rowid of offenses before the import wrote
 	// (its records lie past it), and so far.
 	firstRowid, lastRowid int64
+	// deferIndexes: the table was empty when the import claimed the
+	// slot, so its secondary indexes are built at Commit (SQLite; see
+	// offenseSecondaryIndexes); indexesDropped: they are dropped now.
+	deferIndexes, indexesDropped bool
 	// PostgreSQL: whether chunks still go straight into offenses (see
 	// flushPostgres).
 	direct bool
@@ -328,6 +332,11 @@ func (imp *OffenseImport) Commit(ctx context.Context, c OffenseImportCounts) err
 			if err := imp.flushCells(ctx); err != nil {
 				return err
 			}
+			if imp.indexesDropped {
+				if err := createOffenseIndexes(ctx, imp.tx); err != nil {
+					return imp.db.normalize(err)
+				}
+			}
 			sha := imp.meta.SHA256
 			if c.SHA256 != "" {
 				sha = c.SHA256
@@ -395,6 +404,9 @@ func (imp *OffenseImport) Rollback(ctx context.Context, reason string) error {
 	var err error
 	if imp.claimed {
 		err = imp.db.dropImport(ctx, imp.ID, imp.firstRowid)
+	}
+	if err == nil && imp.indexesDropped {
+		err = imp.db.ensureOffenseIndexes(ctx)
 	}
 	if err != nil {
 		return fmt.Errorf("roll back offense import %d: %w", imp.ID, err)

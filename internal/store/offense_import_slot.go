@@ -106,7 +106,9 @@ func (db *DB) claimImportSlot(ctx context.Context, imp *OffenseImport) error {
 				return errors.Join(err, aldyn.Errorf(aldyn.ECONFLICT, "import.error.abandoned"))
 			}
 			if db.Dialect == SQLite {
-				return tx.queryRow(ctx, `SELECT COALESCE(MAX(rowid), 0) FROM offenses`).Scan(&imp.firstRowid)
+				err := tx.queryRow(ctx, `SELECT COALESCE(MAX(rowid), 0) FROM offenses`).Scan(&imp.firstRowid)
+				imp.deferIndexes = err == nil && imp.firstRowid == 0
+				return err
 			}
 			return nil
 		})

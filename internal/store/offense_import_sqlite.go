@@ -34,11 +34,75 @@ func (imp *OffenseImport) flushSQLiteBatch(ctx context.Context) error {
 			return err
 		}
 	}
+	if err := imp.dropOffenseIndexes(ctx); err != nil {
+		return imp.endTx(err)
+	}
 	if err := imp.flushSQLite(ctx, stmt); err != nil {
 		return imp.endTx(err)
 	}
 	if imp.db.w.Stats().WaitCount != imp.txWaits || time.Since(imp.txStart) >= importTxMax {
 		return imp.endTx(nil)
+	}
+	return nil
+}
+
+// A first load into an empty offenses table builds the table's secondary
+// indexes once, at Commit, instead of row by row: sorting a million keys
+// once costs far less than a million insertions into two B-trees (with the
+// sqlite3 CLI, 40 % less processor time for a million rows). The import
+// drops them in its first batch transaction, while no record is visible
+// yet; Commit creates them in the transaction that publishes the import,
+// Rollback after deleting the records, and Open (ensureOffenseIndexes)
+// after a crash in between. Later imports keep them, as they add few rows
+// to many. The statements are the migrations' (TestDeferredOffenseIndexes).
+var offenseSecondaryIndexes = [...]struct{ name, create string }{
+	{"offenses_scope", `CREATE INDEX IF NOT EXISTS offenses_scope ON offenses(territory_path, day)`},
+	{"offenses_precinct", `CREATE INDEX IF NOT EXISTS offenses_precinct ON offenses(precinct_code, day) WHERE precinct_code <> ''`},
+}
+
+// dropOffenseIndexes drops the secondary indexes in the open transaction,
+// once, when the import defers them.
+func (imp *OffenseImport) dropOffenseIndexes(ctx context.Context) error {
+	if !imp.deferIndexes || imp.indexesDropped {
+		return nil
+	}
+	for _, ix := range offenseSecondaryIndexes {
+		if _, err := imp.tx.ExecContext(ctx, `DROP INDEX IF EXISTS `+ix.name); err != nil {
+			return imp.db.normalize(err)
+		}
+	}
+	imp.indexesDropped = true
+	return nil
+}
+
+// createOffenseIndexes creates the secondary indexes that are missing, in
+// ex (a transaction or the write pool).
+func createOffenseIndexes(ctx context.Context, ex interface {
+	ExecContext(context.Context, string, ...any) (sql.Result, error)
+}) error {
+	for _, ix := range offenseSecondaryIndexes {
+		if _, err := ex.ExecContext(ctx, ix.create); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ensureOffenseIndexes restores the secondary indexes an import dropped
+// and did not get to create again (the process stopped in between). It
+// writes only when one is missing.
+func (db *DB) ensureOffenseIndexes(ctx context.Context) error {
+	if db.Dialect != SQLite {
+		return nil
+	}
+	var n int
+	err := db.w.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'offenses'
+		AND name IN ('offenses_scope', 'offenses_precinct')`).Scan(&n)
+	if err == nil && n < len(offenseSecondaryIndexes) {
+		err = createOffenseIndexes(ctx, db.w)
+	}
+	if err != nil {
+		return fmt.Errorf("offense indexes: %w", db.normalize(err))
 	}
 	return nil
 }

@@ -44,7 +44,13 @@ type offenseWorld struct {
 
 func MustOffenseWorld(tb testing.TB) *offenseWorld {
 	tb.Helper()
-	db := storetest.MustOpenDB(tb)
+	return MustOffenseWorldOn(tb, storetest.MustOpenDB(tb))
+}
+
+// MustOffenseWorldOn adds the world's precincts to db, a reference-seeded
+// database.
+func MustOffenseWorldOn(tb testing.TB, db *store.DB) *offenseWorld {
+	tb.Helper()
 	ctx := context.Background()
 	for _, code := range []string{offPrecinctA, offPrecinctB} {
 		p := &aldyn.Territory{Code: code, ParentCode: offDistrict, NameKy: "Участок " + code, NameRu: "Участок " + code, NameEn: "Precinct " + code}
