@@ -71,14 +71,18 @@ func init() {
 			admin("POST", "/open/admin/offenses-monthly", "/open/admin/{slug}", "application/x-www-form-urlencoded", "published=on&licence=CC-BY-4.0", http.StatusSeeOther),
 			admin("POST", "/open/admin/sensitive", "", "application/x-www-form-urlencoded", "", http.StatusSeeOther),
 		)
-		for _, a := range []string{"package_list", "package_search", "organization_list", "group_list", "tag_list", "status_show"} {
-			cases = append(cases, matrixCase{method: "GET", path: "/api/3/action/" + a, want: all(200)},
-				matrixCase{method: "POST", path: "/api/3/action/" + a, ctype: "application/json", body: "{}", want: all(200)})
-		}
-		for a, q := range map[string]string{"package_show": "id=offenses-monthly", "organization_show": "id=" + org[0],
-			"resource_show": "id=offenses-monthly.counts.csv"} {
-			cases = append(cases, matrixCase{method: "GET", path: "/api/3/action/" + a + "?" + q, route: "/api/3/action/" + a, want: all(200)},
-				matrixCase{method: "POST", path: "/api/3/action/" + a, ctype: "application/json", body: `{"` + strings.Replace(q, "=", `":"`, 1) + `"}`, want: all(200)})
+		for _, prefix := range []string{"/api/3/action/", "/api/action/"} {
+			for _, a := range []string{"package_list", "package_search", "organization_list", "group_list", "tag_list", "status_show"} {
+				cases = append(cases, matrixCase{method: "GET", path: prefix + a, want: all(200)},
+					matrixCase{method: "POST", path: prefix + a, ctype: "application/json", body: "{}", want: all(200)})
+			}
+			for a, q := range map[string]string{"package_show": "id=offenses-monthly", "organization_show": "id=" + org[0],
+				"resource_show": "id=offenses-monthly.counts.csv", "group_show": "id=offenses", "help_show": "name=package_search"} {
+				cases = append(cases, matrixCase{method: "GET", path: prefix + a + "?" + q, route: prefix + a, want: all(200)},
+					matrixCase{method: "POST", path: prefix + a, ctype: "application/json", body: `{"` + strings.Replace(q, "=", `":"`, 1) + `"}`, want: all(200)})
+			}
+			cases = append(cases, matrixCase{method: "GET", path: prefix + "package_create", route: prefix + "{action}", want: all(400)},
+				matrixCase{method: "POST", path: prefix + "package_create", route: prefix + "{action}", ctype: "application/json", body: "{}", want: all(400)})
 		}
 		return cases
 	})
@@ -222,6 +226,29 @@ func TestCKANShapes(t *testing.T) {
 	if st["ckan_version"] == nil || st["site_url"] == nil {
 		t.Errorf("status_show: %v", st)
 	}
+	var group map[string]any
+	json.Unmarshal(call("/api/3/action/group_show?id=plans&include_datasets=true", 200).Result, &group)
+	if group["name"] != "plans" || group["is_organization"] != false || group["package_count"].(float64) != 1 || len(group["packages"].([]any)) != 1 {
+		t.Errorf("group_show: %v", group)
+	}
+	for _, a := range []string{"package_list", "package_show", "package_search", "organization_list", "organization_show", "group_list",
+		"group_show", "tag_list", "resource_show", "status_show", "help_show"} {
+		var help string
+		json.Unmarshal(call("/api/3/action/help_show?name="+a, 200).Result, &help)
+		if help == "" || (a != "status_show" && a != "help_show" && a != "package_list" && !strings.Contains(help, ":param ")) {
+			t.Errorf("help_show %s: %q", a, help)
+		}
+	}
+	// The unversioned path ckanapi calls, with a JSON body as it posts.
+	resp := f.do(t, anon, "POST", "/api/action/package_show", "application/json", `{"id": "offenses-monthly"}`)
+	var alias ckanEnvelope
+	if err := json.Unmarshal([]byte(readBody(t, resp)), &alias); err != nil || resp.StatusCode != 200 || !alias.Success {
+		t.Errorf("POST /api/action/package_show: %d %v %v", resp.StatusCode, err, alias.Error)
+	}
+	var aliasPkg map[string]any
+	if json.Unmarshal(alias.Result, &aliasPkg); aliasPkg["name"] != "offenses-monthly" {
+		t.Errorf("POST /api/action/package_show: %v", aliasPkg["name"])
+	}
 	// Errors, as CKAN answers them.
 	e := call("/api/3/action/package_show?id=coordination", 404)
 	if e.Error["__type"] != "Not Found Error" || e.Result != nil {
@@ -234,6 +261,24 @@ func TestCKANShapes(t *testing.T) {
 	e = call("/api/3/action/resource_show?id=nope", 404)
 	if e.Error["__type"] != "Not Found Error" {
 		t.Errorf("resource_show nope: %v", e.Error)
+	}
+	e = call("/api/3/action/help_show?name=package_create", 404)
+	if e.Error["__type"] != "Not Found Error" {
+		t.Errorf("help_show package_create: %v", e.Error)
+	}
+	e = call("/api/3/action/help_show", 409)
+	if e.Error["__type"] != "Validation Error" || e.Error["name"] == nil {
+		t.Errorf("help_show without name: %v", e.Error)
+	}
+	e = call("/api/3/action/group_show?id=coordination", 404)
+	if e.Error["__type"] != "Not Found Error" {
+		t.Errorf("group_show of a theme with nothing published: %v", e.Error)
+	}
+	for _, path := range []string{"/api/3/action/package_create", "/api/action/datastore_search"} {
+		e = call(path, 400)
+		if e.Error["__type"] != "Bad Request" || !strings.Contains(e.Error["message"].(string), "Action name not known") {
+			t.Errorf("%s: %v", path, e.Error)
+		}
 	}
 	e = call("/api/3/action/package_search?fq=tags", 409)
 	if e.Error["__type"] != "Search Query Error" {
