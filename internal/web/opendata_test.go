@@ -4,6 +4,8 @@ import (
 	"compress/gzip"
 	"context"
 	"encoding/json"
+	"fmt"
+	"regexp"
 	"io"
 	"net/http"
 	"net/url"
@@ -13,6 +15,8 @@ import (
 
 	"github.com/aldyn-kg/aldyn"
 	"github.com/aldyn-kg/aldyn/internal/demo"
+	"github.com/aldyn-kg/aldyn/internal/disclosure"
+	"github.com/aldyn-kg/aldyn/internal/i18n"
 	"github.com/aldyn-kg/aldyn/internal/opendata"
 	"github.com/aldyn-kg/aldyn/internal/web"
 )
@@ -524,3 +528,69 @@ func TestOpenDataPortal(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// TestOpenAdminWithheldPages: the withheld cells of a dataset are listed a
+// page at a time, every one reachable, filtered by table and reason; a
+// bad filter is refused.
+func TestOpenAdminWithheldPages(t *testing.T) {
+	f := mustFixture(t)
+	mustOpenData(t, f)
+	const slug = "offenses-monthly"
+	rowRe := regexp.MustCompile(`<tr><td><code>([a-z0-9_-]+)</code></td><td>([^<]*)</td><td>([^<]*)</td></tr>`)
+	totalRe := regexp.MustCompile(`rel="next"`)
+	seen := map[string]bool{}
+	pages := 0
+	for pg := 1; ; pg++ {
+		resp := f.do(t, adminKG, "GET", fmt.Sprintf("/open/admin/%s?page=%d&per_page=50", slug, pg), "", "")
+		body := readBody(t, resp)
+		if resp.StatusCode != 200 {
+			t.Fatalf("page %d: %d", pg, resp.StatusCode)
+		}
+		rows := rowRe.FindAllStringSubmatch(body, -1)
+		if len(rows) > 50 {
+			t.Fatalf("page %d lists %d cells, more than its 50", pg, len(rows))
+		}
+		for _, r := range rows {
+			k := r[1] + " " + r[2]
+			if seen[k] {
+				t.Errorf("%s listed twice", k)
+			}
+			seen[k] = true
+		}
+		pages++
+		if !totalRe.MatchString(body) {
+			break
+		}
+		if pg > 1000 {
+			t.Fatal("no last page")
+		}
+	}
+	k, err := disclosure.MinCellCount(context.Background(), f.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := opendata.BuildDataset(context.Background(), f.db, opendata.Lookup(slug), opendata.Input{K: k})
+	if b.Err != nil {
+		t.Fatal(b.Err)
+	}
+	want := b.Suppressed()
+	if len(seen) != want || want <= 50 || pages < 2 {
+		t.Errorf("%d cells over %d pages, want all %d withheld on more than one page", len(seen), pages, want)
+	}
+	// One reason: only its cells, and fewer than all.
+	body := readBody(t, f.do(t, adminKG, "GET", "/open/admin/"+slug+"?reason=secondary&per_page=500", "", ""))
+	rows := rowRe.FindAllStringSubmatch(body, -1)
+	if len(rows) == 0 || len(rows) >= want {
+		t.Errorf("reason=secondary: %d of %d", len(rows), want)
+	}
+	for _, r := range rows {
+		if r[3] != i18n.For("ky").T("opendata.reason.secondary") {
+			t.Errorf("reason=secondary lists %q", r[3])
+		}
+	}
+	for _, q := range []string{"table=nope", "reason=both", "page=x"} {
+		if resp := f.do(t, adminKG, "GET", "/open/admin/"+slug+"?"+q, "", ""); resp.StatusCode != http.StatusBadRequest {
+			t.Errorf("%s: %d, want 400", q, resp.StatusCode)
+		}
+	}
+}
