@@ -71,7 +71,7 @@ func buildReportsQuarterly(ctx context.Context, in opendata.Input) ([]*opendata.
 	}
 	type cell struct{ level, path, cat, quarter string }
 	counts, onTime := map[cell]int64{}, map[cell]int64{}
-	unalloc := map[string]bool{}     // quarter: reports coded to the country only
+	unalloc := map[string]bool{}      // quarter: reports coded to the country only
 	unallocIn := map[[2]string]bool{} // quarter, region: reports coded to the region only
 	first := until
 	for _, r := range reports {

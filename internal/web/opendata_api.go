@@ -108,12 +108,17 @@ func clientAddr(r *http.Request) string {
 	return host
 }
 
+var (
+	corsAnyOrigin = []string{"*"}
+	corsExpose    = []string{"ETag, Last-Modified, Retry-After"}
+)
+
 // machine wraps a handler of open data for programs: CORS for GET, and the
 // rate limit per client address (429 with Retry-After).
 func (s *Server) machine(h func(http.ResponseWriter, *http.Request) error) func(http.ResponseWriter, *http.Request) error {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		w.Header().Set("Access-Control-Allow-Origin", "*")
-		w.Header().Set("Access-Control-Expose-Headers", "ETag, Last-Modified, Retry-After")
+		w.Header()["Access-Control-Allow-Origin"] = corsAnyOrigin
+		w.Header()["Access-Control-Expose-Headers"] = corsExpose
 		if ok, wait := s.open.limit.allow(clientAddr(r), time.Now()); !ok {
 			secs := int(wait/time.Second) + 1
 			w.Header().Set("Retry-After", strconv.Itoa(secs))
@@ -128,29 +133,83 @@ func (s *Server) machine(h func(http.ResponseWriter, *http.Request) error) func(
 	}
 }
 
-// serveBytes answers with body, its validators and caching headers; 304
-// and ranges come from http.ServeContent. Published files may be cached by
-// anyone for a minute; previews of unpublished ones only privately.
+// serveBytes answers with body, its validators and caching headers.
+// Published files may be cached by anyone for a minute; previews of
+// unpublished ones only privately.
 //
 // gz, when not nil, is body gzipped, made once: it is sent to clients that
 // accept gzip (under its own validator), so that no request compresses.
+//
+// The answer is built from bytes already in memory, so the common cases
+// are written here directly (a 304 on a matching validator, else the whole
+// body in one write); http.ServeContent, which copies through a buffer,
+// answers only requests for ranges.
 func serveBytes(w http.ResponseWriter, r *http.Request, body, gz []byte, etag, ctype string, modified time.Time, public bool) {
 	h := w.Header()
-	h.Set("Content-Type", ctype)
+	h["Content-Type"] = []string{ctype}
 	if gz != nil {
-		h.Add("Vary", "Accept-Encoding")
+		h["Vary"] = append(h["Vary"], "Accept-Encoding")
 		if static.Accepts(r.Header.Get("Accept-Encoding"), "gzip") {
-			h.Set("Content-Encoding", "gzip")
+			h["Content-Encoding"] = contentEncodingGzip
 			body, etag = gz, strings.TrimSuffix(etag, `"`)+`-gz"`
 		}
 	}
-	h.Set("ETag", etag)
+	h["Etag"] = []string{etag}
 	if public {
-		h.Set("Cache-Control", "public, max-age=60")
+		h["Cache-Control"] = cachePublic
 	} else {
-		h.Set("Cache-Control", "private, no-cache")
+		h["Cache-Control"] = cachePrivate
 	}
-	http.ServeContent(w, r, "", modified.Truncate(time.Second), bytes.NewReader(body))
+	modified = modified.Truncate(time.Second)
+	if r.Header.Get("Range") != "" {
+		http.ServeContent(w, r, "", modified, bytes.NewReader(body))
+		return
+	}
+	if !modified.IsZero() {
+		h["Last-Modified"] = []string{modified.UTC().Format(http.TimeFormat)}
+	}
+	if unchanged(r, etag, modified) {
+		delete(h, "Content-Type")
+		delete(h, "Content-Encoding")
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	h["Content-Length"] = []string{strconv.Itoa(len(body))}
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		w.Write(body)
+	}
+}
+
+// Header values set on every open-data answer, shared (never modified in
+// place: a header is replaced, and appending to a full slice copies it).
+var (
+	contentEncodingGzip = []string{"gzip"}
+	cachePublic         = []string{"public, max-age=60"}
+	cachePrivate        = []string{"private, no-cache"}
+)
+
+// unchanged reports whether a GET or HEAD may be answered 304 (RFC 9110
+// §13.1): If-None-Match, compared weakly, when the request has it, else
+// If-Modified-Since.
+func unchanged(r *http.Request, etag string, modified time.Time) bool {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		return false
+	}
+	if inm := r.Header.Get("If-None-Match"); inm != "" {
+		for _, t := range strings.Split(inm, ",") {
+			t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
+			if t == "*" || t == strings.TrimPrefix(etag, "W/") {
+				return true
+			}
+		}
+		return false
+	}
+	if ims := r.Header.Get("If-Modified-Since"); ims != "" && !modified.IsZero() {
+		t, err := http.ParseTime(ims)
+		return err == nil && !modified.After(t)
+	}
+	return false
 }
 
 // openFile serves a file of a built dataset: a table in a format, or

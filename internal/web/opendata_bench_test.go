@@ -122,3 +122,74 @@ func BenchmarkOpenDataServe(b *testing.B) {
 		}
 	}
 }
+
+// discardWriter is a ResponseWriter that keeps the headers and drops the
+// body: what serving costs, without a socket's.
+type discardWriter struct {
+	h    http.Header
+	code int
+}
+
+func (w *discardWriter) Header() http.Header         { return w.h }
+func (w *discardWriter) WriteHeader(code int)        { w.code = code }
+func (w *discardWriter) Write(b []byte) (int, error) { return len(b), nil }
+
+// BenchmarkOpenDataHandler measures the CPU time one request costs in
+// process, without sockets: a static file server (net/http's FileServer)
+// serving the bytes of a built CSV, and Aldyn's whole handler (every
+// middleware) serving that CSV plain, gzipped, revalidated (304), and
+// CKAN package_show. The machine's load touches both alike, so the ratio
+// static ns/op ÷ Aldyn ns/op is the figure to read.
+func BenchmarkOpenDataHandler(b *testing.B) {
+	f := mustFixture(b)
+	mustOpenData(b, f)
+	s, err := web.New(web.Config{OpenDataRate: -1}, f.db, f.auth, slog.New(slog.DiscardHandler))
+	if err != nil {
+		b.Fatal(err)
+	}
+	h := s.Handler()
+	const path = "/open/sensitive-offenses-quarterly/counts.csv"
+	get := func(h http.Handler, path string, hdr map[string]string) *discardWriter {
+		r := httptest.NewRequest("GET", path, nil)
+		for k, v := range hdr {
+			r.Header.Set(k, v)
+		}
+		w := &discardWriter{h: http.Header{}}
+		h.ServeHTTP(w, r)
+		return w
+	}
+	warm := get(h, path, nil)
+	if warm.code != 200 {
+		b.Fatalf("%s: %d", path, warm.code)
+	}
+	etag := warm.h.Get("ETag")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
+	dir := b.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "counts.csv"), rec.Body.Bytes(), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	static := http.FileServer(http.Dir(dir))
+	for _, c := range []struct {
+		name string
+		h    http.Handler
+		path string
+		hdr  map[string]string
+		want int
+	}{
+		{"static", static, "/counts.csv", nil, 200},
+		{"csv", h, path, nil, 200},
+		{"csv_gzip", h, path, map[string]string{"Accept-Encoding": "gzip"}, 200},
+		{"csv_304", h, path, map[string]string{"If-None-Match": etag}, 304},
+		{"package_show", h, "/api/3/action/package_show?id=offenses-monthly", nil, 200},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if w := get(c.h, c.path, c.hdr); w.code != c.want {
+					b.Fatalf("%s: %d, want %d", c.path, w.code, c.want)
+				}
+			}
+		})
+	}
+}

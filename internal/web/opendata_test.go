@@ -5,11 +5,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"io"
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -335,6 +336,35 @@ func TestOpenDataCaching(t *testing.T) {
 	}
 	if unz, _ := io.ReadAll(zr); string(unz) != plain {
 		t.Error("the gzipped CSV differs from the plain one")
+	}
+	// A validator of another version, a range, a HEAD.
+	for _, c := range []struct {
+		method string
+		hdr    map[string]string
+		status int
+		body   string
+	}{
+		{"GET", map[string]string{"If-None-Match": `"not-this-one"`}, 200, plain},
+		{"GET", map[string]string{"If-None-Match": `"a", W/"b"`}, 200, plain},
+		{"GET", map[string]string{"Range": "bytes=0-9"}, http.StatusPartialContent, plain[:10]},
+		{"HEAD", nil, 200, ""},
+	} {
+		req, _ := http.NewRequest(c.method, f.srv.URL+"/open/offenses-monthly/counts.csv", nil)
+		for k, v := range c.hdr {
+			req.Header.Set(k, v)
+		}
+		resp, err := (&http.Transport{DisableCompression: true}).RoundTrip(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != c.status || string(got) != c.body {
+			t.Errorf("%s %v: %d with %d bytes, want %d with %d", c.method, c.hdr, resp.StatusCode, len(got), c.status, len(c.body))
+		}
+		if c.method == "HEAD" && resp.Header.Get("Content-Length") != strconv.Itoa(len(plain)) {
+			t.Errorf("HEAD: Content-Length %q, want %d", resp.Header.Get("Content-Length"), len(plain))
+		}
 	}
 	resp := f.do(t, adminKG, "GET", "/open/coordination/meetings-decisions.csv", "", "")
 	if cc := resp.Header.Get("Cache-Control"); !strings.Contains(cc, "private") {
