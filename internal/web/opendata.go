@@ -178,8 +178,11 @@ func (s *Server) openBuild(r *http.Request) (*opendata.Snapshot, *opendata.Build
 	if b == nil || b.Err != nil {
 		return nil, nil, notFoundErr()
 	}
-	if !snap.Settings[b.Dataset.Slug].Published && requireNationalAdmin(r) != nil {
-		return nil, nil, notFoundErr()
+	if !snap.Settings[b.Dataset.Slug].Published {
+		s.resolveSession(r)
+		if requireNationalAdmin(r) != nil {
+			return nil, nil, notFoundErr()
+		}
 	}
 	return snap, b, nil
 }

@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/aldyn-kg/aldyn"
+	"github.com/aldyn-kg/aldyn/internal/auth"
 	"github.com/aldyn-kg/aldyn/internal/demo"
 	"github.com/aldyn-kg/aldyn/internal/disclosure"
 	"github.com/aldyn-kg/aldyn/internal/i18n"
@@ -622,5 +623,38 @@ func TestOpenAdminWithheldPages(t *testing.T) {
 		if resp := f.do(t, adminKG, "GET", "/open/admin/"+slug+"?"+q, "", ""); resp.StatusCode != http.StatusBadRequest {
 			t.Errorf("%s: %d, want 400", q, resp.StatusCode)
 		}
+	}
+}
+
+// TestOpenDataSkipsSessionLookup: open data for programs is the same for
+// everyone, so a session cookie is not looked up there (an unknown one is
+// neither refused nor cleared), while the portal's pages still check it;
+// an unpublished dataset's files still need a national administrator's
+// session (the access matrix signs in as each role).
+func TestOpenDataSkipsSessionLookup(t *testing.T) {
+	f := mustFixture(t)
+	mustOpenData(t, f)
+	get := func(path string) *http.Response {
+		req, _ := http.NewRequest("GET", f.srv.URL+path, nil)
+		req.AddCookie(&http.Cookie{Name: auth.CookieName, Value: "not-a-session"})
+		resp, err := (&http.Transport{}).RoundTrip(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		return resp
+	}
+	for _, path := range []string{"/open/offenses-monthly/counts.csv", "/api/3/action/package_list", "/api/action/package_list", "/catalog.jsonld"} {
+		resp := get(path)
+		if resp.StatusCode != 200 || resp.Header.Get("Set-Cookie") != "" {
+			t.Errorf("%s with an unknown session: %d, Set-Cookie %q", path, resp.StatusCode, resp.Header.Get("Set-Cookie"))
+		}
+	}
+	if resp := get("/open/coordination/meetings-decisions.csv"); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("unpublished file with an unknown session: %d, want 404", resp.StatusCode)
+	}
+	if resp := get("/open"); !strings.Contains(resp.Header.Get("Set-Cookie"), auth.CookieName+"=") {
+		t.Errorf("the portal page did not clear the unknown session: %q", resp.Header.Get("Set-Cookie"))
 	}
 }
