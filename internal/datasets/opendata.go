@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 
 	"github.com/aldyn-kg/aldyn"
 	"github.com/aldyn-kg/aldyn/internal/opendata"
@@ -13,7 +14,9 @@ import (
 
 // Reported figures are published as yearly sums of accepted values: the
 // non-sensitive shipped data sets only, by element × disaggregation option
-// × country and region × calendar year, under the disclosure policy.
+// × country, region and district × calendar year, under the disclosure
+// policy. Figures of bodies above the districts (a region's own
+// department) reach the region only: its unallocated row.
 func init() {
 	opendata.Register(opendata.Dataset{
 		Slug: "reported-figures-yearly", Theme: opendata.ThemeOfficial, Frequency: opendata.Irregular,
@@ -70,13 +73,21 @@ func buildFiguresYearly(ctx context.Context, in opendata.Input) ([]*opendata.Tab
 	byCode := map[string]aldyn.Territory{}
 	var country string
 	var regions []string
+	districts := map[string][]string{} // region code → its districts' codes
+	byPath := map[string]string{}
 	for _, t := range ts {
 		byCode[t.Code] = t
-		switch t.Level {
-		case aldyn.LevelCountry:
+		byPath[t.Path] = t.Code
+	}
+	for _, t := range ts {
+		switch {
+		case t.Level == aldyn.LevelCountry:
 			country = t.Code
-		case aldyn.LevelRegion:
+		case t.Level == aldyn.LevelRegion:
 			regions = append(regions, t.Code)
+		case (t.Level == aldyn.LevelDistrict || t.Level == aldyn.LevelCity) && strings.Count(t.Path, "/") == 4:
+			r := byPath[t.Path[:31]]
+			districts[r] = append(districts[r], t.Code)
 		}
 	}
 	// Whole years before the current one.
@@ -86,7 +97,7 @@ func buildFiguresYearly(ctx context.Context, in opendata.Input) ([]*opendata.Tab
 	combos := map[string][]string{}
 	seenCombo := map[string]bool{}
 	years := map[string]bool{}
-	for _, level := range []string{aldyn.LevelCountry, aldyn.LevelRegion} {
+	for _, level := range []string{aldyn.LevelCountry, aldyn.LevelRegion, aldyn.LevelDistrict, aldyn.LevelCity} {
 		rows, err := in.DB.FindRollup(ctx, store.RollupFilter{Elements: order, Level: level})
 		if err != nil {
 			return nil, err
@@ -118,22 +129,34 @@ func buildFiguresYearly(ctx context.Context, in opendata.Input) ([]*opendata.Tab
 						[]any{int64(y), level, t.Code, t.NameKy, t.NameRu, t.NameEn, elems[el], el, combo},
 						int64(math.Round(sums[key{el, combo, code, ys}])))
 				}
-				total := add(country, opendata.LevelCountry)
-				var parts []int
-				for _, rc := range regions {
-					parts = append(parts, add(rc, opendata.LevelRegion))
-				}
-				// Forms of bodies above the regions reach only the country.
-				if rest := c.Count(total); rest != 0 {
+				// unallocated adds, beside parts, the part of total that
+				// reaches no part (forms of bodies above them), if any.
+				unallocated := func(total int, parts []int, code string) []int {
+					rest := c.Count(total)
 					for _, p := range parts {
 						rest -= c.Count(p)
 					}
-					if rest != 0 {
-						parts = append(parts, c.Add(fmt.Sprintf("%s|%s|%s|unallocated", ys, el, combo),
-							[]any{int64(y), opendata.LevelUnallocated, country, byCode[country].NameKy, byCode[country].NameRu, byCode[country].NameEn, elems[el], el, combo}, rest))
+					if rest == 0 {
+						return parts
+					}
+					t := byCode[code]
+					return append(parts, c.Add(fmt.Sprintf("%s|%s|%s|%s|unallocated", ys, el, combo, code),
+						[]any{int64(y), opendata.LevelUnallocated, code, t.NameKy, t.NameRu, t.NameEn, elems[el], el, combo}, rest))
+				}
+				total := add(country, opendata.LevelCountry)
+				var parts []int
+				for _, rc := range regions {
+					ri := add(rc, opendata.LevelRegion)
+					parts = append(parts, ri)
+					var ds []int
+					for _, dc := range districts[rc] {
+						ds = append(ds, add(dc, opendata.LevelDistrict))
+					}
+					if len(ds) > 0 {
+						c.Sum(ri, unallocated(ri, ds, rc))
 					}
 				}
-				c.Sum(total, parts)
+				c.Sum(total, unallocated(total, parts, country))
 			}
 		}
 	}

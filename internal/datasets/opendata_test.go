@@ -58,6 +58,7 @@ func TestReportedFiguresDataset(t *testing.T) {
 					entry[el][combo] = strconv.Itoa(n)
 					truth["country|"+kg+"|"+el+"|"+combo] += int64(n)
 					truth["region|"+d.region+"|"+el+"|"+combo] += int64(n)
+					truth["district|"+d.district+"|"+el+"|"+combo] += int64(n)
 				}
 			}
 			for code, cs := range map[string]map[string]map[string]string{
@@ -72,6 +73,20 @@ func TestReportedFiguresDataset(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
+		}
+	}
+	regionOf := map[string]string{}
+	ts, err := db.TerritoryNames(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pathCode := map[string]string{}
+	for _, tr := range ts {
+		pathCode[tr.Path] = tr.Code
+	}
+	for _, tr := range ts {
+		if len(tr.Path) == 46 {
+			regionOf[tr.Code] = pathCode[tr.Path[:31]]
 		}
 	}
 	for _, k := range []int{3, 5} {
@@ -94,7 +109,7 @@ func TestReportedFiguresDataset(t *testing.T) {
 		var cells []disclosuretest.Cell
 		idx := map[string]int{}
 		groups := map[string][]int{}
-		withheld := 0
+		withheld, districtRows := 0, 0
 		for _, r := range recs[1:] {
 			if r[6] != "complaints" || r[0] != "2025" {
 				t.Fatalf("row %v: only the complaints of 2025 are public", r)
@@ -108,8 +123,19 @@ func TestReportedFiguresDataset(t *testing.T) {
 			}
 			idx[id] = len(cells)
 			cells = append(cells, c)
-			if r[1] != opendata.LevelCountry {
-				groups[r[7]+"|"+r[8]] = append(groups[r[7]+"|"+r[8]], idx[id])
+			// The row's parent: the country above a region, the region
+			// above its districts (and its unallocated row).
+			switch {
+			case r[1] == opendata.LevelRegion, r[1] == opendata.LevelUnallocated && r[2] == kg:
+				g := "country|" + kg + "|" + r[7] + "|" + r[8]
+				groups[g] = append(groups[g], idx[id])
+			case r[1] == opendata.LevelDistrict:
+				g := "region|" + regionOf[r[2]] + "|" + r[7] + "|" + r[8]
+				groups[g] = append(groups[g], idx[id])
+				districtRows++
+			case r[1] == opendata.LevelUnallocated:
+				g := "region|" + r[2] + "|" + r[7] + "|" + r[8]
+				groups[g] = append(groups[g], idx[id])
 			}
 		}
 		for id, n := range truth {
@@ -119,14 +145,17 @@ func TestReportedFiguresDataset(t *testing.T) {
 		}
 		var sums []disclosuretest.Sum
 		for g, parts := range groups {
-			total, ok := idx["country|"+kg+"|"+g]
+			total, ok := idx[g]
 			if !ok {
-				t.Fatalf("no country row for %s", g)
+				t.Fatalf("no row for %s", g)
 			}
 			sums = append(sums, disclosuretest.Sum{Total: total, Parts: parts})
 		}
 		if len(sums) == 0 || withheld == 0 {
 			t.Fatalf("k%d: %d sums, %d withheld: the check proves nothing", k, len(sums), withheld)
+		}
+		if districtRows == 0 {
+			t.Errorf("k%d: no district rows", k)
 		}
 		t.Logf("k%d: %d rows, %d withheld", k, len(cells), withheld)
 		for _, msg := range disclosuretest.Check(cells, sums, k) {

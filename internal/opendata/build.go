@@ -135,10 +135,21 @@ func (c *Catalogue) Current(ctx context.Context) (*Snapshot, error) {
 		every = 2 * time.Second
 	}
 	fresh := func() bool { return !c.stale.Load() && time.Since(time.Unix(0, c.checked.Load())) < every }
-	if s := c.snap.Load(); s != nil && fresh() {
+	s := c.snap.Load()
+	if s != nil && fresh() {
 		return s, nil
 	}
-	c.mu.Lock()
+	if s != nil && !c.stale.Load() {
+		// Only time says to look again: one request compares the sources
+		// while the others keep being answered from the snapshot they
+		// have, instead of queueing behind the comparison.
+		if !c.mu.TryLock() {
+			return s, nil
+		}
+	} else {
+		// First build, or an administrator's change: wait for it.
+		c.mu.Lock()
+	}
 	defer c.mu.Unlock()
 	if s := c.snap.Load(); s != nil && fresh() {
 		return s, nil // another request checked meanwhile

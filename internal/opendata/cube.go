@@ -1,6 +1,8 @@
 package opendata
 
 import (
+	"github.com/paulmach/orb"
+
 	"github.com/aldyn-kg/aldyn"
 	"github.com/aldyn-kg/aldyn/internal/disclosure"
 )
@@ -23,7 +25,7 @@ type Cube struct {
 	known  []bool
 	sums   []disclosure.Sum
 	index  map[string]int
-	cells  []aldyn.BBox
+	shapes []orb.MultiPolygon
 }
 
 // NewCube returns an empty cube.
@@ -41,7 +43,7 @@ func (c *Cube) Add(id string, key []any, count int64) int {
 	c.keys = append(c.keys, key)
 	c.counts = append(c.counts, count)
 	c.known = append(c.known, false)
-	c.cells = append(c.cells, aldyn.BBox{})
+	c.shapes = append(c.shapes, nil)
 	return i
 }
 
@@ -54,8 +56,9 @@ func (c *Cube) AddKnown(id string, count int64) int {
 	return i
 }
 
-// SetCell gives a cell its square, for spatial tables.
-func (c *Cube) SetCell(i int, b aldyn.BBox) { c.cells[i] = b }
+// SetShape gives a cell its ground, for spatial tables: a grid square cut
+// by its territory's boundary.
+func (c *Cube) SetShape(i int, s orb.MultiPolygon) { c.shapes[i] = s }
 
 // Lookup returns the index of the cell of an id.
 func (c *Cube) Lookup(id string) (int, bool) {
@@ -124,7 +127,7 @@ func (c *Cube) Table(name string, title aldyn.Text, keyFields []Field, count Fie
 		t.Rows = append(t.Rows, row)
 		t.Flags = append(t.Flags, flags[i])
 		if spatial {
-			t.Cells = append(t.Cells, c.cells[i])
+			t.Shapes = append(t.Shapes, c.shapes[i])
 		}
 	}
 	return t, nil

@@ -13,6 +13,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/paulmach/orb/geojson"
+	"github.com/paulmach/orb/planar"
+
+	"github.com/aldyn-kg/aldyn/internal/country"
 	"github.com/aldyn-kg/aldyn/internal/opendata"
 )
 
@@ -310,8 +314,10 @@ func TestCSVCheckerRejects(t *testing.T) {
 }
 
 // TestGridGeoJSON: the grid's GeoJSON is a FeatureCollection (RFC 7946)
-// of closed square polygons inside the country's box, one per CSV row,
-// with the row's values as properties.
+// of closed polygons, one per CSV row, with the row's values as
+// properties: each a grid square cut by its territory's boundary (the
+// demo has oblast boundaries only), so inside the country and never
+// larger than a square.
 func TestGridGeoJSON(t *testing.T) {
 	db := MustDemoDB(t)
 	b := opendata.BuildDataset(context.Background(), db, opendata.Lookup("offenses-grid-quarterly"), opendata.Input{K: 5})
@@ -322,35 +328,55 @@ func TestGridGeoJSON(t *testing.T) {
 	if res == nil || res.MediaType != "application/geo+json" {
 		t.Fatalf("no GeoJSON resource: %v", res)
 	}
-	var fc struct {
+	var raw struct {
 		Type     string `json:"type"`
 		Features []struct {
-			Type     string `json:"type"`
-			Geometry struct {
-				Type        string         `json:"type"`
-				Coordinates [][][2]float64 `json:"coordinates"`
-			} `json:"geometry"`
-			Properties map[string]any `json:"properties"`
+			Type string `json:"type"`
 		} `json:"features"`
 	}
-	if err := json.Unmarshal(res.Body, &fc); err != nil {
+	if err := json.Unmarshal(res.Body, &raw); err != nil {
 		t.Fatal(err)
 	}
-	if fc.Type != "FeatureCollection" || len(fc.Features) != len(b.Tables[0].Rows) || len(fc.Features) == 0 {
-		t.Fatalf("%s with %d features for %d rows", fc.Type, len(fc.Features), len(b.Tables[0].Rows))
+	fc, err := geojson.UnmarshalFeatureCollection(res.Body)
+	if err != nil {
+		t.Fatal(err)
 	}
+	if raw.Type != "FeatureCollection" || len(fc.Features) != len(b.Tables[0].Rows) || len(fc.Features) == 0 {
+		t.Fatalf("%s with %d features for %d rows", raw.Type, len(fc.Features), len(b.Tables[0].Rows))
+	}
+	square := 0.0
+	clipped := 0
 	for i, f := range fc.Features {
-		ring := f.Geometry.Coordinates[0]
-		if f.Type != "Feature" || f.Geometry.Type != "Polygon" || len(ring) != 5 || ring[0] != ring[4] {
-			t.Fatalf("feature %d: %s %s %v", i, f.Type, f.Geometry.Type, ring)
+		mp := asMulti(f.Geometry)
+		if raw.Features[i].Type != "Feature" || len(mp) == 0 {
+			t.Fatalf("feature %d: %s %s", i, raw.Features[i].Type, f.Geometry.GeoJSONType())
 		}
-		for _, p := range ring {
-			if p[0] < 69 || p[0] > 81 || p[1] < 39 || p[1] > 44 {
-				t.Fatalf("feature %d: point %v outside the country's box", i, p)
+		for _, p := range mp {
+			for _, r := range p {
+				if len(r) < 4 || r[0] != r[len(r)-1] {
+					t.Fatalf("feature %d: open ring %v", i, r)
+				}
 			}
+		}
+		if !country.Contains(f.Geometry, 1e-4) {
+			t.Errorf("feature %d: %v reaches outside the country", i, f.Geometry.Bound())
+		}
+		box := f.Geometry.Bound()
+		a := planar.Area(f.Geometry)
+		square = max(square, planar.Area(box.ToPolygon()))
+		if a < 0.999*planar.Area(box.ToPolygon()) {
+			clipped++
 		}
 		if _, ok := f.Properties["suppressed"].(bool); !ok {
 			t.Fatalf("feature %d: no suppressed flag: %v", i, f.Properties)
 		}
+	}
+	for i, f := range fc.Features {
+		if a := planar.Area(f.Geometry); a > square*1.01 {
+			t.Errorf("feature %d: area %.5f, more than a square (%.5f)", i, a, square)
+		}
+	}
+	if clipped == 0 {
+		t.Error("no square on an oblast boundary was cut")
 	}
 }

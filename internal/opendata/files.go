@@ -3,7 +3,10 @@ package opendata
 import (
 	"bytes"
 	"encoding/json"
+	"math"
 	"time"
+
+	"github.com/paulmach/orb"
 
 	"github.com/aldyn-kg/aldyn/internal/export"
 )
@@ -57,7 +60,7 @@ func tableFiles(d *Dataset, t *Table) ([]*Resource, error) {
 		return nil, err
 	}
 	out = append(out, newResource(d, t, "json", "JSON", MediaJSON, js))
-	if d.Spatial && t.Cells != nil {
+	if d.Spatial && t.Shapes != nil {
 		gj, err := tableGeoJSON(t)
 		if err != nil {
 			return nil, err
@@ -105,7 +108,8 @@ func tableJSON(t *Table) ([]byte, error) {
 }
 
 // tableGeoJSON is a spatial table as a FeatureCollection (RFC 7946): each
-// row a square polygon with the row's values as properties.
+// row its ground (a Polygon, or a MultiPolygon when a territory's part of
+// a square is in pieces) with the row's values as properties.
 func tableGeoJSON(t *Table) ([]byte, error) {
 	var b bytes.Buffer
 	b.WriteString(`{"type":"FeatureCollection","features":[`)
@@ -113,9 +117,7 @@ func tableGeoJSON(t *Table) ([]byte, error) {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		c := t.Cells[i]
-		ring := [][2]float64{{c.MinLon, c.MinLat}, {c.MaxLon, c.MinLat}, {c.MaxLon, c.MaxLat}, {c.MinLon, c.MaxLat}, {c.MinLon, c.MinLat}}
-		geom, err := json.Marshal(map[string]any{"type": "Polygon", "coordinates": [][][2]float64{ring}})
+		geom, err := shapeJSON(t.Shapes[i])
 		if err != nil {
 			return nil, err
 		}
@@ -127,4 +129,27 @@ func tableGeoJSON(t *Table) ([]byte, error) {
 	}
 	b.WriteString("\n]}\n")
 	return b.Bytes(), nil
+}
+
+// shapeJSON is a shape as a GeoJSON geometry, coordinates to 6 decimals
+// (about 0.1 m): a Polygon when it is one piece.
+func shapeJSON(mp orb.MultiPolygon) ([]byte, error) {
+	poly := func(p orb.Polygon) [][][2]float64 {
+		out := make([][][2]float64, len(p))
+		for i, r := range p {
+			out[i] = make([][2]float64, len(r))
+			for j, pt := range r {
+				out[i][j] = [2]float64{math.Round(pt[0]*1e6) / 1e6, math.Round(pt[1]*1e6) / 1e6}
+			}
+		}
+		return out
+	}
+	if len(mp) == 1 {
+		return json.Marshal(map[string]any{"type": "Polygon", "coordinates": poly(mp[0])})
+	}
+	cs := make([][][][2]float64, len(mp))
+	for i, p := range mp {
+		cs[i] = poly(p)
+	}
+	return json.Marshal(map[string]any{"type": "MultiPolygon", "coordinates": cs})
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/paulmach/orb"
+
 	"github.com/aldyn-kg/aldyn"
 	"github.com/aldyn-kg/aldyn/internal/stats"
 	"github.com/aldyn-kg/aldyn/internal/store"
@@ -15,9 +17,16 @@ import (
 //
 //   - One cell size (GridCellM, 8 km) and whole calendar quarters: fixed
 //     levels, so no two releases cut the same ground differently.
-//   - A cell is counted per district: records are never moved across a
-//     district boundary to a cell centre, and each district's part of a
-//     cell is its own row (its GeoJSON square is the whole cell).
+//   - A published cell is (grid square ∩ district): each district's part
+//     of a square is its own row, its GeoJSON geometry the square cut by
+//     the district's boundary (or, for a district without one, by its
+//     oblast's). A record counts in its own district's part, never in
+//     another's: one geocoded where its district holds no ground of the
+//     square (just over the boundary) counts in the nearest square where
+//     it does. Records are never moved to a cell centre.
+//   - Suppression is decided within each district's own table: a
+//     district's cells are one Cube, so no two districts' withheld cells
+//     depend on each other.
 //   - Each district's cells add up to its located records of the group and
 //     quarter, which the monthly table nearly publishes; the grid takes
 //     that total as known, and suppression makes sure no withheld cell
@@ -53,6 +62,10 @@ func buildOffenseGrid(ctx context.Context, in Input) ([]*Table, error) {
 	if err != nil {
 		return nil, err
 	}
+	pieces, err := loadPieces(ctx, in.DB, grid)
+	if err != nil {
+		return nil, err
+	}
 	type key struct {
 		district string
 		group    string
@@ -60,8 +73,6 @@ func buildOffenseGrid(ctx context.Context, in Input) ([]*Table, error) {
 		cell     int
 	}
 	counts := map[key]int64{}
-	cellsOf := map[string][]int{} // district → its cells with any record
-	seen := map[[2]any]bool{}
 	err = in.DB.OpenGridLocations(ctx, from, until, func(l *store.GridLocation) error {
 		if in.SensitiveCategory(l.Category) || aldyn.IsSensitive(l.Category, l.Subgroup) {
 			return nil
@@ -70,17 +81,30 @@ func buildOffenseGrid(ctx context.Context, in Input) ([]*Table, error) {
 		if !ok {
 			return nil
 		}
-		d := ancestor(l.TerritoryPath, 3)
-		counts[key{d, categoryGroups[l.Category], l.Year*10 + (l.Month-1)/3 + 1, c}]++
-		if k := [2]any{d, c}; !seen[k] {
-			seen[k] = true
-			cellsOf[d] = append(cellsOf[d], c)
-		}
+		counts[key{ancestor(l.TerritoryPath, 3), categoryGroups[l.Category], l.Year*10 + (l.Month-1)/3 + 1, c}]++
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
+	// Move the counts of squares where a district holds no ground to its
+	// nearest square where it does (see above); per district and square,
+	// not per record.
+	moved := map[key]int64{}
+	cellsOf := map[string][]int{} // district → its cells with any record
+	for k, n := range counts {
+		b := pieces.boundaryOf(k.district)
+		cell, ok := pieces.nearestPiece(b, k.cell)
+		if !ok {
+			continue // no ground of the district within reach of the grid
+		}
+		k.cell = cell
+		moved[k] += n
+		if !slices.Contains(cellsOf[k.district], cell) {
+			cellsOf[k.district] = append(cellsOf[k.district], cell)
+		}
+	}
+	counts = moved
 	groups := []string{"violent", "property", "drugs", "public_order", "traffic", "other"}
 	districts := make([]string, 0, len(cellsOf))
 	for d, cs := range cellsOf {
@@ -93,34 +117,6 @@ func buildOffenseGrid(ctx context.Context, in Input) ([]*Table, error) {
 		districts = append(districts, d)
 	}
 	slices.Sort(districts)
-	c := NewCube()
-	for q := from; q.Before(until); q = q.AddDate(0, 3, 0) {
-		y, qn := q.Year(), (int(q.Month())-1)/3+1
-		for _, grp := range groups {
-			for _, d := range districts {
-				t, ok := g.byPath[d]
-				level := LevelDistrict
-				if !ok || depth(d) < 3 {
-					level = LevelUnallocated
-				}
-				var parts []int
-				var total int64
-				for _, cell := range cellsOf[d] {
-					n := counts[key{d, grp, y*10 + qn, cell}]
-					total += n
-					b := grid.CellBounds(cell)
-					id := fmt.Sprintf("%d-%d|%s|%s|%d", y, qn, grp, d, cell)
-					i := c.Add(id, []any{int64(y), int64(qn), grp, fmt.Sprintf("%d_%d", grid.X0+cell%grid.NX, grid.Y0+cell/grid.NX), level, code(d),
-						t.NameKy, t.NameRu, t.NameEn}, n)
-					c.SetCell(i, b)
-					parts = append(parts, i)
-				}
-				// The district's located total is taken as known.
-				c.Sum(c.AddKnown(fmt.Sprintf("%d-%d|%s|%s|total", y, qn, grp, d), total), parts)
-			}
-		}
-	}
-	c.ZeroComplements, c.OmitZeros = true, true
 	group := Field{Name: "category_group", Type: "string", Title: aldyn.Text{KY: "Категориялар тобу", RU: "Группа категорий", EN: "Category group"},
 		Description: aldyn.Text{
 			KY: "violent — зомбулук (киши өлтүрүү, ден соолукка оор зыян, каракчылык); property — мүлккө каршы (тоноо, уурулук, алдамчылык, опузалап талап кылуу); drugs — баңгизат; public_order — бейбаштык; traffic — жол кыймылы; other — башкалар.",
@@ -129,14 +125,60 @@ func buildOffenseGrid(ctx context.Context, in Input) ([]*Table, error) {
 		}}
 	cellField := Field{Name: "cell", Type: "string", Title: aldyn.Text{KY: "Уяча", RU: "Ячейка", EN: "Cell"},
 		Description: aldyn.Text{
-			KY: "Торчонун уячасы: тилкеси_катары, 8 км квадрат, өлкөнүн бирдиктүү торунда; GeoJSONдо анын чектери.",
-			RU: "Ячейка сетки: столбец_строка, квадрат 8 км в единой сетке страны; в GeoJSON — её границы.",
-			EN: "The grid cell as column_row: an 8 km square of the country's one lattice; its bounds are in the GeoJSON.",
+			KY: "Торчонун уячасы: тилкеси_катары, 8 км квадрат, өлкөнүн бирдиктүү торунда. Сап — квадраттын ушул райондун чегиндеги бөлүгү; GeoJSONдо ошол бөлүктүн чектери (район чеги жок болсо — облустун чеги менен кесилген).",
+			RU: "Ячейка сетки: столбец_строка, квадрат 8 км в единой сетке страны. Строка — часть квадрата в границах этого района; в GeoJSON — контур этой части (если границы района нет — квадрат, обрезанный границей области).",
+			EN: "The grid cell as column_row: an 8 km square of the country's one lattice. A row is the square's part inside this district; the GeoJSON gives that part's outline (the square cut by the oblast's boundary where the district has none).",
 		}}
-	t, err := c.Table("cells", aldyn.Text{KY: "Торчонун уячалары", RU: "Ячейки сетки", EN: "Grid cells"},
-		[]Field{fieldYear, fieldQuarter, group, cellField, fieldLevel, fieldCode, fieldNameKy, fieldNameRu, fieldNameEn}, fieldCount, Derived{}, in.K, true)
-	if err != nil {
-		return nil, err
+	fields := []Field{fieldYear, fieldQuarter, group, cellField, fieldLevel, fieldCode, fieldNameKy, fieldNameRu, fieldNameEn}
+	title := aldyn.Text{KY: "Торчонун уячалары", RU: "Ячейки сетки", EN: "Grid cells"}
+	var t *Table
+	for _, d := range districts {
+		// One district's table: its suppression is decided apart from
+		// every other district's.
+		c := NewCube()
+		c.ZeroComplements, c.OmitZeros = true, true
+		tr, ok := g.byPath[d]
+		level := LevelDistrict
+		if !ok || depth(d) < 3 {
+			level = LevelUnallocated
+		}
+		b := pieces.boundaryOf(d)
+		for q := from; q.Before(until); q = q.AddDate(0, 3, 0) {
+			y, qn := q.Year(), (int(q.Month())-1)/3+1
+			for _, grp := range groups {
+				var parts []int
+				var total int64
+				for _, cell := range cellsOf[d] {
+					n := counts[key{d, grp, y*10 + qn, cell}]
+					total += n
+					i := c.Add(fmt.Sprintf("%d-%d|%s|%d", y, qn, grp, cell), []any{int64(y), int64(qn), grp,
+						fmt.Sprintf("%d_%d", grid.X0+cell%grid.NX, grid.Y0+cell/grid.NX), level, code(d), tr.NameKy, tr.NameRu, tr.NameEn}, n)
+					c.SetShape(i, pieces.piece(b, cell))
+					parts = append(parts, i)
+				}
+				// The district's located total is taken as known.
+				c.Sum(c.AddKnown(fmt.Sprintf("%d-%d|%s|total", y, qn, grp), total), parts)
+			}
+		}
+		dt, err := c.Table("cells", title, fields, fieldCount, Derived{}, in.K, true)
+		if err != nil {
+			return nil, err
+		}
+		if t == nil {
+			t = dt
+			continue
+		}
+		t.Rows = append(t.Rows, dt.Rows...)
+		t.Flags = append(t.Flags, dt.Flags...)
+		t.Shapes = append(t.Shapes, dt.Shapes...)
+	}
+	if t == nil {
+		// No district with records in two cells: an empty table.
+		var err error
+		if t, err = NewCube().Table("cells", title, fields, fieldCount, Derived{}, in.K, true); err != nil {
+			return nil, err
+		}
+		t.Shapes = []orb.MultiPolygon{}
 	}
 	return []*Table{t}, nil
 }

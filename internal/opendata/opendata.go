@@ -32,6 +32,8 @@ import (
 	"slices"
 	"time"
 
+	"github.com/paulmach/orb"
+
 	"github.com/aldyn-kg/aldyn"
 	"github.com/aldyn-kg/aldyn/internal/disclosure"
 	"github.com/aldyn-kg/aldyn/internal/i18n"
@@ -67,7 +69,7 @@ type Dataset struct {
 	// Keywords are CKAN's tags: lower-case English words.
 	Keywords  []string
 	Frequency string
-	// Spatial datasets have GeoJSON resources (tables with Cells).
+	// Spatial datasets have GeoJSON resources (tables with Shapes).
 	Spatial bool
 	// Source returns a version of the data the dataset is built from; a
 	// build holds until it changes.
@@ -180,8 +182,9 @@ type Table struct {
 	// flag (why its counts are withheld); administrators see them, the
 	// published files carry only the "suppressed" column.
 	Flags []disclosure.Flag
-	// Cells are, in a spatial table, each row's square (GeoJSON polygons).
-	Cells []aldyn.BBox
+	// Shapes are, in a spatial table, each row's ground (its GeoJSON
+	// geometry): a grid square cut by its territory's boundary.
+	Shapes []orb.MultiPolygon
 }
 
 // SuppressedField is the column every table under disclosure control
@@ -239,8 +242,13 @@ func checkTable(d *Dataset, t *Table) error {
 	if counts && (len(t.Flags) != len(t.Rows) || t.Fields[len(t.Fields)-1].Name != SuppressedField) {
 		return fmt.Errorf("opendata: %s/%s counts records but was not made by Cube.Table", d.Slug, t.Name)
 	}
-	if d.Spatial && t.Cells != nil && len(t.Cells) != len(t.Rows) {
-		return fmt.Errorf("opendata: %s/%s: %d cells for %d rows", d.Slug, t.Name, len(t.Cells), len(t.Rows))
+	if d.Spatial && t.Shapes != nil && len(t.Shapes) != len(t.Rows) {
+		return fmt.Errorf("opendata: %s/%s: %d shapes for %d rows", d.Slug, t.Name, len(t.Shapes), len(t.Rows))
+	}
+	for i, s := range t.Shapes {
+		if len(s) == 0 {
+			return fmt.Errorf("opendata: %s/%s row %d: no ground", d.Slug, t.Name, i)
+		}
 	}
 	for i, r := range t.Rows {
 		if len(r) != len(t.Fields) {

@@ -12,8 +12,9 @@ import (
 )
 
 // The residents' channel publishes its reports as coarse counts: public
-// categories only, by country and region × calendar quarter, under the
-// disclosure policy; no text, contact or point.
+// categories only, by country, region and district × calendar quarter,
+// under the disclosure policy (a region's districts, and its reports coded
+// to no district, add up to it); no text, contact or point.
 func init() {
 	opendata.Register(opendata.Dataset{
 		Slug: "resident-reports-quarterly", Theme: opendata.ThemeOffenses, Frequency: opendata.Quarterly,
@@ -38,13 +39,19 @@ func buildReportsQuarterly(ctx context.Context, in opendata.Input) ([]*opendata.
 	byPath := map[string]aldyn.Territory{}
 	var country string
 	var regions []string
+	districts := map[string][]string{} // region → its districts
 	for _, t := range ts {
+		if t.Level == aldyn.LevelPrecinct {
+			continue
+		}
 		byPath[t.Path] = t
 		switch strings.Count(t.Path, "/") {
 		case 2:
 			country = t.Path
 		case 3:
 			regions = append(regions, t.Path)
+		case 4:
+			districts[t.Path[:31]] = append(districts[t.Path[:31]], t.Path)
 		}
 	}
 	cats, err := in.DB.FindResidentCategories(ctx, false)
@@ -64,7 +71,8 @@ func buildReportsQuarterly(ctx context.Context, in opendata.Input) ([]*opendata.
 	}
 	type cell struct{ level, path, cat, quarter string }
 	counts, onTime := map[cell]int64{}, map[cell]int64{}
-	unalloc := map[string]bool{}
+	unalloc := map[string]bool{}      // quarter: reports coded to the country only
+	unallocIn := map[[2]string]bool{} // quarter, region: reports coded to the region only
 	first := until
 	for _, r := range reports {
 		q := quarterStart(r.CreatedAt)
@@ -75,6 +83,12 @@ func buildReportsQuarterly(ctx context.Context, in opendata.Input) ([]*opendata.
 		keys := []cell{{opendata.LevelCountry, country, r.CategoryCode, qk}}
 		if p := r.TerritoryPath; len(p) >= 31 {
 			keys = append(keys, cell{opendata.LevelRegion, p[:31], r.CategoryCode, qk})
+			if len(p) >= 46 {
+				keys = append(keys, cell{opendata.LevelDistrict, p[:46], r.CategoryCode, qk})
+			} else {
+				unallocIn[[2]string{qk, p[:31]}] = true
+				keys = append(keys, cell{opendata.LevelUnallocated, p[:31], r.CategoryCode, qk})
+			}
 		} else {
 			unalloc[qk] = true
 			keys = append(keys, cell{opendata.LevelUnallocated, country, r.CategoryCode, qk})
@@ -104,7 +118,18 @@ func buildReportsQuarterly(ctx context.Context, in opendata.Input) ([]*opendata.
 			total := add(opendata.LevelCountry, country)
 			var parts []int
 			for _, rp := range regions {
-				parts = append(parts, add(opendata.LevelRegion, rp))
+				ri := add(opendata.LevelRegion, rp)
+				parts = append(parts, ri)
+				var ds []int
+				for _, dp := range districts[rp] {
+					ds = append(ds, add(opendata.LevelDistrict, dp))
+				}
+				if unallocIn[[2]string{qk, rp}] {
+					ds = append(ds, add(opendata.LevelUnallocated, rp))
+				}
+				if len(ds) > 0 {
+					c.Sum(ri, ds)
+				}
 			}
 			if unalloc[qk] {
 				parts = append(parts, add(opendata.LevelUnallocated, country))

@@ -123,6 +123,11 @@ func TestResidentReportsDataset(t *testing.T) {
 		keys := []string{"country|" + country}
 		if len(p) >= 31 {
 			keys = append(keys, "region|"+p[16:30])
+			if len(p) >= 46 {
+				keys = append(keys, "district|"+p[31:45])
+			} else {
+				keys = append(keys, "unallocated|"+p[16:30])
+			}
 		} else {
 			keys = append(keys, "unallocated|"+country)
 		}
@@ -158,7 +163,7 @@ func TestResidentReportsDataset(t *testing.T) {
 		idx := map[string]int{}
 		groups := map[string][]int{}
 		seen := map[string]bool{}
-		withheld := 0
+		withheld, districtRows := 0, 0
 		for _, r := range recs[1:] {
 			id := fmt.Sprintf("%s|%s|%s|%s-Q%s", r[2], r[3], r[7], r[0], r[1])
 			c := disclosuretest.Cell{Key: id, Suppressed: r[10] == "true", True: truth[id]}
@@ -184,10 +189,25 @@ func TestResidentReportsDataset(t *testing.T) {
 			idx[id] = len(cells)
 			cells = append(cells, c)
 			seen[id] = true
-			if r[2] != opendata.LevelCountry {
-				country := paths[r[3]][1:15]
-				g := country + "|" + r[7] + "|" + r[0] + "-Q" + r[1]
+			// The row's parent: the country above a region (or above
+			// reports coded to no region), the region above a district
+			// (or above its reports coded to no district).
+			var parent string
+			switch p := paths[r[3]]; {
+			case r[2] == opendata.LevelCountry:
+			case r[2] == opendata.LevelRegion, r[2] == opendata.LevelUnallocated && len(p) == 16:
+				parent = "country|" + p[1:15]
+			case r[2] == opendata.LevelDistrict:
+				parent = "region|" + p[16:30]
+			case r[2] == opendata.LevelUnallocated:
+				parent = "region|" + p[16:30]
+			}
+			if parent != "" {
+				g := parent + "|" + r[7] + "|" + r[0] + "-Q" + r[1]
 				groups[g] = append(groups[g], idx[id])
+			}
+			if r[2] == opendata.LevelDistrict {
+				districtRows++
 			}
 		}
 		for id, n := range truth {
@@ -197,11 +217,14 @@ func TestResidentReportsDataset(t *testing.T) {
 		}
 		var sums []disclosuretest.Sum
 		for g, parts := range groups {
-			total, ok := idx["country|"+g]
+			total, ok := idx[g]
 			if !ok {
-				t.Fatalf("no country row for %s", g)
+				t.Fatalf("no row for %s", g)
 			}
 			sums = append(sums, disclosuretest.Sum{Total: total, Parts: parts})
+		}
+		if districtRows == 0 {
+			t.Errorf("k%d: no district rows", k)
 		}
 		if len(sums) == 0 || withheld == 0 {
 			t.Fatalf("k%d: %d sums, %d withheld: the check proves nothing", k, len(sums), withheld)

@@ -17,6 +17,10 @@ type reqInfo struct {
 	route *Route
 	// viaToken is set when the caller authenticated with an API token.
 	viaToken bool
+	// session is the session cookie of a request whose user was not
+	// looked up (see publicMachineGET); resolveSession looks it up when
+	// an answer turns out to depend on the user.
+	session string
 }
 
 type ctxKey struct{}

@@ -37,7 +37,11 @@ func (s *Server) identify(next http.Handler) http.Handler {
 				s.writeError(w, r, unauthorized())
 				return
 			}
-		} else if c, err := r.Cookie(auth.CookieName); err == nil && c.Value != "" {
+		} else if c, err := r.Cookie(auth.CookieName); err == nil && c.Value != "" && publicMachineGET(r) {
+			// Public open data: the session is looked up only if the
+			// answer depends on it (an unpublished dataset's preview).
+			ri.session = c.Value
+		} else if err == nil && c.Value != "" {
 			if u, err := s.auth.UserFromSession(r.Context(), c.Value); err == nil {
 				ri.user = u
 			} else {
@@ -70,6 +74,43 @@ func (s *Server) identify(next http.Handler) http.Handler {
 		}
 		protected.ServeHTTP(w, r)
 	})
+}
+
+// publicMachineGET reports whether r reads open data made for programs:
+// files of datasets, the CKAN action API, the DCAT-AP catalogue. They are
+// the same for everyone, except previews of unpublished datasets to
+// national administrators (openBuild), so a browser's session cookie need
+// not cost a database lookup on each of them.
+func publicMachineGET(r *http.Request) bool {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		return false
+	}
+	p := r.URL.Path
+	switch {
+	case p == "/catalog.jsonld", p == "/catalog.ttl", strings.HasPrefix(p, "/api/3/action/"), strings.HasPrefix(p, "/api/action/"):
+		return true
+	case strings.HasPrefix(p, "/open/"):
+		// /open/{slug}/{file}, not the portal's pages.
+		rest := p[len("/open/"):]
+		i := strings.IndexByte(rest, '/')
+		return i > 0 && rest[:i] != "admin" && i < len(rest)-1 && !strings.Contains(rest[i+1:], "/")
+	}
+	return false
+}
+
+// resolveSession looks up the session publicMachineGET left aside, and
+// makes its user the request's actor.
+func (s *Server) resolveSession(r *http.Request) {
+	ri := info(r)
+	if ri.session == "" || ri.user != nil {
+		return
+	}
+	tok := ri.session
+	ri.session = ""
+	if u, err := s.auth.UserFromSession(r.Context(), tok); err == nil && !u.MustChangePassword {
+		ri.user, ri.actor = u, s.auth.Actor(u)
+		ri.actor.Lang = ri.lang
+	}
 }
 
 // readDeadline bounds the reading of every request by cfg.ReadTimeout;

@@ -178,8 +178,11 @@ func (s *Server) openBuild(r *http.Request) (*opendata.Snapshot, *opendata.Build
 	if b == nil || b.Err != nil {
 		return nil, nil, notFoundErr()
 	}
-	if !snap.Settings[b.Dataset.Slug].Published && requireNationalAdmin(r) != nil {
-		return nil, nil, notFoundErr()
+	if !snap.Settings[b.Dataset.Slug].Published {
+		s.resolveSession(r)
+		if requireNationalAdmin(r) != nil {
+			return nil, nil, notFoundErr()
+		}
 	}
 	return snap, b, nil
 }
@@ -494,12 +497,13 @@ func (s *Server) openAdminSave(w http.ResponseWriter, r *http.Request) error {
 
 // openSuppressedRow is a withheld cell on the administrators' page.
 type openSuppressedRow struct {
-	Key    string
-	Reason string
+	Table, Key string
+	Reason     string
 }
 
-const openAdminMaxRows = 500
-
+// openAdminDataset shows what the disclosure control withheld in a
+// dataset and why, a page at a time (a grid withholds thousands of
+// cells), optionally of one table and one reason.
 func (s *Server) openAdminDataset(w http.ResponseWriter, r *http.Request) error {
 	if err := requireNationalAdmin(r); err != nil {
 		return err
@@ -508,28 +512,50 @@ func (s *Server) openAdminDataset(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
+	q := r.URL.Query()
+	pg, err := pageFromQuery(q)
+	if err != nil {
+		return err
+	}
+	table, reason := q.Get("table"), q.Get("reason")
+	if table != "" && !slices.ContainsFunc(b.Tables, func(t *opendata.Table) bool { return t.Name == table }) {
+		return badParam("table")
+	}
+	if reason != "" && reason != "primary" && reason != "secondary" {
+		return badParam("reason")
+	}
 	loc, lang := info(r).loc, info(r).lang
 	var rows []openSuppressedRow
 	counts := map[string]int{}
+	total := 0
+	var tables []string
 	for _, t := range b.Tables {
+		if t.Flags != nil {
+			tables = append(tables, t.Name)
+		}
 		cnt := slices.IndexFunc(t.Fields, func(f opendata.Field) bool { return f.Count })
 		for i, f := range t.Flags {
 			if !f.Suppressed() {
 				continue
 			}
 			counts[f.String()]++
-			if len(rows) >= openAdminMaxRows {
+			if (table != "" && t.Name != table) || (reason != "" && f.String() != reason) {
+				continue
+			}
+			total++
+			if total <= pg.Offset || len(rows) >= pg.Limit {
 				continue
 			}
 			var key []string
 			for _, v := range t.Rows[i][:cnt] {
 				key = append(key, fmt.Sprint(v))
 			}
-			rows = append(rows, openSuppressedRow{Key: t.Name + ": " + strings.Join(key, " · "), Reason: loc.T("opendata.reason." + f.String())})
+			rows = append(rows, openSuppressedRow{Table: t.Name, Key: strings.Join(key, " · "), Reason: loc.T("opendata.reason." + f.String())})
 		}
 	}
-	return s.render(w, r, http.StatusOK, "open_admin_dataset", &page{Title: b.Dataset.Title.In(lang), Data: map[string]any{
+	return s.render(w, r, http.StatusOK, "open_admin_dataset", &page{Title: b.Dataset.Title.In(lang), Form: q, Data: map[string]any{
 		"Slug": b.Dataset.Slug, "Rows": rows, "Primary": counts["primary"], "Secondary": counts["secondary"],
-		"Shown": len(rows), "K": snap.K, "Published": snap.Settings[b.Dataset.Slug].Published,
+		"Pager": newPager(pg, total), "K": snap.K, "Published": snap.Settings[b.Dataset.Slug].Published,
+		"Tables": tables, "Table": table, "Reason": reason,
 	}})
 }

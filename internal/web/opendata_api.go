@@ -108,16 +108,21 @@ func clientAddr(r *http.Request) string {
 	return host
 }
 
+var (
+	corsAnyOrigin = []string{"*"}
+	corsExpose    = []string{"ETag, Last-Modified, Retry-After"}
+)
+
 // machine wraps a handler of open data for programs: CORS for GET, and the
 // rate limit per client address (429 with Retry-After).
 func (s *Server) machine(h func(http.ResponseWriter, *http.Request) error) func(http.ResponseWriter, *http.Request) error {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		w.Header().Set("Access-Control-Allow-Origin", "*")
-		w.Header().Set("Access-Control-Expose-Headers", "ETag, Last-Modified, Retry-After")
+		w.Header()["Access-Control-Allow-Origin"] = corsAnyOrigin
+		w.Header()["Access-Control-Expose-Headers"] = corsExpose
 		if ok, wait := s.open.limit.allow(clientAddr(r), time.Now()); !ok {
 			secs := int(wait/time.Second) + 1
 			w.Header().Set("Retry-After", strconv.Itoa(secs))
-			if strings.HasPrefix(r.URL.Path, "/api/3/") {
+			if strings.HasPrefix(r.URL.Path, "/api/3/") || strings.HasPrefix(r.URL.Path, "/api/action/") {
 				ckanError(w, r, http.StatusTooManyRequests, "Rate Limit Error", "Too many requests; retry after "+strconv.Itoa(secs)+" s")
 				return nil
 			}
@@ -128,29 +133,83 @@ func (s *Server) machine(h func(http.ResponseWriter, *http.Request) error) func(
 	}
 }
 
-// serveBytes answers with body, its validators and caching headers; 304
-// and ranges come from http.ServeContent. Published files may be cached by
-// anyone for a minute; previews of unpublished ones only privately.
+// serveBytes answers with body, its validators and caching headers.
+// Published files may be cached by anyone for a minute; previews of
+// unpublished ones only privately.
 //
 // gz, when not nil, is body gzipped, made once: it is sent to clients that
 // accept gzip (under its own validator), so that no request compresses.
+//
+// The answer is built from bytes already in memory, so the common cases
+// are written here directly (a 304 on a matching validator, else the whole
+// body in one write); http.ServeContent, which copies through a buffer,
+// answers only requests for ranges.
 func serveBytes(w http.ResponseWriter, r *http.Request, body, gz []byte, etag, ctype string, modified time.Time, public bool) {
 	h := w.Header()
-	h.Set("Content-Type", ctype)
+	h["Content-Type"] = []string{ctype}
 	if gz != nil {
-		h.Add("Vary", "Accept-Encoding")
+		h["Vary"] = append(h["Vary"], "Accept-Encoding")
 		if static.Accepts(r.Header.Get("Accept-Encoding"), "gzip") {
-			h.Set("Content-Encoding", "gzip")
+			h["Content-Encoding"] = contentEncodingGzip
 			body, etag = gz, strings.TrimSuffix(etag, `"`)+`-gz"`
 		}
 	}
-	h.Set("ETag", etag)
+	h["Etag"] = []string{etag}
 	if public {
-		h.Set("Cache-Control", "public, max-age=60")
+		h["Cache-Control"] = cachePublic
 	} else {
-		h.Set("Cache-Control", "private, no-cache")
+		h["Cache-Control"] = cachePrivate
 	}
-	http.ServeContent(w, r, "", modified.Truncate(time.Second), bytes.NewReader(body))
+	modified = modified.Truncate(time.Second)
+	if r.Header.Get("Range") != "" {
+		http.ServeContent(w, r, "", modified, bytes.NewReader(body))
+		return
+	}
+	if !modified.IsZero() {
+		h["Last-Modified"] = []string{modified.UTC().Format(http.TimeFormat)}
+	}
+	if unchanged(r, etag, modified) {
+		delete(h, "Content-Type")
+		delete(h, "Content-Encoding")
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	h["Content-Length"] = []string{strconv.Itoa(len(body))}
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		w.Write(body)
+	}
+}
+
+// Header values set on every open-data answer, shared (never modified in
+// place: a header is replaced, and appending to a full slice copies it).
+var (
+	contentEncodingGzip = []string{"gzip"}
+	cachePublic         = []string{"public, max-age=60"}
+	cachePrivate        = []string{"private, no-cache"}
+)
+
+// unchanged reports whether a GET or HEAD may be answered 304 (RFC 9110
+// §13.1): If-None-Match, compared weakly, when the request has it, else
+// If-Modified-Since.
+func unchanged(r *http.Request, etag string, modified time.Time) bool {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		return false
+	}
+	if inm := r.Header.Get("If-None-Match"); inm != "" {
+		for _, t := range strings.Split(inm, ",") {
+			t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
+			if t == "*" || t == strings.TrimPrefix(etag, "W/") {
+				return true
+			}
+		}
+		return false
+	}
+	if ims := r.Header.Get("If-Modified-Since"); ims != "" && !modified.IsZero() {
+		t, err := http.ParseTime(ims)
+		return err == nil && !modified.After(t)
+	}
+	return false
 }
 
 // openFile serves a file of a built dataset: a table in a format, or
@@ -192,9 +251,76 @@ func baseURL(r *http.Request) string {
 // --- CKAN action API -------------------------------------------------------
 
 // ckanActions are the actions answered, each at GET and POST
-// /api/3/action/<name>.
+// /api/3/action/<name> and /api/action/<name> (the unversioned path
+// ckanapi and other clients call, CKAN's alias of version 3).
 var ckanActions = []string{"package_list", "package_show", "package_search", "organization_list", "organization_show",
-	"group_list", "tag_list", "resource_show", "status_show"}
+	"group_list", "group_show", "tag_list", "resource_show", "status_show", "help_show"}
+
+// ckanPrefixes are the paths the action API answers under.
+var ckanPrefixes = []string{"/api/3/action/", "/api/action/"}
+
+// ckanDoc is what help_show says of an action (CKAN answers with the
+// action function's docstring) and the OpenAPI document lists.
+type ckanDoc struct {
+	Summary string
+	Params  []apiParam
+}
+
+var ckanDocs = map[string]ckanDoc{
+	"package_list": {"Return a list of the names of the site's datasets (packages).",
+		[]apiParam{{Name: "limit", In: "query", Type: "integer", Description: "if given, the list of datasets will be broken into pages of at most limit datasets per page"},
+			{Name: "offset", In: "query", Type: "integer", Description: "when limit is given, the offset to start returning packages from"}}},
+	"package_show": {"Return the metadata of a dataset (package) and its resources.",
+		[]apiParam{{Name: "id", In: "query", Type: "string", Required: true, Description: "the id or name of the dataset (its slug)"}}},
+	"package_search": {"Searches for packages satisfying the given search criteria.",
+		[]apiParam{{Name: "q", In: "query", Type: "string", Description: "words of the title, description and tags, all of which must match"},
+			{Name: "fq", In: "query", Type: "string", Description: "filters field:value joined by spaces or AND; fields tags, organization, groups, res_format, name, license_id"},
+			{Name: "rows", In: "query", Type: "integer", Description: "the maximum number of matching rows (datasets) to return (default 10, at most 1000)"},
+			{Name: "start", In: "query", Type: "integer", Description: "the offset in the complete result for where the set of returned datasets should begin"},
+			{Name: "sort", In: "query", Type: "string", Description: "name, title_string, metadata_modified or metadata_created, asc or desc (default: score desc, metadata_modified desc)"}}},
+	"organization_list": {"Return a list of the names of the site's organizations.",
+		[]apiParam{{Name: "all_fields", In: "query", Type: "boolean", Description: "return group dictionaries instead of just names"}}},
+	"organization_show": {"Return the details of an organization.",
+		[]apiParam{{Name: "id", In: "query", Type: "string", Required: true, Description: "the id or name of the organization"},
+			{Name: "include_datasets", In: "query", Type: "boolean", Description: "include a list of the organization's datasets"}}},
+	"group_list": {"Return a list of the names of the site's groups (the catalogue's themes).",
+		[]apiParam{{Name: "all_fields", In: "query", Type: "boolean", Description: "return group dictionaries instead of just names"}}},
+	"group_show": {"Return the details of a group (a theme of the catalogue).",
+		[]apiParam{{Name: "id", In: "query", Type: "string", Required: true, Description: "the id or name of the group"},
+			{Name: "include_datasets", In: "query", Type: "boolean", Description: "include a list of the group's datasets"}}},
+	"tag_list": {"Return a list of the site's tags.",
+		[]apiParam{{Name: "query", In: "query", Type: "string", Description: "a tag name query to search for, if given only tags whose names contain this string will be returned"},
+			{Name: "all_fields", In: "query", Type: "boolean", Description: "return full tag dictionaries instead of just names"}}},
+	"resource_show": {"Return the metadata of a resource.",
+		[]apiParam{{Name: "id", In: "query", Type: "string", Required: true, Description: "the id of the resource"}}},
+	"status_show": {"Return a dictionary with information about the site's configuration.", nil},
+	"help_show": {"Return the help string for a particular API action.",
+		[]apiParam{{Name: "name", In: "query", Type: "string", Required: true, Description: "action function name (eg `package_create`, `package_search`)"}}},
+}
+
+// ckanDocstring is an action's help, in the reStructuredText CKAN's
+// docstrings use.
+func ckanDocstring(action string) string {
+	d := ckanDocs[action]
+	var b strings.Builder
+	b.WriteString(d.Summary)
+	b.WriteString("\n")
+	for _, p := range d.Params {
+		fmt.Fprintf(&b, "\n:param %s: %s", p.Name, p.Description)
+		if !p.Required {
+			b.WriteString(" (optional)")
+		}
+		t := p.Type
+		if t == "boolean" {
+			t = "bool"
+		} else if t == "integer" {
+			t = "int"
+		}
+		fmt.Fprintf(&b, "\n:type %s: %s", p.Name, t)
+	}
+	b.WriteString("\n\nRead-only subset of CKAN's action API, answered by Aldyn as CKAN " + ckanVersion + " answers.\n")
+	return b.String()
+}
 
 // ckanVersion is the CKAN release whose answers these copy.
 const ckanVersion = "2.10.4"
@@ -203,9 +329,14 @@ func ckanHelp(r *http.Request, action string) string {
 	return baseURL(r) + "/api/3/action/help_show?name=" + action
 }
 
+// ckanActionOf is the action a request names (the last path segment).
+func ckanActionOf(r *http.Request) string {
+	return r.URL.Path[strings.LastIndexByte(r.URL.Path, '/')+1:]
+}
+
 // ckanError writes CKAN's error envelope.
 func ckanError(w http.ResponseWriter, r *http.Request, status int, typ, msg string, fields ...map[string][]string) {
-	action := strings.TrimPrefix(r.URL.Path, "/api/3/action/")
+	action := ckanActionOf(r)
 	e := map[string]any{"__type": typ}
 	if msg != "" {
 		e["message"] = msg
@@ -246,10 +377,20 @@ func ckanParams(r *http.Request) (map[string]string, error) {
 }
 
 func (s *Server) registerCKAN() {
-	for _, a := range ckanActions {
-		h := s.machine(s.ckanAction(a))
-		s.handle("GET", "/api/3/action/"+a, h)
-		s.handle("POST", "/api/3/action/"+a, h)
+	for _, prefix := range ckanPrefixes {
+		for _, a := range ckanActions {
+			h := s.machine(s.ckanAction(a))
+			s.handle("GET", prefix+a, h)
+			s.handle("POST", prefix+a, h)
+		}
+		// Any other action: CKAN's "Bad request - Action name not known"
+		// in the error envelope, so a client reports it as CKAN would.
+		unknown := s.machine(func(w http.ResponseWriter, r *http.Request) error {
+			ckanError(w, r, http.StatusBadRequest, "Bad Request", "Bad request - Action name not known: "+r.PathValue("action"))
+			return nil
+		})
+		s.handle("GET", prefix+"{action}", unknown)
+		s.handle("POST", prefix+"{action}", unknown)
 	}
 }
 
@@ -493,6 +634,34 @@ func (c *ckanView) answer(action string, p map[string]string) (result any, statu
 			return nonNil(dicts), http.StatusOK, "", "", nil
 		}
 		return nonNil(names), http.StatusOK, "", "", nil
+	case "group_show":
+		if p["id"] == "" {
+			return nil, http.StatusConflict, "Validation Error", "", missing("id")
+		}
+		var pkgs []map[string]any
+		for _, b := range c.snap.Published() {
+			if b.Dataset.Theme == p["id"] {
+				pkgs = append(pkgs, c.pkg(b))
+			}
+		}
+		if len(pkgs) == 0 {
+			// group_list lists only themes with a published dataset.
+			return notFound("Group")
+		}
+		g := c.group(p["id"], len(pkgs))
+		if p["include_datasets"] == "true" || p["include_datasets"] == "True" {
+			g["packages"] = pkgs
+		}
+		g["users"], g["extras"], g["groups"], g["tags"] = []any{}, []any{}, []any{}, []any{}
+		return g, http.StatusOK, "", "", nil
+	case "help_show":
+		if p["name"] == "" {
+			return nil, http.StatusConflict, "Validation Error", "", missing("name")
+		}
+		if _, ok := ckanDocs[p["name"]]; !ok {
+			return nil, http.StatusNotFound, "Not Found Error", "Action function not found", nil
+		}
+		return ckanDocstring(p["name"]), http.StatusOK, "", "", nil
 	case "tag_list":
 		seen := map[string]bool{}
 		var tags []string

@@ -6,29 +6,24 @@ package web
 // JSON object.
 
 func init() {
-	params := map[string][]apiParam{
-		"package_list": {{Name: "limit", In: "query", Type: "integer"}, {Name: "offset", In: "query", Type: "integer"}},
-		"package_show": {{Name: "id", In: "query", Type: "string", Required: true, Description: "dataset name (slug)"}},
-		"package_search": {{Name: "q", In: "query", Type: "string", Description: "words of the title, description and tags"},
-			{Name: "fq", In: "query", Type: "string", Description: "filters field:value joined by spaces or AND; fields tags, organization, groups, res_format, name, license_id"},
-			{Name: "rows", In: "query", Type: "integer", Description: "results per page (default 10, at most 1000)"},
-			{Name: "start", In: "query", Type: "integer"},
-			{Name: "sort", In: "query", Type: "string", Description: "name, title_string, metadata_modified or metadata_created, asc or desc"}},
-		"organization_list": {{Name: "all_fields", In: "query", Type: "boolean"}},
-		"organization_show": {{Name: "id", In: "query", Type: "string", Required: true}, {Name: "include_datasets", In: "query", Type: "boolean"}},
-		"group_list":        {{Name: "all_fields", In: "query", Type: "boolean"}},
-		"tag_list":          {{Name: "query", In: "query", Type: "string"}, {Name: "all_fields", In: "query", Type: "boolean"}},
-		"resource_show":     {{Name: "id", In: "query", Type: "string", Required: true}},
-		"status_show":       nil,
-	}
-	for _, a := range ckanActions {
-		for _, m := range []string{"GET", "POST"} {
-			op := apiOp{Method: m, Path: "/api/3/action/" + a, Summary: "CKAN action " + a + " (open data; rate-limited per address, 429 with Retry-After)",
-				Tag: "open data", Access: "public", Params: params[a], Response: "CKANResponse"}
-			if m == "POST" {
-				op.Params, op.Body = nil, "object"
+	for _, prefix := range ckanPrefixes {
+		alias := ""
+		if prefix != "/api/3/action/" {
+			alias = " (the unversioned alias of /api/3/action/)"
+		}
+		for _, a := range ckanActions {
+			for _, m := range []string{"GET", "POST"} {
+				op := apiOp{Method: m, Path: prefix + a, Summary: "CKAN action " + a + alias + ": " + ckanDocs[a].Summary + " Open data; rate-limited per address, 429 with Retry-After.",
+					Tag: "open data", Access: "public", Params: ckanDocs[a].Params, Response: "CKANResponse"}
+				if m == "POST" {
+					op.Params, op.Body = nil, "object"
+				}
+				apiOps = append(apiOps, op)
 			}
-			apiOps = append(apiOps, op)
+		}
+		for _, m := range []string{"GET", "POST"} {
+			apiOps = append(apiOps, apiOp{Method: m, Path: prefix + "{action}", Summary: "Any other CKAN action" + alias + ": 400, CKAN's error envelope (Bad Request, action name not known).",
+				Tag: "open data", Access: "public", Params: []apiParam{{Name: "action", In: "path", Type: "string", Required: true}}, Response: "CKANResponse"})
 		}
 	}
 	schemas["CKANResponse"] = obj(map[string]any{

@@ -4,15 +4,21 @@ import (
 	"compress/gzip"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/aldyn-kg/aldyn"
+	"github.com/aldyn-kg/aldyn/internal/auth"
 	"github.com/aldyn-kg/aldyn/internal/demo"
+	"github.com/aldyn-kg/aldyn/internal/disclosure"
+	"github.com/aldyn-kg/aldyn/internal/i18n"
 	"github.com/aldyn-kg/aldyn/internal/opendata"
 	"github.com/aldyn-kg/aldyn/internal/web"
 )
@@ -71,14 +77,18 @@ func init() {
 			admin("POST", "/open/admin/offenses-monthly", "/open/admin/{slug}", "application/x-www-form-urlencoded", "published=on&licence=CC-BY-4.0", http.StatusSeeOther),
 			admin("POST", "/open/admin/sensitive", "", "application/x-www-form-urlencoded", "", http.StatusSeeOther),
 		)
-		for _, a := range []string{"package_list", "package_search", "organization_list", "group_list", "tag_list", "status_show"} {
-			cases = append(cases, matrixCase{method: "GET", path: "/api/3/action/" + a, want: all(200)},
-				matrixCase{method: "POST", path: "/api/3/action/" + a, ctype: "application/json", body: "{}", want: all(200)})
-		}
-		for a, q := range map[string]string{"package_show": "id=offenses-monthly", "organization_show": "id=" + org[0],
-			"resource_show": "id=offenses-monthly.counts.csv"} {
-			cases = append(cases, matrixCase{method: "GET", path: "/api/3/action/" + a + "?" + q, route: "/api/3/action/" + a, want: all(200)},
-				matrixCase{method: "POST", path: "/api/3/action/" + a, ctype: "application/json", body: `{"` + strings.Replace(q, "=", `":"`, 1) + `"}`, want: all(200)})
+		for _, prefix := range []string{"/api/3/action/", "/api/action/"} {
+			for _, a := range []string{"package_list", "package_search", "organization_list", "group_list", "tag_list", "status_show"} {
+				cases = append(cases, matrixCase{method: "GET", path: prefix + a, want: all(200)},
+					matrixCase{method: "POST", path: prefix + a, ctype: "application/json", body: "{}", want: all(200)})
+			}
+			for a, q := range map[string]string{"package_show": "id=offenses-monthly", "organization_show": "id=" + org[0],
+				"resource_show": "id=offenses-monthly.counts.csv", "group_show": "id=offenses", "help_show": "name=package_search"} {
+				cases = append(cases, matrixCase{method: "GET", path: prefix + a + "?" + q, route: prefix + a, want: all(200)},
+					matrixCase{method: "POST", path: prefix + a, ctype: "application/json", body: `{"` + strings.Replace(q, "=", `":"`, 1) + `"}`, want: all(200)})
+			}
+			cases = append(cases, matrixCase{method: "GET", path: prefix + "package_create", route: prefix + "{action}", want: all(400)},
+				matrixCase{method: "POST", path: prefix + "package_create", route: prefix + "{action}", ctype: "application/json", body: "{}", want: all(400)})
 		}
 		return cases
 	})
@@ -222,6 +232,29 @@ func TestCKANShapes(t *testing.T) {
 	if st["ckan_version"] == nil || st["site_url"] == nil {
 		t.Errorf("status_show: %v", st)
 	}
+	var group map[string]any
+	json.Unmarshal(call("/api/3/action/group_show?id=plans&include_datasets=true", 200).Result, &group)
+	if group["name"] != "plans" || group["is_organization"] != false || group["package_count"].(float64) != 1 || len(group["packages"].([]any)) != 1 {
+		t.Errorf("group_show: %v", group)
+	}
+	for _, a := range []string{"package_list", "package_show", "package_search", "organization_list", "organization_show", "group_list",
+		"group_show", "tag_list", "resource_show", "status_show", "help_show"} {
+		var help string
+		json.Unmarshal(call("/api/3/action/help_show?name="+a, 200).Result, &help)
+		if help == "" || (a != "status_show" && a != "help_show" && a != "package_list" && !strings.Contains(help, ":param ")) {
+			t.Errorf("help_show %s: %q", a, help)
+		}
+	}
+	// The unversioned path ckanapi calls, with a JSON body as it posts.
+	resp := f.do(t, anon, "POST", "/api/action/package_show", "application/json", `{"id": "offenses-monthly"}`)
+	var alias ckanEnvelope
+	if err := json.Unmarshal([]byte(readBody(t, resp)), &alias); err != nil || resp.StatusCode != 200 || !alias.Success {
+		t.Errorf("POST /api/action/package_show: %d %v %v", resp.StatusCode, err, alias.Error)
+	}
+	var aliasPkg map[string]any
+	if json.Unmarshal(alias.Result, &aliasPkg); aliasPkg["name"] != "offenses-monthly" {
+		t.Errorf("POST /api/action/package_show: %v", aliasPkg["name"])
+	}
 	// Errors, as CKAN answers them.
 	e := call("/api/3/action/package_show?id=coordination", 404)
 	if e.Error["__type"] != "Not Found Error" || e.Result != nil {
@@ -234,6 +267,24 @@ func TestCKANShapes(t *testing.T) {
 	e = call("/api/3/action/resource_show?id=nope", 404)
 	if e.Error["__type"] != "Not Found Error" {
 		t.Errorf("resource_show nope: %v", e.Error)
+	}
+	e = call("/api/3/action/help_show?name=package_create", 404)
+	if e.Error["__type"] != "Not Found Error" {
+		t.Errorf("help_show package_create: %v", e.Error)
+	}
+	e = call("/api/3/action/help_show", 409)
+	if e.Error["__type"] != "Validation Error" || e.Error["name"] == nil {
+		t.Errorf("help_show without name: %v", e.Error)
+	}
+	e = call("/api/3/action/group_show?id=coordination", 404)
+	if e.Error["__type"] != "Not Found Error" {
+		t.Errorf("group_show of a theme with nothing published: %v", e.Error)
+	}
+	for _, path := range []string{"/api/3/action/package_create", "/api/action/datastore_search"} {
+		e = call(path, 400)
+		if e.Error["__type"] != "Bad Request" || !strings.Contains(e.Error["message"].(string), "Action name not known") {
+			t.Errorf("%s: %v", path, e.Error)
+		}
 	}
 	e = call("/api/3/action/package_search?fq=tags", 409)
 	if e.Error["__type"] != "Search Query Error" {
@@ -286,6 +337,35 @@ func TestOpenDataCaching(t *testing.T) {
 	}
 	if unz, _ := io.ReadAll(zr); string(unz) != plain {
 		t.Error("the gzipped CSV differs from the plain one")
+	}
+	// A validator of another version, a range, a HEAD.
+	for _, c := range []struct {
+		method string
+		hdr    map[string]string
+		status int
+		body   string
+	}{
+		{"GET", map[string]string{"If-None-Match": `"not-this-one"`}, 200, plain},
+		{"GET", map[string]string{"If-None-Match": `"a", W/"b"`}, 200, plain},
+		{"GET", map[string]string{"Range": "bytes=0-9"}, http.StatusPartialContent, plain[:10]},
+		{"HEAD", nil, 200, ""},
+	} {
+		req, _ := http.NewRequest(c.method, f.srv.URL+"/open/offenses-monthly/counts.csv", nil)
+		for k, v := range c.hdr {
+			req.Header.Set(k, v)
+		}
+		resp, err := (&http.Transport{DisableCompression: true}).RoundTrip(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != c.status || string(got) != c.body {
+			t.Errorf("%s %v: %d with %d bytes, want %d with %d", c.method, c.hdr, resp.StatusCode, len(got), c.status, len(c.body))
+		}
+		if c.method == "HEAD" && resp.Header.Get("Content-Length") != strconv.Itoa(len(plain)) {
+			t.Errorf("HEAD: Content-Length %q, want %d", resp.Header.Get("Content-Length"), len(plain))
+		}
 	}
 	resp := f.do(t, adminKG, "GET", "/open/coordination/meetings-decisions.csv", "", "")
 	if cc := resp.Header.Get("Cache-Control"); !strings.Contains(cc, "private") {
@@ -479,3 +559,102 @@ func TestOpenDataPortal(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// TestOpenAdminWithheldPages: the withheld cells of a dataset are listed a
+// page at a time, every one reachable, filtered by table and reason; a
+// bad filter is refused.
+func TestOpenAdminWithheldPages(t *testing.T) {
+	f := mustFixture(t)
+	mustOpenData(t, f)
+	const slug = "offenses-monthly"
+	rowRe := regexp.MustCompile(`<tr><td><code>([a-z0-9_-]+)</code></td><td>([^<]*)</td><td>([^<]*)</td></tr>`)
+	totalRe := regexp.MustCompile(`rel="next"`)
+	seen := map[string]bool{}
+	pages := 0
+	for pg := 1; ; pg++ {
+		resp := f.do(t, adminKG, "GET", fmt.Sprintf("/open/admin/%s?page=%d&per_page=50", slug, pg), "", "")
+		body := readBody(t, resp)
+		if resp.StatusCode != 200 {
+			t.Fatalf("page %d: %d", pg, resp.StatusCode)
+		}
+		rows := rowRe.FindAllStringSubmatch(body, -1)
+		if len(rows) > 50 {
+			t.Fatalf("page %d lists %d cells, more than its 50", pg, len(rows))
+		}
+		for _, r := range rows {
+			k := r[1] + " " + r[2]
+			if seen[k] {
+				t.Errorf("%s listed twice", k)
+			}
+			seen[k] = true
+		}
+		pages++
+		if !totalRe.MatchString(body) {
+			break
+		}
+		if pg > 1000 {
+			t.Fatal("no last page")
+		}
+	}
+	k, err := disclosure.MinCellCount(context.Background(), f.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := opendata.BuildDataset(context.Background(), f.db, opendata.Lookup(slug), opendata.Input{K: k})
+	if b.Err != nil {
+		t.Fatal(b.Err)
+	}
+	want := b.Suppressed()
+	if len(seen) != want || want <= 50 || pages < 2 {
+		t.Errorf("%d cells over %d pages, want all %d withheld on more than one page", len(seen), pages, want)
+	}
+	// One reason: only its cells, and fewer than all.
+	body := readBody(t, f.do(t, adminKG, "GET", "/open/admin/"+slug+"?reason=secondary&per_page=500", "", ""))
+	rows := rowRe.FindAllStringSubmatch(body, -1)
+	if len(rows) == 0 || len(rows) >= want {
+		t.Errorf("reason=secondary: %d of %d", len(rows), want)
+	}
+	for _, r := range rows {
+		if r[3] != i18n.For("ky").T("opendata.reason.secondary") {
+			t.Errorf("reason=secondary lists %q", r[3])
+		}
+	}
+	for _, q := range []string{"table=nope", "reason=both", "page=x"} {
+		if resp := f.do(t, adminKG, "GET", "/open/admin/"+slug+"?"+q, "", ""); resp.StatusCode != http.StatusBadRequest {
+			t.Errorf("%s: %d, want 400", q, resp.StatusCode)
+		}
+	}
+}
+
+// TestOpenDataSkipsSessionLookup: open data for programs is the same for
+// everyone, so a session cookie is not looked up there (an unknown one is
+// neither refused nor cleared), while the portal's pages still check it;
+// an unpublished dataset's files still need a national administrator's
+// session (the access matrix signs in as each role).
+func TestOpenDataSkipsSessionLookup(t *testing.T) {
+	f := mustFixture(t)
+	mustOpenData(t, f)
+	get := func(path string) *http.Response {
+		req, _ := http.NewRequest("GET", f.srv.URL+path, nil)
+		req.AddCookie(&http.Cookie{Name: auth.CookieName, Value: "not-a-session"})
+		resp, err := (&http.Transport{}).RoundTrip(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		return resp
+	}
+	for _, path := range []string{"/open/offenses-monthly/counts.csv", "/api/3/action/package_list", "/api/action/package_list", "/catalog.jsonld"} {
+		resp := get(path)
+		if resp.StatusCode != 200 || resp.Header.Get("Set-Cookie") != "" {
+			t.Errorf("%s with an unknown session: %d, Set-Cookie %q", path, resp.StatusCode, resp.Header.Get("Set-Cookie"))
+		}
+	}
+	if resp := get("/open/coordination/meetings-decisions.csv"); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("unpublished file with an unknown session: %d, want 404", resp.StatusCode)
+	}
+	if resp := get("/open"); !strings.Contains(resp.Header.Get("Set-Cookie"), auth.CookieName+"=") {
+		t.Errorf("the portal page did not clear the unknown session: %q", resp.Header.Get("Set-Cookie"))
+	}
+}

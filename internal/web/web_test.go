@@ -91,7 +91,9 @@ func mustFixtureWith(tb testing.TB, opts auth.Options) *fixture {
 		}
 		f.users[name], f.tokens[name] = u, tok
 	}
-	s, err := web.New(web.Config{}, db, svc, slog.New(slog.NewTextHandler(tbWriter{tb}, &slog.HandlerOptions{Level: slog.LevelError})))
+	// No open-data rate limit: the access matrix sends hundreds of CKAN
+	// calls from one address (TestOpenDataRateLimit has its own server).
+	s, err := web.New(web.Config{OpenDataRate: -1}, db, svc, slog.New(slog.NewTextHandler(tbWriter{tb}, &slog.HandlerOptions{Level: slog.LevelError})))
 	if err != nil {
 		tb.Fatal(err)
 	}
