@@ -320,19 +320,6 @@ func RedactPersonalData(s string) string {
 	return digitRunShape.ReplaceAllString(s, Redacted)
 }
 
-// AddWorkingDays returns the day n working days (Monday to Friday) after
-// day t.
-func AddWorkingDays(t time.Time, n int) time.Time {
-	d := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
-	for n > 0 {
-		d = d.AddDate(0, 0, 1)
-		if wd := d.Weekday(); wd != time.Saturday && wd != time.Sunday {
-			n--
-		}
-	}
-	return d
-}
-
 // PublicPoint rounds a point to about 100 m (three decimals of latitude,
 // a little more of longitude at Kyrgyzstan's latitudes) so that a public
 // map never shows the exact pin. inside reports whether a point lies in
