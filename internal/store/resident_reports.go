@@ -670,6 +670,9 @@ func (db *DB) LoadResidentReports(ctx context.Context, actor *aldyn.Actor, rs []
 				r.CreatedAt = tx.now
 			}
 			r.TrackingCode, r.UpdatedAt = code, r.CreatedAt
+			if r.AnsweredAt != nil && r.AnsweredAt.After(r.UpdatedAt) {
+				r.UpdatedAt = *r.AnsweredAt
+			}
 			r.DueOn = aldyn.AddWorkingDays(r.CreatedAt, c.DeadlineDays)
 			if r.Redactions == nil {
 				r.Redactions = []string{}
