@@ -55,6 +55,7 @@ func (s *Server) registerResidents() {
 	s.handle("POST", "/reports/track/{code}/support", s.residentSupport)
 	s.handle("GET", "/reports/media/{id}", s.residentMedia)
 	s.registerResidentHandling()
+	s.registerResidentCategories()
 	s.registerResidentPublic()
 	s.registerOpen311()
 }

@@ -29,9 +29,6 @@ func (s *Server) registerResidentHandling() {
 	s.handle("POST", "/residents/{id}/merge", s.residentMerge)
 	s.handle("POST", "/residents/{id}/moderate", s.residentModerate)
 
-	s.handle("GET", "/api/v1/resident-categories", s.apiResidentCategories)
-	s.handle("POST", "/api/v1/resident-categories", s.apiResidentCategoryCreate)
-	s.handle("PUT", "/api/v1/resident-categories/{id}", s.apiResidentCategoryUpdate)
 	s.handle("GET", "/api/v1/resident-reports", s.apiResidentReports)
 	s.handle("GET", "/api/v1/resident-reports/{id}", s.apiResidentReport)
 	s.handle("POST", "/api/v1/resident-reports/{id}/transition", s.apiResidentTransition)
@@ -196,6 +193,7 @@ func (s *Server) residentsPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	return s.render(w, r, http.StatusOK, "residents", &page{Title: info(r).loc.T("residents.staff.title"), Form: r.URL.Query(), Data: map[string]any{
 		"Rows": rows, "Pager": newPager(f.Page, total), "Statuses": aldyn.ResidentStatuses, "Categories": cats,
+		"CanEditCategories": requireNationalAdmin(r) == nil,
 	}})
 }
 
@@ -437,56 +435,6 @@ func (s *Server) apiResidentCategories(w http.ResponseWriter, r *http.Request) e
 		return err
 	}
 	return writeJSON(w, http.StatusOK, map[string]any{"items": cats})
-}
-
-// residentCategoryInput is the body of the category API: every field but
-// the id and times; the code cannot change once created.
-type residentCategoryInput struct {
-	Code         string     `json:"code"`
-	Name         aldyn.Text `json:"name"`
-	Description  aldyn.Text `json:"description"`
-	BodyTypes    []string   `json:"body_types"`
-	DeadlineDays int        `json:"deadline_days"`
-	Public       bool       `json:"public"`
-	Sensitive    bool       `json:"sensitive"`
-	Active       bool       `json:"active"`
-	Position     int        `json:"position"`
-}
-
-func (in residentCategoryInput) category() *aldyn.ResidentCategory {
-	return &aldyn.ResidentCategory{Code: in.Code, Name: in.Name, Description: in.Description, BodyTypes: in.BodyTypes,
-		DeadlineDays: in.DeadlineDays, Public: in.Public, Sensitive: in.Sensitive, Active: in.Active, Position: in.Position}
-}
-
-func (s *Server) apiResidentCategoryCreate(w http.ResponseWriter, r *http.Request) error {
-	if err := requireNationalAdmin(r); err != nil {
-		return err
-	}
-	return saveResidentCategory(w, r, http.StatusCreated, 0, s.db.CreateResidentCategory)
-}
-
-func (s *Server) apiResidentCategoryUpdate(w http.ResponseWriter, r *http.Request) error {
-	id, err := guardedID(r, requireNationalAdmin, "residents.error.category_not_found")
-	if err != nil {
-		return err
-	}
-	return saveResidentCategory(w, r, http.StatusOK, id, s.db.UpdateResidentCategory)
-}
-
-// saveResidentCategory saves the category in the request's body, as
-// category id (0 for a new one), and answers it with status.
-func saveResidentCategory(w http.ResponseWriter, r *http.Request, status int, id int64,
-	save func(context.Context, *aldyn.Actor, *aldyn.ResidentCategory) error) error {
-	var in residentCategoryInput
-	if err := decodeJSON(r, &in); err != nil {
-		return err
-	}
-	c := in.category()
-	c.ID = id
-	if err := save(r.Context(), actor(r), c); err != nil {
-		return err
-	}
-	return writeJSON(w, status, c)
 }
 
 func (s *Server) apiResidentReports(w http.ResponseWriter, r *http.Request) error {
