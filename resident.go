@@ -107,7 +107,9 @@ const (
 	MaxResidentDescription = 5000
 	MaxResidentAnswer      = 5000
 	MaxResidentMedia       = 5
-	TrackingCodeLength     = 20
+	// MaxResidentAnswerPhotos: the body's answer may show the result.
+	MaxResidentAnswerPhotos = 1
+	TrackingCodeLength      = 20
 )
 
 // ResidentSource says how a report came in.
@@ -316,7 +318,20 @@ var (
 // number shapes in free text. It errs towards blanking: a long number in a
 // public text is more often a phone than anything a reader needs.
 func RedactPersonalData(s string) string {
-	s = emailShape.ReplaceAllString(s, Redacted)
+	// The shapes need an @ or seven digits: most texts have neither, and
+	// skipping the expressions then keeps long public lists fast.
+	if strings.IndexByte(s, '@') >= 0 {
+		s = emailShape.ReplaceAllString(s, Redacted)
+	}
+	digits := 0
+	for i := 0; i < len(s) && digits < 7; i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			digits++
+		}
+	}
+	if digits < 7 {
+		return s
+	}
 	return digitRunShape.ReplaceAllString(s, Redacted)
 }
 

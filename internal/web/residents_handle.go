@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -11,6 +12,7 @@ import (
 	"github.com/aldyn-kg/aldyn"
 	"github.com/aldyn-kg/aldyn/internal/export"
 	"github.com/aldyn-kg/aldyn/internal/i18n"
+	"github.com/aldyn-kg/aldyn/internal/residents"
 	"github.com/aldyn-kg/aldyn/internal/store"
 )
 
@@ -23,7 +25,7 @@ import (
 func (s *Server) registerResidentHandling() {
 	s.handle("GET", "/residents", s.residentsPage)
 	s.handle("GET", "/residents/{id}", s.residentPage)
-	s.handle("POST", "/residents/{id}/status", s.residentStatus)
+	s.handleUpload("POST", "/residents/{id}/status", answerRequestLimit, s.residentStatus)
 	s.handle("POST", "/residents/{id}/notes", s.residentNote)
 	s.handle("POST", "/residents/{id}/reassign", s.residentReassign)
 	s.handle("POST", "/residents/{id}/merge", s.residentMerge)
@@ -267,6 +269,7 @@ type residentPageData struct {
 	CanHandle   bool
 	CanModerate bool
 	Next        []aldyn.ResidentStatus
+	PhotoMB     int64 // the largest photo of the result, in MB
 }
 
 func (s *Server) residentPage(w http.ResponseWriter, r *http.Request) error {
@@ -284,7 +287,8 @@ func (s *Server) renderResident(w http.ResponseWriter, r *http.Request, status i
 		return err
 	}
 	d := &residentPageData{residentRow: rows[0], CanHandle: a.CanHandleResident(rr.BodyID, rr.BodyPath),
-		CanModerate: a.CanModerateResidents(rr.TerritoryPath) || a.CanHandleResident(rr.BodyID, rr.BodyPath)}
+		CanModerate: a.CanModerateResidents(rr.TerritoryPath) || a.CanHandleResident(rr.BodyID, rr.BodyPath),
+		PhotoMB:     residents.MaxPhotoBytes >> 20}
 	if d.Place, err = s.db.FindTerritoryByCode(ctx, rr.TerritoryCode); err != nil {
 		return err
 	}
@@ -332,28 +336,93 @@ func (s *Server) residentAction(w http.ResponseWriter, r *http.Request, flash st
 		return badParam("form")
 	}
 	if err := do(rr, r.PostForm); err != nil {
-		e, ok := err.(*aldyn.Error)
-		if !ok || e.Code != aldyn.EINVALID && e.Code != aldyn.ECONFLICT {
-			return err
-		}
-		loc := info(r).loc
-		errs := map[string]string{}
-		for f, k := range e.Fields {
-			errs[f] = loc.T(k)
-		}
-		if len(errs) == 0 {
-			errs["_"] = loc.T(e.Message, e.Args)
-		}
-		return s.renderResident(w, r, http.StatusBadRequest, rr, r.PostForm, errs)
+		return s.residentRefused(w, r, rr, r.PostForm, err)
 	}
 	return redirect(w, r, "/residents/"+strconv.FormatInt(rr.ID, 10), flash)
 }
 
-func (s *Server) residentStatus(w http.ResponseWriter, r *http.Request) error {
-	return s.residentAction(w, r, "common.saved", func(rr *aldyn.ResidentReport, form url.Values) error {
-		_, err := s.db.TransitionResidentReport(r.Context(), actor(r), rr.ID, aldyn.ResidentStatus(form.Get("status")), form.Get("answer"))
+// residentRefused shows the report again with the errors of a change it
+// refused; an error that is not the user's is returned.
+func (s *Server) residentRefused(w http.ResponseWriter, r *http.Request, rr *aldyn.ResidentReport, form url.Values, err error) error {
+	e, ok := err.(*aldyn.Error)
+	if !ok || e.Code != aldyn.EINVALID && e.Code != aldyn.ECONFLICT && e.Code != aldyn.ETOOLARGE {
 		return err
-	})
+	}
+	loc := info(r).loc
+	errs := map[string]string{}
+	for f, k := range e.Fields {
+		errs[f] = loc.T(k, e.Args)
+	}
+	if len(errs) == 0 {
+		errs["_"] = loc.T(e.Message, e.Args)
+	}
+	status := http.StatusBadRequest
+	if e.Code == aldyn.ETOOLARGE {
+		status = http.StatusRequestEntityTooLarge
+	}
+	return s.renderResident(w, r, status, rr, form, errs)
+}
+
+// answerRequestLimit bounds the status form: the answer and one photo of
+// the result.
+const answerRequestLimit = residents.MaxPhotoBytes + 1<<20
+
+// readAnswerMultipart reads the status form with a photo of the result
+// ("photo"), checked by content and stripped of its metadata as residents'
+// photos are; a video is refused.
+func (s *Server) readAnswerMultipart(r *http.Request) (url.Values, []*residentUpload, error) {
+	return multipartForm[*residentUpload]{
+		fileFields: []string{"photo"},
+		bad:        badParam("form"),
+		add: func(files []*residentUpload, name string, body io.Reader) ([]*residentUpload, error) {
+			f, err := s.readResidentFile(name, body)
+			if err != nil {
+				if e, ok := err.(*aldyn.Error); ok && e.Fields != nil {
+					e.Fields = map[string]string{"photo": e.Message}
+				}
+				return files, err
+			}
+			files = append(files, f)
+			if f.ContentType == residents.MP4 {
+				return files, invalid("photo", "residents.error.photo_answer_type")
+			}
+			if len(files) > aldyn.MaxResidentAnswerPhotos {
+				return files, invalid("photo", "residents.error.photo_answer_one")
+			}
+			return files, nil
+		},
+		remove: removeUploads,
+	}.read(r)
+}
+
+// residentStatus moves the report on, from a plain form or, with a photo
+// of the result, a multipart one.
+func (s *Server) residentStatus(w http.ResponseWriter, r *http.Request) error {
+	rr, err := s.residentByPath(r)
+	if err != nil {
+		return err
+	}
+	var form url.Values
+	var files []*residentUpload
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
+		form, files, err = s.readAnswerMultipart(r)
+	} else if err = r.ParseForm(); err != nil {
+		err = badParam("form")
+	} else {
+		form = r.PostForm
+	}
+	if err != nil {
+		return s.residentRefused(w, r, rr, form, err)
+	}
+	photos := make([]*store.ResidentMedia, len(files))
+	for i, f := range files {
+		photos[i] = &f.ResidentMedia
+	}
+	if _, err := s.db.TransitionResidentReport(r.Context(), actor(r), rr.ID, aldyn.ResidentStatus(form.Get("status")), form.Get("answer"), photos...); err != nil {
+		removeUploads(files)
+		return s.residentRefused(w, r, rr, form, err)
+	}
+	return redirect(w, r, "/residents/"+strconv.FormatInt(rr.ID, 10), "common.saved")
 }
 
 func (s *Server) residentNote(w http.ResponseWriter, r *http.Request) error {
