@@ -107,7 +107,9 @@ const (
 	MaxResidentDescription = 5000
 	MaxResidentAnswer      = 5000
 	MaxResidentMedia       = 5
-	TrackingCodeLength     = 20
+	// MaxResidentAnswerPhotos: the body's answer may show the result.
+	MaxResidentAnswerPhotos = 1
+	TrackingCodeLength      = 20
 )
 
 // ResidentSource says how a report came in.
@@ -316,21 +318,21 @@ var (
 // number shapes in free text. It errs towards blanking: a long number in a
 // public text is more often a phone than anything a reader needs.
 func RedactPersonalData(s string) string {
-	s = emailShape.ReplaceAllString(s, Redacted)
-	return digitRunShape.ReplaceAllString(s, Redacted)
-}
-
-// AddWorkingDays returns the day n working days (Monday to Friday) after
-// day t.
-func AddWorkingDays(t time.Time, n int) time.Time {
-	d := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
-	for n > 0 {
-		d = d.AddDate(0, 0, 1)
-		if wd := d.Weekday(); wd != time.Saturday && wd != time.Sunday {
-			n--
+	// The shapes need an @ or seven digits: most texts have neither, and
+	// skipping the expressions then keeps long public lists fast.
+	if strings.IndexByte(s, '@') >= 0 {
+		s = emailShape.ReplaceAllString(s, Redacted)
+	}
+	digits := 0
+	for i := 0; i < len(s) && digits < 7; i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			digits++
 		}
 	}
-	return d
+	if digits < 7 {
+		return s
+	}
+	return digitRunShape.ReplaceAllString(s, Redacted)
 }
 
 // PublicPoint rounds a point to about 100 m (three decimals of latitude,

@@ -7,6 +7,7 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -101,10 +102,84 @@ func (db *DB) Open311KeyFor(ctx context.Context, key string) (*Open311Key, error
 	return &k, db.normalize(err)
 }
 
-// FindOpen311Requests lists the reports f selects, newest first, at most
-// limit, without counting them all (Open311 lists carry no total).
+// FindOpen311Requests lists the public reports f selects (f.Public is
+// implied: moderated, in a public category, not merged), newest first, at
+// most limit, without counting them all (Open311 lists carry no total).
+// It reads in two steps: the ids from the partial index
+// resident_reports_open311 (no table row is read to filter), then the
+// rows shown by id, without the joins staff lists need (TerritoryPath,
+// BodyPath and MediaCount are left empty; FirstResidentPhotos gives the
+// photos).
 func (db *DB) FindOpen311Requests(ctx context.Context, f aldyn.ResidentReportFilter, limit int) ([]*aldyn.ResidentReport, error) {
-	w := residentWhere(f)
-	out, err := scanList(ctx, db, scanResidentReport, "SELECT "+residentReportCols+residentReportFrom+w.String()+" ORDER BY r.created_at DESC, r.id DESC LIMIT "+strconv.Itoa(max(limit, 1)), w.args...)
+	var public []int64
+	cats, err := db.FindResidentCategories(ctx, false)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range cats {
+		if c.Public && (f.CategoryIDs == nil || slices.Contains(f.CategoryIDs, c.ID)) {
+			public = append(public, c.ID)
+		}
+	}
+	if public == nil {
+		public = []int64{}
+	}
+	var w where
+	w.and("r.published = TRUE AND r.duplicate_of IS NULL")
+	w.inIDs("r.id", f.IDs)
+	w.inIDs("r.category_id", public)
+	if len(f.Statuses) > 0 {
+		ss := make([]string, len(f.Statuses))
+		for i, s := range f.Statuses {
+			ss[i] = string(s)
+		}
+		w.in("r.status", ss)
+	}
+	if f.From != nil {
+		w.and("r.created_at >= ?", f.From.UTC())
+	}
+	if f.To != nil {
+		w.and("r.created_at < ?", f.To.UTC())
+	}
+	var ids []int64
+	err = scanAll(ctx, db, func(rows *sql.Rows) error {
+		var id int64
+		err := rows.Scan(&id)
+		ids = append(ids, id)
+		return err
+	}, "SELECT r.id FROM resident_reports r"+w.String()+" ORDER BY r.created_at DESC, r.id DESC LIMIT "+strconv.Itoa(max(limit, 1)), w.args...)
+	if err != nil || len(ids) == 0 {
+		return nil, db.normalize(err)
+	}
+	in, args := idList(ids)
+	out, err := scanList(ctx, db, scanResidentReport, "SELECT "+residentReportLeanCols+" FROM resident_reports r WHERE r.id IN ("+in+") ORDER BY r.created_at DESC, r.id DESC", args...)
+	return out, db.normalize(err)
+}
+
+// residentReportLeanCols are residentReportCols without the joined paths
+// and the media count, for scanResidentReport.
+const residentReportLeanCols = `r.id, r.tracking_code, r.category_id, r.territory_code, r.settlement_id, r.lat, r.lon, r.pub_lat, r.pub_lon, r.address, r.description,
+	r.contact_name, r.contact_email, r.contact_phone, r.status, r.body_id, r.answer, r.reject_reason, r.duplicate_of, r.supporters,
+	r.published, r.redactions_json, r.due_on, r.escalated, r.source, r.demo, r.lang, r.created_at, r.updated_at, r.answered_at,
+	'', '', 0`
+
+// FirstResidentPhotos returns, for each of the reports that has one, the
+// id of its first photo of the kind ("report": the resident's, "answer":
+// the body's), in one query.
+func (db *DB) FirstResidentPhotos(ctx context.Context, kind string, reportIDs []int64) (map[int64]int64, error) {
+	out := map[int64]int64{}
+	if len(reportIDs) == 0 {
+		return out, nil
+	}
+	in, args := idList(reportIDs)
+	err := scanAll(ctx, db, func(rows *sql.Rows) error {
+		var rid, mid int64
+		if err := rows.Scan(&rid, &mid); err != nil {
+			return err
+		}
+		out[rid] = mid
+		return nil
+	}, "SELECT report_id, MIN(id) FROM resident_media WHERE kind = ? AND content_type LIKE 'image/%' AND report_id IN ("+in+") GROUP BY report_id",
+		append([]any{kind}, args...)...)
 	return out, db.normalize(err)
 }

@@ -311,8 +311,22 @@ func (tx *Tx) saveResident(ctx context.Context, before, r *aldyn.ResidentReport)
 }
 
 // TransitionResidentReport moves a report to status to, with the public
-// answer or the rejection reason text.
-func (db *DB) TransitionResidentReport(ctx context.Context, actor *aldyn.Actor, id int64, to aldyn.ResidentStatus, text string) (*aldyn.ResidentReport, error) {
+// answer or the rejection reason text. An answer may carry photos of the
+// result (checked and stripped of metadata by the caller, at most
+// aldyn.MaxResidentAnswerPhotos), stored with kind "answer" in the same
+// transaction.
+func (db *DB) TransitionResidentReport(ctx context.Context, actor *aldyn.Actor, id int64, to aldyn.ResidentStatus, text string, photos ...*ResidentMedia) (*aldyn.ResidentReport, error) {
+	if len(photos) > 0 && to != aldyn.ResidentAnswered {
+		return nil, invalidField("photo", "residents.error.photo_answer_only")
+	}
+	if len(photos) > aldyn.MaxResidentAnswerPhotos {
+		return nil, invalidField("photo", "residents.error.photo_answer_one")
+	}
+	for _, m := range photos {
+		if !strings.HasPrefix(m.ContentType, "image/") {
+			return nil, invalidField("photo", "residents.error.photo_answer_type")
+		}
+	}
 	var out *aldyn.ResidentReport
 	err := db.Update(ctx, actor, func(tx *Tx) error {
 		r, err := tx.handleResident(ctx, id)
@@ -327,6 +341,16 @@ func (db *DB) TransitionResidentReport(ctx context.Context, actor *aldyn.Actor, 
 			return err
 		}
 		out = r
+		for _, m := range photos {
+			m.ReportID, m.Kind = r.ID, "answer"
+			if err := tx.insertResidentMedia(ctx, m); err != nil {
+				return err
+			}
+			if err := tx.Audit(ctx, aldyn.AuditCreate, "resident_media", idString(m.ID), r.TerritoryCode, nil,
+				map[string]any{"report_id": r.ID, "kind": m.Kind, "content_type": m.ContentType, "size": m.Size, "sha256": m.SHA256}); err != nil {
+				return err
+			}
+		}
 		return tx.saveResident(ctx, &before, r)
 	})
 	return out, err
@@ -670,6 +694,9 @@ func (db *DB) LoadResidentReports(ctx context.Context, actor *aldyn.Actor, rs []
 				r.CreatedAt = tx.now
 			}
 			r.TrackingCode, r.UpdatedAt = code, r.CreatedAt
+			if r.AnsweredAt != nil && r.AnsweredAt.After(r.UpdatedAt) {
+				r.UpdatedAt = *r.AnsweredAt
+			}
 			r.DueOn = aldyn.AddWorkingDays(r.CreatedAt, c.DeadlineDays)
 			if r.Redactions == nil {
 				r.Redactions = []string{}

@@ -120,7 +120,7 @@ func TestResidentRouting(t *testing.T) {
 	if l := f.report(t, "unsafe_place", alamudun); l.BodyID != f.lgA.ID {
 		t.Errorf("an unlit street went to %d, want the local government %d", l.BodyID, f.lgA.ID)
 	}
-	if want := aldyn.AddWorkingDays(f.clock, 10); !a.DueOn.Equal(want) || a.DueOn.Format(time.DateOnly) != "2026-03-20" {
+	if want := aldyn.AddWorkingDays(f.clock, 10); !a.DueOn.Equal(want) || a.DueOn.Format(time.DateOnly) != "2026-03-23" { // 20 March is Orozo Ait
 		t.Errorf("due %v, want %v", a.DueOn, want)
 	}
 	if len(a.TrackingCode) != aldyn.TrackingCodeLength || a.TrackingCode == s.TrackingCode {
@@ -275,16 +275,16 @@ func TestResidentMergeKeepsTrackingCodes(t *testing.T) {
 
 func TestResidentEscalationWithFakeClock(t *testing.T) {
 	f := mustResidentFixture(t)
-	r := f.report(t, "disorder_public", alamudun) // due 2026-03-20
+	r := f.report(t, "disorder_public", alamudun) // due 2026-03-23 (20 March is Orozo Ait)
 	done := f.report(t, "disorder_public", alamudun)
 	if _, err := f.db.TransitionResidentReport(f.ctx, f.repA, done.ID, aldyn.ResidentAnswered, "Done"); err != nil {
 		t.Fatal(err)
 	}
-	f.clock = time.Date(2026, 3, 20, 23, 0, 0, 0, time.UTC)
+	f.clock = time.Date(2026, 3, 23, 23, 0, 0, 0, time.UTC)
 	if es, err := f.db.EscalateOverdueResidentReports(f.ctx); err != nil || len(es) != 0 {
 		t.Fatalf("escalated on the due day: %d %v", len(es), err)
 	}
-	f.clock = time.Date(2026, 3, 21, 8, 0, 0, 0, time.UTC)
+	f.clock = time.Date(2026, 3, 24, 8, 0, 0, 0, time.UTC)
 	es, err := f.db.EscalateOverdueResidentReports(f.ctx)
 	if err != nil || len(es) != 1 || es[0].ID != r.ID || !es[0].Escalated {
 		t.Fatalf("got %d %v", len(es), err)

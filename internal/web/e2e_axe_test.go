@@ -195,7 +195,7 @@ func TestBrowserAxe(t *testing.T) {
 		"/measures/" + id(revMeasures[0].ID) + "/edit", "/indicators/" + id(revInds[0].ID) + "/edit",
 		"/cycles/" + id(c.ID) + "/measures/" + id(ms["1"].ID) + "/report",
 		"/open/offenses-monthly", "/open/admin/offenses-monthly",
-		"/report",
+		"/report", "/resident-categories",
 		"/data-sets/protection_orders", "/data-sets/protection_orders/analysis", formPath(f.bodyA, ds.periods[0]),
 		"/surveys/national-2026",
 	}

@@ -442,3 +442,24 @@ func formTable(f url.Values, name string, columns ...string) [][]string {
 	}
 	return out
 }
+
+// choices is a set of codes, repeated values in a form (checkboxes): a
+// form that sends none empties it. In JSON it is an array of strings.
+func choices(p *[]string) formField { return choicesField{jsonValue{p}, p} }
+
+type choicesField struct {
+	jsonValue
+	p *[]string
+}
+
+func (c choicesField) read(f url.Values, name string, _ aldyn.Validation) {
+	out := []string{}
+	for _, v := range f[name] {
+		if v = strings.TrimSpace(v); v != "" && !slices.Contains(out, v) {
+			out = append(out, v)
+		}
+	}
+	*c.p = out
+}
+
+func (c choicesField) show(f url.Values, name string) { f[name] = slices.Clone(*c.p) }

@@ -32,7 +32,9 @@ func entityForms() map[string]entityForm {
 		"MeetingInput":  meetingForm{&aldyn.Meeting{BodyID: 3, Date: day, Agenda: tx, Minutes: "m", Status: aldyn.MeetingStatus("held"), Participants: []int64{4, 5}}},
 		"DecisionInput": decisionForm{&aldyn.Decision{Text: "t", ResponsibleBodyID: 4, Deadline: &day, Status: aldyn.DecisionStatus("done"), Progress: "p"}},
 		"QuestionInput": questionForm{&aldyn.Question{Kind: "question", FromBodyID: 3, ToBodyID: 4, Subject: "s", Text: "t"}},
-		"RiskInput":     riskForm{&aldyn.Risk{Text: tx, Mitigation: tx, OwnerBodyID: 3, Likelihood: 4, Impact: 2, Status: aldyn.RiskStatus("open")}},
+		"ResidentCategoryInput": residentCategoryForm{&aldyn.ResidentCategory{Code: "stray_dogs", Name: tx, Description: tx,
+			BodyTypes: []string{"police", "local_government"}, DeadlineDays: 12, Public: true, Sensitive: true, Active: true, Position: 7}},
+		"RiskInput": riskForm{&aldyn.Risk{Text: tx, Mitigation: tx, OwnerBodyID: 3, Likelihood: 4, Impact: 2, Status: aldyn.RiskStatus("open")}},
 	}
 }
 

@@ -306,12 +306,27 @@ func (s *Server) open311Views(ctx context.Context, r *http.Request, rs []*aldyn.
 	}
 	cats, bodies, names := n.cats, n.bodies, n.territories
 	base := siteURL(r)
+	public := func(x *aldyn.ResidentReport) bool {
+		c := cats[x.CategoryID]
+		return c != nil && c.Public && x.Published && x.DuplicateOf == nil
+	}
+	// The first photo of every public report, in one query: media_url.
+	var shown []int64
+	for _, x := range rs {
+		if public(x) {
+			shown = append(shown, x.ID)
+		}
+	}
+	photos, err := s.db.FirstResidentPhotos(ctx, "report", shown)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]o311Request, 0, len(rs))
 	for _, x := range rs {
 		c := cats[x.CategoryID]
 		v := o311Request{ServiceRequestID: x.ID, Status: open311Status(x.Status),
 			RequestedDatetime: x.CreatedAt.UTC().Format(time.RFC3339), UpdatedDatetime: x.UpdatedAt.UTC().Format(time.RFC3339)}
-		if c == nil || !c.Public || !x.Published || x.DuplicateOf != nil {
+		if !public(x) {
 			out = append(out, v)
 			continue
 		}
@@ -333,14 +348,8 @@ func (s *Server) open311Views(ctx context.Context, r *http.Request, rs []*aldyn.
 		}
 		v.Address = names[x.TerritoryCode]
 		v.Lat, v.Long = x.PublicLat, x.PublicLon
-		if x.MediaCount > 0 {
-			media, err := s.db.FindResidentMedia(ctx, x.ID)
-			if err != nil {
-				return nil, err
-			}
-			if len(media) > 0 {
-				v.MediaURL = base + "/reports/media/" + strconv.FormatInt(media[0].ID, 10)
-			}
+		if id, ok := photos[x.ID]; ok {
+			v.MediaURL = base + "/reports/media/" + strconv.FormatInt(id, 10)
 		}
 		out = append(out, v)
 	}

@@ -55,6 +55,7 @@ func (s *Server) registerResidents() {
 	s.handle("POST", "/reports/track/{code}/support", s.residentSupport)
 	s.handle("GET", "/reports/media/{id}", s.residentMedia)
 	s.registerResidentHandling()
+	s.registerResidentCategories()
 	s.registerResidentPublic()
 	s.registerOpen311()
 }
@@ -479,9 +480,12 @@ type residentTrackPage struct {
 	Category *aldyn.ResidentCategory
 	Body     *aldyn.Body
 	Place    *aldyn.Territory
-	Media    []*store.ResidentMedia
-	New      bool
-	Overdue  bool
+	Media    []*store.ResidentMedia // the resident's photos or video
+	// AnswerMedia are the photos of the result with the answer of the
+	// report handled.
+	AnswerMedia []*store.ResidentMedia
+	New         bool
+	Overdue     bool
 }
 
 func (s *Server) residentTrack(w http.ResponseWriter, r *http.Request) error {
@@ -508,6 +512,17 @@ func (s *Server) residentTrack(w http.ResponseWriter, r *http.Request) error {
 	}
 	if d.Media, err = s.db.FindResidentMedia(ctx, rr.ID); err != nil {
 		return err
+	}
+	shownMedia := d.Media
+	if d.Shown != rr {
+		if shownMedia, err = s.db.FindResidentMedia(ctx, d.Shown.ID); err != nil {
+			return err
+		}
+	}
+	for _, m := range shownMedia {
+		if m.Kind == "answer" {
+			d.AnswerMedia = append(d.AnswerMedia, m)
+		}
 	}
 	d.Overdue = d.Shown.IsOverdue(s.db.Now())
 	// The link is the resident's secret: keep it out of referrers and indexes.
@@ -548,8 +563,16 @@ func (s *Server) residentMedia(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	a := actor(r)
+	code := r.URL.Query().Get("code")
 	ok := a.CanSeeResident(rr.BodyID, rr.BodyPath, rr.TerritoryPath) ||
-		subtle.ConstantTimeCompare([]byte(r.URL.Query().Get("code")), []byte(rr.TrackingCode)) == 1
+		subtle.ConstantTimeCompare([]byte(code), []byte(rr.TrackingCode)) == 1
+	if !ok && m.Kind == "answer" && code != "" {
+		// The answer's photo is also the residents' whose reports were
+		// merged into this one: their codes show its progress.
+		if dup, err := s.db.FindResidentReportByCode(ctx, code); err == nil && dup.DuplicateOf != nil && *dup.DuplicateOf == rr.ID {
+			ok = true
+		}
+	}
 	if !ok && rr.Published && rr.DuplicateOf == nil {
 		c, err := s.db.FindResidentCategoryByID(ctx, rr.CategoryID)
 		if err != nil {

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -11,6 +12,7 @@ import (
 	"github.com/aldyn-kg/aldyn"
 	"github.com/aldyn-kg/aldyn/internal/export"
 	"github.com/aldyn-kg/aldyn/internal/i18n"
+	"github.com/aldyn-kg/aldyn/internal/residents"
 	"github.com/aldyn-kg/aldyn/internal/store"
 )
 
@@ -23,15 +25,12 @@ import (
 func (s *Server) registerResidentHandling() {
 	s.handle("GET", "/residents", s.residentsPage)
 	s.handle("GET", "/residents/{id}", s.residentPage)
-	s.handle("POST", "/residents/{id}/status", s.residentStatus)
+	s.handleUpload("POST", "/residents/{id}/status", answerRequestLimit, s.residentStatus)
 	s.handle("POST", "/residents/{id}/notes", s.residentNote)
 	s.handle("POST", "/residents/{id}/reassign", s.residentReassign)
 	s.handle("POST", "/residents/{id}/merge", s.residentMerge)
 	s.handle("POST", "/residents/{id}/moderate", s.residentModerate)
 
-	s.handle("GET", "/api/v1/resident-categories", s.apiResidentCategories)
-	s.handle("POST", "/api/v1/resident-categories", s.apiResidentCategoryCreate)
-	s.handle("PUT", "/api/v1/resident-categories/{id}", s.apiResidentCategoryUpdate)
 	s.handle("GET", "/api/v1/resident-reports", s.apiResidentReports)
 	s.handle("GET", "/api/v1/resident-reports/{id}", s.apiResidentReport)
 	s.handle("POST", "/api/v1/resident-reports/{id}/transition", s.apiResidentTransition)
@@ -196,6 +195,7 @@ func (s *Server) residentsPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	return s.render(w, r, http.StatusOK, "residents", &page{Title: info(r).loc.T("residents.staff.title"), Form: r.URL.Query(), Data: map[string]any{
 		"Rows": rows, "Pager": newPager(f.Page, total), "Statuses": aldyn.ResidentStatuses, "Categories": cats,
+		"CanEditCategories": requireNationalAdmin(r) == nil,
 	}})
 }
 
@@ -269,6 +269,7 @@ type residentPageData struct {
 	CanHandle   bool
 	CanModerate bool
 	Next        []aldyn.ResidentStatus
+	PhotoMB     int64 // the largest photo of the result, in MB
 }
 
 func (s *Server) residentPage(w http.ResponseWriter, r *http.Request) error {
@@ -286,7 +287,8 @@ func (s *Server) renderResident(w http.ResponseWriter, r *http.Request, status i
 		return err
 	}
 	d := &residentPageData{residentRow: rows[0], CanHandle: a.CanHandleResident(rr.BodyID, rr.BodyPath),
-		CanModerate: a.CanModerateResidents(rr.TerritoryPath) || a.CanHandleResident(rr.BodyID, rr.BodyPath)}
+		CanModerate: a.CanModerateResidents(rr.TerritoryPath) || a.CanHandleResident(rr.BodyID, rr.BodyPath),
+		PhotoMB:     residents.MaxPhotoBytes >> 20}
 	if d.Place, err = s.db.FindTerritoryByCode(ctx, rr.TerritoryCode); err != nil {
 		return err
 	}
@@ -334,28 +336,93 @@ func (s *Server) residentAction(w http.ResponseWriter, r *http.Request, flash st
 		return badParam("form")
 	}
 	if err := do(rr, r.PostForm); err != nil {
-		e, ok := err.(*aldyn.Error)
-		if !ok || e.Code != aldyn.EINVALID && e.Code != aldyn.ECONFLICT {
-			return err
-		}
-		loc := info(r).loc
-		errs := map[string]string{}
-		for f, k := range e.Fields {
-			errs[f] = loc.T(k)
-		}
-		if len(errs) == 0 {
-			errs["_"] = loc.T(e.Message, e.Args)
-		}
-		return s.renderResident(w, r, http.StatusBadRequest, rr, r.PostForm, errs)
+		return s.residentRefused(w, r, rr, r.PostForm, err)
 	}
 	return redirect(w, r, "/residents/"+strconv.FormatInt(rr.ID, 10), flash)
 }
 
-func (s *Server) residentStatus(w http.ResponseWriter, r *http.Request) error {
-	return s.residentAction(w, r, "common.saved", func(rr *aldyn.ResidentReport, form url.Values) error {
-		_, err := s.db.TransitionResidentReport(r.Context(), actor(r), rr.ID, aldyn.ResidentStatus(form.Get("status")), form.Get("answer"))
+// residentRefused shows the report again with the errors of a change it
+// refused; an error that is not the user's is returned.
+func (s *Server) residentRefused(w http.ResponseWriter, r *http.Request, rr *aldyn.ResidentReport, form url.Values, err error) error {
+	e, ok := err.(*aldyn.Error)
+	if !ok || e.Code != aldyn.EINVALID && e.Code != aldyn.ECONFLICT && e.Code != aldyn.ETOOLARGE {
 		return err
-	})
+	}
+	loc := info(r).loc
+	errs := map[string]string{}
+	for f, k := range e.Fields {
+		errs[f] = loc.T(k, e.Args)
+	}
+	if len(errs) == 0 {
+		errs["_"] = loc.T(e.Message, e.Args)
+	}
+	status := http.StatusBadRequest
+	if e.Code == aldyn.ETOOLARGE {
+		status = http.StatusRequestEntityTooLarge
+	}
+	return s.renderResident(w, r, status, rr, form, errs)
+}
+
+// answerRequestLimit bounds the status form: the answer and one photo of
+// the result.
+const answerRequestLimit = residents.MaxPhotoBytes + 1<<20
+
+// readAnswerMultipart reads the status form with a photo of the result
+// ("photo"), checked by content and stripped of its metadata as residents'
+// photos are; a video is refused.
+func (s *Server) readAnswerMultipart(r *http.Request) (url.Values, []*residentUpload, error) {
+	return multipartForm[*residentUpload]{
+		fileFields: []string{"photo"},
+		bad:        badParam("form"),
+		add: func(files []*residentUpload, name string, body io.Reader) ([]*residentUpload, error) {
+			f, err := s.readResidentFile(name, body)
+			if err != nil {
+				if e, ok := err.(*aldyn.Error); ok && e.Fields != nil {
+					e.Fields = map[string]string{"photo": e.Message}
+				}
+				return files, err
+			}
+			files = append(files, f)
+			if f.ContentType == residents.MP4 {
+				return files, invalid("photo", "residents.error.photo_answer_type")
+			}
+			if len(files) > aldyn.MaxResidentAnswerPhotos {
+				return files, invalid("photo", "residents.error.photo_answer_one")
+			}
+			return files, nil
+		},
+		remove: removeUploads,
+	}.read(r)
+}
+
+// residentStatus moves the report on, from a plain form or, with a photo
+// of the result, a multipart one.
+func (s *Server) residentStatus(w http.ResponseWriter, r *http.Request) error {
+	rr, err := s.residentByPath(r)
+	if err != nil {
+		return err
+	}
+	var form url.Values
+	var files []*residentUpload
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
+		form, files, err = s.readAnswerMultipart(r)
+	} else if err = r.ParseForm(); err != nil {
+		err = badParam("form")
+	} else {
+		form = r.PostForm
+	}
+	if err != nil {
+		return s.residentRefused(w, r, rr, form, err)
+	}
+	photos := make([]*store.ResidentMedia, len(files))
+	for i, f := range files {
+		photos[i] = &f.ResidentMedia
+	}
+	if _, err := s.db.TransitionResidentReport(r.Context(), actor(r), rr.ID, aldyn.ResidentStatus(form.Get("status")), form.Get("answer"), photos...); err != nil {
+		removeUploads(files)
+		return s.residentRefused(w, r, rr, form, err)
+	}
+	return redirect(w, r, "/residents/"+strconv.FormatInt(rr.ID, 10), "common.saved")
 }
 
 func (s *Server) residentNote(w http.ResponseWriter, r *http.Request) error {
@@ -437,56 +504,6 @@ func (s *Server) apiResidentCategories(w http.ResponseWriter, r *http.Request) e
 		return err
 	}
 	return writeJSON(w, http.StatusOK, map[string]any{"items": cats})
-}
-
-// residentCategoryInput is the body of the category API: every field but
-// the id and times; the code cannot change once created.
-type residentCategoryInput struct {
-	Code         string     `json:"code"`
-	Name         aldyn.Text `json:"name"`
-	Description  aldyn.Text `json:"description"`
-	BodyTypes    []string   `json:"body_types"`
-	DeadlineDays int        `json:"deadline_days"`
-	Public       bool       `json:"public"`
-	Sensitive    bool       `json:"sensitive"`
-	Active       bool       `json:"active"`
-	Position     int        `json:"position"`
-}
-
-func (in residentCategoryInput) category() *aldyn.ResidentCategory {
-	return &aldyn.ResidentCategory{Code: in.Code, Name: in.Name, Description: in.Description, BodyTypes: in.BodyTypes,
-		DeadlineDays: in.DeadlineDays, Public: in.Public, Sensitive: in.Sensitive, Active: in.Active, Position: in.Position}
-}
-
-func (s *Server) apiResidentCategoryCreate(w http.ResponseWriter, r *http.Request) error {
-	if err := requireNationalAdmin(r); err != nil {
-		return err
-	}
-	return saveResidentCategory(w, r, http.StatusCreated, 0, s.db.CreateResidentCategory)
-}
-
-func (s *Server) apiResidentCategoryUpdate(w http.ResponseWriter, r *http.Request) error {
-	id, err := guardedID(r, requireNationalAdmin, "residents.error.category_not_found")
-	if err != nil {
-		return err
-	}
-	return saveResidentCategory(w, r, http.StatusOK, id, s.db.UpdateResidentCategory)
-}
-
-// saveResidentCategory saves the category in the request's body, as
-// category id (0 for a new one), and answers it with status.
-func saveResidentCategory(w http.ResponseWriter, r *http.Request, status int, id int64,
-	save func(context.Context, *aldyn.Actor, *aldyn.ResidentCategory) error) error {
-	var in residentCategoryInput
-	if err := decodeJSON(r, &in); err != nil {
-		return err
-	}
-	c := in.category()
-	c.ID = id
-	if err := save(r.Context(), actor(r), c); err != nil {
-		return err
-	}
-	return writeJSON(w, status, c)
 }
 
 func (s *Server) apiResidentReports(w http.ResponseWriter, r *http.Request) error {

@@ -341,8 +341,9 @@ func TestResidentEscalation(t *testing.T) {
 	if err := f.db.CreateBody(ctx, aldyn.System, comm); err != nil {
 		t.Fatal(err)
 	}
-	r := mustResidentReport(t, f, "disorder_public", codeA) // 10 working days: due 20 March
-	if got := r.DueOn.Format(time.DateOnly); got != "2026-03-20" {
+	// 10 working days, 20 March (Orozo Ait) not counted: due 23 March.
+	r := mustResidentReport(t, f, "disorder_public", codeA)
+	if got := r.DueOn.Format(time.DateOnly); got != "2026-03-23" {
 		t.Fatalf("due %s", got)
 	}
 	count := func() int {
@@ -352,11 +353,11 @@ func TestResidentEscalation(t *testing.T) {
 		}
 		return n
 	}
-	now = time.Date(2026, 3, 20, 18, 0, 0, 0, time.UTC)
+	now = time.Date(2026, 3, 23, 18, 0, 0, 0, time.UTC)
 	if err := f.web.EscalateResidents(ctx, ""); err != nil || count() != 0 {
 		t.Fatalf("escalated on its due day: %v, %d notifications", err, count())
 	}
-	now = time.Date(2026, 3, 23, 8, 0, 0, 0, time.UTC)
+	now = time.Date(2026, 3, 24, 8, 0, 0, 0, time.UTC)
 	for i := 0; i < 2; i++ {
 		if err := f.web.EscalateResidents(ctx, ""); err != nil {
 			t.Fatal(err)
