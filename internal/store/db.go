@@ -80,10 +80,8 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 			return nil, fmt.Errorf("create data directory: %w", err)
 		}
 		// Pragmas sit in the DSN so every pooled connection has them.
-		// mmap_size lets readers take pages from the mapped file instead
-		// of a read system call each (long lists read many pages).
 		q := "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)" +
-			"&_pragma=synchronous(NORMAL)&_pragma=mmap_size(268435456)&_time_format=sqlite"
+			"&_pragma=synchronous(NORMAL)&_time_format=sqlite"
 		if db.w, err = sql.Open("sqlite", "file:"+dsn+q+"&_txlock=immediate"); err != nil {
 			return nil, fmt.Errorf("open sqlite: %w", err)
 		}
