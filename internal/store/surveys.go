@@ -371,7 +371,9 @@ func nullText(s string) any {
 // SetResponseWeights replaces the weights estimates use of survey id's
 // responses (by response id), after weighting to population margins; the
 // design weights stay. All or none.
-func (db *DB) SetResponseWeights(ctx context.Context, actor *aldyn.Actor, surveyID int64, weights map[int64]float64, summary any) error {
+// The margins and cap are kept for the wave, so that its estimates'
+// intervals account for the raking.
+func (db *DB) SetResponseWeights(ctx context.Context, actor *aldyn.Actor, surveyID int64, weights map[int64]float64, wt *aldyn.SurveyWeighting, summary any) error {
 	return db.Update(ctx, actor, func(tx *Tx) error {
 		sv, err := tx.survey(ctx, surveyID)
 		if err != nil {
@@ -388,6 +390,13 @@ func (db *DB) SetResponseWeights(ctx context.Context, actor *aldyn.Actor, survey
 			if n, err := res.RowsAffected(); err != nil || n != 1 {
 				return aldyn.Errorf(aldyn.ENOTFOUND, "surveys.error.response_not_found")
 			}
+		}
+		if _, err := tx.exec(ctx, "DELETE FROM survey_weightings WHERE survey_id = ? AND wave = ?", surveyID, wt.Wave); err != nil {
+			return tx.db.normalize(err)
+		}
+		if _, err := tx.exec(ctx, "INSERT INTO survey_weightings (survey_id, wave, margins, cap, created_at) VALUES (?, ?, ?, ?, ?)",
+			surveyID, wt.Wave, jsonText(wt.Margins), wt.Cap, tx.now); err != nil {
+			return tx.db.normalize(err)
 		}
 		return tx.Audit(ctx, aldyn.AuditUpdate, "survey_weights", idString(surveyID), sv.TerritoryCode, nil, summary)
 	})
@@ -444,6 +453,17 @@ func (db *DB) AddPublicResponses(ctx context.Context, rs []*aldyn.SurveyResponse
 				}
 				keys[k] = true
 			}
+			// A survey that takes one response per invitation code takes
+			// only the codes it issued, each once.
+			if sv.OnePer == aldyn.OnePerInvitation {
+				if err := tx.useInvitation(ctx, r.SurveyID, r.RespondentKey); err != nil {
+					if c := aldyn.ErrorCode(err); c == aldyn.EINVALID || c == aldyn.ECONFLICT {
+						out[i] = err
+						continue
+					}
+					return err
+				}
+			}
 			if r.Version == 0 {
 				r.Version = sv.Version
 			}
@@ -461,4 +481,18 @@ func (db *DB) AddPublicResponses(ctx context.Context, rs []*aldyn.SurveyResponse
 		return nil
 	})
 	return out, err
+}
+
+// FindSurveyWeighting returns how wave of survey id was last weighted to
+// population margins, or ENOTFOUND when it never was.
+func (db *DB) FindSurveyWeighting(ctx context.Context, surveyID int64, wave string) (*aldyn.SurveyWeighting, error) {
+	wt := &aldyn.SurveyWeighting{Wave: wave}
+	var margins string
+	err := db.queryRow(ctx, "SELECT margins, cap FROM survey_weightings WHERE survey_id = ? AND wave = ?", surveyID, wave).Scan(&margins, floatInto{&wt.Cap})
+	if err == sql.ErrNoRows {
+		return nil, aldyn.Errorf(aldyn.ENOTFOUND, "surveys.error.not_weighted")
+	} else if err != nil {
+		return nil, db.normalize(err)
+	}
+	return wt, json.Unmarshal([]byte(margins), &wt.Margins)
 }

@@ -317,7 +317,8 @@ func (s *Server) apiSurveyWeighting(w http.ResponseWriter, r *http.Request) erro
 	for i, resp := range rs {
 		weights[resp.ID] = res.Weights[i]
 	}
-	if err := s.db.SetResponseWeights(r.Context(), actor(r), sv.ID, weights, map[string]any{"wave": wave, "margins": margins, "result": res}); err != nil {
+	if err := s.db.SetResponseWeights(r.Context(), actor(r), sv.ID, weights, &aldyn.SurveyWeighting{Wave: wave, Margins: margins, Cap: capMult},
+		map[string]any{"wave": wave, "margins": margins, "result": res}); err != nil {
 		return err
 	}
 	return writeJSON(w, http.StatusOK, res)
