@@ -26,6 +26,8 @@ func (s *Server) registerSurveyStaff() {
 	s.handle("GET", "/surveys/{id}/responses", s.surveyResponsesPage)
 	s.handle("GET", "/surveys/{id}/estimates", s.surveyEstimatesPage)
 	s.handle("POST", "/surveys/{id}/invitations", s.surveyInvitations)
+	s.handle("GET", "/scorecards/weights", s.scorecardWeightsPage)
+	s.handle("POST", "/scorecards/weights", s.scorecardWeightsSave)
 }
 
 // staffSurvey loads survey {id} for a staff page: signed-in only.
@@ -36,7 +38,7 @@ func (s *Server) staffSurvey(r *http.Request) (*aldyn.Survey, error) {
 	return s.surveyByID(r)
 }
 
-type surveyTabs struct {
+type SurveyTabs struct {
 	Survey *aldyn.Survey
 	Tab    string
 }
@@ -48,7 +50,7 @@ type surveyVersionRow struct {
 }
 
 type surveyDesignData struct {
-	surveyTabs
+	SurveyTabs
 	Sections   []designSection
 	Versions   []surveyVersionRow
 	CanDesign  bool
@@ -69,7 +71,7 @@ func (s *Server) surveyDesignPage(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	d := surveyDesignData{surveyTabs: surveyTabs{sv, "design"}, CanDesign: actor(r).CanDesignSurvey(sv.TerritoryPath),
+	d := surveyDesignData{SurveyTabs: SurveyTabs{sv, "design"}, CanDesign: actor(r).CanDesignSurvey(sv.TerritoryPath),
 		Invitation: sv.OnePer == aldyn.OnePerInvitation}
 	labels := map[string]aldyn.SurveySection{}
 	for _, sec := range sv.Sections {
@@ -127,7 +129,7 @@ func init() {
 // Responses.
 
 type surveyResponsesData struct {
-	surveyTabs
+	SurveyTabs
 	Responses []*aldyn.SurveyResponse
 	Questions []aldyn.SurveyQuestion
 	Pager     pager
@@ -195,7 +197,7 @@ func (s *Server) surveyResponsesPage(w http.ResponseWriter, r *http.Request) err
 		return err
 	}
 	return s.render(w, r, http.StatusOK, "survey_responses", &page{Title: sv.Title.In(info(r).lang), Data: surveyResponsesData{
-		surveyTabs: surveyTabs{sv, "responses"}, Responses: list, Questions: responseQuestions(sv), Pager: newPager(p, total),
+		SurveyTabs: SurveyTabs{sv, "responses"}, Responses: list, Questions: responseQuestions(sv), Pager: newPager(p, total),
 		Waves: waves, Wave: wave, Total: total}})
 }
 
@@ -224,7 +226,7 @@ func init() {
 // Estimates.
 
 type surveyEstimatesData struct {
-	surveyTabs
+	SurveyTabs
 	Questions []aldyn.SurveyQuestion
 	Breakdown []aldyn.SurveyQuestion
 	Waves     []string
@@ -247,7 +249,7 @@ func (s *Server) surveyEstimatesPage(w http.ResponseWriter, r *http.Request) err
 		return err
 	}
 	q := r.URL.Query()
-	d := surveyEstimatesData{surveyTabs: surveyTabs{sv, "estimates"}, Question: q.Get("question"), By: q.Get("by"), Wave: q.Get("wave"),
+	d := surveyEstimatesData{SurveyTabs: SurveyTabs{sv, "estimates"}, Question: q.Get("question"), By: q.Get("by"), Wave: q.Get("wave"),
 		Min: survey.MinRespondents}
 	for _, qq := range sv.Questions {
 		switch qq.Type {
