@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"reflect"
+	"strings"
 
 	"github.com/aldyn-kg/aldyn"
 )
@@ -411,6 +412,7 @@ func (db *DB) AddPublicResponses(ctx context.Context, rs []*aldyn.SurveyResponse
 	out := make([]error, len(rs))
 	err := db.Update(ctx, aldyn.Public, func(tx *Tx) error {
 		clear(out)
+		var insert []*aldyn.SurveyResponse
 		surveys := map[int64]*aldyn.Survey{}
 		paths := map[string]string{}
 		keys := map[string]bool{}
@@ -471,16 +473,42 @@ func (db *DB) AddPublicResponses(ctx context.Context, rs []*aldyn.SurveyResponse
 				r.Weight = 1
 			}
 			r.DesignWeight, r.TerritoryPath, r.CreatedAt = r.Weight, path, tx.now
-			if err := tx.queryRow(ctx, `INSERT INTO survey_responses (survey_id, version, wave, territory_code, answers, weight, design_weight,
-				source, respondent_key, external_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-				r.SurveyID, r.Version, r.Wave, r.TerritoryCode, jsonText(r.Answers), r.Weight, r.DesignWeight, string(r.Source),
-				nullText(r.RespondentKey), nullText(r.ExternalID), tx.now).Scan(&r.ID); err != nil {
-				return tx.db.normalize(err)
-			}
+			insert = append(insert, r)
 		}
-		return nil
+		return tx.insertResponses(ctx, insert)
 	})
 	return out, err
+}
+
+// responsesPerInsert is how many responses one INSERT statement stores:
+// 11 parameters each stays far below SQLite's and PostgreSQL's limits.
+const responsesPerInsert = 100
+
+// insertResponses stores the responses of a crowd of respondents a
+// hundred per statement: one statement per response was what kept a
+// crowd waiting. Their ids are not read back (the public form does not
+// show them).
+func (tx *Tx) insertResponses(ctx context.Context, rs []*aldyn.SurveyResponse) error {
+	for len(rs) > 0 {
+		chunk := rs[:min(len(rs), responsesPerInsert)]
+		rs = rs[len(chunk):]
+		var q strings.Builder
+		q.WriteString(`INSERT INTO survey_responses (survey_id, version, wave, territory_code, answers, weight, design_weight,
+			source, respondent_key, external_id, created_at) VALUES `)
+		args := make([]any, 0, 11*len(chunk))
+		for i, r := range chunk {
+			if i > 0 {
+				q.WriteString(", ")
+			}
+			q.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+			args = append(args, r.SurveyID, r.Version, r.Wave, r.TerritoryCode, jsonText(r.Answers), r.Weight, r.DesignWeight, string(r.Source),
+				nullText(r.RespondentKey), nullText(r.ExternalID), tx.now)
+		}
+		if _, err := tx.exec(ctx, q.String(), args...); err != nil {
+			return tx.db.normalize(err)
+		}
+	}
+	return nil
 }
 
 // FindSurveyWeighting returns how wave of survey id was last weighted to
