@@ -5,12 +5,14 @@ import (
 	"encoding/csv"
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/aldyn-kg/aldyn"
 	"github.com/aldyn-kg/aldyn/internal/export"
+	"github.com/aldyn-kg/aldyn/internal/i18n"
 	"github.com/aldyn-kg/aldyn/internal/survey"
 	"github.com/aldyn-kg/aldyn/internal/surveys"
 )
@@ -119,8 +121,20 @@ func readableCondition(sv *aldyn.Survey, cond, lang string) string {
 			out = strings.ReplaceAll(out, "'"+c.Name+"'", "«"+c.Label.In(lang)+"»")
 		}
 	}
+	// The functions and words of XLSForm's syntax, in the page's language.
+	loc := i18n.For(lang)
+	out = countSelected.ReplaceAllString(out, "$1 "+loc.T("surveys.staff.cond.answered"))
+	out = selectedCall.ReplaceAllString(out, "$1 "+loc.T("surveys.staff.cond.includes")+" $2")
+	out = strings.ReplaceAll(out, "not(", loc.T("surveys.staff.cond.not")+" (")
+	out = strings.ReplaceAll(out, " and ", " "+loc.T("surveys.staff.cond.and")+" ")
+	out = strings.ReplaceAll(out, " or ", " "+loc.T("surveys.staff.cond.or")+" ")
 	return out
 }
+
+var (
+	countSelected = regexp.MustCompile(`count-selected\((«[^»]*»)\)\s*>\s*0`)
+	selectedCall  = regexp.MustCompile(`selected\((«[^»]*»),\s*(«[^»]*»)\)`)
+)
 
 func init() {
 	funcs["readableCondition"] = readableCondition
@@ -231,10 +245,12 @@ type surveyEstimatesData struct {
 	Breakdown []aldyn.SurveyQuestion
 	Waves     []string
 	Question  string
-	By        string
-	Wave      string
-	Rows      []estimateRow
-	Min       int
+	// QuestionLabel is the question's text in the page's language.
+	QuestionLabel string
+	By            string
+	Wave          string
+	Rows          []estimateRow
+	Min           int
 }
 
 type estimateRow struct {
@@ -278,6 +294,7 @@ func (s *Server) surveyEstimatesPage(w http.ResponseWriter, r *http.Request) err
 		}
 		lang := info(r).lang
 		question := sv.Question(d.Question)
+		d.QuestionLabel = question.Label.In(lang)
 		names := map[string]string{}
 		if d.By == surveys.ByTerritory {
 			for _, row := range rows {
