@@ -150,6 +150,8 @@ type surveyResponsesData struct {
 	Waves     []string
 	Wave      string
 	Total     int
+	// Names are the territories' names by code, for the page's responses.
+	Names map[string]string
 }
 
 // responseQuestions are the questions shown in the responses table and
@@ -210,7 +212,18 @@ func (s *Server) surveyResponsesPage(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, http.StatusOK, "survey_responses", &page{Title: sv.Title.In(info(r).lang), Data: surveyResponsesData{
+	names := map[string]string{}
+	for _, resp := range list {
+		for _, code := range append([]string{resp.TerritoryCode}, territoryAnswers(sv, resp)...) {
+			if _, ok := names[code]; !ok {
+				names[code] = code
+				if t, err := s.db.FindTerritoryByCode(r.Context(), code); err == nil {
+					names[code] = t.Name(info(r).lang)
+				}
+			}
+		}
+	}
+	return s.render(w, r, http.StatusOK, "survey_responses", &page{Title: sv.Title.In(info(r).lang), Data: surveyResponsesData{Names: names,
 		SurveyTabs: SurveyTabs{sv, "responses"}, Responses: list, Questions: responseQuestions(sv), Pager: newPager(p, total),
 		Waves: waves, Wave: wave, Total: total}})
 }
@@ -398,4 +411,15 @@ func (s *Server) estimate(r *http.Request, sv *aldyn.Survey, rs []*aldyn.SurveyR
 		}
 	}
 	return surveys.EstimateRaked(sv, rs, question, by, margins)
+}
+
+// territoryAnswers are a response's answers to territory questions.
+func territoryAnswers(sv *aldyn.Survey, resp *aldyn.SurveyResponse) []string {
+	var out []string
+	for _, q := range sv.Questions {
+		if a := resp.Answers[q.Name]; q.Type == aldyn.QuestionTerritory && a != "" {
+			out = append(out, a)
+		}
+	}
+	return out
 }
