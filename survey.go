@@ -361,3 +361,20 @@ func ParseSurveyMeasure(s string) (SurveyMeasure, error) {
 	}
 	return m, nil
 }
+
+// SurveyMargin is a population margin a wave is weighted to: a variable
+// ("territory", the respondents' territory codes, or a single-choice
+// question such as sex or age_group) and the population of each category.
+type SurveyMargin struct {
+	Variable string             `json:"variable"`
+	Totals   map[string]float64 `json:"totals"`
+}
+
+// SurveyWeighting is how a wave's weights were fitted: the margins it was
+// raked to and the trimming cap (a multiple of the mean weight; 0 none).
+// Estimates of the wave take the raking into account in their intervals.
+type SurveyWeighting struct {
+	Wave    string         `json:"wave"`
+	Margins []SurveyMargin `json:"margins"`
+	Cap     float64        `json:"cap"`
+}

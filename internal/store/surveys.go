@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"reflect"
+	"strings"
 
 	"github.com/aldyn-kg/aldyn"
 )
@@ -371,7 +372,9 @@ func nullText(s string) any {
 // SetResponseWeights replaces the weights estimates use of survey id's
 // responses (by response id), after weighting to population margins; the
 // design weights stay. All or none.
-func (db *DB) SetResponseWeights(ctx context.Context, actor *aldyn.Actor, surveyID int64, weights map[int64]float64, summary any) error {
+// The margins and cap are kept for the wave, so that its estimates'
+// intervals account for the raking.
+func (db *DB) SetResponseWeights(ctx context.Context, actor *aldyn.Actor, surveyID int64, weights map[int64]float64, wt *aldyn.SurveyWeighting, summary any) error {
 	return db.Update(ctx, actor, func(tx *Tx) error {
 		sv, err := tx.survey(ctx, surveyID)
 		if err != nil {
@@ -389,6 +392,13 @@ func (db *DB) SetResponseWeights(ctx context.Context, actor *aldyn.Actor, survey
 				return aldyn.Errorf(aldyn.ENOTFOUND, "surveys.error.response_not_found")
 			}
 		}
+		if _, err := tx.exec(ctx, "DELETE FROM survey_weightings WHERE survey_id = ? AND wave = ?", surveyID, wt.Wave); err != nil {
+			return tx.db.normalize(err)
+		}
+		if _, err := tx.exec(ctx, "INSERT INTO survey_weightings (survey_id, wave, margins, cap, created_at) VALUES (?, ?, ?, ?, ?)",
+			surveyID, wt.Wave, jsonText(wt.Margins), wt.Cap, tx.now); err != nil {
+			return tx.db.normalize(err)
+		}
 		return tx.Audit(ctx, aldyn.AuditUpdate, "survey_weights", idString(surveyID), sv.TerritoryCode, nil, summary)
 	})
 }
@@ -402,6 +412,7 @@ func (db *DB) AddPublicResponses(ctx context.Context, rs []*aldyn.SurveyResponse
 	out := make([]error, len(rs))
 	err := db.Update(ctx, aldyn.Public, func(tx *Tx) error {
 		clear(out)
+		var insert []*aldyn.SurveyResponse
 		surveys := map[int64]*aldyn.Survey{}
 		paths := map[string]string{}
 		keys := map[string]bool{}
@@ -444,6 +455,17 @@ func (db *DB) AddPublicResponses(ctx context.Context, rs []*aldyn.SurveyResponse
 				}
 				keys[k] = true
 			}
+			// A survey that takes one response per invitation code takes
+			// only the codes it issued, each once.
+			if sv.OnePer == aldyn.OnePerInvitation {
+				if err := tx.useInvitation(ctx, r.SurveyID, r.RespondentKey); err != nil {
+					if c := aldyn.ErrorCode(err); c == aldyn.EINVALID || c == aldyn.ECONFLICT {
+						out[i] = err
+						continue
+					}
+					return err
+				}
+			}
 			if r.Version == 0 {
 				r.Version = sv.Version
 			}
@@ -451,14 +473,54 @@ func (db *DB) AddPublicResponses(ctx context.Context, rs []*aldyn.SurveyResponse
 				r.Weight = 1
 			}
 			r.DesignWeight, r.TerritoryPath, r.CreatedAt = r.Weight, path, tx.now
-			if err := tx.queryRow(ctx, `INSERT INTO survey_responses (survey_id, version, wave, territory_code, answers, weight, design_weight,
-				source, respondent_key, external_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-				r.SurveyID, r.Version, r.Wave, r.TerritoryCode, jsonText(r.Answers), r.Weight, r.DesignWeight, string(r.Source),
-				nullText(r.RespondentKey), nullText(r.ExternalID), tx.now).Scan(&r.ID); err != nil {
-				return tx.db.normalize(err)
-			}
+			insert = append(insert, r)
 		}
-		return nil
+		return tx.insertResponses(ctx, insert)
 	})
 	return out, err
+}
+
+// responsesPerInsert is how many responses one INSERT statement stores:
+// 11 parameters each stays far below SQLite's and PostgreSQL's limits.
+const responsesPerInsert = 100
+
+// insertResponses stores the responses of a crowd of respondents a
+// hundred per statement: one statement per response was what kept a
+// crowd waiting. Their ids are not read back (the public form does not
+// show them).
+func (tx *Tx) insertResponses(ctx context.Context, rs []*aldyn.SurveyResponse) error {
+	for len(rs) > 0 {
+		chunk := rs[:min(len(rs), responsesPerInsert)]
+		rs = rs[len(chunk):]
+		var q strings.Builder
+		q.WriteString(`INSERT INTO survey_responses (survey_id, version, wave, territory_code, answers, weight, design_weight,
+			source, respondent_key, external_id, created_at) VALUES `)
+		args := make([]any, 0, 11*len(chunk))
+		for i, r := range chunk {
+			if i > 0 {
+				q.WriteString(", ")
+			}
+			q.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+			args = append(args, r.SurveyID, r.Version, r.Wave, r.TerritoryCode, jsonText(r.Answers), r.Weight, r.DesignWeight, string(r.Source),
+				nullText(r.RespondentKey), nullText(r.ExternalID), tx.now)
+		}
+		if _, err := tx.exec(ctx, q.String(), args...); err != nil {
+			return tx.db.normalize(err)
+		}
+	}
+	return nil
+}
+
+// FindSurveyWeighting returns how wave of survey id was last weighted to
+// population margins, or ENOTFOUND when it never was.
+func (db *DB) FindSurveyWeighting(ctx context.Context, surveyID int64, wave string) (*aldyn.SurveyWeighting, error) {
+	wt := &aldyn.SurveyWeighting{Wave: wave}
+	var margins string
+	err := db.queryRow(ctx, "SELECT margins, cap FROM survey_weightings WHERE survey_id = ? AND wave = ?", surveyID, wave).Scan(&margins, floatInto{&wt.Cap})
+	if err == sql.ErrNoRows {
+		return nil, aldyn.Errorf(aldyn.ENOTFOUND, "surveys.error.not_weighted")
+	} else if err != nil {
+		return nil, db.normalize(err)
+	}
+	return wt, json.Unmarshal([]byte(margins), &wt.Margins)
 }

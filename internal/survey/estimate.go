@@ -87,6 +87,23 @@ func (d *Design) Raked(r *RakeResult) *Design {
 	return &c
 }
 
+// RakedTo returns the design whose weights were already raked to margins
+// (weights stored after weighting), variances accounting for the raking
+// as R's do. R takes out each margin's cell means with the weights after
+// that margin's step of the last pass; once raking has converged these
+// are the final weights, which stand for them here.
+func (d *Design) RakedTo(margins []Margin) (*Design, error) {
+	c := *d
+	c.post, c.raking = nil, nil
+	for _, m := range margins {
+		if len(m.Cell) != len(d.weights) {
+			return nil, fmt.Errorf("%w: margin %s has %d cells for %d weights", ErrDesign, m.Name, len(m.Cell), len(d.weights))
+		}
+		c.raking = append(c.raking, rakedMargin{cell: m.Cell, ncells: len(m.Pop), w: d.weights})
+	}
+	return &c, nil
+}
+
 // Estimate is a weighted mean or proportion with its standard error, 95 %
 // confidence interval, the respondents behind it (unweighted) and their
 // weight; Reliable is false when fewer than MinRespondents answered or the

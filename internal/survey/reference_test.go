@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -140,9 +141,35 @@ func TestMatchesRSurveyPackage(t *testing.T) {
 		t.Errorf("raking: converged %v in %d passes, tight %v in %d; want both converged, tight in more passes",
 			raking.Converged, raking.Iterations, tightRaking.Converged, tightRaking.Iterations)
 	}
+	// Weights raked earlier and stored, read back with their margins,
+	// give R's intervals under raking too.
+	stored, err := NewDesign(tightRaking.Weights, f.stratum, f.psu)
+	if err != nil {
+		t.Fatal(err)
+	}
+	storedRaked, err := stored.RakedTo(margins)
+	if err != nil {
+		t.Fatal(err)
+	}
 	designs := map[string]*Design{
 		"weights": simple, "strata_clusters": full, "clusters": clus, "post_sex": post,
 		"raked": full.Raked(raking), "raked_tight": full.Raked(tightRaking),
+	}
+	storedKeys := 0
+	for name, m := range want {
+		if strings.HasPrefix(name, "raked_tight/") {
+			want["stored_raked/"+strings.TrimPrefix(name, "raked_tight/")] = m
+			storedKeys += len(m)
+		}
+	}
+	if storedKeys == 0 {
+		t.Fatal("the reference has no raked_tight values")
+	}
+	designs["stored_raked"] = storedRaked
+	// Without the margins, the stored weights' intervals ignore the
+	// raking and differ from R's.
+	if e, _ := stored.Mean(f.safe, nil); near(e.SE, want["raked_tight/mean/safe"]["safe"][1]) {
+		t.Error("the stored weights alone give R's raked standard error: the fixture does not test the raking's residuals")
 	}
 
 	checked := 0

@@ -2,6 +2,7 @@ package surveys
 
 import (
 	"math"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -75,7 +76,7 @@ func groups(sv *aldyn.Survey, rs []*aldyn.SurveyResponse, by string) ([]string, 
 
 // prepare finds the question, each response's group and the design an
 // estimate needs; the design is nil when there are no responses.
-func prepare(sv *aldyn.Survey, rs []*aldyn.SurveyResponse, question, by string) (*aldyn.SurveyQuestion, []string, *survey.Design, error) {
+func prepare(sv *aldyn.Survey, rs []*aldyn.SurveyResponse, question, by string, margins []Margin) (*aldyn.SurveyQuestion, []string, *survey.Design, error) {
 	q := sv.Question(question)
 	if q == nil {
 		return nil, nil, nil, aldyn.Errorf(aldyn.EINVALID, "surveys.error.question", "question", question)
@@ -85,7 +86,46 @@ func prepare(sv *aldyn.Survey, rs []*aldyn.SurveyResponse, question, by string) 
 		return q, g, nil, err
 	}
 	d, err := design(rs)
+	if err != nil || len(margins) == 0 {
+		return q, g, d, err
+	}
+	if ms, ok := marginCells(rs, margins); ok {
+		d, err = d.RakedTo(ms)
+	}
 	return q, g, d, err
+}
+
+// marginCells gives each response's category in every margin; ok is
+// false when a response has none (it came after the wave was weighted):
+// its weight was not raked, so the raking cannot be accounted for.
+func marginCells(rs []*aldyn.SurveyResponse, margins []Margin) ([]survey.Margin, bool) {
+	out := make([]survey.Margin, 0, len(margins))
+	for _, m := range margins {
+		cats := make([]string, 0, len(m.Totals))
+		for c := range m.Totals {
+			cats = append(cats, c)
+		}
+		sort.Strings(cats)
+		idx := make(map[string]int, len(cats))
+		pop := make([]float64, len(cats))
+		for i, c := range cats {
+			idx[c], pop[i] = i, m.Totals[c]
+		}
+		cell := make([]int, len(rs))
+		for i, r := range rs {
+			v := r.TerritoryCode
+			if m.Variable != ByTerritory {
+				v = r.Answers[m.Variable]
+			}
+			c, ok := idx[v]
+			if !ok {
+				return nil, false
+			}
+			cell[i] = c
+		}
+		out = append(out, survey.Margin{Name: m.Variable, Cell: cell, Pop: pop})
+	}
+	return out, true
 }
 
 func design(rs []*aldyn.SurveyResponse) (*survey.Design, error) {
@@ -101,7 +141,15 @@ func design(rs []*aldyn.SurveyResponse) (*survey.Design, error) {
 // (multiple choice: of respondents who picked it), for a number the
 // weighted mean; respondents who skipped the question are left out.
 func Estimate(sv *aldyn.Survey, rs []*aldyn.SurveyResponse, question, by string) ([]Row, error) {
-	q, g, d, err := prepare(sv, rs, question, by)
+	return EstimateRaked(sv, rs, question, by, nil)
+}
+
+// EstimateRaked is Estimate for responses whose weights were raked to
+// margins: the intervals take out what the margins explain, as R's
+// svymean on a rake()d design does (linearization with the raking's
+// residuals). Without margins it is Estimate.
+func EstimateRaked(sv *aldyn.Survey, rs []*aldyn.SurveyResponse, question, by string, margins []Margin) ([]Row, error) {
+	q, g, d, err := prepare(sv, rs, question, by, margins)
 	switch {
 	case err != nil:
 		return nil, err
@@ -173,7 +221,7 @@ func picked(answer, choice string, multiple bool) bool {
 // or no (other answers, such as "don't know", and skips left out), by the
 // breakdown by.
 func Share(sv *aldyn.Survey, rs []*aldyn.SurveyResponse, question string, yes, no []string, by string) ([]Row, error) {
-	q, g, d, err := prepare(sv, rs, question, by)
+	q, g, d, err := prepare(sv, rs, question, by, nil)
 	if err != nil {
 		return nil, err
 	} else if d == nil {

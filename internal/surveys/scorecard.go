@@ -25,12 +25,16 @@ type ScoreComponent struct {
 // change of the registered offense rate from the year before (a fall
 // scores above 50, a rise below), and the share of residents' reports
 // answered on time (%).
-var ScoreComponents = []ScoreComponent{
-	{Key: "trust", Weight: 0.30},
-	{Key: "satisfaction", Weight: 0.20},
-	{Key: "solved", Weight: 0.20},
-	{Key: "offense_change", Weight: 0.15},
-	{Key: "reports_on_time", Weight: 0.15},
+var ScoreComponents = ScoreComponentsOf(aldyn.DefaultScorecardWeights)
+
+// ScoreComponentsOf gives the components with the weights administrators
+// set.
+func ScoreComponentsOf(ws []aldyn.ScorecardWeight) []ScoreComponent {
+	out := make([]ScoreComponent, len(ws))
+	for i, w := range ws {
+		out[i] = ScoreComponent{Key: w.Component, Weight: w.Weight}
+	}
+	return out
 }
 
 // Grade thresholds of the combined score.
@@ -67,8 +71,15 @@ type Scorecard struct {
 	Grade         string              `json:"grade"` // good, fair, weak, or "" without a score
 }
 
-// ScoreUnit computes the scorecard of one unit from survey sv.
+// ScoreUnit computes the scorecard of one unit from survey sv with the
+// default weights.
 func ScoreUnit(sv *aldyn.Survey, in UnitInput) (Scorecard, error) {
+	return ScoreUnitWith(sv, in, ScoreComponents)
+}
+
+// ScoreUnitWith computes the scorecard of one unit from survey sv with
+// the components' weights comps.
+func ScoreUnitWith(sv *aldyn.Survey, in UnitInput, comps []ScoreComponent) (Scorecard, error) {
 	c := Scorecard{TerritoryCode: in.TerritoryCode, Values: map[string]*float64{}, Respondents: len(in.Responses), Reports: in.Reports,
 		ReportsFew: in.Reports < survey.MinRespondents}
 	share := func(question string, yes, no []string) (*float64, error) {
@@ -103,7 +114,7 @@ func ScoreUnit(sv *aldyn.Survey, in UnitInput) (Scorecard, error) {
 		c.Values["reports_on_time"] = &v
 	}
 	var sum, weights float64
-	for _, comp := range ScoreComponents {
+	for _, comp := range comps {
 		if comp.Key == "reports_on_time" && c.ReportsFew {
 			continue
 		}

@@ -13,13 +13,8 @@ import (
 	"github.com/aldyn-kg/aldyn/internal/surveyform"
 )
 
-// Margin is one population margin to weight to: a variable ("territory",
-// the respondents' territory codes, or a single-choice question such as
-// sex or age_group) and the population of each of its categories.
-type Margin struct {
-	Variable string             `json:"variable"`
-	Totals   map[string]float64 `json:"totals"`
-}
+// Margin is one population margin to weight to (see aldyn.SurveyMargin).
+type Margin = aldyn.SurveyMargin
 
 // ReadMargins reads a margins table (CSV: variable, category, population —
 // as the analyst prepares it from NSC figures). Every bad row is reported.

@@ -184,7 +184,8 @@ func TestBrowserAxe(t *testing.T) {
 	}
 	ds := mustDataSets(t, f)
 	ds.submit(t, f, ds.periods[1], "6")
-	mustSurveyData(t, f)
+	sd := mustSurveyData(t, f)
+	invited := mustInvitationSurvey(t, f, "axe-invited-2026")
 	id := func(n int64) string { return strconv.FormatInt(n, 10) }
 	seeds := []string{
 		"/users/" + id(f.users[analystA].ID),
@@ -198,6 +199,9 @@ func TestBrowserAxe(t *testing.T) {
 		"/report", "/resident-categories",
 		"/data-sets/protection_orders", "/data-sets/protection_orders/analysis", formPath(f.bodyA, ds.periods[0]),
 		"/surveys/national-2026",
+		"/surveys/" + surveyID(sd.running) + "/design", "/surveys/" + surveyID(sd.running) + "/responses",
+		"/surveys/" + surveyID(sd.running) + "/estimates?question=safe_night&by=age_group&wave=2026",
+		"/surveys/" + surveyID(invited) + "/design", "/scorecards/weights",
 	}
 	resident := mustResidentReport(t, f, "disorder_public", codeA)
 	if err := f.db.ModerateResidentReport(ctx, aldyn.System, resident.ID, true, nil); err != nil {

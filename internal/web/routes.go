@@ -50,6 +50,7 @@ func (s *Server) registerRoutes() {
 	s.registerModules()
 	s.registerOpenData()
 	s.registerSurveys()
+	s.registerSurveyStaff()
 	s.registerAbout()
 	s.handle("GET", "/api/v1/openapi.json", s.apiOpenAPI)
 	// Unknown paths get the same error rendering as everything else.

@@ -443,10 +443,15 @@ func (s *Server) surveySubmit(w http.ResponseWriter, r *http.Request) error {
 		if err == nil {
 			return redirect(w, r, "/surveys/"+url.PathEscape(sv.Slug)+"?done=1", "")
 		}
-		if aldyn.ErrorCode(err) != aldyn.ECONFLICT {
+		var ae *aldyn.Error
+		switch {
+		case aldyn.ErrorCode(err) == aldyn.ECONFLICT:
+			problems.Add("invitation", "surveys.error.already_answered")
+		case errors.As(err, &ae) && ae.Message == "surveys.error.invitation_unknown":
+			problems.Add("invitation", ae.Message)
+		default:
 			return err
 		}
-		problems.Add("invitation", "surveys.error.already_answered")
 	}
 	loc := info(r).loc
 	shown := map[string]string{}
@@ -565,7 +570,7 @@ func (s *Server) apiSurveyEstimates(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	rows, err := surveys.Estimate(sv, rs, question, by)
+	rows, err := s.estimate(r, sv, rs, question, by, wave)
 	if err != nil {
 		return err
 	}

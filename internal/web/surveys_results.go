@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"time"
@@ -317,7 +318,8 @@ func (s *Server) apiSurveyWeighting(w http.ResponseWriter, r *http.Request) erro
 	for i, resp := range rs {
 		weights[resp.ID] = res.Weights[i]
 	}
-	if err := s.db.SetResponseWeights(r.Context(), actor(r), sv.ID, weights, map[string]any{"wave": wave, "margins": margins, "result": res}); err != nil {
+	if err := s.db.SetResponseWeights(r.Context(), actor(r), sv.ID, weights, &aldyn.SurveyWeighting{Wave: wave, Margins: margins, Cap: capMult},
+		map[string]any{"wave": wave, "margins": margins, "result": res}); err != nil {
 		return err
 	}
 	return writeJSON(w, http.StatusOK, res)
@@ -349,7 +351,11 @@ func (s *Server) scorecards(r *http.Request) (*scorecardData, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &scorecardData{Components: surveys.ScoreComponents, GoodFrom: surveys.GoodFrom, FairFrom: surveys.FairFrom, Items: []scorecardRow{}}
+	ws, err := s.db.ScorecardWeights(ctx)
+	if err != nil {
+		return nil, err
+	}
+	d := &scorecardData{Components: surveys.ScoreComponentsOf(ws), GoodFrom: surveys.GoodFrom, FairFrom: surveys.FairFrom, Items: []scorecardRow{}}
 	var sv *aldyn.Survey
 	for _, c := range list {
 		if c.Status != aldyn.SurveyDraft && c.Question("trust_police") != nil {
@@ -414,7 +420,7 @@ func (s *Server) scorecards(r *http.Request) (*scorecardData, error) {
 				}
 			}
 		}
-		c, err := surveys.ScoreUnit(sv, in)
+		c, err := surveys.ScoreUnitWith(sv, in, d.Components)
 		if err != nil {
 			return nil, err
 		}
@@ -439,7 +445,7 @@ func (s *Server) scorecardsPage(w http.ResponseWriter, r *http.Request) error {
 	loc := info(r).loc
 	if format := r.URL.Query().Get("format"); format != "" {
 		t := export.Table{Title: loc.T("surveys.score.title"), Columns: []export.Column{{Key: "unit", Label: loc.T("surveys.trust.territory")}}}
-		for _, c := range surveys.ScoreComponents {
+		for _, c := range d.Components {
 			t.Columns = append(t.Columns, export.Column{Key: c.Key, Label: loc.T("surveys.score.component." + c.Key), Kind: export.Float})
 		}
 		t.Columns = append(t.Columns, export.Column{Key: "score", Label: loc.T("surveys.score.score"), Kind: export.Float},
@@ -448,7 +454,7 @@ func (s *Server) scorecardsPage(w http.ResponseWriter, r *http.Request) error {
 			export.Column{Key: "reports_few", Label: loc.T("surveys.score.reports_few")})
 		for _, it := range d.Items {
 			row := []any{it.Name}
-			for _, c := range surveys.ScoreComponents {
+			for _, c := range d.Components {
 				row = append(row, it.Values[c.Key])
 			}
 			grade := ""
@@ -464,5 +470,55 @@ func (s *Server) scorecardsPage(w http.ResponseWriter, r *http.Request) error {
 		}
 		return serveTable(w, r, format, "scorecards-"+d.Wave, t)
 	}
-	return s.render(w, r, http.StatusOK, "scorecards", &page{Title: loc.T("surveys.score.title"), Data: d})
+	return s.render(w, r, http.StatusOK, "scorecards", &page{Title: loc.T("surveys.score.title"), Data: scorecardsPageData{scorecardData: d,
+		CanSetWeights: national(actor(r)) && actor(r).Is(aldyn.RoleAdministrator)}})
+}
+
+type scorecardsPageData struct {
+	*scorecardData
+	CanSetWeights bool
+}
+
+// The scorecard's weights, set by national administrators.
+
+type scorecardWeightsData struct {
+	Weights []aldyn.ScorecardWeight
+}
+
+func (s *Server) scorecardWeightsPage(w http.ResponseWriter, r *http.Request) error {
+	if err := requireNationalAdmin(r); err != nil {
+		return err
+	}
+	ws, err := s.db.ScorecardWeights(r.Context())
+	if err != nil {
+		return err
+	}
+	form := url.Values{}
+	for _, x := range ws {
+		form.Set("weight."+x.Component, strconv.FormatFloat(x.Weight, 'f', -1, 64))
+	}
+	return s.render(w, r, http.StatusOK, "scorecard_weights", &page{Title: info(r).loc.T("surveys.score.weights_title"),
+		Data: scorecardWeightsData{Weights: ws}, Form: form})
+}
+
+// scorecardWeightsSave stores the weights typed, every bad one reported.
+func (s *Server) scorecardWeightsSave(w http.ResponseWriter, r *http.Request) error {
+	if err := requireNationalAdmin(r); err != nil {
+		return err
+	}
+	var ws []aldyn.ScorecardWeight
+	var form url.Values
+	var readErr error
+	if err := r.ParseForm(); err != nil {
+		readErr = badParam("form")
+	}
+	form = r.PostForm
+	for _, c := range aldyn.ScorecardComponents {
+		ws = append(ws, aldyn.ScorecardWeight{Component: c, Weight: aldyn.ParseScorecardWeight(form.Get("weight." + c))})
+	}
+	return submitForm(w, r, form, readErr, func() error { return s.db.SetScorecardWeights(r.Context(), actor(r), ws) },
+		func(errs map[string]string) error {
+			return s.render(w, r, http.StatusBadRequest, "scorecard_weights", &page{Title: info(r).loc.T("surveys.score.weights_title"),
+				Data: scorecardWeightsData{Weights: ws}, Form: form, Errors: errs})
+		}, func() string { return "/scorecards" }, "surveys.score.weights_saved")
 }
