@@ -32,7 +32,12 @@ func entityForms() map[string]entityForm {
 		"MeetingInput":  meetingForm{&aldyn.Meeting{BodyID: 3, Date: day, Agenda: tx, Minutes: "m", Status: aldyn.MeetingStatus("held"), Participants: []int64{4, 5}}},
 		"DecisionInput": decisionForm{&aldyn.Decision{Text: "t", ResponsibleBodyID: 4, Deadline: &day, Status: aldyn.DecisionStatus("done"), Progress: "p"}},
 		"QuestionInput": questionForm{&aldyn.Question{Kind: "question", FromBodyID: 3, ToBodyID: 4, Subject: "s", Text: "t"}},
-		"RiskInput":     riskForm{&aldyn.Risk{Text: tx, Mitigation: tx, OwnerBodyID: 3, Likelihood: 4, Impact: 2, Status: aldyn.RiskStatus("open")}},
+		"DataElementInput": dataElementForm{&aldyn.DataElement{Code: "po_issued", Name: tx, Description: tx, ValueType: aldyn.ValueInteger, Unit: tx,
+			Aggregation: aldyn.AggregateLast, DisaggregationID: 4}},
+		"DataSetInput": dataSetForm{&aldyn.DataSet{Code: "po", Name: tx, Description: tx, PeriodType: aldyn.PeriodQuarter, BodyTypes: []string{"court", "police"},
+			Level: aldyn.LevelDistrict, OpenDays: 3, DeadlineDays: 15, CloseDays: 30, Sensitive: true, ElementIDs: []int64{5, 2}}},
+		"ValidationRuleInput": validationRuleForm{&aldyn.ValidationRule{DataSetCode: "po", Code: "r1", Expression: "a <= b", Severity: aldyn.RuleSoft, Message: tx}},
+		"RiskInput":           riskForm{&aldyn.Risk{Text: tx, Mitigation: tx, OwnerBodyID: 3, Likelihood: 4, Impact: 2, Status: aldyn.RiskStatus("open")}},
 	}
 }
 

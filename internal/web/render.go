@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -171,6 +172,9 @@ func (p *page) Name(v interface{ Name(string) string }) string { return v.Name(p
 
 // Value returns the submitted form value of a field.
 func (p *page) Value(field string) string { return p.Form.Get(field) }
+
+// Has reports whether the form's repeated field (checkboxes) holds v.
+func (p *page) Has(field, v string) bool { return slices.Contains(p.Form[field], v) }
 
 // URL returns the current URL with query parameters replaced.
 func (p *page) URL(kv ...string) string {
