@@ -197,6 +197,7 @@ func TestBrowserAxe(t *testing.T) {
 		"/open/offenses-monthly", "/open/admin/offenses-monthly",
 		"/report",
 		"/data-sets/protection_orders", "/data-sets/protection_orders/analysis", formPath(f.bodyA, ds.periods[0]),
+		"/data-design", "/data-design/elements/new", "/data-design/sets/new", "/data-design/rules/new",
 		"/surveys/national-2026",
 	}
 	resident := mustResidentReport(t, f, "disorder_public", codeA)
