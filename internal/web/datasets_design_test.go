@@ -8,8 +8,10 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aldyn-kg/aldyn"
+	"github.com/aldyn-kg/aldyn/internal/store"
 )
 
 const formType = "application/x-www-form-urlencoded"
@@ -175,5 +177,74 @@ func TestDesignPagesShowDesign(t *testing.T) {
 	}
 	if resp := f.do(t, adminA, "GET", "/data-design", "", ""); resp.StatusCode != http.StatusForbidden {
 		t.Errorf("district administrator: %d", resp.StatusCode)
+	}
+}
+
+// TestDataFormReminders runs the reminders on a fixed clock: three days
+// before the protection orders deadline both district police bodies are
+// reminded that their form is due, once however often it runs; body A
+// then submits, and after the deadline only body B is reminded that its
+// form is late, once.
+func TestDataFormReminders(t *testing.T) {
+	f := mustFixture(t)
+	d := mustDataSets(t, f)
+	ctx := context.Background()
+	// 2026Q3 ends on 30 September; its deadline is 15 October.
+	at := func(day string) {
+		now, _ := time.Parse(time.DateOnly, day)
+		f.db.Now = func() time.Time { return now.Add(10 * time.Hour) }
+	}
+	// remind runs the reminders twice: the second run sends nothing.
+	remind := func() {
+		t.Helper()
+		if _, err := f.web.RemindDataForms(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := f.web.RemindDataForms(ctx); err != nil || n != 0 {
+			t.Fatalf("the same reminders ran again: %d sent, %v", n, err)
+		}
+	}
+	kinds := func(b *aldyn.Body) map[string]int {
+		ns, _, err := f.db.FindNotifications(ctx, store.NotificationFilter{BodyID: b.ID, Page: aldyn.Page{Limit: 100}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]int{}
+		for _, n := range ns {
+			if n.Link == formPath(b, "2026Q3") {
+				out[n.Kind]++
+			}
+		}
+		return out
+	}
+	at("2026-10-11")
+	remind() // four days before: nothing for 2026Q3 yet
+	for _, b := range []*aldyn.Body{f.bodyA, f.bodyB} {
+		if got := kinds(b); len(got) != 0 {
+			t.Errorf("body %d four days before the deadline: %v", b.ID, got)
+		}
+	}
+	at("2026-10-12")
+	remind()
+	at("2026-10-14")
+	remind()
+	for _, b := range []*aldyn.Body{f.bodyA, f.bodyB} {
+		if got := kinds(b); got["data_form_due"] != 1 || got["data_form_overdue"] != 0 {
+			t.Errorf("body %d before the deadline: %v", b.ID, got)
+		}
+	}
+	d.submit(t, f, "2026Q3", "4")
+	at("2026-10-16")
+	remind()
+	if got := kinds(f.bodyA); got["data_form_overdue"] != 0 {
+		t.Errorf("body A submitted on time and was reminded it is late: %v", got)
+	}
+	if got := kinds(f.bodyB); got["data_form_overdue"] != 1 {
+		t.Errorf("body B after the deadline: %v", got)
+	}
+	// The reminder reads in the body's language among its notifications, linked from the task list.
+	page := readBody(t, f.do(t, reporterA, "GET", "/notifications", "", ""))
+	if !strings.Contains(page, "2026 Q3") || !strings.Contains(page, "2026-10-15") {
+		t.Errorf("the due reminder is not among body A's notifications: %.3000s", page)
 	}
 }
