@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"html"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -226,6 +228,30 @@ func TestDataValuesSuppressed(t *testing.T) {
 	page := readBody(t, f.do(t, adminKG, "GET", "/data-sets/protection_orders/analysis?level=district&element=po_issued&from="+d.periods[0], "", ""))
 	if !strings.Contains(page, `id="pivot"`) || !strings.Contains(page, "Аламүдүн") {
 		t.Errorf("pivot lacks Alamüdün: %.3000s", page)
+	}
+	// The chart: a line per district with the national administrator's
+	// figure 3 in the period.
+	m := regexp.MustCompile(`id="analysis-chart" data-chart data-chart-option="([^"]*)"`).FindStringSubmatch(page)
+	if m == nil {
+		t.Fatalf("no chart on the pivot page")
+	}
+	var opt struct {
+		Series []struct {
+			Name string `json:"name"`
+			Data []any  `json:"data"`
+		} `json:"series"`
+	}
+	if err := json.Unmarshal([]byte(html.UnescapeString(m[1])), &opt); err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, s := range opt.Series {
+		if strings.Contains(s.Name, "Аламүдүн") && len(s.Data) == 1 && s.Data[0] == 3.0 {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("chart series lack Alamüdün's 3: %+v", opt.Series)
 	}
 }
 

@@ -83,6 +83,9 @@ func TestBrowserDataFormWorkflow(t *testing.T) {
 		if got := b.text("#pivot tbody tr:first-child td.num"); !strings.Contains(got, "8") {
 			t.Errorf("%s pivot: %q, want the 8 orders", lang, got)
 		}
+		// The chart of the element over periods, a line per district,
+		// drawn by the charts bundle the statistics pages use.
+		waitFor(t, b.ctx, `!!document.querySelector("#analysis-chart canvas")`)
 		b.fitsWidth("pivot " + lang)
 		b.screenshot("datasets-pivot-" + lang)
 		b.do(chromedp.Navigate(b.base + path))
