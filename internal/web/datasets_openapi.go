@@ -110,7 +110,7 @@ func init() {
 		"height": integer(), "width": integer(),
 		"metaData": obj(map[string]any{"items": map[string]any{"type": "object", "additionalProperties": obj(map[string]any{"name": str()})}})})
 	yearValue := obj(map[string]any{"year": integer(), "value": map[string]any{"type": "number"}})
-	resultIndicator := obj(map[string]any{"code": str(), "name": text, "unit": text, "source": enum("data_sets", "plans"),
+	resultIndicator := obj(map[string]any{"code": str(), "name": text, "unit": text, "source": enum("data_sets", "plans", "offenses", "survey", "residents", "meetings"),
 		"values": map[string]any{"type": "array", "items": yearValue}, "baseline": yearValue, "latest": yearValue, "trend": map[string]any{"type": "number"}})
 	result := obj(map[string]any{"n": integer(), "title": text, "verification": text, "indicators": map[string]any{"type": "array", "items": resultIndicator}})
 	task := obj(map[string]any{"code": str(), "component": str(), "title": text, "measures": integer(), "cancelled": integer(), "plans": integer(), "budget_kgs": integer()})
