@@ -150,3 +150,32 @@ func TestBrowserDataFormRuleChecks(t *testing.T) {
 		waitFor(t, b.ctx, `document.querySelector('#rule-checks').hidden`)
 	}
 }
+
+// TestBrowserDesignPages: the national administrator opens the design
+// pages in Kyrgyz and Russian, they fit the window, and a new rule posted
+// wrong is shown again with its errors summarised and the focus on them.
+// Screenshots when ALDYN_SCREENSHOTS is set.
+func TestBrowserDesignPages(t *testing.T) {
+	f := mustFixture(t)
+	mustDataSets(t, f)
+	b := mustBrowserFor(t, f)
+	b.do(chromedp.EmulateViewport(1280, 1100))
+	b.login("adminkg", "/")
+	for _, lang := range []string{"ky", "ru"} {
+		for _, p := range []struct{ path, name string }{
+			{"/data-design", "design"}, {"/data-design/elements/new", "design-element"},
+			{"/data-design/sets/new", "design-set"}, {"/data-design/rules/new", "design-rule"},
+		} {
+			b.do(chromedp.Navigate(b.base+"/lang/"+lang+"?next="+p.path), chromedp.WaitVisible(chromedp.CSS("h1")))
+			b.fitsWidth(p.name + " " + lang)
+			b.screenshot("datasets-" + p.name + "-" + lang)
+		}
+		b.do(chromedp.Click(chromedp.CSS("#design-save")))
+		waitFor(t, b.ctx, `document.readyState === "complete" && !!document.querySelector("#error-summary")`)
+		waitFor(t, b.ctx, `document.activeElement && document.activeElement.id === "error-summary"`)
+		if got := b.text("#error-summary"); !strings.Contains(got, map[string]string{"ky": "Коду", "ru": "Код"}[lang]) {
+			t.Errorf("%s: error summary %q lacks the code field", lang, got)
+		}
+		b.screenshot("datasets-design-rule-errors-" + lang)
+	}
+}
