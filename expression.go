@@ -1,6 +1,7 @@
 package aldyn
 
 import (
+	"encoding/json"
 	"math"
 	"strconv"
 	"strings"
@@ -310,4 +311,34 @@ func (p *exprParser) cmp() string {
 		}
 	}
 	return ""
+}
+
+// exprJSON is an expression as the browser reads it (web/src/dataform.js
+// evaluates it as Eval does): op is "n" (num), "v" (code, option), "u"
+// (unary minus of l) or one of + - * / (l, r).
+type exprJSON struct {
+	Op     string    `json:"op"`
+	Num    float64   `json:"num,omitempty"`
+	Code   string    `json:"code,omitempty"`
+	Option string    `json:"option,omitempty"`
+	L      *exprJSON `json:"l,omitempty"`
+	R      *exprJSON `json:"r,omitempty"`
+}
+
+func (e *Expr) tree() *exprJSON {
+	if e == nil {
+		return nil
+	}
+	return &exprJSON{Op: string(e.op), Num: e.num, Code: e.code, Option: e.option, L: e.l.tree(), R: e.r.tree()}
+}
+
+// MarshalJSON writes the parsed rule as the tree the entry form's script
+// evaluates while the official types, so that browser and server read a
+// rule from the same parse: {"op": "<=", "left": …, "right": …}.
+func (r *RuleExpr) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		Op    string    `json:"op"`
+		Left  *exprJSON `json:"left"`
+		Right *exprJSON `json:"right"`
+	}{r.Op, r.Left.tree(), r.Right.tree()})
 }

@@ -1,6 +1,7 @@
 package aldyn
 
 import (
+	"encoding/json"
 	"testing"
 )
 
@@ -95,5 +96,23 @@ func TestRuleRefs(t *testing.T) {
 		if got[i] != want[i] {
 			t.Errorf("ref %d: got %v, want %v", i, got[i], want[i])
 		}
+	}
+}
+
+// TestRuleJSON: the tree the entry form's script evaluates is the parse
+// the server evaluates, with precedence and unary minus kept.
+func TestRuleJSON(t *testing.T) {
+	x, err := ParseRule("po_breached[female] * 2 <= -po_issued + 3 / (a - 1)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := json.Marshal(x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"op":"\u003c=","left":{"op":"*","l":{"op":"v","code":"po_breached","option":"female"},"r":{"op":"n","num":2}},` +
+		`"right":{"op":"+","l":{"op":"u","l":{"op":"v","code":"po_issued"}},"r":{"op":"/","l":{"op":"n","num":3},"r":{"op":"-","l":{"op":"v","code":"a"},"r":{"op":"n","num":1}}}}}`
+	if string(got) != want {
+		t.Errorf("got  %s\nwant %s", got, want)
 	}
 }

@@ -104,6 +104,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	// Residents' reports past their deadline go to the commission.
 	go srv.RunResidentEscalation(ctx, 10*time.Minute, "")
+	// Bodies are reminded of forms of reported figures due or overdue.
+	go srv.RunDataFormReminders(ctx, time.Hour)
 	return srv.ListenAndServe(ctx, func(addr string) {
 		scheme := "http"
 		if wc.TLSCert != "" {

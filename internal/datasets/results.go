@@ -28,7 +28,7 @@ type ResultIndicator struct {
 	Code     string      `json:"code"`
 	Name     aldyn.Text  `json:"name"`
 	Unit     aldyn.Text  `json:"unit"`
-	Source   string      `json:"source"` // data_sets or plans
+	Source   string      `json:"source"` // data_sets, plans, offenses, survey, residents or meetings
 	Values   []YearValue `json:"values"`
 	Baseline *YearValue  `json:"baseline,omitempty"`
 	Latest   *YearValue  `json:"latest,omitempty"`
@@ -115,6 +115,18 @@ func ComputeConceptResults(ctx context.Context, db *store.DB, c *aldyn.Concept, 
 	if err := out.addPlans(ctx, db, c, now); err != nil {
 		return nil, err
 	}
+	if err := out.addOffenses(ctx, db, now); err != nil {
+		return nil, err
+	}
+	if err := out.addSurveys(ctx, db); err != nil {
+		return nil, err
+	}
+	if err := out.addResidents(ctx, db, now); err != nil {
+		return nil, err
+	}
+	if err := out.addCoordination(ctx, db, now); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 
@@ -144,6 +156,9 @@ func (out *ConceptResults) addPlans(ctx context.Context, db *store.DB, c *aldyn.
 	byTask := map[string]*TaskMeasures{}
 	plansOf := map[string]map[int64]bool{}
 	jointByYear := map[int]map[string]bool{}
+	// Joint plans whose situation analysis rests on both the offense
+	// statistics and a survey of residents' needs (result 5).
+	analysedByYear := map[int]map[string]bool{}
 	for _, p := range plans {
 		if p.Status == aldyn.PlanSuperseded {
 			continue
@@ -154,6 +169,12 @@ func (out *ConceptResults) addPlans(ctx context.Context, db *store.DB, c *aldyn.
 					jointByYear[y] = map[string]bool{}
 				}
 				jointByYear[y][p.TerritoryCode] = true
+				if analysed(p) {
+					if analysedByYear[y] == nil {
+						analysedByYear[y] = map[string]bool{}
+					}
+					analysedByYear[y][p.TerritoryCode] = true
+				}
 			}
 		}
 		ms, err := aldyn.AllPages(aldyn.Page{}, func(pg aldyn.Page) ([]*aldyn.Measure, int, error) {
@@ -213,23 +234,61 @@ func (out *ConceptResults) addPlans(ctx context.Context, db *store.DB, c *aldyn.
 		}
 	}
 	slices.Sort(years)
-	for _, y := range years {
+	analysis := ResultIndicator{Code: "joint_plan_analysis_share", Source: "plans", Values: []YearValue{},
+		Name: aldyn.Text{KY: "Кылмыштуулукту талдоого жана тургундардын муктаждыктарын сурамжылоого негизделген биргелешкен планы бар райондордун жана шаарлардын үлүшү",
+			RU: "Доля районов и городов с совместным планом на основе анализа преступности и опроса о потребностях жителей",
+			EN: "Districts and cities with a joint plan based on a crime analysis and a survey of residents' needs"}, Unit: aldyn.Text{KY: "%", RU: "%", EN: "%"}}
+	levels := map[string]string{}
+	local := func(codes map[string]bool) (int, error) {
 		n := 0
-		for code := range jointByYear[y] {
-			t, err := db.FindTerritoryByCode(ctx, code)
-			if err == nil && (t.Level == aldyn.LevelDistrict || t.Level == aldyn.LevelCity) {
+		for code := range codes {
+			if _, ok := levels[code]; !ok {
+				t, err := db.FindTerritoryByCode(ctx, code)
+				if err != nil && aldyn.ErrorCode(err) != aldyn.ENOTFOUND {
+					return 0, err
+				}
+				if t != nil {
+					levels[code] = t.Level
+				}
+			}
+			if l := levels[code]; l == aldyn.LevelDistrict || l == aldyn.LevelCity {
 				n++
 			}
 		}
+		return n, nil
+	}
+	for _, y := range years {
+		n, err := local(jointByYear[y])
+		if err != nil {
+			return err
+		}
+		a, err := local(analysedByYear[y])
+		if err != nil {
+			return err
+		}
 		if total > 0 {
 			ri.Values = append(ri.Values, YearValue{Year: y, Value: float64(int(float64(n)*10000/float64(total)+0.5)) / 100})
+			analysis.Values = append(analysis.Values, YearValue{Year: y, Value: float64(int(float64(a)*10000/float64(total)+0.5)) / 100})
 		}
 	}
+	summarise(&analysis)
 	summarise(&ri)
 	for i := range out.Results {
 		if out.Results[i].N == 5 {
-			out.Results[i].Indicators = append(out.Results[i].Indicators, ri)
+			out.Results[i].Indicators = append(out.Results[i].Indicators, ri, analysis)
 		}
 	}
 	return nil
+}
+
+// analysed reports whether a plan's situation analysis rests on both the
+// offense statistics and a survey of residents (result 5: "a joint plan
+// based on a crime analysis and a community needs survey").
+func analysed(p *aldyn.Plan) bool {
+	var stats, survey bool
+	for _, e := range p.Evidence {
+		stats = stats || e.Kind == aldyn.EvidenceStatistics
+		survey = survey || e.Kind == aldyn.EvidenceSurvey
+	}
+	return stats && survey
 }

@@ -84,6 +84,28 @@ func TestConceptResults(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// Two meetings of the commission held in 2025, one with an NGO:
+	// 50 %. Two questions asked in January 2026, one answered: 50 %.
+	ngo := body(alamudun, "ngo")
+	for _, parts := range [][]int64{{police.ID, ngo.ID}, {police.ID}} {
+		m := &aldyn.Meeting{BodyID: comm.ID, Date: time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC), Agenda: aldyn.Text{KY: "a", RU: "b", EN: "c"},
+			Status: aldyn.MeetingHeld, Participants: parts, Minutes: "Протокол"}
+		if err := db.CreateMeeting(ctx, coordA, m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var asked []*aldyn.Question
+	for _, subject := range []string{"Жарык", "Камера"} {
+		q := &aldyn.Question{Kind: aldyn.QuestionQuestion, FromBodyID: comm.ID, ToBodyID: council.ID, Subject: subject, Text: "?"}
+		if err := db.CreateQuestion(ctx, coordA, q); err != nil {
+			t.Fatal(err)
+		}
+		asked = append(asked, q)
+	}
+	if _, err := db.AnswerQuestion(ctx, coordKG, asked[0].ID, "Ооба"); err != nil {
+		t.Fatal(err)
+	}
+
 	c, err := concept.Load()
 	if err != nil {
 		t.Fatal(err)
@@ -119,6 +141,23 @@ func TestConceptResults(t *testing.T) {
 	want := math.Round(100*100/float64(n)) / 100
 	if i := ind["joint_plan_share"]; len(i.Values) != 2 || i.Values[0] != (datasets.YearValue{Year: 2025, Value: want}) || *i.Trend != 0 {
 		t.Errorf("joint plan share: %+v, want 2025 and 2026 = %v", i, want)
+	}
+	// The plan rests on a survey only, not on a crime analysis too: no
+	// territory passes the situation-analysis check.
+	if i := ind["joint_plan_analysis_share"]; len(i.Values) != 2 || i.Values[0] != (datasets.YearValue{Year: 2025, Value: 0}) {
+		t.Errorf("joint plans with a situation analysis: %+v, want 2025 and 2026 = 0", i)
+	}
+	if i := ind["meetings_with_ngo"]; i.Latest == nil || *i.Latest != (datasets.YearValue{Year: 2025, Value: 50}) {
+		t.Errorf("meetings with NGOs: %+v, want 2025 = 50", i)
+	}
+	if i := ind["questions_answered"]; i.Latest == nil || *i.Latest != (datasets.YearValue{Year: 2026, Value: 50}) {
+		t.Errorf("questions answered: %+v, want 2026 = 50", i)
+	}
+	// No offense records, surveys or residents' reports: shown, empty.
+	for _, code := range []string{"offense_rate", "feel_safe_after_dark", "police_trust_index", "resident_reports_on_time"} {
+		if i, ok := ind[code]; !ok || len(i.Values) != 0 {
+			t.Errorf("%s: %+v, want listed without values", code, i)
+		}
 	}
 	var t431, t551 datasets.TaskMeasures
 	total := 0

@@ -125,7 +125,9 @@ func ReadFormXLSX(r io.Reader, ds *aldyn.DataSet, period string) (map[string]map
 	n := 0
 	for rows.Next() {
 		n++
-		vals, err := rows.Columns()
+		// Raw values: the form parses numbers itself, and applying the
+		// cells' number formats was most of the import's time.
+		vals, err := rows.Columns(excelize.Options{RawCellValue: true})
 		if err != nil {
 			return nil, nil, err
 		}

@@ -146,6 +146,35 @@ type dataFormPageData struct {
 	PeriodName string
 	// ImportErrors are the bad cells of a refused workbook.
 	ImportErrors []string
+	// Rules are the validation rules that apply to the form, parsed as the
+	// server parses them, for the script that checks them as one types.
+	Rules []formRule
+}
+
+// formRule is a validation rule as the entry form's script reads it.
+type formRule struct {
+	Code     string          `json:"code"`
+	Severity string          `json:"severity"`
+	Message  string          `json:"message"`
+	Rule     *aldyn.RuleExpr `json:"rule"`
+}
+
+// formRules are the rules of ds that apply to its forms (those whose
+// elements the version has), with their messages in lang.
+func (s *Server) formRules(ctx context.Context, ds *aldyn.DataSet, lang string) ([]formRule, error) {
+	rules, _, err := s.db.FindValidationRules(ctx, aldyn.ValidationRuleFilter{DataSetCode: &ds.Code})
+	if err != nil {
+		return nil, err
+	}
+	var out []formRule
+	for _, r := range rules {
+		x, err := aldyn.ParseRule(r.Expression)
+		if err != nil || r.CheckRefs(ds) != nil {
+			continue
+		}
+		out = append(out, formRule{Code: r.Code, Severity: r.Severity, Message: r.Message.In(lang), Rule: x})
+	}
+	return out, nil
 }
 
 func cellName(element, combo string) string { return "cell:" + element + ":" + combo }
@@ -234,6 +263,12 @@ func (s *Server) renderDataForm(w http.ResponseWriter, r *http.Request, status i
 		Editable: a.CanSubmitReport(k.Body.ID) && f.CanEdit(), CanReview: f.Status == aldyn.ReportSubmitted && a.CanReviewDataForm(k.Body.Territory.Path),
 		Late: f.IsLate(ds), Deadline: ds.Deadline(k.Period), Broken: v.broken, BodyName: k.Body.Name(lang), PeriodName: k.Period.Label(),
 		ImportErrors: v.importErrors}
+	if d.Editable {
+		var err error
+		if d.Rules, err = s.formRules(r.Context(), ds, lang); err != nil {
+			return err
+		}
+	}
 	title := info(r).loc.T("datasets.form.title", map[string]any{"set": ds.Name.In(lang), "period": k.Period.Label()})
 	return s.render(w, r, status, "dataset_form", &page{Title: title, Data: d, Errors: v.errs, Form: v.posted})
 }

@@ -151,6 +151,36 @@ type analysisPageData struct {
 	Levels      []string
 	PeriodTypes []string
 	Suppressed  bool
+	// Chart draws the first element's totals over the periods, a line per
+	// territory; nil when there is nothing to draw.
+	Chart      chart
+	ChartLabel string
+}
+
+// analysisChart is a line per territory of element's totals over periods,
+// suppressed figures left as gaps.
+func analysisChart(title string, element *aldyn.DataElement, periods []aldyn.Period, rows []pivotRow, name func(code string) string) chart {
+	labels := make([]string, len(periods))
+	for i, p := range periods {
+		labels[i] = p.Label()
+	}
+	var series []map[string]any
+	for _, row := range rows {
+		if row.Element != element || row.Combo != "" {
+			continue
+		}
+		data := make([]any, len(row.Cells))
+		for i, c := range row.Cells {
+			if c != nil && !c.Suppressed && c.Value != nil {
+				data[i] = *c.Value
+			}
+		}
+		series = append(series, map[string]any{"name": name(row.Territory), "type": "line", "data": data, "connectNulls": false})
+	}
+	if len(series) == 0 {
+		return nil
+	}
+	return lineChart(title, labels, series...)
 }
 
 // analysisTable lays the cells out as rows by element, combination and
@@ -247,9 +277,18 @@ func (s *Server) dataSetAnalysisPage(w http.ResponseWriter, r *http.Request) err
 	for i, p := range periods {
 		ps[i], _ = aldyn.ParsePeriod(p)
 	}
+	d := &analysisPageData{Set: ds, Query: aq, Periods: ps, Rows: rows, Territories: terrs, ComboNames: combos,
+		Levels: analysisLevels, PeriodTypes: aldyn.PeriodTypes, Suppressed: suppressed}
+	first := aq.Elements[0]
+	d.ChartLabel = info(r).loc.T("datasets.analysis.chart_title", map[string]any{"element": first.Name.In(lang)})
+	d.Chart = analysisChart(d.ChartLabel, first, ps, rows, func(code string) string {
+		if t := terrs[code]; t != nil {
+			return t.Name(lang)
+		}
+		return code
+	})
 	return s.render(w, r, http.StatusOK, "dataset_analysis", &page{Title: info(r).loc.T("datasets.analysis.title", map[string]any{"set": ds.Name.In(lang)}),
-		Form: q, Data: &analysisPageData{Set: ds, Query: aq, Periods: ps, Rows: rows, Territories: terrs, ComboNames: combos,
-			Levels: analysisLevels, PeriodTypes: aldyn.PeriodTypes, Suppressed: suppressed}})
+		Form: q, Data: d})
 }
 
 // exportAnalysis writes the pivot as one row per element, combination,

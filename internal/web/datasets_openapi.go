@@ -47,19 +47,19 @@ func init() {
 		apiOp{Method: "POST", Path: "/api/v1/disaggregations", Summary: "Create a disaggregation (category combination) with options in three languages",
 			Tag: "data sets", Access: "national administrator", Body: "Disaggregation", Response: "Disaggregation", Status: "201"},
 		apiOp{Method: "POST", Path: "/api/v1/data-elements", Summary: "Create a data element", Tag: "data sets", Access: "national administrator",
-			Body: "DataElement", Response: "DataElement", Status: "201"},
+			Body: "DataElementInput", Response: "DataElement", Status: "201"},
 		apiOp{Method: "POST", Path: "/api/v1/data-sets", Summary: "Create a data set as draft version 1", Tag: "data sets", Access: "national administrator",
-			Body: "DataSet", Response: "DataSet", Status: "201"},
+			Body: "DataSetInput", Response: "DataSet", Status: "201"},
 		apiOp{Method: "PUT", Path: "/api/v1/data-sets/{id}", Summary: "Change a draft data set version; an active one changes only by a new version (409)",
-			Tag: "data sets", Access: "national administrator", Params: []apiParam{idParam}, Body: "DataSet", Response: "DataSet"},
+			Tag: "data sets", Access: "national administrator", Params: []apiParam{idParam}, Body: "DataSetInput", Response: "DataSet"},
 		apiOp{Method: "POST", Path: "/api/v1/data-sets/{id}/activate", Summary: "Make a draft version the one bodies report, retiring the previous one (its forms keep it)",
 			Tag: "data sets", Access: "national administrator", Params: []apiParam{idParam}, Response: "DataSet"},
 		apiOp{Method: "POST", Path: "/api/v1/data-sets/{id}/versions", Summary: "Copy the newest version of the data set into a new draft version",
 			Tag: "data sets", Access: "national administrator", Params: []apiParam{idParam}, Response: "DataSet", Status: "201"},
 		apiOp{Method: "POST", Path: "/api/v1/validation-rules", Summary: "Create a validation rule over the data set's element codes", Tag: "data sets",
-			Access: "national administrator", Body: "ValidationRule", Response: "ValidationRule", Status: "201"},
+			Access: "national administrator", Body: "ValidationRuleInput", Response: "ValidationRule", Status: "201"},
 		apiOp{Method: "PUT", Path: "/api/v1/validation-rules/{id}", Summary: "Replace a validation rule; it applies to forms submitted from then on", Tag: "data sets",
-			Access: "national administrator", Params: []apiParam{idParam}, Body: "ValidationRule", Response: "ValidationRule"},
+			Access: "national administrator", Params: []apiParam{idParam}, Body: "ValidationRuleInput", Response: "ValidationRule"},
 		apiOp{Method: "GET", Path: "/api/v1/concept/results", Tag: "data sets", Access: "public", Response: "ConceptResults",
 			Summary: "The Concept's eight overall results with the indicators computed from Aldyn's data (baseline, latest, trend), the measures serving each of its tasks, and tasks_without_measures"},
 	)
@@ -83,6 +83,17 @@ func init() {
 	schemas["ValidationRule"] = obj(map[string]any{"id": integer(), "data_set_code": str(), "code": str(), "expression": str(),
 		"severity": enum("hard", "soft"), "message": text, "created_at": dateTime, "updated_at": dateTime})
 	schemas["ValidationRuleList"] = listOf("ValidationRule")
+	// What the design forms read (dataElementForm, dataSetForm,
+	// validationRuleForm): ids, status and times are the server's.
+	schemas["DataElementInput"] = obj(map[string]any{"code": str(), "name": text, "description": text,
+		"value_type": enum("integer", "number", "percent", "boolean", "text"), "unit": text, "aggregation": enum("sum", "average", "last"),
+		"disaggregation_id": integer()}, "code", "name", "value_type")
+	schemas["DataSetInput"] = obj(map[string]any{"code": str(), "name": text, "description": text,
+		"period_type": enum("month", "quarter", "half_year", "year"), "body_types": map[string]any{"type": "array", "items": str()},
+		"level": enum("country", "region", "district", "city"), "open_days": integer(), "deadline_days": integer(), "close_days": integer(),
+		"sensitive": boolean(), "element_ids": map[string]any{"type": "array", "items": integer()}}, "code", "name", "period_type", "body_types", "level", "element_ids")
+	schemas["ValidationRuleInput"] = obj(map[string]any{"data_set_code": str(), "code": str(), "expression": str(),
+		"severity": enum("hard", "soft"), "message": text}, "data_set_code", "code", "expression", "severity", "message")
 	rule := obj(map[string]any{"code": str(), "expression": str(), "severity": enum("hard", "soft"), "message": text})
 	value := obj(map[string]any{"element": str(), "combo": str(), "value": map[string]any{"type": "number"}, "text": str()})
 	schemas["DataForm"] = obj(map[string]any{"id": integer(), "data_set_id": integer(), "data_set_code": str(), "data_set_version": integer(),
@@ -99,7 +110,7 @@ func init() {
 		"height": integer(), "width": integer(),
 		"metaData": obj(map[string]any{"items": map[string]any{"type": "object", "additionalProperties": obj(map[string]any{"name": str()})}})})
 	yearValue := obj(map[string]any{"year": integer(), "value": map[string]any{"type": "number"}})
-	resultIndicator := obj(map[string]any{"code": str(), "name": text, "unit": text, "source": enum("data_sets", "plans"),
+	resultIndicator := obj(map[string]any{"code": str(), "name": text, "unit": text, "source": enum("data_sets", "plans", "offenses", "survey", "residents", "meetings"),
 		"values": map[string]any{"type": "array", "items": yearValue}, "baseline": yearValue, "latest": yearValue, "trend": map[string]any{"type": "number"}})
 	result := obj(map[string]any{"n": integer(), "title": text, "verification": text, "indicators": map[string]any{"type": "array", "items": resultIndicator}})
 	task := obj(map[string]any{"code": str(), "component": str(), "title": text, "measures": integer(), "cancelled": integer(), "plans": integer(), "budget_kgs": integer()})

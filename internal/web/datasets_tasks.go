@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"time"
 
 	"github.com/aldyn-kg/aldyn"
 	"github.com/aldyn-kg/aldyn/internal/store"
@@ -160,4 +161,118 @@ func (s *Server) dataFormRemind(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return redirect(w, r, "/tasks", "datasets.tasks.reminded")
+}
+
+// remindBeforeDays is how many days before a form's deadline its body is
+// reminded that it is due.
+const remindBeforeDays = 3
+
+// RemindDataForms reminds every reporting body of its forms not yet
+// submitted: "due" within remindBeforeDays of the deadline, "overdue"
+// once the deadline of the latest period has passed (while entry is
+// open). Each reminder reaches a body once per data set, period and kind
+// however often this runs (store.RemindDataForm); it returns how many
+// were sent now. cmd/aldyn runs it every hour.
+func (s *Server) RemindDataForms(ctx context.Context) (int, error) {
+	active := aldyn.DataSetActive
+	sets, _, err := s.db.FindDataSets(ctx, aldyn.DataSetFilter{Status: &active, Page: aldyn.Page{Limit: aldyn.MaxLimit}})
+	if err != nil {
+		return 0, err
+	}
+	now := s.db.Now()
+	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+	byType := map[string][]*aldyn.Body{}
+	bodiesOf := func(typ string) ([]*aldyn.Body, error) {
+		if bs, ok := byType[typ]; ok {
+			return bs, nil
+		}
+		bs, err := aldyn.AllPages(aldyn.Page{}, func(pg aldyn.Page) ([]*aldyn.Body, int, error) {
+			return s.db.FindBodies(ctx, aldyn.BodyFilter{Type: &typ, Page: pg})
+		})
+		byType[typ] = bs
+		return bs, err
+	}
+	sent := 0
+	for _, ds := range sets {
+		for _, t := range reminderTargets(ds, today) {
+			period := t.period.String()
+			code := ds.Code
+			forms, err := aldyn.AllPages(aldyn.Page{}, func(pg aldyn.Page) ([]*aldyn.DataForm, int, error) {
+				return s.db.FindDataForms(ctx, aldyn.DataFormFilter{DataSetCode: &code, Period: &period, Page: pg})
+			})
+			if err != nil {
+				return sent, err
+			}
+			done := map[int64]bool{}
+			for _, f := range forms {
+				done[f.BodyID] = f.Status == aldyn.ReportSubmitted || f.Status == aldyn.ReportAccepted
+			}
+			for _, typ := range ds.BodyTypes {
+				bs, err := bodiesOf(typ)
+				if err != nil {
+					return sent, err
+				}
+				for _, b := range bs {
+					if b.Territory.Level != ds.Level || done[b.ID] {
+						continue
+					}
+					n := &store.Notification{Kind: "data_form_" + t.kind, TextKey: "datasets.remind." + t.kind, Link: formKey{ds.Code, b, t.period}.Path(),
+						Args: map[string]any{"code": ds.Code, "period": t.period.Label(), "deadline": ds.Deadline(t.period).Format(time.DateOnly)}}
+					ok, err := s.db.RemindDataForm(ctx, aldyn.System, store.DataFormReminder{DataSetCode: ds.Code, BodyID: b.ID, Period: period, Kind: t.kind}, n)
+					if err != nil {
+						return sent, err
+					}
+					if ok {
+						sent++
+					}
+				}
+			}
+		}
+	}
+	return sent, nil
+}
+
+type reminderTarget struct {
+	period aldyn.Period
+	kind   string // due or overdue
+}
+
+// reminderTargets are the periods of ds whose forms are reminded on day
+// today: those open with a deadline within remindBeforeDays (due), and the
+// latest period whose deadline has passed, while entry is open (overdue).
+func reminderTargets(ds *aldyn.DataSet, today time.Time) []reminderTarget {
+	var out []reminderTarget
+	prev := func(p aldyn.Period) aldyn.Period { return aldyn.PeriodOf(ds.PeriodType, p.Start().AddDate(0, 0, -1)) }
+	p := aldyn.PeriodOf(ds.PeriodType, today)
+	for i, q := 0, p; i < 3; i, q = i+1, prev(q) {
+		dl := ds.Deadline(q)
+		if !today.After(dl) && !today.Before(dl.AddDate(0, 0, -remindBeforeDays)) && ds.CheckPeriod(q, today) == nil {
+			out = append(out, reminderTarget{q, "due"})
+		}
+	}
+	q := p
+	for !today.After(ds.Deadline(q)) {
+		q = prev(q)
+	}
+	if ds.CheckPeriod(q, today) == nil {
+		out = append(out, reminderTarget{q, "overdue"})
+	}
+	return out
+}
+
+// RunDataFormReminders sends reminders now and then every interval until
+// ctx ends.
+func (s *Server) RunDataFormReminders(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		if _, err := s.RemindDataForms(ctx); err != nil && ctx.Err() == nil {
+			s.log.Error("reminding of reported figures", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"html"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -227,6 +229,30 @@ func TestDataValuesSuppressed(t *testing.T) {
 	if !strings.Contains(page, `id="pivot"`) || !strings.Contains(page, "Аламүдүн") {
 		t.Errorf("pivot lacks Alamüdün: %.3000s", page)
 	}
+	// The chart: a line per district with the national administrator's
+	// figure 3 in the period.
+	m := regexp.MustCompile(`id="analysis-chart" data-chart data-chart-option="([^"]*)"`).FindStringSubmatch(page)
+	if m == nil {
+		t.Fatalf("no chart on the pivot page")
+	}
+	var opt struct {
+		Series []struct {
+			Name string `json:"name"`
+			Data []any  `json:"data"`
+		} `json:"series"`
+	}
+	if err := json.Unmarshal([]byte(html.UnescapeString(m[1])), &opt); err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, s := range opt.Series {
+		if strings.Contains(s.Name, "Аламүдүн") && len(s.Data) == 1 && s.Data[0] == 3.0 {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("chart series lack Alamüdün's 3: %+v", opt.Series)
+	}
 }
 
 // TestDataFormXLSXUpload downloads a body's form, fills it in, uploads it
@@ -377,7 +403,60 @@ func mustDesignCases(tb testing.TB, f *fixture) []matrixCase {
 	text := `{"ky":"Сыноо","ru":"Проверка","en":"Test"}`
 	set := `{"code":"%s","name":` + text + `,"period_type":"year","body_types":["police"],"level":"district","element_ids":[` + el + `]}`
 	rule := `{"data_set_code":"protection_orders","code":"%s","expression":"po_breached <= po_issued * 2","severity":"soft","message":` + text + `}`
+	// The design pages: a fresh element and rule to edit, the campaigns
+	// data set (in use) to make a new version of.
+	pageEl := &aldyn.DataElement{Code: "matrix_page_el", Name: aldyn.Text{KY: "а", RU: "б", EN: "в"}, ValueType: aldyn.ValueInteger}
+	if err := f.db.CreateDataElement(ctx, admin, pageEl); err != nil {
+		tb.Fatal(err)
+	}
+	pageRule := &aldyn.ValidationRule{DataSetCode: "protection_orders", Code: "matrix_page_rule", Expression: "po_breached >= 0", Severity: aldyn.RuleSoft,
+		Message: aldyn.Text{KY: "а", RU: "б", EN: "в"}}
+	if err := f.db.CreateValidationRule(ctx, admin, pageRule); err != nil {
+		tb.Fatal(err)
+	}
+	campaigns, err := f.db.FindActiveDataSet(ctx, "campaigns")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	pageEdit, pageActivate := draft("matrix_page_edit"), draft("matrix_page_activate")
+	pages := func(ok int) expect {
+		return expect{def: http.StatusForbidden, byRole: map[string]int{anon: http.StatusSeeOther, adminKG: ok}}
+	}
+	const form = "application/x-www-form-urlencoded"
+	elForm := func(code string) string {
+		return url.Values{"code": {code}, "name_ky": {"Сыноо"}, "name_ru": {"Проверка"}, "name_en": {"Test"}, "value_type": {"integer"}, "aggregation": {"sum"}}.Encode()
+	}
+	setForm := func(code string) string {
+		return url.Values{"code": {code}, "name_ky": {"Сыноо"}, "name_ru": {"Проверка"}, "name_en": {"Test"}, "period_type": {"year"}, "level": {"district"},
+			"body_types": {"police"}, "deadline_days": {"10"}, "element_ids": {el}}.Encode()
+	}
+	ruleForm := func(code string) string {
+		return url.Values{"data_set_code": {"protection_orders"}, "code": {code}, "expression": {"po_repeat >= 0"}, "severity": {"soft"},
+			"message_ky": {"Сыноо"}, "message_ru": {"Проверка"}, "message_en": {"Test"}}.Encode()
+	}
+	pageID := func(id int64) string { return strconv.FormatInt(id, 10) }
 	return []matrixCase{
+		{method: "GET", path: "/data-design", want: pages(200)},
+		{method: "GET", path: "/data-design/elements/new", want: pages(200)},
+		{method: "POST", path: "/data-design/elements", ctype: form, body: elForm("matrix_page_new"), want: designs(http.StatusSeeOther)},
+		{method: "GET", path: "/data-design/elements/" + pageID(pageEl.ID), route: "/data-design/elements/{id}", want: pages(200)},
+		{method: "POST", path: "/data-design/elements/" + pageID(pageEl.ID), route: "/data-design/elements/{id}", ctype: form, body: elForm("matrix_page_el"),
+			want: designs(http.StatusSeeOther)},
+		{method: "GET", path: "/data-design/sets/new", want: pages(200)},
+		{method: "POST", path: "/data-design/sets", ctype: form, body: setForm("matrix_page_new"), want: designs(http.StatusSeeOther)},
+		{method: "GET", path: "/data-design/sets/" + pageEdit, route: "/data-design/sets/{id}", want: pages(200)},
+		{method: "POST", path: "/data-design/sets/" + pageEdit, route: "/data-design/sets/{id}", ctype: form, body: setForm("matrix_page_edit"),
+			want: designs(http.StatusSeeOther)},
+		{method: "POST", path: "/data-design/sets/" + pageActivate + "/activate", route: "/data-design/sets/{id}/activate", ctype: form,
+			want: designs(http.StatusSeeOther)},
+		{method: "POST", path: "/data-design/sets/" + pageID(campaigns.ID) + "/versions", route: "/data-design/sets/{id}/versions", ctype: form,
+			want: designs(http.StatusSeeOther)},
+		{method: "GET", path: "/data-design/rules/new", want: pages(200)},
+		{method: "POST", path: "/data-design/rules", ctype: form, body: ruleForm("matrix_page_rule_new"), want: designs(http.StatusSeeOther)},
+		{method: "GET", path: "/data-design/rules/" + pageID(pageRule.ID), route: "/data-design/rules/{id}", want: pages(200)},
+		{method: "POST", path: "/data-design/rules/" + pageID(pageRule.ID), route: "/data-design/rules/{id}", ctype: form, body: ruleForm("matrix_page_rule"),
+			want: designs(http.StatusSeeOther)},
+
 		{method: "POST", path: "/api/v1/disaggregations", ctype: js, want: designs(201),
 			body: `{"code":"matrix_sex","name":` + text + `,"categories":[{"code":"sex","name":` + text + `,"options":[{"code":"f","name":` + text + `},{"code":"m","name":` + text + `}]}]}`},
 		{method: "POST", path: "/api/v1/data-elements", ctype: js, want: designs(201),

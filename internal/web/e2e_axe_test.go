@@ -198,6 +198,7 @@ func TestBrowserAxe(t *testing.T) {
 		"/open/offenses-monthly", "/open/admin/offenses-monthly",
 		"/report", "/resident-categories",
 		"/data-sets/protection_orders", "/data-sets/protection_orders/analysis", formPath(f.bodyA, ds.periods[0]),
+		"/data-design", "/data-design/elements/new", "/data-design/sets/new", "/data-design/rules/new",
 		"/surveys/national-2026",
 		"/surveys/" + surveyID(sd.running) + "/design", "/surveys/" + surveyID(sd.running) + "/responses",
 		"/surveys/" + surveyID(sd.running) + "/estimates?question=safe_night&by=age_group&wave=2026",

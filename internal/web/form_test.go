@@ -35,6 +35,11 @@ func entityForms() map[string]entityForm {
 		"ResidentCategoryInput": residentCategoryForm{&aldyn.ResidentCategory{Code: "stray_dogs", Name: tx, Description: tx,
 			BodyTypes: []string{"police", "local_government"}, DeadlineDays: 12, Public: true, Sensitive: true, Active: true, Position: 7}},
 		"RiskInput": riskForm{&aldyn.Risk{Text: tx, Mitigation: tx, OwnerBodyID: 3, Likelihood: 4, Impact: 2, Status: aldyn.RiskStatus("open")}},
+		"DataElementInput": dataElementForm{&aldyn.DataElement{Code: "po_issued", Name: tx, Description: tx, ValueType: aldyn.ValueInteger, Unit: tx,
+			Aggregation: aldyn.AggregateLast, DisaggregationID: 4}},
+		"DataSetInput": dataSetForm{&aldyn.DataSet{Code: "po", Name: tx, Description: tx, PeriodType: aldyn.PeriodQuarter, BodyTypes: []string{"court", "police"},
+			Level: aldyn.LevelDistrict, OpenDays: 3, DeadlineDays: 15, CloseDays: 30, Sensitive: true, ElementIDs: []int64{5, 2}}},
+		"ValidationRuleInput": validationRuleForm{&aldyn.ValidationRule{DataSetCode: "po", Code: "r1", Expression: "a <= b", Severity: aldyn.RuleSoft, Message: tx}},
 	}
 }
 

@@ -14,10 +14,12 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/aldyn-kg/aldyn"
 	"github.com/aldyn-kg/aldyn/internal/i18n"
@@ -163,6 +165,27 @@ func (p *page) Change(f *float64) string {
 // Dec formats a number with digits decimals.
 func (p *page) Dec(f float64, digits int) string { return p.ri.loc.Decimal(f, digits) }
 
+// Fig formats a figure: a whole number without decimals ("164", never
+// "164,00"), any other with two.
+func (p *page) Fig(f float64) string {
+	if f == math.Trunc(f) {
+		return p.ri.loc.Decimal(f, 0)
+	}
+	return p.ri.loc.Decimal(f, 2)
+}
+
+// Capital is s with its first letter upper-case, for titles kept in the
+// source's lower case ("жарандар…" → "Жарандар…").
+func Capital(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 {
+		return s
+	}
+	return string(unicode.ToUpper(r)) + s[n:]
+}
+
+func (p *page) Capital(s string) string { return Capital(s) }
+
 // Category names an offense category in the page's language.
 func (p *page) Category(code string) string { return importer.CategoryName(code, p.ri.lang) }
 
@@ -171,6 +194,9 @@ func (p *page) Name(v interface{ Name(string) string }) string { return v.Name(p
 
 // Value returns the submitted form value of a field.
 func (p *page) Value(field string) string { return p.Form.Get(field) }
+
+// Has reports whether the form's repeated field (checkboxes) holds v.
+func (p *page) Has(field, v string) bool { return slices.Contains(p.Form[field], v) }
 
 // URL returns the current URL with query parameters replaced.
 func (p *page) URL(kv ...string) string {
