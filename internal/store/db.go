@@ -52,6 +52,9 @@ type DB struct {
 	// refGen counts committed changes of territories, boundaries and
 	// populations made through this handle (see StatsVersion).
 	refGen atomic.Int64
+	// residentGen counts committed changes of residents' reports and
+	// categories made through this handle (see ResidentsVersion).
+	residentGen atomic.Int64
 	// bg is the context of work the handle does in the background; Close
 	// cancels it and waits for that work to end.
 	bg     context.Context
@@ -208,6 +211,9 @@ type Tx struct {
 	// refChanged: the transaction writes reference data statistics are
 	// computed with; committing it moves StatsVersion.
 	refChanged bool
+	// residentChanged: the transaction audited a change of a residents'
+	// report or category; committing it moves ResidentsVersion.
+	residentChanged bool
 }
 
 func (tx *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
@@ -261,6 +267,9 @@ func (db *DB) update(ctx context.Context, actor *aldyn.Actor, fn func(*Tx) error
 	}
 	if tx.refChanged {
 		db.refGen.Add(1)
+	}
+	if tx.residentChanged {
+		db.residentGen.Add(1)
 	}
 	return nil
 }
