@@ -408,3 +408,21 @@ func residentDashTable(loc *i18n.Localizer, d *residentDashboard, by string) exp
 	add(loc.T("resanalytics.dashboard.total"), d.Total)
 	return t
 }
+
+// dashFigures is one window's figures as a page shows them.
+type dashFigures struct {
+	residents.Figures
+	Share *float64 // answered on time, nil when nothing counted
+}
+
+func showFigures(f residents.Figures) dashFigures {
+	d := dashFigures{Figures: f}
+	if v, ok := f.OnTimeShare(); ok {
+		d.Share = &v
+	}
+	return d
+}
+
+// Q and Y are the row's figures of the quarter and of the 12 months.
+func (row residentDashRow) Q() dashFigures { return showFigures(row.Quarter) }
+func (row residentDashRow) Y() dashFigures { return showFigures(row.Year) }
