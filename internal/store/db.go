@@ -55,6 +55,7 @@ type DB struct {
 	// residentGen counts committed changes of residents' reports and
 	// categories made through this handle (see ResidentsVersion).
 	residentGen atomic.Int64
+	residentMap residentMapIndex // the public map's points, see resident_map_index.go
 	// bg is the context of work the handle does in the background; Close
 	// cancels it and waits for that work to end.
 	bg     context.Context
