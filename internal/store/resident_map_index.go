@@ -47,14 +47,41 @@ type residentMapIndex struct {
 	points  map[int64]residentPoint
 }
 
-// refresh reads the rows changed since the last read into the index.
+// refresh reads the rows changed since the last read into the index: two
+// look-ups, each answered by its own index (an OR of both would read the
+// table whole on SQLite).
 func (x *residentMapIndex) refresh(ctx context.Context, db *DB) error {
-	var w where
-	if x.loaded {
-		w.and("(r.id > ? OR r.updated_at >= ?)", x.maxID, x.updated)
-	}
 	maxID, updated := x.maxID, x.updated
 	changed := map[int64]*residentPoint{}
+	if !x.loaded {
+		if err := x.read(ctx, db, "", nil, changed, &maxID, &updated); err != nil {
+			return err
+		}
+	} else {
+		if err := x.read(ctx, db, " WHERE r.id > ?", []any{x.maxID}, changed, &maxID, &updated); err != nil {
+			return err
+		}
+		if err := x.read(ctx, db, " WHERE r.updated_at >= ?", []any{x.updated}, changed, &maxID, &updated); err != nil {
+			return err
+		}
+	}
+	if x.points == nil {
+		x.points = make(map[int64]residentPoint, len(changed))
+	}
+	for id, p := range changed {
+		if p == nil {
+			delete(x.points, id)
+		} else {
+			x.points[id] = *p
+		}
+	}
+	x.loaded, x.maxID, x.updated = true, maxID, updated
+	return nil
+}
+
+// read reads the rows the condition selects into changed: a point, or
+// nil for a report no longer on the public map.
+func (x *residentMapIndex) read(ctx context.Context, db *DB, cond string, args []any, changed map[int64]*residentPoint, maxID *int64, updated *time.Time) error {
 	err := scanAll(ctx, db, func(rows *sql.Rows) error {
 		var p residentPoint
 		var lat, lon sql.NullFloat64
@@ -66,9 +93,9 @@ func (x *residentMapIndex) refresh(ctx context.Context, db *DB) error {
 			return err
 		}
 		p.status, p.created, up = aldyn.ResidentStatus(status), p.created.UTC(), up.UTC()
-		maxID = max(maxID, p.id)
-		if up.After(updated) {
-			updated = up
+		*maxID = max(*maxID, p.id)
+		if up.After(*updated) {
+			*updated = up
 		}
 		if published && !dup.Valid && lat.Valid && lon.Valid {
 			p.lat, p.lon = lat.Float64, lon.Float64
@@ -78,22 +105,8 @@ func (x *residentMapIndex) refresh(ctx context.Context, db *DB) error {
 		}
 		return nil
 	}, `SELECT r.id, r.pub_lat, r.pub_lon, r.category_id, r.status, r.created_at, r.territory_code, r.published, r.duplicate_of, r.updated_at
-		FROM resident_reports r`+w.String(), w.args...)
-	if err != nil {
-		return db.normalize(err)
-	}
-	if x.points == nil {
-		x.points = map[int64]residentPoint{}
-	}
-	for id, p := range changed {
-		if p == nil {
-			delete(x.points, id)
-		} else {
-			x.points[id] = *p
-		}
-	}
-	x.loaded, x.maxID, x.updated = true, maxID, updated
-	return nil
+		FROM resident_reports r`+cond, args...)
+	return db.normalize(err)
 }
 
 // ResidentMapCells aggregates the public points of the reports f selects
