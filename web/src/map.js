@@ -394,16 +394,23 @@ function residentsLayer(map, url, label, on, labels, status) {
   let stop = null;
   const show = (yes) => {
     if (yes && !stop) {
-      stop = dynamicLayer(map, url, pointLayerOptions(map, labels, 'map-cluster map-cluster-residents', RESIDENT_STYLE), status);
+      const opts = pointLayerOptions(map, labels, 'map-cluster map-cluster-residents', RESIDENT_STYLE);
+      // How many reports the layer shows, for the page (and its tests).
+      opts.prepare = (data) => {
+        const n = (data.features || []).reduce((sum, f) => sum + (Number((f.properties || {}).count) || 1), 0);
+        map.getContainer().dataset.residentsCount = String(n);
+      };
+      stop = dynamicLayer(map, url, opts, status);
     } else if (!yes && stop) {
       stop();
       stop = null;
     }
     map.getContainer().dataset.residentsShown = yes ? '1' : '0';
+    if (!yes) delete map.getContainer().dataset.residentsCount;
   };
   const ctl = L.control({ position: 'topright' });
   ctl.onAdd = () => {
-    const box = L.DomUtil.create('label', 'map-toggle map-toggle-residents');
+    const box = L.DomUtil.create('label', 'map-layer-toggle map-toggle-residents');
     const input = document.createElement('input');
     input.type = 'checkbox';
     input.name = 'residents';
