@@ -110,6 +110,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 func (db *DB) Close() error {
 	db.stopBg()
 	db.records.wg.Wait()
+	db.residentMap.wg.Wait()
 	err := db.w.Close()
 	if db.r != db.w {
 		err = errors.Join(err, db.r.Close())

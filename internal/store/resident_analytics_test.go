@@ -53,6 +53,9 @@ func TestResidentMapIndexMatchesDatabase(t *testing.T) {
 	boxes := [][4]float64{{aldyn.MinLon, aldyn.MinLat, aldyn.MaxLon, aldyn.MaxLat}, {74.0, 42.6, 74.6, 43.0}}
 	compare := func(stage string) int {
 		total := 0
+		if err := f.db.WaitResidentMapForTest(f.ctx); err != nil {
+			t.Fatal(err)
+		}
 		for fi, flt := range filters {
 			for _, box := range boxes {
 				for _, size := range []float64{0.879, 0.11, 0.0137, 0.001} {

@@ -22,8 +22,11 @@ import (
 // also kept in memory, about 60 bytes a report, and a view is one pass
 // over it: a few milliseconds for a hundred thousand.
 //
-// Reports are added and changed, never deleted. Before answering, the
-// index reads the rows changed since it last read (a new id, or an update
+// The index is read whole in the background on the first map asked for
+// (a second or more for a hundred thousand reports on a loaded machine);
+// until it is ready, the database answers, with the same cells (tests
+// check both ways on many filters). Reports are added and changed, never
+// deleted. Before answering, the index reads the rows changed since it last read (a new id, or an update
 // time at or after the newest it saw: both index look-ups), so changes
 // made by another process count too; a report no longer published, or
 // merged, leaves it. Public categories and territory paths are read at
@@ -41,6 +44,8 @@ type residentPoint struct {
 
 type residentMapIndex struct {
 	mu      sync.Mutex
+	wg      sync.WaitGroup // the background read
+	loading bool
 	loaded  bool
 	maxID   int64
 	updated time.Time // the newest update time read
@@ -53,17 +58,11 @@ type residentMapIndex struct {
 func (x *residentMapIndex) refresh(ctx context.Context, db *DB) error {
 	maxID, updated := x.maxID, x.updated
 	changed := map[int64]*residentPoint{}
-	if !x.loaded {
-		if err := x.read(ctx, db, "", nil, changed, &maxID, &updated); err != nil {
-			return err
-		}
-	} else {
-		if err := x.read(ctx, db, " WHERE r.id > ?", []any{x.maxID}, changed, &maxID, &updated); err != nil {
-			return err
-		}
-		if err := x.read(ctx, db, " WHERE r.updated_at >= ?", []any{x.updated}, changed, &maxID, &updated); err != nil {
-			return err
-		}
+	if err := x.read(ctx, db, " WHERE r.id > ?", []any{x.maxID}, changed, &maxID, &updated); err != nil {
+		return err
+	}
+	if err := x.read(ctx, db, " WHERE r.updated_at >= ?", []any{x.updated}, changed, &maxID, &updated); err != nil {
+		return err
 	}
 	if x.points == nil {
 		x.points = make(map[int64]residentPoint, len(changed))
@@ -77,6 +76,32 @@ func (x *residentMapIndex) refresh(ctx context.Context, db *DB) error {
 	}
 	x.loaded, x.maxID, x.updated = true, maxID, updated
 	return nil
+}
+
+// build reads every report into a new index in the background, and makes
+// it the index when done.
+func (x *residentMapIndex) build(db *DB) {
+	defer x.wg.Done()
+	var maxID int64
+	var updated time.Time
+	changed := map[int64]*residentPoint{}
+	err := x.read(db.bg, db, "", nil, changed, &maxID, &updated)
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.loading = false
+	if err != nil {
+		if db.bg.Err() == nil {
+			db.Log.Warn("could not load the residents' map into memory", "error", err)
+		}
+		return
+	}
+	x.points = make(map[int64]residentPoint, len(changed))
+	for id, p := range changed {
+		if p != nil {
+			x.points[id] = *p
+		}
+	}
+	x.loaded, x.maxID, x.updated = true, maxID, updated
 }
 
 // read reads the rows the condition selects into changed: a point, or
@@ -143,6 +168,14 @@ func (db *DB) ResidentMapCells(ctx context.Context, f aldyn.ResidentReportFilter
 	x := &db.residentMap
 	x.mu.Lock()
 	defer x.mu.Unlock()
+	if !x.loaded {
+		if !x.loading && db.bg.Err() == nil {
+			x.loading = true
+			x.wg.Add(1)
+			go x.build(db)
+		}
+		return db.residentMapCellsSQL(ctx, f, box, size)
+	}
 	if err := x.refresh(ctx, db); err != nil {
 		return nil, err
 	}
