@@ -12,12 +12,3 @@ func (db *DB) ResidentMapCellsSQL(ctx context.Context, f aldyn.ResidentReportFil
 	return db.residentMapCellsSQL(ctx, f, box, size)
 }
 
-// WaitResidentMapForTest starts the public map's index if it has not and
-// waits until it is read.
-func (db *DB) WaitResidentMapForTest(ctx context.Context) error {
-	if _, err := db.ResidentMapCells(ctx, aldyn.ResidentReportFilter{}, [4]float64{}, 1); err != nil {
-		return err
-	}
-	db.residentMap.wg.Wait()
-	return nil
-}

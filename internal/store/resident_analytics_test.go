@@ -53,7 +53,7 @@ func TestResidentMapIndexMatchesDatabase(t *testing.T) {
 	boxes := [][4]float64{{aldyn.MinLon, aldyn.MinLat, aldyn.MaxLon, aldyn.MaxLat}, {74.0, 42.6, 74.6, 43.0}}
 	compare := func(stage string) int {
 		total := 0
-		if err := f.db.WaitResidentMapForTest(f.ctx); err != nil {
+		if err := f.db.WaitResidentMap(f.ctx); err != nil {
 			t.Fatal(err)
 		}
 		for fi, flt := range filters {

@@ -224,3 +224,14 @@ func (db *DB) ResidentMapCells(ctx context.Context, f aldyn.ResidentReportFilter
 	}
 	return out, nil
 }
+
+// WaitResidentMap starts reading the public map's index if nothing has
+// and waits until it is read, for benchmarks and tools that time the map
+// once it answers from memory.
+func (db *DB) WaitResidentMap(ctx context.Context) error {
+	if _, err := db.ResidentMapCells(ctx, aldyn.ResidentReportFilter{}, [4]float64{}, 1); err != nil {
+		return err
+	}
+	db.residentMap.wg.Wait()
+	return nil
+}
