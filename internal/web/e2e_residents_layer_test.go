@@ -14,7 +14,7 @@ import (
 // discs and points), and takes them away again.
 func TestBrowserResidentsLayer(t *testing.T) {
 	f := mustFixture(t)
-	mustResidentAnalytics(t, f)
+	w := mustResidentAnalytics(t, f)
 	b := mustBrowserFor(t, f)
 	ctx := b.ctx
 	b.login("coordinatora", "/")
@@ -31,13 +31,30 @@ func TestBrowserResidentsLayer(t *testing.T) {
 			waitFor(t, ctx, `document.querySelector(".map").dataset.residentsShown === "1" && !document.querySelector(".map[aria-busy]") &&
 			  document.querySelector(".map").dataset.residentsCount === "5" && document.querySelectorAll(".map-cluster-residents").length > 0`)
 			if shots != "" {
-				png, err := chromedp.Run(ctx, chromedp.FullScreenshot(90))
+				png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 				if err != nil {
 					t.Fatal(err)
 				}
 				if err := os.WriteFile(filepath.Join(shots, "stats-map-residents-"+lang+".png"), png, 0o644); err != nil {
 					t.Fatal(err)
 				}
+			}
+			if shots != "" {
+				// The commission's dashboard, the coordinator's home and the precinct, as seen.
+				for name, path := range map[string]string{"residents-dashboard": "/residents/dashboard", "home-coordinator": "/",
+					"precinct": "/stats/precincts/" + w.precinct.Code} {
+					b.do(chromedp.Navigate(b.base + path))
+					waitFor(t, ctx, `document.readyState === "complete"`)
+					png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+					if err != nil {
+						t.Fatal(err)
+					}
+					if err := os.WriteFile(filepath.Join(shots, name+"-"+lang+".png"), png, 0o644); err != nil {
+						t.Fatal(err)
+					}
+				}
+				b.do(chromedp.Navigate(b.base + "/stats/map?residents=1"))
+				waitFor(t, ctx, `document.querySelector(".map").dataset.residentsCount === "5"`)
 			}
 			b.do(chromedp.Click(chromedp.CSS(".map-toggle-residents input")))
 			waitFor(t, ctx, `document.querySelector(".map").dataset.residentsShown === "0" && document.querySelectorAll(".map-cluster-residents").length === 0 &&
