@@ -102,12 +102,12 @@ func TestInPrecinctAndCount(t *testing.T) {
 	f := func(v float64) *float64 { return &v }
 	dup := int64(9)
 	rs := []*aldyn.ResidentReport{
-		{ID: 1, CategoryID: 7, Status: aldyn.ResidentReceived, TerritoryPath: "/kg/d/p/"},                     // made in the precinct
+		{ID: 1, CategoryID: 7, Status: aldyn.ResidentReceived, TerritoryPath: "/kg/d/p/"},                           // made in the precinct
 		{ID: 2, CategoryID: 7, Status: aldyn.ResidentAnswered, TerritoryPath: "/kg/d/", Lat: f(42.5), Lon: f(74.5)}, // pin inside
 		{ID: 3, CategoryID: 3, Status: aldyn.ResidentAnswered, TerritoryPath: "/kg/d/", Lat: f(41.5), Lon: f(74.5), // pin outside,
 			PublicLat: f(42.5), PublicLon: f(74.5)}, // public point inside: the pin decides
 		{ID: 4, CategoryID: 3, Status: aldyn.ResidentRejected, TerritoryPath: "/kg/d/", PublicLat: f(42.1), PublicLon: f(74.9)}, // public point inside
-		{ID: 5, CategoryID: 3, Status: aldyn.ResidentReceived, TerritoryPath: "/kg/d/"},                                          // no point
+		{ID: 5, CategoryID: 3, Status: aldyn.ResidentReceived, TerritoryPath: "/kg/d/"},                                         // no point
 		{ID: 6, CategoryID: 3, Status: aldyn.ResidentReceived, TerritoryPath: "/kg/d/p/", DuplicateOf: &dup},                    // merged
 	}
 	in := InPrecinct(rs, "/kg/d/p/", square)

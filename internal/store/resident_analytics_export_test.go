@@ -11,4 +11,3 @@ import (
 func (db *DB) ResidentMapCellsSQL(ctx context.Context, f aldyn.ResidentReportFilter, box [4]float64, size float64) ([]MapCell, error) {
 	return db.residentMapCellsSQL(ctx, f, box, size)
 }
-

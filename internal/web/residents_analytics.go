@@ -231,9 +231,9 @@ func (w residentWindow) Last() time.Time { return w.To.AddDate(0, 0, -1) }
 // residentDashRow is one line of the dashboard: a body, a territory or
 // the total, in the last quarter and the last 12 months.
 type residentDashRow struct {
-	Key, Name       string
-	Link            string
-	Quarter, Year   residents.Figures
+	Key, Name     string
+	Link          string
+	Quarter, Year residents.Figures
 }
 
 // residentDashboard is the commission's dashboard of residents' reports.

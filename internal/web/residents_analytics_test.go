@@ -53,10 +53,10 @@ func mustResidentAnalytics(tb testing.TB, f *fixture) *resAnalytics {
 	// Due days are 10 working days after the report (disorder_public).
 	w.a1 = report(codeA, "2026-02-02 09:00", "2026-02-04 09:00", aldyn.ResidentAnswered, pt(42.93), pt(74.62)) // 2 days, on time, in the precinct
 	w.a2 = report(codeA, "2026-03-02 09:00", "2026-03-30 09:00", aldyn.ResidentRejected, pt(42.80), pt(74.50)) // 28 days, late
-	w.a3 = report(codeA, "2026-05-04 09:00", "", aldyn.ResidentReceived, nil, nil)                               // open, overdue
-	w.a4 = report(codeA, "2025-05-01 09:00", "2025-05-02 09:00", aldyn.ResidentAnswered, pt(42.85), pt(74.55))  // before the 12 months
+	w.a3 = report(codeA, "2026-05-04 09:00", "", aldyn.ResidentReceived, nil, nil)                             // open, overdue
+	w.a4 = report(codeA, "2025-05-01 09:00", "2025-05-02 09:00", aldyn.ResidentAnswered, pt(42.85), pt(74.55)) // before the 12 months
 	w.a6 = report(w.precinct.Code, "2026-06-01 09:00", "", aldyn.ResidentInProgress, pt(42.925), pt(74.625))   // made in the precinct, overdue
-	w.b1 = report(codeB, "2026-03-10 09:00", "2026-03-11 09:00", aldyn.ResidentAnswered, pt(40.90), pt(72.90))  // 1 day, on time
+	w.b1 = report(codeB, "2026-03-10 09:00", "2026-03-11 09:00", aldyn.ResidentAnswered, pt(40.90), pt(72.90)) // 1 day, on time
 	if err := f.db.LoadResidentReports(ctx, aldyn.System, []*aldyn.ResidentReport{w.a1, w.a2, w.a3, w.a4, w.a6, w.b1}); err != nil {
 		tb.Fatal(err)
 	}
@@ -190,13 +190,13 @@ func TestStatsResidentsLayer(t *testing.T) {
 		{"analystB", "zoom=6", 1},
 		{adminKG, "zoom=6", 6},
 		{adminKG, "zoom=6&territory=" + codeB, 1},
-		{adminKG, "zoom=6&from=2026-01&to=2026-03", 3},              // a1, a2, b1
-		{adminKG, "zoom=6&category=hooliganism", 6},                 // disorder_public
-		{adminKG, "zoom=6&category=traffic", 0},                     // traffic_violation, dangerous_road
-		{adminKG, "zoom=6&category=theft", 6},                       // no residents' counterpart: unfiltered
-		{adminKG, "zoom=6&precinct=" + w.precinct.Code, 1},          // a6, made there
-		{adminKG, "zoom=6&bbox=74.6,42.9,74.7,43.0", 2},             // a1 and a6's pins
-		{coordinator, "zoom=6&territory=" + codeB, -404},            // outside the scope
+		{adminKG, "zoom=6&from=2026-01&to=2026-03", 3},     // a1, a2, b1
+		{adminKG, "zoom=6&category=hooliganism", 6},        // disorder_public
+		{adminKG, "zoom=6&category=traffic", 0},            // traffic_violation, dangerous_road
+		{adminKG, "zoom=6&category=theft", 6},              // no residents' counterpart: unfiltered
+		{adminKG, "zoom=6&precinct=" + w.precinct.Code, 1}, // a6, made there
+		{adminKG, "zoom=6&bbox=74.6,42.9,74.7,43.0", 2},    // a1 and a6's pins
+		{coordinator, "zoom=6&territory=" + codeB, -404},   // outside the scope
 		{coordinator, "zoom=99", -400},
 	} {
 		t.Run(c.who+"?"+c.query, func(t *testing.T) {
