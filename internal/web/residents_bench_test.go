@@ -215,6 +215,13 @@ func BenchmarkResidentPublicMap(b *testing.B) {
 	start = time.Now()
 	benchGet(b, f, path)
 	afterWrite := time.Since(start)
+	// And once more, the write undone.
+	if err := f.db.ModerateResidentReport(ctx, aldyn.System, rs[0].ID, rs[0].Published, nil); err != nil {
+		b.Fatal(err)
+	}
+	start = time.Now()
+	benchGet(b, f, path)
+	afterWrite2 := time.Since(start)
 	// Views never asked before: the box moves and the filter changes.
 	cats := []string{"", "&category=disorder_public", "&category=traffic_violation", "&status=answered", "&from=2026-01-01"}
 	var views []time.Duration
@@ -228,6 +235,7 @@ func BenchmarkResidentPublicMap(b *testing.B) {
 	b.ReportMetric(float64(first.Microseconds())/1000, "first_ms")
 	b.ReportMetric(float64(index.Microseconds())/1000, "index_ms")
 	b.ReportMetric(float64(afterWrite.Microseconds())/1000, "after_write_ms")
+	b.ReportMetric(float64(afterWrite2.Microseconds())/1000, "after_2nd_write_ms")
 	med, p := p99(views)
 	b.ReportMetric(float64(med.Microseconds())/1000, "uncached_p50_ms")
 	b.ReportMetric(float64(p.Microseconds())/1000, "uncached_p99_ms")
