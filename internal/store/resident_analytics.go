@@ -19,8 +19,9 @@ import (
 func (db *DB) ResidentsVersion(ctx context.Context) (string, error) {
 	var maxID sql.NullInt64
 	var updated, catUpdated sql.NullString
-	if err := db.queryRow(ctx, `SELECT (SELECT MAX(id) FROM resident_reports), (SELECT CAST(MAX(updated_at) AS TEXT) FROM resident_reports),
-		(SELECT CAST(MAX(updated_at) AS TEXT) FROM resident_categories)`).Scan(&maxID, &updated, &catUpdated); err != nil {
+	// Plain MAX subqueries, so each is one step down its index.
+	if err := db.queryRow(ctx, `SELECT (SELECT MAX(id) FROM resident_reports), (SELECT MAX(updated_at) FROM resident_reports),
+		(SELECT MAX(updated_at) FROM resident_categories)`).Scan(&maxID, &updated, &catUpdated); err != nil {
 		return "", db.normalize(err)
 	}
 	return fmt.Sprintf("%d/%d/%d/%s/%s", db.residentGen.Load(), db.refGen.Load(), maxID.Int64, updated.String, catUpdated.String), nil
