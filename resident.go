@@ -456,3 +456,19 @@ func RouteResident(path string, types []string, bodies []BodyCandidate) (int64, 
 	}
 	return best.ID, found
 }
+
+// residentCategoriesByOffense matches the statistics' offense categories to
+// the residents' categories reporting the same kind of problem, for
+// filtering residents' reports beside offense records. Offense categories
+// not listed have no residents' counterpart.
+var residentCategoriesByOffense = map[string][]string{
+	CategoryDrugs:       {"drug_dealing"},
+	CategoryHooliganism: {"disorder_public"},
+	CategoryTraffic:     {"traffic_violation", "dangerous_road"},
+}
+
+// ResidentCategoriesFor returns the codes of the residents' categories
+// matching an offense category, none when nothing matches.
+func ResidentCategoriesFor(offenseCategory string) []string {
+	return residentCategoriesByOffense[offenseCategory]
+}

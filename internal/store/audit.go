@@ -13,6 +13,9 @@ import (
 // Audit appends an entry for a change made in this transaction. before
 // and after are marshalled to JSON; nil means "did not exist".
 func (tx *Tx) Audit(ctx context.Context, action, entity, entityID, territoryCode string, before, after any) error {
+	if strings.HasPrefix(entity, "resident_") {
+		tx.residentChanged = true
+	}
 	var path string
 	if territoryCode != "" {
 		if err := tx.queryRow(ctx, `SELECT path FROM territories WHERE code = ?`, territoryCode).Scan(&path); err != nil {

@@ -52,6 +52,10 @@ type DB struct {
 	// refGen counts committed changes of territories, boundaries and
 	// populations made through this handle (see StatsVersion).
 	refGen atomic.Int64
+	// residentGen counts committed changes of residents' reports and
+	// categories made through this handle (see ResidentsVersion).
+	residentGen atomic.Int64
+	residentMap residentMapIndex // the public map's points, see resident_map_index.go
 	// bg is the context of work the handle does in the background; Close
 	// cancels it and waits for that work to end.
 	bg     context.Context
@@ -110,6 +114,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 func (db *DB) Close() error {
 	db.stopBg()
 	db.records.wg.Wait()
+	db.residentMap.wg.Wait()
 	err := db.w.Close()
 	if db.r != db.w {
 		err = errors.Join(err, db.r.Close())
@@ -212,6 +217,9 @@ type Tx struct {
 	// refChanged: the transaction writes reference data statistics are
 	// computed with; committing it moves StatsVersion.
 	refChanged bool
+	// residentChanged: the transaction audited a change of a residents'
+	// report or category; committing it moves ResidentsVersion.
+	residentChanged bool
 }
 
 func (tx *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
@@ -265,6 +273,9 @@ func (db *DB) update(ctx context.Context, actor *aldyn.Actor, fn func(*Tx) error
 	}
 	if tx.refChanged {
 		db.refGen.Add(1)
+	}
+	if tx.residentChanged {
+		db.residentGen.Add(1)
 	}
 	return nil
 }

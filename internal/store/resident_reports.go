@@ -586,12 +586,9 @@ type MapCell struct {
 	ID       int64 // the report, when the cell holds one
 }
 
-// ResidentMapCells aggregates the public points of the reports f selects
-// inside the box (west, south, east, north) into square cells of size
-// degrees, so that a map of any extent gets at most a few hundred
-// features. The grid is fixed to whole multiples of size, so cells do not
-// move as the map pans.
-func (db *DB) ResidentMapCells(ctx context.Context, f aldyn.ResidentReportFilter, box [4]float64, size float64) ([]MapCell, error) {
+// residentMapCellsSQL is ResidentMapCells answered by the database, which
+// the in-memory index (resident_map_index.go) must agree with.
+func (db *DB) residentMapCellsSQL(ctx context.Context, f aldyn.ResidentReportFilter, box [4]float64, size float64) ([]MapCell, error) {
 	// A lean query on one table, answered from the covering index
 	// resident_reports_public_point: the public categories are listed
 	// first, the territory (when asked) as the codes under its path.
@@ -602,7 +599,7 @@ func (db *DB) ResidentMapCells(ctx context.Context, f aldyn.ResidentReportFilter
 	if err != nil {
 		return nil, err
 	}
-	var public []int64
+	public := []int64{} // none: a non-public category filters everything out
 	for _, c := range cats {
 		if c.Public && (f.CategoryID == nil || *f.CategoryID == c.ID) {
 			public = append(public, c.ID)
@@ -639,7 +636,7 @@ func (db *DB) ResidentMapCells(ctx context.Context, f aldyn.ResidentReportFilter
 		}
 		out = append(out, c)
 		return nil
-	}, "SELECT "+cell+", COUNT(*), AVG(r.pub_lat), AVG(r.pub_lon), MIN(r.id) FROM resident_reports r"+w.String()+" GROUP BY 1, 2",
+	}, "SELECT "+cell+", COUNT(*), AVG(r.pub_lat), AVG(r.pub_lon), MIN(r.id) FROM resident_reports r"+w.String()+" GROUP BY 1, 2 ORDER BY 1, 2",
 		append([]any{size, size}, w.args...)...)
 	return out, db.normalize(err)
 }

@@ -51,6 +51,8 @@ type coordinatorHome struct {
 	BodyNames                            map[int64]string
 	// Mail says reminders also go by e-mail.
 	Mail bool
+	// Residents sums the residents' reports of the territory.
+	Residents *residentDashboard
 }
 
 // reportState classifies one owed report as the cycle page does: late is
@@ -147,6 +149,9 @@ func (s *Server) coordinatorHomeData(r *http.Request) (*coordinatorHome, error) 
 		names.all(d.MeetingBodyID, d.ResponsibleBodyID)
 	}
 	h.BodyNames, h.Mail = names.names, s.cfg.Mail != nil
+	if h.Residents, err = s.residentDashboardData(r); err != nil {
+		return nil, err
+	}
 	return h, nil
 }
 

@@ -208,7 +208,8 @@ func TestBrowserAxe(t *testing.T) {
 	if err := f.db.ModerateResidentReport(ctx, aldyn.System, resident.ID, true, nil); err != nil {
 		t.Fatal(err)
 	}
-	seeds = append(seeds, "/reports/track/"+resident.TrackingCode, "/residents/"+id(resident.ID), "/reports/public/"+id(resident.ID))
+	seeds = append(seeds, "/reports/track/"+resident.TrackingCode, "/residents/"+id(resident.ID), "/reports/public/"+id(resident.ID),
+		"/residents/dashboard")
 	// Each page is checked once, by the first signed-in actor that
 	// reaches it: the coordinator and the reporter open forms an
 	// administrator does not.

@@ -40,6 +40,11 @@ func init() {
 			Tag: "residents", Access: "public", Params: append(publicReportParams,
 				apiParam{Name: "bbox", In: "query", Type: "string", Description: "west,south,east,north in degrees"},
 				apiParam{Name: "zoom", In: "query", Type: "integer", Description: "web map zoom, 0–22"}), Response: "FeatureCollection"},
+		apiOp{Method: "GET", Path: "/api/v1/stats/residents", Summary: "The residents' layer of the analysts' map: reports made in the view (unpublished ones included) in cells of about 40 px, at their exact pins; the category filter takes the offense categories with residents' counterparts (drugs, hooliganism, traffic) and ignores the others (GeoJSON)",
+			Tag: "statistics", Access: "signed in (a reporter: its body's reports; others: their territory's)", Params: append([]apiParam{
+				{Name: "bbox", In: "query", Type: "string", Description: "minLon,minLat,maxLon,maxLat (default the whole country)"},
+				{Name: "zoom", In: "query", Type: "integer", Description: "web map zoom, 0–22 (default 6)"}, precinctParam}, statsParams...),
+			Response: "FeatureCollection"},
 	)
 	schemas["PublicReport"] = obj(map[string]any{"id": integer(), "category": str(), "category_code": str(), "territory_code": str(), "territory": str(),
 		"status": status, "status_name": str(), "body": str(), "description": str(), "answer": str(), "supporters": integer(), "lat": num, "lon": num,

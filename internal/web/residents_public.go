@@ -228,7 +228,11 @@ func (s *Server) apiPublicReports(w http.ResponseWriter, r *http.Request) error 
 func (s *Server) apiPublicReportsMap(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	key := q.Encode()
-	if b, ok := s.residents.maps.get(key, s.db.Now()); ok {
+	version, err := s.db.ResidentsVersion(r.Context())
+	if err != nil {
+		return err
+	}
+	if b, ok := s.residents.maps.get(version, key); ok {
 		w.Header().Set("Content-Type", "application/geo+json")
 		w.Header().Set("Cache-Control", "public, max-age=60")
 		_, err := w.Write(b)
@@ -282,46 +286,41 @@ func (s *Server) apiPublicReportsMap(w http.ResponseWriter, r *http.Request) err
 		return err
 	}
 	b = append(b, '\n')
-	s.residents.maps.put(key, b, s.db.Now())
+	s.residents.maps.put(version, key, b)
 	w.Header().Set("Content-Type", "application/geo+json")
 	w.Header().Set("Cache-Control", "public, max-age=60")
 	_, err = w.Write(b)
 	return err
 }
 
-// mapCache keeps the public map's answers for a minute: published reports
-// appear after moderation anyway, and a map pans over the same cells many
-// times. It holds at most mapCacheSize answers.
+// mapCache keeps the public map's answers while the residents' data stays
+// at one version (store.ResidentsVersion): a map pans over the same cells
+// many times, and a moderation or a new report moves the version, so no
+// answer outlives the data it was computed from. It holds at most
+// mapCacheSize answers.
 type mapCache struct {
 	mu      sync.Mutex
-	entries map[string]mapCacheEntry
+	version string
+	entries map[string][]byte
 }
 
-type mapCacheEntry struct {
-	at   time.Time
-	body []byte
-}
+const mapCacheSize = 2000
 
-const (
-	mapCacheTTL  = time.Minute
-	mapCacheSize = 2000
-)
-
-func (c *mapCache) get(key string, now time.Time) ([]byte, bool) {
+func (c *mapCache) get(version, key string) ([]byte, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	e, ok := c.entries[key]
-	if !ok || now.Sub(e.at) >= mapCacheTTL || now.Before(e.at) {
+	if c.version != version {
 		return nil, false
 	}
-	return e.body, true
+	b, ok := c.entries[key]
+	return b, ok
 }
 
-func (c *mapCache) put(key string, body []byte, now time.Time) {
+func (c *mapCache) put(version, key string, body []byte) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.entries == nil || len(c.entries) >= mapCacheSize {
-		c.entries = map[string]mapCacheEntry{}
+	if c.version != version || c.entries == nil || len(c.entries) >= mapCacheSize {
+		c.version, c.entries = version, map[string][]byte{}
 	}
-	c.entries[key] = mapCacheEntry{at: now, body: body}
+	c.entries[key] = body
 }

@@ -47,6 +47,7 @@ func (s *Server) registerStats() {
 	s.registerDisclosure()
 	s.registerIndicatorCompute()
 	s.registerTerritoryDashboard()
+	s.registerResidentAnalytics()
 }
 
 // statsScope is what a statistics request asks about, resolved against

@@ -465,6 +465,7 @@ type statsMapPageData struct {
 	CanSeePoints      bool
 	SensitiveMinCount int
 	Focus             mapView
+	Residents         residentsLayer
 }
 
 func (s *Server) statsMapPage(w http.ResponseWriter, r *http.Request) error {
@@ -497,10 +498,14 @@ func (s *Server) statsMapPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	layer, err := s.statsResidentsLayer(r, sc)
+	if err != nil {
+		return err
+	}
 	return s.render(w, r, http.StatusOK, "stats_map", &page{Title: info(r).loc.T("stats.map.title"), Form: q,
 		Data: &statsMapPageData{Filter: fd, Scope: sc, GridURL: api, PointsURL: points, Density: density,
 			CanSeePoints: actor(r).Is(aldyn.RoleAnalyst, aldyn.RoleAdministrator), SensitiveMinCount: minCount,
-			Focus: focus}})
+			Focus: focus, Residents: layer}})
 }
 
 // mapView is where a map opens: on a territory (its boundary when it has
@@ -669,6 +674,8 @@ type precinctPageData struct {
 	// Forecast and ForecastChart are set when the precinct has offenses.
 	Forecast      *forecastResult
 	ForecastChart chart
+	// Residents are the residents' reports located in the precinct.
+	Residents *precinctResidents
 }
 
 // precinctPage profiles one police precinct: its map, weekday × hour
@@ -693,6 +700,9 @@ func (s *Server) precinctPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	data := &precinctPageData{Precinct: t, Parent: parent, TimeProfile: tp, TimeChart: timeProfileChart(loc, grid)}
+	if data.Residents, err = s.precinctResidentCounts(r, t, parent); err != nil {
+		return err
+	}
 	if tp.Total > 0 {
 		fr, err := s.forecast(r, sc, 6)
 		if err != nil {

@@ -14,6 +14,9 @@
 //        data-points-url="/api/v1/…/points?…"        points, re-fetched
 //        data-label-count="…" data-label-hot="…" data-label-gi="…"
 //        data-label-cluster="…"                      hint on point clusters
+//        data-residents-url="/api/v1/stats/residents?…"  residents' reports,
+//        data-label-residents="…"                    a layer to toggle (off
+//        data-residents-on="1"                       unless data-residents-on)
 //        data-label-zoom-in="…" data-label-zoom-out="…"  the zoom buttons' names
 //        data-pick-lat="f-lat" data-pick-lon="f-lon"  ids of inputs a tap on
 //                                                    the map fills (a pin)
@@ -51,6 +54,8 @@ const BOUNDARY_STYLE = { color: '#1f4e79', weight: 1.5, opacity: 0.9, fillColor:
 const BOUNDARY_HOVER = { weight: 3, fillOpacity: 0.3 };
 const FOCUS_STYLE = { color: '#0b2e4f', weight: 3, opacity: 1, fillColor: '#5b8db8', fillOpacity: 0.05 };
 const POINT_STYLE = { radius: 5, color: '#ffffff', weight: 1, fillColor: '#9a3412', fillOpacity: 0.9 };
+// Residents' reports: a blue apart from the offense records' brown.
+const RESIDENT_STYLE = { radius: 6, color: '#ffffff', weight: 1.5, fillColor: '#1d4ed8', fillOpacity: 0.9 };
 
 /** @type {WeakMap<Element, MapState>} */
 const maps = new WeakMap();
@@ -124,6 +129,9 @@ function createMap(el) {
   }
   if (ds.pointsUrl) {
     state.cleanups.push(dynamicLayer(map, ds.pointsUrl, pointLayerOptions(map, labelsOf(ds)), status));
+  }
+  if (ds.residentsUrl) {
+    state.cleanups.push(residentsLayer(map, ds.residentsUrl, ds.labelResidents || 'Residents', ds.residentsOn === '1', labelsOf(ds), status));
   }
   if (ds.settlementsUrl) {
     const ctl = new AbortController();
@@ -375,6 +383,48 @@ function dynamicLayer(map, url, opts, status) {
     if (ctl) ctl.abort();
     map.off('moveend zoomend', schedule);
     if (opts.legend) opts.legend.remove();
+    layer.remove();
+  };
+}
+
+// residentsLayer adds a check box on the map that shows or hides the
+// residents' reports: counted discs per cell, fetched for the view while
+// shown (dynamicLayer), in a colour of their own. Returns a cleanup.
+function residentsLayer(map, url, label, on, labels, status) {
+  let stop = null;
+  const show = (yes) => {
+    if (yes && !stop) {
+      const opts = pointLayerOptions(map, labels, 'map-cluster map-cluster-residents', RESIDENT_STYLE);
+      // How many reports the layer shows, for the page (and its tests).
+      opts.prepare = (data) => {
+        const n = (data.features || []).reduce((sum, f) => sum + (Number((f.properties || {}).count) || 1), 0);
+        map.getContainer().dataset.residentsCount = String(n);
+      };
+      stop = dynamicLayer(map, url, opts, status);
+    } else if (!yes && stop) {
+      stop();
+      stop = null;
+    }
+    map.getContainer().dataset.residentsShown = yes ? '1' : '0';
+    if (!yes) delete map.getContainer().dataset.residentsCount;
+  };
+  const ctl = L.control({ position: 'topright' });
+  ctl.onAdd = () => {
+    const box = L.DomUtil.create('label', 'map-layer-toggle map-toggle-residents');
+    const input = document.createElement('input');
+    input.type = 'checkbox';
+    input.name = 'residents';
+    input.checked = on;
+    input.addEventListener('change', () => show(input.checked));
+    box.append(input, document.createTextNode(' ' + label));
+    L.DomEvent.disableClickPropagation(box);
+    return box;
+  };
+  ctl.addTo(map);
+  show(on);
+  return () => {
+    if (stop) stop();
+    ctl.remove();
   };
 }
 
@@ -426,17 +476,17 @@ function gridLayerOptions(map, labels) {
 // pointLayerOptions draws records one by one close up and, at the zooms
 // where the server groups them (properties.count), a numbered disc per
 // cluster that zooms in when clicked.
-function pointLayerOptions(map, labels) {
+function pointLayerOptions(map, labels, clusterClass = 'map-cluster', pointStyle = POINT_STYLE) {
   return {
     geojson: {
       renderer: L.canvas({ padding: 0.2 }),
       pointToLayer: (f, latlng) => {
         const n = Number((f.properties || {}).count) || 1;
-        if (n <= 1) return L.circleMarker(latlng, POINT_STYLE);
+        if (n <= 1) return L.circleMarker(latlng, pointStyle);
         const text = formatNumber(n);
         const size = Math.round(24 + 6 * Math.log10(n));
         const icon = L.divIcon({
-          className: 'map-cluster',
+          className: clusterClass,
           html: `<span>${escapeHTML(text)}</span>`,
           iconSize: [size, size],
         });
