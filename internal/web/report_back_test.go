@@ -3,8 +3,10 @@ package web_test
 import (
 	"context"
 	"encoding/json"
+	"math"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -230,4 +232,71 @@ func TestReportBackStaff(t *testing.T) {
 	if !strings.Contains(csv, d.precinctA) || !strings.Contains(csv, aldyn.ReportBackCount{Year: y, Quarter: q}.Period()) {
 		t.Errorf("counts CSV lacks the precinct's quarter:\n%s", csv)
 	}
+}
+
+// A plan indicator counts report-back meetings held per precinct of the
+// plan's territory, per ended year, computed from the meetings recorded.
+func TestIndicatorComputedFromReportBack(t *testing.T) {
+	w := mustPlanWorld(t)
+	if w.council == nil {
+		w.council = mustPlanBody(t, w.fixture, codeA, "coordination_commission", "Report-back commission")
+		w.coordA = w.actorOf(t, coordinator, aldyn.RoleCoordinator, w.bodyA, codeA)
+	}
+	p := w.mustPlan(t, "Report-back indicators", w.bodyA.ID)
+	ctx := context.Background()
+	y := p.StartYear
+	w.repSetNow(time.Date(y+1, 6, 15, 12, 0, 0, 0, time.UTC))
+	var precincts []string
+	for _, local := range []string{"IND1", "IND2"} {
+		code := codeA + "-" + local
+		if err := w.db.CreatePrecinct(ctx, aldyn.System, &aldyn.Territory{Code: code, ParentCode: codeA, NameKy: local, NameRu: local, NameEn: local}, nil); err != nil {
+			t.Fatal(err)
+		}
+		precincts = append(precincts, code)
+	}
+	n := 20
+	for i, at := range []time.Time{time.Date(y, 2, 10, 9, 0, 0, 0, time.UTC), time.Date(y, 5, 10, 9, 0, 0, 0, time.UTC), time.Date(y, 11, 10, 9, 0, 0, 0, time.UTC),
+		time.Date(y, 12, 1, 9, 0, 0, 0, time.UTC), time.Date(y+1, 2, 1, 9, 0, 0, 0, time.UTC)} {
+		m := &aldyn.ReportBackMeeting{PrecinctCode: precincts[i%2], BodyID: w.bodyA.ID, InspectorName: "Инспектор", InspectorRole: aldyn.InspectorPrecinct,
+			StartsAt: at, Place: "Клуб", Status: aldyn.ReportBackHeld, Attendance: &n}
+		if i == 3 { // not held: does not count
+			m.Status, m.Attendance, m.NotHeldReason = aldyn.ReportBackNotHeld, nil, "Жаан"
+		}
+		if err := w.db.CreateReportBackMeeting(ctx, aldyn.System, m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ind := &aldyn.Indicator{PlanID: p.ID, Code: "7", Name: aldyn.Text{EN: "Report-back meetings held per precinct"}, Unit: "", Kind: aldyn.IndicatorNumber,
+		Numerator: aldyn.ResidentMeasureReportBack, Source: aldyn.IndicatorResidents, Disaggregation: aldyn.DisaggregationNone, Frequency: aldyn.FrequencyAnnual,
+		BaselineValue: 1, BaselineYear: y, HigherIsBetter: true, Verification: aldyn.Text{EN: "Report-back meetings recorded"},
+		Targets: []aldyn.IndicatorTarget{{Year: p.EndYear, Value: 4}}}
+	bad := *ind
+	bad.Code, bad.Kind = "8", aldyn.IndicatorPercent
+	if err := w.db.CreateIndicator(ctx, w.coordA, &bad); aldyn.ErrorCode(err) != aldyn.EINVALID {
+		t.Errorf("a percentage of report-back meetings: got %v, want EINVALID", err)
+	}
+	if err := w.db.CreateIndicator(ctx, w.coordA, ind); err != nil {
+		t.Fatal(err)
+	}
+	var vals []aldyn.IndicatorValue
+	decodeInto(t, w.do(t, coordinator, "POST", "/api/v1/indicators/"+idStr(ind.ID)+"/compute", "", ""), &vals)
+	// Three held in year y in the two precincts (any other precinct of A
+	// counts in the denominator too).
+	total, err := w.db.CountPrecincts(ctx, mustPath(t, w.fixture, codeA))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := math.Round(100*3/float64(total)) / 100
+	if len(vals) != 1 || vals[0].Period != strconv.Itoa(y) || vals[0].Value != want {
+		t.Fatalf("values %+v, want %d = %.2f only (the next year is not over)", vals, y, want)
+	}
+}
+
+func mustPath(tb testing.TB, f *fixture, code string) string {
+	tb.Helper()
+	t, err := f.db.FindTerritoryByCode(context.Background(), code)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return t.Path
 }
