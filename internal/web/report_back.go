@@ -597,7 +597,9 @@ func (s *Server) reportBackCreate(w http.ResponseWriter, r *http.Request) error 
 	m := &aldyn.ReportBackMeeting{}
 	form, readErr := readForm(r, reportBackForm{m})
 	return submitForm(w, r, form, readErr, func() error { return s.db.CreateReportBackMeeting(r.Context(), actor(r), m) },
-		func(errs map[string]string) error { return s.renderReportBackForm(w, r, http.StatusBadRequest, nil, form, errs) },
+		func(errs map[string]string) error {
+			return s.renderReportBackForm(w, r, http.StatusBadRequest, nil, form, errs)
+		},
 		func() string { return "/report-back-meetings/manage" }, "common.created")
 }
 
@@ -631,7 +633,9 @@ func (s *Server) reportBackUpdate(w http.ResponseWriter, r *http.Request) error 
 	m := &aldyn.ReportBackMeeting{}
 	form, readErr := readForm(r, reportBackForm{m})
 	return submitForm(w, r, form, readErr, func() error { return s.db.UpdateReportBackMeeting(r.Context(), actor(r), old.ID, m) },
-		func(errs map[string]string) error { return s.renderReportBackForm(w, r, http.StatusBadRequest, old, form, errs) },
+		func(errs map[string]string) error {
+			return s.renderReportBackForm(w, r, http.StatusBadRequest, old, form, errs)
+		},
 		func() string { return "/report-back-meetings/manage" }, "common.saved")
 }
 
@@ -689,4 +693,3 @@ func (s *Server) apiReportBackUpdate(w http.ResponseWriter, r *http.Request) err
 		return s.db.UpdateReportBackMeeting(ctx, a, old.ID, m)
 	})
 }
-

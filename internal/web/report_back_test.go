@@ -139,7 +139,7 @@ func TestReportBackPublic(t *testing.T) {
 			ID       int64 `json:"id"`
 			Upcoming bool  `json:"upcoming"`
 		} `json:"items"`
-		Total int                `json:"total"`
+		Total int `json:"total"`
 	}
 	if err := json.Unmarshal([]byte(body), &list); err != nil {
 		t.Fatal(err)
