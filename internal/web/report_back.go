@@ -260,6 +260,7 @@ type reportBackManagePageData struct {
 	Statuses    []aldyn.ReportBackStatus
 	CanCreate   bool
 	Manage      map[int64]bool
+	Due         map[int64]bool // scheduled, and its time has come: the outcome is awaited
 }
 
 // reportBackManage is the staff list of the meetings in the actor's
@@ -300,13 +301,14 @@ func (s *Server) reportBackManage(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	manage := map[int64]bool{}
+	manage, due, now := map[int64]bool{}, map[int64]bool{}, s.db.Now()
 	for _, m := range ms {
 		manage[m.ID] = a.CanManageReportBack(m.BodyID, m.PrecinctPath)
+		due[m.ID] = m.Status == aldyn.ReportBackScheduled && !m.StartsAt.After(now)
 	}
 	return s.render(w, r, http.StatusOK, "report_back_manage", &page{Title: info(r).loc.T("reportback.manage_title"), Form: r.URL.Query(),
 		Data: &reportBackManagePageData{Meetings: ms, Names: names, Pager: newPager(f.Page, total), Counts: counts, Territories: terrs,
-			Statuses: aldyn.ReportBackStatuses, CanCreate: requireReportBackStaff(r) == nil, Manage: manage}})
+			Statuses: aldyn.ReportBackStatuses, CanCreate: requireReportBackStaff(r) == nil, Manage: manage, Due: due}})
 }
 
 func (s *Server) reportBackCounts(ctx context.Context, f aldyn.ReportBackFilter, lang string) ([]reportBackCountRow, error) {
