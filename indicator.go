@@ -25,6 +25,12 @@ const (
 	IndicatorResidents = "residents" // the share of residents' reports made in the territory answered on time, per year
 )
 
+// ResidentMeasureReportBack is the Numerator of a residents' indicator
+// that counts report-back meetings of precinct inspectors held per
+// precinct of the territory (a number, per year or quarter) instead of
+// the share of reports answered on time.
+const ResidentMeasureReportBack = "residents:report_back_per_precinct"
+
 // Indicator disaggregations.
 const (
 	DisaggregationNone      = "none"
@@ -139,7 +145,18 @@ func (ind *Indicator) Validate() error {
 			}
 		}
 	case IndicatorResidents:
-		if sharePercent(v, ind, "indicator.error.residents_kind") {
+		if ind.Numerator == ResidentMeasureReportBack {
+			switch {
+			case ind.OffenseCategory != "":
+				v.Add("offense_category", "indicator.error.category_manual")
+			case ind.Kind != IndicatorNumber:
+				v.Add("kind", "reportback.indicator.error.kind")
+			case ind.Frequency == FrequencyMonthly:
+				v.Add("frequency", "indicator.error.frequency")
+			default:
+				ind.Denominator = "residents:precincts"
+			}
+		} else if sharePercent(v, ind, "indicator.error.residents_kind") {
 			ind.Numerator, ind.Denominator = "residents:answered_on_time", "residents:due"
 		}
 	default:

@@ -63,6 +63,9 @@ func loadDemo(ctx context.Context, db *store.DB, log *slog.Logger, offenseScale 
 	if err := demo.LoadResidents(ctx, db); err != nil {
 		return "", fmt.Errorf("demo residents' reports: %w", err)
 	}
+	if err := demo.LoadReportBackMeetings(ctx, db); err != nil {
+		return "", fmt.Errorf("demo report-back meetings: %w", err)
+	}
 	if offenseScale > 0 {
 		start := time.Now()
 		n, err := demo.LoadOffenses(ctx, db, offenseScale, nil)

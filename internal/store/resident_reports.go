@@ -216,7 +216,15 @@ func (db *DB) CreateResidentReport(ctx context.Context, actor *aldyn.Actor, r *a
 	if err != nil {
 		return err
 	}
-	return db.Update(ctx, actor, func(tx *Tx) error {
+	return db.Update(ctx, actor, func(tx *Tx) error { return tx.createResidentReport(ctx, r, media, code) })
+}
+
+// createResidentReport routes and stores a validated report with the
+// tracking code in tx: the one write path of a resident's report, whether
+// it comes from the form, Open311 or an issue raised at a report-back
+// meeting.
+func (tx *Tx) createResidentReport(ctx context.Context, r *aldyn.ResidentReport, media []*ResidentMedia, code string) error {
+	{
 		c, err := tx.residentCategory(ctx, r.CategoryID)
 		if err != nil || !c.Active {
 			return invalidField("category_id", "residents.error.category_not_found")
@@ -257,7 +265,7 @@ func (db *DB) CreateResidentReport(ctx context.Context, actor *aldyn.Actor, r *a
 		}
 		r.MediaCount = len(media)
 		return tx.Audit(ctx, aldyn.AuditCreate, "resident_report", idString(r.ID), r.TerritoryCode, nil, auditResident(r))
-	})
+	}
 }
 
 func (tx *Tx) insertResidentMedia(ctx context.Context, m *ResidentMedia) error {

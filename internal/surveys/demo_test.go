@@ -212,6 +212,19 @@ func TestScoreUnit(t *testing.T) {
 	if math.Abs(*fewReports.Score-round(want/weights, 1)) > 1e-9 {
 		t.Errorf("score with too few reports: got %v, want %v without the reports' share", *fewReports.Score, round(want/weights, 1))
 	}
+	// Report-back meetings per precinct are shown, not weighted: the
+	// score is the same with them.
+	in.ReportBackHeld, in.ReportBackPrecincts = 7, 4
+	withRB, err := ScoreUnit(sv, in)
+	if err != nil || withRB.ReportBackPerPrecinct == nil || *withRB.ReportBackPerPrecinct != 1.75 || withRB.ReportBackHeld != 7 || withRB.ReportBackPrecincts != 4 {
+		t.Fatalf("report-back: got %+v, want 7 held in 4 precincts = 1.75", withRB)
+	}
+	if *withRB.Score != *fewReports.Score {
+		t.Errorf("score with report-back meetings: got %v, want %v (not weighted)", *withRB.Score, *fewReports.Score)
+	}
+	if noPrecincts, _ := ScoreUnit(sv, UnitInput{TerritoryCode: "x", Responses: unit, ReportBackHeld: 3}); noPrecincts.ReportBackPerPrecinct != nil {
+		t.Errorf("no precincts: got %v per precinct, want none", *noPrecincts.ReportBackPerPrecinct)
+	}
 	few, err := ScoreUnit(sv, UnitInput{TerritoryCode: "x", Responses: unit[:10], Registered: 10, Solved: 5})
 	if err != nil || few.Score != nil || few.Values["trust"] != nil {
 		t.Errorf("10 respondents: got %+v, want no trust value and no score", few)

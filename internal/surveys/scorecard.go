@@ -53,6 +53,10 @@ type UnitInput struct {
 	Registered, Solved     int64
 	RegisteredBefore       int64
 	Reports, ReportsOnTime int
+	// ReportBackHeld report-back meetings of precinct inspectors were held
+	// in the unit's ReportBackPrecincts precincts over the last four
+	// full quarters.
+	ReportBackHeld, ReportBackPrecincts int
 }
 
 // Scorecard is one unit's scorecard: each component's value (nil when
@@ -69,6 +73,12 @@ type Scorecard struct {
 	ReportsFew    bool                `json:"reports_few"`
 	Score         *float64            `json:"score"`
 	Grade         string              `json:"grade"` // good, fair, weak, or "" without a score
+	// Report-back meetings held per precinct over the last four full
+	// quarters: a figure shown beside the components, not weighted into
+	// the score (nil where the unit has no precincts).
+	ReportBackHeld        int      `json:"report_back_held"`
+	ReportBackPrecincts   int      `json:"report_back_precincts"`
+	ReportBackPerPrecinct *float64 `json:"report_back_per_precinct"`
 }
 
 // ScoreUnit computes the scorecard of one unit from survey sv with the
@@ -81,7 +91,11 @@ func ScoreUnit(sv *aldyn.Survey, in UnitInput) (Scorecard, error) {
 // the components' weights comps.
 func ScoreUnitWith(sv *aldyn.Survey, in UnitInput, comps []ScoreComponent) (Scorecard, error) {
 	c := Scorecard{TerritoryCode: in.TerritoryCode, Values: map[string]*float64{}, Respondents: len(in.Responses), Reports: in.Reports,
-		ReportsFew: in.Reports < survey.MinRespondents}
+		ReportsFew: in.Reports < survey.MinRespondents, ReportBackHeld: in.ReportBackHeld, ReportBackPrecincts: in.ReportBackPrecincts}
+	if in.ReportBackPrecincts > 0 {
+		v := round(float64(in.ReportBackHeld)/float64(in.ReportBackPrecincts), 2)
+		c.ReportBackPerPrecinct = &v
+	}
 	share := func(question string, yes, no []string) (*float64, error) {
 		if sv.Question(question) == nil {
 			return nil, nil

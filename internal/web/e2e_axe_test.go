@@ -210,6 +210,8 @@ func TestBrowserAxe(t *testing.T) {
 	}
 	seeds = append(seeds, "/reports/track/"+resident.TrackingCode, "/residents/"+id(resident.ID), "/reports/public/"+id(resident.ID),
 		"/residents/dashboard")
+	rb := mustReportBackData(t, f)
+	seeds = append(seeds, "/report-back-meetings/"+id(rb.mA.ID)+"/edit", "/report-back-meetings/"+id(rb.heldA.ID)+"/edit")
 	// Each page is checked once, by the first signed-in actor that
 	// reaches it: the coordinator and the reporter open forms an
 	// administrator does not.

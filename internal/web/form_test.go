@@ -18,6 +18,7 @@ import (
 func entityForms() map[string]entityForm {
 	day := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
 	tx := aldyn.Text{KY: "ky", RU: "ru", EN: "en"}
+	attendance, reportID := 12, int64(9)
 	return map[string]entityForm{
 		"BodyInput": bodyForm{&aldyn.Body{TerritoryCode: "41708203000000", Type: "police", NameKy: "a", NameRu: "b", NameEn: "c", Address: "d", Phone: "+996 312 000 000",
 			Email: "e@example.kg", Website: "https://example.kg", ContactPerson: "f", DirectPhone: "+996 312 000 001", Notes: "g"}},
@@ -40,6 +41,9 @@ func entityForms() map[string]entityForm {
 		"DataSetInput": dataSetForm{&aldyn.DataSet{Code: "po", Name: tx, Description: tx, PeriodType: aldyn.PeriodQuarter, BodyTypes: []string{"court", "police"},
 			Level: aldyn.LevelDistrict, OpenDays: 3, DeadlineDays: 15, CloseDays: 30, Sensitive: true, ElementIDs: []int64{5, 2}}},
 		"ValidationRuleInput": validationRuleForm{&aldyn.ValidationRule{DataSetCode: "po", Code: "r1", Expression: "a <= b", Severity: aldyn.RuleSoft, Message: tx}},
+		"ReportBackMeetingInput": reportBackForm{&aldyn.ReportBackMeeting{PrecinctCode: "41708203000000-P1", BodyID: 3, InspectorName: "n", InspectorRole: aldyn.InspectorJuvenile,
+			StartsAt: time.Date(2026, 3, 1, 4, 30, 0, 0, time.UTC), Place: "p", Status: aldyn.ReportBackHeld, NotHeldReason: "r", Attendance: &attendance,
+			Issues: []aldyn.ReportBackIssue{{Text: "t1", Answer: "a1", CategoryID: 2, ReportID: &reportID}, {Text: "t2", Answer: "a2"}}}},
 	}
 }
 
@@ -108,7 +112,7 @@ func formJSON(tb testing.TB, e entityForm) string {
 	for name := range e.fields() {
 		v := all[name]
 		if s, ok := v.(string); ok {
-			if tm, err := time.Parse(time.RFC3339, s); err == nil {
+			if tm, err := time.Parse(time.RFC3339, s); err == nil && !strings.HasSuffix(name, "_at") {
 				v = tm.Format(time.DateOnly)
 			}
 		}

@@ -46,6 +46,7 @@ func (s *Server) registerRoutes() {
 	s.registerCoordinationHome()
 	s.registerMeetings()
 	s.registerResidents()
+	s.registerReportBack()
 	s.registerDataSets()
 	s.registerModules()
 	s.registerOpenData()

@@ -76,6 +76,7 @@ func init() {
 	schemas["Scorecards"] = obj(map[string]any{"survey_id": integer(), "wave": str(), "year": integer(), "good_from": num(), "fair_from": num(),
 		"components": map[string]any{"type": "array", "items": obj(map[string]any{"key": str(), "weight": num()})},
 		"items": map[string]any{"type": "array", "items": obj(map[string]any{"territory_code": str(), "name": str(), "respondents": integer(), "reports": integer(), "reports_few": boolean(),
+			"report_back_held": integer(), "report_back_precincts": integer(), "report_back_per_precinct": nullable(num()),
 			"values": map[string]any{"type": "object", "additionalProperties": nullable(num())}, "score": nullable(num()),
 			"grade": map[string]any{"type": "string", "enum": []string{"good", "fair", "weak", ""}}})}})
 	summary := obj(map[string]any{"n": integer(), "sum": num(), "min": num(), "max": num(), "mean": num(), "design_effect": num(), "effective_n": num()})

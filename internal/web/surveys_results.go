@@ -401,6 +401,8 @@ func (s *Server) scorecards(r *http.Request) (*scorecardData, error) {
 	lang := info(r).lang
 	slices.Sort(codes)
 	from, to, clock := time.Date(d.Year, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(d.Year+1, 1, 1, 0, 0, 0, 0, time.UTC), s.db.Now()
+	rbFrom, rbTo := aldyn.LastQuarters(clock, 4)
+	held := aldyn.ReportBackHeld
 	for _, code := range codes {
 		now, before := counts[d.Year][code], counts[d.Year-1][code]
 		in := surveys.UnitInput{TerritoryCode: code, Responses: byUnit[code], Registered: now.Count, Solved: now.Solved, RegisteredBefore: before.Count}
@@ -410,6 +412,16 @@ func (s *Server) scorecards(r *http.Request) (*scorecardData, error) {
 			reports, err := s.db.PoliceResidentReports(ctx, t.Path, from, to)
 			if err != nil {
 				return nil, err
+			}
+			if in.ReportBackPrecincts, err = s.db.CountPrecincts(ctx, t.Path); err != nil {
+				return nil, err
+			}
+			rb, err := s.db.CountReportBackMeetings(ctx, aldyn.ReportBackFilter{Territory: t.Path, Status: &held, From: &rbFrom, To: &rbTo})
+			if err != nil {
+				return nil, err
+			}
+			for _, c := range rb {
+				in.ReportBackHeld += c.Held
 			}
 			for _, rep := range reports {
 				if counted, onTime := rep.Timeliness(clock); counted {
@@ -451,7 +463,10 @@ func (s *Server) scorecardsPage(w http.ResponseWriter, r *http.Request) error {
 		t.Columns = append(t.Columns, export.Column{Key: "score", Label: loc.T("surveys.score.score"), Kind: export.Float},
 			export.Column{Key: "grade", Label: loc.T("surveys.score.grade")}, export.Column{Key: "respondents", Label: loc.T("surveys.trust.respondents"), Kind: export.Int},
 			export.Column{Key: "reports", Label: loc.T("surveys.score.reports"), Kind: export.Int},
-			export.Column{Key: "reports_few", Label: loc.T("surveys.score.reports_few")})
+			export.Column{Key: "reports_few", Label: loc.T("surveys.score.reports_few")},
+			export.Column{Key: "report_back_per_precinct", Label: loc.T("reportback.score.component"), Kind: export.Float},
+			export.Column{Key: "report_back_held", Label: loc.T("reportback.status.held"), Kind: export.Int},
+			export.Column{Key: "report_back_precincts", Label: loc.T("reportback.precinct"), Kind: export.Int})
 		for _, it := range d.Items {
 			row := []any{it.Name}
 			for _, c := range d.Components {
@@ -465,7 +480,7 @@ func (s *Server) scorecardsPage(w http.ResponseWriter, r *http.Request) error {
 			if it.ReportsFew {
 				few = loc.T("surveys.score.reports_few_yes")
 			}
-			row = append(row, it.Score, grade, it.Respondents, it.Reports, few)
+			row = append(row, it.Score, grade, it.Respondents, it.Reports, few, it.ReportBackPerPrecinct, it.ReportBackHeld, it.ReportBackPrecincts)
 			t.Rows = append(t.Rows, row)
 		}
 		return serveTable(w, r, format, "scorecards-"+d.Wave, t)

@@ -470,11 +470,13 @@ func TestScorecardsResidentReports(t *testing.T) {
 	}
 	resp := f.do(t, anon, "GET", "/scorecards?format=csv&sep=comma", "", "")
 	rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(readBody(t, resp), "\ufeff"))).ReadAll()
-	if err != nil || len(rows) != 3 || len(rows[0]) != 1+len(d.Components)+5 {
+	if err != nil || len(rows) != 3 || len(rows[0]) != 1+len(d.Components)+8 {
 		t.Fatalf("CSV: got %v %v, want a header and two units with the reports' count and flag", rows, err)
 	}
 	for _, row := range rows[1:] {
-		if n := row[len(row)-2]; n != strconv.Itoa(counted) && n != "1" || row[len(row)-1] == "" {
+		// … reports, too few, then the report-back meetings per precinct,
+		// held and precincts.
+		if n := row[len(row)-5]; n != strconv.Itoa(counted) && n != "1" || row[len(row)-4] == "" {
 			t.Errorf("CSV row %v: want the reports' count and the too-few flag", row)
 		}
 	}

@@ -1,0 +1,53 @@
+package demo_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/aldyn-kg/aldyn"
+	"github.com/aldyn-kg/aldyn/internal/demo"
+	"github.com/aldyn-kg/aldyn/internal/store/storetest"
+)
+
+// TestDemoReportBackMeetings: the demo has report-back meetings held, not
+// held and upcoming (relative to the day it is loaded) in the demo
+// precincts, two issues sent on as demo residents' reports, and loading
+// again adds nothing.
+func TestDemoReportBackMeetings(t *testing.T) {
+	ctx := context.Background()
+	db := storetest.MustOpenDB(t)
+	if err := db.SeedReference(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := demo.Load(ctx, db, func(string) (string, error) { return "x", nil }, func() string { return "password-123" }); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if err := demo.LoadReportBackMeetings(ctx, db); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ms, total, err := db.FindReportBackMeetings(ctx, aldyn.ReportBackFilter{Page: aldyn.Page{Limit: aldyn.MaxLimit}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := db.Now()
+	byStatus, upcoming, reports := map[aldyn.ReportBackStatus]int{}, 0, 0
+	for _, m := range ms {
+		byStatus[m.Status]++
+		if m.Upcoming(now) {
+			upcoming++
+		}
+		if !m.Demo {
+			t.Errorf("meeting %d is not marked demo", m.ID)
+		}
+		for _, is := range m.Issues {
+			if is.ReportID != nil {
+				reports++
+			}
+		}
+	}
+	if total != 12 || byStatus[aldyn.ReportBackHeld] != 6 || byStatus[aldyn.ReportBackNotHeld] != 2 || upcoming != 4 || reports != 2 {
+		t.Errorf("got %d meetings %v, %d upcoming, %d reports; want 12 (6 held, 2 not held, 4 upcoming), 2 reports", total, byStatus, upcoming, reports)
+	}
+}

@@ -1,0 +1,56 @@
+package web_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+)
+
+// TestBrowserReportBackCalendar: in Kyrgyz and in Russian, on a desktop
+// and a phone, the public calendar lists the upcoming meeting with its
+// place and inspector and the past one with its attendance and answers,
+// never the personal data written into an issue; the territory filter
+// keeps the chosen district's meetings only.
+func TestBrowserReportBackCalendar(t *testing.T) {
+	f := mustFixture(t)
+	d := mustReportBackData(t, f)
+	heads := map[string][2]string{"ky": {"Алдыдагы жолугушуулар", "милициянын участкалык инспектору"},
+		"ru": {"Предстоящие встречи", "участковый инспектор милиции"}}
+	for _, lang := range []string{"ky", "ru"} {
+		t.Run(lang, func(t *testing.T) {
+			b := mustBrowserFor(t, f)
+			b.open("/lang/" + lang + "?next=/report-back-meetings")
+			if got := b.text("#rb-upcoming"); got != heads[lang][0] {
+				t.Errorf("upcoming heading: got %q, want %q", got, heads[lang][0])
+			}
+			page := b.text("main")
+			for _, want := range []string{d.mA.Place, d.mA.InspectorName, heads[lang][1], "54", "Рейд өткөрүлөт"} {
+				if !strings.Contains(page, want) {
+					t.Errorf("calendar lacks %q", want)
+				}
+			}
+			for _, bad := range []string{rbPhone, rbEmail, rbPIN} {
+				if strings.Contains(page, bad) {
+					t.Errorf("calendar shows %q", bad)
+				}
+			}
+			b.fitsWidth(lang + " /report-back-meetings")
+			b.screenshot("report-back-calendar-" + lang)
+			// Filter to district B: only its upcoming meeting remains.
+			b.do(chromedp.SetValue(chromedp.CSS(`select[name="territory"]`), codeB),
+				chromedp.Click(chromedp.CSS(`form.filters button[type="submit"]`)))
+			waitFor(t, b.ctx, `location.search.includes("territory=`+codeB+`")`)
+			if n, err := chromedp.Run(b.ctx, chromedp.Evaluate[int](`document.querySelectorAll("table.report-back tbody tr").length`)); err != nil || n != 1 {
+				t.Errorf("district B upcoming meetings: got %d (%v), want 1", n, err)
+			}
+			if n, err := chromedp.Run(b.ctx, chromedp.Evaluate[int](`document.querySelectorAll("article.report-back-meeting").length`)); err != nil || n != 0 {
+				t.Errorf("district B past meetings: got %d (%v), want 0", n, err)
+			}
+			b.do(phone())
+			b.open("/report-back-meetings")
+			b.fitsWidth(lang + " phone /report-back-meetings")
+			b.screenshot("phone-report-back-calendar-" + lang)
+		})
+	}
+}

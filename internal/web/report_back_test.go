@@ -1,0 +1,302 @@
+package web_test
+
+import (
+	"context"
+	"encoding/json"
+	"math"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aldyn-kg/aldyn"
+	"github.com/aldyn-kg/aldyn/internal/i18n"
+)
+
+// reportBackData is a precinct in each fixture district with a scheduled
+// meeting, and a held one in A with issues carrying personal data.
+type reportBackData struct {
+	precinctA, precinctB string
+	mA, mB, heldA        *aldyn.ReportBackMeeting
+}
+
+const rbPhone, rbEmail, rbPIN = "0555 987 654", "resident.rb@example.kg", "21203199001234"
+
+func mustReportBackData(tb testing.TB, f *fixture) *reportBackData {
+	tb.Helper()
+	ctx := context.Background()
+	d := &reportBackData{precinctA: codeA + "-RB1", precinctB: codeB + "-RB1"}
+	for _, code := range []string{d.precinctA, d.precinctB} {
+		parent := code[:14]
+		t := &aldyn.Territory{Code: code, ParentCode: parent, NameKy: "Отчет участогу " + parent, NameRu: "Участок отчётов " + parent, NameEn: "Report-back precinct " + parent}
+		if _, err := f.db.FindTerritoryByCode(ctx, code); err == nil {
+			continue
+		}
+		if err := f.db.CreatePrecinct(ctx, aldyn.System, t, nil); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	now := f.db.Now()
+	mk := func(precinct string, body *aldyn.Body, at time.Time) *aldyn.ReportBackMeeting {
+		m := &aldyn.ReportBackMeeting{PrecinctCode: precinct, BodyID: body.ID, InspectorName: "Токтосунов Азамат", InspectorRole: aldyn.InspectorPrecinct,
+			StartsAt: at, Place: "Мектептин чоң залы, Ленин көчөсү 12"}
+		return m
+	}
+	d.mA, d.mB = mk(d.precinctA, f.bodyA, now.Add(30*24*time.Hour)), mk(d.precinctB, f.bodyB, now.Add(31*24*time.Hour))
+	d.heldA = mk(d.precinctA, f.bodyA, now.Add(-40*24*time.Hour))
+	n := 54
+	d.heldA.Status, d.heldA.Attendance = aldyn.ReportBackHeld, &n
+	d.heldA.Issues = []aldyn.ReportBackIssue{{Text: "Тургун " + rbPhone + " жана " + rbEmail + " аркылуу даттанды, ПИН " + rbPIN, Answer: "Рейд өткөрүлөт"}}
+	for _, m := range []*aldyn.ReportBackMeeting{d.mA, d.mB, d.heldA} {
+		if err := f.db.CreateReportBackMeeting(ctx, aldyn.System, m); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	return d
+}
+
+func reportBackFormBody(precinct string, body int64, at time.Time) string {
+	v := url.Values{"precinct_code": {precinct}, "body_id": {mtID(body)}, "inspector_name": {"Садыкова Айгүл"},
+		"inspector_role": {aldyn.InspectorJuvenile}, "starts_at": {at.In(i18n.Bishkek).Format("2006-01-02T15:04")}, "place": {"Айылдык клуб"},
+		"status": {"scheduled"}}
+	return v.Encode()
+}
+
+func init() {
+	moduleCases = append(moduleCases, func(tb testing.TB, f *fixture) []matrixCase {
+		d := mustReportBackData(tb, f)
+		const see, unauth, forbid, notFound = http.StatusSeeOther, http.StatusUnauthorized, http.StatusForbidden, http.StatusNotFound
+		const form, js = "application/x-www-form-urlencoded", "application/json"
+		future := f.db.Now().Add(20 * 24 * time.Hour)
+		a, b := mtID(d.mA.ID), mtID(d.mB.ID)
+		// Staff who schedule: the police body's reporter, coordinators and
+		// administrators; the analyst reads only.
+		staff := func(anonStatus, ok int) expect {
+			return expect{def: ok, byRole: map[string]int{anon: anonStatus, analystA: forbid}}
+		}
+		onlyKG := func(anonStatus, other, ok int) expect {
+			return expect{def: other, byRole: map[string]int{anon: anonStatus, analystA: forbid, adminKG: ok}}
+		}
+		jsonA := `{"precinct_code":"` + d.precinctA + `","body_id":` + mtID(f.bodyA.ID) + `,"inspector_name":"Садыкова Айгүл","inspector_role":"juvenile_inspector","starts_at":"` +
+			future.UTC().Format(time.RFC3339) + `","place":"Айылдык клуб"}`
+		return []matrixCase{
+			{method: "GET", path: "/report-back-meetings", want: all(200)},
+			{method: "GET", path: "/report-back-meetings?territory=" + codeA, route: "/report-back-meetings", want: all(200)},
+			{method: "GET", path: "/report-back-meetings/manage", want: signedIn(see, 200)},
+			{method: "GET", path: "/report-back-meetings/manage?format=xlsx", route: "/report-back-meetings/manage", want: signedIn(see, 200)},
+			{method: "GET", path: "/report-back-meetings/manage?format=csv&table=counts", route: "/report-back-meetings/manage", want: signedIn(see, 200)},
+			{method: "GET", path: "/report-back-meetings/new", want: staff(see, 200)},
+			{method: "POST", path: "/report-back-meetings", ctype: form, body: reportBackFormBody(d.precinctA, f.bodyA.ID, future), want: staff(unauth, see)},
+			{method: "POST", path: "/report-back-meetings", ctype: form, body: reportBackFormBody(d.precinctB, f.bodyB.ID, future), want: onlyKG(unauth, forbid, see)},
+			{method: "GET", path: "/report-back-meetings/" + a + "/edit", route: "/report-back-meetings/{id}/edit", want: staff(see, 200)},
+			{method: "GET", path: "/report-back-meetings/" + b + "/edit", route: "/report-back-meetings/{id}/edit", want: onlyKG(see, notFound, 200)},
+			{method: "POST", path: "/report-back-meetings/" + a, route: "/report-back-meetings/{id}", ctype: form,
+				body: reportBackFormBody(d.precinctA, f.bodyA.ID, d.mA.StartsAt), want: staff(unauth, see)},
+			{method: "POST", path: "/report-back-meetings/" + b, route: "/report-back-meetings/{id}", ctype: form,
+				body: reportBackFormBody(d.precinctB, f.bodyB.ID, d.mB.StartsAt), want: onlyKG(unauth, notFound, see)},
+			{method: "GET", path: "/api/v1/report-back-meetings", want: all(200)},
+			{method: "GET", path: "/api/v1/report-back-meetings/" + b, route: "/api/v1/report-back-meetings/{id}", want: all(200)},
+			{method: "POST", path: "/api/v1/report-back-meetings", ctype: js, body: jsonA, want: staff(unauth, http.StatusCreated)},
+			{method: "PUT", path: "/api/v1/report-back-meetings/" + a, route: "/api/v1/report-back-meetings/{id}", ctype: js, body: `{"place":"Мечиттин жанындагы зал"}`,
+				want: staff(unauth, 200)},
+			{method: "PUT", path: "/api/v1/report-back-meetings/" + b, route: "/api/v1/report-back-meetings/{id}", ctype: js, body: `{"place":"Мечиттин жанындагы зал"}`,
+				want: onlyKG(unauth, notFound, 200)},
+		}
+	})
+}
+
+// TestReportBackPublic: the calendar and the API show upcoming and past
+// meetings with the inspector, place and outcome, but never the personal
+// data written into an issue; the territory filter keeps its district's.
+func TestReportBackPublic(t *testing.T) {
+	f := mustFixture(t)
+	d := mustReportBackData(t, f)
+	for _, lang := range []string{"ky", "ru", "en"} {
+		status, body := f.getAs(t, anon, lang, "/report-back-meetings")
+		if status != 200 {
+			t.Fatalf("%s: status %d", lang, status)
+		}
+		for _, want := range []string{"Токтосунов Азамат", "Мектептин чоң залы", "Рейд өткөрүлөт", "54"} {
+			if !strings.Contains(body, want) {
+				t.Errorf("%s: calendar lacks %q", lang, want)
+			}
+		}
+		for _, bad := range []string{rbPhone, rbEmail, rbPIN} {
+			if strings.Contains(body, bad) {
+				t.Errorf("%s: calendar shows personal data %q", lang, bad)
+			}
+		}
+	}
+	_, ru := f.getAs(t, anon, "ru", "/report-back-meetings")
+	if !strings.Contains(ru, "Предстоящие встречи") || !strings.Contains(ru, "участковый инспектор милиции") {
+		t.Error("the Russian calendar is not in Russian")
+	}
+	_, body := f.getAs(t, anon, "en", "/api/v1/report-back-meetings?territory="+codeB)
+	var list struct {
+		Items []struct {
+			ID       int64 `json:"id"`
+			Upcoming bool  `json:"upcoming"`
+		} `json:"items"`
+		Total int `json:"total"`
+	}
+	if err := json.Unmarshal([]byte(body), &list); err != nil {
+		t.Fatal(err)
+	}
+	if list.Total != 1 || list.Items[0].ID != d.mB.ID || !list.Items[0].Upcoming {
+		t.Errorf("district B: got %+v, want only meeting %d, upcoming", list, d.mB.ID)
+	}
+	_, body = f.getAs(t, anon, "en", "/api/v1/report-back-meetings/"+mtID(d.heldA.ID))
+	for _, bad := range []string{rbPhone, rbEmail, rbPIN} {
+		if strings.Contains(body, bad) {
+			t.Errorf("API shows personal data %q: %s", bad, body)
+		}
+	}
+	if !strings.Contains(body, `"attendance":54`) {
+		t.Errorf("API lacks the attendance: %s", body)
+	}
+	if status, _ := f.getAs(t, anon, "en", "/api/v1/report-back-meetings?status=cancelled"); status != http.StatusBadRequest {
+		t.Errorf("unknown status: got %d, want 400", status)
+	}
+}
+
+// TestReportBackStaff: the reporter schedules in its precinct, a bad form
+// comes back with every error, the outcome is recorded with an issue sent
+// on as a routed residents' report, and the counts show it.
+func TestReportBackStaff(t *testing.T) {
+	f := mustFixture(t)
+	d := mustReportBackData(t, f)
+	ctx := context.Background()
+
+	resp := f.do(t, reporterA, "POST", "/report-back-meetings", "application/x-www-form-urlencoded",
+		"precinct_code=&body_id="+mtID(f.bodyA.ID)+"&inspector_name=&inspector_role=chief&starts_at=2020-01-01T10:00&place=&status=scheduled")
+	page := readBody(t, resp)
+	if resp.StatusCode != http.StatusBadRequest {
+		t.Fatalf("bad form: status %d", resp.StatusCode)
+	}
+	for _, f := range []string{"f-precinct_code", "f-inspector_name", "f-inspector_role", "f-starts_at", "f-place"} {
+		if !strings.Contains(page, `href="#`+f+`"`) {
+			t.Errorf("error summary lacks %s", f)
+		}
+	}
+
+	// The outcome of the meeting, after its time.
+	f.db.Now = func() time.Time { return d.mA.StartsAt.Add(2 * time.Hour) }
+	cats, err := f.db.FindResidentCategories(ctx, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var catID int64
+	for _, c := range cats {
+		if c.Code == "disorder_public" {
+			catID = c.ID
+		}
+	}
+	body := url.Values{"precinct_code": {d.precinctA}, "body_id": {mtID(f.bodyA.ID)}, "inspector_name": {d.mA.InspectorName},
+		"inspector_role": {d.mA.InspectorRole}, "starts_at": {d.mA.StartsAt.In(i18n.Bishkek).Format("2006-01-02T15:04")}, "place": {d.mA.Place},
+		"status": {"held"}, "attendance": {"31"}, "not_held_reason": {""},
+		"issues_text":        {"Паркта кечинде жаштар спирт ичишет", "Көчө жарыгы жок", ""},
+		"issues_answer":      {"Патрулдук кароо күчөтүлөт", "", ""},
+		"issues_category_id": {mtID(catID), "", ""},
+		"issues_report_id":   {"", "", ""}}
+	resp = f.do(t, reporterA, "POST", "/report-back-meetings/"+mtID(d.mA.ID), "application/x-www-form-urlencoded", body.Encode())
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("outcome: status %d: %s", resp.StatusCode, readBody(t, resp))
+	}
+	m, err := f.db.FindReportBackMeetingByID(ctx, d.mA.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Status != aldyn.ReportBackHeld || m.Attendance == nil || *m.Attendance != 31 || len(m.Issues) != 2 {
+		t.Fatalf("outcome stored: %+v", m)
+	}
+	if m.Issues[0].ReportID == nil {
+		t.Fatal("the issue with a category made no report")
+	}
+	r, err := f.db.FindResidentReportByID(ctx, *m.Issues[0].ReportID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.BodyID != f.bodyA.ID || r.TerritoryCode != d.precinctA {
+		t.Errorf("report routed to body %d in %s, want %d in %s", r.BodyID, r.TerritoryCode, f.bodyA.ID, d.precinctA)
+	}
+	// The edit page shows the issue as sent on, and the counts count it.
+	status, page := f.getAs(t, reporterA, "en", "/report-back-meetings/"+mtID(d.mA.ID)+"/edit")
+	if status != 200 || !strings.Contains(page, "Sent on as residents’ report No. "+mtID(r.ID)) && !strings.Contains(page, "residents&#39; report No. "+mtID(r.ID)) {
+		t.Errorf("edit page: status %d, lacks the report number %d", status, r.ID)
+	}
+	resp = f.do(t, coordinator, "GET", "/report-back-meetings/manage?format=csv&table=counts", "", "")
+	csv := readBody(t, resp)
+	y, q := aldyn.QuarterOf(d.mA.StartsAt)
+	if !strings.Contains(csv, d.precinctA) || !strings.Contains(csv, aldyn.ReportBackCount{Year: y, Quarter: q}.Period()) {
+		t.Errorf("counts CSV lacks the precinct's quarter:\n%s", csv)
+	}
+}
+
+// A plan indicator counts report-back meetings held per precinct of the
+// plan's territory, per ended year, computed from the meetings recorded.
+func TestIndicatorComputedFromReportBack(t *testing.T) {
+	w := mustPlanWorld(t)
+	if w.council == nil {
+		w.council = mustPlanBody(t, w.fixture, codeA, "coordination_commission", "Report-back commission")
+		w.coordA = w.actorOf(t, coordinator, aldyn.RoleCoordinator, w.bodyA, codeA)
+	}
+	p := w.mustPlan(t, "Report-back indicators", w.bodyA.ID)
+	ctx := context.Background()
+	y := p.StartYear
+	w.repSetNow(time.Date(y+1, 6, 15, 12, 0, 0, 0, time.UTC))
+	var precincts []string
+	for _, local := range []string{"IND1", "IND2"} {
+		code := codeA + "-" + local
+		if err := w.db.CreatePrecinct(ctx, aldyn.System, &aldyn.Territory{Code: code, ParentCode: codeA, NameKy: local, NameRu: local, NameEn: local}, nil); err != nil {
+			t.Fatal(err)
+		}
+		precincts = append(precincts, code)
+	}
+	n := 20
+	for i, at := range []time.Time{time.Date(y, 2, 10, 9, 0, 0, 0, time.UTC), time.Date(y, 5, 10, 9, 0, 0, 0, time.UTC), time.Date(y, 11, 10, 9, 0, 0, 0, time.UTC),
+		time.Date(y, 12, 1, 9, 0, 0, 0, time.UTC), time.Date(y+1, 2, 1, 9, 0, 0, 0, time.UTC)} {
+		m := &aldyn.ReportBackMeeting{PrecinctCode: precincts[i%2], BodyID: w.bodyA.ID, InspectorName: "Инспектор", InspectorRole: aldyn.InspectorPrecinct,
+			StartsAt: at, Place: "Клуб", Status: aldyn.ReportBackHeld, Attendance: &n}
+		if i == 3 { // not held: does not count
+			m.Status, m.Attendance, m.NotHeldReason = aldyn.ReportBackNotHeld, nil, "Жаан"
+		}
+		if err := w.db.CreateReportBackMeeting(ctx, aldyn.System, m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ind := &aldyn.Indicator{PlanID: p.ID, Code: "7", Name: aldyn.Text{EN: "Report-back meetings held per precinct"}, Unit: "", Kind: aldyn.IndicatorNumber,
+		Numerator: aldyn.ResidentMeasureReportBack, Source: aldyn.IndicatorResidents, Disaggregation: aldyn.DisaggregationNone, Frequency: aldyn.FrequencyAnnual,
+		BaselineValue: 1, BaselineYear: y, HigherIsBetter: true, Verification: aldyn.Text{EN: "Report-back meetings recorded"},
+		Targets: []aldyn.IndicatorTarget{{Year: p.EndYear, Value: 4}}}
+	bad := *ind
+	bad.Code, bad.Kind = "8", aldyn.IndicatorPercent
+	if err := w.db.CreateIndicator(ctx, w.coordA, &bad); aldyn.ErrorCode(err) != aldyn.EINVALID {
+		t.Errorf("a percentage of report-back meetings: got %v, want EINVALID", err)
+	}
+	if err := w.db.CreateIndicator(ctx, w.coordA, ind); err != nil {
+		t.Fatal(err)
+	}
+	var vals []aldyn.IndicatorValue
+	decodeInto(t, w.do(t, coordinator, "POST", "/api/v1/indicators/"+idStr(ind.ID)+"/compute", "", ""), &vals)
+	// Three held in year y in the two precincts (any other precinct of A
+	// counts in the denominator too).
+	total, err := w.db.CountPrecincts(ctx, mustPath(t, w.fixture, codeA))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := math.Round(100*3/float64(total)) / 100
+	if len(vals) != 1 || vals[0].Period != strconv.Itoa(y) || vals[0].Value != want {
+		t.Fatalf("values %+v, want %d = %.2f only (the next year is not over)", vals, y, want)
+	}
+}
+
+func mustPath(tb testing.TB, f *fixture, code string) string {
+	tb.Helper()
+	t, err := f.db.FindTerritoryByCode(context.Background(), code)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return t.Path
+}
