@@ -156,12 +156,13 @@ func (a *Actor) CanManageVictimService(territoryPath string) bool {
 // and of the territories above it (a national hotline serves a district
 // too); Under keeps only those whose own territory lies under a path.
 type VictimServiceFilter struct {
-	ID         *int64
-	Kind       *string
-	For        string
-	Under      string
-	ActiveOnly bool
-	Query      string
+	ID            *int64
+	Kind          *string
+	TerritoryCode *string // the services of exactly this territory
+	For           string
+	Under         string
+	ActiveOnly    bool
+	Query         string
 	Page
 }
 

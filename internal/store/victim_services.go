@@ -86,6 +86,7 @@ func (db *DB) FindVictimServices(ctx context.Context, f aldyn.VictimServiceFilte
 	var w where
 	eq(&w, "v.id", f.ID)
 	eq(&w, "v.kind", f.Kind)
+	eq(&w, "v.territory_code", f.TerritoryCode)
 	if f.ActiveOnly {
 		w.and("v.active = TRUE")
 	}

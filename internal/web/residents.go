@@ -57,6 +57,7 @@ func (s *Server) registerResidents() {
 	s.registerResidentHandling()
 	s.registerResidentPublic()
 	s.registerOpen311()
+	s.registerVictimServices()
 }
 
 // Emergency numbers of the Kyrgyz Republic shown beside the form and
