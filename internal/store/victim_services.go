@@ -320,7 +320,9 @@ type VictimServiceRowError struct {
 	Err error
 }
 
-func (e *VictimServiceRowError) Error() string { return "row " + strconv.Itoa(e.Row) + ": " + e.Err.Error() }
+func (e *VictimServiceRowError) Error() string {
+	return "row " + strconv.Itoa(e.Row) + ": " + e.Err.Error()
+}
 func (e *VictimServiceRowError) Unwrap() error { return e.Err }
 
 func rowError(rows []int, i int, err error) error {

@@ -71,21 +71,21 @@ var emergencyNumbers = []struct{ Number, Key string }{
 
 // residentFormPage is what templates/resident_form.html receives.
 type residentFormPage struct {
-	Categories  []*aldyn.ResidentCategory // taken through the form
-	Sensitive   []*aldyn.ResidentCategory // not taken: help instead
-	Chosen      *aldyn.ResidentCategory   // a sensitive category asked for
+	Categories []*aldyn.ResidentCategory // taken through the form
+	Sensitive  []*aldyn.ResidentCategory // not taken: help instead
+	Chosen     *aldyn.ResidentCategory   // a sensitive category asked for
 	// The victim services shown with a sensitive category: those for the
 	// territory chosen (Place), or the national ones.
 	Services      []*aldyn.VictimService
 	ServicesTotal int
 	Place         string
-	Territories []territoryGroup
-	Settlements []settlementGroup
-	Emergency   []struct{ Number, Key string }
-	MaxFiles    int
-	PhotoMB     int64
-	VideoMB     int64
-	Sent        bool
+	Territories   []territoryGroup
+	Settlements   []settlementGroup
+	Emergency     []struct{ Number, Key string }
+	MaxFiles      int
+	PhotoMB       int64
+	VideoMB       int64
+	Sent          bool
 }
 
 type territoryGroup struct {

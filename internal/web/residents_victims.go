@@ -4,10 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"net/http"
-	"net/url"
 	"io"
 	"maps"
+	"net/http"
+	"net/url"
 	"path"
 	"slices"
 	"strconv"
@@ -283,7 +283,9 @@ func (c choicesField) show(f url.Values, name string) {
 }
 
 // optionalDecimal is a number that may be unset: blank unsets it.
-func optionalDecimal(p **float64, bad string) formField { return optionalFloatField{jsonValue{p}, p, bad} }
+func optionalDecimal(p **float64, bad string) formField {
+	return optionalFloatField{jsonValue{p}, p, bad}
+}
 
 type optionalFloatField struct {
 	jsonValue
