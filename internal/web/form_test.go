@@ -32,6 +32,8 @@ func entityForms() map[string]entityForm {
 		"MeetingInput":  meetingForm{&aldyn.Meeting{BodyID: 3, Date: day, Agenda: tx, Minutes: "m", Status: aldyn.MeetingStatus("held"), Participants: []int64{4, 5}}},
 		"DecisionInput": decisionForm{&aldyn.Decision{Text: "t", ResponsibleBodyID: 4, Deadline: &day, Status: aldyn.DecisionStatus("done"), Progress: "p"}},
 		"QuestionInput": questionForm{&aldyn.Question{Kind: "question", FromBodyID: 3, ToBodyID: 4, Subject: "s", Text: "t"}},
+		"VictimServiceInput": victimServiceForm{&aldyn.VictimService{Name: tx, Kind: "shelter", TerritoryCode: "41708203000000", Address: "a", Hours: "h",
+			Phones: []string{"+996 312 000 201", "+996 555 000 202"}, Serves: []string{"women", "children"}, Lat: new(42.8), Lon: new(74.6), Free: true, Active: true}},
 		"RiskInput":     riskForm{&aldyn.Risk{Text: tx, Mitigation: tx, OwnerBodyID: 3, Likelihood: 4, Impact: 2, Status: aldyn.RiskStatus("open")}},
 	}
 }
