@@ -60,6 +60,9 @@ func loadDemo(ctx context.Context, db *store.DB, log *slog.Logger, offenseScale 
 	if err := demo.LoadSurveys(ctx, db); err != nil {
 		return "", fmt.Errorf("demo surveys: %w", err)
 	}
+	if err := demo.LoadVictimServices(ctx, db); err != nil {
+		return "", fmt.Errorf("demo victim services: %w", err)
+	}
 	if offenseScale > 0 {
 		start := time.Now()
 		n, err := demo.LoadOffenses(ctx, db, offenseScale, nil)

@@ -34,7 +34,7 @@ func entityForms() map[string]entityForm {
 		"QuestionInput": questionForm{&aldyn.Question{Kind: "question", FromBodyID: 3, ToBodyID: 4, Subject: "s", Text: "t"}},
 		"VictimServiceInput": victimServiceForm{&aldyn.VictimService{Name: tx, Kind: "shelter", TerritoryCode: "41708203000000", Address: "a", Hours: "h",
 			Phones: []string{"+996 312 000 201", "+996 555 000 202"}, Serves: []string{"women", "children"}, Lat: new(42.8), Lon: new(74.6), Free: true, Active: true}},
-		"RiskInput":     riskForm{&aldyn.Risk{Text: tx, Mitigation: tx, OwnerBodyID: 3, Likelihood: 4, Impact: 2, Status: aldyn.RiskStatus("open")}},
+		"RiskInput": riskForm{&aldyn.Risk{Text: tx, Mitigation: tx, OwnerBodyID: 3, Likelihood: 4, Impact: 2, Status: aldyn.RiskStatus("open")}},
 	}
 }
 

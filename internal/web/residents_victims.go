@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"html/template"
 	"io"
 	"maps"
 	"net/http"
@@ -124,7 +125,7 @@ type victimServicesPageData struct {
 	Kinds       []string
 	Territories []territoryGroup
 	Place       *aldyn.Territory // the territory filtered by
-	MapQuery    string
+	MapURL      template.URL     // the map's points: the list's filter
 	CanEdit     bool
 }
 
@@ -159,7 +160,7 @@ func (s *Server) victimServicesPage(w http.ResponseWriter, r *http.Request) erro
 		}
 	}
 	mq.Set("lang", info(r).lang)
-	d.MapQuery = mq.Encode()
+	d.MapURL = template.URL("/api/v1/victim-services/map?" + mq.Encode())
 	return s.render(w, r, http.StatusOK, "victim_services", &page{Title: info(r).loc.T("victims.title"), Form: q, Data: d})
 }
 
