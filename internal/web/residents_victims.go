@@ -392,6 +392,19 @@ func (s *Server) victimServiceSave(w http.ResponseWriter, r *http.Request, old *
 	}
 	v := &aldyn.VictimService{}
 	form, readErr := readForm(r, victimServiceForm{v})
+	// A value that did not parse stops the save; the service's own rules
+	// are checked all the same, so that the form lists every bad field.
+	var re *aldyn.Error
+	if errors.As(readErr, &re) && re.Fields != nil {
+		var ve *aldyn.Error
+		if errors.As(v.Validate(), &ve) {
+			for f, k := range ve.Fields {
+				if _, set := re.Fields[f]; !set {
+					re.Fields[f] = k
+				}
+			}
+		}
+	}
 	return submitForm(w, r, form, readErr, func() error { return save(v) },
 		func(errs map[string]string) error {
 			return s.renderVictimServiceForm(w, r, http.StatusBadRequest, info(r).loc.T(title), old, form, errs)
@@ -619,10 +632,18 @@ func parseBool(s string, def bool) (bool, bool) {
 	return false, false
 }
 
-// importCell is a field's problem in a row of an import.
-type importCell struct {
-	Column, Reason string
-	Args           map[string]any
+// exportedCell undoes what the CSV export writes to keep Excel from
+// changing a cell: ="…" around codes and numbers, and a quote before a
+// value that would start a formula (a phone's plus).
+func exportedCell(v string) string {
+	v = strings.TrimSpace(v)
+	if len(v) >= 3 && strings.HasPrefix(v, `="`) && strings.HasSuffix(v, `"`) {
+		v = strings.ReplaceAll(v[2:len(v)-1], `""`, `"`)
+	}
+	if len(v) >= 2 && v[0] == '\'' && strings.ContainsRune("+-=@", rune(v[1])) {
+		v = v[1:]
+	}
+	return v
 }
 
 // readVictimServices reads the rows of an import file into services,
@@ -697,7 +718,7 @@ func (s *Server) readVictimServices(r *http.Request, rd importer.Reader) ([]*ald
 		}
 		cell := func(name string) string {
 			if i, ok := col[name]; ok && i < len(vals) {
-				return strings.TrimSpace(vals[i])
+				return exportedCell(vals[i])
 			}
 			return ""
 		}
