@@ -204,6 +204,9 @@ func TestBrowserAxe(t *testing.T) {
 		t.Fatal(err)
 	}
 	seeds = append(seeds, "/reports/track/"+resident.TrackingCode, "/residents/"+id(resident.ID), "/reports/public/"+id(resident.ID))
+	service := mustVictimServiceIn(t, f, codeA, "shelter", "Axe shelter", true)
+	seeds = append(seeds, "/victim-services", "/victim-services/new", "/victim-services/import", "/victim-services/"+id(service.ID),
+		"/victim-services/"+id(service.ID)+"/edit", "/report?category=violence_home&territory="+codeA)
 	// Each page is checked once, by the first signed-in actor that
 	// reaches it: the coordinator and the reporter open forms an
 	// administrator does not.
