@@ -25,7 +25,7 @@ var VictimServices = []aldyn.VictimService{
 		KY: "«Демо-Шоола» кризистик борбору (демо)",
 		RU: "Кризисный центр «Демо-Шоола» (демо)",
 		EN: "“Demo Shoola” crisis centre (demo)"},
-		Address: "Бишкек ш., Демо көчөсү, 1", Hours: "Дш–Жм 9:00–18:00", Phones: []string{"+996 312 000 303", "+996 555 000 304"},
+		Address: "Бишкек ш., Демо көчөсү, 1", Hours: "9:00–18:00", Phones: []string{"+996 312 000 303", "+996 555 000 304"},
 		Serves: []string{"women", "children", "families"}, Lat: new(42.8746), Lon: new(74.5698), Free: true},
 	{TerritoryCode: Chui, Kind: "shelter", Name: aldyn.Text{
 		KY: "Аялдар жана балдар үчүн «Демо-Уя» баш калкалоочу жайы (демо)",
@@ -36,13 +36,13 @@ var VictimServices = []aldyn.VictimService{
 		KY: "Аламүдүн районундагы «Демо-Укук» акысыз юридикалык жардам бюросу (демо)",
 		RU: "Бюро бесплатной юридической помощи «Демо-Укук» в Аламудинском районе (демо)",
 		EN: "“Demo Ukuk” free legal aid office, Alamüdün District (demo)"},
-		Address: "Лебединовка а., Демо көчөсү, 5", Hours: "Дш–Жм 9:00–17:00", Phones: []string{"+996 312 000 306"},
+		Address: "Лебединовка а., Демо көчөсү, 5", Hours: "9:00–17:00", Phones: []string{"+996 312 000 306"},
 		Serves: []string{"everyone"}, Lat: new(42.8856), Lon: new(74.6853), Free: true},
 	{TerritoryCode: Suzak, Kind: "rehabilitation_centre", Name: aldyn.Text{
 		KY: "Сузак районундагы «Демо-Өмүр» реабилитациялык борбору (демо)",
 		RU: "Реабилитационный центр «Демо-Омур» в Сузакском районе (демо)",
 		EN: "“Demo Omur” rehabilitation centre, Suzak District (demo)"},
-		Address: "Сузак а., Демо көчөсү, 12", Hours: "Дш–Иш 9:00–16:00", Phones: []string{"+996 3722 000 307"},
+		Address: "Сузак а., Демо көчөсү, 12", Hours: "9:00–16:00", Phones: []string{"+996 3722 000 307"},
 		Serves: []string{"women", "youth", "families"}, Lat: new(40.8986), Lon: new(72.9007), Free: false},
 }
 
