@@ -212,6 +212,9 @@ func TestBrowserAxe(t *testing.T) {
 		"/residents/dashboard")
 	rb := mustReportBackData(t, f)
 	seeds = append(seeds, "/report-back-meetings/"+id(rb.mA.ID)+"/edit", "/report-back-meetings/"+id(rb.heldA.ID)+"/edit")
+	service := mustVictimServiceIn(t, f, codeA, "shelter", "Axe shelter", true)
+	seeds = append(seeds, "/victim-services", "/victim-services/new", "/victim-services/import", "/victim-services/"+id(service.ID),
+		"/victim-services/"+id(service.ID)+"/edit", "/report?category=violence_home&territory="+codeA)
 	// Each page is checked once, by the first signed-in actor that
 	// reaches it: the coordinator and the reporter open forms an
 	// administrator does not.

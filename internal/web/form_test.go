@@ -44,6 +44,8 @@ func entityForms() map[string]entityForm {
 		"ReportBackMeetingInput": reportBackForm{&aldyn.ReportBackMeeting{PrecinctCode: "41708203000000-P1", BodyID: 3, InspectorName: "n", InspectorRole: aldyn.InspectorJuvenile,
 			StartsAt: time.Date(2026, 3, 1, 4, 30, 0, 0, time.UTC), Place: "p", Status: aldyn.ReportBackHeld, NotHeldReason: "r", Attendance: &attendance,
 			Issues: []aldyn.ReportBackIssue{{Text: "t1", Answer: "a1", CategoryID: 2, ReportID: &reportID}, {Text: "t2", Answer: "a2"}}}},
+		"VictimServiceInput": victimServiceForm{&aldyn.VictimService{Name: tx, Kind: "shelter", TerritoryCode: "41708203000000", Address: "a", Hours: "h",
+			Phones: []string{"+996 312 000 201", "+996 555 000 202"}, Serves: []string{"women", "children"}, Lat: new(42.8), Lon: new(74.6), Free: true, Active: true}},
 	}
 }
 

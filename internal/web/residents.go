@@ -58,6 +58,7 @@ func (s *Server) registerResidents() {
 	s.registerResidentCategories()
 	s.registerResidentPublic()
 	s.registerOpen311()
+	s.registerVictimServices()
 }
 
 // Emergency numbers of the Kyrgyz Republic shown beside the form and
@@ -71,16 +72,21 @@ var emergencyNumbers = []struct{ Number, Key string }{
 
 // residentFormPage is what templates/resident_form.html receives.
 type residentFormPage struct {
-	Categories  []*aldyn.ResidentCategory // taken through the form
-	Sensitive   []*aldyn.ResidentCategory // not taken: help instead
-	Chosen      *aldyn.ResidentCategory   // a sensitive category asked for
-	Territories []territoryGroup
-	Settlements []settlementGroup
-	Emergency   []struct{ Number, Key string }
-	MaxFiles    int
-	PhotoMB     int64
-	VideoMB     int64
-	Sent        bool
+	Categories []*aldyn.ResidentCategory // taken through the form
+	Sensitive  []*aldyn.ResidentCategory // not taken: help instead
+	Chosen     *aldyn.ResidentCategory   // a sensitive category asked for
+	// The victim services shown with a sensitive category: those for the
+	// territory chosen (Place), or the national ones.
+	Services      []*aldyn.VictimService
+	ServicesTotal int
+	Place         string
+	Territories   []territoryGroup
+	Settlements   []settlementGroup
+	Emergency     []struct{ Number, Key string }
+	MaxFiles      int
+	PhotoMB       int64
+	VideoMB       int64
+	Sent          bool
 }
 
 type territoryGroup struct {
@@ -211,6 +217,12 @@ func (s *Server) residentForm(w http.ResponseWriter, r *http.Request) error {
 			if c.Code == code {
 				d.Chosen = c
 			}
+		}
+	}
+	if d.Chosen != nil {
+		d.Place = r.URL.Query().Get("territory")
+		if d.Services, d.ServicesTotal, err = s.servicesFor(r.Context(), d.Place, 10); err != nil {
+			return err
 		}
 	}
 	d.Sent = r.URL.Query().Get("sent") == "1"

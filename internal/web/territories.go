@@ -116,6 +116,10 @@ type territoryPageData struct {
 	CurrentExact bool
 	HasCurrent   bool
 	CanAdmin     bool
+	// The victim services for the territory: its own, those above and
+	// below it (the first ten, the most local first).
+	VictimServices     []*aldyn.VictimService
+	VictimServiceCount int
 }
 
 func (s *Server) territoryPage(w http.ResponseWriter, r *http.Request) error {
@@ -142,9 +146,14 @@ func (s *Server) territoryPage(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
+	services, nServices, err := s.db.FindVictimServices(ctx, aldyn.VictimServiceFilter{For: t.Path, ActiveOnly: true, Page: aldyn.Page{Limit: 10}})
+	if err != nil {
+		return err
+	}
 	cur, exact, ok := aldyn.PopulationFor(pops, time.Now().Year())
 	return s.render(w, r, http.StatusOK, "territory", &page{Title: t.Name(info(r).lang), Data: &territoryPageData{
 		Territory: t, Parent: parent, Children: children, Bodies: bodies, BodyCount: nBodies, Populations: pops,
+		VictimServices: services, VictimServiceCount: nServices,
 		Current: cur, CurrentExact: exact, HasCurrent: ok, CanAdmin: actor(r).CanAdminister(t.Path),
 	}})
 }
