@@ -258,31 +258,6 @@ func (l phoneListField) read(f url.Values, name string, _ aldyn.Validation) {
 
 func (l phoneListField) show(f url.Values, name string) { f.Set(name, strings.Join(*l.p, "\n")) }
 
-// choices is a set of codes, repeated values in a form (checkboxes): a
-// form that sends none empties it.
-func choices(p *[]string) formField { return choicesField{jsonValue{p}, p} }
-
-type choicesField struct {
-	jsonValue
-	p *[]string
-}
-
-func (c choicesField) read(f url.Values, name string, _ aldyn.Validation) {
-	var out []string
-	for _, x := range f[name] {
-		if x = strings.TrimSpace(x); x != "" && !slices.Contains(out, x) {
-			out = append(out, x)
-		}
-	}
-	*c.p = out
-}
-
-func (c choicesField) show(f url.Values, name string) {
-	for _, x := range *c.p {
-		f.Add(name, x)
-	}
-}
-
 // optionalDecimal is a number that may be unset: blank unsets it.
 func optionalDecimal(p **float64, bad string) formField {
 	return optionalFloatField{jsonValue{p}, p, bad}
