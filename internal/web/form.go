@@ -259,6 +259,34 @@ func (d floatField) show(f url.Values, name string) {
 	f.Set(name, strconv.FormatFloat(*d.p, 'f', -1, 64))
 }
 
+// optionalDecimal is a number that may be unset: blank unsets it.
+func optionalDecimal(p **float64, bad string) formField { return optionalFloatField{jsonValue{p}, p, bad} }
+
+type optionalFloatField struct {
+	jsonValue
+	p   **float64
+	bad string
+}
+
+func (d optionalFloatField) read(f url.Values, name string, v aldyn.Validation) {
+	s, ok := posted(f, name)
+	if !ok {
+		return
+	}
+	*d.p = nil
+	if s != "" {
+		var x float64
+		floatField{p: &x, bad: d.bad}.read(f, name, v)
+		*d.p = &x
+	}
+}
+
+func (d optionalFloatField) show(f url.Values, name string) {
+	if *d.p != nil {
+		floatField{p: *d.p}.show(f, name)
+	}
+}
+
 // ids is a set of ids, repeated values in a form (a multiple select,
 // checkboxes): a form that sends none empties it.
 func ids(p *[]int64, bad string) formField { return idsField{jsonValue{p}, p, bad} }

@@ -33,6 +33,12 @@ func entityForms() map[string]entityForm {
 		"DecisionInput": decisionForm{&aldyn.Decision{Text: "t", ResponsibleBodyID: 4, Deadline: &day, Status: aldyn.DecisionStatus("done"), Progress: "p"}},
 		"QuestionInput": questionForm{&aldyn.Question{Kind: "question", FromBodyID: 3, ToBodyID: 4, Subject: "s", Text: "t"}},
 		"RiskInput":     riskForm{&aldyn.Risk{Text: tx, Mitigation: tx, OwnerBodyID: 3, Likelihood: 4, Impact: 2, Status: aldyn.RiskStatus("open")}},
+		"UserInput":     userForm{&aldyn.User{Login: "aida", Name: "Aida", Role: aldyn.RoleCoordinator, BodyID: 3, Lang: "ky"}, false},
+		"UserPatch":     userForm{&aldyn.User{Name: "Aida", Role: aldyn.RoleCoordinator, BodyID: 3, Lang: "ru", Disabled: true}, true},
+		"CycleInput": cycleForm{&aldyn.ReportingCycle{Period: "2026-Q1", From: day, To: day.AddDate(0, 1, -1),
+			Deadline: time.Date(2026, 4, 10, 17, 59, 59, 0, time.UTC)}}, // the end of 10 April in Bishkek
+		"PrecinctInput": precinctForm{&aldyn.Territory{Code: "41708203000000-7", ParentCode: "41708203000000", NameKy: "a", NameRu: "b", NameEn: "c",
+			Lat: ptr(42.87), Lon: ptr(74.59)}, new(string)},
 	}
 }
 
@@ -60,6 +66,7 @@ func TestFormRoundTrip(t *testing.T) {
 		want := reflect.ValueOf(e).Field(0).Elem().Interface()
 		fresh := func() entityForm {
 			v := reflect.New(reflect.TypeOf(e)).Elem()
+			v.Set(reflect.ValueOf(e)) // the form's other fields, such as a user's being new
 			v.Field(0).Set(reflect.New(reflect.TypeOf(want)))
 			return v.Interface().(entityForm)
 		}
@@ -145,5 +152,36 @@ func TestFormRefusesBadValues(t *testing.T) {
 		if _, err := readForm(r, decisionForm{&aldyn.Decision{}}); err == nil || err.(*aldyn.Error).Fields[field] == "" {
 			t.Errorf("%s: got %v, want an error on %s", bad, err, field)
 		}
+	}
+}
+
+// TestFormRefusesBadValuesOfEachEntity: each form's values that cannot be
+// parsed are errors naming their fields.
+func TestFormRefusesBadValuesOfEachEntity(t *testing.T) {
+	for _, c := range []struct {
+		form  entityForm
+		body  string
+		field string
+	}{
+		{userForm{&aldyn.User{}, false}, "login=a&body_id=three", "body_id"},
+		{cycleForm{&aldyn.ReportingCycle{}}, "from=1.4.2026", "from"},
+		{cycleForm{&aldyn.ReportingCycle{}}, "to=2026-13-01", "to"},
+		{cycleForm{&aldyn.ReportingCycle{}}, "deadline=tomorrow", "deadline"},
+		{precinctForm{&aldyn.Territory{}, new(string)}, "lat=north", "lat"},
+		{precinctForm{&aldyn.Territory{}, new(string)}, "lon=74.5.9", "lon"},
+	} {
+		r := httptest.NewRequest("POST", "/", strings.NewReader(c.body))
+		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		if _, err := readForm(r, c.form); err == nil || err.(*aldyn.Error).Fields[c.field] == "" {
+			t.Errorf("%T %s: got %v, want an error on %s", c.form, c.body, err, c.field)
+		}
+	}
+	// A precinct's bad boundary is reported together with its bad point.
+	f := precinctForm{&aldyn.Territory{}, new(string)}
+	r := httptest.NewRequest("POST", "/", strings.NewReader("lat=north&boundary=%7B%22type%22%3A%22Point%22%7D"))
+	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	form, err := readForm(r, f)
+	if _, err = f.check(err); form == nil || err == nil || err.(*aldyn.Error).Fields["lat"] == "" || err.(*aldyn.Error).Fields["boundary"] == "" {
+		t.Errorf("form: got %v, want errors on lat and boundary", err)
 	}
 }

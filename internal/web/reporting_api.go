@@ -178,14 +178,11 @@ func (s *Server) apiCycleCreate(w http.ResponseWriter, r *http.Request) error {
 	if !actor(r).CanManagePlan(p.TerritoryPath) {
 		return forbidden()
 	}
-	var in cycleInput
-	if err := decodeJSON(r, &in); err != nil {
+	c := &aldyn.ReportingCycle{}
+	if err := readJSON(r, cycleForm{c}); err != nil {
 		return err
 	}
-	c, err := in.cycle(p.ID)
-	if err != nil {
-		return err
-	}
+	c.PlanID = p.ID
 	if err := s.openCycle(r, c); err != nil {
 		return err
 	}
