@@ -58,12 +58,18 @@ func readForm(r *http.Request, e entityForm) (url.Values, error) {
 	if err := r.ParseForm(); err != nil {
 		return nil, badParam("form")
 	}
+	return r.PostForm, readValues(r.PostForm, e)
+}
+
+// readValues reads a form already parsed (a multipart form read as it
+// streams) into e.
+func readValues(form url.Values, e entityForm) error {
 	v := aldyn.Validation{}
 	for name, f := range e.fields() {
-		f.read(r.PostForm, name, v)
+		f.read(form, name, v)
 	}
 	finish(e)
-	return r.PostForm, v.Err()
+	return v.Err()
 }
 
 // readJSON reads the API's JSON object into e, as strictly as decodeJSON
@@ -167,6 +173,27 @@ func textFields(ps map[string]*string) formFields {
 	return out
 }
 
+// lines is a list of lines: a text one item a line in a form (blank
+// lines skipped), a list in JSON.
+func lines(p *[]string) formField { return linesField{jsonValue{p}, p} }
+
+type linesField struct {
+	jsonValue
+	p *[]string
+}
+
+func (l linesField) read(f url.Values, name string, _ aldyn.Validation) {
+	out := []string{}
+	for _, line := range strings.Split(f.Get(name), "\n") {
+		if line = strings.TrimSpace(line); line != "" {
+			out = append(out, line)
+		}
+	}
+	*l.p = out
+}
+
+func (l linesField) show(f url.Values, name string) { f.Set(name, strings.Join(*l.p, "\n")) }
+
 // texts is a text in the three languages: name_ky, name_ru and name_en in
 // a form, {"ky", "ru", "en"} in JSON.
 func texts(p *aldyn.Text) formField { return textsField{jsonValue{p}, p} }
@@ -260,7 +287,9 @@ func (d floatField) show(f url.Values, name string) {
 }
 
 // optionalDecimal is a number that may be unset: blank unsets it.
-func optionalDecimal(p **float64, bad string) formField { return optionalFloatField{jsonValue{p}, p, bad} }
+func optionalDecimal(p **float64, bad string) formField {
+	return optionalFloatField{jsonValue{p}, p, bad}
+}
 
 type optionalFloatField struct {
 	jsonValue

@@ -39,6 +39,11 @@ func entityForms() map[string]entityForm {
 			Deadline: time.Date(2026, 4, 10, 17, 59, 59, 0, time.UTC)}}, // the end of 10 April in Bishkek
 		"PrecinctInput": precinctForm{&aldyn.Territory{Code: "41708203000000-7", ParentCode: "41708203000000", NameKy: "a", NameRu: "b", NameEn: "c",
 			Lat: ptr(42.87), Lon: ptr(74.59)}, new(string)},
+		"ReportInput": newReportForm(&aldyn.Report{CycleID: 4, MeasureID: 5, Progress: 40, Narrative: "n", Evidence: []string{"https://example.kg/a", "https://example.kg/b"},
+			Spent: []aldyn.BudgetLine{{Source: "local", AmountKGS: 1000}, {Source: "partners", Funder: "f", AmountKGS: 20}},
+			Values: []aldyn.IndicatorValue{{IndicatorID: 7, Period: "2026-Q1", Value: 12.5}}, Revision: 3},
+			&aldyn.Measure{Budget: []aldyn.BudgetLine{{Source: "local", AmountKGS: 5000}, {Source: "partners", Funder: "f", AmountKGS: 90}}},
+			[]formIndicator{{Indicator: &aldyn.Indicator{ID: 7}, Period: "2026-Q1", Field: "value_7"}}),
 	}
 }
 
@@ -169,6 +174,9 @@ func TestFormRefusesBadValuesOfEachEntity(t *testing.T) {
 		{cycleForm{&aldyn.ReportingCycle{}}, "deadline=tomorrow", "deadline"},
 		{precinctForm{&aldyn.Territory{}, new(string)}, "lat=north", "lat"},
 		{precinctForm{&aldyn.Territory{}, new(string)}, "lon=74.5.9", "lon"},
+		{reportForm{&aldyn.Report{}, nil, nil}, "progress=half", "progress"},
+		{reportForm{&aldyn.Report{}, []formBudgetLine{{Field: "spent_0"}}, nil}, "spent_0=-5", "spent_0"},
+		{reportForm{&aldyn.Report{}, nil, []formIndicator{{Indicator: &aldyn.Indicator{ID: 7}, Field: "value_7"}}}, "value_7=many", "value_7"},
 	} {
 		r := httptest.NewRequest("POST", "/", strings.NewReader(c.body))
 		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
