@@ -136,6 +136,17 @@ func decodeValue(raw json.RawMessage, name string, p any) error {
 	return err
 }
 
+// decodeText decodes a field whose JSON is a string (a date, a time) and
+// sets the field from it through set.
+func decodeText(raw json.RawMessage, name string, set func(string)) error {
+	var s string
+	if err := decodeValue(raw, name, &s); err != nil {
+		return err
+	}
+	set(s)
+	return nil
+}
+
 // jsonValue is a field whose JSON is its Go value's.
 type jsonValue struct{ p any }
 
@@ -391,12 +402,7 @@ func (d dayField) read(f url.Values, name string, v aldyn.Validation) { d.set(f.
 func (d dayField) show(f url.Values, name string) { f.Set(name, d.p.Format(time.DateOnly)) }
 
 func (d dayField) decode(raw json.RawMessage, name string, v aldyn.Validation) error {
-	var s string
-	if err := decodeValue(raw, name, &s); err != nil {
-		return err
-	}
-	d.set(s, name, v)
-	return nil
+	return decodeText(raw, name, func(s string) { d.set(s, name, v) })
 }
 
 // optionalDay is a date that may be unset: blank unsets it.
@@ -432,12 +438,7 @@ func (d optionalDayField) show(f url.Values, name string) {
 }
 
 func (d optionalDayField) decode(raw json.RawMessage, name string, v aldyn.Validation) error {
-	var s string
-	if err := decodeValue(raw, name, &s); err != nil {
-		return err
-	}
-	d.set(&s, name, v)
-	return nil
+	return decodeText(raw, name, func(s string) { d.set(&s, name, v) })
 }
 
 // rows is a table of lines in a form, one repeated value per column

@@ -286,12 +286,7 @@ func (d deadlineField) show(f url.Values, name string) {
 }
 
 func (d deadlineField) decode(raw json.RawMessage, name string, v aldyn.Validation) error {
-	var s string
-	if err := decodeValue(raw, name, &s); err != nil {
-		return err
-	}
-	d.set(s, name, v)
-	return nil
+	return decodeText(raw, name, func(s string) { d.set(s, name, v) })
 }
 
 // openCycle creates the cycle and tells each body responsible for a

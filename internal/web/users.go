@@ -30,12 +30,9 @@ func (s *Server) registerUsers() {
 // the administrator's territory.
 func userFilter(r *http.Request) (aldyn.UserFilter, error) {
 	q := r.URL.Query()
-	p, err := pageFromQuery(q)
+	p, err := sortedPage(q, store.UserSorts)
 	if err != nil {
 		return aldyn.UserFilter{}, err
-	}
-	if _, ok := store.UserSorts[p.Sort]; p.Sort != "" && !ok {
-		return aldyn.UserFilter{}, badParam("sort")
 	}
 	f := aldyn.UserFilter{Query: q.Get("q"), Under: actor(r).ScopeUnder(), Page: p}
 	if role := q.Get("role"); role != "" {
