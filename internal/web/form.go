@@ -379,29 +379,36 @@ func parseDay(s string) (time.Time, bool) {
 }
 
 // day is a date, YYYY-MM-DD in a form and in JSON; blank leaves it unset.
-func day(p *time.Time, bad string) formField { return dayField{p, bad} }
-
-type dayField struct {
-	p   *time.Time
-	bad string
+func day(p *time.Time, bad string) formField {
+	return timeField{p, bad, parseDay, func(t time.Time) string { return t.Format(time.DateOnly) }}
 }
 
-func (d dayField) set(s, name string, v aldyn.Validation) {
+// timeField is a moment written as text (a date, a deadline), read by
+// parse and shown by format; blank leaves it unset, and text parse cannot
+// read is the field error bad.
+type timeField struct {
+	p      *time.Time
+	bad    string
+	parse  func(string) (time.Time, bool)
+	format func(time.Time) string
+}
+
+func (d timeField) set(s, name string, v aldyn.Validation) {
 	if s = strings.TrimSpace(s); s == "" {
 		return
 	}
-	t, ok := parseDay(s)
+	t, ok := d.parse(s)
 	if !ok {
 		v.Add(name, d.bad)
 	}
 	*d.p = t
 }
 
-func (d dayField) read(f url.Values, name string, v aldyn.Validation) { d.set(f.Get(name), name, v) }
+func (d timeField) read(f url.Values, name string, v aldyn.Validation) { d.set(f.Get(name), name, v) }
 
-func (d dayField) show(f url.Values, name string) { f.Set(name, d.p.Format(time.DateOnly)) }
+func (d timeField) show(f url.Values, name string) { f.Set(name, d.format(*d.p)) }
 
-func (d dayField) decode(raw json.RawMessage, name string, v aldyn.Validation) error {
+func (d timeField) decode(raw json.RawMessage, name string, v aldyn.Validation) error {
 	return decodeText(raw, name, func(s string) { d.set(s, name, v) })
 }
 

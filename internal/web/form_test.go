@@ -40,7 +40,7 @@ func entityForms() map[string]entityForm {
 		"PrecinctInput": precinctForm{&aldyn.Territory{Code: "41708203000000-7", ParentCode: "41708203000000", NameKy: "a", NameRu: "b", NameEn: "c",
 			Lat: ptr(42.87), Lon: ptr(74.59)}, new(string)},
 		"ReportInput": newReportForm(&aldyn.Report{CycleID: 4, MeasureID: 5, Progress: 40, Narrative: "n", Evidence: []string{"https://example.kg/a", "https://example.kg/b"},
-			Spent: []aldyn.BudgetLine{{Source: "local", AmountKGS: 1000}, {Source: "partners", Funder: "f", AmountKGS: 20}},
+			Spent:  []aldyn.BudgetLine{{Source: "local", AmountKGS: 1000}, {Source: "partners", Funder: "f", AmountKGS: 20}},
 			Values: []aldyn.IndicatorValue{{IndicatorID: 7, Period: "2026-Q1", Value: 12.5}}, Revision: 3},
 			&aldyn.Measure{Budget: []aldyn.BudgetLine{{Source: "local", AmountKGS: 5000}, {Source: "partners", Funder: "f", AmountKGS: 90}}},
 			[]formIndicator{{Indicator: &aldyn.Indicator{ID: 7}, Period: "2026-Q1", Field: "value_7"}}),

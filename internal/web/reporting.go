@@ -2,9 +2,7 @@ package web
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -255,38 +253,18 @@ func (f cycleForm) fields() formFields {
 		"deadline": deadline(&c.Deadline, "reporting.error.date")}
 }
 
-// deadline is the moment a deadline falls: a date means the whole of
-// that day in Kyrgyzstan; blank leaves it unset.
-func deadline(p *time.Time, bad string) formField { return deadlineField{p, bad} }
-
-type deadlineField struct {
-	p   *time.Time
-	bad string
+// deadline is the moment a deadline falls, as a date (the whole of that
+// day in Kyrgyzstan) or an RFC 3339 time; blank leaves it unset.
+func deadline(p *time.Time, bad string) formField {
+	return timeField{p, bad, parseDeadline, func(t time.Time) string { return t.In(bishkek).Format(time.DateOnly) }}
 }
 
-func (d deadlineField) set(s, name string, v aldyn.Validation) {
-	if s = strings.TrimSpace(s); s == "" {
-		return
-	}
+func parseDeadline(s string) (time.Time, bool) {
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		*d.p = t.UTC()
-	} else if t, err := time.ParseInLocation(time.DateOnly, s, bishkek); err == nil {
-		*d.p = t.Add(24*time.Hour - time.Second).UTC()
-	} else {
-		v.Add(name, d.bad)
+		return t.UTC(), true
 	}
-}
-
-func (d deadlineField) read(f url.Values, name string, v aldyn.Validation) {
-	d.set(f.Get(name), name, v)
-}
-
-func (d deadlineField) show(f url.Values, name string) {
-	f.Set(name, d.p.In(bishkek).Format(time.DateOnly))
-}
-
-func (d deadlineField) decode(raw json.RawMessage, name string, v aldyn.Validation) error {
-	return decodeText(raw, name, func(s string) { d.set(s, name, v) })
+	t, err := time.ParseInLocation(time.DateOnly, s, bishkek)
+	return t.Add(24*time.Hour - time.Second).UTC(), err == nil
 }
 
 // openCycle creates the cycle and tells each body responsible for a
@@ -318,17 +296,22 @@ func (s *Server) openCycle(r *http.Request, c *aldyn.ReportingCycle) error {
 	return s.db.Notify(ctx, a, ns...)
 }
 
-func (s *Server) cycleCreate(w http.ResponseWriter, r *http.Request) error {
+// pathManagedPlan loads the plan of the path, which the actor must manage.
+func (s *Server) pathManagedPlan(r *http.Request) (*aldyn.Plan, error) {
 	p, err := s.pathPlan(r)
+	if err == nil && !actor(r).CanManagePlan(p.TerritoryPath) {
+		return nil, forbidden()
+	}
+	return p, err
+}
+
+func (s *Server) cycleCreate(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.pathManagedPlan(r)
 	if err != nil {
 		return err
 	}
-	if !actor(r).CanManagePlan(p.TerritoryPath) {
-		return forbidden()
-	}
-	c := &aldyn.ReportingCycle{}
+	c := &aldyn.ReportingCycle{PlanID: p.ID}
 	form, readErr := readForm(r, cycleForm{c})
-	c.PlanID = p.ID
 	return submitForm(w, r, form, readErr, func() error { return s.openCycle(r, c) },
 		func(errs map[string]string) error { return s.renderCycles(w, r, http.StatusBadRequest, form, errs) },
 		func() string { return "/cycles/" + strconv.FormatInt(c.ID, 10) }, "reporting.cycle.opened")

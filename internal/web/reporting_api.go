@@ -143,18 +143,14 @@ func (s *Server) apiCycles(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiCycleCreate(w http.ResponseWriter, r *http.Request) error {
-	p, err := s.pathPlan(r)
+	p, err := s.pathManagedPlan(r)
 	if err != nil {
 		return err
 	}
-	if !actor(r).CanManagePlan(p.TerritoryPath) {
-		return forbidden()
-	}
-	c := &aldyn.ReportingCycle{}
+	c := &aldyn.ReportingCycle{PlanID: p.ID}
 	if err := readJSON(r, cycleForm{c}); err != nil {
 		return err
 	}
-	c.PlanID = p.ID
 	if err := s.openCycle(r, c); err != nil {
 		return err
 	}

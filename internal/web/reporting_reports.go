@@ -107,20 +107,30 @@ type spentField struct {
 }
 
 func (s spentField) read(f url.Values, _ string, v aldyn.Validation) {
-	out := []aldyn.BudgetLine{}
-	for _, b := range s.budget {
-		x := strings.ReplaceAll(strings.TrimSpace(f.Get(b.Field)), " ", "")
+	*s.p = readCells(f, s.budget, func(b formBudgetLine) string { return b.Field }, "reporting.error.amount", v,
+		func(b formBudgetLine, x string) (aldyn.BudgetLine, bool) {
+			n, err := strconv.ParseInt(strings.ReplaceAll(x, " ", ""), 10, 64)
+			return aldyn.BudgetLine{Source: b.Line.Source, Funder: b.Line.Funder, AmountKGS: n}, err == nil && n >= 0
+		})
+}
+
+// readCells reads a field for each line of a list known in advance
+// (budget lines, indicators): parse reads a field filled in, a blank one
+// is skipped, and one parse refuses is the field error bad.
+func readCells[L, T any](f url.Values, lines []L, field func(L) string, bad string, v aldyn.Validation, parse func(L, string) (T, bool)) []T {
+	out := []T{}
+	for _, l := range lines {
+		x := strings.TrimSpace(f.Get(field(l)))
 		if x == "" {
 			continue
 		}
-		n, err := strconv.ParseInt(x, 10, 64)
-		if err != nil || n < 0 {
-			v.Add(b.Field, "reporting.error.amount")
-			continue
+		if t, ok := parse(l, x); ok {
+			out = append(out, t)
+		} else {
+			v.Add(field(l), bad)
 		}
-		out = append(out, aldyn.BudgetLine{Source: b.Line.Source, Funder: b.Line.Funder, AmountKGS: n})
 	}
-	*s.p = out
+	return out
 }
 
 // show puts each amount into the field of the first budget line of its
@@ -147,20 +157,11 @@ type valuesField struct {
 }
 
 func (s valuesField) read(f url.Values, _ string, v aldyn.Validation) {
-	out := []aldyn.IndicatorValue{}
-	for _, fi := range s.indicators {
-		x := strings.ReplaceAll(strings.TrimSpace(f.Get(fi.Field)), ",", ".")
-		if x == "" {
-			continue
-		}
-		n, err := strconv.ParseFloat(x, 64)
-		if err != nil {
-			v.Add(fi.Field, "indicator.error.value")
-			continue
-		}
-		out = append(out, aldyn.IndicatorValue{IndicatorID: fi.Indicator.ID, Period: fi.Period, Value: n})
-	}
-	*s.p = out
+	*s.p = readCells(f, s.indicators, func(fi formIndicator) string { return fi.Field }, "indicator.error.value", v,
+		func(fi formIndicator, x string) (aldyn.IndicatorValue, bool) {
+			n, err := strconv.ParseFloat(strings.ReplaceAll(x, ",", "."), 64)
+			return aldyn.IndicatorValue{IndicatorID: fi.Indicator.ID, Period: fi.Period, Value: n}, err == nil
+		})
 }
 
 func (s valuesField) show(f url.Values, _ string) {
