@@ -29,12 +29,9 @@ func (s *Server) registerBodies() {
 
 // bodyFilter reads a body list's filter from the query.
 func bodyFilter(q url.Values) (aldyn.BodyFilter, error) {
-	p, err := pageFromQuery(q)
+	p, err := sortedPage(q, store.BodySorts)
 	if err != nil {
 		return aldyn.BodyFilter{}, err
-	}
-	if _, ok := store.BodySorts[p.Sort]; p.Sort != "" && !ok {
-		return aldyn.BodyFilter{}, badParam("sort")
 	}
 	f := aldyn.BodyFilter{Query: q.Get("q"), Page: p}
 	if t := q.Get("type"); t != "" {

@@ -470,12 +470,9 @@ func (s *Server) dataSetPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	q := r.URL.Query()
-	p, err := pageFromQuery(q)
+	p, err := sortedPage(q, store.DataFormSorts)
 	if err != nil {
 		return err
-	}
-	if _, ok := store.DataFormSorts[p.Sort]; p.Sort != "" && !ok {
-		return badParam("sort")
 	}
 	f := aldyn.DataFormFilter{DataSetCode: &code, Under: a.ScopeUnder(), Page: p}
 	if a.Is(aldyn.RoleReporter) {

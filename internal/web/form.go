@@ -58,12 +58,18 @@ func readForm(r *http.Request, e entityForm) (url.Values, error) {
 	if err := r.ParseForm(); err != nil {
 		return nil, badParam("form")
 	}
+	return r.PostForm, readValues(r.PostForm, e)
+}
+
+// readValues reads a form already parsed (a multipart form read as it
+// streams) into e.
+func readValues(form url.Values, e entityForm) error {
 	v := aldyn.Validation{}
 	for name, f := range e.fields() {
-		f.read(r.PostForm, name, v)
+		f.read(form, name, v)
 	}
 	finish(e)
-	return r.PostForm, v.Err()
+	return v.Err()
 }
 
 // readJSON reads the API's JSON object into e, as strictly as decodeJSON
@@ -130,6 +136,17 @@ func decodeValue(raw json.RawMessage, name string, p any) error {
 	return err
 }
 
+// decodeText decodes a field whose JSON is a string (a date, a time) and
+// sets the field from it through set.
+func decodeText(raw json.RawMessage, name string, set func(string)) error {
+	var s string
+	if err := decodeValue(raw, name, &s); err != nil {
+		return err
+	}
+	set(s)
+	return nil
+}
+
 // jsonValue is a field whose JSON is its Go value's.
 type jsonValue struct{ p any }
 
@@ -166,6 +183,27 @@ func textFields(ps map[string]*string) formFields {
 	}
 	return out
 }
+
+// lines is a list of lines: a text one item a line in a form (blank
+// lines skipped), a list in JSON.
+func lines(p *[]string) formField { return linesField{jsonValue{p}, p} }
+
+type linesField struct {
+	jsonValue
+	p *[]string
+}
+
+func (l linesField) read(f url.Values, name string, _ aldyn.Validation) {
+	out := []string{}
+	for _, line := range strings.Split(f.Get(name), "\n") {
+		if line = strings.TrimSpace(line); line != "" {
+			out = append(out, line)
+		}
+	}
+	*l.p = out
+}
+
+func (l linesField) show(f url.Values, name string) { f.Set(name, strings.Join(*l.p, "\n")) }
 
 // texts is a text in the three languages: name_ky, name_ru and name_en in
 // a form, {"ky", "ru", "en"} in JSON.
@@ -259,6 +297,36 @@ func (d floatField) show(f url.Values, name string) {
 	f.Set(name, strconv.FormatFloat(*d.p, 'f', -1, 64))
 }
 
+// optionalDecimal is a number that may be unset: blank unsets it.
+func optionalDecimal(p **float64, bad string) formField {
+	return optionalFloatField{jsonValue{p}, p, bad}
+}
+
+type optionalFloatField struct {
+	jsonValue
+	p   **float64
+	bad string
+}
+
+func (d optionalFloatField) read(f url.Values, name string, v aldyn.Validation) {
+	s, ok := posted(f, name)
+	if !ok {
+		return
+	}
+	*d.p = nil
+	if s != "" {
+		var x float64
+		floatField{p: &x, bad: d.bad}.read(f, name, v)
+		*d.p = &x
+	}
+}
+
+func (d optionalFloatField) show(f url.Values, name string) {
+	if *d.p != nil {
+		floatField{p: *d.p}.show(f, name)
+	}
+}
+
 // ids is a set of ids, repeated values in a form (a multiple select,
 // checkboxes): a form that sends none empties it.
 func ids(p *[]int64, bad string) formField { return idsField{jsonValue{p}, p, bad} }
@@ -311,35 +379,37 @@ func parseDay(s string) (time.Time, bool) {
 }
 
 // day is a date, YYYY-MM-DD in a form and in JSON; blank leaves it unset.
-func day(p *time.Time, bad string) formField { return dayField{p, bad} }
-
-type dayField struct {
-	p   *time.Time
-	bad string
+func day(p *time.Time, bad string) formField {
+	return timeField{p, bad, parseDay, func(t time.Time) string { return t.Format(time.DateOnly) }}
 }
 
-func (d dayField) set(s, name string, v aldyn.Validation) {
+// timeField is a moment written as text (a date, a deadline), read by
+// parse and shown by format; blank leaves it unset, and text parse cannot
+// read is the field error bad.
+type timeField struct {
+	p      *time.Time
+	bad    string
+	parse  func(string) (time.Time, bool)
+	format func(time.Time) string
+}
+
+func (d timeField) set(s, name string, v aldyn.Validation) {
 	if s = strings.TrimSpace(s); s == "" {
 		return
 	}
-	t, ok := parseDay(s)
+	t, ok := d.parse(s)
 	if !ok {
 		v.Add(name, d.bad)
 	}
 	*d.p = t
 }
 
-func (d dayField) read(f url.Values, name string, v aldyn.Validation) { d.set(f.Get(name), name, v) }
+func (d timeField) read(f url.Values, name string, v aldyn.Validation) { d.set(f.Get(name), name, v) }
 
-func (d dayField) show(f url.Values, name string) { f.Set(name, d.p.Format(time.DateOnly)) }
+func (d timeField) show(f url.Values, name string) { f.Set(name, d.format(*d.p)) }
 
-func (d dayField) decode(raw json.RawMessage, name string, v aldyn.Validation) error {
-	var s string
-	if err := decodeValue(raw, name, &s); err != nil {
-		return err
-	}
-	d.set(s, name, v)
-	return nil
+func (d timeField) decode(raw json.RawMessage, name string, v aldyn.Validation) error {
+	return decodeText(raw, name, func(s string) { d.set(s, name, v) })
 }
 
 // optionalDay is a date that may be unset: blank unsets it.
@@ -375,12 +445,7 @@ func (d optionalDayField) show(f url.Values, name string) {
 }
 
 func (d optionalDayField) decode(raw json.RawMessage, name string, v aldyn.Validation) error {
-	var s string
-	if err := decodeValue(raw, name, &s); err != nil {
-		return err
-	}
-	d.set(&s, name, v)
-	return nil
+	return decodeText(raw, name, func(s string) { d.set(&s, name, v) })
 }
 
 // rows is a table of lines in a form, one repeated value per column

@@ -46,6 +46,17 @@ func entityForms() map[string]entityForm {
 			Issues: []aldyn.ReportBackIssue{{Text: "t1", Answer: "a1", CategoryID: 2, ReportID: &reportID}, {Text: "t2", Answer: "a2"}}}},
 		"VictimServiceInput": victimServiceForm{&aldyn.VictimService{Name: tx, Kind: "shelter", TerritoryCode: "41708203000000", Address: "a", Hours: "h",
 			Phones: []string{"+996 312 000 201", "+996 555 000 202"}, Serves: []string{"women", "children"}, Lat: new(42.8), Lon: new(74.6), Free: true, Active: true}},
+		"UserInput": userForm{&aldyn.User{Login: "aida", Name: "Aida", Role: aldyn.RoleCoordinator, BodyID: 3, Lang: "ky"}, false},
+		"UserPatch": userForm{&aldyn.User{Name: "Aida", Role: aldyn.RoleCoordinator, BodyID: 3, Lang: "ru", Disabled: true}, true},
+		"CycleInput": cycleForm{&aldyn.ReportingCycle{Period: "2026-Q1", From: day, To: day.AddDate(0, 1, -1),
+			Deadline: time.Date(2026, 4, 10, 17, 59, 59, 0, time.UTC)}}, // the end of 10 April in Bishkek
+		"PrecinctInput": precinctForm{&aldyn.Territory{Code: "41708203000000-7", ParentCode: "41708203000000", NameKy: "a", NameRu: "b", NameEn: "c",
+			Lat: ptr(42.87), Lon: ptr(74.59)}, new(string)},
+		"ReportInput": newReportForm(&aldyn.Report{CycleID: 4, MeasureID: 5, Progress: 40, Narrative: "n", Evidence: []string{"https://example.kg/a", "https://example.kg/b"},
+			Spent:  []aldyn.BudgetLine{{Source: "local", AmountKGS: 1000}, {Source: "partners", Funder: "f", AmountKGS: 20}},
+			Values: []aldyn.IndicatorValue{{IndicatorID: 7, Period: "2026-Q1", Value: 12.5}}, Revision: 3},
+			&aldyn.Measure{Budget: []aldyn.BudgetLine{{Source: "local", AmountKGS: 5000}, {Source: "partners", Funder: "f", AmountKGS: 90}}},
+			[]formIndicator{{Indicator: &aldyn.Indicator{ID: 7}, Period: "2026-Q1", Field: "value_7"}}),
 	}
 }
 
@@ -73,6 +84,7 @@ func TestFormRoundTrip(t *testing.T) {
 		want := reflect.ValueOf(e).Field(0).Elem().Interface()
 		fresh := func() entityForm {
 			v := reflect.New(reflect.TypeOf(e)).Elem()
+			v.Set(reflect.ValueOf(e)) // the form's other fields, such as a user's being new
 			v.Field(0).Set(reflect.New(reflect.TypeOf(want)))
 			return v.Interface().(entityForm)
 		}
@@ -158,5 +170,39 @@ func TestFormRefusesBadValues(t *testing.T) {
 		if _, err := readForm(r, decisionForm{&aldyn.Decision{}}); err == nil || err.(*aldyn.Error).Fields[field] == "" {
 			t.Errorf("%s: got %v, want an error on %s", bad, err, field)
 		}
+	}
+}
+
+// TestFormRefusesBadValuesOfEachEntity: each form's values that cannot be
+// parsed are errors naming their fields.
+func TestFormRefusesBadValuesOfEachEntity(t *testing.T) {
+	for _, c := range []struct {
+		form  entityForm
+		body  string
+		field string
+	}{
+		{userForm{&aldyn.User{}, false}, "login=a&body_id=three", "body_id"},
+		{cycleForm{&aldyn.ReportingCycle{}}, "from=1.4.2026", "from"},
+		{cycleForm{&aldyn.ReportingCycle{}}, "to=2026-13-01", "to"},
+		{cycleForm{&aldyn.ReportingCycle{}}, "deadline=tomorrow", "deadline"},
+		{precinctForm{&aldyn.Territory{}, new(string)}, "lat=north", "lat"},
+		{precinctForm{&aldyn.Territory{}, new(string)}, "lon=74.5.9", "lon"},
+		{reportForm{&aldyn.Report{}, nil, nil}, "progress=half", "progress"},
+		{reportForm{&aldyn.Report{}, []formBudgetLine{{Field: "spent_0"}}, nil}, "spent_0=-5", "spent_0"},
+		{reportForm{&aldyn.Report{}, nil, []formIndicator{{Indicator: &aldyn.Indicator{ID: 7}, Field: "value_7"}}}, "value_7=many", "value_7"},
+	} {
+		r := httptest.NewRequest("POST", "/", strings.NewReader(c.body))
+		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		if _, err := readForm(r, c.form); err == nil || err.(*aldyn.Error).Fields[c.field] == "" {
+			t.Errorf("%T %s: got %v, want an error on %s", c.form, c.body, err, c.field)
+		}
+	}
+	// A precinct's bad boundary is reported together with its bad point.
+	f := precinctForm{&aldyn.Territory{}, new(string)}
+	r := httptest.NewRequest("POST", "/", strings.NewReader("lat=north&boundary=%7B%22type%22%3A%22Point%22%7D"))
+	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	form, err := readForm(r, f)
+	if _, err = f.check(err); form == nil || err == nil || err.(*aldyn.Error).Fields["lat"] == "" || err.(*aldyn.Error).Fields["boundary"] == "" {
+		t.Errorf("form: got %v, want errors on lat and boundary", err)
 	}
 }

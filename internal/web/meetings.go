@@ -57,12 +57,9 @@ func (s *Server) meetingByPath(r *http.Request) (*aldyn.Meeting, error) {
 // the actor's territory.
 func meetingFilter(r *http.Request) (aldyn.MeetingFilter, error) {
 	q := r.URL.Query()
-	p, err := pageFromQuery(q)
+	p, err := sortedPage(q, store.MeetingSorts)
 	if err != nil {
 		return aldyn.MeetingFilter{}, err
-	}
-	if _, ok := store.MeetingSorts[p.Sort]; p.Sort != "" && !ok {
-		return aldyn.MeetingFilter{}, badParam("sort")
 	}
 	f := aldyn.MeetingFilter{Under: actor(r).ScopeUnder(), Page: p}
 	if v := q.Get("body"); v != "" {
@@ -426,12 +423,9 @@ func (s *Server) decisionsPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	q := r.URL.Query()
-	p, err := pageFromQuery(q)
+	p, err := sortedPage(q, store.DecisionSorts)
 	if err != nil {
 		return err
-	}
-	if _, ok := store.DecisionSorts[p.Sort]; p.Sort != "" && !ok {
-		return badParam("sort")
 	}
 	a := actor(r)
 	f := aldyn.DecisionFilter{TasksOnly: true, Under: a.ScopeUnder(), Page: p}
@@ -513,12 +507,9 @@ func (s *Server) exportDecisions(w http.ResponseWriter, r *http.Request, format 
 
 func questionFilter(r *http.Request) (aldyn.QuestionFilter, error) {
 	q := r.URL.Query()
-	p, err := pageFromQuery(q)
+	p, err := sortedPage(q, store.QuestionSorts)
 	if err != nil {
 		return aldyn.QuestionFilter{}, err
-	}
-	if _, ok := store.QuestionSorts[p.Sort]; p.Sort != "" && !ok {
-		return aldyn.QuestionFilter{}, badParam("sort")
 	}
 	f := aldyn.QuestionFilter{Under: actor(r).ScopeUnder(), Page: p}
 	switch box := q.Get("box"); box {

@@ -159,12 +159,9 @@ func (s *Server) allIndicators(ctx context.Context, planID int64) ([]aldyn.Indic
 // List.
 
 func planFilter(q url.Values) (aldyn.PlanFilter, error) {
-	p, err := pageFromQuery(q)
+	p, err := sortedPage(q, store.PlanSorts)
 	if err != nil {
 		return aldyn.PlanFilter{}, err
-	}
-	if _, ok := store.PlanSorts[p.Sort]; p.Sort != "" && !ok {
-		return aldyn.PlanFilter{}, badParam("sort")
 	}
 	f := aldyn.PlanFilter{Query: q.Get("q"), Page: p}
 	if k := q.Get("kind"); k != "" {

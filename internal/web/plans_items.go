@@ -531,12 +531,9 @@ func (s *Server) apiMeasures(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	q := r.URL.Query()
-	pg, err := pageFromQuery(q)
+	pg, err := sortedPage(q, store.MeasureSorts)
 	if err != nil {
 		return err
-	}
-	if _, ok := store.MeasureSorts[pg.Sort]; pg.Sort != "" && !ok {
-		return badParam("sort")
 	}
 	f := aldyn.MeasureFilter{Query: q.Get("q"), Page: pg}
 	if c := q.Get("component"); c != "" {
@@ -593,12 +590,9 @@ func (s *Server) apiMeasureDelete(w http.ResponseWriter, r *http.Request) error 
 // territory narrow the list.
 func (s *Server) apiIndicators(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	pg, err := pageFromQuery(q)
+	pg, err := sortedPage(q, store.IndicatorSorts)
 	if err != nil {
 		return err
-	}
-	if _, ok := store.IndicatorSorts[pg.Sort]; pg.Sort != "" && !ok {
-		return badParam("sort")
 	}
 	a := actor(r)
 	f := aldyn.IndicatorFilter{Query: q.Get("q"), Page: pg, Under: a.ScopeUnder()}

@@ -516,6 +516,16 @@ func decodeJSON(r *http.Request, v any) error {
 
 // pageFromQuery reads pagination and sorting from the query: the API uses
 // limit/offset, pages use page/per_page; both use sort and desc.
+// sortedPage is the page a list's query asks for, sorted by one of the
+// sorts the store knows for it.
+func sortedPage(q url.Values, sorts map[string]string) (aldyn.Page, error) {
+	p, err := pageFromQuery(q)
+	if _, ok := sorts[p.Sort]; err == nil && p.Sort != "" && !ok {
+		err = badParam("sort")
+	}
+	return p, err
+}
+
 func pageFromQuery(q url.Values) (aldyn.Page, error) {
 	var p aldyn.Page
 	num := func(name string) (int, error) {

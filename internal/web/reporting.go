@@ -242,44 +242,29 @@ func (s *Server) renderCycles(w http.ResponseWriter, r *http.Request, status int
 // bishkek is Kyrgyzstan's time (UTC+6 all year), the day of a deadline.
 var bishkek = time.FixedZone("Asia/Bishkek", 6*60*60)
 
-// cycleInput is the JSON body of a new cycle; dates are YYYY-MM-DD and
-// the deadline a date (the end of that day, UTC) or an RFC 3339 time.
-type cycleInput struct {
-	Period   string `json:"period"`
-	From     string `json:"from"`
-	To       string `json:"to"`
-	Deadline string `json:"deadline"`
+// cycleForm is a reporting cycle's one form: the new cycle form and the
+// API's JSON. Dates are YYYY-MM-DD; the deadline is a date (the end of
+// that day, Bishkek time) or an RFC 3339 time. The plan is the path's.
+type cycleForm struct{ *aldyn.ReportingCycle }
+
+func (f cycleForm) fields() formFields {
+	c := f.ReportingCycle
+	return formFields{"period": text(&c.Period), "from": day(&c.From, "reporting.error.date"), "to": day(&c.To, "reporting.error.date"),
+		"deadline": deadline(&c.Deadline, "reporting.error.date")}
 }
 
-func (in cycleInput) cycle(planID int64) (*aldyn.ReportingCycle, error) {
-	v := aldyn.Validation{}
-	c := &aldyn.ReportingCycle{PlanID: planID, Period: in.Period}
-	date := func(field, s string) time.Time {
-		s = strings.TrimSpace(s)
-		if s == "" {
-			return time.Time{}
-		}
-		t, err := time.Parse(time.DateOnly, s)
-		if err != nil {
-			v.Add(field, "reporting.error.date")
-		}
-		return t
+// deadline is the moment a deadline falls, as a date (the whole of that
+// day in Kyrgyzstan) or an RFC 3339 time; blank leaves it unset.
+func deadline(p *time.Time, bad string) formField {
+	return timeField{p, bad, parseDeadline, func(t time.Time) string { return t.In(bishkek).Format(time.DateOnly) }}
+}
+
+func parseDeadline(s string) (time.Time, bool) {
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t.UTC(), true
 	}
-	c.From, c.To = date("from", in.From), date("to", in.To)
-	if d := strings.TrimSpace(in.Deadline); d != "" {
-		if t, err := time.Parse(time.RFC3339, d); err == nil {
-			c.Deadline = t.UTC()
-		} else if t, err := time.ParseInLocation(time.DateOnly, d, bishkek); err == nil {
-			// A deadline date means the whole of that day in Kyrgyzstan.
-			c.Deadline = t.Add(24*time.Hour - time.Second).UTC()
-		} else {
-			v.Add("deadline", "reporting.error.date")
-		}
-	}
-	if err := v.Err(); err != nil {
-		return nil, err
-	}
-	return c, nil
+	t, err := time.ParseInLocation(time.DateOnly, s, bishkek)
+	return t.Add(24*time.Hour - time.Second).UTC(), err == nil
 }
 
 // openCycle creates the cycle and tells each body responsible for a
@@ -311,30 +296,25 @@ func (s *Server) openCycle(r *http.Request, c *aldyn.ReportingCycle) error {
 	return s.db.Notify(ctx, a, ns...)
 }
 
-func (s *Server) cycleCreate(w http.ResponseWriter, r *http.Request) error {
+// pathManagedPlan loads the plan of the path, which the actor must manage.
+func (s *Server) pathManagedPlan(r *http.Request) (*aldyn.Plan, error) {
 	p, err := s.pathPlan(r)
+	if err == nil && !actor(r).CanManagePlan(p.TerritoryPath) {
+		return nil, forbidden()
+	}
+	return p, err
+}
+
+func (s *Server) cycleCreate(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.pathManagedPlan(r)
 	if err != nil {
 		return err
 	}
-	if !actor(r).CanManagePlan(p.TerritoryPath) {
-		return forbidden()
-	}
-	if err := r.ParseForm(); err != nil {
-		return badParam("form")
-	}
-	f := r.PostForm
-	c, err := cycleInput{Period: f.Get("period"), From: f.Get("from"), To: f.Get("to"), Deadline: f.Get("deadline")}.cycle(p.ID)
-	if err == nil {
-		err = s.openCycle(r, c)
-	}
-	if err != nil {
-		errs, err := formErrors(info(r).loc, err)
-		if err != nil {
-			return err
-		}
-		return s.renderCycles(w, r, http.StatusBadRequest, f, errs)
-	}
-	return redirect(w, r, "/cycles/"+strconv.FormatInt(c.ID, 10), "reporting.cycle.opened")
+	c := &aldyn.ReportingCycle{PlanID: p.ID}
+	form, readErr := readForm(r, cycleForm{c})
+	return submitForm(w, r, form, readErr, func() error { return s.openCycle(r, c) },
+		func(errs map[string]string) error { return s.renderCycles(w, r, http.StatusBadRequest, form, errs) },
+		func() string { return "/cycles/" + strconv.FormatInt(c.ID, 10) }, "reporting.cycle.opened")
 }
 
 func (s *Server) cycleClose(w http.ResponseWriter, r *http.Request) error {

@@ -9,32 +9,6 @@ import (
 	"github.com/aldyn-kg/aldyn/internal/store"
 )
 
-// reportInput is the JSON body of a report's editable fields.
-type reportInput struct {
-	CycleID   int64                  `json:"cycle_id,omitempty"`
-	MeasureID int64                  `json:"measure_id,omitempty"`
-	Progress  int                    `json:"progress"`
-	Narrative string                 `json:"narrative"`
-	Evidence  []string               `json:"evidence"`
-	Spent     []aldyn.BudgetLine     `json:"spent"`
-	Values    []aldyn.IndicatorValue `json:"values"`
-	// Revision is the revision of the report read before the edit;
-	// required to update (see aldyn.Report.Revision).
-	Revision int `json:"revision,omitempty"`
-}
-
-func (in reportInput) report() *aldyn.Report {
-	rp := &aldyn.Report{CycleID: in.CycleID, MeasureID: in.MeasureID, Progress: in.Progress, Narrative: in.Narrative,
-		Evidence: in.Evidence, Spent: in.Spent, Values: in.Values}
-	if rp.Spent == nil {
-		rp.Spent = []aldyn.BudgetLine{}
-	}
-	if rp.Values == nil {
-		rp.Values = []aldyn.IndicatorValue{}
-	}
-	return rp
-}
-
 // reportOut is a report in the API with its files and history.
 type reportOut struct {
 	*aldyn.Report
@@ -86,11 +60,10 @@ func (s *Server) apiReportCreate(w http.ResponseWriter, r *http.Request) error {
 	if err := requireSignedIn(r); err != nil {
 		return err
 	}
-	var in reportInput
-	if err := decodeJSON(r, &in); err != nil {
+	rp := &aldyn.Report{}
+	if err := readJSON(r, reportForm{Report: rp}); err != nil {
 		return err
 	}
-	rp := in.report()
 	if err := s.db.SaveReport(r.Context(), actor(r), rp); err != nil {
 		return err
 	}
@@ -106,12 +79,11 @@ func (s *Server) apiReportUpdate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var in reportInput
-	if err := decodeJSON(r, &in); err != nil {
+	rp := &aldyn.Report{}
+	if err := readJSON(r, reportForm{Report: rp}); err != nil {
 		return err
 	}
-	rp := in.report()
-	rp.ID, rp.Revision = rc.R.ID, in.Revision
+	rp.ID = rc.R.ID
 	if err := s.db.SaveReport(r.Context(), actor(r), rp); err != nil {
 		return err
 	}
@@ -171,19 +143,12 @@ func (s *Server) apiCycles(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiCycleCreate(w http.ResponseWriter, r *http.Request) error {
-	p, err := s.pathPlan(r)
+	p, err := s.pathManagedPlan(r)
 	if err != nil {
 		return err
 	}
-	if !actor(r).CanManagePlan(p.TerritoryPath) {
-		return forbidden()
-	}
-	var in cycleInput
-	if err := decodeJSON(r, &in); err != nil {
-		return err
-	}
-	c, err := in.cycle(p.ID)
-	if err != nil {
+	c := &aldyn.ReportingCycle{PlanID: p.ID}
+	if err := readJSON(r, cycleForm{c}); err != nil {
 		return err
 	}
 	if err := s.openCycle(r, c); err != nil {

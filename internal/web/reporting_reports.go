@@ -64,73 +64,114 @@ func budgetFields(m *aldyn.Measure) []formBudgetLine {
 	return out
 }
 
-// reportFormValues fills the form from a saved report.
-func reportFormValues(rp *aldyn.Report, m *aldyn.Measure, inds []formIndicator) url.Values {
-	f := url.Values{}
-	f.Set("progress", strconv.Itoa(rp.Progress))
-	f.Set("narrative", rp.Narrative)
-	f.Set("links", strings.Join(rp.Evidence, "\n"))
-	used := make([]bool, len(rp.Spent))
-	for i, l := range m.Budget {
-		for k, x := range rp.Spent {
-			if !used[k] && x.Source == l.Source && x.Funder == l.Funder {
+// reportForm is a report's one form: the report form and the API's JSON.
+// In the form the amounts spent are one field per budget line of the
+// measure (spent_0, …), the indicator values one per indicator
+// (value_<id>) and the evidence links one a line; in JSON they are the
+// report's lists.
+type reportForm struct {
+	*aldyn.Report
+	budget     []formBudgetLine
+	indicators []formIndicator
+}
+
+// newReportForm is the form of a report on measure m with the indicators
+// of its cycle.
+func newReportForm(rp *aldyn.Report, m *aldyn.Measure, inds []formIndicator) reportForm {
+	return reportForm{rp, budgetFields(m), inds}
+}
+
+func (f reportForm) fields() formFields {
+	rp := f.Report
+	return formFields{"cycle_id": whole(&rp.CycleID, "error.invalid"), "measure_id": whole(&rp.MeasureID, "error.invalid"),
+		"progress": whole(&rp.Progress, "report.error.progress"), "narrative": text(&rp.Narrative), "evidence": lines(&rp.Evidence),
+		"spent": spentField{jsonValue{&rp.Spent}, &rp.Spent, f.budget}, "values": valuesField{jsonValue{&rp.Values}, &rp.Values, f.indicators},
+		"revision": whole(&rp.Revision, "error.invalid")}
+}
+
+// finish makes lists left out empty, not null.
+func (f reportForm) finish() {
+	if f.Spent == nil {
+		f.Spent = []aldyn.BudgetLine{}
+	}
+	if f.Values == nil {
+		f.Values = []aldyn.IndicatorValue{}
+	}
+}
+
+// spentField is the amounts spent, a field per budget line of the measure.
+type spentField struct {
+	jsonValue
+	p      *[]aldyn.BudgetLine
+	budget []formBudgetLine
+}
+
+func (s spentField) read(f url.Values, _ string, v aldyn.Validation) {
+	*s.p = readCells(f, s.budget, func(b formBudgetLine) string { return b.Field }, "reporting.error.amount", v,
+		func(b formBudgetLine, x string) (aldyn.BudgetLine, bool) {
+			n, err := strconv.ParseInt(strings.ReplaceAll(x, " ", ""), 10, 64)
+			return aldyn.BudgetLine{Source: b.Line.Source, Funder: b.Line.Funder, AmountKGS: n}, err == nil && n >= 0
+		})
+}
+
+// readCells reads a field for each line of a list known in advance
+// (budget lines, indicators): parse reads a field filled in, a blank one
+// is skipped, and one parse refuses is the field error bad.
+func readCells[L, T any](f url.Values, lines []L, field func(L) string, bad string, v aldyn.Validation, parse func(L, string) (T, bool)) []T {
+	out := []T{}
+	for _, l := range lines {
+		x := strings.TrimSpace(f.Get(field(l)))
+		if x == "" {
+			continue
+		}
+		if t, ok := parse(l, x); ok {
+			out = append(out, t)
+		} else {
+			v.Add(field(l), bad)
+		}
+	}
+	return out
+}
+
+// show puts each amount into the field of the first budget line of its
+// source and funder not yet taken.
+func (s spentField) show(f url.Values, _ string) {
+	used := make([]bool, len(*s.p))
+	for _, b := range s.budget {
+		for k, x := range *s.p {
+			if !used[k] && x.Source == b.Line.Source && x.Funder == b.Line.Funder {
 				used[k] = true
-				f.Set("spent_"+strconv.Itoa(i), strconv.FormatInt(x.AmountKGS, 10))
+				f.Set(b.Field, strconv.FormatInt(x.AmountKGS, 10))
 				break
 			}
 		}
 	}
-	for _, fi := range inds {
-		for _, x := range rp.Values {
+}
+
+// valuesField is the indicator values of the cycle, a field per
+// indicator.
+type valuesField struct {
+	jsonValue
+	p          *[]aldyn.IndicatorValue
+	indicators []formIndicator
+}
+
+func (s valuesField) read(f url.Values, _ string, v aldyn.Validation) {
+	*s.p = readCells(f, s.indicators, func(fi formIndicator) string { return fi.Field }, "indicator.error.value", v,
+		func(fi formIndicator, x string) (aldyn.IndicatorValue, bool) {
+			n, err := strconv.ParseFloat(strings.ReplaceAll(x, ",", "."), 64)
+			return aldyn.IndicatorValue{IndicatorID: fi.Indicator.ID, Period: fi.Period, Value: n}, err == nil
+		})
+}
+
+func (s valuesField) show(f url.Values, _ string) {
+	for _, fi := range s.indicators {
+		for _, x := range *s.p {
 			if x.IndicatorID == fi.Indicator.ID && x.Period == fi.Period {
 				f.Set(fi.Field, strconv.FormatFloat(x.Value, 'f', -1, 64))
 			}
 		}
 	}
-	return f
-}
-
-// reportFromForm reads the editable fields of a report from the form.
-func reportFromForm(f url.Values, m *aldyn.Measure, inds []formIndicator) (*aldyn.Report, error) {
-	v := aldyn.Validation{}
-	rp := &aldyn.Report{Narrative: f.Get("narrative"), Spent: []aldyn.BudgetLine{}, Values: []aldyn.IndicatorValue{}, Evidence: []string{}}
-	if p := strings.TrimSpace(f.Get("progress")); p != "" {
-		n, err := strconv.Atoi(p)
-		if err != nil {
-			v.Add("progress", "report.error.progress")
-		}
-		rp.Progress = n
-	}
-	for _, l := range strings.Split(f.Get("links"), "\n") {
-		if l = strings.TrimSpace(l); l != "" {
-			rp.Evidence = append(rp.Evidence, l)
-		}
-	}
-	for _, b := range budgetFields(m) {
-		s := strings.ReplaceAll(strings.TrimSpace(f.Get(b.Field)), " ", "")
-		if s == "" {
-			continue
-		}
-		n, err := strconv.ParseInt(s, 10, 64)
-		if err != nil || n < 0 {
-			v.Add(b.Field, "reporting.error.amount")
-			continue
-		}
-		rp.Spent = append(rp.Spent, aldyn.BudgetLine{Source: b.Line.Source, Funder: b.Line.Funder, AmountKGS: n})
-	}
-	for _, fi := range inds {
-		s := strings.ReplaceAll(strings.TrimSpace(f.Get(fi.Field)), ",", ".")
-		if s == "" {
-			continue
-		}
-		x, err := strconv.ParseFloat(s, 64)
-		if err != nil {
-			v.Add(fi.Field, "indicator.error.value")
-			continue
-		}
-		rp.Values = append(rp.Values, aldyn.IndicatorValue{IndicatorID: fi.Indicator.ID, Period: fi.Period, Value: x})
-	}
-	return rp, v.Err()
 }
 
 // formTarget loads the cycle and measure of a report form and checks the
@@ -232,7 +273,7 @@ func (s *Server) renderReportForm(w http.ResponseWriter, r *http.Request, status
 		return err
 	}
 	if form == nil {
-		form = reportFormValues(rc.R, rc.M, inds)
+		form = showForm(newReportForm(rc.R, rc.M, inds))
 	}
 	return s.render(w, r, status, "reporting_report_form", &page{Title: info(r).loc.T("reporting.report.form_title"), Form: form, Errors: errs,
 		Data: &reportingReportFormPageData{Report: rc.R, Cycle: rc.C, Plan: rc.P, Measure: rc.M, Indicators: inds, Budget: budgetFields(rc.M),
@@ -278,14 +319,14 @@ func (s *Server) reportFormSave(w http.ResponseWriter, r *http.Request) error {
 		removeStaged(files)
 		return err
 	}
-	in, err := reportFromForm(form, m, inds)
+	in := &aldyn.Report{}
+	err = readValues(form, newReportForm(in, m, inds))
 	if err == nil {
 		in.ID = rp.ID
 		// The revision the form was opened at; a report begun by this
 		// very request is at its first.
-		in.Revision = rp.Revision
-		if !begun {
-			in.Revision, _ = strconv.Atoi(form.Get("revision"))
+		if begun {
+			in.Revision = rp.Revision
 		}
 		err = s.db.SaveReport(ctx, a, in)
 	}

@@ -258,40 +258,6 @@ func (l phoneListField) read(f url.Values, name string, _ aldyn.Validation) {
 
 func (l phoneListField) show(f url.Values, name string) { f.Set(name, strings.Join(*l.p, "\n")) }
 
-// optionalDecimal is a number that may be unset: blank unsets it.
-func optionalDecimal(p **float64, bad string) formField {
-	return optionalFloatField{jsonValue{p}, p, bad}
-}
-
-type optionalFloatField struct {
-	jsonValue
-	p   **float64
-	bad string
-}
-
-func (d optionalFloatField) read(f url.Values, name string, v aldyn.Validation) {
-	s, ok := posted(f, name)
-	if !ok {
-		return
-	}
-	if s == "" {
-		*d.p = nil
-		return
-	}
-	x, err := strconv.ParseFloat(strings.ReplaceAll(s, ",", "."), 64)
-	if err != nil {
-		v.Add(name, d.bad)
-		return
-	}
-	*d.p = &x
-}
-
-func (d optionalFloatField) show(f url.Values, name string) {
-	if *d.p != nil {
-		f.Set(name, strconv.FormatFloat(**d.p, 'f', -1, 64))
-	}
-}
-
 // victimServiceFormPageData is the data of templates/victim_service_form.html.
 type victimServiceFormPageData struct {
 	Service     *aldyn.VictimService

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -8,7 +9,6 @@ import (
 	"maps"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
@@ -186,43 +186,28 @@ func (s *Server) precinctCreate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := r.ParseForm(); err != nil {
-		return badParam("form")
+	t := &aldyn.Territory{}
+	f := precinctForm{t, new(string)}
+	form, err := readForm(r, f)
+	if form == nil {
+		return err
 	}
-	f := r.PostForm
-	t := &aldyn.Territory{Code: strings.TrimSpace(f.Get("code")), ParentCode: parent.Code, NameKy: f.Get("name_ky"), NameRu: f.Get("name_ru"), NameEn: f.Get("name_en")}
-	errs := map[string]string{}
-	for name, dst := range map[string]**float64{"lat": &t.Lat, "lon": &t.Lon} {
-		if v := strings.TrimSpace(f.Get(name)); v != "" {
-			x, err := strconv.ParseFloat(strings.Replace(v, ",", ".", 1), 64)
-			if err != nil {
-				errs[name] = info(r).loc.T("import.error.number")
-				continue
-			}
-			*dst = &x
-		}
-	}
-	boundary, err := precinctBoundary(t, f.Get("boundary"))
-	if err != nil {
-		fe, ferr := formErrors(info(r).loc, err)
-		if ferr != nil {
-			return ferr
-		}
-		maps.Copy(errs, fe)
-	}
-	if len(errs) == 0 {
+	t.ParentCode = parent.Code
+	boundary, err := f.check(err)
+	if err == nil {
 		err = s.db.CreatePrecinct(r.Context(), actor(r), t, boundary)
 		if err == nil {
 			return redirect(w, r, "/territories/"+url.PathEscape(t.Code), "common.created")
 		}
-		if errs, err = formErrors(info(r).loc, err); err != nil {
-			if aldyn.ErrorCode(err) != aldyn.ECONFLICT {
-				return err
-			}
-			errs = map[string]string{"code": info(r).loc.T("error.conflict")}
-		}
 	}
-	return s.render(w, r, http.StatusBadRequest, "precinct_form", &page{Title: info(r).loc.T("territory.add_precinct"), Form: f, Errors: errs, Data: parent})
+	errs, err := formErrors(info(r).loc, err)
+	if err != nil {
+		if aldyn.ErrorCode(err) != aldyn.ECONFLICT {
+			return err
+		}
+		errs = map[string]string{"code": info(r).loc.T("error.conflict")}
+	}
+	return s.render(w, r, http.StatusBadRequest, "precinct_form", &page{Title: info(r).loc.T("territory.add_precinct"), Form: form, Errors: errs, Data: parent})
 }
 
 func (s *Server) territoryImportPage(w http.ResponseWriter, r *http.Request) error {
@@ -373,40 +358,62 @@ func (s *Server) apiBoundaries(w http.ResponseWriter, r *http.Request) error {
 	return err
 }
 
-type precinctInput struct {
-	Code       string   `json:"code"`
-	ParentCode string   `json:"parent_code"`
-	NameKy     string   `json:"name_ky"`
-	NameRu     string   `json:"name_ru"`
-	NameEn     string   `json:"name_en"`
-	Lat        *float64 `json:"lat"`
-	Lon        *float64 `json:"lon"`
-	// Boundary is an optional GeoJSON Polygon or MultiPolygon (or a
-	// Feature holding one).
-	Boundary json.RawMessage `json:"boundary"`
+// precinctForm is a precinct's one form: the add-precinct form and the
+// API's JSON. Its boundary is an optional GeoJSON Polygon or MultiPolygon
+// (or a Feature holding one): text in the form, an object in JSON.
+type precinctForm struct {
+	*aldyn.Territory
+	Boundary *string
 }
 
-// precinctWithBoundary is a precinct to create and its checked boundary.
-type precinctWithBoundary struct {
-	*aldyn.Territory
-	boundary json.RawMessage
+func (f precinctForm) fields() formFields {
+	t := f.Territory
+	out := textFields(map[string]*string{"code": &t.Code, "parent_code": &t.ParentCode, "name_ky": &t.NameKy, "name_ru": &t.NameRu, "name_en": &t.NameEn})
+	out["lat"] = optionalDecimal(&t.Lat, "import.error.number")
+	out["lon"] = optionalDecimal(&t.Lon, "import.error.number")
+	out["boundary"] = geoJSON(f.Boundary)
+	return out
+}
+
+func (f precinctForm) finish() { f.Code = strings.TrimSpace(f.Code) }
+
+// check checks the boundary read with readErr, the error of reading the
+// rest, and returns the boundary to store; the error lists every bad
+// field.
+func (f precinctForm) check(readErr error) (json.RawMessage, error) {
+	b, err := precinctBoundary(f.Territory, *f.Boundary)
+	var read, bad *aldyn.Error
+	if !errors.As(readErr, &read) || !errors.As(err, &bad) || len(read.Fields) == 0 || len(bad.Fields) == 0 {
+		return b, cmp.Or(readErr, err)
+	}
+	maps.Copy(bad.Fields, read.Fields)
+	return b, bad
+}
+
+// geoJSON is GeoJSON: text in a form, the object itself in JSON.
+func geoJSON(p *string) formField { return geoJSONField{textField[string]{jsonValue{p}, p}} }
+
+type geoJSONField struct{ textField[string] }
+
+func (g geoJSONField) decode(raw json.RawMessage, _ string, _ aldyn.Validation) error {
+	*g.p = string(raw)
+	return nil
 }
 
 func (s *Server) apiPrecinctCreate(w http.ResponseWriter, r *http.Request) error {
 	if err := requireAdmin(r); err != nil {
 		return err
 	}
-	return saveJSON(w, r, http.StatusCreated, func(in precinctInput) (precinctWithBoundary, error) {
-		t := &aldyn.Territory{Code: in.Code, ParentCode: in.ParentCode, NameKy: in.NameKy, NameRu: in.NameRu, NameEn: in.NameEn, Lat: in.Lat, Lon: in.Lon}
-		var raw string
-		if len(in.Boundary) > 0 && string(in.Boundary) != "null" {
-			raw = string(in.Boundary)
-		}
-		b, err := precinctBoundary(t, raw)
-		return precinctWithBoundary{t, b}, err
-	}, func(ctx context.Context, a *aldyn.Actor, p precinctWithBoundary) error {
-		return s.db.CreatePrecinct(ctx, a, p.Territory, p.boundary)
-	})
+	t := &aldyn.Territory{}
+	f := precinctForm{t, new(string)}
+	boundary, err := f.check(readJSON(r, f))
+	if err != nil {
+		return err
+	}
+	if err := s.db.CreatePrecinct(r.Context(), actor(r), t, boundary); err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, t)
 }
 
 // precinctBoundary checks a precinct's optional boundary (GeoJSON text;

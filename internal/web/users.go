@@ -30,12 +30,9 @@ func (s *Server) registerUsers() {
 // the administrator's territory.
 func userFilter(r *http.Request) (aldyn.UserFilter, error) {
 	q := r.URL.Query()
-	p, err := pageFromQuery(q)
+	p, err := sortedPage(q, store.UserSorts)
 	if err != nil {
 		return aldyn.UserFilter{}, err
-	}
-	if _, ok := store.UserSorts[p.Sort]; p.Sort != "" && !ok {
-		return aldyn.UserFilter{}, badParam("sort")
 	}
 	f := aldyn.UserFilter{Query: q.Get("q"), Under: actor(r).ScopeUnder(), Page: p}
 	if role := q.Get("role"); role != "" {
@@ -104,6 +101,53 @@ func (s *Server) scopedUser(r *http.Request) (*aldyn.User, error) {
 		func(a *aldyn.Actor, u *aldyn.User) bool { return a.CanAdminister(u.TerritoryPath) })
 }
 
+// userForm is a user's one form: the user form and the API's JSON. A
+// new user's form sets the login, which stays as it is afterwards; an
+// existing user's form may disable the account.
+type userForm struct {
+	*aldyn.User
+	existing bool
+}
+
+func (f userForm) fields() formFields {
+	u := f.User
+	out := formFields{"name": text(&u.Name), "role": text(&u.Role), "body_id": whole(&u.BodyID, "error.invalid"), "lang": text(&u.Lang)}
+	if f.existing {
+		out["disabled"] = check(&u.Disabled)
+	} else {
+		out["login"] = text(&u.Login)
+	}
+	return out
+}
+
+// update is the change the form made to old: the fields whose value
+// differs (the store lets users change only their own language).
+func (f userForm) update(old *aldyn.User) store.UserUpdate {
+	u, upd := f.User, store.UserUpdate{}
+	if u.Name != old.Name {
+		upd.Name = &u.Name
+	}
+	if u.Role != old.Role {
+		upd.Role = &u.Role
+	}
+	if u.BodyID != old.BodyID {
+		upd.BodyID = &u.BodyID
+	}
+	if u.Lang != old.Lang {
+		upd.Lang = &u.Lang
+	}
+	if u.Disabled != old.Disabled {
+		upd.Disabled = &u.Disabled
+	}
+	return upd
+}
+
+// edit is the form of an existing user, on a copy of u.
+func edit(u *aldyn.User) userForm {
+	c := *u
+	return userForm{&c, true}
+}
+
 // userFormPageData is the data of the user_form page.
 type userFormPageData struct {
 	User    *aldyn.User
@@ -112,7 +156,7 @@ type userFormPageData struct {
 	OneTime string
 }
 
-func (s *Server) userForm(w http.ResponseWriter, r *http.Request, status int, u *aldyn.User, form url.Values, errs map[string]string, oneTime string) error {
+func (s *Server) renderUserForm(w http.ResponseWriter, r *http.Request, status int, u *aldyn.User, form url.Values, errs map[string]string, oneTime string) error {
 	bodies, _, err := s.db.FindBodies(r.Context(), aldyn.BodyFilter{Under: actor(r).ScopeUnder(), Page: aldyn.Page{Limit: aldyn.MaxLimit}})
 	if err != nil {
 		return err
@@ -120,13 +164,7 @@ func (s *Server) userForm(w http.ResponseWriter, r *http.Request, status int, u 
 	if form == nil {
 		form = url.Values{}
 		if u != nil {
-			form.Set("name", u.Name)
-			form.Set("role", u.Role)
-			form.Set("body_id", strconv.FormatInt(u.BodyID, 10))
-			form.Set("lang", u.Lang)
-			if u.Disabled {
-				form.Set("disabled", "1")
-			}
+			form = showForm(userForm{u, true})
 		}
 	}
 	title := info(r).loc.T("user.new")
@@ -141,28 +179,42 @@ func (s *Server) userNewPage(w http.ResponseWriter, r *http.Request) error {
 	if err := requireAdmin(r); err != nil {
 		return err
 	}
-	return s.userForm(w, r, http.StatusOK, nil, nil, nil, "")
+	return s.renderUserForm(w, r, http.StatusOK, nil, nil, nil, "")
+}
+
+// createUser creates u with a new one-time password, which it returns.
+func (s *Server) createUser(r *http.Request, u *aldyn.User) (string, error) {
+	pw := auth.RandomPassword()
+	u.MustChangePassword = true
+	return pw, s.auth.CreateUser(r.Context(), actor(r), u, pw)
 }
 
 func (s *Server) userCreate(w http.ResponseWriter, r *http.Request) error {
 	if err := requireAdmin(r); err != nil {
 		return err
 	}
-	if err := r.ParseForm(); err != nil {
-		return badParam("form")
+	u := &aldyn.User{}
+	form, err := readForm(r, userForm{u, false})
+	if form == nil {
+		return err
 	}
-	f := r.PostForm
-	bodyID, _ := strconv.ParseInt(f.Get("body_id"), 10, 64)
-	pw := auth.RandomPassword()
-	u := &aldyn.User{Login: f.Get("login"), Name: f.Get("name"), Role: f.Get("role"), BodyID: bodyID, Lang: f.Get("lang"), MustChangePassword: true}
-	if err := s.auth.CreateUser(r.Context(), actor(r), u, pw); err != nil {
-		errs, err := formErrors(info(r).loc, err)
-		if err != nil {
-			return err
-		}
-		return s.userForm(w, r, http.StatusBadRequest, nil, f, errs, "")
+	var pw string
+	if err == nil {
+		pw, err = s.createUser(r, u)
 	}
-	return s.userForm(w, r, http.StatusCreated, u, nil, nil, pw)
+	if err != nil {
+		return s.userFormAgain(w, r, nil, form, err)
+	}
+	return s.renderUserForm(w, r, http.StatusCreated, u, nil, nil, pw)
+}
+
+// userFormAgain shows the user form again with the errors in its fields.
+func (s *Server) userFormAgain(w http.ResponseWriter, r *http.Request, u *aldyn.User, form url.Values, err error) error {
+	errs, err := formErrors(info(r).loc, err)
+	if err != nil {
+		return err
+	}
+	return s.renderUserForm(w, r, http.StatusBadRequest, u, form, errs, "")
 }
 
 func (s *Server) userPage(w http.ResponseWriter, r *http.Request) error {
@@ -170,7 +222,7 @@ func (s *Server) userPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.userForm(w, r, http.StatusOK, u, nil, nil, "")
+	return s.renderUserForm(w, r, http.StatusOK, u, nil, nil, "")
 }
 
 func (s *Server) userUpdate(w http.ResponseWriter, r *http.Request) error {
@@ -178,18 +230,16 @@ func (s *Server) userUpdate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := r.ParseForm(); err != nil {
-		return badParam("form")
+	f := edit(u)
+	form, err := readForm(r, f)
+	if form == nil {
+		return err
 	}
-	f := r.PostForm
-	bodyID, _ := strconv.ParseInt(f.Get("body_id"), 10, 64)
-	upd := store.UserUpdate{Name: ptr(f.Get("name")), Role: ptr(f.Get("role")), BodyID: &bodyID, Lang: ptr(f.Get("lang")), Disabled: ptr(f.Get("disabled") == "1")}
-	if _, err := s.db.UpdateUser(r.Context(), actor(r), u.ID, upd); err != nil {
-		errs, err := formErrors(info(r).loc, err)
-		if err != nil {
-			return err
-		}
-		return s.userForm(w, r, http.StatusBadRequest, u, f, errs, "")
+	if err == nil {
+		_, err = s.db.UpdateUser(r.Context(), actor(r), u.ID, f.update(u))
+	}
+	if err != nil {
+		return s.userFormAgain(w, r, u, form, err)
 	}
 	return redirect(w, r, "/users/"+strconv.FormatInt(u.ID, 10), "common.saved")
 }
@@ -204,7 +254,7 @@ func (s *Server) userResetPassword(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	u.MustChangePassword = true
-	return s.userForm(w, r, http.StatusOK, u, nil, nil, pw)
+	return s.renderUserForm(w, r, http.StatusOK, u, nil, nil, pw)
 }
 
 // API.
@@ -218,26 +268,17 @@ func (s *Server) apiUser(w http.ResponseWriter, r *http.Request) error {
 	return writeFound(w, u, err)
 }
 
-type userInput struct {
-	Login  string `json:"login"`
-	Name   string `json:"name"`
-	Role   string `json:"role"`
-	BodyID int64  `json:"body_id"`
-	Lang   string `json:"lang"`
-}
-
 // apiUserCreate creates a user and returns its one-time password once.
 func (s *Server) apiUserCreate(w http.ResponseWriter, r *http.Request) error {
 	if err := requireAdmin(r); err != nil {
 		return err
 	}
-	var in userInput
-	if err := decodeJSON(r, &in); err != nil {
+	u := &aldyn.User{}
+	if err := readJSON(r, userForm{u, false}); err != nil {
 		return err
 	}
-	pw := auth.RandomPassword()
-	u := &aldyn.User{Login: in.Login, Name: in.Name, Role: in.Role, BodyID: in.BodyID, Lang: in.Lang, MustChangePassword: true}
-	if err := s.auth.CreateUser(r.Context(), actor(r), u, pw); err != nil {
+	pw, err := s.createUser(r, u)
+	if err != nil {
 		return err
 	}
 	return writeJSON(w, http.StatusCreated, struct {
@@ -246,23 +287,15 @@ func (s *Server) apiUserCreate(w http.ResponseWriter, r *http.Request) error {
 	}{u, pw})
 }
 
-type userPatch struct {
-	Name     *string `json:"name"`
-	Role     *string `json:"role"`
-	BodyID   *int64  `json:"body_id"`
-	Lang     *string `json:"lang"`
-	Disabled *bool   `json:"disabled"`
-}
-
 func (s *Server) apiUserUpdate(w http.ResponseWriter, r *http.Request) error {
 	u, err := s.scopedUser(r)
 	if err != nil {
 		return err
 	}
-	var in userPatch
-	if err := decodeJSON(r, &in); err != nil {
+	f := edit(u)
+	if err := readJSON(r, f); err != nil {
 		return err
 	}
-	out, err := s.db.UpdateUser(r.Context(), actor(r), u.ID, store.UserUpdate{Name: in.Name, Role: in.Role, BodyID: in.BodyID, Lang: in.Lang, Disabled: in.Disabled})
+	out, err := s.db.UpdateUser(r.Context(), actor(r), u.ID, f.update(u))
 	return writeFound(w, out, err)
 }
