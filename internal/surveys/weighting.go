@@ -230,6 +230,17 @@ func Weight(sv *aldyn.Survey, rs []*aldyn.SurveyResponse, margins []Margin, cap 
 			}
 			cell[i] = c
 		}
+		// A category with a population and no respondent cannot be
+		// reached: say which, in words, rather than failing in the raking.
+		has := make([]bool, len(cats))
+		for _, c := range cell {
+			has[c] = true
+		}
+		for c, cat := range cats {
+			if !has[c] && pop[c] > 0 {
+				return nil, aldyn.Errorf(aldyn.EINVALID, "surveys.error.margin_empty", "variable", m.Variable, "category", cat)
+			}
+		}
 		ms = append(ms, survey.Margin{Name: m.Variable, Cell: cell, Pop: pop})
 		names = append(names, cats)
 	}

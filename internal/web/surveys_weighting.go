@@ -198,7 +198,7 @@ func (s *Server) surveyWeightingRun(w http.ResponseWriter, r *http.Request) erro
 // difference in percentage points.
 type weightingCell struct {
 	surveys.MarginCell
-	VariableLabel, CategoryLabel string
+	VariableLabel, CategoryLabel   string
 	TargetPct, WeightedPct, DiffPP float64
 }
 
