@@ -95,7 +95,7 @@ func (s *Server) surveyWeightingPage(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	f := weightingForm{Demo: true}
+	var f weightingForm
 	if len(waves) > 0 {
 		f.Wave = waves[len(waves)-1]
 	}
