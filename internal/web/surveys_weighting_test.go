@@ -107,7 +107,7 @@ func TestSurveyWeightingPageRefusesBadMargins(t *testing.T) {
 	}
 	// The shipped demo margins give a population to districts where the
 	// test wave has no respondents: refused, naming the first such cell.
-	ctype, body = multipartFields(t, map[string]string{"wave": "2026", "demo": "1"})
+	ctype, body := multipartFields(t, map[string]string{"wave": "2026", "demo": "1"})
 	resp := f.doEn(t, adminKG, "POST", "/surveys/"+id+"/weighting", ctype, body)
 	page := html.UnescapeString(readBody(t, resp))
 	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(page, "no respondents") {
