@@ -15,7 +15,7 @@ const DemoSurveySlug = "demo-safety-trust"
 
 // LoadSurveys loads the demo national survey of safety and trust (the
 // standard questionnaire) with two synthetic waves of about 3,000
-// respondents each, weighted to the districts' populations, whose results
+// respondents each, weighted to the demo margins' districts, whose results
 // reproduce the Concept's 47 % of women feeling safe and 38 % of victims
 // reporting. Its title says the data are synthetic. Loaded once.
 func LoadSurveys(ctx context.Context, db *store.DB) error {
@@ -24,19 +24,23 @@ func LoadSurveys(ctx context.Context, db *store.DB) error {
 	} else if aldyn.ErrorCode(err) != aldyn.ENOTFOUND {
 		return err
 	}
+	// The districts and their populations are the shipped demo margins'
+	// (internal/surveys/margins/demo.csv), the file the demo waves can be
+	// weighted to again on the weighting page; each must be a district here.
 	level := aldyn.LevelDistrict
 	ts, _, err := db.FindTerritories(ctx, aldyn.TerritoryFilter{Level: &level, Page: aldyn.Page{Limit: aldyn.MaxLimit}})
 	if err != nil {
 		return err
 	}
-	var districts []surveys.District
+	known := map[string]bool{}
 	for _, t := range ts {
-		if t.Population != nil && *t.Population > 0 {
-			districts = append(districts, surveys.District{Code: t.Code, Population: float64(*t.Population)})
-		}
+		known[t.Code] = true
 	}
-	if len(districts) == 0 {
-		return fmt.Errorf("demo surveys: no district has a population")
+	districts := surveys.DemoDistricts()
+	for _, d := range districts {
+		if !known[d.Code] {
+			return fmt.Errorf("demo surveys: the demo margins' territory %s is not a district", d.Code)
+		}
 	}
 	sv := surveys.Standard(DemoSurveySlug, "41700000000000")
 	sv.Title = aldyn.Text{KY: sv.Title.KY + " (демо, синтетикалык маалыматтар)", RU: sv.Title.RU + " (демо, синтетические данные)",

@@ -56,3 +56,33 @@ func TestLoadSurveys(t *testing.T) {
 		}
 	}
 }
+
+// The shipped demo margins' districts are the reference data's districts
+// with their latest population, as the application shows them.
+func TestDemoMarginsMatchReference(t *testing.T) {
+	ctx := context.Background()
+	db := storetest.MustOpenDB(t)
+	if err := db.SeedReference(ctx); err != nil {
+		t.Fatal(err)
+	}
+	level := aldyn.LevelDistrict
+	ts, _, err := db.FindTerritories(ctx, aldyn.TerritoryFilter{Level: &level, Page: aldyn.Page{Limit: aldyn.MaxLimit}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []surveys.District
+	for _, tr := range ts {
+		if tr.Population != nil && *tr.Population > 0 {
+			want = append(want, surveys.District{Code: tr.Code, Population: float64(*tr.Population)})
+		}
+	}
+	got := surveys.DemoDistricts()
+	if len(got) != len(want) {
+		t.Fatalf("got %d demo districts, want the %d districts with a population", len(got), len(want))
+	}
+	for i := range got {
+		if got[i] != want[i] {
+			t.Errorf("district %d: got %+v, want %+v (same order, latest population)", i, got[i], want[i])
+		}
+	}
+}

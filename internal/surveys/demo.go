@@ -49,9 +49,12 @@ func (c counter) next(key string, p float64) bool {
 }
 
 // Demo makes the synthetic responses of one wave to the standard survey:
-// respondents spread over districts by population, weighted to the
-// districts' populations by sex, answering so that the weighted results
-// reproduce the wave's shares. Synthetic: no real person answered.
+// respondents spread over districts by population (the demo uses
+// DemoDistricts, the shipped demo margins' territories), their age groups
+// drawn by the demo margins' age_group shares, weighted to the districts'
+// populations times the demo margins' sex shares, answering so that the
+// weighted results reproduce the wave's shares. Synthetic: no real person
+// answered.
 func Demo(w DemoWave, districts []District, seed uint64) []*aldyn.SurveyResponse {
 	rng := rand.New(rand.NewPCG(seed, 17))
 	var total float64
@@ -69,8 +72,10 @@ func Demo(w DemoWave, districts []District, seed uint64) []*aldyn.SurveyResponse
 		n[i]++
 		given++
 	}
+	// Age groups drawn and sexes weighted by the shipped demo margins.
 	ages := []string{"18-24", "25-34", "35-44", "45-54", "55-64", "65+"}
-	ageShare := []float64{0.17, 0.24, 0.2, 0.16, 0.13, 0.10}
+	ageShare := shares(demoMargin("age_group"), ages)
+	sexShare := shares(demoMargin("sex"), []string{"f", "m"})
 	cut := counter{}
 	var out []*aldyn.SurveyResponse
 	for di, d := range districts {
@@ -165,10 +170,10 @@ func Demo(w DemoWave, districts []District, seed uint64) []*aldyn.SurveyResponse
 			cell[s] = append(cell[s], r)
 			out = append(out, r)
 		}
-		// Weights: each district's half of each sex over its respondents.
-		for _, c := range cell {
+		// Weights: each district's share of each sex over its respondents.
+		for s, c := range cell {
 			for _, r := range c {
-				r.Weight = d.Population / 2 / float64(len(c))
+				r.Weight = d.Population * sexShare[s] / float64(len(c))
 			}
 		}
 	}

@@ -19,16 +19,43 @@ type Margin = aldyn.SurveyMargin
 // ReadMargins reads a margins table (CSV: variable, category, population —
 // as the analyst prepares it from NSC figures). Every bad row is reported.
 func ReadMargins(r io.Reader) ([]Margin, error) {
+	return readMargins(r, nil, nil)
+}
+
+// MarginSumTolerance is how far the margins' sums may differ from the
+// first margin's: they describe one population (0.5 %).
+const MarginSumTolerance = 0.005
+
+// ReadMarginsFor reads a margins table to weight survey sv to, reporting
+// every bad row with its row, column and reason: a column other than
+// variable, category and population; a blank, negative or non-numeric
+// population; a variable that is neither territory nor a single-choice
+// question of sv; a category that is not a territory (known tells) or not
+// a choice of the question; a category given twice; and margins whose
+// populations do not sum to the same total within MarginSumTolerance (the
+// first row of each such margin is reported).
+func ReadMarginsFor(r io.Reader, sv *aldyn.Survey, known func(territory string) bool) ([]Margin, error) {
+	if known == nil {
+		known = func(string) bool { return true }
+	}
+	return readMargins(r, sv, known)
+}
+
+func readMargins(r io.Reader, sv *aldyn.Survey, known func(string) bool) ([]Margin, error) {
 	rd, err := importer.NewReader(r, importer.CSV)
 	if err != nil {
 		return nil, err
 	}
 	defer rd.Close()
 	col := map[string]int{}
-	for i, h := range rd.Header() {
-		col[strings.ToLower(strings.TrimSpace(h))] = i
-	}
 	var errs surveyform.RowErrors
+	for i, h := range rd.Header() {
+		h = strings.ToLower(strings.TrimSpace(h))
+		col[h] = i
+		if sv != nil && h != "variable" && h != "category" && h != "population" {
+			errs = append(errs, surveyform.RowError{Row: 1, Column: h, Reason: "surveys.error.column_unknown"})
+		}
+	}
 	for _, c := range []string{"variable", "category", "population"} {
 		if _, ok := col[c]; !ok {
 			errs = append(errs, surveyform.RowError{Row: 1, Column: c, Reason: "surveys.error.column_missing"})
@@ -38,6 +65,7 @@ func ReadMargins(r io.Reader) ([]Margin, error) {
 		return nil, errs
 	}
 	byVar := map[string]*Margin{}
+	firstRow := map[string]int{}
 	var order []string
 	for {
 		row, vals, err := rd.Next()
@@ -61,14 +89,28 @@ func ReadMargins(r io.Reader) ([]Margin, error) {
 		case c == "":
 			errs = append(errs, surveyform.RowError{Row: row, Column: "category", Reason: "surveyform.error.required"})
 			continue
-		case perr != nil || p < 0 || math.IsInf(p, 0):
+		case perr != nil || p < 0 || math.IsInf(p, 0) || math.IsNaN(p):
 			errs = append(errs, surveyform.RowError{Row: row, Column: "population", Reason: "surveys.error.population"})
 			continue
+		}
+		if sv != nil {
+			var q *aldyn.SurveyQuestion
+			if v != ByTerritory {
+				if q = sv.Question(v); q == nil || !(q.Type == aldyn.QuestionSingle || q.Type == aldyn.QuestionLikert) {
+					errs = append(errs, surveyform.RowError{Row: row, Column: "variable", Reason: "surveys.error.margin_variable_unknown"})
+					continue
+				}
+			}
+			if (q == nil && !known(c)) || (q != nil && !hasChoice(q, c)) {
+				errs = append(errs, surveyform.RowError{Row: row, Column: "category", Reason: "surveys.error.margin_category_unknown"})
+				continue
+			}
 		}
 		m, ok := byVar[v]
 		if !ok {
 			m = &Margin{Variable: v, Totals: map[string]float64{}}
 			byVar[v] = m
+			firstRow[v] = row
 			order = append(order, v)
 		}
 		if _, dup := m.Totals[c]; dup {
@@ -77,7 +119,23 @@ func ReadMargins(r io.Reader) ([]Margin, error) {
 		}
 		m.Totals[c] = p
 	}
+	if sv != nil && len(errs) == 0 && len(order) > 1 {
+		sum := func(m *Margin) float64 {
+			var t float64
+			for _, v := range m.Totals {
+				t += v
+			}
+			return t
+		}
+		ref := sum(byVar[order[0]])
+		for _, v := range order[1:] {
+			if t := sum(byVar[v]); math.Abs(t-ref) > MarginSumTolerance*ref {
+				errs = append(errs, surveyform.RowError{Row: firstRow[v], Column: "population", Reason: "surveys.error.margin_sum"})
+			}
+		}
+	}
 	if len(errs) > 0 {
+		sort.SliceStable(errs, func(i, j int) bool { return errs[i].Row < errs[j].Row })
 		return nil, errs
 	}
 	out := make([]Margin, 0, len(order))
@@ -85,6 +143,15 @@ func ReadMargins(r io.Reader) ([]Margin, error) {
 		out = append(out, *byVar[v])
 	}
 	return out, nil
+}
+
+func hasChoice(q *aldyn.SurveyQuestion, name string) bool {
+	for _, c := range q.Choices {
+		if c.Name == name {
+			return true
+		}
+	}
+	return false
 }
 
 // WeightingResult is how weighting went: raking's passes, whether it
@@ -100,6 +167,21 @@ type WeightingResult struct {
 	Trimmed    int                   `json:"trimmed"`
 	Before     survey.WeightsSummary `json:"before"`
 	After      survey.WeightsSummary `json:"after"`
+	// Cells are every category of every margin: its target population and
+	// share against what the final weights give.
+	Cells []MarginCell `json:"cells"`
+}
+
+// MarginCell is one category of a margin after weighting: the target
+// population and its share of the margin's total, and the weighted
+// population and share the final weights give it.
+type MarginCell struct {
+	Variable      string  `json:"variable"`
+	Category      string  `json:"category"`
+	Target        float64 `json:"target"`
+	TargetShare   float64 `json:"target_share"`
+	Weighted      float64 `json:"weighted"`
+	WeightedShare float64 `json:"weighted_share"`
 }
 
 // Weight rakes the design weights of rs to the margins (iterative
@@ -119,6 +201,7 @@ func Weight(sv *aldyn.Survey, rs []*aldyn.SurveyResponse, margins []Margin, cap 
 		}
 	}
 	ms := make([]survey.Margin, 0, len(margins))
+	names := make([][]string, 0, len(margins))
 	for _, m := range margins {
 		if m.Variable != ByTerritory {
 			if q := sv.Question(m.Variable); q == nil || !(q.Type == aldyn.QuestionSingle || q.Type == aldyn.QuestionLikert) {
@@ -147,7 +230,19 @@ func Weight(sv *aldyn.Survey, rs []*aldyn.SurveyResponse, margins []Margin, cap 
 			}
 			cell[i] = c
 		}
+		// A category with a population and no respondent cannot be
+		// reached: say which, in words, rather than failing in the raking.
+		has := make([]bool, len(cats))
+		for _, c := range cell {
+			has[c] = true
+		}
+		for c, cat := range cats {
+			if !has[c] && pop[c] > 0 {
+				return nil, aldyn.Errorf(aldyn.EINVALID, "surveys.error.margin_empty", "variable", m.Variable, "category", cat)
+			}
+		}
 		ms = append(ms, survey.Margin{Name: m.Variable, Cell: cell, Pop: pop})
+		names = append(names, cats)
 	}
 	rk, err := survey.Rake(w, ms, survey.RakeOptions{MaxIter: 100, Epsilon: 1e-6})
 	if err != nil {
@@ -160,5 +255,26 @@ func Weight(sv *aldyn.Survey, rs []*aldyn.SurveyResponse, margins []Margin, cap 
 		res.Weights, res.Trimmed = survey.Trim(rk.Weights, math.Inf(-1), cap*mean, true)
 	}
 	res.After = survey.Summarize(res.Weights)
+	for k, m := range ms {
+		got := make([]float64, len(m.Pop))
+		var total, target float64
+		for i, c := range m.Cell {
+			got[c] += res.Weights[i]
+			total += res.Weights[i]
+		}
+		for _, p := range m.Pop {
+			target += p
+		}
+		for c, cat := range names[k] {
+			cell := MarginCell{Variable: m.Name, Category: cat, Target: m.Pop[c], Weighted: got[c]}
+			if target > 0 {
+				cell.TargetShare = m.Pop[c] / target
+			}
+			if total > 0 {
+				cell.WeightedShare = got[c] / total
+			}
+			res.Cells = append(res.Cells, cell)
+		}
+	}
 	return res, nil
 }

@@ -202,6 +202,7 @@ func TestBrowserAxe(t *testing.T) {
 		"/surveys/national-2026",
 		"/surveys/" + surveyID(sd.running) + "/design", "/surveys/" + surveyID(sd.running) + "/responses",
 		"/surveys/" + surveyID(sd.running) + "/estimates?question=safe_night&by=age_group&wave=2026",
+		"/surveys/" + surveyID(sd.running) + "/weighting",
 		"/surveys/" + surveyID(invited) + "/design", "/scorecards/weights",
 	}
 	resident := mustResidentReport(t, f, "disorder_public", codeA)

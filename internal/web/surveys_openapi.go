@@ -30,7 +30,7 @@ func init() {
 			Tag: "surveys", Access: "signed in (respondents' territory in scope)",
 			Params:   []apiParam{idParam, {Name: "question", In: "query", Type: "string", Required: true}, {Name: "by", In: "query", Type: "string", Description: "territory, or a single-choice question"}, waveParam},
 			Response: "SurveyEstimates"},
-		apiOp{Method: "POST", Path: "/api/v1/surveys/{id}/weighting", Summary: "Rake a wave's design weights to population margins (CSV: variable, category, population; variable territory or a single-choice question), trim at cap × the mean weight, store them for estimates; reports convergence and the weights' summary (min, max, design effect, effective sample size)",
+		apiOp{Method: "POST", Path: "/api/v1/surveys/{id}/weighting", Summary: "Rake a wave's design weights to population margins (CSV: variable, category, population; variable territory or a single-choice question), trim at cap × the mean weight, store them for estimates; reports convergence, the weights' summary (min, max, design effect, effective sample size) and each margin cell's weighted against target share (cells). Refused with every bad row (row, column, reason): unknown column, variable or category, a negative or non-numeric population, margins whose totals differ by more than 0.5 %",
 			Tag: "surveys", Access: "coordinator, analyst or administrator (survey's territory in scope)", BodyType: "text/csv, multipart/form-data",
 			Params:   []apiParam{idParam, {Name: "wave", In: "query", Type: "string", Required: true}, {Name: "cap", In: "query", Type: "number", Description: "trim weights above cap × the mean weight (1–100; none when absent)"}},
 			Response: "WeightingResult"},

@@ -299,9 +299,14 @@ func (s *Server) apiSurveyWeighting(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	defer done()
-	margins, err := surveys.ReadMargins(file)
+	paths, err := s.db.TerritoryPaths(r.Context())
+	if err != nil {
+		return err
+	}
+	margins, err := surveys.ReadMarginsFor(file, sv, func(code string) bool { _, ok := paths[code]; return ok })
 	if err != nil {
 		if p := fileProblems(r, err); p != nil {
+			p.Error.Message = info(r).loc.Tn("surveys.error.margins_invalid", len(p.Problems))
 			return writeJSON(w, http.StatusBadRequest, p)
 		}
 		return err

@@ -30,6 +30,7 @@ func (s *Server) registerSurveyStaff() {
 	s.handle("POST", "/surveys/{id}/invitations", s.surveyInvitations)
 	s.handle("GET", "/scorecards/weights", s.scorecardWeightsPage)
 	s.handle("POST", "/scorecards/weights", s.scorecardWeightsSave)
+	s.registerSurveyWeighting()
 }
 
 // staffSurvey loads survey {id} for a staff page: signed-in only.
