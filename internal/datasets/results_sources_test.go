@@ -83,6 +83,22 @@ func TestConceptResultsFromOtherSources(t *testing.T) {
 	if _, err := db.AddResponses(ctx, aldyn.System, sv.ID, rs); err != nil {
 		t.Fatal(err)
 	}
+	// A survey of Alamüdün alone, wave 2023: 30 residents who all feel
+	// safe and trust the police. It speaks for the district, not the
+	// country, so no national value comes from it.
+	local := surveys.Standard("alamudun", alamudun)
+	local.Status = aldyn.SurveyRunning
+	if err := db.CreateSurvey(ctx, aldyn.System, local); err != nil {
+		t.Fatal(err)
+	}
+	rs = nil
+	for range 30 {
+		rs = append(rs, &aldyn.SurveyResponse{Wave: "2023", TerritoryCode: alamudun, Weight: 1, Source: aldyn.ResponseInterview,
+			Answers: map[string]string{"sex": "f", "safe_night": "very_safe", "trust_police": "fully_trust"}})
+	}
+	if _, err := db.AddResponses(ctx, aldyn.System, local.ID, rs); err != nil {
+		t.Fatal(err)
+	}
 
 	// Residents' reports of public disorder (10 working days to answer),
 	// routed to the police of Alamüdün. Made on Monday 15 September 2025,
@@ -160,7 +176,8 @@ func TestConceptResultsFromOtherSources(t *testing.T) {
 		{"offense_rate", 1, []datasets.YearValue{{2023, 0.01}, {2024, 0.29}, {2025, 0.41}}},
 		// Weighted share feeling very or rather safe after dark:
 		//   safe (10 × 2) + (10 × 1) = 30; unsafe (15 × 1) + (5 × 2) = 25;
-		//   30 / 55 = 54.545… % → 54.5. Wave 2024 has 29 respondents: withheld.
+		//   30 / 55 = 54.545… % → 54.5. Wave 2024 has 29 respondents:
+		//   withheld; the district survey's 2023 is not the country's.
 		{"feel_safe_after_dark", 1, []datasets.YearValue{{2025, 54.5}}},
 		// Weighted share trusting the police fully or rather, "don't
 		// know" left out: trust 20 + 10 = 30; neutral or distrust 10 + 5

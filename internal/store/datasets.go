@@ -123,7 +123,7 @@ func (db *DB) UpdateDisaggregation(ctx context.Context, actor *aldyn.Actor, id i
 		d.ID, d.CreatedAt, d.UpdatedAt = id, old.CreatedAt, tx.now
 		if _, err := tx.exec(ctx, `UPDATE disaggregations SET code = ?, name_ky = ?, name_ru = ?, name_en = ?, categories = ?, updated_at = ? WHERE id = ?`,
 			d.Code, d.Name.KY, d.Name.RU, d.Name.EN, jsonText(d.Categories), tx.now, id); err != nil {
-			return codeTaken(tx.db.normalize(err))
+			return codeTaken(err)
 		}
 		return tx.Audit(ctx, aldyn.AuditUpdate, "disaggregation", idString(id), "", old, d)
 	})

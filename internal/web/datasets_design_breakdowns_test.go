@@ -178,6 +178,33 @@ func TestBreakdownPages(t *testing.T) {
 	if d, _ := f.db.FindDisaggregationByID(ctx, id); d.Name.EN != "Sex and age group" {
 		t.Errorf("edited name %q", d.Name.EN)
 	}
+	// An element with it in a draft data set: still free to change. Once
+	// the data set is in use, it is not.
+	admin := &aldyn.Actor{UserID: f.users[adminKG].ID, Role: aldyn.RoleAdministrator, TerritoryPath: "/41700000000000/"}
+	el := &aldyn.DataElement{Code: "bd_pages_el", Name: aldyn.Text{KY: "а", RU: "б", EN: "в"}, ValueType: aldyn.ValueInteger,
+		Aggregation: aldyn.AggregateSum, DisaggregationID: id}
+	if err := f.db.CreateDataElement(ctx, admin, el); err != nil {
+		t.Fatal(err)
+	}
+	ds := &aldyn.DataSet{Code: "bd_pages_set", Name: aldyn.Text{KY: "а", RU: "б", EN: "в"}, PeriodType: aldyn.PeriodYear, BodyTypes: []string{"police"},
+		Level: aldyn.LevelDistrict, ElementIDs: []int64{el.ID}}
+	if err := f.db.CreateDataSet(ctx, admin, ds); err != nil {
+		t.Fatal(err)
+	}
+	v.Set("name_ru", "Пол и возрастная группа")
+	if resp := f.do(t, adminKG, "POST", path, formType, v.Encode()); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("edit with a draft data set: %d", resp.StatusCode)
+	}
+	if _, err := f.db.ActivateDataSet(ctx, admin, ds.ID); err != nil {
+		t.Fatal(err)
+	}
+	v.Set("name_ru", "Пол")
+	if resp := f.do(t, adminKG, "POST", path, formType, v.Encode()); resp.StatusCode != http.StatusConflict {
+		t.Errorf("edit with the data set in use: %d, want 409", resp.StatusCode)
+	}
+	if d, _ := f.db.FindDisaggregationByID(ctx, id); d.Name.RU != "Пол и возрастная группа" {
+		t.Errorf("a breakdown in use changed: name %q", d.Name.RU)
+	}
 	list := readBody(t, f.do(t, adminKG, "GET", "/data-design", "", ""))
 	if !strings.Contains(list, `data-breakdown="bd_pages"`) || !strings.Contains(list, `href="`+path+`"`) || !strings.Contains(list, `aria-labelledby="design-breakdowns"`) {
 		t.Errorf("the design page does not list the breakdown")
