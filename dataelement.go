@@ -2,6 +2,7 @@ package aldyn
 
 import (
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -74,7 +75,11 @@ const (
 	MaxCombos     = 200
 )
 
-// Validate checks a disaggregation's codes, names and size.
+// Validate checks a disaggregation's codes, names and size. Each bad
+// field of a category or option is reported under its own name,
+// "categories.0.code", "categories.0.options.2.name_ky", so that a form
+// shows every one; the number of categories and of cells under
+// "categories".
 func (d *Disaggregation) Validate() error {
 	v := Validation{}
 	d.Code = strings.TrimSpace(d.Code)
@@ -89,30 +94,31 @@ func (d *Disaggregation) Validate() error {
 	combos := 1
 	for i := range d.Categories {
 		c := &d.Categories[i]
+		cf := "categories." + strconv.Itoa(i) + "."
 		c.Code = strings.TrimSpace(c.Code)
-		if !ValidCode(c.Code) || seen["c:"+c.Code] {
-			v.Add("categories", "datasets.error.category_code")
+		switch {
+		case !ValidCode(c.Code):
+			v.Add(cf+"code", "datasets.error.code")
+		case seen["c:"+c.Code]:
+			v.Add(cf+"code", "datasets.error.category_code")
 		}
 		seen["c:"+c.Code] = true
-		if c.Name = c.Name.TrimSpace(); !c.Name.Complete() {
-			v.Add("categories", "datasets.error.names")
-		}
+		validateText(v, cf+"name", &c.Name, 300)
 		if len(c.Options) < 2 || len(c.Options) > MaxOptions {
-			v.Add("categories", "datasets.error.options")
+			v.Add(cf+"options", "datasets.error.options")
 		}
 		combos *= max(len(c.Options), 1)
 		for j := range c.Options {
 			o := &c.Options[j]
+			of := cf + "options." + strconv.Itoa(j) + "."
 			o.Code = strings.TrimSpace(o.Code)
 			// Options are unique across the whole combination, so that
 			// element[option] names one of them.
 			if !optionCodeRe.MatchString(o.Code) || seen["o:"+o.Code] {
-				v.Add("categories", "datasets.error.option_code")
+				v.Add(of+"code", "datasets.error.option_code")
 			}
 			seen["o:"+o.Code] = true
-			if o.Name = o.Name.TrimSpace(); !o.Name.Complete() {
-				v.Add("categories", "datasets.error.names")
-			}
+			validateText(v, of+"name", &o.Name, 300)
 		}
 	}
 	if combos > MaxCombos {

@@ -83,8 +83,9 @@ func (out *ConceptResults) addOffenses(ctx context.Context, db *store.DB, now ti
 
 // addSurveys adds to result 1 the share of residents who feel safe
 // walking alone after dark and the trust index of the police, from every
-// survey that asks them, by year of the wave (a later survey's wave of
-// the same year replaces an earlier one's).
+// national survey that asks them, by year of the wave (a later survey's
+// wave of the same year replaces an earlier one's). A survey of a region
+// or district speaks for its residents only, not for the country's.
 func (out *ConceptResults) addSurveys(ctx context.Context, db *store.DB) error {
 	svs, err := aldyn.AllPages(aldyn.Page{}, func(p aldyn.Page) ([]*aldyn.Survey, int, error) {
 		return db.FindSurveys(ctx, aldyn.SurveyFilter{Page: p})
@@ -96,6 +97,9 @@ func (out *ConceptResults) addSurveys(ctx context.Context, db *store.DB) error {
 	measure := func(question string, yes []string) ([]YearValue, error) {
 		byYear := map[int]float64{}
 		for _, sv := range svs {
+			if sv.TerritoryCode != country.TerritoryCode {
+				continue
+			}
 			full, err := db.FindSurveyBySlug(ctx, sv.Slug)
 			if err != nil {
 				return nil, err

@@ -67,6 +67,68 @@ func (db *DB) CreateDisaggregation(ctx context.Context, actor *aldyn.Actor, d *a
 	})
 }
 
+// FindDisaggregationByID returns one disaggregation.
+func (db *DB) FindDisaggregationByID(ctx context.Context, id int64) (*aldyn.Disaggregation, error) {
+	var d *aldyn.Disaggregation
+	err := db.read(ctx, func(r reader) (err error) {
+		d, err = scanDisaggregation(r.queryRow(ctx, "SELECT "+disaggregationCols+" FROM disaggregations d WHERE d.id = ?", id))
+		return err
+	})
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, aldyn.Errorf(aldyn.ENOTFOUND, "datasets.error.disaggregation_not_found")
+	}
+	return d, db.normalize(err)
+}
+
+// disaggregationsInUse selects the disaggregations of elements that are
+// part of a data set version in use (active or retired) or have values:
+// their cells are what bodies report, so they no longer change.
+const disaggregationsInUse = `SELECT DISTINCT e.disaggregation_id FROM data_elements e WHERE e.disaggregation_id IS NOT NULL AND (
+	EXISTS (SELECT 1 FROM data_set_elements se JOIN data_sets s ON s.id = se.data_set_id WHERE se.element_id = e.id AND s.status <> 'draft')
+	OR EXISTS (SELECT 1 FROM data_values v WHERE v.element_id = e.id))`
+
+// DisaggregationsInUse returns the ids of the disaggregations in use.
+func (db *DB) DisaggregationsInUse(ctx context.Context) (map[int64]bool, error) {
+	out := map[int64]bool{}
+	err := db.read(ctx, func(r reader) error {
+		return scanAll(ctx, r, func(rows *sql.Rows) error {
+			var id int64
+			err := rows.Scan(&id)
+			out[id] = true
+			return err
+		}, disaggregationsInUse)
+	})
+	return out, db.normalize(err)
+}
+
+// UpdateDisaggregation replaces the disaggregation of id with d. One in
+// use is refused (ECONFLICT): a new disaggregation is made instead and
+// chosen in the element of a new data set version, as a data set in use
+// changes only by a new version.
+func (db *DB) UpdateDisaggregation(ctx context.Context, actor *aldyn.Actor, id int64, d *aldyn.Disaggregation) error {
+	return db.design(ctx, actor, d, func(tx *Tx) error {
+		old, err := scanDisaggregation(tx.queryRow(ctx, "SELECT "+disaggregationCols+" FROM disaggregations d WHERE d.id = ?", id))
+		if errors.Is(err, sql.ErrNoRows) {
+			return aldyn.Errorf(aldyn.ENOTFOUND, "datasets.error.disaggregation_not_found")
+		} else if err != nil {
+			return tx.db.normalize(err)
+		}
+		var n int
+		if err := tx.queryRow(ctx, "SELECT COUNT(*) FROM ("+disaggregationsInUse+") u WHERE u.disaggregation_id = ?", id).Scan(&n); err != nil {
+			return tx.db.normalize(err)
+		}
+		if n > 0 {
+			return aldyn.Errorf(aldyn.ECONFLICT, "datasets.error.disaggregation_in_use")
+		}
+		d.ID, d.CreatedAt, d.UpdatedAt = id, old.CreatedAt, tx.now
+		if _, err := tx.exec(ctx, `UPDATE disaggregations SET code = ?, name_ky = ?, name_ru = ?, name_en = ?, categories = ?, updated_at = ? WHERE id = ?`,
+			d.Code, d.Name.KY, d.Name.RU, d.Name.EN, jsonText(d.Categories), tx.now, id); err != nil {
+			return codeTaken(err)
+		}
+		return tx.Audit(ctx, aldyn.AuditUpdate, "disaggregation", idString(id), "", old, d)
+	})
+}
+
 // codeTaken turns a unique violation into the field error of a code.
 func codeTaken(err error) error {
 	if aldyn.ErrorCode(err) == aldyn.ECONFLICT {

@@ -17,6 +17,7 @@ import (
 
 func (s *Server) registerDataSetDesign() {
 	s.handle("POST", "/api/v1/disaggregations", s.apiDisaggregationCreate)
+	s.handle("PUT", "/api/v1/disaggregations/{id}", s.apiDisaggregationUpdate)
 	s.handle("POST", "/api/v1/data-elements", s.apiDataElementCreate)
 	s.handle("POST", "/api/v1/data-sets", s.apiDataSetCreate)
 	s.handle("PUT", "/api/v1/data-sets/{id}", s.apiDataSetUpdate)
@@ -26,6 +27,10 @@ func (s *Server) registerDataSetDesign() {
 	s.handle("PUT", "/api/v1/validation-rules/{id}", s.apiValidationRuleUpdate)
 
 	s.handle("GET", "/data-design", s.designPage)
+	s.handle("GET", "/data-design/breakdowns/new", s.designBreakdownNew)
+	s.handle("POST", "/data-design/breakdowns", s.designBreakdownCreate)
+	s.handle("GET", "/data-design/breakdowns/{id}", s.designBreakdownEdit)
+	s.handle("POST", "/data-design/breakdowns/{id}", s.designBreakdownUpdate)
 	s.handle("GET", "/data-design/elements/new", s.designElementNew)
 	s.handle("POST", "/data-design/elements", s.designElementCreate)
 	s.handle("GET", "/data-design/elements/{id}", s.designElementEdit)
@@ -89,20 +94,6 @@ func designJSON[T any](w http.ResponseWriter, r *http.Request, status int, v *T,
 		return err
 	}
 	return writeJSON(w, status, v)
-}
-
-func (s *Server) apiDisaggregationCreate(w http.ResponseWriter, r *http.Request) error {
-	if err := requireNationalAdmin(r); err != nil {
-		return err
-	}
-	d := &aldyn.Disaggregation{}
-	if err := decodeJSON(r, d); err != nil {
-		return err
-	}
-	if err := s.db.CreateDisaggregation(r.Context(), actor(r), d); err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusCreated, d)
 }
 
 func (s *Server) apiDataElementCreate(w http.ResponseWriter, r *http.Request) error {
@@ -184,12 +175,15 @@ func (s *Server) newDataSetVersion(r *http.Request) (*aldyn.DataSet, error) {
 
 // The pages.
 
-// designPageData is the data of the dataset_design page: every element,
-// every version of every data set and every rule.
+// designPageData is the data of the dataset_design page: every
+// breakdown (and which are in use), element, version of every data set
+// and rule.
 type designPageData struct {
-	Elements []*aldyn.DataElement
-	Sets     []*aldyn.DataSet
-	Rules    []*aldyn.ValidationRule
+	Breakdowns []*aldyn.Disaggregation
+	InUse      map[int64]bool
+	Elements   []*aldyn.DataElement
+	Sets       []*aldyn.DataSet
+	Rules      []*aldyn.ValidationRule
 }
 
 func (s *Server) designPage(w http.ResponseWriter, r *http.Request) error {
@@ -210,18 +204,31 @@ func (s *Server) designPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	bds, err := s.db.FindDisaggregations(ctx)
+	if err != nil {
+		return err
+	}
+	inUse, err := s.db.DisaggregationsInUse(ctx)
+	if err != nil {
+		return err
+	}
 	return s.render(w, r, http.StatusOK, "dataset_design", &page{Title: info(r).loc.T("datasets.design.title"),
-		Data: &designPageData{Elements: els, Sets: sets, Rules: rules}})
+		Data: &designPageData{Breakdowns: bds, InUse: inUse, Elements: els, Sets: sets, Rules: rules}})
 }
 
 // designFormPageData is the data of the design form pages: the value
 // edited (nil when new) and the choices its fields offer.
 type designFormPageData struct {
-	Action          string
-	Element         *aldyn.DataElement
-	Set             *aldyn.DataSet
-	Rule            *aldyn.ValidationRule
-	InUse           bool // the data set version is active or retired: it changes by a new version
+	Action    string
+	Element   *aldyn.DataElement
+	Set       *aldyn.DataSet
+	Rule      *aldyn.ValidationRule
+	Breakdown *aldyn.Disaggregation
+	// InUse: the data set version is active or retired, or the breakdown
+	// is used by one: it changes by a new version (a new breakdown).
+	InUse           bool
+	Slots           []breakdownSlot // the breakdown form's categories and option rows
+	OptionColumns   []string
 	Disaggregations []*aldyn.Disaggregation
 	Elements        []*aldyn.DataElement
 	SetCodes        []string

@@ -45,7 +45,9 @@ func init() {
 				{Name: "rates", In: "query", Type: "boolean"},
 			}, Response: "DataValues"},
 		apiOp{Method: "POST", Path: "/api/v1/disaggregations", Summary: "Create a disaggregation (category combination) with options in three languages",
-			Tag: "data sets", Access: "national administrator", Body: "Disaggregation", Response: "Disaggregation", Status: "201"},
+			Tag: "data sets", Access: "national administrator", Body: "DisaggregationInput", Response: "Disaggregation", Status: "201"},
+		apiOp{Method: "PUT", Path: "/api/v1/disaggregations/{id}", Summary: "Replace a disaggregation; one used by an element of a data set in use, or with values, is refused (409): make a new one",
+			Tag: "data sets", Access: "national administrator", Params: []apiParam{idParam}, Body: "DisaggregationInput", Response: "Disaggregation"},
 		apiOp{Method: "POST", Path: "/api/v1/data-elements", Summary: "Create a data element", Tag: "data sets", Access: "national administrator",
 			Body: "DataElementInput", Response: "DataElement", Status: "201"},
 		apiOp{Method: "POST", Path: "/api/v1/data-sets", Summary: "Create a data set as draft version 1", Tag: "data sets", Access: "national administrator",
@@ -85,6 +87,8 @@ func init() {
 	schemas["ValidationRuleList"] = listOf("ValidationRule")
 	// What the design forms read (dataElementForm, dataSetForm,
 	// validationRuleForm): ids, status and times are the server's.
+	schemas["DisaggregationInput"] = obj(map[string]any{"code": str(), "name": text,
+		"categories": map[string]any{"type": "array", "items": category}}, "code", "name", "categories")
 	schemas["DataElementInput"] = obj(map[string]any{"code": str(), "name": text, "description": text,
 		"value_type": enum("integer", "number", "percent", "boolean", "text"), "unit": text, "aggregation": enum("sum", "average", "last"),
 		"disaggregation_id": integer()}, "code", "name", "value_type")

@@ -435,7 +435,33 @@ func mustDesignCases(tb testing.TB, f *fixture) []matrixCase {
 			"message_ky": {"Сыноо"}, "message_ru": {"Проверка"}, "message_en": {"Test"}}.Encode()
 	}
 	pageID := func(id int64) string { return strconv.FormatInt(id, 10) }
+	// A breakdown no data set uses, to edit by page and by the API.
+	pageBreakdown := &aldyn.Disaggregation{Code: "matrix_page_bd", Name: aldyn.Text{KY: "а", RU: "б", EN: "в"}, Categories: []aldyn.Category{{Code: "sex",
+		Name: aldyn.Text{KY: "а", RU: "б", EN: "в"}, Options: []aldyn.CategoryOption{{Code: "f", Name: aldyn.Text{KY: "а", RU: "б", EN: "в"}},
+			{Code: "m", Name: aldyn.Text{KY: "а", RU: "б", EN: "в"}}}}}}
+	if err := f.db.CreateDisaggregation(ctx, admin, pageBreakdown); err != nil {
+		tb.Fatal(err)
+	}
+	breakdownForm := func(code string) string {
+		v := url.Values{"code": {code}, "name_ky": {"Жынысы"}, "name_ru": {"Пол"}, "name_en": {"Sex"},
+			"categories.0.code": {"sex"}, "categories.0.name_ky": {"Жынысы"}, "categories.0.name_ru": {"Пол"}, "categories.0.name_en": {"Sex"}}
+		for j, o := range [][4]string{{"f", "Аял", "Женщины", "Women"}, {"m", "Эркек", "Мужчины", "Men"}} {
+			p := "categories.0.options." + strconv.Itoa(j) + "."
+			v.Set(p+"code", o[0])
+			v.Set(p+"name_ky", o[1])
+			v.Set(p+"name_ru", o[2])
+			v.Set(p+"name_en", o[3])
+		}
+		return v.Encode()
+	}
 	return []matrixCase{
+		{method: "GET", path: "/data-design/breakdowns/new", want: pages(200)},
+		{method: "POST", path: "/data-design/breakdowns", ctype: form, body: breakdownForm("matrix_page_bd_new"), want: designs(http.StatusSeeOther)},
+		{method: "GET", path: "/data-design/breakdowns/" + pageID(pageBreakdown.ID), route: "/data-design/breakdowns/{id}", want: pages(200)},
+		{method: "POST", path: "/data-design/breakdowns/" + pageID(pageBreakdown.ID), route: "/data-design/breakdowns/{id}", ctype: form,
+			body: breakdownForm("matrix_page_bd"), want: designs(http.StatusSeeOther)},
+		{method: "PUT", path: "/api/v1/disaggregations/" + pageID(pageBreakdown.ID), route: "/api/v1/disaggregations/{id}", ctype: js, want: designs(200),
+			body: `{"code":"matrix_page_bd","name":` + text + `,"categories":[{"code":"sex","name":` + text + `,"options":[{"code":"f","name":` + text + `},{"code":"m","name":` + text + `}]}]}`},
 		{method: "GET", path: "/data-design", want: pages(200)},
 		{method: "GET", path: "/data-design/elements/new", want: pages(200)},
 		{method: "POST", path: "/data-design/elements", ctype: form, body: elForm("matrix_page_new"), want: designs(http.StatusSeeOther)},

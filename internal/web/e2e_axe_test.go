@@ -187,6 +187,10 @@ func TestBrowserAxe(t *testing.T) {
 	sd := mustSurveyData(t, f)
 	invited := mustInvitationSurvey(t, f, "axe-invited-2026")
 	id := func(n int64) string { return strconv.FormatInt(n, 10) }
+	breakdowns, err := f.db.FindDisaggregations(ctx)
+	if err != nil || len(breakdowns) == 0 {
+		t.Fatalf("shipped breakdowns: %d, %v", len(breakdowns), err)
+	}
 	seeds := []string{
 		"/users/" + id(f.users[analystA].ID),
 		"/stats/precincts/" + precinct.Code,
@@ -199,6 +203,7 @@ func TestBrowserAxe(t *testing.T) {
 		"/report", "/resident-categories",
 		"/data-sets/protection_orders", "/data-sets/protection_orders/analysis", formPath(f.bodyA, ds.periods[0]),
 		"/data-design", "/data-design/elements/new", "/data-design/sets/new", "/data-design/rules/new",
+		"/data-design/breakdowns/new", "/data-design/breakdowns/" + id(breakdowns[0].ID),
 		"/surveys/national-2026",
 		"/surveys/" + surveyID(sd.running) + "/design", "/surveys/" + surveyID(sd.running) + "/responses",
 		"/surveys/" + surveyID(sd.running) + "/estimates?question=safe_night&by=age_group&wave=2026",
