@@ -603,11 +603,9 @@ func (s *Server) apiDataFormDecision(w http.ResponseWriter, r *http.Request, acc
 	if err != nil {
 		return err
 	}
-	var in reportDecisionInput
-	if r.ContentLength != 0 {
-		if err := decodeJSON(r, &in); err != nil {
-			return err
-		}
+	comment, err := decisionComment(r)
+	if err != nil {
+		return err
 	}
 	f, err := s.db.FindDataForm(r.Context(), k.Code, k.Body.ID, k.Period.String())
 	if err != nil {
@@ -616,7 +614,7 @@ func (s *Server) apiDataFormDecision(w http.ResponseWriter, r *http.Request, acc
 	if f == nil {
 		return aldyn.Errorf(aldyn.ENOTFOUND, "datasets.error.form_not_found")
 	}
-	if _, err := s.db.DecideDataForm(r.Context(), actor(r), f.ID, accept, in.Comment); err != nil {
+	if _, err := s.db.DecideDataForm(r.Context(), actor(r), f.ID, accept, comment); err != nil {
 		return err
 	}
 	return s.writeDataForm(w, r, k, active)
