@@ -239,7 +239,9 @@ func (s *Server) unitRatingCreate(w http.ResponseWriter, r *http.Request) error 
 	form, readErr := readForm(r, unitRatingForm{x})
 	x.BodyID = b.ID
 	return submitForm(w, r, form, readErr, func() error { return s.db.CreateUnitRating(r.Context(), actor(r), x) },
-		func(errs map[string]string) error { return s.showUnitRatingForm(w, r, http.StatusBadRequest, b, x, form, errs) },
+		func(errs map[string]string) error {
+			return s.showUnitRatingForm(w, r, http.StatusBadRequest, b, x, form, errs)
+		},
 		func() string { return "/unit-ratings" }, "rating.saved")
 }
 
@@ -281,7 +283,9 @@ func (s *Server) unitRatingUpdate(w http.ResponseWriter, r *http.Request) error 
 	form, readErr := readForm(r, unitRatingForm{x})
 	x.UnitCode, x.Year = old.UnitCode, old.Year
 	return submitForm(w, r, form, readErr, func() error { return s.db.UpdateUnitRating(r.Context(), actor(r), old.ID, x) },
-		func(errs map[string]string) error { return s.showUnitRatingForm(w, r, http.StatusBadRequest, b, x, form, errs) },
+		func(errs map[string]string) error {
+			return s.showUnitRatingForm(w, r, http.StatusBadRequest, b, x, form, errs)
+		},
 		func() string { return "/unit-ratings" }, "rating.saved")
 }
 
@@ -303,12 +307,18 @@ func unitRatingLess(sort string) (func(a, b unitRatingRow) int, bool) {
 	case "year":
 		return func(a, b unitRatingRow) int { return cmp.Or(cmp.Compare(b.Year, a.Year), cmp.Compare(a.Name, b.Name)) }, true
 	case "ratings":
-		return func(a, b unitRatingRow) int { return cmp.Or(cmp.Compare(b.Ratings, a.Ratings), cmp.Compare(a.Name, b.Name)) }, true
+		return func(a, b unitRatingRow) int {
+			return cmp.Or(cmp.Compare(b.Ratings, a.Ratings), cmp.Compare(a.Name, b.Name))
+		}, true
 	case "score":
-		return func(a, b unitRatingRow) int { return cmp.Or(cmp.Compare(b.Score, a.Score), cmp.Compare(a.Name, b.Name)) }, true
+		return func(a, b unitRatingRow) int {
+			return cmp.Or(cmp.Compare(b.Score, a.Score), cmp.Compare(a.Name, b.Name))
+		}, true
 	}
 	if slices.Contains(aldyn.RatingCriteria, sort) {
-		return func(a, b unitRatingRow) int { return cmp.Or(cmp.Compare(b.Means[sort], a.Means[sort]), cmp.Compare(a.Name, b.Name)) }, true
+		return func(a, b unitRatingRow) int {
+			return cmp.Or(cmp.Compare(b.Means[sort], a.Means[sort]), cmp.Compare(a.Name, b.Name))
+		}, true
 	}
 	return nil, false
 }
