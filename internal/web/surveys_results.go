@@ -501,13 +501,14 @@ func (s *Server) scorecardsPage(w http.ResponseWriter, r *http.Request) error {
 		return serveTable(w, r, format, "scorecards-"+d.Wave, t)
 	}
 	return s.render(w, r, http.StatusOK, "scorecards", &page{Title: loc.T("surveys.score.title"), Data: scorecardsPageData{scorecardData: d,
-		CanSetWeights: national(actor(r)) && actor(r).Is(aldyn.RoleAdministrator), LocalMin: aldyn.MinUnitRatings}})
+		CanSetWeights: national(actor(r)) && actor(r).Is(aldyn.RoleAdministrator), LocalMin: aldyn.MinUnitRatings, CanRate: s.ratesUnits(r)}})
 }
 
 type scorecardsPageData struct {
 	*scorecardData
 	CanSetWeights bool
-	LocalMin      int // ratings a local assessment needs to count
+	LocalMin      int  // ratings a local assessment needs to count
+	CanRate       bool // the actor rates police units for its body
 }
 
 // The scorecard's weights, set by national administrators.

@@ -99,6 +99,12 @@ func (s *Server) raterBody(r *http.Request) (*aldyn.Body, error) {
 	return b, nil
 }
 
+// ratesUnits reports whether the actor rates police units for its body.
+func (s *Server) ratesUnits(r *http.Request) bool {
+	_, err := s.raterBody(r)
+	return err == nil
+}
+
 // ratableUnits are the districts and cities whose police the body rates:
 // those of its territory, and the one its territory lies in.
 func (s *Server) ratableUnits(r *http.Request, b *aldyn.Body) ([]*aldyn.Territory, error) {
