@@ -35,7 +35,7 @@ func TestBrowserUnitRatingForm(t *testing.T) {
 		b.fitsWidth(lang + " rating form")
 		// Every criterion but the last scored 4, then sent.
 		for _, c := range aldyn.RatingCriteria[:len(aldyn.RatingCriteria)-1] {
-			b.do(chromedp.Click(chromedp.CSS(`input[name="score.`+c+`"][value="4"]`)))
+			b.do(chromedp.Click(chromedp.CSS(`input[name="score.` + c + `"][value="4"]`)))
 		}
 		b.do(chromedp.Submit(chromedp.CSS("#f-comment")), chromedp.WaitVisible(chromedp.CSS("#error-summary")))
 		summary := b.text("#error-summary")
