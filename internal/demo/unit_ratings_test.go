@@ -6,6 +6,7 @@ import (
 
 	"github.com/aldyn-kg/aldyn"
 	"github.com/aldyn-kg/aldyn/internal/demo"
+	"github.com/aldyn-kg/aldyn/internal/store"
 	"github.com/aldyn-kg/aldyn/internal/store/storetest"
 )
 
@@ -13,14 +14,7 @@ import (
 // (counted in the scorecard) and of Sokuluk once (flagged), every rating
 // marked demo, and loading again adds nothing.
 func TestDemoUnitRatings(t *testing.T) {
-	ctx := context.Background()
-	db := storetest.MustOpenDB(t)
-	if err := db.SeedReference(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := demo.Load(ctx, db, func(string) (string, error) { return "x", nil }, func() string { return "password-123" }); err != nil {
-		t.Fatal(err)
-	}
+	ctx, db := mustDemoFoundation(t)
 	for range 2 {
 		if err := demo.LoadUnitRatings(ctx, db); err != nil {
 			t.Fatal(err)
@@ -50,4 +44,19 @@ func TestDemoUnitRatings(t *testing.T) {
 			t.Errorf("rating %d is not marked demo", r.ID)
 		}
 	}
+}
+
+// mustDemoFoundation opens a database with the reference data and the
+// demo's bodies and users.
+func mustDemoFoundation(tb testing.TB) (context.Context, *store.DB) {
+	tb.Helper()
+	ctx := context.Background()
+	db := storetest.MustOpenDB(tb)
+	if err := db.SeedReference(ctx); err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := demo.Load(ctx, db, func(string) (string, error) { return "x", nil }, func() string { return "password-123" }); err != nil {
+		tb.Fatal(err)
+	}
+	return ctx, db
 }
