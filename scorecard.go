@@ -15,16 +15,18 @@ type ScorecardWeight struct {
 }
 
 // ScorecardComponents are the scorecard's components, in the order shown.
-var ScorecardComponents = []string{"trust", "satisfaction", "solved", "offense_change", "reports_on_time"}
+var ScorecardComponents = []string{"trust", "satisfaction", "local_assessment", "solved", "offense_change", "reports_on_time"}
 
 // DefaultScorecardWeights are the weights used until an administrator sets
-// others: residents' opinion half of the score.
+// others: residents' opinion half of the score, the assessment by local
+// self-government and the coordination commission a tenth.
 var DefaultScorecardWeights = []ScorecardWeight{
 	{Component: "trust", Weight: 0.30},
 	{Component: "satisfaction", Weight: 0.20},
-	{Component: "solved", Weight: 0.20},
+	{Component: "local_assessment", Weight: 0.10},
+	{Component: "solved", Weight: 0.15},
 	{Component: "offense_change", Weight: 0.15},
-	{Component: "reports_on_time", Weight: 0.15},
+	{Component: "reports_on_time", Weight: 0.10},
 }
 
 // weightSumTolerance allows the rounding of weights typed as decimals

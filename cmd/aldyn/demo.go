@@ -69,6 +69,9 @@ func loadDemo(ctx context.Context, db *store.DB, log *slog.Logger, offenseScale 
 	if err := demo.LoadVictimServices(ctx, db); err != nil {
 		return "", fmt.Errorf("demo victim services: %w", err)
 	}
+	if err := demo.LoadUnitRatings(ctx, db); err != nil {
+		return "", fmt.Errorf("demo unit ratings: %w", err)
+	}
 	if offenseScale > 0 {
 		start := time.Now()
 		n, err := demo.LoadOffenses(ctx, db, offenseScale, nil)

@@ -1,12 +1,10 @@
 package demo_test
 
 import (
-	"context"
 	"testing"
 
 	"github.com/aldyn-kg/aldyn"
 	"github.com/aldyn-kg/aldyn/internal/demo"
-	"github.com/aldyn-kg/aldyn/internal/store/storetest"
 )
 
 // TestDemoReportBackMeetings: the demo has report-back meetings held, not
@@ -14,14 +12,7 @@ import (
 // precincts, two issues sent on as demo residents' reports, and loading
 // again adds nothing.
 func TestDemoReportBackMeetings(t *testing.T) {
-	ctx := context.Background()
-	db := storetest.MustOpenDB(t)
-	if err := db.SeedReference(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := demo.Load(ctx, db, func(string) (string, error) { return "x", nil }, func() string { return "password-123" }); err != nil {
-		t.Fatal(err)
-	}
+	ctx, db := mustDemoFoundation(t)
 	for range 2 {
 		if err := demo.LoadReportBackMeetings(ctx, db); err != nil {
 			t.Fatal(err)

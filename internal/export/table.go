@@ -165,6 +165,16 @@ func (d CSVDialect) csvField(v any, k Kind) string {
 		return d.decimal(strconv.FormatFloat(x, 'f', -1, 64))
 	case float32:
 		return d.csvField(float64(x), k)
+	case *float64: // a figure that may be missing, as xlsxCell reads it
+		if x == nil {
+			return ""
+		}
+		return d.csvField(*x, k)
+	case *int:
+		if x == nil {
+			return ""
+		}
+		return d.csvField(*x, k)
 	case time.Time, bool, int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64:
 		return cellText(v, k)
 	}

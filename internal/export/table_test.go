@@ -226,3 +226,19 @@ func TestCSVExcelCodesCannotRun(t *testing.T) {
 		t.Errorf("got  %q\nwant %q", rows, want)
 	}
 }
+
+// TestCSVPointerFigures: a figure that may be missing (*float64, *int) is
+// written as its value, or blank when missing, never as an address.
+func TestCSVPointerFigures(t *testing.T) {
+	x, n := 12.5, 7
+	tb := Table{Columns: []Column{{Key: "a", Label: "a", Kind: Float}, {Key: "b", Label: "b", Kind: Float}, {Key: "c", Label: "c", Kind: Int}},
+		Rows: [][]any{{&x, (*float64)(nil), &n}}}
+	var b bytes.Buffer
+	if err := WriteCSV(&b, tb, CSVComma); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(b.Bytes(), []byte("\ufeff")))).ReadAll()
+	if err != nil || len(rows) != 2 || strings.Join(rows[1], "|") != "12.5||7" {
+		t.Errorf("got %q (%v), want 12.5, blank, 7", rows, err)
+	}
+}

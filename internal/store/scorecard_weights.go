@@ -26,9 +26,12 @@ func (db *DB) ScorecardWeights(ctx context.Context) ([]aldyn.ScorecardWeight, er
 	}
 	out := make([]aldyn.ScorecardWeight, len(aldyn.DefaultScorecardWeights))
 	copy(out, aldyn.DefaultScorecardWeights)
-	if len(set) != len(aldyn.ScorecardComponents) {
+	if len(set) == 0 {
 		return out, nil
 	}
+	// A component added after the weights were saved (local_assessment)
+	// weighs 0 until an administrator gives it a weight: the saved
+	// weights keep their sum of 1 and the scores stay as they were.
 	for i := range out {
 		out[i].Weight = set[out[i].Component]
 	}

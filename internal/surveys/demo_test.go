@@ -169,6 +169,7 @@ func TestWeightToMargins(t *testing.T) {
 }
 
 func TestScoreUnit(t *testing.T) {
+	localAssessment := 70.0
 	sv := Standard("demo", "41700000000000")
 	rs := Demo(DemoWaves[0], demoDistricts(), 1)
 	var unit []*aldyn.SurveyResponse
@@ -178,7 +179,7 @@ func TestScoreUnit(t *testing.T) {
 		}
 	}
 	in := UnitInput{TerritoryCode: "41702000000000", Responses: unit, Registered: 1000, Solved: 450, RegisteredBefore: 1100,
-		Reports: survey.MinRespondents + 10, ReportsOnTime: survey.MinRespondents - 2}
+		Reports: survey.MinRespondents + 10, ReportsOnTime: survey.MinRespondents - 2, LocalAssessment: &localAssessment, LocalRatings: aldyn.MinUnitRatings}
 	c, err := ScoreUnit(sv, in)
 	if err != nil {
 		t.Fatal(err)

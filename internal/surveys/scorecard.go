@@ -57,6 +57,12 @@ type UnitInput struct {
 	// in the unit's ReportBackPrecincts precincts over the last four
 	// full quarters.
 	ReportBackHeld, ReportBackPrecincts int
+	// LocalAssessment is the mean 0–100 of the unit's ratings in the
+	// year by local self-government bodies and the coordination
+	// commission (aldyn.UnitRatingSummary.Score; nil without any), from
+	// LocalRatings ratings.
+	LocalAssessment *float64
+	LocalRatings    int
 }
 
 // Scorecard is one unit's scorecard: each component's value (nil when
@@ -79,6 +85,11 @@ type Scorecard struct {
 	ReportBackHeld        int      `json:"report_back_held"`
 	ReportBackPrecincts   int      `json:"report_back_precincts"`
 	ReportBackPerPrecinct *float64 `json:"report_back_per_precinct"`
+	// The local assessment's number of ratings; from fewer than
+	// aldyn.MinUnitRatings it is flagged (LocalFew) and left out of the
+	// score.
+	LocalRatings int  `json:"local_ratings"`
+	LocalFew     bool `json:"local_few"`
 }
 
 // ScoreUnit computes the scorecard of one unit from survey sv with the
@@ -127,9 +138,14 @@ func ScoreUnitWith(sv *aldyn.Survey, in UnitInput, comps []ScoreComponent) (Scor
 		v := round(100*float64(in.ReportsOnTime)/float64(in.Reports), 1)
 		c.Values["reports_on_time"] = &v
 	}
+	c.LocalRatings, c.LocalFew = in.LocalRatings, in.LocalRatings < aldyn.MinUnitRatings
+	if in.LocalAssessment != nil && in.LocalRatings > 0 {
+		v := round(*in.LocalAssessment, 1)
+		c.Values["local_assessment"] = &v
+	}
 	var sum, weights float64
 	for _, comp := range comps {
-		if comp.Key == "reports_on_time" && c.ReportsFew {
+		if comp.Key == "reports_on_time" && c.ReportsFew || comp.Key == "local_assessment" && c.LocalFew {
 			continue
 		}
 		if v := c.Values[comp.Key]; v != nil {

@@ -51,6 +51,7 @@ func (s *Server) registerRoutes() {
 	s.registerModules()
 	s.registerOpenData()
 	s.registerSurveys()
+	s.registerUnitRatings()
 	s.registerSurveyStaff()
 	s.registerAbout()
 	s.handle("GET", "/api/v1/openapi.json", s.apiOpenAPI)

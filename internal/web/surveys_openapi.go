@@ -41,7 +41,7 @@ func init() {
 		apiOp{Method: "GET", Path: "/api/v1/victimization", Summary: "Victimization prevalence and incidence per 100,000 by crime type, the reporting rate, and the dark figure against recorded offenses of the same categories, territory and year",
 			Tag: "surveys", Access: "public",
 			Params: []apiParam{{Name: "territory", In: "query", Type: "string", Description: "default the survey's territory"}, waveParam}, Response: "Victimization"},
-		apiOp{Method: "GET", Path: "/api/v1/scorecards", Summary: "Police unit scorecards: per district, residents' trust and satisfaction (latest wave), share solved and change of registered offenses, share of residents' reports answered on time (with their count; flagged and left out of the score below 30 reports), each 0–100, combined with the published weights",
+		apiOp{Method: "GET", Path: "/api/v1/scorecards", Summary: "Police unit scorecards: per district, residents' trust and satisfaction (latest wave), share solved and change of registered offenses, share of residents' reports answered on time (with their count; flagged and left out of the score below 30 reports), the assessment by local self-government and the coordination commission (local_assessment: the mean of the year's unit ratings, with local_ratings; flagged local_few and left out of the score below the minimum ratings), each 0–100, combined with the published weights",
 			Tag: "surveys", Access: "public", Params: []apiParam{waveParam}, Response: "Scorecards"},
 	)
 	if _, ok := schemas["Text"]; !ok {
@@ -77,6 +77,7 @@ func init() {
 		"components": map[string]any{"type": "array", "items": obj(map[string]any{"key": str(), "weight": num()})},
 		"items": map[string]any{"type": "array", "items": obj(map[string]any{"territory_code": str(), "name": str(), "respondents": integer(), "reports": integer(), "reports_few": boolean(),
 			"report_back_held": integer(), "report_back_precincts": integer(), "report_back_per_precinct": nullable(num()),
+			"local_ratings": integer(), "local_few": boolean(),
 			"values": map[string]any{"type": "object", "additionalProperties": nullable(num())}, "score": nullable(num()),
 			"grade": map[string]any{"type": "string", "enum": []string{"good", "fair", "weak", ""}}})}})
 	summary := obj(map[string]any{"n": integer(), "sum": num(), "min": num(), "max": num(), "mean": num(), "design_effect": num(), "effective_n": num()})

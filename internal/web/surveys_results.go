@@ -403,6 +403,10 @@ func (s *Server) scorecards(r *http.Request) (*scorecardData, error) {
 			counts[y][c.TerritoryCode] = c
 		}
 	}
+	local, err := s.localAssessments(r, d.Year)
+	if err != nil {
+		return nil, err
+	}
 	lang := info(r).lang
 	slices.Sort(codes)
 	from, to, clock := time.Date(d.Year, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(d.Year+1, 1, 1, 0, 0, 0, 0, time.UTC), s.db.Now()
@@ -411,6 +415,9 @@ func (s *Server) scorecards(r *http.Request) (*scorecardData, error) {
 	for _, code := range codes {
 		now, before := counts[d.Year][code], counts[d.Year-1][code]
 		in := surveys.UnitInput{TerritoryCode: code, Responses: byUnit[code], Registered: now.Count, Solved: now.Solved, RegisteredBefore: before.Count}
+		if l := local[code]; l != nil {
+			in.LocalAssessment, in.LocalRatings = &l.Score, l.Ratings
+		}
 		name := code
 		if t, err := s.db.FindTerritoryByCode(ctx, code); err == nil {
 			name = t.Name(lang)
@@ -471,7 +478,9 @@ func (s *Server) scorecardsPage(w http.ResponseWriter, r *http.Request) error {
 			export.Column{Key: "reports_few", Label: loc.T("surveys.score.reports_few")},
 			export.Column{Key: "report_back_per_precinct", Label: loc.T("reportback.score.component"), Kind: export.Float},
 			export.Column{Key: "report_back_held", Label: loc.T("reportback.status.held"), Kind: export.Int},
-			export.Column{Key: "report_back_precincts", Label: loc.T("reportback.precinct"), Kind: export.Int})
+			export.Column{Key: "report_back_precincts", Label: loc.T("reportback.precinct"), Kind: export.Int},
+			export.Column{Key: "local_ratings", Label: loc.T("rating.ratings"), Kind: export.Int},
+			export.Column{Key: "local_few", Label: loc.T("rating.few")})
 		for _, it := range d.Items {
 			row := []any{it.Name}
 			for _, c := range d.Components {
@@ -485,18 +494,21 @@ func (s *Server) scorecardsPage(w http.ResponseWriter, r *http.Request) error {
 			if it.ReportsFew {
 				few = loc.T("surveys.score.reports_few_yes")
 			}
-			row = append(row, it.Score, grade, it.Respondents, it.Reports, few, it.ReportBackPerPrecinct, it.ReportBackHeld, it.ReportBackPrecincts)
+			row = append(row, it.Score, grade, it.Respondents, it.Reports, few, it.ReportBackPerPrecinct, it.ReportBackHeld, it.ReportBackPrecincts,
+				it.LocalRatings, localFew(loc.T, it.Scorecard))
 			t.Rows = append(t.Rows, row)
 		}
 		return serveTable(w, r, format, "scorecards-"+d.Wave, t)
 	}
 	return s.render(w, r, http.StatusOK, "scorecards", &page{Title: loc.T("surveys.score.title"), Data: scorecardsPageData{scorecardData: d,
-		CanSetWeights: national(actor(r)) && actor(r).Is(aldyn.RoleAdministrator)}})
+		CanSetWeights: national(actor(r)) && actor(r).Is(aldyn.RoleAdministrator), LocalMin: aldyn.MinUnitRatings, CanRate: s.ratesUnits(r)}})
 }
 
 type scorecardsPageData struct {
 	*scorecardData
 	CanSetWeights bool
+	LocalMin      int  // ratings a local assessment needs to count
+	CanRate       bool // the actor rates police units for its body
 }
 
 // The scorecard's weights, set by national administrators.

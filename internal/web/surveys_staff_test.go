@@ -279,7 +279,7 @@ func TestScorecardWeights(t *testing.T) {
 	post := func(v url.Values) *http.Response {
 		return f.doEn(t, adminKG, "POST", "/scorecards/weights", "application/x-www-form-urlencoded", v.Encode())
 	}
-	good := url.Values{"weight.trust": {"0,4"}, "weight.satisfaction": {"0.1"}, "weight.solved": {"0.2"}, "weight.offense_change": {"0.1"}, "weight.reports_on_time": {"0.2"}}
+	good := url.Values{"weight.trust": {"0,4"}, "weight.satisfaction": {"0.1"}, "weight.local_assessment": {"0"}, "weight.solved": {"0.2"}, "weight.offense_change": {"0.1"}, "weight.reports_on_time": {"0.2"}}
 	for name, tc := range map[string]struct {
 		field, value string
 		wantFields   []string
@@ -313,7 +313,7 @@ func TestScorecardWeights(t *testing.T) {
 		t.Fatal("a refused form changed the weights")
 	}
 	// Every bad field at once.
-	bad := url.Values{"weight.trust": {"-1"}, "weight.satisfaction": {"x"}, "weight.solved": {"2"}, "weight.offense_change": {"0.1"}, "weight.reports_on_time": {"0.1"}}
+	bad := url.Values{"weight.trust": {"-1"}, "weight.satisfaction": {"x"}, "weight.solved": {"2"}, "weight.offense_change": {"0.1"}, "weight.reports_on_time": {"0.1"}, "weight.local_assessment": {"0"}}
 	page := readBody(t, post(bad))
 	for _, fld := range []string{"weight.trust", "weight.satisfaction", "weight.solved"} {
 		if !strings.Contains(page, `id="e-`+fld+`"`) {
@@ -335,7 +335,7 @@ func TestScorecardWeights(t *testing.T) {
 		Components []surveys.ScoreComponent
 	}
 	decodeInto(t, f.do(t, anon, "GET", "/api/v1/scorecards", "", ""), &sc)
-	if len(sc.Components) != 5 || sc.Components[0].Weight != 0.4 {
+	if len(sc.Components) != len(aldyn.ScorecardComponents) || sc.Components[0].Weight != 0.4 {
 		t.Errorf("scorecards: got components %+v, want trust weighted 0.4", sc.Components)
 	}
 	if page := readBody(t, f.doEn(t, anon, "GET", "/scorecards", "", "")); !strings.Contains(page, "0.40") {

@@ -470,13 +470,13 @@ func TestScorecardsResidentReports(t *testing.T) {
 	}
 	resp := f.do(t, anon, "GET", "/scorecards?format=csv&sep=comma", "", "")
 	rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(readBody(t, resp), "\ufeff"))).ReadAll()
-	if err != nil || len(rows) != 3 || len(rows[0]) != 1+len(d.Components)+8 {
+	if err != nil || len(rows) != 3 || len(rows[0]) != 1+len(d.Components)+10 {
 		t.Fatalf("CSV: got %v %v, want a header and two units with the reports' count and flag", rows, err)
 	}
 	for _, row := range rows[1:] {
 		// … reports, too few, then the report-back meetings per precinct,
-		// held and precincts.
-		if n := row[len(row)-5]; n != strconv.Itoa(counted) && n != "1" || row[len(row)-4] == "" {
+		// held and precincts, then the local ratings and their flag.
+		if n := row[len(row)-7]; n != strconv.Itoa(counted) && n != "1" || row[len(row)-6] == "" {
 			t.Errorf("CSV row %v: want the reports' count and the too-few flag", row)
 		}
 	}
