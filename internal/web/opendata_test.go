@@ -137,7 +137,7 @@ func TestCKANShapes(t *testing.T) {
 	}
 	var names []string
 	json.Unmarshal(call("/api/3/action/package_list", 200).Result, &names)
-	want := []string{"concept-official-statistics", "offenses-grid-quarterly", "offenses-monthly", "plan-progress", "reported-figures-yearly", "resident-reports-quarterly", "sensitive-offenses-quarterly", "survey-trust-index"}
+	want := []string{"concept-official-statistics", "offenses-grid-quarterly", "offenses-monthly", "plan-progress", "report-back-meetings-quarterly", "reported-figures-yearly", "resident-reports-quarterly", "sensitive-offenses-quarterly", "survey-trust-index"}
 	if !slices.Equal(names, want) {
 		t.Errorf("package_list: got %v, want %v (unpublished coordination left out)", names, want)
 	}
@@ -214,7 +214,7 @@ func TestCKANShapes(t *testing.T) {
 	}
 	var groups []string
 	json.Unmarshal(call("/api/3/action/group_list", 200).Result, &groups)
-	if !slices.Equal(groups, []string{"offenses", "official", "plans"}) {
+	if !slices.Equal(groups, []string{"offenses", "official", "plans", "coordination"}) {
 		t.Errorf("group_list: %v", groups)
 	}
 	var tags []string
@@ -276,9 +276,16 @@ func TestCKANShapes(t *testing.T) {
 	if e.Error["__type"] != "Validation Error" || e.Error["name"] == nil {
 		t.Errorf("help_show without name: %v", e.Error)
 	}
-	e = call("/api/3/action/group_show?id=coordination", 404)
+	// The coordination theme holds the report-back meetings; the
+	// unpublished coordination dataset is left out of it.
+	var coord map[string]any
+	json.Unmarshal(call("/api/3/action/group_show?id=coordination&include_datasets=true", 200).Result, &coord)
+	if n, _ := coord["package_count"].(float64); n != 1 {
+		t.Errorf("group_show coordination: %v packages, want the report-back meetings only", coord["package_count"])
+	}
+	e = call("/api/3/action/group_show?id=nothing", 404)
 	if e.Error["__type"] != "Not Found Error" {
-		t.Errorf("group_show of a theme with nothing published: %v", e.Error)
+		t.Errorf("group_show of no theme: %v", e.Error)
 	}
 	for _, path := range []string{"/api/3/action/package_create", "/api/action/datastore_search"} {
 		e = call(path, 400)
