@@ -384,3 +384,23 @@ func TestReportBackModeration(t *testing.T) {
 		t.Error("the withdrawn issue is still in the API")
 	}
 }
+
+// TestReportBackLinks: the top menu offers the calendar to everyone in
+// every language, and a district's and a precinct's pages link to their
+// meetings.
+func TestReportBackLinks(t *testing.T) {
+	f := mustFixture(t)
+	d := mustReportBackData(t, f)
+	for lang, want := range map[string]string{"ky": "Отчеттук жолугушуулар", "ru": "Отчётные встречи", "en": "Report-back meetings"} {
+		_, home := f.getAs(t, anon, lang, "/")
+		if got := navLinks(home)["/report-back-meetings"]; got != want {
+			t.Errorf("%s menu: got %q, want %q", lang, got, want)
+		}
+	}
+	for path, link := range map[string]string{"/territories/" + codeA: "/report-back-meetings?territory=" + codeA,
+		"/territories/" + d.precinctA: "/report-back-meetings?precinct=" + d.precinctA} {
+		if _, page := f.getAs(t, anon, "ru", path); !strings.Contains(page, `href="`+link+`"`) {
+			t.Errorf("%s lacks the link %s", path, link)
+		}
+	}
+}
