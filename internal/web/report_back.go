@@ -57,46 +57,21 @@ func requireReportBackStaff(r *http.Request) error {
 // precincts in it or below), precinct, status, from and to (days, to
 // inclusive), paging and sorting.
 func (s *Server) reportBackFilter(ctx context.Context, q url.Values) (aldyn.ReportBackFilter, error) {
-	p, err := pageFromQuery(q)
+	p, err := sortedPage(q, store.ReportBackSorts)
 	if err != nil {
 		return aldyn.ReportBackFilter{}, err
-	}
-	if _, ok := store.ReportBackSorts[p.Sort]; p.Sort != "" && !ok {
-		return aldyn.ReportBackFilter{}, badParam("sort")
 	}
 	f := aldyn.ReportBackFilter{Page: p, PrecinctCode: q.Get("precinct")}
 	if f.PrecinctCode != "" && !aldyn.ValidTerritoryCode(f.PrecinctCode) {
 		return f, badParam("precinct")
 	}
-	if v := q.Get("territory"); v != "" {
-		t, err := s.db.FindTerritoryByCode(ctx, v)
-		if err != nil {
-			return f, badParam("territory")
-		}
-		f.Territory = t.Path
+	if err := s.territoryParam(ctx, q, &f.Territory); err != nil {
+		return f, err
 	}
-	if v := q.Get("status"); v != "" {
-		st := aldyn.ReportBackStatus(v)
-		if !st.Valid() {
-			return f, badParam("status")
-		}
-		f.Status = &st
+	if err := statusParam(q, &f.Status); err != nil {
+		return f, err
 	}
-	for _, d := range []struct {
-		name string
-		p    **time.Time
-		add  int
-	}{{"from", &f.From, 0}, {"to", &f.To, 1}} {
-		if v := q.Get(d.name); v != "" {
-			t, ok := parseDay(v)
-			if !ok {
-				return f, badParam(d.name)
-			}
-			t = time.Date(t.Year(), t.Month(), t.Day()+d.add, 0, 0, 0, 0, i18n.Bishkek)
-			*d.p = &t
-		}
-	}
-	return f, nil
+	return f, dayRange(q, i18n.Bishkek, &f.From, &f.To)
 }
 
 // reportBackNames are the names a list of meetings shows.
@@ -511,38 +486,6 @@ func (m momentField) decode(raw json.RawMessage, name string, v aldyn.Validation
 	return nil
 }
 
-// optionalWhole is a whole number that may be unset: blank unsets it.
-func optionalWhole(p **int, bad string) formField { return optionalIntField{jsonValue{p}, p, bad} }
-
-type optionalIntField struct {
-	jsonValue
-	p   **int
-	bad string
-}
-
-func (o optionalIntField) read(f url.Values, name string, v aldyn.Validation) {
-	s, ok := posted(f, name)
-	if !ok {
-		return
-	}
-	if s == "" {
-		*o.p = nil
-		return
-	}
-	n, err := strconv.Atoi(s)
-	if err != nil {
-		v.Add(name, o.bad)
-		return
-	}
-	*o.p = &n
-}
-
-func (o optionalIntField) show(f url.Values, name string) {
-	if *o.p != nil {
-		f.Set(name, strconv.Itoa(**o.p))
-	}
-}
-
 // reportBackFormPageData is the data of the report_back_form page.
 type reportBackFormPageData struct {
 	Meeting    *aldyn.ReportBackMeeting
@@ -770,12 +713,19 @@ func (s *Server) renderReportBackIssues(w http.ResponseWriter, r *http.Request, 
 	return s.render(w, r, status, "report_back_issues", &page{Title: info(r).loc.T("reportback.moderation_title"), Errors: errs, Data: d})
 }
 
-func (s *Server) reportBackIssueModerate(w http.ResponseWriter, r *http.Request) error {
+// reportBackIssueByPath is the meeting and the issue id of the path, for
+// a moderator.
+func (s *Server) reportBackIssueByPath(r *http.Request) (*aldyn.ReportBackMeeting, int64, error) {
 	m, err := s.reportBackForModeration(r)
 	if err != nil {
-		return err
+		return nil, 0, err
 	}
 	issue, err := routeID(r, "issue", "reportback.error.issue_not_found")
+	return m, issue, err
+}
+
+func (s *Server) reportBackIssueModerate(w http.ResponseWriter, r *http.Request) error {
+	m, issue, err := s.reportBackIssueByPath(r)
 	if err != nil {
 		return err
 	}
@@ -801,21 +751,16 @@ func (s *Server) apiReportBackIssues(w http.ResponseWriter, r *http.Request) err
 }
 
 func (s *Server) apiReportBackIssueModerate(w http.ResponseWriter, r *http.Request) error {
-	m, err := s.reportBackForModeration(r)
-	if err != nil {
-		return err
-	}
-	issue, err := routeID(r, "issue", "reportback.error.issue_not_found")
+	m, issue, err := s.reportBackIssueByPath(r)
 	if err != nil {
 		return err
 	}
 	mod := &aldyn.IssueModeration{}
-	if err := readJSON(r, issueModerationForm{mod}); err != nil {
+	return saveFormJSON(w, r, http.StatusOK, mod, issueModerationForm{mod}, func(ctx context.Context, a *aldyn.Actor, mod *aldyn.IssueModeration) error {
+		is, err := s.db.ModerateReportBackIssue(ctx, a, m.ID, issue, *mod)
+		if err == nil {
+			mod.Published, mod.Redactions = is.Published, is.Redactions
+		}
 		return err
-	}
-	is, err := s.db.ModerateReportBackIssue(r.Context(), actor(r), m.ID, issue, *mod)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, is)
+	})
 }

@@ -29,7 +29,7 @@ func init() {
 			Tag: "residents", Access: "coordinators and administrators covering the precinct", Params: []apiParam{idParam}, Response: "ReportBackIssueList"},
 		apiOp{Method: "PUT", Path: "/api/v1/report-back-meetings/{id}/issues/{issue}", Summary: "Moderate an issue: publish or withdraw it and set the words (names) blanked in its text and answer; audited",
 			Tag: "residents", Access: "coordinators and administrators covering the precinct", Params: []apiParam{idParam, {Name: "issue", In: "path", Type: "integer", Required: true}},
-			Body: "ReportBackIssueModeration", Response: "ReportBackIssue"},
+			Body: "ReportBackIssueModeration", Response: "ReportBackIssueModeration"},
 	)
 	issue := obj(map[string]any{"text": str(), "answer": str()})
 	schemas["ReportBackMeeting"] = obj(map[string]any{"id": integer(), "precinct_code": str(), "precinct": str(), "territory_code": str(), "territory": str(),
