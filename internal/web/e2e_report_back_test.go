@@ -10,7 +10,8 @@ import (
 // TestBrowserReportBackCalendar: in Kyrgyz and in Russian, on a desktop
 // and a phone, the public calendar lists the upcoming meeting with its
 // place and inspector and the past one with its attendance and answers,
-// never the personal data written into an issue; the territory filter
+// never the personal data written into an issue nor an issue awaiting
+// moderation; the territory filter
 // keeps the chosen district's meetings only.
 func TestBrowserReportBackCalendar(t *testing.T) {
 	f := mustFixture(t)
@@ -30,10 +31,13 @@ func TestBrowserReportBackCalendar(t *testing.T) {
 					t.Errorf("calendar lacks %q", want)
 				}
 			}
-			for _, bad := range []string{rbPhone, rbEmail, rbPIN} {
+			for _, bad := range []string{rbPhone, rbEmail, rbPIN, rbName, rbPending, "0700 111 333"} {
 				if strings.Contains(page, bad) {
-					t.Errorf("calendar shows %q", bad)
+					t.Errorf("calendar shows personal data or unmoderated text %q", bad)
 				}
+			}
+			if got, want := b.text(`.nav a[aria-current="page"]`), map[string]string{"ky": "Отчеттук жолугушуулар", "ru": "Отчётные встречи"}[lang]; got != want {
+				t.Errorf("current menu entry: got %q, want %q", got, want)
 			}
 			b.fitsWidth(lang + " /report-back-meetings")
 			b.screenshot("report-back-calendar-" + lang)
