@@ -58,3 +58,39 @@ func TestBrowserReportBackCalendar(t *testing.T) {
 		})
 	}
 }
+
+// TestBrowserReportBackModeration: in Kyrgyz and in Russian, the
+// coordinator sees each issue as typed and as the public would read it,
+// publishes the pending one with a name blanked, and the page fits.
+func TestBrowserReportBackModeration(t *testing.T) {
+	f := mustFixture(t)
+	d := mustReportBackData(t, f)
+	path := "/report-back-meetings/" + mtID(d.heldA.ID) + "/issues"
+	pending := map[string]string{"ky": "Модерацияны күтүүдө", "ru": "Ждёт модерации"}
+	for _, lang := range []string{"ky", "ru"} {
+		t.Run(lang, func(t *testing.T) {
+			b := mustBrowserFor(t, f)
+			b.login(strings.ToLower(coordinator), "/lang/"+lang+"?next="+path)
+			b.open(path)
+			issue := "#issue-" + mtID(d.heldA.Issues[1].ID)
+			if got := b.text(issue + " h2"); !strings.Contains(got, pending[lang]) {
+				t.Errorf("pending issue heading: got %q, want it to say %q", got, pending[lang])
+			}
+			if preview := b.text(issue + " .public-preview"); strings.Contains(preview, "0700 111 333") || strings.Contains(preview, "pending.rb@example.kg") {
+				t.Errorf("the public preview shows a phone or an e-mail: %q", preview)
+			}
+			b.fitsWidth(lang + " " + path)
+			b.screenshot("report-back-moderation-" + lang)
+			b.do(chromedp.SetValue(chromedp.CSS(issue+" textarea"), "Жумабаев Талант"),
+				chromedp.Click(chromedp.CSS(issue+` input[name="published"]`)),
+				chromedp.Click(chromedp.CSS(issue+` button[type="submit"]`)))
+			waitFor(t, b.ctx, `!!document.querySelector("`+issue+` .badge-published")`)
+			if preview := b.text(issue + " .public-preview"); strings.Contains(preview, "Жумабаев") {
+				t.Errorf("the name is not blanked in the preview: %q", preview)
+			}
+			// Withdraw it again for the next language.
+			b.do(chromedp.Click(chromedp.CSS(issue+` input[name="published"]`)), chromedp.Click(chromedp.CSS(issue+` button[type="submit"]`)))
+			waitFor(t, b.ctx, `!!document.querySelector("`+issue+` .badge-pending")`)
+		})
+	}
+}
