@@ -49,12 +49,61 @@ const (
 
 // ReportBackIssue is an issue residents raised at a meeting and the
 // answer the inspector gave. CategoryID, when set on recording, makes the
-// issue a resident's report (ReportID) routed as any report is.
+// issue a resident's report (ReportID) routed as any report is. Staff type
+// the text, so the public reads it only once a moderator publishes it,
+// with the words (names) the moderator blanked in Redactions and every
+// phone, e-mail and personal-number shape replaced; a change of the text
+// or answer withdraws it until it is moderated again.
 type ReportBackIssue struct {
-	Text       string `json:"text"`
-	Answer     string `json:"answer"`
-	CategoryID int64  `json:"category_id,omitempty"`
-	ReportID   *int64 `json:"report_id,omitempty"`
+	ID         int64    `json:"id,omitempty"`
+	Text       string   `json:"text"`
+	Answer     string   `json:"answer"`
+	CategoryID int64    `json:"category_id,omitempty"`
+	ReportID   *int64   `json:"report_id,omitempty"`
+	Published  bool     `json:"published"`
+	Redactions []string `json:"redactions,omitempty"`
+}
+
+// PublicIssue is an issue and its answer as the public reads them.
+type PublicIssue struct {
+	Text   string `json:"text"`
+	Answer string `json:"answer"`
+}
+
+// Public is the issue as the public may read it: the words the moderator
+// blanked and the personal-data shapes replaced.
+func (is ReportBackIssue) Public() PublicIssue {
+	return PublicIssue{Text: RedactPersonalData(redactWords(is.Text, is.Redactions)),
+		Answer: RedactPersonalData(redactWords(is.Answer, is.Redactions))}
+}
+
+// IssueModeration is a moderator's decision on an issue: whether the
+// public reads it, and the words (names) blanked in its text and answer.
+type IssueModeration struct {
+	Published  bool     `json:"published"`
+	Redactions []string `json:"redactions"`
+}
+
+// MaxRedactionWord is the longest word a moderator may blank, in runes.
+const MaxRedactionWord = 100
+
+// CleanRedactions trims the words a moderator blanks and drops the empty
+// ones; a word longer than MaxRedactionWord is an error.
+func CleanRedactions(words []string) ([]string, error) {
+	out := []string{}
+	for _, w := range words {
+		w = strings.TrimSpace(w)
+		if w == "" {
+			continue
+		}
+		if len([]rune(w)) > MaxRedactionWord {
+			v := Validation{}
+			v.Add("redactions", "error.too_long")
+			return nil, v.Err()
+		}
+		out = append(out, w)
+	}
+	return out, nil
 }
 
 // ReportBackMeeting is a report-back meeting of a precinct or juvenile
@@ -206,14 +255,27 @@ func (m *ReportBackMeeting) Upcoming(now time.Time) bool {
 	return m.Status == ReportBackScheduled && m.StartsAt.After(now)
 }
 
-// PublicIssues are the issues and answers as the public may read them:
-// every phone, e-mail and personal-number shape replaced.
-func (m *ReportBackMeeting) PublicIssues() []ReportBackIssue {
-	out := make([]ReportBackIssue, len(m.Issues))
-	for i, is := range m.Issues {
-		out[i] = ReportBackIssue{Text: RedactPersonalData(is.Text), Answer: RedactPersonalData(is.Answer)}
+// PublicIssues are the issues a moderator published, as the public may
+// read them (Public); the others are left out.
+func (m *ReportBackMeeting) PublicIssues() []PublicIssue {
+	out := []PublicIssue{}
+	for _, is := range m.Issues {
+		if is.Published {
+			out = append(out, is.Public())
+		}
 	}
 	return out
+}
+
+// PendingIssues counts the issues awaiting moderation.
+func (m *ReportBackMeeting) PendingIssues() int {
+	n := 0
+	for _, is := range m.Issues {
+		if !is.Published {
+			n++
+		}
+	}
+	return n
 }
 
 // PublicReason is the reason a meeting was not held, redacted as issues are.

@@ -109,11 +109,17 @@ func TestReportBackTransitionAndPublic(t *testing.T) {
 	if !ReportBackScheduled.CanTransition(ReportBackHeld) || !ReportBackHeld.CanTransition(ReportBackNotHeld) {
 		t.Error("an outcome could not be recorded or corrected")
 	}
-	m := &ReportBackMeeting{Issues: []ReportBackIssue{{Text: "Call me on +996 555 123 456 or a@b.kg, PIN 21203199001234", Answer: "Wrote to 0312 62 45 67"}},
+	m := &ReportBackMeeting{Issues: []ReportBackIssue{
+		{Text: "Talant Asanov: call me on +996 555 123 456 or a@b.kg, PIN 21203199001234", Answer: "Wrote to Talant Asanov, 0312 62 45 67", Published: true,
+			Redactions: []string{"talant asanov"}},
+		{Text: "Not yet moderated: Aibek, 0700 111 222"}},
 		NotHeldReason: "inspector ill, call 0555123456"}
 	pub := m.PublicIssues()
+	if len(pub) != 1 || m.PendingIssues() != 1 {
+		t.Fatalf("public issues %+v, pending %d: want the published one only, one pending", pub, m.PendingIssues())
+	}
 	for _, s := range []string{pub[0].Text, pub[0].Answer, m.PublicReason()} {
-		for _, bad := range []string{"555 123 456", "a@b.kg", "21203199001234", "62 45 67", "0555123456"} {
+		for _, bad := range []string{"555 123 456", "a@b.kg", "21203199001234", "62 45 67", "0555123456", "Talant", "Asanov"} {
 			if strings.Contains(s, bad) {
 				t.Errorf("public text %q keeps %q", s, bad)
 			}
@@ -121,6 +127,16 @@ func TestReportBackTransitionAndPublic(t *testing.T) {
 	}
 	if m.Issues[0].Text == pub[0].Text {
 		t.Error("PublicIssues changed nothing")
+	}
+}
+
+func TestCleanRedactions(t *testing.T) {
+	got, err := CleanRedactions([]string{" Асанов ", "", "  ", "Айгүл"})
+	if err != nil || len(got) != 2 || got[0] != "Асанов" || got[1] != "Айгүл" {
+		t.Errorf("got %q, %v; want the two names trimmed", got, err)
+	}
+	if _, err := CleanRedactions([]string{strings.Repeat("ө", MaxRedactionWord+1)}); ErrorCode(err) != EINVALID {
+		t.Errorf("a word too long: got %v, want EINVALID", err)
 	}
 }
 

@@ -14,7 +14,8 @@ import (
 // police unit scorecards and the indicators have figures), and upcoming
 // ones in the weeks after the day the demo is loaded. Inspectors' names are
 // fictitious and marked demo; two issues raised become demo residents'
-// reports, routed as any report is.
+// reports, routed as any report is. The first issue of each meeting is
+// published, the others await moderation.
 
 type demoMeeting struct {
 	district, body string
@@ -109,6 +110,13 @@ func LoadReportBackMeetings(ctx context.Context, db *store.DB) error {
 		}
 		if err := db.CreateReportBackMeeting(ctx, aldyn.System, m); err != nil {
 			return fmt.Errorf("demo report-back meeting in %s: %w", code, err)
+		}
+		// A moderator published the first issue of each meeting; the
+		// others await moderation.
+		if len(m.Issues) > 0 {
+			if _, err := db.ModerateReportBackIssue(ctx, aldyn.System, m.ID, m.Issues[0].ID, aldyn.IssueModeration{Published: true}); err != nil {
+				return fmt.Errorf("demo report-back issue in %s: %w", code, err)
+			}
 		}
 	}
 	return nil

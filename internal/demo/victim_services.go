@@ -2,8 +2,10 @@ package demo
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/aldyn-kg/aldyn"
+	"github.com/aldyn-kg/aldyn/internal/residents"
 	"github.com/aldyn-kg/aldyn/internal/store"
 )
 
@@ -55,8 +57,49 @@ func LoadVictimServices(ctx context.Context, db *store.DB) error {
 		v := VictimServices[i]
 		v.Phones, v.Serves = append([]string(nil), v.Phones...), append([]string(nil), v.Serves...)
 		v.Active, v.Demo = true, true
+		if v.Lat == nil {
+			lat, lon, err := demoPoint(ctx, db, v.TerritoryCode, i)
+			if err != nil {
+				return fmt.Errorf("demo victim service %d: %w", i+1, err)
+			}
+			v.Lat, v.Lon = lat, lon
+		}
 		vs[i], rows[i] = &v, i+1
 	}
 	_, err := db.ImportVictimServices(ctx, aldyn.System, vs, rows)
 	return err
+}
+
+// demoPoint is a clearly fictitious point for the i-th demo service that
+// has none (a hotline, a shelter whose address is kept secret), so that
+// the public map shows the demo: near the centre of its territory as
+// loaded, inside the territory's boundary, and away from any address.
+// A territory with no centre gets no point.
+func demoPoint(ctx context.Context, db *store.DB, code string, i int) (*float64, *float64, error) {
+	t, err := db.FindTerritoryByCode(ctx, code)
+	if err != nil || t.Lat == nil || t.Lon == nil {
+		return nil, nil, err
+	}
+	bs, err := db.FindBoundaries(ctx, t.Path)
+	if err != nil {
+		return nil, nil, err
+	}
+	var ground []byte
+	for _, b := range bs {
+		if b.Territory.Code == code {
+			ground = b.Geometry
+		}
+	}
+	// Step out from the centre, each service its own direction, until the
+	// point lies inside the boundary (a centre may fall outside a concave
+	// territory).
+	dirs := [][2]float64{{1, 1}, {-1, 1}, {1, -1}, {-1, -1}, {0, 1}, {1, 0}}
+	d := dirs[i%len(dirs)]
+	for step := 1; step <= 60; step++ {
+		lat, lon := *t.Lat+d[0]*0.01*float64(step), *t.Lon+d[1]*0.01*float64(step)
+		if ground == nil || residents.Contains(ground, lat, lon) {
+			return &lat, &lon, nil
+		}
+	}
+	return nil, nil, nil
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/aldyn-kg/aldyn"
 	"github.com/aldyn-kg/aldyn/internal/demo"
+	"github.com/aldyn-kg/aldyn/internal/residents"
 	"github.com/aldyn-kg/aldyn/internal/store/storetest"
 )
 
@@ -39,6 +40,26 @@ func TestLoadVictimServices(t *testing.T) {
 		for _, p := range v.Phones {
 			if !demoNumber.MatchString(p) {
 				t.Errorf("%s: %q is not a demo number", v.Name.EN, p)
+			}
+		}
+	}
+	// Every service has a point on the public map, inside its territory.
+	for _, v := range vs {
+		if v.Lat == nil || v.Lon == nil {
+			t.Errorf("%s: no point for the public map", v.Name.EN)
+			continue
+		}
+		tr, err := db.FindTerritoryByCode(ctx, v.TerritoryCode)
+		if err != nil {
+			t.Fatal(err)
+		}
+		bs, err := db.FindBoundaries(ctx, tr.Path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, b := range bs {
+			if b.Territory.Code == v.TerritoryCode && !residents.Contains(b.Geometry, *v.Lat, *v.Lon) {
+				t.Errorf("%s: point %.4f,%.4f outside %s", v.Name.EN, *v.Lat, *v.Lon, v.TerritoryCode)
 			}
 		}
 	}

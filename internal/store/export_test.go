@@ -197,3 +197,14 @@ func (db *DB) OffenseIndexesForTest(ctx context.Context) (map[string]string, err
 // IndexesDeferredForTest tells whether the import builds offenses'
 // secondary indexes at Commit.
 func (imp *OffenseImport) IndexesDeferredForTest() bool { return imp.deferIndexes }
+
+// ApplyMigrationForTest applies (up) or reverts (down) one migration of
+// the database's dialect, for tests of what a migration does to rows.
+func (db *DB) ApplyMigrationForTest(ctx context.Context, version int64, up bool) error {
+	p, err := db.provider(db.w)
+	if err != nil {
+		return err
+	}
+	_, err = p.ApplyVersion(ctx, version, up)
+	return err
+}

@@ -3,10 +3,8 @@ package store
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/aldyn-kg/aldyn"
 )
@@ -18,7 +16,7 @@ import (
 // its transaction.
 
 const reportBackCols = `m.id, m.precinct_code, m.body_id, m.inspector_name, m.inspector_role, m.starts_at, m.place, m.status,
-	m.not_held_reason, m.attendance, m.issues_json, m.demo, m.created_at, m.updated_at, t.path, bt.path`
+	m.not_held_reason, m.attendance, m.demo, m.created_at, m.updated_at, t.path, bt.path`
 
 const reportBackFrom = ` FROM report_back_meetings m JOIN territories t ON t.code = m.precinct_code
 	JOIN bodies b ON b.id = m.body_id JOIN territories bt ON bt.code = b.territory_code `
@@ -26,21 +24,15 @@ const reportBackFrom = ` FROM report_back_meetings m JOIN territories t ON t.cod
 func scanReportBack(s interface{ Scan(...any) error }) (*aldyn.ReportBackMeeting, error) {
 	var m aldyn.ReportBackMeeting
 	var attendance sql.NullInt64
-	var issues string
 	if err := s.Scan(&m.ID, &m.PrecinctCode, &m.BodyID, &m.InspectorName, &m.InspectorRole, timeScan{&m.StartsAt}, &m.Place, &m.Status,
-		&m.NotHeldReason, &attendance, &issues, boolInto{&m.Demo}, timeScan{&m.CreatedAt}, timeScan{&m.UpdatedAt}, &m.PrecinctPath, &m.BodyPath); err != nil {
+		&m.NotHeldReason, &attendance, boolInto{&m.Demo}, timeScan{&m.CreatedAt}, timeScan{&m.UpdatedAt}, &m.PrecinctPath, &m.BodyPath); err != nil {
 		return nil, err
 	}
 	if attendance.Valid {
 		n := int(attendance.Int64)
 		m.Attendance = &n
 	}
-	if err := json.Unmarshal([]byte(issues), &m.Issues); err != nil {
-		return nil, err
-	}
-	if m.Issues == nil {
-		m.Issues = []aldyn.ReportBackIssue{}
-	}
+	m.Issues = []aldyn.ReportBackIssue{}
 	m.StartsAt, m.CreatedAt, m.UpdatedAt = m.StartsAt.UTC(), m.CreatedAt.UTC(), m.UpdatedAt.UTC()
 	return &m, nil
 }
@@ -77,18 +69,27 @@ func (db *DB) FindReportBackMeetings(ctx context.Context, f aldyn.ReportBackFilt
 		p.Sort = "starts"
 	}
 	out, total, err := findPage(ctx, db, reportBackCols, reportBackFrom, w.String(), w.args, orderBy(p, ReportBackSorts, "m.starts_at")+", m.id", nil, p, scanReportBack)
+	if err == nil {
+		err = loadReportBackIssues(ctx, db, out)
+	}
 	return out, total, db.normalize(err)
 }
 
-// FindReportBackMeetingByID returns one meeting.
+// FindReportBackMeetingByID returns one meeting with its issues.
 func (db *DB) FindReportBackMeetingByID(ctx context.Context, id int64) (*aldyn.ReportBackMeeting, error) {
-	m, err := scanReportBack(db.queryRow(ctx, "SELECT "+reportBackCols+reportBackFrom+"WHERE m.id = ?", id))
-	return m, notFound(err, "reportback.error.not_found", db)
+	return findReportBack(ctx, db, db, id)
 }
 
 func (tx *Tx) reportBack(ctx context.Context, id int64) (*aldyn.ReportBackMeeting, error) {
-	m, err := scanReportBack(tx.queryRow(ctx, "SELECT "+reportBackCols+reportBackFrom+"WHERE m.id = ?", id))
-	return m, notFound(err, "reportback.error.not_found", tx.db)
+	return findReportBack(ctx, tx, tx.db, id)
+}
+
+func findReportBack(ctx context.Context, r reader, db *DB, id int64) (*aldyn.ReportBackMeeting, error) {
+	m, err := scanReportBack(r.queryRow(ctx, "SELECT "+reportBackCols+reportBackFrom+"WHERE m.id = ?", id))
+	if err == nil {
+		err = loadReportBackIssues(ctx, r, []*aldyn.ReportBackMeeting{m})
+	}
+	return m, notFound(err, "reportback.error.not_found", db)
 }
 
 // checkReportBackPlace checks that the meeting's precinct is a precinct,
@@ -157,14 +158,16 @@ func (db *DB) CreateReportBackMeeting(ctx context.Context, actor *aldyn.Actor, m
 				status,
 				not_held_reason,
 				attendance,
-				issues_json,
 				demo,
 				created_at,
 				updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			m.PrecinctCode, m.BodyID, m.InspectorName, m.InspectorRole, m.StartsAt.UTC(), quarterLabel(m), m.Place, string(m.Status),
-			m.NotHeldReason, m.Attendance, jsonText(m.Issues), m.Demo, tx.now, tx.now).Scan(&m.ID); err != nil {
+			m.NotHeldReason, m.Attendance, m.Demo, tx.now, tx.now).Scan(&m.ID); err != nil {
 			return tx.db.normalize(err)
+		}
+		if err := tx.saveReportBackIssues(ctx, m, nil); err != nil {
+			return err
 		}
 		return tx.Audit(ctx, aldyn.AuditCreate, "report_back_meeting", idString(m.ID), m.PrecinctCode, nil, auditReportBack(m))
 	})
@@ -214,11 +217,13 @@ func (db *DB) UpdateReportBackMeeting(ctx context.Context, actor *aldyn.Actor, i
 				status = ?,
 				not_held_reason = ?,
 				attendance = ?,
-				issues_json = ?,
 				updated_at = ?
 			WHERE id = ?`,
 			m.PrecinctCode, m.BodyID, m.InspectorName, m.InspectorRole, m.StartsAt.UTC(), quarterLabel(m), m.Place, string(m.Status),
-			m.NotHeldReason, m.Attendance, jsonText(m.Issues), tx.now, m.ID); err != nil {
+			m.NotHeldReason, m.Attendance, tx.now, m.ID); err != nil {
+			return err
+		}
+		if err := tx.saveReportBackIssues(ctx, m, old); err != nil {
 			return err
 		}
 		return tx.Audit(ctx, aldyn.AuditUpdate, "report_back_meeting", idString(m.ID), m.PrecinctCode, auditReportBack(old), auditReportBack(m))
@@ -249,19 +254,9 @@ func (db *DB) RecordReportBackOutcome(ctx context.Context, actor *aldyn.Actor, i
 // report is; an issue that had a report keeps it. old is the meeting
 // before the change (nil for a new one).
 func (tx *Tx) reportIssues(ctx context.Context, m, old *aldyn.ReportBackMeeting) error {
-	had := map[string]*int64{}
-	if old != nil {
-		for _, is := range old.Issues {
-			if is.ReportID != nil {
-				had[strings.ToLower(is.Text)] = is.ReportID
-			}
-		}
-	}
+	keepIssues(m, old)
 	for i := range m.Issues {
 		is := &m.Issues[i]
-		if is.ReportID == nil {
-			is.ReportID = had[strings.ToLower(is.Text)]
-		}
 		if is.ReportID != nil || is.CategoryID == 0 {
 			continue
 		}

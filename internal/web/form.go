@@ -311,34 +311,45 @@ func (d floatField) show(f url.Values, name string) {
 	f.Set(name, strconv.FormatFloat(*d.p, 'f', -1, 64))
 }
 
-// optionalDecimal is a number that may be unset: blank unsets it.
-func optionalDecimal(p **float64, bad string) formField {
-	return optionalFloatField{jsonValue{p}, p, bad}
+// optional is a value that may be unset: blank unsets it; inner makes
+// the field that reads and shows the value (in JSON, null unsets it).
+func optional[T any](p **T, inner func(*T) formField) formField {
+	return optionalField[T]{jsonValue{p}, p, inner}
 }
 
-type optionalFloatField struct {
+type optionalField[T any] struct {
 	jsonValue
-	p   **float64
-	bad string
+	p     **T
+	inner func(*T) formField
 }
 
-func (d optionalFloatField) read(f url.Values, name string, v aldyn.Validation) {
+func (o optionalField[T]) read(f url.Values, name string, v aldyn.Validation) {
 	s, ok := posted(f, name)
 	if !ok {
 		return
 	}
-	*d.p = nil
+	*o.p = nil
 	if s != "" {
-		var x float64
-		floatField{p: &x, bad: d.bad}.read(f, name, v)
-		*d.p = &x
+		var x T
+		o.inner(&x).read(f, name, v)
+		*o.p = &x
 	}
 }
 
-func (d optionalFloatField) show(f url.Values, name string) {
-	if *d.p != nil {
-		floatField{p: *d.p}.show(f, name)
+func (o optionalField[T]) show(f url.Values, name string) {
+	if *o.p != nil {
+		o.inner(*o.p).show(f, name)
 	}
+}
+
+// optionalDecimal is a number that may be unset.
+func optionalDecimal(p **float64, bad string) formField {
+	return optional(p, func(x *float64) formField { return decimal(x, bad) })
+}
+
+// optionalWhole is a whole number that may be unset.
+func optionalWhole(p **int, bad string) formField {
+	return optional(p, func(x *int) formField { return whole(x, bad) })
 }
 
 // ids is a set of ids, repeated values in a form (a multiple select,

@@ -30,6 +30,7 @@ var navigation = []navEntry{
 	{"/meetings", "nav.meetings", requireSignedIn},
 	{"/data-sets", "datasets.title", requireSignedIn},
 	{"/stats", "nav.statistics", requireSignedIn},
+	{"/report-back-meetings", "nav.report_back", open},
 	{"/open", "nav.open_data", open},
 	{"/surveys", "nav.surveys", open},
 	{"/users", "nav.users", requireAdmin},

@@ -137,7 +137,7 @@ func TestCKANShapes(t *testing.T) {
 	}
 	var names []string
 	json.Unmarshal(call("/api/3/action/package_list", 200).Result, &names)
-	want := []string{"concept-official-statistics", "offenses-grid-quarterly", "offenses-monthly", "plan-progress", "reported-figures-yearly", "resident-reports-quarterly", "sensitive-offenses-quarterly", "survey-trust-index"}
+	want := []string{"concept-official-statistics", "offenses-grid-quarterly", "offenses-monthly", "plan-progress", "report-back-meetings-quarterly", "reported-figures-yearly", "resident-reports-quarterly", "sensitive-offenses-quarterly", "survey-trust-index"}
 	if !slices.Equal(names, want) {
 		t.Errorf("package_list: got %v, want %v (unpublished coordination left out)", names, want)
 	}
@@ -214,7 +214,7 @@ func TestCKANShapes(t *testing.T) {
 	}
 	var groups []string
 	json.Unmarshal(call("/api/3/action/group_list", 200).Result, &groups)
-	if !slices.Equal(groups, []string{"offenses", "official", "plans"}) {
+	if !slices.Equal(groups, []string{"offenses", "official", "plans", "coordination"}) {
 		t.Errorf("group_list: %v", groups)
 	}
 	var tags []string
@@ -269,7 +269,7 @@ func TestCKANShapes(t *testing.T) {
 		{"/api/3/action/resource_show?id=nope", 404, "Not Found Error", "", false},
 		{"/api/3/action/help_show?name=package_create", 404, "Not Found Error", "", false},
 		{"/api/3/action/help_show", 409, "Validation Error", "name", false},
-		{"/api/3/action/group_show?id=coordination", 404, "Not Found Error", "", false}, // a theme with nothing published
+		{"/api/3/action/group_show?id=nothing", 404, "Not Found Error", "", false}, // no such theme
 	} {
 		e := call(c.path, c.status)
 		if e.Error["__type"] != c.typ || (c.field != "" && e.Error[c.field] == nil) {
@@ -278,6 +278,13 @@ func TestCKANShapes(t *testing.T) {
 		if c.noResult && e.Result != nil {
 			t.Errorf("%s: result %s, want none", c.path, e.Result)
 		}
+	}
+	// The coordination theme holds the report-back meetings; the
+	// unpublished coordination dataset is left out of it.
+	var coord map[string]any
+	json.Unmarshal(call("/api/3/action/group_show?id=coordination&include_datasets=true", 200).Result, &coord)
+	if n, _ := coord["package_count"].(float64); n != 1 {
+		t.Errorf("group_show coordination: %v packages, want the report-back meetings only", coord["package_count"])
 	}
 	for _, path := range []string{"/api/3/action/package_create", "/api/action/datastore_search"} {
 		e := call(path, 400)

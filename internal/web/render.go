@@ -585,6 +585,56 @@ func badParam(name string) error {
 	return &aldyn.Error{Code: aldyn.EINVALID, Message: "error.bad_param", Args: map[string]any{"param": name}, Fields: map[string]string{name: "error.bad_param_short"}}
 }
 
+// The filters lists share, read from the query; each leaves its target
+// unset when the parameter is absent and refuses a bad value by name.
+
+// territoryParam reads territory (a code) as the territory's path.
+func (s *Server) territoryParam(ctx context.Context, q url.Values, path *string) error {
+	if v := q.Get("territory"); v != "" {
+		t, err := s.db.FindTerritoryByCode(ctx, v)
+		if err != nil {
+			return badParam("territory")
+		}
+		*path = t.Path
+	}
+	return nil
+}
+
+// statusParam reads status, one of the values of its type.
+func statusParam[S interface {
+	~string
+	Valid() bool
+}](q url.Values, p **S) error {
+	if v := q.Get("status"); v != "" {
+		st := S(v)
+		if !st.Valid() {
+			return badParam("status")
+		}
+		*p = &st
+	}
+	return nil
+}
+
+// dayRange reads from and to (YYYY-MM-DD, to inclusive) as the bounds of
+// the days in loc: from's midnight and the midnight after to.
+func dayRange(q url.Values, loc *time.Location, from, to **time.Time) error {
+	for _, d := range []struct {
+		name string
+		p    **time.Time
+		add  int
+	}{{"from", from, 0}, {"to", to, 1}} {
+		if v := q.Get(d.name); v != "" {
+			t, ok := parseDay(v)
+			if !ok {
+				return badParam(d.name)
+			}
+			t = time.Date(t.Year(), t.Month(), t.Day()+d.add, 0, 0, 0, 0, loc)
+			*d.p = &t
+		}
+	}
+	return nil
+}
+
 // pager is the template data of a pagination bar.
 type pager struct {
 	Page, Pages, Total int

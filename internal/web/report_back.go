@@ -34,6 +34,11 @@ func (s *Server) registerReportBack() {
 	s.handle("GET", "/api/v1/report-back-meetings/{id}", s.apiReportBack)
 	s.handle("POST", "/api/v1/report-back-meetings", s.apiReportBackCreate)
 	s.handle("PUT", "/api/v1/report-back-meetings/{id}", s.apiReportBackUpdate)
+
+	s.handle("GET", "/report-back-meetings/{id}/issues", s.reportBackIssuesPage)
+	s.handle("POST", "/report-back-meetings/{id}/issues/{issue}", s.reportBackIssueModerate)
+	s.handle("GET", "/api/v1/report-back-meetings/{id}/issues", s.apiReportBackIssues)
+	s.handle("PUT", "/api/v1/report-back-meetings/{id}/issues/{issue}", s.apiReportBackIssueModerate)
 }
 
 // requireReportBackStaff lets through those who may schedule meetings:
@@ -52,46 +57,21 @@ func requireReportBackStaff(r *http.Request) error {
 // precincts in it or below), precinct, status, from and to (days, to
 // inclusive), paging and sorting.
 func (s *Server) reportBackFilter(ctx context.Context, q url.Values) (aldyn.ReportBackFilter, error) {
-	p, err := pageFromQuery(q)
+	p, err := sortedPage(q, store.ReportBackSorts)
 	if err != nil {
 		return aldyn.ReportBackFilter{}, err
-	}
-	if _, ok := store.ReportBackSorts[p.Sort]; p.Sort != "" && !ok {
-		return aldyn.ReportBackFilter{}, badParam("sort")
 	}
 	f := aldyn.ReportBackFilter{Page: p, PrecinctCode: q.Get("precinct")}
 	if f.PrecinctCode != "" && !aldyn.ValidTerritoryCode(f.PrecinctCode) {
 		return f, badParam("precinct")
 	}
-	if v := q.Get("territory"); v != "" {
-		t, err := s.db.FindTerritoryByCode(ctx, v)
-		if err != nil {
-			return f, badParam("territory")
-		}
-		f.Territory = t.Path
+	if err := s.territoryParam(ctx, q, &f.Territory); err != nil {
+		return f, err
 	}
-	if v := q.Get("status"); v != "" {
-		st := aldyn.ReportBackStatus(v)
-		if !st.Valid() {
-			return f, badParam("status")
-		}
-		f.Status = &st
+	if err := statusParam(q, &f.Status); err != nil {
+		return f, err
 	}
-	for _, d := range []struct {
-		name string
-		p    **time.Time
-		add  int
-	}{{"from", &f.From, 0}, {"to", &f.To, 1}} {
-		if v := q.Get(d.name); v != "" {
-			t, ok := parseDay(v)
-			if !ok {
-				return f, badParam(d.name)
-			}
-			t = time.Date(t.Year(), t.Month(), t.Day()+d.add, 0, 0, 0, 0, i18n.Bishkek)
-			*d.p = &t
-		}
-	}
-	return f, nil
+	return f, dayRange(q, i18n.Bishkek, &f.From, &f.To)
 }
 
 // reportBackNames are the names a list of meetings shows.
@@ -143,7 +123,7 @@ type publicReportBack struct {
 	Status        aldyn.ReportBackStatus  `json:"status"`
 	NotHeldReason string                  `json:"not_held_reason,omitempty"`
 	Attendance    *int                    `json:"attendance,omitempty"`
-	Issues        []aldyn.ReportBackIssue `json:"issues"`
+	Issues        []aldyn.PublicIssue     `json:"issues"`
 	Upcoming      bool                    `json:"upcoming"`
 }
 
@@ -260,6 +240,7 @@ type reportBackManagePageData struct {
 	Statuses    []aldyn.ReportBackStatus
 	CanCreate   bool
 	Manage      map[int64]bool
+	Moderate    map[int64]bool // the actor may moderate the meeting's issues
 	Due         map[int64]bool // scheduled, and its time has come: the outcome is awaited
 }
 
@@ -301,14 +282,15 @@ func (s *Server) reportBackManage(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	manage, due, now := map[int64]bool{}, map[int64]bool{}, s.db.Now()
+	manage, moderate, due, now := map[int64]bool{}, map[int64]bool{}, map[int64]bool{}, s.db.Now()
 	for _, m := range ms {
 		manage[m.ID] = a.CanManageReportBack(m.BodyID, m.PrecinctPath)
+		moderate[m.ID] = a.CanModerateResidents(m.PrecinctPath)
 		due[m.ID] = m.Status == aldyn.ReportBackScheduled && !m.StartsAt.After(now)
 	}
 	return s.render(w, r, http.StatusOK, "report_back_manage", &page{Title: info(r).loc.T("reportback.manage_title"), Form: r.URL.Query(),
 		Data: &reportBackManagePageData{Meetings: ms, Names: names, Pager: newPager(f.Page, total), Counts: counts, Territories: terrs,
-			Statuses: aldyn.ReportBackStatuses, CanCreate: requireReportBackStaff(r) == nil, Manage: manage, Due: due}})
+			Statuses: aldyn.ReportBackStatuses, CanCreate: requireReportBackStaff(r) == nil, Manage: manage, Moderate: moderate, Due: due}})
 }
 
 func (s *Server) reportBackCounts(ctx context.Context, f aldyn.ReportBackFilter, lang string) ([]reportBackCountRow, error) {
@@ -415,7 +397,7 @@ func (f reportBackForm) fields() formFields {
 		"inspector_name": text(&m.InspectorName), "inspector_role": text(&m.InspectorRole), "starts_at": moment(&m.StartsAt, "reportback.error.starts_at"),
 		"place": text(&m.Place), "status": text(&m.Status), "not_held_reason": text(&m.NotHeldReason),
 		"attendance": optionalWhole(&m.Attendance, "reportback.error.attendance"),
-		"issues": rows(&m.Issues, []string{"text", "answer", "category_id", "report_id"},
+		"issues": rows(&m.Issues, []string{"text", "answer", "category_id", "report_id", "id"},
 			func(c map[string]string, v aldyn.Validation) (aldyn.ReportBackIssue, bool) {
 				is := aldyn.ReportBackIssue{Text: c["text"], Answer: c["answer"]}
 				if c["category_id"] != "" {
@@ -431,17 +413,27 @@ func (f reportBackForm) fields() formFields {
 						is.ReportID = &id
 					}
 				}
+				// The row the issue is, so that a change keeps its
+				// report and moderation; the store checks it.
+				if c["id"] != "" {
+					if id, err := strconv.ParseInt(c["id"], 10, 64); err == nil {
+						is.ID = id
+					}
+				}
 				return is, true
 			},
 			func(is aldyn.ReportBackIssue) []string {
-				cat, rep := "", ""
+				cat, rep, id := "", "", ""
 				if is.CategoryID > 0 {
 					cat = strconv.FormatInt(is.CategoryID, 10)
 				}
 				if is.ReportID != nil {
 					rep = strconv.FormatInt(*is.ReportID, 10)
 				}
-				return []string{is.Text, is.Answer, cat, rep}
+				if is.ID > 0 {
+					id = strconv.FormatInt(is.ID, 10)
+				}
+				return []string{is.Text, is.Answer, cat, rep, id}
 			})}
 }
 
@@ -494,38 +486,6 @@ func (m momentField) decode(raw json.RawMessage, name string, v aldyn.Validation
 	return nil
 }
 
-// optionalWhole is a whole number that may be unset: blank unsets it.
-func optionalWhole(p **int, bad string) formField { return optionalIntField{jsonValue{p}, p, bad} }
-
-type optionalIntField struct {
-	jsonValue
-	p   **int
-	bad string
-}
-
-func (o optionalIntField) read(f url.Values, name string, v aldyn.Validation) {
-	s, ok := posted(f, name)
-	if !ok {
-		return
-	}
-	if s == "" {
-		*o.p = nil
-		return
-	}
-	n, err := strconv.Atoi(s)
-	if err != nil {
-		v.Add(name, o.bad)
-		return
-	}
-	*o.p = &n
-}
-
-func (o optionalIntField) show(f url.Values, name string) {
-	if *o.p != nil {
-		f.Set(name, strconv.Itoa(**o.p))
-	}
-}
-
 // reportBackFormPageData is the data of the report_back_form page.
 type reportBackFormPageData struct {
 	Meeting    *aldyn.ReportBackMeeting
@@ -534,7 +494,7 @@ type reportBackFormPageData struct {
 	Roles      []string
 	Statuses   []aldyn.ReportBackStatus
 	Categories []*aldyn.ResidentCategory
-	Issues     [][]string // text, answer, category, report id; a few blank lines to add
+	Issues     [][]string // text, answer, category, report id, issue id; a few blank lines to add
 }
 
 func (s *Server) renderReportBackForm(w http.ResponseWriter, r *http.Request, status int, m *aldyn.ReportBackMeeting, form url.Values, errs map[string]string) error {
@@ -572,9 +532,9 @@ func (s *Server) renderReportBackForm(w http.ResponseWriter, r *http.Request, st
 			}
 		}
 	}
-	issues := formTable(form, "issues", "text", "answer", "category_id", "report_id")
+	issues := formTable(form, "issues", "text", "answer", "category_id", "report_id", "id")
 	for range 3 {
-		issues = append(issues, make([]string, 4))
+		issues = append(issues, make([]string, 5))
 	}
 	title := info(r).loc.T("reportback.new")
 	if m != nil {
@@ -693,5 +653,114 @@ func (s *Server) apiReportBackUpdate(w http.ResponseWriter, r *http.Request) err
 	m := *old
 	return saveFormJSON(w, r, http.StatusOK, &m, reportBackForm{&m}, func(ctx context.Context, a *aldyn.Actor, m *aldyn.ReportBackMeeting) error {
 		return s.db.UpdateReportBackMeeting(ctx, a, old.ID, m)
+	})
+}
+
+// Moderation of the issues raised at a meeting: coordinators and
+// administrators covering the precinct publish each issue (or withdraw
+// it) and blank the names in it, as they do residents' reports.
+
+// issueModerationForm is the one form of a moderator's decision.
+type issueModerationForm struct{ *aldyn.IssueModeration }
+
+func (f issueModerationForm) fields() formFields {
+	return formFields{"published": check(&f.Published), "redactions": lines(&f.Redactions)}
+}
+
+// reportBackForModeration loads the meeting of the path for a moderator;
+// another territory's meeting is not found.
+func (s *Server) reportBackForModeration(r *http.Request) (*aldyn.ReportBackMeeting, error) {
+	m, err := recordByPath(r, requireReportBackStaff, "reportback.error.not_found", s.db.FindReportBackMeetingByID,
+		func(a *aldyn.Actor, m *aldyn.ReportBackMeeting) bool { return a.Covers(m.PrecinctPath) })
+	if err != nil {
+		return nil, err
+	}
+	if !actor(r).CanModerateResidents(m.PrecinctPath) {
+		return nil, forbidden()
+	}
+	return m, nil
+}
+
+// reportBackIssuesPageData is the data of the report_back_issues page.
+type reportBackIssuesPageData struct {
+	Meeting publicReportBack
+	Issues  []aldyn.ReportBackIssue
+	Public  []aldyn.PublicIssue // each issue as the public would read it, once published
+	Failed  int64               // the issue whose moderation was refused, shown with the errors
+	Posted  url.Values          // what was posted for it
+}
+
+// reportBackIssuesPage shows a meeting's issues to a moderator, each with
+// its public preview, the names blanked and whether it is published.
+func (s *Server) reportBackIssuesPage(w http.ResponseWriter, r *http.Request) error {
+	m, err := s.reportBackForModeration(r)
+	if err != nil {
+		return err
+	}
+	return s.renderReportBackIssues(w, r, http.StatusOK, m, 0, nil, nil)
+}
+
+func (s *Server) renderReportBackIssues(w http.ResponseWriter, r *http.Request, status int, m *aldyn.ReportBackMeeting, failed int64,
+	form url.Values, errs map[string]string) error {
+	pub, err := s.publicReportBacks(r.Context(), info(r).lang, []*aldyn.ReportBackMeeting{m})
+	if err != nil {
+		return err
+	}
+	d := &reportBackIssuesPageData{Meeting: pub[0], Issues: m.Issues, Public: make([]aldyn.PublicIssue, len(m.Issues)), Failed: failed, Posted: form}
+	for i, is := range m.Issues {
+		d.Public[i] = is.Public()
+	}
+	return s.render(w, r, status, "report_back_issues", &page{Title: info(r).loc.T("reportback.moderation_title"), Errors: errs, Data: d})
+}
+
+// reportBackIssueByPath is the meeting and the issue id of the path, for
+// a moderator.
+func (s *Server) reportBackIssueByPath(r *http.Request) (*aldyn.ReportBackMeeting, int64, error) {
+	m, err := s.reportBackForModeration(r)
+	if err != nil {
+		return nil, 0, err
+	}
+	issue, err := routeID(r, "issue", "reportback.error.issue_not_found")
+	return m, issue, err
+}
+
+func (s *Server) reportBackIssueModerate(w http.ResponseWriter, r *http.Request) error {
+	m, issue, err := s.reportBackIssueByPath(r)
+	if err != nil {
+		return err
+	}
+	mod := &aldyn.IssueModeration{}
+	form, readErr := readForm(r, issueModerationForm{mod})
+	next := "/report-back-meetings/" + strconv.FormatInt(m.ID, 10) + "/issues"
+	return submitForm(w, r, form, readErr, func() error {
+		_, err := s.db.ModerateReportBackIssue(r.Context(), actor(r), m.ID, issue, *mod)
+		return err
+	}, func(errs map[string]string) error {
+		return s.renderReportBackIssues(w, r, http.StatusBadRequest, m, issue, form, errs)
+	}, func() string { return next }, "common.saved")
+}
+
+// apiReportBackIssues lists a meeting's issues as staff typed them, with
+// their moderation, for a moderator.
+func (s *Server) apiReportBackIssues(w http.ResponseWriter, r *http.Request) error {
+	m, err := s.reportBackForModeration(r)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, m.Issues)
+}
+
+func (s *Server) apiReportBackIssueModerate(w http.ResponseWriter, r *http.Request) error {
+	m, issue, err := s.reportBackIssueByPath(r)
+	if err != nil {
+		return err
+	}
+	mod := &aldyn.IssueModeration{}
+	return saveFormJSON(w, r, http.StatusOK, mod, issueModerationForm{mod}, func(ctx context.Context, a *aldyn.Actor, mod *aldyn.IssueModeration) error {
+		is, err := s.db.ModerateReportBackIssue(ctx, a, m.ID, issue, *mod)
+		if err == nil {
+			mod.Published, mod.Redactions = is.Published, is.Redactions
+		}
+		return err
 	})
 }

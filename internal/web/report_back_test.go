@@ -16,13 +16,19 @@ import (
 )
 
 // reportBackData is a precinct in each fixture district with a scheduled
-// meeting, and a held one in A with issues carrying personal data.
+// meeting, and a held one in A with two issues: the first carries personal
+// data and a name and is published with the name blanked, the second
+// (rbPending) awaits moderation.
 type reportBackData struct {
 	precinctA, precinctB string
 	mA, mB, heldA        *aldyn.ReportBackMeeting
 }
 
-const rbPhone, rbEmail, rbPIN = "0555 987 654", "resident.rb@example.kg", "21203199001234"
+const (
+	rbPhone, rbEmail, rbPIN = "0555 987 654", "resident.rb@example.kg", "21203199001234"
+	rbName                  = "Бекболотов Эрмек"
+	rbPending               = "Модерациядан өтө элек маселе: Жумабаев Талант 0700 111 333 pending.rb@example.kg"
+)
 
 func mustReportBackData(tb testing.TB, f *fixture) *reportBackData {
 	tb.Helper()
@@ -48,11 +54,15 @@ func mustReportBackData(tb testing.TB, f *fixture) *reportBackData {
 	d.heldA = mk(d.precinctA, f.bodyA, now.Add(-40*24*time.Hour))
 	n := 54
 	d.heldA.Status, d.heldA.Attendance = aldyn.ReportBackHeld, &n
-	d.heldA.Issues = []aldyn.ReportBackIssue{{Text: "Тургун " + rbPhone + " жана " + rbEmail + " аркылуу даттанды, ПИН " + rbPIN, Answer: "Рейд өткөрүлөт"}}
+	d.heldA.Issues = []aldyn.ReportBackIssue{{Text: "Тургун " + rbName + " " + rbPhone + " жана " + rbEmail + " аркылуу даттанды, ПИН " + rbPIN, Answer: "Рейд өткөрүлөт"},
+		{Text: rbPending, Answer: "Жооп " + rbPending}}
 	for _, m := range []*aldyn.ReportBackMeeting{d.mA, d.mB, d.heldA} {
 		if err := f.db.CreateReportBackMeeting(ctx, aldyn.System, m); err != nil {
 			tb.Fatal(err)
 		}
+	}
+	if _, err := f.db.ModerateReportBackIssue(ctx, aldyn.System, d.heldA.ID, d.heldA.Issues[0].ID, aldyn.IssueModeration{Published: true, Redactions: []string{rbName}}); err != nil {
+		tb.Fatal(err)
 	}
 	return d
 }
@@ -71,6 +81,11 @@ func init() {
 		const form, js = "application/x-www-form-urlencoded", "application/json"
 		future := f.db.Now().Add(20 * 24 * time.Hour)
 		a, b := mtID(d.mA.ID), mtID(d.mB.ID)
+		held, issue := mtID(d.heldA.ID), mtID(d.heldA.Issues[0].ID)
+		// Moderators: coordinators and administrators covering the precinct.
+		moderators := func(anonStatus, ok int) expect {
+			return expect{def: ok, byRole: map[string]int{anon: anonStatus, analystA: forbid, reporterA: forbid}}
+		}
 		// Staff who schedule: the police body's reporter, coordinators and
 		// administrators; the analyst reads only.
 		staff := func(anonStatus, ok int) expect {
@@ -103,6 +118,12 @@ func init() {
 				want: staff(unauth, 200)},
 			{method: "PUT", path: "/api/v1/report-back-meetings/" + b, route: "/api/v1/report-back-meetings/{id}", ctype: js, body: `{"place":"Мечиттин жанындагы зал"}`,
 				want: onlyKG(unauth, notFound, 200)},
+			{method: "GET", path: "/report-back-meetings/" + held + "/issues", route: "/report-back-meetings/{id}/issues", want: moderators(see, 200)},
+			{method: "POST", path: "/report-back-meetings/" + held + "/issues/" + issue, route: "/report-back-meetings/{id}/issues/{issue}", ctype: form,
+				body: "published=1&redactions=" + url.QueryEscape(rbName), want: moderators(unauth, see)},
+			{method: "GET", path: "/api/v1/report-back-meetings/" + held + "/issues", route: "/api/v1/report-back-meetings/{id}/issues", want: moderators(unauth, 200)},
+			{method: "PUT", path: "/api/v1/report-back-meetings/" + held + "/issues/" + issue, route: "/api/v1/report-back-meetings/{id}/issues/{issue}", ctype: js,
+				body: `{"published":true,"redactions":["` + rbName + `"]}`, want: moderators(unauth, 200)},
 		}
 	})
 }
@@ -123,9 +144,9 @@ func TestReportBackPublic(t *testing.T) {
 				t.Errorf("%s: calendar lacks %q", lang, want)
 			}
 		}
-		for _, bad := range []string{rbPhone, rbEmail, rbPIN} {
+		for _, bad := range []string{rbPhone, rbEmail, rbPIN, rbName, rbPending, "0700 111 333", "pending.rb@example.kg"} {
 			if strings.Contains(body, bad) {
-				t.Errorf("%s: calendar shows personal data %q", lang, bad)
+				t.Errorf("%s: calendar shows personal data or unmoderated text %q", lang, bad)
 			}
 		}
 	}
@@ -147,11 +168,15 @@ func TestReportBackPublic(t *testing.T) {
 	if list.Total != 1 || list.Items[0].ID != d.mB.ID || !list.Items[0].Upcoming {
 		t.Errorf("district B: got %+v, want only meeting %d, upcoming", list, d.mB.ID)
 	}
+	_, all := f.getAs(t, anon, "en", "/api/v1/report-back-meetings?limit=100")
 	_, body = f.getAs(t, anon, "en", "/api/v1/report-back-meetings/"+mtID(d.heldA.ID))
-	for _, bad := range []string{rbPhone, rbEmail, rbPIN} {
-		if strings.Contains(body, bad) {
-			t.Errorf("API shows personal data %q: %s", bad, body)
+	for _, bad := range []string{rbPhone, rbEmail, rbPIN, rbName, "Модерациядан", "0700 111 333", "pending.rb@example.kg"} {
+		if strings.Contains(body, bad) || strings.Contains(all, bad) {
+			t.Errorf("API shows personal data or unmoderated text %q: %s", bad, body)
 		}
+	}
+	if !strings.Contains(body, "Рейд өткөрүлөт") || !strings.Contains(all, "Рейд өткөрүлөт") {
+		t.Errorf("API lacks the published answer: %s", body)
 	}
 	if !strings.Contains(body, `"attendance":54`) {
 		t.Errorf("API lacks the attendance: %s", body)
@@ -299,4 +324,83 @@ func mustPath(tb testing.TB, f *fixture, code string) string {
 		tb.Fatal(err)
 	}
 	return t.Path
+}
+
+// TestReportBackModeration: the moderator sees each issue as typed and as
+// the public would read it; a blanked word too long comes back with its
+// error, an issue not of the meeting is not found, and publishing makes
+// the pending issue public with its name blanked, never its phone or
+// e-mail; the API withdraws it again.
+func TestReportBackModeration(t *testing.T) {
+	f := mustFixture(t)
+	d := mustReportBackData(t, f)
+	held, pending := mtID(d.heldA.ID), d.heldA.Issues[1]
+	status, page := f.getAs(t, coordinator, "ru", "/report-back-meetings/"+held+"/issues")
+	if status != 200 || !strings.Contains(page, "Ждёт модерации") || !strings.Contains(page, "Жумабаев Талант") {
+		t.Fatalf("moderation page: status %d, lacks the pending issue as typed", status)
+	}
+	const form = "application/x-www-form-urlencoded"
+	long := url.Values{"published": {"1"}, "redactions": {strings.Repeat("ы", aldyn.MaxRedactionWord+1)}}
+	resp := f.do(t, coordinator, "POST", "/report-back-meetings/"+held+"/issues/"+mtID(pending.ID), form, long.Encode())
+	if page := readBody(t, resp); resp.StatusCode != http.StatusBadRequest || !strings.Contains(page, `href="#f-redactions"`) {
+		t.Errorf("a blanked word too long: status %d, want 400 with the error linked to its field", resp.StatusCode)
+	}
+	resp = f.do(t, coordinator, "POST", "/report-back-meetings/"+mtID(d.mA.ID)+"/issues/"+mtID(pending.ID), form, "published=1")
+	if readBody(t, resp); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("an issue of another meeting: status %d, want 404", resp.StatusCode)
+	}
+	resp = f.do(t, coordinator, "POST", "/report-back-meetings/"+held+"/issues/x", form, "published=1")
+	if readBody(t, resp); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("an issue id that is not a number: status %d, want 404", resp.StatusCode)
+	}
+	_, before := f.getAs(t, anon, "ky", "/report-back-meetings")
+	if strings.Contains(before, "Модерациядан") {
+		t.Fatal("the pending issue is public before moderation")
+	}
+	resp = f.do(t, coordinator, "POST", "/report-back-meetings/"+held+"/issues/"+mtID(pending.ID), form, "published=1&redactions=Жумабаев+Талант")
+	if readBody(t, resp); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("publish: status %d", resp.StatusCode)
+	}
+	for _, lang := range []string{"ky", "ru"} {
+		_, after := f.getAs(t, anon, lang, "/report-back-meetings")
+		if !strings.Contains(after, "Модерациядан өтө элек маселе") {
+			t.Errorf("%s: the published issue is not on the calendar", lang)
+		}
+		for _, bad := range []string{"Жумабаев", "0700 111 333", "pending.rb@example.kg"} {
+			if strings.Contains(after, bad) {
+				t.Errorf("%s: the calendar shows %q", lang, bad)
+			}
+		}
+	}
+	resp = f.do(t, coordinator, "PUT", "/api/v1/report-back-meetings/"+held+"/issues/"+mtID(pending.ID), "application/json", `{"published":false}`)
+	if readBody(t, resp); resp.StatusCode != 200 {
+		t.Fatalf("withdraw: status %d", resp.StatusCode)
+	}
+	resp = f.do(t, coordinator, "PUT", "/api/v1/report-back-meetings/"+held+"/issues/"+mtID(pending.ID), "application/json", `{"published":"yes"}`)
+	if readBody(t, resp); resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("published not a boolean: status %d, want 400", resp.StatusCode)
+	}
+	if _, api := f.getAs(t, anon, "en", "/api/v1/report-back-meetings/"+held); strings.Contains(api, "Модерациядан") {
+		t.Error("the withdrawn issue is still in the API")
+	}
+}
+
+// TestReportBackLinks: the top menu offers the calendar to everyone in
+// every language, and a district's and a precinct's pages link to their
+// meetings.
+func TestReportBackLinks(t *testing.T) {
+	f := mustFixture(t)
+	d := mustReportBackData(t, f)
+	for lang, want := range map[string]string{"ky": "Отчеттук жолугушуулар", "ru": "Отчётные встречи", "en": "Report-back meetings"} {
+		_, home := f.getAs(t, anon, lang, "/")
+		if got := navLinks(home)["/report-back-meetings"]; got != want {
+			t.Errorf("%s menu: got %q, want %q", lang, got, want)
+		}
+	}
+	for path, link := range map[string]string{"/territories/" + codeA: "/report-back-meetings?territory=" + codeA,
+		"/territories/" + d.precinctA: "/report-back-meetings?precinct=" + d.precinctA} {
+		if _, page := f.getAs(t, anon, "ru", path); !strings.Contains(page, `href="`+link+`"`) {
+			t.Errorf("%s lacks the link %s", path, link)
+		}
+	}
 }

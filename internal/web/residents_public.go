@@ -67,35 +67,13 @@ func (s *Server) publicReportFilter(ctx context.Context, q url.Values) (aldyn.Re
 		}
 		f.CategoryID = &id
 	}
-	if v := q.Get("territory"); v != "" {
-		t, err := s.db.FindTerritoryByCode(ctx, v)
-		if err != nil {
-			return f, badParam("territory")
-		}
-		f.Territory = t.Path
+	if err := s.territoryParam(ctx, q, &f.Territory); err != nil {
+		return f, err
 	}
-	if v := q.Get("status"); v != "" {
-		st := aldyn.ResidentStatus(v)
-		if !st.Valid() {
-			return f, badParam("status")
-		}
-		f.Status = &st
+	if err := statusParam(q, &f.Status); err != nil {
+		return f, err
 	}
-	for _, d := range []struct {
-		name string
-		p    **time.Time
-		add  int
-	}{{"from", &f.From, 0}, {"to", &f.To, 1}} {
-		if v := q.Get(d.name); v != "" {
-			t, err := time.Parse(time.DateOnly, v)
-			if err != nil {
-				return f, badParam(d.name)
-			}
-			t = t.AddDate(0, 0, d.add)
-			*d.p = &t
-		}
-	}
-	return f, nil
+	return f, dayRange(q, time.UTC, &f.From, &f.To)
 }
 
 func (s *Server) publicReports(ctx context.Context, lang string, rs []*aldyn.ResidentReport) ([]publicReport, error) {
