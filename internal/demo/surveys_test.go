@@ -40,14 +40,14 @@ func TestLoadSurveys(t *testing.T) {
 		if math.Abs(float64(len(rs))-3000) > 0 {
 			t.Errorf("wave %s: got %d respondents, want 3,000", wave, len(rs))
 		}
-		safe, err := surveys.Share(sv, rs, "safe_night", surveys.SafeYes, surveys.SafeNo, "sex")
+		safe, err := surveys.Share(mustSample(t, sv, rs), "safe_night", surveys.SafeYes, surveys.SafeNo, "sex")
 		if err != nil {
 			t.Fatal(err)
 		}
 		if math.Abs(*safe[0].Estimate-47) > 2 || safe[0].Group != "f" {
 			t.Errorf("wave %s: women feeling safe after dark: got %v %.1f, want 47 ± 2", wave, safe[0].Group, *safe[0].Estimate)
 		}
-		rep, err := surveys.ReportingRate(sv, rs, "")
+		rep, err := surveys.ReportingRate(mustSample(t, sv, rs), "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -85,4 +85,13 @@ func TestDemoMarginsMatchReference(t *testing.T) {
 			t.Errorf("district %d: got %+v, want %+v (same order, latest population)", i, got[i], want[i])
 		}
 	}
+}
+
+func mustSample(tb testing.TB, sv *aldyn.Survey, rs []*aldyn.SurveyResponse) *surveys.Sample {
+	tb.Helper()
+	s, err := surveys.NewSample(sv, rs, nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return s
 }

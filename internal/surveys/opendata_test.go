@@ -50,7 +50,7 @@ func TestTrustIndexDataset(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, by := range []string{"", surveys.ByTerritory} {
-			rows, err := surveys.TrustIndex(sv, rs, by)
+			rows, err := surveys.TrustIndex(mustSample(t, sv, rs), by)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -108,4 +108,13 @@ func TestTrustIndexDataset(t *testing.T) {
 	for _, msg := range disclosuretest.Check(cells, nil, survey.MinRespondents) {
 		t.Error(msg)
 	}
+}
+
+func mustSample(tb testing.TB, sv *aldyn.Survey, rs []*aldyn.SurveyResponse) *surveys.Sample {
+	tb.Helper()
+	s, err := surveys.NewSample(sv, rs, nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return s
 }

@@ -48,8 +48,13 @@ const (
 // year before, and its residents' reports whose deadline has come (or
 // that were answered) and how many of them were answered on time.
 type UnitInput struct {
-	TerritoryCode          string
-	Responses              []*aldyn.SurveyResponse
+	TerritoryCode string
+	Responses     []*aldyn.SurveyResponse
+	// Wave, when set, is the whole wave the unit's respondents belong to:
+	// the unit's shares are then its domain's (respondents whose territory
+	// is the unit's), with the wave's design, as the trust index and the
+	// estimates page give them; otherwise Responses with their weights.
+	Wave                   *Sample
 	Registered, Solved     int64
 	RegisteredBefore       int64
 	Reports, ReportsOnTime int
@@ -68,11 +73,15 @@ type UnitInput struct {
 type Scorecard struct {
 	TerritoryCode string              `json:"territory_code"`
 	Values        map[string]*float64 `json:"values"`
-	Respondents   int                 `json:"respondents"`
-	Reports       int                 `json:"reports"`
-	ReportsFew    bool                `json:"reports_few"`
-	Score         *float64            `json:"score"`
-	Grade         string              `json:"grade"` // good, fair, weak, or "" without a score
+	// Survey holds the survey components' estimates with their intervals;
+	// an unreliable one (survey.MinRespondents, survey.MaxRSE) has no value
+	// in Values and is left out of the score.
+	Survey      map[string]Row `json:"survey"`
+	Respondents int            `json:"respondents"`
+	Reports     int            `json:"reports"`
+	ReportsFew  bool           `json:"reports_few"`
+	Score       *float64       `json:"score"`
+	Grade       string         `json:"grade"` // good, fair, weak, or "" without a score
 	// Report-back meetings held per precinct over the last four full
 	// quarters: a figure shown beside the components, not weighted into
 	// the score (nil where the unit has no precincts).
@@ -89,28 +98,38 @@ func ScoreUnit(sv *aldyn.Survey, in UnitInput) (Scorecard, error) {
 
 // ScoreUnitWith computes the scorecard of one unit from survey sv with
 // the components' weights comps.
-func ScoreUnitWith(sv *aldyn.Survey, in UnitInput, comps []ScoreComponent) (Scorecard, error) {
-	c := Scorecard{TerritoryCode: in.TerritoryCode, Values: map[string]*float64{}, Respondents: len(in.Responses), Reports: in.Reports,
+func ScoreUnitWith(sv *aldyn.Survey, in UnitInput, comps []ScoreComponent) (c Scorecard, err error) {
+	c = Scorecard{TerritoryCode: in.TerritoryCode, Values: map[string]*float64{}, Survey: map[string]Row{}, Respondents: len(in.Responses), Reports: in.Reports,
 		ReportsFew: in.Reports < survey.MinRespondents, ReportBackHeld: in.ReportBackHeld, ReportBackPrecincts: in.ReportBackPrecincts}
 	if in.ReportBackPrecincts > 0 {
 		v := round(float64(in.ReportBackHeld)/float64(in.ReportBackPrecincts), 2)
 		c.ReportBackPerPrecinct = &v
 	}
-	share := func(question string, yes, no []string) (*float64, error) {
-		if sv.Question(question) == nil {
-			return nil, nil
-		}
-		rows, err := Share(sv, in.Responses, question, yes, no, "")
-		if err != nil || len(rows) == 0 {
-			return nil, err
-		}
-		return rows[0].Estimate, nil
-	}
-	var err error
-	if c.Values["trust"], err = share("trust_police", TrustYes, TrustNo); err != nil {
+	smp := in.Wave
+	if smp != nil {
+		smp = smp.Within(func(r *aldyn.SurveyResponse) bool { return r.TerritoryCode == in.TerritoryCode })
+	} else if smp, err = NewSample(sv, in.Responses, nil); err != nil {
 		return c, err
 	}
-	if c.Values["satisfaction"], err = share("inspector_satisfaction", []string{"rather_satisfied", "very_satisfied"},
+	c.Respondents = smp.Respondents()
+	share := func(key, question string, yes, no []string) error {
+		if sv.Question(question) == nil {
+			return nil
+		}
+		rows, err := Share(smp, question, yes, no, "")
+		if err != nil || len(rows) == 0 {
+			return err
+		}
+		c.Survey[key] = rows[0]
+		if rows[0].Reliable {
+			c.Values[key] = rows[0].Estimate
+		}
+		return nil
+	}
+	if err = share("trust", "trust_police", TrustYes, TrustNo); err != nil {
+		return c, err
+	}
+	if err = share("satisfaction", "inspector_satisfaction", []string{"rather_satisfied", "very_satisfied"},
 		[]string{"very_dissatisfied", "rather_dissatisfied", "neutral"}); err != nil {
 		return c, err
 	}

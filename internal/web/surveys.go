@@ -566,13 +566,9 @@ func (s *Server) apiSurveyEstimates(w http.ResponseWriter, r *http.Request) erro
 	if question == "" {
 		return badParam("question")
 	}
-	rs, err := s.responsesOf(r.Context(), actor(r), sv, wave)
+	rows, err := s.estimate(r, sv, question, by, wave, yesParam(q))
 	if err != nil {
 		return err
 	}
-	rows, err := s.estimate(r, sv, rs, question, by, wave)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, map[string]any{"survey_id": sv.ID, "question": question, "by": by, "wave": wave, "items": rows})
+	return writeJSON(w, http.StatusOK, map[string]any{"survey_id": sv.ID, "question": question, "by": by, "wave": wave, "yes": yesParam(q), "items": rows})
 }

@@ -259,6 +259,10 @@ type surveyEstimatesData struct {
 	Breakdown []aldyn.SurveyQuestion
 	Waves     []string
 	Question  string
+	// Choices are the question's answers that may be counted as yes, and
+	// Yes those that are.
+	Choices []aldyn.SurveyChoice
+	Yes     []string
 	// QuestionLabel is the question's text in the page's language.
 	QuestionLabel string
 	By            string
@@ -280,7 +284,14 @@ func (s *Server) surveyEstimatesPage(w http.ResponseWriter, r *http.Request) err
 	}
 	q := r.URL.Query()
 	d := surveyEstimatesData{SurveyTabs: SurveyTabs{sv, "estimates"}, Question: q.Get("question"), By: q.Get("by"), Wave: q.Get("wave"),
-		Min: survey.MinRespondents}
+		Yes: yesParam(q), Min: survey.MinRespondents}
+	if qq := sv.Question(d.Question); qq != nil && qq.Type.HasChoices() {
+		for _, c := range qq.Choices {
+			if c.Name != surveys.DontKnow {
+				d.Choices = append(d.Choices, c)
+			}
+		}
+	}
 	for _, qq := range sv.Questions {
 		switch qq.Type {
 		case aldyn.QuestionText, aldyn.QuestionDate, aldyn.QuestionTerritory:
@@ -298,11 +309,7 @@ func (s *Server) surveyEstimatesPage(w http.ResponseWriter, r *http.Request) err
 		return badParam("wave")
 	}
 	if d.Question != "" {
-		rs, err := s.responsesOf(r.Context(), actor(r), sv, d.Wave)
-		if err != nil {
-			return err
-		}
-		rows, err := s.estimate(r, sv, rs, d.Question, d.By, d.Wave)
+		rows, err := s.estimate(r, sv, d.Question, d.By, d.Wave, d.Yes)
 		if err != nil {
 			return err
 		}
@@ -398,20 +405,35 @@ func invitationCode() string {
 	return string(out)
 }
 
-// estimate estimates question from the responses rs of wave; when the
-// wave was weighted to population margins, its intervals account for the
-// raking.
-func (s *Server) estimate(r *http.Request, sv *aldyn.Survey, rs []*aldyn.SurveyResponse, question, by, wave string) ([]surveys.Row, error) {
-	var margins []surveys.Margin
-	if wave != "" {
-		wt, err := s.db.FindSurveyWeighting(r.Context(), sv.ID, wave)
-		if err == nil {
-			margins = wt.Margins
-		} else if aldyn.ErrorCode(err) != aldyn.ENOTFOUND {
-			return nil, err
+// estimate estimates question from wave of survey sv ("" every wave)
+// with the design every published survey figure uses (surveys.Sample):
+// the respondents of the actor's territory are a domain of the whole
+// wave. With yes (answers of a choice question), the share of those
+// answers among all but "don't know", as the trust index, the scorecard
+// and plan indicators publish it.
+func (s *Server) estimate(r *http.Request, sv *aldyn.Survey, question, by, wave string, yes []string) ([]surveys.Row, error) {
+	smp, err := surveys.LoadSample(r.Context(), s.db, sv, wave)
+	if err != nil {
+		return nil, err
+	}
+	smp = smp.Within(surveys.Under(actor(r).ScopeUnder()))
+	if len(yes) > 0 {
+		return surveys.EstimateShare(smp, question, yes, by)
+	}
+	return surveys.Estimate(smp, question, by)
+}
+
+// yesParam reads the answers counted as yes: yes=a&yes=b or yes=a,b.
+func yesParam(q url.Values) []string {
+	var out []string
+	for _, v := range q["yes"] {
+		for _, y := range strings.Split(v, ",") {
+			if y = strings.TrimSpace(y); y != "" && !slices.Contains(out, y) {
+				out = append(out, y)
+			}
 		}
 	}
-	return surveys.EstimateRaked(sv, rs, question, by, margins)
+	return out
 }
 
 // territoryAnswers are a response's answers to territory questions.
