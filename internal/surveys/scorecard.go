@@ -48,13 +48,8 @@ const (
 // year before, and its residents' reports whose deadline has come (or
 // that were answered) and how many of them were answered on time.
 type UnitInput struct {
-	TerritoryCode string
-	Responses     []*aldyn.SurveyResponse
-	// Wave, when set, is the whole wave the unit's respondents belong to:
-	// the unit's shares are then its domain's (respondents whose territory
-	// is the unit's), with the wave's design, as the trust index and the
-	// estimates page give them; otherwise Responses with their weights.
-	Wave                   *Sample
+	TerritoryCode          string
+	Responses              []*aldyn.SurveyResponse
 	Registered, Solved     int64
 	RegisteredBefore       int64
 	Reports, ReportsOnTime int
@@ -62,6 +57,11 @@ type UnitInput struct {
 	// in the unit's ReportBackPrecincts precincts over the last four
 	// full quarters.
 	ReportBackHeld, ReportBackPrecincts int
+	// Wave, when set, is the whole wave the unit's respondents belong to:
+	// the unit's shares are then its domain's (respondents whose territory
+	// is the unit's), with the wave's design, as the trust index and the
+	// estimates page give them; otherwise Responses with their weights.
+	Wave *Sample
 }
 
 // Scorecard is one unit's scorecard: each component's value (nil when
@@ -73,21 +73,21 @@ type UnitInput struct {
 type Scorecard struct {
 	TerritoryCode string              `json:"territory_code"`
 	Values        map[string]*float64 `json:"values"`
-	// Survey holds the survey components' estimates with their intervals;
-	// an unreliable one (survey.MinRespondents, survey.MaxRSE) has no value
-	// in Values and is left out of the score.
-	Survey      map[string]Row `json:"survey"`
-	Respondents int            `json:"respondents"`
-	Reports     int            `json:"reports"`
-	ReportsFew  bool           `json:"reports_few"`
-	Score       *float64       `json:"score"`
-	Grade       string         `json:"grade"` // good, fair, weak, or "" without a score
+	Respondents   int                 `json:"respondents"`
+	Reports       int                 `json:"reports"`
+	ReportsFew    bool                `json:"reports_few"`
+	Score         *float64            `json:"score"`
+	Grade         string              `json:"grade"` // good, fair, weak, or "" without a score
 	// Report-back meetings held per precinct over the last four full
 	// quarters: a figure shown beside the components, not weighted into
 	// the score (nil where the unit has no precincts).
 	ReportBackHeld        int      `json:"report_back_held"`
 	ReportBackPrecincts   int      `json:"report_back_precincts"`
 	ReportBackPerPrecinct *float64 `json:"report_back_per_precinct"`
+	// Survey holds the survey components' estimates with their intervals;
+	// an unreliable one (survey.MinRespondents, survey.MaxRSE) has no value
+	// in Values and is left out of the score.
+	Survey map[string]*Row `json:"survey"`
 }
 
 // ScoreUnit computes the scorecard of one unit from survey sv with the
@@ -96,19 +96,26 @@ func ScoreUnit(sv *aldyn.Survey, in UnitInput) (Scorecard, error) {
 	return ScoreUnitWith(sv, in, ScoreComponents)
 }
 
+// sample is the unit's respondents: its domain of the wave, or Responses
+// alone.
+func (in UnitInput) sample(sv *aldyn.Survey) (*Sample, error) {
+	if in.Wave == nil {
+		return NewSample(sv, in.Responses, nil)
+	}
+	return in.Wave.Within(func(r *aldyn.SurveyResponse) bool { return r.TerritoryCode == in.TerritoryCode }), nil
+}
+
 // ScoreUnitWith computes the scorecard of one unit from survey sv with
 // the components' weights comps.
-func ScoreUnitWith(sv *aldyn.Survey, in UnitInput, comps []ScoreComponent) (c Scorecard, err error) {
-	c = Scorecard{TerritoryCode: in.TerritoryCode, Values: map[string]*float64{}, Survey: map[string]Row{}, Respondents: len(in.Responses), Reports: in.Reports,
+func ScoreUnitWith(sv *aldyn.Survey, in UnitInput, comps []ScoreComponent) (Scorecard, error) {
+	c := Scorecard{TerritoryCode: in.TerritoryCode, Values: map[string]*float64{}, Survey: map[string]*Row{}, Reports: in.Reports,
 		ReportsFew: in.Reports < survey.MinRespondents, ReportBackHeld: in.ReportBackHeld, ReportBackPrecincts: in.ReportBackPrecincts}
 	if in.ReportBackPrecincts > 0 {
 		v := round(float64(in.ReportBackHeld)/float64(in.ReportBackPrecincts), 2)
 		c.ReportBackPerPrecinct = &v
 	}
-	smp := in.Wave
-	if smp != nil {
-		smp = smp.Within(func(r *aldyn.SurveyResponse) bool { return r.TerritoryCode == in.TerritoryCode })
-	} else if smp, err = NewSample(sv, in.Responses, nil); err != nil {
+	smp, err := in.sample(sv)
+	if err != nil {
 		return c, err
 	}
 	c.Respondents = smp.Respondents()
@@ -120,16 +127,16 @@ func ScoreUnitWith(sv *aldyn.Survey, in UnitInput, comps []ScoreComponent) (c Sc
 		if err != nil || len(rows) == 0 {
 			return err
 		}
-		c.Survey[key] = rows[0]
+		c.Survey[key] = &rows[0]
 		if rows[0].Reliable {
 			c.Values[key] = rows[0].Estimate
 		}
 		return nil
 	}
-	if err = share("trust", "trust_police", TrustYes, TrustNo); err != nil {
+	if err := share("trust", "trust_police", TrustYes, TrustNo); err != nil {
 		return c, err
 	}
-	if err = share("satisfaction", "inspector_satisfaction", []string{"rather_satisfied", "very_satisfied"},
+	if err := share("satisfaction", "inspector_satisfaction", []string{"rather_satisfied", "very_satisfied"},
 		[]string{"very_dissatisfied", "rather_dissatisfied", "neutral"}); err != nil {
 		return c, err
 	}

@@ -154,6 +154,9 @@ func TestSurveyFiguresOneDesign(t *testing.T) {
 	}
 	for _, c := range cards.Items {
 		tr, st := c.Survey["trust"], c.Survey["satisfaction"]
+		if tr == nil || st == nil {
+			t.Fatalf("scorecard %s: no survey estimates: %+v", c.TerritoryCode, c.Survey)
+		}
 		same("scorecard trust "+c.TerritoryCode, tr.Estimate, tr.CILow, tr.CIHigh, tr.UnweightedN, tr.Reliable,
 			find(byTerritory, c.TerritoryCode, "rather_trust fully_trust"), 100)
 		same("scorecard satisfaction "+c.TerritoryCode, st.Estimate, st.CILow, st.CIHigh, st.UnweightedN, st.Reliable,

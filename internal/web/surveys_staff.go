@@ -261,8 +261,9 @@ type surveyEstimatesData struct {
 	Question  string
 	// Choices are the question's answers that may be counted as yes, and
 	// Yes those that are.
-	Choices []aldyn.SurveyChoice
-	Yes     []string
+	Choices   []aldyn.SurveyChoice
+	Yes       []string
+	YesAnswer string // Yes as a stored multiple answer, for hasField
 	// QuestionLabel is the question's text in the page's language.
 	QuestionLabel string
 	By            string
@@ -285,6 +286,7 @@ func (s *Server) surveyEstimatesPage(w http.ResponseWriter, r *http.Request) err
 	q := r.URL.Query()
 	d := surveyEstimatesData{SurveyTabs: SurveyTabs{sv, "estimates"}, Question: q.Get("question"), By: q.Get("by"), Wave: q.Get("wave"),
 		Yes: yesParam(q), Min: survey.MinRespondents}
+	d.YesAnswer = strings.Join(d.Yes, " ")
 	if qq := sv.Question(d.Question); qq != nil && qq.Type.HasChoices() {
 		for _, c := range qq.Choices {
 			if c.Name != surveys.DontKnow {
