@@ -49,8 +49,12 @@ func TestTrustIndexDataset(t *testing.T) {
 		if _, err := db.AddResponses(ctx, aldyn.System, sv.ID, rs); err != nil {
 			t.Fatal(err)
 		}
+		smp, err := surveys.LoadSample(ctx, db, sv, w.Wave)
+		if err != nil {
+			t.Fatal(err)
+		}
 		for _, by := range []string{"", surveys.ByTerritory} {
-			rows, err := surveys.TrustIndex(mustSample(t, sv, rs), by)
+			rows, err := surveys.TrustIndex(smp, by)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -108,13 +112,4 @@ func TestTrustIndexDataset(t *testing.T) {
 	for _, msg := range disclosuretest.Check(cells, nil, survey.MinRespondents) {
 		t.Error(msg)
 	}
-}
-
-func mustSample(tb testing.TB, sv *aldyn.Survey, rs []*aldyn.SurveyResponse) *surveys.Sample {
-	tb.Helper()
-	s, err := surveys.NewSample(sv, rs, nil)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return s
 }

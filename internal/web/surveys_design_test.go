@@ -10,25 +10,14 @@ import (
 	"github.com/aldyn-kg/aldyn/internal/surveys"
 )
 
-func mustSample(tb testing.TB, sv *aldyn.Survey, rs []*aldyn.SurveyResponse) *surveys.Sample {
+// mustRakeWave rakes wave 2026 of survey id to margins of territory and
+// sex.
+func mustRakeWave(tb testing.TB, f *fixture, id string) {
 	tb.Helper()
-	s, err := surveys.NewSample(sv, rs, nil)
-	if err != nil {
-		tb.Fatal(err)
+	margins := "variable,category,population\nterritory," + codeA + ",190000\nterritory," + codeB + ",280000\nsex,f,240000\nsex,m,230000\n"
+	if r := f.do(tb, adminKG, "POST", "/api/v1/surveys/"+id+"/weighting?wave=2026", "text/csv", margins); r.StatusCode != 200 {
+		tb.Fatalf("weighting: got %d", r.StatusCode)
 	}
-	return s
-}
-
-// estimateRow is a row of the estimates API.
-type estimateRow struct {
-	Group       string   `json:"group"`
-	Choice      string   `json:"choice"`
-	Estimate    *float64 `json:"estimate"`
-	SE          *float64 `json:"se"`
-	CILow       *float64 `json:"ci_low"`
-	CIHigh      *float64 `json:"ci_high"`
-	UnweightedN int      `json:"unweighted_n"`
-	Reliable    bool     `json:"reliable"`
 }
 
 // Every published survey figure is the estimates page's estimate for the
@@ -41,21 +30,18 @@ func TestSurveyFiguresOneDesign(t *testing.T) {
 	ctx := context.Background()
 	d := mustSurveyData(t, f)
 	id := surveyID(d.running)
-	margins := "variable,category,population\nterritory," + codeA + ",190000\nterritory," + codeB + ",280000\nsex,f,240000\nsex,m,230000\n"
-	if r := f.do(t, adminKG, "POST", "/api/v1/surveys/"+id+"/weighting?wave=2026", "text/csv", margins); r.StatusCode != 200 {
-		t.Fatalf("weighting: got %d", r.StatusCode)
-	}
-	estimates := func(who string, q url.Values) []estimateRow {
+	mustRakeWave(t, f, id)
+	estimates := func(who string, q url.Values) []surveys.Row {
 		t.Helper()
 		q.Set("wave", "2026")
-		var got struct{ Items []estimateRow }
+		var got struct{ Items []surveys.Row }
 		decodeInto(t, f.do(t, who, "GET", "/api/v1/surveys/"+id+"/estimates?"+q.Encode(), "", ""), &got)
 		if len(got.Items) == 0 {
 			t.Fatalf("estimates %v: no rows", q)
 		}
 		return got.Items
 	}
-	find := func(rows []estimateRow, group, choice string) estimateRow {
+	find := func(rows []surveys.Row, group, choice string) surveys.Row {
 		t.Helper()
 		for _, r := range rows {
 			if r.Group == group && r.Choice == choice {
@@ -63,11 +49,11 @@ func TestSurveyFiguresOneDesign(t *testing.T) {
 			}
 		}
 		t.Fatalf("no estimate of group %q, answer %q in %+v", group, choice, rows)
-		return estimateRow{}
+		return surveys.Row{}
 	}
 	// same checks a published figure (in scale units of the estimates
 	// page's proportion) against the estimates page's row.
-	same := func(what string, value, lo, hi *float64, n int, reliable bool, want estimateRow, scale float64) {
+	same := func(what string, value, lo, hi *float64, n int, reliable bool, want surveys.Row, scale float64) {
 		t.Helper()
 		if want.Estimate == nil || value == nil {
 			t.Fatalf("%s: withheld (published %v, estimates page %v): the test needs a value", what, value, want.Estimate)
@@ -90,12 +76,8 @@ func TestSurveyFiguresOneDesign(t *testing.T) {
 		Items []struct {
 			TerritoryCode string   `json:"territory_code"`
 			Overall       bool     `json:"overall"`
-			BodyType      string   `json:"body_type"`
+			surveys.Row            // ci_low, ci_high, unweighted_n, reliable; the index's value is "value"
 			Value         *float64 `json:"value"`
-			CILow         *float64 `json:"ci_low"`
-			CIHigh        *float64 `json:"ci_high"`
-			UnweightedN   int      `json:"unweighted_n"`
-			Reliable      bool     `json:"reliable"`
 		}
 	}
 	decodeInto(t, f.do(t, anon, "GET", "/api/v1/trust-index?wave=2026&body_type=police", "", ""), &trust)
@@ -203,7 +185,7 @@ func TestSurveyEstimatesYes(t *testing.T) {
 		})
 	}
 	// Both spellings, repeated and comma-separated, give the same share.
-	var a, b struct{ Items []estimateRow }
+	var a, b struct{ Items []surveys.Row }
 	decodeInto(t, f.do(t, adminKG, "GET", "/api/v1/surveys/"+id+"/estimates?question=trust_police&yes=rather_trust,fully_trust", "", ""), &a)
 	decodeInto(t, f.do(t, adminKG, "GET", "/api/v1/surveys/"+id+"/estimates?question=trust_police&yes=rather_trust&yes=fully_trust", "", ""), &b)
 	if len(a.Items) != 1 || len(b.Items) != 1 || a.Items[0].Estimate == nil || *a.Items[0].Estimate != *b.Items[0].Estimate {

@@ -28,9 +28,8 @@ func (s *Server) registerSurveyStaff() {
 	s.handle("GET", "/surveys/{id}/responses", s.surveyResponsesPage)
 	s.handle("GET", "/surveys/{id}/estimates", s.surveyEstimatesPage)
 	s.handle("POST", "/surveys/{id}/invitations", s.surveyInvitations)
-	s.handle("GET", "/scorecards/weights", s.scorecardWeightsPage)
-	s.handle("POST", "/scorecards/weights", s.scorecardWeightsSave)
-	s.registerSurveyWeighting()
+	s.handle("GET", "/surveys/{id}/weighting", s.surveyWeightingPage)
+	s.handleUpload("POST", "/surveys/{id}/weighting", maxSurveyUpload, s.surveyWeightingRun)
 }
 
 // staffSurvey loads survey {id} for a staff page: signed-in only.

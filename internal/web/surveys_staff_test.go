@@ -222,10 +222,7 @@ func TestSurveyEstimatesUnderRaking(t *testing.T) {
 	f := mustFixture(t)
 	d := mustSurveyData(t, f)
 	id := surveyID(d.running)
-	margins := "variable,category,population\nterritory," + codeA + ",190000\nterritory," + codeB + ",280000\nsex,f,240000\nsex,m,230000\n"
-	if r := f.do(t, adminKG, "POST", "/api/v1/surveys/"+id+"/weighting?wave=2026", "text/csv", margins); r.StatusCode != 200 {
-		t.Fatalf("weighting: got %d", r.StatusCode)
-	}
+	mustRakeWave(t, f, id)
 	wt, err := f.db.FindSurveyWeighting(context.Background(), d.running.ID, "2026")
 	if err != nil || len(wt.Margins) != 2 {
 		t.Fatalf("kept weighting: got %+v (%v), want 2 margins", wt, err)
@@ -245,7 +242,11 @@ func TestSurveyEstimatesUnderRaking(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	plain, err := surveys.Estimate(mustSample(t, d.running, rs), "safe_night", "")
+	plainSample, err := surveys.NewSample(d.running, rs, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, err := surveys.Estimate(plainSample, "safe_night", "")
 	if err != nil {
 		t.Fatal(err)
 	}
