@@ -47,7 +47,7 @@ func round(x float64, places int) float64 {
 }
 
 // ByTerritory is the breakdown by the respondents' territory.
-const ByTerritory = "territory"
+const ByTerritory = aldyn.ByTerritory
 
 // groups returns each response's group for the breakdown by: its territory
 // code, or its answer to the question by ("" when unanswered, leaving it

@@ -2,6 +2,8 @@ package surveys
 
 import (
 	"context"
+	"errors"
+	"strconv"
 	"strings"
 
 	"github.com/aldyn-kg/aldyn"
@@ -15,7 +17,9 @@ import (
 // breakdown and wave: all respondents of a wave, with one design — the
 // stored weights (raked when the wave was weighted, else the design
 // weights) and the margins they were raked to, so that intervals account
-// for the raking as R's svymean on a rake()d design does.
+// for the raking as R's svymean on a rake()d design does, and the
+// survey's strata and clusters when it names them (aldyn.Survey.Strata,
+// Clusters).
 //
 // A sample may be limited to a domain (a territory, women, a police
 // unit): respondents outside it stay in the design with nothing to
@@ -39,8 +43,10 @@ func NewSample(sv *aldyn.Survey, rs []*aldyn.SurveyResponse, margins []Margin) (
 	for i, r := range rs {
 		w[i] = r.Weight
 	}
-	d, err := survey.NewDesign(w, nil, nil)
-	if err != nil {
+	d, err := survey.NewDesign(w, designLabels(rs, sv.Strata, false), designLabels(rs, sv.Clusters, true))
+	if errors.Is(err, survey.ErrDesign) && (sv.Strata != "" || sv.Clusters != "") {
+		return nil, aldyn.Errorf(aldyn.EINVALID, "surveys.error.design")
+	} else if err != nil {
 		return nil, err
 	}
 	if ms, ok := marginCells(rs, margins); ok && len(ms) > 0 {
@@ -50,6 +56,34 @@ func NewSample(sv *aldyn.Survey, rs []*aldyn.SurveyResponse, margins []Margin) (
 	}
 	s.d = d
 	return s, nil
+}
+
+// designLabels numbers each response's value of the design variable name
+// (nil when the survey names none): its territory, or its answer. A
+// respondent without an answer is a stratum of its own ("") or, for
+// clusters (own), a sampling unit of its own.
+func designLabels(rs []*aldyn.SurveyResponse, name string, own bool) []int {
+	if name == "" {
+		return nil
+	}
+	idx := map[string]int{}
+	out := make([]int, len(rs))
+	for i, r := range rs {
+		v := r.TerritoryCode
+		if name != ByTerritory {
+			v = r.Answers[name]
+		}
+		if v == "" && own {
+			v = "\x00" + strconv.Itoa(i)
+		}
+		j, ok := idx[v]
+		if !ok {
+			j = len(idx)
+			idx[v] = j
+		}
+		out[i] = j
+	}
+	return out
 }
 
 // LoadSample loads the sample of wave of survey sv ("" every wave; the

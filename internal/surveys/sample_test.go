@@ -114,3 +114,77 @@ func TestSampleDomain(t *testing.T) {
 		t.Error(`"don't know" counted as yes: no error`)
 	}
 }
+
+// A survey that names its strata and clusters gets them in every
+// estimate: the trust index by territory equals the R-checked estimator
+// (survey.Design, matched to svyby on a stratified cluster design in
+// internal/survey/testdata) given the same strata and clusters, and
+// differs from the weights-only interval. A stratum with one cluster
+// cannot give an interval and is refused, as R's lonely-PSU rule does.
+func TestSampleStrataClusters(t *testing.T) {
+	sv := Standard("demo", "41700000000000")
+	sv.Strata, sv.Clusters = ByTerritory, "settlement_type"
+	rs := Demo(DemoWaves[0], demoDistricts(), 5)
+	smp, err := NewSample(sv, rs, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := TrustIndex(smp, ByTerritory)
+	if err != nil {
+		t.Fatal(err)
+	}
+	strata, clusters := map[string]int{}, map[string]int{}
+	w, st, cl, y, g := make([]float64, len(rs)), make([]int, len(rs)), make([]int, len(rs)), make([]float64, len(rs)), make([]string, len(rs))
+	for i, r := range rs {
+		if _, ok := strata[r.TerritoryCode]; !ok {
+			strata[r.TerritoryCode] = len(strata)
+		}
+		if _, ok := clusters[r.Answers["settlement_type"]]; !ok {
+			clusters[r.Answers["settlement_type"]] = len(clusters)
+		}
+		w[i], st[i], cl[i], g[i] = r.Weight, strata[r.TerritoryCode], clusters[r.Answers["settlement_type"]], r.TerritoryCode
+		switch a := r.Answers["trust_police"]; {
+		case a == "rather_trust" || a == "fully_trust":
+			y[i] = 1
+		case a == "" || a == DontKnow:
+			y[i] = math.NaN()
+		}
+	}
+	d, err := survey.NewDesign(w, st, cl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := d.By(y, g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, err := TrustIndex(mustSample(t, Standard("demo", "41700000000000"), rs), ByTerritory)
+	if err != nil {
+		t.Fatal(err)
+	}
+	police, differ := 0, false
+	for i, r := range got {
+		if r.BodyType != "police" || r.Estimate == nil {
+			continue
+		}
+		e := want[police].Estimate
+		if r.Group != want[police].Key || math.Abs(*r.Estimate-100*e.Value) > 1e-9 || math.Abs(*r.SE-100*e.SE) > 1e-9 {
+			t.Errorf("%s: got %v ± %v, want the design's %v ± %v", r.Group, *r.Estimate, *r.SE, 100*e.Value, 100*e.SE)
+		}
+		differ = differ || math.Abs(*plain[i].SE-*r.SE) > 1e-9
+		police++
+	}
+	if police != len(want) || !differ {
+		t.Errorf("compared %d districts of %d; the clusters changed an interval: %v", police, len(want), differ)
+	}
+	// Every respondent of one district answers "urban": one cluster in a
+	// stratum.
+	for _, r := range rs {
+		if r.TerritoryCode == "41702000000000" {
+			r.Answers["settlement_type"] = "urban"
+		}
+	}
+	if _, err := NewSample(sv, rs, nil); aldyn.ErrorCode(err) != aldyn.EINVALID {
+		t.Errorf("a stratum with one cluster: got %v, want invalid", err)
+	}
+}
