@@ -32,6 +32,18 @@ func (s *Server) registerSurveyStaff() {
 	s.handleUpload("POST", "/surveys/{id}/weighting", maxSurveyUpload, s.surveyWeightingRun)
 }
 
+// designVariable names a design variable of sv in the request's language:
+// the territory, or the question's text.
+func designVariable(r *http.Request, sv *aldyn.Survey, name string) string {
+	if name == aldyn.ByTerritory {
+		return info(r).loc.T("surveys.trust.territory")
+	}
+	if q := sv.Question(name); q != nil {
+		return q.Label.In(info(r).lang)
+	}
+	return name
+}
+
 // staffSurvey loads survey {id} for a staff page: signed-in only.
 func (s *Server) staffSurvey(r *http.Request) (*aldyn.Survey, error) {
 	if err := requireSignedIn(r); err != nil {
@@ -53,6 +65,9 @@ type surveyVersionRow struct {
 
 type surveyDesignData struct {
 	SurveyTabs
+	// Strata and Clusters name the sample's design variables in the
+	// page's language ("" none).
+	Strata, Clusters string
 	Sections   []designSection
 	Versions   []surveyVersionRow
 	CanDesign  bool
@@ -75,6 +90,7 @@ func (s *Server) surveyDesignPage(w http.ResponseWriter, r *http.Request) error 
 	}
 	d := surveyDesignData{SurveyTabs: SurveyTabs{sv, "design"}, CanDesign: actor(r).CanDesignSurvey(sv.TerritoryPath),
 		Invitation: sv.OnePer == aldyn.OnePerInvitation}
+	d.Strata, d.Clusters = designVariable(r, sv, sv.Strata), designVariable(r, sv, sv.Clusters)
 	labels := map[string]aldyn.SurveySection{}
 	for _, sec := range sv.Sections {
 		labels[sec.Name] = sec
