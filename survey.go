@@ -132,7 +132,7 @@ type Survey struct {
 	Strata    string    `json:"strata,omitempty"`
 	Clusters  string    `json:"clusters,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
-	UpdatedAt time.Time        `json:"updated_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // Limits of a survey's definition.

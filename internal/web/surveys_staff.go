@@ -65,15 +65,15 @@ type surveyVersionRow struct {
 
 type surveyDesignData struct {
 	SurveyTabs
-	// Strata and Clusters name the sample's design variables in the
-	// page's language ("" none).
-	Strata, Clusters string
 	Sections   []designSection
 	Versions   []surveyVersionRow
 	CanDesign  bool
 	Invitation bool
 	Issued     int
 	Used       int
+	// Strata and Clusters name the sample's design variables in the
+	// page's language ("" none).
+	Strata, Clusters string
 }
 
 type designSection struct {
