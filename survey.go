@@ -123,8 +123,16 @@ type Survey struct {
 	Version   int              `json:"version"`
 	Sections  []SurveySection  `json:"sections"`
 	Questions []SurveyQuestion `json:"questions"`
-	CreatedAt time.Time        `json:"created_at"`
-	UpdatedAt time.Time        `json:"updated_at"`
+	// Strata and Clusters name what the sample was stratified and
+	// clustered by, when it was: ByTerritory (the respondent's territory)
+	// or a question whose answer is the stratum or the primary sampling
+	// unit (a cluster is identified within its stratum). Intervals then
+	// take them into account, as R's svydesign(ids=~cluster,
+	// strata=~stratum, nest=TRUE) does.
+	Strata    string    `json:"strata,omitempty"`
+	Clusters  string    `json:"clusters,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // Limits of a survey's definition.
@@ -187,6 +195,11 @@ func (s *Survey) Validate() error {
 		sections[sec.Name] = true
 		if sec.Label.maxLen() > maxQuestionText {
 			v.Add(f+".label", "error.too_long")
+		}
+	}
+	for field, name := range map[string]string{"strata": s.Strata, "clusters": s.Clusters} {
+		if q := s.Question(name); name != "" && name != ByTerritory && (q == nil || q.Type == QuestionMultiple) {
+			v.Add(field, "surveys.error.design_variable")
 		}
 	}
 	if len(s.Questions) == 0 {

@@ -16,6 +16,11 @@ func TestSurveyValidate(t *testing.T) {
 	if err := validSurvey().Validate(); err != nil {
 		t.Fatalf("a valid survey: %v", err)
 	}
+	designed := validSurvey()
+	designed.Strata, designed.Clusters = ByTerritory, "safe"
+	if err := designed.Validate(); err != nil {
+		t.Fatalf("strata by territory, clusters by a question: %v", err)
+	}
 	for _, tt := range []struct {
 		name  string
 		edit  func(*Survey)
@@ -34,6 +39,9 @@ func TestSurveyValidate(t *testing.T) {
 		{"duplicate choice", func(s *Survey) { s.Questions[0].Choices[1].Name = "yes" }, "questions.1.choices.2.name"},
 		{"choice without label", func(s *Survey) { s.Questions[0].Choices[1].Label = Text{} }, "questions.1.choices.2.label"},
 		{"question named as a section", func(s *Survey) { s.Questions[0].Name = "s1" }, "questions.1.name"},
+		{"strata by an unknown question", func(s *Survey) { s.Strata = "region" }, "strata"},
+		{"clusters by an unknown question", func(s *Survey) { s.Clusters = "village" }, "clusters"},
+		{"clusters by a multiple choice", func(s *Survey) { s.Questions[0].Type, s.Clusters = QuestionMultiple, "safe" }, "clusters"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			s := validSurvey()

@@ -30,24 +30,21 @@ func TestLoadSurveys(t *testing.T) {
 	}
 	for _, w := range surveys.DemoWaves {
 		wave := w.Wave
-		var rs []*aldyn.SurveyResponse
-		if err := db.EachResponse(ctx, aldyn.ResponseFilter{SurveyID: sv.ID, Wave: &wave}, func(r *aldyn.SurveyResponse) error {
-			rs = append(rs, r)
-			return nil
-		}); err != nil {
+		smp, err := surveys.LoadSample(ctx, db, sv, wave)
+		if err != nil {
 			t.Fatal(err)
 		}
-		if math.Abs(float64(len(rs))-3000) > 0 {
-			t.Errorf("wave %s: got %d respondents, want 3,000", wave, len(rs))
+		if n := smp.Respondents(); n != 3000 {
+			t.Errorf("wave %s: got %d respondents, want 3,000", wave, n)
 		}
-		safe, err := surveys.Share(sv, rs, "safe_night", surveys.SafeYes, surveys.SafeNo, "sex")
+		safe, err := surveys.Share(smp, "safe_night", surveys.SafeYes, surveys.SafeNo, "sex")
 		if err != nil {
 			t.Fatal(err)
 		}
 		if math.Abs(*safe[0].Estimate-47) > 2 || safe[0].Group != "f" {
 			t.Errorf("wave %s: women feeling safe after dark: got %v %.1f, want 47 ± 2", wave, safe[0].Group, *safe[0].Estimate)
 		}
-		rep, err := surveys.ReportingRate(sv, rs, "")
+		rep, err := surveys.ReportingRate(smp, "")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -30,10 +30,12 @@ const surveyFrom = ` FROM surveys s JOIN territories t ON t.code = s.territory_c
 type definition struct {
 	Sections  []aldyn.SurveySection  `json:"sections"`
 	Questions []aldyn.SurveyQuestion `json:"questions"`
+	Strata    string                 `json:"strata,omitempty"`
+	Clusters  string                 `json:"clusters,omitempty"`
 }
 
 func definitionOf(sv *aldyn.Survey) definition {
-	d := definition{Sections: sv.Sections, Questions: sv.Questions}
+	d := definition{Sections: sv.Sections, Questions: sv.Questions, Strata: sv.Strata, Clusters: sv.Clusters}
 	if d.Sections == nil {
 		d.Sections = []aldyn.SurveySection{}
 	}
@@ -51,7 +53,7 @@ func scanSurvey(s interface{ Scan(...any) error }) (*aldyn.Survey, error) {
 	if err := json.Unmarshal([]byte(def), &d); err != nil {
 		return nil, err
 	}
-	sv.Sections, sv.Questions = d.Sections, d.Questions
+	sv.Sections, sv.Questions, sv.Strata, sv.Clusters = d.Sections, d.Questions, d.Strata, d.Clusters
 	return &sv, nil
 }
 
@@ -116,7 +118,7 @@ func (db *DB) FindSurveyVersion(ctx context.Context, id int64, version int) (*al
 	if err := json.Unmarshal([]byte(def), &d); err != nil {
 		return nil, err
 	}
-	sv.Version, sv.Sections, sv.Questions = version, d.Sections, d.Questions
+	sv.Version, sv.Sections, sv.Questions, sv.Strata, sv.Clusters = version, d.Sections, d.Questions, d.Strata, d.Clusters
 	return sv, nil
 }
 

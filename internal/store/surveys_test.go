@@ -184,3 +184,30 @@ func TestAddPublicResponses(t *testing.T) {
 		t.Errorf("a key used in an earlier batch: got %v, want ECONFLICT", errs[0])
 	}
 }
+
+// A survey's strata and clusters are kept with its version: a running
+// survey's change of them makes a new version, the old one keeps its own.
+func TestSurveyDesignKept(t *testing.T) {
+	db := storetest.MustOpenDB(t)
+	ctx := context.Background()
+	sv := testSurvey(kyrgyzstan)
+	sv.Strata, sv.Clusters = aldyn.ByTerritory, sv.Questions[0].Name
+	sv.Status = aldyn.SurveyRunning
+	if err := db.CreateSurvey(ctx, aldyn.System, sv); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.FindSurveyByID(ctx, sv.ID)
+	if err != nil || got.Strata != aldyn.ByTerritory || got.Clusters != sv.Questions[0].Name {
+		t.Fatalf("got strata %q clusters %q (%v), want %q %q", got.Strata, got.Clusters, err, aldyn.ByTerritory, sv.Questions[0].Name)
+	}
+	sv.Clusters = ""
+	if err := db.UpdateSurvey(ctx, aldyn.System, sv.ID, sv); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := db.FindSurveyByID(ctx, sv.ID); got.Version != 2 || got.Clusters != "" {
+		t.Errorf("running survey without clusters: got version %d clusters %q, want version 2 without", got.Version, got.Clusters)
+	}
+	if v1, err := db.FindSurveyVersion(ctx, sv.ID, 1); err != nil || v1.Clusters != sv.Questions[0].Name {
+		t.Errorf("version 1: got %+v (%v), want its clusters kept", v1, err)
+	}
+}

@@ -258,6 +258,7 @@ func parse(sheets map[string][][]string) (*aldyn.Survey, error) {
 				}
 			}
 			sv.FormID = st.cell(row, "form_id")
+			sv.Strata, sv.Clusters = st.cell(row, "strata"), st.cell(row, "cluster")
 			sv.Title = st.text(row, "form_title", defaultLang)
 			if v := st.cell(row, "version"); v != "" {
 				if n, err := strconv.Atoi(v); err == nil && n > 0 {
@@ -588,7 +589,8 @@ func Write(w io.Writer, sv *aldyn.Survey) error {
 	closeSection()
 	settings := &export.Table{Title: SheetSettings, Columns: slices.Concat(
 		[]export.Column{{Key: "form_title", Label: "form_title"}, {Key: "form_id", Label: "form_id"},
-			{Key: "version", Label: "version"}, {Key: "default_language", Label: "default_language"}},
+			{Key: "version", Label: "version"}, {Key: "default_language", Label: "default_language"},
+			{Key: "strata", Label: "strata"}, {Key: "cluster", Label: "cluster"}},
 		langCols("form_title"))}
 	// The plain form_title is in the default language: the first that has
 	// the title.
@@ -599,7 +601,7 @@ func Write(w io.Writer, sv *aldyn.Survey) error {
 			break
 		}
 	}
-	settings.Rows = [][]any{slices.Concat([]any{sv.Title.In(lang), sv.FormID, strconv.Itoa(sv.Version), languageNames[lang]}, texts(sv.Title))}
+	settings.Rows = [][]any{slices.Concat([]any{sv.Title.In(lang), sv.FormID, strconv.Itoa(sv.Version), languageNames[lang], sv.Strata, sv.Clusters}, texts(sv.Title))}
 	return export.WriteWorkbook(w, survey, choices, settings)
 }
 

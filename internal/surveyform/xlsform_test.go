@@ -129,6 +129,8 @@ func TestReadKoboForm(t *testing.T) {
 
 func TestXLSFormRoundTrip(t *testing.T) {
 	first := mustRead(t, mustWorkbook(t, koboForm(), "survey", "choices", "settings"))
+	// The sample's design travels in the settings sheet.
+	first.Strata, first.Clusters = "territory", first.Questions[0].Name
 	var b bytes.Buffer
 	if err := Write(&b, first); err != nil {
 		t.Fatal(err)

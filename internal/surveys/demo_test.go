@@ -32,7 +32,7 @@ func TestDemoReproducesConcept(t *testing.T) {
 				t.Fatalf("wave %s: a demo response does not pass the survey's checks: %v (%d of %d answers kept)", w.Wave, v, len(clean), len(r.Answers))
 			}
 		}
-		safe, err := Share(sv, rs, "safe_night", SafeYes, SafeNo, "sex")
+		safe, err := Share(mustSample(t, sv, rs), "safe_night", SafeYes, SafeNo, "sex")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -41,7 +41,7 @@ func TestDemoReproducesConcept(t *testing.T) {
 				t.Errorf("wave %s: women feeling safe after dark: got %.1f %%, want %.1f ± 2", w.Wave, *r.Estimate, 100*w.WomenSafeNight)
 			}
 		}
-		rep, err := ReportingRate(sv, rs, "")
+		rep, err := ReportingRate(mustSample(t, sv, rs), "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -56,7 +56,7 @@ func TestDemoReproducesConcept(t *testing.T) {
 func TestEstimatesWithholdSmallCells(t *testing.T) {
 	sv := Standard("demo", "41700000000000")
 	rs := Demo(DemoWaves[0], demoDistricts(), 1)
-	rows, err := Estimate(sv, rs[:40], "safe_night", "sex")
+	rows, err := Estimate(mustSample(t, sv, rs[:40]), "safe_night", "sex")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,7 +65,7 @@ func TestEstimatesWithholdSmallCells(t *testing.T) {
 			t.Errorf("group %s choice %s from %d respondents: got a value shown", r.Group, r.Choice, r.UnweightedN)
 		}
 	}
-	trust, err := TrustIndex(sv, rs, ByTerritory)
+	trust, err := TrustIndex(mustSample(t, sv, rs), ByTerritory)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +77,7 @@ func TestEstimatesWithholdSmallCells(t *testing.T) {
 			t.Errorf("trust index %s %s: got %v, want 0–100", r.BodyType, r.Group, *r.Estimate)
 		}
 	}
-	if _, err := Estimate(sv, rs, "why_not_other", ""); err == nil {
+	if _, err := Estimate(mustSample(t, sv, rs), "why_not_other", ""); err == nil {
 		t.Error("free text estimated: want it refused")
 	}
 }
@@ -85,7 +85,7 @@ func TestEstimatesWithholdSmallCells(t *testing.T) {
 func TestVictimizationAndDarkFigure(t *testing.T) {
 	sv := Standard("demo", "41700000000000")
 	rs := Demo(DemoWaves[0], demoDistricts(), 1)
-	rows, err := Victimization(sv, rs, "")
+	rows, err := Victimization(mustSample(t, sv, rs), "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,7 +103,7 @@ func TestVictimizationAndDarkFigure(t *testing.T) {
 			}
 		}
 	}
-	dark, err := DarkFigures(sv, rs, 5_000_000, map[string]int64{"theft": 20000, "fraud": 9000, "robbery": 500, "robbery_violent": 100})
+	dark, err := DarkFigures(mustSample(t, sv, rs), 5_000_000, map[string]int64{"theft": 20000, "fraud": 9000, "robbery": 500, "robbery_violent": 100})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,7 +115,7 @@ func TestVictimizationAndDarkFigure(t *testing.T) {
 			t.Errorf("robbery: got %d recorded, want both robbery categories (600)", d.Recorded)
 		}
 	}
-	if none, _ := DarkFigures(sv, rs, 5_000_000, map[string]int64{}); none[0].Ratio != nil {
+	if none, _ := DarkFigures(mustSample(t, sv, rs), 5_000_000, map[string]int64{}); none[0].Ratio != nil {
 		t.Error("nothing recorded: got a ratio, want it withheld")
 	}
 }
@@ -230,4 +230,13 @@ func TestScoreUnit(t *testing.T) {
 	if err != nil || few.Score != nil || few.Values["trust"] != nil {
 		t.Errorf("10 respondents: got %+v, want no trust value and no score", few)
 	}
+}
+
+func mustSample(tb testing.TB, sv *aldyn.Survey, rs []*aldyn.SurveyResponse) *Sample {
+	tb.Helper()
+	s, err := NewSample(sv, rs, nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return s
 }

@@ -2,6 +2,7 @@ package surveys
 
 import (
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -46,53 +47,40 @@ func round(x float64, places int) float64 {
 }
 
 // ByTerritory is the breakdown by the respondents' territory.
-const ByTerritory = "territory"
+const ByTerritory = aldyn.ByTerritory
 
 // groups returns each response's group for the breakdown by: its territory
 // code, or its answer to the question by ("" when unanswered, leaving it
-// out), or "" for everyone when by is empty.
-func groups(sv *aldyn.Survey, rs []*aldyn.SurveyResponse, by string) ([]string, error) {
-	out := make([]string, len(rs))
+// out), or "all" for everyone when by is empty; a respondent outside the
+// sample's domain is in no group.
+func groups(s *Sample, by string) ([]string, error) {
+	out := make([]string, len(s.rs))
 	switch by {
 	case "":
 		for i := range out {
 			out[i] = "all"
 		}
 	case ByTerritory:
-		for i, r := range rs {
+		for i, r := range s.rs {
 			out[i] = r.TerritoryCode
 		}
 	default:
-		q := sv.Question(by)
+		q := s.sv.Question(by)
 		if q == nil || !(q.Type == aldyn.QuestionSingle || q.Type == aldyn.QuestionLikert || q.Type == aldyn.QuestionTerritory) {
 			return nil, aldyn.Errorf(aldyn.EINVALID, "surveys.error.breakdown", "by", by)
 		}
-		for i, r := range rs {
+		for i, r := range s.rs {
 			out[i] = r.Answers[by]
 		}
 	}
+	if s.in != nil {
+		for i, r := range s.rs {
+			if !s.in(r) {
+				out[i] = ""
+			}
+		}
+	}
 	return out, nil
-}
-
-// prepare finds the question, each response's group and the design an
-// estimate needs; the design is nil when there are no responses.
-func prepare(sv *aldyn.Survey, rs []*aldyn.SurveyResponse, question, by string, margins []Margin) (*aldyn.SurveyQuestion, []string, *survey.Design, error) {
-	q := sv.Question(question)
-	if q == nil {
-		return nil, nil, nil, aldyn.Errorf(aldyn.EINVALID, "surveys.error.question", "question", question)
-	}
-	g, err := groups(sv, rs, by)
-	if err != nil || len(rs) == 0 {
-		return q, g, nil, err
-	}
-	d, err := design(rs)
-	if err != nil || len(margins) == 0 {
-		return q, g, d, err
-	}
-	if ms, ok := marginCells(rs, margins); ok {
-		d, err = d.RakedTo(ms)
-	}
-	return q, g, d, err
 }
 
 // marginCells gives each response's category in every margin; ok is
@@ -128,54 +116,46 @@ func marginCells(rs []*aldyn.SurveyResponse, margins []Margin) ([]survey.Margin,
 	return out, true
 }
 
-func design(rs []*aldyn.SurveyResponse) (*survey.Design, error) {
-	w := make([]float64, len(rs))
-	for i, r := range rs {
-		w[i] = r.Weight
+// byGroup estimates the mean of y (NaN: left out) in each group of the
+// breakdown by, scaled by scale (100 for percent), with the sample's
+// design: the one estimator of every published survey figure.
+func (s *Sample) byGroup(y []float64, g []string, by, choice string, scale float64) ([]Row, error) {
+	es, err := s.d.By(y, g)
+	if err != nil {
+		return nil, err
 	}
-	return survey.NewDesign(w, nil, nil)
+	out := make([]Row, 0, len(es))
+	for _, e := range es {
+		key := e.Key
+		if by == "" {
+			key = ""
+		}
+		out = append(out, rowOf(key, choice, e.Estimate, scale))
+	}
+	return out, nil
 }
 
-// Estimate estimates the answers to question from responses rs, by the
+// Estimate estimates the answers to question from sample s, by the
 // breakdown by: for a choice question the weighted share of each answer
 // (multiple choice: of respondents who picked it), for a number the
 // weighted mean; respondents who skipped the question are left out.
-func Estimate(sv *aldyn.Survey, rs []*aldyn.SurveyResponse, question, by string) ([]Row, error) {
-	return EstimateRaked(sv, rs, question, by, nil)
-}
-
-// EstimateRaked is Estimate for responses whose weights were raked to
-// margins: the intervals take out what the margins explain, as R's
-// svymean on a rake()d design does (linearization with the raking's
-// residuals). Without margins it is Estimate.
-func EstimateRaked(sv *aldyn.Survey, rs []*aldyn.SurveyResponse, question, by string, margins []Margin) ([]Row, error) {
-	q, g, d, err := prepare(sv, rs, question, by, margins)
+func Estimate(s *Sample, question, by string) ([]Row, error) {
+	q := s.sv.Question(question)
+	if q == nil {
+		return nil, aldyn.Errorf(aldyn.EINVALID, "surveys.error.question", "question", question)
+	}
+	g, err := groups(s, by)
 	switch {
 	case err != nil:
 		return nil, err
 	case q.Type == aldyn.QuestionText || q.Type == aldyn.QuestionDate || q.Type == aldyn.QuestionTerritory:
 		return nil, aldyn.Errorf(aldyn.EINVALID, "surveys.error.not_estimable", "question", question)
-	case d == nil:
+	case s.d == nil:
 		return []Row{}, nil
 	}
-	y := make([]float64, len(rs))
-	var out []Row
-	estimate := func(choice string, scale float64) error {
-		es, err := d.By(y, g)
-		if err != nil {
-			return err
-		}
-		for _, e := range es {
-			key := e.Key
-			if by == "" {
-				key = ""
-			}
-			out = append(out, rowOf(key, choice, e.Estimate, scale))
-		}
-		return nil
-	}
+	y := make([]float64, len(s.rs))
 	if !q.Type.HasChoices() {
-		for i, r := range rs {
+		for i, r := range s.rs {
 			y[i] = math.NaN()
 			if a, ok := r.Answers[question]; ok {
 				if v, err := strconv.ParseFloat(a, 64); err == nil {
@@ -183,10 +163,11 @@ func EstimateRaked(sv *aldyn.Survey, rs []*aldyn.SurveyResponse, question, by st
 				}
 			}
 		}
-		return out, estimate("", 1)
+		return s.byGroup(y, g, by, "", 1)
 	}
+	var out []Row
 	for _, c := range q.Choices {
-		for i, r := range rs {
+		for i, r := range s.rs {
 			a, ok := r.Answers[question]
 			switch {
 			case !ok:
@@ -197,9 +178,11 @@ func EstimateRaked(sv *aldyn.Survey, rs []*aldyn.SurveyResponse, question, by st
 				y[i] = 0
 			}
 		}
-		if err := estimate(c.Name, 1); err != nil {
+		rows, err := s.byGroup(y, g, by, c.Name, 1)
+		if err != nil {
 			return nil, err
 		}
+		out = append(out, rows...)
 	}
 	return out, nil
 }
@@ -220,15 +203,45 @@ func picked(answer, choice string, multiple bool) bool {
 // answer to question is one of yes among those whose answer is one of yes
 // or no (other answers, such as "don't know", and skips left out), by the
 // breakdown by.
-func Share(sv *aldyn.Survey, rs []*aldyn.SurveyResponse, question string, yes, no []string, by string) ([]Row, error) {
-	q, g, d, err := prepare(sv, rs, question, by, nil)
+func Share(s *Sample, question string, yes, no []string, by string) ([]Row, error) {
+	return share(s, question, yes, no, by, "", 100)
+}
+
+// EstimateShare is the estimates page's share of the answers yes of a
+// choice question among the respondents who gave any answer but "don't
+// know" (Opinions), by the breakdown by: one row per group, its Choice
+// the answers yes separated by spaces, the share a proportion (0–1) as the
+// page's other shares are. It is the share the trust index, the scorecard
+// and plan indicators publish in percent.
+func EstimateShare(s *Sample, question string, yes []string, by string) ([]Row, error) {
+	q := s.sv.Question(question)
+	if q == nil {
+		return nil, aldyn.Errorf(aldyn.EINVALID, "surveys.error.question", "question", question)
+	}
+	if !q.Type.HasChoices() || len(yes) == 0 {
+		return nil, aldyn.Errorf(aldyn.EINVALID, "surveys.error.yes", "yes", strings.Join(yes, " "))
+	}
+	for _, y := range yes {
+		if !slices.ContainsFunc(q.Choices, func(c aldyn.SurveyChoice) bool { return c.Name == y }) || y == DontKnow {
+			return nil, aldyn.Errorf(aldyn.EINVALID, "surveys.error.yes", "yes", y)
+		}
+	}
+	return share(s, question, yes, Opinions(q, yes), by, strings.Join(yes, " "), 1)
+}
+
+func share(s *Sample, question string, yes, no []string, by, choice string, scale float64) ([]Row, error) {
+	q := s.sv.Question(question)
+	if q == nil {
+		return nil, aldyn.Errorf(aldyn.EINVALID, "surveys.error.question", "question", question)
+	}
+	g, err := groups(s, by)
 	if err != nil {
 		return nil, err
-	} else if d == nil {
+	} else if s.d == nil {
 		return []Row{}, nil
 	}
-	y := make([]float64, len(rs))
-	for i, r := range rs {
+	y := make([]float64, len(s.rs))
+	for i, r := range s.rs {
 		y[i] = math.NaN()
 		a := r.Answers[question]
 		for _, c := range yes {
@@ -244,17 +257,5 @@ func Share(sv *aldyn.Survey, rs []*aldyn.SurveyResponse, question string, yes, n
 			}
 		}
 	}
-	es, err := d.By(y, g)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]Row, 0, len(es))
-	for _, e := range es {
-		key := e.Key
-		if by == "" {
-			key = ""
-		}
-		out = append(out, rowOf(key, "", e.Estimate, 100))
-	}
-	return out, nil
+	return s.byGroup(y, g, by, choice, scale)
 }

@@ -68,11 +68,11 @@ func TestDemoMarginsRakeDemoWaves(t *testing.T) {
 		for j, r := range rs {
 			r.Weight = res.Weights[j]
 		}
-		safe, err := Share(sv, rs, "safe_night", SafeYes, SafeNo, "sex")
+		safe, err := Share(mustSample(t, sv, rs), "safe_night", SafeYes, SafeNo, "sex")
 		if err != nil {
 			t.Fatal(err)
 		}
-		rep, err := ReportingRate(sv, rs, "")
+		rep, err := ReportingRate(mustSample(t, sv, rs), "")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -44,15 +44,12 @@ func buildTrustIndex(ctx context.Context, in opendata.Input) ([]*opendata.Table,
 			return nil, err
 		}
 		for _, wave := range waves {
-			var rs []*aldyn.SurveyResponse
-			if err := in.DB.EachResponse(ctx, aldyn.ResponseFilter{SurveyID: sv.ID, Wave: &wave}, func(r *aldyn.SurveyResponse) error {
-				rs = append(rs, r)
-				return nil
-			}); err != nil {
+			smp, err := LoadSample(ctx, in.DB, sv, wave)
+			if err != nil {
 				return nil, err
 			}
 			for _, by := range []string{"", ByTerritory} {
-				rows, err := TrustIndex(sv, rs, by)
+				rows, err := TrustIndex(smp, by)
 				if err != nil {
 					return nil, err
 				}

@@ -49,8 +49,12 @@ func TestTrustIndexDataset(t *testing.T) {
 		if _, err := db.AddResponses(ctx, aldyn.System, sv.ID, rs); err != nil {
 			t.Fatal(err)
 		}
+		smp, err := surveys.LoadSample(ctx, db, sv, w.Wave)
+		if err != nil {
+			t.Fatal(err)
+		}
 		for _, by := range []string{"", surveys.ByTerritory} {
-			rows, err := surveys.TrustIndex(sv, rs, by)
+			rows, err := surveys.TrustIndex(smp, by)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -63,6 +63,11 @@ type UnitInput struct {
 	// LocalRatings ratings.
 	LocalAssessment *float64
 	LocalRatings    int
+	// Wave, when set, is the whole wave the unit's respondents belong to:
+	// the unit's shares are then its domain's (respondents whose territory
+	// is the unit's), with the wave's design, as the trust index and the
+	// estimates page give them; otherwise Responses with their weights.
+	Wave *Sample
 }
 
 // Scorecard is one unit's scorecard: each component's value (nil when
@@ -90,6 +95,10 @@ type Scorecard struct {
 	// score.
 	LocalRatings int  `json:"local_ratings"`
 	LocalFew     bool `json:"local_few"`
+	// Survey holds the survey components' estimates with their intervals;
+	// an unreliable one (survey.MinRespondents, survey.MaxRSE) has no value
+	// in Values and is left out of the score.
+	Survey map[string]*Row `json:"survey"`
 }
 
 // ScoreUnit computes the scorecard of one unit from survey sv with the
@@ -98,30 +107,47 @@ func ScoreUnit(sv *aldyn.Survey, in UnitInput) (Scorecard, error) {
 	return ScoreUnitWith(sv, in, ScoreComponents)
 }
 
+// sample is the unit's respondents: its domain of the wave, or Responses
+// alone.
+func (in UnitInput) sample(sv *aldyn.Survey) (*Sample, error) {
+	if in.Wave == nil {
+		return NewSample(sv, in.Responses, nil)
+	}
+	return in.Wave.Within(func(r *aldyn.SurveyResponse) bool { return r.TerritoryCode == in.TerritoryCode }), nil
+}
+
 // ScoreUnitWith computes the scorecard of one unit from survey sv with
 // the components' weights comps.
 func ScoreUnitWith(sv *aldyn.Survey, in UnitInput, comps []ScoreComponent) (Scorecard, error) {
-	c := Scorecard{TerritoryCode: in.TerritoryCode, Values: map[string]*float64{}, Respondents: len(in.Responses), Reports: in.Reports,
+	c := Scorecard{TerritoryCode: in.TerritoryCode, Values: map[string]*float64{}, Survey: map[string]*Row{}, Reports: in.Reports,
 		ReportsFew: in.Reports < survey.MinRespondents, ReportBackHeld: in.ReportBackHeld, ReportBackPrecincts: in.ReportBackPrecincts}
 	if in.ReportBackPrecincts > 0 {
 		v := round(float64(in.ReportBackHeld)/float64(in.ReportBackPrecincts), 2)
 		c.ReportBackPerPrecinct = &v
 	}
-	share := func(question string, yes, no []string) (*float64, error) {
-		if sv.Question(question) == nil {
-			return nil, nil
-		}
-		rows, err := Share(sv, in.Responses, question, yes, no, "")
-		if err != nil || len(rows) == 0 {
-			return nil, err
-		}
-		return rows[0].Estimate, nil
-	}
-	var err error
-	if c.Values["trust"], err = share("trust_police", TrustYes, TrustNo); err != nil {
+	smp, err := in.sample(sv)
+	if err != nil {
 		return c, err
 	}
-	if c.Values["satisfaction"], err = share("inspector_satisfaction", []string{"rather_satisfied", "very_satisfied"},
+	c.Respondents = smp.Respondents()
+	share := func(key, question string, yes, no []string) error {
+		if sv.Question(question) == nil {
+			return nil
+		}
+		rows, err := Share(smp, question, yes, no, "")
+		if err != nil || len(rows) == 0 {
+			return err
+		}
+		c.Survey[key] = &rows[0]
+		if rows[0].Reliable {
+			c.Values[key] = rows[0].Estimate
+		}
+		return nil
+	}
+	if err := share("trust", "trust_police", TrustYes, TrustNo); err != nil {
+		return c, err
+	}
+	if err := share("satisfaction", "inspector_satisfaction", []string{"rather_satisfied", "very_satisfied"},
 		[]string{"very_dissatisfied", "rather_dissatisfied", "neutral"}); err != nil {
 		return c, err
 	}

@@ -1,9 +1,5 @@
 package surveys
 
-import (
-	"github.com/aldyn-kg/aldyn"
-)
-
 // The trust index of a body type is the weighted share, 0–100, of
 // respondents who trust it fully or rather, among those who gave an
 // opinion on the 5-point scale ("don't know" left out) — the definition
@@ -22,13 +18,13 @@ type TrustRow struct {
 
 // TrustIndex computes the trust index of every body type the survey asks
 // about, by the breakdown by ("" or ByTerritory).
-func TrustIndex(sv *aldyn.Survey, rs []*aldyn.SurveyResponse, by string) ([]TrustRow, error) {
+func TrustIndex(s *Sample, by string) ([]TrustRow, error) {
 	var out []TrustRow
 	for _, b := range TrustBodies {
-		if sv.Question(b.Question) == nil {
+		if s.sv.Question(b.Question) == nil {
 			continue
 		}
-		rows, err := Share(sv, rs, b.Question, TrustYes, TrustNo, by)
+		rows, err := Share(s, b.Question, TrustYes, TrustNo, by)
 		if err != nil {
 			return nil, err
 		}
@@ -47,6 +43,6 @@ var (
 
 // ReportingRate is the weighted share, in percent, of victims who
 // reported the most recent incident to the police.
-func ReportingRate(sv *aldyn.Survey, rs []*aldyn.SurveyResponse, by string) ([]Row, error) {
-	return Share(sv, rs, "reported", []string{"yes"}, []string{"no"}, by)
+func ReportingRate(s *Sample, by string) ([]Row, error) {
+	return Share(s, "reported", []string{"yes"}, []string{"no"}, by)
 }

@@ -21,25 +21,21 @@ type VictimRow struct {
 
 // Victimization estimates prevalence and incidence of every crime type of
 // the standard victimization module, by the breakdown by.
-func Victimization(sv *aldyn.Survey, rs []*aldyn.SurveyResponse, by string) ([]VictimRow, error) {
-	if sv.Question("victim_12m") == nil {
+func Victimization(s *Sample, by string) ([]VictimRow, error) {
+	if s.sv.Question("victim_12m") == nil {
 		return nil, aldyn.Errorf(aldyn.EINVALID, "surveys.error.question", "question", "victim_12m")
 	}
-	g, err := groups(sv, rs, by)
+	g, err := groups(s, by)
 	if err != nil {
 		return nil, err
 	}
-	if len(rs) == 0 {
+	if s.d == nil {
 		return []VictimRow{}, nil
 	}
-	d, err := design(rs)
-	if err != nil {
-		return nil, err
-	}
 	var out []VictimRow
-	prev, inc := make([]float64, len(rs)), make([]float64, len(rs))
+	prev, inc := make([]float64, len(s.rs)), make([]float64, len(s.rs))
 	for _, c := range Crimes {
-		for i, r := range rs {
+		for i, r := range s.rs {
 			a, ok := r.Answers["victim_12m"]
 			switch {
 			case !ok:
@@ -54,21 +50,16 @@ func Victimization(sv *aldyn.Survey, rs []*aldyn.SurveyResponse, by string) ([]V
 				prev[i], inc[i] = 0, 0
 			}
 		}
-		ps, err := d.By(prev, g)
+		ps, err := s.byGroup(prev, g, by, "", 100)
 		if err != nil {
 			return nil, err
 		}
-		is, err := d.By(inc, g)
+		is, err := s.byGroup(inc, g, by, "", 100000)
 		if err != nil {
 			return nil, err
 		}
 		for j := range ps {
-			key := ps[j].Key
-			if by == "" {
-				key = ""
-			}
-			out = append(out, VictimRow{Crime: c.Name, Group: key, Prevalence: rowOf(key, "", ps[j].Estimate, 100),
-				Incidence: rowOf(key, "", is[j].Estimate, 100000)})
+			out = append(out, VictimRow{Crime: c.Name, Group: ps[j].Group, Prevalence: ps[j], Incidence: is[j]})
 		}
 	}
 	return out, nil
@@ -94,6 +85,13 @@ var darkCrimes = map[string][]string{"theft": {"theft", "burglary"}, "fraud": {"
 // territory and year, Ratio how many offenses there were for each one
 // recorded. A ratio is withheld when the incidence is, or nothing was
 // recorded.
+//
+// The ratio's interval is the delta method's on the estimated count with
+// the recorded count taken as fixed (a register, not a sample): the ratio
+// is linear in the estimate, so its standard error is the estimate's
+// divided by the recorded count, and its interval the estimate's interval
+// divided by it (the lower end no less than 0). The uncertainty of the
+// population figure and of the register itself is not in it.
 type DarkFigure struct {
 	Crime       string   `json:"crime"`
 	Categories  []string `json:"categories"`
@@ -102,34 +100,32 @@ type DarkFigure struct {
 	EstimatedHi *float64 `json:"estimated_ci_high"`
 	Recorded    int64    `json:"recorded"`
 	Ratio       *float64 `json:"ratio"`
+	RatioSE     *float64 `json:"ratio_se"`
 	RatioLo     *float64 `json:"ratio_ci_low"`
 	RatioHi     *float64 `json:"ratio_ci_high"`
 	Reliable    bool     `json:"reliable"`
 }
 
 // DarkFigures computes the dark figure of each compared crime group from
-// all respondents rs of a territory whose population is pop and whose
-// recorded offenses by category are recorded.
-func DarkFigures(sv *aldyn.Survey, rs []*aldyn.SurveyResponse, pop float64, recorded map[string]int64) ([]DarkFigure, error) {
-	if sv.Question("victim_12m") == nil {
+// the respondents in sample s's domain (a territory whose population is
+// pop and whose recorded offenses by category are recorded).
+func DarkFigures(s *Sample, pop float64, recorded map[string]int64) ([]DarkFigure, error) {
+	if s.sv.Question("victim_12m") == nil {
 		return nil, aldyn.Errorf(aldyn.EINVALID, "surveys.error.question", "question", "victim_12m")
 	}
-	if len(rs) == 0 {
-		return []DarkFigure{}, nil
+	g, err := groups(s, "")
+	if err != nil || s.d == nil {
+		return []DarkFigure{}, err
 	}
-	d, err := design(rs)
-	if err != nil {
-		return nil, err
-	}
-	groups := make([]string, 0, len(darkCrimes))
+	crimes := make([]string, 0, len(darkCrimes))
 	for k := range darkCrimes {
-		groups = append(groups, k)
+		crimes = append(crimes, k)
 	}
-	slices.Sort(groups)
+	slices.Sort(crimes)
 	var out []DarkFigure
-	y := make([]float64, len(rs))
-	for _, grp := range groups {
-		for i, r := range rs {
+	y := make([]float64, len(s.rs))
+	for _, grp := range crimes {
+		for i, r := range s.rs {
 			a, ok := r.Answers["victim_12m"]
 			y[i] = 0
 			if !ok {
@@ -146,7 +142,7 @@ func DarkFigures(sv *aldyn.Survey, rs []*aldyn.SurveyResponse, pop float64, reco
 				}
 			}
 		}
-		e, err := d.Mean(y, nil)
+		rows, err := s.byGroup(y, g, "", "", pop)
 		if err != nil {
 			return nil, err
 		}
@@ -154,11 +150,17 @@ func DarkFigures(sv *aldyn.Survey, rs []*aldyn.SurveyResponse, pop float64, reco
 		for _, c := range f.Categories {
 			f.Recorded += recorded[c]
 		}
-		row := rowOf("", "", e, pop)
+		if len(rows) == 0 {
+			out = append(out, f)
+			continue
+		}
+		row := rows[0]
 		f.Estimated, f.EstimatedLo, f.EstimatedHi, f.Reliable = row.Estimate, row.CILow, row.CIHigh, row.Reliable
 		if row.Estimate != nil && f.Recorded > 0 {
-			r, lo, hi := *row.Estimate/float64(f.Recorded), math.Max(0, *row.CILow)/float64(f.Recorded), *row.CIHigh/float64(f.Recorded)
-			f.Ratio, f.RatioLo, f.RatioHi = &r, &lo, &hi
+			c := float64(f.Recorded)
+			r, se := *row.Estimate/c, *row.SE/c
+			lo, hi := math.Max(0, *row.CILow/c), *row.CIHigh/c
+			f.Ratio, f.RatioSE, f.RatioLo, f.RatioHi = &r, &se, &lo, &hi
 		}
 		out = append(out, f)
 	}

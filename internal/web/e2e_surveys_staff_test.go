@@ -27,6 +27,9 @@ func TestBrowserSurveyStaffPages(t *testing.T) {
 		{"design", "/surveys/" + surveyID(invited) + "/design", "surveys.invite.title"},
 		{"responses", "/surveys/" + surveyID(d.running) + "/responses", "surveys.staff.responses"},
 		{"estimates", "/surveys/" + surveyID(d.running) + "/estimates?question=safe_night&by=territory&wave=2026", "surveys.staff.estimates"},
+		{"estimates-share", "/surveys/" + surveyID(d.running) + "/estimates?question=trust_police&yes=rather_trust&yes=fully_trust&by=territory&wave=2026",
+			"surveys.staff.count_as_yes"},
+		{"victimization", "/victimization", "surveys.victim.caveat"},
 		{"weights", "/scorecards/weights", "surveys.score.weights_title"},
 		{"scorecards", "/scorecards", "surveys.score.method"},
 	}

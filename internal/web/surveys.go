@@ -45,8 +45,10 @@ func (s *Server) registerSurveys() {
 	s.handle("GET", "/trust-index", s.trustIndexPage)
 	s.handle("GET", "/victimization", s.victimizationPage)
 	s.handle("GET", "/scorecards", s.scorecardsPage)
+	s.handle("GET", "/scorecards/weights", s.scorecardWeightsPage)
+	s.handle("POST", "/scorecards/weights", s.scorecardWeightsSave)
 
-	s.handle("GET", "/api/v1/surveys", s.apiSurveys)
+	s.handle("GET", "/api/v1/surveys", s.surveysPage)
 	s.handleUpload("POST", "/api/v1/surveys/xlsform", maxSurveyUpload, s.surveyXLSFormUpload)
 	s.handle("GET", "/api/v1/surveys/{id}", s.apiSurvey)
 	s.handle("GET", "/api/v1/surveys/{id}/xlsform", s.surveyXLSForm)
@@ -81,6 +83,8 @@ type surveysPageData struct {
 	Territory string
 }
 
+// surveysPage lists the surveys the actor may see, as a page or (API) as
+// a list.
 func (s *Server) surveysPage(w http.ResponseWriter, r *http.Request) error {
 	p, err := pageFromQuery(r.URL.Query())
 	if err != nil {
@@ -90,22 +94,13 @@ func (s *Server) surveysPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if isAPI(r) {
+		return writeJSON(w, http.StatusOK, newList(list, total, p))
+	}
 	a := actor(r)
 	return s.render(w, r, http.StatusOK, "surveys", &page{Title: info(r).loc.T("surveys.title"), Data: surveysPageData{
 		Surveys: list, Pager: newPager(p, total), CanDesign: a.Is(aldyn.RoleCoordinator, aldyn.RoleAnalyst, aldyn.RoleAdministrator),
 		Territory: a.TerritoryCode}})
-}
-
-func (s *Server) apiSurveys(w http.ResponseWriter, r *http.Request) error {
-	p, err := pageFromQuery(r.URL.Query())
-	if err != nil {
-		return err
-	}
-	list, total, err := s.visibleSurveys(r, p)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, newList(list, total, p))
 }
 
 // surveyByID loads survey {id}; the public sees only running surveys.
@@ -566,13 +561,9 @@ func (s *Server) apiSurveyEstimates(w http.ResponseWriter, r *http.Request) erro
 	if question == "" {
 		return badParam("question")
 	}
-	rs, err := s.responsesOf(r.Context(), actor(r), sv, wave)
+	rows, err := s.estimate(r, sv, question, by, wave, yesParam(q))
 	if err != nil {
 		return err
 	}
-	rows, err := s.estimate(r, sv, rs, question, by, wave)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, map[string]any{"survey_id": sv.ID, "question": question, "by": by, "wave": wave, "items": rows})
+	return writeJSON(w, http.StatusOK, map[string]any{"survey_id": sv.ID, "question": question, "by": by, "wave": wave, "yes": yesParam(q), "items": rows})
 }

@@ -54,12 +54,12 @@ func (s *Server) trustIndex(r *http.Request) ([]trustRow, error) {
 			if wq := q.Get("wave"); wq != "" && wq != wave {
 				continue
 			}
-			rs, err := s.responsesOf(r.Context(), aldyn.Public, sv, wave)
+			smp, err := surveys.LoadSample(r.Context(), s.db, sv, wave)
 			if err != nil {
 				return nil, err
 			}
 			for _, by := range []string{"", surveys.ByTerritory} {
-				rows, err := surveys.TrustIndex(sv, rs, by)
+				rows, err := surveys.TrustIndex(smp, by)
 				if err != nil {
 					return nil, err
 				}
@@ -201,16 +201,16 @@ func (s *Server) victimization(r *http.Request) ([]victimizationResult, error) {
 			if wq := q.Get("wave"); wq != "" && wq != wave {
 				continue
 			}
-			var rs []*aldyn.SurveyResponse
-			f := aldyn.ResponseFilter{SurveyID: sv.ID, Wave: &wave, Under: terr.Path}
-			if err := s.db.EachResponse(ctx, f, func(r *aldyn.SurveyResponse) error { rs = append(rs, r); return nil }); err != nil {
+			smp, err := surveys.LoadSample(ctx, s.db, sv, wave)
+			if err != nil {
 				return nil, err
 			}
+			smp = smp.Within(surveys.Under(terr.Path)) // the territory is a domain of the whole wave
 			res := victimizationResult{SurveyID: sv.ID, Title: sv.Title, Wave: wave, TerritoryCode: terr.Code}
-			if res.Crimes, err = surveys.Victimization(sv, rs, ""); err != nil {
+			if res.Crimes, err = surveys.Victimization(smp, ""); err != nil {
 				return nil, err
 			}
-			rep, err := surveys.ReportingRate(sv, rs, "")
+			rep, err := surveys.ReportingRate(smp, "")
 			if err != nil {
 				return nil, err
 			}
@@ -233,7 +233,7 @@ func (s *Server) victimization(r *http.Request) ([]victimizationResult, error) {
 				for _, c := range counts {
 					recorded[c.Category] += c.Count
 				}
-				if res.DarkFigures, err = surveys.DarkFigures(sv, rs, float64(p.Population), recorded); err != nil {
+				if res.DarkFigures, err = surveys.DarkFigures(smp, float64(p.Population), recorded); err != nil {
 					return nil, err
 				}
 			}
@@ -379,16 +379,15 @@ func (s *Server) scorecards(r *http.Request) (*scorecardData, error) {
 	if wq := r.URL.Query().Get("wave"); wq != "" {
 		d.Wave = wq
 	}
-	byUnit := map[string][]*aldyn.SurveyResponse{}
+	smp, err := surveys.LoadSample(ctx, s.db, sv, d.Wave)
+	if err != nil {
+		return nil, err
+	}
 	var codes []string
-	if err := s.db.EachResponse(ctx, aldyn.ResponseFilter{SurveyID: sv.ID, Wave: &d.Wave}, func(resp *aldyn.SurveyResponse) error {
-		if _, ok := byUnit[resp.TerritoryCode]; !ok {
+	for _, resp := range smp.Responses() {
+		if !slices.Contains(codes, resp.TerritoryCode) {
 			codes = append(codes, resp.TerritoryCode)
 		}
-		byUnit[resp.TerritoryCode] = append(byUnit[resp.TerritoryCode], resp)
-		return nil
-	}); err != nil {
-		return nil, err
 	}
 	d.Year, _ = strconv.Atoi(d.Wave)
 	counts := map[int]map[string]aldyn.CountRow{}
@@ -414,7 +413,7 @@ func (s *Server) scorecards(r *http.Request) (*scorecardData, error) {
 	held := aldyn.ReportBackHeld
 	for _, code := range codes {
 		now, before := counts[d.Year][code], counts[d.Year-1][code]
-		in := surveys.UnitInput{TerritoryCode: code, Responses: byUnit[code], Registered: now.Count, Solved: now.Solved, RegisteredBefore: before.Count}
+		in := surveys.UnitInput{TerritoryCode: code, Wave: smp, Registered: now.Count, Solved: now.Solved, RegisteredBefore: before.Count}
 		if l := local[code]; l != nil {
 			in.LocalAssessment, in.LocalRatings = &l.Score, l.Ratings
 		}

@@ -28,9 +28,20 @@ func (s *Server) registerSurveyStaff() {
 	s.handle("GET", "/surveys/{id}/responses", s.surveyResponsesPage)
 	s.handle("GET", "/surveys/{id}/estimates", s.surveyEstimatesPage)
 	s.handle("POST", "/surveys/{id}/invitations", s.surveyInvitations)
-	s.handle("GET", "/scorecards/weights", s.scorecardWeightsPage)
-	s.handle("POST", "/scorecards/weights", s.scorecardWeightsSave)
-	s.registerSurveyWeighting()
+	s.handle("GET", "/surveys/{id}/weighting", s.surveyWeightingPage)
+	s.handleUpload("POST", "/surveys/{id}/weighting", maxSurveyUpload, s.surveyWeightingRun)
+}
+
+// designVariable names a design variable of sv in the request's language:
+// the territory, or the question's text.
+func designVariable(r *http.Request, sv *aldyn.Survey, name string) string {
+	if name == aldyn.ByTerritory {
+		return info(r).loc.T("surveys.trust.territory")
+	}
+	if q := sv.Question(name); q != nil {
+		return q.Label.In(info(r).lang)
+	}
+	return name
 }
 
 // staffSurvey loads survey {id} for a staff page: signed-in only.
@@ -60,6 +71,9 @@ type surveyDesignData struct {
 	Invitation bool
 	Issued     int
 	Used       int
+	// Strata and Clusters name the sample's design variables in the
+	// page's language ("" none).
+	Strata, Clusters string
 }
 
 type designSection struct {
@@ -76,6 +90,7 @@ func (s *Server) surveyDesignPage(w http.ResponseWriter, r *http.Request) error 
 	}
 	d := surveyDesignData{SurveyTabs: SurveyTabs{sv, "design"}, CanDesign: actor(r).CanDesignSurvey(sv.TerritoryPath),
 		Invitation: sv.OnePer == aldyn.OnePerInvitation}
+	d.Strata, d.Clusters = designVariable(r, sv, sv.Strata), designVariable(r, sv, sv.Clusters)
 	labels := map[string]aldyn.SurveySection{}
 	for _, sec := range sv.Sections {
 		labels[sec.Name] = sec
@@ -259,6 +274,11 @@ type surveyEstimatesData struct {
 	Breakdown []aldyn.SurveyQuestion
 	Waves     []string
 	Question  string
+	// Choices are the question's answers that may be counted as yes, and
+	// Yes those that are.
+	Choices   []aldyn.SurveyChoice
+	Yes       []string
+	YesAnswer string // Yes as a stored multiple answer, for hasField
 	// QuestionLabel is the question's text in the page's language.
 	QuestionLabel string
 	By            string
@@ -280,7 +300,15 @@ func (s *Server) surveyEstimatesPage(w http.ResponseWriter, r *http.Request) err
 	}
 	q := r.URL.Query()
 	d := surveyEstimatesData{SurveyTabs: SurveyTabs{sv, "estimates"}, Question: q.Get("question"), By: q.Get("by"), Wave: q.Get("wave"),
-		Min: survey.MinRespondents}
+		Yes: yesParam(q), Min: survey.MinRespondents}
+	d.YesAnswer = strings.Join(d.Yes, " ")
+	if qq := sv.Question(d.Question); qq != nil && qq.Type.HasChoices() {
+		for _, c := range qq.Choices {
+			if c.Name != surveys.DontKnow {
+				d.Choices = append(d.Choices, c)
+			}
+		}
+	}
 	for _, qq := range sv.Questions {
 		switch qq.Type {
 		case aldyn.QuestionText, aldyn.QuestionDate, aldyn.QuestionTerritory:
@@ -298,11 +326,7 @@ func (s *Server) surveyEstimatesPage(w http.ResponseWriter, r *http.Request) err
 		return badParam("wave")
 	}
 	if d.Question != "" {
-		rs, err := s.responsesOf(r.Context(), actor(r), sv, d.Wave)
-		if err != nil {
-			return err
-		}
-		rows, err := s.estimate(r, sv, rs, d.Question, d.By, d.Wave)
+		rows, err := s.estimate(r, sv, d.Question, d.By, d.Wave, d.Yes)
 		if err != nil {
 			return err
 		}
@@ -398,20 +422,35 @@ func invitationCode() string {
 	return string(out)
 }
 
-// estimate estimates question from the responses rs of wave; when the
-// wave was weighted to population margins, its intervals account for the
-// raking.
-func (s *Server) estimate(r *http.Request, sv *aldyn.Survey, rs []*aldyn.SurveyResponse, question, by, wave string) ([]surveys.Row, error) {
-	var margins []surveys.Margin
-	if wave != "" {
-		wt, err := s.db.FindSurveyWeighting(r.Context(), sv.ID, wave)
-		if err == nil {
-			margins = wt.Margins
-		} else if aldyn.ErrorCode(err) != aldyn.ENOTFOUND {
-			return nil, err
+// estimate estimates question from wave of survey sv ("" every wave)
+// with the design every published survey figure uses (surveys.Sample):
+// the respondents of the actor's territory are a domain of the whole
+// wave. With yes (answers of a choice question), the share of those
+// answers among all but "don't know", as the trust index, the scorecard
+// and plan indicators publish it.
+func (s *Server) estimate(r *http.Request, sv *aldyn.Survey, question, by, wave string, yes []string) ([]surveys.Row, error) {
+	smp, err := surveys.LoadSample(r.Context(), s.db, sv, wave)
+	if err != nil {
+		return nil, err
+	}
+	smp = smp.Within(surveys.Under(actor(r).ScopeUnder()))
+	if len(yes) > 0 {
+		return surveys.EstimateShare(smp, question, yes, by)
+	}
+	return surveys.Estimate(smp, question, by)
+}
+
+// yesParam reads the answers counted as yes: yes=a&yes=b or yes=a,b.
+func yesParam(q url.Values) []string {
+	var out []string
+	for _, v := range q["yes"] {
+		for _, y := range strings.Split(v, ",") {
+			if y = strings.TrimSpace(y); y != "" && !slices.Contains(out, y) {
+				out = append(out, y)
+			}
 		}
 	}
-	return surveys.EstimateRaked(sv, rs, question, by, margins)
+	return out
 }
 
 // territoryAnswers are a response's answers to territory questions.

@@ -185,7 +185,11 @@ func TestSurveyStaffPages(t *testing.T) {
 	// By age group within one district, some cells have fewer than 30
 	// respondents: they are withheld, never shown as numbers.
 	est := readBody(t, f.doEn(t, coordinator, "GET", "/surveys/"+id+"/estimates?question=safe_night&by=age_group&wave=2026", "", ""))
-	rows2, err := surveys.Estimate(d.running, filterA(rs), "safe_night", "age_group")
+	wave, err := surveys.LoadSample(context.Background(), f.db, d.running, "2026")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows2, err := surveys.Estimate(wave.Within(func(r *aldyn.SurveyResponse) bool { return r.TerritoryCode == codeA }), "safe_night", "age_group")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -212,26 +216,13 @@ func TestSurveyStaffPages(t *testing.T) {
 	}
 }
 
-func filterA(rs []*aldyn.SurveyResponse) []*aldyn.SurveyResponse {
-	var out []*aldyn.SurveyResponse
-	for _, r := range rs {
-		if r.TerritoryCode == codeA && r.Wave == "2026" {
-			out = append(out, r)
-		}
-	}
-	return out
-}
-
 // Estimates of a wave weighted to margins carry intervals that account
 // for the raking (the margins are kept with the wave).
 func TestSurveyEstimatesUnderRaking(t *testing.T) {
 	f := mustFixture(t)
 	d := mustSurveyData(t, f)
 	id := surveyID(d.running)
-	margins := "variable,category,population\nterritory," + codeA + ",190000\nterritory," + codeB + ",280000\nsex,f,240000\nsex,m,230000\n"
-	if r := f.do(t, adminKG, "POST", "/api/v1/surveys/"+id+"/weighting?wave=2026", "text/csv", margins); r.StatusCode != 200 {
-		t.Fatalf("weighting: got %d", r.StatusCode)
-	}
+	mustRakeWave(t, f, id)
 	wt, err := f.db.FindSurveyWeighting(context.Background(), d.running.ID, "2026")
 	if err != nil || len(wt.Margins) != 2 {
 		t.Fatalf("kept weighting: got %+v (%v), want 2 margins", wt, err)
@@ -243,11 +234,19 @@ func TestSurveyEstimatesUnderRaking(t *testing.T) {
 		func(r *aldyn.SurveyResponse) error { rs = append(rs, r); return nil }); err != nil {
 		t.Fatal(err)
 	}
-	raked, err := surveys.EstimateRaked(d.running, rs, "safe_night", "", wt.Margins)
+	rakedSample, err := surveys.NewSample(d.running, rs, wt.Margins)
 	if err != nil {
 		t.Fatal(err)
 	}
-	plain, err := surveys.Estimate(d.running, rs, "safe_night", "")
+	raked, err := surveys.Estimate(rakedSample, "safe_night", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	plainSample, err := surveys.NewSample(d.running, rs, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, err := surveys.Estimate(plainSample, "safe_night", "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -23,11 +23,6 @@ import (
 // nothing is changed; a weighting is stored and audited by
 // SetResponseWeights, as the API's.
 
-func (s *Server) registerSurveyWeighting() {
-	s.handle("GET", "/surveys/{id}/weighting", s.surveyWeightingPage)
-	s.handleUpload("POST", "/surveys/{id}/weighting", maxSurveyUpload, s.surveyWeightingRun)
-}
-
 // weightingForm is the weighting's one form: the wave, the trimming cap
 // (a multiple of the mean weight; 0 or blank none) and whether to use the
 // shipped demo margins instead of an uploaded file ("file").
