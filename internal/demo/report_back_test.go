@@ -50,4 +50,3 @@ func TestDemoReportBackMeetings(t *testing.T) {
 		t.Errorf("got %d issues published and %d pending, want 6 (the first of each held meeting) and 2", published, pending)
 	}
 }
-

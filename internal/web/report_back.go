@@ -110,21 +110,21 @@ func (s *Server) reportBackNames(ctx context.Context, ms []*aldyn.ReportBackMeet
 
 // publicReportBack is a meeting as the public may see it.
 type publicReportBack struct {
-	ID            int64                   `json:"id"`
-	PrecinctCode  string                  `json:"precinct_code"`
-	Precinct      string                  `json:"precinct"`
-	TerritoryCode string                  `json:"territory_code"`
-	Territory     string                  `json:"territory"`
-	Body          string                  `json:"body"`
-	InspectorName string                  `json:"inspector_name"`
-	InspectorRole string                  `json:"inspector_role"`
-	StartsAt      time.Time               `json:"starts_at"`
-	Place         string                  `json:"place"`
-	Status        aldyn.ReportBackStatus  `json:"status"`
-	NotHeldReason string                  `json:"not_held_reason,omitempty"`
-	Attendance    *int                    `json:"attendance,omitempty"`
-	Issues        []aldyn.PublicIssue     `json:"issues"`
-	Upcoming      bool                    `json:"upcoming"`
+	ID            int64                  `json:"id"`
+	PrecinctCode  string                 `json:"precinct_code"`
+	Precinct      string                 `json:"precinct"`
+	TerritoryCode string                 `json:"territory_code"`
+	Territory     string                 `json:"territory"`
+	Body          string                 `json:"body"`
+	InspectorName string                 `json:"inspector_name"`
+	InspectorRole string                 `json:"inspector_role"`
+	StartsAt      time.Time              `json:"starts_at"`
+	Place         string                 `json:"place"`
+	Status        aldyn.ReportBackStatus `json:"status"`
+	NotHeldReason string                 `json:"not_held_reason,omitempty"`
+	Attendance    *int                   `json:"attendance,omitempty"`
+	Issues        []aldyn.PublicIssue    `json:"issues"`
+	Upcoming      bool                   `json:"upcoming"`
 }
 
 func (n *reportBackNames) public(m *aldyn.ReportBackMeeting, lang string, now time.Time) publicReportBack {
