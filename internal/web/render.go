@@ -165,13 +165,13 @@ func (p *page) Change(f *float64) string {
 // Dec formats a number with digits decimals.
 func (p *page) Dec(f float64, digits int) string { return p.ri.loc.Decimal(f, digits) }
 
-// Fig formats a figure: a whole number without decimals ("164", never
-// "164,00"), any other with two.
+// Fig formats a figure to one decimal ("55,2", not "55,20"), a whole
+// number without decimals ("164", never "164,0").
 func (p *page) Fig(f float64) string {
-	if f == math.Trunc(f) {
-		return p.ri.loc.Decimal(f, 0)
+	if r := math.Round(f*10) / 10; r == math.Trunc(r) {
+		return p.ri.loc.Decimal(r, 0)
 	}
-	return p.ri.loc.Decimal(f, 2)
+	return p.ri.loc.Decimal(f, 1)
 }
 
 // Capital is s with its first letter upper-case, for titles kept in the
