@@ -174,6 +174,23 @@ func (p *page) Fig(f float64) string {
 	return p.ri.loc.Decimal(f, 1)
 }
 
+// IndicatorValue formats an indicator's value, target or baseline to at
+// most two decimals without trailing zeros: "47", "216,3", "8,06" (never
+// "47,00").
+func (p *page) IndicatorValue(f float64) string {
+	_, frac, _ := strings.Cut(strconv.FormatFloat(math.Round(f*100)/100, 'f', -1, 64), ".")
+	return p.ri.loc.Decimal(f, len(frac))
+}
+
+// SignedFig formats a change as Fig does, with its sign as Change does:
+// "+0,7", "-2,2", "0".
+func (p *page) SignedFig(f float64) string {
+	if s := p.Fig(f); f <= 0 || s == p.Fig(0) {
+		return s
+	}
+	return "+" + p.Fig(f)
+}
+
 // Capital is s with its first letter upper-case, for titles kept in the
 // source's lower case ("жарандар…" → "Жарандар…").
 func Capital(s string) string {
