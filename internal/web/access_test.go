@@ -1,10 +1,8 @@
 package web_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"mime/multipart"
 	"net/http"
 	"strconv"
 	"strings"
@@ -51,13 +49,7 @@ type matrixCase struct {
 }
 
 func multipartBody(tb testing.TB, kind, filename, content string) (string, string) {
-	var buf bytes.Buffer
-	mw := multipart.NewWriter(&buf)
-	mw.WriteField("kind", kind)
-	fw, _ := mw.CreateFormFile("file", filename)
-	fw.Write([]byte(content))
-	mw.Close()
-	return mw.FormDataContentType(), buf.String()
+	return mustMultipart(tb, map[string]string{"kind": kind}, formFile{"file", filename, []byte(content)})
 }
 
 // TestAccessMatrix sends every route as every role (and anonymous) and

@@ -269,11 +269,7 @@ func (s *Server) bodyDelete(w http.ResponseWriter, r *http.Request) error {
 	if err := s.db.DeleteBody(r.Context(), actor(r), b.ID); err != nil {
 		return err
 	}
-	if isAPI(r) {
-		w.WriteHeader(http.StatusNoContent)
-		return nil
-	}
-	return redirect(w, r, "/bodies", "common.deleted")
+	return deleted(w, r, "/bodies")
 }
 
 // API.

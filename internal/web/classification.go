@@ -15,10 +15,10 @@ import (
 func (s *Server) registerClassification() {
 	s.handle("GET", "/stats/classification", s.classificationPage)
 	s.handle("POST", "/stats/classification", s.classificationSave)
-	s.handle("POST", "/stats/classification/{code}/delete", s.classificationDelete)
+	s.handle("POST", "/stats/classification/{code}/delete", s.subgroupDelete)
 	s.handle("GET", "/api/v1/stats/categories", s.apiCategories)
 	s.handle("PUT", "/api/v1/stats/categories/subgroups/{code}", s.apiSaveSubgroup)
-	s.handle("DELETE", "/api/v1/stats/categories/subgroups/{code}", s.apiDeleteSubgroup)
+	s.handle("DELETE", "/api/v1/stats/categories/subgroups/{code}", s.subgroupDelete)
 }
 
 // categoryJSON is a category with its subgroups.
@@ -85,7 +85,13 @@ func (s *Server) classificationSave(w http.ResponseWriter, r *http.Request) erro
 	if err := requireNationalAdmin(r); err != nil {
 		return err
 	}
-	if err := offenses.SaveSubgroup(r.Context(), s.db, actor(r), subgroupFromForm(r)); err != nil {
+	return s.classificationSaved(w, r, offenses.SaveSubgroup(r.Context(), s.db, actor(r), subgroupFromForm(r)))
+}
+
+// classificationSaved answers a form posted on the classification page:
+// the page again with the form's errors when err has any, else back to it.
+func (s *Server) classificationSaved(w http.ResponseWriter, r *http.Request, err error) error {
+	if err != nil {
 		errs, ferr := formErrors(info(r).loc, err)
 		if ferr != nil {
 			return ferr
@@ -95,14 +101,15 @@ func (s *Server) classificationSave(w http.ResponseWriter, r *http.Request) erro
 	return redirect(w, r, "/stats/classification", "common.saved")
 }
 
-func (s *Server) classificationDelete(w http.ResponseWriter, r *http.Request) error {
+// subgroupDelete deletes a subgroup, from the classification page or the API.
+func (s *Server) subgroupDelete(w http.ResponseWriter, r *http.Request) error {
 	if err := requireNationalAdmin(r); err != nil {
 		return err
 	}
 	if err := offenses.DeleteSubgroup(r.Context(), s.db, actor(r), r.PathValue("code")); err != nil {
 		return err
 	}
-	return redirect(w, r, "/stats/classification", "common.deleted")
+	return deleted(w, r, "/stats/classification")
 }
 
 func (s *Server) apiCategories(w http.ResponseWriter, r *http.Request) error {
@@ -134,17 +141,6 @@ func (s *Server) apiSaveSubgroup(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return s.apiCategories(w, r)
-}
-
-func (s *Server) apiDeleteSubgroup(w http.ResponseWriter, r *http.Request) error {
-	if err := requireNationalAdmin(r); err != nil {
-		return err
-	}
-	if err := offenses.DeleteSubgroup(r.Context(), s.db, actor(r), r.PathValue("code")); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
 }
 
 func init() {

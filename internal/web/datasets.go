@@ -29,10 +29,10 @@ func (s *Server) registerDataSets() {
 	s.handle("GET", "/api/v1/data-sets", s.apiDataSets)
 	s.handle("GET", "/api/v1/validation-rules", s.apiValidationRules)
 	s.handle("GET", "/api/v1/data-sets/{code}/forms/{body}/{period}", s.apiDataForm)
-	s.handle("PUT", "/api/v1/data-sets/{code}/forms/{body}/{period}", s.apiDataFormSave)
-	s.handle("POST", "/api/v1/data-sets/{code}/forms/{body}/{period}/submit", s.apiDataFormSubmit)
-	s.handle("POST", "/api/v1/data-sets/{code}/forms/{body}/{period}/accept", s.apiDataFormAccept)
-	s.handle("POST", "/api/v1/data-sets/{code}/forms/{body}/{period}/return", s.apiDataFormReturn)
+	s.handle("PUT", "/api/v1/data-sets/{code}/forms/{body}/{period}", s.apiDataFormEnter(false))
+	s.handle("POST", "/api/v1/data-sets/{code}/forms/{body}/{period}/submit", s.apiDataFormEnter(true))
+	s.handle("POST", "/api/v1/data-sets/{code}/forms/{body}/{period}/accept", s.apiDataFormDecision(true))
+	s.handle("POST", "/api/v1/data-sets/{code}/forms/{body}/{period}/return", s.apiDataFormDecision(false))
 
 	s.registerDataSetAnalysis()
 	s.registerDataSetXLSX()
@@ -574,58 +574,46 @@ type dataFormIn struct {
 	Revision int                          `json:"revision"`
 }
 
-func (s *Server) apiDataFormEnter(w http.ResponseWriter, r *http.Request, submit bool) error {
-	k, active, err := s.dataFormTarget(r)
-	if err != nil {
-		return err
-	}
-	var in dataFormIn
-	if err := decodeJSON(r, &in); err != nil {
-		return err
-	}
-	if _, err := s.db.EnterDataForm(r.Context(), actor(r), store.FormEntry{DataSetCode: k.Code, BodyID: k.Body.ID, Period: k.Period.String(),
-		Cells: in.Values, Revision: in.Revision}, submit); err != nil {
-		return err
-	}
-	return s.writeDataForm(w, r, k, active)
-}
-
-func (s *Server) apiDataFormSave(w http.ResponseWriter, r *http.Request) error {
-	return s.apiDataFormEnter(w, r, false)
-}
-
-func (s *Server) apiDataFormSubmit(w http.ResponseWriter, r *http.Request) error {
-	return s.apiDataFormEnter(w, r, true)
-}
-
-func (s *Server) apiDataFormDecision(w http.ResponseWriter, r *http.Request, accept bool) error {
-	k, active, err := s.dataFormTarget(r)
-	if err != nil {
-		return err
-	}
-	var in reportDecisionInput
-	if r.ContentLength != 0 {
+// apiDataFormEnter saves a form's cells, and with submit submits it.
+func (s *Server) apiDataFormEnter(submit bool) func(http.ResponseWriter, *http.Request) error {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		k, active, err := s.dataFormTarget(r)
+		if err != nil {
+			return err
+		}
+		var in dataFormIn
 		if err := decodeJSON(r, &in); err != nil {
 			return err
 		}
+		if _, err := s.db.EnterDataForm(r.Context(), actor(r), store.FormEntry{DataSetCode: k.Code, BodyID: k.Body.ID, Period: k.Period.String(),
+			Cells: in.Values, Revision: in.Revision}, submit); err != nil {
+			return err
+		}
+		return s.writeDataForm(w, r, k, active)
 	}
-	f, err := s.db.FindDataForm(r.Context(), k.Code, k.Body.ID, k.Period.String())
-	if err != nil {
-		return err
-	}
-	if f == nil {
-		return aldyn.Errorf(aldyn.ENOTFOUND, "datasets.error.form_not_found")
-	}
-	if _, err := s.db.DecideDataForm(r.Context(), actor(r), f.ID, accept, in.Comment); err != nil {
-		return err
-	}
-	return s.writeDataForm(w, r, k, active)
 }
 
-func (s *Server) apiDataFormAccept(w http.ResponseWriter, r *http.Request) error {
-	return s.apiDataFormDecision(w, r, true)
-}
-
-func (s *Server) apiDataFormReturn(w http.ResponseWriter, r *http.Request) error {
-	return s.apiDataFormDecision(w, r, false)
+// apiDataFormDecision accepts a submitted form, or returns it.
+func (s *Server) apiDataFormDecision(accept bool) func(http.ResponseWriter, *http.Request) error {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		k, active, err := s.dataFormTarget(r)
+		if err != nil {
+			return err
+		}
+		comment, err := decisionComment(r)
+		if err != nil {
+			return err
+		}
+		f, err := s.db.FindDataForm(r.Context(), k.Code, k.Body.ID, k.Period.String())
+		if err != nil {
+			return err
+		}
+		if f == nil {
+			return aldyn.Errorf(aldyn.ENOTFOUND, "datasets.error.form_not_found")
+		}
+		if _, err := s.db.DecideDataForm(r.Context(), actor(r), f.ID, accept, comment); err != nil {
+			return err
+		}
+		return s.writeDataForm(w, r, k, active)
+	}
 }

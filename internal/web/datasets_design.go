@@ -134,10 +134,7 @@ func (s *Server) apiValidationRuleUpdate(w http.ResponseWriter, r *http.Request)
 }
 
 func (s *Server) apiDataSetActivate(w http.ResponseWriter, r *http.Request) error {
-	if err := requireNationalAdmin(r); err != nil {
-		return err
-	}
-	id, err := routeID(r, "id", "datasets.error.not_found")
+	id, err := guardedID(r, requireNationalAdmin, "datasets.error.not_found")
 	if err != nil {
 		return err
 	}
@@ -159,10 +156,7 @@ func (s *Server) apiDataSetNewVersion(w http.ResponseWriter, r *http.Request) er
 }
 
 func (s *Server) newDataSetVersion(r *http.Request) (*aldyn.DataSet, error) {
-	if err := requireNationalAdmin(r); err != nil {
-		return nil, err
-	}
-	id, err := routeID(r, "id", "datasets.error.not_found")
+	id, err := guardedID(r, requireNationalAdmin, "datasets.error.not_found")
 	if err != nil {
 		return nil, err
 	}
@@ -317,10 +311,7 @@ func (s *Server) designElementCreate(w http.ResponseWriter, r *http.Request) err
 }
 
 func (s *Server) designElementByPath(r *http.Request) (*aldyn.DataElement, error) {
-	if err := requireNationalAdmin(r); err != nil {
-		return nil, err
-	}
-	id, err := routeID(r, "id", "datasets.error.element_not_found")
+	id, err := guardedID(r, requireNationalAdmin, "datasets.error.element_not_found")
 	if err != nil {
 		return nil, err
 	}
@@ -362,10 +353,7 @@ func (s *Server) designSetCreate(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) designSetByPath(r *http.Request) (*aldyn.DataSet, error) {
-	if err := requireNationalAdmin(r); err != nil {
-		return nil, err
-	}
-	id, err := routeID(r, "id", "datasets.error.not_found")
+	id, err := guardedID(r, requireNationalAdmin, "datasets.error.not_found")
 	if err != nil {
 		return nil, err
 	}
@@ -433,10 +421,7 @@ func (s *Server) designRuleCreate(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (s *Server) designRuleByPath(r *http.Request) (*aldyn.ValidationRule, error) {
-	if err := requireNationalAdmin(r); err != nil {
-		return nil, err
-	}
-	id, err := routeID(r, "id", "datasets.error.rule_not_found")
+	id, err := guardedID(r, requireNationalAdmin, "datasets.error.rule_not_found")
 	if err != nil {
 		return nil, err
 	}

@@ -197,10 +197,7 @@ func (s *Server) designBreakdownCreate(w http.ResponseWriter, r *http.Request) e
 // designBreakdownByPath is the breakdown of the path's id and whether it
 // is in use.
 func (s *Server) designBreakdownByPath(r *http.Request) (*aldyn.Disaggregation, bool, error) {
-	if err := requireNationalAdmin(r); err != nil {
-		return nil, false, err
-	}
-	id, err := routeID(r, "id", "datasets.error.disaggregation_not_found")
+	id, err := guardedID(r, requireNationalAdmin, "datasets.error.disaggregation_not_found")
 	if err != nil {
 		return nil, false, err
 	}

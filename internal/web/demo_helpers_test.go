@@ -48,3 +48,12 @@ func mustNationalPlan(tb testing.TB, f *fixture) int64 {
 	}
 	return plans[0].ID
 }
+
+// mustDemoNationalPlan loads the demo (plans, risks, meetings) and returns
+// the national plan's id.
+func mustDemoNationalPlan(tb testing.TB, f *fixture) int64 {
+	tb.Helper()
+	f.db.Now = demoDay
+	mustLoadDemo(tb, f, fakeHash, "x")
+	return mustNationalPlan(tb, f)
+}

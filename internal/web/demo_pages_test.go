@@ -1,12 +1,9 @@
 package web_test
 
 import (
-	"context"
 	"net/http"
 	"strings"
 	"testing"
-
-	"github.com/aldyn-kg/aldyn"
 )
 
 // TestDemoMonitoringPageInWords: the national demo plan's monitoring page
@@ -16,16 +13,9 @@ import (
 // counts, names going to a legend that wraps instead of running off.
 func TestDemoMonitoringPageInWords(t *testing.T) {
 	f := mustFixture(t)
-	ctx := context.Background()
-	f.db.Now = demoDay
-	mustLoadDemo(t, f, fakeHash, "x")
-	kind := aldyn.PlanNational
-	plans, _, err := f.db.FindPlans(ctx, aldyn.PlanFilter{Under: "/", Kind: &kind})
-	if err != nil || len(plans) != 1 {
-		t.Fatalf("national plan: %v %v", plans, err)
-	}
+	planID := mustDemoNationalPlan(t, f)
 	for lang, want := range map[string]string{"ky": "Excel · Кыргызча", "ru": "PDF · На русском", "en": "Word · In English"} {
-		code, page := f.getAs(t, adminKG, lang, "/plans/"+idStr(plans[0].ID)+"/dashboard")
+		code, page := f.getAs(t, adminKG, lang, "/plans/"+idStr(planID)+"/dashboard")
 		if code != http.StatusOK || !strings.Contains(page, want) {
 			t.Errorf("%s: status %d, no download named %q", lang, code, want)
 		}

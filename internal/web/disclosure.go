@@ -32,14 +32,7 @@ func (s *Server) disclosureSave(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		k = 0 // out of range: the same message as any other bad number
 	}
-	if err := disclosure.SetMinCellCount(r.Context(), s.db, actor(r), k); err != nil {
-		errs, ferr := formErrors(info(r).loc, err)
-		if ferr != nil {
-			return ferr
-		}
-		return s.renderClassification(w, r, http.StatusBadRequest, errs)
-	}
-	return redirect(w, r, "/stats/classification", "common.saved")
+	return s.classificationSaved(w, r, disclosure.SetMinCellCount(r.Context(), s.db, actor(r), k))
 }
 
 func (s *Server) apiDisclosure(w http.ResponseWriter, r *http.Request) error {

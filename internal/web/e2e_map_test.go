@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -68,7 +69,7 @@ func TestBrowserMapNamesAreText(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !containsString(tips, name) {
+		if !slices.Contains(tips, name) {
 			t.Errorf("precinct %s: tooltips read %q, want one reading %q", code, tips, name)
 		}
 		popup := `(() => {
@@ -97,15 +98,6 @@ func TestBrowserMapNamesAreText(t *testing.T) {
 }
 
 func ftoa(v float64) string { return strconv.FormatFloat(v, 'f', 5, 64) }
-
-func containsString(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
 
 func namesByText(m map[string]string) map[string]bool {
 	out := map[string]bool{}

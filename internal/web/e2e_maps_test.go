@@ -3,6 +3,7 @@ package web_test
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -133,14 +134,14 @@ func TestBrowserMaps(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, want := range []string{"Бишкек", "Ош", "Каракол"} {
-			if !containsString(names, want) {
+			if !slices.Contains(names, want) {
 				t.Errorf("names on the country map %q lack %s", names, want)
 			}
 		}
-		if containsString(names, "Тоссор") {
+		if slices.Contains(names, "Тоссор") {
 			t.Errorf("a village of 900 people is named at the country view: %q", names)
 		}
-		if got := b.text(".leaflet-control-attribution"); !containsSubstring(got, "GeoNames") {
+		if got := b.text(".leaflet-control-attribution"); !strings.Contains(got, "GeoNames") {
 			t.Errorf("attribution %q does not credit GeoNames", got)
 		}
 		// The check box hides the names and their credit, and brings them back.
@@ -250,8 +251,6 @@ func TestBrowserMaps(t *testing.T) {
 		waitFor(t, ctx, `document.querySelectorAll(".map-cluster").length > `+strconv.Itoa(len(counts))+` && !document.querySelector(".map[aria-busy]")`)
 	})
 }
-
-func containsSubstring(s, sub string) bool { return strings.Contains(s, sub) }
 
 // TestBrowserPrecinctBoundary: an administrator adds a precinct with its
 // boundary on the form; the precinct's page draws that boundary, fitted

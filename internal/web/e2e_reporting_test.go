@@ -38,12 +38,7 @@ func TestBrowserReportingWorkflow(t *testing.T) {
 	}
 	login := func(user string) {
 		t.Helper()
-		do(chromedp.Navigate(base+"/lang/en?next=/login"),
-			chromedp.WaitVisible(chromedp.CSS("#f-login")),
-			chromedp.SendKeys(chromedp.CSS("#f-login"), user),
-			chromedp.SendKeys(chromedp.CSS("#f-password"), "correct horse battery"),
-			chromedp.Submit(chromedp.CSS("#f-password")),
-			chromedp.WaitVisible(chromedp.CSS(".user-link")))
+		b.loginAt("/lang/en?next=/login", user)
 	}
 	logout := func() {
 		t.Helper()

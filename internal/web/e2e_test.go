@@ -108,7 +108,14 @@ func (b *browser) attr(sel, name string) string {
 // login signs in on the login page of next (a path) with the fixture's password.
 func (b *browser) login(user, next string) {
 	b.tb.Helper()
-	b.do(chromedp.Navigate(b.base+"/login?next="+next),
+	b.loginAt("/login?next="+next, user)
+}
+
+// loginAt signs in as user, with the fixture's password, on the page at
+// path, which shows the login form (perhaps after a redirect).
+func (b *browser) loginAt(path, user string) {
+	b.tb.Helper()
+	b.do(chromedp.Navigate(b.base+path),
 		chromedp.WaitVisible(chromedp.CSS("#f-login")),
 		chromedp.SendKeys(chromedp.CSS("#f-login"), user),
 		chromedp.SendKeys(chromedp.CSS("#f-password"), "correct horse battery"),
@@ -168,11 +175,7 @@ func TestBrowserBodyWorkflow(t *testing.T) {
 	b := mustBrowserFor(t, f)
 	ctx, base, do, text, attr := b.ctx, b.base, b.do, b.text, b.attr
 	// Log in as the national administrator.
-	do(chromedp.Navigate(base+"/login"),
-		chromedp.SendKeys(chromedp.CSS("#f-login"), "adminkg"),
-		chromedp.SendKeys(chromedp.CSS("#f-password"), "correct horse battery"),
-		chromedp.Submit(chromedp.CSS("#f-password")),
-		chromedp.WaitVisible(chromedp.CSS(".user-link")))
+	b.loginAt("/login", "adminkg")
 	if got := text(".user-link"); got != "adminkg" {
 		t.Fatalf("after login the header shows %q, want adminkg", got)
 	}

@@ -186,24 +186,38 @@ func textFields(ps map[string]*string) formFields {
 
 // lines is a list of lines: a text one item a line in a form (blank
 // lines skipped), a list in JSON.
-func lines(p *[]string) formField { return linesField{jsonValue{p}, p} }
+func lines(p *[]string) formField { return stringsField{jsonValue{p}, p, false} }
 
-type linesField struct {
+// stringsField is a list of strings in a form: the lines of one text
+// (lines) or, repeated, one value per repetition of the field (choices).
+// Blank items are skipped; in JSON it is an array of strings.
+type stringsField struct {
 	jsonValue
-	p *[]string
+	p        *[]string
+	repeated bool
 }
 
-func (l linesField) read(f url.Values, name string, _ aldyn.Validation) {
+func (l stringsField) read(f url.Values, name string, _ aldyn.Validation) {
+	vs := f[name]
+	if !l.repeated {
+		vs = strings.Split(f.Get(name), "\n")
+	}
 	out := []string{}
-	for _, line := range strings.Split(f.Get(name), "\n") {
-		if line = strings.TrimSpace(line); line != "" {
-			out = append(out, line)
+	for _, v := range vs {
+		if v = strings.TrimSpace(v); v != "" && !(l.repeated && slices.Contains(out, v)) {
+			out = append(out, v)
 		}
 	}
 	*l.p = out
 }
 
-func (l linesField) show(f url.Values, name string) { f.Set(name, strings.Join(*l.p, "\n")) }
+func (l stringsField) show(f url.Values, name string) {
+	if l.repeated {
+		f[name] = slices.Clone(*l.p)
+		return
+	}
+	f.Set(name, strings.Join(*l.p, "\n"))
+}
 
 // texts is a text in the three languages: name_ky, name_ru and name_en in
 // a form, {"ky", "ru", "en"} in JSON.
@@ -508,23 +522,7 @@ func formTable(f url.Values, name string, columns ...string) [][]string {
 	return out
 }
 
-// choices is a set of codes, repeated values in a form (checkboxes): a
-// form that sends none empties it. In JSON it is an array of strings.
-func choices(p *[]string) formField { return choicesField{jsonValue{p}, p} }
-
-type choicesField struct {
-	jsonValue
-	p *[]string
-}
-
-func (c choicesField) read(f url.Values, name string, _ aldyn.Validation) {
-	out := []string{}
-	for _, v := range f[name] {
-		if v = strings.TrimSpace(v); v != "" && !slices.Contains(out, v) {
-			out = append(out, v)
-		}
-	}
-	*c.p = out
-}
-
-func (c choicesField) show(f url.Values, name string) { f[name] = slices.Clone(*c.p) }
+// choices is a set of codes, repeated values in a form (checkboxes), each
+// kept once: a form that sends none empties it. In JSON it is an array of
+// strings.
+func choices(p *[]string) formField { return stringsField{jsonValue{p}, p, true} }

@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"context"
 	"testing"
 
 	"github.com/aldyn-kg/aldyn"
@@ -13,15 +12,8 @@ import (
 // without anyone pressing "recompute".
 func TestDemoOffenseIndicatorHasData(t *testing.T) {
 	f := mustFixture(t)
-	ctx := context.Background()
-	f.db.Now = demoDay
-	mustLoadDemo(t, f, fakeHash, "x")
+	planID := mustDemoNationalPlan(t, f)
 	mustDemoOffenses(t, f, 0.02, 2024, 2025, 2026)
-	kind := aldyn.PlanNational
-	plans, _, err := f.db.FindPlans(ctx, aldyn.PlanFilter{Under: "/", Kind: &kind})
-	if err != nil || len(plans) != 1 {
-		t.Fatalf("national plan: %v %v", plans, err)
-	}
 	var d struct {
 		Indicators []struct {
 			Code         string   `json:"code"`
@@ -30,7 +22,7 @@ func TestDemoOffenseIndicatorHasData(t *testing.T) {
 			ActualPeriod string   `json:"actual_period"`
 		} `json:"indicators"`
 	}
-	mustGetJSON(t, f, adminKG, "/api/v1/plans/"+idStr(plans[0].ID)+"/dashboard", 200, &d)
+	mustGetJSON(t, f, adminKG, "/api/v1/plans/"+idStr(planID)+"/dashboard", 200, &d)
 	for _, ind := range d.Indicators {
 		if ind.Code != "1" {
 			continue

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
@@ -87,7 +88,7 @@ func TestSettlementsAPI(t *testing.T) {
 	for _, ft := range fc.Features {
 		names = append(names, ft.Properties.Name)
 	}
-	if !slicesContains(names, "Каракол") || slicesContains(names, "Бишкек") {
+	if !slices.Contains(names, "Каракол") || slices.Contains(names, "Бишкек") {
 		t.Errorf("Issyk-Kul settlements in Russian: got %v, want Каракол and no Бишкек", names)
 	}
 	if fc.Meta["licence"] != "CC-BY-4.0" {
@@ -100,15 +101,6 @@ func TestSettlementsAPI(t *testing.T) {
 	for _, bad := range []string{"territory=abc", "limit=0", "limit=abc", "limit=5000"} {
 		mustGetJSON(t, f, anon, "/api/v1/settlements?"+bad, http.StatusBadRequest, nil)
 	}
-}
-
-func slicesContains(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // mustImportSpread stores n thefts of district A spread over a box of

@@ -255,39 +255,37 @@ func TestCKANShapes(t *testing.T) {
 	if json.Unmarshal(alias.Result, &aliasPkg); aliasPkg["name"] != "offenses-monthly" {
 		t.Errorf("POST /api/action/package_show: %v", aliasPkg["name"])
 	}
-	// Errors, as CKAN answers them.
-	e := call("/api/3/action/package_show?id=coordination", 404)
-	if e.Error["__type"] != "Not Found Error" || e.Result != nil {
-		t.Errorf("unpublished package_show: %v", e.Error)
-	}
-	e = call("/api/3/action/package_show", 409)
-	if e.Error["__type"] != "Validation Error" || e.Error["id"] == nil {
-		t.Errorf("package_show without id: %v", e.Error)
-	}
-	e = call("/api/3/action/resource_show?id=nope", 404)
-	if e.Error["__type"] != "Not Found Error" {
-		t.Errorf("resource_show nope: %v", e.Error)
-	}
-	e = call("/api/3/action/help_show?name=package_create", 404)
-	if e.Error["__type"] != "Not Found Error" {
-		t.Errorf("help_show package_create: %v", e.Error)
-	}
-	e = call("/api/3/action/help_show", 409)
-	if e.Error["__type"] != "Validation Error" || e.Error["name"] == nil {
-		t.Errorf("help_show without name: %v", e.Error)
-	}
-	e = call("/api/3/action/group_show?id=coordination", 404)
-	if e.Error["__type"] != "Not Found Error" {
-		t.Errorf("group_show of a theme with nothing published: %v", e.Error)
+	// Errors, as CKAN answers them: the error's type, the field a
+	// validation error names, and no result for an unpublished package.
+	for _, c := range []struct {
+		path     string
+		status   int
+		typ      string
+		field    string
+		noResult bool
+	}{
+		{"/api/3/action/package_show?id=coordination", 404, "Not Found Error", "", true},
+		{"/api/3/action/package_show", 409, "Validation Error", "id", false},
+		{"/api/3/action/resource_show?id=nope", 404, "Not Found Error", "", false},
+		{"/api/3/action/help_show?name=package_create", 404, "Not Found Error", "", false},
+		{"/api/3/action/help_show", 409, "Validation Error", "name", false},
+		{"/api/3/action/group_show?id=coordination", 404, "Not Found Error", "", false}, // a theme with nothing published
+	} {
+		e := call(c.path, c.status)
+		if e.Error["__type"] != c.typ || (c.field != "" && e.Error[c.field] == nil) {
+			t.Errorf("%s: error %v, want type %q naming %q", c.path, e.Error, c.typ, c.field)
+		}
+		if c.noResult && e.Result != nil {
+			t.Errorf("%s: result %s, want none", c.path, e.Result)
+		}
 	}
 	for _, path := range []string{"/api/3/action/package_create", "/api/action/datastore_search"} {
-		e = call(path, 400)
+		e := call(path, 400)
 		if e.Error["__type"] != "Bad Request" || !strings.Contains(e.Error["message"].(string), "Action name not known") {
 			t.Errorf("%s: %v", path, e.Error)
 		}
 	}
-	e = call("/api/3/action/package_search?fq=tags", 409)
-	if e.Error["__type"] != "Search Query Error" {
+	if e := call("/api/3/action/package_search?fq=tags", 409); e.Error["__type"] != "Search Query Error" {
 		t.Errorf("bad fq: %v", e.Error)
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"mime/multipart"
 	"net/http"
 	"net/url"
 	"reflect"
@@ -475,7 +474,7 @@ func TestPlanTemplateRoundTrip(t *testing.T) {
 				t.Fatalf("export: %d %s", resp.StatusCode, file)
 			}
 			dst := w.mustPlan(t, "Destination "+format, w.bodyA.ID)
-			ctype, body := templateUpload(t, "plan."+format, []byte(file))
+			ctype, body := uploadFile(t, "plan."+format, []byte(file))
 			w.expectStatus(t, coordinator, "POST", "/plans/"+idStr(dst.ID)+"/import", ctype, body, 303)
 			gotMs, gotInds := mustMeasures(t, w, dst.ID), mustIndicators(t, w, dst.ID)
 			sameContent(t, wantMs, wantInds, gotMs, gotInds)
@@ -521,19 +520,6 @@ func sameContent(tb testing.TB, wantMs []aldyn.Measure, wantInds []aldyn.Indicat
 	}
 }
 
-func templateUpload(tb testing.TB, filename string, content []byte) (string, string) {
-	tb.Helper()
-	var buf bytes.Buffer
-	mw := multipart.NewWriter(&buf)
-	fw, err := mw.CreateFormFile("file", filename)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	fw.Write(content)
-	mw.Close()
-	return mw.FormDataContentType(), buf.String()
-}
-
 // TestPlanTemplateBadRows uploads a template with several bad rows: each
 // is listed with sheet, row, column and reason, and nothing changes.
 func TestPlanTemplateBadRows(t *testing.T) {
@@ -574,7 +560,7 @@ func TestPlanTemplateBadRows(t *testing.T) {
 	set(mRows[1], "start", "31.02.2026")
 	set(iRows[0], "targets", "2025 35")
 	upload := strings.Join(lines, "\n") + "\n"
-	ctype, body := templateUpload(t, "bad.csv", []byte(upload))
+	ctype, body := uploadFile(t, "bad.csv", []byte(upload))
 	page := w.expectStatus(t, coordinator, "POST", "/plans/"+idStr(p.ID)+"/import", ctype, body, 422)
 	for _, want := range [][2]string{{strconv.Itoa(mRows[0]), "responsible_body"}, {strconv.Itoa(mRows[1]), "start"}, {strconv.Itoa(iRows[0]), "targets"}} {
 		if !strings.Contains(page, "<td>"+want[0]+"</td><td>"+want[1]+"</td>") {
@@ -618,7 +604,7 @@ func TestPlanTemplateBadRows(t *testing.T) {
 	w.mustApproved(t, p)
 	good := &bytes.Buffer{}
 	plantemplate.Write(good, plantemplate.CSV, wantMs, wantInds, nil)
-	ctype, body = templateUpload(t, "good.csv", good.Bytes())
+	ctype, body = uploadFile(t, "good.csv", good.Bytes())
 	w.expectStatus(t, coordinator, "POST", "/plans/"+idStr(p.ID)+"/import", ctype, body, 409)
 }
 
@@ -795,7 +781,7 @@ func planMatrixCases(tb testing.TB, f *fixture) []matrixCase {
 	if err := plantemplate.Write(&tpl, plantemplate.CSV, ms, inds, nil); err != nil {
 		tb.Fatal(err)
 	}
-	upType, upBody := templateUpload(tb, "plan.csv", tpl.Bytes())
+	upType, upBody := uploadFile(tb, "plan.csv", tpl.Bytes())
 
 	const see, unauth, forbid, notFound = http.StatusSeeOther, http.StatusUnauthorized, http.StatusForbidden, http.StatusNotFound
 	// planner: anonymous anon, the coordinator ok, everyone else 403.

@@ -293,6 +293,16 @@ func redirect(w http.ResponseWriter, r *http.Request, to, flashKey string) error
 	return nil
 }
 
+// deleted answers a deletion: no content to the API, the list at list
+// with a flash to a browser.
+func deleted(w http.ResponseWriter, r *http.Request, list string) error {
+	if isAPI(r) {
+		w.WriteHeader(http.StatusNoContent)
+		return nil
+	}
+	return redirect(w, r, list, "common.deleted")
+}
+
 // localTarget returns next when it is a path on this site, else "/"; every
 // route that sends the browser on to a target it was given uses it. The
 // target is judged raw, decoded and cleaned as http.Redirect cleans it:

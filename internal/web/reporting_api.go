@@ -96,18 +96,28 @@ type reportDecisionInput struct {
 	Comment string `json:"comment"`
 }
 
+// decisionComment reads the optional JSON body of a decision on a report
+// or a data form: its comment, or "" when the request has no body.
+func decisionComment(r *http.Request) (string, error) {
+	var in reportDecisionInput
+	if r.ContentLength != 0 {
+		if err := decodeJSON(r, &in); err != nil {
+			return "", err
+		}
+	}
+	return in.Comment, nil
+}
+
 func (s *Server) apiReportAction(w http.ResponseWriter, r *http.Request, act func(ctx context.Context, a *aldyn.Actor, id int64, comment string) error) error {
 	id, err := guardedID(r, requireSignedIn, "reporting.error.not_found")
 	if err != nil {
 		return err
 	}
-	var in reportDecisionInput
-	if r.ContentLength != 0 {
-		if err := decodeJSON(r, &in); err != nil {
-			return err
-		}
+	comment, err := decisionComment(r)
+	if err != nil {
+		return err
 	}
-	if err := act(r.Context(), actor(r), id, in.Comment); err != nil {
+	if err := act(r.Context(), actor(r), id, comment); err != nil {
 		return err
 	}
 	out, err := s.reportJSON(r.Context(), actor(r), id)

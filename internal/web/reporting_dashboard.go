@@ -45,6 +45,20 @@ func (s *Server) monitoredPlan(r *http.Request) (*aldyn.Plan, error) {
 	return p, nil
 }
 
+// monitoredDashboard loads the plan in the path, which the actor must be
+// allowed to monitor, its dashboard view and the dashboard computed on it.
+func (s *Server) monitoredDashboard(r *http.Request) (*aldyn.Plan, *dashboardView, aldyn.Dashboard, error) {
+	p, err := s.monitoredPlan(r)
+	if err != nil {
+		return nil, nil, aldyn.Dashboard{}, err
+	}
+	v, err := s.loadDashboardView(r, p)
+	if err != nil {
+		return nil, nil, aldyn.Dashboard{}, err
+	}
+	return p, v, aldyn.ComputeDashboard(*v.in, v.at), nil
+}
+
 // loadDashboardView loads the plan's input and, with ?cycle=, keeps the
 // cycles begun by the chosen one and their reports, so the figures are
 // those of the plan as it stood for that cycle.
@@ -161,15 +175,10 @@ type dashboardJSON struct {
 }
 
 func (s *Server) apiDashboard(w http.ResponseWriter, r *http.Request) error {
-	p, err := s.monitoredPlan(r)
+	_, _, d, err := s.monitoredDashboard(r)
 	if err != nil {
 		return err
 	}
-	v, err := s.loadDashboardView(r, p)
-	if err != nil {
-		return err
-	}
-	d := aldyn.ComputeDashboard(*v.in, v.at)
 	names := s.newBodyNames(r)
 	out := dashboardJSON{Dashboard: d, BodyNames: map[string]string{}}
 	for _, b := range d.Bodies {
@@ -296,16 +305,11 @@ type dashboardCycleBody struct {
 }
 
 func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request) error {
-	p, err := s.monitoredPlan(r)
-	if err != nil {
-		return err
-	}
-	v, err := s.loadDashboardView(r, p)
+	p, v, d, err := s.monitoredDashboard(r)
 	if err != nil {
 		return err
 	}
 	loc, lang := info(r).loc, info(r).lang
-	d := aldyn.ComputeDashboard(*v.in, v.at)
 	names := s.newBodyNames(r)
 	c, _ := loadConcept()
 	components := make([]dashboardComponent, len(d.Components))

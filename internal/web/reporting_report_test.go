@@ -15,15 +15,6 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-// mustDemoNationalPlan loads the demo (plans, risks, meetings) and returns
-// the national plan's id.
-func mustDemoNationalPlan(tb testing.TB, f *fixture) int64 {
-	tb.Helper()
-	f.db.Now = demoDay
-	mustLoadDemo(tb, f, fakeHash, "x")
-	return mustNationalPlan(tb, f)
-}
-
 // pdfPages returns the text of each page of a PDF, by pdftotext.
 func pdfPages(tb testing.TB, pdf []byte) []string {
 	tb.Helper()

@@ -212,17 +212,11 @@ func (f *fixture) repCall(tb testing.TB, who, method, path, body string) (int, m
 
 func repUpload(tb testing.TB, files map[string][]byte) (string, string) {
 	tb.Helper()
-	var buf bytes.Buffer
-	mw := multipart.NewWriter(&buf)
+	var ffs []formFile
 	for name, b := range files {
-		fw, err := mw.CreateFormFile("files", name)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		fw.Write(b)
+		ffs = append(ffs, formFile{"files", name, b})
 	}
-	mw.Close()
-	return mw.FormDataContentType(), buf.String()
+	return mustMultipart(tb, nil, ffs...)
 }
 
 // simplePlan is a plan with two measures of body A and one of body B, an

@@ -392,11 +392,7 @@ func (s *Server) victimServiceDelete(w http.ResponseWriter, r *http.Request) err
 	if err := s.db.DeleteVictimService(r.Context(), actor(r), v.ID); err != nil {
 		return err
 	}
-	if isAPI(r) {
-		w.WriteHeader(http.StatusNoContent)
-		return nil
-	}
-	return redirect(w, r, "/victim-services", "common.deleted")
+	return deleted(w, r, "/victim-services")
 }
 
 // API.

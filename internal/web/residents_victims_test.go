@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"mime/multipart"
 	"net/http"
 	"net/url"
 	"slices"
@@ -37,15 +36,7 @@ func victimServiceForm(code, name string) string {
 // uploadFile is a multipart body with the file under "file".
 func uploadFile(tb testing.TB, filename string, content []byte) (string, string) {
 	tb.Helper()
-	var buf bytes.Buffer
-	mw := multipart.NewWriter(&buf)
-	fw, err := mw.CreateFormFile("file", filename)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	fw.Write(content)
-	mw.Close()
-	return mw.FormDataContentType(), buf.String()
+	return mustMultipart(tb, nil, formFile{"file", filename, content})
 }
 
 func init() {

@@ -339,15 +339,21 @@ func (s *Server) apiCounts(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiTimeProfile(w http.ResponseWriter, r *http.Request) error {
-	sc, err := s.parseStatsScope(r)
-	if err != nil {
-		return err
-	}
-	grid, unknown, err := s.db.OffenseTimeProfile(r.Context(), sc.filter())
+	grid, unknown, err := s.timeProfile(r)
 	if err != nil {
 		return err
 	}
 	return writeJSON(w, http.StatusOK, stats.NewTimeProfile(grid, unknown))
+}
+
+// timeProfile counts the records in the request's statistics scope by
+// weekday and hour, and those without an hour.
+func (s *Server) timeProfile(r *http.Request) (grid [7][24]int, unknownHour int, err error) {
+	sc, err := s.parseStatsScope(r)
+	if err != nil {
+		return grid, 0, err
+	}
+	return s.db.OffenseTimeProfile(r.Context(), sc.filter())
 }
 
 // Hot-spot grids: cells no smaller than stats.MinCellM, so that a cell

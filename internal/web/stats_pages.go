@@ -314,11 +314,7 @@ func (s *Server) compareSeries(r *http.Request, sc *statsScope, period string, d
 // counting it scans the records in scope, which on a large register takes
 // longer than the rest of the page.
 func (s *Server) timeProfileChartPage(w http.ResponseWriter, r *http.Request) error {
-	sc, err := s.parseStatsScope(r)
-	if err != nil {
-		return err
-	}
-	grid, unknown, err := s.db.OffenseTimeProfile(r.Context(), sc.filter())
+	grid, unknown, err := s.timeProfile(r)
 	if err != nil {
 		return err
 	}

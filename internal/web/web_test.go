@@ -1,9 +1,11 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"log/slog"
+	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -147,6 +149,36 @@ func readBody(tb testing.TB, resp *http.Response) string {
 		tb.Fatal(err)
 	}
 	return string(b)
+}
+
+// formFile is a file in a multipart form: its field, file name and content.
+type formFile struct {
+	field, name string
+	content     []byte
+}
+
+// mustMultipart is a multipart/form-data body of fields and files: its
+// content type and the body.
+func mustMultipart(tb testing.TB, fields map[string]string, files ...formFile) (string, string) {
+	tb.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	for k, v := range fields {
+		if err := mw.WriteField(k, v); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	for _, f := range files {
+		fw, err := mw.CreateFormFile(f.field, f.name)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		fw.Write(f.content)
+	}
+	if err := mw.Close(); err != nil {
+		tb.Fatal(err)
+	}
+	return mw.FormDataContentType(), buf.String()
 }
 
 // tbWriter sends server logs to the test's log, so internal errors show.
