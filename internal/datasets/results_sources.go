@@ -76,8 +76,8 @@ func (out *ConceptResults) addOffenses(ctx context.Context, db *store.DB, now ti
 		}
 	}
 	out.add(1, indicatorOf("offense_rate", aldyn.IndicatorOffenses,
-		text("100 000 тургунга катталган укук бузуулар", "Зарегистрировано правонарушений на 100 000 жителей", "Registered offenses per 100,000 residents"),
-		text("100 000 тургунга", "на 100 000 жителей", "per 100,000"), values))
+		text("Катталган укук бузуулар", "Зарегистрированные правонарушения", "Registered offenses"),
+		text("100 000 тургунга", "на 100 000 жителей", "per 100,000 residents"), values))
 	return nil
 }
 

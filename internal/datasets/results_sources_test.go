@@ -158,6 +158,14 @@ func TestConceptResultsFromOtherSources(t *testing.T) {
 	for _, r := range res.Results {
 		for _, i := range r.Indicators {
 			ind[i.Code], in[i.Code] = i, r.N
+			// The page shows "name (unit)": a name that already says its
+			// unit ("на 100 000 жителей") would show it twice. A unit of
+			// one word ("адам", "acts") is a noun a name may use.
+			for _, lang := range []string{"ky", "ru", "en"} {
+				if name, unit := i.Name.In(lang), i.Unit.In(lang); strings.Contains(unit, " ") && strings.Contains(strings.ToLower(name), strings.ToLower(unit)) {
+					t.Errorf("%s (%s): the name %q repeats its unit %q", i.Code, lang, name, unit)
+				}
+			}
 		}
 	}
 	for _, tc := range []struct {

@@ -99,6 +99,9 @@ func run() error {
 		pop, _ := strconv.Atoi(c[14])
 		p := place{ID: id, Name: c[1], NameCyrl: cyrillicName(c[2], strings.Split(c[3], ",")), Lat: lat, Lon: lon,
 			Feature: c[7], Population: pop}
+		if p.NameCyrl == "" {
+			p.NameCyrl = cyrillicMissing[id]
+		}
 		pt := orb.Point{lon, lat}
 		// The region whose polygon holds the place or, for a place the
 		// coarse 1:10m border leaves just outside, the nearest one.
@@ -252,6 +255,13 @@ func km(a, b orb.Point) float64 {
 // lists without languages in this table), the Cyrillic one written in the
 // Russian or Kyrgyz alphabet that reads closest to its Latin name: the
 // current name, not a Soviet-era one (Karakol, not Przhevalsk).
+// cyrillicMissing names the places GeoNames gives no Cyrillic name, so
+// that Kyrgyz and Russian pages show none in Latin letters.
+var cyrillicMissing = map[int]string{
+	1528339: "Ноокат", // district centre, Osh oblast
+	7649203: "Талас",  // seat of Talas district, as GeoNames names it
+}
+
 func cyrillicName(ascii string, alts []string) string {
 	best, bestD := "", math.MaxInt
 	for _, a := range alts {

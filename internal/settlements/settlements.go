@@ -22,7 +22,7 @@ var raw []byte
 type Settlement struct {
 	GeonameID int     `json:"geonameid"`
 	Name      string  `json:"name"`                // GeoNames' main name, in Latin letters
-	NameCyrl  string  `json:"name_cyrl,omitempty"` // the Cyrillic name, when GeoNames has one
+	NameCyrl  string  `json:"name_cyrl,omitempty"` // the Cyrillic name (GeoNames', or gen.go's where it has none)
 	Lat       float64 `json:"lat"`
 	Lon       float64 `json:"lon"`
 	// Feature is GeoNames' feature code: PPLC the capital, PPLA an oblast

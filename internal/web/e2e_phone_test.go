@@ -79,7 +79,9 @@ func (b *browser) tapTargets(what string) {
 
 // tablesNotCut fails for each table of the page that is wider than a box
 // around it without a scrolling box in between: such a table is cut off
-// (or pushes the page sideways).
+// (or pushes the page sideways). On a wide screen (1200 px and more) a
+// table must not need its scrolling box either: part of it hidden on an
+// office PC reads as cut off.
 func (b *browser) tablesNotCut(what string) {
 	b.tb.Helper()
 	js := `(() => {
@@ -89,7 +91,12 @@ func (b *browser) tablesNotCut(what string) {
 	    if (tr.width === 0) continue;
 	    for (let p = t.parentElement; p && p !== document.body; p = p.parentElement) {
 	      const ox = getComputedStyle(p).overflowX;
-	      if (ox === "auto" || ox === "scroll") break;
+	      if (ox === "auto" || ox === "scroll") {
+	        if (window.innerWidth >= 1200 && p.scrollWidth > p.clientWidth + 1) {
+	          out.push((t.id || t.className) + " is " + p.scrollWidth + " px in a " + p.clientWidth + " px scrolling " + p.tagName.toLowerCase() + "." + p.className);
+	        }
+	        break;
+	      }
 	      const pr = p.getBoundingClientRect();
 	      if (tr.right > pr.right + 1 || tr.left < pr.left - 1) {
 	        out.push((t.id || t.className) + " is " + Math.round(tr.width) + " px in a " + Math.round(pr.width) + " px " + p.tagName.toLowerCase() + "." + p.className);

@@ -192,6 +192,7 @@ func (s *Server) renderOffenseImports(w http.ResponseWriter, r *http.Request, st
 			{Key: "inserted", Label: loc.T("stats.import.inserted"), Kind: export.Int}, {Key: "existing", Label: loc.T("stats.import.existing"), Kind: export.Int},
 			{Key: "rejected", Label: loc.T("stats.import.rejected"), Kind: export.Int}, {Key: "status", Label: loc.T("common.status")}}}
 		return exportList(r, w, format, "offense-imports", t, p, s.db.FindOffenseImports, func(e *aldyn.OffenseImportEntry) []any {
+			readableImport(loc, e)
 			return []any{e.ID, e.StartedAt, e.Actor, e.FileName, e.SHA256, e.RowsRead, e.Inserted, e.Existing, e.Rejected, loc.T("stats.import.status." + e.Status)}
 		})
 	}
@@ -199,12 +200,27 @@ func (s *Server) renderOffenseImports(w http.ResponseWriter, r *http.Request, st
 	if err != nil {
 		return err
 	}
+	for _, e := range entries {
+		readableImport(loc, e)
+	}
 	profiles, err := offenses.Profiles(r.Context(), s.db)
 	if err != nil {
 		return err
 	}
 	return s.render(w, r, status, "offense_imports", &page{Title: loc.T("stats.import.title"), Errors: errs, Form: r.Form,
 		Data: &offenseImportsPageData{Entries: entries, Pager: newPager(p, total), Profiles: profiles}})
+}
+
+// readableImport names in the reader's language what the log records as
+// codes: the system that ran an import without a user, and the demo's
+// synthetic records, which have no file.
+func readableImport(loc *i18n.Localizer, e *aldyn.OffenseImportEntry) {
+	if e.UserID == nil && e.Actor == "system" {
+		e.Actor = loc.T("audit.system")
+	}
+	if e.Format == "demo" {
+		e.FileName = loc.T("stats.import.demo_records")
+	}
 }
 
 // offenseImportUpload saves the uploaded file and imports it in the

@@ -165,13 +165,30 @@ func (p *page) Change(f *float64) string {
 // Dec formats a number with digits decimals.
 func (p *page) Dec(f float64, digits int) string { return p.ri.loc.Decimal(f, digits) }
 
-// Fig formats a figure: a whole number without decimals ("164", never
-// "164,00"), any other with two.
+// Fig formats a figure to one decimal ("55,2", not "55,20"), a whole
+// number without decimals ("164", never "164,0").
 func (p *page) Fig(f float64) string {
-	if f == math.Trunc(f) {
-		return p.ri.loc.Decimal(f, 0)
+	if r := math.Round(f*10) / 10; r == math.Trunc(r) {
+		return p.ri.loc.Decimal(r, 0)
 	}
-	return p.ri.loc.Decimal(f, 2)
+	return p.ri.loc.Decimal(f, 1)
+}
+
+// IndicatorValue formats an indicator's value, target or baseline to at
+// most two decimals without trailing zeros: "47", "216,3", "8,06" (never
+// "47,00").
+func (p *page) IndicatorValue(f float64) string {
+	_, frac, _ := strings.Cut(strconv.FormatFloat(math.Round(f*100)/100, 'f', -1, 64), ".")
+	return p.ri.loc.Decimal(f, len(frac))
+}
+
+// SignedFig formats a change as Fig does, with its sign as Change does:
+// "+0,7", "-2,2", "0".
+func (p *page) SignedFig(f float64) string {
+	if s := p.Fig(f); f <= 0 || s == p.Fig(0) {
+		return s
+	}
+	return "+" + p.Fig(f)
 }
 
 // Capital is s with its first letter upper-case, for titles kept in the

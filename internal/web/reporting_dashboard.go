@@ -371,7 +371,7 @@ func (p *page) ReportingDec(f *float64) string {
 	if f == nil {
 		return "—"
 	}
-	return p.ri.loc.Decimal(*f, 2)
+	return p.IndicatorValue(*f)
 }
 
 // The monitoring report download.

@@ -835,6 +835,10 @@ func TestDashboardFigures(t *testing.T) {
 			t.Errorf("page #%s: got %q, want %q", sel, got, w)
 		}
 	}
+	// Indicator values without trailing zeros: 15 and 20, not 15,00.
+	if !strings.Contains(page, ">15 (2025-Q2)<") || !strings.Contains(page, ">20 (") || strings.Contains(page, "15,00") {
+		t.Errorf("dashboard page: indicator 1's actual value and target, want 15 (2025-Q2) and 20")
+	}
 	for _, s := range []string{`data-chart-option=`, `href="/measures/` + repID(rf.measures["1.2"].ID) + `"`, "/api/v1/plans/" + repID(rf.plan.ID) + "/report?format=pdf"} {
 		if !strings.Contains(page, s) {
 			t.Errorf("dashboard page lacks %s", s)

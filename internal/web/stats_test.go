@@ -564,3 +564,25 @@ func TestHotspotsCellFromBox(t *testing.T) {
 		}
 	}
 }
+
+// TestOffenseImportLogReadable: the import log names the system and the
+// demo's synthetic records in the reader's language, on the page and in
+// its export, not as the codes the log stores ("system", "synthetic demo
+// records (seed …)").
+func TestOffenseImportLogReadable(t *testing.T) {
+	f := mustFixture(t)
+	if _, err := demo.LoadOffenses(context.Background(), f.db, 0.001, []int{2021}); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ lang, system, records string }{
+		{"ky", "Система", "Демо үчүн түзүлгөн жазуулар"},
+		{"ru", "Система", "Записи, созданные для демонстрации"},
+	} {
+		for _, path := range []string{"/stats/imports", "/stats/imports?format=csv"} {
+			_, page := f.getAs(t, adminKG, c.lang, path)
+			if !strings.Contains(page, c.system) || !strings.Contains(page, c.records) || strings.Contains(page, "synthetic demo records") || strings.Contains(page, ">system<") || strings.Contains(page, ",system,") {
+				t.Errorf("%s %s: want %q and %q: %.3000s", c.lang, path, c.system, c.records, page)
+			}
+		}
+	}
+}

@@ -19,7 +19,7 @@ import {
   DatasetComponent,
 } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
-import { fetchJSON, pageLang, matchAll } from './util.js';
+import { fetchJSON, pageLang, matchAll, numberLocales } from './util.js';
 
 echarts.use([
   LineChart, BarChart, HeatmapChart, PieChart,
@@ -172,7 +172,7 @@ export function prepare(option, width) {
   // Numbers read as in the page's language ("10 000" in Kyrgyz and
   // Russian), not ECharts' English "10,000", on value axes, tooltips and
   // the heat map's scale, unless the server chose a format.
-  const nf = new Intl.NumberFormat(pageLang() || 'en', { maximumFractionDigits: 2 });
+  const nf = new Intl.NumberFormat(numberLocales(), { maximumFractionDigits: 2 });
   const num = (v) => (typeof v === 'number' ? nf.format(v) : v);
   const fixAxis = (a) => {
     if (!a || typeof a !== 'object' || (a.type && a.type !== 'value')) return a;

@@ -63,18 +63,21 @@ const numberFormats = new Map();
 // decimals), so they stand in rather than the browser's English default.
 const LOCALE_FALLBACKS = { ky: ['ky', 'ru'] };
 
+/** The locales to format numbers in for the page language, for Intl.NumberFormat. */
+export function numberLocales() {
+  const lang = pageLang();
+  const wanted = LOCALE_FALLBACKS[lang.slice(0, 2).toLowerCase()] || [lang];
+  const supported = Intl.NumberFormat.supportedLocalesOf(wanted);
+  return supported.length ? supported : undefined;
+}
+
 /** Formats a number for the page language. */
 export function formatNumber(n, digits = 0) {
   if (!Number.isFinite(n)) return '—';
-  const lang = pageLang();
-  const key = `${lang}/${digits}`;
+  const key = `${pageLang()}/${digits}`;
   let f = numberFormats.get(key);
   if (!f) {
-    const opts = { maximumFractionDigits: digits, minimumFractionDigits: digits };
-    const base = lang.slice(0, 2).toLowerCase();
-    const wanted = LOCALE_FALLBACKS[base] || [lang];
-    const supported = Intl.NumberFormat.supportedLocalesOf(wanted);
-    f = new Intl.NumberFormat(supported.length ? supported : undefined, opts);
+    f = new Intl.NumberFormat(numberLocales(), { maximumFractionDigits: digits, minimumFractionDigits: digits });
     numberFormats.set(key, f);
   }
   return f.format(n);
