@@ -23,10 +23,19 @@ assets: web/node_modules
 
 # Every test runs twice: on an SQLite file and on PostgreSQL. The
 # PostgreSQL run fails (it does not skip) when no server answers at PG_TEST.
+# The two runs go side by side (the web package, the longest, waits on
+# Chromium and on PostgreSQL much of the time); each one's output is shown
+# whole when both ended, and the target fails when either failed.
 test: assets
 	$(GO) vet ./...
-	$(GO) test -count=1 -timeout 20m ./...
-	ALDYN_TEST_POSTGRES='$(PG_TEST)' $(GO) test -count=1 -timeout 20m ./...
+	@logs=$$(mktemp -d); \
+	echo "go test ./... on SQLite and on PostgreSQL side by side (output in $$logs)"; \
+	$(GO) test -count=1 -timeout 20m ./... > $$logs/sqlite.log 2>&1 & sqlite=$$!; \
+	ALDYN_TEST_POSTGRES='$(PG_TEST)' $(GO) test -count=1 -timeout 20m ./... > $$logs/postgres.log 2>&1; pg=$$?; \
+	wait $$sqlite; lite=$$?; \
+	echo "=== SQLite"; cat $$logs/sqlite.log; echo "=== PostgreSQL"; cat $$logs/postgres.log; \
+	echo "SQLite: $$(test $$lite -eq 0 && echo ok || echo FAIL), PostgreSQL: $$(test $$pg -eq 0 && echo ok || echo FAIL)"; \
+	rm -rf $$logs; test $$lite -eq 0 && test $$pg -eq 0
 
 bench: assets
 	$(GO) test -run '^$$' -bench . -benchmem ./...

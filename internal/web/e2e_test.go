@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -32,15 +33,52 @@ func chromiumPath(tb testing.TB) string {
 	return ""
 }
 
-// mustBrowser starts headless Chromium for one test.
+// mustBrowser opens a tab for one test in the package's headless Chromium.
 func mustBrowser(tb testing.TB) context.Context {
 	tb.Helper()
 	return mustBrowserWithin(tb, 90*time.Second)
 }
 
-// mustBrowserWithin is mustBrowser whose steps all end within d.
-func mustBrowserWithin(tb testing.TB, d time.Duration) context.Context {
+// sharedChromium is the one headless Chromium of the package's browser
+// tests: started by the first of them, stopped by TestMain. Each test
+// opens its tabs in a browser context of its own (its own cookies,
+// storage and cache), so starting the browser per test would only cost
+// time; a browser that died is started again.
+var sharedChromium struct {
+	mu      sync.Mutex
+	ctx     context.Context // the browser's first tab
+	cancel  func()
+	dataDir string
+}
+
+// stopSharedChromium ends the package's Chromium, if one was started.
+func stopSharedChromium() {
+	sharedChromium.mu.Lock()
+	defer sharedChromium.mu.Unlock()
+	if sharedChromium.cancel != nil {
+		sharedChromium.cancel()
+		os.RemoveAll(sharedChromium.dataDir)
+		sharedChromium.cancel = nil
+	}
+}
+
+// chromium returns the context of the running shared Chromium, starting it
+// when none runs.
+func chromium(tb testing.TB) context.Context {
 	tb.Helper()
+	sharedChromium.mu.Lock()
+	defer sharedChromium.mu.Unlock()
+	if sharedChromium.ctx != nil && sharedChromium.ctx.Err() == nil {
+		return sharedChromium.ctx
+	}
+	if sharedChromium.cancel != nil {
+		sharedChromium.cancel()
+		os.RemoveAll(sharedChromium.dataDir)
+	}
+	dir, err := os.MkdirTemp("", "aldyn-chromium-")
+	if err != nil {
+		tb.Fatal(err)
+	}
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(chromiumPath(tb)),
 		chromedp.NoSandbox,
@@ -49,14 +87,25 @@ func mustBrowserWithin(tb testing.TB, d time.Duration) context.Context {
 		chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(tb.TempDir()),
+		chromedp.UserDataDir(dir),
 	)
 	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	tb.Cleanup(cancel)
 	ctx, cancel2 := chromedp.NewContext(actx)
-	tb.Cleanup(cancel2)
+	sharedChromium.ctx, sharedChromium.dataDir = ctx, dir
+	sharedChromium.cancel = func() { cancel2(); cancel() }
 	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
 		tb.Fatalf("start chromium: %v", err)
+	}
+	return ctx
+}
+
+// mustBrowserWithin is mustBrowser whose steps all end within d.
+func mustBrowserWithin(tb testing.TB, d time.Duration) context.Context {
+	tb.Helper()
+	ctx, cancel := chromedp.NewContext(chromium(tb), chromedp.WithNewBrowserContext())
+	tb.Cleanup(cancel)
+	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
+		tb.Fatalf("open a tab in chromium: %v", err)
 	}
 	// Bound every later step, so a broken page fails instead of hanging.
 	ctx, cancel3 := context.WithTimeout(ctx, d)

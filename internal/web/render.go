@@ -17,6 +17,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -83,6 +84,27 @@ var funcs = template.FuncMap{
 		}
 		return m
 	},
+}
+
+// shareTemplates is a test hook, set only by this package's tests
+// (templates_hook_test.go): New then parses the embedded templates once per
+// process instead of once per server, as the tests start a server per test.
+// The parsed templates are only read, so servers can share them.
+var shareTemplates bool
+
+var sharedTemplates struct {
+	once sync.Once
+	t    *templates
+	err  error
+}
+
+// serverTemplates are the parsed templates for a new server.
+func serverTemplates() (*templates, error) {
+	if !shareTemplates {
+		return parseTemplates()
+	}
+	sharedTemplates.once.Do(func() { sharedTemplates.t, sharedTemplates.err = parseTemplates() })
+	return sharedTemplates.t, sharedTemplates.err
 }
 
 func parseTemplates() (*templates, error) {

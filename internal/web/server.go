@@ -99,7 +99,7 @@ func New(cfg Config, db *store.DB, a *auth.Service, log *slog.Logger) (*Server, 
 	if s.metricsAccess, err = parseMetricsAccess(cfg.Metrics); err != nil {
 		return nil, err
 	}
-	if s.tmpl, err = parseTemplates(); err != nil {
+	if s.tmpl, err = serverTemplates(); err != nil {
 		return nil, err
 	}
 	s.metrics = newMetrics(s.registry, db)

@@ -2,6 +2,12 @@
 // test's temporary directory, or a fresh schema in the PostgreSQL server
 // named by ALDYN_TEST_POSTGRES. When that variable is set and the server
 // does not answer, tests fail rather than skip.
+//
+// On SQLite, MustOpenDB does not migrate and seed every test's database:
+// each test binary migrates and seeds one template file once
+// (template.go), and every test gets a copy of it, opened with store.Open
+// and seeded again as a restarted server is. MustDSN still gives an empty
+// database.
 package storetest
 
 import (
@@ -24,7 +30,7 @@ const PostgresEnv = "ALDYN_TEST_POSTGRES"
 // when the test ends.
 func MustOpenDB(tb testing.TB) *store.DB {
 	tb.Helper()
-	db, err := store.Open(context.Background(), MustDSN(tb))
+	db, err := store.Open(context.Background(), mustOpenDSN(tb))
 	if err != nil {
 		tb.Fatalf("open database: %v", err)
 	}
