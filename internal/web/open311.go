@@ -7,11 +7,14 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"net/url"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/aldyn-kg/aldyn"
+	"github.com/aldyn-kg/aldyn/internal/i18n"
 	"github.com/aldyn-kg/aldyn/internal/residents"
 )
 
@@ -219,26 +222,69 @@ func (s *Server) open311Services(w http.ResponseWriter, r *http.Request, format 
 	if err != nil {
 		return err
 	}
-	lang := info(r).lang
+	lang := open311Lang(r)
 	list := make([]o311Service, 0, len(cats))
 	for _, c := range cats {
 		list = append(list, o311Service{ServiceCode: c.Code, ServiceName: c.Name.In(lang), Description: c.Description.In(lang),
-			Metadata: false, Type: "realtime", Keywords: strings.Join(c.BodyTypes, ","), Group: "residents"})
+			Metadata: len(c.Attributes) > 0, Type: "realtime", Keywords: strings.Join(c.BodyTypes, ","), Group: "residents"})
 	}
 	return open311Write(w, format, http.StatusOK, list, o311Services{Services: list})
 }
 
 type o311Definition struct {
-	XMLName     xml.Name `xml:"service_definition" json:"-"`
-	ServiceCode string   `xml:"service_code" json:"service_code"`
-	Attributes  []struct {
-		XMLName xml.Name `xml:"attribute" json:"-"`
-	} `xml:"attributes>attribute" json:"attributes"`
+	XMLName     xml.Name        `xml:"service_definition" json:"-"`
+	ServiceCode string          `xml:"service_code" json:"service_code"`
+	Attributes  []o311Attribute `xml:"attributes>attribute" json:"attributes"`
 }
 
-// open311Service is a service definition: the categories ask nothing
-// beyond the request's standard fields, so their attributes are empty
-// (and metadata false in the service list).
+// o311Attribute is an attribute of a service definition, with the
+// specification's elements in its order.
+type o311Attribute struct {
+	Variable            bool        `xml:"variable" json:"variable"`
+	Code                string      `xml:"code" json:"code"`
+	Datatype            string      `xml:"datatype" json:"datatype"`
+	Required            bool        `xml:"required" json:"required"`
+	DatatypeDescription *string     `xml:"datatype_description" json:"datatype_description"`
+	Order               int         `xml:"order" json:"order"`
+	Description         string      `xml:"description" json:"description"`
+	Values              []o311Value `xml:"values>value,omitempty" json:"values,omitempty"`
+}
+
+type o311Value struct {
+	Key  string `xml:"key" json:"key"`
+	Name string `xml:"name" json:"name"`
+}
+
+// open311Lang is the language of an Open311 answer: the locale parameter
+// (ky, ru_KG, en-US …) when it names one of ours, else the request's.
+func open311Lang(r *http.Request) string {
+	if l := strings.ToLower(r.FormValue("locale")); len(l) >= 2 {
+		if i18n.Supported(l[:2]) {
+			return l[:2]
+		}
+	}
+	return info(r).lang
+}
+
+// open311Definition is a category's service definition in lang.
+func open311Definition(c *aldyn.ResidentCategory, lang string) o311Definition {
+	d := o311Definition{ServiceCode: c.Code, Attributes: make([]o311Attribute, 0, len(c.Attributes))}
+	for _, a := range c.Attributes {
+		x := o311Attribute{Variable: true, Code: a.Code, Datatype: a.Datatype, Required: a.Required, Order: a.Order,
+			Description: a.Description.In(lang)}
+		if dd := a.DatatypeDescription.In(lang); dd != "" {
+			x.DatatypeDescription = &dd
+		}
+		for _, v := range a.Values {
+			x.Values = append(x.Values, o311Value{Key: v.Key, Name: v.Name.In(lang)})
+		}
+		d.Attributes = append(d.Attributes, x)
+	}
+	return d
+}
+
+// open311Service is a service definition: the category's attributes,
+// the questions it asks beyond the request's standard fields.
 func (s *Server) open311Service(w http.ResponseWriter, r *http.Request) error {
 	code, format, bad := open311Target(r)
 	if bad != "" {
@@ -250,10 +296,7 @@ func (s *Server) open311Service(w http.ResponseWriter, r *http.Request) error {
 	}
 	for _, c := range cats {
 		if c.Code == code {
-			d := o311Definition{ServiceCode: c.Code}
-			d.Attributes = []struct {
-				XMLName xml.Name `xml:"attribute" json:"-"`
-			}{}
+			d := open311Definition(c, open311Lang(r))
 			return open311Write(w, format, http.StatusOK, d, d)
 		}
 	}
@@ -299,7 +342,7 @@ func open311Status(st aldyn.ResidentStatus) string {
 // open311Views renders reports as requests; full says the reports are
 // public (moderated, public category), else only their status is shown.
 func (s *Server) open311Views(ctx context.Context, r *http.Request, rs []*aldyn.ResidentReport) ([]o311Request, error) {
-	lang := info(r).lang
+	lang := open311Lang(r)
 	n, err := s.residentNames(ctx, lang, rs)
 	if err != nil {
 		return nil, err
@@ -565,8 +608,12 @@ func (s *Server) open311Post(w http.ResponseWriter, r *http.Request) error {
 	if len([]rune(desc)) < 10 {
 		desc = strings.TrimSpace(cat.Name.In("ru") + ". " + desc)
 	}
+	answers, err := cat.CheckAnswers(open311Answers(r.PostForm))
+	if err != nil {
+		return open311Fail(w, format, http.StatusBadRequest, open311Describe(r, err))
+	}
 	name2 := strings.TrimSpace(r.PostFormValue("first_name") + " " + r.PostFormValue("last_name"))
-	rr := &aldyn.ResidentReport{CategoryID: cat.ID, Description: desc, Address: r.PostFormValue("address_string"),
+	rr := &aldyn.ResidentReport{CategoryID: cat.ID, Description: desc, Address: r.PostFormValue("address_string"), Attributes: answers,
 		ContactName: name2, ContactEmail: r.PostFormValue("email"), ContactPhone: r.PostFormValue("phone"),
 		Source: aldyn.SourceOpen311, Lang: info(r).lang}
 	latS, lonS := strings.TrimSpace(r.PostFormValue("lat")), strings.TrimSpace(r.PostFormValue("long"))
@@ -612,8 +659,26 @@ func (s *Server) open311Post(w http.ResponseWriter, r *http.Request) error {
 	return open311Write(w, format, http.StatusCreated, list, o311CreatedList{Requests: list})
 }
 
-// open311Describe puts a validation error in one English sentence naming
-// the fields.
+// open311Answers reads the answers to attributes as the specification
+// sends them: attribute[code]=value, and attribute[code][]=value once per
+// value of a multivaluelist.
+func open311Answers(form url.Values) aldyn.AttributeAnswers {
+	out := aldyn.AttributeAnswers{}
+	for name, vals := range form {
+		code, ok := strings.CutPrefix(name, "attribute[")
+		if !ok {
+			continue
+		}
+		code = strings.TrimSuffix(code, "[]")
+		if code, ok = strings.CutSuffix(code, "]"); ok && code != "" {
+			out[code] = append(out[code], vals...)
+		}
+	}
+	return out
+}
+
+// open311Describe puts a validation error in one sentence naming the
+// fields, an attribute's problem in the request's language.
 func open311Describe(r *http.Request, err error) string {
 	e, ok := err.(*aldyn.Error)
 	if !ok {
@@ -624,6 +689,10 @@ func open311Describe(r *http.Request, err error) string {
 	}
 	var parts []string
 	for f, k := range e.Fields {
+		if strings.HasPrefix(f, "attribute[") {
+			parts = append(parts, f+": "+i18n.For(open311Lang(r)).T(k))
+			continue
+		}
 		name := map[string]string{"contact_email": "email", "contact_phone": "phone", "contact_name": "first_name/last_name",
 			"territory_code": "location", "lat": "lat/long", "category_id": "service_code", "address": "address_string"}[f]
 		if name == "" {
@@ -631,6 +700,7 @@ func open311Describe(r *http.Request, err error) string {
 		}
 		parts = append(parts, name+": "+k)
 	}
+	sort.Strings(parts)
 	return "invalid " + strings.Join(parts, "; ")
 }
 
