@@ -198,8 +198,8 @@ func (c *ResidentCategory) CheckAnswers(in AttributeAnswers) (AttributeAnswers, 
 
 // AttributeAnswer is one answer as a page shows it.
 type AttributeAnswer struct {
-	Question string
-	Answer   string
+	Question string `json:"question"`
+	Answer   string `json:"answer"`
 }
 
 // AnswersIn lists the answers to the category's attributes in their

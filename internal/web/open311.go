@@ -608,7 +608,7 @@ func (s *Server) open311Post(w http.ResponseWriter, r *http.Request) error {
 	if len([]rune(desc)) < 10 {
 		desc = strings.TrimSpace(cat.Name.In("ru") + ". " + desc)
 	}
-	answers, err := cat.CheckAnswers(open311Answers(r.PostForm))
+	answers, err := cat.CheckAnswers(attributeAnswers(r.PostForm))
 	if err != nil {
 		return open311Fail(w, format, http.StatusBadRequest, open311Describe(r, err))
 	}
@@ -659,10 +659,10 @@ func (s *Server) open311Post(w http.ResponseWriter, r *http.Request) error {
 	return open311Write(w, format, http.StatusCreated, list, o311CreatedList{Requests: list})
 }
 
-// open311Answers reads the answers to attributes as the specification
-// sends them: attribute[code]=value, and attribute[code][]=value once per
+// attributeAnswers reads the answers to attributes as the specification
+// sends them (and the residents' form too): attribute[code]=value, and attribute[code][]=value once per
 // value of a multivaluelist.
-func open311Answers(form url.Values) aldyn.AttributeAnswers {
+func attributeAnswers(form url.Values) aldyn.AttributeAnswers {
 	out := aldyn.AttributeAnswers{}
 	for name, vals := range form {
 		code, ok := strings.CutPrefix(name, "attribute[")

@@ -46,6 +46,8 @@ type publicReport struct {
 	CreatedAt     time.Time  `json:"created_at"`
 	AnsweredAt    *time.Time `json:"answered_at,omitempty"`
 	Overdue       bool       `json:"overdue"`
+	// Answers to the category's list questions only (AnswersIn).
+	Answers []aldyn.AttributeAnswer `json:"answers,omitempty"`
 }
 
 // publicReportFilter reads the public filters: category (code or id),
@@ -115,6 +117,7 @@ func (s *Server) publicReports(ctx context.Context, lang string, rs []*aldyn.Res
 		}
 		if c := cats[r.CategoryID]; c != nil {
 			p.Category, p.CategoryCode = c.Name.In(lang), c.Code
+			p.Answers = c.AnswersIn(r.Attributes, lang, true)
 		}
 		if b := bodies[r.BodyID]; b != nil {
 			p.Body = b.Name(lang)
