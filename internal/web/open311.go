@@ -1,6 +1,8 @@
 package web
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"encoding/xml"
@@ -16,6 +18,7 @@ import (
 	"github.com/aldyn-kg/aldyn"
 	"github.com/aldyn-kg/aldyn/internal/i18n"
 	"github.com/aldyn-kg/aldyn/internal/residents"
+	"github.com/aldyn-kg/aldyn/internal/web/static"
 )
 
 // Open311 GeoReport v2 (http://wiki.open311.org/GeoReport_v2) at
@@ -61,25 +64,38 @@ type o311Errors struct {
 
 // open311Write writes v as XML (wrapped in its root, xmlRoot) or JSON.
 func open311Write(w http.ResponseWriter, format string, status int, jsonValue, xmlValue any) error {
-	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("Access-Control-Allow-Origin", "*")
-	if format == "json" {
-		b, err := json.Marshal(jsonValue)
-		if err != nil {
-			return err
-		}
-		w.Header().Set("Content-Type", "application/json; charset=utf-8")
-		w.WriteHeader(status)
-		_, err = w.Write(append(b, '\n'))
-		return err
-	}
-	b, err := xml.MarshalIndent(xmlValue, "", "  ")
+	b, err := open311Encode(format, jsonValue, xmlValue)
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", "text/xml; charset=utf-8")
+	return open311WriteBytes(w, format, status, b)
+}
+
+// open311Encode encodes an answer: jsonValue as JSON, or xmlValue as XML
+// with its declaration.
+func open311Encode(format string, jsonValue, xmlValue any) ([]byte, error) {
+	if format == "json" {
+		b, err := json.Marshal(jsonValue)
+		return append(b, '\n'), err
+	}
+	b, err := xml.MarshalIndent(xmlValue, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	return append(append([]byte(`<?xml version="1.0" encoding="utf-8"?>`+"\n"), b...), '\n'), nil
+}
+
+// open311WriteBytes writes an encoded answer.
+func open311WriteBytes(w http.ResponseWriter, format string, status int, b []byte) error {
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Access-Control-Allow-Origin", "*")
+	if format == "json" {
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	} else {
+		w.Header().Set("Content-Type", "text/xml; charset=utf-8")
+	}
 	w.WriteHeader(status)
-	_, err = w.Write([]byte(`<?xml version="1.0" encoding="utf-8"?>` + "\n" + string(b) + "\n"))
+	_, err := w.Write(b)
 	return err
 }
 
@@ -472,20 +488,68 @@ func (s *Server) open311Filter(ctx context.Context, r *http.Request) (aldyn.Resi
 	return f, ""
 }
 
+// open311Requests answers GET requests. Answers are kept while the
+// residents' data stays at one version (store.ResidentsVersion), as the
+// public map's are, by format, language, address (media_url holds it) and
+// query; a query whose window ends now also by the minute, so the window
+// slides.
 func (s *Server) open311Requests(w http.ResponseWriter, r *http.Request, format string) error {
-	f, bad := s.open311Filter(r.Context(), r)
+	ctx := r.Context()
+	version, err := s.db.ResidentsVersion(ctx)
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	key := format + "|" + open311Lang(r) + "|" + siteURL(r) + "|" + q.Encode()
+	if q.Get("service_request_id") == "" && q.Get("end_date") == "" && q.Get("start_date") == "" {
+		key += "|" + s.db.Now().UTC().Truncate(time.Minute).Format(time.RFC3339)
+	}
+	gz := static.Accepts(r.Header.Get("Accept-Encoding"), "gzip")
+	if gz {
+		if b, ok := s.residents.open311Answers.get(version, key+"|gzip"); ok {
+			return open311WriteGzip(w, format, b)
+		}
+	} else if b, ok := s.residents.open311Answers.get(version, key); ok {
+		return open311WriteBytes(w, format, http.StatusOK, b)
+	}
+	f, bad := s.open311Filter(ctx, r)
 	if bad != "" {
 		return open311Fail(w, format, http.StatusBadRequest, bad)
 	}
-	rs, err := s.db.FindOpen311Requests(r.Context(), f, open311MaxResults)
+	rs, err := s.db.FindOpen311Requests(ctx, f, open311MaxResults)
 	if err != nil {
 		return err
 	}
-	views, err := s.open311Views(r.Context(), r, rs)
+	views, err := s.open311Views(ctx, r, rs)
 	if err != nil {
 		return err
 	}
-	return open311Write(w, format, http.StatusOK, views, o311Requests{Requests: views})
+	b, err := open311Encode(format, views, o311Requests{Requests: views})
+	if err != nil {
+		return err
+	}
+	// Kept compressed too: a thousand requests are some 500 KB, which
+	// gzip would otherwise squeeze again on every answer.
+	var zb bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&zb, 5)
+	zw.Write(b)
+	if err := zw.Close(); err != nil {
+		return err
+	}
+	s.residents.open311Answers.put(version, key, b)
+	s.residents.open311Answers.put(version, key+"|gzip", zb.Bytes())
+	if gz {
+		return open311WriteGzip(w, format, zb.Bytes())
+	}
+	return open311WriteBytes(w, format, http.StatusOK, b)
+}
+
+// open311WriteGzip writes an answer compressed already (the compress
+// middleware leaves an encoded answer alone).
+func open311WriteGzip(w http.ResponseWriter, format string, b []byte) error {
+	w.Header().Set("Content-Encoding", "gzip")
+	w.Header().Add("Vary", "Accept-Encoding")
+	return open311WriteBytes(w, format, http.StatusOK, b)
 }
 
 func (s *Server) open311Request(w http.ResponseWriter, r *http.Request) error {

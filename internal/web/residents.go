@@ -36,6 +36,8 @@ type residentsState struct {
 	limit   *residents.Limiter // /report, per address and device
 	open311 *residents.Limiter // Open311 POST requests, per api_key
 	maps    mapCache           // the public map's answers
+	// Open311 GET requests' answers, at one version of the data.
+	open311Answers mapCache
 }
 
 // residentsPerHour is the default number of reports one address or one
@@ -49,6 +51,8 @@ func (s *Server) registerResidents() {
 	}
 	s.residents.limit = residents.NewLimiter(n, time.Hour)
 	s.residents.open311 = residents.NewLimiter(open311KeyPerHour, time.Hour)
+	// Each answer is up to some 500 KB (a thousand requests), twice.
+	s.residents.open311Answers.size = 200
 	s.handle("GET", "/report", s.residentForm)
 	s.handleUpload("POST", "/report", residentRequestLimit, s.residentSubmit)
 	s.handle("GET", "/reports/track/{code}", s.residentTrack)

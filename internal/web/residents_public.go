@@ -300,11 +300,12 @@ func (s *Server) apiPublicReportsMap(w http.ResponseWriter, r *http.Request) err
 // at one version (store.ResidentsVersion): a map pans over the same cells
 // many times, and a moderation or a new report moves the version, so no
 // answer outlives the data it was computed from. It holds at most
-// mapCacheSize answers.
+// mapCacheSize answers, or size when set.
 type mapCache struct {
 	mu      sync.Mutex
 	version string
 	entries map[string][]byte
+	size    int
 }
 
 const mapCacheSize = 2000
@@ -322,7 +323,11 @@ func (c *mapCache) get(version, key string) ([]byte, bool) {
 func (c *mapCache) put(version, key string, body []byte) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.version != version || c.entries == nil || len(c.entries) >= mapCacheSize {
+	size := c.size
+	if size == 0 {
+		size = mapCacheSize
+	}
+	if c.version != version || c.entries == nil || len(c.entries) >= size {
 		c.version, c.entries = version, map[string][]byte{}
 	}
 	c.entries[key] = body
