@@ -260,10 +260,21 @@ type o311Attribute struct {
 	Code                string      `xml:"code" json:"code"`
 	Datatype            string      `xml:"datatype" json:"datatype"`
 	Required            bool        `xml:"required" json:"required"`
-	DatatypeDescription *string     `xml:"datatype_description" json:"datatype_description"`
+	DatatypeDescription o311Null    `xml:"datatype_description" json:"datatype_description"`
 	Order               int         `xml:"order" json:"order"`
 	Description         string      `xml:"description" json:"description"`
 	Values              []o311Value `xml:"values>value,omitempty" json:"values,omitempty"`
+}
+
+// o311Null is a text that JSON gives as null when empty, as the
+// specification's examples do; XML as an empty element.
+type o311Null string
+
+func (n o311Null) MarshalJSON() ([]byte, error) {
+	if n == "" {
+		return []byte("null"), nil
+	}
+	return json.Marshal(string(n))
 }
 
 type o311Value struct {
@@ -288,9 +299,7 @@ func open311Definition(c *aldyn.ResidentCategory, lang string) o311Definition {
 	for _, a := range c.Attributes {
 		x := o311Attribute{Variable: true, Code: a.Code, Datatype: a.Datatype, Required: a.Required, Order: a.Order,
 			Description: a.Description.In(lang)}
-		if dd := a.DatatypeDescription.In(lang); dd != "" {
-			x.DatatypeDescription = &dd
-		}
+		x.DatatypeDescription = o311Null(a.DatatypeDescription.In(lang))
 		for _, v := range a.Values {
 			x.Values = append(x.Values, o311Value{Key: v.Key, Name: v.Name.In(lang)})
 		}

@@ -27,6 +27,9 @@ var open311Fields = map[string]struct{ allowed, required []string }{
 		"agency_responsible", "service_notice", "requested_datetime", "updated_datetime", "expected_datetime", "address", "address_id",
 		"zipcode", "lat", "long", "media_url", "token", "account_id"}, []string{"service_request_id"}},
 	"error": {[]string{"code", "description"}, []string{"code", "description"}},
+	"attribute": {[]string{"variable", "code", "datatype", "required", "datatype_description", "order", "description", "values"},
+		[]string{"variable", "code", "datatype", "required", "datatype_description", "order", "description"}},
+	"value": {[]string{"key", "name"}, []string{"key", "name"}},
 }
 
 // xmlNode is any element with its children, for the check.
@@ -183,6 +186,12 @@ func TestOpen311Conformance(t *testing.T) {
 				var ss []map[string]any
 				if err := json.Unmarshal([]byte(body), &ss); err != nil || len(ss) != 9 || ss[0]["metadata"] != false || ss[0]["type"] != "realtime" {
 					t.Errorf("services JSON: %s", body)
+				}
+				// metadata: true where the category asks questions.
+				for _, x := range ss {
+					if want := x["service_code"] == "dangerous_road" || x["service_code"] == "traffic_violation" || x["service_code"] == "unsafe_place"; x["metadata"] != want {
+						t.Errorf("%s: metadata %v, want %v", x["service_code"], x["metadata"], want)
+					}
 				}
 			}
 			st, ct, body = c.do("GET", "/open311/v2/services/disorder_public."+format, nil)
