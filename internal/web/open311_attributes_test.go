@@ -106,7 +106,7 @@ func TestOpen311ServiceDefinitions(t *testing.T) {
 			if st != http.StatusCreated {
 				t.Fatalf("POST with attributes: %d %s", st, body)
 			}
-			id := createdID(t, format, body)
+			id, _ := createdRequest(t, format, body)
 			rr, err := f.db.FindResidentReportByID(ctx, id)
 			if err != nil || !slices.Equal(rr.Attributes["violation_kind"], []string{"red_light"}) ||
 				!slices.Equal(rr.Attributes["time_of_day"], []string{"evening", "night"}) || !slices.Equal(rr.Attributes["how_often"], []string{"daily"}) {
@@ -116,7 +116,8 @@ func TestOpen311ServiceDefinitions(t *testing.T) {
 			if st != http.StatusCreated {
 				t.Fatalf("POST number and datetime: %d %s", st, body)
 			}
-			if rr, err = f.db.FindResidentReportByID(ctx, createdID(t, format, body)); err != nil || rr.Attributes["animals"][0] != "4" ||
+			id, _ = createdRequest(t, format, body)
+			if rr, err = f.db.FindResidentReportByID(ctx, id); err != nil || rr.Attributes["animals"][0] != "4" ||
 				rr.Attributes["seen_at"][0] != "2026-03-01T18:30:00+06:00" {
 				t.Fatalf("stored answers %v %v", rr.Attributes, err)
 			}
@@ -147,30 +148,27 @@ func TestOpen311ServiceDefinitions(t *testing.T) {
 	}
 }
 
-// createdID reads the id of a request POST requests made.
-func createdID(t *testing.T, format, body string) int64 {
+// createdRequest reads the id and token of the request POST requests made.
+func createdRequest(t *testing.T, format, body string) (int64, string) {
 	t.Helper()
-	var created []struct {
-		ID int64 `json:"service_request_id" xml:"service_request_id"`
+	type request struct {
+		ID    int64  `json:"service_request_id" xml:"service_request_id"`
+		Token string `json:"token" xml:"token"`
 	}
+	var created []request
 	var err error
 	if format == "xml" {
+		checkOpen311XML(t, body, "service_requests")
 		var x struct {
-			Requests []struct {
-				ID int64 `xml:"service_request_id"`
-			} `xml:"request"`
+			Requests []request `xml:"request"`
 		}
 		err = xml.Unmarshal([]byte(body), &x)
-		for _, r := range x.Requests {
-			created = append(created, struct {
-				ID int64 `json:"service_request_id" xml:"service_request_id"`
-			}{r.ID})
-		}
+		created = x.Requests
 	} else {
 		err = json.Unmarshal([]byte(body), &created)
 	}
-	if err != nil || len(created) != 1 || created[0].ID == 0 {
+	if err != nil || len(created) != 1 || created[0].ID == 0 || created[0].Token == "" {
 		t.Fatalf("POST answer %s (%v)", body, err)
 	}
-	return created[0].ID
+	return created[0].ID, created[0].Token
 }

@@ -239,33 +239,7 @@ func TestOpen311Conformance(t *testing.T) {
 			if st != 201 || ct != ctype {
 				t.Fatalf("POST: %d %s %s", st, ct, body)
 			}
-			var created []struct {
-				ID    int64  `json:"service_request_id"`
-				Token string `json:"token"`
-			}
-			if format == "xml" {
-				n := checkOpen311XML(t, body, "service_requests")
-				var x struct {
-					Requests []struct {
-						ID    int64  `xml:"service_request_id"`
-						Token string `xml:"token"`
-					} `xml:"request"`
-				}
-				xml.Unmarshal([]byte(body), &x)
-				for _, r := range x.Requests {
-					created = append(created, struct {
-						ID    int64  `json:"service_request_id"`
-						Token string `json:"token"`
-					}{r.ID, r.Token})
-				}
-				_ = n
-			} else if err := json.Unmarshal([]byte(body), &created); err != nil {
-				t.Fatal(err)
-			}
-			if len(created) != 1 || created[0].ID == 0 || created[0].Token == "" {
-				t.Fatalf("POST answer: %s", body)
-			}
-			id := created[0].ID
+			id, token := createdRequest(t, format, body)
 			ids = append(ids, id)
 			rr, err := f.db.FindResidentReportByID(ctx, id)
 			if err != nil || rr.BodyID != f.bodyA.ID || rr.Source != aldyn.SourceOpen311 || rr.ContactEmail != "planted@example.kg" {
@@ -295,7 +269,7 @@ func TestOpen311Conformance(t *testing.T) {
 				}
 			}
 			// Tokens.
-			st, ct, body = c.do("GET", "/open311/v2/tokens/"+created[0].Token+"."+format, nil)
+			st, ct, body = c.do("GET", "/open311/v2/tokens/"+token+"."+format, nil)
 			ok(st, ct, body)
 			if !strings.Contains(body, mtID(id)) {
 				t.Errorf("token: %s", body)
