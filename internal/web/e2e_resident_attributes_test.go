@@ -8,18 +8,28 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// TestBrowserResidentFormAttributes: on a phone, in Kyrgyz, choosing a
+// TestBrowserResidentFormAttributes: on a phone, in Kyrgyz and in Russian, choosing a
 // category on /report shows its questions (and only its), a required
 // question left out is named at its field, and the answers chosen are
 // stored with the report.
 func TestBrowserResidentFormAttributes(t *testing.T) {
 	f := mustFixture(t)
-	ctx := context.Background()
 	road := mustResidentCategory(t, f, "dangerous_road")
 	traffic := mustResidentCategory(t, f, "traffic_violation")
+	for _, lang := range []string{"ky", "ru"} {
+		t.Run(lang, func(t *testing.T) { browseResidentFormAttributes(t, f, lang, road.ID, traffic.ID) })
+	}
+}
+
+func browseResidentFormAttributes(t *testing.T, f *fixture, lang string, roadID, trafficID int64) {
+	ctx := context.Background()
+	want := map[string][3]string{
+		"ky": {"Жолдун коркунучтуу бөлүгү", "Бул суроого жооп бериңиз", "Мектептин жанында жөө жүргүнчүлөр үчүн өтмөк жок, балдар коркуп өтүшөт."},
+		"ru": {"Опасный участок дороги", "Ответьте на этот вопрос", "У школы нет пешеходного перехода, дети боятся переходить дорогу."},
+	}[lang]
 	b := mustBrowserFor(t, f)
 	b.do(phone())
-	b.open("/lang/ky?next=/report")
+	b.open("/lang/" + lang + "?next=/report")
 	visible := func(id int64) bool {
 		t.Helper()
 		v, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`(() => { const fs = document.querySelector('[data-attributes-for="`+mtID(id)+`"]');
@@ -29,7 +39,7 @@ func TestBrowserResidentFormAttributes(t *testing.T) {
 		}
 		return v
 	}
-	if visible(road.ID) || visible(traffic.ID) {
+	if visible(roadID) || visible(trafficID) {
 		t.Error("questions shown before a category is chosen")
 	}
 	choose := func(id int64) {
@@ -40,28 +50,28 @@ func TestBrowserResidentFormAttributes(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	choose(road.ID)
-	if !visible(road.ID) || visible(traffic.ID) {
+	choose(roadID)
+	if !visible(roadID) || visible(trafficID) {
 		t.Fatal("choosing a dangerous road section does not show its questions alone")
 	}
-	if got := b.text(`[data-attributes-for="` + mtID(road.ID) + `"] legend`); !strings.Contains(got, "Жолдун коркунучтуу бөлүгү") {
+	if got := b.text(`[data-attributes-for="` + mtID(roadID) + `"] legend`); !strings.Contains(got, want[0]) {
 		t.Errorf("legend %q", got)
 	}
-	b.fitsWidth("ky /report with questions")
-	b.tapTargets("ky /report with questions")
-	b.screenshot("phone-resident-attributes-ky")
+	b.fitsWidth(lang + " /report with questions")
+	b.tapTargets(lang + " /report with questions")
+	b.screenshot("phone-resident-attributes-" + lang)
 	// Sent without the required answer: named at its field.
-	b.do(chromedp.SendKeys(chromedp.CSS("#f-description"), "Мектептин жанында жөө жүргүнчүлөр үчүн өтмөк жок, балдар коркуп өтүшөт."),
+	b.do(chromedp.SendKeys(chromedp.CSS("#f-description"), want[2]),
 		chromedp.Click(chromedp.CSS(".resident-form button[type=submit]")),
-		chromedp.WaitVisible(chromedp.CSS("#e-attr-"+mtID(road.ID)+"-hazard_kind")))
-	if got := b.text("#e-attr-" + mtID(road.ID) + "-hazard_kind"); got != "Бул суроого жооп бериңиз" {
+		chromedp.WaitVisible(chromedp.CSS("#e-attr-"+mtID(roadID)+"-hazard_kind")))
+	if got := b.text("#e-attr-" + mtID(roadID) + "-hazard_kind"); got != want[1] {
 		t.Errorf("error at the question: %q", got)
 	}
-	if !visible(road.ID) || visible(traffic.ID) {
+	if !visible(roadID) || visible(trafficID) {
 		t.Error("after the error the chosen category's questions are not the ones shown")
 	}
-	b.fitsWidth("ky /report with an error")
-	b.screenshot("phone-resident-attributes-error-ky")
+	b.fitsWidth(lang + " /report with an error")
+	b.screenshot("phone-resident-attributes-error-" + lang)
 	// The territory is chosen again (the page came back), the answers given.
 	if _, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`(document.querySelector("#f-territory_code").value = "`+codeA+`") !== ""`)); err != nil {
 		t.Fatal(err)
