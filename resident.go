@@ -19,18 +19,21 @@ import (
 // not taken through the public channel: choosing it shows the emergency
 // numbers and the victim services instead.
 type ResidentCategory struct {
-	ID           int64     `json:"id"`
-	Code         string    `json:"code"` // stable, the Open311 service_code
-	Name         Text      `json:"name"`
-	Description  Text      `json:"description"`
-	BodyTypes    []string  `json:"body_types"`
-	DeadlineDays int       `json:"deadline_days"`
-	Public       bool      `json:"public"`    // reports may be shown publicly once moderated
-	Sensitive    bool      `json:"sensitive"` // not taken: the form sends the resident to help
-	Active       bool      `json:"active"`
-	Position     int       `json:"position"`
-	CreatedAt    time.Time `json:"created_at"`
-	UpdatedAt    time.Time `json:"updated_at"`
+	ID           int64    `json:"id"`
+	Code         string   `json:"code"` // stable, the Open311 service_code
+	Name         Text     `json:"name"`
+	Description  Text     `json:"description"`
+	BodyTypes    []string `json:"body_types"`
+	DeadlineDays int      `json:"deadline_days"`
+	Public       bool     `json:"public"`    // reports may be shown publicly once moderated
+	Sensitive    bool     `json:"sensitive"` // not taken: the form sends the resident to help
+	Active       bool     `json:"active"`
+	Position     int      `json:"position"`
+	// Attributes are the questions the category asks beyond the
+	// description (Open311 service definition attributes).
+	Attributes []CategoryAttribute `json:"attributes"`
+	CreatedAt  time.Time           `json:"created_at"`
+	UpdatedAt  time.Time           `json:"updated_at"`
 }
 
 var categoryCodeRe = regexp.MustCompile(`^[a-z0-9]+(_[a-z0-9]+)*$`)
@@ -62,6 +65,10 @@ func (c *ResidentCategory) Validate() error {
 			v.Add("body_types", "residents.error.body_type")
 		}
 	}
+	if c.Attributes == nil {
+		c.Attributes = []CategoryAttribute{}
+	}
+	validateAttributes(v, c.Attributes)
 	return v.Err()
 }
 
@@ -131,19 +138,22 @@ type ResidentReport struct {
 	Lon           *float64 `json:"lon,omitempty"`
 	// PublicLat and PublicLon are the point public maps show (PublicPoint
 	// of the pin, or the settlement), set when the report is made.
-	PublicLat    *float64       `json:"public_lat,omitempty"`
-	PublicLon    *float64       `json:"public_lon,omitempty"`
-	Address      string         `json:"address"`
-	Description  string         `json:"description"`
-	ContactName  string         `json:"contact_name,omitempty"`
-	ContactEmail string         `json:"contact_email,omitempty"`
-	ContactPhone string         `json:"contact_phone,omitempty"`
-	Status       ResidentStatus `json:"status"`
-	BodyID       int64          `json:"body_id"`
-	Answer       string         `json:"answer"`        // the public answer
-	RejectReason string         `json:"reject_reason"` // shown to the resident
-	DuplicateOf  *int64         `json:"duplicate_of,omitempty"`
-	Supporters   int            `json:"supporters"` // "me too" and merged duplicates
+	PublicLat   *float64 `json:"public_lat,omitempty"`
+	PublicLon   *float64 `json:"public_lon,omitempty"`
+	Address     string   `json:"address"`
+	Description string   `json:"description"`
+	// Attributes are the answers to the category's attributes, checked
+	// against them by ResidentCategory.CheckAnswers when the report is made.
+	Attributes   AttributeAnswers `json:"attributes,omitempty"`
+	ContactName  string           `json:"contact_name,omitempty"`
+	ContactEmail string           `json:"contact_email,omitempty"`
+	ContactPhone string           `json:"contact_phone,omitempty"`
+	Status       ResidentStatus   `json:"status"`
+	BodyID       int64            `json:"body_id"`
+	Answer       string           `json:"answer"`        // the public answer
+	RejectReason string           `json:"reject_reason"` // shown to the resident
+	DuplicateOf  *int64           `json:"duplicate_of,omitempty"`
+	Supporters   int              `json:"supporters"` // "me too" and merged duplicates
 	// Published: a moderator has read the report and allowed it on the
 	// public pages; Redactions are words (names) the moderator blanked.
 	Published  bool       `json:"published"`

@@ -160,7 +160,7 @@ func (db *DB) FindOpen311Requests(ctx context.Context, f aldyn.ResidentReportFil
 // and the media count, for scanResidentReport.
 const residentReportLeanCols = `r.id, r.tracking_code, r.category_id, r.territory_code, r.settlement_id, r.lat, r.lon, r.pub_lat, r.pub_lon, r.address, r.description,
 	r.contact_name, r.contact_email, r.contact_phone, r.status, r.body_id, r.answer, r.reject_reason, r.duplicate_of, r.supporters,
-	r.published, r.redactions_json, r.due_on, r.escalated, r.source, r.demo, r.lang, r.created_at, r.updated_at, r.answered_at,
+	r.published, r.redactions_json, r.attributes_json, r.due_on, r.escalated, r.source, r.demo, r.lang, r.created_at, r.updated_at, r.answered_at,
 	'', '', 0`
 
 // FirstResidentPhotos returns, for each of the reports that has one, the

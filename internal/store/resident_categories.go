@@ -13,16 +13,20 @@ import (
 // ship with migration 00014 (SQLite) / 00015 (PostgreSQL).
 
 const residentCategoryCols = `c.id, c.code, c.name_ky, c.name_ru, c.name_en, c.description_ky, c.description_ru, c.description_en,
-	c.body_types_json, c.deadline_days, c.public, c.sensitive, c.active, c.position, c.created_at, c.updated_at`
+	c.body_types_json, c.deadline_days, c.public, c.sensitive, c.active, c.position, c.attributes_json, c.created_at, c.updated_at`
 
 func scanResidentCategory(s interface{ Scan(...any) error }) (*aldyn.ResidentCategory, error) {
 	var c aldyn.ResidentCategory
-	var types string
+	var types, attributes string
 	if err := s.Scan(&c.ID, &c.Code, &c.Name.KY, &c.Name.RU, &c.Name.EN, &c.Description.KY, &c.Description.RU, &c.Description.EN,
-		&types, &c.DeadlineDays, boolInto{&c.Public}, boolInto{&c.Sensitive}, boolInto{&c.Active}, &c.Position, &c.CreatedAt, &c.UpdatedAt); err != nil {
+		&types, &c.DeadlineDays, boolInto{&c.Public}, boolInto{&c.Sensitive}, boolInto{&c.Active}, &c.Position, &attributes,
+		&c.CreatedAt, &c.UpdatedAt); err != nil {
 		return nil, err
 	}
 	if err := json.Unmarshal([]byte(types), &c.BodyTypes); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal([]byte(attributes), &c.Attributes); err != nil {
 		return nil, err
 	}
 	c.CreatedAt, c.UpdatedAt = c.CreatedAt.UTC(), c.UpdatedAt.UTC()
@@ -82,10 +86,10 @@ func (db *DB) CreateResidentCategory(ctx context.Context, actor *aldyn.Actor, c 
 	return db.editResidentCategory(ctx, actor, c, func(tx *Tx) error {
 		c.CreatedAt, c.UpdatedAt = tx.now, tx.now
 		if err := tx.queryRow(ctx, `INSERT INTO resident_categories (code, name_ky, name_ru, name_en, description_ky, description_ru, description_en,
-			body_types_json, deadline_days, public, sensitive, active, position, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			body_types_json, deadline_days, public, sensitive, active, position, attributes_json, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			c.Code, c.Name.KY, c.Name.RU, c.Name.EN, c.Description.KY, c.Description.RU, c.Description.EN,
-			jsonText(c.BodyTypes), c.DeadlineDays, c.Public, c.Sensitive, c.Active, c.Position, tx.now, tx.now).Scan(&c.ID); err != nil {
+			jsonText(c.BodyTypes), c.DeadlineDays, c.Public, c.Sensitive, c.Active, c.Position, jsonText(c.Attributes), tx.now, tx.now).Scan(&c.ID); err != nil {
 			return tx.db.normalize(err)
 		}
 		return tx.Audit(ctx, aldyn.AuditCreate, "resident_category", idString(c.ID), "", nil, c)
@@ -101,9 +105,9 @@ func (db *DB) UpdateResidentCategory(ctx context.Context, actor *aldyn.Actor, c 
 		}
 		c.Code, c.CreatedAt, c.UpdatedAt = before.Code, before.CreatedAt, tx.now
 		if _, err := tx.exec(ctx, `UPDATE resident_categories SET name_ky = ?, name_ru = ?, name_en = ?, description_ky = ?, description_ru = ?,
-			description_en = ?, body_types_json = ?, deadline_days = ?, public = ?, sensitive = ?, active = ?, position = ?, updated_at = ?
-			WHERE id = ?`, c.Name.KY, c.Name.RU, c.Name.EN, c.Description.KY, c.Description.RU, c.Description.EN,
-			jsonText(c.BodyTypes), c.DeadlineDays, c.Public, c.Sensitive, c.Active, c.Position, tx.now, c.ID); err != nil {
+			description_en = ?, body_types_json = ?, deadline_days = ?, public = ?, sensitive = ?, active = ?, position = ?, attributes_json = ?,
+			updated_at = ? WHERE id = ?`, c.Name.KY, c.Name.RU, c.Name.EN, c.Description.KY, c.Description.RU, c.Description.EN,
+			jsonText(c.BodyTypes), c.DeadlineDays, c.Public, c.Sensitive, c.Active, c.Position, jsonText(c.Attributes), tx.now, c.ID); err != nil {
 			return err
 		}
 		return tx.Audit(ctx, aldyn.AuditUpdate, "resident_category", idString(c.ID), "", before, c)

@@ -23,7 +23,7 @@ import (
 
 const residentReportCols = `r.id, r.tracking_code, r.category_id, r.territory_code, r.settlement_id, r.lat, r.lon, r.pub_lat, r.pub_lon, r.address, r.description,
 	r.contact_name, r.contact_email, r.contact_phone, r.status, r.body_id, r.answer, r.reject_reason, r.duplicate_of, r.supporters,
-	r.published, r.redactions_json, r.due_on, r.escalated, r.source, r.demo, r.lang, r.created_at, r.updated_at, r.answered_at,
+	r.published, r.redactions_json, r.attributes_json, r.due_on, r.escalated, r.source, r.demo, r.lang, r.created_at, r.updated_at, r.answered_at,
 	t.path, bt.path, (SELECT COUNT(*) FROM resident_media m WHERE m.report_id = r.id AND m.kind = 'report')`
 
 const residentReportFrom = ` FROM resident_reports r JOIN territories t ON t.code = r.territory_code
@@ -34,11 +34,11 @@ func scanResidentReport(s interface{ Scan(...any) error }) (*aldyn.ResidentRepor
 	var r aldyn.ResidentReport
 	var lat, lon, plat, plon sql.NullFloat64
 	var dup sql.NullInt64
-	var redactions, due string
+	var redactions, attributes, due string
 	var answered sql.NullTime
 	if err := s.Scan(&r.ID, &r.TrackingCode, &r.CategoryID, &r.TerritoryCode, &r.SettlementID, &lat, &lon, &plat, &plon, &r.Address, &r.Description,
 		&r.ContactName, &r.ContactEmail, &r.ContactPhone, &r.Status, &r.BodyID, &r.Answer, &r.RejectReason, &dup, &r.Supporters,
-		boolInto{&r.Published}, &redactions, &due, boolInto{&r.Escalated}, &r.Source, boolInto{&r.Demo}, &r.Lang, &r.CreatedAt, &r.UpdatedAt, &answered,
+		boolInto{&r.Published}, &redactions, &attributes, &due, boolInto{&r.Escalated}, &r.Source, boolInto{&r.Demo}, &r.Lang, &r.CreatedAt, &r.UpdatedAt, &answered,
 		&r.TerritoryPath, &r.BodyPath, &r.MediaCount); err != nil {
 		return nil, err
 	}
@@ -52,6 +52,9 @@ func scanResidentReport(s interface{ Scan(...any) error }) (*aldyn.ResidentRepor
 		r.DuplicateOf = &dup.Int64
 	}
 	if err := json.Unmarshal([]byte(redactions), &r.Redactions); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal([]byte(attributes), &r.Attributes); err != nil {
 		return nil, err
 	}
 	r.DueOn = parseDate(due)
@@ -232,6 +235,9 @@ func (tx *Tx) createResidentReport(ctx context.Context, r *aldyn.ResidentReport,
 		if c.Sensitive {
 			return invalidField("category_id", "residents.error.category_sensitive")
 		}
+		if r.Attributes, err = c.CheckAnswers(r.Attributes); err != nil {
+			return err
+		}
 		t, err := tx.territory(ctx, r.TerritoryCode)
 		if err != nil {
 			return invalidField("territory_code", "territory.error.not_found")
@@ -249,12 +255,12 @@ func (tx *Tx) createResidentReport(ctx context.Context, r *aldyn.ResidentReport,
 			r.Redactions = []string{}
 		}
 		if err := tx.queryRow(ctx, `INSERT INTO resident_reports (tracking_code, category_id, territory_code, settlement_id, lat, lon, pub_lat, pub_lon, address,
-			description, contact_name, contact_email, contact_phone, status, body_id, supporters, published, redactions_json, due_on, escalated,
-			source, demo, lang, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			description, contact_name, contact_email, contact_phone, status, body_id, supporters, published, redactions_json, attributes_json, due_on,
+			escalated, source, demo, lang, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			r.TrackingCode, r.CategoryID, r.TerritoryCode, r.SettlementID, r.Lat, r.Lon, r.PublicLat, r.PublicLon, r.Address,
 			r.Description, r.ContactName, r.ContactEmail, r.ContactPhone, string(r.Status), r.BodyID, r.Supporters, r.Published,
-			jsonText(r.Redactions), r.DueOn.Format(time.DateOnly), r.Escalated, r.Source, r.Demo, r.Lang, tx.now, tx.now).Scan(&r.ID); err != nil {
+			jsonText(r.Redactions), jsonText(r.Attributes), r.DueOn.Format(time.DateOnly), r.Escalated, r.Source, r.Demo, r.Lang, tx.now, tx.now).Scan(&r.ID); err != nil {
 			return tx.db.normalize(err)
 		}
 		for _, m := range media {

@@ -1,18 +1,24 @@
 package web
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
 	"math"
 	"net/http"
+	"net/url"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/aldyn-kg/aldyn"
+	"github.com/aldyn-kg/aldyn/internal/i18n"
 	"github.com/aldyn-kg/aldyn/internal/residents"
+	"github.com/aldyn-kg/aldyn/internal/web/static"
 )
 
 // Open311 GeoReport v2 (http://wiki.open311.org/GeoReport_v2) at
@@ -58,25 +64,38 @@ type o311Errors struct {
 
 // open311Write writes v as XML (wrapped in its root, xmlRoot) or JSON.
 func open311Write(w http.ResponseWriter, format string, status int, jsonValue, xmlValue any) error {
-	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("Access-Control-Allow-Origin", "*")
-	if format == "json" {
-		b, err := json.Marshal(jsonValue)
-		if err != nil {
-			return err
-		}
-		w.Header().Set("Content-Type", "application/json; charset=utf-8")
-		w.WriteHeader(status)
-		_, err = w.Write(append(b, '\n'))
-		return err
-	}
-	b, err := xml.MarshalIndent(xmlValue, "", "  ")
+	b, err := open311Encode(format, jsonValue, xmlValue)
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", "text/xml; charset=utf-8")
+	return open311WriteBytes(w, format, status, b)
+}
+
+// open311Encode encodes an answer: jsonValue as JSON, or xmlValue as XML
+// with its declaration.
+func open311Encode(format string, jsonValue, xmlValue any) ([]byte, error) {
+	if format == "json" {
+		b, err := json.Marshal(jsonValue)
+		return append(b, '\n'), err
+	}
+	b, err := xml.MarshalIndent(xmlValue, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	return append(append([]byte(`<?xml version="1.0" encoding="utf-8"?>`+"\n"), b...), '\n'), nil
+}
+
+// open311WriteBytes writes an encoded answer.
+func open311WriteBytes(w http.ResponseWriter, format string, status int, b []byte) error {
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Access-Control-Allow-Origin", "*")
+	if format == "json" {
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	} else {
+		w.Header().Set("Content-Type", "text/xml; charset=utf-8")
+	}
 	w.WriteHeader(status)
-	_, err = w.Write([]byte(`<?xml version="1.0" encoding="utf-8"?>` + "\n" + string(b) + "\n"))
+	_, err := w.Write(b)
 	return err
 }
 
@@ -219,26 +238,78 @@ func (s *Server) open311Services(w http.ResponseWriter, r *http.Request, format 
 	if err != nil {
 		return err
 	}
-	lang := info(r).lang
+	lang := open311Lang(r)
 	list := make([]o311Service, 0, len(cats))
 	for _, c := range cats {
 		list = append(list, o311Service{ServiceCode: c.Code, ServiceName: c.Name.In(lang), Description: c.Description.In(lang),
-			Metadata: false, Type: "realtime", Keywords: strings.Join(c.BodyTypes, ","), Group: "residents"})
+			Metadata: len(c.Attributes) > 0, Type: "realtime", Keywords: strings.Join(c.BodyTypes, ","), Group: "residents"})
 	}
 	return open311Write(w, format, http.StatusOK, list, o311Services{Services: list})
 }
 
 type o311Definition struct {
-	XMLName     xml.Name `xml:"service_definition" json:"-"`
-	ServiceCode string   `xml:"service_code" json:"service_code"`
-	Attributes  []struct {
-		XMLName xml.Name `xml:"attribute" json:"-"`
-	} `xml:"attributes>attribute" json:"attributes"`
+	XMLName     xml.Name        `xml:"service_definition" json:"-"`
+	ServiceCode string          `xml:"service_code" json:"service_code"`
+	Attributes  []o311Attribute `xml:"attributes>attribute" json:"attributes"`
 }
 
-// open311Service is a service definition: the categories ask nothing
-// beyond the request's standard fields, so their attributes are empty
-// (and metadata false in the service list).
+// o311Attribute is an attribute of a service definition, with the
+// specification's elements in its order.
+type o311Attribute struct {
+	Variable            bool        `xml:"variable" json:"variable"`
+	Code                string      `xml:"code" json:"code"`
+	Datatype            string      `xml:"datatype" json:"datatype"`
+	Required            bool        `xml:"required" json:"required"`
+	DatatypeDescription o311Null    `xml:"datatype_description" json:"datatype_description"`
+	Order               int         `xml:"order" json:"order"`
+	Description         string      `xml:"description" json:"description"`
+	Values              []o311Value `xml:"values>value,omitempty" json:"values,omitempty"`
+}
+
+// o311Null is a text that JSON gives as null when empty, as the
+// specification's examples do; XML as an empty element.
+type o311Null string
+
+func (n o311Null) MarshalJSON() ([]byte, error) {
+	if n == "" {
+		return []byte("null"), nil
+	}
+	return json.Marshal(string(n))
+}
+
+type o311Value struct {
+	Key  string `xml:"key" json:"key"`
+	Name string `xml:"name" json:"name"`
+}
+
+// open311Lang is the language of an Open311 answer: the locale parameter
+// (ky, ru_KG, en-US …) when it names one of ours, else the request's.
+func open311Lang(r *http.Request) string {
+	if l := strings.ToLower(r.FormValue("locale")); len(l) >= 2 {
+		if i18n.Supported(l[:2]) {
+			return l[:2]
+		}
+	}
+	return info(r).lang
+}
+
+// open311Definition is a category's service definition in lang.
+func open311Definition(c *aldyn.ResidentCategory, lang string) o311Definition {
+	d := o311Definition{ServiceCode: c.Code, Attributes: make([]o311Attribute, 0, len(c.Attributes))}
+	for _, a := range c.Attributes {
+		x := o311Attribute{Variable: true, Code: a.Code, Datatype: a.Datatype, Required: a.Required, Order: a.Order,
+			Description: a.Description.In(lang)}
+		x.DatatypeDescription = o311Null(a.DatatypeDescription.In(lang))
+		for _, v := range a.Values {
+			x.Values = append(x.Values, o311Value{Key: v.Key, Name: v.Name.In(lang)})
+		}
+		d.Attributes = append(d.Attributes, x)
+	}
+	return d
+}
+
+// open311Service is a service definition: the category's attributes,
+// the questions it asks beyond the request's standard fields.
 func (s *Server) open311Service(w http.ResponseWriter, r *http.Request) error {
 	code, format, bad := open311Target(r)
 	if bad != "" {
@@ -250,10 +321,7 @@ func (s *Server) open311Service(w http.ResponseWriter, r *http.Request) error {
 	}
 	for _, c := range cats {
 		if c.Code == code {
-			d := o311Definition{ServiceCode: c.Code}
-			d.Attributes = []struct {
-				XMLName xml.Name `xml:"attribute" json:"-"`
-			}{}
+			d := open311Definition(c, open311Lang(r))
 			return open311Write(w, format, http.StatusOK, d, d)
 		}
 	}
@@ -299,7 +367,7 @@ func open311Status(st aldyn.ResidentStatus) string {
 // open311Views renders reports as requests; full says the reports are
 // public (moderated, public category), else only their status is shown.
 func (s *Server) open311Views(ctx context.Context, r *http.Request, rs []*aldyn.ResidentReport) ([]o311Request, error) {
-	lang := info(r).lang
+	lang := open311Lang(r)
 	n, err := s.residentNames(ctx, lang, rs)
 	if err != nil {
 		return nil, err
@@ -429,20 +497,68 @@ func (s *Server) open311Filter(ctx context.Context, r *http.Request) (aldyn.Resi
 	return f, ""
 }
 
+// open311Requests answers GET requests. Answers are kept while the
+// residents' data stays at one version (store.ResidentsVersion), as the
+// public map's are, by format, language, address (media_url holds it) and
+// query; a query whose window ends now also by the minute, so the window
+// slides.
 func (s *Server) open311Requests(w http.ResponseWriter, r *http.Request, format string) error {
-	f, bad := s.open311Filter(r.Context(), r)
+	ctx := r.Context()
+	version, err := s.db.ResidentsVersion(ctx)
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	key := format + "|" + open311Lang(r) + "|" + siteURL(r) + "|" + q.Encode()
+	if q.Get("service_request_id") == "" && q.Get("end_date") == "" && q.Get("start_date") == "" {
+		key += "|" + s.db.Now().UTC().Truncate(time.Minute).Format(time.RFC3339)
+	}
+	gz := static.Accepts(r.Header.Get("Accept-Encoding"), "gzip")
+	if gz {
+		if b, ok := s.residents.open311Answers.get(version, key+"|gzip"); ok {
+			return open311WriteGzip(w, format, b)
+		}
+	} else if b, ok := s.residents.open311Answers.get(version, key); ok {
+		return open311WriteBytes(w, format, http.StatusOK, b)
+	}
+	f, bad := s.open311Filter(ctx, r)
 	if bad != "" {
 		return open311Fail(w, format, http.StatusBadRequest, bad)
 	}
-	rs, err := s.db.FindOpen311Requests(r.Context(), f, open311MaxResults)
+	rs, err := s.db.FindOpen311Requests(ctx, f, open311MaxResults)
 	if err != nil {
 		return err
 	}
-	views, err := s.open311Views(r.Context(), r, rs)
+	views, err := s.open311Views(ctx, r, rs)
 	if err != nil {
 		return err
 	}
-	return open311Write(w, format, http.StatusOK, views, o311Requests{Requests: views})
+	b, err := open311Encode(format, views, o311Requests{Requests: views})
+	if err != nil {
+		return err
+	}
+	// Kept compressed too: a thousand requests are some 500 KB, which
+	// gzip would otherwise squeeze again on every answer.
+	var zb bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&zb, 5)
+	zw.Write(b)
+	if err := zw.Close(); err != nil {
+		return err
+	}
+	s.residents.open311Answers.put(version, key, b)
+	s.residents.open311Answers.put(version, key+"|gzip", zb.Bytes())
+	if gz {
+		return open311WriteGzip(w, format, zb.Bytes())
+	}
+	return open311WriteBytes(w, format, http.StatusOK, b)
+}
+
+// open311WriteGzip writes an answer compressed already (the compress
+// middleware leaves an encoded answer alone).
+func open311WriteGzip(w http.ResponseWriter, format string, b []byte) error {
+	w.Header().Set("Content-Encoding", "gzip")
+	w.Header().Add("Vary", "Accept-Encoding")
+	return open311WriteBytes(w, format, http.StatusOK, b)
 }
 
 func (s *Server) open311Request(w http.ResponseWriter, r *http.Request) error {
@@ -565,8 +681,12 @@ func (s *Server) open311Post(w http.ResponseWriter, r *http.Request) error {
 	if len([]rune(desc)) < 10 {
 		desc = strings.TrimSpace(cat.Name.In("ru") + ". " + desc)
 	}
+	answers, err := cat.CheckAnswers(attributeAnswers(r.PostForm))
+	if err != nil {
+		return open311Fail(w, format, http.StatusBadRequest, open311Describe(r, err))
+	}
 	name2 := strings.TrimSpace(r.PostFormValue("first_name") + " " + r.PostFormValue("last_name"))
-	rr := &aldyn.ResidentReport{CategoryID: cat.ID, Description: desc, Address: r.PostFormValue("address_string"),
+	rr := &aldyn.ResidentReport{CategoryID: cat.ID, Description: desc, Address: r.PostFormValue("address_string"), Attributes: answers,
 		ContactName: name2, ContactEmail: r.PostFormValue("email"), ContactPhone: r.PostFormValue("phone"),
 		Source: aldyn.SourceOpen311, Lang: info(r).lang}
 	latS, lonS := strings.TrimSpace(r.PostFormValue("lat")), strings.TrimSpace(r.PostFormValue("long"))
@@ -612,8 +732,26 @@ func (s *Server) open311Post(w http.ResponseWriter, r *http.Request) error {
 	return open311Write(w, format, http.StatusCreated, list, o311CreatedList{Requests: list})
 }
 
-// open311Describe puts a validation error in one English sentence naming
-// the fields.
+// attributeAnswers reads the answers to attributes as the specification
+// sends them (and the residents' form too): attribute[code]=value, and attribute[code][]=value once per
+// value of a multivaluelist.
+func attributeAnswers(form url.Values) aldyn.AttributeAnswers {
+	out := aldyn.AttributeAnswers{}
+	for name, vals := range form {
+		code, ok := strings.CutPrefix(name, "attribute[")
+		if !ok {
+			continue
+		}
+		code = strings.TrimSuffix(code, "[]")
+		if code, ok = strings.CutSuffix(code, "]"); ok && code != "" {
+			out[code] = append(out[code], vals...)
+		}
+	}
+	return out
+}
+
+// open311Describe puts a validation error in one sentence naming the
+// fields, an attribute's problem in the request's language.
 func open311Describe(r *http.Request, err error) string {
 	e, ok := err.(*aldyn.Error)
 	if !ok {
@@ -624,6 +762,10 @@ func open311Describe(r *http.Request, err error) string {
 	}
 	var parts []string
 	for f, k := range e.Fields {
+		if strings.HasPrefix(f, "attribute[") {
+			parts = append(parts, f+": "+i18n.For(open311Lang(r)).T(k))
+			continue
+		}
 		name := map[string]string{"contact_email": "email", "contact_phone": "phone", "contact_name": "first_name/last_name",
 			"territory_code": "location", "lat": "lat/long", "category_id": "service_code", "address": "address_string"}[f]
 		if name == "" {
@@ -631,6 +773,7 @@ func open311Describe(r *http.Request, err error) string {
 		}
 		parts = append(parts, name+": "+k)
 	}
+	sort.Strings(parts)
 	return "invalid " + strings.Join(parts, "; ")
 }
 

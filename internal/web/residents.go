@@ -36,6 +36,8 @@ type residentsState struct {
 	limit   *residents.Limiter // /report, per address and device
 	open311 *residents.Limiter // Open311 POST requests, per api_key
 	maps    mapCache           // the public map's answers
+	// Open311 GET requests' answers, at one version of the data.
+	open311Answers mapCache
 }
 
 // residentsPerHour is the default number of reports one address or one
@@ -49,6 +51,8 @@ func (s *Server) registerResidents() {
 	}
 	s.residents.limit = residents.NewLimiter(n, time.Hour)
 	s.residents.open311 = residents.NewLimiter(open311KeyPerHour, time.Hour)
+	// Each answer is up to some 500 KB (a thousand requests), twice.
+	s.residents.open311Answers.size = 200
 	s.handle("GET", "/report", s.residentForm)
 	s.handleUpload("POST", "/report", residentRequestLimit, s.residentSubmit)
 	s.handle("GET", "/reports/track/{code}", s.residentTrack)
@@ -308,7 +312,7 @@ func residentFromForm(form url.Values, lang string) (*aldyn.ResidentReport, aldy
 	v := aldyn.Validation{}
 	rr := &aldyn.ResidentReport{TerritoryCode: strings.TrimSpace(form.Get("territory_code")), Address: form.Get("address"),
 		Description: form.Get("description"), ContactName: form.Get("contact_name"), ContactEmail: form.Get("contact_email"),
-		ContactPhone: form.Get("contact_phone"), Lang: lang, Source: aldyn.SourceWeb}
+		ContactPhone: form.Get("contact_phone"), Lang: lang, Source: aldyn.SourceWeb, Attributes: attributeAnswers(form)}
 	if c := form.Get("category_id"); c != "" {
 		id, err := strconv.ParseInt(c, 10, 64)
 		if err != nil {
@@ -360,6 +364,10 @@ func (s *Server) residentSubmit(w http.ResponseWriter, r *http.Request) error {
 		return aldyn.Errorf(aldyn.ETOOMANY, "residents.error.too_many_reports")
 	}
 	rr, v := residentFromForm(form, lang)
+	if err := s.checkAnswers(r.Context(), rr, v); err != nil {
+		removeUploads(files)
+		return err
+	}
 	if err := v.Err(); err != nil {
 		removeUploads(files)
 		return s.renderResidentForm(w, r, http.StatusBadRequest, form, err)
@@ -384,6 +392,27 @@ func (s *Server) residentSubmit(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return redirect(w, r, "/reports/track/"+rr.TrackingCode+"?new=1", "residents.form.sent")
+}
+
+// checkAnswers adds the problems of the answers to the chosen category's
+// questions to v, so that the form shows them with the other fields'
+// (the store checks them again when it saves).
+func (s *Server) checkAnswers(ctx context.Context, rr *aldyn.ResidentReport, v aldyn.Validation) error {
+	if rr.CategoryID == 0 {
+		return nil
+	}
+	c, err := s.db.FindResidentCategoryByID(ctx, rr.CategoryID)
+	if aldyn.ErrorCode(err) == aldyn.ENOTFOUND {
+		return nil // the store names the bad category
+	} else if err != nil {
+		return err
+	}
+	if _, err := c.CheckAnswers(rr.Attributes); err != nil {
+		for f, k := range err.(*aldyn.Error).Fields {
+			v.Add(f, k)
+		}
+	}
+	return nil
 }
 
 // checkSettlement checks a chosen settlement exists and lies in the

@@ -1,10 +1,12 @@
 package web
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/aldyn-kg/aldyn"
 )
@@ -44,7 +46,42 @@ func (f residentCategoryForm) fields() formFields {
 		"sensitive":     check(&c.Sensitive),
 		"active":        check(&c.Active),
 		"position":      whole(&c.Position, "error.bad_param_short"),
+		"attributes":    attributesField{jsonValue{&c.Attributes}, &c.Attributes},
 	}
+}
+
+// attributesField is a category's questions (Open311 attributes): their
+// JSON list in a textarea on the page, the list itself in the API. What
+// is not JSON is a field error; the domain checks the rest.
+type attributesField struct {
+	jsonValue
+	p *[]aldyn.CategoryAttribute
+}
+
+func (a attributesField) read(f url.Values, name string, v aldyn.Validation) {
+	s, ok := posted(f, name)
+	if !ok {
+		return
+	}
+	out := []aldyn.CategoryAttribute{}
+	if s != "" {
+		dec := json.NewDecoder(strings.NewReader(s))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&out); err != nil {
+			v.Add(name, "residents.error.attributes_json")
+			return
+		}
+	}
+	*a.p = out
+}
+
+func (a attributesField) show(f url.Values, name string) {
+	if len(*a.p) == 0 {
+		f.Set(name, "")
+		return
+	}
+	b, _ := json.MarshalIndent(*a.p, "", "  ") // the domain's plain structs always marshal
+	f.Set(name, string(b))
 }
 
 // residentCategoryTypes are the body types a category may name: every

@@ -2,6 +2,8 @@ package web
 
 // OpenAPI operations and schemas of the residents' channel (staff side).
 
+import "github.com/aldyn-kg/aldyn"
+
 var publicReportParams = []apiParam{
 	{Name: "category", In: "query", Type: "string", Description: "category code or id"},
 	{Name: "territory", In: "query", Type: "string", Description: "territory code: reports in it or below"},
@@ -48,24 +50,34 @@ func init() {
 	)
 	schemas["PublicReport"] = obj(map[string]any{"id": integer(), "category": str(), "category_code": str(), "territory_code": str(), "territory": str(),
 		"status": status, "status_name": str(), "body": str(), "description": str(), "answer": str(), "supporters": integer(), "lat": num, "lon": num,
-		"created_at": dateTime, "answered_at": dateTime, "overdue": boolean()})
+		"created_at": dateTime, "answered_at": dateTime, "overdue": boolean(),
+		"answers": map[string]any{"type": "array", "description": "answers to the category's list questions (free answers are never public)",
+			"items": obj(map[string]any{"question": str(), "answer": str()}, "question", "answer")}})
 	schemas["PublicReportList"] = listOf("PublicReport")
 	if _, ok := schemas["Text"]; !ok {
 		schemas["Text"] = obj(map[string]any{"ky": str(), "ru": str(), "en": str()})
 	}
+	attributes := map[string]any{"type": "array", "items": ref("CategoryAttribute")}
 	schemas["ResidentCategory"] = obj(map[string]any{"id": integer(), "code": str(), "name": ref("Text"), "description": ref("Text"),
 		"body_types": map[string]any{"type": "array", "items": str()}, "deadline_days": integer(), "public": boolean(), "sensitive": boolean(),
-		"active": boolean(), "position": integer(), "created_at": dateTime, "updated_at": dateTime})
+		"active": boolean(), "position": integer(), "attributes": attributes, "created_at": dateTime, "updated_at": dateTime})
 	schemas["ResidentCategoryInput"] = obj(map[string]any{"code": str(), "name": ref("Text"), "description": ref("Text"),
 		"body_types": map[string]any{"type": "array", "items": str()}, "deadline_days": integer(), "public": boolean(), "sensitive": boolean(),
-		"active": boolean(), "position": integer()}, "code", "name")
+		"active": boolean(), "position": integer(), "attributes": attributes}, "code", "name")
+	// A category's questions, as Open311 service definitions give them.
+	schemas["CategoryAttribute"] = obj(map[string]any{"code": str(), "datatype": map[string]any{"type": "string", "enum": aldyn.AttributeDatatypes},
+		"required": boolean(), "order": integer(), "description": ref("Text"), "datatype_description": ref("Text"),
+		"values": map[string]any{"type": "array", "items": obj(map[string]any{"key": str(), "name": ref("Text")}, "key", "name"),
+			"description": "the answers to choose, for singlevaluelist and multivaluelist only"}}, "code", "datatype", "description")
 	schemas["ResidentCategoryList"] = obj(map[string]any{"items": map[string]any{"type": "array", "items": ref("ResidentCategory")}}, "items")
 	schemas["ResidentReport"] = obj(map[string]any{"id": integer(), "category_id": integer(), "territory_code": str(), "settlement_id": integer(),
 		"lat": num, "lon": num, "address": str(), "description": str(), "contact_name": str(), "contact_email": str(), "contact_phone": str(),
 		"status": status, "body_id": integer(), "answer": str(), "reject_reason": str(), "duplicate_of": integer(), "supporters": integer(),
 		"published": boolean(), "redactions": map[string]any{"type": "array", "items": str()}, "due_on": date, "escalated": boolean(),
 		"source": map[string]any{"type": "string", "enum": []string{"web", "open311"}}, "demo": boolean(), "lang": str(),
-		"created_at": dateTime, "updated_at": dateTime, "answered_at": dateTime, "media_count": integer()})
+		"created_at": dateTime, "updated_at": dateTime, "answered_at": dateTime, "media_count": integer(),
+		"attributes": map[string]any{"type": "object", "description": "answers to the category's questions by code: one value, several for a multivaluelist",
+			"additionalProperties": map[string]any{"type": "array", "items": str()}}})
 	schemas["ResidentReportList"] = listOf("ResidentReport")
 	schemas["ResidentNote"] = obj(map[string]any{"id": integer(), "report_id": integer(), "user_id": integer(), "author": str(), "text": str(), "created_at": dateTime})
 	schemas["ResidentReportDetail"] = obj(map[string]any{"report": ref("ResidentReport"), "notes": map[string]any{"type": "array", "items": ref("ResidentNote")}})

@@ -46,6 +46,8 @@ type publicReport struct {
 	CreatedAt     time.Time  `json:"created_at"`
 	AnsweredAt    *time.Time `json:"answered_at,omitempty"`
 	Overdue       bool       `json:"overdue"`
+	// Answers to the category's list questions only (AnswersIn).
+	Answers []aldyn.AttributeAnswer `json:"answers,omitempty"`
 }
 
 // publicReportFilter reads the public filters: category (code or id),
@@ -93,6 +95,7 @@ func (s *Server) publicReports(ctx context.Context, lang string, rs []*aldyn.Res
 		}
 		if c := cats[r.CategoryID]; c != nil {
 			p.Category, p.CategoryCode = c.Name.In(lang), c.Code
+			p.Answers = c.AnswersIn(r.Attributes, lang, true)
 		}
 		if b := bodies[r.BodyID]; b != nil {
 			p.Body = b.Name(lang)
@@ -275,11 +278,12 @@ func (s *Server) apiPublicReportsMap(w http.ResponseWriter, r *http.Request) err
 // at one version (store.ResidentsVersion): a map pans over the same cells
 // many times, and a moderation or a new report moves the version, so no
 // answer outlives the data it was computed from. It holds at most
-// mapCacheSize answers.
+// mapCacheSize answers, or size when set.
 type mapCache struct {
 	mu      sync.Mutex
 	version string
 	entries map[string][]byte
+	size    int
 }
 
 const mapCacheSize = 2000
@@ -297,7 +301,11 @@ func (c *mapCache) get(version, key string) ([]byte, bool) {
 func (c *mapCache) put(version, key string, body []byte) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.version != version || c.entries == nil || len(c.entries) >= mapCacheSize {
+	size := c.size
+	if size == 0 {
+		size = mapCacheSize
+	}
+	if c.version != version || c.entries == nil || len(c.entries) >= size {
 		c.version, c.entries = version, map[string][]byte{}
 	}
 	c.entries[key] = body

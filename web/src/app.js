@@ -11,6 +11,7 @@ import { initBundles, initNeeded, destroyLoaded } from './bundles.js';
 import { initErrorSummary } from './errorsummary.js';
 import { initDataForms, initRowTotals } from './dataform.js';
 import { initSkipLogic } from './skiplogic.js';
+import { initCategoryAttributes } from './categoryattributes.js';
 
 // The CSP forbids inline <style> and eval, so htmx must not rely on them:
 // indicator styles live in app.css, and hx-on / js: expressions stay off.
@@ -33,6 +34,7 @@ htmx.onLoad((root) => {
   initProgress(root);
   initRowTotals(root);
   initSkipLogic(root);
+  initCategoryAttributes(root);
 });
 
 // Free Leaflet maps and ECharts instances (listeners, canvases, observers)
