@@ -35,9 +35,11 @@ func findCycles(ctx context.Context, r reader, f aldyn.CycleFilter) ([]*aldyn.Re
 	eq(&w, "c.plan_id", f.PlanID)
 	w.pathRange("p.territory_path", f.Under)
 	eq(&w, "c.status", f.Status)
-	return findPage(ctx, r, cycleCols, " FROM reporting_cycles c JOIN plans p ON p.id = c.plan_id", w.String(), w.args,
-		orderBy(f.Page, CycleSorts, "c.from_on")+", c.id", nil, f.Page, scanCycle)
+	return cycleList.page(ctx, r, &w, f.Page)
 }
+
+var cycleList = listQuery[*aldyn.ReportingCycle]{cols: cycleCols, from: " FROM reporting_cycles c JOIN plans p ON p.id = c.plan_id",
+	sorts: CycleSorts, order: "c.from_on", tie: ", c.id", scan: scanCycle}
 
 // FindCycleByID returns one reporting cycle.
 func (db *DB) FindCycleByID(ctx context.Context, id int64) (*aldyn.ReportingCycle, error) {

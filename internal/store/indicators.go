@@ -31,6 +31,9 @@ func scanIndicator(s interface{ Scan(...any) error }) (*aldyn.Indicator, error) 
 	return &i, nil
 }
 
+var indicatorList = listQuery[*aldyn.Indicator]{colsFor: indicatorCols, from: " FROM indicators i JOIN plans p ON p.id = i.plan_id",
+	sorts: IndicatorSorts, order: "i.sort_key", tie: ", i.id", scan: scanIndicator}
+
 // FindIndicators lists indicators matching f, in code order by default,
 // with their targets and the total count.
 func (db *DB) FindIndicators(ctx context.Context, f aldyn.IndicatorFilter) ([]*aldyn.Indicator, int, error) {
@@ -43,8 +46,7 @@ func findIndicators(ctx context.Context, r reader, f aldyn.IndicatorFilter) ([]*
 	eq(&w, "i.plan_id", f.PlanID)
 	w.pathRange("p.territory_path", f.Under)
 	w.search(f.Query, "i.search_text")
-	out, total, err := findPage(ctx, r, indicatorCols(r), " FROM indicators i JOIN plans p ON p.id = i.plan_id", w.String(), w.args,
-		orderBy(f.Page, IndicatorSorts, "i.sort_key")+", i.id", nil, f.Page, scanIndicator)
+	out, total, err := indicatorList.page(ctx, r, &w, f.Page)
 	if err != nil || len(out) == 0 {
 		return out, total, err
 	}

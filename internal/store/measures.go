@@ -32,6 +32,9 @@ func scanMeasure(s interface{ Scan(...any) error }) (*aldyn.Measure, error) {
 	return &m, nil
 }
 
+var measureList = listQuery[*aldyn.Measure]{colsFor: measureCols, from: " FROM measures m JOIN plans p ON p.id = m.plan_id",
+	sorts: MeasureSorts, order: "m.sort_key", tie: ", m.id", scan: scanMeasure}
+
 // FindMeasures lists the measures of plan planID matching f, in code
 // order by default, with the total count.
 func (db *DB) FindMeasures(ctx context.Context, planID int64, f aldyn.MeasureFilter) ([]*aldyn.Measure, int, error) {
@@ -51,8 +54,7 @@ func findMeasures(ctx context.Context, r reader, f aldyn.MeasureFilter) ([]*aldy
 	eq(&w, "m.component_code", f.ComponentCode)
 	eq(&w, "m.responsible_body_id", f.ResponsibleBodyID)
 	w.search(f.Query, "m.search_text")
-	out, total, err := findPage(ctx, r, measureCols(r), " FROM measures m JOIN plans p ON p.id = m.plan_id", w.String(), w.args,
-		orderBy(f.Page, MeasureSorts, "m.sort_key")+", m.id", nil, f.Page, scanMeasure)
+	out, total, err := measureList.page(ctx, r, &w, f.Page)
 	if err != nil || len(out) == 0 {
 		return out, total, err
 	}

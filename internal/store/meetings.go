@@ -35,6 +35,9 @@ func scanMeeting(s interface{ Scan(...any) error }) (*aldyn.Meeting, error) {
 	return &m, nil
 }
 
+var meetingList = listQuery[*aldyn.Meeting]{cols: meetingCols, from: meetingFrom,
+	sorts: MeetingSorts, order: "m.held_on", newest: "date", tie: ", m.id", scan: scanMeeting}
+
 // FindMeetings lists meetings matching f with their participants, newest
 // first by default, and the total count.
 func (db *DB) FindMeetings(ctx context.Context, f aldyn.MeetingFilter) ([]*aldyn.Meeting, int, error) {
@@ -48,14 +51,8 @@ func (db *DB) FindMeetings(ctx context.Context, f aldyn.MeetingFilter) ([]*aldyn
 	if f.To != nil {
 		w.and("m.held_on <= ?", f.To.Format(time.DateOnly))
 	}
-	if f.Status != nil {
-		w.and("m.status = ?", string(*f.Status))
-	}
-	p := f.Page
-	if p.Sort == "" {
-		p.Sort, p.Desc = "date", true
-	}
-	out, total, err := findPage(ctx, db, meetingCols, meetingFrom, w.String(), w.args, orderBy(p, MeetingSorts, "m.held_on")+", m.id", nil, p, scanMeeting)
+	eqString(&w, "m.status", f.Status)
+	out, total, err := meetingList.page(ctx, db, &w, f.Page)
 	if err != nil || len(out) == 0 {
 		return out, total, db.normalize(err)
 	}
@@ -243,9 +240,7 @@ func (db *DB) FindDecisions(ctx context.Context, f aldyn.DecisionFilter) ([]*ald
 	if f.TasksOnly {
 		w.and("d.responsible_body_id IS NOT NULL")
 	}
-	if f.Status != nil {
-		w.and("d.status = ?", string(*f.Status))
-	}
+	eqString(&w, "d.status", f.Status)
 	if f.OverdueOnly {
 		w.and("d.status = 'open' AND d.deadline < ?", today)
 	}
@@ -388,6 +383,9 @@ func scanQuestion(s interface{ Scan(...any) error }) (*aldyn.Question, error) {
 	return &q, nil
 }
 
+var questionList = listQuery[*aldyn.Question]{cols: questionCols, from: questionFrom,
+	sorts: QuestionSorts, order: "q.created_at", newest: "created_at", tie: ", q.id", scan: scanQuestion}
+
 // FindQuestions lists questions matching f, newest first by default.
 func (db *DB) FindQuestions(ctx context.Context, f aldyn.QuestionFilter) ([]*aldyn.Question, int, error) {
 	var w where
@@ -407,11 +405,7 @@ func (db *DB) FindQuestions(ctx context.Context, f aldyn.QuestionFilter) ([]*ald
 			w.and("q.answered_at IS NULL")
 		}
 	}
-	p := f.Page
-	if p.Sort == "" {
-		p.Sort, p.Desc = "created_at", true
-	}
-	out, total, err := findPage(ctx, db, questionCols, questionFrom, w.String(), w.args, orderBy(p, QuestionSorts, "q.created_at")+", q.id", nil, p, scanQuestion)
+	out, total, err := questionList.page(ctx, db, &w, f.Page)
 	return out, total, db.normalize(err)
 }
 

@@ -55,6 +55,9 @@ func scanSurvey(s interface{ Scan(...any) error }) (*aldyn.Survey, error) {
 	return &sv, nil
 }
 
+var surveyList = listQuery[*aldyn.Survey]{cols: surveyCols, from: surveyFrom,
+	sorts: SurveySorts, order: "s.updated_at", newest: "updated", tie: ", s.id", scan: scanSurvey}
+
 // FindSurveys lists surveys matching f, most recently changed first by
 // default, and the total count.
 func (db *DB) FindSurveys(ctx context.Context, f aldyn.SurveyFilter) ([]*aldyn.Survey, int, error) {
@@ -65,11 +68,7 @@ func (db *DB) FindSurveys(ctx context.Context, f aldyn.SurveyFilter) ([]*aldyn.S
 	if f.Running {
 		w.and("s.status = ?", string(aldyn.SurveyRunning))
 	}
-	p := f.Page
-	if p.Sort == "" {
-		p.Sort, p.Desc = "updated", true
-	}
-	out, total, err := findPage(ctx, db, surveyCols, surveyFrom, w.String(), w.args, orderBy(p, SurveySorts, "s.updated_at")+", s.id", nil, p, scanSurvey)
+	out, total, err := surveyList.page(ctx, db, &w, f.Page)
 	return out, total, db.normalize(err)
 }
 
@@ -86,13 +85,7 @@ func (db *DB) FindSurveyBySlug(ctx context.Context, slug string) (*aldyn.Survey,
 func (db *DB) findSurvey(ctx context.Context, f aldyn.SurveyFilter) (*aldyn.Survey, error) {
 	f.Page = aldyn.Page{Limit: 1}
 	out, _, err := db.FindSurveys(ctx, f)
-	if err != nil {
-		return nil, err
-	}
-	if len(out) == 0 {
-		return nil, aldyn.Errorf(aldyn.ENOTFOUND, "surveys.error.not_found")
-	}
-	return out[0], nil
+	return firstFound(out, err, "surveys.error.not_found")
 }
 
 // FindSurveyVersion returns survey id with the questions of one of its
@@ -128,15 +121,19 @@ func (tx *Tx) survey(ctx context.Context, id int64) (*aldyn.Survey, error) {
 	return sv, tx.db.normalize(err)
 }
 
+// designedSurvey loads survey id for a change by an actor who may design
+// it (aldyn.Actor.CanDesignSurvey).
+func (tx *Tx) designedSurvey(ctx context.Context, id int64) (*aldyn.Survey, error) {
+	sv, err := tx.survey(ctx, id)
+	return allowed(sv, err, func(sv *aldyn.Survey) bool { return tx.actor.CanDesignSurvey(sv.TerritoryPath) })
+}
+
 // surveyTerritory sets the survey's territory path and checks the actor
 // may design surveys there.
 func (tx *Tx) surveyTerritory(ctx context.Context, sv *aldyn.Survey) error {
-	t, err := tx.territory(ctx, sv.TerritoryCode)
+	t, err := tx.allowedTerritory(ctx, "territory_code", sv.TerritoryCode, tx.actor.CanDesignSurvey)
 	if err != nil {
-		return invalidField("territory_code", "territory.error.not_found")
-	}
-	if !tx.actor.CanDesignSurvey(t.Path) {
-		return aldyn.Errorf(aldyn.EFORBIDDEN, "error.forbidden")
+		return err
 	}
 	sv.TerritoryPath = t.Path
 	return nil
@@ -184,12 +181,9 @@ func (db *DB) UpdateSurvey(ctx context.Context, actor *aldyn.Actor, id int64, sv
 		return err
 	}
 	return db.Update(ctx, actor, func(tx *Tx) error {
-		old, err := tx.survey(ctx, id)
+		old, err := tx.designedSurvey(ctx, id)
 		if err != nil {
 			return err
-		}
-		if !actor.CanDesignSurvey(old.TerritoryPath) {
-			return aldyn.Errorf(aldyn.EFORBIDDEN, "error.forbidden")
 		}
 		if err := tx.surveyTerritory(ctx, sv); err != nil {
 			return err
@@ -252,15 +246,14 @@ func responseWhere(f aldyn.ResponseFilter) where {
 	return w
 }
 
+var responseList = listQuery[*aldyn.SurveyResponse]{cols: responseCols, from: responseFrom,
+	sorts: ResponseSorts, order: "r.created_at", newest: "created", tie: ", r.id", scan: scanResponse}
+
 // FindResponses lists a survey's responses matching f, newest first by
 // default, and the total count.
 func (db *DB) FindResponses(ctx context.Context, f aldyn.ResponseFilter) ([]*aldyn.SurveyResponse, int, error) {
 	w := responseWhere(f)
-	p := f.Page
-	if p.Sort == "" {
-		p.Sort, p.Desc = "created", true
-	}
-	out, total, err := findPage(ctx, db, responseCols, responseFrom, w.String(), w.args, orderBy(p, ResponseSorts, "r.created_at")+", r.id", nil, p, scanResponse)
+	out, total, err := responseList.page(ctx, db, &w, f.Page)
 	return out, total, db.normalize(err)
 }
 
@@ -279,13 +272,7 @@ func (db *DB) EachResponse(ctx context.Context, f aldyn.ResponseFilter, fn func(
 
 // SurveyWaves lists the waves of a survey's responses, in order.
 func (db *DB) SurveyWaves(ctx context.Context, surveyID int64) ([]string, error) {
-	out := []string{}
-	err := scanAll(ctx, db, func(rows *sql.Rows) error {
-		var w string
-		err := rows.Scan(&w)
-		out = append(out, w)
-		return err
-	}, "SELECT DISTINCT wave FROM survey_responses WHERE survey_id = ? ORDER BY wave", surveyID)
+	out, err := scanColumn[string](ctx, db, "SELECT DISTINCT wave FROM survey_responses WHERE survey_id = ? ORDER BY wave", surveyID)
 	return out, db.normalize(err)
 }
 
@@ -376,12 +363,9 @@ func nullText(s string) any {
 // intervals account for the raking.
 func (db *DB) SetResponseWeights(ctx context.Context, actor *aldyn.Actor, surveyID int64, weights map[int64]float64, wt *aldyn.SurveyWeighting, summary any) error {
 	return db.Update(ctx, actor, func(tx *Tx) error {
-		sv, err := tx.survey(ctx, surveyID)
+		sv, err := tx.designedSurvey(ctx, surveyID)
 		if err != nil {
 			return err
-		}
-		if !actor.CanDesignSurvey(sv.TerritoryPath) {
-			return aldyn.Errorf(aldyn.EFORBIDDEN, "error.forbidden")
 		}
 		for id, w := range weights {
 			res, err := tx.exec(ctx, "UPDATE survey_responses SET weight = ? WHERE id = ? AND survey_id = ?", w, id, surveyID)
