@@ -186,11 +186,7 @@ type DataSetFilter struct {
 // Validate checks a data set's fields; the store checks its elements exist.
 func (s *DataSet) Validate() error {
 	v := Validation{}
-	s.Code = strings.TrimSpace(s.Code)
-	if !ValidCode(s.Code) {
-		v.Add("code", "datasets.error.code")
-	}
-	validateText(v, "name", &s.Name, 300)
+	validateCodeName(v, &s.Code, &s.Name)
 	if s.Description = s.Description.TrimSpace(); s.Description.maxLen() > 5000 {
 		v.Add("description", "error.too_long")
 	}
