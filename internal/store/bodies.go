@@ -29,6 +29,9 @@ func scanBody(s interface{ Scan(...any) error }) (*aldyn.Body, error) {
 var BodySorts = map[string]string{"name_ky": "b.name_ky", "name_ru": "b.name_ru", "name_en": "b.name_en", "type": "b.type, b.name_ky",
 	"territory": "t.path, b.name_ky", "updated_at": "b.updated_at", "id": "b.id"}
 
+var bodyList = listQuery[*aldyn.Body]{cols: bodyCols, from: " FROM bodies b JOIN territories t ON t.code = b.territory_code",
+	sorts: BodySorts, order: "b.name_ky", tie: ", b.id", scan: scanBody}
+
 // FindBodies lists bodies matching f, with the total count.
 func (db *DB) FindBodies(ctx context.Context, f aldyn.BodyFilter) ([]*aldyn.Body, int, error) {
 	var w where
@@ -41,9 +44,6 @@ func (db *DB) FindBodies(ctx context.Context, f aldyn.BodyFilter) ([]*aldyn.Body
 	out, total, err := bodyList.page(ctx, db, &w, f.Page)
 	return out, total, db.normalize(err)
 }
-
-var bodyList = listQuery[*aldyn.Body]{cols: bodyCols, from: " FROM bodies b JOIN territories t ON t.code = b.territory_code",
-	sorts: BodySorts, order: "b.name_ky", tie: ", b.id", scan: scanBody}
 
 // searchText is what a body's list search matches: names folded to lower
 // case in Go, so SQLite and PostgreSQL find the same Cyrillic names.

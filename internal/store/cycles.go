@@ -11,6 +11,9 @@ import (
 // CycleSorts are the columns a cycle list can be sorted by.
 var CycleSorts = map[string]string{"from": "c.from_on", "deadline": "c.deadline", "period": "c.period", "id": "c.id"}
 
+var cycleList = listQuery[*aldyn.ReportingCycle]{cols: cycleCols, from: " FROM reporting_cycles c JOIN plans p ON p.id = c.plan_id",
+	sorts: CycleSorts, order: "c.from_on", tie: ", c.id", scan: scanCycle}
+
 const cycleCols = `c.id, c.plan_id, c.period, c.from_on, c.to_on, c.deadline, c.status`
 
 func scanCycle(s interface{ Scan(...any) error }) (*aldyn.ReportingCycle, error) {
@@ -37,9 +40,6 @@ func findCycles(ctx context.Context, r reader, f aldyn.CycleFilter) ([]*aldyn.Re
 	eq(&w, "c.status", f.Status)
 	return cycleList.page(ctx, r, &w, f.Page)
 }
-
-var cycleList = listQuery[*aldyn.ReportingCycle]{cols: cycleCols, from: " FROM reporting_cycles c JOIN plans p ON p.id = c.plan_id",
-	sorts: CycleSorts, order: "c.from_on", tie: ", c.id", scan: scanCycle}
 
 // FindCycleByID returns one reporting cycle.
 func (db *DB) FindCycleByID(ctx context.Context, id int64) (*aldyn.ReportingCycle, error) {

@@ -40,6 +40,9 @@ func scanDataForm(s interface{ Scan(...any) error }) (*aldyn.DataForm, error) {
 var DataFormSorts = map[string]string{"period": "f.period_start", "status": "f.status, f.period_start", "body": "f.body_id, f.period_start",
 	"submitted_at": "f.submitted_at", "id": "f.id"}
 
+var dataFormList = listQuery[*aldyn.DataForm]{cols: dataFormCols, from: dataFormFrom,
+	sorts: DataFormSorts, order: "f.period_start", newest: "period", tie: ", f.id", scan: scanDataForm}
+
 // FindDataForms lists forms matching f (without their values), newest
 // period first by default, and the total count.
 func (db *DB) FindDataForms(ctx context.Context, f aldyn.DataFormFilter) ([]*aldyn.DataForm, int, error) {
@@ -56,9 +59,6 @@ func findDataForms(ctx context.Context, r reader, f aldyn.DataFormFilter) ([]*al
 	w.pathLike(f.Under, "t.path")
 	return dataFormList.page(ctx, r, &w, f.Page)
 }
-
-var dataFormList = listQuery[*aldyn.DataForm]{cols: dataFormCols, from: dataFormFrom,
-	sorts: DataFormSorts, order: "f.period_start", newest: "period", tie: ", f.id", scan: scanDataForm}
 
 // FindDataFormByID returns one form with its values.
 func (db *DB) FindDataFormByID(ctx context.Context, id int64) (*aldyn.DataForm, error) {

@@ -311,7 +311,7 @@ var DataSetSorts = map[string]string{"code": "s.code, s.version", "name_ky": "s.
 	"status": "s.status, s.code", "id": "s.id"}
 
 var dataSetList = listQuery[*aldyn.DataSet]{cols: dataSetCols, from: " FROM data_sets s",
-	sorts: DataSetSorts, order: "s.code, s.version", tie: ", s.id", scan: scanDataSet}
+	sorts: DataSetSorts, order: "s.code, s.version", tie: ", s.id", scan: scanDataSet, load: attachElements}
 
 // FindDataSets lists data sets matching f with their elements, and the
 // total count.
@@ -327,11 +327,7 @@ func findDataSets(ctx context.Context, r reader, f aldyn.DataSetFilter) ([]*aldy
 	if f.Latest {
 		w.and("s.version = (SELECT MAX(x.version) FROM data_sets x WHERE x.code = s.code)")
 	}
-	out, total, err := dataSetList.page(ctx, r, &w, f.Page)
-	if err != nil || len(out) == 0 {
-		return out, total, err
-	}
-	return out, total, attachElements(ctx, r, out)
+	return dataSetList.page(ctx, r, &w, f.Page)
 }
 
 // attachElements fills the ElementIDs and Elements of each data set.

@@ -18,6 +18,9 @@ import (
 // MeetingSorts are the columns a meeting list can be sorted by.
 var MeetingSorts = map[string]string{"date": "m.held_on", "status": "m.status, m.held_on", "body": "m.body_id, m.held_on", "id": "m.id"}
 
+var meetingList = listQuery[*aldyn.Meeting]{cols: meetingCols, from: meetingFrom,
+	sorts: MeetingSorts, order: "m.held_on", newest: "date", tie: ", m.id", scan: scanMeeting, load: loadParticipants}
+
 const meetingCols = `m.id, m.body_id, m.held_on, m.agenda_ky, m.agenda_ru, m.agenda_en, m.minutes, m.status, m.created_at, m.updated_at,
 	b.territory_code, t.path`
 
@@ -35,9 +38,6 @@ func scanMeeting(s interface{ Scan(...any) error }) (*aldyn.Meeting, error) {
 	return &m, nil
 }
 
-var meetingList = listQuery[*aldyn.Meeting]{cols: meetingCols, from: meetingFrom,
-	sorts: MeetingSorts, order: "m.held_on", newest: "date", tie: ", m.id", scan: scanMeeting}
-
 // FindMeetings lists meetings matching f with their participants, newest
 // first by default, and the total count.
 func (db *DB) FindMeetings(ctx context.Context, f aldyn.MeetingFilter) ([]*aldyn.Meeting, int, error) {
@@ -53,10 +53,7 @@ func (db *DB) FindMeetings(ctx context.Context, f aldyn.MeetingFilter) ([]*aldyn
 	}
 	eqString(&w, "m.status", f.Status)
 	out, total, err := meetingList.page(ctx, db, &w, f.Page)
-	if err != nil || len(out) == 0 {
-		return out, total, db.normalize(err)
-	}
-	return out, total, loadParticipants(ctx, db, out)
+	return out, total, db.normalize(err)
 }
 
 // loadParticipants fills the participants of meetings.
@@ -368,6 +365,9 @@ func sameDay(a, b *time.Time) bool {
 // QuestionSorts are the columns a question list can be sorted by.
 var QuestionSorts = map[string]string{"created_at": "q.created_at", "subject": "q.subject", "answered_at": "q.answered_at", "id": "q.id"}
 
+var questionList = listQuery[*aldyn.Question]{cols: questionCols, from: questionFrom,
+	sorts: QuestionSorts, order: "q.created_at", newest: "created_at", tie: ", q.id", scan: scanQuestion}
+
 const questionCols = `q.id, q.kind, q.from_body_id, q.to_body_id, q.subject, q.text, q.answer, q.answered_at, q.created_at, ft.path, tt.path`
 
 const questionFrom = ` FROM questions q JOIN bodies fb ON fb.id = q.from_body_id JOIN territories ft ON ft.code = fb.territory_code
@@ -382,9 +382,6 @@ func scanQuestion(s interface{ Scan(...any) error }) (*aldyn.Question, error) {
 	q.AnsweredAt, q.CreatedAt = nullTime(answered), q.CreatedAt.UTC()
 	return &q, nil
 }
-
-var questionList = listQuery[*aldyn.Question]{cols: questionCols, from: questionFrom,
-	sorts: QuestionSorts, order: "q.created_at", newest: "created_at", tie: ", q.id", scan: scanQuestion}
 
 // FindQuestions lists questions matching f, newest first by default.
 func (db *DB) FindQuestions(ctx context.Context, f aldyn.QuestionFilter) ([]*aldyn.Question, int, error) {

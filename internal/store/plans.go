@@ -20,6 +20,9 @@ import (
 var PlanSorts = map[string]string{"title_ky": "p.title_ky", "title_ru": "p.title_ru", "title_en": "p.title_en",
 	"start_year": "p.start_year", "territory": "p.territory_path", "status": "p.status", "updated_at": "p.updated_at", "id": "p.id"}
 
+var planList = listQuery[*aldyn.Plan]{cols: planCols, from: " FROM plans p",
+	sorts: PlanSorts, order: "p.start_year", tie: ", p.version, p.id", scan: scanPlan}
+
 const planCols = `p.id, p.kind, p.title_ky, p.title_ru, p.title_en, p.territory_code, p.territory_path, p.owner_body_id,
 	p.start_year, p.end_year, p.status, p.version, p.parent_id, p.evidence_json, p.required_json, p.created_at, p.updated_at`
 
@@ -82,16 +85,17 @@ func findPlans(ctx context.Context, r reader, f aldyn.PlanFilter) ([]*aldyn.Plan
 	if err != nil || len(out) == 0 {
 		return out, total, err
 	}
-	id := func(p *aldyn.Plan) int64 { return p.ID }
-	in, idArgs := idList(idsOf(out, id))
-	err = loadChildren(ctx, r, byIDOf(out, id), func(p *aldyn.Plan) *[]aldyn.PlanSignature { return &p.Signatures },
-		func(id *int64, s *aldyn.PlanSignature) []any { return []any{id, &s.BodyID, &s.UserID, timeScan{&s.At}} },
-		"SELECT plan_id, body_id, user_id, signed_at FROM plan_signatures WHERE plan_id IN ("+in+") ORDER BY plan_id, signed_at, body_id", idArgs...)
-	return out, total, err
+	return out, total, loadSignatures(ctx, r, out)
 }
 
-var planList = listQuery[*aldyn.Plan]{cols: planCols, from: " FROM plans p",
-	sorts: PlanSorts, order: "p.start_year", tie: ", p.version, p.id", scan: scanPlan}
+// loadSignatures fills the signatures of plans.
+func loadSignatures(ctx context.Context, r reader, plans []*aldyn.Plan) error {
+	id := func(p *aldyn.Plan) int64 { return p.ID }
+	cond, args := idsIn("plan_id", plans, id)
+	return loadChildren(ctx, r, byIDOf(plans, id), func(p *aldyn.Plan) *[]aldyn.PlanSignature { return &p.Signatures },
+		func(id *int64, s *aldyn.PlanSignature) []any { return []any{id, &s.BodyID, &s.UserID, timeScan{&s.At}} },
+		"SELECT plan_id, body_id, user_id, signed_at FROM plan_signatures WHERE "+cond+" ORDER BY plan_id, signed_at, body_id", args...)
+}
 
 // FindPlanByID returns one plan version with its signatures.
 func (db *DB) FindPlanByID(ctx context.Context, id int64) (*aldyn.Plan, error) {

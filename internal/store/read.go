@@ -302,6 +302,7 @@ type listQuery[T any] struct {
 	newest  string              // the sort, descending, of a page that asks for none ("": order, ascending)
 	tie     string              // ", x.id", or "" where order is unique
 	scan    func(interface{ Scan(...any) error }) (T, error)
+	load    func(ctx context.Context, r reader, page []T) error // fills the child rows of a page read, when set
 }
 
 // page counts the rows w selects and reads the page p asks for.
@@ -313,7 +314,11 @@ func (l listQuery[T]) page(ctx context.Context, r reader, w *where, p aldyn.Page
 	if p.Sort == "" && l.newest != "" {
 		p.Sort, p.Desc = l.newest, true
 	}
-	return findPage(ctx, r, cols, l.from, w.String(), w.args, orderBy(p, l.sorts, l.order)+l.tie, nil, p, l.scan)
+	out, total, err := findPage(ctx, r, cols, l.from, w.String(), w.args, orderBy(p, l.sorts, l.order)+l.tie, nil, p, l.scan)
+	if err != nil || len(out) == 0 || l.load == nil {
+		return out, total, err
+	}
+	return out, total, l.load(ctx, r, out)
 }
 
 // scanList runs a query and returns its rows, each read with scan.
@@ -388,6 +393,12 @@ func idsOf[T any](items []T, id func(T) int64) []int64 {
 		ids[i] = id(v)
 	}
 	return ids
+}
+
+// idsIn is the condition col IN (the ids of items) and its arguments.
+func idsIn[T any](col string, items []T, id func(T) int64) (string, []any) {
+	in, args := idList(idsOf(items, id))
+	return col + " IN (" + in + ")", args
 }
 
 // idList returns "?, ?, ?" and the ids as arguments.

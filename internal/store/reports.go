@@ -18,6 +18,9 @@ import (
 var ReportSorts = map[string]string{"updated_at": "r.updated_at", "submitted_at": "r.submitted_at", "status": "r.status",
 	"measure": "m.sort_key", "cycle": "c.from_on", "id": "r.id"}
 
+var reportList = listQuery[*aldyn.Report]{cols: reportCols, from: " FROM reports r JOIN reporting_cycles c ON c.id = r.cycle_id JOIN plans p ON p.id = c.plan_id JOIN measures m ON m.id = r.measure_id",
+	sorts: ReportSorts, order: "r.updated_at", tie: ", r.id", scan: scanReport}
+
 const reportCols = `r.id, r.cycle_id, r.measure_id, r.body_id, r.status, r.progress, r.narrative, r.evidence_json, r.comment, r.version,
 	r.revision, r.submitted_by, r.submitted_at, r.first_submitted_at, r.decided_by, r.decided_at, r.created_at, r.updated_at`
 
@@ -39,9 +42,6 @@ func scanReport(s interface{ Scan(...any) error }) (*aldyn.Report, error) {
 	r.Spent, r.Values = []aldyn.BudgetLine{}, []aldyn.IndicatorValue{}
 	return &r, nil
 }
-
-var reportList = listQuery[*aldyn.Report]{cols: reportCols, from: " FROM reports r JOIN reporting_cycles c ON c.id = r.cycle_id JOIN plans p ON p.id = c.plan_id JOIN measures m ON m.id = r.measure_id",
-	sorts: ReportSorts, order: "r.updated_at", tie: ", r.id", scan: scanReport}
 
 // FindReports lists reports matching f, with their spent lines (not their
 // values) and the total count.

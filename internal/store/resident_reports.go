@@ -63,6 +63,9 @@ func scanResidentReport(s interface{ Scan(...any) error }) (*aldyn.ResidentRepor
 var ResidentReportSorts = map[string]string{"created": "r.created_at", "updated": "r.updated_at", "due": "r.due_on", "status": "r.status, r.due_on",
 	"id": "r.id"}
 
+var residentReportList = listQuery[*aldyn.ResidentReport]{cols: residentReportCols, from: residentReportFrom,
+	sorts: ResidentReportSorts, order: "r.created_at", newest: "created", tie: ", r.id", scan: scanResidentReport}
+
 func residentWhere(f aldyn.ResidentReportFilter) where {
 	var w where
 	eq(&w, "r.id", f.ID)
@@ -97,9 +100,6 @@ func residentWhere(f aldyn.ResidentReportFilter) where {
 	}
 	return w
 }
-
-var residentReportList = listQuery[*aldyn.ResidentReport]{cols: residentReportCols, from: residentReportFrom,
-	sorts: ResidentReportSorts, order: "r.created_at", newest: "created", tie: ", r.id", scan: scanResidentReport}
 
 // FindResidentReports lists reports matching f, newest first by default,
 // with the total count. Merged duplicates are left out unless asked for.

@@ -20,6 +20,9 @@ import (
 // SurveySorts are the columns a survey list can be sorted by.
 var SurveySorts = map[string]string{"updated": "s.updated_at", "slug": "s.slug", "status": "s.status, s.slug", "id": "s.id"}
 
+var surveyList = listQuery[*aldyn.Survey]{cols: surveyCols, from: surveyFrom,
+	sorts: SurveySorts, order: "s.updated_at", newest: "updated", tie: ", s.id", scan: scanSurvey}
+
 const surveyCols = `s.id, s.slug, s.form_id, s.title_ky, s.title_ru, s.title_en, s.status, s.one_per, s.territory_code, s.version,
 	s.created_at, s.updated_at, t.path, v.definition`
 
@@ -54,9 +57,6 @@ func scanSurvey(s interface{ Scan(...any) error }) (*aldyn.Survey, error) {
 	sv.Sections, sv.Questions = d.Sections, d.Questions
 	return &sv, nil
 }
-
-var surveyList = listQuery[*aldyn.Survey]{cols: surveyCols, from: surveyFrom,
-	sorts: SurveySorts, order: "s.updated_at", newest: "updated", tie: ", s.id", scan: scanSurvey}
 
 // FindSurveys lists surveys matching f, most recently changed first by
 // default, and the total count.
@@ -220,6 +220,9 @@ func (db *DB) UpdateSurvey(ctx context.Context, actor *aldyn.Actor, id int64, sv
 // ResponseSorts are the columns a response list can be sorted by.
 var ResponseSorts = map[string]string{"created": "r.created_at", "wave": "r.wave, r.created_at", "territory": "r.territory_code, r.id", "id": "r.id"}
 
+var responseList = listQuery[*aldyn.SurveyResponse]{cols: responseCols, from: responseFrom,
+	sorts: ResponseSorts, order: "r.created_at", newest: "created", tie: ", r.id", scan: scanResponse}
+
 const responseCols = `r.id, r.survey_id, r.version, r.wave, r.territory_code, t.path, r.answers, r.weight, r.design_weight, r.source,
 	COALESCE(r.external_id, ''), r.created_at`
 
@@ -245,9 +248,6 @@ func responseWhere(f aldyn.ResponseFilter) where {
 	w.pathLike(f.Under, "t.path")
 	return w
 }
-
-var responseList = listQuery[*aldyn.SurveyResponse]{cols: responseCols, from: responseFrom,
-	sorts: ResponseSorts, order: "r.created_at", newest: "created", tie: ", r.id", scan: scanResponse}
 
 // FindResponses lists a survey's responses matching f, newest first by
 // default, and the total count.

@@ -68,6 +68,9 @@ var VictimServiceSorts = map[string]string{
 	"id":         "v.id",
 }
 
+var victimServiceList = listQuery[*aldyn.VictimService]{cols: victimServiceCols, from: victimServiceFrom,
+	sorts: VictimServiceSorts, order: VictimServiceSorts["local"], tie: ", v.id", scan: scanVictimService}
+
 // ancestorPaths are the paths of the territory with path p and of every
 // territory above it: "/a/b/" gives "/a/" and "/a/b/".
 func ancestorPaths(p string) []string {
@@ -79,9 +82,6 @@ func ancestorPaths(p string) []string {
 	}
 	return out
 }
-
-var victimServiceList = listQuery[*aldyn.VictimService]{cols: victimServiceCols, from: victimServiceFrom,
-	sorts: VictimServiceSorts, order: VictimServiceSorts["local"], tie: ", v.id", scan: scanVictimService}
 
 // FindVictimServices lists the victim services matching f, with the total
 // count.
