@@ -88,16 +88,8 @@ func (b *Body) Normalize() {
 func (b *Body) Validate() error {
 	b.Normalize()
 	v := Validation{}
-	if b.TerritoryCode == "" {
-		v.Add("territory_code", "error.required")
-	} else if !ValidTerritoryCode(b.TerritoryCode) {
-		v.Add("territory_code", "error.territory_code")
-	}
-	if b.Type == "" {
-		v.Add("type", "error.required")
-	} else if !IsBodyType(b.Type) {
-		v.Add("type", "body.error.type")
-	}
+	v.requireValid("territory_code", b.TerritoryCode, ValidTerritoryCode(b.TerritoryCode), "error.territory_code")
+	v.requireValid("type", b.Type, IsBodyType(b.Type), "body.error.type")
 	requireNames(v, b.NameKy, b.NameRu, b.NameEn)
 	for f, s := range map[string]string{"phone": b.Phone, "direct_phone": b.DirectPhone} {
 		if s != "" && !phoneRe.MatchString(s) {

@@ -82,11 +82,7 @@ const (
 // "categories".
 func (d *Disaggregation) Validate() error {
 	v := Validation{}
-	d.Code = strings.TrimSpace(d.Code)
-	if !ValidCode(d.Code) {
-		v.Add("code", "datasets.error.code")
-	}
-	validateText(v, "name", &d.Name, 300)
+	validateCodeName(v, &d.Code, &d.Name)
 	if len(d.Categories) == 0 || len(d.Categories) > MaxCategories {
 		v.Add("categories", "datasets.error.categories")
 	}
@@ -223,11 +219,7 @@ type DataElementFilter struct {
 // disaggregation exists.
 func (e *DataElement) Validate() error {
 	v := Validation{}
-	e.Code = strings.TrimSpace(e.Code)
-	if !ValidCode(e.Code) {
-		v.Add("code", "datasets.error.code")
-	}
-	validateText(v, "name", &e.Name, 300)
+	validateCodeName(v, &e.Code, &e.Name)
 	for f, t := range map[string]*Text{"description": &e.Description, "unit": &e.Unit} {
 		if *t = t.TrimSpace(); t.maxLen() > 2000 {
 			v.Add(f, "error.too_long")
@@ -268,12 +260,18 @@ func oneOf(s string, list []string) bool {
 func validateText(v Validation, field string, t *Text, max int) {
 	*t = t.TrimSpace()
 	for lang, s := range map[string]string{"ky": t.KY, "ru": t.RU, "en": t.EN} {
-		if s == "" {
-			v.Add(field+"_"+lang, "error.required")
-		} else if len([]rune(s)) > max {
-			v.Add(field+"_"+lang, "error.too_long")
-		}
+		v.requireText(field+"_"+lang, s, max)
 	}
+}
+
+// validateCodeName trims and checks the code and the name of a data set,
+// a data element or a disaggregation.
+func validateCodeName(v Validation, code *string, name *Text) {
+	*code = strings.TrimSpace(*code)
+	if !ValidCode(*code) {
+		v.Add("code", "datasets.error.code")
+	}
+	validateText(v, "name", name, 300)
 }
 
 // DataRefPrefix starts the numerator (and a percentage's denominator) of

@@ -61,17 +61,24 @@ func ParsePeriod(s string) (Period, error) {
 	return Period{}, bad
 }
 
+// periodLayouts are how a period of each type shorter than a year is
+// written: in DHIS2's form, and as people write it.
+var periodLayouts = map[string][2]string{
+	PeriodMonth:    {"%04d%02d", "%04d-%02d"},
+	PeriodQuarter:  {"%04dQ%d", "%04d Q%d"},
+	PeriodHalfYear: {"%04dS%d", "%04d H%d"},
+}
+
 // String writes the period in DHIS2's form.
-func (p Period) String() string {
-	switch p.Type {
-	case PeriodMonth:
-		return fmt.Sprintf("%04d%02d", p.Year, p.N)
-	case PeriodQuarter:
-		return fmt.Sprintf("%04dQ%d", p.Year, p.N)
-	case PeriodHalfYear:
-		return fmt.Sprintf("%04dS%d", p.Year, p.N)
+func (p Period) String() string { return p.format(0, "%04d") }
+
+// format writes the period with its type's layout i, or a year with
+// yearLayout.
+func (p Period) format(i int, yearLayout string) string {
+	if l, ok := periodLayouts[p.Type]; ok {
+		return fmt.Sprintf(l[i], p.Year, p.N)
 	}
-	return fmt.Sprintf("%04d", p.Year)
+	return fmt.Sprintf(yearLayout, p.Year)
 }
 
 // Months is the period's length in months.
@@ -118,17 +125,7 @@ func PeriodOf(t string, day time.Time) Period {
 
 // Label is the period as people write it: "2024-03", "2024 Q1", "2024 H1",
 // "2024".
-func (p Period) Label() string {
-	switch p.Type {
-	case PeriodMonth:
-		return fmt.Sprintf("%04d-%02d", p.Year, p.N)
-	case PeriodQuarter:
-		return fmt.Sprintf("%04d Q%d", p.Year, p.N)
-	case PeriodHalfYear:
-		return fmt.Sprintf("%04d H%d", p.Year, p.N)
-	}
-	return strconv.Itoa(p.Year)
-}
+func (p Period) Label() string { return p.format(1, "%d") }
 
 // Data set statuses.
 //
@@ -186,11 +183,7 @@ type DataSetFilter struct {
 // Validate checks a data set's fields; the store checks its elements exist.
 func (s *DataSet) Validate() error {
 	v := Validation{}
-	s.Code = strings.TrimSpace(s.Code)
-	if !ValidCode(s.Code) {
-		v.Add("code", "datasets.error.code")
-	}
-	validateText(v, "name", &s.Name, 300)
+	validateCodeName(v, &s.Code, &s.Name)
 	if s.Description = s.Description.TrimSpace(); s.Description.maxLen() > 5000 {
 		v.Add("description", "error.too_long")
 	}

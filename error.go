@@ -7,6 +7,7 @@ package aldyn
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Error codes. Only the web layer maps them to HTTP statuses.
@@ -79,6 +80,51 @@ func (v Validation) Add(field, key string) {
 	if _, ok := v[field]; !ok {
 		v[field] = key
 	}
+}
+
+// requireText records field as required when s is empty, or too long when
+// it has more than max characters.
+func (v Validation) requireText(field, s string, max int) {
+	if s == "" {
+		v.Add(field, "error.required")
+	} else if len([]rune(s)) > max {
+		v.Add(field, "error.too_long")
+	}
+}
+
+// requireValid records field as required when s is empty, or as bad (the
+// message key) when ok says s is not valid.
+func (v Validation) requireValid(field, s string, ok bool, bad string) {
+	if s == "" {
+		v.Add(field, "error.required")
+	} else if !ok {
+		v.Add(field, bad)
+	}
+}
+
+// requireID records field, a reference to another record, as required
+// when id is not set.
+func (v Validation) requireID(field string, id int64) {
+	if id <= 0 {
+		v.Add(field, "error.required")
+	}
+}
+
+// requireOrdered records from and to as required when they are not set,
+// and to as bad (the message key) when it comes before from; it reports
+// whether both are set and in order.
+func (v Validation) requireOrdered(fromField, toField string, from, to time.Time, bad string) bool {
+	switch {
+	case from.IsZero():
+		v.Add(fromField, "error.required")
+	case to.IsZero():
+		v.Add(toField, "error.required")
+	case to.Before(from):
+		v.Add(toField, bad)
+	default:
+		return true
+	}
+	return false
 }
 
 // Err returns nil when nothing was added.

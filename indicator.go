@@ -107,11 +107,7 @@ func (ind *Indicator) Validate() error {
 		ind.Disaggregation = DisaggregationNone
 	}
 	v := Validation{}
-	if ind.Code == "" {
-		v.Add("code", "error.required")
-	} else if !codeRe.MatchString(ind.Code) {
-		v.Add("code", "plan.error.code")
-	}
+	v.requireValid("code", ind.Code, codeRe.MatchString(ind.Code), "plan.error.code")
 	requireText(v, "name", ind.Name, 1000)
 	if len([]rune(ind.Unit)) > 50 {
 		v.Add("unit", "error.too_long")

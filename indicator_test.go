@@ -49,14 +49,7 @@ func TestIndicatorValidate(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			ind := validIndicator()
 			tc.edit(ind)
-			err := ind.Validate()
-			if tc.field == "" {
-				if err != nil {
-					t.Fatalf("got %v, want nil", err)
-				}
-				return
-			}
-			MustField(t, err, tc.field)
+			MustValidation(t, ind.Validate(), tc.field)
 		})
 	}
 	ind := validIndicator()

@@ -99,11 +99,7 @@ func (m *Measure) Validate(p *Plan, c *Concept) error {
 	m.ComponentCode, m.TaskCode = strings.TrimSpace(m.ComponentCode), strings.TrimSpace(m.TaskCode)
 	m.Title, m.Description, m.ExpectedResult = m.Title.TrimSpace(), m.Description.TrimSpace(), m.ExpectedResult.TrimSpace()
 	v := Validation{}
-	if m.Code == "" {
-		v.Add("code", "error.required")
-	} else if !codeRe.MatchString(m.Code) {
-		v.Add("code", "plan.error.code")
-	}
+	v.requireValid("code", m.Code, codeRe.MatchString(m.Code), "plan.error.code")
 	switch {
 	case m.TaskCode != "" && m.ComponentCode == "":
 		v.Add("component_code", "error.required")
@@ -120,23 +116,17 @@ func (m *Measure) Validate(p *Plan, c *Concept) error {
 	if m.ExpectedResult.maxLen() > 2000 {
 		v.Add("expected_result", "error.too_long")
 	}
-	if m.ResponsibleBodyID <= 0 {
-		v.Add("responsible_body_id", "error.required")
-	}
+	v.requireID("responsible_body_id", m.ResponsibleBodyID)
 	if !validIDs(m.CoExecutorIDs) || slices.Contains(m.CoExecutorIDs, m.ResponsibleBodyID) {
 		v.Add("co_executor_ids", "error.invalid")
 	}
-	switch {
-	case m.Start.IsZero():
-		v.Add("start", "error.required")
-	case m.Due.IsZero():
-		v.Add("due", "error.required")
-	case m.Due.Before(m.Start):
-		v.Add("due", "plan.error.due_before_start")
-	case p != nil && (m.Start.Year() < p.StartYear || m.Start.Year() > p.EndYear):
-		v.Add("start", "plan.error.outside_plan")
-	case p != nil && (m.Due.Year() < p.StartYear || m.Due.Year() > p.EndYear):
-		v.Add("due", "plan.error.outside_plan")
+	if v.requireOrdered("start", "due", m.Start, m.Due, "plan.error.due_before_start") && p != nil {
+		switch {
+		case m.Start.Year() < p.StartYear || m.Start.Year() > p.EndYear:
+			v.Add("start", "plan.error.outside_plan")
+		case m.Due.Year() < p.StartYear || m.Due.Year() > p.EndYear:
+			v.Add("due", "plan.error.outside_plan")
+		}
 	}
 	validateBudget(v, "budget", m.Budget)
 	if !validIDs(m.IndicatorIDs) {

@@ -46,14 +46,7 @@ func TestMeasureValidate(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			m := validMeasure()
 			tc.edit(m)
-			err := m.Validate(validPlan(), c)
-			if tc.field == "" {
-				if err != nil {
-					t.Fatalf("got %v, want nil", err)
-				}
-				return
-			}
-			MustField(t, err, tc.field)
+			MustValidation(t, m.Validate(validPlan(), c), tc.field)
 		})
 	}
 	t.Run("without Concept or plan", func(t *testing.T) {

@@ -103,9 +103,7 @@ func (m *Meeting) Validate() error {
 		m.Status = MeetingPlanned
 	}
 	v := Validation{}
-	if m.BodyID <= 0 {
-		v.Add("body_id", "error.required")
-	}
+	v.requireID("body_id", m.BodyID)
 	if m.Date.IsZero() {
 		v.Add("date", "error.required")
 	} else if y := m.Date.Year(); y < ConceptStartYear-1 || y > ConceptEndYear+5 {
@@ -211,11 +209,7 @@ func (d *Decision) Validate() error {
 		d.Status = DecisionOpen
 	}
 	v := Validation{}
-	if d.Text == "" {
-		v.Add("text", "error.required")
-	} else if len([]rune(d.Text)) > maxMeetingText {
-		v.Add("text", "error.too_long")
-	}
+	v.requireText("text", d.Text, maxMeetingText)
 	if d.ResponsibleBodyID < 0 {
 		v.Add("responsible_body_id", "error.reference")
 	}
@@ -315,22 +309,10 @@ func (q *Question) Validate() error {
 	if !slices.Contains(QuestionKinds, q.Kind) {
 		v.Add("kind", "meetings.error.kind")
 	}
-	if q.FromBodyID <= 0 {
-		v.Add("from_body_id", "error.required")
-	}
-	if q.ToBodyID <= 0 {
-		v.Add("to_body_id", "error.required")
-	}
-	if q.Subject == "" {
-		v.Add("subject", "error.required")
-	} else if len([]rune(q.Subject)) > maxSubject {
-		v.Add("subject", "error.too_long")
-	}
-	if q.Text == "" {
-		v.Add("text", "error.required")
-	} else if len([]rune(q.Text)) > maxMeetingText {
-		v.Add("text", "error.too_long")
-	}
+	v.requireID("from_body_id", q.FromBodyID)
+	v.requireID("to_body_id", q.ToBodyID)
+	v.requireText("subject", q.Subject, maxSubject)
+	v.requireText("text", q.Text, maxMeetingText)
 	return v.Err()
 }
 
@@ -355,11 +337,7 @@ func (q *Question) SetAnswer(answer string, now time.Time) error {
 		return Errorf(ECONFLICT, "meetings.error.answered")
 	}
 	v := Validation{}
-	if answer == "" {
-		v.Add("answer", "error.required")
-	} else if len([]rune(answer)) > maxMeetingText {
-		v.Add("answer", "error.too_long")
-	}
+	v.requireText("answer", answer, maxMeetingText)
 	if err := v.Err(); err != nil {
 		return err
 	}

@@ -136,14 +136,8 @@ func (p *Plan) Validate() error {
 		v.Add("kind", "plan.error.kind")
 	}
 	requireText(v, "title", p.Title, 500)
-	if p.TerritoryCode == "" {
-		v.Add("territory_code", "error.required")
-	} else if !ValidTerritoryCode(p.TerritoryCode) {
-		v.Add("territory_code", "error.territory_code")
-	}
-	if p.OwnerBodyID <= 0 {
-		v.Add("owner_body_id", "error.required")
-	}
+	v.requireValid("territory_code", p.TerritoryCode, ValidTerritoryCode(p.TerritoryCode), "error.territory_code")
+	v.requireID("owner_body_id", p.OwnerBodyID)
 	switch {
 	case p.StartYear < ConceptStartYear || p.StartYear > ConceptEndYear:
 		v.Add("start_year", "plan.error.year_range")

@@ -43,6 +43,19 @@ func MustField(tb testing.TB, err error, field string) {
 	}
 }
 
+// MustValidation checks err, what Validate returned for a case: nil when
+// field is empty, else a validation error on field.
+func MustValidation(tb testing.TB, err error, field string) {
+	tb.Helper()
+	if field == "" {
+		if err != nil {
+			tb.Fatalf("got %v, want nil", err)
+		}
+		return
+	}
+	MustField(tb, err, field)
+}
+
 func validPlan() *aldyn.Plan {
 	return &aldyn.Plan{
 		ID: 1, Kind: aldyn.PlanJoint, Title: aldyn.Text{RU: "Совместный план"}, TerritoryCode: batken,
@@ -83,14 +96,7 @@ func TestPlanValidate(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			p := validPlan()
 			tc.edit(p)
-			err := p.Validate()
-			if tc.field == "" {
-				if err != nil {
-					t.Fatalf("got %v, want nil", err)
-				}
-				return
-			}
-			MustField(t, err, tc.field)
+			MustValidation(t, p.Validate(), tc.field)
 		})
 	}
 }

@@ -39,22 +39,9 @@ type CycleFilter struct {
 func (c *ReportingCycle) Validate() error {
 	c.Period = strings.TrimSpace(c.Period)
 	v := Validation{}
-	if c.Period == "" {
-		v.Add("period", "error.required")
-	} else if len([]rune(c.Period)) > 50 {
-		v.Add("period", "error.too_long")
-	}
-	switch {
-	case c.From.IsZero():
-		v.Add("from", "error.required")
-	case c.To.IsZero():
-		v.Add("to", "error.required")
-	case c.To.Before(c.From):
-		v.Add("to", "cycle.error.to_before_from")
-	case c.Deadline.IsZero():
-		v.Add("deadline", "error.required")
-	case c.Deadline.Before(c.From):
-		v.Add("deadline", "cycle.error.deadline")
+	v.requireText("period", c.Period, 50)
+	if v.requireOrdered("from", "to", c.From, c.To, "cycle.error.to_before_from") {
+		v.requireOrdered("from", "deadline", c.From, c.Deadline, "cycle.error.deadline")
 	}
 	if c.Status == "" {
 		c.Status = CycleOpen
@@ -154,15 +141,9 @@ type ReportFilter struct {
 func (r *Report) Validate() error {
 	r.Narrative, r.Comment = strings.TrimSpace(r.Narrative), strings.TrimSpace(r.Comment)
 	v := Validation{}
-	if r.CycleID <= 0 {
-		v.Add("cycle_id", "error.required")
-	}
-	if r.MeasureID <= 0 {
-		v.Add("measure_id", "error.required")
-	}
-	if r.BodyID <= 0 {
-		v.Add("body_id", "error.required")
-	}
+	v.requireID("cycle_id", r.CycleID)
+	v.requireID("measure_id", r.MeasureID)
+	v.requireID("body_id", r.BodyID)
 	if r.Status == "" {
 		r.Status = ReportDraft
 	} else if !r.Status.Valid() {

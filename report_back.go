@@ -150,30 +150,16 @@ func (m *ReportBackMeeting) Validate(now time.Time) error {
 		m.Issues[i].Answer = strings.TrimSpace(m.Issues[i].Answer)
 	}
 	v := Validation{}
-	if m.PrecinctCode == "" {
-		v.Add("precinct_code", "error.required")
-	} else if !precinctRe.MatchString(m.PrecinctCode) {
-		v.Add("precinct_code", "reportback.error.precinct")
-	}
-	if m.BodyID <= 0 {
-		v.Add("body_id", "error.required")
-	}
-	if m.InspectorName == "" {
-		v.Add("inspector_name", "error.required")
-	} else if len([]rune(m.InspectorName)) > 200 {
-		v.Add("inspector_name", "error.too_long")
-	}
+	v.requireValid("precinct_code", m.PrecinctCode, precinctRe.MatchString(m.PrecinctCode), "reportback.error.precinct")
+	v.requireID("body_id", m.BodyID)
+	v.requireText("inspector_name", m.InspectorName, 200)
 	if !slices.Contains(InspectorRoles, m.InspectorRole) {
 		v.Add("inspector_role", "reportback.error.inspector_role")
 	}
 	if m.StartsAt.IsZero() {
 		v.Add("starts_at", "error.required")
 	}
-	if m.Place == "" {
-		v.Add("place", "error.required")
-	} else if len([]rune(m.Place)) > 300 {
-		v.Add("place", "error.too_long")
-	}
+	v.requireText("place", m.Place, 300)
 	if len([]rune(m.NotHeldReason)) > MaxReportBackText {
 		v.Add("not_held_reason", "error.too_long")
 	}

@@ -43,11 +43,7 @@ func (c *ResidentCategory) Validate() error {
 	c.Code = strings.TrimSpace(c.Code)
 	c.Name, c.Description = c.Name.TrimSpace(), c.Description.TrimSpace()
 	v := Validation{}
-	if c.Code == "" {
-		v.Add("code", "error.required")
-	} else if len(c.Code) > 64 || !categoryCodeRe.MatchString(c.Code) {
-		v.Add("code", "residents.error.category_code")
-	}
+	v.requireValid("code", c.Code, len(c.Code) <= 64 && categoryCodeRe.MatchString(c.Code), "residents.error.category_code")
 	requireNames(v, c.Name.KY, c.Name.RU, c.Name.EN)
 	if c.Description.maxLen() > maxMeetingText {
 		v.Add("description", "error.too_long")
@@ -191,14 +187,8 @@ func (r *ResidentReport) Validate() error {
 		r.Lang = "ky"
 	}
 	v := Validation{}
-	if r.CategoryID <= 0 {
-		v.Add("category_id", "error.required")
-	}
-	if r.TerritoryCode == "" {
-		v.Add("territory_code", "error.required")
-	} else if !ValidTerritoryCode(r.TerritoryCode) {
-		v.Add("territory_code", "error.reference")
-	}
+	v.requireID("category_id", r.CategoryID)
+	v.requireValid("territory_code", r.TerritoryCode, ValidTerritoryCode(r.TerritoryCode), "error.reference")
 	if r.SettlementID < 0 {
 		v.Add("settlement_id", "error.reference")
 	}

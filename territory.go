@@ -112,11 +112,7 @@ func (t *Territory) ValidatePrecinct() error {
 func requireNames(v Validation, ky, ru, en string) {
 	for f, s := range map[string]string{"name_ky": ky, "name_ru": ru, "name_en": en} {
 		s = strings.TrimSpace(s)
-		if s == "" {
-			v.Add(f, "error.required")
-		} else if len([]rune(s)) > 300 {
-			v.Add(f, "error.too_long")
-		}
+		v.requireText(f, s, 300)
 	}
 }
 

@@ -63,22 +63,12 @@ func (u *User) Validate() error {
 	u.Login = strings.ToLower(strings.TrimSpace(u.Login))
 	u.Name = strings.TrimSpace(u.Name)
 	v := Validation{}
-	if u.Login == "" {
-		v.Add("login", "error.required")
-	} else if !loginRe.MatchString(u.Login) {
-		v.Add("login", "user.error.login")
-	}
-	if u.Name == "" {
-		v.Add("name", "error.required")
-	} else if len([]rune(u.Name)) > 200 {
-		v.Add("name", "error.too_long")
-	}
+	v.requireValid("login", u.Login, loginRe.MatchString(u.Login), "user.error.login")
+	v.requireText("name", u.Name, 200)
 	if !IsRole(u.Role) {
 		v.Add("role", "user.error.role")
 	}
-	if u.BodyID <= 0 {
-		v.Add("body_id", "error.required")
-	}
+	v.requireID("body_id", u.BodyID)
 	if u.Lang == "" {
 		u.Lang = Languages[0]
 	} else if !IsLanguage(u.Lang) {

@@ -103,16 +103,8 @@ func (s *VictimService) Validate() error {
 	s.Normalize()
 	v := Validation{}
 	requireNames(v, s.Name.KY, s.Name.RU, s.Name.EN)
-	if s.Kind == "" {
-		v.Add("kind", "error.required")
-	} else if !IsVictimServiceKind(s.Kind) {
-		v.Add("kind", "victims.error.kind")
-	}
-	if s.TerritoryCode == "" {
-		v.Add("territory_code", "error.required")
-	} else if !ValidTerritoryCode(s.TerritoryCode) {
-		v.Add("territory_code", "error.territory_code")
-	}
+	v.requireValid("kind", s.Kind, IsVictimServiceKind(s.Kind), "victims.error.kind")
+	v.requireValid("territory_code", s.TerritoryCode, ValidTerritoryCode(s.TerritoryCode), "error.territory_code")
 	switch {
 	case len(s.Phones) == 0:
 		v.Add("phones", "victims.error.phone_required")

@@ -63,12 +63,7 @@ func (db *DB) FindAuditEntries(ctx context.Context, f aldyn.AuditFilter) ([]*ald
 	eq(&w, "entity_id", f.EntityID)
 	eq(&w, "action", f.Action)
 	eq(&w, "actor", f.Actor)
-	if f.From != nil {
-		w.and("at >= ?", f.From.UTC())
-	}
-	if f.To != nil {
-		w.and("at < ?", f.To.UTC())
-	}
+	w.timeRange("at", f.From, f.To)
 	if f.Under != "" && strings.Count(f.Under, "/") <= 2 && !matchesNothing(f.Under) {
 		// Entries about the platform itself (no territory) are visible to
 		// national administrators only.
@@ -76,13 +71,12 @@ func (db *DB) FindAuditEntries(ctx context.Context, f aldyn.AuditFilter) ([]*ald
 	} else {
 		w.pathLike(f.Under, "territory_path")
 	}
-	if f.Sort == "" {
-		f.Sort, f.Desc = "at", true
-	}
-	out, total, err := findPage(ctx, db, "id, at, user_id, actor, action, entity, entity_id, territory_code, before_json, after_json", " FROM audit_log", w.String(), w.args,
-		orderBy(f.Page, map[string]string{"at": "at, id", "actor": "actor, id", "entity": "entity, id", "action": "action, id"}, "at, id"), nil, f.Page, scanAuditEntry)
+	out, total, err := auditList.page(ctx, db, &w, f.Page)
 	return out, total, db.normalize(err)
 }
+
+var auditList = listQuery[*aldyn.AuditEntry]{cols: "id, at, user_id, actor, action, entity, entity_id, territory_code, before_json, after_json", from: " FROM audit_log",
+	sorts: map[string]string{"at": "at, id", "actor": "actor, id", "entity": "entity, id", "action": "action, id"}, order: "at, id", newest: "at", scan: scanAuditEntry}
 
 func scanAuditEntry(s interface{ Scan(...any) error }) (*aldyn.AuditEntry, error) {
 	var e aldyn.AuditEntry

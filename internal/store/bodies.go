@@ -29,6 +29,9 @@ func scanBody(s interface{ Scan(...any) error }) (*aldyn.Body, error) {
 var BodySorts = map[string]string{"name_ky": "b.name_ky", "name_ru": "b.name_ru", "name_en": "b.name_en", "type": "b.type, b.name_ky",
 	"territory": "t.path, b.name_ky", "updated_at": "b.updated_at", "id": "b.id"}
 
+var bodyList = listQuery[*aldyn.Body]{cols: bodyCols, from: " FROM bodies b JOIN territories t ON t.code = b.territory_code",
+	sorts: BodySorts, order: "b.name_ky", tie: ", b.id", scan: scanBody}
+
 // FindBodies lists bodies matching f, with the total count.
 func (db *DB) FindBodies(ctx context.Context, f aldyn.BodyFilter) ([]*aldyn.Body, int, error) {
 	var w where
@@ -38,8 +41,7 @@ func (db *DB) FindBodies(ctx context.Context, f aldyn.BodyFilter) ([]*aldyn.Body
 	w.pathLike(f.Under, "t.path")
 	eq(&w, "b.type", f.Type)
 	w.search(f.Query, "b.search_text")
-	out, total, err := findPage(ctx, db, bodyCols, " FROM bodies b JOIN territories t ON t.code = b.territory_code", w.String(), w.args,
-		orderBy(f.Page, BodySorts, "b.name_ky")+", b.id", nil, f.Page, scanBody)
+	out, total, err := bodyList.page(ctx, db, &w, f.Page)
 	return out, total, db.normalize(err)
 }
 
@@ -64,14 +66,7 @@ func (tx *Tx) body(ctx context.Context, id int64) (*aldyn.Body, error) {
 // checkBodyTerritory verifies the body's territory exists and lies in the
 // actor's scope.
 func (tx *Tx) checkBodyTerritory(ctx context.Context, b *aldyn.Body) (*aldyn.Territory, error) {
-	t, err := tx.territory(ctx, b.TerritoryCode)
-	if err != nil {
-		return nil, &aldyn.Error{Code: aldyn.EINVALID, Message: "error.validation", Fields: map[string]string{"territory_code": "territory.error.not_found"}}
-	}
-	if !tx.actor.CanAdminister(t.Path) {
-		return nil, aldyn.Errorf(aldyn.EFORBIDDEN, "error.forbidden")
-	}
-	return t, nil
+	return tx.allowedTerritory(ctx, "territory_code", b.TerritoryCode, tx.actor.CanAdminister)
 }
 
 // CreateBody validates and inserts a body.

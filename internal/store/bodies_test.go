@@ -2,7 +2,6 @@ package store_test
 
 import (
 	"context"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -47,16 +46,8 @@ func TestBodyLifecycleIsAudited(t *testing.T) {
 	if _, err := db.FindBodyByID(ctx, b.ID); aldyn.ErrorCode(err) != aldyn.ENOTFOUND {
 		t.Errorf("after delete: got %v, want not found", err)
 	}
-	es, n, err := db.FindAuditEntries(ctx, aldyn.AuditFilter{Page: aldyn.Page{Sort: "at"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if n != 3 {
-		t.Fatalf("got %d audit entries, want 3", n)
-	}
-	var before, after map[string]any
-	json.Unmarshal(es[1].Before, &before)
-	json.Unmarshal(es[1].After, &after)
+	es := MustAuditTrail(t, db, aldyn.AuditFilter{}, 3)
+	before, after := auditValues(es[1])
 	if es[1].Action != aldyn.AuditUpdate || before["name_en"] != "Аламүдүн ИИБ (en)" || after["name_en"] != "Alamüdün District Police" {
 		t.Errorf("update entry: %s before=%v after=%v", es[1].Action, before, after)
 	}

@@ -11,6 +11,9 @@ import (
 // CycleSorts are the columns a cycle list can be sorted by.
 var CycleSorts = map[string]string{"from": "c.from_on", "deadline": "c.deadline", "period": "c.period", "id": "c.id"}
 
+var cycleList = listQuery[*aldyn.ReportingCycle]{cols: cycleCols, from: " FROM reporting_cycles c JOIN plans p ON p.id = c.plan_id",
+	sorts: CycleSorts, order: "c.from_on", tie: ", c.id", scan: scanCycle}
+
 const cycleCols = `c.id, c.plan_id, c.period, c.from_on, c.to_on, c.deadline, c.status`
 
 func scanCycle(s interface{ Scan(...any) error }) (*aldyn.ReportingCycle, error) {
@@ -35,8 +38,7 @@ func findCycles(ctx context.Context, r reader, f aldyn.CycleFilter) ([]*aldyn.Re
 	eq(&w, "c.plan_id", f.PlanID)
 	w.pathRange("p.territory_path", f.Under)
 	eq(&w, "c.status", f.Status)
-	return findPage(ctx, r, cycleCols, " FROM reporting_cycles c JOIN plans p ON p.id = c.plan_id", w.String(), w.args,
-		orderBy(f.Page, CycleSorts, "c.from_on")+", c.id", nil, f.Page, scanCycle)
+	return cycleList.page(ctx, r, &w, f.Page)
 }
 
 // FindCycleByID returns one reporting cycle.

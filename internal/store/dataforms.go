@@ -40,6 +40,9 @@ func scanDataForm(s interface{ Scan(...any) error }) (*aldyn.DataForm, error) {
 var DataFormSorts = map[string]string{"period": "f.period_start", "status": "f.status, f.period_start", "body": "f.body_id, f.period_start",
 	"submitted_at": "f.submitted_at", "id": "f.id"}
 
+var dataFormList = listQuery[*aldyn.DataForm]{cols: dataFormCols, from: dataFormFrom,
+	sorts: DataFormSorts, order: "f.period_start", newest: "period", tie: ", f.id", scan: scanDataForm}
+
 // FindDataForms lists forms matching f (without their values), newest
 // period first by default, and the total count.
 func (db *DB) FindDataForms(ctx context.Context, f aldyn.DataFormFilter) ([]*aldyn.DataForm, int, error) {
@@ -52,15 +55,9 @@ func findDataForms(ctx context.Context, r reader, f aldyn.DataFormFilter) ([]*al
 	eq(&w, "f.data_set_code", f.DataSetCode)
 	eq(&w, "f.body_id", f.BodyID)
 	eq(&w, "f.period", f.Period)
-	if f.Status != nil {
-		w.and("f.status = ?", string(*f.Status))
-	}
+	eqString(&w, "f.status", f.Status)
 	w.pathLike(f.Under, "t.path")
-	p := f.Page
-	if p.Sort == "" {
-		p.Sort, p.Desc = "period", true
-	}
-	return findPage(ctx, r, dataFormCols, dataFormFrom, w.String(), w.args, orderBy(p, DataFormSorts, "f.period_start")+", f.id", nil, p, scanDataForm)
+	return dataFormList.page(ctx, r, &w, f.Page)
 }
 
 // FindDataFormByID returns one form with its values.
@@ -70,13 +67,10 @@ func (db *DB) FindDataFormByID(ctx context.Context, id int64) (*aldyn.DataForm, 
 
 func findDataFormByID(ctx context.Context, r reader, id int64) (*aldyn.DataForm, error) {
 	fs, _, err := findDataForms(ctx, r, aldyn.DataFormFilter{ID: &id, Page: aldyn.Page{Limit: 1}})
+	f, err := firstFound(fs, err, "datasets.error.form_not_found")
 	if err != nil {
 		return nil, err
 	}
-	if len(fs) == 0 {
-		return nil, aldyn.Errorf(aldyn.ENOTFOUND, "datasets.error.form_not_found")
-	}
-	f := fs[0]
 	err = scanAll(ctx, r, func(rows *sql.Rows) error {
 		var v aldyn.DataValue
 		var x sql.NullFloat64
@@ -165,13 +159,9 @@ func (db *DB) EnterDataForm(ctx context.Context, actor *aldyn.Actor, in FormEntr
 		var before *aldyn.DataForm
 		if f == nil {
 			ss, _, err := findDataSets(ctx, tx, aldyn.DataSetFilter{Code: &in.DataSetCode, Status: ptr(aldyn.DataSetActive), Page: aldyn.Page{Limit: 1}})
-			if err != nil {
+			if s, err = firstFound(ss, err, "datasets.error.not_found"); err != nil {
 				return err
 			}
-			if len(ss) == 0 {
-				return aldyn.Errorf(aldyn.ENOTFOUND, "datasets.error.not_found")
-			}
-			s = ss[0]
 			if !s.Reports(body.Type, body.Territory.Level) {
 				return aldyn.Errorf(aldyn.EFORBIDDEN, "datasets.error.body_not_reporting")
 			}
@@ -341,7 +331,7 @@ func (tx *Tx) rollUp(ctx context.Context, f *aldyn.DataForm) error {
 	codes := strings.Split(strings.Trim(f.TerritoryPath, "/"), "/")
 	_, err := tx.exec(ctx, `INSERT INTO data_rollup (element_id, combo, territory_code, period, value, reports)
 		SELECT v.element_id, v.combo, t.code, f.period, v.value, 1
-		FROM data_values v JOIN data_forms f ON f.id = v.form_id JOIN territories t ON t.code IN (`+strings.TrimSuffix(strings.Repeat("?, ", len(codes)), ", ")+`)
+		FROM data_values v JOIN data_forms f ON f.id = v.form_id JOIN territories t ON t.code IN (`+placeholders(len(codes))+`)
 		WHERE v.form_id = ? AND v.value IS NOT NULL
 		ON CONFLICT (element_id, territory_code, period, combo) DO UPDATE SET value = data_rollup.value + excluded.value,
 			reports = data_rollup.reports + 1`, append(stringArgs(codes), f.ID)...)

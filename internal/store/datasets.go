@@ -155,6 +155,9 @@ func scanElement(s interface{ Scan(...any) error }) (*aldyn.DataElement, error) 
 // DataElementSorts are the columns a data element list can be sorted by.
 var DataElementSorts = map[string]string{"code": "e.code", "name_ky": "e.name_ky", "name_ru": "e.name_ru", "name_en": "e.name_en", "id": "e.id"}
 
+var dataElementList = listQuery[*aldyn.DataElement]{cols: elementCols, from: " FROM data_elements e",
+	sorts: DataElementSorts, order: "e.code", tie: ", e.id", scan: scanElement}
+
 // FindDataElements lists data elements matching f with their
 // disaggregations, and the total count.
 func (db *DB) FindDataElements(ctx context.Context, f aldyn.DataElementFilter) ([]*aldyn.DataElement, int, error) {
@@ -177,8 +180,7 @@ func findDataElements(ctx context.Context, r reader, f aldyn.DataElementFilter) 
 	if f.Q != "" {
 		w.search(f.Q, "LOWER(e.code || ' ' || e.name_ky || ' ' || e.name_ru || ' ' || e.name_en)")
 	}
-	out, total, err := findPage(ctx, r, elementCols, " FROM data_elements e", w.String(), w.args, orderBy(f.Page, DataElementSorts, "e.code")+", e.id", nil,
-		f.Page, scanElement)
+	out, total, err := dataElementList.page(ctx, r, &w, f.Page)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -219,13 +221,7 @@ func attachDisaggregations(ctx context.Context, r reader, es []*aldyn.DataElemen
 // FindDataElementByID returns one data element.
 func (db *DB) FindDataElementByID(ctx context.Context, id int64) (*aldyn.DataElement, error) {
 	es, _, err := db.FindDataElements(ctx, aldyn.DataElementFilter{ID: &id, Page: aldyn.Page{Limit: 1}})
-	if err != nil {
-		return nil, err
-	}
-	if len(es) == 0 {
-		return nil, aldyn.Errorf(aldyn.ENOTFOUND, "datasets.error.element_not_found")
-	}
-	return es[0], nil
+	return firstFound(es, err, "datasets.error.element_not_found")
 }
 
 func (tx *Tx) checkDisaggregation(ctx context.Context, id int64) error {
@@ -314,6 +310,9 @@ func scanDataSet(s interface{ Scan(...any) error }) (*aldyn.DataSet, error) {
 var DataSetSorts = map[string]string{"code": "s.code, s.version", "name_ky": "s.name_ky", "name_ru": "s.name_ru", "name_en": "s.name_en",
 	"status": "s.status, s.code", "id": "s.id"}
 
+var dataSetList = listQuery[*aldyn.DataSet]{cols: dataSetCols, from: " FROM data_sets s",
+	sorts: DataSetSorts, order: "s.code, s.version", tie: ", s.id", scan: scanDataSet, load: attachElements}
+
 // FindDataSets lists data sets matching f with their elements, and the
 // total count.
 func (db *DB) FindDataSets(ctx context.Context, f aldyn.DataSetFilter) ([]*aldyn.DataSet, int, error) {
@@ -328,12 +327,7 @@ func findDataSets(ctx context.Context, r reader, f aldyn.DataSetFilter) ([]*aldy
 	if f.Latest {
 		w.and("s.version = (SELECT MAX(x.version) FROM data_sets x WHERE x.code = s.code)")
 	}
-	out, total, err := findPage(ctx, r, dataSetCols, " FROM data_sets s", w.String(), w.args, orderBy(f.Page, DataSetSorts, "s.code, s.version")+", s.id", nil,
-		f.Page, scanDataSet)
-	if err != nil || len(out) == 0 {
-		return out, total, err
-	}
-	return out, total, attachElements(ctx, r, out)
+	return dataSetList.page(ctx, r, &w, f.Page)
 }
 
 // attachElements fills the ElementIDs and Elements of each data set.
@@ -371,26 +365,14 @@ func (db *DB) FindDataSetByID(ctx context.Context, id int64) (*aldyn.DataSet, er
 
 func findDataSetByID(ctx context.Context, r reader, id int64) (*aldyn.DataSet, error) {
 	ss, _, err := findDataSets(ctx, r, aldyn.DataSetFilter{ID: &id, Page: aldyn.Page{Limit: 1}})
-	if err != nil {
-		return nil, err
-	}
-	if len(ss) == 0 {
-		return nil, aldyn.Errorf(aldyn.ENOTFOUND, "datasets.error.not_found")
-	}
-	return ss[0], nil
+	return firstFound(ss, err, "datasets.error.not_found")
 }
 
 // FindActiveDataSet returns the active version of the data set with code.
 func (db *DB) FindActiveDataSet(ctx context.Context, code string) (*aldyn.DataSet, error) {
 	active := aldyn.DataSetActive
 	ss, _, err := db.FindDataSets(ctx, aldyn.DataSetFilter{Code: &code, Status: &active, Page: aldyn.Page{Limit: 1}})
-	if err != nil {
-		return nil, err
-	}
-	if len(ss) == 0 {
-		return nil, aldyn.Errorf(aldyn.ENOTFOUND, "datasets.error.not_found")
-	}
-	return ss[0], nil
+	return firstFound(ss, err, "datasets.error.not_found")
 }
 
 // checkElements checks the data set's elements exist.
@@ -516,16 +498,12 @@ func (db *DB) NewDataSetVersion(ctx context.Context, actor *aldyn.Actor, code st
 	var s *aldyn.DataSet
 	err := db.design(ctx, actor, nil, func(tx *Tx) error {
 		ss, _, err := findDataSets(ctx, tx, aldyn.DataSetFilter{Code: &code, Latest: true, Page: aldyn.Page{Limit: 1}})
-		if err != nil {
+		if s, err = firstFound(ss, err, "datasets.error.not_found"); err != nil {
 			return err
 		}
-		if len(ss) == 0 {
-			return aldyn.Errorf(aldyn.ENOTFOUND, "datasets.error.not_found")
-		}
-		if ss[0].Status == aldyn.DataSetDraft {
+		if s.Status == aldyn.DataSetDraft {
 			return aldyn.Errorf(aldyn.ECONFLICT, "datasets.error.draft_exists")
 		}
-		s = ss[0]
 		s.ID, s.Version, s.Status, s.Elements = 0, s.Version+1, aldyn.DataSetDraft, nil
 		return tx.insertDataSet(ctx, s)
 	})
@@ -596,22 +574,20 @@ func (db *DB) CreateValidationRule(ctx context.Context, actor *aldyn.Actor, r *a
 func (db *DB) UpdateValidationRule(ctx context.Context, actor *aldyn.Actor, id int64, r *aldyn.ValidationRule) error {
 	return db.design(ctx, actor, r, func(tx *Tx) error {
 		rs, _, err := findValidationRules(ctx, tx, aldyn.ValidationRuleFilter{ID: &id, Page: aldyn.Page{Limit: 1}})
+		old, err := firstFound(rs, err, "datasets.error.rule_not_found")
 		if err != nil {
 			return err
-		}
-		if len(rs) == 0 {
-			return aldyn.Errorf(aldyn.ENOTFOUND, "datasets.error.rule_not_found")
 		}
 		if err := tx.checkRule(ctx, r); err != nil {
 			return err
 		}
-		r.ID, r.CreatedAt, r.UpdatedAt = id, rs[0].CreatedAt, tx.now
+		r.ID, r.CreatedAt, r.UpdatedAt = id, old.CreatedAt, tx.now
 		if _, err := tx.exec(ctx, `UPDATE validation_rules SET data_set_code = ?, code = ?, expression = ?, severity = ?, message_ky = ?, message_ru = ?,
 			message_en = ?, updated_at = ? WHERE id = ?`, r.DataSetCode, r.Code, r.Expression, r.Severity, r.Message.KY, r.Message.RU, r.Message.EN,
 			tx.now, id); err != nil {
 			return codeTaken(err)
 		}
-		return tx.Audit(ctx, aldyn.AuditUpdate, "validation_rule", idString(id), "", rs[0], r)
+		return tx.Audit(ctx, aldyn.AuditUpdate, "validation_rule", idString(id), "", old, r)
 	})
 }
 

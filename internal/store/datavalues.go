@@ -39,16 +39,10 @@ func (db *DB) FindRollup(ctx context.Context, f RollupFilter) ([]RollupRow, erro
 	}
 	var out []RollupRow
 	err := db.read(ctx, func(r reader) error {
-		codes := map[int64]string{}
 		var ew where
 		ew.in("code", f.Elements)
-		if err := scanAll(ctx, r, func(rows *sql.Rows) error {
-			var id int64
-			var code string
-			err := rows.Scan(&id, &code)
-			codes[id] = code
-			return err
-		}, "SELECT id, code FROM data_elements"+ew.String(), ew.args...); err != nil {
+		codes, err := scanMap[int64, string](ctx, r, "SELECT id, code FROM data_elements"+ew.String(), ew.args...)
+		if err != nil {
 			return err
 		}
 		terrs := f.Territories
@@ -56,12 +50,7 @@ func (db *DB) FindRollup(ctx context.Context, f RollupFilter) ([]RollupRow, erro
 			var tw where
 			tw.pathLike(f.Under, "path")
 			tw.eqText("level", f.Level)
-			if err := scanAll(ctx, r, func(rows *sql.Rows) error {
-				var code string
-				err := rows.Scan(&code)
-				terrs = append(terrs, code)
-				return err
-			}, "SELECT code FROM territories"+tw.String(), tw.args...); err != nil {
+			if terrs, err = scanColumn[string](ctx, r, "SELECT code FROM territories"+tw.String(), tw.args...); err != nil {
 				return err
 			}
 		}

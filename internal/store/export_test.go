@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"slices"
 	"strconv"
@@ -184,14 +183,7 @@ func (db *DB) OffenseIndexesForTest(ctx context.Context) (map[string]string, err
 	if db.Dialect == Postgres {
 		q = `SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'offenses' AND schemaname = current_schema() AND indexname <> 'offenses_pkey'`
 	}
-	m := map[string]string{}
-	err := scanAll(ctx, db, func(rows *sql.Rows) error {
-		var name, def string
-		err := rows.Scan(&name, &def)
-		m[name] = def
-		return err
-	}, q)
-	return m, err
+	return scanMap[string, string](ctx, db, q)
 }
 
 // IndexesDeferredForTest tells whether the import builds offenses'

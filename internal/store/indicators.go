@@ -12,6 +12,13 @@ import (
 // IndicatorSorts are the columns an indicator list can be sorted by.
 var IndicatorSorts = map[string]string{"code": "i.sort_key", "name_ky": "i.name_ky", "name_ru": "i.name_ru", "name_en": "i.name_en", "id": "i.id"}
 
+var indicatorList = listQuery[*aldyn.Indicator]{colsFor: indicatorCols, from: " FROM indicators i JOIN plans p ON p.id = i.plan_id",
+	sorts: IndicatorSorts, order: "i.sort_key", tie: ", i.id", scan: scanIndicator,
+	load: func(ctx context.Context, r reader, is []*aldyn.Indicator) error {
+		cond, args := idsIn("i.id", is, indicatorID)
+		return loadTargets(ctx, r, is, cond, args...)
+	}}
+
 const indicatorColsBase = `i.id, i.plan_id, i.code, i.name_ky, i.name_ru, i.name_en, i.unit, i.higher_is_better, i.kind, i.numerator,
 	i.denominator, i.source, i.offense_category, i.disaggregation, i.verification_ky, i.verification_ru, i.verification_en,
 	i.frequency, i.baseline_value, i.baseline_year`
@@ -43,13 +50,7 @@ func findIndicators(ctx context.Context, r reader, f aldyn.IndicatorFilter) ([]*
 	eq(&w, "i.plan_id", f.PlanID)
 	w.pathRange("p.territory_path", f.Under)
 	w.search(f.Query, "i.search_text")
-	out, total, err := findPage(ctx, r, indicatorCols(r), " FROM indicators i JOIN plans p ON p.id = i.plan_id", w.String(), w.args,
-		orderBy(f.Page, IndicatorSorts, "i.sort_key")+", i.id", nil, f.Page, scanIndicator)
-	if err != nil || len(out) == 0 {
-		return out, total, err
-	}
-	in, idArgs := idList(idsOf(out, indicatorID))
-	return out, total, loadTargets(ctx, r, out, "i.id IN ("+in+")", idArgs...)
+	return indicatorList.page(ctx, r, &w, f.Page)
 }
 
 // loadTargets fills the targets of indicators, which are those of the

@@ -12,6 +12,13 @@ import (
 var MeasureSorts = map[string]string{"code": "m.sort_key", "title_ky": "m.title_ky", "title_ru": "m.title_ru", "title_en": "m.title_en",
 	"component": "m.component_code, m.sort_key", "body": "m.responsible_body_id, m.sort_key", "start": "m.start_on", "due": "m.due_on", "id": "m.id"}
 
+var measureList = listQuery[*aldyn.Measure]{colsFor: measureCols, from: " FROM measures m JOIN plans p ON p.id = m.plan_id",
+	sorts: MeasureSorts, order: "m.sort_key", tie: ", m.id", scan: scanMeasure,
+	load: func(ctx context.Context, r reader, ms []*aldyn.Measure) error {
+		cond, args := idsIn("m.id", ms, measureID)
+		return loadMeasureChildren(ctx, r, ms, cond, args...)
+	}}
+
 const measureColsBase = `m.id, m.plan_id, m.code, m.component_code, m.task_code, m.title_ky, m.title_ru, m.title_en,
 	m.description_ky, m.description_ru, m.description_en, m.expected_result_ky, m.expected_result_ru, m.expected_result_en,
 	m.responsible_body_id, m.start_on, m.due_on, m.cancelled`
@@ -51,13 +58,7 @@ func findMeasures(ctx context.Context, r reader, f aldyn.MeasureFilter) ([]*aldy
 	eq(&w, "m.component_code", f.ComponentCode)
 	eq(&w, "m.responsible_body_id", f.ResponsibleBodyID)
 	w.search(f.Query, "m.search_text")
-	out, total, err := findPage(ctx, r, measureCols(r), " FROM measures m JOIN plans p ON p.id = m.plan_id", w.String(), w.args,
-		orderBy(f.Page, MeasureSorts, "m.sort_key")+", m.id", nil, f.Page, scanMeasure)
-	if err != nil || len(out) == 0 {
-		return out, total, err
-	}
-	in, idArgs := idList(idsOf(out, measureID))
-	return out, total, loadMeasureChildren(ctx, r, out, "m.id IN ("+in+")", idArgs...)
+	return measureList.page(ctx, r, &w, f.Page)
 }
 
 // loadMeasureChildren fills the co-executors, budget lines and indicator

@@ -18,6 +18,9 @@ import (
 // MeetingSorts are the columns a meeting list can be sorted by.
 var MeetingSorts = map[string]string{"date": "m.held_on", "status": "m.status, m.held_on", "body": "m.body_id, m.held_on", "id": "m.id"}
 
+var meetingList = listQuery[*aldyn.Meeting]{cols: meetingCols, from: meetingFrom,
+	sorts: MeetingSorts, order: "m.held_on", newest: "date", tie: ", m.id", scan: scanMeeting, load: loadParticipants}
+
 const meetingCols = `m.id, m.body_id, m.held_on, m.agenda_ky, m.agenda_ru, m.agenda_en, m.minutes, m.status, m.created_at, m.updated_at,
 	b.territory_code, t.path`
 
@@ -48,18 +51,9 @@ func (db *DB) FindMeetings(ctx context.Context, f aldyn.MeetingFilter) ([]*aldyn
 	if f.To != nil {
 		w.and("m.held_on <= ?", f.To.Format(time.DateOnly))
 	}
-	if f.Status != nil {
-		w.and("m.status = ?", string(*f.Status))
-	}
-	p := f.Page
-	if p.Sort == "" {
-		p.Sort, p.Desc = "date", true
-	}
-	out, total, err := findPage(ctx, db, meetingCols, meetingFrom, w.String(), w.args, orderBy(p, MeetingSorts, "m.held_on")+", m.id", nil, p, scanMeeting)
-	if err != nil || len(out) == 0 {
-		return out, total, db.normalize(err)
-	}
-	return out, total, loadParticipants(ctx, db, out)
+	eqString(&w, "m.status", f.Status)
+	out, total, err := meetingList.page(ctx, db, &w, f.Page)
+	return out, total, db.normalize(err)
 }
 
 // loadParticipants fills the participants of meetings.
@@ -243,9 +237,7 @@ func (db *DB) FindDecisions(ctx context.Context, f aldyn.DecisionFilter) ([]*ald
 	if f.TasksOnly {
 		w.and("d.responsible_body_id IS NOT NULL")
 	}
-	if f.Status != nil {
-		w.and("d.status = ?", string(*f.Status))
-	}
+	eqString(&w, "d.status", f.Status)
 	if f.OverdueOnly {
 		w.and("d.status = 'open' AND d.deadline < ?", today)
 	}
@@ -373,6 +365,9 @@ func sameDay(a, b *time.Time) bool {
 // QuestionSorts are the columns a question list can be sorted by.
 var QuestionSorts = map[string]string{"created_at": "q.created_at", "subject": "q.subject", "answered_at": "q.answered_at", "id": "q.id"}
 
+var questionList = listQuery[*aldyn.Question]{cols: questionCols, from: questionFrom,
+	sorts: QuestionSorts, order: "q.created_at", newest: "created_at", tie: ", q.id", scan: scanQuestion}
+
 const questionCols = `q.id, q.kind, q.from_body_id, q.to_body_id, q.subject, q.text, q.answer, q.answered_at, q.created_at, ft.path, tt.path`
 
 const questionFrom = ` FROM questions q JOIN bodies fb ON fb.id = q.from_body_id JOIN territories ft ON ft.code = fb.territory_code
@@ -407,11 +402,7 @@ func (db *DB) FindQuestions(ctx context.Context, f aldyn.QuestionFilter) ([]*ald
 			w.and("q.answered_at IS NULL")
 		}
 	}
-	p := f.Page
-	if p.Sort == "" {
-		p.Sort, p.Desc = "created_at", true
-	}
-	out, total, err := findPage(ctx, db, questionCols, questionFrom, w.String(), w.args, orderBy(p, QuestionSorts, "q.created_at")+", q.id", nil, p, scanQuestion)
+	out, total, err := questionList.page(ctx, db, &w, f.Page)
 	return out, total, db.normalize(err)
 }
 

@@ -17,8 +17,7 @@ import (
 // count, whichever handle or process imported (the check is in the database).
 func TestCountsFromMemoryEqualSQL(t *testing.T) {
 	ctx := context.Background()
-	w := MustOffenseWorld(t)
-	MustImport(t, w.db, w.MustOffenses(t, "cache", 3000), 500)
+	w, _ := MustImportedWorld(t, "cache", 3000, 500)
 	from := time.Date(2021, 3, 1, 0, 0, 0, 0, time.UTC)
 	to := time.Date(2023, 8, 1, 0, 0, 0, 0, time.UTC)
 	bys := [][]string{nil, {aldyn.ByCategory}, {aldyn.ByTerritory}, {aldyn.ByYear, aldyn.ByMonth}, {aldyn.ByYear, aldyn.ByQuarter},

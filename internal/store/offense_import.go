@@ -463,13 +463,7 @@ func (imp *OffenseImport) logFailed(ctx context.Context, reason string) error {
 // import be. It returns how many there were.
 func (db *DB) FailInterruptedImports(ctx context.Context) (int64, error) {
 	running := func() (map[int64]int64, error) {
-		beats := map[int64]int64{}
-		err := scanAll(ctx, db, func(rows *sql.Rows) error {
-			var id, beat int64
-			err := rows.Scan(&id, &beat)
-			beats[id] = beat
-			return err
-		}, `SELECT id, beat FROM offense_imports WHERE status = ?`, aldyn.ImportRunning)
+		beats, err := scanMap[int64, int64](ctx, db, `SELECT id, beat FROM offense_imports WHERE status = ?`, aldyn.ImportRunning)
 		return beats, db.normalize(err)
 	}
 	before, err := running()

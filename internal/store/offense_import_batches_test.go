@@ -92,9 +92,7 @@ func mustStage(tb testing.TB, db *store.DB, offs []aldyn.Offense) *store.Offense
 // all at once.
 func TestOffenseImportHiddenUntilCommit(t *testing.T) {
 	store.SetImportChunkForTest(t, 1000)
-	w := MustOffenseWorld(t)
-	base := w.MustOffenses(t, "base", 3000)
-	MustImport(t, w.db, base, 1000)
+	w, base := MustImportedWorld(t, "base", 3000, 1000)
 	before, rowsBefore := mustView(t, w.db), mustRows(t, w.db)
 
 	more := w.MustOffenses(t, "more", 6000)
@@ -125,8 +123,7 @@ func TestOffenseImportHiddenUntilCommit(t *testing.T) {
 // its rows.
 func TestOffenseImportRollbackDropsBatches(t *testing.T) {
 	store.SetImportChunkForTest(t, 1000)
-	w := MustOffenseWorld(t)
-	MustImport(t, w.db, w.MustOffenses(t, "base", 3000), 1000)
+	w, _ := MustImportedWorld(t, "base", 3000, 1000)
 	before, rowsBefore := mustView(t, w.db), mustRows(t, w.db)
 
 	// Half of them stored already: those must stay.
@@ -269,9 +266,8 @@ func TestOffenseImportWaitsForAnother(t *testing.T) {
 func TestOffenseImportDeadIsTakenOver(t *testing.T) {
 	store.SetImportChunkForTest(t, 1000)
 	store.SetImportLeaseForTest(t, 2*time.Second)
-	w := MustOffenseWorld(t)
 	ctx := context.Background()
-	MustImport(t, w.db, w.MustOffenses(t, "base", 2000), 1000)
+	w, _ := MustImportedWorld(t, "base", 2000, 1000)
 	rowsBefore := mustRows(t, w.db)
 	hung := mustStage(t, w.db, w.MustOffenses(t, "hung", 5000))
 	hung.StopBeatForTest()
@@ -310,9 +306,8 @@ func TestOffenseImportDeadIsTakenOver(t *testing.T) {
 // live import (its beat advancing) is left running.
 func TestFailInterruptedImportsDropsBatches(t *testing.T) {
 	store.SetImportChunkForTest(t, 1000)
-	w := MustOffenseWorld(t)
 	ctx := context.Background()
-	MustImport(t, w.db, w.MustOffenses(t, "base", 3000), 1000)
+	w, _ := MustImportedWorld(t, "base", 3000, 1000)
 	before, rowsBefore := mustView(t, w.db), mustRows(t, w.db)
 
 	live := mustStage(t, w.db, w.MustOffenses(t, "base", 5000))

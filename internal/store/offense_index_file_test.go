@@ -20,9 +20,7 @@ import (
 // is the same.
 func TestOffenseIndexFile(t *testing.T) {
 	ctx := context.Background()
-	w := MustOffenseWorld(t)
-	offs := w.MustOffenses(t, "file", 2000)
-	MustImport(t, w.db, offs, 500)
+	w, offs := MustImportedWorld(t, "file", 2000, 500)
 	file := filepath.Join(t.TempDir(), "offense-index.bin")
 
 	// open starts a handle on the database (or dsn) with the file and

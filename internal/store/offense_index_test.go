@@ -17,9 +17,7 @@ import (
 // has caught up, and until then the database answers, with them.
 func TestOffenseLocations(t *testing.T) {
 	ctx := context.Background()
-	w := MustOffenseWorld(t)
-	offs := w.MustOffenses(t, "loc", 3000)
-	MustImport(t, w.db, offs, 700)
+	w, offs := MustImportedWorld(t, "loc", 3000, 700)
 	if err := w.db.WaitOffenseIndexForTest(ctx); err != nil {
 		t.Fatal(err)
 	}

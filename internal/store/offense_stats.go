@@ -103,13 +103,8 @@ func (db *DB) TopPrecincts(ctx context.Context, f aldyn.OffenseFilter, n int) ([
 	pw.and("level = ?", aldyn.LevelPrecinct)
 	pw.pathLike(f.Under, "path")
 	pw.eqText("code", f.PrecinctCode)
-	var codes []string
-	if err := scanAll(ctx, db, func(rows *sql.Rows) error {
-		var c string
-		err := rows.Scan(&c)
-		codes = append(codes, c)
-		return err
-	}, `SELECT code FROM territories`+pw.String(), pw.args...); err != nil {
+	codes, err := scanColumn[string](ctx, db, `SELECT code FROM territories`+pw.String(), pw.args...)
+	if err != nil {
 		return nil, db.normalize(err)
 	}
 	if len(codes) == 0 {
@@ -132,7 +127,7 @@ func (db *DB) TopPrecincts(ctx context.Context, f aldyn.OffenseFilter, n int) ([
 		}
 	}
 	var out []aldyn.PrecinctCount
-	err := scanAll(ctx, db, func(rows *sql.Rows) error {
+	err = scanAll(ctx, db, func(rows *sql.Rows) error {
 		var p aldyn.PrecinctCount
 		err := rows.Scan(&p.PrecinctCode, &p.Count, &p.Solved)
 		out = append(out, p)

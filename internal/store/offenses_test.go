@@ -143,6 +143,16 @@ func MustImport(tb testing.TB, db *store.DB, offs []aldyn.Offense, batch int) (i
 	return imp.Inserted()
 }
 
+// MustImportedWorld is an offense world holding the n records
+// MustOffenses makes with prefix, imported in batches of batch.
+func MustImportedWorld(tb testing.TB, prefix string, n, batch int) (*offenseWorld, []aldyn.Offense) {
+	tb.Helper()
+	w := MustOffenseWorld(tb)
+	offs := w.MustOffenses(tb, prefix, n)
+	MustImport(tb, w.db, offs, batch)
+	return w, offs
+}
+
 // wantCounts computes what OffenseCounts should return for offs, with the
 // documented semantics, independently of the database.
 func wantCounts(paths map[string]string, offs []aldyn.Offense, q aldyn.CountsQuery) []aldyn.CountRow {
@@ -521,9 +531,7 @@ func TestOffenseCounts(t *testing.T) {
 }
 
 func TestOffenseScope(t *testing.T) {
-	w := MustOffenseWorld(t)
-	offs := w.MustOffenses(t, "s", 2000)
-	MustImport(t, w.db, offs, 2000)
+	w, offs := MustImportedWorld(t, "s", 2000, 2000)
 	ctx := context.Background()
 	tests := []struct {
 		name  string
@@ -615,9 +623,7 @@ func offenseFilters() []struct {
 }
 
 func TestOffenseTimeProfile(t *testing.T) {
-	w := MustOffenseWorld(t)
-	offs := w.MustOffenses(t, "t", 3000)
-	MustImport(t, w.db, offs, 3000)
+	w, offs := MustImportedWorld(t, "t", 3000, 3000)
 	for _, tt := range offenseFilters() {
 		t.Run(tt.name, func(t *testing.T) {
 			var want [7][24]int
@@ -665,9 +671,7 @@ func TestOffenseTimeProfile(t *testing.T) {
 }
 
 func TestOffensePoints(t *testing.T) {
-	w := MustOffenseWorld(t)
-	offs := w.MustOffenses(t, "p", 2000)
-	MustImport(t, w.db, offs, 2000)
+	w, offs := MustImportedWorld(t, "p", 2000, 2000)
 	ctx := context.Background()
 	bbox := &aldyn.BBox{MinLon: 72, MinLat: 41, MaxLon: 75, MaxLat: 42.5}
 	for _, tt := range offenseFilters() {
@@ -713,9 +717,7 @@ func TestOffensePoints(t *testing.T) {
 }
 
 func TestTopPrecincts(t *testing.T) {
-	w := MustOffenseWorld(t)
-	offs := w.MustOffenses(t, "q", 2000)
-	MustImport(t, w.db, offs, 2000)
+	w, offs := MustImportedWorld(t, "q", 2000, 2000)
 	for _, tt := range offenseFilters() {
 		t.Run(tt.name, func(t *testing.T) {
 			want := wantTopPrecincts(w.paths, offs, tt.f)

@@ -128,19 +128,8 @@ func (db *DB) FindOpen311Requests(ctx context.Context, f aldyn.ResidentReportFil
 	w.and("r.published = TRUE AND r.duplicate_of IS NULL")
 	w.inIDs("r.id", f.IDs)
 	w.inIDs("r.category_id", public)
-	if len(f.Statuses) > 0 {
-		ss := make([]string, len(f.Statuses))
-		for i, s := range f.Statuses {
-			ss[i] = string(s)
-		}
-		w.in("r.status", ss)
-	}
-	if f.From != nil {
-		w.and("r.created_at >= ?", f.From.UTC())
-	}
-	if f.To != nil {
-		w.and("r.created_at < ?", f.To.UTC())
-	}
+	w.in("r.status", texts(f.Statuses))
+	w.timeRange("r.created_at", f.From, f.To)
 	var ids []int64
 	err = scanAll(ctx, db, func(rows *sql.Rows) error {
 		var id int64
@@ -167,19 +156,11 @@ const residentReportLeanCols = `r.id, r.tracking_code, r.category_id, r.territor
 // id of its first photo of the kind ("report": the resident's, "answer":
 // the body's), in one query.
 func (db *DB) FirstResidentPhotos(ctx context.Context, kind string, reportIDs []int64) (map[int64]int64, error) {
-	out := map[int64]int64{}
 	if len(reportIDs) == 0 {
-		return out, nil
+		return map[int64]int64{}, nil
 	}
 	in, args := idList(reportIDs)
-	err := scanAll(ctx, db, func(rows *sql.Rows) error {
-		var rid, mid int64
-		if err := rows.Scan(&rid, &mid); err != nil {
-			return err
-		}
-		out[rid] = mid
-		return nil
-	}, "SELECT report_id, MIN(id) FROM resident_media WHERE kind = ? AND content_type LIKE 'image/%' AND report_id IN ("+in+") GROUP BY report_id",
+	out, err := scanMap[int64, int64](ctx, db, "SELECT report_id, MIN(id) FROM resident_media WHERE kind = ? AND content_type LIKE 'image/%' AND report_id IN ("+in+") GROUP BY report_id",
 		append([]any{kind}, args...)...)
 	return out, db.normalize(err)
 }

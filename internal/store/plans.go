@@ -20,6 +20,9 @@ import (
 var PlanSorts = map[string]string{"title_ky": "p.title_ky", "title_ru": "p.title_ru", "title_en": "p.title_en",
 	"start_year": "p.start_year", "territory": "p.territory_path", "status": "p.status", "updated_at": "p.updated_at", "id": "p.id"}
 
+var planList = listQuery[*aldyn.Plan]{cols: planCols, from: " FROM plans p",
+	sorts: PlanSorts, order: "p.start_year", tie: ", p.version, p.id", scan: scanPlan}
+
 const planCols = `p.id, p.kind, p.title_ky, p.title_ru, p.title_en, p.territory_code, p.territory_path, p.owner_body_id,
 	p.start_year, p.end_year, p.status, p.version, p.parent_id, p.evidence_json, p.required_json, p.created_at, p.updated_at`
 
@@ -55,9 +58,7 @@ func planWhere(w *where, f aldyn.PlanFilter) {
 	eq(w, "p.id", f.ID)
 	w.pathRange("p.territory_path", f.Under)
 	eq(w, "p.kind", f.Kind)
-	if f.Status != nil {
-		w.and("p.status = ?", string(*f.Status))
-	}
+	eqString(w, "p.status", f.Status)
 	eq(w, "p.territory_code", f.TerritoryCode)
 	eq(w, "p.parent_id", f.ParentID)
 	if f.Lineage != nil {
@@ -80,22 +81,20 @@ const lineageSQL = `WITH RECURSIVE up(id, parent_id) AS (
 func findPlans(ctx context.Context, r reader, f aldyn.PlanFilter) ([]*aldyn.Plan, int, error) {
 	var w where
 	planWhere(&w, f)
-	out, total, err := planPage(ctx, r, &w, f.Page)
+	out, total, err := planList.page(ctx, r, &w, f.Page)
 	if err != nil || len(out) == 0 {
 		return out, total, err
 	}
-	id := func(p *aldyn.Plan) int64 { return p.ID }
-	in, idArgs := idList(idsOf(out, id))
-	err = loadChildren(ctx, r, byIDOf(out, id), func(p *aldyn.Plan) *[]aldyn.PlanSignature { return &p.Signatures },
-		func(id *int64, s *aldyn.PlanSignature) []any { return []any{id, &s.BodyID, &s.UserID, timeScan{&s.At}} },
-		"SELECT plan_id, body_id, user_id, signed_at FROM plan_signatures WHERE plan_id IN ("+in+") ORDER BY plan_id, signed_at, body_id", idArgs...)
-	return out, total, err
+	return out, total, loadSignatures(ctx, r, out)
 }
 
-// planPage reads the page p of the plans w selects, in the order p asks
-// for, with the total count.
-func planPage(ctx context.Context, r reader, w *where, p aldyn.Page) ([]*aldyn.Plan, int, error) {
-	return findPage(ctx, r, planCols, " FROM plans p", w.String(), w.args, orderBy(p, PlanSorts, "p.start_year")+", p.version, p.id", nil, p, scanPlan)
+// loadSignatures fills the signatures of plans.
+func loadSignatures(ctx context.Context, r reader, plans []*aldyn.Plan) error {
+	id := func(p *aldyn.Plan) int64 { return p.ID }
+	cond, args := idsIn("plan_id", plans, id)
+	return loadChildren(ctx, r, byIDOf(plans, id), func(p *aldyn.Plan) *[]aldyn.PlanSignature { return &p.Signatures },
+		func(id *int64, s *aldyn.PlanSignature) []any { return []any{id, &s.BodyID, &s.UserID, timeScan{&s.At}} },
+		"SELECT plan_id, body_id, user_id, signed_at FROM plan_signatures WHERE "+cond+" ORDER BY plan_id, signed_at, body_id", args...)
 }
 
 // FindPlanByID returns one plan version with its signatures.
@@ -119,24 +118,15 @@ func (tx *Tx) managedPlan(ctx context.Context, id int64) (*aldyn.Plan, error) {
 // the actor's scope, its owner is a coordination body and its signatories
 // exist.
 func (tx *Tx) checkPlanRefs(ctx context.Context, p *aldyn.Plan) error {
-	t, err := tx.territory(ctx, p.TerritoryCode)
+	t, err := tx.allowedTerritory(ctx, "territory_code", p.TerritoryCode, tx.actor.CanManagePlan)
 	if err != nil {
-		return invalidField("territory_code", "territory.error.not_found")
-	}
-	if !tx.actor.CanManagePlan(t.Path) {
-		return aldyn.Errorf(aldyn.EFORBIDDEN, "error.forbidden")
+		return err
 	}
 	p.TerritoryPath = t.Path
 	ids := append([]int64{p.OwnerBodyID}, p.RequiredSignatures...)
 	in, args := idList(ids)
-	types := map[int64]string{}
-	if err := scanAll(ctx, tx, func(rows *sql.Rows) error {
-		var id int64
-		var typ string
-		err := rows.Scan(&id, &typ)
-		types[id] = typ
-		return err
-	}, "SELECT id, type FROM bodies WHERE id IN ("+in+")", args...); err != nil {
+	types, err := scanMap[int64, string](ctx, tx, "SELECT id, type FROM bodies WHERE id IN ("+in+")", args...)
+	if err != nil {
 		return err
 	}
 	if typ, ok := types[p.OwnerBodyID]; !ok {

@@ -73,6 +73,6 @@ func (db *DB) FindPublicPlans(ctx context.Context, f aldyn.PlanFilter) ([]*aldyn
 	w.and("p.status IN (?, ?)", string(aldyn.PlanApproved), string(aldyn.PlanClosed))
 	planWhere(&w, f)
 	return readList(ctx, db, f.Page, func(ctx context.Context, r reader, p aldyn.Page) ([]*aldyn.Plan, int, error) {
-		return planPage(ctx, r, &w, p)
+		return planList.page(ctx, r, &w, p)
 	})
 }

@@ -246,12 +246,13 @@ func scanAll(ctx context.Context, r reader, scan func(*sql.Rows) error, q string
 	return rows.Err()
 }
 
-// stringMap runs a query of two text columns and returns the first
-// column's values mapped to the second's.
-func stringMap(ctx context.Context, r reader, q string, args ...any) (map[string]string, error) {
-	m := map[string]string{}
+// scanMap runs a query of two columns and returns the first column's
+// values mapped to the second's.
+func scanMap[K comparable, V any](ctx context.Context, r reader, q string, args ...any) (map[K]V, error) {
+	m := map[K]V{}
 	err := scanAll(ctx, r, func(rows *sql.Rows) error {
-		var k, v string
+		var k K
+		var v V
 		if err := rows.Scan(&k, &v); err != nil {
 			return err
 		}
@@ -262,6 +263,18 @@ func stringMap(ctx context.Context, r reader, q string, args ...any) (map[string
 		return nil, err
 	}
 	return m, nil
+}
+
+// scanColumn runs a query of one column and returns its values.
+func scanColumn[T any](ctx context.Context, r reader, q string, args ...any) ([]T, error) {
+	out := []T{}
+	err := scanAll(ctx, r, func(rows *sql.Rows) error {
+		var v T
+		err := rows.Scan(&v)
+		out = append(out, v)
+		return err
+	}, q, args...)
+	return out, err
 }
 
 // findPage counts the rows that from and where select, and reads the
@@ -275,6 +288,37 @@ func findPage[T any](ctx context.Context, r reader, cols, from, where string, ar
 	}
 	out, err := scanList(ctx, r, scan, "SELECT "+cols+from+where+order+limitOffset(p), append(slices.Clip(args), orderArgs...)...)
 	return out, total, err
+}
+
+// listQuery is how an entity's Find reads a page: the columns it selects
+// and where from, the sorts a page may ask for, and the scanner of a row.
+// Every order ends with tie, a unique column, so that pages never overlap.
+type listQuery[T any] struct {
+	cols    string              // the columns selected, or
+	colsFor func(reader) string // the columns, where they differ between the databases (timeCol)
+	from    string              // " FROM …"
+	sorts   map[string]string   // the sorts a page may ask for (the exported XSorts)
+	order   string              // the columns a sort the page does not name falls back to
+	newest  string              // the sort, descending, of a page that asks for none ("": order, ascending)
+	tie     string              // ", x.id", or "" where order is unique
+	scan    func(interface{ Scan(...any) error }) (T, error)
+	load    func(ctx context.Context, r reader, page []T) error // fills the child rows of a page read, when set
+}
+
+// page counts the rows w selects and reads the page p asks for.
+func (l listQuery[T]) page(ctx context.Context, r reader, w *where, p aldyn.Page) ([]T, int, error) {
+	cols := l.cols
+	if l.colsFor != nil {
+		cols = l.colsFor(r)
+	}
+	if p.Sort == "" && l.newest != "" {
+		p.Sort, p.Desc = l.newest, true
+	}
+	out, total, err := findPage(ctx, r, cols, l.from, w.String(), w.args, orderBy(p, l.sorts, l.order)+l.tie, nil, p, l.scan)
+	if err != nil || len(out) == 0 || l.load == nil {
+		return out, total, err
+	}
+	return out, total, l.load(ctx, r, out)
 }
 
 // scanList runs a query and returns its rows, each read with scan.
@@ -351,13 +395,15 @@ func idsOf[T any](items []T, id func(T) int64) []int64 {
 	return ids
 }
 
+// idsIn is the condition col IN (the ids of items) and its arguments.
+func idsIn[T any](col string, items []T, id func(T) int64) (string, []any) {
+	in, args := idList(idsOf(items, id))
+	return col + " IN (" + in + ")", args
+}
+
 // idList returns "?, ?, ?" and the ids as arguments.
 func idList(ids []int64) (string, []any) {
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		args[i] = id
-	}
-	return strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", "), args
+	return placeholders(len(ids)), anyOf(ids)
 }
 
 func jsonText(v any) string {

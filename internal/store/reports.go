@@ -18,6 +18,9 @@ import (
 var ReportSorts = map[string]string{"updated_at": "r.updated_at", "submitted_at": "r.submitted_at", "status": "r.status",
 	"measure": "m.sort_key", "cycle": "c.from_on", "id": "r.id"}
 
+var reportList = listQuery[*aldyn.Report]{cols: reportCols, from: " FROM reports r JOIN reporting_cycles c ON c.id = r.cycle_id JOIN plans p ON p.id = c.plan_id JOIN measures m ON m.id = r.measure_id",
+	sorts: ReportSorts, order: "r.updated_at", tie: ", r.id", scan: scanReport}
+
 const reportCols = `r.id, r.cycle_id, r.measure_id, r.body_id, r.status, r.progress, r.narrative, r.evidence_json, r.comment, r.version,
 	r.revision, r.submitted_by, r.submitted_at, r.first_submitted_at, r.decided_by, r.decided_at, r.created_at, r.updated_at`
 
@@ -55,13 +58,9 @@ func findReports(ctx context.Context, rd reader, f aldyn.ReportFilter, values bo
 	eq(&w, "r.cycle_id", f.CycleID)
 	eq(&w, "r.measure_id", f.MeasureID)
 	eq(&w, "r.body_id", f.BodyID)
-	if f.Status != nil {
-		w.and("r.status = ?", string(*f.Status))
-	}
+	eqString(&w, "r.status", f.Status)
 	w.pathRange("p.territory_path", f.Under)
-	out, total, err := findPage(ctx, rd, reportCols,
-		" FROM reports r JOIN reporting_cycles c ON c.id = r.cycle_id JOIN plans p ON p.id = c.plan_id JOIN measures m ON m.id = r.measure_id",
-		w.String(), w.args, orderBy(f.Page, ReportSorts, "r.updated_at")+", r.id", nil, f.Page, scanReport)
+	out, total, err := reportList.page(ctx, rd, &w, f.Page)
 	if err != nil || len(out) == 0 {
 		return out, total, err
 	}

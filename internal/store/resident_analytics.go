@@ -37,23 +37,5 @@ func (db *DB) ResidentStaffMapCells(ctx context.Context, f aldyn.ResidentReportF
 	w := residentWhere(f)
 	const lat, lon = "COALESCE(r.lat, r.pub_lat, t.lat)", "COALESCE(r.lon, r.pub_lon, t.lon)"
 	w.and(lat+" >= ? AND "+lat+" <= ? AND "+lon+" >= ? AND "+lon+" <= ?", box[1], box[3], box[0], box[2])
-	cell := "CAST(" + lat + " / ? AS INTEGER), CAST(" + lon + " / ? AS INTEGER)"
-	if db.Dialect == Postgres {
-		cell = "FLOOR(" + lat + " / ?), FLOOR(" + lon + " / ?)"
-	}
-	var out []MapCell
-	err := scanAll(ctx, db, func(rows *sql.Rows) error {
-		var c MapCell
-		var a, b float64
-		if err := rows.Scan(&a, &b, &c.Count, &c.Lat, &c.Lon, &c.ID); err != nil {
-			return err
-		}
-		if c.Count > 1 {
-			c.ID = 0
-		}
-		out = append(out, c)
-		return nil
-	}, "SELECT "+cell+", COUNT(*), AVG("+lat+"), AVG("+lon+"), MIN(r.id)"+residentReportFrom+w.String()+" GROUP BY 1, 2 ORDER BY 1, 2",
-		append([]any{size, size}, w.args...)...)
-	return out, db.normalize(err)
+	return db.mapCells(ctx, lat, lon, residentReportFrom, &w, size)
 }

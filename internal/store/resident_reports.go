@@ -66,6 +66,9 @@ func scanResidentReport(s interface{ Scan(...any) error }) (*aldyn.ResidentRepor
 var ResidentReportSorts = map[string]string{"created": "r.created_at", "updated": "r.updated_at", "due": "r.due_on", "status": "r.status, r.due_on",
 	"id": "r.id"}
 
+var residentReportList = listQuery[*aldyn.ResidentReport]{cols: residentReportCols, from: residentReportFrom,
+	sorts: ResidentReportSorts, order: "r.created_at", newest: "created", tie: ", r.id", scan: scanResidentReport}
+
 func residentWhere(f aldyn.ResidentReportFilter) where {
 	var w where
 	eq(&w, "r.id", f.ID)
@@ -76,22 +79,9 @@ func residentWhere(f aldyn.ResidentReportFilter) where {
 	w.inIDs("r.category_id", f.CategoryIDs)
 	w.pathLike(f.Territory, "t.path")
 	w.pathLike(f.Under, "t.path", "bt.path")
-	if f.Status != nil {
-		w.and("r.status = ?", string(*f.Status))
-	}
-	if len(f.Statuses) > 0 {
-		ss := make([]string, len(f.Statuses))
-		for i, s := range f.Statuses {
-			ss[i] = string(s)
-		}
-		w.in("r.status", ss)
-	}
-	if f.From != nil {
-		w.and("r.created_at >= ?", f.From.UTC())
-	}
-	if f.To != nil {
-		w.and("r.created_at < ?", f.To.UTC())
-	}
+	eqString(&w, "r.status", f.Status)
+	w.in("r.status", texts(f.Statuses))
+	w.timeRange("r.created_at", f.From, f.To)
 	if f.UpdatedFrom != nil {
 		w.and("r.updated_at >= ?", f.UpdatedFrom.UTC())
 	}
@@ -118,11 +108,7 @@ func residentWhere(f aldyn.ResidentReportFilter) where {
 // with the total count. Merged duplicates are left out unless asked for.
 func (db *DB) FindResidentReports(ctx context.Context, f aldyn.ResidentReportFilter) ([]*aldyn.ResidentReport, int, error) {
 	w := residentWhere(f)
-	p := f.Page
-	if p.Sort == "" {
-		p.Sort, p.Desc = "created", true
-	}
-	out, total, err := findPage(ctx, db, residentReportCols, residentReportFrom, w.String(), w.args, orderBy(p, ResidentReportSorts, "r.created_at")+", r.id", nil, p, scanResidentReport)
+	out, total, err := residentReportList.page(ctx, db, &w, f.Page)
 	return out, total, db.normalize(err)
 }
 
@@ -549,13 +535,8 @@ func (db *DB) EscalateOverdueResidentReports(ctx context.Context) ([]*aldyn.Resi
 		now := tx.now
 		w := residentWhere(aldyn.ResidentReportFilter{OverdueAt: &now})
 		w.and("r.escalated = FALSE")
-		var ids []int64
-		if err := scanAll(ctx, tx, func(rows *sql.Rows) error {
-			var id int64
-			err := rows.Scan(&id)
-			ids = append(ids, id)
-			return err
-		}, "SELECT r.id"+residentReportFrom+w.String()+" ORDER BY r.id", w.args...); err != nil {
+		ids, err := scanColumn[int64](ctx, tx, "SELECT r.id"+residentReportFrom+w.String()+" ORDER BY r.id", w.args...)
+		if err != nil {
 			return err
 		}
 		for _, id := range ids {
@@ -620,26 +601,26 @@ func (db *DB) residentMapCellsSQL(ctx context.Context, f aldyn.ResidentReportFil
 		}
 	}
 	w.inIDs("r.category_id", public)
-	if f.Status != nil {
-		w.and("r.status = ?", string(*f.Status))
-	}
-	if f.From != nil {
-		w.and("r.created_at >= ?", f.From.UTC())
-	}
-	if f.To != nil {
-		w.and("r.created_at < ?", f.To.UTC())
-	}
+	eqString(&w, "r.status", f.Status)
+	w.timeRange("r.created_at", f.From, f.To)
 	if f.Territory != "" {
 		w.and("r.territory_code IN (SELECT t.code FROM territories t WHERE t.path LIKE ? ESCAPE '\\')", likeEscape(f.Territory)+"%")
 	}
+	return db.mapCells(ctx, "r.pub_lat", "r.pub_lon", " FROM resident_reports r", &w, size)
+}
+
+// mapCells counts the reports that from and w select in square cells of
+// size degrees by their point (lat, lon), each cell at its reports' mean
+// point and naming its report when it holds one.
+func (db *DB) mapCells(ctx context.Context, lat, lon, from string, w *where, size float64) ([]MapCell, error) {
 	// Kyrgyzstan lies at positive latitudes and longitudes: a cast
 	// truncates as floor does, on both databases.
-	cell := "CAST(r.pub_lat / ? AS INTEGER), CAST(r.pub_lon / ? AS INTEGER)"
+	cell := "CAST(" + lat + " / ? AS INTEGER), CAST(" + lon + " / ? AS INTEGER)"
 	if db.Dialect == Postgres {
-		cell = "FLOOR(r.pub_lat / ?), FLOOR(r.pub_lon / ?)"
+		cell = "FLOOR(" + lat + " / ?), FLOOR(" + lon + " / ?)"
 	}
 	var out []MapCell
-	err = scanAll(ctx, db, func(rows *sql.Rows) error {
+	err := scanAll(ctx, db, func(rows *sql.Rows) error {
 		var c MapCell
 		var a, b float64
 		if err := rows.Scan(&a, &b, &c.Count, &c.Lat, &c.Lon, &c.ID); err != nil {
@@ -650,7 +631,7 @@ func (db *DB) residentMapCellsSQL(ctx context.Context, f aldyn.ResidentReportFil
 		}
 		out = append(out, c)
 		return nil
-	}, "SELECT "+cell+", COUNT(*), AVG(r.pub_lat), AVG(r.pub_lon), MIN(r.id) FROM resident_reports r"+w.String()+" GROUP BY 1, 2 ORDER BY 1, 2",
+	}, "SELECT "+cell+", COUNT(*), AVG("+lat+"), AVG("+lon+"), MIN(r.id)"+from+w.String()+" GROUP BY 1, 2 ORDER BY 1, 2",
 		append([]any{size, size}, w.args...)...)
 	return out, db.normalize(err)
 }

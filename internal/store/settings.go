@@ -43,6 +43,6 @@ func (db *DB) EnsureSetting(ctx context.Context, key string, value func() string
 
 // SettingsWithPrefix returns the settings whose keys start with prefix, by key.
 func (db *DB) SettingsWithPrefix(ctx context.Context, prefix string) (map[string]string, error) {
-	m, err := stringMap(ctx, db, `SELECT key, value FROM settings WHERE key LIKE ? ESCAPE '\' ORDER BY key`, likeEscape(prefix)+"%")
+	m, err := scanMap[string, string](ctx, db, `SELECT key, value FROM settings WHERE key LIKE ? ESCAPE '\' ORDER BY key`, likeEscape(prefix)+"%")
 	return m, db.normalize(err)
 }

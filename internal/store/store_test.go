@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -160,3 +161,26 @@ func TestSeedPopulations(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// MustAuditTrail returns the audit entries f selects, oldest first, and
+// fails unless there are want of them.
+func MustAuditTrail(tb testing.TB, db *store.DB, f aldyn.AuditFilter, want int) []*aldyn.AuditEntry {
+	tb.Helper()
+	f.Page = aldyn.Page{Sort: "at"}
+	es, n, err := db.FindAuditEntries(context.Background(), f)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if n != want {
+		tb.Fatalf("got %d audit entries, want %d", n, want)
+	}
+	return es
+}
+
+// auditValues are the values an audit entry records before and after its
+// change.
+func auditValues(e *aldyn.AuditEntry) (before, after map[string]any) {
+	json.Unmarshal(e.Before, &before)
+	json.Unmarshal(e.After, &after)
+	return before, after
+}

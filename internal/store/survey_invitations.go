@@ -11,12 +11,9 @@ import (
 // never stored); audited with their number.
 func (db *DB) AddSurveyInvitations(ctx context.Context, actor *aldyn.Actor, surveyID int64, hashes []string) error {
 	return db.Update(ctx, actor, func(tx *Tx) error {
-		sv, err := tx.survey(ctx, surveyID)
+		sv, err := tx.designedSurvey(ctx, surveyID)
 		if err != nil {
 			return err
-		}
-		if !actor.CanDesignSurvey(sv.TerritoryPath) {
-			return aldyn.Errorf(aldyn.EFORBIDDEN, "error.forbidden")
 		}
 		if sv.OnePer != aldyn.OnePerInvitation {
 			return aldyn.Errorf(aldyn.EINVALID, "surveys.error.not_invitation")

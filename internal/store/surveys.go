@@ -20,6 +20,9 @@ import (
 // SurveySorts are the columns a survey list can be sorted by.
 var SurveySorts = map[string]string{"updated": "s.updated_at", "slug": "s.slug", "status": "s.status, s.slug", "id": "s.id"}
 
+var surveyList = listQuery[*aldyn.Survey]{cols: surveyCols, from: surveyFrom,
+	sorts: SurveySorts, order: "s.updated_at", newest: "updated", tie: ", s.id", scan: scanSurvey}
+
 const surveyCols = `s.id, s.slug, s.form_id, s.title_ky, s.title_ru, s.title_en, s.status, s.one_per, s.territory_code, s.version,
 	s.created_at, s.updated_at, t.path, v.definition`
 
@@ -67,11 +70,7 @@ func (db *DB) FindSurveys(ctx context.Context, f aldyn.SurveyFilter) ([]*aldyn.S
 	if f.Running {
 		w.and("s.status = ?", string(aldyn.SurveyRunning))
 	}
-	p := f.Page
-	if p.Sort == "" {
-		p.Sort, p.Desc = "updated", true
-	}
-	out, total, err := findPage(ctx, db, surveyCols, surveyFrom, w.String(), w.args, orderBy(p, SurveySorts, "s.updated_at")+", s.id", nil, p, scanSurvey)
+	out, total, err := surveyList.page(ctx, db, &w, f.Page)
 	return out, total, db.normalize(err)
 }
 
@@ -88,13 +87,7 @@ func (db *DB) FindSurveyBySlug(ctx context.Context, slug string) (*aldyn.Survey,
 func (db *DB) findSurvey(ctx context.Context, f aldyn.SurveyFilter) (*aldyn.Survey, error) {
 	f.Page = aldyn.Page{Limit: 1}
 	out, _, err := db.FindSurveys(ctx, f)
-	if err != nil {
-		return nil, err
-	}
-	if len(out) == 0 {
-		return nil, aldyn.Errorf(aldyn.ENOTFOUND, "surveys.error.not_found")
-	}
-	return out[0], nil
+	return firstFound(out, err, "surveys.error.not_found")
 }
 
 // FindSurveyVersion returns survey id with the questions of one of its
@@ -130,15 +123,19 @@ func (tx *Tx) survey(ctx context.Context, id int64) (*aldyn.Survey, error) {
 	return sv, tx.db.normalize(err)
 }
 
+// designedSurvey loads survey id for a change by an actor who may design
+// it (aldyn.Actor.CanDesignSurvey).
+func (tx *Tx) designedSurvey(ctx context.Context, id int64) (*aldyn.Survey, error) {
+	sv, err := tx.survey(ctx, id)
+	return allowed(sv, err, func(sv *aldyn.Survey) bool { return tx.actor.CanDesignSurvey(sv.TerritoryPath) })
+}
+
 // surveyTerritory sets the survey's territory path and checks the actor
 // may design surveys there.
 func (tx *Tx) surveyTerritory(ctx context.Context, sv *aldyn.Survey) error {
-	t, err := tx.territory(ctx, sv.TerritoryCode)
+	t, err := tx.allowedTerritory(ctx, "territory_code", sv.TerritoryCode, tx.actor.CanDesignSurvey)
 	if err != nil {
-		return invalidField("territory_code", "territory.error.not_found")
-	}
-	if !tx.actor.CanDesignSurvey(t.Path) {
-		return aldyn.Errorf(aldyn.EFORBIDDEN, "error.forbidden")
+		return err
 	}
 	sv.TerritoryPath = t.Path
 	return nil
@@ -186,12 +183,9 @@ func (db *DB) UpdateSurvey(ctx context.Context, actor *aldyn.Actor, id int64, sv
 		return err
 	}
 	return db.Update(ctx, actor, func(tx *Tx) error {
-		old, err := tx.survey(ctx, id)
+		old, err := tx.designedSurvey(ctx, id)
 		if err != nil {
 			return err
-		}
-		if !actor.CanDesignSurvey(old.TerritoryPath) {
-			return aldyn.Errorf(aldyn.EFORBIDDEN, "error.forbidden")
 		}
 		if err := tx.surveyTerritory(ctx, sv); err != nil {
 			return err
@@ -228,6 +222,9 @@ func (db *DB) UpdateSurvey(ctx context.Context, actor *aldyn.Actor, id int64, sv
 // ResponseSorts are the columns a response list can be sorted by.
 var ResponseSorts = map[string]string{"created": "r.created_at", "wave": "r.wave, r.created_at", "territory": "r.territory_code, r.id", "id": "r.id"}
 
+var responseList = listQuery[*aldyn.SurveyResponse]{cols: responseCols, from: responseFrom,
+	sorts: ResponseSorts, order: "r.created_at", newest: "created", tie: ", r.id", scan: scanResponse}
+
 const responseCols = `r.id, r.survey_id, r.version, r.wave, r.territory_code, t.path, r.answers, r.weight, r.design_weight, r.source,
 	COALESCE(r.external_id, ''), r.created_at`
 
@@ -258,11 +255,7 @@ func responseWhere(f aldyn.ResponseFilter) where {
 // default, and the total count.
 func (db *DB) FindResponses(ctx context.Context, f aldyn.ResponseFilter) ([]*aldyn.SurveyResponse, int, error) {
 	w := responseWhere(f)
-	p := f.Page
-	if p.Sort == "" {
-		p.Sort, p.Desc = "created", true
-	}
-	out, total, err := findPage(ctx, db, responseCols, responseFrom, w.String(), w.args, orderBy(p, ResponseSorts, "r.created_at")+", r.id", nil, p, scanResponse)
+	out, total, err := responseList.page(ctx, db, &w, f.Page)
 	return out, total, db.normalize(err)
 }
 
@@ -281,13 +274,7 @@ func (db *DB) EachResponse(ctx context.Context, f aldyn.ResponseFilter, fn func(
 
 // SurveyWaves lists the waves of a survey's responses, in order.
 func (db *DB) SurveyWaves(ctx context.Context, surveyID int64) ([]string, error) {
-	out := []string{}
-	err := scanAll(ctx, db, func(rows *sql.Rows) error {
-		var w string
-		err := rows.Scan(&w)
-		out = append(out, w)
-		return err
-	}, "SELECT DISTINCT wave FROM survey_responses WHERE survey_id = ? ORDER BY wave", surveyID)
+	out, err := scanColumn[string](ctx, db, "SELECT DISTINCT wave FROM survey_responses WHERE survey_id = ? ORDER BY wave", surveyID)
 	return out, db.normalize(err)
 }
 
@@ -378,12 +365,9 @@ func nullText(s string) any {
 // intervals account for the raking.
 func (db *DB) SetResponseWeights(ctx context.Context, actor *aldyn.Actor, surveyID int64, weights map[int64]float64, wt *aldyn.SurveyWeighting, summary any) error {
 	return db.Update(ctx, actor, func(tx *Tx) error {
-		sv, err := tx.survey(ctx, surveyID)
+		sv, err := tx.designedSurvey(ctx, surveyID)
 		if err != nil {
 			return err
-		}
-		if !actor.CanDesignSurvey(sv.TerritoryPath) {
-			return aldyn.Errorf(aldyn.EFORBIDDEN, "error.forbidden")
 		}
 		for id, w := range weights {
 			res, err := tx.exec(ctx, "UPDATE survey_responses SET weight = ? WHERE id = ? AND survey_id = ?", w, id, surveyID)

@@ -25,13 +25,21 @@ func mustPath(tb testing.TB, db *store.DB, code string) string {
 	return t.Path
 }
 
-func TestSurveyVersions(t *testing.T) {
-	db := storetest.MustOpenDB(t)
-	ctx := context.Background()
+// MustSurveyDB opens a database holding the test survey of the whole
+// country, as a draft.
+func MustSurveyDB(tb testing.TB) (*store.DB, *aldyn.Survey) {
+	tb.Helper()
+	db := storetest.MustOpenDB(tb)
 	sv := testSurvey(kyrgyzstan)
-	if err := db.CreateSurvey(ctx, aldyn.System, sv); err != nil {
-		t.Fatal(err)
+	if err := db.CreateSurvey(context.Background(), aldyn.System, sv); err != nil {
+		tb.Fatal(err)
 	}
+	return db, sv
+}
+
+func TestSurveyVersions(t *testing.T) {
+	db, sv := MustSurveyDB(t)
+	ctx := context.Background()
 	// A draft changes in place.
 	sv.Questions[0].Label.RU = "Безопасно?"
 	if err := db.UpdateSurvey(ctx, aldyn.System, sv.ID, sv); err != nil {
@@ -86,12 +94,8 @@ func TestSurveyVersions(t *testing.T) {
 }
 
 func TestSurveyResponses(t *testing.T) {
-	db := storetest.MustOpenDB(t)
+	db, sv := MustSurveyDB(t)
 	ctx := context.Background()
-	sv := testSurvey(kyrgyzstan)
-	if err := db.CreateSurvey(ctx, aldyn.System, sv); err != nil {
-		t.Fatal(err)
-	}
 	resp := func(code, ext, key string) *aldyn.SurveyResponse {
 		return &aldyn.SurveyResponse{Wave: "2026", TerritoryCode: code, Answers: map[string]string{"safe": "no"}, Source: aldyn.ResponseImport, ExternalID: ext, RespondentKey: key}
 	}

@@ -30,6 +30,9 @@ func scanTerritory(s interface{ Scan(...any) error }, extra ...any) (*aldyn.Terr
 const latestPopulation = `(SELECT p.population FROM territory_populations p WHERE p.territory_code = t.code ORDER BY p.year DESC LIMIT 1),
 	(SELECT p.year FROM territory_populations p WHERE p.territory_code = t.code ORDER BY p.year DESC LIMIT 1)`
 
+var territoryList = listQuery[*aldyn.Territory]{cols: territoryCols + ", " + latestPopulation, from: " FROM territories t",
+	sorts: map[string]string{"code": "t.code", "path": "t.path", "name_ky": "t.name_ky", "name_ru": "t.name_ru", "name_en": "t.name_en", "level": "t.level, t.path"}, order: "t.path", scan: scanTerritoryPopulation}
+
 // FindTerritories lists territories with their latest population.
 func (db *DB) FindTerritories(ctx context.Context, f aldyn.TerritoryFilter) ([]*aldyn.Territory, int, error) {
 	var w where
@@ -38,9 +41,7 @@ func (db *DB) FindTerritories(ctx context.Context, f aldyn.TerritoryFilter) ([]*
 	eq(&w, "t.level", f.Level)
 	w.pathLike(f.Under, "t.path")
 	w.search(f.Query, "t.search_text")
-	out, total, err := findPage(ctx, db, territoryCols+", "+latestPopulation, " FROM territories t", w.String(), w.args,
-		orderBy(f.Page, map[string]string{"code": "t.code", "path": "t.path", "name_ky": "t.name_ky", "name_ru": "t.name_ru", "name_en": "t.name_en", "level": "t.level, t.path"}, "t.path"),
-		nil, f.Page, scanTerritoryPopulation)
+	out, total, err := territoryList.page(ctx, db, &w, f.Page)
 	return out, total, db.normalize(err)
 }
 
@@ -75,7 +76,7 @@ func (db *DB) FindTerritoryByCode(ctx context.Context, code string) (*aldyn.Terr
 // TerritoryPaths returns code → path of every territory; small enough to
 // keep in memory (tens of thousands at most with precincts).
 func (db *DB) TerritoryPaths(ctx context.Context) (map[string]string, error) {
-	return stringMap(ctx, db, `SELECT code, path FROM territories`)
+	return scanMap[string, string](ctx, db, `SELECT code, path FROM territories`)
 }
 
 func (tx *Tx) insertTerritory(ctx context.Context, t *aldyn.Territory) error {
@@ -113,12 +114,9 @@ func (db *DB) CreatePrecinct(ctx context.Context, actor *aldyn.Actor, t *aldyn.T
 		return err
 	}
 	return db.Update(ctx, actor, func(tx *Tx) error {
-		parent, err := tx.territory(ctx, t.ParentCode)
+		parent, err := tx.allowedTerritory(ctx, "parent_code", t.ParentCode, actor.CanAdminister)
 		if err != nil {
-			return &aldyn.Error{Code: aldyn.EINVALID, Message: "error.validation", Fields: map[string]string{"parent_code": "territory.error.not_found"}}
-		}
-		if !actor.CanAdminister(parent.Path) {
-			return aldyn.Errorf(aldyn.EFORBIDDEN, "error.forbidden")
+			return err
 		}
 		if parent.Level == aldyn.LevelPrecinct {
 			return &aldyn.Error{Code: aldyn.EINVALID, Message: "error.validation", Fields: map[string]string{"parent_code": "territory.error.precinct_parent"}}
@@ -142,6 +140,20 @@ func (db *DB) CreatePrecinct(ctx context.Context, actor *aldyn.Actor, t *aldyn.T
 		}
 		return tx.Audit(ctx, aldyn.AuditCreate, "territory", t.Code, t.Code, nil, after)
 	})
+}
+
+// allowedTerritory returns the territory of code for a record placed in it:
+// a field error (field: territory.error.not_found) when there is none, and
+// EFORBIDDEN when may, the actor's permission, refuses its path.
+func (tx *Tx) allowedTerritory(ctx context.Context, field, code string, may func(path string) bool) (*aldyn.Territory, error) {
+	t, err := tx.territory(ctx, code)
+	if err != nil {
+		return nil, invalidField(field, "territory.error.not_found")
+	}
+	if !may(t.Path) {
+		return nil, aldyn.Errorf(aldyn.EFORBIDDEN, "error.forbidden")
+	}
+	return t, nil
 }
 
 func (tx *Tx) territory(ctx context.Context, code string) (*aldyn.Territory, error) {

@@ -28,6 +28,9 @@ const userFrom = ` FROM users u JOIN bodies b ON b.id = u.body_id JOIN territori
 // UserSorts are the columns a user list can be sorted by.
 var UserSorts = map[string]string{"login": "u.login", "name": "u.name", "role": "u.role, u.login", "last_login_at": "u.last_login_at", "id": "u.id"}
 
+var userList = listQuery[*aldyn.User]{cols: userCols, from: userFrom,
+	sorts: UserSorts, order: "u.login", scan: scanUser}
+
 // FindUsers lists users matching f.
 func (db *DB) FindUsers(ctx context.Context, f aldyn.UserFilter) ([]*aldyn.User, int, error) {
 	var w where
@@ -39,7 +42,7 @@ func (db *DB) FindUsers(ctx context.Context, f aldyn.UserFilter) ([]*aldyn.User,
 	eq(&w, "u.role", f.Role)
 	w.pathLike(f.Under, "t.path")
 	w.search(f.Query, "u.login", "LOWER(u.name)")
-	out, total, err := findPage(ctx, db, userCols, userFrom, w.String(), w.args, orderBy(f.Page, UserSorts, "u.login"), nil, f.Page, scanUser)
+	out, total, err := userList.page(ctx, db, &w, f.Page)
 	return out, total, db.normalize(err)
 }
 

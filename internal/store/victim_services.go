@@ -68,6 +68,9 @@ var VictimServiceSorts = map[string]string{
 	"id":         "v.id",
 }
 
+var victimServiceList = listQuery[*aldyn.VictimService]{cols: victimServiceCols, from: victimServiceFrom,
+	sorts: VictimServiceSorts, order: VictimServiceSorts["local"], tie: ", v.id", scan: scanVictimService}
+
 // ancestorPaths are the paths of the territory with path p and of every
 // territory above it: "/a/b/" gives "/a/" and "/a/b/".
 func ancestorPaths(p string) []string {
@@ -95,23 +98,14 @@ func (db *DB) FindVictimServices(ctx context.Context, f aldyn.VictimServiceFilte
 			w.and("1=0")
 		} else {
 			anc := ancestorPaths(f.For)
-			w.and("(t.path LIKE ? ESCAPE '\\' OR t.path IN ("+strings.TrimSuffix(strings.Repeat("?, ", len(anc)), ", ")+"))",
-				append([]any{likeEscape(f.For) + "%"}, anyStrings(anc)...)...)
+			w.and("(t.path LIKE ? ESCAPE '\\' OR t.path IN ("+placeholders(len(anc))+"))",
+				append([]any{likeEscape(f.For) + "%"}, anyOf(anc)...)...)
 		}
 	}
 	w.pathLike(f.Under, "t.path")
 	w.search(f.Query, "v.search_text")
-	out, total, err := findPage(ctx, db, victimServiceCols, victimServiceFrom, w.String(), w.args,
-		orderBy(f.Page, VictimServiceSorts, VictimServiceSorts["local"])+", v.id", nil, f.Page, scanVictimService)
+	out, total, err := victimServiceList.page(ctx, db, &w, f.Page)
 	return out, total, db.normalize(err)
-}
-
-func anyStrings(ss []string) []any {
-	out := make([]any, len(ss))
-	for i, s := range ss {
-		out[i] = s
-	}
-	return out
 }
 
 // FindVictimServiceByID returns one victim service.
@@ -138,12 +132,9 @@ func (tx *Tx) managedVictimService(ctx context.Context, id int64) (*aldyn.Victim
 // checkVictimServiceTerritory verifies the service's territory exists and
 // lies in the actor's scope.
 func (tx *Tx) checkVictimServiceTerritory(ctx context.Context, v *aldyn.VictimService) error {
-	t, err := tx.territory(ctx, v.TerritoryCode)
+	t, err := tx.allowedTerritory(ctx, "territory_code", v.TerritoryCode, tx.actor.CanManageVictimService)
 	if err != nil {
-		return invalidField("territory_code", "territory.error.not_found")
-	}
-	if !tx.actor.CanManageVictimService(t.Path) {
-		return aldyn.Errorf(aldyn.EFORBIDDEN, "error.forbidden")
+		return err
 	}
 	v.Territory, v.TerritoryPath = t, t.Path
 	return nil

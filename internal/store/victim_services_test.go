@@ -2,7 +2,6 @@ package store_test
 
 import (
 	"context"
-	"encoding/json"
 	"slices"
 	"testing"
 
@@ -171,16 +170,8 @@ func TestVictimServiceLifecycleIsAuditedAndScoped(t *testing.T) {
 	}
 
 	entity := "victim_service"
-	es, n, err := db.FindAuditEntries(ctx, aldyn.AuditFilter{Entity: &entity, Page: aldyn.Page{Sort: "at"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if n != 4 {
-		t.Fatalf("got %d audit entries, want 4 (create, two updates, delete)", n)
-	}
-	var before, after map[string]any
-	json.Unmarshal(es[1].Before, &before)
-	json.Unmarshal(es[1].After, &after)
+	es := MustAuditTrail(t, db, aldyn.AuditFilter{Entity: &entity}, 4) // create, two updates, delete
+	before, after := auditValues(es[1])
 	if es[1].Action != aldyn.AuditUpdate || before["hours"] != "" || after["hours"] != "24/7" || es[1].Actor != "coordinator"+alamudun {
 		t.Errorf("update entry: got %s %v → %v", es[1].Action, before, after)
 	}

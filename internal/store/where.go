@@ -34,6 +34,14 @@ func eq[T any](w *where, col string, v *T) {
 	}
 }
 
+// eqString adds col = *v when v is set, for a named string type such as a
+// status.
+func eqString[S ~string](w *where, col string, v *S) {
+	if v != nil {
+		w.and(col+" = ?", string(*v))
+	}
+}
+
 // eqText adds col = v unless v is empty.
 func (w *where) eqText(col, v string) {
 	if v != "" {
@@ -46,9 +54,40 @@ func (w *where) in(col string, vals []string) {
 	if len(vals) == 0 {
 		return
 	}
-	w.conds = append(w.conds, col+" IN ("+strings.TrimSuffix(strings.Repeat("?, ", len(vals)), ", ")+")")
-	for _, v := range vals {
-		w.args = append(w.args, v)
+	w.and(col+" IN ("+placeholders(len(vals))+")", anyOf(vals)...)
+}
+
+// texts converts values of a named string type (a status, a kind) for in.
+func texts[S ~string](vals []S) []string {
+	out := make([]string, len(vals))
+	for i, v := range vals {
+		out[i] = string(v)
+	}
+	return out
+}
+
+// anyOf converts values to query arguments.
+func anyOf[T any](vals []T) []any {
+	out := make([]any, len(vals))
+	for i, v := range vals {
+		out[i] = v
+	}
+	return out
+}
+
+// placeholders returns "?, ?, ?", n of them.
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
+// timeRange bounds the timestamp column col to [from, to), in UTC; a nil
+// bound is open.
+func (w *where) timeRange(col string, from, to *time.Time) {
+	if from != nil {
+		w.and(col+" >= ?", from.UTC())
+	}
+	if to != nil {
+		w.and(col+" < ?", to.UTC())
 	}
 }
 

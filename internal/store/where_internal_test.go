@@ -3,6 +3,9 @@ package store
 import (
 	"reflect"
 	"testing"
+	"time"
+
+	"github.com/aldyn-kg/aldyn"
 )
 
 func TestWhere(t *testing.T) {
@@ -35,6 +38,19 @@ func TestWhere(t *testing.T) {
 			w.pathRange("path", "\x00")
 			w.pathLike("\x00", "t.path")
 		}, " WHERE 1=0 AND 1=0", nil},
+		{"named strings and time bounds", func(w *where) {
+			status := aldyn.ResidentReceived
+			from, to := time.Date(2026, 1, 1, 6, 0, 0, 0, time.FixedZone("KGT", 6*3600)), time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC)
+			eqString(w, "r.status", &status)
+			w.in("r.status", texts([]aldyn.ResidentStatus{aldyn.ResidentReceived, aldyn.ResidentInProgress}))
+			w.timeRange("r.created_at", &from, &to)
+		}, " WHERE r.status = ? AND r.status IN (?, ?) AND r.created_at >= ? AND r.created_at < ?",
+			[]any{"received", "received", "in_progress", time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC)}},
+		{"unset named string and open time bounds add nothing", func(w *where) {
+			eqString(w, "r.status", (*aldyn.ResidentStatus)(nil))
+			w.in("r.status", texts([]aldyn.ResidentStatus(nil)))
+			w.timeRange("r.created_at", nil, nil)
+		}, " WHERE 1=1", nil},
 		{"search trims and folds case", func(w *where) { w.search(" Бишкек% ", "t.search_text") },
 			` WHERE t.search_text LIKE ? ESCAPE '\'`, []any{`%бишкек\%%`}},
 	}
