@@ -209,6 +209,7 @@ func TestBrowserAxe(t *testing.T) {
 		"/surveys/" + surveyID(sd.running) + "/estimates?question=safe_night&by=age_group&wave=2026",
 		"/surveys/" + surveyID(sd.running) + "/weighting",
 		"/surveys/" + surveyID(invited) + "/design", "/scorecards/weights",
+		"/scorecards/units/" + codeA, "/scorecards/ratings",
 	}
 	resident := mustResidentReport(t, f, "disorder_public", codeA)
 	if err := f.db.ModerateResidentReport(ctx, aldyn.System, resident.ID, true, nil); err != nil {
@@ -217,7 +218,8 @@ func TestBrowserAxe(t *testing.T) {
 	seeds = append(seeds, "/reports/track/"+resident.TrackingCode, "/residents/"+id(resident.ID), "/reports/public/"+id(resident.ID),
 		"/residents/dashboard")
 	rb := mustReportBackData(t, f)
-	seeds = append(seeds, "/report-back-meetings/"+id(rb.mA.ID)+"/edit", "/report-back-meetings/"+id(rb.heldA.ID)+"/edit")
+	seeds = append(seeds, "/report-back-meetings/"+id(rb.mA.ID)+"/edit", "/report-back-meetings/"+id(rb.heldA.ID)+"/edit",
+		"/report-back-meetings/"+id(rb.heldA.ID)+"/issues")
 	service := mustVictimServiceIn(t, f, codeA, "shelter", "Axe shelter", true)
 	seeds = append(seeds, "/victim-services", "/victim-services/new", "/victim-services/import", "/victim-services/"+id(service.ID),
 		"/victim-services/"+id(service.ID)+"/edit", "/report?category=violence_home&territory="+codeA)

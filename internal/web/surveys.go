@@ -46,6 +46,7 @@ func (s *Server) registerSurveys() {
 	s.handle("GET", "/victimization", s.victimizationPage)
 	s.handle("GET", "/scorecards", s.scorecardsPage)
 	s.handle("GET", "/scorecards/weights", s.scorecardWeightsPage)
+	s.handle("GET", "/scorecards/units/{code}", s.scorecardUnitPage)
 	s.handle("POST", "/scorecards/weights", s.scorecardWeightsSave)
 
 	s.handle("GET", "/api/v1/surveys", s.surveysPage)

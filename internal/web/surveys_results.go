@@ -503,6 +503,42 @@ func (s *Server) scorecardsPage(w http.ResponseWriter, r *http.Request) error {
 		CanSetWeights: national(actor(r)) && actor(r).Is(aldyn.RoleAdministrator), LocalMin: aldyn.MinUnitRatings, CanRate: s.ratesUnits(r)}})
 }
 
+// scorecardUnitPage is one police unit's scorecard: each component with
+// its full name, value, interval and weight, the score, the local
+// assessment's means per criterion, and the unit's other waves.
+func (s *Server) scorecardUnitPage(w http.ResponseWriter, r *http.Request) error {
+	d, err := s.scorecards(r)
+	if err != nil {
+		return err
+	}
+	code := r.PathValue("code")
+	i := slices.IndexFunc(d.Items, func(it scorecardRow) bool { return it.TerritoryCode == code })
+	if i < 0 {
+		return aldyn.Errorf(aldyn.ENOTFOUND, "surveys.score.unit_not_found")
+	}
+	u := scorecardUnitData{scorecardData: d, Unit: d.Items[i], Criteria: aldyn.RatingCriteria, LocalMin: aldyn.MinUnitRatings}
+	if d.SurveyID != 0 {
+		if u.Waves, err = s.db.SurveyWaves(r.Context(), d.SurveyID); err != nil {
+			return err
+		}
+	}
+	local, err := s.localAssessments(r, d.Year)
+	if err != nil {
+		return err
+	}
+	u.Local = local[code]
+	return s.render(w, r, http.StatusOK, "scorecard_unit", &page{Title: u.Unit.Name, Data: u})
+}
+
+type scorecardUnitData struct {
+	*scorecardData
+	Unit     scorecardRow
+	Waves    []string
+	Criteria []string
+	Local    *aldyn.UnitRatingSummary // nil without ratings in the year
+	LocalMin int
+}
+
 type scorecardsPageData struct {
 	*scorecardData
 	CanSetWeights bool

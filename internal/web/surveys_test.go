@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"html"
 	"math"
 	"mime/multipart"
 	"net/http"
@@ -16,6 +17,7 @@ import (
 	"time"
 
 	"github.com/aldyn-kg/aldyn"
+	"github.com/aldyn-kg/aldyn/internal/i18n"
 	"github.com/aldyn-kg/aldyn/internal/surveyform"
 	"github.com/aldyn-kg/aldyn/internal/surveys"
 )
@@ -121,6 +123,8 @@ func init() {
 			{method: "GET", path: "/scorecards", want: all(200)},
 			{method: "GET", path: "/scorecards?format=xlsx", route: "/scorecards", want: all(200)},
 			{method: "GET", path: "/api/v1/scorecards", want: all(200)},
+			{method: "GET", path: "/scorecards/units/" + codeA, route: "/scorecards/units/{code}", want: all(200)},
+			{method: "GET", path: "/scorecards/units/nowhere", route: "/scorecards/units/{code}", want: all(notFound)},
 		}
 	})
 }
@@ -399,6 +403,59 @@ func TestScorecards(t *testing.T) {
 	resp := f.do(t, anon, "GET", "/scorecards?format=xlsx", "", "")
 	if resp.StatusCode != 200 || !strings.Contains(resp.Header.Get("Content-Type"), "spreadsheetml") {
 		t.Errorf("XLSX: got %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+}
+
+// TestScorecardUnitPage: each unit of the scorecards table has a public
+// page showing the same score, every component with its weight and the
+// survey components' intervals, in the reader's language; a unit without
+// a scorecard is not found.
+func TestScorecardUnitPage(t *testing.T) {
+	f := mustFixture(t)
+	mustSurveyData(t, f)
+	var d struct {
+		Wave  string
+		Items []struct {
+			TerritoryCode string `json:"territory_code"`
+			Score         *float64
+			Survey        map[string]*struct {
+				CILow  *float64 `json:"ci_low"`
+				CIHigh *float64 `json:"ci_high"`
+			} `json:"survey"`
+		}
+	}
+	decodeInto(t, f.do(t, anon, "GET", "/api/v1/scorecards", "", ""), &d)
+	if len(d.Items) == 0 {
+		t.Fatal("no scorecards")
+	}
+	list := readBody(t, f.send(t, anon, "GET", "/scorecards", nil, map[string]string{"Accept-Language": "ru"}))
+	for _, it := range d.Items {
+		if !strings.Contains(list, `href="/scorecards/units/`+it.TerritoryCode+`?wave=`+d.Wave+`"`) {
+			t.Errorf("the scorecards table does not link %s's page", it.TerritoryCode)
+		}
+		for _, lang := range []string{"ky", "ru"} {
+			resp := f.send(t, anon, "GET", "/scorecards/units/"+it.TerritoryCode, nil, map[string]string{"Accept-Language": lang})
+			page := readBody(t, resp)
+			if resp.StatusCode != 200 {
+				t.Fatalf("%s %s: got %d", lang, it.TerritoryCode, resp.StatusCode)
+			}
+			loc := i18n.For(lang)
+			for _, c := range []string{"trust", "satisfaction", "local_assessment", "solved", "offense_change", "reports_on_time"} {
+				if !strings.Contains(page, html.EscapeString(loc.T("surveys.score.component."+c))) {
+					t.Errorf("%s %s: component %s not named", lang, it.TerritoryCode, c)
+				}
+			}
+			if it.Score == nil || !strings.Contains(page, "<strong>"+loc.Decimal(*it.Score, 1)+"</strong>") {
+				t.Errorf("%s %s: the score %v is not shown as on the table", lang, it.TerritoryCode, it.Score)
+			}
+			if tr := it.Survey["trust"]; tr == nil || tr.CILow == nil || !strings.Contains(page, loc.Decimal(*tr.CILow, 1)+"–"+loc.Decimal(*tr.CIHigh, 1)) {
+				t.Errorf("%s %s: trust's interval not shown", lang, it.TerritoryCode)
+			}
+		}
+	}
+	resp := f.send(t, anon, "GET", "/scorecards/units/nowhere", nil, map[string]string{"Accept-Language": "ru"})
+	if page := readBody(t, resp); resp.StatusCode != 404 || !strings.Contains(page, i18n.For("ru").T("surveys.score.unit_not_found")) {
+		t.Errorf("unknown unit: got %d", resp.StatusCode)
 	}
 }
 
