@@ -226,7 +226,18 @@ func TestBrowserAxe(t *testing.T) {
 	// Each page is checked once, by the first signed-in actor that
 	// reaches it: the coordinator and the reporter open forms an
 	// administrator does not.
-	signedIn := []string{adminKG, "coordkg", reporterA}
+	// An ayil okmotu's reporter rates the district police: the rating
+	// pages are theirs alone.
+	ao := f.mustRater(t, "axeao", "local_government", codeA, aldyn.RoleReporter)
+	rating := &aldyn.UnitRating{UnitCode: codeA, Year: f.db.Now().Year(), BodyID: ao.ID, Scores: map[string]int{}}
+	for _, c := range aldyn.RatingCriteria {
+		rating.Scores[c] = 3
+	}
+	if err := f.db.CreateUnitRating(ctx, aldyn.System, rating); err != nil {
+		t.Fatal(err)
+	}
+	seeds = append(seeds, "/unit-ratings", "/unit-ratings/new?unit="+codeA, "/unit-ratings/"+id(rating.ID))
+	signedIn := []string{adminKG, "coordkg", reporterA, "axeao"}
 	byActor := map[string]map[string]string{}
 	seen := map[string]bool{}
 	for _, who := range signedIn {
