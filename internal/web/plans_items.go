@@ -10,6 +10,7 @@ import (
 
 	"github.com/aldyn-kg/aldyn"
 	"github.com/aldyn-kg/aldyn/internal/store"
+	"github.com/aldyn-kg/aldyn/internal/surveys"
 )
 
 // This file serves the measures and indicators of plans: their pages,
@@ -484,6 +485,10 @@ type planIndicatorPageData struct {
 	Values     []aldyn.IndicatorValue
 	CanEdit    bool
 	CanCompute bool
+	// Waves are a survey indicator's estimates per wave, each with its
+	// 95 % interval, the respondents and whether it is reliable (only a
+	// reliable one becomes a value).
+	Waves []surveys.WaveRow
 }
 
 func (s *Server) indicatorPage(w http.ResponseWriter, r *http.Request) error {
@@ -495,8 +500,14 @@ func (s *Server) indicatorPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	var waves []surveys.WaveRow
+	if ind.Source == aldyn.IndicatorSurvey {
+		if waves, err = surveys.IndicatorEstimates(r.Context(), s.db, p, ind); err != nil {
+			return err
+		}
+	}
 	return s.render(w, r, http.StatusOK, "plan_indicator", &page{Title: ind.Code + " " + ind.Name.In(info(r).lang), Data: &planIndicatorPageData{
-		Indicator: ind, Plan: p, Internal: internal, Values: values,
+		Indicator: ind, Plan: p, Internal: internal, Values: values, Waves: waves,
 		CanEdit:    actor(r).CanManagePlan(p.TerritoryPath) && p.CanEdit(),
 		CanCompute: internal && actor(r).CanManagePlan(p.TerritoryPath),
 	}})

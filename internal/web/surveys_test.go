@@ -376,6 +376,20 @@ func TestIndicatorComputedFromSurvey(t *testing.T) {
 	if err := w.db.CreateIndicator(context.Background(), w.coordA, &bad); aldyn.ErrorCode(err) != aldyn.EINVALID {
 		t.Errorf("a malformed survey measure: got %v, want EINVALID", err)
 	}
+	// The indicator's page shows each wave's estimate with its interval,
+	// as the survey's estimates give them.
+	ests, err := surveys.IndicatorEstimates(context.Background(), w.db, p, ind)
+	if err != nil || len(ests) != 1 || ests[0].CILow == nil {
+		t.Fatalf("estimates: %+v, %v", ests, err)
+	}
+	loc := i18n.For("ru")
+	page := readBody(t, w.send(t, coordinator, "GET", "/indicators/"+idStr(ind.ID), nil, map[string]string{"Accept-Language": "ru"}))
+	for _, want := range []string{loc.T("plans.indicator.survey_waves"), "<td>2026</td>", loc.Decimal(*ests[0].Estimate, 1),
+		loc.Decimal(*ests[0].CILow, 1) + "–" + loc.Decimal(*ests[0].CIHigh, 1)} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the indicator page does not show %q", want)
+		}
+	}
 }
 
 func TestScorecards(t *testing.T) {
