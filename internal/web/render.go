@@ -57,6 +57,16 @@ var funcs = template.FuncMap{
 	"periodLabel": periodLabel,
 	"years":       joinYears,
 	"list3":       func(a, b, c string) []string { return []string{a, b, c} },
+	// lower is the lower end of an interval as pages show it: every
+	// figure with an interval (a share, a rate, a count) is at least 0,
+	// so a normal-approximation end below 0 reads 0 (the API keeps the
+	// estimator's value).
+	"lower": func(p *float64) float64 {
+		if p == nil {
+			return 0
+		}
+		return max(0, *p)
+	},
 	"deref": func(p any) any {
 		switch v := p.(type) {
 		case *float64:
