@@ -31,6 +31,9 @@ func TestBrowserVictimServicesOnReportForm(t *testing.T) {
 				chromedp.WaitVisible(chromedp.CSS("#sensitive-help")))
 			b.do(chromedp.SetValue(chromedp.CSS("#f-place"), codeA),
 				chromedp.Click(chromedp.CSS("#sensitive-help form button")),
+				// The page the district was chosen on lists the national
+				// services already: wait for the one that names the district.
+				chromedp.WaitVisible(chromedp.CSS(`#sensitive-help a[href="/victim-services?territory=`+codeA+`"]`)),
 				chromedp.WaitVisible(chromedp.CSS("#sensitive-help ul.victim-services")))
 			list := b.text("#sensitive-help ul.victim-services")
 			n := names[lang]
