@@ -340,6 +340,9 @@ type scorecardData struct {
 	GoodFrom   float64                  `json:"good_from"`
 	FairFrom   float64                  `json:"fair_from"`
 	Items      []scorecardRow           `json:"items"`
+	// local holds the year's local assessments by unit, with their means
+	// per criterion, for a unit's page.
+	local map[string]*aldyn.UnitRatingSummary
 }
 
 type scorecardRow struct {
@@ -406,6 +409,7 @@ func (s *Server) scorecards(r *http.Request) (*scorecardData, error) {
 	if err != nil {
 		return nil, err
 	}
+	d.local = local
 	lang := info(r).lang
 	slices.Sort(codes)
 	from, to, clock := time.Date(d.Year, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(d.Year+1, 1, 1, 0, 0, 0, 0, time.UTC), s.db.Now()
@@ -522,11 +526,7 @@ func (s *Server) scorecardUnitPage(w http.ResponseWriter, r *http.Request) error
 			return err
 		}
 	}
-	local, err := s.localAssessments(r, d.Year)
-	if err != nil {
-		return err
-	}
-	u.Local = local[code]
+	u.Local = d.local[code]
 	return s.render(w, r, http.StatusOK, "scorecard_unit", &page{Title: u.Unit.Name, Data: u})
 }
 
