@@ -16,10 +16,6 @@ const (
 	licenceText = "dist/LICENSE.txt"
 )
 
-func (s *Server) registerAbout() {
-	s.handle("GET", "/about", s.about)
-}
-
 // embeddedNotices reads the notices built into the binary once: they
 // cannot change while it runs.
 var embeddedNotices = sync.OnceValues(func() ([]notices.Component, error) {

@@ -14,11 +14,6 @@ import (
 	"github.com/aldyn-kg/aldyn/internal/i18n"
 )
 
-func (s *Server) registerAudit() {
-	s.handle("GET", "/audit", s.auditPage)
-	s.handle("GET", "/api/v1/audit", s.apiAudit)
-}
-
 // auditFilter reads the audit log filter: entity, action, actor, from/to
 // dates (inclusive, YYYY-MM-DD), always within the administrator's territory.
 func auditFilter(r *http.Request) (aldyn.AuditFilter, error) {

@@ -11,22 +11,6 @@ import (
 	"github.com/aldyn-kg/aldyn/internal/store"
 )
 
-func (s *Server) registerBodies() {
-	s.handle("GET", "/bodies", s.bodiesPage)
-	s.handle("GET", "/bodies/new", s.bodyNewPage)
-	s.handle("POST", "/bodies", s.bodyCreate)
-	s.handle("GET", "/bodies/{id}", s.bodyPage)
-	s.handle("GET", "/bodies/{id}/edit", s.bodyEditPage)
-	s.handle("POST", "/bodies/{id}", s.bodyUpdate)
-	s.handle("POST", "/bodies/{id}/delete", s.bodyDelete)
-
-	s.handle("GET", "/api/v1/bodies", s.apiBodies)
-	s.handle("GET", "/api/v1/bodies/{id}", s.apiBody)
-	s.handle("POST", "/api/v1/bodies", s.bodyCreate)
-	s.handle("PUT", "/api/v1/bodies/{id}", s.bodyUpdate)
-	s.handle("DELETE", "/api/v1/bodies/{id}", s.bodyDelete)
-}
-
 // bodyFilter reads a body list's filter from the query.
 func bodyFilter(q url.Values) (aldyn.BodyFilter, error) {
 	p, err := sortedPage(q, store.BodySorts)

@@ -12,15 +12,6 @@ import (
 // The offense classification: Table 1's categories and their subgroups of
 // code articles. Anyone may read it; national administrators edit it.
 
-func (s *Server) registerClassification() {
-	s.handle("GET", "/stats/classification", s.classificationPage)
-	s.handle("POST", "/stats/classification", s.classificationSave)
-	s.handle("POST", "/stats/classification/{code}/delete", s.subgroupDelete)
-	s.handle("GET", "/api/v1/stats/categories", s.apiCategories)
-	s.handle("PUT", "/api/v1/stats/categories/subgroups/{code}", s.apiSaveSubgroup)
-	s.handle("DELETE", "/api/v1/stats/categories/subgroups/{code}", s.subgroupDelete)
-}
-
 // categoryJSON is a category with its subgroups.
 type categoryJSON struct {
 	Code      string              `json:"code"`

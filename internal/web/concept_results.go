@@ -9,11 +9,6 @@ import (
 // The Concept's results page: the page the Coordination Council opens
 // first. Its figures are national aggregates and plan counts, public.
 
-func (s *Server) registerConceptResults() {
-	s.handle("GET", "/concept", s.conceptResultsPage)
-	s.handle("GET", "/api/v1/concept/results", s.apiConceptResults)
-}
-
 func (s *Server) conceptResults(r *http.Request) (*datasets.ConceptResults, error) {
 	c, err := theConcept()
 	if err != nil {

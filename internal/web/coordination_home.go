@@ -21,10 +21,6 @@ import (
 // reminderEvery is how often one body may be reminded.
 const reminderEvery = 24 * time.Hour
 
-func (s *Server) registerCoordinationHome() {
-	s.handle("POST", "/reminders", s.reminderSend)
-}
-
 // homeCycle sums one open cycle.
 type homeCycle struct {
 	Cycle                                             aldyn.ReportingCycle

@@ -17,30 +17,6 @@ import (
 // and the coordinator's decision. A body enters only its own forms; the
 // coordinators whose territory covers the body decide on them.
 
-func (s *Server) registerDataSets() {
-	s.handle("GET", "/data-sets", s.dataSetsPage)
-	s.handle("GET", "/data-sets/{code}", s.dataSetPage)
-	s.handle("GET", "/data-sets/{code}/forms/{body}/{period}", s.dataFormPage)
-	s.handle("POST", "/data-sets/{code}/forms/{body}/{period}", s.dataFormSave)
-	s.handle("POST", "/data-sets/{code}/forms/{body}/{period}/accept", s.dataFormAccept)
-	s.handle("POST", "/data-sets/{code}/forms/{body}/{period}/return", s.dataFormReturn)
-
-	s.handle("GET", "/api/v1/data-elements", s.apiDataElements)
-	s.handle("GET", "/api/v1/data-sets", s.apiDataSets)
-	s.handle("GET", "/api/v1/validation-rules", s.apiValidationRules)
-	s.handle("GET", "/api/v1/data-sets/{code}/forms/{body}/{period}", s.apiDataForm)
-	s.handle("PUT", "/api/v1/data-sets/{code}/forms/{body}/{period}", s.apiDataFormEnter(false))
-	s.handle("POST", "/api/v1/data-sets/{code}/forms/{body}/{period}/submit", s.apiDataFormEnter(true))
-	s.handle("POST", "/api/v1/data-sets/{code}/forms/{body}/{period}/accept", s.apiDataFormDecision(true))
-	s.handle("POST", "/api/v1/data-sets/{code}/forms/{body}/{period}/return", s.apiDataFormDecision(false))
-
-	s.registerDataSetAnalysis()
-	s.registerDataSetXLSX()
-	s.handle("POST", "/data-sets/{code}/forms/{body}/{period}/remind", s.dataFormRemind)
-	s.registerConceptResults()
-	s.registerDataSetDesign()
-}
-
 // formKey is what a form's path names: the data set's code, the body and
 // the period.
 type formKey struct {

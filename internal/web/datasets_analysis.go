@@ -21,11 +21,6 @@ import (
 // of sensitive data sets below the disclosure threshold are suppressed for
 // everyone but national users.
 
-func (s *Server) registerDataSetAnalysis() {
-	s.handle("GET", "/data-sets/{code}/analysis", s.dataSetAnalysisPage)
-	s.handle("GET", "/api/v1/data-values", s.apiDataValues)
-}
-
 // analysisQuery is what a pivot asks for.
 type analysisQuery struct {
 	Elements   []*aldyn.DataElement

@@ -15,38 +15,6 @@ import (
 // version) and validation rules, as pages and through the API. National
 // administrators only; the store checks it again inside each write.
 
-func (s *Server) registerDataSetDesign() {
-	s.handle("POST", "/api/v1/disaggregations", s.apiDisaggregationCreate)
-	s.handle("PUT", "/api/v1/disaggregations/{id}", s.apiDisaggregationUpdate)
-	s.handle("POST", "/api/v1/data-elements", s.apiDataElementCreate)
-	s.handle("POST", "/api/v1/data-sets", s.apiDataSetCreate)
-	s.handle("PUT", "/api/v1/data-sets/{id}", s.apiDataSetUpdate)
-	s.handle("POST", "/api/v1/data-sets/{id}/activate", s.apiDataSetActivate)
-	s.handle("POST", "/api/v1/data-sets/{id}/versions", s.apiDataSetNewVersion)
-	s.handle("POST", "/api/v1/validation-rules", s.apiValidationRuleCreate)
-	s.handle("PUT", "/api/v1/validation-rules/{id}", s.apiValidationRuleUpdate)
-
-	s.handle("GET", "/data-design", s.designPage)
-	s.handle("GET", "/data-design/breakdowns/new", s.designBreakdownNew)
-	s.handle("POST", "/data-design/breakdowns", s.designBreakdownCreate)
-	s.handle("GET", "/data-design/breakdowns/{id}", s.designBreakdownEdit)
-	s.handle("POST", "/data-design/breakdowns/{id}", s.designBreakdownUpdate)
-	s.handle("GET", "/data-design/elements/new", s.designElementNew)
-	s.handle("POST", "/data-design/elements", s.designElementCreate)
-	s.handle("GET", "/data-design/elements/{id}", s.designElementEdit)
-	s.handle("POST", "/data-design/elements/{id}", s.designElementUpdate)
-	s.handle("GET", "/data-design/sets/new", s.designSetNew)
-	s.handle("POST", "/data-design/sets", s.designSetCreate)
-	s.handle("GET", "/data-design/sets/{id}", s.designSetEdit)
-	s.handle("POST", "/data-design/sets/{id}", s.designSetUpdate)
-	s.handle("POST", "/data-design/sets/{id}/activate", s.designSetActivate)
-	s.handle("POST", "/data-design/sets/{id}/versions", s.designSetNewVersion)
-	s.handle("GET", "/data-design/rules/new", s.designRuleNew)
-	s.handle("POST", "/data-design/rules", s.designRuleCreate)
-	s.handle("GET", "/data-design/rules/{id}", s.designRuleEdit)
-	s.handle("POST", "/data-design/rules/{id}", s.designRuleUpdate)
-}
-
 // The forms: one per entity, read from the pages' forms and the API's JSON.
 
 // dataElementForm is the data element's one form.

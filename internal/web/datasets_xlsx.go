@@ -18,11 +18,6 @@ import (
 // multipart envelope around it).
 const maxFormUpload = 4<<20 + 64<<10
 
-func (s *Server) registerDataSetXLSX() {
-	s.handle("GET", "/data-sets/{code}/forms/{body}/{period}/xlsx", s.dataFormXLSX)
-	s.handleUpload("POST", "/data-sets/{code}/forms/{body}/{period}/xlsx", maxFormUpload, s.dataFormImport)
-}
-
 func (s *Server) dataFormXLSX(w http.ResponseWriter, r *http.Request) error {
 	k, f, ds, err := s.dataFormOfPath(r)
 	if err != nil {

@@ -13,12 +13,6 @@ import (
 // classification page, where the sensitive categories are listed, or by
 // the API.
 
-func (s *Server) registerDisclosure() {
-	s.handle("POST", "/stats/disclosure", s.disclosureSave)
-	s.handle("GET", "/api/v1/stats/disclosure", s.apiDisclosure)
-	s.handle("PUT", "/api/v1/stats/disclosure", s.apiSaveDisclosure)
-}
-
 // disclosureJSON is the body of /api/v1/stats/disclosure.
 type disclosureJSON struct {
 	MinCellCount int `json:"min_cell_count"`

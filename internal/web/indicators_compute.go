@@ -42,11 +42,6 @@ func (s *Server) computeIndicator(ctx context.Context, plan *aldyn.Plan, ind *al
 	return src(ctx, s.db, plan, ind, now)
 }
 
-func (s *Server) registerIndicatorCompute() {
-	s.handle("POST", "/indicators/{id}/compute", s.indicatorCompute)
-	s.handle("POST", "/api/v1/indicators/{id}/compute", s.indicatorCompute)
-}
-
 func (s *Server) indicatorCompute(w http.ResponseWriter, r *http.Request) error {
 	if !actor(r).SignedIn() {
 		return unauthorized()

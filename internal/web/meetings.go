@@ -19,34 +19,6 @@ import (
 // internal: every page needs an account, and a meeting outside the
 // actor's territory does not exist for it.
 
-func (s *Server) registerMeetings() {
-	s.handle("GET", "/meetings", s.meetingsPage)
-	s.handle("GET", "/meetings/new", s.meetingNewPage)
-	s.handle("POST", "/meetings", s.meetingCreate)
-	s.handle("GET", "/meetings/{id}", s.meetingPage)
-	s.handle("GET", "/meetings/{id}/edit", s.meetingEditPage)
-	s.handle("POST", "/meetings/{id}", s.meetingUpdate)
-	s.handle("POST", "/meetings/{id}/decisions", s.decisionCreate)
-	s.handle("GET", "/decisions", s.decisionsPage)
-	s.handle("POST", "/decisions/{id}", s.decisionUpdate)
-	s.handle("GET", "/questions", s.questionsPage)
-	s.handle("POST", "/questions", s.questionCreate)
-	s.handle("GET", "/questions/{id}", s.questionPage)
-	s.handle("POST", "/questions/{id}/answer", s.questionAnswer)
-
-	s.handle("GET", "/api/v1/meetings", s.apiMeetings)
-	s.handle("POST", "/api/v1/meetings", s.apiMeetingCreate)
-	s.handle("GET", "/api/v1/meetings/{id}", s.apiMeeting)
-	s.handle("PUT", "/api/v1/meetings/{id}", s.apiMeetingUpdate)
-	s.handle("POST", "/api/v1/meetings/{id}/decisions", s.apiDecisionCreate)
-	s.handle("PUT", "/api/v1/decisions/{id}", s.apiDecisionUpdate)
-	s.handle("GET", "/api/v1/questions", s.apiQuestions)
-	s.handle("POST", "/api/v1/questions", s.apiQuestionCreate)
-	s.handle("POST", "/api/v1/questions/{id}/answer", s.apiQuestionAnswer)
-
-	s.registerRisks()
-}
-
 // meetingByPath loads the meeting of the path if the actor may see it.
 func (s *Server) meetingByPath(r *http.Request) (*aldyn.Meeting, error) {
 	return recordByPath(r, requireSignedIn, "meetings.error.not_found", s.db.FindMeetingByID,

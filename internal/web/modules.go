@@ -12,10 +12,6 @@ var modules = map[string]string{
 	"road-safety": "nav.road_safety",
 }
 
-func (s *Server) registerModules() {
-	s.handle("GET", "/modules/{module}", s.modulePage)
-}
-
 func (s *Server) modulePage(w http.ResponseWriter, r *http.Request) error {
 	key, ok := modules[r.PathValue("module")]
 	if !ok {

@@ -28,19 +28,6 @@ import (
 // maxOffenseUpload bounds an uploaded offense file.
 const maxOffenseUpload = 4 << 30
 
-func (s *Server) registerOffenseImports() {
-	s.handle("GET", "/stats/imports", s.offenseImportsPage)
-	s.handleUpload("POST", "/stats/imports", maxOffenseUpload, s.offenseImportUpload)
-	s.handle("GET", "/stats/imports/jobs/{id}", s.offenseImportJobPage)
-	s.handle("GET", "/stats/imports/jobs/{id}/errors.csv", s.offenseImportErrors)
-	s.handle("GET", "/api/v1/stats/imports", s.apiOffenseImports)
-	s.handleUpload("POST", "/api/v1/stats/imports", maxOffenseUpload, s.apiOffenseImport)
-	s.handle("GET", "/api/v1/stats/imports/jobs/{id}", s.apiOffenseImportJob)
-	s.handle("POST", "/stats/import-profiles", s.offenseProfileForm)
-	s.handle("GET", "/api/v1/stats/import-profiles", s.apiOffenseProfiles)
-	s.handle("PUT", "/api/v1/stats/import-profiles/{name}", s.apiSaveOffenseProfile)
-}
-
 // Column profiles: how the columns of one register's export map to the
 // fields of a record, saved by name (audited) and chosen at import.
 

@@ -42,14 +42,6 @@ const (
 	open311MaxDesc      = 4000
 )
 
-func (s *Server) registerOpen311() {
-	s.handle("GET", "/open311/v2/{file}", s.open311Get)
-	s.handle("POST", "/open311/v2/{file}", s.open311Post)
-	s.handle("GET", "/open311/v2/services/{file}", s.open311Service)
-	s.handle("GET", "/open311/v2/requests/{file}", s.open311Request)
-	s.handle("GET", "/open311/v2/tokens/{file}", s.open311Token)
-}
-
 // o311Error is an error as the specification writes it.
 type o311Error struct {
 	XMLName     xml.Name `xml:"error" json:"-"`

@@ -94,22 +94,13 @@ type openPublisher struct {
 	Created        time.Time
 }
 
-func (s *Server) registerOpenData() {
+// initOpenData sets up the open-data catalogue and the rate limit of its
+// machine-readable files and API.
+func (s *Server) initOpenData() {
 	s.open = &openDataState{cat: opendata.NewCatalogue(s.db, s.log), limit: newRateLimiter(openRate, openBurst)}
 	if s.cfg.OpenDataRate != 0 {
 		s.open.limit = newRateLimiter(s.cfg.OpenDataRate, max(s.cfg.OpenDataRate*4, 1))
 	}
-	s.handle("GET", "/open", s.openList)
-	s.handle("GET", "/open/policy", s.openPolicy)
-	s.handle("GET", "/open/admin", s.openAdmin)
-	s.handle("POST", "/open/admin/{slug}", s.openAdminSave)
-	s.handle("POST", "/open/admin/sensitive", s.openAdminSensitive)
-	s.handle("GET", "/open/admin/{slug}", s.openAdminDataset)
-	s.handle("GET", "/open/{slug}", s.openDataset)
-	s.handle("GET", "/open/{slug}/{file}", s.machine(s.openFile))
-	s.handle("GET", "/catalog.jsonld", s.machine(s.catalogJSONLD))
-	s.handle("GET", "/catalog.ttl", s.machine(s.catalogTTL))
-	s.registerCKAN()
 }
 
 // openRebuildEvery is how often the running server compares the open

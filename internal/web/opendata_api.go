@@ -376,22 +376,11 @@ func ckanParams(r *http.Request) (map[string]string, error) {
 	return out, nil
 }
 
-func (s *Server) registerCKAN() {
-	for _, prefix := range ckanPrefixes {
-		for _, a := range ckanActions {
-			h := s.machine(s.ckanAction(a))
-			s.handle("GET", prefix+a, h)
-			s.handle("POST", prefix+a, h)
-		}
-		// Any other action: CKAN's "Bad request - Action name not known"
-		// in the error envelope, so a client reports it as CKAN would.
-		unknown := s.machine(func(w http.ResponseWriter, r *http.Request) error {
-			ckanError(w, r, http.StatusBadRequest, "Bad Request", "Bad request - Action name not known: "+r.PathValue("action"))
-			return nil
-		})
-		s.handle("GET", prefix+"{action}", unknown)
-		s.handle("POST", prefix+"{action}", unknown)
-	}
+// ckanUnknownAction answers any other action: CKAN's "Bad request - Action
+// name not known" in the error envelope, so a client reports it as CKAN would.
+func (s *Server) ckanUnknownAction(w http.ResponseWriter, r *http.Request) error {
+	ckanError(w, r, http.StatusBadRequest, "Bad Request", "Bad request - Action name not known: "+r.PathValue("action"))
+	return nil
 }
 
 func (s *Server) ckanAction(action string) func(http.ResponseWriter, *http.Request) error {

@@ -133,13 +133,6 @@ func (s *Server) serveMetrics(app http.Handler) http.Handler {
 	})
 }
 
-func (s *Server) registerOps() {
-	s.handle("GET", "/healthz", s.healthz)
-	s.handle("GET", "/readyz", s.readyz)
-	s.handle("GET", "/{$}", s.home)
-	s.handle("GET", "/lang/{lang}", s.setLanguage)
-}
-
 // healthz says the process is alive.
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})

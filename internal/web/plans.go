@@ -21,31 +21,6 @@ import (
 // indicators are in plans_items.go, the spreadsheet template in
 // plans_template.go.
 
-func (s *Server) registerPlans() {
-	s.handle("GET", "/plans", s.plansPage)
-	s.handle("GET", "/plans/new", s.planNewPage)
-	s.handle("POST", "/plans", s.planCreate)
-	s.handle("GET", "/plans/{id}", s.planPage)
-	s.handle("GET", "/plans/{id}/edit", s.planEditPage)
-	s.handle("POST", "/plans/{id}", s.planUpdate)
-	s.handle("GET", "/plans/{id}/diff", s.planDiffPage)
-	for _, a := range planActions {
-		s.handle("POST", "/plans/{id}/"+a, s.planAction(a))
-	}
-	s.handle("GET", "/public/plans", s.publicPlansPage)
-	s.handle("GET", "/public/plans/{id}", s.publicPlanPage)
-
-	s.handle("GET", "/api/v1/plans", s.apiPlans)
-	s.handle("POST", "/api/v1/plans", s.apiPlanCreate)
-	s.handle("GET", "/api/v1/plans/{id}", s.apiPlan)
-	s.handle("PUT", "/api/v1/plans/{id}", s.apiPlanUpdate)
-	for _, a := range planActions {
-		s.handle("POST", "/api/v1/plans/{id}/"+a, s.apiPlanAction(a))
-	}
-	s.registerPlanItems()
-	s.registerPlanTemplate()
-}
-
 // planActions are the lifecycle moves of a plan, each a POST.
 var planActions = []string{"sign", "approve", "amend", "close"}
 

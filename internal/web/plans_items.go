@@ -17,31 +17,6 @@ import (
 // forms and API. They change only while their plan is a draft; the store
 // refuses the rest.
 
-func (s *Server) registerPlanItems() {
-	s.handle("GET", "/plans/{id}/measures/new", s.measureNewPage)
-	s.handle("POST", "/plans/{id}/measures", s.measureCreate)
-	s.handle("GET", "/measures/{id}", s.measurePage)
-	s.handle("GET", "/measures/{id}/edit", s.measureEditPage)
-	s.handle("POST", "/measures/{id}", s.measureUpdate)
-	s.handle("POST", "/measures/{id}/delete", s.measureDelete)
-
-	s.handle("GET", "/plans/{id}/indicators/new", s.indicatorNewPage)
-	s.handle("POST", "/plans/{id}/indicators", s.indicatorCreate)
-	s.handle("GET", "/indicators/{id}", s.indicatorPage)
-	s.handle("GET", "/indicators/{id}/edit", s.indicatorEditPage)
-	s.handle("POST", "/indicators/{id}", s.indicatorUpdate)
-
-	s.handle("GET", "/api/v1/plans/{id}/measures", s.apiMeasures)
-	s.handle("POST", "/api/v1/plans/{id}/measures", s.apiMeasureCreate)
-	s.handle("GET", "/api/v1/measures/{id}", s.apiMeasure)
-	s.handle("PUT", "/api/v1/measures/{id}", s.apiMeasureUpdate)
-	s.handle("DELETE", "/api/v1/measures/{id}", s.apiMeasureDelete)
-	s.handle("GET", "/api/v1/indicators", s.apiIndicators)
-	s.handle("POST", "/api/v1/plans/{id}/indicators", s.apiIndicatorCreate)
-	s.handle("GET", "/api/v1/indicators/{id}", s.apiIndicator)
-	s.handle("PUT", "/api/v1/indicators/{id}", s.apiIndicatorUpdate)
-}
-
 // measureByPath loads the measure of the path and its plan, found when
 // the actor reads the plan.
 func (s *Server) measureByPath(r *http.Request) (*aldyn.Measure, *aldyn.Plan, bool, error) {

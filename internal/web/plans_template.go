@@ -19,12 +19,6 @@ import (
 // maxTemplateUpload bounds an uploaded template.
 const maxTemplateUpload = 10 << 20
 
-func (s *Server) registerPlanTemplate() {
-	s.handle("GET", "/plans/{id}/template", s.planTemplate)
-	s.handle("GET", "/plans/{id}/import", s.planImportPage)
-	s.handleUpload("POST", "/plans/{id}/import", maxTemplateUpload, s.planImport)
-}
-
 // templateBodies returns the plan's measures and the bodies a template
 // may name: those in the actor's territory and those the plan already
 // names.

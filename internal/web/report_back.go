@@ -22,25 +22,6 @@ import (
 // inspector, the place and time and, after the meeting, the outcome with
 // issues and answers through PublicIssues (personal-data shapes blanked).
 
-func (s *Server) registerReportBack() {
-	s.handle("GET", "/report-back-meetings", s.reportBackCalendar)
-	s.handle("GET", "/report-back-meetings/manage", s.reportBackManage)
-	s.handle("GET", "/report-back-meetings/new", s.reportBackNewPage)
-	s.handle("POST", "/report-back-meetings", s.reportBackCreate)
-	s.handle("GET", "/report-back-meetings/{id}/edit", s.reportBackEditPage)
-	s.handle("POST", "/report-back-meetings/{id}", s.reportBackUpdate)
-
-	s.handle("GET", "/api/v1/report-back-meetings", s.apiReportBackList)
-	s.handle("GET", "/api/v1/report-back-meetings/{id}", s.apiReportBack)
-	s.handle("POST", "/api/v1/report-back-meetings", s.apiReportBackCreate)
-	s.handle("PUT", "/api/v1/report-back-meetings/{id}", s.apiReportBackUpdate)
-
-	s.handle("GET", "/report-back-meetings/{id}/issues", s.reportBackIssuesPage)
-	s.handle("POST", "/report-back-meetings/{id}/issues/{issue}", s.reportBackIssueModerate)
-	s.handle("GET", "/api/v1/report-back-meetings/{id}/issues", s.apiReportBackIssues)
-	s.handle("PUT", "/api/v1/report-back-meetings/{id}/issues/{issue}", s.apiReportBackIssueModerate)
-}
-
 // requireReportBackStaff lets through those who may schedule meetings:
 // reporters (the police body's staff), coordinators and administrators.
 func requireReportBackStaff(r *http.Request) error {

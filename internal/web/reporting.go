@@ -17,42 +17,6 @@ import (
 // review, the monitoring dashboard and the monitoring report download. The
 // plan, measure and indicator pages it links to are the plans module's.
 
-func (s *Server) registerReporting() {
-	s.handle("GET", "/plans/{id}/cycles", s.cyclesPage)
-	s.handle("POST", "/plans/{id}/cycles", s.cycleCreate)
-	s.handle("GET", "/cycles/{id}", s.cyclePage)
-	s.handle("POST", "/cycles/{id}/close", s.cycleClose)
-	s.handle("GET", "/tasks", s.tasksPage)
-	s.handle("GET", "/notifications", s.notificationsPage)
-	s.handle("POST", "/notifications/{id}/read", s.notificationRead)
-
-	s.handle("GET", "/cycles/{cid}/measures/{mid}/report", s.reportFormPage)
-	s.handleUpload("POST", "/cycles/{cid}/measures/{mid}/report", evidenceRequestLimit, s.reportFormSave)
-	s.handle("GET", "/reports/{id}", s.reportPage)
-	s.handle("POST", "/reports/{id}/submit", s.reportSubmit)
-	s.handle("POST", "/reports/{id}/accept", s.reportAccept)
-	s.handle("POST", "/reports/{id}/return", s.reportReturn)
-	s.handleUpload("POST", "/reports/{id}/evidence", evidenceRequestLimit, s.reportEvidenceUpload)
-	s.handle("GET", "/evidence/{id}", s.evidenceDownload)
-	s.handle("POST", "/evidence/{id}/delete", s.evidenceDelete)
-
-	s.handle("GET", "/plans/{id}/dashboard", s.dashboardPage)
-
-	s.handle("GET", "/api/v1/plans/{id}/cycles", s.apiCycles)
-	s.handle("POST", "/api/v1/plans/{id}/cycles", s.apiCycleCreate)
-	s.handle("POST", "/api/v1/cycles/{id}/close", s.apiCycleClose)
-	s.handle("GET", "/api/v1/tasks", s.apiTasks)
-	s.handle("POST", "/api/v1/reports", s.apiReportCreate)
-	s.handle("GET", "/api/v1/reports/{id}", s.apiReport)
-	s.handle("PUT", "/api/v1/reports/{id}", s.apiReportUpdate)
-	s.handle("POST", "/api/v1/reports/{id}/submit", s.apiReportSubmit)
-	s.handle("POST", "/api/v1/reports/{id}/accept", s.apiReportAccept)
-	s.handle("POST", "/api/v1/reports/{id}/return", s.apiReportReturn)
-	s.handleUpload("POST", "/api/v1/reports/{id}/evidence", evidenceRequestLimit, s.apiEvidenceUpload)
-	s.handle("GET", "/api/v1/plans/{id}/dashboard", s.apiDashboard)
-	s.handle("GET", "/api/v1/plans/{id}/report", s.apiPlanReport)
-}
-
 // pathPlan loads the plan of the path for its reporting pages: not found,
 // as on the plan's own pages, unless the actor reads the plan.
 func (s *Server) pathPlan(r *http.Request) (*aldyn.Plan, error) {

@@ -44,7 +44,8 @@ type residentsState struct {
 // device may send in an hour.
 const residentsPerHour = 10
 
-func (s *Server) registerResidents() {
+// initResidents sets up the limits on residents' reports and Open311 requests.
+func (s *Server) initResidents() {
 	n := s.cfg.ResidentsPerHour
 	if n == 0 {
 		n = residentsPerHour
@@ -53,16 +54,6 @@ func (s *Server) registerResidents() {
 	s.residents.open311 = residents.NewLimiter(open311KeyPerHour, time.Hour)
 	// Each answer is up to some 500 KB (a thousand requests), twice.
 	s.residents.open311Answers.size = 200
-	s.handle("GET", "/report", s.residentForm)
-	s.handleUpload("POST", "/report", residentRequestLimit, s.residentSubmit)
-	s.handle("GET", "/reports/track/{code}", s.residentTrack)
-	s.handle("POST", "/reports/track/{code}/support", s.residentSupport)
-	s.handle("GET", "/reports/media/{id}", s.residentMedia)
-	s.registerResidentHandling()
-	s.registerResidentCategories()
-	s.registerResidentPublic()
-	s.registerOpen311()
-	s.registerVictimServices()
 }
 
 // Emergency numbers of the Kyrgyz Republic shown beside the form and

@@ -22,11 +22,6 @@ import (
 // staff only and within the actor's scope: a reporter sees its body's
 // reports, everyone else the reports made in their territory.
 
-func (s *Server) registerResidentAnalytics() {
-	s.handle("GET", "/api/v1/stats/residents", s.apiStatsResidents)
-	s.handle("GET", "/residents/dashboard", s.residentDashboardPage)
-}
-
 // staffResidentScope limits f to what the actor may see on a map or a
 // dashboard: a reporter its body's reports, others the reports made in
 // their territory (whose exact pins they may see, CanSeeResident).

@@ -17,18 +17,6 @@ import (
 // whether the category is sensitive (not taken through the public form).
 // The page and the API (/api/v1/resident-categories) read one form.
 
-func (s *Server) registerResidentCategories() {
-	s.handle("GET", "/resident-categories", s.residentCategoriesPage)
-	s.handle("GET", "/resident-categories/new", s.residentCategoryNewPage)
-	s.handle("POST", "/resident-categories", s.residentCategoryCreate)
-	s.handle("GET", "/resident-categories/{id}", s.residentCategoryEditPage)
-	s.handle("POST", "/resident-categories/{id}", s.residentCategoryUpdate)
-
-	s.handle("GET", "/api/v1/resident-categories", s.apiResidentCategories)
-	s.handle("POST", "/api/v1/resident-categories", s.residentCategoryCreate)
-	s.handle("PUT", "/api/v1/resident-categories/{id}", s.residentCategoryUpdate)
-}
-
 // residentCategoryForm is the category's one form, the page's and the
 // API's JSON (ResidentCategoryInput); the code is read on creation only,
 // the store keeps it afterwards.

@@ -22,20 +22,6 @@ import (
 // JSON API, and escalation of overdue reports to the coordination
 // commission of their territory.
 
-func (s *Server) registerResidentHandling() {
-	s.handle("GET", "/residents", s.residentsPage)
-	s.handle("GET", "/residents/{id}", s.residentPage)
-	s.handleUpload("POST", "/residents/{id}/status", answerRequestLimit, s.residentStatus)
-	s.handle("POST", "/residents/{id}/notes", s.residentNote)
-	s.handle("POST", "/residents/{id}/reassign", s.residentReassign)
-	s.handle("POST", "/residents/{id}/merge", s.residentMerge)
-	s.handle("POST", "/residents/{id}/moderate", s.residentModerate)
-
-	s.handle("GET", "/api/v1/resident-reports", s.apiResidentReports)
-	s.handle("GET", "/api/v1/resident-reports/{id}", s.apiResidentReport)
-	s.handle("POST", "/api/v1/resident-reports/{id}/transition", s.apiResidentTransition)
-}
-
 // residentScope limits a staff list to what the actor handles or covers:
 // a reporter its body's reports, others their territory's.
 func residentScope(a *aldyn.Actor, f *aldyn.ResidentReportFilter) {

@@ -20,14 +20,6 @@ import (
 // moderator published in a public category is shown, through PublicText
 // and PublicAnswer; contact details, notes and the exact pin never are.
 
-func (s *Server) registerResidentPublic() {
-	s.handle("GET", "/reports", s.publicReportsPage)
-	s.handle("GET", "/reports/public/{id}", s.publicReportPage)
-	s.handle("POST", "/reports/public/{id}/support", s.publicReportSupport)
-	s.handle("GET", "/api/v1/public-reports", s.apiPublicReports)
-	s.handle("GET", "/api/v1/public-reports/map", s.apiPublicReportsMap)
-}
-
 // publicReport is a report as the public may see it.
 type publicReport struct {
 	ID            int64      `json:"id"`

@@ -26,26 +26,6 @@ import (
 // form's sensitive categories and on territory pages; editing within scope,
 // CSV/XLSX import and export, and the API.
 
-func (s *Server) registerVictimServices() {
-	s.handle("GET", "/victim-services", s.victimServicesPage)
-	s.handle("GET", "/victim-services/new", s.victimServiceNewPage)
-	s.handle("POST", "/victim-services", s.victimServiceCreate)
-	s.handle("GET", "/victim-services/import", s.victimServiceImportPage)
-	s.handleUpload("POST", "/victim-services/import", importLimit, s.victimServiceImport)
-	s.handle("GET", "/victim-services/{id}", s.victimServicePage)
-	s.handle("GET", "/victim-services/{id}/edit", s.victimServiceEditPage)
-	s.handle("POST", "/victim-services/{id}", s.victimServiceUpdate)
-	s.handle("POST", "/victim-services/{id}/delete", s.victimServiceDelete)
-
-	s.handle("GET", "/api/v1/victim-services", s.apiVictimServices)
-	s.handle("GET", "/api/v1/victim-services/map", s.apiVictimServicesMap)
-	s.handle("GET", "/api/v1/victim-services/{id}", s.apiVictimService)
-	s.handle("POST", "/api/v1/victim-services", s.victimServiceCreate)
-	s.handle("PUT", "/api/v1/victim-services/{id}", s.victimServiceUpdate)
-	s.handle("DELETE", "/api/v1/victim-services/{id}", s.victimServiceDelete)
-	s.handleUpload("POST", "/api/v1/victim-services/import", importLimit, s.victimServiceImport)
-}
-
 // requireVictimServiceEditor refuses those who may manage victim services
 // nowhere: the store checks the territory.
 func requireVictimServiceEditor(r *http.Request) error {

@@ -14,18 +14,6 @@ import (
 // Concept's risks and mitigations on first view, rated and extended by the
 // coordinators who manage the plan, and drawn as a 5 × 5 matrix.
 
-func (s *Server) registerRisks() {
-	s.handle("GET", "/plans/{id}/risks", s.risksPage)
-	s.handle("GET", "/plans/{id}/risks/new", s.riskNewPage)
-	s.handle("POST", "/plans/{id}/risks", s.riskCreate)
-	s.handle("GET", "/risks/{id}/edit", s.riskEditPage)
-	s.handle("POST", "/risks/{id}", s.riskUpdate)
-
-	s.handle("GET", "/api/v1/plans/{id}/risks", s.apiRisks)
-	s.handle("POST", "/api/v1/plans/{id}/risks", s.apiRiskCreate)
-	s.handle("PUT", "/api/v1/risks/{id}", s.apiRiskUpdate)
-}
-
 // riskConcept is the Concept whose §8 risks pre-fill every register.
 var riskConcept = sync.OnceValues(concept.Load)
 

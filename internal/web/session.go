@@ -11,18 +11,6 @@ import (
 	"github.com/aldyn-kg/aldyn/internal/auth"
 )
 
-func (s *Server) registerSession() {
-	s.handle("GET", "/login", s.loginPage)
-	s.handle("POST", "/login", s.loginSubmit)
-	s.handle("POST", "/logout", s.logout)
-	s.handle("GET", "/profile", s.profilePage)
-	s.handle("POST", "/profile/password", s.profilePassword)
-	s.handle("POST", "/profile/tokens", s.profileTokenCreate)
-	s.handle("POST", "/profile/tokens/{id}/revoke", s.profileTokenAction(s.db.RevokeAPIToken, "common.saved"))
-	s.handle("POST", "/profile/tokens/{id}/renew", s.profileTokenAction(s.renewToken, "user.token_renewed"))
-	s.handle("GET", "/api/v1/me", s.apiMe)
-}
-
 func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) error {
 	form := url.Values{"next": {localTarget(r.URL.Query().Get("next"))}}
 	return s.render(w, r, http.StatusOK, "login", &page{Title: info(r).loc.T("auth.login_title"), Form: form})

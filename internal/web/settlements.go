@@ -9,10 +9,6 @@ import (
 	"github.com/aldyn-kg/aldyn/internal/settlements"
 )
 
-func (s *Server) registerSettlements() {
-	s.handle("GET", "/api/v1/settlements", s.apiSettlements)
-}
-
 // settlementsAttribution credits the gazetteer wherever its names are
 // drawn, as CC BY 4.0 asks.
 const settlementsAttribution = `Settlements: <a href="https://www.geonames.org/">GeoNames</a> (<a href="https://creativecommons.org/licenses/by/4.0/">CC BY 4.0</a>)`

@@ -30,26 +30,6 @@ import (
 // sensitive records only for them, in cells of at least the minimum count
 // (recordGrid).
 
-func (s *Server) registerStats() {
-	s.handle("GET", "/stats", s.statsPage)
-	s.handle("GET", "/stats/map", s.statsMapPage)
-	s.handle("GET", "/stats/official", s.officialPage)
-	s.handle("GET", "/stats/precincts/{code}", s.precinctPage)
-	s.handle("GET", "/stats/charts/timeprofile", s.timeProfileChartPage)
-	s.handle("GET", "/api/v1/stats/counts", s.cachedStats(s.apiCounts))
-	s.handle("GET", "/api/v1/stats/timeprofile", s.cachedStats(s.apiTimeProfile))
-	s.handle("GET", "/api/v1/stats/hotspots", s.cachedStats(s.apiHotspots))
-	s.handle("GET", "/api/v1/stats/points", s.cachedStats(s.apiPoints))
-	s.handle("GET", "/api/v1/stats/forecast", s.cachedStats(s.apiForecast))
-	s.handle("GET", "/api/v1/stats/official", s.cachedStats(s.apiOfficial))
-	s.registerOffenseImports()
-	s.registerClassification()
-	s.registerDisclosure()
-	s.registerIndicatorCompute()
-	s.registerTerritoryDashboard()
-	s.registerResidentAnalytics()
-}
-
 // statsScope is what a statistics request asks about, resolved against
 // the actor's territory.
 type statsScope struct {

@@ -35,34 +35,6 @@ func init() {
 	funcs["hasField"] = func(answer, name string) bool { return slices.Contains(strings.Fields(answer), name) }
 }
 
-func (s *Server) registerSurveys() {
-	s.handle("GET", "/surveys", s.surveysPage)
-	s.handleUpload("POST", "/surveys/xlsform", maxSurveyUpload, s.surveyXLSFormUpload)
-	s.handle("POST", "/surveys/standard", s.surveyStandardCreate)
-	s.handle("POST", "/surveys/{id}/status", s.surveyStatus)
-	s.handle("GET", "/surveys/{slug}", s.surveyFormPage)
-	s.handle("POST", "/surveys/{slug}", s.surveySubmit)
-	s.handle("GET", "/trust-index", s.trustIndexPage)
-	s.handle("GET", "/victimization", s.victimizationPage)
-	s.handle("GET", "/scorecards", s.scorecardsPage)
-	s.handle("GET", "/scorecards/weights", s.scorecardWeightsPage)
-	s.handle("GET", "/scorecards/units/{code}", s.scorecardUnitPage)
-	s.handle("POST", "/scorecards/weights", s.scorecardWeightsSave)
-
-	s.handle("GET", "/api/v1/surveys", s.surveysPage)
-	s.handleUpload("POST", "/api/v1/surveys/xlsform", maxSurveyUpload, s.surveyXLSFormUpload)
-	s.handle("GET", "/api/v1/surveys/{id}", s.apiSurvey)
-	s.handle("GET", "/api/v1/surveys/{id}/xlsform", s.surveyXLSForm)
-	s.handle("POST", "/api/v1/surveys/{id}/status", s.surveyStatus)
-	s.handle("GET", "/api/v1/surveys/{id}/responses", s.apiSurveyResponses)
-	s.handleUpload("POST", "/api/v1/surveys/{id}/responses", maxSurveyUpload, s.apiSurveyImport)
-	s.handle("GET", "/api/v1/surveys/{id}/estimates", s.apiSurveyEstimates)
-	s.handleUpload("POST", "/api/v1/surveys/{id}/weighting", maxSurveyUpload, s.apiSurveyWeighting)
-	s.handle("GET", "/api/v1/trust-index", s.apiTrustIndex)
-	s.handle("GET", "/api/v1/victimization", s.apiVictimization)
-	s.handle("GET", "/api/v1/scorecards", s.apiScorecards)
-}
-
 // requireSurveyDesigner lets through those who may design surveys
 // somewhere: coordinators, analysts and administrators.
 func requireSurveyDesigner(r *http.Request) error {

@@ -23,15 +23,6 @@ import (
 // wave: estimate, interval, n, unweighted n, reliability; nothing from
 // fewer than the minimum respondents), and its one-use invitation codes.
 
-func (s *Server) registerSurveyStaff() {
-	s.handle("GET", "/surveys/{id}/design", s.surveyDesignPage)
-	s.handle("GET", "/surveys/{id}/responses", s.surveyResponsesPage)
-	s.handle("GET", "/surveys/{id}/estimates", s.surveyEstimatesPage)
-	s.handle("POST", "/surveys/{id}/invitations", s.surveyInvitations)
-	s.handle("GET", "/surveys/{id}/weighting", s.surveyWeightingPage)
-	s.handleUpload("POST", "/surveys/{id}/weighting", maxSurveyUpload, s.surveyWeightingRun)
-}
-
 // designVariable names a design variable of sv in the request's language:
 // the territory, or the question's text.
 func designVariable(r *http.Request, sv *aldyn.Survey, name string) string {

@@ -20,21 +20,6 @@ import (
 
 const importLimit = territories.MaxFileBytes + 1<<20
 
-func (s *Server) registerTerritories() {
-	s.handle("GET", "/territories", s.territoriesPage)
-	s.handle("GET", "/territories/{code}", s.territoryPage)
-	s.handle("GET", "/territories/{code}/precincts/new", s.precinctNewPage)
-	s.handle("POST", "/territories/{code}/precincts", s.precinctCreate)
-	s.handle("GET", "/territories-import", s.territoryImportPage)
-	s.handleUpload("POST", "/territories-import", importLimit, s.territoryImport)
-
-	s.handle("GET", "/api/v1/territories", s.apiTerritories)
-	s.handle("GET", "/api/v1/territories/{code}", s.apiTerritory)
-	s.handle("GET", "/api/v1/boundaries", s.apiBoundaries)
-	s.handle("POST", "/api/v1/territories", s.apiPrecinctCreate)
-	s.handleUpload("POST", "/api/v1/territories/import/{kind}", importLimit, s.apiTerritoryImport)
-}
-
 func territoryFilter(q url.Values) (aldyn.TerritoryFilter, error) {
 	p, err := pageFromQuery(q)
 	if err != nil {

@@ -11,11 +11,6 @@ import (
 // territory and of the territories below it, each with its key figures,
 // and their totals.
 
-func (s *Server) registerTerritoryDashboard() {
-	s.handle("GET", "/monitoring", s.territoryDashboardPage)
-	s.handle("GET", "/api/v1/monitoring", s.apiTerritoryDashboard)
-}
-
 // planFigures are one plan's dashboard figures on the territory dashboard.
 type planFigures struct {
 	Plan      *aldyn.Plan        `json:"plan"`

@@ -22,16 +22,6 @@ import (
 // per unit and year (no comment, no rater), which feeds the scorecard's
 // local_assessment component.
 
-func (s *Server) registerUnitRatings() {
-	s.handle("GET", "/scorecards/ratings", s.unitRatingsTablePage)
-	s.handle("GET", "/api/v1/unit-ratings", s.apiUnitRatings)
-	s.handle("GET", "/unit-ratings", s.unitRatingsPage)
-	s.handle("GET", "/unit-ratings/new", s.unitRatingNewPage)
-	s.handle("POST", "/unit-ratings", s.unitRatingCreate)
-	s.handle("GET", "/unit-ratings/{id}", s.unitRatingEditPage)
-	s.handle("POST", "/unit-ratings/{id}", s.unitRatingUpdate)
-}
-
 // unitRatingForm is the rating's one form: the unit and year (new
 // ratings only), a score.<criterion> per criterion, and the comment.
 type unitRatingForm struct{ r *aldyn.UnitRating }

@@ -12,20 +12,6 @@ import (
 	"github.com/aldyn-kg/aldyn/internal/store"
 )
 
-func (s *Server) registerUsers() {
-	s.handle("GET", "/users", s.usersPage)
-	s.handle("GET", "/users/new", s.userNewPage)
-	s.handle("POST", "/users", s.userCreate)
-	s.handle("GET", "/users/{id}", s.userPage)
-	s.handle("POST", "/users/{id}", s.userUpdate)
-	s.handle("POST", "/users/{id}/reset-password", s.userResetPassword)
-
-	s.handle("GET", "/api/v1/users", s.apiUsers)
-	s.handle("GET", "/api/v1/users/{id}", s.apiUser)
-	s.handle("POST", "/api/v1/users", s.apiUserCreate)
-	s.handle("PATCH", "/api/v1/users/{id}", s.apiUserUpdate)
-}
-
 // userFilter reads a user list's filter; the list is always limited to
 // the administrator's territory.
 func userFilter(r *http.Request) (aldyn.UserFilter, error) {
