@@ -294,10 +294,7 @@ func (s *Server) dataFormSave(w http.ResponseWriter, r *http.Request) error {
 		return lerr
 	}
 	loc := info(r).loc
-	errs := map[string]string{}
-	for name, key := range e.Fields {
-		errs[name] = loc.T(key)
-	}
+	errs := mergeErrors(loc, e, nil)
 	var broken []aldyn.RuleResult
 	if b, ok := e.Args["broken"].([]aldyn.RuleResult); ok {
 		broken = b

@@ -64,6 +64,17 @@ func designJSON[T any](w http.ResponseWriter, r *http.Request, status int, v *T,
 	return writeJSON(w, status, v)
 }
 
+// designUpdateJSON is designJSON for design record {id} (notFound when the
+// id names none), stored with update.
+func designUpdateJSON[T any](w http.ResponseWriter, r *http.Request, notFound string, v *T, form entityForm,
+	update func(context.Context, *aldyn.Actor, int64, *T) error) error {
+	id, err := routeID(r, "id", notFound)
+	if err != nil {
+		return err
+	}
+	return designJSON(w, r, http.StatusOK, v, form, func(ctx context.Context, a *aldyn.Actor, v *T) error { return update(ctx, a, id, v) })
+}
+
 func (s *Server) apiDataElementCreate(w http.ResponseWriter, r *http.Request) error {
 	e := &aldyn.DataElement{}
 	return designJSON(w, r, http.StatusCreated, e, dataElementForm{e}, s.db.CreateDataElement)
@@ -80,25 +91,13 @@ func (s *Server) apiValidationRuleCreate(w http.ResponseWriter, r *http.Request)
 }
 
 func (s *Server) apiDataSetUpdate(w http.ResponseWriter, r *http.Request) error {
-	id, err := routeID(r, "id", "datasets.error.not_found")
-	if err != nil {
-		return err
-	}
 	ds := &aldyn.DataSet{}
-	return designJSON(w, r, http.StatusOK, ds, dataSetForm{ds}, func(ctx context.Context, a *aldyn.Actor, ds *aldyn.DataSet) error {
-		return s.db.UpdateDataSet(ctx, a, id, ds)
-	})
+	return designUpdateJSON(w, r, "datasets.error.not_found", ds, dataSetForm{ds}, s.db.UpdateDataSet)
 }
 
 func (s *Server) apiValidationRuleUpdate(w http.ResponseWriter, r *http.Request) error {
-	id, err := routeID(r, "id", "datasets.error.rule_not_found")
-	if err != nil {
-		return err
-	}
 	v := &aldyn.ValidationRule{}
-	return designJSON(w, r, http.StatusOK, v, validationRuleForm{v}, func(ctx context.Context, a *aldyn.Actor, v *aldyn.ValidationRule) error {
-		return s.db.UpdateValidationRule(ctx, a, id, v)
-	})
+	return designUpdateJSON(w, r, "datasets.error.rule_not_found", v, validationRuleForm{v}, s.db.UpdateValidationRule)
 }
 
 func (s *Server) apiDataSetActivate(w http.ResponseWriter, r *http.Request) error {
@@ -107,10 +106,7 @@ func (s *Server) apiDataSetActivate(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	ds, err := s.db.ActivateDataSet(r.Context(), actor(r), id)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, ds)
+	return writeFound(w, ds, err)
 }
 
 // apiDataSetNewVersion copies the newest version of the data set of id
@@ -263,12 +259,24 @@ func designPath(kind string, id int64) string {
 	return "/data-design/" + kind + "/" + strconv.FormatInt(id, 10)
 }
 
-func (s *Server) designElementNew(w http.ResponseWriter, r *http.Request) error {
+// designByPath loads design record {id} with find, for a national
+// administrator.
+func designByPath[T any](r *http.Request, notFound string, find func(context.Context, int64) (T, error)) (T, error) {
+	return recordByPath(r, requireNationalAdmin, notFound, find, func(*aldyn.Actor, T) bool { return true })
+}
+
+// designNew shows the form of a new design record, its fields preset by
+// form, titled by the message titleKey.
+func (s *Server) designNew(w http.ResponseWriter, r *http.Request, titleKey string, d *designFormPageData, form url.Values) error {
 	if err := requireNationalAdmin(r); err != nil {
 		return err
 	}
+	return s.renderDesignForm(w, r, http.StatusOK, info(r).loc.T(titleKey), d, form, nil)
+}
+
+func (s *Server) designElementNew(w http.ResponseWriter, r *http.Request) error {
 	form := url.Values{"value_type": {aldyn.ValueInteger}, "aggregation": {aldyn.AggregateSum}}
-	return s.renderDesignForm(w, r, http.StatusOK, info(r).loc.T("datasets.design.new_element"), &designFormPageData{Action: "/data-design/elements", Element: &aldyn.DataElement{}}, form, nil)
+	return s.designNew(w, r, "datasets.design.new_element", &designFormPageData{Action: "/data-design/elements", Element: &aldyn.DataElement{}}, form)
 }
 
 func (s *Server) designElementCreate(w http.ResponseWriter, r *http.Request) error {
@@ -279,11 +287,7 @@ func (s *Server) designElementCreate(w http.ResponseWriter, r *http.Request) err
 }
 
 func (s *Server) designElementByPath(r *http.Request) (*aldyn.DataElement, error) {
-	id, err := guardedID(r, requireNationalAdmin, "datasets.error.element_not_found")
-	if err != nil {
-		return nil, err
-	}
-	return s.db.FindDataElementByID(r.Context(), id)
+	return designByPath(r, "datasets.error.element_not_found", s.db.FindDataElementByID)
 }
 
 func (s *Server) designElementEdit(w http.ResponseWriter, r *http.Request) error {
@@ -306,11 +310,8 @@ func (s *Server) designElementUpdate(w http.ResponseWriter, r *http.Request) err
 }
 
 func (s *Server) designSetNew(w http.ResponseWriter, r *http.Request) error {
-	if err := requireNationalAdmin(r); err != nil {
-		return err
-	}
 	form := url.Values{"period_type": {aldyn.PeriodQuarter}, "level": {aldyn.LevelDistrict}, "deadline_days": {"15"}, "open_days": {"0"}, "close_days": {"0"}}
-	return s.renderDesignForm(w, r, http.StatusOK, info(r).loc.T("datasets.design.new_set"), &designFormPageData{Action: "/data-design/sets", Set: &aldyn.DataSet{}}, form, nil)
+	return s.designNew(w, r, "datasets.design.new_set", &designFormPageData{Action: "/data-design/sets", Set: &aldyn.DataSet{}}, form)
 }
 
 func (s *Server) designSetCreate(w http.ResponseWriter, r *http.Request) error {
@@ -321,11 +322,7 @@ func (s *Server) designSetCreate(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) designSetByPath(r *http.Request) (*aldyn.DataSet, error) {
-	id, err := guardedID(r, requireNationalAdmin, "datasets.error.not_found")
-	if err != nil {
-		return nil, err
-	}
-	return s.db.FindDataSetByID(r.Context(), id)
+	return designByPath(r, "datasets.error.not_found", s.db.FindDataSetByID)
 }
 
 func (s *Server) designSetTitle(r *http.Request, ds *aldyn.DataSet) string {
@@ -374,11 +371,8 @@ func (s *Server) designSetNewVersion(w http.ResponseWriter, r *http.Request) err
 }
 
 func (s *Server) designRuleNew(w http.ResponseWriter, r *http.Request) error {
-	if err := requireNationalAdmin(r); err != nil {
-		return err
-	}
 	form := url.Values{"severity": {aldyn.RuleHard}, "data_set_code": {r.URL.Query().Get("data_set")}}
-	return s.renderDesignForm(w, r, http.StatusOK, info(r).loc.T("datasets.design.new_rule"), &designFormPageData{Action: "/data-design/rules", Rule: &aldyn.ValidationRule{}}, form, nil)
+	return s.designNew(w, r, "datasets.design.new_rule", &designFormPageData{Action: "/data-design/rules", Rule: &aldyn.ValidationRule{}}, form)
 }
 
 func (s *Server) designRuleCreate(w http.ResponseWriter, r *http.Request) error {

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -127,14 +126,8 @@ func (s *Server) apiDisaggregationCreate(w http.ResponseWriter, r *http.Request)
 }
 
 func (s *Server) apiDisaggregationUpdate(w http.ResponseWriter, r *http.Request) error {
-	id, err := routeID(r, "id", "datasets.error.disaggregation_not_found")
-	if err != nil {
-		return err
-	}
 	d := &aldyn.Disaggregation{}
-	return designJSON(w, r, http.StatusOK, d, disaggregationForm{d}, func(ctx context.Context, a *aldyn.Actor, d *aldyn.Disaggregation) error {
-		return s.db.UpdateDisaggregation(ctx, a, id, d)
-	})
+	return designUpdateJSON(w, r, "datasets.error.disaggregation_not_found", d, disaggregationForm{d}, s.db.UpdateDisaggregation)
 }
 
 // The pages.
@@ -197,16 +190,12 @@ func (s *Server) designBreakdownCreate(w http.ResponseWriter, r *http.Request) e
 // designBreakdownByPath is the breakdown of the path's id and whether it
 // is in use.
 func (s *Server) designBreakdownByPath(r *http.Request) (*aldyn.Disaggregation, bool, error) {
-	id, err := guardedID(r, requireNationalAdmin, "datasets.error.disaggregation_not_found")
-	if err != nil {
-		return nil, false, err
-	}
-	d, err := s.db.FindDisaggregationByID(r.Context(), id)
+	d, err := designByPath(r, "datasets.error.disaggregation_not_found", s.db.FindDisaggregationByID)
 	if err != nil {
 		return nil, false, err
 	}
 	inUse, err := s.db.DisaggregationsInUse(r.Context())
-	return d, inUse[id], err
+	return d, inUse[d.ID], err
 }
 
 func (s *Server) designBreakdownTitle(r *http.Request, d *aldyn.Disaggregation) string {

@@ -106,6 +106,16 @@ func (s *Server) parseStatsScope(r *http.Request) (*statsScope, error) {
 	return sc, nil
 }
 
+// territoryStatsScope is parseStatsScope for figures broken down by
+// territory, which a precinct does not take.
+func (s *Server) territoryStatsScope(r *http.Request) (*statsScope, error) {
+	sc, err := s.parseStatsScope(r)
+	if err == nil && sc.Precinct != "" {
+		return nil, badParam("precinct")
+	}
+	return sc, err
+}
+
 func splitList(v string) []string {
 	var out []string
 	for _, p := range strings.Split(v, ",") {
@@ -299,12 +309,9 @@ func parseDepth(v string) (int, error) {
 }
 
 func (s *Server) apiCounts(w http.ResponseWriter, r *http.Request) error {
-	sc, err := s.parseStatsScope(r)
+	sc, err := s.territoryStatsScope(r)
 	if err != nil {
 		return err
-	}
-	if sc.Precinct != "" {
-		return badParam("precinct")
 	}
 	by, err := parseBy(r.URL.Query().Get("by"))
 	if err != nil {
@@ -444,9 +451,9 @@ func (s *Server) apiHotspots(w http.ResponseWriter, r *http.Request) error {
 	// Without a zoom, the box says how much ground is asked about.
 	cell := stats.CellForBox(bbox)
 	if v := q.Get("zoom"); v != "" {
-		z, err := strconv.Atoi(v)
-		if err != nil || z < 0 || z > 22 {
-			return badParam("zoom")
+		z, err := boundedParam(v, "zoom", 0, 0, 22)
+		if err != nil {
+			return err
 		}
 		cell = stats.CellForZoom(z)
 	}
@@ -460,11 +467,9 @@ func (s *Server) apiHotspots(w http.ResponseWriter, r *http.Request) error {
 	// Cells of the lattice only (stats.SnapCell), so that answers for two
 	// sizes or two boxes never split a cell differently.
 	cell = stats.SnapCell(cell)
-	radius := 1
-	if v := q.Get("radius"); v != "" {
-		if radius, err = strconv.Atoi(v); err != nil || radius < 0 || radius > maxGiRadius {
-			return badParam("radius")
-		}
+	radius, err := boundedParam(q.Get("radius"), "radius", 1, 0, maxGiRadius)
+	if err != nil {
+		return err
 	}
 	g, err := s.recordGrid(r, sc.filter(), bbox, cell)
 	if err != nil {
@@ -564,9 +569,9 @@ func (s *Server) apiPoints(w http.ResponseWriter, r *http.Request) error {
 	f := sc.filter()
 	f.ExcludeSensitive = true
 	if v := r.URL.Query().Get("zoom"); v != "" {
-		z, err := strconv.Atoi(v)
-		if err != nil || z < 0 || z > 22 {
-			return badParam("zoom")
+		z, err := boundedParam(v, "zoom", 0, 0, 22)
+		if err != nil {
+			return err
 		}
 		if z < clusterBelowZoom {
 			return s.writePointClusters(w, r, f, bbox, z)
@@ -746,15 +751,19 @@ func (s *Server) forecast(r *http.Request, sc *statsScope, horizon int) (*foreca
 	return res, nil
 }
 
-func parseHorizon(v string) (int, error) {
+func parseHorizon(v string) (int, error) { return boundedParam(v, "horizon", 12, 3, 12) }
+
+// boundedParam reads the whole number v of the parameter name, def when v is
+// empty; anything else, or a number outside lo–hi, is a bad parameter.
+func boundedParam(v, name string, def, lo, hi int) (int, error) {
 	if v == "" {
-		return 12, nil
+		return def, nil
 	}
-	h, err := strconv.Atoi(v)
-	if err != nil || h < 3 || h > 12 {
-		return 0, badParam("horizon")
+	n, err := strconv.Atoi(v)
+	if err != nil || n < lo || n > hi {
+		return 0, badParam(name)
 	}
-	return h, nil
+	return n, nil
 }
 
 func (s *Server) apiForecast(w http.ResponseWriter, r *http.Request) error {

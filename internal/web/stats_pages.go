@@ -88,12 +88,9 @@ type statsPageData struct {
 }
 
 func (s *Server) statsPage(w http.ResponseWriter, r *http.Request) error {
-	sc, err := s.parseStatsScope(r)
+	sc, err := s.territoryStatsScope(r)
 	if err != nil {
 		return err
-	}
-	if sc.Precinct != "" {
-		return badParam("precinct")
 	}
 	q := r.URL.Query()
 	loc := info(r).loc

@@ -78,26 +78,23 @@ func (s *Server) surveysPage(w http.ResponseWriter, r *http.Request) error {
 
 // surveyByID loads survey {id}; the public sees only running surveys.
 func (s *Server) surveyByID(r *http.Request) (*aldyn.Survey, error) {
-	id, err := routeID(r, "id", "surveys.error.not_found")
-	if err != nil {
-		return nil, err
-	}
-	sv, err := s.db.FindSurveyByID(r.Context(), id)
-	if err != nil {
-		return nil, err
-	}
-	if !actor(r).SignedIn() && sv.Status != aldyn.SurveyRunning {
-		return nil, aldyn.Errorf(aldyn.ENOTFOUND, "surveys.error.not_found")
-	}
-	return sv, nil
+	return s.guardedSurvey(r, func(*http.Request) error { return nil })
+}
+
+// guardedSurvey is surveyByID once guard has let the caller through.
+func (s *Server) guardedSurvey(r *http.Request, guard func(*http.Request) error) (*aldyn.Survey, error) {
+	return recordByPath(r, guard, "surveys.error.not_found", s.db.FindSurveyByID, surveyVisible)
+}
+
+// surveyVisible says whether a sees sv: staff every survey, the public
+// only running ones.
+func surveyVisible(a *aldyn.Actor, sv *aldyn.Survey) bool {
+	return a.SignedIn() || sv.Status == aldyn.SurveyRunning
 }
 
 func (s *Server) apiSurvey(w http.ResponseWriter, r *http.Request) error {
 	sv, err := s.surveyByID(r)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, sv)
+	return writeFound(w, sv, err)
 }
 
 func (s *Server) surveyXLSForm(w http.ResponseWriter, r *http.Request) error {
@@ -237,10 +234,7 @@ func (s *Server) surveyStandardCreate(w http.ResponseWriter, r *http.Request) er
 
 // surveyStatus starts, closes or reopens a survey.
 func (s *Server) surveyStatus(w http.ResponseWriter, r *http.Request) error {
-	if err := requireSurveyDesigner(r); err != nil {
-		return err
-	}
-	sv, err := s.surveyByID(r)
+	sv, err := s.guardedSurvey(r, requireSurveyDesigner)
 	if err != nil {
 		return err
 	}
@@ -332,7 +326,7 @@ func (s *Server) formSurvey(r *http.Request) (*aldyn.Survey, error) {
 		}
 		s.forms.put(slug, sv, now)
 	}
-	if !actor(r).SignedIn() && sv.Status != aldyn.SurveyRunning {
+	if !surveyVisible(actor(r), sv) {
 		return nil, aldyn.Errorf(aldyn.ENOTFOUND, "surveys.error.not_found")
 	}
 	return sv, nil
@@ -439,10 +433,7 @@ func respondentKey(slug, key string) string {
 // Responses and estimates.
 
 func (s *Server) apiSurveyResponses(w http.ResponseWriter, r *http.Request) error {
-	if err := requireSignedIn(r); err != nil {
-		return err
-	}
-	sv, err := s.surveyByID(r)
+	sv, err := s.guardedSurvey(r, requireSignedIn)
 	if err != nil {
 		return err
 	}
@@ -464,10 +455,7 @@ func (s *Server) apiSurveyResponses(w http.ResponseWriter, r *http.Request) erro
 // apiSurveyImport imports responses from a KoboToolbox/ODK export (CSV or
 // XLSX), all or nothing; every bad row is reported.
 func (s *Server) apiSurveyImport(w http.ResponseWriter, r *http.Request) error {
-	if err := requireSurveyDesigner(r); err != nil {
-		return err
-	}
-	sv, err := s.surveyByID(r)
+	sv, err := s.guardedSurvey(r, requireSurveyDesigner)
 	if err != nil {
 		return err
 	}
@@ -522,10 +510,7 @@ func (s *Server) responsesOf(ctx context.Context, a *aldyn.Actor, sv *aldyn.Surv
 }
 
 func (s *Server) apiSurveyEstimates(w http.ResponseWriter, r *http.Request) error {
-	if err := requireSignedIn(r); err != nil {
-		return err
-	}
-	sv, err := s.surveyByID(r)
+	sv, err := s.guardedSurvey(r, requireSignedIn)
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"slices"
@@ -35,17 +36,28 @@ type trustRow struct {
 	Reliable      bool     `json:"reliable"`
 }
 
+// surveysAsking lists the surveys past their draft that ask question.
+func (s *Server) surveysAsking(ctx context.Context, question string) ([]*aldyn.Survey, error) {
+	list, _, err := s.db.FindSurveys(ctx, aldyn.SurveyFilter{Page: aldyn.Page{Limit: aldyn.MaxLimit}})
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(list, func(sv *aldyn.Survey) bool { return sv.Status == aldyn.SurveyDraft || sv.Question(question) == nil }), nil
+}
+
+// yearSpan is year y: its first instant and the next year's.
+func yearSpan(y int) (from, to time.Time) {
+	return time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(y+1, 1, 1, 0, 0, 0, 0, time.UTC)
+}
+
 func (s *Server) trustIndex(r *http.Request) ([]trustRow, error) {
 	q := r.URL.Query()
-	list, _, err := s.db.FindSurveys(r.Context(), aldyn.SurveyFilter{Page: aldyn.Page{Limit: aldyn.MaxLimit}})
+	list, err := s.surveysAsking(r.Context(), "trust_police")
 	if err != nil {
 		return nil, err
 	}
 	out := []trustRow{}
 	for _, sv := range list {
-		if sv.Status == aldyn.SurveyDraft || sv.Question("trust_police") == nil {
-			continue
-		}
 		waves, err := s.db.SurveyWaves(r.Context(), sv.ID)
 		if err != nil {
 			return nil, err
@@ -85,10 +97,16 @@ func (s *Server) trustIndex(r *http.Request) ([]trustRow, error) {
 
 func (s *Server) apiTrustIndex(w http.ResponseWriter, r *http.Request) error {
 	rows, err := s.trustIndex(r)
+	return writeNoted(w, r, "definition", "surveys.trust.definition", rows, err)
+}
+
+// writeNoted answers items with a translated note beside them (note: the
+// note's JSON name, key: its message), or returns err, loading items' error.
+func writeNoted[T any](w http.ResponseWriter, r *http.Request, note, key string, items T, err error) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, map[string]any{"definition": info(r).loc.T("surveys.trust.definition"), "items": rows})
+	return writeJSON(w, http.StatusOK, map[string]any{note: info(r).loc.T(key), "items": items})
 }
 
 type trustPageData struct {
@@ -130,7 +148,6 @@ func (s *Server) trustIndexPage(w http.ResponseWriter, r *http.Request) error {
 	if len(d.Waves) > 0 {
 		d.LastWave = d.Waves[len(d.Waves)-1]
 	}
-	lang := info(r).lang
 	for i := range rows {
 		t := &rows[i]
 		if t.Overall {
@@ -140,11 +157,7 @@ func (s *Server) trustIndexPage(w http.ResponseWriter, r *http.Request) error {
 			continue
 		}
 		if t.Wave == d.LastWave && t.BodyType == "police" {
-			name := t.TerritoryCode
-			if tr, err := s.db.FindTerritoryByCode(r.Context(), t.TerritoryCode); err == nil {
-				name = tr.Name(lang)
-			}
-			d.Districts = append(d.Districts, trustDistrict{Name: name, Row: t})
+			d.Districts = append(d.Districts, trustDistrict{Name: s.territoryName(r, t.TerritoryCode), Row: t})
 		}
 	}
 	return s.render(w, r, http.StatusOK, "trust_index", &page{Title: info(r).loc.T("surveys.trust.title"), Data: d})
@@ -173,15 +186,12 @@ type victimizationResult struct {
 func (s *Server) victimization(r *http.Request) ([]victimizationResult, error) {
 	ctx := r.Context()
 	q := r.URL.Query()
-	list, _, err := s.db.FindSurveys(ctx, aldyn.SurveyFilter{Page: aldyn.Page{Limit: aldyn.MaxLimit}})
+	list, err := s.surveysAsking(ctx, "victim_12m")
 	if err != nil {
 		return nil, err
 	}
 	out := []victimizationResult{}
 	for _, sv := range list {
-		if sv.Status == aldyn.SurveyDraft || sv.Question("victim_12m") == nil {
-			continue
-		}
 		terr, err := s.db.FindTerritoryByCode(ctx, cmpOr(q.Get("territory"), sv.TerritoryCode))
 		if err != nil {
 			return nil, err
@@ -220,7 +230,7 @@ func (s *Server) victimization(r *http.Request) ([]victimizationResult, error) {
 			year, err := strconv.Atoi(wave)
 			if p, _, ok := aldyn.PopulationFor(pops, year); err == nil && ok {
 				res.Year, res.Population = year, p.Population
-				from, to := time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(year+1, 1, 1, 0, 0, 0, 0, time.UTC)
+				from, to := yearSpan(year)
 				var cats []string
 				for _, cs := range surveys.RecordedCategories {
 					cats = append(cats, cs...)
@@ -245,10 +255,7 @@ func (s *Server) victimization(r *http.Request) ([]victimizationResult, error) {
 
 func (s *Server) apiVictimization(w http.ResponseWriter, r *http.Request) error {
 	res, err := s.victimization(r)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, map[string]any{"caveat": info(r).loc.T("surveys.victim.caveat"), "items": res})
+	return writeNoted(w, r, "caveat", "surveys.victim.caveat", res, err)
 }
 
 func (s *Server) victimizationPage(w http.ResponseWriter, r *http.Request) error {
@@ -274,15 +281,9 @@ type victimizationPageData struct {
 // stated cap, stores them for the estimates, and reports convergence and
 // the weights' summary.
 func (s *Server) apiSurveyWeighting(w http.ResponseWriter, r *http.Request) error {
-	if err := requireSurveyDesigner(r); err != nil {
-		return err
-	}
-	sv, err := s.surveyByID(r)
+	sv, err := s.designedSurvey(r)
 	if err != nil {
 		return err
-	}
-	if !actor(r).CanDesignSurvey(sv.TerritoryPath) {
-		return forbidden()
 	}
 	wave := r.URL.Query().Get("wave")
 	if wave == "" {
@@ -355,7 +356,7 @@ type scorecardRow struct {
 // asks about trust in the police.
 func (s *Server) scorecards(r *http.Request) (*scorecardData, error) {
 	ctx := r.Context()
-	list, _, err := s.db.FindSurveys(ctx, aldyn.SurveyFilter{Page: aldyn.Page{Limit: aldyn.MaxLimit}})
+	list, err := s.surveysAsking(ctx, "trust_police")
 	if err != nil {
 		return nil, err
 	}
@@ -364,16 +365,10 @@ func (s *Server) scorecards(r *http.Request) (*scorecardData, error) {
 		return nil, err
 	}
 	d := &scorecardData{Components: surveys.ScoreComponentsOf(ws), GoodFrom: surveys.GoodFrom, FairFrom: surveys.FairFrom, Items: []scorecardRow{}}
-	var sv *aldyn.Survey
-	for _, c := range list {
-		if c.Status != aldyn.SurveyDraft && c.Question("trust_police") != nil {
-			sv = c
-			break
-		}
-	}
-	if sv == nil {
+	if len(list) == 0 {
 		return d, nil
 	}
+	sv := list[0]
 	waves, err := s.db.SurveyWaves(ctx, sv.ID)
 	if err != nil || len(waves) == 0 {
 		return d, err
@@ -395,7 +390,7 @@ func (s *Server) scorecards(r *http.Request) (*scorecardData, error) {
 	d.Year, _ = strconv.Atoi(d.Wave)
 	counts := map[int]map[string]aldyn.CountRow{}
 	for _, y := range []int{d.Year - 1, d.Year} {
-		from, to := time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(y+1, 1, 1, 0, 0, 0, 0, time.UTC)
+		from, to := yearSpan(y)
 		rows, err := s.db.OffenseCounts(ctx, aldyn.CountsQuery{By: []string{aldyn.ByTerritory}, Depth: aldyn.DepthDistrict, From: &from, To: &to, Under: sv.TerritoryPath})
 		if err != nil {
 			return nil, err
@@ -412,7 +407,8 @@ func (s *Server) scorecards(r *http.Request) (*scorecardData, error) {
 	d.local = local
 	lang := info(r).lang
 	slices.Sort(codes)
-	from, to, clock := time.Date(d.Year, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(d.Year+1, 1, 1, 0, 0, 0, 0, time.UTC), s.db.Now()
+	from, to := yearSpan(d.Year)
+	clock := s.db.Now()
 	rbFrom, rbTo := aldyn.LastQuarters(clock, 4)
 	held := aldyn.ReportBackHeld
 	for _, code := range codes {
@@ -458,10 +454,7 @@ func (s *Server) scorecards(r *http.Request) (*scorecardData, error) {
 
 func (s *Server) apiScorecards(w http.ResponseWriter, r *http.Request) error {
 	d, err := s.scorecards(r)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, d)
+	return writeFound(w, d, err)
 }
 
 func (s *Server) scorecardsPage(w http.ResponseWriter, r *http.Request) error {

@@ -37,10 +37,7 @@ func designVariable(r *http.Request, sv *aldyn.Survey, name string) string {
 
 // staffSurvey loads survey {id} for a staff page: signed-in only.
 func (s *Server) staffSurvey(r *http.Request) (*aldyn.Survey, error) {
-	if err := requireSignedIn(r); err != nil {
-		return nil, err
-	}
-	return s.surveyByID(r)
+	return s.guardedSurvey(r, requireSignedIn)
 }
 
 type SurveyTabs struct {
@@ -223,10 +220,7 @@ func (s *Server) surveyResponsesPage(w http.ResponseWriter, r *http.Request) err
 	for _, resp := range list {
 		for _, code := range append([]string{resp.TerritoryCode}, territoryAnswers(sv, resp)...) {
 			if _, ok := names[code]; !ok {
-				names[code] = code
-				if t, err := s.db.FindTerritoryByCode(r.Context(), code); err == nil {
-					names[code] = t.Name(info(r).lang)
-				}
+				names[code] = s.territoryName(r, code)
 			}
 		}
 	}
@@ -328,10 +322,7 @@ func (s *Server) surveyEstimatesPage(w http.ResponseWriter, r *http.Request) err
 		if d.By == surveys.ByTerritory {
 			for _, row := range rows {
 				if _, ok := names[row.Group]; !ok {
-					names[row.Group] = row.Group
-					if t, err := s.db.FindTerritoryByCode(r.Context(), row.Group); err == nil {
-						names[row.Group] = t.Name(lang)
-					}
+					names[row.Group] = s.territoryName(r, row.Group)
 				}
 			}
 		} else if bq := sv.Question(d.By); bq != nil {
@@ -361,10 +352,7 @@ const maxInvitations = 10000
 // takes one response per code and answers them as a CSV, the only time
 // the codes are seen: only their hashes are stored.
 func (s *Server) surveyInvitations(w http.ResponseWriter, r *http.Request) error {
-	if err := requireSurveyDesigner(r); err != nil {
-		return err
-	}
-	sv, err := s.surveyByID(r)
+	sv, err := s.guardedSurvey(r, requireSurveyDesigner)
 	if err != nil {
 		return err
 	}

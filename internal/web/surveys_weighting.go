@@ -71,18 +71,25 @@ type surveyWeightingData struct {
 // weightingSurvey loads survey {id} for its weighting page: designers
 // whose territory covers the survey.
 func (s *Server) weightingSurvey(r *http.Request) (*aldyn.Survey, []string, error) {
-	if err := requireSurveyDesigner(r); err != nil {
-		return nil, nil, err
-	}
-	sv, err := s.surveyByID(r)
+	sv, err := s.designedSurvey(r)
 	if err != nil {
 		return nil, nil, err
 	}
-	if !actor(r).CanDesignSurvey(sv.TerritoryPath) {
-		return nil, nil, forbidden()
-	}
 	waves, err := s.db.SurveyWaves(r.Context(), sv.ID)
 	return sv, waves, err
+}
+
+// designedSurvey loads survey {id} for a designer whose territory covers
+// it; other designers are refused.
+func (s *Server) designedSurvey(r *http.Request) (*aldyn.Survey, error) {
+	sv, err := s.guardedSurvey(r, requireSurveyDesigner)
+	if err != nil {
+		return nil, err
+	}
+	if !actor(r).CanDesignSurvey(sv.TerritoryPath) {
+		return nil, forbidden()
+	}
+	return sv, nil
 }
 
 func (s *Server) surveyWeightingPage(w http.ResponseWriter, r *http.Request) error {
