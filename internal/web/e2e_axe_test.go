@@ -169,7 +169,7 @@ func TestBrowserAxe(t *testing.T) {
 	p, ms, _ := repPlan(t, f, "Axe", nil,
 		[]repMeasureSpec{{code: "1", component: "1", body: f.bodyA, start: "2025-01-01", due: "2026-12-31"}})
 	c := repCycle(t, f, p.ID, "2026-Q4", "2026-10-01", "2026-12-31", time.Date(2027, 1, 15, 0, 0, 0, 0, time.UTC))
-	mustPlanUser(t, f, "coordkg", aldyn.RoleCoordinator, &aldyn.Body{ID: f.users[adminKG].BodyID})
+	f.mustUser(t, "coordkg", aldyn.RoleCoordinator, &aldyn.Body{ID: f.users[adminKG].BodyID})
 	rev, err := f.db.AmendPlan(ctx, f.auth.Actor(f.users["coordkg"]), planID)
 	if err != nil {
 		t.Fatal(err)

@@ -18,15 +18,7 @@ import (
 func TestBrowserSurveyForm(t *testing.T) {
 	f := mustFixture(t)
 	ctx := context.Background()
-	sv := surveys.Standard("phone-2026", "41700000000000")
-	sv.OnePer = aldyn.OnePerNone
-	if err := f.db.CreateSurvey(ctx, aldyn.System, sv); err != nil {
-		t.Fatal(err)
-	}
-	sv.Status = aldyn.SurveyRunning
-	if err := f.db.UpdateSurvey(ctx, aldyn.System, sv.ID, sv); err != nil {
-		t.Fatal(err)
-	}
+	sv := mustRunningSurvey(t, f, "phone-2026", aldyn.OnePerNone)
 	b := mustBrowserFor(t, f)
 	b.do(phone())
 	visible := func(q string) bool {

@@ -120,13 +120,20 @@ func (c *open311Client) errorOf(format, body string, code int) {
 	}
 }
 
-func TestOpen311Conformance(t *testing.T) {
-	f := mustFixture(t)
-	ctx := context.Background()
-	_, key, err := f.db.CreateOpen311Key(ctx, aldyn.System, "FixMyStreet test")
+// mustOpen311Key issues an Open311 API key for the application named app.
+func mustOpen311Key(t *testing.T, f *fixture, app string) string {
+	t.Helper()
+	_, key, err := f.db.CreateOpen311Key(context.Background(), aldyn.System, app)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return key
+}
+
+func TestOpen311Conformance(t *testing.T) {
+	f := mustFixture(t)
+	ctx := context.Background()
+	key := mustOpen311Key(t, f, "FixMyStreet test")
 	revoked, badKey, err := f.db.CreateOpen311Key(ctx, aldyn.System, "old app")
 	if err != nil {
 		t.Fatal(err)
@@ -350,10 +357,7 @@ func TestOpen311Conformance(t *testing.T) {
 func TestOpen311ServiceDefinitions(t *testing.T) {
 	f := mustFixture(t)
 	ctx := context.Background()
-	_, key, err := f.db.CreateOpen311Key(ctx, aldyn.System, "attributes test")
-	if err != nil {
-		t.Fatal(err)
-	}
+	key := mustOpen311Key(t, f, "attributes test")
 	// A category with a number, a date and time and a free text too.
 	mun := mustResidentCategory(t, f, "other")
 	q := func(ky, ru, en string) aldyn.Text { return aldyn.Text{KY: ky, RU: ru, EN: en} }
@@ -400,6 +404,7 @@ func TestOpen311ServiceDefinitions(t *testing.T) {
 					Values              []value `json:"values" xml:"values>value"`
 				} `json:"attributes" xml:"attributes>attribute"`
 			}
+			var err error
 			if format == "xml" {
 				checkOpen311XML(t, body, "service_definition")
 				err = xml.Unmarshal([]byte(body), &def)

@@ -38,10 +38,10 @@ func mustPlanWorld(tb testing.TB) *planWorld {
 	w.okmotu = mustPlanBody(tb, f, codeA, "local_government", "Лебединовка айыл өкмөтү")
 	w.kenesh = mustPlanBody(tb, f, codeA, "local_government", "Лебединовка айылдык кеңеши")
 	w.oblast = mustPlanBody(tb, f, planCodeChuy, "coordination_commission", "Чүй облустук комиссиясы")
-	mustPlanUser(tb, f, "okmotuReporter", aldyn.RoleReporter, w.okmotu)
-	mustPlanUser(tb, f, "keneshReporter", aldyn.RoleReporter, w.kenesh)
-	mustPlanUser(tb, f, "coordOblast", aldyn.RoleCoordinator, w.oblast)
-	mustPlanUser(tb, f, "coordB", aldyn.RoleCoordinator, f.bodyB)
+	f.mustUser(tb, "okmotuReporter", aldyn.RoleReporter, w.okmotu)
+	f.mustUser(tb, "keneshReporter", aldyn.RoleReporter, w.kenesh)
+	f.mustUser(tb, "coordOblast", aldyn.RoleCoordinator, w.oblast)
+	f.mustUser(tb, "coordB", aldyn.RoleCoordinator, f.bodyB)
 	w.coordA = w.actorOf(tb, coordinator, aldyn.RoleCoordinator, f.bodyA, codeA)
 	return w
 }
@@ -54,20 +54,6 @@ func mustPlanBody(tb testing.TB, f *fixture, code, typ, name string) *aldyn.Body
 		tb.Fatal(err)
 	}
 	return b
-}
-
-func mustPlanUser(tb testing.TB, f *fixture, name, role string, b *aldyn.Body) {
-	tb.Helper()
-	ctx := context.Background()
-	u := &aldyn.User{Login: strings.ToLower(name), Name: name, Role: role, BodyID: b.ID}
-	if err := f.auth.CreateUser(ctx, aldyn.System, u, "correct horse battery"); err != nil {
-		tb.Fatal(err)
-	}
-	tok, err := f.auth.IssueAPIToken(ctx, aldyn.System, u.ID, "test")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	f.users[name], f.tokens[name] = u, tok
 }
 
 // actorOf is the store actor of a fixture user acting in role for body at
@@ -322,11 +308,7 @@ func mustMeasures(tb testing.TB, w *planWorld, planID int64) []aldyn.Measure {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	out := make([]aldyn.Measure, len(ms))
-	for i, m := range ms {
-		out[i] = *m
-	}
-	return out
+	return copies(ms)
 }
 
 func mustIndicators(tb testing.TB, w *planWorld, planID int64) []aldyn.Indicator {
@@ -335,8 +317,13 @@ func mustIndicators(tb testing.TB, w *planWorld, planID int64) []aldyn.Indicator
 	if err != nil {
 		tb.Fatal(err)
 	}
-	out := make([]aldyn.Indicator, len(is))
-	for i, x := range is {
+	return copies(is)
+}
+
+// copies are the values xs point at.
+func copies[T any](xs []*T) []T {
+	out := make([]T, len(xs))
+	for i, x := range xs {
 		out[i] = *x
 	}
 	return out
@@ -409,7 +396,7 @@ func TestPlanScope(t *testing.T) {
 // cycle of a superseded plan (no longer published) is hidden the same way.
 func TestPlanRoutesHideOtherDistrictsPlans(t *testing.T) {
 	w := mustPlanWorld(t)
-	mustPlanUser(t, w.fixture, "reporterB", aldyn.RoleReporter, w.bodyB)
+	w.mustUser(t, "reporterB", aldyn.RoleReporter, w.bodyB)
 	draft := w.mustPlan(t, "Hidden draft of A", w.bodyA.ID)
 	w.mustContent(t, draft)
 	old := w.mustPlan(t, "Superseded plan of A", w.bodyA.ID)

@@ -262,15 +262,9 @@ func TestReportBackStaff(t *testing.T) {
 // A plan indicator counts report-back meetings held per precinct of the
 // plan's territory, per ended year, computed from the meetings recorded.
 func TestIndicatorComputedFromReportBack(t *testing.T) {
-	w := mustPlanWorld(t)
-	if w.council == nil {
-		w.council = mustPlanBody(t, w.fixture, codeA, "coordination_commission", "Report-back commission")
-		w.coordA = w.actorOf(t, coordinator, aldyn.RoleCoordinator, w.bodyA, codeA)
-	}
-	p := w.mustPlan(t, "Report-back indicators", w.bodyA.ID)
+	w, p := mustIndicatorPlan(t, "Report-back commission", "Report-back indicators")
 	ctx := context.Background()
 	y := p.StartYear
-	w.repSetNow(time.Date(y+1, 6, 15, 12, 0, 0, 0, time.UTC))
 	var precincts []string
 	for _, local := range []string{"IND1", "IND2"} {
 		code := codeA + "-" + local
@@ -297,14 +291,7 @@ func TestIndicatorComputedFromReportBack(t *testing.T) {
 		Targets: []aldyn.IndicatorTarget{{Year: p.EndYear, Value: 4}}}
 	bad := *ind
 	bad.Code, bad.Kind = "8", aldyn.IndicatorPercent
-	if err := w.db.CreateIndicator(ctx, w.coordA, &bad); aldyn.ErrorCode(err) != aldyn.EINVALID {
-		t.Errorf("a percentage of report-back meetings: got %v, want EINVALID", err)
-	}
-	if err := w.db.CreateIndicator(ctx, w.coordA, ind); err != nil {
-		t.Fatal(err)
-	}
-	var vals []aldyn.IndicatorValue
-	decodeInto(t, w.do(t, coordinator, "POST", "/api/v1/indicators/"+idStr(ind.ID)+"/compute", "", ""), &vals)
+	vals := mustComputeIndicator(t, w, ind, &bad, "a percentage of report-back meetings")
 	// Three held in year y in the two precincts (any other precinct of A
 	// counts in the denominator too).
 	total, err := w.db.CountPrecincts(ctx, mustPath(t, w.fixture, codeA))

@@ -9,7 +9,6 @@ import (
 	"html"
 	"io"
 	"log/slog"
-	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -71,21 +70,6 @@ func repDay(s string) time.Time {
 // setNow fixes the store's clock.
 func (f *fixture) repSetNow(t time.Time) { f.db.Now = func() time.Time { return t } }
 
-// mustUser adds a signed-in user with an API token to the fixture.
-func (f *fixture) repUser(tb testing.TB, name, role string, body *aldyn.Body) *aldyn.User {
-	tb.Helper()
-	u := &aldyn.User{Login: strings.ToLower(name), Name: name, Role: role, BodyID: body.ID}
-	if err := f.auth.CreateUser(context.Background(), aldyn.System, u, "correct horse battery"); err != nil {
-		tb.Fatal(err)
-	}
-	tok, err := f.auth.IssueAPIToken(context.Background(), aldyn.System, u.ID, "test")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	f.users[name], f.tokens[name] = u, tok
-	return u
-}
-
 func (f *fixture) repActor(name string) *aldyn.Actor { return f.auth.Actor(f.users[name]) }
 
 // repServer replaces the fixture's server by one keeping
@@ -100,8 +84,8 @@ func repServer(tb testing.TB) (*fixture, string) {
 	}
 	f.web, f.srv = s, httptest.NewServer(s.Handler())
 	tb.Cleanup(f.srv.Close)
-	f.repUser(tb, repReporterB, aldyn.RoleReporter, f.bodyB)
-	f.repUser(tb, repCoordinatorB, aldyn.RoleCoordinator, f.bodyB)
+	f.mustUser(tb, repReporterB, aldyn.RoleReporter, f.bodyB)
+	f.mustUser(tb, repCoordinatorB, aldyn.RoleCoordinator, f.bodyB)
 	return f, dir
 }
 
@@ -698,14 +682,8 @@ func TestReportEvidence(t *testing.T) {
 	}
 	// The report form accepts files too, and refuses a fake in the same way.
 	r2 := repReport(t, f, reporterA, &aldyn.Report{CycleID: rf.cycle.ID, MeasureID: rf.measures["1.2"].ID}, aldyn.ReportDraft)
-	var buf bytes.Buffer
-	mw := multipart.NewWriter(&buf)
-	mw.WriteField("progress", "30")
-	mw.WriteField("narrative", "Posters printed")
-	fw, _ := mw.CreateFormFile("files", "poster.jpg")
-	fw.Write([]byte("GIF89a not a jpeg"))
-	mw.Close()
-	resp := f.do(t, reporterA, "POST", fmt.Sprintf("/cycles/%d/measures/%d/report", rf.cycle.ID, rf.measures["1.2"].ID), mw.FormDataContentType(), buf.String())
+	ctype, body := mustMultipart(t, map[string]string{"progress": "30", "narrative": "Posters printed"}, formFile{"files", "poster.jpg", []byte("GIF89a not a jpeg")})
+	resp := f.do(t, reporterA, "POST", fmt.Sprintf("/cycles/%d/measures/%d/report", rf.cycle.ID, rf.measures["1.2"].ID), ctype, body)
 	if page := readBody(t, resp); resp.StatusCode != http.StatusBadRequest || !strings.Contains(page, i18n.For("ky").T("reporting.error.file_type_short")) {
 		t.Errorf("form with a GIF named .jpg: got %d", resp.StatusCode)
 	}

@@ -8,7 +8,6 @@ import (
 	"image/color"
 	"image/jpeg"
 	"math/rand/v2"
-	"mime/multipart"
 	"net/http"
 	"os"
 	"slices"
@@ -55,15 +54,9 @@ func BenchmarkResidentSubmit(b *testing.B) {
 	srv := mustServer(b, f, web.Config{ResidentsPerHour: 1 << 30})
 	cat := mustResidentCategory(b, f, "disorder_public")
 	photo := photo300KB(b)
-	var body bytes.Buffer
-	mw := multipart.NewWriter(&body)
-	mw.WriteField("category_id", mtID(cat.ID))
-	mw.WriteField("territory_code", codeA)
-	mw.WriteField("description", "Кечинде сейил бакта мас адамдар мушташат")
-	fw, _ := mw.CreateFormFile("files", "IMG.jpg")
-	fw.Write(photo)
-	mw.Close()
-	payload, ctype := body.Bytes(), mw.FormDataContentType()
+	ctype, body := mustMultipart(b, map[string]string{"category_id": mtID(cat.ID), "territory_code": codeA, "description": "Кечинде сейил бакта мас адамдар мушташат"},
+		formFile{"files", "IMG.jpg", photo})
+	payload := []byte(body)
 	const reports, clients = 1000, 50
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: clients}, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	b.ResetTimer()

@@ -14,16 +14,10 @@ import (
 // the reports made in district A answered on time, per ended year of the
 // plan, counted here by hand from the fixture reports.
 func TestIndicatorComputedFromResidents(t *testing.T) {
-	w := mustPlanWorld(t)
-	if w.council == nil {
-		w.council = mustPlanBody(t, w.fixture, codeA, "coordination_commission", "Residents commission")
-		w.coordA = w.actorOf(t, coordinator, aldyn.RoleCoordinator, w.bodyA, codeA)
-	}
-	p := w.mustPlan(t, "Residents indicators", w.bodyA.ID)
+	w, p := mustIndicatorPlan(t, "Residents commission", "Residents indicators")
 	ctx := context.Background()
 	cat := mustResidentCategory(t, w.fixture, "disorder_public")
 	y := p.StartYear
-	w.repSetNow(time.Date(y+1, 6, 15, 12, 0, 0, 0, time.UTC))
 	var reports []*aldyn.ResidentReport
 	onTime, counted := 0, 0
 	for i := range 45 {
@@ -56,16 +50,42 @@ func TestIndicatorComputedFromResidents(t *testing.T) {
 		HigherIsBetter: true, Verification: aldyn.Text{EN: "Residents' reports"}, Targets: []aldyn.IndicatorTarget{{Year: p.EndYear, Value: 80}}}
 	bad := *ind
 	bad.Code, bad.Kind = "2", aldyn.IndicatorNumber
-	if err := w.db.CreateIndicator(ctx, w.coordA, &bad); aldyn.ErrorCode(err) != aldyn.EINVALID {
-		t.Errorf("a count computed from residents' reports: got %v, want EINVALID", err)
+	vals := mustComputeIndicator(t, w, ind, &bad, "a count computed from residents' reports")
+	want := 100 * float64(onTime) / float64(counted)
+	if len(vals) != 1 || vals[0].Period != strconv.Itoa(y) || math.Abs(vals[0].Value-want) > 0.05 {
+		t.Fatalf("values %+v, want %d ≈ %.1f only (the next year is not over)", vals, y, want)
+	}
+}
+
+// mustIndicatorPlan is a plan world with a coordination commission of
+// district A (named council) and the coordinator of A as an actor of the
+// store, a plan of body A named plan, and the store's clock in the middle
+// of the year after the plan's first, which is over.
+func mustIndicatorPlan(t *testing.T, council, plan string) (*planWorld, *aldyn.Plan) {
+	t.Helper()
+	w := mustPlanWorld(t)
+	if w.council == nil {
+		w.council = mustPlanBody(t, w.fixture, codeA, "coordination_commission", council)
+		w.coordA = w.actorOf(t, coordinator, aldyn.RoleCoordinator, w.bodyA, codeA)
+	}
+	p := w.mustPlan(t, plan, w.bodyA.ID)
+	w.repSetNow(time.Date(p.StartYear+1, 6, 15, 12, 0, 0, 0, time.UTC))
+	return w, p
+}
+
+// mustComputeIndicator checks that the coordinator of A cannot create bad
+// (what says why it is refused), creates ind and computes its values
+// through the API.
+func mustComputeIndicator(t *testing.T, w *planWorld, ind, bad *aldyn.Indicator, what string) []aldyn.IndicatorValue {
+	t.Helper()
+	ctx := context.Background()
+	if err := w.db.CreateIndicator(ctx, w.coordA, bad); aldyn.ErrorCode(err) != aldyn.EINVALID {
+		t.Errorf("%s: got %v, want EINVALID", what, err)
 	}
 	if err := w.db.CreateIndicator(ctx, w.coordA, ind); err != nil {
 		t.Fatal(err)
 	}
 	var vals []aldyn.IndicatorValue
 	decodeInto(t, w.do(t, coordinator, "POST", "/api/v1/indicators/"+idStr(ind.ID)+"/compute", "", ""), &vals)
-	want := 100 * float64(onTime) / float64(counted)
-	if len(vals) != 1 || vals[0].Period != strconv.Itoa(y) || math.Abs(vals[0].Value-want) > 0.05 {
-		t.Fatalf("values %+v, want %d ≈ %.1f only (the next year is not over)", vals, y, want)
-	}
+	return vals
 }

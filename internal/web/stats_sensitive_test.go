@@ -175,15 +175,21 @@ func TestHotspotsSensitive(t *testing.T) {
 		}
 		return total
 	}
+	// grid is the answer to q as who and the records its cells count.
+	grid := func(t *testing.T, who string, q gridQuery) (g gridBody, total int) {
+		t.Helper()
+		mustGetJSON(t, f, who, path(q), http.StatusOK, &g)
+		for _, c := range g.Features {
+			total += c.Properties.Count
+		}
+		return g, total
+	}
 
 	for _, who := range []string{reporterA, coordinator} {
 		t.Run(who, func(t *testing.T) {
 			for _, q := range queries {
-				var g gridBody
-				mustGetJSON(t, f, who, path(q), http.StatusOK, &g)
-				total := 0
+				g, total := grid(t, who, q)
 				for _, c := range g.Features {
-					total += c.Properties.Count
 					for _, s := range sensitiveSeed {
 						if s.sensitive && c.holds(s.lat, s.lon) && c.Properties.Count > 0 && !holdsOpen(c, q) {
 							t.Errorf("%s: a cell of sensitive records only counts %d", path(q), c.Properties.Count)
@@ -205,11 +211,8 @@ func TestHotspotsSensitive(t *testing.T) {
 		// box: boxes select whole cells of one lattice.
 		theftCell := map[string][2]float64{}
 		for _, q := range queries {
-			var g gridBody
-			mustGetJSON(t, f, analystA, path(q), http.StatusOK, &g)
-			total := 0
+			g, total := grid(t, analystA, q)
 			for _, c := range g.Features {
-				total += c.Properties.Count
 				if c.holds(42.8980, 74.5960) {
 					key := q.size + q.category + q.period
 					corner := c.Geometry.Coordinates[0][0]

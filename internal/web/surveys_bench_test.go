@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/aldyn-kg/aldyn"
-	"github.com/aldyn-kg/aldyn/internal/surveys"
 )
 
 // BenchmarkSurveySubmissions posts 500 web-form responses at once to the
@@ -20,15 +19,7 @@ import (
 func BenchmarkSurveySubmissions(b *testing.B) {
 	f := mustFixture(b)
 	ctx := context.Background()
-	sv := surveys.Standard("bench-2026", "41700000000000")
-	sv.OnePer = aldyn.OnePerNone
-	if err := f.db.CreateSurvey(ctx, aldyn.System, sv); err != nil {
-		b.Fatal(err)
-	}
-	sv.Status = aldyn.SurveyRunning
-	if err := f.db.UpdateSurvey(ctx, aldyn.System, sv.ID, sv); err != nil {
-		b.Fatal(err)
-	}
+	sv := mustRunningSurvey(b, f, "bench-2026", aldyn.OnePerNone)
 	form := url.Values{"district": {codeA}, "sex": {"f"}, "age_group": {"25-34"}, "settlement_type": {"rural"}, "safe_day": {"very_safe"},
 		"safe_night": {"rather_unsafe"}, "victim_12m": {"none"}, "domestic_violence": {"no"}, "trust_police": {"rather_trust"},
 		"trust_courts": {"neutral"}, "trust_prosecutors": {"neutral"}, "trust_lsg": {"neutral"}, "trust_ayil_okmotu": {"neutral"}, "inspector_known": {"no"}}

@@ -19,15 +19,7 @@ import (
 func mustInvitationSurvey(tb testing.TB, f *fixture, slug string) *aldyn.Survey {
 	tb.Helper()
 	ctx := context.Background()
-	sv := surveys.Standard(slug, "41700000000000")
-	sv.OnePer = aldyn.OnePerInvitation
-	if err := f.db.CreateSurvey(ctx, aldyn.System, sv); err != nil {
-		tb.Fatal(err)
-	}
-	sv.Status = aldyn.SurveyRunning
-	if err := f.db.UpdateSurvey(ctx, aldyn.System, sv.ID, sv); err != nil {
-		tb.Fatal(err)
-	}
+	sv := mustRunningSurvey(tb, f, slug, aldyn.OnePerInvitation)
 	rs := surveys.Demo(surveys.DemoWave{Wave: "2026", Respondents: 200, WomenSafeNight: 0.47, ReportingRate: 0.38, PoliceTrustBase: 0.4},
 		[]surveys.District{{Code: codeA, Population: 190000}, {Code: codeB, Population: 280000}}, 3)
 	if _, err := f.db.AddResponses(ctx, aldyn.System, sv.ID, rs); err != nil {
@@ -353,4 +345,21 @@ func TestScorecardWeights(t *testing.T) {
 func (f *fixture) doEn(tb testing.TB, who, method, path, contentType, body string) *http.Response {
 	tb.Helper()
 	return f.send(tb, who, method, path, strings.NewReader(body), map[string]string{"Content-Type": contentType, "Accept-Language": "en"})
+}
+
+// mustRunningSurvey stores the national standard survey slug, taking one
+// response per onePer, and opens it for responses.
+func mustRunningSurvey(tb testing.TB, f *fixture, slug string, onePer aldyn.OnePer) *aldyn.Survey {
+	tb.Helper()
+	ctx := context.Background()
+	sv := surveys.Standard(slug, "41700000000000")
+	sv.OnePer = onePer
+	if err := f.db.CreateSurvey(ctx, aldyn.System, sv); err != nil {
+		tb.Fatal(err)
+	}
+	sv.Status = aldyn.SurveyRunning
+	if err := f.db.UpdateSurvey(ctx, aldyn.System, sv.ID, sv); err != nil {
+		tb.Fatal(err)
+	}
+	return sv
 }

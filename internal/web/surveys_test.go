@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"html"
 	"math"
-	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -68,15 +67,7 @@ func badXLSForm(tb testing.TB) []byte {
 // filename, and fields beside it.
 func multipartFile(tb testing.TB, filename string, content []byte, fields map[string]string) (string, string) {
 	tb.Helper()
-	var buf bytes.Buffer
-	mw := multipart.NewWriter(&buf)
-	for k, v := range fields {
-		mw.WriteField(k, v)
-	}
-	fw, _ := mw.CreateFormFile("file", filename)
-	fw.Write(content)
-	mw.Close()
-	return mw.FormDataContentType(), buf.String()
+	return mustMultipart(tb, fields, formFile{"file", filename, content})
 }
 
 func init() {
@@ -255,14 +246,7 @@ func TestSurveyXLSFormAndImport(t *testing.T) {
 func TestSurveyPublicForm(t *testing.T) {
 	f := mustFixture(t)
 	ctx := context.Background()
-	sv := surveys.Standard("device-2026", "41700000000000")
-	if err := f.db.CreateSurvey(ctx, aldyn.System, sv); err != nil {
-		t.Fatal(err)
-	}
-	sv.Status = aldyn.SurveyRunning
-	if err := f.db.UpdateSurvey(ctx, aldyn.System, sv.ID, sv); err != nil {
-		t.Fatal(err)
-	}
+	sv := mustRunningSurvey(t, f, "device-2026", aldyn.OnePerDevice)
 	jar, _ := cookiejar.New(nil)
 	client := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	if resp, err := client.Get(f.srv.URL + "/surveys/device-2026"); err != nil || resp.StatusCode != 200 {
@@ -392,20 +376,35 @@ func TestIndicatorComputedFromSurvey(t *testing.T) {
 	}
 }
 
+// scorecardsAnswer is the answer of /api/v1/scorecards, the fields the
+// tests read.
+type scorecardsAnswer struct {
+	Wave  string
+	Items []struct {
+		TerritoryCode string              `json:"territory_code"`
+		Values        map[string]*float64 `json:"values"`
+		Score         *float64
+		Grade         string
+		Respondents   int
+		Survey        map[string]*struct {
+			CILow  *float64 `json:"ci_low"`
+			CIHigh *float64 `json:"ci_high"`
+		} `json:"survey"`
+	}
+}
+
+// getScorecards reads the latest wave's scorecards as a visitor.
+func getScorecards(t *testing.T, f *fixture) scorecardsAnswer {
+	t.Helper()
+	var d scorecardsAnswer
+	decodeInto(t, f.do(t, anon, "GET", "/api/v1/scorecards", "", ""), &d)
+	return d
+}
+
 func TestScorecards(t *testing.T) {
 	f := mustFixture(t)
 	mustSurveyData(t, f)
-	var d struct {
-		Wave  string
-		Items []struct {
-			TerritoryCode string              `json:"territory_code"`
-			Values        map[string]*float64 `json:"values"`
-			Score         *float64
-			Grade         string
-			Respondents   int
-		}
-	}
-	decodeInto(t, f.do(t, anon, "GET", "/api/v1/scorecards", "", ""), &d)
+	d := getScorecards(t, f)
 	if d.Wave != "2026" || len(d.Items) != 2 {
 		t.Fatalf("got %+v, want districts A and B of wave 2026", d)
 	}
@@ -427,18 +426,7 @@ func TestScorecards(t *testing.T) {
 func TestScorecardUnitPage(t *testing.T) {
 	f := mustFixture(t)
 	mustSurveyData(t, f)
-	var d struct {
-		Wave  string
-		Items []struct {
-			TerritoryCode string `json:"territory_code"`
-			Score         *float64
-			Survey        map[string]*struct {
-				CILow  *float64 `json:"ci_low"`
-				CIHigh *float64 `json:"ci_high"`
-			} `json:"survey"`
-		}
-	}
-	decodeInto(t, f.do(t, anon, "GET", "/api/v1/scorecards", "", ""), &d)
+	d := getScorecards(t, f)
 	if len(d.Items) == 0 {
 		t.Fatal("no scorecards")
 	}

@@ -18,20 +18,11 @@ import (
 // in it, signed in by API token as the actor named name.
 func (f *fixture) mustRater(tb testing.TB, name, typ, code, role string) *aldyn.Body {
 	tb.Helper()
-	ctx := context.Background()
 	b := &aldyn.Body{TerritoryCode: code, Type: typ, NameKy: name + " өкмөтү", NameRu: name + " окмоту", NameEn: name + " okmotu"}
-	if err := f.db.CreateBody(ctx, aldyn.System, b); err != nil {
+	if err := f.db.CreateBody(context.Background(), aldyn.System, b); err != nil {
 		tb.Fatal(err)
 	}
-	u := &aldyn.User{Login: strings.ToLower(name), Name: name, Role: role, BodyID: b.ID}
-	if err := f.auth.CreateUser(ctx, aldyn.System, u, "correct horse battery"); err != nil {
-		tb.Fatal(err)
-	}
-	tok, err := f.auth.IssueAPIToken(ctx, aldyn.System, u.ID, "test")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	f.users[name], f.tokens[name] = u, tok
+	f.mustUser(tb, name, role, b)
 	return b
 }
 

@@ -83,15 +83,7 @@ func mustFixtureWith(tb testing.TB, opts auth.Options) *fixture {
 		reporterA: {aldyn.RoleReporter, f.bodyA}, coordinator: {aldyn.RoleCoordinator, f.bodyA}, analystA: {aldyn.RoleAnalyst, f.bodyA},
 		adminA: {aldyn.RoleAdministrator, f.bodyA}, adminKG: {aldyn.RoleAdministrator, national}, "analystB": {aldyn.RoleAnalyst, f.bodyB},
 	} {
-		u := &aldyn.User{Login: strings.ToLower(name), Name: name, Role: spec.role, BodyID: spec.body.ID}
-		if err := svc.CreateUser(ctx, aldyn.System, u, "correct horse battery"); err != nil {
-			tb.Fatal(err)
-		}
-		tok, err := svc.IssueAPIToken(ctx, aldyn.System, u.ID, "test")
-		if err != nil {
-			tb.Fatal(err)
-		}
-		f.users[name], f.tokens[name] = u, tok
+		f.mustUser(tb, name, spec.role, spec.body)
 	}
 	// No open-data rate limit: the access matrix sends hundreds of CKAN
 	// calls from one address (TestOpenDataRateLimit has its own server).
@@ -103,6 +95,24 @@ func mustFixtureWith(tb testing.TB, opts auth.Options) *fixture {
 	f.srv = httptest.NewServer(s.Handler())
 	tb.Cleanup(f.srv.Close)
 	return f
+}
+
+// mustUser adds a user of role in body (its login is name in lower case,
+// its password "correct horse battery") with an API token, the actor
+// named name in requests.
+func (f *fixture) mustUser(tb testing.TB, name, role string, body *aldyn.Body) *aldyn.User {
+	tb.Helper()
+	ctx := context.Background()
+	u := &aldyn.User{Login: strings.ToLower(name), Name: name, Role: role, BodyID: body.ID}
+	if err := f.auth.CreateUser(ctx, aldyn.System, u, "correct horse battery"); err != nil {
+		tb.Fatal(err)
+	}
+	tok, err := f.auth.IssueAPIToken(ctx, aldyn.System, u.ID, "test")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	f.users[name], f.tokens[name] = u, tok
+	return u
 }
 
 // do sends a request as the named actor (by API token) without following
