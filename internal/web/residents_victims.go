@@ -433,10 +433,8 @@ func (s *Server) apiVictimServicesMap(w http.ResponseWriter, r *http.Request) er
 		if v.Lat == nil || v.Lon == nil {
 			continue
 		}
-		fc.Features = append(fc.Features, geoFeature{Type: "Feature",
-			Geometry: geoGeometry{Type: "Point", Coordinates: [2]float64{round6(*v.Lon), round6(*v.Lat)}},
-			Properties: map[string]any{"name": v.Name.In(lang) + " · " + loc.T("victims.kind."+v.Kind),
-				"url": "/victim-services/" + strconv.FormatInt(v.ID, 10)}})
+		fc.Features = append(fc.Features, pointFeature(*v.Lon, *v.Lat, map[string]any{
+			"name": v.Name.In(lang) + " · " + loc.T("victims.kind."+v.Kind), "url": "/victim-services/" + strconv.FormatInt(v.ID, 10)}))
 	}
 	b, err := json.Marshal(fc)
 	if err != nil {
