@@ -741,36 +741,40 @@ func (s *Server) victimServiceImport(w http.ResponseWriter, r *http.Request) err
 		return err
 	}
 	loc := info(r).loc
+	// badFile answers that the file itself is wrong, for the reason key.
+	badFile := func(key string, args ...any) error {
+		return s.victimServiceImportResult(w, r, http.StatusBadRequest, map[string]string{"file": loc.T(key, args...)}, nil, nil)
+	}
+	// unreadable answers a file the reader refuses (EINVALID) with its
+	// reason; any other error goes up.
+	unreadable := func(err error) error {
+		var e *aldyn.Error
+		if errors.As(err, &e) && e.Code == aldyn.EINVALID {
+			return badFile(e.Message, e.Args)
+		}
+		return err
+	}
 	file, hdr, err := r.FormFile("file")
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
 			return err
 		}
-		return s.victimServiceImportResult(w, r, http.StatusBadRequest, map[string]string{"file": loc.T("error.required")}, nil, nil)
+		return badFile("error.required")
 	}
 	defer file.Close()
 	format, ok := importer.FormatOf(hdr.Filename)
 	if !ok || format == importer.JSONL {
-		return s.victimServiceImportResult(w, r, http.StatusBadRequest,
-			map[string]string{"file": loc.T("victims.import.format", "format", path.Ext(hdr.Filename))}, nil, nil)
+		return badFile("victims.import.format", "format", path.Ext(hdr.Filename))
 	}
 	rd, err := importer.NewReader(file, format)
 	if err != nil {
-		var e *aldyn.Error
-		if errors.As(err, &e) && e.Code == aldyn.EINVALID {
-			return s.victimServiceImportResult(w, r, http.StatusBadRequest, map[string]string{"file": loc.T(e.Message, e.Args)}, nil, nil)
-		}
-		return err
+		return unreadable(err)
 	}
 	defer rd.Close()
 	vs, rows, issues, err := s.readVictimServices(r, rd)
 	if err != nil {
-		var e *aldyn.Error
-		if errors.As(err, &e) && e.Code == aldyn.EINVALID {
-			return s.victimServiceImportResult(w, r, http.StatusBadRequest, map[string]string{"file": loc.T(e.Message, e.Args)}, nil, nil)
-		}
-		return err
+		return unreadable(err)
 	}
 	if len(issues) > 0 {
 		return s.victimServiceImportResult(w, r, http.StatusUnprocessableEntity, nil, issues, nil)
