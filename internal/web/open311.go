@@ -49,9 +49,22 @@ type o311Error struct {
 	Description string   `xml:"description" json:"description"`
 }
 
-type o311Errors struct {
-	XMLName xml.Name    `xml:"errors"`
-	Errors  []o311Error `xml:"error"`
+// o311List is a list as the specification writes it in XML: the root
+// element (XMLName) holds the items, each under its own element name.
+type o311List[T any] struct {
+	XMLName xml.Name
+	Items   []T
+}
+
+// open311XMLList is items in XML under the root element root.
+func open311XMLList[T any](root string, items []T) o311List[T] {
+	return o311List[T]{XMLName: xml.Name{Local: root}, Items: items}
+}
+
+// open311WriteList writes items as a JSON array, or in XML under the
+// root element root.
+func open311WriteList[T any](w http.ResponseWriter, format string, status int, root string, items []T) error {
+	return open311Write(w, format, status, items, open311XMLList(root, items))
 }
 
 // open311Write writes v as XML (wrapped in its root, xmlRoot) or JSON.
@@ -93,7 +106,7 @@ func open311WriteBytes(w http.ResponseWriter, format string, status int, b []byt
 
 func open311Fail(w http.ResponseWriter, format string, status int, desc string) error {
 	e := o311Error{Code: status, Description: desc}
-	return open311Write(w, format, status, []o311Error{e}, o311Errors{Errors: []o311Error{e}})
+	return open311WriteList(w, format, status, "errors", []o311Error{e})
 }
 
 // open311File splits "requests.json" into its name and format; a name
@@ -205,11 +218,6 @@ type o311Service struct {
 	Group       string   `xml:"group" json:"group"`
 }
 
-type o311Services struct {
-	XMLName  xml.Name      `xml:"services"`
-	Services []o311Service `xml:"service"`
-}
-
 // open311Categories are the categories taken through the public channel.
 func (s *Server) open311Categories(ctx context.Context) ([]*aldyn.ResidentCategory, error) {
 	cats, err := s.db.FindResidentCategories(ctx, true)
@@ -225,6 +233,21 @@ func (s *Server) open311Categories(ctx context.Context) ([]*aldyn.ResidentCatego
 	return out, nil
 }
 
+// open311Category is the category taken through the public channel whose
+// service code is code, or nil.
+func (s *Server) open311Category(ctx context.Context, code string) (*aldyn.ResidentCategory, error) {
+	cats, err := s.open311Categories(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range cats {
+		if c.Code == code {
+			return c, nil
+		}
+	}
+	return nil, nil
+}
+
 func (s *Server) open311Services(w http.ResponseWriter, r *http.Request, format string) error {
 	cats, err := s.open311Categories(r.Context())
 	if err != nil {
@@ -236,7 +259,7 @@ func (s *Server) open311Services(w http.ResponseWriter, r *http.Request, format 
 		list = append(list, o311Service{ServiceCode: c.Code, ServiceName: c.Name.In(lang), Description: c.Description.In(lang),
 			Metadata: len(c.Attributes) > 0, Type: "realtime", Keywords: strings.Join(c.BodyTypes, ","), Group: "residents"})
 	}
-	return open311Write(w, format, http.StatusOK, list, o311Services{Services: list})
+	return open311WriteList(w, format, http.StatusOK, "services", list)
 }
 
 type o311Definition struct {
@@ -307,17 +330,15 @@ func (s *Server) open311Service(w http.ResponseWriter, r *http.Request) error {
 	if bad != "" {
 		return open311Fail(w, format, http.StatusNotFound, bad)
 	}
-	cats, err := s.open311Categories(r.Context())
+	c, err := s.open311Category(r.Context(), code)
 	if err != nil {
 		return err
 	}
-	for _, c := range cats {
-		if c.Code == code {
-			d := open311Definition(c, open311Lang(r))
-			return open311Write(w, format, http.StatusOK, d, d)
-		}
+	if c == nil {
+		return open311Fail(w, format, http.StatusNotFound, "service_code not found: "+code)
 	}
-	return open311Fail(w, format, http.StatusNotFound, "service_code not found: "+code)
+	d := open311Definition(c, open311Lang(r))
+	return open311Write(w, format, http.StatusOK, d, d)
 }
 
 // Requests.
@@ -341,11 +362,6 @@ type o311Request struct {
 	Lat               *float64 `xml:"lat" json:"lat"`
 	Long              *float64 `xml:"long" json:"long"`
 	MediaURL          string   `xml:"media_url" json:"media_url"`
-}
-
-type o311Requests struct {
-	XMLName  xml.Name      `xml:"service_requests"`
-	Requests []o311Request `xml:"request"`
 }
 
 // open311Status maps the report's status onto the specification's two.
@@ -525,7 +541,7 @@ func (s *Server) open311Requests(w http.ResponseWriter, r *http.Request, format 
 	if err != nil {
 		return err
 	}
-	b, err := open311Encode(format, views, o311Requests{Requests: views})
+	b, err := open311Encode(format, views, open311XMLList("service_requests", views))
 	if err != nil {
 		return err
 	}
@@ -581,7 +597,7 @@ func (s *Server) open311Request(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	views[0].ServiceRequestID = x.ID
-	return open311Write(w, format, http.StatusOK, views, o311Requests{Requests: views})
+	return open311WriteList(w, format, http.StatusOK, "service_requests", views)
 }
 
 // Tokens: requests are created at once, so a token is the request's
@@ -591,11 +607,6 @@ type o311Token struct {
 	XMLName          xml.Name `xml:"request" json:"-"`
 	ServiceRequestID int64    `xml:"service_request_id" json:"service_request_id"`
 	Token            string   `xml:"token" json:"token"`
-}
-
-type o311Tokens struct {
-	XMLName  xml.Name    `xml:"service_requests"`
-	Requests []o311Token `xml:"request"`
 }
 
 func (s *Server) open311Token(w http.ResponseWriter, r *http.Request) error {
@@ -610,7 +621,7 @@ func (s *Server) open311Token(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	list := []o311Token{{ServiceRequestID: x.ID, Token: token}}
-	return open311Write(w, format, http.StatusOK, list, o311Tokens{Requests: list})
+	return open311WriteList(w, format, http.StatusOK, "service_requests", list)
 }
 
 // POST requests.
@@ -621,11 +632,6 @@ type o311Created struct {
 	Token            string   `xml:"token" json:"token"`
 	ServiceNotice    string   `xml:"service_notice" json:"service_notice"`
 	AccountID        *string  `xml:"account_id" json:"account_id"`
-}
-
-type o311CreatedList struct {
-	XMLName  xml.Name      `xml:"service_requests"`
-	Requests []o311Created `xml:"request"`
 }
 
 func (s *Server) open311Post(w http.ResponseWriter, r *http.Request) error {
@@ -653,15 +659,9 @@ func (s *Server) open311Post(w http.ResponseWriter, r *http.Request) error {
 	if code == "" {
 		return open311Fail(w, format, http.StatusBadRequest, "service_code is required")
 	}
-	cats, err := s.open311Categories(ctx)
+	cat, err := s.open311Category(ctx, code)
 	if err != nil {
 		return err
-	}
-	var cat *aldyn.ResidentCategory
-	for _, c := range cats {
-		if c.Code == code {
-			cat = c
-		}
 	}
 	if cat == nil {
 		return open311Fail(w, format, http.StatusBadRequest, "service_code not found: "+code)
@@ -721,7 +721,7 @@ func (s *Server) open311Post(w http.ResponseWriter, r *http.Request) error {
 	}
 	notice := "Received; the answer is due by " + rr.DueOn.Format(time.DateOnly) + ". It is shown publicly after moderation."
 	list := []o311Created{{ServiceRequestID: rr.ID, Token: rr.TrackingCode, ServiceNotice: notice}}
-	return open311Write(w, format, http.StatusCreated, list, o311CreatedList{Requests: list})
+	return open311WriteList(w, format, http.StatusCreated, "service_requests", list)
 }
 
 // attributeAnswers reads the answers to attributes as the specification

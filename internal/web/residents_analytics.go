@@ -13,6 +13,7 @@ import (
 	"github.com/aldyn-kg/aldyn/internal/export"
 	"github.com/aldyn-kg/aldyn/internal/i18n"
 	"github.com/aldyn-kg/aldyn/internal/residents"
+	"github.com/aldyn-kg/aldyn/internal/store"
 )
 
 // Residents' reports where the state works with them (issue 16, item 9):
@@ -105,19 +106,30 @@ func (s *Server) apiStatsResidents(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
+	w.Header().Set("Content-Type", "application/geo+json")
+	w.Header().Set("Cache-Control", "private, no-store")
+	return writeJSON(w, http.StatusOK, residentCellFeatures(cells, "/residents/"))
+}
+
+// residentCellFeatures draws the cells of a residents' map as points with
+// their counts; a cell of one report links to link + its id.
+func residentCellFeatures(cells []store.MapCell, link string) featureCollection {
 	fc := featureCollection{Type: "FeatureCollection", Features: make([]geoFeature, 0, len(cells))}
 	for _, c := range cells {
 		props := map[string]any{"count": c.Count}
 		if c.ID != 0 {
-			props["url"] = "/residents/" + strconv.FormatInt(c.ID, 10)
+			props["url"] = link + strconv.FormatInt(c.ID, 10)
 			props["name"] = "№ " + strconv.FormatInt(c.ID, 10)
 		}
-		fc.Features = append(fc.Features, geoFeature{Type: "Feature",
-			Geometry: geoGeometry{Type: "Point", Coordinates: [2]float64{round6(c.Lon), round6(c.Lat)}}, Properties: props})
+		fc.Features = append(fc.Features, pointFeature(c.Lon, c.Lat, props))
 	}
-	w.Header().Set("Content-Type", "application/geo+json")
-	w.Header().Set("Cache-Control", "private, no-store")
-	return writeJSON(w, http.StatusOK, fc)
+	return fc
+}
+
+// pointFeature is a GeoJSON point at lon, lat (rounded to six decimals).
+func pointFeature(lon, lat float64, props map[string]any) geoFeature {
+	return geoFeature{Type: "Feature",
+		Geometry: geoGeometry{Type: "Point", Coordinates: [2]float64{round6(lon), round6(lat)}}, Properties: props}
 }
 
 // mapZoomParam reads a map's zoom (0–22), 6 when not given.

@@ -205,65 +205,49 @@ func (s *Server) apiPublicReportsMap(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	if b, ok := s.residents.maps.get(version, key); ok {
-		w.Header().Set("Content-Type", "application/geo+json")
-		w.Header().Set("Cache-Control", "public, max-age=60")
-		_, err := w.Write(b)
-		return err
+	b, ok := s.residents.maps.get(version, key)
+	if !ok {
+		if b, err = s.publicReportsMap(r.Context(), q); err != nil {
+			return err
+		}
+		s.residents.maps.put(version, key, b)
 	}
-	f, err := s.publicReportFilter(r.Context(), q)
+	w.Header().Set("Content-Type", "application/geo+json")
+	w.Header().Set("Cache-Control", "public, max-age=60")
+	_, err = w.Write(b)
+	return err
+}
+
+// publicReportsMap is the public map's answer to the query q, encoded.
+func (s *Server) publicReportsMap(ctx context.Context, q url.Values) ([]byte, error) {
+	f, err := s.publicReportFilter(ctx, q)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	box := [4]float64{aldyn.MinLon, aldyn.MinLat, aldyn.MaxLon, aldyn.MaxLat}
 	if v := q.Get("bbox"); v != "" {
 		parts := strings.Split(v, ",")
 		if len(parts) != 4 {
-			return badParam("bbox")
+			return nil, badParam("bbox")
 		}
 		for i, p := range parts {
 			x, err := strconv.ParseFloat(p, 64)
 			if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
-				return badParam("bbox")
+				return nil, badParam("bbox")
 			}
 			box[i] = x
 		}
 	}
-	zoom := 6
-	if v := q.Get("zoom"); v != "" {
-		z, err := strconv.Atoi(v)
-		if err != nil || z < 0 || z > 22 {
-			return badParam("zoom")
-		}
-		zoom = z
-	}
-	// 256 px tiles: 360/2^zoom degrees of longitude span 256 px.
-	size := 360 / math.Exp2(float64(zoom)) * 40 / 256
-	size = math.Max(size, 0.001) // never finer than the public rounding
-	cells, err := s.db.ResidentMapCells(r.Context(), f, box, size)
+	zoom, err := mapZoomParam(q.Get("zoom"))
 	if err != nil {
-		return err
+		return nil, err
 	}
-	fc := featureCollection{Type: "FeatureCollection", Features: make([]geoFeature, 0, len(cells))}
-	for _, c := range cells {
-		props := map[string]any{"count": c.Count}
-		if c.ID != 0 {
-			props["url"] = "/reports/public/" + strconv.FormatInt(c.ID, 10)
-			props["name"] = "№ " + strconv.FormatInt(c.ID, 10)
-		}
-		fc.Features = append(fc.Features, geoFeature{Type: "Feature",
-			Geometry: geoGeometry{Type: "Point", Coordinates: [2]float64{round6(c.Lon), round6(c.Lat)}}, Properties: props})
-	}
-	b, err := json.Marshal(fc)
+	cells, err := s.db.ResidentMapCells(ctx, f, box, mapCellSize(zoom))
 	if err != nil {
-		return err
+		return nil, err
 	}
-	b = append(b, '\n')
-	s.residents.maps.put(version, key, b)
-	w.Header().Set("Content-Type", "application/geo+json")
-	w.Header().Set("Cache-Control", "public, max-age=60")
-	_, err = w.Write(b)
-	return err
+	b, err := json.Marshal(residentCellFeatures(cells, "/reports/public/"))
+	return append(b, '\n'), err
 }
 
 // mapCache keeps the public map's answers while the residents' data stays

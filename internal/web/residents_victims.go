@@ -413,10 +413,8 @@ func (s *Server) apiVictimServicesMap(w http.ResponseWriter, r *http.Request) er
 		if v.Lat == nil || v.Lon == nil {
 			continue
 		}
-		fc.Features = append(fc.Features, geoFeature{Type: "Feature",
-			Geometry: geoGeometry{Type: "Point", Coordinates: [2]float64{round6(*v.Lon), round6(*v.Lat)}},
-			Properties: map[string]any{"name": v.Name.In(lang) + " · " + loc.T("victims.kind."+v.Kind),
-				"url": "/victim-services/" + strconv.FormatInt(v.ID, 10)}})
+		fc.Features = append(fc.Features, pointFeature(*v.Lon, *v.Lat, map[string]any{
+			"name": v.Name.In(lang) + " · " + loc.T("victims.kind."+v.Kind), "url": "/victim-services/" + strconv.FormatInt(v.ID, 10)}))
 	}
 	b, err := json.Marshal(fc)
 	if err != nil {
@@ -723,36 +721,40 @@ func (s *Server) victimServiceImport(w http.ResponseWriter, r *http.Request) err
 		return err
 	}
 	loc := info(r).loc
+	// badFile answers that the file itself is wrong, for the reason key.
+	badFile := func(key string, args ...any) error {
+		return s.victimServiceImportResult(w, r, http.StatusBadRequest, map[string]string{"file": loc.T(key, args...)}, nil, nil)
+	}
+	// unreadable answers a file the reader refuses (EINVALID) with its
+	// reason; any other error goes up.
+	unreadable := func(err error) error {
+		var e *aldyn.Error
+		if errors.As(err, &e) && e.Code == aldyn.EINVALID {
+			return badFile(e.Message, e.Args)
+		}
+		return err
+	}
 	file, hdr, err := r.FormFile("file")
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
 			return err
 		}
-		return s.victimServiceImportResult(w, r, http.StatusBadRequest, map[string]string{"file": loc.T("error.required")}, nil, nil)
+		return badFile("error.required")
 	}
 	defer file.Close()
 	format, ok := importer.FormatOf(hdr.Filename)
 	if !ok || format == importer.JSONL {
-		return s.victimServiceImportResult(w, r, http.StatusBadRequest,
-			map[string]string{"file": loc.T("victims.import.format", "format", path.Ext(hdr.Filename))}, nil, nil)
+		return badFile("victims.import.format", "format", path.Ext(hdr.Filename))
 	}
 	rd, err := importer.NewReader(file, format)
 	if err != nil {
-		var e *aldyn.Error
-		if errors.As(err, &e) && e.Code == aldyn.EINVALID {
-			return s.victimServiceImportResult(w, r, http.StatusBadRequest, map[string]string{"file": loc.T(e.Message, e.Args)}, nil, nil)
-		}
-		return err
+		return unreadable(err)
 	}
 	defer rd.Close()
 	vs, rows, issues, err := s.readVictimServices(r, rd)
 	if err != nil {
-		var e *aldyn.Error
-		if errors.As(err, &e) && e.Code == aldyn.EINVALID {
-			return s.victimServiceImportResult(w, r, http.StatusBadRequest, map[string]string{"file": loc.T(e.Message, e.Args)}, nil, nil)
-		}
-		return err
+		return unreadable(err)
 	}
 	if len(issues) > 0 {
 		return s.victimServiceImportResult(w, r, http.StatusUnprocessableEntity, nil, issues, nil)
