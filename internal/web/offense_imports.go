@@ -140,8 +140,12 @@ func (js *importJobs) add(j *importJob) {
 	js.jobs[j.ID] = j
 }
 
-// job finds a job of the actor (any job for a national administrator).
+// job finds the job of the path for an importer: a job of the actor (any
+// job for a national administrator).
 func (js *importJobs) job(r *http.Request) (*importJob, error) {
+	if err := requireImporter(r); err != nil {
+		return nil, err
+	}
 	id, err := routeID(r, "id", "error.not_found")
 	if err != nil {
 		return nil, err
@@ -327,9 +331,6 @@ func (s *Server) jobStatus(r *http.Request, j *importJob) jobStatus {
 }
 
 func (s *Server) apiOffenseImportJob(w http.ResponseWriter, r *http.Request) error {
-	if err := requireImporter(r); err != nil {
-		return err
-	}
 	j, err := s.jobs.job(r)
 	if err != nil {
 		return err
@@ -346,9 +347,6 @@ type offenseImportJobPageData struct {
 }
 
 func (s *Server) offenseImportJobPage(w http.ResponseWriter, r *http.Request) error {
-	if err := requireImporter(r); err != nil {
-		return err
-	}
 	j, err := s.jobs.job(r)
 	if err != nil {
 		return err
@@ -398,9 +396,6 @@ func newProfileSuggestion(p importer.Profile, missing []string) *profileSuggesti
 }
 
 func (s *Server) offenseImportErrors(w http.ResponseWriter, r *http.Request) error {
-	if err := requireImporter(r); err != nil {
-		return err
-	}
 	j, err := s.jobs.job(r)
 	if err != nil {
 		return err
