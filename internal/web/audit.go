@@ -217,10 +217,7 @@ func changesText(cs []auditChange) string {
 }
 
 func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) error {
-	if err := requireAdmin(r); err != nil {
-		return err
-	}
-	f, err := auditFilter(r)
+	f, err := listFilter(r, requireAdmin, auditFilter)
 	if err != nil {
 		return err
 	}

@@ -397,6 +397,31 @@ func idSet(vs []string) map[int64]bool {
 	return out
 }
 
+// listFilter reads a list page's filter for a caller guard admits, as
+// writeList does for the API.
+func listFilter[F any](r *http.Request, guard func(*http.Request) error, filter func(*http.Request) (F, error)) (F, error) {
+	if err := guard(r); err != nil {
+		var zero F
+		return zero, err
+	}
+	return filter(r)
+}
+
+// optionalIDParam reads the query parameter name, an optional id, into *p; it
+// leaves *p unset when the parameter is absent and refuses one that is not
+// a number by name (beside the list filters' territoryParam, statusParam
+// and dayRange in render.go).
+func optionalIDParam(q url.Values, name string, p **int64) error {
+	if v := q.Get(name); v != "" {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return badParam(name)
+		}
+		*p = &id
+	}
+	return nil
+}
+
 // parseDay reads a YYYY-MM-DD day.
 func parseDay(s string) (time.Time, bool) {
 	t, err := time.Parse(time.DateOnly, strings.TrimSpace(s))

@@ -34,12 +34,8 @@ func meetingFilter(r *http.Request) (aldyn.MeetingFilter, error) {
 		return aldyn.MeetingFilter{}, err
 	}
 	f := aldyn.MeetingFilter{Under: actor(r).ScopeUnder(), Page: p}
-	if v := q.Get("body"); v != "" {
-		id, err := strconv.ParseInt(v, 10, 64)
-		if err != nil {
-			return f, badParam("body")
-		}
-		f.BodyID = &id
+	if err := optionalIDParam(q, "body", &f.BodyID); err != nil {
+		return f, err
 	}
 	for name, dst := range map[string]**time.Time{"from": &f.From, "to": &f.To} {
 		if v := q.Get(name); v != "" {
@@ -50,14 +46,7 @@ func meetingFilter(r *http.Request) (aldyn.MeetingFilter, error) {
 			*dst = &t
 		}
 	}
-	if v := q.Get("status"); v != "" {
-		st := aldyn.MeetingStatus(v)
-		if !st.Valid() {
-			return f, badParam("status")
-		}
-		f.Status = &st
-	}
-	return f, nil
+	return f, statusParam(q, &f.Status)
 }
 
 // coordinationBodies lists the coordination bodies in the actor's scope.
@@ -102,10 +91,7 @@ type meetingsPageData struct {
 }
 
 func (s *Server) meetingsPage(w http.ResponseWriter, r *http.Request) error {
-	if err := requireSignedIn(r); err != nil {
-		return err
-	}
-	f, err := meetingFilter(r)
+	f, err := listFilter(r, requireSignedIn, meetingFilter)
 	if err != nil {
 		return err
 	}
@@ -504,10 +490,7 @@ func questionFilter(r *http.Request) (aldyn.QuestionFilter, error) {
 }
 
 func (s *Server) questionsPage(w http.ResponseWriter, r *http.Request) error {
-	if err := requireSignedIn(r); err != nil {
-		return err
-	}
-	f, err := questionFilter(r)
+	f, err := listFilter(r, requireSignedIn, questionFilter)
 	if err != nil {
 		return err
 	}

@@ -127,8 +127,12 @@ func (js *importJobs) add(j *importJob) {
 	js.jobs[j.ID] = j
 }
 
-// job finds a job of the actor (any job for a national administrator).
+// job finds the job of the path for an importer: a job of the actor (any
+// job for a national administrator).
 func (js *importJobs) job(r *http.Request) (*importJob, error) {
+	if err := requireImporter(r); err != nil {
+		return nil, err
+	}
 	id, err := routeID(r, "id", "error.not_found")
 	if err != nil {
 		return nil, err
@@ -314,9 +318,6 @@ func (s *Server) jobStatus(r *http.Request, j *importJob) jobStatus {
 }
 
 func (s *Server) apiOffenseImportJob(w http.ResponseWriter, r *http.Request) error {
-	if err := requireImporter(r); err != nil {
-		return err
-	}
 	j, err := s.jobs.job(r)
 	if err != nil {
 		return err
@@ -333,9 +334,6 @@ type offenseImportJobPageData struct {
 }
 
 func (s *Server) offenseImportJobPage(w http.ResponseWriter, r *http.Request) error {
-	if err := requireImporter(r); err != nil {
-		return err
-	}
 	j, err := s.jobs.job(r)
 	if err != nil {
 		return err
@@ -385,9 +383,6 @@ func newProfileSuggestion(p importer.Profile, missing []string) *profileSuggesti
 }
 
 func (s *Server) offenseImportErrors(w http.ResponseWriter, r *http.Request) error {
-	if err := requireImporter(r); err != nil {
-		return err
-	}
 	j, err := s.jobs.job(r)
 	if err != nil {
 		return err

@@ -85,7 +85,7 @@ func (f reportForm) fields() formFields {
 	rp := f.Report
 	return formFields{"cycle_id": whole(&rp.CycleID, "error.invalid"), "measure_id": whole(&rp.MeasureID, "error.invalid"),
 		"progress": whole(&rp.Progress, "report.error.progress"), "narrative": text(&rp.Narrative), "evidence": lines(&rp.Evidence),
-		"spent": spentField{jsonValue{&rp.Spent}, &rp.Spent, f.budget}, "values": valuesField{jsonValue{&rp.Values}, &rp.Values, f.indicators},
+		"spent": spentField(&rp.Spent, f.budget), "values": valuesField(&rp.Values, f.indicators),
 		"revision": whole(&rp.Revision, "error.invalid")}
 }
 
@@ -99,46 +99,59 @@ func (f reportForm) finish() {
 	}
 }
 
-// spentField is the amounts spent, a field per budget line of the measure.
-type spentField struct {
+// cellsField is a list known in advance line by line (the budget lines of
+// a measure, the indicators of a cycle), a form field a line: parse reads
+// a field filled in, a blank one is skipped, and one parse refuses is the
+// field error bad; fill puts the list back into the fields.
+type cellsField[L interface{ field() string }, T any] struct {
 	jsonValue
-	p      *[]aldyn.BudgetLine
-	budget []formBudgetLine
+	p     *[]T
+	lines []L
+	bad   string
+	parse func(L, string) (T, bool)
+	fill  func(f url.Values, lines []L, items []T)
 }
 
-func (s spentField) read(f url.Values, _ string, v aldyn.Validation) {
-	*s.p = readCells(f, s.budget, func(b formBudgetLine) string { return b.Field }, "reporting.error.amount", v,
-		func(b formBudgetLine, x string) (aldyn.BudgetLine, bool) {
-			n, err := strconv.ParseInt(strings.ReplaceAll(x, " ", ""), 10, 64)
-			return aldyn.BudgetLine{Source: b.Line.Source, Funder: b.Line.Funder, AmountKGS: n}, err == nil && n >= 0
-		})
+func newCellsField[L interface{ field() string }, T any](p *[]T, lines []L, bad string, parse func(L, string) (T, bool), fill func(url.Values, []L, []T)) formField {
+	return cellsField[L, T]{jsonValue{p}, p, lines, bad, parse, fill}
 }
 
-// readCells reads a field for each line of a list known in advance
-// (budget lines, indicators): parse reads a field filled in, a blank one
-// is skipped, and one parse refuses is the field error bad.
-func readCells[L, T any](f url.Values, lines []L, field func(L) string, bad string, v aldyn.Validation, parse func(L, string) (T, bool)) []T {
+func (c cellsField[L, T]) read(f url.Values, _ string, v aldyn.Validation) {
 	out := []T{}
-	for _, l := range lines {
-		x := strings.TrimSpace(f.Get(field(l)))
+	for _, l := range c.lines {
+		x := strings.TrimSpace(f.Get(l.field()))
 		if x == "" {
 			continue
 		}
-		if t, ok := parse(l, x); ok {
+		if t, ok := c.parse(l, x); ok {
 			out = append(out, t)
 		} else {
-			v.Add(field(l), bad)
+			v.Add(l.field(), c.bad)
 		}
 	}
-	return out
+	*c.p = out
 }
 
-// show puts each amount into the field of the first budget line of its
-// source and funder not yet taken.
-func (s spentField) show(f url.Values, _ string) {
-	used := make([]bool, len(*s.p))
-	for _, b := range s.budget {
-		for k, x := range *s.p {
+func (c cellsField[L, T]) show(f url.Values, _ string) { c.fill(f, c.lines, *c.p) }
+
+func (b formBudgetLine) field() string { return b.Field }
+
+func (fi formIndicator) field() string { return fi.Field }
+
+// spentField is the amounts spent, a field per budget line of the measure.
+func spentField(p *[]aldyn.BudgetLine, budget []formBudgetLine) formField {
+	return newCellsField(p, budget, "reporting.error.amount", func(b formBudgetLine, x string) (aldyn.BudgetLine, bool) {
+		n, err := strconv.ParseInt(strings.ReplaceAll(x, " ", ""), 10, 64)
+		return aldyn.BudgetLine{Source: b.Line.Source, Funder: b.Line.Funder, AmountKGS: n}, err == nil && n >= 0
+	}, showSpent)
+}
+
+// showSpent puts each amount into the field of the first budget line of
+// its source and funder not yet taken.
+func showSpent(f url.Values, budget []formBudgetLine, spent []aldyn.BudgetLine) {
+	used := make([]bool, len(spent))
+	for _, b := range budget {
+		for k, x := range spent {
 			if !used[k] && x.Source == b.Line.Source && x.Funder == b.Line.Funder {
 				used[k] = true
 				f.Set(b.Field, strconv.FormatInt(x.AmountKGS, 10))
@@ -150,28 +163,19 @@ func (s spentField) show(f url.Values, _ string) {
 
 // valuesField is the indicator values of the cycle, a field per
 // indicator.
-type valuesField struct {
-	jsonValue
-	p          *[]aldyn.IndicatorValue
-	indicators []formIndicator
-}
-
-func (s valuesField) read(f url.Values, _ string, v aldyn.Validation) {
-	*s.p = readCells(f, s.indicators, func(fi formIndicator) string { return fi.Field }, "indicator.error.value", v,
-		func(fi formIndicator, x string) (aldyn.IndicatorValue, bool) {
-			n, err := strconv.ParseFloat(strings.ReplaceAll(x, ",", "."), 64)
-			return aldyn.IndicatorValue{IndicatorID: fi.Indicator.ID, Period: fi.Period, Value: n}, err == nil
-		})
-}
-
-func (s valuesField) show(f url.Values, _ string) {
-	for _, fi := range s.indicators {
-		for _, x := range *s.p {
-			if x.IndicatorID == fi.Indicator.ID && x.Period == fi.Period {
-				f.Set(fi.Field, strconv.FormatFloat(x.Value, 'f', -1, 64))
+func valuesField(p *[]aldyn.IndicatorValue, indicators []formIndicator) formField {
+	return newCellsField(p, indicators, "indicator.error.value", func(fi formIndicator, x string) (aldyn.IndicatorValue, bool) {
+		n, err := strconv.ParseFloat(strings.ReplaceAll(x, ",", "."), 64)
+		return aldyn.IndicatorValue{IndicatorID: fi.Indicator.ID, Period: fi.Period, Value: n}, err == nil
+	}, func(f url.Values, indicators []formIndicator, values []aldyn.IndicatorValue) {
+		for _, fi := range indicators {
+			for _, x := range values {
+				if x.IndicatorID == fi.Indicator.ID && x.Period == fi.Period {
+					f.Set(fi.Field, strconv.FormatFloat(x.Value, 'f', -1, 64))
+				}
 			}
 		}
-	}
+	})
 }
 
 // formTarget loads the cycle and measure of a report form and checks the

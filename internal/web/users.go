@@ -27,14 +27,7 @@ func userFilter(r *http.Request) (aldyn.UserFilter, error) {
 		}
 		f.Role = &role
 	}
-	if b := q.Get("body"); b != "" {
-		id, err := strconv.ParseInt(b, 10, 64)
-		if err != nil {
-			return f, badParam("body")
-		}
-		f.BodyID = &id
-	}
-	return f, nil
+	return f, optionalIDParam(q, "body", &f.BodyID)
 }
 
 // usersPageData is the data of the users page.
@@ -45,10 +38,7 @@ type usersPageData struct {
 }
 
 func (s *Server) usersPage(w http.ResponseWriter, r *http.Request) error {
-	if err := requireAdmin(r); err != nil {
-		return err
-	}
-	f, err := userFilter(r)
+	f, err := listFilter(r, requireAdmin, userFilter)
 	if err != nil {
 		return err
 	}
