@@ -11,8 +11,17 @@ import (
 // CycleSorts are the columns a cycle list can be sorted by.
 var CycleSorts = map[string]string{"from": "c.from_on", "deadline": "c.deadline", "period": "c.period", "id": "c.id"}
 
-var cycleList = listQuery[*aldyn.ReportingCycle]{cols: cycleCols, from: " FROM reporting_cycles c JOIN plans p ON p.id = c.plan_id",
-	sorts: CycleSorts, order: "c.from_on", tie: ", c.id", scan: scanCycle}
+var cycleFinder = finder[*aldyn.ReportingCycle, aldyn.CycleFilter]{
+	list: listQuery[*aldyn.ReportingCycle]{cols: cycleCols, from: " FROM reporting_cycles c JOIN plans p ON p.id = c.plan_id",
+		sorts: CycleSorts, order: "c.from_on", tie: ", c.id", scan: scanCycle},
+	filter: func(w *where, f aldyn.CycleFilter) aldyn.Page {
+		eq(w, "c.id", f.ID)
+		w.ofPlan("c.plan_id", f.PlanID, f.Under)
+		eq(w, "c.status", f.Status)
+		return f.Page
+	},
+	idCol: "c.id", notFound: "cycle.error.not_found",
+}
 
 const cycleCols = `c.id, c.plan_id, c.period, c.from_on, c.to_on, c.deadline, c.status`
 
@@ -29,26 +38,12 @@ func scanCycle(s interface{ Scan(...any) error }) (*aldyn.ReportingCycle, error)
 // FindCycles lists reporting cycles matching f, earliest first by
 // default, with the total count.
 func (db *DB) FindCycles(ctx context.Context, f aldyn.CycleFilter) ([]*aldyn.ReportingCycle, int, error) {
-	return readList(ctx, db, f, findCycles)
-}
-
-func findCycles(ctx context.Context, r reader, f aldyn.CycleFilter) ([]*aldyn.ReportingCycle, int, error) {
-	var w where
-	eq(&w, "c.id", f.ID)
-	eq(&w, "c.plan_id", f.PlanID)
-	w.pathRange("p.territory_path", f.Under)
-	eq(&w, "c.status", f.Status)
-	return cycleList.page(ctx, r, &w, f.Page)
+	return readList(ctx, db, f, cycleFinder.find)
 }
 
 // FindCycleByID returns one reporting cycle.
 func (db *DB) FindCycleByID(ctx context.Context, id int64) (*aldyn.ReportingCycle, error) {
-	return readOne(ctx, db, id, cycleByID)
-}
-
-func cycleByID(ctx context.Context, r reader, id int64) (*aldyn.ReportingCycle, error) {
-	cs, _, err := findCycles(ctx, r, aldyn.CycleFilter{ID: &id, Page: aldyn.Page{Limit: 1}})
-	return firstFound(cs, err, "cycle.error.not_found")
+	return readOne(ctx, db, id, cycleFinder.one)
 }
 
 // CreateCycle opens a reporting cycle of an approved plan.
@@ -79,7 +74,7 @@ func (db *DB) CreateCycle(ctx context.Context, actor *aldyn.Actor, c *aldyn.Repo
 func (db *DB) CloseCycle(ctx context.Context, actor *aldyn.Actor, id int64) (*aldyn.ReportingCycle, error) {
 	var c *aldyn.ReportingCycle
 	err := db.Update(ctx, actor, func(tx *Tx) (err error) {
-		if c, err = cycleByID(ctx, tx, id); err != nil {
+		if c, err = cycleFinder.one(ctx, tx, id); err != nil {
 			return err
 		}
 		p, err := tx.managedPlan(ctx, c.PlanID)

@@ -140,7 +140,7 @@ func (db *DB) LoadDashboardInput(ctx context.Context, planID int64) (*aldyn.Dash
 	in := &aldyn.DashboardInput{At: db.Now()}
 	err := db.read(ctx, func(r reader) error {
 		var err error
-		if in.Plan, err = planByID(ctx, r, planID); err != nil {
+		if in.Plan, err = planFinder.one(ctx, r, planID); err != nil {
 			return err
 		}
 		if in.Cycles, err = dashboardCycles(ctx, r, planID); err != nil {

@@ -40,24 +40,25 @@ func scanDataForm(s interface{ Scan(...any) error }) (*aldyn.DataForm, error) {
 var DataFormSorts = map[string]string{"period": "f.period_start", "status": "f.status, f.period_start", "body": "f.body_id, f.period_start",
 	"submitted_at": "f.submitted_at", "id": "f.id"}
 
-var dataFormList = listQuery[*aldyn.DataForm]{cols: dataFormCols, from: dataFormFrom,
-	sorts: DataFormSorts, order: "f.period_start", newest: "period", tie: ", f.id", scan: scanDataForm}
+var dataFormFinder = finder[*aldyn.DataForm, aldyn.DataFormFilter]{
+	list: listQuery[*aldyn.DataForm]{cols: dataFormCols, from: dataFormFrom,
+		sorts: DataFormSorts, order: "f.period_start", newest: "period", tie: ", f.id", scan: scanDataForm},
+	filter: func(w *where, f aldyn.DataFormFilter) aldyn.Page {
+		eq(w, "f.id", f.ID)
+		eq(w, "f.data_set_code", f.DataSetCode)
+		eq(w, "f.body_id", f.BodyID)
+		eq(w, "f.period", f.Period)
+		eqString(w, "f.status", f.Status)
+		w.pathLike(f.Under, "t.path")
+		return f.Page
+	},
+	idCol: "f.id", notFound: "datasets.error.form_not_found",
+}
 
 // FindDataForms lists forms matching f (without their values), newest
 // period first by default, and the total count.
 func (db *DB) FindDataForms(ctx context.Context, f aldyn.DataFormFilter) ([]*aldyn.DataForm, int, error) {
-	return readList(ctx, db, f, findDataForms)
-}
-
-func findDataForms(ctx context.Context, r reader, f aldyn.DataFormFilter) ([]*aldyn.DataForm, int, error) {
-	var w where
-	eq(&w, "f.id", f.ID)
-	eq(&w, "f.data_set_code", f.DataSetCode)
-	eq(&w, "f.body_id", f.BodyID)
-	eq(&w, "f.period", f.Period)
-	eqString(&w, "f.status", f.Status)
-	w.pathLike(f.Under, "t.path")
-	return dataFormList.page(ctx, r, &w, f.Page)
+	return readList(ctx, db, f, dataFormFinder.find)
 }
 
 // FindDataFormByID returns one form with its values.
@@ -66,8 +67,7 @@ func (db *DB) FindDataFormByID(ctx context.Context, id int64) (*aldyn.DataForm, 
 }
 
 func findDataFormByID(ctx context.Context, r reader, id int64) (*aldyn.DataForm, error) {
-	fs, _, err := findDataForms(ctx, r, aldyn.DataFormFilter{ID: &id, Page: aldyn.Page{Limit: 1}})
-	f, err := firstFound(fs, err, "datasets.error.form_not_found")
+	f, err := dataFormFinder.one(ctx, r, id)
 	if err != nil {
 		return nil, err
 	}
@@ -158,7 +158,7 @@ func (db *DB) EnterDataForm(ctx context.Context, actor *aldyn.Actor, in FormEntr
 		var s *aldyn.DataSet
 		var before *aldyn.DataForm
 		if f == nil {
-			ss, _, err := findDataSets(ctx, tx, aldyn.DataSetFilter{Code: &in.DataSetCode, Status: ptr(aldyn.DataSetActive), Page: aldyn.Page{Limit: 1}})
+			ss, _, err := dataSetFinder.find(ctx, tx, aldyn.DataSetFilter{Code: &in.DataSetCode, Status: ptr(aldyn.DataSetActive), Page: aldyn.Page{Limit: 1}})
 			if s, err = firstFound(ss, err, "datasets.error.not_found"); err != nil {
 				return err
 			}
@@ -171,7 +171,7 @@ func (db *DB) EnterDataForm(ctx context.Context, actor *aldyn.Actor, in FormEntr
 			f = &aldyn.DataForm{DataSetID: s.ID, DataSetCode: s.Code, BodyID: body.ID, Period: period.String(), Status: aldyn.ReportDraft,
 				TerritoryCode: body.TerritoryCode, TerritoryPath: body.Territory.Path}
 		} else {
-			if s, err = findDataSetByID(ctx, tx, f.DataSetID); err != nil {
+			if s, err = dataSetFinder.one(ctx, tx, f.DataSetID); err != nil {
 				return err
 			}
 			if err := f.CheckEntry(actor); err != nil {

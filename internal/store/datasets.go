@@ -310,24 +310,25 @@ func scanDataSet(s interface{ Scan(...any) error }) (*aldyn.DataSet, error) {
 var DataSetSorts = map[string]string{"code": "s.code, s.version", "name_ky": "s.name_ky", "name_ru": "s.name_ru", "name_en": "s.name_en",
 	"status": "s.status, s.code", "id": "s.id"}
 
-var dataSetList = listQuery[*aldyn.DataSet]{cols: dataSetCols, from: " FROM data_sets s",
-	sorts: DataSetSorts, order: "s.code, s.version", tie: ", s.id", scan: scanDataSet, load: attachElements}
+var dataSetFinder = finder[*aldyn.DataSet, aldyn.DataSetFilter]{
+	list: listQuery[*aldyn.DataSet]{cols: dataSetCols, from: " FROM data_sets s",
+		sorts: DataSetSorts, order: "s.code, s.version", tie: ", s.id", scan: scanDataSet, load: attachElements},
+	filter: func(w *where, f aldyn.DataSetFilter) aldyn.Page {
+		eq(w, "s.id", f.ID)
+		eq(w, "s.code", f.Code)
+		eq(w, "s.status", f.Status)
+		if f.Latest {
+			w.and("s.version = (SELECT MAX(x.version) FROM data_sets x WHERE x.code = s.code)")
+		}
+		return f.Page
+	},
+	idCol: "s.id", notFound: "datasets.error.not_found",
+}
 
 // FindDataSets lists data sets matching f with their elements, and the
 // total count.
 func (db *DB) FindDataSets(ctx context.Context, f aldyn.DataSetFilter) ([]*aldyn.DataSet, int, error) {
-	return readList(ctx, db, f, findDataSets)
-}
-
-func findDataSets(ctx context.Context, r reader, f aldyn.DataSetFilter) ([]*aldyn.DataSet, int, error) {
-	var w where
-	eq(&w, "s.id", f.ID)
-	eq(&w, "s.code", f.Code)
-	eq(&w, "s.status", f.Status)
-	if f.Latest {
-		w.and("s.version = (SELECT MAX(x.version) FROM data_sets x WHERE x.code = s.code)")
-	}
-	return dataSetList.page(ctx, r, &w, f.Page)
+	return readList(ctx, db, f, dataSetFinder.find)
 }
 
 // attachElements fills the ElementIDs and Elements of each data set.
@@ -360,12 +361,7 @@ func attachElements(ctx context.Context, r reader, sets []*aldyn.DataSet) error 
 
 // FindDataSetByID returns one data set version with its elements.
 func (db *DB) FindDataSetByID(ctx context.Context, id int64) (*aldyn.DataSet, error) {
-	return readOne(ctx, db, id, findDataSetByID)
-}
-
-func findDataSetByID(ctx context.Context, r reader, id int64) (*aldyn.DataSet, error) {
-	ss, _, err := findDataSets(ctx, r, aldyn.DataSetFilter{ID: &id, Page: aldyn.Page{Limit: 1}})
-	return firstFound(ss, err, "datasets.error.not_found")
+	return readOne(ctx, db, id, dataSetFinder.one)
 }
 
 // FindActiveDataSet returns the active version of the data set with code.
@@ -389,15 +385,8 @@ func (tx *Tx) checkElements(ctx context.Context, s *aldyn.DataSet) error {
 }
 
 func (tx *Tx) setDataSetElements(ctx context.Context, s *aldyn.DataSet) error {
-	if _, err := tx.exec(ctx, "DELETE FROM data_set_elements WHERE data_set_id = ?", s.ID); err != nil {
-		return err
-	}
-	for i, id := range s.ElementIDs {
-		if _, err := tx.exec(ctx, "INSERT INTO data_set_elements (data_set_id, element_id, position) VALUES (?, ?, ?)", s.ID, id, i+1); err != nil {
-			return err
-		}
-	}
-	return nil
+	return tx.replaceChildren(ctx, "data_set_elements", "data_set_id", s.ID, []string{"element_id", "position"}, len(s.ElementIDs),
+		func(i int) []any { return []any{s.ElementIDs[i], i + 1} })
 }
 
 // auditDataSet is the audited view of a data set (without its elements'
@@ -439,7 +428,7 @@ func (tx *Tx) insertDataSet(ctx context.Context, s *aldyn.DataSet) error {
 // of its successor.
 func (db *DB) UpdateDataSet(ctx context.Context, actor *aldyn.Actor, id int64, s *aldyn.DataSet) error {
 	return db.design(ctx, actor, nil, func(tx *Tx) error {
-		old, err := findDataSetByID(ctx, tx, id)
+		old, err := dataSetFinder.one(ctx, tx, id)
 		if err != nil {
 			return err
 		}
@@ -472,7 +461,7 @@ func (db *DB) UpdateDataSet(ctx context.Context, actor *aldyn.Actor, id int64, s
 func (db *DB) ActivateDataSet(ctx context.Context, actor *aldyn.Actor, id int64) (*aldyn.DataSet, error) {
 	var s *aldyn.DataSet
 	err := db.design(ctx, actor, nil, func(tx *Tx) (err error) {
-		if s, err = findDataSetByID(ctx, tx, id); err != nil {
+		if s, err = dataSetFinder.one(ctx, tx, id); err != nil {
 			return err
 		}
 		if s.Status != aldyn.DataSetDraft {
@@ -497,7 +486,7 @@ func (db *DB) ActivateDataSet(ctx context.Context, actor *aldyn.Actor, id int64)
 func (db *DB) NewDataSetVersion(ctx context.Context, actor *aldyn.Actor, code string) (*aldyn.DataSet, error) {
 	var s *aldyn.DataSet
 	err := db.design(ctx, actor, nil, func(tx *Tx) error {
-		ss, _, err := findDataSets(ctx, tx, aldyn.DataSetFilter{Code: &code, Latest: true, Page: aldyn.Page{Limit: 1}})
+		ss, _, err := dataSetFinder.find(ctx, tx, aldyn.DataSetFilter{Code: &code, Latest: true, Page: aldyn.Page{Limit: 1}})
 		if s, err = firstFound(ss, err, "datasets.error.not_found"); err != nil {
 			return err
 		}
@@ -543,7 +532,7 @@ func findValidationRules(ctx context.Context, r reader, f aldyn.ValidationRuleFi
 // checkRule checks the rule names elements of the newest version of its
 // data set.
 func (tx *Tx) checkRule(ctx context.Context, r *aldyn.ValidationRule) error {
-	ss, _, err := findDataSets(ctx, tx, aldyn.DataSetFilter{Code: &r.DataSetCode, Latest: true, Page: aldyn.Page{Limit: 1}})
+	ss, _, err := dataSetFinder.find(ctx, tx, aldyn.DataSetFilter{Code: &r.DataSetCode, Latest: true, Page: aldyn.Page{Limit: 1}})
 	if err != nil {
 		return err
 	}

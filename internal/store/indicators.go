@@ -12,12 +12,18 @@ import (
 // IndicatorSorts are the columns an indicator list can be sorted by.
 var IndicatorSorts = map[string]string{"code": "i.sort_key", "name_ky": "i.name_ky", "name_ru": "i.name_ru", "name_en": "i.name_en", "id": "i.id"}
 
-var indicatorList = listQuery[*aldyn.Indicator]{colsFor: indicatorCols, from: " FROM indicators i JOIN plans p ON p.id = i.plan_id",
-	sorts: IndicatorSorts, order: "i.sort_key", tie: ", i.id", scan: scanIndicator,
-	load: func(ctx context.Context, r reader, is []*aldyn.Indicator) error {
-		cond, args := idsIn("i.id", is, indicatorID)
-		return loadTargets(ctx, r, is, cond, args...)
-	}}
+var indicatorFinder = finder[*aldyn.Indicator, aldyn.IndicatorFilter]{
+	list: listQuery[*aldyn.Indicator]{colsFor: indicatorCols, from: " FROM indicators i JOIN plans p ON p.id = i.plan_id",
+		sorts: IndicatorSorts, order: "i.sort_key", tie: ", i.id", scan: scanIndicator,
+		load: loadIn("i.id", indicatorID, loadTargets)},
+	filter: func(w *where, f aldyn.IndicatorFilter) aldyn.Page {
+		eq(w, "i.id", f.ID)
+		w.ofPlan("i.plan_id", f.PlanID, f.Under)
+		w.search(f.Query, "i.search_text")
+		return f.Page
+	},
+	idCol: "i.id", notFound: "indicator.error.not_found",
+}
 
 const indicatorColsBase = `i.id, i.plan_id, i.code, i.name_ky, i.name_ru, i.name_en, i.unit, i.higher_is_better, i.kind, i.numerator,
 	i.denominator, i.source, i.offense_category, i.disaggregation, i.verification_ky, i.verification_ru, i.verification_en,
@@ -41,16 +47,7 @@ func scanIndicator(s interface{ Scan(...any) error }) (*aldyn.Indicator, error) 
 // FindIndicators lists indicators matching f, in code order by default,
 // with their targets and the total count.
 func (db *DB) FindIndicators(ctx context.Context, f aldyn.IndicatorFilter) ([]*aldyn.Indicator, int, error) {
-	return readList(ctx, db, f, findIndicators)
-}
-
-func findIndicators(ctx context.Context, r reader, f aldyn.IndicatorFilter) ([]*aldyn.Indicator, int, error) {
-	var w where
-	eq(&w, "i.id", f.ID)
-	eq(&w, "i.plan_id", f.PlanID)
-	w.pathRange("p.territory_path", f.Under)
-	w.search(f.Query, "i.search_text")
-	return indicatorList.page(ctx, r, &w, f.Page)
+	return readList(ctx, db, f, indicatorFinder.find)
 }
 
 // loadTargets fills the targets of indicators, which are those of the
@@ -67,12 +64,7 @@ func indicatorID(i *aldyn.Indicator) int64 { return i.ID }
 
 // FindIndicatorByID returns one indicator with its targets.
 func (db *DB) FindIndicatorByID(ctx context.Context, id int64) (*aldyn.Indicator, error) {
-	return readOne(ctx, db, id, indicatorByID)
-}
-
-func indicatorByID(ctx context.Context, r reader, id int64) (*aldyn.Indicator, error) {
-	is, _, err := findIndicators(ctx, r, aldyn.IndicatorFilter{ID: &id, Page: aldyn.Page{Limit: 1}})
-	return firstFound(is, err, "indicator.error.not_found")
+	return readOne(ctx, db, id, indicatorFinder.one)
 }
 
 func indicatorSearch(i *aldyn.Indicator) string {
@@ -120,7 +112,7 @@ func (tx *Tx) insertTargets(ctx context.Context, ind *aldyn.Indicator) error {
 // UpdateIndicator replaces indicator id of a draft plan with ind.
 func (db *DB) UpdateIndicator(ctx context.Context, actor *aldyn.Actor, id int64, ind *aldyn.Indicator) error {
 	return db.updateValid(ctx, actor, ind, func(tx *Tx) error {
-		old, p, err := editablePart(ctx, tx, id, indicatorByID, func(i *aldyn.Indicator) int64 { return i.PlanID })
+		old, p, err := editablePart(ctx, tx, id, indicatorFinder.one, func(i *aldyn.Indicator) int64 { return i.PlanID })
 		if err != nil {
 			return err
 		}
@@ -160,7 +152,7 @@ func (db *DB) UpsertIndicatorValues(ctx context.Context, actor *aldyn.Actor, val
 			ind := inds[x.IndicatorID]
 			if ind == nil {
 				var err error
-				if ind, err = indicatorByID(ctx, tx, x.IndicatorID); err != nil {
+				if ind, err = indicatorFinder.one(ctx, tx, x.IndicatorID); err != nil {
 					if aldyn.ErrorCode(err) == aldyn.ENOTFOUND {
 						return invalidField("indicator_id", "indicator.error.not_found")
 					}

@@ -12,12 +12,20 @@ import (
 var MeasureSorts = map[string]string{"code": "m.sort_key", "title_ky": "m.title_ky", "title_ru": "m.title_ru", "title_en": "m.title_en",
 	"component": "m.component_code, m.sort_key", "body": "m.responsible_body_id, m.sort_key", "start": "m.start_on", "due": "m.due_on", "id": "m.id"}
 
-var measureList = listQuery[*aldyn.Measure]{colsFor: measureCols, from: " FROM measures m JOIN plans p ON p.id = m.plan_id",
-	sorts: MeasureSorts, order: "m.sort_key", tie: ", m.id", scan: scanMeasure,
-	load: func(ctx context.Context, r reader, ms []*aldyn.Measure) error {
-		cond, args := idsIn("m.id", ms, measureID)
-		return loadMeasureChildren(ctx, r, ms, cond, args...)
-	}}
+var measureFinder = finder[*aldyn.Measure, aldyn.MeasureFilter]{
+	list: listQuery[*aldyn.Measure]{colsFor: measureCols, from: " FROM measures m JOIN plans p ON p.id = m.plan_id",
+		sorts: MeasureSorts, order: "m.sort_key", tie: ", m.id", scan: scanMeasure,
+		load: loadIn("m.id", measureID, loadMeasureChildren)},
+	filter: func(w *where, f aldyn.MeasureFilter) aldyn.Page {
+		eq(w, "m.id", f.ID)
+		w.ofPlan("m.plan_id", f.PlanID, f.Under)
+		eq(w, "m.component_code", f.ComponentCode)
+		eq(w, "m.responsible_body_id", f.ResponsibleBodyID)
+		w.search(f.Query, "m.search_text")
+		return f.Page
+	},
+	idCol: "m.id", notFound: "measure.error.not_found",
+}
 
 const measureColsBase = `m.id, m.plan_id, m.code, m.component_code, m.task_code, m.title_ky, m.title_ru, m.title_en,
 	m.description_ky, m.description_ru, m.description_en, m.expected_result_ky, m.expected_result_ru, m.expected_result_en,
@@ -47,18 +55,7 @@ func (db *DB) FindMeasures(ctx context.Context, planID int64, f aldyn.MeasureFil
 }
 
 func (db *DB) findMeasures(ctx context.Context, f aldyn.MeasureFilter) ([]*aldyn.Measure, int, error) {
-	return readList(ctx, db, f, findMeasures)
-}
-
-func findMeasures(ctx context.Context, r reader, f aldyn.MeasureFilter) ([]*aldyn.Measure, int, error) {
-	var w where
-	eq(&w, "m.id", f.ID)
-	eq(&w, "m.plan_id", f.PlanID)
-	w.pathRange("p.territory_path", f.Under)
-	eq(&w, "m.component_code", f.ComponentCode)
-	eq(&w, "m.responsible_body_id", f.ResponsibleBodyID)
-	w.search(f.Query, "m.search_text")
-	return measureList.page(ctx, r, &w, f.Page)
+	return readList(ctx, db, f, measureFinder.find)
 }
 
 // loadMeasureChildren fills the co-executors, budget lines and indicator
@@ -85,16 +82,11 @@ func measureID(m *aldyn.Measure) int64 { return m.ID }
 // FindMeasureByID returns one measure with its co-executors, budget and
 // indicator links.
 func (db *DB) FindMeasureByID(ctx context.Context, id int64) (*aldyn.Measure, error) {
-	return readOne(ctx, db, id, measureByID)
+	return readOne(ctx, db, id, measureFinder.one)
 }
 
 func (tx *Tx) measure(ctx context.Context, id int64) (*aldyn.Measure, error) {
-	return measureByID(ctx, tx, id)
-}
-
-func measureByID(ctx context.Context, r reader, id int64) (*aldyn.Measure, error) {
-	ms, _, err := findMeasures(ctx, r, aldyn.MeasureFilter{ID: &id, Page: aldyn.Page{Limit: 1}})
-	return firstFound(ms, err, "measure.error.not_found")
+	return measureFinder.one(ctx, tx, id)
 }
 
 // checkPlanIndicators checks that ids are indicators of plan planID.
@@ -179,7 +171,7 @@ func (tx *Tx) insertMeasureChildren(ctx context.Context, m *aldyn.Measure) error
 // editableMeasure loads measure id, which the actor changes, and its plan,
 // which must be a draft the actor manages (Tx.editablePlan).
 func (tx *Tx) editableMeasure(ctx context.Context, id int64) (*aldyn.Measure, *aldyn.Plan, error) {
-	return editablePart(ctx, tx, id, measureByID, func(m *aldyn.Measure) int64 { return m.PlanID })
+	return editablePart(ctx, tx, id, measureFinder.one, func(m *aldyn.Measure) int64 { return m.PlanID })
 }
 
 // UpdateMeasure replaces measure id of a draft plan with m.

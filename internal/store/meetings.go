@@ -125,15 +125,8 @@ func (tx *Tx) bodyExists(ctx context.Context, id int64) error {
 }
 
 func (tx *Tx) setParticipants(ctx context.Context, m *aldyn.Meeting) error {
-	if _, err := tx.exec(ctx, "DELETE FROM meeting_participants WHERE meeting_id = ?", m.ID); err != nil {
-		return err
-	}
-	for _, id := range m.Participants {
-		if _, err := tx.exec(ctx, "INSERT INTO meeting_participants (meeting_id, body_id) VALUES (?, ?)", m.ID, id); err != nil {
-			return err
-		}
-	}
-	return nil
+	return tx.replaceChildren(ctx, "meeting_participants", "meeting_id", m.ID, []string{"body_id"}, len(m.Participants),
+		func(i int) []any { return []any{m.Participants[i]} })
 }
 
 // auditMeeting is the audited view of a meeting (without its decisions).
@@ -523,7 +516,7 @@ func (db *DB) EnsurePlanRisks(ctx context.Context, actor *aldyn.Actor, planID in
 	added := 0
 	err := db.Update(ctx, actor, func(tx *Tx) error {
 		added = 0
-		p, err := planByID(ctx, tx, planID)
+		p, err := planFinder.one(ctx, tx, planID)
 		if err != nil {
 			return err
 		}

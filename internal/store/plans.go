@@ -23,6 +23,15 @@ var PlanSorts = map[string]string{"title_ky": "p.title_ky", "title_ru": "p.title
 var planList = listQuery[*aldyn.Plan]{cols: planCols, from: " FROM plans p",
 	sorts: PlanSorts, order: "p.start_year", tie: ", p.version, p.id", scan: scanPlan}
 
+var planFinder = finder[*aldyn.Plan, aldyn.PlanFilter]{
+	list: withLoad(planList, loadSignatures),
+	filter: func(w *where, f aldyn.PlanFilter) aldyn.Page {
+		planWhere(w, f)
+		return f.Page
+	},
+	idCol: "p.id", notFound: "plan.error.not_found",
+}
+
 const planCols = `p.id, p.kind, p.title_ky, p.title_ru, p.title_en, p.territory_code, p.territory_path, p.owner_body_id,
 	p.start_year, p.end_year, p.status, p.version, p.parent_id, p.evidence_json, p.required_json, p.created_at, p.updated_at`
 
@@ -50,7 +59,7 @@ func scanPlan(s interface{ Scan(...any) error }) (*aldyn.Plan, error) {
 // FindPlans lists plan versions matching f, with their signatures, and
 // the total count.
 func (db *DB) FindPlans(ctx context.Context, f aldyn.PlanFilter) ([]*aldyn.Plan, int, error) {
-	return readList(ctx, db, f, findPlans)
+	return readList(ctx, db, f, planFinder.find)
 }
 
 // planWhere adds the conditions of f on plans p to w.
@@ -78,16 +87,6 @@ const lineageSQL = `WITH RECURSIVE up(id, parent_id) AS (
 		UNION ALL SELECT pl.id FROM plans pl JOIN down ON pl.parent_id = down.id)
 	SELECT id FROM down`
 
-func findPlans(ctx context.Context, r reader, f aldyn.PlanFilter) ([]*aldyn.Plan, int, error) {
-	var w where
-	planWhere(&w, f)
-	out, total, err := planList.page(ctx, r, &w, f.Page)
-	if err != nil || len(out) == 0 {
-		return out, total, err
-	}
-	return out, total, loadSignatures(ctx, r, out)
-}
-
 // loadSignatures fills the signatures of plans.
 func loadSignatures(ctx context.Context, r reader, plans []*aldyn.Plan) error {
 	id := func(p *aldyn.Plan) int64 { return p.ID }
@@ -99,18 +98,13 @@ func loadSignatures(ctx context.Context, r reader, plans []*aldyn.Plan) error {
 
 // FindPlanByID returns one plan version with its signatures.
 func (db *DB) FindPlanByID(ctx context.Context, id int64) (*aldyn.Plan, error) {
-	return readOne(ctx, db, id, planByID)
-}
-
-func planByID(ctx context.Context, r reader, id int64) (*aldyn.Plan, error) {
-	ps, _, err := findPlans(ctx, r, aldyn.PlanFilter{ID: &id, Page: aldyn.Page{Limit: 1}})
-	return firstFound(ps, err, "plan.error.not_found")
+	return readOne(ctx, db, id, planFinder.one)
 }
 
 // managedPlan loads a plan the actor changes and checks the actor manages
 // plans of its territory.
 func (tx *Tx) managedPlan(ctx context.Context, id int64) (*aldyn.Plan, error) {
-	p, err := planByID(ctx, tx, id)
+	p, err := planFinder.one(ctx, tx, id)
 	return allowed(p, err, func(p *aldyn.Plan) bool { return tx.actor.CanManagePlan(p.TerritoryPath) })
 }
 
@@ -271,7 +265,7 @@ func (tx *Tx) editablePlan(ctx context.Context, id int64) (*aldyn.Plan, error) {
 func (db *DB) SignPlan(ctx context.Context, actor *aldyn.Actor, id int64) (*aldyn.Plan, error) {
 	var p *aldyn.Plan
 	err := db.Update(ctx, actor, func(tx *Tx) (err error) {
-		if p, err = planByID(ctx, tx, id); err != nil {
+		if p, err = planFinder.one(ctx, tx, id); err != nil {
 			return err
 		}
 		old := auditPlan(p)
@@ -310,7 +304,7 @@ func (db *DB) ApprovePlan(ctx context.Context, actor *aldyn.Actor, id int64) (*a
 		}
 		var parent *aldyn.Plan
 		if p.ParentID != nil {
-			if parent, err = planByID(ctx, tx, *p.ParentID); err != nil {
+			if parent, err = planFinder.one(ctx, tx, *p.ParentID); err != nil {
 				return err
 			}
 		}

@@ -305,6 +305,12 @@ type listQuery[T any] struct {
 	load    func(ctx context.Context, r reader, page []T) error // fills the child rows of a page read, when set
 }
 
+// withLoad returns l filling the child rows of a page read with load.
+func withLoad[T any](l listQuery[T], load func(ctx context.Context, r reader, page []T) error) listQuery[T] {
+	l.load = load
+	return l
+}
+
 // page counts the rows w selects and reads the page p asks for.
 func (l listQuery[T]) page(ctx context.Context, r reader, w *where, p aldyn.Page) ([]T, int, error) {
 	cols := l.cols
@@ -319,6 +325,32 @@ func (l listQuery[T]) page(ctx context.Context, r reader, w *where, p aldyn.Page
 		return out, total, err
 	}
 	return out, total, l.load(ctx, r, out)
+}
+
+// finder is how an entity's Find and FindByID read: the listQuery of its
+// rows; filter, which adds the conditions of a filter f to w and returns
+// the page f asks for; the id column, and the message key of an id not
+// found.
+type finder[T, F any] struct {
+	list     listQuery[T]
+	filter   func(w *where, f F) aldyn.Page
+	idCol    string
+	notFound string
+}
+
+// find counts the rows f selects and reads the page it asks for.
+func (x finder[T, F]) find(ctx context.Context, r reader, f F) ([]T, int, error) {
+	var w where
+	p := x.filter(&w, f)
+	return x.list.page(ctx, r, &w, p)
+}
+
+// one reads the row with id, or ENOTFOUND.
+func (x finder[T, F]) one(ctx context.Context, r reader, id int64) (T, error) {
+	var w where
+	w.and(x.idCol+" = ?", id)
+	items, _, err := x.list.page(ctx, r, &w, aldyn.Page{Limit: 1})
+	return firstFound(items, err, x.notFound)
 }
 
 // scanList runs a query and returns its rows, each read with scan.
@@ -399,6 +431,17 @@ func idsOf[T any](items []T, id func(T) int64) []int64 {
 func idsIn[T any](col string, items []T, id func(T) int64) (string, []any) {
 	in, args := idList(idsOf(items, id))
 	return col + " IN (" + in + ")", args
+}
+
+// loadIn is the load of a listQuery whose children load reads for the
+// parents matching a condition: it loads those of the page read, by the
+// condition col IN (their ids).
+func loadIn[T any](col string, id func(T) int64,
+	load func(ctx context.Context, r reader, page []T, cond string, args ...any) error) func(context.Context, reader, []T) error {
+	return func(ctx context.Context, r reader, page []T) error {
+		cond, args := idsIn(col, page, id)
+		return load(ctx, r, page, cond, args...)
+	}
 }
 
 // idList returns "?, ?, ?" and the ids as arguments.

@@ -94,6 +94,10 @@ func keepIssues(m, old *aldyn.ReportBackMeeting) {
 	}
 }
 
+// reportBackIssueWrites are the columns of an issue both its insert and
+// its update write.
+var reportBackIssueWrites = []string{"position", "text", "answer", "category_id", "report_id"}
+
 // saveReportBackIssues writes m's issues in their order: it updates those
 // kept, inserts the new ones and deletes those left out.
 func (tx *Tx) saveReportBackIssues(ctx context.Context, m, old *aldyn.ReportBackMeeting) error {
@@ -109,33 +113,14 @@ func (tx *Tx) saveReportBackIssues(ctx context.Context, m, old *aldyn.ReportBack
 		}
 		if is.ID != 0 {
 			kept[is.ID] = true
-			if _, err := tx.exec(ctx, `UPDATE report_back_issues SET
-					position = ?,
-					text = ?,
-					answer = ?,
-					category_id = ?,
-					report_id = ?,
-					published = ?,
-					updated_at = ?
-				WHERE id = ? AND meeting_id = ?`,
+			if _, err := tx.exec(ctx, updateSQL("report_back_issues", "id = ? AND meeting_id = ?", reportBackIssueWrites, "published", "updated_at"),
 				i, is.Text, is.Answer, cat, is.ReportID, is.Published, tx.now, is.ID, m.ID); err != nil {
 				return tx.db.normalize(err)
 			}
 			continue
 		}
-		if err := tx.queryRow(ctx, `INSERT INTO report_back_issues (
-				meeting_id,
-				position,
-				text,
-				answer,
-				category_id,
-				report_id,
-				published,
-				redactions,
-				created_at,
-				updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			m.ID, i, is.Text, is.Answer, cat, is.ReportID, false, jsonText(is.Redactions), tx.now, tx.now).Scan(&is.ID); err != nil {
+		if err := tx.queryRow(ctx, insertSQL("report_back_issues", reportBackIssueWrites, "published", "meeting_id", "redactions", "created_at", "updated_at"),
+			i, is.Text, is.Answer, cat, is.ReportID, false, m.ID, jsonText(is.Redactions), tx.now, tx.now).Scan(&is.ID); err != nil {
 			return tx.db.normalize(err)
 		}
 	}

@@ -89,7 +89,7 @@ func findReportBack(ctx context.Context, r reader, db *DB, id int64) (*aldyn.Rep
 	if err == nil {
 		err = loadReportBackIssues(ctx, r, []*aldyn.ReportBackMeeting{m})
 	}
-	return m, notFound(err, "reportback.error.not_found", db)
+	return m, db.notFound(err, "reportback.error.not_found")
 }
 
 // checkReportBackPlace checks that the meeting's precinct is a precinct,
@@ -128,6 +128,16 @@ func auditReportBack(m *aldyn.ReportBackMeeting) map[string]any {
 		"starts_at": m.StartsAt, "place": m.Place, "status": m.Status, "not_held_reason": m.NotHeldReason, "attendance": m.Attendance, "issues": m.Issues}
 }
 
+// reportBackWrites are the columns a create and an update write, of the
+// values reportBackArgs returns.
+var reportBackWrites = []string{"precinct_code", "body_id", "inspector_name", "inspector_role", "starts_at", "quarter", "place", "status",
+	"not_held_reason", "attendance"}
+
+func reportBackArgs(m *aldyn.ReportBackMeeting) []any {
+	return []any{m.PrecinctCode, m.BodyID, m.InspectorName, m.InspectorRole, m.StartsAt.UTC(), quarterLabel(m), m.Place, string(m.Status),
+		m.NotHeldReason, m.Attendance}
+}
+
 func quarterLabel(m *aldyn.ReportBackMeeting) string {
 	y, q := aldyn.QuarterOf(m.StartsAt)
 	return fmt.Sprintf("%d-Q%d", y, q)
@@ -147,23 +157,8 @@ func (db *DB) CreateReportBackMeeting(ctx context.Context, actor *aldyn.Actor, m
 			return err
 		}
 		m.CreatedAt, m.UpdatedAt = tx.now, tx.now
-		if err := tx.queryRow(ctx, `INSERT INTO report_back_meetings (
-				precinct_code,
-				body_id,
-				inspector_name,
-				inspector_role,
-				starts_at,
-				quarter,
-				place,
-				status,
-				not_held_reason,
-				attendance,
-				demo,
-				created_at,
-				updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			m.PrecinctCode, m.BodyID, m.InspectorName, m.InspectorRole, m.StartsAt.UTC(), quarterLabel(m), m.Place, string(m.Status),
-			m.NotHeldReason, m.Attendance, m.Demo, tx.now, tx.now).Scan(&m.ID); err != nil {
+		if err := tx.queryRow(ctx, insertSQL("report_back_meetings", reportBackWrites, "demo", "created_at", "updated_at"),
+			append(reportBackArgs(m), m.Demo, tx.now, tx.now)...).Scan(&m.ID); err != nil {
 			return tx.db.normalize(err)
 		}
 		if err := tx.saveReportBackIssues(ctx, m, nil); err != nil {
@@ -206,21 +201,8 @@ func (db *DB) UpdateReportBackMeeting(ctx context.Context, actor *aldyn.Actor, i
 			return err
 		}
 		m.ID, m.Demo, m.CreatedAt, m.UpdatedAt = old.ID, old.Demo, old.CreatedAt, tx.now
-		if _, err := tx.exec(ctx, `UPDATE report_back_meetings SET
-				precinct_code = ?,
-				body_id = ?,
-				inspector_name = ?,
-				inspector_role = ?,
-				starts_at = ?,
-				quarter = ?,
-				place = ?,
-				status = ?,
-				not_held_reason = ?,
-				attendance = ?,
-				updated_at = ?
-			WHERE id = ?`,
-			m.PrecinctCode, m.BodyID, m.InspectorName, m.InspectorRole, m.StartsAt.UTC(), quarterLabel(m), m.Place, string(m.Status),
-			m.NotHeldReason, m.Attendance, tx.now, m.ID); err != nil {
+		if _, err := tx.exec(ctx, updateSQL("report_back_meetings", "id = ?", reportBackWrites, "updated_at"),
+			append(reportBackArgs(m), tx.now, m.ID)...); err != nil {
 			return err
 		}
 		if err := tx.saveReportBackIssues(ctx, m, old); err != nil {

@@ -110,11 +110,11 @@ func (tx *Tx) reportFor(ctx context.Context, id int64) (*aldyn.Report, *aldyn.Re
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	c, err := cycleByID(ctx, tx, r.CycleID)
+	c, err := cycleFinder.one(ctx, tx, r.CycleID)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	p, err := planByID(ctx, tx, c.PlanID)
+	p, err := planFinder.one(ctx, tx, c.PlanID)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -130,7 +130,7 @@ func (tx *Tx) checkReportValues(ctx context.Context, planID int64, r *aldyn.Repo
 		ind := inds[x.IndicatorID]
 		if ind == nil {
 			var err error
-			ind, err = indicatorByID(ctx, tx, x.IndicatorID)
+			ind, err = indicatorFinder.one(ctx, tx, x.IndicatorID)
 			if err != nil && aldyn.ErrorCode(err) != aldyn.ENOTFOUND {
 				return err
 			}
@@ -172,7 +172,7 @@ func (db *DB) SaveReport(ctx context.Context, actor *aldyn.Actor, r *aldyn.Repor
 // createReport inserts r as a draft of the responsible body of its
 // measure.
 func (tx *Tx) createReport(ctx context.Context, actor *aldyn.Actor, r *aldyn.Report) error {
-	c, err := cycleByID(ctx, tx, r.CycleID)
+	c, err := cycleFinder.one(ctx, tx, r.CycleID)
 	if err != nil {
 		return invalidField("cycle_id", "cycle.error.not_found")
 	}
@@ -185,7 +185,7 @@ func (tx *Tx) createReport(ctx context.Context, actor *aldyn.Actor, r *aldyn.Rep
 	if m.Start.After(c.To) {
 		return invalidField("measure_id", "report.error.measure_outside_cycle")
 	}
-	p, err := planByID(ctx, tx, c.PlanID)
+	p, err := planFinder.one(ctx, tx, c.PlanID)
 	if err != nil {
 		return err
 	}

@@ -2,9 +2,7 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
-	"errors"
 
 	"github.com/aldyn-kg/aldyn"
 )
@@ -47,26 +45,19 @@ func (db *DB) FindResidentCategories(ctx context.Context, activeOnly bool) ([]*a
 // FindResidentCategoryByID returns one category.
 func (db *DB) FindResidentCategoryByID(ctx context.Context, id int64) (*aldyn.ResidentCategory, error) {
 	c, err := scanResidentCategory(db.queryRow(ctx, "SELECT "+residentCategoryCols+" FROM resident_categories c WHERE c.id = ?", id))
-	return c, notFound(err, "residents.error.category_not_found", db)
+	return c, db.notFound(err, "residents.error.category_not_found")
 }
 
 // FindResidentCategoryByCode returns the category with the code (the
 // Open311 service_code).
 func (db *DB) FindResidentCategoryByCode(ctx context.Context, code string) (*aldyn.ResidentCategory, error) {
 	c, err := scanResidentCategory(db.queryRow(ctx, "SELECT "+residentCategoryCols+" FROM resident_categories c WHERE c.code = ?", code))
-	return c, notFound(err, "residents.error.category_not_found", db)
-}
-
-func notFound(err error, key string, db *DB) error {
-	if errors.Is(err, sql.ErrNoRows) {
-		return aldyn.Errorf(aldyn.ENOTFOUND, key)
-	}
-	return db.normalize(err)
+	return c, db.notFound(err, "residents.error.category_not_found")
 }
 
 func (tx *Tx) residentCategory(ctx context.Context, id int64) (*aldyn.ResidentCategory, error) {
 	c, err := scanResidentCategory(tx.queryRow(ctx, "SELECT "+residentCategoryCols+" FROM resident_categories c WHERE c.id = ?", id))
-	return c, notFound(err, "residents.error.category_not_found", tx.db)
+	return c, tx.db.notFound(err, "residents.error.category_not_found")
 }
 
 // editResidentCategory validates c and runs fn in a transaction of an

@@ -115,7 +115,7 @@ func (db *DB) FindResidentReports(ctx context.Context, f aldyn.ResidentReportFil
 // FindResidentReportByID returns one report, merged or not.
 func (db *DB) FindResidentReportByID(ctx context.Context, id int64) (*aldyn.ResidentReport, error) {
 	r, err := scanResidentReport(db.queryRow(ctx, "SELECT "+residentReportCols+residentReportFrom+"WHERE r.id = ?", id))
-	return r, notFound(err, "residents.error.not_found", db)
+	return r, db.notFound(err, "residents.error.not_found")
 }
 
 // FindResidentReportByCode returns the report with the tracking code.
@@ -124,12 +124,12 @@ func (db *DB) FindResidentReportByCode(ctx context.Context, code string) (*aldyn
 		return nil, aldyn.Errorf(aldyn.ENOTFOUND, "residents.error.not_found")
 	}
 	r, err := scanResidentReport(db.queryRow(ctx, "SELECT "+residentReportCols+residentReportFrom+"WHERE r.tracking_code = ?", code))
-	return r, notFound(err, "residents.error.not_found", db)
+	return r, db.notFound(err, "residents.error.not_found")
 }
 
 func (tx *Tx) residentReport(ctx context.Context, id int64) (*aldyn.ResidentReport, error) {
 	r, err := scanResidentReport(tx.queryRow(ctx, "SELECT "+residentReportCols+residentReportFrom+"WHERE r.id = ?", id))
-	return r, notFound(err, "residents.error.not_found", tx.db)
+	return r, tx.db.notFound(err, "residents.error.not_found")
 }
 
 // auditResident is the audited view of a report: no contact details, no
@@ -284,7 +284,7 @@ func (db *DB) FindResidentMedia(ctx context.Context, reportID int64) ([]*Residen
 // FindResidentMediaByID returns one media file's record.
 func (db *DB) FindResidentMediaByID(ctx context.Context, id int64) (*ResidentMedia, error) {
 	m, err := scanResidentMedia(db.queryRow(ctx, residentMediaSelect+" WHERE id = ?", id))
-	return m, notFound(err, "residents.error.not_found", db)
+	return m, db.notFound(err, "residents.error.not_found")
 }
 
 // handle loads a report for a change by the actor, who must handle it.

@@ -117,10 +117,7 @@ func (db *DB) FindSurveyVersion(ctx context.Context, id int64, version int) (*al
 
 func (tx *Tx) survey(ctx context.Context, id int64) (*aldyn.Survey, error) {
 	sv, err := scanSurvey(tx.queryRow(ctx, "SELECT "+surveyCols+surveyFrom+"WHERE s.id = ?", id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, aldyn.Errorf(aldyn.ENOTFOUND, "surveys.error.not_found")
-	}
-	return sv, tx.db.normalize(err)
+	return sv, tx.db.notFound(err, "surveys.error.not_found")
 }
 
 // designedSurvey loads survey id for a change by an actor who may design

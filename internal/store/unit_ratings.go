@@ -67,7 +67,7 @@ func (db *DB) FindUnitRatings(ctx context.Context, f aldyn.UnitRatingFilter) ([]
 // FindUnitRatingByID returns one rating, comment included.
 func (db *DB) FindUnitRatingByID(ctx context.Context, id int64) (*aldyn.UnitRating, error) {
 	r, err := scanUnitRating(db.queryRow(ctx, "SELECT "+unitRatingCols+unitRatingFrom+"WHERE r.id = ?", id))
-	return r, notFound(err, "rating.error.not_found", db)
+	return r, db.notFound(err, "rating.error.not_found")
 }
 
 // UnitRatingSummaries publishes the ratings of year (every year when nil):
@@ -152,26 +152,18 @@ func (db *DB) CreateUnitRating(ctx context.Context, actor *aldyn.Actor, r *aldyn
 			return aldyn.Errorf(aldyn.ECONFLICT, "rating.error.duplicate")
 		}
 		r.CreatedAt, r.UpdatedAt = tx.now, tx.now
-		args := append([]any{r.UnitCode, r.Year, r.BodyID}, scoreArgs(r)...)
-		args = append(args, r.Comment, r.Demo, tx.now, tx.now)
-		if err := tx.queryRow(ctx, `INSERT INTO unit_ratings (
-				unit_code,
-				year,
-				body_id,
-				`+unitRatingColumns+`,
-				comment,
-				demo,
-				created_at,
-				updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, args...).Scan(&r.ID); err != nil {
+		args := append(scoreArgs(r), r.Comment, r.UnitCode, r.Year, r.BodyID, r.Demo, tx.now, tx.now)
+		if err := tx.queryRow(ctx, insertSQL("unit_ratings", unitRatingWrites, "unit_code", "year", "body_id", "demo", "created_at", "updated_at"),
+			args...).Scan(&r.ID); err != nil {
 			return tx.db.normalize(err)
 		}
 		return tx.Audit(ctx, aldyn.AuditCreate, "unit_rating", idString(r.ID), r.UnitCode, nil, auditUnitRating(r))
 	})
 }
 
-// unitRatingColumns are the criteria's columns without the table alias.
-const unitRatingColumns = `cooperation, commission, appeals, youth_families, report_back, information, overall`
+// unitRatingWrites are the columns a create and an update write: the
+// criteria's (as scoreArgs gives their values), then the comment.
+var unitRatingWrites = []string{"cooperation", "commission", "appeals", "youth_families", "report_back", "information", "overall", "comment"}
 
 // UpdateUnitRating replaces a rating's scores and comment; its body, unit
 // and year stay. Only the rating body edits it, and only in its year.
@@ -179,7 +171,7 @@ func (db *DB) UpdateUnitRating(ctx context.Context, actor *aldyn.Actor, id int64
 	return db.Update(ctx, actor, func(tx *Tx) error {
 		old, err := scanUnitRating(tx.queryRow(ctx, "SELECT "+unitRatingCols+unitRatingFrom+"WHERE r.id = ?", id))
 		if err != nil {
-			return notFound(err, "rating.error.not_found", tx.db)
+			return tx.db.notFound(err, "rating.error.not_found")
 		}
 		r.ID, r.UnitCode, r.Year, r.BodyID, r.Demo, r.CreatedAt = old.ID, old.UnitCode, old.Year, old.BodyID, old.Demo, old.CreatedAt
 		if err := r.Validate(tx.now); err != nil {
@@ -190,17 +182,7 @@ func (db *DB) UpdateUnitRating(ctx context.Context, actor *aldyn.Actor, id int64
 		}
 		r.UpdatedAt = tx.now
 		args := append(scoreArgs(r), r.Comment, tx.now, id)
-		if _, err := tx.exec(ctx, `UPDATE unit_ratings SET
-				cooperation = ?,
-				commission = ?,
-				appeals = ?,
-				youth_families = ?,
-				report_back = ?,
-				information = ?,
-				overall = ?,
-				comment = ?,
-				updated_at = ?
-			WHERE id = ?`, args...); err != nil {
+		if _, err := tx.exec(ctx, updateSQL("unit_ratings", "id = ?", unitRatingWrites, "updated_at"), args...); err != nil {
 			return err
 		}
 		return tx.Audit(ctx, aldyn.AuditUpdate, "unit_rating", idString(id), r.UnitCode, auditUnitRating(old), auditUnitRating(r))

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"strconv"
 	"strings"
@@ -116,10 +115,7 @@ func (db *DB) FindVictimServiceByID(ctx context.Context, id int64) (*aldyn.Victi
 
 func (tx *Tx) victimService(ctx context.Context, id int64) (*aldyn.VictimService, error) {
 	v, err := scanVictimService(tx.queryRow(ctx, `SELECT `+victimServiceCols+victimServiceFrom+` WHERE v.id = ?`, id))
-	if err == sql.ErrNoRows {
-		return nil, aldyn.Errorf(aldyn.ENOTFOUND, "victims.error.not_found")
-	}
-	return v, tx.db.normalize(err)
+	return v, tx.db.notFound(err, "victims.error.not_found")
 }
 
 // managedVictimService loads service id, which the actor changes, and
@@ -138,6 +134,17 @@ func (tx *Tx) checkVictimServiceTerritory(ctx context.Context, v *aldyn.VictimSe
 	}
 	v.Territory, v.TerritoryPath = t, t.Path
 	return nil
+}
+
+// victimServiceWrites are the columns a create and an update write, of
+// the values victimServiceArgs returns.
+var victimServiceWrites = []string{"territory_code", "kind", "name_ky", "name_ru", "name_en", "address", "hours", "phones_json",
+	"serves_json", "lat", "lon", "free", "active", "demo", "search_text"}
+
+func victimServiceArgs(v *aldyn.VictimService) []any {
+	phones, serves := victimServiceJSON(v)
+	return []any{v.TerritoryCode, v.Kind, v.Name.KY, v.Name.RU, v.Name.EN, v.Address, v.Hours, phones, serves, v.Lat, v.Lon,
+		v.Free, v.Active, v.Demo, victimServiceSearch(v)}
 }
 
 func victimServiceJSON(v *aldyn.VictimService) (phones, serves string) {
@@ -167,28 +174,8 @@ func (tx *Tx) createVictimService(ctx context.Context, v *aldyn.VictimService) e
 		return err
 	}
 	v.CreatedAt, v.UpdatedAt = tx.now, tx.now
-	phones, serves := victimServiceJSON(v)
-	if err := tx.queryRow(ctx, `INSERT INTO victim_services (
-		territory_code,
-		kind,
-		name_ky,
-		name_ru,
-		name_en,
-		address,
-		hours,
-		phones_json,
-		serves_json,
-		lat,
-		lon,
-		free,
-		active,
-		demo,
-		search_text,
-		created_at,
-		updated_at
-	) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		v.TerritoryCode, v.Kind, v.Name.KY, v.Name.RU, v.Name.EN, v.Address, v.Hours, phones, serves, v.Lat, v.Lon,
-		v.Free, v.Active, v.Demo, victimServiceSearch(v), tx.now, tx.now).Scan(&v.ID); err != nil {
+	if err := tx.queryRow(ctx, insertSQL("victim_services", victimServiceWrites, "created_at", "updated_at"),
+		append(victimServiceArgs(v), tx.now, tx.now)...).Scan(&v.ID); err != nil {
 		return tx.db.normalize(err)
 	}
 	return tx.Audit(ctx, aldyn.AuditCreate, "victim_service", idString(v.ID), v.TerritoryCode, nil, auditVictimService(v))
@@ -210,27 +197,8 @@ func (tx *Tx) updateVictimService(ctx context.Context, old, v *aldyn.VictimServi
 		return err
 	}
 	v.ID, v.CreatedAt, v.UpdatedAt = old.ID, old.CreatedAt, tx.now
-	phones, serves := victimServiceJSON(v)
-	if _, err := tx.exec(ctx, `UPDATE victim_services SET
-		territory_code = ?,
-		kind = ?,
-		name_ky = ?,
-		name_ru = ?,
-		name_en = ?,
-		address = ?,
-		hours = ?,
-		phones_json = ?,
-		serves_json = ?,
-		lat = ?,
-		lon = ?,
-		free = ?,
-		active = ?,
-		demo = ?,
-		search_text = ?,
-		updated_at = ?
-	WHERE id = ?`,
-		v.TerritoryCode, v.Kind, v.Name.KY, v.Name.RU, v.Name.EN, v.Address, v.Hours, phones, serves, v.Lat, v.Lon,
-		v.Free, v.Active, v.Demo, victimServiceSearch(v), tx.now, old.ID); err != nil {
+	if _, err := tx.exec(ctx, updateSQL("victim_services", "id = ?", victimServiceWrites, "updated_at"),
+		append(victimServiceArgs(v), tx.now, old.ID)...); err != nil {
 		return err
 	}
 	return tx.Audit(ctx, aldyn.AuditUpdate, "victim_service", idString(old.ID), v.TerritoryCode, auditVictimService(old), auditVictimService(v))

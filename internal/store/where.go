@@ -124,6 +124,14 @@ func (w *where) pathRange(col, prefix string) {
 	}
 }
 
+// ofPlan keeps the items of a plan (cycles, indicators, measures: rows
+// joined to their plan p by planCol): those of plan *planID when set, and
+// of plans under the territory path prefix.
+func (w *where) ofPlan(planCol string, planID *int64, prefix string) {
+	eq(w, planCol, planID)
+	w.pathRange("p.territory_path", prefix)
+}
+
 // pathLike keeps the rows where any of the path columns cols starts with
 // prefix, by LIKE, which holds in any collation.
 func (w *where) pathLike(prefix string, cols ...string) {
