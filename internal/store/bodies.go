@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"strconv"
 	"strings"
 
@@ -57,10 +58,17 @@ func (db *DB) FindBodyByID(ctx context.Context, id int64) (*aldyn.Body, error) {
 
 func (tx *Tx) body(ctx context.Context, id int64) (*aldyn.Body, error) {
 	b, err := scanBody(tx.queryRow(ctx, `SELECT `+bodyCols+` FROM bodies b JOIN territories t ON t.code = b.territory_code WHERE b.id = ?`, id))
-	if err == sql.ErrNoRows {
-		return nil, aldyn.Errorf(aldyn.ENOTFOUND, "body.error.not_found")
+	return b, tx.db.notFound(err, "body.error.not_found")
+}
+
+// referredBody reads the type and territory path of body id, which a
+// record refers to in its field body_id (EINVALID when there is none).
+func (tx *Tx) referredBody(ctx context.Context, id int64) (typ, path string, err error) {
+	err = tx.queryRow(ctx, "SELECT b.type, t.path FROM bodies b JOIN territories t ON t.code = b.territory_code WHERE b.id = ?", id).Scan(&typ, &path)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", "", invalidField("body_id", "body.error.not_found")
 	}
-	return b, tx.db.normalize(err)
+	return typ, path, tx.db.normalize(err)
 }
 
 // checkBodyTerritory verifies the body's territory exists and lies in the

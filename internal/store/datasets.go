@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"time"
 
 	"github.com/aldyn-kg/aldyn"
@@ -74,10 +73,7 @@ func (db *DB) FindDisaggregationByID(ctx context.Context, id int64) (*aldyn.Disa
 		d, err = scanDisaggregation(r.queryRow(ctx, "SELECT "+disaggregationCols+" FROM disaggregations d WHERE d.id = ?", id))
 		return err
 	})
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, aldyn.Errorf(aldyn.ENOTFOUND, "datasets.error.disaggregation_not_found")
-	}
-	return d, db.normalize(err)
+	return d, db.notFound(err, "datasets.error.disaggregation_not_found")
 }
 
 // disaggregationsInUse selects the disaggregations of elements that are
@@ -108,10 +104,8 @@ func (db *DB) DisaggregationsInUse(ctx context.Context) (map[int64]bool, error) 
 func (db *DB) UpdateDisaggregation(ctx context.Context, actor *aldyn.Actor, id int64, d *aldyn.Disaggregation) error {
 	return db.design(ctx, actor, d, func(tx *Tx) error {
 		old, err := scanDisaggregation(tx.queryRow(ctx, "SELECT "+disaggregationCols+" FROM disaggregations d WHERE d.id = ?", id))
-		if errors.Is(err, sql.ErrNoRows) {
-			return aldyn.Errorf(aldyn.ENOTFOUND, "datasets.error.disaggregation_not_found")
-		} else if err != nil {
-			return tx.db.normalize(err)
+		if err != nil {
+			return tx.db.notFound(err, "datasets.error.disaggregation_not_found")
 		}
 		var n int
 		if err := tx.queryRow(ctx, "SELECT COUNT(*) FROM ("+disaggregationsInUse+") u WHERE u.disaggregation_id = ?", id).Scan(&n); err != nil {
@@ -262,10 +256,8 @@ func (db *DB) CreateDataElement(ctx context.Context, actor *aldyn.Actor, e *aldy
 func (db *DB) UpdateDataElement(ctx context.Context, actor *aldyn.Actor, id int64, e *aldyn.DataElement) error {
 	return db.design(ctx, actor, e, func(tx *Tx) error {
 		old, err := scanElement(tx.queryRow(ctx, "SELECT "+elementCols+" FROM data_elements e WHERE e.id = ?", id))
-		if errors.Is(err, sql.ErrNoRows) {
-			return aldyn.Errorf(aldyn.ENOTFOUND, "datasets.error.element_not_found")
-		} else if err != nil {
-			return tx.db.normalize(err)
+		if err != nil {
+			return tx.db.notFound(err, "datasets.error.element_not_found")
 		}
 		if old.Code != e.Code || old.ValueType != e.ValueType || old.Aggregation != e.Aggregation || old.DisaggregationID != e.DisaggregationID {
 			var n int

@@ -64,21 +64,12 @@ func (db *DB) OffenseCountsSQLForTest(ctx context.Context, q aldyn.CountsQuery) 
 		var r aldyn.CountRow
 		var category, source, path string
 		var year, quarter, month int64
+		into := map[string]any{aldyn.ByCategory: &category, aldyn.BySource: &source, aldyn.ByYear: &year, aldyn.ByMonth: &month,
+			aldyn.ByQuarter: &quarter, aldyn.ByTerritory: &path}
 		var dest []any
 		for _, b := range by {
-			switch b {
-			case aldyn.ByCategory:
-				dest = append(dest, &category)
-			case aldyn.BySource:
-				dest = append(dest, &source)
-			case aldyn.ByYear:
-				dest = append(dest, &year)
-			case aldyn.ByMonth:
-				dest = append(dest, &month)
-			case aldyn.ByQuarter:
-				dest = append(dest, &quarter)
-			case aldyn.ByTerritory:
-				dest = append(dest, &path)
+			if d, ok := into[b]; ok {
+				dest = append(dest, d)
 			}
 		}
 		if err := rows.Scan(append(dest, &r.Count, &r.Solved, &r.Synthetic)...); err != nil {

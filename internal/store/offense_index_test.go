@@ -153,12 +153,7 @@ func checkIndexCount(tb testing.TB, name string, db *store.DB, want int) {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	n := memUnknown
-	for _, day := range mem {
-		for _, c := range day {
-			n += c
-		}
-	}
+	n := gridTotal(mem, memUnknown)
 	if mem != scan || memUnknown != scanUnknown || n != want {
 		tb.Errorf("%s: %d records in memory, want %d; weekday × hour equal to the database: %v", name, n, want, mem == scan && memUnknown == scanUnknown)
 	}

@@ -248,6 +248,12 @@ func total(tb testing.TB, db *store.DB, f aldyn.OffenseFilter) int {
 	if err != nil {
 		tb.Fatal(err)
 	}
+	return gridTotal(grid, unknown)
+}
+
+// gridTotal is the number of records a weekday × hour table counts, with
+// unknown, those of no known time.
+func gridTotal(grid [7][24]int, unknown int) int {
 	n := unknown
 	for _, row := range grid {
 		for _, c := range row {

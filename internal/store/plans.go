@@ -112,11 +112,9 @@ func (tx *Tx) managedPlan(ctx context.Context, id int64) (*aldyn.Plan, error) {
 // the actor's scope, its owner is a coordination body and its signatories
 // exist.
 func (tx *Tx) checkPlanRefs(ctx context.Context, p *aldyn.Plan) error {
-	t, err := tx.allowedTerritory(ctx, "territory_code", p.TerritoryCode, tx.actor.CanManagePlan)
-	if err != nil {
+	if _, err := tx.placeIn(ctx, p.TerritoryCode, tx.actor.CanManagePlan, &p.TerritoryPath); err != nil {
 		return err
 	}
-	p.TerritoryPath = t.Path
 	ids := append([]int64{p.OwnerBodyID}, p.RequiredSignatures...)
 	in, args := idList(ids)
 	types, err := scanMap[int64, string](ctx, tx, "SELECT id, type FROM bodies WHERE id IN ("+in+")", args...)

@@ -101,13 +101,9 @@ func (tx *Tx) checkReportBackPlace(ctx context.Context, m *aldyn.ReportBackMeeti
 	if err != nil || t.Level != aldyn.LevelPrecinct {
 		return invalidField("precinct_code", "reportback.error.precinct")
 	}
-	var typ, bodyPath string
-	if err := tx.queryRow(ctx, "SELECT b.type, t.path FROM bodies b JOIN territories t ON t.code = b.territory_code WHERE b.id = ?", m.BodyID).
-		Scan(&typ, &bodyPath); err != nil {
-		if err == sql.ErrNoRows {
-			return invalidField("body_id", "body.error.not_found")
-		}
-		return tx.db.normalize(err)
+	typ, bodyPath, err := tx.referredBody(ctx, m.BodyID)
+	if err != nil {
+		return err
 	}
 	if typ != "police" {
 		return invalidField("body_id", "reportback.error.body_police")

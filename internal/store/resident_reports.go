@@ -6,7 +6,6 @@ import (
 	"database/sql"
 	"encoding/base32"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -567,10 +566,7 @@ func (db *DB) CoordinationBodyFor(ctx context.Context, path string) (*aldyn.Body
 	b, err := scanBody(db.queryRow(ctx, `SELECT `+bodyCols+` FROM bodies b JOIN territories t ON t.code = b.territory_code
 		WHERE b.type IN ('coordination_commission', 'coordination_council') AND ? LIKE t.path || '%'
 		ORDER BY LENGTH(t.path) DESC, b.id LIMIT 1`, path))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, aldyn.Errorf(aldyn.ENOTFOUND, "body.error.not_found")
-	}
-	return b, db.normalize(err)
+	return b, db.notFound(err, "body.error.not_found")
 }
 
 // MapCell is a cell of the public map: how many reports have their public

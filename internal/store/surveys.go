@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"reflect"
 	"strings"
 
@@ -102,10 +101,7 @@ func (db *DB) FindSurveyVersion(ctx context.Context, id int64, version int) (*al
 	}
 	var def string
 	if err := db.queryRow(ctx, "SELECT definition FROM survey_versions WHERE survey_id = ? AND version = ?", id, version).Scan(&def); err != nil {
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil, aldyn.Errorf(aldyn.ENOTFOUND, "surveys.error.version_not_found")
-		}
-		return nil, db.normalize(err)
+		return nil, db.notFound(err, "surveys.error.version_not_found")
 	}
 	var d definition
 	if err := json.Unmarshal([]byte(def), &d); err != nil {
@@ -130,12 +126,8 @@ func (tx *Tx) designedSurvey(ctx context.Context, id int64) (*aldyn.Survey, erro
 // surveyTerritory sets the survey's territory path and checks the actor
 // may design surveys there.
 func (tx *Tx) surveyTerritory(ctx context.Context, sv *aldyn.Survey) error {
-	t, err := tx.allowedTerritory(ctx, "territory_code", sv.TerritoryCode, tx.actor.CanDesignSurvey)
-	if err != nil {
-		return err
-	}
-	sv.TerritoryPath = t.Path
-	return nil
+	_, err := tx.placeIn(ctx, sv.TerritoryCode, tx.actor.CanDesignSurvey, &sv.TerritoryPath)
+	return err
 }
 
 // CreateSurvey validates and inserts a survey and its first version.

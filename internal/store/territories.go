@@ -156,6 +156,18 @@ func (tx *Tx) allowedTerritory(ctx context.Context, field, code string, may func
 	return t, nil
 }
 
+// placeIn is allowedTerritory for a record's territory_code: it checks the
+// actor may (may) place the record in the territory of code, and sets
+// *path, the record's territory path, to the territory's.
+func (tx *Tx) placeIn(ctx context.Context, code string, may func(path string) bool, path *string) (*aldyn.Territory, error) {
+	t, err := tx.allowedTerritory(ctx, "territory_code", code, may)
+	if err != nil {
+		return nil, err
+	}
+	*path = t.Path
+	return t, nil
+}
+
 func (tx *Tx) territory(ctx context.Context, code string) (*aldyn.Territory, error) {
 	t, err := scanTerritory(tx.queryRow(ctx, `SELECT `+territoryCols+` FROM territories t WHERE t.code = ?`, code))
 	if err != nil {

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"slices"
 
 	"github.com/aldyn-kg/aldyn"
@@ -105,12 +104,8 @@ func (tx *Tx) checkUnitRating(ctx context.Context, r *aldyn.UnitRating) error {
 	if err != nil || !slices.Contains(aldyn.RatableLevels, t.Level) {
 		return invalidField("unit_code", "rating.error.unit")
 	}
-	if err := tx.queryRow(ctx, "SELECT b.type, t.path FROM bodies b JOIN territories t ON t.code = b.territory_code WHERE b.id = ?", r.BodyID).
-		Scan(&r.BodyType, &r.BodyPath); err != nil {
-		if errors.Is(err, sql.ErrNoRows) {
-			return invalidField("body_id", "body.error.not_found")
-		}
-		return tx.db.normalize(err)
+	if r.BodyType, r.BodyPath, err = tx.referredBody(ctx, r.BodyID); err != nil {
+		return err
 	}
 	if !aldyn.CanRateUnit(r.BodyType, r.BodyPath, t.Path) {
 		return aldyn.Errorf(aldyn.EFORBIDDEN, "rating.error.scope")

@@ -64,10 +64,7 @@ func (db *DB) findUser(ctx context.Context, f aldyn.UserFilter) (*aldyn.User, er
 
 func (tx *Tx) user(ctx context.Context, id int64) (*aldyn.User, error) {
 	u, err := scanUser(tx.queryRow(ctx, "SELECT "+userCols+userFrom+"WHERE u.id = ?", id))
-	if err == sql.ErrNoRows {
-		return nil, aldyn.Errorf(aldyn.ENOTFOUND, "user.error.not_found")
-	}
-	return u, tx.db.normalize(err)
+	return u, tx.db.notFound(err, "user.error.not_found")
 }
 
 // auditUser is the audited view of a user: never the password hash.

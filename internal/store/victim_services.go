@@ -113,27 +113,21 @@ func (db *DB) FindVictimServiceByID(ctx context.Context, id int64) (*aldyn.Victi
 	return firstFound(vs, err, "victims.error.not_found")
 }
 
-func (tx *Tx) victimService(ctx context.Context, id int64) (*aldyn.VictimService, error) {
-	v, err := scanVictimService(tx.queryRow(ctx, `SELECT `+victimServiceCols+victimServiceFrom+` WHERE v.id = ?`, id))
-	return v, tx.db.notFound(err, "victims.error.not_found")
-}
-
 // managedVictimService loads service id, which the actor changes, and
 // checks the actor manages its territory.
 func (tx *Tx) managedVictimService(ctx context.Context, id int64) (*aldyn.VictimService, error) {
-	v, err := tx.victimService(ctx, id)
-	return allowed(v, err, func(v *aldyn.VictimService) bool { return tx.actor.CanManageVictimService(v.TerritoryPath) })
+	v, err := scanVictimService(tx.queryRow(ctx, `SELECT `+victimServiceCols+victimServiceFrom+` WHERE v.id = ?`, id))
+	return allowed(v, tx.db.notFound(err, "victims.error.not_found"), func(v *aldyn.VictimService) bool { return tx.actor.CanManageVictimService(v.TerritoryPath) })
 }
 
 // checkVictimServiceTerritory verifies the service's territory exists and
 // lies in the actor's scope.
 func (tx *Tx) checkVictimServiceTerritory(ctx context.Context, v *aldyn.VictimService) error {
-	t, err := tx.allowedTerritory(ctx, "territory_code", v.TerritoryCode, tx.actor.CanManageVictimService)
-	if err != nil {
-		return err
+	t, err := tx.placeIn(ctx, v.TerritoryCode, tx.actor.CanManageVictimService, &v.TerritoryPath)
+	if err == nil {
+		v.Territory = t
 	}
-	v.Territory, v.TerritoryPath = t, t.Path
-	return nil
+	return err
 }
 
 // victimServiceWrites are the columns a create and an update write, of

@@ -586,11 +586,9 @@ func (s *Server) open311Request(w http.ResponseWriter, r *http.Request) error {
 	}
 	// A merged duplicate answers as the request it was merged into does,
 	// under its own id.
-	shown := x
-	if x.DuplicateOf != nil {
-		if shown, err = s.db.FindResidentReportByID(r.Context(), *x.DuplicateOf); err != nil {
-			return err
-		}
+	shown, err := s.handledReport(r.Context(), x)
+	if err != nil {
+		return err
 	}
 	views, err := s.open311Views(r.Context(), r, []*aldyn.ResidentReport{shown})
 	if err != nil {

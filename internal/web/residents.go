@@ -520,6 +520,15 @@ type residentTrackPage struct {
 	Overdue     bool
 }
 
+// handledReport is the report handled for rr: rr itself, or the report
+// it was merged into.
+func (s *Server) handledReport(ctx context.Context, rr *aldyn.ResidentReport) (*aldyn.ResidentReport, error) {
+	if rr.DuplicateOf == nil {
+		return rr, nil
+	}
+	return s.db.FindResidentReportByID(ctx, *rr.DuplicateOf)
+}
+
 func (s *Server) residentTrack(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	code := r.PathValue("code")
@@ -527,11 +536,9 @@ func (s *Server) residentTrack(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d := &residentTrackPage{Code: code, Report: rr, Shown: rr, New: r.URL.Query().Get("new") == "1"}
-	if rr.DuplicateOf != nil {
-		if d.Shown, err = s.db.FindResidentReportByID(ctx, *rr.DuplicateOf); err != nil {
-			return err
-		}
+	d := &residentTrackPage{Code: code, Report: rr, New: r.URL.Query().Get("new") == "1"}
+	if d.Shown, err = s.handledReport(ctx, rr); err != nil {
+		return err
 	}
 	if d.Category, err = s.db.FindResidentCategoryByID(ctx, d.Shown.CategoryID); err != nil {
 		return err
@@ -571,10 +578,16 @@ func (s *Server) residentSupport(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.db.SupportResidentReport(r.Context(), rr.ID, deviceKey(w, r, s.cfg.Secure || r.TLS != nil)); err != nil {
+	return s.supportReport(w, r, rr.ID, "/reports/track/"+code)
+}
+
+// supportReport counts "me too" for the report id from the visitor's
+// device, once a device, and goes back to the page back.
+func (s *Server) supportReport(w http.ResponseWriter, r *http.Request, id int64, back string) error {
+	if _, err := s.db.SupportResidentReport(r.Context(), id, deviceKey(w, r, s.cfg.Secure || r.TLS != nil)); err != nil {
 		return err
 	}
-	return redirect(w, r, "/reports/track/"+code, "residents.track.supported")
+	return redirect(w, r, back, "residents.track.supported")
 }
 
 // residentMedia serves a media file to those who may see it: the staff who

@@ -27,10 +27,7 @@ import (
 // dashboard: a reporter its body's reports, others the reports made in
 // their territory (whose exact pins they may see, CanSeeResident).
 func staffResidentScope(a *aldyn.Actor, f *aldyn.ResidentReportFilter) {
-	if a.Is(aldyn.RoleReporter) {
-		id := a.BodyID
-		f.BodyID = &id
-	}
+	f.BodyID = reporterBody(a)
 	f.Territory = a.ScopeUnder()
 }
 

@@ -25,12 +25,19 @@ import (
 // residentScope limits a staff list to what the actor handles or covers:
 // a reporter its body's reports, others their territory's.
 func residentScope(a *aldyn.Actor, f *aldyn.ResidentReportFilter) {
-	if a.Is(aldyn.RoleReporter) {
-		id := a.BodyID
-		f.BodyID = &id
-		return
+	if f.BodyID = reporterBody(a); f.BodyID == nil {
+		f.Under = a.ScopeUnder()
 	}
-	f.Under = a.ScopeUnder()
+}
+
+// reporterBody is the body whose reports a reporter handles; nil for
+// anyone else.
+func reporterBody(a *aldyn.Actor) *int64 {
+	if !a.Is(aldyn.RoleReporter) {
+		return nil
+	}
+	id := a.BodyID
+	return &id
 }
 
 func residentFilter(r *http.Request, now time.Time) (aldyn.ResidentReportFilter, error) {

@@ -97,17 +97,24 @@ func (s *Server) publicReports(ctx context.Context, lang string, rs []*aldyn.Res
 	return out, nil
 }
 
-func (s *Server) publicReportsPage(w http.ResponseWriter, r *http.Request) error {
-	ctx, lang := r.Context(), info(r).lang
-	f, err := s.publicReportFilter(ctx, r.URL.Query())
+// publicReportList is the page of public reports the query q asks for,
+// in lang, with their total and the page read.
+func (s *Server) publicReportList(ctx context.Context, lang string, q url.Values) ([]publicReport, int, aldyn.Page, error) {
+	f, err := s.publicReportFilter(ctx, q)
 	if err != nil {
-		return err
+		return nil, 0, f.Page, err
 	}
 	rs, total, err := s.db.FindResidentReports(ctx, f)
 	if err != nil {
-		return err
+		return nil, 0, f.Page, err
 	}
 	items, err := s.publicReports(ctx, lang, rs)
+	return items, total, f.Page, err
+}
+
+func (s *Server) publicReportsPage(w http.ResponseWriter, r *http.Request) error {
+	ctx, lang := r.Context(), info(r).lang
+	items, total, p, err := s.publicReportList(ctx, lang, r.URL.Query())
 	if err != nil {
 		return err
 	}
@@ -122,7 +129,7 @@ func (s *Server) publicReportsPage(w http.ResponseWriter, r *http.Request) error
 	q := r.URL.Query()
 	q.Del("page")
 	return s.render(w, r, http.StatusOK, "residents_public", &page{Title: info(r).loc.T("nav.reports"), Form: r.URL.Query(), Data: map[string]any{
-		"Items": items, "Pager": newPager(f.Page, total), "Categories": cats, "Territories": groups, "Statuses": aldyn.ResidentStatuses,
+		"Items": items, "Pager": newPager(p, total), "Categories": cats, "Territories": groups, "Statuses": aldyn.ResidentStatuses,
 		"MapQuery": q.Encode(),
 	}})
 }
@@ -172,26 +179,15 @@ func (s *Server) publicReportSupport(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	if _, err := s.db.SupportResidentReport(r.Context(), rr.ID, deviceKey(w, r, s.cfg.Secure || r.TLS != nil)); err != nil {
-		return err
-	}
-	return redirect(w, r, "/reports/public/"+strconv.FormatInt(rr.ID, 10), "residents.track.supported")
+	return s.supportReport(w, r, rr.ID, "/reports/public/"+strconv.FormatInt(rr.ID, 10))
 }
 
 func (s *Server) apiPublicReports(w http.ResponseWriter, r *http.Request) error {
-	f, err := s.publicReportFilter(r.Context(), r.URL.Query())
+	items, total, p, err := s.publicReportList(r.Context(), info(r).lang, r.URL.Query())
 	if err != nil {
 		return err
 	}
-	rs, total, err := s.db.FindResidentReports(r.Context(), f)
-	if err != nil {
-		return err
-	}
-	items, err := s.publicReports(r.Context(), info(r).lang, rs)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, newList(items, total, f.Page))
+	return writeJSON(w, http.StatusOK, newList(items, total, p))
 }
 
 // apiPublicReportsMap answers the public map: the public points of the
