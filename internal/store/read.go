@@ -72,6 +72,22 @@ func (s strInto[T]) Scan(v any) error {
 	return nil
 }
 
+// jsonInto scans a column of JSON text into *p; jsonOf(p) is one.
+type jsonInto[T any] struct{ p *T }
+
+func jsonOf[T any](p *T) jsonInto[T] { return jsonInto[T]{p} }
+
+func (s jsonInto[T]) Scan(v any) error {
+	switch x := v.(type) {
+	case string:
+		return json.Unmarshal([]byte(x), s.p)
+	case []byte:
+		return json.Unmarshal(x, s.p)
+	default:
+		return fmt.Errorf("scan %T into JSON", v)
+	}
+}
+
 // timeScan scans a timestamp selected with timeCol into *t, in UTC.
 type timeScan struct{ t *time.Time }
 

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"encoding/json"
 
 	"github.com/aldyn-kg/aldyn"
 )
@@ -15,16 +14,9 @@ const residentCategoryCols = `c.id, c.code, c.name_ky, c.name_ru, c.name_en, c.d
 
 func scanResidentCategory(s interface{ Scan(...any) error }) (*aldyn.ResidentCategory, error) {
 	var c aldyn.ResidentCategory
-	var types, attributes string
 	if err := s.Scan(&c.ID, &c.Code, &c.Name.KY, &c.Name.RU, &c.Name.EN, &c.Description.KY, &c.Description.RU, &c.Description.EN,
-		&types, &c.DeadlineDays, boolInto{&c.Public}, boolInto{&c.Sensitive}, boolInto{&c.Active}, &c.Position, &attributes,
-		&c.CreatedAt, &c.UpdatedAt); err != nil {
-		return nil, err
-	}
-	if err := json.Unmarshal([]byte(types), &c.BodyTypes); err != nil {
-		return nil, err
-	}
-	if err := json.Unmarshal([]byte(attributes), &c.Attributes); err != nil {
+		jsonOf(&c.BodyTypes), &c.DeadlineDays, boolInto{&c.Public}, boolInto{&c.Sensitive}, boolInto{&c.Active}, &c.Position,
+		jsonOf(&c.Attributes), &c.CreatedAt, &c.UpdatedAt); err != nil {
 		return nil, err
 	}
 	c.CreatedAt, c.UpdatedAt = c.CreatedAt.UTC(), c.UpdatedAt.UTC()

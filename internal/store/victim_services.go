@@ -36,16 +36,10 @@ const victimServiceFrom = " FROM victim_services v JOIN territories t ON t.code 
 func scanVictimService(s interface{ Scan(...any) error }) (*aldyn.VictimService, error) {
 	var v aldyn.VictimService
 	var t aldyn.Territory
-	var phones, serves string
-	if err := s.Scan(&v.ID, &v.TerritoryCode, &v.Kind, &v.Name.KY, &v.Name.RU, &v.Name.EN, &v.Address, &v.Hours, &phones, &serves,
+	if err := s.Scan(&v.ID, &v.TerritoryCode, &v.Kind, &v.Name.KY, &v.Name.RU, &v.Name.EN, &v.Address, &v.Hours,
+		jsonOf(&v.Phones), jsonOf(&v.Serves),
 		&v.Lat, &v.Lon, boolInto{&v.Free}, boolInto{&v.Active}, boolInto{&v.Demo}, &v.CreatedAt, &v.UpdatedAt,
 		&t.Code, &t.Slug, &t.Level, &t.Kind, &t.ParentCode, &t.Path, &t.NameKy, &t.NameRu, &t.NameEn, &t.ISO, &t.Lat, &t.Lon, &t.Source); err != nil {
-		return nil, err
-	}
-	if err := json.Unmarshal([]byte(phones), &v.Phones); err != nil {
-		return nil, err
-	}
-	if err := json.Unmarshal([]byte(serves), &v.Serves); err != nil {
 		return nil, err
 	}
 	v.CreatedAt, v.UpdatedAt = v.CreatedAt.UTC(), v.UpdatedAt.UTC()
