@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"slices"
@@ -405,6 +406,21 @@ func listFilter[F any](r *http.Request, guard func(*http.Request) error, filter 
 		return zero, err
 	}
 	return filter(r)
+}
+
+// formFile opens the file a form sends in its field name: nil when
+// none was sent, for the form to ask for it again; a body over the size
+// limit is the error it is (writeError answers it as too large).
+func formFile(r *http.Request, name string) (multipart.File, *multipart.FileHeader, error) {
+	file, hdr, err := r.FormFile(name)
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return nil, nil, err
+		}
+		return nil, nil, nil
+	}
+	return file, hdr, nil
 }
 
 // optionalIDParam reads the query parameter name, an optional id, into *p; it

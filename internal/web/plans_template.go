@@ -147,12 +147,11 @@ func (s *Server) planImport(w http.ResponseWriter, r *http.Request) error {
 	}
 	loc := info(r).loc
 	title := loc.T("plans.import_title")
-	file, hdr, err := r.FormFile("file")
+	file, hdr, err := formFile(r, "file")
 	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return err
-		}
+		return err
+	}
+	if file == nil {
 		return s.importResult(w, r, http.StatusBadRequest, p, title, map[string]string{"file": loc.T("error.required")}, nil)
 	}
 	defer file.Close()

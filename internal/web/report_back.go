@@ -124,6 +124,17 @@ func (n *reportBackNames) public(m *aldyn.ReportBackMeeting, lang string, now ti
 	return p
 }
 
+// findPublicReportBacks finds a page of the meetings of f as the public
+// sees them, and how many there are.
+func (s *Server) findPublicReportBacks(ctx context.Context, lang string, f aldyn.ReportBackFilter) ([]publicReportBack, int, error) {
+	ms, total, err := s.db.FindReportBackMeetings(ctx, f)
+	if err != nil {
+		return nil, 0, err
+	}
+	out, err := s.publicReportBacks(ctx, lang, ms)
+	return out, total, err
+}
+
 func (s *Server) publicReportBacks(ctx context.Context, lang string, ms []*aldyn.ReportBackMeeting) ([]publicReportBack, error) {
 	n, err := s.reportBackNames(ctx, ms)
 	if err != nil {
@@ -181,23 +192,17 @@ func (s *Server) reportBackCalendar(w http.ResponseWriter, r *http.Request) erro
 	now := s.db.Now()
 	up := f
 	up.Status, up.From, up.Page = ptr(aldyn.ReportBackScheduled), &now, aldyn.Page{Limit: aldyn.MaxLimit, Sort: "starts"}
-	upcoming, _, err := s.db.FindReportBackMeetings(ctx, up)
-	if err != nil {
-		return err
-	}
 	past := f
 	past.To, past.Page.Sort, past.Page.Desc = &now, "starts", true
-	pastList, total, err := s.db.FindReportBackMeetings(ctx, past)
-	if err != nil {
+	d := &reportBackCalendarPageData{CanManage: requireReportBackStaff(r) == nil}
+	if d.Upcoming, _, err = s.findPublicReportBacks(ctx, lang, up); err != nil {
 		return err
 	}
-	d := &reportBackCalendarPageData{Pager: newPager(past.Page, total), CanManage: requireReportBackStaff(r) == nil}
-	if d.Upcoming, err = s.publicReportBacks(ctx, lang, upcoming); err != nil {
+	var total int
+	if d.Past, total, err = s.findPublicReportBacks(ctx, lang, past); err != nil {
 		return err
 	}
-	if d.Past, err = s.publicReportBacks(ctx, lang, pastList); err != nil {
-		return err
-	}
+	d.Pager = newPager(past.Page, total)
 	if d.Territories, err = s.reportBackTerritories(ctx, ""); err != nil {
 		return err
 	}
@@ -586,20 +591,14 @@ func (s *Server) reportBackUpdate(w http.ResponseWriter, r *http.Request) error 
 // create and replace meetings (the outcome included).
 
 func (s *Server) apiReportBackList(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
-	f, err := s.reportBackFilter(ctx, r.URL.Query())
-	if err != nil {
-		return err
+	lang := info(r).lang
+	filter := func(r *http.Request) (aldyn.ReportBackFilter, error) {
+		return s.reportBackFilter(r.Context(), r.URL.Query())
 	}
-	ms, total, err := s.db.FindReportBackMeetings(ctx, f)
-	if err != nil {
-		return err
-	}
-	items, err := s.publicReportBacks(ctx, info(r).lang, ms)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, newList(items, total, f.Page))
+	return writeList(w, r, nil, filter, func(f aldyn.ReportBackFilter) aldyn.Page { return f.Page },
+		func(ctx context.Context, f aldyn.ReportBackFilter) ([]publicReportBack, int, error) {
+			return s.findPublicReportBacks(ctx, lang, f)
+		})
 }
 
 func (s *Server) apiReportBack(w http.ResponseWriter, r *http.Request) error {

@@ -158,13 +158,9 @@ func (s *Server) apiCycleCreate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	c := &aldyn.ReportingCycle{PlanID: p.ID}
-	if err := readJSON(r, cycleForm{c}); err != nil {
-		return err
-	}
-	if err := s.openCycle(r, c); err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusCreated, c)
+	return saveFormJSON(w, r, http.StatusCreated, c, cycleForm{c}, func(_ context.Context, _ *aldyn.Actor, c *aldyn.ReportingCycle) error {
+		return s.openCycle(r, c)
+	})
 }
 
 func (s *Server) apiCycleClose(w http.ResponseWriter, r *http.Request) error {

@@ -276,13 +276,7 @@ func (s *Server) apiRiskCreate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	rk := &aldyn.Risk{PlanID: p.ID}
-	if err := readJSON(r, riskForm{rk}); err != nil {
-		return err
-	}
-	if err := s.db.CreateRisk(r.Context(), actor(r), rk); err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusCreated, riskJSON{rk, rk.Score(), rk.Level()})
+	return saveRiskJSON(w, r, http.StatusCreated, rk, func() error { return s.db.CreateRisk(r.Context(), actor(r), rk) })
 }
 
 func (s *Server) apiRiskUpdate(w http.ResponseWriter, r *http.Request) error {
@@ -291,11 +285,17 @@ func (s *Server) apiRiskUpdate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	rk := &aldyn.Risk{}
+	return saveRiskJSON(w, r, http.StatusOK, rk, func() error { return s.db.UpdateRisk(r.Context(), actor(r), old.ID, rk) })
+}
+
+// saveRiskJSON reads the API's JSON into rk through the risk's one form,
+// saves it and answers with it, its score and its level.
+func saveRiskJSON(w http.ResponseWriter, r *http.Request, status int, rk *aldyn.Risk, save func() error) error {
 	if err := readJSON(r, riskForm{rk}); err != nil {
 		return err
 	}
-	if err := s.db.UpdateRisk(r.Context(), actor(r), old.ID, rk); err != nil {
+	if err := save(); err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, riskJSON{rk, rk.Score(), rk.Level()})
+	return writeJSON(w, status, riskJSON{rk, rk.Score(), rk.Level()})
 }

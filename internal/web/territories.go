@@ -247,12 +247,11 @@ func (s *Server) territoryImport(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	kind := r.FormValue("kind")
-	file, hdr, err := r.FormFile("file")
+	file, hdr, err := formFile(r, "file")
 	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return err
-		}
+		return err
+	}
+	if file == nil {
 		return s.render(w, r, http.StatusBadRequest, "territory_import", &page{Title: info(r).loc.T("territory.import_title"),
 			Errors: map[string]string{"file": info(r).loc.T("error.required")}})
 	}
