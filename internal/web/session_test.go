@@ -117,9 +117,12 @@ func TestPasswordChangeBurst(t *testing.T) {
 	}
 	// At most pool hashes run at once. A sample may also count the hash
 	// that ended while the collector marked and the next one, begun before
-	// the sample was read, and under load a third not yet collected:
-	// against the dozens without a pool.
-	if limit := (pool+3)*hashMem + 16*mib; b.peak > limit {
+	// the sample was read, and under load a third not yet collected; the
+	// process's live heap also holds what earlier tests' servers still do
+	// in the background (an index loading, a cache filling), which reached
+	// 19 MiB in a CI run: 32 MiB of slack, against the 640 MiB of 40
+	// hashes without a pool.
+	if limit := (pool+3)*hashMem + 32*mib; b.peak > limit {
 		t.Errorf("peak heap above the start: got %d MiB, want at most %d MiB (pool %d × %d MiB)", b.peak/mib, limit/mib, pool, hashMem/mib)
 	}
 	t.Logf("peak heap +%d MiB, allocated %d MiB, statuses %v", b.peak/mib, b.total/mib, b.statuses)
